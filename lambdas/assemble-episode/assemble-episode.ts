@@ -1,0 +1,87 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { assetKeys } from '../shared/keys.js';
+import { assembleEpisode } from '../shared/media/episode-assembly.js';
+import { probeMedia } from '../shared/media/ffmpeg.js';
+import type { EpisodeSummary, StoredVoiceCues } from '../shared/scene-artifacts.js';
+import type { StageDeps } from '../shared/stage-runtime.js';
+import { offsetCues, toSrt, toVtt } from '../shared/subtitles.js';
+
+export const AssembleEpisodeEventSchema = z.object({
+  productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),
+  episodeId: z.string().regex(/^[a-z0-9-]{1,63}$/),
+});
+
+/**
+ * Lays the episode's finished scenes end to end: one MP4 with the voices and burned
+ * subtitles, plus SRT and VTT on the episode's timeline. Scenes that did not
+ * finish are left out; an episode with none is not assembled.
+ */
+export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisodeEventSchema>, deps: StageDeps) {
+  const manifest = await deps.loadManifest(event.productionId);
+  const episode = manifest.episodes.find((e) => e.id === event.episodeId);
+  if (!episode) throw new Error(`episode ${event.episodeId} is not in production ${event.productionId}`);
+  const records = new Map(
+    (await deps.productions.listScenes(event.productionId)).filter((s) => s.episodeId === episode.id).map((s) => [s.sceneId, s]),
+  );
+  const finished = episode.scenes.filter((scene) => records.get(scene.id)?.status === 'COMPLETE');
+  if (finished.length === 0) {
+    deps.logger.warn('no finished scenes to assemble', { episodeId: episode.id });
+    return { episodeId: episode.id, assembled: false };
+  }
+
+  const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${episode.id}-`));
+  try {
+    const scenes = [];
+    const cues = [];
+    let offsetSeconds = 0;
+    for (const scene of finished) {
+      const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: scene.id };
+      const clipFile = path.join(workDir, `${scene.id}.mp4`);
+      const voiceFile = path.join(workDir, `${scene.id}.wav`);
+      const [clip, voice, timing] = await Promise.all([
+        deps.assets.getBytes(assetKeys.clip(ref)),
+        deps.assets.getBytes(assetKeys.voice(ref)),
+        deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
+      ]);
+      await Promise.all([writeFile(clipFile, clip), writeFile(voiceFile, voice)]);
+      scenes.push({ clipFile, voiceFile, durationSeconds: timing.durationSeconds });
+      cues.push(
+        ...offsetCues(
+          timing.cues.map((cue) => ({ startSeconds: cue.startSeconds, endSeconds: cue.endSeconds, text: cue.text, speaker: cue.speaker })),
+          offsetSeconds,
+        ),
+      );
+      offsetSeconds += timing.durationSeconds;
+    }
+    const srt = toSrt(cues);
+    const subtitlesSrtFile = path.join(workDir, 'episode.srt');
+    await writeFile(subtitlesSrtFile, srt);
+    const outputFile = path.join(workDir, `${episode.id}.mp4`);
+    await assembleEpisode({
+      scenes,
+      subtitlesSrtFile,
+      language: manifest.language,
+      width: manifest.format.width,
+      height: manifest.format.height,
+      fps: manifest.format.fps,
+      outputFile,
+    });
+    const probe = await probeMedia(outputFile);
+    const summary: EpisodeSummary = {
+      episodeId: episode.id,
+      file: `${episode.id}.mp4`,
+      durationSeconds: probe.durationSeconds,
+      sceneIds: finished.map((s) => s.id),
+    };
+    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'mp4'), await readFile(outputFile), 'video/mp4');
+    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'srt'), srt, 'application/x-subrip');
+    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'vtt'), toVtt(cues), 'text/vtt');
+    await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
+    return { episodeId: episode.id, assembled: true };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { imageCodec, putRenderedImage } from '../shared/codecs.js';
+import { seedFrom } from '../shared/content-hash.js';
+import { assetKeys } from '../shared/keys.js';
+import { paidCall } from '../shared/paid-call.js';
+import { characterBrief, findCharacter } from '../shared/scene-context.js';
+import type { StageDeps } from '../shared/stage-runtime.js';
+import { estimateUsd } from '../shared/estimates.js';
+
+export const CastCharacterEventSchema = z.object({
+  productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),
+  characterId: z.string().regex(/^[a-z0-9-]{1,63}$/),
+});
+
+/** The reference sheet every keyframe of this character is scored against. */
+export async function castCharacter(event: z.output<typeof CastCharacterEventSchema>, deps: StageDeps) {
+  const manifest = await deps.loadManifest(event.productionId);
+  const character = characterBrief(findCharacter(manifest, event.characterId));
+  const { image } = deps.providers(manifest);
+  const request = { character, seed: seedFrom(manifest.seed, 'reference-sheet', character.id) };
+  const { result } = await paidCall(deps, {
+    productionId: manifest.production,
+    stage: 'reference-sheet',
+    provider: image.provider,
+    model: image.model,
+    inputs: request,
+    estimateUsd: estimateUsd(image, { images: 1 }),
+    codec: imageCodec,
+    call: () => image.port.drawReferenceSheet(request),
+  });
+  await putRenderedImage(deps.assets, assetKeys.referenceSheet(manifest.production, character.id), result);
+}

@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+import type { RenderedImage } from '../providers/ports.js';
+import { DEFAULT_CONSISTENCY_THRESHOLD } from '../providers/offline/pixel-consistency.js';
+import { getRenderedImage, imageCodec, putRenderedImage, scoreCodec } from '../shared/codecs.js';
+import { seedFrom, sha256 } from '../shared/content-hash.js';
+import { estimateUsd } from '../shared/estimates.js';
+import { assetKeys } from '../shared/keys.js';
+import { paidCall } from '../shared/paid-call.js';
+import type { KeyframeAttempt } from '../shared/production-store.js';
+import { sceneContext, type SceneEventSchema } from '../shared/scene-context.js';
+import type { StageDeps } from '../shared/stage-runtime.js';
+
+/** The weakest character decides whether a frame passes. */
+function weakest(scores: Record<string, number>): number {
+  const values = Object.values(scores);
+  return values.length === 0 ? 1 : Math.min(...values);
+}
+
+/**
+ * Draws the scene's keyframe, scores each character's crop against its reference
+ * sheet, and regenerates with a new seed while any character scores below the
+ * threshold, up to the attempt limit. Every attempt's scores are recorded. When no
+ * attempt passes, the best one is kept so the animatic still has a frame; the
+ * scene's recorded scores show that it fell short.
+ */
+export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
+  const manifest = await deps.loadManifest(event.productionId);
+  const context = sceneContext(manifest, event);
+  await deps.productions.updateScene(event, { status: 'KEYFRAMES' });
+  const { image, consistency } = deps.providers(manifest);
+  const threshold = deps.settings.consistencyThreshold ?? DEFAULT_CONSISTENCY_THRESHOLD;
+
+  const references: Record<string, RenderedImage> = {};
+  for (const character of context.brief.characters) {
+    references[character.id] = await getRenderedImage(deps.assets, assetKeys.referenceSheet(manifest.production, character.id));
+  }
+  const referencePngs = Object.fromEntries(Object.entries(references).map(([id, sheet]) => [id, sheet.png]));
+  const referenceHashes = Object.fromEntries(Object.entries(references).map(([id, sheet]) => [id, sha256(sheet.png)]));
+
+  const attempts: KeyframeAttempt[] = [];
+  let best: { keyframe: RenderedImage; attempt: KeyframeAttempt } | undefined;
+  for (let attempt = 1; attempt <= deps.settings.keyframeMaxAttempts; attempt++) {
+    const seed = seedFrom(context.seed, 'keyframe', attempt);
+    const request = { scene: context.brief, width: manifest.format.width, height: manifest.format.height, seed, references: referencePngs };
+    const { result: keyframe } = await paidCall(deps, {
+      productionId: manifest.production,
+      stage: 'keyframe',
+      scene: event,
+      provider: image.provider,
+      model: image.model,
+      inputs: { ...request, references: referenceHashes },
+      estimateUsd: estimateUsd(image, { images: 1 }),
+      codec: imageCodec,
+      call: () => image.port.drawKeyframe(request),
+    });
+
+    const scores: Record<string, number> = {};
+    for (const character of context.brief.characters) {
+      const reference = references[character.id]!;
+      const { result } = await paidCall(deps, {
+        productionId: manifest.production,
+        stage: 'consistency',
+        scene: event,
+        provider: consistency.provider,
+        model: consistency.model,
+        inputs: { keyframe: sha256(keyframe.png), reference: referenceHashes[character.id], characterId: character.id },
+        estimateUsd: estimateUsd(consistency, { images: 2 }),
+        codec: scoreCodec,
+        call: () => consistency.port.score({ keyframe, reference, characterId: character.id }),
+      });
+      scores[character.id] = Math.round(result * 10_000) / 10_000;
+    }
+    const record: KeyframeAttempt = { attempt, seed, scores, accepted: weakest(scores) >= threshold };
+    attempts.push(record);
+    deps.logger.info('keyframe attempt', { scene: event, ...record, threshold });
+    if (!best || weakest(scores) > weakest(best.attempt.scores)) best = { keyframe, attempt: record };
+    if (record.accepted) break;
+  }
+
+  const chosen = best!;
+  await putRenderedImage(deps.assets, assetKeys.keyframe(event), chosen.keyframe);
+  await deps.productions.updateScene(event, {
+    keyframeAttempts: attempts,
+    consistency: chosen.attempt.scores,
+    attempts: attempts.length,
+    assets: { keyframe: `${assetKeys.keyframe(event)}.png` },
+  });
+}

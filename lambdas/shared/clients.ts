@@ -1,0 +1,34 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+/**
+ * SDK clients, created once per process. Endpoints come from the standard
+ * AWS_ENDPOINT_URL_<SERVICE> variables, so the same code talks to AWS or to
+ * the local engines without knowing which.
+ */
+export interface AwsClients {
+  s3: S3Client;
+  dynamo: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  sfn: SFNClient;
+}
+
+export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClients {
+  return {
+    s3: new S3Client({ forcePathStyle: env.DRAMAFORGE_S3_FORCE_PATH_STYLE === 'true' }),
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    }),
+    sqs: new SQSClient({}),
+    sfn: new SFNClient({}),
+  };
+}
+
+export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}

@@ -1,0 +1,47 @@
+/** Every S3 key and DynamoDB key the pipeline writes, in one place (DESIGN.md section 5). */
+
+export interface SceneRef {
+  productionId: string;
+  episodeId: string;
+  sceneId: string;
+}
+
+export const tableKeys = {
+  productionPk: (productionId: string) => `PRODUCTION#${productionId}`,
+  meta: 'META',
+  sceneSk: (episodeId: string, sceneId: string) => `SCENE#${episodeId}#${sceneId}`,
+  scenePrefix: 'SCENE#',
+  costSk: (idempotencyKey: string) => `COST#${idempotencyKey}`,
+  costPrefix: 'COST#',
+  statusIndexPk: (status: string) => `STATUS#${status}`,
+};
+
+export const STATUS_INDEX_NAME = 'ByStatus';
+
+const productionRoot = (productionId: string) => `productions/${productionId}`;
+const sceneRoot = ({ productionId, episodeId, sceneId }: SceneRef) => `${productionRoot(productionId)}/scenes/${episodeId}/${sceneId}`;
+
+export const assetKeys = {
+  manifestsPrefix: 'manifests/',
+  cachePrefix: 'cache/',
+  manifestErrors: (manifestKey: string) => `${manifestKey}.errors.json`,
+  normalizedManifest: (productionId: string) => `${productionRoot(productionId)}/manifest.json`,
+  referenceSheet: (productionId: string, characterId: string) => `${productionRoot(productionId)}/characters/${characterId}/reference`,
+  script: (scene: SceneRef) => `${sceneRoot(scene)}/script.json`,
+  keyframe: (scene: SceneRef) => `${sceneRoot(scene)}/keyframe`,
+  voice: (scene: SceneRef) => `${sceneRoot(scene)}/voice.wav`,
+  voiceCues: (scene: SceneRef) => `${sceneRoot(scene)}/voice-cues.json`,
+  clip: (scene: SceneRef) => `${sceneRoot(scene)}/clip.mp4`,
+  sceneSubtitles: (scene: SceneRef, format: 'srt' | 'vtt') => `${sceneRoot(scene)}/subtitles.${format}`,
+  episode: (productionId: string, episodeId: string, extension: 'mp4' | 'srt' | 'vtt') =>
+    `${productionRoot(productionId)}/episodes/${episodeId}.${extension}`,
+  /** Facts about an assembled episode (its measured duration, the scenes in it) for the report. */
+  episodeSummary: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/episodes/${episodeId}.json`,
+  storyboard: (productionId: string) => `${productionRoot(productionId)}/storyboard.png`,
+  report: (productionId: string) => `${productionRoot(productionId)}/report.json`,
+  cacheEntry: (hash: string) => `cache/${hash}`,
+};
+
+export function sceneLabel(scene: { episodeId: string; sceneId: string }): string {
+  return `${scene.episodeId}/${scene.sceneId}`;
+}

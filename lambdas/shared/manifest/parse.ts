@@ -1,0 +1,75 @@
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ManifestInvalid, type ManifestProblem } from '../errors.js';
+import { MANIFEST_LIMITS, ManifestSchema, type Manifest } from './schema.js';
+
+/** A YAML alias expands to a copy of its anchor; past this many the document is treated as an expansion bomb. */
+const MAX_ALIAS_EXPANSIONS = 100;
+
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+function problemsFromZod(error: z.ZodError): ManifestProblem[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: formatIssuePath([...issue.path, key]), reason: 'unknown key' }))
+      : [{ path: formatIssuePath(issue.path), reason: issue.message }],
+  );
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
+  if (bytes.length === 0) throw new ManifestInvalid([{ path: '(file)', reason: 'the manifest is empty' }]);
+  if (bytes.length > MANIFEST_LIMITS.manifestBytes) {
+    throw new ManifestInvalid([
+      { path: '(file)', reason: `the manifest is ${bytes.length} bytes; the limit is ${MANIFEST_LIMITS.manifestBytes} (1 MiB)` },
+    ]);
+  }
+  if (bytes.includes(0)) throw new ManifestInvalid([{ path: '(file)', reason: 'the manifest is a binary file, not YAML or JSON text' }]);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    throw new ManifestInvalid([{ path: '(file)', reason: 'the manifest is not valid UTF-8' }]);
+  }
+}
+
+/** Parses the raw document (YAML 1.2, which includes JSON) without validating it against the schema. */
+export function parseManifestDocument(bytes: Uint8Array | string): unknown {
+  const text = typeof bytes === 'string' ? bytes : decodeUtf8(bytes);
+  if (typeof bytes === 'string' && Buffer.byteLength(text) > MANIFEST_LIMITS.manifestBytes) {
+    return decodeUtf8(Buffer.from(text));
+  }
+  if (text.trim() === '') throw new ManifestInvalid([{ path: '(file)', reason: 'the manifest is empty' }]);
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  if (document.errors.length > 0) {
+    throw new ManifestInvalid(
+      document.errors.map((error) => ({
+        path: error.linePos ? `(line ${error.linePos[0].line}, column ${error.linePos[0].col})` : '(file)',
+        reason: error.message.split('\n')[0] ?? error.message,
+      })),
+    );
+  }
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (error) {
+    throw new ManifestInvalid([{ path: '(file)', reason: `YAML aliases could not be expanded safely: ${(error as Error).message}` }]);
+  }
+}
+
+export function validateManifest(document: unknown): Manifest {
+  const result = ManifestSchema.safeParse(document, {
+    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
+  });
+  if (!result.success) throw new ManifestInvalid(problemsFromZod(result.error));
+  return result.data;
+}
+
+/** Bytes in, a valid manifest out, or ManifestInvalid naming every problem as `path: reason`. */
+export function parseManifest(bytes: Uint8Array | string): Manifest {
+  return validateManifest(parseManifestDocument(bytes));
+}

@@ -1,0 +1,36 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/**
+ * Font files used to draw storyboard captions and burn subtitles. DejaVu covers
+ * Latin (with Vietnamese diacritics); Noto Sans Hans covers simplified Chinese.
+ *
+ * In a Lambda bundle the fonts are copied next to the code and DRAMAFORGE_FONTS_DIR
+ * points at them; otherwise they come from the npm packages.
+ */
+export interface FontFile {
+  family: string;
+  file: string;
+}
+
+const require = createRequire(import.meta.url);
+
+function packageDir(specifier: string, entryToRoot: string): string {
+  return path.resolve(path.dirname(require.resolve(specifier)), entryToRoot);
+}
+
+export function fontFiles(env: NodeJS.ProcessEnv = process.env): FontFile[] {
+  const bundled = env.DRAMAFORGE_FONTS_DIR;
+  const dejavuDir = bundled ?? path.join(packageDir('dejavu-fonts-ttf/package.json', '.'), 'ttf');
+  const notoDir = bundled ?? path.join(packageDir('@embedpdf/fonts-sc', '..'), 'fonts');
+  return [
+    { family: 'DejaVu Sans', file: path.join(dejavuDir, 'DejaVuSans.ttf') },
+    { family: 'DejaVu Sans Bold', file: path.join(dejavuDir, 'DejaVuSans-Bold.ttf') },
+    { family: 'Noto Sans Hans', file: path.join(notoDir, 'NotoSansHans-Regular.otf') },
+  ];
+}
+
+/** The family to ask for first: CJK languages need the Hans face, everything else reads best in DejaVu. */
+export function primaryFamily(language: string): string {
+  return /^(zh|cmn|yue|ja)\b/i.test(language) ? 'Noto Sans Hans' : 'DejaVu Sans';
+}

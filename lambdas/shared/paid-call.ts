@@ -1,0 +1,118 @@
+import type { Metered, Usage } from '../providers/ports.js';
+import { costUsd } from '../providers/pricing.js';
+import type { AssetStore } from './asset-store.js';
+import { contentHash } from './content-hash.js';
+import { assetKeys, type SceneRef } from './keys.js';
+import type { BudgetLedger } from './ledger.js';
+
+/** How a result is stored in the content-addressed cache: a JSON header plus an optional binary payload. */
+export interface ResultCodec<T> {
+  encode(result: T): { header: unknown; payload?: Buffer };
+  decode(header: unknown, payload: Buffer): T;
+}
+
+export const jsonCodec = <T>(): ResultCodec<T> => ({
+  encode: (result) => ({ header: result }),
+  decode: (header) => header as T,
+});
+
+interface Envelope {
+  provider: string;
+  model: string;
+  usage: Usage;
+  header: unknown;
+}
+
+function pack(envelope: Envelope, payload: Buffer = Buffer.alloc(0)): Buffer {
+  const header = Buffer.from(JSON.stringify(envelope), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(header.length);
+  return Buffer.concat([length, header, payload]);
+}
+
+function unpack(bytes: Buffer): { envelope: Envelope; payload: Buffer } {
+  const length = bytes.readUInt32BE(0);
+  return {
+    envelope: JSON.parse(bytes.subarray(4, 4 + length).toString('utf8')) as Envelope,
+    payload: bytes.subarray(4 + length),
+  };
+}
+
+export interface PaidCallDeps {
+  assets: AssetStore;
+  ledger: BudgetLedger;
+  /** Called for every real provider call, so tests and progress can count them. */
+  onProviderCall?: (stage: string, provider: string, model: string) => void;
+}
+
+export interface PaidCall<T> {
+  productionId: string;
+  stage: string;
+  scene?: SceneRef;
+  provider: string;
+  model: string;
+  /** Everything that determines the result: same inputs, same cache entry, same idempotency key. */
+  inputs: unknown;
+  estimateUsd: number;
+  codec: ResultCodec<T>;
+  call: () => Promise<Metered<T>>;
+}
+
+export interface PaidCallOutcome<T> {
+  result: T;
+  usd: number;
+  fromCache: boolean;
+  idempotencyKey: string;
+}
+
+/**
+ * One paid provider call: reuse the content-addressed result when it exists, else
+ * reserve the estimate, call, store the result, and settle the actual cost.
+ * The result is cached before the cost is settled, so a crash in between is settled
+ * from the cached usage on the next attempt instead of paying the provider again.
+ */
+export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Promise<PaidCallOutcome<T>> {
+  const hash = contentHash({ stage: request.stage, provider: request.provider, model: request.model, inputs: request.inputs });
+  const cacheKey = assetKeys.cacheEntry(hash);
+  const idempotencyKey = `${request.stage}#${hash}`;
+
+  const cached = await deps.assets.findBytes(cacheKey);
+  if (cached) {
+    const { envelope, payload } = unpack(cached);
+    const pending = await deps.ledger.findCost(request.productionId, idempotencyKey);
+    let usd = 0;
+    if (pending?.status === 'RESERVED') {
+      usd = costUsd(envelope.provider, envelope.model, envelope.usage);
+      await deps.ledger.settle(
+        { productionId: request.productionId, idempotencyKey, estimateUsd: pending.estimateUsd, scene: request.scene },
+        { usd, provider: envelope.provider, model: envelope.model, units: envelope.usage },
+      );
+    }
+    return { result: request.codec.decode(envelope.header, payload), usd, fromCache: true, idempotencyKey };
+  }
+
+  const { reservation } = await deps.ledger.reserve({
+    productionId: request.productionId,
+    idempotencyKey,
+    estimateUsd: request.estimateUsd,
+    stage: request.stage,
+    scene: request.scene,
+  });
+  let metered: Metered<T>;
+  try {
+    deps.onProviderCall?.(request.stage, request.provider, request.model);
+    metered = await request.call();
+  } catch (error) {
+    await deps.ledger.release(reservation);
+    throw error;
+  }
+  const { header, payload } = request.codec.encode(metered.result);
+  await deps.assets.putBytes(
+    cacheKey,
+    pack({ provider: metered.provider, model: metered.model, usage: metered.usage, header }, payload),
+    'application/octet-stream',
+  );
+  const usd = costUsd(metered.provider, metered.model, metered.usage);
+  await deps.ledger.settle(reservation, { usd, provider: metered.provider, model: metered.model, units: metered.usage });
+  return { result: metered.result, usd, fromCache: false, idempotencyKey };
+}

@@ -1,0 +1,73 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { providersFor, type BoundProviders } from '../providers/registry.js';
+import { AssetStore } from './asset-store.js';
+import { createAwsClients, requireEnv, type AwsClients } from './clients.js';
+import { BudgetLedger } from './ledger.js';
+import type { Manifest } from './manifest/schema.js';
+import { assetKeys } from './keys.js';
+import type { PaidCallDeps } from './paid-call.js';
+import { ProductionStore } from './production-store.js';
+
+export interface StageSettings {
+  sceneMaxConcurrency: number;
+  episodeMaxConcurrency: number;
+  keyframeMaxAttempts: number;
+  consistencyThreshold?: number;
+  videoQueueUrl?: string;
+}
+
+/** What every stage gets: stores over clients built once per process, providers, settings. */
+export interface StageDeps extends PaidCallDeps {
+  clients: AwsClients;
+  productions: ProductionStore;
+  logger: Logger;
+  settings: StageSettings;
+  providers: (manifest: Manifest) => BoundProviders;
+  loadManifest: (productionId: string) => Promise<Manifest>;
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+export function stageDepsFromEnv(env: NodeJS.ProcessEnv = process.env): StageDeps {
+  const clients = createAwsClients(env);
+  const tableName = requireEnv('TABLE_NAME', env);
+  const assets = new AssetStore(clients.s3, requireEnv('BUCKET_NAME', env));
+  const threshold = Number(env.CONSISTENCY_THRESHOLD);
+  return {
+    clients,
+    assets,
+    productions: new ProductionStore(clients.dynamo, tableName),
+    ledger: new BudgetLedger(clients.dynamo, tableName),
+    logger: new Logger({ serviceName: 'dramaforge' }),
+    settings: {
+      sceneMaxConcurrency: positiveInt(env.SCENE_MAX_CONCURRENCY, 4),
+      episodeMaxConcurrency: positiveInt(env.EPISODE_MAX_CONCURRENCY, 2),
+      keyframeMaxAttempts: positiveInt(env.KEYFRAME_MAX_ATTEMPTS, 3),
+      consistencyThreshold: Number.isFinite(threshold) && threshold > 0 ? threshold : undefined,
+      videoQueueUrl: env.VIDEO_QUEUE_URL,
+    },
+    providers: (manifest) => providersFor(manifest.providers),
+    loadManifest: (productionId) => assets.getJson<Manifest>(assetKeys.normalizedManifest(productionId)),
+  };
+}
+
+/**
+ * A thin Lambda handler: check the event's shape, then hand it to the stage's pure code.
+ * The Powertools logger carries the Lambda context into every line.
+ */
+export function stageHandler<Schema extends z.ZodType, Result>(
+  deps: StageDeps,
+  eventSchema: Schema,
+  run: (event: z.output<Schema>, deps: StageDeps) => Promise<Result>,
+) {
+  return middy(async (event: unknown, _context: Context) => run(eventSchema.parse(event), deps)).use(
+    injectLambdaContext(deps.logger, { resetKeys: true }),
+  );
+}

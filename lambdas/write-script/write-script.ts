@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import type { SceneScript } from '../providers/ports.js';
+import { seedFrom } from '../shared/content-hash.js';
+import { jsonCodec, paidCall } from '../shared/paid-call.js';
+import { assetKeys } from '../shared/keys.js';
+import { estimateUsd } from '../shared/estimates.js';
+import type { StoredScript } from '../shared/scene-artifacts.js';
+import { sceneContext, type SceneEventSchema } from '../shared/scene-context.js';
+import type { StageDeps } from '../shared/stage-runtime.js';
+
+/** The most a scene script can take: the outline and cast in, up to 40 lines of 500 characters out. */
+const SCRIPT_WORST_CASE = { inputTokens: 4_000, outputTokens: 8_000 };
+
+/** Dialogue given in the manifest is used verbatim; otherwise the text model writes it. */
+export async function writeScript(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
+  const manifest = await deps.loadManifest(event.productionId);
+  const context = sceneContext(manifest, event);
+  await deps.productions.updateScene(event, { status: 'SCRIPT' });
+
+  let script: StoredScript;
+  if (context.scene.dialogue) {
+    script = { source: 'manifest', lines: context.scene.dialogue.map(({ character, line }) => ({ character, line })) };
+  } else {
+    const { text } = deps.providers(manifest);
+    const request = { language: manifest.language, title: manifest.title, scene: context.brief, seed: seedFrom(context.seed, 'script') };
+    const { result } = await paidCall(deps, {
+      productionId: manifest.production,
+      stage: 'script',
+      scene: event,
+      provider: text.provider,
+      model: text.model,
+      inputs: request,
+      estimateUsd: estimateUsd(text, SCRIPT_WORST_CASE),
+      codec: jsonCodec<SceneScript>(),
+      call: () => text.port.writeScene(request),
+    });
+    script = { source: 'model', lines: result.lines };
+  }
+  await deps.assets.putJson(assetKeys.script(event), script);
+}

@@ -1,0 +1,4 @@
+import { expect } from 'vitest';
+import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
+
+expect.extend(allCustomMatcher);
