@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { MediaToolFailed } from '../shared/errors.js';
 import { assetKeys } from '../shared/keys.js';
 import { assembleEpisode } from '../shared/media/episode-assembly.js';
 import { probeMedia } from '../shared/media/ffmpeg.js';
@@ -70,6 +71,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
       outputFile,
     });
     const probe = await probeMedia(outputFile);
+    if (probe.durationSeconds === undefined) throw new MediaToolFailed(`ffprobe reported no duration for episode ${episode.id}`);
     const summary: EpisodeSummary = {
       episodeId: episode.id,
       file: `${episode.id}.mp4`,

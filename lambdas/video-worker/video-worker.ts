@@ -64,17 +64,20 @@ const isClosedToken = (error: unknown) => ['TaskTimedOut', 'TaskDoesNotExist', '
 export async function processVideoJob(record: SQSRecord, deps: StageDeps): Promise<void> {
   const job = VideoJobSchema.parse(JSON.parse(record.body));
   const ref = { productionId: job.productionId, episodeId: job.episodeId, sceneId: job.sceneId };
-  let report: SendTaskSuccessCommand | SendTaskFailureCommand;
+  let report: () => Promise<unknown>;
   try {
     const output = await renderSceneClip(ref, deps);
-    report = new SendTaskSuccessCommand({ taskToken: job.taskToken, output: JSON.stringify(output) });
+    report = () => deps.clients.sfn.send(new SendTaskSuccessCommand({ taskToken: job.taskToken, output: JSON.stringify(output) }));
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     deps.logger.warn('video job failed', { scene: ref, error: failure.name, message: failure.message });
-    report = new SendTaskFailureCommand({ taskToken: job.taskToken, error: failure.name, cause: failure.message.slice(0, MAX_CAUSE_LENGTH) });
+    report = () =>
+      deps.clients.sfn.send(
+        new SendTaskFailureCommand({ taskToken: job.taskToken, error: failure.name, cause: failure.message.slice(0, MAX_CAUSE_LENGTH) }),
+      );
   }
   try {
-    await deps.clients.sfn.send(report);
+    await report();
   } catch (error) {
     if (isClosedToken(error)) {
       deps.logger.warn('the waiting task is already closed; dropping the report', { scene: ref, error: (error as Error).name });

@@ -1,19 +1,12 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ManifestInvalid, type ManifestProblem } from '../errors.js';
+import { crossReferenceProblems } from './cross-references.js';
+import { formatIssuePath } from './format-path.js';
 import { MANIFEST_LIMITS, ManifestSchema, type Manifest } from './schema.js';
 
 /** A YAML alias expands to a copy of its anchor; past this many the document is treated as an expansion bomb. */
 const MAX_ALIAS_EXPANSIONS = 100;
-
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out === '' ? '(root)' : out;
-}
 
 function problemsFromZod(error: z.ZodError): ManifestProblem[] {
   return error.issues.flatMap((issue) =>
@@ -65,7 +58,8 @@ export function validateManifest(document: unknown): Manifest {
   const result = ManifestSchema.safeParse(document, {
     error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
   });
-  if (!result.success) throw new ManifestInvalid(problemsFromZod(result.error));
+  const problems = [...(result.success ? [] : problemsFromZod(result.error)), ...crossReferenceProblems(document)];
+  if (problems.length > 0 || !result.success) throw new ManifestInvalid(problems);
   return result.data;
 }
 

@@ -101,15 +101,6 @@ const Episode = z.strictObject({
     .max(MANIFEST_LIMITS.scenesPerEpisode, `at most ${MANIFEST_LIMITS.scenesPerEpisode} scenes an episode`),
 });
 
-function reportDuplicates(ctx: z.RefinementCtx, ids: string[], path: (index: number) => (string | number)[], what: string) {
-  const seen = new Map<string, number>();
-  ids.forEach((value, index) => {
-    const first = seen.get(value);
-    if (first === undefined) seen.set(value, index);
-    else ctx.addIssue({ code: 'custom', path: path(index), message: `duplicate ${what} id "${value}" (first at index ${first})` });
-  });
-}
-
 export const ManifestSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -132,32 +123,6 @@ export const ManifestSchema = z
       .array(Episode)
       .min(1, 'a production needs at least one episode')
       .max(MANIFEST_LIMITS.episodes, `at most ${MANIFEST_LIMITS.episodes} episodes`),
-  })
-  .superRefine((manifest, ctx) => {
-    const declared = new Set(manifest.characters.map((c) => c.id));
-    reportDuplicates(ctx, manifest.characters.map((c) => c.id), (i) => ['characters', i, 'id'], 'character');
-    reportDuplicates(ctx, manifest.episodes.map((e) => e.id), (i) => ['episodes', i, 'id'], 'episode');
-    manifest.episodes.forEach((episode, e) => {
-      reportDuplicates(ctx, episode.scenes.map((s) => s.id), (i) => ['episodes', e, 'scenes', i, 'id'], 'scene');
-      episode.scenes.forEach((scene, s) => {
-        const at = ['episodes', e, 'scenes', s] as (string | number)[];
-        reportDuplicates(ctx, scene.characters, (i) => [...at, 'characters', i], 'character');
-        scene.characters.forEach((characterId, c) => {
-          if (!declared.has(characterId)) {
-            ctx.addIssue({ code: 'custom', path: [...at, 'characters', c], message: `character "${characterId}" is not declared in characters` });
-          }
-        });
-        scene.dialogue?.forEach((line, l) => {
-          if (!scene.characters.includes(line.character)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [...at, 'dialogue', l, 'character'],
-              message: `character "${line.character}" speaks but is not in this scene's characters`,
-            });
-          }
-        });
-      });
-    });
   });
 
 export type Manifest = z.output<typeof ManifestSchema>;

@@ -1,0 +1,98 @@
+import { mkdir } from 'node:fs/promises';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createSqsServer } from 'local-aws-sqs';
+import S3rver from 's3rver';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context.js';
+import { TaskTokenService } from './task-token-service.js';
+
+const require = createRequire(import.meta.url);
+const dynalite = require('dynalite') as (options: { path?: string; createTableMs?: number }) => http.Server;
+
+/** s3rver accepts header-signed requests only with this key pair. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export interface S3Event {
+  Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string; eTag: string; size: number } } }[];
+}
+
+export interface LocalEngines {
+  endpoints: { s3: string; dynamodb: string; sqs: string; sfn: string };
+  s3: S3rver;
+  taskTokens: TaskTokenService;
+  /** The variables that point the SDK clients (and so the handlers) at these engines. */
+  environment: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+function listenOnLoopback(server: http.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  server.closeAllConnections?.();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * dynalite, s3rver, local-aws-sqs and the task-token service, in this process, on
+ * 127.0.0.1, with their data under `dataDir` so a second run finds the first's
+ * table and bucket. SQS is in memory: a message in flight when the process dies is
+ * lost, and the resumed execution sends it again.
+ */
+export async function startEngines(dataDir: string, buckets: string[]): Promise<LocalEngines> {
+  await mkdir(path.join(dataDir, 'dynamodb'), { recursive: true });
+  await mkdir(path.join(dataDir, 's3'), { recursive: true });
+
+  const dynamoServer = dynalite({ path: path.join(dataDir, 'dynamodb'), createTableMs: 0 });
+  const dynamoPort = await listenOnLoopback(dynamoServer);
+
+  const s3 = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    directory: path.join(dataDir, 's3'),
+    silent: true,
+    configureBuckets: buckets.map((name) => ({ name, configs: [] })),
+  });
+  const s3Address = (await s3.run()) as AddressInfo;
+
+  const sqsServer = await createSqsServer({ port: 0, hostname: '127.0.0.1', region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
+  const sqsPort = (sqsServer.address() as AddressInfo).port;
+
+  const taskTokens = new TaskTokenService();
+  const sfn = await taskTokens.listen();
+
+  const endpoints = {
+    s3: `http://127.0.0.1:${s3Address.port}`,
+    dynamodb: `http://127.0.0.1:${dynamoPort}`,
+    sqs: `http://127.0.0.1:${sqsPort}`,
+    sfn,
+  };
+  return {
+    endpoints,
+    s3,
+    taskTokens,
+    environment: {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      AWS_ENDPOINT_URL_SFN: endpoints.sfn,
+      DRAMAFORGE_S3_FORCE_PATH_STYLE: 'true',
+    },
+    async stop() {
+      await taskTokens.close();
+      await closeServer(sqsServer);
+      await s3.close();
+      await closeServer(dynamoServer);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The embedded runtime's settings: the local counterpart of an environment's
+ * config in lib/config/. Sized for a 2-core machine: two scenes at once keeps both
+ * cores busy with canvas and ffmpeg without thrashing.
+ */
+export interface LocalSettings {
+  sceneMaxConcurrency: number;
+  episodeMaxConcurrency: number;
+  videoWorkerMaxConcurrency: number;
+  videoBatchSize: number;
+  videoVisibilityTimeoutSeconds: number;
+  videoMaxReceiveCount: number;
+  keyframeMaxAttempts: number;
+}
+
+export const DEFAULT_LOCAL_SETTINGS: LocalSettings = {
+  sceneMaxConcurrency: 2,
+  episodeMaxConcurrency: 1,
+  videoWorkerMaxConcurrency: 2,
+  videoBatchSize: 1,
+  videoVisibilityTimeoutSeconds: 120,
+  videoMaxReceiveCount: 3,
+  keyframeMaxAttempts: 3,
+};
+
+export const LOCAL_RESOURCE_NAMES = {
+  bucket: 'dramaforge-local-assets',
+  table: 'dramaforge-local-productions',
+  videoQueue: 'dramaforge-local-video',
+  videoDeadLetterQueue: 'dramaforge-local-video-dlq',
+} as const;

@@ -1,0 +1,72 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { STATUS_INDEX_NAME } from '../lambdas/shared/keys.js';
+
+export interface LocalResourceNames {
+  bucket: string;
+  table: string;
+  videoQueue: string;
+  videoDeadLetterQueue: string;
+}
+
+export interface LocalQueueSettings {
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+}
+
+/** The table as the CDK stack declares it: PK/SK, and a GSI listing productions by status. */
+export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
+  }
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'PK', AttributeType: 'S' },
+        { AttributeName: 'SK', AttributeType: 'S' },
+        { AttributeName: 'GSI1PK', AttributeType: 'S' },
+        { AttributeName: 'GSI1SK', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: STATUS_INDEX_NAME,
+          KeySchema: [
+            { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+            { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+}
+
+/** The video queue and its dead-letter queue, with the redrive policy the stack sets. */
+export async function ensureVideoQueues(
+  sqs: SQSClient,
+  names: Pick<LocalResourceNames, 'videoQueue' | 'videoDeadLetterQueue'>,
+  settings: LocalQueueSettings,
+): Promise<{ queueUrl: string; deadLetterQueueUrl: string; deadLetterQueueArn: string }> {
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: names.videoDeadLetterQueue }));
+  const dlqAttributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
+  const deadLetterQueueArn = dlqAttributes.Attributes!.QueueArn!;
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: names.videoQueue,
+      Attributes: {
+        VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount: settings.maxReceiveCount }),
+      },
+    }),
+  );
+  return { queueUrl: queue.QueueUrl!, deadLetterQueueUrl: dlq.QueueUrl!, deadLetterQueueArn };
+}

@@ -1,0 +1,238 @@
+import './polyfills.js';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS } from '../lambdas/catalog.js';
+import { executionNameFor } from '../lambdas/shared/execution-name.js';
+import { assetKeys } from '../lambdas/shared/keys.js';
+import { startEngines, type LocalEngines, type S3Event } from './engines.js';
+import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './execution-registry.js';
+import { lambdaContext, localFunctionArn } from './lambda-context.js';
+import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, type LocalSettings } from './local-settings.js';
+import { QueueEventSource } from './queue-event-source.js';
+import { ensureTable, ensureVideoQueues } from './resources.js';
+import { loadDefinition, WorkflowRunner } from './workflow-runner.js';
+
+const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+export const DEFINITION_FILE = path.join(repositoryRoot, 'statemachines', 'production.asl.json');
+
+export type ExecutionEvent = { executionName: string; type: string; stateName?: string; timestamp: number; error?: string; cause?: string };
+
+export interface LocalRuntimeOptions {
+  dataDir: string;
+  settings?: Partial<LocalSettings>;
+  /** Every Retry waits this long instead of its backoff (tests). */
+  retryDelayMs?: number;
+  /** Extra environment for the handlers, e.g. fault injection. */
+  environment?: Record<string, string>;
+  onExecutionEvent?: (event: ExecutionEvent) => void;
+  onError?: (error: unknown) => void;
+}
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+interface NestedEvent {
+  type: string;
+  timestamp: number;
+  state?: { name: string };
+  Error?: string;
+  Cause?: string;
+  error?: string;
+  cause?: string;
+}
+
+/**
+ * The whole AWS side of dramaforge in one process: engines, table, bucket, queues,
+ * the production state machine from its ASL file, the video queue's event source,
+ * and the bucket trigger that starts an execution for each manifest upload.
+ */
+export class LocalRuntime {
+  readonly names = LOCAL_RESOURCE_NAMES;
+  readonly settings: LocalSettings;
+  readonly executions: ExecutionRegistry;
+  readonly s3: S3Client;
+  readonly dynamo: DynamoDBClient;
+  readonly sqs: SQSClient;
+  private readonly running = new Map<string, Promise<ExecutionRecord>>();
+  private workflow!: WorkflowRunner;
+  private videoSource!: QueueEventSource;
+  private readonly handlers = new Map<string, { handler: Handler; name: string; timeoutSeconds: number }>();
+  queueUrls!: { queueUrl: string; deadLetterQueueUrl: string };
+
+  private constructor(
+    readonly engines: LocalEngines,
+    private readonly options: LocalRuntimeOptions,
+  ) {
+    this.settings = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
+    this.executions = new ExecutionRegistry(path.join(options.dataDir, 'executions'));
+    const clientConfig = { region: engines.environment.AWS_REGION, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
+    this.s3 = new S3Client({ ...clientConfig, endpoint: engines.endpoints.s3, forcePathStyle: true });
+    this.dynamo = new DynamoDBClient({ ...clientConfig, endpoint: engines.endpoints.dynamodb });
+    this.sqs = new SQSClient({ ...clientConfig, endpoint: engines.endpoints.sqs });
+  }
+
+  static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    const engines = await startEngines(options.dataDir, [LOCAL_RESOURCE_NAMES.bucket]);
+    const runtime = new LocalRuntime(engines, options);
+    try {
+      await runtime.bootstrap();
+    } catch (error) {
+      await engines.stop();
+      throw error;
+    }
+    return runtime;
+  }
+
+  private async bootstrap(): Promise<void> {
+    await ensureTable(this.dynamo, this.names.table);
+    this.queueUrls = await ensureVideoQueues(this.sqs, this.names, {
+      visibilityTimeoutSeconds: this.settings.videoVisibilityTimeoutSeconds,
+      maxReceiveCount: this.settings.videoMaxReceiveCount,
+    });
+    const queueArn = `arn:aws:sqs:${this.engines.environment.AWS_REGION}:000000000000:${this.names.videoQueue}`;
+
+    // The handlers build their SDK clients at import, from these variables: set them first.
+    Object.assign(process.env, this.engines.environment, {
+      TABLE_NAME: this.names.table,
+      BUCKET_NAME: this.names.bucket,
+      VIDEO_QUEUE_URL: this.queueUrls.queueUrl,
+      SCENE_MAX_CONCURRENCY: String(this.settings.sceneMaxConcurrency),
+      EPISODE_MAX_CONCURRENCY: String(this.settings.episodeMaxConcurrency),
+      KEYFRAME_MAX_ATTEMPTS: String(this.settings.keyframeMaxAttempts),
+      POWERTOOLS_SERVICE_NAME: 'dramaforge',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
+      POWERTOOLS_METRICS_NAMESPACE: 'dramaforge',
+      ...this.options.environment,
+    });
+
+    const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queueUrls.queueUrl };
+    for (const spec of STAGE_FUNCTIONS) {
+      const functionName = `dramaforge-${spec.name}`;
+      const module = (await import(pathToFileURL(path.join(repositoryRoot, 'lambdas', spec.name, 'handler.ts')).href)) as { handler: Handler };
+      const arn = localFunctionArn(functionName);
+      this.handlers.set(arn, { handler: module.handler, name: functionName, timeoutSeconds: spec.timeoutSeconds });
+      if (spec.substitution) substitutions[spec.substitution] = arn;
+    }
+
+    this.workflow = new WorkflowRunner({
+      definition: await loadDefinition(DEFINITION_FILE, substitutions),
+      functionArns: new Set([...this.handlers.keys()].filter((arn) => !arn.endsWith(':function:dramaforge-video-worker'))),
+      invoke: (arn, event) => this.invoke(arn, event),
+      sqs: this.sqs,
+      taskTokens: this.engines.taskTokens,
+      retryDelayMs: this.options.retryDelayMs,
+    });
+
+    const worker = this.handlers.get(localFunctionArn('dramaforge-video-worker'))!;
+    this.videoSource = new QueueEventSource({
+      sqs: this.sqs,
+      queueUrl: this.queueUrls.queueUrl,
+      queueArn,
+      handler: worker.handler as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
+      context: () => lambdaContext(worker.name, worker.timeoutSeconds),
+      batchSize: this.settings.videoBatchSize,
+      maxConcurrency: this.settings.videoWorkerMaxConcurrency,
+      onError: this.options.onError,
+    });
+    this.videoSource.start();
+
+    this.engines.s3.on('event', (event: S3Event) => {
+      for (const record of event.Records) {
+        const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+        if (!record.eventName.startsWith('ObjectCreated') || !key.startsWith(assetKeys.manifestsPrefix) || key.endsWith('.errors.json')) continue;
+        this.startExecution(key, record.s3.object.eTag).catch((error: unknown) => this.options.onError?.(error));
+      }
+    });
+  }
+
+  private async invoke(arn: string, event: unknown): Promise<unknown> {
+    const target = this.handlers.get(arn);
+    if (!target) throw new Error(`no local function ${arn}`);
+    return target.handler(event, lambdaContext(target.name, target.timeoutSeconds));
+  }
+
+  get taskStateNames(): string[] {
+    return this.workflow.mappedTaskStates;
+  }
+
+  /** Puts a manifest under `manifests/`; the bucket's event starts (or reuses) its execution. */
+  async uploadManifest(fileName: string, body: Buffer): Promise<{ key: string; executionName: string }> {
+    const key = `${assetKeys.manifestsPrefix}${path.basename(fileName)}`;
+    const response = await this.s3.send(new PutObjectCommand({ Bucket: this.names.bucket, Key: key, Body: body }));
+    return { key, executionName: executionNameFor(key, response.ETag ?? '') };
+  }
+
+  /**
+   * Starts the execution for an uploaded manifest, named from its content hash. The
+   * same bytes again are a no-op while that execution runs or after it succeeded; an
+   * execution that failed, or whose process died, is started again and resumes from
+   * the cached results of the first.
+   */
+  async startExecution(key: string, etag: string): Promise<ExecutionRecord> {
+    const name = executionNameFor(key, etag);
+    const active = this.running.get(name);
+    if (active) return active;
+    const existing = await this.executions.read(name);
+    if (existing && (existing.status === 'SUCCEEDED' || (existing.status === 'RUNNING' && !isAbandoned(existing)))) return existing;
+
+    const record: ExecutionRecord = { name, manifestKey: key, status: 'RUNNING', pid: process.pid, startedAt: new Date().toISOString() };
+    await this.executions.write(record);
+    const finished = this.run(record);
+    this.running.set(name, finished);
+    return record;
+  }
+
+  private async run(record: ExecutionRecord): Promise<ExecutionRecord> {
+    const execution = this.workflow.start(record.name, { bucket: this.names.bucket, key: record.manifestKey });
+    const events = this.forwardEvents(record.name, execution.eventLogs as AsyncGenerator<NestedEvent>);
+    let finished: ExecutionRecord;
+    try {
+      const output = await execution.result;
+      finished = { ...record, status: 'SUCCEEDED', output, endedAt: new Date().toISOString() };
+    } catch (error) {
+      const failure = error as Error & { cause?: { name?: string; message?: string } };
+      const name = failure.cause?.name ?? failure.name;
+      const cause = failure.cause?.message ?? failure.message;
+      finished = { ...record, status: 'FAILED', error: { name, cause }, endedAt: new Date().toISOString() };
+    }
+    await events;
+    await this.executions.write(finished);
+    this.running.delete(record.name);
+    return finished;
+  }
+
+  private async forwardEvents(executionName: string, events: AsyncGenerator<NestedEvent>): Promise<void> {
+    for await (const event of events) {
+      this.options.onExecutionEvent?.({
+        executionName,
+        type: event.type,
+        stateName: event.state?.name,
+        timestamp: event.timestamp,
+        error: event.Error ?? event.error,
+        cause: event.Cause ?? event.cause,
+      });
+    }
+  }
+
+  /** Resolves when the named execution ends; an execution started by an earlier process resolves from its record. */
+  async waitForExecution(name: string, timeoutMs = 6 * 60 * 60 * 1000): Promise<ExecutionRecord> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const active = this.running.get(name);
+      if (active) return active;
+      const record = await this.executions.read(name);
+      if (record && (record.status !== 'RUNNING' || isAbandoned(record))) return record;
+      if (Date.now() > deadline) throw new Error(`execution ${name} did not finish within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.videoSource?.stop();
+    await this.engines.stop();
+  }
+}
+

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What a waiting `.waitForTaskToken` Task is resolved with. */
+export type TaskOutcome = { ok: true; output: unknown } | { ok: false; error: string; cause: string };
+
+class TaskFailure extends Error {
+  constructor(error: string, cause: string) {
+    super(cause);
+    this.name = error;
+  }
+}
+
+/**
+ * Plays the part of the Step Functions API a worker calls back: SendTaskSuccess,
+ * SendTaskFailure and SendTaskHeartbeat, spoken as AWS JSON 1.0 on 127.0.0.1.
+ * The local workflow runner mints a token per waiting Task and awaits it here.
+ */
+export class TaskTokenService {
+  private readonly waiting = new Map<string, (outcome: TaskOutcome) => void>();
+  private server?: http.Server;
+
+  mint(): { token: string; outcome: Promise<unknown> } {
+    const token = `local-task-${randomUUID()}`;
+    const outcome = new Promise<unknown>((resolve, reject) => {
+      this.waiting.set(token, (result) => {
+        this.waiting.delete(token);
+        if (result.ok) resolve(result.output);
+        else reject(new TaskFailure(result.error, result.cause));
+      });
+    });
+    return { token, outcome };
+  }
+
+  /** A Task that timed out no longer accepts reports, as in AWS. */
+  forget(token: string): void {
+    this.waiting.delete(token);
+  }
+
+  get pendingCount(): number {
+    return this.waiting.size;
+  }
+
+  async listen(): Promise<string> {
+    this.server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const target = String(request.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
+        const reply = (status: number, body: unknown) => {
+          response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+          response.end(JSON.stringify(body));
+        };
+        let body: { taskToken?: string; output?: string; error?: string; cause?: string };
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        } catch {
+          return reply(400, { __type: 'InvalidOutput', message: 'request body is not JSON' });
+        }
+        const settle = body.taskToken ? this.waiting.get(body.taskToken) : undefined;
+        if (!['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(target)) {
+          return reply(400, { __type: 'UnknownOperationException', message: `${target} is not served locally` });
+        }
+        if (!settle) return reply(400, { __type: 'TaskDoesNotExist', message: 'no task is waiting for this token' });
+        if (target === 'SendTaskSuccess') {
+          try {
+            settle({ ok: true, output: JSON.parse(body.output ?? 'null') });
+          } catch {
+            return reply(400, { __type: 'InvalidOutput', message: 'output is not JSON' });
+          }
+        } else if (target === 'SendTaskFailure') {
+          settle({ ok: false, error: body.error ?? 'States.TaskFailed', cause: body.cause ?? '' });
+        }
+        reply(200, {});
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}

@@ -1,0 +1,90 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderRejected } from '../../../lambdas/shared/errors.js';
+import { probeMedia } from '../../../lambdas/shared/media/ffmpeg.js';
+import {
+  CAMERA_MOVES,
+  CameraMotionVideoModel,
+  cameraMoveForSeed,
+} from '../../../lambdas/providers/offline/camera-motion-video-model.js';
+import type { ClipRequest } from '../../../lambdas/providers/ports.js';
+import { lumaAt, meanAbsoluteDifference, scratchDir, testPattern } from './media-fixtures.js';
+
+describe('CameraMotionVideoModel', () => {
+  const model = new CameraMotionVideoModel();
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let keyframePng: Buffer;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await scratchDir());
+    keyframePng = await testPattern(180, 320);
+  });
+  afterAll(() => cleanup());
+
+  function request(overrides: Partial<ClipRequest>): ClipRequest {
+    return { keyframePng, width: 180, height: 320, fps: 12, durationSeconds: 2, seed: 0, prompt: 'a station at night', ...overrides };
+  }
+
+  async function render(name: string, overrides: Partial<ClipRequest>): Promise<string> {
+    const { result } = await model.renderClip(request(overrides));
+    const file = path.join(dir, `${name}.mp4`);
+    await writeFile(file, result.mp4);
+    return file;
+  }
+
+  it.each([
+    { durationSeconds: 2, fps: 12, frames: 24 },
+    { durationSeconds: 2.37, fps: 12, frames: 28 },
+    { durationSeconds: 1.5, fps: 15, frames: 23 },
+  ])('renders $durationSeconds s at $fps fps as exactly $frames frames of H.264', async ({ durationSeconds, fps, frames }) => {
+    const file = await render(`clip-${durationSeconds}-${fps}`, { durationSeconds, fps });
+    const probe = await probeMedia(file);
+    expect(probe.streams).toHaveLength(1);
+    expect(probe.streams[0]).toMatchObject({
+      codecType: 'video',
+      codecName: 'h264',
+      pixelFormat: 'yuv420p',
+      width: 180,
+      height: 320,
+      fps,
+      frameCount: frames,
+    });
+    expect(probe.streams[0]?.durationSeconds).toBeCloseTo(frames / fps, 3);
+  });
+
+  it('reports the rendered seconds as usage, for free and offline', async () => {
+    const metered = await model.renderClip(request({ durationSeconds: 2.37, fps: 12 }));
+    expect(metered).toMatchObject({ provider: 'offline', model: 'camera-motion-v1', usage: { videoSeconds: 28 / 12 } });
+  });
+
+  it('fills the frame from a keyframe of another aspect ratio', async () => {
+    const square = await testPattern(200, 200);
+    const { result } = await model.renderClip(request({ keyframePng: square, width: 240, height: 136 }));
+    const file = path.join(dir, 'square.mp4');
+    await writeFile(file, result.mp4);
+    expect((await probeMedia(file)).streams[0]).toMatchObject({ width: 240, height: 136 });
+  });
+
+  it('picks every camera move for some seed, and the same move for the same seed', () => {
+    const moves = new Set(Array.from({ length: 64 }, (_, seed) => cameraMoveForSeed(seed)));
+    expect([...moves].sort()).toEqual([...CAMERA_MOVES].sort());
+    expect(cameraMoveForSeed(1234)).toBe(cameraMoveForSeed(1234));
+  });
+
+  it('moves the camera: first and last frames differ, consecutive frames barely', async () => {
+    const file = await render('motion', { durationSeconds: 2, fps: 12, seed: 3 });
+    const first = await lumaAt(file, 0, 180, 320);
+    const second = await lumaAt(file, 1 / 12, 180, 320);
+    const last = await lumaAt(file, 23 / 12, 180, 320);
+    const overall = meanAbsoluteDifference(first, last, 0, 320, 180);
+    const step = meanAbsoluteDifference(first, second, 0, 320, 180);
+    expect(overall).toBeGreaterThan(5);
+    expect(step).toBeLessThan(overall / 4);
+  });
+
+  it('rejects sizes yuv420p cannot hold and clips shorter than a frame', async () => {
+    await expect(model.renderClip(request({ width: 181 }))).rejects.toThrow(ProviderRejected);
+    await expect(model.renderClip(request({ durationSeconds: 0.01 }))).rejects.toThrow(ProviderRejected);
+  });
+});

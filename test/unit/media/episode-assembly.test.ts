@@ -1,0 +1,129 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CameraMotionVideoModel } from '../../../lambdas/providers/offline/camera-motion-video-model.js';
+import { assembleEpisode, sceneFrameCounts, type EpisodeScene } from '../../../lambdas/shared/media/episode-assembly.js';
+import { probeMedia, runFfmpeg } from '../../../lambdas/shared/media/ffmpeg.js';
+import { buildSceneVoiceTrack } from '../../../lambdas/shared/media/voice-track.js';
+import { toSrt } from '../../../lambdas/shared/subtitles.js';
+import { changedFraction, lumaAt, scratchDir, testPattern, tone } from './media-fixtures.js';
+
+const WIDTH = 180;
+const HEIGHT = 320;
+const FPS = 12;
+
+describe('sceneFrameCounts', () => {
+  it('cuts scenes on the frame grid of the running total, so rounding never accumulates', () => {
+    const counts = sceneFrameCounts([1.04, 1.04, 1.04], 12);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(Math.round(3.12 * 12));
+    expect(counts).toEqual([12, 13, 12]);
+  });
+});
+
+describe('assembleEpisode', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let scenes: EpisodeScene[];
+  const durations = [1.3, 0.95, 1.45];
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await scratchDir());
+    const model = new CameraMotionVideoModel();
+    const keyframePng = await testPattern(WIDTH, HEIGHT);
+    scenes = [];
+    for (const [index, durationSeconds] of durations.entries()) {
+      const clipFile = path.join(dir, `clip-${index}.mp4`);
+      if (index === 1) {
+        // Another provider's clip: wrong size, other frame rate, and shorter than its scene.
+        await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x240:r=25:d=0.6', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', clipFile]);
+      } else {
+        const { result } = await model.renderClip({ keyframePng, width: WIDTH, height: HEIGHT, fps: FPS, durationSeconds, seed: index, prompt: '' });
+        await writeFile(clipFile, result.mp4);
+      }
+      const voice = await buildSceneVoiceTrack(
+        [{ characterId: 'lan', text: 'x', audio: await tone({ seconds: 0.5, frequency: 300 + 100 * index, sampleRate: 24_000, format: 'wav' }) }],
+        { leadInSeconds: 0.1, minimumSeconds: 0 },
+      );
+      const voiceFile = path.join(dir, `voice-${index}.wav`);
+      await writeFile(voiceFile, voice.wav);
+      scenes.push({ clipFile, voiceFile, durationSeconds });
+    }
+  });
+  afterAll(() => cleanup());
+
+  async function assemble(name: string, cues: Parameters<typeof toSrt>[0], language: string): Promise<string> {
+    const subtitlesSrtFile = path.join(dir, `${name}.srt`);
+    await writeFile(subtitlesSrtFile, toSrt(cues));
+    const outputFile = path.join(dir, `${name}.mp4`);
+    const fractions: number[] = [];
+    const assembled = await assembleEpisode({
+      scenes,
+      subtitlesSrtFile,
+      language,
+      width: WIDTH,
+      height: HEIGHT,
+      fps: FPS,
+      outputFile,
+      onProgress: (fraction) => fractions.push(fraction),
+    });
+    expect(assembled.frameCount).toBe(Math.round(3.7 * FPS));
+    expect(fractions[fractions.length - 1]).toBe(1);
+    return outputFile;
+  }
+
+  it('encodes H.264 + AAC at the episode format, exactly as long as its scenes', async () => {
+    const file = await assemble('plain', [{ startSeconds: 0.2, endSeconds: 3.5, text: 'Anh Minh! Em về rồi!' }], 'vi-VN');
+    const probe = await probeMedia(file);
+    const video = probe.streams.find((s) => s.codecType === 'video');
+    const audio = probe.streams.find((s) => s.codecType === 'audio');
+    expect(video).toMatchObject({ codecName: 'h264', pixelFormat: 'yuv420p', width: WIDTH, height: HEIGHT, fps: FPS });
+    expect(audio).toMatchObject({ codecName: 'aac', sampleRate: 48_000 });
+    const expectedSeconds = durations.reduce((a, b) => a + b, 0);
+    expect(video?.frameCount).toBe(Math.round(expectedSeconds * FPS));
+    expect(Math.abs((video?.durationSeconds ?? 0) - expectedSeconds)).toBeLessThanOrEqual(1 / FPS);
+    expect(Math.abs((audio?.durationSeconds ?? 0) - expectedSeconds)).toBeLessThanOrEqual(1 / FPS);
+    expect(Math.abs((probe.durationSeconds ?? 0) - expectedSeconds)).toBeLessThanOrEqual(1 / FPS);
+  });
+
+  it('keeps each scene in its slot: the voice of a scene sounds inside that scene', async () => {
+    const file = await assemble('slots', [], 'vi-VN');
+    // The second scene starts at 1.3 s with 0.1 s of lead-in and a 0.5 s tone; the tail after it is silent.
+    const loud = await volumeDb(file, 1.45, 0.3);
+    const quiet = await volumeDb(file, 2.0, 0.2);
+    expect(loud).toBeGreaterThan(-30);
+    expect(quiet).toBeLessThan(-60);
+  });
+
+  it('burns Vietnamese and Chinese subtitles into the lower third only while they are on', async () => {
+    const vietnamese = { startSeconds: 0.5, endSeconds: 1.2, text: 'Anh Minh! Em về rồi! Ắt hẳn' };
+    const chinese = { startSeconds: 2.4, endSeconds: 3.2, text: '你好，我回来了！' };
+    const withCues = await assemble('subtitled', [vietnamese, chinese], 'zh-CN');
+    const withoutCues = await assemble('bare', [], 'zh-CN');
+    const lowerThird = [Math.floor((HEIGHT * 2) / 3), HEIGHT] as const;
+    const upperPart = [0, Math.floor(HEIGHT / 2)] as const;
+
+    for (const at of [0.8, 2.8]) {
+      const subtitled = await lumaAt(withCues, at, WIDTH, HEIGHT);
+      const bare = await lumaAt(withoutCues, at, WIDTH, HEIGHT);
+expect(changedFraction(subtitled, bare, ...lowerThird, WIDTH)).toBeGreaterThan(0.005);
+      expect(changedFraction(subtitled, bare, ...upperPart, WIDTH)).toBeLessThan(0.001);
+    }
+    const between = changedFraction(await lumaAt(withCues, 1.8, WIDTH, HEIGHT), await lumaAt(withoutCues, 1.8, WIDTH, HEIGHT), ...lowerThird, WIDTH);
+    expect(between).toBeLessThan(0.001);
+  });
+
+  it('rejects an episode without scenes or with a scene shorter than a frame', async () => {
+    const base = { subtitlesSrtFile: path.join(dir, 'none.srt'), language: 'vi-VN', width: WIDTH, height: HEIGHT, fps: FPS, outputFile: path.join(dir, 'x.mp4') };
+    await expect(assembleEpisode({ ...base, scenes: [] })).rejects.toThrow(RangeError);
+    await expect(assembleEpisode({ ...base, scenes: [{ clipFile: 'a', voiceFile: 'b', durationSeconds: 0.01 }] })).rejects.toThrow(RangeError);
+  });
+});
+
+async function volumeDb(file: string, fromSeconds: number, seconds: number): Promise<number> {
+  const { stderrTail } = await runFfmpeg(
+    ['-loglevel', 'info', '-ss', String(fromSeconds), '-t', String(seconds), '-i', file, '-vn', '-af', 'volumedetect', '-f', 'null', '-'],
+  );
+  const match = /mean_volume: (-?[\d.]+|-inf) dB/.exec(stderrTail);
+  if (!match) throw new Error(`no volumedetect output in: ${stderrTail}`);
+  return match[1] === '-inf' ? Number.NEGATIVE_INFINITY : Number(match[1]);
+}

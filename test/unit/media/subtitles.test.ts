@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatSrtTimestamp,
+  formatVttTimestamp,
+  offsetCues,
+  toSrt,
+  toVtt,
+  wrapText,
+  type SubtitleCue,
+} from '../../../lambdas/shared/subtitles.js';
+
+interface ParsedCue {
+  number: number;
+  startSeconds: number;
+  endSeconds: number;
+  lines: string[];
+}
+
+function parseTimestamp(text: string, separator: ',' | '.'): number {
+  const match = new RegExp(`^(\\d{2,}):(\\d{2}):(\\d{2})\\${separator}(\\d{3})$`).exec(text);
+  if (!match) throw new Error(`bad timestamp ${text}`);
+  const [, h, m, s, ms] = match.map(Number) as [number, number, number, number, number];
+  expect(m).toBeLessThan(60);
+  expect(s).toBeLessThan(60);
+  return h * 3600 + m * 60 + s + ms / 1000;
+}
+
+/** A strict reader: numbered blocks separated by exactly one blank line, no empty text lines. */
+function parseBlocks(body: string, separator: ',' | '.'): ParsedCue[] {
+  expect(body.endsWith('\n')).toBe(true);
+  expect(body).not.toMatch(/\n\n\n/);
+  return body
+    .trimEnd()
+    .split('\n\n')
+    .map((block) => {
+      const [numberLine, timing, ...lines] = block.split('\n');
+      const [start, arrow, end, ...rest] = (timing ?? '').split(' ');
+      expect(arrow).toBe('-->');
+      expect(rest).toEqual([]);
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(line.trim()).not.toBe('');
+      return { number: Number(numberLine), startSeconds: parseTimestamp(start ?? '', separator), endSeconds: parseTimestamp(end ?? '', separator), lines };
+    });
+}
+
+function parseSrt(srt: string): ParsedCue[] {
+  return parseBlocks(srt, ',');
+}
+
+function parseVtt(vtt: string): ParsedCue[] {
+  expect(vtt.startsWith('WEBVTT\n\n')).toBe(true);
+  return parseBlocks(vtt.slice('WEBVTT\n\n'.length), '.');
+}
+
+const graphemeCount = (text: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].length;
+
+describe('subtitle timestamps', () => {
+  it.each([
+    [0, '00:00:00,000', '00:00:00.000'],
+    [3723.456, '01:02:03,456', '01:02:03.456'],
+    [59.9996, '00:01:00,000', '00:01:00.000'],
+    [1.0005, '00:00:01,001', '00:00:01.001'],
+    [36_000, '10:00:00,000', '10:00:00.000'],
+  ])('%s s is %s in SRT and %s in VTT', (seconds, srt, vtt) => {
+    expect(formatSrtTimestamp(seconds)).toBe(srt);
+    expect(formatVttTimestamp(seconds)).toBe(vtt);
+  });
+
+  it('refuses negative and non-finite times', () => {
+    expect(() => formatSrtTimestamp(-0.5)).toThrow(RangeError);
+    expect(() => formatVttTimestamp(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('toSrt and toVtt', () => {
+  const cues: SubtitleCue[] = [
+    { startSeconds: 3723.456, endSeconds: 3725.1, text: 'Anh Minh! Em về rồi!', speaker: 'Lan' },
+    { startSeconds: 0.4, endSeconds: 1.9, text: 'Về nhà thôi.', speaker: 'Minh' },
+  ];
+
+  it('writes numbered SRT blocks in time order that parse back to the same cues', () => {
+    const srt = toSrt(cues);
+    expect(srt).toBe('1\n00:00:00,400 --> 00:00:01,900\nVề nhà thôi.\n\n2\n01:02:03,456 --> 01:02:05,100\nAnh Minh! Em về rồi!\n');
+    expect(parseSrt(srt)).toEqual([
+      { number: 1, startSeconds: 0.4, endSeconds: 1.9, lines: ['Về nhà thôi.'] },
+      { number: 2, startSeconds: 3723.456, endSeconds: 3725.1, lines: ['Anh Minh! Em về rồi!'] },
+    ]);
+  });
+
+  it('writes a WEBVTT file with voice spans and dotted milliseconds', () => {
+    const vtt = toVtt(cues);
+    const parsed = parseVtt(vtt);
+    expect(parsed.map((cue) => [cue.number, cue.startSeconds, cue.endSeconds])).toEqual([
+      [1, 0.4, 1.9],
+      [2, 3723.456, 3725.1],
+    ]);
+    expect(parsed[1]?.lines).toEqual(['<v Lan>Anh Minh! Em về rồi!</v>']);
+  });
+
+  it('prefixes the speaker name when asked', () => {
+    expect(parseSrt(toSrt(cues, { speakerLabels: true }))[0]?.lines).toEqual(['Minh: Về nhà thôi.']);
+  });
+
+  it('keeps markup characters from becoming markup', () => {
+    const tricky: SubtitleCue[] = [{ startSeconds: 1, endSeconds: 2, text: 'a < b & {\\b1} c -->\n\nd', speaker: 'A<B>' }];
+    const srtLines = parseSrt(toSrt(tricky))[0]?.lines ?? [];
+    expect(srtLines.join('\n')).not.toMatch(/[<>{}\\]/);
+    expect(srtLines.join(' ')).toContain('d');
+    const vtt = toVtt(tricky);
+    expect(vtt).toContain('<v A&lt;B&gt;>a &lt; b &amp; {\\b1} c --&gt; d</v>');
+    expect(parseVtt(vtt)).toHaveLength(1);
+  });
+
+  it('wraps long Latin text to two lines of at most 42 characters, splitting the time when it needs more', () => {
+    const text =
+      'Năm nay em sẽ ở nhà ăn Tết với cả nhà, không đi đâu nữa đâu. Thật đấy, anh tin em đi mà, được không anh? Mẹ đã nấu bánh chưng rồi.';
+    const parsed = parseSrt(toSrt([{ startSeconds: 10, endSeconds: 16, text }]));
+    expect(parsed.length).toBeGreaterThan(1);
+    for (const cue of parsed) {
+      expect(cue.lines.length).toBeLessThanOrEqual(2);
+      for (const line of cue.lines) expect(graphemeCount(line)).toBeLessThanOrEqual(42);
+    }
+    expect(parsed[0]?.startSeconds).toBe(10);
+    expect(parsed[parsed.length - 1]?.endSeconds).toBe(16);
+    parsed.slice(1).forEach((cue, index) => expect(cue.startSeconds).toBe(parsed[index]?.endSeconds));
+    expect(parsed.flatMap((cue) => cue.lines).join(' ')).toBe(text);
+  });
+
+  it('wraps Chinese at 16 characters a line and never starts a line with closing punctuation', () => {
+    const text = '你好，世界！我回来了。今年我要在家里过年，哪儿也不去了，真的！妈妈已经包好饺子了。';
+    const parsed = parseSrt(toSrt([{ startSeconds: 0, endSeconds: 8, text }]));
+    for (const cue of parsed) {
+      expect(cue.lines.length).toBeLessThanOrEqual(2);
+      for (const line of cue.lines) {
+        expect(graphemeCount(line)).toBeLessThanOrEqual(16);
+        expect(line).not.toMatch(/^[，。！]/);
+      }
+    }
+    expect(parsed.flatMap((cue) => cue.lines).join('')).toBe(text);
+  });
+
+  it('balances two lines instead of filling the first', () => {
+    expect(wrapText('Anh Minh! Em về rồi! Năm nay em ở nhà ăn Tết.', 42)).toEqual([['Anh Minh! Em về rồi!', 'Năm nay em ở nhà ăn Tết.']]);
+  });
+
+  it('refuses cues that end before they start', () => {
+    expect(() => toSrt([{ startSeconds: 2, endSeconds: 1, text: 'x' }])).toThrow(RangeError);
+  });
+});
+
+describe('offsetCues', () => {
+  it('moves cues onto the episode timeline and keeps their other fields', () => {
+    const moved = offsetCues([{ startSeconds: 0.4, endSeconds: 1.9, text: 'Ừ', speaker: 'Lan' }], 12.5);
+    expect(moved).toEqual([{ startSeconds: 12.9, endSeconds: 14.4, text: 'Ừ', speaker: 'Lan' }]);
+  });
+});

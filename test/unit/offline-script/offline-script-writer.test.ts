@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import type { CharacterBrief, SceneScriptRequest } from '../../../lambdas/providers/ports.js';
+import { moodOf, OfflineScriptWriter, phrasebookFor } from '../../../lambdas/providers/offline/offline-script-writer.js';
+import { MOODS } from '../../../lambdas/providers/offline/phrasebook/phrasebook.js';
+import { enUS } from '../../../lambdas/providers/offline/phrasebook/en-US.js';
+import { viVN } from '../../../lambdas/providers/offline/phrasebook/vi-VN.js';
+import { zhCN } from '../../../lambdas/providers/offline/phrasebook/zh-CN.js';
+
+const writer = new OfflineScriptWriter();
+
+const lan: CharacterBrief = { id: 'lan', name: 'Lan', description: '25, long black hair, red áo dài', voice: { gender: 'female' } };
+const minh: CharacterBrief = { id: 'minh', name: 'Minh', description: '27, waits with a motorbike', voice: { gender: 'male' } };
+const tu: CharacterBrief = { id: 'ba-tu', name: 'Bà Tư', description: 'the grandmother', voice: { gender: 'female' } };
+const hai: CharacterBrief = { id: 'hai', name: 'Hải', description: 'a cousin' };
+
+function request(overrides: Partial<SceneScriptRequest['scene']> = {}, language = 'vi-VN', seed = 7): SceneScriptRequest {
+  return {
+    language,
+    title: 'Về nhà ăn Tết',
+    seed,
+    scene: {
+      episodeId: 'ep01',
+      sceneId: 's01',
+      index: 0,
+      location: 'Ga Hà Nội, đêm mưa phùn',
+      outline: 'Lan steps off the last train of the year; Minh waits with a motorbike.',
+      mood: 'tender',
+      characters: [lan, minh],
+      ...overrides,
+    },
+  };
+}
+
+async function lines(req: SceneScriptRequest) {
+  return (await writer.writeScene(req)).result.lines;
+}
+
+const VIETNAMESE_LETTER = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/iu;
+const HAN = /\p{Script=Han}/u;
+
+describe('OfflineScriptWriter', () => {
+  it('writes the same lines for the same request', async () => {
+    expect(await writer.writeScene(request())).toEqual(await writer.writeScene(request()));
+  });
+
+  it('usually writes different lines for different seeds and different scenes', async () => {
+    const bySeed = new Set<string>();
+    const byScene = new Set<string>();
+    for (let seed = 1; seed <= 20; seed++) {
+      bySeed.add(JSON.stringify(await lines(request({ mood: 'tense' }, 'vi-VN', seed))));
+      byScene.add(JSON.stringify(await lines(request({ mood: 'tense', sceneId: `s${seed}` }))));
+    }
+    expect(bySeed.size).toBeGreaterThanOrEqual(15);
+    expect(byScene.size).toBeGreaterThanOrEqual(15);
+  });
+
+  it('writes nothing for a scene without characters', async () => {
+    const { result, usage } = await writer.writeScene(request({ characters: [] }));
+    expect(result.lines).toEqual([]);
+    expect(usage.outputTokens).toBe(0);
+  });
+
+  it('gives a lone character a monologue of one or two lines', async () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const monologue = await lines(request({ characters: [lan], mood: 'sad' }, 'vi-VN', seed));
+      expect(monologue.length).toBeGreaterThanOrEqual(1);
+      expect(monologue.length).toBeLessThanOrEqual(2);
+      expect(new Set(monologue.map((line) => line.line)).size).toBe(monologue.length);
+      for (const line of monologue) expect(line.character).toBe('lan');
+    }
+  });
+
+  it.each([
+    [[lan, minh]],
+    [[lan, minh, tu]],
+    [[lan, minh, tu, hai, { ...hai, id: 'hai-2', name: 'Hà' }, { ...lan, id: 'lan-2', name: 'Liên' }, { ...minh, id: 'minh-2', name: 'Mạnh' }]],
+  ])('lets only the scene cast speak, in turns, 2 to 6 lines (%#)', async (cast) => {
+    const castIds = new Set(cast.map((character) => character.id));
+    for (let seed = 1; seed <= 30; seed++) {
+      const scene = await lines(request({ characters: cast }, 'vi-VN', seed));
+      expect(scene.length).toBeGreaterThanOrEqual(Math.min(6, Math.max(2, cast.length)));
+      expect(scene.length).toBeLessThanOrEqual(6);
+      for (const [i, line] of scene.entries()) {
+        expect(castIds.has(line.character)).toBe(true);
+        if (i > 0) expect(line.character).not.toBe(scene[i - 1]!.character);
+      }
+      if (cast.length <= 6) expect(new Set(scene.map((line) => line.character)).size).toBe(cast.length);
+    }
+  });
+
+  it('opens by addressing another character in the scene by name', async () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const [opening] = await lines(request({ characters: [lan, minh, tu] }, 'zh-CN', seed));
+      const others = [lan, minh, tu].filter((character) => character.id !== opening!.character);
+      expect(others.some((character) => opening!.line.includes(character.name))).toBe(true);
+    }
+  });
+
+  it.each([
+    ['vi-VN', (line: string) => VIETNAMESE_LETTER.test(line)],
+    ['zh-CN', (line: string) => HAN.test(line) && !/[A-Za-z]{3,}/.test(line.replace(/Lan|Minh/g, ''))],
+    ['en-US', (line: string) => /^[\x20-\x7E]+$/.test(line)],
+    ['fr-FR', (line: string) => /^[\x20-\x7E]+$/.test(line)],
+  ])('writes %s lines in that language, for every mood', async (language, inLanguage) => {
+    for (const mood of [...MOODS, 'something else']) {
+      for (let seed = 1; seed <= 12; seed++) {
+        for (const cast of [[lan, minh], [minh]]) {
+          for (const { line } of await lines(request({ mood, characters: cast, location: 'Hanoi railway station, night' }, language, seed))) {
+            expect(line, `${language} ${mood}: ${line}`).toSatisfy(inLanguage);
+            expect(line).not.toMatch(/[{}]/);
+          }
+        }
+      }
+    }
+  });
+
+  it('names the location only when it reads well in the language', async () => {
+    const spoken = async (location: string, language: string, place: string) => {
+      let count = 0;
+      for (let seed = 1; seed <= 40; seed++) {
+        for (const { line } of await lines(request({ location, mood: 'default' }, language, seed))) if (line.includes(place)) count++;
+      }
+      return count;
+    };
+    expect(await spoken('Ga Hà Nội, đêm mưa phùn', 'vi-VN', 'Ga Hà Nội')).toBeGreaterThan(0);
+    expect(await spoken('Hanoi railway station, night', 'vi-VN', 'Hanoi')).toBe(0);
+    expect(await spoken('北京西站，深夜', 'zh-CN', '北京西站')).toBeGreaterThan(0);
+    expect(await spoken('Hanoi railway station, night', 'en-US', 'Hanoi railway station')).toBeGreaterThan(0);
+    expect(await spoken('Ga Hà Nội, đêm mưa phùn', 'en-US', 'Ga Hà Nội')).toBe(0);
+  });
+
+  it('counts its usage and names itself', async () => {
+    const { usage, provider, model } = await writer.writeScene(request());
+    expect(usage.inputTokens).toBeGreaterThan(10);
+    expect(usage.outputTokens).toBeGreaterThan(0);
+    expect(provider).toBe('offline');
+    expect(model).toBe('phrasebook-v1');
+  });
+});
+
+describe('moodOf', () => {
+  it.each([
+    [{ mood: 'tender', outline: '' }, 'tender'],
+    [{ mood: 'Romantic reunion', outline: '' }, 'tender'],
+    [{ mood: 'căng thẳng', outline: '' }, 'tense'],
+    [{ mood: '悲伤', outline: '' }, 'sad'],
+    [{ mood: 'furious', outline: '' }, 'angry'],
+    [{ mood: 'comic', outline: '' }, 'comic'],
+    [{ mood: 'joyful', outline: '' }, 'joyful'],
+    [{ outline: 'The brothers argue over the inheritance.' }, 'angry'],
+    [{ outline: 'A swarm of bees fills the room.' }, 'default'],
+    [{ mood: 'wistful', outline: 'They walk.' }, 'default'],
+  ])('reads %j as %s', (scene, mood) => {
+    expect(moodOf(scene)).toBe(mood);
+  });
+});
+
+describe('phrasebooks', () => {
+  it.each([
+    ['vi-VN', viVN],
+    ['vi', viVN],
+    ['zh-CN', zhCN],
+    ['zh-TW', zhCN],
+    ['en-US', enUS],
+    ['de-DE', enUS],
+    ['', enUS],
+  ])('serves %j from the right phrasebook', (language, phrasebook) => {
+    expect(phrasebookFor(language)).toBe(phrasebook);
+  });
+
+  it.each([
+    ['vi-VN', viVN],
+    ['zh-CN', zhCN],
+    ['en-US', enUS],
+  ])('%s has enough lines in every mood to write any scene without a place', (_, phrasebook) => {
+    const withoutPlace = (templates: readonly string[]) => templates.filter((template) => !template.includes('{place}'));
+    for (const mood of MOODS) {
+      const lines = phrasebook.moods[mood];
+      expect(withoutPlace(lines.openers).length).toBeGreaterThanOrEqual(1);
+      expect(new Set(withoutPlace(lines.replies)).size).toBeGreaterThanOrEqual(4);
+      expect(withoutPlace(lines.closers).length).toBeGreaterThanOrEqual(1);
+      expect(new Set(withoutPlace(lines.monologue)).size).toBeGreaterThanOrEqual(2);
+      for (const opener of lines.openers) expect(opener).toContain('{listener}');
+      for (const line of lines.monologue) expect(line).not.toMatch(/\{(listener|I|you)\}/);
+      for (const line of Object.values(lines).flat()) expect(line.replace(/\{(listener|place|I|you)\}/g, '')).not.toMatch(/[{}]/);
+    }
+  });
+
+  it('gives Vietnamese speakers the pronouns of their relationship', () => {
+    const pronouns = viVN.pronouns!;
+    expect(pronouns(minh, lan)).toEqual({ I: 'anh', you: 'em' });
+    expect(pronouns(lan, minh)).toEqual({ I: 'em', you: 'anh' });
+    expect(pronouns(lan, hai)).toEqual({ I: 'mình', you: 'cậu' });
+    expect(pronouns(lan, tu)).toEqual({ I: 'con', you: 'bà' });
+    expect(pronouns(tu, minh)).toEqual({ I: 'bà', you: 'con' });
+    expect(pronouns({ ...hai, name: 'Chị Hai' }, lan)).toEqual({ I: 'chị', you: 'em' });
+  });
+});
