@@ -212,8 +212,8 @@ export class ProductionStore {
       attempts?: number;
     },
   ): Promise<void> {
-    const sets = ['updatedAt = :now'];
-    const names: Record<string, string> = {};
+    const sets = ['#updatedAt = :now'];
+    const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = { ':now': now() };
     if (changes.status) {
       sets.push('#status = :status');
@@ -222,12 +222,14 @@ export class ProductionStore {
     }
     for (const field of ['attempts', 'consistency', 'keyframeAttempts', 'durationSeconds', 'failedStage', 'failure'] as const) {
       if (changes[field] !== undefined) {
-        sets.push(`${field} = :${field}`);
+        sets.push(`#${field} = :${field}`);
+        names[`#${field}`] = field;
         values[`:${field}`] = changes[field];
       }
     }
     for (const [name, key] of Object.entries(changes.assets ?? {})) {
-      sets.push(`assets.#asset_${name} = :asset_${name}`);
+      names['#assets'] = 'assets';
+      sets.push(`#assets.#asset_${name} = :asset_${name}`);
       names[`#asset_${name}`] = name;
       values[`:asset_${name}`] = key;
     }
@@ -239,7 +241,7 @@ export class ProductionStore {
         TableName: this.tableName,
         Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
         UpdateExpression: `SET ${sets.join(', ')}`,
-        ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ConditionExpression: 'attribute_exists(PK)',
       }),

@@ -115,7 +115,7 @@ function lightActors(layer: SKRSContext2D, stage: Stage, boxes: { box: Box; spoi
 }
 
 /** Something between the camera and an actor: a pillar, an umbrella, a passer-by, foliage. */
-function drawOccluder(ctx: SKRSContext2D, setting: SceneSetting, box: Box, random: SeededRandom): void {
+function drawOccluder(ctx: SKRSContext2D, setting: SceneSetting, box: Box, frameHeight: number, random: SeededRandom): void {
   const ink = '#1d1a22';
   const kind = setting.weather === 'rain' && !setting.indoor ? 'umbrella' : random.pick(['pillar', 'passer-by', 'foliage'] as const);
   ctx.save();
@@ -125,8 +125,8 @@ function drawOccluder(ctx: SKRSContext2D, setting: SceneSetting, box: Box, rando
     const width = box.width * random.between(0.55, 0.75);
     const x = box.x + box.width * random.between(0.05, 0.4);
     ctx.fillStyle = setting.indoor ? '#7a5a40' : '#5c6068';
-    ctx.fillRect(x, 0, width, ctx.canvas.height);
-    ctx.strokeRect(x, -10, width, ctx.canvas.height + 20);
+    ctx.fillRect(x, 0, width, frameHeight);
+    ctx.strokeRect(x, -10, width, frameHeight + 20);
   } else if (kind === 'umbrella') {
     const cx = box.x + box.width * random.between(0.3, 0.7);
     const cy = box.y + box.height * random.between(0.3, 0.45);
@@ -142,13 +142,13 @@ function drawOccluder(ctx: SKRSContext2D, setting: SceneSetting, box: Box, rando
     ctx.fillRect(cx - 3, cy, 6, box.height * 0.6);
   } else if (kind === 'passer-by') {
     const cx = box.x + box.width * random.between(0.2, 0.8);
-    const headR = box.width * 0.35;
+    const headR = box.width * 0.28;
     ctx.fillStyle = '#15161c';
     ctx.beginPath();
     ctx.arc(cx, box.y + box.height * 0.22, headR, 0, Math.PI * 2);
     ctx.fill();
     ctx.beginPath();
-    ctx.ellipse(cx, box.y + box.height * 0.8, box.width * 0.75, box.height * 0.5, 0, 0, Math.PI * 2);
+    ctx.ellipse(cx, box.y + box.height * 0.85, box.width * 0.6, box.height * 0.45, 0, 0, Math.PI * 2);
     ctx.fill();
   } else {
     const top = box.y + box.height * random.between(0.15, 0.45);
@@ -259,7 +259,7 @@ export class StoryboardImageModel implements ImageModel {
     }
     lightActors(actorsCtx, stage, drawn.map(({ actor, box }) => ({ box, spoiler: actor.spoiler })), random);
     ctx.drawImage(actors, 0, 0);
-    for (const { actor, box } of drawn) if (actor.spoiler === 'occluded') drawOccluder(ctx, setting, box, random);
+    for (const { actor, box } of drawn) if (actor.spoiler === 'occluded') drawOccluder(ctx, setting, box, height, random);
     drawWeather(ctx, setting, width, height, random, random.between(0.3, 1));
     vignette(ctx, width, height);
 

@@ -91,7 +91,7 @@ const LEXICON: [string[], Token][] = [
   [['brown', 'chestnut', 'nâu', '棕', '褐', '咖啡'], { kind: 'colour', colour: 'brown' }],
   [['red', 'crimson', 'scarlet', 'đỏ', '红'], { kind: 'colour', colour: 'red' }],
   [['maroon', 'burgundy', 'đỏ đô', 'đỏ mận', '酒红', '暗红'], { kind: 'colour', colour: 'maroon' }],
-  [['blue', 'xanh', 'xanh dương', 'xanh da trời', 'xanh lam', '蓝'], { kind: 'colour', colour: 'blue' }],
+  [['blue', 'denim', 'xanh', 'xanh dương', 'xanh da trời', 'xanh lam', '蓝', '牛仔'], { kind: 'colour', colour: 'blue' }],
   [['navy', 'dark blue', 'xanh navy', 'xanh đậm', 'xanh than', '藏青', '深蓝'], { kind: 'colour', colour: 'navy' }],
   [['green', 'olive', 'xanh lá', 'xanh lục', '绿'], { kind: 'colour', colour: 'green' }],
   [['teal', 'turquoise', 'xanh ngọc', '青色', '碧'], { kind: 'colour', colour: 'teal' }],

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BudgetExceeded } from '../../../lambdas/shared/errors.js';
+import { BudgetLedger } from '../../../lambdas/shared/ledger.js';
+import { ProductionStore } from '../../../lambdas/shared/production-store.js';
+import { startLocalTable } from '../../support/local-table.js';
+
+let table: Awaited<ReturnType<typeof startLocalTable>>;
+let ledger: BudgetLedger;
+let productions: ProductionStore;
+
+async function openProduction(productionId: string, budgetUsd: number) {
+  await productions.openProduction({ productionId, title: 't', language: 'en-US', budgetUsd, manifestKey: 'manifests/x.yaml', executionName: 'x' });
+}
+
+beforeAll(async () => {
+  table = await startLocalTable();
+  ledger = new BudgetLedger(table.dynamo, table.tableName);
+  productions = new ProductionStore(table.dynamo, table.tableName);
+});
+
+afterAll(async () => {
+  await table.stop();
+});
+
+describe('BudgetLedger', () => {
+  it('lets exactly as many concurrent reservations through as the budget holds', async () => {
+    await openProduction('concurrent-holds', 1.0);
+    const attempts = Array.from({ length: 50 }, (_, i) =>
+      ledger.reserve({ productionId: 'concurrent-holds', idempotencyKey: `call-${i}`, estimateUsd: 0.05, stage: 'video' }),
+    );
+    const outcomes = await Promise.allSettled(attempts);
+    const granted = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(granted).toHaveLength(20);
+    expect(refused.every((o) => (o as PromiseRejectedResult).reason instanceof BudgetExceeded)).toBe(true);
+    const meta = await productions.getProduction('concurrent-holds');
+    expect(meta.reservedUsd).toBeCloseTo(1.0, 8);
+    expect(meta.availableUsd).toBeCloseTo(0, 8);
+  });
+
+  it('settles the actual cost once, however often the same call is settled', async () => {
+    await openProduction('settle-once', 2);
+    const { reservation } = await ledger.reserve({ productionId: 'settle-once', idempotencyKey: 'k1', estimateUsd: 0.5, stage: 'image' });
+    const outcome = { usd: 0.2, provider: 'p', model: 'm', units: { images: 1 } };
+    await Promise.all([ledger.settle(reservation, outcome), ledger.settle(reservation, outcome)]);
+    await ledger.settle(reservation, outcome);
+    const meta = await productions.getProduction('settle-once');
+    expect(meta.spentUsd).toBeCloseTo(0.2, 8);
+    expect(meta.reservedUsd).toBeCloseTo(0, 8);
+    expect(meta.availableUsd).toBeCloseTo(1.8, 8);
+
+    const again = await ledger.reserve({ productionId: 'settle-once', idempotencyKey: 'k1', estimateUsd: 0.5, stage: 'image' });
+    expect(again.settled?.usd).toBeCloseTo(0.2, 8);
+    const rows = await ledger.listCosts('settle-once');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.status).toBe('SETTLED');
+  });
+
+  it('returns a released hold to the budget', async () => {
+    await openProduction('release-hold', 1);
+    const { reservation } = await ledger.reserve({ productionId: 'release-hold', idempotencyKey: 'k', estimateUsd: 0.9, stage: 'video' });
+    await expect(ledger.reserve({ productionId: 'release-hold', idempotencyKey: 'k2', estimateUsd: 0.2, stage: 'video' })).rejects.toBeInstanceOf(
+      BudgetExceeded,
+    );
+    await ledger.release(reservation);
+    await ledger.reserve({ productionId: 'release-hold', idempotencyKey: 'k2', estimateUsd: 0.2, stage: 'video' });
+    const meta = await productions.getProduction('release-hold');
+    expect(meta.spentUsd).toBe(0);
+    expect(meta.availableUsd).toBeCloseTo(0.8, 8);
+  });
+
+  it('keeps money already spent when the production is opened again', async () => {
+    await openProduction('reopen', 1);
+    const { reservation } = await ledger.reserve({ productionId: 'reopen', idempotencyKey: 'a', estimateUsd: 0.4, stage: 'script' });
+    await ledger.settle(reservation, { usd: 0.3, provider: 'p', model: 'm', units: {} });
+    await openProduction('reopen', 1);
+    const meta = await productions.getProduction('reopen');
+    expect(meta.spentUsd).toBeCloseTo(0.3, 8);
+    expect(meta.availableUsd).toBeCloseTo(0.7, 8);
+  });
+});

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { sceneSetting } from '../../../lambdas/providers/offline/storyboard/backgrounds.js';
+
+describe('sceneSetting', () => {
+  it.each([
+    ['Hanoi railway station, night, light rain', { place: 'station', time: 'night', weather: 'rain', indoor: false }],
+    ["Grandmother's kitchen, dawn", { place: 'kitchen', time: 'dawn', weather: 'clear', indoor: true }],
+    ['chợ Đồng Xuân, ban ngày', { place: 'market', time: 'day', indoor: false }],
+    ['phố cổ Hà Nội, đêm mưa', { place: 'street', time: 'night', weather: 'rain' }],
+    ['办公室，晚上', { place: 'office', time: 'night', indoor: true }],
+    ['海边，黄昏，雾', { place: 'waterfront', time: 'dusk', weather: 'fog' }],
+    ['somewhere', { place: 'street', time: 'day', weather: 'clear' }],
+  ])('%s', (location, expected) => {
+    expect(sceneSetting(location)).toMatchObject(expected);
+  });
+});
