@@ -29,3 +29,10 @@ export const STAGE_FUNCTIONS: readonly StageFunctionSpec[] = [
 
 /** The ASL's non-function substitutions. */
 export const QUEUE_SUBSTITUTION = 'VideoQueueUrl';
+
+/**
+ * The function that turns a manifest upload into an execution (AWS only: locally the
+ * s3rver event hook plays this part). Kept out of STAGE_FUNCTIONS because the
+ * workflow never calls it.
+ */
+export const MANIFEST_TRIGGER_FUNCTION: StageFunctionSpec = { name: 'start-production', timeoutSeconds: 30, memoryMb: 256 };

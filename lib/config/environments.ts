@@ -1,0 +1,94 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from './environment-config.js';
+
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION;
+
+/**
+ * dev is cheap and disposable: everything is destroyed with the stack, logs live a week.
+ * staging mirrors prod's shape at lower concurrency, still destroyable.
+ * prod keeps its data: retained bucket and table, deletion protection, versioning,
+ * execution data redacted from the workflow logs.
+ */
+export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
+  dev: {
+    name: 'dev',
+    stackName: 'dramaforge-dev',
+    account,
+    region,
+    workflow: { sceneMaxConcurrency: 2, episodeMaxConcurrency: 1, keyframeMaxAttempts: 3, redactExecutionDataInLogs: false },
+    videoWorker: { maxConcurrency: 2, batchSize: 1, maxReceiveCount: 3 },
+    functionSizing: {},
+    data: {
+      removalPolicy: RemovalPolicy.DESTROY,
+      bucketVersioning: false,
+      cacheExpirationDays: 7,
+      sceneAssetExpirationDays: 7,
+      noncurrentVersionExpirationDays: 1,
+      logRetention: RetentionDays.ONE_WEEK,
+    },
+    logLevel: 'DEBUG',
+    alarms: { failedExecutions: 1, throttles: 1, videoWorkerErrors: 1, dailySpendUsd: 5 },
+    providers: {},
+  },
+  staging: {
+    name: 'staging',
+    stackName: 'dramaforge-staging',
+    account,
+    region,
+    workflow: { sceneMaxConcurrency: 4, episodeMaxConcurrency: 2, keyframeMaxAttempts: 3, redactExecutionDataInLogs: false },
+    videoWorker: { maxConcurrency: 4, batchSize: 1, maxReceiveCount: 3 },
+    functionSizing: {},
+    data: {
+      removalPolicy: RemovalPolicy.DESTROY,
+      bucketVersioning: false,
+      cacheExpirationDays: 14,
+      sceneAssetExpirationDays: 14,
+      noncurrentVersionExpirationDays: 1,
+      logRetention: RetentionDays.TWO_WEEKS,
+    },
+    logLevel: 'INFO',
+    alarms: { failedExecutions: 1, throttles: 5, videoWorkerErrors: 3, dailySpendUsd: 25 },
+    providers: {},
+  },
+  prod: {
+    name: 'prod',
+    stackName: 'dramaforge-prod',
+    account,
+    region,
+    workflow: { sceneMaxConcurrency: 8, episodeMaxConcurrency: 4, keyframeMaxAttempts: 3, redactExecutionDataInLogs: true },
+    videoWorker: { maxConcurrency: 10, batchSize: 1, maxReceiveCount: 5 },
+    functionSizing: {
+      'render-keyframes': { memoryMb: 3008 },
+      'assemble-episode': { memoryMb: 4096 },
+    },
+    data: {
+      removalPolicy: RemovalPolicy.RETAIN,
+      bucketVersioning: true,
+      cacheExpirationDays: 90,
+      sceneAssetExpirationDays: 30,
+      noncurrentVersionExpirationDays: 30,
+      logRetention: RetentionDays.THREE_MONTHS,
+    },
+    logLevel: 'INFO',
+    alarms: { failedExecutions: 1, throttles: 10, videoWorkerErrors: 5, dailySpendUsd: 200 },
+    providers: {},
+  },
+};
+
+function isEnvironmentName(value: string): value is EnvironmentName {
+  return (ENVIRONMENT_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * The environments to synthesise, from the `env` context value (`-c env=dev`).
+ * Without it, all three: `cdk synth --all` checks every environment at once.
+ */
+export function selectEnvironments(requested: unknown): EnvironmentConfig[] {
+  if (requested === undefined) return ENVIRONMENT_NAMES.map((name) => ENVIRONMENTS[name]);
+  if (typeof requested !== 'string' || !isEnvironmentName(requested)) {
+    throw new Error(`unknown environment "${String(requested)}": use -c env=${ENVIRONMENT_NAMES.join('|')}`);
+  }
+  return [ENVIRONMENTS[requested]];
+}

@@ -1,0 +1,64 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { assetKeys } from '../../lambdas/shared/keys.js';
+
+export interface AssetBucketProps {
+  removalPolicy: RemovalPolicy;
+  versioned: boolean;
+  cacheExpirationDays: number;
+  noncurrentVersionExpirationDays: number;
+}
+
+/**
+ * The one bucket: manifests in, media and reports out, the content-addressed cache.
+ * Private, TLS-only, encrypted, access-logged, and publishing its events to EventBridge
+ * (the manifest trigger listens there).
+ */
+export class AssetBucket extends Construct {
+  readonly bucket: IBucket;
+
+  constructor(scope: Construct, id: string, props: AssetBucketProps) {
+    super(scope, id);
+    const destroyable = props.removalPolicy === RemovalPolicy.DESTROY;
+
+    // Server access logs need SSE-S3 and bucket-owner-enforced ownership on the target.
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: destroyable,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket itself; logging it into itself would log its own log writes forever.',
+    });
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: props.versioned,
+      eventBridgeEnabled: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'assets/',
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: destroyable,
+      lifecycleRules: [
+        {
+          id: 'expire-result-cache',
+          prefix: assetKeys.cachePrefix,
+          expiration: Duration.days(props.cacheExpirationDays),
+        },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        ...(props.versioned
+          ? [{ id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays) }]
+          : []),
+      ],
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { type Architecture, Code, LayerVersion, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { MediaTool } from '../stage-access.js';
+
+export interface LayerFile {
+  /** Absolute path of the installed file (under node_modules). */
+  source: string;
+  /** Path inside the layer, i.e. under /opt at run time. */
+  target: string;
+  executable?: boolean;
+}
+
+export interface FileLayerProps {
+  files: LayerFile[];
+  description: string;
+  /** SPDX id of what the layer ships (ffmpeg and espeak-ng are GPL: they run as separate processes). */
+  license: string;
+  compatibleArchitectures: Architecture[];
+}
+
+/** A layer a StageFunction can bind: what it puts under /opt and the variables that point the code at it. */
+export interface MediaLayer {
+  readonly tool: MediaTool;
+  readonly layer: ILayerVersion;
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * A Lambda layer assembled at synth time from files already installed in node_modules.
+ * The files are copied into the asset directory under cdk.out, never into the repository,
+ * and no Docker is needed: the local bundler always succeeds or throws. The asset hash is
+ * the files' content, so an unchanged layer is neither copied again nor re-uploaded.
+ */
+export class FileLayer extends Construct {
+  readonly layer: ILayerVersion;
+
+  constructor(scope: Construct, id: string, props: FileLayerProps) {
+    super(scope, id);
+    const first = props.files[0];
+    if (!first) throw new Error(`${this.node.path}: a layer needs at least one file`);
+
+    const code = Code.fromAsset(path.dirname(first.source), {
+      assetHashType: AssetHashType.CUSTOM,
+      assetHash: contentHash(props.files),
+      bundling: {
+        // Required by the API; never pulled, because local bundling never returns false.
+        image: DockerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
+        local: {
+          tryBundle(outputDir: string): boolean {
+            for (const file of props.files) {
+              const destination = path.join(outputDir, file.target);
+              mkdirSync(path.dirname(destination), { recursive: true });
+              copyFileSync(file.source, destination);
+              if (file.executable) chmodSync(destination, 0o755);
+            }
+            return true;
+          },
+        },
+      },
+    });
+
+    this.layer = new LayerVersion(this, 'Layer', {
+      code,
+      description: props.description,
+      license: props.license,
+      compatibleArchitectures: props.compatibleArchitectures,
+    });
+  }
+}
+
+function contentHash(files: LayerFile[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(file.target);
+    hash.update(readFileSync(file.source));
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  SingleValueWidget,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Alias } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config/environment-config.js';
+import { DEFINITION_FILE } from './production-workflow.js';
+
+export interface ProductionMonitoringProps {
+  /** CloudWatch namespace of the metrics derived from logs. */
+  namespace: string;
+  stateMachine: IStateMachine;
+  workflowLogGroup: ILogGroup;
+  /** The log group of finalize-production, whose "production closed" line carries the production's spend. */
+  finalizeLogGroup: ILogGroup;
+  videoWorker: IFunction;
+  videoDeadLetterQueue: IQueue;
+  triggerDeadLetterQueue: IQueue;
+  functions: IFunction[];
+  alarms: EnvironmentConfig['alarms'];
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+interface SceneOutcomeState {
+  stateName: string;
+  outcome: string;
+}
+
+/**
+ * The Tasks that record a scene's final outcome, read from the ASL so the dashboard
+ * follows a renamed state: they call RecordSceneOutcome with a literal `outcome`.
+ */
+export function sceneOutcomeStates(definitionFile = DEFINITION_FILE): SceneOutcomeState[] {
+  const found: SceneOutcomeState[] = [];
+  const visit = (states: Record<string, { Resource?: string; Parameters?: { outcome?: unknown }; ItemProcessor?: { States: object } }>) => {
+    for (const [stateName, state] of Object.entries(states)) {
+      if (state.Resource === '${RecordSceneOutcomeFunctionArn}' && typeof state.Parameters?.outcome === 'string') {
+        found.push({ stateName, outcome: state.Parameters.outcome });
+      }
+      if (state.ItemProcessor) visit(state.ItemProcessor.States as never);
+    }
+  };
+  visit((JSON.parse(readFileSync(definitionFile, 'utf8')) as { States: never }).States);
+  return found;
+}
+
+/**
+ * One dashboard a producer and an operator can both read (executions, scenes by outcome,
+ * spend, the video queue's dead letters, worker errors, throttles) and alarms on what
+ * needs a person: failed executions, anything in a dead-letter queue, throttling, worker
+ * errors and a day's spend. Alarms notify an encrypted SNS topic.
+ */
+export class ProductionMonitoring extends Construct {
+  readonly dashboard: Dashboard;
+  readonly alarmTopic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ProductionMonitoringProps) {
+    super(scope, id);
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'dramaforge alarms',
+      enforceSSL: true,
+      masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+    });
+    if (props.alarms.notificationEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarms.notificationEmail));
+
+    const sceneStates = sceneOutcomeStates();
+    // Step Functions logs a TaskStateExited event per state, with its name even when execution data is redacted.
+    new MetricFilter(this, 'SceneOutcomes', {
+      logGroup: props.workflowLogGroup,
+      metricNamespace: props.namespace,
+      metricName: 'ScenesFinished',
+      filterPattern: FilterPattern.all(
+        FilterPattern.stringValue('$.type', '=', 'TaskStateExited'),
+        FilterPattern.any(...sceneStates.map((state) => FilterPattern.stringValue('$.details.name', '=', state.stateName))),
+      ),
+      metricValue: '1',
+      dimensions: { State: '$.details.name' },
+    });
+    const sceneMetrics = sceneStates.map(
+      (state) =>
+        new Metric({
+          namespace: props.namespace,
+          metricName: 'ScenesFinished',
+          dimensionsMap: { State: state.stateName },
+          statistic: 'Sum',
+          label: state.outcome,
+          period: FIVE_MINUTES,
+        }),
+    );
+
+    new MetricFilter(this, 'ProductionSpend', {
+      logGroup: props.finalizeLogGroup,
+      metricNamespace: props.namespace,
+      metricName: 'ProductionSpendUsd',
+      filterPattern: FilterPattern.stringValue('$.message', '=', 'production closed'),
+      metricValue: '$.spentUsd',
+    });
+    const spendPerDay = new Metric({
+      namespace: props.namespace,
+      metricName: 'ProductionSpendUsd',
+      statistic: 'Sum',
+      period: Duration.days(1),
+      label: 'USD spent (closed productions)',
+    });
+
+    const executions = {
+      started: props.stateMachine.metricStarted({ period: FIVE_MINUTES, label: 'started' }),
+      succeeded: props.stateMachine.metricSucceeded({ period: FIVE_MINUTES, label: 'succeeded' }),
+      failed: props.stateMachine.metricFailed({ period: FIVE_MINUTES, label: 'failed' }),
+      timedOut: props.stateMachine.metricTimedOut({ period: FIVE_MINUTES, label: 'timed out' }),
+    };
+    const videoDeadLetters = props.videoDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, label: 'video jobs' });
+    const triggerDeadLetters = props.triggerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: FIVE_MINUTES,
+      label: 'manifest uploads',
+    });
+    const workerErrors = props.videoWorker.metricErrors({ period: FIVE_MINUTES, label: 'video worker errors' });
+    const throttles = new MathExpression({
+      expression: props.functions.map((_, index) => `t${index}`).join(' + '),
+      usingMetrics: Object.fromEntries(props.functions.map((fn, index) => [`t${index}`, fn.metricThrottles({ period: FIVE_MINUTES })])),
+      period: FIVE_MINUTES,
+      label: 'throttles (all functions)',
+    });
+
+    this.alarm('FailedExecutions', executions.failed, props.alarms.failedExecutions, 'Production executions failed');
+    this.alarm('VideoDeadLetters', videoDeadLetters, 1, 'Video jobs are in the dead-letter queue');
+    this.alarm('TriggerDeadLetters', triggerDeadLetters, 1, 'Manifest uploads could not start a production');
+    this.alarm('Throttles', throttles, props.alarms.throttles, 'Functions are being throttled');
+    this.alarm('VideoWorkerErrors', workerErrors, props.alarms.videoWorkerErrors, 'The video worker is failing');
+    this.alarm('DailySpend', spendPerDay, props.alarms.dailySpendUsd, 'Provider spend over one day is above the threshold');
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      widgets: [
+        [
+          new TextWidget({
+            markdown:
+              '# dramaforge\nExecutions of the production workflow, scenes by outcome, provider spend, and the queues that need a person.',
+            width: 24,
+            height: 2,
+          }),
+        ],
+        [
+          new GraphWidget({ title: 'Executions', left: Object.values(executions), width: 12 }),
+          new GraphWidget({ title: 'Scenes by outcome', left: sceneMetrics, stacked: true, width: 12 }),
+        ],
+        [
+          new SingleValueWidget({ title: 'Spend today (USD)', metrics: [spendPerDay], width: 6 }),
+          new GraphWidget({ title: 'Dead-letter queues', left: [videoDeadLetters, triggerDeadLetters], width: 6 }),
+          new GraphWidget({ title: 'Video worker errors', left: [workerErrors], width: 6 }),
+          new GraphWidget({ title: 'Throttles', left: [throttles], width: 6 }),
+        ],
+      ],
+    });
+  }
+
+  private alarm(id: string, metric: IMetric, threshold: number, description: string): void {
+    const alarm = new Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,193 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { StageFunctionSpec } from '../../lambdas/catalog.js';
+import type { TableAction } from '../stage-access.js';
+import type { MediaLayer } from './file-layer.js';
+
+const require = createRequire(import.meta.url);
+const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** npm's platform suffix for a native package's prebuilt binary, by Lambda architecture (Lambda runs glibc). */
+const NATIVE_PLATFORM_SUFFIX: Record<string, string> = { x86_64: 'linux-x64-gnu', arm64: 'linux-arm64-gnu' };
+
+export interface StageFunctionProps {
+  /** The catalog entry: folder under lambdas/, default memory and timeout. */
+  spec: StageFunctionSpec;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+  architecture: Architecture;
+  /**
+   * napi-rs packages the code loads at run time. They cannot be bundled, so each is copied
+   * beside the bundle with its prebuilt binary for `architecture`; synth fails if that
+   * binary is not installed rather than deploying a function that cannot start.
+   */
+  nativeModules?: string[];
+  logRetention: RetentionDays;
+  logRemovalPolicy: RemovalPolicy;
+  logLevel: string;
+  environment?: Record<string, string>;
+}
+
+/**
+ * The house Lambda function: one esbuild bundle (ESM, minified, source maps, no Docker),
+ * the current Node.js runtime, X-Ray tracing, its own log group with retention, and a
+ * role that starts with nothing but its own log group. Access is added with the bind
+ * helpers, each of which grants and sets the environment variable the code reads in one call.
+ */
+export class StageFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  readonly spec: StageFunctionSpec;
+
+  constructor(scope: Construct, id: string, props: StageFunctionProps) {
+    super(scope, id);
+    this.spec = props.spec;
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `dramaforge ${props.spec.name}`,
+    });
+    // In place of the AWSLambdaBasicExecutionRole managed policy, which may write to any log group.
+    this.role.addToPolicy(
+      new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    );
+
+    const nativeModules = props.nativeModules ?? [];
+    const nativeCopies = nativeModules.flatMap((name) => nativePackageDirs(name, props.architecture));
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(REPOSITORY_ROOT, 'lambdas', props.spec.name, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: REPOSITORY_ROOT,
+      depsLockFilePath: path.join(REPOSITORY_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: props.architecture,
+      memorySize: props.memoryMb ?? props.spec.memoryMb,
+      timeout: Duration.seconds(props.timeoutSeconds ?? props.spec.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'dramaforge',
+        POWERTOOLS_METRICS_NAMESPACE: 'dramaforge',
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        keepNames: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // The SDK is bundled at the lockfile's version rather than taken from the runtime,
+        // so Lambda runs the clients the tests ran. Native packages are copied instead.
+        externalModules: nativeModules,
+        // Bundled CommonJS dependencies still call require(); ESM output has none of its own.
+        banner: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            nativeCopies.map(({ dir, name }) => {
+              const target = path.join(outputDir, 'node_modules', name);
+              return `mkdir -p "${path.dirname(target)}" && cp -R "${dir}" "${target}"`;
+            }),
+        },
+      },
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    });
+  }
+
+  /** Object access limited to key patterns (e.g. `productions/*`), and BUCKET_NAME. */
+  bindAssetBucket(bucket: IBucket, access: { reads: string[]; writes: string[] }): this {
+    if (access.reads.length > 0) {
+      this.allow(['s3:GetObject'], access.reads.map((pattern) => bucket.arnForObjects(pattern)));
+      // Without ListBucket, S3 answers 403 instead of 404 for a missing key, and the stores'
+      // "is it cached yet?" checks would read as permission errors.
+      this.allow(['s3:ListBucket'], [bucket.bucketArn]);
+    }
+    if (access.writes.length > 0) this.allow(['s3:PutObject'], access.writes.map((pattern) => bucket.arnForObjects(pattern)));
+    for (const pattern of [...new Set([...access.reads, ...access.writes])]) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/${pattern}]`,
+        reason: `Objects are named per production and scene at run time; access is confined to the ${pattern} key pattern.`,
+      });
+    }
+    this.function.addEnvironment('BUCKET_NAME', bucket.bucketName);
+    return this;
+  }
+
+  /** Exactly the listed item actions on the table (not its indexes), and TABLE_NAME. */
+  bindProductionTable(table: ITable, actions: TableAction[]): this {
+    if (actions.length > 0) this.allow(actions, [table.tableArn]);
+    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    return this;
+  }
+
+  /** Adds a media layer and the variables that point the code at its files. */
+  bindMediaLayer(media: MediaLayer): this {
+    this.function.addLayers(media.layer);
+    for (const [name, value] of Object.entries(media.environment)) this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /** Read access to the provider API keys, and DRAMAFORGE_PROVIDER_SECRET_ARN to find them. */
+  bindProviderSecret(secret: ISecret): this {
+    secret.grantRead(this.role);
+    this.function.addEnvironment('DRAMAFORGE_PROVIDER_SECRET_ARN', secret.secretArn);
+    return this;
+  }
+
+  /** May answer the workflow's waiting Tasks (SendTaskSuccess/Failure/Heartbeat on that state machine only). */
+  bindTaskOutcomeReporting(stateMachine: IStateMachine): this {
+    this.allow(['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], [stateMachine.stateMachineArn]);
+    return this;
+  }
+
+  /** May start executions of the workflow, and STATE_MACHINE_ARN to name it. */
+  bindExecutionStarter(stateMachine: IStateMachine): this {
+    this.allow(['states:StartExecution'], [stateMachine.stateMachineArn]);
+    this.function.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    return this;
+  }
+
+  private allow(actions: string[], resources: string[]): void {
+    this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources }));
+  }
+}
+
+/** The package directory of a napi-rs module and of its prebuilt binary for the architecture. */
+function nativePackageDirs(name: string, architecture: Architecture): { name: string; dir: string }[] {
+  const binaryPackage = `${name}-${NATIVE_PLATFORM_SUFFIX[architecture.name]}`;
+  return [name, binaryPackage].map((packageName) => {
+    try {
+      return { name: packageName, dir: path.dirname(require.resolve(`${packageName}/package.json`)) };
+    } catch {
+      throw new Error(
+        `${packageName} is not installed: ${architecture.name} functions that load ${name} need it (npm ci only installs this machine's platform)`,
+      );
+    }
+  });
+}
+
+/** The logical id cdk-nag prints for a resource when it flattens its ARN in a finding. */
+function logicalIdOf(construct: Construct): string {
+  const resource = construct.node.defaultChild;
+  if (!resource) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return Stack.of(construct).getLogicalId(resource as CfnElement);
+}

@@ -1,0 +1,40 @@
+import { Duration } from 'aws-cdk-lib';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface VideoQueueProps {
+  /** The consuming worker's timeout: a message must stay invisible longer than one attempt can run. */
+  workerTimeout: Duration;
+  maxReceiveCount: number;
+}
+
+/** SQS's own ceiling for a visibility timeout. */
+const MAX_VISIBILITY_TIMEOUT = Duration.hours(12);
+
+/**
+ * Video jobs, one per scene, each carrying the task token its Task waits on.
+ * A job that keeps failing lands in the dead-letter queue instead of cycling forever.
+ */
+export class VideoQueue extends Construct {
+  readonly queue: IQueue;
+  readonly deadLetterQueue: IQueue;
+
+  constructor(scope: Construct, id: string, props: VideoQueueProps) {
+    super(scope, id);
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // Six times the worker's timeout, as AWS advises for a Lambda event source, so retries
+    // by the event source mapping never see a message another invocation still holds.
+    const visibilitySeconds = Math.min(props.workerTimeout.toSeconds() * 6, MAX_VISIBILITY_TIMEOUT.toSeconds());
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(visibilitySeconds),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
+    });
+  }
+}

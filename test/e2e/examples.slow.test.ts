@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProductionReport } from '../../lambdas/finalize-production/production-report.js';
+import { parseManifest } from '../../lambdas/shared/manifest/parse.js';
+import { probeMedia } from '../../lambdas/shared/media/ffmpeg.js';
+
+const run = promisify(execFile);
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+let workDir: string;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-examples-'));
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe.each(['tet-homecoming.yaml', 'spring-festival-reunion.yaml'])('the shipped example %s', (example) => {
+  it('is produced in full at its own size and frame rate', async () => {
+    const manifestPath = path.join(repositoryRoot, 'examples', example);
+    const manifest = parseManifest(await readFile(manifestPath));
+    await run(process.execPath, [path.join(repositoryRoot, 'bin', 'dramaforge.js'), 'produce', manifestPath, '--out', workDir, '--data', path.join(workDir, 'data')], {
+      cwd: repositoryRoot,
+      timeout: 800_000,
+    });
+    const delivered = path.join(workDir, manifest.production);
+    const report = JSON.parse(await readFile(path.join(delivered, 'report.json'), 'utf8')) as ProductionReport;
+    expect(report.status).toBe('COMPLETE');
+    expect(report.episodes.map((e) => e.id)).toEqual(manifest.episodes.map((e) => e.id));
+    for (const episode of manifest.episodes) {
+      const probe = await probeMedia(path.join(delivered, `${episode.id}.mp4`));
+      const video = probe.streams.find((s) => s.codecType === 'video')!;
+      expect([video.codecName, video.width, video.height]).toEqual(['h264', manifest.format.width, manifest.format.height]);
+      expect(video.fps).toBeCloseTo(manifest.format.fps, 5);
+      expect(probe.streams.some((s) => s.codecType === 'audio' && s.codecName === 'aac')).toBe(true);
+      const subtitles = (await readFile(path.join(delivered, `${episode.id}.srt`), 'utf8')).replace(/\s+/g, '');
+      for (const line of episode.scenes.flatMap((s) => s.dialogue ?? [])) {
+        expect(subtitles).toContain(line.line.replace(/\s+/g, '').slice(0, 8));
+      }
+    }
+  });
+});

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProductionReport } from '../../lambdas/finalize-production/production-report.js';
+import { probeMedia } from '../../lambdas/shared/media/ffmpeg.js';
+
+const run = promisify(execFile);
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+const cli = path.join(repositoryRoot, 'bin', 'dramaforge.js');
+const twoScenes = fileURLToPath(new URL('./fixtures/two-scenes.yaml', import.meta.url));
+
+let workDir: string;
+
+async function produce(manifest: string, dataDir: string, outDir: string) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, 'produce', manifest, '--out', outDir, '--data', dataDir], {
+      cwd: repositoryRoot,
+      timeout: 240_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+function srtCues(srt: string): { start: number; end: number }[] {
+  const seconds = (stamp: string) => {
+    const [h, m, rest] = stamp.split(':');
+    const [s, ms] = rest!.split(',');
+    return Number(h) * 3600 + Number(m) * 60 + Number(s) + Number(ms) / 1000;
+  };
+  return [...srt.matchAll(/(\d{2}:\d{2}:\d{2},\d{3}) --> (\d{2}:\d{2}:\d{2},\d{3})/g)].map((m) => ({ start: seconds(m[1]!), end: seconds(m[2]!) }));
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-e2e-'));
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('dramaforge produce, end to end on the embedded engines', () => {
+  const dataDir = () => path.join(workDir, 'data');
+  const outDir = () => path.join(workDir, 'out');
+
+  it('turns a two-scene manifest into a watchable episode, subtitles, storyboard and report', async () => {
+    const result = await produce(twoScenes, dataDir(), outDir());
+    expect(result.code, result.stderr).toBe(0);
+    const delivered = path.join(outDir(), 'two-scene-check');
+    expect((await readdir(delivered)).sort()).toEqual(['ep01.mp4', 'ep01.srt', 'ep01.vtt', 'report.json', 'storyboard.png']);
+
+    const report = JSON.parse(await readFile(path.join(delivered, 'report.json'), 'utf8')) as ProductionReport;
+    expect(report.status).toBe('COMPLETE');
+    expect(report.cost.totalUsd).toBe(0);
+    const scenes = report.episodes[0]!.scenes;
+    expect(scenes.map((s) => s.status)).toEqual(['COMPLETE', 'COMPLETE']);
+    expect(Object.keys(scenes[0]!.consistency).sort()).toEqual(['ana', 'ben']);
+    for (const score of scenes.flatMap((s) => Object.values(s.consistency))) {
+      expect(score).toBeGreaterThan(0);
+      expect(score).toBeLessThanOrEqual(1);
+    }
+    expect(scenes.every((s) => s.attempts >= 1)).toBe(true);
+
+    const probe = await probeMedia(path.join(delivered, 'ep01.mp4'));
+    const video = probe.streams.find((s) => s.codecType === 'video')!;
+    const audio = probe.streams.find((s) => s.codecType === 'audio')!;
+    expect(video.codecName).toBe('h264');
+    expect(audio.codecName).toBe('aac');
+    expect([video.width, video.height]).toEqual([270, 480]);
+    expect(video.fps).toBeCloseTo(12, 5);
+    const voiceTotal = scenes.reduce((sum, s) => sum + s.durationSeconds, 0);
+    expect(Math.abs(probe.durationSeconds! - voiceTotal) / voiceTotal).toBeLessThan(0.05);
+    expect(report.episodes[0]!.durationSeconds).toBeCloseTo(probe.durationSeconds!, 2);
+
+    const cues = srtCues(await readFile(path.join(delivered, 'ep01.srt'), 'utf8'));
+    expect(cues.length).toBeGreaterThanOrEqual(3);
+    for (const cue of cues) {
+      expect(cue.start).toBeGreaterThanOrEqual(0);
+      expect(cue.end).toBeGreaterThan(cue.start);
+      expect(cue.end).toBeLessThanOrEqual(probe.durationSeconds!);
+    }
+    expect(await readFile(path.join(delivered, 'ep01.vtt'), 'utf8')).toMatch(/^WEBVTT/);
+    expect((await readFile(path.join(delivered, 'storyboard.png'))).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('a second upload of the same bytes is a no-op that still delivers the outputs', async () => {
+    const result = await produce(twoScenes, dataDir(), path.join(workDir, 'again'));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/already produced/);
+    expect((await readdir(path.join(workDir, 'again', 'two-scene-check'))).sort()).toContain('ep01.mp4');
+  });
+
+  it('rejects a bad manifest with one `path: reason` line per problem and writes nothing but the rejection', async () => {
+    const bad = path.join(workDir, 'bad-manifest.yaml');
+    const text = (await readFile(twoScenes, 'utf8'))
+      .replace('production: two-scene-check', 'production: bad-check')
+      .replace('characters: [ben]', 'characters: [ben, zed]')
+      .replace('budgetUsd: 1', 'budgetUsd: 1\ncolour: red');
+    await writeFile(bad, text);
+    const result = await produce(bad, dataDir(), outDir());
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toContain('colour: unknown key');
+    expect(lines).toContain('episodes[0].scenes[1].characters[1]: character "zed" is not declared in characters');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(await readdir(outDir())).not.toContain('bad-check');
+    const bucketDir = path.join(dataDir(), 's3', 'dramaforge-local-assets');
+    expect(await readdir(path.join(bucketDir, 'productions'))).not.toContain('bad-check');
+    const rejection = JSON.parse(await readFile(path.join(bucketDir, 'manifests', 'bad-manifest.yaml.errors.json._S3rver_object'), 'utf8'));
+    expect(rejection.problems).toContainEqual({ path: 'colour', reason: 'unknown key' });
+  });
+});

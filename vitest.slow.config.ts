@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+/** The suites too slow for `npm test`: full productions of the shipped examples. */
+export default defineConfig({
+  test: {
+    include: ['test/**/*.slow.test.ts'],
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 900_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
