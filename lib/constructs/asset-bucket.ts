@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { assetKeys } from '../../lambdas/shared/keys.js';
@@ -37,7 +38,19 @@ export class AssetBucket extends Construct {
       reason: 'This is the access-log bucket itself; logging it into itself would log its own log writes forever.',
     });
 
+    // CDK configures the EventBridge notification through a custom resource whose handler always
+    // gets the AWSLambdaBasicExecutionRole managed policy; giving it our role lets us say why that is fine.
+    const notificationsHandlerRole = new Role(this, 'NotificationsHandlerRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'CDK bucket-notifications custom resource (turns on EventBridge delivery)',
+    });
+    Validations.of(notificationsHandlerRole).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'Attached by the CDK bucket-notifications handler itself (no option removes it); it only lets that deploy-time function write its logs.',
+    });
+
     this.bucket = new Bucket(this, 'Bucket', {
+      notificationsHandlerRole,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,

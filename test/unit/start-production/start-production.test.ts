@@ -1,5 +1,7 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
+// The matchers are registered in test/setup.ts; this brings their types.
+import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { executionNameFor } from '../../../lambdas/shared/execution-name.js';
 import { ManifestUploadedEventSchema, startProduction } from '../../../lambdas/start-production/start-production.js';

@@ -1,0 +1,169 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Architecture, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { MANIFEST_TRIGGER_FUNCTION, STAGE_FUNCTIONS, type StageFunctionSpec } from '../lambdas/catalog.js';
+import type { EnvironmentConfig } from './config/environment-config.js';
+import { AssetBucket } from './constructs/asset-bucket.js';
+import { EspeakLayer } from './constructs/espeak-layer.js';
+import { FfmpegLayer } from './constructs/ffmpeg-layer.js';
+import type { MediaLayer } from './constructs/file-layer.js';
+import { FontsLayer } from './constructs/fonts-layer.js';
+import { ManifestTrigger } from './constructs/manifest-trigger.js';
+import { ProductionMonitoring } from './constructs/production-monitoring.js';
+import { ProductionTable } from './constructs/production-table.js';
+import { ProductionWorkflow } from './constructs/production-workflow.js';
+import { ProviderSecret } from './constructs/provider-secret.js';
+import { StageFunction } from './constructs/stage-function.js';
+import { VideoQueue } from './constructs/video-queue.js';
+import type { MediaTool } from './stage-access.js';
+import { stageAccessFor } from './stage-access.js';
+
+export interface DramaforgeStackProps extends StackProps {
+  config: EnvironmentConfig;
+}
+
+/**
+ * Every stage handler loads @napi-rs/canvas at import (the provider registry imports the
+ * offline image model), and npm installs only this machine's linux-x64 build, as it does
+ * ffmpeg's. So the workflow's functions run on x86_64 with the x64 binaries; the trigger,
+ * which loads nothing native, runs on ARM64. See docs/architecture-decisions.md.
+ */
+const STAGE_ARCHITECTURE = Architecture.X86_64;
+const TRIGGER_ARCHITECTURE = Architecture.ARM_64;
+const STAGE_NATIVE_MODULES = ['@napi-rs/canvas'];
+
+/** One environment of dramaforge: bucket, table, video queue, the functions, the workflow, its trigger and its monitoring. */
+export class DramaforgeStack extends Stack {
+  readonly functions = new Map<string, StageFunction>();
+
+  constructor(scope: Construct, id: string, props: DramaforgeStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const dataRemoval = config.data.removalPolicy;
+    // Logs follow the data: kept with a retained stack, removed with a disposable one.
+    const logRemovalPolicy = dataRemoval === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const assets = new AssetBucket(this, 'Assets', {
+      removalPolicy: dataRemoval,
+      versioned: config.data.bucketVersioning,
+      cacheExpirationDays: config.data.cacheExpirationDays,
+      noncurrentVersionExpirationDays: config.data.noncurrentVersionExpirationDays,
+    });
+    const table = new ProductionTable(this, 'Productions', { removalPolicy: dataRemoval }).table;
+    const providerSecret = new ProviderSecret(this, 'ProviderKeys', {
+      existingSecretName: config.providers.existingSecretName,
+      removalPolicy: dataRemoval,
+    }).secret;
+
+    const videoWorkerSpec = STAGE_FUNCTIONS.find((spec) => spec.substitution === undefined);
+    if (!videoWorkerSpec) throw new Error('lambdas/catalog.ts has no queue worker (an entry without a substitution)');
+    const videoQueue = new VideoQueue(this, 'VideoJobs', {
+      workerTimeout: this.timeoutOf(videoWorkerSpec, config),
+      maxReceiveCount: config.videoWorker.maxReceiveCount,
+    });
+
+    const mediaLayers: Record<MediaTool, MediaLayer> = {
+      ffmpeg: new FfmpegLayer(this, 'FfmpegLayer', { architecture: STAGE_ARCHITECTURE }),
+      fonts: new FontsLayer(this, 'FontsLayer'),
+      espeak: new EspeakLayer(this, 'EspeakLayer'),
+    };
+
+    const workflowSettings: Record<string, string> = {
+      SCENE_MAX_CONCURRENCY: String(config.workflow.sceneMaxConcurrency),
+      EPISODE_MAX_CONCURRENCY: String(config.workflow.episodeMaxConcurrency),
+      KEYFRAME_MAX_ATTEMPTS: String(config.workflow.keyframeMaxAttempts),
+      VIDEO_QUEUE_URL: videoQueue.queue.queueUrl,
+      ...(config.workflow.consistencyThreshold === undefined ? {} : { CONSISTENCY_THRESHOLD: String(config.workflow.consistencyThreshold) }),
+    };
+
+    const substitutedFunctions = new Map<string, IFunction>();
+    for (const spec of STAGE_FUNCTIONS) {
+      const access = stageAccessFor(spec.name);
+      const stage = this.stageFunction(spec, config, STAGE_ARCHITECTURE, STAGE_NATIVE_MODULES, workflowSettings, logRemovalPolicy)
+        .bindAssetBucket(assets.bucket, access)
+        .bindProductionTable(table, access.table);
+      for (const tool of access.media) stage.bindMediaLayer(mediaLayers[tool]);
+      if (access.callsProviders) stage.bindProviderSecret(providerSecret);
+      if (spec.substitution) substitutedFunctions.set(spec.substitution, stage.function);
+    }
+
+    const workflow = new ProductionWorkflow(this, 'Workflow', {
+      functions: substitutedFunctions,
+      videoQueue: videoQueue.queue,
+      redactExecutionData: config.workflow.redactExecutionDataInLogs,
+      logRetention: config.data.logRetention,
+      logRemovalPolicy,
+    });
+
+    const videoWorker = this.functions.get(videoWorkerSpec.name)!;
+    videoWorker.bindTaskOutcomeReporting(workflow.stateMachine);
+    videoWorker.function.addEventSource(
+      new SqsEventSource(videoQueue.queue, {
+        batchSize: config.videoWorker.batchSize,
+        maxConcurrency: config.videoWorker.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const starter = this.stageFunction(MANIFEST_TRIGGER_FUNCTION, config, TRIGGER_ARCHITECTURE, [], {}, logRemovalPolicy).bindExecutionStarter(
+      workflow.stateMachine,
+    );
+    const trigger = new ManifestTrigger(this, 'Trigger', { bucket: assets.bucket, starter });
+
+    const monitoring = new ProductionMonitoring(this, 'Monitoring', {
+      namespace: `dramaforge/${config.name}`,
+      stateMachine: workflow.stateMachine,
+      workflowLogGroup: workflow.logGroup,
+      finalizeLogGroup: this.functions.get('finalize-production')!.logGroup,
+      videoWorker: videoWorker.function,
+      videoDeadLetterQueue: videoQueue.deadLetterQueue,
+      triggerDeadLetterQueue: trigger.deadLetterQueue,
+      functions: [...this.functions.values()].map((stage) => stage.function),
+      alarms: config.alarms,
+    });
+
+    const consoleBase = `https://${this.region}.console.aws.amazon.com`;
+    new CfnOutput(this, 'BucketName', { value: assets.bucket.bucketName, description: 'Upload manifests under manifests/' });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'VideoQueueUrl', { value: videoQueue.queue.queueUrl });
+    new CfnOutput(this, 'ProviderSecretArn', { value: providerSecret.secretArn, description: 'Provider API keys (JSON)' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn, description: 'Subscribe to get alarms' });
+    new CfnOutput(this, 'StateMachineConsoleUrl', {
+      value: `${consoleBase}/states/home?region=${this.region}#/statemachines/view/${workflow.stateMachine.stateMachineArn}`,
+      description: 'Watch executions here',
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `${consoleBase}/cloudwatch/home?region=${this.region}#dashboards/dashboard/${monitoring.dashboard.dashboardName}`,
+    });
+  }
+
+  private timeoutOf(spec: StageFunctionSpec, config: EnvironmentConfig): Duration {
+    return Duration.seconds(config.functionSizing[spec.name]?.timeoutSeconds ?? spec.timeoutSeconds);
+  }
+
+  private stageFunction(
+    spec: StageFunctionSpec,
+    config: EnvironmentConfig,
+    architecture: Architecture,
+    nativeModules: string[],
+    environment: Record<string, string>,
+    logRemovalPolicy: RemovalPolicy,
+  ): StageFunction {
+    const sizing = config.functionSizing[spec.name] ?? {};
+    const stage = new StageFunction(this, spec.name.replace(/(^|-)([a-z])/g, (_, _dash, letter: string) => letter.toUpperCase()), {
+      spec,
+      memoryMb: sizing.memoryMb,
+      timeoutSeconds: sizing.timeoutSeconds,
+      architecture,
+      nativeModules,
+      environment,
+      logRetention: config.data.logRetention,
+      logRemovalPolicy,
+      logLevel: config.logLevel,
+    });
+    this.functions.set(spec.name, stage);
+    return stage;
+  }
+}

@@ -1,0 +1,47 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { BoundProviders } from '../../lambdas/providers/registry.js';
+import { AssetStore } from '../../lambdas/shared/asset-store.js';
+import { BudgetLedger } from '../../lambdas/shared/ledger.js';
+import { ProductionStore } from '../../lambdas/shared/production-store.js';
+import type { Manifest } from '../../lambdas/shared/manifest/schema.js';
+import type { StageDeps } from '../../lambdas/shared/stage-runtime.js';
+
+export const BUCKET = 'unit-bucket';
+export const TABLE = 'unit-table';
+
+/**
+ * StageDeps over real SDK clients whose sends are intercepted by aws-sdk-client-mock,
+ * with S3 objects served from an in-memory map keyed by object key.
+ */
+export function mockedStageDeps(options: { objects?: Map<string, Buffer>; providers?: Partial<BoundProviders> } = {}) {
+  const objects = options.objects ?? new Map<string, Buffer>();
+  const s3 = new S3Client({ region: 'us-east-1' });
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  const sfn = new SFNClient({ region: 'us-east-1' });
+  const s3Mock = mockClient(s3);
+  const dynamoMock = mockClient(dynamo);
+  const sfnMock = mockClient(sfn);
+  s3Mock.on(GetObjectCommand).callsFake((input: { Key: string }) => {
+    const body = objects.get(input.Key);
+    if (!body) throw new NoSuchKey({ message: `no ${input.Key}`, $metadata: { httpStatusCode: 404 } });
+    return { Body: { transformToByteArray: async () => new Uint8Array(body) } };
+  });
+  const assets = new AssetStore(s3, BUCKET);
+  const deps: StageDeps = {
+    clients: { s3, dynamo, sfn, sqs: new SQSClient({ region: 'us-east-1' }) },
+    assets,
+    productions: new ProductionStore(dynamo, TABLE),
+    ledger: new BudgetLedger(dynamo, TABLE),
+    logger: new Logger({ serviceName: 'unit', logLevel: 'CRITICAL' }),
+    settings: { sceneMaxConcurrency: 3, episodeMaxConcurrency: 1, keyframeMaxAttempts: 3 },
+    providers: () => options.providers as BoundProviders,
+    loadManifest: (productionId) => assets.getJson<Manifest>(`productions/${productionId}/manifest.json`),
+  };
+  return { deps, objects, s3Mock, dynamoMock, sfnMock };
+}

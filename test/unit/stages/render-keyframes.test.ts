@@ -1,0 +1,120 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BoundProviders } from '../../../lambdas/providers/registry.js';
+import { validateManifest } from '../../../lambdas/shared/manifest/parse.js';
+import { renderKeyframes } from '../../../lambdas/render-keyframes/render-keyframes.js';
+import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
+
+const manifest = validateManifest({
+  version: 1,
+  production: 'unit-series',
+  title: 'Unit',
+  language: 'en-US',
+  budgetUsd: 1,
+  characters: [
+    { id: 'ana', name: 'Ana', description: 'red hair' },
+    { id: 'ben', name: 'Ben', description: 'bald' },
+  ],
+  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana', 'ben'], outline: 'They meet.' }] }],
+});
+const reference = (id: string) => [
+  [`productions/unit-series/characters/${id}/reference.png`, Buffer.from(`${id}-sheet`)],
+  [`productions/unit-series/characters/${id}/reference.json`, Buffer.from(JSON.stringify({ width: 10, height: 10, regions: { [id]: { x: 0, y: 0, width: 5, height: 5 } } }))],
+] as [string, Buffer][];
+
+let mocks: ReturnType<typeof mockedStageDeps>;
+
+/** Ben scores `benScores[attempt - 1]`; Ana always passes. */
+function setUp(benScores: number[]) {
+  let drawn = 0;
+  const providers: Partial<BoundProviders> = {
+    image: {
+      provider: 'offline',
+      model: 'storyboard-v1',
+      port: {
+        drawReferenceSheet: async () => {
+          throw new Error('not used');
+        },
+        drawKeyframe: async (request) => {
+          drawn += 1;
+          return {
+            result: { png: Buffer.from(`frame-${drawn}-${request.seed}`), width: 10, height: 10, regions: { ana: { x: 0, y: 0, width: 2, height: 2 }, ben: { x: 5, y: 0, width: 2, height: 2 } } },
+            usage: { images: 1 },
+            provider: 'offline',
+            model: 'storyboard-v1',
+          };
+        },
+      },
+    },
+    consistency: {
+      provider: 'offline',
+      model: 'pixel-similarity-v1',
+      port: {
+        score: async ({ characterId }) => ({
+          result: characterId === 'ana' ? 0.9 : benScores[drawn - 1]!,
+          usage: {},
+          provider: 'offline',
+          model: 'pixel-similarity-v1',
+        }),
+      },
+    },
+  };
+  mocks = mockedStageDeps({
+    objects: new Map([['productions/unit-series/manifest.json', Buffer.from(JSON.stringify(manifest))], ...reference('ana'), ...reference('ben')]),
+    providers,
+  });
+  mocks.dynamoMock.on(GetCommand).resolves({});
+  mocks.dynamoMock.on(UpdateCommand).resolves({});
+  mocks.dynamoMock.on(PutCommand).resolves({});
+}
+
+function sceneUpdate() {
+  const updates = mocks.dynamoMock.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+  return updates.find((input) => input.ExpressionAttributeValues?.[':keyframeAttempts'])!.ExpressionAttributeValues!;
+}
+
+function storedKeyframe(): string {
+  const put = mocks.s3Mock.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === 'productions/unit-series/scenes/ep01/s01/keyframe.png');
+  return String(put!.args[0].input.Body);
+}
+
+afterEach(() => {
+  mocks.s3Mock.reset();
+  mocks.dynamoMock.reset();
+});
+
+describe('Render keyframes', () => {
+  it('regenerates with a new seed while a character scores below the threshold, and records every attempt', async () => {
+    setUp([0.3, 0.5, 0.9]);
+    await renderKeyframes({ productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' }, mocks.deps);
+    const values = sceneUpdate();
+    const attempts = values[':keyframeAttempts'] as { attempt: number; seed: number; scores: Record<string, number>; accepted: boolean }[];
+    expect(attempts.map((a) => [a.scores.ben, a.accepted])).toEqual([
+      [0.3, false],
+      [0.5, false],
+      [0.9, true],
+    ]);
+    expect(new Set(attempts.map((a) => a.seed)).size).toBe(3);
+    expect(values[':attempts']).toBe(3);
+    expect(values[':consistency']).toEqual({ ana: 0.9, ben: 0.9 });
+    expect(storedKeyframe()).toMatch(/^frame-3-/);
+  });
+
+  it('stops at the first passing frame', async () => {
+    setUp([0.8, 0.9, 0.9]);
+    await renderKeyframes({ productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' }, mocks.deps);
+    expect(sceneUpdate()[':attempts']).toBe(1);
+    expect(storedKeyframe()).toMatch(/^frame-1-/);
+  });
+
+  it('keeps the best frame when no attempt passes', async () => {
+    setUp([0.3, 0.55, 0.4]);
+    await renderKeyframes({ productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' }, mocks.deps);
+    const values = sceneUpdate();
+    expect(values[':attempts']).toBe(3);
+    expect((values[':keyframeAttempts'] as { accepted: boolean }[]).every((a) => !a.accepted)).toBe(true);
+    expect(values[':consistency']).toEqual({ ana: 0.9, ben: 0.55 });
+    expect(storedKeyframe()).toMatch(/^frame-2-/);
+  });
+});

@@ -1,0 +1,100 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSRecord } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClipRequest, VideoModel } from '../../../lambdas/providers/ports.js';
+import { ProviderThrottled } from '../../../lambdas/shared/errors.js';
+import { validateManifest } from '../../../lambdas/shared/manifest/parse.js';
+import { processVideoJob } from '../../../lambdas/video-worker/video-worker.js';
+import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
+
+const manifest = validateManifest({
+  version: 1,
+  production: 'unit-series',
+  title: 'Unit',
+  language: 'en-US',
+  budgetUsd: 1,
+  format: { aspectRatio: '9:16', width: 180, height: 320, fps: 10 },
+  characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
+  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }] }],
+});
+const scene = 'productions/unit-series/scenes/ep01/s01';
+
+function record(body: unknown): SQSRecord {
+  return { messageId: 'm1', body: typeof body === 'string' ? body : JSON.stringify(body) } as SQSRecord;
+}
+
+const job = { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01', taskToken: 'token-1' };
+let mocks: ReturnType<typeof mockedStageDeps>;
+let requests: ClipRequest[];
+
+function withVideoModel(port: VideoModel) {
+  mocks = mockedStageDeps({
+    objects: new Map([
+      ['productions/unit-series/manifest.json', Buffer.from(JSON.stringify(manifest))],
+      [`${scene}/keyframe.png`, Buffer.from('png-bytes')],
+      [`${scene}/voice-cues.json`, Buffer.from(JSON.stringify({ durationSeconds: 3.5, cues: [] }))],
+    ]),
+    providers: { video: { port, provider: 'offline', model: 'camera-motion-v1' } },
+  });
+  mocks.dynamoMock.on(GetCommand).resolves({});
+  mocks.dynamoMock.on(UpdateCommand).resolves({});
+  mocks.dynamoMock.on(PutCommand).resolves({});
+}
+
+beforeEach(() => {
+  requests = [];
+});
+
+afterEach(() => {
+  mocks.s3Mock.reset();
+  mocks.dynamoMock.reset();
+  mocks.sfnMock.reset();
+});
+
+describe('video worker', () => {
+  it('renders a clip as long as the voice track and reports success on the task token', async () => {
+    withVideoModel({
+      renderClip: async (request) => {
+        requests.push(request);
+        return { result: { mp4: Buffer.from('mp4') }, usage: { videoSeconds: 3.5 }, provider: 'offline', model: 'camera-motion-v1' };
+      },
+    });
+    await processVideoJob(record(job), mocks.deps);
+
+    expect(requests[0]).toMatchObject({ durationSeconds: 3.5, width: 180, height: 320, fps: 10 });
+    expect(mocks.s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Key: `${scene}/clip.mp4` });
+    expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-1' });
+    expect(JSON.parse(mocks.sfnMock.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toEqual({
+      clipKey: `${scene}/clip.mp4`,
+      durationSeconds: 3.5,
+    });
+  });
+
+  it('reports a provider error under its own name, so the state machine retries it', async () => {
+    withVideoModel({
+      renderClip: async () => {
+        throw new ProviderThrottled('slow down', 2);
+      },
+    });
+    await processVideoJob(record(job), mocks.deps);
+
+    expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-1', error: 'ProviderThrottled', cause: 'slow down' });
+    expect(mocks.sfnMock).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+    expect(mocks.s3Mock).not.toHaveReceivedCommandWith(PutObjectCommand, { Key: `${scene}/clip.mp4` });
+  });
+
+  it('throws an unreadable message back to the queue without reporting', async () => {
+    withVideoModel({ renderClip: async () => ({ result: { mp4: Buffer.alloc(0) }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }) });
+    await expect(processVideoJob(record('{not json'), mocks.deps)).rejects.toThrow();
+    await expect(processVideoJob(record({ ...job, sceneId: '../x' }), mocks.deps)).rejects.toThrow();
+    expect(mocks.sfnMock.calls()).toHaveLength(0);
+  });
+
+  it('drops the report when the waiting task has already timed out', async () => {
+    withVideoModel({ renderClip: async () => ({ result: { mp4: Buffer.from('x') }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }) });
+    mocks.sfnMock.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'gone', $metadata: {} }));
+    await expect(processVideoJob(record(job), mocks.deps)).resolves.toBeUndefined();
+  });
+});
