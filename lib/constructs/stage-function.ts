@@ -82,6 +82,8 @@ export class StageFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'dramaforge',
         POWERTOOLS_METRICS_NAMESPACE: 'dramaforge',
         POWERTOOLS_LOG_LEVEL: props.logLevel,
+        // Stack traces point into lambdas/*.ts through the bundle's source map.
+        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       bundling: {

@@ -1,5 +1,5 @@
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
-import { fontFiles } from '../../shared/media/fonts.js';
+import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { registerCanvasFonts } from '../../shared/media/canvas-fonts.js';
 import type { Box, CharacterBrief, ImageModel, KeyframeRequest, Metered, ReferenceSheetRequest, RenderedImage, SceneBrief } from '../ports.js';
 import { drawBackground, drawWeather, sceneSetting, type SceneSetting, type Stage } from './storyboard/backgrounds.js';
 import { characterLook } from './storyboard/character-look.js';
@@ -11,14 +11,6 @@ const PROVIDER = 'offline';
 const REFERENCE_SIZE = 1200;
 const LABEL_FAMILIES = '"DejaVu Sans Bold", "DejaVu Sans", "Noto Sans Hans"';
 const TEXT_FAMILIES = '"DejaVu Sans", "Noto Sans Hans"';
-
-let fontsRegistered = false;
-
-function registerFonts(): void {
-  if (fontsRegistered) return;
-  for (const font of fontFiles()) GlobalFonts.registerFromPath(font.file, font.family);
-  fontsRegistered = true;
-}
 
 /** How far the camera stands: it decides how tall an adult is, as a share of the frame height. */
 type Shot = 'wide' | 'medium' | 'close';
@@ -187,7 +179,7 @@ export class StoryboardImageModel implements ImageModel {
   }
 
   async drawReferenceSheet(request: ReferenceSheetRequest): Promise<Metered<RenderedImage>> {
-    registerFonts();
+    registerCanvasFonts();
     const { character, seed } = request;
     const look = characterLook(character);
     const random = seededRandom('reference-sheet', character.id, seed);

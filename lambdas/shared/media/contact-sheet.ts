@@ -1,5 +1,5 @@
-import { createCanvas, GlobalFonts, loadImage } from '@napi-rs/canvas';
-import { fontFiles } from './fonts.js';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { registerCanvasFonts } from './canvas-fonts.js';
 
 export interface ContactSheetFrame {
   label: string;
@@ -28,14 +28,6 @@ export interface ContactSheetLayout {
   height: number;
 }
 
-let fontsRegistered = false;
-
-function registerFonts(): void {
-  if (fontsRegistered) return;
-  for (const font of fontFiles()) GlobalFonts.registerFromPath(font.file, font.family);
-  fontsRegistered = true;
-}
-
 /** The sheet's geometry for a frame count, so callers can size it without rendering. */
 export function contactSheetLayout(frameCount: number, thumbnailAspect: number, options: ContactSheetOptions = {}): ContactSheetLayout {
   const columns = Math.max(1, options.columns ?? Math.ceil(Math.sqrt(Math.max(1, frameCount))));
@@ -58,7 +50,7 @@ export function contactSheetLayout(frameCount: number, thumbnailAspect: number, 
 
 /** A grid of keyframe thumbnails, each captioned (e.g. "ep01/s03"), for a producer's review. */
 export async function renderContactSheet(frames: ContactSheetFrame[], options: ContactSheetOptions = {}): Promise<Buffer> {
-  registerFonts();
+  registerCanvasFonts();
   const images = await Promise.all(frames.map((frame) => loadImage(frame.png)));
   const first = images[0];
   const layout = contactSheetLayout(frames.length, first ? first.height / first.width : 16 / 9, options);

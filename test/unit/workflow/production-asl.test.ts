@@ -13,7 +13,7 @@ import {
 } from '../../../local/workflow-runner.js';
 
 const definitionFile = fileURLToPath(new URL('../../../statemachines/production.asl.json', import.meta.url));
-const substitutions = Object.fromEntries([
+const substitutions: Record<string, string> = Object.fromEntries([
   ...STAGE_FUNCTIONS.filter((spec) => spec.substitution).map((spec) => [spec.substitution!, `arn:aws:lambda:us-east-1:000000000000:function:${spec.name}`]),
   [QUEUE_SUBSTITUTION, 'https://sqs.us-east-1.amazonaws.com/000000000000/video'],
 ]);

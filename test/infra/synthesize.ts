@@ -1,0 +1,84 @@
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { Construct } from 'constructs';
+import { ENVIRONMENTS } from '../../lib/config/environments.js';
+import type { EnvironmentName } from '../../lib/config/environment-config.js';
+import { FEATURE_FLAGS } from '../../lib/feature-flags.js';
+import { DramaforgeStack } from '../../lib/stack.js';
+
+/**
+ * Synthesises one environment's stack as bin/app.ts does, once per test file.
+ *
+ * Bundling is skipped with CDK's own `aws:cdk:bundling-stacks` context (the mechanism
+ * `cdk deploy <stack>` uses to bundle only what it deploys): every resource, property and
+ * policy is still in the template, only the code assets are placeholders. `npm run synth`
+ * does the real esbuild bundling and layer assembly.
+ */
+export interface SynthesizedEnvironment {
+  app: App;
+  stack: DramaforgeStack;
+  template: Template;
+}
+
+const cache = new Map<EnvironmentName, SynthesizedEnvironment>();
+
+export function synthesize(name: EnvironmentName): SynthesizedEnvironment {
+  const cached = cache.get(name);
+  if (cached) return cached;
+  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+  const config = ENVIRONMENTS[name];
+  const stack = new DramaforgeStack(app, config.stackName, { config });
+  const synthesized = { app, stack, template: Template.fromStack(stack) };
+  cache.set(name, synthesized);
+  return synthesized;
+}
+
+export function logicalIdOf(construct: Construct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** Resources of one type, by logical id. */
+export function resourcesOfType(template: Template, type: string): Record<string, { Properties: Record<string, Json> }> {
+  return template.findResources(type) as Record<string, { Properties: Record<string, Json> }>;
+}
+
+/** Every IAM statement in the template: inline role policies and managed/standalone policies. */
+export function policyStatements(template: Template): { Effect: string; Action: string | string[]; Resource: Json }[] {
+  const documents = [
+    ...Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).map((policy) => policy.Properties.PolicyDocument),
+    ...Object.values(resourcesOfType(template, 'AWS::IAM::ManagedPolicy')).map((policy) => policy.Properties.PolicyDocument),
+    ...Object.values(resourcesOfType(template, 'AWS::IAM::Role')).flatMap((role) =>
+      ((role.Properties.Policies as { PolicyDocument: Json }[] | undefined) ?? []).map((policy) => policy.PolicyDocument),
+    ),
+  ] as { Statement: { Effect: string; Action: string | string[]; Resource: Json }[] }[];
+  return documents.flatMap((document) => document.Statement);
+}
+
+/** The statements of the default policy attached to one role. */
+export function statementsOfRole(template: Template, roleLogicalId: string): { Effect: string; Action: string | string[]; Resource: Json }[] {
+  return Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleLogicalId))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: never[] }).Statement);
+}
+
+export const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/**
+ * A CloudFormation string built with Fn::Join, rendered with readable placeholders for
+ * its references: `<<GetAtt:Id.Arn>>`, `<<Ref:Id>>`.
+ */
+export function renderJoin(value: Json): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, Json[]] })['Fn::Join'];
+  if (!join) return placeholder(value);
+  return join[1].map((part) => (typeof part === 'string' ? part : placeholder(part))).join(join[0]);
+}
+
+export function placeholder(reference: Json): string {
+  const object = reference as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+  if (object.Ref) return `<<Ref:${object.Ref}>>`;
+  if (object['Fn::GetAtt']) return `<<GetAtt:${object['Fn::GetAtt'][0]}.${object['Fn::GetAtt'][1]}>>`;
+  throw new Error(`unexpected reference ${JSON.stringify(reference)}`);
+}
