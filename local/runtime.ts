@@ -102,6 +102,7 @@ export class LocalRuntime {
       SCENE_MAX_CONCURRENCY: String(this.settings.sceneMaxConcurrency),
       EPISODE_MAX_CONCURRENCY: String(this.settings.episodeMaxConcurrency),
       KEYFRAME_MAX_ATTEMPTS: String(this.settings.keyframeMaxAttempts),
+      VIDEO_MAX_RECEIVE_COUNT: String(this.settings.videoMaxReceiveCount),
       POWERTOOLS_SERVICE_NAME: 'dramaforge',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
       POWERTOOLS_METRICS_NAMESPACE: 'dramaforge',

@@ -1,4 +1,5 @@
 import type { Usage } from './ports.js';
+import { priceOverrides } from './price-overrides.js';
 
 /**
  * Price table, versioned. Dollars per unit of the usage a provider reports.
@@ -24,7 +25,7 @@ const PRICES: Record<string, ModelPrice> = {
 };
 
 export function priceFor(provider: string, model: string): ModelPrice {
-  const price = PRICES[`${provider}/${model}`];
+  const price = priceOverrides()[`${provider}/${model}`] ?? PRICES[`${provider}/${model}`];
   if (!price) throw new Error(`no price for ${provider}/${model} in price table ${PRICE_TABLE_VERSION}`);
   return price;
 }

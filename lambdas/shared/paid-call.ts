@@ -41,8 +41,8 @@ function unpack(bytes: Buffer): { envelope: Envelope; payload: Buffer } {
 export interface PaidCallDeps {
   assets: AssetStore;
   ledger: BudgetLedger;
-  /** Called for every real provider call, so tests and progress can count them. */
-  onProviderCall?: (stage: string, provider: string, model: string) => void;
+  /** Called for every real provider call (not for cache hits), so tests and operators can count them. */
+  onProviderCall?: (call: { stage: string; provider: string; model: string; idempotencyKey: string; scene?: SceneRef }) => void;
 }
 
 export interface PaidCall<T> {
@@ -100,7 +100,7 @@ export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Pro
   });
   let metered: Metered<T>;
   try {
-    deps.onProviderCall?.(request.stage, request.provider, request.model);
+    deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey, scene: request.scene });
     metered = await request.call();
   } catch (error) {
     await deps.ledger.release(reservation);

@@ -1,8 +1,11 @@
+import { appendFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { FaultInjector, withFaults } from '../providers/faults/fault-injector.js';
+import { parseFaultPlan } from '../providers/faults/fault-plan.js';
 import { providersFor, type BoundProviders } from '../providers/registry.js';
 import { AssetStore } from './asset-store.js';
 import { createAwsClients, requireEnv, type AwsClients } from './clients.js';
@@ -18,6 +21,8 @@ export interface StageSettings {
   keyframeMaxAttempts: number;
   consistencyThreshold?: number;
   videoQueueUrl?: string;
+  /** The video queue's redrive maxReceiveCount: the receive after which a failing message goes to the DLQ. */
+  videoMaxReceiveCount: number;
 }
 
 /** What every stage gets: stores over clients built once per process, providers, settings. */
@@ -40,6 +45,8 @@ export function stageDepsFromEnv(env: NodeJS.ProcessEnv = process.env): StageDep
   const tableName = requireEnv('TABLE_NAME', env);
   const assets = new AssetStore(clients.s3, requireEnv('BUCKET_NAME', env));
   const threshold = Number(env.CONSISTENCY_THRESHOLD);
+  const faults = env.DRAMAFORGE_FAULTS ? new FaultInjector(parseFaultPlan(env.DRAMAFORGE_FAULTS)) : undefined;
+  const callLog = env.DRAMAFORGE_PROVIDER_CALL_LOG;
   return {
     clients,
     assets,
@@ -52,8 +59,10 @@ export function stageDepsFromEnv(env: NodeJS.ProcessEnv = process.env): StageDep
       keyframeMaxAttempts: positiveInt(env.KEYFRAME_MAX_ATTEMPTS, 3),
       consistencyThreshold: Number.isFinite(threshold) && threshold > 0 ? threshold : undefined,
       videoQueueUrl: env.VIDEO_QUEUE_URL,
+      videoMaxReceiveCount: positiveInt(env.VIDEO_MAX_RECEIVE_COUNT, 3),
     },
-    providers: (manifest) => providersFor(manifest.providers),
+    providers: (manifest) => (faults ? withFaults(providersFor(manifest.providers), faults) : providersFor(manifest.providers)),
+    onProviderCall: callLog ? (call) => appendFileSync(callLog, `${JSON.stringify({ ...call, at: new Date().toISOString() })}\n`) : undefined,
     loadManifest: (productionId) => assets.getJson<Manifest>(assetKeys.normalizedManifest(productionId)),
   };
 }

@@ -55,13 +55,40 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps): Promise<{
 const isClosedToken = (error: unknown) => ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((error as Error).name);
 
 /**
+ * The last receive of a message that keeps failing: the queue moves it to the DLQ
+ * next, so record why on its scene and fail the waiting Task now rather than at its
+ * timeout. Both are best effort; the message itself is kept in the DLQ for redrive.
+ */
+async function recordPoisonMessage(record: SQSRecord, error: unknown, deps: StageDeps): Promise<void> {
+  let body: Partial<VideoJob> = {};
+  try {
+    body = JSON.parse(record.body) as Partial<VideoJob>;
+  } catch {
+    deps.logger.error('unreadable video job moved to the dead-letter queue', { messageId: record.messageId });
+    return;
+  }
+  const receives = record.attributes.ApproximateReceiveCount;
+  const cause = `video job moved to the dead-letter queue after ${receives} receives: ${(error as Error).name}: ${(error as Error).message}`;
+  const ref = SceneEventSchema.safeParse(body);
+  if (ref.success) {
+    await deps.productions.updateScene(ref.data, { status: 'FAILED', failedStage: 'VIDEO', failure: { error: 'VideoJobPoisoned', cause } }).catch(() => undefined);
+  }
+  if (typeof body.taskToken === 'string') {
+    await deps.clients.sfn
+      .send(new SendTaskFailureCommand({ taskToken: body.taskToken, error: 'VideoJobPoisoned', cause: cause.slice(0, MAX_CAUSE_LENGTH) }))
+      .catch(() => undefined);
+  }
+  deps.logger.error('video job moved to the dead-letter queue', { messageId: record.messageId, cause });
+}
+
+/**
  * One queue message: render the clip and report back to the waiting Task with its token.
  * A provider error is reported as a task failure under its own name, so the state
  * machine's Retry and Catch rules decide what happens next. Only a message that cannot
  * be read, or a report that cannot be delivered, is thrown: SQS redelivers it and
  * after maxReceiveCount moves it to the dead-letter queue.
  */
-export async function processVideoJob(record: SQSRecord, deps: StageDeps): Promise<void> {
+async function handleVideoJob(record: SQSRecord, deps: StageDeps): Promise<void> {
   const job = VideoJobSchema.parse(JSON.parse(record.body));
   const ref = { productionId: job.productionId, episodeId: job.episodeId, sceneId: job.sceneId };
   let report: () => Promise<unknown>;
@@ -82,6 +109,17 @@ export async function processVideoJob(record: SQSRecord, deps: StageDeps): Promi
     if (isClosedToken(error)) {
       deps.logger.warn('the waiting task is already closed; dropping the report', { scene: ref, error: (error as Error).name });
       return;
+    }
+    throw error;
+  }
+}
+
+export async function processVideoJob(record: SQSRecord, deps: StageDeps): Promise<void> {
+  try {
+    await handleVideoJob(record, deps);
+  } catch (error) {
+    if (Number(record.attributes?.ApproximateReceiveCount ?? 1) >= deps.settings.videoMaxReceiveCount) {
+      await recordPoisonMessage(record, error, deps);
     }
     throw error;
   }

@@ -39,7 +39,7 @@ export function mockedStageDeps(options: { objects?: Map<string, Buffer>; provid
     productions: new ProductionStore(dynamo, TABLE),
     ledger: new BudgetLedger(dynamo, TABLE),
     logger: new Logger({ serviceName: 'unit', logLevel: 'CRITICAL' }),
-    settings: { sceneMaxConcurrency: 3, episodeMaxConcurrency: 1, keyframeMaxAttempts: 3 },
+    settings: { sceneMaxConcurrency: 3, episodeMaxConcurrency: 1, keyframeMaxAttempts: 3, videoMaxReceiveCount: 3 },
     providers: () => options.providers as BoundProviders,
     loadManifest: (productionId) => assets.getJson<Manifest>(`productions/${productionId}/manifest.json`),
   };

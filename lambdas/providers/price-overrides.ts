@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import type { ModelPrice } from './pricing.js';
+
+const OverridesSchema = z.record(
+  z.string().regex(/^[^/]+\/.+$/, 'keys are "<provider>/<model>"'),
+  z.strictObject({
+    perInputToken: z.number().min(0).optional(),
+    perOutputToken: z.number().min(0).optional(),
+    perImage: z.number().min(0).optional(),
+    perVideoSecond: z.number().min(0).optional(),
+    perSpeechCharacter: z.number().min(0).optional(),
+  }),
+);
+
+/**
+ * DRAMAFORGE_PRICE_OVERRIDES, a JSON object of "<provider>/<model>" -> prices, replaces
+ * entries of the price table. It lets the free offline profile stand in for a paid one
+ * (budget drills, ledger tests, cost rehearsals) without touching the real table.
+ */
+export function priceOverrides(env: NodeJS.ProcessEnv = process.env): Record<string, ModelPrice> {
+  const raw = env.DRAMAFORGE_PRICE_OVERRIDES;
+  if (!raw) return {};
+  const parsed = OverridesSchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) throw new Error(`DRAMAFORGE_PRICE_OVERRIDES is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
+}
