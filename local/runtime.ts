@@ -149,6 +149,11 @@ export class LocalRuntime {
     });
   }
 
+  /** Calls one function's handler as Lambda would, by catalog name (tests, `rerender`). */
+  async invokeFunction(name: string, event: unknown): Promise<unknown> {
+    return this.invoke(localFunctionArn(`dramaforge-${name}`), event);
+  }
+
   private async invoke(arn: string, event: unknown): Promise<unknown> {
     const target = this.handlers.get(arn);
     if (!target) throw new Error(`no local function ${arn}`);

@@ -19,6 +19,8 @@ class TaskFailure extends Error {
  */
 export class TaskTokenService {
   private readonly waiting = new Map<string, (outcome: TaskOutcome) => void>();
+  /** Every SendTaskSuccess/SendTaskFailure received, delivered or not: a duplicate report shows up here. */
+  readonly reports: { token: string; operation: string }[] = [];
   private server?: http.Server;
 
   mint(): { token: string; outcome: Promise<unknown> } {
@@ -59,6 +61,7 @@ export class TaskTokenService {
           return reply(400, { __type: 'InvalidOutput', message: 'request body is not JSON' });
         }
         const settle = body.taskToken ? this.waiting.get(body.taskToken) : undefined;
+        if (target !== 'SendTaskHeartbeat') this.reports.push({ token: body.taskToken ?? '', operation: target });
         if (!['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(target)) {
           return reply(400, { __type: 'UnknownOperationException', message: `${target} is not served locally` });
         }

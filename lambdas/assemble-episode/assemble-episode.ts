@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { MediaToolFailed } from '../shared/errors.js';
+import { contentHash } from '../shared/content-hash.js';
 import { assetKeys } from '../shared/keys.js';
+import type { Manifest } from '../shared/manifest/schema.js';
 import { assembleEpisode } from '../shared/media/episode-assembly.js';
 import { probeMedia } from '../shared/media/ffmpeg.js';
 import type { EpisodeSummary, StoredVoiceCues } from '../shared/scene-artifacts.js';
@@ -31,6 +33,13 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
   if (finished.length === 0) {
     deps.logger.warn('no finished scenes to assemble', { episodeId: episode.id });
     return { episodeId: episode.id, assembled: false };
+  }
+
+  const inputsHash = await assemblyInputsHash(deps, manifest, event.productionId, episode.id, finished.map((s) => s.id));
+  const previous = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
+  if (previous?.inputsHash === inputsHash && (await deps.assets.exists(assetKeys.episode(event.productionId, episode.id, 'mp4')))) {
+    deps.logger.info('episode inputs unchanged; keeping the assembled MP4', { episodeId: episode.id });
+    return { episodeId: episode.id, assembled: true, reused: true };
   }
 
   const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${episode.id}-`));
@@ -77,13 +86,32 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
       file: `${episode.id}.mp4`,
       durationSeconds: probe.durationSeconds,
       sceneIds: finished.map((s) => s.id),
+      inputsHash,
     };
     await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'mp4'), await readFile(outputFile), 'video/mp4');
     await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'srt'), srt, 'application/x-subrip');
     await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'vtt'), toVtt(cues), 'text/vtt');
     await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
-    return { episodeId: episode.id, assembled: true };
+    return { episodeId: episode.id, assembled: true, reused: false };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What the episode is made of: each finished scene's clip, voice track and cue timing
+ * (by ETag, a content hash), the format and the language. Equal hashes mean an equal MP4.
+ */
+async function assemblyInputsHash(deps: StageDeps, manifest: Manifest, productionId: string, episodeId: string, sceneIds: string[]) {
+  const scenes = [];
+  for (const sceneId of sceneIds) {
+    const ref = { productionId, episodeId, sceneId };
+    scenes.push({
+      sceneId,
+      clip: await deps.assets.etag(assetKeys.clip(ref)),
+      voice: await deps.assets.etag(assetKeys.voice(ref)),
+      cues: await deps.assets.etag(assetKeys.voiceCues(ref)),
+    });
+  }
+  return contentHash({ format: manifest.format, language: manifest.language, scenes });
 }

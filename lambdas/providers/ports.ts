@@ -8,17 +8,35 @@
 
 export interface Usage {
   inputTokens?: number;
+  /** Image tokens read as input (priced apart from text tokens by image models such as gpt-image-1). */
+  inputImageTokens?: number;
   outputTokens?: number;
   images?: number;
   videoSeconds?: number;
   speechCharacters?: number;
 }
 
-export interface Metered<T> {
-  result: T;
-  usage: Usage;
+/** One billed provider call: who served it and what it consumed. */
+export interface Charge {
   provider: string;
   model: string;
+  usage: Usage;
+}
+
+export interface Metered<T> extends Charge {
+  result: T;
+  /**
+   * Calls billed on the way to this result that did not produce it (a draft whose
+   * output failed validation before a higher tier answered). Their cost is part of
+   * this call's cost.
+   */
+  earlierCharges?: Charge[];
+}
+
+/** Per-call options every port method accepts. */
+export interface CallOptions {
+  /** Derived from the call's inputs; sent as the provider's idempotency key where it has one. */
+  idempotencyKey?: string;
 }
 
 export interface VoiceSettings {
@@ -64,7 +82,7 @@ export interface SceneScript {
 }
 
 export interface TextModel {
-  writeScene(request: SceneScriptRequest): Promise<Metered<SceneScript>>;
+  writeScene(request: SceneScriptRequest, options?: CallOptions): Promise<Metered<SceneScript>>;
 }
 
 /** Pixel box, origin top-left. */
@@ -79,7 +97,10 @@ export interface RenderedImage {
   png: Buffer;
   width: number;
   height: number;
-  /** Where each character stands in the image, keyed by character id. */
+  /**
+   * Where each character stands in the image, keyed by character id. Empty when the
+   * model does not say (every real image model): scorers then compare whole images.
+   */
   regions: Record<string, Box>;
 }
 
@@ -98,8 +119,8 @@ export interface KeyframeRequest {
 }
 
 export interface ImageModel {
-  drawReferenceSheet(request: ReferenceSheetRequest): Promise<Metered<RenderedImage>>;
-  drawKeyframe(request: KeyframeRequest): Promise<Metered<RenderedImage>>;
+  drawReferenceSheet(request: ReferenceSheetRequest, options?: CallOptions): Promise<Metered<RenderedImage>>;
+  drawKeyframe(request: KeyframeRequest, options?: CallOptions): Promise<Metered<RenderedImage>>;
 }
 
 export interface ConsistencyRequest {
@@ -110,7 +131,12 @@ export interface ConsistencyRequest {
 
 /** Scores how much a character in a keyframe looks like its reference sheet, 0..1. */
 export interface ConsistencyScorer {
-  score(request: ConsistencyRequest): Promise<Metered<number>>;
+  /**
+   * The score a frame must reach when the environment sets no CONSISTENCY_THRESHOLD:
+   * each scorer has its own scale. Absent means the offline pixel scorer's threshold.
+   */
+  readonly defaultThreshold?: number;
+  score(request: ConsistencyRequest, options?: CallOptions): Promise<Metered<number>>;
 }
 
 export interface SpeechRequest {
@@ -127,7 +153,7 @@ export interface SpeechResult {
 }
 
 export interface SpeechModel {
-  speak(request: SpeechRequest): Promise<Metered<SpeechResult>>;
+  speak(request: SpeechRequest, options?: CallOptions): Promise<Metered<SpeechResult>>;
 }
 
 export interface ClipRequest {
@@ -145,14 +171,28 @@ export interface ClipResult {
   mp4: Buffer;
 }
 
+/** A video model that renders within one call. */
 export interface VideoModel {
-  renderClip(request: ClipRequest): Promise<Metered<ClipResult>>;
+  renderClip(request: ClipRequest, options?: CallOptions): Promise<Metered<ClipResult>>;
 }
 
-export interface ProviderSet {
-  text: TextModel;
-  image: ImageModel;
-  consistency: ConsistencyScorer;
-  speech: SpeechModel;
-  video: VideoModel;
+export type ClipJobStatus =
+  | { state: 'running' }
+  | { state: 'succeeded'; clip: Metered<ClipResult> };
+
+/**
+ * A video model that works as a job: start it, then ask again later. The video
+ * worker polls by re-sending its queue message with a delay, so no Lambda waits.
+ */
+export interface AsyncVideoModel {
+  /** Seconds between polls; the job is abandoned after `maxPolls` of them. */
+  readonly pollIntervalSeconds: number;
+  readonly maxPolls: number;
+  startClip(request: ClipRequest, options?: CallOptions): Promise<{ jobId: string }>;
+  /** Throws a Provider* error when the job failed. */
+  pollClip(jobId: string, request: ClipRequest): Promise<ClipJobStatus>;
+}
+
+export function isAsyncVideoModel(model: VideoModel | AsyncVideoModel): model is AsyncVideoModel {
+  return 'startClip' in model;
 }

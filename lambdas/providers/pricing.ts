@@ -1,20 +1,28 @@
-import type { Usage } from './ports.js';
-import { priceOverrides } from './price-overrides.js';
+import type { Charge, Metered, Usage } from './ports.js';
 
 /**
- * Price table, versioned. Dollars per unit of the usage a provider reports.
- * Only the offline profile exists in this version, and it costs nothing: its
- * calls still go through the ledger at $0 so every path is exercised.
+ * The price table, versioned: dollars per unit of the usage a provider reports.
+ * A ledger row's cost is always usage x these prices; an estimate (worst-case
+ * usage x these prices) is only ever used to reserve budget.
+ *
+ * Every figure names its source and the date of the published list it was taken
+ * from. Prices change: bump PRICE_TABLE_VERSION with any edit, and re-check the
+ * sources before a large run. Bedrock prices are for us-east-1 on-demand.
  */
-export const PRICE_TABLE_VERSION = '2026-11-22';
+export const PRICE_TABLE_VERSION = '2026-11-22.2';
 
 export interface ModelPrice {
   perInputToken?: number;
+  perInputImageToken?: number;
   perOutputToken?: number;
   perImage?: number;
   perVideoSecond?: number;
+  /** Video is generated (and billed) in whole steps of this many seconds. */
+  videoSecondsStep?: number;
   perSpeechCharacter?: number;
 }
+
+const PER_MILLION = 1 / 1_000_000;
 
 const PRICES: Record<string, ModelPrice> = {
   'offline/phrasebook-v1': {},
@@ -22,10 +30,56 @@ const PRICES: Record<string, ModelPrice> = {
   'offline/pixel-similarity-v1': {},
   'offline/espeak-ng': {},
   'offline/camera-motion-v1': {},
+
+  // https://api-docs.deepseek.com/quick_start/pricing, DeepSeek-V3.2 list of 2025-09-29
+  // (input is the cache-miss price: a scene prompt is never a cache hit worth counting on).
+  'openai-compatible/deepseek-chat': { perInputToken: 0.28 * PER_MILLION, perOutputToken: 0.42 * PER_MILLION },
+  // https://openai.com/api/pricing, list of 2025-04-14 (GPT-4.1 family launch).
+  'openai-compatible/gpt-4.1-mini': { perInputToken: 0.4 * PER_MILLION, perOutputToken: 1.6 * PER_MILLION },
+  'openai-compatible/gpt-4.1': { perInputToken: 2 * PER_MILLION, perOutputToken: 8 * PER_MILLION },
+  // https://openai.com/api/pricing, list of 2024-07-18.
+  'openai-compatible/gpt-4o-mini': { perInputToken: 0.15 * PER_MILLION, perOutputToken: 0.6 * PER_MILLION },
+  // https://platform.openai.com/docs/models/gpt-image-1, list of 2025-04-23: text in, image in, image out.
+  'openai-compatible/gpt-image-1': {
+    perInputToken: 5 * PER_MILLION,
+    perInputImageToken: 10 * PER_MILLION,
+    perOutputToken: 40 * PER_MILLION,
+  },
+  // https://openai.com/api/pricing, list of 2024-11 (TTS $15 per 1M characters).
+  'openai-compatible/tts-1': { perSpeechCharacter: 15 * PER_MILLION },
+  // https://platform.openai.com/docs/models/sora-2, list of 2025-10-06: $0.10 per second at 720p;
+  // the API accepts 4, 8 or 12 seconds.
+  'openai-compatible/sora-2': { perVideoSecond: 0.1, videoSecondsStep: 4 },
+
+  // https://aws.amazon.com/bedrock/pricing/, Amazon Nova list of 2024-12-03.
+  'bedrock/amazon.nova-lite-v1:0': { perInputToken: 0.06 * PER_MILLION, perOutputToken: 0.24 * PER_MILLION },
+  'bedrock/amazon.nova-pro-v1:0': { perInputToken: 0.8 * PER_MILLION, perOutputToken: 3.2 * PER_MILLION },
+  // https://aws.amazon.com/bedrock/pricing/, Nova Premier list of 2025-04-30.
+  'bedrock/amazon.nova-premier-v1:0': { perInputToken: 2.5 * PER_MILLION, perOutputToken: 12.5 * PER_MILLION },
+  // https://aws.amazon.com/bedrock/pricing/, Nova Canvas list of 2024-12-03: standard quality, up to 1024x1024.
+  'bedrock/amazon.nova-canvas-v1:0': { perImage: 0.04 },
+  // https://aws.amazon.com/bedrock/pricing/, Nova Reel list of 2024-12-03: $0.08 per second, 720p 24 fps,
+  // generated in 6-second shots.
+  'bedrock/amazon.nova-reel-v1:1': { perVideoSecond: 0.08, videoSecondsStep: 6 },
+  // https://aws.amazon.com/bedrock/pricing/, Titan Multimodal Embeddings G1 list of 2023-11-29.
+  'bedrock/amazon.titan-embed-image-v1': { perImage: 0.00006, perInputToken: 0.0008 / 1000 },
+  // https://aws.amazon.com/polly/pricing/, list of 2024-11: neural voices $16 per 1M characters.
+  'bedrock/polly-neural': { perSpeechCharacter: 16 * PER_MILLION },
 };
 
+/** Cross-region inference profiles (`us.amazon.nova-lite-v1:0`) bill as the model they route to. */
+const INFERENCE_PROFILE_PREFIX = /^(us|eu|apac|us-gov|global)\./;
+
+export function hasPrice(provider: string, model: string): boolean {
+  return findPrice(provider, model) !== undefined;
+}
+
+function findPrice(provider: string, model: string): ModelPrice | undefined {
+  return PRICES[`${provider}/${model}`] ?? PRICES[`${provider}/${model.replace(INFERENCE_PROFILE_PREFIX, '')}`];
+}
+
 export function priceFor(provider: string, model: string): ModelPrice {
-  const price = priceOverrides()[`${provider}/${model}`] ?? PRICES[`${provider}/${model}`];
+  const price = findPrice(provider, model);
   if (!price) throw new Error(`no price for ${provider}/${model} in price table ${PRICE_TABLE_VERSION}`);
   return price;
 }
@@ -34,9 +88,26 @@ export function costUsd(provider: string, model: string, usage: Usage): number {
   const price = priceFor(provider, model);
   return (
     (usage.inputTokens ?? 0) * (price.perInputToken ?? 0) +
+    (usage.inputImageTokens ?? 0) * (price.perInputImageToken ?? 0) +
     (usage.outputTokens ?? 0) * (price.perOutputToken ?? 0) +
     (usage.images ?? 0) * (price.perImage ?? 0) +
     (usage.videoSeconds ?? 0) * (price.perVideoSecond ?? 0) +
     (usage.speechCharacters ?? 0) * (price.perSpeechCharacter ?? 0)
   );
+}
+
+/** Every billed call behind a result: the one that produced it and any that came before. */
+export function chargesOf(metered: Metered<unknown>): Charge[] {
+  return [...(metered.earlierCharges ?? []), { provider: metered.provider, model: metered.model, usage: metered.usage }];
+}
+
+/** What a result cost: its own usage and that of every billed call that led to it. */
+export function meteredCostUsd(metered: Metered<unknown>): number {
+  return chargesOf(metered).reduce((sum, charge) => sum + costUsd(charge.provider, charge.model, charge.usage), 0);
+}
+
+/** The seconds a provider bills for a clip of `seconds`: rounded up to its generation step. */
+export function billedVideoSeconds(provider: string, model: string, seconds: number): number {
+  const step = priceFor(provider, model).videoSecondsStep;
+  return step ? Math.ceil(seconds / step) * step : seconds;
 }

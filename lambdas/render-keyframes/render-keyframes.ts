@@ -28,7 +28,7 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
   const context = sceneContext(manifest, event);
   await deps.productions.updateScene(event, { status: 'KEYFRAMES' });
   const { image, consistency } = deps.providers(manifest);
-  const threshold = deps.settings.consistencyThreshold ?? DEFAULT_CONSISTENCY_THRESHOLD;
+  const threshold = deps.settings.consistencyThreshold ?? consistency.port.defaultThreshold ?? DEFAULT_CONSISTENCY_THRESHOLD;
 
   const references: Record<string, RenderedImage> = {};
   for (const character of context.brief.characters) {

@@ -42,11 +42,15 @@ export class AssetStore {
   }
 
   async exists(key: string): Promise<boolean> {
+    return (await this.etag(key)) !== undefined;
+  }
+
+  /** The object's ETag (its content hash for a single-part upload), or undefined when it does not exist. */
+  async etag(key: string): Promise<string | undefined> {
     try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return true;
+      return (await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))).ETag ?? '';
     } catch (error) {
-      if (isMissing(error)) return false;
+      if (isMissing(error)) return undefined;
       throw error;
     }
   }

@@ -1,3 +1,5 @@
+import type { Charge } from '../providers/ports.js';
+
 /**
  * Named errors. The state machine's Retry and Catch rules match on `name`,
  * so a name here is part of the contract with statemachines/production.asl.json.
@@ -51,3 +53,23 @@ export class AssetMissing extends DramaforgeError {}
 
 /** A media tool (ffmpeg, the speech engine) failed. */
 export class MediaToolFailed extends DramaforgeError {}
+
+/** The account's quota or credit at the provider is used up; waiting will not help, another provider might. */
+export class ProviderQuotaExceeded extends DramaforgeError {}
+
+/** The provider refused the prompt or its output on content grounds. */
+export class ProviderContentFiltered extends ProviderRejected {}
+
+/**
+ * The provider answered, but not with what was asked (malformed JSON, a script that
+ * fails its schema, an undecodable image). A higher tier may do better. The calls
+ * billed on the way are carried so the cost of the eventual answer includes them.
+ */
+export class ProviderOutputInvalid extends ProviderRejected {
+  constructor(
+    message: string,
+    readonly charges: Charge[] = [],
+  ) {
+    super(message);
+  }
+}

@@ -26,4 +26,6 @@ export interface EpisodeSummary {
   /** The assembled MP4's duration as probed, not as planned. */
   durationSeconds: number;
   sceneIds: string[];
+  /** Content hash of everything the MP4 was made from; an unchanged hash skips re-assembly. */
+  inputsHash: string;
 }

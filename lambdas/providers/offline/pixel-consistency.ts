@@ -333,6 +333,8 @@ export async function measureConsistency(request: ConsistencyRequest): Promise<C
 
 /** The offline profile's consistency check: computed from the pixels, never assumed. */
 export class PixelConsistencyScorer implements ConsistencyScorer {
+  readonly defaultThreshold = DEFAULT_CONSISTENCY_THRESHOLD;
+
   async score(request: ConsistencyRequest): Promise<Metered<number>> {
     const { score } = await measureConsistency(request);
     return { result: score, usage: {}, provider: 'offline', model: 'pixel-similarity-v1' };

@@ -1,0 +1,58 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BudgetLedger } from '../../../lambdas/shared/ledger.js';
+import { ProductionStore } from '../../../lambdas/shared/production-store.js';
+import type { LocalRuntime } from '../../../local/runtime.js';
+
+export const TWO_SCENES = fileURLToPath(new URL('../fixtures/two-scenes.yaml', import.meta.url));
+
+/** Prices for the offline models, so ledger arithmetic is visible in tests. */
+export const TEST_PRICES = {
+  'offline/storyboard-v1': { perImage: 0.04 },
+  'offline/camera-motion-v1': { perVideoSecond: 0.05 },
+  'offline/espeak-ng': { perSpeechCharacter: 0.0001 },
+  'offline/phrasebook-v1': { perInputToken: 0.000001, perOutputToken: 0.000002 },
+};
+
+export interface ProviderCallLine {
+  stage: string;
+  provider: string;
+  model: string;
+  idempotencyKey: string;
+  scene?: { episodeId: string; sceneId: string };
+}
+
+export async function readCallLog(file: string): Promise<ProviderCallLine[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ProviderCallLine);
+}
+
+export async function workspace(prefix: string) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${prefix}-`));
+  return {
+    dir,
+    dataDir: path.join(dir, 'data'),
+    outDir: path.join(dir, 'out'),
+    callLog: path.join(dir, 'provider-calls.jsonl'),
+    /** A copy of a manifest under another file name, optionally edited. */
+    async manifest(source: string, name: string, edit: (text: string) => string = (t) => t) {
+      const file = path.join(dir, name);
+      await writeFile(file, edit(await readFile(source, 'utf8')));
+      return file;
+    },
+  };
+}
+
+export function stores(runtime: LocalRuntime) {
+  const dynamo = DynamoDBDocumentClient.from(runtime.dynamo);
+  return {
+    ledger: new BudgetLedger(dynamo, runtime.names.table),
+    productions: new ProductionStore(dynamo, runtime.names.table),
+  };
+}
