@@ -74,6 +74,8 @@ export class DramaforgeStack extends Stack {
       EPISODE_MAX_CONCURRENCY: String(config.workflow.episodeMaxConcurrency),
       KEYFRAME_MAX_ATTEMPTS: String(config.workflow.keyframeMaxAttempts),
       VIDEO_QUEUE_URL: videoQueue.queue.queueUrl,
+      // The worker tells a last delivery (the next failure goes to the DLQ) from one that will be retried.
+      VIDEO_MAX_RECEIVE_COUNT: String(config.videoWorker.maxReceiveCount),
       ...(config.workflow.consistencyThreshold === undefined ? {} : { CONSISTENCY_THRESHOLD: String(config.workflow.consistencyThreshold) }),
     };
 

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
+import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
+import { STAGE_ACCESS } from '../../lib/stage-access.js';
+import { asArray, logicalIdOf, policyStatements, statementsOfRole, synthesize } from './synthesize.js';
+
+describe.each(ENVIRONMENT_NAMES)('%s IAM', (name) => {
+  it('grants no wildcard action anywhere', () => {
+    // Prepare
+    const { template } = synthesize(name);
+
+    // Act
+    const wildcardActions = policyStatements(template)
+      .flatMap((statement) => asArray(statement.Action))
+      .filter((action) => action === '*' || action.endsWith(':*'));
+
+    // Assess
+    expect(wildcardActions).toEqual([]);
+  });
+
+  it('confines each function\'s object access to the key patterns its stage uses', () => {
+    // Prepare
+    const { stack, template } = synthesize(name);
+
+    // Act
+    const objectAccess = [...stack.functions.values()].map((stage) => {
+      const statements = statementsOfRole(template, logicalIdOf(stage.role));
+      const patternsFor = (action: string) =>
+        statements
+          .filter((s) => asArray(s.Action).includes(action))
+          .flatMap((s) => asArray(s.Resource))
+          .map((resource) => (resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].at(-1) as string)
+          .map((suffix) => suffix.replace(/^\//, ''))
+          .sort();
+      return { name: stage.spec.name, reads: patternsFor('s3:GetObject'), writes: patternsFor('s3:PutObject') };
+    });
+
+    // Assess
+    expect(objectAccess).toEqual(
+      [...stack.functions.values()].map((stage) => ({
+        name: stage.spec.name,
+        reads: [...STAGE_ACCESS[stage.spec.name]!.reads].sort(),
+        writes: [...STAGE_ACCESS[stage.spec.name]!.writes].sort(),
+      })),
+    );
+  });
+});
+
+describe('stage access', () => {
+  it('describes every function in the catalog', () => {
+    // Prepare
+    const catalogNames = [...STAGE_FUNCTIONS.map((spec) => spec.name), 'start-production'];
+
+    // Act
+    const described = Object.keys(STAGE_ACCESS);
+
+    // Assess
+    expect(described.sort()).toEqual(catalogNames.sort());
+  });
+});
