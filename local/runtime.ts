@@ -57,6 +57,8 @@ export class LocalRuntime {
   readonly dynamo: DynamoDBClient;
   readonly sqs: SQSClient;
   private readonly running = new Map<string, Promise<ExecutionRecord>>();
+  /** The trigger's decision for each execution name an upload produced in this process. */
+  private readonly triggered = new Map<string, Promise<ExecutionRecord>>();
   private workflow!: WorkflowRunner;
   private videoSource!: QueueEventSource;
   private readonly handlers = new Map<string, { handler: Handler; name: string; timeoutSeconds: number }>();
@@ -144,7 +146,9 @@ export class LocalRuntime {
       for (const record of event.Records) {
         const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
         if (!record.eventName.startsWith('ObjectCreated') || !key.startsWith(assetKeys.manifestsPrefix) || key.endsWith('.errors.json')) continue;
-        this.startExecution(key, record.s3.object.eTag).catch((error: unknown) => this.options.onError?.(error));
+        const decision = this.startExecution(key, record.s3.object.eTag);
+        this.triggered.set(executionNameFor(key, record.s3.object.eTag), decision);
+        decision.catch((error: unknown) => this.options.onError?.(error));
       }
     });
   }
@@ -223,9 +227,18 @@ export class LocalRuntime {
     }
   }
 
-  /** Resolves when the named execution ends; an execution started by an earlier process resolves from its record. */
+  /**
+   * Resolves when the execution an upload named ends. It first waits for the bucket
+   * trigger to decide on that upload (start, resume, or no-op), so an earlier
+   * process's record is never mistaken for this upload's outcome.
+   */
   async waitForExecution(name: string, timeoutMs = 6 * 60 * 60 * 1000): Promise<ExecutionRecord> {
     const deadline = Date.now() + timeoutMs;
+    while (!this.triggered.has(name)) {
+      if (Date.now() > deadline) throw new Error(`no upload in this process started execution ${name}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await this.triggered.get(name);
     for (;;) {
       const active = this.running.get(name);
       if (active) return active;

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CostRow } from '../../lambdas/shared/ledger.js';
 import { LocalRuntime } from '../../local/runtime.js';
 import { produce } from '../../local/produce.js';
 import { TEST_PRICES, TWO_SCENES, readCallLog, stores, workspace } from './support/pipeline-harness.js';
@@ -20,9 +21,9 @@ afterAll(async () => {
   await rm(ws.dir, { recursive: true, force: true });
 });
 
-function priceOf(row: { model?: string; units?: Record<string, number> }): number {
+function priceOf(row: CostRow): number {
   const price = TEST_PRICES[`offline/${row.model}` as keyof typeof TEST_PRICES] as Record<string, number> | undefined;
-  const units = row.units ?? {};
+  const units = (row.units ?? {}) as Record<string, number>;
   return (
     (units.inputTokens ?? 0) * (price?.perInputToken ?? 0) +
     (units.outputTokens ?? 0) * (price?.perOutputToken ?? 0) +

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { access, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProductionReport } from '../../lambdas/finalize-production/production-report.js';
+import { TEST_PRICES, readCallLog, workspace } from './support/pipeline-harness.js';
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+const manifest = fileURLToPath(new URL('./fixtures/four-scenes.yaml', import.meta.url));
+const scenes = [
+  ['ep01', 's01'],
+  ['ep01', 's02'],
+  ['ep01', 's03'],
+  ['ep02', 's01'],
+] as const;
+
+let ws: Awaited<ReturnType<typeof workspace>>;
+
+beforeAll(async () => {
+  ws = await workspace('crash');
+});
+
+afterAll(async () => {
+  await rm(ws.dir, { recursive: true, force: true });
+});
+
+function startProduce(callLog: string) {
+  const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin', 'dramaforge.js'), 'produce', manifest, '--out', ws.outDir, '--data', ws.dataDir], {
+    cwd: repositoryRoot,
+    env: { ...process.env, DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES), DRAMAFORGE_PROVIDER_CALL_LOG: callLog },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, output })),
+  );
+  return { child, exited };
+}
+
+/** A scene whose subtitles exist has made every paid call it needs. */
+async function scenesWithSubtitles(): Promise<string[]> {
+  const done: string[] = [];
+  for (const [episodeId, sceneId] of scenes) {
+    const object = path.join(ws.dataDir, 's3', 'dramaforge-local-assets', 'productions', 'four-scene-check', 'scenes', episodeId, sceneId, 'subtitles.srt._S3rver_object');
+    if (await access(object).then(() => true, () => false)) done.push(`${episodeId}/${sceneId}`);
+  }
+  return done;
+}
+
+describe('a produce run killed with SIGKILL', () => {
+  it('is resumed by the next produce, which finishes without re-buying finished scenes', async () => {
+    const firstLog = path.join(ws.dir, 'first-run.jsonl');
+    const first = startProduce(firstLog);
+    let finishedBeforeKill: string[] = [];
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      finishedBeforeKill = await scenesWithSubtitles();
+      if (finishedBeforeKill.length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    first.child.kill('SIGKILL');
+    const killed = await first.exited;
+    expect(killed.signal, killed.output).toBe('SIGKILL');
+    expect(finishedBeforeKill.length).toBeGreaterThan(0);
+    expect(finishedBeforeKill.length, 'the kill landed mid-run').toBeLessThan(scenes.length);
+
+    const secondLog = path.join(ws.dir, 'second-run.jsonl');
+    const second = await startProduce(secondLog).exited;
+    expect(second.code, second.output).toBe(0);
+
+    const report = JSON.parse(await readFile(path.join(ws.outDir, 'four-scene-check', 'report.json'), 'utf8')) as ProductionReport;
+    expect(report.status).toBe('COMPLETE');
+    expect(report.episodes.flatMap((e) => e.scenes.map((s) => s.status))).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE', 'COMPLETE']);
+
+    const rebought = (await readCallLog(secondLog)).filter((call) => call.scene && finishedBeforeKill.includes(`${call.scene.episodeId}/${call.scene.sceneId}`));
+    expect(rebought).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../local/lambda-context.js';
+import { LocalRuntime } from '../../local/runtime.js';
+import { TEST_PRICES, TWO_SCENES, readCallLog, stores, workspace } from './support/pipeline-harness.js';
+
+let ws: Awaited<ReturnType<typeof workspace>>;
+let runtime: LocalRuntime;
+const scene = { productionId: 'two-scene-check', episodeId: 'ep01', sceneId: 's02' };
+
+beforeAll(async () => {
+  ws = await workspace('redelivery');
+  runtime = await LocalRuntime.start({
+    dataDir: ws.dataDir,
+    environment: { DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES), DRAMAFORGE_PROVIDER_CALL_LOG: ws.callLog },
+  });
+  // Everything the video stage needs, made by the real handlers, without starting an execution.
+  const key = 'incoming/two-scenes.yaml';
+  await runtime.s3.send(new PutObjectCommand({ Bucket: runtime.names.bucket, Key: key, Body: await readFile(TWO_SCENES) }));
+  await runtime.invokeFunction('validate-manifest', { bucket: runtime.names.bucket, key, executionName: 'redelivery' });
+  await runtime.invokeFunction('plan-production', { productionId: scene.productionId });
+  await runtime.invokeFunction('cast-character', { productionId: scene.productionId, characterId: 'ben' });
+  for (const stage of ['write-script', 'render-keyframes', 'synthesize-voice']) await runtime.invokeFunction(stage, scene);
+});
+
+afterAll(async () => {
+  await runtime.stop();
+  await rm(ws.dir, { recursive: true, force: true });
+});
+
+describe('the video worker under at-least-once delivery', () => {
+  it('a message delivered twice renders one clip, records one charge and reports once', async () => {
+    const { token, outcome } = runtime.engines.taskTokens.mint();
+    const record = {
+      messageId: 'message-1',
+      receiptHandle: 'receipt-1',
+      body: JSON.stringify({ ...scene, taskToken: token }),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:video',
+      awsRegion: 'us-east-1',
+    };
+    const { handler } = (await import(pathToFileURL(path.resolve('lambdas/video-worker/handler.ts')).href)) as {
+      handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+    };
+    const first = await handler({ Records: [record] }, lambdaContext('dramaforge-video-worker', 60));
+    const second = await handler({ Records: [{ ...record, receiptHandle: 'receipt-2', attributes: { ...record.attributes, ApproximateReceiveCount: '2' } }] }, lambdaContext('dramaforge-video-worker', 60));
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(await outcome).toMatchObject({ clipKey: 'productions/two-scene-check/scenes/ep01/s02/clip.mp4' });
+    expect(runtime.engines.taskTokens.reports.filter((r) => r.token === token)).toHaveLength(1);
+    expect((await readCallLog(ws.callLog)).filter((c) => c.stage === 'video')).toHaveLength(1);
+    const videoRows = (await stores(runtime).ledger.listCosts(scene.productionId)).filter((r) => r.stage === 'video');
+    expect(videoRows).toHaveLength(1);
+    expect(videoRows[0]!.status).toBe('SETTLED');
+    expect(videoRows[0]!.usd).toBeGreaterThan(0);
+  });
+});
