@@ -31,6 +31,38 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
+/** A manifest is a few levels deep; far deeper input only exists to exhaust the parser's stack. */
+const MAX_FLOW_DEPTH = 64;
+const MAX_INDENT_COLUMNS = 128;
+
+function nestingProblem(text: string): string | undefined {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quote) {
+      if (char === '\\' && quote === '"') i++;
+      else if (char === quote) quote = undefined;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+    } else if (char === '#') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (char === '[' || char === '{') {
+      if (++depth > MAX_FLOW_DEPTH) return `brackets nest deeper than ${MAX_FLOW_DEPTH} levels`;
+    } else if (char === ']' || char === '}') {
+      depth = Math.max(0, depth - 1);
+    } else if (char === '\n') {
+      quote = undefined;
+    }
+  }
+  const indent = /^[ \t]*/gm;
+  for (const match of text.matchAll(indent)) {
+    if (match[0].length > MAX_INDENT_COLUMNS) return `a line is indented more than ${MAX_INDENT_COLUMNS} columns`;
+  }
+  return undefined;
+}
+
 /** Parses the raw document (YAML 1.2, which includes JSON) without validating it against the schema. */
 export function parseManifestDocument(bytes: Uint8Array | string): unknown {
   const text = typeof bytes === 'string' ? bytes : decodeUtf8(bytes);
@@ -38,6 +70,8 @@ export function parseManifestDocument(bytes: Uint8Array | string): unknown {
     return decodeUtf8(Buffer.from(text));
   }
   if (text.trim() === '') throw new ManifestInvalid([{ path: '(file)', reason: 'the manifest is empty' }]);
+  const tooDeep = nestingProblem(text);
+  if (tooDeep) throw new ManifestInvalid([{ path: '(file)', reason: `the manifest is nested too deeply: ${tooDeep}` }]);
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
   if (document.errors.length > 0) {
     throw new ManifestInvalid(
@@ -50,7 +84,7 @@ export function parseManifestDocument(bytes: Uint8Array | string): unknown {
   try {
     return document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
   } catch (error) {
-    throw new ManifestInvalid([{ path: '(file)', reason: `YAML aliases could not be expanded safely: ${(error as Error).message}` }]);
+    throw new ManifestInvalid([{ path: '(file)', reason: `the YAML could not be expanded safely: ${(error as Error).message}` }]);
   }
 }
 
