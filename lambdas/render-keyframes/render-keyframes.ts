@@ -7,7 +7,8 @@ import { estimateUsd } from '../shared/estimates.js';
 import { assetKeys } from '../shared/keys.js';
 import { paidCall } from '../shared/paid-call.js';
 import type { KeyframeAttempt } from '../shared/production-store.js';
-import { sceneContext, type SceneEventSchema } from '../shared/scene-context.js';
+import type { SceneEventSchema } from '../shared/scene-context.js';
+import { beginSceneStage } from '../shared/scene-stage.js';
 import type { StageDeps } from '../shared/stage-runtime.js';
 
 /** The weakest character decides whether a frame passes. */
@@ -24,9 +25,8 @@ function weakest(scores: Record<string, number>): number {
  * scene's recorded scores show that it fell short.
  */
 export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
-  const manifest = await deps.loadManifest(event.productionId);
-  const context = sceneContext(manifest, event);
-  await deps.productions.updateScene(event, { status: 'KEYFRAMES' });
+  const context = await beginSceneStage(deps, event, 'KEYFRAMES');
+  const { manifest } = context;
   const { image, consistency } = deps.providers(manifest);
   const threshold = deps.settings.consistencyThreshold ?? consistency.port.defaultThreshold ?? DEFAULT_CONSISTENCY_THRESHOLD;
 
@@ -51,7 +51,7 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
       inputs: { ...request, references: referenceHashes },
       estimateUsd: estimateUsd(image, { images: 1 }),
       codec: imageCodec,
-      call: () => image.port.drawKeyframe(request),
+      call: (options) => image.port.drawKeyframe(request, options),
     });
 
     const scores: Record<string, number> = {};
@@ -66,7 +66,7 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
         inputs: { keyframe: sha256(keyframe.png), reference: referenceHashes[character.id], characterId: character.id },
         estimateUsd: estimateUsd(consistency, { images: 2 }),
         codec: scoreCodec,
-        call: () => consistency.port.score({ keyframe, reference, characterId: character.id }),
+        call: (options) => consistency.port.score({ keyframe, reference, characterId: character.id }, options),
       });
       scores[character.id] = Math.round(result * 10_000) / 10_000;
     }

@@ -48,6 +48,8 @@ export interface SceneRecord {
   assets?: Record<string, string>;
   failedStage?: SceneStage;
   failure?: { error: string; cause: string };
+  /** Raised by `rerender`; part of every seed the scene uses, so a new generation reuses nothing. */
+  renderGeneration?: number;
   updatedAt: string;
 }
 
@@ -211,7 +213,7 @@ export class ProductionStore {
       failure?: { error: string; cause: string };
       attempts?: number;
     },
-  ): Promise<void> {
+  ): Promise<SceneRecord> {
     const sets = ['#updatedAt = :now'];
     const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = { ':now': now() };
@@ -236,7 +238,7 @@ export class ProductionStore {
     if (changes.assets) {
       await this.ensureAssetsMap(scene);
     }
-    await this.dynamo.send(
+    const response = await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
@@ -244,8 +246,25 @@ export class ProductionStore {
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ConditionExpression: 'attribute_exists(PK)',
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return response.Attributes as SceneRecord;
+  }
+
+  /** Asks for the scene to be rendered afresh: its next run seeds every call differently, so nothing is reused. */
+  async bumpRenderGeneration(scene: { productionId: string; episodeId: string; sceneId: string }): Promise<number> {
+    const response = await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
+        UpdateExpression: 'ADD renderGeneration :one SET updatedAt = :now',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':one': 1, ':now': now() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return (response.Attributes as SceneRecord).renderGeneration ?? 0;
   }
 
   private async ensureAssetsMap(scene: { productionId: string; episodeId: string; sceneId: string }): Promise<void> {

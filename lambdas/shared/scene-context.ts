@@ -22,8 +22,9 @@ export interface SceneContext {
   episode: ManifestEpisode;
   scene: ManifestScene;
   brief: SceneBrief;
-  /** Base of every seed this scene uses: stable across runs, different per scene. */
+  /** Base of every seed this scene uses: stable across runs, different per scene and per render generation. */
   seed: number;
+  generation: number;
 }
 
 export function characterBrief(character: ManifestCharacter): CharacterBrief {
@@ -36,7 +37,7 @@ export function findCharacter(manifest: Manifest, characterId: string): Manifest
   return character;
 }
 
-export function sceneContext(manifest: Manifest, ref: SceneRef): SceneContext {
+export function sceneContext(manifest: Manifest, ref: SceneRef, generation = 0): SceneContext {
   const episode = manifest.episodes.find((e) => e.id === ref.episodeId);
   const index = episode?.scenes.findIndex((s) => s.id === ref.sceneId) ?? -1;
   const scene = episode?.scenes[index];
@@ -55,6 +56,7 @@ export function sceneContext(manifest: Manifest, ref: SceneRef): SceneContext {
       mood: scene.mood,
       characters: scene.characters.map((id) => characterBrief(findCharacter(manifest, id))),
     },
-    seed: seedFrom(manifest.seed, manifest.production, episode.id, scene.id),
+    seed: generation === 0 ? seedFrom(manifest.seed, manifest.production, episode.id, scene.id) : seedFrom(manifest.seed, manifest.production, episode.id, scene.id, generation),
+    generation,
   };
 }

@@ -5,15 +5,14 @@ import { estimateUsd } from '../shared/estimates.js';
 import { assetKeys } from '../shared/keys.js';
 import { buildSceneVoiceTrack } from '../shared/media/voice-track.js';
 import { paidCall } from '../shared/paid-call.js';
-import { findCharacter, sceneContext, type SceneEventSchema } from '../shared/scene-context.js';
+import { findCharacter, type SceneEventSchema } from '../shared/scene-context.js';
+import { beginSceneStage } from '../shared/scene-stage.js';
 import type { StageDeps } from '../shared/stage-runtime.js';
 import type { StoredScript, StoredVoiceCues } from '../shared/scene-artifacts.js';
 
 /** One call per line, each in its character's own voice; then one track for the scene, and the cue timings measured from it. */
 export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
-  const manifest = await deps.loadManifest(event.productionId);
-  sceneContext(manifest, event);
-  await deps.productions.updateScene(event, { status: 'VOICE' });
+  const { manifest, generation } = await beginSceneStage(deps, event, 'VOICE');
   const script = await deps.assets.getJson<StoredScript>(assetKeys.script(event));
   const { speech } = deps.providers(manifest);
 
@@ -27,10 +26,10 @@ export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, 
       scene: event,
       provider: speech.provider,
       model: speech.model,
-      inputs: request,
+      inputs: generation === 0 ? request : { ...request, generation },
       estimateUsd: estimateUsd(speech, { speechCharacters: line.line.length }),
       codec: speechCodec,
-      call: () => speech.port.speak(request),
+      call: (options) => speech.port.speak(request, options),
     });
     lines.push({ characterId: character.id, text: line.line, audio: result.wav });
   }

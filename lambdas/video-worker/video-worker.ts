@@ -7,7 +7,8 @@ import { estimateUsd } from '../shared/estimates.js';
 import { assetKeys, type SceneRef } from '../shared/keys.js';
 import { paidCall } from '../shared/paid-call.js';
 import type { StoredVoiceCues } from '../shared/scene-artifacts.js';
-import { SceneEventSchema, sceneContext } from '../shared/scene-context.js';
+import { SceneEventSchema } from '../shared/scene-context.js';
+import { beginSceneStage } from '../shared/scene-stage.js';
 import type { StageDeps } from '../shared/stage-runtime.js';
 
 export const VideoJobSchema = SceneEventSchema.extend({ taskToken: z.string().min(1) });
@@ -18,9 +19,8 @@ const MAX_CAUSE_LENGTH = 32_000;
 
 /** Camera motion (or a generative model) over the keyframe, exactly as long as the scene's voice track. */
 export async function renderSceneClip(ref: SceneRef, deps: StageDeps): Promise<{ clipKey: string; durationSeconds: number }> {
-  const manifest = await deps.loadManifest(ref.productionId);
-  const context = sceneContext(manifest, ref);
-  await deps.productions.updateScene(ref, { status: 'VIDEO' });
+  const context = await beginSceneStage(deps, ref, 'VIDEO');
+  const { manifest } = context;
   const { video } = deps.providers(manifest);
   const [keyframePng, voice] = await Promise.all([
     deps.assets.getBytes(`${assetKeys.keyframe(ref)}.png`),

@@ -5,7 +5,8 @@ import { jsonCodec, paidCall } from '../shared/paid-call.js';
 import { assetKeys } from '../shared/keys.js';
 import { estimateUsd } from '../shared/estimates.js';
 import type { StoredScript } from '../shared/scene-artifacts.js';
-import { sceneContext, type SceneEventSchema } from '../shared/scene-context.js';
+import type { SceneEventSchema } from '../shared/scene-context.js';
+import { beginSceneStage } from '../shared/scene-stage.js';
 import type { StageDeps } from '../shared/stage-runtime.js';
 
 /** The most a scene script can take: the outline and cast in, up to 40 lines of 500 characters out. */
@@ -13,9 +14,8 @@ const SCRIPT_WORST_CASE = { inputTokens: 4_000, outputTokens: 8_000 };
 
 /** Dialogue given in the manifest is used verbatim; otherwise the text model writes it. */
 export async function writeScript(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
-  const manifest = await deps.loadManifest(event.productionId);
-  const context = sceneContext(manifest, event);
-  await deps.productions.updateScene(event, { status: 'SCRIPT' });
+  const context = await beginSceneStage(deps, event, 'SCRIPT');
+  const { manifest } = context;
 
   let script: StoredScript;
   if (context.scene.dialogue) {
@@ -32,7 +32,7 @@ export async function writeScript(event: z.output<typeof SceneEventSchema>, deps
       inputs: request,
       estimateUsd: estimateUsd(text, SCRIPT_WORST_CASE),
       codec: jsonCodec<SceneScript>(),
-      call: () => text.port.writeScene(request),
+      call: (options) => text.port.writeScene(request, options),
     });
     script = { source: 'model', lines: result.lines };
   }
