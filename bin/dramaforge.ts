@@ -3,11 +3,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ManifestInvalid } from '../lambdas/shared/errors.js';
 import { parseManifest } from '../lambdas/shared/manifest/parse.js';
+import { estimateProduction, formatEstimate } from '../lambdas/shared/production-estimate.js';
 import { produce } from '../local/produce.js';
+import { parseProfileOverride, withProfile, type ProfileOverride } from '../local/profile-override.js';
+import type { RunResult } from '../local/production-run.js';
+import { RerenderRefused, rerender } from '../local/rerender.js';
 
 const USAGE = `usage:
-  dramaforge produce <manifest> [--out DIR] [--data DIR]   produce a series on this machine (default --out ./out)
-  dramaforge validate <manifest>                           check a manifest; one line per problem`;
+  dramaforge produce <manifest> [--out DIR] [--data DIR] [--profile P]   produce a series on this machine (default --out ./out)
+  dramaforge estimate <manifest> [--profile P]                           the expected cost before anything is spent
+  dramaforge validate <manifest>                                         check a manifest; one line per problem
+  dramaforge rerender <production> <episode>/<scene> [--out DIR] [--data DIR]   render one scene afresh and re-assemble its episode`;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
@@ -37,22 +43,15 @@ async function validate(args: string[]): Promise<void> {
   }
 }
 
-async function produceCommand(args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { out: { type: 'string', default: 'out' }, data: { type: 'string', default: '.dramaforge' } },
-  });
-  const file = positionals[0];
-  await readManifestFile(file);
+const RUN_OPTIONS = { out: { type: 'string', default: 'out' }, data: { type: 'string', default: '.dramaforge' } } as const;
+
+/** Progress on one rewritten line at a terminal; in a log (CI), a line when it changes, at most every 5 s. */
+function progressPrinter() {
   const interactive = process.stderr.isTTY;
   let lastPrinted = 0;
   let lastLine = '';
-  const result = await produce({
-    manifestPath: file!,
-    outDir: path.resolve(values.out),
-    dataDir: path.resolve(values.data),
-    onProgress: (line) => {
+  return {
+    onProgress(line: string) {
       if (interactive) {
         process.stderr.write(`\r\x1b[2K${line}`);
       } else if (line !== lastLine && Date.now() - lastPrinted > 5000) {
@@ -61,8 +60,13 @@ async function produceCommand(args: string[]): Promise<void> {
       }
       lastLine = line;
     },
-  });
-  if (interactive) process.stderr.write('\n');
+    done() {
+      if (interactive) process.stderr.write('\n');
+    },
+  };
+}
+
+function reportOutcome(command: string, result: RunResult): void {
   if (result.problems) fail(result.problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
   if (result.reused) process.stdout.write(`this manifest was already produced by execution ${result.executionName}; outputs refreshed\n`);
   if (result.outputDir && result.report) {
@@ -70,11 +74,73 @@ async function produceCommand(args: string[]): Promise<void> {
       `${result.report.status}: ${result.outputDir} (${result.report.episodes.filter((e) => e.file).length} episodes, spent $${result.report.cost.totalUsd.toFixed(4)})\n`,
     );
   }
-  if (!result.ok) fail(`produce failed: ${result.reason}`);
+  if (!result.ok) fail(`${command} failed: ${result.reason}`);
+}
+
+async function produceCommand(args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...RUN_OPTIONS, profile: { type: 'string' } } });
+  const file = positionals[0];
+  await readManifestFile(file);
+  const profile = profileOption(values.profile);
+  const progress = progressPrinter();
+  const result = await produce({
+    manifestPath: file!,
+    profile,
+    outDir: path.resolve(values.out),
+    dataDir: path.resolve(values.data),
+    onProgress: progress.onProgress,
+  });
+  progress.done();
+  reportOutcome('produce', result);
+}
+
+function profileOption(value: string | undefined): ProfileOverride | undefined {
+  try {
+    return parseProfileOverride(value);
+  } catch (error) {
+    fail((error as Error).message, 2);
+  }
+}
+
+async function estimate(args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { profile: { type: 'string' } } });
+  const file = positionals[0];
+  const bytes = await readManifestFile(file);
+  const profile = profileOption(values.profile);
+  try {
+    const manifest = parseManifest(profile ? withProfile(bytes, profile) : bytes);
+    process.stdout.write(`${formatEstimate(estimateProduction(manifest, process.env, Number(process.env.KEYFRAME_MAX_ATTEMPTS ?? 3)))}\n`);
+  } catch (error) {
+    if (error instanceof ManifestInvalid) fail(error.problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
+    throw error;
+  }
+}
+
+async function rerenderCommand(args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: RUN_OPTIONS });
+  const [productionId, scenePath] = positionals;
+  const [episodeId, sceneId] = scenePath?.split('/') ?? [];
+  if (!productionId || !episodeId || !sceneId) fail(USAGE, 2);
+  const progress = progressPrinter();
+  try {
+    const result = await rerender({
+      productionId,
+      episodeId,
+      sceneId,
+      outDir: path.resolve(values.out),
+      dataDir: path.resolve(values.data),
+      onProgress: progress.onProgress,
+    });
+    progress.done();
+    reportOutcome('rerender', result);
+  } catch (error) {
+    if (error instanceof RerenderRefused) fail(error.message);
+    throw error;
+  }
 }
 
 const [command, ...rest] = process.argv.slice(2);
-const commands: Record<string, (args: string[]) => Promise<void>> = { validate, produce: produceCommand };
+const commands: Record<string, (args: string[]) => Promise<void>> = { validate, estimate, produce: produceCommand, rerender: rerenderCommand };
 const run = command ? commands[command] : undefined;
 if (!run) fail(USAGE, 2);
 run(rest).then(

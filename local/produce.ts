@@ -1,42 +1,15 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AssetStore } from '../lambdas/shared/asset-store.js';
-import { assetKeys } from '../lambdas/shared/keys.js';
-import type { Manifest } from '../lambdas/shared/manifest/schema.js';
-import { ProductionStore } from '../lambdas/shared/production-store.js';
-import type { ProductionReport } from '../lambdas/finalize-production/production-report.js';
-import type { ExecutionRecord } from './execution-registry.js';
-import type { LocalSettings } from './local-settings.js';
-import { ActiveStates, formatProgress } from './progress.js';
-import { LocalRuntime, type ExecutionEvent } from './runtime.js';
+import { withProfile, type ProfileOverride } from './profile-override.js';
+import { withLocalRuntime, type RunOptions, type RunResult } from './production-run.js';
 
-export interface ProduceOptions {
+export interface ProduceOptions extends RunOptions {
   manifestPath: string;
-  outDir: string;
-  dataDir: string;
-  settings?: Partial<LocalSettings>;
-  retryDelayMs?: number;
-  environment?: Record<string, string>;
-  /** Called about once a second with a one-line summary while the execution runs. */
-  onProgress?: (line: string) => void;
-  onExecutionEvent?: (event: ExecutionEvent) => void;
+  /** Replaces the manifest's providers.profile for this run. */
+  profile?: ProfileOverride;
 }
 
-export interface ProduceResult {
-  ok: boolean;
-  executionName: string;
-  /** The execution had already succeeded for these exact bytes: nothing ran, outputs were refreshed. */
-  reused: boolean;
-  productionId?: string;
-  outputDir?: string;
-  report?: ProductionReport;
-  /** One line a person can act on, when not ok. */
-  reason?: string;
-  /** Per-line `path: reason` problems when the manifest was rejected. */
-  problems?: { path: string; reason: string }[];
-  stageMilliseconds: Record<string, number>;
-}
+export type ProduceResult = RunResult;
 
 /** The production id, read leniently before validation so progress can show it; validation proper happens in the workflow. */
 function declaredProductionId(text: string): string | undefined {
@@ -49,110 +22,11 @@ function declaredProductionId(text: string): string | undefined {
  * deliverables to `<outDir>/<production>/`.
  */
 export async function produce(options: ProduceOptions): Promise<ProduceResult> {
-  const manifestBytes = await readFile(options.manifestPath);
+  const fileBytes = await readFile(options.manifestPath);
+  const manifestBytes = options.profile ? withProfile(fileBytes, options.profile) : fileBytes;
   const productionId = declaredProductionId(manifestBytes.toString('utf8'));
-  let stages: ActiveStates | undefined;
-  const runtime = await LocalRuntime.start({
-    dataDir: options.dataDir,
-    settings: options.settings,
-    retryDelayMs: options.retryDelayMs,
-    environment: options.environment,
-    onExecutionEvent: (event) => {
-      stages?.observe(event);
-      options.onExecutionEvent?.(event);
-    },
-  });
-  try {
-    const taskStates = new ActiveStates(new Set(runtime.taskStateNames));
-    stages = taskStates;
-    const assets = new AssetStore(runtime.s3, runtime.names.bucket);
-    const productions = new ProductionStore(DynamoDBDocumentClient.from(runtime.dynamo), runtime.names.table);
-
-    const started = Date.now();
+  return withLocalRuntime(options, async ({ runtime, follow }) => {
     const { key, executionName } = await runtime.uploadManifest(path.basename(options.manifestPath), manifestBytes);
-    const ticker = setInterval(() => {
-      void (async () => {
-        if (!options.onProgress || !productionId) return;
-        const meta = await productions.findProduction(productionId);
-        const scenes = meta ? await productions.listScenes(productionId) : [];
-        options.onProgress(
-          formatProgress({
-            elapsedSeconds: (Date.now() - started) / 1000,
-            activeStates: taskStates.active,
-            scenesDone: scenes.filter((s) => s.status === 'COMPLETE').length,
-            scenesTotal: scenes.length,
-            spentUsd: meta?.spentUsd ?? 0,
-            budgetUsd: meta?.budgetUsd ?? 0,
-          }),
-        );
-      })().catch(() => undefined);
-    }, 1000);
-    let record: ExecutionRecord;
-    try {
-      record = await runtime.waitForExecution(executionName);
-    } finally {
-      clearInterval(ticker);
-    }
-    const reused = new Date(record.startedAt).getTime() < started;
-    const stageMilliseconds = Object.fromEntries([...taskStates.durations.entries()].map(([name, list]) => [name, list.reduce((a, b) => a + b, 0)]));
-
-    if (record.status === 'FAILED' && record.error?.name === 'ManifestInvalid') {
-      const rejection = await assets.findJson<{ problems: { path: string; reason: string }[] }>(assetKeys.manifestErrors(key));
-      return {
-        ok: false,
-        executionName,
-        reused,
-        reason: `the manifest was rejected (${rejection?.problems.length ?? 0} problems)`,
-        problems: rejection?.problems,
-        stageMilliseconds,
-      };
-    }
-    const manifest = productionId ? await assets.findJson<Manifest>(assetKeys.normalizedManifest(productionId)) : undefined;
-    if (!manifest) {
-      return { ok: false, executionName, reused, reason: `${record.error?.name ?? 'Failed'}: ${record.error?.cause ?? 'no production was opened'}`, stageMilliseconds };
-    }
-    const outputDir = path.join(options.outDir, manifest.production);
-    const report = await downloadDeliverables(assets, manifest, outputDir);
-    const ok = record.status === 'SUCCEEDED' && report?.status === 'COMPLETE';
-    return {
-      ok,
-      executionName,
-      reused,
-      productionId: manifest.production,
-      outputDir,
-      report,
-      reason: ok ? undefined : failureReason(record, report),
-      stageMilliseconds,
-    };
-  } finally {
-    await runtime.stop();
-  }
-}
-
-function failureReason(record: ExecutionRecord, report: ProductionReport | undefined): string {
-  if (report?.status === 'BUDGET_EXCEEDED') {
-    const undone = report.episodes.flatMap((e) => e.scenes.filter((s) => s.status !== 'COMPLETE').map((s) => `${e.id}/${s.id}`));
-    return `budget exceeded: spent $${report.cost.totalUsd.toFixed(4)} of $${report.budgetUsd.toFixed(2)}; not delivered: ${undone.join(', ')}`;
-  }
-  const failed = report?.episodes.flatMap((e) => e.scenes.filter((s) => s.status === 'FAILED').map((s) => `${e.id}/${s.id} (${s.reason ?? 'unknown'})`));
-  if (failed && failed.length > 0) return `scenes failed: ${failed.join('; ')}`;
-  if (report?.failure) return `${report.failure.error}: ${report.failure.cause}`;
-  return `${record.error?.name ?? 'Failed'}: ${record.error?.cause ?? 'unknown cause'}`;
-}
-
-async function downloadDeliverables(assets: AssetStore, manifest: Manifest, outputDir: string): Promise<ProductionReport | undefined> {
-  await mkdir(outputDir, { recursive: true });
-  const copy = async (key: string, fileName: string) => {
-    const bytes = await assets.findBytes(key);
-    if (bytes) await writeFile(path.join(outputDir, fileName), bytes);
-    return bytes;
-  };
-  for (const episode of manifest.episodes) {
-    for (const extension of ['mp4', 'srt', 'vtt'] as const) {
-      await copy(assetKeys.episode(manifest.production, episode.id, extension), `${episode.id}.${extension}`);
-    }
-  }
-  await copy(assetKeys.storyboard(manifest.production), 'storyboard.png');
-  const report = await copy(assetKeys.report(manifest.production), 'report.json');
-  return report ? (JSON.parse(report.toString('utf8')) as ProductionReport) : undefined;
+    return follow({ name: executionName, manifestKey: key, productionId });
+  });
 }

@@ -17,6 +17,7 @@ import { ensureTable, ensureVideoQueues } from './resources.js';
 import { loadDefinition, WorkflowRunner } from './workflow-runner.js';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+let runtimesStarted = 0;
 export const DEFINITION_FILE = path.join(repositoryRoot, 'statemachines', 'production.asl.json');
 
 export type ExecutionEvent = { executionName: string; type: string; stateName?: string; timestamp: number; error?: string; cause?: string };
@@ -112,9 +113,13 @@ export class LocalRuntime {
     });
 
     const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queueUrls.queueUrl };
+    const runtimeInstance = ++runtimesStarted;
     for (const spec of STAGE_FUNCTIONS) {
       const functionName = `dramaforge-${spec.name}`;
-      const module = (await import(pathToFileURL(path.join(repositoryRoot, 'lambdas', spec.name, 'handler.ts')).href)) as { handler: Handler };
+      // Handlers build their SDK clients when their module is evaluated; a runtime started again in the same
+      // process has new engine endpoints, so each runtime evaluates its own copy of every handler module.
+      const moduleUrl = `${pathToFileURL(path.join(repositoryRoot, 'lambdas', spec.name, 'handler.ts')).href}?runtime=${runtimeInstance}`;
+      const module = (await import(moduleUrl)) as { handler: Handler };
       const arn = localFunctionArn(functionName);
       this.handlers.set(arn, { handler: module.handler, name: functionName, timeoutSeconds: spec.timeoutSeconds });
       if (spec.substitution) substitutions[spec.substitution] = arn;
@@ -146,9 +151,7 @@ export class LocalRuntime {
       for (const record of event.Records) {
         const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
         if (!record.eventName.startsWith('ObjectCreated') || !key.startsWith(assetKeys.manifestsPrefix) || key.endsWith('.errors.json')) continue;
-        const decision = this.startExecution(key, record.s3.object.eTag);
-        this.triggered.set(executionNameFor(key, record.s3.object.eTag), decision);
-        decision.catch((error: unknown) => this.options.onError?.(error));
+        this.startExecution(key, record.s3.object.eTag).catch((error: unknown) => this.options.onError?.(error));
       }
     });
   }
@@ -182,7 +185,17 @@ export class LocalRuntime {
    * the cached results of the first.
    */
   async startExecution(key: string, etag: string): Promise<ExecutionRecord> {
-    const name = executionNameFor(key, etag);
+    return this.startNamedExecution(executionNameFor(key, etag), key);
+  }
+
+  /** StartExecution with an explicit name, as `rerender` does; the same name rules apply. */
+  startNamedExecution(name: string, key: string): Promise<ExecutionRecord> {
+    const decision = this.decideAndStart(name, key);
+    this.triggered.set(name, decision);
+    return decision;
+  }
+
+  private async decideAndStart(name: string, key: string): Promise<ExecutionRecord> {
     const active = this.running.get(name);
     if (active) return active;
     const existing = await this.executions.read(name);
@@ -190,8 +203,7 @@ export class LocalRuntime {
 
     const record: ExecutionRecord = { name, manifestKey: key, status: 'RUNNING', pid: process.pid, startedAt: new Date().toISOString() };
     await this.executions.write(record);
-    const finished = this.run(record);
-    this.running.set(name, finished);
+    this.running.set(name, this.run(record));
     return record;
   }
 

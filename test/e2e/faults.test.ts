@@ -67,6 +67,7 @@ describe('under injected provider faults', () => {
     const renamed = await ws.manifest(TWO_SCENES, 'same-content-new-name.yaml');
     const result = await produce({ manifestPath: renamed, outDir: ws.outDir, dataDir: ws.dataDir, environment: environment(), retryDelayMs: 5 });
     expect(result.reused).toBe(false);
+    expect(result.ok, result.reason).toBe(true);
     expect(result.report!.status).toBe('COMPLETE');
     expect((await readCallLog(ws.callLog)).length).toBe(before);
 

@@ -1,0 +1,157 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ProductionReport } from '../lambdas/finalize-production/production-report.js';
+import { AssetStore } from '../lambdas/shared/asset-store.js';
+import { assetKeys } from '../lambdas/shared/keys.js';
+import type { Manifest } from '../lambdas/shared/manifest/schema.js';
+import { ProductionStore } from '../lambdas/shared/production-store.js';
+import type { ExecutionRecord } from './execution-registry.js';
+import type { LocalSettings } from './local-settings.js';
+import { ActiveStates, formatProgress } from './progress.js';
+import { LocalRuntime, type ExecutionEvent } from './runtime.js';
+
+export interface RunOptions {
+  outDir: string;
+  dataDir: string;
+  settings?: Partial<LocalSettings>;
+  retryDelayMs?: number;
+  environment?: Record<string, string>;
+  /** Called about once a second with a one-line summary while the execution runs. */
+  onProgress?: (line: string) => void;
+  onExecutionEvent?: (event: ExecutionEvent) => void;
+}
+
+export interface RunResult {
+  ok: boolean;
+  executionName: string;
+  /** The execution had already succeeded for these exact bytes: nothing ran, outputs were refreshed. */
+  reused: boolean;
+  productionId?: string;
+  outputDir?: string;
+  report?: ProductionReport;
+  /** One line a person can act on, when not ok. */
+  reason?: string;
+  /** Per-line `path: reason` problems when the manifest was rejected. */
+  problems?: { path: string; reason: string }[];
+  stageMilliseconds: Record<string, number>;
+}
+
+export interface RunSession {
+  runtime: LocalRuntime;
+  assets: AssetStore;
+  productions: ProductionStore;
+  /** Waits for the named execution, showing progress, then delivers its outputs. */
+  follow(execution: { name: string; manifestKey: string; productionId: string | undefined }): Promise<RunResult>;
+}
+
+/** Starts the embedded runtime, hands a session to `work`, and always stops the engines afterwards. */
+export async function withLocalRuntime(options: RunOptions, work: (session: RunSession) => Promise<RunResult>): Promise<RunResult> {
+  let stages: ActiveStates | undefined;
+  const runtime = await LocalRuntime.start({
+    dataDir: options.dataDir,
+    settings: options.settings,
+    retryDelayMs: options.retryDelayMs,
+    environment: options.environment,
+    onExecutionEvent: (event) => {
+      stages?.observe(event);
+      options.onExecutionEvent?.(event);
+    },
+  });
+  try {
+    const taskStates = new ActiveStates(new Set(runtime.taskStateNames));
+    stages = taskStates;
+    const assets = new AssetStore(runtime.s3, runtime.names.bucket);
+    const productions = new ProductionStore(DynamoDBDocumentClient.from(runtime.dynamo), runtime.names.table);
+    const started = Date.now();
+
+    const follow: RunSession['follow'] = async ({ name, manifestKey, productionId }) => {
+      const reportProgress = async () => {
+        if (!options.onProgress || !productionId) return;
+        const meta = await productions.findProduction(productionId);
+        const scenes = meta ? await productions.listScenes(productionId) : [];
+        options.onProgress(
+          formatProgress({
+            elapsedSeconds: (Date.now() - started) / 1000,
+            activeStates: taskStates.active,
+            scenesDone: scenes.filter((s) => s.status === 'COMPLETE').length,
+            scenesTotal: scenes.length,
+            spentUsd: meta?.spentUsd ?? 0,
+            budgetUsd: meta?.budgetUsd ?? 0,
+          }),
+        );
+      };
+      const ticker = setInterval(() => {
+        void reportProgress().catch(() => undefined);
+      }, 1000);
+      let record: ExecutionRecord;
+      try {
+        record = await runtime.waitForExecution(name);
+      } finally {
+        clearInterval(ticker);
+      }
+      const reused = new Date(record.startedAt).getTime() < started;
+      const stageMilliseconds = Object.fromEntries([...taskStates.durations.entries()].map(([state, list]) => [state, list.reduce((a, b) => a + b, 0)]));
+
+      if (record.status === 'FAILED' && record.error?.name === 'ManifestInvalid') {
+        const rejection = await assets.findJson<{ problems: { path: string; reason: string }[] }>(assetKeys.manifestErrors(manifestKey));
+        return {
+          ok: false,
+          executionName: name,
+          reused,
+          reason: `the manifest was rejected (${rejection?.problems.length ?? 0} problems)`,
+          problems: rejection?.problems,
+          stageMilliseconds,
+        };
+      }
+      const manifest = productionId ? await assets.findJson<Manifest>(assetKeys.normalizedManifest(productionId)) : undefined;
+      if (!manifest) {
+        return { ok: false, executionName: name, reused, reason: `${record.error?.name ?? 'Failed'}: ${record.error?.cause ?? 'no production was opened'}`, stageMilliseconds };
+      }
+      const outputDir = path.join(options.outDir, manifest.production);
+      const report = await downloadDeliverables(assets, manifest, outputDir);
+      const ok = record.status === 'SUCCEEDED' && report?.status === 'COMPLETE';
+      return {
+        ok,
+        executionName: name,
+        reused,
+        productionId: manifest.production,
+        outputDir,
+        report,
+        reason: ok ? undefined : failureReason(record, report),
+        stageMilliseconds,
+      };
+    };
+    return await work({ runtime, assets, productions, follow });
+  } finally {
+    await runtime.stop();
+  }
+}
+
+function failureReason(record: ExecutionRecord, report: ProductionReport | undefined): string {
+  if (report?.status === 'BUDGET_EXCEEDED') {
+    const undone = report.episodes.flatMap((e) => e.scenes.filter((s) => s.status !== 'COMPLETE').map((s) => `${e.id}/${s.id}`));
+    return `budget exceeded: spent $${report.cost.totalUsd.toFixed(4)} of $${report.budgetUsd.toFixed(2)}; not delivered: ${undone.join(', ')}`;
+  }
+  const failed = report?.episodes.flatMap((e) => e.scenes.filter((s) => s.status === 'FAILED').map((s) => `${e.id}/${s.id} (${s.reason ?? 'unknown'})`));
+  if (failed && failed.length > 0) return `scenes failed: ${failed.join('; ')}`;
+  if (report?.failure) return `${report.failure.error}: ${report.failure.cause}`;
+  return `${record.error?.name ?? 'Failed'}: ${record.error?.cause ?? 'unknown cause'}`;
+}
+
+async function downloadDeliverables(assets: AssetStore, manifest: Manifest, outputDir: string): Promise<ProductionReport | undefined> {
+  await mkdir(outputDir, { recursive: true });
+  const copy = async (key: string, fileName: string) => {
+    const bytes = await assets.findBytes(key);
+    if (bytes) await writeFile(path.join(outputDir, fileName), bytes);
+    return bytes;
+  };
+  for (const episode of manifest.episodes) {
+    for (const extension of ['mp4', 'srt', 'vtt'] as const) {
+      await copy(assetKeys.episode(manifest.production, episode.id, extension), `${episode.id}.${extension}`);
+    }
+  }
+  await copy(assetKeys.storyboard(manifest.production), 'storyboard.png');
+  const report = await copy(assetKeys.report(manifest.production), 'report.json');
+  return report ? (JSON.parse(report.toString('utf8')) as ProductionReport) : undefined;
+}
