@@ -9,6 +9,7 @@ import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS } from '../lambdas/catalog.js';
 import { executionNameFor } from '../lambdas/shared/execution-name.js';
 import { assetKeys } from '../lambdas/shared/keys.js';
 import { startEngines, type LocalEngines, type S3Event } from './engines.js';
+import { restoreDeadLetters, saveDeadLetters } from './dead-letters.js';
 import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './execution-registry.js';
 import { lambdaContext, localFunctionArn } from './lambda-context.js';
 import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, type LocalSettings } from './local-settings.js';
@@ -63,7 +64,7 @@ export class LocalRuntime {
   private workflow!: WorkflowRunner;
   private videoSource!: QueueEventSource;
   private readonly handlers = new Map<string, { handler: Handler; name: string; timeoutSeconds: number }>();
-  queueUrls!: { queueUrl: string; deadLetterQueueUrl: string };
+  queueUrls!: { queueUrl: string; deadLetterQueueUrl: string; deadLetterQueueArn: string };
 
   private constructor(
     readonly engines: LocalEngines,
@@ -95,7 +96,8 @@ export class LocalRuntime {
       visibilityTimeoutSeconds: this.settings.videoVisibilityTimeoutSeconds,
       maxReceiveCount: this.settings.videoMaxReceiveCount,
     });
-    const queueArn = `arn:aws:sqs:${this.engines.environment.AWS_REGION}:000000000000:${this.names.videoQueue}`;
+    const queueArn = this.videoQueueArn;
+    await restoreDeadLetters(this.sqs, this.queueUrls.deadLetterQueueUrl, this.deadLettersFile);
 
     // The handlers build their SDK clients at import, from these variables: set them first.
     Object.assign(process.env, this.engines.environment, {
@@ -165,6 +167,15 @@ export class LocalRuntime {
     const target = this.handlers.get(arn);
     if (!target) throw new Error(`no local function ${arn}`);
     return target.handler(event, lambdaContext(target.name, target.timeoutSeconds));
+  }
+
+  get videoQueueArn(): string {
+    return `arn:aws:sqs:${this.engines.environment.AWS_REGION}:000000000000:${this.names.videoQueue}`;
+  }
+
+  /** No video job is being processed right now. */
+  idle(): boolean {
+    return this.videoSource.busy === 0;
   }
 
   get taskStateNames(): string[] {
@@ -261,8 +272,13 @@ export class LocalRuntime {
     }
   }
 
+  private get deadLettersFile(): string {
+    return path.join(this.options.dataDir, 'dead-letters', `${this.names.videoDeadLetterQueue}.json`);
+  }
+
   async stop(): Promise<void> {
     await this.videoSource?.stop();
+    await saveDeadLetters(this.sqs, this.queueUrls.deadLetterQueueUrl, this.deadLettersFile).catch((error: unknown) => this.options.onError?.(error));
     await this.engines.stop();
   }
 }
