@@ -4,7 +4,10 @@ import { parseArgs } from 'node:util';
 import { ManifestInvalid } from '../lambdas/shared/errors.js';
 import { parseManifest } from '../lambdas/shared/manifest/parse.js';
 import { estimateProduction, formatEstimate } from '../lambdas/shared/production-estimate.js';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { redriveDeadLetters } from '../local/dead-letters.js';
 import { produce } from '../local/produce.js';
+import { redriveLocal } from '../local/redrive.js';
 import { parseProfileOverride, withProfile, type ProfileOverride } from '../local/profile-override.js';
 import type { RunResult } from '../local/production-run.js';
 import { RerenderRefused, rerender } from '../local/rerender.js';
@@ -13,7 +16,9 @@ const USAGE = `usage:
   dramaforge produce <manifest> [--out DIR] [--data DIR] [--profile P]   produce a series on this machine (default --out ./out)
   dramaforge estimate <manifest> [--profile P]                           the expected cost before anything is spent
   dramaforge validate <manifest>                                         check a manifest; one line per problem
-  dramaforge rerender <production> <episode>/<scene> [--out DIR] [--data DIR]   render one scene afresh and re-assemble its episode`;
+  dramaforge rerender <production> <episode>/<scene> [--out DIR] [--data DIR]   render one scene afresh and re-assemble its episode
+  dramaforge redrive [--data DIR]                                        move the local video dead letters back to the video queue
+  dramaforge redrive --queue-arn <DLQ ARN> [--destination-arn ARN] [--region REGION]   the same for a deployed environment (AWS credentials as usual)`;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
@@ -139,8 +144,24 @@ async function rerenderCommand(args: string[]): Promise<void> {
   }
 }
 
+async function redriveCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { data: { type: 'string', default: '.dramaforge' }, 'queue-arn': { type: 'string' }, 'destination-arn': { type: 'string' }, region: { type: 'string' } },
+  });
+  const deadLetterQueueArn = values['queue-arn'];
+  if (deadLetterQueueArn) {
+    const region = values.region ?? deadLetterQueueArn.split(':')[3];
+    const moved = await redriveDeadLetters(new SQSClient({ region }), deadLetterQueueArn, values['destination-arn']);
+    process.stdout.write(`moved ${moved} messages from ${deadLetterQueueArn} back to their queue\n`);
+    return;
+  }
+  const { moved, returned } = await redriveLocal(path.resolve(values.data));
+  process.stdout.write(`moved ${moved} messages back to the video queue; ${returned} failed again and are back in the dead-letter queue\n`);
+}
+
 const [command, ...rest] = process.argv.slice(2);
-const commands: Record<string, (args: string[]) => Promise<void>> = { validate, estimate, produce: produceCommand, rerender: rerenderCommand };
+const commands: Record<string, (args: string[]) => Promise<void>> = { validate, estimate, produce: produceCommand, rerender: rerenderCommand, redrive: redriveCommand };
 const run = command ? commands[command] : undefined;
 if (!run) fail(USAGE, 2);
 run(rest).then(

@@ -6,6 +6,7 @@ import { paidCall } from '../shared/paid-call.js';
 import { characterBrief, findCharacter } from '../shared/scene-context.js';
 import type { StageDeps } from '../shared/stage-runtime.js';
 import { estimateUsd } from '../shared/estimates.js';
+import { WORST_CASE_USAGE } from '../shared/worst-case-usage.js';
 
 export const CastCharacterEventSchema = z.object({
   productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),
@@ -24,9 +25,9 @@ export async function castCharacter(event: z.output<typeof CastCharacterEventSch
     provider: image.provider,
     model: image.model,
     inputs: request,
-    estimateUsd: estimateUsd(image, { images: 1 }),
+    estimateUsd: estimateUsd(image, WORST_CASE_USAGE.image),
     codec: imageCodec,
-    call: () => image.port.drawReferenceSheet(request),
+    call: (options) => image.port.drawReferenceSheet(request, options),
   });
   await putRenderedImage(deps.assets, assetKeys.referenceSheet(manifest.production, character.id), result);
 }

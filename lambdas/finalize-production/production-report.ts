@@ -1,3 +1,4 @@
+import { costUsd } from '../providers/pricing.js';
 import type { CostRow } from '../shared/ledger.js';
 import type { Manifest } from '../shared/manifest/schema.js';
 import { round, type ProductionMeta, type ProductionStatus, type SceneRecord } from '../shared/production-store.js';
@@ -39,6 +40,19 @@ export interface ProductionReport {
 
 function addTo(totals: Record<string, number>, key: string, usd: number) {
   totals[key] = round((totals[key] ?? 0) + usd);
+}
+
+/**
+ * A row's cost per model that was billed for it. A row settled after a tier
+ * escalation carries every charge; the last part takes the rounding remainder so
+ * the parts add up to the row exactly.
+ */
+function costByModel(row: CostRow): { provider: string; model: string; usd: number }[] {
+  if (!row.charges || row.charges.length < 2) return [{ provider: row.provider ?? 'unknown', model: row.model ?? 'unknown', usd: row.usd }];
+  const parts = row.charges.map((charge) => ({ provider: charge.provider, model: charge.model, usd: round(costUsd(charge.provider, charge.model, charge.usage)) }));
+  const last = parts[parts.length - 1]!;
+  last.usd = round(row.usd - parts.slice(0, -1).reduce((sum, part) => sum + part.usd, 0));
+  return parts;
 }
 
 /**
@@ -88,8 +102,10 @@ export function buildProductionReport(input: {
   const byModel: Record<string, number> = {};
   for (const row of settled) {
     addTo(byStage, row.stage, row.usd);
-    addTo(byProvider, row.provider ?? 'unknown', row.usd);
-    addTo(byModel, `${row.provider ?? 'unknown'}/${row.model ?? 'unknown'}`, row.usd);
+    for (const part of costByModel(row)) {
+      addTo(byProvider, part.provider, part.usd);
+      addTo(byModel, `${part.provider}/${part.model}`, part.usd);
+    }
   }
   const totalUsd = round(settled.reduce((sum, row) => sum + row.usd, 0));
   return {

@@ -37,6 +37,8 @@ export interface Metered<T> extends Charge {
 export interface CallOptions {
   /** Derived from the call's inputs; sent as the provider's idempotency key where it has one. */
   idempotencyKey?: string;
+  /** Set by the router for the one retry after a content-filter refusal: soften the prompt. */
+  contentRewrite?: boolean;
 }
 
 export interface VoiceSettings {

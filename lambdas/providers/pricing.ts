@@ -1,4 +1,5 @@
 import type { Charge, Metered, Usage } from './ports.js';
+import { priceOverrides } from './price-overrides.js';
 
 /**
  * The price table, versioned: dollars per unit of the usage a provider reports.
@@ -75,7 +76,7 @@ export function hasPrice(provider: string, model: string): boolean {
 }
 
 function findPrice(provider: string, model: string): ModelPrice | undefined {
-  return PRICES[`${provider}/${model}`] ?? PRICES[`${provider}/${model.replace(INFERENCE_PROFILE_PREFIX, '')}`];
+  return priceOverrides()[`${provider}/${model}`] ?? PRICES[`${provider}/${model}`] ?? PRICES[`${provider}/${model.replace(INFERENCE_PROFILE_PREFIX, '')}`];
 }
 
 export function priceFor(provider: string, model: string): ModelPrice {

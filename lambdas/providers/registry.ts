@@ -1,17 +1,57 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { PollyClient } from '@aws-sdk/client-polly';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ProviderNotConfigured } from '../shared/errors.js';
 import type { Manifest } from '../shared/manifest/schema.js';
+import { BEDROCK } from './bedrock/aws-call.js';
+import { ConverseScriptWriter } from './bedrock/converse-script-writer.js';
+import { NovaCanvasImageModel } from './bedrock/nova-canvas-image-model.js';
+import { NovaReelVideoModel } from './bedrock/nova-reel-video-model.js';
+import { PollySpeechModel } from './bedrock/polly-speech-model.js';
+import { TitanEmbeddingConsistencyScorer } from './bedrock/titan-embedding-consistency.js';
 import { CameraMotionVideoModel } from './offline/camera-motion-video-model.js';
 import { EspeakSpeechModel } from './offline/espeak-speech-model.js';
 import { OfflineScriptWriter } from './offline/offline-script-writer.js';
 import { StoryboardImageModel } from './offline/offline-image-model.js';
 import { PixelConsistencyScorer } from './offline/pixel-consistency.js';
-import type { ConsistencyScorer, ImageModel, SpeechModel, TextModel, VideoModel } from './ports.js';
+import { ChatScriptWriter } from './openai-compatible/chat-script-writer.js';
+import { OPENAI_COMPATIBLE, OpenAiConnection, openAiSettingsFromEnv } from './openai-compatible/connection.js';
+import { OpenAiImageModel } from './openai-compatible/image-model.js';
+import { OpenAiSpeechModel } from './openai-compatible/speech-model.js';
+import { OpenAiVideoModel } from './openai-compatible/video-model.js';
+import { VisionConsistencyScorer } from './openai-compatible/vision-consistency.js';
+import type { AsyncVideoModel, ConsistencyScorer, ImageModel, SpeechModel, TextModel, VideoModel } from './ports.js';
+import {
+  MAX_BILLED_CALLS,
+  profileProblem,
+  rateLimitsFromEnv,
+  stageRoute,
+  videoPollSettings,
+  type ProfileName,
+  type RoutedStage,
+  type RungSpec,
+} from './provider-config.js';
+import { ProviderGuard } from './resilience/provider-guard.js';
+import { DynamoTokenBucket } from './resilience/token-bucket.js';
+import type { Rung } from './routing/route.js';
+import { RoutedConsistencyScorer, RoutedImageModel, RoutedSpeechModel, RoutedTextModel } from './routing/routed-ports.js';
+
+export interface ServingModel {
+  provider: string;
+  model: string;
+  /** The most billed calls this model can make for one logical call. */
+  maxBilledCalls: number;
+}
 
 /** A port together with who serves it, known before the call so cache keys can name them. */
 export interface Bound<Port> {
   port: Port;
   provider: string;
+  /** The model, or for a routed port the route (`draft>review>final`), so a changed route is a new cache entry. */
   model: string;
+  /** Every model a routed port may bill; absent for a port with one model. */
+  serving?: ServingModel[];
 }
 
 export interface BoundProviders {
@@ -19,10 +59,21 @@ export interface BoundProviders {
   image: Bound<ImageModel>;
   consistency: Bound<ConsistencyScorer>;
   speech: Bound<SpeechModel>;
-  video: Bound<VideoModel>;
+  video: Bound<VideoModel | AsyncVideoModel>;
 }
 
-type ProfileName = Manifest['providers']['profile'];
+/** The models a bound port may bill, for estimates. */
+export function servingModels(bound: Bound<unknown>): ServingModel[] {
+  return bound.serving ?? [{ provider: bound.provider, model: bound.model, maxBilledCalls: 1 }];
+}
+
+/** What real providers need from the running stage: the table for the shared rate limit, the bucket for video output. */
+export interface ProviderEnvironment {
+  env: NodeJS.ProcessEnv;
+  dynamo: DynamoDBDocumentClient;
+  tableName: string;
+  bucket: string;
+}
 
 let offline: BoundProviders | undefined;
 
@@ -37,33 +88,131 @@ function offlineProviders(): BoundProviders {
   return offline;
 }
 
-export const AVAILABLE_PROFILES: readonly ProfileName[] = ['offline'];
+/**
+ * The real providers of one process: one guard (bulkhead, breaker, retry) per
+ * provider, one openai client, one set of AWS clients, all built on first use.
+ */
+class RealProviders {
+  private readonly guards = new Map<string, ProviderGuard>();
+  private openAi?: OpenAiConnection;
+  private bedrockClient?: BedrockRuntimeClient;
+  private pollyClient?: PollyClient;
+  private s3Client?: S3Client;
+  private readonly rateLimiter: DynamoTokenBucket;
 
-function profileProviders(profile: ProfileName): BoundProviders {
-  if (profile === 'offline') return offlineProviders();
-  throw new ProviderNotConfigured(`the "${profile}" provider profile is not available in this build; use "offline"`);
+  constructor(private readonly environment: ProviderEnvironment) {
+    this.rateLimiter = new DynamoTokenBucket(environment.dynamo, environment.tableName, {
+      limits: rateLimitsFromEnv(environment.env),
+      maxWaitMs: 2_000,
+    });
+  }
+
+  private guard(provider: string): ProviderGuard {
+    let guard = this.guards.get(provider);
+    if (!guard) {
+      guard = new ProviderGuard(provider, this.rateLimiter);
+      this.guards.set(provider, guard);
+    }
+    return guard;
+  }
+
+  private connection(): OpenAiConnection {
+    this.openAi ??= new OpenAiConnection(openAiSettingsFromEnv(this.environment.env), this.guard(OPENAI_COMPATIBLE));
+    return this.openAi;
+  }
+
+  private bedrock(): BedrockRuntimeClient {
+    this.bedrockClient ??= new BedrockRuntimeClient({});
+    return this.bedrockClient;
+  }
+
+  text(rung: RungSpec): TextModel {
+    return rung.provider === BEDROCK ? new ConverseScriptWriter(this.bedrock(), this.guard(BEDROCK), rung.model) : new ChatScriptWriter(this.connection(), rung.model);
+  }
+
+  image(rung: RungSpec): ImageModel {
+    return rung.provider === BEDROCK ? new NovaCanvasImageModel(this.bedrock(), this.guard(BEDROCK), rung.model) : new OpenAiImageModel(this.connection(), rung.model);
+  }
+
+  consistency(rung: RungSpec): ConsistencyScorer {
+    return rung.provider === BEDROCK
+      ? new TitanEmbeddingConsistencyScorer(this.bedrock(), this.guard(BEDROCK), rung.model)
+      : new VisionConsistencyScorer(this.connection(), rung.model);
+  }
+
+  speech(rung: RungSpec): SpeechModel {
+    if (rung.provider === BEDROCK) {
+      this.pollyClient ??= new PollyClient({});
+      return new PollySpeechModel(this.pollyClient, this.guard(BEDROCK));
+    }
+    return new OpenAiSpeechModel(this.connection(), rung.model);
+  }
+
+  video(rung: RungSpec): AsyncVideoModel {
+    const { pollIntervalSeconds, maxPolls } = videoPollSettings(this.environment.env);
+    if (rung.provider === BEDROCK) {
+      this.s3Client ??= new S3Client({});
+      return new NovaReelVideoModel(this.bedrock(), this.s3Client, this.guard(BEDROCK), rung.model, this.environment.bucket, pollIntervalSeconds, maxPolls);
+    }
+    return new OpenAiVideoModel(this.connection(), rung.model, pollIntervalSeconds, maxPolls);
+  }
 }
 
-/** The providers a manifest asks for: its profile, with per-stage overrides. */
-export function providersFor(settings: Manifest['providers']): BoundProviders {
-  const base = profileProviders(settings.profile);
-  const overrides = settings.overrides ?? {};
+let real: { environment: ProviderEnvironment; providers: RealProviders } | undefined;
+
+function realProviders(environment: ProviderEnvironment | undefined, profile: ProfileName): RealProviders {
+  if (!environment) throw new ProviderNotConfigured(`the "${profile}" profile needs the stage's table and bucket`);
+  const problem = profileProblem(profile, environment.env);
+  if (problem) throw new ProviderNotConfigured(`the "${profile}" provider profile is not configured: ${problem}`);
+  if (real?.environment !== environment) real = { environment, providers: new RealProviders(environment) };
+  return real.providers;
+}
+
+function bindRoute<Port>(
+  stage: RoutedStage,
+  settings: Manifest['providers'],
+  environment: ProviderEnvironment | undefined,
+  offlinePort: Bound<Port>,
+  build: (providers: RealProviders, rung: RungSpec) => Port,
+  routed: (ladders: Rung<Port>[][]) => Port,
+): Bound<Port> {
+  const specs = stageRoute(settings, stage, environment?.env ?? process.env);
+  if (specs.length === 1 && specs[0]![0]!.provider === 'offline') return offlinePort;
+  const ladders = specs.map((ladder) => ladder.map((rung) => ({ ...rung, port: build(realProviders(environment, rung.provider), rung) })));
+  const all = specs.flat();
   return {
-    text: overrides.script ? profileProviders(overrides.script).text : base.text,
-    image: overrides.image ? profileProviders(overrides.image).image : base.image,
-    consistency: overrides.image ? profileProviders(overrides.image).consistency : base.consistency,
-    speech: overrides.speech ? profileProviders(overrides.speech).speech : base.speech,
-    video: overrides.video ? profileProviders(overrides.video).video : base.video,
+    port: routed(ladders),
+    provider: all[0]!.provider,
+    model: specs.map((ladder) => ladder.map((rung) => rung.model).join('>')).join('|'),
+    serving: all.map((rung) => ({ provider: rung.provider, model: rung.model, maxBilledCalls: MAX_BILLED_CALLS[stage] })),
   };
 }
 
-/** Names every requested profile this build cannot serve, as manifest problems. */
-export function unavailableProfiles(settings: Manifest['providers']): { path: string; reason: string }[] {
+/** The providers a manifest asks for: its profile, with per-stage overrides, routed by provider-config.ts. */
+export function providersFor(settings: Manifest['providers'], environment?: ProviderEnvironment): BoundProviders {
+  const base = offlineProviders();
+  const videoRung = stageRoute(settings, 'video', environment?.env ?? process.env)[0]![0]!;
+  return {
+    text: bindRoute('script', settings, environment, base.text, (p, rung) => p.text(rung), (l) => new RoutedTextModel(l)),
+    image: bindRoute('image', settings, environment, base.image, (p, rung) => p.image(rung), (l) => new RoutedImageModel(l)),
+    consistency: bindRoute('consistency', settings, environment, base.consistency, (p, rung) => p.consistency(rung), (l) => new RoutedConsistencyScorer(l)),
+    speech: bindRoute('speech', settings, environment, base.speech, (p, rung) => p.speech(rung), (l) => new RoutedSpeechModel(l)),
+    video:
+      videoRung.provider === 'offline'
+        ? base.video
+        : { port: realProviders(environment, videoRung.provider).video(videoRung), provider: videoRung.provider, model: videoRung.model },
+  };
+}
+
+export const AVAILABLE_PROFILES: readonly ProfileName[] = ['offline', 'openai-compatible', 'bedrock'];
+
+/** Names every requested profile this environment cannot serve, as manifest problems. */
+export function unavailableProfiles(settings: Manifest['providers'], env: NodeJS.ProcessEnv = process.env): { path: string; reason: string }[] {
   const problems: { path: string; reason: string }[] = [];
   const check = (path: string, profile: ProfileName | undefined) => {
-    if (profile && !AVAILABLE_PROFILES.includes(profile)) {
-      problems.push({ path, reason: `the "${profile}" provider profile is not available in this build (available: ${AVAILABLE_PROFILES.join(', ')})` });
-    }
+    if (!profile) return;
+    const problem = AVAILABLE_PROFILES.includes(profile) ? profileProblem(profile, env) : 'unknown profile';
+    if (problem) problems.push({ path, reason: `the "${profile}" provider profile is not available in this environment: ${problem}` });
   };
   check('providers.profile', settings.profile);
   for (const [stage, profile] of Object.entries(settings.overrides ?? {})) check(`providers.overrides.${stage}`, profile);

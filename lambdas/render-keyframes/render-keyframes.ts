@@ -4,6 +4,7 @@ import { DEFAULT_CONSISTENCY_THRESHOLD } from '../providers/offline/pixel-consis
 import { getRenderedImage, imageCodec, putRenderedImage, scoreCodec } from '../shared/codecs.js';
 import { seedFrom, sha256 } from '../shared/content-hash.js';
 import { estimateUsd } from '../shared/estimates.js';
+import { WORST_CASE_USAGE } from '../shared/worst-case-usage.js';
 import { assetKeys } from '../shared/keys.js';
 import { paidCall } from '../shared/paid-call.js';
 import type { KeyframeAttempt } from '../shared/production-store.js';
@@ -49,7 +50,7 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
       provider: image.provider,
       model: image.model,
       inputs: { ...request, references: referenceHashes },
-      estimateUsd: estimateUsd(image, { images: 1 }),
+      estimateUsd: estimateUsd(image, WORST_CASE_USAGE.image),
       codec: imageCodec,
       call: (options) => image.port.drawKeyframe(request, options),
     });
@@ -64,7 +65,7 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
         provider: consistency.provider,
         model: consistency.model,
         inputs: { keyframe: sha256(keyframe.png), reference: referenceHashes[character.id], characterId: character.id },
-        estimateUsd: estimateUsd(consistency, { images: 2 }),
+        estimateUsd: estimateUsd(consistency, WORST_CASE_USAGE.consistency),
         codec: scoreCodec,
         call: (options) => consistency.port.score({ keyframe, reference, characterId: character.id }, options),
       });

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Usage } from '../providers/ports.js';
+import type { Charge, Usage } from '../providers/ports.js';
 import { BudgetExceeded } from './errors.js';
 import { tableKeys, type SceneRef } from './keys.js';
 import { round } from './production-store.js';
@@ -17,6 +17,8 @@ export interface CostRow {
   provider?: string;
   model?: string;
   units?: Usage;
+  /** Every billed call behind this one's result, when more than one model was billed (a tier escalation). */
+  charges?: Charge[];
   episodeId?: string;
   sceneId?: string;
   createdAt: string;
@@ -124,14 +126,15 @@ export class BudgetLedger {
   }
 
   /** Records what the call actually cost, from the usage the provider reported. */
-  async settle(reservation: Reservation, outcome: { usd: number; provider: string; model: string; units: Usage }): Promise<void> {
+  async settle(reservation: Reservation, outcome: { usd: number; provider: string; model: string; units: Usage; charges?: Charge[] }): Promise<void> {
+    const charges = outcome.charges && outcome.charges.length > 1 ? outcome.charges : undefined;
     const usd = round(outcome.usd);
     try {
       await this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.costKey(reservation.productionId, reservation.idempotencyKey),
-          UpdateExpression: 'SET #status = :settled, usd = :usd, provider = :provider, model = :model, units = :units, settledAt = :now',
+          UpdateExpression: `SET #status = :settled, usd = :usd, provider = :provider, model = :model, units = :units, settledAt = :now${charges ? ', charges = :charges' : ''}`,
           ConditionExpression: '#status = :reserved',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -142,6 +145,7 @@ export class BudgetLedger {
             ':model': outcome.model,
             ':units': outcome.units,
             ':now': new Date().toISOString(),
+            ...(charges ? { ':charges': charges } : {}),
           },
         }),
       );

@@ -1,5 +1,5 @@
-import type { Metered, Usage } from '../providers/ports.js';
-import { costUsd } from '../providers/pricing.js';
+import type { CallOptions, Charge, Metered, Usage } from '../providers/ports.js';
+import { chargesOf, meteredCostUsd } from '../providers/pricing.js';
 import type { AssetStore } from './asset-store.js';
 import { contentHash } from './content-hash.js';
 import { assetKeys, type SceneRef } from './keys.js';
@@ -20,6 +20,7 @@ interface Envelope {
   provider: string;
   model: string;
   usage: Usage;
+  earlierCharges?: Charge[];
   header: unknown;
 }
 
@@ -55,7 +56,7 @@ export interface PaidCall<T> {
   inputs: unknown;
   estimateUsd: number;
   codec: ResultCodec<T>;
-  call: () => Promise<Metered<T>>;
+  call: (options: CallOptions) => Promise<Metered<T>>;
 }
 
 export interface PaidCallOutcome<T> {
@@ -65,6 +66,34 @@ export interface PaidCallOutcome<T> {
   idempotencyKey: string;
 }
 
+/** The cache entry and the ledger's idempotency key of a call: both derived from what determines its result. */
+export function callIdentity(request: Pick<PaidCall<unknown>, 'stage' | 'provider' | 'model' | 'inputs'>) {
+  const hash = contentHash({ stage: request.stage, provider: request.provider, model: request.model, inputs: request.inputs });
+  return { cacheKey: assetKeys.cacheEntry(hash), idempotencyKey: `${request.stage}#${hash}` };
+}
+
+/**
+ * The call's cached result when there is one, settling a reservation a crash left
+ * open (the result was cached but the cost never settled) from the cached usage.
+ */
+export async function findCachedCall<T>(deps: PaidCallDeps, request: Omit<PaidCall<T>, 'call' | 'estimateUsd'>): Promise<PaidCallOutcome<T> | undefined> {
+  const { cacheKey, idempotencyKey } = callIdentity(request);
+  const cached = await deps.assets.findBytes(cacheKey);
+  if (!cached) return undefined;
+  const { envelope, payload } = unpack(cached);
+  const pending = await deps.ledger.findCost(request.productionId, idempotencyKey);
+  let usd = 0;
+  if (pending?.status === 'RESERVED') {
+    const metered = { ...envelope, result: undefined };
+    usd = meteredCostUsd(metered);
+    await deps.ledger.settle(
+      { productionId: request.productionId, idempotencyKey, estimateUsd: pending.estimateUsd, scene: request.scene },
+      { usd, provider: envelope.provider, model: envelope.model, units: envelope.usage, charges: chargesOf(metered) },
+    );
+  }
+  return { result: request.codec.decode(envelope.header, payload), usd, fromCache: true, idempotencyKey };
+}
+
 /**
  * One paid provider call: reuse the content-addressed result when it exists, else
  * reserve the estimate, call, store the result, and settle the actual cost.
@@ -72,24 +101,9 @@ export interface PaidCallOutcome<T> {
  * from the cached usage on the next attempt instead of paying the provider again.
  */
 export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Promise<PaidCallOutcome<T>> {
-  const hash = contentHash({ stage: request.stage, provider: request.provider, model: request.model, inputs: request.inputs });
-  const cacheKey = assetKeys.cacheEntry(hash);
-  const idempotencyKey = `${request.stage}#${hash}`;
-
-  const cached = await deps.assets.findBytes(cacheKey);
-  if (cached) {
-    const { envelope, payload } = unpack(cached);
-    const pending = await deps.ledger.findCost(request.productionId, idempotencyKey);
-    let usd = 0;
-    if (pending?.status === 'RESERVED') {
-      usd = costUsd(envelope.provider, envelope.model, envelope.usage);
-      await deps.ledger.settle(
-        { productionId: request.productionId, idempotencyKey, estimateUsd: pending.estimateUsd, scene: request.scene },
-        { usd, provider: envelope.provider, model: envelope.model, units: envelope.usage },
-      );
-    }
-    return { result: request.codec.decode(envelope.header, payload), usd, fromCache: true, idempotencyKey };
-  }
+  const { cacheKey, idempotencyKey } = callIdentity(request);
+  const cached = await findCachedCall(deps, request);
+  if (cached) return cached;
 
   const { reservation } = await deps.ledger.reserve({
     productionId: request.productionId,
@@ -101,7 +115,7 @@ export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Pro
   let metered: Metered<T>;
   try {
     deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey, scene: request.scene });
-    metered = await request.call();
+    metered = await request.call({ idempotencyKey });
   } catch (error) {
     await deps.ledger.release(reservation);
     throw error;
@@ -109,10 +123,10 @@ export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Pro
   const { header, payload } = request.codec.encode(metered.result);
   await deps.assets.putBytes(
     cacheKey,
-    pack({ provider: metered.provider, model: metered.model, usage: metered.usage, header }, payload),
+    pack({ provider: metered.provider, model: metered.model, usage: metered.usage, earlierCharges: metered.earlierCharges, header }, payload),
     'application/octet-stream',
   );
-  const usd = costUsd(metered.provider, metered.model, metered.usage);
-  await deps.ledger.settle(reservation, { usd, provider: metered.provider, model: metered.model, units: metered.usage });
+  const usd = meteredCostUsd(metered);
+  await deps.ledger.settle(reservation, { usd, provider: metered.provider, model: metered.model, units: metered.usage, charges: chargesOf(metered) });
   return { result: metered.result, usd, fromCache: false, idempotencyKey };
 }

@@ -47,6 +47,7 @@ export function stageDepsFromEnv(env: NodeJS.ProcessEnv = process.env): StageDep
   const threshold = Number(env.CONSISTENCY_THRESHOLD);
   const faults = env.DRAMAFORGE_FAULTS ? new FaultInjector(parseFaultPlan(env.DRAMAFORGE_FAULTS)) : undefined;
   const callLog = env.DRAMAFORGE_PROVIDER_CALL_LOG;
+  const providerEnvironment = { env, dynamo: clients.dynamo, tableName, bucket: assets.bucket };
   return {
     clients,
     assets,
@@ -61,7 +62,10 @@ export function stageDepsFromEnv(env: NodeJS.ProcessEnv = process.env): StageDep
       videoQueueUrl: env.VIDEO_QUEUE_URL,
       videoMaxReceiveCount: positiveInt(env.VIDEO_MAX_RECEIVE_COUNT, 3),
     },
-    providers: (manifest) => (faults ? withFaults(providersFor(manifest.providers), faults) : providersFor(manifest.providers)),
+    providers: (manifest) => {
+      const bound = providersFor(manifest.providers, providerEnvironment);
+      return faults ? withFaults(bound, faults) : bound;
+    },
     onProviderCall: callLog ? (call) => appendFileSync(callLog, `${JSON.stringify({ ...call, at: new Date().toISOString() })}\n`) : undefined,
     loadManifest: (productionId) => assets.getJson<Manifest>(assetKeys.normalizedManifest(productionId)),
   };

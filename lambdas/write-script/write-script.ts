@@ -4,13 +4,11 @@ import { seedFrom } from '../shared/content-hash.js';
 import { jsonCodec, paidCall } from '../shared/paid-call.js';
 import { assetKeys } from '../shared/keys.js';
 import { estimateUsd } from '../shared/estimates.js';
+import { WORST_CASE_USAGE } from '../shared/worst-case-usage.js';
 import type { StoredScript } from '../shared/scene-artifacts.js';
 import type { SceneEventSchema } from '../shared/scene-context.js';
 import { beginSceneStage } from '../shared/scene-stage.js';
 import type { StageDeps } from '../shared/stage-runtime.js';
-
-/** The most a scene script can take: the outline and cast in, up to 40 lines of 500 characters out. */
-const SCRIPT_WORST_CASE = { inputTokens: 4_000, outputTokens: 8_000 };
 
 /** Dialogue given in the manifest is used verbatim; otherwise the text model writes it. */
 export async function writeScript(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
@@ -30,7 +28,7 @@ export async function writeScript(event: z.output<typeof SceneEventSchema>, deps
       provider: text.provider,
       model: text.model,
       inputs: request,
-      estimateUsd: estimateUsd(text, SCRIPT_WORST_CASE),
+      estimateUsd: estimateUsd(text, WORST_CASE_USAGE.script),
       codec: jsonCodec<SceneScript>(),
       call: (options) => text.port.writeScene(request, options),
     });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ProviderTimeout } from '../../shared/errors.js';
+import { isAsyncVideoModel, type CallOptions, type ClipRequest } from '../ports.js';
 import type { BoundProviders } from '../registry.js';
 import { failureFromHttpResponse, malformedBodyFailure } from '../provider-failures.js';
 import { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultStage } from './fault-plan.js';
@@ -74,17 +75,34 @@ export class FaultInjector {
 /** The same providers, each call first passing through the injector. */
 export function withFaults(providers: BoundProviders, injector: FaultInjector): BoundProviders {
   const { text, image, consistency, speech, video } = providers;
+  const videoPort = video.port;
   return {
-    text: { ...text, port: { writeScene: injector.wrap('script', 'writeScene', text.provider, (r) => text.port.writeScene(r)) } },
+    text: { ...text, port: { writeScene: injector.wrap('script', 'writeScene', text.provider, (r, o?: CallOptions) => text.port.writeScene(r, o)) } },
     image: {
       ...image,
       port: {
-        drawReferenceSheet: injector.wrap('image', 'drawReferenceSheet', image.provider, (r) => image.port.drawReferenceSheet(r)),
-        drawKeyframe: injector.wrap('image', 'drawKeyframe', image.provider, (r) => image.port.drawKeyframe(r)),
+        drawReferenceSheet: injector.wrap('image', 'drawReferenceSheet', image.provider, (r, o?: CallOptions) => image.port.drawReferenceSheet(r, o)),
+        drawKeyframe: injector.wrap('image', 'drawKeyframe', image.provider, (r, o?: CallOptions) => image.port.drawKeyframe(r, o)),
       },
     },
-    consistency: { ...consistency, port: { score: injector.wrap('image', 'score', consistency.provider, (r) => consistency.port.score(r)) } },
-    speech: { ...speech, port: { speak: injector.wrap('speech', 'speak', speech.provider, (r) => speech.port.speak(r)) } },
-    video: { ...video, port: { renderClip: injector.wrap('video', 'renderClip', video.provider, (r) => video.port.renderClip(r)) } },
+    consistency: {
+      ...consistency,
+      port: {
+        defaultThreshold: consistency.port.defaultThreshold,
+        score: injector.wrap('image', 'score', consistency.provider, (r, o?: CallOptions) => consistency.port.score(r, o)),
+      },
+    },
+    speech: { ...speech, port: { speak: injector.wrap('speech', 'speak', speech.provider, (r, o?: CallOptions) => speech.port.speak(r, o)) } },
+    video: {
+      ...video,
+      port: isAsyncVideoModel(videoPort)
+        ? {
+            pollIntervalSeconds: videoPort.pollIntervalSeconds,
+            maxPolls: videoPort.maxPolls,
+            startClip: injector.wrap('video', 'startClip', video.provider, (r, o?: CallOptions) => videoPort.startClip(r, o)),
+            pollClip: injector.wrap('video', 'pollClip', video.provider, (id: string, r: ClipRequest) => videoPort.pollClip(id, r)),
+          }
+        : { renderClip: injector.wrap('video', 'renderClip', video.provider, (r, o?: CallOptions) => videoPort.renderClip(r, o)) },
+    },
   };
 }

@@ -21,8 +21,12 @@ const manifest = validateManifest({
 });
 const scene = 'productions/unit-series/scenes/ep01/s01';
 
-function record(body: unknown): SQSRecord {
-  return { messageId: 'm1', body: typeof body === 'string' ? body : JSON.stringify(body) } as SQSRecord;
+function record(body: unknown, receiveCount = 1): SQSRecord {
+  return {
+    messageId: 'm1',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: { ApproximateReceiveCount: String(receiveCount) },
+  } as SQSRecord;
 }
 
 const job = { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01', taskToken: 'token-1' };
@@ -96,5 +100,28 @@ describe('video worker', () => {
     withVideoModel({ renderClip: async () => ({ result: { mp4: Buffer.from('x') }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }) });
     mocks.sfnMock.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'gone', $metadata: {} }));
     await expect(processVideoJob(record(job), mocks.deps)).resolves.toBeUndefined();
+  });
+
+  it('on the last receive before the DLQ, marks the scene FAILED with the reason and fails the waiting task', async () => {
+    withVideoModel({ renderClip: async () => ({ result: { mp4: Buffer.from('x') }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }) });
+    mocks.sfnMock.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' }));
+    await expect(processVideoJob(record(job, 3), mocks.deps)).rejects.toThrow(/ECONNREFUSED/);
+
+    const failed = mocks.dynamoMock
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input.ExpressionAttributeValues ?? {})
+      .find((values) => values[':status'] === 'FAILED');
+    expect(failed?.[':failedStage']).toBe('VIDEO');
+    expect(failed?.[':failure']).toMatchObject({ error: 'VideoJobPoisoned', cause: expect.stringMatching(/after 3 receives: Error: connect ECONNREFUSED/) });
+    expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-1', error: 'VideoJobPoisoned' });
+  });
+
+  it('leaves the scene alone on an earlier receive, so SQS can retry', async () => {
+    withVideoModel({ renderClip: async () => ({ result: { mp4: Buffer.from('x') }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }) });
+    mocks.sfnMock.on(SendTaskSuccessCommand).rejects(new Error('connect ECONNREFUSED'));
+    await expect(processVideoJob(record(job, 1), mocks.deps)).rejects.toThrow();
+    const statuses = mocks.dynamoMock.commandCalls(UpdateCommand).map((call) => call.args[0].input.ExpressionAttributeValues?.[':status']);
+    expect(statuses).not.toContain('FAILED');
+    expect(mocks.sfnMock).not.toHaveReceivedCommand(SendTaskFailureCommand);
   });
 });

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProductionReport } from '../../lambdas/finalize-production/production-report.js';
+import { costUsd } from '../../lambdas/providers/pricing.js';
+import { probeMedia } from '../../lambdas/shared/media/ffmpeg.js';
+import { FakeOpenAiServer } from '../support/fake-openai-server.js';
+
+const run = promisify(execFile);
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+const cli = path.join(repositoryRoot, 'bin', 'dramaforge.js');
+const manifest = fileURLToPath(new URL('./fixtures/two-scenes-openai.yaml', import.meta.url));
+
+let server: FakeOpenAiServer;
+let workDir: string;
+
+beforeAll(async () => {
+  server = await new FakeOpenAiServer().start();
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-openai-'));
+});
+
+afterAll(async () => {
+  await server.stop();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('dramaforge produce --profile openai-compatible against a fake OpenAI-compatible server', () => {
+  it('produces the episode through every real-provider path, and the ledger equals usage x price', async () => {
+    server.queue('POST /v1/chat/completions', {
+      status: 429,
+      headers: { 'content-type': 'application/json', 'retry-after': '1' },
+      body: JSON.stringify({ error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }),
+    });
+    const outDir = path.join(workDir, 'out');
+    const { stdout } = await run(
+      process.execPath,
+      [cli, 'produce', manifest, '--profile', 'openai-compatible', '--out', outDir, '--data', path.join(workDir, 'data')],
+      {
+        cwd: repositoryRoot,
+        timeout: 240_000,
+        env: {
+          ...process.env,
+          DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
+          DRAMAFORGE_OPENAI_API_KEY: 'test-key',
+          DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
+        },
+      },
+    );
+    expect(stdout).toMatch(/^COMPLETE/);
+    const delivered = path.join(outDir, 'two-scene-openai');
+    const report = JSON.parse(await readFile(path.join(delivered, 'report.json'), 'utf8')) as ProductionReport;
+    expect(report.status).toBe('COMPLETE');
+
+    const routes = new Set(server.requests.map((r) => `${r.method} ${r.path.replace(/video_[a-z0-9]+/, '{id}')}`));
+    for (const route of ['POST /v1/chat/completions', 'POST /v1/images/generations', 'POST /v1/images/edits', 'POST /v1/audio/speech', 'POST /v1/videos', 'GET /v1/videos/{id}', 'GET /v1/videos/{id}/content']) {
+      expect(routes).toContain(route);
+    }
+    expect(server.requests.filter((r) => r.method === 'POST').every((r) => typeof r.headers['idempotency-key'] === 'string')).toBe(true);
+
+    const billedUsd = server.billed.reduce((sum, answer) => sum + costUsd('openai-compatible', answer.model, answer.usage), 0);
+    expect(billedUsd).toBeGreaterThan(0);
+    expect(report.cost.totalUsd).toBeCloseTo(billedUsd, 6);
+    expect(Object.keys(report.cost.byProvider)).toEqual(['openai-compatible']);
+    expect(Object.keys(report.cost.byModel).sort()).toEqual(
+      ['openai-compatible/deepseek-chat', 'openai-compatible/gpt-4.1-mini', 'openai-compatible/gpt-image-1', 'openai-compatible/sora-2', 'openai-compatible/tts-1'].sort(),
+    );
+    const byStageTotal = Object.values(report.cost.byStage).reduce((a, b) => a + b, 0);
+    expect(byStageTotal).toBeCloseTo(report.cost.totalUsd, 6);
+
+    const probe = await probeMedia(path.join(delivered, 'ep01.mp4'));
+    const video = probe.streams.find((s) => s.codecType === 'video')!;
+    expect([video.width, video.height]).toEqual([270, 480]);
+  });
+});

@@ -1,0 +1,230 @@
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
+import type { Usage } from '../../lambdas/providers/ports.js';
+import { runFfmpeg, withTempDir } from '../../lambdas/shared/media/ffmpeg.js';
+import { wavFromPcm } from '../../lambdas/shared/media/voice-track.js';
+
+/** A scripted answer that replaces the next normal one on a route. */
+export interface ScriptedResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  json?: Record<string, unknown>;
+}
+
+/** Every billed answer the server gave: the ground truth the ledger must match. */
+export interface BilledAnswer {
+  path: string;
+  model: string;
+  usage: Usage;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): ScriptedResponse => ({
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+export const scripted = {
+  rateLimited: (retryAfterSeconds: number) =>
+    json(429, { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': String(retryAfterSeconds) }),
+  quotaExceeded: () => json(429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }),
+  serverError: () => json(500, { error: { message: 'The server had an error while processing your request.', type: 'server_error', code: null } }),
+  malformed: (): ScriptedResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"id":"chatcmpl-9x","choices":[{"message":{"content":"' }),
+  contentFiltered: () =>
+    json(400, { error: { message: 'Your request was rejected as a result of our safety system.', type: 'invalid_request_error', code: 'content_policy_violation' } }),
+  chatAnswer: (model: string, content: string, usage = { prompt_tokens: 310, completion_tokens: 95 }) => json(200, chatCompletion(model, content, 'stop', usage)),
+};
+
+function chatCompletion(model: string, content: string, finishReason: string, usage: { prompt_tokens: number; completion_tokens: number }) {
+  return {
+    id: `chatcmpl-${Math.random().toString(36).slice(2, 10)}`,
+    object: 'chat.completion',
+    created: 1_763_800_000,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: finishReason }],
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+    system_fingerprint: 'fp_fake',
+  };
+}
+
+function drawPng(width: number, height: number, seed: number): Buffer {
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = `hsl(${seed % 360}, 45%, 55%)`;
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = '#2b2b2b';
+  ctx.beginPath();
+  ctx.arc(width / 2, height / 3, Math.min(width, height) / 6, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.fillRect(width / 2 - width / 10, height / 3, width / 5, height / 2);
+  return canvas.toBuffer('image/png');
+}
+
+function toneWav(seconds: number): Buffer {
+  const rate = 24_000;
+  const pcm = Buffer.alloc(Math.round(seconds * rate) * 2);
+  for (let i = 0; i < pcm.length / 2; i++) pcm.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 220 * i) / rate) * 8000), i * 2);
+  return wavFromPcm(pcm, rate);
+}
+
+async function generatedMp4(seconds: number, size: string): Promise<Buffer> {
+  return withTempDir(async (dir) => {
+    const file = path.join(dir, 'video.mp4');
+    await runFfmpeg(['-f', 'lavfi', '-i', `testsrc=s=${size}:r=24:d=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', file]);
+    return readFile(file);
+  });
+}
+
+/** Cast ids as the script prompt lists them (`- <id>: <name>, ...`). */
+const castIds = (text: string) => [...text.matchAll(/^- ([a-z0-9-]+): /gm)].map((m) => m[1]!);
+
+function multipartField(body: Buffer, name: string): string | undefined {
+  const match = new RegExp(`name="${name}"\\r\\n\\r\\n([^\\r]*)`).exec(body.toString('latin1'));
+  return match?.[1];
+}
+
+/**
+ * An OpenAI-compatible API on 127.0.0.1 with realistic bodies and usage: chat
+ * completions (scripts, and a vision judge's score), image generations and edits
+ * (b64_json PNGs drawn with canvas), audio speech (WAV), and videos (job, polls,
+ * MP4 content made with ffmpeg). Tests queue scripted failures per route.
+ */
+export class FakeOpenAiServer {
+  readonly requests: RecordedRequest[] = [];
+  readonly billed: BilledAnswer[] = [];
+  private readonly queued = new Map<string, ScriptedResponse[]>();
+  private readonly videos = new Map<string, { model: string; seconds: string; size: string; polls: number }>();
+  private server?: http.Server;
+  /** How many polls a video stays in progress. */
+  videoPollsUntilDone = 1;
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/v1`;
+  }
+
+  /** The next answers on `route` (e.g. "POST /v1/chat/completions"), before normal service resumes. */
+  queue(route: string, ...responses: ScriptedResponse[]): void {
+    this.queued.set(route, [...(this.queued.get(route) ?? []), ...responses]);
+  }
+
+  requestsTo(route: string): RecordedRequest[] {
+    return this.requests.filter((r) => `${r.method} ${r.path}` === route);
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        this.handle(request, Buffer.concat(chunks)).then(
+          ({ status, headers, body }) => {
+            response.writeHead(status, headers);
+            response.end(body);
+          },
+          (error: unknown) => {
+            response.writeHead(500, { 'content-type': 'application/json' });
+            response.end(JSON.stringify({ error: { message: String(error), type: 'server_error' } }));
+          },
+        );
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private async handle(request: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers?: Record<string, string>; body: string | Buffer }> {
+    const url = new URL(request.url ?? '/', 'http://fake');
+    const route = `${request.method} ${url.pathname}`;
+    const isJson = request.headers['content-type']?.startsWith('application/json');
+    const parsed = isJson && body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : undefined;
+    this.requests.push({ method: request.method ?? 'GET', path: url.pathname, headers: request.headers, body, json: parsed });
+    if (request.headers.authorization !== 'Bearer test-key') return json(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
+
+    const scriptedAnswer = this.queued.get(route)?.shift();
+    if (scriptedAnswer) return scriptedAnswer;
+
+    if (route === 'POST /v1/chat/completions') return this.chat(parsed!);
+    if (route === 'POST /v1/images/generations' || route === 'POST /v1/images/edits') return this.image(route, parsed, body);
+    if (route === 'POST /v1/audio/speech') {
+      const input = String(parsed!.input);
+      this.billed.push({ path: url.pathname, model: String(parsed!.model), usage: { speechCharacters: [...input].length } });
+      return { status: 200, headers: { 'content-type': 'audio/wav' }, body: toneWav(0.4 + input.length * 0.05) };
+    }
+    if (route === 'POST /v1/videos') {
+      const id = `video_${Math.random().toString(36).slice(2, 12)}`;
+      const video = { model: multipartField(body, 'model') ?? 'sora-2', seconds: multipartField(body, 'seconds') ?? '4', size: multipartField(body, 'size') ?? '720x1280', polls: 0 };
+      this.videos.set(id, video);
+      return json(200, this.videoObject(id, 'queued'));
+    }
+    const videoMatch = /^\/v1\/videos\/([^/]+)(\/content)?$/.exec(url.pathname);
+    if (request.method === 'GET' && videoMatch) {
+      const video = this.videos.get(videoMatch[1]!);
+      if (!video) return json(404, { error: { message: 'Video not found', type: 'invalid_request_error' } });
+      if (videoMatch[2]) return { status: 200, headers: { 'content-type': 'video/mp4' }, body: await generatedMp4(Number(video.seconds), video.size.replace('720x1280', '144x256').replace('1280x720', '256x144')) };
+      video.polls++;
+      const done = video.polls > this.videoPollsUntilDone;
+      if (done && !this.billed.some((b) => b.path === url.pathname)) {
+        this.billed.push({ path: url.pathname, model: video.model, usage: { videoSeconds: Number(video.seconds) } });
+      }
+      return json(200, this.videoObject(videoMatch[1]!, done ? 'completed' : 'in_progress'));
+    }
+    return json(404, { error: { message: `Unknown route ${route}`, type: 'invalid_request_error' } });
+  }
+
+  private videoObject(id: string, status: string) {
+    const video = this.videos.get(id)!;
+    return {
+      id,
+      object: 'video',
+      model: video.model,
+      status,
+      progress: status === 'completed' ? 100 : 40,
+      created_at: 1_763_800_000,
+      completed_at: status === 'completed' ? 1_763_800_090 : null,
+      expires_at: null,
+      error: null,
+      prompt: 'scene',
+      remixed_from_video_id: null,
+      seconds: video.seconds,
+      size: video.size,
+    };
+  }
+
+  private chat(request: Record<string, unknown>) {
+    const model = String(request.model);
+    const messages = request.messages as { role: string; content: unknown }[];
+    const hasImages = messages.some((m) => Array.isArray(m.content));
+    const usage = hasImages ? { prompt_tokens: 1_620, completion_tokens: 9 } : { prompt_tokens: 300 + messages.length * 40, completion_tokens: 88 };
+    this.billed.push({ path: '/v1/chat/completions', model, usage: { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } });
+    if (hasImages) return json(200, chatCompletion(model, '{"score": 0.82}', 'stop', usage));
+    const user = messages.filter((m) => m.role === 'user').map((m) => String(m.content)).join('\n');
+    const cast = castIds(user);
+    const lines = cast.flatMap((character, index) => [{ character, line: index === 0 ? 'You came back.' : 'I never really left.' }]);
+    return json(200, chatCompletion(model, JSON.stringify({ lines }), 'stop', usage));
+  }
+
+  private image(route: string, request: Record<string, unknown> | undefined, body: Buffer) {
+    const model = request ? String(request.model) : (multipartField(body, 'model') ?? 'gpt-image-1');
+    const size = request ? String(request.size ?? '1024x1024') : (multipartField(body, 'size') ?? '1024x1024');
+    const [width, height] = size.split('x').map((n) => Math.round(Number(n) / 8)) as [number, number];
+    const references = route.endsWith('edits') ? (body.toString('latin1').match(/filename="reference-/g) ?? []).length : 0;
+    const usage = { input_tokens: 60 + references * 323, input_tokens_details: { text_tokens: 60, image_tokens: references * 323 }, output_tokens: 1_056, total_tokens: 1_116 + references * 323 };
+    this.billed.push({ path: route.split(' ')[1]!, model, usage: { inputTokens: 60, inputImageTokens: references * 323, outputTokens: 1_056 } });
+    return json(200, { created: 1_763_800_000, data: [{ b64_json: drawPng(width, height, this.billed.length * 37).toString('base64') }], usage });
+  }
+}

@@ -1,0 +1,133 @@
+import { BedrockRuntimeClient, ConverseCommand, GetAsyncInvokeCommand, InvokeModelCommand, StartAsyncInvokeCommand, ThrottlingException, ValidationException } from '@aws-sdk/client-bedrock-runtime';
+import { PollyClient, SynthesizeSpeechCommand } from '@aws-sdk/client-polly';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadImage } from '@napi-rs/canvas';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConverseScriptWriter } from '../../../lambdas/providers/bedrock/converse-script-writer.js';
+import { NovaCanvasImageModel } from '../../../lambdas/providers/bedrock/nova-canvas-image-model.js';
+import { NovaReelVideoModel } from '../../../lambdas/providers/bedrock/nova-reel-video-model.js';
+import { PollySpeechModel } from '../../../lambdas/providers/bedrock/polly-speech-model.js';
+import { TitanEmbeddingConsistencyScorer } from '../../../lambdas/providers/bedrock/titan-embedding-consistency.js';
+import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/providers/resilience/provider-guard.js';
+import { ProviderContentFiltered, ProviderNotConfigured, ProviderRejected, ProviderThrottled } from '../../../lambdas/shared/errors.js';
+import { runFfmpeg, withTempDir } from '../../../lambdas/shared/media/ffmpeg.js';
+
+const bedrock = new BedrockRuntimeClient({ region: 'us-east-1' });
+const polly = new PollyClient({ region: 'us-east-1' });
+const s3 = new S3Client({ region: 'us-east-1' });
+const bedrockMock = mockClient(bedrock);
+const pollyMock = mockClient(polly);
+const s3Mock = mockClient(s3);
+const guard = () => new ProviderGuard('bedrock', { take: async () => undefined }, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 5 });
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)) as never;
+/** The part of an SDK stream body the adapters read. */
+const stream = (bytes: Buffer) => ({ transformToByteArray: async () => new Uint8Array(bytes) }) as never;
+
+const scene = {
+  episodeId: 'ep01',
+  sceneId: 's01',
+  index: 0,
+  location: 'Kitchen',
+  outline: 'Ben reads the letter.',
+  characters: [{ id: 'ben', name: 'Ben', description: 'bald, grey suit' }],
+};
+
+afterEach(() => {
+  bedrockMock.reset();
+  pollyMock.reset();
+  s3Mock.reset();
+});
+
+async function png(width: number, height: number): Promise<Buffer> {
+  const { stdout } = await runFfmpeg(['-f', 'lavfi', '-i', `color=c=red:s=${width}x${height}`, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', 'pipe:1']);
+  return stdout;
+}
+
+describe('bedrock profile', () => {
+  it('writes a scene with Converse and takes usage from the response', async () => {
+    bedrockMock.on(ConverseCommand).resolves({
+      output: { message: { role: 'assistant', content: [{ text: '{"lines":[{"character":"ben","line":"So she wrote after all."}]}' }] } },
+      stopReason: 'end_turn',
+      usage: { inputTokens: 412, outputTokens: 37, totalTokens: 449 },
+      metrics: { latencyMs: 800 },
+    });
+    const metered = await new ConverseScriptWriter(bedrock, guard(), 'amazon.nova-lite-v1:0').writeScene({ language: 'en-US', title: 'T', seed: 1, scene });
+    expect(metered).toMatchObject({ provider: 'bedrock', model: 'amazon.nova-lite-v1:0', usage: { inputTokens: 412, outputTokens: 37 } });
+    expect(metered.result.lines).toEqual([{ character: 'ben', line: 'So she wrote after all.' }]);
+    expect(bedrockMock).toHaveReceivedCommandWith(ConverseCommand, { modelId: 'amazon.nova-lite-v1:0' });
+  });
+
+  it('names throttling and content-filter failures', async () => {
+    bedrockMock.on(ConverseCommand).rejects(new ThrottlingException({ message: 'Too many requests', $metadata: { httpStatusCode: 429 } }));
+    await expect(new ConverseScriptWriter(bedrock, guard(), 'amazon.nova-lite-v1:0').writeScene({ language: 'en-US', title: 'T', seed: 1, scene })).rejects.toBeInstanceOf(ProviderThrottled);
+    bedrockMock.on(InvokeModelCommand).rejects(new ValidationException({ message: 'This request has been blocked by our content filters.', $metadata: { httpStatusCode: 400 } }));
+    await expect(new NovaCanvasImageModel(bedrock, guard(), 'amazon.nova-canvas-v1:0').drawReferenceSheet({ character: scene.characters[0]!, seed: 3 })).rejects.toBeInstanceOf(ProviderContentFiltered);
+  });
+
+  it('draws a keyframe with Nova Canvas as a variation of the reference sheets, at a 16-pixel size inside 1024', async () => {
+    bedrockMock.on(InvokeModelCommand).resolves({ body: encode({ images: [(await png(576, 1024)).toString('base64')] }), contentType: 'application/json' });
+    const sheet = await png(64, 64);
+    const metered = await new NovaCanvasImageModel(bedrock, guard(), 'amazon.nova-canvas-v1:0').drawKeyframe({ scene, width: 270, height: 480, seed: 9, references: { ben: sheet } });
+    const body = JSON.parse(String(bedrockMock.commandCalls(InvokeModelCommand)[0]!.args[0].input.body));
+    expect(body.taskType).toBe('IMAGE_VARIATION');
+    expect(body.imageVariationParams.images).toEqual([sheet.toString('base64')]);
+    expect(body.imageGenerationConfig).toMatchObject({ width: 576, height: 1024 });
+    expect(metered.usage).toEqual({ images: 1 });
+    const decoded = await loadImage(metered.result.png);
+    expect([decoded.width, decoded.height]).toEqual([270, 480]);
+  });
+
+  it('scores consistency as the cosine of two Titan embeddings', async () => {
+    bedrockMock
+      .on(InvokeModelCommand)
+      .resolvesOnce({ body: encode({ embedding: [1, 0, 0], inputTextTokenCount: 0 }) })
+      .resolvesOnce({ body: encode({ embedding: [0.6, 0.8, 0], inputTextTokenCount: 0 }) });
+    const image = { png: await png(32, 32), width: 32, height: 32, regions: {} };
+    const metered = await new TitanEmbeddingConsistencyScorer(bedrock, guard(), 'amazon.titan-embed-image-v1').score({ keyframe: image, reference: image, characterId: 'ben' });
+    expect(metered.result).toBeCloseTo(0.6, 10);
+    expect(metered.usage).toEqual({ images: 2 });
+  });
+
+  it('speaks with a Polly neural voice and bills RequestCharacters', async () => {
+    const pcm = Buffer.alloc(16_000 * 2);
+    pollyMock.on(SynthesizeSpeechCommand).resolves({ AudioStream: stream(pcm), ContentType: 'audio/pcm', RequestCharacters: 21 });
+    const metered = await new PollySpeechModel(polly, guard()).speak({ text: 'So she wrote after all', language: 'en-US', characterId: 'ben', voice: { gender: 'male', rate: 1.1 } });
+    expect(pollyMock).toHaveReceivedCommandWith(SynthesizeSpeechCommand, { VoiceId: 'Matthew', Engine: 'neural', OutputFormat: 'pcm', TextType: 'ssml' });
+    expect(String(pollyMock.commandCalls(SynthesizeSpeechCommand)[0]!.args[0].input.Text)).toContain('<prosody rate="110%">');
+    expect(metered.usage).toEqual({ speechCharacters: 21 });
+    expect(metered.result.durationSeconds).toBeCloseTo(1, 2);
+    await expect(new PollySpeechModel(polly, guard()).speak({ text: 'Xin chào', language: 'vi-VN', characterId: 'ben', voice: {} })).rejects.toBeInstanceOf(ProviderNotConfigured);
+  });
+
+  it('runs Nova Reel as an async job: start with a client token, poll, fetch the output from S3', async () => {
+    const output = await withTempDir(async (dir) => {
+      const file = path.join(dir, 'o.mp4');
+      await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc=s=256x144:r=24:d=6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', file]);
+      return readFile(file);
+    });
+    bedrockMock.on(StartAsyncInvokeCommand).resolves({ invocationArn: 'arn:aws:bedrock:us-east-1:1:async-invoke/abc' });
+    bedrockMock
+      .on(GetAsyncInvokeCommand)
+      .resolvesOnce({ status: 'InProgress', invocationArn: 'arn', modelArn: 'm', submitTime: new Date(), outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://b/x' } } })
+      .resolvesOnce({ status: 'Completed', invocationArn: 'arn', modelArn: 'm', submitTime: new Date(), outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://assets/provider-jobs/nova-reel/video-abc' } } })
+      .resolves({ status: 'Failed', failureMessage: 'Internal error', invocationArn: 'arn', modelArn: 'm', submitTime: new Date(), outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://b/x' } } });
+    s3Mock.on(GetObjectCommand, { Bucket: 'assets', Key: 'provider-jobs/nova-reel/video-abc/output.mp4' }).resolves({ Body: stream(output) });
+
+    const reel = new NovaReelVideoModel(bedrock, s3, guard(), 'amazon.nova-reel-v1:1', 'assets', 20, 100);
+    const request = { keyframePng: await png(270, 480), width: 270, height: 480, fps: 12, durationSeconds: 4.5, seed: 5, prompt: 'Kitchen. Ben reads.' };
+    const { jobId } = await reel.startClip(request, { idempotencyKey: 'video#abc123' });
+    expect(jobId).toBe('arn:aws:bedrock:us-east-1:1:async-invoke/abc');
+    const start = bedrockMock.commandCalls(StartAsyncInvokeCommand)[0]!.args[0].input;
+    expect(start.clientRequestToken).toBe('video-abc123');
+    expect(start.outputDataConfig?.s3OutputDataConfig?.s3Uri).toBe('s3://assets/provider-jobs/nova-reel/video-abc123');
+    expect(start.modelInput).toMatchObject({ taskType: 'TEXT_VIDEO', videoGenerationConfig: { durationSeconds: 6, dimension: '1280x720' } });
+
+    expect(await reel.pollClip(jobId, request)).toEqual({ state: 'running' });
+    const done = await reel.pollClip(jobId, request);
+    expect(done.state === 'succeeded' && done.clip.usage).toEqual({ videoSeconds: 6 });
+    await expect(reel.pollClip(jobId, request)).rejects.toBeInstanceOf(ProviderRejected);
+  });
+});

@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadImage } from '@napi-rs/canvas';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ChatScriptWriter } from '../../../lambdas/providers/openai-compatible/chat-script-writer.js';
+import { OpenAiConnection } from '../../../lambdas/providers/openai-compatible/connection.js';
+import { OpenAiImageModel } from '../../../lambdas/providers/openai-compatible/image-model.js';
+import { OpenAiSpeechModel } from '../../../lambdas/providers/openai-compatible/speech-model.js';
+import { OpenAiVideoModel } from '../../../lambdas/providers/openai-compatible/video-model.js';
+import { VisionConsistencyScorer } from '../../../lambdas/providers/openai-compatible/vision-consistency.js';
+import type { SceneScriptRequest, TextModel } from '../../../lambdas/providers/ports.js';
+import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/providers/resilience/provider-guard.js';
+import { CONTENT_POLICY_PREAMBLE } from '../../../lambdas/providers/routing/content-rewrite.js';
+import { RoutedTextModel } from '../../../lambdas/providers/routing/routed-ports.js';
+import {
+  ProviderContentFiltered,
+  ProviderOutputInvalid,
+  ProviderQuotaExceeded,
+  ProviderThrottled,
+  ProviderUnavailable,
+} from '../../../lambdas/shared/errors.js';
+import { probeMedia, withTempDir } from '../../../lambdas/shared/media/ffmpeg.js';
+import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
+
+const CHAT = 'POST /v1/chat/completions';
+let server: FakeOpenAiServer;
+let backup: FakeOpenAiServer;
+
+const noRateLimit = { take: async () => undefined };
+const quickGuard = () =>
+  new ProviderGuard('openai-compatible', noRateLimit, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 5, maxBackoffMs: 20, maxRetryAfterMs: 2_000, attemptTimeoutMs: 30_000 });
+const connectionTo = (target: FakeOpenAiServer) =>
+  new OpenAiConnection({ baseUrl: target.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard());
+
+const request: SceneScriptRequest = {
+  language: 'en-US',
+  title: 'The letter',
+  seed: 7,
+  scene: {
+    episodeId: 'ep01',
+    sceneId: 's01',
+    index: 0,
+    location: 'Harbour at dawn',
+    outline: 'Ana hands Ben a letter.',
+    characters: [
+      { id: 'ana', name: 'Ana', description: 'red hair' },
+      { id: 'ben', name: 'Ben', description: 'grey suit' },
+    ],
+  },
+};
+
+beforeAll(async () => {
+  server = await new FakeOpenAiServer().start();
+  backup = await new FakeOpenAiServer().start();
+});
+
+afterAll(async () => {
+  await server.stop();
+  await backup.stop();
+});
+
+beforeEach(() => {
+  for (const target of [server, backup]) {
+    target.requests.length = 0;
+    target.billed.length = 0;
+  }
+});
+
+describe('openai-compatible chat script writer', () => {
+  it('returns the script and the usage the server reported, with an idempotency key', async () => {
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const metered = await writer.writeScene(request, { idempotencyKey: 'script#abc' });
+    expect(metered.result.lines.map((l) => l.character)).toEqual(['ana', 'ben']);
+    expect(metered.usage).toEqual({ inputTokens: server.billed[0]!.usage.inputTokens, outputTokens: 88 });
+    expect(metered).toMatchObject({ provider: 'openai-compatible', model: 'deepseek-chat' });
+    const sent = server.requestsTo(CHAT)[0]!;
+    expect(sent.headers['idempotency-key']).toBe('script#abc:deepseek-chat:1');
+    expect(sent.json).toMatchObject({ response_format: { type: 'json_object' }, model: 'deepseek-chat' });
+  });
+
+  it('waits out a 429 with Retry-After, then succeeds', async () => {
+    server.queue(CHAT, scripted.rateLimited(1));
+    const metered = await new ChatScriptWriter(connectionTo(server), 'deepseek-chat').writeScene(request);
+    expect(metered.result.lines).toHaveLength(2);
+    expect(server.requestsTo(CHAT)).toHaveLength(2);
+  });
+
+  it('throttles back to the workflow when Retry-After is longer than a Lambda should wait', async () => {
+    server.queue(CHAT, scripted.rateLimited(600));
+    const failure = await new ChatScriptWriter(connectionTo(server), 'deepseek-chat').writeScene(request).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ProviderThrottled);
+    expect((failure as ProviderThrottled).retryAfterSeconds).toBe(600);
+    expect(server.requestsTo(CHAT)).toHaveLength(1);
+  });
+
+  it('retries 500s and a malformed body, and names a lasting outage ProviderUnavailable', async () => {
+    server.queue(CHAT, scripted.serverError(), scripted.malformed());
+    await expect(new ChatScriptWriter(connectionTo(server), 'deepseek-chat').writeScene(request)).resolves.toBeDefined();
+    expect(server.requestsTo(CHAT)).toHaveLength(3);
+
+    server.queue(CHAT, scripted.serverError(), scripted.serverError(), scripted.serverError());
+    await expect(new ChatScriptWriter(connectionTo(server), 'deepseek-chat').writeScene(request)).rejects.toBeInstanceOf(ProviderUnavailable);
+  });
+
+  it('repairs an invalid script once, and counts both calls in the cost', async () => {
+    server.queue(CHAT, scripted.chatAnswer('deepseek-chat', '{"lines":[{"character":"zed","line":"Who?"}]}'));
+    const metered = await new ChatScriptWriter(connectionTo(server), 'deepseek-chat').writeScene(request);
+    expect(metered.result.lines.map((l) => l.character)).toEqual(['ana', 'ben']);
+    expect(metered.earlierCharges).toEqual([{ provider: 'openai-compatible', model: 'deepseek-chat', usage: { inputTokens: 310, outputTokens: 95 } }]);
+    const repair = server.requestsTo(CHAT)[1]!.json!.messages as { content: string }[];
+    expect(repair.at(-1)!.content).toMatch(/not valid .*character must be one of ana, ben/);
+  });
+
+  it('names content-filter, quota and invalid-output failures', async () => {
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    server.queue(CHAT, scripted.contentFiltered());
+    await expect(writer.writeScene(request)).rejects.toBeInstanceOf(ProviderContentFiltered);
+    server.queue(CHAT, scripted.quotaExceeded());
+    await expect(writer.writeScene(request)).rejects.toBeInstanceOf(ProviderQuotaExceeded);
+    server.queue(CHAT, scripted.chatAnswer('deepseek-chat', 'Sure! Here is the scene.'), scripted.chatAnswer('deepseek-chat', '{"lines": "none"}'));
+    const invalid = await writer.writeScene(request).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(ProviderOutputInvalid);
+    expect((invalid as ProviderOutputInvalid).charges).toHaveLength(2);
+  });
+});
+
+describe('routing over the fake server', () => {
+  const ladder = (target: FakeOpenAiServer, models: string[]) =>
+    models.map((model, index) => ({
+      port: new ChatScriptWriter(connectionTo(target), model) as TextModel,
+      provider: 'openai-compatible',
+      model,
+      tier: (['draft', 'review', 'final'] as const)[3 - models.length + index]!,
+    }));
+
+  it('climbs a tier when the draft fails validation twice, and bills the draft too', async () => {
+    server.queue(CHAT, scripted.chatAnswer('deepseek-chat', 'not json'), scripted.chatAnswer('deepseek-chat', '{}'));
+    const routed = new RoutedTextModel([ladder(server, ['deepseek-chat', 'gpt-4.1-mini', 'gpt-4.1'])]);
+    const metered = await routed.writeScene(request);
+    expect(metered.model).toBe('gpt-4.1-mini');
+    expect(metered.earlierCharges?.map((c) => c.model)).toEqual(['deepseek-chat', 'deepseek-chat']);
+  });
+
+  it('skips the draft tier for a prompt longer than the draft model handles', async () => {
+    const [draft, review] = ladder(server, ['deepseek-chat', 'gpt-4.1-mini']);
+    const routed = new RoutedTextModel([[{ ...draft!, tier: 'draft', maxPromptTokens: 10 }, { ...review!, tier: 'final' }]]);
+    expect((await routed.writeScene(request)).model).toBe('gpt-4.1-mini');
+    expect(server.requestsTo(CHAT).map((r) => r.json!.model)).toEqual(['gpt-4.1-mini']);
+  });
+
+  it('rewrites the prompt once after a content-filter refusal, then fails over', async () => {
+    server.queue(CHAT, scripted.contentFiltered());
+    const routed = new RoutedTextModel([ladder(server, ['gpt-4.1']), ladder(backup, ['gpt-4.1'])]);
+    await routed.writeScene(request);
+    const retried = server.requestsTo(CHAT)[1]!.json!.messages as { role: string; content: string }[];
+    expect(retried.find((m) => m.role === 'user')!.content.startsWith(CONTENT_POLICY_PREAMBLE)).toBe(true);
+    expect(backup.requests).toHaveLength(0);
+
+    server.queue(CHAT, scripted.contentFiltered(), scripted.contentFiltered());
+    const metered = await routed.writeScene(request);
+    expect(backup.requestsTo(CHAT)).toHaveLength(1);
+    expect(metered.result.lines).toHaveLength(2);
+  });
+
+  it('fails over to the next provider when the quota is spent', async () => {
+    server.queue(CHAT, scripted.quotaExceeded());
+    const routed = new RoutedTextModel([ladder(server, ['gpt-4.1']), ladder(backup, ['gpt-4.1'])]);
+    await expect(routed.writeScene(request)).resolves.toBeDefined();
+    expect(server.requestsTo(CHAT)).toHaveLength(1);
+    expect(backup.requestsTo(CHAT)).toHaveLength(1);
+  });
+});
+
+describe('openai-compatible media', () => {
+  it('draws a keyframe from the reference sheets at the frame size, priced from token usage', async () => {
+    const images = new OpenAiImageModel(connectionTo(server), 'gpt-image-1');
+    const sheet = await images.drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 });
+    expect(server.requestsTo('POST /v1/images/generations')).toHaveLength(1);
+    const keyframe = await images.drawKeyframe({ scene: request.scene, width: 270, height: 480, seed: 2, references: { ana: sheet.result.png, ben: sheet.result.png } });
+    expect(server.requestsTo('POST /v1/images/edits')).toHaveLength(1);
+    expect(keyframe.usage).toEqual({ inputTokens: 60, inputImageTokens: 646, outputTokens: 1_056 });
+    const decoded = await loadImage(keyframe.result.png);
+    expect([decoded.width, decoded.height]).toEqual([270, 480]);
+    expect(keyframe.result.regions).toEqual({});
+  });
+
+  it('judges consistency with a vision model and speaks lines as WAV', async () => {
+    const png = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result;
+    const score = await new VisionConsistencyScorer(connectionTo(server), 'gpt-4.1-mini').score({ keyframe: png, reference: png, characterId: 'ana' });
+    expect(score.result).toBe(0.82);
+    expect(score.usage).toEqual({ inputTokens: 1_620, outputTokens: 9 });
+
+    const speech = await new OpenAiSpeechModel(connectionTo(server), 'tts-1').speak({ text: 'Xin chào, anh Minh!', language: 'vi-VN', characterId: 'ana', voice: { gender: 'female' } });
+    expect(speech.result.wav.subarray(0, 4).toString()).toBe('RIFF');
+    expect(speech.result.durationSeconds).toBeGreaterThan(0.4);
+    expect(speech.usage).toEqual({ speechCharacters: 19 });
+    expect(server.requestsTo('POST /v1/audio/speech')[0]!.json).toMatchObject({ voice: 'nova', response_format: 'wav' });
+  });
+
+  it('starts a video job, reports it running, then fits the finished video to the scene', async () => {
+    const video = new OpenAiVideoModel(connectionTo(server), 'sora-2', 1, 10);
+    const keyframe = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result.png;
+    const clipRequest = { keyframePng: keyframe, width: 180, height: 320, fps: 12, durationSeconds: 5.2, seed: 3, prompt: 'Harbour at dawn.' };
+    const { jobId } = await video.startClip(clipRequest, { idempotencyKey: 'video#123' });
+    expect(server.requestsTo('POST /v1/videos')[0]!.headers['idempotency-key']).toBe('video#123:sora-2');
+    expect(await video.pollClip(jobId, clipRequest)).toEqual({ state: 'running' });
+    const done = await video.pollClip(jobId, clipRequest);
+    if (done.state !== 'succeeded') throw new Error('the job should be done');
+    expect(done.clip.usage).toEqual({ videoSeconds: 8 });
+    const probe = await withTempDir(async (dir) => {
+      const file = path.join(dir, 'clip.mp4');
+      await writeFile(file, done.clip.result.mp4);
+      return probeMedia(file);
+    });
+    expect(probe.durationSeconds).toBeCloseTo(5.2, 1);
+    const stream = probe.streams.find((s) => s.codecType === 'video')!;
+    expect([stream.width, stream.height]).toEqual([180, 320]);
+  });
+});

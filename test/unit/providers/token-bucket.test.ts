@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoTokenBucket } from '../../../lambdas/providers/resilience/token-bucket.js';
+import { ProviderThrottled } from '../../../lambdas/shared/errors.js';
+import { startLocalTable } from '../../support/local-table.js';
+
+let table: Awaited<ReturnType<typeof startLocalTable>>;
+
+beforeAll(async () => {
+  table = await startLocalTable();
+});
+
+afterAll(async () => {
+  await table.stop();
+});
+
+/** A clock the test moves by hand: refill depends on it, never on real time. */
+function manualClock(start = 1_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+describe('DynamoTokenBucket', () => {
+  it('lets exactly the burst through when many Lambdas take at once, and throttles the rest with a Retry-After', async () => {
+    const clock = manualClock();
+    const buckets = Array.from({ length: 4 }, () =>
+      new DynamoTokenBucket(table.dynamo, table.tableName, { limits: () => ({ requestsPerSecond: 0.5, burst: 5 }), maxWaitMs: 0, now: clock.now }),
+    );
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => buckets[i % 4]!.take('burst-provider')));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as ProviderThrottled);
+    expect(refused.every((error) => error instanceof ProviderThrottled)).toBe(true);
+    expect(refused.filter((error) => error.retryAfterSeconds === 2)).not.toHaveLength(0);
+  });
+
+  it('refills at the configured rate', async () => {
+    const clock = manualClock();
+    const bucket = new DynamoTokenBucket(table.dynamo, table.tableName, { limits: () => ({ requestsPerSecond: 2, burst: 1 }), maxWaitMs: 0, now: clock.now });
+    await bucket.take('refill-provider');
+    await expect(bucket.take('refill-provider')).rejects.toBeInstanceOf(ProviderThrottled);
+    clock.advance(500);
+    await expect(bucket.take('refill-provider')).resolves.toBeUndefined();
+  });
+
+  it('waits in-process for a permit that is due within maxWaitMs', async () => {
+    const clock = manualClock();
+    const waits: number[] = [];
+    const bucket = new DynamoTokenBucket(table.dynamo, table.tableName, {
+      limits: () => ({ requestsPerSecond: 4, burst: 1 }),
+      maxWaitMs: 1_000,
+      now: clock.now,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock.advance(ms);
+      },
+    });
+    await bucket.take('waiting-provider');
+    await bucket.take('waiting-provider');
+    expect(waits).toEqual([250]);
+  });
+});

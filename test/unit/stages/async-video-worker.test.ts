@@ -1,0 +1,121 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AsyncVideoModel, ClipJobStatus } from '../../../lambdas/providers/ports.js';
+import { ProviderRejected, ProviderUnavailable } from '../../../lambdas/shared/errors.js';
+import { validateManifest } from '../../../lambdas/shared/manifest/parse.js';
+import { processVideoJob } from '../../../lambdas/video-worker/video-worker.js';
+import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
+
+const manifest = validateManifest({
+  version: 1,
+  production: 'async-series',
+  title: 'Async',
+  language: 'en-US',
+  budgetUsd: 5,
+  format: { aspectRatio: '9:16', width: 180, height: 320, fps: 10 },
+  characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
+  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }] }],
+});
+const scene = 'productions/async-series/scenes/ep01/s01';
+const job = { productionId: 'async-series', episodeId: 'ep01', sceneId: 's01', taskToken: 'token-9' };
+const QUEUE = 'http://queue/video';
+
+const record = (body: unknown, receives = 1) => ({ messageId: 'm', body: JSON.stringify(body), attributes: { ApproximateReceiveCount: String(receives) } }) as unknown as SQSRecord;
+
+function setup(polls: (() => Promise<ClipJobStatus>)[]) {
+  const started: string[] = [];
+  const port: AsyncVideoModel = {
+    pollIntervalSeconds: 30,
+    maxPolls: 3,
+    startClip: async (_request, options) => {
+      started.push(options?.idempotencyKey ?? '');
+      return { jobId: 'job-1' };
+    },
+    pollClip: async () => polls.shift()!(),
+  };
+  const mocks = mockedStageDeps({
+    objects: new Map([
+      ['productions/async-series/manifest.json', Buffer.from(JSON.stringify(manifest))],
+      [`${scene}/keyframe.png`, Buffer.from('png-bytes')],
+      [`${scene}/voice-cues.json`, Buffer.from(JSON.stringify({ durationSeconds: 5, cues: [] }))],
+    ]),
+    providers: { video: { port, provider: 'openai-compatible', model: 'sora-2' } },
+  });
+  mocks.deps.settings.videoQueueUrl = QUEUE;
+  const sqsMock = mockClient(mocks.deps.clients.sqs);
+  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'n' });
+  const costRows = new Map<string, Record<string, unknown>>();
+  mocks.dynamoMock.on(GetCommand).callsFake((input: { Key: { SK: string } }) => ({ Item: costRows.get(input.Key.SK) }));
+  mocks.dynamoMock.on(PutCommand).callsFake((input: { Item: { SK: string } }) => {
+    costRows.set(input.Item.SK, input.Item);
+    return {};
+  });
+  mocks.dynamoMock.on(UpdateCommand).callsFake((input: { Key: { SK: string }; ExpressionAttributeValues?: Record<string, unknown> }) => {
+    const row = costRows.get(input.Key.SK);
+    const values = input.ExpressionAttributeValues ?? {};
+    if (row && values[':released']) row.status = 'RELEASED';
+    if (row && values[':settled']) Object.assign(row, { status: 'SETTLED', usd: values[':usd'] });
+    return { Attributes: {} };
+  });
+  return { mocks, sqsMock, started, costRows };
+}
+
+let cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const reset of cleanup) reset();
+  cleanup = [];
+});
+
+function sentBody(sqsMock: ReturnType<typeof mockClient>, index: number) {
+  const input = sqsMock.commandCalls(SendMessageCommand)[index]!.args[0].input as { MessageBody: string; DelaySeconds: number; QueueUrl: string };
+  return { ...input, body: JSON.parse(input.MessageBody) };
+}
+
+describe('video worker with an async provider', () => {
+  it('starts the job with the idempotency key, re-sends the message with a delay to poll, and reports only when done', async () => {
+    const { mocks, sqsMock, started, costRows } = setup([
+      async () => ({ state: 'running' }),
+      async () => ({ state: 'succeeded', clip: { result: { mp4: Buffer.from('mp4') }, usage: { videoSeconds: 8 }, provider: 'openai-compatible', model: 'sora-2' } }),
+    ]);
+    cleanup.push(() => sqsMock.reset(), () => mocks.dynamoMock.reset(), () => mocks.sfnMock.reset(), () => mocks.s3Mock.reset());
+
+    await processVideoJob(record(job), mocks.deps);
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatch(/^video#[0-9a-f]{64}$/);
+    expect([...costRows.values()].map((row) => row.status)).toEqual(['RESERVED']);
+    const first = sentBody(sqsMock, 0);
+    expect(first).toMatchObject({ QueueUrl: QUEUE, DelaySeconds: 30, body: { ...job, providerJob: { jobId: 'job-1', polls: 0 } } });
+    expect(mocks.sfnMock.calls()).toHaveLength(0);
+
+    await processVideoJob(record(first.body), mocks.deps);
+    expect(sentBody(sqsMock, 1).body.providerJob).toEqual({ jobId: 'job-1', polls: 1 });
+    expect(mocks.sfnMock.calls()).toHaveLength(0);
+
+    await processVideoJob(record(sentBody(sqsMock, 1).body), mocks.deps);
+    expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-9' });
+    expect([...costRows.values()].map((row) => [row.status, row.usd])).toEqual([['SETTLED', 0.8]]);
+    expect(started).toHaveLength(1);
+  });
+
+  it('polls again after a transient poll failure, and releases the hold and reports when the job fails', async () => {
+    const { mocks, sqsMock, costRows } = setup([
+      async () => {
+        throw new ProviderUnavailable('gateway 502');
+      },
+      async () => {
+        throw new ProviderRejected('job failed: internal error');
+      },
+    ]);
+    cleanup.push(() => sqsMock.reset(), () => mocks.dynamoMock.reset(), () => mocks.sfnMock.reset(), () => mocks.s3Mock.reset());
+    await processVideoJob(record(job), mocks.deps);
+    await processVideoJob(record(sentBody(sqsMock, 0).body), mocks.deps);
+    expect(sentBody(sqsMock, 1).body.providerJob.polls).toBe(1);
+    await processVideoJob(record(sentBody(sqsMock, 1).body), mocks.deps);
+    expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-9', error: 'ProviderRejected' });
+    expect([...costRows.values()].map((row) => row.status)).toEqual(['RELEASED']);
+  });
+});
