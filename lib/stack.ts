@@ -86,7 +86,8 @@ export class DramaforgeStack extends Stack {
         .bindAssetBucket(assets.bucket, access)
         .bindProductionTable(table, access.table);
       for (const tool of access.media) stage.bindMediaLayer(mediaLayers[tool]);
-      if (access.callsProviders) stage.bindProviderSecret(providerSecret);
+      if (access.callsProviders) stage.bindProviderSecret(providerSecret).bindGenerativeModels();
+      if (access.requeuesVideoJobs) stage.bindVideoJobRequeue(videoQueue.queue);
       if (spec.substitution) substitutedFunctions.set(spec.substitution, stage.function);
     }
 

@@ -6,7 +6,7 @@
  */
 
 /** DynamoDB actions the stores in lambdas/shared/ issue. */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query';
+export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query';
 
 /** Files a function needs beside its code: the ffmpeg binaries, the caption fonts, the espeak-ng worker. */
 export type MediaTool = 'ffmpeg' | 'fonts' | 'espeak';
@@ -22,6 +22,8 @@ export interface StageAccess {
   callsProviders: boolean;
   /** Answers a `.waitForTaskToken` Task with SendTaskSuccess/SendTaskFailure. */
   reportsTaskOutcome: boolean;
+  /** Re-sends its own job to the video queue with a delay, to poll an asynchronous provider job. */
+  requeuesVideoJobs?: boolean;
 }
 
 const PRODUCTIONS = 'productions/*';
@@ -64,7 +66,14 @@ export const STAGE_ACCESS: Record<string, StageAccess> = {
   'write-script': paidStage([]),
   'render-keyframes': paidStage(['fonts']),
   'synthesize-voice': paidStage(['ffmpeg', 'espeak']),
-  'video-worker': paidStage(['ffmpeg'], { reportsTaskOutcome: true }),
+  // Idempotency records (Powertools) are put, updated and deleted; Nova Reel writes its output under provider-jobs/.
+  'video-worker': paidStage(['ffmpeg'], {
+    reads: [PRODUCTIONS, CACHE, 'provider-jobs/*'],
+    writes: [PRODUCTIONS, CACHE, 'provider-jobs/*'],
+    table: [...PAID_CALL_TABLE_ACTIONS, 'dynamodb:DeleteItem'],
+    reportsTaskOutcome: true,
+    requeuesVideoJobs: true,
+  }),
   'build-subtitles': {
     reads: [PRODUCTIONS],
     writes: [PRODUCTIONS],

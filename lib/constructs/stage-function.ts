@@ -1,3 +1,4 @@
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -152,6 +153,40 @@ export class StageFunction extends Construct {
   bindProviderSecret(secret: ISecret): this {
     secret.grantRead(this.role);
     this.function.addEnvironment('DRAMAFORGE_PROVIDER_SECRET_ARN', secret.secretArn);
+    return this;
+  }
+
+  /**
+   * The generative models of the bedrock profile: Converse/InvokeModel and async Nova Reel jobs on
+   * this region's foundation models and inference profiles, and Polly speech.
+   */
+  bindGenerativeModels(): this {
+    const { region, account } = Stack.of(this);
+    this.allow(
+      ['bedrock:InvokeModel', 'bedrock:StartAsyncInvoke', 'bedrock:GetAsyncInvoke'],
+      [
+        `arn:aws:bedrock:${region}::foundation-model/*`,
+        `arn:aws:bedrock:${region}:${account}:inference-profile/*`,
+        `arn:aws:bedrock:${region}:${account}:async-invoke/*`,
+      ],
+    );
+    this.allow(['polly:SynthesizeSpeech'], ['*']);
+    for (const resource of [
+      `Resource::arn:aws:bedrock:<AWS::Region>::foundation-model/*`,
+      `Resource::arn:aws:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/*`,
+      `Resource::arn:aws:bedrock:<AWS::Region>:<AWS::AccountId>:async-invoke/*`,
+    ]) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[${resource}]`,
+        reason: 'The model is chosen per stage and tier at run time (DRAMAFORGE_BEDROCK_<STAGE>_MODELS); access stays within Bedrock models of this region and account.',
+      });
+    }
+    return this;
+  }
+
+  /** May send to the video queue, to re-enqueue its own job while an asynchronous provider job runs. */
+  bindVideoJobRequeue(queue: IQueue): this {
+    queue.grantSendMessages(this.role);
     return this;
   }
 

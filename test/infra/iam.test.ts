@@ -46,6 +46,34 @@ describe.each(ENVIRONMENT_NAMES)('%s IAM', (name) => {
   });
 });
 
+describe('dev provider access', () => {
+  it('lets exactly the provider-calling functions use Bedrock models of the stack\'s region, and only the video worker re-enqueue jobs', () => {
+    // Prepare
+    const { stack, template } = synthesize('dev');
+
+    // Act
+    const access = [...stack.functions.values()].map((stage) => {
+      const statements = statementsOfRole(template, logicalIdOf(stage.role));
+      const bedrock = statements.filter((s) => asArray(s.Action).includes('bedrock:InvokeModel'));
+      return {
+        name: stage.spec.name,
+        bedrockResources: bedrock.flatMap((s) => asArray(s.Resource)).map((resource) => JSON.stringify(resource)),
+        sendsToQueue: statements.some(
+          (s) => asArray(s.Action).includes('sqs:SendMessage') && asArray(s.Resource).some((resource) => JSON.stringify(resource).includes('VideoJobsQueue')),
+        ),
+      };
+    });
+
+    // Assess
+    for (const entry of access) {
+      const stageAccess = STAGE_ACCESS[entry.name]!;
+      expect(entry.bedrockResources.length > 0, `${entry.name} Bedrock access`).toBe(stageAccess.callsProviders);
+      for (const resource of entry.bedrockResources) expect(resource).toMatch(/arn:aws:bedrock:.*(foundation-model|inference-profile|async-invoke)\/\*/);
+      expect(entry.sendsToQueue, `${entry.name} sends to the video queue`).toBe(stageAccess.requeuesVideoJobs === true);
+    }
+  });
+});
+
 describe('stage access', () => {
   it('describes every function in the catalog', () => {
     // Prepare

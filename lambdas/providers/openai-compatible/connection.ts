@@ -23,14 +23,14 @@ export function openAiSettingsFromEnv(env: NodeJS.ProcessEnv): OpenAiSettings {
   return {
     baseUrl: env.DRAMAFORGE_OPENAI_BASE_URL ?? env.OPENAI_BASE_URL,
     apiKey: env.DRAMAFORGE_OPENAI_API_KEY ?? env.OPENAI_API_KEY,
-    secretArn: env.PROVIDER_SECRET_ARN,
+    secretArn: env.DRAMAFORGE_PROVIDER_SECRET_ARN,
     timeoutMs: 120_000,
   };
 }
 
 export function openAiMissingSettings(settings: OpenAiSettings): string | undefined {
   if (settings.secretArn) return undefined;
-  if (!settings.apiKey) return 'set DRAMAFORGE_OPENAI_API_KEY (or OPENAI_API_KEY), or PROVIDER_SECRET_ARN in AWS';
+  if (!settings.apiKey) return 'set DRAMAFORGE_OPENAI_API_KEY (or OPENAI_API_KEY), or DRAMAFORGE_PROVIDER_SECRET_ARN in AWS';
   if (!settings.baseUrl) return 'set DRAMAFORGE_OPENAI_BASE_URL (or OPENAI_BASE_URL)';
   return undefined;
 }
