@@ -2,17 +2,12 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { selectEnvironments } from '../lib/config/environments.js';
 import { FEATURE_FLAGS } from '../lib/feature-flags.js';
-import { DramaforgeStack } from '../lib/stack.js';
+import { DramaforgeStack, stackPropsFor } from '../lib/stack.js';
 
 // One stack per environment: `-c env=dev|staging|prod`, or all three when no env is given.
 const app = new App({ context: FEATURE_FLAGS });
 for (const config of selectEnvironments(app.node.tryGetContext('env'))) {
-  new DramaforgeStack(app, config.stackName, {
-    config,
-    env: config.account || config.region ? { account: config.account, region: config.region } : undefined,
-    description: `dramaforge ${config.name}: manifests in, short dramas out`,
-    tags: { project: 'dramaforge', environment: config.name },
-  });
+  new DramaforgeStack(app, config.stackName, stackPropsFor(config));
 }
 // Synthesis fails on any finding that is not acknowledged, with its reason, next to the resource.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -34,6 +34,16 @@ const TRIGGER_ARCHITECTURE = Architecture.ARM_64;
 const STAGE_NATIVE_MODULES = ['@napi-rs/canvas'];
 
 /** One environment of dramaforge: bucket, table, video queue, the functions, the workflow, its trigger and its monitoring. */
+/** The props bin/app.ts deploys an environment with; tests synthesise with the same, so they see what deploys. */
+export function stackPropsFor(config: EnvironmentConfig): DramaforgeStackProps {
+  return {
+    config,
+    env: config.account || config.region ? { account: config.account, region: config.region } : undefined,
+    description: `dramaforge ${config.name}: manifests in, short dramas out`,
+    tags: { project: 'dramaforge', environment: config.name },
+  };
+}
+
 export class DramaforgeStack extends Stack {
   readonly functions = new Map<string, StageFunction>();
 

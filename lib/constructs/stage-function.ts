@@ -1,7 +1,7 @@
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -171,13 +171,16 @@ export class StageFunction extends Construct {
       ],
     );
     this.allow(['polly:SynthesizeSpeech'], ['*']);
+    // cdk-nag names a resource by its ARN with unresolved tokens shown as <AWS::...>.
+    const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    const [regionShown, accountShown] = [shown(region, 'Region'), shown(account, 'AccountId')];
     for (const resource of [
-      `Resource::arn:aws:bedrock:<AWS::Region>::foundation-model/*`,
-      `Resource::arn:aws:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/*`,
-      `Resource::arn:aws:bedrock:<AWS::Region>:<AWS::AccountId>:async-invoke/*`,
+      `arn:aws:bedrock:${regionShown}::foundation-model/*`,
+      `arn:aws:bedrock:${regionShown}:${accountShown}:inference-profile/*`,
+      `arn:aws:bedrock:${regionShown}:${accountShown}:async-invoke/*`,
     ]) {
       Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[${resource}]`,
+        id: `AwsSolutions-IAM5[Resource::${resource}]`,
         reason: 'The model is chosen per stage and tier at run time (DRAMAFORGE_BEDROCK_<STAGE>_MODELS); access stays within Bedrock models of this region and account.',
       });
     }

@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { ENVIRONMENTS } from '../../lib/config/environments.js';
 import type { EnvironmentName } from '../../lib/config/environment-config.js';
 import { FEATURE_FLAGS } from '../../lib/feature-flags.js';
-import { DramaforgeStack } from '../../lib/stack.js';
+import { DramaforgeStack, stackPropsFor } from '../../lib/stack.js';
 
 /**
  * Synthesises one environment's stack as bin/app.ts does, once per test file.
@@ -27,7 +27,7 @@ export function synthesize(name: EnvironmentName): SynthesizedEnvironment {
   if (cached) return cached;
   const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
   const config = ENVIRONMENTS[name];
-  const stack = new DramaforgeStack(app, config.stackName, { config });
+  const stack = new DramaforgeStack(app, config.stackName, stackPropsFor(config));
   const synthesized = { app, stack, template: Template.fromStack(stack) };
   cache.set(name, synthesized);
   return synthesized;
