@@ -20,16 +20,21 @@ export interface SynthesizedEnvironment {
   template: Template;
 }
 
-const cache = new Map<EnvironmentName, SynthesizedEnvironment>();
+const cache = new Map<string, SynthesizedEnvironment>();
 
-export function synthesize(name: EnvironmentName): SynthesizedEnvironment {
-  const cached = cache.get(name);
+/**
+ * `target` pins the account and region as `cdk synth` does from the caller's AWS
+ * config (CDK_DEFAULT_ACCOUNT/REGION); without it the stack is environment-agnostic.
+ */
+export function synthesize(name: EnvironmentName, target?: { account: string; region: string }): SynthesizedEnvironment {
+  const key = `${name}:${target?.account ?? ''}:${target?.region ?? ''}`;
+  const cached = cache.get(key);
   if (cached) return cached;
   const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
-  const config = ENVIRONMENTS[name];
+  const config = { ...ENVIRONMENTS[name], ...target };
   const stack = new DramaforgeStack(app, config.stackName, stackPropsFor(config));
   const synthesized = { app, stack, template: Template.fromStack(stack) };
-  cache.set(name, synthesized);
+  cache.set(key, synthesized);
   return synthesized;
 }
 
