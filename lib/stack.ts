@@ -58,6 +58,7 @@ export class DramaforgeStack extends Stack {
       removalPolicy: dataRemoval,
       versioned: config.data.bucketVersioning,
       cacheExpirationDays: config.data.cacheExpirationDays,
+      sceneAssetExpirationDays: config.data.sceneAssetExpirationDays,
       noncurrentVersionExpirationDays: config.data.noncurrentVersionExpirationDays,
     });
     const table = new ProductionTable(this, 'Productions', { removalPolicy: dataRemoval }).table;

@@ -1,5 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AssetMissing } from './errors.js';
+import { INTERMEDIATE_TAG, isSceneIntermediate } from './keys.js';
 
 /** The asset bucket, seen as bytes and JSON by key. */
 export class AssetStore {
@@ -34,7 +35,15 @@ export class AssetStore {
   }
 
   async putBytes(key: string, body: Buffer | string, contentType: string): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        Tagging: isSceneIntermediate(key) ? `${INTERMEDIATE_TAG.key}=${INTERMEDIATE_TAG.value}` : undefined,
+      }),
+    );
   }
 
   async putJson(key: string, value: unknown): Promise<void> {

@@ -42,6 +42,17 @@ export const assetKeys = {
   cacheEntry: (hash: string) => `cache/${hash}`,
 };
 
+/**
+ * Scene intermediates (keyframes, voice tracks, clips, scene subtitles) are re-made from
+ * cache/ by any later run, so the bucket may expire them; they are tagged on write
+ * because a lifecycle rule cannot select `productions/<id>/scenes/` by prefix alone.
+ */
+export const INTERMEDIATE_TAG = { key: 'dramaforge-lifecycle', value: 'intermediate' } as const;
+
+export function isSceneIntermediate(key: string): boolean {
+  return /^productions\/[^/]+\/scenes\//.test(key);
+}
+
 export function sceneLabel(scene: { episodeId: string; sceneId: string }): string {
   return `${scene.episodeId}/${scene.sceneId}`;
 }

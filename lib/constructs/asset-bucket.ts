@@ -2,12 +2,14 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { assetKeys } from '../../lambdas/shared/keys.js';
+import { assetKeys, INTERMEDIATE_TAG } from '../../lambdas/shared/keys.js';
 
 export interface AssetBucketProps {
   removalPolicy: RemovalPolicy;
   versioned: boolean;
   cacheExpirationDays: number;
+  /** Scene intermediates (tagged on write) are re-made from the cache by any later run. */
+  sceneAssetExpirationDays: number;
   noncurrentVersionExpirationDays: number;
 }
 
@@ -66,6 +68,12 @@ export class AssetBucket extends Construct {
           id: 'expire-result-cache',
           prefix: assetKeys.cachePrefix,
           expiration: Duration.days(props.cacheExpirationDays),
+        },
+        {
+          id: 'expire-scene-intermediates',
+          prefix: 'productions/',
+          tagFilters: { [INTERMEDIATE_TAG.key]: INTERMEDIATE_TAG.value },
+          expiration: Duration.days(props.sceneAssetExpirationDays),
         },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         ...(props.versioned

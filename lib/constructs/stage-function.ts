@@ -124,7 +124,8 @@ export class StageFunction extends Construct {
       // "is it cached yet?" checks would read as permission errors.
       this.allow(['s3:ListBucket'], [bucket.bucketArn]);
     }
-    if (access.writes.length > 0) this.allow(['s3:PutObject'], access.writes.map((pattern) => bucket.arnForObjects(pattern)));
+    // PutObject with a Tagging header (scene intermediates carry their lifecycle tag) also needs PutObjectTagging.
+    if (access.writes.length > 0) this.allow(['s3:PutObject', 's3:PutObjectTagging'], access.writes.map((pattern) => bucket.arnForObjects(pattern)));
     for (const pattern of [...new Set([...access.reads, ...access.writes])]) {
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/${pattern}]`,

@@ -31,7 +31,7 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
     });
   });
 
-  it('expires the content-addressed cache and abandoned uploads', () => {
+  it('expires the content-addressed cache, tagged scene intermediates and abandoned uploads', () => {
     // Prepare
     const { stack, template } = synthesize(name);
     const bucketId = logicalIdOf(stack.node.findChild('Assets').node.findChild('Bucket'));
@@ -42,6 +42,15 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
     // Assess
     expect(rules).toContainEqual(
       expect.objectContaining({ Id: 'expire-result-cache', Prefix: 'cache/', ExpirationInDays: ENVIRONMENTS[name].data.cacheExpirationDays, Status: 'Enabled' }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Id: 'expire-scene-intermediates',
+        Prefix: 'productions/',
+        TagFilters: [{ Key: 'dramaforge-lifecycle', Value: 'intermediate' }],
+        ExpirationInDays: ENVIRONMENTS[name].data.sceneAssetExpirationDays,
+        Status: 'Enabled',
+      }),
     );
     expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }));
   });

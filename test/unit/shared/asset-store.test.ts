@@ -1,0 +1,25 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AssetStore } from '../../../lambdas/shared/asset-store.js';
+
+const s3 = new S3Client({ region: 'us-east-1' });
+const s3Mock = mockClient(s3);
+
+afterEach(() => s3Mock.reset());
+
+describe('AssetStore writes', () => {
+  it('tags scene intermediates for the lifecycle rule, and nothing else', async () => {
+    const store = new AssetStore(s3, 'bucket');
+    await store.putBytes('productions/p/scenes/ep01/s01/clip.mp4', Buffer.from('x'), 'video/mp4');
+    await store.putBytes('productions/p/episodes/ep01.mp4', Buffer.from('x'), 'video/mp4');
+    await store.putBytes('cache/abc', Buffer.from('x'), 'application/octet-stream');
+
+    const tagging = s3Mock.commandCalls(PutObjectCommand).map((call) => [call.args[0].input.Key, call.args[0].input.Tagging]);
+    expect(tagging).toEqual([
+      ['productions/p/scenes/ep01/s01/clip.mp4', 'dramaforge-lifecycle=intermediate'],
+      ['productions/p/episodes/ep01.mp4', undefined],
+      ['cache/abc', undefined],
+    ]);
+  });
+});
