@@ -14,6 +14,8 @@ export interface Usage {
   images?: number;
   videoSeconds?: number;
   speechCharacters?: number;
+  /** Seconds of audio a transcription model was sent, as it bills them (whole seconds). */
+  transcribedAudioSeconds?: number;
 }
 
 /** One billed provider call: who served it and what it consumed. */
@@ -148,14 +150,37 @@ export interface SpeechRequest {
   voice: VoiceSettings;
 }
 
+/** When a word is spoken, in seconds from the start of its line's audio. */
+export interface TimedWord {
+  text: string;
+  startSeconds: number;
+  endSeconds: number;
+}
+
 export interface SpeechResult {
   /** RIFF WAVE, PCM signed 16-bit. */
   wav: Buffer;
   durationSeconds: number;
+  /** Word timings, from models that report them (Polly's speech marks); the subtitle cue then spans the words, not the whole audio. */
+  words?: TimedWord[];
 }
 
 export interface SpeechModel {
   speak(request: SpeechRequest, options?: CallOptions): Promise<Metered<SpeechResult>>;
+}
+
+export interface TranscriptionRequest {
+  /** One line's synthesized audio, RIFF WAVE. */
+  wav: Buffer;
+  durationSeconds: number;
+  /** What the line says, as a prompt that keeps the transcript's spelling close to the script's. */
+  text: string;
+  language: string;
+}
+
+/** Times the words of a line's audio by listening to it: subtitle timing for speech models that report none. */
+export interface SpeechTranscriber {
+  transcribe(request: TranscriptionRequest, options?: CallOptions): Promise<Metered<TimedWord[]>>;
 }
 
 export interface ClipRequest {

@@ -10,7 +10,7 @@ import { priceOverrides } from './price-overrides.js';
  * from. Prices change: bump PRICE_TABLE_VERSION with any edit, and re-check the
  * sources before a large run. Bedrock prices are for us-east-1 on-demand.
  */
-export const PRICE_TABLE_VERSION = '2026-11-22.2';
+export const PRICE_TABLE_VERSION = '2026-11-22.3';
 
 export interface ModelPrice {
   perInputToken?: number;
@@ -21,6 +21,8 @@ export interface ModelPrice {
   /** Video is generated (and billed) in whole steps of this many seconds. */
   videoSecondsStep?: number;
   perSpeechCharacter?: number;
+  /** Transcription is listed per minute of audio and billed by the second. */
+  perTranscribedAudioMinute?: number;
 }
 
 const PER_MILLION = 1 / 1_000_000;
@@ -48,6 +50,8 @@ const PRICES: Record<string, ModelPrice> = {
   },
   // https://openai.com/api/pricing, list of 2024-11 (TTS $15 per 1M characters).
   'openai-compatible/tts-1': { perSpeechCharacter: 15 * PER_MILLION },
+  // https://openai.com/api/pricing, list of 2024-11 (Whisper $0.006 per minute, rounded to the nearest second).
+  'openai-compatible/whisper-1': { perTranscribedAudioMinute: 0.006 },
   // https://platform.openai.com/docs/models/sora-2, list of 2025-10-06: $0.10 per second at 720p;
   // the API accepts 4, 8 or 12 seconds.
   'openai-compatible/sora-2': { perVideoSecond: 0.1, videoSecondsStep: 4 },
@@ -64,7 +68,8 @@ const PRICES: Record<string, ModelPrice> = {
   'bedrock/amazon.nova-reel-v1:1': { perVideoSecond: 0.08, videoSecondsStep: 6 },
   // https://aws.amazon.com/bedrock/pricing/, Titan Multimodal Embeddings G1 list of 2023-11-29.
   'bedrock/amazon.titan-embed-image-v1': { perImage: 0.00006, perInputToken: 0.0008 / 1000 },
-  // https://aws.amazon.com/polly/pricing/, list of 2024-11: neural voices $16 per 1M characters.
+  // https://aws.amazon.com/polly/pricing/, list of 2024-11: neural voices $16 per 1M characters. Priced per
+  // character requested, whatever the output: a speech marks request for a line bills its characters again.
   'bedrock/polly-neural': { perSpeechCharacter: 16 * PER_MILLION },
 };
 
@@ -93,7 +98,8 @@ export function costUsd(provider: string, model: string, usage: Usage): number {
     (usage.outputTokens ?? 0) * (price.perOutputToken ?? 0) +
     (usage.images ?? 0) * (price.perImage ?? 0) +
     (usage.videoSeconds ?? 0) * (price.perVideoSecond ?? 0) +
-    (usage.speechCharacters ?? 0) * (price.perSpeechCharacter ?? 0)
+    (usage.speechCharacters ?? 0) * (price.perSpeechCharacter ?? 0) +
+    ((usage.transcribedAudioSeconds ?? 0) / 60) * (price.perTranscribedAudioMinute ?? 0)
   );
 }
 

@@ -99,6 +99,24 @@ export function stageRoute(settings: Manifest['providers'], stage: RoutedStage, 
   return profiles.map((profile) => stageRungs(profile, stage, env));
 }
 
+/** `DRAMAFORGE_SUBTITLE_TIMING`: how subtitle cues are timed where the speech model reports no word timings. */
+const SUBTITLE_TIMINGS = ['audio', 'transcription'] as const;
+export const DEFAULT_TRANSCRIPTION_MODEL = 'whisper-1';
+
+/**
+ * The model that times subtitles by transcribing each line's audio, or undefined when
+ * cues span the audio. Only for speech served by openai-compatible: its audio speech
+ * reports no word timings (Polly's speech marks do, espeak's scratch voice needs none).
+ */
+export function transcriptionRung(settings: Manifest['providers'], env: NodeJS.ProcessEnv): RungSpec | undefined {
+  const timing = env.DRAMAFORGE_SUBTITLE_TIMING ?? 'audio';
+  if (!(SUBTITLE_TIMINGS as readonly string[]).includes(timing)) {
+    throw new Error(`DRAMAFORGE_SUBTITLE_TIMING: unknown value "${timing}" (use ${SUBTITLE_TIMINGS.join(' or ')})`);
+  }
+  if (timing !== 'transcription' || stageProfile(settings, 'speech') !== 'openai-compatible') return undefined;
+  return { provider: 'openai-compatible', model: env.DRAMAFORGE_OPENAI_TRANSCRIPTION_MODEL ?? DEFAULT_TRANSCRIPTION_MODEL, tier: 'final' };
+}
+
 /** Why a profile cannot run in this environment, or undefined when it can. */
 export function profileProblem(profile: ProfileName, env: NodeJS.ProcessEnv): string | undefined {
   if (profile === 'openai-compatible') return openAiMissingSettings(openAiSettingsFromEnv(env));

@@ -19,14 +19,16 @@ import { ChatScriptWriter } from './openai-compatible/chat-script-writer.js';
 import { OPENAI_COMPATIBLE, OpenAiConnection, openAiSettingsFromEnv } from './openai-compatible/connection.js';
 import { OpenAiImageModel } from './openai-compatible/image-model.js';
 import { OpenAiSpeechModel } from './openai-compatible/speech-model.js';
+import { OpenAiTranscriber } from './openai-compatible/transcriber.js';
 import { OpenAiVideoModel } from './openai-compatible/video-model.js';
 import { VisionConsistencyScorer } from './openai-compatible/vision-consistency.js';
-import type { AsyncVideoModel, ConsistencyScorer, ImageModel, SpeechModel, TextModel, VideoModel } from './ports.js';
+import type { AsyncVideoModel, ConsistencyScorer, ImageModel, SpeechModel, SpeechTranscriber, TextModel, VideoModel } from './ports.js';
 import {
   MAX_BILLED_CALLS,
   profileProblem,
   rateLimitsFromEnv,
   stageRoute,
+  transcriptionRung,
   videoPollSettings,
   type ProfileName,
   type RoutedStage,
@@ -60,6 +62,8 @@ export interface BoundProviders {
   consistency: Bound<ConsistencyScorer>;
   speech: Bound<SpeechModel>;
   video: Bound<VideoModel | AsyncVideoModel>;
+  /** Present when subtitles are timed by transcribing lines whose speech came without word timings. */
+  transcription?: Bound<SpeechTranscriber>;
 }
 
 /** The models a bound port may bill, for estimates. */
@@ -148,6 +152,10 @@ class RealProviders {
     return new OpenAiSpeechModel(this.connection(), rung.model);
   }
 
+  transcriber(rung: RungSpec): SpeechTranscriber {
+    return new OpenAiTranscriber(this.connection(), rung.model);
+  }
+
   video(rung: RungSpec): AsyncVideoModel {
     const { pollIntervalSeconds, maxPolls } = videoPollSettings(this.environment.env);
     if (rung.provider === BEDROCK) {
@@ -192,6 +200,8 @@ function bindRoute<Port>(
 export function providersFor(settings: Manifest['providers'], environment?: ProviderEnvironment): BoundProviders {
   const base = offlineProviders();
   const videoRung = stageRoute(settings, 'video', environment?.env ?? process.env)[0]![0]!;
+  // Not routed: a line whose transcription fails keeps the timing of its whole audio, so there is nothing to fail over to.
+  const transcription = transcriptionRung(settings, environment?.env ?? process.env);
   return {
     text: bindRoute('script', settings, environment, base.text, (p, rung) => p.text(rung), (l) => new RoutedTextModel(l)),
     image: bindRoute('image', settings, environment, base.image, (p, rung) => p.image(rung), (l) => new RoutedImageModel(l)),
@@ -201,6 +211,9 @@ export function providersFor(settings: Manifest['providers'], environment?: Prov
       videoRung.provider === 'offline'
         ? base.video
         : { port: realProviders(environment, videoRung.provider).video(videoRung), provider: videoRung.provider, model: videoRung.model },
+    ...(transcription && {
+      transcription: { port: realProviders(environment, transcription.provider).transcriber(transcription), provider: transcription.provider, model: transcription.model },
+    }),
   };
 }
 

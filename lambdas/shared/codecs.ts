@@ -7,6 +7,7 @@ export const imageCodec: ResultCodec<RenderedImage> = {
   decode: (header, payload) => ({ ...(header as Omit<RenderedImage, 'png'>), png: payload }),
 };
 
+/** The audio is the payload; its duration and word timings ride in the header, so a cached line keeps its subtitle timing. */
 export const speechCodec: ResultCodec<SpeechResult> = {
   encode: ({ wav, ...timing }) => ({ header: timing, payload: wav }),
   decode: (header, payload) => ({ ...(header as Omit<SpeechResult, 'wav'>), wav: payload }),

@@ -1,8 +1,8 @@
 import type { Usage } from '../providers/ports.js';
 import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../providers/pricing.js';
-import { MAX_BILLED_CALLS, stageRoute, type RoutedStage } from '../providers/provider-config.js';
+import { MAX_BILLED_CALLS, stageRoute, transcriptionRung, type RoutedStage } from '../providers/provider-config.js';
 import type { Manifest } from './manifest/schema.js';
-import { WORST_CASE_USAGE } from './worst-case-usage.js';
+import { WORST_CASE_USAGE, worstCaseSpeechUsage } from './worst-case-usage.js';
 
 /**
  * `dramaforge estimate`: the expected cost of a manifest under a profile, before
@@ -74,7 +74,23 @@ export function estimateProduction(manifest: Manifest, env: NodeJS.ProcessEnv, k
   const totalCharacters = spokenCharacters.reduce((a, b) => a + b, 0);
   const totalLines = spokenLines.reduce((a, b) => a + b, 0);
   const perLine = totalLines === 0 ? 0 : totalCharacters / totalLines;
-  add('speech', 'speech', totalLines, () => ({ speechCharacters: perLine }), () => ({ speechCharacters: perLine }));
+  // Polly bills each line twice: the audio and the speech marks that time its subtitle.
+  const speechRequestsPerLine = route('speech')[0]![0]!.provider === 'bedrock' ? 2 : 1;
+  add('speech', 'speech', totalLines, () => ({ speechCharacters: perLine * speechRequestsPerLine }), () => worstCaseSpeechUsage(perLine));
+  const transcription = transcriptionRung(manifest.providers, env);
+  if (transcription && totalLines > 0) {
+    // The stage reserves each transcription from the line's measured audio; here the audio is not made yet, so its length is estimated.
+    const lineSeconds = perLine / CHARACTERS_PER_SECOND;
+    const cost = (seconds: number) => totalLines * costUsd(transcription.provider, transcription.model, { transcribedAudioSeconds: seconds });
+    lines.push({
+      stage: 'subtitle-timing',
+      provider: transcription.provider,
+      model: transcription.model,
+      calls: totalLines,
+      expectedUsd: cost(Math.round(lineSeconds)),
+      worstCaseUsd: cost(Math.ceil(lineSeconds)),
+    });
+  }
   const videoRung = route('video')[0]![0]!;
   const sceneSeconds = spokenCharacters.map((characters, index) => Math.max(2, characters / CHARACTERS_PER_SECOND + 1 + 0.3 * spokenLines[index]!));
   const billed = sceneSeconds.reduce((sum, seconds) => sum + billedVideoSeconds(videoRung.provider, videoRung.model, seconds), 0);

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { FaultInjector, withFaults } from '../providers/faults/fault-injector.js';
 import { parseFaultPlan } from '../providers/faults/fault-plan.js';
 import { providersFor, type BoundProviders } from '../providers/registry.js';
+import { simulationFor, withSimulatedProviders } from '../providers/simulated/simulated-providers.js';
 import { AssetStore } from './asset-store.js';
 import { createAwsClients, requireEnv, type AwsClients } from './clients.js';
 import { BudgetLedger } from './ledger.js';
@@ -46,6 +47,7 @@ export function stageDepsFromEnv(env: NodeJS.ProcessEnv = process.env): StageDep
   const assets = new AssetStore(clients.s3, requireEnv('BUCKET_NAME', env));
   const threshold = Number(env.CONSISTENCY_THRESHOLD);
   const faults = env.DRAMAFORGE_FAULTS ? new FaultInjector(parseFaultPlan(env.DRAMAFORGE_FAULTS)) : undefined;
+  const simulation = env.DRAMAFORGE_SIMULATED_PROVIDERS ? simulationFor(env.DRAMAFORGE_SIMULATED_PROVIDERS) : undefined;
   const callLog = env.DRAMAFORGE_PROVIDER_CALL_LOG;
   const providerEnvironment = { env, dynamo: clients.dynamo, tableName, bucket: assets.bucket };
   return {
@@ -64,7 +66,8 @@ export function stageDepsFromEnv(env: NodeJS.ProcessEnv = process.env): StageDep
     },
     providers: (manifest) => {
       const bound = providersFor(manifest.providers, providerEnvironment);
-      return faults ? withFaults(bound, faults) : bound;
+      const simulated = simulation ? withSimulatedProviders(bound, simulation) : bound;
+      return faults ? withFaults(simulated, faults) : simulated;
     },
     onProviderCall: callLog ? (call) => appendFileSync(callLog, `${JSON.stringify({ ...call, at: new Date().toISOString() })}\n`) : undefined,
     loadManifest: (productionId) => assets.getJson<Manifest>(assetKeys.normalizedManifest(productionId)),

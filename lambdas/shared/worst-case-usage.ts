@@ -13,3 +13,11 @@ export const WORST_CASE_USAGE = {
   /** Two images and a short verdict; Titan bills the two images. */
   consistency: { images: 2, inputTokens: 4_000, outputTokens: 100 },
 } satisfies Record<string, Usage>;
+
+/**
+ * One spoken line of `characters`: twice, because Polly bills the speech marks request
+ * for the same text as much as the audio (other speech models bill once).
+ */
+export function worstCaseSpeechUsage(characters: number): Usage {
+  return { speechCharacters: 2 * characters };
+}

@@ -1,22 +1,32 @@
 import type { z } from 'zod';
-import type { SpeechRequest } from '../providers/ports.js';
+import type { SpeechRequest, SpeechResult, SpeechTranscriber, TimedWord } from '../providers/ports.js';
+import type { Bound } from '../providers/registry.js';
 import { speechCodec } from '../shared/codecs.js';
+import { sha256 } from '../shared/content-hash.js';
+import { BudgetExceeded } from '../shared/errors.js';
 import { estimateUsd } from '../shared/estimates.js';
-import { assetKeys } from '../shared/keys.js';
-import { buildSceneVoiceTrack } from '../shared/media/voice-track.js';
-import { paidCall } from '../shared/paid-call.js';
+import { assetKeys, type SceneRef } from '../shared/keys.js';
+import type { Manifest } from '../shared/manifest/schema.js';
+import { buildSceneVoiceTrack, type VoiceLine } from '../shared/media/voice-track.js';
+import { jsonCodec, paidCall } from '../shared/paid-call.js';
 import { findCharacter, type SceneEventSchema } from '../shared/scene-context.js';
 import { beginSceneStage } from '../shared/scene-stage.js';
 import type { StageDeps } from '../shared/stage-runtime.js';
 import type { StoredScript, StoredVoiceCues } from '../shared/scene-artifacts.js';
+import { worstCaseSpeechUsage } from '../shared/worst-case-usage.js';
 
-/** One call per line, each in its character's own voice; then one track for the scene, and the cue timings measured from it. */
+/**
+ * One call per line, each in its character's own voice; then one track for the scene,
+ * and the cue timings measured from it: each cue spans its line's words where the
+ * speech model timed them (Polly) or a transcription did (DRAMAFORGE_SUBTITLE_TIMING),
+ * else the line's whole audio.
+ */
 export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
   const { manifest, generation } = await beginSceneStage(deps, event, 'VOICE');
   const script = await deps.assets.getJson<StoredScript>(assetKeys.script(event));
-  const { speech } = deps.providers(manifest);
+  const { speech, transcription } = deps.providers(manifest);
 
-  const lines = [];
+  const lines: VoiceLine[] = [];
   for (const line of script.lines) {
     const character = findCharacter(manifest, line.character);
     const request: SpeechRequest = { text: line.line, language: manifest.language, characterId: character.id, voice: character.voice ?? {} };
@@ -27,11 +37,12 @@ export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, 
       provider: speech.provider,
       model: speech.model,
       inputs: generation === 0 ? request : { ...request, generation },
-      estimateUsd: estimateUsd(speech, { speechCharacters: line.line.length }),
+      estimateUsd: estimateUsd(speech, worstCaseSpeechUsage(line.line.length)),
       codec: speechCodec,
       call: (options) => speech.port.speak(request, options),
     });
-    lines.push({ characterId: character.id, text: line.line, audio: result.wav });
+    const words = result.words?.length ? result.words : transcription && (await transcribedWords(deps, manifest, event, transcription, result, request));
+    lines.push({ characterId: character.id, text: line.line, audio: result.wav, words });
   }
 
   const track = await buildSceneVoiceTrack(lines);
@@ -46,4 +57,40 @@ export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, 
     durationSeconds: track.durationSeconds,
     assets: { voice: assetKeys.voice(event) },
   });
+}
+
+/**
+ * A line's word timings from a transcription of its audio, as a paid call of its own
+ * (reserved from the audio's measured length, cached by the audio's hash). A failed
+ * transcription does not lose the line: its cue spans the whole audio, as without one.
+ */
+async function transcribedWords(
+  deps: StageDeps,
+  manifest: Manifest,
+  scene: SceneRef,
+  transcription: Bound<SpeechTranscriber>,
+  speech: SpeechResult,
+  request: SpeechRequest,
+): Promise<TimedWord[] | undefined> {
+  const transcriptionRequest = { wav: speech.wav, durationSeconds: speech.durationSeconds, text: request.text, language: request.language };
+  try {
+    const { result } = await paidCall(deps, {
+      productionId: manifest.production,
+      stage: 'subtitle-timing',
+      scene,
+      provider: transcription.provider,
+      model: transcription.model,
+      inputs: { audio: sha256(speech.wav), text: request.text, language: request.language },
+      estimateUsd: estimateUsd(transcription, { transcribedAudioSeconds: Math.ceil(speech.durationSeconds) }),
+      codec: jsonCodec<TimedWord[]>(),
+      call: (options) => transcription.port.transcribe(transcriptionRequest, options),
+    });
+    if (result.length === 0) deps.logger.warn('the transcription heard no words; the cue spans the line\'s whole audio', { scene, text: request.text });
+    return result;
+  } catch (error) {
+    // Running out of budget stops the production as everywhere else; any other failure only costs the finer timing.
+    if (error instanceof BudgetExceeded) throw error;
+    deps.logger.warn('transcription failed; the cue spans the line\'s whole audio', { scene, text: request.text, error: (error as Error).message });
+    return undefined;
+  }
 }

@@ -29,11 +29,17 @@ afterAll(async () => {
 });
 
 describe('dramaforge produce --profile openai-compatible against a fake OpenAI-compatible server', () => {
-  it('produces the episode through every real-provider path, and the ledger equals usage x price', async () => {
+  it('produces the episode through every real-provider path, subtitles timed by transcription, and the ledger equals usage x price', async () => {
     server.queue('POST /v1/chat/completions', {
       status: 429,
       headers: { 'content-type': 'application/json', 'retry-after': '1' },
       body: JSON.stringify({ error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }),
+    });
+    // One line's transcription is refused: that line keeps its whole-audio cue, unbilled, and the episode still completes.
+    server.queue('POST /v1/audio/transcriptions', {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error: { message: 'Audio file might be corrupted or unsupported', type: 'invalid_request_error', param: 'file', code: 'invalid_value' } }),
     });
     const outDir = path.join(workDir, 'out');
     const { stdout } = await run(
@@ -47,6 +53,7 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
           DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
           DRAMAFORGE_OPENAI_API_KEY: 'test-key',
           DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
+          DRAMAFORGE_SUBTITLE_TIMING: 'transcription',
         },
       },
     );
@@ -56,7 +63,7 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
     expect(report.status).toBe('COMPLETE');
 
     const routes = new Set(server.requests.map((r) => `${r.method} ${r.path.replace(/video_[a-z0-9]+/, '{id}')}`));
-    for (const route of ['POST /v1/chat/completions', 'POST /v1/images/generations', 'POST /v1/images/edits', 'POST /v1/audio/speech', 'POST /v1/videos', 'GET /v1/videos/{id}', 'GET /v1/videos/{id}/content']) {
+    for (const route of ['POST /v1/chat/completions', 'POST /v1/images/generations', 'POST /v1/images/edits', 'POST /v1/audio/speech', 'POST /v1/audio/transcriptions', 'POST /v1/videos', 'GET /v1/videos/{id}', 'GET /v1/videos/{id}/content']) {
       expect(routes).toContain(route);
     }
     expect(server.requests.filter((r) => r.method === 'POST').every((r) => typeof r.headers['idempotency-key'] === 'string')).toBe(true);
@@ -66,8 +73,10 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
     expect(report.cost.totalUsd).toBeCloseTo(billedUsd, 6);
     expect(Object.keys(report.cost.byProvider)).toEqual(['openai-compatible']);
     expect(Object.keys(report.cost.byModel).sort()).toEqual(
-      ['openai-compatible/deepseek-chat', 'openai-compatible/gpt-4.1-mini', 'openai-compatible/gpt-image-1', 'openai-compatible/sora-2', 'openai-compatible/tts-1'].sort(),
+      ['openai-compatible/deepseek-chat', 'openai-compatible/gpt-4.1-mini', 'openai-compatible/gpt-image-1', 'openai-compatible/sora-2', 'openai-compatible/tts-1', 'openai-compatible/whisper-1'].sort(),
     );
+    expect(server.requestsTo('POST /v1/audio/transcriptions')).toHaveLength(server.requestsTo('POST /v1/audio/speech').length);
+    expect(server.billed.filter((answer) => answer.model === 'whisper-1')).toHaveLength(server.requestsTo('POST /v1/audio/speech').length - 1);
     const byStageTotal = Object.values(report.cost.byStage).reduce((a, b) => a + b, 0);
     expect(byStageTotal).toBeCloseTo(report.cost.totalUsd, 6);
 

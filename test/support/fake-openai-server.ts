@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
 import type { Usage } from '../../lambdas/providers/ports.js';
+import { readWavLayout } from '../../lambdas/providers/offline/wav-header.js';
 import { runFfmpeg, withTempDir } from '../../lambdas/shared/media/ffmpeg.js';
 import { wavFromPcm } from '../../lambdas/shared/media/voice-track.js';
 
@@ -91,13 +92,42 @@ const castIds = (text: string) => [...text.matchAll(/^- ([a-z0-9-]+): /gm)].map(
 
 function multipartField(body: Buffer, name: string): string | undefined {
   const match = new RegExp(`name="${name}"\\r\\n\\r\\n([^\\r]*)`).exec(body.toString('latin1'));
-  return match?.[1];
+  return match === null ? undefined : Buffer.from(match[1]!, 'latin1').toString('utf8');
+}
+
+/** Seconds of the WAV uploaded in a multipart body. */
+function uploadedWavSeconds(body: Buffer): number {
+  const layout = readWavLayout(body.subarray(body.indexOf('RIFF')));
+  return layout.dataBytes / (layout.sampleRate * layout.channels * (layout.bitsPerSample / 8));
+}
+
+/**
+ * A verbose_json transcription as whisper-1 gives it: no usage, the duration, one
+ * segment, and the words (here the prompt's) spread over the audio after 0.12 s of
+ * lead-in and before 0.2 s of trailing silence, times rounded to centiseconds.
+ */
+function verboseTranscription(text: string, language: string | undefined, duration: number) {
+  const words = text.split(/\s+/).filter(Boolean).map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''));
+  const spoken = { start: Math.min(0.12, duration / 4), end: Math.max(duration - 0.2, duration * 0.75) };
+  const step = (spoken.end - spoken.start) / Math.max(1, words.length);
+  const centis = (seconds: number) => Math.round(seconds * 100) / 100;
+  return {
+    task: 'transcribe',
+    language: language === 'vi' ? 'vietnamese' : 'english',
+    duration: centis(duration),
+    text,
+    segments: [
+      { id: 0, seek: 0, start: centis(spoken.start), end: centis(spoken.end), text: ` ${text}`, tokens: [50364, 4178, 50464], temperature: 0, avg_logprob: -0.21, compression_ratio: 0.87, no_speech_prob: 0.01 },
+    ],
+    words: words.map((word, index) => ({ word, start: centis(spoken.start + index * step), end: centis(spoken.start + (index + 1) * step) })),
+  };
 }
 
 /**
  * An OpenAI-compatible API on 127.0.0.1 with realistic bodies and usage: chat
  * completions (scripts, and a vision judge's score), image generations and edits
- * (b64_json PNGs drawn with canvas), audio speech (WAV), and videos (job, polls,
+ * (b64_json PNGs drawn with canvas), audio speech (WAV), transcriptions (verbose_json
+ * with word timestamps, no usage), and videos (job, polls,
  * MP4 content made with ffmpeg). Tests queue scripted failures per route.
  */
 export class FakeOpenAiServer {
@@ -164,6 +194,12 @@ export class FakeOpenAiServer {
       const input = String(parsed!.input);
       this.billed.push({ path: url.pathname, model: String(parsed!.model), usage: { speechCharacters: [...input].length } });
       return { status: 200, headers: { 'content-type': 'audio/wav' }, body: toneWav(0.4 + input.length * 0.05) };
+    }
+    if (route === 'POST /v1/audio/transcriptions') {
+      const seconds = uploadedWavSeconds(body);
+      const model = multipartField(body, 'model') ?? 'whisper-1';
+      this.billed.push({ path: url.pathname, model, usage: { transcribedAudioSeconds: Math.round(seconds) } });
+      return json(200, verboseTranscription(multipartField(body, 'prompt') ?? '', multipartField(body, 'language'), seconds));
     }
     if (route === 'POST /v1/videos') {
       const id = `video_${Math.random().toString(36).slice(2, 12)}`;

@@ -74,7 +74,7 @@ export class FaultInjector {
 
 /** The same providers, each call first passing through the injector. */
 export function withFaults(providers: BoundProviders, injector: FaultInjector): BoundProviders {
-  const { text, image, consistency, speech, video } = providers;
+  const { text, image, consistency, speech, video, transcription } = providers;
   const videoPort = video.port;
   return {
     text: { ...text, port: { writeScene: injector.wrap('script', 'writeScene', text.provider, (r, o?: CallOptions) => text.port.writeScene(r, o)) } },
@@ -104,5 +104,11 @@ export function withFaults(providers: BoundProviders, injector: FaultInjector): 
           }
         : { renderClip: injector.wrap('video', 'renderClip', video.provider, (r, o?: CallOptions) => videoPort.renderClip(r, o)) },
     },
+    ...(transcription && {
+      transcription: {
+        ...transcription,
+        port: { transcribe: injector.wrap('speech', 'transcribe', transcription.provider, (r, o?: CallOptions) => transcription.port.transcribe(r, o)) },
+      },
+    }),
   };
 }

@@ -1,3 +1,5 @@
+import { readWavLayout } from '../../providers/offline/wav-header.js';
+import type { TimedWord } from '../../providers/ports.js';
 import { runFfmpeg } from './ffmpeg.js';
 
 /** Every scene voice track is 48 kHz mono signed 16-bit, whatever the speech provider returned. */
@@ -9,6 +11,8 @@ export interface VoiceLine {
   text: string;
   /** WAV or MP3, as the speech provider returned it. */
   audio: Buffer;
+  /** When the words are spoken, from the start of this line's audio (speech marks, a transcription). */
+  words?: TimedWord[];
 }
 
 export interface VoiceTrackOptions {
@@ -59,17 +63,20 @@ export async function buildSceneVoiceTrack(lines: VoiceLine[], options: VoiceTra
   const tail = secondsToSamples(settings.tailSeconds);
 
   const cues: VoiceCue[] = [];
+  const lineStarts: number[] = [];
   let cursor = leadIn;
   decoded.forEach((pcm, index) => {
     const line = lines[index] as VoiceLine;
     if (index > 0) cursor += gap;
     const samples = pcm.length / BYTES_PER_SAMPLE;
+    const spoken = spokenSpan(line.words, samples / VOICE_SAMPLE_RATE);
+    lineStarts.push(cursor);
     cues.push({
       index,
       characterId: line.characterId,
       text: line.text,
-      startSeconds: cursor / VOICE_SAMPLE_RATE,
-      endSeconds: (cursor + samples) / VOICE_SAMPLE_RATE,
+      startSeconds: cursor / VOICE_SAMPLE_RATE + spoken.startSeconds,
+      endSeconds: cursor / VOICE_SAMPLE_RATE + spoken.endSeconds,
     });
     cursor += samples;
   });
@@ -77,20 +84,48 @@ export async function buildSceneVoiceTrack(lines: VoiceLine[], options: VoiceTra
   const spokenEnd = lines.length > 0 ? cursor + tail : 0;
   const totalSamples = Math.max(spokenEnd, secondsToSamples(settings.minimumSeconds));
   const pcm = Buffer.alloc(totalSamples * BYTES_PER_SAMPLE);
-  cues.forEach((cue, index) => {
-    (decoded[index] as Buffer).copy(pcm, Math.round(cue.startSeconds * VOICE_SAMPLE_RATE) * BYTES_PER_SAMPLE);
-  });
+  decoded.forEach((linePcm, index) => linePcm.copy(pcm, (lineStarts[index] as number) * BYTES_PER_SAMPLE));
 
   return { wav: wavFromPcm(pcm), durationSeconds: totalSamples / VOICE_SAMPLE_RATE, cues };
 }
 
 async function decodeToPcm(audio: Buffer): Promise<Buffer> {
+  // A WAV already in the track's format needs no decoder: copying its samples spares an ffmpeg process per line.
+  const samples = pcmInTrackFormat(audio);
+  if (samples) return samples;
   const { stdout } = await runFfmpeg(
     ['-i', 'pipe:0', '-vn', '-ac', '1', '-ar', String(VOICE_SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1'],
     { input: audio },
   );
   // A torn last sample would shift every later byte; drop it.
   return stdout.subarray(0, stdout.length - (stdout.length % BYTES_PER_SAMPLE));
+}
+
+/** The samples of a PCM WAV that is already 48 kHz mono s16le, or undefined for anything else (MP3, other rates, malformed). */
+function pcmInTrackFormat(audio: Buffer): Buffer | undefined {
+  if (audio.toString('ascii', 0, 4) !== 'RIFF') return undefined;
+  try {
+    const layout = readWavLayout(audio);
+    const matches = layout.sampleRate === VOICE_SAMPLE_RATE && layout.channels === 1 && layout.bitsPerSample === BYTES_PER_SAMPLE * 8;
+    return matches ? audio.subarray(layout.dataOffset, layout.dataOffset + layout.dataBytes - (layout.dataBytes % BYTES_PER_SAMPLE)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The part of a line's audio its cue covers: from the first word's start to the last
+ * word's end, clamped inside the audio so a cue never reaches into the gap or the next
+ * line (cues stay in order and never overlap); the whole audio without word timings,
+ * or when the timings leave nothing of it.
+ */
+function spokenSpan(words: TimedWord[] | undefined, lineSeconds: number): { startSeconds: number; endSeconds: number } {
+  const clamp = (seconds: number) => Math.min(Math.max(seconds, 0), lineSeconds);
+  const timed = (words ?? []).filter((word) => Number.isFinite(word.startSeconds) && Number.isFinite(word.endSeconds));
+  if (timed.length === 0) return { startSeconds: 0, endSeconds: lineSeconds };
+  const startSeconds = clamp(Math.min(...timed.map((word) => word.startSeconds)));
+  const endSeconds = clamp(Math.max(...timed.map((word) => word.endSeconds)));
+  return endSeconds > startSeconds ? { startSeconds, endSeconds } : { startSeconds: 0, endSeconds: lineSeconds };
 }
 
 function secondsToSamples(seconds: number): number {

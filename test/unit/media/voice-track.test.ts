@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSceneVoiceTrack, VOICE_SAMPLE_RATE } from '../../../lambdas/shared/media/voice-track.js';
+import { buildSceneVoiceTrack, VOICE_SAMPLE_RATE, wavFromPcm } from '../../../lambdas/shared/media/voice-track.js';
 import { tone } from './media-fixtures.js';
 
 function parseWav(wav: Buffer): { sampleRate: number; channels: number; bitsPerSample: number; samples: Int16Array } {
@@ -84,6 +84,63 @@ describe('buildSceneVoiceTrack', () => {
     const track = await buildSceneVoiceTrack([{ characterId: 'lan', text: 'Ừ.', audio }], { minimumSeconds: 4 });
     expect(track.durationSeconds).toBe(4);
     expect(track.cues[0]?.endSeconds).toBeCloseTo(0.4 + 0.3, 3);
+  });
+
+  it('copies the samples of a WAV already at 48 kHz mono s16 exactly, and decodes the same tone at another rate to the same length', async () => {
+    const pcm = Buffer.alloc(4800 * 2);
+    for (let i = 0; i < 4800; i += 1) pcm.writeInt16LE(Math.round(8000 * Math.sin(i / 7)), i * 2);
+    const options = { leadInSeconds: 0, tailSeconds: 0, minimumSeconds: 0 };
+
+    const copied = await buildSceneVoiceTrack([{ characterId: 'lan', text: 'a', audio: wavFromPcm(pcm) }], options);
+    const resampled = await buildSceneVoiceTrack([{ characterId: 'lan', text: 'a', audio: wavFromPcm(pcm, 24_000) }], options);
+
+    expect(parseWav(copied.wav).samples).toEqual(new Int16Array(pcm.buffer, pcm.byteOffset, 4800));
+    expect(copied.durationSeconds).toBeCloseTo(0.1, 6);
+    expect(resampled.durationSeconds).toBeCloseTo(0.2, 3);
+  });
+
+  it('times a cue from its line\'s first word to its last word, offset by the line\'s place in the track, and leaves the audio where it was', async () => {
+    const second = (seconds: number) => wavFromPcm(Buffer.alloc(Math.round(seconds * VOICE_SAMPLE_RATE) * 2, 0x11));
+    const lines = [
+      { characterId: 'lan', text: 'Mẹ ơi!', audio: second(1), words: [{ text: 'Mẹ', startSeconds: 0.15, endSeconds: 0.4 }, { text: 'ơi', startSeconds: 0.45, endSeconds: 0.8 }] },
+      { characterId: 'minh', text: 'Con về rồi.', audio: second(0.5) },
+      { characterId: 'lan', text: 'Vào nhà đi.', audio: second(0.75), words: [{ text: 'Vào', startSeconds: 0.05, endSeconds: 0.3 }, { text: 'đi', startSeconds: 0.5, endSeconds: 0.6 }] },
+    ];
+
+    const track = await buildSceneVoiceTrack(lines, { leadInSeconds: 0.4, gapSeconds: 0.3, tailSeconds: 0.6 });
+
+    expect(track.cues.map((cue) => [cue.startSeconds, cue.endSeconds])).toEqual([
+      [0.4 + 0.15, 0.4 + 0.8],
+      [1.7, 2.2],
+      [2.5 + 0.05, 2.5 + 0.6],
+    ]);
+    const samples = parseWav(track.wav).samples;
+    const at = (seconds: number) => samples[Math.round(seconds * VOICE_SAMPLE_RATE)];
+    expect([at(0.39), at(0.4), at(1.39), at(1.41), at(2.49), at(2.5), at(3.24), at(3.26)]).toEqual([0, 0x1111, 0x1111, 0, 0, 0x1111, 0x1111, 0]);
+    expect(track.durationSeconds).toBeCloseTo(3.25 + 0.6, 6);
+  });
+
+  it('keeps word-timed cues inside their own line\'s audio, in order and apart, and falls back to the whole line when the timings leave nothing', async () => {
+    const silence = (seconds: number) => wavFromPcm(Buffer.alloc(Math.round(seconds * VOICE_SAMPLE_RATE) * 2));
+    const lines = [
+      { characterId: 'lan', text: 'a', audio: silence(0.5), words: [{ text: 'a', startSeconds: -0.2, endSeconds: 0.9 }] },
+      { characterId: 'minh', text: 'b', audio: silence(0.5), words: [{ text: 'b', startSeconds: 0.7, endSeconds: 0.9 }] },
+      { characterId: 'lan', text: 'c', audio: silence(0.5), words: [] },
+      { characterId: 'minh', text: 'd', audio: silence(0.5), words: [{ text: 'd', startSeconds: 0.1, endSeconds: 0.3 }] },
+    ];
+
+    const track = await buildSceneVoiceTrack(lines, { leadInSeconds: 0, gapSeconds: 0, tailSeconds: 0 });
+
+    expect(track.cues.map((cue) => [cue.startSeconds, cue.endSeconds])).toEqual([
+      [0, 0.5],
+      [0.5, 1],
+      [1, 1.5],
+      [1.6, 1.8],
+    ]);
+    for (const [index, cue] of track.cues.entries()) {
+      expect(cue.endSeconds).toBeGreaterThan(cue.startSeconds);
+      if (index > 0) expect(cue.startSeconds).toBeGreaterThanOrEqual(track.cues[index - 1]!.endSeconds);
+    }
   });
 
   it('rejects negative spacing', async () => {

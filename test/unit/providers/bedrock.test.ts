@@ -9,11 +9,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConverseScriptWriter } from '../../../lambdas/providers/bedrock/converse-script-writer.js';
 import { NovaCanvasImageModel } from '../../../lambdas/providers/bedrock/nova-canvas-image-model.js';
 import { NovaReelVideoModel } from '../../../lambdas/providers/bedrock/nova-reel-video-model.js';
-import { PollySpeechModel } from '../../../lambdas/providers/bedrock/polly-speech-model.js';
+import { PollySpeechModel, wordsFromSpeechMarks } from '../../../lambdas/providers/bedrock/polly-speech-model.js';
 import { TitanEmbeddingConsistencyScorer } from '../../../lambdas/providers/bedrock/titan-embedding-consistency.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/providers/resilience/provider-guard.js';
 import { ProviderContentFiltered, ProviderNotConfigured, ProviderRejected, ProviderThrottled } from '../../../lambdas/shared/errors.js';
 import { runFfmpeg, withTempDir } from '../../../lambdas/shared/media/ffmpeg.js';
+import { buildSceneVoiceTrack } from '../../../lambdas/shared/media/voice-track.js';
 
 const bedrock = new BedrockRuntimeClient({ region: 'us-east-1' });
 const polly = new PollyClient({ region: 'us-east-1' });
@@ -91,15 +92,74 @@ describe('bedrock profile', () => {
     expect(metered.usage).toEqual({ images: 2 });
   });
 
-  it('speaks with a Polly neural voice and bills RequestCharacters', async () => {
+  /** Word marks as Polly returns them for `<speak><prosody rate="110%">So she wrote after all</prosody></speak>`, time in ms. */
+  const wordMarks = [
+    { time: 112, type: 'word', start: 31, end: 33, value: 'So' },
+    { time: 298, type: 'word', start: 34, end: 37, value: 'she' },
+    { time: 455, type: 'word', start: 38, end: 43, value: 'wrote' },
+    { time: 741, type: 'word', start: 44, end: 49, value: 'after' },
+    { time: 903, type: 'word', start: 50, end: 53, value: 'all' },
+  ];
+  const ndjson = (marks: object[]) => Buffer.from(marks.map((mark) => JSON.stringify(mark)).join('\n') + '\n');
+
+  it('speaks with a Polly neural voice, asks for word speech marks of the same SSML, and bills both requests by RequestCharacters', async () => {
     const pcm = Buffer.alloc(16_000 * 2);
-    pollyMock.on(SynthesizeSpeechCommand).resolves({ AudioStream: stream(pcm), ContentType: 'audio/pcm', RequestCharacters: 21 });
+    pollyMock.on(SynthesizeSpeechCommand, { OutputFormat: 'pcm' }).resolves({ AudioStream: stream(pcm), ContentType: 'audio/pcm', RequestCharacters: 21 });
+    pollyMock.on(SynthesizeSpeechCommand, { OutputFormat: 'json' }).resolves({ AudioStream: stream(ndjson(wordMarks)), ContentType: 'application/x-json-stream', RequestCharacters: 21 });
     const metered = await new PollySpeechModel(polly, guard()).speak({ text: 'So she wrote after all', language: 'en-US', characterId: 'ben', voice: { gender: 'male', rate: 1.1 } });
-    expect(pollyMock).toHaveReceivedCommandWith(SynthesizeSpeechCommand, { VoiceId: 'Matthew', Engine: 'neural', OutputFormat: 'pcm', TextType: 'ssml' });
-    expect(String(pollyMock.commandCalls(SynthesizeSpeechCommand)[0]!.args[0].input.Text)).toContain('<prosody rate="110%">');
-    expect(metered.usage).toEqual({ speechCharacters: 21 });
+
+    const [audioCall, marksCall] = pollyMock.commandCalls(SynthesizeSpeechCommand).map((call) => call.args[0].input);
+    expect(audioCall).toMatchObject({ VoiceId: 'Matthew', Engine: 'neural', OutputFormat: 'pcm', SampleRate: '16000', TextType: 'ssml', LanguageCode: 'en-US' });
+    expect(audioCall!.Text).toContain('<prosody rate="110%">');
+    expect(marksCall).toEqual({
+      VoiceId: audioCall!.VoiceId,
+      Engine: audioCall!.Engine,
+      LanguageCode: audioCall!.LanguageCode,
+      TextType: 'ssml',
+      Text: audioCall!.Text,
+      OutputFormat: 'json',
+      SpeechMarkTypes: ['word'],
+    });
+    expect(metered.usage).toEqual({ speechCharacters: 42 });
     expect(metered.result.durationSeconds).toBeCloseTo(1, 2);
+    expect(metered.result.words).toEqual([
+      { text: 'So', startSeconds: 0.112, endSeconds: 0.298 },
+      { text: 'she', startSeconds: 0.298, endSeconds: 0.455 },
+      { text: 'wrote', startSeconds: 0.455, endSeconds: 0.741 },
+      { text: 'after', startSeconds: 0.741, endSeconds: 0.903 },
+      { text: 'all', startSeconds: 0.903, endSeconds: 1 },
+    ]);
     await expect(new PollySpeechModel(polly, guard()).speak({ text: 'Xin chào', language: 'vi-VN', characterId: 'ben', voice: {} })).rejects.toBeInstanceOf(ProviderNotConfigured);
+  });
+
+  it('starts a line\'s subtitle cue at its first word mark', async () => {
+    const pcm = Buffer.alloc(16_000 * 2);
+    pollyMock.on(SynthesizeSpeechCommand, { OutputFormat: 'pcm' }).resolves({ AudioStream: stream(pcm), RequestCharacters: 21 });
+    pollyMock.on(SynthesizeSpeechCommand, { OutputFormat: 'json' }).resolves({ AudioStream: stream(ndjson(wordMarks)), RequestCharacters: 21 });
+    const { result } = await new PollySpeechModel(polly, guard()).speak({ text: 'So she wrote after all', language: 'en-US', characterId: 'ben', voice: {} });
+
+    const track = await buildSceneVoiceTrack([{ characterId: 'ben', text: 'So she wrote after all', audio: result.wav, words: result.words }], { leadInSeconds: 0.4 });
+
+    expect(track.cues[0]!.startSeconds).toBeCloseTo(0.4 + 0.112, 3);
+    expect(track.cues[0]!.endSeconds).toBeCloseTo(0.4 + 1, 3);
+  });
+
+  it('reads speech marks: an SSML tag ends the word before it and is no word, XML escapes are undone, times stay inside the audio', () => {
+    const marks = ndjson([
+      { time: 0, type: 'sentence', start: 31, end: 80, value: 'Tom &amp; Jerry <break time="300ms"/> ran' },
+      { time: 6, type: 'word', start: 31, end: 34, value: 'Tom' },
+      { time: 350, type: 'word', start: 35, end: 40, value: '&amp;' },
+      { time: 420, type: 'word', start: 41, end: 46, value: 'Jerry' },
+      { time: 800, type: 'word', start: 47, end: 69, value: '<break time="300ms"/>' },
+      { time: 1410, type: 'word', start: 70, end: 73, value: 'ran' },
+    ]).toString('utf8');
+
+    expect(wordsFromSpeechMarks(marks, 1.2)).toEqual([
+      { text: 'Tom', startSeconds: 0.006, endSeconds: 0.35 },
+      { text: '&', startSeconds: 0.35, endSeconds: 0.42 },
+      { text: 'Jerry', startSeconds: 0.42, endSeconds: 0.8 },
+      { text: 'ran', startSeconds: 1.2, endSeconds: 1.2 },
+    ]);
   });
 
   it('runs Nova Reel as an async job: start with a client token, poll, fetch the output from S3', async () => {

@@ -6,6 +6,7 @@ import { ChatScriptWriter } from '../../../lambdas/providers/openai-compatible/c
 import { OpenAiConnection } from '../../../lambdas/providers/openai-compatible/connection.js';
 import { OpenAiImageModel } from '../../../lambdas/providers/openai-compatible/image-model.js';
 import { OpenAiSpeechModel } from '../../../lambdas/providers/openai-compatible/speech-model.js';
+import { OpenAiTranscriber } from '../../../lambdas/providers/openai-compatible/transcriber.js';
 import { OpenAiVideoModel } from '../../../lambdas/providers/openai-compatible/video-model.js';
 import { VisionConsistencyScorer } from '../../../lambdas/providers/openai-compatible/vision-consistency.js';
 import type { SceneScriptRequest, TextModel } from '../../../lambdas/providers/ports.js';
@@ -195,6 +196,29 @@ describe('openai-compatible media', () => {
     expect(speech.result.durationSeconds).toBeGreaterThan(0.4);
     expect(speech.usage).toEqual({ speechCharacters: 19 });
     expect(server.requestsTo('POST /v1/audio/speech')[0]!.json).toMatchObject({ voice: 'nova', response_format: 'wav' });
+  });
+
+  it('transcribes a line with word timestamps, billed by the seconds the provider reports', async () => {
+    const speech = await new OpenAiSpeechModel(connectionTo(server), 'tts-1').speak({ text: 'Xin chào, anh Minh!', language: 'vi-VN', characterId: 'ana', voice: {} });
+    const transcriber = new OpenAiTranscriber(connectionTo(server), 'whisper-1');
+    const line = { wav: speech.result.wav, durationSeconds: speech.result.durationSeconds, text: 'Xin chào, anh Minh!', language: 'vi-VN' };
+
+    const heard = await transcriber.transcribe(line, { idempotencyKey: 'subtitle-timing#9' });
+    expect(heard.result.map((word) => word.text)).toEqual(['Xin', 'chào', 'anh', 'Minh']);
+    expect(heard.result[0]!.startSeconds).toBeCloseTo(0.12, 2);
+    expect(heard.result.at(-1)!.endSeconds).toBeCloseTo(speech.result.durationSeconds - 0.2, 2);
+    expect(heard.usage).toEqual({ transcribedAudioSeconds: Math.round(speech.result.durationSeconds) });
+    const sent = server.requestsTo('POST /v1/audio/transcriptions')[0]!;
+    expect(sent.headers['idempotency-key']).toBe('subtitle-timing#9:whisper-1');
+    expect(sent.body.toString('utf8')).toContain('name="language"\r\n\r\nvi\r\n');
+
+    // A provider that reports its billed duration is taken at its word.
+    server.queue('POST /v1/audio/transcriptions', {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ task: 'transcribe', language: 'vietnamese', duration: 1.33, text: 'Xin chào', words: [{ word: 'Xin', start: 0.1, end: 0.4 }], usage: { type: 'duration', seconds: 3 } }),
+    });
+    expect((await transcriber.transcribe(line)).usage).toEqual({ transcribedAudioSeconds: 3 });
   });
 
   it('starts a video job, reports it running, then fits the finished video to the scene', async () => {

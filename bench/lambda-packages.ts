@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { median } from './figures.js';
+
+const run = promisify(execFile);
+
+export interface FunctionPackage {
+  logicalId: string;
+  assetPath: string;
+  /** Everything in the asset directory: what Lambda unpacks. */
+  totalBytes: number;
+  /** The bundle itself (index.mjs). */
+  bundleBytes: number;
+  sourceMapBytes: number;
+  /** Native modules copied beside the bundle (node_modules/). */
+  nativeModuleBytes: number;
+  initMs?: number;
+  initRuns: number;
+  initError?: string;
+}
+
+interface TemplateResource {
+  Type: string;
+  Metadata?: Record<string, string>;
+}
+
+/** The Lambda functions of a synthesized template with their asset directories (CDK's `aws:asset:path` metadata). */
+export function functionAssets(template: { Resources: Record<string, TemplateResource> }): { logicalId: string; assetPath: string }[] {
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.['aws:asset:path'])
+    .map(([logicalId, resource]) => ({ logicalId, assetPath: resource.Metadata!['aws:asset:path']! }));
+}
+
+async function directoryBytes(dir: string, include: (file: string) => boolean = () => true): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && include(file)) total += (await stat(file)).size;
+  }
+  return total;
+}
+
+/** The environment a stage function's module expects at import (it builds its clients then); nothing is called. */
+const IMPORT_ENVIRONMENT = {
+  AWS_REGION: 'us-east-1',
+  TABLE_NAME: 'bench-table',
+  BUCKET_NAME: 'bench-bucket',
+  VIDEO_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
+  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench',
+  POWERTOOLS_SERVICE_NAME: 'dramaforge',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
+
+/** The error line of a failed import's stderr, short enough for a table (minified bundles put whole files on one line). */
+export function importFailure(stderr: string): string {
+  const line = stderr.split('\n').find((text) => /^\s*(\w+Error|Error \[\w+\])\b/.test(text)) ?? stderr.split('\n').find(Boolean) ?? 'unknown error';
+  const trimmed = line.trim();
+  return trimmed.length > 200 ? `${trimmed.slice(0, 200)}...` : trimmed;
+}
+
+/** One fresh node process: milliseconds from the start of `import()` of the bundle until it resolves. */
+async function initOnce(bundle: string): Promise<number> {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(String(performance.now() - t));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH, ...IMPORT_ENVIRONMENT } });
+  return Number(stdout);
+}
+
+export async function measureLambdaPackages(options: { repositoryRoot: string; stack: string; initRuns: number; synthesize: boolean }): Promise<FunctionPackage[]> {
+  const cdkOut = path.join(options.repositoryRoot, 'cdk.out');
+  if (options.synthesize) await run('npx', ['cdk', 'synth', options.stack, '--quiet'], { cwd: options.repositoryRoot, maxBuffer: 64 * 1024 * 1024 });
+  const template = JSON.parse(await readFile(path.join(cdkOut, `${options.stack}.template.json`), 'utf8')) as { Resources: Record<string, TemplateResource> };
+  const packages: FunctionPackage[] = [];
+  for (const { logicalId, assetPath } of functionAssets(template)) {
+    const dir = path.join(cdkOut, assetPath);
+    const bundle = path.join(dir, 'index.mjs');
+    const hasBundle = await stat(bundle).then(() => true, () => false);
+    const measured: FunctionPackage = {
+      logicalId,
+      assetPath,
+      totalBytes: await directoryBytes(dir),
+      bundleBytes: hasBundle ? (await stat(bundle)).size : 0,
+      sourceMapBytes: await directoryBytes(dir, (file) => file.endsWith('.map')),
+      nativeModuleBytes: await directoryBytes(dir, (file) => file.includes(`${path.sep}node_modules${path.sep}`)),
+      initRuns: 0,
+    };
+    if (hasBundle) {
+      try {
+        const times: number[] = [];
+        for (let i = 0; i < options.initRuns; i++) times.push(await initOnce(bundle));
+        measured.initMs = median(times);
+        measured.initRuns = times.length;
+      } catch (error) {
+        measured.initError = importFailure((error as { stderr?: string }).stderr ?? String(error));
+      }
+    }
+    packages.push(measured);
+  }
+  return packages;
+}

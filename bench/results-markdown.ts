@@ -1,0 +1,111 @@
+import type { SourcedCostModel } from './cost-model.js';
+import { rounded, type Figure } from './figures.js';
+import type { FunctionPackage } from './lambda-packages.js';
+import type { Machine } from './machine.js';
+import type { StudioScaleResult } from './orchestration/studio-scale.js';
+import type { RenderAndRerunResult } from './render-and-rerun.js';
+
+export interface BenchResults {
+  ranAt: string;
+  /** When a section was last measured by a partial run (`--only`), if not at `ranAt`. */
+  sectionsRanAt?: Record<string, string>;
+  machine: Machine;
+  figures: Figure[];
+  cost?: SourcedCostModel[];
+  packages?: FunctionPackage[];
+  render?: RenderAndRerunResult;
+  studio?: StudioScaleResult;
+}
+
+export const LATEST_RUN_START = '<!-- latest run: written by npm run bench -->';
+export const LATEST_RUN_END = '<!-- end of latest run -->';
+
+/** BENCHMARKS.md with the text between the markers replaced; the hand-written analysis around it stays. */
+export function replaceLatestRun(document: string, latest: string): string {
+  const start = document.indexOf(LATEST_RUN_START);
+  const end = document.indexOf(LATEST_RUN_END);
+  if (start < 0 || end < start) throw new Error(`BENCHMARKS.md needs the markers "${LATEST_RUN_START}" and "${LATEST_RUN_END}"`);
+  return `${document.slice(0, start + LATEST_RUN_START.length)}\n${latest}\n${document.slice(end)}`;
+}
+
+const table = (header: string[], rows: (string | number)[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+const seconds = (ms: number) => `${rounded(ms / 1000)} s`;
+const usd = (value: number) => `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+export function resultsMarkdown(results: BenchResults): string {
+  const m = results.machine;
+  const parts: string[] = [
+    `Run ${results.ranAt}${results.sectionsRanAt ? ` (re-measured since: ${Object.entries(results.sectionsRanAt).map(([name, at]) => `${name} at ${at}`).join(', ')})` : ''} on ${m.cpuModel}, ${m.nproc} cores (\`nproc\`), memory \`${m.memory}\` (\`free -h\`), Node ${m.node}, ${m.platform}; ${m.ffmpeg}.`,
+    '',
+    table(
+      ['figure', 'value', 'target', ''],
+      results.figures.map((f) => [f.name, `${rounded(f.value)} ${f.unit}`, `${f.target.op} ${f.target.value} ${f.unit}`, f.met ? 'met' : '**missed**']),
+    ),
+  ];
+  if (results.render) {
+    const r = results.render;
+    parts.push(
+      '',
+      `**Render** of \`${r.manifest}\` from a cold cache: ${seconds(r.cold.wallMs)}; encoder floor ${seconds(r.floorMs)}; ratio ${rounded(r.renderOverFloor)}x; peak RSS of the produce process ${rounded(r.cold.peakRssMb)} MB (ffmpeg children not included). ` +
+        `Episode: ${r.episode.video}+${r.episode.audio}, ${r.episode.width}x${r.episode.height} at ${rounded(r.episode.fps ?? 0)} fps, ${rounded(r.episode.durationSeconds ?? 0)} s, ${rounded(r.episode.bytes / 1024 / 1024)} MB.`,
+      '',
+      table(['Task state', 'time summed over its runs'], Object.entries(r.cold.stageMilliseconds).map(([state, ms]) => [state, seconds(ms)])),
+      '',
+      table(
+        ['run', 'wall', 'fraction of cold', 'spend', 'provider calls'],
+        [
+          ['cold (first)', seconds(r.cold.wallMs), '1', usd(r.cold.spentUsd), r.cold.providerCalls],
+          ['same content, new file name', seconds(r.rerunNewName.wallMs), rounded(r.rerunNewName.fractionOfCold), usd(r.rerunNewName.spentUsd), r.rerunNewName.providerCalls],
+          ['same bytes, same name (no-op)', seconds(r.rerunSameBytes.wallMs), rounded(r.rerunSameBytes.fractionOfCold), usd(r.rerunSameBytes.spentUsd), r.rerunSameBytes.providerCalls],
+        ],
+      ),
+    );
+  }
+  if (results.studio) {
+    const s = results.studio;
+    parts.push(
+      '',
+      `**Studio scale**: ${s.scenes} scenes, time x${s.timeScale}, production ${s.ok ? 'complete' : `not complete (${s.reason})`}. Makespan ${seconds(s.makespanMs)}; bound ${seconds(s.bound.boundMs)} ` +
+        `(${s.bound.limitingProvider}: ${seconds(s.bound.throughputMs)} + one scene's critical path ${seconds(s.bound.criticalPathMs)}); ratio ${rounded(s.makespanOverBound)}x. ` +
+        `One scene after another behind a rate limiter: ${seconds(s.sequential.projectedMs)} (measured on ${s.sequential.sampleScenes} scenes, scaled to ${s.scenes}); the pipeline is ${rounded(s.pipelineSpeedup)}x faster.`,
+      '',
+      table(
+        ['provider', 'calls', 'latency (real)', 'concurrency', 'slot busy', 'utilisation', 'queued for a slot'],
+        Object.entries(s.providers).map(([name, p]) => [name, p.calls, `${p.latencyMs} ms`, p.concurrency, seconds(p.busyMs), `${rounded(p.utilisation * 100)}%`, seconds(p.waitMs)]),
+      ),
+      '',
+      table(['Task state', 'time summed over its runs'], Object.entries(s.stageMilliseconds).map(([state, ms]) => [state, seconds(ms)])),
+    );
+  }
+  if (results.packages) {
+    parts.push(
+      '',
+      table(
+        ['function', 'package', 'index.mjs', 'source map', 'native modules', 'init (median of 10)'],
+        results.packages.map((p) => [
+          p.logicalId,
+          `${rounded(p.totalBytes / 1024 / 1024)} MB`,
+          `${rounded(p.bundleBytes / 1024)} KB`,
+          `${rounded(p.sourceMapBytes / 1024)} KB`,
+          `${rounded(p.nativeModuleBytes / 1024 / 1024)} MB`,
+          p.initMs !== undefined ? `${rounded(p.initMs)} ms` : `not importable here: ${p.initError ?? 'no bundle'}`,
+        ]),
+      ),
+    );
+  }
+  if (results.cost) {
+    for (const model of results.cost) {
+      parts.push(
+        '',
+        `**Cost, profile \`${model.profile}\`** (price table ${model.priceTableVersion}): ${usd(model.totalUsd)} in total.`,
+        '',
+        table(
+          ['stage', 'model', 'calls', 'usage per call', 'cost', 'price source'],
+          model.lines.map((l) => [l.stage, `${l.provider}/${l.model}`, l.calls.toLocaleString('en-US'), JSON.stringify(l.usage).replace(/"/g, '').replace(/,/g, ', '), usd(l.usd), l.source]),
+        ),
+      );
+    }
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,121 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { costModel, priceSources } from './cost-model.js';
+import { figure, formatFigure, rounded, type Figure } from './figures.js';
+import { measureLambdaPackages } from './lambda-packages.js';
+import { describeMachine } from './machine.js';
+import { measureStudioScale } from './orchestration/studio-scale.js';
+import { measureRenderAndRerun } from './render-and-rerun.js';
+import { replaceLatestRun, resultsMarkdown, type BenchResults } from './results-markdown.js';
+
+const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string', multiple: true },
+    scenes: { type: 'string', default: '1500' },
+    'time-scale': { type: 'string', default: '0.1' },
+    'no-synth': { type: 'boolean', default: false },
+  },
+});
+const selected = (name: string) => !values.only || values.only.includes(name);
+const MB = 1024 * 1024;
+const figures: Figure[] = [];
+const report = (f: Figure) => {
+  figures.push(f);
+  console.log(formatFigure(f));
+};
+
+const results: BenchResults = { ranAt: new Date().toISOString(), machine: describeMachine(), figures };
+
+/**
+ * The local runtime writes its handlers' environment into process.env (they read it at
+ * import). Each pipeline benchmark gets the environment this process started with.
+ */
+const startingEnvironment = { ...process.env };
+async function inStartingEnvironment<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in startingEnvironment)) delete process.env[name];
+    Object.assign(process.env, startingEnvironment);
+  }
+}
+console.log(`machine: ${results.machine.cpuModel}, ${results.machine.nproc} cores, node ${results.machine.node}`);
+
+if (selected('cost')) {
+  const sources = priceSources(await readFile(path.join(repositoryRoot, 'lambdas/providers/pricing.ts'), 'utf8'));
+  results.cost = (['offline', 'openai-compatible', 'bedrock'] as const).map((profile) => {
+    const model = costModel(profile);
+    return { ...model, lines: model.lines.map((line) => ({ ...line, source: sources[`${line.provider}/${line.model}`] ?? 'no price: the offline profile is free' })) };
+  });
+  for (const model of results.cost) console.log(`cost (${model.profile}): $${model.totalUsd.toFixed(2)} for 16,000 scenes`);
+}
+
+if (selected('packages')) {
+  console.log('lambda packages: synthesizing and importing each bundle...');
+  const packages = await measureLambdaPackages({ repositoryRoot, stack: 'dramaforge-dev', initRuns: 10, synthesize: !values['no-synth'] });
+  results.packages = packages;
+  for (const fn of packages.filter((p) => p.bundleBytes > 0)) {
+    const assembly = fn.logicalId.startsWith('AssembleEpisode');
+    if (!assembly) report(figure('packages', `package ${fn.logicalId}`, fn.totalBytes / MB, 'MB', '<=', 1));
+    if (fn.initMs !== undefined) report(figure('packages', `init ${fn.logicalId}`, fn.initMs, 'ms', '<=', 150));
+    else console.log(`        init ${fn.logicalId}: not importable here (${fn.initError})`);
+  }
+}
+
+if (selected('render')) {
+  console.log('render: cold produce of examples/tet-homecoming.yaml, encoder floor, re-runs...');
+  const render = await inStartingEnvironment(() => measureRenderAndRerun(path.join(repositoryRoot, 'examples/tet-homecoming.yaml')));
+  results.render = render;
+  report(figure('render', 'render / encoder floor', render.renderOverFloor, 'x', '<=', 1.5));
+  console.log(`        cold produce ${rounded(render.cold.wallMs / 1000)} s, floor ${rounded(render.floorMs / 1000)} s, peak RSS ${rounded(render.cold.peakRssMb)} MB`);
+  report(figure('render', 're-run (new file, same content) / cold', render.rerunNewName.fractionOfCold, '', '<=', 1));
+  report(figure('render', 're-run spend', render.rerunNewName.spentUsd, 'USD', '==', 0));
+  report(figure('render', 're-run provider calls', render.rerunNewName.providerCalls, 'calls', '==', 0));
+  report(figure('render', 'no-op re-run (same bytes) / cold', render.rerunSameBytes.fractionOfCold, '', '<=', 1));
+  report(figure('render', 'no-op re-run spend', render.rerunSameBytes.spentUsd, 'USD', '==', 0));
+}
+
+if (selected('studio')) {
+  const scenes = Number(values.scenes);
+  const scenesPerEpisode = 60;
+  console.log(`studio scale: ${scenes} scenes, time x${values['time-scale']}...`);
+  const studio = await inStartingEnvironment(() =>
+    measureStudioScale({
+    shape: { episodes: Math.ceil(scenes / scenesPerEpisode), scenesPerEpisode: Math.min(scenes, scenesPerEpisode), characters: 4 },
+    timeScale: Number(values['time-scale']),
+    sceneMaxConcurrency: 20,
+    episodeMaxConcurrency: 5,
+    baselineSampleScenes: 30,
+    baselineRequestsPerSecond: 5,
+    }),
+  );
+  results.studio = studio;
+  report(figure('studio', 'studio makespan / bound', studio.makespanOverBound, 'x', '<=', 1.1));
+  report(figure('studio', 'studio video utilisation', studio.providers.video.utilisation * 100, '%', '>=', 90));
+  console.log(`        makespan ${rounded(studio.makespanMs / 1000)} s, bound ${rounded(studio.bound.boundMs / 1000)} s (${studio.bound.limitingProvider})`);
+  if (!studio.ok) console.log(`        the production did not complete: ${studio.reason}; ${studio.failedScenes.join('; ')}`);
+  console.log(`        one scene after another: ${rounded(studio.sequential.projectedMs / 1000)} s; the pipeline is ${rounded(studio.pipelineSpeedup)}x faster`);
+}
+
+console.log(`${figures.filter((f) => f.met).length} of ${figures.length} targets met`);
+
+// A partial run (--only) replaces its own sections of the last run's record and keeps the rest.
+const resultsFile = path.join(repositoryRoot, 'bench/results.json');
+const previous = values.only ? await readFile(resultsFile, 'utf8').then((text) => JSON.parse(text) as BenchResults, () => undefined) : undefined;
+const recorded: BenchResults = previous
+  ? {
+      ...previous,
+      ...results,
+      ranAt: previous.ranAt,
+      figures: [...previous.figures.filter((f) => !selected(f.section)), ...figures],
+      sectionsRanAt: { ...previous.sectionsRanAt, ...Object.fromEntries(values.only!.map((name) => [name, results.ranAt])) },
+    }
+  : results;
+await writeFile(resultsFile, `${JSON.stringify(recorded, null, 2)}\n`);
+const benchmarksFile = path.join(repositoryRoot, 'BENCHMARKS.md');
+await writeFile(benchmarksFile, replaceLatestRun(await readFile(benchmarksFile, 'utf8'), resultsMarkdown(recorded)));
+console.log('wrote bench/results.json and the latest run in BENCHMARKS.md');

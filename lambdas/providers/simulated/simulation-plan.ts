@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** The provider stages a simulation slows down and limits; consistency scoring is part of `image`'s work and adds no latency of its own. */
+export const SIMULATED_STAGES = ['script', 'image', 'speech', 'video'] as const;
+export type SimulatedStage = (typeof SIMULATED_STAGES)[number];
+
+const perStage = (value: z.ZodNumber) => z.strictObject(Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, value])) as Record<SimulatedStage, z.ZodNumber>);
+
+const SimulationPlanSchema = z.strictObject({
+  /** Multiplies every latency and every spoken second: 0.1 runs ten times faster than real providers. */
+  timeScale: z.number().positive().max(1),
+  /** Real-world milliseconds one call takes, before scaling. */
+  latencyMs: perStage(z.number().min(0)),
+  /** Calls the provider serves at once; more wait for a slot. */
+  concurrency: perStage(z.int().min(1)),
+  /** Speaking rate of the stand-in voice, characters a second, before scaling. */
+  speechCharactersPerSecond: z.number().positive().default(15),
+});
+
+export type SimulationPlan = z.output<typeof SimulationPlanSchema>;
+
+/**
+ * DRAMAFORGE_SIMULATED_PROVIDERS: a JSON plan that puts remote-provider latency and
+ * concurrency limits in front of the offline ports (benchmarks of the orchestration).
+ */
+export function parseSimulationPlan(text: string): SimulationPlan {
+  const parsed = SimulationPlanSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    throw new Error(`DRAMAFORGE_SIMULATED_PROVIDERS is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { costModel, priceSources, SOURCE_SCENARIO } from '../../../bench/cost-model.js';
+import { costUsd } from '../../../lambdas/providers/pricing.js';
+
+const SCENES = SOURCE_SCENARIO.dramas * SOURCE_SCENARIO.chaptersPerDrama * SOURCE_SCENARIO.scenesPerChapter;
+
+describe('costModel', () => {
+  it('prices 16,000 scenes of the source scenario per stage with each profile first rung', () => {
+    const model = costModel('bedrock');
+    const byStage = Object.fromEntries(model.lines.map((line) => [line.stage, line]));
+
+    expect(byStage.video!.model).toBe('amazon.nova-reel-v1:1');
+    expect(byStage.video!.calls).toBe(SCENES);
+    // Nova Reel bills 6-second shots at $0.08 a second.
+    expect(byStage.video!.usd).toBeCloseTo(SCENES * 6 * 0.08, 6);
+    expect(byStage.script!.model).toBe('amazon.nova-lite-v1:0');
+    expect(byStage.script!.usage).toEqual({ inputTokens: 1_000, outputTokens: 2_000 });
+    expect(byStage.speech!.usage).toEqual({ speechCharacters: 15 * 14 });
+    expect(model.totalUsd).toBeCloseTo(model.lines.reduce((sum, line) => sum + line.usd, 0), 9);
+  });
+
+  it('rounds video up to the provider step: a 6 s scene bills 8 s on sora-2', () => {
+    const video = costModel('openai-compatible').lines.find((line) => line.stage === 'video')!;
+    expect(video.usage.videoSeconds).toBe(8);
+    expect(video.usd).toBeCloseTo(SCENES * costUsd('openai-compatible', 'sora-2', { videoSeconds: 8 }), 6);
+  });
+
+  it('costs nothing offline', () => {
+    expect(costModel('offline').totalUsd).toBe(0);
+  });
+});
+
+describe('priceSources', () => {
+  it('gives each entry the comment above it or above its group', () => {
+    const sources = priceSources(
+      [
+        "  'offline/a': {},",
+        '  // https://example.com/pricing, list of 2025-01-02',
+        '  // (second line of the note).',
+        "  'p/one': { perImage: 1 },",
+        "  'p/two': { perImage: 2 },",
+        '',
+        '  // https://other.example/prices, list of 2024-11',
+        "  'q/three': {",
+      ].join('\n'),
+    );
+    expect(sources).toEqual({
+      'p/one': 'https://example.com/pricing, list of 2025-01-02 (second line of the note).',
+      'p/two': 'https://example.com/pricing, list of 2025-01-02 (second line of the note).',
+      'q/three': 'https://other.example/prices, list of 2024-11',
+    });
+  });
+
+  it('finds a dated source for every priced model a profile routes to', () => {
+    const sources = priceSources(readFileSync(new URL('../../../lambdas/providers/pricing.ts', import.meta.url), 'utf8'));
+    for (const profile of ['openai-compatible', 'bedrock'] as const) {
+      for (const line of costModel(profile).lines) {
+        expect(sources[`${line.provider}/${line.model}`], `${line.provider}/${line.model}`).toMatch(/^https:\/\/\S+.*\b(19|20)\d\d-\d\d/);
+      }
+    }
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ProviderSlots } from '../../../lambdas/providers/simulated/provider-slots.js';
+import { parseSimulationPlan } from '../../../lambdas/providers/simulated/simulation-plan.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ProviderSlots', () => {
+  it('never lets more than the limit run at once, and counts busy and queued time', async () => {
+    let clock = 0;
+    const slots = new ProviderSlots(2, () => clock);
+    let running = 0;
+    let most = 0;
+    const call = () =>
+      slots.hold(async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await sleep(5);
+        clock += 10;
+        running -= 1;
+      });
+
+    await Promise.all([call(), call(), call(), call(), call()]);
+
+    const stats = slots.snapshot();
+    expect(most).toBe(2);
+    expect(stats.calls).toBe(5);
+    expect(stats.busyMs).toBeGreaterThanOrEqual(50);
+    expect(stats.waitMs).toBeGreaterThan(0);
+  });
+
+  it('frees the slot when the work fails', async () => {
+    const slots = new ProviderSlots(1);
+    await expect(slots.hold(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(slots.hold(async () => 'next')).resolves.toBe('next');
+  });
+});
+
+describe('parseSimulationPlan', () => {
+  it('needs a latency and a concurrency for every simulated stage', () => {
+    const plan = { timeScale: 0.1, latencyMs: { script: 800, image: 1200, speech: 600, video: 4500 }, concurrency: { script: 50, image: 20, speech: 20, video: 10 } };
+    expect(parseSimulationPlan(JSON.stringify(plan)).speechCharactersPerSecond).toBe(15);
+    expect(() => parseSimulationPlan(JSON.stringify({ ...plan, concurrency: { ...plan.concurrency, video: 0 } }))).toThrow(/concurrency.video/);
+    expect(() => parseSimulationPlan(JSON.stringify({ ...plan, latencyMs: { script: 800 } }))).toThrow(/DRAMAFORGE_SIMULATED_PROVIDERS/);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { costUsd } from '../../../lambdas/providers/pricing.js';
+import { validateManifest } from '../../../lambdas/shared/manifest/parse.js';
+import { estimateProduction } from '../../../lambdas/shared/production-estimate.js';
+
+const manifestFor = (profile: 'openai-compatible' | 'bedrock') =>
+  validateManifest({
+    version: 1,
+    production: 'estimate-series',
+    title: 'Estimate',
+    language: 'en-US',
+    budgetUsd: 10,
+    providers: { profile },
+    characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
+    episodes: [
+      {
+        id: 'ep01',
+        title: 'One',
+        scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.', dialogue: [{ character: 'ana', line: 'x'.repeat(70) }] }],
+      },
+    ],
+  });
+
+describe('estimateProduction and subtitle timing', () => {
+  it('adds a transcription per line, by the audio minute, when openai-compatible subtitles are timed by transcription', () => {
+    const estimate = estimateProduction(manifestFor('openai-compatible'), { DRAMAFORGE_SUBTITLE_TIMING: 'transcription' });
+    const timing = estimate.lines.find((line) => line.stage === 'subtitle-timing');
+    // 70 characters at 14 a second: five seconds of audio.
+    expect(timing).toMatchObject({ provider: 'openai-compatible', model: 'whisper-1', calls: 1 });
+    expect(timing!.expectedUsd).toBeCloseTo((5 / 60) * 0.006, 12);
+    expect(estimateProduction(manifestFor('openai-compatible'), {}).lines.some((line) => line.stage === 'subtitle-timing')).toBe(false);
+    expect(() => estimateProduction(manifestFor('openai-compatible'), { DRAMAFORGE_SUBTITLE_TIMING: 'whisper' })).toThrow(/DRAMAFORGE_SUBTITLE_TIMING/);
+  });
+
+  it('counts Polly\'s speech marks request: each line bills its characters twice, and no transcription is added', () => {
+    const estimate = estimateProduction(manifestFor('bedrock'), { DRAMAFORGE_SUBTITLE_TIMING: 'transcription' });
+    const speech = estimate.lines.find((line) => line.stage === 'speech')!;
+    expect(speech.expectedUsd).toBeCloseTo(costUsd('bedrock', 'polly-neural', { speechCharacters: 140 }), 12);
+    expect(estimate.lines.some((line) => line.stage === 'subtitle-timing')).toBe(false);
+  });
+});

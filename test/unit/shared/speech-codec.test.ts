@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { speechCodec } from '../../../lambdas/shared/codecs.js';
+
+describe('speechCodec', () => {
+  it('keeps the word timings in the cache header and the audio as the payload', () => {
+    const result = { wav: Buffer.from('RIFF....WAVE'), durationSeconds: 1.25, words: [{ text: 'Chào', startSeconds: 0.11, endSeconds: 0.52 }] };
+    const { header, payload } = speechCodec.encode(result);
+    expect(header).toEqual({ durationSeconds: 1.25, words: result.words });
+    expect(speechCodec.decode(JSON.parse(JSON.stringify(header)), payload!)).toEqual(result);
+  });
+});
