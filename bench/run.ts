@@ -20,6 +20,8 @@ const { values } = parseArgs({
     'no-synth': { type: 'boolean', default: false },
   },
 });
+/** The benchmarks, in the order their figures are listed. */
+const SECTIONS = ['render', 'studio', 'packages', 'cost'];
 const selected = (name: string) => !values.only || values.only.includes(name);
 const MB = 1024 * 1024;
 const figures: Figure[] = [];
@@ -111,7 +113,7 @@ const recorded: BenchResults = previous
       ...previous,
       ...results,
       ranAt: previous.ranAt,
-      figures: [...previous.figures.filter((f) => !selected(f.section)), ...figures],
+      figures: [...previous.figures.filter((f) => !selected(f.section)), ...figures].sort((a, b) => SECTIONS.indexOf(a.section) - SECTIONS.indexOf(b.section)),
       sectionsRanAt: { ...previous.sectionsRanAt, ...Object.fromEntries(values.only!.map((name) => [name, results.ranAt])) },
     }
   : results;

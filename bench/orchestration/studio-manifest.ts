@@ -8,8 +8,8 @@ export interface StudioManifestShape {
 
 /**
  * A studio-sized series for the orchestration benchmark. Scenes carry no dialogue, so the
- * script stage really calls the text model; one character a scene keeps the consistency
- * work per keyframe small. The format is the smallest the manifest allows at 1 fps:
+ * script stage really calls the text model; two characters a scene make it write a
+ * dialogue, so speech is called for every scene, as in the source's workload. The format is the smallest the manifest allows at 1 fps:
  * the media the handlers encode themselves (voice tracks, episode assembly) then costs
  * little, and the run measures the workflow rather than the encoder.
  */
@@ -33,7 +33,7 @@ export function studioManifest(shape: StudioManifestShape): ManifestInput {
       scenes: Array.from({ length: shape.scenesPerEpisode }, (_, s) => ({
         id: `s${String(s + 1).padStart(2, '0')}`,
         location: ['a rooftop at dusk', 'a crowded night market', 'a quiet hospital corridor'][(e + s) % 3]!,
-        characters: [characters[(e * shape.scenesPerEpisode + s) % characters.length]!.id],
+        characters: [0, 1].map((offset) => characters[(e * shape.scenesPerEpisode + s + offset) % characters.length]!.id),
         outline: `Scene ${s + 1} of episode ${e + 1}: a decision that cannot wait.`,
       })),
     })),

@@ -49,7 +49,8 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-bench-studio-'));
   try {
     const manifestPath = path.join(workDir, 'studio-scale.json');
-    await writeFile(manifestPath, JSON.stringify(studioManifest(options.shape)));
+    // Pretty-printed: produce reads the production id from its own line to find the deliverables.
+    await writeFile(manifestPath, JSON.stringify(studioManifest(options.shape), null, 2));
     let first = Infinity;
     let last = 0;
     for (const stage of SIMULATED_STAGES) simulation.slots[stage].reset();
