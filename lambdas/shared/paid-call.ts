@@ -31,12 +31,21 @@ function pack(envelope: Envelope, payload: Buffer = Buffer.alloc(0)): Buffer {
   return Buffer.concat([length, header, payload]);
 }
 
-function unpack(bytes: Buffer): { envelope: Envelope; payload: Buffer } {
+/**
+ * A cache entry, or undefined when the bytes are not a whole entry (a torn or
+ * truncated object): the cache is an optimisation, so an unreadable entry is a miss.
+ */
+export function unpackCacheEntry(bytes: Buffer): { envelope: Envelope; payload: Buffer } | undefined {
+  if (bytes.length < 4) return undefined;
   const length = bytes.readUInt32BE(0);
-  return {
-    envelope: JSON.parse(bytes.subarray(4, 4 + length).toString('utf8')) as Envelope,
-    payload: bytes.subarray(4 + length),
-  };
+  if (4 + length > bytes.length) return undefined;
+  try {
+    const envelope = JSON.parse(bytes.subarray(4, 4 + length).toString('utf8')) as Envelope;
+    if (typeof envelope?.provider !== 'string' || typeof envelope.model !== 'string') return undefined;
+    return { envelope, payload: bytes.subarray(4 + length) };
+  } catch {
+    return undefined;
+  }
 }
 
 export interface PaidCallDeps {
@@ -78,9 +87,10 @@ export function callIdentity(request: Pick<PaidCall<unknown>, 'stage' | 'provide
  */
 export async function findCachedCall<T>(deps: PaidCallDeps, request: Omit<PaidCall<T>, 'call' | 'estimateUsd'>): Promise<PaidCallOutcome<T> | undefined> {
   const { cacheKey, idempotencyKey } = callIdentity(request);
-  const cached = await deps.assets.findBytes(cacheKey);
+  const bytes = await deps.assets.findBytes(cacheKey);
+  const cached = bytes && unpackCacheEntry(bytes);
   if (!cached) return undefined;
-  const { envelope, payload } = unpack(cached);
+  const { envelope, payload } = cached;
   const pending = await deps.ledger.findCost(request.productionId, idempotencyKey);
   let usd = 0;
   if (pending?.status === 'RESERVED') {
