@@ -27,7 +27,7 @@ export interface DramaforgeStackProps extends StackProps {
  * Every stage handler loads @napi-rs/canvas at import (the provider registry imports the
  * offline image model), and npm installs only this machine's linux-x64 build, as it does
  * ffmpeg's. So the workflow's functions run on x86_64 with the x64 binaries; the trigger,
- * which loads nothing native, runs on ARM64. See docs/architecture-decisions.md.
+ * which loads nothing native, runs on ARM64. See docs/aws-deployment-decisions.md.
  */
 const STAGE_ARCHITECTURE = Architecture.X86_64;
 const TRIGGER_ARCHITECTURE = Architecture.ARM_64;
@@ -93,7 +93,7 @@ export class DramaforgeStack extends Stack {
     const substitutedFunctions = new Map<string, IFunction>();
     for (const spec of STAGE_FUNCTIONS) {
       const access = stageAccessFor(spec.name);
-      const stage = this.stageFunction(spec, config, STAGE_ARCHITECTURE, STAGE_NATIVE_MODULES, workflowSettings, logRemovalPolicy)
+      const stage = this.stageFunction(spec, config, STAGE_ARCHITECTURE, access.draws ? STAGE_NATIVE_MODULES : [], workflowSettings, logRemovalPolicy)
         .bindAssetBucket(assets.bucket, access)
         .bindProductionTable(table, access.table);
       for (const tool of access.media) stage.bindMediaLayer(mediaLayers[tool]);
@@ -172,6 +172,7 @@ export class DramaforgeStack extends Stack {
       timeoutSeconds: sizing.timeoutSeconds,
       architecture,
       nativeModules,
+      unshippedNativeModules: STAGE_NATIVE_MODULES.filter((name) => !nativeModules.includes(name)),
       environment,
       logRetention: config.data.logRetention,
       logRemovalPolicy,

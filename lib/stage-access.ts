@@ -24,6 +24,8 @@ export interface StageAccess {
   reportsTaskOutcome: boolean;
   /** Re-sends its own job to the video queue with a delay, to poll an asynchronous provider job. */
   requeuesVideoJobs?: boolean;
+  /** Draws or decodes images (lambdas/shared/media/canvas.ts), so it ships the native canvas. */
+  draws?: boolean;
 }
 
 const PRODUCTIONS = 'productions/*';
@@ -62,9 +64,9 @@ export const STAGE_ACCESS: Record<string, StageAccess> = {
     callsProviders: false,
     reportsTaskOutcome: false,
   },
-  'cast-character': paidStage(['fonts']),
+  'cast-character': paidStage(['fonts'], { draws: true }),
   'write-script': paidStage([]),
-  'render-keyframes': paidStage(['fonts']),
+  'render-keyframes': paidStage(['fonts'], { draws: true }),
   'synthesize-voice': paidStage(['ffmpeg', 'espeak']),
   // Idempotency records (Powertools) are put, updated and deleted; Nova Reel writes its output under provider-jobs/.
   'video-worker': paidStage(['ffmpeg'], {
@@ -73,6 +75,8 @@ export const STAGE_ACCESS: Record<string, StageAccess> = {
     table: [...PAID_CALL_TABLE_ACTIONS, 'dynamodb:DeleteItem'],
     reportsTaskOutcome: true,
     requeuesVideoJobs: true,
+    // Real video models are given the keyframe fitted to their frame size.
+    draws: true,
   }),
   'build-subtitles': {
     reads: [PRODUCTIONS],
@@ -105,6 +109,7 @@ export const STAGE_ACCESS: Record<string, StageAccess> = {
     media: ['fonts'],
     callsProviders: false,
     reportsTaskOutcome: false,
+    draws: true,
   },
 };
 

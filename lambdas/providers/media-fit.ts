@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { loadCanvas } from '../shared/media/canvas.js';
 import { ProviderOutputInvalid } from '../shared/errors.js';
 import { runFfmpeg, withTempDir } from '../shared/media/ffmpeg.js';
 import { wavFromPcm } from '../shared/media/voice-track.js';
@@ -14,6 +14,7 @@ import type { Charge, ClipRequest } from './ports.js';
 
 /** Scales to cover width x height and crops the overflow evenly (no letterboxing). */
 export async function coverToPng(image: Buffer, width: number, height: number, charge: Charge): Promise<Buffer> {
+  const { createCanvas, loadImage } = await loadCanvas();
   let decoded;
   try {
     decoded = await loadImage(image);

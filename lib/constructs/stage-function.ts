@@ -33,6 +33,11 @@ export interface StageFunctionProps {
    * binary is not installed rather than deploying a function that cannot start.
    */
   nativeModules?: string[];
+  /**
+   * Native packages the code imports only on demand (a dynamic import on first use) and this
+   * function never reaches: left out of the bundle and not shipped.
+   */
+  unshippedNativeModules?: string[];
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
   logLevel: string;
@@ -93,10 +98,12 @@ export class StageFunction extends Construct {
         minify: true,
         keepNames: true,
         sourceMap: true,
+        // File and line mapping without embedding every source file: the map stays small.
+        sourcesContent: false,
         mainFields: ['module', 'main'],
         // The SDK is bundled at the lockfile's version rather than taken from the runtime,
         // so Lambda runs the clients the tests ran. Native packages are copied instead.
-        externalModules: nativeModules,
+        externalModules: [...nativeModules, ...(props.unshippedNativeModules ?? [])],
         // Bundled CommonJS dependencies still call require(); ESM output has none of its own.
         banner: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
         commandHooks: {

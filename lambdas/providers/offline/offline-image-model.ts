@@ -1,5 +1,5 @@
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
-import { registerCanvasFonts } from '../../shared/media/canvas-fonts.js';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { loadCanvas } from '../../shared/media/canvas.js';
 import type { Box, CharacterBrief, ImageModel, KeyframeRequest, Metered, ReferenceSheetRequest, RenderedImage, SceneBrief } from '../ports.js';
 import { drawBackground, drawWeather, sceneSetting, type SceneSetting, type Stage } from './storyboard/backgrounds.js';
 import { characterLook } from './storyboard/character-look.js';
@@ -179,7 +179,7 @@ export class StoryboardImageModel implements ImageModel {
   }
 
   async drawReferenceSheet(request: ReferenceSheetRequest): Promise<Metered<RenderedImage>> {
-    registerCanvasFonts();
+    const { createCanvas } = await loadCanvas();
     const { character, seed } = request;
     const look = characterLook(character);
     const random = seededRandom('reference-sheet', character.id, seed);
@@ -226,6 +226,7 @@ export class StoryboardImageModel implements ImageModel {
   }
 
   async drawKeyframe(request: KeyframeRequest): Promise<Metered<RenderedImage>> {
+    const { createCanvas } = await loadCanvas();
     const { scene, width, height, seed } = request;
     const setting = sceneSetting(scene.location, scene.mood);
     const random = seededRandom('keyframe', scene.episodeId, scene.sceneId, seed);

@@ -1,4 +1,4 @@
-import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { loadCanvas } from '../../shared/media/canvas.js';
 import { ProviderRejected } from '../../shared/errors.js';
 import type { Box, ConsistencyRequest, ConsistencyScorer, Metered, RenderedImage } from '../ports.js';
 
@@ -28,6 +28,7 @@ interface Crop {
 }
 
 async function readCrop(image: RenderedImage, box: Box): Promise<Crop> {
+  const { createCanvas, loadImage } = await loadCanvas();
   const decoded = await loadImage(image.png);
   const width = Math.max(1, Math.round(box.width));
   const height = Math.max(1, Math.round(box.height));

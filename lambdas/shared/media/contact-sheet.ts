@@ -1,5 +1,4 @@
-import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { registerCanvasFonts } from './canvas-fonts.js';
+import { loadCanvas } from './canvas.js';
 
 export interface ContactSheetFrame {
   label: string;
@@ -50,7 +49,7 @@ export function contactSheetLayout(frameCount: number, thumbnailAspect: number, 
 
 /** A grid of keyframe thumbnails, each captioned (e.g. "ep01/s03"), for a producer's review. */
 export async function renderContactSheet(frames: ContactSheetFrame[], options: ContactSheetOptions = {}): Promise<Buffer> {
-  registerCanvasFonts();
+  const { createCanvas, loadImage } = await loadCanvas();
   const images = await Promise.all(frames.map((frame) => loadImage(frame.png)));
   const first = images[0];
   const layout = contactSheetLayout(frames.length, first ? first.height / first.width : 16 / 9, options);
