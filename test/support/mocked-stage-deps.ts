@@ -9,7 +9,8 @@ import type { BoundProviders } from '../../lambdas/providers/registry.js';
 import { AssetStore } from '../../lambdas/shared/asset-store.js';
 import { BudgetLedger } from '../../lambdas/shared/ledger.js';
 import { ProductionStore } from '../../lambdas/shared/production-store.js';
-import type { Manifest } from '../../lambdas/shared/manifest/schema.js';
+import { validateManifest } from '../../lambdas/shared/manifest/parse.js';
+import type { Manifest, ManifestInput } from '../../lambdas/shared/manifest/schema.js';
 import type { StageDeps } from '../../lambdas/shared/stage-runtime.js';
 
 export const BUCKET = 'unit-bucket';
@@ -44,4 +45,9 @@ export function mockedStageDeps(options: { objects?: Map<string, Buffer>; provid
     loadManifest: (productionId) => assets.getJson<Manifest>(`productions/${productionId}/manifest.json`),
   };
   return { deps, objects, s3Mock, dynamoMock, sfnMock };
+}
+
+/** A valid manifest for production `unit-series`, with the cast and episodes a test needs. */
+export function unitManifest(parts: Pick<ManifestInput, 'characters' | 'episodes'> & Partial<ManifestInput>): Manifest {
+  return validateManifest({ version: 1, production: 'unit-series', title: 'Unit', language: 'en-US', budgetUsd: 1, ...parts });
 }

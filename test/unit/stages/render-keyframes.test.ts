@@ -2,16 +2,10 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BoundProviders } from '../../../lambdas/providers/registry.js';
-import { validateManifest } from '../../../lambdas/shared/manifest/parse.js';
 import { renderKeyframes } from '../../../lambdas/render-keyframes/render-keyframes.js';
-import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
+import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 
-const manifest = validateManifest({
-  version: 1,
-  production: 'unit-series',
-  title: 'Unit',
-  language: 'en-US',
-  budgetUsd: 1,
+const manifest = unitManifest({
   characters: [
     { id: 'ana', name: 'Ana', description: 'red hair' },
     { id: 'ben', name: 'Ben', description: 'bald' },

@@ -6,20 +6,14 @@ import { OpenAiSpeechModel } from '../../../lambdas/providers/openai-compatible/
 import { OpenAiTranscriber } from '../../../lambdas/providers/openai-compatible/transcriber.js';
 import { costUsd } from '../../../lambdas/providers/pricing.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/providers/resilience/provider-guard.js';
-import { validateManifest } from '../../../lambdas/shared/manifest/parse.js';
 import type { StoredVoiceCues } from '../../../lambdas/shared/scene-artifacts.js';
 import { synthesizeVoice } from '../../../lambdas/synthesize-voice/synthesize-voice.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
-import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
+import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 
 const TRANSCRIBE = 'POST /v1/audio/transcriptions';
 const scene = { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' };
-const manifest = validateManifest({
-  version: 1,
-  production: 'unit-series',
-  title: 'Unit',
-  language: 'en-US',
-  budgetUsd: 1,
+const manifest = unitManifest({
   characters: [
     { id: 'ana', name: 'Ana', description: 'red hair', voice: { gender: 'female' } },
     { id: 'ben', name: 'Ben', description: 'bald', voice: { gender: 'male' } },

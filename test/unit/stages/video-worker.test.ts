@@ -5,16 +5,10 @@ import type { SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClipRequest, VideoModel } from '../../../lambdas/providers/ports.js';
 import { ProviderThrottled } from '../../../lambdas/shared/errors.js';
-import { validateManifest } from '../../../lambdas/shared/manifest/parse.js';
 import { processVideoJob } from '../../../lambdas/video-worker/video-worker.js';
-import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
+import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 
-const manifest = validateManifest({
-  version: 1,
-  production: 'unit-series',
-  title: 'Unit',
-  language: 'en-US',
-  budgetUsd: 1,
+const manifest = unitManifest({
   format: { aspectRatio: '9:16', width: 180, height: 320, fps: 10 },
   characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
   episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }] }],
