@@ -36,3 +36,10 @@ export const QUEUE_SUBSTITUTION = 'VideoQueueUrl';
  * workflow never calls it.
  */
 export const MANIFEST_TRIGGER_FUNCTION: StageFunctionSpec = { name: 'start-production', timeoutSeconds: 30, memoryMb: 256 };
+
+/** The one function the workflow reaches through the video queue rather than by ARN: the entry without a substitution. */
+export const VIDEO_WORKER_FUNCTION: StageFunctionSpec = (() => {
+  const workers = STAGE_FUNCTIONS.filter((spec) => spec.substitution === undefined);
+  if (workers.length !== 1) throw new Error(`lambdas/catalog.ts must list exactly one queue worker, found ${workers.length}`);
+  return workers[0]!;
+})();

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { Architecture, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { MANIFEST_TRIGGER_FUNCTION, STAGE_FUNCTIONS, type StageFunctionSpec } from '../lambdas/catalog.js';
+import { MANIFEST_TRIGGER_FUNCTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION, type StageFunctionSpec } from '../lambdas/catalog.js';
 import type { EnvironmentConfig } from './config/environment-config.js';
 import { AssetBucket } from './constructs/asset-bucket.js';
 import { EspeakLayer } from './constructs/espeak-layer.js';
@@ -67,10 +67,8 @@ export class DramaforgeStack extends Stack {
       removalPolicy: dataRemoval,
     }).secret;
 
-    const videoWorkerSpec = STAGE_FUNCTIONS.find((spec) => spec.substitution === undefined);
-    if (!videoWorkerSpec) throw new Error('lambdas/catalog.ts has no queue worker (an entry without a substitution)');
     const videoQueue = new VideoQueue(this, 'VideoJobs', {
-      workerTimeout: this.timeoutOf(videoWorkerSpec, config),
+      workerTimeout: this.timeoutOf(VIDEO_WORKER_FUNCTION, config),
       maxReceiveCount: config.videoWorker.maxReceiveCount,
     });
 
@@ -110,7 +108,7 @@ export class DramaforgeStack extends Stack {
       logRemovalPolicy,
     });
 
-    const videoWorker = this.functions.get(videoWorkerSpec.name)!;
+    const videoWorker = this.functions.get(VIDEO_WORKER_FUNCTION.name)!;
     videoWorker.bindTaskOutcomeReporting(workflow.stateMachine);
     videoWorker.function.addEventSource(
       new SqsEventSource(videoQueue.queue, {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withProfile, type ProfileOverride } from './profile-override.js';
+import { parseManifestDocument } from '../lambdas/shared/manifest/parse.js';
 import { withLocalRuntime, type RunOptions, type RunResult } from './production-run.js';
 
 export interface ProduceOptions extends RunOptions {
@@ -11,9 +12,14 @@ export interface ProduceOptions extends RunOptions {
 
 export type ProduceResult = RunResult;
 
-/** The production id, read leniently before validation so progress can show it; validation proper happens in the workflow. */
-function declaredProductionId(text: string): string | undefined {
-  return /^\s*"?production"?\s*:\s*"?([a-z0-9-]{3,63})"?\s*,?\s*$/m.exec(text)?.[1];
+/** The production id, read before validation so progress can show it; validation proper happens in the workflow. */
+function declaredProductionId(bytes: Buffer): string | undefined {
+  try {
+    const production = (parseManifestDocument(bytes) as { production?: unknown } | null)?.production;
+    return typeof production === 'string' ? production : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -24,7 +30,7 @@ function declaredProductionId(text: string): string | undefined {
 export async function produce(options: ProduceOptions): Promise<ProduceResult> {
   const fileBytes = await readFile(options.manifestPath);
   const manifestBytes = options.profile ? withProfile(fileBytes, options.profile) : fileBytes;
-  const productionId = declaredProductionId(manifestBytes.toString('utf8'));
+  const productionId = declaredProductionId(manifestBytes);
   return withLocalRuntime(options, async ({ runtime, follow }) => {
     const { key, executionName } = await runtime.uploadManifest(path.basename(options.manifestPath), manifestBytes);
     return follow({ name: executionName, manifestKey: key, productionId });

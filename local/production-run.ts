@@ -7,19 +7,13 @@ import { assetKeys } from '../lambdas/shared/keys.js';
 import type { Manifest } from '../lambdas/shared/manifest/schema.js';
 import { ProductionStore } from '../lambdas/shared/production-store.js';
 import type { ExecutionRecord } from './execution-registry.js';
-import type { LocalSettings } from './local-settings.js';
 import { ActiveStates, formatProgress } from './progress.js';
-import { LocalRuntime, type ExecutionEvent } from './runtime.js';
+import { LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 
-export interface RunOptions {
+export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent'> {
   outDir: string;
-  dataDir: string;
-  settings?: Partial<LocalSettings>;
-  retryDelayMs?: number;
-  environment?: Record<string, string>;
   /** Called about once a second with a one-line summary while the execution runs. */
   onProgress?: (line: string) => void;
-  onExecutionEvent?: (event: ExecutionEvent) => void;
 }
 
 export interface RunResult {

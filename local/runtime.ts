@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS } from '../lambdas/catalog.js';
+import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../lambdas/catalog.js';
 import { executionNameFor } from '../lambdas/shared/execution-name.js';
 import { assetKeys } from '../lambdas/shared/keys.js';
 import { startEngines, type LocalEngines, type S3Event } from './engines.js';
@@ -115,6 +115,7 @@ export class LocalRuntime {
     });
 
     const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queueUrls.queueUrl };
+    const workflowFunctionArns = new Set<string>();
     const runtimeInstance = ++runtimesStarted;
     for (const spec of STAGE_FUNCTIONS) {
       const functionName = `dramaforge-${spec.name}`;
@@ -124,19 +125,22 @@ export class LocalRuntime {
       const module = (await import(moduleUrl)) as { handler: Handler };
       const arn = localFunctionArn(functionName);
       this.handlers.set(arn, { handler: module.handler, name: functionName, timeoutSeconds: spec.timeoutSeconds });
-      if (spec.substitution) substitutions[spec.substitution] = arn;
+      if (spec.substitution) {
+        substitutions[spec.substitution] = arn;
+        workflowFunctionArns.add(arn);
+      }
     }
 
     this.workflow = new WorkflowRunner({
       definition: await loadDefinition(DEFINITION_FILE, substitutions),
-      functionArns: new Set([...this.handlers.keys()].filter((arn) => !arn.endsWith(':function:dramaforge-video-worker'))),
+      functionArns: workflowFunctionArns,
       invoke: (arn, event) => this.invoke(arn, event),
       sqs: this.sqs,
       taskTokens: this.engines.taskTokens,
       retryDelayMs: this.options.retryDelayMs,
     });
 
-    const worker = this.handlers.get(localFunctionArn('dramaforge-video-worker'))!;
+    const worker = this.handlers.get(localFunctionArn(`dramaforge-${VIDEO_WORKER_FUNCTION.name}`))!;
     this.videoSource = new QueueEventSource({
       sqs: this.sqs,
       queueUrl: this.queueUrls.queueUrl,

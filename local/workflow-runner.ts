@@ -14,7 +14,7 @@ type Definition = { States: Record<string, StateDefinition> } & Record<string, u
 
 /** Applies definitionSubstitutions exactly as Step Functions does: `${Name}` inside string values. */
 export function substituteDefinition(text: string, substitutions: Record<string, string>): Definition {
-  const substituted = text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (match, name: string) => {
+  const substituted = text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_match, name: string) => {
     const value = substitutions[name];
     if (value === undefined) throw new Error(`the state machine uses \${${name}} but no substitution was given for it`);
     return value;

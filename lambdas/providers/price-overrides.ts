@@ -20,7 +20,13 @@ const OverridesSchema = z.record(
 export function priceOverrides(env: NodeJS.ProcessEnv = process.env): Record<string, ModelPrice> {
   const raw = env.DRAMAFORGE_PRICE_OVERRIDES;
   if (!raw) return {};
-  const parsed = OverridesSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) throw new Error(`DRAMAFORGE_PRICE_OVERRIDES is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-  return parsed.data;
+  // Every priced call asks; the variable only changes between runs, so parse each value once.
+  if (parsedFrom?.raw !== raw) {
+    const parsed = OverridesSchema.safeParse(JSON.parse(raw));
+    if (!parsed.success) throw new Error(`DRAMAFORGE_PRICE_OVERRIDES is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    parsedFrom = { raw, prices: parsed.data };
+  }
+  return parsedFrom.prices;
 }
+
+let parsedFrom: { raw: string; prices: Record<string, ModelPrice> } | undefined;

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetMissing } from './errors.js';
 import { tableKeys } from './keys.js';
 
@@ -66,7 +66,8 @@ export class ProductionStore {
 
   /**
    * Creates the production's META row, or refreshes it for a new execution of the same production.
-   * Spend carries over: money already spent on this production stays spent.
+   * Spend carries over: money already spent on this production stays spent. A new execution
+   * starts with no open reservations, so what is available is the budget less what was spent.
    */
   async openProduction(input: {
     productionId: string;
@@ -84,7 +85,8 @@ export class ProductionStore {
         UpdateExpression:
           'SET productionId = :id, title = :title, #language = :language, #status = :running, budgetUsd = :budget, ' +
           'manifestKey = :manifestKey, executionName = :execution, updatedAt = :now, createdAt = if_not_exists(createdAt, :now), ' +
-          'spentUsd = if_not_exists(spentUsd, :zero), reservedUsd = :zero, GSI1PK = :statusKey, GSI1SK = :now ' +
+          'spentUsd = if_not_exists(spentUsd, :zero), reservedUsd = :zero, availableUsd = :budget - if_not_exists(spentUsd, :zero), ' +
+          'GSI1PK = :statusKey, GSI1SK = :now ' +
           'REMOVE failure',
         ExpressionAttributeNames: { '#status': 'status', '#language': 'language' },
         ExpressionAttributeValues: {
@@ -102,17 +104,7 @@ export class ProductionStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const meta = response.Attributes as ProductionMeta;
-    // A new execution starts with no open reservations, so what is available is the budget less what was spent.
-    await this.dynamo.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { PK: tableKeys.productionPk(input.productionId), SK: tableKeys.meta },
-        UpdateExpression: 'SET availableUsd = :available',
-        ExpressionAttributeValues: { ':available': round(meta.budgetUsd - meta.spentUsd) },
-      }),
-    );
-    return { ...meta, availableUsd: round(meta.budgetUsd - meta.spentUsd) };
+    return response.Attributes as ProductionMeta;
   }
 
   async getProduction(productionId: string): Promise<ProductionMeta> {
@@ -154,7 +146,8 @@ export class ProductionStore {
         Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
         UpdateExpression:
           'SET productionId = :p, episodeId = :e, sceneId = :s, #index = :i, updatedAt = :now, ' +
-          '#status = :pending, attempts = if_not_exists(attempts, :zero), costUsd = if_not_exists(costUsd, :zero) REMOVE failure, failedStage',
+          '#status = :pending, attempts = if_not_exists(attempts, :zero), costUsd = if_not_exists(costUsd, :zero), ' +
+          'assets = if_not_exists(assets, :noAssets) REMOVE failure, failedStage',
         ExpressionAttributeNames: { '#index': 'index', '#status': 'status' },
         ExpressionAttributeValues: {
           ':p': scene.productionId,
@@ -164,6 +157,7 @@ export class ProductionStore {
           ':now': now(),
           ':pending': 'PENDING',
           ':zero': 0,
+          ':noAssets': {},
         },
       }),
     );
@@ -235,9 +229,6 @@ export class ProductionStore {
       names[`#asset_${name}`] = name;
       values[`:asset_${name}`] = key;
     }
-    if (changes.assets) {
-      await this.ensureAssetsMap(scene);
-    }
     const response = await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -267,16 +258,6 @@ export class ProductionStore {
     return (response.Attributes as SceneRecord).renderGeneration ?? 0;
   }
 
-  private async ensureAssetsMap(scene: { productionId: string; episodeId: string; sceneId: string }): Promise<void> {
-    await this.dynamo.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
-        UpdateExpression: 'SET assets = if_not_exists(assets, :empty)',
-        ExpressionAttributeValues: { ':empty': {} },
-      }),
-    );
-  }
 }
 
 /** Dollar amounts are kept to a millionth of a cent so repeated additions do not drift. */

@@ -718,7 +718,7 @@ function paintRooftop(p: Painter): void {
 }
 
 function paintTemple(p: Painter): void {
-  const { ctx, width, height, unit, horizonY, ink } = p;
+  const { ctx, width, unit, horizonY, ink } = p;
   paintSky(p, horizonY);
   perspectiveFloor(p, horizonY, '#b8a88c', 8, 6);
   const cx = width / 2;

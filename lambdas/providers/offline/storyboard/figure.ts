@@ -91,6 +91,21 @@ function fillAndInk(ctx: SKRSContext2D, fill: string): void {
   ctx.stroke();
 }
 
+/** A skirt or áo dài panel: straight sides flaring from the waist, the hem curving up at the middle. */
+function flaredPanel(
+  ctx: SKRSContext2D,
+  shape: { topHalf: number; topY: number; hemHalf: number; hemY: number; hemSag: number },
+  colour: string,
+): void {
+  ctx.beginPath();
+  ctx.moveTo(-shape.topHalf, shape.topY);
+  ctx.lineTo(shape.topHalf, shape.topY);
+  ctx.lineTo(shape.hemHalf, shape.hemY);
+  ctx.quadraticCurveTo(0, shape.hemY + shape.hemSag, -shape.hemHalf, shape.hemY);
+  ctx.closePath();
+  fillAndInk(ctx, colour);
+}
+
 /** A limb as a thick stroke with an ink outline: draw the ink wider, then the colour inside. */
 function limb(ctx: SKRSContext2D, points: [number, number][], width: number, colour: string): void {
   ctx.lineCap = 'round';
@@ -208,13 +223,7 @@ function drawCostume(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing
       torsoPath(ctx, body, hipY + 0.01, hipHalf * 0.95);
       fillAndInk(ctx, look.costume);
       // The long front panel is what makes an áo dài read as one from across a room.
-      ctx.beginPath();
-      ctx.moveTo(-waistHalf * 0.95, waistY + 0.02);
-      ctx.lineTo(waistHalf * 0.95, waistY + 0.02);
-      ctx.lineTo(hipHalf * 1.08, -0.1);
-      ctx.quadraticCurveTo(0, -0.085, -hipHalf * 1.08, -0.1);
-      ctx.closePath();
-      fillAndInk(ctx, look.costume);
+      flaredPanel(ctx, { topHalf: waistHalf * 0.95, topY: waistY + 0.02, hemHalf: hipHalf * 1.08, hemY: -0.1, hemSag: 0.015 }, look.costume);
       extent.add(hipHalf * 1.08, -0.09);
       extent.add(-hipHalf * 1.08, -0.09);
       if (front) {
@@ -239,13 +248,7 @@ function drawCostume(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing
     case 'dress': {
       torsoPath(ctx, body, waistY, waistHalf);
       fillAndInk(ctx, look.costume);
-      ctx.beginPath();
-      ctx.moveTo(-waistHalf, waistY);
-      ctx.lineTo(waistHalf, waistY);
-      ctx.lineTo(hipHalf * 1.55, -0.3);
-      ctx.quadraticCurveTo(0, -0.275, -hipHalf * 1.55, -0.3);
-      ctx.closePath();
-      fillAndInk(ctx, look.costume);
+      flaredPanel(ctx, { topHalf: waistHalf, topY: waistY, hemHalf: hipHalf * 1.55, hemY: -0.3, hemSag: 0.025 }, look.costume);
       extent.add(hipHalf * 1.55, -0.29);
       extent.add(-hipHalf * 1.55, -0.29);
       line(ctx, [[-waistHalf, waistY], [waistHalf, waistY]], trim, INK_WIDTH * 2.2);
