@@ -8,18 +8,18 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../lambdas/catalog.js';
 import { executionNameFor } from '../lambdas/shared/execution-name.js';
 import { assetKeys } from '../lambdas/shared/keys.js';
-import { startEngines, type LocalEngines, type S3Event } from './engines.js';
+import { LOCAL_CREDENTIALS, startEngines, type LocalEngines, type S3Event } from './engines.js';
 import { restoreDeadLetters, saveDeadLetters } from './dead-letters.js';
 import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './execution-registry.js';
 import { lambdaContext, localFunctionArn } from './lambda-context.js';
 import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, type LocalSettings } from './local-settings.js';
 import { QueueEventSource } from './queue-event-source.js';
 import { ensureTable, ensureVideoQueues } from './resources.js';
+import { DEFINITION_FILE } from '../statemachines/production-definition.js';
 import { loadDefinition, WorkflowRunner } from './workflow-runner.js';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 let runtimesStarted = 0;
-export const DEFINITION_FILE = path.join(repositoryRoot, 'statemachines', 'production.asl.json');
 
 export type ExecutionEvent = { executionName: string; type: string; stateName?: string; timestamp: number; error?: string; cause?: string };
 
@@ -64,6 +64,7 @@ export class LocalRuntime {
   private workflow!: WorkflowRunner;
   private videoSource!: QueueEventSource;
   private readonly handlers = new Map<string, { handler: Handler; name: string; timeoutSeconds: number }>();
+  private readonly reportError: (error: unknown) => void;
   queueUrls!: { queueUrl: string; deadLetterQueueUrl: string; deadLetterQueueArn: string };
 
   private constructor(
@@ -71,8 +72,11 @@ export class LocalRuntime {
     private readonly options: LocalRuntimeOptions,
   ) {
     this.settings = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
+    // A failure off the execution's path (a worker invocation, the trigger, saving dead letters) must still be seen.
+    this.reportError =
+      options.onError ?? ((error) => process.stderr.write(`dramaforge local runtime: ${(error as Error).name}: ${(error as Error).message ?? String(error)}\n`));
     this.executions = new ExecutionRegistry(path.join(options.dataDir, 'executions'));
-    const clientConfig = { region: engines.environment.AWS_REGION, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
+    const clientConfig = { region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS };
     this.s3 = new S3Client({ ...clientConfig, endpoint: engines.endpoints.s3, forcePathStyle: true });
     this.dynamo = new DynamoDBClient({ ...clientConfig, endpoint: engines.endpoints.dynamodb });
     this.sqs = new SQSClient({ ...clientConfig, endpoint: engines.endpoints.sqs });
@@ -149,7 +153,7 @@ export class LocalRuntime {
       context: () => lambdaContext(worker.name, worker.timeoutSeconds),
       batchSize: this.settings.videoBatchSize,
       maxConcurrency: this.settings.videoWorkerMaxConcurrency,
-      onError: this.options.onError,
+      onError: this.reportError,
     });
     this.videoSource.start();
 
@@ -157,7 +161,7 @@ export class LocalRuntime {
       for (const record of event.Records) {
         const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
         if (!record.eventName.startsWith('ObjectCreated') || !key.startsWith(assetKeys.manifestsPrefix) || key.endsWith('.errors.json')) continue;
-        this.startExecution(key, record.s3.object.eTag).catch((error: unknown) => this.options.onError?.(error));
+        this.startExecution(key, record.s3.object.eTag).catch((error: unknown) => this.reportError(error));
       }
     });
   }
@@ -282,7 +286,7 @@ export class LocalRuntime {
 
   async stop(): Promise<void> {
     await this.videoSource?.stop();
-    await saveDeadLetters(this.sqs, this.queueUrls.deadLetterQueueUrl, this.deadLettersFile).catch((error: unknown) => this.options.onError?.(error));
+    await saveDeadLetters(this.sqs, this.queueUrls.deadLetterQueueUrl, this.deadLettersFile).catch((error: unknown) => this.reportError(error));
     await this.engines.stop();
   }
 }

@@ -2,70 +2,24 @@ import './polyfills.js';
 import { readFile } from 'node:fs/promises';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { StateMachine } from 'aws-local-stepfunctions';
+import {
+  WAIT_FOR_TASK_TOKEN_SQS,
+  constructsTheLocalEngineIgnores,
+  substituteDefinition,
+  taskStates,
+  type Definition,
+  type StateDefinition,
+} from '../statemachines/production-definition.js';
 import type { TaskTokenService } from './task-token-service.js';
-
-export const WAIT_FOR_TASK_TOKEN_SQS = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
 
 /** `$$.Task.Token` resolves to this in the local context; the runner swaps in a fresh token per Task. */
 const TASK_TOKEN_PLACEHOLDER = '<local-task-token>';
 
-type StateDefinition = Record<string, unknown> & { Type: string; Resource?: string };
-type Definition = { States: Record<string, StateDefinition> } & Record<string, unknown>;
-
-/** Applies definitionSubstitutions exactly as Step Functions does: `${Name}` inside string values. */
-export function substituteDefinition(text: string, substitutions: Record<string, string>): Definition {
-  const substituted = text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_match, name: string) => {
-    const value = substitutions[name];
-    if (value === undefined) throw new Error(`the state machine uses \${${name}} but no substitution was given for it`);
-    return value;
-  });
-  return JSON.parse(substituted) as Definition;
-}
-
 export async function loadDefinition(file: string, substitutions: Record<string, string>): Promise<Definition> {
-  return substituteDefinition(await readFile(file, 'utf8'), substitutions);
-}
-
-/** Every Task state, at any depth (Map item processors, Parallel branches), with its name. */
-export function taskStates(definition: { States: Record<string, StateDefinition> }): { name: string; state: StateDefinition }[] {
-  const found: { name: string; state: StateDefinition }[] = [];
-  const visit = (states: Record<string, StateDefinition>) => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === 'Task') found.push({ name, state });
-      const processor = (state.ItemProcessor ?? state.Iterator) as { States: Record<string, StateDefinition> } | undefined;
-      if (processor) visit(processor.States);
-      for (const branch of (state.Branches as { States: Record<string, StateDefinition> }[] | undefined) ?? []) visit(branch.States);
-    }
-  };
-  visit(definition.States);
-  return found;
-}
-
-/**
- * The ASL features aws-local-stepfunctions ignores or runs differently from AWS.
- * A definition that uses any of them would behave one way locally and another in
- * the cloud, so the local runner refuses it.
- */
-export function constructsTheLocalEngineIgnores(definitionText: string): string[] {
-  const problems: string[] = [];
-  const walk = (node: unknown, path: string) => {
-    if (Array.isArray(node)) return node.forEach((child, index) => walk(child, `${path}[${index}]`));
-    if (!node || typeof node !== 'object') {
-      if (typeof node === 'string' && /^\{%.*%\}$/s.test(node)) problems.push(`${path}: JSONata expression`);
-      return;
-    }
-    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-      const at = path ? `${path}.${key}` : key;
-      if (key === 'QueryLanguage' && value === 'JSONata') problems.push(`${at}: JSONata`);
-      if (key === 'Assign') problems.push(`${at}: Assign (variables)`);
-      if (key === 'Mode' && value === 'DISTRIBUTED') problems.push(`${at}: Distributed Map`);
-      if (key === 'ItemReader' || key === 'ResultWriter' || key === 'ItemBatcher') problems.push(`${at}: ${key} (Distributed Map)`);
-      if (key === 'Arguments' || key === 'Output') problems.push(`${at}: ${key} (JSONata field)`);
-      walk(value, at);
-    }
-  };
-  walk(JSON.parse(definitionText), '');
-  return problems;
+  const text = await readFile(file, 'utf8');
+  const ignored = constructsTheLocalEngineIgnores(text);
+  if (ignored.length > 0) throw new Error(`${file} uses what the local engine would run differently:\n${ignored.join('\n')}`);
+  return substituteDefinition(text, substitutions);
 }
 
 export interface LocalFunctionInvoker {

@@ -22,7 +22,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environment-config.js';
-import { DEFINITION_FILE } from './production-workflow.js';
+import { STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
+import { DEFINITION_FILE, taskStates, type Definition } from '../../statemachines/production-definition.js';
 
 export interface ProductionMonitoringProps {
   /** CloudWatch namespace of the metrics derived from logs. */
@@ -49,18 +50,14 @@ interface SceneOutcomeState {
  * The Tasks that record a scene's final outcome, read from the ASL so the dashboard
  * follows a renamed state: they call RecordSceneOutcome with a literal `outcome`.
  */
-export function sceneOutcomeStates(definitionFile = DEFINITION_FILE): SceneOutcomeState[] {
-  const found: SceneOutcomeState[] = [];
-  const visit = (states: Record<string, { Resource?: string; Parameters?: { outcome?: unknown }; ItemProcessor?: { States: object } }>) => {
-    for (const [stateName, state] of Object.entries(states)) {
-      if (state.Resource === '${RecordSceneOutcomeFunctionArn}' && typeof state.Parameters?.outcome === 'string') {
-        found.push({ stateName, outcome: state.Parameters.outcome });
-      }
-      if (state.ItemProcessor) visit(state.ItemProcessor.States as never);
-    }
-  };
-  visit((JSON.parse(readFileSync(definitionFile, 'utf8')) as { States: never }).States);
-  return found;
+export function sceneOutcomeStates(): SceneOutcomeState[] {
+  const recorder = STAGE_FUNCTIONS.find((spec) => spec.name === 'record-scene-outcome')?.substitution;
+  if (!recorder) throw new Error('lambdas/catalog.ts has no record-scene-outcome function');
+  const definition = JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as Definition;
+  return taskStates(definition).flatMap(({ name, state }) => {
+    const outcome = (state.Parameters as { outcome?: unknown } | undefined)?.outcome;
+    return state.Resource === `\${${recorder}}` && typeof outcome === 'string' ? [{ stateName: name, outcome }] : [];
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { DEFINITION_FILE } from '../../statemachines/production-definition.js';
 import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -9,7 +9,6 @@ import { Construct } from 'constructs';
 import { QUEUE_SUBSTITUTION } from '../../lambdas/catalog.js';
 
 /** The workflow both runtimes run; the local runner loads the same file. */
-export const DEFINITION_FILE = path.join(import.meta.dirname, '..', '..', 'statemachines', 'production.asl.json');
 
 export interface ProductionWorkflowProps {
   /** Each function the ASL names, keyed by its `${...}` substitution (from lambdas/catalog.ts). */

@@ -2,34 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
-import { DEFINITION_FILE } from '../../lib/constructs/production-workflow.js';
+import { DEFINITION_FILE, WAIT_FOR_TASK_TOKEN_SQS, substituteDefinition, taskStates } from '../../statemachines/production-definition.js';
 import { asArray, logicalIdOf, renderJoin, resourcesOfType, statementsOfRole, synthesize } from './synthesize.js';
 
-interface AslState {
-  Type: string;
-  Resource?: string;
-  Parameters?: Record<string, unknown>;
-  ItemProcessor?: { States: Record<string, AslState> };
-}
-
-function taskStates(states: Record<string, AslState>): [string, AslState][] {
-  return Object.entries(states).flatMap(([name, state]) => [
-    ...(state.Type === 'Task' ? [[name, state] as [string, AslState]] : []),
-    ...(state.ItemProcessor ? taskStates(state.ItemProcessor.States) : []),
-  ]);
-}
-
-/** An ASL text with each `${...}` replaced as Step Functions' definitionSubstitutions would. */
-function substitute(aslText: string, substitutions: Record<string, string>): { States: Record<string, AslState> } {
-  const text = aslText.replace(/\$\{(\w+)\}/g, (_, key: string) => {
-    const value = substitutions[key];
-    if (!value) throw new Error(`no substitution for \${${key}}`);
-    return value;
-  });
-  return JSON.parse(text) as { States: Record<string, AslState> };
-}
-
-const expectedDefinition = (substitutions: Record<string, string>) => substitute(readFileSync(DEFINITION_FILE, 'utf8'), substitutions);
+const expectedDefinition = (substitutions: Record<string, string>) => substituteDefinition(readFileSync(DEFINITION_FILE, 'utf8'), substitutions);
 
 describe('the deployed workflow', () => {
   const { app, stack, template } = synthesize('dev');
@@ -55,7 +31,7 @@ describe('the deployed workflow', () => {
     );
 
     // Act
-    const deployed = substitute(uploadedText, deployedSubstitutions);
+    const deployed = substituteDefinition(uploadedText, deployedSubstitutions);
 
     // Assess
     expect(deployed).toEqual(expected);
@@ -64,19 +40,19 @@ describe('the deployed workflow', () => {
 
   it('resolves every Task to a function of this stack or to this stack\'s video queue', () => {
     // Prepare
-    const tasks = taskStates(expectedDefinition(substitutions).States);
+    const tasks = taskStates(expectedDefinition(substitutions));
     const lambdaIds = new Set(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')));
 
     // Act
-    const unresolved = tasks.filter(([, task]) => {
+    const unresolved = tasks.filter(({ state: task }) => {
       const functionMatch = /^<<GetAtt:(\w+)\.Arn>>$/.exec(task.Resource ?? '');
       if (functionMatch) return !lambdaIds.has(functionMatch[1]!);
-      return !(task.Resource === 'arn:aws:states:::sqs:sendMessage.waitForTaskToken' && task.Parameters?.QueueUrl === `<<Ref:${queueId}>>`);
+      return !(task.Resource === WAIT_FOR_TASK_TOKEN_SQS && (task.Parameters as { QueueUrl?: unknown } | undefined)?.QueueUrl === `<<Ref:${queueId}>>`);
     });
 
     // Assess
     expect(tasks.length).toBeGreaterThan(0);
-    expect(unresolved.map(([name]) => name)).toEqual([]);
+    expect(unresolved.map(({ name }) => name)).toEqual([]);
   });
 
   it('lets the state machine invoke exactly its own functions and send only to its own queue', () => {

@@ -1,18 +1,20 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS } from '../../../lambdas/catalog.js';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { TaskTokenService } from '../../../local/task-token-service.js';
+import { loadDefinition, WorkflowRunner } from '../../../local/workflow-runner.js';
 import {
-  WorkflowRunner,
+  DEFINITION_FILE,
   WAIT_FOR_TASK_TOKEN_SQS,
   constructsTheLocalEngineIgnores,
   substituteDefinition,
   taskStates,
-} from '../../../local/workflow-runner.js';
+} from '../../../statemachines/production-definition.js';
 
-const definitionFile = fileURLToPath(new URL('../../../statemachines/production.asl.json', import.meta.url));
+const definitionFile = DEFINITION_FILE;
 const substitutions: Record<string, string> = Object.fromEntries([
   ...STAGE_FUNCTIONS.filter((spec) => spec.substitution).map((spec) => [spec.substitution!, `arn:aws:lambda:us-east-1:000000000000:function:${spec.name}`]),
   [QUEUE_SUBSTITUTION, 'https://sqs.us-east-1.amazonaws.com/000000000000/video'],
@@ -72,6 +74,14 @@ describe('statemachines/production.asl.json', () => {
 
     functionArns.delete(substitutions.AssembleEpisodeFunctionArn!);
     expect(() => new WorkflowRunner({ ...options, functionArns })).toThrow(/Assemble episode/);
+  });
+
+  it('the local runner refuses to load a definition the local engine would run differently', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'asl-'));
+    const file = path.join(dir, 'assign.asl.json');
+    await writeFile(file, JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Assign: { x: 1 }, End: true } } }));
+    await expect(loadDefinition(file, {})).rejects.toThrow(/Assign/);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('refuses a substitution the caller did not provide', async () => {
