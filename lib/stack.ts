@@ -24,16 +24,15 @@ export interface DramaforgeStackProps extends StackProps {
 }
 
 /**
- * Every stage handler loads @napi-rs/canvas at import (the provider registry imports the
- * offline image model), and npm installs only this machine's linux-x64 build, as it does
- * ffmpeg's. So the workflow's functions run on x86_64 with the x64 binaries; the trigger,
- * which loads nothing native, runs on ARM64. See docs/aws-deployment-decisions.md.
+ * The stages that draw load @napi-rs/canvas, and those with media tools run ffmpeg; npm
+ * installs only this machine's linux-x64 builds of both. So the workflow's functions run on
+ * x86_64 with the x64 binaries (one architecture for all of them keeps the layers single);
+ * the trigger, which loads nothing native, runs on ARM64. See docs/aws-deployment-decisions.md.
  */
 const STAGE_ARCHITECTURE = Architecture.X86_64;
 const TRIGGER_ARCHITECTURE = Architecture.ARM_64;
 const STAGE_NATIVE_MODULES = ['@napi-rs/canvas'];
 
-/** One environment of dramaforge: bucket, table, video queue, the functions, the workflow, its trigger and its monitoring. */
 /** The props bin/app.ts deploys an environment with; tests synthesise with the same, so they see what deploys. */
 export function stackPropsFor(config: EnvironmentConfig): DramaforgeStackProps {
   return {
@@ -44,6 +43,7 @@ export function stackPropsFor(config: EnvironmentConfig): DramaforgeStackProps {
   };
 }
 
+/** One environment of dramaforge: bucket, table, video queue, the functions, the workflow, its trigger and its monitoring. */
 export class DramaforgeStack extends Stack {
   readonly functions = new Map<string, StageFunction>();
 

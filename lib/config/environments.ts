@@ -5,6 +5,11 @@ import { ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from 
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 
+/** What every environment shares: its name makes its stack name; account and region come from the deploying credentials. */
+function environment(name: EnvironmentName, settings: Omit<EnvironmentConfig, 'name' | 'stackName' | 'account' | 'region' | 'providers'>): EnvironmentConfig {
+  return { name, stackName: `dramaforge-${name}`, account, region, providers: {}, ...settings };
+}
+
 /**
  * dev is cheap and disposable: everything is destroyed with the stack, logs live a week.
  * staging mirrors prod's shape at lower concurrency, still destroyable.
@@ -12,11 +17,7 @@ const region = process.env.CDK_DEFAULT_REGION;
  * execution data redacted from the workflow logs.
  */
 export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
-  dev: {
-    name: 'dev',
-    stackName: 'dramaforge-dev',
-    account,
-    region,
+  dev: environment('dev', {
     workflow: { sceneMaxConcurrency: 2, episodeMaxConcurrency: 1, keyframeMaxAttempts: 3, redactExecutionDataInLogs: false },
     videoWorker: { maxConcurrency: 2, batchSize: 1, maxReceiveCount: 3 },
     functionSizing: {},
@@ -30,13 +31,8 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
     },
     logLevel: 'DEBUG',
     alarms: { failedExecutions: 1, throttles: 1, videoWorkerErrors: 1, dailySpendUsd: 5 },
-    providers: {},
-  },
-  staging: {
-    name: 'staging',
-    stackName: 'dramaforge-staging',
-    account,
-    region,
+  }),
+  staging: environment('staging', {
     workflow: { sceneMaxConcurrency: 4, episodeMaxConcurrency: 2, keyframeMaxAttempts: 3, redactExecutionDataInLogs: false },
     videoWorker: { maxConcurrency: 4, batchSize: 1, maxReceiveCount: 3 },
     functionSizing: {},
@@ -50,13 +46,8 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
     },
     logLevel: 'INFO',
     alarms: { failedExecutions: 1, throttles: 5, videoWorkerErrors: 3, dailySpendUsd: 25 },
-    providers: {},
-  },
-  prod: {
-    name: 'prod',
-    stackName: 'dramaforge-prod',
-    account,
-    region,
+  }),
+  prod: environment('prod', {
     workflow: { sceneMaxConcurrency: 8, episodeMaxConcurrency: 4, keyframeMaxAttempts: 3, redactExecutionDataInLogs: true },
     videoWorker: { maxConcurrency: 10, batchSize: 1, maxReceiveCount: 5 },
     functionSizing: {
@@ -73,8 +64,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
     },
     logLevel: 'INFO',
     alarms: { failedExecutions: 1, throttles: 10, videoWorkerErrors: 5, dailySpendUsd: 200 },
-    providers: {},
-  },
+  }),
 };
 
 function isEnvironmentName(value: string): value is EnvironmentName {
