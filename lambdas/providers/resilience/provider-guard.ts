@@ -81,9 +81,13 @@ export class ProviderGuard {
       (error) =>
         error instanceof ProviderUnavailable ||
         error instanceof ProviderTimeout ||
+        // The guard's own per-attempt timeout: named ProviderTimeout only once the policy gives up.
+        error instanceof TaskCancelledError ||
         (error instanceof ProviderThrottled && (retryAfterMs(error) ?? 0) <= settings.maxRetryAfterMs),
     );
-    const providerFault = handleWhen((error) => error instanceof ProviderUnavailable || error instanceof ProviderTimeout);
+    const providerFault = handleWhen(
+      (error) => error instanceof ProviderUnavailable || error instanceof ProviderTimeout || error instanceof TaskCancelledError,
+    );
     this.policy = wrap(
       bulkhead(settings.concurrency, Number.MAX_SAFE_INTEGER),
       retry(transient, { maxAttempts: settings.maxAttempts - 1, backoff: retryAfterAwareBackoff(settings) }),
