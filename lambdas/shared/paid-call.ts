@@ -111,17 +111,20 @@ export async function findCachedCall<T>(deps: PaidCallDeps, request: Omit<PaidCa
  * from the cached usage on the next attempt instead of paying the provider again.
  */
 export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Promise<PaidCallOutcome<T>> {
-  const { cacheKey, idempotencyKey } = callIdentity(request);
+  const { cacheKey, idempotencyKey: firstKey } = callIdentity(request);
   const cached = await findCachedCall(deps, request);
   if (cached) return cached;
 
-  const { reservation } = await deps.ledger.reserve({
-    productionId: request.productionId,
-    idempotencyKey,
-    estimateUsd: request.estimateUsd,
-    stage: request.stage,
-    scene: request.scene,
-  });
+  const reserve = (key: string) =>
+    deps.ledger.reserve({ productionId: request.productionId, idempotencyKey: key, estimateUsd: request.estimateUsd, stage: request.stage, scene: request.scene });
+  let idempotencyKey = firstKey;
+  let { reservation, settled } = await reserve(idempotencyKey);
+  // Paid and settled before, but its cached result has since expired or is unreadable: buying it
+  // again is a new charge, so it gets a ledger row (and a provider idempotency key) of its own.
+  while (settled) {
+    idempotencyKey = `${firstKey}#after-${settled.settledAt ?? settled.createdAt}`;
+    ({ reservation, settled } = await reserve(idempotencyKey));
+  }
   let metered: Metered<T>;
   try {
     deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey, scene: request.scene });

@@ -1,5 +1,11 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AssetStore } from '../../../lambdas/shared/asset-store.js';
+import { BudgetLedger } from '../../../lambdas/shared/ledger.js';
+import { ProductionStore } from '../../../lambdas/shared/production-store.js';
+import { startLocalTable } from '../../support/local-table.js';
 import { callIdentity, jsonCodec, paidCall, unpackCacheEntry } from '../../../lambdas/shared/paid-call.js';
 import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
 
@@ -46,5 +52,41 @@ describe('the result cache', () => {
     expect(calls).toBe(1);
     expect(outcome.fromCache).toBe(false);
     expect(outcome.result).toEqual({ lines: ['fresh'] });
+  });
+});
+
+describe('a call paid before whose cached result is gone', () => {
+  it('is bought again under a ledger row of its own, so the spend is recorded', async () => {
+    const table = await startLocalTable();
+    try {
+      const s3 = new S3Client({ region: 'us-east-1' });
+      const s3Mock = mockClient(s3);
+      s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'expired', $metadata: { httpStatusCode: 404 } }));
+      const ledger = new BudgetLedger(table.dynamo, table.tableName);
+      await new ProductionStore(table.dynamo, table.tableName).openProduction({
+        productionId: 'p1', title: 't', language: 'en-US', budgetUsd: 10, manifestKey: 'manifests/m.yaml', executionName: 'e',
+      });
+      const deps = { assets: new AssetStore(s3, 'bucket'), ledger };
+      const keys: string[] = [];
+      const buy = () =>
+        paidCall(deps, {
+          ...request,
+          estimateUsd: 1,
+          call: async ({ idempotencyKey }) => {
+            keys.push(idempotencyKey ?? '');
+            return { result: { lines: ['x'] }, usage: {}, provider: 'offline', model: 'phrasebook-v1' };
+          },
+        });
+      await buy();
+      await buy();
+
+      expect(keys).toHaveLength(2);
+      expect(new Set(keys).size).toBe(2);
+      const rows = await ledger.listCosts('p1');
+      expect(rows.map((row) => row.idempotencyKey).sort()).toEqual([...keys].sort());
+      expect(rows.every((row) => row.status === 'SETTLED')).toBe(true);
+    } finally {
+      await table.stop();
+    }
   });
 });
