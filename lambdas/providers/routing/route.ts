@@ -56,7 +56,9 @@ export async function routeCall<Port, T>(
     const ladder = ladders[provider]!;
     const serving = ladder[rung]!;
     try {
-      const metered = await call(serving, { ...options, contentRewrite: rewritten || options.contentRewrite });
+      // A rewritten prompt is a different request: a provider honouring Idempotency-Key must not replay the refusal.
+      const idempotencyKey = rewritten && options.idempotencyKey ? `${options.idempotencyKey}:rewrite` : options.idempotencyKey;
+      const metered = await call(serving, { ...options, idempotencyKey, contentRewrite: rewritten || options.contentRewrite });
       const before = [...earlier, ...(metered.earlierCharges ?? [])];
       return before.length > 0 ? { ...metered, earlierCharges: before } : metered;
     } catch (error) {

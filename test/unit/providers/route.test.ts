@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import type { CallOptions } from '../../../lambdas/providers/ports.js';
+import { routeCall } from '../../../lambdas/providers/routing/route.js';
+import { ProviderContentFiltered } from '../../../lambdas/shared/errors.js';
+
+describe('routeCall after a content-filter refusal', () => {
+  it('sends the rewritten prompt under its own idempotency key', async () => {
+    const seen: CallOptions[] = [];
+    const rung = { port: {}, provider: 'p', model: 'm', maxPromptTokens: undefined } as never;
+    const result = await routeCall([[rung]], { idempotencyKey: 'script#abc' }, 10, async (_rung, options) => {
+      seen.push(options);
+      if (seen.length === 1) throw new ProviderContentFiltered('refused');
+      return { result: 'ok', usage: {}, provider: 'p', model: 'm' };
+    });
+    expect(result.result).toBe('ok');
+    expect(seen.map((options) => [options.idempotencyKey, options.contentRewrite ?? false])).toEqual([
+      ['script#abc', false],
+      ['script#abc:rewrite', true],
+    ]);
+  });
+});
