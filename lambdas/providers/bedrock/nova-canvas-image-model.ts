@@ -5,7 +5,7 @@ import { keyframePrompt, referenceSheetPrompt } from '../openai-compatible/image
 import type { CallOptions, ImageModel, KeyframeRequest, Metered, ReferenceSheetRequest, RenderedImage } from '../ports.js';
 import type { ProviderGuard } from '../resilience/provider-guard.js';
 import { rewriteForContentPolicy } from '../routing/content-rewrite.js';
-import { BEDROCK, guardedAwsCall } from './aws-call.js';
+import { BEDROCK, invokeModelJson } from './aws-call.js';
 
 /** Nova Canvas takes at most 5 images for a variation and a 1024-character prompt. */
 const MAX_REFERENCES = 5;
@@ -45,13 +45,12 @@ export class NovaCanvasImageModel implements ImageModel {
             imageVariationParams: { text, images: references.slice(0, MAX_REFERENCES).map((png) => png.toString('base64')), similarityStrength: 0.7 },
             imageGenerationConfig,
           };
-    const response = await guardedAwsCall(this.guard, (abortSignal) =>
+    const answer = await invokeModelJson<{ images?: string[]; error?: string }>(this.guard, (abortSignal) =>
       this.bedrock.send(
         new InvokeModelCommand({ modelId: this.model, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(body) }),
         { abortSignal },
       ),
     );
-    const answer = JSON.parse(new TextDecoder().decode(response.body)) as { images?: string[]; error?: string };
     const usage = { images: answer.images?.length ?? 0 };
     const charge = { provider: BEDROCK, model: this.model, usage };
     if (answer.error && /content|filter|blocked/i.test(answer.error)) throw new ProviderContentFiltered(`${this.model}: ${answer.error}`);

@@ -2,7 +2,7 @@ import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-b
 import { ProviderOutputInvalid } from '../../shared/errors.js';
 import type { CallOptions, ConsistencyRequest, ConsistencyScorer, Metered } from '../ports.js';
 import type { ProviderGuard } from '../resilience/provider-guard.js';
-import { BEDROCK, guardedAwsCall } from './aws-call.js';
+import { BEDROCK, invokeModelJson } from './aws-call.js';
 
 function cosine(a: number[], b: number[]): number {
   let dot = 0;
@@ -33,7 +33,7 @@ export class TitanEmbeddingConsistencyScorer implements ConsistencyScorer {
   ) {}
 
   private async embed(png: Buffer): Promise<number[]> {
-    const response = await guardedAwsCall(this.guard, (abortSignal) =>
+    const answer = await invokeModelJson<{ embedding?: number[] }>(this.guard, (abortSignal) =>
       this.bedrock.send(
         new InvokeModelCommand({
           modelId: this.model,
@@ -44,7 +44,6 @@ export class TitanEmbeddingConsistencyScorer implements ConsistencyScorer {
         { abortSignal },
       ),
     );
-    const answer = JSON.parse(new TextDecoder().decode(response.body)) as { embedding?: number[] };
     if (!answer.embedding?.length) throw new ProviderOutputInvalid(`${this.model} returned no embedding`, [{ provider: BEDROCK, model: this.model, usage: { images: 1 } }]);
     return answer.embedding;
   }

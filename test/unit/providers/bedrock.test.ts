@@ -92,6 +92,17 @@ describe('bedrock profile', () => {
     expect(metered.usage).toEqual({ images: 2 });
   });
 
+  it('retries a Titan answer whose body does not parse, as a broken response', async () => {
+    bedrockMock
+      .on(InvokeModelCommand)
+      .resolvesOnce({ body: new TextEncoder().encode('{"embedding": [1, 0') as never })
+      .resolves({ body: encode({ embedding: [1, 0, 0], inputTextTokenCount: 0 }) });
+    const image = { png: await png(32, 32), width: 32, height: 32, regions: {} };
+    const metered = await new TitanEmbeddingConsistencyScorer(bedrock, guard(), 'amazon.titan-embed-image-v1').score({ keyframe: image, reference: image, characterId: 'ben' });
+    expect(metered.result).toBeCloseTo(1, 10);
+    expect(bedrockMock.commandCalls(InvokeModelCommand)).toHaveLength(3);
+  });
+
   /** Word marks as Polly returns them for `<speak><prosody rate="110%">So she wrote after all</prosody></speak>`, time in ms. */
   const wordMarks = [
     { time: 112, type: 'word', start: 31, end: 33, value: 'So' },
