@@ -1,16 +1,7 @@
 import { z } from 'zod';
-import type { ModelPrice } from './pricing.js';
+import { ModelPriceSchema, type ModelPrice } from './model-price.js';
 
-const OverridesSchema = z.record(
-  z.string().regex(/^[^/]+\/.+$/, 'keys are "<provider>/<model>"'),
-  z.strictObject({
-    perInputToken: z.number().min(0).optional(),
-    perOutputToken: z.number().min(0).optional(),
-    perImage: z.number().min(0).optional(),
-    perVideoSecond: z.number().min(0).optional(),
-    perSpeechCharacter: z.number().min(0).optional(),
-  }),
-);
+const OverridesSchema = z.record(z.string().regex(/^[^/]+\/.+$/, 'keys are "<provider>/<model>"'), ModelPriceSchema);
 
 /**
  * DRAMAFORGE_PRICE_OVERRIDES, a JSON object of "<provider>/<model>" -> prices, replaces

@@ -1,4 +1,5 @@
 import type { Charge, Metered, Usage } from './ports.js';
+import type { ModelPrice } from './model-price.js';
 import { priceOverrides } from './price-overrides.js';
 
 /**
@@ -12,18 +13,7 @@ import { priceOverrides } from './price-overrides.js';
  */
 export const PRICE_TABLE_VERSION = '2026-11-22.3';
 
-export interface ModelPrice {
-  perInputToken?: number;
-  perInputImageToken?: number;
-  perOutputToken?: number;
-  perImage?: number;
-  perVideoSecond?: number;
-  /** Video is generated (and billed) in whole steps of this many seconds. */
-  videoSecondsStep?: number;
-  perSpeechCharacter?: number;
-  /** Transcription is listed per minute of audio and billed by the second. */
-  perTranscribedAudioMinute?: number;
-}
+export type { ModelPrice };
 
 const PER_MILLION = 1 / 1_000_000;
 
@@ -80,8 +70,11 @@ export function hasPrice(provider: string, model: string): boolean {
   return findPrice(provider, model) !== undefined;
 }
 
+/** The table's entry, with any override's fields laid over it (an override of one rate keeps the others, e.g. a billing step). */
 function findPrice(provider: string, model: string): ModelPrice | undefined {
-  return priceOverrides()[`${provider}/${model}`] ?? PRICES[`${provider}/${model}`] ?? PRICES[`${provider}/${model.replace(INFERENCE_PROFILE_PREFIX, '')}`];
+  const listed = PRICES[`${provider}/${model}`] ?? PRICES[`${provider}/${model.replace(INFERENCE_PROFILE_PREFIX, '')}`];
+  const override = priceOverrides()[`${provider}/${model}`];
+  return override ? { ...listed, ...override } : listed;
 }
 
 export function priceFor(provider: string, model: string): ModelPrice {

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** Dollars per unit of the usage a provider reports; the one list of price fields the table and its overrides share. */
+export const ModelPriceSchema = z.strictObject({
+  perInputToken: z.number().min(0).optional(),
+  perInputImageToken: z.number().min(0).optional(),
+  perOutputToken: z.number().min(0).optional(),
+  perImage: z.number().min(0).optional(),
+  perVideoSecond: z.number().min(0).optional(),
+  /** Video is generated (and billed) in whole steps of this many seconds. */
+  videoSecondsStep: z.number().positive().optional(),
+  perSpeechCharacter: z.number().min(0).optional(),
+  /** Transcription is listed per minute of audio and billed by the second. */
+  perTranscribedAudioMinute: z.number().min(0).optional(),
+});
+
+export type ModelPrice = z.infer<typeof ModelPriceSchema>;
