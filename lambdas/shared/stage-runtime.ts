@@ -6,7 +6,7 @@ import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { FaultInjector, withFaults } from '../providers/faults/fault-injector.js';
 import { parseFaultPlan } from '../providers/faults/fault-plan.js';
-import { providersFor, type BoundProviders } from '../providers/registry.js';
+import { providersFor, unavailableProfiles, type BoundProviders } from '../providers/registry.js';
 import { simulationFor, withSimulatedProviders } from '../providers/simulated/simulated-providers.js';
 import { AssetStore } from './asset-store.js';
 import { createAwsClients, requireEnv, type AwsClients } from './clients.js';
@@ -33,6 +33,8 @@ export interface StageDeps extends PaidCallDeps {
   logger: Logger;
   settings: StageSettings;
   providers: (manifest: Manifest) => BoundProviders;
+  /** What this environment lacks to serve a manifest's provider profiles, as manifest problems. */
+  profileProblems: (settings: Manifest['providers']) => { path: string; reason: string }[];
   loadManifest: (productionId: string) => Promise<Manifest>;
 }
 
@@ -69,6 +71,7 @@ export function stageDepsFromEnv(env: NodeJS.ProcessEnv = process.env): StageDep
       const simulated = simulation ? withSimulatedProviders(bound, simulation) : bound;
       return faults ? withFaults(simulated, faults) : simulated;
     },
+    profileProblems: (settings) => unavailableProfiles(settings, env),
     onProviderCall: callLog ? (call) => appendFileSync(callLog, `${JSON.stringify({ ...call, at: new Date().toISOString() })}\n`) : undefined,
     loadManifest: (productionId) => assets.getJson<Manifest>(assetKeys.normalizedManifest(productionId)),
   };

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { unavailableProfiles } from '../providers/registry.js';
 import { ManifestInvalid } from '../shared/errors.js';
 import { assetKeys } from '../shared/keys.js';
 import { parseManifest } from '../shared/manifest/parse.js';
@@ -22,7 +21,7 @@ export async function validateUploadedManifest(event: z.output<typeof ValidateMa
   }
   try {
     const manifest = parseManifest(await deps.assets.getBytes(event.key));
-    const unavailable = unavailableProfiles(manifest.providers);
+    const unavailable = deps.profileProblems(manifest.providers);
     if (unavailable.length > 0) throw new ManifestInvalid(unavailable);
 
     await deps.assets.putJson(assetKeys.normalizedManifest(manifest.production), manifest);

@@ -5,7 +5,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { BoundProviders } from '../../lambdas/providers/registry.js';
+import { unavailableProfiles, type BoundProviders } from '../../lambdas/providers/registry.js';
 import { AssetStore } from '../../lambdas/shared/asset-store.js';
 import { BudgetLedger } from '../../lambdas/shared/ledger.js';
 import { ProductionStore } from '../../lambdas/shared/production-store.js';
@@ -42,6 +42,8 @@ export function mockedStageDeps(options: { objects?: Map<string, Buffer>; provid
     logger: new Logger({ serviceName: 'unit', logLevel: 'CRITICAL' }),
     settings: { sceneMaxConcurrency: 3, episodeMaxConcurrency: 1, keyframeMaxAttempts: 3, videoMaxReceiveCount: 3 },
     providers: () => options.providers as BoundProviders,
+    // An empty environment: no provider keys or region, whatever the shell running the tests has.
+    profileProblems: (settings) => unavailableProfiles(settings, {}),
     loadManifest: (productionId) => assets.getJson<Manifest>(`productions/${productionId}/manifest.json`),
   };
   return { deps, objects, s3Mock, dynamoMock, sfnMock };
