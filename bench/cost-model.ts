@@ -1,3 +1,4 @@
+import { CHARACTERS_PER_SECOND } from '../lambdas/shared/production-estimate.js';
 import type { Usage } from '../lambdas/providers/ports.js';
 import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../lambdas/providers/pricing.js';
 import { stageRoute, type ProfileName, type RoutedStage, type RungSpec } from '../lambdas/providers/provider-config.js';
@@ -15,8 +16,8 @@ export const SOURCE_SCENARIO = {
   consistencyChecksPerScene: 1,
   videoSecondsPerScene: 6,
   speechSecondsPerScene: 15,
-  /** Speech runs about 14 characters a second (the rate `dramaforge estimate` assumes). */
-  speechCharactersPerSecond: 14,
+  /** The speaking rate `dramaforge estimate` assumes. */
+  speechCharactersPerSecond: CHARACTERS_PER_SECOND,
 } as const;
 
 /** A keyframe from gpt-image-1 at medium quality, 1024x1536 (1,584 output tokens), conditioned on one reference sheet; Nova Canvas bills the image. */

@@ -44,8 +44,8 @@ export class ExecutionRegistry {
 }
 
 /** A RUNNING record whose process is gone was cut off (a crash, a SIGKILL): it can be started again. */
-export function isAbandoned(record: ExecutionRecord, currentPid: number = process.pid): boolean {
-  if (record.status !== 'RUNNING' || record.pid === currentPid) return false;
+export function isAbandoned(record: ExecutionRecord): boolean {
+  if (record.status !== 'RUNNING' || record.pid === process.pid) return false;
   try {
     process.kill(record.pid, 0);
     return false;

@@ -85,7 +85,7 @@ export async function withLocalRuntime(options: RunOptions, work: (session: RunS
         clearInterval(ticker);
       }
       const reused = new Date(record.startedAt).getTime() < started;
-      const stageMilliseconds = Object.fromEntries([...taskStates.durations.entries()].map(([state, list]) => [state, list.reduce((a, b) => a + b, 0)]));
+      const stageMilliseconds = Object.fromEntries(taskStates.totalMilliseconds);
 
       if (record.status === 'FAILED' && record.error?.name === 'ManifestInvalid') {
         const rejection = await assets.findJson<{ problems: { path: string; reason: string }[] }>(assetKeys.manifestErrors(manifestKey));

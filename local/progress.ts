@@ -12,7 +12,8 @@ export interface ProgressSnapshot {
 /** Which Task and Map states are running right now, counted from the execution's events. */
 export class ActiveStates {
   private readonly counts = new Map<string, number>();
-  readonly durations = new Map<string, number[]>();
+  /** Milliseconds spent in each state, summed over every entry (parallel entries add up). */
+  readonly totalMilliseconds = new Map<string, number>();
   private readonly entered = new Map<string, number[]>();
 
   constructor(private readonly tracked: Set<string>) {}
@@ -21,14 +22,16 @@ export class ActiveStates {
     if (!event.stateName || !this.tracked.has(event.stateName)) return;
     if (event.type === 'StateEntered') {
       this.counts.set(event.stateName, (this.counts.get(event.stateName) ?? 0) + 1);
-      this.entered.set(event.stateName, [...(this.entered.get(event.stateName) ?? []), event.timestamp]);
+      const starts = this.entered.get(event.stateName);
+      if (starts) starts.push(event.timestamp);
+      else this.entered.set(event.stateName, [event.timestamp]);
     } else if (event.type === 'StateExited' || event.type === 'StateFailed' || event.type === 'StateCaught') {
       const count = (this.counts.get(event.stateName) ?? 1) - 1;
       if (count <= 0) this.counts.delete(event.stateName);
       else this.counts.set(event.stateName, count);
-      const starts = this.entered.get(event.stateName) ?? [];
-      const start = starts.shift();
-      if (start !== undefined) this.durations.set(event.stateName, [...(this.durations.get(event.stateName) ?? []), event.timestamp - start]);
+      // Entries pair with exits first-in first-out; a sum does not depend on which pairs with which.
+      const start = this.entered.get(event.stateName)?.shift();
+      if (start !== undefined) this.totalMilliseconds.set(event.stateName, (this.totalMilliseconds.get(event.stateName) ?? 0) + event.timestamp - start);
     }
   }
 

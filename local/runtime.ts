@@ -11,7 +11,7 @@ import { assetKeys } from '../lambdas/shared/keys.js';
 import { LOCAL_CREDENTIALS, startEngines, type LocalEngines, type S3Event } from './engines.js';
 import { restoreDeadLetters, saveDeadLetters } from './dead-letters.js';
 import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './execution-registry.js';
-import { lambdaContext, localFunctionArn } from './lambda-context.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext, localFunctionArn } from './lambda-context.js';
 import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, type LocalSettings } from './local-settings.js';
 import { QueueEventSource } from './queue-event-source.js';
 import { ensureTable, ensureVideoQueues } from './resources.js';
@@ -178,7 +178,7 @@ export class LocalRuntime {
   }
 
   get videoQueueArn(): string {
-    return `arn:aws:sqs:${this.engines.environment.AWS_REGION}:000000000000:${this.names.videoQueue}`;
+    return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${this.names.videoQueue}`;
   }
 
   /** No video job is being processed right now. */

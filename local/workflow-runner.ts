@@ -10,6 +10,7 @@ import {
   type Definition,
   type StateDefinition,
 } from '../statemachines/production-definition.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context.js';
 import type { TaskTokenService } from './task-token-service.js';
 
 /** `$$.Task.Token` resolves to this in the local context; the runner swaps in a fresh token per Task. */
@@ -93,12 +94,12 @@ export class WorkflowRunner {
       noThrowOnAbort: true,
       context: ({
         Execution: {
-          Id: `arn:aws:states:us-east-1:000000000000:execution:dramaforge-production:${executionName}`,
+          Id: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:dramaforge-production:${executionName}`,
           Name: executionName,
           Input: input,
           StartTime: startTime,
         },
-        StateMachine: { Id: 'arn:aws:states:us-east-1:000000000000:stateMachine:dramaforge-production', Name: 'dramaforge-production' },
+        StateMachine: { Id: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:dramaforge-production`, Name: 'dramaforge-production' },
         Task: { Token: TASK_TOKEN_PLACEHOLDER },
       }) as never,
     });

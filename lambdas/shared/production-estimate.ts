@@ -40,7 +40,7 @@ const TYPICAL_USAGE = {
 const GENERATED_LINES = 6;
 const GENERATED_LINE_CHARACTERS = 45;
 /** Speech runs about 14 characters a second; the voice track adds lead-in, gaps and tail. */
-const CHARACTERS_PER_SECOND = 14;
+export const CHARACTERS_PER_SECOND = 14;
 
 export function estimateProduction(manifest: Manifest, env: NodeJS.ProcessEnv, keyframeMaxAttempts = 3): ProductionEstimate {
   const lines: EstimateLine[] = [];

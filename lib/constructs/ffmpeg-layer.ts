@@ -14,7 +14,7 @@ export interface FfmpegLayerProps {
 }
 
 /** Resolves an installed platform package's binary, or says which package to install for that architecture. */
-export function platformBinary(installer: '@ffmpeg-installer' | '@ffprobe-installer', binary: string, architecture: Architecture): string {
+function platformBinary(installer: '@ffmpeg-installer' | '@ffprobe-installer', binary: string, architecture: Architecture): string {
   const suffix = PLATFORM_PACKAGE_SUFFIX[architecture.name];
   const packageName = `${installer}/${suffix}`;
   try {

@@ -72,11 +72,20 @@ export class FileLayer extends Construct {
   }
 }
 
+/** Each binary is hashed once per process: every stack (and every infra test) builds the same layers. */
+const fileHashes = new Map<string, string>();
+
+function fileHash(source: string): string {
+  let hash = fileHashes.get(source);
+  if (!hash) {
+    hash = createHash('sha256').update(readFileSync(source)).digest('hex');
+    fileHashes.set(source, hash);
+  }
+  return hash;
+}
+
 function contentHash(files: LayerFile[]): string {
   const hash = createHash('sha256');
-  for (const file of files) {
-    hash.update(file.target);
-    hash.update(readFileSync(file.source));
-  }
+  for (const file of files) hash.update(`${file.target}\0${fileHash(file.source)}\n`);
   return hash.digest('hex');
 }

@@ -17,7 +17,8 @@ describe('costModel', () => {
     expect(byStage.script!.model).toBe('amazon.nova-lite-v1:0');
     expect(byStage.script!.usage).toEqual({ inputTokens: 1_000, outputTokens: 2_000 });
     expect(byStage.speech!.usage).toEqual({ speechCharacters: 15 * 14 });
-    expect(model.totalUsd).toBeCloseTo(model.lines.reduce((sum, line) => sum + line.usd, 0), 9);
+    // Each line priced again from its own usage through the price table, independently of how the model added it up.
+    expect(model.totalUsd).toBeCloseTo(model.lines.reduce((sum, line) => sum + line.calls * costUsd(line.provider, line.model, line.usage), 0), 6);
   });
 
   it('rounds video up to the provider step: a 6 s scene bills 8 s on sora-2', () => {
