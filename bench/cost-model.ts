@@ -1,7 +1,7 @@
-import { CHARACTERS_PER_SECOND } from '../lambdas/shared/production-estimate.js';
-import type { Usage } from '../lambdas/providers/ports.js';
-import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../lambdas/providers/pricing.js';
-import { stageRoute, type ProfileName, type RoutedStage, type RungSpec } from '../lambdas/providers/provider-config.js';
+import { CHARACTERS_PER_SECOND } from '../lambdas/composition/production-estimate.js';
+import type { Usage } from '../lambdas/core/ports.js';
+import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../lambdas/core/pricing.js';
+import { stageRoute, type ProfileName, type RoutedStage, type RungSpec } from '../lambdas/composition/provider-config.js';
 
 /** The source's scenario, and the assumptions that turn it into usage. */
 export const SOURCE_SCENARIO = {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { ffmpegPath } from '../lambdas/shared/media/ffmpeg.js';
+import { ffmpegPath } from '../lambdas/adapters/media/ffmpeg.js';
 
 export interface Machine {
   node: string;

@@ -48,7 +48,7 @@ async function inStartingEnvironment<T>(work: () => Promise<T>): Promise<T> {
 console.log(`machine: ${results.machine.cpuModel}, ${results.machine.nproc} cores, node ${results.machine.node}`);
 
 if (selected('cost')) {
-  const sources = priceSources(await readFile(path.join(repositoryRoot, 'lambdas/providers/pricing.ts'), 'utf8'));
+  const sources = priceSources(await readFile(path.join(repositoryRoot, 'lambdas/core/pricing.ts'), 'utf8'));
   results.cost = (['offline', 'openai-compatible', 'bedrock'] as const).map((profile) => {
     const model = costModel(profile);
     return { ...model, lines: model.lines.map((line) => ({ ...line, source: sources[`${line.provider}/${line.model}`] ?? 'no price: the offline profile is free' })) };

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ManifestInvalid } from '../lambdas/shared/errors.js';
-import { parseManifest } from '../lambdas/shared/manifest/parse.js';
-import { estimateProduction, formatEstimate } from '../lambdas/shared/production-estimate.js';
+import { ManifestInvalid } from '../lambdas/core/errors.js';
+import { parseManifest } from '../lambdas/core/manifest/parse.js';
+import { estimateProduction, formatEstimate } from '../lambdas/composition/production-estimate.js';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { redriveDeadLetters } from '../local/dead-letters.js';
 import { produce } from '../local/produce.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withProfile, type ProfileOverride } from './profile-override.js';
-import { parseManifestDocument } from '../lambdas/shared/manifest/parse.js';
+import { parseManifestDocument } from '../lambdas/core/manifest/parse.js';
 import { withLocalRuntime, type RunOptions, type RunResult } from './production-run.js';
 
 export interface ProduceOptions extends RunOptions {

@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ProductionReport } from '../lambdas/finalize-production/production-report.js';
-import { AssetStore } from '../lambdas/shared/asset-store.js';
-import { assetKeys } from '../lambdas/shared/keys.js';
-import type { Manifest } from '../lambdas/shared/manifest/schema.js';
-import { ProductionStore } from '../lambdas/shared/production-store.js';
+import type { ProductionReport } from '../lambdas/stages/finalize-production/production-report.js';
+import { AssetStore } from '../lambdas/adapters/aws/asset-store.js';
+import { assetKeys } from '../lambdas/core/keys.js';
+import type { Manifest } from '../lambdas/core/manifest/schema.js';
+import { ProductionStore } from '../lambdas/adapters/aws/production-store.js';
 import type { ExecutionRecord } from './execution-registry.js';
 import { ActiveStates, formatProgress } from './progress.js';
 import { LocalRuntime, type LocalRuntimeOptions } from './runtime.js';

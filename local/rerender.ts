@@ -1,5 +1,5 @@
-import { assetKeys } from '../lambdas/shared/keys.js';
-import type { Manifest } from '../lambdas/shared/manifest/schema.js';
+import { assetKeys } from '../lambdas/core/keys.js';
+import type { Manifest } from '../lambdas/core/manifest/schema.js';
 import { withLocalRuntime, type RunOptions, type RunResult } from './production-run.js';
 
 export interface RerenderOptions extends RunOptions {

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { STATUS_INDEX_NAME } from '../lambdas/shared/keys.js';
+import { STATUS_INDEX_NAME } from '../lambdas/core/keys.js';
 
 export interface LocalResourceNames {
   bucket: string;

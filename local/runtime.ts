@@ -6,8 +6,8 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../lambdas/catalog.js';
-import { executionNameFor } from '../lambdas/shared/execution-name.js';
-import { assetKeys } from '../lambdas/shared/keys.js';
+import { executionNameFor } from '../lambdas/core/execution-name.js';
+import { assetKeys } from '../lambdas/core/keys.js';
 import { LOCAL_CREDENTIALS, startEngines, type LocalEngines, type S3Event } from './engines.js';
 import { restoreDeadLetters, saveDeadLetters } from './dead-letters.js';
 import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './execution-registry.js';
@@ -125,7 +125,7 @@ export class LocalRuntime {
       const functionName = `dramaforge-${spec.name}`;
       // Handlers build their SDK clients when their module is evaluated; a runtime started again in the same
       // process has new engine endpoints, so each runtime evaluates its own copy of every handler module.
-      const moduleUrl = `${pathToFileURL(path.join(repositoryRoot, 'lambdas', spec.name, 'handler.ts')).href}?runtime=${runtimeInstance}`;
+      const moduleUrl = `${pathToFileURL(path.join(repositoryRoot, 'lambdas', 'stages', spec.name, 'handler.ts')).href}?runtime=${runtimeInstance}`;
       const module = (await import(moduleUrl)) as { handler: Handler };
       const arn = localFunctionArn(functionName);
       this.handlers.set(arn, { handler: module.handler, name: functionName, timeoutSeconds: spec.timeoutSeconds });

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ManifestSchema } from '../lambdas/shared/manifest/schema.js';
+import { ManifestSchema } from '../lambdas/core/manifest/schema.js';
 
 const target = fileURLToPath(new URL('../schemas/manifest.schema.json', import.meta.url));
 

@@ -1,4 +1,4 @@
-import { SIMULATED_STAGES, type SimulatedStage } from '../../lambdas/providers/simulated/simulation-plan.js';
+import { SIMULATED_STAGES, type SimulatedStage } from '../simulated-providers/simulation-plan.js';
 
 /** A token bucket: `burst` requests at once, refilled at `requestsPerSecond`. */
 export class RateLimiter {

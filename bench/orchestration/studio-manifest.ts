@@ -1,4 +1,4 @@
-import type { ManifestInput } from '../../lambdas/shared/manifest/schema.js';
+import type { ManifestInput } from '../../lambdas/core/manifest/schema.js';
 
 export interface StudioManifestShape {
   episodes: number;

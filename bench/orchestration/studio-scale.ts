@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { simulationFor, simulationLoad } from '../../lambdas/providers/simulated/simulated-providers.js';
-import { SIMULATED_STAGES, type SimulatedStage } from '../../lambdas/providers/simulated/simulation-plan.js';
+import { simulationFor, simulationLoad } from '../simulated-providers/simulated-providers.js';
+import { SIMULATED_STAGES, type SimulatedStage } from '../simulated-providers/simulation-plan.js';
 import { produce } from '../../local/produce.js';
 import { orchestrationBound, utilisation, type OrchestrationBound, type ProviderLoad } from './orchestration-bound.js';
 import { runSequentially, type SequentialRun } from './sequential-baseline.js';

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { defaultWorkerPath } from '../../lambdas/providers/offline/espeak-worker-client.js';
+import { defaultWorkerPath } from '../../lambdas/adapters/providers/offline/espeak-worker-client.js';
 import { FileLayer, type MediaLayer } from './file-layer.js';
 
 const require = createRequire(import.meta.url);

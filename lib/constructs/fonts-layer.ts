@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { fontFiles } from '../../lambdas/shared/media/fonts.js';
+import { fontFiles } from '../../lambdas/adapters/media/fonts.js';
 import { FileLayer, type MediaLayer } from './file-layer.js';
 
 const FONTS_DIR = 'fonts';

@@ -5,7 +5,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { assetKeys } from '../../lambdas/shared/keys.js';
+import { assetKeys } from '../../lambdas/core/keys.js';
 import type { StageFunction } from './stage-function.js';
 
 export interface ManifestTriggerProps {

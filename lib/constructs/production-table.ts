@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { STATUS_INDEX_NAME } from '../../lambdas/shared/keys.js';
+import { STATUS_INDEX_NAME } from '../../lambdas/core/keys.js';
 
 export interface ProductionTableProps {
   removalPolicy: RemovalPolicy;

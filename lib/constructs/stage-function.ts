@@ -73,7 +73,7 @@ export class StageFunction extends Construct {
     const nativeCopies = nativeModules.flatMap((name) => nativePackageDirs(name, props.architecture));
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(REPOSITORY_ROOT, 'lambdas', props.spec.name, 'handler.ts'),
+      entry: path.join(REPOSITORY_ROOT, 'lambdas', 'stages', props.spec.name, 'handler.ts'),
       handler: 'handler',
       projectRoot: REPOSITORY_ROOT,
       depsLockFilePath: path.join(REPOSITORY_ROOT, 'package-lock.json'),

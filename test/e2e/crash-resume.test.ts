@@ -3,7 +3,7 @@ import { access, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProductionReport } from '../../lambdas/finalize-production/production-report.js';
+import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { TEST_PRICES, readCallLog, workspace } from './support/pipeline-harness.js';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));

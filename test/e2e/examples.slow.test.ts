@@ -5,9 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProductionReport } from '../../lambdas/finalize-production/production-report.js';
-import { parseManifest } from '../../lambdas/shared/manifest/parse.js';
-import { probeMedia } from '../../lambdas/shared/media/ffmpeg.js';
+import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
+import { parseManifest } from '../../lambdas/core/manifest/parse.js';
+import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProductionReport } from '../../lambdas/finalize-production/production-report.js';
-import { probeMedia } from '../../lambdas/shared/media/ffmpeg.js';
+import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
+import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));

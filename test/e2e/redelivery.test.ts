@@ -46,7 +46,7 @@ describe('the video worker under at-least-once delivery', () => {
       eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:video',
       awsRegion: 'us-east-1',
     };
-    const { handler } = (await import(pathToFileURL(path.resolve('lambdas/video-worker/handler.ts')).href)) as {
+    const { handler } = (await import(pathToFileURL(path.resolve('lambdas/stages/video-worker/handler.ts')).href)) as {
       handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
     };
     const first = await handler({ Records: [record] }, lambdaContext('dramaforge-video-worker', 60));

@@ -3,10 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import type { Usage } from '../../lambdas/providers/ports.js';
-import { readWavLayout } from '../../lambdas/providers/offline/wav-header.js';
-import { runFfmpeg, withTempDir } from '../../lambdas/shared/media/ffmpeg.js';
-import { wavFromPcm } from '../../lambdas/shared/media/voice-track.js';
+import type { Usage } from '../../lambdas/core/ports.js';
+import { readWavLayout } from '../../lambdas/adapters/providers/offline/wav-header.js';
+import { runFfmpeg, withTempDir } from '../../lambdas/adapters/media/ffmpeg.js';
+import { wavFromPcm } from '../../lambdas/adapters/media/voice-track.js';
 
 /** A scripted answer that replaces the next normal one on a route. */
 export interface ScriptedResponse {

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BudgetLedger } from '../../../lambdas/shared/ledger.js';
-import { ProductionStore } from '../../../lambdas/shared/production-store.js';
+import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
+import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
 import type { LocalRuntime } from '../../../local/runtime.js';
 
 export const TWO_SCENES = fileURLToPath(new URL('../fixtures/two-scenes.yaml', import.meta.url));

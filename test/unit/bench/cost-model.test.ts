@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { costModel, priceSources, SOURCE_SCENARIO } from '../../../bench/cost-model.js';
-import { costUsd } from '../../../lambdas/providers/pricing.js';
+import { costUsd } from '../../../lambdas/core/pricing.js';
 
 const SCENES = SOURCE_SCENARIO.dramas * SOURCE_SCENARIO.chaptersPerDrama * SOURCE_SCENARIO.scenesPerChapter;
 
@@ -54,7 +54,7 @@ describe('priceSources', () => {
   });
 
   it('finds a dated source for every priced model a profile routes to', () => {
-    const sources = priceSources(readFileSync(new URL('../../../lambdas/providers/pricing.ts', import.meta.url), 'utf8'));
+    const sources = priceSources(readFileSync(new URL('../../../lambdas/core/pricing.ts', import.meta.url), 'utf8'));
     for (const profile of ['openai-compatible', 'bedrock'] as const) {
       for (const line of costModel(profile).lines) {
         expect(sources[`${line.provider}/${line.model}`], `${line.provider}/${line.model}`).toMatch(/^https:\/\/\S+.*\b(19|20)\d\d-\d\d/);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetExceeded } from '../../../lambdas/shared/errors.js';
-import { BudgetLedger } from '../../../lambdas/shared/ledger.js';
-import { ProductionStore } from '../../../lambdas/shared/production-store.js';
+import { BudgetExceeded } from '../../../lambdas/core/errors.js';
+import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
+import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
 import { startLocalTable } from '../../support/local-table.js';
 
 let table: Awaited<ReturnType<typeof startLocalTable>>;

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ManifestInvalid } from '../../../lambdas/shared/errors.js';
-import { parseManifest, validateManifest } from '../../../lambdas/shared/manifest/parse.js';
+import { ManifestInvalid } from '../../../lambdas/core/errors.js';
+import { parseManifest, validateManifest } from '../../../lambdas/core/manifest/parse.js';
 
 const SEGMENT = String.raw`(?:\[\d+\]|\.[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])`;
 const PROBLEM_PATH = new RegExp(String.raw`^(?:\(file\)|\(root\)|\(line \d+, column \d+\)|(?:[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])${SEGMENT}*)$`);

@@ -1,14 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderRejected } from '../../../lambdas/shared/errors.js';
-import { probeMedia } from '../../../lambdas/shared/media/ffmpeg.js';
+import { ProviderRejected } from '../../../lambdas/core/errors.js';
+import { probeMedia } from '../../../lambdas/adapters/media/ffmpeg.js';
 import {
   CAMERA_MOVES,
   CameraMotionVideoModel,
   cameraMoveForSeed,
-} from '../../../lambdas/providers/offline/camera-motion-video-model.js';
-import type { ClipRequest } from '../../../lambdas/providers/ports.js';
+} from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
+import type { ClipRequest } from '../../../lambdas/core/ports.js';
 import { lumaAt, meanAbsoluteDifference, scratchDir, testPattern } from './media-fixtures.js';
 
 describe('CameraMotionVideoModel', () => {

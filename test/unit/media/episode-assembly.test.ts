@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CameraMotionVideoModel } from '../../../lambdas/providers/offline/camera-motion-video-model.js';
-import { assembleEpisode, sceneFrameCounts, type EpisodeScene } from '../../../lambdas/shared/media/episode-assembly.js';
-import { probeMedia, runFfmpeg } from '../../../lambdas/shared/media/ffmpeg.js';
-import { buildSceneVoiceTrack } from '../../../lambdas/shared/media/voice-track.js';
-import { toSrt } from '../../../lambdas/shared/subtitles.js';
+import { CameraMotionVideoModel } from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
+import { assembleEpisode, sceneFrameCounts, type EpisodeScene } from '../../../lambdas/adapters/media/episode-assembly.js';
+import { probeMedia, runFfmpeg } from '../../../lambdas/adapters/media/ffmpeg.js';
+import { buildSceneVoiceTrack } from '../../../lambdas/adapters/media/voice-track.js';
+import { toSrt } from '../../../lambdas/core/subtitles.js';
 import { changedFraction, lumaAt, scratchDir, testPattern, tone } from './media-fixtures.js';
 
 const WIDTH = 180;

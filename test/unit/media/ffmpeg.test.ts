@@ -2,8 +2,8 @@ import { readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaToolFailed } from '../../../lambdas/shared/errors.js';
-import { ffmpegPath, probeMedia, runFfmpeg, withTempDir, type FfmpegProgress } from '../../../lambdas/shared/media/ffmpeg.js';
+import { MediaToolFailed } from '../../../lambdas/core/errors.js';
+import { ffmpegPath, probeMedia, runFfmpeg, withTempDir, type FfmpegProgress } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { scratchDir } from './media-fixtures.js';
 
 describe('ffmpeg runner', () => {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runFfmpeg } from '../../../lambdas/shared/media/ffmpeg.js';
+import { runFfmpeg } from '../../../lambdas/adapters/media/ffmpeg.js';
 
 /** A scratch directory per test file, removed by the returned cleanup. */
 export async function scratchDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {

@@ -7,7 +7,7 @@ import {
   toVtt,
   wrapText,
   type SubtitleCue,
-} from '../../../lambdas/shared/subtitles.js';
+} from '../../../lambdas/core/subtitles.js';
 
 interface ParsedCue {
   number: number;

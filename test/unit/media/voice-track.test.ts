@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSceneVoiceTrack, VOICE_SAMPLE_RATE, wavFromPcm } from '../../../lambdas/shared/media/voice-track.js';
+import { buildSceneVoiceTrack, VOICE_SAMPLE_RATE, wavFromPcm } from '../../../lambdas/adapters/media/voice-track.js';
 import { tone } from './media-fixtures.js';
 
 function parseWav(wav: Buffer): { sampleRate: number; channels: number; bitsPerSample: number; samples: Int16Array } {

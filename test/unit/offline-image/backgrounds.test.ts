@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sceneSetting } from '../../../lambdas/providers/offline/storyboard/backgrounds.js';
+import { sceneSetting } from '../../../lambdas/adapters/providers/offline/storyboard/backgrounds.js';
 
 describe('sceneSetting', () => {
   it.each([

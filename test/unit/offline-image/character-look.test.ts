@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { characterLook } from '../../../lambdas/providers/offline/storyboard/character-look.js';
+import { characterLook } from '../../../lambdas/adapters/providers/offline/storyboard/character-look.js';
 import { BA, CAST, LAN, LI } from './fixtures.js';
 
 describe('characterLook', () => {

@@ -1,6 +1,6 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import { contactSheetLayout, renderContactSheet } from '../../../lambdas/shared/media/contact-sheet.js';
+import { contactSheetLayout, renderContactSheet } from '../../../lambdas/adapters/media/contact-sheet.js';
 
 function frame(width: number, height: number, colour: string): Buffer {
   const canvas = createCanvas(width, height);

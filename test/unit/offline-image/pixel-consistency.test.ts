@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { StoryboardImageModel } from '../../../lambdas/providers/offline/offline-image-model.js';
-import { DEFAULT_CONSISTENCY_THRESHOLD, PixelConsistencyScorer } from '../../../lambdas/providers/offline/pixel-consistency.js';
-import type { CharacterBrief, RenderedImage } from '../../../lambdas/providers/ports.js';
+import { StoryboardImageModel } from '../../../lambdas/adapters/providers/offline/offline-image-model.js';
+import { PixelConsistencyScorer } from '../../../lambdas/adapters/providers/offline/pixel-consistency.js';
+import type { CharacterBrief, RenderedImage } from '../../../lambdas/core/ports.js';
 import { BA, CAST, HOA, LAN, LI, MINH, scene } from './fixtures.js';
+import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../../lambdas/core/ports.js';
 
 const model = new StoryboardImageModel();
 const scorer = new PixelConsistencyScorer();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CharacterBrief, SceneScriptRequest } from '../../../lambdas/providers/ports.js';
-import { moodOf, OfflineScriptWriter, phrasebookFor } from '../../../lambdas/providers/offline/offline-script-writer.js';
-import { MOODS } from '../../../lambdas/providers/offline/phrasebook/phrasebook.js';
-import { enUS } from '../../../lambdas/providers/offline/phrasebook/en-US.js';
-import { viVN } from '../../../lambdas/providers/offline/phrasebook/vi-VN.js';
-import { zhCN } from '../../../lambdas/providers/offline/phrasebook/zh-CN.js';
+import type { CharacterBrief, SceneScriptRequest } from '../../../lambdas/core/ports.js';
+import { moodOf, OfflineScriptWriter, phrasebookFor } from '../../../lambdas/adapters/providers/offline/offline-script-writer.js';
+import { MOODS } from '../../../lambdas/adapters/providers/offline/phrasebook/phrasebook.js';
+import { enUS } from '../../../lambdas/adapters/providers/offline/phrasebook/en-US.js';
+import { viVN } from '../../../lambdas/adapters/providers/offline/phrasebook/vi-VN.js';
+import { zhCN } from '../../../lambdas/adapters/providers/offline/phrasebook/zh-CN.js';
 
 const writer = new OfflineScriptWriter();
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { espeakVoiceFor, espeakVoicesFor } from '../../../lambdas/providers/offline/espeak-voice.js';
-import { speakableText } from '../../../lambdas/providers/offline/speakable-text.js';
-import { readWavLayout, wavDurationSeconds } from '../../../lambdas/providers/offline/wav-header.js';
-import { MediaToolFailed } from '../../../lambdas/shared/errors.js';
+import { espeakVoiceFor, espeakVoicesFor } from '../../../lambdas/adapters/providers/offline/espeak-voice.js';
+import { speakableText } from '../../../lambdas/adapters/providers/offline/speakable-text.js';
+import { readWavLayout, wavDurationSeconds } from '../../../lambdas/adapters/providers/offline/wav-header.js';
+import { MediaToolFailed } from '../../../lambdas/core/errors.js';
 
 describe('espeakVoicesFor', () => {
   it.each([

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MediaToolFailed } from '../../../lambdas/shared/errors.js';
-import { defaultWorkerPath, EspeakWorkerClient, type EspeakUtterance } from '../../../lambdas/providers/offline/espeak-worker-client.js';
+import { MediaToolFailed } from '../../../lambdas/core/errors.js';
+import { defaultWorkerPath, EspeakWorkerClient, type EspeakUtterance } from '../../../lambdas/adapters/providers/offline/espeak-worker-client.js';
 
 const utterance: EspeakUtterance = {
   text: 'Xin chào',

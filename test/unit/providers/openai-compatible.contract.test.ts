@@ -2,25 +2,25 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadImage } from '@napi-rs/canvas';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ChatScriptWriter } from '../../../lambdas/providers/openai-compatible/chat-script-writer.js';
-import { OpenAiConnection } from '../../../lambdas/providers/openai-compatible/connection.js';
-import { OpenAiImageModel } from '../../../lambdas/providers/openai-compatible/image-model.js';
-import { OpenAiSpeechModel } from '../../../lambdas/providers/openai-compatible/speech-model.js';
-import { OpenAiTranscriber } from '../../../lambdas/providers/openai-compatible/transcriber.js';
-import { OpenAiVideoModel } from '../../../lambdas/providers/openai-compatible/video-model.js';
-import { VisionConsistencyScorer } from '../../../lambdas/providers/openai-compatible/vision-consistency.js';
-import type { SceneScriptRequest, TextModel } from '../../../lambdas/providers/ports.js';
-import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/providers/resilience/provider-guard.js';
-import { CONTENT_POLICY_PREAMBLE } from '../../../lambdas/providers/routing/content-rewrite.js';
-import { RoutedTextModel } from '../../../lambdas/providers/routing/routed-ports.js';
+import { ChatScriptWriter } from '../../../lambdas/adapters/providers/openai-compatible/chat-script-writer.js';
+import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-compatible/connection.js';
+import { OpenAiImageModel } from '../../../lambdas/adapters/providers/openai-compatible/image-model.js';
+import { OpenAiSpeechModel } from '../../../lambdas/adapters/providers/openai-compatible/speech-model.js';
+import { OpenAiTranscriber } from '../../../lambdas/adapters/providers/openai-compatible/transcriber.js';
+import { OpenAiVideoModel } from '../../../lambdas/adapters/providers/openai-compatible/video-model.js';
+import { VisionConsistencyScorer } from '../../../lambdas/adapters/providers/openai-compatible/vision-consistency.js';
+import type { SceneScriptRequest, TextModel } from '../../../lambdas/core/ports.js';
+import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
+import { CONTENT_POLICY_PREAMBLE } from '../../../lambdas/core/content-rewrite.js';
+import { RoutedTextModel } from '../../../lambdas/composition/routing/routed-ports.js';
 import {
   ProviderContentFiltered,
   ProviderOutputInvalid,
   ProviderQuotaExceeded,
   ProviderThrottled,
   ProviderUnavailable,
-} from '../../../lambdas/shared/errors.js';
-import { probeMedia, withTempDir } from '../../../lambdas/shared/media/ffmpeg.js';
+} from '../../../lambdas/core/errors.js';
+import { probeMedia, withTempDir } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 
 const CHAT = 'POST /v1/chat/completions';

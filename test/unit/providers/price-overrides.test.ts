@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { priceFor } from '../../../lambdas/providers/pricing.js';
+import { priceFor } from '../../../lambdas/core/pricing.js';
 
 afterEach(() => {
   delete process.env.DRAMAFORGE_PRICE_OVERRIDES;

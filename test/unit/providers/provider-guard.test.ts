@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/providers/resilience/provider-guard.js';
-import { ProviderTimeout, ProviderUnavailable } from '../../../lambdas/shared/errors.js';
+import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
+import { ProviderTimeout, ProviderUnavailable } from '../../../lambdas/core/errors.js';
 
 const noLimit = { take: async () => undefined };
 const quick = { ...DEFAULT_GUARD_SETTINGS, attemptTimeoutMs: 30, initialBackoffMs: 1, maxBackoffMs: 2, breakerThreshold: 2, breakerHalfOpenAfterMs: 60_000 };

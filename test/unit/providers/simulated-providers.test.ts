@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderSlots } from '../../../lambdas/providers/simulated/provider-slots.js';
-import { parseSimulationPlan } from '../../../lambdas/providers/simulated/simulation-plan.js';
+import { ProviderSlots } from '../../../bench/simulated-providers/provider-slots.js';
+import { parseSimulationPlan } from '../../../bench/simulated-providers/simulation-plan.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoTokenBucket } from '../../../lambdas/providers/resilience/token-bucket.js';
-import { ProviderThrottled } from '../../../lambdas/shared/errors.js';
+import { DynamoTokenBucket } from '../../../lambdas/composition/resilience/token-bucket.js';
+import { ProviderThrottled } from '../../../lambdas/core/errors.js';
 import { startLocalTable } from '../../support/local-table.js';
 
 let table: Awaited<ReturnType<typeof startLocalTable>>;

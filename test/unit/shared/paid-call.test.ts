@@ -2,11 +2,11 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AssetStore } from '../../../lambdas/shared/asset-store.js';
-import { BudgetLedger } from '../../../lambdas/shared/ledger.js';
-import { ProductionStore } from '../../../lambdas/shared/production-store.js';
+import { AssetStore } from '../../../lambdas/adapters/aws/asset-store.js';
+import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
+import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
 import { startLocalTable } from '../../support/local-table.js';
-import { callIdentity, jsonCodec, paidCall, unpackCacheEntry } from '../../../lambdas/shared/paid-call.js';
+import { callIdentity, jsonCodec, paidCall, unpackCacheEntry } from '../../../lambdas/pipeline/paid-call.js';
 import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
 
 let mocks: ReturnType<typeof mockedStageDeps> | undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { costUsd } from '../../../lambdas/providers/pricing.js';
-import { validateManifest } from '../../../lambdas/shared/manifest/parse.js';
-import { estimateProduction } from '../../../lambdas/shared/production-estimate.js';
+import { costUsd } from '../../../lambdas/core/pricing.js';
+import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { estimateProduction } from '../../../lambdas/composition/production-estimate.js';
 
 const manifestFor = (profile: 'openai-compatible' | 'bedrock') =>
   validateManifest({

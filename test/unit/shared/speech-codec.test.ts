@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { speechCodec } from '../../../lambdas/shared/codecs.js';
+import { speechCodec } from '../../../lambdas/pipeline/codecs.js';
 
 describe('speechCodec', () => {
   it('keeps the word timings in the cache header and the audio as the payload', () => {

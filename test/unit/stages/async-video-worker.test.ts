@@ -4,10 +4,10 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AsyncVideoModel, ClipJobStatus } from '../../../lambdas/providers/ports.js';
-import { ProviderRejected, ProviderUnavailable } from '../../../lambdas/shared/errors.js';
-import { validateManifest } from '../../../lambdas/shared/manifest/parse.js';
-import { processVideoJob } from '../../../lambdas/video-worker/video-worker.js';
+import type { AsyncVideoModel, ClipJobStatus } from '../../../lambdas/core/ports.js';
+import { ProviderRejected, ProviderUnavailable } from '../../../lambdas/core/errors.js';
+import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { processVideoJob } from '../../../lambdas/stages/video-worker/video-worker.js';
 import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
 
 const manifest = validateManifest({

@@ -3,8 +3,8 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ManifestInvalid } from '../../../lambdas/shared/errors.js';
-import { validateUploadedManifest } from '../../../lambdas/validate-manifest/validate-manifest.js';
+import { ManifestInvalid } from '../../../lambdas/core/errors.js';
+import { validateUploadedManifest } from '../../../lambdas/stages/validate-manifest/validate-manifest.js';
 import { BUCKET, mockedStageDeps } from '../../support/mocked-stage-deps.js';
 
 const valid = {

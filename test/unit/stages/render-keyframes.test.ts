@@ -1,9 +1,9 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BoundProviders } from '../../../lambdas/providers/registry.js';
-import { renderKeyframes } from '../../../lambdas/render-keyframes/render-keyframes.js';
+import { renderKeyframes } from '../../../lambdas/stages/render-keyframes/render-keyframes.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
+import type { BoundProviders } from '../../../lambdas/core/bound-providers.js';
 
 const manifest = unitManifest({
   characters: [

@@ -1,13 +1,13 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { OpenAiConnection } from '../../../lambdas/providers/openai-compatible/connection.js';
-import { OpenAiSpeechModel } from '../../../lambdas/providers/openai-compatible/speech-model.js';
-import { OpenAiTranscriber } from '../../../lambdas/providers/openai-compatible/transcriber.js';
-import { costUsd } from '../../../lambdas/providers/pricing.js';
-import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/providers/resilience/provider-guard.js';
-import type { StoredVoiceCues } from '../../../lambdas/shared/scene-artifacts.js';
-import { synthesizeVoice } from '../../../lambdas/synthesize-voice/synthesize-voice.js';
+import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-compatible/connection.js';
+import { OpenAiSpeechModel } from '../../../lambdas/adapters/providers/openai-compatible/speech-model.js';
+import { OpenAiTranscriber } from '../../../lambdas/adapters/providers/openai-compatible/transcriber.js';
+import { costUsd } from '../../../lambdas/core/pricing.js';
+import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
+import type { StoredVoiceCues } from '../../../lambdas/core/scene-artifacts.js';
+import { synthesizeVoice } from '../../../lambdas/stages/synthesize-voice/synthesize-voice.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 

@@ -1,8 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManifestInvalid } from '../../../lambdas/shared/errors.js';
-import { validateUploadedManifest } from '../../../lambdas/validate-manifest/validate-manifest.js';
+import { ManifestInvalid } from '../../../lambdas/core/errors.js';
+import { validateUploadedManifest } from '../../../lambdas/stages/validate-manifest/validate-manifest.js';
 import { BUCKET, mockedStageDeps } from '../../support/mocked-stage-deps.js';
 
 const VALID = `version: 1

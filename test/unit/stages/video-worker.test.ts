@@ -3,9 +3,9 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, TaskTimedOut } from '@a
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClipRequest, VideoModel } from '../../../lambdas/providers/ports.js';
-import { ProviderThrottled } from '../../../lambdas/shared/errors.js';
-import { processVideoJob } from '../../../lambdas/video-worker/video-worker.js';
+import type { ClipRequest, VideoModel } from '../../../lambdas/core/ports.js';
+import { ProviderThrottled } from '../../../lambdas/core/errors.js';
+import { processVideoJob } from '../../../lambdas/stages/video-worker/video-worker.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 
 const manifest = unitManifest({

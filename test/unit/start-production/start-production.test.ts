@@ -3,8 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 // The matchers are registered in test/setup.ts; this brings their types.
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executionNameFor } from '../../../lambdas/shared/execution-name.js';
-import { ManifestUploadedEventSchema, startProduction } from '../../../lambdas/start-production/start-production.js';
+import { executionNameFor } from '../../../lambdas/core/execution-name.js';
+import { ManifestUploadedEventSchema, startProduction } from '../../../lambdas/stages/start-production/start-production.js';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:111122223333:stateMachine:dramaforge-dev-production';
 const sfnMock = mockClient(SFNClient);

@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { runFfmpeg, withTempDir } from '../../lambdas/adapters/media/ffmpeg.js';
+import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../lambdas/adapters/media/voice-track.js';
+import { isAsyncVideoModel, type CallOptions, type ClipRequest, type Metered, type ClipResult, type SpeechRequest, type SpeechResult } from '../../lambdas/core/ports.js';
+import { ProviderSlots, type SlotStats } from './provider-slots.js';
+import { parseSimulationPlan, SIMULATED_STAGES, type SimulatedStage, type SimulationPlan } from './simulation-plan.js';
+import type { BoundProviders } from '../../lambdas/core/bound-providers.js';
+
+/** One plan's providers in this process: their slots are shared by every stage function that runs here. */
+export interface Simulation {
+  plan: SimulationPlan;
+  slots: Record<SimulatedStage, ProviderSlots>;
+}
+
+const simulations = new Map<string, Simulation>();
+
+/**
+ * The simulation a DRAMAFORGE_SIMULATED_PROVIDERS value describes. The same text gives
+ * the same instance, so the local runtime's stage functions, which run in one process,
+ * queue for the same provider slots, as Lambdas calling one remote provider would.
+ */
+export function simulationFor(planText: string): Simulation {
+  let simulation = simulations.get(planText);
+  if (!simulation) {
+    const plan = parseSimulationPlan(planText);
+    const slots = Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, new ProviderSlots(plan.concurrency[stage])])) as Record<SimulatedStage, ProviderSlots>;
+    simulation = { plan, slots };
+    simulations.set(planText, simulation);
+  }
+  return simulation;
+}
+
+export function simulationLoad(simulation: Simulation): Record<SimulatedStage, SlotStats> {
+  return Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, simulation.slots[stage].snapshot()])) as Record<SimulatedStage, SlotStats>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Holds one of the stage's slots for the call's scaled latency, then lets the work run. */
+function delayed<Args extends unknown[], Result>(simulation: Simulation, stage: SimulatedStage, work: (...args: Args) => Promise<Result>) {
+  const latencyMs = simulation.plan.latencyMs[stage] * simulation.plan.timeScale;
+  return async (...args: Args): Promise<Result> => {
+    await simulation.slots[stage].hold(() => sleep(latencyMs));
+    return work(...args);
+  };
+}
+
+/** Silence as long as the text takes to say at the plan's speaking rate, in the voice track's own format. */
+function standInSpeech(simulation: Simulation, served: { provider: string; model: string }, request: SpeechRequest): Metered<SpeechResult> {
+  const characters = Array.from(request.text).length;
+  const seconds = (characters / simulation.plan.speechCharactersPerSecond) * simulation.plan.timeScale;
+  const samples = Math.max(1, Math.round(seconds * VOICE_SAMPLE_RATE));
+  return {
+    result: { wav: wavFromPcm(Buffer.alloc(samples * 2)), durationSeconds: samples / VOICE_SAMPLE_RATE },
+    usage: { speechCharacters: characters },
+    provider: served.provider,
+    model: served.model,
+  };
+}
+
+const standInClips = new Map<string, Promise<Buffer>>();
+
+/**
+ * A grey clip of the requested size, rate and length. A remote model's rendering costs
+ * the caller no CPU, so neither may its stand-in's: each distinct shape is encoded once
+ * per process and reused.
+ */
+function standInClip(request: ClipRequest): Promise<Buffer> {
+  const frames = Math.max(1, Math.round(request.durationSeconds * request.fps));
+  const shape = `${request.width}x${request.height}@${request.fps}x${frames}`;
+  let clip = standInClips.get(shape);
+  if (!clip) {
+    clip = withTempDir(async (dir) => {
+      const file = path.join(dir, 'clip.mp4');
+      await runFfmpeg([
+        '-f', 'lavfi', '-i', `color=c=gray:s=${request.width}x${request.height}:r=${request.fps}`,
+        '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-an', '-y', file,
+      ]);
+      return readFile(file);
+    });
+    standInClips.set(shape, clip);
+  }
+  return clip;
+}
+
+/**
+ * The bound providers behind simulated remote latency and concurrency limits. Script,
+ * image and consistency answers still come from the bound ports (cheap at a small
+ * format); speech and video answers are stand-ins, because espeak and ffmpeg per call
+ * would make the benchmark measure this machine's CPU instead of the orchestration.
+ * Only the offline profile is simulated: a real provider brings its own latency.
+ */
+export function withSimulatedProviders(providers: BoundProviders, simulation: Simulation): BoundProviders {
+  const { text, image, speech, video } = providers;
+  if (isAsyncVideoModel(video.port) || Object.values(providers).some((bound) => bound.provider !== 'offline')) {
+    throw new Error('DRAMAFORGE_SIMULATED_PROVIDERS simulates the offline profile only');
+  }
+  return {
+    ...providers,
+    text: { ...text, port: { writeScene: delayed(simulation, 'script', (r, o?: CallOptions) => text.port.writeScene(r, o)) } },
+    image: {
+      ...image,
+      port: {
+        drawReferenceSheet: delayed(simulation, 'image', (r, o?: CallOptions) => image.port.drawReferenceSheet(r, o)),
+        drawKeyframe: delayed(simulation, 'image', (r, o?: CallOptions) => image.port.drawKeyframe(r, o)),
+      },
+    },
+    speech: { ...speech, port: { speak: delayed(simulation, 'speech', async (r: SpeechRequest) => standInSpeech(simulation, speech, r)) } },
+    video: {
+      ...video,
+      port: {
+        renderClip: delayed(simulation, 'video', async (r: ClipRequest): Promise<Metered<ClipResult>> => {
+          const frames = Math.max(1, Math.round(r.durationSeconds * r.fps));
+          return { result: { mp4: await standInClip(r) }, usage: { videoSeconds: frames / r.fps }, provider: video.provider, model: video.model };
+        }),
+      },
+    },
+  };
+}

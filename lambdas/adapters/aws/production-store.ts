@@ -1,0 +1,262 @@
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AssetMissing } from '../../core/errors.js';
+import { tableKeys } from '../../core/keys.js';
+
+export const PRODUCTION_STATUSES = ['RUNNING', 'COMPLETE', 'FAILED', 'BUDGET_EXCEEDED', 'REJECTED'] as const;
+export type ProductionStatus = (typeof PRODUCTION_STATUSES)[number];
+
+/** A scene's status is the stage it is in (or stopped at), until it is COMPLETE, FAILED or BUDGET_EXCEEDED. */
+export const SCENE_STAGES = ['SCRIPT', 'KEYFRAMES', 'VOICE', 'VIDEO', 'SUBTITLES'] as const;
+export type SceneStage = (typeof SCENE_STAGES)[number];
+export type SceneStatus = 'PENDING' | SceneStage | 'COMPLETE' | 'FAILED' | 'BUDGET_EXCEEDED';
+
+export interface ProductionMeta {
+  productionId: string;
+  title: string;
+  language: string;
+  status: ProductionStatus;
+  budgetUsd: number;
+  spentUsd: number;
+  reservedUsd: number;
+  /** Always budgetUsd - spentUsd - reservedUsd: the one number a reservation's condition can test. */
+  availableUsd: number;
+  manifestKey: string;
+  executionName: string;
+  createdAt: string;
+  updatedAt: string;
+  failure?: { error: string; cause: string };
+}
+
+export interface KeyframeAttempt {
+  attempt: number;
+  seed: number;
+  scores: Record<string, number>;
+  accepted: boolean;
+}
+
+export interface SceneRecord {
+  productionId: string;
+  episodeId: string;
+  sceneId: string;
+  index: number;
+  status: SceneStatus;
+  attempts: number;
+  keyframeAttempts?: KeyframeAttempt[];
+  consistency?: Record<string, number>;
+  costUsd: number;
+  durationSeconds?: number;
+  assets?: Record<string, string>;
+  failedStage?: SceneStage;
+  failure?: { error: string; cause: string };
+  /** Raised by `rerender`; part of every seed the scene uses, so a new generation reuses nothing. */
+  renderGeneration?: number;
+  updatedAt: string;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+/** Production and scene rows of the single table (DESIGN.md section 5). */
+export class ProductionStore {
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  /**
+   * Creates the production's META row, or refreshes it for a new execution of the same production.
+   * Spend carries over: money already spent on this production stays spent. A new execution
+   * starts with no open reservations, so what is available is the budget less what was spent.
+   */
+  async openProduction(input: {
+    productionId: string;
+    title: string;
+    language: string;
+    budgetUsd: number;
+    manifestKey: string;
+    executionName: string;
+  }): Promise<ProductionMeta> {
+    const timestamp = now();
+    const response = await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.productionPk(input.productionId), SK: tableKeys.meta },
+        UpdateExpression:
+          'SET productionId = :id, title = :title, #language = :language, #status = :running, budgetUsd = :budget, ' +
+          'manifestKey = :manifestKey, executionName = :execution, updatedAt = :now, createdAt = if_not_exists(createdAt, :now), ' +
+          'spentUsd = if_not_exists(spentUsd, :zero), reservedUsd = :zero, availableUsd = :budget - if_not_exists(spentUsd, :zero), ' +
+          'GSI1PK = :statusKey, GSI1SK = :now ' +
+          'REMOVE failure',
+        ExpressionAttributeNames: { '#status': 'status', '#language': 'language' },
+        ExpressionAttributeValues: {
+          ':id': input.productionId,
+          ':title': input.title,
+          ':language': input.language,
+          ':running': 'RUNNING',
+          ':budget': input.budgetUsd,
+          ':manifestKey': input.manifestKey,
+          ':execution': input.executionName,
+          ':now': timestamp,
+          ':zero': 0,
+          ':statusKey': tableKeys.statusIndexPk('RUNNING'),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return response.Attributes as ProductionMeta;
+  }
+
+  async getProduction(productionId: string): Promise<ProductionMeta> {
+    const found = await this.findProduction(productionId);
+    if (!found) throw new AssetMissing(`production ${productionId} has no record`);
+    return found;
+  }
+
+  async findProduction(productionId: string): Promise<ProductionMeta | undefined> {
+    const response = await this.dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta }, ConsistentRead: true }),
+    );
+    return response.Item as ProductionMeta | undefined;
+  }
+
+  async closeProduction(productionId: string, status: ProductionStatus, failure?: { error: string; cause: string }): Promise<void> {
+    const timestamp = now();
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
+        UpdateExpression: `SET #status = :status, updatedAt = :now, GSI1PK = :statusKey, GSI1SK = :now${failure ? ', failure = :failure' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':now': timestamp,
+          ':statusKey': tableKeys.statusIndexPk(status),
+          ...(failure ? { ':failure': failure } : {}),
+        },
+      }),
+    );
+  }
+
+  /** Creates scene rows that do not exist yet; a scene already worked on keeps its history. */
+  async ensureScene(scene: { productionId: string; episodeId: string; sceneId: string; index: number }): Promise<void> {
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
+        UpdateExpression:
+          'SET productionId = :p, episodeId = :e, sceneId = :s, #index = :i, updatedAt = :now, ' +
+          '#status = :pending, attempts = if_not_exists(attempts, :zero), costUsd = if_not_exists(costUsd, :zero), ' +
+          'assets = if_not_exists(assets, :noAssets) REMOVE failure, failedStage',
+        ExpressionAttributeNames: { '#index': 'index', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':p': scene.productionId,
+          ':e': scene.episodeId,
+          ':s': scene.sceneId,
+          ':i': scene.index,
+          ':now': now(),
+          ':pending': 'PENDING',
+          ':zero': 0,
+          ':noAssets': {},
+        },
+      }),
+    );
+  }
+
+  async getScene(productionId: string, episodeId: string, sceneId: string): Promise<SceneRecord> {
+    const response = await this.dynamo.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.sceneSk(episodeId, sceneId) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!response.Item) throw new AssetMissing(`scene ${episodeId}/${sceneId} of ${productionId} has no record`);
+    return response.Item as SceneRecord;
+  }
+
+  async listScenes(productionId: string): Promise<SceneRecord[]> {
+    const scenes: SceneRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': tableKeys.productionPk(productionId), ':prefix': tableKeys.scenePrefix },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      scenes.push(...((page.Items ?? []) as SceneRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return scenes;
+  }
+
+  /** Sets a scene's status and merges the given fields. */
+  async updateScene(
+    scene: { productionId: string; episodeId: string; sceneId: string },
+    changes: {
+      status?: SceneStatus;
+      consistency?: Record<string, number>;
+      keyframeAttempts?: KeyframeAttempt[];
+      durationSeconds?: number;
+      assets?: Record<string, string>;
+      failedStage?: SceneStage;
+      failure?: { error: string; cause: string };
+      attempts?: number;
+    },
+  ): Promise<SceneRecord> {
+    const sets = ['#updatedAt = :now'];
+    const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':now': now() };
+    if (changes.status) {
+      sets.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = changes.status;
+    }
+    for (const field of ['attempts', 'consistency', 'keyframeAttempts', 'durationSeconds', 'failedStage', 'failure'] as const) {
+      if (changes[field] !== undefined) {
+        sets.push(`#${field} = :${field}`);
+        names[`#${field}`] = field;
+        values[`:${field}`] = changes[field];
+      }
+    }
+    for (const [name, key] of Object.entries(changes.assets ?? {})) {
+      names['#assets'] = 'assets';
+      sets.push(`#assets.#asset_${name} = :asset_${name}`);
+      names[`#asset_${name}`] = name;
+      values[`:asset_${name}`] = key;
+    }
+    const response = await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ConditionExpression: 'attribute_exists(PK)',
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return response.Attributes as SceneRecord;
+  }
+
+  /** Asks for the scene to be rendered afresh: its next run seeds every call differently, so nothing is reused. */
+  async bumpRenderGeneration(scene: { productionId: string; episodeId: string; sceneId: string }): Promise<number> {
+    const response = await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
+        UpdateExpression: 'ADD renderGeneration :one SET updatedAt = :now',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':one': 1, ':now': now() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return (response.Attributes as SceneRecord).renderGeneration ?? 0;
+  }
+
+}
+

@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import type { CharacterBrief, DialogueLine, Metered, SceneBrief, SceneScript, SceneScriptRequest, TextModel } from '../../../core/ports.js';
+import { enUS } from './phrasebook/en-US.js';
+import type { Mood, MoodLines, Phrasebook } from './phrasebook/phrasebook.js';
+import { viVN } from './phrasebook/vi-VN.js';
+import { zhCN } from './phrasebook/zh-CN.js';
+
+export const OFFLINE_SCRIPT_PROVIDER = 'offline';
+export const OFFLINE_SCRIPT_MODEL = 'phrasebook-v1';
+
+const MIN_DIALOGUE_LINES = 2;
+const MAX_DIALOGUE_LINES = 6;
+/** A location longer than this is a description, not a name a character would say. */
+const MAX_SPOKEN_PLACE_CHARS = 40;
+
+const PHRASEBOOK_BY_LANGUAGE: Readonly<Record<string, Phrasebook>> = { vi: viVN, zh: zhCN, en: enUS };
+
+/**
+ * Words that name a mood, in the languages the manifests are written in. The
+ * scene's mood is read first; without one, the outline may still give it away.
+ */
+const MOOD_WORDS: ReadonlyArray<readonly [Mood, readonly string[]]> = [
+  ['angry', ['angry', 'anger', 'furious', 'rage', 'argue', 'argument', 'quarrel', 'fight', 'giận', 'tức', 'cãi', '愤怒', '生气', '争吵', '吵架']],
+  ['tense', ['tense', 'tension', 'suspense', 'thriller', 'danger', 'fear', 'mystery', 'mysterious', 'chase', 'căng thẳng', 'hồi hộp', 'nguy hiểm', '紧张', '悬疑', '危险']],
+  ['sad', ['sad', 'sorrow', 'grief', 'melancholy', 'somber', 'sombre', 'tearful', 'farewell', 'funeral', 'buồn', 'đau lòng', 'chia tay', '悲伤', '伤心', '告别']],
+  ['comic', ['comic', 'comedy', 'comedic', 'funny', 'humor', 'humour', 'playful', 'silly', 'hài', 'vui nhộn', '搞笑', '喜剧', '滑稽']],
+  ['joyful', ['joy', 'joyful', 'happy', 'cheerful', 'festive', 'celebrat', 'excited', 'vui', 'hạnh phúc', 'ăn mừng', '欢乐', '开心', '喜悦', '庆祝']],
+  ['tender', ['tender', 'romantic', 'romance', 'love', 'loving', 'warm', 'sweet', 'gentle', 'reunion', 'lãng mạn', 'ấm áp', 'dịu dàng', 'đoàn tụ', '温柔', '浪漫', '温馨', '团聚']],
+];
+
+export function phrasebookFor(language: string): Phrasebook {
+  const primary = language.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return PHRASEBOOK_BY_LANGUAGE[primary] ?? enUS;
+}
+
+function mentions(text: string, word: string): boolean {
+  // Latin words match at a word start so "warm" does not fire on "swarm"; other scripts have no spaces to lean on.
+  return /^[a-z]+$/.test(word) ? new RegExp(`\\b${word}`, 'i').test(text) : text.toLowerCase().includes(word);
+}
+
+export function moodOf(scene: Pick<SceneBrief, 'mood' | 'outline'>): Mood {
+  for (const text of [scene.mood ?? '', scene.outline]) {
+    const found = MOOD_WORDS.find(([, words]) => words.some((word) => mentions(text, word)));
+    if (found) return found[0];
+  }
+  return 'default';
+}
+
+/** The name of the location as a character would say it: the part before the first comma. */
+function spokenPlace(location: string, phrasebook: Phrasebook): string | undefined {
+  const place = location.split(/[,，;；。(（]/)[0]?.trim() ?? '';
+  return place && place.length <= MAX_SPOKEN_PLACE_CHARS && phrasebook.placeFits(place) ? place : undefined;
+}
+
+/** mulberry32: small, fast, and the same sequence on every platform. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = state;
+    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Scenes sharing a production seed still get different lines. */
+function sceneSeed(request: SceneScriptRequest): number {
+  const { scene } = request;
+  return createHash('sha256')
+    .update(JSON.stringify([request.seed, scene.episodeId, scene.sceneId, scene.index]))
+    .digest()
+    .readUInt32BE(0);
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
+/** Sentence starts are capitalised after filling, since a pronoun or a place may land there. */
+function capitaliseSentences(line: string): string {
+  return line.replace(/(^|(?<!\.\.)[.!?]\s+)(\p{Ll})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
+}
+
+class LinePicker {
+  private readonly used = new Set<string>();
+
+  constructor(
+    private readonly phrasebook: Phrasebook,
+    private readonly random: () => number,
+    private readonly place: string | undefined,
+  ) {}
+
+  pick(templates: readonly string[], speaker: CharacterBrief, listener: CharacterBrief | undefined): string {
+    const usable = templates.filter((template) => !this.used.has(template) && (this.place !== undefined || !template.includes('{place}')));
+    const pool = usable.length > 0 ? usable : templates.filter((template) => !template.includes('{place}'));
+    const template = pool[Math.floor(this.random() * pool.length)] ?? '';
+    this.used.add(template);
+    const pronouns = listener && this.phrasebook.pronouns ? this.phrasebook.pronouns(speaker, listener) : undefined;
+    const filled = template.replace(/\{(listener|place|I|you)\}/g, (_, slot: string) => {
+      if (slot === 'listener') return listener?.name ?? '';
+      if (slot === 'place') return this.place ?? '';
+      return pronouns?.[slot as 'I' | 'you'] ?? '';
+    });
+    return capitaliseSentences(filled);
+  }
+}
+
+function dialogue(cast: CharacterBrief[], lines: MoodLines, picker: LinePicker, random: () => number): DialogueLine[] {
+  const speakers = shuffled(cast, random);
+  const extra = Math.floor(random() * (MAX_DIALOGUE_LINES - MIN_DIALOGUE_LINES + 1));
+  const count = Math.min(MAX_DIALOGUE_LINES, Math.max(cast.length, MIN_DIALOGUE_LINES + extra));
+  const speakerAt = (i: number) => speakers[i % speakers.length] as CharacterBrief;
+  return Array.from({ length: count }, (_, i) => {
+    const speaker = speakerAt(i);
+    if (i === 0) return { character: speaker.id, line: picker.pick(lines.openers, speaker, speakerAt(1)) };
+    const templates = i === count - 1 && count >= 3 ? lines.closers : lines.replies;
+    return { character: speaker.id, line: picker.pick(templates, speaker, speakerAt(i - 1)) };
+  });
+}
+
+function monologue(speaker: CharacterBrief, lines: MoodLines, picker: LinePicker, random: () => number): DialogueLine[] {
+  const count = 1 + Math.floor(random() * 2);
+  return Array.from({ length: count }, () => ({ character: speaker.id, line: picker.pick(lines.monologue, speaker, undefined) }));
+}
+
+/** A rough token count: a CJK character is about one token, other text about four characters a token. */
+function estimatedTokens(text: string): number {
+  const cjk = text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu)?.length ?? 0;
+  return cjk + Math.ceil((text.length - cjk) / 4);
+}
+
+/**
+ * Writes scratch dialogue from a phrasebook: free, offline, and the same lines
+ * for the same request. Lines fit the scene's mood, address the other
+ * characters by name and mention the location when it reads well in the
+ * manifest's language (vi-VN, zh-CN, en-US; other languages get English).
+ */
+export class OfflineScriptWriter implements TextModel {
+  async writeScene(request: SceneScriptRequest): Promise<Metered<SceneScript>> {
+    const { scene } = request;
+    const phrasebook = phrasebookFor(request.language);
+    const moodLines = phrasebook.moods[moodOf(scene)];
+    const random = seededRandom(sceneSeed(request));
+    const picker = new LinePicker(phrasebook, random, spokenPlace(scene.location, phrasebook));
+    const [first] = scene.characters;
+    const lines =
+      first === undefined
+        ? []
+        : scene.characters.length === 1
+          ? monologue(first, moodLines, picker, random)
+          : dialogue(scene.characters, moodLines, picker, random);
+
+    const input = [request.title, scene.location, scene.outline, scene.mood ?? '', ...scene.characters.map((c) => `${c.name}: ${c.description}`)].join('\n');
+    return {
+      result: { lines },
+      usage: { inputTokens: estimatedTokens(input), outputTokens: estimatedTokens(lines.map((l) => l.line).join('\n')) },
+      provider: OFFLINE_SCRIPT_PROVIDER,
+      model: OFFLINE_SCRIPT_MODEL,
+    };
+  }
+}

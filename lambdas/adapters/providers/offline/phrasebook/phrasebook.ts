@@ -1,0 +1,35 @@
+import type { CharacterBrief } from '../../../../core/ports.js';
+
+export const MOODS = ['tender', 'tense', 'joyful', 'sad', 'comic', 'angry', 'default'] as const;
+export type Mood = (typeof MOODS)[number];
+
+/**
+ * Lines for one mood. Placeholders: {listener} is the name of the character
+ * spoken to, {place} the scene's location as the manifest names it, and, where
+ * the language needs them, {I} and {you} are the pronouns for this pair of
+ * characters. A line with {place} is only used when the location reads well
+ * in the language.
+ */
+export interface MoodLines {
+  /** First line of a conversation, addressed to {listener}. */
+  openers: readonly string[];
+  /** Answers to the line before, addressed to its speaker. */
+  replies: readonly string[];
+  /** Last line of a conversation of three lines or more. */
+  closers: readonly string[];
+  /** A character alone in the scene, thinking aloud; no {listener}. */
+  monologue: readonly string[];
+}
+
+export interface PronounPair {
+  I: string;
+  you: string;
+}
+
+export interface Phrasebook {
+  /** Whether a location written this way can sit inside a line of this language. */
+  placeFits(place: string): boolean;
+  /** Languages whose pronouns depend on who speaks to whom fill {I} and {you}. */
+  pronouns?(speaker: CharacterBrief, listener: CharacterBrief): PronounPair;
+  moods: Readonly<Record<Mood, MoodLines>>;
+}

@@ -1,0 +1,88 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import OpenAI from 'openai';
+import { z } from 'zod';
+import { ProviderNotConfigured } from '../../../core/errors.js';
+import type { ProviderGuard } from '../../../composition/resilience/provider-guard.js';
+import { providerFailure } from './openai-failures.js';
+
+export const OPENAI_COMPATIBLE = 'openai-compatible';
+
+export interface OpenAiSettings {
+  baseUrl?: string;
+  apiKey?: string;
+  /** In AWS the key (and optionally the base URL) come from this secret instead of the environment. */
+  secretArn?: string;
+  /** Per attempt; the guard's timeout is the one that counts, this stops the socket too. */
+  timeoutMs: number;
+}
+
+const SecretSchema = z.object({ apiKey: z.string().min(1), baseUrl: z.url().optional() });
+
+/** Where the key and base URL come from: the environment locally, Secrets Manager in AWS. */
+export function openAiSettingsFromEnv(env: NodeJS.ProcessEnv): OpenAiSettings {
+  return {
+    baseUrl: env.DRAMAFORGE_OPENAI_BASE_URL ?? env.OPENAI_BASE_URL,
+    apiKey: env.DRAMAFORGE_OPENAI_API_KEY ?? env.OPENAI_API_KEY,
+    secretArn: env.DRAMAFORGE_PROVIDER_SECRET_ARN,
+    timeoutMs: 120_000,
+  };
+}
+
+export function openAiMissingSettings(settings: OpenAiSettings): string | undefined {
+  if (settings.secretArn) return undefined;
+  if (!settings.apiKey) return 'set DRAMAFORGE_OPENAI_API_KEY (or OPENAI_API_KEY), or DRAMAFORGE_PROVIDER_SECRET_ARN in AWS';
+  if (!settings.baseUrl) return 'set DRAMAFORGE_OPENAI_BASE_URL (or OPENAI_BASE_URL)';
+  return undefined;
+}
+
+/**
+ * One openai client per process, built on first use (the secret is read once).
+ * The client's own retries are off: the guard retries, with the shared rate limit.
+ */
+export class OpenAiConnection {
+  private client?: Promise<OpenAI>;
+
+  constructor(
+    private readonly settings: OpenAiSettings,
+    readonly guard: ProviderGuard,
+    private readonly secrets: () => SecretsManagerClient = () => new SecretsManagerClient({}),
+  ) {}
+
+  private async build(): Promise<OpenAI> {
+    let { apiKey, baseUrl } = this.settings;
+    if (this.settings.secretArn) {
+      const response = await this.secrets().send(new GetSecretValueCommand({ SecretId: this.settings.secretArn }));
+      const parsed = SecretSchema.safeParse(JSON.parse(response.SecretString ?? '{}'));
+      if (!parsed.success) throw new ProviderNotConfigured('the provider secret must be JSON {"apiKey": "...", "baseUrl"?: "https://..."}');
+      apiKey = parsed.data.apiKey;
+      baseUrl = parsed.data.baseUrl ?? baseUrl;
+    }
+    const missing = openAiMissingSettings({ ...this.settings, apiKey, baseUrl, secretArn: undefined });
+    if (missing) throw new ProviderNotConfigured(`the openai-compatible profile is not configured: ${missing}`);
+    return new OpenAI({ apiKey, baseURL: baseUrl, maxRetries: 0, timeout: this.settings.timeoutMs });
+  }
+
+  /** Runs one API call through the guard, with its errors named for the pipeline. */
+  async call<T>(request: (client: OpenAI, signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.client ??= this.build().catch((error: unknown) => {
+      this.client = undefined;
+      throw error;
+    });
+    const client = await this.client;
+    return this.guard.run(async (signal) => {
+      try {
+        return await request(client, signal);
+      } catch (error) {
+        throw providerFailure(OPENAI_COMPATIBLE, error);
+      }
+    });
+  }
+}
+
+/**
+ * Per-request options: the abort signal, and the Idempotency-Key header when the call
+ * has a key (the openai client sets no idempotency header of its own).
+ */
+export function requestOptions(signal: AbortSignal, idempotencyKey: string | undefined) {
+  return idempotencyKey ? { signal, headers: { 'Idempotency-Key': idempotencyKey } } : { signal };
+}

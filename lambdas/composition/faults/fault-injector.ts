@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { ProviderTimeout } from '../../core/errors.js';
+import { isAsyncVideoModel, type CallOptions, type ClipRequest } from '../../core/ports.js';
+import { failureFromHttpResponse, malformedBodyFailure } from '../../core/provider-failures.js';
+import { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultStage } from './fault-plan.js';
+import type { BoundProviders } from '../../core/bound-providers.js';
+
+function withBuffersHashed(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return `sha256:${createHash('sha256').update(value).digest('hex')}`;
+  if (Array.isArray(value)) return value.map(withBuffersHashed);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withBuffersHashed(inner)]));
+  return value;
+}
+
+/** A stable fingerprint of a request; buffers count by their hash so large images stay cheap to key. */
+function fingerprint(request: unknown): string {
+  return createHash('sha256').update(JSON.stringify(withBuffersHashed(request))).digest('hex');
+}
+
+function uniform(...parts: (string | number)[]): number {
+  return createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+/**
+ * Decides, deterministically for the plan's seed, whether a provider call fails and how.
+ * The n-th attempt of the same request draws a fresh number, so a retried call can pass.
+ */
+export class FaultInjector {
+  private readonly attempts = new Map<string, number>();
+  readonly injected: { stage: FaultStage; kind: FaultKind }[] = [];
+
+  constructor(private readonly plan: FaultPlan) {}
+
+  decide(stage: FaultStage, operation: string, request: unknown): FaultKind | undefined {
+    const key = `${stage}:${operation}:${fingerprint(request)}`;
+    const attempt = this.attempts.get(key) ?? 0;
+    this.attempts.set(key, attempt + 1);
+    const draw = uniform(this.plan.seed, key, attempt);
+    let threshold = 0;
+    for (const kind of FAULT_KINDS) {
+      threshold += this.plan.rates[stage][kind];
+      if (draw < threshold) {
+        this.injected.push({ stage, kind });
+        return kind;
+      }
+    }
+    return undefined;
+  }
+
+  /** The error a real provider's failure of this kind turns into, through the same mapping the HTTP clients use. */
+  failure(kind: FaultKind, provider: string, request: unknown): Error {
+    const draw = uniform(this.plan.seed, 'shape', fingerprint(request));
+    switch (kind) {
+      case 'throttle':
+        return failureFromHttpResponse(provider, 429, { 'retry-after': String(1 + Math.floor(draw * 3)) }, '{"error":{"type":"rate_limit_exceeded","message":"Rate limit reached"}}');
+      case 'error':
+        return failureFromHttpResponse(provider, [500, 502, 503][Math.floor(draw * 3)]!, {}, '{"error":{"type":"server_error","message":"The server had an error"}}');
+      case 'timeout':
+        return new ProviderTimeout(`${provider} did not answer within the request timeout`);
+      case 'malformed':
+        return malformedBodyFailure(provider, '{"id":"resp_8f2a","choices":[{"message":{"content":"', 'Unexpected end of JSON input');
+    }
+  }
+
+  wrap<Args extends unknown[], Result>(stage: FaultStage, operation: string, provider: string, call: (...args: Args) => Promise<Result>) {
+    return async (...args: Args): Promise<Result> => {
+      const kind = this.decide(stage, operation, args);
+      if (kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, 20));
+      if (kind) throw this.failure(kind, provider, args);
+      return call(...args);
+    };
+  }
+}
+
+/** The same providers, each call first passing through the injector. */
+export function withFaults(providers: BoundProviders, injector: FaultInjector): BoundProviders {
+  const { text, image, consistency, speech, video, transcription } = providers;
+  const videoPort = video.port;
+  return {
+    text: { ...text, port: { writeScene: injector.wrap('script', 'writeScene', text.provider, (r, o?: CallOptions) => text.port.writeScene(r, o)) } },
+    image: {
+      ...image,
+      port: {
+        drawReferenceSheet: injector.wrap('image', 'drawReferenceSheet', image.provider, (r, o?: CallOptions) => image.port.drawReferenceSheet(r, o)),
+        drawKeyframe: injector.wrap('image', 'drawKeyframe', image.provider, (r, o?: CallOptions) => image.port.drawKeyframe(r, o)),
+      },
+    },
+    consistency: {
+      ...consistency,
+      port: {
+        defaultThreshold: consistency.port.defaultThreshold,
+        score: injector.wrap('image', 'score', consistency.provider, (r, o?: CallOptions) => consistency.port.score(r, o)),
+      },
+    },
+    speech: { ...speech, port: { speak: injector.wrap('speech', 'speak', speech.provider, (r, o?: CallOptions) => speech.port.speak(r, o)) } },
+    video: {
+      ...video,
+      port: isAsyncVideoModel(videoPort)
+        ? {
+            pollIntervalSeconds: videoPort.pollIntervalSeconds,
+            maxPolls: videoPort.maxPolls,
+            startClip: injector.wrap('video', 'startClip', video.provider, (r, o?: CallOptions) => videoPort.startClip(r, o)),
+            pollClip: injector.wrap('video', 'pollClip', video.provider, (id: string, r: ClipRequest) => videoPort.pollClip(id, r)),
+          }
+        : { renderClip: injector.wrap('video', 'renderClip', video.provider, (r, o?: CallOptions) => videoPort.renderClip(r, o)) },
+    },
+    ...(transcription && {
+      transcription: {
+        ...transcription,
+        port: { transcribe: injector.wrap('speech', 'transcribe', transcription.provider, (r, o?: CallOptions) => transcription.port.transcribe(r, o)) },
+      },
+    }),
+  };
+}

@@ -1,0 +1,122 @@
+import type { Usage } from '../core/ports.js';
+import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../core/pricing.js';
+import { MAX_BILLED_CALLS, stageRoute, transcriptionRung, type RoutedStage } from './provider-config.js';
+import type { Manifest } from '../core/manifest/schema.js';
+import { WORST_CASE_USAGE, worstCaseSpeechUsage } from '../core/worst-case-usage.js';
+
+/**
+ * `dramaforge estimate`: the expected cost of a manifest under a profile, before
+ * anything is spent, and the worst case the reservations could hold. Pure: prices
+ * come from the price table, routes from the same config the stages use.
+ */
+
+export interface EstimateLine {
+  stage: string;
+  provider: string;
+  model: string;
+  calls: number;
+  expectedUsd: number;
+  worstCaseUsd: number;
+}
+
+export interface ProductionEstimate {
+  production: string;
+  profile: string;
+  priceTableVersion: string;
+  budgetUsd: number;
+  lines: EstimateLine[];
+  expectedUsd: number;
+  worstCaseUsd: number;
+}
+
+/** Typical usage of one call on the first rung (a keyframe with two reference sheets; a six-line scene). */
+const TYPICAL_USAGE = {
+  script: { inputTokens: 700, outputTokens: 350 },
+  image: { images: 1, inputTokens: 80, inputImageTokens: 2 * 400, outputTokens: 1_584 },
+  consistency: { images: 2, inputTokens: 1_700, outputTokens: 10 },
+} satisfies Record<string, Usage>;
+
+/** Lines the script stage writes when the manifest gives none, and their typical length. */
+const GENERATED_LINES = 6;
+const GENERATED_LINE_CHARACTERS = 45;
+/** Speech runs about 14 characters a second; the voice track adds lead-in, gaps and tail. */
+export const CHARACTERS_PER_SECOND = 14;
+
+export function estimateProduction(manifest: Manifest, env: NodeJS.ProcessEnv, keyframeMaxAttempts = 3): ProductionEstimate {
+  const lines: EstimateLine[] = [];
+  const route = (stage: RoutedStage) => stageRoute(manifest.providers, stage, env);
+  const add = (label: string, stage: RoutedStage, calls: number, typical: (model: string) => Usage, worst: (model: string) => Usage, worstCalls = calls) => {
+    if (calls === 0) return;
+    const ladders = route(stage);
+    const first = ladders[0]![0]!;
+    const worstPerCall = ladders.flat().reduce((sum, rung) => sum + MAX_BILLED_CALLS[stage] * costUsd(rung.provider, rung.model, worst(rung.model)), 0);
+    lines.push({
+      stage: label,
+      provider: first.provider,
+      model: first.model,
+      calls,
+      expectedUsd: calls * costUsd(first.provider, first.model, typical(first.model)),
+      worstCaseUsd: worstCalls * worstPerCall,
+    });
+  };
+
+  const scenes = manifest.episodes.flatMap((episode) => episode.scenes);
+  const sceneCharacters = scenes.reduce((sum, scene) => sum + scene.characters.length, 0);
+  const spokenCharacters = scenes.map((scene) =>
+    scene.dialogue ? scene.dialogue.reduce((sum, line) => sum + [...line.line].length, 0) : GENERATED_LINES * GENERATED_LINE_CHARACTERS,
+  );
+  const spokenLines = scenes.map((scene) => scene.dialogue?.length ?? GENERATED_LINES);
+
+  add('reference-sheet', 'image', manifest.characters.length, () => TYPICAL_USAGE.image, () => WORST_CASE_USAGE.image);
+  add('script', 'script', scenes.filter((scene) => !scene.dialogue).length, () => TYPICAL_USAGE.script, () => WORST_CASE_USAGE.script);
+  add('keyframe', 'image', scenes.length, () => TYPICAL_USAGE.image, () => WORST_CASE_USAGE.image, scenes.length * keyframeMaxAttempts);
+  add('consistency', 'consistency', sceneCharacters, () => TYPICAL_USAGE.consistency, () => WORST_CASE_USAGE.consistency, sceneCharacters * keyframeMaxAttempts);
+  const totalCharacters = spokenCharacters.reduce((a, b) => a + b, 0);
+  const totalLines = spokenLines.reduce((a, b) => a + b, 0);
+  const perLine = totalLines === 0 ? 0 : totalCharacters / totalLines;
+  // Polly bills each line twice: the audio and the speech marks that time its subtitle.
+  const speechRequestsPerLine = route('speech')[0]![0]!.provider === 'bedrock' ? 2 : 1;
+  add('speech', 'speech', totalLines, () => ({ speechCharacters: perLine * speechRequestsPerLine }), () => worstCaseSpeechUsage(perLine));
+  const transcription = transcriptionRung(manifest.providers, env);
+  if (transcription && totalLines > 0) {
+    // The stage reserves each transcription from the line's measured audio; here the audio is not made yet, so its length is estimated.
+    const lineSeconds = perLine / CHARACTERS_PER_SECOND;
+    const cost = (seconds: number) => totalLines * costUsd(transcription.provider, transcription.model, { transcribedAudioSeconds: seconds });
+    lines.push({
+      stage: 'subtitle-timing',
+      provider: transcription.provider,
+      model: transcription.model,
+      calls: totalLines,
+      expectedUsd: cost(Math.round(lineSeconds)),
+      worstCaseUsd: cost(Math.ceil(lineSeconds)),
+    });
+  }
+  const videoRung = route('video')[0]![0]!;
+  const sceneSeconds = spokenCharacters.map((characters, index) => Math.max(2, characters / CHARACTERS_PER_SECOND + 1 + 0.3 * spokenLines[index]!));
+  const billed = sceneSeconds.reduce((sum, seconds) => sum + billedVideoSeconds(videoRung.provider, videoRung.model, seconds), 0);
+  add('video', 'video', scenes.length, () => ({ videoSeconds: billed / scenes.length }), () => ({ videoSeconds: billed / scenes.length }));
+
+  return {
+    production: manifest.production,
+    profile: manifest.providers.profile,
+    priceTableVersion: PRICE_TABLE_VERSION,
+    budgetUsd: manifest.budgetUsd,
+    lines,
+    expectedUsd: lines.reduce((sum, line) => sum + line.expectedUsd, 0),
+    worstCaseUsd: lines.reduce((sum, line) => sum + line.worstCaseUsd, 0),
+  };
+}
+
+export function formatEstimate(estimate: ProductionEstimate): string {
+  const rows = estimate.lines.map(
+    (line) =>
+      `${line.stage.padEnd(16)} ${`${line.provider}/${line.model}`.padEnd(40)} ${String(line.calls).padStart(6)}  $${line.expectedUsd.toFixed(4).padStart(10)}  $${line.worstCaseUsd.toFixed(4).padStart(10)}`,
+  );
+  return [
+    `${estimate.production} with profile ${estimate.profile} (price table ${estimate.priceTableVersion})`,
+    `${'stage'.padEnd(16)} ${'first model'.padEnd(40)} ${'calls'.padStart(6)}  ${'expected'.padStart(11)}  ${'worst case'.padStart(11)}`,
+    ...rows,
+    `total expected $${estimate.expectedUsd.toFixed(4)}; worst case (every call at its reservation) $${estimate.worstCaseUsd.toFixed(4)}; budget $${estimate.budgetUsd.toFixed(2)}`,
+    estimate.expectedUsd > estimate.budgetUsd ? 'the expected cost is over the budget: the production would stop at the budget' : 'the expected cost fits the budget',
+  ].join('\n');
+}

@@ -1,0 +1,142 @@
+import type { Manifest } from '../core/manifest/schema.js';
+import { openAiMissingSettings, openAiSettingsFromEnv } from '../adapters/providers/openai-compatible/connection.js';
+import type { RateLimit } from './resilience/token-bucket.js';
+import { TIERS, type Tier } from './routing/route.js';
+
+/**
+ * Which models serve which stage, per profile, from the environment: pure, so the
+ * registry, the validator and `dramaforge estimate` read the same routes.
+ */
+
+export type ProfileName = Manifest['providers']['profile'];
+export type RoutedStage = 'script' | 'image' | 'consistency' | 'speech' | 'video';
+
+export interface RungSpec {
+  provider: ProfileName;
+  model: string;
+  tier: Tier;
+  maxPromptTokens?: number;
+}
+
+/** The most billed calls one rung can make for one logical call (first try, repair prompt, content rewrite). */
+export const MAX_BILLED_CALLS: Record<RoutedStage, number> = { script: 3, image: 2, consistency: 2, speech: 2, video: 2 };
+
+const OFFLINE_MODELS: Record<RoutedStage, string> = {
+  script: 'phrasebook-v1',
+  image: 'storyboard-v1',
+  consistency: 'pixel-similarity-v1',
+  speech: 'espeak-ng',
+  video: 'camera-motion-v1',
+};
+
+/** Defaults: a DeepSeek draft, GPT-4.1 mini review and GPT-4.1 final behind one gateway; Nova on Bedrock. */
+const DEFAULT_MODELS: Record<'openai-compatible' | 'bedrock', Record<RoutedStage, string>> = {
+  'openai-compatible': {
+    script: 'deepseek-chat,gpt-4.1-mini,gpt-4.1',
+    image: 'gpt-image-1',
+    consistency: 'gpt-4.1-mini',
+    speech: 'tts-1',
+    video: 'sora-2',
+  },
+  bedrock: {
+    script: 'amazon.nova-lite-v1:0,amazon.nova-pro-v1:0,amazon.nova-premier-v1:0',
+    image: 'amazon.nova-canvas-v1:0',
+    consistency: 'amazon.titan-embed-image-v1',
+    speech: 'polly-neural',
+    video: 'amazon.nova-reel-v1:1',
+  },
+};
+
+const ENV_PREFIX: Record<'openai-compatible' | 'bedrock', string> = { 'openai-compatible': 'DRAMAFORGE_OPENAI', bedrock: 'DRAMAFORGE_BEDROCK' };
+
+/** Prompts longer than this (estimated tokens) skip the draft rung. */
+export const DEFAULT_DRAFT_MAX_PROMPT_TOKENS = 3_000;
+
+/** `DRAMAFORGE_<PROFILE>_<STAGE>_MODELS`: comma-separated, draft first; one to three models. */
+export function stageRungs(profile: ProfileName, stage: RoutedStage, env: NodeJS.ProcessEnv): RungSpec[] {
+  if (profile === 'offline') return [{ provider: 'offline', model: OFFLINE_MODELS[stage], tier: 'final' }];
+  const configured = env[`${ENV_PREFIX[profile]}_${stage.toUpperCase()}_MODELS`] ?? DEFAULT_MODELS[profile][stage];
+  const models = configured.split(',').map((m) => m.trim()).filter(Boolean).slice(0, TIERS.length);
+  const draftLimit = Number(env.DRAMAFORGE_DRAFT_MAX_PROMPT_TOKENS ?? DEFAULT_DRAFT_MAX_PROMPT_TOKENS);
+  // A single model is the final tier; two are review and final; three are the whole ladder.
+  const tiers = TIERS.slice(TIERS.length - models.length);
+  return models.map((model, index) => ({
+    provider: profile,
+    model,
+    tier: tiers[index]!,
+    ...(stage === 'script' && tiers[index] === 'draft' && models.length > 1 ? { maxPromptTokens: draftLimit } : {}),
+  }));
+}
+
+/** `DRAMAFORGE_FAILOVER_PROFILES`: where a stage goes when its profile is out of quota, failing or refuses content. */
+export function failoverProfiles(env: NodeJS.ProcessEnv): ProfileName[] {
+  return (env.DRAMAFORGE_FAILOVER_PROFILES ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p): p is 'openai-compatible' | 'bedrock' => p === 'openai-compatible' || p === 'bedrock');
+}
+
+const MANIFEST_STAGE: Record<RoutedStage, keyof NonNullable<Manifest['providers']['overrides']>> = {
+  script: 'script',
+  image: 'image',
+  consistency: 'image',
+  speech: 'speech',
+  video: 'video',
+};
+
+/** The profile serving a stage: the manifest's per-stage override, else its profile. */
+export function stageProfile(settings: Manifest['providers'], stage: RoutedStage): ProfileName {
+  return settings.overrides?.[MANIFEST_STAGE[stage]] ?? settings.profile;
+}
+
+/**
+ * A stage's ladders in failover order. Video is not failed over: an async job
+ * belongs to the provider that accepted it, and the state machine retries the Task.
+ */
+export function stageRoute(settings: Manifest['providers'], stage: RoutedStage, env: NodeJS.ProcessEnv): RungSpec[][] {
+  const primary = stageProfile(settings, stage);
+  const profiles = primary === 'offline' || stage === 'video' ? [primary] : [primary, ...failoverProfiles(env).filter((p) => p !== primary)];
+  return profiles.map((profile) => stageRungs(profile, stage, env));
+}
+
+/** `DRAMAFORGE_SUBTITLE_TIMING`: how subtitle cues are timed where the speech model reports no word timings. */
+const SUBTITLE_TIMINGS = ['audio', 'transcription'] as const;
+export const DEFAULT_TRANSCRIPTION_MODEL = 'whisper-1';
+
+/**
+ * The model that times subtitles by transcribing each line's audio, or undefined when
+ * cues span the audio. Only for speech served by openai-compatible: its audio speech
+ * reports no word timings (Polly's speech marks do, espeak's scratch voice needs none).
+ */
+export function transcriptionRung(settings: Manifest['providers'], env: NodeJS.ProcessEnv): RungSpec | undefined {
+  const timing = env.DRAMAFORGE_SUBTITLE_TIMING ?? 'audio';
+  if (!(SUBTITLE_TIMINGS as readonly string[]).includes(timing)) {
+    throw new Error(`DRAMAFORGE_SUBTITLE_TIMING: unknown value "${timing}" (use ${SUBTITLE_TIMINGS.join(' or ')})`);
+  }
+  if (timing !== 'transcription' || stageProfile(settings, 'speech') !== 'openai-compatible') return undefined;
+  return { provider: 'openai-compatible', model: env.DRAMAFORGE_OPENAI_TRANSCRIPTION_MODEL ?? DEFAULT_TRANSCRIPTION_MODEL, tier: 'final' };
+}
+
+/** Why a profile cannot run in this environment, or undefined when it can. */
+export function profileProblem(profile: ProfileName, env: NodeJS.ProcessEnv): string | undefined {
+  if (profile === 'openai-compatible') return openAiMissingSettings(openAiSettingsFromEnv(env));
+  if (profile === 'bedrock' && !(env.AWS_REGION ?? env.AWS_DEFAULT_REGION)) return 'AWS_REGION is not set';
+  return undefined;
+}
+
+/** Shared per-provider limits; override with DRAMAFORGE_RATE_LIMITS='{"bedrock":{"requestsPerSecond":1,"burst":2}}'. */
+const DEFAULT_RATE_LIMITS: Record<string, RateLimit> = {
+  'openai-compatible': { requestsPerSecond: 5, burst: 10 },
+  bedrock: { requestsPerSecond: 2, burst: 4 },
+};
+
+export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): (provider: string) => RateLimit {
+  const configured = env.DRAMAFORGE_RATE_LIMITS ? (JSON.parse(env.DRAMAFORGE_RATE_LIMITS) as Record<string, RateLimit>) : {};
+  return (provider) => configured[provider] ?? DEFAULT_RATE_LIMITS[provider] ?? { requestsPerSecond: 1, burst: 1 };
+}
+
+export function videoPollSettings(env: NodeJS.ProcessEnv): { pollIntervalSeconds: number; maxPolls: number } {
+  const interval = Math.min(900, Math.max(1, Number(env.DRAMAFORGE_VIDEO_POLL_SECONDS ?? 20)));
+  // The Generate video Task waits up to an hour for its token.
+  return { pollIntervalSeconds: interval, maxPolls: Math.floor(3300 / interval) };
+}

@@ -1,0 +1,116 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+  type IBackoff,
+  type IPolicy,
+  type IRetryBackoffContext,
+} from 'cockatiel';
+import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
+import type { RateLimiter } from './token-bucket.js';
+
+export interface GuardSettings {
+  /** Attempts per call in this process, the first included. */
+  maxAttempts: number;
+  /** Each attempt is abandoned after this long. */
+  attemptTimeoutMs: number;
+  /** A Retry-After longer than this is not waited out in a Lambda: the workflow's Retry takes over. */
+  maxRetryAfterMs: number;
+  /** Calls at once to this provider from one process. */
+  concurrency: number;
+  /** Consecutive failures (5xx, timeouts) that open the circuit, and how long it stays open. */
+  breakerThreshold: number;
+  breakerHalfOpenAfterMs: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_GUARD_SETTINGS: GuardSettings = {
+  maxAttempts: 3,
+  attemptTimeoutMs: 120_000,
+  maxRetryAfterMs: 20_000,
+  concurrency: 4,
+  breakerThreshold: 5,
+  breakerHalfOpenAfterMs: 30_000,
+  initialBackoffMs: 500,
+  maxBackoffMs: 10_000,
+};
+
+const retryAfterMs = (error: unknown) =>
+  error instanceof ProviderThrottled && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined;
+
+/**
+ * The backoff between attempts: exponential with decorrelated jitter (cockatiel's
+ * default generator), but never shorter than the provider's Retry-After.
+ */
+function retryAfterAwareBackoff(settings: GuardSettings) {
+  const exponential = new ExponentialBackoff({ initialDelay: settings.initialBackoffMs, maxDelay: settings.maxBackoffMs });
+  return new DelegateBackoff<IRetryBackoffContext<unknown>, IBackoff<unknown>>((context, previous) => {
+    const jittered = (previous ?? exponential).next(undefined);
+    const error = 'error' in context.result ? context.result.error : undefined;
+    return { delay: Math.max(jittered.duration, retryAfterMs(error) ?? 0), state: jittered };
+  });
+}
+
+/**
+ * Everything between a port and a provider's API, per provider and per process:
+ * a bulkhead (calls at once), retry with jitter honouring Retry-After, a circuit
+ * breaker over the provider's own failures, a timeout per attempt, and a permit
+ * from the shared rate limiter before every attempt. Library errors come out as the
+ * named Provider* errors the router and the state machine understand.
+ */
+export class ProviderGuard {
+  private readonly policy: IPolicy;
+
+  constructor(
+    readonly provider: string,
+    private readonly rateLimiter: RateLimiter,
+    private readonly settings: GuardSettings = DEFAULT_GUARD_SETTINGS,
+  ) {
+    const transient = handleWhen(
+      (error) =>
+        error instanceof ProviderUnavailable ||
+        error instanceof ProviderTimeout ||
+        // The guard's own per-attempt timeout: named ProviderTimeout only once the policy gives up.
+        error instanceof TaskCancelledError ||
+        (error instanceof ProviderThrottled && (retryAfterMs(error) ?? 0) <= settings.maxRetryAfterMs),
+    );
+    const providerFault = handleWhen(
+      (error) => error instanceof ProviderUnavailable || error instanceof ProviderTimeout || error instanceof TaskCancelledError,
+    );
+    this.policy = wrap(
+      bulkhead(settings.concurrency, Number.MAX_SAFE_INTEGER),
+      retry(transient, { maxAttempts: settings.maxAttempts - 1, backoff: retryAfterAwareBackoff(settings) }),
+      circuitBreaker(providerFault, { halfOpenAfter: settings.breakerHalfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.breakerThreshold) }),
+      timeout(settings.attemptTimeoutMs, TimeoutStrategy.Aggressive),
+    );
+  }
+
+  async run<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      return await this.policy.execute(async ({ signal }) => {
+        await this.rateLimiter.take(this.provider);
+        return call(signal);
+      });
+    } catch (error) {
+      throw this.named(error);
+    }
+  }
+
+  private named(error: unknown): unknown {
+    if (error instanceof BrokenCircuitError) return new ProviderUnavailable(`${this.provider}: circuit open after repeated failures`);
+    if (error instanceof TaskCancelledError) return new ProviderTimeout(`${this.provider}: no answer within ${this.settings.attemptTimeoutMs} ms`);
+    if (error instanceof BulkheadRejectedError) return new ProviderThrottled(`${this.provider}: too many calls at once in this process`, 1);
+    return error;
+  }
+}

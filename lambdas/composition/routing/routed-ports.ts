@@ -1,0 +1,57 @@
+import type {
+  CallOptions,
+  ConsistencyRequest,
+  ConsistencyScorer,
+  ImageModel,
+  KeyframeRequest,
+  ReferenceSheetRequest,
+  SceneScriptRequest,
+  SpeechModel,
+  SpeechRequest,
+  TextModel,
+} from '../../core/ports.js';
+import { estimatePromptTokens } from '../../core/script-prompt.js';
+import { routeCall, type RouteLadders } from './route.js';
+
+/** Each port, served along its route: the stages hold these and never see a single model. */
+
+export class RoutedTextModel implements TextModel {
+  constructor(private readonly ladders: RouteLadders<TextModel>) {}
+
+  writeScene(request: SceneScriptRequest, options: CallOptions = {}) {
+    return routeCall(this.ladders, options, estimatePromptTokens(request), (rung, o) => rung.port.writeScene(request, o));
+  }
+}
+
+export class RoutedImageModel implements ImageModel {
+  constructor(private readonly ladders: RouteLadders<ImageModel>) {}
+
+  drawReferenceSheet(request: ReferenceSheetRequest, options: CallOptions = {}) {
+    return routeCall(this.ladders, options, undefined, (rung, o) => rung.port.drawReferenceSheet(request, o));
+  }
+
+  drawKeyframe(request: KeyframeRequest, options: CallOptions = {}) {
+    return routeCall(this.ladders, options, undefined, (rung, o) => rung.port.drawKeyframe(request, o));
+  }
+}
+
+export class RoutedConsistencyScorer implements ConsistencyScorer {
+  /** Scores from different scorers are on different scales: the route keeps to its first scorer's. */
+  readonly defaultThreshold?: number;
+
+  constructor(private readonly ladders: RouteLadders<ConsistencyScorer>) {
+    this.defaultThreshold = ladders[0]?.[0]?.port.defaultThreshold;
+  }
+
+  score(request: ConsistencyRequest, options: CallOptions = {}) {
+    return routeCall(this.ladders, options, undefined, (rung, o) => rung.port.score(request, o));
+  }
+}
+
+export class RoutedSpeechModel implements SpeechModel {
+  constructor(private readonly ladders: RouteLadders<SpeechModel>) {}
+
+  speak(request: SpeechRequest, options: CallOptions = {}) {
+    return routeCall(this.ladders, options, undefined, (rung, o) => rung.port.speak(request, o));
+  }
+}

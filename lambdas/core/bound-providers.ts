@@ -1,0 +1,33 @@
+import type { AsyncVideoModel, ConsistencyScorer, ImageModel, SpeechModel, SpeechTranscriber, TextModel, VideoModel } from './ports.js';
+
+export interface ServingModel {
+  provider: string;
+  model: string;
+  /** The most billed calls this model can make for one logical call. */
+  maxBilledCalls: number;
+}
+
+/** A port together with who serves it, known before the call so cache keys can name them. */
+export interface Bound<Port> {
+  port: Port;
+  provider: string;
+  /** The model, or for a routed port the route (`draft>review>final`), so a changed route is a new cache entry. */
+  model: string;
+  /** Every model a routed port may bill; absent for a port with one model. */
+  serving?: ServingModel[];
+}
+
+export interface BoundProviders {
+  text: Bound<TextModel>;
+  image: Bound<ImageModel>;
+  consistency: Bound<ConsistencyScorer>;
+  speech: Bound<SpeechModel>;
+  video: Bound<VideoModel | AsyncVideoModel>;
+  /** Present when subtitles are timed by transcribing lines whose speech came without word timings. */
+  transcription?: Bound<SpeechTranscriber>;
+}
+
+/** The models a bound port may bill, for estimates. */
+export function servingModels(bound: Bound<unknown>): ServingModel[] {
+  return bound.serving ?? [{ provider: bound.provider, model: bound.model, maxBilledCalls: 1 }];
+}

@@ -1,0 +1,75 @@
+import type { Charge } from './ports.js';
+
+/**
+ * Named errors. The state machine's Retry and Catch rules match on `name`,
+ * so a name here is part of the contract with statemachines/production.asl.json.
+ */
+
+export class DramaforgeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export interface ManifestProblem {
+  path: string;
+  reason: string;
+}
+
+export class ManifestInvalid extends DramaforgeError {
+  constructor(readonly problems: ManifestProblem[]) {
+    super(problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
+  }
+}
+
+/** The provider said slow down; retry after a pause. */
+export class ProviderThrottled extends DramaforgeError {
+  constructor(message: string, readonly retryAfterSeconds?: number) {
+    super(message);
+  }
+}
+
+/** The provider failed in a way that may pass (5xx, connection reset). */
+export class ProviderUnavailable extends DramaforgeError {}
+
+/** The provider did not answer in time. */
+export class ProviderTimeout extends DramaforgeError {}
+
+/** The provider answered with something we cannot use; retrying the same call will not help. */
+export class ProviderRejected extends DramaforgeError {}
+
+/** A profile or stage was configured that this build cannot serve. */
+export class ProviderNotConfigured extends DramaforgeError {}
+
+/** The next paid call would take the production over its budget. */
+export class BudgetExceeded extends DramaforgeError {}
+
+/** Every keyframe attempt scored below the consistency threshold. */
+export class ConsistencyFailed extends DramaforgeError {}
+
+/** A stage was asked for something that is not in the store (a missing asset or row). */
+export class AssetMissing extends DramaforgeError {}
+
+/** A media tool (ffmpeg, the speech engine) failed. */
+export class MediaToolFailed extends DramaforgeError {}
+
+/** The account's quota or credit at the provider is used up; waiting will not help, another provider might. */
+export class ProviderQuotaExceeded extends DramaforgeError {}
+
+/** The provider refused the prompt or its output on content grounds. */
+export class ProviderContentFiltered extends ProviderRejected {}
+
+/**
+ * The provider answered, but not with what was asked (malformed JSON, a script that
+ * fails its schema, an undecodable image). A higher tier may do better. The calls
+ * billed on the way are carried so the cost of the eventual answer includes them.
+ */
+export class ProviderOutputInvalid extends ProviderRejected {
+  constructor(
+    message: string,
+    readonly charges: Charge[] = [],
+  ) {
+    super(message);
+  }
+}

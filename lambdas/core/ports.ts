@@ -1,0 +1,233 @@
+/**
+ * The provider ports every stage talks to. A profile (offline, openai-compatible,
+ * bedrock) implements them; the stages never know which one they hold.
+ *
+ * Every call returns what the provider reported it consumed, so the ledger can
+ * price it from usage rather than from an estimate.
+ */
+
+export interface Usage {
+  inputTokens?: number;
+  /** Image tokens read as input (priced apart from text tokens by image models such as gpt-image-1). */
+  inputImageTokens?: number;
+  outputTokens?: number;
+  images?: number;
+  videoSeconds?: number;
+  speechCharacters?: number;
+  /** Seconds of audio a transcription model was sent, as it bills them (whole seconds). */
+  transcribedAudioSeconds?: number;
+}
+
+/** One billed provider call: who served it and what it consumed. */
+export interface Charge {
+  provider: string;
+  model: string;
+  usage: Usage;
+}
+
+export interface Metered<T> extends Charge {
+  result: T;
+  /**
+   * Calls billed on the way to this result that did not produce it (a draft whose
+   * output failed validation before a higher tier answered). Their cost is part of
+   * this call's cost.
+   */
+  earlierCharges?: Charge[];
+}
+
+/** Per-call options every port method accepts. */
+export interface CallOptions {
+  /** Derived from the call's inputs; sent as the provider's idempotency key where it has one. */
+  idempotencyKey?: string;
+  /** Set by the router for the one retry after a content-filter refusal: soften the prompt. */
+  contentRewrite?: boolean;
+}
+
+export interface VoiceSettings {
+  gender?: 'female' | 'male' | 'neutral';
+  /** 1.0 is the voice's natural pitch. */
+  pitch?: number;
+  /** 1.0 is the voice's natural speaking rate. */
+  rate?: number;
+}
+
+export interface CharacterBrief {
+  id: string;
+  name: string;
+  description: string;
+  voice?: VoiceSettings;
+}
+
+export interface DialogueLine {
+  character: string;
+  line: string;
+}
+
+export interface SceneBrief {
+  episodeId: string;
+  sceneId: string;
+  /** 0-based position of the scene in its episode. */
+  index: number;
+  location: string;
+  outline: string;
+  mood?: string;
+  characters: CharacterBrief[];
+}
+
+export interface SceneScriptRequest {
+  language: string;
+  title: string;
+  scene: SceneBrief;
+  seed: number;
+}
+
+export interface SceneScript {
+  lines: DialogueLine[];
+}
+
+export interface TextModel {
+  writeScene(request: SceneScriptRequest, options?: CallOptions): Promise<Metered<SceneScript>>;
+}
+
+/** Pixel box, origin top-left. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface RenderedImage {
+  png: Buffer;
+  width: number;
+  height: number;
+  /**
+   * Where each character stands in the image, keyed by character id. Empty when the
+   * model does not say (every real image model): scorers then compare whole images.
+   */
+  regions: Record<string, Box>;
+}
+
+export interface ReferenceSheetRequest {
+  character: CharacterBrief;
+  seed: number;
+}
+
+export interface KeyframeRequest {
+  scene: SceneBrief;
+  width: number;
+  height: number;
+  seed: number;
+  /** Reference sheet PNG per character id, for models that condition on them. */
+  references: Record<string, Buffer>;
+}
+
+export interface ImageModel {
+  drawReferenceSheet(request: ReferenceSheetRequest, options?: CallOptions): Promise<Metered<RenderedImage>>;
+  drawKeyframe(request: KeyframeRequest, options?: CallOptions): Promise<Metered<RenderedImage>>;
+}
+
+export interface ConsistencyRequest {
+  keyframe: RenderedImage;
+  characterId: string;
+  reference: RenderedImage;
+}
+
+/**
+ * The offline pixel scorer's threshold. Calibrated on the storyboard painter over 24 scenes: clean keyframes of the right
+ * character mostly score 0.6-0.92, another character's crop 0.11-0.5 (a figure lost in
+ * deep shadow can resemble a character dressed in black), and a character in deep
+ * shadow, behind a pillar or a passer-by scores 0.23-0.5.
+ */
+export const DEFAULT_CONSISTENCY_THRESHOLD = 0.58;
+
+/** Scores how much a character in a keyframe looks like its reference sheet, 0..1. */
+export interface ConsistencyScorer {
+  /**
+   * The score a frame must reach when the environment sets no CONSISTENCY_THRESHOLD:
+   * each scorer has its own scale. Absent means the offline pixel scorer's threshold.
+   */
+  readonly defaultThreshold?: number;
+  score(request: ConsistencyRequest, options?: CallOptions): Promise<Metered<number>>;
+}
+
+export interface SpeechRequest {
+  text: string;
+  language: string;
+  characterId: string;
+  voice: VoiceSettings;
+}
+
+/** When a word is spoken, in seconds from the start of its line's audio. */
+export interface TimedWord {
+  text: string;
+  startSeconds: number;
+  endSeconds: number;
+}
+
+export interface SpeechResult {
+  /** RIFF WAVE, PCM signed 16-bit. */
+  wav: Buffer;
+  durationSeconds: number;
+  /** Word timings, from models that report them (Polly's speech marks); the subtitle cue then spans the words, not the whole audio. */
+  words?: TimedWord[];
+}
+
+export interface SpeechModel {
+  speak(request: SpeechRequest, options?: CallOptions): Promise<Metered<SpeechResult>>;
+}
+
+export interface TranscriptionRequest {
+  /** One line's synthesized audio, RIFF WAVE. */
+  wav: Buffer;
+  durationSeconds: number;
+  /** What the line says, as a prompt that keeps the transcript's spelling close to the script's. */
+  text: string;
+  language: string;
+}
+
+/** Times the words of a line's audio by listening to it: subtitle timing for speech models that report none. */
+export interface SpeechTranscriber {
+  transcribe(request: TranscriptionRequest, options?: CallOptions): Promise<Metered<TimedWord[]>>;
+}
+
+export interface ClipRequest {
+  keyframePng: Buffer;
+  width: number;
+  height: number;
+  fps: number;
+  durationSeconds: number;
+  seed: number;
+  prompt: string;
+}
+
+export interface ClipResult {
+  /** MP4, H.264, no audio track, exactly durationSeconds long. */
+  mp4: Buffer;
+}
+
+/** A video model that renders within one call. */
+export interface VideoModel {
+  renderClip(request: ClipRequest, options?: CallOptions): Promise<Metered<ClipResult>>;
+}
+
+export type ClipJobStatus =
+  | { state: 'running' }
+  | { state: 'succeeded'; clip: Metered<ClipResult> };
+
+/**
+ * A video model that works as a job: start it, then ask again later. The video
+ * worker polls by re-sending its queue message with a delay, so no Lambda waits.
+ */
+export interface AsyncVideoModel {
+  /** Seconds between polls; the job is abandoned after `maxPolls` of them. */
+  readonly pollIntervalSeconds: number;
+  readonly maxPolls: number;
+  startClip(request: ClipRequest, options?: CallOptions): Promise<{ jobId: string }>;
+  /** Throws a Provider* error when the job failed. */
+  pollClip(jobId: string, request: ClipRequest): Promise<ClipJobStatus>;
+}
+
+export function isAsyncVideoModel(model: VideoModel | AsyncVideoModel): model is AsyncVideoModel {
+  return 'startClip' in model;
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { ProviderContentFiltered, ProviderOutputInvalid } from './errors.js';
+import type { Charge, Metered, SceneScript, SceneScriptRequest, Usage } from './ports.js';
+import { rewriteForContentPolicy } from './content-rewrite.js';
+
+/** What every real text model is asked for, and how its answer is checked: the same for every profile. */
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatAnswer {
+  text: string;
+  usage: Usage;
+  /** The provider stopped on content grounds (OpenAI finish_reason content_filter, Bedrock content_filtered). */
+  filtered: boolean;
+}
+
+const LINE_LIMIT = 500;
+const MAX_LINES = 40;
+
+function scriptSchema(request: SceneScriptRequest) {
+  const cast = request.scene.characters.map((c) => c.id);
+  return z.strictObject({
+    lines: z
+      .array(
+        z.strictObject({
+          character: z.string().refine((id) => cast.includes(id), { message: `character must be one of ${cast.join(', ')}` }),
+          line: z.string().trim().min(1).max(LINE_LIMIT),
+        }),
+      )
+      .min(cast.length > 0 ? 1 : 0)
+      .max(MAX_LINES),
+  });
+}
+
+export function scriptMessages(request: SceneScriptRequest, rewrite: boolean): ChatMessage[] {
+  const { scene } = request;
+  const cast = scene.characters.map((c) => `- ${c.id}: ${c.name}, ${c.description}`).join('\n');
+  const brief = [
+    `Series: ${request.title}`,
+    `Scene ${scene.index + 1} (${scene.episodeId}/${scene.sceneId}) at: ${scene.location}`,
+    scene.mood ? `Mood: ${scene.mood}` : undefined,
+    `What happens: ${scene.outline}`,
+    `Cast (use these ids as "character"):\n${cast}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return [
+    {
+      role: 'system',
+      content:
+        `You write the dialogue of one scene of a vertical short drama. Write in the language ${request.language}. ` +
+        `Answer with one JSON object and nothing else: {"lines":[{"character":"<cast id>","line":"<what they say>"}]}. ` +
+        `Between 2 and 8 lines, each under ${LINE_LIMIT} characters, spoken only by the cast listed.`,
+    },
+    { role: 'user', content: rewrite ? rewriteForContentPolicy(brief) : brief },
+  ];
+}
+
+/** Models wrap JSON in prose or code fences now and then; the object itself is what counts. */
+function extractJson(text: string): unknown {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end <= start) throw new Error('no JSON object in the answer');
+  return JSON.parse(text.slice(start, end + 1));
+}
+
+function parseScript(request: SceneScriptRequest, text: string): { script: SceneScript } | { problem: string } {
+  try {
+    const parsed = scriptSchema(request).safeParse(extractJson(text));
+    if (parsed.success) return { script: { lines: parsed.data.lines } };
+    return { problem: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+}
+
+/**
+ * Asks for the scene, validates the answer against the script schema, and on an
+ * invalid answer asks once more with a repair prompt naming the problem. A second
+ * invalid answer is ProviderOutputInvalid carrying both billed calls, so the router
+ * can escalate a tier and the eventual cost includes them.
+ */
+export async function writeSceneWithRepair(
+  request: SceneScriptRequest,
+  serving: { provider: string; model: string },
+  rewrite: boolean,
+  complete: (messages: ChatMessage[]) => Promise<ChatAnswer>,
+): Promise<Metered<SceneScript>> {
+  const messages = scriptMessages(request, rewrite);
+  const charges: Charge[] = [];
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const answer = await complete(messages);
+    if (answer.filtered) throw new ProviderContentFiltered(`${serving.provider}/${serving.model} stopped the script on content grounds`);
+    const parsed = parseScript(request, answer.text);
+    if ('script' in parsed) return { result: parsed.script, usage: answer.usage, ...serving, earlierCharges: charges.length > 0 ? charges : undefined };
+    charges.push({ ...serving, usage: answer.usage });
+    messages.push(
+      { role: 'assistant', content: answer.text },
+      { role: 'user', content: `That answer is not valid (${parsed.problem}). Reply with the corrected JSON object only.` },
+    );
+  }
+  throw new ProviderOutputInvalid(`${serving.provider}/${serving.model} gave no valid script after a repair prompt`, charges);
+}
+
+/** A rough token count for routing (about 3 bytes of UTF-8 a token across Latin, Vietnamese and Chinese text). */
+export function estimatePromptTokens(request: SceneScriptRequest): number {
+  const text = scriptMessages(request, false)
+    .map((m) => m.content)
+    .join('\n');
+  return Math.ceil(Buffer.byteLength(text, 'utf8') / 3);
+}

@@ -1,0 +1,36 @@
+import type { ClipResult, RenderedImage, SpeechResult } from '../core/ports.js';
+import type { AssetStore } from '../adapters/aws/asset-store.js';
+import type { ResultCodec } from './paid-call.js';
+
+export const imageCodec: ResultCodec<RenderedImage> = {
+  encode: ({ png, ...layout }) => ({ header: layout, payload: png }),
+  decode: (header, payload) => ({ ...(header as Omit<RenderedImage, 'png'>), png: payload }),
+};
+
+/** The audio is the payload; its duration and word timings ride in the header, so a cached line keeps its subtitle timing. */
+export const speechCodec: ResultCodec<SpeechResult> = {
+  encode: ({ wav, ...timing }) => ({ header: timing, payload: wav }),
+  decode: (header, payload) => ({ ...(header as Omit<SpeechResult, 'wav'>), wav: payload }),
+};
+
+export const clipCodec: ResultCodec<ClipResult> = {
+  encode: ({ mp4 }) => ({ header: {}, payload: mp4 }),
+  decode: (_header, payload) => ({ mp4: payload }),
+};
+
+export const scoreCodec: ResultCodec<number> = {
+  encode: (score) => ({ header: { score } }),
+  decode: (header) => (header as { score: number }).score,
+};
+
+/** An image and its layout live side by side: `<base>.png` and `<base>.json`. */
+export async function putRenderedImage(assets: AssetStore, baseKey: string, image: RenderedImage): Promise<void> {
+  const { png, ...layout } = image;
+  await assets.putBytes(`${baseKey}.png`, png, 'image/png');
+  await assets.putJson(`${baseKey}.json`, layout);
+}
+
+export async function getRenderedImage(assets: AssetStore, baseKey: string): Promise<RenderedImage> {
+  const [png, layout] = await Promise.all([assets.getBytes(`${baseKey}.png`), assets.getJson<Omit<RenderedImage, 'png'>>(`${baseKey}.json`)]);
+  return { ...layout, png };
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { CharacterBrief, SceneBrief } from '../core/ports.js';
+import { seedFrom } from '../core/content-hash.js';
+import { AssetMissing } from '../core/errors.js';
+import type { SceneRef } from '../core/keys.js';
+import type { Manifest, ManifestCharacter, ManifestEpisode, ManifestScene } from '../core/manifest/schema.js';
+
+const safeId = z.string().regex(/^[a-z0-9-]{1,63}$/);
+
+/** What every scene task receives from the state machine: ids only. */
+export const SceneEventSchema = z.object({
+  productionId: safeId,
+  episodeId: safeId,
+  sceneId: safeId,
+});
+
+export const ProductionEventSchema = z.object({ productionId: safeId });
+
+export interface SceneContext {
+  ref: SceneRef;
+  manifest: Manifest;
+  episode: ManifestEpisode;
+  scene: ManifestScene;
+  brief: SceneBrief;
+  /** Base of every seed this scene uses: stable across runs, different per scene and per render generation. */
+  seed: number;
+  generation: number;
+}
+
+export function characterBrief(character: ManifestCharacter): CharacterBrief {
+  return { id: character.id, name: character.name, description: character.description, voice: character.voice };
+}
+
+export function findCharacter(manifest: Manifest, characterId: string): ManifestCharacter {
+  const character = manifest.characters.find((c) => c.id === characterId);
+  if (!character) throw new AssetMissing(`character ${characterId} is not in production ${manifest.production}`);
+  return character;
+}
+
+export function sceneContext(manifest: Manifest, ref: SceneRef, generation = 0): SceneContext {
+  const episode = manifest.episodes.find((e) => e.id === ref.episodeId);
+  const index = episode?.scenes.findIndex((s) => s.id === ref.sceneId) ?? -1;
+  const scene = episode?.scenes[index];
+  if (!episode || !scene) throw new AssetMissing(`scene ${ref.episodeId}/${ref.sceneId} is not in production ${ref.productionId}`);
+  return {
+    ref,
+    manifest,
+    episode,
+    scene,
+    brief: {
+      episodeId: episode.id,
+      sceneId: scene.id,
+      index,
+      location: scene.location,
+      outline: scene.outline,
+      mood: scene.mood,
+      characters: scene.characters.map((id) => characterBrief(findCharacter(manifest, id))),
+    },
+    seed: generation === 0 ? seedFrom(manifest.seed, manifest.production, episode.id, scene.id) : seedFrom(manifest.seed, manifest.production, episode.id, scene.id, generation),
+    generation,
+  };
+}

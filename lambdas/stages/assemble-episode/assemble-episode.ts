@@ -1,0 +1,117 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { MediaToolFailed } from '../../core/errors.js';
+import { contentHash } from '../../core/content-hash.js';
+import { assetKeys } from '../../core/keys.js';
+import type { Manifest } from '../../core/manifest/schema.js';
+import { assembleEpisode } from '../../adapters/media/episode-assembly.js';
+import { probeMedia } from '../../adapters/media/ffmpeg.js';
+import type { EpisodeSummary, StoredVoiceCues } from '../../core/scene-artifacts.js';
+import type { StageDeps } from '../../composition/stage-deps.js';
+import { offsetCues, toSrt, toVtt } from '../../core/subtitles.js';
+
+export const AssembleEpisodeEventSchema = z.object({
+  productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),
+  episodeId: z.string().regex(/^[a-z0-9-]{1,63}$/),
+});
+
+/**
+ * Lays the episode's finished scenes end to end: one MP4 with the voices and burned
+ * subtitles, plus SRT and VTT on the episode's timeline. Scenes that did not
+ * finish are left out; an episode with none is not assembled.
+ */
+export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisodeEventSchema>, deps: StageDeps) {
+  const manifest = await deps.loadManifest(event.productionId);
+  const episode = manifest.episodes.find((e) => e.id === event.episodeId);
+  if (!episode) throw new Error(`episode ${event.episodeId} is not in production ${event.productionId}`);
+  const records = new Map(
+    (await deps.productions.listScenes(event.productionId)).filter((s) => s.episodeId === episode.id).map((s) => [s.sceneId, s]),
+  );
+  const finished = episode.scenes.filter((scene) => records.get(scene.id)?.status === 'COMPLETE');
+  if (finished.length === 0) {
+    deps.logger.warn('no finished scenes to assemble', { episodeId: episode.id });
+    return { episodeId: episode.id, assembled: false };
+  }
+
+  const inputsHash = await assemblyInputsHash(deps, manifest, event.productionId, episode.id, finished.map((s) => s.id));
+  const previous = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
+  if (previous?.inputsHash === inputsHash && (await deps.assets.exists(assetKeys.episode(event.productionId, episode.id, 'mp4')))) {
+    deps.logger.info('episode inputs unchanged; keeping the assembled MP4', { episodeId: episode.id });
+    return { episodeId: episode.id, assembled: true, reused: true };
+  }
+
+  const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${episode.id}-`));
+  try {
+    const scenes = [];
+    const cues = [];
+    let offsetSeconds = 0;
+    for (const scene of finished) {
+      const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: scene.id };
+      const clipFile = path.join(workDir, `${scene.id}.mp4`);
+      const voiceFile = path.join(workDir, `${scene.id}.wav`);
+      const [clip, voice, timing] = await Promise.all([
+        deps.assets.getBytes(assetKeys.clip(ref)),
+        deps.assets.getBytes(assetKeys.voice(ref)),
+        deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
+      ]);
+      await Promise.all([writeFile(clipFile, clip), writeFile(voiceFile, voice)]);
+      scenes.push({ clipFile, voiceFile, durationSeconds: timing.durationSeconds });
+      cues.push(
+        ...offsetCues(
+          timing.cues.map((cue) => ({ startSeconds: cue.startSeconds, endSeconds: cue.endSeconds, text: cue.text, speaker: cue.speaker })),
+          offsetSeconds,
+        ),
+      );
+      offsetSeconds += timing.durationSeconds;
+    }
+    const srt = toSrt(cues);
+    const subtitlesSrtFile = path.join(workDir, 'episode.srt');
+    await writeFile(subtitlesSrtFile, srt);
+    const outputFile = path.join(workDir, `${episode.id}.mp4`);
+    await assembleEpisode({
+      scenes,
+      subtitlesSrtFile,
+      language: manifest.language,
+      width: manifest.format.width,
+      height: manifest.format.height,
+      fps: manifest.format.fps,
+      outputFile,
+    });
+    const probe = await probeMedia(outputFile);
+    if (probe.durationSeconds === undefined) throw new MediaToolFailed(`ffprobe reported no duration for episode ${episode.id}`);
+    const summary: EpisodeSummary = {
+      episodeId: episode.id,
+      file: `${episode.id}.mp4`,
+      durationSeconds: probe.durationSeconds,
+      sceneIds: finished.map((s) => s.id),
+      inputsHash,
+    };
+    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'mp4'), await readFile(outputFile), 'video/mp4');
+    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'srt'), srt, 'application/x-subrip');
+    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'vtt'), toVtt(cues), 'text/vtt');
+    await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
+    return { episodeId: episode.id, assembled: true, reused: false };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What the episode is made of: each finished scene's clip, voice track and cue timing
+ * (by ETag, a content hash), the format and the language. Equal hashes mean an equal MP4.
+ */
+async function assemblyInputsHash(deps: StageDeps, manifest: Manifest, productionId: string, episodeId: string, sceneIds: string[]) {
+  const scenes = [];
+  for (const sceneId of sceneIds) {
+    const ref = { productionId, episodeId, sceneId };
+    scenes.push({
+      sceneId,
+      clip: await deps.assets.etag(assetKeys.clip(ref)),
+      voice: await deps.assets.etag(assetKeys.voice(ref)),
+      cues: await deps.assets.etag(assetKeys.voiceCues(ref)),
+    });
+  }
+  return contentHash({ format: manifest.format, language: manifest.language, scenes });
+}

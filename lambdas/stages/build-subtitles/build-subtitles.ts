@@ -1,0 +1,18 @@
+import type { z } from 'zod';
+import { assetKeys } from '../../core/keys.js';
+import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
+import type { SceneEventSchema } from '../../pipeline/scene-context.js';
+import type { StageDeps } from '../../composition/stage-deps.js';
+import { toSrt, toVtt } from '../../core/subtitles.js';
+
+/** Scene subtitles, timed from the voice track's measured cues. */
+export async function buildSubtitles(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
+  await deps.productions.updateScene(event, { status: 'SUBTITLES' });
+  const voice = await deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(event));
+  const cues = voice.cues.map((cue) => ({ startSeconds: cue.startSeconds, endSeconds: cue.endSeconds, text: cue.text, speaker: cue.speaker }));
+  await deps.assets.putBytes(assetKeys.sceneSubtitles(event, 'srt'), toSrt(cues), 'application/x-subrip');
+  await deps.assets.putBytes(assetKeys.sceneSubtitles(event, 'vtt'), toVtt(cues), 'text/vtt');
+  await deps.productions.updateScene(event, {
+    assets: { srt: assetKeys.sceneSubtitles(event, 'srt'), vtt: assetKeys.sceneSubtitles(event, 'vtt') },
+  });
+}

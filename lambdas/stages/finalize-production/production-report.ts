@@ -1,0 +1,122 @@
+import { costUsd } from '../../core/pricing.js';
+import type { CostRow } from '../../adapters/aws/budget-ledger.js';
+import type { Manifest } from '../../core/manifest/schema.js';
+import { type ProductionMeta, type ProductionStatus, type SceneRecord } from '../../adapters/aws/production-store.js';
+import type { EpisodeSummary } from '../../core/scene-artifacts.js';
+import { round } from '../../core/money.js';
+
+export interface SceneReport {
+  id: string;
+  status: string;
+  attempts: number;
+  durationSeconds: number;
+  costUsd: number;
+  consistency: Record<string, number>;
+  stoppedAt?: string;
+  reason?: string;
+}
+
+export interface ProductionReport {
+  production: string;
+  title: string;
+  status: ProductionStatus;
+  budgetUsd: number;
+  cost: {
+    totalUsd: number;
+    remainingUsd: number;
+    byStage: Record<string, number>;
+    byProvider: Record<string, number>;
+    byModel: Record<string, number>;
+  };
+  failure?: { error: string; cause: string };
+  episodes: {
+    id: string;
+    title: string;
+    file: string | null;
+    durationSeconds: number;
+    scenes: SceneReport[];
+  }[];
+  generatedAt: string;
+}
+
+function addTo(totals: Record<string, number>, key: string, usd: number) {
+  totals[key] = round((totals[key] ?? 0) + usd);
+}
+
+/**
+ * A row's cost per model that was billed for it. A row settled after a tier
+ * escalation carries every charge; the last part takes the rounding remainder so
+ * the parts add up to the row exactly.
+ */
+function costByModel(row: CostRow): { provider: string; model: string; usd: number }[] {
+  if (!row.charges || row.charges.length < 2) return [{ provider: row.provider ?? 'unknown', model: row.model ?? 'unknown', usd: row.usd }];
+  const parts = row.charges.map((charge) => ({ provider: charge.provider, model: charge.model, usd: round(costUsd(charge.provider, charge.model, charge.usage)) }));
+  const last = parts[parts.length - 1]!;
+  last.usd = round(row.usd - parts.slice(0, -1).reduce((sum, part) => sum + part.usd, 0));
+  return parts;
+}
+
+/**
+ * The production's status: COMPLETE only when every scene of every episode was
+ * delivered; a budget stop wins over other failures because it explains them.
+ */
+export function productionStatus(scenes: SceneReport[], failure: { error: string } | undefined): ProductionStatus {
+  if (failure) return failure.error === 'BudgetExceeded' ? 'BUDGET_EXCEEDED' : 'FAILED';
+  if (scenes.some((s) => s.status === 'BUDGET_EXCEEDED')) return 'BUDGET_EXCEEDED';
+  return scenes.every((s) => s.status === 'COMPLETE') ? 'COMPLETE' : 'FAILED';
+}
+
+export function buildProductionReport(input: {
+  manifest: Manifest;
+  meta: ProductionMeta;
+  scenes: SceneRecord[];
+  costs: CostRow[];
+  episodes: Map<string, EpisodeSummary>;
+  failure?: { error: string; cause: string };
+}): ProductionReport {
+  const records = new Map(input.scenes.map((s) => [`${s.episodeId}/${s.sceneId}`, s]));
+  const episodes = input.manifest.episodes.map((episode) => {
+    const summary = input.episodes.get(episode.id);
+    return {
+      id: episode.id,
+      title: episode.title,
+      file: summary?.file ?? null,
+      durationSeconds: summary?.durationSeconds ?? 0,
+      scenes: episode.scenes.map((scene): SceneReport => {
+        const record = records.get(`${episode.id}/${scene.id}`);
+        return {
+          id: scene.id,
+          status: record?.status ?? 'PENDING',
+          attempts: record?.attempts ?? 0,
+          durationSeconds: record?.durationSeconds ?? 0,
+          costUsd: round(record?.costUsd ?? 0),
+          consistency: record?.consistency ?? {},
+          ...(record?.failure ? { stoppedAt: record.failedStage, reason: `${record.failure.error}: ${record.failure.cause}` } : {}),
+        };
+      }),
+    };
+  });
+
+  const settled = input.costs.filter((row) => row.status === 'SETTLED');
+  const byStage: Record<string, number> = {};
+  const byProvider: Record<string, number> = {};
+  const byModel: Record<string, number> = {};
+  for (const row of settled) {
+    addTo(byStage, row.stage, row.usd);
+    for (const part of costByModel(row)) {
+      addTo(byProvider, part.provider, part.usd);
+      addTo(byModel, `${part.provider}/${part.model}`, part.usd);
+    }
+  }
+  const totalUsd = round(settled.reduce((sum, row) => sum + row.usd, 0));
+  return {
+    production: input.manifest.production,
+    title: input.manifest.title,
+    status: productionStatus(episodes.flatMap((e) => e.scenes), input.failure),
+    budgetUsd: input.manifest.budgetUsd,
+    cost: { totalUsd, remainingUsd: round(input.manifest.budgetUsd - totalUsd), byStage, byProvider, byModel },
+    ...(input.failure ? { failure: input.failure } : {}),
+    episodes,
+    generatedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,15 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { createAwsClients, requireEnv } from '../../adapters/aws/clients.js';
+import { ManifestUploadedEventSchema, startProduction } from './start-production.js';
+
+const logger = new Logger({ serviceName: 'dramaforge' });
+const deps = { sfn: createAwsClients().sfn, stateMachineArn: requireEnv('STATE_MACHINE_ARN') };
+
+export const handler = middy(async (event: unknown, _context: Context) => {
+  const result = await startProduction(ManifestUploadedEventSchema.parse(event), deps);
+  logger.info(`manifest upload: ${result.outcome}`, { ...result });
+  return result;
+}).use(injectLambdaContext(logger, { resetKeys: true }));

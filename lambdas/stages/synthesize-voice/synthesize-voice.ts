@@ -1,0 +1,96 @@
+import type { z } from 'zod';
+import type { SpeechRequest, SpeechResult, SpeechTranscriber, TimedWord } from '../../core/ports.js';
+import { speechCodec } from '../../pipeline/codecs.js';
+import { sha256 } from '../../core/content-hash.js';
+import { BudgetExceeded } from '../../core/errors.js';
+import { estimateUsd } from '../../core/estimates.js';
+import { assetKeys, type SceneRef } from '../../core/keys.js';
+import type { Manifest } from '../../core/manifest/schema.js';
+import { buildSceneVoiceTrack, type VoiceLine } from '../../adapters/media/voice-track.js';
+import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
+import { findCharacter, type SceneEventSchema } from '../../pipeline/scene-context.js';
+import { beginSceneStage } from '../../pipeline/scene-stage.js';
+import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
+import { worstCaseSpeechUsage } from '../../core/worst-case-usage.js';
+import type { Bound } from '../../core/bound-providers.js';
+
+/**
+ * One call per line, each in its character's own voice; then one track for the scene,
+ * and the cue timings measured from it: each cue spans its line's words where the
+ * speech model timed them (Polly) or a transcription did (DRAMAFORGE_SUBTITLE_TIMING),
+ * else the line's whole audio.
+ */
+export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
+  const { manifest, generation } = await beginSceneStage(deps, event, 'VOICE');
+  const script = await deps.assets.getJson<StoredScript>(assetKeys.script(event));
+  const { speech, transcription } = deps.providers(manifest);
+
+  const lines: VoiceLine[] = [];
+  for (const line of script.lines) {
+    const character = findCharacter(manifest, line.character);
+    const request: SpeechRequest = { text: line.line, language: manifest.language, characterId: character.id, voice: character.voice ?? {} };
+    const { result } = await paidCall(deps, {
+      productionId: manifest.production,
+      stage: 'speech',
+      scene: event,
+      provider: speech.provider,
+      model: speech.model,
+      inputs: generation === 0 ? request : { ...request, generation },
+      estimateUsd: estimateUsd(speech, worstCaseSpeechUsage(line.line.length)),
+      codec: speechCodec,
+      call: (options) => speech.port.speak(request, options),
+    });
+    const words = result.words?.length ? result.words : transcription && (await transcribedWords(deps, manifest, event, transcription, result, request));
+    lines.push({ characterId: character.id, text: line.line, audio: result.wav, words });
+  }
+
+  const track = await buildSceneVoiceTrack(lines);
+  const names = new Map(manifest.characters.map((c) => [c.id, c.name]));
+  const stored: StoredVoiceCues = {
+    durationSeconds: track.durationSeconds,
+    cues: track.cues.map((cue) => ({ ...cue, speaker: names.get(cue.characterId) ?? cue.characterId })),
+  };
+  await deps.assets.putBytes(assetKeys.voice(event), track.wav, 'audio/wav');
+  await deps.assets.putJson(assetKeys.voiceCues(event), stored);
+  await deps.productions.updateScene(event, {
+    durationSeconds: track.durationSeconds,
+    assets: { voice: assetKeys.voice(event) },
+  });
+}
+
+/**
+ * A line's word timings from a transcription of its audio, as a paid call of its own
+ * (reserved from the audio's measured length, cached by the audio's hash). A failed
+ * transcription does not lose the line: its cue spans the whole audio, as without one.
+ */
+async function transcribedWords(
+  deps: StageDeps,
+  manifest: Manifest,
+  scene: SceneRef,
+  transcription: Bound<SpeechTranscriber>,
+  speech: SpeechResult,
+  request: SpeechRequest,
+): Promise<TimedWord[] | undefined> {
+  const transcriptionRequest = { wav: speech.wav, durationSeconds: speech.durationSeconds, text: request.text, language: request.language };
+  try {
+    const { result } = await paidCall(deps, {
+      productionId: manifest.production,
+      stage: 'subtitle-timing',
+      scene,
+      provider: transcription.provider,
+      model: transcription.model,
+      inputs: { audio: sha256(speech.wav), text: request.text, language: request.language },
+      estimateUsd: estimateUsd(transcription, { transcribedAudioSeconds: Math.ceil(speech.durationSeconds) }),
+      codec: jsonCodec<TimedWord[]>(),
+      call: (options) => transcription.port.transcribe(transcriptionRequest, options),
+    });
+    if (result.length === 0) deps.logger.warn('the transcription heard no words; the cue spans the line\'s whole audio', { scene, text: request.text });
+    return result;
+  } catch (error) {
+    // Running out of budget stops the production as everywhere else; any other failure only costs the finer timing.
+    if (error instanceof BudgetExceeded) throw error;
+    deps.logger.warn('transcription failed; the cue spans the line\'s whole audio', { scene, text: request.text, error: (error as Error).message });
+    return undefined;
+  }
+}

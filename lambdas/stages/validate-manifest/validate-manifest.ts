@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ManifestInvalid } from '../../core/errors.js';
+import { assetKeys } from '../../core/keys.js';
+import { parseManifest } from '../../core/manifest/parse.js';
+import type { StageDeps } from '../../composition/stage-deps.js';
+
+export const ValidateManifestEventSchema = z.object({
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  executionName: z.string().min(1),
+});
+
+/**
+ * Reads the uploaded manifest, and either opens the production or writes every
+ * problem to `<manifest>.errors.json` and fails with ManifestInvalid. A rejected
+ * manifest writes nothing else.
+ */
+export async function validateUploadedManifest(event: z.output<typeof ValidateManifestEventSchema>, deps: StageDeps) {
+  if (event.bucket !== deps.assets.bucket) {
+    throw new ManifestInvalid([{ path: '(bucket)', reason: `manifests are read from ${deps.assets.bucket}, not ${event.bucket}` }]);
+  }
+  try {
+    const manifest = parseManifest(await deps.assets.getBytes(event.key));
+    const unavailable = deps.profileProblems(manifest.providers);
+    if (unavailable.length > 0) throw new ManifestInvalid(unavailable);
+
+    await deps.assets.putJson(assetKeys.normalizedManifest(manifest.production), manifest);
+    await deps.productions.openProduction({
+      productionId: manifest.production,
+      title: manifest.title,
+      language: manifest.language,
+      budgetUsd: manifest.budgetUsd,
+      manifestKey: event.key,
+      executionName: event.executionName,
+    });
+    deps.logger.info('manifest accepted', { productionId: manifest.production, key: event.key });
+    return { productionId: manifest.production };
+  } catch (error) {
+    if (error instanceof ManifestInvalid) {
+      await deps.assets.putJson(assetKeys.manifestErrors(event.key), {
+        manifestKey: event.key,
+        executionName: event.executionName,
+        rejectedAt: new Date().toISOString(),
+        problems: error.problems,
+      });
+      deps.logger.warn('manifest rejected', { key: event.key, problems: error.problems });
+    }
+    throw error;
+  }
+}
