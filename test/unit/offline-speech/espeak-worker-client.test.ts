@@ -68,7 +68,7 @@ describe('EspeakWorkerClient', () => {
   });
 
   it('finds the worker next to itself unless DRAMAFORGE_ESPEAK_WORKER says otherwise', () => {
-    expect(defaultWorkerPath({})).toMatch(/lambdas\/providers\/offline\/espeak-worker\.mjs$/);
+    expect(defaultWorkerPath({})).toMatch(/providers\/offline\/espeak-worker\.mjs$/);
     expect(path.isAbsolute(defaultWorkerPath({}))).toBe(true);
     expect(defaultWorkerPath({ DRAMAFORGE_ESPEAK_WORKER: '/var/task/espeak-worker.mjs' })).toBe('/var/task/espeak-worker.mjs');
   });
