@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import * as errors from '../../../lambdas/core/errors.js';
+import { allStates, DEFINITION_FILE, taskStates, type Definition, type StateDefinition } from '../../../statemachines/production-definition.js';
+import {
+  OWN_WORK_RETRY,
+  PROVIDER_CALL_RETRY,
+  PROVIDER_THROTTLED_RETRY,
+  TRANSIENT_FAILURE_RETRY,
+  productionWorkflow,
+  renderStateMachine,
+} from '../../../statemachines/production-workflow-source.js';
+
+type Rule = { ErrorEquals: string[]; Next?: string };
+
+const checkedIn = async () => JSON.parse(await readFile(DEFINITION_FILE, 'utf8')) as Definition;
+
+describe('statemachines/production-workflow-source.ts', () => {
+  it('renders exactly the checked-in production.asl.json', async () => {
+    // Prepare
+    const onDisk = await readFile(DEFINITION_FILE, 'utf8');
+
+    // Act
+    const rendered = renderStateMachine(productionWorkflow);
+
+    // Assess
+    expect(onDisk === rendered, 'statemachines/production.asl.json is stale: run `npm run asl`').toBe(true);
+  });
+
+  it('every Task in the checked-in file retries with one of the shared policies and names no error outside them', async () => {
+    // Prepare
+    const policyErrors = new Set([...PROVIDER_THROTTLED_RETRY.ErrorEquals, ...TRANSIENT_FAILURE_RETRY.ErrorEquals]);
+    const tasks = taskStates(await checkedIn());
+
+    // Act
+    const offPolicy = tasks
+      .filter(({ state }) => ![PROVIDER_CALL_RETRY, OWN_WORK_RETRY].some((policy) => JSON.stringify(state.Retry) === JSON.stringify(policy)))
+      .map(({ name }) => name);
+    const strayErrors = tasks.flatMap(({ state }) => (state.Retry as Rule[]).flatMap((rule) => rule.ErrorEquals)).filter((error) => !policyErrors.has(error));
+
+    // Assess
+    expect(tasks.length).toBeGreaterThanOrEqual(10);
+    expect(offPolicy).toEqual([]);
+    expect(strayErrors).toEqual([]);
+  });
+
+  it('names in Retry and Catch only errors the stages throw or Step Functions and Lambda raise', async () => {
+    // Prepare
+    const thrownByStages = new Set(
+      Object.values(errors)
+        .filter((value): value is typeof errors.DramaforgeError => typeof value === 'function' && value.prototype instanceof errors.DramaforgeError)
+        .map((errorClass) => errorClass.name),
+    );
+
+    // Act
+    const named = allStates(await checkedIn()).flatMap(({ state }) =>
+      [...((state.Retry as Rule[] | undefined) ?? []), ...((state.Catch as Rule[] | undefined) ?? [])].flatMap((rule) => rule.ErrorEquals),
+    );
+    const unknown = named.filter((error) => !thrownByStages.has(error) && !/^(States|Lambda)\.\w+$/.test(error));
+
+    // Assess
+    expect(named).toEqual(expect.arrayContaining(['ProviderThrottled', 'BudgetExceeded', 'ManifestInvalid']));
+    expect([...new Set(unknown)]).toEqual([]);
+  });
+
+  it('every Catch, Next and Choice goes to a state in its own States block, as Step Functions requires', async () => {
+    // Prepare
+    const definition = await checkedIn();
+    const dangling: string[] = [];
+    const visit = (states: Record<string, StateDefinition>) => {
+      for (const [name, state] of Object.entries(states)) {
+        const targets = [
+          state.Next,
+          state.Default,
+          ...((state.Choices as Rule[] | undefined) ?? []).map((choice) => choice.Next),
+          ...((state.Catch as Rule[] | undefined) ?? []).map((rule) => rule.Next),
+        ].filter((target): target is string => typeof target === 'string');
+        dangling.push(...targets.filter((target) => !(target in states)).map((target) => `${name} -> ${target}`));
+        const processor = state.ItemProcessor as { States: Record<string, StateDefinition> } | undefined;
+        if (processor) visit(processor.States);
+        for (const branch of (state.Branches as { States: Record<string, StateDefinition> }[] | undefined) ?? []) visit(branch.States);
+      }
+    };
+
+    // Act
+    visit(definition.States);
+
+    // Assess
+    expect(dangling).toEqual([]);
+  });
+});
