@@ -1,8 +1,9 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { assetKeys, INTERMEDIATE_TAG } from '../../lambdas/core/keys.js';
+import { buildBucket } from './secure-defaults.js';
 
 export interface AssetBucketProps {
   removalPolicy: RemovalPolicy;
@@ -25,12 +26,7 @@ export class AssetBucket extends Construct {
     super(scope, id);
     const destroyable = props.removalPolicy === RemovalPolicy.DESTROY;
 
-    // Server access logs need SSE-S3 and bucket-owner-enforced ownership on the target.
-    const accessLogs = new Bucket(this, 'AccessLogs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    const accessLogs = buildBucket(this, 'AccessLogs', {
       removalPolicy: props.removalPolicy,
       autoDeleteObjects: destroyable,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
@@ -51,12 +47,8 @@ export class AssetBucket extends Construct {
       reason: 'Attached by the CDK bucket-notifications handler itself (no option removes it); it only lets that deploy-time function write its logs.',
     });
 
-    this.bucket = new Bucket(this, 'Bucket', {
+    this.bucket = buildBucket(this, 'Bucket', {
       notificationsHandlerRole,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: props.versioned,
       eventBridgeEnabled: true,
       serverAccessLogsBucket: accessLogs,

@@ -3,9 +3,10 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { assetKeys } from '../../lambdas/core/keys.js';
+import { buildDeadLetterQueue } from './secure-defaults.js';
 import type { StageFunction } from './stage-function.js';
 
 export interface ManifestTriggerProps {
@@ -26,11 +27,7 @@ export class ManifestTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: ManifestTriggerProps) {
     super(scope, id);
-    const deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    const deadLetterQueue = buildDeadLetterQueue(this, 'DeadLetterQueue');
     Validations.of(deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the trigger rule and function; a queue behind it would never be read.',

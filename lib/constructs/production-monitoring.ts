@@ -13,10 +13,9 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Alias } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -24,6 +23,7 @@ import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environment-config.js';
 import { STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
 import { DEFINITION_FILE, taskStates, type Definition } from '../../statemachines/production-definition.js';
+import { buildTopic } from './secure-defaults.js';
 
 export interface ProductionMonitoringProps {
   /** CloudWatch namespace of the metrics derived from logs. */
@@ -73,11 +73,7 @@ export class ProductionMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: ProductionMonitoringProps) {
     super(scope, id);
-    this.alarmTopic = new Topic(this, 'AlarmTopic', {
-      displayName: 'dramaforge alarms',
-      enforceSSL: true,
-      masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
-    });
+    this.alarmTopic = buildTopic(this, 'AlarmTopic', { displayName: 'dramaforge alarms' });
     if (props.alarms.notificationEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarms.notificationEmail));
 
     const sceneStates = sceneOutcomeStates();

@@ -1,7 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { STATUS_INDEX_NAME } from '../../lambdas/core/keys.js';
+import { buildTable } from './secure-defaults.js';
 
 export interface ProductionTableProps {
   removalPolicy: RemovalPolicy;
@@ -18,13 +19,10 @@ export class ProductionTable extends Construct {
 
   constructor(scope: Construct, id: string, props: ProductionTableProps) {
     super(scope, id);
-    const table = new Table(this, 'Table', {
+    const table = buildTable(this, 'Table', {
       partitionKey: { name: 'PK', type: AttributeType.STRING },
       sortKey: { name: 'SK', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy: props.removalPolicy,
     });
     table.addGlobalSecondaryIndex({

@@ -2,11 +2,12 @@ import { DEFINITION_FILE } from '../../statemachines/production-definition.js';
 import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { QUEUE_SUBSTITUTION } from '../../lambdas/catalog.js';
+import { buildLogGroup } from './secure-defaults.js';
 
 /** The workflow both runtimes run; the local runner loads the same file. */
 
@@ -36,7 +37,7 @@ export class ProductionWorkflow extends Construct {
     for (const [substitution, fn] of props.functions) definitionSubstitutions[substitution] = fn.functionArn;
 
     // The /aws/vendedlogs/ prefix keeps the log group out of the size-limited CloudWatch Logs resource policy.
-    this.logGroup = new LogGroup(this, 'Logs', {
+    this.logGroup = buildLogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${this.node.addr}`,
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,

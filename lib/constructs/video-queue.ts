@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { buildDeadLetterQueue, buildQueue } from './secure-defaults.js';
 
 export interface VideoQueueProps {
   /** The consuming worker's timeout: a message must stay invisible longer than one attempt can run. */
@@ -21,17 +22,11 @@ export class VideoQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: VideoQueueProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = buildDeadLetterQueue(this, 'DeadLetterQueue');
     // Six times the worker's timeout, as AWS advises for a Lambda event source, so retries
     // by the event source mapping never see a message another invocation still holds.
     const visibilitySeconds = Math.min(props.workerTimeout.toSeconds() * 6, MAX_VISIBILITY_TIMEOUT.toSeconds());
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    this.queue = buildQueue(this, 'Queue', {
       visibilityTimeout: Duration.seconds(visibilitySeconds),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
