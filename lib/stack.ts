@@ -2,7 +2,9 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { Architecture, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { MANIFEST_TRIGGER_FUNCTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION, type StageFunctionSpec } from '../lambdas/catalog.js';
+import { MANIFEST_TRIGGER_FUNCTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../lambdas/catalog.js';
+import { workflowSettingsVariables } from '../lambdas/core/environment.js';
+import type { MediaTool, StageDescriptor } from '../lambdas/pipeline/stage-descriptor.js';
 import type { EnvironmentConfig } from './config/environment-config.js';
 import { AssetBucket } from './constructs/asset-bucket.js';
 import { EspeakLayer } from './constructs/espeak-layer.js';
@@ -16,8 +18,6 @@ import { ProductionWorkflow } from './constructs/production-workflow.js';
 import { ProviderSecret } from './constructs/provider-secret.js';
 import { StageFunction } from './constructs/stage-function.js';
 import { VideoQueue } from './constructs/video-queue.js';
-import type { MediaTool } from './stage-access.js';
-import { stageAccessFor } from './stage-access.js';
 
 export interface DramaforgeStackProps extends StackProps {
   config: EnvironmentConfig;
@@ -78,19 +78,19 @@ export class DramaforgeStack extends Stack {
       espeak: new EspeakLayer(this, 'EspeakLayer'),
     };
 
-    const workflowSettings: Record<string, string> = {
-      SCENE_MAX_CONCURRENCY: String(config.workflow.sceneMaxConcurrency),
-      EPISODE_MAX_CONCURRENCY: String(config.workflow.episodeMaxConcurrency),
-      KEYFRAME_MAX_ATTEMPTS: String(config.workflow.keyframeMaxAttempts),
-      VIDEO_QUEUE_URL: videoQueue.queue.queueUrl,
+    const workflowSettings = workflowSettingsVariables({
+      sceneMaxConcurrency: config.workflow.sceneMaxConcurrency,
+      episodeMaxConcurrency: config.workflow.episodeMaxConcurrency,
+      keyframeMaxAttempts: config.workflow.keyframeMaxAttempts,
+      consistencyThreshold: config.workflow.consistencyThreshold,
+      videoQueueUrl: videoQueue.queue.queueUrl,
       // The worker tells a last delivery (the next failure goes to the DLQ) from one that will be retried.
-      VIDEO_MAX_RECEIVE_COUNT: String(config.videoWorker.maxReceiveCount),
-      ...(config.workflow.consistencyThreshold === undefined ? {} : { CONSISTENCY_THRESHOLD: String(config.workflow.consistencyThreshold) }),
-    };
+      videoMaxReceiveCount: config.videoWorker.maxReceiveCount,
+    });
 
     const substitutedFunctions = new Map<string, IFunction>();
     for (const spec of STAGE_FUNCTIONS) {
-      const access = stageAccessFor(spec.name);
+      const { access } = spec;
       const stage = this.stageFunction(spec, config, STAGE_ARCHITECTURE, access.draws ? STAGE_NATIVE_MODULES : [], workflowSettings, logRemovalPolicy)
         .bindAssetBucket(assets.bucket, access)
         .bindProductionTable(table, access.table);
@@ -151,12 +151,12 @@ export class DramaforgeStack extends Stack {
     });
   }
 
-  private timeoutOf(spec: StageFunctionSpec, config: EnvironmentConfig): Duration {
+  private timeoutOf(spec: StageDescriptor, config: EnvironmentConfig): Duration {
     return Duration.seconds(config.functionSizing[spec.name]?.timeoutSeconds ?? spec.timeoutSeconds);
   }
 
   private stageFunction(
-    spec: StageFunctionSpec,
+    spec: StageDescriptor,
     config: EnvironmentConfig,
     architecture: Architecture,
     nativeModules: string[],
@@ -164,7 +164,7 @@ export class DramaforgeStack extends Stack {
     logRemovalPolicy: RemovalPolicy,
   ): StageFunction {
     const sizing = config.functionSizing[spec.name] ?? {};
-    const stage = new StageFunction(this, spec.name.replace(/(^|-)([a-z])/g, (_, _dash, letter: string) => letter.toUpperCase()), {
+    const stage = new StageFunction(this, spec.name.replace(/(^|-)([a-z])/g, (_match: string, _dash: string, letter: string) => letter.toUpperCase()), {
       spec,
       memoryMb: sizing.memoryMb,
       timeoutSeconds: sizing.timeoutSeconds,

@@ -10,7 +10,7 @@ import type { ExecutionRecord } from './execution-registry.js';
 import { ActiveStates, formatProgress } from './progress.js';
 import { LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 
-export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent'> {
+export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent' | 'decorateProviders'> {
   outDir: string;
   /** Called about once a second with a one-line summary while the execution runs. */
   onProgress?: (line: string) => void;
@@ -47,6 +47,7 @@ export async function withLocalRuntime(options: RunOptions, work: (session: RunS
     settings: options.settings,
     retryDelayMs: options.retryDelayMs,
     environment: options.environment,
+    decorateProviders: options.decorateProviders,
     onExecutionEvent: (event) => {
       stages?.observe(event);
       options.onExecutionEvent?.(event);

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { STATUS_INDEX_NAME } from '../lambdas/core/keys.js';
+import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../lambdas/core/table-definition.js';
 
 export interface LocalResourceNames {
   bucket: string;
@@ -14,7 +14,7 @@ export interface LocalQueueSettings {
   maxReceiveCount: number;
 }
 
-/** The table as the CDK stack declares it: PK/SK, and a GSI listing productions by status. */
+/** The table as the CDK stack declares it, from the one table definition. */
 export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
@@ -22,26 +22,22 @@ export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Pr
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
   }
+  const { partitionKey, sortKey, statusIndex } = PRODUCTION_TABLE;
   await dynamo.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'PK', AttributeType: 'S' },
-        { AttributeName: 'SK', AttributeType: 'S' },
-        { AttributeName: 'GSI1PK', AttributeType: 'S' },
-        { AttributeName: 'GSI1SK', AttributeType: 'S' },
-      ],
+      AttributeDefinitions: PRODUCTION_TABLE_KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       KeySchema: [
-        { AttributeName: 'PK', KeyType: 'HASH' },
-        { AttributeName: 'SK', KeyType: 'RANGE' },
+        { AttributeName: partitionKey, KeyType: 'HASH' },
+        { AttributeName: sortKey, KeyType: 'RANGE' },
       ],
       GlobalSecondaryIndexes: [
         {
-          IndexName: STATUS_INDEX_NAME,
+          IndexName: statusIndex.name,
           KeySchema: [
-            { AttributeName: 'GSI1PK', KeyType: 'HASH' },
-            { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+            { AttributeName: statusIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },

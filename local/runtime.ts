@@ -1,11 +1,13 @@
 import './polyfills.js';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../lambdas/catalog.js';
+import { stageDepsFromEnv, type StageCompositionOptions } from '../lambdas/composition/stage-deps-from-env.js';
+import { STAGE_VARIABLES, workflowSettingsVariables } from '../lambdas/core/environment.js';
+import type { LambdaHandler } from '../lambdas/pipeline/stage-descriptor.js';
 import { executionNameFor } from '../lambdas/core/execution-name.js';
 import { assetKeys } from '../lambdas/core/keys.js';
 import { LOCAL_CREDENTIALS, startEngines, type LocalEngines, type S3Event } from './engines.js';
@@ -18,9 +20,6 @@ import { ensureTable, ensureVideoQueues } from './resources.js';
 import { DEFINITION_FILE } from '../statemachines/production-definition.js';
 import { loadDefinition, WorkflowRunner } from './workflow-runner.js';
 
-const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
-let runtimesStarted = 0;
-
 export type ExecutionEvent = { executionName: string; type: string; stateName?: string; timestamp: number; error?: string; cause?: string };
 
 export interface LocalRuntimeOptions {
@@ -32,9 +31,9 @@ export interface LocalRuntimeOptions {
   environment?: Record<string, string>;
   onExecutionEvent?: (event: ExecutionEvent) => void;
   onError?: (error: unknown) => void;
+  /** Wraps each manifest's providers in every stage (the benchmarks' simulated providers). */
+  decorateProviders?: StageCompositionOptions['decorateProviders'];
 }
-
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 interface NestedEvent {
   type: string;
@@ -63,7 +62,7 @@ export class LocalRuntime {
   private readonly triggered = new Map<string, Promise<ExecutionRecord>>();
   private workflow!: WorkflowRunner;
   private videoSource!: QueueEventSource;
-  private readonly handlers = new Map<string, { handler: Handler; name: string; timeoutSeconds: number }>();
+  private readonly handlers = new Map<string, { handler: LambdaHandler; name: string; timeoutSeconds: number }>();
   private readonly reportError: (error: unknown) => void;
   queueUrls!: { queueUrl: string; deadLetterQueueUrl: string; deadLetterQueueArn: string };
 
@@ -103,32 +102,34 @@ export class LocalRuntime {
     const queueArn = this.videoQueueArn;
     await restoreDeadLetters(this.sqs, this.queueUrls.deadLetterQueueUrl, this.deadLettersFile);
 
-    // The handlers build their SDK clients at import, from these variables: set them first.
+    // SDK clients find the engines through the standard AWS_ENDPOINT_URL_* variables, which they read from the
+    // process; a handler module evaluated here also builds its Lambda default from it, so set them first.
     Object.assign(process.env, this.engines.environment, {
-      TABLE_NAME: this.names.table,
-      BUCKET_NAME: this.names.bucket,
-      VIDEO_QUEUE_URL: this.queueUrls.queueUrl,
-      SCENE_MAX_CONCURRENCY: String(this.settings.sceneMaxConcurrency),
-      EPISODE_MAX_CONCURRENCY: String(this.settings.episodeMaxConcurrency),
-      KEYFRAME_MAX_ATTEMPTS: String(this.settings.keyframeMaxAttempts),
-      VIDEO_MAX_RECEIVE_COUNT: String(this.settings.videoMaxReceiveCount),
+      [STAGE_VARIABLES.tableName]: this.names.table,
+      [STAGE_VARIABLES.bucketName]: this.names.bucket,
+      ...workflowSettingsVariables({
+        sceneMaxConcurrency: this.settings.sceneMaxConcurrency,
+        episodeMaxConcurrency: this.settings.episodeMaxConcurrency,
+        keyframeMaxAttempts: this.settings.keyframeMaxAttempts,
+        videoQueueUrl: this.queueUrls.queueUrl,
+        videoMaxReceiveCount: this.settings.videoMaxReceiveCount,
+      }),
       POWERTOOLS_SERVICE_NAME: 'dramaforge',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
       POWERTOOLS_METRICS_NAMESPACE: 'dramaforge',
       ...this.options.environment,
     });
+    // One set of dependencies per runtime, built as a cold start builds them: a runtime started again in the
+    // same process has new engine endpoints, and its handlers must not reuse the last one's clients.
+    const deps = stageDepsFromEnv(process.env, { decorateProviders: this.options.decorateProviders });
 
     const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queueUrls.queueUrl };
     const workflowFunctionArns = new Set<string>();
-    const runtimeInstance = ++runtimesStarted;
     for (const spec of STAGE_FUNCTIONS) {
       const functionName = `dramaforge-${spec.name}`;
-      // Handlers build their SDK clients when their module is evaluated; a runtime started again in the same
-      // process has new engine endpoints, so each runtime evaluates its own copy of every handler module.
-      const moduleUrl = `${pathToFileURL(path.join(repositoryRoot, 'lambdas', 'stages', spec.name, 'handler.ts')).href}?runtime=${runtimeInstance}`;
-      const module = (await import(moduleUrl)) as { handler: Handler };
+      const module = await spec.load();
       const arn = localFunctionArn(functionName);
-      this.handlers.set(arn, { handler: module.handler, name: functionName, timeoutSeconds: spec.timeoutSeconds });
+      this.handlers.set(arn, { handler: module.createHandler(deps), name: functionName, timeoutSeconds: spec.timeoutSeconds });
       if (spec.substitution) {
         substitutions[spec.substitution] = arn;
         workflowFunctionArns.add(arn);

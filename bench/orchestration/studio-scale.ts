@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { simulationFor, simulationLoad } from '../simulated-providers/simulated-providers.js';
+import { simulationFor, simulationLoad, withSimulatedProviders } from '../simulated-providers/simulated-providers.js';
 import { SIMULATED_STAGES, type SimulatedStage } from '../simulated-providers/simulation-plan.js';
 import { produce } from '../../local/produce.js';
 import { orchestrationBound, utilisation, type OrchestrationBound, type ProviderLoad } from './orchestration-bound.js';
@@ -58,7 +58,7 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
       manifestPath,
       outDir: path.join(workDir, 'out'),
       dataDir: path.join(workDir, 'data'),
-      environment: { DRAMAFORGE_SIMULATED_PROVIDERS: planText },
+      decorateProviders: (providers) => withSimulatedProviders(providers, simulation),
       settings: {
         sceneMaxConcurrency: options.sceneMaxConcurrency,
         episodeMaxConcurrency: options.episodeMaxConcurrency,

@@ -16,7 +16,7 @@ export interface Simulation {
 const simulations = new Map<string, Simulation>();
 
 /**
- * The simulation a DRAMAFORGE_SIMULATED_PROVIDERS value describes. The same text gives
+ * The simulation a plan (JSON text) describes. The same text gives
  * the same instance, so the local runtime's stage functions, which run in one process,
  * queue for the same provider slots, as Lambdas calling one remote provider would.
  */
@@ -94,7 +94,7 @@ function standInClip(request: ClipRequest): Promise<Buffer> {
 export function withSimulatedProviders(providers: BoundProviders, simulation: Simulation): BoundProviders {
   const { text, image, speech, video } = providers;
   if (isAsyncVideoModel(video.port) || Object.values(providers).some((bound) => bound.provider !== 'offline')) {
-    throw new Error('DRAMAFORGE_SIMULATED_PROVIDERS simulates the offline profile only');
+    throw new Error('the simulated providers stand in for the offline profile only');
   }
   return {
     ...providers,

@@ -20,13 +20,13 @@ const SimulationPlanSchema = z.strictObject({
 export type SimulationPlan = z.output<typeof SimulationPlanSchema>;
 
 /**
- * DRAMAFORGE_SIMULATED_PROVIDERS: a JSON plan that puts remote-provider latency and
+ * A JSON plan that puts remote-provider latency and
  * concurrency limits in front of the offline ports (benchmarks of the orchestration).
  */
 export function parseSimulationPlan(text: string): SimulationPlan {
   const parsed = SimulationPlanSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
-    throw new Error(`DRAMAFORGE_SIMULATED_PROVIDERS is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(`the simulation plan is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   return parsed.data;
 }

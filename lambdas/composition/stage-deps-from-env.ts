@@ -1,93 +1,60 @@
 import { appendFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { AssetStore } from '../adapters/aws/asset-store.js';
+import { BudgetLedger } from '../adapters/aws/budget-ledger.js';
+import { createAwsClients } from '../adapters/aws/clients.js';
+import { ProductionStore } from '../adapters/aws/production-store.js';
+import type { BoundProviders } from '../core/bound-providers.js';
+import { processEnvironment, readStageEnvironment } from '../core/environment.js';
+import { assetKeys } from '../core/keys.js';
+import type { Manifest } from '../core/manifest/schema.js';
+import type { StageDeps } from '../pipeline/stage-deps.js';
 import { FaultInjector, withFaults } from './faults/fault-injector.js';
 import { parseFaultPlan } from './faults/fault-plan.js';
 import { providersFor, unavailableProfiles } from './provider-registry.js';
-import { simulationFor, withSimulatedProviders } from '../../bench/simulated-providers/simulated-providers.js';
-import { AssetStore } from '../adapters/aws/asset-store.js';
-import { createAwsClients, requireEnv, type AwsClients } from '../adapters/aws/clients.js';
-import { BudgetLedger } from '../adapters/aws/budget-ledger.js';
-import type { Manifest } from '../core/manifest/schema.js';
-import { assetKeys } from '../core/keys.js';
-import type { PaidCallDeps } from '../pipeline/paid-call.js';
-import { ProductionStore } from '../adapters/aws/production-store.js';
-import { type BoundProviders } from '../core/bound-providers.js';
 
-export interface StageSettings {
-  sceneMaxConcurrency: number;
-  episodeMaxConcurrency: number;
-  keyframeMaxAttempts: number;
-  consistencyThreshold?: number;
-  videoQueueUrl?: string;
-  /** The video queue's redrive maxReceiveCount: the receive after which a failing message goes to the DLQ. */
-  videoMaxReceiveCount: number;
+export interface StageCompositionOptions {
+  /**
+   * Wraps the providers a manifest is served by. Benchmarks put simulated providers here;
+   * deployed functions never pass one, so nothing they bundle reaches bench code.
+   */
+  decorateProviders?: (providers: BoundProviders, manifest: Manifest) => BoundProviders;
 }
 
-/** What every stage gets: stores over clients built once per process, providers, settings. */
-export interface StageDeps extends PaidCallDeps {
-  clients: AwsClients;
-  productions: ProductionStore;
-  logger: Logger;
-  settings: StageSettings;
-  providers: (manifest: Manifest) => BoundProviders;
-  /** What this environment lacks to serve a manifest's provider profiles, as manifest problems. */
-  profileProblems: (settings: Manifest['providers']) => { path: string; reason: string }[];
-  loadManifest: (productionId: string) => Promise<Manifest>;
-}
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
-}
-
-export function stageDepsFromEnv(env: NodeJS.ProcessEnv = process.env): StageDeps {
-  const clients = createAwsClients(env);
-  const tableName = requireEnv('TABLE_NAME', env);
-  const assets = new AssetStore(clients.s3, requireEnv('BUCKET_NAME', env));
-  const threshold = Number(env.CONSISTENCY_THRESHOLD);
-  const faults = env.DRAMAFORGE_FAULTS ? new FaultInjector(parseFaultPlan(env.DRAMAFORGE_FAULTS)) : undefined;
-  const simulation = env.DRAMAFORGE_SIMULATED_PROVIDERS ? simulationFor(env.DRAMAFORGE_SIMULATED_PROVIDERS) : undefined;
-  const callLog = env.DRAMAFORGE_PROVIDER_CALL_LOG;
+/**
+ * A stage's dependencies from its environment, parsed once at cold start: a missing or
+ * malformed variable fails here with one line naming it.
+ */
+export function stageDepsFromEnv(env: Record<string, string | undefined> = processEnvironment(), options: StageCompositionOptions = {}): StageDeps {
+  const settings = readStageEnvironment(env);
+  const clients = createAwsClients({ s3ForcePathStyle: settings.s3ForcePathStyle });
+  const { tableName } = settings;
+  const assets = new AssetStore(clients.s3, settings.bucketName);
+  const faults = settings.faults ? new FaultInjector(parseFaultPlan(settings.faults)) : undefined;
+  const callLog = settings.providerCallLog;
   const providerEnvironment = { env, dynamo: clients.dynamo, tableName, bucket: assets.bucket };
   return {
     clients,
+    tableName,
     assets,
     productions: new ProductionStore(clients.dynamo, tableName),
     ledger: new BudgetLedger(clients.dynamo, tableName),
     logger: new Logger({ serviceName: 'dramaforge' }),
     settings: {
-      sceneMaxConcurrency: positiveInt(env.SCENE_MAX_CONCURRENCY, 4),
-      episodeMaxConcurrency: positiveInt(env.EPISODE_MAX_CONCURRENCY, 2),
-      keyframeMaxAttempts: positiveInt(env.KEYFRAME_MAX_ATTEMPTS, 3),
-      consistencyThreshold: Number.isFinite(threshold) && threshold > 0 ? threshold : undefined,
-      videoQueueUrl: env.VIDEO_QUEUE_URL,
-      videoMaxReceiveCount: positiveInt(env.VIDEO_MAX_RECEIVE_COUNT, 3),
+      sceneMaxConcurrency: settings.sceneMaxConcurrency,
+      episodeMaxConcurrency: settings.episodeMaxConcurrency,
+      keyframeMaxAttempts: settings.keyframeMaxAttempts,
+      consistencyThreshold: settings.consistencyThreshold,
+      videoQueueUrl: settings.videoQueueUrl,
+      videoMaxReceiveCount: settings.videoMaxReceiveCount,
     },
     providers: (manifest) => {
       const bound = providersFor(manifest.providers, providerEnvironment);
-      const simulated = simulation ? withSimulatedProviders(bound, simulation) : bound;
-      return faults ? withFaults(simulated, faults) : simulated;
+      const decorated = options.decorateProviders ? options.decorateProviders(bound, manifest) : bound;
+      return faults ? withFaults(decorated, faults) : decorated;
     },
-    profileProblems: (settings) => unavailableProfiles(settings, env),
+    profileProblems: (providerSettings) => unavailableProfiles(providerSettings, env),
     onProviderCall: callLog ? (call) => appendFileSync(callLog, `${JSON.stringify({ ...call, at: new Date().toISOString() })}\n`) : undefined,
     loadManifest: (productionId) => assets.getJson<Manifest>(assetKeys.normalizedManifest(productionId)),
   };
-}
-
-/**
- * A thin Lambda handler: check the event's shape, then hand it to the stage's pure code.
- * The Powertools logger carries the Lambda context into every line.
- */
-export function stageHandler<Schema extends z.ZodType, Result>(
-  deps: StageDeps,
-  eventSchema: Schema,
-  run: (event: z.output<Schema>, deps: StageDeps) => Promise<Result>,
-) {
-  return middy(async (event: unknown, _context: Context) => run(eventSchema.parse(event), deps)).use(
-    injectLambdaContext(deps.logger, { resetKeys: true }),
-  );
 }

@@ -1,7 +1,7 @@
 import type { SceneRef } from '../core/keys.js';
 import type { SceneStage } from '../adapters/aws/production-store.js';
 import { sceneContext, type SceneContext } from './scene-context.js';
-import type { StageDeps } from '../composition/stage-deps.js';
+import type { StageDeps } from './stage-deps.js';
 
 /** Every scene stage starts the same way: find the scene in its manifest, mark the stage, learn its render generation. */
 export async function beginSceneStage(deps: StageDeps, ref: SceneRef, stage: SceneStage): Promise<SceneContext> {

@@ -4,22 +4,54 @@ import path from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { type Architecture, Code, LayerVersion, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { MediaTool } from '../stage-access.js';
+import type { MediaTool } from '../../lambdas/pipeline/stage-descriptor.js';
 
 export interface LayerFile {
-  /** Absolute path of the installed file (under node_modules). */
-  source: string;
-  /** Path inside the layer, i.e. under /opt at run time. */
-  target: string;
-  executable?: boolean;
+  /**
+   * Absolute path of the installed file (under node_modules).
+   *
+   * @default - none, required
+   */
+  readonly source: string;
+  /**
+   * Path inside the layer, i.e. under /opt at run time.
+   *
+   * @default - none, required
+   */
+  readonly target: string;
+  /**
+   * Make the copy executable (mode 0755), as a binary the code spawns must be.
+   *
+   * @default false
+   */
+  readonly executable?: boolean;
 }
 
 export interface FileLayerProps {
-  files: LayerFile[];
-  description: string;
-  /** SPDX id of what the layer ships (ffmpeg and espeak-ng are GPL: they run as separate processes). */
-  license: string;
-  compatibleArchitectures: Architecture[];
+  /**
+   * What the layer ships. At least one: the first file's directory is the asset's source, and synth fails on an empty list.
+   *
+   * @default - none, required
+   */
+  readonly files: LayerFile[];
+  /**
+   * The layer version's description: what it puts where under /opt.
+   *
+   * @default - none, required
+   */
+  readonly description: string;
+  /**
+   * SPDX id of what the layer ships (ffmpeg and espeak-ng are GPL: they run as separate processes).
+   *
+   * @default - none, required
+   */
+  readonly license: string;
+  /**
+   * The architectures whose functions may use the layer: one for native binaries, both for portable files.
+   *
+   * @default - none, required
+   */
+  readonly compatibleArchitectures: Architecture[];
 }
 
 /** A layer a StageFunction can bind: what it puts under /opt and the variables that point the code at it. */

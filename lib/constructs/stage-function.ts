@@ -11,8 +11,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { StageFunctionSpec } from '../../lambdas/catalog.js';
-import type { TableAction } from '../stage-access.js';
+import type { StageDescriptor, TableAction } from '../../lambdas/pipeline/stage-descriptor.js';
 import type { MediaLayer } from './file-layer.js';
 
 const require = createRequire(import.meta.url);
@@ -22,8 +21,8 @@ const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NATIVE_PLATFORM_SUFFIX: Record<string, string> = { x86_64: 'linux-x64-gnu', arm64: 'linux-arm64-gnu' };
 
 export interface StageFunctionProps {
-  /** The catalog entry: folder under lambdas/, default memory and timeout. */
-  spec: StageFunctionSpec;
+  /** The stage's descriptor: folder under lambdas/stages/, default memory and timeout. */
+  spec: StageDescriptor;
   memoryMb?: number;
   timeoutSeconds?: number;
   architecture: Architecture;
@@ -54,7 +53,7 @@ export class StageFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
-  readonly spec: StageFunctionSpec;
+  readonly spec: StageDescriptor;
 
   constructor(scope: Construct, id: string, props: StageFunctionProps) {
     super(scope, id);
@@ -124,7 +123,7 @@ export class StageFunction extends Construct {
   }
 
   /** Object access limited to key patterns (e.g. `productions/*`), and BUCKET_NAME. */
-  bindAssetBucket(bucket: IBucket, access: { reads: string[]; writes: string[] }): this {
+  bindAssetBucket(bucket: IBucket, access: { reads: readonly string[]; writes: readonly string[] }): this {
     if (access.reads.length > 0) {
       this.allow(['s3:GetObject'], access.reads.map((pattern) => bucket.arnForObjects(pattern)));
       // Without ListBucket, S3 answers 403 instead of 404 for a missing key, and the stores'
@@ -144,8 +143,8 @@ export class StageFunction extends Construct {
   }
 
   /** Exactly the listed item actions on the table (not its indexes), and TABLE_NAME. */
-  bindProductionTable(table: ITable, actions: TableAction[]): this {
-    if (actions.length > 0) this.allow(actions, [table.tableArn]);
+  bindProductionTable(table: ITable, actions: readonly TableAction[]): this {
+    if (actions.length > 0) this.allow([...actions], [table.tableArn]);
     this.function.addEnvironment('TABLE_NAME', table.tableName);
     return this;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
+import { readdirSync } from 'node:fs';
+import { ALL_STAGES } from '../../lambdas/catalog.js';
 import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
-import { STAGE_ACCESS } from '../../lib/stage-access.js';
 import { asArray, logicalIdOf, policyStatements, statementsOfRole, synthesize } from './synthesize.js';
 
 describe.each(ENVIRONMENT_NAMES)('%s IAM', (name) => {
@@ -39,8 +39,8 @@ describe.each(ENVIRONMENT_NAMES)('%s IAM', (name) => {
     expect(objectAccess).toEqual(
       [...stack.functions.values()].map((stage) => ({
         name: stage.spec.name,
-        reads: [...STAGE_ACCESS[stage.spec.name]!.reads].sort(),
-        writes: [...STAGE_ACCESS[stage.spec.name]!.writes].sort(),
+        reads: [...stage.spec.access.reads].sort(),
+        writes: [...stage.spec.access.writes].sort(),
       })),
     );
   });
@@ -66,7 +66,7 @@ describe('dev provider access', () => {
 
     // Assess
     for (const entry of access) {
-      const stageAccess = STAGE_ACCESS[entry.name]!;
+      const stageAccess = stack.functions.get(entry.name)!.spec.access;
       expect(entry.bedrockResources.length > 0, `${entry.name} Bedrock access`).toBe(stageAccess.callsProviders);
       for (const resource of entry.bedrockResources) expect(resource).toMatch(/arn:aws:bedrock:.*(foundation-model|inference-profile|async-invoke)\/\*/);
       expect(entry.sendsToQueue, `${entry.name} sends to the video queue`).toBe(stageAccess.requeuesVideoJobs === true);
@@ -74,15 +74,18 @@ describe('dev provider access', () => {
   });
 });
 
-describe('stage access', () => {
-  it('describes every function in the catalog', () => {
+describe('stage descriptors', () => {
+  it('deploys one function for every stage folder, named after it', () => {
     // Prepare
-    const catalogNames = [...STAGE_FUNCTIONS.map((spec) => spec.name), 'start-production'];
+    const folders = readdirSync(new URL('../../lambdas/stages/', import.meta.url), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
 
     // Act
-    const described = Object.keys(STAGE_ACCESS);
+    const { stack } = synthesize('dev');
 
     // Assess
-    expect(described.sort()).toEqual(catalogNames.sort());
+    expect([...stack.functions.keys()].sort()).toEqual(folders.sort());
+    expect(ALL_STAGES.map((stage) => stage.name).sort()).toEqual(folders.sort());
   });
 });

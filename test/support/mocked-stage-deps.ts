@@ -11,7 +11,7 @@ import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import { validateManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, ManifestInput } from '../../lambdas/core/manifest/schema.js';
-import type { StageDeps } from '../../lambdas/composition/stage-deps.js';
+import type { StageDeps } from '../../lambdas/pipeline/stage-deps.js';
 import { type BoundProviders } from '../../lambdas/core/bound-providers.js';
 
 export const BUCKET = 'unit-bucket';
@@ -41,6 +41,7 @@ export function mockedStageDeps(options: { objects?: Map<string, Buffer>; provid
     productions: new ProductionStore(dynamo, TABLE),
     ledger: new BudgetLedger(dynamo, TABLE),
     logger: new Logger({ serviceName: 'unit', logLevel: 'CRITICAL' }),
+    tableName: TABLE,
     settings: { sceneMaxConcurrency: 3, episodeMaxConcurrency: 1, keyframeMaxAttempts: 3, videoMaxReceiveCount: 3 },
     providers: () => options.providers as BoundProviders,
     // An empty environment: no provider keys or region, whatever the shell running the tests has.

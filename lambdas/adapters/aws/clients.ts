@@ -16,19 +16,13 @@ export interface AwsClients {
   sfn: SFNClient;
 }
 
-export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClients {
+export function createAwsClients(options: { s3ForcePathStyle?: boolean } = {}): AwsClients {
   return {
-    s3: new S3Client({ forcePathStyle: env.DRAMAFORGE_S3_FORCE_PATH_STYLE === 'true' }),
+    s3: new S3Client({ forcePathStyle: options.s3ForcePathStyle ?? false }),
     dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     }),
     sqs: new SQSClient({}),
     sfn: new SFNClient({}),
   };
-}
-
-export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
-  const value = env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
 }

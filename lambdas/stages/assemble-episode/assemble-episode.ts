@@ -9,7 +9,7 @@ import type { Manifest } from '../../core/manifest/schema.js';
 import { assembleEpisode } from '../../adapters/media/episode-assembly.js';
 import { probeMedia } from '../../adapters/media/ffmpeg.js';
 import type { EpisodeSummary, StoredVoiceCues } from '../../core/scene-artifacts.js';
-import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { offsetCues, toSrt, toVtt } from '../../core/subtitles.js';
 
 export const AssembleEpisodeEventSchema = z.object({

@@ -1,4 +1,8 @@
-import { stageDepsFromEnv, stageHandler } from '../../composition/stage-deps.js';
+import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { stageHandler } from '../../pipeline/stage-handler.js';
 import { AssembleEpisodeEventSchema, assembleEpisodeStage } from './assemble-episode.js';
 
-export const handler = stageHandler(stageDepsFromEnv(), AssembleEpisodeEventSchema, assembleEpisodeStage);
+export const createHandler = (deps: StageDeps) => stageHandler(deps, AssembleEpisodeEventSchema, assembleEpisodeStage);
+
+export const handler = createHandler(stageDepsFromEnv());

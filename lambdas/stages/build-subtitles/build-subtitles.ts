@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { assetKeys } from '../../core/keys.js';
 import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
 import type { SceneEventSchema } from '../../pipeline/scene-context.js';
-import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { toSrt, toVtt } from '../../core/subtitles.js';
 
 /** Scene subtitles, timed from the voice track's measured cues. */

@@ -1,5 +1,9 @@
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
-import { stageDepsFromEnv, stageHandler } from '../../composition/stage-deps.js';
+import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { stageHandler } from '../../pipeline/stage-handler.js';
 import { buildSubtitles } from './build-subtitles.js';
 
-export const handler = stageHandler(stageDepsFromEnv(), SceneEventSchema, buildSubtitles);
+export const createHandler = (deps: StageDeps) => stageHandler(deps, SceneEventSchema, buildSubtitles);
+
+export const handler = createHandler(stageDepsFromEnv());

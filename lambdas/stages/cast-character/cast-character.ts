@@ -4,7 +4,7 @@ import { seedFrom } from '../../core/content-hash.js';
 import { assetKeys } from '../../core/keys.js';
 import { paidCall } from '../../pipeline/paid-call.js';
 import { characterBrief, findCharacter } from '../../pipeline/scene-context.js';
-import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { assetKeys } from '../../core/keys.js';
 import { renderContactSheet } from '../../adapters/media/contact-sheet.js';
 import type { EpisodeSummary } from '../../core/scene-artifacts.js';
-import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { buildProductionReport } from './production-report.js';
 
 export const FinalizeProductionEventSchema = z.object({

@@ -1,5 +1,9 @@
 import { ProductionEventSchema } from '../../pipeline/scene-context.js';
-import { stageDepsFromEnv, stageHandler } from '../../composition/stage-deps.js';
+import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { stageHandler } from '../../pipeline/stage-handler.js';
 import { planProduction } from './plan-production.js';
 
-export const handler = stageHandler(stageDepsFromEnv(), ProductionEventSchema, planProduction);
+export const createHandler = (deps: StageDeps) => stageHandler(deps, ProductionEventSchema, planProduction);
+
+export const handler = createHandler(stageDepsFromEnv());

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ProductionEventSchema } from '../../pipeline/scene-context.js';
-import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 /** One row per scene, and a plan of ids for the Map states. */
 export async function planProduction(event: z.output<typeof ProductionEventSchema>, deps: StageDeps) {

@@ -1,4 +1,8 @@
-import { stageDepsFromEnv, stageHandler } from '../../composition/stage-deps.js';
+import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { stageHandler } from '../../pipeline/stage-handler.js';
 import { SceneOutcomeEventSchema, recordSceneOutcome } from './record-scene-outcome.js';
 
-export const handler = stageHandler(stageDepsFromEnv(), SceneOutcomeEventSchema, recordSceneOutcome);
+export const createHandler = (deps: StageDeps) => stageHandler(deps, SceneOutcomeEventSchema, recordSceneOutcome);
+
+export const handler = createHandler(stageDepsFromEnv());

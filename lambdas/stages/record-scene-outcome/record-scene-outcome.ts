@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SCENE_STAGES, type SceneStage } from '../../adapters/aws/production-store.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
-import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 export const SceneOutcomeEventSchema = SceneEventSchema.extend({
   outcome: z.enum(['COMPLETE', 'FAILED', 'BUDGET_EXCEEDED']),

@@ -9,7 +9,7 @@ import { paidCall } from '../../pipeline/paid-call.js';
 import type { KeyframeAttempt } from '../../adapters/aws/production-store.js';
 import type { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
-import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../core/ports.js';
 
 /** The weakest character decides whether a frame passes. */

@@ -2,11 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { createAwsClients, requireEnv } from '../../adapters/aws/clients.js';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { readTriggerEnvironment } from '../../core/environment.js';
 import { ManifestUploadedEventSchema, startProduction } from './start-production.js';
 
 const logger = new Logger({ serviceName: 'dramaforge' });
-const deps = { sfn: createAwsClients().sfn, stateMachineArn: requireEnv('STATE_MACHINE_ARN') };
+const deps = { sfn: new SFNClient({}), ...readTriggerEnvironment() };
 
 export const handler = middy(async (event: unknown, _context: Context) => {
   const result = await startProduction(ManifestUploadedEventSchema.parse(event), deps);

@@ -1,5 +1,9 @@
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
-import { stageDepsFromEnv, stageHandler } from '../../composition/stage-deps.js';
+import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { stageHandler } from '../../pipeline/stage-handler.js';
 import { synthesizeVoice } from './synthesize-voice.js';
 
-export const handler = stageHandler(stageDepsFromEnv(), SceneEventSchema, synthesizeVoice);
+export const createHandler = (deps: StageDeps) => stageHandler(deps, SceneEventSchema, synthesizeVoice);
+
+export const handler = createHandler(stageDepsFromEnv());

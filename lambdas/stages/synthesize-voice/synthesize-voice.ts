@@ -10,7 +10,7 @@ import { buildSceneVoiceTrack, type VoiceLine } from '../../adapters/media/voice
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { findCharacter, type SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
-import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 import type { StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { worstCaseSpeechUsage } from '../../core/worst-case-usage.js';
 import type { Bound } from '../../core/bound-providers.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ManifestInvalid } from '../../core/errors.js';
 import { assetKeys } from '../../core/keys.js';
 import { parseManifest } from '../../core/manifest/parse.js';
-import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 export const ValidateManifestEventSchema = z.object({
   bucket: z.string().min(1),

@@ -4,30 +4,32 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { requireEnv } from '../../adapters/aws/clients.js';
-import { stageDepsFromEnv } from '../../composition/stage-deps.js';
+import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
+import { PRODUCTION_TABLE } from '../../core/table-definition.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { processVideoJob } from './video-worker.js';
-
-const deps = stageDepsFromEnv();
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * SQS delivers at least once. A message's body (scene ids and task token) is its
  * idempotency key: a second delivery of the same message returns the first one's
  * outcome instead of rendering and reporting again. Records share the production table.
  */
-const idempotency = new IdempotencyConfig({ eventKeyJmesPath: 'body', expiresAfterSeconds: 24 * 60 * 60 });
-const processOnce = makeIdempotent((record: SQSRecord) => processVideoJob(record, deps), {
-  persistenceStore: new DynamoDBPersistenceLayer({
-    tableName: requireEnv('TABLE_NAME'),
-    keyAttr: 'PK',
-    sortKeyAttr: 'SK',
-    staticPkValue: 'IDEMPOTENCY#video-worker',
-  }),
-  config: idempotency,
-});
+export function createHandler(deps: StageDeps) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const idempotency = new IdempotencyConfig({ eventKeyJmesPath: 'body', expiresAfterSeconds: 24 * 60 * 60 });
+  const processOnce = makeIdempotent((record: SQSRecord) => processVideoJob(record, deps), {
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: deps.tableName,
+      keyAttr: PRODUCTION_TABLE.partitionKey,
+      sortKeyAttr: PRODUCTION_TABLE.sortKey,
+      staticPkValue: 'IDEMPOTENCY#video-worker',
+    }),
+    config: idempotency,
+  });
+  return middy(async (event: SQSEvent, context: Context) => {
+    idempotency.registerLambdaContext(context);
+    return processPartialResponse(event, processOnce, processor, { context });
+  }).use(injectLambdaContext(deps.logger, { resetKeys: true }));
+}
 
-export const handler = middy(async (event: SQSEvent, context: Context) => {
-  idempotency.registerLambdaContext(context);
-  return processPartialResponse(event, processOnce, processor, { context });
-}).use(injectLambdaContext(deps.logger, { resetKeys: true }));
+export const handler = createHandler(stageDepsFromEnv());

@@ -13,7 +13,7 @@ import { ProviderNotConfigured, ProviderThrottled, ProviderTimeout, ProviderUnav
 import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
-import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 /** A job started at an async video provider, carried by the re-sent message that polls it. */
 const ProviderJobSchema = z.object({ jobId: z.string().min(1), polls: z.int().min(0) });

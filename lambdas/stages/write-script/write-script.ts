@@ -8,7 +8,7 @@ import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import type { StoredScript } from '../../core/scene-artifacts.js';
 import type { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
-import type { StageDeps } from '../../composition/stage-deps.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 /** Dialogue given in the manifest is used verbatim; otherwise the text model writes it. */
 export async function writeScript(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {

@@ -40,6 +40,6 @@ describe('parseSimulationPlan', () => {
     const plan = { timeScale: 0.1, latencyMs: { script: 800, image: 1200, speech: 600, video: 4500 }, concurrency: { script: 50, image: 20, speech: 20, video: 10 } };
     expect(parseSimulationPlan(JSON.stringify(plan)).speechCharactersPerSecond).toBe(15);
     expect(() => parseSimulationPlan(JSON.stringify({ ...plan, concurrency: { ...plan.concurrency, video: 0 } }))).toThrow(/concurrency.video/);
-    expect(() => parseSimulationPlan(JSON.stringify({ ...plan, latencyMs: { script: 800 } }))).toThrow(/DRAMAFORGE_SIMULATED_PROVIDERS/);
+    expect(() => parseSimulationPlan(JSON.stringify({ ...plan, latencyMs: { script: 800 } }))).toThrow(/simulation plan is invalid/);
   });
 });

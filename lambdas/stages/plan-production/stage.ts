@@ -1,0 +1,12 @@
+import { productionStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
+
+export const stage: WorkflowStageDescriptor = {
+  name: 'plan-production',
+  invokedBy: 'workflow',
+  substitution: 'PlanProductionFunctionArn',
+  environment: 'stage',
+  timeoutSeconds: 120,
+  memoryMb: 512,
+  access: productionStageAccess({ writes: [], table: ['dynamodb:UpdateItem'], media: [] }),
+  load: () => import('./handler.js'),
+};

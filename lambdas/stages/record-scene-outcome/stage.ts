@@ -1,0 +1,12 @@
+import { productionStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
+
+export const stage: WorkflowStageDescriptor = {
+  name: 'record-scene-outcome',
+  invokedBy: 'workflow',
+  substitution: 'RecordSceneOutcomeFunctionArn',
+  environment: 'stage',
+  timeoutSeconds: 60,
+  memoryMb: 256,
+  access: productionStageAccess({ reads: [], writes: [], table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], media: [] }),
+  load: () => import('./handler.js'),
+};

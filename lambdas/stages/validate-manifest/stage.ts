@@ -1,0 +1,12 @@
+import { productionStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
+
+export const stage: WorkflowStageDescriptor = {
+  name: 'validate-manifest',
+  invokedBy: 'workflow',
+  substitution: 'ValidateManifestFunctionArn',
+  environment: 'stage',
+  timeoutSeconds: 60,
+  memoryMb: 512,
+  access: productionStageAccess({ reads: ['manifests/*'], writes: ['manifests/*.errors.json', 'productions/*/manifest.json'], table: ['dynamodb:UpdateItem'], media: [] }),
+  load: () => import('./handler.js'),
+};

@@ -1,0 +1,22 @@
+import { ASSET_PATTERNS, PAID_CALL_TABLE_ACTIONS, paidStageAccess, type QueueWorkerDescriptor } from '../../pipeline/stage-descriptor.js';
+
+const PROVIDER_JOBS = 'provider-jobs/*';
+
+export const stage: QueueWorkerDescriptor = {
+  name: 'video-worker',
+  invokedBy: 'video-queue',
+  environment: 'stage',
+  timeoutSeconds: 900,
+  memoryMb: 2048,
+  // Idempotency records (Powertools) are put, updated and deleted; Nova Reel writes its output under provider-jobs/.
+  access: paidStageAccess(['ffmpeg'], {
+    reads: [ASSET_PATTERNS.productions, ASSET_PATTERNS.cache, PROVIDER_JOBS],
+    writes: [ASSET_PATTERNS.productions, ASSET_PATTERNS.cache, PROVIDER_JOBS],
+    table: [...PAID_CALL_TABLE_ACTIONS, 'dynamodb:DeleteItem'],
+    reportsTaskOutcome: true,
+    requeuesVideoJobs: true,
+    // Real video models are given the keyframe fitted to their frame size.
+    draws: true,
+  }),
+  load: () => import('./handler.js'),
+};

@@ -1,0 +1,12 @@
+import { paidStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
+
+export const stage: WorkflowStageDescriptor = {
+  name: 'write-script',
+  invokedBy: 'workflow',
+  substitution: 'WriteScriptFunctionArn',
+  environment: 'stage',
+  timeoutSeconds: 300,
+  memoryMb: 512,
+  access: paidStageAccess([]),
+  load: () => import('./handler.js'),
+};
