@@ -6,12 +6,37 @@ import { assetKeys, INTERMEDIATE_TAG } from '../../lambdas/core/keys.js';
 import { buildBucket } from './secure-defaults.js';
 
 export interface AssetBucketProps {
-  removalPolicy: RemovalPolicy;
-  versioned: boolean;
-  cacheExpirationDays: number;
-  /** Scene intermediates (tagged on write) are re-made from the cache by any later run. */
-  sceneAssetExpirationDays: number;
-  noncurrentVersionExpirationDays: number;
+  /**
+   * Applies to the asset and access-log buckets alike; DESTROY also empties them on deletion,
+   * since CloudFormation cannot delete a bucket that still holds objects.
+   *
+   * @default - none, required
+   */
+  readonly removalPolicy: RemovalPolicy;
+  /**
+   * Keep overwritten and deleted objects as noncurrent versions.
+   *
+   * @default - none, required
+   */
+  readonly versioned: boolean;
+  /**
+   * Days until a cached provider result under `cache/` expires; a later run that needs it pays for it again.
+   *
+   * @default - none, required
+   */
+  readonly cacheExpirationDays: number;
+  /**
+   * Days until a scene intermediate (tagged on write) expires; any later run re-makes it from the cache.
+   *
+   * @default - none, required
+   */
+  readonly sceneAssetExpirationDays: number;
+  /**
+   * Days a noncurrent version is kept. Only read when `versioned` is true.
+   *
+   * @default - none, required
+   */
+  readonly noncurrentVersionExpirationDays: number;
 }
 
 /**

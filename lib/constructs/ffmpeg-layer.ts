@@ -10,7 +10,12 @@ const require = createRequire(import.meta.url);
 const PLATFORM_PACKAGE_SUFFIX: Record<string, string> = { x86_64: 'linux-x64', arm64: 'linux-arm64' };
 
 export interface FfmpegLayerProps {
-  architecture: Architecture;
+  /**
+   * The architecture of the functions that spawn ffmpeg; synth fails if its platform package is not installed.
+   *
+   * @default - none, required
+   */
+  readonly architecture: Architecture;
 }
 
 /** Resolves an installed platform package's binary, or says which package to install for that architecture. */

@@ -10,9 +10,18 @@ import { buildDeadLetterQueue } from './secure-defaults.js';
 import type { StageFunction } from './stage-function.js';
 
 export interface ManifestTriggerProps {
-  bucket: IBucket;
-  /** lambdas/start-production: names the execution after the object's ETag and starts it. */
-  starter: StageFunction;
+  /**
+   * The asset bucket; the rule matches its Object Created events, so it must publish them to EventBridge.
+   *
+   * @default - none, required
+   */
+  readonly bucket: IBucket;
+  /**
+   * lambdas/start-production: names the execution after the object's ETag and starts it.
+   *
+   * @default - none, required
+   */
+  readonly starter: StageFunction;
 }
 
 /**

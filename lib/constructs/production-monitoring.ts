@@ -26,17 +26,60 @@ import { DEFINITION_FILE, taskStates, type Definition } from '../../statemachine
 import { buildTopic } from './secure-defaults.js';
 
 export interface ProductionMonitoringProps {
-  /** CloudWatch namespace of the metrics derived from logs. */
-  namespace: string;
-  stateMachine: IStateMachine;
-  workflowLogGroup: ILogGroup;
-  /** The log group of finalize-production, whose "production closed" line carries the production's spend. */
-  finalizeLogGroup: ILogGroup;
-  videoWorker: IFunction;
-  videoDeadLetterQueue: IQueue;
-  triggerDeadLetterQueue: IQueue;
-  functions: IFunction[];
-  alarms: EnvironmentConfig['alarms'];
+  /**
+   * CloudWatch namespace of the metrics derived from logs.
+   *
+   * @default - none, required
+   */
+  readonly namespace: string;
+  /**
+   * The production workflow, whose execution metrics the dashboard shows and the failed-executions alarm watches.
+   *
+   * @default - none, required
+   */
+  readonly stateMachine: IStateMachine;
+  /**
+   * The workflow's execution log group, whose TaskStateExited events count scenes by outcome.
+   *
+   * @default - none, required
+   */
+  readonly workflowLogGroup: ILogGroup;
+  /**
+   * The log group of finalize-production, whose "production closed" line carries the production's spend.
+   *
+   * @default - none, required
+   */
+  readonly finalizeLogGroup: ILogGroup;
+  /**
+   * The video worker, whose errors raise an alarm.
+   *
+   * @default - none, required
+   */
+  readonly videoWorker: IFunction;
+  /**
+   * Where video jobs that kept failing wait; any message in it raises an alarm.
+   *
+   * @default - none, required
+   */
+  readonly videoDeadLetterQueue: IQueue;
+  /**
+   * Where manifest uploads that could not start a production wait; any message in it raises an alarm.
+   *
+   * @default - none, required
+   */
+  readonly triggerDeadLetterQueue: IQueue;
+  /**
+   * Every function of the stack, whose throttles are summed into one alarm.
+   *
+   * @default - none, required
+   */
+  readonly functions: IFunction[];
+  /**
+   * The alarms' thresholds, and the address they notify (without one, the alarms are only on the dashboard).
+   *
+   * @default - none, required
+   */
+  readonly alarms: EnvironmentConfig['alarms'];
 }
 
 const FIVE_MINUTES = Duration.minutes(5);

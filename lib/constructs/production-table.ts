@@ -5,7 +5,12 @@ import { STATUS_INDEX_NAME } from '../../lambdas/core/keys.js';
 import { buildTable } from './secure-defaults.js';
 
 export interface ProductionTableProps {
-  removalPolicy: RemovalPolicy;
+  /**
+   * What happens to the table when the stack is deleted; a retained table is also protected from deletion.
+   *
+   * @default - none, required
+   */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**

@@ -12,13 +12,36 @@ import { buildLogGroup } from './secure-defaults.js';
 /** The workflow both runtimes run; the local runner loads the same file. */
 
 export interface ProductionWorkflowProps {
-  /** Each function the ASL names, keyed by its `${...}` substitution (from lambdas/catalog.ts). */
-  functions: Map<string, IFunction>;
-  videoQueue: IQueue;
-  /** Keep execution inputs and outputs out of the logs. */
-  redactExecutionData: boolean;
-  logRetention: RetentionDays;
-  logRemovalPolicy: RemovalPolicy;
+  /**
+   * Each function the ASL names, keyed by its `${...}` substitution (from lambdas/catalog.ts).
+   *
+   * @default - none, required
+   */
+  readonly functions: Map<string, IFunction>;
+  /**
+   * The queue the video Tasks send their jobs and task tokens to.
+   *
+   * @default - none, required
+   */
+  readonly videoQueue: IQueue;
+  /**
+   * Keep execution inputs and outputs out of the logs.
+   *
+   * @default - none, required
+   */
+  readonly redactExecutionData: boolean;
+  /**
+   * How long the execution log group keeps events.
+   *
+   * @default - none, required
+   */
+  readonly logRetention: RetentionDays;
+  /**
+   * What happens to the execution log group when the stack is deleted.
+   *
+   * @default - none, required
+   */
+  readonly logRemovalPolicy: RemovalPolicy;
 }
 
 /**

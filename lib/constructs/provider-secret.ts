@@ -3,9 +3,18 @@ import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export interface ProviderSecretProps {
-  /** Use this existing secret instead of creating one. */
-  existingSecretName?: string;
-  removalPolicy: RemovalPolicy;
+  /**
+   * Use this existing secret instead of creating one.
+   *
+   * @default - a new secret holding `{}` is created
+   */
+  readonly existingSecretName?: string;
+  /**
+   * What happens to a created secret when the stack is deleted; an existing secret is never touched.
+   *
+   * @default - none, required
+   */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**

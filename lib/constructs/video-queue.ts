@@ -4,9 +4,18 @@ import { Construct } from 'constructs';
 import { buildDeadLetterQueue, buildQueue } from './secure-defaults.js';
 
 export interface VideoQueueProps {
-  /** The consuming worker's timeout: a message must stay invisible longer than one attempt can run. */
-  workerTimeout: Duration;
-  maxReceiveCount: number;
+  /**
+   * The consuming worker's timeout: a message must stay invisible longer than one attempt can run.
+   *
+   * @default - none, required
+   */
+  readonly workerTimeout: Duration;
+  /**
+   * Deliveries of a job before it moves to the dead-letter queue.
+   *
+   * @default - none, required
+   */
+  readonly maxReceiveCount: number;
 }
 
 /** SQS's own ceiling for a visibility timeout. */
