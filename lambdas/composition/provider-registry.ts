@@ -39,6 +39,7 @@ import { ProviderGuard } from './resilience/provider-guard.js';
 import { DynamoTokenBucket } from './resilience/token-bucket.js';
 import type { Rung } from './routing/route.js';
 import { RoutedConsistencyScorer, RoutedImageModel, RoutedSpeechModel, RoutedTextModel } from './routing/routed-ports.js';
+import { processEnvironment } from '../core/environment.js';
 
 /** What real providers need from the running stage: the table for the shared rate limit, the bucket for video output. */
 export interface ProviderEnvironment {
@@ -153,7 +154,7 @@ function bindRoute<Port>(
   build: (providers: RealProviders, rung: RungSpec) => Port,
   routed: (ladders: Rung<Port>[][]) => Port,
 ): Bound<Port> {
-  const specs = stageRoute(settings, stage, environment?.env ?? process.env);
+  const specs = stageRoute(settings, stage, environment?.env ?? processEnvironment());
   if (specs.length === 1 && specs[0]![0]!.provider === 'offline') return offlinePort;
   const ladders = specs.map((ladder) => ladder.map((rung) => ({ ...rung, port: build(realProviders(environment, rung.provider), rung) })));
   const all = specs.flat();
@@ -168,9 +169,9 @@ function bindRoute<Port>(
 /** The providers a manifest asks for: its profile, with per-stage overrides, routed by provider-config.ts. */
 export function providersFor(settings: Manifest['providers'], environment?: ProviderEnvironment): BoundProviders {
   const base = offlineProviders();
-  const videoRung = stageRoute(settings, 'video', environment?.env ?? process.env)[0]![0]!;
+  const videoRung = stageRoute(settings, 'video', environment?.env ?? processEnvironment())[0]![0]!;
   // Not routed: a line whose transcription fails keeps the timing of its whole audio, so there is nothing to fail over to.
-  const transcription = transcriptionRung(settings, environment?.env ?? process.env);
+  const transcription = transcriptionRung(settings, environment?.env ?? processEnvironment());
   return {
     text: bindRoute('script', settings, environment, base.text, (p, rung) => p.text(rung), (l) => new RoutedTextModel(l)),
     image: bindRoute('image', settings, environment, base.image, (p, rung) => p.image(rung), (l) => new RoutedImageModel(l)),
@@ -189,7 +190,7 @@ export function providersFor(settings: Manifest['providers'], environment?: Prov
 export const AVAILABLE_PROFILES: readonly ProfileName[] = ['offline', 'openai-compatible', 'bedrock'];
 
 /** Names every requested profile this environment cannot serve, as manifest problems. */
-export function unavailableProfiles(settings: Manifest['providers'], env: NodeJS.ProcessEnv = process.env): { path: string; reason: string }[] {
+export function unavailableProfiles(settings: Manifest['providers'], env: NodeJS.ProcessEnv = processEnvironment()): { path: string; reason: string }[] {
   const problems: { path: string; reason: string }[] = [];
   const check = (path: string, profile: ProfileName | undefined) => {
     if (!profile) return;

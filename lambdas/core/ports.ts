@@ -35,6 +35,15 @@ export interface Metered<T> extends Charge {
   earlierCharges?: Charge[];
 }
 
+/**
+ * What stands between a provider adapter and its API (resilience: rate limit, retry,
+ * breaker, timeout). Adapters call through it; composition decides what it does.
+ */
+export interface ProviderCallGuard {
+  readonly provider: string;
+  run<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
 /** Per-call options every port method accepts. */
 export interface CallOptions {
   /** Derived from the call's inputs; sent as the provider's idempotency key where it has one. */

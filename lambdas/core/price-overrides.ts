@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelPriceSchema, type ModelPrice } from './model-price.js';
+import { processEnvironment, STAGE_VARIABLES } from './environment.js';
 
 const OverridesSchema = z.record(z.string().regex(/^[^/]+\/.+$/, 'keys are "<provider>/<model>"'), ModelPriceSchema);
 
@@ -8,8 +9,8 @@ const OverridesSchema = z.record(z.string().regex(/^[^/]+\/.+$/, 'keys are "<pro
  * entries of the price table. It lets the free offline profile stand in for a paid one
  * (budget drills, ledger tests, cost rehearsals) without touching the real table.
  */
-export function priceOverrides(env: NodeJS.ProcessEnv = process.env): Record<string, ModelPrice> {
-  const raw = env.DRAMAFORGE_PRICE_OVERRIDES;
+export function priceOverrides(env: Record<string, string | undefined> = processEnvironment()): Record<string, ModelPrice> {
+  const raw = env[STAGE_VARIABLES.priceOverrides];
   if (!raw) return {};
   // Every priced call asks; the variable only changes between runs, so parse each value once.
   if (parsedFrom?.raw !== raw) {

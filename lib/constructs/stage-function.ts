@@ -11,6 +11,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { STAGE_VARIABLES, TRIGGER_VARIABLES } from '../../lambdas/core/environment.js';
 import type { StageDescriptor, TableAction } from '../../lambdas/pipeline/stage-descriptor.js';
 import type { MediaLayer } from './file-layer.js';
 
@@ -138,14 +139,14 @@ export class StageFunction extends Construct {
         reason: `Objects are named per production and scene at run time; access is confined to the ${pattern} key pattern.`,
       });
     }
-    this.function.addEnvironment('BUCKET_NAME', bucket.bucketName);
+    this.function.addEnvironment(STAGE_VARIABLES.bucketName, bucket.bucketName);
     return this;
   }
 
   /** Exactly the listed item actions on the table (not its indexes), and TABLE_NAME. */
   bindProductionTable(table: ITable, actions: readonly TableAction[]): this {
     if (actions.length > 0) this.allow([...actions], [table.tableArn]);
-    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    this.function.addEnvironment(STAGE_VARIABLES.tableName, table.tableName);
     return this;
   }
 
@@ -159,7 +160,7 @@ export class StageFunction extends Construct {
   /** Read access to the provider API keys, and DRAMAFORGE_PROVIDER_SECRET_ARN to find them. */
   bindProviderSecret(secret: ISecret): this {
     secret.grantRead(this.role);
-    this.function.addEnvironment('DRAMAFORGE_PROVIDER_SECRET_ARN', secret.secretArn);
+    this.function.addEnvironment(STAGE_VARIABLES.providerSecretArn, secret.secretArn);
     return this;
   }
 
@@ -209,7 +210,7 @@ export class StageFunction extends Construct {
   /** May start executions of the workflow, and STATE_MACHINE_ARN to name it. */
   bindExecutionStarter(stateMachine: IStateMachine): this {
     this.allow(['states:StartExecution'], [stateMachine.stateMachineArn]);
-    this.function.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    this.function.addEnvironment(TRIGGER_VARIABLES.stateMachineArn, stateMachine.stateMachineArn);
     return this;
   }
 

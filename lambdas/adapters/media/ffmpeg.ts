@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { MediaToolFailed } from '../../core/errors.js';
+import { processEnvironment, readMediaEnvironment, type MediaEnvironment } from '../../core/environment.js';
 
 /**
  * ffmpeg and ffprobe always run as separate processes: the binaries are GPL and
@@ -16,14 +17,14 @@ const require = createRequire(import.meta.url);
 /** Bytes of stderr kept for error messages; ffmpeg puts the reason at the end. */
 const STDERR_TAIL_BYTES = 4096;
 
-export function ffmpegPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FFMPEG_PATH) return env.FFMPEG_PATH;
+export function ffmpegPath(env: MediaEnvironment = readMediaEnvironment()): string {
+  if (env.ffmpegPath) return env.ffmpegPath;
   // Resolved lazily: a Lambda bundle with a layer does not ship the installer package.
   return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 }
 
-export function ffprobePath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FFPROBE_PATH) return env.FFPROBE_PATH;
+export function ffprobePath(env: MediaEnvironment = readMediaEnvironment()): string {
+  if (env.ffprobePath) return env.ffprobePath;
   return (require('@ffprobe-installer/ffprobe') as { path: string }).path;
 }
 
@@ -72,7 +73,7 @@ function runTool(binary: string, args: string[], options: RunFfmpegOptions): Pro
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, {
       cwd: options.cwd,
-      env: options.env ? { ...process.env, ...options.env } : process.env,
+      env: { ...processEnvironment(), ...options.env },
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       signal: options.signal,
     });

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { readMediaEnvironment, type MediaEnvironment } from '../../core/environment.js';
 
 /**
  * Font files used to draw storyboard captions and burn subtitles. DejaVu covers
@@ -19,8 +20,8 @@ function packageDir(specifier: string, entryToRoot: string): string {
   return path.resolve(path.dirname(require.resolve(specifier)), entryToRoot);
 }
 
-export function fontFiles(env: NodeJS.ProcessEnv = process.env): FontFile[] {
-  const bundled = env.DRAMAFORGE_FONTS_DIR;
+export function fontFiles(env: MediaEnvironment = readMediaEnvironment()): FontFile[] {
+  const bundled = env.fontsDir;
   const dejavuDir = bundled ?? path.join(packageDir('dejavu-fonts-ttf/package.json', '.'), 'ttf');
   const notoDir = bundled ?? path.join(packageDir('@embedpdf/fonts-sc', '..'), 'fonts');
   return [

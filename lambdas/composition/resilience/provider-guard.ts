@@ -18,6 +18,7 @@ import {
 } from 'cockatiel';
 import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
 import type { RateLimiter } from './token-bucket.js';
+import type { ProviderCallGuard } from '../../core/ports.js';
 
 export interface GuardSettings {
   /** Attempts per call in this process, the first included. */
@@ -69,7 +70,7 @@ function retryAfterAwareBackoff(settings: GuardSettings) {
  * from the shared rate limiter before every attempt. Library errors come out as the
  * named Provider* errors the router and the state machine understand.
  */
-export class ProviderGuard {
+export class ProviderGuard implements ProviderCallGuard {
   private readonly policy: IPolicy;
 
   constructor(

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaToolFailed } from '../../../lambdas/core/errors.js';
 import { ffmpegPath, probeMedia, runFfmpeg, withTempDir, type FfmpegProgress } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { scratchDir } from './media-fixtures.js';
+import { readMediaEnvironment } from '../../../lambdas/core/environment.js';
 
 describe('ffmpeg runner', () => {
   let dir: string;
@@ -13,7 +14,7 @@ describe('ffmpeg runner', () => {
   afterAll(() => cleanup());
 
   it('prefers FFMPEG_PATH and falls back to the installer binary', () => {
-    expect(ffmpegPath({ FFMPEG_PATH: '/opt/bin/ffmpeg' })).toBe('/opt/bin/ffmpeg');
+    expect(ffmpegPath(readMediaEnvironment({ FFMPEG_PATH: '/opt/bin/ffmpeg' }))).toBe('/opt/bin/ffmpeg');
     expect(path.isAbsolute(ffmpegPath({}))).toBe(true);
   });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MediaToolFailed } from '../../../lambdas/core/errors.js';
 import { defaultWorkerPath, EspeakWorkerClient, type EspeakUtterance } from '../../../lambdas/adapters/providers/offline/espeak-worker-client.js';
+import { readMediaEnvironment } from '../../../lambdas/core/environment.js';
 
 const utterance: EspeakUtterance = {
   text: 'Xin chào',
@@ -70,6 +71,6 @@ describe('EspeakWorkerClient', () => {
   it('finds the worker next to itself unless DRAMAFORGE_ESPEAK_WORKER says otherwise', () => {
     expect(defaultWorkerPath({})).toMatch(/providers\/offline\/espeak-worker\.mjs$/);
     expect(path.isAbsolute(defaultWorkerPath({}))).toBe(true);
-    expect(defaultWorkerPath({ DRAMAFORGE_ESPEAK_WORKER: '/var/task/espeak-worker.mjs' })).toBe('/var/task/espeak-worker.mjs');
+    expect(defaultWorkerPath(readMediaEnvironment({ DRAMAFORGE_ESPEAK_WORKER: '/var/task/espeak-worker.mjs' }))).toBe('/var/task/espeak-worker.mjs');
   });
 });

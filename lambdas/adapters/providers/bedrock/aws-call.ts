@@ -1,11 +1,11 @@
-import type { ProviderGuard } from '../../../composition/resilience/provider-guard.js';
 import { malformedBodyFailure } from '../../../core/provider-failures.js';
 import { awsProviderFailure } from './bedrock-failures.js';
+import type { ProviderCallGuard } from '../../../core/ports.js';
 
 export const BEDROCK = 'bedrock';
 
 /** One AWS call through the provider's guard, its errors named for the pipeline. */
-export function guardedAwsCall<T>(guard: ProviderGuard, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export function guardedAwsCall<T>(guard: ProviderCallGuard, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
   return guard.run(async (signal) => {
     try {
       return await send(signal);
@@ -16,7 +16,7 @@ export function guardedAwsCall<T>(guard: ProviderGuard, send: (signal: AbortSign
 }
 
 /** An InvokeModel whose answer is JSON. A body that does not parse is a broken response, retried like a 5xx. */
-export function invokeModelJson<Answer>(guard: ProviderGuard, send: (signal: AbortSignal) => Promise<{ body: Uint8Array }>): Promise<Answer> {
+export function invokeModelJson<Answer>(guard: ProviderCallGuard, send: (signal: AbortSignal) => Promise<{ body: Uint8Array }>): Promise<Answer> {
   return guardedAwsCall(guard, async (signal) => {
     const text = new TextDecoder().decode((await send(signal)).body);
     try {

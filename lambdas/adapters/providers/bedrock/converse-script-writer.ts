@@ -1,6 +1,5 @@
 import { ConverseCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import type { CallOptions, Metered, SceneScript, SceneScriptRequest, TextModel } from '../../../core/ports.js';
-import type { ProviderGuard } from '../../../composition/resilience/provider-guard.js';
+import type { CallOptions, Metered, SceneScript, SceneScriptRequest, TextModel, ProviderCallGuard } from '../../../core/ports.js';
 import { writeSceneWithRepair } from '../../../core/script-prompt.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 
@@ -8,7 +7,7 @@ import { BEDROCK, guardedAwsCall } from './aws-call.js';
 export class ConverseScriptWriter implements TextModel {
   constructor(
     private readonly bedrock: BedrockRuntimeClient,
-    private readonly guard: ProviderGuard,
+    private readonly guard: ProviderCallGuard,
     readonly model: string,
   ) {}
 

@@ -1,8 +1,7 @@
 import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { ProviderContentFiltered, ProviderOutputInvalid } from '../../../core/errors.js';
 import { coverToPng, fitWithin } from '../../media/media-fit.js';
-import type { CallOptions, ImageModel, KeyframeRequest, Metered, ReferenceSheetRequest, RenderedImage } from '../../../core/ports.js';
-import type { ProviderGuard } from '../../../composition/resilience/provider-guard.js';
+import type { CallOptions, ImageModel, KeyframeRequest, Metered, ReferenceSheetRequest, RenderedImage, ProviderCallGuard } from '../../../core/ports.js';
 import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
 import { BEDROCK, invokeModelJson } from './aws-call.js';
 import { keyframePrompt, referenceSheetPrompt } from '../../../core/image-prompts.js';
@@ -21,7 +20,7 @@ const DRAW_BOX = 1024;
 export class NovaCanvasImageModel implements ImageModel {
   constructor(
     private readonly bedrock: BedrockRuntimeClient,
-    private readonly guard: ProviderGuard,
+    private readonly guard: ProviderCallGuard,
     readonly model: string,
   ) {}
 

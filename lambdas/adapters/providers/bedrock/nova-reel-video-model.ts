@@ -5,8 +5,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
 import { probeMedia, withTempDir } from '../../media/ffmpeg.js';
 import { coverToPng, fitClip } from '../../media/media-fit.js';
-import type { AsyncVideoModel, CallOptions, ClipJobStatus, ClipRequest } from '../../../core/ports.js';
-import type { ProviderGuard } from '../../../composition/resilience/provider-guard.js';
+import type { AsyncVideoModel, CallOptions, ClipJobStatus, ClipRequest, ProviderCallGuard } from '../../../core/ports.js';
 import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 
@@ -30,7 +29,7 @@ export class NovaReelVideoModel implements AsyncVideoModel {
   constructor(
     private readonly bedrock: BedrockRuntimeClient,
     private readonly s3: S3Client,
-    private readonly guard: ProviderGuard,
+    private readonly guard: ProviderCallGuard,
     readonly model: string,
     private readonly outputBucket: string,
     readonly pollIntervalSeconds: number,

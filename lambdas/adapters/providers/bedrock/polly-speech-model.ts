@@ -1,8 +1,7 @@
 import { SynthesizeSpeechCommand, type PollyClient, type SynthesizeSpeechCommandInput, type VoiceId } from '@aws-sdk/client-polly';
 import { ProviderNotConfigured } from '../../../core/errors.js';
 import { toMonoWav } from '../../media/media-fit.js';
-import type { CallOptions, Metered, SpeechModel, SpeechRequest, SpeechResult, TimedWord } from '../../../core/ports.js';
-import type { ProviderGuard } from '../../../composition/resilience/provider-guard.js';
+import type { CallOptions, Metered, SpeechModel, SpeechRequest, SpeechResult, TimedWord, ProviderCallGuard } from '../../../core/ports.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 
 /** Neural voices by language and gender. Polly has no Vietnamese voice: vi-VN needs another speech provider. */
@@ -66,7 +65,7 @@ export class PollySpeechModel implements SpeechModel {
 
   constructor(
     private readonly polly: PollyClient,
-    private readonly guard: ProviderGuard,
+    private readonly guard: ProviderCallGuard,
   ) {}
 
   async speak(request: SpeechRequest, _options: CallOptions = {}): Promise<Metered<SpeechResult>> {

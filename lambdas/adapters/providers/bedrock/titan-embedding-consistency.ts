@@ -1,7 +1,6 @@
 import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { ProviderOutputInvalid } from '../../../core/errors.js';
-import type { CallOptions, ConsistencyRequest, ConsistencyScorer, Metered } from '../../../core/ports.js';
-import type { ProviderGuard } from '../../../composition/resilience/provider-guard.js';
+import type { CallOptions, ConsistencyRequest, ConsistencyScorer, Metered, ProviderCallGuard } from '../../../core/ports.js';
 import { BEDROCK, invokeModelJson } from './aws-call.js';
 
 function cosine(a: number[], b: number[]): number {
@@ -28,7 +27,7 @@ export class TitanEmbeddingConsistencyScorer implements ConsistencyScorer {
 
   constructor(
     private readonly bedrock: BedrockRuntimeClient,
-    private readonly guard: ProviderGuard,
+    private readonly guard: ProviderCallGuard,
     readonly model: string,
   ) {}
 

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MediaToolFailed } from '../../../core/errors.js';
 import type { EspeakVoice } from './espeak-voice.js';
+import { readMediaEnvironment, type MediaEnvironment } from '../../../core/environment.js';
 
 export interface EspeakUtterance extends EspeakVoice {
   text: string;
@@ -42,8 +43,8 @@ const STDERR_TAIL_CHARS = 2_000;
  * In a Lambda bundle this module is inlined and import.meta.url no longer sits
  * next to the worker, so the bundle sets DRAMAFORGE_ESPEAK_WORKER.
  */
-export function defaultWorkerPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DRAMAFORGE_ESPEAK_WORKER ?? fileURLToPath(new URL('./espeak-worker.mjs', import.meta.url));
+export function defaultWorkerPath(env: MediaEnvironment = readMediaEnvironment()): string {
+  return env.espeakWorker ?? fileURLToPath(new URL('./espeak-worker.mjs', import.meta.url));
 }
 
 /**

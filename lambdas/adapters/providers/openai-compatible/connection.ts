@@ -2,8 +2,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { ProviderNotConfigured } from '../../../core/errors.js';
-import type { ProviderGuard } from '../../../composition/resilience/provider-guard.js';
 import { providerFailure } from './openai-failures.js';
+import type { ProviderCallGuard } from '../../../core/ports.js';
 
 export const OPENAI_COMPATIBLE = 'openai-compatible';
 
@@ -44,7 +44,7 @@ export class OpenAiConnection {
 
   constructor(
     private readonly settings: OpenAiSettings,
-    readonly guard: ProviderGuard,
+    readonly guard: ProviderCallGuard,
     private readonly secrets: () => SecretsManagerClient = () => new SecretsManagerClient({}),
   ) {}
 

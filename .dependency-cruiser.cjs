@@ -1,0 +1,88 @@
+/**
+ * The import rules of docs/architecture.md: dependencies point inward, from stages through
+ * composition and adapters to the core, and nothing a deployed function bundles reaches
+ * the local runtime, the benchmarks or the tests. `npm run deps:check` runs them in CI.
+ */
+const NOT_DEPLOYED = '^(local|bench|test|scripts|bin|lib)/';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-imports-nothing-outward',
+      comment: 'The domain core (ports, prices, errors, manifest, keys, hashing, ledger rules) imports only itself, zod and yaml.',
+      severity: 'error',
+      from: { path: '^lambdas/core/' },
+      to: { pathNot: ['^lambdas/core/', '^node_modules/(zod|yaml)/'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'adapters-depend-on-the-core-only',
+      comment: 'AWS stores, media tools and provider profiles implement the core ports; they never reach composition, pipeline or stages.',
+      severity: 'error',
+      from: { path: '^lambdas/adapters/' },
+      to: { path: '^lambdas/(composition|pipeline|stages)/|^lambdas/catalog' },
+    },
+    {
+      name: 'provider-profiles-stay-apart',
+      comment: 'One folder per provider profile: a profile loads alone, so its SDK loads only when that profile is in use.',
+      severity: 'error',
+      from: { path: '^lambdas/adapters/providers/([^/]+)/' },
+      to: { path: '^lambdas/adapters/providers/', pathNot: '^lambdas/adapters/providers/$1/' },
+    },
+    {
+      name: 'pipeline-below-composition',
+      comment: 'Code shared by stages (paid calls, scene context, the stage contract) is given its dependencies; it does not build them.',
+      severity: 'error',
+      from: { path: '^lambdas/pipeline/' },
+      to: { path: '^lambdas/(composition|stages)/|^lambdas/catalog' },
+    },
+    {
+      name: 'composition-below-stages',
+      comment: 'Composition wires a stage from its environment; it knows no particular stage.',
+      severity: 'error',
+      from: { path: '^lambdas/composition/' },
+      to: { path: '^lambdas/stages/|^lambdas/catalog' },
+    },
+    {
+      name: 'stages-stay-apart',
+      comment: 'A stage folder holds nothing a second stage needs: shared code lives in pipeline/ or below.',
+      severity: 'error',
+      from: { path: '^lambdas/stages/([^/]+)/' },
+      to: { path: '^lambdas/stages/', pathNot: '^lambdas/stages/$1/' },
+    },
+    {
+      name: 'only-handlers-compose',
+      comment: 'A stage\'s pure code is handed its dependencies; only its handler module builds them from the environment.',
+      severity: 'error',
+      from: { path: '^lambdas/stages/[^/]+/', pathNot: '/handler\\.ts$' },
+      to: { path: '^lambdas/composition/' },
+    },
+    {
+      name: 'deployed-code-reaches-no-local-bench-or-test-code',
+      comment: 'Nothing in lambdas/ knows where it runs, and bench-only simulated providers never ship in a function.',
+      severity: 'error',
+      from: { path: '^lambdas/' },
+      to: { path: NOT_DEPLOYED },
+    },
+    {
+      name: 'infrastructure-reads-contracts-not-implementations',
+      comment: 'The CDK app reads stage descriptors and core contracts; it never loads a handler, a store or a provider SDK.',
+      severity: 'error',
+      from: { path: '^(lib|bin/app)' },
+      to: { path: '^lambdas/(adapters/aws|composition|stages/[^/]+/(?!stage\\.ts$))' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist|cdk\\.out)/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    parser: 'swc',
+    enhancedResolveOptions: { extensions: ['.ts', '.mjs', '.js', '.json'] },
+  },
+};
