@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// The package's `bin`: registers the TypeScript loader, then runs the CLI source as is.
-import { register } from 'tsx/esm/api';
-
-// dramaforge supports Node 20, the version studio machines and this project's CI run; the SDK's upgrade notice is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-register();
-await import('./dramaforge.ts');
+// The package's `bin`: the CLI compiled from bin/dramaforge.ts by `npm run build`, which `npm ci` runs as the
+// prepare script. After editing the sources, run `npm run build` again (or `npx tsx bin/dramaforge.ts`).
+const compiled = new URL('../dist/bin/dramaforge.js', import.meta.url);
+try {
+  await import(compiled.href);
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || error.url !== compiled.href) throw error;
+  process.stderr.write('dramaforge: the CLI is not built yet: run `npm run build` (npm ci does it)\n');
+  process.exit(1);
+}

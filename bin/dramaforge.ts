@@ -1,18 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ManifestInvalid } from '../lambdas/core/errors.js';
-import { parseManifest } from '../lambdas/core/manifest/parse.js';
-import { estimateProduction, formatEstimate } from '../lambdas/composition/production-estimate.js';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { redriveDeadLetters } from '../local/dead-letters.js';
-import { produce } from '../local/produce.js';
-import { redriveLocal } from '../local/redrive.js';
-import { parseProfileOverride, withProfile, type ProfileOverride } from '../local/profile-override.js';
+import type { ProfileOverride } from '../local/profile-override.js';
 import type { RunResult } from '../local/production-run.js';
-import { RerenderRefused, rerender } from '../local/rerender.js';
+
+// Each command imports what it needs when it runs: `--help` loads no package, `validate` only the manifest
+// parser (yaml, zod), and neither pays for the AWS SDK, the embedded engines or canvas.
+
+// dramaforge supports Node 20, the version studio machines and this project's CI run; the SDK's upgrade
+// notice is noise here. No static import above loads the SDK, so this is set before any command does.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE = `usage:
+  dramaforge --help | --version
   dramaforge produce <manifest> [--out DIR] [--data DIR] [--profile P]   produce a series on this machine (default --out ./out)
   dramaforge estimate <manifest> [--profile P]                           the expected cost before anything is spent
   dramaforge validate <manifest>                                         check a manifest; one line per problem
@@ -38,6 +40,7 @@ async function validate(args: string[]): Promise<void> {
   const { positionals } = parseArgs({ args, allowPositionals: true });
   const file = positionals[0];
   const bytes = await readManifestFile(file);
+  const { parseManifest } = await import('../lambdas/core/manifest/parse.js');
   try {
     const manifest = parseManifest(bytes);
     const scenes = manifest.episodes.reduce((sum, e) => sum + e.scenes.length, 0);
@@ -86,7 +89,8 @@ async function produceCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...RUN_OPTIONS, profile: { type: 'string' } } });
   const file = positionals[0];
   await readManifestFile(file);
-  const profile = profileOption(values.profile);
+  const profile = await profileOption(values.profile);
+  const { produce } = await import('../local/produce.js');
   const progress = progressPrinter();
   const result = await produce({
     manifestPath: file!,
@@ -99,7 +103,8 @@ async function produceCommand(args: string[]): Promise<void> {
   reportOutcome('produce', result);
 }
 
-function profileOption(value: string | undefined): ProfileOverride | undefined {
+async function profileOption(value: string | undefined): Promise<ProfileOverride | undefined> {
+  const { parseProfileOverride } = await import('../local/profile-override.js');
   try {
     return parseProfileOverride(value);
   } catch (error) {
@@ -111,7 +116,12 @@ async function estimate(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { profile: { type: 'string' } } });
   const file = positionals[0];
   const bytes = await readManifestFile(file);
-  const profile = profileOption(values.profile);
+  const profile = await profileOption(values.profile);
+  const [{ parseManifest }, { withProfile }, { estimateProduction, formatEstimate }] = await Promise.all([
+    import('../lambdas/core/manifest/parse.js'),
+    import('../local/profile-override.js'),
+    import('../lambdas/composition/production-estimate.js'),
+  ]);
   try {
     const manifest = parseManifest(profile ? withProfile(bytes, profile) : bytes);
     process.stdout.write(`${formatEstimate(estimateProduction(manifest, process.env, Number(process.env.KEYFRAME_MAX_ATTEMPTS ?? 3)))}\n`);
@@ -126,6 +136,7 @@ async function rerenderCommand(args: string[]): Promise<void> {
   const [productionId, scenePath] = positionals;
   const [episodeId, sceneId] = scenePath?.split('/') ?? [];
   if (!productionId || !episodeId || !sceneId) fail(USAGE, 2);
+  const { RerenderRefused, rerender } = await import('../local/rerender.js');
   const progress = progressPrinter();
   try {
     const result = await rerender({
@@ -152,15 +163,30 @@ async function redriveCommand(args: string[]): Promise<void> {
   const deadLetterQueueArn = values['queue-arn'];
   if (deadLetterQueueArn) {
     const region = values.region ?? deadLetterQueueArn.split(':')[3];
+    const [{ SQSClient }, { redriveDeadLetters }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../local/dead-letters.js')]);
     const moved = await redriveDeadLetters(new SQSClient({ region }), deadLetterQueueArn, values['destination-arn']);
     process.stdout.write(`moved ${moved} messages from ${deadLetterQueueArn} back to their queue\n`);
     return;
   }
+  const { redriveLocal } = await import('../local/redrive.js');
   const { moved, returned } = await redriveLocal(path.resolve(values.data));
   process.stdout.write(`moved ${moved} messages back to the video queue; ${returned} failed again and are back in the dead-letter queue\n`);
 }
 
+/** From the source tree, and from dist/ where the build copies package.json, this is the package's own manifest. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 const [command, ...rest] = process.argv.slice(2);
+if (command === '--help' || command === '-h') {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (command === '--version' || command === '-v') {
+  process.stdout.write(`${packageVersion()}\n`);
+  process.exit(0);
+}
 const commands: Record<string, (args: string[]) => Promise<void>> = { validate, estimate, produce: produceCommand, rerender: rerenderCommand, redrive: redriveCommand };
 const run = command ? commands[command] : undefined;
 if (!run) fail(USAGE, 2);

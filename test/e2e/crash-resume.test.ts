@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
+import { cliArguments } from '../support/cli.js';
 import { TEST_PRICES, readCallLog, workspace } from './support/pipeline-harness.js';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 function startProduce(callLog: string) {
-  const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin', 'dramaforge.js'), 'produce', manifest, '--out', ws.outDir, '--data', ws.dataDir], {
+  const child = spawn(process.execPath, cliArguments('produce', manifest, '--out', ws.outDir, '--data', ws.dataDir), {
     cwd: repositoryRoot,
     env: { ...process.env, DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES), DRAMAFORGE_PROVIDER_CALL_LOG: callLog },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { parseManifest } from '../../lambdas/core/manifest/parse.js';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
+import { cliArguments } from '../support/cli.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,7 +26,7 @@ describe.each(['tet-homecoming.yaml', 'spring-festival-reunion.yaml'])('the ship
   it('is produced in full at its own size and frame rate', async () => {
     const manifestPath = path.join(repositoryRoot, 'examples', example);
     const manifest = parseManifest(await readFile(manifestPath));
-    await run(process.execPath, [path.join(repositoryRoot, 'bin', 'dramaforge.js'), 'produce', manifestPath, '--out', workDir, '--data', path.join(workDir, 'data')], {
+    await run(process.execPath, cliArguments('produce', manifestPath, '--out', workDir, '--data', path.join(workDir, 'data')), {
       cwd: repositoryRoot,
       timeout: 800_000,
     });

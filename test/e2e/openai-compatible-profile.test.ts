@@ -9,10 +9,10 @@ import type { ProductionReport } from '../../lambdas/stages/finalize-production/
 import { costUsd } from '../../lambdas/core/pricing.js';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { cliArguments } from '../support/cli.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cli = path.join(repositoryRoot, 'bin', 'dramaforge.js');
 const manifest = fileURLToPath(new URL('./fixtures/two-scenes-openai.yaml', import.meta.url));
 
 let server: FakeOpenAiServer;
@@ -44,7 +44,7 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
     const outDir = path.join(workDir, 'out');
     const { stdout } = await run(
       process.execPath,
-      [cli, 'produce', manifest, '--profile', 'openai-compatible', '--out', outDir, '--data', path.join(workDir, 'data')],
+      cliArguments('produce', manifest, '--profile', 'openai-compatible', '--out', outDir, '--data', path.join(workDir, 'data')),
       {
         cwd: repositoryRoot,
         timeout: 240_000,

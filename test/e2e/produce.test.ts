@@ -7,17 +7,17 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
+import { cliArguments } from '../support/cli.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cli = path.join(repositoryRoot, 'bin', 'dramaforge.js');
 const twoScenes = fileURLToPath(new URL('./fixtures/two-scenes.yaml', import.meta.url));
 
 let workDir: string;
 
 async function produce(manifest: string, dataDir: string, outDir: string) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, 'produce', manifest, '--out', outDir, '--data', dataDir], {
+    const { stdout, stderr } = await run(process.execPath, cliArguments('produce', manifest, '--out', outDir, '--data', dataDir), {
       cwd: repositoryRoot,
       timeout: 240_000,
     });
