@@ -87,7 +87,7 @@ export interface MediaEnvironment {
 
 /** A variable is missing or malformed: the function cannot start. One line, naming each variable. */
 export class EnvironmentInvalid extends DramaforgeError {
-  override readonly name = 'EnvironmentInvalid';
+  override readonly name: string = 'EnvironmentInvalid';
 }
 
 function parse<Schema extends z.ZodObject>(schema: Schema, env: Record<string, string | undefined>): z.output<Schema> {

@@ -5,11 +5,12 @@ import type { Charge } from './ports.js';
  * so a name here is part of the contract with statemachines/production.asl.json.
  */
 
-export class DramaforgeError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export abstract class DramaforgeError extends Error {
+  /**
+   * Written out in each class rather than taken from the constructor: a minifier may
+   * rename classes, and the deployed bundles must throw exactly the names the ASL matches.
+   */
+  abstract override readonly name: string;
 }
 
 export interface ManifestProblem {
@@ -18,6 +19,7 @@ export interface ManifestProblem {
 }
 
 export class ManifestInvalid extends DramaforgeError {
+  override readonly name: string = 'ManifestInvalid';
   constructor(readonly problems: ManifestProblem[]) {
     super(problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
   }
@@ -25,40 +27,61 @@ export class ManifestInvalid extends DramaforgeError {
 
 /** The provider said slow down; retry after a pause. */
 export class ProviderThrottled extends DramaforgeError {
+  override readonly name: string = 'ProviderThrottled';
   constructor(message: string, readonly retryAfterSeconds?: number) {
     super(message);
   }
 }
 
 /** The provider failed in a way that may pass (5xx, connection reset). */
-export class ProviderUnavailable extends DramaforgeError {}
+export class ProviderUnavailable extends DramaforgeError {
+  override readonly name: string = 'ProviderUnavailable';
+}
 
 /** The provider did not answer in time. */
-export class ProviderTimeout extends DramaforgeError {}
+export class ProviderTimeout extends DramaforgeError {
+  override readonly name: string = 'ProviderTimeout';
+}
 
 /** The provider answered with something we cannot use; retrying the same call will not help. */
-export class ProviderRejected extends DramaforgeError {}
+export class ProviderRejected extends DramaforgeError {
+  override readonly name: string = 'ProviderRejected';
+}
 
 /** A profile or stage was configured that this build cannot serve. */
-export class ProviderNotConfigured extends DramaforgeError {}
+export class ProviderNotConfigured extends DramaforgeError {
+  override readonly name: string = 'ProviderNotConfigured';
+}
 
 /** The next paid call would take the production over its budget. */
-export class BudgetExceeded extends DramaforgeError {}
+export class BudgetExceeded extends DramaforgeError {
+  override readonly name: string = 'BudgetExceeded';
+}
 
 /** Every keyframe attempt scored below the consistency threshold. */
-export class ConsistencyFailed extends DramaforgeError {}
+export class ConsistencyFailed extends DramaforgeError {
+  override readonly name: string = 'ConsistencyFailed';
+}
 
 /** A stage was asked for something that is not in the store (a missing asset or row). */
-export class AssetMissing extends DramaforgeError {}
+export class AssetMissing extends DramaforgeError {
+  override readonly name: string = 'AssetMissing';
+}
 
 /** A media tool (ffmpeg, the speech engine) failed. */
-export class MediaToolFailed extends DramaforgeError {}
+export class MediaToolFailed extends DramaforgeError {
+  override readonly name: string = 'MediaToolFailed';
+}
 
 /** The account's quota or credit at the provider is used up; waiting will not help, another provider might. */
-export class ProviderQuotaExceeded extends DramaforgeError {}
+export class ProviderQuotaExceeded extends DramaforgeError {
+  override readonly name: string = 'ProviderQuotaExceeded';
+}
 
 /** The provider refused the prompt or its output on content grounds. */
-export class ProviderContentFiltered extends ProviderRejected {}
+export class ProviderContentFiltered extends ProviderRejected {
+  override readonly name: string = 'ProviderContentFiltered';
+}
 
 /**
  * The provider answered, but not with what was asked (malformed JSON, a script that
@@ -66,6 +89,7 @@ export class ProviderContentFiltered extends ProviderRejected {}
  * billed on the way are carried so the cost of the eventual answer includes them.
  */
 export class ProviderOutputInvalid extends ProviderRejected {
+  override readonly name: string = 'ProviderOutputInvalid';
   constructor(
     message: string,
     readonly charges: Charge[] = [],

@@ -1,7 +1,7 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { STATUS_INDEX_NAME } from '../../lambdas/core/keys.js';
+import { PRODUCTION_TABLE } from '../../lambdas/core/table-definition.js';
 import { buildTable } from './secure-defaults.js';
 
 export interface ProductionTableProps {
@@ -14,9 +14,9 @@ export interface ProductionTableProps {
 }
 
 /**
- * The single table of DESIGN.md section 5 (productions, scenes, cost ledger), keyed
- * exactly like local/resources.ts creates it for the embedded runtime: PK/SK, and the
- * ByStatus index on GSI1PK/GSI1SK. Point-in-time recovery is on everywhere: it costs
+ * The single table of DESIGN.md section 5 (productions, scenes, cost ledger), keyed by the
+ * one table definition (lambdas/core/table-definition.ts) that local/resources.ts also
+ * creates the embedded runtime's table from. Point-in-time recovery is on everywhere: it costs
  * little and the ledger is money. A retained table is also protected from deletion.
  */
 export class ProductionTable extends Construct {
@@ -24,16 +24,17 @@ export class ProductionTable extends Construct {
 
   constructor(scope: Construct, id: string, props: ProductionTableProps) {
     super(scope, id);
+    const { partitionKey, sortKey, statusIndex } = PRODUCTION_TABLE;
     const table = buildTable(this, 'Table', {
-      partitionKey: { name: 'PK', type: AttributeType.STRING },
-      sortKey: { name: 'SK', type: AttributeType.STRING },
+      partitionKey: { name: partitionKey, type: AttributeType.STRING },
+      sortKey: { name: sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       removalPolicy: props.removalPolicy,
     });
     table.addGlobalSecondaryIndex({
-      indexName: STATUS_INDEX_NAME,
-      partitionKey: { name: 'GSI1PK', type: AttributeType.STRING },
-      sortKey: { name: 'GSI1SK', type: AttributeType.STRING },
+      indexName: statusIndex.name,
+      partitionKey: { name: statusIndex.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: statusIndex.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
     this.table = table;

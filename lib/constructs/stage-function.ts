@@ -6,7 +6,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { STAGE_VARIABLES, TRIGGER_VARIABLES } from '../../lambdas/core/environment.js';
 import type { StageDescriptor, TableAction } from '../../lambdas/pipeline/stage-descriptor.js';
 import type { MediaLayer } from './file-layer.js';
+import { buildLogGroup } from './secure-defaults.js';
 
 const require = createRequire(import.meta.url);
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -59,7 +60,7 @@ export class StageFunction extends Construct {
   constructor(scope: Construct, id: string, props: StageFunctionProps) {
     super(scope, id);
     this.spec = props.spec;
-    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
+    this.logGroup = buildLogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `dramaforge ${props.spec.name}`,

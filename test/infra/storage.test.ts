@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
+import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../../lambdas/core/table-definition.js';
 import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
 import { ENVIRONMENTS } from '../../lib/config/environments.js';
 import { logicalIdOf, resourcesOfType, synthesize } from './synthesize.js';
@@ -55,7 +56,7 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
     expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }));
   });
 
-  it('declares the table with the keys and ByStatus index the local runtime creates, encrypted with point-in-time recovery', () => {
+  it('declares the table from the one table definition the local runtime also creates it from, encrypted with point-in-time recovery', () => {
     // Prepare
     const { template } = synthesize(name);
 
@@ -66,18 +67,19 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
     expect(tables).toHaveLength(1);
     expect(tables[0]!.Properties).toMatchObject({
       KeySchema: [
-        { AttributeName: 'PK', KeyType: 'HASH' },
-        { AttributeName: 'SK', KeyType: 'RANGE' },
+        { AttributeName: PRODUCTION_TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: PRODUCTION_TABLE.sortKey, KeyType: 'RANGE' },
       ],
+      AttributeDefinitions: PRODUCTION_TABLE_KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       GlobalSecondaryIndexes: [
         {
-          IndexName: 'ByStatus',
+          IndexName: PRODUCTION_TABLE.statusIndex.name,
           KeySchema: [
-            { AttributeName: 'GSI1PK', KeyType: 'HASH' },
-            { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+            { AttributeName: PRODUCTION_TABLE.statusIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: PRODUCTION_TABLE.statusIndex.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },
