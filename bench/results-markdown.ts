@@ -1,3 +1,4 @@
+import type { CliStartupResult } from './cli-startup.js';
 import type { SourcedCostModel } from './cost-model.js';
 import { rounded, type Figure } from './figures.js';
 import type { FunctionPackage } from './lambda-packages.js';
@@ -9,8 +10,11 @@ export interface BenchResults {
   ranAt: string;
   /** When a section was last measured by a partial run (`--only`), if not at `ranAt`. */
   sectionsRanAt?: Record<string, string>;
+  /** The machine a partial run measured a section on; `machine` is the one the full run measured on. */
+  sectionMachines?: Record<string, Machine>;
   machine: Machine;
   figures: Figure[];
+  cli?: CliStartupResult;
   cost?: SourcedCostModel[];
   packages?: FunctionPackage[];
   render?: RenderAndRerunResult;
@@ -33,16 +37,29 @@ const table = (header: string[], rows: (string | number)[][]) =>
 const seconds = (ms: number) => `${rounded(ms / 1000)} s`;
 const usd = (value: number) => `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
+const sameMachine = (a: Machine, b: Machine) => a.cpuModel === b.cpuModel && a.nproc === b.nproc && a.node === b.node && a.platform === b.platform;
+
 export function resultsMarkdown(results: BenchResults): string {
   const m = results.machine;
+  const remeasured = (name: string, at: string) => {
+    const machine = results.sectionMachines?.[name];
+    return `${name} at ${at}${machine && !sameMachine(machine, m) ? ` on ${machine.cpuModel}, ${machine.nproc} cores, Node ${machine.node}, ${machine.platform}` : ''}`;
+  };
   const parts: string[] = [
-    `Run ${results.ranAt}${results.sectionsRanAt ? ` (re-measured since: ${Object.entries(results.sectionsRanAt).map(([name, at]) => `${name} at ${at}`).join(', ')})` : ''} on ${m.cpuModel}, ${m.nproc} cores (\`nproc\`), memory \`${m.memory}\` (\`free -h\`), Node ${m.node}, ${m.platform}; ${m.ffmpeg}.`,
+    `Run ${results.ranAt}${results.sectionsRanAt ? ` (re-measured since: ${Object.entries(results.sectionsRanAt).map(([name, at]) => remeasured(name, at)).join(', ')})` : ''} on ${m.cpuModel}, ${m.nproc} cores (\`nproc\`), memory \`${m.memory}\` (\`free -h\`), Node ${m.node}, ${m.platform}; ${m.ffmpeg}.`,
     '',
     table(
       ['figure', 'value', 'target', ''],
       results.figures.map((f) => [f.name, `${rounded(f.value)} ${f.unit}`, `${f.target.op} ${f.target.value} ${f.unit}`, f.met ? 'met' : '**missed**']),
     ),
   ];
+  if (results.cli) {
+    const c = results.cli;
+    parts.push(
+      '',
+      `**CLI start**: \`${c.command}\` ${rounded(c.cliMs)} ms, \`node -e 0\` ${rounded(c.bareNodeMs)} ms (medians of ${c.runs}, alternated); ratio ${rounded(c.cliOverBareNode)}x.`,
+    );
+  }
   if (results.render) {
     const r = results.render;
     parts.push(

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measureCliStartup } from './cli-startup.js';
 import { costModel, priceSources } from './cost-model.js';
 import { figure, formatFigure, rounded, type Figure } from './figures.js';
 import { measureLambdaPackages } from './lambda-packages.js';
@@ -21,7 +22,7 @@ const { values } = parseArgs({
   },
 });
 /** The benchmarks, in the order their figures are listed. */
-const SECTIONS = ['render', 'studio', 'packages', 'cost'];
+const SECTIONS = ['cli', 'render', 'studio', 'packages', 'cost'];
 const selected = (name: string) => !values.only || values.only.includes(name);
 const MB = 1024 * 1024;
 const figures: Figure[] = [];
@@ -46,6 +47,14 @@ async function inStartingEnvironment<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 console.log(`machine: ${results.machine.cpuModel}, ${results.machine.nproc} cores, node ${results.machine.node}`);
+
+if (selected('cli')) {
+  console.log('cli: build, then `dramaforge validate` against a bare node, median of 10 each...');
+  const cli = await measureCliStartup({ repositoryRoot, manifest: path.join(repositoryRoot, 'examples/tet-homecoming.yaml'), runs: 10 });
+  results.cli = cli;
+  report(figure('cli', 'cli validate / bare node', cli.cliOverBareNode, 'x', '<=', 5));
+  console.log(`        ${cli.command}: ${rounded(cli.cliMs)} ms; node -e 0: ${rounded(cli.bareNodeMs)} ms`);
+}
 
 if (selected('cost')) {
   const sources = priceSources(await readFile(path.join(repositoryRoot, 'lambdas/core/pricing.ts'), 'utf8'));
@@ -113,8 +122,10 @@ const recorded: BenchResults = previous
       ...previous,
       ...results,
       ranAt: previous.ranAt,
+      machine: previous.machine,
       figures: [...previous.figures.filter((f) => !selected(f.section)), ...figures].sort((a, b) => SECTIONS.indexOf(a.section) - SECTIONS.indexOf(b.section)),
       sectionsRanAt: { ...previous.sectionsRanAt, ...Object.fromEntries(values.only!.map((name) => [name, results.ranAt])) },
+      sectionMachines: { ...previous.sectionMachines, ...Object.fromEntries(values.only!.map((name) => [name, results.machine])) },
     }
   : results;
 await writeFile(resultsFile, `${JSON.stringify(recorded, null, 2)}\n`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { figure, median } from '../../../bench/figures.js';
 import { functionAssets, importFailure } from '../../../bench/lambda-packages.js';
-import { LATEST_RUN_END, LATEST_RUN_START, replaceLatestRun } from '../../../bench/results-markdown.js';
+import { LATEST_RUN_END, LATEST_RUN_START, replaceLatestRun, resultsMarkdown } from '../../../bench/results-markdown.js';
 
 describe('figure', () => {
   it('holds a value to its target', () => {
@@ -26,6 +26,21 @@ describe('replaceLatestRun', () => {
     const document = `# Benchmarks\nwhy\n${LATEST_RUN_START}\nold\n${LATEST_RUN_END}\nanalysis\n`;
     expect(replaceLatestRun(document, 'new')).toBe(`# Benchmarks\nwhy\n${LATEST_RUN_START}\nnew\n${LATEST_RUN_END}\nanalysis\n`);
     expect(() => replaceLatestRun('# no markers', 'new')).toThrow(/markers/);
+  });
+});
+
+describe('resultsMarkdown', () => {
+  const machine = { node: 'v20.20.2', nproc: 2, cpuModel: 'AMD EPYC', memory: 'Mem: 23Gi', ffmpeg: 'ffmpeg 7', platform: 'Linux x64' };
+
+  it('names the machine of a section a later partial run measured elsewhere, and only then', () => {
+    const headline = resultsMarkdown({
+      ranAt: '2026-11-22T13:50:00.000Z',
+      machine,
+      figures: [],
+      sectionsRanAt: { cost: '2026-11-22T14:00:00.000Z', cli: '2026-12-01T21:00:00.000Z' },
+      sectionMachines: { cost: { ...machine, memory: 'Mem: 22Gi' }, cli: { ...machine, cpuModel: 'Intel Xeon' } },
+    }).split('\n')[0];
+    expect(headline).toContain('cost at 2026-11-22T14:00:00.000Z, cli at 2026-12-01T21:00:00.000Z on Intel Xeon, 2 cores, Node v20.20.2, Linux x64) on AMD EPYC');
   });
 });
 
