@@ -7,6 +7,7 @@ import { workflowSettingsVariables } from '../lambdas/core/environment.js';
 import type { MediaTool, StageDescriptor } from '../lambdas/pipeline/stage-descriptor.js';
 import type { EnvironmentConfig } from './config/environment-config.js';
 import { AssetBucket } from './constructs/asset-bucket.js';
+import { CanvasLayer } from './constructs/canvas-layer.js';
 import { EspeakLayer } from './constructs/espeak-layer.js';
 import { FfmpegLayer } from './constructs/ffmpeg-layer.js';
 import type { MediaLayer } from './constructs/file-layer.js';
@@ -15,12 +16,14 @@ import { ManifestTrigger } from './constructs/manifest-trigger.js';
 import { ProductionMonitoring } from './constructs/production-monitoring.js';
 import { ProductionTable } from './constructs/production-table.js';
 import { ProductionWorkflow } from './constructs/production-workflow.js';
+import { ProviderSdkLayer } from './constructs/provider-sdk-layer.js';
 import { ProviderSecret } from './constructs/provider-secret.js';
 import { StageFunction } from './constructs/stage-function.js';
 import { VideoQueue } from './constructs/video-queue.js';
 
 export interface DramaforgeStackProps extends StackProps {
-  config: EnvironmentConfig;
+  /** The environment to deploy. @default - none, required */
+  readonly config: EnvironmentConfig;
 }
 
 /**
@@ -31,7 +34,6 @@ export interface DramaforgeStackProps extends StackProps {
  */
 const STAGE_ARCHITECTURE = Architecture.X86_64;
 const TRIGGER_ARCHITECTURE = Architecture.ARM_64;
-const STAGE_NATIVE_MODULES = ['@napi-rs/canvas'];
 
 /** The props bin/app.ts deploys an environment with; tests synthesise with the same, so they see what deploys. */
 export function stackPropsFor(config: EnvironmentConfig): DramaforgeStackProps {
@@ -77,6 +79,8 @@ export class DramaforgeStack extends Stack {
       fonts: new FontsLayer(this, 'FontsLayer'),
       espeak: new EspeakLayer(this, 'EspeakLayer'),
     };
+    const canvasLayer = new CanvasLayer(this, 'CanvasLayer', { architecture: STAGE_ARCHITECTURE }).layer;
+    const providerSdkLayer = new ProviderSdkLayer(this, 'ProviderSdkLayer').layer;
 
     const workflowSettings = workflowSettingsVariables({
       sceneMaxConcurrency: config.workflow.sceneMaxConcurrency,
@@ -91,11 +95,12 @@ export class DramaforgeStack extends Stack {
     const substitutedFunctions = new Map<string, IFunction>();
     for (const spec of STAGE_FUNCTIONS) {
       const { access } = spec;
-      const stage = this.stageFunction(spec, config, STAGE_ARCHITECTURE, access.draws ? STAGE_NATIVE_MODULES : [], workflowSettings, logRemovalPolicy)
+      const stage = this.stageFunction(spec, config, STAGE_ARCHITECTURE, workflowSettings, logRemovalPolicy)
         .bindAssetBucket(assets.bucket, access)
         .bindProductionTable(table, access.table);
       for (const tool of access.media) stage.bindMediaLayer(mediaLayers[tool]);
-      if (access.callsProviders) stage.bindProviderSecret(providerSecret).bindGenerativeModels();
+      if (access.draws) stage.bindCanvasLayer(canvasLayer);
+      if (access.callsProviders) stage.bindProviderSecret(providerSecret).bindGenerativeModels().bindProviderSdkLayer(providerSdkLayer);
       if (access.requeuesVideoJobs) stage.bindVideoJobRequeue(videoQueue.queue);
       if (spec.substitution) substitutedFunctions.set(spec.substitution, stage.function);
     }
@@ -118,7 +123,7 @@ export class DramaforgeStack extends Stack {
       }),
     );
 
-    const starter = this.stageFunction(MANIFEST_TRIGGER_FUNCTION, config, TRIGGER_ARCHITECTURE, [], {}, logRemovalPolicy).bindExecutionStarter(
+    const starter = this.stageFunction(MANIFEST_TRIGGER_FUNCTION, config, TRIGGER_ARCHITECTURE, {}, logRemovalPolicy).bindExecutionStarter(
       workflow.stateMachine,
     );
     const trigger = new ManifestTrigger(this, 'Trigger', { bucket: assets.bucket, starter });
@@ -159,7 +164,6 @@ export class DramaforgeStack extends Stack {
     spec: StageDescriptor,
     config: EnvironmentConfig,
     architecture: Architecture,
-    nativeModules: string[],
     environment: Record<string, string>,
     logRemovalPolicy: RemovalPolicy,
   ): StageFunction {
@@ -169,8 +173,6 @@ export class DramaforgeStack extends Stack {
       memoryMb: sizing.memoryMb,
       timeoutSeconds: sizing.timeoutSeconds,
       architecture,
-      nativeModules,
-      unshippedNativeModules: STAGE_NATIVE_MODULES.filter((name) => !nativeModules.includes(name)),
       environment,
       logRetention: config.data.logRetention,
       logRemovalPolicy,

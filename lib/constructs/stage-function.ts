@@ -1,11 +1,9 @@
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type CfnElement, Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { AssetHashType, type CfnElement, DockerImage, Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type Architecture, Code, Function as LambdaFunction, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -13,46 +11,70 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { STAGE_VARIABLES, TRIGGER_VARIABLES } from '../../lambdas/core/environment.js';
 import type { StageDescriptor, TableAction } from '../../lambdas/pipeline/stage-descriptor.js';
+import { bundleStage, STAGE_BUNDLE_HANDLER, stageEntry } from '../bundling/stage-bundle.js';
 import type { MediaLayer } from './file-layer.js';
 import { buildLogGroup } from './secure-defaults.js';
 
-const require = createRequire(import.meta.url);
-const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
-
-/** npm's platform suffix for a native package's prebuilt binary, by Lambda architecture (Lambda runs glibc). */
-const NATIVE_PLATFORM_SUFFIX: Record<string, string> = { x86_64: 'linux-x64-gnu', arm64: 'linux-arm64-gnu' };
 
 export interface StageFunctionProps {
-  /** The stage's descriptor: folder under lambdas/stages/, default memory and timeout. */
-  spec: StageDescriptor;
-  memoryMb?: number;
-  timeoutSeconds?: number;
-  architecture: Architecture;
   /**
-   * napi-rs packages the code loads at run time. They cannot be bundled, so each is copied
-   * beside the bundle with its prebuilt binary for `architecture`; synth fails if that
-   * binary is not installed rather than deploying a function that cannot start.
+   * The stage's descriptor: folder under lambdas/stages/, default memory and timeout, access.
+   *
+   * @default - none, required
    */
-  nativeModules?: string[];
+  readonly spec: StageDescriptor;
   /**
-   * Native packages the code imports only on demand (a dynamic import on first use) and this
-   * function never reaches: left out of the bundle and not shipped.
+   * Memory for this environment.
+   *
+   * @default - the descriptor's `memoryMb`
    */
-  unshippedNativeModules?: string[];
-  logRetention: RetentionDays;
-  logRemovalPolicy: RemovalPolicy;
-  logLevel: string;
-  environment?: Record<string, string>;
+  readonly memoryMb?: number;
+  /**
+   * Timeout for this environment.
+   *
+   * @default - the descriptor's `timeoutSeconds`
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Must match the native layers the function gets (canvas, ffmpeg).
+   *
+   * @default - none, required
+   */
+  readonly architecture: Architecture;
+  /**
+   * How long the function's log group keeps its events.
+   *
+   * @default - none, required
+   */
+  readonly logRetention: RetentionDays;
+  /**
+   * What happens to the log group when the stack is deleted.
+   *
+   * @default - none, required
+   */
+  readonly logRemovalPolicy: RemovalPolicy;
+  /**
+   * Powertools log level (POWERTOOLS_LOG_LEVEL).
+   *
+   * @default - none, required
+   */
+  readonly logLevel: string;
+  /**
+   * Variables beyond those the bind helpers set (the workflow settings of lambdas/core/environment.ts).
+   *
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
 }
 
 /**
- * The house Lambda function: one esbuild bundle (ESM, minified, source maps, no Docker),
+ * The house Lambda function: one esbuild bundle (ESM, minified, split, source maps, no Docker),
  * the current Node.js runtime, X-Ray tracing, its own log group with retention, and a
  * role that starts with nothing but its own log group. Access is added with the bind
  * helpers, each of which grants and sets the environment variable the code reads in one call.
  */
 export class StageFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
   readonly spec: StageDescriptor;
@@ -70,14 +92,9 @@ export class StageFunction extends Construct {
       new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
     );
 
-    const nativeModules = props.nativeModules ?? [];
-    const nativeCopies = nativeModules.flatMap((name) => nativePackageDirs(name, props.architecture));
-
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(REPOSITORY_ROOT, 'lambdas', 'stages', props.spec.name, 'handler.ts'),
-      handler: 'handler',
-      projectRoot: REPOSITORY_ROOT,
-      depsLockFilePath: path.join(REPOSITORY_ROOT, 'package-lock.json'),
+    this.function = new LambdaFunction(this, 'Function', {
+      code: stageCode(props.spec.name),
+      handler: STAGE_BUNDLE_HANDLER,
       runtime: Runtime.NODEJS_24_X,
       architecture: props.architecture,
       memorySize: props.memoryMb ?? props.spec.memoryMb,
@@ -92,30 +109,6 @@ export class StageFunction extends Construct {
         // Stack traces point into lambdas/*.ts through the bundle's source map.
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        keepNames: true,
-        sourceMap: true,
-        // File and line mapping without embedding every source file: the map stays small.
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // The SDK is bundled at the lockfile's version rather than taken from the runtime,
-        // so Lambda runs the clients the tests ran. Native packages are copied instead.
-        externalModules: [...nativeModules, ...(props.unshippedNativeModules ?? [])],
-        // Bundled CommonJS dependencies still call require(); ESM output has none of its own.
-        banner: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) =>
-            nativeCopies.map(({ dir, name }) => {
-              const target = path.join(outputDir, 'node_modules', name);
-              return `mkdir -p "${path.dirname(target)}" && cp -R "${dir}" "${target}"`;
-            }),
-        },
       },
     });
     Validations.of(this.role).acknowledge({
@@ -148,6 +141,18 @@ export class StageFunction extends Construct {
   bindProductionTable(table: ITable, actions: readonly TableAction[]): this {
     if (actions.length > 0) this.allow([...actions], [table.tableArn]);
     this.function.addEnvironment(STAGE_VARIABLES.tableName, table.tableName);
+    return this;
+  }
+
+  /** The native canvas, for a function that draws. */
+  bindCanvasLayer(layer: ILayerVersion): this {
+    this.function.addLayers(layer);
+    return this;
+  }
+
+  /** The provider SDKs the bundle leaves out (lib/bundling/stage-bundle.ts), for a function that calls providers. */
+  bindProviderSdkLayer(layer: ILayerVersion): this {
+    this.function.addLayers(layer);
     return this;
   }
 
@@ -220,17 +225,23 @@ export class StageFunction extends Construct {
   }
 }
 
-/** The package directory of a napi-rs module and of its prebuilt binary for the architecture. */
-function nativePackageDirs(name: string, architecture: Architecture): { name: string; dir: string }[] {
-  const binaryPackage = `${name}-${NATIVE_PLATFORM_SUFFIX[architecture.name]}`;
-  return [name, binaryPackage].map((packageName) => {
-    try {
-      return { name: packageName, dir: path.dirname(require.resolve(`${packageName}/package.json`)) };
-    } catch {
-      throw new Error(
-        `${packageName} is not installed: ${architecture.name} functions that load ${name} need it (npm ci only installs this machine's platform)`,
-      );
-    }
+/**
+ * The stage's bundle, built at synth by esbuild in this process (no Docker): the same
+ * build the bundle test imports. Hashed by its output, so an unchanged stage is not re-uploaded.
+ */
+function stageCode(stageName: string): Code {
+  return Code.fromAsset(path.dirname(stageEntry(stageName)), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the API; never pulled, because local bundling never returns false.
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          bundleStage(stageName, outputDir);
+          return true;
+        },
+      },
+    },
   });
 }
 

@@ -1,0 +1,63 @@
+import { buildSync, type BuildOptions } from 'esbuild';
+import path from 'node:path';
+
+const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** The package the provider SDK layer ships (lib/constructs/provider-sdk-layer.ts). */
+export const PROVIDER_SDK_LAYER_PACKAGE = 'openai';
+
+/** The module a stage function's handler is exported from, inside its asset. */
+export const STAGE_BUNDLE_HANDLER = 'index.handler';
+
+/**
+ * Packages a stage function never bundles. Each is loaded only where it is used, so it
+ * costs neither package size nor init time elsewhere (docs/aws-deployment-decisions.md):
+ * - the native canvas, which the functions that draw get from the canvas layer;
+ * - the openai client, which the provider-calling functions get from the provider SDK layer;
+ * - the AWS SDK clients only the bedrock and openai-compatible profiles use, which the
+ *   Node.js 24 runtime provides. The clients every stage uses (S3, DynamoDB, SQS, Step
+ *   Functions) stay bundled at the lockfile's version, which also keeps cold starts short.
+ */
+export const STAGE_BUNDLE_EXTERNALS = [
+  '@napi-rs/canvas',
+  PROVIDER_SDK_LAYER_PACKAGE,
+  '@aws-sdk/client-bedrock-runtime',
+  '@aws-sdk/client-polly',
+  '@aws-sdk/client-secrets-manager',
+];
+
+export function stageEntry(stageName: string): string {
+  return path.join(REPOSITORY_ROOT, 'lambdas', 'stages', stageName, 'handler.ts');
+}
+
+/**
+ * How every stage function is bundled, for the stack and for the test that imports the
+ * bundles: ESM, minified, with source maps, and split so that what a handler imports on
+ * demand (a provider profile and its SDK) is a chunk of its own, loaded only when used.
+ */
+export function stageBundleOptions(stageName: string, outdir: string): BuildOptions {
+  return {
+    entryPoints: { index: stageEntry(stageName) },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    minify: true,
+    sourcemap: true,
+    // File and line mapping without embedding every source file: the map stays small.
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    external: STAGE_BUNDLE_EXTERNALS,
+    // Bundled CommonJS dependencies still call require(); ESM output has none of its own.
+    banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  };
+}
+
+export function bundleStage(stageName: string, outdir: string): void {
+  buildSync(stageBundleOptions(stageName, outdir));
+}
