@@ -1,5 +1,5 @@
 import type { Manifest } from '../core/manifest/schema.js';
-import { openAiMissingSettings, openAiSettingsFromEnv } from '../adapters/providers/openai-compatible/connection.js';
+import { openAiMissingSettings, openAiSettingsFromEnv } from '../adapters/providers/openai-compatible/settings.js';
 import type { RateLimit } from './resilience/token-bucket.js';
 import { TIERS, type Tier } from './routing/route.js';
 

@@ -1,29 +1,14 @@
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { PollyClient } from '@aws-sdk/client-polly';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ProviderNotConfigured } from '../core/errors.js';
-import type { Manifest } from '../core/manifest/schema.js';
-import { BEDROCK } from '../adapters/providers/bedrock/aws-call.js';
-import { ConverseScriptWriter } from '../adapters/providers/bedrock/converse-script-writer.js';
-import { NovaCanvasImageModel } from '../adapters/providers/bedrock/nova-canvas-image-model.js';
-import { NovaReelVideoModel } from '../adapters/providers/bedrock/nova-reel-video-model.js';
-import { PollySpeechModel } from '../adapters/providers/bedrock/polly-speech-model.js';
-import { TitanEmbeddingConsistencyScorer } from '../adapters/providers/bedrock/titan-embedding-consistency.js';
 import { CameraMotionVideoModel } from '../adapters/providers/offline/camera-motion-video-model.js';
 import { EspeakSpeechModel } from '../adapters/providers/offline/espeak-speech-model.js';
 import { OfflineScriptWriter } from '../adapters/providers/offline/offline-script-writer.js';
 import { StoryboardImageModel } from '../adapters/providers/offline/offline-image-model.js';
 import { PixelConsistencyScorer } from '../adapters/providers/offline/pixel-consistency.js';
-import { ChatScriptWriter } from '../adapters/providers/openai-compatible/chat-script-writer.js';
-import { OPENAI_COMPATIBLE, OpenAiConnection, openAiSettingsFromEnv } from '../adapters/providers/openai-compatible/connection.js';
-import { OpenAiImageModel } from '../adapters/providers/openai-compatible/image-model.js';
-import { OpenAiSpeechModel } from '../adapters/providers/openai-compatible/speech-model.js';
-import { OpenAiTranscriber } from '../adapters/providers/openai-compatible/transcriber.js';
-import { OpenAiVideoModel } from '../adapters/providers/openai-compatible/video-model.js';
-import { VisionConsistencyScorer } from '../adapters/providers/openai-compatible/vision-consistency.js';
-import type { AsyncVideoModel, ConsistencyScorer, ImageModel, SpeechModel, SpeechTranscriber, TextModel } from '../core/ports.js';
 import type { Bound, BoundProviders } from '../core/bound-providers.js';
+import { processEnvironment } from '../core/environment.js';
+import { ProviderNotConfigured } from '../core/errors.js';
+import type { Manifest } from '../core/manifest/schema.js';
+import type { ProviderProfile, ProviderProfileFactory } from '../core/provider-profile.js';
 import {
   MAX_BILLED_CALLS,
   profileProblem,
@@ -33,13 +18,22 @@ import {
   videoPollSettings,
   type ProfileName,
   type RoutedStage,
-  type RungSpec,
 } from './provider-config.js';
 import { ProviderGuard } from './resilience/provider-guard.js';
 import { DynamoTokenBucket } from './resilience/token-bucket.js';
 import type { Rung } from './routing/route.js';
 import { RoutedConsistencyScorer, RoutedImageModel, RoutedSpeechModel, RoutedTextModel } from './routing/routed-ports.js';
-import { processEnvironment } from '../core/environment.js';
+
+type RealProfileName = Exclude<ProfileName, 'offline'>;
+
+/**
+ * Each real profile's module, imported on first use: a function serving offline manifests
+ * never loads the openai client or the Bedrock SDK, and one serving bedrock never loads openai.
+ */
+const PROFILE_MODULES: Record<RealProfileName, () => Promise<{ createProfile: ProviderProfileFactory }>> = {
+  'openai-compatible': () => import('../adapters/providers/openai-compatible/profile.js'),
+  bedrock: () => import('../adapters/providers/bedrock/profile.js'),
+};
 
 /** What real providers need from the running stage: the table for the shared rate limit, the bucket for video output. */
 export interface ProviderEnvironment {
@@ -63,15 +57,12 @@ function offlineProviders(): BoundProviders {
 }
 
 /**
- * The real providers of one process: one guard (bulkhead, breaker, retry) per
- * provider, one openai client, one set of AWS clients, all built on first use.
+ * The real providers of one process: one guard (bulkhead, breaker, retry) per provider,
+ * sharing one rate limiter, and each profile's ports built once its module has loaded.
  */
 class RealProviders {
   private readonly guards = new Map<string, ProviderGuard>();
-  private openAi?: OpenAiConnection;
-  private bedrockClient?: BedrockRuntimeClient;
-  private pollyClient?: PollyClient;
-  private s3Client?: S3Client;
+  private readonly profiles = new Map<RealProfileName, Promise<ProviderProfile>>();
   private readonly rateLimiter: DynamoTokenBucket;
 
   constructor(private readonly environment: ProviderEnvironment) {
@@ -90,73 +81,46 @@ class RealProviders {
     return guard;
   }
 
-  private connection(): OpenAiConnection {
-    this.openAi ??= new OpenAiConnection(openAiSettingsFromEnv(this.environment.env), this.guard(OPENAI_COMPATIBLE));
-    return this.openAi;
-  }
-
-  private bedrock(): BedrockRuntimeClient {
-    this.bedrockClient ??= new BedrockRuntimeClient({});
-    return this.bedrockClient;
-  }
-
-  text(rung: RungSpec): TextModel {
-    return rung.provider === BEDROCK ? new ConverseScriptWriter(this.bedrock(), this.guard(BEDROCK), rung.model) : new ChatScriptWriter(this.connection(), rung.model);
-  }
-
-  image(rung: RungSpec): ImageModel {
-    return rung.provider === BEDROCK ? new NovaCanvasImageModel(this.bedrock(), this.guard(BEDROCK), rung.model) : new OpenAiImageModel(this.connection(), rung.model);
-  }
-
-  consistency(rung: RungSpec): ConsistencyScorer {
-    return rung.provider === BEDROCK
-      ? new TitanEmbeddingConsistencyScorer(this.bedrock(), this.guard(BEDROCK), rung.model)
-      : new VisionConsistencyScorer(this.connection(), rung.model);
-  }
-
-  speech(rung: RungSpec): SpeechModel {
-    if (rung.provider === BEDROCK) {
-      this.pollyClient ??= new PollyClient({});
-      return new PollySpeechModel(this.pollyClient, this.guard(BEDROCK));
+  profile(name: RealProfileName): Promise<ProviderProfile> {
+    let profile = this.profiles.get(name);
+    if (!profile) {
+      const context = { env: this.environment.env, guard: (provider: string) => this.guard(provider), bucket: this.environment.bucket };
+      profile = PROFILE_MODULES[name]().then((module) => module.createProfile(context));
+      this.profiles.set(name, profile);
     }
-    return new OpenAiSpeechModel(this.connection(), rung.model);
-  }
-
-  transcriber(rung: RungSpec): SpeechTranscriber {
-    return new OpenAiTranscriber(this.connection(), rung.model);
-  }
-
-  video(rung: RungSpec): AsyncVideoModel {
-    const { pollIntervalSeconds, maxPolls } = videoPollSettings(this.environment.env);
-    if (rung.provider === BEDROCK) {
-      this.s3Client ??= new S3Client({});
-      return new NovaReelVideoModel(this.bedrock(), this.s3Client, this.guard(BEDROCK), rung.model, this.environment.bucket, pollIntervalSeconds, maxPolls);
-    }
-    return new OpenAiVideoModel(this.connection(), rung.model, pollIntervalSeconds, maxPolls);
+    return profile;
   }
 }
 
 let real: { environment: ProviderEnvironment; providers: RealProviders } | undefined;
 
-function realProviders(environment: ProviderEnvironment | undefined, profile: ProfileName): RealProviders {
+function realProfile(environment: ProviderEnvironment | undefined, profile: RealProfileName): Promise<ProviderProfile> {
   if (!environment) throw new ProviderNotConfigured(`the "${profile}" profile needs the stage's table and bucket`);
   const problem = profileProblem(profile, environment.env);
   if (problem) throw new ProviderNotConfigured(`the "${profile}" provider profile is not configured: ${problem}`);
   if (real?.environment !== environment) real = { environment, providers: new RealProviders(environment) };
-  return real.providers;
+  return real.providers.profile(profile);
+}
+
+/** Every real profile a manifest's routes use, loaded: the ports are then built without waiting. */
+async function loadProfiles(profiles: Iterable<ProfileName>, environment: ProviderEnvironment | undefined): Promise<Map<ProfileName, ProviderProfile>> {
+  const real = [...new Set(profiles)].filter((name): name is RealProfileName => name !== 'offline');
+  const loaded = await Promise.all(real.map(async (name) => [name, await realProfile(environment, name)] as const));
+  return new Map(loaded);
 }
 
 function bindRoute<Port>(
   stage: RoutedStage,
   settings: Manifest['providers'],
-  environment: ProviderEnvironment | undefined,
+  env: Record<string, string | undefined>,
+  profiles: Map<ProfileName, ProviderProfile>,
   offlinePort: Bound<Port>,
-  build: (providers: RealProviders, rung: RungSpec) => Port,
+  build: (profile: ProviderProfile, model: string) => Port,
   routed: (ladders: Rung<Port>[][]) => Port,
 ): Bound<Port> {
-  const specs = stageRoute(settings, stage, environment?.env ?? processEnvironment());
+  const specs = stageRoute(settings, stage, env);
   if (specs.length === 1 && specs[0]![0]!.provider === 'offline') return offlinePort;
-  const ladders = specs.map((ladder) => ladder.map((rung) => ({ ...rung, port: build(realProviders(environment, rung.provider), rung) })));
+  const ladders = specs.map((ladder) => ladder.map((rung) => ({ ...rung, port: build(profiles.get(rung.provider)!, rung.model) })));
   const all = specs.flat();
   return {
     port: routed(ladders),
@@ -166,24 +130,32 @@ function bindRoute<Port>(
   };
 }
 
+const ROUTED_STAGES: readonly RoutedStage[] = ['script', 'image', 'consistency', 'speech', 'video'];
+
 /** The providers a manifest asks for: its profile, with per-stage overrides, routed by provider-config.ts. */
-export function providersFor(settings: Manifest['providers'], environment?: ProviderEnvironment): BoundProviders {
+export async function providersFor(settings: Manifest['providers'], environment?: ProviderEnvironment): Promise<BoundProviders> {
+  const env = environment?.env ?? processEnvironment();
   const base = offlineProviders();
-  const videoRung = stageRoute(settings, 'video', environment?.env ?? processEnvironment())[0]![0]!;
+  const videoRung = stageRoute(settings, 'video', env)[0]![0]!;
   // Not routed: a line whose transcription fails keeps the timing of its whole audio, so there is nothing to fail over to.
-  const transcription = transcriptionRung(settings, environment?.env ?? processEnvironment());
+  const transcription = transcriptionRung(settings, env);
+  const routedProfiles = ROUTED_STAGES.flatMap((stage) => stageRoute(settings, stage, env).flat().map((rung) => rung.provider));
+  const profiles = await loadProfiles([...routedProfiles, ...(transcription ? [transcription.provider] : [])], environment);
+  const transcriber = transcription && profiles.get(transcription.provider)?.transcriber;
+  if (transcription && !transcriber) throw new ProviderNotConfigured(`the "${transcription.provider}" profile has no speech-to-text for subtitle timing`);
   return {
-    text: bindRoute('script', settings, environment, base.text, (p, rung) => p.text(rung), (l) => new RoutedTextModel(l)),
-    image: bindRoute('image', settings, environment, base.image, (p, rung) => p.image(rung), (l) => new RoutedImageModel(l)),
-    consistency: bindRoute('consistency', settings, environment, base.consistency, (p, rung) => p.consistency(rung), (l) => new RoutedConsistencyScorer(l)),
-    speech: bindRoute('speech', settings, environment, base.speech, (p, rung) => p.speech(rung), (l) => new RoutedSpeechModel(l)),
+    text: bindRoute('script', settings, env, profiles, base.text, (p, model) => p.text(model), (l) => new RoutedTextModel(l)),
+    image: bindRoute('image', settings, env, profiles, base.image, (p, model) => p.image(model), (l) => new RoutedImageModel(l)),
+    consistency: bindRoute('consistency', settings, env, profiles, base.consistency, (p, model) => p.consistency(model), (l) => new RoutedConsistencyScorer(l)),
+    speech: bindRoute('speech', settings, env, profiles, base.speech, (p, model) => p.speech(model), (l) => new RoutedSpeechModel(l)),
     video:
       videoRung.provider === 'offline'
         ? base.video
-        : { port: realProviders(environment, videoRung.provider).video(videoRung), provider: videoRung.provider, model: videoRung.model },
-    ...(transcription && {
-      transcription: { port: realProviders(environment, transcription.provider).transcriber(transcription), provider: transcription.provider, model: transcription.model },
-    }),
+        : { port: profiles.get(videoRung.provider)!.video(videoRung.model, videoPollSettings(env)), provider: videoRung.provider, model: videoRung.model },
+    ...(transcription &&
+      transcriber && {
+        transcription: { port: transcriber(transcription.model), provider: transcription.provider, model: transcription.model },
+      }),
   };
 }
 

@@ -48,8 +48,8 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
       videoQueueUrl: settings.videoQueueUrl,
       videoMaxReceiveCount: settings.videoMaxReceiveCount,
     },
-    providers: (manifest) => {
-      const bound = providersFor(manifest.providers, providerEnvironment);
+    providers: async (manifest) => {
+      const bound = await providersFor(manifest.providers, providerEnvironment);
       const decorated = options.decorateProviders ? options.decorateProviders(bound, manifest) : bound;
       return faults ? withFaults(decorated, faults) : decorated;
     },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Dollars per unit of the usage a provider reports; the one list of price fields the table and its overrides share. */
 export const ModelPriceSchema = z.strictObject({

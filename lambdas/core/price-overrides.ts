@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModelPriceSchema, type ModelPrice } from './model-price.js';
 import { processEnvironment, STAGE_VARIABLES } from './environment.js';
 

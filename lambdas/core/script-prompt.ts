@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderContentFiltered, ProviderOutputInvalid } from './errors.js';
 import type { Charge, Metered, SceneScript, SceneScriptRequest, Usage } from './ports.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';

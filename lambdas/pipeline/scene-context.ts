@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CharacterBrief, SceneBrief } from '../core/ports.js';
 import { seedFrom } from '../core/content-hash.js';
 import { AssetMissing } from '../core/errors.js';

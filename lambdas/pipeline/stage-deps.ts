@@ -23,7 +23,8 @@ export interface StageDeps extends PaidCallDeps {
   productions: ProductionStore;
   logger: Logger;
   settings: StageSettings;
-  providers: (manifest: Manifest) => BoundProviders;
+  /** The manifest's providers; a real profile's module loads on the first manifest that routes to it. */
+  providers: (manifest: Manifest) => Promise<BoundProviders>;
   /** What this environment lacks to serve a manifest's provider profiles, as manifest problems. */
   profileProblems: (settings: Manifest['providers']) => ManifestProblem[];
   loadManifest: (productionId: string) => Promise<Manifest>;

@@ -43,7 +43,7 @@ export function mockedStageDeps(options: { objects?: Map<string, Buffer>; provid
     logger: new Logger({ serviceName: 'unit', logLevel: 'CRITICAL' }),
     tableName: TABLE,
     settings: { sceneMaxConcurrency: 3, episodeMaxConcurrency: 1, keyframeMaxAttempts: 3, videoMaxReceiveCount: 3 },
-    providers: () => options.providers as BoundProviders,
+    providers: async () => options.providers as BoundProviders,
     // An empty environment: no provider keys or region, whatever the shell running the tests has.
     profileProblems: (settings) => unavailableProfiles(settings, {}),
     loadManifest: (productionId) => assets.getJson<Manifest>(`productions/${productionId}/manifest.json`),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Manifest v1: the user's contract (DESIGN.md section 3). Unknown keys are

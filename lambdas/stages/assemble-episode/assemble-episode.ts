@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MediaToolFailed } from '../../core/errors.js';
 import { contentHash } from '../../core/content-hash.js';
 import { assetKeys } from '../../core/keys.js';

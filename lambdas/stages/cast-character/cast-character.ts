@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { imageCodec, putRenderedImage } from '../../pipeline/codecs.js';
 import { seedFrom } from '../../core/content-hash.js';
 import { assetKeys } from '../../core/keys.js';
@@ -17,7 +17,7 @@ export const CastCharacterEventSchema = z.object({
 export async function castCharacter(event: z.output<typeof CastCharacterEventSchema>, deps: StageDeps) {
   const manifest = await deps.loadManifest(event.productionId);
   const character = characterBrief(findCharacter(manifest, event.characterId));
-  const { image } = deps.providers(manifest);
+  const { image } = await deps.providers(manifest);
   const request = { character, seed: seedFrom(manifest.seed, 'reference-sheet', character.id) };
   const { result } = await paidCall(deps, {
     productionId: manifest.production,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { assetKeys } from '../../core/keys.js';
 import { renderContactSheet } from '../../adapters/media/contact-sheet.js';
 import type { EpisodeSummary } from '../../core/scene-artifacts.js';

@@ -28,7 +28,7 @@ function weakest(scores: Record<string, number>): number {
 export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
   const context = await beginSceneStage(deps, event, 'KEYFRAMES');
   const { manifest } = context;
-  const { image, consistency } = deps.providers(manifest);
+  const { image, consistency } = await deps.providers(manifest);
   const threshold = deps.settings.consistencyThreshold ?? consistency.port.defaultThreshold ?? DEFAULT_CONSISTENCY_THRESHOLD;
 
   const references: Record<string, RenderedImage> = {};

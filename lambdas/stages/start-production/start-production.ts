@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { executionNameFor } from '../../core/execution-name.js';
 import { assetKeys } from '../../core/keys.js';
 

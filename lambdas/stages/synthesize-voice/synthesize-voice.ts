@@ -24,7 +24,7 @@ import type { Bound } from '../../core/bound-providers.js';
 export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
   const { manifest, generation } = await beginSceneStage(deps, event, 'VOICE');
   const script = await deps.assets.getJson<StoredScript>(assetKeys.script(event));
-  const { speech, transcription } = deps.providers(manifest);
+  const { speech, transcription } = await deps.providers(manifest);
 
   const lines: VoiceLine[] = [];
   for (const line of script.lines) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ManifestInvalid } from '../../core/errors.js';
 import { assetKeys } from '../../core/keys.js';
 import { parseManifest } from '../../core/manifest/parse.js';

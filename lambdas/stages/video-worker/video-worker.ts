@@ -1,7 +1,7 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { clipCodec } from '../../pipeline/codecs.js';
 import { seedFrom, sha256 } from '../../core/content-hash.js';
 import { estimateUsd } from '../../core/estimates.js';
@@ -49,7 +49,7 @@ const isTransientPollFailure = (error: unknown) =>
 export async function renderSceneClip(ref: SceneRef, deps: StageDeps, providerJob?: ProviderJob): Promise<ClipProgress> {
   const context = await beginSceneStage(deps, ref, 'VIDEO');
   const { manifest } = context;
-  const { video } = deps.providers(manifest);
+  const { video } = await deps.providers(manifest);
   const [keyframePng, voice] = await Promise.all([
     deps.assets.getBytes(`${assetKeys.keyframe(ref)}.png`),
     deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),

@@ -19,7 +19,7 @@ export async function writeScript(event: z.output<typeof SceneEventSchema>, deps
   if (context.scene.dialogue) {
     script = { source: 'manifest', lines: context.scene.dialogue.map(({ character, line }) => ({ character, line })) };
   } else {
-    const { text } = deps.providers(manifest);
+    const { text } = await deps.providers(manifest);
     const request = { language: manifest.language, title: manifest.title, scene: context.brief, seed: seedFrom(context.seed, 'script') };
     const { result } = await paidCall(deps, {
       productionId: manifest.production,

@@ -1,6 +1,7 @@
 import type { CallOptions, Metered, SceneScript, SceneScriptRequest, TextModel } from '../../../core/ports.js';
 import { writeSceneWithRepair, type ChatMessage } from '../../../core/script-prompt.js';
-import { OPENAI_COMPATIBLE, requestOptions, type OpenAiConnection } from './connection.js';
+import { requestOptions, type OpenAiConnection } from './connection.js';
+import { OPENAI_COMPATIBLE } from './settings.js';
 
 /** Chat completions in JSON mode: scene dialogue validated against the script schema, one repair prompt. */
 export class ChatScriptWriter implements TextModel {

@@ -1,39 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import OpenAI from 'openai';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderNotConfigured } from '../../../core/errors.js';
 import { providerFailure } from './openai-failures.js';
+import { OPENAI_COMPATIBLE, openAiMissingSettings, type OpenAiSettings } from './settings.js';
 import type { ProviderCallGuard } from '../../../core/ports.js';
 
-export const OPENAI_COMPATIBLE = 'openai-compatible';
-
-export interface OpenAiSettings {
-  baseUrl?: string;
-  apiKey?: string;
-  /** In AWS the key (and optionally the base URL) come from this secret instead of the environment. */
-  secretArn?: string;
-  /** Per attempt; the guard's timeout is the one that counts, this stops the socket too. */
-  timeoutMs: number;
-}
-
 const SecretSchema = z.object({ apiKey: z.string().min(1), baseUrl: z.url().optional() });
-
-/** Where the key and base URL come from: the environment locally, Secrets Manager in AWS. */
-export function openAiSettingsFromEnv(env: NodeJS.ProcessEnv): OpenAiSettings {
-  return {
-    baseUrl: env.DRAMAFORGE_OPENAI_BASE_URL ?? env.OPENAI_BASE_URL,
-    apiKey: env.DRAMAFORGE_OPENAI_API_KEY ?? env.OPENAI_API_KEY,
-    secretArn: env.DRAMAFORGE_PROVIDER_SECRET_ARN,
-    timeoutMs: 120_000,
-  };
-}
-
-export function openAiMissingSettings(settings: OpenAiSettings): string | undefined {
-  if (settings.secretArn) return undefined;
-  if (!settings.apiKey) return 'set DRAMAFORGE_OPENAI_API_KEY (or OPENAI_API_KEY), or DRAMAFORGE_PROVIDER_SECRET_ARN in AWS';
-  if (!settings.baseUrl) return 'set DRAMAFORGE_OPENAI_BASE_URL (or OPENAI_BASE_URL)';
-  return undefined;
-}
 
 /**
  * One openai client per process, built on first use (the secret is read once).

@@ -5,7 +5,8 @@ import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
 import type { CallOptions, ImageModel, KeyframeRequest, Metered, ReferenceSheetRequest, RenderedImage, Usage } from '../../../core/ports.js';
 import { keyframePrompt, referenceSheetPrompt } from '../../../core/image-prompts.js';
 import { coverToPng } from '../../media/media-fit.js';
-import { OPENAI_COMPATIBLE, requestOptions, type OpenAiConnection } from './connection.js';
+import { requestOptions, type OpenAiConnection } from './connection.js';
+import { OPENAI_COMPATIBLE } from './settings.js';
 
 /** The sizes gpt-image-1 draws; the frame is cut from the one nearest its aspect. */
 const SIZES = [

@@ -1,6 +1,7 @@
 import type { CallOptions, Metered, SpeechModel, SpeechRequest, SpeechResult } from '../../../core/ports.js';
 import { toMonoWav } from '../../media/media-fit.js';
-import { OPENAI_COMPATIBLE, requestOptions, type OpenAiConnection } from './connection.js';
+import { requestOptions, type OpenAiConnection } from './connection.js';
+import { OPENAI_COMPATIBLE } from './settings.js';
 
 const VOICES = { female: 'nova', male: 'onyx', neutral: 'alloy' } as const;
 

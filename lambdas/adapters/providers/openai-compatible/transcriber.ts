@@ -1,6 +1,7 @@
 import { toFile } from 'openai';
 import type { CallOptions, Metered, SpeechTranscriber, TimedWord, TranscriptionRequest } from '../../../core/ports.js';
-import { OPENAI_COMPATIBLE, requestOptions, type OpenAiConnection } from './connection.js';
+import { requestOptions, type OpenAiConnection } from './connection.js';
+import { OPENAI_COMPATIBLE } from './settings.js';
 
 /**
  * Audio transcriptions with word timestamps (`verbose_json`, granularity `word`;

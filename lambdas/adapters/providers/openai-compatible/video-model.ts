@@ -4,7 +4,8 @@ import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.
 import { coverToPng, fitClip } from '../../media/media-fit.js';
 import type { AsyncVideoModel, CallOptions, ClipJobStatus, ClipRequest } from '../../../core/ports.js';
 import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
-import { OPENAI_COMPATIBLE, requestOptions, type OpenAiConnection } from './connection.js';
+import { requestOptions, type OpenAiConnection } from './connection.js';
+import { OPENAI_COMPATIBLE } from './settings.js';
 
 const LENGTHS: readonly VideoSeconds[] = ['4', '8', '12'];
 

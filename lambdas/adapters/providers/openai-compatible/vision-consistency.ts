@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderOutputInvalid } from '../../../core/errors.js';
 import type { CallOptions, ConsistencyRequest, ConsistencyScorer, Metered } from '../../../core/ports.js';
-import { OPENAI_COMPATIBLE, requestOptions, type OpenAiConnection } from './connection.js';
+import { requestOptions, type OpenAiConnection } from './connection.js';
+import { OPENAI_COMPATIBLE } from './settings.js';
 
 const VerdictSchema = z.object({ score: z.number().min(0).max(1) });
 

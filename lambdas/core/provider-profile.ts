@@ -1,0 +1,31 @@
+import type { AsyncVideoModel, ConsistencyScorer, ImageModel, ProviderCallGuard, SpeechModel, SpeechTranscriber, TextModel } from './ports.js';
+
+/** What a real provider profile's ports are built from: the stage's environment, a guard per provider, the bucket. */
+export interface ProviderProfileContext {
+  env: Record<string, string | undefined>;
+  guard: (provider: string) => ProviderCallGuard;
+  /** Where providers that write their output to S3 (Nova Reel) put it. */
+  bucket: string;
+}
+
+export interface VideoPolling {
+  pollIntervalSeconds: number;
+  maxPolls: number;
+}
+
+/**
+ * One real provider profile (a folder under lambdas/adapters/providers/): its ports by model.
+ * The registry loads a profile's module only when a manifest's route uses it, so a
+ * function loads a provider's SDK only for the profile in use.
+ */
+export interface ProviderProfile {
+  text(model: string): TextModel;
+  image(model: string): ImageModel;
+  consistency(model: string): ConsistencyScorer;
+  speech(model: string): SpeechModel;
+  /** Absent where the profile has no speech-to-text. */
+  transcriber?(model: string): SpeechTranscriber;
+  video(model: string, polling: VideoPolling): AsyncVideoModel;
+}
+
+export type ProviderProfileFactory = (context: ProviderProfileContext) => ProviderProfile;
