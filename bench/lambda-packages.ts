@@ -10,13 +10,13 @@ const run = promisify(execFile);
 export interface FunctionPackage {
   logicalId: string;
   assetPath: string;
-  /** Everything in the asset directory: what Lambda unpacks. */
-  totalBytes: number;
-  /** The bundle itself (index.mjs). */
+  /** The function's own code: the bundle and its chunks, not counting source maps (layers and the runtime's SDK apart). */
+  codeBytes: number;
+  /** The entry module alone (index.mjs): what a cold start evaluates before the first invocation. */
   bundleBytes: number;
   sourceMapBytes: number;
-  /** Native modules copied beside the bundle (node_modules/). */
-  nativeModuleBytes: number;
+  /** The layers the function is deployed with, by logical id. */
+  layers: string[];
   initMs?: number;
   initRuns: number;
   initError?: string;
@@ -25,6 +25,7 @@ export interface FunctionPackage {
 interface TemplateResource {
   Type: string;
   Metadata?: Record<string, string>;
+  Properties?: { Layers?: { Ref?: string }[] };
 }
 
 /** The Lambda functions of a synthesized template with their asset directories (CDK's `aws:asset:path` metadata). */
@@ -74,16 +75,17 @@ export async function measureLambdaPackages(options: { repositoryRoot: string; s
   const template = JSON.parse(await readFile(path.join(cdkOut, `${options.stack}.template.json`), 'utf8')) as { Resources: Record<string, TemplateResource> };
   const packages: FunctionPackage[] = [];
   for (const { logicalId, assetPath } of functionAssets(template)) {
+    const layers = (template.Resources[logicalId]?.Properties?.Layers ?? []).flatMap((layer) => (layer.Ref ? [layer.Ref] : []));
     const dir = path.join(cdkOut, assetPath);
     const bundle = path.join(dir, 'index.mjs');
     const hasBundle = await stat(bundle).then(() => true, () => false);
     const measured: FunctionPackage = {
       logicalId,
       assetPath,
-      totalBytes: await directoryBytes(dir),
+      codeBytes: await directoryBytes(dir, (file) => !file.endsWith('.map')),
       bundleBytes: hasBundle ? (await stat(bundle)).size : 0,
       sourceMapBytes: await directoryBytes(dir, (file) => file.endsWith('.map')),
-      nativeModuleBytes: await directoryBytes(dir, (file) => file.includes(`${path.sep}node_modules${path.sep}`)),
+      layers,
       initRuns: 0,
     };
     if (hasBundle) {

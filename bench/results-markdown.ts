@@ -99,13 +99,13 @@ export function resultsMarkdown(results: BenchResults): string {
     parts.push(
       '',
       table(
-        ['function', 'package', 'index.mjs', 'source map', 'native modules', 'init (median of 10)'],
+        ['function', 'own code', 'index.mjs', 'source maps', 'layers', 'init (median of 10)'],
         results.packages.map((p) => [
           p.logicalId,
-          `${rounded(p.totalBytes / 1024 / 1024)} MB`,
+          `${rounded(p.codeBytes / 1024)} KB`,
           `${rounded(p.bundleBytes / 1024)} KB`,
           `${rounded(p.sourceMapBytes / 1024)} KB`,
-          `${rounded(p.nativeModuleBytes / 1024 / 1024)} MB`,
+          p.layers.map((layer) => layer.replace(/FilesLayer[0-9A-F]{8}$/, '')).join(', ') || 'none',
           p.initMs !== undefined ? `${rounded(p.initMs)} ms` : `not importable here: ${p.initError ?? 'no bundle'}`,
         ]),
       ),
