@@ -70,6 +70,7 @@ export interface StageEnvironment {
   keyframeMaxAttempts: number;
   consistencyThreshold?: number;
   videoQueueUrl?: string;
+  /** The video queue's redrive maxReceiveCount: the receive after which a failing message goes to the DLQ. */
   videoMaxReceiveCount: number;
   s3ForcePathStyle: boolean;
   providerSecretArn?: string;

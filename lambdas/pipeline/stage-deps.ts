@@ -2,19 +2,16 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import type { ProductionStore } from '../adapters/aws/production-store.js';
 import type { BoundProviders } from '../core/bound-providers.js';
+import type { StageEnvironment } from '../core/environment.js';
 import type { ManifestProblem } from '../core/errors.js';
 import type { Manifest } from '../core/manifest/schema.js';
 import type { PaidCallDeps } from './paid-call.js';
 
-export interface StageSettings {
-  sceneMaxConcurrency: number;
-  episodeMaxConcurrency: number;
-  keyframeMaxAttempts: number;
-  consistencyThreshold?: number;
-  videoQueueUrl?: string;
-  /** The video queue's redrive maxReceiveCount: the receive after which a failing message goes to the DLQ. */
-  videoMaxReceiveCount: number;
-}
+/** The workflow settings a stage reads from its environment. */
+export type StageSettings = Pick<
+  StageEnvironment,
+  'sceneMaxConcurrency' | 'episodeMaxConcurrency' | 'keyframeMaxAttempts' | 'consistencyThreshold' | 'videoQueueUrl' | 'videoMaxReceiveCount'
+>;
 
 /** What every stage gets: stores over clients built once per process, providers, settings. */
 export interface StageDeps extends PaidCallDeps {

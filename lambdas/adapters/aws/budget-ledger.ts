@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Charge, Usage } from '../../core/ports.js';
 import { BudgetExceeded } from '../../core/errors.js';
 import { tableKeys, type SceneRef } from '../../core/keys.js';
 import { round } from '../../core/money.js';
+import { queryProductionItems } from './production-items.js';
 
 export type CostStatus = 'RESERVED' | 'SETTLED' | 'RELEASED';
 
@@ -197,22 +198,8 @@ export class BudgetLedger {
     );
   }
 
-  async listCosts(productionId: string): Promise<CostRow[]> {
-    const rows: CostRow[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': tableKeys.productionPk(productionId), ':prefix': tableKeys.costPrefix },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      rows.push(...((page.Items ?? []) as CostRow[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return rows;
+  listCosts(productionId: string): Promise<CostRow[]> {
+    return queryProductionItems<CostRow>(this.dynamo, this.tableName, productionId, tableKeys.costPrefix);
   }
+
 }

@@ -1,6 +1,7 @@
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetMissing } from '../../core/errors.js';
 import { tableKeys } from '../../core/keys.js';
+import { queryProductionItems } from './production-items.js';
 
 export const PRODUCTION_STATUSES = ['RUNNING', 'COMPLETE', 'FAILED', 'BUDGET_EXCEEDED', 'REJECTED'] as const;
 export type ProductionStatus = (typeof PRODUCTION_STATUSES)[number];
@@ -175,24 +176,10 @@ export class ProductionStore {
     return response.Item as SceneRecord;
   }
 
-  async listScenes(productionId: string): Promise<SceneRecord[]> {
-    const scenes: SceneRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': tableKeys.productionPk(productionId), ':prefix': tableKeys.scenePrefix },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      scenes.push(...((page.Items ?? []) as SceneRecord[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return scenes;
+  listScenes(productionId: string): Promise<SceneRecord[]> {
+    return queryProductionItems<SceneRecord>(this.dynamo, this.tableName, productionId, tableKeys.scenePrefix);
   }
+
 
   /** Sets a scene's status and merges the given fields. */
   async updateScene(

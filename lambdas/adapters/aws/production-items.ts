@@ -1,0 +1,22 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tableKeys } from '../../core/keys.js';
+
+/** Every item of one production whose sort key starts with `prefix` (scenes, ledger rows), across all pages, read consistently. */
+export async function queryProductionItems<Item>(dynamo: DynamoDBDocumentClient, tableName: string, productionId: string, prefix: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': tableKeys.productionPk(productionId), ':prefix': prefix },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
+    );
+    items.push(...((page.Items ?? []) as Item[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
