@@ -1,34 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command, InvalidArgumentError } from 'commander';
 import { ManifestInvalid } from '../lambdas/core/errors.js';
 import type { ProfileOverride } from '../local/profile-override.js';
 import type { RunResult } from '../local/production-run.js';
 
-// Each command imports what it needs when it runs: `--help` loads no package, `validate` only the manifest
+// Each command imports what it needs when it runs: `--help` loads only commander, `validate` also the manifest
 // parser (yaml, zod), and neither pays for the AWS SDK, the embedded engines or canvas.
 
 // dramaforge supports Node 20, the version studio machines and this project's CI run; the SDK's upgrade
 // notice is noise here. No static import above loads the SDK, so this is set before any command does.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const USAGE = `usage:
-  dramaforge --help | --version
-  dramaforge produce <manifest> [--out DIR] [--data DIR] [--profile P]   produce a series on this machine (default --out ./out)
-  dramaforge estimate <manifest> [--profile P]                           the expected cost before anything is spent
-  dramaforge validate <manifest>                                         check a manifest; one line per problem
-  dramaforge rerender <production> <episode>/<scene> [--out DIR] [--data DIR]   render one scene afresh and re-assemble its episode
-  dramaforge redrive [--data DIR]                                        move the local video dead letters back to the video queue
-  dramaforge redrive --queue-arn <DLQ ARN> [--destination-arn ARN] [--region REGION]   the same for a deployed environment (AWS credentials as usual)`;
-
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
   process.exit(code);
 }
 
-async function readManifestFile(file: string | undefined): Promise<Buffer> {
-  if (!file) fail(USAGE, 2);
+async function readManifestFile(file: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (error) {
@@ -36,9 +26,7 @@ async function readManifestFile(file: string | undefined): Promise<Buffer> {
   }
 }
 
-async function validate(args: string[]): Promise<void> {
-  const { positionals } = parseArgs({ args, allowPositionals: true });
-  const file = positionals[0];
+async function validate(file: string): Promise<void> {
   const bytes = await readManifestFile(file);
   const { parseManifest } = await import('../lambdas/core/manifest/parse.js');
   try {
@@ -50,8 +38,6 @@ async function validate(args: string[]): Promise<void> {
     throw error;
   }
 }
-
-const RUN_OPTIONS = { out: { type: 'string', default: 'out' }, data: { type: 'string', default: '.dramaforge' } } as const;
 
 /** Progress on one rewritten line at a terminal; in a log (CI), a line when it changes, at most every 5 s. */
 function progressPrinter() {
@@ -85,18 +71,21 @@ function reportOutcome(command: string, result: RunResult): void {
   if (!result.ok) fail(`${command} failed: ${result.reason}`);
 }
 
-async function produceCommand(args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...RUN_OPTIONS, profile: { type: 'string' } } });
-  const file = positionals[0];
+interface RunOptions {
+  out: string;
+  data: string;
+}
+
+async function produceCommand(file: string, options: RunOptions & { profile?: string }): Promise<void> {
   await readManifestFile(file);
-  const profile = await profileOption(values.profile);
+  const profile = await profileOption(options.profile);
   const { produce } = await import('../local/produce.js');
   const progress = progressPrinter();
   const result = await produce({
-    manifestPath: file!,
+    manifestPath: file,
     profile,
-    outDir: path.resolve(values.out),
-    dataDir: path.resolve(values.data),
+    outDir: path.resolve(options.out),
+    dataDir: path.resolve(options.data),
     onProgress: progress.onProgress,
   });
   progress.done();
@@ -112,11 +101,9 @@ async function profileOption(value: string | undefined): Promise<ProfileOverride
   }
 }
 
-async function estimate(args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { profile: { type: 'string' } } });
-  const file = positionals[0];
+async function estimate(file: string, options: { profile?: string }): Promise<void> {
   const bytes = await readManifestFile(file);
-  const profile = await profileOption(values.profile);
+  const profile = await profileOption(options.profile);
   const [{ parseManifest }, { withProfile }, { estimateProduction, formatEstimate }] = await Promise.all([
     import('../lambdas/core/manifest/parse.js'),
     import('../local/profile-override.js'),
@@ -131,11 +118,18 @@ async function estimate(args: string[]): Promise<void> {
   }
 }
 
-async function rerenderCommand(args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: RUN_OPTIONS });
-  const [productionId, scenePath] = positionals;
-  const [episodeId, sceneId] = scenePath?.split('/') ?? [];
-  if (!productionId || !episodeId || !sceneId) fail(USAGE, 2);
+interface ScenePath {
+  episodeId: string;
+  sceneId: string;
+}
+
+function scenePath(value: string): ScenePath {
+  const [episodeId, sceneId, ...more] = value.split('/');
+  if (!episodeId || !sceneId || more.length) throw new InvalidArgumentError('expected <episode>/<scene>, as in ep01/s03.');
+  return { episodeId, sceneId };
+}
+
+async function rerenderCommand(productionId: string, { episodeId, sceneId }: ScenePath, options: RunOptions): Promise<void> {
   const { RerenderRefused, rerender } = await import('../local/rerender.js');
   const progress = progressPrinter();
   try {
@@ -143,8 +137,8 @@ async function rerenderCommand(args: string[]): Promise<void> {
       productionId,
       episodeId,
       sceneId,
-      outDir: path.resolve(values.out),
-      dataDir: path.resolve(values.data),
+      outDir: path.resolve(options.out),
+      dataDir: path.resolve(options.data),
       onProgress: progress.onProgress,
     });
     progress.done();
@@ -155,21 +149,17 @@ async function rerenderCommand(args: string[]): Promise<void> {
   }
 }
 
-async function redriveCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { data: { type: 'string', default: '.dramaforge' }, 'queue-arn': { type: 'string' }, 'destination-arn': { type: 'string' }, region: { type: 'string' } },
-  });
-  const deadLetterQueueArn = values['queue-arn'];
+async function redriveCommand(options: { data: string; queueArn?: string; destinationArn?: string; region?: string }): Promise<void> {
+  const deadLetterQueueArn = options.queueArn;
   if (deadLetterQueueArn) {
-    const region = values.region ?? deadLetterQueueArn.split(':')[3];
+    const region = options.region ?? deadLetterQueueArn.split(':')[3];
     const [{ SQSClient }, { redriveDeadLetters }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../local/dead-letters.js')]);
-    const moved = await redriveDeadLetters(new SQSClient({ region }), deadLetterQueueArn, values['destination-arn']);
+    const moved = await redriveDeadLetters(new SQSClient({ region }), deadLetterQueueArn, options.destinationArn);
     process.stdout.write(`moved ${moved} messages from ${deadLetterQueueArn} back to their queue\n`);
     return;
   }
   const { redriveLocal } = await import('../local/redrive.js');
-  const { moved, returned } = await redriveLocal(path.resolve(values.data));
+  const { moved, returned } = await redriveLocal(path.resolve(options.data));
   process.stdout.write(`moved ${moved} messages back to the video queue; ${returned} failed again and are back in the dead-letter queue\n`);
 }
 
@@ -178,19 +168,58 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-const [command, ...rest] = process.argv.slice(2);
-if (command === '--help' || command === '-h') {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-if (command === '--version' || command === '-v') {
-  process.stdout.write(`${packageVersion()}\n`);
-  process.exit(0);
-}
-const commands: Record<string, (args: string[]) => Promise<void>> = { validate, estimate, produce: produceCommand, rerender: rerenderCommand, redrive: redriveCommand };
-const run = command ? commands[command] : undefined;
-if (!run) fail(USAGE, 2);
-run(rest).then(
+const program = new Command('dramaforge')
+  .description('The production line for AI short dramas: a series manifest in, finished episodes out.')
+  .version(packageVersion(), '-v, --version', 'print the version')
+  .helpCommand(false)
+  // Exit 2 (commander's is 1) for a command line that cannot run, so a script tells it from a command that ran and failed.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  // One line per error, so a log shows it whole: commander puts its "Did you mean" on a second line.
+  .configureOutput({ outputError: (message, write) => write(`dramaforge: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`) });
+
+const manifestArgument = ['<manifest>', 'the series manifest (YAML)'] as const;
+const profileOptionFlags = ['--profile <profile>', "a provider profile to use instead of the manifest's providers.profile"] as const;
+const outOptionFlags = ['--out <dir>', 'where the deliverables are written, one folder per production', 'out'] as const;
+const dataOptionFlags = ['--data <dir>', 'where the embedded engines keep the table, the bucket and the execution records', '.dramaforge'] as const;
+
+program
+  .command('produce')
+  .description('produce a series on this machine')
+  .argument(...manifestArgument)
+  .option(...outOptionFlags)
+  .option(...dataOptionFlags)
+  .option(...profileOptionFlags)
+  .action(produceCommand);
+program
+  .command('estimate')
+  .description('the expected cost per stage and model, before anything is spent')
+  .argument(...manifestArgument)
+  .option(...profileOptionFlags)
+  .action(estimate);
+program
+  .command('validate')
+  .description('check a manifest: exit 0 when valid, one `path: reason` line per problem')
+  .argument(...manifestArgument)
+  .action(validate);
+program
+  .command('rerender')
+  .description('render one scene afresh and re-assemble its episode')
+  .argument('<production>', 'the production id')
+  .argument('<episode/scene>', 'the scene, as ep01/s03', scenePath)
+  .option(...outOptionFlags)
+  .option(...dataOptionFlags)
+  .action(rerenderCommand);
+program
+  .command('redrive')
+  .summary('move the video dead letters back to their queue')
+  .description("move the video dead letters back to their queue: this machine's, or with --queue-arn a deployed environment's (AWS credentials as usual)")
+  .option(...dataOptionFlags)
+  .option('--queue-arn <arn>', "a deployed environment's video dead-letter queue")
+  .option('--destination-arn <arn>', 'the queue to move them to (default: the queue they came from)')
+  .option('--region <region>', "the queue's region (default: the one in its ARN)")
+  .action(redriveCommand);
+
+program.parseAsync().then(
   () => process.exit(0),
-  (error: unknown) => fail(`dramaforge ${command}: ${(error as Error).message}`),
+  (error: unknown) => fail(`dramaforge ${program.args[0]}: ${(error as Error).message}`),
 );

@@ -42,16 +42,16 @@ const ownModules = (urls: string[]) =>
 const beyondCliAndCore = (files: string[]) => files.filter((file) => file !== path.join('bin', 'dramaforge.ts') && !file.startsWith(path.join('lambdas', 'core') + path.sep));
 
 describe('the CLI loads only what the command needs', () => {
-  it('validate loads the manifest parser and its two packages, nothing of the runtime, the SDK or canvas', async () => {
+  it('validate loads the manifest parser, its two packages and commander, nothing of the runtime, the SDK or canvas', async () => {
     const loaded = await modulesLoadedBy('validate', path.join(repositoryRoot, 'examples', 'tet-homecoming.yaml'));
-    expect(new Set(loaded.map(packageOf).filter(Boolean))).toEqual(new Set(['yaml', 'zod']));
+    expect(new Set(loaded.map(packageOf).filter(Boolean))).toEqual(new Set(['commander', 'yaml', 'zod']));
     expect(ownModules(loaded)).toContain(path.join('lambdas', 'core', 'manifest', 'parse.ts'));
     expect(beyondCliAndCore(ownModules(loaded))).toEqual([]);
   });
 
-  it('--help loads no package and not the manifest parser', async () => {
-    const loaded = await modulesLoadedBy('--help');
-    expect(loaded.filter(packageOf)).toEqual([]);
+  it.each(['--help', 'produce --help'])('%s loads commander only, not the manifest parser', async (commandLine) => {
+    const loaded = await modulesLoadedBy(...commandLine.split(' '));
+    expect(new Set(loaded.map(packageOf).filter(Boolean))).toEqual(new Set(['commander']));
     expect(ownModules(loaded)).not.toContain(path.join('lambdas', 'core', 'manifest', 'parse.ts'));
     expect(beyondCliAndCore(ownModules(loaded))).toEqual([]);
   });
