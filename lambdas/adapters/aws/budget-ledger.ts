@@ -1,37 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Charge, Usage } from '../../core/ports.js';
-import { BudgetExceeded } from '../../core/errors.js';
-import { tableKeys, type SceneRef } from '../../core/keys.js';
+import { budgetExceeded, reservationFor, type BudgetState, type CostRow, type Reservation } from '../../core/ledger.js';
+import { tableKeys } from '../../core/keys.js';
 import { round } from '../../core/money.js';
 import { queryProductionItems } from './production-items.js';
-
-export type CostStatus = 'RESERVED' | 'SETTLED' | 'RELEASED';
-
-export interface CostRow {
-  productionId: string;
-  idempotencyKey: string;
-  stage: string;
-  status: CostStatus;
-  estimateUsd: number;
-  usd: number;
-  provider?: string;
-  model?: string;
-  units?: Usage;
-  /** Every billed call behind this one's result, when more than one model was billed (a tier escalation). */
-  charges?: Charge[];
-  episodeId?: string;
-  sceneId?: string;
-  createdAt: string;
-  settledAt?: string;
-}
-
-export interface Reservation {
-  productionId: string;
-  idempotencyKey: string;
-  estimateUsd: number;
-  scene?: SceneRef;
-}
 
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
@@ -74,8 +47,9 @@ export class BudgetLedger {
     const estimateUsd = round(input.estimateUsd);
     const reservation: Reservation = { ...input, estimateUsd };
     const existing = await this.findCost(input.productionId, input.idempotencyKey);
-    if (existing?.status === 'SETTLED') return { reservation, settled: existing };
-    if (existing?.status === 'RESERVED') return { reservation: { ...reservation, estimateUsd: existing.estimateUsd } };
+    const decision = reservationFor(existing);
+    if (decision === 'already-paid') return { reservation, settled: existing };
+    if (decision === 'held-already') return { reservation: { ...reservation, estimateUsd: existing!.estimateUsd } };
 
     try {
       await this.dynamo.send(
@@ -90,10 +64,7 @@ export class BudgetLedger {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const meta = await this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: this.metaKey(input.productionId), ConsistentRead: true }));
-      const available = (meta.Item?.availableUsd as number | undefined) ?? 0;
-      throw new BudgetExceeded(
-        `${input.stage} needs up to $${estimateUsd.toFixed(4)} but only $${Math.max(0, available).toFixed(4)} of the $${(meta.Item?.budgetUsd as number | undefined)?.toFixed(2) ?? '?'} budget is left`,
-      );
+      throw budgetExceeded(input.stage, estimateUsd, meta.Item as Partial<BudgetState> | undefined);
     }
 
     const row: CostRow = {

@@ -1,5 +1,5 @@
 import { costUsd } from '../../core/pricing.js';
-import type { CostRow } from '../../adapters/aws/budget-ledger.js';
+import type { CostRow } from '../../core/ledger.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { type ProductionMeta, type ProductionStatus, type SceneRecord } from '../../adapters/aws/production-store.js';
 import type { EpisodeSummary } from '../../core/scene-artifacts.js';
