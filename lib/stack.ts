@@ -53,7 +53,7 @@ export class DramaforgeStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const dataRemoval = config.data.removalPolicy;
-    // Logs follow the data: kept with a retained stack, removed with a disposable one.
+    // Logs and the alarm topic's key follow the data: kept with a retained stack, removed with a disposable one.
     const logRemovalPolicy = dataRemoval === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const assets = new AssetBucket(this, 'Assets', {
@@ -138,6 +138,7 @@ export class DramaforgeStack extends Stack {
       triggerDeadLetterQueue: trigger.deadLetterQueue,
       functions: [...this.functions.values()].map((stage) => stage.function),
       alarms: config.alarms,
+      alarmKeyRemovalPolicy: logRemovalPolicy,
     });
 
     const consoleBase = `https://${this.region}.console.aws.amazon.com`;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -80,6 +80,12 @@ export interface ProductionMonitoringProps {
    * @default - none, required
    */
   readonly alarms: EnvironmentConfig['alarms'];
+  /**
+   * What happens to the alarm topic's KMS key when the stack is deleted.
+   *
+   * @default - none, required
+   */
+  readonly alarmKeyRemovalPolicy: RemovalPolicy;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -107,7 +113,7 @@ export function sceneOutcomeStates(): SceneOutcomeState[] {
  * One dashboard a producer and an operator can both read (executions, scenes by outcome,
  * spend, the video queue's dead letters, worker errors, throttles) and alarms on what
  * needs a person: failed executions, anything in a dead-letter queue, throttling, worker
- * errors and a day's spend. Alarms notify an encrypted SNS topic.
+ * errors and a day's spend. Alarms notify an SNS topic encrypted with a key CloudWatch may use.
  */
 export class ProductionMonitoring extends Construct {
   readonly dashboard: Dashboard;
@@ -116,7 +122,7 @@ export class ProductionMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: ProductionMonitoringProps) {
     super(scope, id);
-    this.alarmTopic = buildTopic(this, 'AlarmTopic', { displayName: 'dramaforge alarms' });
+    this.alarmTopic = buildTopic(this, 'AlarmTopic', { displayName: 'dramaforge alarms', keyRemovalPolicy: props.alarmKeyRemovalPolicy });
     if (props.alarms.notificationEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarms.notificationEmail));
 
     const sceneStates = sceneOutcomeStates();

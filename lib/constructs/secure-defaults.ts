@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
-import { Alias } from 'aws-cdk-lib/aws-kms';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type LogGroupProps, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type BucketProps } from 'aws-cdk-lib/aws-s3';
 import { Topic, type TopicProps } from 'aws-cdk-lib/aws-sns';
@@ -96,14 +97,43 @@ export function buildTable(scope: Construct, id: string, props: BuildTableProps)
   });
 }
 
-/** The props of {@link buildTopic}: a `Topic`'s, less its encryption and transport settings. */
-export type BuildTopicProps = Omit<TopicProps, 'masterKey' | 'enforceSSL'>;
+/** The props of {@link buildTopic}: a `Topic`'s, less its encryption and transport settings, with its key's removal required. */
+export interface BuildTopicProps extends Omit<TopicProps, 'masterKey' | 'enforceSSL'> {
+  /**
+   * What happens to the topic's KMS key when the stack is deleted; the stack has it follow its data, as its logs do.
+   *
+   * @default - none, required
+   */
+  readonly keyRemovalPolicy: RemovalPolicy;
+}
 
-/** An SNS topic encrypted at rest with the AWS-managed SNS key that refuses requests not sent over TLS. */
-export function buildTopic(scope: Construct, id: string, props: BuildTopicProps = {}): Topic {
-  return new Topic(scope, id, {
-    ...props,
-    enforceSSL: true,
-    masterKey: Alias.fromAliasName(scope, `${id}ManagedKey`, 'alias/aws/sns'),
+/**
+ * An SNS topic that refuses requests not sent over TLS, encrypted at rest with a customer-managed
+ * KMS key of its own, rotated yearly. Not the AWS-managed `alias/aws/sns` key: its key policy
+ * cannot be changed, so CloudWatch could never use it and alarms would fail to publish, silently.
+ * The key policy lets CloudWatch alarms of this account and region (and nothing else AWS runs)
+ * make the data keys a publish needs; the account keeps administering the key through IAM.
+ */
+export function buildTopic(scope: Construct, id: string, props: BuildTopicProps): Topic {
+  const { keyRemovalPolicy, ...topicProps } = props;
+  const key = new Key(scope, `${id}Key`, {
+    description: `Encrypts the ${id} SNS topic; CloudWatch alarms may use it to publish`,
+    enableKeyRotation: true,
+    removalPolicy: keyRemovalPolicy,
   });
+  const { account, region, partition } = Stack.of(scope);
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'CloudWatchAlarmsPublishToTheTopic',
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      // In a key policy `*` is this key.
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': account },
+        ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+      },
+    }),
+  );
+  return new Topic(scope, id, { ...topicProps, enforceSSL: true, masterKey: key });
 }
