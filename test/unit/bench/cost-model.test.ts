@@ -7,9 +7,11 @@ const SCENES = SOURCE_SCENARIO.dramas * SOURCE_SCENARIO.chaptersPerDrama * SOURC
 
 describe('costModel', () => {
   it('prices 16,000 scenes of the source scenario per stage with each profile first rung', () => {
+    // Act
     const model = costModel('bedrock');
-    const byStage = Object.fromEntries(model.lines.map((line) => [line.stage, line]));
 
+    // Assess
+    const byStage = Object.fromEntries(model.lines.map((line) => [line.stage, line]));
     expect(byStage.video!.model).toBe('amazon.nova-reel-v1:1');
     expect(byStage.video!.calls).toBe(SCENES);
     // Nova Reel bills 6-second shots at $0.08 a second.
@@ -22,30 +24,42 @@ describe('costModel', () => {
   });
 
   it('rounds video up to the provider step: a 6 s scene bills 8 s on sora-2', () => {
-    const video = costModel('openai-compatible').lines.find((line) => line.stage === 'video')!;
+    // Act
+    const model = costModel('openai-compatible');
+
+    // Assess
+    const video = model.lines.find((line) => line.stage === 'video')!;
     expect(video.usage.videoSeconds).toBe(8);
     expect(video.usd).toBeCloseTo(SCENES * costUsd('openai-compatible', 'sora-2', { videoSeconds: 8 }), 6);
   });
 
   it('costs nothing offline', () => {
-    expect(costModel('offline').totalUsd).toBe(0);
+    // Act
+    const model = costModel('offline');
+
+    // Assess
+    expect(model.totalUsd).toBe(0);
   });
 });
 
 describe('priceSources', () => {
   it('gives each entry the comment above it or above its group', () => {
-    const sources = priceSources(
-      [
-        "  'offline/a': {},",
-        '  // https://example.com/pricing, list of 2025-01-02',
-        '  // (second line of the note).',
-        "  'p/one': { perImage: 1 },",
-        "  'p/two': { perImage: 2 },",
-        '',
-        '  // https://other.example/prices, list of 2024-11',
-        "  'q/three': {",
-      ].join('\n'),
-    );
+    // Prepare
+    const pricingSource = [
+      "  'offline/a': {},",
+      '  // https://example.com/pricing, list of 2025-01-02',
+      '  // (second line of the note).',
+      "  'p/one': { perImage: 1 },",
+      "  'p/two': { perImage: 2 },",
+      '',
+      '  // https://other.example/prices, list of 2024-11',
+      "  'q/three': {",
+    ].join('\n');
+
+    // Act
+    const sources = priceSources(pricingSource);
+
+    // Assess
     expect(sources).toEqual({
       'p/one': 'https://example.com/pricing, list of 2025-01-02 (second line of the note).',
       'p/two': 'https://example.com/pricing, list of 2025-01-02 (second line of the note).',
@@ -54,11 +68,16 @@ describe('priceSources', () => {
   });
 
   it('finds a dated source for every priced model a profile routes to', () => {
-    const sources = priceSources(readFileSync(new URL('../../../lambdas/core/pricing.ts', import.meta.url), 'utf8'));
-    for (const profile of ['openai-compatible', 'bedrock'] as const) {
-      for (const line of costModel(profile).lines) {
-        expect(sources[`${line.provider}/${line.model}`], `${line.provider}/${line.model}`).toMatch(/^https:\/\/\S+.*\b(19|20)\d\d-\d\d/);
-      }
+    // Prepare
+    const pricingSource = readFileSync(new URL('../../../lambdas/core/pricing.ts', import.meta.url), 'utf8');
+    const routed = (['openai-compatible', 'bedrock'] as const).flatMap((profile) => costModel(profile).lines);
+
+    // Act
+    const sources = priceSources(pricingSource);
+
+    // Assess
+    for (const line of routed) {
+      expect(sources[`${line.provider}/${line.model}`], `${line.provider}/${line.model}`).toMatch(/^https:\/\/\S+.*\b(19|20)\d\d-\d\d/);
     }
   });
 });

@@ -4,6 +4,7 @@ import { callsForScene, RateLimiter } from '../../../bench/orchestration/sequent
 
 describe('orchestrationBound', () => {
   it('is the busiest provider spread over its slots plus one average scene passing every stage', () => {
+    // Prepare
     const providers = {
       script: { calls: 1500, latencyMs: 800, concurrency: 50, busyMs: 0 },
       image: { calls: 3000, latencyMs: 1200, concurrency: 20, busyMs: 0 },
@@ -11,8 +12,10 @@ describe('orchestrationBound', () => {
       video: { calls: 1500, latencyMs: 4500, concurrency: 10, busyMs: 0 },
     };
 
+    // Act
     const bound = orchestrationBound(providers, 1500, 0.1);
 
+    // Assess
     expect(bound.limitingProvider).toBe('video');
     expect(bound.throughputMs).toBeCloseTo((1500 * 450) / 10, 6);
     // 80 + 2 x 120 + 3 x 60 + 450
@@ -21,46 +24,76 @@ describe('orchestrationBound', () => {
   });
 
   it('names the provider with the most work per slot, not the slowest call', () => {
-    const bound = orchestrationBound(
-      { image: { calls: 1000, latencyMs: 1200, concurrency: 2, busyMs: 0 }, video: { calls: 100, latencyMs: 4500, concurrency: 10, busyMs: 0 } },
-      100,
-      1,
-    );
+    // Prepare
+    const providers = {
+      image: { calls: 1000, latencyMs: 1200, concurrency: 2, busyMs: 0 },
+      video: { calls: 100, latencyMs: 4500, concurrency: 10, busyMs: 0 },
+    };
+
+    // Act
+    const bound = orchestrationBound(providers, 100, 1);
+
+    // Assess
     expect(bound.limitingProvider).toBe('image');
     expect(bound.throughputMs).toBe(600_000);
   });
 
   it('refuses a run without scenes', () => {
-    expect(() => orchestrationBound({}, 0, 1)).toThrow(RangeError);
+    // Act
+    const withoutScenes = () => orchestrationBound({}, 0, 1);
+
+    // Assess
+    expect(withoutScenes).toThrow(RangeError);
   });
 });
 
 describe('utilisation', () => {
   it('is busy time over every slot for the whole window', () => {
-    expect(utilisation({ busyMs: 9_000, concurrency: 10 }, 1_000)).toBeCloseTo(0.9, 9);
-    expect(utilisation({ busyMs: 500, concurrency: 1 }, 1_000)).toBeCloseTo(0.5, 9);
-    expect(() => utilisation({ busyMs: 1, concurrency: 1 }, 0)).toThrow(RangeError);
+    // Act
+    const manySlots = utilisation({ busyMs: 9_000, concurrency: 10 }, 1_000);
+    const oneSlot = utilisation({ busyMs: 500, concurrency: 1 }, 1_000);
+    const emptyWindow = () => utilisation({ busyMs: 1, concurrency: 1 }, 0);
+
+    // Assess
+    expect(manySlots).toBeCloseTo(0.9, 9);
+    expect(oneSlot).toBeCloseTo(0.5, 9);
+    expect(emptyWindow).toThrow(RangeError);
   });
 });
 
 describe('callsForScene', () => {
   it('spreads a fractional average over whole calls that add up to it', () => {
+    // Prepare
     const perScene = 1.4;
+
+    // Act
     const calls = Array.from({ length: 10 }, (_, index) => callsForScene(index, perScene));
+    const wholeCalls = Array.from({ length: 7 }, (_, i) => callsForScene(i, 3));
+
+    // Assess
     expect(calls.every((n) => n === 1 || n === 2)).toBe(true);
     expect(calls.reduce((a, b) => a + b, 0)).toBe(14);
-    expect(Array.from({ length: 7 }, (_, i) => callsForScene(i, 3))).toEqual([3, 3, 3, 3, 3, 3, 3]);
+    expect(wholeCalls).toEqual([3, 3, 3, 3, 3, 3, 3]);
   });
 });
 
 describe('RateLimiter', () => {
   it('lets a burst through, then spaces requests at the rate', () => {
+    // Prepare
     let now = 0;
     const limiter = new RateLimiter(2, 2, () => now);
-    expect(limiter.take()).toBe(0);
-    expect(limiter.take()).toBe(0);
-    expect(limiter.take()).toBeCloseTo(500, 9);
+
+    // Act
+    const first = limiter.take();
+    const second = limiter.take();
+    const third = limiter.take();
     now = 2_000;
-    expect(limiter.take()).toBe(0);
+    const afterRefill = limiter.take();
+
+    // Assess
+    expect(first).toBe(0);
+    expect(second).toBe(0);
+    expect(third).toBeCloseTo(500, 9);
+    expect(afterRefill).toBe(0);
   });
 });
