@@ -4,6 +4,7 @@ import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
 import { startLocalTable } from '../../support/local-table.js';
 
+// One local table for the file; each test works on a production of its own.
 let table: Awaited<ReturnType<typeof startLocalTable>>;
 let ledger: BudgetLedger;
 let productions: ProductionStore;
@@ -24,11 +25,15 @@ afterAll(async () => {
 
 describe('BudgetLedger', () => {
   it('lets exactly as many concurrent reservations through as the budget holds', async () => {
+    // Prepare
     await openProduction('concurrent-holds', 1.0);
-    const attempts = Array.from({ length: 50 }, (_, i) =>
-      ledger.reserve({ productionId: 'concurrent-holds', idempotencyKey: `call-${i}`, estimateUsd: 0.05, stage: 'video' }),
+
+    // Act
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => ledger.reserve({ productionId: 'concurrent-holds', idempotencyKey: `call-${i}`, estimateUsd: 0.05, stage: 'video' })),
     );
-    const outcomes = await Promise.allSettled(attempts);
+
+    // Assess
     const granted = outcomes.filter((o) => o.status === 'fulfilled');
     const refused = outcomes.filter((o) => o.status === 'rejected');
     expect(granted).toHaveLength(20);
@@ -39,16 +44,20 @@ describe('BudgetLedger', () => {
   });
 
   it('settles the actual cost once, however often the same call is settled', async () => {
+    // Prepare
     await openProduction('settle-once', 2);
     const { reservation } = await ledger.reserve({ productionId: 'settle-once', idempotencyKey: 'k1', estimateUsd: 0.5, stage: 'image' });
     const outcome = { usd: 0.2, provider: 'p', model: 'm', units: { images: 1 } };
+
+    // Act
     await Promise.all([ledger.settle(reservation, outcome), ledger.settle(reservation, outcome)]);
     await ledger.settle(reservation, outcome);
+
+    // Assess
     const meta = await productions.getProduction('settle-once');
     expect(meta.spentUsd).toBeCloseTo(0.2, 8);
     expect(meta.reservedUsd).toBeCloseTo(0, 8);
     expect(meta.availableUsd).toBeCloseTo(1.8, 8);
-
     const again = await ledger.reserve({ productionId: 'settle-once', idempotencyKey: 'k1', estimateUsd: 0.5, stage: 'image' });
     expect(again.settled?.usd).toBeCloseTo(0.2, 8);
     const rows = await ledger.listCosts('settle-once');
@@ -57,12 +66,17 @@ describe('BudgetLedger', () => {
   });
 
   it('returns a released hold to the budget', async () => {
+    // Prepare: a hold that leaves too little of the budget for the next call
     await openProduction('release-hold', 1);
     const { reservation } = await ledger.reserve({ productionId: 'release-hold', idempotencyKey: 'k', estimateUsd: 0.9, stage: 'video' });
     await expect(ledger.reserve({ productionId: 'release-hold', idempotencyKey: 'k2', estimateUsd: 0.2, stage: 'video' })).rejects.toBeInstanceOf(
       BudgetExceeded,
     );
+
+    // Act
     await ledger.release(reservation);
+
+    // Assess
     await ledger.reserve({ productionId: 'release-hold', idempotencyKey: 'k2', estimateUsd: 0.2, stage: 'video' });
     const meta = await productions.getProduction('release-hold');
     expect(meta.spentUsd).toBe(0);
@@ -70,10 +84,15 @@ describe('BudgetLedger', () => {
   });
 
   it('keeps money already spent when the production is opened again', async () => {
+    // Prepare
     await openProduction('reopen', 1);
     const { reservation } = await ledger.reserve({ productionId: 'reopen', idempotencyKey: 'a', estimateUsd: 0.4, stage: 'script' });
     await ledger.settle(reservation, { usd: 0.3, provider: 'p', model: 'm', units: {} });
+
+    // Act
     await openProduction('reopen', 1);
+
+    // Assess
     const meta = await productions.getProduction('reopen');
     expect(meta.spentUsd).toBeCloseTo(0.3, 8);
     expect(meta.availableUsd).toBeCloseTo(0.7, 8);
