@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadImage } from '@napi-rs/canvas';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,14 +24,19 @@ import { probeMedia, withTempDir } from '../../../lambdas/adapters/media/ffmpeg.
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 
 const CHAT = 'POST /v1/chat/completions';
-let server: FakeOpenAiServer;
-let backup: FakeOpenAiServer;
 
 const noRateLimit = { take: async () => undefined };
 const quickGuard = () =>
   new ProviderGuard('openai-compatible', noRateLimit, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 5, maxBackoffMs: 20, maxRetryAfterMs: 2_000, attemptTimeoutMs: 30_000 });
 const connectionTo = (target: FakeOpenAiServer) =>
   new OpenAiConnection({ baseUrl: target.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard());
+
+/** A fake server of the test's own: its queued answers, requests and video jobs are seen by no other test. */
+async function ownServer(): Promise<FakeOpenAiServer> {
+  const server = await new FakeOpenAiServer().start();
+  onTestFinished(() => server.stop());
+  return server;
+}
 
 const request: SceneScriptRequest = {
   language: 'en-US',
@@ -50,27 +55,16 @@ const request: SceneScriptRequest = {
   },
 };
 
-beforeAll(async () => {
-  server = await new FakeOpenAiServer().start();
-  backup = await new FakeOpenAiServer().start();
-});
-
-afterAll(async () => {
-  await server.stop();
-  await backup.stop();
-});
-
-beforeEach(() => {
-  for (const target of [server, backup]) {
-    target.requests.length = 0;
-    target.billed.length = 0;
-  }
-});
-
 describe('openai-compatible chat script writer', () => {
   it('returns the script and the usage the server reported, with an idempotency key', async () => {
+    // Prepare
+    const server = await ownServer();
     const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+
+    // Act
     const metered = await writer.writeScene(request, { idempotencyKey: 'script#abc' });
+
+    // Assess
     expect(metered.result.lines.map((l) => l.character)).toEqual(['ana', 'ben']);
     expect(metered.usage).toEqual({ inputTokens: server.billed[0]!.usage.inputTokens, outputTokens: 88 });
     expect(metered).toMatchObject({ provider: 'openai-compatible', model: 'deepseek-chat' });
@@ -80,46 +74,113 @@ describe('openai-compatible chat script writer', () => {
   });
 
   it('waits out a 429 with Retry-After, then succeeds', async () => {
+    // Prepare
+    const server = await ownServer();
     server.queue(CHAT, scripted.rateLimited(1));
-    const metered = await new ChatScriptWriter(connectionTo(server), 'deepseek-chat').writeScene(request);
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+
+    // Act
+    const metered = await writer.writeScene(request);
+
+    // Assess
     expect(metered.result.lines).toHaveLength(2);
     expect(server.requestsTo(CHAT)).toHaveLength(2);
   });
 
   it('throttles back to the workflow when Retry-After is longer than a Lambda should wait', async () => {
+    // Prepare
+    const server = await ownServer();
     server.queue(CHAT, scripted.rateLimited(600));
-    const failure = await new ChatScriptWriter(connectionTo(server), 'deepseek-chat').writeScene(request).catch((e: unknown) => e);
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+
+    // Act
+    const failure = await writer.writeScene(request).catch((e: unknown) => e);
+
+    // Assess
     expect(failure).toBeInstanceOf(ProviderThrottled);
     expect((failure as ProviderThrottled).retryAfterSeconds).toBe(600);
     expect(server.requestsTo(CHAT)).toHaveLength(1);
   });
 
-  it('retries 500s and a malformed body, and names a lasting outage ProviderUnavailable', async () => {
+  it('retries 500s and a malformed body', async () => {
+    // Prepare
+    const server = await ownServer();
     server.queue(CHAT, scripted.serverError(), scripted.malformed());
-    await expect(new ChatScriptWriter(connectionTo(server), 'deepseek-chat').writeScene(request)).resolves.toBeDefined();
-    expect(server.requestsTo(CHAT)).toHaveLength(3);
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
 
+    // Act
+    const attempt = writer.writeScene(request);
+
+    // Assess
+    await expect(attempt).resolves.toBeDefined();
+    expect(server.requestsTo(CHAT)).toHaveLength(3);
+  });
+
+  it('names a lasting outage ProviderUnavailable', async () => {
+    // Prepare
+    const server = await ownServer();
     server.queue(CHAT, scripted.serverError(), scripted.serverError(), scripted.serverError());
-    await expect(new ChatScriptWriter(connectionTo(server), 'deepseek-chat').writeScene(request)).rejects.toBeInstanceOf(ProviderUnavailable);
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+
+    // Act
+    const attempt = writer.writeScene(request);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ProviderUnavailable);
   });
 
   it('repairs an invalid script once, and counts both calls in the cost', async () => {
+    // Prepare
+    const server = await ownServer();
     server.queue(CHAT, scripted.chatAnswer('deepseek-chat', '{"lines":[{"character":"zed","line":"Who?"}]}'));
-    const metered = await new ChatScriptWriter(connectionTo(server), 'deepseek-chat').writeScene(request);
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+
+    // Act
+    const metered = await writer.writeScene(request);
+
+    // Assess
     expect(metered.result.lines.map((l) => l.character)).toEqual(['ana', 'ben']);
     expect(metered.earlierCharges).toEqual([{ provider: 'openai-compatible', model: 'deepseek-chat', usage: { inputTokens: 310, outputTokens: 95 } }]);
     const repair = server.requestsTo(CHAT)[1]!.json!.messages as { content: string }[];
     expect(repair.at(-1)!.content).toMatch(/not valid .*character must be one of ana, ben/);
   });
 
-  it('names content-filter, quota and invalid-output failures', async () => {
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+  it('names a content-filter refusal ProviderContentFiltered', async () => {
+    // Prepare
+    const server = await ownServer();
     server.queue(CHAT, scripted.contentFiltered());
-    await expect(writer.writeScene(request)).rejects.toBeInstanceOf(ProviderContentFiltered);
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+
+    // Act
+    const attempt = writer.writeScene(request);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ProviderContentFiltered);
+  });
+
+  it('names a spent quota ProviderQuotaExceeded', async () => {
+    // Prepare
+    const server = await ownServer();
     server.queue(CHAT, scripted.quotaExceeded());
-    await expect(writer.writeScene(request)).rejects.toBeInstanceOf(ProviderQuotaExceeded);
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+
+    // Act
+    const attempt = writer.writeScene(request);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ProviderQuotaExceeded);
+  });
+
+  it('names a script still invalid after its repair ProviderOutputInvalid, carrying both charges', async () => {
+    // Prepare
+    const server = await ownServer();
     server.queue(CHAT, scripted.chatAnswer('deepseek-chat', 'Sure! Here is the scene.'), scripted.chatAnswer('deepseek-chat', '{"lines": "none"}'));
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+
+    // Act
     const invalid = await writer.writeScene(request).catch((e: unknown) => e);
+
+    // Assess
     expect(invalid).toBeInstanceOf(ProviderOutputInvalid);
     expect((invalid as ProviderOutputInvalid).charges).toHaveLength(2);
   });
@@ -135,38 +196,73 @@ describe('routing over the fake server', () => {
     }));
 
   it('climbs a tier when the draft fails validation twice, and bills the draft too', async () => {
+    // Prepare
+    const server = await ownServer();
     server.queue(CHAT, scripted.chatAnswer('deepseek-chat', 'not json'), scripted.chatAnswer('deepseek-chat', '{}'));
     const routed = new RoutedTextModel([ladder(server, ['deepseek-chat', 'gpt-4.1-mini', 'gpt-4.1'])]);
+
+    // Act
     const metered = await routed.writeScene(request);
+
+    // Assess
     expect(metered.model).toBe('gpt-4.1-mini');
     expect(metered.earlierCharges?.map((c) => c.model)).toEqual(['deepseek-chat', 'deepseek-chat']);
   });
 
   it('skips the draft tier for a prompt longer than the draft model handles', async () => {
+    // Prepare
+    const server = await ownServer();
     const [draft, review] = ladder(server, ['deepseek-chat', 'gpt-4.1-mini']);
     const routed = new RoutedTextModel([[{ ...draft!, tier: 'draft', maxPromptTokens: 10 }, { ...review!, tier: 'final' }]]);
-    expect((await routed.writeScene(request)).model).toBe('gpt-4.1-mini');
+
+    // Act
+    const metered = await routed.writeScene(request);
+
+    // Assess
+    expect(metered.model).toBe('gpt-4.1-mini');
     expect(server.requestsTo(CHAT).map((r) => r.json!.model)).toEqual(['gpt-4.1-mini']);
   });
 
-  it('rewrites the prompt once after a content-filter refusal, then fails over', async () => {
+  it('rewrites the prompt once after a content-filter refusal, and stays with the provider', async () => {
+    // Prepare
+    const [server, backup] = [await ownServer(), await ownServer()];
     server.queue(CHAT, scripted.contentFiltered());
     const routed = new RoutedTextModel([ladder(server, ['gpt-4.1']), ladder(backup, ['gpt-4.1'])]);
+
+    // Act
     await routed.writeScene(request);
+
+    // Assess
     const retried = server.requestsTo(CHAT)[1]!.json!.messages as { role: string; content: string }[];
     expect(retried.find((m) => m.role === 'user')!.content.startsWith(CONTENT_POLICY_PREAMBLE)).toBe(true);
     expect(backup.requests).toHaveLength(0);
+  });
 
+  it('fails over to the next provider when the rewritten prompt is refused too', async () => {
+    // Prepare
+    const [server, backup] = [await ownServer(), await ownServer()];
     server.queue(CHAT, scripted.contentFiltered(), scripted.contentFiltered());
+    const routed = new RoutedTextModel([ladder(server, ['gpt-4.1']), ladder(backup, ['gpt-4.1'])]);
+
+    // Act
     const metered = await routed.writeScene(request);
+
+    // Assess
     expect(backup.requestsTo(CHAT)).toHaveLength(1);
     expect(metered.result.lines).toHaveLength(2);
   });
 
   it('fails over to the next provider when the quota is spent', async () => {
+    // Prepare
+    const [server, backup] = [await ownServer(), await ownServer()];
     server.queue(CHAT, scripted.quotaExceeded());
     const routed = new RoutedTextModel([ladder(server, ['gpt-4.1']), ladder(backup, ['gpt-4.1'])]);
-    await expect(routed.writeScene(request)).resolves.toBeDefined();
+
+    // Act
+    const attempt = routed.writeScene(request);
+
+    // Assess
+    await expect(attempt).resolves.toBeDefined();
     expect(server.requestsTo(CHAT)).toHaveLength(1);
     expect(backup.requestsTo(CHAT)).toHaveLength(1);
   });
@@ -174,10 +270,16 @@ describe('routing over the fake server', () => {
 
 describe('openai-compatible media', () => {
   it('draws a keyframe from the reference sheets at the frame size, priced from token usage', async () => {
+    // Prepare
+    const server = await ownServer();
     const images = new OpenAiImageModel(connectionTo(server), 'gpt-image-1');
     const sheet = await images.drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 });
-    expect(server.requestsTo('POST /v1/images/generations')).toHaveLength(1);
+
+    // Act
     const keyframe = await images.drawKeyframe({ scene: request.scene, width: 270, height: 480, seed: 2, references: { ana: sheet.result.png, ben: sheet.result.png } });
+
+    // Assess
+    expect(server.requestsTo('POST /v1/images/generations')).toHaveLength(1);
     expect(server.requestsTo('POST /v1/images/edits')).toHaveLength(1);
     expect(keyframe.usage).toEqual({ inputTokens: 60, inputImageTokens: 646, outputTokens: 1_056 });
     const decoded = await loadImage(keyframe.result.png);
@@ -185,50 +287,93 @@ describe('openai-compatible media', () => {
     expect(keyframe.result.regions).toEqual({});
   });
 
-  it('judges consistency with a vision model and speaks lines as WAV', async () => {
+  it('judges consistency with a vision model', async () => {
+    // Prepare
+    const server = await ownServer();
     const png = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result;
-    const score = await new VisionConsistencyScorer(connectionTo(server), 'gpt-4.1-mini').score({ keyframe: png, reference: png, characterId: 'ana' });
+    const scorer = new VisionConsistencyScorer(connectionTo(server), 'gpt-4.1-mini');
+
+    // Act
+    const score = await scorer.score({ keyframe: png, reference: png, characterId: 'ana' });
+
+    // Assess
     expect(score.result).toBe(0.82);
     expect(score.usage).toEqual({ inputTokens: 1_620, outputTokens: 9 });
+  });
 
-    const speech = await new OpenAiSpeechModel(connectionTo(server), 'tts-1').speak({ text: 'Xin chào, anh Minh!', language: 'vi-VN', characterId: 'ana', voice: { gender: 'female' } });
+  it('speaks lines as WAV', async () => {
+    // Prepare
+    const server = await ownServer();
+    const speaker = new OpenAiSpeechModel(connectionTo(server), 'tts-1');
+
+    // Act
+    const speech = await speaker.speak({ text: 'Xin chào, anh Minh!', language: 'vi-VN', characterId: 'ana', voice: { gender: 'female' } });
+
+    // Assess
     expect(speech.result.wav.subarray(0, 4).toString()).toBe('RIFF');
     expect(speech.result.durationSeconds).toBeGreaterThan(0.4);
     expect(speech.usage).toEqual({ speechCharacters: 19 });
     expect(server.requestsTo('POST /v1/audio/speech')[0]!.json).toMatchObject({ voice: 'nova', response_format: 'wav' });
   });
 
-  it('transcribes a line with word timestamps, billed by the seconds the provider reports', async () => {
+  /** A spoken line as the fake's speech endpoint returns it, ready to transcribe. */
+  async function spokenLine(server: FakeOpenAiServer) {
     const speech = await new OpenAiSpeechModel(connectionTo(server), 'tts-1').speak({ text: 'Xin chào, anh Minh!', language: 'vi-VN', characterId: 'ana', voice: {} });
-    const transcriber = new OpenAiTranscriber(connectionTo(server), 'whisper-1');
-    const line = { wav: speech.result.wav, durationSeconds: speech.result.durationSeconds, text: 'Xin chào, anh Minh!', language: 'vi-VN' };
+    return { wav: speech.result.wav, durationSeconds: speech.result.durationSeconds, text: 'Xin chào, anh Minh!', language: 'vi-VN' };
+  }
 
+  it('transcribes a line with word timestamps, billed by the seconds the provider reports', async () => {
+    // Prepare
+    const server = await ownServer();
+    const line = await spokenLine(server);
+    const transcriber = new OpenAiTranscriber(connectionTo(server), 'whisper-1');
+
+    // Act
     const heard = await transcriber.transcribe(line, { idempotencyKey: 'subtitle-timing#9' });
+
+    // Assess
     expect(heard.result.map((word) => word.text)).toEqual(['Xin', 'chào', 'anh', 'Minh']);
     expect(heard.result[0]!.startSeconds).toBeCloseTo(0.12, 2);
-    expect(heard.result.at(-1)!.endSeconds).toBeCloseTo(speech.result.durationSeconds - 0.2, 2);
-    expect(heard.usage).toEqual({ transcribedAudioSeconds: Math.round(speech.result.durationSeconds) });
+    expect(heard.result.at(-1)!.endSeconds).toBeCloseTo(line.durationSeconds - 0.2, 2);
+    expect(heard.usage).toEqual({ transcribedAudioSeconds: Math.round(line.durationSeconds) });
     const sent = server.requestsTo('POST /v1/audio/transcriptions')[0]!;
     expect(sent.headers['idempotency-key']).toBe('subtitle-timing#9:whisper-1');
     expect(sent.body.toString('utf8')).toContain('name="language"\r\n\r\nvi\r\n');
+  });
 
-    // A provider that reports its billed duration is taken at its word.
+  it('takes a provider that reports its billed duration at its word', async () => {
+    // Prepare
+    const server = await ownServer();
+    const line = await spokenLine(server);
+    const transcriber = new OpenAiTranscriber(connectionTo(server), 'whisper-1');
     server.queue('POST /v1/audio/transcriptions', {
       status: 200,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ task: 'transcribe', language: 'vietnamese', duration: 1.33, text: 'Xin chào', words: [{ word: 'Xin', start: 0.1, end: 0.4 }], usage: { type: 'duration', seconds: 3 } }),
     });
-    expect((await transcriber.transcribe(line)).usage).toEqual({ transcribedAudioSeconds: 3 });
+
+    // Act
+    const heard = await transcriber.transcribe(line);
+
+    // Assess
+    expect(heard.usage).toEqual({ transcribedAudioSeconds: 3 });
   });
 
   it('starts a video job, reports it running, then fits the finished video to the scene', async () => {
+    // Prepare
+    const server = await ownServer();
     const video = new OpenAiVideoModel(connectionTo(server), 'sora-2', 1, 10);
     const keyframe = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result.png;
     const clipRequest = { keyframePng: keyframe, width: 180, height: 320, fps: 12, durationSeconds: 5.2, seed: 3, prompt: 'Harbour at dawn.' };
+
+    // Act: the job's life, start to the finished clip
     const { jobId } = await video.startClip(clipRequest, { idempotencyKey: 'video#123' });
-    expect(server.requestsTo('POST /v1/videos')[0]!.headers['idempotency-key']).toBe('video#123:sora-2');
-    expect(await video.pollClip(jobId, clipRequest)).toEqual({ state: 'running' });
+    const running = await video.pollClip(jobId, clipRequest);
     const done = await video.pollClip(jobId, clipRequest);
+
+    // Assess
+    expect(server.requestsTo('POST /v1/videos')[0]!.headers['idempotency-key']).toBe('video#123:sora-2');
+    expect(running).toEqual({ state: 'running' });
     if (done.state !== 'succeeded') throw new Error('the job should be done');
     expect(done.clip.usage).toEqual({ videoSeconds: 8 });
     const probe = await withTempDir(async (dir) => {

@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { DynamoTokenBucket } from '../../../lambdas/composition/resilience/token-bucket.js';
 import { ProviderThrottled } from '../../../lambdas/core/errors.js';
 import { startLocalTable } from '../../support/local-table.js';
 
-let table: Awaited<ReturnType<typeof startLocalTable>>;
-
-beforeAll(async () => {
-  table = await startLocalTable();
-});
-
-afterAll(async () => {
-  await table.stop();
-});
+/** A table of the test's own, so no test sees the buckets another left behind. */
+async function ownTable() {
+  const table = await startLocalTable();
+  onTestFinished(() => table.stop());
+  return table;
+}
 
 /** A clock the test moves by hand: refill depends on it, never on real time. */
 function manualClock(start = 1_000_000) {
@@ -21,11 +18,17 @@ function manualClock(start = 1_000_000) {
 
 describe('DynamoTokenBucket', () => {
   it('lets exactly the burst through when many Lambdas take at once, and throttles the rest with a Retry-After', async () => {
+    // Prepare
+    const table = await ownTable();
     const clock = manualClock();
     const buckets = Array.from({ length: 4 }, () =>
       new DynamoTokenBucket(table.dynamo, table.tableName, { limits: () => ({ requestsPerSecond: 0.5, burst: 5 }), maxWaitMs: 0, now: clock.now }),
     );
+
+    // Act
     const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => buckets[i % 4]!.take('burst-provider')));
+
+    // Assess
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
     const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as ProviderThrottled);
     expect(refused.every((error) => error instanceof ProviderThrottled)).toBe(true);
@@ -33,15 +36,24 @@ describe('DynamoTokenBucket', () => {
   });
 
   it('refills at the configured rate', async () => {
+    // Prepare: an empty bucket, then the time one permit takes to refill
+    const table = await ownTable();
     const clock = manualClock();
     const bucket = new DynamoTokenBucket(table.dynamo, table.tableName, { limits: () => ({ requestsPerSecond: 2, burst: 1 }), maxWaitMs: 0, now: clock.now });
     await bucket.take('refill-provider');
     await expect(bucket.take('refill-provider')).rejects.toBeInstanceOf(ProviderThrottled);
     clock.advance(500);
-    await expect(bucket.take('refill-provider')).resolves.toBeUndefined();
+
+    // Act
+    const take = bucket.take('refill-provider');
+
+    // Assess
+    await expect(take).resolves.toBeUndefined();
   });
 
   it('waits in-process for a permit that is due within maxWaitMs', async () => {
+    // Prepare: an empty bucket
+    const table = await ownTable();
     const clock = manualClock();
     const waits: number[] = [];
     const bucket = new DynamoTokenBucket(table.dynamo, table.tableName, {
@@ -54,7 +66,11 @@ describe('DynamoTokenBucket', () => {
       },
     });
     await bucket.take('waiting-provider');
+
+    // Act
     await bucket.take('waiting-provider');
+
+    // Assess
     expect(waits).toEqual([250]);
   });
 });
