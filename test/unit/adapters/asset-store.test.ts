@@ -10,11 +10,18 @@ afterEach(() => s3Mock.reset());
 
 describe('AssetStore writes', () => {
   it('tags scene intermediates for the lifecycle rule, and nothing else', async () => {
+    // Prepare
     const store = new AssetStore(s3, 'bucket');
-    await store.putBytes('productions/p/scenes/ep01/s01/clip.mp4', Buffer.from('x'), 'video/mp4');
-    await store.putBytes('productions/p/episodes/ep01.mp4', Buffer.from('x'), 'video/mp4');
-    await store.putBytes('cache/abc', Buffer.from('x'), 'application/octet-stream');
+    const writes = [
+      ['productions/p/scenes/ep01/s01/clip.mp4', 'video/mp4'],
+      ['productions/p/episodes/ep01.mp4', 'video/mp4'],
+      ['cache/abc', 'application/octet-stream'],
+    ] as const;
 
+    // Act
+    for (const [key, contentType] of writes) await store.putBytes(key, Buffer.from('x'), contentType);
+
+    // Assess
     const tagging = s3Mock.commandCalls(PutObjectCommand).map((call) => [call.args[0].input.Key, call.args[0].input.Tagging]);
     expect(tagging).toEqual([
       ['productions/p/scenes/ep01/s01/clip.mp4', 'dramaforge-lifecycle=intermediate'],

@@ -23,17 +23,49 @@ const manifestFor = (profile: 'openai-compatible' | 'bedrock') =>
 
 describe('estimateProduction and subtitle timing', () => {
   it('adds a transcription per line, by the audio minute, when openai-compatible subtitles are timed by transcription', () => {
-    const estimate = estimateProduction(manifestFor('openai-compatible'), { DRAMAFORGE_SUBTITLE_TIMING: 'transcription' });
+    // Prepare
+    const manifest = manifestFor('openai-compatible');
+
+    // Act
+    const estimate = estimateProduction(manifest, { DRAMAFORGE_SUBTITLE_TIMING: 'transcription' });
+
+    // Assess
     const timing = estimate.lines.find((line) => line.stage === 'subtitle-timing');
     // 70 characters at 14 a second: five seconds of audio.
     expect(timing).toMatchObject({ provider: 'openai-compatible', model: 'whisper-1', calls: 1 });
     expect(timing!.expectedUsd).toBeCloseTo((5 / 60) * 0.006, 12);
-    expect(estimateProduction(manifestFor('openai-compatible'), {}).lines.some((line) => line.stage === 'subtitle-timing')).toBe(false);
-    expect(() => estimateProduction(manifestFor('openai-compatible'), { DRAMAFORGE_SUBTITLE_TIMING: 'whisper' })).toThrow(/DRAMAFORGE_SUBTITLE_TIMING/);
+  });
+
+  it('adds no transcription when subtitle timing is not set', () => {
+    // Prepare
+    const manifest = manifestFor('openai-compatible');
+
+    // Act
+    const estimate = estimateProduction(manifest, {});
+
+    // Assess
+    expect(estimate.lines.some((line) => line.stage === 'subtitle-timing')).toBe(false);
+  });
+
+  it('refuses a subtitle timing it does not know', () => {
+    // Prepare
+    const manifest = manifestFor('openai-compatible');
+
+    // Act
+    const estimate = () => estimateProduction(manifest, { DRAMAFORGE_SUBTITLE_TIMING: 'whisper' });
+
+    // Assess
+    expect(estimate).toThrow(/DRAMAFORGE_SUBTITLE_TIMING/);
   });
 
   it('counts Polly\'s speech marks request: each line bills its characters twice, and no transcription is added', () => {
-    const estimate = estimateProduction(manifestFor('bedrock'), { DRAMAFORGE_SUBTITLE_TIMING: 'transcription' });
+    // Prepare
+    const manifest = manifestFor('bedrock');
+
+    // Act
+    const estimate = estimateProduction(manifest, { DRAMAFORGE_SUBTITLE_TIMING: 'transcription' });
+
+    // Assess
     const speech = estimate.lines.find((line) => line.stage === 'speech')!;
     expect(speech.expectedUsd).toBeCloseTo(costUsd('bedrock', 'polly-neural', { speechCharacters: 140 }), 12);
     expect(estimate.lines.some((line) => line.stage === 'subtitle-timing')).toBe(false);
