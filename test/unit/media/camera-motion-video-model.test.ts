@@ -38,7 +38,10 @@ describe('CameraMotionVideoModel', () => {
     { durationSeconds: 2.37, fps: 12, frames: 28 },
     { durationSeconds: 1.5, fps: 15, frames: 23 },
   ])('renders $durationSeconds s at $fps fps as exactly $frames frames of H.264', async ({ durationSeconds, fps, frames }) => {
+    // Act
     const file = await render(`clip-${durationSeconds}-${fps}`, { durationSeconds, fps });
+
+    // Assess
     const probe = await probeMedia(file);
     expect(probe.streams).toHaveLength(1);
     expect(probe.streams[0]).toMatchObject({
@@ -54,26 +57,40 @@ describe('CameraMotionVideoModel', () => {
   });
 
   it('reports the rendered seconds as usage, for free and offline', async () => {
+    // Act
     const metered = await model.renderClip(request({ durationSeconds: 2.37, fps: 12 }));
+
+    // Assess
     expect(metered).toMatchObject({ provider: 'offline', model: 'camera-motion-v1', usage: { videoSeconds: 28 / 12 } });
   });
 
   it('fills the frame from a keyframe of another aspect ratio', async () => {
+    // Prepare
     const square = await testPattern(200, 200);
-    const { result } = await model.renderClip(request({ keyframePng: square, width: 240, height: 136 }));
-    const file = path.join(dir, 'square.mp4');
-    await writeFile(file, result.mp4);
+
+    // Act
+    const file = await render('square', { keyframePng: square, width: 240, height: 136 });
+
+    // Assess
     expect((await probeMedia(file)).streams[0]).toMatchObject({ width: 240, height: 136 });
   });
 
   it('picks every camera move for some seed, and the same move for the same seed', () => {
+    // Act
     const moves = new Set(Array.from({ length: 64 }, (_, seed) => cameraMoveForSeed(seed)));
+    const once = cameraMoveForSeed(1234);
+    const again = cameraMoveForSeed(1234);
+
+    // Assess
     expect([...moves].sort()).toEqual([...CAMERA_MOVES].sort());
-    expect(cameraMoveForSeed(1234)).toBe(cameraMoveForSeed(1234));
+    expect(once).toBe(again);
   });
 
   it('moves the camera: first and last frames differ, consecutive frames barely', async () => {
+    // Act
     const file = await render('motion', { durationSeconds: 2, fps: 12, seed: 3 });
+
+    // Assess
     const first = await lumaAt(file, 0, 180, 320);
     const second = await lumaAt(file, 1 / 12, 180, 320);
     const last = await lumaAt(file, 23 / 12, 180, 320);
@@ -84,7 +101,12 @@ describe('CameraMotionVideoModel', () => {
   });
 
   it('rejects sizes yuv420p cannot hold and clips shorter than a frame', async () => {
-    await expect(model.renderClip(request({ width: 181 }))).rejects.toThrow(ProviderRejected);
-    await expect(model.renderClip(request({ durationSeconds: 0.01 }))).rejects.toThrow(ProviderRejected);
+    // Act
+    const renderOddWidth = () => model.renderClip(request({ width: 181 }));
+    const renderUnderAFrame = () => model.renderClip(request({ durationSeconds: 0.01 }));
+
+    // Assess
+    await expect(renderOddWidth()).rejects.toThrow(ProviderRejected);
+    await expect(renderUnderAFrame()).rejects.toThrow(ProviderRejected);
   });
 });

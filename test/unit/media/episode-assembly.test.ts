@@ -14,7 +14,10 @@ const FPS = 12;
 
 describe('sceneFrameCounts', () => {
   it('cuts scenes on the frame grid of the running total, so rounding never accumulates', () => {
+    // Act
     const counts = sceneFrameCounts([1.04, 1.04, 1.04], 12);
+
+    // Assess
     expect(counts.reduce((a, b) => a + b, 0)).toBe(Math.round(3.12 * 12));
     expect(counts).toEqual([12, 13, 12]);
   });
@@ -51,7 +54,8 @@ describe('assembleEpisode', () => {
   });
   afterAll(() => cleanup());
 
-  async function assemble(name: string, cues: Parameters<typeof toSrt>[0], language: string): Promise<string> {
+  /** Assembles the prepared scenes with these cues into `<name>.mp4`; what it reported comes back with the file. */
+  async function assemble(name: string, cues: Parameters<typeof toSrt>[0], language: string) {
     const subtitlesSrtFile = path.join(dir, `${name}.srt`);
     await writeFile(subtitlesSrtFile, toSrt(cues));
     const outputFile = path.join(dir, `${name}.mp4`);
@@ -66,14 +70,22 @@ describe('assembleEpisode', () => {
       outputFile,
       onProgress: (fraction) => fractions.push(fraction),
     });
-    expect(assembled.frameCount).toBe(Math.round(3.7 * FPS));
-    expect(fractions[fractions.length - 1]).toBe(1);
-    return outputFile;
+    return { file: outputFile, frameCount: assembled.frameCount, fractions };
+  }
+
+  /** Every assembly covers all the scenes' frames and reports its progress through to the end. */
+  function expectWholeEpisode(assembly: Awaited<ReturnType<typeof assemble>>) {
+    expect(assembly.frameCount).toBe(Math.round(3.7 * FPS));
+    expect(assembly.fractions[assembly.fractions.length - 1]).toBe(1);
   }
 
   it('encodes H.264 + AAC at the episode format, exactly as long as its scenes', async () => {
-    const file = await assemble('plain', [{ startSeconds: 0.2, endSeconds: 3.5, text: 'Anh Minh! Em về rồi!' }], 'vi-VN');
-    const probe = await probeMedia(file);
+    // Act
+    const assembly = await assemble('plain', [{ startSeconds: 0.2, endSeconds: 3.5, text: 'Anh Minh! Em về rồi!' }], 'vi-VN');
+
+    // Assess
+    expectWholeEpisode(assembly);
+    const probe = await probeMedia(assembly.file);
     const video = probe.streams.find((s) => s.codecType === 'video');
     const audio = probe.streams.find((s) => s.codecType === 'audio');
     expect(video).toMatchObject({ codecName: 'h264', pixelFormat: 'yuv420p', width: WIDTH, height: HEIGHT, fps: FPS });
@@ -86,36 +98,53 @@ describe('assembleEpisode', () => {
   });
 
   it('keeps each scene in its slot: the voice of a scene sounds inside that scene', async () => {
-    const file = await assemble('slots', [], 'vi-VN');
+    // Act
+    const assembly = await assemble('slots', [], 'vi-VN');
+
+    // Assess
+    expectWholeEpisode(assembly);
     // The second scene starts at 1.3 s with 0.1 s of lead-in and a 0.5 s tone; the tail after it is silent.
-    const loud = await volumeDb(file, 1.45, 0.3);
-    const quiet = await volumeDb(file, 2.0, 0.2);
+    const loud = await volumeDb(assembly.file, 1.45, 0.3);
+    const quiet = await volumeDb(assembly.file, 2.0, 0.2);
     expect(loud).toBeGreaterThan(-30);
     expect(quiet).toBeLessThan(-60);
   });
 
   it('burns Vietnamese and Chinese subtitles into the lower third only while they are on', async () => {
+    // Prepare
     const vietnamese = { startSeconds: 0.5, endSeconds: 1.2, text: 'Anh Minh! Em về rồi! Ắt hẳn' };
     const chinese = { startSeconds: 2.4, endSeconds: 3.2, text: '你好，我回来了！' };
-    const withCues = await assemble('subtitled', [vietnamese, chinese], 'zh-CN');
-    const withoutCues = await assemble('bare', [], 'zh-CN');
     const lowerThird = [Math.floor((HEIGHT * 2) / 3), HEIGHT] as const;
     const upperPart = [0, Math.floor(HEIGHT / 2)] as const;
 
+    // Act
+    const withCues = await assemble('subtitled', [vietnamese, chinese], 'zh-CN');
+    const withoutCues = await assemble('bare', [], 'zh-CN');
+
+    // Assess
+    expectWholeEpisode(withCues);
+    expectWholeEpisode(withoutCues);
     for (const at of [0.8, 2.8]) {
-      const subtitled = await lumaAt(withCues, at, WIDTH, HEIGHT);
-      const bare = await lumaAt(withoutCues, at, WIDTH, HEIGHT);
-expect(changedFraction(subtitled, bare, ...lowerThird, WIDTH)).toBeGreaterThan(0.005);
+      const subtitled = await lumaAt(withCues.file, at, WIDTH, HEIGHT);
+      const bare = await lumaAt(withoutCues.file, at, WIDTH, HEIGHT);
+      expect(changedFraction(subtitled, bare, ...lowerThird, WIDTH)).toBeGreaterThan(0.005);
       expect(changedFraction(subtitled, bare, ...upperPart, WIDTH)).toBeLessThan(0.001);
     }
-    const between = changedFraction(await lumaAt(withCues, 1.8, WIDTH, HEIGHT), await lumaAt(withoutCues, 1.8, WIDTH, HEIGHT), ...lowerThird, WIDTH);
+    const between = changedFraction(await lumaAt(withCues.file, 1.8, WIDTH, HEIGHT), await lumaAt(withoutCues.file, 1.8, WIDTH, HEIGHT), ...lowerThird, WIDTH);
     expect(between).toBeLessThan(0.001);
   });
 
   it('rejects an episode without scenes or with a scene shorter than a frame', async () => {
+    // Prepare
     const base = { subtitlesSrtFile: path.join(dir, 'none.srt'), language: 'vi-VN', width: WIDTH, height: HEIGHT, fps: FPS, outputFile: path.join(dir, 'x.mp4') };
-    await expect(assembleEpisode({ ...base, scenes: [] })).rejects.toThrow(RangeError);
-    await expect(assembleEpisode({ ...base, scenes: [{ clipFile: 'a', voiceFile: 'b', durationSeconds: 0.01 }] })).rejects.toThrow(RangeError);
+
+    // Act
+    const assembleNoScenes = () => assembleEpisode({ ...base, scenes: [] });
+    const assembleUnderAFrame = () => assembleEpisode({ ...base, scenes: [{ clipFile: 'a', voiceFile: 'b', durationSeconds: 0.01 }] });
+
+    // Assess
+    await expect(assembleNoScenes()).rejects.toThrow(RangeError);
+    await expect(assembleUnderAFrame()).rejects.toThrow(RangeError);
   });
 });
 

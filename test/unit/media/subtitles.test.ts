@@ -61,14 +61,24 @@ describe('subtitle timestamps', () => {
     [59.9996, '00:01:00,000', '00:01:00.000'],
     [1.0005, '00:00:01,001', '00:00:01.001'],
     [36_000, '10:00:00,000', '10:00:00.000'],
-  ])('%s s is %s in SRT and %s in VTT', (seconds, srt, vtt) => {
-    expect(formatSrtTimestamp(seconds)).toBe(srt);
-    expect(formatVttTimestamp(seconds)).toBe(vtt);
+  ])('%s s is %s in SRT and %s in VTT', (seconds, expectedSrt, expectedVtt) => {
+    // Act
+    const srt = formatSrtTimestamp(seconds);
+    const vtt = formatVttTimestamp(seconds);
+
+    // Assess
+    expect(srt).toBe(expectedSrt);
+    expect(vtt).toBe(expectedVtt);
   });
 
   it('refuses negative and non-finite times', () => {
-    expect(() => formatSrtTimestamp(-0.5)).toThrow(RangeError);
-    expect(() => formatVttTimestamp(Number.NaN)).toThrow(RangeError);
+    // Act
+    const formatNegative = () => formatSrtTimestamp(-0.5);
+    const formatNaN = () => formatVttTimestamp(Number.NaN);
+
+    // Assess
+    expect(formatNegative).toThrow(RangeError);
+    expect(formatNaN).toThrow(RangeError);
   });
 });
 
@@ -79,7 +89,10 @@ describe('toSrt and toVtt', () => {
   ];
 
   it('writes numbered SRT blocks in time order that parse back to the same cues', () => {
+    // Act
     const srt = toSrt(cues);
+
+    // Assess
     expect(srt).toBe('1\n00:00:00,400 --> 00:00:01,900\nVề nhà thôi.\n\n2\n01:02:03,456 --> 01:02:05,100\nAnh Minh! Em về rồi!\n');
     expect(parseSrt(srt)).toEqual([
       { number: 1, startSeconds: 0.4, endSeconds: 1.9, lines: ['Về nhà thôi.'] },
@@ -88,7 +101,10 @@ describe('toSrt and toVtt', () => {
   });
 
   it('writes a WEBVTT file with voice spans and dotted milliseconds', () => {
+    // Act
     const vtt = toVtt(cues);
+
+    // Assess
     const parsed = parseVtt(vtt);
     expect(parsed.map((cue) => [cue.number, cue.startSeconds, cue.endSeconds])).toEqual([
       [1, 0.4, 1.9],
@@ -98,23 +114,39 @@ describe('toSrt and toVtt', () => {
   });
 
   it('prefixes the speaker name when asked', () => {
-    expect(parseSrt(toSrt(cues, { speakerLabels: true }))[0]?.lines).toEqual(['Minh: Về nhà thôi.']);
+    // Act
+    const srt = toSrt(cues, { speakerLabels: true });
+
+    // Assess
+    expect(parseSrt(srt)[0]?.lines).toEqual(['Minh: Về nhà thôi.']);
   });
 
   it('keeps markup characters from becoming markup', () => {
+    // Prepare
     const tricky: SubtitleCue[] = [{ startSeconds: 1, endSeconds: 2, text: 'a < b & {\\b1} c -->\n\nd', speaker: 'A<B>' }];
-    const srtLines = parseSrt(toSrt(tricky))[0]?.lines ?? [];
+
+    // Act
+    const srt = toSrt(tricky);
+    const vtt = toVtt(tricky);
+
+    // Assess
+    const srtLines = parseSrt(srt)[0]?.lines ?? [];
     expect(srtLines.join('\n')).not.toMatch(/[<>{}\\]/);
     expect(srtLines.join(' ')).toContain('d');
-    const vtt = toVtt(tricky);
     expect(vtt).toContain('<v A&lt;B&gt;>a &lt; b &amp; {\\b1} c --&gt; d</v>');
     expect(parseVtt(vtt)).toHaveLength(1);
   });
 
   it('wraps long Latin text to two lines of at most 42 characters, splitting the time when it needs more', () => {
+    // Prepare
     const text =
       'Năm nay em sẽ ở nhà ăn Tết với cả nhà, không đi đâu nữa đâu. Thật đấy, anh tin em đi mà, được không anh? Mẹ đã nấu bánh chưng rồi.';
-    const parsed = parseSrt(toSrt([{ startSeconds: 10, endSeconds: 16, text }]));
+
+    // Act
+    const srt = toSrt([{ startSeconds: 10, endSeconds: 16, text }]);
+
+    // Assess
+    const parsed = parseSrt(srt);
     expect(parsed.length).toBeGreaterThan(1);
     for (const cue of parsed) {
       expect(cue.lines.length).toBeLessThanOrEqual(2);
@@ -127,8 +159,14 @@ describe('toSrt and toVtt', () => {
   });
 
   it('wraps Chinese at 16 characters a line and never starts a line with closing punctuation', () => {
+    // Prepare
     const text = '你好，世界！我回来了。今年我要在家里过年，哪儿也不去了，真的！妈妈已经包好饺子了。';
-    const parsed = parseSrt(toSrt([{ startSeconds: 0, endSeconds: 8, text }]));
+
+    // Act
+    const srt = toSrt([{ startSeconds: 0, endSeconds: 8, text }]);
+
+    // Assess
+    const parsed = parseSrt(srt);
     for (const cue of parsed) {
       expect(cue.lines.length).toBeLessThanOrEqual(2);
       for (const line of cue.lines) {
@@ -140,17 +178,28 @@ describe('toSrt and toVtt', () => {
   });
 
   it('balances two lines instead of filling the first', () => {
-    expect(wrapText('Anh Minh! Em về rồi! Năm nay em ở nhà ăn Tết.', 42)).toEqual([['Anh Minh! Em về rồi!', 'Năm nay em ở nhà ăn Tết.']]);
+    // Act
+    const wrapped = wrapText('Anh Minh! Em về rồi! Năm nay em ở nhà ăn Tết.', 42);
+
+    // Assess
+    expect(wrapped).toEqual([['Anh Minh! Em về rồi!', 'Năm nay em ở nhà ăn Tết.']]);
   });
 
   it('refuses cues that end before they start', () => {
-    expect(() => toSrt([{ startSeconds: 2, endSeconds: 1, text: 'x' }])).toThrow(RangeError);
+    // Act
+    const writeBackwards = () => toSrt([{ startSeconds: 2, endSeconds: 1, text: 'x' }]);
+
+    // Assess
+    expect(writeBackwards).toThrow(RangeError);
   });
 });
 
 describe('offsetCues', () => {
   it('moves cues onto the episode timeline and keeps their other fields', () => {
+    // Act
     const moved = offsetCues([{ startSeconds: 0.4, endSeconds: 1.9, text: 'Ừ', speaker: 'Lan' }], 12.5);
+
+    // Assess
     expect(moved).toEqual([{ startSeconds: 12.9, endSeconds: 14.4, text: 'Ừ', speaker: 'Lan' }]);
   });
 });

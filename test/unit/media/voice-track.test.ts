@@ -27,6 +27,7 @@ function rms(samples: Int16Array, fromSeconds: number, toSeconds: number): numbe
 
 describe('buildSceneVoiceTrack', () => {
   it('lays lines from WAV and MP3 of any rate one after another with lead-in, gaps and tail', async () => {
+    // Prepare
     const inputs = [
       { seconds: 1, audio: await tone({ seconds: 1, frequency: 440, sampleRate: 22_050, format: 'wav' }) },
       { seconds: 0.5, audio: await tone({ seconds: 0.5, frequency: 660, sampleRate: 44_100, channels: 2, format: 'mp3' }) },
@@ -35,8 +36,10 @@ describe('buildSceneVoiceTrack', () => {
     const lines = inputs.map((input, index) => ({ characterId: index % 2 ? 'minh' : 'lan', text: `line ${index}`, audio: input.audio }));
     const options = { leadInSeconds: 0.25, gapSeconds: 0.4, tailSeconds: 0.5 };
 
+    // Act
     const track = await buildSceneVoiceTrack(lines, options);
 
+    // Assess
     const wav = parseWav(track.wav);
     expect(wav).toMatchObject({ sampleRate: 48_000, channels: 1, bitsPerSample: 16 });
     expect(track.durationSeconds).toBeCloseTo(wav.samples.length / 48_000, 6);
@@ -45,7 +48,6 @@ describe('buildSceneVoiceTrack', () => {
       [1, 'minh', 'line 1'],
       [2, 'lan', 'line 2'],
     ]);
-
     expect(track.cues[0]?.startSeconds).toBeCloseTo(0.25, 6);
     track.cues.forEach((cue, index) => {
       // MP3 decoding may keep a few milliseconds of encoder padding.
@@ -58,7 +60,6 @@ describe('buildSceneVoiceTrack', () => {
     });
     const lastCue = track.cues[track.cues.length - 1];
     expect(track.durationSeconds - (lastCue?.endSeconds ?? 0)).toBeCloseTo(0.5, 6);
-
     // The voice really is where the cues say, and the gaps really are silent.
     for (const cue of track.cues) {
       expect(rms(wav.samples, cue.startSeconds + 0.05, cue.endSeconds - 0.05)).toBeGreaterThan(1000);
@@ -68,38 +69,49 @@ describe('buildSceneVoiceTrack', () => {
   });
 
   it('gives a silent track of the minimum length to a scene without lines', async () => {
+    // Act
     const silent = await buildSceneVoiceTrack([]);
+    const longer = await buildSceneVoiceTrack([], { minimumSeconds: 3.5 });
+
+    // Assess
     expect(silent.durationSeconds).toBe(2);
     expect(silent.cues).toEqual([]);
     const wav = parseWav(silent.wav);
     expect(wav.samples.length).toBe(96_000);
     expect(wav.samples.every((sample) => sample === 0)).toBe(true);
-
-    const longer = await buildSceneVoiceTrack([], { minimumSeconds: 3.5 });
     expect(longer.durationSeconds).toBe(3.5);
   });
 
   it('pads a short scene to the minimum after the tail', async () => {
+    // Prepare
     const audio = await tone({ seconds: 0.3, frequency: 440, sampleRate: 48_000, format: 'wav' });
+
+    // Act
     const track = await buildSceneVoiceTrack([{ characterId: 'lan', text: 'Ừ.', audio }], { minimumSeconds: 4 });
+
+    // Assess
     expect(track.durationSeconds).toBe(4);
     expect(track.cues[0]?.endSeconds).toBeCloseTo(0.4 + 0.3, 3);
   });
 
   it('copies the samples of a WAV already at 48 kHz mono s16 exactly, and decodes the same tone at another rate to the same length', async () => {
+    // Prepare
     const pcm = Buffer.alloc(4800 * 2);
     for (let i = 0; i < 4800; i += 1) pcm.writeInt16LE(Math.round(8000 * Math.sin(i / 7)), i * 2);
     const options = { leadInSeconds: 0, tailSeconds: 0, minimumSeconds: 0 };
 
+    // Act
     const copied = await buildSceneVoiceTrack([{ characterId: 'lan', text: 'a', audio: wavFromPcm(pcm) }], options);
     const resampled = await buildSceneVoiceTrack([{ characterId: 'lan', text: 'a', audio: wavFromPcm(pcm, 24_000) }], options);
 
+    // Assess
     expect(parseWav(copied.wav).samples).toEqual(new Int16Array(pcm.buffer, pcm.byteOffset, 4800));
     expect(copied.durationSeconds).toBeCloseTo(0.1, 6);
     expect(resampled.durationSeconds).toBeCloseTo(0.2, 3);
   });
 
   it('times a cue from its line\'s first word to its last word, offset by the line\'s place in the track, and leaves the audio where it was', async () => {
+    // Prepare
     const second = (seconds: number) => wavFromPcm(Buffer.alloc(Math.round(seconds * VOICE_SAMPLE_RATE) * 2, 0x11));
     const lines = [
       { characterId: 'lan', text: 'Mẹ ơi!', audio: second(1), words: [{ text: 'Mẹ', startSeconds: 0.15, endSeconds: 0.4 }, { text: 'ơi', startSeconds: 0.45, endSeconds: 0.8 }] },
@@ -107,8 +119,10 @@ describe('buildSceneVoiceTrack', () => {
       { characterId: 'lan', text: 'Vào nhà đi.', audio: second(0.75), words: [{ text: 'Vào', startSeconds: 0.05, endSeconds: 0.3 }, { text: 'đi', startSeconds: 0.5, endSeconds: 0.6 }] },
     ];
 
+    // Act
     const track = await buildSceneVoiceTrack(lines, { leadInSeconds: 0.4, gapSeconds: 0.3, tailSeconds: 0.6 });
 
+    // Assess
     expect(track.cues.map((cue) => [cue.startSeconds, cue.endSeconds])).toEqual([
       [0.4 + 0.15, 0.4 + 0.8],
       [1.7, 2.2],
@@ -121,6 +135,7 @@ describe('buildSceneVoiceTrack', () => {
   });
 
   it('keeps word-timed cues inside their own line\'s audio, in order and apart, and falls back to the whole line when the timings leave nothing', async () => {
+    // Prepare
     const silence = (seconds: number) => wavFromPcm(Buffer.alloc(Math.round(seconds * VOICE_SAMPLE_RATE) * 2));
     const lines = [
       { characterId: 'lan', text: 'a', audio: silence(0.5), words: [{ text: 'a', startSeconds: -0.2, endSeconds: 0.9 }] },
@@ -129,8 +144,10 @@ describe('buildSceneVoiceTrack', () => {
       { characterId: 'minh', text: 'd', audio: silence(0.5), words: [{ text: 'd', startSeconds: 0.1, endSeconds: 0.3 }] },
     ];
 
+    // Act
     const track = await buildSceneVoiceTrack(lines, { leadInSeconds: 0, gapSeconds: 0, tailSeconds: 0 });
 
+    // Assess
     expect(track.cues.map((cue) => [cue.startSeconds, cue.endSeconds])).toEqual([
       [0, 0.5],
       [0.5, 1],
@@ -144,6 +161,10 @@ describe('buildSceneVoiceTrack', () => {
   });
 
   it('rejects negative spacing', async () => {
-    await expect(buildSceneVoiceTrack([], { gapSeconds: -1 })).rejects.toThrow(RangeError);
+    // Act
+    const track = buildSceneVoiceTrack([], { gapSeconds: -1 });
+
+    // Assess
+    await expect(track).rejects.toThrow(RangeError);
   });
 });
