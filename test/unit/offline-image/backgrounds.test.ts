@@ -11,6 +11,10 @@ describe('sceneSetting', () => {
     ['海边，黄昏，雾', { place: 'waterfront', time: 'dusk', weather: 'fog' }],
     ['somewhere', { place: 'street', time: 'day', weather: 'clear' }],
   ])('%s', (location, expected) => {
-    expect(sceneSetting(location)).toMatchObject(expected);
+    // Act
+    const setting = sceneSetting(location);
+
+    // Assess
+    expect(setting).toMatchObject(expected);
   });
 });

@@ -12,8 +12,13 @@ function frame(width: number, height: number, colour: string): Buffer {
 
 describe('renderContactSheet', () => {
   it.each([1, 4, 7])('lays out %d portrait frames in a grid', async (count) => {
+    // Prepare
     const frames = Array.from({ length: count }, (_, i) => ({ label: `ep01/s${String(i + 1).padStart(2, '0')}`, png: frame(108, 192, i % 2 ? '#c33' : '#36c') }));
+
+    // Act
     const png = await renderContactSheet(frames, { columns: 3, thumbnailWidth: 90, gap: 10, labelHeight: 24 });
+
+    // Assess
     const image = await loadImage(png);
     const rows = Math.ceil(count / 3);
     const columns = 3;
@@ -22,8 +27,13 @@ describe('renderContactSheet', () => {
   });
 
   it('defaults to a near-square grid sized from the first frame', async () => {
+    // Prepare
     const frames = Array.from({ length: 5 }, (_, i) => ({ label: `第${i + 1}场`, png: frame(192, 108, '#3a3') }));
+
+    // Act
     const png = await renderContactSheet(frames);
+
+    // Assess
     const image = await loadImage(png);
     const layout = contactSheetLayout(5, 108 / 192);
     expect(layout.columns).toBe(3);
@@ -32,9 +42,14 @@ describe('renderContactSheet', () => {
   });
 
   it('draws the labels', async () => {
+    // Prepare
     const frames = [{ label: 'ep01/s03', png: frame(100, 100, '#000000') }];
+
+    // Act
     const withLabel = await renderContactSheet(frames, { background: '#000000' });
     const withoutLabel = await renderContactSheet([{ label: '', png: frames[0]!.png }], { background: '#000000' });
+
+    // Assess
     expect(withLabel.equals(withoutLabel)).toBe(false);
   });
 });

@@ -12,10 +12,15 @@ function inside(box: Box, width: number, height: number): boolean {
 
 describe('StoryboardImageModel', () => {
   it('draws the same keyframe for the same seed and a different one for another seed', async () => {
+    // Prepare
     const request = { scene: scene('Hanoi railway station, night, light rain', [LAN, MINH]), width: 540, height: 960, references: {} };
+
+    // Act
     const first = await model.drawKeyframe({ ...request, seed: 3 });
     const again = await model.drawKeyframe({ ...request, seed: 3 });
     const other = await model.drawKeyframe({ ...request, seed: 4 });
+
+    // Assess
     expect(first.result.png.equals(again.result.png)).toBe(true);
     expect(first.result.regions).toEqual(again.result.regions);
     expect(first.result.png.equals(other.result.png)).toBe(false);
@@ -28,8 +33,17 @@ describe('StoryboardImageModel', () => {
     [720, 720, [LI]],
     [640, 360, [LAN, MINH, BA, LI]],
   ] as const)('keeps every character region inside a %dx%d frame', async (width, height, cast) => {
-    for (const seed of [0, 1, 2, 3, 4, 5]) {
-      const { result } = await model.drawKeyframe({ scene: scene('Old Quarter street, dusk', [...cast]), width, height, seed, references: {} });
+    // Prepare
+    const seeds = [0, 1, 2, 3, 4, 5];
+
+    // Act
+    const keyframes = [];
+    for (const seed of seeds) {
+      keyframes.push((await model.drawKeyframe({ scene: scene('Old Quarter street, dusk', [...cast]), width, height, seed, references: {} })).result);
+    }
+
+    // Assess
+    for (const result of keyframes) {
       const decoded = await loadImage(result.png);
       expect([decoded.width, decoded.height]).toEqual([width, height]);
       expect(Object.keys(result.regions).sort()).toEqual(cast.map((c) => c.id).sort());
@@ -38,8 +52,11 @@ describe('StoryboardImageModel', () => {
   });
 
   it('draws a reference sheet with the figure region', async () => {
+    // Act
     const sheet = await model.drawReferenceSheet({ character: BA, seed: 1 });
     const again = await model.drawReferenceSheet({ character: BA, seed: 1 });
+
+    // Assess
     expect(sheet.result.png.equals(again.result.png)).toBe(true);
     const box = sheet.result.regions.ba;
     expect(box).toBeDefined();

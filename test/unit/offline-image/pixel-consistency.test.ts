@@ -19,13 +19,24 @@ function median(values: number[]): number {
 
 describe('PixelConsistencyScorer', () => {
   it('scores a character against its own reference clearly above another character', async () => {
+    // Prepare: every reference, and six keyframes of each pair
     const references = new Map(await Promise.all(CAST.map(async (c) => [c.id, await referenceOf(c)] as const)));
     const pairs: [CharacterBrief, CharacterBrief][] = [[LAN, MINH], [BA, HOA], [LI, LAN], [HOA, LI]];
+    const scenes = [];
     for (const [subject, partner] of pairs) {
+      const keyframes: RenderedImage[] = [];
+      for (let seed = 0; seed < 6; seed++) {
+        keyframes.push((await model.drawKeyframe({ scene: scene('park, afternoon', [subject, partner], `s${seed}`), width: 540, height: 960, seed, references: {} })).result);
+      }
+      scenes.push({ subject, keyframes });
+    }
+
+    // Act: each subject scored against its own reference, and against every other character's figure standing in for it
+    const scored = [];
+    for (const { subject, keyframes } of scenes) {
       const own: number[] = [];
       const others: number[] = [];
-      for (let seed = 0; seed < 6; seed++) {
-        const { result: keyframe } = await model.drawKeyframe({ scene: scene('park, afternoon', [subject, partner], `s${seed}`), width: 540, height: 960, seed, references: {} });
+      for (const keyframe of keyframes) {
         own.push((await scorer.score({ keyframe, characterId: subject.id, reference: references.get(subject.id) as RenderedImage })).result);
         for (const other of CAST.filter((c) => c.id !== subject.id)) {
           const reference = references.get(other.id) as RenderedImage;
@@ -34,6 +45,11 @@ describe('PixelConsistencyScorer', () => {
           others.push((await scorer.score({ keyframe, characterId: subject.id, reference: borrowed })).result);
         }
       }
+      scored.push({ subject, own, others });
+    }
+
+    // Assess
+    for (const { subject, own, others } of scored) {
       expect(median(own) - median(others), `${subject.id}: own ${own.map((v) => v.toFixed(2))} others ${others.map((v) => v.toFixed(2))}`).toBeGreaterThan(0.2);
       expect(median(own)).toBeGreaterThan(DEFAULT_CONSISTENCY_THRESHOLD);
       expect(median(others)).toBeLessThan(DEFAULT_CONSISTENCY_THRESHOLD);
@@ -41,25 +57,41 @@ describe('PixelConsistencyScorer', () => {
   });
 
   it('lets some seeds fall below the threshold and others pass, so regeneration matters', async () => {
+    // Prepare: each reference, and sixteen keyframes of the scene
     const references = { lan: await referenceOf(LAN), minh: await referenceOf(MINH) };
-    const scores: number[] = [];
+    const keyframes: RenderedImage[] = [];
     for (let seed = 0; seed < 16; seed++) {
-      const { result: keyframe } = await model.drawKeyframe({ scene: scene('Hanoi railway station, night, light rain', [LAN, MINH]), width: 540, height: 960, seed, references: {} });
+      keyframes.push((await model.drawKeyframe({ scene: scene('Hanoi railway station, night, light rain', [LAN, MINH]), width: 540, height: 960, seed, references: {} })).result);
+    }
+
+    // Act
+    const metered = [];
+    for (const keyframe of keyframes) {
       for (const character of [LAN, MINH]) {
-        const metered = await scorer.score({ keyframe, characterId: character.id, reference: references[character.id as 'lan' | 'minh'] });
-        expect(metered).toMatchObject({ usage: {}, provider: 'offline', model: 'pixel-similarity-v1' });
-        expect(metered.result).toBeGreaterThanOrEqual(0);
-        expect(metered.result).toBeLessThanOrEqual(1);
-        scores.push(metered.result);
+        metered.push(await scorer.score({ keyframe, characterId: character.id, reference: references[character.id as 'lan' | 'minh'] }));
       }
     }
+
+    // Assess
+    for (const each of metered) {
+      expect(each).toMatchObject({ usage: {}, provider: 'offline', model: 'pixel-similarity-v1' });
+      expect(each.result).toBeGreaterThanOrEqual(0);
+      expect(each.result).toBeLessThanOrEqual(1);
+    }
+    const scores = metered.map((each) => each.result);
     expect(scores.some((s) => s < DEFAULT_CONSISTENCY_THRESHOLD)).toBe(true);
     expect(scores.some((s) => s >= DEFAULT_CONSISTENCY_THRESHOLD)).toBe(true);
   });
 
   it('scores zero for a character missing from the keyframe', async () => {
+    // Prepare
     const reference = await referenceOf(LAN);
     const { result: keyframe } = await model.drawKeyframe({ scene: scene('kitchen', [MINH]), width: 360, height: 640, seed: 1, references: {} });
-    expect((await scorer.score({ keyframe, characterId: 'lan', reference })).result).toBe(0);
+
+    // Act
+    const metered = await scorer.score({ keyframe, characterId: 'lan', reference });
+
+    // Assess
+    expect(metered.result).toBe(0);
   });
 });
