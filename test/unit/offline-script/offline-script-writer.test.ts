@@ -40,29 +40,44 @@ const HAN = /\p{Script=Han}/u;
 
 describe('OfflineScriptWriter', () => {
   it('writes the same lines for the same request', async () => {
-    expect(await writer.writeScene(request())).toEqual(await writer.writeScene(request()));
+    // Act
+    const first = await writer.writeScene(request());
+    const again = await writer.writeScene(request());
+
+    // Assess
+    expect(first).toEqual(again);
   });
 
   it('usually writes different lines for different seeds and different scenes', async () => {
+    // Act
     const bySeed = new Set<string>();
     const byScene = new Set<string>();
     for (let seed = 1; seed <= 20; seed++) {
       bySeed.add(JSON.stringify(await lines(request({ mood: 'tense' }, 'vi-VN', seed))));
       byScene.add(JSON.stringify(await lines(request({ mood: 'tense', sceneId: `s${seed}` }))));
     }
+
+    // Assess
     expect(bySeed.size).toBeGreaterThanOrEqual(15);
     expect(byScene.size).toBeGreaterThanOrEqual(15);
   });
 
   it('writes nothing for a scene without characters', async () => {
+    // Act
     const { result, usage } = await writer.writeScene(request({ characters: [] }));
+
+    // Assess
     expect(result.lines).toEqual([]);
     expect(usage.outputTokens).toBe(0);
   });
 
   it('gives a lone character a monologue of one or two lines', async () => {
-    for (let seed = 1; seed <= 20; seed++) {
-      const monologue = await lines(request({ characters: [lan], mood: 'sad' }, 'vi-VN', seed));
+    // Act
+    const monologues = [];
+    for (let seed = 1; seed <= 20; seed++) monologues.push(await lines(request({ characters: [lan], mood: 'sad' }, 'vi-VN', seed)));
+
+    // Assess
+    for (const monologue of monologues) {
       expect(monologue.length).toBeGreaterThanOrEqual(1);
       expect(monologue.length).toBeLessThanOrEqual(2);
       expect(new Set(monologue.map((line) => line.line)).size).toBe(monologue.length);
@@ -75,9 +90,15 @@ describe('OfflineScriptWriter', () => {
     [[lan, minh, tu]],
     [[lan, minh, tu, hai, { ...hai, id: 'hai-2', name: 'Hà' }, { ...lan, id: 'lan-2', name: 'Liên' }, { ...minh, id: 'minh-2', name: 'Mạnh' }]],
   ])('lets only the scene cast speak, in turns, 2 to 6 lines (%#)', async (cast) => {
+    // Prepare
     const castIds = new Set(cast.map((character) => character.id));
-    for (let seed = 1; seed <= 30; seed++) {
-      const scene = await lines(request({ characters: cast }, 'vi-VN', seed));
+
+    // Act
+    const scenes = [];
+    for (let seed = 1; seed <= 30; seed++) scenes.push(await lines(request({ characters: cast }, 'vi-VN', seed)));
+
+    // Assess
+    for (const scene of scenes) {
       expect(scene.length).toBeGreaterThanOrEqual(Math.min(6, Math.max(2, cast.length)));
       expect(scene.length).toBeLessThanOrEqual(6);
       for (const [i, line] of scene.entries()) {
@@ -89,9 +110,16 @@ describe('OfflineScriptWriter', () => {
   });
 
   it('opens by addressing another character in the scene by name', async () => {
-    for (let seed = 1; seed <= 20; seed++) {
-      const [opening] = await lines(request({ characters: [lan, minh, tu] }, 'zh-CN', seed));
-      const others = [lan, minh, tu].filter((character) => character.id !== opening!.character);
+    // Prepare
+    const cast = [lan, minh, tu];
+
+    // Act
+    const openings = [];
+    for (let seed = 1; seed <= 20; seed++) openings.push((await lines(request({ characters: cast }, 'zh-CN', seed)))[0]);
+
+    // Assess
+    for (const opening of openings) {
+      const others = cast.filter((character) => character.id !== opening!.character);
       expect(others.some((character) => opening!.line.includes(character.name))).toBe(true);
     }
   });
@@ -102,19 +130,27 @@ describe('OfflineScriptWriter', () => {
     ['en-US', (line: string) => /^[\x20-\x7E]+$/.test(line)],
     ['fr-FR', (line: string) => /^[\x20-\x7E]+$/.test(line)],
   ])('writes %s lines in that language, for every mood', async (language, inLanguage) => {
+    // Act
+    const written: { mood: string; line: string }[] = [];
     for (const mood of [...MOODS, 'something else']) {
       for (let seed = 1; seed <= 12; seed++) {
         for (const cast of [[lan, minh], [minh]]) {
           for (const { line } of await lines(request({ mood, characters: cast, location: 'Hanoi railway station, night' }, language, seed))) {
-            expect(line, `${language} ${mood}: ${line}`).toSatisfy(inLanguage);
-            expect(line).not.toMatch(/[{}]/);
+            written.push({ mood, line });
           }
         }
       }
     }
+
+    // Assess
+    for (const { mood, line } of written) {
+      expect(line, `${language} ${mood}: ${line}`).toSatisfy(inLanguage);
+      expect(line).not.toMatch(/[{}]/);
+    }
   });
 
   it('names the location only when it reads well in the language', async () => {
+    // Prepare
     const spoken = async (location: string, language: string, place: string) => {
       let count = 0;
       for (let seed = 1; seed <= 40; seed++) {
@@ -122,15 +158,27 @@ describe('OfflineScriptWriter', () => {
       }
       return count;
     };
-    expect(await spoken('Ga Hà Nội, đêm mưa phùn', 'vi-VN', 'Ga Hà Nội')).toBeGreaterThan(0);
-    expect(await spoken('Hanoi railway station, night', 'vi-VN', 'Hanoi')).toBe(0);
-    expect(await spoken('北京西站，深夜', 'zh-CN', '北京西站')).toBeGreaterThan(0);
-    expect(await spoken('Hanoi railway station, night', 'en-US', 'Hanoi railway station')).toBeGreaterThan(0);
-    expect(await spoken('Ga Hà Nội, đêm mưa phùn', 'en-US', 'Ga Hà Nội')).toBe(0);
+
+    // Act
+    const vietnameseInVietnamese = await spoken('Ga Hà Nội, đêm mưa phùn', 'vi-VN', 'Ga Hà Nội');
+    const englishInVietnamese = await spoken('Hanoi railway station, night', 'vi-VN', 'Hanoi');
+    const chineseInChinese = await spoken('北京西站，深夜', 'zh-CN', '北京西站');
+    const englishInEnglish = await spoken('Hanoi railway station, night', 'en-US', 'Hanoi railway station');
+    const vietnameseInEnglish = await spoken('Ga Hà Nội, đêm mưa phùn', 'en-US', 'Ga Hà Nội');
+
+    // Assess
+    expect(vietnameseInVietnamese).toBeGreaterThan(0);
+    expect(englishInVietnamese).toBe(0);
+    expect(chineseInChinese).toBeGreaterThan(0);
+    expect(englishInEnglish).toBeGreaterThan(0);
+    expect(vietnameseInEnglish).toBe(0);
   });
 
   it('counts its usage and names itself', async () => {
+    // Act
     const { usage, provider, model } = await writer.writeScene(request());
+
+    // Assess
     expect(usage.inputTokens).toBeGreaterThan(10);
     expect(usage.outputTokens).toBeGreaterThan(0);
     expect(provider).toBe('offline');
@@ -150,8 +198,12 @@ describe('moodOf', () => {
     [{ outline: 'The brothers argue over the inheritance.' }, 'angry'],
     [{ outline: 'A swarm of bees fills the room.' }, 'default'],
     [{ mood: 'wistful', outline: 'They walk.' }, 'default'],
-  ])('reads %j as %s', (scene, mood) => {
-    expect(moodOf(scene)).toBe(mood);
+  ])('reads %j as %s', (scene, expected) => {
+    // Act
+    const mood = moodOf(scene);
+
+    // Assess
+    expect(mood).toBe(expected);
   });
 });
 
@@ -165,7 +217,11 @@ describe('phrasebooks', () => {
     ['de-DE', enUS],
     ['', enUS],
   ])('serves %j from the right phrasebook', (language, phrasebook) => {
-    expect(phrasebookFor(language)).toBe(phrasebook);
+    // Act
+    const served = phrasebookFor(language);
+
+    // Assess
+    expect(served).toBe(phrasebook);
   });
 
   it.each([
@@ -173,9 +229,14 @@ describe('phrasebooks', () => {
     ['zh-CN', zhCN],
     ['en-US', enUS],
   ])('%s has enough lines in every mood to write any scene without a place', (_, phrasebook) => {
+    // Prepare
     const withoutPlace = (templates: readonly string[]) => templates.filter((template) => !template.includes('{place}'));
-    for (const mood of MOODS) {
-      const lines = phrasebook.moods[mood];
+
+    // Act
+    const moods = MOODS.map((mood) => phrasebook.moods[mood]);
+
+    // Assess
+    for (const lines of moods) {
       expect(withoutPlace(lines.openers).length).toBeGreaterThanOrEqual(1);
       expect(new Set(withoutPlace(lines.replies)).size).toBeGreaterThanOrEqual(4);
       expect(withoutPlace(lines.closers).length).toBeGreaterThanOrEqual(1);
@@ -187,12 +248,23 @@ describe('phrasebooks', () => {
   });
 
   it('gives Vietnamese speakers the pronouns of their relationship', () => {
+    // Prepare
     const pronouns = viVN.pronouns!;
-    expect(pronouns(minh, lan)).toEqual({ I: 'anh', you: 'em' });
-    expect(pronouns(lan, minh)).toEqual({ I: 'em', you: 'anh' });
-    expect(pronouns(lan, hai)).toEqual({ I: 'mình', you: 'cậu' });
-    expect(pronouns(lan, tu)).toEqual({ I: 'con', you: 'bà' });
-    expect(pronouns(tu, minh)).toEqual({ I: 'bà', you: 'con' });
-    expect(pronouns({ ...hai, name: 'Chị Hai' }, lan)).toEqual({ I: 'chị', you: 'em' });
+
+    // Act
+    const minhToLan = pronouns(minh, lan);
+    const lanToMinh = pronouns(lan, minh);
+    const lanToHai = pronouns(lan, hai);
+    const lanToTu = pronouns(lan, tu);
+    const tuToMinh = pronouns(tu, minh);
+    const chiHaiToLan = pronouns({ ...hai, name: 'Chị Hai' }, lan);
+
+    // Assess
+    expect(minhToLan).toEqual({ I: 'anh', you: 'em' });
+    expect(lanToMinh).toEqual({ I: 'em', you: 'anh' });
+    expect(lanToHai).toEqual({ I: 'mình', you: 'cậu' });
+    expect(lanToTu).toEqual({ I: 'con', you: 'bà' });
+    expect(tuToMinh).toEqual({ I: 'bà', you: 'con' });
+    expect(chiHaiToLan).toEqual({ I: 'chị', you: 'em' });
   });
 });
