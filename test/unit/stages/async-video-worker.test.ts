@@ -3,7 +3,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { AsyncVideoModel, ClipJobStatus } from '../../../lambdas/core/ports.js';
 import { ProviderRejected, ProviderUnavailable } from '../../../lambdas/core/errors.js';
 import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
@@ -26,6 +26,7 @@ const QUEUE = 'http://queue/video';
 
 const record = (body: unknown, receives = 1) => ({ messageId: 'm', body: JSON.stringify(body), attributes: { ApproximateReceiveCount: String(receives) } }) as unknown as SQSRecord;
 
+/** A worker over an async provider answering `polls` in turn, with a ledger kept in memory; the test's own mocks. */
 function setup(polls: (() => Promise<ClipJobStatus>)[]) {
   const started: string[] = [];
   const port: AsyncVideoModel = {
@@ -47,6 +48,12 @@ function setup(polls: (() => Promise<ClipJobStatus>)[]) {
   });
   mocks.deps.settings.videoQueueUrl = QUEUE;
   const sqsMock = mockClient(mocks.deps.clients.sqs);
+  onTestFinished(() => {
+    sqsMock.reset();
+    mocks.dynamoMock.reset();
+    mocks.sfnMock.reset();
+    mocks.s3Mock.reset();
+  });
   sqsMock.on(SendMessageCommand).resolves({ MessageId: 'n' });
   const costRows = new Map<string, Record<string, unknown>>();
   mocks.dynamoMock.on(GetCommand).callsFake((input: { Key: { SK: string } }) => ({ Item: costRows.get(input.Key.SK) }));
@@ -64,58 +71,95 @@ function setup(polls: (() => Promise<ClipJobStatus>)[]) {
   return { mocks, sqsMock, started, costRows };
 }
 
-let cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const reset of cleanup) reset();
-  cleanup = [];
-});
-
 function sentBody(sqsMock: ReturnType<typeof mockClient>, index: number) {
   const input = sqsMock.commandCalls(SendMessageCommand)[index]!.args[0].input as { MessageBody: string; DelaySeconds: number; QueueUrl: string };
   return { ...input, body: JSON.parse(input.MessageBody) };
 }
 
-describe('video worker with an async provider', () => {
-  it('starts the job with the idempotency key, re-sends the message with a delay to poll, and reports only when done', async () => {
-    const { mocks, sqsMock, started, costRows } = setup([
-      async () => ({ state: 'running' }),
-      async () => ({ state: 'succeeded', clip: { result: { mp4: Buffer.from('mp4') }, usage: { videoSeconds: 8 }, provider: 'openai-compatible', model: 'sora-2' } }),
-    ]);
-    cleanup.push(() => sqsMock.reset(), () => mocks.dynamoMock.reset(), () => mocks.sfnMock.reset(), () => mocks.s3Mock.reset());
+/** Delivers the job, then each message the previous delivery re-sent: `count` deliveries in all. */
+async function deliver({ mocks, sqsMock }: ReturnType<typeof setup>, count: number) {
+  for (let index = 0; index < count; index++) {
+    await processVideoJob(record(index === 0 ? job : sentBody(sqsMock, index - 1).body), mocks.deps);
+  }
+}
 
+const running = async (): Promise<ClipJobStatus> => ({ state: 'running' });
+const succeeded = async (): Promise<ClipJobStatus> => ({
+  state: 'succeeded',
+  clip: { result: { mp4: Buffer.from('mp4') }, usage: { videoSeconds: 8 }, provider: 'openai-compatible', model: 'sora-2' },
+});
+const unavailable = async (): Promise<ClipJobStatus> => {
+  throw new ProviderUnavailable('gateway 502');
+};
+const rejected = async (): Promise<ClipJobStatus> => {
+  throw new ProviderRejected('job failed: internal error');
+};
+
+describe('video worker with an async provider', () => {
+  it('starts the job with the idempotency key, holds its cost, and re-sends the message with a delay to poll, without reporting', async () => {
+    // Prepare
+    const { mocks, sqsMock, started, costRows } = setup([running, succeeded]);
+
+    // Act
     await processVideoJob(record(job), mocks.deps);
+
+    // Assess
     expect(started).toHaveLength(1);
     expect(started[0]).toMatch(/^video#[0-9a-f]{64}$/);
     expect([...costRows.values()].map((row) => row.status)).toEqual(['RESERVED']);
-    const first = sentBody(sqsMock, 0);
-    expect(first).toMatchObject({ QueueUrl: QUEUE, DelaySeconds: 30, body: { ...job, providerJob: { jobId: 'job-1', polls: 0 } } });
+    expect(sentBody(sqsMock, 0)).toMatchObject({ QueueUrl: QUEUE, DelaySeconds: 30, body: { ...job, providerJob: { jobId: 'job-1', polls: 0 } } });
     expect(mocks.sfnMock.calls()).toHaveLength(0);
-
-    await processVideoJob(record(first.body), mocks.deps);
-    expect(sentBody(sqsMock, 1).body.providerJob).toEqual({ jobId: 'job-1', polls: 1 });
-    expect(mocks.sfnMock.calls()).toHaveLength(0);
-
-    await processVideoJob(record(sentBody(sqsMock, 1).body), mocks.deps);
-    expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-9' });
-    expect([...costRows.values()].map((row) => [row.status, row.usd])).toEqual([['SETTLED', 0.8]]);
-    expect(started).toHaveLength(1);
   });
 
-  it('polls again after a transient poll failure, and releases the hold and reports when the job fails', async () => {
-    const { mocks, sqsMock, costRows } = setup([
-      async () => {
-        throw new ProviderUnavailable('gateway 502');
-      },
-      async () => {
-        throw new ProviderRejected('job failed: internal error');
-      },
-    ]);
-    cleanup.push(() => sqsMock.reset(), () => mocks.dynamoMock.reset(), () => mocks.sfnMock.reset(), () => mocks.s3Mock.reset());
-    await processVideoJob(record(job), mocks.deps);
-    await processVideoJob(record(sentBody(sqsMock, 0).body), mocks.deps);
-    expect(sentBody(sqsMock, 1).body.providerJob.polls).toBe(1);
-    await processVideoJob(record(sentBody(sqsMock, 1).body), mocks.deps);
-    expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-9', error: 'ProviderRejected' });
-    expect([...costRows.values()].map((row) => row.status)).toEqual(['RELEASED']);
+  it('re-sends the message of a job still running, counting the poll, without reporting', async () => {
+    // Prepare: the job started
+    const fixture = setup([running, succeeded]);
+    await deliver(fixture, 1);
+
+    // Act
+    await processVideoJob(record(sentBody(fixture.sqsMock, 0).body), fixture.mocks.deps);
+
+    // Assess
+    expect(sentBody(fixture.sqsMock, 1).body.providerJob).toEqual({ jobId: 'job-1', polls: 1 });
+    expect(fixture.mocks.sfnMock.calls()).toHaveLength(0);
+  });
+
+  it('reports only when done, settling the hold at the price of the usage, having started the job once', async () => {
+    // Prepare: the job started and polled once while running
+    const fixture = setup([running, succeeded]);
+    await deliver(fixture, 2);
+
+    // Act
+    await processVideoJob(record(sentBody(fixture.sqsMock, 1).body), fixture.mocks.deps);
+
+    // Assess
+    expect(fixture.mocks.sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-9' });
+    expect([...fixture.costRows.values()].map((row) => [row.status, row.usd])).toEqual([['SETTLED', 0.8]]);
+    expect(fixture.started).toHaveLength(1);
+  });
+
+  it('polls again after a transient poll failure', async () => {
+    // Prepare: the job started
+    const fixture = setup([unavailable, rejected]);
+    await deliver(fixture, 1);
+
+    // Act
+    await processVideoJob(record(sentBody(fixture.sqsMock, 0).body), fixture.mocks.deps);
+
+    // Assess
+    expect(sentBody(fixture.sqsMock, 1).body.providerJob.polls).toBe(1);
+  });
+
+  it('releases the hold and reports when the job fails', async () => {
+    // Prepare: the job started, and its first poll failed transiently
+    const fixture = setup([unavailable, rejected]);
+    await deliver(fixture, 2);
+
+    // Act
+    await processVideoJob(record(sentBody(fixture.sqsMock, 1).body), fixture.mocks.deps);
+
+    // Assess
+    expect(fixture.mocks.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-9', error: 'ProviderRejected' });
+    expect([...fixture.costRows.values()].map((row) => row.status)).toEqual(['RELEASED']);
   });
 });

@@ -69,21 +69,31 @@ describe('Validate manifest against hostile input', () => {
   it('rejects with path-named problems or accepts, never crashes, and a rejection writes only its record', async () => {
     await fc.assert(
       fc.asyncProperty(hostileBytes, async (bytes) => {
+        // Prepare
         const mocks = mockedStageDeps({ objects: new Map([['manifests/hostile.yaml', bytes]]) });
         mocks.dynamoMock.on(UpdateCommand).resolves({ Attributes: { budgetUsd: 1, spentUsd: 0 } });
         try {
-          await validateUploadedManifest({ bucket: BUCKET, key: 'manifests/hostile.yaml', executionName: 'hostile' }, mocks.deps);
-          expect(mocks.s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual(['productions/hostile-check/manifest.json']);
-        } catch (error) {
-          expect(error).toBeInstanceOf(ManifestInvalid);
-          const problems = (error as ManifestInvalid).problems;
-          expect(problems.length).toBeGreaterThan(0);
-          for (const problem of problems) {
-            expect(problem.path.length).toBeGreaterThan(0);
-            expect(problem.reason.length).toBeGreaterThan(0);
+          // Act
+          const outcome = await validateUploadedManifest({ bucket: BUCKET, key: 'manifests/hostile.yaml', executionName: 'hostile' }, mocks.deps).then(
+            () => ({ accepted: true as const }),
+            (error: unknown) => ({ accepted: false as const, error }),
+          );
+
+          // Assess
+          const written = mocks.s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
+          if (outcome.accepted) {
+            expect(written).toEqual(['productions/hostile-check/manifest.json']);
+          } else {
+            expect(outcome.error).toBeInstanceOf(ManifestInvalid);
+            const problems = (outcome.error as ManifestInvalid).problems;
+            expect(problems.length).toBeGreaterThan(0);
+            for (const problem of problems) {
+              expect(problem.path.length).toBeGreaterThan(0);
+              expect(problem.reason.length).toBeGreaterThan(0);
+            }
+            expect(written).toEqual(['manifests/hostile.yaml.errors.json']);
+            expect(mocks.dynamoMock.calls()).toHaveLength(0);
           }
-          expect(mocks.s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual(['manifests/hostile.yaml.errors.json']);
-          expect(mocks.dynamoMock.calls()).toHaveLength(0);
         } finally {
           mocks.s3Mock.restore();
           mocks.dynamoMock.restore();

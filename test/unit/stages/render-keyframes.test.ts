@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { renderKeyframes } from '../../../lambdas/stages/render-keyframes/render-keyframes.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 import type { BoundProviders } from '../../../lambdas/core/bound-providers.js';
@@ -16,8 +16,6 @@ const reference = (id: string) => [
   [`productions/unit-series/characters/${id}/reference.png`, Buffer.from(`${id}-sheet`)],
   [`productions/unit-series/characters/${id}/reference.json`, Buffer.from(JSON.stringify({ width: 10, height: 10, regions: { [id]: { x: 0, y: 0, width: 5, height: 5 } } }))],
 ] as [string, Buffer][];
-
-let mocks: ReturnType<typeof mockedStageDeps>;
 
 /** Ben scores `benScores[attempt - 1]`; Ana always passes. */
 function setUp(benScores: number[]) {
@@ -54,35 +52,44 @@ function setUp(benScores: number[]) {
       },
     },
   };
-  mocks = mockedStageDeps({
+  const mocks = mockedStageDeps({
     objects: new Map([['productions/unit-series/manifest.json', Buffer.from(JSON.stringify(manifest))], ...reference('ana'), ...reference('ben')]),
     providers,
+  });
+  onTestFinished(() => {
+    mocks.s3Mock.reset();
+    mocks.dynamoMock.reset();
   });
   mocks.dynamoMock.on(GetCommand).resolves({});
   mocks.dynamoMock.on(UpdateCommand).resolves({});
   mocks.dynamoMock.on(PutCommand).resolves({});
+  return mocks;
 }
 
-function sceneUpdate() {
+type Mocks = ReturnType<typeof setUp>;
+
+function sceneUpdate(mocks: Mocks) {
   const updates = mocks.dynamoMock.commandCalls(UpdateCommand).map((call) => call.args[0].input);
   return updates.find((input) => input.ExpressionAttributeValues?.[':keyframeAttempts'])!.ExpressionAttributeValues!;
 }
 
-function storedKeyframe(): string {
+function storedKeyframe(mocks: Mocks): string {
   const put = mocks.s3Mock.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === 'productions/unit-series/scenes/ep01/s01/keyframe.png');
   return String(put!.args[0].input.Body);
 }
 
-afterEach(() => {
-  mocks.s3Mock.reset();
-  mocks.dynamoMock.reset();
-});
+const scene = { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' };
 
 describe('Render keyframes', () => {
   it('regenerates with a new seed while a character scores below the threshold, and records every attempt', async () => {
-    setUp([0.3, 0.5, 0.9]);
-    await renderKeyframes({ productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' }, mocks.deps);
-    const values = sceneUpdate();
+    // Prepare
+    const mocks = setUp([0.3, 0.5, 0.9]);
+
+    // Act
+    await renderKeyframes(scene, mocks.deps);
+
+    // Assess
+    const values = sceneUpdate(mocks);
     const attempts = values[':keyframeAttempts'] as { attempt: number; seed: number; scores: Record<string, number>; accepted: boolean }[];
     expect(attempts.map((a) => [a.scores.ben, a.accepted])).toEqual([
       [0.3, false],
@@ -92,23 +99,33 @@ describe('Render keyframes', () => {
     expect(new Set(attempts.map((a) => a.seed)).size).toBe(3);
     expect(values[':attempts']).toBe(3);
     expect(values[':consistency']).toEqual({ ana: 0.9, ben: 0.9 });
-    expect(storedKeyframe()).toMatch(/^frame-3-/);
+    expect(storedKeyframe(mocks)).toMatch(/^frame-3-/);
   });
 
   it('stops at the first passing frame', async () => {
-    setUp([0.8, 0.9, 0.9]);
-    await renderKeyframes({ productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' }, mocks.deps);
-    expect(sceneUpdate()[':attempts']).toBe(1);
-    expect(storedKeyframe()).toMatch(/^frame-1-/);
+    // Prepare
+    const mocks = setUp([0.8, 0.9, 0.9]);
+
+    // Act
+    await renderKeyframes(scene, mocks.deps);
+
+    // Assess
+    expect(sceneUpdate(mocks)[':attempts']).toBe(1);
+    expect(storedKeyframe(mocks)).toMatch(/^frame-1-/);
   });
 
   it('keeps the best frame when no attempt passes', async () => {
-    setUp([0.3, 0.55, 0.4]);
-    await renderKeyframes({ productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' }, mocks.deps);
-    const values = sceneUpdate();
+    // Prepare
+    const mocks = setUp([0.3, 0.55, 0.4]);
+
+    // Act
+    await renderKeyframes(scene, mocks.deps);
+
+    // Assess
+    const values = sceneUpdate(mocks);
     expect(values[':attempts']).toBe(3);
     expect((values[':keyframeAttempts'] as { accepted: boolean }[]).every((a) => !a.accepted)).toBe(true);
     expect(values[':consistency']).toEqual({ ana: 0.9, ben: 0.55 });
-    expect(storedKeyframe()).toMatch(/^frame-2-/);
+    expect(storedKeyframe(mocks)).toMatch(/^frame-2-/);
   });
 });

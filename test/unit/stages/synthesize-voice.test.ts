@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import { OpenAiSpeechModel } from '../../../lambdas/adapters/providers/openai-compatible/speech-model.js';
 import { OpenAiTranscriber } from '../../../lambdas/adapters/providers/openai-compatible/transcriber.js';
@@ -28,18 +28,15 @@ const script = {
   ],
 };
 
-let server: FakeOpenAiServer;
-
-beforeAll(async () => {
-  server = await new FakeOpenAiServer().start();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+/** A fake server of the test's own: its queued answers, requests and bills are seen by no other test. */
+async function ownServer(): Promise<FakeOpenAiServer> {
+  const server = await new FakeOpenAiServer().start();
+  onTestFinished(() => server.stop());
+  return server;
+}
 
 /** The voice stage over the openai-compatible speech and transcriber, both against the fake server. */
-async function synthesizeWithTranscription() {
+function voiceStageWithTranscription(server: FakeOpenAiServer) {
   const guard = new ProviderGuard('openai-compatible', { take: async () => undefined }, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 5 });
   const connection = new OpenAiConnection({ baseUrl: server.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, guard);
   const mocks = mockedStageDeps({
@@ -56,13 +53,17 @@ async function synthesizeWithTranscription() {
   mocks.dynamoMock.on(UpdateCommand).resolves({});
   mocks.dynamoMock.on(PutCommand).resolves({});
   const warn = vi.spyOn(mocks.deps.logger, 'warn');
-  await synthesizeVoice(scene, mocks.deps);
+  return { mocks, warn };
+}
+
+/** The cues the stage stored, and the ledger settlements it made for provider calls. */
+function recorded(mocks: ReturnType<typeof mockedStageDeps>) {
   const stored = mocks.s3Mock.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === 'productions/unit-series/scenes/ep01/s01/voice-cues.json')!;
   const settled = mocks.dynamoMock
     .commandCalls(UpdateCommand)
     .map((call) => call.args[0].input.ExpressionAttributeValues ?? {})
     .filter((values) => values[':settled'] === 'SETTLED' && ':provider' in values);
-  return { cues: (JSON.parse(String(stored.args[0].input.Body)) as StoredVoiceCues).cues, warn, settled };
+  return { cues: (JSON.parse(String(stored.args[0].input.Body)) as StoredVoiceCues).cues, settled };
 }
 
 /** The fake answers every line's speech with 0.4 s + 0.05 s per character of tone. */
@@ -70,11 +71,15 @@ const lineSeconds = (text: string) => 0.4 + text.length * 0.05;
 
 describe('synthesize-voice with subtitle timing by transcription', () => {
   it('times each cue to the words the transcription heard, and bills the transcription by the second', async () => {
-    server.requests.length = 0;
-    server.billed.length = 0;
+    // Prepare
+    const server = await ownServer();
+    const { mocks, warn } = voiceStageWithTranscription(server);
 
-    const { cues, warn, settled } = await synthesizeWithTranscription();
+    // Act
+    await synthesizeVoice(scene, mocks.deps);
 
+    // Assess
+    const { cues, settled } = recorded(mocks);
     const transcriptions = server.requestsTo(TRANSCRIBE);
     expect(transcriptions).toHaveLength(2);
     const form = transcriptions[0]!.body.toString('utf8');
@@ -100,12 +105,16 @@ describe('synthesize-voice with subtitle timing by transcription', () => {
   });
 
   it('keeps a line whose transcription fails, its cue spanning the whole audio, with a warning', async () => {
-    server.requests.length = 0;
-    server.billed.length = 0;
+    // Prepare
+    const server = await ownServer();
     server.queue(TRANSCRIBE, scripted.serverError(), scripted.serverError(), scripted.serverError());
+    const { mocks, warn } = voiceStageWithTranscription(server);
 
-    const { cues, warn } = await synthesizeWithTranscription();
+    // Act
+    await synthesizeVoice(scene, mocks.deps);
 
+    // Assess
+    const { cues } = recorded(mocks);
     expect(server.requestsTo(TRANSCRIBE)).toHaveLength(4);
     expect(cues).toHaveLength(2);
     expect(cues[0]!.startSeconds).toBeCloseTo(0.4, 3);

@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
 import { validateUploadedManifest } from '../../../lambdas/stages/validate-manifest/validate-manifest.js';
 import { BUCKET, mockedStageDeps } from '../../support/mocked-stage-deps.js';
@@ -17,19 +17,26 @@ episodes:
     scenes: [{ id: s01, location: "Harbour, dawn", characters: [ana], outline: "Ana waits." }]
 `;
 
-let mocks: ReturnType<typeof mockedStageDeps>;
-
-afterEach(() => {
-  mocks.s3Mock.reset();
-  mocks.dynamoMock.reset();
-});
+/** Stage dependencies over a bucket holding `objects`; the test's own mocks. */
+function stageDeps(objects: Map<string, Buffer>) {
+  const mocks = mockedStageDeps({ objects });
+  onTestFinished(() => {
+    mocks.s3Mock.reset();
+    mocks.dynamoMock.reset();
+  });
+  return mocks;
+}
 
 describe('Validate manifest', () => {
   it('opens the production and stores the normalised manifest', async () => {
-    mocks = mockedStageDeps({ objects: new Map([['manifests/unit.yaml', Buffer.from(VALID)]]) });
+    // Prepare
+    const mocks = stageDeps(new Map([['manifests/unit.yaml', Buffer.from(VALID)]]));
     mocks.dynamoMock.on(UpdateCommand).resolves({ Attributes: { budgetUsd: 3, spentUsd: 0 } });
+
+    // Act
     const result = await validateUploadedManifest({ bucket: BUCKET, key: 'manifests/unit.yaml', executionName: 'unit-abc' }, mocks.deps);
 
+    // Assess
     expect(result).toEqual({ productionId: 'unit-series' });
     expect(mocks.s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: 'productions/unit-series/manifest.json' });
     expect(mocks.dynamoMock).toHaveReceivedCommandWith(UpdateCommand, {
@@ -39,10 +46,14 @@ describe('Validate manifest', () => {
   });
 
   it('writes every problem next to a rejected manifest and nothing else', async () => {
+    // Prepare
     const bad = VALID.replace('budgetUsd: 3', 'budgetUsd: lots').replace('characters: [ana]', 'characters: [ana, zed]');
-    mocks = mockedStageDeps({ objects: new Map([['manifests/bad.yaml', Buffer.from(bad)]]) });
+    const mocks = stageDeps(new Map([['manifests/bad.yaml', Buffer.from(bad)]]));
+
+    // Act
     const attempt = validateUploadedManifest({ bucket: BUCKET, key: 'manifests/bad.yaml', executionName: 'bad-1' }, mocks.deps);
 
+    // Assess
     await expect(attempt).rejects.toBeInstanceOf(ManifestInvalid);
     expect(mocks.s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
     const put = mocks.s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input;
@@ -58,11 +69,15 @@ describe('Validate manifest', () => {
   });
 
   it('rejects a profile this build cannot serve before anything is opened', async () => {
+    // Prepare
     const bedrock = VALID.replace('budgetUsd: 3', 'budgetUsd: 3\nproviders: { profile: bedrock }');
-    mocks = mockedStageDeps({ objects: new Map([['manifests/b.yaml', Buffer.from(bedrock)]]) });
-    await expect(validateUploadedManifest({ bucket: BUCKET, key: 'manifests/b.yaml', executionName: 'b' }, mocks.deps)).rejects.toThrow(
-      /providers\.profile: the "bedrock" provider profile is not available/,
-    );
+    const mocks = stageDeps(new Map([['manifests/b.yaml', Buffer.from(bedrock)]]));
+
+    // Act
+    const attempt = validateUploadedManifest({ bucket: BUCKET, key: 'manifests/b.yaml', executionName: 'b' }, mocks.deps);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/providers\.profile: the "bedrock" provider profile is not available/);
     expect(mocks.dynamoMock.calls()).toHaveLength(0);
   });
 });

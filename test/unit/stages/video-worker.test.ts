@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ClipRequest, VideoModel } from '../../../lambdas/core/ports.js';
 import { ProviderThrottled } from '../../../lambdas/core/errors.js';
 import { processVideoJob } from '../../../lambdas/stages/video-worker/video-worker.js';
@@ -24,11 +24,9 @@ function record(body: unknown, receiveCount = 1): SQSRecord {
 }
 
 const job = { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01', taskToken: 'token-1' };
-let mocks: ReturnType<typeof mockedStageDeps>;
-let requests: ClipRequest[];
-
+/** A worker rendering with `port`; the test's own mocks. */
 function withVideoModel(port: VideoModel) {
-  mocks = mockedStageDeps({
+  const mocks = mockedStageDeps({
     objects: new Map([
       ['productions/unit-series/manifest.json', Buffer.from(JSON.stringify(manifest))],
       [`${scene}/keyframe.png`, Buffer.from('png-bytes')],
@@ -36,31 +34,35 @@ function withVideoModel(port: VideoModel) {
     ]),
     providers: { video: { port, provider: 'offline', model: 'camera-motion-v1' } },
   });
+  onTestFinished(() => {
+    mocks.s3Mock.reset();
+    mocks.dynamoMock.reset();
+    mocks.sfnMock.reset();
+  });
   mocks.dynamoMock.on(GetCommand).resolves({});
   mocks.dynamoMock.on(UpdateCommand).resolves({});
   mocks.dynamoMock.on(PutCommand).resolves({});
+  return mocks;
 }
 
-beforeEach(() => {
-  requests = [];
-});
-
-afterEach(() => {
-  mocks.s3Mock.reset();
-  mocks.dynamoMock.reset();
-  mocks.sfnMock.reset();
-});
+/** A model that renders any clip without failing. */
+const rendering = (mp4: Buffer): VideoModel => ({ renderClip: async () => ({ result: { mp4 }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }) });
 
 describe('video worker', () => {
   it('renders a clip as long as the voice track and reports success on the task token', async () => {
-    withVideoModel({
+    // Prepare
+    const requests: ClipRequest[] = [];
+    const mocks = withVideoModel({
       renderClip: async (request) => {
         requests.push(request);
         return { result: { mp4: Buffer.from('mp4') }, usage: { videoSeconds: 3.5 }, provider: 'offline', model: 'camera-motion-v1' };
       },
     });
+
+    // Act
     await processVideoJob(record(job), mocks.deps);
 
+    // Assess
     expect(requests[0]).toMatchObject({ durationSeconds: 3.5, width: 180, height: 320, fps: 10 });
     expect(mocks.s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Key: `${scene}/clip.mp4` });
     expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-1' });
@@ -71,36 +73,68 @@ describe('video worker', () => {
   });
 
   it('reports a provider error under its own name, so the state machine retries it', async () => {
-    withVideoModel({
+    // Prepare
+    const mocks = withVideoModel({
       renderClip: async () => {
         throw new ProviderThrottled('slow down', 2);
       },
     });
+
+    // Act
     await processVideoJob(record(job), mocks.deps);
 
+    // Assess
     expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-1', error: 'ProviderThrottled', cause: 'slow down' });
     expect(mocks.sfnMock).not.toHaveReceivedCommand(SendTaskSuccessCommand);
     expect(mocks.s3Mock).not.toHaveReceivedCommandWith(PutObjectCommand, { Key: `${scene}/clip.mp4` });
   });
 
-  it('throws an unreadable message back to the queue without reporting', async () => {
-    withVideoModel({ renderClip: async () => ({ result: { mp4: Buffer.alloc(0) }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }) });
-    await expect(processVideoJob(record('{not json'), mocks.deps)).rejects.toThrow();
-    await expect(processVideoJob(record({ ...job, sceneId: '../x' }), mocks.deps)).rejects.toThrow();
+  it('throws a message that is not JSON back to the queue without reporting', async () => {
+    // Prepare
+    const mocks = withVideoModel(rendering(Buffer.alloc(0)));
+
+    // Act
+    const attempt = processVideoJob(record('{not json'), mocks.deps);
+
+    // Assess
+    await expect(attempt).rejects.toThrow();
+    expect(mocks.sfnMock.calls()).toHaveLength(0);
+  });
+
+  it('throws a message whose scene id would escape the production's keys back to the queue without reporting', async () => {
+    // Prepare
+    const mocks = withVideoModel(rendering(Buffer.alloc(0)));
+
+    // Act
+    const attempt = processVideoJob(record({ ...job, sceneId: '../x' }), mocks.deps);
+
+    // Assess
+    await expect(attempt).rejects.toThrow();
     expect(mocks.sfnMock.calls()).toHaveLength(0);
   });
 
   it('drops the report when the waiting task has already timed out', async () => {
-    withVideoModel({ renderClip: async () => ({ result: { mp4: Buffer.from('x') }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }) });
+    // Prepare
+    const mocks = withVideoModel(rendering(Buffer.from('x')));
     mocks.sfnMock.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'gone', $metadata: {} }));
-    await expect(processVideoJob(record(job), mocks.deps)).resolves.toBeUndefined();
+
+    // Act
+    const attempt = processVideoJob(record(job), mocks.deps);
+
+    // Assess
+    await expect(attempt).resolves.toBeUndefined();
   });
 
   it('on the last receive before the DLQ, marks the scene FAILED with the reason and fails the waiting task', async () => {
-    withVideoModel({ renderClip: async () => ({ result: { mp4: Buffer.from('x') }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }) });
+    // Prepare
+    const mocks = withVideoModel(rendering(Buffer.from('x')));
     mocks.sfnMock.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' }));
-    await expect(processVideoJob(record(job, 3), mocks.deps)).rejects.toThrow(/ECONNREFUSED/);
 
+    // Act
+    const attempt = processVideoJob(record(job, 3), mocks.deps);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/ECONNREFUSED/);
     const failed = mocks.dynamoMock
       .commandCalls(UpdateCommand)
       .map((call) => call.args[0].input.ExpressionAttributeValues ?? {})
@@ -111,9 +145,15 @@ describe('video worker', () => {
   });
 
   it('leaves the scene alone on an earlier receive, so SQS can retry', async () => {
-    withVideoModel({ renderClip: async () => ({ result: { mp4: Buffer.from('x') }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }) });
+    // Prepare
+    const mocks = withVideoModel(rendering(Buffer.from('x')));
     mocks.sfnMock.on(SendTaskSuccessCommand).rejects(new Error('connect ECONNREFUSED'));
-    await expect(processVideoJob(record(job, 1), mocks.deps)).rejects.toThrow();
+
+    // Act
+    const attempt = processVideoJob(record(job, 1), mocks.deps);
+
+    // Assess
+    await expect(attempt).rejects.toThrow();
     const statuses = mocks.dynamoMock.commandCalls(UpdateCommand).map((call) => call.args[0].input.ExpressionAttributeValues?.[':status']);
     expect(statuses).not.toContain('FAILED');
     expect(mocks.sfnMock).not.toHaveReceivedCommand(SendTaskFailureCommand);
