@@ -101,7 +101,7 @@ describe('video worker', () => {
     expect(mocks.sfnMock.calls()).toHaveLength(0);
   });
 
-  it('throws a message whose scene id would escape the production's keys back to the queue without reporting', async () => {
+  it('throws a message whose scene id would escape the production\'s keys back to the queue without reporting', async () => {
     // Prepare
     const mocks = withVideoModel(rendering(Buffer.alloc(0)));
 
