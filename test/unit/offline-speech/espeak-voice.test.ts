@@ -17,11 +17,18 @@ describe('espeakVoicesFor', () => {
     ['pt-BR', 'pt-br'],
     ['fr_FR', 'fr-fr'],
   ])('tries %s as %s first', (language, voice) => {
-    expect(espeakVoicesFor(language)[0]).toBe(voice);
+    // Act
+    const voices = espeakVoicesFor(language);
+
+    // Assess
+    expect(voices[0]).toBe(voice);
   });
 
   it.each(['xx-YY', '', '!!', 'fr-FR'])('always ends %j with the en-us fallback and only safe names', (language) => {
+    // Act
     const voices = espeakVoicesFor(language);
+
+    // Assess
     expect(voices.at(-1)).toBe('en-us');
     for (const voice of voices) expect(voice).toMatch(/^[a-z0-9][a-z0-9-]*$/);
   });
@@ -31,33 +38,62 @@ describe('espeakVoiceFor', () => {
   const base = { language: 'vi-VN', voice: {} };
 
   it('is a function of the request', () => {
-    expect(espeakVoiceFor({ ...base, characterId: 'lan' })).toEqual(espeakVoiceFor({ ...base, characterId: 'lan' }));
+    // Act
+    const once = espeakVoiceFor({ ...base, characterId: 'lan' });
+    const again = espeakVoiceFor({ ...base, characterId: 'lan' });
+
+    // Assess
+    expect(once).toEqual(again);
   });
 
   it('keeps female and male characters in their own variants', () => {
-    for (const id of ['lan', 'mai', 'hoa', 'thu', 'ngoc', 'linh']) {
-      expect(espeakVoiceFor({ ...base, characterId: id, voice: { gender: 'female' } }).variant).toMatch(/^(f\d|Annie|belinda|steph)$/);
-      expect(espeakVoiceFor({ ...base, characterId: id, voice: { gender: 'male' } }).variant).toMatch(/^(m\d|Denis|travis|victor|michel)$/);
+    // Prepare
+    const ids = ['lan', 'mai', 'hoa', 'thu', 'ngoc', 'linh'];
+
+    // Act
+    const voices = ids.map((id) => ({
+      female: espeakVoiceFor({ ...base, characterId: id, voice: { gender: 'female' } }),
+      male: espeakVoiceFor({ ...base, characterId: id, voice: { gender: 'male' } }),
+    }));
+
+    // Assess
+    for (const { female, male } of voices) {
+      expect(female.variant).toMatch(/^(f\d|Annie|belinda|steph)$/);
+      expect(male.variant).toMatch(/^(m\d|Denis|travis|victor|michel)$/);
     }
   });
 
   it('gives a cast of same-gender characters distinct voices', () => {
+    // Prepare
     const cast = ['lan', 'mai', 'hoa', 'thu', 'ngoc', 'linh', 'trang', 'huong'];
+
+    // Act
     const voices = cast.map((characterId) => JSON.stringify(espeakVoiceFor({ ...base, characterId, voice: { gender: 'female' } })));
+
+    // Assess
     expect(new Set(voices).size).toBe(cast.length);
   });
 
   it('moves pitch and pace with the multipliers and keeps them in range', () => {
+    // Prepare
     const at = (pitch: number, rate: number) => espeakVoiceFor({ ...base, characterId: 'lan', voice: { pitch, rate } });
-    expect(at(1.5, 1).pitch).toBeGreaterThan(at(1, 1).pitch);
-    expect(at(1, 1.5).rate).toBeGreaterThan(at(1, 1).rate);
-    for (const extreme of [at(100, 100), at(0.001, 0.001), at(-1, Number.NaN)]) {
+
+    // Act
+    const neutral = at(1, 1);
+    const higher = at(1.5, 1);
+    const faster = at(1, 1.5);
+    const extremes = [at(100, 100), at(0.001, 0.001), at(-1, Number.NaN)];
+
+    // Assess
+    expect(higher.pitch).toBeGreaterThan(neutral.pitch);
+    expect(faster.rate).toBeGreaterThan(neutral.rate);
+    for (const extreme of extremes) {
       expect(extreme.pitch).toBeGreaterThanOrEqual(0);
       expect(extreme.pitch).toBeLessThanOrEqual(100);
       expect(extreme.rate).toBeGreaterThanOrEqual(80);
       expect(extreme.rate).toBeLessThanOrEqual(450);
     }
-    expect(at(-1, Number.NaN)).toEqual(at(1, 1));
+    expect(extremes[2]).toEqual(neutral);
   });
 });
 
@@ -70,20 +106,33 @@ describe('speakableText', () => {
     ['😀🎉', ''],
     ['… !!! ?', ''],
   ])('reads %j as %j', (text, expected) => {
-    expect(speakableText(text)).toBe(expected);
+    // Act
+    const speakable = speakableText(text);
+
+    // Assess
+    expect(speakable).toBe(expected);
   });
 
   it('puts decomposed Vietnamese back together', () => {
-    expect(speakableText('ve\u0300 nha\u0300')).toBe('v\u00e8 nh\u00e0');
+    // Act
+    const speakable = speakableText('ve\u0300 nha\u0300');
+
+    // Assess
+    expect(speakable).toBe('v\u00e8 nh\u00e0');
   });
 });
 
 describe('readWavLayout', () => {
   it('rejects what is not a PCM WAVE', () => {
-    expect(() => readWavLayout(Buffer.from('not a wav at all'))).toThrow(MediaToolFailed);
+    // Act
+    const read = () => readWavLayout(Buffer.from('not a wav at all'));
+
+    // Assess
+    expect(read).toThrow(MediaToolFailed);
   });
 
   it('skips chunks before the data', () => {
+    // Prepare
     const list = Buffer.concat([Buffer.from('LIST'), Buffer.from([3, 0, 0, 0]), Buffer.from('abc\0')]);
     const fmt = Buffer.alloc(24);
     fmt.write('fmt ', 0, 'ascii');
@@ -96,8 +145,11 @@ describe('readWavLayout', () => {
     fmt.writeUInt16LE(16, 22);
     const data = Buffer.concat([Buffer.from('data'), Buffer.from([0x40, 0x1f, 0, 0]), Buffer.alloc(8000)]);
     const header = Buffer.from('RIFF\0\0\0\0WAVE');
+
+    // Act
     const layout = readWavLayout(Buffer.concat([header, list, fmt, data]));
 
+    // Assess
     expect(layout).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 16, dataBytes: 8000 });
     expect(wavDurationSeconds(layout)).toBe(0.5);
   });
