@@ -4,7 +4,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
-/** Per-function overrides of the catalog's memory and timeout (lambdas/catalog.ts holds the defaults). */
+/** Per-function overrides of a stage's memory and timeout (its descriptor, lambdas/stages/<stage>/stage.ts, holds the defaults). */
 export interface FunctionSizing {
   memoryMb?: number;
   timeoutSeconds?: number;
@@ -40,7 +40,7 @@ export interface EnvironmentConfig {
     maxReceiveCount: number;
   };
 
-  /** Keyed by catalog name (the folder under lambdas/). */
+  /** Keyed by stage name (the folder under lambdas/stages/). */
   functionSizing: Record<string, FunctionSizing>;
 
   data: {

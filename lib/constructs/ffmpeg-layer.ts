@@ -32,7 +32,7 @@ function platformBinary(installer: '@ffmpeg-installer' | '@ffprobe-installer', b
 /**
  * ffmpeg and ffprobe at /opt/bin, from the static builds npm already installed
  * (@ffmpeg-installer/<platform>, @ffprobe-installer/<platform>). They are GPL and
- * lambdas/shared/media/ffmpeg.ts only ever spawns them, so shipping them as a layer
+ * lambdas/adapters/media/ffmpeg.ts only ever spawns them, so shipping them as a layer
  * keeps them out of our bundles.
  */
 export class FfmpegLayer extends Construct implements MediaLayer {

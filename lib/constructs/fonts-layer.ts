@@ -7,7 +7,7 @@ import { FileLayer, type MediaLayer } from './file-layer.js';
 const FONTS_DIR = 'fonts';
 
 /**
- * The caption and subtitle fonts at /opt/fonts: exactly the files lambdas/shared/media/fonts.ts
+ * The caption and subtitle fonts at /opt/fonts: exactly the files lambdas/adapters/media/fonts.ts
  * registers, taken from the npm font packages, flattened into one directory as
  * DRAMAFORGE_FONTS_DIR expects.
  */

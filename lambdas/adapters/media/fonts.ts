@@ -6,8 +6,8 @@ import { readMediaEnvironment, type MediaEnvironment } from '../../core/environm
  * Font files used to draw storyboard captions and burn subtitles. DejaVu covers
  * Latin (with Vietnamese diacritics); Noto Sans Hans covers simplified Chinese.
  *
- * In a Lambda bundle the fonts are copied next to the code and DRAMAFORGE_FONTS_DIR
- * points at them; otherwise they come from the npm packages.
+ * In Lambda the fonts come from the fonts layer (lib/constructs/fonts-layer.ts) and
+ * DRAMAFORGE_FONTS_DIR points at them; otherwise they come from the npm packages.
  */
 export interface FontFile {
   family: string;
