@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import { access, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../support/cli.js';
 import { TEST_PRICES, readCallLog, workspace } from './support/pipeline-harness.js';
+
+type Workspace = Awaited<ReturnType<typeof workspace>>;
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const manifest = fileURLToPath(new URL('./fixtures/four-scenes.yaml', import.meta.url));
@@ -16,17 +18,14 @@ const scenes = [
   ['ep02', 's01'],
 ] as const;
 
-let ws: Awaited<ReturnType<typeof workspace>>;
+/** The test's own data, calls and outputs, so no test reads what another left behind. */
+async function ownWorkspace(): Promise<Workspace> {
+  const ws = await workspace('crash');
+  onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
+  return ws;
+}
 
-beforeAll(async () => {
-  ws = await workspace('crash');
-});
-
-afterAll(async () => {
-  await rm(ws.dir, { recursive: true, force: true });
-});
-
-function startProduce(callLog: string) {
+function startProduce(ws: Workspace, callLog: string) {
   const child = spawn(process.execPath, cliArguments('produce', manifest, '--out', ws.outDir, '--data', ws.dataDir), {
     cwd: repositoryRoot,
     env: { ...process.env, DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES), DRAMAFORGE_PROVIDER_CALL_LOG: callLog },
@@ -42,7 +41,7 @@ function startProduce(callLog: string) {
 }
 
 /** A scene whose subtitles exist has made every paid call it needs. */
-async function scenesWithSubtitles(): Promise<string[]> {
+async function scenesWithSubtitles(ws: Workspace): Promise<string[]> {
   const done: string[] = [];
   for (const [episodeId, sceneId] of scenes) {
     const object = path.join(ws.dataDir, 's3', 'dramaforge-local-assets', 'productions', 'four-scene-check', 'scenes', episodeId, sceneId, 'subtitles.srt._S3rver_object');
@@ -53,12 +52,14 @@ async function scenesWithSubtitles(): Promise<string[]> {
 
 describe('a produce run killed with SIGKILL', () => {
   it('is resumed by the next produce, which finishes without re-buying finished scenes', async () => {
-    const firstLog = path.join(ws.dir, 'first-run.jsonl');
-    const first = startProduce(firstLog);
+    // Prepare: a first run, killed once a scene is finished and before the last is
+    const ws = await ownWorkspace();
+    const first = startProduce(ws, path.join(ws.dir, 'first-run.jsonl'));
+    onTestFinished(() => void first.child.kill('SIGKILL'));
     let finishedBeforeKill: string[] = [];
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      finishedBeforeKill = await scenesWithSubtitles();
+      finishedBeforeKill = await scenesWithSubtitles(ws);
       if (finishedBeforeKill.length > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -67,15 +68,16 @@ describe('a produce run killed with SIGKILL', () => {
     expect(killed.signal, killed.output).toBe('SIGKILL');
     expect(finishedBeforeKill.length).toBeGreaterThan(0);
     expect(finishedBeforeKill.length, 'the kill landed mid-run').toBeLessThan(scenes.length);
-
     const secondLog = path.join(ws.dir, 'second-run.jsonl');
-    const second = await startProduce(secondLog).exited;
-    expect(second.code, second.output).toBe(0);
 
+    // Act
+    const second = await startProduce(ws, secondLog).exited;
+
+    // Assess
+    expect(second.code, second.output).toBe(0);
     const report = JSON.parse(await readFile(path.join(ws.outDir, 'four-scene-check', 'report.json'), 'utf8')) as ProductionReport;
     expect(report.status).toBe('COMPLETE');
     expect(report.episodes.flatMap((e) => e.scenes.map((s) => s.status))).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE', 'COMPLETE']);
-
     const rebought = (await readCallLog(secondLog)).filter((call) => call.scene && finishedBeforeKill.includes(`${call.scene.episodeId}/${call.scene.sceneId}`));
     expect(rebought).toEqual([]);
   });

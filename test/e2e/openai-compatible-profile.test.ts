@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { costUsd } from '../../lambdas/core/pricing.js';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
@@ -15,21 +15,25 @@ const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const manifest = fileURLToPath(new URL('./fixtures/two-scenes-openai.yaml', import.meta.url));
 
-let server: FakeOpenAiServer;
-let workDir: string;
+/** A fake server of the test's own: its queued answers, requests and bills are seen by no other test. */
+async function ownServer(): Promise<FakeOpenAiServer> {
+  const server = await new FakeOpenAiServer().start();
+  onTestFinished(() => server.stop());
+  return server;
+}
 
-beforeAll(async () => {
-  server = await new FakeOpenAiServer().start();
-  workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-openai-'));
-});
-
-afterAll(async () => {
-  await server.stop();
-  await rm(workDir, { recursive: true, force: true });
-});
+/** The test's own data and outputs. */
+async function ownWorkDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-openai-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 describe('dramaforge produce --profile openai-compatible against a fake OpenAI-compatible server', () => {
   it('produces the episode through every real-provider path, subtitles timed by transcription, and the ledger equals usage x price', async () => {
+    // Prepare
+    const server = await ownServer();
+    const workDir = await ownWorkDir();
     server.queue('POST /v1/chat/completions', {
       status: 429,
       headers: { 'content-type': 'application/json', 'retry-after': '1' },
@@ -42,6 +46,8 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
       body: JSON.stringify({ error: { message: 'Audio file might be corrupted or unsupported', type: 'invalid_request_error', param: 'file', code: 'invalid_value' } }),
     });
     const outDir = path.join(workDir, 'out');
+
+    // Act
     const { stdout } = await run(
       process.execPath,
       cliArguments('produce', manifest, '--profile', 'openai-compatible', '--out', outDir, '--data', path.join(workDir, 'data')),
@@ -57,6 +63,8 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
         },
       },
     );
+
+    // Assess
     expect(stdout).toMatch(/^COMPLETE/);
     const delivered = path.join(outDir, 'two-scene-openai');
     const report = JSON.parse(await readFile(path.join(delivered, 'report.json'), 'utf8')) as ProductionReport;

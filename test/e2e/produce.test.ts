@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 import { cliArguments } from '../support/cli.js';
@@ -12,8 +12,6 @@ import { cliArguments } from '../support/cli.js';
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const twoScenes = fileURLToPath(new URL('./fixtures/two-scenes.yaml', import.meta.url));
-
-let workDir: string;
 
 async function produce(manifest: string, dataDir: string, outDir: string) {
   try {
@@ -37,22 +35,32 @@ function srtCues(srt: string): { start: number; end: number }[] {
   return [...srt.matchAll(/(\d{2}:\d{2}:\d{2},\d{3}) --> (\d{2}:\d{2}:\d{2},\d{3})/g)].map((m) => ({ start: seconds(m[1]!), end: seconds(m[2]!) }));
 }
 
-beforeAll(async () => {
-  workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-e2e-'));
-});
+/** The test's own data and outputs, so no test reads what another left behind. */
+async function ownWorkDir() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-e2e-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return { dir, dataDir: path.join(dir, 'data'), outDir: path.join(dir, 'out') };
+}
 
-afterAll(async () => {
-  await rm(workDir, { recursive: true, force: true });
-});
+/** A directory's entries; none when nothing made the directory. */
+async function entries(dir: string): Promise<string[]> {
+  return readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+}
 
 describe('dramaforge produce, end to end on the embedded engines', () => {
-  const dataDir = () => path.join(workDir, 'data');
-  const outDir = () => path.join(workDir, 'out');
-
   it('turns a two-scene manifest into a watchable episode, subtitles, storyboard and report', async () => {
-    const result = await produce(twoScenes, dataDir(), outDir());
+    // Prepare
+    const { dataDir, outDir } = await ownWorkDir();
+
+    // Act
+    const result = await produce(twoScenes, dataDir, outDir);
+
+    // Assess
     expect(result.code, result.stderr).toBe(0);
-    const delivered = path.join(outDir(), 'two-scene-check');
+    const delivered = path.join(outDir, 'two-scene-check');
     expect((await readdir(delivered)).sort()).toEqual(['ep01.mp4', 'ep01.srt', 'ep01.vtt', 'report.json', 'storyboard.png']);
 
     const report = JSON.parse(await readFile(path.join(delivered, 'report.json'), 'utf8')) as ProductionReport;
@@ -90,28 +98,43 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
   });
 
   it('a second upload of the same bytes is a no-op that still delivers the outputs', async () => {
-    const result = await produce(twoScenes, dataDir(), path.join(workDir, 'again'));
+    // Prepare: the same manifest produced once already
+    const { dir, dataDir, outDir } = await ownWorkDir();
+    const first = await produce(twoScenes, dataDir, outDir);
+    expect(first.code, first.stderr).toBe(0);
+    const againDir = path.join(dir, 'again');
+
+    // Act
+    const result = await produce(twoScenes, dataDir, againDir);
+
+    // Assess
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/already produced/);
-    expect((await readdir(path.join(workDir, 'again', 'two-scene-check'))).sort()).toContain('ep01.mp4');
+    expect((await readdir(path.join(againDir, 'two-scene-check'))).sort()).toContain('ep01.mp4');
   });
 
   it('rejects a bad manifest with one `path: reason` line per problem and writes nothing but the rejection', async () => {
-    const bad = path.join(workDir, 'bad-manifest.yaml');
+    // Prepare
+    const { dir, dataDir, outDir } = await ownWorkDir();
+    const bad = path.join(dir, 'bad-manifest.yaml');
     const text = (await readFile(twoScenes, 'utf8'))
       .replace('production: two-scene-check', 'production: bad-check')
       .replace('characters: [ben]', 'characters: [ben, zed]')
       .replace('budgetUsd: 1', 'budgetUsd: 1\ncolour: red');
     await writeFile(bad, text);
-    const result = await produce(bad, dataDir(), outDir());
+
+    // Act
+    const result = await produce(bad, dataDir, outDir);
+
+    // Assess
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toContain('colour: unknown key');
     expect(lines).toContain('episodes[0].scenes[1].characters[1]: character "zed" is not declared in characters');
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(await readdir(outDir())).not.toContain('bad-check');
-    const bucketDir = path.join(dataDir(), 's3', 'dramaforge-local-assets');
-    expect(await readdir(path.join(bucketDir, 'productions'))).not.toContain('bad-check');
+    expect(await entries(outDir)).not.toContain('bad-check');
+    const bucketDir = path.join(dataDir, 's3', 'dramaforge-local-assets');
+    expect(await entries(path.join(bucketDir, 'productions'))).not.toContain('bad-check');
     const rejection = JSON.parse(await readFile(path.join(bucketDir, 'manifests', 'bad-manifest.yaml.errors.json._S3rver_object'), 'utf8'));
     expect(rejection.problems).toContainEqual({ path: 'colour', reason: 'unknown key' });
   });

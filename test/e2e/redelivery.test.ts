@@ -3,37 +3,43 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { LocalRuntime } from '../../local/runtime.js';
 import { TEST_PRICES, TWO_SCENES, readCallLog, stores, workspace } from './support/pipeline-harness.js';
 
-let ws: Awaited<ReturnType<typeof workspace>>;
-let runtime: LocalRuntime;
+type Workspace = Awaited<ReturnType<typeof workspace>>;
+
 const scene = { productionId: 'two-scene-check', episodeId: 'ep01', sceneId: 's02' };
 
-beforeAll(async () => {
-  ws = await workspace('redelivery');
-  runtime = await LocalRuntime.start({
+/** The test's own data and call log, so no test reads what another left behind. */
+async function ownWorkspace(): Promise<Workspace> {
+  const ws = await workspace('redelivery');
+  onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
+  return ws;
+}
+
+/** A runtime holding everything the video stage needs, made by the real handlers, without starting an execution. */
+async function readyForVideo(ws: Workspace): Promise<LocalRuntime> {
+  const runtime = await LocalRuntime.start({
     dataDir: ws.dataDir,
     environment: { DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES), DRAMAFORGE_PROVIDER_CALL_LOG: ws.callLog },
   });
-  // Everything the video stage needs, made by the real handlers, without starting an execution.
+  onTestFinished(() => runtime.stop());
   const key = 'incoming/two-scenes.yaml';
   await runtime.s3.send(new PutObjectCommand({ Bucket: runtime.names.bucket, Key: key, Body: await readFile(TWO_SCENES) }));
   await runtime.invokeFunction('validate-manifest', { bucket: runtime.names.bucket, key, executionName: 'redelivery' });
   await runtime.invokeFunction('plan-production', { productionId: scene.productionId });
   await runtime.invokeFunction('cast-character', { productionId: scene.productionId, characterId: 'ben' });
   for (const stage of ['write-script', 'render-keyframes', 'synthesize-voice']) await runtime.invokeFunction(stage, scene);
-});
-
-afterAll(async () => {
-  await runtime.stop();
-  await rm(ws.dir, { recursive: true, force: true });
-});
+  return runtime;
+}
 
 describe('the video worker under at-least-once delivery', () => {
   it('a message delivered twice renders one clip, records one charge and reports once', async () => {
+    // Prepare
+    const ws = await ownWorkspace();
+    const runtime = await readyForVideo(ws);
     const { token, outcome } = runtime.engines.taskTokens.mint();
     const record = {
       messageId: 'message-1',
@@ -46,12 +52,16 @@ describe('the video worker under at-least-once delivery', () => {
       eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:video',
       awsRegion: 'us-east-1',
     };
+    const redelivered = { ...record, receiptHandle: 'receipt-2', attributes: { ...record.attributes, ApproximateReceiveCount: '2' } };
     const { handler } = (await import(pathToFileURL(path.resolve('lambdas/stages/video-worker/handler.ts')).href)) as {
       handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
     };
-    const first = await handler({ Records: [record] }, lambdaContext('dramaforge-video-worker', 60));
-    const second = await handler({ Records: [{ ...record, receiptHandle: 'receipt-2', attributes: { ...record.attributes, ApproximateReceiveCount: '2' } }] }, lambdaContext('dramaforge-video-worker', 60));
 
+    // Act: the same message, delivered twice
+    const first = await handler({ Records: [record] }, lambdaContext('dramaforge-video-worker', 60));
+    const second = await handler({ Records: [redelivered] }, lambdaContext('dramaforge-video-worker', 60));
+
+    // Assess
     expect(first.batchItemFailures).toEqual([]);
     expect(second.batchItemFailures).toEqual([]);
     expect(await outcome).toMatchObject({ clipKey: 'productions/two-scene-check/scenes/ep01/s02/clip.mp4' });
