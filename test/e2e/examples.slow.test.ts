@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { parseManifest } from '../../lambdas/core/manifest/parse.js';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
@@ -12,24 +12,28 @@ import { cliArguments } from '../support/cli.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
-let workDir: string;
 
-beforeAll(async () => {
-  workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-examples-'));
-});
-
-afterAll(async () => {
-  await rm(workDir, { recursive: true, force: true });
-});
+/** The test's own data and outputs: each example is produced in a data directory no other run touches. */
+async function ownWorkDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-examples-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 describe.each(['tet-homecoming.yaml', 'spring-festival-reunion.yaml'])('the shipped example %s', (example) => {
   it('is produced in full at its own size and frame rate', async () => {
+    // Prepare
+    const workDir = await ownWorkDir();
     const manifestPath = path.join(repositoryRoot, 'examples', example);
     const manifest = parseManifest(await readFile(manifestPath));
+
+    // Act
     await run(process.execPath, cliArguments('produce', manifestPath, '--out', workDir, '--data', path.join(workDir, 'data')), {
       cwd: repositoryRoot,
       timeout: 800_000,
     });
+
+    // Assess
     const delivered = path.join(workDir, manifest.production);
     const report = JSON.parse(await readFile(path.join(delivered, 'report.json'), 'utf8')) as ProductionReport;
     expect(report.status).toBe('COMPLETE');
