@@ -2,7 +2,8 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { Architecture, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { MANIFEST_TRIGGER_FUNCTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../lambdas/catalog.js';
+import { MANIFEST_TRIGGER_FUNCTION, QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../lambdas/catalog.js';
+import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTITUTION } from '../statemachines/production-definition.js';
 import { workflowSettingsVariables } from '../lambdas/core/environment.js';
 import type { MediaTool, StageDescriptor } from '../lambdas/pipeline/stage-descriptor.js';
 import type { EnvironmentConfig } from './config/environment-config.js';
@@ -15,7 +16,7 @@ import { FontsLayer } from './constructs/fonts-layer.js';
 import { ManifestTrigger } from './constructs/manifest-trigger.js';
 import { ProductionMonitoring } from './constructs/production-monitoring.js';
 import { ProductionTable } from './constructs/production-table.js';
-import { ProductionWorkflow } from './constructs/production-workflow.js';
+import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
 import { ProviderSdkLayer } from './constructs/provider-sdk-layer.js';
 import { ProviderSecret } from './constructs/provider-secret.js';
 import { StageFunction } from './constructs/stage-function.js';
@@ -105,16 +106,24 @@ export class DramaforgeStack extends Stack {
       if (spec.substitution) substitutedFunctions.set(spec.substitution, stage.function);
     }
 
-    const workflow = new ProductionWorkflow(this, 'Workflow', {
+    const workflowLogs = { redactExecutionData: config.workflow.redactExecutionDataInLogs, logRetention: config.data.logRetention, logRemovalPolicy };
+    const episodeWorkflow = new WorkflowStateMachine(this, 'EpisodeWorkflow', {
+      definitionFile: EPISODE_DEFINITION_FILE,
       functions: substitutedFunctions,
+      substitutions: { [QUEUE_SUBSTITUTION]: videoQueue.queue.queueUrl },
       videoQueue: videoQueue.queue,
-      redactExecutionData: config.workflow.redactExecutionDataInLogs,
-      logRetention: config.data.logRetention,
-      logRemovalPolicy,
+      ...workflowLogs,
+    });
+    const workflow = new WorkflowStateMachine(this, 'Workflow', {
+      definitionFile: DEFINITION_FILE,
+      functions: substitutedFunctions,
+      substitutions: { [EPISODE_STATE_MACHINE_SUBSTITUTION]: episodeWorkflow.stateMachine.stateMachineArn },
+      childStateMachine: episodeWorkflow.stateMachine,
+      ...workflowLogs,
     });
 
     const videoWorker = this.functions.get(VIDEO_WORKER_FUNCTION.name)!;
-    videoWorker.bindTaskOutcomeReporting(workflow.stateMachine);
+    videoWorker.bindTaskOutcomeReporting(episodeWorkflow.stateMachine);
     videoWorker.function.addEventSource(
       new SqsEventSource(videoQueue.queue, {
         batchSize: config.videoWorker.batchSize,
@@ -131,7 +140,8 @@ export class DramaforgeStack extends Stack {
     const monitoring = new ProductionMonitoring(this, 'Monitoring', {
       namespace: `dramaforge/${config.name}`,
       stateMachine: workflow.stateMachine,
-      workflowLogGroup: workflow.logGroup,
+      episodeStateMachine: episodeWorkflow.stateMachine,
+      sceneLogGroup: episodeWorkflow.logGroup,
       finalizeLogGroup: this.functions.get('finalize-production')!.logGroup,
       videoWorker: videoWorker.function,
       videoDeadLetterQueue: videoQueue.deadLetterQueue,
@@ -145,6 +155,7 @@ export class DramaforgeStack extends Stack {
     new CfnOutput(this, 'BucketName', { value: assets.bucket.bucketName, description: 'Upload manifests under manifests/' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'EpisodeStateMachineArn', { value: episodeWorkflow.stateMachine.stateMachineArn, description: 'One child execution per episode' });
     new CfnOutput(this, 'VideoQueueUrl', { value: videoQueue.queue.queueUrl });
     new CfnOutput(this, 'ProviderSecretArn', { value: providerSecret.secretArn, description: 'Provider API keys (JSON)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn, description: 'Subscribe to get alarms' });

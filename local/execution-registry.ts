@@ -1,17 +1,24 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
 export interface ExecutionRecord {
   name: string;
-  manifestKey: string;
+  /** A production execution (one per manifest) or the episode execution it started. */
+  kind: 'production' | 'episode';
+  /** The production execution that started an episode execution. */
+  parent?: string;
+  /** The uploaded manifest a production execution runs. */
+  manifestKey?: string;
   status: ExecutionStatus;
   pid: number;
   startedAt: string;
   endedAt?: string;
   output?: unknown;
   error?: { name: string; cause: string };
+  /** Events in its history, counted as Step Functions counts them. */
+  events?: number;
 }
 
 /**
@@ -33,6 +40,12 @@ export class ExecutionRegistry {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
+  }
+
+  async list(): Promise<ExecutionRecord[]> {
+    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+    const records = await Promise.all(names.filter((file) => file.endsWith('.json')).map((file) => this.read(file.slice(0, -'.json'.length))));
+    return records.filter((record): record is ExecutionRecord => record !== undefined);
   }
 
   async write(record: ExecutionRecord): Promise<void> {

@@ -29,3 +29,6 @@ export const LOCAL_RESOURCE_NAMES = {
   videoQueue: 'dramaforge-local-video',
   videoDeadLetterQueue: 'dramaforge-local-video-dlq',
 } as const;
+
+/** The two state machines, as their ARNs name them locally. */
+export const LOCAL_STATE_MACHINE_NAMES = { production: 'dramaforge-production', episode: 'dramaforge-episode' } as const;

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ProductionReport } from '../lambdas/stages/finalize-production/production-report.js';
+import type { ExecutionSummary, ProductionReport } from '../lambdas/stages/finalize-production/production-report.js';
 import { AssetStore } from '../lambdas/adapters/aws/asset-store.js';
 import { assetKeys } from '../lambdas/core/keys.js';
 import type { Manifest } from '../lambdas/core/manifest/schema.js';
@@ -104,7 +104,13 @@ export async function withLocalRuntime(options: RunOptions, work: (session: RunS
         return { ok: false, executionName: name, reused, reason: `${record.error?.name ?? 'Failed'}: ${record.error?.cause ?? 'no production was opened'}`, stageMilliseconds };
       }
       const outputDir = path.join(options.outDir, manifest.production);
-      const report = await downloadDeliverables(assets, manifest, outputDir);
+      const executions = (await runtime.executionsOf(name)).map((execution) => ({
+        name: execution.name,
+        kind: execution.kind,
+        status: execution.status,
+        events: execution.events ?? 0,
+      }));
+      const report = await downloadDeliverables(assets, manifest, outputDir, executions);
       const ok = record.status === 'SUCCEEDED' && report?.status === 'COMPLETE';
       return {
         ok,
@@ -134,7 +140,12 @@ function failureReason(record: ExecutionRecord, report: ProductionReport | undef
   return `${record.error?.name ?? 'Failed'}: ${record.error?.cause ?? 'unknown cause'}`;
 }
 
-async function downloadDeliverables(assets: AssetStore, manifest: Manifest, outputDir: string): Promise<ProductionReport | undefined> {
+async function downloadDeliverables(
+  assets: AssetStore,
+  manifest: Manifest,
+  outputDir: string,
+  executions: ExecutionSummary[],
+): Promise<ProductionReport | undefined> {
   await mkdir(outputDir, { recursive: true });
   const copy = async (key: string, fileName: string) => {
     const bytes = await assets.findBytes(key);
@@ -147,6 +158,9 @@ async function downloadDeliverables(assets: AssetStore, manifest: Manifest, outp
     }
   }
   await copy(assetKeys.storyboard(manifest.production), 'storyboard.png');
-  const report = await copy(assetKeys.report(manifest.production), 'report.json');
-  return report ? (JSON.parse(report.toString('utf8')) as ProductionReport) : undefined;
+  const stored = await assets.findBytes(assetKeys.report(manifest.production));
+  if (!stored) return undefined;
+  const report: ProductionReport = { ...(JSON.parse(stored.toString('utf8')) as ProductionReport), executions };
+  await writeFile(path.join(outputDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
 }

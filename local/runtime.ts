@@ -14,11 +14,12 @@ import { LOCAL_CREDENTIALS, startEngines, type LocalEngines, type S3Event } from
 import { restoreDeadLetters, saveDeadLetters } from './dead-letters.js';
 import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './execution-registry.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext, localFunctionArn } from './lambda-context.js';
-import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, type LocalSettings } from './local-settings.js';
+import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './local-settings.js';
 import { QueueEventSource } from './queue-event-source.js';
 import { ensureTable, ensureVideoQueues } from './resources.js';
-import { DEFINITION_FILE } from '../statemachines/production-definition.js';
-import { loadDefinition, WorkflowRunner } from './workflow-runner.js';
+import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTITUTION } from '../statemachines/production-definition.js';
+import { loadDefinition, WorkflowRunner, type ExecutionOutcome } from './workflow-runner.js';
+import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from './execution-quotas.js';
 
 export type ExecutionEvent = { executionName: string; type: string; stateName?: string; timestamp: number; error?: string; cause?: string };
 
@@ -31,6 +32,8 @@ export interface LocalRuntimeOptions {
   environment?: Record<string, string>;
   onExecutionEvent?: (event: ExecutionEvent) => void;
   onError?: (error: unknown) => void;
+  /** Step Functions' quotas the local runner enforces; AWS's unless a test lowers them. */
+  quotas?: Partial<ExecutionQuotas>;
   /** Wraps each manifest's providers in every stage (the benchmarks' simulated providers). */
   decorateProviders?: StageCompositionOptions['decorateProviders'];
 }
@@ -61,6 +64,8 @@ export class LocalRuntime {
   /** The trigger's decision for each execution name an upload produced in this process. */
   private readonly triggered = new Map<string, Promise<ExecutionRecord>>();
   private workflow!: WorkflowRunner;
+  private episodes!: WorkflowRunner;
+  private readonly runningEpisodes = new Map<string, Promise<ExecutionRecord>>();
   private videoSource!: QueueEventSource;
   private readonly handlers = new Map<string, { handler: LambdaHandler; name: string; timeoutSeconds: number }>();
   private readonly reportError: (error: unknown) => void;
@@ -136,13 +141,24 @@ export class LocalRuntime {
       }
     }
 
-    this.workflow = new WorkflowRunner({
-      definition: await loadDefinition(DEFINITION_FILE, substitutions),
+    const runnerOptions = {
       functionArns: workflowFunctionArns,
-      invoke: (arn, event) => this.invoke(arn, event),
+      invoke: (arn: string, event: unknown) => this.invoke(arn, event),
       sqs: this.sqs,
       taskTokens: this.engines.taskTokens,
+      quotas: { ...AWS_EXECUTION_QUOTAS, ...this.options.quotas },
       retryDelayMs: this.options.retryDelayMs,
+    };
+    this.episodes = new WorkflowRunner({
+      ...runnerOptions,
+      stateMachineName: LOCAL_STATE_MACHINE_NAMES.episode,
+      definition: await loadDefinition(EPISODE_DEFINITION_FILE, substitutions),
+    });
+    this.workflow = new WorkflowRunner({
+      ...runnerOptions,
+      stateMachineName: LOCAL_STATE_MACHINE_NAMES.production,
+      definition: await loadDefinition(DEFINITION_FILE, { ...substitutions, [EPISODE_STATE_MACHINE_SUBSTITUTION]: this.episodes.stateMachineArn }),
+      startChildExecution: (name, input) => this.runEpisode(name, input),
     });
 
     const worker = this.handlers.get(localFunctionArn(`dramaforge-${VIDEO_WORKER_FUNCTION.name}`))!;
@@ -221,42 +237,88 @@ export class LocalRuntime {
     const existing = await this.executions.read(name);
     if (existing && (existing.status === 'SUCCEEDED' || (existing.status === 'RUNNING' && !isAbandoned(existing)))) return existing;
 
-    const record: ExecutionRecord = { name, manifestKey: key, status: 'RUNNING', pid: process.pid, startedAt: new Date().toISOString() };
+    const record: ExecutionRecord = { name, kind: 'production', manifestKey: key, status: 'RUNNING', pid: process.pid, startedAt: new Date().toISOString() };
     await this.executions.write(record);
     this.running.set(name, this.run(record));
     return record;
   }
 
   private async run(record: ExecutionRecord): Promise<ExecutionRecord> {
-    const execution = this.workflow.start(record.name, { bucket: this.names.bucket, key: record.manifestKey });
-    const events = this.forwardEvents(record.name, execution.eventLogs as AsyncGenerator<NestedEvent>);
-    let finished: ExecutionRecord;
-    try {
-      const output = await execution.result;
-      finished = { ...record, status: 'SUCCEEDED', output, endedAt: new Date().toISOString() };
-    } catch (error) {
-      const failure = error as Error & { cause?: { name?: string; message?: string } };
-      const name = failure.cause?.name ?? failure.name;
-      const cause = failure.cause?.message ?? failure.message;
-      finished = { ...record, status: 'FAILED', error: { name, cause }, endedAt: new Date().toISOString() };
-    }
-    await events;
-    await this.executions.write(finished);
+    const finished = await this.execute(this.workflow, record, { bucket: this.names.bucket, key: record.manifestKey });
     this.running.delete(record.name);
     return finished;
   }
 
-  private async forwardEvents(executionName: string, events: AsyncGenerator<NestedEvent>): Promise<void> {
-    for await (const event of events) {
-      this.options.onExecutionEvent?.({
-        executionName,
-        type: event.type,
-        stateName: event.state?.name,
-        timestamp: event.timestamp,
-        error: event.Error ?? event.error,
-        cause: event.Cause ?? event.cause,
-      });
+  /** One execution to its end, its record written when it starts and when it ends. */
+  private async execute(runner: WorkflowRunner, record: ExecutionRecord, input: unknown): Promise<ExecutionRecord> {
+    let outcome: ExecutionOutcome;
+    try {
+      outcome = await runner.run(record.name, input, (event) => this.forwardEvent(record.name, event as NestedEvent));
+    } catch (error) {
+      outcome = { status: 'FAILED', error: { name: (error as Error).name, cause: (error as Error).message }, events: 0 };
     }
+    const endedAt = new Date().toISOString();
+    const finished: ExecutionRecord =
+      outcome.status === 'SUCCEEDED'
+        ? { ...record, status: 'SUCCEEDED', output: outcome.output, events: outcome.events, endedAt }
+        : { ...record, status: 'FAILED', error: outcome.error, events: outcome.events, endedAt };
+    await this.executions.write(finished);
+    return finished;
+  }
+
+  /**
+   * A `states:startExecution.sync:2` Task: runs the episode's child execution and answers
+   * as Step Functions does, with the child's output parsed; a failed child fails the Task
+   * with States.TaskFailed and the child's description as its cause. A child of the same
+   * name already running in this process is joined, not started twice.
+   */
+  private async runEpisode(name: string, input: unknown): Promise<unknown> {
+    let child = this.runningEpisodes.get(name);
+    if (!child) {
+      const startedBy = (input as { AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID?: string }).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
+      const record: ExecutionRecord = {
+        name,
+        kind: 'episode',
+        parent: startedBy?.split(':').at(-1),
+        status: 'RUNNING',
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+      };
+      await this.executions.write(record);
+      child = this.execute(this.episodes, record, input).finally(() => this.runningEpisodes.delete(name));
+      this.runningEpisodes.set(name, child);
+    }
+    const finished = await child;
+    const description = {
+      ExecutionArn: this.episodes.executionArn(name),
+      StateMachineArn: this.episodes.stateMachineArn,
+      Name: name,
+      Status: finished.status,
+      StartDate: finished.startedAt,
+      StopDate: finished.endedAt,
+      Input: input,
+      Output: finished.output,
+      ...(finished.error && { Error: finished.error.name, Cause: finished.error.cause }),
+    };
+    if (finished.status !== 'SUCCEEDED') throw Object.assign(new Error(JSON.stringify(description)), { name: 'States.TaskFailed' });
+    return description;
+  }
+
+  private forwardEvent(executionName: string, event: NestedEvent): void {
+    this.options.onExecutionEvent?.({
+      executionName,
+      type: event.type,
+      stateName: event.state?.name,
+      timestamp: event.timestamp,
+      error: event.Error ?? event.error,
+      cause: event.Cause ?? event.cause,
+    });
+  }
+
+  /** The production execution and every episode execution it started, as report.json lists them. */
+  async executionsOf(productionExecution: string): Promise<ExecutionRecord[]> {
+    const all = await this.executions.list();
+    return all.filter((record) => record.name === productionExecution || record.parent === productionExecution);
   }
 
   /**

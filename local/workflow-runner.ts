@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import {
+  START_CHILD_EXECUTION_SYNC,
   WAIT_FOR_TASK_TOKEN_SQS,
   constructsTheLocalEngineIgnores,
   substituteDefinition,
@@ -11,6 +12,16 @@ import {
   type StateDefinition,
 } from '../statemachines/production-definition.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context.js';
+import {
+  AWS_EXECUTION_QUOTAS,
+  HistoryCounter,
+  checkExecutionName,
+  mapConcurrencyProblems,
+  messageProblem,
+  type ExecutionQuotas,
+  type LocalExecutionEvent,
+  type QuotaExceeded,
+} from './execution-quotas.js';
 import type { TaskTokenService } from './task-token-service.js';
 
 /** `$$.Task.Token` resolves to this in the local context; the runner swaps in a fresh token per Task. */
@@ -27,15 +38,29 @@ export interface LocalFunctionInvoker {
   (functionArn: string, event: unknown): Promise<unknown>;
 }
 
+/** What StartExecution.sync:2 answers once the child ends, as the parent's Task sees it. */
+export interface ChildExecutionStarter {
+  (name: string, input: unknown): Promise<unknown>;
+}
+
 export interface WorkflowRunnerOptions {
+  /** The state machine's name, as its ARN and the console show it. */
+  stateMachineName: string;
   definition: Definition;
   functionArns: Set<string>;
   invoke: LocalFunctionInvoker;
   sqs: SQSClient;
   taskTokens: TaskTokenService;
+  /** Runs a child execution for a `states:startExecution.sync:2` Task. */
+  startChildExecution?: ChildExecutionStarter;
+  quotas?: ExecutionQuotas;
   /** When set, every Retry waits this long instead of its backoff: tests use it to stay fast. */
   retryDelayMs?: number;
 }
+
+export type ExecutionOutcome =
+  | { status: 'SUCCEEDED'; output: unknown; events: number }
+  | { status: 'FAILED'; error: { name: string; cause: string }; events: number };
 
 function replacePlaceholder(value: unknown, token: string): unknown {
   if (value === TASK_TOKEN_PLACEHOLDER) return token;
@@ -46,62 +71,121 @@ function replacePlaceholder(value: unknown, token: string): unknown {
   return value;
 }
 
+function failureOf(error: unknown): { name: string; cause: string } {
+  const failure = error as Error & { cause?: { name?: string; message?: string } };
+  return { name: failure.cause?.name ?? failure.name, cause: failure.cause?.message ?? failure.message };
+}
+
+type TaskOverride = (input: unknown) => Promise<unknown>;
+
 /**
- * Runs the production state machine in aws-local-stepfunctions, with every Task
- * mapped to the same handler the deployed stack invokes: Lambda Tasks call the
- * handler module in-process; the SQS `.waitForTaskToken` Task sends the real
- * message to the local queue and waits for the worker to report on its token.
+ * Runs a state machine in aws-local-stepfunctions, with every Task mapped to what the
+ * deployed stack calls: Lambda Tasks call the handler in-process; the SQS
+ * `.waitForTaskToken` Task sends the real message to the local queue and waits for the
+ * worker to report on its token; a `startExecution.sync:2` Task runs the child execution.
+ * Each execution's history is counted as Step Functions counts it, and an execution that
+ * breaks a quota fails as it would in AWS (lambdas' Catch rules cannot catch it).
  */
 export class WorkflowRunner {
   private readonly machine: StateMachine;
-  private readonly overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
+  private readonly taskNames: string[];
+  readonly quotas: ExecutionQuotas;
 
   constructor(private readonly options: WorkflowRunnerOptions) {
+    this.quotas = options.quotas ?? AWS_EXECUTION_QUOTAS;
+    const refused = mapConcurrencyProblems(options.definition, this.quotas);
+    if (refused.length > 0) throw new Error(`${options.stateMachineName} is refused:\n${refused.join('\n')}`);
     this.machine = new StateMachine(options.definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
-    for (const { name, state } of taskStates(options.definition)) {
-      this.overrides[name] = this.overrideFor(name, state);
-    }
+    this.taskNames = taskStates(options.definition).map(({ name }) => name);
+    // Every Task must have a local mapping before anything runs.
+    this.overrides(() => undefined);
   }
 
-  private overrideFor(name: string, state: StateDefinition): (input: unknown) => Promise<unknown> {
+  private overrides(fatal: (error: QuotaExceeded) => void): Record<string, TaskOverride> {
+    return Object.fromEntries(taskStates(this.options.definition).map(({ name, state }) => [name, this.overrideFor(name, state, fatal)]));
+  }
+
+  private overrideFor(name: string, state: StateDefinition, fatal: (error: QuotaExceeded) => void): TaskOverride {
     const resource = state.Resource ?? '';
-    if (resource === WAIT_FOR_TASK_TOKEN_SQS) return (input) => this.sendAndWait(input as { QueueUrl: string; MessageBody: unknown });
+    if (resource === WAIT_FOR_TASK_TOKEN_SQS) return (input) => this.sendAndWait(input as { QueueUrl: string; MessageBody: unknown }, fatal);
+    if (resource === START_CHILD_EXECUTION_SYNC && this.options.startChildExecution) {
+      const start = this.options.startChildExecution;
+      return (input) => {
+        const { Name, Input } = input as { Name: string; Input: unknown };
+        return start(Name, Input);
+      };
+    }
     if (this.options.functionArns.has(resource)) return (input) => this.options.invoke(resource, input);
     throw new Error(`Task "${name}" uses ${resource}, which has no local mapping`);
   }
 
-  private async sendAndWait(input: { QueueUrl: string; MessageBody: unknown }): Promise<unknown> {
+  private async sendAndWait(input: { QueueUrl: string; MessageBody: unknown }, fatal: (error: QuotaExceeded) => void): Promise<unknown> {
     const { token, outcome } = this.options.taskTokens.mint();
     const body = replacePlaceholder(input.MessageBody, token);
-    await this.options.sqs.send(
-      new SendMessageCommand({ QueueUrl: input.QueueUrl, MessageBody: typeof body === 'string' ? body : JSON.stringify(body) }),
-    );
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const tooLarge = messageProblem(text, this.quotas);
+    if (tooLarge) {
+      fatal(tooLarge);
+      throw tooLarge;
+    }
+    await this.options.sqs.send(new SendMessageCommand({ QueueUrl: input.QueueUrl, MessageBody: text }));
     return outcome;
   }
 
   get mappedTaskStates(): string[] {
-    return Object.keys(this.overrides);
+    return this.taskNames;
   }
 
-  start(executionName: string, input: unknown) {
+  get stateMachineArn(): string {
+    return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${this.options.stateMachineName}`;
+  }
+
+  executionArn(executionName: string): string {
+    return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.options.stateMachineName}:${executionName}`;
+  }
+
+  /**
+   * Runs one execution to its end. A name over the quota is refused before it starts
+   * (StartExecution's InvalidName); `onEvent` sees every event of the local engine.
+   */
+  async run(executionName: string, input: unknown, onEvent?: (event: LocalExecutionEvent & { timestamp: number }) => void): Promise<ExecutionOutcome> {
+    checkExecutionName(executionName, this.quotas);
+    const control: { fatal?: QuotaExceeded; abort?: () => void } = {};
+    const fatal = (error: QuotaExceeded) => {
+      control.fatal ??= error;
+      control.abort?.();
+    };
+    const overrides = this.overrides(fatal);
     const retryIntervalOverrides =
-      this.options.retryDelayMs === undefined
-        ? undefined
-        : Object.fromEntries(Object.keys(this.overrides).map((name) => [name, this.options.retryDelayMs!]));
-    const startTime = new Date().toISOString();
-    return this.machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: this.overrides as never, retryIntervalOverrides },
+      this.options.retryDelayMs === undefined ? undefined : Object.fromEntries(this.taskNames.map((name) => [name, this.options.retryDelayMs!]));
+    const execution = this.machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
       noThrowOnAbort: true,
       context: ({
-        Execution: {
-          Id: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:dramaforge-production:${executionName}`,
-          Name: executionName,
-          Input: input,
-          StartTime: startTime,
-        },
-        StateMachine: { Id: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:dramaforge-production`, Name: 'dramaforge-production' },
+        Execution: { Id: this.executionArn(executionName), Name: executionName, Input: input, StartTime: new Date().toISOString() },
+        StateMachine: { Id: this.stateMachineArn, Name: this.options.stateMachineName },
         Task: { Token: TASK_TOKEN_PLACEHOLDER },
       }) as never,
     });
+    control.abort = () => execution.abort();
+    const history = new HistoryCounter(this.options.definition, this.options.functionArns, this.quotas);
+    const watching = (async () => {
+      for await (const event of execution.eventLogs as AsyncGenerator<LocalExecutionEvent & { timestamp: number }>) {
+        onEvent?.(event);
+        const problem = history.observe(event);
+        if (problem) fatal(problem);
+      }
+    })();
+    let ended: { output: unknown } | { error: unknown };
+    try {
+      ended = { output: await execution.result };
+    } catch (error) {
+      ended = { error };
+    }
+    // The events may trail the result: a quota broken on the way fails the execution even if its work ran on.
+    await watching;
+    if (control.fatal) return { status: 'FAILED', error: failureOf(control.fatal), events: history.events };
+    if ('error' in ended) return { status: 'FAILED', error: failureOf(ended.error), events: history.events };
+    return { status: 'SUCCEEDED', output: ended.output, events: history.events };
   }
 }

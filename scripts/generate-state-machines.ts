@@ -1,9 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFINITION_FILE } from '../statemachines/production-definition.js';
+import { episodeWorkflow } from '../statemachines/episode-workflow-source.js';
+import { DEFINITION_FILE, EPISODE_DEFINITION_FILE } from '../statemachines/production-definition.js';
 import { productionWorkflow, renderStateMachine } from '../statemachines/production-workflow-source.js';
 
-const machines = [{ file: DEFINITION_FILE, text: renderStateMachine(productionWorkflow) }];
+const machines = [
+  { file: DEFINITION_FILE, text: renderStateMachine(productionWorkflow) },
+  { file: EPISODE_DEFINITION_FILE, text: renderStateMachine(episodeWorkflow) },
+];
 
 const relative = (file: string) => path.relative(process.cwd(), file);
 
@@ -13,7 +17,7 @@ if (process.argv.includes('--check')) {
     if ((await readFile(file, 'utf8').catch(() => '')) !== text) stale.push(relative(file));
   }
   if (stale.length > 0) {
-    console.error(`out of date with statemachines/production-workflow-source.ts: ${stale.join(', ')}; run \`npm run asl\` and commit the result`);
+    console.error(`out of date with the workflow sources in statemachines/: ${stale.join(', ')}; run \`npm run asl\` and commit the result`);
     process.exit(1);
   }
   console.log(`${machines.map(({ file }) => relative(file)).join(', ')} match the workflow source`);

@@ -1,12 +1,18 @@
 import path from 'node:path';
 
 /**
- * The production workflow's definition and the helpers that read it, shared by the CDK
- * stack, the local runner and the tests, so all three see the same states.
+ * The workflow definitions (production and episode) and the helpers that read them, shared
+ * by the CDK stack, the local runner and the tests, so all three see the same states.
  */
 export const DEFINITION_FILE = path.join(import.meta.dirname, 'production.asl.json');
 
+export const EPISODE_DEFINITION_FILE = path.join(import.meta.dirname, 'episode.asl.json');
+
 export const WAIT_FOR_TASK_TOKEN_SQS = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
+/** Starts a child execution and waits for it, its output parsed as JSON (the `:2` form). */
+export const START_CHILD_EXECUTION_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
+/** The definitionSubstitution the production workflow names the episode state machine by. */
+export const EPISODE_STATE_MACHINE_SUBSTITUTION = 'EpisodeStateMachineArn';
 
 export type StateDefinition = Record<string, unknown> & { Type: string; Resource?: string };
 export type Definition = { States: Record<string, StateDefinition> } & Record<string, unknown>;

@@ -1,5 +1,6 @@
-import { BudgetExceeded, ManifestInvalid, ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../lambdas/core/errors.js';
-import { WAIT_FOR_TASK_TOKEN_SQS, type Definition } from './production-definition.js';
+import { ManifestInvalid } from '../lambdas/core/errors.js';
+import { START_CHILD_EXECUTION_SYNC, type Definition } from './production-definition.js';
+import { CHILD_EXECUTION_RETRY, OWN_WORK_RETRY, PRODUCTION_STEP_CATCH, PROVIDER_CALL_RETRY, catchAll, catchError } from './workflow-policies.js';
 
 /**
  * The source of statemachines/production.asl.json. Both runtimes and the console read the
@@ -8,72 +9,8 @@ import { WAIT_FOR_TASK_TOKEN_SQS, type Definition } from './production-definitio
  * JSONPath only: the local engine ignores JSONata, Assign and Distributed Map.
  */
 
-interface Retrier {
-  ErrorEquals: string[];
-  IntervalSeconds: number;
-  BackoffRate: number;
-  MaxAttempts: number;
-  MaxDelaySeconds: number;
-  JitterStrategy: 'FULL';
-}
-
-interface Catcher {
-  ErrorEquals: string[];
-  ResultPath: string;
-  Next: string;
-}
-
-/** Throttling passes when the provider's rate window does: longer waits, and more of them, than for a failure. */
-export const PROVIDER_THROTTLED_RETRY: Retrier = {
-  ErrorEquals: [ProviderThrottled.name],
-  IntervalSeconds: 3,
-  BackoffRate: 2,
-  MaxAttempts: 6,
-  MaxDelaySeconds: 120,
-  JitterStrategy: 'FULL',
-};
-
-/** Failures that may pass on their own: a provider's 5xx or timeout, and Lambda's own transient errors. */
-export const TRANSIENT_FAILURE_RETRY: Retrier = {
-  ErrorEquals: [
-    ProviderUnavailable.name,
-    ProviderTimeout.name,
-    'States.Timeout',
-    'Lambda.ServiceException',
-    'Lambda.AWSLambdaException',
-    'Lambda.SdkClientException',
-    'Lambda.TooManyRequestsException',
-  ],
-  IntervalSeconds: 2,
-  BackoffRate: 2,
-  MaxAttempts: 4,
-  MaxDelaySeconds: 30,
-  JitterStrategy: 'FULL',
-};
-
-/** Tasks that call a paid provider, which may throttle. Throttling is matched first, so its longer waits apply. */
-export const PROVIDER_CALL_RETRY: Retrier[] = [PROVIDER_THROTTLED_RETRY, TRANSIENT_FAILURE_RETRY];
-/** Tasks that only read and write our own stores. */
-export const OWN_WORK_RETRY: Retrier[] = [TRANSIENT_FAILURE_RETRY];
-
-/** The error lands at `$.error`, where the state it goes to reads it. */
-const catchError = (errorName: string, next: string): Catcher => ({ ErrorEquals: [errorName], ResultPath: '$.error', Next: next });
-const catchAll = (next: string, resultPath = '$.error'): Catcher => ({ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next });
-
-const PRODUCTION_STEP_CATCH = [catchAll('Record production failure')];
-/** A scene stage stops only its own scene; a budget stop is recorded apart from a failure. */
-const SCENE_STAGE_CATCH = [catchError(BudgetExceeded.name, 'Record budget stop'), catchAll('Record scene failure')];
-const SCENE_OUTCOME_CATCH = [catchAll('Scene outcome not recorded')];
-
-/** Payloads carry ids only (256 KiB limit): a scene stage reads everything else from the table and the bucket. */
-const SCENE_IDS = {
-  'productionId.$': '$.productionId',
-  'episodeId.$': '$.episodeId',
-  'sceneId.$': '$.sceneId',
-};
-
 export const productionWorkflow = {
-  Comment: "dramaforge: one execution produces one manifest's series, from script to assembled episodes.",
+  Comment: "dramaforge: one execution per manifest: validate, plan, cast, one child execution per episode, then the report.",
   StartAt: 'Validate manifest',
   TimeoutSeconds: 86400,
   States: {
@@ -108,6 +45,7 @@ export const productionWorkflow = {
       Resource: '${PlanProductionFunctionArn}',
       Parameters: {
         'productionId.$': '$.production.productionId',
+        'executionName.$': '$$.Execution.Name',
       },
       ResultPath: '$.plan',
       TimeoutSeconds: 120,
@@ -155,144 +93,37 @@ export const productionWorkflow = {
       ItemSelector: {
         'productionId.$': '$.plan.productionId',
         'episodeId.$': '$$.Map.Item.Value.episodeId',
-        'sceneIds.$': '$$.Map.Item.Value.sceneIds',
+        'executionName.$': '$$.Map.Item.Value.executionName',
         'sceneMaxConcurrency.$': '$.plan.sceneMaxConcurrency',
       },
       ItemProcessor: {
         ProcessorConfig: { Mode: 'INLINE' },
-        StartAt: 'Produce scenes',
+        StartAt: 'Produce episode',
         States: {
-          'Produce scenes': {
-            Type: 'Map',
-            ItemsPath: '$.sceneIds',
-            MaxConcurrencyPath: '$.sceneMaxConcurrency',
-            ItemSelector: {
-              'productionId.$': '$.productionId',
-              'episodeId.$': '$.episodeId',
-              'sceneId.$': '$$.Map.Item.Value',
-            },
-            ItemProcessor: {
-              ProcessorConfig: { Mode: 'INLINE' },
-              StartAt: 'Write script',
-              States: {
-                'Write script': {
-                  Type: 'Task',
-                  Comment: 'The LLM writes dialogue for scenes that have none; given dialogue is used verbatim.',
-                  Resource: '${WriteScriptFunctionArn}',
-                  Parameters: SCENE_IDS,
-                  ResultPath: null,
-                  TimeoutSeconds: 300,
-                  Retry: PROVIDER_CALL_RETRY,
-                  Catch: SCENE_STAGE_CATCH,
-                  Next: 'Render keyframes',
-                },
-                'Render keyframes': {
-                  Type: 'Task',
-                  Comment: 'Draw the keyframe, score each character against its reference sheet, regenerate below the threshold.',
-                  Resource: '${RenderKeyframesFunctionArn}',
-                  Parameters: SCENE_IDS,
-                  ResultPath: null,
-                  TimeoutSeconds: 600,
-                  Retry: PROVIDER_CALL_RETRY,
-                  Catch: SCENE_STAGE_CATCH,
-                  Next: 'Synthesize voice',
-                },
-                'Synthesize voice': {
-                  Type: 'Task',
-                  Comment: "One voice per character; the scene's voice track sets its length.",
-                  Resource: '${SynthesizeVoiceFunctionArn}',
-                  Parameters: SCENE_IDS,
-                  ResultPath: null,
-                  TimeoutSeconds: 600,
-                  Retry: PROVIDER_CALL_RETRY,
-                  Catch: SCENE_STAGE_CATCH,
-                  Next: 'Generate video',
-                },
-                'Generate video': {
-                  Type: 'Task',
-                  Comment: "Generative video is slow and rate-limited: the video queue's worker calls back with the task token.",
-                  Resource: WAIT_FOR_TASK_TOKEN_SQS,
-                  Parameters: {
-                    QueueUrl: '${VideoQueueUrl}',
-                    MessageBody: { ...SCENE_IDS, 'taskToken.$': '$$.Task.Token' },
-                  },
-                  ResultPath: null,
-                  TimeoutSeconds: 3600,
-                  Retry: PROVIDER_CALL_RETRY,
-                  Catch: SCENE_STAGE_CATCH,
-                  Next: 'Build subtitles',
-                },
-                'Build subtitles': {
-                  Type: 'Task',
-                  Comment: 'SRT and VTT timed from the voice track.',
-                  Resource: '${BuildSubtitlesFunctionArn}',
-                  Parameters: SCENE_IDS,
-                  ResultPath: null,
-                  TimeoutSeconds: 120,
-                  Retry: PROVIDER_CALL_RETRY,
-                  Catch: SCENE_STAGE_CATCH,
-                  Next: 'Mark scene complete',
-                },
-                'Mark scene complete': {
-                  Type: 'Task',
-                  Resource: '${RecordSceneOutcomeFunctionArn}',
-                  Parameters: { ...SCENE_IDS, outcome: 'COMPLETE' },
-                  ResultPath: null,
-                  TimeoutSeconds: 60,
-                  Retry: OWN_WORK_RETRY,
-                  End: true,
-                  Catch: SCENE_OUTCOME_CATCH,
-                },
-                'Record budget stop': {
-                  Type: 'Task',
-                  Comment: 'The ledger refused the next call: the scene stops where it is, nothing over budget is spent.',
-                  Resource: '${RecordSceneOutcomeFunctionArn}',
-                  Parameters: { ...SCENE_IDS, outcome: 'BUDGET_EXCEEDED', 'error.$': '$.error' },
-                  ResultPath: null,
-                  TimeoutSeconds: 60,
-                  Retry: OWN_WORK_RETRY,
-                  End: true,
-                  Catch: SCENE_OUTCOME_CATCH,
-                },
-                'Record scene failure': {
-                  Type: 'Task',
-                  Comment: "One scene's failure is recorded on the scene; the rest of the episode goes on.",
-                  Resource: '${RecordSceneOutcomeFunctionArn}',
-                  Parameters: { ...SCENE_IDS, outcome: 'FAILED', 'error.$': '$.error' },
-                  ResultPath: null,
-                  TimeoutSeconds: 60,
-                  Retry: OWN_WORK_RETRY,
-                  End: true,
-                  Catch: SCENE_OUTCOME_CATCH,
-                },
-                'Scene outcome not recorded': {
-                  Type: 'Fail',
-                  Error: 'SceneOutcomeNotRecorded',
-                  Cause: "The scene's outcome could not be written to the table.",
-                },
+          'Produce episode': {
+            Type: 'Task',
+            Comment: "The episode's scenes run in a child execution of their own (statemachines/episode.asl.json), so no history outgrows its quota.",
+            Resource: START_CHILD_EXECUTION_SYNC,
+            Parameters: {
+              StateMachineArn: '${EpisodeStateMachineArn}',
+              'Name.$': '$.executionName',
+              Input: {
+                'productionId.$': '$.productionId',
+                'episodeId.$': '$.episodeId',
+                'sceneMaxConcurrency.$': '$.sceneMaxConcurrency',
+                'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id',
               },
             },
             ResultPath: null,
-            Next: 'Assemble episode',
-          },
-          'Assemble episode': {
-            Type: 'Task',
-            Comment: 'Concatenate the finished scenes, lay the voices, burn the subtitles: one MP4 per episode.',
-            Resource: '${AssembleEpisodeFunctionArn}',
-            Parameters: {
-              'productionId.$': '$.productionId',
-              'episodeId.$': '$.episodeId',
-            },
-            ResultPath: null,
-            TimeoutSeconds: 900,
-            Retry: OWN_WORK_RETRY,
+            TimeoutSeconds: 86400,
+            Retry: CHILD_EXECUTION_RETRY,
+            Catch: [catchAll('Episode failed')],
             End: true,
-            Catch: [catchAll('Episode assembly failed')],
           },
-          'Episode assembly failed': {
+          'Episode failed': {
             Type: 'Fail',
-            Error: 'EpisodeAssemblyFailed',
-            Cause: "The episode's MP4 could not be assembled.",
+            Error: 'EpisodeFailed',
+            Cause: "The episode's execution failed; its own history in the console says where.",
           },
         },
       },

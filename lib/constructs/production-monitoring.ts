@@ -22,7 +22,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environment-config.js';
 import { STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
-import { DEFINITION_FILE, taskStates, type Definition } from '../../statemachines/production-definition.js';
+import { EPISODE_DEFINITION_FILE, taskStates, type Definition } from '../../statemachines/production-definition.js';
 import { buildTopic } from './secure-defaults.js';
 
 export interface ProductionMonitoringProps {
@@ -39,11 +39,17 @@ export interface ProductionMonitoringProps {
    */
   readonly stateMachine: IStateMachine;
   /**
-   * The workflow's execution log group, whose TaskStateExited events count scenes by outcome.
+   * The episode workflow's execution log group, where each scene's outcome state is logged.
    *
    * @default - none, required
    */
-  readonly workflowLogGroup: ILogGroup;
+  readonly sceneLogGroup: ILogGroup;
+  /**
+   * The episode workflow (one child execution per episode).
+   *
+   * @default - none, required
+   */
+  readonly episodeStateMachine: IStateMachine;
   /**
    * The log group of finalize-production, whose "production closed" line carries the production's spend.
    *
@@ -102,7 +108,7 @@ interface SceneOutcomeState {
 export function sceneOutcomeStates(): SceneOutcomeState[] {
   const recorder = STAGE_FUNCTIONS.find((spec) => spec.name === 'record-scene-outcome')?.substitution;
   if (!recorder) throw new Error('lambdas/catalog.ts has no record-scene-outcome function');
-  const definition = JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as Definition;
+  const definition = JSON.parse(readFileSync(EPISODE_DEFINITION_FILE, 'utf8')) as Definition;
   return taskStates(definition).flatMap(({ name, state }) => {
     const outcome = (state.Parameters as { outcome?: unknown } | undefined)?.outcome;
     return state.Resource === `\${${recorder}}` && typeof outcome === 'string' ? [{ stateName: name, outcome }] : [];
@@ -128,7 +134,7 @@ export class ProductionMonitoring extends Construct {
     const sceneStates = sceneOutcomeStates();
     // Step Functions logs a TaskStateExited event per state, with its name even when execution data is redacted.
     new MetricFilter(this, 'SceneOutcomes', {
-      logGroup: props.workflowLogGroup,
+      logGroup: props.sceneLogGroup,
       metricNamespace: props.namespace,
       metricName: 'ScenesFinished',
       filterPattern: FilterPattern.all(
@@ -188,6 +194,8 @@ export class ProductionMonitoring extends Construct {
     });
 
     this.alarm('FailedExecutions', executions.failed, props.alarms.failedExecutions, 'Production executions failed');
+    const failedEpisodes = props.episodeStateMachine.metricFailed({ period: FIVE_MINUTES, label: 'episodes failed' });
+    this.alarm('FailedEpisodeExecutions', failedEpisodes, props.alarms.failedExecutions, 'Episode executions failed');
     this.alarm('VideoDeadLetters', videoDeadLetters, 1, 'Video jobs are in the dead-letter queue');
     this.alarm('TriggerDeadLetters', triggerDeadLetters, 1, 'Manifest uploads could not start a production');
     this.alarm('Throttles', throttles, props.alarms.throttles, 'Functions are being throttled');
@@ -205,7 +213,7 @@ export class ProductionMonitoring extends Construct {
           }),
         ],
         [
-          new GraphWidget({ title: 'Executions', left: Object.values(executions), width: 12 }),
+          new GraphWidget({ title: 'Executions', left: [...Object.values(executions), failedEpisodes], width: 12 }),
           new GraphWidget({ title: 'Scenes by outcome', left: sceneMetrics, stacked: true, width: 12 }),
         ],
         [

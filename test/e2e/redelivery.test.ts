@@ -29,7 +29,7 @@ async function readyForVideo(ws: Workspace): Promise<LocalRuntime> {
   const key = 'incoming/two-scenes.yaml';
   await runtime.s3.send(new PutObjectCommand({ Bucket: runtime.names.bucket, Key: key, Body: await readFile(TWO_SCENES) }));
   await runtime.invokeFunction('validate-manifest', { bucket: runtime.names.bucket, key, executionName: 'redelivery' });
-  await runtime.invokeFunction('plan-production', { productionId: scene.productionId });
+  await runtime.invokeFunction('plan-production', { productionId: scene.productionId, executionName: 'redelivery' });
   await runtime.invokeFunction('cast-character', { productionId: scene.productionId, characterId: 'ben' });
   for (const stage of ['write-script', 'render-keyframes', 'synthesize-voice']) await runtime.invokeFunction(stage, scene);
   return runtime;

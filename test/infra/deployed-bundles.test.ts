@@ -12,7 +12,7 @@ import { bundleStage } from '../../lib/bundling/stage-bundle.js';
 import { LOCAL_CREDENTIALS, startEngines, type LocalEngines } from '../../local/engines.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { ensureTable } from '../../local/resources.js';
-import { DEFINITION_FILE, allStates, type Definition } from '../../statemachines/production-definition.js';
+import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, allStates, type Definition } from '../../statemachines/production-definition.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /**
@@ -65,7 +65,7 @@ async function openProduction(name: string, budgetUsd = 1): Promise<{ production
   const validated = (await invoke(await coldStart('validate-manifest'), 'validate-manifest', { bucket: BUCKET, key, executionName: `bundle-${name}` })) as {
     productionId: string;
   };
-  await invoke(await coldStart('plan-production'), 'plan-production', validated);
+  await invoke(await coldStart('plan-production'), 'plan-production', { ...validated, executionName: `bundle-${name}` });
   return validated;
 }
 
@@ -132,12 +132,13 @@ describe('the bundles the stack deploys', () => {
 
   it('throws every error the state machine\'s Retry and Catch rules match, under exactly that name', async () => {
     // Prepare
-    const definition = JSON.parse(await readFile(DEFINITION_FILE, 'utf8')) as Definition;
+    const definitions = await Promise.all([DEFINITION_FILE, EPISODE_DEFINITION_FILE].map(async (file) => JSON.parse(await readFile(file, 'utf8')) as Definition));
     const matched = new Set(
-      allStates(definition)
+      definitions
+        .flatMap((definition) => allStates(definition))
         .flatMap(({ state }) => [...((state.Retry as { ErrorEquals: string[] }[]) ?? []), ...((state.Catch as { ErrorEquals: string[] }[]) ?? [])])
         .flatMap((rule) => rule.ErrorEquals)
-        .filter((name) => !name.startsWith('States.') && !name.startsWith('Lambda.')),
+        .filter((name) => !/^(States|Lambda|StepFunctions)\./.test(name)),
     );
     const sceneOf = (productionId: string) => ({ productionId, episodeId: 'ep01', sceneId: 's02' });
     const writeScriptUnder = async (name: string, extra: Record<string, string>, budgetUsd?: number) => {

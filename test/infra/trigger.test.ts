@@ -43,9 +43,9 @@ describe('the manifest trigger', () => {
     });
   });
 
-  it('may start executions of this workflow only, which it finds through STATE_MACHINE_ARN', () => {
+  it('may start executions of the production workflow only, which it finds through STATE_MACHINE_ARN', () => {
     // Prepare
-    const machineId = Object.keys(resourcesOfType(template, 'AWS::StepFunctions::StateMachine'))[0]!;
+    const machineId = logicalIdOf(stack.node.findChild('Workflow').node.findChild('StateMachine'));
 
     // Act
     const statements = statementsOfRole(template, logicalIdOf(starter.role));

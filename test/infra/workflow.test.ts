@@ -2,27 +2,44 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
-import { DEFINITION_FILE, WAIT_FOR_TASK_TOKEN_SQS, substituteDefinition, taskStates } from '../../statemachines/production-definition.js';
+import {
+  DEFINITION_FILE,
+  EPISODE_DEFINITION_FILE,
+  EPISODE_STATE_MACHINE_SUBSTITUTION,
+  START_CHILD_EXECUTION_SYNC,
+  WAIT_FOR_TASK_TOKEN_SQS,
+  substituteDefinition,
+  taskStates,
+} from '../../statemachines/production-definition.js';
 import { asArray, logicalIdOf, renderJoin, resourcesOfType, statementsOfRole, synthesize } from './synthesize.js';
 
-const expectedDefinition = (substitutions: Record<string, string>) => substituteDefinition(readFileSync(DEFINITION_FILE, 'utf8'), substitutions);
+const { app, stack, template } = synthesize('dev');
+const machineIdOf = (constructId: string) => logicalIdOf(stack.node.findChild(constructId).node.findChild('StateMachine'));
+const productionId = machineIdOf('Workflow');
+const episodeId = machineIdOf('EpisodeWorkflow');
+const queueId = logicalIdOf(stack.node.findChild('VideoJobs').node.findChild('Queue'));
+const functionIds = new Map(
+  STAGE_FUNCTIONS.filter((spec) => spec.substitution).map((spec) => [spec.substitution!, logicalIdOf(stack.functions.get(spec.name)!.function)]),
+);
+const substitutionsUsedBy = (text: string) => new Set([...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1]!));
+const allSubstitutions: Record<string, string> = {
+  ...Object.fromEntries([...functionIds].map(([key, id]) => [key, `<<GetAtt:${id}.Arn>>`])),
+  [QUEUE_SUBSTITUTION]: `<<Ref:${queueId}>>`,
+  [EPISODE_STATE_MACHINE_SUBSTITUTION]: `<<Ref:${episodeId}>>`,
+};
 
-describe('the deployed workflow', () => {
-  const { app, stack, template } = synthesize('dev');
-  const machineId = Object.keys(resourcesOfType(template, 'AWS::StepFunctions::StateMachine'))[0]!;
+describe.each([
+  ['production', DEFINITION_FILE, productionId],
+  ['episode', EPISODE_DEFINITION_FILE, episodeId],
+])('the deployed %s workflow', (_kind, file, machineId) => {
   const machine = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[machineId]!.Properties;
-  const queueId = logicalIdOf(stack.node.findChild('VideoJobs').node.findChild('Queue'));
-  const functionIds = new Map(
-    STAGE_FUNCTIONS.filter((spec) => spec.substitution).map((spec) => [spec.substitution!, logicalIdOf(stack.functions.get(spec.name)!.function)]),
-  );
-  const substitutions = {
-    ...Object.fromEntries([...functionIds].map(([key, id]) => [key, `<<GetAtt:${id}.Arn>>`])),
-    [QUEUE_SUBSTITUTION]: `<<Ref:${queueId}>>`,
-  };
+  const text = readFileSync(file, 'utf8');
+  const used = substitutionsUsedBy(text);
+  const substitutions = Object.fromEntries(Object.entries(allSubstitutions).filter(([key]) => used.has(key)));
+  const expected = substituteDefinition(text, substitutions);
 
-  it('is the ASL file, with each function ARN and the queue URL substituted', () => {
+  it('is the tested ASL file, with exactly its substitutions applied', () => {
     // Prepare
-    const expected = expectedDefinition(substitutions);
     // DefinitionBody.fromFile ships the file as an S3 asset; CloudFormation applies DefinitionSubstitutions to it.
     const assetKey = (machine.DefinitionS3Location as { Key: string }).Key;
     const uploadedText = readFileSync(path.join(app.outdir, `asset.${assetKey}`), 'utf8');
@@ -35,29 +52,32 @@ describe('the deployed workflow', () => {
 
     // Assess
     expect(deployed).toEqual(expected);
-    expect(Object.keys(deployedSubstitutions).sort()).toEqual(Object.keys(substitutions).sort());
+    expect(Object.keys(deployedSubstitutions).sort()).toEqual([...used].sort());
   });
 
-  it('resolves every Task to a function of this stack or to this stack\'s video queue', () => {
+  it('resolves every Task to a function of this stack, its video queue or its episode state machine', () => {
     // Prepare
-    const tasks = taskStates(expectedDefinition(substitutions));
     const lambdaIds = new Set(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')));
 
     // Act
-    const unresolved = tasks.filter(({ state: task }) => {
+    const unresolved = taskStates(expected).filter(({ state: task }) => {
       const functionMatch = /^<<GetAtt:(\w+)\.Arn>>$/.exec(task.Resource ?? '');
       if (functionMatch) return !lambdaIds.has(functionMatch[1]!);
-      return !(task.Resource === WAIT_FOR_TASK_TOKEN_SQS && (task.Parameters as { QueueUrl?: unknown } | undefined)?.QueueUrl === `<<Ref:${queueId}>>`);
+      const parameters = task.Parameters as { QueueUrl?: unknown; StateMachineArn?: unknown } | undefined;
+      if (task.Resource === WAIT_FOR_TASK_TOKEN_SQS) return parameters?.QueueUrl !== `<<Ref:${queueId}>>`;
+      if (task.Resource === START_CHILD_EXECUTION_SYNC) return parameters?.StateMachineArn !== `<<Ref:${episodeId}>>`;
+      return true;
     });
 
     // Assess
-    expect(tasks.length).toBeGreaterThan(0);
+    expect(taskStates(expected).length).toBeGreaterThan(0);
     expect(unresolved.map(({ name }) => name)).toEqual([]);
   });
 
-  it('lets the state machine invoke exactly its own functions and send only to its own queue', () => {
+  it('may invoke exactly the functions its file names, and send only to its own queue when it has task-token Tasks', () => {
     // Prepare
     const roleId = (machine.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const named = [...functionIds].filter(([key]) => used.has(key)).map(([, id]) => JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }));
 
     // Act
     const statements = statementsOfRole(template, roleId);
@@ -65,14 +85,41 @@ describe('the deployed workflow', () => {
     const sentTo = statements.filter((s) => asArray(s.Action).includes('sqs:SendMessage')).flatMap((s) => asArray(s.Resource));
 
     // Assess
-    expect(new Set(invoked.map((arn) => JSON.stringify(arn)))).toEqual(
-      new Set([...functionIds.values()].map((id) => JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }))),
-    );
-    expect(sentTo).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
-    expect(statements.filter((s) => asArray(s.Action).some((action) => action.startsWith('lambda:') || action.startsWith('sqs:')))).toHaveLength(2);
+    expect(new Set(invoked.map((arn) => JSON.stringify(arn)))).toEqual(new Set(named));
+    expect(sentTo).toEqual(used.has(QUEUE_SUBSTITUTION) ? [{ 'Fn::GetAtt': [queueId, 'Arn'] }] : []);
+  });
+});
+
+describe('the execution shape', () => {
+  it('every workflow stage is a Task of one of the two files, so no stage folder is deployed unused', () => {
+    // Prepare
+    const used = new Set([...substitutionsUsedBy(readFileSync(DEFINITION_FILE, 'utf8')), ...substitutionsUsedBy(readFileSync(EPISODE_DEFINITION_FILE, 'utf8'))]);
+
+    // Act
+    const unused = STAGE_FUNCTIONS.filter((spec) => spec.substitution && !used.has(spec.substitution)).map((spec) => spec.name);
+
+    // Assess
+    expect(unused).toEqual([]);
   });
 
-  it('lets only the video worker answer the waiting Tasks, on this state machine alone', () => {
+  it('lets the production start, follow and stop executions of the episode machine alone, through the managed events rule', () => {
+    // Prepare
+    const roleId = (resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[productionId]!.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })[
+      'Fn::GetAtt'
+    ][0];
+
+    // Act
+    const statements = statementsOfRole(template, roleId);
+    const granted = (action: string) => statements.filter((s) => asArray(s.Action).includes(action)).flatMap((s) => asArray(s.Resource).map(renderJoin));
+
+    // Assess
+    expect(granted('states:StartExecution')).toEqual([`<<Ref:${episodeId}>>`]);
+    expect(granted('states:DescribeExecution')).toEqual([expect.stringMatching(new RegExp(`:execution:<<GetAtt:${episodeId}\\.Name>>:\\*$`))]);
+    expect(granted('states:StopExecution')).toEqual(granted('states:DescribeExecution'));
+    expect(granted('events:PutRule')).toEqual([expect.stringMatching(/:rule\/StepFunctionsGetEventsForStepFunctionsExecutionRule$/)]);
+  });
+
+  it('lets only the video worker answer the waiting Tasks, on the episode machine alone', () => {
     // Prepare
     const taskActions = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
 
@@ -84,8 +131,6 @@ describe('the deployed workflow', () => {
 
     // Assess
     expect(holders.map((stage) => stage.spec.name)).toEqual(['video-worker']);
-    expect(workerStatements).toContainEqual(
-      expect.objectContaining({ Action: [...taskActions].sort(), Resource: { Ref: machineId } }),
-    );
+    expect(workerStatements).toContainEqual(expect.objectContaining({ Action: [...taskActions].sort(), Resource: { Ref: episodeId } }));
   });
 });

@@ -37,6 +37,20 @@ export interface ProductionReport {
     scenes: SceneReport[];
   }[];
   generatedAt: string;
+  /**
+   * Every execution that made the production, with its history's size. Added by the runtime
+   * that ran them once the production's execution has ended (the local runtime; in AWS the
+   * Step Functions console lists them): the report itself is written before that.
+   */
+  executions?: ExecutionSummary[];
+}
+
+export interface ExecutionSummary {
+  name: string;
+  kind: 'production' | 'episode';
+  status: string;
+  /** History events, counted as Step Functions counts them. */
+  events: number;
 }
 
 function addTo(totals: Record<string, number>, key: string, usd: number) {

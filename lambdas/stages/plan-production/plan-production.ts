@@ -1,9 +1,16 @@
-import type { z } from 'zod';
-import type { ProductionEventSchema } from '../../pipeline/scene-context.js';
+import * as z from 'zod';
+import { episodeExecutionName } from '../../core/execution-name.js';
+import { ProductionEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
-/** One row per scene, and a plan of ids for the Map states. */
-export async function planProduction(event: z.output<typeof ProductionEventSchema>, deps: StageDeps) {
+export const PlanProductionEventSchema = ProductionEventSchema.extend({ executionName: z.string().min(1) });
+
+/**
+ * One row per scene, and the plan the Map states read: character ids, and per episode its
+ * id and child execution name. Scene ids stay out (each episode's execution reads its own),
+ * so the production's state stays small for any manifest the schema accepts.
+ */
+export async function planProduction(event: z.output<typeof PlanProductionEventSchema>, deps: StageDeps) {
   const manifest = await deps.loadManifest(event.productionId);
   for (const episode of manifest.episodes) {
     for (const [index, scene] of episode.scenes.entries()) {
@@ -15,6 +22,9 @@ export async function planProduction(event: z.output<typeof ProductionEventSchem
     sceneMaxConcurrency: deps.settings.sceneMaxConcurrency,
     episodeMaxConcurrency: deps.settings.episodeMaxConcurrency,
     characterIds: manifest.characters.map((c) => c.id),
-    episodes: manifest.episodes.map((episode) => ({ episodeId: episode.id, sceneIds: episode.scenes.map((s) => s.id) })),
+    episodes: manifest.episodes.map((episode) => ({
+      episodeId: episode.id,
+      executionName: episodeExecutionName(event.executionName, episode.id),
+    })),
   };
 }

@@ -1,0 +1,12 @@
+import { productionStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
+
+export const stage: WorkflowStageDescriptor = {
+  name: 'plan-episode',
+  invokedBy: 'workflow',
+  substitution: 'PlanEpisodeFunctionArn',
+  environment: 'stage',
+  timeoutSeconds: 60,
+  memoryMb: 512,
+  access: productionStageAccess({ writes: [], table: [], media: [] }),
+  load: () => import('./handler.js'),
+};

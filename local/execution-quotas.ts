@@ -1,0 +1,166 @@
+import type { Definition, StateDefinition } from '../statemachines/production-definition.js';
+import { allStates } from '../statemachines/production-definition.js';
+
+/**
+ * Step Functions Standard's quotas that shape an execution (DESIGN.md section 8), which
+ * the local runner enforces so that the local twin fails where AWS fails. Tests may
+ * lower them; the defaults are AWS's.
+ */
+export interface ExecutionQuotas {
+  /** Events in one execution's history (hard quota). */
+  historyEvents: number;
+  /** Bytes of a state's input or output, and of an SQS message. */
+  payloadBytes: number;
+  /** Concurrent iterations an inline Map honours. */
+  inlineMapConcurrency: number;
+  /** Characters of an execution name. */
+  executionNameLength: number;
+}
+
+export const AWS_EXECUTION_QUOTAS: ExecutionQuotas = {
+  historyEvents: 25_000,
+  payloadBytes: 256 * 1024,
+  inlineMapConcurrency: 40,
+  executionNameLength: 80,
+};
+
+/**
+ * The error an execution fails with when it breaks a quota. States.ALL does not catch
+ * these two in AWS, so the local runner ends the execution rather than raising them
+ * inside a state.
+ */
+export const DATA_LIMIT_EXCEEDED = 'States.DataLimitExceeded';
+/** Not verifiable without AWS: the service fails the execution at the history quota; this names that failure. */
+export const HISTORY_LIMIT_EXCEEDED = 'States.Runtime';
+
+export class QuotaExceeded extends Error {
+  override readonly name: string;
+
+  constructor(error: string, message: string) {
+    super(message);
+    this.name = error;
+  }
+}
+
+/** The execution name rule of StartExecution: at most 80 characters. */
+export function checkExecutionName(name: string, quotas: ExecutionQuotas): void {
+  if (name.length > quotas.executionNameLength) {
+    throw new QuotaExceeded('InvalidName', `execution name "${name}" has ${name.length} characters; Step Functions allows at most ${quotas.executionNameLength}`);
+  }
+}
+
+/** A definition whose inline Map asks for more concurrency than AWS honours is refused when it is loaded. */
+export function mapConcurrencyProblems(definition: Definition, quotas: ExecutionQuotas): string[] {
+  return allStates(definition)
+    .filter(({ state }) => state.Type === 'Map' && typeof state.MaxConcurrency === 'number' && state.MaxConcurrency > quotas.inlineMapConcurrency)
+    .map(({ name, state }) => `${name}: MaxConcurrency ${String(state.MaxConcurrency)} is above the ${quotas.inlineMapConcurrency} an inline Map honours`);
+}
+
+/** What the local engine reports, as aws-local-stepfunctions emits it. */
+export interface LocalExecutionEvent {
+  type: string;
+  state?: { name: string; type: string; input?: unknown; output?: unknown };
+}
+
+/** Reads `$.a.b` from a state's input: the only MaxConcurrencyPath form the workflows use. */
+function readPath(input: unknown, jsonPath: string): unknown {
+  if (!jsonPath.startsWith('$.')) return undefined;
+  return jsonPath
+    .slice(2)
+    .split('.')
+    .reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), input);
+}
+
+const byteLength = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8'));
+
+/**
+ * Counts an execution's history as Step Functions writes it, from the local engine's
+ * events, and says when the execution breaks a quota. Per state type (Standard):
+ * - the execution: ExecutionStarted and its end (2);
+ * - every state: its Entered and Exited events (2);
+ * - a Lambda Task attempt: Scheduled, Started, and Succeeded or Failed (3), so a retried
+ *   Task adds 3 per retry;
+ * - a service-integration Task attempt (SQS task token, child execution): Scheduled,
+ *   Started, Submitted, and Succeeded or Failed (4);
+ * - a Map: MapStateStarted and its end (2), and each iteration's Started and its end (2).
+ */
+export class HistoryCounter {
+  private count = 0;
+  private readonly states: Map<string, StateDefinition>;
+
+  constructor(
+    definition: Definition,
+    private readonly functionArns: ReadonlySet<string>,
+    private readonly quotas: ExecutionQuotas,
+  ) {
+    this.states = new Map(allStates(definition).map(({ name, state }) => [name, state]));
+  }
+
+  get events(): number {
+    return this.count;
+  }
+
+  private attemptEvents(state: StateDefinition | undefined): number {
+    return state?.Resource && this.functionArns.has(state.Resource) ? 3 : 4;
+  }
+
+  /** Adds one local event; returns the quota it breaks, if any. */
+  observe(event: LocalExecutionEvent): QuotaExceeded | undefined {
+    const definition = event.state ? this.states.get(event.state.name) : undefined;
+    switch (event.type) {
+      case 'ExecutionStarted':
+      case 'ExecutionSucceeded':
+      case 'ExecutionFailed':
+      case 'ExecutionAborted':
+      case 'ExecutionTimeout':
+      case 'MapIterationStarted':
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed':
+        this.count += 1;
+        break;
+      case 'StateEntered':
+        this.count += 1 + (event.state?.type === 'Task' ? this.attemptEvents(definition) : 0) + (event.state?.type === 'Map' ? 1 : 0);
+        break;
+      case 'StateExited':
+        this.count += 1 + (event.state?.type === 'Map' ? 1 : 0);
+        break;
+      case 'StateRetried':
+        this.count += this.attemptEvents(definition);
+        break;
+      default:
+        break;
+    }
+    if (this.count >= this.quotas.historyEvents) {
+      return new QuotaExceeded(HISTORY_LIMIT_EXCEEDED, `the execution history reached ${this.count} events; Step Functions allows ${this.quotas.historyEvents}`);
+    }
+    return this.stateProblem(event, definition);
+  }
+
+  private stateProblem(event: LocalExecutionEvent, definition: StateDefinition | undefined): QuotaExceeded | undefined {
+    if (!event.state) return undefined;
+    const payload = event.type === 'StateEntered' ? event.state.input : event.type === 'StateExited' ? event.state.output : undefined;
+    const bytes = byteLength(payload);
+    if (bytes > this.quotas.payloadBytes) {
+      const side = event.type === 'StateEntered' ? 'input' : 'output';
+      return new QuotaExceeded(DATA_LIMIT_EXCEEDED, `the ${side} of "${event.state.name}" is ${bytes} bytes; Step Functions allows ${this.quotas.payloadBytes}`);
+    }
+    if (event.type === 'StateEntered' && event.state.type === 'Map' && typeof definition?.MaxConcurrencyPath === 'string') {
+      const concurrency = readPath(event.state.input, definition.MaxConcurrencyPath);
+      if (typeof concurrency === 'number' && concurrency > this.quotas.inlineMapConcurrency) {
+        return new QuotaExceeded(
+          'States.Runtime',
+          `"${event.state.name}" asks for MaxConcurrency ${concurrency}; an inline Map honours at most ${this.quotas.inlineMapConcurrency}`,
+        );
+      }
+    }
+    return undefined;
+  }
+}
+
+/** An SQS message over the quota: SendMessage refuses it, and the Task cannot run. */
+export function messageProblem(body: string, quotas: ExecutionQuotas): QuotaExceeded | undefined {
+  const bytes = Buffer.byteLength(body, 'utf8');
+  return bytes > quotas.payloadBytes
+    ? new QuotaExceeded(DATA_LIMIT_EXCEEDED, `an SQS message of ${bytes} bytes; SQS and Step Functions allow ${quotas.payloadBytes}`)
+    : undefined;
+}

@@ -1,0 +1,167 @@
+import { WAIT_FOR_TASK_TOKEN_SQS, type Definition } from './production-definition.js';
+import { OWN_WORK_RETRY, PROVIDER_CALL_RETRY, SCENE_IDS, SCENE_OUTCOME_CATCH, SCENE_STAGE_CATCH, catchAll } from './workflow-policies.js';
+
+/**
+ * The source of statemachines/episode.asl.json: one execution produces one episode's
+ * scenes and assembles it. The production execution starts one per episode
+ * (`states:startExecution.sync:2`), so each execution's history holds one episode, well
+ * inside Step Functions' 25,000 events (docs/execution-shape.md).
+ */
+export const episodeWorkflow = {
+  Comment: "dramaforge: one execution produces one episode's scenes, from script to the assembled MP4.",
+  TimeoutSeconds: 86400,
+  StartAt: 'Plan episode',
+  States: {
+    'Plan episode': {
+      Type: 'Task',
+      Comment: "The episode's scene ids, read here so the production's state carries episode ids only.",
+      Resource: '${PlanEpisodeFunctionArn}',
+      Parameters: {
+        'productionId.$': '$.productionId',
+        'episodeId.$': '$.episodeId',
+      },
+      ResultPath: '$.plan',
+      TimeoutSeconds: 60,
+      Retry: OWN_WORK_RETRY,
+      Catch: [catchAll('Episode could not be planned')],
+      Next: 'Produce scenes',
+    },
+    'Episode could not be planned': {
+      Type: 'Fail',
+      Error: 'EpisodePlanFailed',
+      Cause: "The episode's scenes could not be read from the production's manifest.",
+    },
+    'Produce scenes': {
+      Type: 'Map',
+      ItemsPath: '$.plan.sceneIds',
+      MaxConcurrencyPath: '$.sceneMaxConcurrency',
+      ItemSelector: {
+        'productionId.$': '$.productionId',
+        'episodeId.$': '$.episodeId',
+        'sceneId.$': '$$.Map.Item.Value',
+      },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Write script',
+        States: {
+          'Write script': {
+            Type: 'Task',
+            Comment: 'The LLM writes dialogue for scenes that have none; given dialogue is used verbatim.',
+            Resource: '${WriteScriptFunctionArn}',
+            Parameters: SCENE_IDS,
+            ResultPath: null,
+            TimeoutSeconds: 300,
+            Retry: PROVIDER_CALL_RETRY,
+            Catch: SCENE_STAGE_CATCH,
+            Next: 'Render keyframes',
+          },
+          'Render keyframes': {
+            Type: 'Task',
+            Comment: 'Draw the keyframe, score each character against its reference sheet, regenerate below the threshold.',
+            Resource: '${RenderKeyframesFunctionArn}',
+            Parameters: SCENE_IDS,
+            ResultPath: null,
+            TimeoutSeconds: 600,
+            Retry: PROVIDER_CALL_RETRY,
+            Catch: SCENE_STAGE_CATCH,
+            Next: 'Synthesize voice',
+          },
+          'Synthesize voice': {
+            Type: 'Task',
+            Comment: "One voice per character; the scene's voice track sets its length.",
+            Resource: '${SynthesizeVoiceFunctionArn}',
+            Parameters: SCENE_IDS,
+            ResultPath: null,
+            TimeoutSeconds: 600,
+            Retry: PROVIDER_CALL_RETRY,
+            Catch: SCENE_STAGE_CATCH,
+            Next: 'Generate video',
+          },
+          'Generate video': {
+            Type: 'Task',
+            Comment: "Generative video is slow and rate-limited: the video queue's worker calls back with the task token.",
+            Resource: WAIT_FOR_TASK_TOKEN_SQS,
+            Parameters: {
+              QueueUrl: '${VideoQueueUrl}',
+              MessageBody: { ...SCENE_IDS, 'taskToken.$': '$$.Task.Token' },
+            },
+            ResultPath: null,
+            TimeoutSeconds: 3600,
+            Retry: PROVIDER_CALL_RETRY,
+            Catch: SCENE_STAGE_CATCH,
+            Next: 'Build subtitles',
+          },
+          'Build subtitles': {
+            Type: 'Task',
+            Comment: 'SRT and VTT timed from the voice track.',
+            Resource: '${BuildSubtitlesFunctionArn}',
+            Parameters: SCENE_IDS,
+            ResultPath: null,
+            TimeoutSeconds: 120,
+            Retry: PROVIDER_CALL_RETRY,
+            Catch: SCENE_STAGE_CATCH,
+            Next: 'Mark scene complete',
+          },
+          'Mark scene complete': {
+            Type: 'Task',
+            Resource: '${RecordSceneOutcomeFunctionArn}',
+            Parameters: { ...SCENE_IDS, outcome: 'COMPLETE' },
+            ResultPath: null,
+            TimeoutSeconds: 60,
+            Retry: OWN_WORK_RETRY,
+            End: true,
+            Catch: SCENE_OUTCOME_CATCH,
+          },
+          'Record budget stop': {
+            Type: 'Task',
+            Comment: 'The ledger refused the next call: the scene stops where it is, nothing over budget is spent.',
+            Resource: '${RecordSceneOutcomeFunctionArn}',
+            Parameters: { ...SCENE_IDS, outcome: 'BUDGET_EXCEEDED', 'error.$': '$.error' },
+            ResultPath: null,
+            TimeoutSeconds: 60,
+            Retry: OWN_WORK_RETRY,
+            End: true,
+            Catch: SCENE_OUTCOME_CATCH,
+          },
+          'Record scene failure': {
+            Type: 'Task',
+            Comment: "One scene's failure is recorded on the scene; the rest of the episode goes on.",
+            Resource: '${RecordSceneOutcomeFunctionArn}',
+            Parameters: { ...SCENE_IDS, outcome: 'FAILED', 'error.$': '$.error' },
+            ResultPath: null,
+            TimeoutSeconds: 60,
+            Retry: OWN_WORK_RETRY,
+            End: true,
+            Catch: SCENE_OUTCOME_CATCH,
+          },
+          'Scene outcome not recorded': {
+            Type: 'Fail',
+            Error: 'SceneOutcomeNotRecorded',
+            Cause: "The scene's outcome could not be written to the table.",
+          },
+        },
+      },
+      ResultPath: null,
+      Next: 'Assemble episode',
+    },
+    'Assemble episode': {
+      Type: 'Task',
+      Comment: 'Concatenate the finished scenes, lay the voices, burn the subtitles: one MP4 per episode.',
+      Resource: '${AssembleEpisodeFunctionArn}',
+      Parameters: {
+        'productionId.$': '$.productionId',
+        'episodeId.$': '$.episodeId',
+      },
+      ResultPath: null,
+      TimeoutSeconds: 900,
+      Retry: OWN_WORK_RETRY,
+      End: true,
+      Catch: [catchAll('Episode assembly failed')],
+    },
+    'Episode assembly failed': {
+      Type: 'Fail',
+      Error: 'EpisodeAssemblyFailed',
+      Cause: "The episode's MP4 could not be assembled.",
+    },
+  },
+} satisfies Definition;

@@ -1,0 +1,39 @@
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { episodeExecutionName } from '../../lambdas/core/execution-name.js';
+import { produce } from '../../local/produce.js';
+import { workspace } from './support/pipeline-harness.js';
+
+const TWO_EPISODES = fileURLToPath(new URL('./fixtures/two-episodes.yaml', import.meta.url));
+
+/**
+ * An episode of one scene with no retries, as Step Functions writes its history: the
+ * execution 2, Plan episode 5, the scenes Map 4 + its iteration 2, the scene's five Lambda
+ * Tasks 5 each and its SQS task-token Task 6, Assemble episode 5.
+ */
+const ONE_SCENE_EPISODE_EVENTS = 2 + 5 + 4 + 2 + 5 * 5 + 6 + 5;
+
+describe('the execution shape', () => {
+  it('runs a two-episode production as one production execution and two episode executions, each history counted', async () => {
+    // Prepare
+    const ws = await workspace('execution-shape');
+    onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
+
+    // Act
+    const result = await produce({ manifestPath: TWO_EPISODES, outDir: ws.outDir, dataDir: ws.dataDir, retryDelayMs: 5 });
+
+    // Assess
+    expect(result.ok).toBe(true);
+    const executions = result.report!.executions!;
+    const production = executions.filter((execution) => execution.kind === 'production');
+    const episodes = executions.filter((execution) => execution.kind === 'episode');
+    expect(production).toEqual([{ name: result.executionName, kind: 'production', status: 'SUCCEEDED', events: expect.any(Number) }]);
+    expect(episodes.map((episode) => episode.name).sort()).toEqual(['ep01', 'ep02'].map((id) => episodeExecutionName(result.executionName, id)).sort());
+    expect(episodes.map((episode) => [episode.status, episode.events])).toEqual([
+      ['SUCCEEDED', ONE_SCENE_EPISODE_EVENTS],
+      ['SUCCEEDED', ONE_SCENE_EPISODE_EVENTS],
+    ]);
+    expect(production[0]!.events).toBeGreaterThan(0);
+  });
+});
