@@ -96,7 +96,7 @@ export class DramaforgeStack extends Stack {
     const substitutedFunctions = new Map<string, IFunction>();
     for (const spec of STAGE_FUNCTIONS) {
       const { access } = spec;
-      const stage = this.stageFunction(spec, config, STAGE_ARCHITECTURE, workflowSettings, logRemovalPolicy)
+      const stage = this.stageFunction(spec, config, STAGE_ARCHITECTURE, spec.environment === 'stage' ? workflowSettings : {}, logRemovalPolicy)
         .bindAssetBucket(assets.bucket, access)
         .bindProductionTable(table, access.table);
       for (const tool of access.media) stage.bindMediaLayer(mediaLayers[tool]);
@@ -122,8 +122,11 @@ export class DramaforgeStack extends Stack {
       ...workflowLogs,
     });
 
+    // The task tokens come from the episode machine's Generate video Task.
+    for (const spec of STAGE_FUNCTIONS.filter((candidate) => candidate.access.reportsTaskOutcome)) {
+      this.functions.get(spec.name)!.bindTaskOutcomeReporting(episodeWorkflow.stateMachine);
+    }
     const videoWorker = this.functions.get(VIDEO_WORKER_FUNCTION.name)!;
-    videoWorker.bindTaskOutcomeReporting(episodeWorkflow.stateMachine);
     videoWorker.function.addEventSource(
       new SqsEventSource(videoQueue.queue, {
         batchSize: config.videoWorker.batchSize,

@@ -1,7 +1,8 @@
 /**
- * The production table's key schema (DESIGN.md section 5): the CDK construct declares it,
- * the local runtime creates dynalite's table from it, and the stores and the idempotency
- * layer name their key attributes from it, so the three can never drift apart.
+ * The production table's key schema (DESIGN.md section 5): the CDK construct declares it and
+ * the local runtime creates dynalite's table from it, so the two cannot drift apart; the
+ * video worker's idempotency layer names its key attributes from it. The stores' update
+ * expressions spell the same attribute names (PK, SK, GSI1PK, GSI1SK) in their text.
  */
 export const PRODUCTION_TABLE = {
   partitionKey: 'PK',

@@ -4,6 +4,7 @@ import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { defaultWorkerPath } from '../../lambdas/adapters/providers/offline/espeak-worker-client.js';
 import { FileLayer, type MediaLayer } from './file-layer.js';
+import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
 
 const require = createRequire(import.meta.url);
 const ESPEAK_PACKAGE = '@echogarden/espeak-ng-emscripten';
@@ -18,7 +19,7 @@ const LAYER_DIR = 'espeak';
 export class EspeakLayer extends Construct implements MediaLayer {
   readonly tool = 'espeak' as const;
   readonly layer;
-  readonly environment = { DRAMAFORGE_ESPEAK_WORKER: `/opt/${LAYER_DIR}/espeak-worker.mjs` };
+  readonly environment = { [MEDIA_VARIABLES.espeakWorker]: `/opt/${LAYER_DIR}/espeak-worker.mjs` };
 
   constructor(scope: Construct, id: string) {
     super(scope, id);

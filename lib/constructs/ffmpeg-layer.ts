@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { FileLayer, type MediaLayer } from './file-layer.js';
+import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
 
 const require = createRequire(import.meta.url);
 
@@ -38,7 +39,7 @@ function platformBinary(installer: '@ffmpeg-installer' | '@ffprobe-installer', b
 export class FfmpegLayer extends Construct implements MediaLayer {
   readonly tool = 'ffmpeg' as const;
   readonly layer;
-  readonly environment = { FFMPEG_PATH: '/opt/bin/ffmpeg', FFPROBE_PATH: '/opt/bin/ffprobe' };
+  readonly environment = { [MEDIA_VARIABLES.ffmpegPath]: '/opt/bin/ffmpeg', [MEDIA_VARIABLES.ffprobePath]: '/opt/bin/ffprobe' };
 
   constructor(scope: Construct, id: string, props: FfmpegLayerProps) {
     super(scope, id);

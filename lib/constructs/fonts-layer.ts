@@ -3,6 +3,7 @@ import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { fontFiles } from '../../lambdas/adapters/media/fonts.js';
 import { FileLayer, type MediaLayer } from './file-layer.js';
+import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
 
 const FONTS_DIR = 'fonts';
 
@@ -14,7 +15,7 @@ const FONTS_DIR = 'fonts';
 export class FontsLayer extends Construct implements MediaLayer {
   readonly tool = 'fonts' as const;
   readonly layer;
-  readonly environment = { DRAMAFORGE_FONTS_DIR: `/opt/${FONTS_DIR}` };
+  readonly environment = { [MEDIA_VARIABLES.fontsDir]: `/opt/${FONTS_DIR}` };
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
