@@ -1,3 +1,4 @@
+import { STEP_FUNCTIONS_QUOTAS } from '../lambdas/core/execution-limits.js';
 import type { Definition, StateDefinition } from '../statemachines/production-definition.js';
 import { allStates } from '../statemachines/production-definition.js';
 
@@ -17,12 +18,7 @@ export interface ExecutionQuotas {
   executionNameLength: number;
 }
 
-export const AWS_EXECUTION_QUOTAS: ExecutionQuotas = {
-  historyEvents: 25_000,
-  payloadBytes: 256 * 1024,
-  inlineMapConcurrency: 40,
-  executionNameLength: 80,
-};
+export const AWS_EXECUTION_QUOTAS: ExecutionQuotas = { ...STEP_FUNCTIONS_QUOTAS };
 
 /**
  * The error an execution fails with when it breaks a quota. States.ALL does not catch

@@ -4,6 +4,7 @@ import { ManifestInvalid, type ManifestProblem } from '../errors.js';
 import { crossReferenceProblems } from './cross-references.js';
 import { formatIssuePath } from './format-path.js';
 import { MANIFEST_LIMITS, ManifestSchema, type Manifest } from './schema.js';
+import { executionLimitProblems } from '../execution-limits.js';
 
 /** A YAML alias expands to a copy of its anchor; past this many the document is treated as an expansion bomb. */
 const MAX_ALIAS_EXPANSIONS = 100;
@@ -92,7 +93,10 @@ export function validateManifest(document: unknown): Manifest {
   const result = ManifestSchema.safeParse(document, {
     error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
   });
-  const problems = [...(result.success ? [] : problemsFromZod(result.error)), ...crossReferenceProblems(document)];
+  const problems = [
+    ...(result.success ? executionLimitProblems(result.data) : problemsFromZod(result.error)),
+    ...crossReferenceProblems(document),
+  ];
   if (problems.length > 0 || !result.success) throw new ManifestInvalid(problems);
   return result.data;
 }

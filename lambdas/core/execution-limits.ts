@@ -1,0 +1,108 @@
+import type { ManifestProblem } from './errors.js';
+
+/** Step Functions Standard's quotas that shape an execution (DESIGN.md section 8). */
+export const STEP_FUNCTIONS_QUOTAS = {
+  historyEvents: 25_000,
+  payloadBytes: 256 * 1024,
+  inlineMapConcurrency: 40,
+  executionNameLength: 80,
+} as const;
+
+/** No execution may need more than this share of the history quota, however its retries go. */
+export const HISTORY_HEADROOM = 2;
+
+/**
+ * History events as Step Functions Standard writes them, per state type, and the most
+ * retries each Retry policy of statemachines/workflow-policies.ts allows. A unit test reads
+ * the generated ASL files and fails when this model stops matching them.
+ */
+export const HISTORY_MODEL = {
+  execution: 2,
+  /** Entered, Scheduled, Started, Succeeded, Exited; each retry adds Scheduled, Started, Failed. */
+  lambdaTask: { events: 5, perRetry: 3 },
+  /** A task-token or child-execution Task: also Submitted, on each attempt. */
+  serviceTask: { events: 6, perRetry: 4 },
+  /** Entered, Started, Succeeded, Exited; and Started plus its end per iteration. */
+  map: { events: 4, perIteration: 2 },
+  choiceOrTerminal: 2,
+  retries: { providerCall: 10, ownWork: 4, childExecution: 5 },
+  /** Tasks that call a paid provider in each scene (Lambda), besides the video Task. */
+  sceneProviderLambdaTasks: 4,
+} as const;
+
+const lambdaTask = (retries: number) => HISTORY_MODEL.lambdaTask.events + HISTORY_MODEL.lambdaTask.perRetry * retries;
+const serviceTask = (retries: number) => HISTORY_MODEL.serviceTask.events + HISTORY_MODEL.serviceTask.perRetry * retries;
+const { retries } = HISTORY_MODEL;
+
+/**
+ * The most events one scene can write: every provider Task and the video Task exhausting
+ * their retries, then its outcome recorded (a failed Task and its Record failure write no more).
+ */
+export function worstCaseSceneEvents(): number {
+  return (
+    HISTORY_MODEL.sceneProviderLambdaTasks * lambdaTask(retries.providerCall) + serviceTask(retries.providerCall) + lambdaTask(retries.ownWork)
+  );
+}
+
+/** An episode execution: Plan episode, the scenes Map, Assemble episode. */
+export function worstCaseEpisodeEvents(sceneCount: number): number {
+  return (
+    HISTORY_MODEL.execution +
+    lambdaTask(retries.ownWork) +
+    HISTORY_MODEL.map.events +
+    sceneCount * (HISTORY_MODEL.map.perIteration + worstCaseSceneEvents()) +
+    lambdaTask(retries.ownWork)
+  );
+}
+
+/** The production execution: validate, plan, a reference sheet per character, a child execution per episode, finalize. */
+export function worstCaseProductionEvents(episodeCount: number, characterCount: number): number {
+  return (
+    HISTORY_MODEL.execution +
+    2 * lambdaTask(retries.ownWork) +
+    HISTORY_MODEL.map.events +
+    characterCount * (HISTORY_MODEL.map.perIteration + lambdaTask(retries.providerCall)) +
+    HISTORY_MODEL.map.events +
+    episodeCount * (HISTORY_MODEL.map.perIteration + serviceTask(retries.childExecution)) +
+    lambdaTask(retries.ownWork) +
+    2 * HISTORY_MODEL.choiceOrTerminal
+  );
+}
+
+/** The largest episode whose worst case stays within the history quota with its headroom. */
+export function largestEpisodeHeld(quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS): number {
+  const budget = quotas.historyEvents / HISTORY_HEADROOM;
+  return Math.max(0, Math.floor((budget - worstCaseEpisodeEvents(0)) / (HISTORY_MODEL.map.perIteration + worstCaseSceneEvents())));
+}
+
+interface ShapeOfManifest {
+  characters: unknown[];
+  episodes: { scenes: unknown[] }[];
+}
+
+/**
+ * What of a manifest no execution could hold: each problem names the quota. With the
+ * schema's limits (60 scenes an episode, 100 episodes, 50 characters) nothing binds today;
+ * this is what stops a raised limit from deploying productions AWS would fail.
+ */
+export function executionLimitProblems(manifest: ShapeOfManifest, quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS): ManifestProblem[] {
+  const budget = quotas.historyEvents / HISTORY_HEADROOM;
+  const problems: ManifestProblem[] = [];
+  manifest.episodes.forEach((episode, index) => {
+    const worst = worstCaseEpisodeEvents(episode.scenes.length);
+    if (worst > budget) {
+      problems.push({
+        path: `episodes[${index}].scenes`,
+        reason: `${episode.scenes.length} scenes could need ${worst} history events in the episode's execution; Step Functions fails one at ${quotas.historyEvents}, and dramaforge keeps ${HISTORY_HEADROOM}x headroom (at most ${largestEpisodeHeld(quotas)} scenes an episode)`,
+      });
+    }
+  });
+  const production = worstCaseProductionEvents(manifest.episodes.length, manifest.characters.length);
+  if (production > budget) {
+    problems.push({
+      path: 'episodes',
+      reason: `${manifest.episodes.length} episodes and ${manifest.characters.length} characters could need ${production} history events in the production's execution; Step Functions fails one at ${quotas.historyEvents}, and dramaforge keeps ${HISTORY_HEADROOM}x headroom`,
+    });
+  }
+  return problems;
+}
