@@ -3,6 +3,7 @@ import type { SourcedCostModel } from './cost-model.js';
 import { rounded, type Figure } from './figures.js';
 import type { FunctionPackage } from './lambda-packages.js';
 import type { Machine } from './machine.js';
+import type { ExecutionQuotasResult } from './execution-quotas.js';
 import type { StudioScaleResult } from './orchestration/studio-scale.js';
 import type { RenderAndRerunResult } from './render-and-rerun.js';
 
@@ -15,6 +16,7 @@ export interface BenchResults {
   machine: Machine;
   figures: Figure[];
   cli?: CliStartupResult;
+  quotas?: ExecutionQuotasResult;
   cost?: SourcedCostModel[];
   packages?: FunctionPackage[];
   render?: RenderAndRerunResult;
@@ -58,6 +60,20 @@ export function resultsMarkdown(results: BenchResults): string {
     parts.push(
       '',
       `**CLI start**: \`${c.command}\` ${rounded(c.cliMs)} ms, \`node -e 0\` ${rounded(c.bareNodeMs)} ms (medians of ${c.runs}, alternated); ratio ${rounded(c.cliOverBareNode)}x.`,
+    );
+  }
+  if (results.quotas) {
+    const q = results.quotas;
+    parts.push(
+      '',
+      `**Execution history** (events as Step Functions writes them, counted by the local runner): measured ${q.eventsPerScene} a scene, ${q.eventsPerEpisode} an episode's own, ${q.productionEventsPerEpisode} in the production per episode. ` +
+        `Worst case validation assumes (every Task exhausting its retries): ${q.worstCaseEventsPerScene} a scene, ${q.worstCaseLargestEpisode} for a 60-scene episode, ${q.worstCaseLargestProduction} for the largest production; ` +
+        `an episode holds ${q.largestEpisodeHeld} scenes with 2x headroom, so the largest production held is ${q.largestProductionHeld} scenes.`,
+      '',
+      table(
+        ['run (episodes x scenes)', 'production events', 'episode events'],
+        q.runs.map((run) => [`${run.shape.episodes} x ${run.shape.scenesPerEpisode}`, run.productionEvents, run.episodeEvents.join(', ')]),
+      ),
     );
   }
   if (results.render) {

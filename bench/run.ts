@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureCliStartup } from './cli-startup.js';
+import { measureExecutionQuotas } from './execution-quotas.js';
 import { costModel, priceSources } from './cost-model.js';
 import { figure, formatFigure, rounded, type Figure } from './figures.js';
 import { measureLambdaPackages } from './lambda-packages.js';
@@ -22,7 +23,7 @@ const { values } = parseArgs({
   },
 });
 /** The benchmarks, in the order their figures are listed. */
-const SECTIONS = ['cli', 'render', 'studio', 'packages', 'cost'];
+const SECTIONS = ['cli', 'quotas', 'render', 'studio', 'packages', 'cost'];
 const selected = (name: string) => !values.only || values.only.includes(name);
 const MB = 1024 * 1024;
 const figures: Figure[] = [];
@@ -54,6 +55,17 @@ if (selected('cli')) {
   results.cli = cli;
   report(figure('cli', 'cli validate / bare node', cli.cliOverBareNode, 'x', '<=', 5));
   console.log(`        ${cli.command}: ${rounded(cli.cliMs)} ms; node -e 0: ${rounded(cli.bareNodeMs)} ms`);
+}
+
+if (selected('quotas')) {
+  console.log('quotas: history events of real local runs (1x1, 1x5 and 2x1 episodes x scenes), and the worst case validation assumes...');
+  const quotas = await inStartingEnvironment(() => measureExecutionQuotas());
+  results.quotas = quotas;
+  report(figure('quotas', 'largest production held', quotas.largestProductionHeld, 'scenes', '>=', 6000));
+  console.log(
+    `        measured: ${quotas.eventsPerScene} events a scene, ${quotas.eventsPerEpisode} an episode's own, ${quotas.productionEventsPerEpisode} in the production per episode; ` +
+      `worst case: ${quotas.worstCaseEventsPerScene} a scene, ${quotas.worstCaseLargestEpisode} for a 60-scene episode, ${quotas.worstCaseLargestProduction} for the largest production`,
+  );
 }
 
 if (selected('cost')) {
