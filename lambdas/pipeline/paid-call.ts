@@ -1,9 +1,10 @@
 import type { CallOptions, Charge, Metered, Usage } from '../core/ports.js';
-import { chargesOf, meteredCostUsd } from '../core/pricing.js';
+import { chargesOf, costUsd, meteredCostUsd } from '../core/pricing.js';
 import type { AssetStore } from '../adapters/aws/asset-store.js';
 import { contentHash } from '../core/content-hash.js';
 import { assetKeys, type SceneRef } from '../core/keys.js';
 import type { BudgetLedger } from '../adapters/aws/budget-ledger.js';
+import { holdAfterFailure, isOpenCost, type CostRow, type Reservation } from '../core/ledger.js';
 
 /** How a result is stored in the content-addressed cache: a JSON header plus an optional binary payload. */
 export interface ResultCodec<T> {
@@ -21,6 +22,8 @@ interface Envelope {
   model: string;
   usage: Usage;
   earlierCharges?: Charge[];
+  /** The ledger row of the call that made this result (absent in entries written before rows were named here). */
+  costKey?: string;
   header: unknown;
 }
 
@@ -82,8 +85,9 @@ export function callIdentity(request: Pick<PaidCall<unknown>, 'stage' | 'provide
 }
 
 /**
- * The call's cached result when there is one, settling a reservation a crash left
- * open (the result was cached but the cost never settled) from the cached usage.
+ * The call's cached result when there is one, settling the ledger row of the call that made it
+ * when a crash left that row open (the result was cached but the cost never settled): the
+ * cached usage is the provider's own word on what it billed.
  */
 export async function findCachedCall<T>(deps: PaidCallDeps, request: Omit<PaidCall<T>, 'call' | 'estimateUsd'>): Promise<PaidCallOutcome<T> | undefined> {
   const { cacheKey, idempotencyKey } = callIdentity(request);
@@ -91,13 +95,14 @@ export async function findCachedCall<T>(deps: PaidCallDeps, request: Omit<PaidCa
   const cached = bytes && unpackCacheEntry(bytes);
   if (!cached) return undefined;
   const { envelope, payload } = cached;
-  const pending = await deps.ledger.findCost(request.productionId, idempotencyKey);
+  const costKey = envelope.costKey ?? idempotencyKey;
+  const pending = await deps.ledger.findCost(request.productionId, costKey);
   let usd = 0;
-  if (pending?.status === 'RESERVED') {
+  if (pending && isOpenCost(pending)) {
     const metered = { ...envelope, result: undefined };
     usd = meteredCostUsd(metered);
     await deps.ledger.settle(
-      { productionId: request.productionId, idempotencyKey, estimateUsd: pending.estimateUsd, scene: request.scene },
+      { productionId: request.productionId, idempotencyKey: costKey, estimateUsd: pending.estimateUsd, scene: request.scene },
       { usd, provider: envelope.provider, model: envelope.model, units: envelope.usage, charges: chargesOf(metered) },
     );
   }
@@ -105,41 +110,74 @@ export async function findCachedCall<T>(deps: PaidCallDeps, request: Omit<PaidCa
 }
 
 /**
- * One paid provider call: reuse the content-addressed result when it exists, else
- * reserve the estimate, call, store the result, and settle the actual cost.
- * The result is cached before the cost is settled, so a crash in between is settled
- * from the cached usage on the next attempt instead of paying the provider again.
+ * Stores a result the provider gave under `reservation` in the cache, then settles that row at
+ * the cost of the usage reported. The result is cached first, so a crash in between is settled
+ * from the cached usage by the next attempt instead of paying the provider again.
  */
-export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Promise<PaidCallOutcome<T>> {
-  const { cacheKey, idempotencyKey: firstKey } = callIdentity(request);
-  const cached = await findCachedCall(deps, request);
-  if (cached) return cached;
-
-  const reserve = (key: string) =>
-    deps.ledger.reserve({ productionId: request.productionId, idempotencyKey: key, estimateUsd: request.estimateUsd, stage: request.stage, scene: request.scene });
-  let idempotencyKey = firstKey;
-  let { reservation, settled } = await reserve(idempotencyKey);
-  // Paid and settled before, but its cached result has since expired or is unreadable: buying it
-  // again is a new charge, so it gets a ledger row (and a provider idempotency key) of its own.
-  while (settled) {
-    idempotencyKey = `${firstKey}#after-${settled.settledAt ?? settled.createdAt}`;
-    ({ reservation, settled } = await reserve(idempotencyKey));
-  }
-  let metered: Metered<T>;
-  try {
-    deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey, scene: request.scene });
-    metered = await request.call({ idempotencyKey });
-  } catch (error) {
-    await deps.ledger.release(reservation);
-    throw error;
-  }
+export async function recordResult<T>(deps: PaidCallDeps, request: Pick<PaidCall<T>, 'stage' | 'provider' | 'model' | 'inputs' | 'codec'>, reservation: Reservation, metered: Metered<T>): Promise<number> {
+  const { cacheKey } = callIdentity(request);
   const { header, payload } = request.codec.encode(metered.result);
   await deps.assets.putBytes(
     cacheKey,
-    pack({ provider: metered.provider, model: metered.model, usage: metered.usage, earlierCharges: metered.earlierCharges, header }, payload),
+    pack({ provider: metered.provider, model: metered.model, usage: metered.usage, earlierCharges: metered.earlierCharges, costKey: reservation.idempotencyKey, header }, payload),
     'application/octet-stream',
   );
   const usd = meteredCostUsd(metered);
   await deps.ledger.settle(reservation, { usd, provider: metered.provider, model: metered.model, units: metered.usage, charges: chargesOf(metered) });
-  return { result: metered.result, usd, fromCache: false, idempotencyKey };
+  return usd;
+}
+
+/**
+ * Holds the budget for a new call under the call's key, or under a key of its own when the
+ * call's key is taken. A key paid and settled before whose cached result has since expired is
+ * bought again as a new charge, with a provider idempotency key of its own. A key still open is
+ * an earlier attempt that never came back: the ledger records it as unconfirmed, and the new
+ * attempt sends the provider the same idempotency key, so a provider that honours it answers
+ * without billing twice.
+ */
+export async function reserveCall(deps: PaidCallDeps, request: Pick<PaidCall<unknown>, 'productionId' | 'stage' | 'scene' | 'provider' | 'model' | 'inputs' | 'estimateUsd'>) {
+  const { idempotencyKey: firstKey } = callIdentity(request);
+  const reserve = (key: string) =>
+    deps.ledger.reserve({ productionId: request.productionId, idempotencyKey: key, estimateUsd: request.estimateUsd, stage: request.stage, scene: request.scene });
+  let providerKey = firstKey;
+  let taken: CostRow | undefined;
+  let held = await reserve(firstKey);
+  while ((taken = held.settled ?? held.unanswered)) {
+    const next = `${firstKey}#after-${taken.settledAt ?? taken.createdAt}`;
+    if (held.settled) providerKey = next;
+    held = await reserve(next);
+  }
+  return { reservation: held.reservation, providerKey };
+}
+
+/**
+ * One paid provider call: reuse the content-addressed result when it exists, else
+ * reserve the estimate, call, store the result, and settle the actual cost. A failed call's
+ * hold is released, kept as an unconfirmed charge or settled, as `holdAfterFailure` rules.
+ */
+export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Promise<PaidCallOutcome<T>> {
+  const cached = await findCachedCall(deps, request);
+  if (cached) return cached;
+
+  const { reservation, providerKey } = await reserveCall(deps, request);
+  let metered: Metered<T>;
+  try {
+    deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey: reservation.idempotencyKey, scene: request.scene });
+    metered = await request.call({ idempotencyKey: providerKey });
+  } catch (error) {
+    await closeFailedHold(deps, reservation, error);
+    throw error;
+  }
+  const usd = await recordResult(deps, request, reservation, metered);
+  return { result: metered.result, usd, fromCache: false, idempotencyKey: reservation.idempotencyKey };
+}
+
+/** A failed call's hold, closed as the failure says (lambdas/core/ledger.ts, `holdAfterFailure`). */
+export async function closeFailedHold(deps: PaidCallDeps, reservation: Reservation, error: unknown): Promise<void> {
+  const hold = holdAfterFailure(error);
+  if (hold.outcome === 'unconfirmed') return deps.ledger.markUnconfirmed(reservation);
+  if (hold.outcome === 'release') return deps.ledger.release(reservation);
+  const last = hold.charges[hold.charges.length - 1]!;
+  const usd = hold.charges.reduce((sum, charge) => sum + costUsd(charge.provider, charge.model, charge.usage), 0);
+  await deps.ledger.settle(reservation, { usd, provider: last.provider, model: last.model, units: last.usage, charges: hold.charges });
 }

@@ -1,21 +1,19 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Charge, Usage } from '../../core/ports.js';
-import { budgetExceeded, reservationFor, type BudgetState, type CostRow, type Reservation } from '../../core/ledger.js';
+import { budgetExceeded, OPEN_COST_STATUSES, reservationFor, type BudgetState, type CostRow, type CostStatus, type Reservation } from '../../core/ledger.js';
 import { tableKeys } from '../../core/keys.js';
 import { round } from '../../core/money.js';
+import { isConditionFailure } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
 /**
  * Money, DESIGN.md section 5: a paid call first reserves its estimate with one
  * conditional UpdateItem on the production's META row (`availableUsd >= :estimate`,
- * where availableUsd is kept equal to budget - spent - reserved), then settles the
- * actual cost. One COST row per idempotency key records the call; its status moves
- * RESERVED -> SETTLED or RESERVED -> RELEASED exactly once, so a retried call never
- * charges twice. No transactions: dynalite has none, and conditional updates suffice.
+ * where availableUsd is kept equal to budget - spent - unconfirmed - reserved), then
+ * settles the actual cost. One COST row per idempotency key records the call, with the
+ * status moves of lambdas/core/ledger.ts; each move is one conditional UpdateItem on the
+ * row, so it happens once, and only the delivery that made it moves the META columns.
+ * No transactions: dynalite has none, and conditional updates suffice.
  */
 export class BudgetLedger {
   constructor(
@@ -40,16 +38,20 @@ export class BudgetLedger {
 
   /**
    * Holds `estimateUsd` of the budget for one call. Returns the existing row instead when
-   * the key was already settled (the call happened; do not pay again). Throws BudgetExceeded
-   * when the budget cannot hold the estimate.
+   * the key was already settled (the call happened; do not pay again), or when it is still
+   * open: an earlier attempt that never came back, now recorded as unconfirmed, so the caller
+   * must hold another key. Throws BudgetExceeded when the budget cannot hold the estimate.
    */
-  async reserve(input: Reservation & { stage: string }): Promise<{ reservation: Reservation; settled?: CostRow }> {
+  async reserve(input: Reservation & { stage: string }): Promise<{ reservation: Reservation; settled?: CostRow; unanswered?: CostRow }> {
     const estimateUsd = round(input.estimateUsd);
     const reservation: Reservation = { ...input, estimateUsd };
     const existing = await this.findCost(input.productionId, input.idempotencyKey);
     const decision = reservationFor(existing);
     if (decision === 'already-paid') return { reservation, settled: existing };
-    if (decision === 'held-already') return { reservation: { ...reservation, estimateUsd: existing!.estimateUsd } };
+    if (decision === 'unanswered') {
+      await this.markUnconfirmed(existing!);
+      return { reservation, unanswered: existing };
+    }
 
     try {
       await this.dynamo.send(
@@ -90,42 +92,35 @@ export class BudgetLedger {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      // A concurrent delivery of the same call reserved first: hand back our hold and follow its row.
-      await this.returnToBudget(input.productionId, estimateUsd, 0);
+      // A concurrent attempt of the same call reserved first: hand back this hold. Its row is open, so this
+      // attempt records it as unconfirmed and holds another key: both attempts may be billed.
+      await this.closeHold(input.productionId, 'RESERVED', estimateUsd, 0);
       return this.reserve(input);
     }
     return { reservation };
   }
 
-  /** Records what the call actually cost, from the usage the provider reported. */
+  /**
+   * Records what the call actually cost, from the usage the provider reported: closes a hold
+   * or confirms an unconfirmed call. A row already settled or released is left as it is.
+   */
   async settle(reservation: Reservation, outcome: { usd: number; provider: string; model: string; units: Usage; charges?: Charge[] }): Promise<void> {
     const charges = outcome.charges && outcome.charges.length > 1 ? outcome.charges : undefined;
     const usd = round(outcome.usd);
-    try {
-      await this.dynamo.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.costKey(reservation.productionId, reservation.idempotencyKey),
-          UpdateExpression: `SET #status = :settled, usd = :usd, provider = :provider, model = :model, units = :units, settledAt = :now${charges ? ', charges = :charges' : ''}`,
-          ConditionExpression: '#status = :reserved',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':settled': 'SETTLED',
-            ':reserved': 'RESERVED',
-            ':usd': usd,
-            ':provider': outcome.provider,
-            ':model': outcome.model,
-            ':units': outcome.units,
-            ':now': new Date().toISOString(),
-            ...(charges ? { ':charges': charges } : {}),
-          },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) return;
-      throw error;
-    }
-    await this.returnToBudget(reservation.productionId, reservation.estimateUsd, usd);
+    const previous = await this.moveOpenRow(reservation, {
+      UpdateExpression: `SET #status = :settled, usd = :usd, provider = :provider, model = :model, units = :units, settledAt = :now${charges ? ', charges = :charges' : ''}`,
+      ExpressionAttributeValues: {
+        ':settled': 'SETTLED',
+        ':usd': usd,
+        ':provider': outcome.provider,
+        ':model': outcome.model,
+        ':units': outcome.units,
+        ':now': new Date().toISOString(),
+        ...(charges ? { ':charges': charges } : {}),
+      },
+    });
+    if (!previous) return;
+    await this.closeHold(reservation.productionId, previous.status, previous.estimateUsd, usd);
     if (reservation.scene) {
       await this.dynamo.send(
         new UpdateCommand({
@@ -138,32 +133,91 @@ export class BudgetLedger {
     }
   }
 
-  /** The call failed without charging: give the hold back. */
+  /** The provider says the call never happened: give its hold, or its unconfirmed charge, back. */
   async release(reservation: Reservation): Promise<void> {
+    const previous = await this.moveOpenRow(reservation, {
+      UpdateExpression: 'SET #status = :released',
+      ExpressionAttributeValues: { ':released': 'RELEASED' },
+    });
+    if (previous) await this.closeHold(reservation.productionId, previous.status, previous.estimateUsd, 0);
+  }
+
+  /**
+   * The call's attempt ended without an answer, so it may have been billed: its hold becomes an
+   * unconfirmed charge at the estimate, still counted against the budget.
+   */
+  async markUnconfirmed(reservation: Pick<Reservation, 'productionId' | 'idempotencyKey'>): Promise<void> {
+    let previous: CostRow | undefined;
     try {
-      await this.dynamo.send(
+      const response = await this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.costKey(reservation.productionId, reservation.idempotencyKey),
-          UpdateExpression: 'SET #status = :released',
+          UpdateExpression: 'SET #status = :unconfirmed, unconfirmedAt = :now',
           ConditionExpression: '#status = :reserved',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED' },
+          ExpressionAttributeValues: { ':unconfirmed': 'UNCONFIRMED', ':reserved': 'RESERVED', ':now': new Date().toISOString() },
+          ReturnValues: 'ALL_OLD',
         }),
       );
+      previous = response.Attributes as CostRow;
     } catch (error) {
       if (isConditionFailure(error)) return;
       throw error;
     }
-    await this.returnToBudget(reservation.productionId, reservation.estimateUsd, 0);
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.metaKey(reservation.productionId),
+        UpdateExpression: 'SET reservedUsd = reservedUsd - :estimate ADD unconfirmedUsd :estimate',
+        ExpressionAttributeValues: { ':estimate': previous.estimateUsd },
+      }),
+    );
   }
 
-  private async returnToBudget(productionId: string, estimateUsd: number, spentUsd: number): Promise<void> {
+  /**
+   * A new execution of a production begins: every hold still open belongs to an attempt that
+   * did not finish (a killed run, a function that timed out), so each is recorded as unconfirmed.
+   * Returns how many there were.
+   */
+  async carryOpenReservations(productionId: string): Promise<number> {
+    const open = (await this.listCosts(productionId)).filter((row) => row.status === 'RESERVED');
+    for (const row of open) await this.markUnconfirmed(row);
+    return open.length;
+  }
+
+  /** Moves an open row (RESERVED or UNCONFIRMED) with `update`; the row as it was, or undefined when it was not open. */
+  private async moveOpenRow(
+    reservation: Reservation,
+    update: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+  ): Promise<CostRow | undefined> {
+    try {
+      const response = await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.costKey(reservation.productionId, reservation.idempotencyKey),
+          UpdateExpression: update.UpdateExpression,
+          ConditionExpression: '#status IN (:open0, :open1)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':open0': OPEN_COST_STATUSES[0], ':open1': OPEN_COST_STATUSES[1] },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return response.Attributes as CostRow;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** An open row closed: its estimate leaves the column that held it, and what it cost becomes spent. */
+  private async closeHold(productionId: string, status: CostStatus, estimateUsd: number, spentUsd: number): Promise<void> {
+    const held = status === 'UNCONFIRMED' ? 'unconfirmedUsd' : 'reservedUsd';
     await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.metaKey(productionId),
-        UpdateExpression: 'SET availableUsd = availableUsd + :unused, reservedUsd = reservedUsd - :estimate, spentUsd = spentUsd + :spent',
+        UpdateExpression: `SET availableUsd = availableUsd + :unused, ${held} = ${held} - :estimate, spentUsd = spentUsd + :spent`,
         ExpressionAttributeValues: { ':unused': round(estimateUsd - spentUsd), ':estimate': estimateUsd, ':spent': spentUsd },
       }),
     );

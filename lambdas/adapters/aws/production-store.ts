@@ -1,6 +1,8 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetMissing } from '../../core/errors.js';
 import { tableKeys } from '../../core/keys.js';
+import { round } from '../../core/money.js';
+import { isConditionFailure } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
 
 export const PRODUCTION_STATUSES = ['RUNNING', 'COMPLETE', 'FAILED', 'BUDGET_EXCEEDED', 'REJECTED'] as const;
@@ -17,9 +19,12 @@ export interface ProductionMeta {
   language: string;
   status: ProductionStatus;
   budgetUsd: number;
+  /** Confirmed spend: calls settled at the usage their provider reported. */
   spentUsd: number;
+  /** Calls that may have been billed but whose answer never came back, at their estimates. */
+  unconfirmedUsd: number;
   reservedUsd: number;
-  /** Always budgetUsd - spentUsd - reservedUsd: the one number a reservation's condition can test. */
+  /** Always budgetUsd - spentUsd - unconfirmedUsd - reservedUsd: the one number a reservation's condition can test. */
   availableUsd: number;
   manifestKey: string;
   executionName: string;
@@ -67,8 +72,9 @@ export class ProductionStore {
 
   /**
    * Creates the production's META row, or refreshes it for a new execution of the same production.
-   * Spend carries over: money already spent on this production stays spent. A new execution
-   * starts with no open reservations, so what is available is the budget less what was spent.
+   * Money carries over: what was spent stays spent, and the holds a finished attempt left open were
+   * recorded as unconfirmed by the ledger before this (`BudgetLedger.carryOpenReservations`). What is
+   * available is the budget less all of it, so a raised budget adds its difference.
    */
   async openProduction(input: {
     productionId: string;
@@ -78,34 +84,46 @@ export class ProductionStore {
     manifestKey: string;
     executionName: string;
   }): Promise<ProductionMeta> {
-    const timestamp = now();
-    const response = await this.dynamo.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { PK: tableKeys.productionPk(input.productionId), SK: tableKeys.meta },
-        UpdateExpression:
-          'SET productionId = :id, title = :title, #language = :language, #status = :running, budgetUsd = :budget, ' +
-          'manifestKey = :manifestKey, executionName = :execution, updatedAt = :now, createdAt = if_not_exists(createdAt, :now), ' +
-          'spentUsd = if_not_exists(spentUsd, :zero), reservedUsd = :zero, availableUsd = :budget - if_not_exists(spentUsd, :zero), ' +
-          'GSI1PK = :statusKey, GSI1SK = :now ' +
-          'REMOVE failure',
-        ExpressionAttributeNames: { '#status': 'status', '#language': 'language' },
-        ExpressionAttributeValues: {
-          ':id': input.productionId,
-          ':title': input.title,
-          ':language': input.language,
-          ':running': 'RUNNING',
-          ':budget': input.budgetUsd,
-          ':manifestKey': input.manifestKey,
-          ':execution': input.executionName,
-          ':now': timestamp,
-          ':zero': 0,
-          ':statusKey': tableKeys.statusIndexPk('RUNNING'),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return response.Attributes as ProductionMeta;
+    for (;;) {
+      const existing = await this.findProduction(input.productionId);
+      const timestamp = now();
+      try {
+        const response = await this.dynamo.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { PK: tableKeys.productionPk(input.productionId), SK: tableKeys.meta },
+            UpdateExpression:
+              'SET productionId = :id, title = :title, #language = :language, #status = :running, budgetUsd = :budget, ' +
+              'manifestKey = :manifestKey, executionName = :execution, updatedAt = :now, createdAt = if_not_exists(createdAt, :now), ' +
+              'spentUsd = if_not_exists(spentUsd, :zero), unconfirmedUsd = if_not_exists(unconfirmedUsd, :zero), ' +
+              'reservedUsd = if_not_exists(reservedUsd, :zero), ' +
+              (existing ? 'availableUsd = availableUsd + :budgetChange, ' : 'availableUsd = :budget, ') +
+              'GSI1PK = :statusKey, GSI1SK = :now ' +
+              'REMOVE failure',
+            // A concurrent change of budget between the read and this write would be counted twice: read again.
+            ConditionExpression: existing ? 'budgetUsd = :seenBudget' : 'attribute_not_exists(PK)',
+            ExpressionAttributeNames: { '#status': 'status', '#language': 'language' },
+            ExpressionAttributeValues: {
+              ':id': input.productionId,
+              ':title': input.title,
+              ':language': input.language,
+              ':running': 'RUNNING',
+              ':budget': input.budgetUsd,
+              ':manifestKey': input.manifestKey,
+              ':execution': input.executionName,
+              ':now': timestamp,
+              ':zero': 0,
+              ':statusKey': tableKeys.statusIndexPk('RUNNING'),
+              ...(existing ? { ':budgetChange': round(input.budgetUsd - existing.budgetUsd), ':seenBudget': existing.budgetUsd } : {}),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return response.Attributes as ProductionMeta;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
   }
 
   async getProduction(productionId: string): Promise<ProductionMeta> {

@@ -7,6 +7,6 @@ export const stage: WorkflowStageDescriptor = {
   environment: 'stage',
   timeoutSeconds: 60,
   memoryMb: 512,
-  access: productionStageAccess({ reads: ['manifests/*'], writes: ['manifests/*.errors.json', 'productions/*/manifest.json'], table: ['dynamodb:UpdateItem'], media: [] }),
+  access: productionStageAccess({ reads: ['manifests/*'], writes: ['manifests/*.errors.json', 'productions/*/manifest.json'], table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], media: [] }),
   load: () => import('./handler.js'),
 };

@@ -13,7 +13,8 @@ export const ValidateManifestEventSchema = z.object({
 /**
  * Reads the uploaded manifest, and either opens the production or writes every
  * problem to `<manifest>.errors.json` and fails with ManifestInvalid. A rejected
- * manifest writes nothing else.
+ * manifest writes nothing else. Opening a production again is where a run resumes: the
+ * holds an earlier attempt left open become unconfirmed charges first.
  */
 export async function validateUploadedManifest(event: z.output<typeof ValidateManifestEventSchema>, deps: StageDeps) {
   if (event.bucket !== deps.assets.bucket) {
@@ -25,6 +26,8 @@ export async function validateUploadedManifest(event: z.output<typeof ValidateMa
     if (unavailable.length > 0) throw new ManifestInvalid(unavailable);
 
     await deps.assets.putJson(assetKeys.normalizedManifest(manifest.production), manifest);
+    const unanswered = await deps.ledger.carryOpenReservations(manifest.production);
+    if (unanswered > 0) deps.logger.warn('calls left unanswered by an earlier attempt are recorded as unconfirmed charges', { productionId: manifest.production, unanswered });
     await deps.productions.openProduction({
       productionId: manifest.production,
       title: manifest.title,

@@ -6,9 +6,10 @@ import { clipCodec } from '../../pipeline/codecs.js';
 import { seedFrom, sha256 } from '../../core/content-hash.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
-import { callIdentity, findCachedCall, paidCall } from '../../pipeline/paid-call.js';
+import { callIdentity, findCachedCall, paidCall, recordResult } from '../../pipeline/paid-call.js';
 import { isAsyncVideoModel, type ClipJobStatus, type ClipResult } from '../../core/ports.js';
 import { billedVideoSeconds } from '../../core/pricing.js';
+import { isOpenCost } from '../../core/ledger.js';
 import { ProviderNotConfigured, ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
 import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
@@ -86,7 +87,7 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, providerJo
       const pending = (job: ProviderJob): ClipProgress => ({ state: 'pending', providerJob: job, delaySeconds: Math.min(MAX_DELAY_SECONDS, port.pollIntervalSeconds) });
       const releaseHold = async () => {
         const row = await deps.ledger.findCost(paid.productionId, idempotencyKey);
-        if (row?.status === 'RESERVED') await deps.ledger.release({ productionId: paid.productionId, idempotencyKey, estimateUsd: row.estimateUsd, scene: ref });
+        if (row && isOpenCost(row)) await deps.ledger.release({ productionId: paid.productionId, idempotencyKey, estimateUsd: row.estimateUsd, scene: ref });
       };
       if (!providerJob) {
         const { reservation } = await deps.ledger.reserve({ productionId: paid.productionId, idempotencyKey, estimateUsd: paid.estimateUsd, stage: paid.stage, scene: ref });
@@ -113,8 +114,9 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, providerJo
         await releaseHold();
         throw new ProviderTimeout(`${paid.provider}/${paid.model} job ${providerJob.jobId} still running after ${port.maxPolls} polls`);
       }
-      const finished = status.clip;
-      ({ result: clip } = await paidCall(deps, { ...paid, call: async () => finished }));
+      const row = await deps.ledger.findCost(paid.productionId, idempotencyKey);
+      await recordResult(deps, paid, { productionId: paid.productionId, idempotencyKey, estimateUsd: row?.estimateUsd ?? paid.estimateUsd, scene: ref }, status.clip);
+      clip = status.clip.result;
     }
   }
   const clipKey = assetKeys.clip(ref);

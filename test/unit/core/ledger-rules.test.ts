@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { budgetExceeded, reservationFor, type CostRow } from '../../../lambdas/core/ledger.js';
+import { ProviderOutputInvalid, ProviderRejected, ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../../lambdas/core/errors.js';
+import { budgetExceeded, holdAfterFailure, reservationFor, type CostRow } from '../../../lambdas/core/ledger.js';
 
 const row = (status: CostRow['status']): CostRow => ({
   productionId: 'p',
@@ -12,12 +13,38 @@ const row = (status: CostRow['status']): CostRow => ({
 });
 
 describe('the ledger rules', () => {
-  it('never pays twice under one key: a settled call is reused, a held one followed, a released or new one held', () => {
+  it('never pays twice under one key: a settled call is reused, an open one recorded as unanswered, a released or new one held', () => {
     // Act
-    const decisions = [undefined, row('RELEASED'), row('RESERVED'), row('SETTLED')].map(reservationFor);
+    const decisions = [undefined, row('RELEASED'), row('RESERVED'), row('UNCONFIRMED'), row('SETTLED')].map(reservationFor);
 
     // Assess
-    expect(decisions).toEqual(['hold', 'hold', 'held-already', 'already-paid']);
+    expect(decisions).toEqual(['hold', 'hold', 'unanswered', 'unanswered', 'already-paid']);
+  });
+
+  it('releases a hold only when the provider answered, keeps an unanswered call unconfirmed, and settles what an invalid answer billed', () => {
+    // Prepare
+    const billed = [{ provider: 'openai-compatible', model: 'gpt-4.1-mini', usage: { inputTokens: 10, outputTokens: 5 } }];
+    const failures = [
+      new ProviderThrottled('429'),
+      new ProviderUnavailable('502'),
+      new ProviderRejected('400'),
+      new ProviderOutputInvalid('bad JSON'),
+      new ProviderTimeout('no answer'),
+      new ProviderOutputInvalid('bad JSON twice', billed),
+    ];
+
+    // Act
+    const holds = failures.map(holdAfterFailure);
+
+    // Assess
+    expect(holds).toEqual([
+      { outcome: 'release' },
+      { outcome: 'release' },
+      { outcome: 'release' },
+      { outcome: 'release' },
+      { outcome: 'unconfirmed' },
+      { outcome: 'settle', charges: billed },
+    ]);
   });
 
   it('refuses a call the budget cannot hold with what it needs and what is left', () => {

@@ -97,4 +97,84 @@ describe('BudgetLedger', () => {
     expect(meta.spentUsd).toBeCloseTo(0.3, 8);
     expect(meta.availableUsd).toBeCloseTo(0.7, 8);
   });
+
+  it('records a hold whose call never answered as an unconfirmed charge that still counts against the budget', async () => {
+    // Prepare
+    await openProduction('unanswered', 1);
+    const { reservation } = await ledger.reserve({ productionId: 'unanswered', idempotencyKey: 'k', estimateUsd: 0.6, stage: 'image' });
+
+    // Act
+    await ledger.markUnconfirmed(reservation);
+
+    // Assess
+    const meta = await productions.getProduction('unanswered');
+    expect([meta.spentUsd, meta.unconfirmedUsd, meta.reservedUsd, meta.availableUsd]).toEqual([0, 0.6, 0, 0.4]);
+    expect((await ledger.findCost('unanswered', 'k'))?.status).toBe('UNCONFIRMED');
+    await expect(ledger.reserve({ productionId: 'unanswered', idempotencyKey: 'k2', estimateUsd: 0.5, stage: 'image' })).rejects.toBeInstanceOf(BudgetExceeded);
+  });
+
+  it('settles an unconfirmed charge at the real usage once the provider confirms the call', async () => {
+    // Prepare
+    await openProduction('confirmed-later', 1);
+    const { reservation } = await ledger.reserve({ productionId: 'confirmed-later', idempotencyKey: 'job', estimateUsd: 0.8, stage: 'video' });
+    await ledger.markUnconfirmed(reservation);
+
+    // Act
+    await ledger.settle(reservation, { usd: 0.5, provider: 'openai-compatible', model: 'sora-2', units: { videoSeconds: 5 } });
+
+    // Assess
+    const meta = await productions.getProduction('confirmed-later');
+    expect([meta.spentUsd, meta.unconfirmedUsd, meta.reservedUsd]).toEqual([0.5, 0, 0]);
+    expect(meta.availableUsd).toBeCloseTo(0.5, 8);
+    expect((await ledger.findCost('confirmed-later', 'job'))?.status).toBe('SETTLED');
+  });
+
+  it('releases an unconfirmed charge when the provider says the call never happened', async () => {
+    // Prepare
+    await openProduction('never-happened', 1);
+    const { reservation } = await ledger.reserve({ productionId: 'never-happened', idempotencyKey: 'job', estimateUsd: 0.8, stage: 'video' });
+    await ledger.markUnconfirmed(reservation);
+
+    // Act
+    await ledger.release(reservation);
+
+    // Assess
+    const meta = await productions.getProduction('never-happened');
+    expect([meta.spentUsd, meta.unconfirmedUsd, meta.reservedUsd, meta.availableUsd]).toEqual([0, 0, 0, 1]);
+    expect((await ledger.findCost('never-happened', 'job'))?.status).toBe('RELEASED');
+  });
+
+  it('carries the holds an earlier run left open into the next as unconfirmed charges, within a raised budget', async () => {
+    // Prepare: a run that settled one call and died with another under way
+    await openProduction('resumed', 1);
+    const done = await ledger.reserve({ productionId: 'resumed', idempotencyKey: 'done', estimateUsd: 0.3, stage: 'script' });
+    await ledger.settle(done.reservation, { usd: 0.2, provider: 'p', model: 'm', units: {} });
+    await ledger.reserve({ productionId: 'resumed', idempotencyKey: 'in-flight', estimateUsd: 0.5, stage: 'image' });
+
+    // Act: the next execution opens the production with a budget raised by 1
+    const carried = await ledger.carryOpenReservations('resumed');
+    await openProduction('resumed', 2);
+
+    // Assess
+    expect(carried).toBe(1);
+    const meta = await productions.getProduction('resumed');
+    expect([meta.spentUsd, meta.unconfirmedUsd, meta.reservedUsd]).toEqual([0.2, 0.5, 0]);
+    expect(meta.availableUsd).toBeCloseTo(1.3, 8);
+    expect((await ledger.findCost('resumed', 'in-flight'))?.status).toBe('UNCONFIRMED');
+  });
+
+  it('hands an open key back as unanswered, recording it unconfirmed, instead of holding it again', async () => {
+    // Prepare: an attempt of a call that never came back
+    await openProduction('retried', 1);
+    await ledger.reserve({ productionId: 'retried', idempotencyKey: 'k', estimateUsd: 0.4, stage: 'speech' });
+
+    // Act: the call's next attempt
+    const again = await ledger.reserve({ productionId: 'retried', idempotencyKey: 'k', estimateUsd: 0.4, stage: 'speech' });
+
+    // Assess
+    expect(again.unanswered?.idempotencyKey).toBe('k');
+    const meta = await productions.getProduction('retried');
+    expect([meta.unconfirmedUsd, meta.reservedUsd]).toEqual([0.4, 0]);
+    expect(meta.availableUsd).toBeCloseTo(0.6, 8);
+  });
 });

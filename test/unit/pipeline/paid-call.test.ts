@@ -1,7 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { ProviderOutputInvalid, ProviderTimeout } from '../../../lambdas/core/errors.js';
 import { AssetStore } from '../../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
@@ -90,5 +91,115 @@ describe('a call paid before whose cached result is gone', () => {
     const rows = await ledger.listCosts('p1');
     expect(rows.map((row) => row.idempotencyKey).sort()).toEqual([...keys].sort());
     expect(rows.every((row) => row.status === 'SETTLED')).toBe(true);
+  });
+});
+
+/** An open production over a local table, and a bucket that keeps what it is given; the test's own. */
+async function ledgerAndBucket(budgetUsd: number) {
+  const table = await startLocalTable();
+  onTestFinished(() => table.stop());
+  const objects = new Map<string, Buffer>();
+  const s3 = new S3Client({ region: 'us-east-1' });
+  const s3Mock = mockClient(s3);
+  s3Mock.on(GetObjectCommand).callsFake((input: { Key: string }) => {
+    const body = objects.get(input.Key);
+    if (!body) throw new NoSuchKey({ message: `no ${input.Key}`, $metadata: { httpStatusCode: 404 } });
+    return { Body: { transformToByteArray: async () => new Uint8Array(body) } };
+  });
+  s3Mock.on(PutObjectCommand).callsFake((input: { Key: string; Body: Buffer }) => {
+    objects.set(input.Key, Buffer.from(input.Body));
+    return {};
+  });
+  const ledger = new BudgetLedger(table.dynamo, table.tableName);
+  const productions = new ProductionStore(table.dynamo, table.tableName);
+  const open = () =>
+    productions.openProduction({ productionId: 'p1', title: 't', language: 'en-US', budgetUsd, manifestKey: 'manifests/m.yaml', executionName: 'e' });
+  await open();
+  return { deps: { assets: new AssetStore(s3, 'bucket'), ledger }, ledger, productions, open };
+}
+
+/** $0.10 at gpt-4.1's price. */
+const answer = async () => ({ result: { lines: ['x'] }, usage: { inputTokens: 50_000 }, provider: 'openai-compatible', model: 'gpt-4.1' });
+
+describe('a synchronous call whose answer is lost', () => {
+  it('to a crash leaves an unconfirmed charge at its estimate when the run resumes, and the resumed call is a charge of its own', async () => {
+    // Prepare: the first attempt reaches the provider and its process dies before the answer comes back
+    const { deps, ledger, productions, open } = await ledgerAndBucket(10);
+    const providerKeys: string[] = [];
+    void paidCall(deps, {
+      ...request,
+      estimateUsd: 1,
+      call: ({ idempotencyKey }) => {
+        providerKeys.push(idempotencyKey ?? '');
+        return new Promise(() => undefined);
+      },
+    });
+    await vi.waitFor(() => expect(providerKeys).toHaveLength(1));
+
+    // Act: the next execution opens the production again, and the same call runs
+    await ledger.carryOpenReservations('p1');
+    await open();
+    await paidCall(deps, {
+      ...request,
+      estimateUsd: 1,
+      call: async ({ idempotencyKey }) => {
+        providerKeys.push(idempotencyKey ?? '');
+        return answer();
+      },
+    });
+
+    // Assess
+    const rows = await ledger.listCosts('p1');
+    expect(rows.map((row) => [row.status, row.usd, row.estimateUsd]).sort()).toEqual([
+      ['SETTLED', 0.1, 1],
+      ['UNCONFIRMED', 0, 1],
+    ]);
+    const meta = await productions.getProduction('p1');
+    expect([meta.spentUsd, meta.unconfirmedUsd, meta.reservedUsd]).toEqual([0.1, 1, 0]);
+    expect(meta.availableUsd).toBeCloseTo(8.9, 8);
+    // The provider is asked again under the first attempt's key: one that honours it answers without a second bill.
+    expect(providerKeys[1]).toBe(providerKeys[0]);
+  });
+
+  it('to a timeout is kept as an unconfirmed charge, not released', async () => {
+    // Prepare
+    const { deps, ledger, productions } = await ledgerAndBucket(10);
+
+    // Act
+    const attempt = paidCall(deps, {
+      ...request,
+      estimateUsd: 1,
+      call: async () => {
+        throw new ProviderTimeout('no answer within 120000 ms');
+      },
+    });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ProviderTimeout);
+    expect((await ledger.listCosts('p1')).map((row) => row.status)).toEqual(['UNCONFIRMED']);
+    expect((await productions.getProduction('p1')).unconfirmedUsd).toBe(1);
+  });
+
+  it('to invalid output is settled at what the provider billed for it', async () => {
+    // Prepare
+    const { deps, ledger, productions } = await ledgerAndBucket(10);
+    const billed = [
+      { provider: 'openai-compatible', model: 'gpt-4.1', usage: { inputTokens: 50_000 } },
+      { provider: 'openai-compatible', model: 'gpt-4.1', usage: { inputTokens: 100_000 } },
+    ];
+
+    // Act
+    const attempt = paidCall(deps, {
+      ...request,
+      estimateUsd: 1,
+      call: async () => {
+        throw new ProviderOutputInvalid('no tier wrote valid JSON', billed);
+      },
+    });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ProviderOutputInvalid);
+    expect((await ledger.listCosts('p1')).map((row) => [row.status, row.usd])).toEqual([['SETTLED', 0.3]]);
+    expect((await productions.getProduction('p1')).spentUsd).toBe(0.3);
   });
 });

@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +71,8 @@ describe('Validate manifest against hostile input', () => {
       fc.asyncProperty(hostileBytes, async (bytes) => {
         // Prepare
         const mocks = mockedStageDeps({ objects: new Map([['manifests/hostile.yaml', bytes]]) });
+        mocks.dynamoMock.on(QueryCommand).resolves({ Items: [] });
+        mocks.dynamoMock.on(GetCommand).resolves({});
         mocks.dynamoMock.on(UpdateCommand).resolves({ Attributes: { budgetUsd: 1, spentUsd: 0 } });
         try {
           // Act

@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
 import { validateUploadedManifest } from '../../../lambdas/stages/validate-manifest/validate-manifest.js';
@@ -31,6 +31,8 @@ describe('Validate manifest', () => {
   it('opens the production and stores the normalised manifest', async () => {
     // Prepare
     const mocks = stageDeps(new Map([['manifests/unit.yaml', Buffer.from(VALID)]]));
+    mocks.dynamoMock.on(QueryCommand).resolves({ Items: [] });
+    mocks.dynamoMock.on(GetCommand).resolves({});
     mocks.dynamoMock.on(UpdateCommand).resolves({ Attributes: { budgetUsd: 3, spentUsd: 0 } });
 
     // Act
