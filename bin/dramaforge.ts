@@ -60,15 +60,21 @@ function progressPrinter() {
   };
 }
 
-function reportOutcome(command: string, result: RunResult): void {
-  if (result.problems) fail(result.problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
+/** What a run delivered, on stdout; what went wrong, as the message to fail with. */
+function outcomeOf(command: string, result: RunResult): string | undefined {
+  if (result.problems) return result.problems.map((p) => `${p.path}: ${p.reason}`).join('\n');
   if (result.reused) process.stdout.write(`this manifest was already produced by execution ${result.executionName}; outputs refreshed\n`);
   if (result.outputDir && result.report) {
     process.stdout.write(
       `${result.report.status}: ${result.outputDir} (${result.report.episodes.filter((e) => e.file).length} episodes, spent $${result.report.cost.totalUsd.toFixed(4)})\n`,
     );
   }
-  if (!result.ok) fail(`${command} failed: ${result.reason}`);
+  return result.ok ? undefined : `${command} failed: ${result.reason}`;
+}
+
+function reportOutcome(command: string, result: RunResult): void {
+  const failure = outcomeOf(command, result);
+  if (failure) fail(failure);
 }
 
 interface RunOptions {
@@ -76,20 +82,21 @@ interface RunOptions {
   data: string;
 }
 
-async function produceCommand(file: string, options: RunOptions & { profile?: string }): Promise<void> {
-  await readManifestFile(file);
+async function produceCommand(files: string[], options: RunOptions & { profile?: string }): Promise<void> {
+  for (const file of files) await readManifestFile(file);
   const profile = await profileOption(options.profile);
-  const { produce } = await import('../local/produce.js');
+  const { produceMany } = await import('../local/produce.js');
   const progress = progressPrinter();
-  const result = await produce({
-    manifestPath: file,
+  const results = await produceMany({
+    manifestPaths: files,
     profile,
     outDir: path.resolve(options.out),
     dataDir: path.resolve(options.data),
     onProgress: progress.onProgress,
   });
   progress.done();
-  reportOutcome('produce', result);
+  const failures = results.flatMap((result, index) => outcomeOf(files.length === 1 ? 'produce' : `produce ${files[index]}`, result) ?? []);
+  if (failures.length > 0) fail(failures.join('\n'));
 }
 
 async function profileOption(value: string | undefined): Promise<ProfileOverride | undefined> {
@@ -184,8 +191,8 @@ const dataOptionFlags = ['--data <dir>', 'where the embedded engines keep the ta
 
 program
   .command('produce')
-  .description('produce a series on this machine')
-  .argument(...manifestArgument)
+  .description('produce one or more series on this machine, all at once, sharing the providers')
+  .argument('<manifest...>', 'the series manifests (YAML)')
   .option(...outOptionFlags)
   .option(...dataOptionFlags)
   .option(...profileOptionFlags)

@@ -22,17 +22,48 @@ function declaredProductionId(bytes: Buffer): string | undefined {
   }
 }
 
+export interface ProduceManyOptions extends RunOptions {
+  manifestPaths: string[];
+  profile?: ProfileOverride;
+}
+
+async function manifestToUpload(manifestPath: string, profile: ProfileOverride | undefined) {
+  const fileBytes = await readFile(manifestPath);
+  const bytes = profile ? withProfile(fileBytes, profile) : fileBytes;
+  return { fileName: path.basename(manifestPath), bytes, productionId: declaredProductionId(bytes) };
+}
+
 /**
  * `dramaforge produce`: uploads the manifest to the local bucket, lets the bucket
  * event start the execution, reports progress until it ends, and copies the
  * deliverables to `<outDir>/<production>/`.
  */
 export async function produce(options: ProduceOptions): Promise<ProduceResult> {
-  const fileBytes = await readFile(options.manifestPath);
-  const manifestBytes = options.profile ? withProfile(fileBytes, options.profile) : fileBytes;
-  const productionId = declaredProductionId(manifestBytes);
+  const [result] = await produceMany({ ...options, manifestPaths: [options.manifestPath] });
+  return result!;
+}
+
+/**
+ * `dramaforge produce a.yaml b.yaml ...`: every manifest is uploaded to one local runtime,
+ * whose bucket starts one execution each, and they run at once, as in AWS, sharing the
+ * providers' limits. Progress is one line with each production's; results keep the order given.
+ */
+export async function produceMany(options: ProduceManyOptions): Promise<ProduceResult[]> {
+  const uploads = await Promise.all(options.manifestPaths.map((manifestPath) => manifestToUpload(manifestPath, options.profile)));
+  const names = uploads.map((upload) => upload.fileName);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate) throw new Error(`two manifests are named ${duplicate}: they would be the same upload under manifests/`);
+  const latest = new Map<string, string>();
+  const show = (label: string) => (line: string) => {
+    latest.set(label, line);
+    options.onProgress?.(uploads.length === 1 ? line : [...latest].map(([name, progress]) => `${name} ${progress}`).join('  ||  '));
+  };
   return withLocalRuntime(options, async ({ runtime, follow }) => {
-    const { key, executionName } = await runtime.uploadManifest(path.basename(options.manifestPath), manifestBytes);
-    return follow({ name: executionName, manifestKey: key, productionId });
+    const started = [];
+    for (const upload of uploads) {
+      const { key, executionName } = await runtime.uploadManifest(upload.fileName, upload.bytes);
+      started.push({ name: executionName, manifestKey: key, productionId: upload.productionId, label: upload.productionId ?? upload.fileName });
+    }
+    return Promise.all(started.map(({ label, ...execution }) => follow(execution, show(label))));
   });
 }

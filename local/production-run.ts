@@ -35,37 +35,45 @@ export interface RunSession {
   runtime: LocalRuntime;
   assets: AssetStore;
   productions: ProductionStore;
-  /** Waits for the named execution, showing progress, then delivers its outputs. */
-  follow(execution: { name: string; manifestKey: string; productionId: string | undefined }): Promise<RunResult>;
+  /** Waits for the named execution, showing its progress (by default through the run's onProgress), then delivers its outputs. */
+  follow(execution: { name: string; manifestKey: string; productionId: string | undefined }, onProgress?: (line: string) => void): Promise<RunResult>;
 }
 
 /** Starts the embedded runtime, hands a session to `work`, and always stops the engines afterwards. */
-export async function withLocalRuntime(options: RunOptions, work: (session: RunSession) => Promise<RunResult>): Promise<RunResult> {
-  let stages: ActiveStates | undefined;
-  const runtime = await LocalRuntime.start({
+export async function withLocalRuntime<Result>(options: RunOptions, work: (session: RunSession) => Promise<Result>): Promise<Result> {
+  // Each followed production counts its own running states, its episodes' included.
+  const stagesByProduction = new Map<string, ActiveStates>();
+  const stagesOf = (productionExecution: string) => {
+    let stages = stagesByProduction.get(productionExecution);
+    if (!stages) {
+      stages = new ActiveStates(new Set(runtime.taskStateNames));
+      stagesByProduction.set(productionExecution, stages);
+    }
+    return stages;
+  };
+  const runtime: LocalRuntime = await LocalRuntime.start({
     dataDir: options.dataDir,
     settings: options.settings,
     retryDelayMs: options.retryDelayMs,
     environment: options.environment,
     decorateProviders: options.decorateProviders,
     onExecutionEvent: (event) => {
-      stages?.observe(event);
+      stagesOf(event.productionExecution).observe(event);
       options.onExecutionEvent?.(event);
     },
   });
   try {
-    const taskStates = new ActiveStates(new Set(runtime.taskStateNames));
-    stages = taskStates;
     const assets = new AssetStore(runtime.s3, runtime.names.bucket);
     const productions = new ProductionStore(DynamoDBDocumentClient.from(runtime.dynamo), runtime.names.table);
     const started = Date.now();
 
-    const follow: RunSession['follow'] = async ({ name, manifestKey, productionId }) => {
+    const follow: RunSession['follow'] = async ({ name, manifestKey, productionId }, onProgress = options.onProgress) => {
+      const taskStates = stagesOf(name);
       const reportProgress = async () => {
-        if (!options.onProgress || !productionId) return;
+        if (!onProgress || !productionId) return;
         const meta = await productions.findProduction(productionId);
         const scenes = meta ? await productions.listScenes(productionId) : [];
-        options.onProgress(
+        onProgress(
           formatProgress({
             elapsedSeconds: (Date.now() - started) / 1000,
             activeStates: taskStates.active,

@@ -21,7 +21,16 @@ import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTIT
 import { loadDefinition, WorkflowRunner, type ExecutionOutcome } from './workflow-runner.js';
 import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from './execution-quotas.js';
 
-export type ExecutionEvent = { executionName: string; type: string; stateName?: string; timestamp: number; error?: string; cause?: string };
+export type ExecutionEvent = {
+  executionName: string;
+  /** The production execution this event belongs to: the execution itself, or the one that started this episode's. */
+  productionExecution: string;
+  type: string;
+  stateName?: string;
+  timestamp: number;
+  error?: string;
+  cause?: string;
+};
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -203,8 +212,9 @@ export class LocalRuntime {
     return this.videoSource.busy === 0;
   }
 
+  /** The Task states of both machines, as progress names them. */
   get taskStateNames(): string[] {
-    return this.workflow.mappedTaskStates;
+    return [...this.workflow.mappedTaskStates, ...this.episodes.mappedTaskStates];
   }
 
   /** Puts a manifest under `manifests/`; the bucket's event starts (or reuses) its execution. */
@@ -253,7 +263,7 @@ export class LocalRuntime {
   private async execute(runner: WorkflowRunner, record: ExecutionRecord, input: unknown): Promise<ExecutionRecord> {
     let outcome: ExecutionOutcome;
     try {
-      outcome = await runner.run(record.name, input, (event) => this.forwardEvent(record.name, event as NestedEvent));
+      outcome = await runner.run(record.name, input, (event) => this.forwardEvent(record, event as NestedEvent));
     } catch (error) {
       outcome = { status: 'FAILED', error: { name: (error as Error).name, cause: (error as Error).message }, events: 0 };
     }
@@ -304,9 +314,10 @@ export class LocalRuntime {
     return description;
   }
 
-  private forwardEvent(executionName: string, event: NestedEvent): void {
+  private forwardEvent(record: ExecutionRecord, event: NestedEvent): void {
     this.options.onExecutionEvent?.({
-      executionName,
+      executionName: record.name,
+      productionExecution: record.parent ?? record.name,
       type: event.type,
       stateName: event.state?.name,
       timestamp: event.timestamp,

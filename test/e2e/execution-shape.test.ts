@@ -2,8 +2,8 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { episodeExecutionName } from '../../lambdas/core/execution-name.js';
-import { produce } from '../../local/produce.js';
-import { workspace } from './support/pipeline-harness.js';
+import { produce, produceMany } from '../../local/produce.js';
+import { TWO_SCENES, workspace } from './support/pipeline-harness.js';
 
 const TWO_EPISODES = fileURLToPath(new URL('./fixtures/two-episodes.yaml', import.meta.url));
 
@@ -35,5 +35,36 @@ describe('the execution shape', () => {
       ['SUCCEEDED', ONE_SCENE_EPISODE_EVENTS],
     ]);
     expect(production[0]!.events).toBeGreaterThan(0);
+  });
+});
+
+describe('many productions at once', () => {
+  it('runs every manifest of one produce as its own execution, at the same time, and delivers each', async () => {
+    // Prepare
+    const ws = await workspace('many-productions');
+    onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
+    const spans = new Map<string, { started: number; ended?: number }>();
+
+    // Act
+    const results = await produceMany({
+      manifestPaths: [TWO_EPISODES, TWO_SCENES],
+      outDir: ws.outDir,
+      dataDir: ws.dataDir,
+      retryDelayMs: 5,
+      onExecutionEvent: (event) => {
+        if (event.executionName !== event.productionExecution) return;
+        if (event.type === 'ExecutionStarted') spans.set(event.executionName, { started: event.timestamp });
+        if (event.type === 'ExecutionSucceeded') spans.get(event.executionName)!.ended = event.timestamp;
+      },
+    });
+
+    // Assess
+    expect(results.map((result) => [result.ok, result.productionId])).toEqual([
+      [true, 'two-episode-check'],
+      [true, 'two-scene-check'],
+    ]);
+    const [first, second] = results.map((result) => spans.get(result.executionName)!);
+    expect(second!.started).toBeLessThan(first!.ended!);
+    expect(first!.started).toBeLessThan(second!.ended!);
   });
 });
