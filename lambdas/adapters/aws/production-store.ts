@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetMissing } from '../../core/errors.js';
-import { tableKeys } from '../../core/keys.js';
+import { tableKeys, type SceneRef } from '../../core/keys.js';
 import { round } from '../../core/money.js';
 import { isConditionFailure } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
@@ -40,6 +40,29 @@ export interface KeyframeAttempt {
   accepted: boolean;
 }
 
+/**
+ * A job started at an asynchronous provider for one of a scene's stages, as the scene's row
+ * records it. It is written before the job is polled, so whatever delivers the stage's task
+ * next (a redelivery, a resend after a crash, a resumed execution) polls this job instead of
+ * buying another.
+ */
+export interface StoredProviderJob {
+  /** The call's idempotency key, from its inputs: a scene whose inputs changed starts a job of its own. */
+  callKey: string;
+  provider: string;
+  model: string;
+  /** STARTING: a worker holds the claim to start it. STARTED: the provider accepted it as `jobId`. */
+  state: 'STARTING' | 'STARTED';
+  /** Whose claim this is: only the worker that claimed the start records the job. */
+  claimId: string;
+  claimedAt: string;
+  jobId?: string;
+  /** The ledger row that holds the job's cost, and the idempotency key the provider was sent. */
+  costKey?: string;
+  providerKey?: string;
+  startedAt?: string;
+}
+
 export interface SceneRecord {
   productionId: string;
   episodeId: string;
@@ -56,6 +79,8 @@ export interface SceneRecord {
   failure?: { error: string; cause: string };
   /** Raised by `rerender`; part of every seed the scene uses, so a new generation reuses nothing. */
   renderGeneration?: number;
+  /** The provider job of each asynchronous stage (`video`), by stage. */
+  providerJobs?: Record<string, StoredProviderJob>;
   updatedAt: string;
 }
 
@@ -166,7 +191,7 @@ export class ProductionStore {
         UpdateExpression:
           'SET productionId = :p, episodeId = :e, sceneId = :s, #index = :i, updatedAt = :now, ' +
           '#status = :pending, attempts = if_not_exists(attempts, :zero), costUsd = if_not_exists(costUsd, :zero), ' +
-          'assets = if_not_exists(assets, :noAssets) REMOVE failure, failedStage',
+          'assets = if_not_exists(assets, :noAssets), providerJobs = if_not_exists(providerJobs, :noJobs) REMOVE failure, failedStage',
         ExpressionAttributeNames: { '#index': 'index', '#status': 'status' },
         ExpressionAttributeValues: {
           ':p': scene.productionId,
@@ -177,6 +202,7 @@ export class ProductionStore {
           ':pending': 'PENDING',
           ':zero': 0,
           ':noAssets': {},
+          ':noJobs': {},
         },
       }),
     );
@@ -246,6 +272,73 @@ export class ProductionStore {
       }),
     );
     return response.Attributes as SceneRecord;
+  }
+
+  /** The provider job a scene's asynchronous stage started, read consistently. */
+  async findProviderJob(scene: SceneRef, stage: string): Promise<StoredProviderJob | undefined> {
+    const record = await this.getScene(scene.productionId, scene.episodeId, scene.sceneId);
+    return record.providerJobs?.[stage];
+  }
+
+  /**
+   * Claims the start of a stage's provider job, in one conditional write: it succeeds only when
+   * the scene has no job for this call, or a claim older than `staleBefore` that never recorded a
+   * job (its worker died mid-start). Two workers racing for one start: exactly one claims it.
+   */
+  async claimProviderJob(scene: SceneRef, stage: string, claim: StoredProviderJob, staleBefore: string): Promise<boolean> {
+    return this.writeProviderJob(scene, stage, claim, {
+      condition:
+        'attribute_not_exists(providerJobs.#stage) OR providerJobs.#stage.callKey <> :callKey OR ' +
+        '(providerJobs.#stage.#state = :starting AND providerJobs.#stage.claimedAt < :staleBefore)',
+      values: { ':callKey': claim.callKey, ':starting': 'STARTING', ':staleBefore': staleBefore },
+    });
+  }
+
+  /** Records the job the provider accepted, if the claim is still the caller's. */
+  async recordProviderJob(scene: SceneRef, stage: string, job: StoredProviderJob): Promise<boolean> {
+    return this.writeProviderJob(scene, stage, job, { condition: 'providerJobs.#stage.claimId = :claimId', values: { ':claimId': job.claimId } });
+  }
+
+  /** Drops a claim or a job the provider refused, so the stage's next attempt starts afresh; another worker's newer claim is kept. */
+  async dropProviderJob(scene: SceneRef, stage: string, claimId: string): Promise<void> {
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
+          UpdateExpression: 'REMOVE providerJobs.#stage',
+          ConditionExpression: 'providerJobs.#stage.claimId = :claimId',
+          ExpressionAttributeNames: { '#stage': stage },
+          ExpressionAttributeValues: { ':claimId': claimId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  private async writeProviderJob(
+    scene: SceneRef,
+    stage: string,
+    job: StoredProviderJob,
+    guard: { condition: string; values: Record<string, unknown> },
+  ): Promise<boolean> {
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
+          UpdateExpression: 'SET providerJobs.#stage = :job, updatedAt = :now',
+          ConditionExpression: `attribute_exists(PK) AND (${guard.condition})`,
+          ExpressionAttributeNames: { '#stage': stage, ...(guard.condition.includes('#state') ? { '#state': 'state' } : {}) },
+          ExpressionAttributeValues: { ':job': job, ':now': now(), ...guard.values },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /** Asks for the scene to be rendered afresh: its next run seeds every call differently, so nothing is reused. */

@@ -1,3 +1,4 @@
+import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
 import { ASSET_PATTERNS, PAID_CALL_TABLE_ACTIONS, paidStageAccess, type QueueWorkerDescriptor } from '../../pipeline/stage-descriptor.js';
 
 const PROVIDER_JOBS = 'provider-jobs/*';
@@ -6,7 +7,7 @@ export const stage: QueueWorkerDescriptor = {
   name: 'video-worker',
   invokedBy: 'video-queue',
   environment: 'stage',
-  timeoutSeconds: 900,
+  timeoutSeconds: VIDEO_WORKER_TIMEOUT_SECONDS,
   memoryMb: 2048,
   // Idempotency records (Powertools) are put, updated and deleted; Nova Reel writes its output under provider-jobs/.
   access: paidStageAccess(['ffmpeg'], {

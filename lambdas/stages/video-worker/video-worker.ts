@@ -6,27 +6,26 @@ import { clipCodec } from '../../pipeline/codecs.js';
 import { seedFrom, sha256 } from '../../core/content-hash.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
-import { callIdentity, findCachedCall, paidCall, recordResult } from '../../pipeline/paid-call.js';
-import { isAsyncVideoModel, type ClipJobStatus, type ClipResult } from '../../core/ports.js';
+import { paidCall } from '../../pipeline/paid-call.js';
+import { advanceProviderJob } from '../../pipeline/provider-job.js';
+import { isAsyncVideoModel, type ClipResult } from '../../core/ports.js';
 import { billedVideoSeconds } from '../../core/pricing.js';
-import { isOpenCost } from '../../core/ledger.js';
-import { ProviderNotConfigured, ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
+import { ProviderNotConfigured } from '../../core/errors.js';
 import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
 
-/** A job started at an async video provider, carried by the re-sent message that polls it. */
-const ProviderJobSchema = z.object({ jobId: z.string().min(1), polls: z.int().min(0) });
-export type ProviderJob = z.output<typeof ProviderJobSchema>;
-
-export const VideoJobSchema = SceneEventSchema.extend({ taskToken: z.string().min(1), providerJob: ProviderJobSchema.optional() });
+/**
+ * A video task: the scene and the waiting Task's token. A message re-sent to poll an async
+ * provider's job also counts its polls; the job itself is recorded on the scene's row.
+ */
+export const VideoJobSchema = SceneEventSchema.extend({ taskToken: z.string().min(1), polls: z.int().min(0).optional() });
 export type VideoJob = z.output<typeof VideoJobSchema>;
 
 /** Step Functions caps a task failure's cause at 32 KiB. */
 const MAX_CAUSE_LENGTH = 32_000;
-/** SQS caps DelaySeconds at 15 minutes. */
-const MAX_DELAY_SECONDS = 900;
 
 export interface ClipOutput {
   clipKey: string;
@@ -34,20 +33,16 @@ export interface ClipOutput {
 }
 
 /** Where a scene's clip stands after one message: rendered, or a provider job to poll again later. */
-export type ClipProgress = { state: 'done'; output: ClipOutput } | { state: 'pending'; providerJob: ProviderJob; delaySeconds: number };
-
-/** Errors of a poll (not of the job): the job is still there, so poll again rather than give up on it. */
-const isTransientPollFailure = (error: unknown) =>
-  error instanceof ProviderThrottled || error instanceof ProviderUnavailable || error instanceof ProviderTimeout;
+export type ClipProgress = { state: 'done'; output: ClipOutput } | { state: 'pending'; polls: number; delaySeconds: number };
 
 /**
  * Camera motion (or a generative model) over the keyframe, exactly as long as the
  * scene's voice track. A synchronous model renders within this call. An async one
- * (Sora, Nova Reel) is started on the first message with the budget reserved, then
- * polled on each re-sent message; its cost is settled from the provider's usage
- * when the job completes, and the reservation released when the job fails.
+ * (Sora, Nova Reel) is a provider job (lambdas/pipeline/provider-job.ts): started once,
+ * recorded on the scene's row before it is polled, then polled on each re-sent message;
+ * its cost is settled from the provider's usage when the job completes.
  */
-export async function renderSceneClip(ref: SceneRef, deps: StageDeps, providerJob?: ProviderJob): Promise<ClipProgress> {
+export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0): Promise<ClipProgress> {
   const context = await beginSceneStage(deps, ref, 'VIDEO');
   const { manifest } = context;
   const { video } = await deps.providers(manifest);
@@ -79,45 +74,23 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, providerJo
   if (!isAsyncVideoModel(port)) {
     ({ result: clip } = await paidCall(deps, { ...paid, call: (options) => port.renderClip(request, options) }));
   } else {
-    const cached = await findCachedCall(deps, paid);
-    if (cached) {
-      clip = cached.result;
-    } else {
-      const { idempotencyKey } = callIdentity(paid);
-      const pending = (job: ProviderJob): ClipProgress => ({ state: 'pending', providerJob: job, delaySeconds: Math.min(MAX_DELAY_SECONDS, port.pollIntervalSeconds) });
-      const releaseHold = async () => {
-        const row = await deps.ledger.findCost(paid.productionId, idempotencyKey);
-        if (row && isOpenCost(row)) await deps.ledger.release({ productionId: paid.productionId, idempotencyKey, estimateUsd: row.estimateUsd, scene: ref });
-      };
-      if (!providerJob) {
-        const { reservation } = await deps.ledger.reserve({ productionId: paid.productionId, idempotencyKey, estimateUsd: paid.estimateUsd, stage: paid.stage, scene: ref });
-        try {
-          deps.onProviderCall?.({ stage: paid.stage, provider: paid.provider, model: paid.model, idempotencyKey, scene: ref });
-          const { jobId } = await port.startClip(request, { idempotencyKey });
-          deps.logger.info('video job started', { scene: ref, jobId });
-          return pending({ jobId, polls: 0 });
-        } catch (error) {
-          await deps.ledger.release(reservation);
-          throw error;
-        }
-      }
-      let status: ClipJobStatus;
-      try {
-        status = await port.pollClip(providerJob.jobId, request);
-      } catch (error) {
-        if (isTransientPollFailure(error) && providerJob.polls + 1 < port.maxPolls) return pending({ ...providerJob, polls: providerJob.polls + 1 });
-        await releaseHold();
-        throw error;
-      }
-      if (status.state === 'running') {
-        if (providerJob.polls + 1 < port.maxPolls) return pending({ ...providerJob, polls: providerJob.polls + 1 });
-        await releaseHold();
-        throw new ProviderTimeout(`${paid.provider}/${paid.model} job ${providerJob.jobId} still running after ${port.maxPolls} polls`);
-      }
-      const row = await deps.ledger.findCost(paid.productionId, idempotencyKey);
-      await recordResult(deps, paid, { productionId: paid.productionId, idempotencyKey, estimateUsd: row?.estimateUsd ?? paid.estimateUsd, scene: ref }, status.clip);
-      clip = status.clip.result;
-    }
+    const progress = await advanceProviderJob(
+      deps,
+      {
+        ...paid,
+        pollIntervalSeconds: port.pollIntervalSeconds,
+        maxPolls: port.maxPolls,
+        claimLeaseSeconds: VIDEO_WORKER_TIMEOUT_SECONDS,
+        start: (options) => port.startClip(request, options),
+        poll: async (jobId) => {
+          const status = await port.pollClip(jobId, request);
+          return status.state === 'running' ? status : { state: 'succeeded', result: status.clip };
+        },
+      },
+      polls,
+    );
+    if (progress.state === 'pending') return progress;
+    clip = progress.result;
   }
   const clipKey = assetKeys.clip(ref);
   await deps.assets.putBytes(clipKey, clip.mp4, 'video/mp4');
@@ -126,15 +99,15 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, providerJo
 }
 
 /**
- * Polls a provider job without waiting in a Lambda: the same message, with the job
- * and its poll count, goes back on the queue with a delay. A failed send is thrown,
- * so SQS redelivers this message and the poll (or the idempotent start) happens again.
+ * Polls a provider job without waiting in a Lambda: the same message, with its poll
+ * count, goes back on the queue with a delay. A failed send is thrown, so SQS
+ * redelivers this message, which finds the job on the scene's row and polls it.
  */
 async function pollLater(job: VideoJob, progress: Extract<ClipProgress, { state: 'pending' }>, deps: StageDeps): Promise<void> {
   const queueUrl = deps.settings.videoQueueUrl;
   if (!queueUrl) throw new ProviderNotConfigured('VIDEO_QUEUE_URL is not set: an async video job cannot be polled');
   await deps.clients.sqs.send(
-    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ ...job, providerJob: progress.providerJob }), DelaySeconds: progress.delaySeconds }),
+    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ ...job, polls: progress.polls }), DelaySeconds: progress.delaySeconds }),
   );
 }
 
@@ -179,28 +152,30 @@ async function recordPoisonMessage(record: SQSRecord, error: unknown, deps: Stag
  * One queue message: render the clip and report back to the waiting Task with its token.
  * A provider error is reported as a task failure under its own name, so the state
  * machine's Retry and Catch rules decide what happens next. Only a message that cannot
- * be read, or a report that cannot be delivered, is thrown: SQS redelivers it and
- * after maxReceiveCount moves it to the dead-letter queue.
+ * be read, a poll that cannot be re-sent, or a report that cannot be delivered, is thrown:
+ * SQS redelivers it and after maxReceiveCount moves it to the dead-letter queue.
  */
 async function handleVideoJob(record: SQSRecord, deps: StageDeps): Promise<void> {
   const job = VideoJobSchema.parse(JSON.parse(record.body));
   const ref = { productionId: job.productionId, episodeId: job.episodeId, sceneId: job.sceneId };
-  let report: () => Promise<unknown>;
+  let progress: ClipProgress | undefined;
+  let failure: Error | undefined;
   try {
-    const progress = await renderSceneClip(ref, deps, job.providerJob);
-    if (progress.state === 'pending') {
-      await pollLater(job, progress, deps);
-      return;
-    }
-    report = () => deps.clients.sfn.send(new SendTaskSuccessCommand({ taskToken: job.taskToken, output: JSON.stringify(progress.output) }));
+    progress = await renderSceneClip(ref, deps, job.polls);
   } catch (error) {
-    const failure = error instanceof Error ? error : new Error(String(error));
+    failure = error instanceof Error ? error : new Error(String(error));
     deps.logger.warn('video job failed', { scene: ref, error: failure.name, message: failure.message });
-    report = () =>
-      deps.clients.sfn.send(
-        new SendTaskFailureCommand({ taskToken: job.taskToken, error: failure.name, cause: failure.message.slice(0, MAX_CAUSE_LENGTH) }),
-      );
   }
+  if (progress?.state === 'pending') {
+    await pollLater(job, progress, deps);
+    return;
+  }
+  const report = () =>
+    progress
+      ? deps.clients.sfn.send(new SendTaskSuccessCommand({ taskToken: job.taskToken, output: JSON.stringify(progress.output) }))
+      : deps.clients.sfn.send(
+          new SendTaskFailureCommand({ taskToken: job.taskToken, error: failure!.name, cause: failure!.message.slice(0, MAX_CAUSE_LENGTH) }),
+        );
   try {
     await report();
   } catch (error) {

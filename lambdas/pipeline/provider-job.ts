@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { StoredProviderJob } from '../adapters/aws/production-store.js';
+import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../core/errors.js';
+import type { SceneRef } from '../core/keys.js';
+import type { CallOptions, Metered } from '../core/ports.js';
+import { callIdentity, closeFailedHold, findCachedCall, recordResult, reserveCall, type PaidCall } from './paid-call.js';
+import type { StageDeps } from './stage-deps.js';
+
+/** SQS caps DelaySeconds at 15 minutes. */
+const MAX_DELAY_SECONDS = 900;
+
+/** A paid call that is a job at its provider: started once, then polled until it answers. */
+export interface ProviderJobCall<T> extends Omit<PaidCall<T>, 'call' | 'scene'> {
+  scene: SceneRef;
+  /** Seconds between polls; the job is given up after `maxPolls` polls of one delivery. */
+  pollIntervalSeconds: number;
+  maxPolls: number;
+  /**
+   * How long a claim to start the job stands before another worker may take it over: longer than
+   * any worker can live (the function's timeout), so a claim that old belongs to a worker that died.
+   */
+  claimLeaseSeconds: number;
+  start: (options: CallOptions) => Promise<{ jobId: string }>;
+  /** Throws a Provider* error when the job failed. */
+  poll: (jobId: string) => Promise<{ state: 'running' } | { state: 'succeeded'; result: Metered<T> }>;
+}
+
+/** Where a job stands after one delivery: its result, or a delivery due again in `delaySeconds` with `polls` counted. */
+export type ProviderJobProgress<T> = { state: 'done'; result: T } | { state: 'pending'; polls: number; delaySeconds: number };
+
+/** Errors of a poll (not of the job): the job is still there, so poll again rather than give up on it. */
+const isTransientPollFailure = (error: unknown) =>
+  error instanceof ProviderThrottled || error instanceof ProviderUnavailable || error instanceof ProviderTimeout;
+
+/**
+ * One delivery of an asynchronous stage's task. The scene's row, not the message, is the record
+ * of the job: the first delivery claims the start in one conditional write, reserves the budget,
+ * starts the job and records its id before anything polls it. Every later delivery of the same
+ * call (a redelivery, a resend after a crash, a task of a resumed execution) finds that record
+ * and polls the job, and never starts another. `polls` is what this delivery's message counted.
+ */
+export async function advanceProviderJob<T>(deps: StageDeps, call: ProviderJobCall<T>, polls: number): Promise<ProviderJobProgress<T>> {
+  const cached = await findCachedCall(deps, call);
+  if (cached) return { state: 'done', result: cached.result };
+  const later = (counted: number): ProviderJobProgress<T> => ({ state: 'pending', polls: counted, delaySeconds: Math.min(MAX_DELAY_SECONDS, call.pollIntervalSeconds) });
+
+  const { idempotencyKey: callKey } = callIdentity(call);
+  const stored = await deps.productions.findProviderJob(call.scene, call.stage);
+  if (stored?.callKey === callKey && stored.state === 'STARTED') return pollJob(deps, call, stored, polls, later);
+  if (stored?.callKey === callKey && !isStale(stored, call.claimLeaseSeconds)) {
+    // Another worker claimed the start and is starting it now: look again, and poll what it records.
+    return later(polls);
+  }
+  await startJob(deps, call, callKey);
+  return later(0);
+}
+
+function isStale(claim: StoredProviderJob, leaseSeconds: number): boolean {
+  return Date.parse(claim.claimedAt) < Date.now() - leaseSeconds * 1000;
+}
+
+/** Claims the start, then reserves, starts and records the job; a lost claim starts nothing. */
+async function startJob<T>(deps: StageDeps, call: ProviderJobCall<T>, callKey: string): Promise<void> {
+  const claimedAt = new Date();
+  const claim: StoredProviderJob = { callKey, provider: call.provider, model: call.model, state: 'STARTING', claimId: randomUUID(), claimedAt: claimedAt.toISOString() };
+  const staleBefore = new Date(claimedAt.getTime() - call.claimLeaseSeconds * 1000).toISOString();
+  if (!(await deps.productions.claimProviderJob(call.scene, call.stage, claim, staleBefore))) return;
+
+  let held: Awaited<ReturnType<typeof reserveCall>>;
+  let jobId: string;
+  try {
+    held = await reserveCall(deps, call);
+  } catch (error) {
+    await deps.productions.dropProviderJob(call.scene, call.stage, claim.claimId);
+    throw error;
+  }
+  try {
+    deps.onProviderCall?.({ stage: call.stage, provider: call.provider, model: call.model, idempotencyKey: held.reservation.idempotencyKey, scene: call.scene });
+    ({ jobId } = await call.start({ idempotencyKey: held.providerKey }));
+  } catch (error) {
+    await closeFailedHold(deps, held.reservation, error);
+    await deps.productions.dropProviderJob(call.scene, call.stage, claim.claimId);
+    throw error;
+  }
+  const job: StoredProviderJob = {
+    ...claim,
+    state: 'STARTED',
+    jobId,
+    costKey: held.reservation.idempotencyKey,
+    providerKey: held.providerKey,
+    startedAt: new Date().toISOString(),
+  };
+  if (await deps.productions.recordProviderJob(call.scene, call.stage, job)) {
+    deps.logger.info('provider job started and recorded', { scene: call.scene, stage: call.stage, jobId });
+    return;
+  }
+  // This worker outlived its claim and another took the start over: nothing will poll this job, and the
+  // other worker found its hold open and recorded it as an unconfirmed charge.
+  deps.logger.warn('provider job started after its claim lapsed; it is left unpolled', { scene: call.scene, stage: call.stage, jobId });
+}
+
+async function pollJob<T>(
+  deps: StageDeps,
+  call: ProviderJobCall<T>,
+  job: StoredProviderJob,
+  polls: number,
+  later: (counted: number) => ProviderJobProgress<T>,
+): Promise<ProviderJobProgress<T>> {
+  const costKey = job.costKey ?? job.callKey;
+  const hold = { productionId: call.productionId, idempotencyKey: costKey, estimateUsd: call.estimateUsd, scene: call.scene };
+  let status: Awaited<ReturnType<ProviderJobCall<T>['poll']>>;
+  try {
+    status = await call.poll(job.jobId!);
+  } catch (error) {
+    if (!isTransientPollFailure(error)) {
+      // The provider says the job failed: it bills nothing for it, and the next attempt starts a new one.
+      await deps.ledger.release(hold);
+      await deps.productions.dropProviderJob(call.scene, call.stage, job.claimId);
+      throw error;
+    }
+    if (polls + 1 < call.maxPolls) return later(polls + 1);
+    // Still out of reach: the job may yet complete and bill, so it stays recorded for the next attempt to poll.
+    await deps.ledger.markUnconfirmed(hold);
+    throw error;
+  }
+  if (status.state === 'running') {
+    if (polls + 1 < call.maxPolls) return later(polls + 1);
+    await deps.ledger.markUnconfirmed(hold);
+    throw new ProviderTimeout(`${call.provider}/${call.model} job ${job.jobId} still running after ${call.maxPolls} polls`);
+  }
+  const row = await deps.ledger.findCost(call.productionId, costKey);
+  await recordResult(deps, call, { ...hold, estimateUsd: row?.estimateUsd ?? call.estimateUsd }, status.result);
+  return { state: 'done', result: status.result.result };
+}
