@@ -1,14 +1,4 @@
-import {
-  GetQueueAttributesCommand,
-  ListMessageMoveTasksCommand,
-  ReceiveMessageCommand,
-  DeleteMessageBatchCommand,
-  SendMessageCommand,
-  StartMessageMoveTaskCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, StartMessageMoveTaskCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
   const response = await sqs.send(
@@ -36,45 +26,4 @@ export async function redriveDeadLetters(sqs: SQSClient, deadLetterQueueArn: str
     if (Date.now() > deadline) throw new Error(`moving messages out of ${deadLetterQueueArn} did not finish within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-interface StoredDeadLetter {
-  body: string;
-}
-
-/**
- * The embedded SQS keeps messages in memory. A dead letter is evidence a producer
- * needs after the process ends, so the runtime saves the DLQ to disk when it stops
- * and puts the messages back when it starts.
- */
-export async function saveDeadLetters(sqs: SQSClient, queueUrl: string, file: string): Promise<number> {
-  const saved: StoredDeadLetter[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30 }));
-    if (Messages.length === 0) break;
-    saved.push(...Messages.map((message) => ({ body: message.Body ?? '' })));
-    await sqs.send(
-      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })) }),
-    );
-  }
-  if (saved.length === 0) {
-    await rm(file, { force: true });
-    return 0;
-  }
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`);
-  return saved.length;
-}
-
-export async function restoreDeadLetters(sqs: SQSClient, queueUrl: string, file: string): Promise<number> {
-  let saved: StoredDeadLetter[];
-  try {
-    saved = JSON.parse(await readFile(file, 'utf8')) as StoredDeadLetter[];
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw error;
-  }
-  for (const letter of saved) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: letter.body }));
-  await rm(file, { force: true });
-  return saved.length;
 }

@@ -3,9 +3,9 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createSqsServer } from 'local-aws-sqs';
 import S3rver from 's3rver';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context.js';
+import { SqsEngine } from './sqs-engine.js';
 import { TaskTokenService } from './task-token-service.js';
 
 const require = createRequire(import.meta.url);
@@ -40,10 +40,10 @@ function closeServer(server: http.Server): Promise<void> {
 }
 
 /**
- * dynalite, s3rver, local-aws-sqs and the task-token service, in this process, on
- * 127.0.0.1, with their data under `dataDir` so a second run finds the first's
- * table and bucket. SQS is in memory: a message in flight when the process dies is
- * lost, and the resumed execution sends it again.
+ * dynalite, s3rver, the embedded SQS and the task-token service, in this process, on
+ * 127.0.0.1, with their data under `dataDir` so a second run finds the first's table,
+ * bucket and queued messages: a message delayed, in flight or waiting when the process
+ * dies is delivered by the next start, as SQS would deliver it.
  */
 export async function startEngines(dataDir: string, buckets: string[]): Promise<LocalEngines> {
   await mkdir(path.join(dataDir, 'dynamodb'), { recursive: true });
@@ -61,8 +61,8 @@ export async function startEngines(dataDir: string, buckets: string[]): Promise<
   });
   const s3Address = (await s3.run()) as AddressInfo;
 
-  const sqsServer = await createSqsServer({ port: 0, hostname: '127.0.0.1', region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
-  const sqsPort = (sqsServer.address() as AddressInfo).port;
+  const sqs = SqsEngine.open(path.join(dataDir, 'sqs'), { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
+  const sqsEndpoint = await sqs.listen();
 
   const taskTokens = new TaskTokenService();
   const sfn = await taskTokens.listen();
@@ -70,7 +70,7 @@ export async function startEngines(dataDir: string, buckets: string[]): Promise<
   const endpoints = {
     s3: `http://127.0.0.1:${s3Address.port}`,
     dynamodb: `http://127.0.0.1:${dynamoPort}`,
-    sqs: `http://127.0.0.1:${sqsPort}`,
+    sqs: sqsEndpoint,
     sfn,
   };
   return {
@@ -90,7 +90,7 @@ export async function startEngines(dataDir: string, buckets: string[]): Promise<
     },
     async stop() {
       await taskTokens.close();
-      await closeServer(sqsServer);
+      await sqs.close();
       await s3.close();
       await closeServer(dynamoServer);
     },

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../lambdas/core/table-definition.js';
 
 export interface LocalResourceNames {
@@ -46,7 +46,11 @@ export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Pr
   );
 }
 
-/** The video queue and its dead-letter queue, with the redrive policy the stack sets. */
+/**
+ * The video queue and its dead-letter queue, with the redrive policy the stack sets. Queues
+ * outlive a run in the data directory, so one made by an earlier run with other settings is
+ * given this run's, as a deploy updates a queue in place.
+ */
 export async function ensureVideoQueues(
   sqs: SQSClient,
   names: Pick<LocalResourceNames, 'videoQueue' | 'videoDeadLetterQueue'>,
@@ -55,9 +59,10 @@ export async function ensureVideoQueues(
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: names.videoDeadLetterQueue }));
   const dlqAttributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
   const deadLetterQueueArn = dlqAttributes.Attributes!.QueueArn!;
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: names.videoQueue,
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: names.videoQueue }));
+  await sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: queue.QueueUrl,
       Attributes: {
         VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount: settings.maxReceiveCount }),

@@ -11,7 +11,6 @@ import type { LambdaHandler } from '../lambdas/pipeline/stage-descriptor.js';
 import { executionNameFor } from '../lambdas/core/execution-name.js';
 import { assetKeys } from '../lambdas/core/keys.js';
 import { LOCAL_CREDENTIALS, startEngines, type LocalEngines, type S3Event } from './engines.js';
-import { restoreDeadLetters, saveDeadLetters } from './dead-letters.js';
 import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './execution-registry.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext, localFunctionArn } from './lambda-context.js';
 import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './local-settings.js';
@@ -114,7 +113,6 @@ export class LocalRuntime {
       maxReceiveCount: this.settings.videoMaxReceiveCount,
     });
     const queueArn = this.videoQueueArn;
-    await restoreDeadLetters(this.sqs, this.queueUrls.deadLetterQueueUrl, this.deadLettersFile);
 
     // SDK clients find the engines through the standard AWS_ENDPOINT_URL_* variables, which they read from the
     // process; a handler module evaluated here also builds its Lambda default from it, so set them first.
@@ -354,13 +352,8 @@ export class LocalRuntime {
     }
   }
 
-  private get deadLettersFile(): string {
-    return path.join(this.options.dataDir, 'dead-letters', `${this.names.videoDeadLetterQueue}.json`);
-  }
-
   async stop(): Promise<void> {
     await this.videoSource?.stop();
-    await saveDeadLetters(this.sqs, this.queueUrls.deadLetterQueueUrl, this.deadLettersFile).catch((error: unknown) => this.reportError(error));
     await this.engines.stop();
   }
 }
