@@ -134,10 +134,27 @@ export class FakeOpenAiServer {
   readonly requests: RecordedRequest[] = [];
   readonly billed: BilledAnswer[] = [];
   private readonly queued = new Map<string, ScriptedResponse[]>();
-  private readonly videos = new Map<string, { model: string; seconds: string; size: string; polls: number }>();
+  private readonly videos = new Map<string, { model: string; seconds: string; size: string; polls: number; held: boolean }>();
   private server?: http.Server;
   /** How many polls a video stays in progress. */
   videoPollsUntilDone = 1;
+  /** Jobs accepted after this many stay in progress, however often polled, until `releaseVideos`. */
+  private videosRenderedBeforeHold = Number.POSITIVE_INFINITY;
+
+  /** Every video job accepted so far, in order, with how often it was polled. */
+  get videoJobs(): { id: string; polls: number; held: boolean }[] {
+    return [...this.videos.entries()].map(([id, video]) => ({ id, polls: video.polls, held: video.held }));
+  }
+
+  /** Renders the first `count` jobs as usual and keeps every later one in progress: clips still rendering when a test acts. */
+  holdVideosAfter(count: number): void {
+    this.videosRenderedBeforeHold = count;
+  }
+
+  releaseVideos(): void {
+    this.videosRenderedBeforeHold = Number.POSITIVE_INFINITY;
+    for (const video of this.videos.values()) video.held = false;
+  }
 
   get baseUrl(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/v1`;
@@ -202,9 +219,17 @@ export class FakeOpenAiServer {
       return json(200, verboseTranscription(multipartField(body, 'prompt') ?? '', multipartField(body, 'language'), seconds));
     }
     if (route === 'POST /v1/videos') {
+      // Like a gateway that ignores Idempotency-Key: every job accepted is rendered and billed, whether anyone polls it or not.
       const id = `video_${Math.random().toString(36).slice(2, 12)}`;
-      const video = { model: multipartField(body, 'model') ?? 'sora-2', seconds: multipartField(body, 'seconds') ?? '4', size: multipartField(body, 'size') ?? '720x1280', polls: 0 };
+      const video = {
+        model: multipartField(body, 'model') ?? 'sora-2',
+        seconds: multipartField(body, 'seconds') ?? '4',
+        size: multipartField(body, 'size') ?? '720x1280',
+        polls: 0,
+        held: this.videos.size >= this.videosRenderedBeforeHold,
+      };
       this.videos.set(id, video);
+      this.billed.push({ path: url.pathname, model: video.model, usage: { videoSeconds: Number(video.seconds) } });
       return json(200, this.videoObject(id, 'queued'));
     }
     const videoMatch = /^\/v1\/videos\/([^/]+)(\/content)?$/.exec(url.pathname);
@@ -213,10 +238,7 @@ export class FakeOpenAiServer {
       if (!video) return json(404, { error: { message: 'Video not found', type: 'invalid_request_error' } });
       if (videoMatch[2]) return { status: 200, headers: { 'content-type': 'video/mp4' }, body: await generatedMp4(Number(video.seconds), video.size.replace('720x1280', '144x256').replace('1280x720', '256x144')) };
       video.polls++;
-      const done = video.polls > this.videoPollsUntilDone;
-      if (done && !this.billed.some((b) => b.path === url.pathname)) {
-        this.billed.push({ path: url.pathname, model: video.model, usage: { videoSeconds: Number(video.seconds) } });
-      }
+      const done = !video.held && video.polls > this.videoPollsUntilDone;
       return json(200, this.videoObject(videoMatch[1]!, done ? 'completed' : 'in_progress'));
     }
     return json(404, { error: { message: `Unknown route ${route}`, type: 'invalid_request_error' } });
