@@ -65,8 +65,10 @@ function outcomeOf(command: string, result: RunResult): string | undefined {
   if (result.problems) return result.problems.map((p) => `${p.path}: ${p.reason}`).join('\n');
   if (result.reused) process.stdout.write(`this manifest was already produced by execution ${result.executionName}; outputs refreshed\n`);
   if (result.outputDir && result.report) {
+    const { totalUsd, unconfirmedUsd } = result.report.cost;
+    const unconfirmed = unconfirmedUsd > 0 ? `, $${unconfirmedUsd.toFixed(4)} of it unconfirmed` : '';
     process.stdout.write(
-      `${result.report.status}: ${result.outputDir} (${result.report.episodes.filter((e) => e.file).length} episodes, spent $${result.report.cost.totalUsd.toFixed(4)})\n`,
+      `${result.report.status}: ${result.outputDir} (${result.report.episodes.filter((e) => e.file).length} episodes, spent $${totalUsd.toFixed(4)}${unconfirmed})\n`,
     );
   }
   return result.ok ? undefined : `${command} failed: ${result.reason}`;
@@ -108,7 +110,7 @@ async function profileOption(value: string | undefined): Promise<ProfileOverride
   }
 }
 
-async function estimate(file: string, options: { profile?: string }): Promise<void> {
+async function estimate(file: string, options: { profile?: string; data: string }): Promise<void> {
   const bytes = await readManifestFile(file);
   const profile = await profileOption(options.profile);
   const [{ parseManifest }, { withProfile }, { estimateProduction, formatEstimate }] = await Promise.all([
@@ -116,13 +118,18 @@ async function estimate(file: string, options: { profile?: string }): Promise<vo
     import('../local/profile-override.js'),
     import('../lambdas/composition/production-estimate.js'),
   ]);
+  let manifest;
   try {
-    const manifest = parseManifest(profile ? withProfile(bytes, profile) : bytes);
-    process.stdout.write(`${formatEstimate(estimateProduction(manifest, process.env, Number(process.env.KEYFRAME_MAX_ATTEMPTS ?? 3)))}\n`);
+    manifest = parseManifest(profile ? withProfile(bytes, profile) : bytes);
   } catch (error) {
     if (error instanceof ManifestInvalid) fail(error.problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
     throw error;
   }
+  const { readSpendSoFar } = await import('../local/spend-so-far.js');
+  const spent = await readSpendSoFar(path.resolve(options.data), manifest.production);
+  const forecast = estimateProduction(manifest, process.env, Number(process.env.KEYFRAME_MAX_ATTEMPTS ?? 3));
+  process.stdout.write(`${formatEstimate(forecast, typeof spent === 'object' ? spent : undefined)}\n`);
+  if (spent === 'running') process.stdout.write(`a run is going in ${options.data}: its progress line shows what it has spent\n`);
 }
 
 interface ScenePath {
@@ -199,9 +206,10 @@ program
   .action(produceCommand);
 program
   .command('estimate')
-  .description('the expected cost per stage and model, before anything is spent')
+  .description('the expected cost per stage and model, and what the production already spent (confirmed and unconfirmed)')
   .argument(...manifestArgument)
   .option(...profileOptionFlags)
+  .option(...dataOptionFlags)
   .action(estimate);
 program
   .command('validate')

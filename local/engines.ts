@@ -40,17 +40,25 @@ function closeServer(server: http.Server): Promise<void> {
 }
 
 /**
+ * dynalite alone over the data directory's table, for a command that only reads it. LevelDB
+ * lets one process open it at a time: never while a run in that directory is going.
+ */
+export async function startTableEngine(dataDir: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  await mkdir(path.join(dataDir, 'dynamodb'), { recursive: true });
+  const server = dynalite({ path: path.join(dataDir, 'dynamodb'), createTableMs: 0 });
+  const port = await listenOnLoopback(server);
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => closeServer(server) };
+}
+
+/**
  * dynalite, s3rver, the embedded SQS and the task-token service, in this process, on
  * 127.0.0.1, with their data under `dataDir` so a second run finds the first's table,
  * bucket and queued messages: a message delayed, in flight or waiting when the process
  * dies is delivered by the next start, as SQS would deliver it.
  */
 export async function startEngines(dataDir: string, buckets: string[]): Promise<LocalEngines> {
-  await mkdir(path.join(dataDir, 'dynamodb'), { recursive: true });
   await mkdir(path.join(dataDir, 's3'), { recursive: true });
-
-  const dynamoServer = dynalite({ path: path.join(dataDir, 'dynamodb'), createTableMs: 0 });
-  const dynamoPort = await listenOnLoopback(dynamoServer);
+  const table = await startTableEngine(dataDir);
 
   const s3 = new S3rver({
     address: '127.0.0.1',
@@ -69,7 +77,7 @@ export async function startEngines(dataDir: string, buckets: string[]): Promise<
 
   const endpoints = {
     s3: `http://127.0.0.1:${s3Address.port}`,
-    dynamodb: `http://127.0.0.1:${dynamoPort}`,
+    dynamodb: table.endpoint,
     sqs: sqsEndpoint,
     sfn,
   };
@@ -92,7 +100,7 @@ export async function startEngines(dataDir: string, buckets: string[]): Promise<
       await taskTokens.close();
       await sqs.close();
       await s3.close();
-      await closeServer(dynamoServer);
+      await table.stop();
     },
   };
 }

@@ -80,6 +80,7 @@ export async function withLocalRuntime<Result>(options: RunOptions, work: (sessi
             scenesDone: scenes.filter((s) => s.status === 'COMPLETE').length,
             scenesTotal: scenes.length,
             spentUsd: meta?.spentUsd ?? 0,
+            unconfirmedUsd: meta?.unconfirmedUsd ?? 0,
             budgetUsd: meta?.budgetUsd ?? 0,
           }),
         );

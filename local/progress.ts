@@ -5,7 +5,9 @@ export interface ProgressSnapshot {
   activeStates: Map<string, number>;
   scenesDone: number;
   scenesTotal: number;
+  /** Confirmed spend, and the unconfirmed charges that count against the budget beside it. */
   spentUsd: number;
+  unconfirmedUsd: number;
   budgetUsd: number;
 }
 
@@ -46,5 +48,6 @@ export function formatProgress(snapshot: ProgressSnapshot): string {
   const clock = `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`;
   const stages =
     [...snapshot.activeStates.entries()].map(([name, count]) => (count > 1 ? `${name} x${count}` : name)).join(', ') || 'waiting';
-  return `[${clock}] scenes ${snapshot.scenesDone}/${snapshot.scenesTotal} done | spent $${snapshot.spentUsd.toFixed(4)} of $${snapshot.budgetUsd.toFixed(2)} | ${stages}`;
+  const spent = `$${(snapshot.spentUsd + snapshot.unconfirmedUsd).toFixed(4)}${snapshot.unconfirmedUsd > 0 ? ` ($${snapshot.unconfirmedUsd.toFixed(4)} unconfirmed)` : ''}`;
+  return `[${clock}] scenes ${snapshot.scenesDone}/${snapshot.scenesTotal} done | spent ${spent} of $${snapshot.budgetUsd.toFixed(2)} | ${stages}`;
 }

@@ -107,7 +107,18 @@ export function estimateProduction(manifest: Manifest, env: NodeJS.ProcessEnv, k
   };
 }
 
-export function formatEstimate(estimate: ProductionEstimate): string {
+/** What a production already spent, as its ledger says: confirmed, unconfirmed, and held by calls under way. */
+export interface SpendSoFar {
+  spentUsd: number;
+  unconfirmedUsd: number;
+  reservedUsd: number;
+}
+
+/**
+ * The estimate as `dramaforge estimate` prints it; with what the production already spent in
+ * this data directory, confirmed and unconfirmed spend apart, and what is left of the budget.
+ */
+export function formatEstimate(estimate: ProductionEstimate, spent?: SpendSoFar): string {
   const rows = estimate.lines.map(
     (line) =>
       `${line.stage.padEnd(16)} ${`${line.provider}/${line.model}`.padEnd(40)} ${String(line.calls).padStart(6)}  $${line.expectedUsd.toFixed(4).padStart(10)}  $${line.worstCaseUsd.toFixed(4).padStart(10)}`,
@@ -117,6 +128,12 @@ export function formatEstimate(estimate: ProductionEstimate): string {
     `${'stage'.padEnd(16)} ${'first model'.padEnd(40)} ${'calls'.padStart(6)}  ${'expected'.padStart(11)}  ${'worst case'.padStart(11)}`,
     ...rows,
     `total expected $${estimate.expectedUsd.toFixed(4)}; worst case (every call at its reservation) $${estimate.worstCaseUsd.toFixed(4)}; budget $${estimate.budgetUsd.toFixed(2)}`,
+    ...(spent
+      ? [
+          `spent so far: $${spent.spentUsd.toFixed(4)} confirmed, $${spent.unconfirmedUsd.toFixed(4)} unconfirmed (calls that never answered, counted against the budget until their provider confirms them); ` +
+            `$${Math.max(0, estimate.budgetUsd - spent.spentUsd - spent.unconfirmedUsd - spent.reservedUsd).toFixed(4)} of the budget left; cached results are not bought again`,
+        ]
+      : []),
     estimate.expectedUsd > estimate.budgetUsd ? 'the expected cost is over the budget: the production would stop at the budget' : 'the expected cost fits the budget',
   ].join('\n');
 }

@@ -39,6 +39,6 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
   }
   await deps.assets.putJson(assetKeys.report(event.productionId), report);
   await deps.productions.closeProduction(event.productionId, report.status, failure);
-  deps.logger.info('production closed', { productionId: event.productionId, status: report.status, spentUsd: report.cost.totalUsd });
+  deps.logger.info('production closed', { productionId: event.productionId, status: report.status, spentUsd: report.cost.confirmedUsd, unconfirmedUsd: report.cost.unconfirmedUsd });
   return { productionId: event.productionId, status: report.status, reportKey: assetKeys.report(event.productionId) };
 }

@@ -4,6 +4,7 @@ import type { Manifest } from '../../core/manifest/schema.js';
 import { type ProductionMeta, type ProductionStatus, type SceneRecord } from '../../adapters/aws/production-store.js';
 import type { EpisodeSummary } from '../../core/scene-artifacts.js';
 import { round } from '../../core/money.js';
+import { sceneLabel } from '../../core/keys.js';
 
 export interface SceneReport {
   id: string;
@@ -22,11 +23,17 @@ export interface ProductionReport {
   status: ProductionStatus;
   budgetUsd: number;
   cost: {
+    /** What counts against the budget: confirmed and unconfirmed spend. */
     totalUsd: number;
+    /** Calls settled at the usage their provider reported; `byStage`, `byProvider` and `byModel` break it down. */
+    confirmedUsd: number;
+    /** Calls that may have been billed but never answered, at their estimates (docs/operations.md, Unconfirmed charges). */
+    unconfirmedUsd: number;
     remainingUsd: number;
     byStage: Record<string, number>;
     byProvider: Record<string, number>;
     byModel: Record<string, number>;
+    unconfirmed: UnconfirmedCharge[];
   };
   failure?: { error: string; cause: string };
   episodes: {
@@ -43,6 +50,15 @@ export interface ProductionReport {
    * Step Functions console lists them): the report itself is written before that.
    */
   executions?: ExecutionSummary[];
+}
+
+/** One unconfirmed charge, with what an operator needs to find the call on the provider's bill. */
+export interface UnconfirmedCharge {
+  stage: string;
+  scene?: string;
+  estimateUsd: number;
+  idempotencyKey: string;
+  since?: string;
 }
 
 export interface ExecutionSummary {
@@ -122,13 +138,24 @@ export function buildProductionReport(input: {
       addTo(byModel, `${part.provider}/${part.model}`, part.usd);
     }
   }
-  const totalUsd = round(settled.reduce((sum, row) => sum + row.usd, 0));
+  const confirmedUsd = round(settled.reduce((sum, row) => sum + row.usd, 0));
+  const unconfirmed = input.costs
+    .filter((row) => row.status === 'UNCONFIRMED')
+    .map((row): UnconfirmedCharge => ({
+      stage: row.stage,
+      ...(row.episodeId && row.sceneId ? { scene: sceneLabel({ episodeId: row.episodeId, sceneId: row.sceneId }) } : {}),
+      estimateUsd: row.estimateUsd,
+      idempotencyKey: row.idempotencyKey,
+      ...(row.unconfirmedAt ? { since: row.unconfirmedAt } : {}),
+    }));
+  const unconfirmedUsd = round(unconfirmed.reduce((sum, charge) => sum + charge.estimateUsd, 0));
+  const totalUsd = round(confirmedUsd + unconfirmedUsd);
   return {
     production: input.manifest.production,
     title: input.manifest.title,
     status: productionStatus(episodes.flatMap((e) => e.scenes), input.failure),
     budgetUsd: input.manifest.budgetUsd,
-    cost: { totalUsd, remainingUsd: round(input.manifest.budgetUsd - totalUsd), byStage, byProvider, byModel },
+    cost: { totalUsd, confirmedUsd, unconfirmedUsd, remainingUsd: round(input.manifest.budgetUsd - totalUsd), byStage, byProvider, byModel, unconfirmed },
     ...(input.failure ? { failure: input.failure } : {}),
     episodes,
     generatedAt: new Date().toISOString(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { costUsd } from '../../../lambdas/core/pricing.js';
 import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
-import { estimateProduction } from '../../../lambdas/composition/production-estimate.js';
+import { estimateProduction, formatEstimate } from '../../../lambdas/composition/production-estimate.js';
 
 const manifestFor = (profile: 'openai-compatible' | 'bedrock') =>
   validateManifest({
@@ -69,5 +69,20 @@ describe('estimateProduction and subtitle timing', () => {
     const speech = estimate.lines.find((line) => line.stage === 'speech')!;
     expect(speech.expectedUsd).toBeCloseTo(costUsd('bedrock', 'polly-neural', { speechCharacters: 140 }), 12);
     expect(estimate.lines.some((line) => line.stage === 'subtitle-timing')).toBe(false);
+  });
+});
+
+describe('formatEstimate', () => {
+  it('prints what the production already spent, confirmed and unconfirmed apart, and what is left of the budget', () => {
+    // Prepare
+    const estimate = estimateProduction(manifestFor('openai-compatible'), {});
+
+    // Act
+    const printed = formatEstimate(estimate, { spentUsd: 1.25, unconfirmedUsd: 0.8, reservedUsd: 0 });
+
+    // Assess
+    expect(printed).toContain('spent so far: $1.2500 confirmed, $0.8000 unconfirmed');
+    expect(printed).toContain('$7.9500 of the budget left');
+    expect(formatEstimate(estimate)).not.toContain('spent so far');
   });
 });

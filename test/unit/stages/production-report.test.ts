@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { ProductionMeta } from '../../../lambdas/adapters/aws/production-store.js';
+import type { CostRow } from '../../../lambdas/core/ledger.js';
+import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { buildProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
+
+const manifest = validateManifest({
+  version: 1,
+  production: 'report-series',
+  title: 'Report',
+  language: 'en-US',
+  budgetUsd: 5,
+  characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
+  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }] }],
+});
+
+const row = (status: CostRow['status'], stage: string, usd: number, estimateUsd: number): CostRow => ({
+  productionId: 'report-series',
+  idempotencyKey: `${stage}#${status}`,
+  stage,
+  status,
+  estimateUsd,
+  usd,
+  provider: 'openai-compatible',
+  model: 'sora-2',
+  episodeId: 'ep01',
+  sceneId: 's01',
+  createdAt: '2026-12-01T00:00:00.000Z',
+  ...(status === 'UNCONFIRMED' ? { unconfirmedAt: '2026-12-01T00:05:00.000Z' } : {}),
+});
+
+describe('the production report', () => {
+  it('shows confirmed and unconfirmed spend apart, both against the budget, and names each unconfirmed call', () => {
+    // Prepare
+    const costs = [row('SETTLED', 'video', 0.4, 0.8), row('UNCONFIRMED', 'video', 0, 0.8), row('RELEASED', 'image', 0, 0.2), row('SETTLED', 'image', 0.05, 0.2)];
+
+    // Act
+    const report = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes: [], costs, episodes: new Map() });
+
+    // Assess
+    expect(report.cost).toMatchObject({ confirmedUsd: 0.45, unconfirmedUsd: 0.8, totalUsd: 1.25, remainingUsd: 3.75, byStage: { video: 0.4, image: 0.05 } });
+    expect(report.cost.unconfirmed).toEqual([
+      { stage: 'video', scene: 'ep01/s01', estimateUsd: 0.8, idempotencyKey: 'video#UNCONFIRMED', since: '2026-12-01T00:05:00.000Z' },
+    ]);
+  });
+});
