@@ -36,65 +36,54 @@ export const MEDIA_VARIABLES = {
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const optionalText = z.string().min(1).optional();
 
+/** Keyed like STAGE_VARIABLES: each field is read from the variable of the same key. */
 const StageEnvironmentSchema = z.object({
-  [STAGE_VARIABLES.tableName]: z.string().min(1),
-  [STAGE_VARIABLES.bucketName]: z.string().min(1),
-  [STAGE_VARIABLES.sceneMaxConcurrency]: positiveInt(4),
-  [STAGE_VARIABLES.episodeMaxConcurrency]: positiveInt(2),
-  [STAGE_VARIABLES.keyframeMaxAttempts]: positiveInt(3),
-  [STAGE_VARIABLES.consistencyThreshold]: z.coerce.number().gt(0).lte(1).optional(),
-  [STAGE_VARIABLES.videoQueueUrl]: optionalText,
-  [STAGE_VARIABLES.videoMaxReceiveCount]: positiveInt(3),
-  [STAGE_VARIABLES.s3ForcePathStyle]: z.enum(['true', 'false']).default('false'),
-  [STAGE_VARIABLES.providerSecretArn]: optionalText,
-  [STAGE_VARIABLES.faults]: optionalText,
-  [STAGE_VARIABLES.providerCallLog]: optionalText,
-  [STAGE_VARIABLES.priceOverrides]: optionalText,
-});
+  tableName: z.string().min(1),
+  bucketName: z.string().min(1),
+  sceneMaxConcurrency: positiveInt(4),
+  episodeMaxConcurrency: positiveInt(2),
+  keyframeMaxAttempts: positiveInt(3),
+  consistencyThreshold: z.coerce.number().gt(0).lte(1).optional(),
+  videoQueueUrl: optionalText,
+  /** The video queue's redrive maxReceiveCount: the receive after which a failing message goes to the DLQ. */
+  videoMaxReceiveCount: positiveInt(3),
+  s3ForcePathStyle: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  providerSecretArn: optionalText,
+  faults: optionalText,
+  providerCallLog: optionalText,
+  priceOverrides: optionalText,
+}) satisfies z.ZodObject<Record<keyof typeof STAGE_VARIABLES, z.ZodType>>;
 
-const TriggerEnvironmentSchema = z.object({ [TRIGGER_VARIABLES.stateMachineArn]: z.string().min(1) });
+const TriggerEnvironmentSchema = z.object({ stateMachineArn: z.string().min(1) }) satisfies z.ZodObject<Record<keyof typeof TRIGGER_VARIABLES, z.ZodType>>;
 
 const MediaEnvironmentSchema = z.object({
-  [MEDIA_VARIABLES.ffmpegPath]: optionalText,
-  [MEDIA_VARIABLES.ffprobePath]: optionalText,
-  [MEDIA_VARIABLES.fontsDir]: optionalText,
-  [MEDIA_VARIABLES.espeakWorker]: optionalText,
-});
+  ffmpegPath: optionalText,
+  ffprobePath: optionalText,
+  fontsDir: optionalText,
+  espeakWorker: optionalText,
+}) satisfies z.ZodObject<Record<keyof typeof MEDIA_VARIABLES, z.ZodType>>;
 
 /** What a stage function reads, once, at cold start. */
-export interface StageEnvironment {
-  tableName: string;
-  bucketName: string;
-  sceneMaxConcurrency: number;
-  episodeMaxConcurrency: number;
-  keyframeMaxAttempts: number;
-  consistencyThreshold?: number;
-  videoQueueUrl?: string;
-  /** The video queue's redrive maxReceiveCount: the receive after which a failing message goes to the DLQ. */
-  videoMaxReceiveCount: number;
-  s3ForcePathStyle: boolean;
-  providerSecretArn?: string;
-  faults?: string;
-  providerCallLog?: string;
-  priceOverrides?: string;
-}
-
-export interface MediaEnvironment {
-  ffmpegPath?: string;
-  ffprobePath?: string;
-  fontsDir?: string;
-  espeakWorker?: string;
-}
+export type StageEnvironment = z.output<typeof StageEnvironmentSchema>;
+export type MediaEnvironment = z.output<typeof MediaEnvironmentSchema>;
 
 /** A variable is missing or malformed: the function cannot start. One line, naming each variable. */
 export class EnvironmentInvalid extends DramaforgeError {
   override readonly name: string = 'EnvironmentInvalid';
 }
 
-function parse<Schema extends z.ZodObject>(schema: Schema, env: Record<string, string | undefined>): z.output<Schema> {
-  const result = schema.safeParse(env);
+/** Reads each field of `schema` from the variable `names` gives it; a problem names the variable, not the field. */
+function read<Schema extends z.ZodObject>(schema: Schema, names: Record<keyof z.output<Schema>, string>, env: Record<string, string | undefined>): z.output<Schema> {
+  const raw = Object.fromEntries(Object.entries(names).map(([field, name]) => [field, env[name as string]]));
+  const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${String(issue.path[0])} ${env[String(issue.path[0])] === undefined ? 'is not set' : `is invalid (${issue.message})`}`);
+  const problems = result.error.issues.map((issue) => {
+    const field = String(issue.path[0]);
+    return `${(names as Record<string, string>)[field]} ${raw[field] === undefined ? 'is not set' : `is invalid (${issue.message})`}`;
+  });
   throw new EnvironmentInvalid(`environment: ${problems.join('; ')}`);
 }
 
@@ -104,55 +93,27 @@ export function processEnvironment(): Record<string, string | undefined> {
 }
 
 export function readStageEnvironment(env: Record<string, string | undefined> = processEnvironment()): StageEnvironment {
-  const raw = parse(StageEnvironmentSchema, env);
-  return {
-    tableName: raw.TABLE_NAME,
-    bucketName: raw.BUCKET_NAME,
-    sceneMaxConcurrency: raw.SCENE_MAX_CONCURRENCY,
-    episodeMaxConcurrency: raw.EPISODE_MAX_CONCURRENCY,
-    keyframeMaxAttempts: raw.KEYFRAME_MAX_ATTEMPTS,
-    consistencyThreshold: raw.CONSISTENCY_THRESHOLD,
-    videoQueueUrl: raw.VIDEO_QUEUE_URL,
-    videoMaxReceiveCount: raw.VIDEO_MAX_RECEIVE_COUNT,
-    s3ForcePathStyle: raw.DRAMAFORGE_S3_FORCE_PATH_STYLE === 'true',
-    providerSecretArn: raw.DRAMAFORGE_PROVIDER_SECRET_ARN,
-    faults: raw.DRAMAFORGE_FAULTS,
-    providerCallLog: raw.DRAMAFORGE_PROVIDER_CALL_LOG,
-    priceOverrides: raw.DRAMAFORGE_PRICE_OVERRIDES,
-  };
+  return read(StageEnvironmentSchema, STAGE_VARIABLES, env);
 }
 
 export function readTriggerEnvironment(env: Record<string, string | undefined> = processEnvironment()): { stateMachineArn: string } {
-  return { stateMachineArn: parse(TriggerEnvironmentSchema, env).STATE_MACHINE_ARN };
+  return read(TriggerEnvironmentSchema, TRIGGER_VARIABLES, env);
 }
 
 export function readMediaEnvironment(env: Record<string, string | undefined> = processEnvironment()): MediaEnvironment {
-  const raw = parse(MediaEnvironmentSchema, env);
-  return {
-    ffmpegPath: raw.FFMPEG_PATH,
-    ffprobePath: raw.FFPROBE_PATH,
-    fontsDir: raw.DRAMAFORGE_FONTS_DIR,
-    espeakWorker: raw.DRAMAFORGE_ESPEAK_WORKER,
-  };
+  return read(MediaEnvironmentSchema, MEDIA_VARIABLES, env);
 }
 
 /** The workflow settings an environment deploys with, as the stack and the local runtime write them. */
-export interface WorkflowSettingsValues {
-  sceneMaxConcurrency: number;
-  episodeMaxConcurrency: number;
-  keyframeMaxAttempts: number;
-  consistencyThreshold?: number;
-  videoQueueUrl: string;
-  videoMaxReceiveCount: number;
-}
+export type WorkflowSettingsValues = Pick<
+  StageEnvironment,
+  'sceneMaxConcurrency' | 'episodeMaxConcurrency' | 'keyframeMaxAttempts' | 'consistencyThreshold' | 'videoMaxReceiveCount'
+> & { videoQueueUrl: string };
 
 export function workflowSettingsVariables(values: WorkflowSettingsValues): Record<string, string> {
-  return {
-    [STAGE_VARIABLES.sceneMaxConcurrency]: String(values.sceneMaxConcurrency),
-    [STAGE_VARIABLES.episodeMaxConcurrency]: String(values.episodeMaxConcurrency),
-    [STAGE_VARIABLES.keyframeMaxAttempts]: String(values.keyframeMaxAttempts),
-    [STAGE_VARIABLES.videoQueueUrl]: values.videoQueueUrl,
-    [STAGE_VARIABLES.videoMaxReceiveCount]: String(values.videoMaxReceiveCount),
-    ...(values.consistencyThreshold === undefined ? {} : { [STAGE_VARIABLES.consistencyThreshold]: String(values.consistencyThreshold) }),
-  };
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([, value]) => value !== undefined)
+      .map(([field, value]) => [STAGE_VARIABLES[field as keyof WorkflowSettingsValues], String(value)]),
+  );
 }
