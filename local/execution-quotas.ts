@@ -1,4 +1,4 @@
-import { STEP_FUNCTIONS_QUOTAS } from '../lambdas/core/execution-limits.js';
+import { HISTORY_MODEL, STEP_FUNCTIONS_QUOTAS } from '../lambdas/core/execution-limits.js';
 import type { Definition, StateDefinition } from '../statemachines/production-definition.js';
 import { allStates } from '../statemachines/production-definition.js';
 
@@ -69,16 +69,14 @@ function readPath(input: unknown, jsonPath: string): unknown {
 
 const byteLength = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8'));
 
+/** Half of a two-event pair (Entered and Exited, a Map's Started and its end, an iteration's Started and its end) is written at each end. */
+const AT_EACH_END = 1;
+const { execution, lambdaTask, serviceTask, map } = HISTORY_MODEL;
+
 /**
  * Counts an execution's history as Step Functions writes it, from the local engine's
- * events, and says when the execution breaks a quota. Per state type (Standard):
- * - the execution: ExecutionStarted and its end (2);
- * - every state: its Entered and Exited events (2);
- * - a Lambda Task attempt: Scheduled, Started, and Succeeded or Failed (3), so a retried
- *   Task adds 3 per retry;
- * - a service-integration Task attempt (SQS task token, child execution): Scheduled,
- *   Started, Submitted, and Succeeded or Failed (4);
- * - a Map: MapStateStarted and its end (2), and each iteration's Started and its end (2).
+ * events, with the per-state-type model validation uses (HISTORY_MODEL in
+ * lambdas/core/execution-limits.ts), and says when the execution breaks a quota.
  */
 export class HistoryCounter {
   private count = 0;
@@ -96,8 +94,9 @@ export class HistoryCounter {
     return this.count;
   }
 
+  /** What one attempt of a Task writes besides its Entered and Exited: a Lambda's, or a service integration's (task token, child execution). */
   private attemptEvents(state: StateDefinition | undefined): number {
-    return state?.Resource && this.functionArns.has(state.Resource) ? 3 : 4;
+    return state?.Resource && this.functionArns.has(state.Resource) ? lambdaTask.perRetry : serviceTask.perRetry;
   }
 
   /** Adds one local event; returns the quota it breaks, if any. */
@@ -109,16 +108,18 @@ export class HistoryCounter {
       case 'ExecutionFailed':
       case 'ExecutionAborted':
       case 'ExecutionTimeout':
+        this.count += execution / 2;
+        break;
       case 'MapIterationStarted':
       case 'MapIterationSucceeded':
       case 'MapIterationFailed':
-        this.count += 1;
+        this.count += map.perIteration / 2;
         break;
       case 'StateEntered':
-        this.count += 1 + (event.state?.type === 'Task' ? this.attemptEvents(definition) : 0) + (event.state?.type === 'Map' ? 1 : 0);
+        this.count += AT_EACH_END + (event.state?.type === 'Task' ? this.attemptEvents(definition) : 0) + (event.state?.type === 'Map' ? (map.events - 2) / 2 : 0);
         break;
       case 'StateExited':
-        this.count += 1 + (event.state?.type === 'Map' ? 1 : 0);
+        this.count += AT_EACH_END + (event.state?.type === 'Map' ? (map.events - 2) / 2 : 0);
         break;
       case 'StateRetried':
         this.count += this.attemptEvents(definition);
