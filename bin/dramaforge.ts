@@ -236,5 +236,6 @@ program
 
 program.parseAsync().then(
   () => process.exit(0),
-  (error: unknown) => fail(`dramaforge ${program.args[0]}: ${(error as Error).message}`),
+  // A data directory another process owns is said in its own words: the line names the owner and what to do.
+  (error: unknown) => fail((error as Error).name === 'DataDirectoryInUse' ? (error as Error).message : `dramaforge ${program.args[0]}: ${(error as Error).message}`),
 );

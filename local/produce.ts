@@ -58,7 +58,7 @@ export async function produceMany(options: ProduceManyOptions): Promise<ProduceR
     latest.set(label, line);
     options.onProgress?.(uploads.length === 1 ? line : [...latest].map(([name, progress]) => `${name} ${progress}`).join('  ||  '));
   };
-  return withLocalRuntime(options, async ({ runtime, follow }) => {
+  return withLocalRuntime({ command: 'dramaforge produce', ...options }, async ({ runtime, follow }) => {
     const started = [];
     for (const upload of uploads) {
       const { key, executionName } = await runtime.uploadManifest(upload.fileName, upload.bytes);

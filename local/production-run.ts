@@ -10,7 +10,7 @@ import type { ExecutionRecord } from './execution-registry.js';
 import { ActiveStates, formatProgress } from './progress.js';
 import { LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 
-export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent' | 'decorateProviders'> {
+export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'command' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent' | 'decorateProviders'> {
   outDir: string;
   /** Called about once a second with a one-line summary while the execution runs. */
   onProgress?: (line: string) => void;
@@ -53,6 +53,7 @@ export async function withLocalRuntime<Result>(options: RunOptions, work: (sessi
   };
   const runtime: LocalRuntime = await LocalRuntime.start({
     dataDir: options.dataDir,
+    command: options.command,
     settings: options.settings,
     retryDelayMs: options.retryDelayMs,
     environment: options.environment,

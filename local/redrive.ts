@@ -9,7 +9,7 @@ import { LocalRuntime } from './runtime.js';
  * when the command ends.
  */
 export async function redriveLocal(dataDir: string, settings?: Partial<LocalSettings>): Promise<{ moved: number; returned: number }> {
-  const runtime = await LocalRuntime.start({ dataDir, settings });
+  const runtime = await LocalRuntime.start({ dataDir, settings, command: 'dramaforge redrive' });
   try {
     const moved = await redriveDeadLetters(runtime.sqs, runtime.queueUrls.deadLetterQueueArn);
     while ((await queueDepth(runtime.sqs, runtime.queueUrls.queueUrl)) > 0 || !runtime.idle()) {

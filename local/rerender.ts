@@ -19,7 +19,7 @@ export class RerenderRefused extends Error {
  * the cache; only the scene's episode is assembled again.
  */
 export async function rerender(options: RerenderOptions): Promise<RunResult> {
-  return withLocalRuntime(options, async ({ runtime, assets, productions, follow }) => {
+  return withLocalRuntime({ command: 'dramaforge rerender', ...options }, async ({ runtime, assets, productions, follow }) => {
     const meta = await productions.findProduction(options.productionId);
     if (!meta) throw new RerenderRefused(`there is no production "${options.productionId}" in ${options.dataDir}; produce it first`);
     const manifest = await assets.getJson<Manifest>(assetKeys.normalizedManifest(options.productionId));

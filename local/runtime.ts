@@ -11,6 +11,7 @@ import type { LambdaHandler } from '../lambdas/pipeline/stage-descriptor.js';
 import { executionNameFor } from '../lambdas/core/execution-name.js';
 import { assetKeys } from '../lambdas/core/keys.js';
 import { LOCAL_CREDENTIALS, startEngines, type LocalEngines, type S3Event } from './engines.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './execution-registry.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext, localFunctionArn } from './lambda-context.js';
 import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './local-settings.js';
@@ -33,6 +34,8 @@ export type ExecutionEvent = {
 
 export interface LocalRuntimeOptions {
   dataDir: string;
+  /** The command that owns the data directory while this runtime runs, as the lock file names it. */
+  command?: string;
   settings?: Partial<LocalSettings>;
   /** Every Retry waits this long instead of its backoff (tests). */
   retryDelayMs?: number;
@@ -82,6 +85,7 @@ export class LocalRuntime {
   private constructor(
     readonly engines: LocalEngines,
     private readonly options: LocalRuntimeOptions,
+    readonly lock: DataDirLock,
   ) {
     this.settings = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
     // A failure off the execution's path (a worker invocation, the trigger, saving dead letters) must still be seen.
@@ -94,16 +98,20 @@ export class LocalRuntime {
     this.sqs = new SQSClient({ ...clientConfig, endpoint: engines.endpoints.sqs });
   }
 
+  /** Refused with DataDirectoryInUse, before any engine opens, while another live process owns the data directory. */
   static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-    const engines = await startEngines(options.dataDir, [LOCAL_RESOURCE_NAMES.bucket]);
-    const runtime = new LocalRuntime(engines, options);
+    const lock = acquireDataDirLock(options.dataDir, options.command ?? 'dramaforge');
+    let engines: LocalEngines | undefined;
     try {
+      engines = await startEngines(options.dataDir, [LOCAL_RESOURCE_NAMES.bucket]);
+      const runtime = new LocalRuntime(engines, options, lock);
       await runtime.bootstrap();
+      return runtime;
     } catch (error) {
-      await engines.stop();
+      await engines?.stop();
+      lock.release();
       throw error;
     }
-    return runtime;
   }
 
   private async bootstrap(): Promise<void> {
@@ -353,8 +361,12 @@ export class LocalRuntime {
   }
 
   async stop(): Promise<void> {
-    await this.videoSource?.stop();
-    await this.engines.stop();
+    try {
+      await this.videoSource?.stop();
+      await this.engines.stop();
+    } finally {
+      this.lock.release();
+    }
   }
 }
 

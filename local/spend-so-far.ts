@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ProductionStore } from '../lambdas/adapters/aws/production-store.js';
 import type { SpendSoFar } from '../lambdas/composition/production-estimate.js';
 import { LOCAL_CREDENTIALS, startTableEngine } from './engines.js';
+import { dataDirOwner } from './data-dir-lock.js';
 import { ExecutionRegistry, isAbandoned } from './execution-registry.js';
 import { LOCAL_REGION } from './lambda-context.js';
 import { LOCAL_RESOURCE_NAMES } from './local-settings.js';
@@ -16,6 +17,7 @@ import { LOCAL_RESOURCE_NAMES } from './local-settings.js';
  */
 export async function readSpendSoFar(dataDir: string, productionId: string): Promise<SpendSoFar | 'running' | 'none'> {
   if (!existsSync(path.join(dataDir, 'dynamodb'))) return 'none';
+  if (dataDirOwner(dataDir)) return 'running';
   const executions = await new ExecutionRegistry(path.join(dataDir, 'executions')).list();
   if (executions.some((record) => record.status === 'RUNNING' && !isAbandoned(record))) return 'running';
   const table = await startTableEngine(dataDir);
