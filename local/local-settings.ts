@@ -11,6 +11,11 @@ export interface LocalSettings {
   videoVisibilityTimeoutSeconds: number;
   videoMaxReceiveCount: number;
   keyframeMaxAttempts: number;
+  /**
+   * Calls at once by `provider/model` or provider, shared out by production priority
+   * (lambdas/pipeline/weighted-slots.ts). Unset, calls are not held back here.
+   */
+  providerSlots?: Record<string, number>;
 }
 
 export const DEFAULT_LOCAL_SETTINGS: LocalSettings = {

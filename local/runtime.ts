@@ -124,6 +124,8 @@ export class LocalRuntime {
 
     // SDK clients find the engines through the standard AWS_ENDPOINT_URL_* variables, which they read from the
     // process; a handler module evaluated here also builds its Lambda default from it, so set them first.
+    // A runtime started earlier in this process may have set slots this one does not want.
+    delete process.env[STAGE_VARIABLES.providerSlots];
     Object.assign(process.env, this.engines.environment, {
       [STAGE_VARIABLES.tableName]: this.names.table,
       [STAGE_VARIABLES.bucketName]: this.names.bucket,
@@ -134,6 +136,7 @@ export class LocalRuntime {
         videoQueueUrl: this.queueUrls.queueUrl,
         videoMaxReceiveCount: this.settings.videoMaxReceiveCount,
       }),
+      ...(this.settings.providerSlots ? { [STAGE_VARIABLES.providerSlots]: JSON.stringify(this.settings.providerSlots) } : {}),
       POWERTOOLS_SERVICE_NAME: 'dramaforge',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
       POWERTOOLS_METRICS_NAMESPACE: 'dramaforge',

@@ -9,6 +9,7 @@ import { processEnvironment, readStageEnvironment } from '../core/environment.js
 import { assetKeys } from '../core/keys.js';
 import type { Manifest } from '../core/manifest/schema.js';
 import type { StageDeps } from '../pipeline/stage-deps.js';
+import { ProviderShares } from '../pipeline/weighted-slots.js';
 import { FaultInjector, withFaults } from './faults/fault-injector.js';
 import { parseFaultPlan } from './faults/fault-plan.js';
 import { providersFor, unavailableProfiles } from './provider-registry.js';
@@ -54,6 +55,7 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
       return faults ? withFaults(decorated, faults) : decorated;
     },
     profileProblems: (providerSettings) => unavailableProfiles(providerSettings, env),
+    shares: settings.providerSlots ? new ProviderShares(settings.providerSlots) : undefined,
     onProviderCall: callLog ? (call) => appendFileSync(callLog, `${JSON.stringify({ ...call, at: new Date().toISOString() })}\n`) : undefined,
     loadManifest: (productionId) => assets.getJson<Manifest>(assetKeys.normalizedManifest(productionId)),
   };

@@ -21,6 +21,7 @@ export const STAGE_VARIABLES = {
   faults: 'DRAMAFORGE_FAULTS',
   providerCallLog: 'DRAMAFORGE_PROVIDER_CALL_LOG',
   priceOverrides: 'DRAMAFORGE_PRICE_OVERRIDES',
+  providerSlots: 'DRAMAFORGE_PROVIDER_SLOTS',
 } as const;
 
 export const TRIGGER_VARIABLES = { stateMachineArn: 'STATE_MACHINE_ARN' } as const;
@@ -55,6 +56,26 @@ const StageEnvironmentSchema = z.object({
   faults: optionalText,
   providerCallLog: optionalText,
   priceOverrides: optionalText,
+  /** JSON, calls at once by `provider/model` or provider: the slots this process shares out by production priority. */
+  providerSlots: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined) return undefined;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        context.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+      const limits = z.record(z.string().min(1), z.int().positive()).safeParse(value);
+      if (!limits.success) {
+        context.addIssue({ code: 'custom', message: 'must map provider or provider/model to a positive whole number of slots' });
+        return z.NEVER;
+      }
+      return limits.data;
+    }),
 }) satisfies z.ZodObject<Record<keyof typeof STAGE_VARIABLES, z.ZodType>>;
 
 const TriggerEnvironmentSchema = z.object({ stateMachineArn: z.string().min(1) }) satisfies z.ZodObject<Record<keyof typeof TRIGGER_VARIABLES, z.ZodType>>;

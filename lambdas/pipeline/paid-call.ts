@@ -5,6 +5,7 @@ import { contentHash } from '../core/content-hash.js';
 import { assetKeys, type SceneRef } from '../core/keys.js';
 import type { BudgetLedger } from '../adapters/aws/budget-ledger.js';
 import { holdAfterFailure, isOpenCost, type CostRow, type Reservation } from '../core/ledger.js';
+import type { ProviderShares } from './weighted-slots.js';
 
 /** How a result is stored in the content-addressed cache: a JSON header plus an optional binary payload. */
 export interface ResultCodec<T> {
@@ -56,10 +57,14 @@ export interface PaidCallDeps {
   ledger: BudgetLedger;
   /** Called for every real provider call (not for cache hits), so tests and operators can count them. */
   onProviderCall?: (call: { stage: string; provider: string; model: string; idempotencyKey: string; scene?: SceneRef }) => void;
+  /** The provider slots this process shares out by production priority; a call to a provider without a limit runs at once. */
+  shares?: ProviderShares;
 }
 
 export interface PaidCall<T> {
   productionId: string;
+  /** The manifest's priority: this call's weight when the provider's slots are contended. */
+  priority: number;
   stage: string;
   scene?: SceneRef;
   provider: string;
@@ -163,7 +168,8 @@ export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Pro
   let metered: Metered<T>;
   try {
     deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey: reservation.idempotencyKey, scene: request.scene });
-    metered = await request.call({ idempotencyKey: providerKey });
+    const call = () => request.call({ idempotencyKey: providerKey });
+    metered = deps.shares ? await deps.shares.hold(request, { lane: request.productionId, weight: request.priority }, call) : await call();
   } catch (error) {
     await closeFailedHold(deps, reservation, error);
     throw error;

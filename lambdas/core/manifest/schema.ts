@@ -114,6 +114,8 @@ export const ManifestSchema = z
       .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP-47 tag such as vi-VN'),
     format: Format.default({ aspectRatio: '9:16', width: 1080, height: 1920, fps: 30 }),
     budgetUsd: z.number().min(0).max(1_000_000),
+    /** This production's share of contended provider slots against the others running at once: weighted, so nothing starves. */
+    priority: z.int('priority must be a whole number from 1 to 10').min(1, 'priority must be from 1 to 10').max(10, 'priority must be from 1 to 10').default(5),
     seed: z.int().min(0).max(2 ** 31 - 1).default(1),
     providers: Providers.default({ profile: 'offline' }),
     characters: z

@@ -21,6 +21,7 @@ export async function castCharacter(event: z.output<typeof CastCharacterEventSch
   const request = { character, seed: seedFrom(manifest.seed, 'reference-sheet', character.id) };
   const { result } = await paidCall(deps, {
     productionId: manifest.production,
+    priority: manifest.priority,
     stage: 'reference-sheet',
     provider: image.provider,
     model: image.model,

@@ -45,6 +45,7 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
     const request = { scene: context.brief, width: manifest.format.width, height: manifest.format.height, seed, references: referencePngs };
     const { result: keyframe } = await paidCall(deps, {
       productionId: manifest.production,
+      priority: manifest.priority,
       stage: 'keyframe',
       scene: event,
       provider: image.provider,
@@ -60,6 +61,7 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
       const reference = references[character.id]!;
       const { result } = await paidCall(deps, {
         productionId: manifest.production,
+        priority: manifest.priority,
         stage: 'consistency',
         scene: event,
         provider: consistency.provider,

@@ -32,6 +32,7 @@ export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, 
     const request: SpeechRequest = { text: line.line, language: manifest.language, characterId: character.id, voice: character.voice ?? {} };
     const { result } = await paidCall(deps, {
       productionId: manifest.production,
+      priority: manifest.priority,
       stage: 'speech',
       scene: event,
       provider: speech.provider,
@@ -76,6 +77,7 @@ async function transcribedWords(
   try {
     const { result } = await paidCall(deps, {
       productionId: manifest.production,
+      priority: manifest.priority,
       stage: 'subtitle-timing',
       scene,
       provider: transcription.provider,

@@ -61,6 +61,7 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0)
   };
   const paid = {
     productionId: manifest.production,
+    priority: manifest.priority,
     stage: 'video',
     scene: ref,
     provider: video.provider,

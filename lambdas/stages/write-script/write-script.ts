@@ -23,6 +23,7 @@ export async function writeScript(event: z.output<typeof SceneEventSchema>, deps
     const request = { language: manifest.language, title: manifest.title, scene: context.brief, seed: seedFrom(context.seed, 'script') };
     const { result } = await paidCall(deps, {
       productionId: manifest.production,
+      priority: manifest.priority,
       stage: 'script',
       scene: event,
       provider: text.provider,

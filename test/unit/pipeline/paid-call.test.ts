@@ -10,7 +10,7 @@ import { startLocalTable } from '../../support/local-table.js';
 import { callIdentity, jsonCodec, paidCall, unpackCacheEntry } from '../../../lambdas/pipeline/paid-call.js';
 import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
 
-const request = { productionId: 'p1', stage: 'script', provider: 'offline', model: 'phrasebook-v1', inputs: { line: 'hi' }, codec: jsonCodec<{ lines: string[] }>() };
+const request = { productionId: 'p1', priority: 5, stage: 'script', provider: 'offline', model: 'phrasebook-v1', inputs: { line: 'hi' }, codec: jsonCodec<{ lines: string[] }>() };
 
 describe('the result cache', () => {
   it('reads a whole entry and refuses torn or truncated ones', () => {
