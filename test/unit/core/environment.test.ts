@@ -36,4 +36,17 @@ describe('the stage environment contract', () => {
     expect(read).toMatchObject({ sceneMaxConcurrency: 4, episodeMaxConcurrency: 2, keyframeMaxAttempts: 3, videoMaxReceiveCount: 3, s3ForcePathStyle: false });
     expect(read.consistencyThreshold).toBeUndefined();
   });
+
+  it('reads provider slot limits as JSON and names a malformed one', () => {
+    // Prepare
+    const slots = (text: string) => ({ ...STORAGE, [STAGE_VARIABLES.providerSlots]: text });
+
+    // Act
+    const read = readStageEnvironment(slots('{"offline/camera-motion-v1": 10, "openai": 4}'));
+
+    // Assess
+    expect(read.providerSlots).toEqual({ 'offline/camera-motion-v1': 10, openai: 4 });
+    expect(() => readStageEnvironment(slots('{"openai": 0}'))).toThrow(/^environment: DRAMAFORGE_PROVIDER_SLOTS is invalid \(must map provider/);
+    expect(() => readStageEnvironment(slots('ten'))).toThrow(/^environment: DRAMAFORGE_PROVIDER_SLOTS is invalid \(not JSON\)$/);
+  });
 });

@@ -106,6 +106,22 @@ describe('manifest v1', () => {
     expect(problems.some((p) => p.startsWith('episodes[0].scenes[1].outline: '))).toBe(true);
   });
 
+  it('takes a priority from 1 to 10, 5 when it is left out, and names anything else', () => {
+    // Prepare
+    const withPriority = (priority: unknown) => ({ ...validDocument(), priority });
+
+    // Act
+    const defaulted = validateManifest(validDocument());
+    const highest = validateManifest(withPriority(10));
+
+    // Assess
+    expect(defaulted.priority).toBe(5);
+    expect(highest.priority).toBe(10);
+    expect(problemsOf(withPriority(0))).toEqual(['priority: priority must be from 1 to 10']);
+    expect(problemsOf(withPriority(11))).toEqual(['priority: priority must be from 1 to 10']);
+    expect(problemsOf(withPriority(2.5))).toEqual(['priority: priority must be a whole number from 1 to 10']);
+  });
+
   it('rejects duplicate ids, a speaker who is not in the scene, and ids with path separators', () => {
     // Prepare
     const document = validDocument();
