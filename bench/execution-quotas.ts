@@ -41,7 +41,7 @@ async function measure(shape: StudioManifestShape): Promise<MeasuredRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-bench-quotas-'));
   try {
     const manifestPath = path.join(dir, 'quotas.json');
-    await writeFile(manifestPath, JSON.stringify(studioManifest(shape), null, 2));
+    await writeFile(manifestPath, JSON.stringify(studioManifest({ name: `quotas-${shape.episodes}x${shape.scenesPerEpisode}`, priority: 5, shape }), null, 2));
     const simulation = simulationFor(INSTANT_PROVIDERS);
     const result = await produce({
       manifestPath,

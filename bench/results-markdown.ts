@@ -99,13 +99,19 @@ export function resultsMarkdown(results: BenchResults): string {
     const s = results.studio;
     parts.push(
       '',
-      `**Studio scale**: ${s.scenes} scenes, time x${s.timeScale}, production ${s.ok ? 'complete' : `not complete (${s.reason})`}. Makespan ${seconds(s.makespanMs)}; bound ${seconds(s.bound.boundMs)} ` +
+      `**Studio season**: ${s.productions.length} productions, ${s.scenes} scenes in all, time x${s.timeScale}, ${s.ok ? 'every production complete' : `not every production complete (${s.failedScenes.length} scenes did not)`}. ` +
+        `The runtime's process used ${rounded(s.processCpuShare * 100)}% of one core over the run. Makespan ${seconds(s.makespanMs)}; bound ${seconds(s.bound.boundMs)} ` +
         `(${s.bound.limitingProvider}: ${seconds(s.bound.throughputMs)} + one scene's critical path ${seconds(s.bound.criticalPathMs)}); ratio ${rounded(s.makespanOverBound)}x. ` +
         `One scene after another behind a rate limiter: ${seconds(s.sequential.projectedMs)} (measured on ${s.sequential.sampleScenes} scenes, scaled to ${s.scenes}); the pipeline is ${rounded(s.pipelineSpeedup)}x faster.`,
       '',
       table(
         ['provider', 'calls', 'latency (real)', 'concurrency', 'slot busy', 'utilisation', 'queued for a slot'],
         Object.entries(s.providers).map(([name, p]) => [name, p.calls, `${p.latencyMs} ms`, p.concurrency, seconds(p.busyMs), `${rounded(p.utilisation * 100)}%`, seconds(p.waitMs)]),
+      ),
+      '',
+      table(
+        ['production', 'priority', 'scenes', 'outcome', 'finished after'],
+        [...s.productions].sort((a, b) => b.priority - a.priority).map((p) => [p.productionId, p.priority, p.scenes, p.ok ? 'complete' : `not complete: ${p.reason}`, seconds(p.finishedAfterMs)]),
       ),
       '',
       table(['Task state', 'time summed over its runs'], Object.entries(s.stageMilliseconds).map(([state, ms]) => [state, seconds(ms)])),

@@ -6,6 +6,13 @@ export interface StudioManifestShape {
   characters: number;
 }
 
+export interface StudioProduction {
+  /** Also the production id: `a-z0-9-`. */
+  name: string;
+  priority: number;
+  shape: StudioManifestShape;
+}
+
 /**
  * A studio-sized series for the orchestration benchmark. Scenes carry no dialogue, so the
  * script stage really calls the text model; two characters a scene make it write a
@@ -13,7 +20,7 @@ export interface StudioManifestShape {
  * the media the handlers encode themselves (voice tracks, episode assembly) then costs
  * little, and the run measures the workflow rather than the encoder.
  */
-export function studioManifest(shape: StudioManifestShape): ManifestInput {
+export function studioManifest({ name, priority, shape }: StudioProduction): ManifestInput {
   const characters = Array.from({ length: shape.characters }, (_, index) => ({
     id: `c${index + 1}`,
     name: `Character ${index + 1}`,
@@ -21,8 +28,9 @@ export function studioManifest(shape: StudioManifestShape): ManifestInput {
   }));
   return {
     version: 1,
-    production: `studio-scale-${shape.episodes * shape.scenesPerEpisode}`,
-    title: 'Studio scale',
+    production: name,
+    title: `Studio season: ${name}`,
+    priority,
     language: 'en-US',
     format: { aspectRatio: '9:16', width: 64, height: 114, fps: 1 },
     budgetUsd: 1000,

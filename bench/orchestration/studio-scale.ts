@@ -3,72 +3,118 @@ import os from 'node:os';
 import path from 'node:path';
 import { simulationFor, simulationLoad, withSimulatedProviders } from '../simulated-providers/simulated-providers.js';
 import { SIMULATED_STAGES, type SimulatedStage } from '../simulated-providers/simulation-plan.js';
-import { produce } from '../../local/produce.js';
+import { produceMany } from '../../local/produce.js';
 import { orchestrationBound, utilisation, type OrchestrationBound, type ProviderLoad } from './orchestration-bound.js';
 import { runSequentially, type SequentialRun } from './sequential-baseline.js';
-import { studioManifest, type StudioManifestShape } from './studio-manifest.js';
+import { studioManifest, type StudioProduction } from './studio-manifest.js';
 
 /** The source's latency table, ms per call. */
 export const SOURCE_LATENCY_MS: Record<SimulatedStage, number> = { script: 800, image: 1200, speech: 600, video: 4500 };
 /** Provider concurrency limits, as a studio's provider quotas would set them. */
 export const PROVIDER_CONCURRENCY: Record<SimulatedStage, number> = { script: 50, image: 20, speech: 20, video: 10 };
+/** The offline model each simulated stage stands in front of, as `provider/model` slot limits name it. */
+const OFFLINE_MODELS: Record<SimulatedStage, string> = {
+  script: 'offline/phrasebook-v1',
+  image: 'offline/storyboard-v1',
+  speech: 'offline/espeak-ng',
+  video: 'offline/camera-motion-v1',
+};
 
 export interface StudioScaleOptions {
-  shape: StudioManifestShape;
+  productions: StudioProduction[];
   timeScale: number;
   sceneMaxConcurrency: number;
   episodeMaxConcurrency: number;
+  /**
+   * Video jobs taken off the queue at once. Above the provider's slots, so the jobs wait in
+   * the priority-weighted shares of the slots rather than first-come-first-served in the queue.
+   */
+  videoWorkerMaxConcurrency: number;
   /** Scenes the one-after-another baseline really runs; its time is scaled up to the whole workload. */
   baselineSampleScenes: number;
   /** The batch script's rate limiter, requests a second before the time scale. */
   baselineRequestsPerSecond: number;
 }
 
+export interface StudioProductionResult {
+  productionId: string;
+  priority: number;
+  scenes: number;
+  ok: boolean;
+  reason?: string;
+  /** From the season's first event to this production's execution ending. */
+  finishedAfterMs: number;
+}
+
 export interface StudioScaleResult {
+  productions: StudioProductionResult[];
   scenes: number;
   timeScale: number;
   ok: boolean;
-  /** Why the production did not complete, when it did not. */
-  reason?: string;
-  /** `episode/scene: reason` for every scene that did not complete. */
+  /** `production/episode/scene: reason` for every scene that did not complete. */
   failedScenes: string[];
   makespanMs: number;
+  /** Mean time to finish of the productions of each priority, from the season's start. */
+  makespanByPriority: Record<string, number>;
   bound: OrchestrationBound;
   makespanOverBound: number;
   providers: Record<SimulatedStage, ProviderLoad & { utilisation: number; waitMs: number }>;
   stageMilliseconds: Record<string, number>;
   sequential: SequentialRun & { sampleScenes: number; projectedMs: number };
   pipelineSpeedup: number;
+  /** The embedded runtime's process: CPU seconds it used over the run, against the wall clock. */
+  processCpuShare: number;
 }
 
+function meanBy(values: { key: number; value: number }[]): Record<string, number> {
+  const groups = new Map<number, number[]>();
+  for (const { key, value } of values) groups.set(key, [...(groups.get(key) ?? []), value]);
+  return Object.fromEntries([...groups].sort(([a], [b]) => b - a).map(([key, group]) => [String(key), group.reduce((sum, v) => sum + v, 0) / group.length]));
+}
+
+/**
+ * A season sample: several productions of mixed priority, uploaded at once to one local
+ * runtime, behind simulated providers with the source's latencies and concurrency.
+ */
 export async function measureStudioScale(options: StudioScaleOptions): Promise<StudioScaleResult> {
   const plan = { timeScale: options.timeScale, latencyMs: SOURCE_LATENCY_MS, concurrency: PROVIDER_CONCURRENCY };
-  const planText = JSON.stringify(plan);
-  const simulation = simulationFor(planText);
-  const scenes = options.shape.episodes * options.shape.scenesPerEpisode;
+  const simulation = simulationFor(JSON.stringify(plan));
+  const scenes = options.productions.reduce((sum, production) => sum + production.shape.episodes * production.shape.scenesPerEpisode, 0);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-bench-studio-'));
   try {
-    const manifestPath = path.join(workDir, 'studio-scale.json');
-    // Pretty-printed: produce reads the production id from its own line to find the deliverables.
-    await writeFile(manifestPath, JSON.stringify(studioManifest(options.shape), null, 2));
+    const manifestPaths = await Promise.all(
+      options.productions.map(async (production) => {
+        const manifestPath = path.join(workDir, `${production.name}.json`);
+        // Pretty-printed: produce reads the production id from its own line to find the deliverables.
+        await writeFile(manifestPath, JSON.stringify(studioManifest(production), null, 2));
+        return manifestPath;
+      }),
+    );
     let first = Infinity;
     let last = 0;
+    const ended = new Map<string, number>();
     for (const stage of SIMULATED_STAGES) simulation.slots[stage].reset();
-    const result = await produce({
-      manifestPath,
+    const cpuBefore = process.cpuUsage();
+    const results = await produceMany({
+      manifestPaths,
       outDir: path.join(workDir, 'out'),
       dataDir: path.join(workDir, 'data'),
       decorateProviders: (providers) => withSimulatedProviders(providers, simulation),
       settings: {
         sceneMaxConcurrency: options.sceneMaxConcurrency,
         episodeMaxConcurrency: options.episodeMaxConcurrency,
-        videoWorkerMaxConcurrency: PROVIDER_CONCURRENCY.video,
+        videoWorkerMaxConcurrency: options.videoWorkerMaxConcurrency,
+        // A job may wait for a slot far longer than it takes to render: the queue must not hand it out again meanwhile.
+        videoVisibilityTimeoutSeconds: 900,
+        providerSlots: Object.fromEntries(SIMULATED_STAGES.map((stage) => [OFFLINE_MODELS[stage], PROVIDER_CONCURRENCY[stage]])),
       },
       onExecutionEvent: (event) => {
         first = Math.min(first, event.timestamp);
         last = Math.max(last, event.timestamp);
+        if (event.executionName === event.productionExecution) ended.set(event.executionName, event.timestamp);
       },
     });
+    const cpu = process.cpuUsage(cpuBefore);
     const makespanMs = last - first;
     const load = simulationLoad(simulation);
     const providers = Object.fromEntries(
@@ -79,6 +125,20 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
     ) as StudioScaleResult['providers'];
     const bound = orchestrationBound(providers, scenes, options.timeScale);
 
+    const productions = options.productions.map((production, index): StudioProductionResult => {
+      const result = results[index]!;
+      return {
+        productionId: production.name,
+        priority: production.priority,
+        scenes: production.shape.episodes * production.shape.scenesPerEpisode,
+        ok: result.ok,
+        reason: result.reason,
+        finishedAfterMs: (ended.get(result.executionName) ?? last) - first,
+      };
+    });
+    const stageMilliseconds: Record<string, number> = {};
+    for (const result of results) for (const [state, ms] of Object.entries(result.stageMilliseconds)) stageMilliseconds[state] = (stageMilliseconds[state] ?? 0) + ms;
+
     const callsPerScene = Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, providers[stage].calls / scenes])) as Record<SimulatedStage, number>;
     const sample = await runSequentially({
       scenes: options.baselineSampleScenes,
@@ -88,20 +148,26 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
     });
     const projectedMs = (sample.wallMs / options.baselineSampleScenes) * scenes;
     return {
+      productions,
       scenes,
       timeScale: options.timeScale,
-      ok: result.ok,
-      reason: result.reason,
-      failedScenes: (result.report?.episodes ?? []).flatMap((episode) =>
-        episode.scenes.filter((scene) => scene.status !== 'COMPLETE').map((scene) => `${episode.id}/${scene.id}: ${scene.reason ?? scene.status}`),
+      ok: results.every((result) => result.ok),
+      failedScenes: results.flatMap((result, index) =>
+        (result.report?.episodes ?? []).flatMap((episode) =>
+          episode.scenes
+            .filter((scene) => scene.status !== 'COMPLETE')
+            .map((scene) => `${options.productions[index]!.name}/${episode.id}/${scene.id}: ${scene.reason ?? scene.status}`),
+        ),
       ),
       makespanMs,
+      makespanByPriority: meanBy(productions.map((production) => ({ key: production.priority, value: production.finishedAfterMs }))),
       bound,
       makespanOverBound: makespanMs / bound.boundMs,
       providers,
-      stageMilliseconds: result.stageMilliseconds,
+      stageMilliseconds,
       sequential: { ...sample, sampleScenes: options.baselineSampleScenes, projectedMs },
       pipelineSpeedup: projectedMs / makespanMs,
+      processCpuShare: (cpu.user + cpu.system) / 1000 / makespanMs,
     };
   } finally {
     await rm(workDir, { recursive: true, force: true });
