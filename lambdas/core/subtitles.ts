@@ -124,8 +124,25 @@ function isCjk(text: string): boolean {
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/** Printable ASCII: every character is a grapheme of its own. */
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * ICU's segmenter costs microseconds a call, and layout asks about the same words many
+ * times over while it balances lines, so the text ASCII cannot answer is segmented once.
+ */
+const segmented = new Map<string, string[]>();
+const MAX_SEGMENTED = 10_000;
+
 function graphemes(text: string): string[] {
-  return Array.from(segmenter.segment(text), (segment) => segment.segment);
+  if (PLAIN_ASCII.test(text)) return text.split('');
+  let glyphs = segmented.get(text);
+  if (!glyphs) {
+    glyphs = Array.from(segmenter.segment(text), (segment) => segment.segment);
+    if (segmented.size >= MAX_SEGMENTED) segmented.clear();
+    segmented.set(text, glyphs);
+  }
+  return glyphs;
 }
 
 /**
