@@ -90,6 +90,7 @@ describe('priority', () => {
       ['priority-low', true],
       ['priority-high', true],
     ]);
+    expect(results.map((result) => result.report?.priority)).toEqual([1, 9]);
     expect(videoStarts).toHaveLength(2 * SCENES);
     // With both queued, the slot goes nine times to the high one for each time to the low one, so every waiting clip of
     // the high one comes first; first come, first served would give the low one about half of the slots before then.

@@ -21,6 +21,8 @@ export interface ProductionReport {
   production: string;
   title: string;
   status: ProductionStatus;
+  /** The manifest's share weight for contended provider slots (1 to 10). */
+  priority: number;
   budgetUsd: number;
   cost: {
     /** What counts against the budget: confirmed and unconfirmed spend. */
@@ -154,6 +156,7 @@ export function buildProductionReport(input: {
     production: input.manifest.production,
     title: input.manifest.title,
     status: productionStatus(episodes.flatMap((e) => e.scenes), input.failure),
+    priority: input.manifest.priority,
     budgetUsd: input.manifest.budgetUsd,
     cost: { totalUsd, confirmedUsd, unconfirmedUsd, remainingUsd: round(input.manifest.budgetUsd - totalUsd), byStage, byProvider, byModel, unconfirmed },
     ...(input.failure ? { failure: input.failure } : {}),
