@@ -31,8 +31,10 @@ async function validate(file: string): Promise<void> {
   const { parseManifest } = await import('../lambdas/core/manifest/parse.js');
   try {
     const manifest = parseManifest(bytes);
-    const scenes = manifest.episodes.reduce((sum, e) => sum + e.scenes.length, 0);
-    process.stdout.write(`${file}: valid (${manifest.production}: ${manifest.episodes.length} episodes, ${scenes} scenes)\n`);
+    const scenes = manifest.episodes.reduce((sum, e) => sum + (e.scenes?.length ?? 0), 0);
+    const toDevelop = manifest.episodes.filter((e) => !e.scenes).length;
+    const development = toDevelop > 0 ? `; ${toDevelop} episodes to develop from their synopsis` : '';
+    process.stdout.write(`${file}: valid (${manifest.production}: ${manifest.episodes.length} episodes, ${scenes} scenes${development})\n`);
   } catch (error) {
     if (error instanceof ManifestInvalid) fail(error.problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
     throw error;
@@ -99,6 +101,28 @@ async function produceCommand(files: string[], options: RunOptions & { profile?:
   progress.done();
   const failures = results.flatMap((result, index) => outcomeOf(files.length === 1 ? 'produce' : `produce ${files[index]}`, result) ?? []);
   if (failures.length > 0) fail(failures.join('\n'));
+}
+
+async function developCommand(file: string, options: { out?: string; profile?: string; data: string }): Promise<void> {
+  await readManifestFile(file);
+  const profile = await profileOption(options.profile);
+  const [{ writeFile }, { developBible }] = await Promise.all([import('node:fs/promises'), import('../local/develop.js')]);
+  const result = await developBible({
+    biblePath: file,
+    profile,
+    dataDir: path.resolve(options.data),
+    onEpisode: (episodeId, done, total) => process.stderr.write(`developed ${episodeId} (${done}/${total})\n`),
+  });
+  if (!result.ok) fail(result.problems ? result.problems.map((p) => `${p.path}: ${p.reason}`).join('\n') : `develop failed: ${result.reason}`);
+  const scenes = result.manifest.episodes.reduce((sum, episode) => sum + episode.scenes.length, 0);
+  const summary = `${result.productionId}: ${result.records.length} episodes developed, ${scenes} scene cards, spent $${result.spentUsd.toFixed(4)}`;
+  if (options.out) {
+    await writeFile(options.out, result.yaml);
+    process.stdout.write(`${summary}; wrote ${options.out}\n`);
+  } else {
+    process.stdout.write(result.yaml);
+    process.stderr.write(`${summary}\n`);
+  }
 }
 
 async function profileOption(value: string | undefined): Promise<ProfileOverride | undefined> {
@@ -204,6 +228,17 @@ program
   .option(...dataOptionFlags)
   .option(...profileOptionFlags)
   .action(produceCommand);
+program
+  .command('develop')
+  .summary("write a series bible's scene cards with the text model")
+  .description(
+    "develop a series bible: the text model writes each episode's scene cards from its synopsis, in order, and the developed manifest (the bible's own fields kept) is written out to read, edit and produce",
+  )
+  .argument('<bible>', 'the series bible (YAML): episodes with a synopsis instead of scenes')
+  .option('--out <file>', 'where the developed manifest is written (default: stdout)')
+  .option(...profileOptionFlags)
+  .option(...dataOptionFlags)
+  .action(developCommand);
 program
   .command('estimate')
   .description('the expected cost per stage and model, and what the production already spent (confirmed and unconfirmed)')

@@ -27,7 +27,7 @@ export const productionWorkflow = {
       TimeoutSeconds: 60,
       Retry: OWN_WORK_RETRY,
       Catch: [catchError(ManifestInvalid.name, 'Manifest rejected'), catchAll('Manifest could not be read')],
-      Next: 'Plan production',
+      Next: 'Develop episodes',
     },
     'Manifest rejected': {
       Type: 'Fail',
@@ -38,6 +38,40 @@ export const productionWorkflow = {
       Type: 'Fail',
       Error: 'ManifestUnreadable',
       Cause: 'The manifest object could not be read or the production could not be opened.',
+    },
+    'Develop episodes': {
+      Type: 'Map',
+      Comment: "A series bible's episodes get their scene cards from the text model, one episode after another: each one sees the summaries the earlier ones left.",
+      ItemsPath: '$.production.episodesToDevelop',
+      MaxConcurrency: 1,
+      ItemSelector: {
+        'productionId.$': '$.production.productionId',
+        'episodeId.$': '$$.Map.Item.Value',
+      },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Develop episode',
+        States: {
+          'Develop episode': {
+            Type: 'Task',
+            Comment: 'Scene cards from the synopsis, part by part, validated against the schema; the running summary after the episode.',
+            Resource: '${DevelopEpisodeFunctionArn}',
+            ResultPath: null,
+            TimeoutSeconds: 900,
+            Retry: PROVIDER_CALL_RETRY,
+            End: true,
+            Catch: [catchAll('Episode could not be developed')],
+          },
+          'Episode could not be developed': {
+            Type: 'Fail',
+            Error: 'EpisodeDevelopmentFailed',
+            Cause: "An episode's scene cards could not be written; report.json's development section says why.",
+          },
+        },
+      },
+      ResultPath: null,
+      Catch: PRODUCTION_STEP_CATCH,
+      Next: 'Plan production',
     },
     'Plan production': {
       Type: 'Task',

@@ -1,7 +1,8 @@
 import type { Usage } from '../core/ports.js';
 import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../core/pricing.js';
 import { MAX_BILLED_CALLS, stageRoute, transcriptionRung, type RoutedStage } from './provider-config.js';
-import type { Manifest } from '../core/manifest/schema.js';
+import { developmentParts } from '../core/development-prompt.js';
+import { episodesToDevelop, plannedSceneCount, type SeriesManifest } from '../core/manifest/schema.js';
 import { WORST_CASE_USAGE, worstCaseSpeechUsage } from '../core/worst-case-usage.js';
 
 /**
@@ -32,6 +33,8 @@ export interface ProductionEstimate {
 /** Typical usage of one call on the first rung (a keyframe with two reference sheets; a six-line scene). */
 const TYPICAL_USAGE = {
   script: { inputTokens: 700, outputTokens: 350 },
+  /** A part of six cards with their dialogue, from a bible of a few characters and the story so far. */
+  development: { inputTokens: 2_500, outputTokens: 3_000 },
   image: { images: 1, inputTokens: 80, inputImageTokens: 2 * 400, outputTokens: 1_584 },
   consistency: { images: 2, inputTokens: 1_700, outputTokens: 10 },
 } satisfies Record<string, Usage>;
@@ -42,7 +45,22 @@ const GENERATED_LINE_CHARACTERS = 45;
 /** Speech runs about 14 characters a second; the voice track adds lead-in, gaps and tail. */
 export const CHARACTERS_PER_SECOND = 14;
 
-export function estimateProduction(manifest: Manifest, env: NodeJS.ProcessEnv, keyframeMaxAttempts = 3): ProductionEstimate {
+/** Characters in a developed scene, for the cost of scoring its keyframe before the cards exist. */
+const DEVELOPED_SCENE_CAST = 2;
+
+/**
+ * The scenes a manifest will produce: its own, and for an episode still to develop as many
+ * scenes as it asks for, each with a typical cast and dialogue the script stage writes.
+ */
+function plannedScenes(manifest: SeriesManifest): { characters: string[]; dialogue?: { line: string }[] }[] {
+  return manifest.episodes.flatMap(
+    (episode) =>
+      episode.scenes ??
+      Array.from({ length: plannedSceneCount(episode) }, () => ({ characters: manifest.characters.slice(0, DEVELOPED_SCENE_CAST).map((c) => c.id) })),
+  );
+}
+
+export function estimateProduction(manifest: SeriesManifest, env: NodeJS.ProcessEnv, keyframeMaxAttempts = 3): ProductionEstimate {
   const lines: EstimateLine[] = [];
   const route = (stage: RoutedStage) => stageRoute(manifest.providers, stage, env);
   const add = (label: string, stage: RoutedStage, calls: number, typical: (model: string) => Usage, worst: (model: string) => Usage, worstCalls = calls) => {
@@ -60,13 +78,15 @@ export function estimateProduction(manifest: Manifest, env: NodeJS.ProcessEnv, k
     });
   };
 
-  const scenes = manifest.episodes.flatMap((episode) => episode.scenes);
+  const scenes = plannedScenes(manifest);
+  const developmentCalls = episodesToDevelop(manifest).reduce((sum, episode) => sum + developmentParts(plannedSceneCount(episode)).length, 0);
   const sceneCharacters = scenes.reduce((sum, scene) => sum + scene.characters.length, 0);
   const spokenCharacters = scenes.map((scene) =>
     scene.dialogue ? scene.dialogue.reduce((sum, line) => sum + [...line.line].length, 0) : GENERATED_LINES * GENERATED_LINE_CHARACTERS,
   );
   const spokenLines = scenes.map((scene) => scene.dialogue?.length ?? GENERATED_LINES);
 
+  add('development', 'script', developmentCalls, () => TYPICAL_USAGE.development, () => WORST_CASE_USAGE.development);
   add('reference-sheet', 'image', manifest.characters.length, () => TYPICAL_USAGE.image, () => WORST_CASE_USAGE.image);
   add('script', 'script', scenes.filter((scene) => !scene.dialogue).length, () => TYPICAL_USAGE.script, () => WORST_CASE_USAGE.script);
   add('keyframe', 'image', scenes.length, () => TYPICAL_USAGE.image, () => WORST_CASE_USAGE.image, scenes.length * keyframeMaxAttempts);

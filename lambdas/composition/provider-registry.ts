@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CameraMotionVideoModel } from '../adapters/providers/offline/camera-motion-video-model.js';
 import { EspeakSpeechModel } from '../adapters/providers/offline/espeak-speech-model.js';
+import { OfflineEpisodeDeveloper } from '../adapters/providers/offline/offline-episode-developer.js';
 import { OfflineScriptWriter } from '../adapters/providers/offline/offline-script-writer.js';
 import { StoryboardImageModel } from '../adapters/providers/offline/offline-image-model.js';
 import { PixelConsistencyScorer } from '../adapters/providers/offline/pixel-consistency.js';
@@ -22,7 +23,7 @@ import {
 import { ProviderGuard } from './resilience/provider-guard.js';
 import { DynamoTokenBucket } from './resilience/token-bucket.js';
 import type { Rung } from './routing/route.js';
-import { RoutedConsistencyScorer, RoutedImageModel, RoutedSpeechModel, RoutedTextModel } from './routing/routed-ports.js';
+import { RoutedConsistencyScorer, RoutedEpisodeDeveloper, RoutedImageModel, RoutedSpeechModel, RoutedTextModel } from './routing/routed-ports.js';
 
 type RealProfileName = Exclude<ProfileName, 'offline'>;
 
@@ -48,6 +49,7 @@ let offline: BoundProviders | undefined;
 function offlineProviders(): BoundProviders {
   offline ??= {
     text: { port: new OfflineScriptWriter(), provider: 'offline', model: 'phrasebook-v1' },
+    development: { port: new OfflineEpisodeDeveloper(), provider: 'offline', model: 'phrasebook-v1' },
     image: { port: new StoryboardImageModel(), provider: 'offline', model: 'storyboard-v1' },
     consistency: { port: new PixelConsistencyScorer(), provider: 'offline', model: 'pixel-similarity-v1' },
     speech: { port: new EspeakSpeechModel(), provider: 'offline', model: 'espeak-ng' },
@@ -145,6 +147,7 @@ export async function providersFor(settings: Manifest['providers'], environment?
   if (transcription && !transcriber) throw new ProviderNotConfigured(`the "${transcription.provider}" profile has no speech-to-text for subtitle timing`);
   return {
     text: bindRoute('script', settings, env, profiles, base.text, (p, model) => p.text(model), (l) => new RoutedTextModel(l)),
+    development: bindRoute('script', settings, env, profiles, base.development, (p, model) => p.developer(model), (l) => new RoutedEpisodeDeveloper(l)),
     image: bindRoute('image', settings, env, profiles, base.image, (p, model) => p.image(model), (l) => new RoutedImageModel(l)),
     consistency: bindRoute('consistency', settings, env, profiles, base.consistency, (p, model) => p.consistency(model), (l) => new RoutedConsistencyScorer(l)),
     speech: bindRoute('speech', settings, env, profiles, base.speech, (p, model) => p.speech(model), (l) => new RoutedSpeechModel(l)),

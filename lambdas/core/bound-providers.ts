@@ -1,4 +1,4 @@
-import type { AsyncVideoModel, ConsistencyScorer, ImageModel, SpeechModel, SpeechTranscriber, TextModel, VideoModel } from './ports.js';
+import type { AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, SpeechModel, SpeechTranscriber, TextModel, VideoModel } from './ports.js';
 
 export interface ServingModel {
   provider: string;
@@ -19,6 +19,8 @@ export interface Bound<Port> {
 
 export interface BoundProviders {
   text: Bound<TextModel>;
+  /** The text models again, writing scene cards from a synopsis (the script stage's route). */
+  development: Bound<EpisodeDeveloper>;
   image: Bound<ImageModel>;
   consistency: Bound<ConsistencyScorer>;
   speech: Bound<SpeechModel>;

@@ -1,4 +1,5 @@
 import type { ManifestProblem } from './errors.js';
+import { plannedSceneCount } from './manifest/schema.js';
 
 /** Step Functions Standard's quotas that shape an execution (DESIGN.md section 8). */
 export const STEP_FUNCTIONS_QUOTAS = {
@@ -55,11 +56,17 @@ export function worstCaseEpisodeEvents(sceneCount: number): number {
   );
 }
 
-/** The production execution: validate, plan, a reference sheet per character, a child execution per episode, finalize. */
+/**
+ * The production execution: validate, develop (every episode, at worst), plan, a reference sheet
+ * per character, a child execution per episode, finalize.
+ */
 export function worstCaseProductionEvents(episodeCount: number, characterCount: number): number {
   return (
     HISTORY_MODEL.execution +
-    2 * lambdaTask(retries.ownWork) +
+    lambdaTask(retries.ownWork) +
+    HISTORY_MODEL.map.events +
+    episodeCount * (HISTORY_MODEL.map.perIteration + lambdaTask(retries.providerCall)) +
+    lambdaTask(retries.ownWork) +
     HISTORY_MODEL.map.events +
     characterCount * (HISTORY_MODEL.map.perIteration + lambdaTask(retries.providerCall)) +
     HISTORY_MODEL.map.events +
@@ -77,7 +84,8 @@ export function largestEpisodeHeld(quotas: { historyEvents: number } = STEP_FUNC
 
 interface ShapeOfManifest {
   characters: unknown[];
-  episodes: { scenes: unknown[] }[];
+  /** An episode still to develop counts the scenes it asks for. */
+  episodes: { scenes?: unknown[]; sceneCount?: number }[];
 }
 
 /**
@@ -89,11 +97,12 @@ export function executionLimitProblems(manifest: ShapeOfManifest, quotas: { hist
   const budget = quotas.historyEvents / HISTORY_HEADROOM;
   const problems: ManifestProblem[] = [];
   manifest.episodes.forEach((episode, index) => {
-    const worst = worstCaseEpisodeEvents(episode.scenes.length);
+    const scenes = plannedSceneCount(episode);
+    const worst = worstCaseEpisodeEvents(scenes);
     if (worst > budget) {
       problems.push({
-        path: `episodes[${index}].scenes`,
-        reason: `${episode.scenes.length} scenes could need ${worst} history events in the episode's execution; Step Functions fails one at ${quotas.historyEvents}, and dramaforge keeps ${HISTORY_HEADROOM}x headroom (at most ${largestEpisodeHeld(quotas)} scenes an episode)`,
+        path: episode.scenes ? `episodes[${index}].scenes` : `episodes[${index}].sceneCount`,
+        reason: `${scenes} scenes could need ${worst} history events in the episode's execution; Step Functions fails one at ${quotas.historyEvents}, and dramaforge keeps ${HISTORY_HEADROOM}x headroom (at most ${largestEpisodeHeld(quotas)} scenes an episode)`,
       });
     }
   });

@@ -41,6 +41,8 @@ export const assetKeys = {
   episodeSummary: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/episodes/${episodeId}.json`,
   storyboard: (productionId: string) => `${productionRoot(productionId)}/storyboard.png`,
   report: (productionId: string) => `${productionRoot(productionId)}/report.json`,
+  /** An episode's developed scene cards and the running summary written after it. */
+  development: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/development/${episodeId}.json`,
   cacheEntry: (hash: string) => `cache/${hash}`,
 };
 

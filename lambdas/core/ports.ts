@@ -240,3 +240,56 @@ export interface AsyncVideoModel {
 export function isAsyncVideoModel(model: VideoModel | AsyncVideoModel): model is AsyncVideoModel {
   return 'startClip' in model;
 }
+
+/** A scene card as the development stage writes it: what a manifest's scene holds, every field filled. */
+export interface SceneCard {
+  id: string;
+  location: string;
+  characters: string[];
+  outline: string;
+  mood: string;
+  camera: string;
+  dialogue: DialogueLine[];
+}
+
+export interface SeriesBrief {
+  title: string;
+  logline?: string;
+  genre?: string;
+  style?: string;
+  /** The places the bible names; developed scenes are set there. */
+  locations: string[];
+}
+
+export interface DevelopmentCharacter {
+  id: string;
+  name: string;
+  description: string;
+  arc?: string;
+  voice?: VoiceSettings;
+}
+
+/** One part of one episode to develop: the bible, the story so far, and the cards this part must write. */
+export interface EpisodeDevelopmentRequest {
+  language: string;
+  seed: number;
+  series: SeriesBrief;
+  characters: DevelopmentCharacter[];
+  episode: { id: string; title: string; synopsis: string; /** 0-based position in the season. */ index: number; episodeCount: number; sceneCount: number };
+  /** The running summaries written after each earlier episode, oldest first. */
+  storySoFar: { episodeId: string; title: string; summary: string }[];
+  part: { index: number; count: number; sceneIds: string[] };
+  /** The cards of the part before this one, for the story to carry on from. */
+  previousCards: SceneCard[];
+}
+
+export interface DevelopedPart {
+  scenes: SceneCard[];
+  /** The story of the episode so far, through the end of this part, in a few sentences. */
+  summary: string;
+}
+
+/** A text model that turns an episode's synopsis into scene cards. */
+export interface EpisodeDeveloper {
+  developPart(request: EpisodeDevelopmentRequest, options?: CallOptions): Promise<Metered<DevelopedPart>>;
+}

@@ -1,4 +1,4 @@
-import type { AsyncVideoModel, ConsistencyScorer, ImageModel, ProviderCallGuard, SpeechModel, SpeechTranscriber, TextModel } from './ports.js';
+import type { AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, ProviderCallGuard, SpeechModel, SpeechTranscriber, TextModel } from './ports.js';
 
 /** What a real provider profile's ports are built from: the stage's environment, a guard per provider, the bucket. */
 export interface ProviderProfileContext {
@@ -20,6 +20,7 @@ export interface VideoPolling {
  */
 export interface ProviderProfile {
   text(model: string): TextModel;
+  developer(model: string): EpisodeDeveloper;
   image(model: string): ImageModel;
   consistency(model: string): ConsistencyScorer;
   speech(model: string): SpeechModel;

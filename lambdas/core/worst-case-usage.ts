@@ -8,6 +8,8 @@ import type { Usage } from './ports.js';
 export const WORST_CASE_USAGE = {
   /** The outline and cast in, up to 40 lines of 500 characters out. */
   script: { inputTokens: 4_000, outputTokens: 8_000 },
+  /** The bible, the story so far and the previous part's cards in; up to 12,000 tokens of cards out. */
+  development: { inputTokens: 24_000, outputTokens: 12_000 },
   /** gpt-image-1 at high quality, 1024x1536 (6,240 output tokens), with up to 5 reference images in. */
   image: { images: 1, inputTokens: 1_000, inputImageTokens: 5 * 1_600, outputTokens: 6_240 },
   /** Two images and a short verdict; Titan bills the two images. */

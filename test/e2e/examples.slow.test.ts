@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
-import { parseManifest } from '../../lambdas/core/manifest/parse.js';
+import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 import { cliArguments } from '../support/cli.js';
 
@@ -25,7 +25,7 @@ describe.each(['tet-homecoming.yaml', 'spring-festival-reunion.yaml'])('the ship
     // Prepare
     const workDir = await ownWorkDir();
     const manifestPath = path.join(repositoryRoot, 'examples', example);
-    const manifest = parseManifest(await readFile(manifestPath));
+    const manifest = parseDevelopedManifest(await readFile(manifestPath));
 
     // Act
     await run(process.execPath, cliArguments('produce', manifestPath, '--out', workDir, '--data', path.join(workDir, 'data')), {

@@ -9,7 +9,7 @@ import { unavailableProfiles } from '../../lambdas/composition/provider-registry
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
-import { validateManifest } from '../../lambdas/core/manifest/parse.js';
+import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, ManifestInput } from '../../lambdas/core/manifest/schema.js';
 import type { StageDeps } from '../../lambdas/pipeline/stage-deps.js';
 import { type BoundProviders } from '../../lambdas/core/bound-providers.js';
@@ -53,5 +53,5 @@ export function mockedStageDeps(options: { objects?: Map<string, Buffer>; provid
 
 /** A valid manifest for production `unit-series`, with the cast and episodes a test needs. */
 export function unitManifest(parts: Pick<ManifestInput, 'characters' | 'episodes'> & Partial<ManifestInput>): Manifest {
-  return validateManifest({ version: 1, production: 'unit-series', title: 'Unit', language: 'en-US', budgetUsd: 1, ...parts });
+  return parseDevelopedManifest(JSON.stringify({ version: 1, production: 'unit-series', title: 'Unit', language: 'en-US', budgetUsd: 1, ...parts }));
 }

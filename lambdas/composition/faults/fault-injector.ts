@@ -74,10 +74,14 @@ export class FaultInjector {
 
 /** The same providers, each call first passing through the injector. */
 export function withFaults(providers: BoundProviders, injector: FaultInjector): BoundProviders {
-  const { text, image, consistency, speech, video, transcription } = providers;
+  const { text, development, image, consistency, speech, video, transcription } = providers;
   const videoPort = video.port;
   return {
     text: { ...text, port: { writeScene: injector.wrap('script', 'writeScene', text.provider, (r, o?: CallOptions) => text.port.writeScene(r, o)) } },
+    development: {
+      ...development,
+      port: { developPart: injector.wrap('script', 'developPart', development.provider, (r, o?: CallOptions) => development.port.developPart(r, o)) },
+    },
     image: {
       ...image,
       port: {

@@ -2,6 +2,8 @@ import type {
   CallOptions,
   ConsistencyRequest,
   ConsistencyScorer,
+  EpisodeDeveloper,
+  EpisodeDevelopmentRequest,
   ImageModel,
   KeyframeRequest,
   ReferenceSheetRequest,
@@ -10,6 +12,7 @@ import type {
   SpeechRequest,
   TextModel,
 } from '../../core/ports.js';
+import { estimateDevelopmentTokens } from '../../core/development-prompt.js';
 import { estimatePromptTokens } from '../../core/script-prompt.js';
 import { routeCall, type RouteLadders } from './route.js';
 
@@ -20,6 +23,14 @@ export class RoutedTextModel implements TextModel {
 
   writeScene(request: SceneScriptRequest, options: CallOptions = {}) {
     return routeCall(this.ladders, options, estimatePromptTokens(request), (rung, o) => rung.port.writeScene(request, o));
+  }
+}
+
+export class RoutedEpisodeDeveloper implements EpisodeDeveloper {
+  constructor(private readonly ladders: RouteLadders<EpisodeDeveloper>) {}
+
+  developPart(request: EpisodeDevelopmentRequest, options: CallOptions = {}) {
+    return routeCall(this.ladders, options, estimateDevelopmentTokens(request), (rung, o) => rung.port.developPart(request, o));
   }
 }
 

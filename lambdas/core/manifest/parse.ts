@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { ManifestInvalid, type ManifestProblem } from '../errors.js';
 import { crossReferenceProblems } from './cross-references.js';
 import { formatIssuePath } from './format-path.js';
-import { MANIFEST_LIMITS, ManifestSchema, type Manifest } from './schema.js';
+import { isDeveloped, MANIFEST_LIMITS, ManifestSchema, type Manifest, type SeriesManifest } from './schema.js';
 import { executionLimitProblems } from '../execution-limits.js';
 
 /** A YAML alias expands to a copy of its anchor; past this many the document is treated as an expansion bomb. */
@@ -89,7 +89,7 @@ export function parseManifestDocument(bytes: Uint8Array | string): unknown {
   }
 }
 
-export function validateManifest(document: unknown): Manifest {
+export function validateManifest(document: unknown): SeriesManifest {
   const result = ManifestSchema.safeParse(document, {
     error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
   });
@@ -101,7 +101,18 @@ export function validateManifest(document: unknown): Manifest {
   return result.data;
 }
 
-/** Bytes in, a valid manifest out, or ManifestInvalid naming every problem as `path: reason`. */
-export function parseManifest(bytes: Uint8Array | string): Manifest {
+/** Bytes in, a valid manifest out (a series bible while some episode has a synopsis and no scenes), or ManifestInvalid naming every problem as `path: reason`. */
+export function parseManifest(bytes: Uint8Array | string): SeriesManifest {
   return validateManifest(parseManifestDocument(bytes));
+}
+
+/** A manifest production can start from: valid, and every episode with its scene cards. */
+export function parseDevelopedManifest(bytes: Uint8Array | string): Manifest {
+  const manifest = parseManifest(bytes);
+  if (isDeveloped(manifest)) return manifest;
+  throw new ManifestInvalid(
+    manifest.episodes.flatMap((episode, index) =>
+      episode.scenes ? [] : [{ path: `episodes[${index}].scenes`, reason: 'is required here: develop the series bible first (dramaforge develop)' }],
+    ),
+  );
 }

@@ -13,7 +13,11 @@ export const MANIFEST_LIMITS = {
   dialogueLinesPerScene: 40,
   lineCharacters: 500,
   manifestBytes: 1024 * 1024,
+  synopsisCharacters: 4000,
 } as const;
+
+/** How many scene cards the development stage writes for an episode that gives a synopsis and no sceneCount. */
+export const DEFAULT_SCENE_COUNT = 4;
 
 const ID_PATTERN = /^[a-z0-9-]+$/;
 
@@ -73,6 +77,8 @@ const Character = z.strictObject({
   name: text('name', 100),
   description: text('description', 1000),
   voice: Voice.optional(),
+  /** Where the character goes over the season: the development stage writes the episodes along it. */
+  arc: text('arc', 1000).optional(),
 });
 
 const DialogueLine = z.strictObject({
@@ -86,20 +92,43 @@ const Scene = z.strictObject({
   characters: z.array(id('character')).max(MANIFEST_LIMITS.characters),
   outline: text('outline', 2000),
   mood: text('mood', 50).optional(),
+  /** The shot: framing and movement, handed to the image and video prompts. */
+  camera: text('camera', 300).optional(),
   dialogue: z
     .array(DialogueLine)
     .max(MANIFEST_LIMITS.dialogueLinesPerScene, `at most ${MANIFEST_LIMITS.dialogueLinesPerScene} dialogue lines a scene`)
     .optional(),
 });
 
-const Episode = z.strictObject({
-  id: id('episode'),
-  title: text('title', 200),
-  scenes: z
-    .array(Scene)
-    .min(1, 'an episode needs at least one scene')
-    .max(MANIFEST_LIMITS.scenesPerEpisode, `at most ${MANIFEST_LIMITS.scenesPerEpisode} scenes an episode`),
-});
+/**
+ * An episode gives its scene cards, or a synopsis the development stage turns into cards
+ * (`sceneCount` of them). A developed episode keeps its synopsis beside the cards it got,
+ * and its cards are what is produced.
+ */
+const Episode = z
+  .strictObject({
+    id: id('episode'),
+    title: text('title', 200),
+    synopsis: text('synopsis', MANIFEST_LIMITS.synopsisCharacters).optional(),
+    sceneCount: z
+      .int('sceneCount must be a whole number')
+      .min(1, 'sceneCount must be at least 1')
+      .max(MANIFEST_LIMITS.scenesPerEpisode, `sceneCount must be at most ${MANIFEST_LIMITS.scenesPerEpisode} (scenes an episode)`)
+      .optional(),
+    scenes: z
+      .array(Scene)
+      .min(1, 'an episode needs at least one scene')
+      .max(MANIFEST_LIMITS.scenesPerEpisode, `at most ${MANIFEST_LIMITS.scenesPerEpisode} scenes an episode`)
+      .optional(),
+  })
+  .superRefine((episode, ctx) => {
+    if (episode.scenes === undefined && episode.synopsis === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['scenes'], message: 'is required (or give a synopsis, and the development stage writes the scenes)' });
+    }
+    if (episode.sceneCount !== undefined && episode.synopsis === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sceneCount'], message: 'only an episode with a synopsis has scenes to develop' });
+    }
+  });
 
 export const ManifestSchema = z
   .strictObject({
@@ -109,6 +138,13 @@ export const ManifestSchema = z
       .string()
       .regex(/^[a-z0-9-]{3,63}$/, 'production must be 3 to 63 characters of a-z, 0-9 and "-"'),
     title: text('title', 200),
+    /** The series in a sentence: what the development stage writes every episode towards. */
+    logline: text('logline', 500).optional(),
+    genre: text('genre', 100).optional(),
+    /** The visual style handed to every image and video prompt. */
+    style: text('style', 500).optional(),
+    /** The places the series is shot in: developed scenes are set there. */
+    locations: z.array(text('location', 500)).max(MANIFEST_LIMITS.characters, `at most ${MANIFEST_LIMITS.characters} locations`).optional(),
     language: z
       .string()
       .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP-47 tag such as vi-VN'),
@@ -127,8 +163,23 @@ export const ManifestSchema = z
       .max(MANIFEST_LIMITS.episodes, `at most ${MANIFEST_LIMITS.episodes} episodes`),
   });
 
-export type Manifest = z.output<typeof ManifestSchema>;
+/** A valid manifest as written: a series bible when some episode still waits for its scene cards. */
+export type SeriesManifest = z.output<typeof ManifestSchema>;
 export type ManifestInput = z.input<typeof ManifestSchema>;
-export type ManifestEpisode = Manifest['episodes'][number];
-export type ManifestScene = ManifestEpisode['scenes'][number];
-export type ManifestCharacter = Manifest['characters'][number];
+export type SeriesEpisode = SeriesManifest['episodes'][number];
+export type ManifestScene = NonNullable<SeriesEpisode['scenes']>[number];
+export type ManifestEpisode = SeriesEpisode & { scenes: ManifestScene[] };
+/** A manifest every episode of which has its scene cards: what production reads. */
+export type Manifest = Omit<SeriesManifest, 'episodes'> & { episodes: ManifestEpisode[] };
+export type ManifestCharacter = SeriesManifest['characters'][number];
+
+export const isDevelopedEpisode = (episode: SeriesEpisode): episode is ManifestEpisode => episode.scenes !== undefined;
+
+/** Whether production can start: every episode has its scene cards. */
+export const isDeveloped = (manifest: SeriesManifest): manifest is Manifest => manifest.episodes.every(isDevelopedEpisode);
+
+/** The episodes the development stage has to write, in the order they air. */
+export const episodesToDevelop = (manifest: SeriesManifest): SeriesEpisode[] => manifest.episodes.filter((episode) => !isDevelopedEpisode(episode));
+
+/** The scenes an episode has, or will have once developed. */
+export const plannedSceneCount = (episode: { scenes?: unknown[]; sceneCount?: number }): number => episode.scenes?.length ?? episode.sceneCount ?? DEFAULT_SCENE_COUNT;

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
 import { assetKeys } from '../../core/keys.js';
+import type { Manifest, SeriesManifest } from '../../core/manifest/schema.js';
 import { renderContactSheet } from '../../adapters/media/contact-sheet.js';
 import type { EpisodeSummary } from '../../core/scene-artifacts.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
@@ -11,9 +13,23 @@ export const FinalizeProductionEventSchema = z.object({
   failure: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });
 
+/** What the development stage left for this manifest's episodes: a record of another synopsis is not this one's. */
+async function developmentRecords(deps: StageDeps, manifest: SeriesManifest): Promise<(DevelopmentRecord | DevelopmentFailureRecord)[]> {
+  const records = [];
+  for (const episode of manifest.episodes) {
+    if (episode.synopsis === undefined) continue;
+    const record = await deps.assets.findJson<DevelopmentRecord | DevelopmentFailureRecord>(assetKeys.development(manifest.production, episode.id));
+    if (record && ('failure' in record || record.synopsis === episode.synopsis)) records.push(record);
+  }
+  return records;
+}
+
 /** The report, the storyboard, and the production's final status. */
 export async function finalizeProduction(event: z.output<typeof FinalizeProductionEventSchema>, deps: StageDeps) {
-  const manifest = await deps.loadManifest(event.productionId);
+  // A production that stopped in development still has episodes without cards: they are reported with no scenes.
+  const series = (await deps.loadManifest(event.productionId)) as SeriesManifest;
+  const manifest: Manifest = { ...series, episodes: series.episodes.map((episode) => ({ ...episode, scenes: episode.scenes ?? [] })) };
+  const development = await developmentRecords(deps, series);
   const [meta, scenes, costs] = await Promise.all([
     deps.productions.getProduction(event.productionId),
     deps.productions.listScenes(event.productionId),
@@ -25,7 +41,7 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
     if (summary) episodes.set(episode.id, summary);
   }
   const failure = event.failure ? { error: event.failure.Error, cause: event.failure.Cause ?? '' } : undefined;
-  const report = buildProductionReport({ manifest, meta, scenes, costs, episodes, failure });
+  const report = { ...buildProductionReport({ manifest, meta, scenes, costs, episodes, failure }), ...(development.length > 0 && { development }) };
 
   const frames = [];
   for (const episode of manifest.episodes) {

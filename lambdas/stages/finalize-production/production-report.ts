@@ -1,3 +1,4 @@
+import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
 import { costUsd } from '../../core/pricing.js';
 import type { CostRow } from '../../core/ledger.js';
 import type { Manifest } from '../../core/manifest/schema.js';
@@ -38,6 +39,8 @@ export interface ProductionReport {
     unconfirmed: UnconfirmedCharge[];
   };
   failure?: { error: string; cause: string };
+  /** The episodes the development stage wrote from their synopsis: the cards and summary of each, or why it could not. */
+  development?: (DevelopmentRecord | DevelopmentFailureRecord)[];
   episodes: {
     id: string;
     title: string;

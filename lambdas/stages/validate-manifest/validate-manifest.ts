@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ManifestInvalid } from '../../core/errors.js';
 import { assetKeys } from '../../core/keys.js';
 import { parseManifest } from '../../core/manifest/parse.js';
+import { episodesToDevelop } from '../../core/manifest/schema.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 export const ValidateManifestEventSchema = z.object({
@@ -37,7 +38,8 @@ export async function validateUploadedManifest(event: z.output<typeof ValidateMa
       executionName: event.executionName,
     });
     deps.logger.info('manifest accepted', { productionId: manifest.production, key: event.key });
-    return { productionId: manifest.production };
+    // The ids only: the development Map reads each episode's synopsis from the normalized manifest.
+    return { productionId: manifest.production, episodesToDevelop: episodesToDevelop(manifest).map((episode) => episode.id) };
   } catch (error) {
     if (error instanceof ManifestInvalid) {
       await deps.assets.putJson(assetKeys.manifestErrors(event.key), {

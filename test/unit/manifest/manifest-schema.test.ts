@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
-import { parseManifest, validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { parseDevelopedManifest, parseManifest, validateManifest } from '../../../lambdas/core/manifest/parse.js';
 
 const SEGMENT = String.raw`(?:\[\d+\]|\.[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])`;
 const PROBLEM_PATH = new RegExp(String.raw`^(?:\(file\)|\(root\)|\(line \d+, column \d+\)|(?:[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])${SEGMENT}*)$`);
@@ -62,7 +62,7 @@ describe('manifest v1', () => {
     const minimalDocument = validDocument();
 
     // Act
-    const tet = parseManifest(tetFile);
+    const tet = parseDevelopedManifest(tetFile);
     const zh = parseManifest(zhFile);
     const minimal = validateManifest(minimalDocument);
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ProductionMeta } from '../../../lambdas/adapters/aws/production-store.js';
 import type { CostRow } from '../../../lambdas/core/ledger.js';
-import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { parseDevelopedManifest } from '../../../lambdas/core/manifest/parse.js';
 import { buildProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
 
-const manifest = validateManifest({
+const manifest = parseDevelopedManifest(
+  JSON.stringify({
   version: 1,
   production: 'report-series',
   title: 'Report',
@@ -12,7 +13,8 @@ const manifest = validateManifest({
   budgetUsd: 5,
   characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
   episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }] }],
-});
+  }),
+);
 
 const row = (status: CostRow['status'], stage: string, usd: number, estimateUsd: number): CostRow => ({
   productionId: 'report-series',

@@ -39,7 +39,7 @@ describe('Validate manifest', () => {
     const result = await validateUploadedManifest({ bucket: BUCKET, key: 'manifests/unit.yaml', executionName: 'unit-abc' }, mocks.deps);
 
     // Assess
-    expect(result).toEqual({ productionId: 'unit-series' });
+    expect(result).toEqual({ productionId: 'unit-series', episodesToDevelop: [] });
     expect(mocks.s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: 'productions/unit-series/manifest.json' });
     expect(mocks.dynamoMock).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { PK: 'PRODUCTION#unit-series', SK: 'META' },

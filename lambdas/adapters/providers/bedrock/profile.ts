@@ -18,6 +18,7 @@ export const createProfile: ProviderProfileFactory = (context): ProviderProfile 
   const runtime = () => (bedrock ??= new BedrockRuntimeClient({}));
   return {
     text: (model) => new ConverseScriptWriter(runtime(), guard, model),
+    developer: (model) => new ConverseScriptWriter(runtime(), guard, model),
     image: (model) => new NovaCanvasImageModel(runtime(), guard, model),
     consistency: (model) => new TitanEmbeddingConsistencyScorer(runtime(), guard, model),
     speech: () => new PollySpeechModel((polly ??= new PollyClient({})), guard),

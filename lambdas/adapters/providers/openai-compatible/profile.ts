@@ -1,8 +1,9 @@
 import type { ProviderProfile, ProviderProfileFactory } from '../../../core/provider-profile.js';
+import { ChatEpisodeDeveloper } from './chat-episode-developer.js';
 import { ChatScriptWriter } from './chat-script-writer.js';
 import { OpenAiConnection } from './connection.js';
 import { OpenAiImageModel } from './image-model.js';
-import { OPENAI_COMPATIBLE, openAiSettingsFromEnv } from './settings.js';
+import { OPENAI_COMPATIBLE, openAiSettingsFromEnv, structuredOutputFromEnv } from './settings.js';
 import { OpenAiSpeechModel } from './speech-model.js';
 import { OpenAiTranscriber } from './transcriber.js';
 import { OpenAiVideoModel } from './video-model.js';
@@ -13,6 +14,7 @@ export const createProfile: ProviderProfileFactory = (context): ProviderProfile 
   const connection = new OpenAiConnection(openAiSettingsFromEnv(context.env), context.guard(OPENAI_COMPATIBLE));
   return {
     text: (model) => new ChatScriptWriter(connection, model),
+    developer: (model) => new ChatEpisodeDeveloper(connection, model, structuredOutputFromEnv(context.env)),
     image: (model) => new OpenAiImageModel(connection, model),
     consistency: (model) => new VisionConsistencyScorer(connection, model),
     speech: (model) => new OpenAiSpeechModel(connection, model),

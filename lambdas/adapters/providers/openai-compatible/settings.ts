@@ -29,3 +29,17 @@ export function openAiMissingSettings(settings: OpenAiSettings): string | undefi
   if (!settings.baseUrl) return 'set DRAMAFORGE_OPENAI_BASE_URL (or OPENAI_BASE_URL)';
   return undefined;
 }
+
+/**
+ * `DRAMAFORGE_OPENAI_RESPONSE_FORMAT`: how scene cards are asked for. `json_schema` (the default)
+ * is structured output, the answer held to the cards' JSON schema by the provider; `json_object`
+ * is JSON mode, for providers without structured output (DeepSeek): the answer is then only
+ * checked here, with the repair prompt.
+ */
+export type ResponseFormatMode = 'json_schema' | 'json_object';
+
+export function structuredOutputFromEnv(env: Record<string, string | undefined>): ResponseFormatMode {
+  const mode = env.DRAMAFORGE_OPENAI_RESPONSE_FORMAT ?? 'json_schema';
+  if (mode !== 'json_schema' && mode !== 'json_object') throw new Error(`DRAMAFORGE_OPENAI_RESPONSE_FORMAT: unknown value "${mode}" (use json_schema or json_object)`);
+  return mode;
+}

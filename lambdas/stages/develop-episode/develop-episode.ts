@@ -1,0 +1,150 @@
+import type { z } from 'zod';
+import { contentHash, seedFrom } from '../../core/content-hash.js';
+import { developmentParts, developmentProblems } from '../../core/development-prompt.js';
+import { estimateUsd } from '../../core/estimates.js';
+import { AssetMissing, ProviderOutputInvalid } from '../../core/errors.js';
+import { assetKeys } from '../../core/keys.js';
+import type { DevelopedPart, DevelopmentCharacter, EpisodeDevelopmentRequest, SceneCard, SeriesBrief } from '../../core/ports.js';
+import { validateManifest } from '../../core/manifest/parse.js';
+import { plannedSceneCount, type Manifest, type ManifestScene, type SeriesEpisode, type SeriesManifest } from '../../core/manifest/schema.js';
+import type { DevelopmentRecord } from '../../core/development-record.js';
+import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
+import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
+import { SceneEventSchema } from '../../pipeline/scene-context.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
+
+export const DevelopEpisodeEventSchema = SceneEventSchema.pick({ productionId: true, episodeId: true });
+
+/** A hand-written episode tells the story so far by its outlines, cut to about a paragraph. */
+const OUTLINE_SUMMARY_CHARACTERS = 600;
+
+function seriesBrief(manifest: SeriesManifest): SeriesBrief {
+  return { title: manifest.title, logline: manifest.logline, genre: manifest.genre, style: manifest.style, locations: manifest.locations ?? [] };
+}
+
+function developmentCharacters(manifest: SeriesManifest): DevelopmentCharacter[] {
+  return manifest.characters.map(({ id, name, description, arc, voice }) => ({ id, name, description, arc, voice }));
+}
+
+/** What an episode's cards are developed from: a record of another bible (or of an edited synopsis) is not this episode's. */
+function developmentBasis(manifest: SeriesManifest, episode: SeriesEpisode, storySoFar: EpisodeDevelopmentRequest['storySoFar']): string {
+  const { id, title, synopsis, sceneCount } = episode;
+  return contentHash({
+    language: manifest.language,
+    seed: manifest.seed,
+    series: seriesBrief(manifest),
+    characters: developmentCharacters(manifest),
+    episode: { id, title, synopsis, sceneCount },
+    storySoFar,
+  });
+}
+
+/**
+ * The summaries of the episodes before `index`: the running summary each developed one left
+ * (checked against what it was developed from), or the outlines of one written by hand. The
+ * episodes are developed in order, so an earlier episode to develop always has its record.
+ */
+async function storyBefore(deps: StageDeps, manifest: SeriesManifest, index: number): Promise<EpisodeDevelopmentRequest['storySoFar']> {
+  const story: EpisodeDevelopmentRequest['storySoFar'] = [];
+  for (const earlier of manifest.episodes.slice(0, index)) {
+    const record = earlier.synopsis === undefined ? undefined : await deps.assets.findJson<DevelopmentRecord>(assetKeys.development(manifest.production, earlier.id));
+    if (record && record.basis === developmentBasis(manifest, earlier, story)) {
+      story.push({ episodeId: earlier.id, title: earlier.title, summary: record.summary });
+    } else if (earlier.scenes) {
+      story.push({ episodeId: earlier.id, title: earlier.title, summary: earlier.scenes.map((scene) => scene.outline).join(' ').slice(0, OUTLINE_SUMMARY_CHARACTERS) });
+    } else {
+      throw new AssetMissing(`episode ${earlier.id} of production ${manifest.production} is developed before the episodes after it, and its cards are not there yet`);
+    }
+  }
+  return story;
+}
+
+/** A card as a manifest scene: empty dialogue is left for the script stage to write. */
+function manifestScene(card: SceneCard): ManifestScene {
+  const { dialogue, ...scene } = card;
+  return dialogue.length > 0 ? { ...scene, dialogue } : scene;
+}
+
+/**
+ * Writes the scene cards of one episode that has a synopsis and no scenes: part by part, each
+ * part seeing the bible, the story so far and the previous part's cards, every part a paid call.
+ * The cards and the running summary go to `productions/<id>/development/<episode>.json`, and
+ * the cards into the production's manifest, which production then reads as if written by hand.
+ */
+export async function developEpisode(event: z.output<typeof DevelopEpisodeEventSchema>, deps: StageDeps) {
+  try {
+    return await develop(event, deps);
+  } catch (error) {
+    // The workflow's Fail state can only say that development failed; the record says why.
+    const failure = { error: (error as Error).name, message: (error as Error).message, at: new Date().toISOString() };
+    await deps.assets.putJson(assetKeys.development(event.productionId, event.episodeId), { episodeId: event.episodeId, failure });
+    throw error;
+  }
+}
+
+async function develop(event: z.output<typeof DevelopEpisodeEventSchema>, deps: StageDeps) {
+  const manifest = await deps.assets.getJson<SeriesManifest>(assetKeys.normalizedManifest(event.productionId));
+  const index = manifest.episodes.findIndex((candidate) => candidate.id === event.episodeId);
+  const episode = manifest.episodes[index];
+  if (!episode) throw new AssetMissing(`production ${event.productionId} has no episode ${event.episodeId}`);
+  if (episode.scenes) return { episodeId: episode.id, sceneCount: episode.scenes.length, developed: false };
+  if (episode.synopsis === undefined) throw new AssetMissing(`episode ${episode.id} has neither scenes nor a synopsis`);
+
+  const storySoFar = await storyBefore(deps, manifest, index);
+  const { development } = await deps.providers(manifest as Manifest);
+  const sceneCount = plannedSceneCount(episode);
+  const parts = developmentParts(sceneCount);
+  const cards: SceneCard[] = [];
+  let previousCards: SceneCard[] = [];
+  let summary = '';
+  let costUsd = 0;
+  for (const [partIndex, sceneIds] of parts.entries()) {
+    const request: EpisodeDevelopmentRequest = {
+      language: manifest.language,
+      seed: seedFrom(manifest.seed, manifest.production, episode.id, 'development'),
+      series: seriesBrief(manifest),
+      characters: developmentCharacters(manifest),
+      episode: { id: episode.id, title: episode.title, synopsis: episode.synopsis, index, episodeCount: manifest.episodes.length, sceneCount },
+      storySoFar,
+      part: { index: partIndex, count: parts.length, sceneIds },
+      previousCards,
+    };
+    const { result, usd } = await paidCall(deps, {
+      productionId: manifest.production,
+      stage: 'development',
+      priority: manifest.priority,
+      provider: development.provider,
+      model: development.model,
+      inputs: request,
+      estimateUsd: estimateUsd(development, WORST_CASE_USAGE.development),
+      codec: jsonCodec<DevelopedPart>(),
+      call: (options) => development.port.developPart(request, options),
+    });
+    // The adapters validate before they answer; this holds a cached entry and the offline model to the same rules.
+    const problems = developmentProblems(request, result);
+    if (problems.length > 0) throw new ProviderOutputInvalid(`${development.provider}/${development.model} developed ${episode.id} part ${partIndex + 1} invalidly: ${problems.join('; ')}`);
+    cards.push(...result.scenes);
+    previousCards = result.scenes;
+    summary = result.summary;
+    costUsd += usd;
+  }
+
+  const record: DevelopmentRecord = {
+    episodeId: episode.id,
+    title: episode.title,
+    synopsis: episode.synopsis,
+    sceneCount,
+    basis: developmentBasis(manifest, episode, storySoFar),
+    developedBy: { provider: development.provider, model: development.model },
+    parts: parts.length,
+    costUsd,
+    summary,
+    scenes: cards,
+  };
+  await deps.assets.putJson(assetKeys.development(manifest.production, episode.id), record);
+
+  const developed = { ...manifest, episodes: manifest.episodes.map((other, i) => (i === index ? { ...other, scenes: cards.map(manifestScene) } : other)) };
+  await deps.assets.putJson(assetKeys.normalizedManifest(manifest.production), validateManifest(developed));
+  deps.logger.info('episode developed', { productionId: manifest.production, episodeId: episode.id, scenes: cards.length, parts: parts.length, costUsd });
+  return { episodeId: episode.id, sceneCount: cards.length, developed: true };
+}

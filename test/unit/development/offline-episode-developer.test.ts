@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { developmentProblems } from '../../../lambdas/core/development-prompt.js';
+import type { EpisodeDevelopmentRequest } from '../../../lambdas/core/ports.js';
+import { beatsFor, OfflineEpisodeDeveloper } from '../../../lambdas/adapters/providers/offline/offline-episode-developer.js';
+
+function request(overrides: Partial<EpisodeDevelopmentRequest> = {}): EpisodeDevelopmentRequest {
+  return {
+    language: 'en-US',
+    seed: 11,
+    series: { title: 'The Night Ferry', locations: ['the ferry deck, night, rain', 'the harbour office, strip lights', 'the fish market at dawn'] },
+    characters: [
+      { id: 'mai', name: 'Mai', description: 'deckhand' },
+      { id: 'theo', name: 'Theo', description: 'stowaway' },
+      { id: 'quan', name: 'Mr Quan', description: 'harbourmaster' },
+      { id: 'linh', name: 'Linh', description: 'a cousin who never appears in this episode' },
+    ],
+    episode: {
+      id: 'ep01',
+      title: 'Stowaway',
+      synopsis:
+        'Mai finds Theo hiding on the ferry deck. Theo carries her father’s compass. Mr Quan orders her to hand him over at the harbour office. Mai lies to Mr Quan, and Theo says her father did not drown by accident.',
+      index: 0,
+      episodeCount: 1,
+      sceneCount: 4,
+    },
+    storySoFar: [],
+    part: { index: 0, count: 1, sceneIds: ['s01', 's02', 's03', 's04'] },
+    previousCards: [],
+    ...overrides,
+  };
+}
+
+describe('the offline episode developer', () => {
+  it('plays the beats in order: setup first, cliffhanger last, complications before the turn', () => {
+    // Act
+    const four = beatsFor(4);
+    const seven = beatsFor(7);
+
+    // Assess
+    expect(four).toEqual(['setup', 'complication', 'turn', 'cliffhanger']);
+    expect(seven).toEqual(['setup', 'complication', 'complication', 'complication', 'turn', 'turn', 'cliffhanger']);
+  });
+
+  it("tells the synopsis in order, in the bible's places, with the characters each part of it names", async () => {
+    // Act
+    const { result } = await new OfflineEpisodeDeveloper().developPart(request());
+
+    // Assess
+    expect(developmentProblems(request(), result)).toEqual([]);
+    expect(result.scenes[0]!.outline).toContain('Mai finds Theo hiding on the ferry deck.');
+    expect(result.scenes[0]!.location).toBe('the ferry deck, night, rain');
+    expect(result.scenes[2]!.location).toBe('the harbour office, strip lights');
+    expect(result.scenes[2]!.characters).toContain('quan');
+    expect(result.scenes.at(-1)!.camera).toMatch(/close-up|zoom/);
+    expect(result.scenes.flatMap((scene) => scene.characters)).not.toContain('linh');
+    for (const scene of result.scenes) expect(scene.dialogue.every((line) => scene.characters.includes(line.character))).toBe(true);
+  });
+
+  it('gives the same cards for the same seed and other cards for another', async () => {
+    // Act
+    const first = await new OfflineEpisodeDeveloper().developPart(request());
+    const again = await new OfflineEpisodeDeveloper().developPart(request());
+    const otherSeed = await new OfflineEpisodeDeveloper().developPart(request({ seed: 12 }));
+
+    // Assess
+    expect(again.result).toEqual(first.result);
+    expect(otherSeed.result).not.toEqual(first.result);
+  });
+
+  it("writes outlines and dialogue in the manifest's language", async () => {
+    // Prepare
+    const vietnamese = request({
+      language: 'vi-VN',
+      series: { title: 'Chuyến phà đêm', locations: ['bến phà, đêm mưa'] },
+      characters: [
+        { id: 'lan', name: 'Lan', description: 'cô gái 25 tuổi', voice: { gender: 'female' } },
+        { id: 'minh', name: 'Minh', description: 'chàng trai 27 tuổi', voice: { gender: 'male' } },
+      ],
+      episode: { id: 'ep01', title: 'Người lạ', synopsis: 'Lan gặp Minh ở bến phà. Minh giấu một bí mật. Lan phát hiện ra sự thật. Minh biến mất.', index: 0, episodeCount: 1, sceneCount: 4 },
+    });
+
+    // Act
+    const { result } = await new OfflineEpisodeDeveloper().developPart(vietnamese);
+
+    // Assess
+    expect(developmentProblems(vietnamese, result)).toEqual([]);
+    expect(result.scenes[0]!.outline).toContain('Mở đầu');
+    expect(result.scenes[3]!.outline).toContain('Kết treo');
+    expect(result.scenes.flatMap((scene) => scene.dialogue).some((line) => /[ăâđêôơư]/i.test(line.line))).toBe(true);
+  });
+
+  it("continues a later part from the previous part's last place", async () => {
+    // Prepare
+    const long = request({ episode: { ...request().episode, sceneCount: 8 }, part: { index: 1, count: 2, sceneIds: ['s07', 's08'] } });
+    const previous = await new OfflineEpisodeDeveloper().developPart({ ...long, part: { index: 0, count: 2, sceneIds: ['s01', 's02', 's03', 's04', 's05', 's06'] } });
+
+    // Act
+    const { result } = await new OfflineEpisodeDeveloper().developPart({ ...long, previousCards: previous.result.scenes });
+
+    // Assess
+    expect(result.scenes.map((scene) => scene.id)).toEqual(['s07', 's08']);
+    expect(developmentProblems({ ...long, previousCards: previous.result.scenes }, result)).toEqual([]);
+    expect(result.scenes.at(-1)!.outline).toContain('Theo says her father did not drown by accident.');
+  });
+});
