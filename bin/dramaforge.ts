@@ -201,6 +201,35 @@ async function redriveCommand(options: { data: string; queueArn?: string; destin
   process.stdout.write(`moved ${moved} messages back to the video queue; ${returned} failed again and are back in the dead-letter queue\n`);
 }
 
+async function studioCommand(options: { data: string; port: string; host?: string }): Promise<void> {
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port: ${options.port} is not a port number`, 2);
+  const { startStudio, LOOPBACK } = await import('../local/studio/studio.js');
+  const host = options.host ?? LOOPBACK;
+  if (host !== LOOPBACK && host !== 'localhost') {
+    process.stderr.write(`warning: --host ${host} lets other machines reach S3, SQS, DynamoDB and Step Functions here with any credentials\n`);
+  }
+  const studio = await startStudio({ dataDir: path.resolve(options.data), port, host });
+  const { endpoint, bucket, stateMachineArn, consoleUrl } = studio;
+  process.stdout.write(`${JSON.stringify({ endpoint, bucket, stateMachineArn, consoleUrl })}\n`);
+  process.stderr.write(
+    [
+      `dramaforge studio: S3, SQS, DynamoDB and Step Functions at ${endpoint} (any credentials)`,
+      `  start a production: aws --endpoint-url ${endpoint} s3 cp <manifest.yaml> s3://${bucket}/manifests/`,
+      `  follow it:          aws --endpoint-url ${endpoint} stepfunctions list-executions --state-machine-arn ${stateMachineArn}`,
+      `  console:            ${consoleUrl}`,
+      '  Ctrl-C stops the studio; productions cut off go on at its next start.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await studio.stop();
+}
+
 /** From the source tree, and from dist/ where the build copies package.json, this is the package's own manifest. */
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -268,6 +297,14 @@ program
   .option('--destination-arn <arn>', 'the queue to move them to (default: the queue they came from)')
   .option('--region <region>', "the queue's region (default: the one in its ARN)")
   .action(redriveCommand);
+
+program
+  .command('studio')
+  .description('run the engines as one long-lived local AWS endpoint (S3, SQS, DynamoDB, Step Functions) with a web console')
+  .option(...dataOptionFlags)
+  .option('--port <port>', 'the endpoint port (0 picks a free one)', '4566')
+  .option('--host <address>', 'the address to listen on; anything but 127.0.0.1 exposes the studio to the network')
+  .action(studioCommand);
 
 program.parseAsync().then(
   () => process.exit(0),

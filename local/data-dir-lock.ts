@@ -8,8 +8,6 @@ export interface DataDirOwner {
   command: string;
   /** A studio's edge endpoint, so a `produce` can become its client. */
   endpoint?: string;
-  /** The studio's console token, readable only by whoever can read the data directory. */
-  token?: string;
 }
 
 /** A second process would open the engines of a data directory another process owns. */
@@ -53,7 +51,7 @@ export function dataDirOwner(dataDir: string): DataDirOwner | undefined {
 export interface DataDirLock {
   readonly owner: DataDirOwner;
   /** Adds what clients need to find the owner (a studio's endpoint) to the lock file. */
-  update(details: Pick<DataDirOwner, 'endpoint' | 'token'>): void;
+  update(details: Pick<DataDirOwner, 'endpoint'>): void;
   release(): void;
 }
 

@@ -1,6 +1,6 @@
 import { assetKeys } from '../lambdas/core/keys.js';
 import type { Manifest } from '../lambdas/core/manifest/schema.js';
-import { withLocalRuntime, type RunOptions, type RunResult } from './production-run.js';
+import { withLocalRuntime, type RunOptions, type RunResult, type RunSession } from './production-run.js';
 
 export interface RerenderOptions extends RunOptions {
   productionId: string;
@@ -19,18 +19,31 @@ export class RerenderRefused extends Error {
  * the cache; only the scene's episode is assembled again.
  */
 export async function rerender(options: RerenderOptions): Promise<RunResult> {
-  return withLocalRuntime({ command: 'dramaforge rerender', ...options }, async ({ runtime, assets, productions, follow }) => {
-    const meta = await productions.findProduction(options.productionId);
-    if (!meta) throw new RerenderRefused(`there is no production "${options.productionId}" in ${options.dataDir}; produce it first`);
-    const manifest = await assets.getJson<Manifest>(assetKeys.normalizedManifest(options.productionId));
-    const episode = manifest.episodes.find((e) => e.id === options.episodeId);
-    if (!episode?.scenes.some((s) => s.id === options.sceneId)) {
-      throw new RerenderRefused(`production "${options.productionId}" has no scene ${options.episodeId}/${options.sceneId}`);
-    }
-    const ref = { productionId: options.productionId, episodeId: options.episodeId, sceneId: options.sceneId };
-    const generation = await productions.bumpRenderGeneration(ref);
-    const name = `${meta.executionName.slice(0, 48)}-rerender-${options.episodeId}-${options.sceneId}-${generation}`.slice(0, 80);
-    await runtime.startNamedExecution(name, meta.manifestKey);
-    return follow({ name, manifestKey: meta.manifestKey, productionId: options.productionId });
+  return withLocalRuntime({ command: 'dramaforge rerender', ...options }, async (session) => {
+    const { name, manifestKey } = await startRerender(session, options, options.dataDir);
+    return session.follow({ name, manifestKey, productionId: options.productionId });
   });
+}
+
+/**
+ * Raises the scene's render generation and starts the production's manifest again under a new
+ * name: what `rerender` and the studio's console do. Refused with RerenderRefused for a production
+ * or scene the data directory does not have.
+ */
+export async function startRerender(
+  { runtime, assets, productions }: Pick<RunSession, 'runtime' | 'assets' | 'productions'>,
+  ref: { productionId: string; episodeId: string; sceneId: string },
+  where = 'the studio',
+): Promise<{ name: string; manifestKey: string }> {
+  const meta = await productions.findProduction(ref.productionId);
+  if (!meta) throw new RerenderRefused(`there is no production "${ref.productionId}" in ${where}; produce it first`);
+  const manifest = await assets.getJson<Manifest>(assetKeys.normalizedManifest(ref.productionId));
+  const episode = manifest.episodes.find((e) => e.id === ref.episodeId);
+  if (!episode?.scenes.some((s) => s.id === ref.sceneId)) {
+    throw new RerenderRefused(`production "${ref.productionId}" has no scene ${ref.episodeId}/${ref.sceneId}`);
+  }
+  const generation = await productions.bumpRenderGeneration(ref);
+  const name = `${meta.executionName.slice(0, 48)}-rerender-${ref.episodeId}-${ref.sceneId}-${generation}`.slice(0, 80);
+  await runtime.startNamedExecution(name, meta.manifestKey);
+  return { name, manifestKey: meta.manifestKey };
 }

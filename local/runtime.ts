@@ -28,9 +28,24 @@ export type ExecutionEvent = {
   type: string;
   stateName?: string;
   timestamp: number;
+  /** The state's type (Task, Map, Pass, ...), for a history that names events as Step Functions does. */
+  stateType?: string;
+  /** The Map iteration this state event happened in, or that a MapIteration event is about. */
+  index?: number;
+  /** The Map a MapIteration event belongs to. */
+  parentStateName?: string;
+  input?: unknown;
+  output?: unknown;
   error?: string;
   cause?: string;
 };
+
+/** An object put under `manifests/`, as the bucket's ObjectCreated event names it. */
+export interface ManifestUpload {
+  bucket: string;
+  key: string;
+  etag: string;
+}
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -47,12 +62,21 @@ export interface LocalRuntimeOptions {
   quotas?: Partial<ExecutionQuotas>;
   /** Wraps each manifest's providers in every stage (the benchmarks' simulated providers). */
   decorateProviders?: StageCompositionOptions['decorateProviders'];
+  /**
+   * What a manifest upload does instead of starting its execution here directly: the studio hands it
+   * to the deployed trigger's code, which calls StartExecution on the studio's endpoint as in AWS.
+   */
+  onManifestUploaded?: (upload: ManifestUpload) => Promise<unknown>;
 }
 
 interface NestedEvent {
   type: string;
   timestamp: number;
-  state?: { name: string };
+  state?: { name: string; type?: string; input?: unknown; output?: unknown };
+  parentState?: { name: string };
+  index?: number;
+  input?: unknown;
+  output?: unknown;
   Error?: string;
   Cause?: string;
   error?: string;
@@ -77,6 +101,8 @@ export class LocalRuntime {
   private workflow!: WorkflowRunner;
   private episodes!: WorkflowRunner;
   private readonly runningEpisodes = new Map<string, Promise<ExecutionRecord>>();
+  /** How StopExecution reaches each execution running in this process. */
+  private readonly stoppers = new Map<string, AbortController>();
   private videoSource!: QueueEventSource;
   private readonly handlers = new Map<string, { handler: LambdaHandler; name: string; timeoutSeconds: number }>();
   private readonly reportError: (error: unknown) => void;
@@ -196,9 +222,38 @@ export class LocalRuntime {
       for (const record of event.Records) {
         const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
         if (!record.eventName.startsWith('ObjectCreated') || !key.startsWith(assetKeys.manifestsPrefix) || key.endsWith('.errors.json')) continue;
-        this.startExecution(key, record.s3.object.eTag).catch((error: unknown) => this.reportError(error));
+        const upload = { bucket: record.s3.bucket.name, key, etag: record.s3.object.eTag };
+        const started = this.options.onManifestUploaded ? this.options.onManifestUploaded(upload) : this.startExecution(key, upload.etag);
+        started.catch((error: unknown) => this.reportError(error));
       }
     });
+  }
+
+  /** The production and episode state machines, as ListStateMachines shows them. */
+  get stateMachines(): { kind: ExecutionRecord['kind']; runner: WorkflowRunner }[] {
+    return [
+      { kind: 'production', runner: this.workflow },
+      { kind: 'episode', runner: this.episodes },
+    ];
+  }
+
+  executionArnOf(record: Pick<ExecutionRecord, 'kind' | 'name'>): string {
+    return (record.kind === 'production' ? this.workflow : this.episodes).executionArn(record.name);
+  }
+
+  /**
+   * StopExecution: aborts a running execution and the episode executions it started, which end
+   * ABORTED. Undefined when no execution of that name runs in this process.
+   */
+  async stopExecution(name: string, reason: { error?: string; cause?: string } = {}): Promise<ExecutionRecord | undefined> {
+    const stopper = this.stoppers.get(name);
+    if (!stopper) return undefined;
+    const running = this.running.get(name) ?? this.runningEpisodes.get(name);
+    for (const child of await this.executions.list()) {
+      if (child.parent === name) this.stoppers.get(child.name)?.abort(reason);
+    }
+    stopper.abort(reason);
+    return running;
   }
 
   /** Calls one function's handler as Lambda would, by catalog name (tests, `rerender`). */
@@ -271,16 +326,20 @@ export class LocalRuntime {
   /** One execution to its end, its record written when it starts and when it ends. */
   private async execute(runner: WorkflowRunner, record: ExecutionRecord, input: unknown): Promise<ExecutionRecord> {
     let outcome: ExecutionOutcome;
+    const stopper = new AbortController();
+    this.stoppers.set(record.name, stopper);
     try {
-      outcome = await runner.run(record.name, input, (event) => this.forwardEvent(record, event as NestedEvent));
+      outcome = await runner.run(record.name, input, (event) => this.forwardEvent(record, event as NestedEvent), stopper.signal);
     } catch (error) {
       outcome = { status: 'FAILED', error: { name: (error as Error).name, cause: (error as Error).message }, events: 0 };
+    } finally {
+      this.stoppers.delete(record.name);
     }
     const endedAt = new Date().toISOString();
     const finished: ExecutionRecord =
       outcome.status === 'SUCCEEDED'
         ? { ...record, status: 'SUCCEEDED', output: outcome.output, events: outcome.events, endedAt }
-        : { ...record, status: 'FAILED', error: outcome.error, events: outcome.events, endedAt };
+        : { ...record, status: outcome.status, error: outcome.error, events: outcome.events, endedAt };
     await this.executions.write(finished);
     return finished;
   }
@@ -330,6 +389,11 @@ export class LocalRuntime {
       type: event.type,
       stateName: event.state?.name,
       timestamp: event.timestamp,
+      stateType: event.state?.type,
+      index: event.index,
+      parentStateName: event.parentState?.name,
+      input: event.state ? event.state.input : event.input,
+      output: event.state ? event.state.output : event.output,
       error: event.Error ?? event.error,
       cause: event.Cause ?? event.cause,
     });

@@ -44,38 +44,49 @@ export class TaskTokenService {
     return this.waiting.size;
   }
 
+  /**
+   * One SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat, by its operation name, answered as the
+   * JSON protocol answers it. The studio's edge endpoint serves these through here too.
+   */
+  report(operation: string, body: { taskToken?: unknown; output?: unknown; error?: unknown; cause?: unknown }): { status: number; body: unknown } {
+    const token = typeof body.taskToken === 'string' ? body.taskToken : '';
+    const settle = token ? this.waiting.get(token) : undefined;
+    if (operation !== 'SendTaskHeartbeat') this.reports.push({ token, operation });
+    if (!['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(operation)) {
+      return { status: 400, body: { __type: 'UnknownOperationException', message: `${operation} is not served locally` } };
+    }
+    if (!settle) return { status: 400, body: { __type: 'TaskDoesNotExist', message: 'no task is waiting for this token' } };
+    if (operation === 'SendTaskSuccess') {
+      let output: unknown;
+      try {
+        output = JSON.parse(typeof body.output === 'string' ? body.output : 'null');
+      } catch {
+        return { status: 400, body: { __type: 'InvalidOutput', message: 'output is not JSON' } };
+      }
+      settle({ ok: true, output });
+    } else if (operation === 'SendTaskFailure') {
+      settle({ ok: false, error: typeof body.error === 'string' ? body.error : 'States.TaskFailed', cause: typeof body.cause === 'string' ? body.cause : '' });
+    }
+    return { status: 200, body: {} };
+  }
+
   async listen(): Promise<string> {
     this.server = http.createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const target = String(request.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
-        const reply = (status: number, body: unknown) => {
+        const reply = ({ status, body }: { status: number; body: unknown }) => {
           response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
           response.end(JSON.stringify(body));
         };
-        let body: { taskToken?: string; output?: string; error?: string; cause?: string };
+        let body: Record<string, unknown>;
         try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
         } catch {
-          return reply(400, { __type: 'InvalidOutput', message: 'request body is not JSON' });
+          return reply({ status: 400, body: { __type: 'InvalidOutput', message: 'request body is not JSON' } });
         }
-        const settle = body.taskToken ? this.waiting.get(body.taskToken) : undefined;
-        if (target !== 'SendTaskHeartbeat') this.reports.push({ token: body.taskToken ?? '', operation: target });
-        if (!['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(target)) {
-          return reply(400, { __type: 'UnknownOperationException', message: `${target} is not served locally` });
-        }
-        if (!settle) return reply(400, { __type: 'TaskDoesNotExist', message: 'no task is waiting for this token' });
-        if (target === 'SendTaskSuccess') {
-          try {
-            settle({ ok: true, output: JSON.parse(body.output ?? 'null') });
-          } catch {
-            return reply(400, { __type: 'InvalidOutput', message: 'output is not JSON' });
-          }
-        } else if (target === 'SendTaskFailure') {
-          settle({ ok: false, error: body.error ?? 'States.TaskFailed', cause: body.cause ?? '' });
-        }
-        reply(200, {});
+        reply(this.report(target, body));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

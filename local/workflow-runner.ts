@@ -60,7 +60,7 @@ export interface WorkflowRunnerOptions {
 
 export type ExecutionOutcome =
   | { status: 'SUCCEEDED'; output: unknown; events: number }
-  | { status: 'FAILED'; error: { name: string; cause: string }; events: number };
+  | { status: 'FAILED' | 'ABORTED'; error: { name: string; cause: string }; events: number };
 
 function replacePlaceholder(value: unknown, token: string): unknown {
   if (value === TASK_TOKEN_PLACEHOLDER) return token;
@@ -136,6 +136,14 @@ export class WorkflowRunner {
     return this.taskNames;
   }
 
+  get stateMachineName(): string {
+    return this.options.stateMachineName;
+  }
+
+  get definition(): Definition {
+    return this.options.definition;
+  }
+
   get stateMachineArn(): string {
     return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${this.options.stateMachineName}`;
   }
@@ -146,9 +154,15 @@ export class WorkflowRunner {
 
   /**
    * Runs one execution to its end. A name over the quota is refused before it starts
-   * (StartExecution's InvalidName); `onEvent` sees every event of the local engine.
+   * (StartExecution's InvalidName); `onEvent` sees every event of the local engine. An abort
+   * (StopExecution) ends it ABORTED, with the reason the signal carries.
    */
-  async run(executionName: string, input: unknown, onEvent?: (event: LocalExecutionEvent & { timestamp: number }) => void): Promise<ExecutionOutcome> {
+  async run(
+    executionName: string,
+    input: unknown,
+    onEvent?: (event: LocalExecutionEvent & { timestamp: number }) => void,
+    signal?: AbortSignal,
+  ): Promise<ExecutionOutcome> {
     checkExecutionName(executionName, this.quotas);
     const control: { fatal?: QuotaExceeded; abort?: () => void } = {};
     const fatal = (error: QuotaExceeded) => {
@@ -168,6 +182,9 @@ export class WorkflowRunner {
       }) as never,
     });
     control.abort = () => execution.abort();
+    const stop = () => execution.abort();
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
     const history = new HistoryCounter(this.options.definition, this.options.functionArns, this.quotas);
     const watching = (async () => {
       for await (const event of execution.eventLogs as AsyncGenerator<LocalExecutionEvent & { timestamp: number }>) {
@@ -184,6 +201,11 @@ export class WorkflowRunner {
     }
     // The events may trail the result: a quota broken on the way fails the execution even if its work ran on.
     await watching;
+    signal?.removeEventListener('abort', stop);
+    if (signal?.aborted && !control.fatal) {
+      const reason = (signal.reason ?? {}) as { error?: string; cause?: string };
+      return { status: 'ABORTED', error: { name: reason.error ?? 'Aborted', cause: reason.cause ?? 'stopped by StopExecution' }, events: history.events };
+    }
     if (control.fatal) return { status: 'FAILED', error: failureOf(control.fatal), events: history.events };
     if ('error' in ended) return { status: 'FAILED', error: failureOf(ended.error), events: history.events };
     return { status: 'SUCCEEDED', output: ended.output, events: history.events };

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../lambdas/core/ports.js';
+import { startProduction } from '../../lambdas/stages/start-production/start-production.js';
+import { LOCAL_CREDENTIALS } from '../engines.js';
+import { isAbandoned } from '../execution-registry.js';
+import { LOCAL_REGION } from '../lambda-context.js';
+import { LocalRuntime, type ExecutionEvent, type LocalRuntimeOptions, type ManifestUpload } from '../runtime.js';
+import { consoleHandler } from './console-server.js';
+import { EdgeServer } from './edge.js';
+import { ExecutionHistories } from './execution-history.js';
+import { StepFunctionsApi, taskResources } from './step-functions-api.js';
+
+export interface StudioOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'settings' | 'retryDelayMs' | 'environment' | 'decorateProviders' | 'onError'> {
+  /** 127.0.0.1 unless the user names another address (and is warned). */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Sees every execution event, after the history has recorded it. */
+  onExecutionEvent?: (event: ExecutionEvent) => void;
+}
+
+/** What the studio prints as its first stdout line: all a client needs to reach it. */
+export interface StudioAddress {
+  endpoint: string;
+  bucket: string;
+  stateMachineArn: string;
+  consoleUrl: string;
+}
+
+export interface Studio extends StudioAddress {
+  /** Every mutating console request needs it; it is in consoleUrl's fragment, which no request carries. */
+  token: string;
+  runtime: LocalRuntime;
+  stop(): Promise<void>;
+}
+
+export const LOOPBACK = '127.0.0.1';
+
+/**
+ * `dramaforge studio`: the local runtime as one long-lived process that owns its data directory,
+ * behind one edge endpoint serving S3, SQS, DynamoDB and the Step Functions subset, with the console.
+ * An upload under manifests/ reaches the deployed trigger's own code (start-production), which calls
+ * StartExecution on this endpoint, so the execution-name rule and its duplicate no-op are AWS's.
+ */
+export async function startStudio(options: StudioOptions): Promise<Studio> {
+  const dataDir = path.resolve(options.dataDir);
+  const host = options.host ?? LOOPBACK;
+  const reportError =
+    options.onError ?? ((error: unknown) => process.stderr.write(`dramaforge studio: ${(error as Error).name}: ${(error as Error).message ?? String(error)}\n`));
+  let trigger: ((upload: ManifestUpload) => Promise<unknown>) | undefined;
+  let runtime: LocalRuntime | undefined;
+  const histories = new ExecutionHistories(path.join(dataDir, 'history'), (event) => {
+    const kind = event.executionName === event.productionExecution ? 'production' : 'episode';
+    return taskResources(runtime!.stateMachines.find((machine) => machine.kind === kind)!.runner.definition);
+  });
+  await histories.ready();
+  runtime = await LocalRuntime.start({
+    ...options,
+    dataDir,
+    command: 'dramaforge studio',
+    onError: reportError,
+    onExecutionEvent: (event) => {
+      histories.record(event);
+      options.onExecutionEvent?.(event);
+    },
+    onManifestUploaded: (upload) => (trigger ? trigger(upload) : Promise.reject(new Error('the studio is not listening yet'))),
+  });
+  const started = runtime;
+  try {
+    const token = randomBytes(24).toString('base64url');
+    const stepFunctions = new StepFunctionsApi(started, histories, started.engines.taskTokens);
+    const threshold = Number(process.env.CONSISTENCY_THRESHOLD ?? '') || DEFAULT_CONSISTENCY_THRESHOLD;
+    const edge = new EdgeServer({
+      host,
+      port: options.port ?? 0,
+      engines: started.engines.endpoints,
+      stepFunctions,
+      console: consoleHandler({ runtime: started, histories, stepFunctions, token, consistencyThreshold: threshold, onError: reportError }),
+      onError: reportError,
+    });
+    const endpoint = await edge.listen();
+    const stateMachineArn = started.stateMachines.find(({ kind }) => kind === 'production')!.runner.stateMachineArn;
+    const sfn = new SFNClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    trigger = (upload) =>
+      startProduction({ detail: { bucket: { name: upload.bucket }, object: { key: upload.key, etag: upload.etag } } }, { sfn, stateMachineArn });
+    started.lock.update({ endpoint });
+    // A production cut off when the last studio stopped or died goes on, as Step Functions' would have.
+    for (const record of await started.executions.list()) {
+      if (record.kind === 'production' && record.manifestKey && record.status === 'RUNNING' && isAbandoned(record)) {
+        await started.startNamedExecution(record.name, record.manifestKey);
+      }
+    }
+    return {
+      endpoint,
+      bucket: started.names.bucket,
+      stateMachineArn,
+      consoleUrl: `${endpoint}/console/#token=${token}`,
+      token,
+      runtime: started,
+      async stop() {
+        trigger = undefined;
+        sfn.destroy();
+        await edge.close();
+        await started.stop();
+        await histories.close();
+      },
+    };
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,343 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionNameFor } from '../../lambdas/core/execution-name.js';
+import { DataDirectoryInUse } from '../../local/data-dir-lock.js';
+import { startStudio, type Studio } from '../../local/studio/studio.js';
+
+const twoScenes = fileURLToPath(new URL('./fixtures/two-scenes.yaml', import.meta.url));
+/** Any credentials work: the studio is reached as AWS is, with a client's own settings. */
+const credentials = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'not-a-real-secret' };
+const PROVIDER_KEY = 'sk-studio-test-provider-key-0123456789';
+
+let studio: Studio;
+let workDir: string;
+let s3: S3Client;
+let sfn: SFNClient;
+/** The request headers each S3 PutObject went out with, after the SDK's checksum and signing steps. */
+const sentHeaders: Record<string, string>[] = [];
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function executionNamed(name: string) {
+  const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: studio.stateMachineArn }));
+  return executions?.find((execution) => execution.name === name);
+}
+
+async function ended(name: string) {
+  return waitFor(`${name} to end`, async () => {
+    const execution = await executionNamed(name);
+    return execution && execution.status !== 'RUNNING' ? execution : undefined;
+  });
+}
+
+async function objectBytes(key: string): Promise<Buffer | undefined> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: studio.bucket, Key: key }));
+    return Buffer.from(await object.Body!.transformToByteArray());
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
+
+/** A raw request, path as written: no client normalizes `..` away. */
+function rawRequest(options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+  const { port } = new URL(studio.endpoint);
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-studio-'));
+  studio = await startStudio({ dataDir: path.join(workDir, 'data'), port: 0, retryDelayMs: 5, environment: { DRAMAFORGE_OPENAI_API_KEY: PROVIDER_KEY } });
+  s3 = new S3Client({ endpoint: studio.endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
+  s3.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { method?: string; headers?: Record<string, string> };
+      if (request.method === 'PUT') sentHeaders.push({ ...request.headers });
+      return next(args);
+    },
+    { step: 'deserialize', name: 'recordSentHeaders' },
+  );
+  sfn = new SFNClient({ endpoint: studio.endpoint, region: 'us-east-1', credentials });
+});
+
+afterAll(async () => {
+  await studio?.stop();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('dramaforge studio: one endpoint that AWS clients drive', () => {
+  it('starts a production from a Buffer upload, stores its bytes, and delivers under productions/<id>/', async () => {
+    // Prepare
+    const bytes = await readFile(twoScenes);
+
+    // Act
+    const put = await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: bytes }));
+    const name = executionNameFor('manifests/two-scenes.yaml', put.ETag!);
+    const execution = await ended(name);
+
+    // Assess
+    expect(await objectBytes('manifests/two-scenes.yaml')).toEqual(bytes);
+    expect(execution.status).toBe('SUCCEEDED');
+    const delivered = await s3.send(new ListObjectsV2Command({ Bucket: studio.bucket, Prefix: 'productions/two-scene-check/episodes/' }));
+    expect(delivered.Contents?.map((object) => object.Key).sort()).toEqual(
+      ['ep01.json', 'ep01.mp4', 'ep01.srt', 'ep01.vtt'].map((file) => `productions/two-scene-check/episodes/${file}`),
+    );
+    const report = JSON.parse((await objectBytes('productions/two-scene-check/report.json'))!.toString('utf8')) as { status: string };
+    expect(report.status).toBe('COMPLETE');
+  });
+
+  it('decodes a streamed upload sent aws-chunked with a trailing checksum, and its production starts', async () => {
+    // Prepare
+    const text = (await readFile(twoScenes, 'utf8')).replace('production: two-scene-check', 'production: two-scene-stream');
+    const file = path.join(workDir, 'two-scene-stream.yaml');
+    await import('node:fs/promises').then(({ writeFile }) => writeFile(file, text));
+    sentHeaders.length = 0;
+
+    // Act
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scene-stream.yaml', Body: createReadStream(file), ContentLength: Buffer.byteLength(text) }),
+    );
+    const name = executionNameFor('manifests/two-scene-stream.yaml', put.ETag!);
+    const started = await waitFor('the streamed manifest to start', () => executionNamed(name));
+    await sfn.send(new StopExecutionCommand({ executionArn: started.executionArn, error: 'TestStop', cause: 'the test has what it needs' }));
+    const stopped = await ended(name);
+
+    // Assess
+    expect(sentHeaders[0]?.['x-amz-content-sha256']).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
+    expect(sentHeaders[0]?.['content-encoding']).toContain('aws-chunked');
+    expect((await objectBytes('manifests/two-scene-stream.yaml'))?.toString('utf8')).toBe(text);
+    expect(stopped.status).toBe('ABORTED');
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect([described.status, described.error, described.cause]).toEqual(['ABORTED', 'TestStop', 'the test has what it needs']);
+  });
+
+  it('treats the same bytes uploaded again as a no-op', async () => {
+    // Prepare
+    const bytes = await readFile(twoScenes);
+    const name = executionNameFor('manifests/two-scenes.yaml', (await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: bytes }))).ETag!);
+    await ended(name);
+    const before = await sfn.send(new DescribeExecutionCommand({ executionArn: (await executionNamed(name))!.executionArn }));
+
+    // Act
+    await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: bytes }));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = await sfn.send(new DescribeExecutionCommand({ executionArn: before.executionArn }));
+    const again = await sfn
+      .send(new StartExecutionCommand({ stateMachineArn: studio.stateMachineArn, name, input: JSON.stringify({ bucket: studio.bucket, key: 'manifests/two-scenes.yaml' }) }))
+      .catch((error: Error) => error.name);
+
+    // Assess
+    expect(after.startDate).toEqual(before.startDate);
+    expect(after.status).toBe('SUCCEEDED');
+    expect(again).toBe('ExecutionAlreadyExists');
+  });
+
+  it('answers a rejected manifest and one over 1 MiB with <manifest>.errors.json', async () => {
+    // Prepare
+    const invalid = Buffer.from('version: 1\nproduction: "Not An Id"\n');
+    const oversized = Buffer.concat([await readFile(twoScenes), Buffer.from(`\n# ${'x'.repeat(1024 * 1024)}\n`)]);
+
+    // Act
+    await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/invalid.yaml', Body: invalid }));
+    await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/oversized.yaml', Body: oversized }));
+    const invalidErrors = await waitFor('invalid.yaml.errors.json', () => objectBytes('manifests/invalid.yaml.errors.json'));
+    const oversizedErrors = await waitFor('oversized.yaml.errors.json', () => objectBytes('manifests/oversized.yaml.errors.json'));
+
+    // Assess
+    const problems = (json: Buffer) => (JSON.parse(json.toString('utf8')) as { problems: { path: string; reason: string }[] }).problems;
+    expect(problems(invalidErrors).length).toBeGreaterThan(0);
+    expect(problems(oversizedErrors)).toEqual([expect.objectContaining({ path: '(file)', reason: expect.stringContaining('1 MiB') })]);
+  });
+
+  it('serves the Step Functions subset: state machines, executions, and the history paged both ways', async () => {
+    // Prepare
+    const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: studio.stateMachineArn, statusFilter: 'SUCCEEDED' }));
+    const executionArn = executions!.find((execution) => execution.name!.startsWith('two-scenes-'))!.executionArn!;
+
+    // Act
+    const machines = await sfn.send(new ListStateMachinesCommand({}));
+    const production = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: studio.stateMachineArn }));
+    const whole = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const paged: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 7, reverseOrder: true, nextToken }));
+      paged.push(...page.events!);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const episodes = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machines.stateMachines!.find((machine) => machine.name === 'dramaforge-episode')!.stateMachineArn }));
+
+    // Assess
+    expect(machines.stateMachines!.map((machine) => machine.name).sort()).toEqual(['dramaforge-episode', 'dramaforge-production']);
+    expect(Object.keys((JSON.parse(production.definition!) as { States: object }).States)).toContain('Produce episodes');
+    const events = whole.events!;
+    expect(events[0]!.type).toBe('ExecutionStarted');
+    expect(events.at(-1)!.type).toBe('ExecutionSucceeded');
+    expect(events.map((event) => event.id)).toEqual(events.map((_, index) => index + 1));
+    expect(events.filter((event) => event.type === 'TaskStateEntered').map((event) => event.stateEnteredEventDetails!.name)).toContain('Validate manifest');
+    expect(paged.map((event) => event.id)).toEqual([...events].reverse().map((event) => event.id));
+    expect(episodes.executions!.some((execution) => execution.name!.startsWith(executionArn.split(':').at(-1)!) && execution.status === 'SUCCEEDED')).toBe(true);
+  });
+
+  it('answers SendTask{Success,Failure,Heartbeat} for a token no task waits on as Step Functions does', async () => {
+    // Act
+    const outcomes = await Promise.all(
+      [
+        new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' }),
+        new SendTaskFailureCommand({ taskToken: 'no-such-token', error: 'E' }),
+        new SendTaskHeartbeatCommand({ taskToken: 'no-such-token' }),
+      ].map((command) => sfn.send(command as never).then(() => 'answered', (error: Error) => error.name)),
+    );
+
+    // Assess
+    expect(outcomes).toEqual(['TaskDoesNotExist', 'TaskDoesNotExist', 'TaskDoesNotExist']);
+  });
+
+  it('routes SQS and DynamoDB by the signing service, and hands out queue URLs on this endpoint', async () => {
+    // Act
+    const sqs = new SQSClient({ endpoint: studio.endpoint, region: 'us-east-1', credentials });
+    // CreateQueue of an existing queue answers its URL, as GetQueueUrl would (the embedded SQS serves what dramaforge calls).
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: studio.runtime.names.videoDeadLetterQueue }));
+    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }));
+    const tables = await new DynamoDBClient({ endpoint: studio.endpoint, region: 'us-east-1', credentials }).send(new ListTablesCommand({}));
+
+    // Assess
+    expect(QueueUrl).toBe(`${studio.endpoint}/000000000000/${studio.runtime.names.videoDeadLetterQueue}`);
+    expect(attributes.Attributes).toEqual({ QueueArn: studio.runtime.queueUrls.deadLetterQueueArn, ApproximateNumberOfMessages: '0' });
+    expect(tables.TableNames).toContain(studio.runtime.names.table);
+  });
+
+  it('refuses a second owner of its data directory', async () => {
+    // Act
+    const second = await startStudio({ dataDir: path.join(workDir, 'data'), port: 0 }).then(
+      async (other) => {
+        await other.stop();
+        return undefined;
+      },
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(second).toBeInstanceOf(DataDirectoryInUse);
+    expect((second as Error).message).toContain(`is in use by dramaforge studio (pid ${process.pid})`);
+  });
+});
+
+describe('dramaforge studio: security', () => {
+  it('listens on 127.0.0.1 only', () => {
+    // Assess
+    expect(new URL(studio.endpoint).hostname).toBe('127.0.0.1');
+    expect(new URL(studio.consoleUrl).hostname).toBe('127.0.0.1');
+  });
+
+  it('refuses a mutating console request without the token, a cross-site form post, and a foreign Host', async () => {
+    // Act
+    const withoutToken = await rawRequest({ method: 'POST', path: '/api/redrive' });
+    const wrongToken = await rawRequest({ method: 'POST', path: '/api/redrive', headers: { 'x-dramaforge-token': 'guess' } });
+    const crossSiteForm = await rawRequest({
+      method: 'POST',
+      path: '/api/redrive',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    });
+    const crossSiteUpload = await rawRequest({
+      method: 'POST',
+      path: `/${studio.bucket}`,
+      headers: { origin: 'https://evil.example', 'content-type': 'multipart/form-data; boundary=x' },
+      body: '--x--',
+    });
+    const rebound = await rawRequest({ path: '/api/productions', headers: { host: 'evil.example' } });
+    const withToken = await rawRequest({ method: 'POST', path: '/api/redrive', headers: { 'x-dramaforge-token': studio.token } });
+
+    // Assess
+    expect([withoutToken.status, wrongToken.status, crossSiteForm.status, crossSiteUpload.status, rebound.status]).toEqual([403, 403, 403, 403, 403]);
+    expect(withToken.status).toBe(200);
+    expect(JSON.parse(withToken.body)).toEqual({ moved: 0 });
+  });
+
+  it('never reaches the filesystem from a request path', async () => {
+    // Act
+    const statuses = await Promise.all(
+      [
+        '/console/../package.json',
+        '/console/%2e%2e/package.json',
+        '/console/fonts/../../../package.json',
+        '/console/fonts/%2e%2e%2f%2e%2e%2fpackage.json',
+        '/api/asset?key=productions/../manifests/two-scenes.yaml',
+        '/api/asset?key=productions/two-scene-check/../../manifests/two-scenes.yaml',
+        '/api/asset?key=manifests/two-scenes.yaml',
+        '/api/asset?key=/etc/passwd',
+        '/api/executions/..%2f..%2fowner',
+        '/etc/passwd',
+      ].map(async (requestPath) => [requestPath, (await rawRequest({ path: requestPath })).status]),
+    );
+    const allowed = await rawRequest({ path: '/api/asset?key=productions/two-scene-check/report.json' });
+
+    // Assess
+    expect(statuses).toEqual(statuses.map(([requestPath]) => [requestPath, 404]));
+    expect(allowed.status).toBe(200);
+  });
+
+  it('puts no provider key in any page or API answer', async () => {
+    // Prepare
+    const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: studio.stateMachineArn }));
+    const name = executions!.find((execution) => execution.status === 'SUCCEEDED')!.name!;
+
+    // Act
+    const pages = await Promise.all(
+      [
+        '/console/',
+        '/console/app.js',
+        '/api/productions',
+        '/api/productions/two-scene-check',
+        '/api/productions/two-scene-check/scenes/ep01/s01',
+        `/api/executions/${name}`,
+        `/api/executions/${name}/history?maxResults=1000`,
+      ].map((requestPath) => rawRequest({ path: requestPath })),
+    );
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: executions![0]!.executionArn }));
+
+    // Assess
+    expect(pages.map((page) => page.status)).toEqual(pages.map(() => 200));
+    for (const text of [...pages.map((page) => page.body), JSON.stringify(described)]) expect(text).not.toContain(PROVIDER_KEY);
+  });
+});
