@@ -89,7 +89,9 @@ interface RunOptions {
 async function produceCommand(files: string[], options: RunOptions & { profile?: string }): Promise<void> {
   for (const file of files) await readManifestFile(file);
   const profile = await profileOption(options.profile);
-  const { produceMany } = await import('../local/produce.js');
+  const [{ produceMany }, { dataDirOwner }] = await Promise.all([import('../local/produce.js'), import('../local/data-dir-lock.js')]);
+  const studio = dataDirOwner(path.resolve(options.data))?.endpoint;
+  if (studio) process.stderr.write(`a studio owns ${options.data}: producing through it at ${studio}\n`);
   const progress = progressPrinter();
   const results = await produceMany({
     manifestPaths: files,

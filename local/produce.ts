@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withProfile, type ProfileOverride } from './profile-override.js';
 import { parseManifestDocument } from '../lambdas/core/manifest/parse.js';
+import { dataDirOwner } from './data-dir-lock.js';
 import { withLocalRuntime, type RunOptions, type RunResult } from './production-run.js';
+import { produceThroughStudio } from './studio/studio-client.js';
 
 export interface ProduceOptions extends RunOptions {
   manifestPath: string;
@@ -46,7 +48,8 @@ export async function produce(options: ProduceOptions): Promise<ProduceResult> {
 /**
  * `dramaforge produce a.yaml b.yaml ...`: every manifest is uploaded to one local runtime,
  * whose bucket starts one execution each, and they run at once, as in AWS, sharing the
- * providers' limits. Progress is one line with each production's; results keep the order given.
+ * providers' limits. While a studio owns the data directory, they are uploaded to the studio
+ * instead, as any S3 client would, and followed through its endpoint. Progress is one line with each production's; results keep the order given.
  */
 export async function produceMany(options: ProduceManyOptions): Promise<ProduceResult[]> {
   const uploads = await Promise.all(options.manifestPaths.map((manifestPath) => manifestToUpload(manifestPath, options.profile)));
@@ -58,6 +61,8 @@ export async function produceMany(options: ProduceManyOptions): Promise<ProduceR
     latest.set(label, line);
     options.onProgress?.(uploads.length === 1 ? line : [...latest].map(([name, progress]) => `${name} ${progress}`).join('  ||  '));
   };
+  const studio = dataDirOwner(options.dataDir)?.endpoint;
+  if (studio) return produceThroughStudio(uploads, { endpoint: studio, outDir: options.outDir, onProgress: (label, line) => show(label)(line) });
   return withLocalRuntime({ command: 'dramaforge produce', ...options }, async ({ runtime, follow }) => {
     const started = [];
     for (const upload of uploads) {

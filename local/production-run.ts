@@ -139,7 +139,7 @@ export async function withLocalRuntime<Result>(options: RunOptions, work: (sessi
   }
 }
 
-function failureReason(record: ExecutionRecord, report: ProductionReport | undefined): string {
+export function failureReason(record: Pick<ExecutionRecord, 'error'>, report: ProductionReport | undefined): string {
   if (report?.status === 'BUDGET_EXCEEDED') {
     const undone = report.episodes.flatMap((e) => e.scenes.filter((s) => s.status !== 'COMPLETE').map((s) => `${e.id}/${s.id}`));
     return `budget exceeded: spent $${report.cost.totalUsd.toFixed(4)} of $${report.budgetUsd.toFixed(2)}; not delivered: ${undone.join(', ')}`;
@@ -150,7 +150,7 @@ function failureReason(record: ExecutionRecord, report: ProductionReport | undef
   return `${record.error?.name ?? 'Failed'}: ${record.error?.cause ?? 'unknown cause'}`;
 }
 
-async function downloadDeliverables(
+export async function downloadDeliverables(
   assets: AssetStore,
   manifest: Manifest,
   outputDir: string,

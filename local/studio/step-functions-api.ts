@@ -166,7 +166,6 @@ export class StepFunctionsApi {
       output: record.status === 'SUCCEEDED' ? JSON.stringify(record.output ?? null) : undefined,
       error: record.error?.name,
       cause: record.error?.cause,
-      ...(record.parent && { parentExecutionArn: this.runtime.executionArnOf({ kind: 'production', name: record.parent }) }),
     };
   }
 

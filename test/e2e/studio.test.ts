@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -25,6 +27,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import { DataDirectoryInUse } from '../../local/data-dir-lock.js';
 import { startStudio, type Studio } from '../../local/studio/studio.js';
+import { cliArguments } from '../support/cli.js';
+
+const run = promisify(execFile);
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 const twoScenes = fileURLToPath(new URL('./fixtures/two-scenes.yaml', import.meta.url));
 /** Any credentials work: the studio is reached as AWS is, with a client's own settings. */
@@ -125,11 +131,36 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     expect(report.status).toBe('COMPLETE');
   });
 
+  it('makes `produce` on its data directory a client: the studio runs the manifest and produce downloads the deliverables', async () => {
+    // Prepare
+    const manifest = path.join(workDir, 'two-scene-client.yaml');
+    await writeFile(manifest, (await readFile(twoScenes, 'utf8')).replace('production: two-scene-check', 'production: two-scene-client'));
+    const outDir = path.join(workDir, 'out');
+
+    // Act
+    const { stdout, stderr } = await run(process.execPath, cliArguments('produce', manifest, '--data', path.join(workDir, 'data'), '--out', outDir), {
+      cwd: repositoryRoot,
+      timeout: 240_000,
+    });
+
+    // Assess
+    expect(stderr).toContain(`producing through it at ${studio.endpoint}`);
+    expect(stdout).toContain(`COMPLETE: ${path.join(outDir, 'two-scene-client')}`);
+    expect((await readdir(path.join(outDir, 'two-scene-client'))).sort()).toEqual(['ep01.mp4', 'ep01.srt', 'ep01.vtt', 'report.json', 'storyboard.png']);
+    const report = JSON.parse(await readFile(path.join(outDir, 'two-scene-client', 'report.json'), 'utf8')) as { executions: { kind: string; status: string }[] };
+    expect(report.executions.map((execution) => [execution.kind, execution.status])).toEqual([
+      ['production', 'SUCCEEDED'],
+      ['episode', 'SUCCEEDED'],
+    ]);
+    const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: studio.stateMachineArn }));
+    expect(executions!.some((execution) => execution.name!.startsWith('two-scene-client-') && execution.status === 'SUCCEEDED')).toBe(true);
+  });
+
   it('decodes a streamed upload sent aws-chunked with a trailing checksum, and its production starts', async () => {
     // Prepare
     const text = (await readFile(twoScenes, 'utf8')).replace('production: two-scene-check', 'production: two-scene-stream');
     const file = path.join(workDir, 'two-scene-stream.yaml');
-    await import('node:fs/promises').then(({ writeFile }) => writeFile(file, text));
+    await writeFile(file, text);
     sentHeaders.length = 0;
 
     // Act
