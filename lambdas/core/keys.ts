@@ -34,6 +34,8 @@ export const assetKeys = {
   voice: (scene: SceneRef) => `${sceneRoot(scene)}/voice.wav`,
   voiceCues: (scene: SceneRef) => `${sceneRoot(scene)}/voice-cues.json`,
   clip: (scene: SceneRef) => `${sceneRoot(scene)}/clip.mp4`,
+  /** The offline model's clip: a camera move over the scene's keyframe, rendered by the episode's encode. */
+  cameraMove: (scene: SceneRef) => `${sceneRoot(scene)}/camera-move.json`,
   sceneSubtitles: (scene: SceneRef, format: 'srt' | 'vtt') => `${sceneRoot(scene)}/subtitles.${format}`,
   episode: (productionId: string, episodeId: string, extension: 'mp4' | 'srt' | 'vtt') =>
     `${productionRoot(productionId)}/episodes/${episodeId}.${extension}`,

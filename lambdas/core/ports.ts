@@ -210,9 +210,28 @@ export interface ClipRequest {
   prompt: string;
 }
 
-export interface ClipResult {
-  /** MP4, H.264, no audio track, exactly durationSeconds long. */
+/** Frames a provider rendered: an MP4 (H.264, no audio track), used as delivered; the episode's encode fits it to the scene. */
+export interface RenderedClip {
   mp4: Buffer;
+}
+
+export type CameraMove = 'zoom-in' | 'zoom-out' | 'pan-left' | 'pan-right' | 'pan-up' | 'pan-down';
+
+export const CAMERA_MOVES: readonly CameraMove[] = ['zoom-in', 'zoom-out', 'pan-left', 'pan-right', 'pan-up', 'pan-down'];
+
+/**
+ * A camera move over the scene's keyframe, rendered by the episode's encode itself: the
+ * offline animatic's frames are then encoded once, in the final codec, and never as a clip
+ * first. `keyframeSha256` names the keyframe the move is over.
+ */
+export interface CameraMoveClip {
+  cameraMove: { move: CameraMove; frameCount: number; keyframeSha256: string };
+}
+
+export type ClipResult = RenderedClip | CameraMoveClip;
+
+export function isCameraMoveClip(clip: ClipResult): clip is CameraMoveClip {
+  return 'cameraMove' in clip;
 }
 
 /** A video model that renders within one call. */
@@ -222,7 +241,7 @@ export interface VideoModel {
 
 export type ClipJobStatus =
   | { state: 'running' }
-  | { state: 'succeeded'; clip: Metered<ClipResult> };
+  | { state: 'succeeded'; clip: Metered<RenderedClip> };
 
 /**
  * A video model that works as a job: start it, then ask again later. The video

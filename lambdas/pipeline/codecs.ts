@@ -1,4 +1,4 @@
-import type { ClipResult, RenderedImage, SpeechResult } from '../core/ports.js';
+import { isCameraMoveClip, type CameraMoveClip, type ClipResult, type RenderedImage, type SpeechResult } from '../core/ports.js';
 import type { AssetStore } from '../adapters/aws/asset-store.js';
 import type { ResultCodec } from './paid-call.js';
 
@@ -13,9 +13,13 @@ export const speechCodec: ResultCodec<SpeechResult> = {
   decode: (header, payload) => ({ ...(header as Omit<SpeechResult, 'wav'>), wav: payload }),
 };
 
+/** A rendered clip is its MP4; a camera move is its header alone (its keyframe is the call's input). */
 export const clipCodec: ResultCodec<ClipResult> = {
-  encode: ({ mp4 }) => ({ header: {}, payload: mp4 }),
-  decode: (_header, payload) => ({ mp4: payload }),
+  encode: (clip) => (isCameraMoveClip(clip) ? { header: { cameraMove: clip.cameraMove } } : { header: {}, payload: clip.mp4 }),
+  decode: (header, payload) => {
+    const { cameraMove } = header as Partial<CameraMoveClip>;
+    return cameraMove ? { cameraMove } : { mp4: payload };
+  },
 };
 
 export const scoreCodec: ResultCodec<number> = {

@@ -64,7 +64,7 @@ describe('the video worker under at-least-once delivery', () => {
     // Assess
     expect(first.batchItemFailures).toEqual([]);
     expect(second.batchItemFailures).toEqual([]);
-    expect(await outcome).toMatchObject({ clipKey: 'productions/two-scene-check/scenes/ep01/s02/clip.mp4' });
+    expect(await outcome).toMatchObject({ clipKey: 'productions/two-scene-check/scenes/ep01/s02/camera-move.json' });
     expect(runtime.engines.taskTokens.reports.filter((r) => r.token === token)).toHaveLength(1);
     expect((await readCallLog(ws.callLog)).filter((c) => c.stage === 'video')).toHaveLength(1);
     const videoRows = (await stores(runtime).ledger.listCosts(scene.productionId)).filter((r) => r.stage === 'video');

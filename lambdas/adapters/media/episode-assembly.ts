@@ -2,14 +2,22 @@ import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fontFiles, primaryFamily } from './fonts.js';
 import { type FfmpegProgress, runFfmpeg, withTempDir } from './ffmpeg.js';
+import { cameraMoveFilter } from './camera-move.js';
+import type { CameraMove } from '../../core/ports.js';
 
-export interface EpisodeScene {
-  /** Video for the scene (any codec ffmpeg reads); resized and re-timed to the episode's format. */
-  clipFile: string;
+/** A scene's picture: a provider's clip, or a camera move over a still that this encode renders. */
+export type ScenePicture =
+  | {
+      /** Video for the scene (any codec ffmpeg reads), as delivered; resized and re-timed to the episode's format. */
+      clipFile: string;
+    }
+  | { cameraMove: { keyframeFile: string; move: CameraMove } };
+
+export type EpisodeScene = ScenePicture & {
   /** The scene's voice track; padded with silence or cut to the scene's length. */
   voiceFile: string;
   durationSeconds: number;
-}
+};
 
 export interface AssembleEpisodeRequest {
   scenes: EpisodeScene[];
@@ -38,7 +46,9 @@ const AVERAGE_LATIN_ADVANCE_EM = 0.5;
 
 /**
  * Joins the scene clips and their voice tracks, burns the subtitles in and encodes
- * the episode in one ffmpeg pass: every frame is encoded exactly once here.
+ * the episode in one ffmpeg pass: every frame is encoded exactly once here. A camera
+ * move is rendered inside that pass, from its still, so the offline animatic's frames
+ * are never encoded before.
  *
  * Scene boundaries are placed on the frame grid from the running total of scene
  * durations, so rounding never accumulates: the episode is exactly
@@ -62,8 +72,8 @@ export async function assembleEpisode(request: AssembleEpisodeRequest): Promise<
     const fontconfigFile = burnSubtitles ? await prepareFonts(workDir) : undefined;
 
     // ffmpeg runs inside the work dir, so the caller's paths are pinned down first.
-    const inputs = request.scenes.flatMap((scene) => ['-i', path.resolve(scene.clipFile), '-i', path.resolve(scene.voiceFile)]);
-    const filterGraph = buildFilterGraph(frameCounts, { width, height, fps, language: request.language }, burnSubtitles);
+    const inputs = request.scenes.flatMap((scene) => ['-i', path.resolve(pictureFile(scene)), '-i', path.resolve(scene.voiceFile)]);
+    const filterGraph = buildFilterGraph(request.scenes, frameCounts, { width, height, fps, language: request.language }, burnSubtitles);
 
     await runFfmpeg(
       [
@@ -117,12 +127,35 @@ interface EpisodeFormat {
   language: string;
 }
 
-function buildFilterGraph(frameCounts: number[], format: EpisodeFormat, burnSubtitles: boolean): string {
+function pictureFile(scene: ScenePicture): string {
+  return 'clipFile' in scene ? scene.clipFile : scene.cameraMove.keyframeFile;
+}
+
+/** The scene's picture as exactly `frames` frames of the episode's format. */
+function pictureChain(scene: ScenePicture, input: number, frames: number, format: EpisodeFormat): string {
   const { width, height, fps } = format;
+  if ('cameraMove' in scene) {
+    return `[${input}:v]${cameraMoveFilter(scene.cameraMove.move, width, height, fps, frames)},trim=end_frame=${frames},setpts=PTS-STARTPTS`;
+  }
+  return [
+    `[${input}:v]setpts=PTS-STARTPTS`,
+    `fps=${fps}`,
+    `scale=${width}:${height}:force_original_aspect_ratio=decrease`,
+    `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`,
+    'setsar=1',
+    'format=yuv420p',
+    // A clip a little short of its scene holds its last frame rather than cutting early.
+    `tpad=stop_mode=clone:stop_duration=${frames / fps}`,
+    `trim=end_frame=${frames}`,
+    'setpts=PTS-STARTPTS',
+  ].join(',');
+}
+
+function buildFilterGraph(scenes: ScenePicture[], frameCounts: number[], format: EpisodeFormat, burnSubtitles: boolean): string {
+  const { fps } = format;
   const chains: string[] = [];
   let elapsedFrames = 0;
   frameCounts.forEach((frames, index) => {
-    const seconds = frames / fps;
     // Audio samples are cut at the same frame boundaries so sound never drifts from picture.
     const sampleStart = Math.round((elapsedFrames / fps) * AUDIO_SAMPLE_RATE);
     elapsedFrames += frames;
@@ -130,18 +163,7 @@ function buildFilterGraph(frameCounts: number[], format: EpisodeFormat, burnSubt
     const video = index * 2;
     const voice = video + 1;
     chains.push(
-      [
-        `[${video}:v]setpts=PTS-STARTPTS`,
-        `fps=${fps}`,
-        `scale=${width}:${height}:force_original_aspect_ratio=decrease`,
-        `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`,
-        'setsar=1',
-        'format=yuv420p',
-        // A clip a little short of its scene holds its last frame rather than cutting early.
-        `tpad=stop_mode=clone:stop_duration=${seconds}`,
-        `trim=end_frame=${frames}`,
-        `setpts=PTS-STARTPTS[v${index}]`,
-      ].join(','),
+      `${pictureChain(scenes[index]!, video, frames, format)}[v${index}]`,
       [
         `[${voice}:a]aresample=${AUDIO_SAMPLE_RATE}`,
         'aformat=sample_fmts=fltp:channel_layouts=stereo',

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import * as z from 'zod';
 import { MediaToolFailed } from '../../core/errors.js';
-import { contentHash } from '../../core/content-hash.js';
-import { assetKeys } from '../../core/keys.js';
+import { contentHash, sha256 } from '../../core/content-hash.js';
+import { assetKeys, sceneLabel, type SceneRef } from '../../core/keys.js';
 import type { Manifest } from '../../core/manifest/schema.js';
-import { assembleEpisode } from '../../adapters/media/episode-assembly.js';
+import { assembleEpisode, type ScenePicture } from '../../adapters/media/episode-assembly.js';
+import type { CameraMoveClip } from '../../core/ports.js';
 import { probeMedia } from '../../adapters/media/ffmpeg.js';
 import type { EpisodeSummary, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
@@ -35,7 +36,13 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     return { episodeId: episode.id, assembled: false };
   }
 
-  const inputsHash = await assemblyInputsHash(deps, manifest, event.productionId, episode.id, finished.map((s) => s.id));
+  const inputsHash = await assemblyInputsHash(
+    deps,
+    manifest,
+    event.productionId,
+    episode.id,
+    finished.map((s) => ({ sceneId: s.id, clipKey: records.get(s.id)?.assets?.clip })),
+  );
   const previous = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
   if (previous?.inputsHash === inputsHash && (await deps.assets.exists(assetKeys.episode(event.productionId, episode.id, 'mp4')))) {
     deps.logger.info('episode inputs unchanged; keeping the assembled MP4', { episodeId: episode.id });
@@ -49,15 +56,14 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     let offsetSeconds = 0;
     for (const scene of finished) {
       const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: scene.id };
-      const clipFile = path.join(workDir, `${scene.id}.mp4`);
       const voiceFile = path.join(workDir, `${scene.id}.wav`);
-      const [clip, voice, timing] = await Promise.all([
-        deps.assets.getBytes(assetKeys.clip(ref)),
+      const [picture, voice, timing] = await Promise.all([
+        scenePicture(deps, ref, records.get(scene.id)?.assets?.clip, workDir),
         deps.assets.getBytes(assetKeys.voice(ref)),
         deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
       ]);
-      await Promise.all([writeFile(clipFile, clip), writeFile(voiceFile, voice)]);
-      scenes.push({ clipFile, voiceFile, durationSeconds: timing.durationSeconds });
+      await writeFile(voiceFile, voice);
+      scenes.push({ ...picture, voiceFile, durationSeconds: timing.durationSeconds });
       cues.push(
         ...offsetCues(
           timing.cues.map((cue) => ({ startSeconds: cue.startSeconds, endSeconds: cue.endSeconds, text: cue.text, speaker: cue.speaker })),
@@ -99,16 +105,47 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
 }
 
 /**
+ * The scene's picture as its video stage left it (the scene's row names the clip): a
+ * provider's MP4, or a camera move whose still is the scene's keyframe, checked against
+ * the one the move was planned over.
+ */
+async function scenePicture(deps: StageDeps, ref: SceneRef, clipKey: string | undefined, workDir: string): Promise<ScenePicture> {
+  if (clipKey === assetKeys.cameraMove(ref)) {
+    const [plan, keyframe] = await Promise.all([
+      deps.assets.getJson<CameraMoveClip['cameraMove']>(clipKey),
+      deps.assets.getBytes(`${assetKeys.keyframe(ref)}.png`),
+    ]);
+    if (sha256(keyframe) !== plan.keyframeSha256) {
+      throw new MediaToolFailed(`the keyframe of ${sceneLabel(ref)} is not the one its camera move was planned over; render its video again`);
+    }
+    const keyframeFile = path.join(workDir, `${ref.sceneId}.png`);
+    await writeFile(keyframeFile, keyframe);
+    return { cameraMove: { keyframeFile, move: plan.move } };
+  }
+  const clipFile = path.join(workDir, `${ref.sceneId}.mp4`);
+  await writeFile(clipFile, await deps.assets.getBytes(assetKeys.clip(ref)));
+  return { clipFile };
+}
+
+/**
  * What the episode is made of: each finished scene's clip, voice track and cue timing
  * (by ETag, a content hash), the format and the language. Equal hashes mean an equal MP4.
  */
-async function assemblyInputsHash(deps: StageDeps, manifest: Manifest, productionId: string, episodeId: string, sceneIds: string[]) {
+async function assemblyInputsHash(
+  deps: StageDeps,
+  manifest: Manifest,
+  productionId: string,
+  episodeId: string,
+  sceneClips: { sceneId: string; clipKey: string | undefined }[],
+) {
   const scenes = [];
-  for (const sceneId of sceneIds) {
+  for (const { sceneId, clipKey } of sceneClips) {
     const ref = { productionId, episodeId, sceneId };
+    const cameraMove = clipKey === assetKeys.cameraMove(ref);
     scenes.push({
       sceneId,
-      clip: await deps.assets.etag(assetKeys.clip(ref)),
+      clip: await deps.assets.etag(cameraMove ? clipKey : assetKeys.clip(ref)),
+      ...(cameraMove ? { keyframe: await deps.assets.etag(`${assetKeys.keyframe(ref)}.png`) } : {}),
       voice: await deps.assets.etag(assetKeys.voice(ref)),
       cues: await deps.assets.etag(assetKeys.voiceCues(ref)),
     });

@@ -8,7 +8,7 @@ import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
 import { paidCall } from '../../pipeline/paid-call.js';
 import { advanceProviderJob } from '../../pipeline/provider-job.js';
-import { isAsyncVideoModel, type ClipResult } from '../../core/ports.js';
+import { isAsyncVideoModel, isCameraMoveClip, type ClipResult } from '../../core/ports.js';
 import { billedVideoSeconds } from '../../core/pricing.js';
 import { ProviderNotConfigured } from '../../core/errors.js';
 import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
@@ -36,8 +36,10 @@ export interface ClipOutput {
 export type ClipProgress = { state: 'done'; output: ClipOutput } | { state: 'pending'; polls: number; delaySeconds: number };
 
 /**
- * Camera motion (or a generative model) over the keyframe, exactly as long as the
- * scene's voice track. A synchronous model renders within this call. An async one
+ * Camera motion (or a generative model) over the keyframe, as long as the scene's voice
+ * track. A rendered clip is stored as delivered (`clip.mp4`); a camera move as its plan
+ * (`camera-move.json`), which the episode's encode renders. The scene's row names the one
+ * this run made. A synchronous model renders within this call. An async one
  * (Sora, Nova Reel) is a provider job (lambdas/pipeline/provider-job.ts): started once,
  * recorded on the scene's row before it is polled, then polled on each re-sent message;
  * its cost is settled from the provider's usage when the job completes.
@@ -93,8 +95,14 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0)
     if (progress.state === 'pending') return progress;
     clip = progress.result;
   }
-  const clipKey = assetKeys.clip(ref);
-  await deps.assets.putBytes(clipKey, clip.mp4, 'video/mp4');
+  let clipKey: string;
+  if (isCameraMoveClip(clip)) {
+    clipKey = assetKeys.cameraMove(ref);
+    await deps.assets.putJson(clipKey, clip.cameraMove);
+  } else {
+    clipKey = assetKeys.clip(ref);
+    await deps.assets.putBytes(clipKey, clip.mp4, 'video/mp4');
+  }
   await deps.productions.updateScene(ref, { assets: { clip: clipKey } });
   return { state: 'done', output: { clipKey, durationSeconds: voice.durationSeconds } };
 }

@@ -2,13 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderRejected } from '../../../lambdas/core/errors.js';
+import { sha256 } from '../../../lambdas/core/content-hash.js';
 import { probeMedia } from '../../../lambdas/adapters/media/ffmpeg.js';
-import {
-  CAMERA_MOVES,
-  CameraMotionVideoModel,
-  cameraMoveForSeed,
-} from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
-import type { ClipRequest } from '../../../lambdas/core/ports.js';
+import { assembleEpisode } from '../../../lambdas/adapters/media/episode-assembly.js';
+import { buildSceneVoiceTrack } from '../../../lambdas/adapters/media/voice-track.js';
+import { CameraMotionVideoModel, cameraMoveForSeed } from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
+import { CAMERA_MOVES, type ClipRequest } from '../../../lambdas/core/ports.js';
 import { lumaAt, meanAbsoluteDifference, scratchDir, testPattern } from './media-fixtures.js';
 
 describe('CameraMotionVideoModel', () => {
@@ -26,42 +25,52 @@ describe('CameraMotionVideoModel', () => {
     return { keyframePng, width: 180, height: 320, fps: 12, durationSeconds: 2, seed: 0, prompt: 'a station at night', ...overrides };
   }
 
+  /** The clip the model plans, rendered as the episode's encode renders it: one scene with a silent voice. */
   async function render(name: string, overrides: Partial<ClipRequest>): Promise<string> {
-    const { result } = await model.renderClip(request(overrides));
-    const file = path.join(dir, `${name}.mp4`);
-    await writeFile(file, result.mp4);
-    return file;
+    const clip = request(overrides);
+    const { result } = await model.renderClip(clip);
+    const keyframeFile = path.join(dir, `${name}.png`);
+    const voiceFile = path.join(dir, `${name}.wav`);
+    const subtitlesSrtFile = path.join(dir, `${name}.srt`);
+    const outputFile = path.join(dir, `${name}.mp4`);
+    await writeFile(keyframeFile, clip.keyframePng);
+    await writeFile(voiceFile, (await buildSceneVoiceTrack([], { minimumSeconds: clip.durationSeconds })).wav);
+    await writeFile(subtitlesSrtFile, '');
+    await assembleEpisode({
+      scenes: [{ cameraMove: { keyframeFile, move: result.cameraMove.move }, voiceFile, durationSeconds: clip.durationSeconds }],
+      subtitlesSrtFile,
+      language: 'vi-VN',
+      width: clip.width,
+      height: clip.height,
+      fps: clip.fps,
+      outputFile,
+    });
+    return outputFile;
   }
 
   it.each([
     { durationSeconds: 2, fps: 12, frames: 24 },
     { durationSeconds: 2.37, fps: 12, frames: 28 },
     { durationSeconds: 1.5, fps: 15, frames: 23 },
-  ])('renders $durationSeconds s at $fps fps as exactly $frames frames of H.264', async ({ durationSeconds, fps, frames }) => {
+  ])('plans $durationSeconds s at $fps fps as $frames frames, which the episode encodes as exactly that much H.264', async ({ durationSeconds, fps, frames }) => {
     // Act
+    const { result } = await model.renderClip(request({ durationSeconds, fps }));
     const file = await render(`clip-${durationSeconds}-${fps}`, { durationSeconds, fps });
 
     // Assess
-    const probe = await probeMedia(file);
-    expect(probe.streams).toHaveLength(1);
-    expect(probe.streams[0]).toMatchObject({
-      codecType: 'video',
-      codecName: 'h264',
-      pixelFormat: 'yuv420p',
-      width: 180,
-      height: 320,
-      fps,
-      frameCount: frames,
-    });
-    expect(probe.streams[0]?.durationSeconds).toBeCloseTo(frames / fps, 3);
+    expect(result.cameraMove.frameCount).toBe(frames);
+    const video = (await probeMedia(file)).streams.find((s) => s.codecType === 'video');
+    expect(video).toMatchObject({ codecName: 'h264', pixelFormat: 'yuv420p', width: 180, height: 320, fps, frameCount: frames });
+    expect(video?.durationSeconds).toBeCloseTo(frames / fps, 3);
   });
 
-  it('reports the rendered seconds as usage, for free and offline', async () => {
+  it('reports the planned seconds as usage, for free and offline, and names the keyframe the move is over', async () => {
     // Act
     const metered = await model.renderClip(request({ durationSeconds: 2.37, fps: 12 }));
 
     // Assess
     expect(metered).toMatchObject({ provider: 'offline', model: 'camera-motion-v1', usage: { videoSeconds: 28 / 12 } });
+    expect(metered.result.cameraMove.keyframeSha256).toBe(sha256(keyframePng));
   });
 
   it('fills the frame from a keyframe of another aspect ratio', async () => {
@@ -72,7 +81,7 @@ describe('CameraMotionVideoModel', () => {
     const file = await render('square', { keyframePng: square, width: 240, height: 136 });
 
     // Assess
-    expect((await probeMedia(file)).streams[0]).toMatchObject({ width: 240, height: 136 });
+    expect((await probeMedia(file)).streams.find((s) => s.codecType === 'video')).toMatchObject({ width: 240, height: 136 });
   });
 
   it('picks every camera move for some seed, and the same move for the same seed', () => {
@@ -86,9 +95,9 @@ describe('CameraMotionVideoModel', () => {
     expect(once).toBe(again);
   });
 
-  it('moves the camera: first and last frames differ, consecutive frames barely', async () => {
+  it.each([0, 3])('moves the camera (seed %i): first and last frames differ, consecutive frames barely', async (seed) => {
     // Act
-    const file = await render('motion', { durationSeconds: 2, fps: 12, seed: 3 });
+    const file = await render(`motion-${seed}`, { durationSeconds: 2, fps: 12, seed });
 
     // Assess
     const first = await lumaAt(file, 0, 180, 320);

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CameraMotionVideoModel } from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
-import { assembleEpisode, sceneFrameCounts, type EpisodeScene } from '../../../lambdas/adapters/media/episode-assembly.js';
+import { assembleEpisode, sceneFrameCounts, type EpisodeScene, type ScenePicture } from '../../../lambdas/adapters/media/episode-assembly.js';
 import { probeMedia, runFfmpeg } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { buildSceneVoiceTrack } from '../../../lambdas/adapters/media/voice-track.js';
 import { toSrt } from '../../../lambdas/core/subtitles.js';
@@ -33,15 +33,19 @@ describe('assembleEpisode', () => {
     ({ dir, cleanup } = await scratchDir());
     const model = new CameraMotionVideoModel();
     const keyframePng = await testPattern(WIDTH, HEIGHT);
+    const keyframeFile = path.join(dir, 'keyframe.png');
+    await writeFile(keyframeFile, keyframePng);
     scenes = [];
     for (const [index, durationSeconds] of durations.entries()) {
-      const clipFile = path.join(dir, `clip-${index}.mp4`);
+      let picture: ScenePicture;
       if (index === 1) {
         // Another provider's clip: wrong size, other frame rate, and shorter than its scene.
+        const clipFile = path.join(dir, `clip-${index}.mp4`);
         await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x240:r=25:d=0.6', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', clipFile]);
+        picture = { clipFile };
       } else {
         const { result } = await model.renderClip({ keyframePng, width: WIDTH, height: HEIGHT, fps: FPS, durationSeconds, seed: index, prompt: '' });
-        await writeFile(clipFile, result.mp4);
+        picture = { cameraMove: { keyframeFile, move: result.cameraMove.move } };
       }
       const voice = await buildSceneVoiceTrack(
         [{ characterId: 'lan', text: 'x', audio: await tone({ seconds: 0.5, frequency: 300 + 100 * index, sampleRate: 24_000, format: 'wav' }) }],
@@ -49,7 +53,7 @@ describe('assembleEpisode', () => {
       );
       const voiceFile = path.join(dir, `voice-${index}.wav`);
       await writeFile(voiceFile, voice.wav);
-      scenes.push({ clipFile, voiceFile, durationSeconds });
+      scenes.push({ ...picture, voiceFile, durationSeconds });
     }
   });
   afterAll(() => cleanup());

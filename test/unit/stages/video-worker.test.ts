@@ -72,6 +72,28 @@ describe('video worker', () => {
     });
   });
 
+  it('keeps a camera move as its plan, not as frames, and names it on the scene and the task token', async () => {
+    // Prepare
+    const cameraMove = { move: 'pan-left' as const, frameCount: 35, keyframeSha256: 'abc' };
+    const mocks = withVideoModel({
+      renderClip: async () => ({ result: { cameraMove }, usage: { videoSeconds: 3.5 }, provider: 'offline', model: 'camera-motion-v1' }),
+    });
+
+    // Act
+    await processVideoJob(record(job), mocks.deps);
+
+    // Assess
+    const stored = mocks.s3Mock.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === `${scene}/camera-move.json`);
+    expect(JSON.parse(String(stored?.args[0].input.Body))).toEqual(cameraMove);
+    expect(mocks.s3Mock).not.toHaveReceivedCommandWith(PutObjectCommand, { Key: `${scene}/clip.mp4` });
+    const sceneUpdate = mocks.dynamoMock.commandCalls(UpdateCommand).find((call) => JSON.stringify(call.args[0].input).includes('camera-move.json'));
+    expect(sceneUpdate).toBeDefined();
+    expect(JSON.parse(mocks.sfnMock.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toEqual({
+      clipKey: `${scene}/camera-move.json`,
+      durationSeconds: 3.5,
+    });
+  });
+
   it('reports a provider error under its own name, so the state machine retries it', async () => {
     // Prepare
     const mocks = withVideoModel({
