@@ -93,7 +93,7 @@ if (selected('render')) {
   console.log('render: cold produce of examples/tet-homecoming.yaml, encoder floor, re-runs...');
   const render = await inStartingEnvironment(() => measureRenderAndRerun(path.join(repositoryRoot, 'examples/tet-homecoming.yaml')));
   results.render = render;
-  report(figure('render', 'render / encoder floor', render.renderOverFloor, 'x', '<=', 1.5));
+  report(figure('render', 'render / encoder floor', render.renderOverFloor, 'x', '<=', 1.2));
   console.log(`        cold produce ${rounded(render.cold.wallMs / 1000)} s, floor ${rounded(render.floorMs / 1000)} s, peak RSS ${rounded(render.cold.peakRssMb)} MB`);
   report(figure('render', 're-run (new file, same content) / cold', render.rerunNewName.fractionOfCold, '', '<=', 1));
   report(figure('render', 're-run spend', render.rerunNewName.spentUsd, 'USD', '==', 0));

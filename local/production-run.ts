@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ExecutionSummary, ProductionReport } from '../lambdas/stages/finalize-production/production-report.js';
 import { AssetStore } from '../lambdas/adapters/aws/asset-store.js';
-import { assetKeys } from '../lambdas/core/keys.js';
+import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../lambdas/core/keys.js';
 import type { Manifest } from '../lambdas/core/manifest/schema.js';
 import { ProductionStore } from '../lambdas/adapters/aws/production-store.js';
 import type { ExecutionRecord } from './execution-registry.js';
@@ -163,7 +163,7 @@ export async function downloadDeliverables(
     return bytes;
   };
   for (const episode of manifest.episodes) {
-    for (const extension of ['mp4', 'srt', 'vtt'] as const) {
+    for (const extension of EPISODE_FILE_EXTENSIONS) {
       await copy(assetKeys.episode(manifest.production, episode.id, extension), `${episode.id}.${extension}`);
     }
   }

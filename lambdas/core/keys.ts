@@ -23,6 +23,10 @@ export const STATUS_INDEX_NAME = PRODUCTION_TABLE.statusIndex.name;
 const productionRoot = (productionId: string) => `productions/${productionId}`;
 const sceneRoot = ({ productionId, episodeId, sceneId }: SceneRef) => `${productionRoot(productionId)}/scenes/${episodeId}/${sceneId}`;
 
+/** What an episode is delivered as: the MP4, its subtitles, and the editor's exports with the voice stem they place. */
+export const EPISODE_FILE_EXTENSIONS = ['mp4', 'srt', 'vtt', 'otio', 'fcpxml', 'voices.wav'] as const;
+export type EpisodeFileExtension = (typeof EPISODE_FILE_EXTENSIONS)[number];
+
 export const assetKeys = {
   manifestsPrefix: 'manifests/',
   cachePrefix: 'cache/',
@@ -37,7 +41,7 @@ export const assetKeys = {
   /** The offline model's clip: a camera move over the scene's keyframe, rendered by the episode's encode. */
   cameraMove: (scene: SceneRef) => `${sceneRoot(scene)}/camera-move.json`,
   sceneSubtitles: (scene: SceneRef, format: 'srt' | 'vtt') => `${sceneRoot(scene)}/subtitles.${format}`,
-  episode: (productionId: string, episodeId: string, extension: 'mp4' | 'srt' | 'vtt') =>
+  episode: (productionId: string, episodeId: string, extension: EpisodeFileExtension) =>
     `${productionRoot(productionId)}/episodes/${episodeId}.${extension}`,
   /** Facts about an assembled episode (its measured duration, the scenes in it) for the report. */
   episodeSummary: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/episodes/${episodeId}.json`,

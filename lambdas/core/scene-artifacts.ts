@@ -20,6 +20,14 @@ export interface StoredVoiceCues {
   cues: StoredVoiceCue[];
 }
 
+/** The editor's exports delivered next to the episode's MP4, by file name (docs/editor-exports.md). */
+export interface EpisodeExports {
+  otio: string;
+  fcpxml: string;
+  /** The voice stem both timelines place under the picture. */
+  voices: string;
+}
+
 export interface EpisodeSummary {
   episodeId: string;
   file: string;
@@ -28,4 +36,6 @@ export interface EpisodeSummary {
   sceneIds: string[];
   /** Content hash of everything the MP4 was made from; an unchanged hash skips re-assembly. */
   inputsHash: string;
+  /** Absent in summaries written before the exports existed. */
+  exports?: EpisodeExports;
 }

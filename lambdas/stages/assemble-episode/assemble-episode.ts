@@ -11,6 +11,7 @@ import type { CameraMoveClip } from '../../core/ports.js';
 import { probeMedia } from '../../adapters/media/ffmpeg.js';
 import type { EpisodeSummary, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { writeEditorExports } from './editor-exports.js';
 import { offsetCues, toSrt, toVtt } from '../../core/subtitles.js';
 
 export const AssembleEpisodeEventSchema = z.object({
@@ -20,7 +21,8 @@ export const AssembleEpisodeEventSchema = z.object({
 
 /**
  * Lays the episode's finished scenes end to end: one MP4 with the voices and burned
- * subtitles, plus SRT and VTT on the episode's timeline. Scenes that did not
+ * subtitles, plus SRT and VTT on the episode's timeline, and the editor's exports (OTIO,
+ * FCPXML and the voice stem they place). Scenes that did not
  * finish are left out; an episode with none is not assembled.
  */
 export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisodeEventSchema>, deps: StageDeps) {
@@ -44,7 +46,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     finished.map((s) => ({ sceneId: s.id, clipKey: records.get(s.id)?.assets?.clip })),
   );
   const previous = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
-  if (previous?.inputsHash === inputsHash && (await deps.assets.exists(assetKeys.episode(event.productionId, episode.id, 'mp4')))) {
+  if (previous?.inputsHash === inputsHash && previous.exports && (await deps.assets.exists(assetKeys.episode(event.productionId, episode.id, 'mp4')))) {
     deps.logger.info('episode inputs unchanged; keeping the assembled MP4', { episodeId: episode.id });
     return { episodeId: episode.id, assembled: true, reused: true };
   }
@@ -52,6 +54,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
   const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${episode.id}-`));
   try {
     const scenes = [];
+    const voices = [];
     const cues = [];
     let offsetSeconds = 0;
     for (const scene of finished) {
@@ -64,6 +67,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
       ]);
       await writeFile(voiceFile, voice);
       scenes.push({ ...picture, voiceFile, durationSeconds: timing.durationSeconds });
+      voices.push({ id: scene.id, durationSeconds: timing.durationSeconds, voiceWav: voice });
       cues.push(
         ...offsetCues(
           timing.cues.map((cue) => ({ startSeconds: cue.startSeconds, endSeconds: cue.endSeconds, text: cue.text, speaker: cue.speaker })),
@@ -87,16 +91,18 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     });
     const probe = await probeMedia(outputFile);
     if (probe.durationSeconds === undefined) throw new MediaToolFailed(`ffprobe reported no duration for episode ${episode.id}`);
+    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'mp4'), await readFile(outputFile), 'video/mp4');
+    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'srt'), srt, 'application/x-subrip');
+    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'vtt'), toVtt(cues), 'text/vtt');
+    const exports = await writeEditorExports(deps, { productionId: event.productionId, manifest, episode, scenes: voices, cues });
     const summary: EpisodeSummary = {
       episodeId: episode.id,
       file: `${episode.id}.mp4`,
       durationSeconds: probe.durationSeconds,
       sceneIds: finished.map((s) => s.id),
       inputsHash,
+      exports,
     };
-    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'mp4'), await readFile(outputFile), 'video/mp4');
-    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'srt'), srt, 'application/x-subrip');
-    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'vtt'), toVtt(cues), 'text/vtt');
     await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
     return { episodeId: episode.id, assembled: true, reused: false };
   } finally {

@@ -3,7 +3,7 @@ import { costUsd } from '../../core/pricing.js';
 import type { CostRow } from '../../core/ledger.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { type ProductionMeta, type ProductionStatus, type SceneRecord } from '../../adapters/aws/production-store.js';
-import type { EpisodeSummary } from '../../core/scene-artifacts.js';
+import type { EpisodeExports, EpisodeSummary } from '../../core/scene-artifacts.js';
 import { round } from '../../core/money.js';
 import { sceneLabel } from '../../core/keys.js';
 
@@ -45,6 +45,8 @@ export interface ProductionReport {
     id: string;
     title: string;
     file: string | null;
+    /** The editor's exports next to `file`, when the episode was assembled with them. */
+    exports: EpisodeExports | null;
     durationSeconds: number;
     scenes: SceneReport[];
   }[];
@@ -116,6 +118,7 @@ export function buildProductionReport(input: {
       id: episode.id,
       title: episode.title,
       file: summary?.file ?? null,
+      exports: summary?.exports ?? null,
       durationSeconds: summary?.durationSeconds ?? 0,
       scenes: episode.scenes.map((scene): SceneReport => {
         const record = records.get(`${episode.id}/${scene.id}`);

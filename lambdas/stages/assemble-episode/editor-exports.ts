@@ -1,0 +1,61 @@
+import { assetKeys } from '../../core/keys.js';
+import type { Manifest } from '../../core/manifest/schema.js';
+import type { EpisodeExports } from '../../core/scene-artifacts.js';
+import type { SubtitleCue } from '../../core/subtitles.js';
+import { sceneFrameCounts } from '../../adapters/media/episode-assembly.js';
+import { buildVoiceStem } from '../../adapters/media/voice-stem.js';
+import { VOICE_SAMPLE_RATE } from '../../adapters/media/voice-track.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { cuesOnFrameGrid, toFcpxml, toOtio, type EditorTimeline } from './editor-timeline.js';
+
+/** The assembly's MP4 carries AAC stereo at 48 kHz. */
+const EPISODE_AUDIO = { audioChannels: 2, audioRate: 48_000 } as const;
+
+export interface EditorExportsInput {
+  productionId: string;
+  manifest: Manifest;
+  episode: { id: string; title: string };
+  scenes: { id: string; durationSeconds: number; voiceWav: Buffer }[];
+  /** On the episode timeline, in seconds. */
+  cues: SubtitleCue[];
+}
+
+/**
+ * Writes the episode's timeline for an editor next to its MP4: `<episode>.otio`,
+ * `<episode>.fcpxml`, and the voice stem they both place, `<episode>.voices.wav`. The
+ * scenes are cut on the same frame grid as the MP4, so the clips add up to it exactly.
+ */
+export async function writeEditorExports(deps: StageDeps, input: EditorExportsInput): Promise<EpisodeExports> {
+  const { fps, width, height } = input.manifest.format;
+  const frameCounts = sceneFrameCounts(input.scenes.map((scene) => scene.durationSeconds), fps);
+  const frameCount = frameCounts.reduce((sum, frames) => sum + frames, 0);
+  let startFrame = 0;
+  const scenes = input.scenes.map((scene, index) => {
+    const placed = { id: scene.id, startFrame, frames: frameCounts[index]! };
+    startFrame += placed.frames;
+    return placed;
+  });
+  const exports: EpisodeExports = {
+    otio: `${input.episode.id}.otio`,
+    fcpxml: `${input.episode.id}.fcpxml`,
+    voices: `${input.episode.id}.voices.wav`,
+  };
+  const timeline: EditorTimeline = {
+    production: input.manifest.title,
+    title: input.episode.title,
+    fps,
+    width,
+    height,
+    frameCount,
+    picture: { file: `${input.episode.id}.mp4`, ...EPISODE_AUDIO },
+    voices: { file: exports.voices, audioChannels: 1, audioRate: VOICE_SAMPLE_RATE },
+    scenes,
+    subtitles: cuesOnFrameGrid(input.cues, fps, frameCount),
+  };
+  const key = (extension: 'otio' | 'fcpxml' | 'voices.wav') => assetKeys.episode(input.productionId, input.episode.id, extension);
+  const voiceStem = buildVoiceStem(input.scenes.map((scene) => scene.voiceWav), frameCounts, fps);
+  await deps.assets.putBytes(key('voices.wav'), voiceStem, 'audio/wav');
+  await deps.assets.putBytes(key('otio'), toOtio(timeline), 'application/json');
+  await deps.assets.putBytes(key('fcpxml'), toFcpxml(timeline), 'application/xml');
+  return exports;
+}
