@@ -1,15 +1,32 @@
 import { mkdir } from 'node:fs/promises';
-import http from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import S3rver from 's3rver';
+import { Worker } from 'node:worker_threads';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context.js';
 import { SqsEngine } from './sqs-engine.js';
 import { TaskTokenService } from './task-token-service.js';
 
 const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: { path?: string; createTableMs?: number }) => http.Server;
+const DYNALITE_MODULE = require.resolve('dynalite');
+const S3RVER_MODULE = require.resolve('s3rver');
+
+/**
+ * dynalite and its LevelDB, on a thread of their own: every Task state's table reads and
+ * writes would otherwise share one core with the workflow interpreter and the handlers,
+ * as they do not in AWS. Plain CommonJS, so it runs the same from source (tsx) and from dist/.
+ */
+const TABLE_ENGINE_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const dynalite = require(workerData.module);
+const server = dynalite({ path: workerData.path, createTableMs: 0 });
+server.once('error', (error) => parentPort.postMessage({ error: error.message }));
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', () => {
+  server.closeAllConnections();
+  server.close(() => parentPort.close());
+});
+`;
 
 /** s3rver accepts header-signed requests only with this key pair. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -20,34 +37,57 @@ export interface S3Event {
 
 export interface LocalEngines {
   endpoints: { s3: string; dynamodb: string; sqs: string; sfn: string };
-  s3: S3rver;
+  /** The bucket's object events, as s3rver emits them. */
+  s3: EventEmitter<{ event: [S3Event] }>;
   taskTokens: TaskTokenService;
   /** The variables that point the SDK clients (and so the handlers) at these engines. */
   environment: Record<string, string>;
   stop(): Promise<void>;
 }
 
-function listenOnLoopback(server: http.Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function closeServer(server: http.Server): Promise<void> {
-  server.closeAllConnections?.();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 /**
  * dynalite alone over the data directory's table, for a command that only reads it. LevelDB
  * lets one process open it at a time: never while a run in that directory is going.
  */
+/** s3rver on a thread of its own, for the same reason; its bucket events come back as messages. */
+const OBJECT_ENGINE_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const S3rver = require(workerData.module);
+const s3 = new S3rver(workerData.options);
+s3.on('event', (event) => parentPort.postMessage({ event }));
+s3.run().then(
+  (address) => parentPort.postMessage({ port: address.port }),
+  (error) => parentPort.postMessage({ error: error.message }),
+);
+parentPort.on('message', () => s3.close().then(() => parentPort.close()));
+`;
+
+/** Starts an engine thread and waits for the port it listens on. */
+async function startEngineThread(source: string, workerData: unknown, onMessage: (message: { event?: unknown }) => void = () => undefined) {
+  const thread = new Worker(source, { eval: true, workerData });
+  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    thread.on('message', (message: { port?: number; error?: string; event?: unknown }) => {
+      if (message.port) resolve(message.port);
+      else if (message.error) reject(new Error(`an engine did not start: ${message.error}`));
+      else onMessage(message);
+    });
+    thread.once('error', reject);
+  });
+  return {
+    port,
+    async stop() {
+      // The thread closes its server, and with it any lock on the data directory, before it exits, so the next start in this process can open it.
+      thread.postMessage('stop');
+      await exited;
+    },
+  };
+}
+
 export async function startTableEngine(dataDir: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
   await mkdir(path.join(dataDir, 'dynamodb'), { recursive: true });
-  const server = dynalite({ path: path.join(dataDir, 'dynamodb'), createTableMs: 0 });
-  const port = await listenOnLoopback(server);
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => closeServer(server) };
+  const engine = await startEngineThread(TABLE_ENGINE_THREAD, { module: DYNALITE_MODULE, path: path.join(dataDir, 'dynamodb') });
+  return { endpoint: `http://127.0.0.1:${engine.port}`, stop: engine.stop };
 }
 
 /**
@@ -60,14 +100,15 @@ export async function startEngines(dataDir: string, buckets: string[]): Promise<
   await mkdir(path.join(dataDir, 's3'), { recursive: true });
   const table = await startTableEngine(dataDir);
 
-  const s3 = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    directory: path.join(dataDir, 's3'),
-    silent: true,
-    configureBuckets: buckets.map((name) => ({ name, configs: [] })),
-  });
-  const s3Address = (await s3.run()) as AddressInfo;
+  const s3 = new EventEmitter<{ event: [S3Event] }>();
+  const objects = await startEngineThread(
+    OBJECT_ENGINE_THREAD,
+    {
+      module: S3RVER_MODULE,
+      options: { address: '127.0.0.1', port: 0, directory: path.join(dataDir, 's3'), silent: true, configureBuckets: buckets.map((name) => ({ name, configs: [] })) },
+    },
+    (message) => s3.emit('event', message.event as S3Event),
+  );
 
   const sqs = SqsEngine.open(path.join(dataDir, 'sqs'), { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
   const sqsEndpoint = await sqs.listen();
@@ -76,7 +117,7 @@ export async function startEngines(dataDir: string, buckets: string[]): Promise<
   const sfn = await taskTokens.listen();
 
   const endpoints = {
-    s3: `http://127.0.0.1:${s3Address.port}`,
+    s3: `http://127.0.0.1:${objects.port}`,
     dynamodb: table.endpoint,
     sqs: sqsEndpoint,
     sfn,
@@ -99,7 +140,7 @@ export async function startEngines(dataDir: string, buckets: string[]): Promise<
     async stop() {
       await taskTokens.close();
       await sqs.close();
-      await s3.close();
+      await objects.stop();
       await table.stop();
     },
   };
