@@ -1,8 +1,11 @@
 /**
- * SubRip and WebVTT writers. Pure code: cues in, text out.
+ * SubRip and WebVTT writers, and the page layout the burned subtitles share with them.
+ * Pure code: cues in, text out.
  *
  * A cue that will not fit on two lines is split into consecutive cues, its time
- * shared in proportion to the text, so nothing is ever shown on three lines.
+ * shared in proportion to the text, so nothing is ever shown on three lines. Lines
+ * break at spaces in Latin and Korean text, and at word boundaries (Intl.Segmenter's
+ * dictionaries) in Thai, Chinese and Japanese, which write no spaces between words.
  */
 
 export interface SubtitleCue {
@@ -23,6 +26,19 @@ export interface SubtitleOptions {
 
 const DEFAULT_LATIN_LINE_LENGTH = 42;
 const DEFAULT_CJK_LINE_LENGTH = 16;
+
+/** One screenful of a cue: at most two lines, shown from start to end. */
+export interface SubtitlePage {
+  startSeconds: number;
+  endSeconds: number;
+  speaker?: string;
+  lines: string[];
+}
+
+/** The pages the cues are shown as, in time order, their text unescaped: what a burner draws. */
+export function subtitlePages(cues: SubtitleCue[], options: SubtitleOptions = {}): SubtitlePage[] {
+  return layoutCues(cues, options, (text) => text);
+}
 
 export function toSrt(cues: SubtitleCue[], options: SubtitleOptions = {}): string {
   return layoutCues(cues, options, escapeSrtText)
@@ -73,14 +89,7 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-interface LaidOutCue {
-  startSeconds: number;
-  endSeconds: number;
-  speaker?: string;
-  lines: string[];
-}
-
-function layoutCues(cues: SubtitleCue[], options: SubtitleOptions, escape: (text: string) => string): LaidOutCue[] {
+function layoutCues(cues: SubtitleCue[], options: SubtitleOptions, escape: (text: string) => string): SubtitlePage[] {
   const latin = options.latinLineLength ?? DEFAULT_LATIN_LINE_LENGTH;
   const cjk = options.cjkLineLength ?? DEFAULT_CJK_LINE_LENGTH;
   const ordered = cues
@@ -118,8 +127,19 @@ function normaliseText(text: string): string {
 
 const CJK = /[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[\u{20000}-\u{2ffff}]/u;
 
+/** Full-width text: a glyph is about two Latin ones wide, so lines hold fewer of them. */
 function isCjk(text: string): boolean {
   return CJK.test(text);
+}
+
+/** Scripts written without spaces between words: a line may break only where a word ends. */
+const UNSPACED_SCRIPT = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+const wordSegmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+/** Words of unspaced text, as Intl.Segmenter's dictionaries find them (each script picks its own). */
+function words(text: string): string[] {
+  return Array.from(wordSegmenter.segment(text), (segment) => segment.segment);
 }
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -185,27 +205,35 @@ interface BreakUnit {
 }
 
 /**
- * Lines break at spaces in Latin text and between any two glyphs in CJK text,
- * except before closing punctuation, which must not start a line.
+ * Lines break at spaces, and inside a run of unspaced script (Thai, Chinese, Japanese)
+ * between its words. Closing punctuation stays on the line before it and opening
+ * punctuation on the line after it.
  */
 function breakUnits(text: string, lineLength: number): BreakUnit[] {
   const units: BreakUnit[] = [];
-  for (const word of text.split(' ')) {
-    if (isCjk(word)) {
-      for (const glyph of graphemes(word)) {
+  for (const chunk of text.split(' ')) {
+    if (UNSPACED_SCRIPT.test(chunk)) {
+      let opening = '';
+      for (const word of words(chunk)) {
         const previous = units[units.length - 1];
-        if (previous && !previous.spaceAfter && CLOSING_PUNCTUATION.test(glyph)) previous.text += glyph;
-        else units.push({ text: glyph, spaceAfter: false });
+        if (previous && !previous.spaceAfter && CLOSING_PUNCTUATION.test(word)) previous.text += word;
+        else if (OPENING_PUNCTUATION.test(word)) opening += word;
+        else {
+          units.push(...cutLongWord(opening + word, lineLength).map((unit) => ({ ...unit, spaceAfter: false })));
+          opening = '';
+        }
       }
+      if (opening) units.push({ text: opening, spaceAfter: false });
       (units[units.length - 1] as BreakUnit).spaceAfter = true;
     } else {
-      units.push(...cutLongWord(word, lineLength));
+      units.push(...cutLongWord(chunk, lineLength));
     }
   }
   return units;
 }
 
-const CLOSING_PUNCTUATION = /^[，。、！？；：）」』》〉】”’,.!?;:)\]]$/u;
+const CLOSING_PUNCTUATION = /^[，。、！？；：）」』》〉】”’,.!?;:)\]…ๆฯ]+$/u;
+const OPENING_PUNCTUATION = /^[（「『《〈【“‘(\[]+$/u;
 
 /** A word longer than a line (a URL, a long shout) is cut so that it can still be shown. */
 function cutLongWord(word: string, lineLength: number): BreakUnit[] {

@@ -8,7 +8,8 @@ import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
 const FONTS_DIR = 'fonts';
 
 /**
- * The caption and subtitle fonts at /opt/fonts: exactly the files lambdas/adapters/media/fonts.ts
+ * The caption and subtitle fonts at /opt/fonts (Latin, Thai, Korean, Japanese, simplified
+ * and traditional Chinese, emoji; regular and bold): exactly the files lambdas/adapters/media/fonts.ts
  * registers, taken from the npm font packages, flattened into one directory as
  * DRAMAFORGE_FONTS_DIR expects.
  */
@@ -22,7 +23,7 @@ export class FontsLayer extends Construct implements MediaLayer {
     // An empty environment makes fontFiles() resolve the npm packages instead of a bundled directory.
     const files = fontFiles({}).map((font) => ({ source: font.file, target: path.join(FONTS_DIR, path.basename(font.file)) }));
     this.layer = new FileLayer(this, 'Files', {
-      description: 'DejaVu Sans and Noto Sans Hans for storyboards and burned subtitles, at /opt/fonts',
+      description: 'DejaVu Sans, Noto Sans Thai/KR/JP/Hans/Hant and Noto Emoji for storyboards and burned subtitles, at /opt/fonts',
       license: 'OFL-1.1 AND Bitstream-Vera',
       compatibleArchitectures: [Architecture.X86_64, Architecture.ARM_64],
       files,

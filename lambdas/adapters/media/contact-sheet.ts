@@ -1,4 +1,5 @@
 import { loadCanvas } from './canvas.js';
+import { canvasFontFamilies } from './fonts.js';
 
 export interface ContactSheetFrame {
   label: string;
@@ -58,7 +59,7 @@ export async function renderContactSheet(frames: ContactSheetFrame[], options: C
   ctx.fillStyle = options.background ?? '#1f1f24';
   ctx.fillRect(0, 0, layout.width, layout.height);
   const fontSize = Math.max(10, Math.round(layout.labelHeight * 0.55));
-  ctx.font = `${fontSize}px "DejaVu Sans", "Noto Sans Hans"`;
+  ctx.font = `${fontSize}px ${canvasFontFamilies('en-US')}`;
   ctx.textBaseline = 'middle';
   images.forEach((image, index) => {
     const column = index % layout.columns;

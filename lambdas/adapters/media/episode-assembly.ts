@@ -1,7 +1,8 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fontFiles, primaryFamily } from './fonts.js';
+import type { SubtitleLook } from '../../core/subtitle-style.js';
+import type { SubtitlePage } from '../../core/subtitles.js';
 import { type FfmpegProgress, runFfmpeg, withTempDir } from './ffmpeg.js';
+import { renderSubtitleTrack } from './subtitle-track.js';
 import { cameraMoveFilter } from './camera-move.js';
 import type { CameraMove } from '../../core/ports.js';
 
@@ -21,9 +22,10 @@ export type EpisodeScene = ScenePicture & {
 
 export interface AssembleEpisodeRequest {
   scenes: EpisodeScene[];
-  /** On the episode timeline. */
-  subtitlesSrtFile: string;
-  /** BCP-47; picks the subtitle font. */
+  /** On the episode timeline, laid out as the SRT is (core/subtitles.ts). */
+  subtitlePages: SubtitlePage[];
+  subtitleLook: SubtitleLook;
+  /** BCP-47; picks the subtitle fonts. */
   language: string;
   width: number;
   height: number;
@@ -38,14 +40,15 @@ export interface AssembleEpisodeRequest {
 export interface AssembledEpisode {
   frameCount: number;
   durationSeconds: number;
+  /** Graphemes no subtitle font draws, left out of the burned subtitles. */
+  subtitleGraphemesLeftOut: string[];
 }
 
 const AUDIO_SAMPLE_RATE = 48_000;
-/** Mean advance of a DejaVu Sans glyph in running Vietnamese or English text, in em (measured on rendered cues). */
-const AVERAGE_LATIN_ADVANCE_EM = 0.5;
 
 /**
- * Joins the scene clips and their voice tracks, burns the subtitles in and encodes
+ * Joins the scene clips and their voice tracks, overlays the subtitle track
+ * (subtitle-track.ts) and encodes
  * the episode in one ffmpeg pass: every frame is encoded exactly once here. A camera
  * move is rendered inside that pass, from its still, so the offline animatic's frames
  * are never encoded before.
@@ -61,19 +64,20 @@ export async function assembleEpisode(request: AssembleEpisodeRequest): Promise<
   const frameCount = frameCounts.reduce((sum, count) => sum + count, 0);
   const durationSeconds = frameCount / fps;
 
-  await withTempDir(async (workDir) => {
-    const srt = await readFile(request.subtitlesSrtFile, 'utf8');
-    // libass refuses a file without cues, and an episode without dialogue is legitimate.
-    const burnSubtitles = srt.includes('-->');
-    if (burnSubtitles) {
-      // A fixed name inside the work dir spares escaping an arbitrary path for the filter graph.
-      await writeFile(path.join(workDir, 'subtitles.srt'), srt);
-    }
-    const fontconfigFile = burnSubtitles ? await prepareFonts(workDir) : undefined;
+  const subtitleGraphemesLeftOut = await withTempDir(async (workDir) => {
+    // An episode without dialogue is legitimate, and has no subtitle track.
+    const subtitles =
+      request.subtitlePages.length > 0
+        ? await renderSubtitleTrack({ pages: request.subtitlePages, look: request.subtitleLook, language: request.language, width, height, fps, durationSeconds, dir: workDir })
+        : undefined;
 
     // ffmpeg runs inside the work dir, so the caller's paths are pinned down first.
-    const inputs = request.scenes.flatMap((scene) => ['-i', path.resolve(pictureFile(scene)), '-i', path.resolve(scene.voiceFile)]);
-    const filterGraph = buildFilterGraph(request.scenes, frameCounts, { width, height, fps, language: request.language }, burnSubtitles);
+    const inputs = [
+      ...request.scenes.flatMap((scene) => ['-i', path.resolve(pictureFile(scene)), '-i', path.resolve(scene.voiceFile)]),
+      ...(subtitles ? ['-f', 'concat', '-safe', '0', '-i', subtitles.concatFile] : []),
+    ];
+    const overlay = subtitles ? { input: request.scenes.length * 2, topPx: subtitles.bandTopPx } : undefined;
+    const filterGraph = buildFilterGraph(request.scenes, frameCounts, { width, height, fps }, overlay);
 
     await runFfmpeg(
       [
@@ -94,7 +98,6 @@ export async function assembleEpisode(request: AssembleEpisodeRequest): Promise<
       ],
       {
         cwd: workDir,
-        ...(fontconfigFile ? { env: { FONTCONFIG_FILE: fontconfigFile } } : {}),
         ...(request.onProgress
           ? {
               onProgress: (progress: FfmpegProgress) =>
@@ -103,8 +106,9 @@ export async function assembleEpisode(request: AssembleEpisodeRequest): Promise<
           : {}),
       },
     );
+    return subtitles?.leftOut ?? [];
   });
-  return { frameCount, durationSeconds };
+  return { frameCount, durationSeconds, subtitleGraphemesLeftOut };
 }
 
 /** Frames per scene, cut on the frame grid of the running total. */
@@ -124,7 +128,12 @@ interface EpisodeFormat {
   width: number;
   height: number;
   fps: number;
-  language: string;
+}
+
+/** The subtitle track's input index and where its band sits in the frame. */
+interface SubtitleOverlay {
+  input: number;
+  topPx: number;
 }
 
 function pictureFile(scene: ScenePicture): string {
@@ -151,7 +160,7 @@ function pictureChain(scene: ScenePicture, input: number, frames: number, format
   ].join(',');
 }
 
-function buildFilterGraph(scenes: ScenePicture[], frameCounts: number[], format: EpisodeFormat, burnSubtitles: boolean): string {
+function buildFilterGraph(scenes: ScenePicture[], frameCounts: number[], format: EpisodeFormat, subtitles: SubtitleOverlay | undefined): string {
   const { fps } = format;
   const chains: string[] = [];
   let elapsedFrames = 0;
@@ -175,81 +184,14 @@ function buildFilterGraph(scenes: ScenePicture[], frameCounts: number[], format:
     );
   });
   const concatInputs = frameCounts.map((_, index) => `[v${index}][a${index}]`).join('');
-  if (burnSubtitles) {
+  if (subtitles) {
     chains.push(`${concatInputs}concat=n=${frameCounts.length}:v=1:a=1[joined][audio]`);
-    chains.push(`[joined]subtitles=filename=subtitles.srt:fontsdir=fonts:force_style='${subtitleStyle(format)}'[video]`);
+    chains.push(`[${subtitles.input}:v]fps=${fps},format=rgba,setpts=PTS-STARTPTS[subtitles]`);
+    chains.push(`[joined][subtitles]overlay=x=0:y=${subtitles.topPx}:eof_action=pass[video]`);
   } else {
     chains.push(`${concatInputs}concat=n=${frameCounts.length}:v=1:a=1[video][audio]`);
   }
   return chains.join(';');
-}
-
-/**
- * Sizes are in pixels because PlayResX/Y are set to the frame size. The font is as
- * large as the height allows while a full subtitle line (42 Latin characters or
- * 16 CJK ones, see subtitles.ts) still fits the width, so vertical video never
- * wraps to a third line. Text sits in the lower third, above where phone apps
- * overlay their own controls.
- */
-function subtitleStyle({ width, height, language }: EpisodeFormat): string {
-  const family = primaryFamily(language);
-  const cjk = family === 'Noto Sans Hans';
-  const usableWidth = width * 0.9;
-  const widthLimited = cjk ? usableWidth / 16 : usableWidth / (42 * AVERAGE_LATIN_ADVANCE_EM);
-  const fontSize = Math.max(10, Math.round(Math.min(height * 0.034, widthLimited)));
-  const style = {
-    PlayResX: width,
-    PlayResY: height,
-    FontName: family,
-    FontSize: fontSize,
-    PrimaryColour: '&H00FFFFFF',
-    OutlineColour: '&H00000000',
-    BackColour: '&H80000000',
-    BorderStyle: 1,
-    Outline: Math.max(1, Math.round(fontSize * 0.09)),
-    Shadow: Math.max(1, Math.round(fontSize * 0.04)),
-    Alignment: 2,
-    MarginL: Math.round(width * 0.05),
-    MarginR: Math.round(width * 0.05),
-    MarginV: Math.round(height * 0.16),
-  };
-  return Object.entries(style)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(',');
-}
-
-/**
- * libass finds fonts through fontconfig. The static ffmpeg's fontconfig cannot
- * parse a modern /etc/fonts (a warning per file) and Lambda has no /etc/fonts at
- * all (an error), so it gets a config of its own that knows only our fonts and
- * keeps its cache in the work dir.
- */
-async function prepareFonts(workDir: string): Promise<string> {
-  const fontsDir = path.join(workDir, 'fonts');
-  const cacheDir = path.join(workDir, 'fontconfig-cache');
-  await mkdir(fontsDir);
-  await mkdir(cacheDir);
-  for (const font of fontFiles()) {
-    await symlink(font.file, path.join(fontsDir, path.basename(font.file)));
-  }
-  const configFile = path.join(workDir, 'fonts.conf');
-  await writeFile(
-    configFile,
-    [
-      '<?xml version="1.0"?>',
-      '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
-      '<fontconfig>',
-      `  <dir>${escapeXml(fontsDir)}</dir>`,
-      `  <cachedir>${escapeXml(cacheDir)}</cachedir>`,
-      '</fontconfig>',
-      '',
-    ].join('\n'),
-  );
-  return configFile;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function validate(request: AssembleEpisodeRequest): void {

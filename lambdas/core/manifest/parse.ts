@@ -5,6 +5,7 @@ import { crossReferenceProblems } from './cross-references.js';
 import { formatIssuePath } from './format-path.js';
 import { isDeveloped, MANIFEST_LIMITS, ManifestSchema, type Manifest, type SeriesManifest } from './schema.js';
 import { executionLimitProblems } from '../execution-limits.js';
+import { languageProblems } from '../languages.js';
 
 /** A YAML alias expands to a copy of its anchor; past this many the document is treated as an expansion bomb. */
 const MAX_ALIAS_EXPANSIONS = 100;
@@ -94,7 +95,7 @@ export function validateManifest(document: unknown): SeriesManifest {
     error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
   });
   const problems = [
-    ...(result.success ? executionLimitProblems(result.data) : problemsFromZod(result.error)),
+    ...(result.success ? [...languageProblems(result.data), ...executionLimitProblems(result.data)] : problemsFromZod(result.error)),
     ...crossReferenceProblems(document),
   ];
   if (problems.length > 0 || !result.success) throw new ManifestInvalid(problems);

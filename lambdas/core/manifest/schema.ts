@@ -66,6 +66,24 @@ const Format = z
     }
   });
 
+const HEX_COLOUR = /^#[0-9A-Fa-f]{6}$/;
+
+/**
+ * How burned subtitles look (docs/subtitles.md). The preset sets everything; the other
+ * fields adjust it. Without a preset, portrait formats get `feed` and landscape ones
+ * `broadcast`.
+ */
+export const SUBTITLE_PRESETS = ['feed', 'boxed', 'broadcast'] as const;
+
+const SubtitleStyle = z.strictObject({
+  preset: z.enum(SUBTITLE_PRESETS).optional(),
+  /** Multiplies the preset's text size. */
+  scale: z.number().min(0.5).max(2).optional(),
+  weight: z.enum(['regular', 'bold']).optional(),
+  textColour: z.string().regex(HEX_COLOUR, 'textColour must look like "#FFFFFF"').optional(),
+  outlineColour: z.string().regex(HEX_COLOUR, 'outlineColour must look like "#000000"').optional(),
+});
+
 const Voice = z.strictObject({
   gender: z.enum(['female', 'male', 'neutral']).optional(),
   pitch: z.number().min(0.5).max(2).optional(),
@@ -149,6 +167,7 @@ export const ManifestSchema = z
       .string()
       .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP-47 tag such as vi-VN'),
     format: Format.default({ aspectRatio: '9:16', width: 1080, height: 1920, fps: 30 }),
+    subtitles: SubtitleStyle.optional(),
     budgetUsd: z.number().min(0).max(1_000_000),
     /** This production's share of contended provider slots against the others running at once: weighted, so nothing starves. */
     priority: z.int('priority must be a whole number from 1 to 10').min(1, 'priority must be from 1 to 10').max(10, 'priority must be from 1 to 10').default(5),
@@ -172,6 +191,7 @@ export type ManifestEpisode = SeriesEpisode & { scenes: ManifestScene[] };
 /** A manifest every episode of which has its scene cards: what production reads. */
 export type Manifest = Omit<SeriesManifest, 'episodes'> & { episodes: ManifestEpisode[] };
 export type ManifestCharacter = SeriesManifest['characters'][number];
+export type ManifestSubtitleStyle = NonNullable<SeriesManifest['subtitles']>;
 
 export const isDevelopedEpisode = (episode: SeriesEpisode): episode is ManifestEpisode => episode.scenes !== undefined;
 

@@ -12,7 +12,8 @@ import { probeMedia } from '../../adapters/media/ffmpeg.js';
 import type { EpisodeSummary, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { writeEditorExports } from './editor-exports.js';
-import { offsetCues, toSrt, toVtt } from '../../core/subtitles.js';
+import { resolveSubtitleStyle, subtitleOptionsFor } from '../../core/subtitle-style.js';
+import { offsetCues, subtitlePages, toSrt, toVtt } from '../../core/subtitles.js';
 
 export const AssembleEpisodeEventSchema = z.object({
   productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),
@@ -76,24 +77,31 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
       );
       offsetSeconds += timing.durationSeconds;
     }
-    const srt = toSrt(cues);
-    const subtitlesSrtFile = path.join(workDir, 'episode.srt');
-    await writeFile(subtitlesSrtFile, srt);
+    const subtitleLook = resolveSubtitleStyle(manifest.subtitles, manifest.format);
+    const layout = subtitleOptionsFor(subtitleLook);
+    const srt = toSrt(cues, layout);
     const outputFile = path.join(workDir, `${episode.id}.mp4`);
-    await assembleEpisode({
+    const assembled = await assembleEpisode({
       scenes,
-      subtitlesSrtFile,
+      subtitlePages: subtitlePages(cues, layout),
+      subtitleLook,
       language: manifest.language,
       width: manifest.format.width,
       height: manifest.format.height,
       fps: manifest.format.fps,
       outputFile,
     });
+    if (assembled.subtitleGraphemesLeftOut.length > 0) {
+      deps.logger.warn('no subtitle font draws these graphemes; they are left out of the burned subtitles and kept in SRT and VTT', {
+        episodeId: episode.id,
+        graphemes: assembled.subtitleGraphemesLeftOut,
+      });
+    }
     const probe = await probeMedia(outputFile);
     if (probe.durationSeconds === undefined) throw new MediaToolFailed(`ffprobe reported no duration for episode ${episode.id}`);
     await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'mp4'), await readFile(outputFile), 'video/mp4');
     await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'srt'), srt, 'application/x-subrip');
-    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'vtt'), toVtt(cues), 'text/vtt');
+    await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'vtt'), toVtt(cues, layout), 'text/vtt');
     const exports = await writeEditorExports(deps, { productionId: event.productionId, manifest, episode, scenes: voices, cues });
     const summary: EpisodeSummary = {
       episodeId: episode.id,
@@ -156,5 +164,5 @@ async function assemblyInputsHash(
       cues: await deps.assets.etag(assetKeys.voiceCues(ref)),
     });
   }
-  return contentHash({ format: manifest.format, language: manifest.language, scenes });
+  return contentHash({ format: manifest.format, language: manifest.language, subtitles: manifest.subtitles ?? null, scenes });
 }

@@ -7,6 +7,6 @@ export const stage: WorkflowStageDescriptor = {
   environment: 'stage',
   timeoutSeconds: 900,
   memoryMb: 3008,
-  access: productionStageAccess({ table: ['dynamodb:Query'], media: ['ffmpeg', 'fonts'] }),
+  access: productionStageAccess({ table: ['dynamodb:Query'], media: ['ffmpeg', 'fonts'], draws: true }),
   load: () => import('./handler.js'),
 };

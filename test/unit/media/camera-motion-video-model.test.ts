@@ -8,6 +8,7 @@ import { assembleEpisode } from '../../../lambdas/adapters/media/episode-assembl
 import { buildSceneVoiceTrack } from '../../../lambdas/adapters/media/voice-track.js';
 import { CameraMotionVideoModel, cameraMoveForSeed } from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
 import { CAMERA_MOVES, type ClipRequest } from '../../../lambdas/core/ports.js';
+import { resolveSubtitleStyle } from '../../../lambdas/core/subtitle-style.js';
 import { lumaAt, meanAbsoluteDifference, scratchDir, testPattern } from './media-fixtures.js';
 
 describe('CameraMotionVideoModel', () => {
@@ -31,14 +32,13 @@ describe('CameraMotionVideoModel', () => {
     const { result } = await model.renderClip(clip);
     const keyframeFile = path.join(dir, `${name}.png`);
     const voiceFile = path.join(dir, `${name}.wav`);
-    const subtitlesSrtFile = path.join(dir, `${name}.srt`);
     const outputFile = path.join(dir, `${name}.mp4`);
     await writeFile(keyframeFile, clip.keyframePng);
     await writeFile(voiceFile, (await buildSceneVoiceTrack([], { minimumSeconds: clip.durationSeconds })).wav);
-    await writeFile(subtitlesSrtFile, '');
     await assembleEpisode({
       scenes: [{ cameraMove: { keyframeFile, move: result.cameraMove.move }, voiceFile, durationSeconds: clip.durationSeconds }],
-      subtitlesSrtFile,
+      subtitlePages: [],
+      subtitleLook: resolveSubtitleStyle(undefined, { width: clip.width, height: clip.height }),
       language: 'vi-VN',
       width: clip.width,
       height: clip.height,

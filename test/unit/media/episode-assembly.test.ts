@@ -5,7 +5,8 @@ import { CameraMotionVideoModel } from '../../../lambdas/adapters/providers/offl
 import { assembleEpisode, sceneFrameCounts, type EpisodeScene, type ScenePicture } from '../../../lambdas/adapters/media/episode-assembly.js';
 import { probeMedia, runFfmpeg } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { buildSceneVoiceTrack } from '../../../lambdas/adapters/media/voice-track.js';
-import { toSrt } from '../../../lambdas/core/subtitles.js';
+import { resolveSubtitleStyle } from '../../../lambdas/core/subtitle-style.js';
+import { subtitlePages, type SubtitleCue } from '../../../lambdas/core/subtitles.js';
 import { changedFraction, lumaAt, scratchDir, testPattern, tone } from './media-fixtures.js';
 
 const WIDTH = 180;
@@ -59,14 +60,13 @@ describe('assembleEpisode', () => {
   afterAll(() => cleanup());
 
   /** Assembles the prepared scenes with these cues into `<name>.mp4`; what it reported comes back with the file. */
-  async function assemble(name: string, cues: Parameters<typeof toSrt>[0], language: string) {
-    const subtitlesSrtFile = path.join(dir, `${name}.srt`);
-    await writeFile(subtitlesSrtFile, toSrt(cues));
+  async function assemble(name: string, cues: SubtitleCue[], language: string) {
     const outputFile = path.join(dir, `${name}.mp4`);
     const fractions: number[] = [];
     const assembled = await assembleEpisode({
       scenes,
-      subtitlesSrtFile,
+      subtitlePages: subtitlePages(cues),
+      subtitleLook: resolveSubtitleStyle(undefined, { width: WIDTH, height: HEIGHT }),
       language,
       width: WIDTH,
       height: HEIGHT,
@@ -140,7 +140,7 @@ describe('assembleEpisode', () => {
 
   it('rejects an episode without scenes or with a scene shorter than a frame', async () => {
     // Prepare
-    const base = { subtitlesSrtFile: path.join(dir, 'none.srt'), language: 'vi-VN', width: WIDTH, height: HEIGHT, fps: FPS, outputFile: path.join(dir, 'x.mp4') };
+    const base = { subtitlePages: [], subtitleLook: resolveSubtitleStyle(undefined, { width: WIDTH, height: HEIGHT }), language: 'vi-VN', width: WIDTH, height: HEIGHT, fps: FPS, outputFile: path.join(dir, 'x.mp4') };
 
     // Act
     const assembleNoScenes = () => assembleEpisode({ ...base, scenes: [] });

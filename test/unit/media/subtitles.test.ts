@@ -177,6 +177,43 @@ describe('toSrt and toVtt', () => {
     expect(parsed.flatMap((cue) => cue.lines).join('')).toBe(text);
   });
 
+  it.each([
+    ['Thai', 'มะลิ ทำอะไรอยู่ในครัวตอนดึกขนาดนี้ วันนี้ฉันมีความสุขมากจริงๆ นะคะ แม่ไม่ต้องเป็นห่วงหนูแล้ว', 'th', 30],
+    ['Japanese', '「今日はとても楽しかったです。」また明日、駅の前で会いましょうね。本当にありがとう。', 'ja', 12],
+    ['Chinese', '你好，世界！我回来了。今年我要在家里过年，哪儿也不去了，真的！', 'zh', 12],
+  ])('breaks %s, written without spaces, only where a word ends', (_, text, locale, lineLength) => {
+    // Prepare
+    const segmenter = new Intl.Segmenter(locale, { granularity: 'word' });
+    const wordEnds = new Set<number>();
+    for (const segment of segmenter.segment(text.replace(/ /g, ''))) wordEnds.add(segment.index + segment.segment.length);
+
+    // Act
+    const lines = wrapText(text, lineLength).flat();
+
+    // Assess
+    expect(lines.length).toBeGreaterThan(1);
+    let consumed = 0;
+    for (const line of lines.slice(0, -1)) {
+      consumed += line.replace(/ /g, '').length;
+      expect(wordEnds.has(consumed), `a line ends inside a word: ${line}`).toBe(true);
+    }
+    expect(lines.join('').replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+    for (const line of lines) expect(graphemeCount(line)).toBeLessThanOrEqual(lineLength);
+  });
+
+  it('breaks Korean at its spaces, never inside a word', () => {
+    // Prepare
+    const text = '오늘 정말 행복해요. 내일 역 앞에서 다시 만나요, 알았죠? 늦지 말고 꼭 와야 해요.';
+    const words = new Set(text.split(' '));
+
+    // Act
+    const lines = wrapText(text, 16).flat();
+
+    // Assess
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) for (const word of line.split(' ')) expect(words.has(word)).toBe(true);
+  });
+
   it('balances two lines instead of filling the first', () => {
     // Act
     const wrapped = wrapText('Anh Minh! Em về rồi! Năm nay em ở nhà ăn Tết.', 42);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CharacterBrief, SceneScriptRequest } from '../../../lambdas/core/ports.js';
-import { moodOf, OfflineScriptWriter, phrasebookFor } from '../../../lambdas/adapters/providers/offline/offline-script-writer.js';
+import { moodOf, OfflineScriptWriter, PHRASEBOOK_BY_LANGUAGE, phrasebookFor } from '../../../lambdas/adapters/providers/offline/offline-script-writer.js';
+import { ProviderNotConfigured } from '../../../lambdas/core/errors.js';
+import { LANGUAGES, languagesSupportedBy } from '../../../lambdas/core/languages.js';
+import { zhTW } from '../../../lambdas/adapters/providers/offline/phrasebook/zh-TW.js';
+import { isWrittenIn, usesVocabularyOf, WRITTEN_IN_LANGUAGES } from '../../support/written-in.js';
 import { MOODS } from '../../../lambdas/adapters/providers/offline/phrasebook/phrasebook.js';
 import { enUS } from '../../../lambdas/adapters/providers/offline/phrasebook/en-US.js';
 import { viVN } from '../../../lambdas/adapters/providers/offline/phrasebook/vi-VN.js';
@@ -35,8 +39,6 @@ async function lines(req: SceneScriptRequest) {
   return (await writer.writeScene(req)).result.lines;
 }
 
-const VIETNAMESE_LETTER = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/iu;
-const HAN = /\p{Script=Han}/u;
 
 describe('OfflineScriptWriter', () => {
   it('writes the same lines for the same request', async () => {
@@ -124,12 +126,7 @@ describe('OfflineScriptWriter', () => {
     }
   });
 
-  it.each([
-    ['vi-VN', (line: string) => VIETNAMESE_LETTER.test(line)],
-    ['zh-CN', (line: string) => HAN.test(line) && !/[A-Za-z]{3,}/.test(line.replace(/Lan|Minh/g, ''))],
-    ['en-US', (line: string) => /^[\x20-\x7E]+$/.test(line)],
-    ['fr-FR', (line: string) => /^[\x20-\x7E]+$/.test(line)],
-  ])('writes %s lines in that language, for every mood', async (language, inLanguage) => {
+  it.each(WRITTEN_IN_LANGUAGES)('writes %s lines in that language and its script, for every mood', async (language) => {
     // Act
     const written: { mood: string; line: string }[] = [];
     for (const mood of [...MOODS, 'something else']) {
@@ -144,9 +141,18 @@ describe('OfflineScriptWriter', () => {
 
     // Assess
     for (const { mood, line } of written) {
-      expect(line, `${language} ${mood}: ${line}`).toSatisfy(inLanguage);
+      expect(isWrittenIn(language, line, [lan.name, minh.name]), `${language} ${mood}: ${line}`).toBe(true);
       expect(line).not.toMatch(/[{}]/);
     }
+    expect(usesVocabularyOf(language, written.map(({ line }) => line))).toBe(true);
+  });
+
+  it('refuses a language it has no phrasebook for rather than writing another language', async () => {
+    // Act
+    const write = () => writer.writeScene(request({}, 'fr-FR'));
+
+    // Assess
+    await expect(write()).rejects.toThrow(ProviderNotConfigured);
   });
 
   it('names the location only when it reads well in the language', async () => {
@@ -212,10 +218,9 @@ describe('phrasebooks', () => {
     ['vi-VN', viVN],
     ['vi', viVN],
     ['zh-CN', zhCN],
-    ['zh-TW', zhCN],
+    ['zh-TW', zhTW],
+    ['zh-Hant', zhTW],
     ['en-US', enUS],
-    ['de-DE', enUS],
-    ['', enUS],
   ])('serves %j from the right phrasebook', (language, phrasebook) => {
     // Act
     const served = phrasebookFor(language);
@@ -224,11 +229,16 @@ describe('phrasebooks', () => {
     expect(served).toBe(phrasebook);
   });
 
-  it.each([
-    ['vi-VN', viVN],
-    ['zh-CN', zhCN],
-    ['en-US', enUS],
-  ])('%s has enough lines in every mood to write any scene without a place', (_, phrasebook) => {
+  it('has a phrasebook for every language the offline profile supports', () => {
+    // Act
+    const missing = languagesSupportedBy('offline').filter((tag) => !PHRASEBOOK_BY_LANGUAGE[tag]);
+
+    // Assess
+    expect(missing).toEqual([]);
+    expect(LANGUAGES.map((language) => language.tag).filter((tag) => tag !== 'en-GB')).toEqual(expect.arrayContaining(WRITTEN_IN_LANGUAGES));
+  });
+
+  it.each(Object.entries(PHRASEBOOK_BY_LANGUAGE))('%s has enough lines in every mood to write any scene without a place', (_, phrasebook) => {
     // Prepare
     const withoutPlace = (templates: readonly string[]) => templates.filter((template) => !template.includes('{place}'));
 

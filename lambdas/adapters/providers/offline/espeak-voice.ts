@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { findLanguage } from '../../../core/languages.js';
 import type { SpeechRequest } from '../../../core/ports.js';
 
 /** The espeak-ng settings one character speaks with. */
@@ -18,26 +19,30 @@ export interface EspeakVoice {
 const FALLBACK_VOICE = 'en-us';
 
 /**
- * BCP-47 tags whose espeak-ng voice name differs from the tag. Chinese is
- * written as Mandarin (cmn) unless the region speaks Cantonese.
+ * The espeak-ng voice for each language dramaforge produces in (core/languages.ts).
+ * Chinese is read as Mandarin (cmn) in both scripts. espeak-ng has no Filipino voice:
+ * Tagalog spelling is close to phonemic and maps onto the Indonesian voice's
+ * letter-to-sound rules (a, e, i, o, u; "ng" as one nasal), which reads it intelligibly.
  */
+const ESPEAK_VOICE_BY_LANGUAGE: Readonly<Record<string, string>> = {
+  'vi-VN': 'vi',
+  'th-TH': 'th',
+  'id-ID': 'id',
+  'ms-MY': 'ms',
+  'fil-PH': 'id',
+  'zh-CN': 'cmn',
+  'zh-TW': 'cmn',
+  'ja-JP': 'ja',
+  'ko-KR': 'ko',
+  'en-US': 'en-us',
+  'en-GB': 'en',
+};
+
+/** Tags outside core/languages.ts (only reachable by calling the model directly) still get a voice of their own or the fallback. */
 const ESPEAK_VOICE_BY_TAG: Readonly<Record<string, string>> = {
-  vi: 'vi',
-  'vi-vn': 'vi',
-  zh: 'cmn',
-  'zh-cn': 'cmn',
-  'zh-sg': 'cmn',
-  'zh-tw': 'cmn',
-  'zh-hans': 'cmn',
-  'zh-hant': 'cmn',
-  'zh-hans-cn': 'cmn',
-  'zh-hant-tw': 'cmn',
   'zh-hk': 'yue',
   'zh-mo': 'yue',
   'zh-hant-hk': 'yue',
-  en: 'en-us',
-  'en-us': 'en-us',
-  'en-gb': 'en',
 };
 
 /**
@@ -59,7 +64,8 @@ const NORMAL_RANGE = 50;
 export function espeakVoicesFor(language: string): string[] {
   const tag = language.trim().toLowerCase().replace(/_/g, '-').replace(/[^a-z0-9-]/g, '');
   const primary = tag.split('-')[0] ?? '';
-  const candidates = [ESPEAK_VOICE_BY_TAG[tag], ESPEAK_VOICE_BY_TAG[primary], tag, primary, FALLBACK_VOICE];
+  const known = findLanguage(language);
+  const candidates = [known ? ESPEAK_VOICE_BY_LANGUAGE[known.tag] : undefined, ESPEAK_VOICE_BY_TAG[tag], tag, primary, FALLBACK_VOICE];
   return [...new Set(candidates.filter((name): name is string => !!name && /^[a-z0-9]/.test(name)))];
 }
 

@@ -1,5 +1,6 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import { loadCanvas } from '../../media/canvas.js';
+import { canvasFontFamilies } from '../../media/fonts.js';
 import type { Box, CharacterBrief, ImageModel, KeyframeRequest, Metered, ReferenceSheetRequest, RenderedImage, SceneBrief } from '../../../core/ports.js';
 import { drawBackground, drawWeather, sceneSetting, type SceneSetting, type Stage } from './storyboard/backgrounds.js';
 import { characterLook } from './storyboard/character-look.js';
@@ -9,8 +10,8 @@ import { seededRandom, type SeededRandom } from './storyboard/seeded-random.js';
 
 const PROVIDER = 'offline';
 const REFERENCE_SIZE = 1200;
-const LABEL_FAMILIES = '"DejaVu Sans Bold", "DejaVu Sans", "Noto Sans Hans"';
-const TEXT_FAMILIES = '"DejaVu Sans", "Noto Sans Hans"';
+/** A reference sheet carries no language; its labels are drawn Latin first, then by whichever family has the glyph. */
+const LABEL_FAMILIES = canvasFontFamilies('en-US');
 
 /** How far the camera stands: it decides how tall an adult is, as a share of the frame height. */
 type Shot = 'wide' | 'medium' | 'close';
@@ -210,9 +211,9 @@ export class StoryboardImageModel implements ImageModel {
     drawFigure(ctx, look, { centreX: size * 0.86, groundY, scale: size * 0.52 }, { facing: 'back', gesture: 'rest' });
     ctx.fillStyle = '#1d1a22';
     ctx.textBaseline = 'top';
-    ctx.font = `48px ${LABEL_FAMILIES}`;
+    ctx.font = `bold 48px ${LABEL_FAMILIES}`;
     ctx.fillText(character.name, size * 0.52, size * 0.05, size * 0.45);
-    ctx.font = `22px ${TEXT_FAMILIES}`;
+    ctx.font = `22px ${LABEL_FAMILIES}`;
     ctx.fillStyle = '#4a4650';
     ctx.fillText(character.description, size * 0.52, size * 0.05 + 62, size * 0.45);
     ctx.fillText(`${character.id} · turnaround`, size * 0.52, size * 0.05 + 96, size * 0.45);

@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { CharacterBrief, DialogueLine, Metered, SceneBrief, SceneScript, SceneScriptRequest, TextModel } from '../../../core/ports.js';
+import { ProviderNotConfigured } from '../../../core/errors.js';
+import { findLanguage } from '../../../core/languages.js';
 import { enUS } from './phrasebook/en-US.js';
+import { filPH } from './phrasebook/fil-PH.js';
+import { idID } from './phrasebook/id-ID.js';
+import { jaJP } from './phrasebook/ja-JP.js';
+import { koKR } from './phrasebook/ko-KR.js';
+import { msMY } from './phrasebook/ms-MY.js';
 import type { Mood, MoodLines, Phrasebook } from './phrasebook/phrasebook.js';
+import { thTH } from './phrasebook/th-TH.js';
 import { viVN } from './phrasebook/vi-VN.js';
 import { zhCN } from './phrasebook/zh-CN.js';
+import { zhTW } from './phrasebook/zh-TW.js';
 
 export const OFFLINE_SCRIPT_PROVIDER = 'offline';
 export const OFFLINE_SCRIPT_MODEL = 'phrasebook-v1';
@@ -13,24 +22,40 @@ const MAX_DIALOGUE_LINES = 6;
 /** A location longer than this is a description, not a name a character would say. */
 const MAX_SPOKEN_PLACE_CHARS = 40;
 
-const PHRASEBOOK_BY_LANGUAGE: Readonly<Record<string, Phrasebook>> = { vi: viVN, zh: zhCN, en: enUS };
+/** One phrasebook for each language of core/languages.ts (a test holds the two lists together). */
+export const PHRASEBOOK_BY_LANGUAGE: Readonly<Record<string, Phrasebook>> = {
+  'vi-VN': viVN,
+  'th-TH': thTH,
+  'id-ID': idID,
+  'ms-MY': msMY,
+  'fil-PH': filPH,
+  'zh-CN': zhCN,
+  'zh-TW': zhTW,
+  'ja-JP': jaJP,
+  'ko-KR': koKR,
+  'en-US': enUS,
+  'en-GB': enUS,
+};
 
 /**
  * Words that name a mood, in the languages the manifests are written in. The
  * scene's mood is read first; without one, the outline may still give it away.
  */
 const MOOD_WORDS: ReadonlyArray<readonly [Mood, readonly string[]]> = [
-  ['angry', ['angry', 'anger', 'furious', 'rage', 'argue', 'argument', 'quarrel', 'fight', 'giận', 'tức', 'cãi', '愤怒', '生气', '争吵', '吵架']],
-  ['tense', ['tense', 'tension', 'suspense', 'thriller', 'danger', 'fear', 'mystery', 'mysterious', 'chase', 'căng thẳng', 'hồi hộp', 'nguy hiểm', '紧张', '悬疑', '危险']],
-  ['sad', ['sad', 'sorrow', 'grief', 'melancholy', 'somber', 'sombre', 'tearful', 'farewell', 'funeral', 'buồn', 'đau lòng', 'chia tay', '悲伤', '伤心', '告别']],
-  ['comic', ['comic', 'comedy', 'comedic', 'funny', 'humor', 'humour', 'playful', 'silly', 'hài', 'vui nhộn', '搞笑', '喜剧', '滑稽']],
-  ['joyful', ['joy', 'joyful', 'happy', 'cheerful', 'festive', 'celebrat', 'excited', 'vui', 'hạnh phúc', 'ăn mừng', '欢乐', '开心', '喜悦', '庆祝']],
-  ['tender', ['tender', 'romantic', 'romance', 'love', 'loving', 'warm', 'sweet', 'gentle', 'reunion', 'lãng mạn', 'ấm áp', 'dịu dàng', 'đoàn tụ', '温柔', '浪漫', '温馨', '团聚']],
+  ['angry', ['angry', 'anger', 'furious', 'rage', 'argue', 'argument', 'quarrel', 'fight', 'giận', 'tức', 'cãi', '愤怒', '生气', '争吵', '吵架', '憤怒', '生氣', '爭吵', 'โกรธ', 'ทะเลาะ', 'marah', 'bertengkar', 'galit', '怒', 'けんか', '화난', '분노', '싸움']],
+  ['tense', ['tense', 'tension', 'suspense', 'thriller', 'danger', 'fear', 'mystery', 'mysterious', 'chase', 'căng thẳng', 'hồi hộp', 'nguy hiểm', '紧张', '悬疑', '危险', '緊張', '懸疑', '危險', 'ตึงเครียด', 'อันตราย', 'ระทึก', 'tegang', 'bahaya', 'misteri', 'tensyon', 'panganib', '危ない', 'サスペンス', '긴장', '위험', '스릴러']],
+  ['sad', ['sad', 'sorrow', 'grief', 'melancholy', 'somber', 'sombre', 'tearful', 'farewell', 'funeral', 'buồn', 'đau lòng', 'chia tay', '悲伤', '伤心', '告别', '悲傷', '傷心', '告別', 'เศร้า', 'เสียใจ', 'อำลา', 'sedih', 'perpisahan', 'malungkot', 'lungkot', 'paalam', '悲しい', '別れ', '슬픈', '슬픔', '이별']],
+  ['comic', ['comic', 'comedy', 'comedic', 'funny', 'humor', 'humour', 'playful', 'silly', 'hài', 'vui nhộn', '搞笑', '喜剧', '滑稽', '喜劇', 'ตลก', 'lucu', 'kelakar', 'nakakatawa', 'komedya', 'コメディ', 'おかしい', '코미디', '웃긴']],
+  ['joyful', ['joy', 'joyful', 'happy', 'cheerful', 'festive', 'celebrat', 'excited', 'vui', 'hạnh phúc', 'ăn mừng', '欢乐', '开心', '喜悦', '庆祝', '歡樂', '開心', '慶祝', 'มีความสุข', 'สนุก', 'ฉลอง', 'gembira', 'bahagia', 'perayaan', 'masaya', 'pagdiriwang', '楽しい', '嬉しい', 'お祝い', '행복', '기쁜', '축하']],
+  ['tender', ['tender', 'romantic', 'romance', 'love', 'loving', 'warm', 'sweet', 'gentle', 'reunion', 'lãng mạn', 'ấm áp', 'dịu dàng', 'đoàn tụ', '温柔', '浪漫', '温馨', '团聚', '溫柔', '溫馨', '團聚', 'โรแมนติก', 'อบอุ่น', 'อ่อนโยน', 'romantis', 'hangat', 'rindu', 'romantiko', 'malambing', 'ロマンチック', '優しい', '再会', '로맨틱', '따뜻한', '다정한', '재회']],
 ];
 
+/** Validation refuses a language without a phrasebook, so a line is never written in another language. */
 export function phrasebookFor(language: string): Phrasebook {
-  const primary = language.trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return PHRASEBOOK_BY_LANGUAGE[primary] ?? enUS;
+  const known = findLanguage(language);
+  const phrasebook = known ? PHRASEBOOK_BY_LANGUAGE[known.tag] : undefined;
+  if (!phrasebook) throw new ProviderNotConfigured(`the offline script writer has no phrasebook for ${language}`);
+  return phrasebook;
 }
 
 function mentions(text: string, word: string): boolean {
@@ -139,7 +164,7 @@ function estimatedTokens(text: string): number {
  * Writes scratch dialogue from a phrasebook: free, offline, and the same lines
  * for the same request. Lines fit the scene's mood, address the other
  * characters by name and mention the location when it reads well in the
- * manifest's language (vi-VN, zh-CN, en-US; other languages get English).
+ * manifest's language (every language of core/languages.ts).
  */
 export class OfflineScriptWriter implements TextModel {
   async writeScene(request: SceneScriptRequest): Promise<Metered<SceneScript>> {
