@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -21,7 +21,33 @@ import type { ExecutionHistories, HistoryEvent } from './execution-history.js';
 import type { StepFunctionsApi } from './step-functions-api.js';
 
 const require = createRequire(import.meta.url);
-const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
+
+/** A package's folder: through its package.json, or, for one whose exports hide it, up from its entry point. */
+function packageDir(name: string): string {
+  try {
+    return path.dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    let dir = path.dirname(require.resolve(name));
+    while (!existsSync(path.join(dir, 'package.json')) || (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name) {
+      if (path.dirname(dir) === dir) throw new Error(`no folder of ${name} found`);
+      dir = path.dirname(dir);
+    }
+    return dir;
+  }
+}
+
+/** Streams a file of the console's own; one gone missing ends the answer instead of the process. */
+function sendFile(response: http.ServerResponse, file: string, headers: http.OutgoingHttpHeaders): void {
+  const stream = createReadStream(file);
+  stream.once('open', () => {
+    response.writeHead(200, headers);
+    stream.pipe(response);
+  });
+  stream.once('error', () => {
+    if (!response.headersSent) sendJson(response, 404, { message: 'not found' });
+    else response.destroy();
+  });
+}
 
 /** The console's own files: a fixed list, so no request path ever names a file on disk. */
 const CONSOLE_DIR = fileURLToPath(new URL('./console/', import.meta.url));
@@ -204,6 +230,8 @@ export function consoleHandler(deps: ConsoleDeps) {
       consistency: scene.consistency ?? {},
       costUsd: scene.costUsd,
       durationSeconds: scene.durationSeconds,
+      /** The bucket keys of what the scene has made so far: its keyframe, voice, clip. */
+      assets: scene.assets ?? {},
       failedStage: scene.failedStage,
       failure: scene.failure,
       updatedAt: scene.updatedAt,
@@ -376,14 +404,12 @@ export function consoleHandler(deps: ConsoleDeps) {
       }
       const file = CONSOLE_FILES[pathname];
       if (file) {
-        response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-        createReadStream(file.file).pipe(response);
+        sendFile(response, file.file, { 'content-type': file.type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
         return true;
       }
       const font = pathname.startsWith('/console/fonts/') ? CONSOLE_FONTS[pathname.slice('/console/fonts/'.length)] : undefined;
       if (font) {
-        response.writeHead(200, { 'content-type': font.type, 'cache-control': 'max-age=86400' });
-        createReadStream(font.file()).pipe(response);
+        sendFile(response, font.file(), { 'content-type': font.type, 'cache-control': 'max-age=86400' });
         return true;
       }
       if (pathname === '/api/events') return (events(request, response), true);

@@ -49,7 +49,6 @@ const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
 const seconds = (value) => (value === undefined || value === null ? '' : `${Number(value).toFixed(1)} s`);
 const status = (value) => h('span', { className: `status ${value ?? ''}` }, value ?? '');
 const asset = (key) => `/api/asset?key=${encodeURIComponent(key)}`;
-const sceneRoot = (productionId, episodeId, sceneId) => `productions/${productionId}/scenes/${episodeId}/${sceneId}`;
 
 /** Redraws are asked for by the event stream; a view coalesces them to one at a time. */
 class LiveView extends HTMLElement {
@@ -168,14 +167,13 @@ class ProductionView extends LiveView {
     const latest = production.executions[0];
     const episodes = production.episodes.map((episode) => {
       const scenes = episode.scenes.map((scene) => {
-        const root = sceneRoot(id, episode.id, scene.sceneId);
         return h(
           'div',
           { className: 'card scene', 'data-scene': `${episode.id}/${scene.sceneId}` },
           h(
             'a',
             { className: 'open', href: `#/p/${encodeURIComponent(id)}/s/${encodeURIComponent(episode.id)}/${encodeURIComponent(scene.sceneId)}` },
-            scene.keyframeAttempts.length ? h('img', { className: 'thumb', alt: `keyframe of ${scene.sceneId}`, src: `${asset(`${root}/keyframe`)}&v=${encodeURIComponent(scene.updatedAt)}`, loading: 'lazy' }) : h('div', { className: 'thumb' }),
+            scene.assets.keyframe ? h('img', { className: 'thumb', alt: `keyframe of ${scene.sceneId}`, src: `${asset(scene.assets.keyframe)}&v=${encodeURIComponent(scene.updatedAt)}`, loading: 'lazy' }) : h('div', { className: 'thumb' }),
             h('h3', {}, `${episode.id}/${scene.sceneId} `, status(scene.status)),
           ),
           scoresTable(scene, production.characters, production.consistencyThreshold),
@@ -223,12 +221,10 @@ class SceneView extends LiveView {
   async draw() {
     const [id, episodeId, sceneId] = ['production', 'episode', 'scene'].map((name) => this.getAttribute(name));
     const scene = await api(`/api/productions/${encodeURIComponent(id)}/scenes/${encodeURIComponent(episodeId)}/${encodeURIComponent(sceneId)}`);
-    const root = sceneRoot(id, episodeId, sceneId);
     const lines = scene.script?.lines ?? scene.card?.lines ?? [];
-    if (scene.status === 'COMPLETE' && !this.media.voice) {
-      this.media.voice = h('audio', { controls: true, src: asset(`${root}/voice.wav`) });
-      this.media.clip = h('video', { controls: true, width: 270, src: asset(`${root}/clip.mp4`) });
-    }
+    // Made once, so a redraw does not restart what is playing.
+    if (scene.assets.voice && !this.media.voice) this.media.voice = h('audio', { controls: true, src: asset(scene.assets.voice) });
+    if (scene.assets.clip && !this.media.clip) this.media.clip = h('video', { controls: true, width: 270, src: asset(scene.assets.clip) });
     const characters = [...new Set(scene.keyframeAttempts.flatMap((attempt) => Object.keys(attempt.scores ?? {})))].map((character) => ({ id: character }));
     const rerender = h('button', {
       type: 'button',
@@ -255,7 +251,7 @@ class SceneView extends LiveView {
           'div',
           {},
           h('h2', {}, 'Keyframe'),
-          scene.keyframeAttempts.length ? h('img', { className: 'keyframe', alt: `keyframe of ${sceneId}`, src: `${asset(`${root}/keyframe`)}&v=${encodeURIComponent(scene.updatedAt)}` }) : h('p', { className: 'muted' }, 'not drawn yet'),
+          scene.assets.keyframe ? h('img', { className: 'keyframe', alt: `keyframe of ${sceneId}`, src: `${asset(scene.assets.keyframe)}&v=${encodeURIComponent(scene.updatedAt)}` }) : h('p', { className: 'muted' }, 'not drawn yet'),
           h('h3', {}, `Consistency per attempt (threshold ${scene.consistencyThreshold})`),
           scoresTable(scene, characters, scene.consistencyThreshold),
         ),
@@ -265,9 +261,9 @@ class SceneView extends LiveView {
           h('h2', {}, 'Script'),
           h('div', { className: 'lines' }, lines.length ? lines.map((line) => h('p', {}, h('b', {}, line.character), line.line)) : h('p', { className: 'muted' }, 'not written yet')),
           h('h2', {}, 'Voice'),
-          this.media.voice ?? h('p', { className: 'muted' }, 'when the scene is complete'),
+          this.media.voice ?? h('p', { className: 'muted' }, 'not synthesized yet'),
           h('h2', {}, 'Clip'),
-          this.media.clip ?? h('p', { className: 'muted' }, 'when the scene is complete'),
+          this.media.clip ?? h('p', { className: 'muted' }, 'not generated yet'),
         ),
       ),
     );
