@@ -1,5 +1,7 @@
-import type { Manifest } from '../core/manifest/schema.js';
+import type { LipSyncMode } from '../core/ports.js';
+import type { LIP_SYNC_PROVIDERS, Manifest, PROVIDER_STAGES } from '../core/manifest/schema.js';
 import { openAiMissingSettings, openAiSettingsFromEnv } from '../adapters/providers/openai-compatible/settings.js';
+import { syncSoMissingSettings, syncSoSettingsFromEnv } from '../adapters/providers/sync-so/settings.js';
 import type { RateLimit } from './resilience/token-bucket.js';
 import { TIERS, type Tier } from './routing/route.js';
 
@@ -76,7 +78,7 @@ export function failoverProfiles(env: NodeJS.ProcessEnv): ProfileName[] {
     .filter((p): p is 'openai-compatible' | 'bedrock' => p === 'openai-compatible' || p === 'bedrock');
 }
 
-const MANIFEST_STAGE: Record<RoutedStage, keyof NonNullable<Manifest['providers']['overrides']>> = {
+const MANIFEST_STAGE: Record<RoutedStage, (typeof PROVIDER_STAGES)[number]> = {
   script: 'script',
   image: 'image',
   consistency: 'image',
@@ -139,4 +141,32 @@ export function videoPollSettings(env: NodeJS.ProcessEnv): { pollIntervalSeconds
   const interval = Math.min(900, Math.max(1, Number(env.DRAMAFORGE_VIDEO_POLL_SECONDS ?? 20)));
   // The Generate video Task waits up to an hour for its token.
   return { pollIntervalSeconds: interval, maxPolls: Math.floor(3300 / interval) };
+}
+
+export type LipSyncProvider = (typeof LIP_SYNC_PROVIDERS)[number];
+
+/**
+ * Who syncs lips: the manifest's `providers.overrides.lipSync`, else its profile's own
+ * lip-sync (an OpenAI-compatible gateway's); Bedrock has none, so it syncs offline.
+ */
+export function lipSyncProvider(settings: Manifest['providers']): LipSyncProvider {
+  return settings.overrides?.lipSync ?? (settings.profile === 'openai-compatible' ? 'openai-compatible' : 'offline');
+}
+
+const LIP_SYNC_MODELS: Record<Exclude<LipSyncProvider, 'offline'>, { prefix: string; models: Record<LipSyncMode, string> }> = {
+  'openai-compatible': { prefix: 'DRAMAFORGE_OPENAI_LIPSYNC_MODEL', models: { fast: 'lipsync-2', high_precision: 'lipsync-2-pro' } },
+  'sync-so': { prefix: 'DRAMAFORGE_SYNC_SO_MODEL', models: { fast: 'lipsync-2', high_precision: 'lipsync-2-pro' } },
+};
+
+/** The lip-sync model for a mode: `DRAMAFORGE_<PROVIDER>_..._FAST` / `_HIGH_PRECISION`, else sync.so's lipsync-2 and lipsync-2-pro. */
+export function lipSyncModel(provider: LipSyncProvider, mode: LipSyncMode, env: NodeJS.ProcessEnv): string {
+  if (provider === 'offline') return 'painted-mouths-v1';
+  const { prefix, models } = LIP_SYNC_MODELS[provider];
+  return env[`${prefix}_${mode.toUpperCase()}`] ?? models[mode];
+}
+
+/** Why a lip-sync provider cannot run in this environment, or undefined when it can. */
+export function lipSyncProviderProblem(provider: LipSyncProvider, env: NodeJS.ProcessEnv): string | undefined {
+  if (provider === 'sync-so') return syncSoMissingSettings(syncSoSettingsFromEnv(env));
+  return profileProblem(provider, env);
 }

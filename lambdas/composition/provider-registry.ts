@@ -1,5 +1,8 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { CameraMotionVideoModel } from '../adapters/providers/offline/camera-motion-video-model.js';
+import { PaintedLipSyncModel } from '../adapters/providers/offline/painted-lip-sync-model.js';
 import { EspeakSpeechModel } from '../adapters/providers/offline/espeak-speech-model.js';
 import { OfflineEpisodeDeveloper } from '../adapters/providers/offline/offline-episode-developer.js';
 import { OfflineScriptWriter } from '../adapters/providers/offline/offline-script-writer.js';
@@ -9,9 +12,13 @@ import type { Bound, BoundProviders } from '../core/bound-providers.js';
 import { processEnvironment } from '../core/environment.js';
 import { ProviderNotConfigured } from '../core/errors.js';
 import type { Manifest } from '../core/manifest/schema.js';
-import type { ProviderProfile, ProviderProfileFactory } from '../core/provider-profile.js';
+import type { AsyncLipSyncModel, LipSyncMode, LipSyncModel } from '../core/ports.js';
+import type { ProviderProfile, ProviderProfileContext, ProviderProfileFactory, VideoPolling } from '../core/provider-profile.js';
 import {
   MAX_BILLED_CALLS,
+  lipSyncModel,
+  lipSyncProvider,
+  lipSyncProviderProblem,
   profileProblem,
   rateLimitsFromEnv,
   stageRoute,
@@ -36,17 +43,24 @@ const PROFILE_MODULES: Record<RealProfileName, () => Promise<{ createProfile: Pr
   bedrock: () => import('../adapters/providers/bedrock/profile.js'),
 };
 
-/** What real providers need from the running stage: the table for the shared rate limit, the bucket for video output. */
+/** sync.so serves lip-sync only: its module is imported when a manifest routes lip-sync to it. */
+const loadSyncSo = () => import('../adapters/providers/sync-so/lip-sync.js');
+
+/** What real providers need from the running stage: the table for the shared rate limit, the bucket for video output and shared inputs. */
 export interface ProviderEnvironment {
   env: NodeJS.ProcessEnv;
   dynamo: DynamoDBDocumentClient;
   tableName: string;
   bucket: string;
+  s3: S3Client;
 }
 
-let offline: BoundProviders | undefined;
+/** How long a provider that fetches its inputs by URL may take to start fetching them. */
+const SHARED_OBJECT_SECONDS = 3600;
 
-function offlineProviders(): BoundProviders {
+let offline: (BoundProviders & { lipSync: Bound<LipSyncModel> }) | undefined;
+
+function offlineProviders(): BoundProviders & { lipSync: Bound<LipSyncModel> } {
   offline ??= {
     text: { port: new OfflineScriptWriter(), provider: 'offline', model: 'phrasebook-v1' },
     development: { port: new OfflineEpisodeDeveloper(), provider: 'offline', model: 'phrasebook-v1' },
@@ -54,6 +68,7 @@ function offlineProviders(): BoundProviders {
     consistency: { port: new PixelConsistencyScorer(), provider: 'offline', model: 'pixel-similarity-v1' },
     speech: { port: new EspeakSpeechModel(), provider: 'offline', model: 'espeak-ng' },
     video: { port: new CameraMotionVideoModel(), provider: 'offline', model: 'camera-motion-v1' },
+    lipSync: { port: new PaintedLipSyncModel(), provider: 'offline', model: 'painted-mouths-v1' },
   };
   return offline;
 }
@@ -83,10 +98,20 @@ class RealProviders {
     return guard;
   }
 
+  get context(): ProviderProfileContext {
+    const { env, bucket, s3 } = this.environment;
+    return {
+      env,
+      guard: (provider: string) => this.guard(provider),
+      bucket,
+      shareObject: (key) => getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: SHARED_OBJECT_SECONDS }),
+    };
+  }
+
   profile(name: RealProfileName): Promise<ProviderProfile> {
     let profile = this.profiles.get(name);
     if (!profile) {
-      const context = { env: this.environment.env, guard: (provider: string) => this.guard(provider), bucket: this.environment.bucket };
+      const context = this.context;
       profile = PROFILE_MODULES[name]().then((module) => module.createProfile(context));
       this.profiles.set(name, profile);
     }
@@ -96,12 +121,39 @@ class RealProviders {
 
 let real: { environment: ProviderEnvironment; providers: RealProviders } | undefined;
 
+function realProviders(environment: ProviderEnvironment): RealProviders {
+  if (real?.environment !== environment) real = { environment, providers: new RealProviders(environment) };
+  return real.providers;
+}
+
 function realProfile(environment: ProviderEnvironment | undefined, profile: RealProfileName): Promise<ProviderProfile> {
   if (!environment) throw new ProviderNotConfigured(`the "${profile}" profile needs the stage's table and bucket`);
   const problem = profileProblem(profile, environment.env);
   if (problem) throw new ProviderNotConfigured(`the "${profile}" provider profile is not configured: ${problem}`);
-  if (real?.environment !== environment) real = { environment, providers: new RealProviders(environment) };
-  return real.providers.profile(profile);
+  return realProviders(environment).profile(profile);
+}
+
+/** The lip-sync model a manifest's mode and route ask for: offline, its gateway's, or sync.so's. */
+async function bindLipSync(
+  settings: Manifest['providers'],
+  mode: LipSyncMode,
+  environment: ProviderEnvironment | undefined,
+  profiles: Map<ProfileName, ProviderProfile>,
+  polling: VideoPolling,
+): Promise<Bound<LipSyncModel | AsyncLipSyncModel>> {
+  const provider = lipSyncProvider(settings);
+  const env = environment?.env ?? processEnvironment();
+  const model = lipSyncModel(provider, mode, env);
+  if (provider === 'offline') return offlineProviders().lipSync;
+  if (provider === 'openai-compatible') {
+    const profile = profiles.get(provider) ?? (await realProfile(environment, provider));
+    return { port: profile.lipSync!(model, polling), provider, model };
+  }
+  if (!environment) throw new ProviderNotConfigured('sync.so lip-sync needs the stage\'s table and bucket');
+  const problem = lipSyncProviderProblem(provider, env);
+  if (problem) throw new ProviderNotConfigured(`sync.so is not configured: ${problem}`);
+  const { createLipSyncModel } = await loadSyncSo();
+  return { port: createLipSyncModel(realProviders(environment).context, model, polling), provider, model };
 }
 
 /** Every real profile a manifest's routes use, loaded: the ports are then built without waiting. */
@@ -134,8 +186,11 @@ function bindRoute<Port>(
 
 const ROUTED_STAGES: readonly RoutedStage[] = ['script', 'image', 'consistency', 'speech', 'video'];
 
-/** The providers a manifest asks for: its profile, with per-stage overrides, routed by provider-config.ts. */
-export async function providersFor(settings: Manifest['providers'], environment?: ProviderEnvironment): Promise<BoundProviders> {
+/**
+ * The providers a manifest asks for: its profile, with per-stage overrides, routed by provider-config.ts,
+ * and a lip-sync model when the manifest sets a lip-sync mode.
+ */
+export async function providersFor(settings: Manifest['providers'], environment?: ProviderEnvironment, lipSyncMode?: LipSyncMode): Promise<BoundProviders> {
   const env = environment?.env ?? processEnvironment();
   const base = offlineProviders();
   const videoRung = stageRoute(settings, 'video', env)[0]![0]!;
@@ -155,6 +210,7 @@ export async function providersFor(settings: Manifest['providers'], environment?
       videoRung.provider === 'offline'
         ? base.video
         : { port: profiles.get(videoRung.provider)!.video(videoRung.model, videoPollSettings(env)), provider: videoRung.provider, model: videoRung.model },
+    ...(lipSyncMode && { lipSync: await bindLipSync(settings, lipSyncMode, environment, profiles, videoPollSettings(env)) }),
     ...(transcription &&
       transcriber && {
         transcription: { port: transcriber(transcription.model), provider: transcription.provider, model: transcription.model },
@@ -173,6 +229,9 @@ export function unavailableProfiles(settings: Manifest['providers'], env: NodeJS
     if (problem) problems.push({ path, reason: `the "${profile}" provider profile is not available in this environment: ${problem}` });
   };
   check('providers.profile', settings.profile);
-  for (const [stage, profile] of Object.entries(settings.overrides ?? {})) check(`providers.overrides.${stage}`, profile);
+  const { lipSync, ...stages } = settings.overrides ?? {};
+  for (const [stage, profile] of Object.entries(stages)) check(`providers.overrides.${stage}`, profile);
+  const lipSyncProblem = lipSync && lipSyncProviderProblem(lipSync, env);
+  if (lipSyncProblem) problems.push({ path: 'providers.overrides.lipSync', reason: `lip-sync by "${lipSync}" is not available in this environment: ${lipSyncProblem}` });
   return problems;
 }

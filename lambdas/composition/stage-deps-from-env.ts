@@ -33,7 +33,7 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
   const assets = new AssetStore(clients.s3, settings.bucketName);
   const faults = settings.faults ? new FaultInjector(parseFaultPlan(settings.faults)) : undefined;
   const callLog = settings.providerCallLog;
-  const providerEnvironment = { env, dynamo: clients.dynamo, tableName, bucket: assets.bucket };
+  const providerEnvironment = { env, dynamo: clients.dynamo, tableName, bucket: assets.bucket, s3: clients.s3 };
   return {
     clients,
     tableName,
@@ -50,7 +50,7 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
       videoMaxReceiveCount: settings.videoMaxReceiveCount,
     },
     providers: async (manifest) => {
-      const bound = await providersFor(manifest.providers, providerEnvironment);
+      const bound = await providersFor(manifest.providers, providerEnvironment, manifest.lipSync?.mode);
       const decorated = options.decorateProviders ? options.decorateProviders(bound, manifest) : bound;
       return faults ? withFaults(decorated, faults) : decorated;
     },

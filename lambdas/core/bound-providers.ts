@@ -1,4 +1,4 @@
-import type { AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, SpeechModel, SpeechTranscriber, TextModel, VideoModel } from './ports.js';
+import type { AsyncLipSyncModel, AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, LipSyncModel, SpeechModel, SpeechTranscriber, TextModel, VideoModel } from './ports.js';
 
 export interface ServingModel {
   provider: string;
@@ -25,6 +25,8 @@ export interface BoundProviders {
   consistency: Bound<ConsistencyScorer>;
   speech: Bound<SpeechModel>;
   video: Bound<VideoModel | AsyncVideoModel>;
+  /** The lip-sync model for the manifest's mode; absent where the manifest asks for no lip-sync. */
+  lipSync?: Bound<LipSyncModel | AsyncLipSyncModel>;
   /** Present when subtitles are timed by transcribing lines whose speech came without word timings. */
   transcription?: Bound<SpeechTranscriber>;
 }

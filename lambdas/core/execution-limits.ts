@@ -27,8 +27,12 @@ export const HISTORY_MODEL = {
   map: { events: 4, perIteration: 2 },
   choiceOrTerminal: 2,
   retries: { providerCall: 10, ownWork: 4, childExecution: 5 },
-  /** Tasks that call a paid provider in each scene (Lambda), besides the video Task. */
+  /** Tasks that call a paid provider in each scene (Lambda), besides the video Task; Sync lips runs only where the manifest syncs lips. */
   sceneProviderLambdaTasks: 4,
+  /** Lambda Tasks of each scene that only do our own work besides recording its outcome: Build subtitles. */
+  sceneOwnWorkLambdaTasks: 1,
+  /** Choice states each scene passes: whether it syncs lips. */
+  sceneChoices: 1,
 } as const;
 
 const lambdaTask = (retries: number) => HISTORY_MODEL.lambdaTask.events + HISTORY_MODEL.lambdaTask.perRetry * retries;
@@ -38,20 +42,26 @@ const { retries } = HISTORY_MODEL;
 /**
  * The most events one scene can write: every provider Task and the video Task exhausting
  * their retries, then its outcome recorded (a failed Task and its Record failure write no more).
+ * Sync lips is one of the provider Tasks only where the manifest syncs lips; elsewhere its Choice skips it.
  */
-export function worstCaseSceneEvents(): number {
+export function worstCaseSceneEvents(lipSync = false): number {
+  const providerTasks = HISTORY_MODEL.sceneProviderLambdaTasks - (lipSync ? 0 : 1);
   return (
-    HISTORY_MODEL.sceneProviderLambdaTasks * lambdaTask(retries.providerCall) + serviceTask(retries.providerCall) + lambdaTask(retries.ownWork)
+    providerTasks * lambdaTask(retries.providerCall) +
+    serviceTask(retries.providerCall) +
+    HISTORY_MODEL.sceneOwnWorkLambdaTasks * lambdaTask(retries.ownWork) +
+    HISTORY_MODEL.sceneChoices * HISTORY_MODEL.choiceOrTerminal +
+    lambdaTask(retries.ownWork)
   );
 }
 
 /** An episode execution: Plan episode, the scenes Map, Assemble episode. */
-export function worstCaseEpisodeEvents(sceneCount: number): number {
+export function worstCaseEpisodeEvents(sceneCount: number, lipSync = false): number {
   return (
     HISTORY_MODEL.execution +
     lambdaTask(retries.ownWork) +
     HISTORY_MODEL.map.events +
-    sceneCount * (HISTORY_MODEL.map.perIteration + worstCaseSceneEvents()) +
+    sceneCount * (HISTORY_MODEL.map.perIteration + worstCaseSceneEvents(lipSync)) +
     lambdaTask(retries.ownWork)
   );
 }
@@ -77,15 +87,16 @@ export function worstCaseProductionEvents(episodeCount: number, characterCount: 
 }
 
 /** The largest episode whose worst case stays within the history quota with its headroom. */
-export function largestEpisodeHeld(quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS): number {
+export function largestEpisodeHeld(quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS, lipSync = false): number {
   const budget = quotas.historyEvents / HISTORY_HEADROOM;
-  return Math.max(0, Math.floor((budget - worstCaseEpisodeEvents(0)) / (HISTORY_MODEL.map.perIteration + worstCaseSceneEvents())));
+  return Math.max(0, Math.floor((budget - worstCaseEpisodeEvents(0)) / (HISTORY_MODEL.map.perIteration + worstCaseSceneEvents(lipSync))));
 }
 
 interface ShapeOfManifest {
   characters: unknown[];
   /** An episode still to develop counts the scenes it asks for. */
   episodes: { scenes?: unknown[]; sceneCount?: number }[];
+  lipSync?: unknown;
 }
 
 /**
@@ -96,13 +107,14 @@ interface ShapeOfManifest {
 export function executionLimitProblems(manifest: ShapeOfManifest, quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS): ManifestProblem[] {
   const budget = quotas.historyEvents / HISTORY_HEADROOM;
   const problems: ManifestProblem[] = [];
+  const lipSync = manifest.lipSync !== undefined;
   manifest.episodes.forEach((episode, index) => {
     const scenes = plannedSceneCount(episode);
-    const worst = worstCaseEpisodeEvents(scenes);
+    const worst = worstCaseEpisodeEvents(scenes, lipSync);
     if (worst > budget) {
       problems.push({
         path: episode.scenes ? `episodes[${index}].scenes` : `episodes[${index}].sceneCount`,
-        reason: `${scenes} scenes could need ${worst} history events in the episode's execution; Step Functions fails one at ${quotas.historyEvents}, and dramaforge keeps ${HISTORY_HEADROOM}x headroom (at most ${largestEpisodeHeld(quotas)} scenes an episode)`,
+        reason: `${scenes} scenes could need ${worst} history events in the episode's execution; Step Functions fails one at ${quotas.historyEvents}, and dramaforge keeps ${HISTORY_HEADROOM}x headroom (at most ${largestEpisodeHeld(quotas, lipSync)} scenes an episode${lipSync ? ' with lip-sync' : ''})`,
       });
     }
   });

@@ -40,6 +40,10 @@ export const assetKeys = {
   clip: (scene: SceneRef) => `${sceneRoot(scene)}/clip.mp4`,
   /** The offline model's clip: a camera move over the scene's keyframe, rendered by the episode's encode. */
   cameraMove: (scene: SceneRef) => `${sceneRoot(scene)}/camera-move.json`,
+  /** A camera move rendered losslessly for lip-sync, which needs frames (and a provider fetches them by URL). */
+  syncInput: (scene: SceneRef) => `${sceneRoot(scene)}/clip-for-lip-sync.mp4`,
+  /** The clip with its lips synced to the voice track; the scene's row names it as its clip once made. */
+  syncedClip: (scene: SceneRef) => `${sceneRoot(scene)}/clip-synced.mp4`,
   sceneSubtitles: (scene: SceneRef, format: 'srt' | 'vtt') => `${sceneRoot(scene)}/subtitles.${format}`,
   episode: (productionId: string, episodeId: string, extension: EpisodeFileExtension) =>
     `${productionRoot(productionId)}/episodes/${episodeId}.${extension}`,

@@ -12,6 +12,8 @@ export const ModelPriceSchema = z.strictObject({
   perSpeechCharacter: z.number().min(0).optional(),
   /** Transcription is listed per minute of audio and billed by the second. */
   perTranscribedAudioMinute: z.number().min(0).optional(),
+  /** Lip-sync is billed per second of the video it re-renders. */
+  perLipSyncSecond: z.number().min(0).optional(),
 });
 
 export type ModelPrice = z.infer<typeof ModelPriceSchema>;

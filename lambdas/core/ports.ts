@@ -16,6 +16,8 @@ export interface Usage {
   speechCharacters?: number;
   /** Seconds of audio a transcription model was sent, as it bills them (whole seconds). */
   transcribedAudioSeconds?: number;
+  /** Seconds of video a lip-sync model re-rendered. */
+  lipSyncSeconds?: number;
 }
 
 /** One billed provider call: who served it and what it consumed. */
@@ -311,4 +313,66 @@ export interface DevelopedPart {
 /** A text model that turns an episode's synopsis into scene cards. */
 export interface EpisodeDeveloper {
   developPart(request: EpisodeDevelopmentRequest, options?: CallOptions): Promise<Metered<DevelopedPart>>;
+}
+
+/** The source notes' two lip-sync modes: a cheaper `fast` pass, or `high_precision`. */
+export const LIP_SYNC_MODES = ['fast', 'high_precision'] as const;
+export type LipSyncMode = (typeof LIP_SYNC_MODES)[number];
+
+/** When one character speaks, in seconds from the start of the scene's voice track. */
+export interface SpokenLine {
+  characterId: string;
+  startSeconds: number;
+  endSeconds: number;
+}
+
+/**
+ * How the scene's shot was made: what a model that redraws the shot (the offline painter)
+ * needs. Real lip-sync models work from the video and the audio alone.
+ */
+export interface LipSyncShot {
+  /** The keyframe the clip was made from, and the request that drew it. */
+  keyframePng: Buffer;
+  keyframe: { scene: SceneBrief; width: number; height: number; seed: number };
+  /** The camera move the offline video model planned the clip as; absent when a provider rendered the clip. */
+  cameraMove?: CameraMove;
+}
+
+export interface LipSyncRequest {
+  /** The scene's clip: MP4, H.264, no audio track. */
+  video: Buffer;
+  /** The scene's voice track: RIFF WAVE, PCM s16le, mono. */
+  audio: Buffer;
+  /** Where the clip and the voice track are stored, for providers that fetch their inputs by URL. */
+  videoKey: string;
+  audioKey: string;
+  language: string;
+  syncMode: LipSyncMode;
+  width: number;
+  height: number;
+  fps: number;
+  durationSeconds: number;
+  speech: SpokenLine[];
+  shot: LipSyncShot;
+}
+
+export type LipSyncResult = RenderedClip;
+
+/** A lip-sync model that answers within one call. */
+export interface LipSyncModel {
+  syncLips(request: LipSyncRequest, options?: CallOptions): Promise<Metered<LipSyncResult>>;
+}
+
+export type LipSyncJobStatus = { state: 'running' } | { state: 'succeeded'; synced: Metered<LipSyncResult> };
+
+/** A lip-sync model that works as a job: started once, then polled. */
+export interface AsyncLipSyncModel {
+  readonly pollIntervalSeconds: number;
+  startSync(request: LipSyncRequest, options?: CallOptions): Promise<{ jobId: string }>;
+  /** Throws a Provider* error when the job failed. */
+  pollSync(jobId: string, request: LipSyncRequest): Promise<LipSyncJobStatus>;
+}
+
+export function isAsyncLipSyncModel(model: LipSyncModel | AsyncLipSyncModel): model is AsyncLipSyncModel {
+  return 'startSync' in model;
 }

@@ -11,7 +11,7 @@ import { priceOverrides } from './price-overrides.js';
  * from. Prices change: bump PRICE_TABLE_VERSION with any edit, and re-check the
  * sources before a large run. Bedrock prices are for us-east-1 on-demand.
  */
-export const PRICE_TABLE_VERSION = '2026-11-22.3';
+export const PRICE_TABLE_VERSION = '2026-12-01.1';
 
 export type { ModelPrice };
 
@@ -23,6 +23,7 @@ const PRICES: Record<string, ModelPrice> = {
   'offline/pixel-similarity-v1': {},
   'offline/espeak-ng': {},
   'offline/camera-motion-v1': {},
+  'offline/painted-mouths-v1': {},
 
   // https://api-docs.deepseek.com/quick_start/pricing, DeepSeek-V3.2 list of 2025-09-29
   // (input is the cache-miss price: a scene prompt is never a cache hit worth counting on).
@@ -45,6 +46,14 @@ const PRICES: Record<string, ModelPrice> = {
   // https://platform.openai.com/docs/models/sora-2, list of 2025-10-06: $0.10 per second at 720p;
   // the API accepts 4, 8 or 12 seconds.
   'openai-compatible/sora-2': { perVideoSecond: 0.1, videoSecondsStep: 4 },
+
+  // sync.so lip-sync, per second of output video (https://sync.so/pricing; lipsync-2-pro $0.067/s at 25 fps as
+  // sync.so's API examples quote it, lipsync-2 $0.05/s; not re-read from the live page on 2026-12-01, so re-check
+  // before a large run). Gateways that resell these models are priced the same unless DRAMAFORGE_PRICE_OVERRIDES says otherwise.
+  'openai-compatible/lipsync-2': { perLipSyncSecond: 0.05 },
+  'openai-compatible/lipsync-2-pro': { perLipSyncSecond: 0.067 },
+  'sync-so/lipsync-2': { perLipSyncSecond: 0.05 },
+  'sync-so/lipsync-2-pro': { perLipSyncSecond: 0.067 },
 
   // https://aws.amazon.com/bedrock/pricing/, Amazon Nova list of 2024-12-03.
   'bedrock/amazon.nova-lite-v1:0': { perInputToken: 0.06 * PER_MILLION, perOutputToken: 0.24 * PER_MILLION },
@@ -92,7 +101,8 @@ export function costUsd(provider: string, model: string, usage: Usage): number {
     (usage.images ?? 0) * (price.perImage ?? 0) +
     (usage.videoSeconds ?? 0) * (price.perVideoSecond ?? 0) +
     (usage.speechCharacters ?? 0) * (price.perSpeechCharacter ?? 0) +
-    ((usage.transcribedAudioSeconds ?? 0) / 60) * (price.perTranscribedAudioMinute ?? 0)
+    ((usage.transcribedAudioSeconds ?? 0) / 60) * (price.perTranscribedAudioMinute ?? 0) +
+    (usage.lipSyncSeconds ?? 0) * (price.perLipSyncSecond ?? 0)
   );
 }
 

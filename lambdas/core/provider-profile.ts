@@ -1,4 +1,4 @@
-import type { AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, ProviderCallGuard, SpeechModel, SpeechTranscriber, TextModel } from './ports.js';
+import type { AsyncLipSyncModel, AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, ProviderCallGuard, SpeechModel, SpeechTranscriber, TextModel } from './ports.js';
 
 /** What a real provider profile's ports are built from: the stage's environment, a guard per provider, the bucket. */
 export interface ProviderProfileContext {
@@ -6,6 +6,8 @@ export interface ProviderProfileContext {
   guard: (provider: string) => ProviderCallGuard;
   /** Where providers that write their output to S3 (Nova Reel) put it. */
   bucket: string;
+  /** A URL a provider can fetch one of the bucket's objects from for a while (a presigned GET). */
+  shareObject: (key: string) => Promise<string>;
 }
 
 export interface VideoPolling {
@@ -27,6 +29,8 @@ export interface ProviderProfile {
   /** Absent where the profile has no speech-to-text. */
   transcriber?(model: string): SpeechTranscriber;
   video(model: string, polling: VideoPolling): AsyncVideoModel;
+  /** Absent where the profile has no lip-sync. */
+  lipSync?(model: string, polling: VideoPolling): AsyncLipSyncModel;
 }
 
 export type ProviderProfileFactory = (context: ProviderProfileContext) => ProviderProfile;

@@ -1,4 +1,4 @@
-import { isCameraMoveClip, type CameraMoveClip, type ClipResult, type RenderedImage, type SpeechResult } from '../core/ports.js';
+import { isCameraMoveClip, type CameraMoveClip, type ClipResult, type LipSyncResult, type RenderedImage, type SpeechResult } from '../core/ports.js';
 import type { AssetStore } from '../adapters/aws/asset-store.js';
 import type { ResultCodec } from './paid-call.js';
 
@@ -20,6 +20,11 @@ export const clipCodec: ResultCodec<ClipResult> = {
     const { cameraMove } = header as Partial<CameraMoveClip>;
     return cameraMove ? { cameraMove } : { mp4: payload };
   },
+};
+
+export const lipSyncCodec: ResultCodec<LipSyncResult> = {
+  encode: ({ mp4 }) => ({ header: {}, payload: mp4 }),
+  decode: (_header, payload) => ({ mp4: payload }),
 };
 
 export const scoreCodec: ResultCodec<number> = {

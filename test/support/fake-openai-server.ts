@@ -138,6 +138,9 @@ export class FakeOpenAiServer {
   private server?: http.Server;
   /** How many polls a video stays in progress. */
   videoPollsUntilDone = 1;
+  /** Where this gateway serves lip-sync (gateways mount it where they like). */
+  lipSyncPath = '/v1/lipsync';
+  private readonly lipSyncJobs = new Map<string, { model: string; seconds: number; width: number; height: number; polls: number }>();
   /** Jobs accepted after this many stay in progress, however often polled, until `releaseVideos`. */
   private videosRenderedBeforeHold = Number.POSITIVE_INFINITY;
 
@@ -232,6 +235,8 @@ export class FakeOpenAiServer {
       this.billed.push({ path: url.pathname, model: video.model, usage: { videoSeconds: Number(video.seconds) } });
       return json(200, this.videoObject(id, 'queued'));
     }
+    if (route === `POST ${this.lipSyncPath}`) return this.startLipSync(body);
+    if (request.method === 'GET' && url.pathname.startsWith(`${this.lipSyncPath}/`)) return this.lipSyncJob(url.pathname.slice(this.lipSyncPath.length + 1));
     const videoMatch = /^\/v1\/videos\/([^/]+)(\/content)?$/.exec(url.pathname);
     if (request.method === 'GET' && videoMatch) {
       const video = this.videos.get(videoMatch[1]!);
@@ -242,6 +247,33 @@ export class FakeOpenAiServer {
       return json(200, this.videoObject(videoMatch[1]!, done ? 'completed' : 'in_progress'));
     }
     return json(404, { error: { message: `Unknown route ${route}`, type: 'invalid_request_error' } });
+  }
+
+  /** A lip-sync job as the source notes shape the request (video, audio, language, sync_mode), billed by the audio's seconds. */
+  private startLipSync(body: Buffer) {
+    const model = multipartField(body, 'model');
+    const syncMode = multipartField(body, 'sync_mode');
+    if (!model || !multipartField(body, 'language') || (syncMode !== 'fast' && syncMode !== 'high_precision')) {
+      return json(400, { error: { message: 'model, language and sync_mode (fast | high_precision) are required', type: 'invalid_request_error' } });
+    }
+    if (!body.includes('filename="clip.mp4"') || !body.includes('filename="voice.wav"')) {
+      return json(400, { error: { message: 'video and audio files are required', type: 'invalid_request_error' } });
+    }
+    const id = `lipsync_${Math.random().toString(36).slice(2, 12)}`;
+    const seconds = Math.round(uploadedWavSeconds(body) * 100) / 100;
+    this.lipSyncJobs.set(id, { model, seconds, width: 144, height: 256, polls: 0 });
+    this.billed.push({ path: this.lipSyncPath, model, usage: { lipSyncSeconds: seconds } });
+    return json(200, { id, object: 'lipsync', model, status: 'queued', seconds, error: null });
+  }
+
+  private async lipSyncJob(rest: string) {
+    const [id, content] = rest.split('/');
+    const job = this.lipSyncJobs.get(id ?? '');
+    if (!job) return json(404, { error: { message: 'Lip-sync job not found', type: 'invalid_request_error' } });
+    if (content === 'content') return { status: 200, headers: { 'content-type': 'video/mp4' }, body: await generatedMp4(Math.ceil(job.seconds), `${job.width}x${job.height}`) };
+    job.polls++;
+    const done = job.polls > this.videoPollsUntilDone;
+    return json(200, { id, object: 'lipsync', model: job.model, status: done ? 'completed' : 'in_progress', seconds: job.seconds, error: null });
   }
 
   private videoObject(id: string, status: string) {

@@ -9,7 +9,7 @@ export const PRODUCTION_STATUSES = ['RUNNING', 'COMPLETE', 'FAILED', 'BUDGET_EXC
 export type ProductionStatus = (typeof PRODUCTION_STATUSES)[number];
 
 /** A scene's status is the stage it is in (or stopped at), until it is COMPLETE, FAILED or BUDGET_EXCEEDED. */
-export const SCENE_STAGES = ['SCRIPT', 'KEYFRAMES', 'VOICE', 'VIDEO', 'SUBTITLES'] as const;
+export const SCENE_STAGES = ['SCRIPT', 'KEYFRAMES', 'VOICE', 'VIDEO', 'LIP_SYNC', 'SUBTITLES'] as const;
 export type SceneStage = (typeof SCENE_STAGES)[number];
 export type SceneStatus = 'PENDING' | SceneStage | 'COMPLETE' | 'FAILED' | 'BUDGET_EXCEEDED';
 
@@ -71,6 +71,8 @@ export interface SceneRecord {
   status: SceneStatus;
   attempts: number;
   keyframeAttempts?: KeyframeAttempt[];
+  /** The seed of the keyframe kept: the offline lip-sync paints that keyframe again with open mouths. */
+  keyframeSeed?: number;
   consistency?: Record<string, number>;
   costUsd: number;
   durationSeconds?: number;
@@ -232,6 +234,7 @@ export class ProductionStore {
       status?: SceneStatus;
       consistency?: Record<string, number>;
       keyframeAttempts?: KeyframeAttempt[];
+      keyframeSeed?: number;
       durationSeconds?: number;
       assets?: Record<string, string>;
       failedStage?: SceneStage;
@@ -247,7 +250,7 @@ export class ProductionStore {
       names['#status'] = 'status';
       values[':status'] = changes.status;
     }
-    for (const field of ['attempts', 'consistency', 'keyframeAttempts', 'durationSeconds', 'failedStage', 'failure'] as const) {
+    for (const field of ['attempts', 'consistency', 'keyframeAttempts', 'keyframeSeed', 'durationSeconds', 'failedStage', 'failure'] as const) {
       if (changes[field] !== undefined) {
         sets.push(`#${field} = :${field}`);
         names[`#${field}`] = field;

@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { CameraMove } from '../../core/ports.js';
+import { runFfmpeg, withTempDir } from './ffmpeg.js';
 
 /** How far the camera travels: the zoom factor at the tight end of a move. */
 export const MAX_ZOOM = 1.18;
@@ -9,9 +12,10 @@ export const MAX_ZOOM = 1.18;
  * once. The still is first scaled to cover the frame at the tight end's size (cropping any
  * aspect mismatch): zoompan then only ever scales down, and its whole-pixel crop positions
  * are finer than an output pixel, which keeps slow moves from shimmering without
- * supersampling the source.
+ * supersampling the source. A sequence of stills instead (the offline lip-sync's, one per
+ * output frame) passes `framesPerInput` 1: the same move, frame by frame.
  */
-export function cameraMoveFilter(move: CameraMove, width: number, height: number, fps: number, frameCount: number): string {
+export function cameraMoveFilter(move: CameraMove, width: number, height: number, fps: number, frameCount: number, framesPerInput = frameCount): string {
   const sourceWidth = evenAtLeast(width * MAX_ZOOM, width);
   const sourceHeight = evenAtLeast(height * MAX_ZOOM, height);
   // Smoothstep over the clip: the camera eases in and out instead of jerking at the cuts.
@@ -32,7 +36,7 @@ export function cameraMoveFilter(move: CameraMove, width: number, height: number
   return [
     `scale=${sourceWidth}:${sourceHeight}:force_original_aspect_ratio=increase:flags=lanczos`,
     `crop=${sourceWidth}:${sourceHeight}`,
-    `zoompan=z='${zoom}':x='${x}':y='${y}':d=${frameCount}:s=${width}x${height}:fps=${fps}`,
+    `zoompan=z='${zoom}':x='${x}':y='${y}':d=${framesPerInput}:s=${width}x${height}:fps=${fps}`,
     'setsar=1',
     'format=yuv420p',
   ].join(',');
@@ -40,4 +44,38 @@ export function cameraMoveFilter(move: CameraMove, width: number, height: number
 
 function evenAtLeast(value: number, minimum: number): number {
   return Math.max(minimum, 2 * Math.round(value / 2));
+}
+
+export interface CameraMoveRender {
+  move: CameraMove;
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+}
+
+/**
+ * A camera move as a clip of its own, for a stage that needs the frames before the episode's
+ * encode (lip-sync). Lossless H.264 (qp 0): the episode's encode is then still the only lossy
+ * one. `still` is one image file; `frames` is a printf pattern of one image per output frame.
+ */
+export async function renderCameraMoveClip(input: { still: string } | { frames: string }, render: CameraMoveRender): Promise<Buffer> {
+  const { move, width, height, fps, frameCount } = render;
+  return withTempDir(async (dir) => {
+    const output = path.join(dir, 'clip.mp4');
+    const source = 'still' in input ? ['-i', input.still] : ['-framerate', String(fps), '-i', input.frames];
+    await runFfmpeg([
+      ...source,
+      '-filter_complex', cameraMoveFilter(move, width, height, fps, frameCount, 'still' in input ? frameCount : 1),
+      '-frames:v', String(frameCount),
+      '-c:v', 'libx264',
+      '-preset', 'ultrafast',
+      '-qp', '0',
+      '-pix_fmt', 'yuv420p',
+      '-r', String(fps),
+      '-an',
+      '-y', output,
+    ]);
+    return readFile(output);
+  });
 }

@@ -37,15 +37,26 @@ const text = (what: string, max: number) =>
 
 export const PROVIDER_PROFILES = ['offline', 'openai-compatible', 'bedrock'] as const;
 export const PROVIDER_STAGES = ['script', 'image', 'video', 'speech'] as const;
+/** Who may serve lip-sync: a profile that has it, or sync.so's own API (it serves lip-sync only). */
+export const LIP_SYNC_PROVIDERS = ['offline', 'openai-compatible', 'sync-so'] as const;
 
 const ProviderProfile = z.enum(PROVIDER_PROFILES);
 
 const Providers = z.strictObject({
   profile: ProviderProfile.default('offline'),
-  overrides: z.strictObject(Object.fromEntries(PROVIDER_STAGES.map((stage) => [stage, ProviderProfile.optional()])) as Record<
-    (typeof PROVIDER_STAGES)[number],
-    z.ZodOptional<typeof ProviderProfile>
-  >).optional(),
+  overrides: z
+    .strictObject({
+      ...(Object.fromEntries(PROVIDER_STAGES.map((stage) => [stage, ProviderProfile.optional()])) as Record<
+        (typeof PROVIDER_STAGES)[number],
+        z.ZodOptional<typeof ProviderProfile>
+      >),
+      lipSync: z.enum(LIP_SYNC_PROVIDERS).optional(),
+    })
+    .optional(),
+});
+
+const LipSync = z.strictObject({
+  mode: z.enum(['fast', 'high_precision']).default('fast'),
 });
 
 const Format = z
@@ -173,6 +184,8 @@ export const ManifestSchema = z
     priority: z.int('priority must be a whole number from 1 to 10').min(1, 'priority must be from 1 to 10').max(10, 'priority must be from 1 to 10').default(5),
     seed: z.int().min(0).max(2 ** 31 - 1).default(1),
     providers: Providers.default({ profile: 'offline' }),
+    /** Sync each speaking character's lips to their voice, after video. */
+    lipSync: LipSync.optional(),
     characters: z
       .array(Character)
       .max(MANIFEST_LIMITS.characters, `at most ${MANIFEST_LIMITS.characters} characters`),

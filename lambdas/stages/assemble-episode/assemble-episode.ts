@@ -119,8 +119,8 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
 }
 
 /**
- * The scene's picture as its video stage left it (the scene's row names the clip): a
- * provider's MP4, or a camera move whose still is the scene's keyframe, checked against
+ * The scene's picture as its video and lip-sync stages left it (the scene's row names the clip):
+ * an MP4 (a provider's, or the lip-synced clip), or a camera move whose still is the scene's keyframe, checked against
  * the one the move was planned over.
  */
 async function scenePicture(deps: StageDeps, ref: SceneRef, clipKey: string | undefined, workDir: string): Promise<ScenePicture> {
@@ -137,7 +137,7 @@ async function scenePicture(deps: StageDeps, ref: SceneRef, clipKey: string | un
     return { cameraMove: { keyframeFile, move: plan.move } };
   }
   const clipFile = path.join(workDir, `${ref.sceneId}.mp4`);
-  await writeFile(clipFile, await deps.assets.getBytes(assetKeys.clip(ref)));
+  await writeFile(clipFile, await deps.assets.getBytes(clipKey ?? assetKeys.clip(ref)));
   return { clipFile };
 }
 
@@ -158,7 +158,7 @@ async function assemblyInputsHash(
     const cameraMove = clipKey === assetKeys.cameraMove(ref);
     scenes.push({
       sceneId,
-      clip: await deps.assets.etag(cameraMove ? clipKey : assetKeys.clip(ref)),
+      clip: await deps.assets.etag(clipKey ?? assetKeys.clip(ref)),
       ...(cameraMove ? { keyframe: await deps.assets.etag(`${assetKeys.keyframe(ref)}.png`) } : {}),
       voice: await deps.assets.etag(assetKeys.voice(ref)),
       cues: await deps.assets.etag(assetKeys.voiceCues(ref)),

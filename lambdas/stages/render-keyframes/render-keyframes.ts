@@ -84,6 +84,7 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
   await putRenderedImage(deps.assets, assetKeys.keyframe(event), chosen.keyframe);
   await deps.productions.updateScene(event, {
     keyframeAttempts: attempts,
+    keyframeSeed: chosen.attempt.seed,
     consistency: chosen.attempt.scores,
     attempts: attempts.length,
     assets: { keyframe: `${assetKeys.keyframe(event)}.png` },

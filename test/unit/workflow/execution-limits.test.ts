@@ -43,6 +43,10 @@ describe('the history model', () => {
       childExecution: retriesOf(CHILD_EXECUTION_RETRY),
     });
     expect(providerLambdaTasks).toBe(HISTORY_MODEL.sceneProviderLambdaTasks);
+    const sceneMap = episodeWorkflow.States['Produce scenes'].ItemProcessor.States as Record<string, StateDefinition>;
+    expect(Object.values(sceneMap).filter((state) => state.Type === 'Choice')).toHaveLength(HISTORY_MODEL.sceneChoices);
+    const ownWorkSteps = Object.values(sceneMap).filter((state) => state.Type === 'Task' && sameRetry(state, OWN_WORK_RETRY) && !(state.Parameters as { outcome?: string }).outcome);
+    expect(ownWorkSteps).toHaveLength(HISTORY_MODEL.sceneOwnWorkLambdaTasks);
     expect(sceneTasks.some(({ state }) => state.Resource === WAIT_FOR_TASK_TOKEN_SQS)).toBe(true);
     expect(sameRetry(childTask.state, CHILD_EXECUTION_RETRY)).toBe(true);
   });
@@ -93,6 +97,23 @@ describe('the largest manifest the schema accepts', () => {
 });
 
 describe('validation', () => {
+  it('counts Sync lips only where the manifest syncs lips, and then names the smaller limit', () => {
+    // Prepare
+    const withLipSync = { ...largestManifest, lipSync: { mode: 'fast' } };
+
+    // Act
+    const without = executionLimitProblems(largestManifest);
+    const problems = executionLimitProblems(withLipSync);
+
+    // Assess
+    expect(without).toEqual([]);
+    expect(largestEpisodeHeld(STEP_FUNCTIONS_QUOTAS, true)).toBeLessThan(MANIFEST_LIMITS.scenesPerEpisode);
+    expect(problems[0]).toEqual({
+      path: 'episodes[0].scenes',
+      reason: expect.stringContaining(`(at most ${largestEpisodeHeld(STEP_FUNCTIONS_QUOTAS, true)} scenes an episode with lip-sync)`),
+    });
+  });
+
   it('rejects an episode that could outgrow its execution, naming the quota', () => {
     // Prepare
     const quotas = { historyEvents: 10_000 };

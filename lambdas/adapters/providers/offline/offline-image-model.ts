@@ -5,7 +5,7 @@ import type { Box, CharacterBrief, ImageModel, KeyframeRequest, Metered, Referen
 import { drawBackground, drawWeather, sceneSetting, type SceneSetting, type Stage } from './storyboard/backgrounds.js';
 import { characterLook } from './storyboard/character-look.js';
 import { withAlpha } from './storyboard/colour.js';
-import { drawFigure, type Facing, type FigurePose, type Gesture } from './storyboard/figure.js';
+import { drawFigure, type Facing, type FigurePose, type Gesture, type MouthShape } from './storyboard/figure.js';
 import { seededRandom, type SeededRandom } from './storyboard/seeded-random.js';
 
 const PROVIDER = 'offline';
@@ -227,6 +227,14 @@ export class StoryboardImageModel implements ImageModel {
   }
 
   async drawKeyframe(request: KeyframeRequest): Promise<Metered<RenderedImage>> {
+    return this.paintKeyframe(request, {});
+  }
+
+  /**
+   * The keyframe with the given characters' mouths open: the same drawing, pixel for pixel,
+   * everywhere but their mouths (the offline lip-sync's frames). No mouths given is the keyframe.
+   */
+  async paintKeyframe(request: Omit<KeyframeRequest, 'references'>, mouths: Record<string, MouthShape>): Promise<Metered<RenderedImage>> {
     const { createCanvas } = await loadCanvas();
     const { scene, width, height, seed } = request;
     const setting = sceneSetting(scene.location, scene.mood);
@@ -241,7 +249,8 @@ export class StoryboardImageModel implements ImageModel {
     const actorsCtx = actors.getContext('2d');
     const drawn = blocking.map((actor) => {
       const look = characterLook(actor.character);
-      const box = drawFigure(actorsCtx, look, { centreX: actor.centreX, groundY: actor.groundY, scale: actor.scale }, actor.pose);
+      const pose = { ...actor.pose, mouth: mouths[actor.character.id] ?? 'closed' };
+      const box = drawFigure(actorsCtx, look, { centreX: actor.centreX, groundY: actor.groundY, scale: actor.scale }, pose);
       return { actor, box };
     });
     for (const { actor, box } of drawn) {

@@ -3,6 +3,7 @@ import { ChatEpisodeDeveloper } from './chat-episode-developer.js';
 import { ChatScriptWriter } from './chat-script-writer.js';
 import { OpenAiConnection } from './connection.js';
 import { OpenAiImageModel } from './image-model.js';
+import { OpenAiLipSyncModel } from './lip-sync-model.js';
 import { OPENAI_COMPATIBLE, openAiSettingsFromEnv, structuredOutputFromEnv } from './settings.js';
 import { OpenAiSpeechModel } from './speech-model.js';
 import { OpenAiTranscriber } from './transcriber.js';
@@ -20,5 +21,6 @@ export const createProfile: ProviderProfileFactory = (context): ProviderProfile 
     speech: (model) => new OpenAiSpeechModel(connection, model),
     transcriber: (model) => new OpenAiTranscriber(connection, model),
     video: (model, polling) => new OpenAiVideoModel(connection, model, polling.pollIntervalSeconds, polling.maxPolls),
+    lipSync: (model, polling) => new OpenAiLipSyncModel(connection, model, polling.pollIntervalSeconds, context.env.DRAMAFORGE_OPENAI_LIPSYNC_PATH),
   };
 };

@@ -6,9 +6,14 @@ import { darken, lighten, mix } from './colour.js';
 export type Facing = 'front' | 'left' | 'right' | 'back';
 export type Gesture = 'rest' | 'wave' | 'reach' | 'clasped';
 
+/** How far the mouth is open: closed (the resting smile), half open, open. The offline lip-sync switches them. */
+export type MouthShape = 'closed' | 'half' | 'open';
+
 export interface FigurePose {
   facing: Facing;
   gesture: Gesture;
+  /** Closed unless the character is speaking. */
+  mouth?: MouthShape;
 }
 
 export interface FigurePlacement {
@@ -371,7 +376,7 @@ function drawBackHair(ctx: SKRSContext2D, look: CharacterLook, body: Body, facin
   }
 }
 
-function drawHead(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing: Facing, extent: Extent): void {
+function drawHead(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing: Facing, mouth: MouthShape, extent: Extent): void {
   const { headX, headY, headRx, headRy } = body;
   limb(ctx, [[headX, body.chinY - 0.01], [headX, body.shoulderY]], headRx * 0.7, look.skin);
   ellipse(ctx, headX, headY, headRx, headRy, look.skin);
@@ -382,11 +387,11 @@ function drawHead(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing: F
     return;
   }
   const turn = facing === 'left' ? -0.32 : facing === 'right' ? 0.32 : 0;
-  drawFace(ctx, look, body, turn);
+  drawFace(ctx, look, body, turn, mouth);
   drawFrontHair(ctx, look, body, turn, extent);
 }
 
-function drawFace(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn: number): void {
+function drawFace(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn: number, mouth: MouthShape): void {
   const { headX, headY, headRx, headRy } = body;
   const faceX = headX + turn * headRx;
   const eyeY = headY + headRy * 0.12;
@@ -421,14 +426,30 @@ function drawFace(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn: num
     ctx.quadraticCurveTo(faceX, headY + headRy * 0.42, faceX - headRx * 0.8, headY + headRy * 0.2);
     fillAndInk(ctx, look.hair);
   }
-  ctx.beginPath();
-  ctx.arc(faceX, headY + headRy * 0.5, headRx * 0.22, 0.2 * Math.PI, 0.8 * Math.PI);
-  ctx.strokeStyle = '#7a2e2e';
-  ctx.lineWidth = INK_WIDTH;
-  ctx.stroke();
+  drawMouth(ctx, faceX, headY + headRy * 0.5, headRx, headRy, mouth);
   if (look.age === 'elder') {
     line(ctx, [[faceX - headRx * 0.35, headY - headRy * 0.32], [faceX + headRx * 0.35, headY - headRy * 0.32]], darken(look.skin, 0.25), INK_WIDTH * 0.7);
   }
+}
+
+/** The resting smile, or an open mouth whose height says how loud the syllable is. */
+function drawMouth(ctx: SKRSContext2D, x: number, y: number, headRx: number, headRy: number, mouth: MouthShape): void {
+  if (mouth === 'closed') {
+    ctx.beginPath();
+    ctx.arc(x, y, headRx * 0.22, 0.2 * Math.PI, 0.8 * Math.PI);
+    ctx.strokeStyle = '#7a2e2e';
+    ctx.lineWidth = INK_WIDTH;
+    ctx.stroke();
+    return;
+  }
+  const openness = mouth === 'open' ? 0.2 : 0.1;
+  ctx.beginPath();
+  ctx.ellipse(x, y + headRy * openness * 0.5, headRx * (mouth === 'open' ? 0.22 : 0.2), headRy * openness, 0, 0, Math.PI * 2);
+  ctx.fillStyle = '#4a1418';
+  ctx.fill();
+  ctx.strokeStyle = '#7a2e2e';
+  ctx.lineWidth = INK_WIDTH;
+  ctx.stroke();
 }
 
 function drawFrontHair(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn: number, extent: Extent): void {
@@ -531,7 +552,7 @@ export function drawFigure(ctx: SKRSContext2D, look: CharacterLook, placement: F
     if ((pose.facing === 'left' || pose.facing === 'right') && side === behind) continue;
     hands.push(drawArm(ctx, look, body, pose, side, extent));
   }
-  drawHead(ctx, look, body, pose.facing, extent);
+  drawHead(ctx, look, body, pose.facing, pose.mouth ?? 'closed', extent);
   const caneHand = hands[0];
   if (look.age === 'elder' && caneHand && pose.gesture === 'rest') drawCane(ctx, caneHand);
   ctx.restore();

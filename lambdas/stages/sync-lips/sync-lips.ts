@@ -1,0 +1,129 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { renderCameraMoveClip } from '../../adapters/media/camera-move.js';
+import { withTempDir } from '../../adapters/media/ffmpeg.js';
+import { seedFrom, sha256 } from '../../core/content-hash.js';
+import { estimateUsd } from '../../core/estimates.js';
+import { assetKeys } from '../../core/keys.js';
+import { isAsyncLipSyncModel, type CameraMoveClip, type LipSyncRequest, type LipSyncResult } from '../../core/ports.js';
+import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
+import { lipSyncCodec } from '../../pipeline/codecs.js';
+import { paidCall } from '../../pipeline/paid-call.js';
+import { advanceProviderJob } from '../../pipeline/provider-job.js';
+import type { SceneEventSchema } from '../../pipeline/scene-context.js';
+import { beginSceneStage } from '../../pipeline/scene-stage.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { SYNC_LIPS_TIMEOUT_SECONDS } from './timeout.js';
+
+/** Time kept back from the function's timeout for storing the clip and answering. */
+const MARGIN_SECONDS = 90;
+
+export interface SyncLipsOptions {
+  /** How long this invocation may poll a provider's job before it hands the polling to the Task's retry. */
+  pollBudgetSeconds?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The scene's clip with each speaking character's lips synced to the voice track, in the
+ * manifest's mode (`fast` or `high_precision`). A synchronous model answers within the call;
+ * a provider job (lambdas/pipeline/provider-job.ts) is started once, recorded on the scene's
+ * row and polled here; if it is still running when this invocation's time is up, the call
+ * fails with ProviderTimeout and the Task's retry polls the same job. The synced clip is stored
+ * apart from the clip it was made from, so a retry syncs the same input (and finds it cached),
+ * and the scene's row then names it as the scene's clip.
+ */
+export async function syncLips(event: z.output<typeof SceneEventSchema>, deps: StageDeps, options: SyncLipsOptions = {}): Promise<void> {
+  const context = await beginSceneStage(deps, event, 'LIP_SYNC');
+  const { manifest } = context;
+  const { lipSync } = await deps.providers(manifest);
+  const cues = await deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(event));
+  const before = await deps.productions.getScene(event.productionId, event.episodeId, event.sceneId);
+  // What Generate video left: a camera move, or a provider's clip (a retry after a sync finds the synced clip named, and syncs the clip it came from).
+  const clipKey = before.assets?.clip === assetKeys.cameraMove(event) ? assetKeys.cameraMove(event) : assetKeys.clip(event);
+  if (!manifest.lipSync || !lipSync || cues.cues.length === 0) {
+    await deps.productions.updateScene(event, { assets: { clip: clipKey } });
+    return;
+  }
+  const record = before;
+  const { width, height, fps } = manifest.format;
+  const [audio, keyframePng] = await Promise.all([deps.assets.getBytes(assetKeys.voice(event)), deps.assets.getBytes(`${assetKeys.keyframe(event)}.png`)]);
+  // The offline video model leaves a camera move for the episode's encode; lip-sync needs its frames, so it gets them losslessly.
+  const plan = record.assets?.clip === assetKeys.cameraMove(event) ? await deps.assets.getJson<CameraMoveClip['cameraMove']>(assetKeys.cameraMove(event)) : undefined;
+  const video = plan
+    ? await withTempDir(async (dir) => {
+        const still = path.join(dir, 'keyframe.png');
+        await writeFile(still, keyframePng);
+        return renderCameraMoveClip({ still }, { move: plan.move, width, height, fps, frameCount: plan.frameCount });
+      })
+    : await deps.assets.getBytes(clipKey);
+  const videoKey = plan ? assetKeys.syncInput(event) : clipKey;
+  if (plan) await deps.assets.putBytes(videoKey, video, 'video/mp4');
+  const request: LipSyncRequest = {
+    video,
+    audio,
+    videoKey,
+    audioKey: assetKeys.voice(event),
+    language: manifest.language,
+    syncMode: manifest.lipSync.mode,
+    width,
+    height,
+    fps,
+    durationSeconds: cues.durationSeconds,
+    speech: cues.cues.map((cue) => ({ characterId: cue.characterId, startSeconds: cue.startSeconds, endSeconds: cue.endSeconds })),
+    shot: {
+      keyframePng,
+      keyframe: { scene: context.brief, width, height, seed: record.keyframeSeed ?? seedFrom(context.seed, 'keyframe', 1) },
+      cameraMove: plan?.move,
+    },
+  };
+  const paid = {
+    productionId: manifest.production,
+    priority: manifest.priority,
+    stage: 'lip-sync',
+    scene: event,
+    provider: lipSync.provider,
+    model: lipSync.model,
+    inputs: {
+      video: sha256(video),
+      audio: sha256(audio),
+      keyframe: sha256(keyframePng),
+      language: request.language,
+      syncMode: request.syncMode,
+      speech: request.speech,
+      shot: { ...request.shot.keyframe, cameraMove: request.shot.cameraMove },
+    },
+    estimateUsd: estimateUsd(lipSync, { lipSyncSeconds: Math.ceil(cues.durationSeconds) }),
+    codec: lipSyncCodec,
+  };
+  const port = lipSync.port;
+  let synced: LipSyncResult;
+  if (!isAsyncLipSyncModel(port)) {
+    ({ result: synced } = await paidCall(deps, { ...paid, call: (callOptions) => port.syncLips(request, callOptions) }));
+  } else {
+    const budget = options.pollBudgetSeconds ?? SYNC_LIPS_TIMEOUT_SECONDS - MARGIN_SECONDS;
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const call = {
+      ...paid,
+      scene: event,
+      pollIntervalSeconds: port.pollIntervalSeconds,
+      maxPolls: Math.max(1, Math.floor(budget / port.pollIntervalSeconds)),
+      claimLeaseSeconds: SYNC_LIPS_TIMEOUT_SECONDS,
+      start: (callOptions: Parameters<typeof port.startSync>[1]) => port.startSync(request, callOptions),
+      poll: async (jobId: string) => {
+        const status = await port.pollSync(jobId, request);
+        return status.state === 'running' ? status : { state: 'succeeded' as const, result: status.synced };
+      },
+    };
+    let progress = await advanceProviderJob(deps, call, 0);
+    while (progress.state === 'pending') {
+      await sleep(progress.delaySeconds * 1000);
+      progress = await advanceProviderJob(deps, call, progress.polls);
+    }
+    synced = progress.result;
+  }
+  const syncedKey = assetKeys.syncedClip(event);
+  await deps.assets.putBytes(syncedKey, synced.mp4, 'video/mp4');
+  await deps.productions.updateScene(event, { assets: { clip: syncedKey } });
+}
