@@ -9,7 +9,7 @@ import type { CameraMove } from '../../core/ports.js';
 /** A scene's picture: a provider's clip, or a camera move over a still that this encode renders. */
 export type ScenePicture =
   | {
-      /** Video for the scene (any codec ffmpeg reads), as delivered; resized and re-timed to the episode's format. */
+      /** Video for the scene (any codec, size, fps and length ffmpeg reads), as delivered: this pass fits it to the scene. */
       clipFile: string;
     }
   | { cameraMove: { keyframeFile: string; move: CameraMove } };
@@ -149,8 +149,9 @@ function pictureChain(scene: ScenePicture, input: number, frames: number, format
   return [
     `[${input}:v]setpts=PTS-STARTPTS`,
     `fps=${fps}`,
-    `scale=${width}:${height}:force_original_aspect_ratio=decrease`,
-    `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`,
+    // Scaled to cover the frame, the overflow cropped evenly, as a generated shot is framed.
+    `scale=${width}:${height}:force_original_aspect_ratio=increase`,
+    `crop=${width}:${height}`,
     'setsar=1',
     'format=yuv420p',
     // A clip a little short of its scene holds its last frame rather than cutting early.

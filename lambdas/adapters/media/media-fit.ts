@@ -1,15 +1,13 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { loadCanvas } from './canvas.js';
 import { ProviderOutputInvalid } from '../../core/errors.js';
-import { runFfmpeg, withTempDir } from './ffmpeg.js';
+import { runFfmpeg } from './ffmpeg.js';
 import { wavFromPcm } from './voice-track.js';
-import type { Charge, ClipRequest } from '../../core/ports.js';
+import type { Charge } from '../../core/ports.js';
 
 /**
  * Real models answer at the sizes and lengths they support, not at the manifest's.
  * These helpers bring their output to the pipeline's contract: a PNG at the frame
- * size, a mono PCM WAV, an H.264 clip exactly as long as the voice track.
+ * size, a mono PCM WAV. A generated clip needs none: the episode's one encode fits it.
  */
 
 /** Scales to cover width x height and crops the overflow evenly (no letterboxing). */
@@ -46,28 +44,4 @@ export async function toMonoWav(audio: Buffer, inputFormat: string[] = []): Prom
   );
   const pcm = stdout.subarray(0, stdout.length - (stdout.length % 2));
   return { wav: wavFromPcm(pcm, SPEECH_SAMPLE_RATE), durationSeconds: pcm.length / 2 / SPEECH_SAMPLE_RATE };
-}
-
-/**
- * A generated clip made to fit the scene: scaled to cover the frame, at the
- * manifest's fps, cut to the voice track's length, or held on its last frame when
- * the model's longest shot is shorter than the scene.
- */
-export async function fitClip(mp4: Buffer, request: Pick<ClipRequest, 'width' | 'height' | 'fps' | 'durationSeconds'>): Promise<Buffer> {
-  return withTempDir(async (dir) => {
-    const input = path.join(dir, 'generated.mp4');
-    const output = path.join(dir, 'clip.mp4');
-    await writeFile(input, mp4);
-    const { width, height, fps, durationSeconds } = request;
-    await runFfmpeg([
-      '-i', input,
-      '-vf', `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},fps=${fps},tpad=stop_mode=clone:stop_duration=${Math.ceil(durationSeconds) + 1}`,
-      '-t', durationSeconds.toFixed(3),
-      '-an',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p',
-      '-movflags', '+faststart',
-      '-y', output,
-    ]);
-    return readFile(output);
-  });
 }

@@ -101,6 +101,17 @@ describe('assembleEpisode', () => {
     expect(Math.abs((probe.durationSeconds ?? 0) - expectedSeconds)).toBeLessThanOrEqual(1 / FPS);
   });
 
+  it("fits a provider's clip as delivered to cover the frame, with no bars, in the same encode", async () => {
+    // Act
+    const assembly = await assemble('fitted', [], 'vi-VN');
+
+    // Assess: the second scene (1.3 s to 2.25 s) is the 320x240 landscape clip; letterboxing would leave the top rows black.
+    const frame = await lumaAt(assembly.file, 1.6, WIDTH, HEIGHT);
+    const topRows = frame.subarray(0, WIDTH * 40);
+    const meanLuma = topRows.reduce((sum, value) => sum + value, 0) / topRows.length;
+    expect(meanLuma).toBeGreaterThan(40);
+  });
+
   it('keeps each scene in its slot: the voice of a scene sounds inside that scene', async () => {
     // Act
     const assembly = await assemble('slots', [], 'vi-VN');

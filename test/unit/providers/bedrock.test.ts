@@ -256,9 +256,9 @@ describe('bedrock profile', () => {
 
     // Act: the job's life, start to a poll after it failed
     const { jobId } = await reel.startClip(request, { idempotencyKey: 'video#abc123' });
-    const running = await reel.pollClip(jobId, request);
-    const done = await reel.pollClip(jobId, request);
-    const failed = await reel.pollClip(jobId, request).catch((error: unknown) => error);
+    const running = await reel.pollClip(jobId);
+    const done = await reel.pollClip(jobId);
+    const failed = await reel.pollClip(jobId).catch((error: unknown) => error);
 
     // Assess
     expect(jobId).toBe('arn:aws:bedrock:us-east-1:1:async-invoke/abc');

@@ -4,7 +4,7 @@ import { GetAsyncInvokeCommand, StartAsyncInvokeCommand, type BedrockRuntimeClie
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
 import { probeMedia, withTempDir } from '../../media/ffmpeg.js';
-import { coverToPng, fitClip } from '../../media/media-fit.js';
+import { coverToPng } from '../../media/media-fit.js';
 import type { AsyncVideoModel, CallOptions, ClipJobStatus, ClipRequest, ProviderCallGuard } from '../../../core/ports.js';
 import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
@@ -22,7 +22,8 @@ export const clientRequestToken = (idempotencyKey: string) => idempotencyKey.rep
  * worker polls GetAsyncInvoke by re-sending its queue message with a delay. A scene
  * of one shot starts from its keyframe (TEXT_VIDEO with an image); a longer scene
  * is a MULTI_SHOT_AUTOMATED job from the prompt alone (that task takes no image).
- * Landscape output is cropped to the manifest's frame. Usage is the duration of the
+ * The landscape output is kept as delivered; the episode's encode crops it to the
+ * manifest's frame. Usage is the duration of the
  * video Bedrock wrote, as probed.
  */
 export class NovaReelVideoModel implements AsyncVideoModel {
@@ -67,7 +68,7 @@ export class NovaReelVideoModel implements AsyncVideoModel {
     return { jobId: started.invocationArn };
   }
 
-  async pollClip(jobId: string, request: ClipRequest): Promise<ClipJobStatus> {
+  async pollClip(jobId: string): Promise<ClipJobStatus> {
     const job = await guardedAwsCall(this.guard, (abortSignal) => this.bedrock.send(new GetAsyncInvokeCommand({ invocationArn: jobId }), { abortSignal }));
     if (job.status === 'InProgress') return { state: 'running' };
     if (job.status === 'Failed') {
@@ -85,8 +86,7 @@ export class NovaReelVideoModel implements AsyncVideoModel {
       await writeFile(file, generated);
       return (await probeMedia(file)).durationSeconds ?? 0;
     });
-    const mp4 = await fitClip(generated, request);
     const billedSeconds = Math.round(generatedSeconds / SHOT_SECONDS) * SHOT_SECONDS;
-    return { state: 'succeeded', clip: { result: { mp4 }, usage: { videoSeconds: billedSeconds }, provider: BEDROCK, model: this.model } };
+    return { state: 'succeeded', clip: { result: { mp4: generated }, usage: { videoSeconds: billedSeconds }, provider: BEDROCK, model: this.model } };
   }
 }

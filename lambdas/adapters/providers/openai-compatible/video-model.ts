@@ -1,7 +1,7 @@
 import { toFile } from 'openai';
 import type { VideoSeconds, VideoSize } from 'openai/resources/videos';
 import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
-import { coverToPng, fitClip } from '../../media/media-fit.js';
+import { coverToPng } from '../../media/media-fit.js';
 import type { AsyncVideoModel, CallOptions, ClipJobStatus, ClipRequest } from '../../../core/ports.js';
 import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
 import { requestOptions, type OpenAiConnection } from './connection.js';
@@ -19,7 +19,7 @@ const sizeFor = (request: ClipRequest): VideoSize => (request.height >= request.
 /**
  * Videos: `POST /v1/videos` with the keyframe as the input reference, then the
  * worker polls `GET /v1/videos/{id}` through the queue, then fetches
- * `GET /v1/videos/{id}/content` and fits it to the scene. Usage is the seconds the
+ * `GET /v1/videos/{id}/content`, kept as delivered (the episode's encode fits it). Usage is the seconds the
  * provider reports it generated.
  */
 export class OpenAiVideoModel implements AsyncVideoModel {
@@ -50,7 +50,7 @@ export class OpenAiVideoModel implements AsyncVideoModel {
     return { jobId: video.id };
   }
 
-  async pollClip(jobId: string, request: ClipRequest): Promise<ClipJobStatus> {
+  async pollClip(jobId: string): Promise<ClipJobStatus> {
     const video = await this.connection.call((client, signal) => client.videos.retrieve(jobId, { signal }));
     if (video.status === 'queued' || video.status === 'in_progress') return { state: 'running' };
     if (video.status === 'failed') {
@@ -61,7 +61,6 @@ export class OpenAiVideoModel implements AsyncVideoModel {
       const response = await client.videos.downloadContent(jobId, { variant: 'video' }, { signal });
       return Buffer.from(await response.arrayBuffer());
     });
-    const mp4 = await fitClip(generated, request);
-    return { state: 'succeeded', clip: { result: { mp4 }, usage: { videoSeconds: Number(video.seconds) }, provider: OPENAI_COMPATIBLE, model: this.model } };
+    return { state: 'succeeded', clip: { result: { mp4: generated }, usage: { videoSeconds: Number(video.seconds) }, provider: OPENAI_COMPATIBLE, model: this.model } };
   }
 }
