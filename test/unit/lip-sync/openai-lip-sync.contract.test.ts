@@ -48,7 +48,7 @@ async function lipSyncRequest(): Promise<LipSyncRequest> {
 }
 
 describe('openai-compatible lip-sync against the fake gateway', () => {
-  it('posts video, audio, language and sync_mode to the configured path, polls the job, and fits the synced clip to the scene', async () => {
+  it('posts video, audio, language and sync_mode to the configured path, polls the job, and returns the synced clip as delivered', async () => {
     // Prepare
     const server = await ownServer();
     server.lipSyncPath = '/v1/gateway/sync-lips';
@@ -80,8 +80,9 @@ describe('openai-compatible lip-sync against the fake gateway', () => {
       await writeFile(file, synced.result.mp4);
       return probeMedia(file);
     });
-    expect(probe.streams.find((stream) => stream.codecType === 'video')).toMatchObject({ width: 90, height: 160 });
-    expect(probe.durationSeconds).toBeCloseTo(2.5, 1);
+    // As the gateway delivered it (3 s at 144x256): the episode's one encode fits it to the scene.
+    expect(probe.streams.find((stream) => stream.codecType === 'video')).toMatchObject({ width: 144, height: 256 });
+    expect(probe.durationSeconds).toBeCloseTo(3, 1);
   });
 
   it('names a 429 ProviderThrottled and a failed job ProviderRejected', async () => {

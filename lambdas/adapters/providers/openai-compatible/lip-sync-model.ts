@@ -1,6 +1,5 @@
 import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
 import type { AsyncLipSyncModel, CallOptions, LipSyncJobStatus, LipSyncRequest } from '../../../core/ports.js';
-import { fitClip } from '../../media/media-fit.js';
 import { requestOptions, type OpenAiConnection } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 
@@ -60,8 +59,7 @@ export class OpenAiLipSyncModel implements AsyncLipSyncModel {
       const response = await client.get<Response>(`${this.path}/${encodeURIComponent(jobId)}/content`, { signal, __binaryResponse: true });
       return Buffer.from(await response.arrayBuffer());
     });
-    const mp4 = await fitClip(synced, request);
     const seconds = Number(job.seconds ?? request.durationSeconds);
-    return { state: 'succeeded', synced: { result: { mp4 }, usage: { lipSyncSeconds: seconds }, provider: OPENAI_COMPATIBLE, model: this.model } };
+    return { state: 'succeeded', synced: { result: { mp4: synced }, usage: { lipSyncSeconds: seconds }, provider: OPENAI_COMPATIBLE, model: this.model } };
   }
 }

@@ -3,7 +3,6 @@ import * as z from 'zod';
 import { ProviderNotConfigured, ProviderRejected } from '../../../core/errors.js';
 import { failureFromHttpResponse, malformedBodyFailure } from '../../../core/provider-failures.js';
 import type { AsyncLipSyncModel, CallOptions, LipSyncJobStatus, LipSyncRequest, ProviderCallGuard } from '../../../core/ports.js';
-import { fitClip } from '../../media/media-fit.js';
 import { SYNC_SO, syncSoMissingSettings, type SyncSoSettings } from './settings.js';
 
 const GenerationSchema = z.object({
@@ -103,10 +102,9 @@ export class SyncSoLipSyncModel implements AsyncLipSyncModel {
       if (!response.ok) throw failureFromHttpResponse(SYNC_SO, response.status, {}, await response.text());
       return Buffer.from(await response.arrayBuffer());
     });
-    const mp4 = await fitClip(synced, request);
     return {
       state: 'succeeded',
-      synced: { result: { mp4 }, usage: { lipSyncSeconds: generation.outputDuration ?? request.durationSeconds }, provider: SYNC_SO, model: this.model },
+      synced: { result: { mp4: synced }, usage: { lipSyncSeconds: generation.outputDuration ?? request.durationSeconds }, provider: SYNC_SO, model: this.model },
     };
   }
 }
