@@ -249,6 +249,27 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     expect(episodes.executions!.some((execution) => execution.name!.startsWith(executionArn.split(':').at(-1)!) && execution.status === 'SUCCEEDED')).toBe(true);
   });
 
+  it("rerenders a scene from the console's action, as a new execution of the production's manifest", async () => {
+    // Prepare
+    const scenePath = '/api/productions/two-scene-check/scenes/ep01/s02';
+    const before = JSON.parse((await rawRequest({ path: scenePath })).body) as { keyframeAttempts: { seed: number }[] };
+
+    // Act
+    const answer = await rawRequest({ method: 'POST', path: `${scenePath}/rerender`, headers: { 'x-dramaforge-token': studio.token } });
+    const { name } = JSON.parse(answer.body) as { name: string };
+    const execution = await ended(name);
+    const after = JSON.parse((await rawRequest({ path: scenePath })).body) as { keyframeAttempts: { seed: number }[]; status: string };
+    const unknown = await rawRequest({ method: 'POST', path: '/api/productions/two-scene-check/scenes/ep01/s99/rerender', headers: { 'x-dramaforge-token': studio.token } });
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(name).toMatch(/-rerender-ep01-s02-1$/);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(after.status).toBe('COMPLETE');
+    expect(after.keyframeAttempts[0]!.seed).not.toBe(before.keyframeAttempts[0]!.seed);
+    expect(unknown.status).toBe(404);
+  });
+
   it('answers SendTask{Success,Failure,Heartbeat} for a token no task waits on as Step Functions does', async () => {
     // Act
     const outcomes = await Promise.all(
