@@ -113,9 +113,11 @@ export interface StateProgress {
 export function stateProgress(definition: Definition, events: HistoryEvent[], executionStatus: string): Record<string, StateProgress> {
   const progress: Record<string, StateProgress> = {};
   const types = new Map<string, string>();
+  const catchTargets = new Map<string, string[]>();
   const visit = (states: Record<string, StateDefinition>) => {
     for (const [name, state] of Object.entries(states)) {
       types.set(name, state.Type);
+      catchTargets.set(name, ((state as { Catch?: { Next: string }[] }).Catch ?? []).map((rule) => rule.Next));
       progress[name] = { entered: 0, exited: 0, failed: 0, status: 'NOT_STARTED' };
       const inner = (state as { ItemProcessor?: { States: Record<string, StateDefinition> }; Iterator?: { States: Record<string, StateDefinition> } }).ItemProcessor ??
         (state as { Iterator?: { States: Record<string, StateDefinition> } }).Iterator;
@@ -151,8 +153,9 @@ export function stateProgress(definition: Definition, events: HistoryEvent[], ex
     if (state.entered === 0) state.status = 'NOT_STARTED';
     else if (type === 'Fail') state.status = 'FAILED';
     else if (state.exited >= state.entered) state.status = 'SUCCEEDED';
-    else if (executionStatus === 'RUNNING') state.status = 'RUNNING';
-    else state.status = state.failed > 0 ? 'CAUGHT' : 'FAILED';
+    else if (executionStatus === 'RUNNING' && state.failed === 0) state.status = 'RUNNING';
+    // A failure a Catch took shows as the Step Functions console shows it: caught, not failed.
+    else state.status = (catchTargets.get(name) ?? []).some((target) => (progress[target]?.entered ?? 0) > 0) ? 'CAUGHT' : 'FAILED';
   }
   return progress;
 }
@@ -199,7 +202,7 @@ export function consoleHandler(deps: ConsoleDeps) {
           spentUsd: meta.spentUsd,
           unconfirmedUsd: meta.unconfirmedUsd ?? 0,
           budgetUsd: meta.budgetUsd,
-          priority: (manifest as { priority?: number } | undefined)?.priority ?? 5,
+          priority: manifest?.priority,
           startedAt: execution?.startedAt ?? meta.createdAt,
           endedAt: execution?.endedAt,
         };
@@ -266,7 +269,7 @@ export function consoleHandler(deps: ConsoleDeps) {
       budgetUsd: meta.budgetUsd,
       spentUsd: meta.spentUsd,
       unconfirmedUsd: meta.unconfirmedUsd ?? 0,
-      priority: (manifest as { priority?: number } | undefined)?.priority ?? 5,
+      priority: manifest?.priority,
       executionName: meta.executionName,
       executions: runs,
       consistencyThreshold: deps.consistencyThreshold,
