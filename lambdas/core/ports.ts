@@ -82,6 +82,10 @@ export interface SceneBrief {
   location: string;
   outline: string;
   mood?: string;
+  /** The shot: framing and movement. */
+  camera?: string;
+  /** The series' visual style, handed to every image and video prompt. */
+  style?: string;
   characters: CharacterBrief[];
 }
 
@@ -121,6 +125,8 @@ export interface RenderedImage {
 
 export interface ReferenceSheetRequest {
   character: CharacterBrief;
+  /** The series' visual style. */
+  style?: string;
   seed: number;
 }
 

@@ -54,6 +54,8 @@ export function sceneContext(manifest: Manifest, ref: SceneRef, generation = 0):
       location: scene.location,
       outline: scene.outline,
       mood: scene.mood,
+      camera: scene.camera,
+      style: manifest.style,
       characters: scene.characters.map((id) => characterBrief(findCharacter(manifest, id))),
     },
     seed: generation === 0 ? seedFrom(manifest.seed, manifest.production, episode.id, scene.id) : seedFrom(manifest.seed, manifest.production, episode.id, scene.id, generation),

@@ -18,7 +18,7 @@ export async function castCharacter(event: z.output<typeof CastCharacterEventSch
   const manifest = await deps.loadManifest(event.productionId);
   const character = characterBrief(findCharacter(manifest, event.characterId));
   const { image } = await deps.providers(manifest);
-  const request = { character, seed: seedFrom(manifest.seed, 'reference-sheet', character.id) };
+  const request = { character, style: manifest.style, seed: seedFrom(manifest.seed, 'reference-sheet', character.id) };
   const { result } = await paidCall(deps, {
     productionId: manifest.production,
     priority: manifest.priority,

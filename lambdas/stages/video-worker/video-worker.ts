@@ -3,6 +3,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { clipCodec } from '../../pipeline/codecs.js';
+import { clipPrompt } from '../../core/image-prompts.js';
 import { seedFrom, sha256 } from '../../core/content-hash.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
@@ -59,7 +60,7 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0)
     fps: manifest.format.fps,
     durationSeconds: voice.durationSeconds,
     seed: seedFrom(context.seed, 'video'),
-    prompt: `${context.scene.location}. ${context.scene.outline}`,
+    prompt: clipPrompt(context.brief),
   };
   const paid = {
     productionId: manifest.production,

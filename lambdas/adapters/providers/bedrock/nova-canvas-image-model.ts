@@ -25,7 +25,7 @@ export class NovaCanvasImageModel implements ImageModel {
   ) {}
 
   drawReferenceSheet(request: ReferenceSheetRequest, options: CallOptions = {}): Promise<Metered<RenderedImage>> {
-    return this.draw(referenceSheetPrompt(request.character), { width: 1024, height: 1024 }, [], request.seed, options);
+    return this.draw(referenceSheetPrompt(request.character, request.style), { width: 1024, height: 1024 }, [], request.seed, options);
   }
 
   drawKeyframe(request: KeyframeRequest, options: CallOptions = {}): Promise<Metered<RenderedImage>> {

@@ -40,7 +40,7 @@ export class OpenAiImageModel implements ImageModel {
   ) {}
 
   drawReferenceSheet(request: ReferenceSheetRequest, options: CallOptions = {}): Promise<Metered<RenderedImage>> {
-    return this.draw(referenceSheetPrompt(request.character), REFERENCE_SHEET_SIZE, [], options);
+    return this.draw(referenceSheetPrompt(request.character, request.style), REFERENCE_SHEET_SIZE, [], options);
   }
 
   drawKeyframe(request: KeyframeRequest, options: CallOptions = {}): Promise<Metered<RenderedImage>> {
