@@ -14,7 +14,7 @@ export const episodeWorkflow = {
   States: {
     'Plan episode': {
       Type: 'Task',
-      Comment: "The episode's scene ids, read here so the production's state carries episode ids only.",
+      Comment: "The episode's scene ids, read here so the production's state carries episode ids only, and in parts for its dialogue.",
       Resource: '${PlanEpisodeFunctionArn}',
       Parameters: {
         'productionId.$': '$.productionId',
@@ -24,12 +24,67 @@ export const episodeWorkflow = {
       TimeoutSeconds: 60,
       Retry: OWN_WORK_RETRY,
       Catch: [catchAll('Episode could not be planned')],
-      Next: 'Produce scenes',
+      Next: 'Write dialogue',
     },
     'Episode could not be planned': {
       Type: 'Fail',
       Error: 'EpisodePlanFailed',
       Cause: "The episode's scenes could not be read from the production's manifest.",
+    },
+    'Write dialogue': {
+      Type: 'Map',
+      Comment: "The episode's dialogue in order, a part of its scenes at a time, so each scene's lines carry on from the ones before.",
+      ItemsPath: '$.plan.dialogueParts',
+      MaxConcurrency: 1,
+      ItemSelector: {
+        'productionId.$': '$.productionId',
+        'episodeId.$': '$.episodeId',
+        'sceneIds.$': '$$.Map.Item.Value',
+      },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Write script',
+        States: {
+          'Write script': {
+            Type: 'Task',
+            Comment: 'The LLM writes dialogue for scenes that have none, seeing what was said before; given dialogue is used verbatim. A scene that fails stops alone.',
+            Resource: '${WriteScriptFunctionArn}',
+            ResultPath: null,
+            TimeoutSeconds: 900,
+            Retry: PROVIDER_CALL_RETRY,
+            End: true,
+            Catch: [catchAll('Dialogue could not be written')],
+          },
+          'Dialogue could not be written': {
+            Type: 'Fail',
+            Error: 'DialogueFailed',
+            Cause: "A part of the episode's dialogue failed after its retries; the episode's own history says why.",
+          },
+        },
+      },
+      ResultPath: null,
+      Catch: [catchAll('Episode dialogue failed')],
+      Next: 'Plan scenes',
+    },
+    'Episode dialogue failed': {
+      Type: 'Fail',
+      Error: 'EpisodeDialogueFailed',
+      Cause: "The episode's dialogue could not be written; its history says which part failed.",
+    },
+    'Plan scenes': {
+      Type: 'Task',
+      Comment: 'The scenes whose dialogue is written go on to keyframes, voice and video.',
+      Resource: '${PlanEpisodeFunctionArn}',
+      Parameters: {
+        'productionId.$': '$.productionId',
+        'episodeId.$': '$.episodeId',
+        scripted: true,
+      },
+      ResultPath: '$.plan',
+      TimeoutSeconds: 60,
+      Retry: OWN_WORK_RETRY,
+      Catch: [catchAll('Episode could not be planned')],
+      Next: 'Produce scenes',
     },
     'Produce scenes': {
       Type: 'Map',
@@ -43,19 +98,8 @@ export const episodeWorkflow = {
       },
       ItemProcessor: {
         ProcessorConfig: { Mode: 'INLINE' },
-        StartAt: 'Write script',
+        StartAt: 'Render keyframes',
         States: {
-          'Write script': {
-            Type: 'Task',
-            Comment: 'The LLM writes dialogue for scenes that have none; given dialogue is used verbatim.',
-            Resource: '${WriteScriptFunctionArn}',
-            Parameters: SCENE_IDS,
-            ResultPath: null,
-            TimeoutSeconds: 300,
-            Retry: PROVIDER_CALL_RETRY,
-            Catch: SCENE_STAGE_CATCH,
-            Next: 'Render keyframes',
-          },
           'Render keyframes': {
             Type: 'Task',
             Comment: 'Draw the keyframe, score each character against its reference sheet, regenerate below the threshold.',

@@ -1,5 +1,6 @@
 import type { ManifestProblem } from './errors.js';
 import { plannedSceneCount } from './manifest/schema.js';
+import { SCENES_PER_DIALOGUE_PART } from './script-prompt.js';
 
 /** Step Functions Standard's quotas that shape an execution (DESIGN.md section 8). */
 export const STEP_FUNCTIONS_QUOTAS = {
@@ -28,11 +29,13 @@ export const HISTORY_MODEL = {
   choiceOrTerminal: 2,
   retries: { providerCall: 10, ownWork: 4, childExecution: 5 },
   /** Tasks that call a paid provider in each scene (Lambda), besides the video Task; Sync lips runs only where the manifest syncs lips. */
-  sceneProviderLambdaTasks: 4,
+  sceneProviderLambdaTasks: 3,
   /** Lambda Tasks of each scene that only do our own work besides recording its outcome: Build subtitles. */
   sceneOwnWorkLambdaTasks: 1,
   /** Choice states each scene passes: whether it syncs lips. */
   sceneChoices: 1,
+  /** Scenes whose dialogue one Write script Task writes, in order, before the scenes fan out. */
+  scenesPerDialogueTask: SCENES_PER_DIALOGUE_PART,
 } as const;
 
 const lambdaTask = (retries: number) => HISTORY_MODEL.lambdaTask.events + HISTORY_MODEL.lambdaTask.perRetry * retries;
@@ -55,10 +58,14 @@ export function worstCaseSceneEvents(lipSync = false): number {
   );
 }
 
-/** An episode execution: Plan episode, the scenes Map, Assemble episode. */
+/** An episode execution: Plan episode, the dialogue Map (a Task per part), Plan scenes, the scenes Map, Assemble episode. */
 export function worstCaseEpisodeEvents(sceneCount: number, lipSync = false): number {
+  const dialogueTasks = Math.ceil(sceneCount / HISTORY_MODEL.scenesPerDialogueTask);
   return (
     HISTORY_MODEL.execution +
+    lambdaTask(retries.ownWork) +
+    HISTORY_MODEL.map.events +
+    dialogueTasks * (HISTORY_MODEL.map.perIteration + lambdaTask(retries.providerCall)) +
     lambdaTask(retries.ownWork) +
     HISTORY_MODEL.map.events +
     sceneCount * (HISTORY_MODEL.map.perIteration + worstCaseSceneEvents(lipSync)) +
@@ -89,7 +96,10 @@ export function worstCaseProductionEvents(episodeCount: number, characterCount: 
 /** The largest episode whose worst case stays within the history quota with its headroom. */
 export function largestEpisodeHeld(quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS, lipSync = false): number {
   const budget = quotas.historyEvents / HISTORY_HEADROOM;
-  return Math.max(0, Math.floor((budget - worstCaseEpisodeEvents(0)) / (HISTORY_MODEL.map.perIteration + worstCaseSceneEvents(lipSync))));
+  const perScene = HISTORY_MODEL.map.perIteration + worstCaseSceneEvents(lipSync);
+  let held = Math.max(0, Math.floor((budget - worstCaseEpisodeEvents(0, lipSync)) / perScene));
+  while (held > 0 && worstCaseEpisodeEvents(held, lipSync) > budget) held--;
+  return held;
 }
 
 interface ShapeOfManifest {

@@ -89,11 +89,22 @@ export interface SceneBrief {
   characters: CharacterBrief[];
 }
 
+/** What was said before a scene in its episode: the story its dialogue carries on from. */
+export interface EpisodeContinuity {
+  synopsis?: string;
+  /** The outlines of earlier scenes whose lines no longer fit, oldest first. */
+  summary?: string;
+  /** The lines of the scenes just before this one, verbatim, oldest first. */
+  spokenBefore: { sceneId: string; lines: DialogueLine[] }[];
+}
+
 export interface SceneScriptRequest {
   language: string;
   title: string;
   scene: SceneBrief;
   seed: number;
+  /** Absent for an episode's first scene when its episode has no synopsis. */
+  episode?: EpisodeContinuity;
 }
 
 export interface SceneScript {

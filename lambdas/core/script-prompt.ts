@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ProviderContentFiltered, ProviderOutputInvalid } from './errors.js';
-import type { Charge, Metered, SceneScript, SceneScriptRequest, Usage } from './ports.js';
+import type { Charge, DialogueLine, EpisodeContinuity, Metered, SceneScript, SceneScriptRequest, Usage } from './ports.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
 
 /** What every real text model is asked for, and how its answer is checked: the same for every profile. */
@@ -19,6 +19,52 @@ export interface ChatAnswer {
 
 const LINE_LIMIT = 500;
 const MAX_LINES = 40;
+
+/** An episode's dialogue is written in order, this many scenes to a Task, before its scenes fan out. */
+export const SCENES_PER_DIALOGUE_PART = 6;
+/** The earlier lines a script prompt quotes verbatim; older scenes are summed up by their outlines. */
+export const CONTINUITY_CHARACTERS = 2400;
+
+/**
+ * What a scene's dialogue carries on from: the most recent earlier scenes' lines verbatim, as many
+ * as fit in CONTINUITY_CHARACTERS, and the outlines of the scenes before those as a summary.
+ * Undefined when there is nothing to carry (the first scene of an episode without a synopsis).
+ */
+export function episodeContinuity(
+  synopsis: string | undefined,
+  earlier: { sceneId: string; outline: string; lines: DialogueLine[] }[],
+): EpisodeContinuity | undefined {
+  if (synopsis === undefined && earlier.length === 0) return undefined;
+  const spokenBefore: EpisodeContinuity['spokenBefore'] = [];
+  let room = CONTINUITY_CHARACTERS;
+  let cut = earlier.length;
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    const scene = earlier[i]!;
+    const size = scene.lines.reduce((sum, line) => sum + line.character.length + line.line.length + 2, 0);
+    if (size > room && spokenBefore.length > 0) break;
+    spokenBefore.unshift({ sceneId: scene.sceneId, lines: scene.lines });
+    room -= size;
+    cut = i;
+  }
+  const summary = earlier
+    .slice(0, cut)
+    .map((scene) => `${scene.sceneId}: ${scene.outline}`)
+    .join(' ');
+  return { ...(synopsis !== undefined && { synopsis }), ...(summary && { summary }), spokenBefore };
+}
+
+function continuityBrief(episode: EpisodeContinuity | undefined): string[] {
+  if (!episode) return [];
+  return [
+    episode.synopsis ? `The episode: ${episode.synopsis}` : undefined,
+    episode.summary ? `Earlier in the episode: ${episode.summary}` : undefined,
+    episode.spokenBefore.length > 0
+      ? `Said so far in the episode (carry on from it; do not repeat it):\n${episode.spokenBefore
+          .map((scene) => scene.lines.map((line) => `[${scene.sceneId}] ${line.character}: ${line.line}`).join('\n'))
+          .join('\n')}`
+      : undefined,
+  ].filter((part): part is string => part !== undefined);
+}
 
 function scriptSchema(request: SceneScriptRequest) {
   const cast = request.scene.characters.map((c) => c.id);
@@ -44,6 +90,7 @@ export function scriptMessages(request: SceneScriptRequest, rewrite: boolean): C
     scene.mood ? `Mood: ${scene.mood}` : undefined,
     `What happens: ${scene.outline}`,
     `Cast (use these ids as "character"):\n${cast}`,
+    ...continuityBrief(request.episode),
   ]
     .filter(Boolean)
     .join('\n');

@@ -90,6 +90,31 @@ async function generatedMp4(seconds: number, size: string): Promise<Buffer> {
 /** Cast ids as the script prompt lists them (`- <id>: <name>, ...`). */
 const castIds = (text: string) => [...text.matchAll(/^- ([a-z0-9-]+): /gm)].map((m) => m[1]!);
 
+/**
+ * Scene cards for a development request (the prompt names the ids to write and the episode): two
+ * of the bible's characters a scene, and a summary naming the episode and part it ends, so a test
+ * can follow it into the next request.
+ */
+function developmentAnswer(prompt: string, cast: string[]) {
+  const sceneIds = /^Write the scenes ([^\n]+)\.$/m.exec(prompt)?.[1]?.split(', ');
+  if (!sceneIds) return undefined;
+  const episodeId = /^Episode \d+ of \d+ \(([a-z0-9-]+)\)/m.exec(prompt)?.[1] ?? 'episode';
+  const part = /^This is part (\d+) of/m.exec(prompt)?.[1] ?? '1';
+  const characters = cast.slice(0, 2);
+  return {
+    scenes: sceneIds.map((id) => ({
+      id,
+      location: 'the harbour at night',
+      characters,
+      outline: `${episodeId} ${id}: ${characters.join(' and ')} face each other.`,
+      mood: 'tense',
+      camera: 'medium two-shot',
+      dialogue: characters.map((character, index) => ({ character, line: index === 0 ? 'Tell me the truth.' : 'Not here.' })),
+    })),
+    summary: `Summary through ${episodeId} part ${part}.`,
+  };
+}
+
 function multipartField(body: Buffer, name: string): string | undefined {
   const match = new RegExp(`name="${name}"\\r\\n\\r\\n([^\\r]*)`).exec(body.toString('latin1'));
   return match === null ? undefined : Buffer.from(match[1]!, 'latin1').toString('utf8');
@@ -304,6 +329,8 @@ export class FakeOpenAiServer {
     if (hasImages) return json(200, chatCompletion(model, '{"score": 0.82}', 'stop', usage));
     const user = messages.filter((m) => m.role === 'user').map((m) => String(m.content)).join('\n');
     const cast = castIds(user);
+    const development = developmentAnswer(user, cast);
+    if (development) return json(200, chatCompletion(model, JSON.stringify(development), 'stop', usage));
     const lines = cast.flatMap((character, index) => [{ character, line: index === 0 ? 'You came back.' : 'I never really left.' }]);
     return json(200, chatCompletion(model, JSON.stringify({ lines }), 'stop', usage));
   }

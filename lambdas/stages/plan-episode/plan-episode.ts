@@ -1,18 +1,36 @@
 import * as z from 'zod';
 import { AssetMissing } from '../../core/errors.js';
+import { SCENES_PER_DIALOGUE_PART } from '../../core/script-prompt.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
-export const PlanEpisodeEventSchema = SceneEventSchema.pick({ productionId: true, episodeId: true });
+export const PlanEpisodeEventSchema = SceneEventSchema.pick({ productionId: true, episodeId: true }).extend({
+  /** Asked again once the dialogue is written: the scenes whose script did not stop them. */
+  scripted: z.boolean().optional(),
+});
 
 /**
  * An episode's scene ids, and whether its scenes sync lips, read by its own execution: the production's state carries
  * episode ids only, so no manifest the schema accepts outgrows the 256 KiB a state may pass.
+ * First the ids in parts, for the dialogue to be written in order; then, once it is, the
+ * scenes that go on to keyframes, voice and video.
  */
 export async function planEpisode(event: z.output<typeof PlanEpisodeEventSchema>, deps: StageDeps) {
   const manifest = await deps.loadManifest(event.productionId);
   const episode = manifest.episodes.find((candidate) => candidate.id === event.episodeId);
   if (!episode) throw new AssetMissing(`production ${event.productionId} has no episode ${event.episodeId}`);
+  const sceneIds = episode.scenes.map((scene) => scene.id);
   // Whether each scene runs Sync lips: the Task is skipped, not run empty, so a manifest without lip-sync keeps its history small.
-  return { sceneIds: episode.scenes.map((scene) => scene.id), lipSync: manifest.lipSync !== undefined };
+  const lipSync = manifest.lipSync !== undefined;
+  if (event.scripted) {
+    const stopped = new Set(
+      (await deps.productions.listScenes(event.productionId))
+        .filter((scene) => scene.episodeId === episode.id && (scene.status === 'FAILED' || scene.status === 'BUDGET_EXCEEDED'))
+        .map((scene) => scene.sceneId),
+    );
+    return { sceneIds: sceneIds.filter((id) => !stopped.has(id)), lipSync };
+  }
+  const dialogueParts = [];
+  for (let start = 0; start < sceneIds.length; start += SCENES_PER_DIALOGUE_PART) dialogueParts.push(sceneIds.slice(start, start + SCENES_PER_DIALOGUE_PART));
+  return { sceneIds, dialogueParts, lipSync };
 }

@@ -7,6 +7,6 @@ export const stage: WorkflowStageDescriptor = {
   environment: 'stage',
   timeoutSeconds: 60,
   memoryMb: 512,
-  access: productionStageAccess({ writes: [], table: [], media: [] }),
+  access: productionStageAccess({ writes: [], table: ['dynamodb:Query'], media: [] }),
   load: () => import('./handler.js'),
 };

@@ -5,7 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'WriteScriptFunctionArn',
   environment: 'stage',
-  timeoutSeconds: 300,
+  timeoutSeconds: 900,
   memoryMb: 512,
   access: paidStageAccess([]),
   load: () => import('./handler.js'),

@@ -1,31 +1,62 @@
-import type { z } from 'zod';
+import * as z from 'zod';
 import type { SceneScript } from '../../core/ports.js';
 import { seedFrom } from '../../core/content-hash.js';
+import { BudgetExceeded, ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { assetKeys } from '../../core/keys.js';
 import { estimateUsd } from '../../core/estimates.js';
+import { episodeContinuity } from '../../core/script-prompt.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import type { StoredScript } from '../../core/scene-artifacts.js';
-import type { SceneEventSchema } from '../../pipeline/scene-context.js';
+import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
-/** Dialogue given in the manifest is used verbatim; otherwise the text model writes it. */
-export async function writeScript(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
-  const context = await beginSceneStage(deps, event, 'SCRIPT');
-  const { manifest } = context;
+const safeId = SceneEventSchema.shape.sceneId;
+
+/** One scene, or a part of an episode (its scenes in order), as the Write dialogue Map sends it. */
+export const WriteScriptEventSchema = z.union([
+  SceneEventSchema,
+  SceneEventSchema.pick({ productionId: true, episodeId: true }).extend({ sceneIds: z.array(safeId).min(1).max(60) }),
+]);
+
+/**
+ * Errors the state machine's Retry can outlast: they fail the part's Task so it is tried again
+ * (its scenes already written come from the cache). Any other failure stops its scene only.
+ */
+const isTransient = (error: unknown) => error instanceof ProviderThrottled || error instanceof ProviderUnavailable || error instanceof ProviderTimeout;
+
+/**
+ * A scene's dialogue. Dialogue given in the manifest is used verbatim; otherwise the text model
+ * writes it, seeing the episode's synopsis and what was said in the episode's earlier scenes.
+ */
+async function writeSceneScript(ref: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
+  const context = await beginSceneStage(deps, ref, 'SCRIPT');
+  const { manifest, episode } = context;
 
   let script: StoredScript;
   if (context.scene.dialogue) {
     script = { source: 'manifest', lines: context.scene.dialogue.map(({ character, line }) => ({ character, line })) };
   } else {
+    const earlier = [];
+    for (const scene of episode.scenes.slice(0, context.brief.index)) {
+      const written = await deps.assets.findJson<StoredScript>(assetKeys.script({ productionId: manifest.production, episodeId: episode.id, sceneId: scene.id }));
+      if (written) earlier.push({ sceneId: scene.id, outline: scene.outline, lines: written.lines });
+    }
+    const continuity = episodeContinuity(episode.synopsis, earlier);
     const { text } = await deps.providers(manifest);
-    const request = { language: manifest.language, title: manifest.title, scene: context.brief, seed: seedFrom(context.seed, 'script') };
+    const request = {
+      language: manifest.language,
+      title: manifest.title,
+      scene: context.brief,
+      seed: seedFrom(context.seed, 'script'),
+      ...(continuity && { episode: continuity }),
+    };
     const { result } = await paidCall(deps, {
       productionId: manifest.production,
       priority: manifest.priority,
       stage: 'script',
-      scene: event,
+      scene: ref,
       provider: text.provider,
       model: text.model,
       inputs: request,
@@ -35,5 +66,25 @@ export async function writeScript(event: z.output<typeof SceneEventSchema>, deps
     });
     script = { source: 'model', lines: result.lines };
   }
-  await deps.assets.putJson(assetKeys.script(event), script);
+  await deps.assets.putJson(assetKeys.script(ref), script);
+}
+
+/**
+ * One scene's script, its failures thrown to the state machine; or a part of an episode's
+ * scenes written in order, so that each sees the lines of the ones before it. In a part, a scene
+ * whose script fails for good is recorded as stopped and the next scene goes on.
+ */
+export async function writeScript(event: z.output<typeof WriteScriptEventSchema>, deps: StageDeps): Promise<void> {
+  if (!('sceneIds' in event)) return writeSceneScript(event, deps);
+  for (const sceneId of event.sceneIds) {
+    const ref = { productionId: event.productionId, episodeId: event.episodeId, sceneId };
+    try {
+      await writeSceneScript(ref, deps);
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      const failure = { error: (error as Error).name, cause: (error as Error).message };
+      deps.logger.warn('scene stopped', { scene: ref, stoppedAt: 'SCRIPT', failure });
+      await deps.productions.updateScene(ref, { status: error instanceof BudgetExceeded ? 'BUDGET_EXCEEDED' : 'FAILED', failedStage: 'SCRIPT', failure });
+    }
+  }
 }

@@ -11,7 +11,7 @@ import {
 import { episodeExecutionName } from '../../../lambdas/core/execution-name.js';
 import { MANIFEST_LIMITS } from '../../../lambdas/core/manifest/schema.js';
 import { episodeWorkflow } from '../../../statemachines/episode-workflow-source.js';
-import { START_CHILD_EXECUTION_SYNC, WAIT_FOR_TASK_TOKEN_SQS, taskStates, type StateDefinition } from '../../../statemachines/production-definition.js';
+import { START_CHILD_EXECUTION_SYNC, WAIT_FOR_TASK_TOKEN_SQS, taskStates, type Definition, type StateDefinition } from '../../../statemachines/production-definition.js';
 import { productionWorkflow } from '../../../statemachines/production-workflow-source.js';
 import { CHILD_EXECUTION_RETRY, OWN_WORK_RETRY, PROVIDER_CALL_RETRY } from '../../../statemachines/workflow-policies.js';
 
@@ -30,7 +30,8 @@ const largestManifest = {
 describe('the history model', () => {
   it('matches the retry policies and the scene Tasks of the generated workflows', () => {
     // Prepare
-    const sceneTasks = taskStates(episodeWorkflow).filter(({ state }) => sameRetry(state, PROVIDER_CALL_RETRY));
+    const sceneTasks = taskStates(episodeWorkflow.States['Produce scenes'].ItemProcessor as Definition).filter(({ state }) => sameRetry(state, PROVIDER_CALL_RETRY));
+    const dialogueTasks = taskStates(episodeWorkflow.States['Write dialogue'].ItemProcessor as Definition);
 
     // Act
     const providerLambdaTasks = sceneTasks.filter(({ state }) => state.Resource !== WAIT_FOR_TASK_TOKEN_SQS).length;
@@ -47,6 +48,7 @@ describe('the history model', () => {
     expect(Object.values(sceneMap).filter((state) => state.Type === 'Choice')).toHaveLength(HISTORY_MODEL.sceneChoices);
     const ownWorkSteps = Object.values(sceneMap).filter((state) => state.Type === 'Task' && sameRetry(state, OWN_WORK_RETRY) && !(state.Parameters as { outcome?: string }).outcome);
     expect(ownWorkSteps).toHaveLength(HISTORY_MODEL.sceneOwnWorkLambdaTasks);
+    expect(dialogueTasks.map(({ state }) => sameRetry(state, PROVIDER_CALL_RETRY))).toEqual([true]);
     expect(sceneTasks.some(({ state }) => state.Resource === WAIT_FOR_TASK_TOKEN_SQS)).toBe(true);
     expect(sameRetry(childTask.state, CHILD_EXECUTION_RETRY)).toBe(true);
   });
