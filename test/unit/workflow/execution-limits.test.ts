@@ -102,17 +102,19 @@ describe('validation', () => {
   it('counts Sync lips only where the manifest syncs lips, and then names the smaller limit', () => {
     // Prepare
     const withLipSync = { ...largestManifest, lipSync: { mode: 'fast' } };
+    // Quotas the largest episode just fits without lip-sync.
+    const quotas = { historyEvents: HISTORY_HEADROOM * worstCaseEpisodeEvents(MANIFEST_LIMITS.scenesPerEpisode) };
 
     // Act
-    const without = executionLimitProblems(largestManifest);
-    const problems = executionLimitProblems(withLipSync);
+    const without = executionLimitProblems(largestManifest, quotas);
+    const problems = executionLimitProblems(withLipSync, quotas);
 
     // Assess
     expect(without).toEqual([]);
-    expect(largestEpisodeHeld(STEP_FUNCTIONS_QUOTAS, true)).toBeLessThan(MANIFEST_LIMITS.scenesPerEpisode);
+    expect(largestEpisodeHeld(quotas, true)).toBeLessThan(MANIFEST_LIMITS.scenesPerEpisode);
     expect(problems[0]).toEqual({
       path: 'episodes[0].scenes',
-      reason: expect.stringContaining(`(at most ${largestEpisodeHeld(STEP_FUNCTIONS_QUOTAS, true)} scenes an episode with lip-sync)`),
+      reason: expect.stringContaining(`(at most ${largestEpisodeHeld(quotas, true)} scenes an episode with lip-sync)`),
     });
   });
 
