@@ -67,6 +67,8 @@ export interface CharacterBrief {
   name: string;
   description: string;
   voice?: VoiceSettings;
+  /** False for a character that must not be given lines (an animal, core/creatures.ts); absent means it speaks. */
+  speaks?: boolean;
 }
 
 export interface DialogueLine {

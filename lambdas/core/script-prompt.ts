@@ -67,7 +67,7 @@ function continuityBrief(episode: EpisodeContinuity | undefined): string[] {
 }
 
 function scriptSchema(request: SceneScriptRequest) {
-  const cast = request.scene.characters.map((c) => c.id);
+  const cast = request.scene.characters.filter((c) => c.speaks !== false).map((c) => c.id);
   return z.strictObject({
     lines: z
       .array(
@@ -83,7 +83,7 @@ function scriptSchema(request: SceneScriptRequest) {
 
 export function scriptMessages(request: SceneScriptRequest, rewrite: boolean): ChatMessage[] {
   const { scene } = request;
-  const cast = scene.characters.map((c) => `- ${c.id}: ${c.name}, ${c.description}`).join('\n');
+  const cast = scene.characters.map((c) => `- ${c.id}: ${c.name}, ${c.description}${c.speaks === false ? ' (does not speak: give it no lines)' : ''}`).join('\n');
   const brief = [
     `Series: ${request.title}`,
     `Scene ${scene.index + 1} (${scene.episodeId}/${scene.sceneId}) at: ${scene.location}`,

@@ -1,3 +1,4 @@
+import { speaks } from '../core/creatures.js';
 import * as z from 'zod';
 import type { CharacterBrief, SceneBrief } from '../core/ports.js';
 import { seedFrom } from '../core/content-hash.js';
@@ -28,7 +29,7 @@ export interface SceneContext {
 }
 
 export function characterBrief(character: ManifestCharacter): CharacterBrief {
-  return { id: character.id, name: character.name, description: character.description, voice: character.voice };
+  return { id: character.id, name: character.name, description: character.description, voice: character.voice, ...(speaks(character) ? {} : { speaks: false }) };
 }
 
 export function findCharacter(manifest: Manifest, characterId: string): ManifestCharacter {

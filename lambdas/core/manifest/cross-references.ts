@@ -1,3 +1,4 @@
+import { speaks, speciesOf } from '../creatures.js';
 import type { ManifestProblem } from '../errors.js';
 import { formatIssuePath } from './format-path.js';
 
@@ -29,6 +30,11 @@ export function crossReferenceProblems(document: unknown): ManifestProblem[] {
 
   const characters = records(root.characters);
   const declared = new Set(characters.map((c) => c.id).filter((id): id is string => typeof id === 'string'));
+  const silent = new Map(
+    characters
+      .filter((c) => typeof c.id === 'string' && typeof c.description === 'string' && !speaks({ description: c.description, speaks: c.speaks === true ? true : c.speaks === false ? false : undefined }))
+      .map((c) => [c.id as string, speciesOf(c.description as string)]),
+  );
   duplicates(characters.map((c) => c.id), (i) => ['characters', i, 'id'], 'character');
   const episodes = records(root.episodes);
   duplicates(episodes.map((e) => e.id), (i) => ['episodes', i, 'id'], 'episode');
@@ -47,6 +53,11 @@ export function crossReferenceProblems(document: unknown): ManifestProblem[] {
       records(scene.dialogue).forEach((line, l) => {
         if (typeof line.character === 'string' && !cast.includes(line.character)) {
           report([...at, 'dialogue', l, 'character'], `character "${line.character}" speaks but is not in this scene's characters`);
+        }
+        const species = typeof line.character === 'string' ? silent.get(line.character) : undefined;
+        if (species) {
+          const what = species === 'person' ? 'is marked speaks: false' : `is a ${species}`;
+          report([...at, 'dialogue', l, 'character'], `character "${line.character}" ${what} and does not speak; set speaks: true on it to give it lines`);
         }
       });
     });

@@ -106,6 +106,8 @@ const Character = z.strictObject({
   name: text('name', 100),
   description: text('description', 1000),
   voice: Voice.optional(),
+  /** Whether the character may be given lines; by default people speak and animals (core/creatures.ts) do not. */
+  speaks: z.boolean().optional(),
   /** Where the character goes over the season: the development stage writes the episodes along it. */
   arc: text('arc', 1000).optional(),
 });

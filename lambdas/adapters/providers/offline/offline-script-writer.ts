@@ -173,13 +173,15 @@ export class OfflineScriptWriter implements TextModel {
     const moodLines = phrasebook.moods[moodOf(scene)];
     const random = seededRandom(sceneSeed(request));
     const picker = new LinePicker(phrasebook, random, spokenPlace(scene.location, phrasebook));
-    const [first] = scene.characters;
+    // An animal in the scene is there, but never given a line.
+    const speakers = scene.characters.filter((character) => character.speaks !== false);
+    const [first] = speakers;
     const lines =
       first === undefined
         ? []
-        : scene.characters.length === 1
+        : speakers.length === 1
           ? monologue(first, moodLines, picker, random)
-          : dialogue(scene.characters, moodLines, picker, random);
+          : dialogue(speakers, moodLines, picker, random);
 
     const input = [request.title, scene.location, scene.outline, scene.mood ?? '', ...scene.characters.map((c) => `${c.name}: ${c.description}`)].join('\n');
     return {

@@ -1,3 +1,4 @@
+import { speciesOf, type Species } from '../../../../core/creatures.js';
 import type { CharacterBrief } from '../../../../core/ports.js';
 import { darken, lighten, mix } from './colour.js';
 import { seededRandom } from './seeded-random.js';
@@ -10,6 +11,12 @@ export type Gender = 'female' | 'male';
 /** Everything the painter needs to draw one character the same way in every frame. */
 export interface CharacterLook {
   characterId: string;
+  /** A person, or the animal the painter draws instead of a person (core/creatures.ts). */
+  species: Species;
+  /** An animal's fur or feathers. */
+  coat: string;
+  /** Stripes or patches on the coat: "tabby", or a second colour named. */
+  markings?: string;
   gender: Gender;
   age: AgeGroup;
   skin: string;
@@ -19,6 +26,8 @@ export interface CharacterLook {
   costume: string;
   /** Collar, lapels, inner shirt, piping. */
   costumeTrim: string;
+  /** The shirt under an open jacket, cardigan or suit, when the description names its colour. */
+  inner?: string;
   /** Trousers, or bare legs under a dress. */
   legs: string;
   shoes: string;
@@ -26,6 +35,8 @@ export interface CharacterLook {
   hat?: string;
   glasses: boolean;
   beard: boolean;
+  /** The beard's own colour ("grey beard"); the hair's otherwise. */
+  beardColour?: string;
   /** Relative to an average adult (1.0). */
   height: number;
   /** Shoulder and hip width relative to average (1.0). */
@@ -69,7 +80,7 @@ const HAIR_COLOURS: Partial<Record<ColourName, string>> = {
   orange: '#b0521d',
 };
 
-type Subject = 'hair' | 'costume' | 'legs' | 'eyes' | 'hat' | 'skin';
+type Subject = 'hair' | 'costume' | 'legs' | 'eyes' | 'hat' | 'skin' | 'beard' | 'coat';
 
 type Token =
   | { kind: 'colour'; colour: ColourName }
@@ -81,29 +92,36 @@ type Token =
   | { kind: 'build'; build: 'slim' | 'heavy' }
   | { kind: 'skinTone'; tone: 'light' | 'dark' }
   | { kind: 'glasses' }
-  | { kind: 'beard' };
+  | { kind: 'beard' }
+  | { kind: 'pattern'; pattern: 'tabby' };
 
-/** English, Vietnamese and Chinese phrases; the longest match at a position wins, so "áo dài" beats "áo". */
+/**
+ * Phrases in every language of core/languages.ts (English, Vietnamese, Thai, Indonesian,
+ * Malay, Filipino, Chinese in both scripts, Japanese, Korean); the longest match at a
+ * position wins, so "áo dài" beats "áo".
+ */
 const LEXICON: [string[], Token][] = [
-  [['black', 'đen', '黑'], { kind: 'colour', colour: 'black' }],
-  [['white', 'trắng', '白'], { kind: 'colour', colour: 'white' }],
-  [['grey', 'gray', 'silver', 'xám', 'bạc', '灰', '银'], { kind: 'colour', colour: 'grey' }],
-  [['brown', 'chestnut', 'nâu', '棕', '褐', '咖啡'], { kind: 'colour', colour: 'brown' }],
-  [['red', 'crimson', 'scarlet', 'đỏ', '红'], { kind: 'colour', colour: 'red' }],
-  [['maroon', 'burgundy', 'đỏ đô', 'đỏ mận', '酒红', '暗红'], { kind: 'colour', colour: 'maroon' }],
-  [['blue', 'denim', 'xanh', 'xanh dương', 'xanh da trời', 'xanh lam', '蓝', '牛仔'], { kind: 'colour', colour: 'blue' }],
-  [['navy', 'dark blue', 'xanh navy', 'xanh đậm', 'xanh than', '藏青', '深蓝'], { kind: 'colour', colour: 'navy' }],
-  [['green', 'olive', 'xanh lá', 'xanh lục', '绿'], { kind: 'colour', colour: 'green' }],
-  [['teal', 'turquoise', 'xanh ngọc', '青色', '碧'], { kind: 'colour', colour: 'teal' }],
-  [['yellow', 'vàng', '黄'], { kind: 'colour', colour: 'yellow' }],
-  [['gold', 'golden', 'vàng kim', '金'], { kind: 'colour', colour: 'gold' }],
-  [['blonde', 'blond', 'vàng hoe', '金发'], { kind: 'colour', colour: 'blonde' }],
-  [['pink', 'hồng', '粉'], { kind: 'colour', colour: 'pink' }],
-  [['purple', 'violet', 'lilac', 'tím', '紫'], { kind: 'colour', colour: 'purple' }],
-  [['orange', 'cam', '橙', '橘'], { kind: 'colour', colour: 'orange' }],
-  [['beige', 'cream', 'khaki', 'màu kem', 'màu be', '米色', '卡其'], { kind: 'colour', colour: 'beige' }],
+  [['black', 'đen', '黑', 'ดำ', 'hitam', 'itim', '黒', '검은', '검정', '까만', '검은색'], { kind: 'colour', colour: 'black' }],
+  [['white', 'trắng', '白', 'ขาว', 'putih', 'puti', 'puting', '흰', '하얀', '흰색', '하얀색'], { kind: 'colour', colour: 'white' }],
+  [['grey', 'gray', 'silver', 'xám', 'bạc', '灰', '银', '銀', 'เทา', 'abu-abu', 'kelabu', 'abo', 'kulay-abo', 'グレー', '회색', '은색'], { kind: 'colour', colour: 'grey' }],
+  [['brown', 'chestnut', 'nâu', '棕', '褐', '咖啡', 'น้ำตาล', 'coklat', 'cokelat', 'perang', 'kayumanggi', '茶色', '갈색'], { kind: 'colour', colour: 'brown' }],
+  [['red', 'crimson', 'scarlet', 'đỏ', '红', '紅', 'แดง', 'merah', 'pula', 'pulang', '赤', '빨간', '빨강', '붉은', '빨간색'], { kind: 'colour', colour: 'red' }],
+  [['maroon', 'burgundy', 'đỏ đô', 'đỏ mận', '酒红', '暗红', '酒紅', '暗紅', 'เลือดหมู'], { kind: 'colour', colour: 'maroon' }],
+  [['blue', 'denim', 'xanh', 'xanh dương', 'xanh da trời', 'xanh lam', '蓝', '牛仔', '藍', 'น้ำเงิน', 'ฟ้า', 'biru', 'asul', '青い', '파란', '파랑', '파란색'], { kind: 'colour', colour: 'blue' }],
+  [['navy', 'dark blue', 'xanh navy', 'xanh đậm', 'xanh than', '藏青', '深蓝', '深藍', 'กรมท่า', 'biru tua', '紺', '남색'], { kind: 'colour', colour: 'navy' }],
+  [['green', 'olive', 'xanh lá', 'xanh lục', '绿', '綠', 'เขียว', 'hijau', 'berde', 'berdeng', '緑', '초록', '녹색', '초록색'], { kind: 'colour', colour: 'green' }],
+  [['teal', 'turquoise', 'xanh ngọc', '青色', '碧', 'เขียวอมฟ้า'], { kind: 'colour', colour: 'teal' }],
+  [['yellow', 'vàng', '黄', '黃', 'เหลือง', 'kuning', 'dilaw', '黄色', '노란', '노랑', '노란색'], { kind: 'colour', colour: 'yellow' }],
+  [['gold', 'golden', 'vàng kim', '金', 'ทอง', 'emas', 'ginto', '금색'], { kind: 'colour', colour: 'gold' }],
+  [['blonde', 'blond', 'vàng hoe', '金发', '金髮', '金髪', '금발'], { kind: 'colour', colour: 'blonde' }],
+  [['pink', 'hồng', '粉', 'ชมพู', 'merah muda', 'merah jambu', 'rosas', 'ピンク', '분홍', '분홍색', '핑크'], { kind: 'colour', colour: 'pink' }],
+  [['purple', 'violet', 'lilac', 'tím', '紫', 'ม่วง', 'ungu', 'lila', 'lilang', '보라', '보라색'], { kind: 'colour', colour: 'purple' }],
+  [['orange', 'cam', '橙', '橘', 'ส้ม', 'oranye', 'jingga', 'oren', 'kahel', 'オレンジ', '주황', '주황색'], { kind: 'colour', colour: 'orange' }],
+  [['beige', 'cream', 'khaki', 'màu kem', 'màu be', '米色', '卡其', 'ครีม', 'krem', 'ベージュ', '베이지'], { kind: 'colour', colour: 'beige' }],
 
-  [['hair', 'tóc', '发', '髮'], { kind: 'subject', subject: 'hair' }],
+  [['hair', 'tóc', '发', '髮', 'ผม', 'rambut', 'buhok', '髪', '머리', '머리카락'], { kind: 'subject', subject: 'hair' }],
+  [['fur', 'feathers', 'lông', 'ขนสี', 'bulu', 'balahibo', '毛', '털', '깃털'], { kind: 'subject', subject: 'coat' }],
+  [['tabby', 'striped', 'stripes', 'mướp', 'ลายทาง', 'ลายเสือ', 'belang', 'may guhit', '虎斑', 'トラ猫', 'キジトラ', '줄무늬'], { kind: 'pattern', pattern: 'tabby' }],
   [['bun', 'chignon', 'topknot', 'búi', 'búi tóc', '发髻', '盘发', '丸子头'], { kind: 'subject', subject: 'hair', hairStyle: 'bun' }],
   [['ponytail', 'đuôi ngựa', '马尾'], { kind: 'subject', subject: 'hair', hairStyle: 'ponytail' }],
   [['braid', 'braids', 'plait', 'pigtails', 'bím', 'tết tóc', '辫'], { kind: 'subject', subject: 'hair', hairStyle: 'braid' }],
@@ -111,22 +129,25 @@ const LEXICON: [string[], Token][] = [
   [['bald', 'shaved head', 'hói', 'trọc', '光头', '秃'], { kind: 'subject', subject: 'hair', hairStyle: 'bald' }],
   [['bob', 'crew cut', 'buzz cut', 'pixie', 'undercut', '寸头', '平头'], { kind: 'subject', subject: 'hair', hairStyle: 'short' }],
 
-  [['áo dài', 'ao dai', 'aodai', '奥黛'], { kind: 'subject', subject: 'costume', costume: 'ao-dai' }],
-  [['qipao', 'cheongsam', 'sườn xám', '旗袍'], { kind: 'subject', subject: 'costume', costume: 'qipao' }],
-  [['dress', 'gown', 'skirt', 'sundress', 'váy', 'đầm', '裙', '连衣裙'], { kind: 'subject', subject: 'costume', costume: 'dress' }],
-  [['suit', 'blazer', 'tuxedo', 'vest', 'com lê', 'comple', '西装', '西服'], { kind: 'subject', subject: 'costume', costume: 'suit' }],
-  [['jacket', 'coat', 'parka', 'raincoat', 'trench', 'áo khoác', 'áo choàng', 'áo mưa', '夹克', '外套', '大衣', '风衣'], { kind: 'subject', subject: 'costume', costume: 'jacket' }],
-  [['cardigan', 'sweater', 'jumper', 'knit', 'áo len', 'áo cardigan', '毛衣', '开衫', '针织'], { kind: 'subject', subject: 'costume', costume: 'cardigan' }],
-  [['hoodie', 'hoody', 'sweatshirt', 'áo hoodie', 'áo nỉ', '卫衣'], { kind: 'subject', subject: 'costume', costume: 'hoodie' }],
-  [['uniform', 'đồng phục', 'quân phục', '制服', '校服', '警服', '军装'], { kind: 'subject', subject: 'costume', costume: 'uniform' }],
-  [['shirt', 't-shirt', 'tshirt', 'tee', 'blouse', 'polo', 'top', 'áo', 'áo sơ mi', 'áo thun', 'áo phông', '衬衫', 't恤', '上衣'], { kind: 'subject', subject: 'costume', costume: 'shirt' }],
-  [['jeans', 'trousers', 'pants', 'slacks', 'quần', 'quần jean', '裤'], { kind: 'subject', subject: 'legs' }],
-  [['eyes', 'eye', 'mắt', '眼睛', '眼'], { kind: 'subject', subject: 'eyes' }],
-  [['hat', 'cap', 'beanie', 'mũ', 'nón', 'nón lá', '帽'], { kind: 'subject', subject: 'hat' }],
-  [['skin', 'complexion', 'làn da', 'da', '皮肤', '肤'], { kind: 'subject', subject: 'skin' }],
+  [['áo dài', 'ao dai', 'aodai', '奥黛', '奧黛'], { kind: 'subject', subject: 'costume', costume: 'ao-dai' }],
+  [['qipao', 'cheongsam', 'sườn xám', '旗袍', 'ชุดกี่เพ้า', 'チャイナドレス', '치파오'], { kind: 'subject', subject: 'costume', costume: 'qipao' }],
+  [['dress', 'gown', 'skirt', 'sundress', 'kimono', 'yukata', 'hanbok', 'kebaya', 'baju kurung', 'váy', 'đầm', '裙', '连衣裙', '洋裝', '連身裙', 'ชุดกระโปรง', 'กระโปรง', 'ชุดไทย', 'gaun', 'rok', 'bestida', 'palda', 'baro\'t saya', 'ワンピース', 'ドレス', 'スカート', '着物', '浴衣', '원피스', '치마', '드레스', '한복'], { kind: 'subject', subject: 'costume', costume: 'dress' }],
+  [['suit', 'blazer', 'tuxedo', 'vest', 'com lê', 'comple', '西装', '西服', '西裝', 'สูท', 'jas', 'amerikana', 'スーツ', '정장', '양복'], { kind: 'subject', subject: 'costume', costume: 'suit' }],
+  [['jacket', 'coat', 'parka', 'raincoat', 'trench', 'áo khoác', 'áo choàng', 'áo mưa', '夹克', '外套', '大衣', '风衣', '夾克', '風衣', 'เสื้อแจ็คเก็ต', 'แจ็คเก็ต', 'เสื้อคลุม', 'เสื้อโค้ท', 'jaket', 'mantel', 'dyaket', 'ジャケット', 'コート', '上着', '재킷', '자켓', '코트', '외투'], { kind: 'subject', subject: 'costume', costume: 'jacket' }],
+  [['cardigan', 'sweater', 'jumper', 'knit', 'áo len', 'áo cardigan', '毛衣', '开衫', '针织', '開衫', '針織', 'เสื้อไหมพรม', 'เสื้อกันหนาว', 'คาร์ดิแกน', 'sweter', 'kardigan', 'baju sejuk', 'panlamig', 'カーディガン', 'セーター', 'ニット', '카디건', '가디건', '스웨터', '니트'], { kind: 'subject', subject: 'costume', costume: 'cardigan' }],
+  [['hoodie', 'hoody', 'sweatshirt', 'áo hoodie', 'áo nỉ', '卫衣', '帽T', 'เสื้อฮู้ด', 'ฮู้ด', 'パーカー', '후드티', '후드'], { kind: 'subject', subject: 'costume', costume: 'hoodie' }],
+  [['uniform', 'đồng phục', 'quân phục', '制服', '校服', '警服', '军装', '軍裝', 'ชุดนักเรียน', 'เครื่องแบบ', 'seragam', 'pakaian seragam', 'uniporme', '교복', '제복'], { kind: 'subject', subject: 'costume', costume: 'uniform' }],
+  [['shirt', 't-shirt', 'tshirt', 'tee', 'blouse', 'polo', 'top', 'barong', 'damit', 'áo', 'áo sơ mi', 'áo thun', 'áo phông', '衬衫', 't恤', '上衣', '襯衫', 'เสื้อ', 'เสื้อเชิ้ต', 'เสื้อยืด', 'kemeja', 'kaos', 'baju', 'blus', 'kamiseta', 'blusa', 'シャツ', 'tシャツ', 'ブラウス', '셔츠', '티셔츠', '블라우스'], { kind: 'subject', subject: 'costume', costume: 'shirt' }],
+  [['jeans', 'trousers', 'pants', 'slacks', 'quần', 'quần jean', '裤', '褲', 'กางเกง', 'ยีนส์', 'celana', 'seluar', 'pantalon', 'ズボン', 'パンツ', 'ジーンズ', '바지', '청바지'], { kind: 'subject', subject: 'legs' }],
+  [['eyes', 'eye', 'mắt', '眼睛', '眼', 'ดวงตา', 'mata', '瞳', '눈'], { kind: 'subject', subject: 'eyes' }],
+  [['hat', 'cap', 'beanie', 'mũ', 'nón', 'nón lá', '帽', 'หมวก', 'topi', 'sombrero', '帽子', 'キャップ', '모자'], { kind: 'subject', subject: 'hat' }],
+  [['skin', 'complexion', 'làn da', 'da', '皮肤', '肤', '皮膚', 'ผิว', 'kulit', 'balat', '肌', '피부'], { kind: 'subject', subject: 'skin' }],
 
-  [['long', 'dài', '长'], { kind: 'length', length: 'long' }],
-  [['short', 'ngắn', '短'], { kind: 'length', length: 'short' }],
+  [['long', 'dài', '长', '長', 'ยาว', 'panjang', 'mahaba', 'mahabang', '長い', '긴'], { kind: 'length', length: 'long' }],
+  [['short', 'ngắn', '短', 'สั้น', 'pendek', 'maikli', 'maikling', '短い', '짧은'], { kind: 'length', length: 'short' }],
+  [['คุณยาย', 'คุณตา', 'nenek', 'kakek', 'datuk', 'lola', 'lolo', '老人', 'おばあさん', 'おじいさん', '할머니', '할아버지'], { kind: 'age', age: 'elder' }],
+  [['ผู้หญิง', 'หญิง', 'สาว', 'wanita', 'perempuan', 'gadis', 'babae', 'dalaga', '女性', '여자', '소녀', '할머니', 'คุณยาย', 'nenek', 'lola', 'おばあさん'], { kind: 'gender', gender: 'female' }],
+  [['ผู้ชาย', 'ชาย', 'pria', 'lelaki', 'laki-laki', 'lalaki', '男性', '남자', '소년', '할아버지', 'คุณตา', 'kakek', 'datuk', 'lolo', 'おじいさん'], { kind: 'gender', gender: 'male' }],
 
   [['grandmother', 'grandma', 'granny', 'grandfather', 'grandpa', 'elderly', 'old', 'aged', 'senior', 'bà nội', 'bà ngoại', 'ông nội', 'ông ngoại', 'cụ', 'già', '奶奶', '外婆', '姥姥', '爷爷', '外公', '老人', '老太', '老奶奶', '老爷爷', '年迈'], { kind: 'age', age: 'elder' }],
   [['child', 'kid', 'toddler', 'little girl', 'little boy', 'em bé', 'cậu bé', 'cô bé', 'bé', '孩子', '小孩', '儿童', '小女孩', '小男孩'], { kind: 'age', age: 'child' }],
@@ -142,8 +163,8 @@ const LEXICON: [string[], Token][] = [
   [['stocky', 'heavy', 'heavyset', 'plump', 'chubby', 'burly', 'broad', 'muscular', 'stout', 'béo', 'mập', 'vạm vỡ', '胖', '壮', '魁梧'], { kind: 'build', build: 'heavy' }],
   [['pale', 'fair', 'porcelain', 'trắng trẻo', '白皙'], { kind: 'skinTone', tone: 'light' }],
   [['tan', 'tanned', 'sun-browned', 'weathered', 'ngăm', 'rám nắng', '黝黑', '古铜'], { kind: 'skinTone', tone: 'dark' }],
-  [['glasses', 'spectacles', 'kính', 'đeo kính', '眼镜'], { kind: 'glasses' }],
-  [['beard', 'moustache', 'mustache', 'stubble', 'râu', '胡子', '胡须'], { kind: 'beard' }],
+  [['glasses', 'spectacles', 'kính', 'đeo kính', '眼镜', '眼鏡', 'แว่น', 'แว่นตา', 'kacamata', 'cermin mata', 'salamin', 'メガネ', 'めがね', '안경'], { kind: 'glasses' }],
+  [['beard', 'moustache', 'mustache', 'stubble', 'râu', '胡子', '胡须', '鬍子', '鬍鬚', 'เครา', 'หนวด', 'janggut', 'jenggot', 'misai', 'kumis', 'balbas', 'bigote', 'ひげ', '髭', '수염'], { kind: 'beard' }],
 ];
 
 interface Match {
@@ -154,9 +175,11 @@ interface Match {
 }
 
 const LETTER = /[\p{L}\p{M}\p{N}]/u;
-const CJK = /[\u3400-\u9fff]/u;
+/** Scripts whose words are not set off by spaces (Thai, Kana, Han), or take particles glued on (Hangul): matched anywhere. */
+const CJK = /[\u0E00-\u0E7F\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/u;
 /** Clause breaks: colours and lengths only attach to subjects within the same clause. */
-const CLAUSE_BREAK = /[,，、;；.。!！?？\n()（）]|\band\b|\bwith\b|\bwearing\b|\bin\b|(?<![\p{L}])(?:và|với|mặc|đội)(?![\p{L}])|和|穿|戴|与/gu;
+const CLAUSE_BREAK =
+  /[,，、;；.。!！?？\n()（）]|\band\b|\bwith\b|\bwearing\b|\bin\b|\bover\b|\bunder\b|\b(?:dan|dengan|memakai|berbaju|at|may|suot|sa)\b|(?<![\p{L}])(?:và|với|mặc|đội)(?![\p{L}])|(?<=\p{Script=Thai}) (?=\p{Script=Thai})|和|穿|戴|与|與/gu;
 
 function isBoundary(text: string, index: number): boolean {
   const char = text[index];
@@ -198,6 +221,17 @@ function lex(text: string): Match[] {
   return kept;
 }
 
+/** Garments worn open at the front, showing what is under them. */
+const OPEN_FRONTED = new Set<CostumeKind>(['jacket', 'cardigan', 'suit']);
+
+/** Standing height relative to an average adult. */
+const ANIMAL_HEIGHT: Readonly<Record<Exclude<Species, 'person'>, number>> = { cat: 0.26, dog: 0.36, bird: 0.16 };
+
+/** The hex a cloth colour name is drawn with. */
+export function clothColour(name: string): string | undefined {
+  return (CLOTH_COLOURS as Record<string, string>)[name];
+}
+
 const SKIN_TONES = ['#f6dcc4', '#eec9a6', '#e2b48c', '#cf9a70', '#b07a52', '#8a5a3a'];
 const FALLBACK_COSTUMES = ['#c3232d', '#2f62b8', '#3a8a48', '#e4b932', '#7a4ca3', '#e27a25', '#1f8a8a', '#e68db0', '#7a4e2d', '#1f2c57', '#8c8d93', '#7d1f2c'];
 const FALLBACK_TROUSERS = ['#2d3240', '#3a3a3e', '#4a3f35', '#2a3a5a', '#5d564c'];
@@ -232,6 +266,10 @@ export function characterLook(character: CharacterBrief): CharacterLook {
   const random = seededRandom('character-look', character.id);
 
   const colours: Partial<Record<Subject, ColourName>> = {};
+  const garmentColours = new Map<CostumeKind, ColourName>();
+  const coatColours: ColourName[] = [];
+  const orphanColours: ColourName[] = [];
+  let tabby = false;
   let hairStyle: HairStyle | undefined;
   let hairLength: 'long' | 'short' | undefined;
   let costumeKind: CostumeKind | undefined;
@@ -248,7 +286,8 @@ export function characterLook(character: CharacterBrief): CharacterLook {
   for (const match of matches) segments.set(match.segment, [...(segments.get(match.segment) ?? []), match]);
 
   for (const segmentMatches of segments.values()) {
-    const subjects = segmentMatches.filter((m) => m.token.kind === 'subject');
+    // A beard takes a colour as a garment does: "grey beard, green cardigan" is a green cardigan.
+    const subjects = segmentMatches.filter((m) => m.token.kind === 'subject' || m.token.kind === 'beard');
     const talksAboutHair = subjects.some((m) => m.token.kind === 'subject' && m.token.subject === 'hair');
     for (const match of segmentMatches) {
       const token = match.token;
@@ -263,10 +302,21 @@ export function characterLook(character: CharacterBrief): CharacterLook {
           const nearest = subjects
             .map((s) => ({ s, distance: Math.abs((s.start + s.end) / 2 - centre) }))
             .sort((a, b) => a.distance - b.distance)[0]?.s.token;
-          const subject = nearest?.kind === 'subject' ? nearest.subject : 'costume';
-          colours[subject] ??= token.colour;
+          if (nearest === undefined) {
+            orphanColours.push(token.colour);
+            coatColours.push(token.colour);
+          } else if (nearest.kind === 'beard') {
+            colours.beard ??= token.colour;
+          } else if (nearest.kind === 'subject') {
+            colours[nearest.subject] ??= token.colour;
+            if (nearest.subject === 'coat' || nearest.subject === 'hair') coatColours.push(token.colour);
+            if (nearest.costume && !garmentColours.has(nearest.costume)) garmentColours.set(nearest.costume, token.colour);
+          }
           break;
         }
+        case 'pattern':
+          tabby = true;
+          break;
         case 'length':
           if (talksAboutHair) hairLength ??= token.length;
           else if (token.length === 'short') heightCue ??= 'short';
@@ -296,6 +346,8 @@ export function characterLook(character: CharacterBrief): CharacterLook {
     }
   }
 
+  // A colour named with no garment, hair or beard in its clause ("a red one") dresses the figure only if no garment has a colour.
+  if (colours.costume === undefined && orphanColours[0] !== undefined) colours.costume = orphanColours[0];
   const years = firstAge(text);
   const ageGroup: AgeGroup = years !== undefined ? ageFromYears(years) : (age ?? random.pick(['young', 'adult'] as const));
 
@@ -322,9 +374,12 @@ export function characterLook(character: CharacterBrief): CharacterLook {
       ? random.pick(['#b9b6b0', '#d2cfc8', '#9a9690'])
       : random.pick(['#17130f', '#241812', '#33231a']);
 
-  const costume = colours.costume ? CLOTH_COLOURS[colours.costume] : random.pick(FALLBACK_COSTUMES);
+  const costumeColourName = garmentColours.get(resolvedCostume) ?? colours.costume;
+  const costume = costumeColourName ? CLOTH_COLOURS[costumeColourName] : random.pick(FALLBACK_COSTUMES);
+  // A second top garment ("over a white shirt") shows as the layer under an open one.
+  const innerColourName = OPEN_FRONTED.has(resolvedCostume) ? [...garmentColours].find(([kind]) => kind !== resolvedCostume)?.[1] : undefined;
   const costumeTrim =
-    resolvedCostume === 'suit' ? '#f1ede4' : resolvedCostume === 'ao-dai' || resolvedCostume === 'qipao' ? mix(costume, '#e8c15a', 0.55) : darken(costume, 0.3);
+    resolvedCostume === 'suit' ? (innerColourName ? CLOTH_COLOURS[innerColourName] : '#f1ede4') : resolvedCostume === 'ao-dai' || resolvedCostume === 'qipao' ? mix(costume, '#e8c15a', 0.55) : darken(costume, 0.3);
   const baseTone = random.integer(1, 3);
   const tone = skinCue === 'light' ? 0 : skinCue === 'dark' ? baseTone + 2 : baseTone;
   const skin = SKIN_TONES[Math.min(tone, SKIN_TONES.length - 1)] ?? '#e2b48c';
@@ -343,8 +398,19 @@ export function characterLook(character: CharacterBrief): CharacterLook {
   const height = heightBase * (heightCue === 'tall' ? 1.07 : heightCue === 'short' ? 0.93 : 1) * random.between(0.98, 1.02);
   const build = (buildCue === 'slim' ? 0.86 : buildCue === 'heavy' ? 1.2 : 1) * (gender === 'male' ? 1.06 : 0.96) * random.between(0.97, 1.03);
 
+  const species = speciesOf(character.description);
+  const coatName = coatColours[0];
+  const coat = coatName ? (HAIR_COLOURS[coatName] ?? CLOTH_COLOURS[coatName]) : random.pick(['#8c8d93', '#7a4e2d', '#e0c27a', '#232127', '#f1ede4']);
+  const secondCoat = coatColours.find((name) => name !== coatName);
+  const markings = secondCoat ? CLOTH_COLOURS[secondCoat] : tabby ? darken(coat, 0.45) : undefined;
+  const animalSize = /\b(small|little|tiny|kitten|puppy)\b|nhỏ|เล็ก|kecil|maliit|小|작은/u.test(text) ? 0.8 : /\b(big|large|huge)\b|to lớn|ใหญ่|besar|malaki|大|큰/u.test(text) ? 1.25 : 1;
+
   return {
     characterId: character.id,
+    species,
+    coat,
+    ...(markings ? { markings } : {}),
+    ...(innerColourName ? { inner: CLOTH_COLOURS[innerColourName] } : {}),
     gender,
     age: ageGroup,
     skin,
@@ -358,7 +424,8 @@ export function characterLook(character: CharacterBrief): CharacterLook {
     hat: hasHat ? (colours.hat ? CLOTH_COLOURS[colours.hat] : lighten(costume, 0.2)) : undefined,
     glasses,
     beard: beard && gender === 'male',
-    height,
+    ...(colours.beard ? { beardColour: HAIR_COLOURS[colours.beard] ?? CLOTH_COLOURS[colours.beard] } : {}),
+    height: species === 'person' ? height : ANIMAL_HEIGHT[species] * animalSize,
     build,
   };
 }

@@ -1,6 +1,7 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { Box } from '../../../../core/ports.js';
 import type { CharacterLook } from './character-look.js';
+import { drawAnimal } from './animal.js';
 import { darken, lighten, mix } from './colour.js';
 
 export type Facing = 'front' | 'left' | 'right' | 'back';
@@ -308,7 +309,7 @@ function drawCostumeFront(ctx: SKRSContext2D, look: CharacterLook, body: Body, h
     }
     case 'jacket':
     case 'cardigan': {
-      const inner = look.costumeKind === 'cardigan' ? '#efe7d6' : mix(look.costume, '#f1ede4', 0.7);
+      const inner = look.inner ?? (look.costumeKind === 'cardigan' ? '#efe7d6' : mix(look.costume, '#f1ede4', 0.7));
       ctx.beginPath();
       ctx.moveTo(-neckHalf, shoulderY - 0.01);
       ctx.lineTo(neckHalf, shoulderY - 0.01);
@@ -424,7 +425,7 @@ function drawFace(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn: num
     ctx.quadraticCurveTo(faceX - headRx * 0.5, headY + headRy * 1.25, faceX, headY + headRy * 1.22);
     ctx.quadraticCurveTo(faceX + headRx * 0.5, headY + headRy * 1.25, faceX + headRx * 0.8, headY + headRy * 0.2);
     ctx.quadraticCurveTo(faceX, headY + headRy * 0.42, faceX - headRx * 0.8, headY + headRy * 0.2);
-    fillAndInk(ctx, look.hair);
+    fillAndInk(ctx, look.beardColour ?? look.hair);
   }
   drawMouth(ctx, faceX, headY + headRy * 0.5, headRx, headRy, mouth);
   if (look.age === 'elder') {
@@ -536,6 +537,7 @@ function drawCane(ctx: SKRSContext2D, hand: [number, number]): void {
  * pixel box it covers (before any clipping to the canvas).
  */
 export function drawFigure(ctx: SKRSContext2D, look: CharacterLook, placement: FigurePlacement, pose: FigurePose): Box {
+  if (look.species !== 'person') return drawAnimal(ctx, look, placement);
   const body = bodyOf(look);
   const extent = new Extent();
   const unit = placement.scale * look.height;
