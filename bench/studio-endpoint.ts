@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { dataDirOwner } from '../local/data-dir-lock.js';
 import { describeMachine } from './machine.js';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -66,7 +67,8 @@ try {
       });
     }),
   ) as { endpoint: string; bucket: string; stateMachineArn: string };
-  const pid = studio.pid!;
+  // The CLI runs the studio again under the legacy OpenSSL provider: the owner of the data directory is the one doing the work.
+  const pid = dataDirOwner(path.join(workDir, 'data'))!.pid;
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const idleEnds = Date.now() + idleSeconds * 1000;
   const idle = await sample(pid, async () => Date.now() >= idleEnds);

@@ -203,9 +203,27 @@ async function redriveCommand(options: { data: string; queueArn?: string; destin
   process.stdout.write(`moved ${moved} messages back to the video queue; ${returned} failed again and are back in the dead-letter queue\n`);
 }
 
+const LEGACY_OPENSSL = '--openssl-legacy-provider';
+
+/**
+ * s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 keeps in its legacy
+ * provider; without it, any listing of more than one page fails (`aws s3 ls --recursive` on a bucket
+ * past 1,000 objects). The studio therefore runs itself again in a Node with that provider loaded,
+ * passing its output and exit code through; the child owns the data directory.
+ */
+async function runWithLegacyOpenssl(): Promise<never> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [LEGACY_OPENSSL, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  // Ctrl-C reaches the child too (same process group); a signal sent to this process alone is passed on.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  const code = await new Promise<number>((resolve) => child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));
+  process.exit(code);
+}
+
 async function studioCommand(options: { data: string; port: string; host?: string }): Promise<void> {
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port: ${options.port} is not a port number`, 2);
+  if (!process.execArgv.includes(LEGACY_OPENSSL) && !(process.env.NODE_OPTIONS ?? '').includes(LEGACY_OPENSSL)) await runWithLegacyOpenssl();
   const { startStudio, LOOPBACK } = await import('../local/studio/studio.js');
   const host = options.host ?? LOOPBACK;
   if (host !== LOOPBACK && host !== 'localhost') {
@@ -224,10 +242,10 @@ async function studioCommand(options: { data: string; port: string; host?: strin
       '',
     ].join('\n'),
   );
+  // `on`, not `once`: a second signal while stopping (Ctrl-C reaches the parent too, which passes it on) must not kill the stop half-way.
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
   });
   await studio.stop();
 }

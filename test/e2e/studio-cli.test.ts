@@ -44,6 +44,25 @@ afterAll(async () => {
 });
 
 describe('dramaforge studio on the command line', () => {
+  it('lists more than one page of objects, which s3rver signs with the legacy OpenSSL provider', async () => {
+    // Prepare
+    const { ListObjectsV2Command, PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+    const s3 = new S3Client({ endpoint: address.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, forcePathStyle: true });
+    for (const key of ['paging/1', 'paging/2', 'paging/3']) await s3.send(new PutObjectCommand({ Bucket: address.bucket, Key: key, Body: key }));
+
+    // Act
+    const keys: string[] = [];
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: address.bucket, Prefix: 'paging/', MaxKeys: 2, ContinuationToken }));
+      keys.push(...(page.Contents ?? []).map((object) => object.Key!));
+      ContinuationToken = page.NextContinuationToken;
+    } while (ContinuationToken);
+
+    // Assess
+    expect(keys).toEqual(['paging/1', 'paging/2', 'paging/3']);
+  });
+
   it('prints its address as the first stdout line, and warns when bound beyond 127.0.0.1', () => {
     // Assess
     expect(Object.keys(address)).toEqual(['endpoint', 'bucket', 'stateMachineArn', 'consoleUrl']);
@@ -52,6 +71,10 @@ describe('dramaforge studio on the command line', () => {
   });
 
   it('refuses a second studio on the same data directory in one line, exit 1', async () => {
+    // Prepare
+    const { dataDirOwner } = await import('../../local/data-dir-lock.js');
+    const owner = dataDirOwner(path.join(workDir, 'data'))!.pid;
+
     // Act
     const second = await run(process.execPath, cliArguments('studio', '--data', path.join(workDir, 'data'), '--port', '0'), { cwd: repositoryRoot }).then(
       () => ({ code: 0, stderr: '' }),
@@ -60,7 +83,7 @@ describe('dramaforge studio on the command line', () => {
 
     // Assess
     expect(second.code).toBe(1);
-    expect(second.stderr).toBe(`${path.relative(repositoryRoot, path.join(workDir, 'data'))} is in use by dramaforge studio (pid ${studio.pid}); stop it or pass --data DIR\n`);
+    expect(second.stderr).toBe(`${path.relative(repositoryRoot, path.join(workDir, 'data'))} is in use by dramaforge studio (pid ${owner}); stop it or pass --data DIR\n`);
   });
 
   it('stops on SIGINT with exit 0 and frees its data directory', async () => {
