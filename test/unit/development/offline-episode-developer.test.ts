@@ -102,4 +102,27 @@ describe('the offline episode developer', () => {
     expect(developmentProblems({ ...long, previousCards: previous.result.scenes }, result)).toEqual([]);
     expect(result.scenes.at(-1)!.outline).toContain('Theo says her father did not drown by accident.');
   });
+
+  it.each([
+    ['th-TH', 'เปิดเรื่อง', 'ทิ้งท้ายให้ลุ้น'],
+    ['id-ID', 'Pembuka', 'Akhir menggantung'],
+    ['ms-MY', 'Permulaan', 'Penamat tergantung'],
+    ['fil-PH', 'Simula', 'Bitin na wakas'],
+    ['zh-TW', '開場', '懸念'],
+    ['ja-JP', '導入', '引き'],
+    ['ko-KR', '도입', '엔딩'],
+  ])('tells the beats of a %s synopsis in that language', async (language, setup, cliffhanger) => {
+    // Prepare
+    const asked = request({ language });
+
+    // Act
+    const { result } = await new OfflineEpisodeDeveloper().developPart(asked);
+
+    // Assess
+    expect(developmentProblems(asked, result)).toEqual([]);
+    expect(result.scenes[0]!.outline.startsWith(`${setup}: `)).toBe(true);
+    expect(result.scenes[3]!.outline.startsWith(`${cliffhanger}: `)).toBe(true);
+    expect(result.scenes.map((scene) => scene.outline).join(' ')).not.toMatch(/We meet|the answer held back|walks in before/);
+  });
 });
+

@@ -8,6 +8,7 @@ import type {
   Metered,
   SceneCard,
 } from '../../../core/ports.js';
+import { findLanguage } from '../../../core/languages.js';
 import { moodOf, OfflineScriptWriter, OFFLINE_SCRIPT_MODEL, OFFLINE_SCRIPT_PROVIDER } from './offline-script-writer.js';
 
 export const BEATS = ['setup', 'complication', 'turn', 'cliffhanger'] as const;
@@ -27,19 +28,23 @@ interface BeatFrames {
   join: string;
 }
 
-const FRAMES: Record<'en' | 'vi' | 'zh', BeatFrames> = {
-  en: {
-    label: { setup: 'Setup', complication: 'Complication', turn: 'Turn', cliffhanger: 'Cliffhanger' },
-    outline: {
-      setup: ['{sentence} We meet {a} as things stand, before anything breaks.', '{sentence} {a} and {b} in their everyday world; the calm before it goes wrong.'],
-      complication: ['{sentence} For {a} it gets harder: a secret surfaces and {b} will not let it go.', '{sentence} The pressure rises; {a} is cornered and has to answer {b}.'],
-      turn: ['{sentence} {a} learns something that changes everything between {a} and {b}.', '{sentence} Nothing is what it seemed; {a} decides, and {b} sees {a} differently.'],
-      cliffhanger: ['{sentence} It ends on {a} facing a choice, the answer held back: cut to black.', '{sentence} A last reveal lands on {a}; {b} walks in before a word is said. Cut.'],
-    },
-    home: "{a}'s home",
-    join: ' ',
+const ENGLISH: BeatFrames = {
+  label: { setup: 'Setup', complication: 'Complication', turn: 'Turn', cliffhanger: 'Cliffhanger' },
+  outline: {
+    setup: ['{sentence} We meet {a} as things stand, before anything breaks.', '{sentence} {a} and {b} in their everyday world; the calm before it goes wrong.'],
+    complication: ['{sentence} For {a} it gets harder: a secret surfaces and {b} will not let it go.', '{sentence} The pressure rises; {a} is cornered and has to answer {b}.'],
+    turn: ['{sentence} {a} learns something that changes everything between {a} and {b}.', '{sentence} Nothing is what it seemed; {a} decides, and {b} sees {a} differently.'],
+    cliffhanger: ['{sentence} It ends on {a} facing a choice, the answer held back: cut to black.', '{sentence} A last reveal lands on {a}; {b} walks in before a word is said. Cut.'],
   },
-  vi: {
+  home: "{a}'s home",
+  join: ' ',
+};
+
+/** Beat sheets by language tag, for every language the offline profile produces in. */
+const FRAMES: Readonly<Record<string, BeatFrames>> = {
+  'en-US': ENGLISH,
+  'en-GB': ENGLISH,
+  'vi-VN': {
     label: { setup: 'Mở đầu', complication: 'Rắc rối', turn: 'Bước ngoặt', cliffhanger: 'Kết treo' },
     outline: {
       setup: ['{sentence} Ta gặp {a} khi mọi thứ còn bình yên.', '{sentence} {a} và {b} trong cuộc sống thường ngày, trước khi sóng gió ập đến.'],
@@ -50,7 +55,7 @@ const FRAMES: Record<'en' | 'vi' | 'zh', BeatFrames> = {
     home: 'nhà của {a}',
     join: ' ',
   },
-  zh: {
+  'zh-CN': {
     label: { setup: '开场', complication: '冲突', turn: '转折', cliffhanger: '悬念' },
     outline: {
       setup: ['{sentence}一切尚且平静，我们认识了{a}。', '{sentence}{a}和{b}的日常生活，风波来临之前。'],
@@ -60,6 +65,83 @@ const FRAMES: Record<'en' | 'vi' | 'zh', BeatFrames> = {
     },
     home: '{a}的家',
     join: '',
+  },
+  'zh-TW': {
+    label: { setup: '開場', complication: '衝突', turn: '轉折', cliffhanger: '懸念' },
+    outline: {
+      setup: ['{sentence}一切尚且平靜，我們認識了{a}。', '{sentence}{a}和{b}的日常生活，風波來臨之前。'],
+      complication: ['{sentence}一個秘密浮出水面，{b}不肯罷休。', '{sentence}壓力驟增，{a}被逼到牆角，必須回答{b}。'],
+      turn: ['{sentence}{a}得知了一件事，{a}和{b}之間的一切都變了。', '{sentence}真相並非表面那樣；{a}做出決定，{b}對{a}另眼相看。'],
+      cliffhanger: ['{sentence}{a}面臨抉擇，答案懸而未決。黑屏。', '{sentence}最後的真相砸向{a}；話未出口，{b}推門而入。切。'],
+    },
+    home: '{a}的家',
+    join: '',
+  },
+  'ja-JP': {
+    label: { setup: '導入', complication: '波乱', turn: '転機', cliffhanger: '引き' },
+    outline: {
+      setup: ['{sentence}まだ何も壊れていない頃の{a}が描かれる。', '{sentence}{a}と{b}のいつもの日常、嵐の前の静けさ。'],
+      complication: ['{sentence}秘密が明るみに出て、{b}は引き下がらない。', '{sentence}追い詰められた{a}は、{b}に答えなければならない。'],
+      turn: ['{sentence}{a}はすべてを変える事実を知る。', '{sentence}見えていたものは真実ではなかった。{a}は決断する。'],
+      cliffhanger: ['{sentence}選択を迫られた{a}、答えは明かされないまま暗転。', '{sentence}最後の真実が{a}を襲う。言葉より先に{b}が現れる。カット。'],
+    },
+    home: '{a}の家',
+    join: '',
+  },
+  'ko-KR': {
+    label: { setup: '도입', complication: '갈등', turn: '반전', cliffhanger: '엔딩' },
+    outline: {
+      setup: ['{sentence} 아무 일도 일어나기 전, {a}의 일상.', '{sentence} {a}, {b}의 평범한 하루. 폭풍 전의 고요.'],
+      complication: ['{sentence} 비밀이 드러난다. 물러서지 않는 {b}.', '{sentence} 궁지에 몰린 {a}. 이제 답해야 한다.'],
+      turn: ['{sentence} 모든 것을 바꾸는 사실을 알게 된 {a}.', '{sentence} 보이는 것이 전부가 아니었다. 결심하는 {a}.'],
+      cliffhanger: ['{sentence} 선택의 기로에 선 {a}. 대답은 보류된 채 암전.', '{sentence} 마지막 진실 앞에 선 {a}. 그때 나타나는 {b}. 컷.'],
+    },
+    home: '{a}의 집',
+    join: ' ',
+  },
+  'th-TH': {
+    label: { setup: 'เปิดเรื่อง', complication: 'ปมขัดแย้ง', turn: 'จุดพลิกผัน', cliffhanger: 'ทิ้งท้ายให้ลุ้น' },
+    outline: {
+      setup: ['{sentence} เราได้รู้จัก{a} ก่อนที่ทุกอย่างจะพังลง', '{sentence} ชีวิตประจำวันของ{a}และ{b} ความสงบก่อนพายุ'],
+      complication: ['{sentence} ความลับถูกเปิดเผย และ{b}ไม่ยอมปล่อยผ่าน', '{sentence} {a}ถูกต้อนจนมุมและต้องตอบ{b}'],
+      turn: ['{sentence} {a}ได้รู้บางอย่างที่เปลี่ยนทุกอย่างระหว่าง{a}กับ{b}', '{sentence} ไม่มีอะไรเป็นอย่างที่เห็น {a}ตัดสินใจ'],
+      cliffhanger: ['{sentence} {a}ต้องเลือก แต่คำตอบยังไม่ถูกเปิดเผย ตัดภาพมืด', '{sentence} ความจริงสุดท้ายถาโถมใส่{a} {b}เดินเข้ามาก่อนใครจะพูด ตัด'],
+    },
+    home: 'บ้านของ{a}',
+    join: ' ',
+  },
+  'id-ID': {
+    label: { setup: 'Pembuka', complication: 'Konflik', turn: 'Titik balik', cliffhanger: 'Akhir menggantung' },
+    outline: {
+      setup: ['{sentence} Kita mengenal {a} sebelum semuanya runtuh.', '{sentence} Keseharian {a} dan {b}, tenang sebelum badai.'],
+      complication: ['{sentence} Sebuah rahasia terungkap dan {b} tidak mau melepaskannya.', '{sentence} {a} terpojok dan harus menjawab {b}.'],
+      turn: ['{sentence} {a} mengetahui sesuatu yang mengubah segalanya antara {a} dan {b}.', '{sentence} Tidak ada yang seperti kelihatannya; {a} mengambil keputusan.'],
+      cliffhanger: ['{sentence} {a} harus memilih, jawabannya masih disimpan. Layar gelap.', '{sentence} Kebenaran terakhir menghantam {a}; {b} masuk sebelum sempat bicara. Potong.'],
+    },
+    home: 'rumah {a}',
+    join: ' ',
+  },
+  'ms-MY': {
+    label: { setup: 'Permulaan', complication: 'Konflik', turn: 'Titik perubahan', cliffhanger: 'Penamat tergantung' },
+    outline: {
+      setup: ['{sentence} Kita mengenali {a} sebelum segalanya musnah.', '{sentence} Kehidupan harian {a} dan {b}, tenang sebelum ribut.'],
+      complication: ['{sentence} Satu rahsia terbongkar dan {b} tidak mahu melepaskannya.', '{sentence} {a} tersepit dan terpaksa menjawab {b}.'],
+      turn: ['{sentence} {a} mengetahui sesuatu yang mengubah segalanya antara {a} dan {b}.', '{sentence} Tiada yang seperti yang disangka; {a} membuat keputusan.'],
+      cliffhanger: ['{sentence} {a} terpaksa memilih, jawapannya masih tersimpan. Skrin gelap.', '{sentence} Kebenaran terakhir menimpa {a}; {b} masuk sebelum sempat berkata. Potong.'],
+    },
+    home: 'rumah {a}',
+    join: ' ',
+  },
+  'fil-PH': {
+    label: { setup: 'Simula', complication: 'Gusot', turn: 'Pagbaligtad', cliffhanger: 'Bitin na wakas' },
+    outline: {
+      setup: ['{sentence} Makikilala natin si {a} bago gumuho ang lahat.', '{sentence} Ang karaniwang araw nina {a} at {b}, katahimikan bago ang bagyo.'],
+      complication: ['{sentence} May lihim na nabunyag at hindi ito palalampasin ni {b}.', '{sentence} Naipit si {a} at kailangan niyang sagutin si {b}.'],
+      turn: ['{sentence} May nalaman si {a} na bumago sa lahat sa pagitan nila ni {b}.', '{sentence} Walang tulad ng inaakala; nagpasya si {a}.'],
+      cliffhanger: ['{sentence} Kailangang pumili ni {a}, pero bitin ang sagot. Dilim.', '{sentence} Tumama kay {a} ang huling katotohanan; pumasok si {b} bago pa may makapagsalita. Putol.'],
+    },
+    home: 'bahay ni {a}',
+    join: ' ',
   },
 };
 
@@ -79,15 +161,21 @@ const BEAT_CAMERA: Record<Beat, readonly string[]> = {
 };
 
 /** Where a place is named in a synopsis: "at the night market", "ở chợ Bến Thành", "在火车站". */
-const PLACE_PATTERNS: Record<'en' | 'vi' | 'zh', RegExp> = {
+const PLACE_PATTERNS: Readonly<Record<string, RegExp>> = {
   en: /\b(?:at|in|inside|outside|on)\s+((?:the|a|an|her|his|their)\s+[^,.;!?]{3,40}?)(?=[,.;!?]|\s+(?:and|where|while|when|as)\b|$)/giu,
   vi: /(?:ở|tại|trong|ngoài)\s+([^,.;!?]{3,40}?)(?=[,.;!?]|\s+(?:và|khi|thì)\s|$)/giu,
   zh: /在([^，。；！？、]{2,12}?)(?=[里上中外前后边，。；！？]|$)/gu,
 };
 
-function languageKey(language: string): 'en' | 'vi' | 'zh' {
-  const primary = language.toLowerCase().split(/[-_]/)[0];
-  return primary === 'vi' || primary === 'zh' ? primary : 'en';
+/** The manifest's language as a beat sheet's key; validation only lets through languages the offline profile produces in. */
+function languageKey(language: string): string {
+  const tag = findLanguage(language)?.tag ?? 'en-US';
+  return FRAMES[tag] ? tag : 'en-US';
+}
+
+/** Where the synopsis names a place, in the languages a pattern is written for (others use the bible's locations). */
+function placePattern(tag: string): RegExp | undefined {
+  return PLACE_PATTERNS[tag.split('-')[0]!];
 }
 
 function seededRandom(seed: number): () => number {
@@ -103,7 +191,7 @@ function seededRandom(seed: number): () => number {
 
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)] as T;
 
-/** The sentences of a synopsis, in any of the scripts manifests are written in. */
+/** The sentences of a synopsis, in any of the scripts manifests are written in (Thai, without stops, is one sentence). */
 export function sentencesOf(text: string): string[] {
   return (text.match(/[^.!?。！？]+[.!?。！？]*/gu) ?? []).map((s) => s.trim()).filter((s) => s.length > 0);
 }
@@ -142,8 +230,9 @@ function mentioned(text: string, character: DevelopmentCharacter): boolean {
   });
 }
 
-function placesIn(text: string, key: 'en' | 'vi' | 'zh'): string[] {
-  return [...text.matchAll(PLACE_PATTERNS[key])].map((match) => match[1]!.trim()).filter((place) => place.length > 0);
+function placesIn(text: string, key: string): string[] {
+  const pattern = placePattern(key);
+  return pattern ? [...text.matchAll(pattern)].map((match) => match[1]!.trim()).filter((place) => place.length > 0) : [];
 }
 
 function fill(template: string, slots: Record<string, string>): string {
@@ -166,7 +255,7 @@ export class OfflineEpisodeDeveloper implements EpisodeDeveloper {
 
   async developPart(request: EpisodeDevelopmentRequest): Promise<Metered<DevelopedPart>> {
     const key = languageKey(request.language);
-    const frames = FRAMES[key];
+    const frames = FRAMES[key]!;
     const random = seededRandom(seedOf(request));
     const { episode, part } = request;
     const allBeats = beatsFor(episode.sceneCount);
@@ -217,7 +306,7 @@ export class OfflineEpisodeDeveloper implements EpisodeDeveloper {
    * A bible location the share names (by the part before its first comma), else a place the share
    * names itself, else where the last scene was or another of the bible's places.
    */
-  private location(share: string, places: string[], key: 'en' | 'vi' | 'zh', previous: string | undefined, beat: Beat, random: () => number): string | undefined {
+  private location(share: string, places: string[], key: string, previous: string | undefined, beat: Beat, random: () => number): string | undefined {
     const told = share.toLowerCase();
     const named = places.find((place) => told.includes(placeName(place).toLowerCase())) ?? placesIn(share, key)[0];
     if (named) return named;
