@@ -45,7 +45,7 @@ export function developedDocument(bible: Buffer, developed: SeriesManifest): str
 export async function developBible(options: DevelopOptions): Promise<DevelopResult> {
   const bible = await readFile(options.biblePath);
   const upload = options.profile ? withProfile(bible, options.profile) : bible;
-  return withLocalRuntime({ ...options, outDir: path.dirname(path.resolve(options.biblePath)) }, async ({ runtime, assets, productions }) => {
+  return withLocalRuntime({ command: 'dramaforge develop', ...options, outDir: path.dirname(path.resolve(options.biblePath)) }, async ({ runtime, assets, productions }) => {
     const key = `${DEVELOPMENT_UPLOADS}${path.basename(options.biblePath)}`;
     await assets.putBytes(key, upload, 'application/yaml');
     let opened: { productionId: string; episodesToDevelop: string[] };
