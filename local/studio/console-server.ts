@@ -358,8 +358,8 @@ export function consoleHandler(deps: ConsoleDeps) {
     };
     const unsubscribe = deps.histories.onEvent((executionName) => {
       touched.add(executionName);
-      // Many events a second while scenes render: one message per half second is enough to redraw.
-      timer ??= setTimeout(flush, 500);
+      // Many events a second while scenes render, and each message makes the page read the table again: one a second is enough to redraw.
+      timer ??= setTimeout(flush, 1000);
     });
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
     request.on('close', () => {
