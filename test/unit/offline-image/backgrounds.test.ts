@@ -18,3 +18,22 @@ describe('sceneSetting', () => {
     expect(setting).toMatchObject(expected);
   });
 });
+
+describe('sceneSetting in every supported language', () => {
+  it.each([
+    ['ครัว ตอนดึก', 'kitchen', 'night'],
+    ['부엌, 밤', 'kitchen', 'night'],
+    ['Dapur rumah, malam', 'kitchen', 'night'],
+    ['Stasiun Gambir, malam', 'station', 'night'],
+    ['Palengke, umaga', 'market', 'day'],
+    ['駅のホーム、夜', 'station', 'night'],
+    ['台北車站，晚上', 'station', 'night'],
+    ['바닷가 마을, 저녁', 'waterfront', 'dusk'],
+  ])('reads %s as %s at %s', (location, place, time) => {
+    // Act
+    const setting = sceneSetting(location);
+
+    // Assess
+    expect(setting).toMatchObject({ place, time });
+  });
+});

@@ -30,39 +30,40 @@ export interface Stage {
 }
 
 const PLACE_WORDS: [Place, string[]][] = [
-  ['station', ['station', 'platform', 'railway', 'train', 'subway', 'metro', 'sân ga', 'nhà ga', 'ga tàu', 'tàu hỏa', 'tàu', '车站', '火车', '站台', '地铁', '高铁']],
-  ['kitchen', ['kitchen', 'cooking', 'stove', 'bếp', 'nhà bếp', '厨房', '灶']],
-  ['market', ['market', 'bazaar', 'stall', 'vendor', 'chợ', '市场', '集市', '菜市场', '夜市']],
-  ['bedroom', ['bedroom', 'bed', 'phòng ngủ', 'giường', '卧室', '床']],
-  ['office', ['office', 'meeting room', 'boardroom', 'company', 'văn phòng', 'công ty', '办公室', '公司', '会议室']],
-  ['cafe', ['cafe', 'café', 'coffee', 'restaurant', 'bar', 'diner', 'teahouse', 'quán', 'cà phê', 'nhà hàng', '咖啡', '餐厅', '饭店', '酒吧', '茶馆']],
-  ['classroom', ['school', 'classroom', 'university', 'campus', 'trường', 'lớp học', 'lớp', '学校', '教室', '大学']],
-  ['hospital', ['hospital', 'clinic', 'ward', 'bệnh viện', 'phòng khám', '医院', '病房', '诊所']],
-  ['park', ['park', 'garden', 'công viên', 'vườn', '公园', '花园']],
-  ['countryside', ['village', 'countryside', 'field', 'farm', 'rice', 'paddy', 'hometown', 'làng', 'quê', 'ruộng', 'đồng', '乡村', '农村', '田', '村', '老家']],
-  ['waterfront', ['beach', 'sea', 'ocean', 'shore', 'harbour', 'harbor', 'pier', 'river', 'lake', 'bãi biển', 'biển', 'sông', 'hồ', 'bến', '海边', '海滩', '海', '河', '湖', '码头']],
-  ['rooftop', ['rooftop', 'roof', 'balcony', 'terrace', 'sân thượng', 'ban công', '天台', '屋顶', '阳台']],
-  ['temple', ['temple', 'pagoda', 'shrine', 'chùa', 'đền', 'miếu', '寺', '庙', '祠']],
-  ['home', ['living room', 'house', 'home', 'apartment', 'flat', 'room', 'nhà', 'phòng khách', 'phòng', 'căn hộ', '家', '客厅', '公寓', '房间', '屋']],
-  ['street', ['street', 'road', 'alley', 'sidewalk', 'crossing', 'bridge', 'city', 'đường', 'phố', 'hẻm', 'ngõ', 'cầu', '街', '路', '巷', '桥', '城市']],
+  ['station', ['station', 'platform', 'railway', 'train', 'subway', 'metro', 'sân ga', 'nhà ga', 'ga tàu', 'tàu hỏa', 'tàu', '车站', '火车', '站台', '地铁', '高铁', 'สถานี', 'ชานชาลา', 'รถไฟ', 'stasiun', 'stesen', 'kereta api', 'istasyon', 'tren', '車站', '火車', '駅', 'ホーム', '電車', '역', '기차', '지하철']],
+  ['kitchen', ['kitchen', 'cooking', 'stove', 'bếp', 'nhà bếp', '厨房', '灶', 'ครัว', 'dapur', 'kusina', '廚房', '台所', 'キッチン', '부엌', '주방']],
+  ['market', ['market', 'bazaar', 'stall', 'vendor', 'chợ', '市场', '集市', '菜市场', '夜市', 'ตลาด', 'pasar', 'palengke', 'pamilihan', '市場', '시장']],
+  ['bedroom', ['bedroom', 'bed', 'phòng ngủ', 'giường', '卧室', '床', 'ห้องนอน', 'kamar tidur', 'bilik tidur', 'silid-tulugan', '臥室', '寝室', '침실']],
+  ['office', ['office', 'meeting room', 'boardroom', 'company', 'văn phòng', 'công ty', '办公室', '公司', '会议室', 'สำนักงาน', 'ออฟฟิศ', 'kantor', 'pejabat', 'opisina', '辦公室', '会社', 'オフィス', '사무실', '회사']],
+  ['cafe', ['cafe', 'café', 'coffee', 'restaurant', 'bar', 'diner', 'teahouse', 'quán', 'cà phê', 'nhà hàng', '咖啡', '餐厅', '饭店', '酒吧', '茶馆', 'ร้านกาแฟ', 'ร้านอาหาร', 'kafe', 'restoran', 'kedai kopi', 'kapihan', '餐廳', 'カフェ', '喫茶店', 'レストラン', '카페', '식당']],
+  ['classroom', ['school', 'classroom', 'university', 'campus', 'trường', 'lớp học', 'lớp', '学校', '教室', '大学', 'โรงเรียน', 'ห้องเรียน', 'sekolah', 'kelas', 'paaralan', '學校', '학교', '교실']],
+  ['hospital', ['hospital', 'clinic', 'ward', 'bệnh viện', 'phòng khám', '医院', '病房', '诊所', 'โรงพยาบาล', 'rumah sakit', 'ospital', '醫院', '病院', '병원']],
+  ['park', ['park', 'garden', 'công viên', 'vườn', '公园', '花园', 'สวน', 'taman', 'parke', '公園', '庭', '공원', '정원']],
+  ['countryside', ['village', 'countryside', 'field', 'farm', 'rice', 'paddy', 'hometown', 'làng', 'quê', 'ruộng', 'đồng', '乡村', '农村', '田', '村', '老家', 'หมู่บ้าน', 'ชนบท', 'ทุ่งนา', 'desa', 'kampung', 'sawah', 'probinsya', 'baryo', '鄉村', '田舎', '시골', '마을']],
+  ['waterfront', ['beach', 'sea', 'ocean', 'shore', 'harbour', 'harbor', 'pier', 'river', 'lake', 'bãi biển', 'biển', 'sông', 'hồ', 'bến', '海边', '海滩', '海', '河', '湖', '码头', 'ทะเล', 'ชายหาด', 'แม่น้ำ', 'pantai', 'laut', 'sungai', 'dagat', 'dalampasigan', 'ilog', '海辺', '浜', '川', '바다', '바닷가', '해변', '강']],
+  ['rooftop', ['rooftop', 'roof', 'balcony', 'terrace', 'sân thượng', 'ban công', '天台', '屋顶', '阳台', 'ดาดฟ้า', 'ระเบียง', 'atap', 'balkon', 'bubungan', '陽台', '屋上', 'ベランダ', '옥상', '발코니']],
+  ['temple', ['temple', 'pagoda', 'shrine', 'chùa', 'đền', 'miếu', '寺', '庙', '祠', 'วัด', 'ศาลเจ้า', 'kuil', 'pura', 'templo', '廟', '神社', 'お寺', '절', '사찰']],
+  ['home', ['living room', 'house', 'home', 'apartment', 'flat', 'room', 'nhà', 'phòng khách', 'phòng', 'căn hộ', '家', '客厅', '公寓', '房间', '屋', 'บ้าน', 'ห้องนั่งเล่น', 'rumah', 'bahay', 'sala', '客廳', '部屋', 'リビング', '집', '거실', '방']],
+  ['street', ['street', 'road', 'alley', 'sidewalk', 'crossing', 'bridge', 'city', 'đường', 'phố', 'hẻm', 'ngõ', 'cầu', '街', '路', '巷', '桥', '城市', 'ถนน', 'ซอย', 'jalan', 'lorong', 'kalye', 'daan', '街道', '通り', '道', '거리', '골목', '길']],
 ];
 
 const INDOOR_PLACES = new Set<Place>(['kitchen', 'home', 'bedroom', 'office', 'cafe', 'classroom', 'hospital']);
 
 const TIME_WORDS: [TimeOfDay, string[]][] = [
-  ['night', ['night', 'midnight', 'late evening', 'đêm', 'tối', 'khuya', '夜', '晚上', '深夜', '午夜']],
-  ['dawn', ['dawn', 'sunrise', 'daybreak', 'early morning', 'bình minh', 'rạng sáng', 'sáng sớm', '黎明', '清晨', '日出', '拂晓']],
-  ['dusk', ['dusk', 'sunset', 'twilight', 'evening', 'hoàng hôn', 'chiều tà', 'chạng vạng', '黄昏', '傍晚', '日落']],
-  ['day', ['day', 'noon', 'afternoon', 'morning', 'daytime', 'trưa', 'chiều', 'ban ngày', 'sáng', '白天', '中午', '下午', '上午']],
+  ['night', ['night', 'midnight', 'late evening', 'đêm', 'tối', 'khuya', '夜', '晚上', '深夜', '午夜', 'กลางคืน', 'ตอนดึก', 'ดึก', 'malam', 'gabi', 'hatinggabi', '밤', '새벽']],
+  ['dawn', ['dawn', 'sunrise', 'daybreak', 'early morning', 'bình minh', 'rạng sáng', 'sáng sớm', '黎明', '清晨', '日出', '拂晓', 'เช้ามืด', 'รุ่งเช้า', 'fajar', 'subuh', 'madaling-araw', '夜明け', '早朝', '동틀', '이른 아침']],
+  ['dusk', ['dusk', 'sunset', 'twilight', 'evening', 'hoàng hôn', 'chiều tà', 'chạng vạng', '黄昏', '傍晚', '日落', 'ตอนเย็น', 'พลบค่ำ', 'senja', 'petang', 'takipsilim', '夕方', '夕暮れ', '저녁', '해질녘']],
+  ['day', ['day', 'noon', 'afternoon', 'morning', 'daytime', 'trưa', 'chiều', 'ban ngày', 'sáng', '白天', '中午', '下午', '上午', 'กลางวัน', 'ตอนเช้า', 'บ่าย', 'siang', 'pagi', 'umaga', 'tanghali', 'hapon', '昼', '朝', '午後', '낮', '아침', '오후']],
 ];
 
 const WEATHER_WORDS: [Weather, string[]][] = [
-  ['rain', ['rain', 'rainy', 'drizzle', 'storm', 'downpour', 'mưa', '雨']],
-  ['snow', ['snow', 'snowy', 'blizzard', 'tuyết', '雪']],
-  ['fog', ['fog', 'foggy', 'mist', 'misty', 'haze', 'sương mù', 'sương', '雾']],
+  ['rain', ['rain', 'rainy', 'drizzle', 'storm', 'downpour', 'mưa', '雨', 'ฝน', 'hujan', 'ulan', '비']],
+  ['snow', ['snow', 'snowy', 'blizzard', 'tuyết', '雪', 'หิมะ', 'salju', 'salji', 'niyebe', '눈']],
+  ['fog', ['fog', 'foggy', 'mist', 'misty', 'haze', 'sương mù', 'sương', '雾', 'หมอก', 'kabut', 'hamog', '霧', '안개']],
 ];
 
-const CJK = /[\u3400-\u9fff]/u;
+/** Thai, Kana, Han and Hangul words are found anywhere: their scripts set no spaces between words, or glue particles on. */
+const CJK = /[\u0E00-\u0E7F\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/u;
 const LETTER = /[\p{L}\p{M}]/u;
 
 function mentions(text: string, phrase: string): boolean {
