@@ -387,6 +387,12 @@ export function consoleHandler(deps: ConsoleDeps) {
       }
     }
     if (pathname === '/api/redrive') return { moved: await redriveDeadLetters(runtime.sqs, runtime.queueUrls.deadLetterQueueArn) };
+    const stop = /^\/api\/executions\/([A-Za-z0-9_-]{1,80})\/stop$/.exec(pathname);
+    if (stop) {
+      const stopped = await runtime.stopExecution(stop[1]!, { error: 'StoppedFromConsole', cause: 'stopped in the studio console' });
+      if (!stopped) throw new NotFound();
+      return { name: stop[1], status: (await stopped).status };
+    }
     throw new NotFound();
   }
 

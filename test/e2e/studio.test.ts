@@ -270,6 +270,24 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it("stops a running production from the console's action, with the token", async () => {
+    // Prepare
+    const text = (await readFile(twoScenes, 'utf8')).replace('production: two-scene-check', 'production: two-scene-stop');
+    const put = await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scene-stop.yaml', Body: text }));
+    const name = executionNameFor('manifests/two-scene-stop.yaml', put.ETag!);
+    await waitFor('the production to start', () => executionNamed(name));
+
+    // Act
+    const withoutToken = await rawRequest({ method: 'POST', path: `/api/executions/${name}/stop` });
+    const answer = await rawRequest({ method: 'POST', path: `/api/executions/${name}/stop`, headers: { 'x-dramaforge-token': studio.token } });
+    const execution = await ended(name);
+
+    // Assess
+    expect(withoutToken.status).toBe(403);
+    expect([answer.status, JSON.parse(answer.body)]).toEqual([200, { name, status: 'ABORTED' }]);
+    expect(execution.status).toBe('ABORTED');
+  });
+
   it('answers SendTask{Success,Failure,Heartbeat} for a token no task waits on as Step Functions does', async () => {
     // Act
     const outcomes = await Promise.all(

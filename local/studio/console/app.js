@@ -388,9 +388,22 @@ class ExecutionView extends LiveView {
     if (this.childElementCount === 0) {
       this.append(h('div', { className: 'head' }), h('df-execution-graph', { execution: name }), h('df-history', { execution: name }));
     }
+    const stop = h('button', {
+      type: 'button',
+      className: 'stop',
+      onclick: async () => {
+        try {
+          const stopped = await act(`/api/executions/${encodeURIComponent(name)}/stop`);
+          notify(`${stopped.name}: ${stopped.status}`);
+        } catch (error) {
+          notify(error.message);
+        }
+      },
+    }, 'Stop execution');
     this.querySelector('.head').replaceChildren(
       execution.parent ? h('p', {}, h('a', { href: `#/x/${encodeURIComponent(execution.parent)}` }, `← ${execution.parent}`)) : null,
       h('h1', {}, `${execution.kind} execution `, status(execution.status)),
+      execution.status === 'RUNNING' ? stop : null,
       h('p', { className: 'muted' }, execution.executionArn),
       h('p', { className: 'muted' }, `started ${when(execution.startedAt)}`, execution.endedAt ? ` · ended ${when(execution.endedAt)}` : '', execution.error ? ` · ${execution.error.name}: ${execution.error.cause}` : ''),
     );
