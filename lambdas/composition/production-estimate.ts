@@ -50,13 +50,14 @@ const DEVELOPED_SCENE_CAST = 2;
 
 /**
  * The scenes a manifest will produce: its own, and for an episode still to develop as many
- * scenes as it asks for, each with a typical cast and dialogue the script stage writes.
+ * scenes as it asks for, each with a typical cast and the dialogue development writes on its
+ * cards (so the script stage has nothing left to buy for it).
  */
 function plannedScenes(manifest: SeriesManifest): { characters: string[]; dialogue?: { line: string }[] }[] {
-  return manifest.episodes.flatMap(
-    (episode) =>
-      episode.scenes ??
-      Array.from({ length: plannedSceneCount(episode) }, () => ({ characters: manifest.characters.slice(0, DEVELOPED_SCENE_CAST).map((c) => c.id) })),
+  const developedDialogue = Array.from({ length: GENERATED_LINES }, () => ({ line: 'x'.repeat(GENERATED_LINE_CHARACTERS) }));
+  const developedCast = manifest.characters.slice(0, DEVELOPED_SCENE_CAST).map((c) => c.id);
+  return manifest.episodes.flatMap((episode): { characters: string[]; dialogue?: { line: string }[] }[] =>
+    episode.scenes ?? Array.from({ length: plannedSceneCount(episode) }, () => ({ characters: developedCast, dialogue: developedDialogue })),
   );
 }
 

@@ -21,7 +21,7 @@ const bible = validateManifest({
 });
 
 describe('estimateProduction of a series bible', () => {
-  it('counts a development call per part of each episode to develop, on the script route, and the scenes they will write', () => {
+  it('counts a development call per part of each episode to develop, on the script route, and the scenes and dialogue they will write', () => {
     // Act
     const estimate = estimateProduction(bible, {});
 
@@ -32,6 +32,8 @@ describe('estimateProduction of a series bible', () => {
     expect(development.expectedUsd).toBeGreaterThan(0);
     expect(development.worstCaseUsd).toBeGreaterThan(development.expectedUsd);
     expect(estimate.lines.find((line) => line.stage === 'keyframe')!.calls).toBe(14 + 4 + 1);
+    // Developed cards come with their dialogue: only the written scene without any needs the script stage.
+    expect(estimate.lines.find((line) => line.stage === 'script')!.calls).toBe(1);
   });
 
   it('has no development line for a manifest with every scene card', () => {
