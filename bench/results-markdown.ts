@@ -95,7 +95,10 @@ export function resultsMarkdown(results: BenchResults): string {
       ),
     );
   }
-  if (results.studio) {
+  if (results.studio && !Array.isArray(results.studio.productions)) {
+    // A record from before the season benchmark: --only runs of other sections keep it, and its shape is not this one.
+    parts.push('', '**Studio season**: the recorded studio run predates the season benchmark; re-measure it with `npm run bench -- --only studio`.');
+  } else if (results.studio) {
     const s = results.studio;
     parts.push(
       '',

@@ -224,7 +224,9 @@ class SceneView extends LiveView {
     const lines = scene.script?.lines ?? scene.card?.lines ?? [];
     // Made once, so a redraw does not restart what is playing.
     if (scene.assets.voice && !this.media.voice) this.media.voice = h('audio', { controls: true, src: asset(scene.assets.voice) });
-    if (scene.assets.clip && !this.media.clip) this.media.clip = h('video', { controls: true, width: 270, src: asset(scene.assets.clip) });
+    // The offline model's clip is a camera move the episode's encode renders (docs/editor-exports.md): no video of its own to play.
+    if (scene.assets.clip?.endsWith('/camera-move.json') && !this.media.clip) this.media.clip = h('p', { className: 'muted' }, 'a camera move over the keyframe, rendered in the episode');
+    else if (scene.assets.clip && !this.media.clip) this.media.clip = h('video', { controls: true, width: 270, src: asset(scene.assets.clip) });
     const characters = [...new Set(scene.keyframeAttempts.flatMap((attempt) => Object.keys(attempt.scores ?? {})))].map((character) => ({ id: character }));
     const rerender = h('button', {
       type: 'button',
