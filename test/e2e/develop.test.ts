@@ -147,4 +147,39 @@ describe('hostile bibles', () => {
     expect(!result.ok && result.reason).toMatch(/^ep01 could not be developed: ProviderOutputInvalid: .*"ghost" is not a character of the bible \(mai, theo, quan\)/);
     expect(developmentPrompts(server)).toHaveLength(4);
   });
+
+  it('a production of a bible whose development fails stops before planning, and report.json says why', async () => {
+    // Prepare
+    const workDir = await ownWorkDir();
+    const server = await ownServer();
+    const invented = JSON.stringify({
+      scenes: ['s01', 's02', 's03'].map((id) => ({ id, location: 'the deck', characters: ['ghost'], outline: 'x', mood: 'tense', camera: 'wide', dialogue: [] })),
+      summary: 'x',
+    });
+    // Every call of every retry invents the same character.
+    server.queue(CHAT, ...Array.from({ length: 40 }, () => scripted.chatAnswer('gpt-4.1', invented)));
+    const outDir = path.join(workDir, 'out');
+
+    // Act
+    const failure = await run(
+      process.execPath,
+      cliArguments('produce', BIBLE, '--profile', 'openai-compatible', '--out', outDir, '--data', path.join(workDir, 'data')),
+      { cwd: repositoryRoot, timeout: 240_000, env: { ...process.env, ...openAiEnvironment(server) } },
+    ).catch((error: { code: number; stderr: string }) => error);
+
+    // Assess
+    expect('code' in failure && failure.code).toBe(1);
+    const report = JSON.parse(await readFile(path.join(outDir, 'three-episode-bible', 'report.json'), 'utf8')) as {
+      status: string;
+      development: { episodeId: string; failure?: { error: string; message: string } }[];
+      episodes: { scenes: unknown[] }[];
+    };
+    expect(report.status).toBe('FAILED');
+    // Locally the Map's queued iterations still run after one fails (aws-local-stepfunctions); they stop at once, buying nothing.
+    expect(report.development.slice(1).every((record) => record.failure?.error === 'AssetMissing')).toBe(true);
+    expect(report.development[0]!.failure!.error).toBe('ProviderOutputInvalid');
+    expect(report.development[0]!.failure!.message).toContain('"ghost" is not a character of the bible');
+    expect(report.episodes.every((episode) => episode.scenes.length === 0)).toBe(true);
+  });
 });
+
