@@ -52,6 +52,9 @@ async function writeSceneScript(ref: z.output<typeof SceneEventSchema>, deps: St
       seed: seedFrom(context.seed, 'script'),
       ...(continuity && { episode: continuity }),
     };
+    // The lines before the scene shape its first writing but do not key it: an edit of one scene's
+    // lines re-renders that scene alone, and the dialogue after it, once written, stays as it was.
+    const { episode: _continuity, ...sceneInputs } = request;
     const { result } = await paidCall(deps, {
       productionId: manifest.production,
       priority: manifest.priority,
@@ -59,7 +62,7 @@ async function writeSceneScript(ref: z.output<typeof SceneEventSchema>, deps: St
       scene: ref,
       provider: text.provider,
       model: text.model,
-      inputs: request,
+      inputs: episode.synopsis === undefined ? sceneInputs : { ...sceneInputs, synopsis: episode.synopsis },
       estimateUsd: estimateUsd(text, WORST_CASE_USAGE.script),
       codec: jsonCodec<SceneScript>(),
       call: (options) => text.port.writeScene(request, options),
