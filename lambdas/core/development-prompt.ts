@@ -89,7 +89,9 @@ function answerSchema(request: EpisodeDevelopmentRequest) {
         if (scene.id !== wanted) ctx.addIssue({ code: 'custom', path: ['scenes', s, 'id'], message: `must be "${wanted}"` });
         if (new Set(scene.characters).size !== scene.characters.length) ctx.addIssue({ code: 'custom', path: ['scenes', s, 'characters'], message: 'names a character twice' });
         scene.dialogue.forEach((spoken, l) => {
-          if (!scene.characters.includes(spoken.character)) {
+          if (request.characters.some((c) => c.id === spoken.character && c.speaks === false)) {
+            ctx.addIssue({ code: 'custom', path: ['scenes', s, 'dialogue', l, 'character'], message: `"${spoken.character}" does not speak: give it no lines` });
+          } else if (!scene.characters.includes(spoken.character)) {
             const reason = known(spoken.character) ? "is not in this scene's characters" : `is not a character of the bible (${bible.join(', ')})`;
             ctx.addIssue({ code: 'custom', path: ['scenes', s, 'dialogue', l, 'character'], message: `"${spoken.character}" ${reason}` });
           }
@@ -114,7 +116,7 @@ function brief(request: EpisodeDevelopmentRequest): string {
     series.logline && `Logline: ${series.logline}`,
     series.genre && `Genre: ${series.genre}`,
     series.style && `Visual style: ${series.style}`,
-    `Characters (use these ids, and only these, in "characters" and "dialogue"):\n${bullet(request.characters.map((c) => `${c.id}: ${c.name}, ${c.description}${c.arc ? `. Arc over the season: ${c.arc}` : ''}`))}`,
+    `Characters (use these ids, and only these, in "characters" and "dialogue"):\n${bullet(request.characters.map((c) => `${c.id}: ${c.name}, ${c.description}${c.arc ? `. Arc over the season: ${c.arc}` : ''}${c.speaks === false ? ' (does not speak: give it no lines)' : ''}`))}`,
     series.locations.length > 0 && `Locations of the series (set scenes there where the story allows):\n${bullet(series.locations)}`,
     request.storySoFar.length > 0
       ? `The story so far, episode by episode:\n${bullet(request.storySoFar.map((earlier) => `${earlier.episodeId} "${earlier.title}": ${earlier.summary}`))}`

@@ -307,6 +307,8 @@ export interface DevelopmentCharacter {
   description: string;
   arc?: string;
   voice?: VoiceSettings;
+  /** False for a character that must not be given lines (an animal, core/creatures.ts); absent means it speaks. */
+  speaks?: boolean;
 }
 
 /** One part of one episode to develop: the bible, the story so far, and the cards this part must write. */

@@ -1,3 +1,4 @@
+import { speaks } from '../../core/creatures.js';
 import type { z } from 'zod';
 import { contentHash, seedFrom } from '../../core/content-hash.js';
 import { developmentParts, developmentProblems } from '../../core/development-prompt.js';
@@ -23,7 +24,10 @@ function seriesBrief(manifest: SeriesManifest): SeriesBrief {
 }
 
 function developmentCharacters(manifest: SeriesManifest): DevelopmentCharacter[] {
-  return manifest.characters.map(({ id, name, description, arc, voice }) => ({ id, name, description, arc, voice }));
+  return manifest.characters.map((character) => {
+    const { id, name, description, arc, voice } = character;
+    return { id, name, description, arc, voice, ...(speaks(character) ? {} : { speaks: false }) };
+  });
 }
 
 /** What an episode's cards are developed from: a record of another bible (or of an edited synopsis) is not this episode's. */

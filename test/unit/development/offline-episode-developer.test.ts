@@ -56,6 +56,26 @@ describe('the offline episode developer', () => {
     for (const scene of result.scenes) expect(scene.dialogue.every((line) => scene.characters.includes(line.character))).toBe(true);
   });
 
+  it('never gives lines to a character that does not speak, and the check refuses a draft that does', async () => {
+    // Prepare
+    const withCat = request({
+      characters: [
+        { id: 'mai', name: 'Mai', description: 'deckhand' },
+        { id: 'miu', name: 'Miu', description: 'a grey tabby cat', speaks: false },
+      ],
+      episode: { ...request().episode, synopsis: 'Mai finds Miu hiding on the ferry deck. Miu follows Mai to the harbour office.' },
+    });
+
+    // Act
+    const { result } = await new OfflineEpisodeDeveloper().developPart(withCat);
+    const catTalks = { ...result, scenes: result.scenes.map((scene, index) => (index === 0 ? { ...scene, characters: [...new Set([...scene.characters, 'miu'])], dialogue: [{ character: 'miu', line: 'Meow.' }] } : scene)) };
+
+    // Assess
+    expect(result.scenes.some((scene) => scene.characters.includes('miu'))).toBe(true);
+    expect(result.scenes.flatMap((scene) => scene.dialogue).map((line) => line.character)).not.toContain('miu');
+    expect(developmentProblems(withCat, catTalks).join('\n')).toContain('"miu" does not speak');
+  });
+
   it('gives the same cards for the same seed and other cards for another', async () => {
     // Act
     const first = await new OfflineEpisodeDeveloper().developPart(request());

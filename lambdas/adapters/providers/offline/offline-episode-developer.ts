@@ -326,5 +326,5 @@ function rotate<T>(items: T[], by: number): T[] {
 }
 
 function asBrief(character: DevelopmentCharacter): CharacterBrief {
-  return { id: character.id, name: character.name, description: character.description, voice: character.voice };
+  return { id: character.id, name: character.name, description: character.description, voice: character.voice, ...(character.speaks === false ? { speaks: false } : {}) };
 }
