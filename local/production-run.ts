@@ -146,6 +146,8 @@ export function failureReason(record: Pick<ExecutionRecord, 'error'>, report: Pr
   }
   const failed = report?.episodes.flatMap((e) => e.scenes.filter((s) => s.status === 'FAILED').map((s) => `${e.id}/${s.id} (${s.reason ?? 'unknown'})`));
   if (failed && failed.length > 0) return `scenes failed: ${failed.join('; ')}`;
+  const rejected = report?.episodes.filter((e) => e.status === 'FAILED').map((e) => `${e.id} (${e.reason ?? 'unknown'})`);
+  if (rejected && rejected.length > 0) return `episodes failed QA and were not delivered: ${rejected.join('; ')}`;
   if (report?.failure) return `${report.failure.error}: ${report.failure.cause}`;
   return `${record.error?.name ?? 'Failed'}: ${record.error?.cause ?? 'unknown cause'}`;
 }
@@ -162,15 +164,17 @@ export async function downloadDeliverables(
     if (bytes) await writeFile(path.join(outputDir, fileName), bytes);
     return bytes;
   };
-  for (const episode of manifest.episodes) {
+  const stored = await assets.findBytes(assetKeys.report(manifest.production));
+  const report: ProductionReport | undefined = stored && { ...(JSON.parse(stored.toString('utf8')) as ProductionReport), executions };
+  // The report says which episodes were delivered: one that failed QA is not copied out, even if an earlier run left its files.
+  const delivered = new Set(report?.episodes.filter((e) => e.file !== null).map((e) => e.id));
+  for (const episode of manifest.episodes.filter((e) => delivered.has(e.id))) {
     for (const extension of EPISODE_FILE_EXTENSIONS) {
       await copy(assetKeys.episode(manifest.production, episode.id, extension), `${episode.id}.${extension}`);
     }
   }
   await copy(assetKeys.storyboard(manifest.production), 'storyboard.png');
-  const stored = await assets.findBytes(assetKeys.report(manifest.production));
-  if (!stored) return undefined;
-  const report: ProductionReport = { ...(JSON.parse(stored.toString('utf8')) as ProductionReport), executions };
+  if (!report) return undefined;
   await writeFile(path.join(outputDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }

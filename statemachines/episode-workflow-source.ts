@@ -1,5 +1,6 @@
 import { WAIT_FOR_TASK_TOKEN_SQS, type Definition } from './production-definition.js';
-import { OWN_WORK_RETRY, PROVIDER_CALL_RETRY, SCENE_IDS, SCENE_OUTCOME_CATCH, SCENE_STAGE_CATCH, catchAll } from './workflow-policies.js';
+import { EpisodeQaFailed } from '../lambdas/core/errors.js';
+import { OWN_WORK_RETRY, PROVIDER_CALL_RETRY, SCENE_IDS, SCENE_OUTCOME_CATCH, SCENE_STAGE_CATCH, catchAll, catchError } from './workflow-policies.js';
 
 /**
  * The source of statemachines/episode.asl.json: one execution produces one episode's
@@ -207,7 +208,7 @@ export const episodeWorkflow = {
     },
     'Assemble episode': {
       Type: 'Task',
-      Comment: 'Concatenate the finished scenes, lay the voices, burn the subtitles: one MP4 per episode.',
+      Comment: 'Concatenate the finished scenes, mix the voices over a ducked music bed at -14 LUFS, burn the subtitles, then check the MP4 (QA) before it is delivered.',
       Resource: '${AssembleEpisodeFunctionArn}',
       Parameters: {
         'productionId.$': '$.productionId',
@@ -217,7 +218,13 @@ export const episodeWorkflow = {
       TimeoutSeconds: 900,
       Retry: OWN_WORK_RETRY,
       End: true,
-      Catch: [catchAll('Episode assembly failed')],
+      // A failed QA check is not an assembly fault: its own Fail state names it, so the console says why.
+      Catch: [catchError(EpisodeQaFailed.name, 'Episode failed QA'), catchAll('Episode assembly failed')],
+    },
+    'Episode failed QA': {
+      Type: 'Fail',
+      Error: 'EpisodeQaFailed',
+      Cause: 'The assembled episode failed a hard QA check and was not delivered; report.json names each failed check.',
     },
     'Episode assembly failed': {
       Type: 'Fail',

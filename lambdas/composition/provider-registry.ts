@@ -8,6 +8,7 @@ import { OfflineEpisodeDeveloper } from '../adapters/providers/offline/offline-e
 import { OfflineScriptWriter } from '../adapters/providers/offline/offline-script-writer.js';
 import { StoryboardImageModel } from '../adapters/providers/offline/offline-image-model.js';
 import { PixelConsistencyScorer } from '../adapters/providers/offline/pixel-consistency.js';
+import { PROCEDURAL_MUSIC_MODEL, PROCEDURAL_MUSIC_PROVIDER, ProceduralMusicModel } from '../adapters/providers/offline/procedural-music-model.js';
 import type { Bound, BoundProviders } from '../core/bound-providers.js';
 import { processEnvironment } from '../core/environment.js';
 import { ProviderNotConfigured } from '../core/errors.js';
@@ -69,6 +70,7 @@ function offlineProviders(): BoundProviders & { lipSync: Bound<LipSyncModel> } {
     speech: { port: new EspeakSpeechModel(), provider: 'offline', model: 'espeak-ng' },
     video: { port: new CameraMotionVideoModel(), provider: 'offline', model: 'camera-motion-v1' },
     lipSync: { port: new PaintedLipSyncModel(), provider: 'offline', model: 'painted-mouths-v1' },
+    music: { port: new ProceduralMusicModel(), provider: PROCEDURAL_MUSIC_PROVIDER, model: PROCEDURAL_MUSIC_MODEL },
   };
   return offline;
 }
@@ -201,6 +203,8 @@ export async function providersFor(settings: Manifest['providers'], environment?
   const transcriber = transcription && profiles.get(transcription.provider)?.transcriber;
   if (transcription && !transcriber) throw new ProviderNotConfigured(`the "${transcription.provider}" profile has no speech-to-text for subtitle timing`);
   return {
+    // No real profile offers a music model: every profile lays the offline bed, at $0 (docs/audio-and-qa.md).
+    music: base.music,
     text: bindRoute('script', settings, env, profiles, base.text, (p, model) => p.text(model), (l) => new RoutedTextModel(l)),
     development: bindRoute('script', settings, env, profiles, base.development, (p, model) => p.developer(model), (l) => new RoutedEpisodeDeveloper(l)),
     image: bindRoute('image', settings, env, profiles, base.image, (p, model) => p.image(model), (l) => new RoutedImageModel(l)),

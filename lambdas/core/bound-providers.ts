@@ -1,4 +1,4 @@
-import type { AsyncLipSyncModel, AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, LipSyncModel, SpeechModel, SpeechTranscriber, TextModel, VideoModel } from './ports.js';
+import type { AsyncLipSyncModel, AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, LipSyncModel, MusicModel, SpeechModel, SpeechTranscriber, TextModel, VideoModel } from './ports.js';
 
 export interface ServingModel {
   provider: string;
@@ -27,6 +27,8 @@ export interface BoundProviders {
   video: Bound<VideoModel | AsyncVideoModel>;
   /** The lip-sync model for the manifest's mode; absent where the manifest asks for no lip-sync. */
   lipSync?: Bound<LipSyncModel | AsyncLipSyncModel>;
+  /** The episode's music bed. The offline bed for every profile: no real profile offers a music model yet (docs/audio.md). */
+  music: Bound<MusicModel>;
   /** Present when subtitles are timed by transcribing lines whose speech came without word timings. */
   transcription?: Bound<SpeechTranscriber>;
 }

@@ -73,6 +73,11 @@ export class MediaToolFailed extends DramaforgeError {
   override readonly name: string = 'MediaToolFailed';
 }
 
+/** An assembled episode failed a hard QA check; it is not delivered. The message names each failed check. */
+export class EpisodeQaFailed extends DramaforgeError {
+  override readonly name: string = 'EpisodeQaFailed';
+}
+
 /** The account's quota or credit at the provider is used up; waiting will not help, another provider might. */
 export class ProviderQuotaExceeded extends DramaforgeError {
   override readonly name: string = 'ProviderQuotaExceeded';

@@ -14,6 +14,7 @@ export const ModelPriceSchema = z.strictObject({
   perTranscribedAudioMinute: z.number().min(0).optional(),
   /** Lip-sync is billed per second of the video it re-renders. */
   perLipSyncSecond: z.number().min(0).optional(),
+  perMusicSecond: z.number().min(0).optional(),
 });
 
 export type ModelPrice = z.infer<typeof ModelPriceSchema>;

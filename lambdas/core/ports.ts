@@ -18,6 +18,8 @@ export interface Usage {
   transcribedAudioSeconds?: number;
   /** Seconds of video a lip-sync model re-rendered. */
   lipSyncSeconds?: number;
+  /** Seconds of music a music model composed. */
+  musicSeconds?: number;
 }
 
 /** One billed provider call: who served it and what it consumed. */
@@ -396,4 +398,34 @@ export interface AsyncLipSyncModel {
 
 export function isAsyncLipSyncModel(model: LipSyncModel | AsyncLipSyncModel): model is AsyncLipSyncModel {
   return 'startSync' in model;
+}
+
+/** One stretch of an episode's music: a scene, with what sets its feeling. */
+export interface MusicSection {
+  /** The scene's mood as the manifest says it, when it does. */
+  mood?: string;
+  /** The scene's outline: without a mood, it may still give the feeling away. */
+  outline: string;
+  durationSeconds: number;
+}
+
+export interface MusicBedRequest {
+  episodeId: string;
+  /** In play order; the bed lasts exactly as long as they do together. */
+  sections: MusicSection[];
+  seed: number;
+}
+
+export interface MusicBed {
+  /** RIFF WAVE, PCM signed 16-bit, stereo. */
+  wav: Buffer;
+  durationSeconds: number;
+}
+
+/**
+ * Composes an episode's music bed, one section per scene, following each scene's mood.
+ * The bed is laid under the dialogue and ducked by the episode mix; it carries no voice.
+ */
+export interface MusicModel {
+  composeBed(request: MusicBedRequest, options?: CallOptions): Promise<Metered<MusicBed>>;
 }

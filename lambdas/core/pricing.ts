@@ -11,7 +11,7 @@ import { priceOverrides } from './price-overrides.js';
  * from. Prices change: bump PRICE_TABLE_VERSION with any edit, and re-check the
  * sources before a large run. Bedrock prices are for us-east-1 on-demand.
  */
-export const PRICE_TABLE_VERSION = '2026-12-01.1';
+export const PRICE_TABLE_VERSION = '2026-12-02.1';
 
 export type { ModelPrice };
 
@@ -24,6 +24,7 @@ const PRICES: Record<string, ModelPrice> = {
   'offline/espeak-ng': {},
   'offline/camera-motion-v1': {},
   'offline/painted-mouths-v1': {},
+  'offline/procedural-bed-v1': {},
 
   // https://api-docs.deepseek.com/quick_start/pricing, DeepSeek-V3.2 list of 2025-09-29
   // (input is the cache-miss price: a scene prompt is never a cache hit worth counting on).
@@ -102,7 +103,8 @@ export function costUsd(provider: string, model: string, usage: Usage): number {
     (usage.videoSeconds ?? 0) * (price.perVideoSecond ?? 0) +
     (usage.speechCharacters ?? 0) * (price.perSpeechCharacter ?? 0) +
     ((usage.transcribedAudioSeconds ?? 0) / 60) * (price.perTranscribedAudioMinute ?? 0) +
-    (usage.lipSyncSeconds ?? 0) * (price.perLipSyncSecond ?? 0)
+    (usage.lipSyncSeconds ?? 0) * (price.perLipSyncSecond ?? 0) +
+    (usage.musicSeconds ?? 0) * (price.perMusicSecond ?? 0)
   );
 }
 

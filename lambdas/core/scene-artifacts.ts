@@ -28,9 +28,43 @@ export interface EpisodeExports {
   voices: string;
 }
 
+/** The names of the checks an episode passes before delivery (docs/audio-and-qa.md). */
+export const QA_CHECKS = ['black-frames', 'frozen-frames', 'dialogue-silence', 'av-drift', 'loudness', 'subtitle-timing', 'subtitle-glyphs'] as const;
+export type QaCheckName = (typeof QA_CHECKS)[number];
+
+export interface QaCheck {
+  name: QaCheckName;
+  passed: boolean;
+  /** A hard check that fails stops the episode's delivery. */
+  severity: 'hard';
+  /** What was measured, in words a producer reads: the failing spans, or the figures that passed. */
+  detail: string;
+}
+
+export interface EpisodeQa {
+  passed: boolean;
+  checks: QaCheck[];
+}
+
+/** The delivered mix's loudness, measured on the encoded MP4 (EBU R 128). */
+export interface EpisodeLoudness {
+  integratedLufs: number;
+  truePeakDbtp: number;
+  loudnessRangeLu: number;
+  /** How the second loudnorm pass normalised: one gain for the episode (`linear`) or `dynamic`. */
+  normalization: 'linear' | 'dynamic' | 'none';
+}
+
+export interface EpisodeAudio {
+  loudness: EpisodeLoudness;
+  /** The music bed under the dialogue, and who made it. */
+  music: { provider: string; model: string; moods: string[] };
+}
+
 export interface EpisodeSummary {
   episodeId: string;
-  file: string;
+  /** The delivered MP4; absent when QA stopped the episode before delivery. */
+  file?: string;
   /** The assembled MP4's duration as probed, not as planned. */
   durationSeconds: number;
   sceneIds: string[];
@@ -38,4 +72,7 @@ export interface EpisodeSummary {
   inputsHash: string;
   /** Absent in summaries written before the exports existed. */
   exports?: EpisodeExports;
+  /** Absent in summaries written before the mix and QA existed. */
+  audio?: EpisodeAudio;
+  qa?: EpisodeQa;
 }

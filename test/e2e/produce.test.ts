@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
-import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
+import { probeMedia, runFfmpeg } from '../../lambdas/adapters/media/ffmpeg.js';
 import { cliArguments } from '../support/cli.js';
 
 const run = promisify(execFile);
@@ -116,6 +116,21 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
     expect(framesOf(sequence.duration)).toBe(video.frameCount);
     const voiceStem = await probeMedia(path.join(delivered, 'ep01.voices.wav'));
     expect(Math.abs(voiceStem.durationSeconds! - video.frameCount! / 12)).toBeLessThan(1 / 48_000 + 1e-6);
+
+    // The delivered sound, measured here with ffmpeg's ebur128, is at the feeds' loudness, and the report says what was measured.
+    const { stderrTail } = await runFfmpeg(['-loglevel', 'info', '-i', path.join(delivered, 'ep01.mp4'), '-vn', '-af', 'ebur128=peak=true', '-f', 'null', '-']);
+    const summary = stderrTail.slice(stderrTail.lastIndexOf('Summary:'));
+    const integrated = Number(/I:\s+(-?[\d.]+) LUFS/.exec(summary)?.[1]);
+    const truePeak = Number(/Peak:\s+(-?[\d.]+) dBFS/.exec(summary)?.[1]);
+    expect(Math.abs(integrated - -14)).toBeLessThanOrEqual(1);
+    expect(truePeak).toBeLessThanOrEqual(-1);
+    const episode = report.episodes[0]!;
+    expect(episode.status).toBe('DELIVERED');
+    expect(episode.audio?.loudness.integratedLufs).toBeCloseTo(integrated, 1);
+    expect(episode.audio?.loudness.truePeakDbtp).toBeCloseTo(truePeak, 1);
+    expect(episode.audio?.music.moods).toEqual(['tense', 'sad']);
+    expect(report.qa.passed).toBe(true);
+    expect(report.qa.checks.map((c) => c.name)).toEqual(['black-frames', 'frozen-frames', 'dialogue-silence', 'av-drift', 'loudness', 'subtitle-timing', 'subtitle-glyphs']);
   });
 
   it('a second upload of the same bytes is a no-op that still delivers the outputs', async () => {

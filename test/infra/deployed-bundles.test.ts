@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_STAGES } from '../../lambdas/catalog.js';
 import { STAGE_VARIABLES } from '../../lambdas/core/environment.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
+import { runFfmpeg } from '../../lambdas/adapters/media/ffmpeg.js';
 import { bundleStage } from '../../lib/bundling/stage-bundle.js';
 import { LOCAL_CREDENTIALS, startEngines, type LocalEngines } from '../../local/engines.js';
 import { lambdaContext } from '../../local/lambda-context.js';
@@ -67,6 +68,25 @@ async function openProduction(name: string, budgetUsd = 1): Promise<{ production
   };
   await invoke(await coldStart('plan-production'), 'plan-production', { ...validated, executionName: `bundle-${name}` });
   return validated;
+}
+
+/**
+ * A production whose two scenes are finished, each with a clip that is all black: the bundled
+ * assembly mixes and encodes it, and its QA refuses the black picture.
+ */
+async function finishedBlackEpisode(name: string): Promise<{ productionId: string; episodeId: string }> {
+  const { productionId } = await openProduction(name);
+  const put = (key: string, body: Buffer | string) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  const { stdout: clip } = await runFfmpeg(['-f', 'lavfi', '-i', 'color=black:s=270x480:r=12:d=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1']);
+  const { stdout: voice } = await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=24000:duration=1', '-c:a', 'pcm_s16le', '-f', 'wav', 'pipe:1']);
+  for (const sceneId of ['s01', 's02']) {
+    const scene = { productionId, episodeId: 'ep01', sceneId };
+    await put(assetKeys.clip(scene), clip);
+    await put(assetKeys.voice(scene), voice);
+    await put(assetKeys.voiceCues(scene), JSON.stringify({ durationSeconds: 1, cues: [{ index: 0, characterId: 'ben', speaker: 'Ben', text: 'Then why now?', startSeconds: 0, endSeconds: 1 }] }));
+    await invoke(await coldStart('record-scene-outcome'), 'record-scene-outcome', { ...scene, outcome: 'COMPLETE' });
+  }
+  return { productionId, episodeId: 'ep01' };
 }
 
 /** The error a rejected invocation carries, as Step Functions reads it: its name. */
@@ -155,6 +175,7 @@ describe('the bundles the stack deploys', () => {
       await writeScriptUnder('unavailable', { DRAMAFORGE_FAULTS: 'script.error=1' }),
       await writeScriptUnder('timeout', { DRAMAFORGE_FAULTS: 'script.timeout=1' }),
       await writeScriptUnder('over-budget', { DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify({ 'offline/phrasebook-v1': { perOutputToken: 1 } }) }, 0.01),
+      await errorNameOf(invoke(await coldStart('assemble-episode'), 'assemble-episode', await finishedBlackEpisode('black-picture'))),
     ];
 
     // Assess

@@ -5,6 +5,8 @@ import { runFfmpeg, withTempDir } from './ffmpeg.js';
 
 /** How far the camera travels: the zoom factor at the tight end of a move. */
 export const MAX_ZOOM = 1.18;
+/** The share of the camera's move made at constant speed; the rest eases in and out. */
+const STEADY_SHARE = 1 / 3;
 
 /**
  * The filter chain that renders a camera move over a still (a Ken Burns effect): one input
@@ -18,9 +20,11 @@ export const MAX_ZOOM = 1.18;
 export function cameraMoveFilter(move: CameraMove, width: number, height: number, fps: number, frameCount: number, framesPerInput = frameCount): string {
   const sourceWidth = evenAtLeast(width * MAX_ZOOM, width);
   const sourceHeight = evenAtLeast(height * MAX_ZOOM, height);
-  // Smoothstep over the clip: the camera eases in and out instead of jerking at the cuts.
+  // Smoothstep over the clip, so the camera eases in and out instead of jerking at the cuts,
+  // blended with a steady third of the move so it never comes to rest: a camera at rest for
+  // half a second is a frozen picture, which QA refuses (docs/audio-and-qa.md).
   const p = frameCount > 1 ? `(on/${frameCount - 1})` : '0';
-  const eased = `(${p}*${p}*(3-2*${p}))`;
+  const eased = `(${1 - STEADY_SHARE}*${p}*${p}*(3-2*${p})+${STEADY_SHARE}*${p})`;
   const travel = MAX_ZOOM - 1;
   const centreX = '(iw-iw/zoom)/2';
   const centreY = '(ih-ih/zoom)/2';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { SubtitleLook } from '../../core/subtitle-style.js';
 import type { SubtitlePage } from '../../core/subtitles.js';
+import { EPISODE_AUDIO_SAMPLE_RATE } from './episode-audio.js';
 import { type FfmpegProgress, runFfmpeg, withTempDir } from './ffmpeg.js';
 import { renderSubtitleTrack } from './subtitle-track.js';
 import { cameraMoveFilter } from './camera-move.js';
@@ -15,13 +16,13 @@ export type ScenePicture =
   | { cameraMove: { keyframeFile: string; move: CameraMove } };
 
 export type EpisodeScene = ScenePicture & {
-  /** The scene's voice track; padded with silence or cut to the scene's length. */
-  voiceFile: string;
   durationSeconds: number;
 };
 
 export interface AssembleEpisodeRequest {
   scenes: EpisodeScene[];
+  /** The episode's mixed sound (episode-audio.ts), on the same frame grid as the scenes; cut or padded to the picture. */
+  audioFile: string;
   /** On the episode timeline, laid out as the SRT is (core/subtitles.ts). */
   subtitlePages: SubtitlePage[];
   subtitleLook: SubtitleLook;
@@ -44,10 +45,8 @@ export interface AssembledEpisode {
   subtitleGraphemesLeftOut: string[];
 }
 
-const AUDIO_SAMPLE_RATE = 48_000;
-
 /**
- * Joins the scene clips and their voice tracks, overlays the subtitle track
+ * Joins the scene clips, lays the episode's mixed sound under them, overlays the subtitle track
  * (subtitle-track.ts) and encodes
  * the episode in one ffmpeg pass: every frame is encoded exactly once here. A camera
  * move is rendered inside that pass, from its still, so the offline animatic's frames
@@ -73,10 +72,11 @@ export async function assembleEpisode(request: AssembleEpisodeRequest): Promise<
 
     // ffmpeg runs inside the work dir, so the caller's paths are pinned down first.
     const inputs = [
-      ...request.scenes.flatMap((scene) => ['-i', path.resolve(pictureFile(scene)), '-i', path.resolve(scene.voiceFile)]),
+      ...request.scenes.flatMap((scene) => ['-i', path.resolve(pictureFile(scene))]),
+      '-i', path.resolve(request.audioFile),
       ...(subtitles ? ['-f', 'concat', '-safe', '0', '-i', subtitles.concatFile] : []),
     ];
-    const overlay = subtitles ? { input: request.scenes.length * 2, topPx: subtitles.bandTopPx } : undefined;
+    const overlay = subtitles ? { input: request.scenes.length + 1, topPx: subtitles.bandTopPx } : undefined;
     const filterGraph = buildFilterGraph(request.scenes, frameCounts, { width, height, fps }, overlay);
 
     await runFfmpeg(
@@ -92,7 +92,7 @@ export async function assembleEpisode(request: AssembleEpisodeRequest): Promise<
         '-r', String(fps),
         '-c:a', 'aac',
         '-b:a', '128k',
-        '-ar', String(AUDIO_SAMPLE_RATE),
+        '-ar', String(EPISODE_AUDIO_SAMPLE_RATE),
         '-movflags', '+faststart',
         '-y', path.resolve(request.outputFile),
       ],
@@ -164,33 +164,22 @@ function pictureChain(scene: ScenePicture, input: number, frames: number, format
 function buildFilterGraph(scenes: ScenePicture[], frameCounts: number[], format: EpisodeFormat, subtitles: SubtitleOverlay | undefined): string {
   const { fps } = format;
   const chains: string[] = [];
-  let elapsedFrames = 0;
   frameCounts.forEach((frames, index) => {
-    // Audio samples are cut at the same frame boundaries so sound never drifts from picture.
-    const sampleStart = Math.round((elapsedFrames / fps) * AUDIO_SAMPLE_RATE);
-    elapsedFrames += frames;
-    const samples = Math.round((elapsedFrames / fps) * AUDIO_SAMPLE_RATE) - sampleStart;
-    const video = index * 2;
-    const voice = video + 1;
-    chains.push(
-      `${pictureChain(scenes[index]!, video, frames, format)}[v${index}]`,
-      [
-        `[${voice}:a]aresample=${AUDIO_SAMPLE_RATE}`,
-        'aformat=sample_fmts=fltp:channel_layouts=stereo',
-        'asetpts=PTS-STARTPTS',
-        'apad',
-        `atrim=end_sample=${samples}`,
-        `asetpts=PTS-STARTPTS[a${index}]`,
-      ].join(','),
-    );
+    chains.push(`${pictureChain(scenes[index]!, index, frames, format)}[v${index}]`);
   });
-  const concatInputs = frameCounts.map((_, index) => `[v${index}][a${index}]`).join('');
+  // The sound is cut to the picture's last frame, so the two streams end together.
+  const totalFrames = frameCounts.reduce((sum, count) => sum + count, 0);
+  const totalSamples = Math.round((totalFrames / fps) * EPISODE_AUDIO_SAMPLE_RATE);
+  chains.push(
+    `[${frameCounts.length}:a]aresample=${EPISODE_AUDIO_SAMPLE_RATE},asetpts=PTS-STARTPTS,apad,atrim=end_sample=${totalSamples},asetpts=PTS-STARTPTS[audio]`,
+  );
+  const concatInputs = frameCounts.map((_, index) => `[v${index}]`).join('');
   if (subtitles) {
-    chains.push(`${concatInputs}concat=n=${frameCounts.length}:v=1:a=1[joined][audio]`);
+    chains.push(`${concatInputs}concat=n=${frameCounts.length}:v=1:a=0[joined]`);
     chains.push(`[${subtitles.input}:v]fps=${fps},format=rgba,setpts=PTS-STARTPTS[subtitles]`);
     chains.push(`[joined][subtitles]overlay=x=0:y=${subtitles.topPx}:eof_action=pass[video]`);
   } else {
-    chains.push(`${concatInputs}concat=n=${frameCounts.length}:v=1:a=1[video][audio]`);
+    chains.push(`${concatInputs}concat=n=${frameCounts.length}:v=1:a=0[video]`);
   }
   return chains.join(';');
 }

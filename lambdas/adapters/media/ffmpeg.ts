@@ -46,12 +46,16 @@ export interface RunFfmpegOptions {
   /** Variables added to the inherited environment. */
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Keep all of stderr, not just its tail: analysis filters (ebur128, blackdetect...) report there. */
+  keepStderr?: boolean;
 }
 
 export interface FfmpegRun {
   /** Whatever ffmpeg wrote to stdout (e.g. `-f s16le pipe:1`); empty when progress is reported. */
   stdout: Buffer;
   stderrTail: string;
+  /** All of stderr, when `keepStderr` asked for it. */
+  stderr?: string;
 }
 
 export async function runFfmpeg(args: string[], options: RunFfmpegOptions = {}): Promise<FfmpegRun> {
@@ -68,6 +72,16 @@ export async function runFfmpeg(args: string[], options: RunFfmpegOptions = {}):
   return runTool(ffmpegPath(), fullArgs, options);
 }
 
+/**
+ * Runs an analysis (ebur128, loudnorm's measurement, blackdetect, freezedetect,
+ * silencedetect) and returns what it logged: those filters report on stderr at the
+ * info level, which runFfmpeg silences.
+ */
+export async function analyseWithFfmpeg(args: string[]): Promise<string> {
+  const run = await runTool(ffmpegPath(), ['-hide_banner', '-nostats', '-nostdin', '-loglevel', 'info', ...args], { keepStderr: true });
+  return run.stderr ?? '';
+}
+
 function runTool(binary: string, args: string[], options: RunFfmpegOptions): Promise<FfmpegRun> {
   const toolName = path.basename(binary);
   return new Promise((resolve, reject) => {
@@ -80,6 +94,7 @@ function runTool(binary: string, args: string[], options: RunFfmpegOptions): Pro
 
     const stdoutChunks: Buffer[] = [];
     let stderrTail = '';
+    const stderrChunks: Buffer[] = [];
     let progressBuffer = '';
     let progressFields: Record<string, string> = {};
 
@@ -105,6 +120,7 @@ function runTool(binary: string, args: string[], options: RunFfmpegOptions): Pro
       }
     });
     child.stderr?.on('data', (chunk: Buffer) => {
+      if (options.keepStderr) stderrChunks.push(chunk);
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
 
@@ -119,7 +135,11 @@ function runTool(binary: string, args: string[], options: RunFfmpegOptions): Pro
     });
     child.on('close', (code, signal) => {
       if (code === 0) {
-        resolve({ stdout: Buffer.concat(stdoutChunks), stderrTail });
+        resolve({
+          stdout: Buffer.concat(stdoutChunks),
+          stderrTail,
+          ...(options.keepStderr ? { stderr: Buffer.concat(stderrChunks).toString('utf8') } : {}),
+        });
         return;
       }
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -163,6 +183,8 @@ export interface ProbedStream {
   frameCount?: number;
   sampleRate?: number;
   channels?: number;
+  /** When the stream's first sample is presented, edit lists applied. */
+  startSeconds?: number;
   durationSeconds?: number;
 }
 
@@ -184,6 +206,7 @@ interface FfprobeStream {
   nb_frames?: string;
   sample_rate?: string;
   channels?: number;
+  start_time?: string;
   duration?: string;
 }
 
@@ -223,6 +246,7 @@ function toProbedStream(stream: FfprobeStream): ProbedStream {
     ...optional('frameCount', parseNumber(stream.nb_frames)),
     ...optional('sampleRate', parseNumber(stream.sample_rate)),
     ...optional('channels', stream.channels),
+    ...optional('startSeconds', parseNumber(stream.start_time)),
     ...optional('durationSeconds', parseNumber(stream.duration)),
   };
 }

@@ -74,9 +74,11 @@ export class FaultInjector {
 
 /** The same providers, each call first passing through the injector. */
 export function withFaults(providers: BoundProviders, injector: FaultInjector): BoundProviders {
-  const { text, development, image, consistency, speech, video, transcription } = providers;
+  const { text, development, image, consistency, speech, video, music, transcription } = providers;
   const videoPort = video.port;
   return {
+    // The offline bed is the only music model and runs in our own process: there is no provider to fail.
+    music,
     text: { ...text, port: { writeScene: injector.wrap('script', 'writeScene', text.provider, (r, o?: CallOptions) => text.port.writeScene(r, o)) } },
     development: {
       ...development,

@@ -1,4 +1,4 @@
-import { productionStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
+import { PAID_CALL_TABLE_ACTIONS, paidStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
 
 export const stage: WorkflowStageDescriptor = {
   name: 'assemble-episode',
@@ -7,6 +7,7 @@ export const stage: WorkflowStageDescriptor = {
   environment: 'stage',
   timeoutSeconds: 900,
   memoryMb: 3008,
-  access: productionStageAccess({ table: ['dynamodb:Query'], media: ['ffmpeg', 'fonts'], draws: true }),
+  // Paid access: the music bed is a provider call (offline: the procedural bed, $0).
+  access: paidStageAccess(['ffmpeg', 'fonts'], { table: [...PAID_CALL_TABLE_ACTIONS, 'dynamodb:Query'], draws: true }),
   load: () => import('./handler.js'),
 };

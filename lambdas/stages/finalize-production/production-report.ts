@@ -3,7 +3,7 @@ import { costUsd } from '../../core/pricing.js';
 import type { CostRow } from '../../core/ledger.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { type ProductionMeta, type ProductionStatus, type SceneRecord } from '../../adapters/aws/production-store.js';
-import type { EpisodeExports, EpisodeSummary } from '../../core/scene-artifacts.js';
+import type { EpisodeAudio, EpisodeExports, EpisodeQa, EpisodeSummary, QaCheck } from '../../core/scene-artifacts.js';
 import { round } from '../../core/money.js';
 import { sceneLabel } from '../../core/keys.js';
 
@@ -41,15 +41,9 @@ export interface ProductionReport {
   failure?: { error: string; cause: string };
   /** The episodes the development stage wrote from their synopsis: the cards and summary of each, or why it could not. */
   development?: (DevelopmentRecord | DevelopmentFailureRecord)[];
-  episodes: {
-    id: string;
-    title: string;
-    file: string | null;
-    /** The editor's exports next to `file`, when the episode was assembled with them. */
-    exports: EpisodeExports | null;
-    durationSeconds: number;
-    scenes: SceneReport[];
-  }[];
+  episodes: EpisodeReport[];
+  /** Every episode's QA before delivery: passed when every assembled episode passed every check. */
+  qa: { passed: boolean; checks: (QaCheck & { episode: string })[] };
   generatedAt: string;
   /**
    * Every execution that made the production, with its history's size. Added by the runtime
@@ -57,6 +51,22 @@ export interface ProductionReport {
    * Step Functions console lists them): the report itself is written before that.
    */
   executions?: ExecutionSummary[];
+}
+
+export interface EpisodeReport {
+  id: string;
+  title: string;
+  /** DELIVERED: assembled and passed QA; FAILED: stopped by QA (see `reason`); NOT_ASSEMBLED: no finished scene, or the run stopped first. */
+  status: 'DELIVERED' | 'FAILED' | 'NOT_ASSEMBLED';
+  reason?: string;
+  file: string | null;
+  /** The editor's exports next to `file`, when the episode was assembled with them. */
+  exports: EpisodeExports | null;
+  durationSeconds: number;
+  /** The delivered mix's measured loudness and its music bed. */
+  audio?: EpisodeAudio;
+  qa?: EpisodeQa;
+  scenes: SceneReport[];
 }
 
 /** One unconfirmed charge, with what an operator needs to find the call on the provider's bill. */
@@ -112,14 +122,19 @@ export function buildProductionReport(input: {
   failure?: { error: string; cause: string };
 }): ProductionReport {
   const records = new Map(input.scenes.map((s) => [`${s.episodeId}/${s.sceneId}`, s]));
-  const episodes = input.manifest.episodes.map((episode) => {
+  const episodes = input.manifest.episodes.map((episode): EpisodeReport => {
     const summary = input.episodes.get(episode.id);
+    const failedChecks = summary?.qa?.checks.filter((c) => !c.passed) ?? [];
     return {
       id: episode.id,
       title: episode.title,
+      status: summary?.file ? 'DELIVERED' : failedChecks.length > 0 ? 'FAILED' : 'NOT_ASSEMBLED',
+      ...(failedChecks.length > 0 ? { reason: `EpisodeQaFailed: ${failedChecks.map((c) => `${c.name}: ${c.detail}`).join('; ')}` } : {}),
       file: summary?.file ?? null,
       exports: summary?.exports ?? null,
       durationSeconds: summary?.durationSeconds ?? 0,
+      ...(summary?.audio ? { audio: summary.audio } : {}),
+      ...(summary?.qa ? { qa: summary.qa } : {}),
       scenes: episode.scenes.map((scene): SceneReport => {
         const record = records.get(`${episode.id}/${scene.id}`);
         return {
@@ -158,15 +173,18 @@ export function buildProductionReport(input: {
     }));
   const unconfirmedUsd = round(unconfirmed.reduce((sum, charge) => sum + charge.estimateUsd, 0));
   const totalUsd = round(confirmedUsd + unconfirmedUsd);
+  const qaChecks = episodes.flatMap((e) => (e.qa?.checks ?? []).map((c) => ({ episode: e.id, ...c })));
+  const qaFailed = episodes.some((e) => e.status === 'FAILED');
   return {
     production: input.manifest.production,
     title: input.manifest.title,
-    status: productionStatus(episodes.flatMap((e) => e.scenes), input.failure),
+    status: qaFailed && !input.failure ? 'FAILED' : productionStatus(episodes.flatMap((e) => e.scenes), input.failure),
     priority: input.manifest.priority,
     budgetUsd: input.manifest.budgetUsd,
     cost: { totalUsd, confirmedUsd, unconfirmedUsd, remainingUsd: round(input.manifest.budgetUsd - totalUsd), byStage, byProvider, byModel, unconfirmed },
     ...(input.failure ? { failure: input.failure } : {}),
     episodes,
+    qa: { passed: !qaFailed && qaChecks.every((c) => c.passed), checks: qaChecks },
     generatedAt: new Date().toISOString(),
   };
 }

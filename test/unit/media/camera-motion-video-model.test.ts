@@ -36,7 +36,8 @@ describe('CameraMotionVideoModel', () => {
     await writeFile(keyframeFile, clip.keyframePng);
     await writeFile(voiceFile, (await buildSceneVoiceTrack([], { minimumSeconds: clip.durationSeconds })).wav);
     await assembleEpisode({
-      scenes: [{ cameraMove: { keyframeFile, move: result.cameraMove.move }, voiceFile, durationSeconds: clip.durationSeconds }],
+      scenes: [{ cameraMove: { keyframeFile, move: result.cameraMove.move }, durationSeconds: clip.durationSeconds }],
+      audioFile: voiceFile,
       subtitlePages: [],
       subtitleLook: resolveSubtitleStyle(undefined, { width: clip.width, height: clip.height }),
       language: 'vi-VN',

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CameraMotionVideoModel } from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
+import { buildDialogueStem } from '../../../lambdas/adapters/media/episode-audio.js';
 import { assembleEpisode, sceneFrameCounts, type EpisodeScene, type ScenePicture } from '../../../lambdas/adapters/media/episode-assembly.js';
 import { probeMedia, runFfmpeg } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { buildSceneVoiceTrack } from '../../../lambdas/adapters/media/voice-track.js';
@@ -28,6 +29,7 @@ describe('assembleEpisode', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let scenes: EpisodeScene[];
+  let audioFile: string;
   const durations = [1.3, 0.95, 1.45];
 
   beforeAll(async () => {
@@ -37,6 +39,7 @@ describe('assembleEpisode', () => {
     const keyframeFile = path.join(dir, 'keyframe.png');
     await writeFile(keyframeFile, keyframePng);
     scenes = [];
+    const voiceFiles: string[] = [];
     for (const [index, durationSeconds] of durations.entries()) {
       let picture: ScenePicture;
       if (index === 1) {
@@ -54,8 +57,12 @@ describe('assembleEpisode', () => {
       );
       const voiceFile = path.join(dir, `voice-${index}.wav`);
       await writeFile(voiceFile, voice.wav);
-      scenes.push({ ...picture, voiceFile, durationSeconds });
+      scenes.push({ ...picture, durationSeconds });
+      voiceFiles.push(voiceFile);
     }
+    // The dialogue alone: the mix with a music bed is episode-audio.test.ts's subject.
+    audioFile = path.join(dir, 'dialogue.wav');
+    await buildDialogueStem({ voiceFiles, frameCounts: sceneFrameCounts(durations, FPS), fps: FPS, outputFile: audioFile });
   });
   afterAll(() => cleanup());
 
@@ -65,6 +72,7 @@ describe('assembleEpisode', () => {
     const fractions: number[] = [];
     const assembled = await assembleEpisode({
       scenes,
+      audioFile,
       subtitlePages: subtitlePages(cues),
       subtitleLook: resolveSubtitleStyle(undefined, { width: WIDTH, height: HEIGHT }),
       language,
@@ -151,11 +159,11 @@ describe('assembleEpisode', () => {
 
   it('rejects an episode without scenes or with a scene shorter than a frame', async () => {
     // Prepare
-    const base = { subtitlePages: [], subtitleLook: resolveSubtitleStyle(undefined, { width: WIDTH, height: HEIGHT }), language: 'vi-VN', width: WIDTH, height: HEIGHT, fps: FPS, outputFile: path.join(dir, 'x.mp4') };
+    const base = { audioFile: path.join(dir, 'none.wav'), subtitlePages: [], subtitleLook: resolveSubtitleStyle(undefined, { width: WIDTH, height: HEIGHT }), language: 'vi-VN', width: WIDTH, height: HEIGHT, fps: FPS, outputFile: path.join(dir, 'x.mp4') };
 
     // Act
     const assembleNoScenes = () => assembleEpisode({ ...base, scenes: [] });
-    const assembleUnderAFrame = () => assembleEpisode({ ...base, scenes: [{ clipFile: 'a', voiceFile: 'b', durationSeconds: 0.01 }] });
+    const assembleUnderAFrame = () => assembleEpisode({ ...base, scenes: [{ clipFile: 'a', durationSeconds: 0.01 }] });
 
     // Assess
     await expect(assembleNoScenes()).rejects.toThrow(RangeError);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProductionMeta } from '../../../lambdas/adapters/aws/production-store.js';
 import type { CostRow } from '../../../lambdas/core/ledger.js';
+import type { EpisodeSummary, QaCheck } from '../../../lambdas/core/scene-artifacts.js';
 import { parseDevelopedManifest } from '../../../lambdas/core/manifest/parse.js';
 import { buildProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
 
@@ -44,5 +45,41 @@ describe('the production report', () => {
     expect(report.cost.unconfirmed).toEqual([
       { stage: 'video', scene: 'ep01/s01', estimateUsd: 0.8, idempotencyKey: 'video#UNCONFIRMED', since: '2026-12-01T00:05:00.000Z' },
     ]);
+  });
+
+  it('marks an episode that failed QA as FAILED with the failed checks as its reason, undelivered, and the production FAILED', () => {
+    // Prepare
+    const checks: QaCheck[] = [
+      { name: 'black-frames', passed: true, severity: 'hard', detail: 'none longer than 0.5 s' },
+      { name: 'loudness', passed: false, severity: 'hard', detail: 'integrated loudness -21 LUFS is outside -14 ± 1 LU' },
+    ];
+    const summary: EpisodeSummary = {
+      episodeId: 'ep01',
+      durationSeconds: 4,
+      sceneIds: ['s01'],
+      inputsHash: 'h',
+      audio: { loudness: { integratedLufs: -21, truePeakDbtp: -9, loudnessRangeLu: 2, normalization: 'none' }, music: { provider: 'offline', model: 'procedural-bed-v1', moods: ['unstated'] } },
+      qa: { passed: false, checks },
+    };
+    const scenes = [{ productionId: 'report-series', episodeId: 'ep01', sceneId: 's01', status: 'COMPLETE', attempts: 1 }] as never;
+
+    // Act
+    const failed = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes, costs: [], episodes: new Map([['ep01', summary]]) });
+    const delivered = buildProductionReport({
+      manifest,
+      meta: {} as ProductionMeta,
+      scenes,
+      costs: [],
+      episodes: new Map([['ep01', { ...summary, file: 'ep01.mp4', qa: { passed: true, checks: checks.map((c) => ({ ...c, passed: true })) } }]]),
+    });
+
+    // Assess
+    expect(failed.status).toBe('FAILED');
+    expect(failed.episodes[0]).toMatchObject({ status: 'FAILED', file: null, reason: 'EpisodeQaFailed: loudness: integrated loudness -21 LUFS is outside -14 ± 1 LU' });
+    expect(failed.qa.passed).toBe(false);
+    expect(failed.qa.checks.map((c) => [c.episode, c.name, c.passed])).toEqual([['ep01', 'black-frames', true], ['ep01', 'loudness', false]]);
+    expect(delivered.status).toBe('COMPLETE');
+    expect(delivered.episodes[0]).toMatchObject({ status: 'DELIVERED', file: 'ep01.mp4' });
+    expect(delivered.qa.passed).toBe(true);
   });
 });

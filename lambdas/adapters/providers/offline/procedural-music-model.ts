@@ -1,0 +1,274 @@
+import type { Metered, MusicBed, MusicBedRequest, MusicModel, MusicSection } from '../../../core/ports.js';
+import { moodOf } from './offline-script-writer.js';
+import type { Mood } from './phrasebook/phrasebook.js';
+import { seededRandom, type SeededRandom } from './storyboard/seeded-random.js';
+
+export const PROCEDURAL_MUSIC_PROVIDER = 'offline';
+export const PROCEDURAL_MUSIC_MODEL = 'procedural-bed-v1';
+
+export const MUSIC_SAMPLE_RATE = 48_000;
+
+/**
+ * How a mood sounds: its key, its chords (scale degrees, 0-based, of the mode), how fast
+ * they change, and which voices play over the pad.
+ */
+interface MoodScore {
+  /** MIDI note of the key's tonic, in the pad's octave. */
+  tonic: number;
+  mode: 'major' | 'minor';
+  progression: readonly number[];
+  beatsPerMinute: number;
+  beatsPerChord: number;
+  /** Notes of an arpeggio per beat over the pad (0: none). */
+  arpeggioPerBeat: number;
+  /** Seconds a plucked note rings. */
+  pluckDecaySeconds: number;
+  /** The bass plays the root on every beat instead of holding it: drive for tense and angry scenes. */
+  pulsingBass: boolean;
+  /** Overtones in the pad: more is brighter. */
+  padHarmonics: number;
+  level: { pad: number; arpeggio: number; bass: number };
+}
+
+const MAJOR = [0, 2, 4, 5, 7, 9, 11] as const;
+const MINOR = [0, 2, 3, 5, 7, 8, 10] as const;
+
+/** One score per mood of the offline script writer, so music and dialogue read a scene alike. */
+const SCORES: Readonly<Record<Mood, MoodScore>> = {
+  tender: { tonic: 53, mode: 'major', progression: [0, 5, 3, 4], beatsPerMinute: 66, beatsPerChord: 4, arpeggioPerBeat: 1, pluckDecaySeconds: 0.9, pulsingBass: false, padHarmonics: 2, level: { pad: 1, arpeggio: 0.45, bass: 0.5 } },
+  joyful: { tonic: 55, mode: 'major', progression: [0, 4, 5, 3], beatsPerMinute: 104, beatsPerChord: 4, arpeggioPerBeat: 2, pluckDecaySeconds: 0.45, pulsingBass: false, padHarmonics: 3, level: { pad: 0.8, arpeggio: 0.6, bass: 0.55 } },
+  sad: { tonic: 50, mode: 'minor', progression: [0, 5, 2, 6], beatsPerMinute: 58, beatsPerChord: 4, arpeggioPerBeat: 0.5, pluckDecaySeconds: 1.4, pulsingBass: false, padHarmonics: 2, level: { pad: 1, arpeggio: 0.35, bass: 0.45 } },
+  tense: { tonic: 49, mode: 'minor', progression: [0, 0, 5, 4], beatsPerMinute: 92, beatsPerChord: 4, arpeggioPerBeat: 0, pluckDecaySeconds: 0.3, pulsingBass: true, padHarmonics: 4, level: { pad: 0.75, arpeggio: 0, bass: 0.7 } },
+  angry: { tonic: 52, mode: 'minor', progression: [0, 5, 6, 0], beatsPerMinute: 120, beatsPerChord: 4, arpeggioPerBeat: 0, pluckDecaySeconds: 0.25, pulsingBass: true, padHarmonics: 5, level: { pad: 0.7, arpeggio: 0, bass: 0.85 } },
+  comic: { tonic: 60, mode: 'major', progression: [0, 3, 4, 0], beatsPerMinute: 128, beatsPerChord: 4, arpeggioPerBeat: 2, pluckDecaySeconds: 0.18, pulsingBass: false, padHarmonics: 1, level: { pad: 0.45, arpeggio: 0.8, bass: 0.6 } },
+  default: { tonic: 57, mode: 'major', progression: [0, 5, 3, 4], beatsPerMinute: 72, beatsPerChord: 4, arpeggioPerBeat: 1, pluckDecaySeconds: 0.7, pulsingBass: false, padHarmonics: 2, level: { pad: 1, arpeggio: 0.4, bass: 0.5 } },
+};
+
+/** Scenes cross-fade into one another over this long, so a change of mood never cuts. */
+const CROSSFADE_SECONDS = 1.2;
+const EPISODE_FADE_IN_SECONDS = 1.0;
+const EPISODE_FADE_OUT_SECONDS = 1.5;
+/** The bed's sample peak, in full scale: the mix sets its level; this only keeps it from clipping. */
+const PEAK = 0.5;
+
+const WAVETABLE_SIZE = 4096;
+
+/** One cycle of a tone with these overtone weights (the first is the fundamental), plus a guard sample. */
+function wavetable(weights: readonly number[]): Float32Array {
+  return Float32Array.from({ length: WAVETABLE_SIZE + 1 }, (_, i) =>
+    weights.reduce((sum, weight, h) => sum + weight * Math.sin((2 * Math.PI * (h + 1) * i) / WAVETABLE_SIZE), 0),
+  );
+}
+
+/** The table's value at `phase` cycles, linearly interpolated. */
+function lookup(table: Float32Array, phase: number): number {
+  const position = (phase - Math.floor(phase)) * WAVETABLE_SIZE;
+  const index = position | 0;
+  const low = table[index]!;
+  return low + (table[index + 1]! - low) * (position - index);
+}
+
+const PLUCK_TABLE = wavetable([1, 0.25]);
+const BASS_TABLE = wavetable([1, 0.3]);
+
+const midiToHz = (note: number) => 440 * 2 ** ((note - 69) / 12);
+
+/** The notes of the chord on `degree`: a triad with its seventh, stacked from the mode. */
+function chordNotes(score: MoodScore, degree: number): number[] {
+  const scale = score.mode === 'major' ? MAJOR : MINOR;
+  return [0, 2, 4, 6].map((step) => {
+    const index = degree + step;
+    return score.tonic + scale[index % 7]! + 12 * Math.floor(index / 7);
+  });
+}
+
+/** The mood each section plays, as the offline script writer reads it from the scene. */
+export function sectionMood(section: Pick<MusicSection, 'mood' | 'outline'>): Mood {
+  return moodOf({ mood: section.mood, outline: section.outline });
+}
+
+/**
+ * The offline music bed: a pad, a bass and, for lighter moods, a plucked arpeggio, in a
+ * key, mode and tempo chosen for each scene's mood, cross-fading between scenes. Synthesised
+ * here from sines, so it is ours to ship, costs $0 and needs no network; the same request
+ * always gives the same bytes.
+ */
+export class ProceduralMusicModel implements MusicModel {
+  async composeBed(request: MusicBedRequest): Promise<Metered<MusicBed>> {
+    const { left, right } = renderBed(request);
+    return {
+      result: { wav: stereoWav(left, right, MUSIC_SAMPLE_RATE), durationSeconds: left.length / MUSIC_SAMPLE_RATE },
+      usage: { musicSeconds: left.length / MUSIC_SAMPLE_RATE },
+      provider: PROCEDURAL_MUSIC_PROVIDER,
+      model: PROCEDURAL_MUSIC_MODEL,
+    };
+  }
+}
+
+export function renderBed(request: MusicBedRequest): { left: Float32Array; right: Float32Array } {
+  const rate = MUSIC_SAMPLE_RATE;
+  const total = Math.round(request.sections.reduce((sum, s) => sum + s.durationSeconds, 0) * rate);
+  const left = new Float32Array(total);
+  const right = new Float32Array(total);
+  const fade = Math.round(CROSSFADE_SECONDS * rate);
+  let start = 0;
+  request.sections.forEach((section, index) => {
+    const length = Math.round(section.durationSeconds * rate);
+    // Each section rings on under the next one's first second, and the next fades in over it.
+    const from = Math.max(0, start - (index === 0 ? 0 : fade));
+    const to = Math.min(total, start + length + (index === request.sections.length - 1 ? 0 : fade));
+    const random = seededRandom('music-bed', request.seed, request.episodeId, index);
+    renderSection(SCORES[sectionMood(section)], random, { from, to, start, end: start + length, fade, total }, left, right);
+    start += length;
+  });
+  applyEpisodeFades(left, right, rate);
+  normalisePeak(left, right);
+  return { left, right };
+}
+
+interface SectionSpan {
+  /** First and last sample rendered, cross-fade tails included. */
+  from: number;
+  to: number;
+  /** Where the scene itself starts and ends. */
+  start: number;
+  end: number;
+  fade: number;
+  total: number;
+}
+
+function renderSection(score: MoodScore, random: SeededRandom, span: SectionSpan, left: Float32Array, right: Float32Array): void {
+  const rate = MUSIC_SAMPLE_RATE;
+  const beatSeconds = 60 / score.beatsPerMinute;
+  const chordSeconds = beatSeconds * score.beatsPerChord;
+  // A seeded turn of the progression, so two scenes of one mood do not start on the same chord.
+  const rotation = Math.floor(random.next() * score.progression.length);
+  const arpeggioOrder = [0, 1, 2, 3, 2, 1, 3, 0].map((step) => (step + Math.floor(random.next() * 2)) % 4);
+  const padDetune = 0.0015 + random.next() * 0.001;
+
+  // Per chord, the Hz of each pad oscillator (four notes, two detuned copies) and of the bass.
+  const chords = score.progression.map((degree) => {
+    const notes = chordNotes(score, degree);
+    return {
+      pad: Float64Array.from(notes.flatMap((note) => [midiToHz(note) * (1 - padDetune), midiToHz(note) * (1 + padDetune)])),
+      bass: midiToHz(notes[0]! - 12),
+      arpeggio: Float64Array.from(notes, (note) => midiToHz(note + 12)),
+    };
+  });
+  const padPhase = new Float64Array(8);
+  let bassPhase = 0;
+  const padTable = wavetable(Array.from({ length: score.padHarmonics }, (_, h) => 1 / ((h + 1) * (h + 1))));
+  const noteSeconds = score.arpeggioPerBeat > 0 ? beatSeconds / score.arpeggioPerBeat : 0;
+  for (let i = span.from; i < span.to; i += 1) {
+    const t = (i - span.start) / rate;
+    const local = (i - span.from) / rate;
+    const sinceStart = Math.max(0, t + CROSSFADE_SECONDS);
+    const chordIndex = Math.floor(sinceStart / chordSeconds);
+    const chord = chords[(chordIndex + rotation) % chords.length]!;
+    const inChord = (sinceStart % chordSeconds) / chordSeconds;
+    // Each chord swells in and eases off, so chord changes breathe rather than click.
+    const chordEnvelope = 0.75 + 0.25 * Math.sin(Math.PI * inChord);
+    const changeRamp = Math.min(1, (inChord * chordSeconds) / 0.08);
+
+    let padLeft = 0;
+    let padRight = 0;
+    for (let slot = 0; slot < 8; slot += 1) {
+      padPhase[slot]! += chord.pad[slot]! / rate;
+      const sample = lookup(padTable, padPhase[slot]!);
+      // Alternate notes lean left and right, so the pad is wide but centred.
+      if ((slot >> 1) % 2 === 0) {
+        padLeft += sample * 0.35;
+        padRight += sample * 0.65;
+      } else {
+        padLeft += sample * 0.65;
+        padRight += sample * 0.35;
+      }
+    }
+    const padLevel = (score.level.pad * chordEnvelope * changeRamp) / 6;
+
+    bassPhase += chord.bass / rate;
+    const beatPosition = (Math.max(0, t) % beatSeconds) / beatSeconds;
+    const bassEnvelope = score.pulsingBass ? Math.exp(-beatPosition * 5) : chordEnvelope;
+    const bass = lookup(BASS_TABLE, bassPhase) * bassEnvelope * score.level.bass * 0.35;
+
+    let arpeggio = 0;
+    let arpeggioPan = 0.5;
+    if (noteSeconds > 0 && t >= 0) {
+      const noteIndex = Math.floor(t / noteSeconds);
+      const sinceNote = t - noteIndex * noteSeconds;
+      const hz = chord.arpeggio[arpeggioOrder[noteIndex % arpeggioOrder.length]!]!;
+      const attack = Math.min(1, sinceNote / 0.006);
+      const envelope = attack * Math.exp(-sinceNote / score.pluckDecaySeconds);
+      arpeggio = lookup(PLUCK_TABLE, hz * sinceNote) * envelope * score.level.arpeggio * 0.3;
+      arpeggioPan = noteIndex % 2 === 0 ? 0.3 : 0.7;
+    }
+
+    const gain = sectionGain(i, span) * Math.min(1, local / 0.02 + (span.from === 0 ? 1 : 0));
+    left[i]! += gain * (padLeft * padLevel + bass * 0.5 + arpeggio * (1 - arpeggioPan));
+    right[i]! += gain * (padRight * padLevel + bass * 0.5 + arpeggio * arpeggioPan);
+  }
+}
+
+/** Equal-power cross-fade in over the previous scene's tail and out over the next one's head. */
+function sectionGain(i: number, span: SectionSpan): number {
+  let gain = 1;
+  if (span.from < span.start && i < span.start + span.fade) {
+    const x = Math.min(1, (i - (span.start - span.fade)) / (2 * span.fade));
+    gain *= Math.sin((Math.PI / 2) * Math.max(0, x));
+  }
+  if (span.to > span.end && i > span.end - span.fade) {
+    const x = Math.min(1, (span.end + span.fade - i) / (2 * span.fade));
+    gain *= Math.sin((Math.PI / 2) * Math.max(0, x));
+  }
+  return gain;
+}
+
+function applyEpisodeFades(left: Float32Array, right: Float32Array, rate: number): void {
+  const fadeIn = Math.min(left.length, Math.round(EPISODE_FADE_IN_SECONDS * rate));
+  const fadeOut = Math.min(left.length, Math.round(EPISODE_FADE_OUT_SECONDS * rate));
+  for (let i = 0; i < fadeIn; i += 1) {
+    left[i]! *= i / fadeIn;
+    right[i]! *= i / fadeIn;
+  }
+  for (let i = 0; i < fadeOut; i += 1) {
+    const index = left.length - 1 - i;
+    left[index]! *= i / fadeOut;
+    right[index]! *= i / fadeOut;
+  }
+}
+
+function normalisePeak(left: Float32Array, right: Float32Array): void {
+  let peak = 0;
+  for (let i = 0; i < left.length; i += 1) peak = Math.max(peak, Math.abs(left[i]!), Math.abs(right[i]!));
+  if (peak === 0) return;
+  const scale = PEAK / peak;
+  for (let i = 0; i < left.length; i += 1) {
+    left[i]! *= scale;
+    right[i]! *= scale;
+  }
+}
+
+function stereoWav(left: Float32Array, right: Float32Array, sampleRate: number): Buffer {
+  const dataBytes = left.length * 4;
+  const wav = Buffer.alloc(44 + dataBytes);
+  wav.write('RIFF', 0, 'ascii');
+  wav.writeUInt32LE(36 + dataBytes, 4);
+  wav.write('WAVE', 8, 'ascii');
+  wav.write('fmt ', 12, 'ascii');
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(2, 22);
+  wav.writeUInt32LE(sampleRate, 24);
+  wav.writeUInt32LE(sampleRate * 4, 28);
+  wav.writeUInt16LE(4, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36, 'ascii');
+  wav.writeUInt32LE(dataBytes, 40);
+  // RIFF is little-endian, as is every platform Node runs on, so the samples are written through a typed view.
+  const samples = new Int16Array(wav.buffer, wav.byteOffset + 44, left.length * 2);
+  for (let i = 0; i < left.length; i += 1) {
+    samples[i * 2] = Math.round(Math.max(-1, Math.min(1, left[i]!)) * 32767);
+    samples[i * 2 + 1] = Math.round(Math.max(-1, Math.min(1, right[i]!)) * 32767);
+  }
+  return wav;
+}
