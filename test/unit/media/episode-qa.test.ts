@@ -194,4 +194,3 @@ describe('QA before delivery', () => {
     expect(qa.checks.find((c) => c.name === 'subtitle-glyphs')?.detail).toContain('U+E000');
   });
 });
-});
