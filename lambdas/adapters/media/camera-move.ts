@@ -7,19 +7,23 @@ import { runFfmpeg, withTempDir } from './ffmpeg.js';
 export const MAX_ZOOM = 1.18;
 /** The share of the camera's move made at constant speed; the rest eases in and out. */
 const STEADY_SHARE = 1 / 3;
+/** Under QA's 0.5 s limit for a still picture, with room to spare. */
+const MAX_SECONDS_BETWEEN_STEPS = 0.3;
+const MAX_SUPERSAMPLE = 4;
 
 /**
  * The filter chain that renders a camera move over a still (a Ken Burns effect): one input
  * frame becomes `frameCount` frames at `width` x `height`, so the PNG is decoded and scaled
  * once. The still is first scaled to cover the frame at the tight end's size (cropping any
- * aspect mismatch): zoompan then only ever scales down, and its whole-pixel crop positions
- * are finer than an output pixel, which keeps slow moves from shimmering without
- * supersampling the source. A sequence of stills instead (the offline lip-sync's, one per
+ * aspect mismatch), more for a long move over a small frame (supersampleFor): zoompan then
+ * only ever scales down, and its whole-pixel crop positions are finer than an output pixel,
+ * which keeps slow moves from shimmering. A sequence of stills instead (the offline lip-sync's, one per
  * output frame) passes `framesPerInput` 1: the same move, frame by frame.
  */
 export function cameraMoveFilter(move: CameraMove, width: number, height: number, fps: number, frameCount: number, framesPerInput = frameCount): string {
-  const sourceWidth = evenAtLeast(width * MAX_ZOOM, width);
-  const sourceHeight = evenAtLeast(height * MAX_ZOOM, height);
+  const supersample = supersampleFor(width, frameCount / fps);
+  const sourceWidth = evenAtLeast(width * MAX_ZOOM * supersample, width);
+  const sourceHeight = evenAtLeast(height * MAX_ZOOM * supersample, height);
   // Smoothstep over the clip, so the camera eases in and out instead of jerking at the cuts,
   // blended with a steady third of the move so it never comes to rest: a camera at rest for
   // half a second is a frozen picture, which QA refuses (docs/audio-and-qa.md).
@@ -44,6 +48,19 @@ export function cameraMoveFilter(move: CameraMove, width: number, height: number
     'setsar=1',
     'format=yuv420p',
   ].join(',');
+}
+
+/**
+ * zoompan crops at whole source pixels, so a slow move over a small source steps a pixel only
+ * every so many frames, and between steps the frames are identical: a frozen picture. The
+ * source is scaled up until even the move's slowest stretch (its steady share) steps at least
+ * every MAX_SECONDS_BETWEEN_STEPS, up to MAX_SUPERSAMPLE times the frame.
+ */
+function supersampleFor(width: number, seconds: number): number {
+  const travelPerSourcePixel = 1 - 1 / MAX_ZOOM;
+  const neededTravel = seconds / (STEADY_SHARE * MAX_SECONDS_BETWEEN_STEPS);
+  const neededWidth = neededTravel / travelPerSourcePixel;
+  return Math.min(MAX_SUPERSAMPLE, Math.max(1, neededWidth / (width * MAX_ZOOM)));
 }
 
 function evenAtLeast(value: number, minimum: number): number {
