@@ -8,11 +8,12 @@ import { TWO_SCENES, workspace } from './support/pipeline-harness.js';
 const TWO_EPISODES = fileURLToPath(new URL('./fixtures/two-episodes.yaml', import.meta.url));
 
 /**
- * An episode of one scene with no retries, as Step Functions writes its history: the
- * execution 2, Plan episode 5, the scenes Map 4 + its iteration 2, the scene's five Lambda
- * Tasks 5 each and its SQS task-token Task 6, Assemble episode 5.
+ * An episode of one scene with no retries and no lip-sync, as Step Functions writes its history:
+ * the execution 2, Plan episode 5, the Write dialogue Map 4 + its iteration 2 + its Write script
+ * Task 5, Plan scenes 5, the Produce scenes Map 4 + its iteration 2, the scene's four Lambda Tasks
+ * 5 each, its SQS task-token Task 6 and the lip-sync Choice 2, Assemble episode 5.
  */
-const ONE_SCENE_EPISODE_EVENTS = 2 + 5 + 4 + 2 + 5 * 5 + 6 + 5;
+const ONE_SCENE_EPISODE_EVENTS = 2 + 5 + (4 + 2 + 5) + 5 + (4 + 2 + 4 * 5 + 6 + 2) + 5;
 
 describe('the execution shape', () => {
   it('runs a two-episode production as one production execution and two episode executions, each history counted', async () => {
