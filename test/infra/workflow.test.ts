@@ -119,7 +119,7 @@ describe('the execution shape', () => {
     expect(granted('events:PutRule')).toEqual([expect.stringMatching(/:rule\/StepFunctionsGetEventsForStepFunctionsExecutionRule$/)]);
   });
 
-  it('lets only the video worker answer the waiting Tasks, on the episode machine alone', () => {
+  it('lets only the video worker answer the episode machine\'s waiting Tasks, and only the approval gate the production machine\'s', () => {
     // Prepare
     const taskActions = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
 
@@ -130,7 +130,10 @@ describe('the execution shape', () => {
     const workerStatements = statementsOfRole(template, logicalIdOf(stack.functions.get('video-worker')!.role));
 
     // Assess
-    expect(holders.map((stage) => stage.spec.name)).toEqual(['video-worker']);
+    const gateStatements = statementsOfRole(template, logicalIdOf(stack.functions.get('await-approval')!.role));
+    expect(holders.map((stage) => stage.spec.name).sort()).toEqual(['await-approval', 'video-worker']);
     expect(workerStatements).toContainEqual(expect.objectContaining({ Action: [...taskActions].sort(), Resource: { Ref: episodeId } }));
+    expect(gateStatements).toContainEqual(expect.objectContaining({ Action: [...taskActions].sort(), Resource: { Ref: productionId } }));
+    expect(gateStatements.flatMap((s) => asArray(s.Resource))).not.toContainEqual({ Ref: episodeId });
   });
 });
