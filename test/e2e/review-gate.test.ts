@@ -119,6 +119,31 @@ describe('the approval gate before paid video', () => {
   }, 600_000);
 });
 
+describe('the approval gate before delivery', () => {
+  it('waits with the finished cut, made with the manifest\'s own video, and delivers it once approved', async () => {
+    // Prepare
+    const ws = await ownWorkspace();
+    const manifest = await ws.manifest(TWO_SCENES, 'reviewed-cut.yaml', (text) => text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: delivery }\n'));
+
+    // Act
+    const produced = await dramaforge(ws, undefined, 'produce', manifest);
+    const awaiting = await reportOf(ws, 'two-scene-check');
+    const madeBeforeApproval = await readCallLog(ws.callLog);
+    const approved = await dramaforge(ws, undefined, 'approve', 'two-scene-check');
+    const madeAfterApproval = (await readCallLog(ws.callLog)).slice(madeBeforeApproval.length);
+
+    // Assess
+    expect(produced.code, produced.stderr).toBe(0);
+    expect(awaiting.status).toBe('AWAITING_APPROVAL');
+    expect(awaiting.review).toMatchObject({ before: 'delivery' });
+    expect(madeBeforeApproval.filter((call) => call.stage === 'video')).toHaveLength(2);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toMatch(/^COMPLETE/);
+    expect((await reportOf(ws, 'two-scene-check')).review).toMatchObject({ before: 'delivery', decision: 'APPROVED' });
+    expect(madeAfterApproval).toEqual([]);
+  }, 300_000);
+});
+
 describe('a review nobody decides', () => {
   it('times out as a clean stop: the waiting execution ends REVIEW_TIMED_OUT, and a late approval is refused', async () => {
     // Prepare
