@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ProductionStore, type ReviewDecision, type StoredReview } from '../lambdas/adapters/aws/production-store.js';
 import { ReviewNotOpen } from '../lambdas/core/errors.js';
-import { withLocalRuntime, type RunOptions, type RunResult } from './production-run.js';
+import { withLocalRuntime, type RunOptions, type RunResult, type RunSession } from './production-run.js';
 
 export class ReviewRefused extends Error {
   override readonly name = 'ReviewRefused';
@@ -42,23 +42,37 @@ async function recordDecision(productions: ProductionStore, input: ReviewDecisio
  * refused, and its execution resumed so that it closes as REVIEW_TIMED_OUT.
  */
 export async function reviewLocally(options: RunOptions & ReviewDecisionInput): Promise<RunResult & { refusal?: string }> {
-  return withLocalRuntime(options, async ({ runtime, productions, follow }) => {
-    const meta = await productions.findProduction(options.productionId);
-    if (!meta) throw new ReviewRefused(`there is no production "${options.productionId}" in ${options.dataDir}; produce it first`);
-    const review = meta.review;
-    if (!review) throw new ReviewRefused(`production "${options.productionId}" has no review: its manifest sets no review`);
-    let refusal: string | undefined;
-    try {
-      const decided = await recordDecision(productions, options);
-      runtime.engines.taskTokens.succeed(decided.taskToken, JSON.parse(taskOutput(options.decision, options.notes)));
-    } catch (error) {
-      if (!(error instanceof ReviewRefused) || meta.status !== 'AWAITING_APPROVAL') throw error;
-      refusal = error.message;
-    }
-    await runtime.startNamedExecution(review.executionName, meta.manifestKey);
-    const result = await follow({ name: review.executionName, manifestKey: meta.manifestKey, productionId: options.productionId });
+  return withLocalRuntime(options, async (session) => {
+    const { executionName, manifestKey, refusal } = await answerReview(session, options, options.dataDir);
+    const result = await session.follow({ name: executionName, manifestKey, productionId: options.productionId });
     return refusal ? { ...result, refusal } : result;
   });
+}
+
+/**
+ * Records the decision and answers the gate's Task when this process holds it; otherwise resumes the
+ * paused execution, which replays to the gate and is answered there. What `approve`/`reject` and the
+ * studio's console do; the execution to follow is returned.
+ */
+export async function answerReview(
+  { runtime, productions }: Pick<RunSession, 'runtime' | 'productions'>,
+  input: ReviewDecisionInput,
+  where = 'the studio',
+): Promise<{ executionName: string; manifestKey: string; refusal?: string }> {
+  const meta = await productions.findProduction(input.productionId);
+  if (!meta) throw new ReviewRefused(`there is no production "${input.productionId}" in ${where}; produce it first`);
+  const review = meta.review;
+  if (!review) throw new ReviewRefused(`production "${input.productionId}" has no review: its manifest sets no review`);
+  let refusal: string | undefined;
+  try {
+    const decided = await recordDecision(productions, input);
+    runtime.engines.taskTokens.succeed(decided.taskToken, JSON.parse(taskOutput(input.decision, input.notes)));
+  } catch (error) {
+    if (!(error instanceof ReviewRefused) || meta.status !== 'AWAITING_APPROVAL') throw error;
+    refusal = error.message;
+  }
+  await runtime.startNamedExecution(review.executionName, meta.manifestKey);
+  return { executionName: review.executionName, manifestKey: meta.manifestKey, ...(refusal && { refusal }) };
 }
 
 export interface DeployedReviewOptions extends ReviewDecisionInput {
