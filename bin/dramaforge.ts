@@ -189,6 +189,41 @@ async function rerenderCommand(productionId: string, { episodeId, sceneId }: Sce
   }
 }
 
+interface ReviewCommandOptions extends RunOptions {
+  notes?: string;
+  table?: string;
+  region?: string;
+}
+
+/** `approve` / `reject`: this machine's paused production, or with --table a deployed environment's. */
+async function reviewCommand(decision: 'APPROVED' | 'REJECTED', productionId: string, options: ReviewCommandOptions): Promise<void> {
+  const command = decision === 'APPROVED' ? 'approve' : 'reject';
+  const { ReviewRefused, reviewDeployed, reviewLocally } = await import('../local/review.js');
+  try {
+    if (options.table) {
+      const review = await reviewDeployed({ productionId, decision, notes: options.notes, tableName: options.table, region: options.region });
+      process.stdout.write(`${decision}: ${productionId}; its execution ${review.executionName} goes on from ${review.cut === 'animatic' ? 'the animatic' : 'the cut'}\n`);
+      return;
+    }
+    const progress = progressPrinter();
+    const result = await reviewLocally({
+      productionId,
+      decision,
+      notes: options.notes,
+      outDir: path.resolve(options.out),
+      dataDir: path.resolve(options.data),
+      onProgress: progress.onProgress,
+    });
+    progress.done();
+    const failure = outcomeOf(command, result);
+    if (result.refusal) fail(`${command} refused: ${result.refusal}`);
+    if (failure) fail(failure);
+  } catch (error) {
+    if (error instanceof ReviewRefused) fail(`${command} refused: ${error.message}`);
+    throw error;
+  }
+}
+
 async function redriveCommand(options: { data: string; queueArn?: string; destinationArn?: string; region?: string }): Promise<void> {
   const deadLetterQueueArn = options.queueArn;
   if (deadLetterQueueArn) {
@@ -317,6 +352,31 @@ program
   .option('--destination-arn <arn>', 'the queue to move them to (default: the queue they came from)')
   .option('--region <region>', "the queue's region (default: the one in its ARN)")
   .action(redriveCommand);
+
+const reviewTargetFlags = {
+  table: ['--table <name>', "a deployed environment's production table (the stack's TableName output): decide there and answer the waiting execution with SendTaskSuccess"],
+  region: ['--region <region>', "the deployed table's region (default: the SDK's)"],
+} as const;
+program
+  .command('approve')
+  .description('approve the cut a production waits with (the animatic, or the finished cut): it goes on, reusing everything already bought')
+  .argument('<production>', 'the production id')
+  .option('--notes <text>', 'notes for the report')
+  .option(...outOptionFlags)
+  .option(...dataOptionFlags)
+  .option(...reviewTargetFlags.table)
+  .option(...reviewTargetFlags.region)
+  .action((productionId: string, options: ReviewCommandOptions) => reviewCommand('APPROVED', productionId, options));
+program
+  .command('reject')
+  .description('reject the cut a production waits with: it ends REJECTED, with the notes in report.json, and spends nothing more')
+  .argument('<production>', 'the production id')
+  .requiredOption('--notes <text>', 'why, for the report')
+  .option(...outOptionFlags)
+  .option(...dataOptionFlags)
+  .option(...reviewTargetFlags.table)
+  .option(...reviewTargetFlags.region)
+  .action((productionId: string, options: ReviewCommandOptions) => reviewCommand('REJECTED', productionId, options));
 
 program
   .command('studio')

@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
@@ -122,10 +123,18 @@ export class DramaforgeStack extends Stack {
       ...workflowLogs,
     });
 
-    // The task tokens come from the episode machine's Generate video Task.
+    // The video worker answers the episode machine's Generate video Task; the approval gate, the production machine's.
     for (const spec of STAGE_FUNCTIONS.filter((candidate) => candidate.access.reportsTaskOutcome)) {
-      this.functions.get(spec.name)!.bindTaskOutcomeReporting(episodeWorkflow.stateMachine);
+      this.functions.get(spec.name)!.bindTaskOutcomeReporting(spec.access.reportsTaskOutcome === 'production' ? workflow.stateMachine : episodeWorkflow.stateMachine);
     }
+    // What `dramaforge approve` / `reject --table` needs: the production's row, and the gate's token answered.
+    const reviewer = new ManagedPolicy(this, 'ReviewerPolicy', {
+      description: 'Approve or reject a production waiting at its review gate (dramaforge approve / reject --table)',
+      statements: [
+        new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [table.tableArn] }),
+        new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [workflow.stateMachine.stateMachineArn] }),
+      ],
+    });
     const videoWorker = this.functions.get(VIDEO_WORKER_FUNCTION.name)!;
     videoWorker.function.addEventSource(
       new SqsEventSource(videoQueue.queue, {
@@ -157,6 +166,7 @@ export class DramaforgeStack extends Stack {
     const consoleBase = `https://${this.region}.console.aws.amazon.com`;
     new CfnOutput(this, 'BucketName', { value: assets.bucket.bucketName, description: 'Upload manifests under manifests/' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'ReviewerPolicyArn', { value: reviewer.managedPolicyArn, description: 'Attach to whoever approves or rejects productions' });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'EpisodeStateMachineArn', { value: episodeWorkflow.stateMachine.stateMachineArn, description: 'One child execution per episode' });
     new CfnOutput(this, 'VideoQueueUrl', { value: videoQueue.queue.queueUrl });

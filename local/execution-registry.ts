@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+/** PAUSED: stopped at the approval gate with its process, and resumed (replayed from the cache) by the next start. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'PAUSED';
 
 export interface ExecutionRecord {
   name: string;
@@ -19,6 +20,8 @@ export interface ExecutionRecord {
   error?: { name: string; cause: string };
   /** Events in its history, counted as Step Functions counts them. */
   events?: number;
+  /** The Task it waits at for a producer's decision, and that Task's token, while it waits. */
+  awaiting?: { stateName: string; token: string; since: string };
 }
 
 /**

@@ -121,7 +121,10 @@ export async function withLocalRuntime<Result>(options: RunOptions, work: (sessi
         events: execution.events ?? 0,
       }));
       const report = await downloadDeliverables(assets, manifest, outputDir, executions);
-      const ok = record.status === 'SUCCEEDED' && report?.status === 'COMPLETE';
+      // A production waiting at its review, rejected, or whose review timed out has stopped cleanly.
+      const ok =
+        (record.status === 'SUCCEEDED' && ['COMPLETE', 'REJECTED', 'REVIEW_TIMED_OUT'].includes(report?.status ?? '')) ||
+        (record.status === 'PAUSED' && report?.status === 'AWAITING_APPROVAL');
       return {
         ok,
         executionName: name,
@@ -174,6 +177,12 @@ export async function downloadDeliverables(
     }
   }
   await copy(assetKeys.storyboard(manifest.production), 'storyboard.png');
+  for (const episode of manifest.episodes) {
+    if (await assets.exists(assetKeys.animatic(manifest.production, episode.id))) {
+      await mkdir(path.join(outputDir, 'animatic'), { recursive: true });
+      await copy(assetKeys.animatic(manifest.production, episode.id), path.join('animatic', `${episode.id}.mp4`));
+    }
+  }
   if (!report) return undefined;
   await writeFile(path.join(outputDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   return report;

@@ -103,6 +103,10 @@ export class LocalRuntime {
   private readonly runningEpisodes = new Map<string, Promise<ExecutionRecord>>();
   /** How StopExecution reaches each execution running in this process. */
   private readonly stoppers = new Map<string, AbortController>();
+  /** Executions of this runtime waiting at the approval gate, and who waits for one to get there. */
+  private readonly paused = new Map<string, ExecutionRecord>();
+  private readonly pauseWaiters = new Map<string, ((record: ExecutionRecord) => void)[]>();
+  private readonly current = new Map<string, ExecutionRecord>();
   private videoSource!: QueueEventSource;
   private readonly handlers = new Map<string, { handler: LambdaHandler; name: string; timeoutSeconds: number }>();
   private readonly reportError: (error: unknown) => void;
@@ -192,6 +196,9 @@ export class LocalRuntime {
       taskTokens: this.engines.taskTokens,
       quotas: { ...AWS_EXECUTION_QUOTAS, ...this.options.quotas },
       retryDelayMs: this.options.retryDelayMs,
+      onAwaitingDecision: (name: string, awaiting: { stateName: string; token: string } | undefined) => {
+        this.markAwaiting(name, awaiting).catch((error: unknown) => this.reportError(error));
+      },
     };
     this.episodes = new WorkflowRunner({
       ...runnerOptions,
@@ -323,17 +330,52 @@ export class LocalRuntime {
     return finished;
   }
 
+  /**
+   * An execution reached the approval gate (PAUSED, with the Task's token) or was answered there
+   * (RUNNING again). A runtime that stops keeps a paused execution PAUSED, and the next start of
+   * its name resumes it: it replays to the gate from the cache, and the gate answers from the
+   * decision on the production's row.
+   */
+  private async markAwaiting(name: string, awaiting: { stateName: string; token: string } | undefined): Promise<void> {
+    const record = this.current.get(name);
+    if (!record) return;
+    if (!awaiting) {
+      this.paused.delete(name);
+      const running: ExecutionRecord = { ...record, status: 'RUNNING' };
+      delete running.awaiting;
+      await this.executions.write(running);
+      return;
+    }
+    const paused: ExecutionRecord = { ...record, status: 'PAUSED', awaiting: { ...awaiting, since: new Date().toISOString() } };
+    this.paused.set(name, paused);
+    await this.executions.write(paused);
+    for (const resolve of this.pauseWaiters.get(name) ?? []) resolve(paused);
+    this.pauseWaiters.delete(name);
+  }
+
+  private nextPause(name: string): Promise<ExecutionRecord> {
+    return new Promise((resolve) => this.pauseWaiters.set(name, [...(this.pauseWaiters.get(name) ?? []), resolve]));
+  }
+
   /** One execution to its end, its record written when it starts and when it ends. */
   private async execute(runner: WorkflowRunner, record: ExecutionRecord, input: unknown): Promise<ExecutionRecord> {
     let outcome: ExecutionOutcome;
     const stopper = new AbortController();
     this.stoppers.set(record.name, stopper);
+    this.current.set(record.name, record);
     try {
       outcome = await runner.run(record.name, input, (event) => this.forwardEvent(record, event as NestedEvent), stopper.signal);
     } catch (error) {
       outcome = { status: 'FAILED', error: { name: (error as Error).name, cause: (error as Error).message }, events: 0 };
     } finally {
       this.stoppers.delete(record.name);
+      this.current.delete(record.name);
+    }
+    const paused = this.paused.get(record.name);
+    this.paused.delete(record.name);
+    if (paused && outcome.status === 'ABORTED') {
+      await this.executions.write(paused);
+      return paused;
     }
     const endedAt = new Date().toISOString();
     const finished: ExecutionRecord =
@@ -418,8 +460,10 @@ export class LocalRuntime {
     }
     await this.triggered.get(name);
     for (;;) {
+      const paused = this.paused.get(name);
+      if (paused) return paused;
       const active = this.running.get(name);
-      if (active) return active;
+      if (active) return Promise.race([active, this.nextPause(name)]);
       const record = await this.executions.read(name);
       if (record && (record.status !== 'RUNNING' || isAbandoned(record))) return record;
       if (Date.now() > deadline) throw new Error(`execution ${name} did not finish within ${timeoutMs} ms`);
@@ -428,6 +472,12 @@ export class LocalRuntime {
   }
 
   async stop(): Promise<void> {
+    // An execution waiting for a decision stays PAUSED: its token dies with this process, and the next start resumes it.
+    const pausing = [...this.paused.keys()].map((name) => {
+      this.stoppers.get(name)?.abort({ error: 'Paused', cause: 'the runtime stopped while the execution awaited a decision' });
+      return this.running.get(name);
+    });
+    await Promise.all(pausing);
     try {
       await this.videoSource?.stop();
       await this.engines.stop();

@@ -35,6 +35,15 @@ export class TaskTokenService {
     return { token, outcome };
   }
 
+  /** SendTaskSuccess from within this process; false when no Task waits on the token here. */
+  succeed(token: string, output: unknown): boolean {
+    const settle = this.waiting.get(token);
+    if (!settle) return false;
+    this.reports.push({ token, operation: 'SendTaskSuccess' });
+    settle({ ok: true, output });
+    return true;
+  }
+
   /** A Task that timed out no longer accepts reports, as in AWS. */
   forget(token: string): void {
     this.waiting.delete(token);

@@ -4,6 +4,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import {
   START_CHILD_EXECUTION_SYNC,
+  WAIT_FOR_TASK_TOKEN_LAMBDA,
   WAIT_FOR_TASK_TOKEN_SQS,
   constructsTheLocalEngineIgnores,
   substituteDefinition,
@@ -56,6 +57,11 @@ export interface WorkflowRunnerOptions {
   quotas?: ExecutionQuotas;
   /** When set, every Retry waits this long instead of its backoff: tests use it to stay fast. */
   retryDelayMs?: number;
+  /**
+   * A `lambda:invoke.waitForTaskToken` Task (the approval gate) invoked its function and now waits
+   * on `token`; called again without one when its answer came.
+   */
+  onAwaitingDecision?: (executionName: string, awaiting: { stateName: string; token: string } | undefined) => void;
 }
 
 export type ExecutionOutcome =
@@ -98,16 +104,20 @@ export class WorkflowRunner {
     this.machine = new StateMachine(options.definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
     this.taskNames = taskStates(options.definition).map(({ name }) => name);
     // Every Task must have a local mapping before anything runs.
-    this.overrides(() => undefined);
+    this.overrides(() => undefined, '');
   }
 
-  private overrides(fatal: (error: QuotaExceeded) => void): Record<string, TaskOverride> {
-    return Object.fromEntries(taskStates(this.options.definition).map(({ name, state }) => [name, this.overrideFor(name, state, fatal)]));
+  private overrides(fatal: (error: QuotaExceeded) => void, executionName: string): Record<string, TaskOverride> {
+    return Object.fromEntries(taskStates(this.options.definition).map(({ name, state }) => [name, this.overrideFor(name, state, fatal, executionName)]));
   }
 
-  private overrideFor(name: string, state: StateDefinition, fatal: (error: QuotaExceeded) => void): TaskOverride {
+  private overrideFor(name: string, state: StateDefinition, fatal: (error: QuotaExceeded) => void, executionName: string): TaskOverride {
     const resource = state.Resource ?? '';
     if (resource === WAIT_FOR_TASK_TOKEN_SQS) return (input) => this.sendAndWait(input as { QueueUrl: string; MessageBody: unknown }, fatal);
+    const functionName = (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName;
+    if (resource === WAIT_FOR_TASK_TOKEN_LAMBDA && functionName && this.options.functionArns.has(functionName)) {
+      return (input) => this.invokeAndWait(functionName, (input as { Payload: unknown }).Payload, executionName, name);
+    }
     if (resource === START_CHILD_EXECUTION_SYNC && this.options.startChildExecution) {
       const start = this.options.startChildExecution;
       return (input) => {
@@ -130,6 +140,26 @@ export class WorkflowRunner {
     }
     await this.options.sqs.send(new SendMessageCommand({ QueueUrl: input.QueueUrl, MessageBody: text }));
     return outcome;
+  }
+
+  /** `lambda:invoke.waitForTaskToken`: the function gets the token in its payload, and the Task waits for SendTaskSuccess/Failure on it. */
+  private async invokeAndWait(functionArn: string, payload: unknown, executionName: string, stateName: string): Promise<unknown> {
+    const { token, outcome } = this.options.taskTokens.mint();
+    let settled = false;
+    const answered = outcome.finally(() => {
+      settled = true;
+      this.options.onAwaitingDecision?.(executionName, undefined);
+    });
+    answered.catch(() => undefined);
+    try {
+      await this.options.invoke(functionArn, replacePlaceholder(payload, token));
+    } catch (error) {
+      this.options.taskTokens.forget(token);
+      throw error;
+    }
+    // A function that answered its own token at once (a decision taken before) leaves nothing waiting.
+    if (!settled) this.options.onAwaitingDecision?.(executionName, { stateName, token });
+    return answered;
   }
 
   get mappedTaskStates(): string[] {
@@ -169,7 +199,7 @@ export class WorkflowRunner {
       control.fatal ??= error;
       control.abort?.();
     };
-    const overrides = this.overrides(fatal);
+    const overrides = this.overrides(fatal, executionName);
     const retryIntervalOverrides =
       this.options.retryDelayMs === undefined ? undefined : Object.fromEntries(this.taskNames.map((name) => [name, this.options.retryDelayMs!]));
     const execution = this.machine.run(input as never, {

@@ -1,6 +1,6 @@
 import { WAIT_FOR_TASK_TOKEN_SQS, type Definition } from './production-definition.js';
 import { EpisodeQaFailed } from '../lambdas/core/errors.js';
-import { OWN_WORK_RETRY, PROVIDER_CALL_RETRY, SCENE_IDS, SCENE_OUTCOME_CATCH, SCENE_STAGE_CATCH, catchAll, catchError } from './workflow-policies.js';
+import { OWN_WORK_RETRY, PROVIDER_CALL_RETRY, SCENE_IDS, SCENE_IDS_AND_CUT, SCENE_OUTCOME_CATCH, SCENE_STAGE_CATCH, catchAll, catchError } from './workflow-policies.js';
 
 /**
  * The source of statemachines/episode.asl.json: one execution produces one episode's
@@ -96,6 +96,7 @@ export const episodeWorkflow = {
         'episodeId.$': '$.episodeId',
         'sceneId.$': '$$.Map.Item.Value',
         'lipSync.$': '$.plan.lipSync',
+        'cut.$': '$.cut',
       },
       ItemProcessor: {
         ProcessorConfig: { Mode: 'INLINE' },
@@ -129,7 +130,7 @@ export const episodeWorkflow = {
             Resource: WAIT_FOR_TASK_TOKEN_SQS,
             Parameters: {
               QueueUrl: '${VideoQueueUrl}',
-              MessageBody: { ...SCENE_IDS, 'taskToken.$': '$$.Task.Token' },
+              MessageBody: { ...SCENE_IDS_AND_CUT, 'taskToken.$': '$$.Task.Token' },
             },
             ResultPath: null,
             TimeoutSeconds: 3600,
@@ -146,7 +147,7 @@ export const episodeWorkflow = {
             Type: 'Task',
             Comment: "The speaking character's mouth follows their voice, in the manifest's mode (fast or high_precision).",
             Resource: '${SyncLipsFunctionArn}',
-            Parameters: SCENE_IDS,
+            Parameters: SCENE_IDS_AND_CUT,
             ResultPath: null,
             TimeoutSeconds: 900,
             Retry: PROVIDER_CALL_RETRY,

@@ -9,6 +9,8 @@ export const DEFINITION_FILE = path.join(import.meta.dirname, 'production.asl.js
 export const EPISODE_DEFINITION_FILE = path.join(import.meta.dirname, 'episode.asl.json');
 
 export const WAIT_FOR_TASK_TOKEN_SQS = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
+/** Invokes a function with the Task's token in its payload, then waits for SendTaskSuccess/Failure on it. */
+export const WAIT_FOR_TASK_TOKEN_LAMBDA = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 /** Starts a child execution and waits for it, its output parsed as JSON (the `:2` form). */
 export const START_CHILD_EXECUTION_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
 /** The definitionSubstitution the production workflow names the episode state machine by. */

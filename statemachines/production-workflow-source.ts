@@ -1,6 +1,6 @@
 import { ManifestInvalid } from '../lambdas/core/errors.js';
-import { START_CHILD_EXECUTION_SYNC, type Definition } from './production-definition.js';
-import { CHILD_EXECUTION_RETRY, OWN_WORK_RETRY, PRODUCTION_STEP_CATCH, PROVIDER_CALL_RETRY, catchAll, catchError } from './workflow-policies.js';
+import { START_CHILD_EXECUTION_SYNC, WAIT_FOR_TASK_TOKEN_LAMBDA, type Definition, type StateDefinition } from './production-definition.js';
+import { CHILD_EXECUTION_RETRY, OWN_WORK_RETRY, PRODUCTION_STEP_CATCH, PROVIDER_CALL_RETRY, REVIEW_GATE_RETRY, catchAll, catchError } from './workflow-policies.js';
 
 /**
  * The source of statemachines/production.asl.json. Both runtimes and the console read the
@@ -12,7 +12,8 @@ import { CHILD_EXECUTION_RETRY, OWN_WORK_RETRY, PRODUCTION_STEP_CATCH, PROVIDER_
 export const productionWorkflow = {
   Comment: "dramaforge: one execution per manifest: validate, plan, cast, one child execution per episode, then the report.",
   StartAt: 'Validate manifest',
-  TimeoutSeconds: 86400,
+  // A week's review wait (the most review.waitHours allows) and a day to produce around it.
+  TimeoutSeconds: 8 * 86400,
   States: {
     'Validate manifest': {
       Type: 'Task',
@@ -120,50 +121,72 @@ export const productionWorkflow = {
       Catch: PRODUCTION_STEP_CATCH,
       Next: 'Produce episodes',
     },
-    'Produce episodes': {
-      Type: 'Map',
-      ItemsPath: '$.plan.episodes',
-      MaxConcurrencyPath: '$.plan.episodeMaxConcurrency',
-      ItemSelector: {
+    'Produce episodes': produceEpisodes('$$.Map.Item.Value.executionName', '$.plan.firstCut', 'Is there a review?'),
+    'Is there a review?': {
+      Type: 'Choice',
+      Comment: "The manifest's review: before paid video (the animatic is made first), before delivery, or none.",
+      Choices: [
+        { Variable: '$.plan.review', StringEquals: 'video', Next: 'Deliver the animatic for review' },
+        { Variable: '$.plan.review', StringEquals: 'delivery', Next: 'Deliver the cut for review' },
+      ],
+      Default: 'Finalize production',
+    },
+    ...reviewGate({
+      deliver: 'Deliver the animatic for review',
+      wait: 'Awaiting approval of the animatic',
+      decide: 'Was the animatic approved?',
+      before: 'video',
+      cut: 'animatic',
+      approved: 'Produce final episodes',
+    }),
+    'Produce final episodes': produceEpisodes('$$.Map.Item.Value.finalExecutionName', 'final', 'Finalize production', {
+      produce: 'Produce final episode',
+      failed: 'Final episode failed',
+    }),
+    ...reviewGate({
+      deliver: 'Deliver the cut for review',
+      wait: 'Awaiting approval of the cut',
+      decide: 'Was the cut approved?',
+      before: 'delivery',
+      cut: 'final',
+      approved: 'Finalize production',
+    }),
+    'Record rejection': {
+      Type: 'Task',
+      Comment: "The producer rejected the cut: the report keeps their notes, and nothing more is spent.",
+      Resource: '${FinalizeProductionFunctionArn}',
+      Parameters: {
         'productionId.$': '$.plan.productionId',
-        'episodeId.$': '$$.Map.Item.Value.episodeId',
-        'executionName.$': '$$.Map.Item.Value.executionName',
-        'sceneMaxConcurrency.$': '$.plan.sceneMaxConcurrency',
+        closeAs: 'REJECTED',
+        'decision.$': '$.review',
       },
-      ItemProcessor: {
-        ProcessorConfig: { Mode: 'INLINE' },
-        StartAt: 'Produce episode',
-        States: {
-          'Produce episode': {
-            Type: 'Task',
-            Comment: "The episode's scenes run in a child execution of their own (statemachines/episode.asl.json), so no history outgrows its quota.",
-            Resource: START_CHILD_EXECUTION_SYNC,
-            Parameters: {
-              StateMachineArn: '${EpisodeStateMachineArn}',
-              'Name.$': '$.executionName',
-              Input: {
-                'productionId.$': '$.productionId',
-                'episodeId.$': '$.episodeId',
-                'sceneMaxConcurrency.$': '$.sceneMaxConcurrency',
-                'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id',
-              },
-            },
-            ResultPath: null,
-            TimeoutSeconds: 86400,
-            Retry: CHILD_EXECUTION_RETRY,
-            Catch: [catchAll('Episode failed')],
-            End: true,
-          },
-          'Episode failed': {
-            Type: 'Fail',
-            Error: 'EpisodeFailed',
-            Cause: "The episode's execution failed; its own history in the console says where.",
-          },
-        },
-      },
-      ResultPath: null,
+      ResultPath: '$.result',
+      TimeoutSeconds: 300,
+      Retry: OWN_WORK_RETRY,
       Catch: PRODUCTION_STEP_CATCH,
-      Next: 'Finalize production',
+      Next: 'Production rejected',
+    },
+    'Production rejected': {
+      Type: 'Succeed',
+      Comment: 'A clean stop: the producer said no.',
+    },
+    'Record review timeout': {
+      Type: 'Task',
+      Comment: 'Nobody decided within the review wait: the production stops where it is, as REVIEW_TIMED_OUT.',
+      Resource: '${FinalizeProductionFunctionArn}',
+      Parameters: {
+        'productionId.$': '$.plan.productionId',
+        closeAs: 'REVIEW_TIMED_OUT',
+      },
+      ResultPath: '$.result',
+      TimeoutSeconds: 300,
+      Retry: OWN_WORK_RETRY,
+      Catch: PRODUCTION_STEP_CATCH,
+      Next: 'Review timed out',
+    },
+    'Review timed out': {
+      Type: 'Succeed',
+      Comment: 'A clean stop, not a failure: the report says what was made and spent before the gate.',
     },
     'Finalize production': {
       Type: 'Task',
@@ -219,6 +242,115 @@ export const productionWorkflow = {
     },
   },
 } satisfies Definition;
+
+/** One child execution per episode, made as `cut` (a path, or the cut itself): the animatic (offline video) or the final cut. */
+function produceEpisodes(executionNamePath: string, cut: string, next: string, names = { produce: 'Produce episode', failed: 'Episode failed' }) {
+  const cutField = cut.startsWith('$') ? { 'cut.$': cut } : { cut };
+  return {
+    Type: 'Map',
+    ItemsPath: '$.plan.episodes',
+    MaxConcurrencyPath: '$.plan.episodeMaxConcurrency',
+    ItemSelector: {
+      'productionId.$': '$.plan.productionId',
+      'episodeId.$': '$$.Map.Item.Value.episodeId',
+      'executionName.$': executionNamePath,
+      'sceneMaxConcurrency.$': '$.plan.sceneMaxConcurrency',
+      ...cutField,
+    },
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'INLINE' },
+      StartAt: names.produce,
+      States: {
+        [names.produce]: {
+          Type: 'Task',
+          Comment: "The episode's scenes run in a child execution of their own (statemachines/episode.asl.json), so no history outgrows its quota.",
+          Resource: START_CHILD_EXECUTION_SYNC,
+          Parameters: {
+            StateMachineArn: '${EpisodeStateMachineArn}',
+            'Name.$': '$.executionName',
+            Input: {
+              'productionId.$': '$.productionId',
+              'episodeId.$': '$.episodeId',
+              'sceneMaxConcurrency.$': '$.sceneMaxConcurrency',
+              'cut.$': '$.cut',
+              'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id',
+            },
+          },
+          ResultPath: null,
+          TimeoutSeconds: 86400,
+          Retry: CHILD_EXECUTION_RETRY,
+          Catch: [catchAll(names.failed)],
+          End: true,
+        },
+        [names.failed]: {
+          Type: 'Fail',
+          Error: 'EpisodeFailed',
+          Cause: "The episode's execution failed; its own history in the console says where.",
+        },
+      },
+    },
+    ResultPath: null,
+    Catch: PRODUCTION_STEP_CATCH,
+    Next: next,
+  } satisfies StateDefinition;
+}
+
+/**
+ * The approval gate: the report as it stands (AWAITING_APPROVAL, the episodes as made so far),
+ * then a Task that waits on its token for the producer's decision, kept on the production's row.
+ * It waits `review.waitHours`; a timeout is a clean stop, not a failure.
+ */
+function reviewGate(names: { deliver: string; wait: string; decide: string; before: 'video' | 'delivery'; cut: 'animatic' | 'final'; approved: string }) {
+  return {
+    [names.deliver]: {
+      Type: 'Task',
+      Comment: 'Write report.json as AWAITING_APPROVAL, with the cut the producer reviews.',
+      Resource: '${FinalizeProductionFunctionArn}',
+      Parameters: {
+        'productionId.$': '$.plan.productionId',
+        closeAs: 'AWAITING_APPROVAL',
+        cut: names.cut,
+      },
+      // The wait lands at $.Payload, where the gate's Payload and TimeoutSecondsPath both read it: Step Functions and the
+      // local engine resolve TimeoutSecondsPath against the state's input and its Parameters respectively, and both hold it there.
+      ResultSelector: { 'waitSeconds.$': '$.reviewWaitSeconds' },
+      ResultPath: '$.Payload',
+      TimeoutSeconds: 300,
+      Retry: OWN_WORK_RETRY,
+      Catch: PRODUCTION_STEP_CATCH,
+      Next: names.wait,
+    },
+    [names.wait]: {
+      Type: 'Task',
+      Comment: 'Waits for `dramaforge approve` or `reject` (SendTaskSuccess with the token kept on the production row).',
+      Resource: WAIT_FOR_TASK_TOKEN_LAMBDA,
+      Parameters: {
+        FunctionName: '${AwaitApprovalFunctionArn}',
+        Payload: {
+          'productionId.$': '$.plan.productionId',
+          'executionName.$': '$$.Execution.Name',
+          before: names.before,
+          cut: names.cut,
+          'waitSeconds.$': '$.Payload.waitSeconds',
+          'taskToken.$': '$$.Task.Token',
+        },
+      },
+      ResultPath: '$.review',
+      TimeoutSecondsPath: '$.Payload.waitSeconds',
+      Retry: REVIEW_GATE_RETRY,
+      Catch: [catchError('States.Timeout', 'Record review timeout'), ...PRODUCTION_STEP_CATCH],
+      Next: names.decide,
+    },
+    [names.decide]: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.review.decision', StringEquals: 'APPROVED', Next: names.approved },
+        { Variable: '$.review.decision', StringEquals: 'REJECTED', Next: 'Record rejection' },
+      ],
+      Default: 'Record review timeout',
+    },
+  } satisfies Record<string, StateDefinition>;
+}
 
 /** The checked-in file's exact text: what `npm run asl` writes and what the checks compare against. */
 export const renderStateMachine = (definition: Definition): string => `${JSON.stringify(definition, null, 2)}\n`;

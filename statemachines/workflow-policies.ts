@@ -53,6 +53,12 @@ export const PROVIDER_CALL_RETRY: Retrier[] = [PROVIDER_THROTTLED_RETRY, TRANSIE
 /** Tasks that only read and write our own stores. */
 export const OWN_WORK_RETRY: Retrier[] = [TRANSIENT_FAILURE_RETRY];
 
+/**
+ * The approval gate's Task: Lambda's own transient errors invoking the function that keeps the
+ * token. Not States.Timeout: the gate timing out is the producer not deciding, a stop of its own.
+ */
+export const REVIEW_GATE_RETRY: Retrier[] = [{ ...TRANSIENT_FAILURE_RETRY, ErrorEquals: TRANSIENT_FAILURE_RETRY.ErrorEquals.filter((name) => name !== 'States.Timeout') }];
+
 /** The error lands at `$.error`, where the state it goes to reads it. */
 export const catchError = (errorName: string, next: string): Catcher => ({ ErrorEquals: [errorName], ResultPath: '$.error', Next: next });
 export const catchAll = (next: string, resultPath = '$.error'): Catcher => ({ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next });
@@ -68,6 +74,9 @@ export const SCENE_IDS = {
   'episodeId.$': '$.episodeId',
   'sceneId.$': '$.sceneId',
 };
+
+/** A scene's ids and the cut it is made for: the animatic (offline video, before a review) or the final cut. */
+export const SCENE_IDS_AND_CUT = { ...SCENE_IDS, 'cut.$': '$.cut' };
 
 /**
  * Starting an episode's child execution may be refused for a moment (the account's open

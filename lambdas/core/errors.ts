@@ -102,3 +102,8 @@ export class ProviderOutputInvalid extends ProviderRejected {
     super(message);
   }
 }
+
+/** A review decision came when none could be taken: nothing awaits one, it was already decided, or it timed out. */
+export class ReviewNotOpen extends DramaforgeError {
+  override readonly name: string = 'ReviewNotOpen';
+}

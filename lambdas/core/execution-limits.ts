@@ -88,6 +88,13 @@ export function worstCaseProductionEvents(episodeCount: number, characterCount: 
     characterCount * (HISTORY_MODEL.map.perIteration + lambdaTask(retries.providerCall)) +
     HISTORY_MODEL.map.events +
     episodeCount * (HISTORY_MODEL.map.perIteration + serviceTask(retries.childExecution)) +
+    // A review before video: its Choice, the report for it, the gate's task-token Task, the decision's Choice, and the final cut's episodes again.
+    HISTORY_MODEL.choiceOrTerminal +
+    lambdaTask(retries.ownWork) +
+    serviceTask(retries.ownWork) +
+    HISTORY_MODEL.choiceOrTerminal +
+    HISTORY_MODEL.map.events +
+    episodeCount * (HISTORY_MODEL.map.perIteration + serviceTask(retries.childExecution)) +
     lambdaTask(retries.ownWork) +
     2 * HISTORY_MODEL.choiceOrTerminal
   );

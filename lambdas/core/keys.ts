@@ -49,6 +49,8 @@ export const assetKeys = {
     `${productionRoot(productionId)}/episodes/${episodeId}.${extension}`,
   /** Facts about an assembled episode (its measured duration, the scenes in it) for the report. */
   episodeSummary: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/episodes/${episodeId}.json`,
+  /** An episode as the animatic a producer approved or rejected before paid video. */
+  animatic: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/animatic/${episodeId}.mp4`,
   storyboard: (productionId: string) => `${productionRoot(productionId)}/storyboard.png`,
   report: (productionId: string) => `${productionRoot(productionId)}/report.json`,
   /** An episode's developed scene cards and the running summary written after it. */

@@ -17,8 +17,8 @@ export interface StageAccess {
   readonly media: readonly MediaTool[];
   /** Calls paid providers, so it may read their API keys and call Bedrock and Polly. */
   readonly callsProviders: boolean;
-  /** Answers a `.waitForTaskToken` Task with SendTaskSuccess/SendTaskFailure. */
-  readonly reportsTaskOutcome?: boolean;
+  /** Answers a `.waitForTaskToken` Task of this machine with SendTaskSuccess/SendTaskFailure. */
+  readonly reportsTaskOutcome?: 'episode' | 'production';
   /** Re-sends its own job to the video queue with a delay, to poll an asynchronous provider job. */
   readonly requeuesVideoJobs?: boolean;
   /** Draws or decodes images (lambdas/adapters/media/canvas.ts), so it gets the native canvas layer. */

@@ -2,7 +2,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import path from 'node:path';
 import { AssetHashType, type CfnElement, DockerImage, Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type Architecture, Code, Function as LambdaFunction, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -209,7 +209,14 @@ export class StageFunction extends Construct {
 
   /** May answer the workflow's waiting Tasks (SendTaskSuccess/Failure/Heartbeat on that state machine only). */
   bindTaskOutcomeReporting(stateMachine: IStateMachine): this {
-    this.allow(['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], [stateMachine.stateMachineArn]);
+    // A policy of its own rather than the role's default one: the function's deployment waits on its default policy,
+    // and a state machine that invokes the function (the approval gate's) must exist before this grant names it.
+    new Policy(this, 'TaskOutcomePolicy', {
+      roles: [this.role],
+      statements: [
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [stateMachine.stateMachineArn] }),
+      ],
+    });
     return this;
   }
 

@@ -16,6 +16,7 @@ import { taskStates, type Definition, type StateDefinition } from '../../statema
 import { redriveDeadLetters } from '../dead-letters.js';
 import { isAbandoned, type ExecutionRecord } from '../execution-registry.js';
 import { RerenderRefused, startRerender } from '../rerender.js';
+import { answerReview, ReviewRefused } from '../review.js';
 import type { LocalRuntime } from '../runtime.js';
 import type { ExecutionHistories, HistoryEvent } from './execution-history.js';
 import type { StepFunctionsApi } from './step-functions-api.js';
@@ -271,6 +272,8 @@ export function consoleHandler(deps: ConsoleDeps) {
       unconfirmedUsd: meta.unconfirmedUsd ?? 0,
       priority: manifest?.priority,
       executionName: meta.executionName,
+      // The review without its task token: a page shows what waits for a decision, not the capability to answer it.
+      review: meta.review && { before: meta.review.before, cut: meta.review.cut, requestedAt: meta.review.requestedAt, expiresAt: meta.review.expiresAt, decision: meta.review.decision },
       executions: runs,
       consistencyThreshold: deps.consistencyThreshold,
       characters: manifest?.characters.map((character) => ({ id: character.id, name: character.name })) ?? [],
@@ -383,6 +386,16 @@ export function consoleHandler(deps: ConsoleDeps) {
         return await startRerender({ runtime, assets, productions }, { productionId, episodeId, sceneId });
       } catch (error) {
         if (error instanceof RerenderRefused) throw new NotFound();
+        throw error;
+      }
+    }
+    const review = /^\/api\/productions\/([^/]+)\/(approve|reject)$/.exec(pathname);
+    if (review) {
+      const productionId = decodeURIComponent(review[1]!);
+      try {
+        return await answerReview({ runtime, productions }, { productionId, decision: review[2] === 'approve' ? 'APPROVED' : 'REJECTED' });
+      } catch (error) {
+        if (error instanceof ReviewRefused) throw new NotFound();
         throw error;
       }
     }

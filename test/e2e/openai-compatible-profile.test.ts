@@ -79,9 +79,19 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
     const billedUsd = server.billed.reduce((sum, answer) => sum + costUsd('openai-compatible', answer.model, answer.usage), 0);
     expect(billedUsd).toBeGreaterThan(0);
     expect(report.cost.totalUsd).toBeCloseTo(billedUsd, 6);
-    expect(Object.keys(report.cost.byProvider)).toEqual(['openai-compatible']);
+    // No real profile has a music model: the episode's bed is the offline one, in the ledger at $0 (docs/audio-and-qa.md).
+    expect(report.cost.byProvider).toMatchObject({ offline: 0 });
+    expect(Object.keys(report.cost.byProvider).sort()).toEqual(['offline', 'openai-compatible']);
     expect(Object.keys(report.cost.byModel).sort()).toEqual(
-      ['openai-compatible/deepseek-chat', 'openai-compatible/gpt-4.1-mini', 'openai-compatible/gpt-image-1', 'openai-compatible/sora-2', 'openai-compatible/tts-1', 'openai-compatible/whisper-1'].sort(),
+      [
+        'offline/procedural-bed-v1',
+        'openai-compatible/deepseek-chat',
+        'openai-compatible/gpt-4.1-mini',
+        'openai-compatible/gpt-image-1',
+        'openai-compatible/sora-2',
+        'openai-compatible/tts-1',
+        'openai-compatible/whisper-1',
+      ].sort(),
     );
     expect(server.requestsTo('POST /v1/audio/transcriptions')).toHaveLength(server.requestsTo('POST /v1/audio/speech').length);
     expect(server.billed.filter((answer) => answer.model === 'whisper-1')).toHaveLength(server.requestsTo('POST /v1/audio/speech').length - 1);

@@ -288,6 +288,34 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     expect(execution.status).toBe('ABORTED');
   });
 
+  it('approves a production waiting at its review gate from the console, with the token', async () => {
+    // Prepare
+    const text = (await readFile(twoScenes, 'utf8'))
+      .replace('production: two-scene-check', 'production: two-scene-review')
+      .replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: delivery }\n');
+    const put = await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scene-review.yaml', Body: text }));
+    const name = executionNameFor('manifests/two-scene-review.yaml', put.ETag!);
+    const waiting = await waitFor('the review gate', async () => {
+      const answer = await rawRequest({ path: '/api/productions/two-scene-review' });
+      const production = answer.status === 200 ? (JSON.parse(answer.body) as { status: string; review?: Record<string, unknown> }) : undefined;
+      return production?.status === 'AWAITING_APPROVAL' ? production : undefined;
+    });
+
+    // Act
+    const withoutToken = await rawRequest({ method: 'POST', path: '/api/productions/two-scene-review/approve' });
+    const approved = await rawRequest({ method: 'POST', path: '/api/productions/two-scene-review/approve', headers: { 'x-dramaforge-token': studio.token } });
+    const execution = await ended(name);
+    const report = JSON.parse((await objectBytes('productions/two-scene-review/report.json'))!.toString('utf8')) as { status: string };
+
+    // Assess
+    expect(waiting.review).toMatchObject({ before: 'delivery' });
+    expect(waiting.review).not.toHaveProperty('taskToken');
+    expect(withoutToken.status).toBe(403);
+    expect(approved.status).toBe(200);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(report.status).toBe('COMPLETE');
+  });
+
   it('answers SendTask{Success,Failure,Heartbeat} for a token no task waits on as Step Functions does', async () => {
     // Act
     const outcomes = await Promise.all(

@@ -7,6 +7,7 @@ import {
   EPISODE_DEFINITION_FILE,
   EPISODE_STATE_MACHINE_SUBSTITUTION,
   START_CHILD_EXECUTION_SYNC,
+  WAIT_FOR_TASK_TOKEN_LAMBDA,
   WAIT_FOR_TASK_TOKEN_SQS,
   substituteDefinition,
   taskStates,
@@ -55,7 +56,7 @@ describe.each([
     expect(Object.keys(deployedSubstitutions).sort()).toEqual([...used].sort());
   });
 
-  it('resolves every Task to a function of this stack, its video queue or its episode state machine', () => {
+  it('resolves every Task to a function of this stack, its video queue or its episode state machine, or a function it invokes with a task token', () => {
     // Prepare
     const lambdaIds = new Set(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')));
 
@@ -63,7 +64,8 @@ describe.each([
     const unresolved = taskStates(expected).filter(({ state: task }) => {
       const functionMatch = /^<<GetAtt:(\w+)\.Arn>>$/.exec(task.Resource ?? '');
       if (functionMatch) return !lambdaIds.has(functionMatch[1]!);
-      const parameters = task.Parameters as { QueueUrl?: unknown; StateMachineArn?: unknown } | undefined;
+      const parameters = task.Parameters as { QueueUrl?: unknown; StateMachineArn?: unknown; FunctionName?: string } | undefined;
+      if (task.Resource === WAIT_FOR_TASK_TOKEN_LAMBDA) return !lambdaIds.has(/^<<GetAtt:(\w+)\.Arn>>$/.exec(parameters?.FunctionName ?? '')?.[1] ?? '');
       if (task.Resource === WAIT_FOR_TASK_TOKEN_SQS) return parameters?.QueueUrl !== `<<Ref:${queueId}>>`;
       if (task.Resource === START_CHILD_EXECUTION_SYNC) return parameters?.StateMachineArn !== `<<Ref:${episodeId}>>`;
       return true;
@@ -119,7 +121,7 @@ describe('the execution shape', () => {
     expect(granted('events:PutRule')).toEqual([expect.stringMatching(/:rule\/StepFunctionsGetEventsForStepFunctionsExecutionRule$/)]);
   });
 
-  it('lets only the video worker answer the waiting Tasks, on the episode machine alone', () => {
+  it('lets only the video worker answer the episode machine\'s waiting Tasks, and only the approval gate the production machine\'s', () => {
     // Prepare
     const taskActions = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
 
@@ -130,7 +132,10 @@ describe('the execution shape', () => {
     const workerStatements = statementsOfRole(template, logicalIdOf(stack.functions.get('video-worker')!.role));
 
     // Assess
-    expect(holders.map((stage) => stage.spec.name)).toEqual(['video-worker']);
+    const gateStatements = statementsOfRole(template, logicalIdOf(stack.functions.get('await-approval')!.role));
+    expect(holders.map((stage) => stage.spec.name).sort()).toEqual(['await-approval', 'video-worker']);
     expect(workerStatements).toContainEqual(expect.objectContaining({ Action: [...taskActions].sort(), Resource: { Ref: episodeId } }));
+    expect(gateStatements).toContainEqual(expect.objectContaining({ Action: [...taskActions].sort(), Resource: { Ref: productionId } }));
+    expect(gateStatements.flatMap((s) => asArray(s.Resource))).not.toContainEqual({ Ref: episodeId });
   });
 });

@@ -1,11 +1,11 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AssetMissing } from '../../core/errors.js';
+import { AssetMissing, ReviewNotOpen } from '../../core/errors.js';
 import { tableKeys, type SceneRef } from '../../core/keys.js';
 import { round } from '../../core/money.js';
 import { isConditionFailure } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
 
-export const PRODUCTION_STATUSES = ['RUNNING', 'COMPLETE', 'FAILED', 'BUDGET_EXCEEDED', 'REJECTED'] as const;
+export const PRODUCTION_STATUSES = ['RUNNING', 'COMPLETE', 'FAILED', 'BUDGET_EXCEEDED', 'AWAITING_APPROVAL', 'REJECTED', 'REVIEW_TIMED_OUT'] as const;
 export type ProductionStatus = (typeof PRODUCTION_STATUSES)[number];
 
 /** A scene's status is the stage it is in (or stopped at), until it is COMPLETE, FAILED or BUDGET_EXCEEDED. */
@@ -31,7 +31,26 @@ export interface ProductionMeta {
   createdAt: string;
   updatedAt: string;
   failure?: { error: string; cause: string };
+  review?: StoredReview;
 }
+
+/** A producer's review of a cut (the approval gate), as the META row keeps it. */
+export interface StoredReview {
+  /** `video`: the animatic, before paid video; `delivery`: the finished cut, before it is delivered. */
+  before: 'video' | 'delivery';
+  cut: 'animatic' | 'final';
+  /** The execution that waits for the decision: a decision answers that execution only. */
+  executionName: string;
+  /** The waiting Task's token: `aws stepfunctions send-task-success --task-token` takes it. */
+  taskToken: string;
+  requestedAt: string;
+  expiresAt: string;
+  decision?: ReviewDecision;
+  notes?: string;
+  decidedAt?: string;
+}
+
+export type ReviewDecision = 'APPROVED' | 'REJECTED';
 
 export interface KeyframeAttempt {
   attempt: number;
@@ -182,6 +201,60 @@ export class ProductionStore {
         },
       }),
     );
+  }
+
+  /** Records that the production waits for a decision on its review, with the token that answers the waiting Task. */
+  async openReview(productionId: string, review: StoredReview): Promise<void> {
+    const timestamp = now();
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
+        UpdateExpression: 'SET review = :review, #status = :status, updatedAt = :now, GSI1PK = :statusKey, GSI1SK = :now',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':review': review, ':status': 'AWAITING_APPROVAL', ':now': timestamp, ':statusKey': tableKeys.statusIndexPk('AWAITING_APPROVAL') },
+      }),
+    );
+  }
+
+  /**
+   * Records a producer's decision, once: only while the production awaits it and before the review
+   * expires. The production runs again from here (approved) or is closed by its execution (rejected).
+   */
+  async decideReview(productionId: string, decision: ReviewDecision, notes: string | undefined, at = new Date()): Promise<StoredReview> {
+    const timestamp = at.toISOString();
+    try {
+      const response = await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
+          UpdateExpression:
+            'SET review.decision = :decision, review.decidedAt = :now, #status = :running, updatedAt = :now, GSI1PK = :statusKey, GSI1SK = :now' +
+            (notes ? ', review.notes = :notes' : ''),
+          ConditionExpression: '#status = :awaiting AND attribute_not_exists(review.decision) AND review.expiresAt > :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':decision': decision,
+            ':now': timestamp,
+            ':running': 'RUNNING',
+            ':awaiting': 'AWAITING_APPROVAL',
+            ':statusKey': tableKeys.statusIndexPk('RUNNING'),
+            ...(notes ? { ':notes': notes } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return (response.Attributes as ProductionMeta).review!;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const meta = await this.findProduction(productionId);
+      const review = meta?.review;
+      if (!meta) throw new ReviewNotOpen(`there is no production "${productionId}"`);
+      if (!review || meta.status !== 'AWAITING_APPROVAL') throw new ReviewNotOpen(`production "${productionId}" is ${meta.status}, not awaiting approval`);
+      if (review.decision) throw new ReviewNotOpen(`production "${productionId}" was already ${review.decision.toLowerCase()} at ${review.decidedAt}`);
+      throw new ReviewNotOpen(`the review of production "${productionId}" timed out at ${review.expiresAt}`);
+    }
   }
 
   /** Creates scene rows that do not exist yet; a scene already worked on keeps its history. */

@@ -55,6 +55,16 @@ const Providers = z.strictObject({
     .optional(),
 });
 
+/** The most a review may wait for its decision: a week, inside the production execution's own timeout. */
+export const MAX_REVIEW_WAIT_HOURS = 168;
+
+const Review = z.strictObject({
+  /** `video`: approve the animatic (real script, keyframes and voices, offline video) before paying for video; `delivery`: approve the finished cut. */
+  before: z.enum(['video', 'delivery']),
+  /** How long the gate waits for a decision before the production stops, cleanly, as REVIEW_TIMED_OUT. */
+  waitHours: z.number().positive().max(MAX_REVIEW_WAIT_HOURS).default(72),
+});
+
 const LipSync = z.strictObject({
   mode: z.enum(['fast', 'high_precision']).default('fast'),
 });
@@ -188,6 +198,8 @@ export const ManifestSchema = z
     providers: Providers.default({ profile: 'offline' }),
     /** Sync each speaking character's lips to their voice, after video. */
     lipSync: LipSync.optional(),
+    /** Pause for a producer's approval (`dramaforge approve` / `reject`). */
+    review: Review.optional(),
     characters: z
       .array(Character)
       .max(MANIFEST_LIMITS.characters, `at most ${MANIFEST_LIMITS.characters} characters`),

@@ -11,6 +11,15 @@ export const FinalizeProductionEventSchema = z.object({
   productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),
   /** Present when the production stopped early: the state machine's Catch output. */
   failure: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  /**
+   * The approval gate's statuses, which the workflow decides rather than the scenes: the report
+   * written for a review (AWAITING_APPROVAL), and the two clean stops after one.
+   */
+  closeAs: z.enum(['AWAITING_APPROVAL', 'REJECTED', 'REVIEW_TIMED_OUT']).optional(),
+  /** The cut a review is of. */
+  cut: z.enum(['animatic', 'final']).optional(),
+  /** The gate's answer on a rejection (its notes, when the producer gave any). */
+  decision: z.object({ notes: z.string().max(10_000).optional() }).optional(),
 });
 
 /** What the development stage left for this manifest's episodes: a record of another synopsis is not this one's. */
@@ -41,7 +50,21 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
     if (summary) episodes.set(episode.id, summary);
   }
   const failure = event.failure ? { error: event.failure.Error, cause: event.failure.Cause ?? '' } : undefined;
-  const report = { ...buildProductionReport({ manifest, meta, scenes, costs, episodes, failure }), ...(development.length > 0 && { development }) };
+  const built = buildProductionReport({ manifest, meta, scenes, costs, episodes, failure });
+  const review = manifest.review && {
+    before: manifest.review.before,
+    waitHours: manifest.review.waitHours,
+    ...(meta.review && { requestedAt: meta.review.requestedAt, expiresAt: meta.review.expiresAt }),
+    ...(meta.review?.decision && { decision: meta.review.decision, decidedAt: meta.review.decidedAt }),
+    ...((event.decision?.notes ?? meta.review?.notes) && { notes: event.decision?.notes ?? meta.review?.notes }),
+  };
+  const report = {
+    ...built,
+    ...(event.closeAs && !failure && { status: event.closeAs }),
+    ...(review && { review }),
+    ...(development.length > 0 && { development }),
+  };
+  if (event.closeAs === 'AWAITING_APPROVAL' && event.cut === 'animatic') await keepAnimatic(deps, manifest);
 
   const frames = [];
   for (const episode of manifest.episodes) {
@@ -56,5 +79,19 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
   await deps.assets.putJson(assetKeys.report(event.productionId), report);
   await deps.productions.closeProduction(event.productionId, report.status, failure);
   deps.logger.info('production closed', { productionId: event.productionId, status: report.status, spentUsd: report.cost.confirmedUsd, unconfirmedUsd: report.cost.unconfirmedUsd });
-  return { productionId: event.productionId, status: report.status, reportKey: assetKeys.report(event.productionId) };
+  return {
+    productionId: event.productionId,
+    status: report.status,
+    reportKey: assetKeys.report(event.productionId),
+    // How long the gate after a review's report waits for the decision, in whole seconds (at least one).
+    ...(event.closeAs === 'AWAITING_APPROVAL' && { reviewWaitSeconds: Math.max(1, Math.round((manifest.review?.waitHours ?? 0) * 3600)) }),
+  };
+}
+
+/** The animatic's episodes, kept apart before the final cut is made over them. */
+async function keepAnimatic(deps: StageDeps, manifest: Manifest): Promise<void> {
+  for (const episode of manifest.episodes) {
+    const mp4 = await deps.assets.findBytes(assetKeys.episode(manifest.production, episode.id, 'mp4'));
+    if (mp4) await deps.assets.putBytes(assetKeys.animatic(manifest.production, episode.id), mp4, 'video/mp4');
+  }
 }

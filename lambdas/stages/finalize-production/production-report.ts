@@ -41,6 +41,16 @@ export interface ProductionReport {
   failure?: { error: string; cause: string };
   /** The episodes the development stage wrote from their synopsis: the cards and summary of each, or why it could not. */
   development?: (DevelopmentRecord | DevelopmentFailureRecord)[];
+  /** The approval gate, when the manifest has one: what it is before, its wait, and the decision with its notes. */
+  review?: {
+    before: 'video' | 'delivery';
+    waitHours: number;
+    requestedAt?: string;
+    expiresAt?: string;
+    decision?: 'APPROVED' | 'REJECTED';
+    decidedAt?: string;
+    notes?: string;
+  };
   episodes: EpisodeReport[];
   /** Every episode's QA before delivery: passed when every assembled episode passed every check. */
   qa: { passed: boolean; checks: (QaCheck & { episode: string })[] };

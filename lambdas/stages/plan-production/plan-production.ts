@@ -17,14 +17,20 @@ export async function planProduction(event: z.output<typeof PlanProductionEventS
       await deps.productions.ensureScene({ productionId: manifest.production, episodeId: episode.id, sceneId: scene.id, index });
     }
   }
+  const review = manifest.review;
   return {
     productionId: manifest.production,
     sceneMaxConcurrency: deps.settings.sceneMaxConcurrency,
     episodeMaxConcurrency: deps.settings.episodeMaxConcurrency,
     characterIds: manifest.characters.map((c) => c.id),
+    // The approval gate: where it stands, and which cut the episodes are made as first.
+    review: review?.before ?? 'none',
+    firstCut: review?.before === 'video' ? 'animatic' : 'final',
     episodes: manifest.episodes.map((episode) => ({
       episodeId: episode.id,
       executionName: episodeExecutionName(event.executionName, episode.id),
+      // After an approved animatic the episodes are made again, with the paid video, in executions of their own.
+      finalExecutionName: episodeExecutionName(`${event.executionName}-final`, episode.id),
     })),
   };
 }

@@ -1,9 +1,8 @@
 import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
-import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { stageHandler } from '../../pipeline/stage-handler.js';
-import { syncLips } from './sync-lips.js';
+import { SyncLipsEventSchema, syncLips } from './sync-lips.js';
 
-export const createHandler = (deps: StageDeps) => stageHandler(deps, SceneEventSchema, (event, stageDeps) => syncLips(event, stageDeps));
+export const createHandler = (deps: StageDeps) => stageHandler(deps, SyncLipsEventSchema, (event, stageDeps) => syncLips(event, stageDeps));
 
 export const handler = createHandler(stageDepsFromEnv());

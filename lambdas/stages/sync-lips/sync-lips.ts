@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { renderCameraMoveClip } from '../../adapters/media/camera-move.js';
 import { withTempDir } from '../../adapters/media/ffmpeg.js';
 import { seedFrom, sha256 } from '../../core/content-hash.js';
@@ -11,10 +11,13 @@ import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { lipSyncCodec } from '../../pipeline/codecs.js';
 import { paidCall } from '../../pipeline/paid-call.js';
 import { advanceProviderJob } from '../../pipeline/provider-job.js';
-import type { SceneEventSchema } from '../../pipeline/scene-context.js';
+import { CutSchema, manifestForCut } from '../../pipeline/cut.js';
+import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { SYNC_LIPS_TIMEOUT_SECONDS } from './timeout.js';
+
+export const SyncLipsEventSchema = SceneEventSchema.extend({ cut: CutSchema.optional() });
 
 /** Time kept back from the function's timeout for storing the clip and answering. */
 const MARGIN_SECONDS = 90;
@@ -34,10 +37,10 @@ export interface SyncLipsOptions {
  * apart from the clip it was made from, so a retry syncs the same input (and finds it cached),
  * and the scene's row then names it as the scene's clip.
  */
-export async function syncLips(event: z.output<typeof SceneEventSchema>, deps: StageDeps, options: SyncLipsOptions = {}): Promise<void> {
+export async function syncLips(event: z.output<typeof SyncLipsEventSchema>, deps: StageDeps, options: SyncLipsOptions = {}): Promise<void> {
   const context = await beginSceneStage(deps, event, 'LIP_SYNC');
   const { manifest } = context;
-  const { lipSync } = await deps.providers(manifest);
+  const { lipSync } = await deps.providers(manifestForCut(manifest, event.cut));
   const cues = await deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(event));
   const before = await deps.productions.getScene(event.productionId, event.episodeId, event.sceneId);
   // What Generate video left: a camera move, or a provider's clip (a retry after a sync finds the synced clip named, and syncs the clip it came from).

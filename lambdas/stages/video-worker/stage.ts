@@ -14,7 +14,7 @@ export const stage: QueueWorkerDescriptor = {
     reads: [ASSET_PATTERNS.productions, ASSET_PATTERNS.cache, PROVIDER_JOBS],
     writes: [ASSET_PATTERNS.productions, ASSET_PATTERNS.cache, PROVIDER_JOBS],
     table: [...PAID_CALL_TABLE_ACTIONS, 'dynamodb:DeleteItem'],
-    reportsTaskOutcome: true,
+    reportsTaskOutcome: 'episode',
     requeuesVideoJobs: true,
     // Real video models are given the keyframe fitted to their frame size.
     draws: true,

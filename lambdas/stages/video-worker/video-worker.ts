@@ -13,6 +13,7 @@ import { isAsyncVideoModel, isCameraMoveClip, type ClipResult } from '../../core
 import { billedVideoSeconds } from '../../core/pricing.js';
 import { ProviderNotConfigured } from '../../core/errors.js';
 import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
+import { CutSchema, manifestForCut, type Cut } from '../../pipeline/cut.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
@@ -22,7 +23,7 @@ import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
  * A video task: the scene and the waiting Task's token. A message re-sent to poll an async
  * provider's job also counts its polls; the job itself is recorded on the scene's row.
  */
-export const VideoJobSchema = SceneEventSchema.extend({ taskToken: z.string().min(1), polls: z.int().min(0).optional() });
+export const VideoJobSchema = SceneEventSchema.extend({ taskToken: z.string().min(1), polls: z.int().min(0).optional(), cut: CutSchema.optional() });
 export type VideoJob = z.output<typeof VideoJobSchema>;
 
 /** Step Functions caps a task failure's cause at 32 KiB. */
@@ -45,10 +46,10 @@ export type ClipProgress = { state: 'done'; output: ClipOutput } | { state: 'pen
  * recorded on the scene's row before it is polled, then polled on each re-sent message;
  * its cost is settled from the provider's usage when the job completes.
  */
-export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0): Promise<ClipProgress> {
+export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0, cut?: Cut): Promise<ClipProgress> {
   const context = await beginSceneStage(deps, ref, 'VIDEO');
   const { manifest } = context;
-  const { video } = await deps.providers(manifest);
+  const { video } = await deps.providers(manifestForCut(manifest, cut));
   const [keyframePng, voice] = await Promise.all([
     deps.assets.getBytes(`${assetKeys.keyframe(ref)}.png`),
     deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
@@ -171,7 +172,7 @@ async function handleVideoJob(record: SQSRecord, deps: StageDeps): Promise<void>
   let progress: ClipProgress | undefined;
   let failure: Error | undefined;
   try {
-    progress = await renderSceneClip(ref, deps, job.polls);
+    progress = await renderSceneClip(ref, deps, job.polls, job.cut);
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
     deps.logger.warn('video job failed', { scene: ref, error: failure.name, message: failure.message });

@@ -181,7 +181,7 @@ class ProductionView extends LiveView {
         );
       });
       let player = this.players.get(episode.id);
-      const finished = episode.scenes.length > 0 && episode.scenes.every((scene) => ['COMPLETE', 'FAILED', 'BUDGET_EXCEEDED'].includes(scene.status)) && production.status !== 'RUNNING';
+      const finished = episode.scenes.length > 0 && episode.scenes.every((scene) => ['COMPLETE', 'FAILED', 'BUDGET_EXCEEDED'].includes(scene.status)) && !['RUNNING', 'AWAITING_APPROVAL'].includes(production.status);
       if (!player && finished) {
         player = h(
           'video',
@@ -192,8 +192,26 @@ class ProductionView extends LiveView {
       }
       return h('section', { className: 'episode', 'data-episode': episode.id }, h('h2', {}, `${episode.id}: ${episode.title}`), h('div', { className: 'grid' }, scenes), player ? h('h3', {}, 'Episode') : null, player);
     });
+    const decide = (action) =>
+      h('button', {
+        type: 'button',
+        className: action,
+        onclick: async () => {
+          try {
+            await act(`/api/productions/${encodeURIComponent(id)}/${action}`);
+            notify(`${action === 'approve' ? 'approved' : 'rejected'}: ${id}`);
+          } catch (error) {
+            notify(error.message);
+          }
+        },
+      }, action === 'approve' ? 'Approve' : 'Reject');
+    const review =
+      production.status === 'AWAITING_APPROVAL' && production.review
+        ? h('p', { className: 'review' }, `Waiting for a decision on the ${production.review.cut} cut (before ${production.review.before}), until ${when(production.review.expiresAt)}: `, decide('approve'), ' ', decide('reject'))
+        : null;
     this.replaceChildren(
       h('h1', { lang: production.language }, production.title, ' ', status(production.status)),
+      review,
       h(
         'p',
         { className: 'muted' },

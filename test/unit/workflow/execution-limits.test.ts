@@ -105,9 +105,10 @@ describe('validation', () => {
     // Quotas the largest episode just fits without lip-sync.
     const quotas = { historyEvents: HISTORY_HEADROOM * worstCaseEpisodeEvents(MANIFEST_LIMITS.scenesPerEpisode) };
 
-    // Act
-    const without = executionLimitProblems(largestManifest, quotas);
-    const problems = executionLimitProblems(withLipSync, quotas);
+    // Act: the episodes' problems (at these lowered quotas the production's own history may not fit either)
+    const episodeProblems = (manifest: typeof largestManifest) => executionLimitProblems(manifest, quotas).filter((problem) => problem.path !== 'episodes');
+    const without = episodeProblems(largestManifest);
+    const problems = episodeProblems(withLipSync);
 
     // Assess
     expect(without).toEqual([]);

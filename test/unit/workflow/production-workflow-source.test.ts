@@ -9,6 +9,7 @@ import {
   OWN_WORK_RETRY,
   PROVIDER_CALL_RETRY,
   PROVIDER_THROTTLED_RETRY,
+  REVIEW_GATE_RETRY,
   TRANSIENT_FAILURE_RETRY,
 } from '../../../statemachines/workflow-policies.js';
 
@@ -38,7 +39,7 @@ describe.each([
 
     // Act
     const offPolicy = tasks
-      .filter(({ state }) => ![PROVIDER_CALL_RETRY, OWN_WORK_RETRY, CHILD_EXECUTION_RETRY].some((policy) => JSON.stringify(state.Retry) === JSON.stringify(policy)))
+      .filter(({ state }) => ![PROVIDER_CALL_RETRY, OWN_WORK_RETRY, CHILD_EXECUTION_RETRY, REVIEW_GATE_RETRY].some((policy) => JSON.stringify(state.Retry) === JSON.stringify(policy)))
       .map(({ name }) => name);
     const strayErrors = tasks.flatMap(({ state }) => (state.Retry as Rule[]).flatMap((rule) => rule.ErrorEquals)).filter((error) => !policyErrors.has(error));
 

@@ -11,6 +11,7 @@ import {
   EPISODE_DEFINITION_FILE,
   EPISODE_STATE_MACHINE_SUBSTITUTION,
   START_CHILD_EXECUTION_SYNC,
+  WAIT_FOR_TASK_TOKEN_LAMBDA,
   WAIT_FOR_TASK_TOKEN_SQS,
   constructsTheLocalEngineIgnores,
   substituteDefinition,
@@ -56,7 +57,11 @@ describe.each([
     // Act
     const tasks = taskStates(definition).map(({ name, state }) => ({
       name,
-      mapped: functionArns.has(state.Resource!) || state.Resource === WAIT_FOR_TASK_TOKEN_SQS || state.Resource === START_CHILD_EXECUTION_SYNC,
+      mapped:
+        functionArns.has(state.Resource!) ||
+        state.Resource === WAIT_FOR_TASK_TOKEN_SQS ||
+        state.Resource === START_CHILD_EXECUTION_SYNC ||
+        (state.Resource === WAIT_FOR_TASK_TOKEN_LAMBDA && functionArns.has((state.Parameters as { FunctionName?: string }).FunctionName!)),
       retries: ((state.Retry as { JitterStrategy?: string; BackoffRate?: number }[] | undefined) ?? []).map((retry) => ({
         jitter: retry.JitterStrategy,
         backsOff: (retry.BackoffRate ?? 1) > 1,
