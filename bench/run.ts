@@ -129,7 +129,10 @@ if (selected('studio')) {
   report(figure('studio', 'studio video utilisation', studio.providers.video.utilisation * 100, '%', '>=', 90));
   console.log(`        makespan ${rounded(studio.makespanMs / 1000)} s, bound ${rounded(studio.bound.boundMs / 1000)} s (${studio.bound.limitingProvider}); runtime process CPU ${rounded(studio.processCpuShare * 100)}% of one core`);
   console.log(`        finished after, by priority: ${Object.entries(studio.makespanByPriority).map(([priority, ms]) => `${priority}: ${rounded(ms / 1000)} s`).join(', ')}`);
-  if (!studio.ok) console.log(`        not every production completed: ${studio.failedScenes.slice(0, 10).join('; ')}`);
+  if (!studio.ok) {
+    const reasons = studio.productions.filter((production) => !production.ok).map((production) => `${production.productionId}: ${production.reason}`);
+    console.log(`        not every production completed: ${[...reasons, ...studio.failedScenes].slice(0, 10).join('; ')}`);
+  }
   console.log(`        one scene after another: ${rounded(studio.sequential.projectedMs / 1000)} s; the pipeline is ${rounded(studio.pipelineSpeedup)}x faster`);
 }
 

@@ -46,13 +46,26 @@ function delayed<Args extends unknown[], Result>(simulation: Simulation, stage: 
   };
 }
 
-/** Silence as long as the text takes to say at the plan's speaking rate, in the voice track's own format. */
+/** A voice's fundamental and its syllable rate: the stand-in must sound like speech to QA's silence check, not like silence. */
+const STAND_IN_PITCH_HZ = 180;
+const STAND_IN_SYLLABLES_PER_SECOND = 4;
+
+/**
+ * A hum with a syllable-rate swell, as long as the text takes to say at the plan's speaking
+ * rate, in the voice track's own format.
+ */
 function standInSpeech(simulation: Simulation, served: { provider: string; model: string }, request: SpeechRequest): Metered<SpeechResult> {
   const characters = Array.from(request.text).length;
   const seconds = (characters / simulation.plan.speechCharactersPerSecond) * simulation.plan.timeScale;
   const samples = Math.max(1, Math.round(seconds * VOICE_SAMPLE_RATE));
+  const pcm = Buffer.alloc(samples * 2);
+  for (let index = 0; index < samples; index++) {
+    const t = index / VOICE_SAMPLE_RATE;
+    const swell = 0.6 + 0.4 * Math.sin(2 * Math.PI * STAND_IN_SYLLABLES_PER_SECOND * t);
+    pcm.writeInt16LE(Math.round(9000 * swell * Math.sin(2 * Math.PI * STAND_IN_PITCH_HZ * t)), index * 2);
+  }
   return {
-    result: { wav: wavFromPcm(Buffer.alloc(samples * 2)), durationSeconds: samples / VOICE_SAMPLE_RATE },
+    result: { wav: wavFromPcm(pcm), durationSeconds: samples / VOICE_SAMPLE_RATE },
     usage: { speechCharacters: characters },
     provider: served.provider,
     model: served.model,
@@ -62,7 +75,7 @@ function standInSpeech(simulation: Simulation, served: { provider: string; model
 const standInClips = new Map<string, Promise<Buffer>>();
 
 /**
- * A grey clip of the requested size, rate and length. A remote model's rendering costs
+ * A test-pattern clip of the requested size, rate and length. A remote model's rendering costs
  * the caller no CPU, so neither may its stand-in's: each distinct shape is encoded once
  * per process and reused.
  */
@@ -74,7 +87,8 @@ function standInClip(request: ClipRequest): Promise<Buffer> {
     clip = withTempDir(async (dir) => {
       const file = path.join(dir, 'clip.mp4');
       await runFfmpeg([
-        '-f', 'lavfi', '-i', `color=c=gray:s=${request.width}x${request.height}:r=${request.fps}`,
+        // A moving test pattern: a still clip would be, rightly, refused by QA as a frozen picture.
+        '-f', 'lavfi', '-i', `testsrc2=s=${request.width}x${request.height}:r=${request.fps}`,
         '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-an', '-y', file,
       ]);
       return readFile(file);
