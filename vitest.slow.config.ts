@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** The suites too slow for `npm test`: full productions of the shipped examples. */
+/** The suites too slow for `npm test`: full productions (the examples, every language, a bible), the review gate and re-runs. */
 export default defineConfig({
   test: {
     include: ['test/**/*.slow.test.ts'],
