@@ -57,7 +57,8 @@ export function cameraMoveFilter(move: CameraMove, width: number, height: number
  * every MAX_SECONDS_BETWEEN_STEPS, up to MAX_SUPERSAMPLE times the frame.
  */
 function supersampleFor(width: number, seconds: number): number {
-  const travelPerSourcePixel = 1 - 1 / MAX_ZOOM;
+  // A pan moves the window by the whole margin; a zoom moves each edge by half of it, so size for the zoom.
+  const travelPerSourcePixel = (1 - 1 / MAX_ZOOM) / 2;
   const neededTravel = seconds / (STEADY_SHARE * MAX_SECONDS_BETWEEN_STEPS);
   const neededWidth = neededTravel / travelPerSourcePixel;
   return Math.min(MAX_SUPERSAMPLE, Math.max(1, neededWidth / (width * MAX_ZOOM)));
