@@ -136,21 +136,26 @@ function definedOnly(options: VoiceTrackOptions): VoiceTrackOptions {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
-/** A canonical 44-byte RIFF header over mono s16le PCM. */
-export function wavFromPcm(pcm: Buffer, sampleRate: number = VOICE_SAMPLE_RATE): Buffer {
+/** A canonical 44-byte RIFF header for s16le PCM of `dataBytes` bytes. */
+export function wavHeader(dataBytes: number, sampleRate: number, channels: number): Buffer {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + pcm.length, 4);
+  header.writeUInt32LE(36 + dataBytes, 4);
   header.write('WAVE', 8, 'ascii');
   header.write('fmt ', 12, 'ascii');
   header.writeUInt32LE(16, 16);
   header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
+  header.writeUInt16LE(channels, 22);
   header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * BYTES_PER_SAMPLE, 28);
-  header.writeUInt16LE(BYTES_PER_SAMPLE, 32);
+  header.writeUInt32LE(sampleRate * BYTES_PER_SAMPLE * channels, 28);
+  header.writeUInt16LE(BYTES_PER_SAMPLE * channels, 32);
   header.writeUInt16LE(16, 34);
   header.write('data', 36, 'ascii');
-  header.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([header, pcm]);
+  header.writeUInt32LE(dataBytes, 40);
+  return header;
+}
+
+/** Mono s16le PCM as a WAV file. */
+export function wavFromPcm(pcm: Buffer, sampleRate: number = VOICE_SAMPLE_RATE): Buffer {
+  return Buffer.concat([wavHeader(pcm.length, sampleRate, 1), pcm]);
 }

@@ -1,4 +1,5 @@
 import type { Metered, MusicBed, MusicBedRequest, MusicModel, MusicSection } from '../../../core/ports.js';
+import { wavHeader } from '../../media/voice-track.js';
 import { moodOf } from './offline-script-writer.js';
 import type { Mood } from './phrasebook/phrasebook.js';
 import { seededRandom, type SeededRandom } from './storyboard/seeded-random.js';
@@ -251,19 +252,7 @@ function normalisePeak(left: Float32Array, right: Float32Array): void {
 function stereoWav(left: Float32Array, right: Float32Array, sampleRate: number): Buffer {
   const dataBytes = left.length * 4;
   const wav = Buffer.alloc(44 + dataBytes);
-  wav.write('RIFF', 0, 'ascii');
-  wav.writeUInt32LE(36 + dataBytes, 4);
-  wav.write('WAVE', 8, 'ascii');
-  wav.write('fmt ', 12, 'ascii');
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(2, 22);
-  wav.writeUInt32LE(sampleRate, 24);
-  wav.writeUInt32LE(sampleRate * 4, 28);
-  wav.writeUInt16LE(4, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36, 'ascii');
-  wav.writeUInt32LE(dataBytes, 40);
+  wavHeader(dataBytes, sampleRate, 2).copy(wav, 0);
   // RIFF is little-endian, as is every platform Node runs on, so the samples are written through a typed view.
   const samples = new Int16Array(wav.buffer, wav.byteOffset + 44, left.length * 2);
   for (let i = 0; i < left.length; i += 1) {
