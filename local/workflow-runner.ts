@@ -1,4 +1,5 @@
 import './polyfills.js';
+import './map-failure-stops-iterations.js';
 import { readFile } from 'node:fs/promises';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { StateMachine } from 'aws-local-stepfunctions';
