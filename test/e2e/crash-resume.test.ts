@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../support/cli.js';
 import { TEST_PRICES, readCallLog, workspace } from './support/pipeline-harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
 
@@ -56,13 +57,10 @@ describe('a produce run killed with SIGKILL', () => {
     const ws = await ownWorkspace();
     const first = startProduce(ws, path.join(ws.dir, 'first-run.jsonl'));
     onTestFinished(() => void first.child.kill('SIGKILL'));
-    let finishedBeforeKill: string[] = [];
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      finishedBeforeKill = await scenesWithSubtitles(ws);
-      if (finishedBeforeKill.length > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    const finishedBeforeKill = await waitFor('a first scene to be finished', async () => {
+      const finished = await scenesWithSubtitles(ws);
+      return finished.length > 0 && finished;
+    }, { timeoutMs: 120_000 });
     first.child.kill('SIGKILL');
     const killed = await first.exited;
     expect(killed.signal, killed.output).toBe('SIGKILL');

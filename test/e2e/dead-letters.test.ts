@@ -5,6 +5,7 @@ import { queueDepth } from '../../local/dead-letters.js';
 import { redriveLocal } from '../../local/redrive.js';
 import { LocalRuntime } from '../../local/runtime.js';
 import { workspace } from './support/pipeline-harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
 
@@ -25,20 +26,12 @@ async function ownRuntime(ws: Workspace): Promise<LocalRuntime> {
   return runtime;
 }
 
-async function until(condition: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Sends a poison message and waits until it is a dead letter, then stops the runtime. */
 async function deadLetterInData(ws: Workspace) {
   const runtime = await LocalRuntime.start({ dataDir: ws.dataDir, settings });
   try {
     await runtime.sqs.send(new SendMessageCommand({ QueueUrl: runtime.queueUrls.queueUrl, MessageBody: POISON }));
-    await until(async () => (await queueDepth(runtime.sqs, runtime.queueUrls.deadLetterQueueUrl)) === 1);
+    await waitFor('the poison message to reach the dead-letter queue', async () => (await queueDepth(runtime.sqs, runtime.queueUrls.deadLetterQueueUrl)) === 1, { timeoutMs: 30_000 });
   } finally {
     await runtime.stop();
   }
@@ -54,7 +47,7 @@ describe('video dead letters on the embedded engines', () => {
     await runtime.sqs.send(new SendMessageCommand({ QueueUrl: runtime.queueUrls.queueUrl, MessageBody: POISON }));
 
     // Assess
-    await until(async () => (await queueDepth(runtime.sqs, runtime.queueUrls.deadLetterQueueUrl)) === 1);
+    await waitFor('the poison message to reach the dead-letter queue', async () => (await queueDepth(runtime.sqs, runtime.queueUrls.deadLetterQueueUrl)) === 1, { timeoutMs: 30_000 });
     expect(await queueDepth(runtime.sqs, runtime.queueUrls.queueUrl)).toBe(0);
   });
 

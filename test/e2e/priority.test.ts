@@ -1,15 +1,13 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { isAsyncVideoModel, type SpeechModel, type VideoModel } from '../../lambdas/core/ports.js';
+import { isAsyncVideoModel, type VideoModel } from '../../lambdas/core/ports.js';
 import type { ManifestInput } from '../../lambdas/core/manifest/schema.js';
 import { produceMany } from '../../local/produce.js';
-import { workspace } from './support/pipeline-harness.js';
+import { waitFor } from '../support/wait-for.js';
+import { readCallLog, workspace } from './support/pipeline-harness.js';
 
 const SCENES = 5;
-const VIDEO_CALL_MS = 200;
-/** After the last voice is spoken, time enough for every scene's video job to reach the queue for the slot. */
-const SETTLE_MS = 3000;
 
 function contender(production: string, priority: number): ManifestInput {
   return {
@@ -47,12 +45,10 @@ describe('priority', () => {
     await writeFile(high, JSON.stringify(contender('priority-high', 9), null, 2));
     await writeFile(low, JSON.stringify(contender('priority-low', 1), null, 2));
     const videoStarts: string[] = [];
-    let voicesSpoken = 0;
-    let everyoneWaiting: Promise<void> | undefined;
-    const allVoicesSpoken = async () => {
-      while (voicesSpoken < 2 * SCENES) await new Promise((resolve) => setTimeout(resolve, 50));
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    };
+    // A paid call is logged as it asks for its slot, so once every clip of both productions is in the log, every clip
+    // but the one holding the slot waits in the slot's queue.
+    const videoCallsAsked = async () => (await readCallLog(ws.callLog)).filter((call) => call.model === 'camera-motion-v1').length;
+    let everyoneWaiting: Promise<boolean> | undefined;
 
     // Act
     const results = await produceMany({
@@ -60,6 +56,7 @@ describe('priority', () => {
       outDir: ws.outDir,
       dataDir: ws.dataDir,
       retryDelayMs: 5,
+      environment: { DRAMAFORGE_PROVIDER_CALL_LOG: ws.callLog },
       settings: {
         sceneMaxConcurrency: SCENES,
         videoWorkerMaxConcurrency: 2 * SCENES,
@@ -68,20 +65,14 @@ describe('priority', () => {
       decorateProviders: (providers, manifest) => {
         const offline = providers.video.port;
         if (isAsyncVideoModel(offline)) throw new Error('the offline video model renders synchronously');
-        // The first clip holds the one slot until every other scene of both productions queues behind it.
+        // The first clip holds the one slot until every other clip of both productions queues behind it.
         const renderClip: VideoModel['renderClip'] = async (request, options) => {
           videoStarts.push(manifest.production);
-          everyoneWaiting ??= allVoicesSpoken();
+          everyoneWaiting ??= waitFor(`all ${2 * SCENES} clips to ask for the video slot`, async () => (await videoCallsAsked()) >= 2 * SCENES);
           await everyoneWaiting;
-          await new Promise((resolve) => setTimeout(resolve, VIDEO_CALL_MS));
           return offline.renderClip(request, options);
         };
-        const speak: SpeechModel['speak'] = async (request, options) => {
-          const spoken = await providers.speech.port.speak(request, options);
-          voicesSpoken += 1;
-          return spoken;
-        };
-        return { ...providers, speech: { ...providers.speech, port: { speak } }, video: { ...providers.video, port: { renderClip } } };
+        return { ...providers, video: { ...providers.video, port: { renderClip } } };
       },
     });
 

@@ -8,6 +8,7 @@ import { costUsd } from '../../lambdas/core/pricing.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { waitFor } from '../support/wait-for.js';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const manifest = fileURLToPath(new URL('./fixtures/four-scenes-one-episode.yaml', import.meta.url));
@@ -42,14 +43,6 @@ function startProduce({ server, dataDir, outDir }: Gateway) {
   return { child, exited };
 }
 
-async function until(condition: () => boolean, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 async function report({ outDir }: Gateway): Promise<ProductionReport> {
   return JSON.parse(await readFile(path.join(outDir, PRODUCTION, 'report.json'), 'utf8')) as ProductionReport;
 }
@@ -65,7 +58,7 @@ describe('a provider job is bought once, across crashes and redeliveries', () =>
     killed.server.holdVideosAfter(2);
     const cleanRun = startProduce(clean).exited;
     const first = startProduce(killed);
-    await until(() => killed.server.videoJobs.filter((job) => job.held && job.polls > 0).length === 2);
+    await waitFor('two held video jobs to be polled', () => killed.server.videoJobs.filter((job) => job.held && job.polls > 0).length === 2, { timeoutMs: 180_000 });
     first.child.kill('SIGKILL');
     const death = await first.exited;
     expect(death.signal, death.output).toBe('SIGKILL');

@@ -10,6 +10,7 @@ import type { ExecutionRecord } from '../../local/execution-registry.js';
 import { LocalRuntime } from '../../local/runtime.js';
 import { cliArguments } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { waitFor } from '../support/wait-for.js';
 import { TWO_SCENES, readCallLog, stores, workspace } from './support/pipeline-harness.js';
 
 const run = promisify(execFile);
@@ -158,10 +159,10 @@ describe('a review nobody decides', () => {
 
       // Act
       paused = await runtime.waitForExecution(executionName);
-      for (let tries = 0; tries < 600 && ended?.status !== 'SUCCEEDED'; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        ended = await runtime.executions.read(executionName);
-      }
+      ended = await waitFor('the production to end once its review expired', async () => {
+        const execution = await runtime.executions.read(executionName);
+        return execution && !['RUNNING', 'PAUSED'].includes(execution.status) && execution;
+      }, { timeoutMs: 60_000, intervalMs: 100 });
       production = await stores(runtime).productions.getProduction('two-scene-check');
     } finally {
       await runtime.stop();

@@ -28,6 +28,7 @@ import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import { DataDirectoryInUse } from '../../local/data-dir-lock.js';
 import { startStudio, type Studio } from '../../local/studio/studio.js';
 import { cliArguments } from '../support/cli.js';
+import { waitFor } from '../support/wait-for.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,16 +45,6 @@ let sfn: SFNClient;
 /** The request headers each S3 PutObject went out with, after the SDK's checksum and signing steps. */
 const sentHeaders: Record<string, string>[] = [];
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 async function executionNamed(name: string) {
   const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: studio.stateMachineArn }));
   return executions?.find((execution) => execution.name === name);
@@ -63,7 +54,7 @@ async function ended(name: string) {
   return waitFor(`${name} to end`, async () => {
     const execution = await executionNamed(name);
     return execution && execution.status !== 'RUNNING' ? execution : undefined;
-  });
+  }, { timeoutMs: 180_000, intervalMs: 250 });
 }
 
 async function objectBytes(key: string): Promise<Buffer | undefined> {

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ProviderOutputInvalid, ProviderTimeout } from '../../../lambdas/core/errors.js';
 import { AssetStore } from '../../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
@@ -9,6 +9,7 @@ import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.
 import { startLocalTable } from '../../support/local-table.js';
 import { callIdentity, jsonCodec, paidCall, unpackCacheEntry } from '../../../lambdas/pipeline/paid-call.js';
 import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
+import { signal } from '../../support/signal.js';
 
 const request = { productionId: 'p1', priority: 5, stage: 'script', provider: 'offline', model: 'phrasebook-v1', inputs: { line: 'hi' }, codec: jsonCodec<{ lines: string[] }>() };
 
@@ -126,15 +127,17 @@ describe('a synchronous call whose answer is lost', () => {
     // Prepare: the first attempt reaches the provider and its process dies before the answer comes back
     const { deps, ledger, productions, open } = await ledgerAndBucket(10);
     const providerKeys: string[] = [];
+    const reachedProvider = signal();
     void paidCall(deps, {
       ...request,
       estimateUsd: 1,
       call: ({ idempotencyKey }) => {
         providerKeys.push(idempotencyKey ?? '');
+        reachedProvider.fire();
         return new Promise(() => undefined);
       },
     });
-    await vi.waitFor(() => expect(providerKeys).toHaveLength(1));
+    await reachedProvider.happened;
 
     // Act: the next execution opens the production again, and the same call runs
     await ledger.carryOpenReservations('p1');

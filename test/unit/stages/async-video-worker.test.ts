@@ -14,6 +14,7 @@ import { processVideoJob } from '../../../lambdas/stages/video-worker/video-work
 import { VIDEO_WORKER_TIMEOUT_SECONDS } from '../../../lambdas/stages/video-worker/timeout.js';
 import { startLocalTable } from '../../support/local-table.js';
 import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
+import { signal } from '../../support/signal.js';
 
 const manifest = validateManifest({
   version: 1,
@@ -41,11 +42,13 @@ const forever = () => new Promise<never>(() => undefined);
 function provider(polls: (() => Promise<ClipJobStatus>)[], options: { hangStart?: () => boolean } = {}) {
   const started: string[] = [];
   const polled: string[] = [];
+  const firstStart = signal();
   const port: AsyncVideoModel = {
     pollIntervalSeconds: 30,
     maxPolls: 3,
     startClip: async (_request, callOptions) => {
       started.push(callOptions?.idempotencyKey ?? '');
+      firstStart.fire();
       if (options.hangStart?.()) return forever();
       return { jobId: `job-${started.length}` };
     },
@@ -54,7 +57,7 @@ function provider(polls: (() => Promise<ClipJobStatus>)[], options: { hangStart?
       return polls.shift()!();
     },
   };
-  return { port, started, polled };
+  return { port, started, polled, firstStart: firstStart.happened };
 }
 
 /**
@@ -74,7 +77,9 @@ function worker(shared: Awaited<ReturnType<typeof world>>, port: AsyncVideoModel
     shared.objects.set(input.Key, Buffer.from(input.Body));
     return {};
   });
+  const resendAttempted = signal();
   sqsMock.on(SendMessageCommand).callsFake((input: { MessageBody: string; DelaySeconds: number }) => {
+    resendAttempted.fire();
     if (options.hangResend) return forever();
     shared.queue.push({ body: JSON.parse(input.MessageBody) as Record<string, unknown>, delaySeconds: input.DelaySeconds });
     return { MessageId: `n-${shared.queue.length}` };
@@ -86,7 +91,7 @@ function worker(shared: Awaited<ReturnType<typeof world>>, port: AsyncVideoModel
     tableName: shared.tableName,
     settings: { ...mocks.deps.settings, videoQueueUrl: QUEUE },
   };
-  return { deps, sfnMock: mocks.sfnMock, deliver: (body: unknown) => processVideoJob(record(body), deps) };
+  return { deps, sfnMock: mocks.sfnMock, resendAttempted: resendAttempted.happened, deliver: (body: unknown) => processVideoJob(record(body), deps) };
 }
 
 /** The production's table (a real one, so conditional writes hold), its bucket objects and the queue's sent messages; the test's own. */
@@ -207,7 +212,7 @@ describe('video worker with an async provider', () => {
     const video = provider([succeeded]);
     const killed = worker(shared, video.port, { hangResend: true });
     void killed.deliver(job);
-    await vi.waitFor(async () => expect((await shared.productions.findProviderJob(scene, 'video'))?.state).toBe('STARTED'));
+    await killed.resendAttempted;
     const next = worker(shared, video.port);
 
     // Act: SQS delivers the same message again to another worker, after the visibility timeout
@@ -266,7 +271,7 @@ describe('video worker with an async provider', () => {
     let first = true;
     const video = provider([succeeded], { hangStart: () => (first ? !(first = false) : false) });
     void worker(shared, video.port).deliver(job);
-    await vi.waitFor(() => expect(video.started).toHaveLength(1));
+    await video.firstStart;
     const next = worker(shared, video.port);
     await next.deliver(job);
     const startsWithinTheLease = video.started.length;
