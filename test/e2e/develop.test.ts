@@ -137,7 +137,7 @@ describe('hostile bibles', () => {
       scenes: ['s01', 's02', 's03'].map((id) => ({ id, location: 'the deck', characters: ['mai', 'ghost'], outline: 'x', mood: 'tense', camera: 'wide', dialogue: [] })),
       summary: 'x',
     });
-    server.queue(CHAT, ...Array.from({ length: 4 }, () => scripted.chatAnswer('gpt-4.1', invented)));
+    server.answerOnly(CHAT, ...Array.from({ length: 4 }, () => scripted.chatAnswer('gpt-4.1', invented)));
 
     // Act
     const result = await developBible({ biblePath: BIBLE, profile: 'openai-compatible', dataDir: path.join(workDir, 'data'), environment: openAiEnvironment(server) });
@@ -157,7 +157,7 @@ describe('hostile bibles', () => {
       summary: 'x',
     });
     // Every call of every retry invents the same character.
-    server.queue(CHAT, ...Array.from({ length: 40 }, () => scripted.chatAnswer('gpt-4.1', invented)));
+    server.answerAlways(CHAT, scripted.chatAnswer('gpt-4.1', invented));
     const outDir = path.join(workDir, 'out');
 
     // Act
@@ -175,8 +175,9 @@ describe('hostile bibles', () => {
       episodes: { scenes: unknown[] }[];
     };
     expect(report.status).toBe('FAILED');
-    // Locally the Map's queued iterations still run after one fails (aws-local-stepfunctions); they stop at once, buying nothing.
-    expect(report.development.slice(1).every((record) => record.failure?.error === 'AssetMissing')).toBe(true);
+    // The development Map runs one episode at a time; once ep01 fails, Step Functions starts none of the others.
+    expect(report.development.map((record) => record.episodeId)).toEqual(['ep01']);
+    expect(developmentPrompts(server).every((prompt) => prompt.includes('(ep01)'))).toBe(true);
     expect(report.development[0]!.failure!.error).toBe('ProviderOutputInvalid');
     expect(report.development[0]!.failure!.message).toContain('"ghost" is not a character of the bible');
     expect(report.episodes.every((episode) => episode.scenes.length === 0)).toBe(true);

@@ -159,6 +159,8 @@ export class FakeOpenAiServer {
   readonly requests: RecordedRequest[] = [];
   readonly billed: BilledAnswer[] = [];
   private readonly queued = new Map<string, ScriptedResponse[]>();
+  private readonly onlyScripted = new Map<string, { responses: ScriptedResponse[]; scripted: number; asked: number }>();
+  private readonly standing = new Map<string, ScriptedResponse>();
   private readonly videos = new Map<string, { model: string; seconds: string; size: string; polls: number; held: boolean }>();
   private server?: http.Server;
   /** How many polls a video stays in progress. */
@@ -193,6 +195,20 @@ export class FakeOpenAiServer {
     this.queued.set(route, [...(this.queued.get(route) ?? []), ...responses]);
   }
 
+  /**
+   * Exactly these answers on `route`, and no normal service after them: a request past the last
+   * is answered 500 and makes `stop()` throw, naming the route, so a test that ran out fails by
+   * saying so instead of by what the next answer happened to be.
+   */
+  answerOnly(route: string, ...responses: ScriptedResponse[]): void {
+    this.onlyScripted.set(route, { responses: [...responses], scripted: responses.length, asked: 0 });
+  }
+
+  /** This answer to every request on `route`, however many come. */
+  answerAlways(route: string, response: ScriptedResponse): void {
+    this.standing.set(route, response);
+  }
+
   requestsTo(route: string): RecordedRequest[] {
     return this.requests.filter((r) => `${r.method} ${r.path}` === route);
   }
@@ -220,6 +236,12 @@ export class FakeOpenAiServer {
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    const overruns = [...this.onlyScripted].filter(([, script]) => script.asked > script.scripted);
+    if (overruns.length > 0) {
+      throw new Error(
+        `the fake gateway ran out of scripted answers: ${overruns.map(([route, script]) => `${route} was asked ${script.asked} times, ${script.scripted} answers were scripted`).join('; ')}`,
+      );
+    }
   }
 
   private async handle(request: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers?: Record<string, string>; body: string | Buffer }> {
@@ -230,6 +252,13 @@ export class FakeOpenAiServer {
     this.requests.push({ method: request.method ?? 'GET', path: url.pathname, headers: request.headers, body, json: parsed });
     if (request.headers.authorization !== 'Bearer test-key') return json(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
 
+    const only = this.onlyScripted.get(route);
+    if (only) {
+      only.asked += 1;
+      return only.responses.shift() ?? json(500, { error: { message: `fake gateway: no scripted answer left for ${route}`, type: 'server_error' } });
+    }
+    const standing = this.standing.get(route);
+    if (standing) return standing;
     const scriptedAnswer = this.queued.get(route)?.shift();
     if (scriptedAnswer) return scriptedAnswer;
 
