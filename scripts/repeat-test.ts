@@ -1,9 +1,9 @@
 /**
- * Runs one test file (or a vitest filter) N times, each run a fresh vitest process, and
+ * Runs test files (or vitest filters) N times, each run a fresh vitest process, and
  * reports which tests failed in which runs with their first error line: a flake shows as a
  * test that fails in some runs and not others.
  *
- *   npm run test:repeat -- test/e2e/priority.test.ts --times 10 [--slow] [--parallel 2]
+ *   npm run test:repeat -- test/e2e/priority.test.ts [more files] --times 10 [--slow] [--parallel 2]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -29,9 +29,9 @@ const positiveInteger = (value: string) => {
   return parsed;
 };
 
-async function runOnce(run: number, target: string, config: string | undefined, reportDir: string): Promise<RunOutcome> {
+async function runOnce(run: number, targets: string[], config: string | undefined, reportDir: string): Promise<RunOutcome> {
   const reportFile = path.join(reportDir, `run-${run}.json`);
-  const args = ['vitest', 'run', target, '--reporter=json', `--outputFile=${reportFile}`, ...(config ? ['--config', config] : [])];
+  const args = ['vitest', 'run', ...targets, '--reporter=json', `--outputFile=${reportFile}`, ...(config ? ['--config', config] : [])];
   const started = Date.now();
   const output: string[] = [];
   const code = await new Promise<number>((resolve) => {
@@ -54,19 +54,19 @@ async function runOnce(run: number, target: string, config: string | undefined, 
 }
 
 const program = new Command('repeat-test')
-  .description('run one test file N times in fresh vitest processes and report its failures')
-  .argument('<target>', 'a test file, or any filter vitest accepts')
+  .description('run test files N times in fresh vitest processes and report their failures')
+  .argument('<targets...>', 'test files, or any filters vitest accepts')
   .option('--times <n>', 'how many runs', positiveInteger, 5)
   .option('--parallel <n>', 'runs at once (2 loads both cores of this machine)', positiveInteger, 1)
   .option('--slow', 'use the slow suites\' config (vitest.slow.config.ts)')
-  .action(async (target: string, options: { times: number; parallel: number; slow?: boolean }) => {
+  .action(async (targets: string[], options: { times: number; parallel: number; slow?: boolean }) => {
     const reportDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-repeat-'));
     const outcomes: RunOutcome[] = [];
     let next = 1;
     const worker = async () => {
       while (next <= options.times) {
         const run = next++;
-        const outcome = await runOnce(run, target, options.slow ? 'vitest.slow.config.ts' : undefined, reportDir);
+        const outcome = await runOnce(run, targets, options.slow ? 'vitest.slow.config.ts' : undefined, reportDir);
         outcomes.push(outcome);
         const verdict = outcome.crashed ? 'crashed' : outcome.failures.length > 0 ? `${outcome.failures.length} failed` : 'passed';
         console.log(`run ${run}/${options.times}: ${verdict} in ${outcome.seconds} s`);
@@ -79,7 +79,7 @@ const program = new Command('repeat-test')
     const failedRuns = outcomes.filter((outcome) => outcome.crashed || outcome.failures.length > 0).length;
     const byTest = new Map<string, number>();
     for (const failure of outcomes.flatMap((outcome) => outcome.failures)) byTest.set(failure.test, (byTest.get(failure.test) ?? 0) + 1);
-    console.log(`\n${target}: ${options.times - failedRuns} of ${options.times} runs passed`);
+    console.log(`\n${targets.join(' ')}: ${options.times - failedRuns} of ${options.times} runs passed`);
     for (const [test, count] of byTest) console.log(`  failed ${count}x: ${test}`);
     process.exitCode = failedRuns > 0 ? 1 : 0;
   });
