@@ -121,10 +121,8 @@ export async function withLocalRuntime<Result>(options: RunOptions, work: (sessi
         events: execution.events ?? 0,
       }));
       const report = await downloadDeliverables(assets, manifest, outputDir, executions);
-      // A production waiting at its review, rejected, or whose review timed out has stopped cleanly.
-      const ok =
-        (record.status === 'SUCCEEDED' && ['COMPLETE', 'REJECTED', 'REVIEW_TIMED_OUT'].includes(report?.status ?? '')) ||
-        (record.status === 'PAUSED' && report?.status === 'AWAITING_APPROVAL');
+      // A paused execution is one Step Functions shows RUNNING, waiting on its gate's token.
+      const ok = stoppedCleanly(record.status === 'PAUSED' ? 'RUNNING' : record.status, report);
       return {
         ok,
         executionName: name,
@@ -140,6 +138,16 @@ export async function withLocalRuntime<Result>(options: RunOptions, work: (sessi
   } finally {
     await runtime.stop();
   }
+}
+
+/**
+ * Whether a production ended as a producer asked: delivered, rejected or timed out at its review,
+ * or still running and waiting at its review gate. Both ways of producing (in this process, and
+ * through a studio's Step Functions API) judge with this.
+ */
+export function stoppedCleanly(executionStatus: string | undefined, report: Pick<ProductionReport, 'status'> | undefined): boolean {
+  if (executionStatus === 'SUCCEEDED') return ['COMPLETE', 'REJECTED', 'REVIEW_TIMED_OUT'].includes(report?.status ?? '');
+  return executionStatus === 'RUNNING' && report?.status === 'AWAITING_APPROVAL';
 }
 
 export function failureReason(record: Pick<ExecutionRecord, 'error'>, report: ProductionReport | undefined): string {

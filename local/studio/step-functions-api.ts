@@ -23,8 +23,12 @@ export interface ApiAnswer {
 
 const epochSeconds = (iso: string | undefined) => (iso ? new Date(iso).getTime() / 1000 : undefined);
 
-/** A running record whose process is gone shows as Step Functions would show a run that can no longer end: aborted. */
+/**
+ * The status Step Functions would answer. An execution waiting on a task token is RUNNING (PAUSED is this
+ * runtime's own word for it); a running record whose process is gone is a run that can no longer end: aborted.
+ */
 function statusOf(record: ExecutionRecord): string {
+  if (record.status === 'PAUSED') return 'RUNNING';
   return record.status === 'RUNNING' && isAbandoned(record) ? 'ABORTED' : record.status;
 }
 

@@ -19,7 +19,7 @@ import type { ExecutionSummary } from '../../lambdas/stages/finalize-production/
 import { LOCAL_CREDENTIALS } from '../engines.js';
 import { LOCAL_REGION } from '../lambda-context.js';
 import { LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES } from '../local-settings.js';
-import { downloadDeliverables, failureReason, type RunResult } from '../production-run.js';
+import { downloadDeliverables, failureReason, stoppedCleanly, type RunResult } from '../production-run.js';
 import { formatProgress } from '../progress.js';
 
 export interface StudioUpload {
@@ -67,8 +67,10 @@ export async function produceThroughStudio(uploads: StudioUpload[], options: Stu
         throw error;
       });
       if (description && description.status !== 'RUNNING') break;
+      const meta = upload.productionId ? await productions.findProduction(upload.productionId) : undefined;
+      // An execution waiting at its review gate runs on until someone decides: the producer has what they asked for.
+      if (description && meta?.status === 'AWAITING_APPROVAL') break;
       if (upload.productionId && options.onProgress) {
-        const meta = await productions.findProduction(upload.productionId);
         const scenes = meta ? await productions.listScenes(upload.productionId) : [];
         options.onProgress(
           label,
@@ -104,7 +106,7 @@ export async function produceThroughStudio(uploads: StudioUpload[], options: Stu
     }
     const outputDir = path.join(options.outDir, manifest.production);
     const report = await downloadDeliverables(assets, manifest, outputDir, await executionsOf(sfn, executionArn, episodeMachine, description));
-    const ok = description.status === 'SUCCEEDED' && report?.status === 'COMPLETE';
+    const ok = stoppedCleanly(description.status, report);
     return { ok, executionName: name, reused, productionId: manifest.production, outputDir, report, reason: ok ? undefined : failureReason({ error }, report), stageMilliseconds: {} };
   };
 

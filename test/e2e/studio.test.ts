@@ -147,6 +147,30 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     expect(executions!.some((execution) => execution.name!.startsWith('two-scene-client-') && execution.status === 'SUCCEEDED')).toBe(true);
   });
 
+  it('makes `produce` of a manifest with a review gate stop cleanly at the gate through the studio, as it does in-process, with the execution RUNNING', async () => {
+    // Prepare
+    const manifest = path.join(workDir, 'two-scene-client-review.yaml');
+    const text = (await readFile(twoScenes, 'utf8')).replace('production: two-scene-check', 'production: two-scene-client-review').replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: video }\n');
+    await writeFile(manifest, text);
+    const outDir = path.join(workDir, 'out-review');
+
+    // Act
+    const { stderr } = await run(process.execPath, cliArguments('produce', manifest, '--data', path.join(workDir, 'data'), '--out', outDir), {
+      cwd: repositoryRoot,
+      timeout: 240_000,
+    });
+    const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: studio.stateMachineArn }));
+    const waiting = executions!.find((execution) => execution.name!.startsWith('two-scene-client-review-'))!;
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: waiting.executionArn }));
+    await sfn.send(new StopExecutionCommand({ executionArn: waiting.executionArn, error: 'TestStop', cause: 'the test has what it needs' }));
+
+    // Assess
+    expect(stderr).toContain(`producing through it at ${studio.endpoint}`);
+    const report = JSON.parse(await readFile(path.join(outDir, 'two-scene-client-review', 'report.json'), 'utf8')) as { status: string };
+    expect(report.status).toBe('AWAITING_APPROVAL');
+    expect([waiting.status, described.status]).toEqual(['RUNNING', 'RUNNING']);
+  });
+
   it('decodes a streamed upload sent aws-chunked with a trailing checksum, and its production starts', async () => {
     // Prepare
     const text = (await readFile(twoScenes, 'utf8')).replace('production: two-scene-check', 'production: two-scene-stream');
