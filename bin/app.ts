@@ -1,8 +1,16 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { selectEnvironments } from '../lib/config/environments.js';
+import { currentDeployHost, deployHostProblem } from '../lib/deploy-host.js';
 import { FEATURE_FLAGS } from '../lib/feature-flags.js';
 import { DramaforgeStack, stackPropsFor } from '../lib/stack.js';
+
+// Before any layer is built: elsewhere synthesis would fail deep in a layer, or ship binaries Lambda cannot run.
+const hostProblem = deployHostProblem(currentDeployHost());
+if (hostProblem) {
+  console.error(hostProblem);
+  process.exit(1);
+}
 
 // One stack per environment: `-c env=dev|staging|prod`, or all three when no env is given.
 const app = new App({ context: FEATURE_FLAGS });
