@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { withAccountLimitsFromContext } from '../lib/config/account-limits.js';
 import { selectEnvironments } from '../lib/config/environments.js';
 import { currentDeployHost, deployHostProblem } from '../lib/deploy-host.js';
 import { FEATURE_FLAGS } from '../lib/feature-flags.js';
@@ -12,9 +13,11 @@ if (hostProblem) {
   process.exit(1);
 }
 
-// One stack per environment: `-c env=dev|staging|prod`, or all three when no env is given.
+// One stack per environment: `-c env=dev|staging|prod`, or all three when no env is given; each fitted to
+// a new account's quotas unless `-c maxFunctionMemoryMb=` / `-c accountConcurrency=` raise them.
 const app = new App({ context: FEATURE_FLAGS });
-for (const config of selectEnvironments(app.node.tryGetContext('env'))) {
+for (const selected of selectEnvironments(app.node.tryGetContext('env'))) {
+  const config = withAccountLimitsFromContext(selected, (key) => app.node.tryGetContext(key));
   new DramaforgeStack(app, config.stackName, stackPropsFor(config));
 }
 // Synthesis fails on any finding that is not acknowledged, with its reason, next to the resource.
