@@ -7,7 +7,7 @@ import type { AccountLimits, EnvironmentConfig } from './environment-config.js';
 export const NEW_ACCOUNT_LIMITS: AccountLimits = { maxFunctionMemoryMb: 3008, concurrentExecutions: 10 };
 
 /** The CDK context keys that raise the limits (`cdk deploy -c maxFunctionMemoryMb=4096 -c accountConcurrency=1000`). */
-export const ACCOUNT_LIMIT_CONTEXT = { maxFunctionMemoryMb: 'maxFunctionMemoryMb', concurrentExecutions: 'accountConcurrency' } as const;
+const ACCOUNT_LIMIT_CONTEXT = { maxFunctionMemoryMb: 'maxFunctionMemoryMb', concurrentExecutions: 'accountConcurrency' } as const;
 
 /** Lambda's own bounds on a function's memory. */
 const FUNCTION_MEMORY_MB = { min: 128, max: 10_240 };
@@ -64,7 +64,7 @@ export function fitFanOut(wanted: FanOut, concurrentExecutions: number): FanOut 
       `an account that runs ${concurrentExecutions} functions at once cannot run a production, which needs ${narrowest} (one scene and ${MIN_VIDEO_WORKERS} video workers)`,
     );
   }
-  let fanOut = { ...wanted, videoWorkers: Math.max(wanted.videoWorkers, MIN_VIDEO_WORKERS) };
+  let fanOut = wanted;
   while (concurrentInvocations(fanOut) > concurrentExecutions) {
     const scenesInFlight = fanOut.episodes * fanOut.scenes;
     const scenesGiveWay = scenesInFlight > 1 && (scenesInFlight >= fanOut.videoWorkers || fanOut.videoWorkers === MIN_VIDEO_WORKERS);
@@ -103,7 +103,7 @@ function contextLimit(tryGetContext: (key: string) => unknown, key: string, boun
   const { min, max = Number.MAX_SAFE_INTEGER } = bounds;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < min || limit > max) {
     const expected = bounds.max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
-    throw new InvalidAccountLimit(`-c ${key}=${String(value)}: expected a whole number ${expected}`);
+    throw new InvalidAccountLimit(`context value ${key}=${String(value)}: expected a whole number ${expected}`);
   }
   return limit;
 }

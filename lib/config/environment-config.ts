@@ -14,7 +14,7 @@ export interface FunctionSizing {
 export interface AccountLimits {
   /** The most memory any function may ask for: 3,008 MB in a new account, up to 10,240 MB where AWS has raised it. */
   maxFunctionMemoryMb: number;
-  /** Lambda functions the account runs at once: 10 in a new account, 1,000 by default once AWS raises it. */
+  /** Lambda functions the account runs at once: 10 in a new account, commonly 1,000 once AWS raises it. */
   concurrentExecutions: number;
 }
 

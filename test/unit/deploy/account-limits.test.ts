@@ -97,12 +97,12 @@ describe('the account limits from the CDK context', () => {
   });
 
   it.each([
-    ['maxFunctionMemoryMb', '4GB', /-c maxFunctionMemoryMb=4GB: expected a whole number from 128 to 10240/],
+    ['maxFunctionMemoryMb', '4GB', /context value maxFunctionMemoryMb=4GB: expected a whole number from 128 to 10240/],
     ['maxFunctionMemoryMb', '20000', /from 128 to 10240/],
     ['maxFunctionMemoryMb', 64, /from 128 to 10240/],
-    ['accountConcurrency', '2', /-c accountConcurrency=2: expected a whole number of at least 3/],
-    ['accountConcurrency', 'lots', /-c accountConcurrency=lots/],
-  ])('refuses -c %s=%s, naming the setting and what it accepts', (key, value, message) => {
+    ['accountConcurrency', '2', /context value accountConcurrency=2: expected a whole number of at least 3/],
+    ['accountConcurrency', 'lots', /context value accountConcurrency=lots/],
+  ])('refuses the context value %s=%s, naming the setting and what it accepts', (key, value, message) => {
     // Act
     const reading = () => withAccountLimitsFromContext(ENVIRONMENTS.prod, (asked) => (asked === key ? value : undefined));
 
