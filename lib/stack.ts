@@ -7,6 +7,7 @@ import { MANIFEST_TRIGGER_FUNCTION, QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_W
 import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTITUTION } from '../statemachines/production-definition.js';
 import { workflowSettingsVariables } from '../lambdas/core/environment.js';
 import type { MediaTool, StageDescriptor } from '../lambdas/pipeline/stage-descriptor.js';
+import { configuredFanOut, fitFanOut, functionMemoryMb } from './config/account-limits.js';
 import type { EnvironmentConfig } from './config/environment-config.js';
 import { AssetBucket } from './constructs/asset-bucket.js';
 import { CanvasLayer } from './constructs/canvas-layer.js';
@@ -84,9 +85,11 @@ export class DramaforgeStack extends Stack {
     const canvasLayer = new CanvasLayer(this, 'CanvasLayer', { architecture: STAGE_ARCHITECTURE }).layer;
     const providerSdkLayer = new ProviderSdkLayer(this, 'ProviderSdkLayer').layer;
 
+    // One production's functions at once fit the account's concurrency, so a new account does not throttle its own production.
+    const fanOut = fitFanOut(configuredFanOut(config), config.accountLimits.concurrentExecutions);
     const workflowSettings = workflowSettingsVariables({
-      sceneMaxConcurrency: config.workflow.sceneMaxConcurrency,
-      episodeMaxConcurrency: config.workflow.episodeMaxConcurrency,
+      sceneMaxConcurrency: fanOut.scenes,
+      episodeMaxConcurrency: fanOut.episodes,
       keyframeMaxAttempts: config.workflow.keyframeMaxAttempts,
       consistencyThreshold: config.workflow.consistencyThreshold,
       videoQueueUrl: videoQueue.queue.queueUrl,
@@ -139,7 +142,7 @@ export class DramaforgeStack extends Stack {
     videoWorker.function.addEventSource(
       new SqsEventSource(videoQueue.queue, {
         batchSize: config.videoWorker.batchSize,
-        maxConcurrency: config.videoWorker.maxConcurrency,
+        maxConcurrency: fanOut.videoWorkers,
         reportBatchItemFailures: true,
       }),
     );
@@ -195,7 +198,7 @@ export class DramaforgeStack extends Stack {
     const sizing = config.functionSizing[spec.name] ?? {};
     const stage = new StageFunction(this, spec.name.replace(/(^|-)([a-z])/g, (_match: string, _dash: string, letter: string) => letter.toUpperCase()), {
       spec,
-      memoryMb: sizing.memoryMb,
+      memoryMb: functionMemoryMb(sizing.memoryMb ?? spec.memoryMb, config.accountLimits),
       timeoutSeconds: sizing.timeoutSeconds,
       architecture,
       environment,

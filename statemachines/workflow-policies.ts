@@ -85,7 +85,10 @@ export const SCENE_IDS_AND_CUT = { ...SCENE_IDS, 'cut.$': '$.cut' };
  */
 export const CHILD_EXECUTION_RETRY: Retrier[] = [
   {
-    ErrorEquals: ['StepFunctions.ExecutionLimitExceededException', 'StepFunctions.SdkClientException'],
+    // A start refused at the account's open-execution quota. StartExecution's error code is `ExecutionLimitExceeded`,
+    // which the integration reports as `StepFunctions.ExecutionLimitExceeded`; some SDKs name its class `...Exception`.
+    // Both are named, so the Retry matches whichever arrives.
+    ErrorEquals: ['StepFunctions.ExecutionLimitExceeded', 'StepFunctions.ExecutionLimitExceededException', 'StepFunctions.SdkClientException'],
     IntervalSeconds: 5,
     BackoffRate: 2,
     MaxAttempts: 5,

@@ -10,6 +10,14 @@ export interface FunctionSizing {
   timeoutSeconds?: number;
 }
 
+/** The account's Lambda quotas the stack must fit, as lib/config/account-limits.ts applies them. */
+export interface AccountLimits {
+  /** The most memory any function may ask for: 3,008 MB in a new account, up to 10,240 MB where AWS has raised it. */
+  maxFunctionMemoryMb: number;
+  /** Lambda functions the account runs at once: 10 in a new account, commonly 1,000 once AWS raises it. */
+  concurrentExecutions: number;
+}
+
 /** Everything that differs between dev, staging and prod. One object per environment, resolved once in bin/app.ts. */
 export interface EnvironmentConfig {
   name: EnvironmentName;
@@ -19,10 +27,16 @@ export interface EnvironmentConfig {
   account?: string;
   region?: string;
 
+  /**
+   * The quotas the stack is fitted to. Every environment starts from a new account's; `-c maxFunctionMemoryMb=`
+   * and `-c accountConcurrency=` raise them for an account whose quotas are higher (docs/deploy.md).
+   */
+  accountLimits: AccountLimits;
+
   workflow: {
-    /** Scenes produced at once within an episode (the Scenes Map's MaxConcurrency). */
+    /** Scenes produced at once within an episode (the Scenes Map's MaxConcurrency), at most: lowered to fit `accountLimits`. */
     sceneMaxConcurrency: number;
-    /** Episodes produced at once. */
+    /** Episodes produced at once, at most: lowered to fit `accountLimits`. */
     episodeMaxConcurrency: number;
     /** Keyframe redraws allowed before a scene fails its consistency check. */
     keyframeMaxAttempts: number;
@@ -33,14 +47,17 @@ export interface EnvironmentConfig {
   };
 
   videoWorker: {
-    /** Concurrent worker invocations the SQS event source may run: the provider's rate limit, in practice. Minimum 2. */
+    /**
+     * Concurrent worker invocations the SQS event source may run: the provider's rate limit, in practice.
+     * At most: lowered to fit `accountLimits`, never below SQS's minimum of 2.
+     */
     maxConcurrency: number;
     batchSize: number;
     /** Deliveries before a video job goes to the dead-letter queue. */
     maxReceiveCount: number;
   };
 
-  /** Keyed by stage name (the folder under lambdas/stages/). */
+  /** Keyed by stage name (the folder under lambdas/stages/). Memory above `accountLimits.maxFunctionMemoryMb` is lowered to it. */
   functionSizing: Record<string, FunctionSizing>;
 
   data: {

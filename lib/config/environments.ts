@@ -1,13 +1,20 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { NEW_ACCOUNT_LIMITS } from './account-limits.js';
 import { ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from './environment-config.js';
 
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 
-/** What every environment shares: its name makes its stack name; account and region come from the deploying credentials. */
-function environment(name: EnvironmentName, settings: Omit<EnvironmentConfig, 'name' | 'stackName' | 'account' | 'region' | 'providers'>): EnvironmentConfig {
-  return { name, stackName: `dramaforge-${name}`, account, region, providers: {}, ...settings };
+/**
+ * What every environment shares: its name makes its stack name; account and region come from the deploying
+ * credentials; its first deploy may be to a new account, so it starts from a new account's quotas.
+ */
+function environment(
+  name: EnvironmentName,
+  settings: Omit<EnvironmentConfig, 'name' | 'stackName' | 'account' | 'region' | 'providers' | 'accountLimits'>,
+): EnvironmentConfig {
+  return { name, stackName: `dramaforge-${name}`, account, region, providers: {}, accountLimits: NEW_ACCOUNT_LIMITS, ...settings };
 }
 
 /**
@@ -15,6 +22,8 @@ function environment(name: EnvironmentName, settings: Omit<EnvironmentConfig, 'n
  * staging mirrors prod's shape at lower concurrency, still destroyable.
  * prod keeps its data: retained bucket and table, deletion protection, versioning,
  * execution data redacted from the workflow logs.
+ * The concurrency and memory here are what each environment runs with in an account that allows them;
+ * in a new account staging's and prod's are lowered to fit (lib/config/account-limits.ts).
  */
 export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
   dev: environment('dev', {

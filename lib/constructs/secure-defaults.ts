@@ -108,11 +108,12 @@ export interface BuildTopicProps extends Omit<TopicProps, 'masterKey' | 'enforce
 }
 
 /**
- * An SNS topic that refuses requests not sent over TLS, encrypted at rest with a customer-managed
+ * An SNS topic that CloudWatch alarms of this account and region (and nothing else AWS runs) may
+ * publish to, that refuses requests not sent over TLS, encrypted at rest with a customer-managed
  * KMS key of its own, rotated yearly. Not the AWS-managed `alias/aws/sns` key: its key policy
  * cannot be changed, so CloudWatch could never use it and alarms would fail to publish, silently.
- * The key policy lets CloudWatch alarms of this account and region (and nothing else AWS runs)
- * make the data keys a publish needs; the account keeps administering the key through IAM.
+ * The key policy lets those alarms make the data keys a publish needs; the account keeps
+ * administering the key through IAM.
  */
 export function buildTopic(scope: Construct, id: string, props: BuildTopicProps): Topic {
   const { keyRemovalPolicy, ...topicProps } = props;
@@ -122,18 +123,33 @@ export function buildTopic(scope: Construct, id: string, props: BuildTopicProps)
     removalPolicy: keyRemovalPolicy,
   });
   const { account, region, partition } = Stack.of(scope);
+  const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+  // The confused-deputy guard AWS documents for both grants: only alarms of this account and region.
+  const fromThisAccountsAlarms = {
+    StringEquals: { 'aws:SourceAccount': account },
+    ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+  };
   key.addToResourcePolicy(
     new PolicyStatement({
       sid: 'CloudWatchAlarmsPublishToTheTopic',
-      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      principals: [cloudWatch],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       // In a key policy `*` is this key.
       resources: ['*'],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': account },
-        ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
-      },
+      conditions: fromThisAccountsAlarms,
     }),
   );
-  return new Topic(scope, id, { ...topicProps, enforceSSL: true, masterKey: key });
+  const topic = new Topic(scope, id, { ...topicProps, enforceSSL: true, masterKey: key });
+  // The TLS deny makes the stack write the topic's policy, which replaces SNS's default one: without this
+  // statement nothing would allow CloudWatch to publish, and every alarm would notify no one.
+  topic.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'CloudWatchAlarmsPublish',
+      principals: [cloudWatch],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: fromThisAccountsAlarms,
+    }),
+  );
+  return topic;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
 import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../../lambdas/core/table-definition.js';
 import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
+import { configuredFanOut, fitFanOut } from '../../lib/config/account-limits.js';
 import { ENVIRONMENTS } from '../../lib/config/environments.js';
 import { logicalIdOf, resourcesOfType, synthesize } from './synthesize.js';
 
@@ -113,7 +114,7 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
     });
   });
 
-  it('consumes the video queue with partial batch failures and the configured maximum concurrency', () => {
+  it('consumes the video queue with partial batch failures and the configured maximum concurrency, fitted to the account', () => {
     // Prepare
     const { template } = synthesize(name);
 
@@ -124,7 +125,7 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
     expect(mappings).toHaveLength(1);
     expect(mappings[0]!.Properties).toMatchObject({
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: ENVIRONMENTS[name].videoWorker.maxConcurrency },
+      ScalingConfig: { MaximumConcurrency: fitFanOut(configuredFanOut(ENVIRONMENTS[name]), ENVIRONMENTS[name].accountLimits.concurrentExecutions).videoWorkers },
       BatchSize: ENVIRONMENTS[name].videoWorker.batchSize,
     });
   });

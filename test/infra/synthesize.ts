@@ -1,6 +1,7 @@
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
+import { withAccountLimitsFromContext } from '../../lib/config/account-limits.js';
 import { ENVIRONMENTS } from '../../lib/config/environments.js';
 import type { EnvironmentName } from '../../lib/config/environment-config.js';
 import { FEATURE_FLAGS } from '../../lib/feature-flags.js';
@@ -25,13 +26,14 @@ const cache = new Map<string, SynthesizedEnvironment>();
 /**
  * `target` pins the account and region as `cdk synth` does from the caller's AWS
  * config (CDK_DEFAULT_ACCOUNT/REGION); without it the stack is environment-agnostic.
+ * `context` is what `cdk synth -c key=value` would add (the account limits, for one).
  */
-export function synthesize(name: EnvironmentName, target?: { account: string; region: string }): SynthesizedEnvironment {
-  const key = `${name}:${target?.account ?? ''}:${target?.region ?? ''}`;
+export function synthesize(name: EnvironmentName, target?: { account: string; region: string }, context: Record<string, string> = {}): SynthesizedEnvironment {
+  const key = JSON.stringify([name, target?.account, target?.region, context]);
   const cached = cache.get(key);
   if (cached) return cached;
-  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
-  const config = { ...ENVIRONMENTS[name], ...target };
+  const app = new App({ context: { ...FEATURE_FLAGS, ...context, 'aws:cdk:bundling-stacks': [] } });
+  const config = withAccountLimitsFromContext({ ...ENVIRONMENTS[name], ...target }, (contextKey) => app.node.tryGetContext(contextKey));
   const stack = new DramaforgeStack(app, config.stackName, stackPropsFor(config));
   const synthesized = { app, stack, template: Template.fromStack(stack) };
   cache.set(key, synthesized);

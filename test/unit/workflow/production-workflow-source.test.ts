@@ -2,7 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../../lambdas/core/errors.js';
 import { episodeWorkflow } from '../../../statemachines/episode-workflow-source.js';
-import { allStates, DEFINITION_FILE, EPISODE_DEFINITION_FILE, taskStates, type Definition, type StateDefinition } from '../../../statemachines/production-definition.js';
+import {
+  allStates,
+  DEFINITION_FILE,
+  EPISODE_DEFINITION_FILE,
+  START_CHILD_EXECUTION_SYNC,
+  taskStates,
+  type Definition,
+  type StateDefinition,
+} from '../../../statemachines/production-definition.js';
 import { productionWorkflow, renderStateMachine } from '../../../statemachines/production-workflow-source.js';
 import {
   CHILD_EXECUTION_RETRY,
@@ -92,6 +100,26 @@ describe.each([
 
     // Assess
     expect(dangling).toEqual([]);
+  });
+});
+
+describe('the checked-in production workflow', () => {
+  it("retries a child start refused at the account's execution quota under both spellings of the error", async () => {
+    // Prepare
+    const definition = JSON.parse(await readFile(DEFINITION_FILE, 'utf8')) as Definition;
+    const childTasks = taskStates(definition).filter(({ state }) => state.Resource === START_CHILD_EXECUTION_SYNC);
+
+    // Act
+    const missing = childTasks.flatMap(({ name, state }) => {
+      const retried = new Set((state.Retry as Rule[]).flatMap((rule) => rule.ErrorEquals));
+      return ['StepFunctions.ExecutionLimitExceeded', 'StepFunctions.ExecutionLimitExceededException']
+        .filter((error) => !retried.has(error))
+        .map((error) => `${name}: ${error}`);
+    });
+
+    // Assess
+    expect(childTasks.length).toBeGreaterThan(0);
+    expect(missing).toEqual([]);
   });
 });
 
