@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import type { LambdaFunctionDefinition } from './function-definition.js';
 import { LambdaFunctionError, type LambdaErrorBody } from './lambda-function-error.js';
 import type { LambdaRuntimeFiles } from './lambda-runtime-files.js';
 import { RuntimeApiServer, type InvocationOutcome } from './runtime-api-server.js';
-import { lambdaNodePath, prepareSandboxRoot, SANDBOX_PATHS, type SandboxRoot } from './sandbox-root.js';
+import { FUNCTION_USER, lambdaNodePath, prepareSandboxRoot, SANDBOX_PATHS, type SandboxRoot } from './sandbox-root.js';
 
 /** What the caller decides about a sandbox's world: where it is, who it is, and where its AWS endpoints are. */
 export interface SandboxContext {
@@ -26,8 +27,6 @@ export class SandboxIsolationUnavailable extends Error {
   override readonly name = 'SandboxIsolationUnavailable';
 }
 
-/** Lambda runs functions as this user (sbx_user1051), not as root. */
-const FUNCTION_USER = '993:990';
 const ENDPOINT_VARIABLE = /^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/;
 const SYSTEM_TOOL_FOLDERS = ['/usr/bin', '/usr/sbin', '/bin', '/sbin'];
 
@@ -94,7 +93,10 @@ function sandboxScript(root: SandboxRoot, environment: Record<string, string>, m
   return [
     'set -e',
     ...root.mountCommands,
-    `exec ${systemTool('chroot')} --userspec=${FUNCTION_USER} ${quote(root.directory)} /usr/bin/env -i ${variables.join(' ')} ${node.join(' ')}`,
+    // Not exec'd: the shell stays the namespace's pid 1, as Lambda's init is. The kernel ignores signals
+    // a pid 1 sends itself, so a runtime that is pid 1 cannot even abort (a V8 fatal error turns into a SIGSEGV).
+    `${systemTool('chroot')} --userspec=${FUNCTION_USER} ${quote(root.directory)} /usr/bin/env -i ${variables.join(' ')} ${node.join(' ')}`,
+    'exit $?',
   ].join('\n');
 }
 
@@ -102,8 +104,26 @@ function timedOut(requestId: string, timeoutSeconds: number): LambdaErrorBody {
   return { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds` };
 }
 
+/** How Lambda's Runtime.ExitError names the signals that end a runtime (Go's names for them). */
+const SIGNAL_DESCRIPTIONS: Partial<Record<NodeJS.Signals, string>> = {
+  SIGKILL: 'killed',
+  SIGABRT: 'aborted',
+  SIGSEGV: 'segmentation fault',
+  SIGTERM: 'terminated',
+  SIGBUS: 'bus error',
+  SIGTRAP: 'trace/breakpoint trap',
+};
+
+/** The signal that ended the runtime: the process's own, or the one its shell reports as exit status 128 + n. */
+function endingSignal(code: number | null, signal: NodeJS.Signals | null): NodeJS.Signals | undefined {
+  if (signal) return signal;
+  if (code === null || code <= 128) return undefined;
+  return (Object.entries(os.constants.signals) as [NodeJS.Signals, number][]).find(([, number]) => number === code - 128)?.[0];
+}
+
 function exited(requestId: string | undefined, code: number | null, signal: NodeJS.Signals | null): LambdaErrorBody {
-  const how = signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal}` : `exit status ${code}`;
+  const ending = endingSignal(code, signal);
+  const how = ending ? `signal: ${SIGNAL_DESCRIPTIONS[ending] ?? ending}` : `exit status ${code}`;
   return { errorType: 'Runtime.ExitError', errorMessage: `${requestId ? `RequestId: ${requestId} ` : ''}Error: Runtime exited with error: ${how}` };
 }
 

@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { LambdaFunctionDefinition } from './function-definition.js';
@@ -25,6 +25,12 @@ const SYSTEM_FOLDERS = ['usr', 'etc'];
 /** Top-level names that are symlinks into /usr on a merged-/usr host, or folders of their own elsewhere. */
 const SYSTEM_ALIASES = ['bin', 'sbin', 'lib', 'lib64'];
 const DEVICES = ['null', 'zero', 'random', 'urandom'];
+/**
+ * Lambda's function user. The SDK finds its home directory (for ~/.aws/config) through the
+ * user's passwd entry, and fails without one.
+ */
+const FUNCTION_USER_ENTRY = 'sbx_user1051:x:993:990::/home/sbx_user1051:/sbin/nologin';
+export const FUNCTION_USER = '993:990';
 
 export interface SandboxRoot {
   directory: string;
@@ -86,6 +92,9 @@ export async function prepareSandboxRoot(definition: LambdaFunctionDefinition, r
 
   const mountCommands: string[] = [];
   for (const folder of SYSTEM_FOLDERS) mountCommands.push(...bindReadOnly(`/${folder}`, at(folder)));
+  const passwd = path.join(directory, '.passwd');
+  await writeFile(passwd, `${(await readFile('/etc/passwd', 'utf8')).trimEnd()}\n${FUNCTION_USER_ENTRY}\n`);
+  mountCommands.push(...bindReadOnly(passwd, at('etc/passwd')));
   for (const alias of SYSTEM_ALIASES) {
     const host = `/${alias}`;
     if (!existsSync(host)) continue;

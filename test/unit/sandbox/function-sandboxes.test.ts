@@ -154,6 +154,28 @@ export const handler = async ({ megabytes }) => { writeFileSync('/tmp/fill', Buf
     expect(failure.message).toMatch(/ENOSPC: no space left on device/);
   });
 
+  it('has a heap of its memory size: a handler that holds more ends its runtime, and the next invocation starts a new sandbox', async () => {
+    // Prepare
+    const hoarder = await functionOf(
+      'hoarder',
+      `const held = [];
+export const handler = async ({ megabytes }) => { for (let i = 0; i < megabytes; i++) held.push(new Array(128 * 1024).fill(i)); return held.length; };`,
+      { memoryMb: 128 },
+    );
+    const sandboxes = sandboxesOf(hoarder);
+
+    // Act
+    const failure = await failureOf(sandboxes.invoke('hoarder', { megabytes: 512 }));
+    const fresh = await sandboxes.invoke('hoarder', { megabytes: 8 });
+
+    // Assess
+    expect(failure.name).toBe('Runtime.ExitError');
+    // V8 aborts a process past its heap limit ("FATAL ERROR: Reached heap limit").
+    expect(failure.message).toMatch(/Runtime exited with error: signal: aborted$/);
+    expect(fresh).toBe(8);
+    expect(sandboxes.statistics('hoarder').coldStarts).toBe(2);
+  });
+
   it('sees only its template\'s environment and Lambda\'s, and nothing of the repository', async () => {
     // Prepare
     process.env.DRAMAFORGE_PARENT_ONLY = 'not for functions';
