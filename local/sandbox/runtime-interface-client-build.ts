@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { builtRapidClientPath, nodePackageDirectory, runtimeInterfaceClientPackage } from './lambda-runtime-files.js';
@@ -52,4 +53,10 @@ export async function buildRuntimeInterfaceClient(nodeMajor: number, log: (chunk
   await copyFile(path.join(ric.directory, 'rapid-client.node'), partial);
   await rename(partial, target);
   return target;
+}
+
+/** The built native client's path, building it first if this machine has none for the installed version. */
+export async function ensureRuntimeInterfaceClient(nodeMajor: number, log: (chunk: string) => void = () => {}): Promise<string> {
+  const existing = builtRapidClientPath(runtimeInterfaceClientPackage().version);
+  return existsSync(existing) ? existing : buildRuntimeInterfaceClient(nodeMajor, log);
 }

@@ -15,7 +15,7 @@ import { assertSandboxIsolationAvailable } from '../../../local/sandbox/function
 import { FunctionSandboxes } from '../../../local/sandbox/function-sandboxes.js';
 import type { ResourceReferences } from '../../../local/sandbox/intrinsics.js';
 import { LambdaFunctionError } from '../../../local/sandbox/lambda-function-error.js';
-import { lambdaRuntimeFiles } from '../../../local/sandbox/lambda-runtime-files.js';
+import { ensureRuntimeInterfaceClient } from '../../../local/sandbox/runtime-interface-client-build.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const STACK = 'dramaforge-dev';
@@ -52,7 +52,7 @@ function localReferences(assembly: AssemblyStack): ResourceReferences {
 
 beforeAll(async () => {
   assertSandboxIsolationAvailable();
-  lambdaRuntimeFiles(24);
+  await ensureRuntimeInterfaceClient(24, (chunk) => process.stderr.write(chunk));
   if (GIVEN_ASSEMBLY) cdkOut = GIVEN_ASSEMBLY;
   else {
     // What `npm run synth` does for one environment: esbuild bundles and the assembled layers.
@@ -66,7 +66,7 @@ beforeAll(async () => {
   const dynamo = new DynamoDBClient({ region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS, endpoint: engines.endpoints.dynamodb });
   await ensureTable(dynamo, TABLE);
   dynamo.destroy();
-}, 900_000);
+}, 45 * 60_000);
 
 afterAll(async () => {
   await engines?.stop();

@@ -7,18 +7,21 @@ import type { LambdaFunctionDefinition } from '../../../local/sandbox/function-d
 import { assertSandboxIsolationAvailable } from '../../../local/sandbox/function-sandbox.js';
 import { FunctionSandboxes } from '../../../local/sandbox/function-sandboxes.js';
 import { LambdaFunctionError } from '../../../local/sandbox/lambda-function-error.js';
-import { lambdaRuntimeFiles } from '../../../local/sandbox/lambda-runtime-files.js';
+import { ensureRuntimeInterfaceClient } from '../../../local/sandbox/runtime-interface-client-build.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 let assets: string;
 
+/** A machine's first run builds the runtime interface client's native part (npm run lambda-runtime:build): minutes. */
+const FIRST_BUILD_MS = 30 * 60_000;
+
 beforeAll(async () => {
-  // Both fail with what is missing and how to get it: root for the namespaces, the built runtime client.
+  // Fails saying what is missing: root, for the sandboxes' mount and pid namespaces.
   assertSandboxIsolationAvailable();
-  lambdaRuntimeFiles(24);
+  await ensureRuntimeInterfaceClient(24, (chunk) => process.stderr.write(chunk));
   assets = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-sandbox-assets-'));
-});
+}, FIRST_BUILD_MS);
 
 afterAll(() => rm(assets, { recursive: true, force: true }));
 
