@@ -22,6 +22,11 @@ export interface SandboxContext {
   log?: (chunk: string) => void;
 }
 
+/** An invocation was given to a sandbox that has already stopped. */
+export class SandboxStopped extends Error {
+  override readonly name = 'SandboxStopped';
+}
+
 /** This machine cannot make a sandbox: it needs root, unshare and the mount namespace it creates. */
 export class SandboxIsolationUnavailable extends Error {
   override readonly name = 'SandboxIsolationUnavailable';
@@ -133,11 +138,11 @@ function exited(requestId: string | undefined, code: number | null, signal: Node
  * and takes invocations from this sandbox's Runtime API. One invocation at a time; reusable
  * (warm) until it times out or its runtime exits.
  */
+type ProcessExit = { code: number | null; signal: NodeJS.Signals | null };
+
 export class FunctionSandbox {
   private alive = true;
-  private readonly exit: Promise<LambdaErrorBody>;
   private readonly disposed: Promise<void>;
-  private lastRequestId: string | undefined;
 
   private constructor(
     readonly definition: LambdaFunctionDefinition,
@@ -145,11 +150,11 @@ export class FunctionSandbox {
     private readonly api: RuntimeApiServer,
     private readonly root: SandboxRoot,
     private readonly process: ChildProcess,
+    private readonly exit: Promise<ProcessExit>,
     /** Milliseconds from spawning the process to the runtime asking for its first invocation. */
     readonly initDurationMs: number,
   ) {
-    this.exit = new Promise((resolve) => process.once('exit', (code, signal) => resolve(exited(this.lastRequestId, code, signal))));
-    this.disposed = this.exit.then(() => this.dispose());
+    this.disposed = exit.then(() => this.dispose());
   }
 
   get isAlive(): boolean {
@@ -164,14 +169,22 @@ export class FunctionSandbox {
   static async start(definition: LambdaFunctionDefinition, context: SandboxContext): Promise<FunctionSandbox> {
     assertSandboxIsolationAvailable();
     const api = await RuntimeApiServer.listen();
-    const root = await prepareSandboxRoot(definition, context.runtime, context.sdkDirectory);
-    const script = sandboxScript(root, sandboxEnvironment(definition, context, api.address), definition.memoryMb);
+    let root: SandboxRoot;
+    let script: string;
+    try {
+      root = await prepareSandboxRoot(definition, context.runtime, context.sdkDirectory);
+      script = sandboxScript(root, sandboxEnvironment(definition, context, api.address), definition.memoryMb);
+    } catch (error) {
+      await api.close();
+      throw error;
+    }
     const startedAt = performance.now();
     const child = spawn(systemTool('unshare'), ['--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child=SIGKILL', '--', '/bin/sh', '-c', script], {
       env: { PATH: SYSTEM_TOOL_FOLDERS.join(':') },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    const exit = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     let output = '';
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();
@@ -189,7 +202,7 @@ export class FunctionSandbox {
       };
       api.onReady(() => settle(undefined));
       api.onInitError((error) => settle(error));
-      child.once('exit', (code, signal) => {
+      void exit.then(({ code, signal }) => {
         const { errorMessage } = exited(undefined, code, signal);
         // The runtime never started (a mount failed, or the binary would not run): what it printed says why.
         settle({ errorType: 'Runtime.ExitError', errorMessage: `${errorMessage}\n${output.trim()}` });
@@ -202,14 +215,13 @@ export class FunctionSandbox {
       await root.remove();
       throw new LambdaFunctionError(definition.functionName, initFailure);
     }
-    return new FunctionSandbox(definition, context, api, root, child, initDurationMs);
+    return new FunctionSandbox(definition, context, api, root, child, exit, initDurationMs);
   }
 
   /** Runs one invocation: resolves with the handler's result, or rejects with a LambdaFunctionError named by its errorType. */
   async invoke(event: unknown): Promise<unknown> {
-    if (!this.alive) throw new Error(`the sandbox of ${this.definition.functionName} has stopped`);
+    if (!this.alive) throw new SandboxStopped(`the sandbox of ${this.definition.functionName} has stopped`);
     const requestId = randomUUID();
-    this.lastRequestId = requestId;
     const timeoutMs = this.definition.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<LambdaErrorBody>((resolve) => {
@@ -226,7 +238,7 @@ export class FunctionSandbox {
         traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Sampled=0`,
       }),
       deadline.then(ended),
-      this.exit.then(ended),
+      this.exit.then(({ code, signal }) => ended(exited(requestId, code, signal))),
     ]);
     clearTimeout(timer);
     if (outcome.succeeded) return outcome.payload === '' ? undefined : JSON.parse(outcome.payload);

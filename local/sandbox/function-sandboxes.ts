@@ -1,5 +1,6 @@
 import type { LambdaFunctionDefinition } from './function-definition.js';
 import { FunctionSandbox, type SandboxContext } from './function-sandbox.js';
+import { LambdaFunctionError } from './lambda-function-error.js';
 import { lambdaRuntimeFiles } from './lambda-runtime-files.js';
 import { runtimeSdkDirectory } from './runtime-sdk.js';
 
@@ -35,7 +36,8 @@ interface FunctionPool {
 /**
  * The functions of an assembly, each run as Lambda runs it: an invocation takes a warm sandbox
  * of its function if one is idle, or cold-starts a new one; at most `reservedConcurrency` run at
- * once per function (invocations beyond it wait their turn); a sandbox stays warm for the next
+ * once per function (invocations beyond it wait their turn, where Lambda would throttle them;
+ * none run at 0, as in Lambda); a sandbox stays warm for the next
  * invocation unless it timed out or its runtime exited.
  */
 export class FunctionSandboxes {
@@ -101,6 +103,8 @@ export class FunctionSandboxes {
 
   private async acquireSlot(pool: FunctionPool): Promise<void> {
     const limit = pool.definition.reservedConcurrency ?? Number.POSITIVE_INFINITY;
+    // Reserved concurrency 0 is how a function is switched off: Lambda throttles every invocation.
+    if (limit === 0) throw new LambdaFunctionError(pool.definition.functionName, { errorType: 'Lambda.TooManyRequestsException', errorMessage: 'Rate Exceeded.' });
     while (pool.busy >= limit) await new Promise<void>((resolve) => pool.waiting.push(resolve));
     pool.busy += 1;
   }

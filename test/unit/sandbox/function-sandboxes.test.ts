@@ -285,4 +285,17 @@ export const handler = async ({ repository }) => ({
     expect(sorted[1]! - sorted[0]!).toBeGreaterThanOrEqual(290);
     expect(sorted[2]! - sorted[1]!).toBeGreaterThanOrEqual(290);
   });
+
+  it('is throttled, never started, when its reserved concurrency is 0', async () => {
+    // Prepare
+    const switchedOff = await functionOf('switched-off', 'export const handler = async () => 1;', { reservedConcurrency: 0 });
+    const sandboxes = sandboxesOf(switchedOff);
+
+    // Act
+    const failure = await failureOf(sandboxes.invoke('switched-off', {}));
+
+    // Assess
+    expect(failure.name).toBe('Lambda.TooManyRequestsException');
+    expect(sandboxes.statistics('switched-off')).toMatchObject({ coldStarts: 0, invocations: 0 });
+  });
 });
