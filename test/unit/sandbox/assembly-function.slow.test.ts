@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, startEngines, type LocalEngines } from '../../../local/engines.js';
+import { ensureTable } from '../../../local/resources.js';
+import { readAssemblyStack, type AssemblyStack } from '../../../local/sandbox/cloud-assembly.js';
+import { functionDefinition, nodeFunctionIds } from '../../../local/sandbox/function-definition.js';
+import { assertSandboxIsolationAvailable } from '../../../local/sandbox/function-sandbox.js';
+import { FunctionSandboxes } from '../../../local/sandbox/function-sandboxes.js';
+import type { ResourceReferences } from '../../../local/sandbox/intrinsics.js';
+import { LambdaFunctionError } from '../../../local/sandbox/lambda-function-error.js';
+import { ensureRuntimeInterfaceClient } from '../../../local/sandbox/runtime-interface-client-build.js';
+
+const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const STACK = 'dramaforge-dev';
+const BUCKET = 'sandbox-test-assets';
+const TABLE = 'sandbox-test-productions';
+const TWO_SCENES = fileURLToPath(new URL('../../e2e/fixtures/two-scenes.yaml', import.meta.url));
+/** An assembly `npm run synth` already made, to skip the few minutes of synthesizing one here. */
+const GIVEN_ASSEMBLY = process.env.DRAMAFORGE_TEST_CDK_OUT;
+
+let cdkOut: string;
+let stack: AssemblyStack;
+let engines: LocalEngines;
+let dataDir: string;
+
+/**
+ * What the local engines answer for each resource of the stack: the bucket and table these
+ * tests create, and a name and ARN for every other resource, so every reference resolves.
+ */
+function localReferences(assembly: AssemblyStack): ResourceReferences {
+  const region = engines.environment.AWS_REGION!;
+  const references: Record<string, Record<string, string>> = {
+    'AWS::Region': { Ref: region },
+    'AWS::AccountId': { Ref: '000000000000' },
+    'AWS::Partition': { Ref: 'aws' },
+    'AWS::URLSuffix': { Ref: 'amazonaws.com' },
+    'AWS::StackName': { Ref: STACK },
+  };
+  for (const [logicalId, resource] of Object.entries(assembly.template.Resources)) {
+    const name = logicalId.startsWith('AssetsBucket') && resource.Type === 'AWS::S3::Bucket' ? BUCKET : logicalId.startsWith('ProductionsTable') ? TABLE : `local-${logicalId}`;
+    references[logicalId] = { Ref: name, Arn: `arn:aws:local:${region}:000000000000:${name}` };
+  }
+  return references;
+}
+
+beforeAll(async () => {
+  assertSandboxIsolationAvailable();
+  await ensureRuntimeInterfaceClient(24, (chunk) => process.stderr.write(chunk));
+  if (GIVEN_ASSEMBLY) cdkOut = GIVEN_ASSEMBLY;
+  else {
+    // What `npm run synth` does for one environment: esbuild bundles and the assembled layers.
+    cdkOut = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-sandbox-cdk-out-'));
+    await promisify(execFile)(path.join(REPOSITORY_ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '-c', 'env=dev', '--quiet', '-o', cdkOut], { cwd: REPOSITORY_ROOT });
+  }
+  stack = readAssemblyStack(cdkOut, STACK);
+
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-sandbox-engines-'));
+  engines = await startEngines(dataDir, [BUCKET]);
+  const dynamo = new DynamoDBClient({ region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS, endpoint: engines.endpoints.dynamodb });
+  await ensureTable(dynamo, TABLE);
+  dynamo.destroy();
+}, 45 * 60_000);
+
+afterAll(async () => {
+  await engines?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (cdkOut && !GIVEN_ASSEMBLY) await rm(cdkOut, { recursive: true, force: true });
+});
+
+function sandboxesFor(logicalIds: string[]): FunctionSandboxes {
+  const references = localReferences(stack);
+  return new FunctionSandboxes(
+    logicalIds.map((logicalId) => functionDefinition(stack, logicalId, references)),
+    {
+      region: engines.environment.AWS_REGION!,
+      functionArn: (definition) => references[definition.logicalId]!.Arn!,
+      credentials: LOCAL_CREDENTIALS,
+      endpoints: {
+        AWS_ENDPOINT_URL_S3: engines.endpoints.s3,
+        AWS_ENDPOINT_URL_DYNAMODB: engines.endpoints.dynamodb,
+        AWS_ENDPOINT_URL_SQS: engines.endpoints.sqs,
+        AWS_ENDPOINT_URL_SFN: engines.endpoints.sfn,
+      },
+    },
+  );
+}
+
+describe('the functions of the synthesized dev assembly', () => {
+  it('each loads in its sandbox (code at /var/task, its layers under /opt, the runtime\'s SDK) and answers an empty event itself', async () => {
+    // Prepare
+    const logicalIds = nodeFunctionIds(stack);
+    const sandboxes = sandboxesFor(logicalIds);
+
+    try {
+      // Act
+      const answers = [];
+      for (const logicalId of logicalIds) {
+        const functionName = `local-${logicalId}`;
+        const answer = await sandboxes.invoke(functionName, {}).then(
+          () => 'answered',
+          (error: LambdaFunctionError) => `${error.name}: ${error.message.split('\n')[0]}`,
+        );
+        answers.push({ logicalId, invoked: sandboxes.statistics(functionName).invocations === 1, answer });
+      }
+
+      // Assess: an init failure (a module not found, a variable missing at load) never reaches an invocation,
+      // and a runtime that dies or hangs answers with Lambda's Runtime.* or Sandbox.* errors, not the function's own.
+      expect(answers.filter(({ invoked, answer }) => !invoked || /^(Runtime|Sandbox)\./.test(answer))).toEqual([]);
+    } finally {
+      await sandboxes.stop();
+    }
+  });
+
+  it('each resolves: code and layer assets in the assembly, and every environment variable', () => {
+    // Prepare
+    const references = localReferences(stack);
+
+    // Act
+    const definitions = nodeFunctionIds(stack).map((logicalId) => functionDefinition(stack, logicalId, references));
+
+    // Assess
+    expect(definitions.length).toBeGreaterThanOrEqual(17);
+    const validate = definitions.find((definition) => definition.logicalId.startsWith('ValidateManifestFunction'))!;
+    expect(validate).toMatchObject({ handler: 'index.handler', runtime: 'nodejs24.x', nodeMajor: 24, environment: { BUCKET_NAME: BUCKET, TABLE_NAME: TABLE } });
+    const assemble = definitions.find((definition) => definition.logicalId.startsWith('AssembleEpisodeFunction'))!;
+    expect(assemble.layerDirectories.length).toBeGreaterThanOrEqual(3);
+    expect(assemble.layerDirectories.every((directory) => directory.startsWith(cdkOut))).toBe(true);
+  });
+
+  it('validate-manifest runs from its bundle in a sandbox against the local engines, and refuses a bad manifest under the error name the state machine catches', async () => {
+    // Prepare
+    const validateId = nodeFunctionIds(stack).find((logicalId) => logicalId.startsWith('ValidateManifestFunction'))!;
+    const sandboxes = sandboxesFor([validateId]);
+    const functionName = `local-${validateId}`;
+    const s3 = new S3Client({ region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS, endpoint: engines.endpoints.s3, forcePathStyle: true });
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'manifests/two-scenes.yaml', Body: await readFile(TWO_SCENES, 'utf8') }));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'manifests/bad.yaml', Body: 'version: 1\nproduction: Not An Id\n' }));
+    s3.destroy();
+
+    try {
+      // Act
+      const validated = (await sandboxes.invoke(functionName, { bucket: BUCKET, key: 'manifests/two-scenes.yaml', executionName: 'sandbox-two-scenes' })) as { productionId: string };
+      const refusal = await sandboxes.invoke(functionName, { bucket: BUCKET, key: 'manifests/bad.yaml', executionName: 'sandbox-bad' }).catch((error: unknown) => error);
+
+      // Assess
+      expect(validated.productionId).toMatch(/\S/);
+      const dynamo = new DynamoDBClient({ region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS, endpoint: engines.endpoints.dynamodb });
+      const opened = await dynamo.send(new ScanCommand({ TableName: TABLE, Select: 'COUNT' }));
+      dynamo.destroy();
+      expect(opened.Count).toBeGreaterThan(0);
+      expect(refusal).toBeInstanceOf(LambdaFunctionError);
+      expect((refusal as LambdaFunctionError).name).toBe('ManifestInvalid');
+      expect(sandboxes.statistics(functionName)).toMatchObject({ coldStarts: 1, invocations: 2 });
+    } finally {
+      await sandboxes.stop();
+    }
+  });
+});
