@@ -172,12 +172,13 @@ export class StageFunction extends Construct {
 
   /**
    * The generative models of the bedrock profile: Converse/InvokeModel and async Nova Reel jobs on
-   * this region's foundation models and inference profiles, and Polly speech.
+   * this region's foundation models and inference profiles, and Polly speech. Converse and
+   * StartAsyncInvoke are authorised by bedrock:InvokeModel: IAM has no action of their own.
    */
   bindGenerativeModels(): this {
     const { region, account } = Stack.of(this);
     this.allow(
-      ['bedrock:InvokeModel', 'bedrock:StartAsyncInvoke', 'bedrock:GetAsyncInvoke'],
+      ['bedrock:InvokeModel', 'bedrock:GetAsyncInvoke'],
       [
         `arn:aws:bedrock:${region}::foundation-model/*`,
         `arn:aws:bedrock:${region}:${account}:inference-profile/*`,
