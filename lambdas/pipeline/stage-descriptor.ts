@@ -21,7 +21,7 @@ export interface StageAccess {
   readonly reportsTaskOutcome?: 'episode' | 'production';
   /** Re-sends its own job to the video queue with a delay, to poll an asynchronous provider job. */
   readonly requeuesVideoJobs?: boolean;
-  /** Draws or decodes images (lambdas/adapters/media/canvas.ts), so it gets the native canvas layer. */
+  /** Draws or decodes images (lambdas/adapters/media/canvas.ts), so it gets the native canvas layer and the fonts the canvas registers. */
   readonly draws?: boolean;
 }
 

@@ -1,6 +1,13 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { renderJoin, type Json, type TemplateResource } from './synthesize.js';
+
+const run = promisify(execFile);
+const REPOSITORY_NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
 
 /** Lambda's quotas on what a function deploys: its code and its layers unzipped, and how many layers. */
 export const LAMBDA_QUOTAS = { unzippedBytes: 262_144_000, layers: 5 } as const;
@@ -34,6 +41,8 @@ export interface BundledModule {
   dynamicImports: string[];
   /** `require("x")` and `require.resolve("x")`, through the bundle's createRequire banner (lib/bundling/stage-bundle.ts). */
   requires: string[];
+  /** The source files it was built from, by its source map. */
+  sources: string[];
 }
 
 const STATIC_IMPORT = /\b(?:import|export)\s*(?:[\w$*{}\s,]*?\s*from\s*)?["']([^"']+)["']/g;
@@ -49,7 +58,9 @@ export function scanBundle(codeDir: string): BundledModule[] {
     .map((entry) => {
       const file = path.join(entry.parentPath, entry.name);
       const text = readFileSync(file, 'utf8');
-      return { file, staticImports: matches(text, STATIC_IMPORT), dynamicImports: matches(text, DYNAMIC_IMPORT), requires: matches(text, REQUIRE) };
+      const map = `${file}.map`;
+      const sources = existsSync(map) ? (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources.map((source) => path.resolve(path.dirname(file), source)) : [];
+      return { file, staticImports: matches(text, STATIC_IMPORT), dynamicImports: matches(text, DYNAMIC_IMPORT), requires: matches(text, REQUIRE), sources };
     });
 }
 
@@ -74,4 +85,99 @@ export function layerPackages(layerDir: string): Set<string> {
     }
   }
   return packages;
+}
+
+/** A function laid out as Lambda runs it: `root/var/task` is /var/task, `root/opt` is /opt. */
+export interface LambdaLayout {
+  root: string;
+  taskDir: string;
+  optDir: string;
+}
+
+function linkTree(source: string, target: string): void {
+  for (const entry of readdirSync(source, { recursive: true, withFileTypes: true })) {
+    const from = path.join(entry.parentPath, entry.name);
+    const to = path.join(target, path.relative(source, from));
+    if (entry.isDirectory()) mkdirSync(to, { recursive: true });
+    else if (entry.isFile() && !existsSync(to)) {
+      mkdirSync(path.dirname(to), { recursive: true });
+      linkSync(from, to);
+    }
+  }
+}
+
+/**
+ * One function as Lambda runs it, with nothing of the repository in reach: its code at var/task,
+ * its layers merged at opt (Lambda extracts them in order, so the first copy of a path wins),
+ * their nodejs/node_modules found from the code before the runtime's own SDK, as the runtime's
+ * NODE_PATH orders /opt/nodejs/node_modules before /var/runtime/node_modules. Files are hard
+ * links into the assembly (same file system), so ffmpeg is not copied for each function.
+ */
+export function layOut(root: string, codeDir: string, layerDirs: string[]): LambdaLayout {
+  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'node_modules'))) throw new Error(`${dir}/node_modules would be in reach of the layout at ${root}: lay it out elsewhere`);
+    if (dir === path.dirname(dir)) break;
+  }
+  const layout = { root, taskDir: path.join(root, 'var', 'task'), optDir: path.join(root, 'opt') };
+  linkTree(codeDir, layout.taskDir);
+  mkdirSync(layout.optDir, { recursive: true });
+  for (const layerDir of layerDirs) linkTree(layerDir, layout.optDir);
+  mkdirSync(path.join(layout.optDir, 'nodejs', 'node_modules'), { recursive: true });
+  symlinkSync(path.join(layout.optDir, 'nodejs', 'node_modules'), path.join(root, 'var', 'node_modules'));
+  mkdirSync(path.join(root, 'node_modules'));
+  for (const scope of ['@aws-sdk', '@smithy']) symlinkSync(path.join(REPOSITORY_NODE_MODULES, scope), path.join(root, 'node_modules', scope));
+  return layout;
+}
+
+/**
+ * What a function's process sees: the template's Environment (references rendered as
+ * placeholders), and what Lambda sets itself for every function. Laid out, /opt paths point
+ * into the layout's opt.
+ */
+export function lambdaEnvironment(logicalId: string, resource: TemplateResource, region: string, layout?: LambdaLayout): Record<string, string> {
+  const variables = ((resource.Properties.Environment as { Variables?: Record<string, Json> } | undefined)?.Variables ?? {}) as Record<string, Json>;
+  const opt = (value: string) => (layout && value.startsWith('/opt/') ? path.join(layout.optDir, value.slice('/opt/'.length)) : value);
+  const optDir = layout?.optDir ?? '/opt';
+  return {
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${String(resource.Properties.Runtime)}`,
+    AWS_LAMBDA_FUNCTION_NAME: logicalId,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(resource.Properties.MemorySize ?? 128),
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'example-secret-access-key',
+    AWS_SESSION_TOKEN: 'example-session-token',
+    LAMBDA_TASK_ROOT: layout?.taskDir ?? '/var/task',
+    _HANDLER: String(resource.Properties.Handler),
+    TZ: ':UTC',
+    LANG: 'en_US.UTF-8',
+    PATH: `/usr/local/bin:/usr/bin:/bin:${path.join(optDir, 'bin')}`,
+    NODE_PATH: [path.join(optDir, 'nodejs/node24/node_modules'), path.join(optDir, 'nodejs/node_modules'), layout ? path.join(layout.root, 'node_modules') : '/var/runtime/node_modules'].join(':'),
+    ...Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, opt(renderJoin(value))])),
+  };
+}
+
+export interface ModuleLoad {
+  file: string;
+  error?: string;
+}
+
+/** Evaluates each module in a fresh Node process of the layout, with exactly `env`, as a cold start evaluates the handler's. */
+export async function loadModules(layout: LambdaLayout, files: string[], env: Record<string, string>): Promise<ModuleLoad[]> {
+  const script = `
+    import { pathToFileURL } from 'node:url';
+    const loads = [];
+    for (const file of JSON.parse(process.argv[1])) {
+      try {
+        await import(pathToFileURL(file).href);
+        loads.push({ file });
+      } catch (error) {
+        loads.push({ file, error: \`\${error.code ?? error.name}: \${String(error.message).split('\\n')[0]}\` });
+      }
+    }
+    process.stdout.write(JSON.stringify(loads));
+    process.exit(0);`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(files)], { cwd: layout.taskDir, env, maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout) as ModuleLoad[];
 }
