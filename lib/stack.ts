@@ -103,6 +103,7 @@ export class DramaforgeStack extends Stack {
       for (const tool of access.media) stage.bindMediaLayer(mediaLayers[tool]);
       if (access.draws) stage.bindCanvasLayer(canvasLayer, mediaLayers.fonts);
       if (access.callsProviders) stage.bindProviderSecret(providerSecret).bindGenerativeModels().bindProviderSdkLayer(providerSdkLayer);
+      if (access.validatesProviderProfiles) stage.bindProviderSecretArn(providerSecret);
       if (access.requeuesVideoJobs) stage.bindVideoJobRequeue(videoQueue.queue);
       if (spec.substitution) substitutedFunctions.set(spec.substitution, stage.function);
     }

@@ -172,6 +172,11 @@ export class StageFunction extends Construct {
   /** Read access to the provider API keys, and DRAMAFORGE_PROVIDER_SECRET_ARN to find them. */
   bindProviderSecret(secret: ISecret): this {
     secret.grantRead(this.role);
+    return this.bindProviderSecretArn(secret);
+  }
+
+  /** DRAMAFORGE_PROVIDER_SECRET_ARN without read access, for a function that only checks whether a profile can be served. */
+  bindProviderSecretArn(secret: ISecret): this {
     this.function.addEnvironment(STAGE_VARIABLES.providerSecretArn, secret.secretArn);
     return this;
   }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Token } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stageDepsFromEnv } from '../../lambdas/composition/stage-deps-from-env.js';
+import { LIP_SYNC_PROVIDERS, PROVIDER_PROFILES, type Manifest } from '../../lambdas/core/manifest/schema.js';
 import type { StageDeps } from '../../lambdas/pipeline/stage-deps.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config/environment-config.js';
 import {
@@ -144,4 +146,32 @@ describe.each(ENVIRONMENT_NAMES)('%s assembly', (name) => {
     expect(probes.flatMap((probe) => probe.unfound.map((missing) => `${probe.stageName}: no ${missing}`))).toEqual([]);
     expect(loads.filter((load) => load.error).map((load) => `${load.stageName}: ${load.file}: ${load.error}`)).toEqual([]);
   }, 600_000);
+
+  /*
+   * Which functions reach the provider profiles comes from each stage's own code: the StageDeps
+   * it calls (profileProblems to validate a manifest, providers to serve one). Which profiles,
+   * from the manifest schema. What each needs, from running the profile check of
+   * lambdas/composition/provider-registry.ts in the function's environment: its template's
+   * variables and what Lambda sets (AWS_REGION). Every environment has the provider secret, so
+   * every profile the schema accepts must be accepted by each of them.
+   */
+  it('lets each function that validates or serves provider profiles accept every profile and lip-sync provider the manifest offers, with its template environment', () => {
+    // Prepare
+    const environment = environments.get(name)!;
+    const settings: Manifest['providers'][] = [
+      ...PROVIDER_PROFILES.map((profile) => ({ profile })),
+      ...LIP_SYNC_PROVIDERS.map((lipSync) => ({ profile: 'offline' as const, overrides: { lipSync } })),
+    ];
+    const functions = stageFunctions(environment).filter(({ stageName }) => stageCalls(stageName, 'profileProblems') || stageCalls(stageName, 'providers'));
+
+    // Act
+    const refused = functions.flatMap(({ stageName, logicalId, resource }) => {
+      const deps = stageDepsFromEnv(lambdaEnvironment(logicalId, resource, regionOf(environment)));
+      return settings.flatMap((providers) => deps.profileProblems(providers).map((problem) => `${stageName}: ${problem.path}: ${problem.reason}`));
+    });
+
+    // Assess
+    expect(functions.map((deployed) => deployed.stageName)).toContain('validate-manifest');
+    expect(refused).toEqual([]);
+  });
 });
