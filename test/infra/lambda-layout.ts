@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,13 +94,15 @@ export interface LambdaLayout {
   optDir: string;
 }
 
+/** Hard-links every file of `source` under `target`, replacing a file already there. */
 function linkTree(source: string, target: string): void {
   for (const entry of readdirSync(source, { recursive: true, withFileTypes: true })) {
     const from = path.join(entry.parentPath, entry.name);
     const to = path.join(target, path.relative(source, from));
     if (entry.isDirectory()) mkdirSync(to, { recursive: true });
-    else if (entry.isFile() && !existsSync(to)) {
+    else if (entry.isFile()) {
       mkdirSync(path.dirname(to), { recursive: true });
+      rmSync(to, { force: true });
       linkSync(from, to);
     }
   }
@@ -108,7 +110,7 @@ function linkTree(source: string, target: string): void {
 
 /**
  * One function as Lambda runs it, with nothing of the repository in reach: its code at var/task,
- * its layers merged at opt (Lambda extracts them in order, so the first copy of a path wins),
+ * its layers merged at opt (Lambda extracts them in order, so a later layer's file replaces an earlier one's),
  * their nodejs/node_modules found from the code before the runtime's own SDK, as the runtime's
  * NODE_PATH orders /opt/nodejs/node_modules before /var/runtime/node_modules. Files are hard
  * links into the assembly (same file system), so ffmpeg is not copied for each function.
