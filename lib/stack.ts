@@ -104,8 +104,9 @@ export class DramaforgeStack extends Stack {
         .bindAssetBucket(assets.bucket, access)
         .bindProductionTable(table, access.table);
       for (const tool of access.media) stage.bindMediaLayer(mediaLayers[tool]);
-      if (access.draws) stage.bindCanvasLayer(canvasLayer);
+      if (access.draws) stage.bindCanvasLayer(canvasLayer, mediaLayers.fonts);
       if (access.callsProviders) stage.bindProviderSecret(providerSecret).bindGenerativeModels().bindProviderSdkLayer(providerSdkLayer);
+      if (access.validatesProviderProfiles) stage.bindProviderSecretArn(providerSecret);
       if (access.requeuesVideoJobs) stage.bindVideoJobRequeue(videoQueue.queue);
       if (spec.substitution) substitutedFunctions.set(spec.substitution, stage.function);
     }

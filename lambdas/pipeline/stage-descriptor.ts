@@ -17,11 +17,17 @@ export interface StageAccess {
   readonly media: readonly MediaTool[];
   /** Calls paid providers, so it may read their API keys and call Bedrock and Polly. */
   readonly callsProviders: boolean;
+  /**
+   * Refuses a manifest whose provider profiles this environment cannot serve (unavailableProfiles in
+   * lambdas/composition/provider-registry.ts). In AWS a profile can be served when the provider secret
+   * is there, so the function is told where it is, and may not read it.
+   */
+  readonly validatesProviderProfiles?: boolean;
   /** Answers a `.waitForTaskToken` Task of this machine with SendTaskSuccess/SendTaskFailure. */
   readonly reportsTaskOutcome?: 'episode' | 'production';
   /** Re-sends its own job to the video queue with a delay, to poll an asynchronous provider job. */
   readonly requeuesVideoJobs?: boolean;
-  /** Draws or decodes images (lambdas/adapters/media/canvas.ts), so it gets the native canvas layer. */
+  /** Draws or decodes images (lambdas/adapters/media/canvas.ts), so it gets the native canvas layer and the fonts the canvas registers. */
   readonly draws?: boolean;
 }
 

@@ -10,7 +10,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { STAGE_VARIABLES, TRIGGER_VARIABLES } from '../../lambdas/core/environment.js';
-import type { StageDescriptor, TableAction } from '../../lambdas/pipeline/stage-descriptor.js';
+import type { MediaTool, StageDescriptor, TableAction } from '../../lambdas/pipeline/stage-descriptor.js';
 import { bundleStage, STAGE_BUNDLE_HANDLER, stageEntry } from '../bundling/stage-bundle.js';
 import type { MediaLayer } from './file-layer.js';
 import { buildLogGroup } from './secure-defaults.js';
@@ -78,6 +78,7 @@ export class StageFunction extends Construct {
   readonly role: Role;
   readonly logGroup: LogGroup;
   readonly spec: StageDescriptor;
+  private readonly mediaTools = new Set<MediaTool>();
 
   constructor(scope: Construct, id: string, props: StageFunctionProps) {
     super(scope, id);
@@ -144,10 +145,13 @@ export class StageFunction extends Construct {
     return this;
   }
 
-  /** The native canvas, for a function that draws. */
-  bindCanvasLayer(layer: ILayerVersion): this {
+  /**
+   * The native canvas, for a function that draws, with the fonts layer: the canvas registers the
+   * fonts as it loads (lambdas/adapters/media/canvas-with-fonts.ts), and without their files it cannot load.
+   */
+  bindCanvasLayer(layer: ILayerVersion, fonts: MediaLayer): this {
     this.function.addLayers(layer);
-    return this;
+    return this.bindMediaLayer(fonts);
   }
 
   /** The provider SDKs the bundle leaves out (lib/bundling/stage-bundle.ts), for a function that calls providers. */
@@ -156,8 +160,10 @@ export class StageFunction extends Construct {
     return this;
   }
 
-  /** Adds a media layer and the variables that point the code at its files. */
+  /** Adds a media layer and the variables that point the code at its files, once however many needs ask for it. */
   bindMediaLayer(media: MediaLayer): this {
+    if (this.mediaTools.has(media.tool)) return this;
+    this.mediaTools.add(media.tool);
     this.function.addLayers(media.layer);
     for (const [name, value] of Object.entries(media.environment)) this.function.addEnvironment(name, value);
     return this;
@@ -166,18 +172,24 @@ export class StageFunction extends Construct {
   /** Read access to the provider API keys, and DRAMAFORGE_PROVIDER_SECRET_ARN to find them. */
   bindProviderSecret(secret: ISecret): this {
     secret.grantRead(this.role);
+    return this.bindProviderSecretArn(secret);
+  }
+
+  /** DRAMAFORGE_PROVIDER_SECRET_ARN without read access, for a function that only checks whether a profile can be served. */
+  bindProviderSecretArn(secret: ISecret): this {
     this.function.addEnvironment(STAGE_VARIABLES.providerSecretArn, secret.secretArn);
     return this;
   }
 
   /**
    * The generative models of the bedrock profile: Converse/InvokeModel and async Nova Reel jobs on
-   * this region's foundation models and inference profiles, and Polly speech.
+   * this region's foundation models and inference profiles, and Polly speech. Converse and
+   * StartAsyncInvoke are authorised by bedrock:InvokeModel: IAM has no action of their own.
    */
   bindGenerativeModels(): this {
     const { region, account } = Stack.of(this);
     this.allow(
-      ['bedrock:InvokeModel', 'bedrock:StartAsyncInvoke', 'bedrock:GetAsyncInvoke'],
+      ['bedrock:InvokeModel', 'bedrock:GetAsyncInvoke'],
       [
         `arn:aws:bedrock:${region}::foundation-model/*`,
         `arn:aws:bedrock:${region}:${account}:inference-profile/*`,

@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ASSET_RESOURCE_METADATA_ENABLED_CONTEXT, ASSET_RESOURCE_METADATA_PATH_KEY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import { withAccountLimitsFromContext } from '../../lib/config/account-limits.js';
 import { ENVIRONMENTS } from '../../lib/config/environments.js';
-import type { EnvironmentName } from '../../lib/config/environment-config.js';
+import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config/environment-config.js';
 import { FEATURE_FLAGS } from '../../lib/feature-flags.js';
 import { DramaforgeStack, stackPropsFor } from '../../lib/stack.js';
 
@@ -40,11 +42,55 @@ export function synthesize(name: EnvironmentName, target?: { account: string; re
   return synthesized;
 }
 
+/** One environment of a cloud assembly synthesised with its real assets. */
+export interface AssembledEnvironment {
+  name: EnvironmentName;
+  stack: DramaforgeStack;
+  /** The template as `cdk deploy` uploads it. */
+  template: { Resources: Record<string, TemplateResource> };
+  /** The directory `cdk deploy` zips for a resource's code (a function's bundle, a layer's files). */
+  assetDirOf(logicalId: string): string;
+}
+
+export interface TemplateResource {
+  Type: string;
+  Metadata?: Record<string, Json>;
+  Properties: Record<string, Json>;
+}
+
+/**
+ * Every environment synthesised as `npm run synth` does, with the real esbuild bundles and
+ * layer files, into `outdir`: the assets there are the directories `cdk deploy` would zip and
+ * upload. Each asset is bundled once and shared by the three stacks, as in cdk.out.
+ */
+export function assembleEnvironments(outdir: string): AssembledEnvironment[] {
+  // The CDK CLI turns asset metadata on; it is what names each resource's directory in the assembly.
+  const app = new App({ outdir, context: { ...FEATURE_FLAGS, [ASSET_RESOURCE_METADATA_ENABLED_CONTEXT]: true } });
+  const stacks = ENVIRONMENT_NAMES.map((name) => {
+    const config = ENVIRONMENTS[name];
+    return { name, stack: new DramaforgeStack(app, config.stackName, stackPropsFor(config)) };
+  });
+  const assembly = app.synth();
+  return stacks.map(({ name, stack }) => {
+    const template = assembly.getStackByName(stack.stackName).template as AssembledEnvironment['template'];
+    return {
+      name,
+      stack,
+      template,
+      assetDirOf(logicalId: string): string {
+        const assetPath = template.Resources[logicalId]?.Metadata?.[ASSET_RESOURCE_METADATA_PATH_KEY];
+        if (typeof assetPath !== 'string') throw new Error(`${logicalId} has no asset in the ${name} assembly`);
+        return path.join(outdir, assetPath);
+      },
+    };
+  });
+}
+
 export function logicalIdOf(construct: Construct): string {
   return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 }
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** Resources of one type, by logical id. */
 export function resourcesOfType(template: Template, type: string): Record<string, { Properties: Record<string, Json> }> {

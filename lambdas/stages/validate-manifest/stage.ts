@@ -7,6 +7,12 @@ export const stage: WorkflowStageDescriptor = {
   environment: 'stage',
   timeoutSeconds: 60,
   memoryMb: 512,
-  access: productionStageAccess({ reads: ['manifests/*'], writes: ['manifests/*.errors.json', 'productions/*/manifest.json'], table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], media: [] }),
+  access: productionStageAccess({
+    reads: ['manifests/*'],
+    writes: ['manifests/*.errors.json', 'productions/*/manifest.json'],
+    table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    media: [],
+    validatesProviderProfiles: true,
+  }),
   load: () => import('./handler.js'),
 };
