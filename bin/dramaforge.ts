@@ -86,12 +86,40 @@ interface RunOptions {
   data: string;
 }
 
-async function produceCommand(files: string[], options: RunOptions & { profile?: string }): Promise<void> {
+interface DeployedOptions {
+  deployed?: boolean;
+  env: string;
+  cdkOut?: string;
+}
+
+/** The cloud assembly a deployed run takes its functions from: the one given, or the environment synthesized into the data directory. */
+async function deployedAssembly(options: DeployedOptions & { data: string }) {
+  const [{ synthesizeEnvironment, stackNameOf }, { appendFileSync, mkdirSync }] = await Promise.all([import('../local/sandbox/synthesize-assembly.js'), import('node:fs')]);
+  const stackName = stackNameOf(options.env);
+  let cdkOut = options.cdkOut && path.resolve(options.cdkOut);
+  if (!cdkOut) {
+    process.stderr.write(`synthesizing ${stackName} as cdk deploy would upload it (a few minutes)\n`);
+    cdkOut = await synthesizeEnvironment(options.env, path.resolve(options.data, 'cdk.out', options.env));
+  }
+  const logs = path.resolve(options.data, 'function-logs');
+  mkdirSync(logs, { recursive: true });
+  process.stderr.write(`running every function from ${cdkOut} in its sandbox; their logs are in ${logs}\n`);
+  return {
+    cdkOut,
+    stackName,
+    onFunctionLog: (functionName: string, chunk: string) => appendFileSync(path.join(logs, `${functionName}.log`), chunk),
+    onProgress: (line: string) => process.stderr.write(`${line}\n`),
+  };
+}
+
+async function produceCommand(files: string[], options: RunOptions & DeployedOptions & { profile?: string }): Promise<void> {
   for (const file of files) await readManifestFile(file);
   const profile = await profileOption(options.profile);
   const [{ produceMany }, { dataDirOwner }] = await Promise.all([import('../local/produce.js'), import('../local/data-dir-lock.js')]);
   const studio = dataDirOwner(path.resolve(options.data))?.endpoint;
+  if (studio && options.deployed) fail(`a studio owns ${options.data}: --deployed starts a runtime of its own, so stop the studio or give another --data`);
   if (studio) process.stderr.write(`a studio owns ${options.data}: producing through it at ${studio}\n`);
+  const deployed = options.deployed ? await deployedAssembly(options) : undefined;
   const progress = progressPrinter();
   const results = await produceMany({
     manifestPaths: files,
@@ -99,6 +127,7 @@ async function produceCommand(files: string[], options: RunOptions & { profile?:
     outDir: path.resolve(options.out),
     dataDir: path.resolve(options.data),
     onProgress: progress.onProgress,
+    deployed,
   });
   progress.done();
   const failures = results.flatMap((result, index) => outcomeOf(files.length === 1 ? 'produce' : `produce ${files[index]}`, result) ?? []);
@@ -311,6 +340,9 @@ program
   .option(...outOptionFlags)
   .option(...dataOptionFlags)
   .option(...profileOptionFlags)
+  .option('--deployed', 'run every function as Lambda runs it: from the cloud assembly cdk deploy would upload, each in a sandbox of its own, on its runtime (linux-x64, as root)')
+  .option('--env <env>', 'with --deployed: the environment whose stack is synthesized', 'dev')
+  .option('--cdk-out <dir>', 'with --deployed: an assembly already synthesized (cdk synth --output), instead of synthesizing one')
   .action(produceCommand);
 program
   .command('develop')

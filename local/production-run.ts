@@ -10,7 +10,7 @@ import type { ExecutionRecord } from './execution-registry.js';
 import { ActiveStates, formatProgress } from './progress.js';
 import { LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 
-export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'command' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent' | 'decorateProviders'> {
+export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'command' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent' | 'decorateProviders' | 'deployed'> {
   outDir: string;
   /** Called about once a second with a one-line summary while the execution runs. */
   onProgress?: (line: string) => void;
@@ -58,6 +58,7 @@ export async function withLocalRuntime<Result>(options: RunOptions, work: (sessi
     retryDelayMs: options.retryDelayMs,
     environment: options.environment,
     decorateProviders: options.decorateProviders,
+    deployed: options.deployed,
     onExecutionEvent: (event) => {
       stagesOf(event.productionExecution).observe(event);
       options.onExecutionEvent?.(event);

@@ -20,6 +20,10 @@ import { ensureTable, ensureVideoQueues } from './resources.js';
 import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTITUTION } from '../statemachines/production-definition.js';
 import { loadDefinition, WorkflowRunner, type ExecutionOutcome } from './workflow-runner.js';
 import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from './execution-quotas.js';
+import { readAssemblyStack } from './sandbox/cloud-assembly.js';
+import { deployedStack } from './sandbox/deployed-stack.js';
+import { FunctionSandboxes } from './sandbox/function-sandboxes.js';
+import { ensureRuntimeInterfaceClient } from './sandbox/runtime-interface-client-build.js';
 
 export type ExecutionEvent = {
   executionName: string;
@@ -67,6 +71,20 @@ export interface LocalRuntimeOptions {
    * to the deployed trigger's code, which calls StartExecution on the studio's endpoint as in AWS.
    */
   onManifestUploaded?: (upload: ManifestUpload) => Promise<unknown>;
+  /**
+   * Runs every function from this cloud assembly's stack as Lambda runs it (local/sandbox/), with the
+   * template's state machine definitions, substitutions and event source mapping, instead of the handlers
+   * from the sources in this process. `environment` and `decorateProviders` do not reach them: a deployed
+   * function has only what its template gives it.
+   */
+  deployed?: { cdkOut: string; stackName: string; onFunctionLog?: (functionName: string, chunk: string) => void; onProgress?: (line: string) => void };
+}
+
+/** Where the functions of one runtime come from, and the workflow and event source wiring they deploy with. */
+interface FunctionWiring {
+  substitutions: { production: Record<string, string>; episode: Record<string, string> };
+  definitionFiles: { production: string; episode: string };
+  videoWorker: { arn: string; batchSize: number; maxConcurrency: number };
 }
 
 interface NestedEvent {
@@ -108,6 +126,7 @@ export class LocalRuntime {
   private readonly pauseWaiters = new Map<string, ((record: ExecutionRecord) => void)[]>();
   private readonly current = new Map<string, ExecutionRecord>();
   private videoSource!: QueueEventSource;
+  private sandboxes?: FunctionSandboxes;
   private readonly handlers = new Map<string, { handler: LambdaHandler; name: string; timeoutSeconds: number }>();
   private readonly reportError: (error: unknown) => void;
   queueUrls!: { queueUrl: string; deadLetterQueueUrl: string; deadLetterQueueArn: string };
@@ -172,22 +191,8 @@ export class LocalRuntime {
       POWERTOOLS_METRICS_NAMESPACE: 'dramaforge',
       ...this.options.environment,
     });
-    // One set of dependencies per runtime, built as a cold start builds them: a runtime started again in the
-    // same process has new engine endpoints, and its handlers must not reuse the last one's clients.
-    const deps = stageDepsFromEnv(process.env, { decorateProviders: this.options.decorateProviders });
-
-    const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queueUrls.queueUrl };
-    const workflowFunctionArns = new Set<string>();
-    for (const spec of STAGE_FUNCTIONS) {
-      const functionName = `dramaforge-${spec.name}`;
-      const module = await spec.load();
-      const arn = localFunctionArn(functionName);
-      this.handlers.set(arn, { handler: module.createHandler(deps), name: functionName, timeoutSeconds: spec.timeoutSeconds });
-      if (spec.substitution) {
-        substitutions[spec.substitution] = arn;
-        workflowFunctionArns.add(arn);
-      }
-    }
+    const wiring = this.options.deployed ? await this.deployedFunctions(this.options.deployed) : await this.sourceFunctions();
+    const workflowFunctionArns = new Set([...Object.values(wiring.substitutions.production), ...Object.values(wiring.substitutions.episode)].filter((value) => this.handlers.has(value)));
 
     const runnerOptions = {
       functionArns: workflowFunctionArns,
@@ -203,24 +208,24 @@ export class LocalRuntime {
     this.episodes = new WorkflowRunner({
       ...runnerOptions,
       stateMachineName: LOCAL_STATE_MACHINE_NAMES.episode,
-      definition: await loadDefinition(EPISODE_DEFINITION_FILE, substitutions),
+      definition: await loadDefinition(wiring.definitionFiles.episode, wiring.substitutions.episode),
     });
     this.workflow = new WorkflowRunner({
       ...runnerOptions,
       stateMachineName: LOCAL_STATE_MACHINE_NAMES.production,
-      definition: await loadDefinition(DEFINITION_FILE, { ...substitutions, [EPISODE_STATE_MACHINE_SUBSTITUTION]: this.episodes.stateMachineArn }),
+      definition: await loadDefinition(wiring.definitionFiles.production, wiring.substitutions.production),
       startChildExecution: (name, input) => this.runEpisode(name, input),
     });
 
-    const worker = this.handlers.get(localFunctionArn(`dramaforge-${VIDEO_WORKER_FUNCTION.name}`))!;
+    const worker = this.handlers.get(wiring.videoWorker.arn)!;
     this.videoSource = new QueueEventSource({
       sqs: this.sqs,
       queueUrl: this.queueUrls.queueUrl,
       queueArn,
       handler: worker.handler as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
       context: () => lambdaContext(worker.name, worker.timeoutSeconds),
-      batchSize: this.settings.videoBatchSize,
-      maxConcurrency: this.settings.videoWorkerMaxConcurrency,
+      batchSize: wiring.videoWorker.batchSize,
+      maxConcurrency: wiring.videoWorker.maxConcurrency,
       onError: this.reportError,
     });
     this.videoSource.start();
@@ -234,6 +239,90 @@ export class LocalRuntime {
         started.catch((error: unknown) => this.reportError(error));
       }
     });
+  }
+
+  /** The handlers from the sources, in this process, wired as the catalog says the stack wires them. */
+  private async sourceFunctions(): Promise<FunctionWiring> {
+    // One set of dependencies per runtime, built as a cold start builds them: a runtime started again in the
+    // same process has new engine endpoints, and its handlers must not reuse the last one's clients.
+    const deps = stageDepsFromEnv(process.env, { decorateProviders: this.options.decorateProviders });
+    const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queueUrls.queueUrl };
+    for (const spec of STAGE_FUNCTIONS) {
+      const functionName = `dramaforge-${spec.name}`;
+      const module = await spec.load();
+      const arn = localFunctionArn(functionName);
+      this.handlers.set(arn, { handler: module.createHandler(deps), name: functionName, timeoutSeconds: spec.timeoutSeconds });
+      if (spec.substitution) substitutions[spec.substitution] = arn;
+    }
+    return {
+      substitutions: {
+        production: { ...substitutions, [EPISODE_STATE_MACHINE_SUBSTITUTION]: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.episode) },
+        episode: substitutions,
+      },
+      definitionFiles: { production: DEFINITION_FILE, episode: EPISODE_DEFINITION_FILE },
+      videoWorker: {
+        arn: localFunctionArn(`dramaforge-${VIDEO_WORKER_FUNCTION.name}`),
+        batchSize: this.settings.videoBatchSize,
+        maxConcurrency: this.settings.videoWorkerMaxConcurrency,
+      },
+    };
+  }
+
+  /** Every function from the cloud assembly, each in its sandbox, wired as the template wires them. */
+  private async deployedFunctions(deployed: NonNullable<LocalRuntimeOptions['deployed']>): Promise<FunctionWiring> {
+    const stack = deployedStack(readAssemblyStack(deployed.cdkOut, deployed.stackName), {
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+      bucket: this.names.bucket,
+      table: this.names.table,
+      videoQueue: { url: this.queueUrls.queueUrl, arn: this.videoQueueArn, name: this.names.videoQueue },
+      videoDeadLetterQueue: { url: this.queueUrls.deadLetterQueueUrl, arn: this.queueUrls.deadLetterQueueArn, name: this.names.videoDeadLetterQueue },
+      productionStateMachine: { arn: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.production), name: LOCAL_STATE_MACHINE_NAMES.production },
+      episodeStateMachine: { arn: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.episode), name: LOCAL_STATE_MACHINE_NAMES.episode },
+      functionName: (logicalId) => `${deployed.stackName}-${logicalId}`,
+      functionArn: localFunctionArn,
+    });
+    const nodeMajors = new Set(stack.functions.map((definition) => definition.nodeMajor));
+    for (const major of nodeMajors) await ensureRuntimeInterfaceClient(major, (chunk) => deployed.onProgress?.(chunk.trimEnd()));
+    const { endpoints } = this.engines;
+    this.sandboxes = new FunctionSandboxes(stack.functions, {
+      region: LOCAL_REGION,
+      functionArn: (definition) => localFunctionArn(definition.functionName),
+      credentials: LOCAL_CREDENTIALS,
+      endpoints: { AWS_ENDPOINT_URL_S3: endpoints.s3, AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb, AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_ENDPOINT_URL_SFN: endpoints.sfn },
+      log: deployed.onFunctionLog,
+    });
+    const sandboxes = this.sandboxes;
+    for (const definition of stack.functions) {
+      const handler = ((event: unknown) => sandboxes.invoke(definition.functionName, event)) as LambdaHandler;
+      this.handlers.set(localFunctionArn(definition.functionName), { handler, name: definition.functionName, timeoutSeconds: definition.timeoutSeconds });
+    }
+    return {
+      substitutions: { production: stack.production.substitutions, episode: stack.episode.substitutions },
+      definitionFiles: { production: stack.production.definitionFile, episode: stack.episode.definitionFile },
+      videoWorker: {
+        arn: localFunctionArn(stack.videoWorker.functionName),
+        batchSize: stack.videoWorker.batchSize,
+        // Without a MaximumConcurrency, Lambda scales the pollers up; here, as many as the settings allow.
+        maxConcurrency: stack.videoWorker.maxConcurrency ?? this.settings.videoWorkerMaxConcurrency,
+      },
+    };
+  }
+
+  /** Cold starts and invocations of each deployed function, for report.json; none in source mode. */
+  get functionStatistics(): Record<string, { invocations: number; coldStarts: number }> {
+    const sandboxes = this.sandboxes;
+    if (!sandboxes) return {};
+    return Object.fromEntries(
+      [...this.handlers.values()].map(({ name }) => {
+        const { invocations, coldStarts } = sandboxes.statistics(name);
+        return [name, { invocations, coldStarts }];
+      }),
+    );
+  }
+
+  private stateMachineArnOf(name: string): string {
+    return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
   }
 
   /** The production and episode state machines, as ListStateMachines shows them. */
@@ -480,6 +569,7 @@ export class LocalRuntime {
     await Promise.all(pausing);
     try {
       await this.videoSource?.stop();
+      await this.sandboxes?.stop();
       await this.engines.stop();
     } finally {
       this.lock.release();
