@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, startEngines, type LocalEngines } from '../../../local/engines.js';
 import { ensureTable } from '../../../local/resources.js';
 import { readAssemblyStack, type AssemblyStack } from '../../../local/sandbox/cloud-assembly.js';
+import { localReferences } from '../../../local/sandbox/deployed-stack.js';
 import { functionDefinition, nodeFunctionIds } from '../../../local/sandbox/function-definition.js';
 import { assertSandboxIsolationAvailable } from '../../../local/sandbox/function-sandbox.js';
 import { FunctionSandboxes } from '../../../local/sandbox/function-sandboxes.js';
@@ -30,24 +31,23 @@ let stack: AssemblyStack;
 let engines: LocalEngines;
 let dataDir: string;
 
-/**
- * What the local engines answer for each resource of the stack: the bucket and table these
- * tests create, and a name and ARN for every other resource, so every reference resolves.
- */
-function localReferences(assembly: AssemblyStack): ResourceReferences {
+/** The bucket and table these tests create stand in for the stack's; the rest get names of their kind, so every reference resolves. */
+function testReferences(assembly: AssemblyStack): ResourceReferences {
   const region = engines.environment.AWS_REGION!;
-  const references: Record<string, Record<string, string>> = {
-    'AWS::Region': { Ref: region },
-    'AWS::AccountId': { Ref: '000000000000' },
-    'AWS::Partition': { Ref: 'aws' },
-    'AWS::URLSuffix': { Ref: 'amazonaws.com' },
-    'AWS::StackName': { Ref: STACK },
-  };
-  for (const [logicalId, resource] of Object.entries(assembly.template.Resources)) {
-    const name = logicalId.startsWith('AssetsBucket') && resource.Type === 'AWS::S3::Bucket' ? BUCKET : logicalId.startsWith('ProductionsTable') ? TABLE : `local-${logicalId}`;
-    references[logicalId] = { Ref: name, Arn: `arn:aws:local:${region}:000000000000:${name}` };
-  }
-  return references;
+  const queue = (name: string) => ({ url: `http://127.0.0.1:9/000000000000/${name}`, arn: `arn:aws:sqs:${region}:000000000000:${name}`, name });
+  const machine = (name: string) => ({ arn: `arn:aws:states:${region}:000000000000:stateMachine:${name}`, name });
+  return localReferences(assembly, {
+    region,
+    account: '000000000000',
+    bucket: BUCKET,
+    table: TABLE,
+    videoQueue: queue('sandbox-test-video'),
+    videoDeadLetterQueue: queue('sandbox-test-video-dlq'),
+    productionStateMachine: machine('sandbox-test-production'),
+    episodeStateMachine: machine('sandbox-test-episode'),
+    functionName: (logicalId) => `${STACK}-${logicalId}`,
+    functionArn: (functionName) => `arn:aws:lambda:${region}:000000000000:function:${functionName}`,
+  });
 }
 
 beforeAll(async () => {
@@ -75,7 +75,7 @@ afterAll(async () => {
 });
 
 function sandboxesFor(logicalIds: string[]): FunctionSandboxes {
-  const references = localReferences(stack);
+  const references = testReferences(stack);
   return new FunctionSandboxes(
     logicalIds.map((logicalId) => functionDefinition(stack, logicalId, references)),
     {
@@ -102,7 +102,7 @@ describe('the functions of the synthesized dev assembly', () => {
       // Act
       const answers = [];
       for (const logicalId of logicalIds) {
-        const functionName = `local-${logicalId}`;
+        const functionName = `${STACK}-${logicalId}`;
         const answer = await sandboxes.invoke(functionName, {}).then(
           () => 'answered',
           (error: LambdaFunctionError) => `${error.name}: ${error.message.split('\n')[0]}`,
@@ -120,7 +120,7 @@ describe('the functions of the synthesized dev assembly', () => {
 
   it('each resolves: code and layer assets in the assembly, and every environment variable', () => {
     // Prepare
-    const references = localReferences(stack);
+    const references = testReferences(stack);
 
     // Act
     const definitions = nodeFunctionIds(stack).map((logicalId) => functionDefinition(stack, logicalId, references));
@@ -138,7 +138,7 @@ describe('the functions of the synthesized dev assembly', () => {
     // Prepare
     const validateId = nodeFunctionIds(stack).find((logicalId) => logicalId.startsWith('ValidateManifestFunction'))!;
     const sandboxes = sandboxesFor([validateId]);
-    const functionName = `local-${validateId}`;
+    const functionName = `${STACK}-${validateId}`;
     const s3 = new S3Client({ region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS, endpoint: engines.endpoints.s3, forcePathStyle: true });
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'manifests/two-scenes.yaml', Body: await readFile(TWO_SCENES, 'utf8') }));
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'manifests/bad.yaml', Body: 'version: 1\nproduction: Not An Id\n' }));
