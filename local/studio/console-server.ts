@@ -13,11 +13,11 @@ import { ProductionStore, type ProductionMeta, type SceneRecord } from '../../la
 import { assetKeys } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
 import { taskStates, type Definition, type StateDefinition } from '../../statemachines/production-definition.js';
-import { redriveDeadLetters } from '../dead-letters.js';
-import { isAbandoned, type ExecutionRecord } from '../execution-registry.js';
-import { RerenderRefused, startRerender } from '../rerender.js';
-import { answerReview, ReviewRefused } from '../review.js';
-import type { LocalRuntime } from '../runtime.js';
+import { redriveDeadLetters } from '../commands/dead-letters.js';
+import { isAbandoned, type ExecutionRecord } from '../runtime/execution-registry.js';
+import { RerenderRefused, startRerender } from '../commands/rerender.js';
+import { answerReview, ReviewRefused } from '../commands/review.js';
+import type { LocalRuntime } from '../runtime/local-runtime.js';
 import type { ExecutionHistories, HistoryEvent } from './execution-history.js';
 import type { StepFunctionsApi } from './step-functions-api.js';
 

@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExecutionEvent } from '../runtime.js';
+import type { ExecutionEvent } from '../runtime/local-runtime.js';
 
 /** What one local event becomes in the history, before it is numbered. */
 export interface HistoryEventShape {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { taskStates, type Definition } from '../../statemachines/production-definition.js';
-import { isAbandoned, type ExecutionRecord } from '../execution-registry.js';
-import type { LocalRuntime } from '../runtime.js';
-import type { TaskTokenService } from '../task-token-service.js';
+import { isAbandoned, type ExecutionRecord } from '../runtime/execution-registry.js';
+import type { LocalRuntime } from '../runtime/local-runtime.js';
+import type { TaskTokenService } from '../engines/task-token-service.js';
 import type { ExecutionHistories, TaskResources } from './execution-history.js';
 
 /** An error as the AWS JSON 1.0 protocol carries it: the SDK reads `__type` and throws an exception of that name. */

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { produce } from '../../local/produce.js';
-import { LocalRuntime } from '../../local/runtime.js';
+import { produce } from '../../local/commands/produce.js';
+import { LocalRuntime } from '../../local/runtime/local-runtime.js';
 import { TEST_PRICES, stores, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;

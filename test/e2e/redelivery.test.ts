@@ -4,8 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { lambdaContext } from '../../local/lambda-context.js';
-import { LocalRuntime } from '../../local/runtime.js';
+import { lambdaContext } from '../../local/runtime/lambda-context.js';
+import { LocalRuntime } from '../../local/runtime/local-runtime.js';
 import { TEST_PRICES, TWO_SCENES, readCallLog, stores, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;

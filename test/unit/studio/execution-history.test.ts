@@ -3,7 +3,7 @@ import type { Definition } from '../../../statemachines/production-definition.js
 import { stateProgress } from '../../../local/studio/console-server.js';
 import { historyEventsOf, type HistoryEvent } from '../../../local/studio/execution-history.js';
 import { taskResources } from '../../../local/studio/step-functions-api.js';
-import type { ExecutionEvent } from '../../../local/runtime.js';
+import type { ExecutionEvent } from '../../../local/runtime/local-runtime.js';
 
 const definition = {
   StartAt: 'Plan',

@@ -1,8 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from '../../../local/execution-quotas.js';
-import { TaskTokenService } from '../../../local/task-token-service.js';
-import { WorkflowRunner } from '../../../local/workflow-runner.js';
+import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from '../../../local/runtime/execution-quotas.js';
+import { TaskTokenService } from '../../../local/engines/task-token-service.js';
+import { WorkflowRunner } from '../../../local/runtime/workflow-runner.js';
 import { WAIT_FOR_TASK_TOKEN_SQS, type Definition } from '../../../statemachines/production-definition.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:echo';

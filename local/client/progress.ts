@@ -1,4 +1,4 @@
-import type { ExecutionEvent } from './runtime.js';
+import type { ExecutionEvent } from '../runtime/local-runtime.js';
 
 export interface ProgressSnapshot {
   elapsedSeconds: number;

@@ -1,14 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ExecutionSummary, ProductionReport } from '../lambdas/stages/finalize-production/production-report.js';
-import { AssetStore } from '../lambdas/adapters/aws/asset-store.js';
-import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../lambdas/core/keys.js';
-import type { Manifest } from '../lambdas/core/manifest/schema.js';
-import { ProductionStore } from '../lambdas/adapters/aws/production-store.js';
-import type { ExecutionRecord } from './execution-registry.js';
+import type { ExecutionSummary, ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
+import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
+import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
+import type { Manifest } from '../../lambdas/core/manifest/schema.js';
+import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
+import type { ExecutionRecord } from '../runtime/execution-registry.js';
 import { ActiveStates, formatProgress } from './progress.js';
-import { LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
+import { LocalRuntime, type LocalRuntimeOptions } from '../runtime/local-runtime.js';
 
 export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'command' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent' | 'decorateProviders'> {
   outDir: string;

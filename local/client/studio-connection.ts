@@ -16,11 +16,11 @@ import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
 import type { ExecutionSummary } from '../../lambdas/stages/finalize-production/production-report.js';
-import { LOCAL_CREDENTIALS } from '../engines.js';
-import { LOCAL_REGION } from '../lambda-context.js';
-import { LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES } from '../local-settings.js';
-import { downloadDeliverables, failureReason, stoppedCleanly, type RunResult } from '../production-run.js';
-import { formatProgress } from '../progress.js';
+import { LOCAL_CREDENTIALS } from '../engines/embedded-engines.js';
+import { LOCAL_REGION } from '../runtime/lambda-context.js';
+import { LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES } from '../runtime/settings.js';
+import { downloadDeliverables, failureReason, stoppedCleanly, type RunResult } from './production-client.js';
+import { formatProgress } from './progress.js';
 
 export interface StudioUpload {
   fileName: string;

@@ -1,6 +1,6 @@
-import { assetKeys } from '../lambdas/core/keys.js';
-import type { Manifest } from '../lambdas/core/manifest/schema.js';
-import { withLocalRuntime, type RunOptions, type RunResult, type RunSession } from './production-run.js';
+import { assetKeys } from '../../lambdas/core/keys.js';
+import type { Manifest } from '../../lambdas/core/manifest/schema.js';
+import { withLocalRuntime, type RunOptions, type RunResult, type RunSession } from '../client/production-client.js';
 
 export interface RerenderOptions extends RunOptions {
   productionId: string;

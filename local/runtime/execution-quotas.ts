@@ -1,6 +1,6 @@
-import { HISTORY_MODEL, STEP_FUNCTIONS_QUOTAS } from '../lambdas/core/execution-limits.js';
-import type { Definition, StateDefinition } from '../statemachines/production-definition.js';
-import { allStates } from '../statemachines/production-definition.js';
+import { HISTORY_MODEL, STEP_FUNCTIONS_QUOTAS } from '../../lambdas/core/execution-limits.js';
+import type { Definition, StateDefinition } from '../../statemachines/production-definition.js';
+import { allStates } from '../../statemachines/production-definition.js';
 
 /**
  * Step Functions Standard's quotas that shape an execution (DESIGN.md section 8), which

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../runtime/lambda-context.js';
 import { SqsEngine } from './sqs-engine.js';
 import { TaskTokenService } from './task-token-service.js';
 

@@ -1,6 +1,6 @@
 import { queueDepth, redriveDeadLetters } from './dead-letters.js';
-import type { LocalSettings } from './local-settings.js';
-import { LocalRuntime } from './runtime.js';
+import type { LocalSettings } from '../runtime/settings.js';
+import { LocalRuntime } from '../runtime/local-runtime.js';
 
 /**
  * `dramaforge redrive` on the embedded engines: the dead letters kept in the data

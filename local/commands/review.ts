@@ -1,9 +1,9 @@
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ProductionStore, type ReviewDecision, type StoredReview } from '../lambdas/adapters/aws/production-store.js';
-import { ReviewNotOpen } from '../lambdas/core/errors.js';
-import { withLocalRuntime, type RunOptions, type RunResult, type RunSession } from './production-run.js';
+import { ProductionStore, type ReviewDecision, type StoredReview } from '../../lambdas/adapters/aws/production-store.js';
+import { ReviewNotOpen } from '../../lambdas/core/errors.js';
+import { withLocalRuntime, type RunOptions, type RunResult, type RunSession } from '../client/production-client.js';
 
 export class ReviewRefused extends Error {
   override readonly name = 'ReviewRefused';

@@ -12,7 +12,7 @@ import {
   taskStates,
   type Definition,
   type StateDefinition,
-} from '../statemachines/production-definition.js';
+} from '../../statemachines/production-definition.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context.js';
 import {
   AWS_EXECUTION_QUOTAS,
@@ -24,7 +24,7 @@ import {
   type LocalExecutionEvent,
   type QuotaExceeded,
 } from './execution-quotas.js';
-import type { TaskTokenService } from './task-token-service.js';
+import type { TaskTokenService } from '../engines/task-token-service.js';
 
 /** `$$.Task.Token` resolves to this in the local context; the runner swaps in a fresh token per Task. */
 const TASK_TOKEN_PLACEHOLDER = '<local-task-token>';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withProfile, type ProfileOverride } from './profile-override.js';
-import { parseManifestDocument } from '../lambdas/core/manifest/parse.js';
-import { dataDirOwner } from './data-dir-lock.js';
-import { withLocalRuntime, type RunOptions, type RunResult } from './production-run.js';
-import { produceThroughStudio } from './studio/studio-client.js';
+import { parseManifestDocument } from '../../lambdas/core/manifest/parse.js';
+import { dataDirOwner } from '../runtime/data-dir-lock.js';
+import { withLocalRuntime, type RunOptions, type RunResult } from '../client/production-client.js';
+import { produceThroughStudio } from '../client/studio-connection.js';
 
 export interface ProduceOptions extends RunOptions {
   manifestPath: string;

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ProductionStore } from '../lambdas/adapters/aws/production-store.js';
-import type { SpendSoFar } from '../lambdas/composition/production-estimate.js';
-import { LOCAL_CREDENTIALS, startTableEngine } from './engines.js';
-import { dataDirOwner } from './data-dir-lock.js';
-import { ExecutionRegistry, isAbandoned } from './execution-registry.js';
-import { LOCAL_REGION } from './lambda-context.js';
-import { LOCAL_RESOURCE_NAMES } from './local-settings.js';
+import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
+import type { SpendSoFar } from '../../lambdas/composition/production-estimate.js';
+import { LOCAL_CREDENTIALS, startTableEngine } from '../engines/embedded-engines.js';
+import { dataDirOwner } from '../runtime/data-dir-lock.js';
+import { ExecutionRegistry, isAbandoned } from '../runtime/execution-registry.js';
+import { LOCAL_REGION } from '../runtime/lambda-context.js';
+import { LOCAL_RESOURCE_NAMES } from '../runtime/settings.js';
 
 /**
  * What a production has spent so far in a data directory, from its META row: confirmed and
