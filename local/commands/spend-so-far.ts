@@ -4,10 +4,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import type { SpendSoFar } from '../../lambdas/composition/production-estimate.js';
-import { LOCAL_CREDENTIALS, startTableEngine } from '../engines/embedded-engines.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startTableEngine } from '../engines/embedded-engines.js';
 import { dataDirOwner } from '../runtime/data-dir-lock.js';
 import { ExecutionRegistry, isAbandoned } from '../runtime/execution-registry.js';
-import { LOCAL_REGION } from '../runtime/lambda-context.js';
 import { LOCAL_RESOURCE_NAMES } from '../runtime/settings.js';
 
 /**

@@ -10,10 +10,10 @@ import { STAGE_VARIABLES, workflowSettingsVariables } from '../../lambdas/core/e
 import type { LambdaHandler } from '../../lambdas/pipeline/stage-descriptor.js';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
-import { LOCAL_CREDENTIALS, startEngines, type LocalEngines, type S3Event } from '../engines/embedded-engines.js';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, startEngines, type LocalEngines, type S3Event } from '../engines/embedded-engines.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './execution-registry.js';
-import { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext, localFunctionArn } from './lambda-context.js';
+import { lambdaContext, localFunctionArn } from './lambda-context.js';
 import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './settings.js';
 import { QueueEventSource } from './queue-event-source.js';
 import { ensureTable, ensureVideoQueues } from '../engines/resources.js';

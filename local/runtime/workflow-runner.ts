@@ -13,7 +13,7 @@ import {
   type Definition,
   type StateDefinition,
 } from '../../statemachines/production-definition.js';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../engines/embedded-engines.js';
 import {
   AWS_EXECUTION_QUOTAS,
   HistoryCounter,
