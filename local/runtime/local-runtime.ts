@@ -20,25 +20,16 @@ import { ensureTable, ensureVideoQueues } from '../engines/resources.js';
 import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTITUTION } from '../../statemachines/production-definition.js';
 import { loadDefinition, WorkflowRunner, type ExecutionOutcome } from './workflow-runner.js';
 import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from './execution-quotas.js';
+import type { HistoryEventShape, WorkflowEvent } from './history-events.js';
 
-export type ExecutionEvent = {
+/** One event of an execution this runtime runs, and what Step Functions writes to its history for it. */
+export interface ExecutionEvent extends WorkflowEvent {
   executionName: string;
   /** The production execution this event belongs to: the execution itself, or the one that started this episode's. */
   productionExecution: string;
-  type: string;
-  stateName?: string;
-  timestamp: number;
-  /** The state's type (Task, Map, Pass, ...), for a history that names events as Step Functions does. */
-  stateType?: string;
-  /** The Map iteration this state event happened in, or that a MapIteration event is about. */
-  index?: number;
-  /** The Map a MapIteration event belongs to. */
-  parentStateName?: string;
-  input?: unknown;
-  output?: unknown;
-  error?: string;
-  cause?: string;
-};
+  /** The history events this event writes, as GetExecutionHistory lists them and the history quota counts them. */
+  history: HistoryEventShape[];
+}
 
 /** An object put under `manifests/`, as the bucket's ObjectCreated event names it. */
 export interface ManifestUpload {
@@ -67,20 +58,6 @@ export interface LocalRuntimeOptions {
    * to the deployed trigger's code, which calls StartExecution on the studio's endpoint as in AWS.
    */
   onManifestUploaded?: (upload: ManifestUpload) => Promise<unknown>;
-}
-
-interface NestedEvent {
-  type: string;
-  timestamp: number;
-  state?: { name: string; type?: string; input?: unknown; output?: unknown };
-  parentState?: { name: string };
-  index?: number;
-  input?: unknown;
-  output?: unknown;
-  Error?: string;
-  Cause?: string;
-  error?: string;
-  cause?: string;
 }
 
 /**
@@ -364,7 +341,12 @@ export class LocalRuntime {
     this.stoppers.set(record.name, stopper);
     this.current.set(record.name, record);
     try {
-      outcome = await runner.run(record.name, input, (event) => this.forwardEvent(record, event as NestedEvent), stopper.signal);
+      outcome = await runner.run(
+        record.name,
+        input,
+        (event, history) => this.options.onExecutionEvent?.({ ...event, executionName: record.name, productionExecution: record.parent ?? record.name, history }),
+        stopper.signal,
+      );
     } catch (error) {
       outcome = { status: 'FAILED', error: { name: (error as Error).name, cause: (error as Error).message }, events: 0 };
     } finally {
@@ -422,23 +404,6 @@ export class LocalRuntime {
     };
     if (finished.status !== 'SUCCEEDED') throw Object.assign(new Error(JSON.stringify(description)), { name: 'States.TaskFailed' });
     return description;
-  }
-
-  private forwardEvent(record: ExecutionRecord, event: NestedEvent): void {
-    this.options.onExecutionEvent?.({
-      executionName: record.name,
-      productionExecution: record.parent ?? record.name,
-      type: event.type,
-      stateName: event.state?.name,
-      timestamp: event.timestamp,
-      stateType: event.state?.type,
-      index: event.index,
-      parentStateName: event.parentState?.name,
-      input: event.state ? event.state.input : event.input,
-      output: event.state ? event.state.output : event.output,
-      error: event.Error ?? event.error,
-      cause: event.Cause ?? event.cause,
-    });
   }
 
   /** The production execution and every episode execution it started, as report.json lists them. */

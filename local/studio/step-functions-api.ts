@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { taskStates, type Definition } from '../../statemachines/production-definition.js';
 import { isAbandoned, type ExecutionRecord } from '../runtime/execution-registry.js';
 import type { LocalRuntime } from '../runtime/local-runtime.js';
 import type { TaskTokenService } from '../engines/task-token-service.js';
-import type { ExecutionHistories, TaskResources } from './execution-history.js';
+import type { ExecutionHistories } from './execution-history.js';
 
 /** An error as the AWS JSON 1.0 protocol carries it: the SDK reads `__type` and throws an exception of that name. */
 export class ApiError extends Error {
@@ -30,19 +29,6 @@ const epochSeconds = (iso: string | undefined) => (iso ? new Date(iso).getTime()
 function statusOf(record: ExecutionRecord): string {
   if (record.status === 'PAUSED') return 'RUNNING';
   return record.status === 'RUNNING' && isAbandoned(record) ? 'ABORTED' : record.status;
-}
-
-/** Each Task's resource as the history names it: `lambda`/`invoke`, `sqs`/`sendMessage.waitForTaskToken`, `states`/`startExecution.sync:2`. */
-export function taskResources(definition: Definition): TaskResources {
-  const byName = new Map(
-    taskStates(definition).map(({ name, state }) => {
-      const resource = state.Resource ?? '';
-      const integration = resource.startsWith('arn:aws:states:::') ? resource.slice('arn:aws:states:::'.length) : 'lambda:invoke';
-      const [resourceType, ...rest] = integration.split(':');
-      return [name, { resourceType: resourceType!, resource: rest.join(':') }] as const;
-    }),
-  );
-  return { resourceOf: (stateName) => byName.get(stateName) };
 }
 
 interface Page<Item> {
