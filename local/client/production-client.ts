@@ -1,20 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ExecutionSummary, ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
-import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
+import type { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
+import type { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
+import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
-import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
-import type { ExecutionRecord } from '../runtime/execution-registry.js';
-import { ActiveStates, formatProgress } from './progress.js';
-import { LocalRuntime, type LocalRuntimeOptions } from '../runtime/local-runtime.js';
-
-export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'command' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent' | 'decorateProviders'> {
-  outDir: string;
-  /** Called about once a second with a one-line summary while the execution runs. */
-  onProgress?: (line: string) => void;
-}
+import { formatProgress, type RunningStates } from './progress.js';
 
 export interface RunResult {
   ok: boolean;
@@ -31,126 +24,140 @@ export interface RunResult {
   stageMilliseconds: Record<string, number>;
 }
 
-export interface RunSession {
-  runtime: LocalRuntime;
-  assets: AssetStore;
-  productions: ProductionStore;
-  /** Waits for the named execution, showing its progress (by default through the run's onProgress), then delivers its outputs. */
-  follow(execution: { name: string; manifestKey: string; productionId: string | undefined }, onProgress?: (line: string) => void): Promise<RunResult>;
+/** A production execution as Step Functions' DescribeExecution answers for it. */
+export interface ExecutionState {
+  name: string;
+  /** RUNNING for one waiting at its review gate, as Step Functions shows an execution waiting on a task token. */
+  status: string;
+  startedAt: Date;
+  error?: { name: string; cause: string };
 }
 
-/** Starts the embedded runtime, hands a session to `work`, and always stops the engines afterwards. */
-export async function withLocalRuntime<Result>(options: RunOptions, work: (session: RunSession) => Promise<Result>): Promise<Result> {
-  // Each followed production counts its own running states, its episodes' included.
-  const stagesByProduction = new Map<string, ActiveStates>();
-  const stagesOf = (productionExecution: string) => {
-    let stages = stagesByProduction.get(productionExecution);
-    if (!stages) {
-      stages = new ActiveStates(new Set(runtime.taskStateNames));
-      stagesByProduction.set(productionExecution, stages);
+/**
+ * How a client reaches the runtime: the runtime object in this process, or a studio's AWS endpoint.
+ * Everything else about a production, its upload, following, delivery and judgement, is the client's own.
+ */
+export interface RuntimeConnection {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly assets: AssetStore;
+  readonly productions: ProductionStore;
+  /** Resolves once the execution has ended, or waits at its review gate. */
+  waitForExecution(execution: { name: string; productionId: string | undefined }): Promise<ExecutionState>;
+  /** The production execution and every episode execution it started, as report.json lists them. */
+  executionsOf(production: ExecutionState): Promise<ExecutionSummary[]>;
+  /** The states running now in a production's executions, as progress names them. */
+  statesOf(productionExecution: string): RunningStates;
+}
+
+/** A manifest file to produce: its name under `manifests/`, its bytes, and the production it declares. */
+export interface ManifestFile {
+  fileName: string;
+  bytes: Buffer;
+  productionId: string | undefined;
+}
+
+export interface FollowedExecution {
+  name: string;
+  manifestKey: string;
+  productionId: string | undefined;
+}
+
+/**
+ * What a producer does with a production, the same through either connection: puts its manifest under
+ * `manifests/`, follows the execution the upload starts, downloads the deliverables from
+ * `productions/<id>/` to `<out>/<id>/`, and judges whether it ended as the producer asked.
+ */
+export class ProductionClient {
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly connection: RuntimeConnection,
+    private readonly options: { outDir: string; onProgress?: (line: string) => void },
+  ) {}
+
+  /** The bucket's event starts (or reuses) the execution, named from the manifest's bytes. */
+  async upload(manifest: ManifestFile): Promise<FollowedExecution> {
+    const key = `${assetKeys.manifestsPrefix}${path.basename(manifest.fileName)}`;
+    const put = await this.connection.s3.send(new PutObjectCommand({ Bucket: this.connection.bucket, Key: key, Body: manifest.bytes }));
+    return { name: executionNameFor(key, put.ETag ?? ''), manifestKey: key, productionId: manifest.productionId };
+  }
+
+  /** Waits for the execution, showing its progress about once a second, then delivers its outputs. */
+  async follow({ name, manifestKey, productionId }: FollowedExecution, onProgress = this.options.onProgress): Promise<RunResult> {
+    const { assets } = this.connection;
+    const states = this.connection.statesOf(name);
+    const ticker = setInterval(() => {
+      if (onProgress && productionId) void this.reportProgress(productionId, states, onProgress).catch(() => undefined);
+    }, 1000);
+    let execution: ExecutionState;
+    try {
+      execution = await this.connection.waitForExecution({ name, productionId });
+    } finally {
+      clearInterval(ticker);
     }
-    return stages;
-  };
-  const runtime: LocalRuntime = await LocalRuntime.start({
-    dataDir: options.dataDir,
-    command: options.command,
-    settings: options.settings,
-    retryDelayMs: options.retryDelayMs,
-    environment: options.environment,
-    decorateProviders: options.decorateProviders,
-    onExecutionEvent: (event) => {
-      stagesOf(event.productionExecution).observe(event);
-      options.onExecutionEvent?.(event);
-    },
-  });
-  try {
-    const assets = new AssetStore(runtime.s3, runtime.names.bucket);
-    const productions = new ProductionStore(DynamoDBDocumentClient.from(runtime.dynamo), runtime.names.table);
-    const started = Date.now();
+    const reused = execution.startedAt.getTime() < this.started;
+    const stageMilliseconds = Object.fromEntries(states.totalMilliseconds);
 
-    const follow: RunSession['follow'] = async ({ name, manifestKey, productionId }, onProgress = options.onProgress) => {
-      const taskStates = stagesOf(name);
-      const reportProgress = async () => {
-        if (!onProgress || !productionId) return;
-        const meta = await productions.findProduction(productionId);
-        const scenes = meta ? await productions.listScenes(productionId) : [];
-        onProgress(
-          formatProgress({
-            elapsedSeconds: (Date.now() - started) / 1000,
-            activeStates: taskStates.active,
-            scenesDone: scenes.filter((s) => s.status === 'COMPLETE').length,
-            scenesTotal: scenes.length,
-            spentUsd: meta?.spentUsd ?? 0,
-            unconfirmedUsd: meta?.unconfirmedUsd ?? 0,
-            budgetUsd: meta?.budgetUsd ?? 0,
-          }),
-        );
-      };
-      const ticker = setInterval(() => {
-        void reportProgress().catch(() => undefined);
-      }, 1000);
-      let record: ExecutionRecord;
-      try {
-        record = await runtime.waitForExecution(name);
-      } finally {
-        clearInterval(ticker);
-      }
-      const reused = new Date(record.startedAt).getTime() < started;
-      const stageMilliseconds = Object.fromEntries(taskStates.totalMilliseconds);
-
-      if (record.status === 'FAILED' && record.error?.name === 'ManifestInvalid') {
-        const rejection = await assets.findJson<{ problems: { path: string; reason: string }[] }>(assetKeys.manifestErrors(manifestKey));
-        return {
-          ok: false,
-          executionName: name,
-          reused,
-          reason: `the manifest was rejected (${rejection?.problems.length ?? 0} problems)`,
-          problems: rejection?.problems,
-          stageMilliseconds,
-        };
-      }
-      const manifest = productionId ? await assets.findJson<Manifest>(assetKeys.normalizedManifest(productionId)) : undefined;
-      if (!manifest) {
-        return { ok: false, executionName: name, reused, reason: `${record.error?.name ?? 'Failed'}: ${record.error?.cause ?? 'no production was opened'}`, stageMilliseconds };
-      }
-      const outputDir = path.join(options.outDir, manifest.production);
-      const executions = (await runtime.executionsOf(name)).map((execution) => ({
-        name: execution.name,
-        kind: execution.kind,
-        status: execution.status,
-        events: execution.events ?? 0,
-      }));
-      const report = await downloadDeliverables(assets, manifest, outputDir, executions);
-      // A paused execution is one Step Functions shows RUNNING, waiting on its gate's token.
-      const ok = stoppedCleanly(record.status === 'PAUSED' ? 'RUNNING' : record.status, report);
+    if (execution.status === 'FAILED' && execution.error?.name === 'ManifestInvalid') {
+      const rejection = await assets.findJson<{ problems: { path: string; reason: string }[] }>(assetKeys.manifestErrors(manifestKey));
       return {
-        ok,
+        ok: false,
         executionName: name,
         reused,
-        productionId: manifest.production,
-        outputDir,
-        report,
-        reason: ok ? undefined : failureReason(record, report),
+        reason: `the manifest was rejected (${rejection?.problems.length ?? 0} problems)`,
+        problems: rejection?.problems,
         stageMilliseconds,
       };
+    }
+    const manifest = productionId ? await assets.findJson<Manifest>(assetKeys.normalizedManifest(productionId)) : undefined;
+    if (!manifest) {
+      const { error } = execution;
+      return { ok: false, executionName: name, reused, reason: `${error?.name ?? 'Failed'}: ${error?.cause ?? 'no production was opened'}`, stageMilliseconds };
+    }
+    const outputDir = path.join(this.options.outDir, manifest.production);
+    const report = await downloadDeliverables(assets, manifest, outputDir, await this.connection.executionsOf(execution));
+    const ok = stoppedCleanly(execution.status, report);
+    return {
+      ok,
+      executionName: name,
+      reused,
+      productionId: manifest.production,
+      outputDir,
+      report,
+      reason: ok ? undefined : failureReason(execution, report),
+      stageMilliseconds,
     };
-    return await work({ runtime, assets, productions, follow });
-  } finally {
-    await runtime.stop();
+  }
+
+  private async reportProgress(productionId: string, states: RunningStates, onProgress: (line: string) => void): Promise<void> {
+    const { productions } = this.connection;
+    const meta = await productions.findProduction(productionId);
+    const scenes = meta ? await productions.listScenes(productionId) : [];
+    onProgress(
+      formatProgress({
+        elapsedSeconds: (Date.now() - this.started) / 1000,
+        activeStates: states.active,
+        scenesDone: scenes.filter((s) => s.status === 'COMPLETE').length,
+        scenesTotal: scenes.length,
+        spentUsd: meta?.spentUsd ?? 0,
+        unconfirmedUsd: meta?.unconfirmedUsd ?? 0,
+        budgetUsd: meta?.budgetUsd ?? 0,
+      }),
+    );
   }
 }
 
 /**
  * Whether a production ended as a producer asked: delivered, rejected or timed out at its review,
- * or still running and waiting at its review gate. Both ways of producing (in this process, and
- * through a studio's Step Functions API) judge with this.
+ * or still running and waiting at its review gate.
  */
-export function stoppedCleanly(executionStatus: string | undefined, report: Pick<ProductionReport, 'status'> | undefined): boolean {
+function stoppedCleanly(executionStatus: string | undefined, report: Pick<ProductionReport, 'status'> | undefined): boolean {
   if (executionStatus === 'SUCCEEDED') return ['COMPLETE', 'REJECTED', 'REVIEW_TIMED_OUT'].includes(report?.status ?? '');
   return executionStatus === 'RUNNING' && report?.status === 'AWAITING_APPROVAL';
 }
 
-export function failureReason(record: Pick<ExecutionRecord, 'error'>, report: ProductionReport | undefined): string {
+function failureReason(execution: Pick<ExecutionState, 'error'>, report: ProductionReport | undefined): string {
   if (report?.status === 'BUDGET_EXCEEDED') {
     const undone = report.episodes.flatMap((e) => e.scenes.filter((s) => s.status !== 'COMPLETE').map((s) => `${e.id}/${s.id}`));
     return `budget exceeded: spent $${report.cost.totalUsd.toFixed(4)} of $${report.budgetUsd.toFixed(2)}; not delivered: ${undone.join(', ')}`;
@@ -160,10 +167,10 @@ export function failureReason(record: Pick<ExecutionRecord, 'error'>, report: Pr
   const rejected = report?.episodes.filter((e) => e.status === 'FAILED').map((e) => `${e.id} (${e.reason ?? 'unknown'})`);
   if (rejected && rejected.length > 0) return `episodes failed QA and were not delivered: ${rejected.join('; ')}`;
   if (report?.failure) return `${report.failure.error}: ${report.failure.cause}`;
-  return `${record.error?.name ?? 'Failed'}: ${record.error?.cause ?? 'unknown cause'}`;
+  return `${execution.error?.name ?? 'Failed'}: ${execution.error?.cause ?? 'unknown cause'}`;
 }
 
-export async function downloadDeliverables(
+async function downloadDeliverables(
   assets: AssetStore,
   manifest: Manifest,
   outputDir: string,

@@ -8,7 +8,7 @@ import { assetKeys } from '../../lambdas/core/keys.js';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, SeriesManifest } from '../../lambdas/core/manifest/schema.js';
 import { withProfile, type ProfileOverride } from './profile-override.js';
-import { withLocalRuntime, type RunOptions } from '../client/production-client.js';
+import { withLocalRuntime, type RunOptions } from './local-session.js';
 
 /** Where `dramaforge develop` puts a bible in the local bucket: beside `manifests/`, so no production starts from it. */
 const DEVELOPMENT_UPLOADS = 'development-requests/';

@@ -1,7 +1,7 @@
 import './polyfills.js';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../../lambdas/catalog.js';
@@ -263,13 +263,6 @@ export class LocalRuntime {
   /** The Task states of both machines, as progress names them. */
   get taskStateNames(): string[] {
     return [...this.workflow.mappedTaskStates, ...this.episodes.mappedTaskStates];
-  }
-
-  /** Puts a manifest under `manifests/`; the bucket's event starts (or reuses) its execution. */
-  async uploadManifest(fileName: string, body: Buffer): Promise<{ key: string; executionName: string }> {
-    const key = `${assetKeys.manifestsPrefix}${path.basename(fileName)}`;
-    const response = await this.s3.send(new PutObjectCommand({ Bucket: this.names.bucket, Key: key, Body: body }));
-    return { key, executionName: executionNameFor(key, response.ETag ?? '') };
   }
 
   /**

@@ -3,7 +3,9 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import type { ProductionMeta } from '../../lambdas/adapters/aws/production-store.js';
 import type { ExecutionRecord } from '../../local/runtime/execution-registry.js';
@@ -155,7 +157,9 @@ describe('a review nobody decides', () => {
     let ended: ExecutionRecord | undefined;
     let production: ProductionMeta | undefined;
     try {
-      const { executionName } = await runtime.uploadManifest('unreviewed.yaml', await readFile(manifestPath));
+      const key = 'manifests/unreviewed.yaml';
+      const put = await runtime.s3.send(new PutObjectCommand({ Bucket: runtime.names.bucket, Key: key, Body: await readFile(manifestPath) }));
+      const executionName = executionNameFor(key, put.ETag ?? '');
 
       // Act
       paused = await runtime.waitForExecution(executionName);
