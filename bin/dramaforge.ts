@@ -89,7 +89,7 @@ interface RunOptions {
 async function produceCommand(files: string[], options: RunOptions & { profile?: string }): Promise<void> {
   for (const file of files) await readManifestFile(file);
   const profile = await profileOption(options.profile);
-  const [{ produceMany }, { dataDirOwner }] = await Promise.all([import('../local/commands/produce.js'), import('../local/runtime/data-dir-lock.js')]);
+  const [{ produceMany }, { dataDirOwner }] = await Promise.all([import('../local/commands/produce.js'), import('../local/runtime/index.js')]);
   const studio = dataDirOwner(path.resolve(options.data))?.endpoint;
   if (studio) process.stderr.write(`a studio owns ${options.data}: producing through it at ${studio}\n`);
   const progress = progressPrinter();

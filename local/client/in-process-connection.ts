@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ExecutionSummary } from '../../lambdas/stages/finalize-production/production-report.js';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
-import type { LocalRuntime } from '../runtime/local-runtime.js';
+import type { LocalRuntime } from '../runtime/index.js';
 import type { ExecutionState, RuntimeConnection } from './production-client.js';
 import type { ProductionStates, RunningStates } from './progress.js';
 

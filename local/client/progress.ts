@@ -1,4 +1,4 @@
-import type { ExecutionEvent } from '../runtime/local-runtime.js';
+import type { ExecutionEvent } from '../runtime/index.js';
 
 export interface ProgressSnapshot {
   elapsedSeconds: number;

@@ -13,7 +13,7 @@ import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import type { ExecutionSummary } from '../../lambdas/stages/finalize-production/production-report.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../engines/embedded-engines.js';
-import { LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES } from '../runtime/settings.js';
+import { LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES } from '../runtime/index.js';
 import type { ExecutionState, RuntimeConnection } from './production-client.js';
 import type { RunningStates } from './progress.js';
 

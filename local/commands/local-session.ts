@@ -3,7 +3,7 @@ import type { ProductionStore } from '../../lambdas/adapters/aws/production-stor
 import { InProcessConnection } from '../client/in-process-connection.js';
 import { ProductionClient } from '../client/production-client.js';
 import { ProductionStates } from '../client/progress.js';
-import { LocalRuntime, type LocalRuntimeOptions } from '../runtime/local-runtime.js';
+import { LocalRuntime, type LocalRuntimeOptions } from '../runtime/index.js';
 
 export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'command' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent' | 'decorateProviders'> {
   outDir: string;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withProfile, type ProfileOverride } from './profile-override.js';
 import { parseManifestDocument } from '../../lambdas/core/manifest/parse.js';
-import { dataDirOwner } from '../runtime/data-dir-lock.js';
+import { dataDirOwner } from '../runtime/index.js';
 import { ProductionClient, type ManifestFile, type RunResult } from '../client/production-client.js';
 import { StudioConnection } from '../client/studio-connection.js';
 import { withLocalRuntime, type RunOptions } from './local-session.js';

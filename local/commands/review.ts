@@ -67,7 +67,7 @@ export async function answerReview(
   let refusal: string | undefined;
   try {
     const decided = await recordDecision(productions, input);
-    runtime.engines.taskTokens.succeed(decided.taskToken, JSON.parse(taskOutput(input.decision, input.notes)));
+    runtime.taskTokens.succeed(decided.taskToken, JSON.parse(taskOutput(input.decision, input.notes)));
   } catch (error) {
     if (!(error instanceof ReviewRefused) || meta.status !== 'AWAITING_APPROVAL') throw error;
     refusal = error.message;

@@ -9,6 +9,12 @@ export interface LocalResourceNames {
   videoDeadLetterQueue: string;
 }
 
+export interface VideoQueues {
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  deadLetterQueueArn: string;
+}
+
 export interface LocalQueueSettings {
   visibilityTimeoutSeconds: number;
   maxReceiveCount: number;
@@ -55,7 +61,7 @@ export async function ensureVideoQueues(
   sqs: SQSClient,
   names: Pick<LocalResourceNames, 'videoQueue' | 'videoDeadLetterQueue'>,
   settings: LocalQueueSettings,
-): Promise<{ queueUrl: string; deadLetterQueueUrl: string; deadLetterQueueArn: string }> {
+): Promise<VideoQueues> {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: names.videoDeadLetterQueue }));
   const dlqAttributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
   const deadLetterQueueArn = dlqAttributes.Attributes!.QueueArn!;

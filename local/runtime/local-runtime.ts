@@ -1,5 +1,4 @@
 import './polyfills.js';
-import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -16,8 +15,9 @@ import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './executio
 import { lambdaContext, localFunctionArn } from './lambda-context.js';
 import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './settings.js';
 import { QueueEventSource } from './queue-event-source.js';
-import { ensureTable, ensureVideoQueues } from '../engines/resources.js';
-import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTITUTION } from '../../statemachines/production-definition.js';
+import { ensureTable, ensureVideoQueues, type VideoQueues } from '../engines/resources.js';
+import type { TaskTokenService } from '../engines/task-token-service.js';
+import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTITUTION, type Definition } from '../../statemachines/production-definition.js';
 import { loadDefinition, WorkflowRunner, type ExecutionOutcome } from './workflow-runner.js';
 import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from './execution-quotas.js';
 import type { HistoryEventShape, WorkflowEvent } from './history-events.js';
@@ -29,6 +29,14 @@ export interface ExecutionEvent extends WorkflowEvent {
   productionExecution: string;
   /** The history events this event writes, as GetExecutionHistory lists them and the history quota counts them. */
   history: HistoryEventShape[];
+}
+
+/** A state machine of the runtime, as DescribeStateMachine shows it. */
+export interface StateMachine {
+  kind: ExecutionRecord['kind'];
+  name: string;
+  arn: string;
+  definition: Definition;
 }
 
 /** An object put under `manifests/`, as the bucket's ObjectCreated event names it. */
@@ -67,8 +75,8 @@ export interface LocalRuntimeOptions {
  */
 export class LocalRuntime {
   readonly names = LOCAL_RESOURCE_NAMES;
-  readonly settings: LocalSettings;
-  readonly executions: ExecutionRegistry;
+  private readonly settings: LocalSettings;
+  private readonly executions: ExecutionRegistry;
   readonly s3: S3Client;
   readonly dynamo: DynamoDBClient;
   readonly sqs: SQSClient;
@@ -87,18 +95,18 @@ export class LocalRuntime {
   private videoSource!: QueueEventSource;
   private readonly handlers = new Map<string, { handler: LambdaHandler; name: string; timeoutSeconds: number }>();
   private readonly reportError: (error: unknown) => void;
-  queueUrls!: { queueUrl: string; deadLetterQueueUrl: string; deadLetterQueueArn: string };
+  private queues!: VideoQueues;
 
   private constructor(
-    readonly engines: LocalEngines,
+    private readonly engines: LocalEngines,
     private readonly options: LocalRuntimeOptions,
-    readonly lock: DataDirLock,
+    private readonly lock: DataDirLock,
   ) {
     this.settings = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
     // A failure off the execution's path (a worker invocation, the trigger, saving dead letters) must still be seen.
     this.reportError =
       options.onError ?? ((error) => process.stderr.write(`dramaforge local runtime: ${(error as Error).name}: ${(error as Error).message ?? String(error)}\n`));
-    this.executions = new ExecutionRegistry(path.join(options.dataDir, 'executions'));
+    this.executions = ExecutionRegistry.of(options.dataDir);
     const clientConfig = { region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS };
     this.s3 = new S3Client({ ...clientConfig, endpoint: engines.endpoints.s3, forcePathStyle: true });
     this.dynamo = new DynamoDBClient({ ...clientConfig, endpoint: engines.endpoints.dynamodb });
@@ -123,7 +131,7 @@ export class LocalRuntime {
 
   private async bootstrap(): Promise<void> {
     await ensureTable(this.dynamo, this.names.table);
-    this.queueUrls = await ensureVideoQueues(this.sqs, this.names, {
+    this.queues = await ensureVideoQueues(this.sqs, this.names, {
       visibilityTimeoutSeconds: this.settings.videoVisibilityTimeoutSeconds,
       maxReceiveCount: this.settings.videoMaxReceiveCount,
     });
@@ -140,7 +148,7 @@ export class LocalRuntime {
         sceneMaxConcurrency: this.settings.sceneMaxConcurrency,
         episodeMaxConcurrency: this.settings.episodeMaxConcurrency,
         keyframeMaxAttempts: this.settings.keyframeMaxAttempts,
-        videoQueueUrl: this.queueUrls.queueUrl,
+        videoQueueUrl: this.queues.queueUrl,
         videoMaxReceiveCount: this.settings.videoMaxReceiveCount,
       }),
       ...(this.settings.providerSlots ? { [STAGE_VARIABLES.providerSlots]: JSON.stringify(this.settings.providerSlots) } : {}),
@@ -153,7 +161,7 @@ export class LocalRuntime {
     // same process has new engine endpoints, and its handlers must not reuse the last one's clients.
     const deps = stageDepsFromEnv(process.env, { decorateProviders: this.options.decorateProviders });
 
-    const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queueUrls.queueUrl };
+    const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queues.queueUrl };
     const workflowFunctionArns = new Set<string>();
     for (const spec of STAGE_FUNCTIONS) {
       const functionName = `dramaforge-${spec.name}`;
@@ -192,7 +200,7 @@ export class LocalRuntime {
     const worker = this.handlers.get(localFunctionArn(`dramaforge-${VIDEO_WORKER_FUNCTION.name}`))!;
     this.videoSource = new QueueEventSource({
       sqs: this.sqs,
-      queueUrl: this.queueUrls.queueUrl,
+      queueUrl: this.queues.queueUrl,
       queueArn,
       handler: worker.handler as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
       context: () => lambdaContext(worker.name, worker.timeoutSeconds),
@@ -214,11 +222,43 @@ export class LocalRuntime {
   }
 
   /** The production and episode state machines, as ListStateMachines shows them. */
-  get stateMachines(): { kind: ExecutionRecord['kind']; runner: WorkflowRunner }[] {
-    return [
-      { kind: 'production', runner: this.workflow },
-      { kind: 'episode', runner: this.episodes },
-    ];
+  get stateMachines(): StateMachine[] {
+    const view = (kind: StateMachine['kind'], runner: WorkflowRunner): StateMachine => ({
+      kind,
+      name: runner.stateMachineName,
+      arn: runner.stateMachineArn,
+      definition: runner.definition,
+    });
+    return [view('production', this.workflow), view('episode', this.episodes)];
+  }
+
+  /** Where the engines listen, for a front that serves them on one endpoint (the studio's edge). */
+  get endpoints(): LocalEngines['endpoints'] {
+    return this.engines.endpoints;
+  }
+
+  /** The Step Functions callback API (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat) the waiting Tasks listen on. */
+  get taskTokens(): TaskTokenService {
+    return this.engines.taskTokens;
+  }
+
+  /** The video queue and its dead-letter queue. */
+  get queueUrls(): Readonly<VideoQueues> {
+    return this.queues;
+  }
+
+  /** Writes a front's endpoint into the data directory's lock, so a `produce` there becomes its client. */
+  announceEndpoint(endpoint: string): void {
+    this.lock.update({ endpoint });
+  }
+
+  /** Every execution recorded in the data directory, of this process or an earlier one. */
+  listExecutions(): Promise<ExecutionRecord[]> {
+    return this.executions.list();
+  }
+
+  describeExecution(name: string): Promise<ExecutionRecord | undefined> {
+    return this.executions.read(name);
   }
 
   executionArnOf(record: Pick<ExecutionRecord, 'kind' | 'name'>): string {
@@ -251,7 +291,7 @@ export class LocalRuntime {
     return target.handler(event, lambdaContext(target.name, target.timeoutSeconds));
   }
 
-  get videoQueueArn(): string {
+  private get videoQueueArn(): string {
     return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${this.names.videoQueue}`;
   }
 
@@ -271,7 +311,7 @@ export class LocalRuntime {
    * execution that failed, or whose process died, is started again and resumes from
    * the cached results of the first.
    */
-  async startExecution(key: string, etag: string): Promise<ExecutionRecord> {
+  private async startExecution(key: string, etag: string): Promise<ExecutionRecord> {
     return this.startNamedExecution(executionNameFor(key, etag), key);
   }
 

@@ -1,8 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { endsExecution, type HistoryEventShape } from '../runtime/history-events.js';
-import type { ExecutionEvent } from '../runtime/local-runtime.js';
+import { endsExecution, type ExecutionEvent, type HistoryEventShape } from '../runtime/index.js';
 
 /** One event of an execution's history, shaped as GetExecutionHistory returns it. */
 export interface HistoryEvent extends HistoryEventShape {

@@ -4,8 +4,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../lambdas/core/ports.js';
 import { startProduction } from '../../lambdas/stages/start-production/start-production.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../engines/embedded-engines.js';
-import { isAbandoned } from '../runtime/execution-registry.js';
-import { LocalRuntime, type ExecutionEvent, type LocalRuntimeOptions, type ManifestUpload } from '../runtime/local-runtime.js';
+import { isAbandoned, LocalRuntime, type ExecutionEvent, type LocalRuntimeOptions, type ManifestUpload } from '../runtime/index.js';
 import { consoleHandler } from './console-server.js';
 import { EdgeServer } from './edge.js';
 import { ExecutionHistories } from './execution-history.js';
@@ -64,24 +63,24 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   });
   try {
     const token = randomBytes(24).toString('base64url');
-    const stepFunctions = new StepFunctionsApi(runtime, histories, runtime.engines.taskTokens);
+    const stepFunctions = new StepFunctionsApi(runtime, histories, runtime.taskTokens);
     const threshold = Number(process.env.CONSISTENCY_THRESHOLD ?? '') || DEFAULT_CONSISTENCY_THRESHOLD;
     const edge = new EdgeServer({
       host,
       port: options.port ?? 0,
-      engines: runtime.engines.endpoints,
+      engines: runtime.endpoints,
       stepFunctions,
       console: consoleHandler({ runtime, histories, stepFunctions, token, consistencyThreshold: threshold, onError: reportError }),
       onError: reportError,
     });
     const endpoint = await edge.listen();
-    const stateMachineArn = runtime.stateMachines.find(({ kind }) => kind === 'production')!.runner.stateMachineArn;
+    const stateMachineArn = runtime.stateMachines.find(({ kind }) => kind === 'production')!.arn;
     const sfn = new SFNClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     trigger = (upload) =>
       startProduction({ detail: { bucket: { name: upload.bucket }, object: { key: upload.key, etag: upload.etag } } }, { sfn, stateMachineArn });
-    runtime.lock.update({ endpoint });
+    runtime.announceEndpoint(endpoint);
     // A production cut off when the last studio stopped or died goes on, as Step Functions' would have.
-    for (const record of await runtime.executions.list()) {
+    for (const record of await runtime.listExecutions()) {
       if (record.kind === 'production' && record.manifestKey && record.status === 'RUNNING' && isAbandoned(record)) {
         await runtime.startNamedExecution(record.name, record.manifestKey);
       }

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CostRow } from '../../lambdas/core/ledger.js';
-import { LocalRuntime } from '../../local/runtime/local-runtime.js';
+import { LocalRuntime } from '../../local/runtime/index.js';
 import { produce } from '../../local/commands/produce.js';
 import { TEST_PRICES, TWO_SCENES, readCallLog, stores, workspace } from './support/pipeline-harness.js';
 

@@ -8,8 +8,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import type { ProductionMeta } from '../../lambdas/adapters/aws/production-store.js';
-import type { ExecutionRecord } from '../../local/runtime/execution-registry.js';
-import { LocalRuntime } from '../../local/runtime/local-runtime.js';
+import { LocalRuntime, type ExecutionRecord } from '../../local/runtime/index.js';
 import { cliArguments } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -164,7 +163,7 @@ describe('a review nobody decides', () => {
       // Act
       paused = await runtime.waitForExecution(executionName);
       ended = await waitFor('the production to end once its review expired', async () => {
-        const execution = await runtime.executions.read(executionName);
+        const execution = await runtime.describeExecution(executionName);
         return execution && !['RUNNING', 'PAUSED'].includes(execution.status) && execution;
       }, { timeoutMs: 60_000, intervalMs: 100 });
       production = await stores(runtime).productions.getProduction('two-scene-check');

@@ -11,7 +11,7 @@ import { assetKeys } from '../../lambdas/core/keys.js';
 import { runFfmpeg } from '../../lambdas/adapters/media/ffmpeg.js';
 import { bundleStage } from '../../lib/bundling/stage-bundle.js';
 import { LOCAL_CREDENTIALS, startEngines, type LocalEngines } from '../../local/engines/embedded-engines.js';
-import { lambdaContext } from '../../local/runtime/lambda-context.js';
+import { lambdaContext } from '../../local/runtime/index.js';
 import { ensureTable } from '../../local/engines/resources.js';
 import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, allStates, type Definition } from '../../statemachines/production-definition.js';
 

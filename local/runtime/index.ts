@@ -1,0 +1,11 @@
+/**
+ * What the rest of local/ (the client, the commands, the studio), the CLI, the benchmarks and the
+ * end-to-end tests may use of the runtime: the dependency rule `only-the-runtime-surface` keeps
+ * everything else of runtime/ its own.
+ */
+export { LocalRuntime, type ExecutionEvent, type LocalRuntimeOptions, type ManifestUpload } from './local-runtime.js';
+export { executionsIn, isAbandoned, type ExecutionRecord } from './execution-registry.js';
+export { endsExecution, type HistoryEventShape } from './history-events.js';
+export { dataDirOwner, DataDirectoryInUse } from './data-dir-lock.js';
+export { lambdaContext } from './lambda-context.js';
+export { LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './settings.js';
