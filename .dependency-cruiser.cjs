@@ -71,6 +71,27 @@ module.exports = {
       to: { path: '^lambdas/(adapters/aws|composition|stages/[^/]+/(?!stage\\.ts$))' },
     },
     {
+      name: 'engines-below-the-runtime',
+      comment: 'The embedded engines are the environment the runtime runs in: they know nothing of what runs on them.',
+      severity: 'error',
+      from: { path: '^local/engines/' },
+      to: { path: '^local/(runtime|client|commands|studio)/' },
+    },
+    {
+      name: 'runtime-below-its-fronts',
+      comment: 'The runtime serves the client, the commands and the studio; it imports none of them.',
+      severity: 'error',
+      from: { path: '^local/runtime/' },
+      to: { path: '^local/(client|commands|studio)/' },
+    },
+    {
+      name: 'only-the-runtime-surface',
+      comment: 'Outside runtime/, the runtime is what runtime/index.ts exports: nothing else reaches its registry, runners or engines. Unit tests of runtime/ test its modules directly.',
+      severity: 'error',
+      from: { pathNot: ['^local/runtime/', '^test/unit/'] },
+      to: { path: '^local/runtime/', pathNot: '^local/runtime/index\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { HISTORY_HEADROOM, STEP_FUNCTIONS_QUOTAS, largestEpisodeHeld, worstCaseEpisodeEvents, worstCaseProductionEvents } from '../lambdas/core/execution-limits.js';
 import { MANIFEST_LIMITS } from '../lambdas/core/manifest/schema.js';
-import { produce } from '../local/produce.js';
+import { produce } from '../local/commands/produce.js';
 import { studioManifest, type StudioManifestShape } from './orchestration/studio-manifest.js';
 import { simulationFor, withSimulatedProviders } from './simulated-providers/simulated-providers.js';
 

@@ -2,7 +2,7 @@ import { readFile, copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { probeMedia, runFfmpeg } from '../lambdas/adapters/media/ffmpeg.js';
-import { produce, type ProduceResult } from '../local/produce.js';
+import { produce, type ProduceResult } from '../local/commands/produce.js';
 
 /** Prices for the offline models, so a run that pays nothing shows $0 against a real charge. */
 export const REHEARSAL_PRICES = {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { dataDirOwner } from '../local/data-dir-lock.js';
+import { dataDirOwner } from '../local/runtime/index.js';
 import { describeMachine } from './machine.js';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));

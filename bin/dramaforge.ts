@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ManifestInvalid } from '../lambdas/core/errors.js';
-import type { ProfileOverride } from '../local/profile-override.js';
-import type { RunResult } from '../local/production-run.js';
+import type { ProfileOverride } from '../local/commands/profile-override.js';
+import type { RunResult } from '../local/client/production-client.js';
 
 // Each command imports what it needs when it runs: `--help` loads only commander, `validate` also the manifest
 // parser (yaml, zod), and neither pays for the AWS SDK, the embedded engines or canvas.
@@ -94,7 +94,7 @@ interface DeployedOptions {
 
 /** The cloud assembly a deployed run takes its functions from: the one given, or the environment synthesized into the data directory. */
 async function deployedAssembly(options: DeployedOptions & { data: string }) {
-  const [{ synthesizeEnvironment, stackNameOf }, { appendFileSync, mkdirSync }] = await Promise.all([import('../local/sandbox/synthesize-assembly.js'), import('node:fs')]);
+  const [{ synthesizeEnvironment, stackNameOf }, { appendFileSync, mkdirSync }] = await Promise.all([import('../local/runtime/index.js'), import('node:fs')]);
   const stackName = stackNameOf(options.env);
   let cdkOut = options.cdkOut && path.resolve(options.cdkOut);
   if (!cdkOut) {
@@ -115,7 +115,7 @@ async function deployedAssembly(options: DeployedOptions & { data: string }) {
 async function produceCommand(files: string[], options: RunOptions & DeployedOptions & { profile?: string }): Promise<void> {
   for (const file of files) await readManifestFile(file);
   const profile = await profileOption(options.profile);
-  const [{ produceMany }, { dataDirOwner }] = await Promise.all([import('../local/produce.js'), import('../local/data-dir-lock.js')]);
+  const [{ produceMany }, { dataDirOwner }] = await Promise.all([import('../local/commands/produce.js'), import('../local/runtime/index.js')]);
   const studio = dataDirOwner(path.resolve(options.data))?.endpoint;
   if (studio && options.deployed) fail(`a studio owns ${options.data}: --deployed starts a runtime of its own, so stop the studio or give another --data`);
   if (studio) process.stderr.write(`a studio owns ${options.data}: producing through it at ${studio}\n`);
@@ -137,7 +137,7 @@ async function produceCommand(files: string[], options: RunOptions & DeployedOpt
 async function developCommand(file: string, options: { out?: string; profile?: string; data: string }): Promise<void> {
   await readManifestFile(file);
   const profile = await profileOption(options.profile);
-  const [{ writeFile }, { developBible }] = await Promise.all([import('node:fs/promises'), import('../local/develop.js')]);
+  const [{ writeFile }, { developBible }] = await Promise.all([import('node:fs/promises'), import('../local/commands/develop.js')]);
   const result = await developBible({
     biblePath: file,
     profile,
@@ -157,7 +157,7 @@ async function developCommand(file: string, options: { out?: string; profile?: s
 }
 
 async function profileOption(value: string | undefined): Promise<ProfileOverride | undefined> {
-  const { parseProfileOverride } = await import('../local/profile-override.js');
+  const { parseProfileOverride } = await import('../local/commands/profile-override.js');
   try {
     return parseProfileOverride(value);
   } catch (error) {
@@ -170,7 +170,7 @@ async function estimate(file: string, options: { profile?: string; data: string 
   const profile = await profileOption(options.profile);
   const [{ parseManifest }, { withProfile }, { estimateProduction, formatEstimate }] = await Promise.all([
     import('../lambdas/core/manifest/parse.js'),
-    import('../local/profile-override.js'),
+    import('../local/commands/profile-override.js'),
     import('../lambdas/composition/production-estimate.js'),
   ]);
   let manifest;
@@ -180,7 +180,7 @@ async function estimate(file: string, options: { profile?: string; data: string 
     if (error instanceof ManifestInvalid) fail(error.problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
     throw error;
   }
-  const { readSpendSoFar } = await import('../local/spend-so-far.js');
+  const { readSpendSoFar } = await import('../local/commands/spend-so-far.js');
   const spent = await readSpendSoFar(path.resolve(options.data), manifest.production);
   const forecast = estimateProduction(manifest, process.env, Number(process.env.KEYFRAME_MAX_ATTEMPTS ?? 3));
   process.stdout.write(`${formatEstimate(forecast, typeof spent === 'object' ? spent : undefined)}\n`);
@@ -199,7 +199,7 @@ function scenePath(value: string): ScenePath {
 }
 
 async function rerenderCommand(productionId: string, { episodeId, sceneId }: ScenePath, options: RunOptions): Promise<void> {
-  const { RerenderRefused, rerender } = await import('../local/rerender.js');
+  const { RerenderRefused, rerender } = await import('../local/commands/rerender.js');
   const progress = progressPrinter();
   try {
     const result = await rerender({
@@ -227,7 +227,7 @@ interface ReviewCommandOptions extends RunOptions {
 /** `approve` / `reject`: this machine's paused production, or with --table a deployed environment's. */
 async function reviewCommand(decision: 'APPROVED' | 'REJECTED', productionId: string, options: ReviewCommandOptions): Promise<void> {
   const command = decision === 'APPROVED' ? 'approve' : 'reject';
-  const { ReviewRefused, reviewDeployed, reviewLocally } = await import('../local/review.js');
+  const { ReviewRefused, reviewDeployed, reviewLocally } = await import('../local/commands/review.js');
   try {
     if (options.table) {
       const review = await reviewDeployed({ productionId, decision, notes: options.notes, tableName: options.table, region: options.region });
@@ -257,12 +257,12 @@ async function redriveCommand(options: { data: string; queueArn?: string; destin
   const deadLetterQueueArn = options.queueArn;
   if (deadLetterQueueArn) {
     const region = options.region ?? deadLetterQueueArn.split(':')[3];
-    const [{ SQSClient }, { redriveDeadLetters }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../local/dead-letters.js')]);
+    const [{ SQSClient }, { redriveDeadLetters }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../local/commands/dead-letters.js')]);
     const moved = await redriveDeadLetters(new SQSClient({ region }), deadLetterQueueArn, options.destinationArn);
     process.stdout.write(`moved ${moved} messages from ${deadLetterQueueArn} back to their queue\n`);
     return;
   }
-  const { redriveLocal } = await import('../local/redrive.js');
+  const { redriveLocal } = await import('../local/commands/redrive.js');
   const { moved, returned } = await redriveLocal(path.resolve(options.data));
   process.stdout.write(`moved ${moved} messages back to the video queue; ${returned} failed again and are back in the dead-letter queue\n`);
 }

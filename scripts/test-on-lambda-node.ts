@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { lambdaRuntimeFiles } from '../local/sandbox/lambda-runtime-files.js';
+import { lambdaRuntimeFiles } from '../local/runtime/index.js';
 
 const LAMBDA_NODE_MAJOR = 24;
 

@@ -53,7 +53,7 @@ export function taskStates(definition: { States: Record<string, StateDefinition>
 /**
  * The ASL features aws-local-stepfunctions ignores or runs differently from AWS.
  * A definition that uses any of them would behave one way locally and another in
- * the cloud, so the local runner refuses it (local/workflow-runner.ts loadDefinition).
+ * the cloud, so the local runner refuses it (local/runtime/workflow-runner.ts loadDefinition).
  */
 export function constructsTheLocalEngineIgnores(definitionText: string): string[] {
   const problems: string[] = [];

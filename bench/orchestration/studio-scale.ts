@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simulationFor, simulationLoad, withSimulatedProviders } from '../simulated-providers/simulated-providers.js';
 import { SIMULATED_STAGES, type SimulatedStage } from '../simulated-providers/simulation-plan.js';
-import { produceMany } from '../../local/produce.js';
+import { produceMany } from '../../local/commands/produce.js';
 import { orchestrationBound, utilisation, type OrchestrationBound, type ProviderLoad } from './orchestration-bound.js';
 import { runSequentially, type SequentialRun } from './sequential-baseline.js';
 import { studioManifest, type StudioProduction } from './studio-manifest.js';

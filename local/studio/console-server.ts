@@ -13,11 +13,10 @@ import { ProductionStore, type ProductionMeta, type SceneRecord } from '../../la
 import { assetKeys } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
 import { taskStates, type Definition, type StateDefinition } from '../../statemachines/production-definition.js';
-import { redriveDeadLetters } from '../dead-letters.js';
-import { isAbandoned, type ExecutionRecord } from '../execution-registry.js';
-import { RerenderRefused, startRerender } from '../rerender.js';
-import { answerReview, ReviewRefused } from '../review.js';
-import type { LocalRuntime } from '../runtime.js';
+import { redriveDeadLetters } from '../commands/dead-letters.js';
+import { isAbandoned, type ExecutionRecord, type LocalRuntime } from '../runtime/index.js';
+import { RerenderRefused, startRerender } from '../commands/rerender.js';
+import { answerReview, ReviewRefused } from '../commands/review.js';
 import type { ExecutionHistories, HistoryEvent } from './execution-history.js';
 import type { StepFunctionsApi } from './step-functions-api.js';
 
@@ -186,7 +185,7 @@ export function consoleHandler(deps: ConsoleDeps) {
       metas.push(...((page.Items ?? []) as ProductionMeta[]));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    const executions = (await runtime.executions.list()).filter((record) => record.kind === 'production');
+    const executions = (await runtime.listExecutions()).filter((record) => record.kind === 'production');
     const rows = await Promise.all(
       metas.map(async (meta) => {
         const [scenes, manifest] = await Promise.all([productions.listScenes(meta.productionId), manifestOf(meta.productionId)]);
@@ -249,7 +248,7 @@ export function consoleHandler(deps: ConsoleDeps) {
       manifestOf(productionId),
       productions.listScenes(productionId),
       ledger.listCosts(productionId),
-      runtime.executions.list(),
+      runtime.listExecutions(),
     ]);
     const cost = { byStage: {} as Record<string, number>, byProvider: {} as Record<string, number>, byModel: {} as Record<string, number> };
     for (const row of costs) {
@@ -298,12 +297,12 @@ export function consoleHandler(deps: ConsoleDeps) {
   }
 
   async function execution(name: string) {
-    const record = /^[A-Za-z0-9_-]{1,80}$/.test(name) ? await runtime.executions.read(name) : undefined;
+    const record = /^[A-Za-z0-9_-]{1,80}$/.test(name) ? await runtime.describeExecution(name) : undefined;
     if (!record) throw new NotFound();
     const machine = runtime.stateMachines.find(({ kind }) => kind === record.kind)!;
     const events = await deps.histories.of(name);
     const status = statusOf(record);
-    const children = (await runtime.executions.list())
+    const children = (await runtime.listExecutions())
       .filter((child) => child.parent === name)
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((child) => ({ name: child.name, status: statusOf(child), startedAt: child.startedAt, endedAt: child.endedAt }));
@@ -316,9 +315,9 @@ export function consoleHandler(deps: ConsoleDeps) {
       endedAt: record.endedAt,
       error: record.error,
       executionArn: runtime.executionArnOf(record),
-      definition: machine.runner.definition,
-      tasks: taskStates(machine.runner.definition).map(({ name: task }) => task),
-      states: stateProgress(machine.runner.definition, events, status),
+      definition: machine.definition,
+      tasks: taskStates(machine.definition).map(({ name: task }) => task),
+      states: stateProgress(machine.definition, events, status),
       children,
     };
   }
@@ -449,7 +448,7 @@ export function consoleHandler(deps: ConsoleDeps) {
       const historyMatch = /^\/api\/executions\/([^/]+)\/history$/.exec(pathname);
       if (historyMatch) {
         const name = decodeURIComponent(historyMatch[1]!);
-        const record = /^[A-Za-z0-9_-]{1,80}$/.test(name) ? await runtime.executions.read(name) : undefined;
+        const record = /^[A-Za-z0-9_-]{1,80}$/.test(name) ? await runtime.describeExecution(name) : undefined;
         if (!record) throw new NotFound();
         const answer = await deps.stepFunctions.handle('GetExecutionHistory', {
           executionArn: runtime.executionArnOf(record),

@@ -1,75 +1,12 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExecutionEvent } from '../runtime.js';
-
-/** What one local event becomes in the history, before it is numbered. */
-export interface HistoryEventShape {
-  /** Epoch seconds, as the JSON protocol carries timestamps. */
-  timestamp: number;
-  type: string;
-  [details: string]: unknown;
-}
+import { endsExecution, type ExecutionEvent, type HistoryEventShape } from '../runtime/index.js';
 
 /** One event of an execution's history, shaped as GetExecutionHistory returns it. */
 export interface HistoryEvent extends HistoryEventShape {
   id: number;
   previousEventId: number;
-}
-
-const json = (value: unknown) => (value === undefined ? undefined : JSON.stringify(value));
-
-/** The Task's resource, as Step Functions names the three kinds dramaforge's workflows use. */
-export interface TaskResources {
-  resourceOf(stateName: string): { resourceType: string; resource: string } | undefined;
-}
-
-/**
- * Turns the local engine's events into Step Functions' history event types: a state's
- * Entered/Exited take its type's name (TaskStateEntered, MapStateExited, ...), a Task gets its
- * Scheduled, Started and Succeeded or Failed between them, and a Map its iteration events.
- */
-export function historyEventsOf(event: ExecutionEvent, resources: TaskResources): HistoryEventShape[] {
-  const timestamp = event.timestamp / 1000;
-  const at = (type: string, details: Record<string, unknown> = {}): HistoryEventShape => ({ ...details, timestamp, type });
-  const failure = { error: event.error, cause: event.cause };
-  switch (event.type) {
-    case 'ExecutionStarted':
-      return [at('ExecutionStarted', { executionStartedEventDetails: { input: json(event.input) ?? '{}', roleArn: 'arn:aws:iam::000000000000:role/dramaforge-local' } })];
-    case 'ExecutionSucceeded':
-      return [at('ExecutionSucceeded', { executionSucceededEventDetails: { output: json(event.output) ?? 'null' } })];
-    case 'ExecutionFailed':
-      return [at('ExecutionFailed', { executionFailedEventDetails: failure })];
-    case 'ExecutionTerminated':
-      return [at('ExecutionAborted', { executionAbortedEventDetails: failure })];
-    case 'MapIterationStarted':
-    case 'MapIterationSucceeded':
-    case 'MapIterationFailed':
-      return [at(event.type, { mapIterationStartedEventDetails: { name: event.parentStateName, index: event.index } })];
-    default:
-      break;
-  }
-  const name = event.stateName ?? '';
-  const stateType = event.stateType ?? 'Pass';
-  const task = stateType === 'Task' ? resources.resourceOf(name) : undefined;
-  switch (event.type) {
-    case 'StateEntered': {
-      const entered = at(`${stateType}StateEntered`, { stateEnteredEventDetails: { name, input: json(event.input) ?? '{}' } });
-      if (!task) return [entered];
-      return [entered, at('TaskScheduled', { taskScheduledEventDetails: { ...task, region: 'us-east-1', parameters: json(event.input) ?? '{}' } }), at('TaskStarted', { taskStartedEventDetails: task })];
-    }
-    case 'StateExited': {
-      const exited = at(`${stateType}StateExited`, { stateExitedEventDetails: { name, output: json(event.output) ?? 'null' } });
-      return task ? [at('TaskSucceeded', { taskSucceededEventDetails: { ...task, output: json(event.output) ?? 'null' } }), exited] : [exited];
-    }
-    case 'StateFailed':
-      if (task) return [at('TaskFailed', { taskFailedEventDetails: { ...task, ...failure } })];
-      return stateType === 'Map' || stateType === 'Parallel' ? [at(`${stateType}StateFailed`, {})] : [];
-    case 'StateRetried':
-      return task ? [at('TaskScheduled', { taskScheduledEventDetails: { ...task, region: 'us-east-1', parameters: json(event.input) ?? '{}' } }), at('TaskStarted', { taskStartedEventDetails: task })] : [];
-    default:
-      return [];
-  }
 }
 
 interface Recorded {
@@ -86,10 +23,7 @@ export class ExecutionHistories {
   private readonly histories = new Map<string, Recorded>();
   private readonly listeners = new Set<(execution: string, event: HistoryEvent) => void>();
 
-  constructor(
-    private readonly dir: string,
-    private readonly resources: (event: ExecutionEvent) => TaskResources,
-  ) {}
+  constructor(private readonly dir: string) {}
 
   private file(execution: string): string {
     return path.join(this.dir, `${execution}.jsonl`);
@@ -105,14 +39,14 @@ export class ExecutionHistories {
       recorded.file = createWriteStream(this.file(execution), { flags: 'w' });
     }
     if (!recorded) return;
-    for (const shape of historyEventsOf(event, this.resources(event))) {
+    for (const shape of event.history) {
       const id = recorded.events.length + 1;
       const historyEvent: HistoryEvent = { ...shape, id, previousEventId: id - 1 };
       recorded.events.push(historyEvent);
       recorded.file?.write(`${JSON.stringify(historyEvent)}\n`);
       for (const listener of this.listeners) listener(execution, historyEvent);
     }
-    if (['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTerminated'].includes(event.type)) {
+    if (event.history.some(endsExecution)) {
       recorded.file?.end();
       recorded.file = undefined;
     }

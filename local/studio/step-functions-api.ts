@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { taskStates, type Definition } from '../../statemachines/production-definition.js';
-import { isAbandoned, type ExecutionRecord } from '../execution-registry.js';
-import type { LocalRuntime } from '../runtime.js';
-import type { TaskTokenService } from '../task-token-service.js';
-import type { ExecutionHistories, TaskResources } from './execution-history.js';
+import { isAbandoned, type ExecutionRecord, type LocalRuntime } from '../runtime/index.js';
+import type { TaskTokenService } from '../engines/task-token-service.js';
+import type { ExecutionHistories } from './execution-history.js';
 
 /** An error as the AWS JSON 1.0 protocol carries it: the SDK reads `__type` and throws an exception of that name. */
 export class ApiError extends Error {
@@ -30,19 +28,6 @@ const epochSeconds = (iso: string | undefined) => (iso ? new Date(iso).getTime()
 function statusOf(record: ExecutionRecord): string {
   if (record.status === 'PAUSED') return 'RUNNING';
   return record.status === 'RUNNING' && isAbandoned(record) ? 'ABORTED' : record.status;
-}
-
-/** Each Task's resource as the history names it: `lambda`/`invoke`, `sqs`/`sendMessage.waitForTaskToken`, `states`/`startExecution.sync:2`. */
-export function taskResources(definition: Definition): TaskResources {
-  const byName = new Map(
-    taskStates(definition).map(({ name, state }) => {
-      const resource = state.Resource ?? '';
-      const integration = resource.startsWith('arn:aws:states:::') ? resource.slice('arn:aws:states:::'.length) : 'lambda:invoke';
-      const [resourceType, ...rest] = integration.split(':');
-      return [name, { resourceType: resourceType!, resource: rest.join(':') }] as const;
-    }),
-  );
-  return { resourceOf: (stateName) => byName.get(stateName) };
 }
 
 interface Page<Item> {
@@ -113,7 +98,7 @@ export class StepFunctionsApi {
   }
 
   private machine(arn: unknown) {
-    const machine = this.runtime.stateMachines.find(({ runner }) => runner.stateMachineArn === arn);
+    const machine = this.runtime.stateMachines.find((candidate) => candidate.arn === arn);
     if (!machine) throw new ApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
     return machine;
   }
@@ -121,7 +106,7 @@ export class StepFunctionsApi {
   private async record(executionArn: unknown): Promise<ExecutionRecord> {
     const arn = String(executionArn ?? '');
     const name = arn.split(':').at(-1) ?? '';
-    const record = /^[A-Za-z0-9_-]{1,80}$/.test(name) ? await this.runtime.executions.read(name) : undefined;
+    const record = /^[A-Za-z0-9_-]{1,80}$/.test(name) ? await this.runtime.describeExecution(name) : undefined;
     if (!record || this.runtime.executionArnOf(record) !== arn) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return record;
   }
@@ -145,7 +130,7 @@ export class StepFunctionsApi {
     }
     const name = input.name === undefined ? randomUUID() : String(input.name);
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new ApiError('InvalidName', `name: ${name} is not 1-80 characters of A-Z, a-z, 0-9, - and _`);
-    const existing = await this.runtime.executions.read(name);
+    const existing = await this.runtime.describeExecution(name);
     const live = existing && existing.status === 'RUNNING' && !isAbandoned(existing);
     if (existing && (existing.status === 'SUCCEEDED' || (live && existing.manifestKey !== manifest.key))) {
       throw new ApiError('ExecutionAlreadyExists', `Execution Already Exists: '${this.runtime.executionArnOf(existing)}'`);
@@ -161,7 +146,7 @@ export class StepFunctionsApi {
     const status = statusOf(record);
     return {
       executionArn: this.runtime.executionArnOf(record),
-      stateMachineArn: this.runtime.stateMachines.find(({ kind }) => kind === record.kind)!.runner.stateMachineArn,
+      stateMachineArn: this.runtime.stateMachines.find(({ kind }) => kind === record.kind)!.arn,
       name: record.name,
       status,
       startDate: epochSeconds(record.startedAt),
@@ -175,7 +160,7 @@ export class StepFunctionsApi {
 
   private async listExecutions(input: Record<string, unknown>) {
     const machine = this.machine(input.stateMachineArn);
-    const all = (await this.runtime.executions.list())
+    const all = (await this.runtime.listExecutions())
       .filter((record) => record.kind === machine.kind)
       .filter((record) => input.statusFilter === undefined || statusOf(record) === input.statusFilter)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.name.localeCompare(b.name));
@@ -183,7 +168,7 @@ export class StepFunctionsApi {
     return {
       executions: items.map((record) => ({
         executionArn: this.runtime.executionArnOf(record),
-        stateMachineArn: machine.runner.stateMachineArn,
+        stateMachineArn: machine.arn,
         name: record.name,
         status: statusOf(record),
         startDate: epochSeconds(record.startedAt),
@@ -196,18 +181,18 @@ export class StepFunctionsApi {
   private listStateMachines(input: Record<string, unknown>) {
     const { items, nextToken } = page(this.runtime.stateMachines, input.maxResults, input.nextToken);
     return {
-      stateMachines: items.map(({ runner }) => ({ stateMachineArn: runner.stateMachineArn, name: runner.stateMachineName, type: 'STANDARD', creationDate: this.createdAt })),
+      stateMachines: items.map(({ arn, name }) => ({ stateMachineArn: arn, name, type: 'STANDARD', creationDate: this.createdAt })),
       nextToken,
     };
   }
 
   private describeStateMachine(input: Record<string, unknown>) {
-    const { runner } = this.machine(input.stateMachineArn);
+    const machine = this.machine(input.stateMachineArn);
     return {
-      stateMachineArn: runner.stateMachineArn,
-      name: runner.stateMachineName,
+      stateMachineArn: machine.arn,
+      name: machine.name,
       status: 'ACTIVE',
-      definition: JSON.stringify(runner.definition, null, 2),
+      definition: JSON.stringify(machine.definition, null, 2),
       roleArn: 'arn:aws:iam::000000000000:role/dramaforge-local',
       type: 'STANDARD',
       creationDate: this.createdAt,

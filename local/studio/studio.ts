@@ -3,14 +3,12 @@ import path from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../lambdas/core/ports.js';
 import { startProduction } from '../../lambdas/stages/start-production/start-production.js';
-import { LOCAL_CREDENTIALS } from '../engines.js';
-import { isAbandoned } from '../execution-registry.js';
-import { LOCAL_REGION } from '../lambda-context.js';
-import { LocalRuntime, type ExecutionEvent, type LocalRuntimeOptions, type ManifestUpload } from '../runtime.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../engines/embedded-engines.js';
+import { isAbandoned, LocalRuntime, type ExecutionEvent, type LocalRuntimeOptions, type ManifestUpload } from '../runtime/index.js';
 import { consoleHandler } from './console-server.js';
 import { EdgeServer } from './edge.js';
 import { ExecutionHistories } from './execution-history.js';
-import { StepFunctionsApi, taskResources } from './step-functions-api.js';
+import { StepFunctionsApi } from './step-functions-api.js';
 
 export interface StudioOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'settings' | 'retryDelayMs' | 'environment' | 'decorateProviders' | 'onError'> {
   /** 127.0.0.1 unless the user names another address (and is warned). */
@@ -50,13 +48,9 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const reportError =
     options.onError ?? ((error: unknown) => process.stderr.write(`dramaforge studio: ${(error as Error).name}: ${(error as Error).message ?? String(error)}\n`));
   let trigger: ((upload: ManifestUpload) => Promise<unknown>) | undefined;
-  let runtime: LocalRuntime | undefined;
-  const histories = new ExecutionHistories(path.join(dataDir, 'history'), (event) => {
-    const kind = event.executionName === event.productionExecution ? 'production' : 'episode';
-    return taskResources(runtime!.stateMachines.find((machine) => machine.kind === kind)!.runner.definition);
-  });
+  const histories = new ExecutionHistories(path.join(dataDir, 'history'));
   await histories.ready();
-  runtime = await LocalRuntime.start({
+  const runtime = await LocalRuntime.start({
     ...options,
     dataDir,
     command: 'dramaforge studio',
@@ -67,48 +61,47 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     },
     onManifestUploaded: (upload) => (trigger ? trigger(upload) : Promise.reject(new Error('the studio is not listening yet'))),
   });
-  const started = runtime;
   try {
     const token = randomBytes(24).toString('base64url');
-    const stepFunctions = new StepFunctionsApi(started, histories, started.engines.taskTokens);
+    const stepFunctions = new StepFunctionsApi(runtime, histories, runtime.taskTokens);
     const threshold = Number(process.env.CONSISTENCY_THRESHOLD ?? '') || DEFAULT_CONSISTENCY_THRESHOLD;
     const edge = new EdgeServer({
       host,
       port: options.port ?? 0,
-      engines: started.engines.endpoints,
+      engines: runtime.endpoints,
       stepFunctions,
-      console: consoleHandler({ runtime: started, histories, stepFunctions, token, consistencyThreshold: threshold, onError: reportError }),
+      console: consoleHandler({ runtime, histories, stepFunctions, token, consistencyThreshold: threshold, onError: reportError }),
       onError: reportError,
     });
     const endpoint = await edge.listen();
-    const stateMachineArn = started.stateMachines.find(({ kind }) => kind === 'production')!.runner.stateMachineArn;
+    const stateMachineArn = runtime.stateMachines.find(({ kind }) => kind === 'production')!.arn;
     const sfn = new SFNClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     trigger = (upload) =>
       startProduction({ detail: { bucket: { name: upload.bucket }, object: { key: upload.key, etag: upload.etag } } }, { sfn, stateMachineArn });
-    started.lock.update({ endpoint });
+    runtime.announceEndpoint(endpoint);
     // A production cut off when the last studio stopped or died goes on, as Step Functions' would have.
-    for (const record of await started.executions.list()) {
+    for (const record of await runtime.listExecutions()) {
       if (record.kind === 'production' && record.manifestKey && record.status === 'RUNNING' && isAbandoned(record)) {
-        await started.startNamedExecution(record.name, record.manifestKey);
+        await runtime.startNamedExecution(record.name, record.manifestKey);
       }
     }
     return {
       endpoint,
-      bucket: started.names.bucket,
+      bucket: runtime.names.bucket,
       stateMachineArn,
       consoleUrl: `${endpoint}/console/#token=${token}`,
       token,
-      runtime: started,
+      runtime,
       async stop() {
         trigger = undefined;
         sfn.destroy();
         await edge.close();
-        await started.stop();
+        await runtime.stop();
         await histories.close();
       },
     };
   } catch (error) {
-    await started.stop();
+    await runtime.stop();
     throw error;
   }
 }

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { produce } from '../../local/produce.js';
-import { LocalRuntime } from '../../local/runtime.js';
+import { produce } from '../../local/commands/produce.js';
+import { LocalRuntime } from '../../local/runtime/index.js';
 import { TEST_PRICES, stores, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
@@ -24,7 +24,7 @@ async function storedRun(ws: Workspace, executionName: string) {
   try {
     const { productions } = stores(runtime);
     return {
-      execution: await runtime.executions.read(executionName),
+      execution: await runtime.describeExecution(executionName),
       production: await productions.getProduction('four-scene-check'),
       scenes: await productions.listScenes('four-scene-check'),
     };

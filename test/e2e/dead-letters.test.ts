@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { queueDepth } from '../../local/dead-letters.js';
-import { redriveLocal } from '../../local/redrive.js';
-import { LocalRuntime } from '../../local/runtime.js';
+import { queueDepth } from '../../local/commands/dead-letters.js';
+import { redriveLocal } from '../../local/commands/redrive.js';
+import { LocalRuntime } from '../../local/runtime/index.js';
 import { workspace } from './support/pipeline-harness.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -3,10 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
-import { produce } from '../../local/produce.js';
-import { assertSandboxIsolationAvailable } from '../../local/sandbox/function-sandbox.js';
-import { ensureRuntimeInterfaceClient } from '../../local/sandbox/runtime-interface-client-build.js';
-import { stackNameOf, synthesizeEnvironment } from '../../local/sandbox/synthesize-assembly.js';
+import { produce } from '../../local/commands/produce.js';
+import { assertSandboxIsolationAvailable, ensureRuntimeInterfaceClient, stackNameOf, synthesizeEnvironment } from '../../local/runtime/index.js';
 import { TWO_SCENES, workspace } from './support/pipeline-harness.js';
 
 /** An assembly `npm run synth` already made (CI's), to skip the minutes of synthesizing one here. */

@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import { DEFAULT_SCENE_COUNT } from '../../lambdas/core/manifest/schema.js';
-import { developBible } from '../../local/develop.js';
+import { developBible } from '../../local/commands/develop.js';
 import { cliArguments } from '../support/cli.js';
 import { FakeOpenAiServer, scripted } from '../support/fake-openai-server.js';
 

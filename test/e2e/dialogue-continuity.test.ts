@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { LocalRuntime } from '../../local/runtime.js';
+import { LocalRuntime } from '../../local/runtime/index.js';
 import { FakeOpenAiServer, scripted } from '../support/fake-openai-server.js';
 
 const CHAT = 'POST /v1/chat/completions';

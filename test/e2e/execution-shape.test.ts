@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { episodeExecutionName } from '../../lambdas/core/execution-name.js';
-import { produce, produceMany } from '../../local/produce.js';
+import { produce, produceMany } from '../../local/commands/produce.js';
 import { TWO_SCENES, workspace } from './support/pipeline-harness.js';
 
 const TWO_EPISODES = fileURLToPath(new URL('./fixtures/two-episodes.yaml', import.meta.url));

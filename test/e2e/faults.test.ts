@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CostRow } from '../../lambdas/core/ledger.js';
-import { LocalRuntime } from '../../local/runtime.js';
-import { produce } from '../../local/produce.js';
+import { LocalRuntime } from '../../local/runtime/index.js';
+import { produce } from '../../local/commands/produce.js';
 import { TEST_PRICES, TWO_SCENES, readCallLog, stores, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;

@@ -2,8 +2,8 @@ import { rm } from 'node:fs/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
-import { produce } from '../../local/produce.js';
-import { LocalRuntime } from '../../local/runtime.js';
+import { produce } from '../../local/commands/produce.js';
+import { LocalRuntime } from '../../local/runtime/index.js';
 import { TWO_SCENES, stores, workspace } from './support/pipeline-harness.js';
 
 describe('a manifest that syncs lips', () => {

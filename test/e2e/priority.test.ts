@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { isAsyncVideoModel, type VideoModel } from '../../lambdas/core/ports.js';
 import type { ManifestInput } from '../../lambdas/core/manifest/schema.js';
-import { produceMany } from '../../local/produce.js';
+import { produceMany } from '../../local/commands/produce.js';
 import { waitFor } from '../support/wait-for.js';
 import { readCallLog, workspace } from './support/pipeline-harness.js';
 

@@ -4,8 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { lambdaContext } from '../../local/lambda-context.js';
-import { LocalRuntime } from '../../local/runtime.js';
+import { lambdaContext, LocalRuntime } from '../../local/runtime/index.js';
 import { TEST_PRICES, TWO_SCENES, readCallLog, stores, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
@@ -40,7 +39,7 @@ describe('the video worker under at-least-once delivery', () => {
     // Prepare
     const ws = await ownWorkspace();
     const runtime = await readyForVideo(ws);
-    const { token, outcome } = runtime.engines.taskTokens.mint();
+    const { token, outcome } = runtime.taskTokens.mint();
     const record = {
       messageId: 'message-1',
       receiptHandle: 'receipt-1',
@@ -65,7 +64,7 @@ describe('the video worker under at-least-once delivery', () => {
     expect(first.batchItemFailures).toEqual([]);
     expect(second.batchItemFailures).toEqual([]);
     expect(await outcome).toMatchObject({ clipKey: 'productions/two-scene-check/scenes/ep01/s02/camera-move.json' });
-    expect(runtime.engines.taskTokens.reports.filter((r) => r.token === token)).toHaveLength(1);
+    expect(runtime.taskTokens.reports.filter((r) => r.token === token)).toHaveLength(1);
     expect((await readCallLog(ws.callLog)).filter((c) => c.stage === 'video')).toHaveLength(1);
     const videoRows = (await stores(runtime).ledger.listCosts(scene.productionId)).filter((r) => r.stage === 'video');
     expect(videoRows).toHaveLength(1);

@@ -2,8 +2,8 @@ import { cp, stat, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { produce } from '../../local/produce.js';
-import { rerender } from '../../local/rerender.js';
+import { produce } from '../../local/commands/produce.js';
+import { rerender } from '../../local/commands/rerender.js';
 import { TEST_PRICES, readCallLog, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;

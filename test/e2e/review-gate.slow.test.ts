@@ -3,11 +3,12 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import type { ProductionMeta } from '../../lambdas/adapters/aws/production-store.js';
-import type { ExecutionRecord } from '../../local/execution-registry.js';
-import { LocalRuntime } from '../../local/runtime.js';
+import { LocalRuntime, type ExecutionRecord } from '../../local/runtime/index.js';
 import { cliArguments } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -155,12 +156,14 @@ describe('a review nobody decides', () => {
     let ended: ExecutionRecord | undefined;
     let production: ProductionMeta | undefined;
     try {
-      const { executionName } = await runtime.uploadManifest('unreviewed.yaml', await readFile(manifestPath));
+      const key = 'manifests/unreviewed.yaml';
+      const put = await runtime.s3.send(new PutObjectCommand({ Bucket: runtime.names.bucket, Key: key, Body: await readFile(manifestPath) }));
+      const executionName = executionNameFor(key, put.ETag ?? '');
 
       // Act
       paused = await runtime.waitForExecution(executionName);
       ended = await waitFor('the production to end once its review expired', async () => {
-        const execution = await runtime.executions.read(executionName);
+        const execution = await runtime.describeExecution(executionName);
         return execution && !['RUNNING', 'PAUSED'].includes(execution.status) && execution;
       }, { timeoutMs: 60_000, intervalMs: 100 });
       production = await stores(runtime).productions.getProduction('two-scene-check');

@@ -72,7 +72,7 @@ describe('dramaforge studio on the command line', () => {
 
   it('refuses a second studio on the same data directory in one line, exit 1', async () => {
     // Prepare
-    const { dataDirOwner } = await import('../../local/data-dir-lock.js');
+    const { dataDirOwner } = await import('../../local/runtime/index.js');
     const owner = dataDirOwner(path.join(workDir, 'data'))!.pid;
 
     // Act
@@ -90,7 +90,7 @@ describe('dramaforge studio on the command line', () => {
     // Act
     studio.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => studio.once('exit', resolve));
-    const { dataDirOwner } = await import('../../local/data-dir-lock.js');
+    const { dataDirOwner } = await import('../../local/runtime/index.js');
 
     // Assess
     expect(code).toBe(0);

@@ -25,7 +25,7 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
-import { DataDirectoryInUse } from '../../local/data-dir-lock.js';
+import { DataDirectoryInUse } from '../../local/runtime/index.js';
 import { startStudio, type Studio } from '../../local/studio/studio.js';
 import { cliArguments } from '../support/cli.js';
 import { waitFor } from '../support/wait-for.js';

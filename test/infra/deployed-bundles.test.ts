@@ -10,9 +10,9 @@ import { STAGE_VARIABLES } from '../../lambdas/core/environment.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
 import { runFfmpeg } from '../../lambdas/adapters/media/ffmpeg.js';
 import { bundleStage } from '../../lib/bundling/stage-bundle.js';
-import { LOCAL_CREDENTIALS, startEngines, type LocalEngines } from '../../local/engines.js';
-import { lambdaContext } from '../../local/lambda-context.js';
-import { ensureTable } from '../../local/resources.js';
+import { LOCAL_CREDENTIALS, startEngines, type LocalEngines } from '../../local/engines/embedded-engines.js';
+import { lambdaContext } from '../../local/runtime/index.js';
+import { ensureTable } from '../../local/engines/resources.js';
 import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, allStates, type Definition } from '../../statemachines/production-definition.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,5 +1,5 @@
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { SqsEngine } from '../../local/sqs-engine.js';
+import { SqsEngine } from '../../local/engines/sqs-engine.js';
 
 /**
  * A process that leaves a queue as a killed run does: one message waiting, one delayed and one

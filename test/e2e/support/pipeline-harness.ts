@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
-import type { LocalRuntime } from '../../../local/runtime.js';
+import type { LocalRuntime } from '../../../local/runtime/index.js';
 
 export const TWO_SCENES = fileURLToPath(new URL('../fixtures/two-scenes.yaml', import.meta.url));
 

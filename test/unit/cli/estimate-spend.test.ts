@@ -9,10 +9,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
-import { LOCAL_CREDENTIALS, startTableEngine } from '../../../local/engines.js';
-import { LOCAL_REGION } from '../../../local/lambda-context.js';
-import { LOCAL_RESOURCE_NAMES } from '../../../local/local-settings.js';
-import { ensureTable } from '../../../local/resources.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startTableEngine } from '../../../local/engines/embedded-engines.js';
+import { LOCAL_RESOURCE_NAMES } from '../../../local/runtime/settings.js';
+import { ensureTable } from '../../../local/engines/resources.js';
 import { cliArguments } from '../../support/cli.js';
 
 const run = promisify(execFile);

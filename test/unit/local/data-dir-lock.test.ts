@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { acquireDataDirLock, DataDirectoryInUse, dataDirOwner } from '../../../local/data-dir-lock.js';
+import { acquireDataDirLock, DataDirectoryInUse, dataDirOwner } from '../../../local/runtime/data-dir-lock.js';
 import { cliArguments } from '../../support/cli.js';
 
 const run = promisify(execFile);

@@ -12,8 +12,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { redriveDeadLetters } from '../../../local/dead-letters.js';
-import { SqsEngine } from '../../../local/sqs-engine.js';
+import { redriveDeadLetters } from '../../../local/commands/dead-letters.js';
+import { SqsEngine } from '../../../local/engines/sqs-engine.js';
 
 const CHILD = fileURLToPath(new URL('../../support/sqs-engine-child.ts', import.meta.url));
 const identity = { region: 'us-east-1', accountId: '000000000000' };

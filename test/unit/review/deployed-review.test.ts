@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredReview } from '../../../lambdas/adapters/aws/production-store.js';
-import { ReviewRefused, reviewDeployed } from '../../../local/review.js';
+import { ReviewRefused, reviewDeployed } from '../../../local/commands/review.js';
 
 const dynamoMock = mockClient(DynamoDBDocumentClient);
 const sfnMock = mockClient(SFNClient);

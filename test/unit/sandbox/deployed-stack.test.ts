@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { STAGE_FUNCTIONS } from '../../../lambdas/catalog.js';
 import { STAGE_VARIABLES } from '../../../lambdas/core/environment.js';
-import type { AssemblyStack, CloudFormationTemplate } from '../../../local/sandbox/cloud-assembly.js';
-import { DeployedStackIncomplete, localReferences, type LocalStandIns } from '../../../local/sandbox/deployed-stack.js';
-import { resolveToString } from '../../../local/sandbox/intrinsics.js';
+import type { AssemblyStack, CloudFormationTemplate } from '../../../local/runtime/sandbox/cloud-assembly.js';
+import { DeployedStackIncomplete, localReferences, type LocalStandIns } from '../../../local/runtime/sandbox/deployed-stack.js';
+import { resolveToString } from '../../../local/runtime/sandbox/intrinsics.js';
 import { synthesize } from '../../infra/synthesize.js';
 
 const STAND_INS: LocalStandIns = {

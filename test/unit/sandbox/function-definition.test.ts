@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AssemblyStackNotFound, readAssemblyStack, type CloudFormationTemplate } from '../../../local/sandbox/cloud-assembly.js';
-import { functionDefinition, FunctionNotRunnable, nodeFunctionIds } from '../../../local/sandbox/function-definition.js';
-import { UnresolvableReference, type ResourceReferences } from '../../../local/sandbox/intrinsics.js';
+import { AssemblyStackNotFound, readAssemblyStack, type CloudFormationTemplate } from '../../../local/runtime/sandbox/cloud-assembly.js';
+import { functionDefinition, FunctionNotRunnable, nodeFunctionIds } from '../../../local/runtime/sandbox/function-definition.js';
+import { UnresolvableReference, type ResourceReferences } from '../../../local/runtime/sandbox/intrinsics.js';
 
 const CODE_ASSET = 'asset.code';
 const FIRST_LAYER_ASSET = 'asset.layer-one';

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { LambdaFunctionDefinition } from '../../../local/sandbox/function-definition.js';
-import { assertSandboxIsolationAvailable } from '../../../local/sandbox/function-sandbox.js';
-import { FunctionSandboxes } from '../../../local/sandbox/function-sandboxes.js';
-import { LambdaFunctionError } from '../../../local/sandbox/lambda-function-error.js';
-import { ensureRuntimeInterfaceClient } from '../../../local/sandbox/runtime-interface-client-build.js';
+import type { LambdaFunctionDefinition } from '../../../local/runtime/sandbox/function-definition.js';
+import { assertSandboxIsolationAvailable } from '../../../local/runtime/sandbox/function-sandbox.js';
+import { FunctionSandboxes } from '../../../local/runtime/sandbox/function-sandboxes.js';
+import { LambdaFunctionError } from '../../../local/runtime/sandbox/lambda-function-error.js';
+import { ensureRuntimeInterfaceClient } from '../../../local/runtime/sandbox/runtime-interface-client-build.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 

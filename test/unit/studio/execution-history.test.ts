@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Definition } from '../../../statemachines/production-definition.js';
 import { stateProgress } from '../../../local/studio/console-server.js';
-import { historyEventsOf, type HistoryEvent } from '../../../local/studio/execution-history.js';
-import { taskResources } from '../../../local/studio/step-functions-api.js';
-import type { ExecutionEvent } from '../../../local/runtime.js';
+import { historyTranslation, taskResources, type WorkflowEvent } from '../../../local/runtime/history-events.js';
+import type { HistoryEvent } from '../../../local/studio/execution-history.js';
 
 const definition = {
   StartAt: 'Plan',
@@ -19,7 +18,7 @@ const definition = {
   },
 } as unknown as Definition;
 
-const event = (type: string, extra: Partial<ExecutionEvent> = {}): ExecutionEvent => ({ executionName: 'e', productionExecution: 'e', type, timestamp: 1_000, ...extra });
+const event = (type: string, extra: Partial<WorkflowEvent> = {}): WorkflowEvent => ({ type, timestamp: 1_000, ...extra });
 
 /** The history of a run in which the Map's second iteration fails and the execution fails with it. */
 function history(): HistoryEvent[] {
@@ -38,12 +37,12 @@ function history(): HistoryEvent[] {
     event('MapIterationFailed', { parentStateName: 'Scenes', index: 1 }),
     event('ExecutionFailed', { error: 'States.TaskFailed', cause: 'no' }),
   ];
-  const shapes = local.flatMap((item) => historyEventsOf(item, taskResources(definition)));
+  const shapes = local.flatMap(historyTranslation(taskResources(definition)));
   return shapes.map((shape, index) => ({ ...shape, id: index + 1, previousEventId: index }));
 }
 
 describe("an execution's history, as Step Functions records it", () => {
-  it('names events by state type, gives a Task its scheduled, started and outcome events, and keeps Map iterations', () => {
+  it('names events by state type, gives a Task its scheduled, started (submitted when it waits) and outcome events, and a Map its start and iterations', () => {
     // Act
     const events = history();
 
@@ -56,10 +55,12 @@ describe("an execution's history, as Step Functions records it", () => {
       'TaskSucceeded',
       'TaskStateExited',
       'MapStateEntered',
+      'MapStateStarted',
       'MapIterationStarted',
       'TaskStateEntered',
       'TaskScheduled',
       'TaskStarted',
+      'TaskSubmitted',
       'TaskSucceeded',
       'TaskStateExited',
       'MapIterationSucceeded',
@@ -67,13 +68,14 @@ describe("an execution's history, as Step Functions records it", () => {
       'TaskStateEntered',
       'TaskScheduled',
       'TaskStarted',
+      'TaskSubmitted',
       'TaskFailed',
       'MapIterationFailed',
       'ExecutionFailed',
     ]);
     expect(events[2]!.taskScheduledEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke' });
-    expect(events[9]!.taskScheduledEventDetails).toMatchObject({ resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken' });
-    expect(events[18]!.taskFailedEventDetails).toMatchObject({ error: 'ProviderRejected', cause: 'no' });
+    expect(events[10]!.taskScheduledEventDetails).toMatchObject({ resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken' });
+    expect(events[21]!.taskFailedEventDetails).toMatchObject({ error: 'ProviderRejected', cause: 'no' });
     expect(events[0]!.executionStartedEventDetails).toMatchObject({ input: '{"key":"manifests/m.yaml"}' });
     expect(events[0]!.timestamp).toBe(1);
   });
@@ -99,7 +101,7 @@ describe("an execution's history, as Step Functions records it", () => {
       event('StateEntered', { stateName: 'Failed', stateType: 'Fail' }),
       event('ExecutionFailed', { error: 'ManifestInvalid', cause: 'bad' }),
     ];
-    const events = local.flatMap((item) => historyEventsOf(item, taskResources(definition))).map((shape, index) => ({ ...shape, id: index + 1, previousEventId: index }));
+    const events = local.flatMap(historyTranslation(taskResources(definition))).map((shape, index) => ({ ...shape, id: index + 1, previousEventId: index }));
 
     // Act
     const progress = stateProgress(definition, events, 'FAILED');

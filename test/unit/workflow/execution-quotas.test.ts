@@ -1,8 +1,9 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from '../../../local/execution-quotas.js';
-import { TaskTokenService } from '../../../local/task-token-service.js';
-import { WorkflowRunner } from '../../../local/workflow-runner.js';
+import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from '../../../local/runtime/execution-quotas.js';
+import { TaskTokenService } from '../../../local/engines/task-token-service.js';
+import type { HistoryEventShape } from '../../../local/runtime/history-events.js';
+import { WorkflowRunner } from '../../../local/runtime/workflow-runner.js';
 import { WAIT_FOR_TASK_TOKEN_SQS, type Definition } from '../../../statemachines/production-definition.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:echo';
@@ -44,6 +45,52 @@ describe('the local runner counts history as Step Functions does', () => {
     // Assess
     // ExecutionStarted/Succeeded 2; MapStateEntered/Started/Succeeded/Exited 4; per item: iteration 2 + Task 5.
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', events: 2 + 4 + 3 * 7 });
+  });
+
+  it('counts exactly the events the history lists, through a retry, a Map and a caught error', async () => {
+    // Prepare
+    const flaky = 'arn:aws:lambda:us-east-1:000000000000:function:flaky';
+    const refusing = 'arn:aws:lambda:us-east-1:000000000000:function:refusing';
+    let flakyCalls = 0;
+    const machine = new WorkflowRunner({
+      stateMachineName: 'history-test',
+      definition: {
+        StartAt: 'Flaky',
+        States: {
+          Flaky: { Type: 'Task', Resource: flaky, Retry: [{ ErrorEquals: ['Flake'], MaxAttempts: 2 }], ResultPath: null, Next: 'Each item' },
+          'Each item': {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Echo', States: { Echo: { Type: 'Task', Resource: FUNCTION_ARN, End: true } } },
+            ResultPath: null,
+            Next: 'Refused',
+          },
+          Refused: { Type: 'Task', Resource: refusing, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Done' }], Next: 'Done' },
+          Done: { Type: 'Succeed' },
+        },
+      },
+      functionArns: new Set([FUNCTION_ARN, flaky, refusing]),
+      invoke: async (arn, event) => {
+        if (arn === flaky && ++flakyCalls === 1) throw Object.assign(new Error('once'), { name: 'Flake' });
+        if (arn === refusing) throw Object.assign(new Error('no'), { name: 'Refused' });
+        return event;
+      },
+      sqs: new SQSClient({ region: 'us-east-1' }),
+      taskTokens: new TaskTokenService(),
+      retryDelayMs: 1,
+    });
+    const history: HistoryEventShape[] = [];
+
+    // Act
+    const outcome = await machine.run('retried-mapped-caught', { items: [1, 2] }, (_event, written) => history.push(...written));
+
+    // Assess
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(outcome.events).toBe(history.length);
+    // The execution 2; Flaky 5 and its retry 3; the Map 4, and per item its iteration 2 + Task 5; Refused 5,
+    // its Failed in place of Succeeded; Done's Entered and Exited 2.
+    expect(history.length).toBe(2 + (5 + 3) + (4 + 2 * 7) + 5 + 2);
+    expect(history.filter((event) => event.type === 'TaskSucceeded')).toHaveLength(1 + 2);
   });
 
   it('fails an execution whose history reaches the quota, as AWS does', async () => {

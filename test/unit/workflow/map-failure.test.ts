@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { TaskTokenService } from '../../../local/task-token-service.js';
-import { WorkflowRunner } from '../../../local/workflow-runner.js';
+import { TaskTokenService } from '../../../local/engines/task-token-service.js';
+import { WorkflowRunner } from '../../../local/runtime/workflow-runner.js';
 import type { Definition } from '../../../statemachines/production-definition.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:work';

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS } from '../../../lambdas/catalog.js';
-import { TaskTokenService } from '../../../local/task-token-service.js';
-import { loadDefinition, WorkflowRunner } from '../../../local/workflow-runner.js';
+import { TaskTokenService } from '../../../local/engines/task-token-service.js';
+import { loadDefinition, WorkflowRunner } from '../../../local/runtime/workflow-runner.js';
 import {
   DEFINITION_FILE,
   EPISODE_DEFINITION_FILE,

@@ -1,6 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { LOCAL_REGION } from './lambda-context.js';
+import { LOCAL_REGION } from '../engines/embedded-engines.js';
 
 export interface QueueEventSourceOptions {
   sqs: SQSClient;

@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context.js';
 import { SqsEngine } from './sqs-engine.js';
 import { TaskTokenService } from './task-token-service.js';
 
@@ -27,6 +26,10 @@ parentPort.on('message', () => {
   server.close(() => parentPort.close());
 });
 `;
+
+/** The region and account every local ARN names. */
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
 
 /** s3rver accepts header-signed requests only with this key pair. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };

@@ -1,6 +1,7 @@
-import { assetKeys } from '../lambdas/core/keys.js';
-import type { Manifest } from '../lambdas/core/manifest/schema.js';
-import { withLocalRuntime, type RunOptions, type RunResult, type RunSession } from './production-run.js';
+import { assetKeys } from '../../lambdas/core/keys.js';
+import type { Manifest } from '../../lambdas/core/manifest/schema.js';
+import type { RunResult } from '../client/production-client.js';
+import { withLocalRuntime, type RunOptions, type RunSession } from './local-session.js';
 
 export interface RerenderOptions extends RunOptions {
   productionId: string;
@@ -21,7 +22,7 @@ export class RerenderRefused extends Error {
 export async function rerender(options: RerenderOptions): Promise<RunResult> {
   return withLocalRuntime({ command: 'dramaforge rerender', ...options }, async (session) => {
     const { name, manifestKey } = await startRerender(session, options, options.dataDir);
-    return session.follow({ name, manifestKey, productionId: options.productionId });
+    return session.client.follow({ name, manifestKey, productionId: options.productionId });
   });
 }
 

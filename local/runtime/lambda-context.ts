@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../engines/embedded-engines.js';
 
 /** The Context a handler receives in Lambda, enough for middy and Powertools. */
 export function lambdaContext(functionName: string, timeoutSeconds: number): Context {
@@ -19,9 +20,6 @@ export function lambdaContext(functionName: string, timeoutSeconds: number): Con
     succeed: () => undefined,
   };
 }
-
-export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_ACCOUNT = '000000000000';
 
 export function localFunctionArn(functionName: string): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`;

@@ -1,6 +1,7 @@
-import { HISTORY_MODEL, STEP_FUNCTIONS_QUOTAS } from '../lambdas/core/execution-limits.js';
-import type { Definition, StateDefinition } from '../statemachines/production-definition.js';
-import { allStates } from '../statemachines/production-definition.js';
+import { STEP_FUNCTIONS_QUOTAS } from '../../lambdas/core/execution-limits.js';
+import type { Definition, StateDefinition } from '../../statemachines/production-definition.js';
+import { allStates } from '../../statemachines/production-definition.js';
+import type { HistoryEventShape, WorkflowEvent } from './history-events.js';
 
 /**
  * Step Functions Standard's quotas that shape an execution (DESIGN.md section 8), which
@@ -52,12 +53,6 @@ export function mapConcurrencyProblems(definition: Definition, quotas: Execution
     .map(({ name, state }) => `${name}: MaxConcurrency ${String(state.MaxConcurrency)} is above the ${quotas.inlineMapConcurrency} an inline Map honours`);
 }
 
-/** What the local engine reports, as aws-local-stepfunctions emits it. */
-export interface LocalExecutionEvent {
-  type: string;
-  state?: { name: string; type: string; input?: unknown; output?: unknown };
-}
-
 /** Reads `$.a.b` from a state's input: the only MaxConcurrencyPath form the workflows use. */
 function readPath(input: unknown, jsonPath: string): unknown {
   if (!jsonPath.startsWith('$.')) return undefined;
@@ -69,14 +64,9 @@ function readPath(input: unknown, jsonPath: string): unknown {
 
 const byteLength = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8'));
 
-/** Half of a two-event pair (Entered and Exited, a Map's Started and its end, an iteration's Started and its end) is written at each end. */
-const AT_EACH_END = 1;
-const { execution, lambdaTask, serviceTask, map } = HISTORY_MODEL;
-
 /**
- * Counts an execution's history as Step Functions writes it, from the local engine's
- * events, with the per-state-type model validation uses (HISTORY_MODEL in
- * lambdas/core/execution-limits.ts), and says when the execution breaks a quota.
+ * Counts an execution's history as GetExecutionHistory would list it (the events historyTranslation
+ * writes for each local event), and says when the execution breaks a quota.
  */
 export class HistoryCounter {
   private count = 0;
@@ -84,7 +74,6 @@ export class HistoryCounter {
 
   constructor(
     definition: Definition,
-    private readonly functionArns: ReadonlySet<string>,
     private readonly quotas: ExecutionQuotas,
   ) {
     this.states = new Map(allStates(definition).map(({ name, state }) => [name, state]));
@@ -94,59 +83,30 @@ export class HistoryCounter {
     return this.count;
   }
 
-  /** What one attempt of a Task writes besides its Entered and Exited: a Lambda's, or a service integration's (task token, child execution). */
-  private attemptEvents(state: StateDefinition | undefined): number {
-    return state?.Resource && this.functionArns.has(state.Resource) ? lambdaTask.perRetry : serviceTask.perRetry;
-  }
-
-  /** Adds one local event; returns the quota it breaks, if any. */
-  observe(event: LocalExecutionEvent): QuotaExceeded | undefined {
-    const definition = event.state ? this.states.get(event.state.name) : undefined;
-    switch (event.type) {
-      case 'ExecutionStarted':
-      case 'ExecutionSucceeded':
-      case 'ExecutionFailed':
-      case 'ExecutionAborted':
-      case 'ExecutionTimeout':
-        this.count += execution / 2;
-        break;
-      case 'MapIterationStarted':
-      case 'MapIterationSucceeded':
-      case 'MapIterationFailed':
-        this.count += map.perIteration / 2;
-        break;
-      case 'StateEntered':
-        this.count += AT_EACH_END + (event.state?.type === 'Task' ? this.attemptEvents(definition) : 0) + (event.state?.type === 'Map' ? (map.events - 2) / 2 : 0);
-        break;
-      case 'StateExited':
-        this.count += AT_EACH_END + (event.state?.type === 'Map' ? (map.events - 2) / 2 : 0);
-        break;
-      case 'StateRetried':
-        this.count += this.attemptEvents(definition);
-        break;
-      default:
-        break;
-    }
+  /** Adds one local event and the history events it wrote; returns the quota it breaks, if any. */
+  observe(event: WorkflowEvent, history: readonly HistoryEventShape[]): QuotaExceeded | undefined {
+    this.count += history.length;
     if (this.count >= this.quotas.historyEvents) {
       return new QuotaExceeded(HISTORY_LIMIT_EXCEEDED, `the execution history reached ${this.count} events; Step Functions allows ${this.quotas.historyEvents}`);
     }
-    return this.stateProblem(event, definition);
+    return this.stateProblem(event);
   }
 
-  private stateProblem(event: LocalExecutionEvent, definition: StateDefinition | undefined): QuotaExceeded | undefined {
-    if (!event.state) return undefined;
-    const payload = event.type === 'StateEntered' ? event.state.input : event.type === 'StateExited' ? event.state.output : undefined;
+  private stateProblem(event: WorkflowEvent): QuotaExceeded | undefined {
+    if (!event.stateName) return undefined;
+    const payload = event.type === 'StateEntered' ? event.input : event.type === 'StateExited' ? event.output : undefined;
     const bytes = byteLength(payload);
     if (bytes > this.quotas.payloadBytes) {
       const side = event.type === 'StateEntered' ? 'input' : 'output';
-      return new QuotaExceeded(DATA_LIMIT_EXCEEDED, `the ${side} of "${event.state.name}" is ${bytes} bytes; Step Functions allows ${this.quotas.payloadBytes}`);
+      return new QuotaExceeded(DATA_LIMIT_EXCEEDED, `the ${side} of "${event.stateName}" is ${bytes} bytes; Step Functions allows ${this.quotas.payloadBytes}`);
     }
-    if (event.type === 'StateEntered' && event.state.type === 'Map' && typeof definition?.MaxConcurrencyPath === 'string') {
-      const concurrency = readPath(event.state.input, definition.MaxConcurrencyPath);
+    const definition = this.states.get(event.stateName);
+    if (event.type === 'StateEntered' && event.stateType === 'Map' && typeof definition?.MaxConcurrencyPath === 'string') {
+      const concurrency = readPath(event.input, definition.MaxConcurrencyPath);
       if (typeof concurrency === 'number' && concurrency > this.quotas.inlineMapConcurrency) {
         return new QuotaExceeded(
           'States.Runtime',
-          `"${event.state.name}" asks for MaxConcurrency ${concurrency}; an inline Map honours at most ${this.quotas.inlineMapConcurrency}`,
+          `"${event.stateName}" asks for MaxConcurrency ${concurrency}; an inline Map honours at most ${this.quotas.inlineMapConcurrency}`,
         );
       }
     }

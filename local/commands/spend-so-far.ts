@@ -2,13 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ProductionStore } from '../lambdas/adapters/aws/production-store.js';
-import type { SpendSoFar } from '../lambdas/composition/production-estimate.js';
-import { LOCAL_CREDENTIALS, startTableEngine } from './engines.js';
-import { dataDirOwner } from './data-dir-lock.js';
-import { ExecutionRegistry, isAbandoned } from './execution-registry.js';
-import { LOCAL_REGION } from './lambda-context.js';
-import { LOCAL_RESOURCE_NAMES } from './local-settings.js';
+import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
+import type { SpendSoFar } from '../../lambdas/composition/production-estimate.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startTableEngine } from '../engines/embedded-engines.js';
+import { dataDirOwner, executionsIn, isAbandoned, LOCAL_RESOURCE_NAMES } from '../runtime/index.js';
 
 /**
  * What a production has spent so far in a data directory, from its META row: confirmed and
@@ -18,7 +15,7 @@ import { LOCAL_RESOURCE_NAMES } from './local-settings.js';
 export async function readSpendSoFar(dataDir: string, productionId: string): Promise<SpendSoFar | 'running' | 'none'> {
   if (!existsSync(path.join(dataDir, 'dynamodb'))) return 'none';
   if (dataDirOwner(dataDir)) return 'running';
-  const executions = await new ExecutionRegistry(path.join(dataDir, 'executions')).list();
+  const executions = await executionsIn(dataDir);
   if (executions.some((record) => record.status === 'RUNNING' && !isAbandoned(record))) return 'running';
   const table = await startTableEngine(dataDir);
   const client = new DynamoDBClient({ endpoint: table.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });

@@ -12,8 +12,8 @@ import {
   taskStates,
   type Definition,
   type StateDefinition,
-} from '../statemachines/production-definition.js';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context.js';
+} from '../../statemachines/production-definition.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../engines/embedded-engines.js';
 import {
   AWS_EXECUTION_QUOTAS,
   HistoryCounter,
@@ -21,10 +21,10 @@ import {
   mapConcurrencyProblems,
   messageProblem,
   type ExecutionQuotas,
-  type LocalExecutionEvent,
   type QuotaExceeded,
 } from './execution-quotas.js';
-import type { TaskTokenService } from './task-token-service.js';
+import { historyTranslation, taskResources, type HistoryEventShape, type TaskResources, type WorkflowEvent } from './history-events.js';
+import type { TaskTokenService } from '../engines/task-token-service.js';
 
 /** `$$.Task.Token` resolves to this in the local context; the runner swaps in a fresh token per Task. */
 const TASK_TOKEN_PLACEHOLDER = '<local-task-token>';
@@ -85,6 +85,36 @@ function failureOf(error: unknown): { name: string; cause: string } {
 
 type TaskOverride = (input: unknown) => Promise<unknown>;
 
+/** An event as aws-local-stepfunctions emits it. */
+interface EngineEvent {
+  type: string;
+  timestamp: number;
+  state?: { name: string; type?: string; input?: unknown; output?: unknown };
+  parentState?: { name: string };
+  index?: number;
+  input?: unknown;
+  output?: unknown;
+  Error?: string;
+  Cause?: string;
+  error?: string;
+  cause?: string;
+}
+
+function workflowEventOf(event: EngineEvent): WorkflowEvent {
+  return {
+    type: event.type,
+    stateName: event.state?.name,
+    timestamp: event.timestamp,
+    stateType: event.state?.type,
+    index: event.index,
+    parentStateName: event.parentState?.name,
+    input: event.state ? event.state.input : event.input,
+    output: event.state ? event.state.output : event.output,
+    error: event.Error ?? event.error,
+    cause: event.Cause ?? event.cause,
+  };
+}
+
 /**
  * Runs a state machine in aws-local-stepfunctions, with every Task mapped to what the
  * deployed stack calls: Lambda Tasks call the handler in-process; the SQS
@@ -96,6 +126,7 @@ type TaskOverride = (input: unknown) => Promise<unknown>;
 export class WorkflowRunner {
   private readonly machine: StateMachine;
   private readonly taskNames: string[];
+  private readonly tasks: TaskResources;
   readonly quotas: ExecutionQuotas;
 
   constructor(private readonly options: WorkflowRunnerOptions) {
@@ -104,6 +135,7 @@ export class WorkflowRunner {
     if (refused.length > 0) throw new Error(`${options.stateMachineName} is refused:\n${refused.join('\n')}`);
     this.machine = new StateMachine(options.definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
     this.taskNames = taskStates(options.definition).map(({ name }) => name);
+    this.tasks = taskResources(options.definition);
     // Every Task must have a local mapping before anything runs.
     this.overrides(() => undefined, '');
   }
@@ -185,13 +217,14 @@ export class WorkflowRunner {
 
   /**
    * Runs one execution to its end. A name over the quota is refused before it starts
-   * (StartExecution's InvalidName); `onEvent` sees every event of the local engine. An abort
+   * (StartExecution's InvalidName); `onEvent` sees every event of the local engine, with the events
+   * Step Functions writes to the execution's history for it, which the history quota counts. An abort
    * (StopExecution) ends it ABORTED, with the reason the signal carries.
    */
   async run(
     executionName: string,
     input: unknown,
-    onEvent?: (event: LocalExecutionEvent & { timestamp: number }) => void,
+    onEvent?: (event: WorkflowEvent, history: HistoryEventShape[]) => void,
     signal?: AbortSignal,
   ): Promise<ExecutionOutcome> {
     checkExecutionName(executionName, this.quotas);
@@ -216,11 +249,14 @@ export class WorkflowRunner {
     const stop = () => execution.abort();
     if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
-    const history = new HistoryCounter(this.options.definition, this.options.functionArns, this.quotas);
+    const history = new HistoryCounter(this.options.definition, this.quotas);
+    const historyEventsOf = historyTranslation(this.tasks);
     const watching = (async () => {
-      for await (const event of execution.eventLogs as AsyncGenerator<LocalExecutionEvent & { timestamp: number }>) {
-        onEvent?.(event);
-        const problem = history.observe(event);
+      for await (const engineEvent of execution.eventLogs as AsyncGenerator<EngineEvent>) {
+        const event = workflowEventOf(engineEvent);
+        const written = historyEventsOf(event);
+        onEvent?.(event, written);
+        const problem = history.observe(event, written);
         if (problem) fatal(problem);
       }
     })();

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { contentHash } from '../lambdas/core/content-hash.js';
-import type { DevelopmentFailureRecord, DevelopmentRecord } from '../lambdas/core/development-record.js';
-import type { ManifestProblem } from '../lambdas/core/errors.js';
-import { assetKeys } from '../lambdas/core/keys.js';
-import { parseDevelopedManifest } from '../lambdas/core/manifest/parse.js';
-import type { Manifest, SeriesManifest } from '../lambdas/core/manifest/schema.js';
+import { contentHash } from '../../lambdas/core/content-hash.js';
+import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../lambdas/core/development-record.js';
+import type { ManifestProblem } from '../../lambdas/core/errors.js';
+import { assetKeys } from '../../lambdas/core/keys.js';
+import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
+import type { Manifest, SeriesManifest } from '../../lambdas/core/manifest/schema.js';
 import { withProfile, type ProfileOverride } from './profile-override.js';
-import { withLocalRuntime, type RunOptions } from './production-run.js';
+import { withLocalRuntime, type RunOptions } from './local-session.js';
 
 /** Where `dramaforge develop` puts a bible in the local bucket: beside `manifests/`, so no production starts from it. */
 const DEVELOPMENT_UPLOADS = 'development-requests/';

@@ -1,48 +1,47 @@
 import './polyfills.js';
-import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../lambdas/catalog.js';
-import { stageDepsFromEnv, type StageCompositionOptions } from '../lambdas/composition/stage-deps-from-env.js';
-import { STAGE_VARIABLES, workflowSettingsVariables } from '../lambdas/core/environment.js';
-import type { LambdaHandler } from '../lambdas/pipeline/stage-descriptor.js';
-import { executionNameFor } from '../lambdas/core/execution-name.js';
-import { assetKeys } from '../lambdas/core/keys.js';
-import { LOCAL_CREDENTIALS, startEngines, type LocalEngines, type S3Event } from './engines.js';
+import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../../lambdas/catalog.js';
+import { stageDepsFromEnv, type StageCompositionOptions } from '../../lambdas/composition/stage-deps-from-env.js';
+import { STAGE_VARIABLES, workflowSettingsVariables } from '../../lambdas/core/environment.js';
+import type { LambdaHandler } from '../../lambdas/pipeline/stage-descriptor.js';
+import { executionNameFor } from '../../lambdas/core/execution-name.js';
+import { assetKeys } from '../../lambdas/core/keys.js';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, startEngines, type LocalEngines, type S3Event } from '../engines/embedded-engines.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './execution-registry.js';
-import { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext, localFunctionArn } from './lambda-context.js';
-import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './local-settings.js';
+import { lambdaContext, localFunctionArn } from './lambda-context.js';
+import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './settings.js';
 import { QueueEventSource } from './queue-event-source.js';
-import { ensureTable, ensureVideoQueues } from './resources.js';
-import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTITUTION } from '../statemachines/production-definition.js';
+import { ensureTable, ensureVideoQueues, type VideoQueues } from '../engines/resources.js';
+import type { TaskTokenService } from '../engines/task-token-service.js';
+import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTITUTION, type Definition } from '../../statemachines/production-definition.js';
 import { loadDefinition, WorkflowRunner, type ExecutionOutcome } from './workflow-runner.js';
 import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from './execution-quotas.js';
 import { readAssemblyStack } from './sandbox/cloud-assembly.js';
 import { deployedStack } from './sandbox/deployed-stack.js';
 import { FunctionSandboxes } from './sandbox/function-sandboxes.js';
 import { ensureRuntimeInterfaceClient } from './sandbox/runtime-interface-client-build.js';
+import type { HistoryEventShape, WorkflowEvent } from './history-events.js';
 
-export type ExecutionEvent = {
+/** One event of an execution this runtime runs, and what Step Functions writes to its history for it. */
+export interface ExecutionEvent extends WorkflowEvent {
   executionName: string;
   /** The production execution this event belongs to: the execution itself, or the one that started this episode's. */
   productionExecution: string;
-  type: string;
-  stateName?: string;
-  timestamp: number;
-  /** The state's type (Task, Map, Pass, ...), for a history that names events as Step Functions does. */
-  stateType?: string;
-  /** The Map iteration this state event happened in, or that a MapIteration event is about. */
-  index?: number;
-  /** The Map a MapIteration event belongs to. */
-  parentStateName?: string;
-  input?: unknown;
-  output?: unknown;
-  error?: string;
-  cause?: string;
-};
+  /** The history events this event writes, as GetExecutionHistory lists them and the history quota counts them. */
+  history: HistoryEventShape[];
+}
+
+/** A state machine of the runtime, as DescribeStateMachine shows it. */
+export interface StateMachine {
+  kind: ExecutionRecord['kind'];
+  name: string;
+  arn: string;
+  definition: Definition;
+}
 
 /** An object put under `manifests/`, as the bucket's ObjectCreated event names it. */
 export interface ManifestUpload {
@@ -72,7 +71,7 @@ export interface LocalRuntimeOptions {
    */
   onManifestUploaded?: (upload: ManifestUpload) => Promise<unknown>;
   /**
-   * Runs every function from this cloud assembly's stack as Lambda runs it (local/sandbox/), with the
+   * Runs every function from this cloud assembly's stack as Lambda runs it (local/runtime/sandbox/), with the
    * template's state machine definitions, substitutions and event source mapping, instead of the handlers
    * from the sources in this process. `environment` and `decorateProviders` do not reach them: a deployed
    * function has only what its template gives it.
@@ -87,20 +86,6 @@ interface FunctionWiring {
   videoWorker: { arn: string; batchSize: number; maxConcurrency: number };
 }
 
-interface NestedEvent {
-  type: string;
-  timestamp: number;
-  state?: { name: string; type?: string; input?: unknown; output?: unknown };
-  parentState?: { name: string };
-  index?: number;
-  input?: unknown;
-  output?: unknown;
-  Error?: string;
-  Cause?: string;
-  error?: string;
-  cause?: string;
-}
-
 /**
  * The whole AWS side of dramaforge in one process: engines, table, bucket, queues,
  * the production state machine from its ASL file, the video queue's event source,
@@ -108,8 +93,8 @@ interface NestedEvent {
  */
 export class LocalRuntime {
   readonly names = LOCAL_RESOURCE_NAMES;
-  readonly settings: LocalSettings;
-  readonly executions: ExecutionRegistry;
+  private readonly settings: LocalSettings;
+  private readonly executions: ExecutionRegistry;
   readonly s3: S3Client;
   readonly dynamo: DynamoDBClient;
   readonly sqs: SQSClient;
@@ -129,18 +114,18 @@ export class LocalRuntime {
   private sandboxes?: FunctionSandboxes;
   private readonly handlers = new Map<string, { handler: LambdaHandler; name: string; timeoutSeconds: number }>();
   private readonly reportError: (error: unknown) => void;
-  queueUrls!: { queueUrl: string; deadLetterQueueUrl: string; deadLetterQueueArn: string };
+  private queues!: VideoQueues;
 
   private constructor(
-    readonly engines: LocalEngines,
+    private readonly engines: LocalEngines,
     private readonly options: LocalRuntimeOptions,
-    readonly lock: DataDirLock,
+    private readonly lock: DataDirLock,
   ) {
     this.settings = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
     // A failure off the execution's path (a worker invocation, the trigger, saving dead letters) must still be seen.
     this.reportError =
       options.onError ?? ((error) => process.stderr.write(`dramaforge local runtime: ${(error as Error).name}: ${(error as Error).message ?? String(error)}\n`));
-    this.executions = new ExecutionRegistry(path.join(options.dataDir, 'executions'));
+    this.executions = ExecutionRegistry.of(options.dataDir);
     const clientConfig = { region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS };
     this.s3 = new S3Client({ ...clientConfig, endpoint: engines.endpoints.s3, forcePathStyle: true });
     this.dynamo = new DynamoDBClient({ ...clientConfig, endpoint: engines.endpoints.dynamodb });
@@ -165,7 +150,7 @@ export class LocalRuntime {
 
   private async bootstrap(): Promise<void> {
     await ensureTable(this.dynamo, this.names.table);
-    this.queueUrls = await ensureVideoQueues(this.sqs, this.names, {
+    this.queues = await ensureVideoQueues(this.sqs, this.names, {
       visibilityTimeoutSeconds: this.settings.videoVisibilityTimeoutSeconds,
       maxReceiveCount: this.settings.videoMaxReceiveCount,
     });
@@ -182,7 +167,7 @@ export class LocalRuntime {
         sceneMaxConcurrency: this.settings.sceneMaxConcurrency,
         episodeMaxConcurrency: this.settings.episodeMaxConcurrency,
         keyframeMaxAttempts: this.settings.keyframeMaxAttempts,
-        videoQueueUrl: this.queueUrls.queueUrl,
+        videoQueueUrl: this.queues.queueUrl,
         videoMaxReceiveCount: this.settings.videoMaxReceiveCount,
       }),
       ...(this.settings.providerSlots ? { [STAGE_VARIABLES.providerSlots]: JSON.stringify(this.settings.providerSlots) } : {}),
@@ -220,7 +205,7 @@ export class LocalRuntime {
     const worker = this.handlers.get(wiring.videoWorker.arn)!;
     this.videoSource = new QueueEventSource({
       sqs: this.sqs,
-      queueUrl: this.queueUrls.queueUrl,
+      queueUrl: this.queues.queueUrl,
       queueArn,
       handler: worker.handler as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
       context: () => lambdaContext(worker.name, worker.timeoutSeconds),
@@ -246,7 +231,7 @@ export class LocalRuntime {
     // One set of dependencies per runtime, built as a cold start builds them: a runtime started again in the
     // same process has new engine endpoints, and its handlers must not reuse the last one's clients.
     const deps = stageDepsFromEnv(process.env, { decorateProviders: this.options.decorateProviders });
-    const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queueUrls.queueUrl };
+    const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queues.queueUrl };
     for (const spec of STAGE_FUNCTIONS) {
       const functionName = `dramaforge-${spec.name}`;
       const module = await spec.load();
@@ -275,8 +260,8 @@ export class LocalRuntime {
       account: LOCAL_ACCOUNT,
       bucket: this.names.bucket,
       table: this.names.table,
-      videoQueue: { url: this.queueUrls.queueUrl, arn: this.videoQueueArn, name: this.names.videoQueue },
-      videoDeadLetterQueue: { url: this.queueUrls.deadLetterQueueUrl, arn: this.queueUrls.deadLetterQueueArn, name: this.names.videoDeadLetterQueue },
+      videoQueue: { url: this.queues.queueUrl, arn: this.videoQueueArn, name: this.names.videoQueue },
+      videoDeadLetterQueue: { url: this.queues.deadLetterQueueUrl, arn: this.queues.deadLetterQueueArn, name: this.names.videoDeadLetterQueue },
       productionStateMachine: { arn: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.production), name: LOCAL_STATE_MACHINE_NAMES.production },
       episodeStateMachine: { arn: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.episode), name: LOCAL_STATE_MACHINE_NAMES.episode },
       functionName: (logicalId) => `${deployed.stackName}-${logicalId}`,
@@ -326,11 +311,43 @@ export class LocalRuntime {
   }
 
   /** The production and episode state machines, as ListStateMachines shows them. */
-  get stateMachines(): { kind: ExecutionRecord['kind']; runner: WorkflowRunner }[] {
-    return [
-      { kind: 'production', runner: this.workflow },
-      { kind: 'episode', runner: this.episodes },
-    ];
+  get stateMachines(): StateMachine[] {
+    const view = (kind: StateMachine['kind'], runner: WorkflowRunner): StateMachine => ({
+      kind,
+      name: runner.stateMachineName,
+      arn: runner.stateMachineArn,
+      definition: runner.definition,
+    });
+    return [view('production', this.workflow), view('episode', this.episodes)];
+  }
+
+  /** Where the engines listen, for a front that serves them on one endpoint (the studio's edge). */
+  get endpoints(): LocalEngines['endpoints'] {
+    return this.engines.endpoints;
+  }
+
+  /** The Step Functions callback API (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat) the waiting Tasks listen on. */
+  get taskTokens(): TaskTokenService {
+    return this.engines.taskTokens;
+  }
+
+  /** The video queue and its dead-letter queue. */
+  get queueUrls(): Readonly<VideoQueues> {
+    return this.queues;
+  }
+
+  /** Writes a front's endpoint into the data directory's lock, so a `produce` there becomes its client. */
+  announceEndpoint(endpoint: string): void {
+    this.lock.update({ endpoint });
+  }
+
+  /** Every execution recorded in the data directory, of this process or an earlier one. */
+  listExecutions(): Promise<ExecutionRecord[]> {
+    return this.executions.list();
+  }
+
+  describeExecution(name: string): Promise<ExecutionRecord | undefined> {
+    return this.executions.read(name);
   }
 
   executionArnOf(record: Pick<ExecutionRecord, 'kind' | 'name'>): string {
@@ -363,7 +380,7 @@ export class LocalRuntime {
     return target.handler(event, lambdaContext(target.name, target.timeoutSeconds));
   }
 
-  get videoQueueArn(): string {
+  private get videoQueueArn(): string {
     return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${this.names.videoQueue}`;
   }
 
@@ -377,20 +394,13 @@ export class LocalRuntime {
     return [...this.workflow.mappedTaskStates, ...this.episodes.mappedTaskStates];
   }
 
-  /** Puts a manifest under `manifests/`; the bucket's event starts (or reuses) its execution. */
-  async uploadManifest(fileName: string, body: Buffer): Promise<{ key: string; executionName: string }> {
-    const key = `${assetKeys.manifestsPrefix}${path.basename(fileName)}`;
-    const response = await this.s3.send(new PutObjectCommand({ Bucket: this.names.bucket, Key: key, Body: body }));
-    return { key, executionName: executionNameFor(key, response.ETag ?? '') };
-  }
-
   /**
    * Starts the execution for an uploaded manifest, named from its content hash. The
    * same bytes again are a no-op while that execution runs or after it succeeded; an
    * execution that failed, or whose process died, is started again and resumes from
    * the cached results of the first.
    */
-  async startExecution(key: string, etag: string): Promise<ExecutionRecord> {
+  private async startExecution(key: string, etag: string): Promise<ExecutionRecord> {
     return this.startNamedExecution(executionNameFor(key, etag), key);
   }
 
@@ -453,7 +463,12 @@ export class LocalRuntime {
     this.stoppers.set(record.name, stopper);
     this.current.set(record.name, record);
     try {
-      outcome = await runner.run(record.name, input, (event) => this.forwardEvent(record, event as NestedEvent), stopper.signal);
+      outcome = await runner.run(
+        record.name,
+        input,
+        (event, history) => this.options.onExecutionEvent?.({ ...event, executionName: record.name, productionExecution: record.parent ?? record.name, history }),
+        stopper.signal,
+      );
     } catch (error) {
       outcome = { status: 'FAILED', error: { name: (error as Error).name, cause: (error as Error).message }, events: 0 };
     } finally {
@@ -511,23 +526,6 @@ export class LocalRuntime {
     };
     if (finished.status !== 'SUCCEEDED') throw Object.assign(new Error(JSON.stringify(description)), { name: 'States.TaskFailed' });
     return description;
-  }
-
-  private forwardEvent(record: ExecutionRecord, event: NestedEvent): void {
-    this.options.onExecutionEvent?.({
-      executionName: record.name,
-      productionExecution: record.parent ?? record.name,
-      type: event.type,
-      stateName: event.state?.name,
-      timestamp: event.timestamp,
-      stateType: event.state?.type,
-      index: event.index,
-      parentStateName: event.parentState?.name,
-      input: event.state ? event.state.input : event.input,
-      output: event.state ? event.state.output : event.output,
-      error: event.Error ?? event.error,
-      cause: event.Cause ?? event.cause,
-    });
   }
 
   /** The production execution and every episode execution it started, as report.json lists them. */

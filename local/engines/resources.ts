@@ -1,12 +1,18 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../lambdas/core/table-definition.js';
+import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../../lambdas/core/table-definition.js';
 
 export interface LocalResourceNames {
   bucket: string;
   table: string;
   videoQueue: string;
   videoDeadLetterQueue: string;
+}
+
+export interface VideoQueues {
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  deadLetterQueueArn: string;
 }
 
 export interface LocalQueueSettings {
@@ -55,7 +61,7 @@ export async function ensureVideoQueues(
   sqs: SQSClient,
   names: Pick<LocalResourceNames, 'videoQueue' | 'videoDeadLetterQueue'>,
   settings: LocalQueueSettings,
-): Promise<{ queueUrl: string; deadLetterQueueUrl: string; deadLetterQueueArn: string }> {
+): Promise<VideoQueues> {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: names.videoDeadLetterQueue }));
   const dlqAttributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
   const deadLetterQueueArn = dlqAttributes.Attributes!.QueueArn!;

@@ -1,6 +1,5 @@
 import { queueDepth, redriveDeadLetters } from './dead-letters.js';
-import type { LocalSettings } from './local-settings.js';
-import { LocalRuntime } from './runtime.js';
+import { LocalRuntime, type LocalSettings } from '../runtime/index.js';
 
 /**
  * `dramaforge redrive` on the embedded engines: the dead letters kept in the data

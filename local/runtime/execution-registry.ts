@@ -30,7 +30,11 @@ export interface ExecutionRecord {
  * whether a manifest already ran, is running, or died with its process.
  */
 export class ExecutionRegistry {
-  constructor(private readonly dir: string) {}
+  private constructor(private readonly dir: string) {}
+
+  static of(dataDir: string): ExecutionRegistry {
+    return new ExecutionRegistry(path.join(dataDir, 'executions'));
+  }
 
   private file(name: string): string {
     return path.join(this.dir, `${name}.json`);
@@ -57,6 +61,11 @@ export class ExecutionRegistry {
     await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
     await rename(temporary, this.file(record.name));
   }
+}
+
+/** The execution records of a data directory, read without starting a runtime on it. */
+export function executionsIn(dataDir: string): Promise<ExecutionRecord[]> {
+  return ExecutionRegistry.of(dataDir).list();
 }
 
 /** A RUNNING record whose process is gone was cut off (a crash, a SIGKILL): it can be started again. */

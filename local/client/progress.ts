@@ -1,4 +1,4 @@
-import type { ExecutionEvent } from './runtime.js';
+import type { ExecutionEvent } from '../runtime/index.js';
 
 export interface ProgressSnapshot {
   elapsedSeconds: number;
@@ -11,8 +11,14 @@ export interface ProgressSnapshot {
   budgetUsd: number;
 }
 
+/** The states running now, and the time spent in each so far. */
+export interface RunningStates {
+  readonly active: Map<string, number>;
+  readonly totalMilliseconds: Map<string, number>;
+}
+
 /** Which Task and Map states are running right now, counted from the execution's events. */
-export class ActiveStates {
+export class ActiveStates implements RunningStates {
   private readonly counts = new Map<string, number>();
   /** Milliseconds spent in each state, summed over every entry (parallel entries add up). */
   readonly totalMilliseconds = new Map<string, number>();
@@ -50,4 +56,25 @@ export function formatProgress(snapshot: ProgressSnapshot): string {
     [...snapshot.activeStates.entries()].map(([name, count]) => (count > 1 ? `${name} x${count}` : name)).join(', ') || 'waiting';
   const spent = `$${(snapshot.spentUsd + snapshot.unconfirmedUsd).toFixed(4)}${snapshot.unconfirmedUsd > 0 ? ` ($${snapshot.unconfirmedUsd.toFixed(4)} unconfirmed)` : ''}`;
   return `[${clock}] scenes ${snapshot.scenesDone}/${snapshot.scenesTotal} done | spent ${spent} of $${snapshot.budgetUsd.toFixed(2)} | ${stages}`;
+}
+
+/** Each followed production's running states, its episodes' included, counted from the runtime's events. */
+export class ProductionStates {
+  private readonly byProduction = new Map<string, ActiveStates>();
+
+  /** `tracked` names the states to count; it is read when the first event comes, once the runtime has loaded its machines. */
+  constructor(private readonly tracked: () => string[]) {}
+
+  observe(event: ExecutionEvent): void {
+    this.of(event.productionExecution).observe(event);
+  }
+
+  of(productionExecution: string): ActiveStates {
+    let states = this.byProduction.get(productionExecution);
+    if (!states) {
+      states = new ActiveStates(new Set(this.tracked()));
+      this.byProduction.set(productionExecution, states);
+    }
+    return states;
+  }
 }

@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import { PROVIDER_PROFILES } from '../lambdas/core/manifest/schema.js';
+import { PROVIDER_PROFILES } from '../../lambdas/core/manifest/schema.js';
 
 export type ProfileOverride = (typeof PROVIDER_PROFILES)[number];
 

@@ -1,9 +1,10 @@
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ProductionStore, type ReviewDecision, type StoredReview } from '../lambdas/adapters/aws/production-store.js';
-import { ReviewNotOpen } from '../lambdas/core/errors.js';
-import { withLocalRuntime, type RunOptions, type RunResult, type RunSession } from './production-run.js';
+import { ProductionStore, type ReviewDecision, type StoredReview } from '../../lambdas/adapters/aws/production-store.js';
+import { ReviewNotOpen } from '../../lambdas/core/errors.js';
+import type { RunResult } from '../client/production-client.js';
+import { withLocalRuntime, type RunOptions, type RunSession } from './local-session.js';
 
 export class ReviewRefused extends Error {
   override readonly name = 'ReviewRefused';
@@ -44,7 +45,7 @@ async function recordDecision(productions: ProductionStore, input: ReviewDecisio
 export async function reviewLocally(options: RunOptions & ReviewDecisionInput): Promise<RunResult & { refusal?: string }> {
   return withLocalRuntime(options, async (session) => {
     const { executionName, manifestKey, refusal } = await answerReview(session, options, options.dataDir);
-    const result = await session.follow({ name: executionName, manifestKey, productionId: options.productionId });
+    const result = await session.client.follow({ name: executionName, manifestKey, productionId: options.productionId });
     return refusal ? { ...result, refusal } : result;
   });
 }
@@ -66,7 +67,7 @@ export async function answerReview(
   let refusal: string | undefined;
   try {
     const decided = await recordDecision(productions, input);
-    runtime.engines.taskTokens.succeed(decided.taskToken, JSON.parse(taskOutput(input.decision, input.notes)));
+    runtime.taskTokens.succeed(decided.taskToken, JSON.parse(taskOutput(input.decision, input.notes)));
   } catch (error) {
     if (!(error instanceof ReviewRefused) || meta.status !== 'AWAITING_APPROVAL') throw error;
     refusal = error.message;

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withProfile, type ProfileOverride } from './profile-override.js';
-import { parseManifestDocument } from '../lambdas/core/manifest/parse.js';
-import { dataDirOwner } from './data-dir-lock.js';
-import { withLocalRuntime, type RunOptions, type RunResult } from './production-run.js';
-import { produceThroughStudio } from './studio/studio-client.js';
+import { parseManifestDocument } from '../../lambdas/core/manifest/parse.js';
+import { dataDirOwner } from '../runtime/index.js';
+import { ProductionClient, type ManifestFile, type RunResult } from '../client/production-client.js';
+import { StudioConnection } from '../client/studio-connection.js';
+import { withLocalRuntime, type RunOptions } from './local-session.js';
 
 export interface ProduceOptions extends RunOptions {
   manifestPath: string;
@@ -29,7 +30,7 @@ export interface ProduceManyOptions extends RunOptions {
   profile?: ProfileOverride;
 }
 
-async function manifestToUpload(manifestPath: string, profile: ProfileOverride | undefined) {
+async function manifestToUpload(manifestPath: string, profile: ProfileOverride | undefined): Promise<ManifestFile> {
   const fileBytes = await readFile(manifestPath);
   const bytes = profile ? withProfile(fileBytes, profile) : fileBytes;
   return { fileName: path.basename(manifestPath), bytes, productionId: declaredProductionId(bytes) };
@@ -61,14 +62,17 @@ export async function produceMany(options: ProduceManyOptions): Promise<ProduceR
     latest.set(label, line);
     options.onProgress?.(uploads.length === 1 ? line : [...latest].map(([name, progress]) => `${name} ${progress}`).join('  ||  '));
   };
-  const studio = dataDirOwner(options.dataDir)?.endpoint;
-  if (studio) return produceThroughStudio(uploads, { endpoint: studio, outDir: options.outDir, onProgress: (label, line) => show(label)(line) });
-  return withLocalRuntime({ command: 'dramaforge produce', ...options }, async ({ runtime, follow }) => {
+  const produceAll = async (client: ProductionClient) => {
     const started = [];
-    for (const upload of uploads) {
-      const { key, executionName } = await runtime.uploadManifest(upload.fileName, upload.bytes);
-      started.push({ name: executionName, manifestKey: key, productionId: upload.productionId, label: upload.productionId ?? upload.fileName });
-    }
-    return Promise.all(started.map(({ label, ...execution }) => follow(execution, show(label))));
-  });
+    for (const upload of uploads) started.push({ execution: await client.upload(upload), label: upload.productionId ?? upload.fileName });
+    return Promise.all(started.map(({ execution, label }) => client.follow(execution, show(label))));
+  };
+  const studio = dataDirOwner(options.dataDir)?.endpoint;
+  if (!studio) return withLocalRuntime({ command: 'dramaforge produce', ...options }, ({ client }) => produceAll(client));
+  const connection = await StudioConnection.open(studio);
+  try {
+    return await produceAll(new ProductionClient(connection, { outDir: options.outDir }));
+  } finally {
+    connection.close();
+  }
 }
