@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ExecutionSummary } from '../../lambdas/stages/finalize-production/production-report.js';
+import type { ExecutionSummary, FunctionRunSummary } from '../../lambdas/stages/finalize-production/production-report.js';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import type { LocalRuntime } from '../runtime/index.js';
@@ -37,6 +37,11 @@ export class InProcessConnection implements RuntimeConnection {
       status: execution.status,
       events: execution.events ?? 0,
     }));
+  }
+
+  functionRuns(): Record<string, FunctionRunSummary> | undefined {
+    const runs = this.runtime.functionStatistics;
+    return Object.keys(runs).length > 0 ? runs : undefined;
   }
 
   statesOf(productionExecution: string): RunningStates {

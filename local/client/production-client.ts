@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ExecutionSummary, ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
+import type { ExecutionSummary, FunctionRunSummary, ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import type { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import type { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
@@ -46,6 +46,8 @@ export interface RuntimeConnection {
   waitForExecution(execution: { name: string; productionId: string | undefined }): Promise<ExecutionState>;
   /** The production execution and every episode execution it started, as report.json lists them. */
   executionsOf(production: ExecutionState): Promise<ExecutionSummary[]>;
+  /** Each function's invocations and cold starts, when the runtime runs them in sandboxes (deployed mode). */
+  functionRuns(): Record<string, FunctionRunSummary> | undefined;
   /** The states running now in a production's executions, as progress names them. */
   statesOf(productionExecution: string): RunningStates;
 }
@@ -116,7 +118,7 @@ export class ProductionClient {
       return { ok: false, executionName: name, reused, reason: `${error?.name ?? 'Failed'}: ${error?.cause ?? 'no production was opened'}`, stageMilliseconds };
     }
     const outputDir = path.join(this.options.outDir, manifest.production);
-    const report = await downloadDeliverables(assets, manifest, outputDir, await this.connection.executionsOf(execution));
+    const report = await downloadDeliverables(assets, manifest, outputDir, { executions: await this.connection.executionsOf(execution), functions: this.connection.functionRuns() });
     const ok = stoppedCleanly(execution.status, report);
     return {
       ok,
@@ -174,7 +176,7 @@ async function downloadDeliverables(
   assets: AssetStore,
   manifest: Manifest,
   outputDir: string,
-  executions: ExecutionSummary[],
+  added: Pick<ProductionReport, 'executions' | 'functions'>,
 ): Promise<ProductionReport | undefined> {
   await mkdir(outputDir, { recursive: true });
   const copy = async (key: string, fileName: string) => {
@@ -183,7 +185,11 @@ async function downloadDeliverables(
     return bytes;
   };
   const stored = await assets.findBytes(assetKeys.report(manifest.production));
-  const report: ProductionReport | undefined = stored && { ...(JSON.parse(stored.toString('utf8')) as ProductionReport), executions };
+  const report: ProductionReport | undefined = stored && {
+    ...(JSON.parse(stored.toString('utf8')) as ProductionReport),
+    executions: added.executions,
+    ...(added.functions && { functions: added.functions }),
+  };
   // The report says which episodes were delivered: one that failed QA is not copied out, even if an earlier run left its files.
   const delivered = new Set(report?.episodes.filter((e) => e.file !== null).map((e) => e.id));
   for (const episode of manifest.episodes.filter((e) => delivered.has(e.id))) {

@@ -105,6 +105,11 @@ export class StudioConnection implements RuntimeConnection {
     return events;
   }
 
+  /** The studio's functions run in its own process; their runs are the studio's to report. */
+  functionRuns(): undefined {
+    return undefined;
+  }
+
   statesOf(): RunningStates {
     return this.states;
   }

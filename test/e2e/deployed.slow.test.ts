@@ -58,6 +58,13 @@ describe('produce --deployed: every function from the assembly, each in its sand
     // The functions that wrote their logs ran in the sandboxes, under the names CloudFormation would give them.
     expect(functionLogs.length).toBeGreaterThan(0);
     expect(functionLogs.every((name) => name.startsWith(`${stackNameOf('dev')}-`))).toBe(true);
+    // Each function that ran cold-started once at least, and a warm sandbox served the rest.
+    const runs = Object.values(report.functions ?? {}).filter((run) => run.invocations > 0);
+    expect(runs.length).toBeGreaterThan(5);
+    expect(runs.every((run) => run.coldStarts >= 1 && run.coldStarts <= run.invocations)).toBe(true);
+    expect(runs.some((run) => run.coldStarts < run.invocations)).toBe(true);
+    const sourceReport = JSON.parse(await readFile(path.join(sourceDir, 'report.json'), 'utf8')) as ProductionReport;
+    expect(sourceReport.functions).toBeUndefined();
     await rm(ws.dir, { recursive: true, force: true });
   });
 });

@@ -61,6 +61,16 @@ export interface ProductionReport {
    * Step Functions console lists them): the report itself is written before that.
    */
   executions?: ExecutionSummary[];
+  /**
+   * Each function's invocations and cold starts, added by the local twin when it ran the functions
+   * from the cloud assembly (`produce --deployed`); counted over the twin's run, its other productions included.
+   */
+  functions?: Record<string, FunctionRunSummary>;
+}
+
+export interface FunctionRunSummary {
+  invocations: number;
+  coldStarts: number;
 }
 
 export interface EpisodeReport {
