@@ -284,7 +284,7 @@ async function runWithLegacyOpenssl(): Promise<never> {
   process.exit(code);
 }
 
-async function studioCommand(options: { data: string; port: string; host?: string }): Promise<void> {
+async function studioCommand(options: DeployedOptions & { data: string; port: string; host?: string }): Promise<void> {
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port: ${options.port} is not a port number`, 2);
   if (!process.execArgv.includes(LEGACY_OPENSSL) && !(process.env.NODE_OPTIONS ?? '').includes(LEGACY_OPENSSL)) await runWithLegacyOpenssl();
@@ -293,7 +293,8 @@ async function studioCommand(options: { data: string; port: string; host?: strin
   if (host !== LOOPBACK && host !== 'localhost') {
     process.stderr.write(`warning: --host ${host} lets other machines reach S3, SQS, DynamoDB and Step Functions here with any credentials\n`);
   }
-  const studio = await startStudio({ dataDir: path.resolve(options.data), port, host });
+  const deployed = options.deployed ? await deployedAssembly(options) : undefined;
+  const studio = await startStudio({ dataDir: path.resolve(options.data), port, host, deployed });
   const { endpoint, bucket, stateMachineArn, consoleUrl } = studio;
   process.stdout.write(`${JSON.stringify({ endpoint, bucket, stateMachineArn, consoleUrl })}\n`);
   process.stderr.write(
@@ -416,6 +417,9 @@ program
   .option(...dataOptionFlags)
   .option('--port <port>', 'the endpoint port (0 picks a free one)', '4566')
   .option('--host <address>', 'the address to listen on; anything but 127.0.0.1 exposes the studio to the network')
+  .option('--deployed', "run every function as Lambda runs it, from the cloud assembly, each in its sandbox; they reach AWS through the studio's endpoint (linux-x64, as root)")
+  .option('--env <env>', 'with --deployed: the environment whose stack is synthesized', 'dev')
+  .option('--cdk-out <dir>', 'with --deployed: an assembly already synthesized (cdk synth --output), instead of synthesizing one')
   .action(studioCommand);
 
 program.parseAsync().then(

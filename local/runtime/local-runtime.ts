@@ -1,4 +1,5 @@
 import './polyfills.js';
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -112,6 +113,9 @@ export class LocalRuntime {
   private readonly current = new Map<string, ExecutionRecord>();
   private videoSource!: QueueEventSource;
   private sandboxes?: FunctionSandboxes;
+  /** The front (a studio's edge) deployed functions send their AWS requests to, once one is announced. */
+  private front?: string;
+  private manifestTriggerFunction?: string;
   private readonly handlers = new Map<string, { handler: LambdaHandler; name: string; timeoutSeconds: number }>();
   private readonly reportError: (error: unknown) => void;
   private queues!: VideoQueues;
@@ -274,9 +278,14 @@ export class LocalRuntime {
       region: LOCAL_REGION,
       functionArn: (definition) => localFunctionArn(definition.functionName),
       credentials: LOCAL_CREDENTIALS,
-      endpoints: { AWS_ENDPOINT_URL_S3: endpoints.s3, AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb, AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_ENDPOINT_URL_SFN: endpoints.sfn },
+      // Behind a studio, a function reaches AWS as a client does: one endpoint, routed by service.
+      endpoints: (): Record<string, string> =>
+        this.front
+          ? { AWS_ENDPOINT_URL: this.front }
+          : { AWS_ENDPOINT_URL_S3: endpoints.s3, AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb, AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_ENDPOINT_URL_SFN: endpoints.sfn },
       log: deployed.onFunctionLog,
     });
+    this.manifestTriggerFunction = stack.manifestTrigger.functionName;
     const sandboxes = this.sandboxes;
     for (const definition of stack.functions) {
       const handler = ((event: unknown) => sandboxes.invoke(definition.functionName, event)) as LambdaHandler;
@@ -339,6 +348,29 @@ export class LocalRuntime {
   /** Writes a front's endpoint into the data directory's lock, so a `produce` there becomes its client. */
   announceEndpoint(endpoint: string): void {
     this.lock.update({ endpoint });
+    this.front = endpoint;
+  }
+
+  /**
+   * In deployed mode, what an upload under manifests/ does in AWS: EventBridge's Object Created event
+   * to the function the stack's rule targets, in its sandbox. Undefined from the sources.
+   */
+  get deployedManifestTrigger(): ((upload: ManifestUpload) => Promise<unknown>) | undefined {
+    const sandboxes = this.sandboxes;
+    const functionName = this.manifestTriggerFunction;
+    if (!sandboxes || !functionName) return undefined;
+    return (upload) =>
+      sandboxes.invoke(functionName, {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Object Created',
+        source: 'aws.s3',
+        account: LOCAL_ACCOUNT,
+        time: new Date().toISOString(),
+        region: LOCAL_REGION,
+        resources: [`arn:aws:s3:::${upload.bucket}`],
+        detail: { version: '0', bucket: { name: upload.bucket }, object: { key: upload.key, etag: upload.etag }, reason: 'PutObject' },
+      });
   }
 
   /** Every execution recorded in the data directory, of this process or an earlier one. */

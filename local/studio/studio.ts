@@ -10,7 +10,7 @@ import { EdgeServer } from './edge.js';
 import { ExecutionHistories } from './execution-history.js';
 import { StepFunctionsApi } from './step-functions-api.js';
 
-export interface StudioOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'settings' | 'retryDelayMs' | 'environment' | 'decorateProviders' | 'onError'> {
+export interface StudioOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'settings' | 'retryDelayMs' | 'environment' | 'decorateProviders' | 'onError' | 'deployed'> {
   /** 127.0.0.1 unless the user names another address (and is warned). */
   host?: string;
   /** 0 picks a free port. */
@@ -76,9 +76,10 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     const endpoint = await edge.listen();
     const stateMachineArn = runtime.stateMachines.find(({ kind }) => kind === 'production')!.arn;
     const sfn = new SFNClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    trigger = (upload) =>
-      startProduction({ detail: { bucket: { name: upload.bucket }, object: { key: upload.key, etag: upload.etag } } }, { sfn, stateMachineArn });
     runtime.announceEndpoint(endpoint);
+    trigger =
+      runtime.deployedManifestTrigger ??
+      ((upload) => startProduction({ detail: { bucket: { name: upload.bucket }, object: { key: upload.key, etag: upload.etag } } }, { sfn, stateMachineArn }));
     // A production cut off when the last studio stopped or died goes on, as Step Functions' would have.
     for (const record of await runtime.listExecutions()) {
       if (record.kind === 'production' && record.manifestKey && record.status === 'RUNNING' && isAbandoned(record)) {

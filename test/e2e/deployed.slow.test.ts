@@ -1,10 +1,15 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { produce } from '../../local/commands/produce.js';
 import { assertSandboxIsolationAvailable, ensureRuntimeInterfaceClient, stackNameOf, synthesizeEnvironment } from '../../local/runtime/index.js';
+import { startStudio } from '../../local/studio/studio.js';
+import { waitFor } from '../support/wait-for.js';
 import { TWO_SCENES, workspace } from './support/pipeline-harness.js';
 
 /** An assembly `npm run synth` already made (CI's), to skip the minutes of synthesizing one here. */
@@ -66,5 +71,38 @@ describe('produce --deployed: every function from the assembly, each in its sand
     const sourceReport = JSON.parse(await readFile(path.join(sourceDir, 'report.json'), 'utf8')) as ProductionReport;
     expect(sourceReport.functions).toBeUndefined();
     await rm(ws.dir, { recursive: true, force: true });
+  });
+
+  it("behind a studio: an upload reaches the trigger function in its sandbox, whose StartExecution goes through the studio's edge, and the production completes", async () => {
+    // Prepare
+    const ws = await workspace('deployed-studio');
+    onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
+    const studio = await startStudio({ dataDir: ws.dataDir, port: 0, deployed: { cdkOut, stackName: stackNameOf('dev') } });
+    onTestFinished(() => studio.stop());
+    const credentials = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'not-a-real-secret' };
+    const s3 = new S3Client({ endpoint: studio.endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
+    const sfn = new SFNClient({ endpoint: studio.endpoint, region: 'us-east-1', credentials });
+
+    // Act
+    const put = await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: await readFile(TWO_SCENES) }));
+    const executionArn = `${studio.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionNameFor('manifests/two-scenes.yaml', put.ETag!)}`;
+    const ended = await waitFor(
+      'the production to end',
+      async () => {
+        const described = await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(() => undefined);
+        return described && described.status !== 'RUNNING' && described;
+      },
+      { timeoutMs: 600_000, intervalMs: 500 },
+    );
+    const report = JSON.parse(
+      await (await s3.send(new GetObjectCommand({ Bucket: studio.bucket, Key: 'productions/two-scene-check/report.json' }))).Body!.transformToString(),
+    ) as ProductionReport;
+
+    // Assess
+    expect([ended.status, ended.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(report.status).toBe('COMPLETE');
+    const runs = studio.runtime.functionStatistics;
+    const trigger = Object.entries(runs).find(([name]) => name.includes('StartProductionFunction'));
+    expect(trigger?.[1].invocations).toBe(1);
   });
 });

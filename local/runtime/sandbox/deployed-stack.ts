@@ -31,6 +31,8 @@ export interface DeployedStack {
   production: DeployedStateMachine;
   episode: DeployedStateMachine;
   videoWorker: { functionName: string; batchSize: number; maxConcurrency?: number };
+  /** The function the manifest-upload rule targets (EventBridge, S3 Object Created under manifests/). */
+  manifestTrigger: { functionName: string };
 }
 
 /** The assembly's stack lacks something the twin needs to run it (an output, a state machine, the video queue's event source). */
@@ -140,12 +142,22 @@ export function deployedStack(stack: AssemblyStack, standIns: LocalStandIns): De
       (resource.Properties?.EventSourceArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0] === videoQueueId,
   );
   if (!mapping) throw new DeployedStackIncomplete(`no event source mapping reads the video queue ${videoQueueId}`);
+  const bucketId = outputResource(template, OUTPUTS.bucket);
+  const rule = Object.values(template.Resources).find(
+    (resource) =>
+      resource.Type === 'AWS::Events::Rule' &&
+      JSON.stringify((resource.Properties?.EventPattern as { detail?: { bucket?: unknown } } | undefined)?.detail?.bucket ?? null).includes(`"${bucketId}"`),
+  );
+  const ruleTarget = (rule?.Properties?.Targets as { Arn?: unknown }[] | undefined)?.[0]?.Arn;
+  if (ruleTarget === undefined) throw new DeployedStackIncomplete(`no EventBridge rule on the bucket ${bucketId}'s uploads targets a function`);
+  const triggerArn = resolveToString(ruleTarget, references, 'the manifest upload rule, target');
   const mapped = mapping.Properties!;
   return {
     references,
     functions: nodeFunctionIds(stack).map((logicalId) => functionDefinition(stack, logicalId, references)),
     production: deployedStateMachine(stack, outputResource(template, OUTPUTS.productionStateMachine), references),
     episode: deployedStateMachine(stack, outputResource(template, OUTPUTS.episodeStateMachine), references),
+    manifestTrigger: { functionName: triggerArn.slice(triggerArn.lastIndexOf(':') + 1) },
     videoWorker: {
       functionName: resolveToString(mapped.FunctionName, references, 'the video queue event source mapping, FunctionName'),
       batchSize: typeof mapped.BatchSize === 'number' ? mapped.BatchSize : 10,

@@ -9,7 +9,8 @@ export interface FunctionSandboxesOptions {
   /** Builds a function's ARN (Lambda-Runtime-Invoked-Function-Arn) from its definition. */
   functionArn(definition: LambdaFunctionDefinition): string;
   credentials: SandboxContext['credentials'];
-  endpoints: SandboxContext['endpoints'];
+  /** Read at each cold start: a studio points its functions at its edge, which listens after the runtime starts. */
+  endpoints: () => SandboxContext['endpoints'];
   log?: (functionName: string, chunk: string) => void;
 }
 
@@ -92,7 +93,7 @@ export class FunctionSandboxes {
       region: this.options.region,
       functionArn: this.options.functionArn(definition),
       credentials: this.options.credentials,
-      endpoints: this.options.endpoints,
+      endpoints: this.options.endpoints(),
       runtime: lambdaRuntimeFiles(definition.nodeMajor),
       sdkDirectory: await this.sdkDirectory,
       ...(this.options.log ? { log: (chunk: string) => this.options.log!(definition.functionName, chunk) } : {}),

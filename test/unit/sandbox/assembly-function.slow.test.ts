@@ -82,12 +82,12 @@ function sandboxesFor(logicalIds: string[]): FunctionSandboxes {
       region: engines.environment.AWS_REGION!,
       functionArn: (definition) => references[definition.logicalId]!.Arn!,
       credentials: LOCAL_CREDENTIALS,
-      endpoints: {
+      endpoints: () => ({
         AWS_ENDPOINT_URL_S3: engines.endpoints.s3,
         AWS_ENDPOINT_URL_DYNAMODB: engines.endpoints.dynamodb,
         AWS_ENDPOINT_URL_SQS: engines.endpoints.sqs,
         AWS_ENDPOINT_URL_SFN: engines.endpoints.sfn,
-      },
+      }),
     },
   );
 }

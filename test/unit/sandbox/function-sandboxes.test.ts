@@ -58,7 +58,7 @@ function sandboxesOf(...definitions: LambdaFunctionDefinition[]): FunctionSandbo
     region: 'us-east-1',
     functionArn: (definition) => `arn:aws:lambda:us-east-1:000000000000:function:${definition.functionName}`,
     credentials: { accessKeyId: 'LOCAL', secretAccessKey: 'LOCAL' },
-    endpoints: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' },
+    endpoints: () => ({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1' }),
   });
   onTestFinished(() => sandboxes.stop());
   return sandboxes;
