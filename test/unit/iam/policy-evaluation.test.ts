@@ -7,7 +7,7 @@ import {
   type PolicyDocument,
   type PolicyType,
   type RequestPrincipal,
-} from '../../../local/iam/policy-evaluation.js';
+} from '../../../local/runtime/iam/policy-evaluation.js';
 
 // The examples are the IAM User Guide's: "Policy evaluation logic", "NotAction", "Resource",
 // "Condition operators" and "Creating a condition with multiple keys or values".

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonProtocolPermissions, s3Permissions, UnmappedOperation, type ResourceLocator } from '../../../local/iam/request-permissions.js';
+import { jsonProtocolPermissions, s3Permissions, UnmappedOperation, type ResourceLocator } from '../../../local/runtime/iam/request-permissions.js';
 
 const LOCATOR: ResourceLocator = {
   partition: 'aws',

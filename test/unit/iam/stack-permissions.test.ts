@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_STAGES } from '../../../lambdas/catalog.js';
 import type { StageDescriptor } from '../../../lambdas/pipeline/stage-descriptor.js';
-import { accessDeniedError, Authorizer, type AuthorizationRequest, type Caller, type DeniedService } from '../../../local/iam/authorizer.js';
-import { jsonProtocolPermissions, s3Permissions, type RequiredPermission, type ResourceLocator } from '../../../local/iam/request-permissions.js';
-import { stackPolicies, UnreadablePermissions } from '../../../local/iam/stack-policies.js';
-import type { AssemblyStack, CloudFormationTemplate, TemplateResource } from '../../../local/sandbox/cloud-assembly.js';
-import { localReferences, type LocalStandIns } from '../../../local/sandbox/deployed-stack.js';
-import { resolveToString } from '../../../local/sandbox/intrinsics.js';
+import { accessDeniedError, Authorizer, type AuthorizationRequest, type Caller, type DeniedService } from '../../../local/runtime/iam/authorizer.js';
+import { jsonProtocolPermissions, s3Permissions, type RequiredPermission, type ResourceLocator } from '../../../local/runtime/iam/request-permissions.js';
+import { stackPolicies, UnreadablePermissions } from '../../../local/runtime/iam/stack-policies.js';
+import type { AssemblyStack, CloudFormationTemplate, TemplateResource } from '../../../local/runtime/sandbox/cloud-assembly.js';
+import { localReferences, type LocalStandIns } from '../../../local/runtime/sandbox/deployed-stack.js';
+import { resolveToString } from '../../../local/runtime/sandbox/intrinsics.js';
 import { synthesize } from '../../infra/synthesize.js';
 
 const ACCOUNT = '000000000000';
