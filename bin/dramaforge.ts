@@ -104,9 +104,14 @@ async function deployedAssembly(options: DeployedOptions & { data: string }) {
   const logs = path.resolve(options.data, 'function-logs');
   mkdirSync(logs, { recursive: true });
   process.stderr.write(`running every function from ${cdkOut} in its sandbox; their logs are in ${logs}\n`);
+  // A deployed function reads its provider keys from the stack's secret, never from variables: put them there, as a user would.
+  const apiKey = process.env.DRAMAFORGE_OPENAI_API_KEY ?? process.env.OPENAI_API_KEY;
+  const baseUrl = process.env.DRAMAFORGE_OPENAI_BASE_URL ?? process.env.OPENAI_BASE_URL;
+  if (apiKey) process.stderr.write(`putting the OpenAI-compatible key${baseUrl ? ' and base URL' : ''} from this environment into the stack's provider secret\n`);
   return {
     cdkOut,
     stackName,
+    ...(apiKey && { providerSecret: JSON.stringify({ apiKey, ...(baseUrl && { baseUrl }) }) }),
     onFunctionLog: (functionName: string, chunk: string) => appendFileSync(path.join(logs, `${functionName}.log`), chunk),
     onProgress: (line: string) => process.stderr.write(`${line}\n`),
   };
@@ -303,6 +308,9 @@ async function studioCommand(options: DeployedOptions & { data: string; port: st
       `  start a production: aws --endpoint-url ${endpoint} s3 cp <manifest.yaml> s3://${bucket}/manifests/`,
       `  follow it:          aws --endpoint-url ${endpoint} stepfunctions list-executions --state-machine-arn ${stateMachineArn}`,
       `  console:            ${consoleUrl}`,
+      ...(studio.runtime.providerSecretArn
+        ? [`  provider keys:      aws --endpoint-url ${endpoint} secretsmanager put-secret-value --secret-id ${studio.runtime.providerSecretArn} --secret-string '{"apiKey":"...","baseUrl":"https://..."}'`]
+        : []),
       '  Ctrl-C stops the studio; productions cut off go on at its next start.',
       '',
     ].join('\n'),

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SqsEngine } from './sqs-engine.js';
+import { SecretsEngine } from './secrets-engine.js';
 import { TaskTokenService } from './task-token-service.js';
 
 const require = createRequire(import.meta.url);
@@ -39,10 +40,11 @@ export interface S3Event {
 }
 
 export interface LocalEngines {
-  endpoints: { s3: string; dynamodb: string; sqs: string; sfn: string };
+  endpoints: { s3: string; dynamodb: string; sqs: string; sfn: string; secretsmanager: string };
   /** The bucket's object events, as s3rver emits them. */
   s3: EventEmitter<{ event: [S3Event] }>;
   taskTokens: TaskTokenService;
+  secrets: SecretsEngine;
   /** The variables that point the SDK clients (and so the handlers) at these engines. */
   environment: Record<string, string>;
   stop(): Promise<void>;
@@ -119,16 +121,21 @@ export async function startEngines(dataDir: string, buckets: string[]): Promise<
   const taskTokens = new TaskTokenService();
   const sfn = await taskTokens.listen();
 
+  const secrets = new SecretsEngine(path.join(dataDir, 'secrets'), LOCAL_REGION, LOCAL_ACCOUNT);
+  const secretsmanager = await secrets.listen();
+
   const endpoints = {
     s3: `http://127.0.0.1:${objects.port}`,
     dynamodb: table.endpoint,
     sqs: sqsEndpoint,
     sfn,
+    secretsmanager,
   };
   return {
     endpoints,
     s3,
     taskTokens,
+    secrets,
     environment: {
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -141,6 +148,7 @@ export async function startEngines(dataDir: string, buckets: string[]): Promise<
       DRAMAFORGE_S3_FORCE_PATH_STYLE: 'true',
     },
     async stop() {
+      await secrets.close();
       await taskTokens.close();
       await sqs.close();
       await objects.stop();

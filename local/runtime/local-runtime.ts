@@ -77,7 +77,14 @@ export interface LocalRuntimeOptions {
    * from the sources in this process. `environment` and `decorateProviders` do not reach them: a deployed
    * function has only what its template gives it.
    */
-  deployed?: { cdkOut: string; stackName: string; onFunctionLog?: (functionName: string, chunk: string) => void; onProgress?: (line: string) => void };
+  deployed?: {
+    cdkOut: string;
+    stackName: string;
+    onFunctionLog?: (functionName: string, chunk: string) => void;
+    onProgress?: (line: string) => void;
+    /** Put into the stack's provider secret before anything runs, as a user puts their keys before a production (JSON `{"apiKey","baseUrl"}`). */
+    providerSecret?: string;
+  };
 }
 
 /** Where the functions of one runtime come from, and the workflow and event source wiring they deploy with. */
@@ -116,6 +123,8 @@ export class LocalRuntime {
   /** The front (a studio's edge) deployed functions send their AWS requests to, once one is announced. */
   private front?: string;
   private manifestTriggerFunction?: string;
+  /** In deployed mode, the stack's provider secret, as its functions name it. */
+  providerSecretArn?: string;
   private readonly handlers = new Map<string, { handler: LambdaHandler; name: string; timeoutSeconds: number }>();
   private readonly reportError: (error: unknown) => void;
   private queues!: VideoQueues;
@@ -282,10 +291,18 @@ export class LocalRuntime {
       endpoints: (): Record<string, string> =>
         this.front
           ? { AWS_ENDPOINT_URL: this.front }
-          : { AWS_ENDPOINT_URL_S3: endpoints.s3, AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb, AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_ENDPOINT_URL_SFN: endpoints.sfn },
+          : {
+              AWS_ENDPOINT_URL_S3: endpoints.s3,
+              AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+              AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+              AWS_ENDPOINT_URL_SFN: endpoints.sfn,
+              AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsmanager,
+            },
       log: deployed.onFunctionLog,
     });
     this.manifestTriggerFunction = stack.manifestTrigger.functionName;
+    this.providerSecretArn = stack.providerSecretArn;
+    if (deployed.providerSecret) this.engines.secrets.put(stack.providerSecretArn, deployed.providerSecret);
     const sandboxes = this.sandboxes;
     for (const definition of stack.functions) {
       const handler = ((event: unknown) => sandboxes.invoke(definition.functionName, event)) as LambdaHandler;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ChunkedBodyInvalid, decodeAwsChunked, isAwsChunked } from './aws-chunked.js';
 import type { StepFunctionsApi } from './step-functions-api.js';
 
-export type AwsService = 's3' | 'sqs' | 'dynamodb' | 'sfn';
+export type AwsService = 's3' | 'sqs' | 'dynamodb' | 'sfn' | 'secretsmanager';
 
 /** The JSON protocols' `X-Amz-Target` prefixes, each naming its service. */
 const TARGET_PREFIXES: [string, AwsService][] = [
@@ -11,10 +11,11 @@ const TARGET_PREFIXES: [string, AwsService][] = [
   ['DynamoDB_20120810.', 'dynamodb'],
   ['DynamoDBStreams_20120810.', 'dynamodb'],
   ['AmazonSQS.', 'sqs'],
+  ['secretsmanager.', 'secretsmanager'],
 ];
 
 /** SigV4 credential scopes name services by their signing name: Step Functions signs as `states`. */
-const SIGNING_NAMES: Record<string, AwsService> = { s3: 's3', sqs: 'sqs', dynamodb: 'dynamodb', states: 'sfn' };
+const SIGNING_NAMES: Record<string, AwsService> = { s3: 's3', sqs: 'sqs', dynamodb: 'dynamodb', states: 'sfn', secretsmanager: 'secretsmanager' };
 
 /**
  * Which service a request is for, as LocalStack's edge port decides it: the `X-Amz-Target` of the JSON
@@ -36,7 +37,7 @@ export interface EdgeOptions {
   host: string;
   port: number;
   /** Where each proxied service's engine listens. */
-  engines: { s3: string; sqs: string; dynamodb: string };
+  engines: { s3: string; sqs: string; dynamodb: string; secretsmanager: string };
   stepFunctions: StepFunctionsApi;
   /** The console and its API; false when the request is not theirs. */
   console: (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => Promise<boolean>;
@@ -144,6 +145,8 @@ export class EdgeServer {
         return this.proxy(request, response, this.options.engines.sqs, `${url.pathname}${url.search}`, await readBody(request), true);
       case 'dynamodb':
         return this.proxy(request, response, this.options.engines.dynamodb, `${url.pathname}${url.search}`, await readBody(request), false);
+      case 'secretsmanager':
+        return this.proxy(request, response, this.options.engines.secretsmanager, `${url.pathname}${url.search}`, await readBody(request), false);
       default:
         if (await this.options.console(request, response, url)) return;
         response.writeHead(404, { 'content-type': 'text/plain' });

@@ -9,8 +9,11 @@ import type { ProductionReport } from '../../lambdas/stages/finalize-production/
 import { produce } from '../../local/commands/produce.js';
 import { assertSandboxIsolationAvailable, ensureRuntimeInterfaceClient, stackNameOf, synthesizeEnvironment } from '../../local/runtime/index.js';
 import { startStudio } from '../../local/studio/studio.js';
+import { FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { waitFor } from '../support/wait-for.js';
 import { TWO_SCENES, workspace } from './support/pipeline-harness.js';
+
+const TWO_SCENES_OPENAI = path.join(path.dirname(TWO_SCENES), 'two-scenes-openai.yaml');
 
 /** An assembly `npm run synth` already made (CI's), to skip the minutes of synthesizing one here. */
 const GIVEN_ASSEMBLY = process.env.DRAMAFORGE_TEST_CDK_OUT;
@@ -104,5 +107,30 @@ describe('produce --deployed: every function from the assembly, each in its sand
     const runs = studio.runtime.functionStatistics;
     const trigger = Object.entries(runs).find(([name]) => name.includes('StartProductionFunction'));
     expect(trigger?.[1].invocations).toBe(1);
+  });
+
+  it('runs the openai-compatible profile against a gateway, its key read from the local Secrets Manager where produce put it', async () => {
+    // Prepare
+    const ws = await workspace('deployed-openai');
+    onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
+    const server = await new FakeOpenAiServer().start();
+    onTestFinished(() => server.stop());
+
+    // Act
+    const result = await produce({
+      manifestPath: TWO_SCENES_OPENAI,
+      profile: 'openai-compatible',
+      outDir: ws.outDir,
+      dataDir: ws.dataDir,
+      deployed: { cdkOut, stackName: stackNameOf('dev'), providerSecret: JSON.stringify({ apiKey: 'test-key', baseUrl: server.baseUrl }) },
+    });
+
+    // Assess
+    expect([result.ok, result.reason]).toEqual([true, undefined]);
+    expect(result.report?.status).toBe('COMPLETE');
+    const posts = server.requests.filter((request) => request.method === 'POST');
+    expect(posts.length).toBeGreaterThan(0);
+    // The fake gateway answers 401 to any other key: every call carried the one from the secret.
+    expect(posts.every((request) => request.headers.authorization === 'Bearer test-key')).toBe(true);
   });
 });

@@ -33,6 +33,8 @@ export interface DeployedStack {
   videoWorker: { functionName: string; batchSize: number; maxConcurrency?: number };
   /** The function the manifest-upload rule targets (EventBridge, S3 Object Created under manifests/). */
   manifestTrigger: { functionName: string };
+  /** The provider keys' secret, as its functions name it. */
+  providerSecretArn: string;
 }
 
 /** The assembly's stack lacks something the twin needs to run it (an output, a state machine, the video queue's event source). */
@@ -47,6 +49,7 @@ const OUTPUTS = {
   productionStateMachine: 'StateMachineArn',
   episodeStateMachine: 'EpisodeStateMachineArn',
   videoQueue: 'VideoQueueUrl',
+  providerSecret: 'ProviderSecretArn',
 } as const;
 
 interface StackTemplate {
@@ -158,6 +161,7 @@ export function deployedStack(stack: AssemblyStack, standIns: LocalStandIns): De
     production: deployedStateMachine(stack, outputResource(template, OUTPUTS.productionStateMachine), references),
     episode: deployedStateMachine(stack, outputResource(template, OUTPUTS.episodeStateMachine), references),
     manifestTrigger: { functionName: triggerArn.slice(triggerArn.lastIndexOf(':') + 1) },
+    providerSecretArn: references[outputResource(template, OUTPUTS.providerSecret)]!.Ref!,
     videoWorker: {
       functionName: resolveToString(mapped.FunctionName, references, 'the video queue event source mapping, FunctionName'),
       batchSize: typeof mapped.BatchSize === 'number' ? mapped.BatchSize : 10,
