@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -7,33 +6,23 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { produce } from '../../local/commands/produce.js';
-import { assertSandboxIsolationAvailable, ensureRuntimeInterfaceClient, stackNameOf, synthesizeEnvironment } from '../../local/runtime/index.js';
+import { stackNameOf } from '../../local/runtime/index.js';
 import { startStudio } from '../../local/studio/studio.js';
+import { devAssemblyForSandboxes } from '../support/dev-assembly.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { waitFor } from '../support/wait-for.js';
 import { TWO_SCENES, workspace } from './support/pipeline-harness.js';
 
 const TWO_SCENES_OPENAI = path.join(path.dirname(TWO_SCENES), 'two-scenes-openai.yaml');
 
-/** An assembly `npm run synth` already made (CI's), to skip the minutes of synthesizing one here. */
-const GIVEN_ASSEMBLY = process.env.DRAMAFORGE_TEST_CDK_OUT;
-
 let cdkOut: string;
-let synthesizedHere: string | undefined;
+let cleanUp: () => Promise<void>;
 
 beforeAll(async () => {
-  assertSandboxIsolationAvailable();
-  await ensureRuntimeInterfaceClient(24, (chunk) => process.stderr.write(chunk));
-  if (GIVEN_ASSEMBLY) cdkOut = GIVEN_ASSEMBLY;
-  else {
-    synthesizedHere = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-deployed-cdk-out-'));
-    cdkOut = await synthesizeEnvironment('dev', synthesizedHere);
-  }
+  ({ cdkOut, cleanUp } = await devAssemblyForSandboxes());
 }, 900_000);
 
-afterAll(async () => {
-  if (synthesizedHere) await rm(synthesizedHere, { recursive: true, force: true });
-});
+afterAll(() => cleanUp?.());
 
 const deliverables = async (dir: string) => (await readdir(dir)).sort();
 

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,21 +10,18 @@ import { ensureTable } from '../../../local/engines/resources.js';
 import { readAssemblyStack, type AssemblyStack } from '../../../local/runtime/sandbox/cloud-assembly.js';
 import { localReferences } from '../../../local/runtime/sandbox/deployed-stack.js';
 import { functionDefinition, nodeFunctionIds } from '../../../local/runtime/sandbox/function-definition.js';
-import { assertSandboxIsolationAvailable } from '../../../local/runtime/sandbox/function-sandbox.js';
 import { FunctionSandboxes } from '../../../local/runtime/sandbox/function-sandboxes.js';
 import type { ResourceReferences } from '../../../local/runtime/sandbox/intrinsics.js';
 import { LambdaFunctionError } from '../../../local/runtime/sandbox/lambda-function-error.js';
-import { ensureRuntimeInterfaceClient } from '../../../local/runtime/sandbox/runtime-interface-client-build.js';
+import { devAssemblyForSandboxes } from '../../support/dev-assembly.js';
 
-const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const STACK = 'dramaforge-dev';
 const BUCKET = 'sandbox-test-assets';
 const TABLE = 'sandbox-test-productions';
 const TWO_SCENES = fileURLToPath(new URL('../../e2e/fixtures/two-scenes.yaml', import.meta.url));
-/** An assembly `npm run synth` already made, to skip the few minutes of synthesizing one here. */
-const GIVEN_ASSEMBLY = process.env.DRAMAFORGE_TEST_CDK_OUT;
 
 let cdkOut: string;
+let cleanUpAssembly: () => Promise<void>;
 let stack: AssemblyStack;
 let engines: LocalEngines;
 let dataDir: string;
@@ -51,14 +46,7 @@ function testReferences(assembly: AssemblyStack): ResourceReferences {
 }
 
 beforeAll(async () => {
-  assertSandboxIsolationAvailable();
-  await ensureRuntimeInterfaceClient(24, (chunk) => process.stderr.write(chunk));
-  if (GIVEN_ASSEMBLY) cdkOut = GIVEN_ASSEMBLY;
-  else {
-    // What `npm run synth` does for one environment: esbuild bundles and the assembled layers.
-    cdkOut = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-sandbox-cdk-out-'));
-    await promisify(execFile)(path.join(REPOSITORY_ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '-c', 'env=dev', '--quiet', '-o', cdkOut], { cwd: REPOSITORY_ROOT });
-  }
+  ({ cdkOut, cleanUp: cleanUpAssembly } = await devAssemblyForSandboxes());
   stack = readAssemblyStack(cdkOut, STACK);
 
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-sandbox-engines-'));
@@ -71,7 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await engines?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  if (cdkOut && !GIVEN_ASSEMBLY) await rm(cdkOut, { recursive: true, force: true });
+  await cleanUpAssembly?.();
 });
 
 function sandboxesFor(logicalIds: string[]): FunctionSandboxes {
