@@ -77,7 +77,9 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
     await deps.assets.putBytes(assetKeys.storyboard(event.productionId), await renderContactSheet(frames), 'image/png');
   }
   await deps.assets.putJson(assetKeys.report(event.productionId), report);
-  await deps.productions.closeProduction(event.productionId, report.status, failure);
+  // A review's report is written before its gate opens. The production becomes AWAITING_APPROVAL when the gate records
+  // the review (openReview sets both at once), so nobody sees it waiting with no review to answer.
+  if (report.status !== 'AWAITING_APPROVAL') await deps.productions.closeProduction(event.productionId, report.status, failure);
   deps.logger.info('production closed', { productionId: event.productionId, status: report.status, spentUsd: report.cost.confirmedUsd, unconfirmedUsd: report.cost.unconfirmedUsd });
   return {
     productionId: event.productionId,
