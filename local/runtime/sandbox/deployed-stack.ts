@@ -26,7 +26,6 @@ export interface DeployedStateMachine {
 
 /** The stack as the twin runs it: its Node.js functions (each cold-started on its first invocation), its two state machines and the video queue's event source mapping. */
 export interface DeployedStack {
-  references: ResourceReferences;
   functions: LambdaFunctionDefinition[];
   production: DeployedStateMachine;
   episode: DeployedStateMachine;
@@ -156,7 +155,6 @@ export function deployedStack(stack: AssemblyStack, standIns: LocalStandIns): De
   const triggerArn = resolveToString(ruleTarget, references, 'the manifest upload rule, target');
   const mapped = mapping.Properties!;
   return {
-    references,
     functions: nodeFunctionIds(stack).map((logicalId) => functionDefinition(stack, logicalId, references)),
     production: deployedStateMachine(stack, outputResource(template, OUTPUTS.productionStateMachine), references),
     episode: deployedStateMachine(stack, outputResource(template, OUTPUTS.episodeStateMachine), references),
