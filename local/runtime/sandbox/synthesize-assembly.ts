@@ -1,12 +1,27 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-
-const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /** `cdk synth` of one environment failed; its output's tail says why. */
 export class SynthesisFailed extends Error {
   override readonly name = 'SynthesisFailed';
+}
+
+/** No folder above this module holds the CDK app's cdk.json. */
+export class CdkAppNotFound extends Error {
+  override readonly name = 'CdkAppNotFound';
+}
+
+/**
+ * The folder `cdk synth` runs in: the nearest above `from` with the app's cdk.json. This module runs
+ * from the sources and, compiled, from dist/, at different depths below it.
+ */
+export function cdkAppFolder(from: string = import.meta.dirname): string {
+  for (let folder = path.resolve(from); ; folder = path.dirname(folder)) {
+    if (existsSync(path.join(folder, 'cdk.json'))) return folder;
+    if (path.dirname(folder) === folder) throw new CdkAppNotFound(`no cdk.json in ${from} or any folder above it: deployed mode synthesizes from a clone of the repository`);
+  }
 }
 
 /** The stack an environment deploys, as bin/app.ts names it. */
@@ -23,7 +38,7 @@ export async function synthesizeEnvironment(environment: string, outDirectory: s
   const tail: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(process.execPath, [cdk, 'synth', stackNameOf(environment), '-c', `env=${environment}`, '--quiet', '--output', outDirectory], {
-      cwd: REPOSITORY_ROOT,
+      cwd: cdkAppFolder(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer) => {
