@@ -5,6 +5,7 @@ import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js'
 import type { LocalRuntime } from '../runtime/index.js';
 import type { ExecutionState, RuntimeConnection } from './production-client.js';
 import type { ProductionStates, RunningStates } from './progress.js';
+import type { TaskFailure } from './task-failures.js';
 
 /** The runtime in this process, reached as an object. */
 export class InProcessConnection implements RuntimeConnection {
@@ -46,5 +47,9 @@ export class InProcessConnection implements RuntimeConnection {
 
   statesOf(productionExecution: string): RunningStates {
     return this.states.of(productionExecution);
+  }
+
+  async taskFailuresOf({ name }: ExecutionState): Promise<TaskFailure[]> {
+    return this.states.of(name).failures;
   }
 }

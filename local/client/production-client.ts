@@ -8,6 +8,7 @@ import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
 import { formatProgress, type RunningStates } from './progress.js';
+import { describeFailure, rootFailure, type TaskFailure } from './task-failures.js';
 
 export interface RunResult {
   ok: boolean;
@@ -50,6 +51,8 @@ export interface RuntimeConnection {
   functionRuns(): Record<string, FunctionRunSummary> | undefined;
   /** The states running now in a production's executions, as progress names them. */
   statesOf(productionExecution: string): RunningStates;
+  /** Every Task failure in the production's execution and the episode executions it started, in order. */
+  taskFailuresOf(production: ExecutionState): Promise<TaskFailure[]>;
 }
 
 /** A manifest file to produce: its name under `manifests/`, its bytes, and the production it declares. */
@@ -115,7 +118,8 @@ export class ProductionClient {
     const manifest = productionId ? await assets.findJson<Manifest>(assetKeys.normalizedManifest(productionId)) : undefined;
     if (!manifest) {
       const { error } = execution;
-      return { ok: false, executionName: name, reused, reason: `${error?.name ?? 'Failed'}: ${error?.cause ?? 'no production was opened'}`, stageMilliseconds };
+      const reason = `${error?.name ?? 'Failed'}: ${error?.cause ?? 'no production was opened'}`;
+      return { ok: false, executionName: name, reused, reason: await this.withRootCause(reason, execution), stageMilliseconds };
     }
     const outputDir = path.join(this.options.outDir, manifest.production);
     const report = await downloadDeliverables(assets, manifest, outputDir, { executions: await this.connection.executionsOf(execution), functions: this.connection.functionRuns() });
@@ -127,9 +131,16 @@ export class ProductionClient {
       productionId: manifest.production,
       outputDir,
       report,
-      reason: ok ? undefined : failureReason(execution, report),
+      reason: ok ? undefined : await this.withRootCause(failureReason(execution, report), execution),
       stageMilliseconds,
     };
+  }
+
+  /** A failed execution's reason, with the Task failure under the Fail state that ended it: the cause a producer can act on. */
+  private async withRootCause(reason: string, execution: ExecutionState): Promise<string> {
+    if (execution.status !== 'FAILED') return reason;
+    const root = rootFailure(await this.connection.taskFailuresOf(execution), execution.name);
+    return root ? `${reason} Cause: ${describeFailure(root)}` : reason;
   }
 
   private async reportProgress(productionId: string, states: RunningStates, onProgress: (line: string) => void): Promise<void> {

@@ -1,4 +1,5 @@
 import type { ExecutionEvent } from '../runtime/index.js';
+import type { TaskFailure } from './task-failures.js';
 
 export interface ProgressSnapshot {
   elapsedSeconds: number;
@@ -23,10 +24,15 @@ export class ActiveStates implements RunningStates {
   /** Milliseconds spent in each state, summed over every entry (parallel entries add up). */
   readonly totalMilliseconds = new Map<string, number>();
   private readonly entered = new Map<string, number[]>();
+  /** Every Task failure of the production's executions, retried and caught ones included, in order. */
+  readonly failures: TaskFailure[] = [];
 
   constructor(private readonly tracked: Set<string>) {}
 
   observe(event: ExecutionEvent): void {
+    if (event.type === 'StateFailed' && event.stateType === 'Task' && event.stateName) {
+      this.failures.push({ execution: event.executionName, stateName: event.stateName, error: event.error ?? '', cause: event.cause ?? '' });
+    }
     if (!event.stateName || !this.tracked.has(event.stateName)) return;
     if (event.type === 'StateEntered') {
       this.counts.set(event.stateName, (this.counts.get(event.stateName) ?? 0) + 1);

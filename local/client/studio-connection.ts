@@ -7,6 +7,7 @@ import {
   ListStateMachinesCommand,
   SFNClient,
   type DescribeExecutionCommandOutput,
+  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
@@ -16,6 +17,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../engines/embedded-engines.js'
 import { LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES } from '../runtime/index.js';
 import type { ExecutionState, RuntimeConnection } from './production-client.js';
 import type { RunningStates } from './progress.js';
+import { type TaskFailure, taskFailuresInHistory } from './task-failures.js';
 
 /**
  * A studio that owns the data directory, reached through its endpoint as a producer reaches AWS: S3 for
@@ -77,8 +79,24 @@ export class StudioConnection implements RuntimeConnection {
   }
 
   async executionsOf(production: ExecutionState): Promise<ExecutionSummary[]> {
-    const executionArn = this.executionArn(production.name);
-    const summaries: ExecutionSummary[] = [{ name: production.name, kind: 'production', status: production.status, events: await this.historyLength(executionArn) }];
+    const summaries: ExecutionSummary[] = [];
+    for (const execution of await this.executionsStartedFor(production.name)) {
+      summaries.push({ ...execution, events: (await this.history(execution.executionArn)).length });
+    }
+    return summaries;
+  }
+
+  async taskFailuresOf(production: ExecutionState): Promise<TaskFailure[]> {
+    const failures: TaskFailure[] = [];
+    for (const execution of await this.executionsStartedFor(production.name)) failures.push(...taskFailuresInHistory(execution.name, await this.history(execution.executionArn)));
+    return failures;
+  }
+
+  /** The production's execution and the episode executions it started, as ListExecutions lists them. */
+  private async executionsStartedFor(name: string): Promise<(Omit<ExecutionSummary, 'events'> & { executionArn: string })[]> {
+    const executionArn = this.executionArn(name);
+    const production = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const executions: (Omit<ExecutionSummary, 'events'> & { executionArn: string })[] = [{ name, kind: 'production', status: production.status!, executionArn }];
     let nextToken: string | undefined;
     do {
       const page = await this.sfn.send(new ListExecutionsCommand({ stateMachineArn: this.machines.episode, nextToken }));
@@ -87,19 +105,19 @@ export class StudioConnection implements RuntimeConnection {
         // As in AWS, a child execution's input names the execution that started it.
         const startedBy = (JSON.parse(described.input ?? '{}') as { AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID?: string }).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
         if (startedBy !== executionArn) continue;
-        summaries.push({ name: episode.name!, kind: 'episode', status: episode.status!, events: await this.historyLength(episode.executionArn!) });
+        executions.push({ name: episode.name!, kind: 'episode', status: episode.status!, executionArn: episode.executionArn! });
       }
       nextToken = page.nextToken;
     } while (nextToken);
-    return summaries;
+    return executions;
   }
 
-  private async historyLength(executionArn: string): Promise<number> {
-    let events = 0;
+  private async history(executionArn: string): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: false }));
-      events += page.events?.length ?? 0;
+      const page = await this.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: true }));
+      events.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken);
     return events;

@@ -19,12 +19,15 @@ class TaskFailure extends Error {
  */
 export class TaskTokenService {
   private readonly waiting = new Map<string, (outcome: TaskOutcome) => void>();
+  /** The state machine whose execution minted each token, kept after the Task ends: a late report is still authorized against it. */
+  private readonly issuers = new Map<string, string>();
   /** Every SendTaskSuccess/SendTaskFailure received, delivered or not: a duplicate report shows up here. */
   readonly reports: { token: string; operation: string }[] = [];
   private server?: http.Server;
 
-  mint(): { token: string; outcome: Promise<unknown> } {
+  mint(stateMachineArn?: string): { token: string; outcome: Promise<unknown> } {
     const token = `local-task-${randomUUID()}`;
+    if (stateMachineArn) this.issuers.set(token, stateMachineArn);
     const outcome = new Promise<unknown>((resolve, reject) => {
       this.waiting.set(token, (result) => {
         this.waiting.delete(token);
@@ -33,6 +36,11 @@ export class TaskTokenService {
       });
     });
     return { token, outcome };
+  }
+
+  /** The ARN of the state machine whose execution minted the token, if it was minted with one. */
+  issuerOf(token: string): string | undefined {
+    return this.issuers.get(token);
   }
 
   /** SendTaskSuccess from within this process; false when no Task waits on the token here. */

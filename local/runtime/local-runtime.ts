@@ -24,6 +24,8 @@ import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from './execution-quotas.j
 import { readAssemblyStack } from './sandbox/cloud-assembly.js';
 import { deployedStack } from './sandbox/deployed-stack.js';
 import { FunctionSandboxes } from './sandbox/function-sandboxes.js';
+import { accessDeniedError, Authorizer, type DeniedService } from './iam/authorizer.js';
+import { RoleGateway } from './iam/role-gateway.js';
 import { ensureRuntimeInterfaceClient } from './sandbox/runtime-interface-client-build.js';
 import type { HistoryEventShape, WorkflowEvent } from './history-events.js';
 
@@ -87,6 +89,11 @@ export interface LocalRuntimeOptions {
   };
 }
 
+/** Lambda refuses an event source mapping whose function's role cannot read the queue, as CreateEventSourceMapping does. */
+export class EventSourceMappingInvalid extends Error {
+  override readonly name = 'InvalidParameterValueException';
+}
+
 /** Where the functions of one runtime come from, and the workflow and event source wiring they deploy with. */
 interface FunctionWiring {
   substitutions: { production: Record<string, string>; episode: Record<string, string> };
@@ -120,6 +127,9 @@ export class LocalRuntime {
   private readonly current = new Map<string, ExecutionRecord>();
   private videoSource!: QueueEventSource;
   private sandboxes?: FunctionSandboxes;
+  /** In deployed mode, the template's roles and resource policies, and the endpoint that enforces them on the functions. */
+  private authorizer?: Authorizer;
+  private gateway?: RoleGateway;
   /** The front (a studio's edge) deployed functions send their AWS requests to, once one is announced. */
   private front?: string;
   private manifestTriggerFunction?: string;
@@ -205,11 +215,13 @@ export class LocalRuntime {
     };
     this.episodes = new WorkflowRunner({
       ...runnerOptions,
+      authorize: this.roleOfStateMachine(this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.episode)),
       stateMachineName: LOCAL_STATE_MACHINE_NAMES.episode,
       definition: await loadDefinition(wiring.definitionFiles.episode, wiring.substitutions.episode),
     });
     this.workflow = new WorkflowRunner({
       ...runnerOptions,
+      authorize: this.roleOfStateMachine(this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.production)),
       stateMachineName: LOCAL_STATE_MACHINE_NAMES.production,
       definition: await loadDefinition(wiring.definitionFiles.production, wiring.substitutions.production),
       startChildExecution: (name, input) => this.runEpisode(name, input),
@@ -279,25 +291,35 @@ export class LocalRuntime {
       episodeStateMachine: { arn: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.episode), name: LOCAL_STATE_MACHINE_NAMES.episode },
       functionName: (logicalId) => `${deployed.stackName}-${logicalId}`,
       functionArn: localFunctionArn,
+      roleName: (logicalId) => `${deployed.stackName}-${logicalId}`,
     });
     const nodeMajors = new Set(stack.functions.map((definition) => definition.nodeMajor));
     for (const major of nodeMajors) await ensureRuntimeInterfaceClient(major, (chunk) => deployed.onProgress?.(chunk.trimEnd()));
-    const { endpoints } = this.engines;
+    const authorizer = new Authorizer(stack.permissions);
+    this.authorizer = authorizer;
+    this.allowEventSourceMapping(authorizer, stack.videoWorker.functionName);
+    const { endpoints, taskTokens, secrets } = this.engines;
+    const gateway = new RoleGateway({
+      authorizer,
+      locator: {
+        partition: stack.permissions.partition,
+        region: LOCAL_REGION,
+        account: LOCAL_ACCOUNT,
+        stateMachineOfTaskToken: (token) => taskTokens.issuerOf(token),
+        secretArn: (secretId) => (secretId.startsWith('arn:') ? secretId : secrets.arnOf(secretId)),
+      },
+      keyPair: LOCAL_CREDENTIALS,
+      // Behind a studio, a function reaches AWS as a client does: the one endpoint, routed by service.
+      upstream: (service) => this.front ?? endpoints[service],
+      onError: this.reportError,
+    });
+    this.gateway = gateway;
+    const gatewayEndpoint = await gateway.listen();
     this.sandboxes = new FunctionSandboxes(stack.functions, {
       region: LOCAL_REGION,
       functionArn: (definition) => localFunctionArn(definition.functionName),
-      credentials: LOCAL_CREDENTIALS,
-      // Behind a studio, a function reaches AWS as a client does: one endpoint, routed by service.
-      endpoints: (): Record<string, string> =>
-        this.front
-          ? { AWS_ENDPOINT_URL: this.front }
-          : {
-              AWS_ENDPOINT_URL_S3: endpoints.s3,
-              AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-              AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-              AWS_ENDPOINT_URL_SFN: endpoints.sfn,
-              AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsmanager,
-            },
+      credentials: (definition) => gateway.credentialsFor(definition.functionName),
+      endpoints: () => ({ AWS_ENDPOINT_URL: gatewayEndpoint }),
       log: deployed.onFunctionLog,
     });
     this.manifestTriggerFunction = stack.manifestTrigger.functionName;
@@ -318,6 +340,32 @@ export class LocalRuntime {
         maxConcurrency: stack.videoWorker.maxConcurrency ?? this.settings.videoWorkerMaxConcurrency,
       },
     };
+  }
+
+  /** What a state machine's role allows its Tasks, in deployed mode; nothing is checked from the sources. */
+  private roleOfStateMachine(stateMachineArn: string): ((action: string, resource: string) => string | undefined) | undefined {
+    const authorizer = this.authorizer;
+    if (!authorizer) return undefined;
+    return (action, resource) => {
+      const decision = authorizer.authorize({ principal: { stateMachine: stateMachineArn }, action, resource, context: { 'aws:SecureTransport': 'true' } });
+      return decision.allowed ? undefined : accessDeniedError(action.split(':')[0] as DeniedService, decision.denial).message;
+    };
+  }
+
+  /**
+   * Lambda polls a queue for its event source mapping with the function's role, and refuses to create
+   * the mapping (so CloudFormation fails the deploy) when the role cannot receive, delete and read the
+   * queue's attributes.
+   */
+  private allowEventSourceMapping(authorizer: Authorizer, functionName: string): void {
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
+      const decision = authorizer.authorize({ principal: { function: functionName }, action, resource: this.videoQueueArn, context: { 'aws:SecureTransport': 'true' } });
+      if (!decision.allowed) {
+        throw new EventSourceMappingInvalid(
+          `The provided execution role does not have permissions to call ${action.slice('sqs:'.length)} on SQS (function ${functionName}, queue ${this.videoQueueArn}: ${decision.reason})`,
+        );
+      }
+    }
   }
 
   /** Cold starts and invocations of each deployed function, for report.json; none in source mode. */
@@ -617,6 +665,7 @@ export class LocalRuntime {
     try {
       await this.videoSource?.stop();
       await this.sandboxes?.stop();
+      await this.gateway?.close();
       await this.engines.stop();
     } finally {
       this.lock.release();

@@ -1,5 +1,6 @@
 import './polyfills.js';
 import './map-failure-stops-iterations.js';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -63,6 +64,27 @@ export interface WorkflowRunnerOptions {
    * on `token`; called again without one when its answer came.
    */
   onAwaitingDecision?: (executionName: string, awaiting: { stateName: string; token: string } | undefined) => void;
+  /**
+   * Whether the state machine's role allows what a Task asks of a service: undefined when it does, else
+   * AWS's AccessDenied message. Deployed mode evaluates the template's role; the sources have no roles.
+   */
+  authorize?: (action: string, resource: string) => string | undefined;
+}
+
+/** How Step Functions reports a service integration's AccessDenied: the error named after the SDK's exception, the service's message as cause. */
+const INTEGRATION_DENIALS = {
+  lambda: { error: 'Lambda.AWSLambdaException', service: 'AWSLambda', status: 403, code: 'AccessDeniedException' },
+  sqs: { error: 'SQS.AmazonSQSException', service: 'AmazonSQS', status: 403, code: 'AccessDenied' },
+  states: { error: 'StepFunctions.AWSStepFunctionsException', service: 'AWSStepFunctions', status: 400, code: 'AccessDeniedException' },
+} as const;
+
+/** A Task's service call that the state machine's role does not allow. */
+class IntegrationAccessDenied extends Error {
+  constructor(integration: keyof typeof INTEGRATION_DENIALS, message: string) {
+    const { error, service, status, code } = INTEGRATION_DENIALS[integration];
+    super(`${message} (Service: ${service}; Status Code: ${status}; Error Code: ${code}; Request ID: ${randomUUID()}; Proxy: null)`);
+    this.name = error;
+  }
 }
 
 export type ExecutionOutcome =
@@ -146,24 +168,59 @@ export class WorkflowRunner {
 
   private overrideFor(name: string, state: StateDefinition, fatal: (error: QuotaExceeded) => void, executionName: string): TaskOverride {
     const resource = state.Resource ?? '';
-    if (resource === WAIT_FOR_TASK_TOKEN_SQS) return (input) => this.sendAndWait(input as { QueueUrl: string; MessageBody: unknown }, fatal);
+    if (resource === WAIT_FOR_TASK_TOKEN_SQS) {
+      return (input) => {
+        const message = input as { QueueUrl: string; MessageBody: unknown };
+        this.allow('sqs', 'sqs:SendMessage', this.queueArnOf(message.QueueUrl));
+        return this.sendAndWait(message, fatal);
+      };
+    }
     const functionName = (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName;
     if (resource === WAIT_FOR_TASK_TOKEN_LAMBDA && functionName && this.options.functionArns.has(functionName)) {
-      return (input) => this.invokeAndWait(functionName, (input as { Payload: unknown }).Payload, executionName, name);
+      return (input) => {
+        this.allow('lambda', 'lambda:InvokeFunction', functionName);
+        return this.invokeAndWait(functionName, (input as { Payload: unknown }).Payload, executionName, name);
+      };
     }
     if (resource === START_CHILD_EXECUTION_SYNC && this.options.startChildExecution) {
       const start = this.options.startChildExecution;
       return (input) => {
-        const { Name, Input } = input as { Name: string; Input: unknown };
+        const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name: string; Input: unknown };
+        // `.sync` starts the child, then follows it through its executions and an EventBridge rule Step Functions manages.
+        this.allow('states', 'states:StartExecution', StateMachineArn);
+        this.allow('states', 'states:DescribeExecution', `${StateMachineArn.replace(':stateMachine:', ':execution:')}:${Name}`);
+        this.allow('states', 'events:PutRule', this.arnIn('events', 'rule/StepFunctionsGetEventsForStepFunctionsExecutionRule'));
         return start(Name, Input);
       };
     }
-    if (this.options.functionArns.has(resource)) return (input) => this.options.invoke(resource, input);
+    if (this.options.functionArns.has(resource)) {
+      return (input) => {
+        this.allow('lambda', 'lambda:InvokeFunction', resource);
+        return this.options.invoke(resource, input);
+      };
+    }
     throw new Error(`Task "${name}" uses ${resource}, which has no local mapping`);
   }
 
+  /** Throws the integration's AccessDenied when the state machine's role does not allow the action on the resource. */
+  private allow(integration: keyof typeof INTEGRATION_DENIALS, action: string, resource: string): void {
+    const refusal = this.options.authorize?.(action, resource);
+    if (refusal !== undefined) throw new IntegrationAccessDenied(integration, refusal);
+  }
+
+  /** An ARN of a service in the state machine's own Region and account. */
+  private arnIn(service: string, resource: string): string {
+    const [partition, , region, account] = this.stateMachineArn.split(':').slice(1);
+    return `arn:${partition}:${service}:${region}:${account}:${resource}`;
+  }
+
+  /** A queue URL's path is `/<account>/<queue name>`. */
+  private queueArnOf(queueUrl: string): string {
+    return this.arnIn('sqs', new URL(queueUrl).pathname.split('/').filter(Boolean).at(-1) ?? '');
+  }
+
   private async sendAndWait(input: { QueueUrl: string; MessageBody: unknown }, fatal: (error: QuotaExceeded) => void): Promise<unknown> {
-    const { token, outcome } = this.options.taskTokens.mint();
+    const { token, outcome } = this.options.taskTokens.mint(this.stateMachineArn);
     const body = replacePlaceholder(input.MessageBody, token);
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     const tooLarge = messageProblem(text, this.quotas);
@@ -177,7 +234,7 @@ export class WorkflowRunner {
 
   /** `lambda:invoke.waitForTaskToken`: the function gets the token in its payload, and the Task waits for SendTaskSuccess/Failure on it. */
   private async invokeAndWait(functionArn: string, payload: unknown, executionName: string, stateName: string): Promise<unknown> {
-    const { token, outcome } = this.options.taskTokens.mint();
+    const { token, outcome } = this.options.taskTokens.mint(this.stateMachineArn);
     let settled = false;
     const answered = outcome.finally(() => {
       settled = true;

@@ -118,7 +118,7 @@ export class Authorizer {
 }
 
 /** The services whose refusals the twin answers, by the name their actions start with. */
-export type DeniedService = 's3' | 'dynamodb' | 'sqs' | 'states' | 'secretsmanager' | 'lambda' | 'sns';
+export type DeniedService = 's3' | 'dynamodb' | 'sqs' | 'states' | 'secretsmanager' | 'lambda' | 'sns' | 'events';
 
 export interface AccessDeniedError {
   readonly status: number;
@@ -134,6 +134,7 @@ const DENIAL_ERRORS: Readonly<Record<DeniedService, { status: number; code: stri
   secretsmanager: { status: 400, code: 'AccessDeniedException' },
   lambda: { status: 403, code: 'AccessDeniedException' },
   sns: { status: 403, code: 'AuthorizationError' },
+  events: { status: 400, code: 'AccessDeniedException' },
 };
 
 /**

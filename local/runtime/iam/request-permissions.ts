@@ -15,8 +15,8 @@ export interface ResourceLocator {
   readonly partition: string;
   readonly region: string;
   readonly account: string;
-  /** The ARN of the state machine whose execution issued a task token. */
-  stateMachineOfTaskToken(taskToken: string): string;
+  /** The ARN of the state machine whose execution issued a task token; undefined for a token no execution issued. */
+  stateMachineOfTaskToken(taskToken: string): string | undefined;
   /** The full ARN of a secret, from the name or ARN a `SecretId` gives. */
   secretArn(secretId: string): string;
 }
@@ -143,8 +143,11 @@ export function jsonProtocolPermissions(request: JsonProtocolRequest, locator: R
           return [{ action: `states:${operation}`, resource: stringInput(request, 'executionArn') }];
         case 'SendTaskSuccess':
         case 'SendTaskFailure':
-        case 'SendTaskHeartbeat':
-          return [{ action: `states:${operation}`, resource: locator.stateMachineOfTaskToken(stringInput(request, 'taskToken')) }];
+        case 'SendTaskHeartbeat': {
+          // A token no execution issued names no resource to authorize on: the service answers TaskDoesNotExist.
+          const stateMachine = locator.stateMachineOfTaskToken(stringInput(request, 'taskToken'));
+          return stateMachine === undefined ? [] : [{ action: `states:${operation}`, resource: stateMachine }];
+        }
       }
       break;
     case 'secretsmanager':

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type StackPolicies, stackPolicies } from '../iam/stack-policies.js';
 import type { AssemblyStack, TemplateResource } from './cloud-assembly.js';
 import { functionDefinition, nodeFunctionIds, type LambdaFunctionDefinition } from './function-definition.js';
 import { resolveToString, type ResourceReferences } from './intrinsics.js';
@@ -16,6 +17,8 @@ export interface LocalStandIns {
   /** The name a function of the template gets, as CloudFormation names one the template leaves unnamed: after its logical id. */
   functionName(logicalId: string): string;
   functionArn(functionName: string): string;
+  /** The name a role of the template gets, as CloudFormation names one the template leaves unnamed. */
+  roleName(logicalId: string): string;
 }
 
 /** A state machine as the stack deploys it: its definition file in the assembly and its substitutions, resolved locally. */
@@ -34,6 +37,8 @@ export interface DeployedStack {
   manifestTrigger: { functionName: string };
   /** The provider keys' secret, as its functions name it. */
   providerSecretArn: string;
+  /** Every role of the stack with its policies, and its resource policies. */
+  permissions: StackPolicies;
 }
 
 /** The assembly's stack lacks something the twin needs to run it (an output, a state machine, the video queue's event source). */
@@ -160,6 +165,7 @@ export function deployedStack(stack: AssemblyStack, standIns: LocalStandIns): De
     episode: deployedStateMachine(stack, outputResource(template, OUTPUTS.episodeStateMachine), references),
     manifestTrigger: { functionName: triggerArn.slice(triggerArn.lastIndexOf(':') + 1) },
     providerSecretArn: references[outputResource(template, OUTPUTS.providerSecret)]!.Ref!,
+    permissions: stackPolicies(stack, references, { roleName: standIns.roleName }),
     videoWorker: {
       functionName: resolveToString(mapped.FunctionName, references, 'the video queue event source mapping, FunctionName'),
       batchSize: typeof mapped.BatchSize === 'number' ? mapped.BatchSize : 10,

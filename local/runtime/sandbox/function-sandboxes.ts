@@ -8,7 +8,8 @@ export interface FunctionSandboxesOptions {
   region: string;
   /** Builds a function's ARN (Lambda-Runtime-Invoked-Function-Arn) from its definition. */
   functionArn(definition: LambdaFunctionDefinition): string;
-  credentials: SandboxContext['credentials'];
+  /** The credentials each function's sandboxes sign with: its role's session. */
+  credentials: (definition: LambdaFunctionDefinition) => SandboxContext['credentials'];
   /** Read at each cold start: a studio points its functions at its edge, which listens after the runtime starts. */
   endpoints: () => SandboxContext['endpoints'];
   log?: (functionName: string, chunk: string) => void;
@@ -92,7 +93,7 @@ export class FunctionSandboxes {
     const sandbox = await FunctionSandbox.start(definition, {
       region: this.options.region,
       functionArn: this.options.functionArn(definition),
-      credentials: this.options.credentials,
+      credentials: this.options.credentials(definition),
       endpoints: this.options.endpoints(),
       runtime: lambdaRuntimeFiles(definition.nodeMajor),
       sdkDirectory: await this.sdkDirectory,

@@ -20,9 +20,10 @@ const STAND_INS: LocalStandIns = {
   productionStateMachine: { arn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:local-production`, name: 'local-production' },
   episodeStateMachine: { arn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:local-episode`, name: 'local-episode' },
   functionName: (logicalId) => `local-${logicalId}`,
+  roleName: (logicalId) => `local-${logicalId}`,
   functionArn: (functionName) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${functionName}`,
 };
-const ROLE_NAMING = { roleName: (logicalId: string) => `local-${logicalId}` };
+const ROLE_NAMING = { roleName: STAND_INS.roleName };
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${STAND_INS.table}`;
 const TLS = { 'aws:SecureTransport': 'true' } as const;
 

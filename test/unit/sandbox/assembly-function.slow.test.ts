@@ -41,6 +41,7 @@ function testReferences(assembly: AssemblyStack): ResourceReferences {
     productionStateMachine: machine('sandbox-test-production'),
     episodeStateMachine: machine('sandbox-test-episode'),
     functionName: (logicalId) => `${STACK}-${logicalId}`,
+    roleName: (logicalId) => `${STACK}-${logicalId}`,
     functionArn: (functionName) => `arn:aws:lambda:${region}:000000000000:function:${functionName}`,
   });
 }
@@ -69,7 +70,7 @@ function sandboxesFor(logicalIds: string[]): FunctionSandboxes {
     {
       region: engines.environment.AWS_REGION!,
       functionArn: (definition) => references[definition.logicalId]!.Arn!,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: () => LOCAL_CREDENTIALS,
       endpoints: () => ({
         AWS_ENDPOINT_URL_S3: engines.endpoints.s3,
         AWS_ENDPOINT_URL_DYNAMODB: engines.endpoints.dynamodb,

@@ -16,6 +16,7 @@ const STAND_INS: LocalStandIns = {
   productionStateMachine: { arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:local-production', name: 'local-production' },
   episodeStateMachine: { arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:local-episode', name: 'local-episode' },
   functionName: (logicalId) => `local-${logicalId}`,
+  roleName: (logicalId) => `local-${logicalId}`,
   functionArn: (functionName) => `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
 };
 

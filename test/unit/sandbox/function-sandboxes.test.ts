@@ -57,7 +57,7 @@ function sandboxesOf(...definitions: LambdaFunctionDefinition[]): FunctionSandbo
   const sandboxes = new FunctionSandboxes(definitions, {
     region: 'us-east-1',
     functionArn: (definition) => `arn:aws:lambda:us-east-1:000000000000:function:${definition.functionName}`,
-    credentials: { accessKeyId: 'LOCAL', secretAccessKey: 'LOCAL' },
+    credentials: () => ({ accessKeyId: 'LOCAL', secretAccessKey: 'LOCAL' }),
     endpoints: () => ({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1' }),
   });
   onTestFinished(() => sandboxes.stop());

@@ -1,7 +1,7 @@
 import { crc32 } from '@aws-crypto/crc32';
 import { describe, expect, it } from 'vitest';
 import { ChunkedBodyInvalid, decodeAwsChunked, isAwsChunked } from '../../../local/studio/aws-chunked.js';
-import { serviceOf } from '../../../local/studio/edge.js';
+import { serviceOf } from '../../../local/engines/aws-protocol.js';
 
 const signed = (service: string) => ({
   authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc`,
