@@ -92,14 +92,23 @@ interface DeployedOptions {
   cdkOut?: string;
 }
 
-/** The cloud assembly a deployed run takes its functions from: the one given, or the environment synthesized into the data directory. */
-async function deployedAssembly(options: DeployedOptions & { data: string }) {
-  const [{ synthesizeEnvironment, stackNameOf }, { appendFileSync, mkdirSync }] = await Promise.all([import('../local/runtime/index.js'), import('node:fs')]);
+/**
+ * The cloud assembly a deployed run takes its functions from: the one given, or the environment synthesized
+ * into the data directory. `reuse` takes the one a production there already ran on, so that the rest of it
+ * (a review's decision, a re-render) runs the same functions.
+ */
+async function deployedAssembly(options: DeployedOptions & { data: string }, reuse = false) {
+  const [{ synthesizeEnvironment, stackNameOf }, { appendFileSync, existsSync, mkdirSync }] = await Promise.all([import('../local/runtime/index.js'), import('node:fs')]);
   const stackName = stackNameOf(options.env);
   let cdkOut = options.cdkOut && path.resolve(options.cdkOut);
+  const synthesized = path.resolve(options.data, 'cdk.out', options.env);
+  if (!cdkOut && reuse && existsSync(path.join(synthesized, 'manifest.json'))) {
+    process.stderr.write(`using ${synthesized}, the assembly synthesized for this data directory's productions\n`);
+    cdkOut = synthesized;
+  }
   if (!cdkOut) {
     process.stderr.write(`synthesizing ${stackName} as cdk deploy would upload it (a few minutes)\n`);
-    cdkOut = await synthesizeEnvironment(options.env, path.resolve(options.data, 'cdk.out', options.env));
+    cdkOut = await synthesizeEnvironment(options.env, synthesized);
   }
   const logs = path.resolve(options.data, 'function-logs');
   mkdirSync(logs, { recursive: true });
@@ -203,8 +212,9 @@ function scenePath(value: string): ScenePath {
   return { episodeId, sceneId };
 }
 
-async function rerenderCommand(productionId: string, { episodeId, sceneId }: ScenePath, options: RunOptions): Promise<void> {
+async function rerenderCommand(productionId: string, { episodeId, sceneId }: ScenePath, options: RunOptions & DeployedOptions): Promise<void> {
   const { RerenderRefused, rerender } = await import('../local/commands/rerender.js');
+  const deployed = options.deployed ? await deployedAssembly(options, true) : undefined;
   const progress = progressPrinter();
   try {
     const result = await rerender({
@@ -214,6 +224,7 @@ async function rerenderCommand(productionId: string, { episodeId, sceneId }: Sce
       outDir: path.resolve(options.out),
       dataDir: path.resolve(options.data),
       onProgress: progress.onProgress,
+      deployed,
     });
     progress.done();
     reportOutcome('rerender', result);
@@ -223,7 +234,7 @@ async function rerenderCommand(productionId: string, { episodeId, sceneId }: Sce
   }
 }
 
-interface ReviewCommandOptions extends RunOptions {
+interface ReviewCommandOptions extends RunOptions, DeployedOptions {
   notes?: string;
   table?: string;
   region?: string;
@@ -239,6 +250,7 @@ async function reviewCommand(decision: 'APPROVED' | 'REJECTED', productionId: st
       process.stdout.write(`${decision}: ${productionId}; its execution ${review.executionName} goes on from ${review.cut === 'animatic' ? 'the animatic' : 'the cut'}\n`);
       return;
     }
+    const deployed = options.deployed ? await deployedAssembly(options, true) : undefined;
     const progress = progressPrinter();
     const result = await reviewLocally({
       productionId,
@@ -247,6 +259,7 @@ async function reviewCommand(decision: 'APPROVED' | 'REJECTED', productionId: st
       outDir: path.resolve(options.out),
       dataDir: path.resolve(options.data),
       onProgress: progress.onProgress,
+      deployed,
     });
     progress.done();
     const failure = outcomeOf(command, result);
@@ -338,6 +351,12 @@ const program = new Command('dramaforge')
   .configureOutput({ outputError: (message, write) => write(`dramaforge: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`) });
 
 const manifestArgument = ['<manifest>', 'the series manifest (YAML)'] as const;
+/** The production's functions from the cloud assembly, as --deployed ran it. */
+const continueDeployedFlags = {
+  deployed: ['--deployed', "run every function as Lambda runs it, as produce --deployed did: from the assembly synthesized into --data (or --cdk-out), each in its sandbox"],
+  env: ['--env <env>', 'with --deployed: the environment whose stack runs', 'dev'],
+  cdkOut: ['--cdk-out <dir>', 'with --deployed: the assembly the production ran on, when produce was given one'],
+} as const;
 const profileOptionFlags = ['--profile <profile>', "a provider profile to use instead of the manifest's providers.profile"] as const;
 const outOptionFlags = ['--out <dir>', 'where the deliverables are written, one folder per production', 'out'] as const;
 const dataOptionFlags = ['--data <dir>', 'where the embedded engines keep the table, the bucket and the execution records', '.dramaforge'] as const;
@@ -383,6 +402,9 @@ program
   .argument('<episode/scene>', 'the scene, as ep01/s03', scenePath)
   .option(...outOptionFlags)
   .option(...dataOptionFlags)
+  .option(...continueDeployedFlags.deployed)
+  .option(...continueDeployedFlags.env)
+  .option(...continueDeployedFlags.cdkOut)
   .action(rerenderCommand);
 program
   .command('redrive')
@@ -407,6 +429,9 @@ program
   .option(...dataOptionFlags)
   .option(...reviewTargetFlags.table)
   .option(...reviewTargetFlags.region)
+  .option(...continueDeployedFlags.deployed)
+  .option(...continueDeployedFlags.env)
+  .option(...continueDeployedFlags.cdkOut)
   .action((productionId: string, options: ReviewCommandOptions) => reviewCommand('APPROVED', productionId, options));
 program
   .command('reject')
@@ -417,6 +442,9 @@ program
   .option(...dataOptionFlags)
   .option(...reviewTargetFlags.table)
   .option(...reviewTargetFlags.region)
+  .option(...continueDeployedFlags.deployed)
+  .option(...continueDeployedFlags.env)
+  .option(...continueDeployedFlags.cdkOut)
   .action((productionId: string, options: ReviewCommandOptions) => reviewCommand('REJECTED', productionId, options));
 
 program

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { produce } from '../../local/commands/produce.js';
+import { reviewLocally } from '../../local/commands/review.js';
 import { stackNameOf } from '../../local/runtime/index.js';
 import { startStudio } from '../../local/studio/studio.js';
 import { devAssemblyForSandboxes } from '../support/dev-assembly.js';
@@ -27,22 +28,25 @@ afterAll(() => cleanUp?.());
 const deliverables = async (dir: string) => (await readdir(dir)).sort();
 
 describe('produce --deployed: every function from the assembly, each in its sandbox', () => {
-  it('delivers a lip-synced manifest as the sources do: the same files, the same subtitles, every scene complete', async () => {
+  it('delivers a lip-synced manifest with a review gate as the sources do: waits for approval, then the same files, the same subtitles, every scene complete', async () => {
     // Prepare
     const ws = await workspace('deployed');
-    const manifestPath = await ws.manifest(TWO_SCENES, 'lip-sync.yaml', (text) => text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nlipSync: { mode: fast }\n'));
+    const manifestPath = await ws.manifest(TWO_SCENES, 'lip-sync.yaml', (text) =>
+      text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nlipSync: { mode: fast }\nreview: { before: delivery }\n'),
+    );
     const functionLogs: string[] = [];
+    const deployedFunctions = { cdkOut, stackName: stackNameOf('dev'), onFunctionLog: (functionName: string) => functionLogs.push(functionName) };
+    const source = { outDir: path.join(ws.dir, 'source-out'), dataDir: path.join(ws.dir, 'source-data') };
+    const inSandboxes = { outDir: path.join(ws.dir, 'deployed-out'), dataDir: path.join(ws.dir, 'deployed-data'), deployed: deployedFunctions };
 
     // Act
-    const fromSources = await produce({ manifestPath, outDir: path.join(ws.dir, 'source-out'), dataDir: path.join(ws.dir, 'source-data') });
-    const deployed = await produce({
-      manifestPath,
-      outDir: path.join(ws.dir, 'deployed-out'),
-      dataDir: path.join(ws.dir, 'deployed-data'),
-      deployed: { cdkOut, stackName: stackNameOf('dev'), onFunctionLog: (functionName) => functionLogs.push(functionName) },
-    });
+    const sourceAtGate = await produce({ manifestPath, ...source });
+    const fromSources = await reviewLocally({ productionId: 'two-scene-check', decision: 'APPROVED', ...source });
+    const deployedAtGate = await produce({ manifestPath, ...inSandboxes });
+    const deployed = await reviewLocally({ productionId: 'two-scene-check', decision: 'APPROVED', ...inSandboxes });
 
     // Assess
+    expect([sourceAtGate.report?.status, deployedAtGate.report?.status]).toEqual(['AWAITING_APPROVAL', 'AWAITING_APPROVAL']);
     expect([fromSources.ok, fromSources.reason]).toEqual([true, undefined]);
     expect([deployed.ok, deployed.reason]).toEqual([true, undefined]);
     const sourceDir = fromSources.outputDir!;
