@@ -1,4 +1,6 @@
-import type http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** How an AWS API request on one endpoint says which service it is for, and how each service answers an error. */
 
@@ -51,4 +53,67 @@ export function s3Error(response: http.ServerResponse, status: number, code: str
 export function jsonError(response: http.ServerResponse, status: number, code: string, message: string): void {
   response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
   response.end(JSON.stringify({ __type: code, message }));
+}
+
+/** What a JSON-protocol service answers one request with. */
+export interface JsonAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface JsonProtocolServerOptions {
+  /** The `X-Amz-Target` prefix that names the service (`AmazonSQS.`); the rest is the operation. */
+  readonly targetPrefix: string;
+  /** `application/x-amz-json-1.0` or `-1.1`, as the service speaks. */
+  readonly contentType: string;
+  /** The answer to a body that is not JSON, in the service's own error shape. */
+  readonly notJson: JsonAnswer;
+  readonly answer: (operation: string, input: Record<string, unknown>) => JsonAnswer | Promise<JsonAnswer>;
+}
+
+/** One JSON-protocol service (an engine's API) on 127.0.0.1, at a port of its own. */
+export class JsonProtocolServer {
+  private readonly server: http.Server;
+
+  constructor(options: JsonProtocolServerOptions) {
+    this.server = http.createServer((request, response) => {
+      const reply = ({ status, body, headers }: JsonAnswer) => {
+        if (response.destroyed) return;
+        response.writeHead(status, { 'content-type': options.contentType, 'x-amzn-requestid': randomUUID(), ...headers });
+        response.end(JSON.stringify(body));
+      };
+      readBody(request)
+        .then((bytes) => {
+          let input: Record<string, unknown>;
+          try {
+            input = JSON.parse(bytes.toString('utf8') || '{}') as Record<string, unknown>;
+          } catch {
+            return options.notJson;
+          }
+          return options.answer(String(request.headers['x-amz-target'] ?? '').replace(options.targetPrefix, ''), input);
+        })
+        .then(reply, (error: unknown) => reply({ status: 500, body: { __type: 'InternalFailure', message: String(error) } }));
+    });
+  }
+
+  /** Listens on a free port of 127.0.0.1; the endpoint's URL. */
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
 }

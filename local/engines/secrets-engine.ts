@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { JsonProtocolServer } from './aws-protocol.js';
 
 /** One secret as the engine keeps it: its current value and version. */
 interface StoredSecret {
@@ -30,7 +29,19 @@ class SecretsError extends Error {
  * values are kept in the data directory, one JSON file, so a key put once serves the next run.
  */
 export class SecretsEngine {
-  private server?: http.Server;
+  private readonly server = new JsonProtocolServer({
+    targetPrefix: 'secretsmanager.',
+    contentType: 'application/x-amz-json-1.1',
+    notJson: { status: 400, body: { __type: 'InvalidRequestException', message: 'the request body is not JSON' } },
+    answer: (operation, input) => {
+      try {
+        return { status: 200, body: this.dispatch(operation, input) };
+      } catch (error) {
+        const failure = error instanceof SecretsError ? error : new SecretsError('InternalServiceError', (error as Error).message);
+        return { status: 400, body: { __type: failure.code, message: failure.message } };
+      }
+    },
+  });
   private readonly file: string;
   private readonly secrets: Map<string, StoredSecret>;
 
@@ -50,28 +61,11 @@ export class SecretsEngine {
   }
 
   async listen(): Promise<string> {
-    this.server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const operation = String(request.headers['x-amz-target'] ?? '').replace(/^secretsmanager\./, '');
-        let answer: { status: number; body: unknown };
-        try {
-          answer = { status: 200, body: this.dispatch(operation, JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>) };
-        } catch (error) {
-          const failure = error instanceof SecretsError ? error : new SecretsError('InternalServiceError', (error as Error).message);
-          answer = { status: 400, body: { __type: failure.code, message: failure.message } };
-        }
-        response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(JSON.stringify(answer.body));
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.server.listen();
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server.close();
   }
 
   /** PutSecretValue from within this process. */

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { type JsonAnswer, JsonProtocolServer } from './aws-protocol.js';
 
 /**
  * The embedded SQS: the part of the SQS JSON protocol that dramaforge speaks (queues with a
@@ -98,7 +97,19 @@ export class SqsEngine {
   private readonly moveTasks: MoveTask[] = [];
   private journal!: number;
   private entriesSinceCompaction = 0;
-  private server?: http.Server;
+  private readonly server = new JsonProtocolServer({
+    targetPrefix: 'AmazonSQS.',
+    contentType: 'application/x-amz-json-1.0',
+    notJson: { status: 400, body: { __type: 'com.amazonaws.sqs#InvalidParameterValue', message: 'the request body is not JSON' } },
+    answer: (action, input) =>
+      this.handle(action, input).then(
+        (output): JsonAnswer => ({ status: 200, body: output }),
+        (error: unknown): JsonAnswer => {
+          if (!(error instanceof SqsError)) return { status: 500, body: { __type: 'com.amazonaws.sqs#InternalError', message: String(error) } };
+          return { status: 400, body: { __type: `com.amazonaws.sqs#${error.code}`, message: error.message }, headers: { 'x-amzn-query-error': `${error.queryCode};Sender` } };
+        },
+      ),
+  });
   private port = 0;
 
   private constructor(
@@ -177,42 +188,14 @@ export class SqsEngine {
   }
 
   async listen(): Promise<string> {
-    this.server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const action = String(request.headers['x-amz-target'] ?? '').replace(/^AmazonSQS\./, '');
-        const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-          if (response.destroyed) return;
-          response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID(), ...headers });
-          response.end(JSON.stringify(body));
-        };
-        let input: Record<string, unknown>;
-        try {
-          input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-        } catch {
-          return reply(400, { __type: 'com.amazonaws.sqs#InvalidParameterValue', message: 'the request body is not JSON' });
-        }
-        this.handle(action, input).then(
-          (output) => reply(200, output),
-          (error: unknown) => {
-            if (!(error instanceof SqsError)) return reply(500, { __type: 'com.amazonaws.sqs#InternalError', message: String(error) });
-            reply(400, { __type: `com.amazonaws.sqs#${error.code}`, message: error.message }, { 'x-amzn-query-error': `${error.queryCode};Sender` });
-          },
-        );
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return `http://127.0.0.1:${this.port}`;
+    const endpoint = await this.server.listen();
+    this.port = this.server.port;
+    return endpoint;
   }
 
   async close(): Promise<void> {
     for (const queue of this.queues.values()) for (const wake of queue.waiters) wake();
-    if (this.server) {
-      this.server.closeAllConnections();
-      await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-    }
+    await this.server.close();
     closeSync(this.journal);
   }
 
@@ -378,7 +361,7 @@ export class SqsEngine {
       const now = Date.now();
       this.sweep(now);
       const ready = [...queue.messages.values()].filter((m) => m.visibleAt <= now).sort((a, b) => a.visibleAt - b.visibleAt || a.sentAt - b.sentAt);
-      if (ready.length > 0 || now >= deadline || !this.server?.listening) {
+      if (ready.length > 0 || now >= deadline || !this.server.listening) {
         return { Messages: ready.slice(0, max).map((message) => this.deliver(queue, message, now, visibilitySeconds, wanted)) };
       }
       const nextVisible = Math.min(deadline, ...[...queue.messages.values()].map((m) => m.visibleAt));

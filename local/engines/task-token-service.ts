@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { JsonProtocolServer } from './aws-protocol.js';
 
 /** What a waiting `.waitForTaskToken` Task is resolved with. */
 export type TaskOutcome = { ok: true; output: unknown } | { ok: false; error: string; cause: string };
@@ -23,7 +22,12 @@ export class TaskTokenService {
   private readonly issuers = new Map<string, string>();
   /** Every SendTaskSuccess/SendTaskFailure received, delivered or not: a duplicate report shows up here. */
   readonly reports: { token: string; operation: string }[] = [];
-  private server?: http.Server;
+  private readonly server = new JsonProtocolServer({
+    targetPrefix: 'AWSStepFunctions.',
+    contentType: 'application/x-amz-json-1.0',
+    notJson: { status: 400, body: { __type: 'InvalidOutput', message: 'request body is not JSON' } },
+    answer: (operation, input) => this.report(operation, input),
+  });
 
   mint(stateMachineArn?: string): { token: string; outcome: Promise<unknown> } {
     const token = `local-task-${randomUUID()}`;
@@ -88,31 +92,10 @@ export class TaskTokenService {
   }
 
   async listen(): Promise<string> {
-    this.server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const target = String(request.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
-        const reply = ({ status, body }: { status: number; body: unknown }) => {
-          response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-          response.end(JSON.stringify(body));
-        };
-        let body: Record<string, unknown>;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-        } catch {
-          return reply({ status: 400, body: { __type: 'InvalidOutput', message: 'request body is not JSON' } });
-        }
-        reply(this.report(target, body));
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.server.listen();
   }
 
   async close(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await this.server.close();
   }
 }

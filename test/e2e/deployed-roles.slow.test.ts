@@ -1,20 +1,13 @@
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { produce } from '../../local/commands/produce.js';
 import { stackNameOf } from '../../local/runtime/index.js';
-import { devAssemblyForSandboxes } from '../support/dev-assembly.js';
+import { devAssemblyForThisFile } from '../support/dev-assembly.js';
 import { TWO_SCENES, workspace } from './support/pipeline-harness.js';
 
-let cdkOut: string;
-let cleanUp: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ cdkOut, cleanUp } = await devAssemblyForSandboxes());
-}, 900_000);
-
-afterAll(() => cleanUp?.());
+const devAssembly = devAssemblyForThisFile();
 
 const STACK = stackNameOf('dev');
 
@@ -31,10 +24,10 @@ async function assemblyWithout(policyPrefix: string, dropped: (action: string) =
   const copy = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-denied-assembly-'));
   onTestFinished(() => rm(copy, { recursive: true, force: true }));
   const templateFile = `${STACK}.template.json`;
-  for (const entry of await readdir(cdkOut)) {
-    if (entry !== templateFile) await symlink(path.join(cdkOut, entry), path.join(copy, entry));
+  for (const entry of await readdir(devAssembly.cdkOut())) {
+    if (entry !== templateFile) await symlink(path.join(devAssembly.cdkOut(), entry), path.join(copy, entry));
   }
-  const template = JSON.parse(await readFile(path.join(cdkOut, templateFile), 'utf8')) as { Resources: Record<string, { Type: string; Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }> };
+  const template = JSON.parse(await readFile(path.join(devAssembly.cdkOut(), templateFile), 'utf8')) as { Resources: Record<string, { Type: string; Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }> };
   const [policyId, policy] = Object.entries(template.Resources).find(([id, resource]) => id.startsWith(policyPrefix) && resource.Type === 'AWS::IAM::Policy')!;
   const before = JSON.stringify(policy);
   policy.Properties.PolicyDocument.Statement = policy.Properties.PolicyDocument.Statement.flatMap((statement) => {

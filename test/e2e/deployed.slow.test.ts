@@ -2,28 +2,21 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { produce } from '../../local/commands/produce.js';
 import { reviewLocally } from '../../local/commands/review.js';
 import { stackNameOf } from '../../local/runtime/index.js';
 import { startStudio } from '../../local/studio/studio.js';
-import { devAssemblyForSandboxes } from '../support/dev-assembly.js';
+import { devAssemblyForThisFile } from '../support/dev-assembly.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { waitFor } from '../support/wait-for.js';
 import { TWO_SCENES, workspace } from './support/pipeline-harness.js';
 
 const TWO_SCENES_OPENAI = path.join(path.dirname(TWO_SCENES), 'two-scenes-openai.yaml');
 
-let cdkOut: string;
-let cleanUp: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ cdkOut, cleanUp } = await devAssemblyForSandboxes());
-}, 900_000);
-
-afterAll(() => cleanUp?.());
+const devAssembly = devAssemblyForThisFile();
 
 const deliverables = async (dir: string) => (await readdir(dir)).sort();
 
@@ -35,7 +28,7 @@ describe('produce --deployed: every function from the assembly, each in its sand
       text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nlipSync: { mode: fast }\nreview: { before: delivery }\n'),
     );
     const functionLogs: string[] = [];
-    const deployedFunctions = { cdkOut, stackName: stackNameOf('dev'), onFunctionLog: (functionName: string) => functionLogs.push(functionName) };
+    const deployedFunctions = { cdkOut: devAssembly.cdkOut(), stackName: stackNameOf('dev'), onFunctionLog: (functionName: string) => functionLogs.push(functionName) };
     const source = { outDir: path.join(ws.dir, 'source-out'), dataDir: path.join(ws.dir, 'source-data') };
     const inSandboxes = { outDir: path.join(ws.dir, 'deployed-out'), dataDir: path.join(ws.dir, 'deployed-data'), deployed: deployedFunctions };
 
@@ -73,7 +66,7 @@ describe('produce --deployed: every function from the assembly, each in its sand
     // Prepare
     const ws = await workspace('deployed-studio');
     onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
-    const studio = await startStudio({ dataDir: ws.dataDir, port: 0, deployed: { cdkOut, stackName: stackNameOf('dev') } });
+    const studio = await startStudio({ dataDir: ws.dataDir, port: 0, deployed: { cdkOut: devAssembly.cdkOut(), stackName: stackNameOf('dev') } });
     onTestFinished(() => studio.stop());
     const credentials = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'not-a-real-secret' };
     const s3 = new S3Client({ endpoint: studio.endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
@@ -115,7 +108,7 @@ describe('produce --deployed: every function from the assembly, each in its sand
       profile: 'openai-compatible',
       outDir: ws.outDir,
       dataDir: ws.dataDir,
-      deployed: { cdkOut, stackName: stackNameOf('dev'), providerSecret: JSON.stringify({ apiKey: 'test-key', baseUrl: server.baseUrl }) },
+      deployed: { cdkOut: devAssembly.cdkOut(), stackName: stackNameOf('dev'), providerSecret: JSON.stringify({ apiKey: 'test-key', baseUrl: server.baseUrl }) },
     });
 
     // Assess

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { assertSandboxIsolationAvailable, ensureRuntimeInterfaceClient, synthesizeEnvironment } from '../../local/runtime/index.js';
 
 /**
@@ -16,4 +17,22 @@ export async function devAssemblyForSandboxes(): Promise<{ cdkOut: string; clean
   const synthesized = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-dev-cdk-out-'));
   await synthesizeEnvironment('dev', synthesized);
   return { cdkOut: synthesized, cleanUp: () => rm(synthesized, { recursive: true, force: true }) };
+}
+
+/**
+ * For a test file whose every test runs the dev assembly: gets it before the file's tests (synthesizing
+ * it can take minutes) and removes one synthesized here after them. `cdkOut()` is where it is.
+ */
+export function devAssemblyForThisFile(): { cdkOut(): string } {
+  let assembly: Awaited<ReturnType<typeof devAssemblyForSandboxes>> | undefined;
+  beforeAll(async () => {
+    assembly = await devAssemblyForSandboxes();
+  }, 900_000);
+  afterAll(() => assembly?.cleanUp());
+  return {
+    cdkOut: () => {
+      if (!assembly) throw new Error('the dev assembly is read inside a test, after beforeAll got it');
+      return assembly.cdkOut;
+    },
+  };
 }
