@@ -114,9 +114,9 @@ describe('dramaforge mcp', () => {
     expect(forecast.spent?.spentUsd).toBe(0);
   });
 
-  it('starts a two-scene production without waiting, follows it to COMPLETE with production_status, and serves its report', async () => {
-    // Prepare
-    const served = await ownServer();
+  it('starts a two-scene production without waiting, follows it to COMPLETE with production_status, and serves its report; the handlers\' logs go to stderr', async () => {
+    // Prepare: handlers that log, as the local runtime's handlers log to stdout when asked to
+    const served = await ownServer({ env: { POWERTOOLS_LOG_LEVEL: 'INFO' } });
 
     // Act
     const started = await served.call('start_production', { path: fixture('two-scenes.yaml') });
@@ -136,6 +136,7 @@ describe('dramaforge mcp', () => {
     const links = finished.content.filter((item) => item.type === 'resource_link').map((item) => (item as { uri: string }).uri);
     expect(links).toContain(`file://${path.join(served.workDir, 'out', 'two-scene-check', 'ep01.mp4')}`);
     expect(served.protocolErrors).toEqual([]);
+    expect(served.stderr()).toContain('"service":"dramaforge"');
   });
 
   it('refuses approve_review without --allow-approve, saying who decides, and the production stays at its gate', async () => {
