@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -252,7 +253,7 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
         ...(meta.review.decision && { decision: meta.review.decision, decidedAt: meta.review.decidedAt, notes: meta.review.notes }),
       };
       const result = followed?.result;
-      const deliverables = result?.outputDir ? await delivered(result.outputDir, result.report?.episodes.filter((e) => e.file).map((e) => e.id) ?? []) : [];
+      const deliverables = result?.outputDir ? delivered(result.outputDir, result.report?.episodes.filter((e) => e.file).map((e) => e.id) ?? []) : [];
       const structured = {
         productionId: id,
         title: meta.title,
@@ -380,8 +381,7 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
 }
 
 /** The deliverables already copied out, as links to their files: never inlined, a video is too big for an answer. */
-async function delivered(outputDir: string, episodeIds: string[]) {
-  const { existsSync } = await import('node:fs');
+function delivered(outputDir: string, episodeIds: string[]) {
   const files = [
     { file: 'storyboard.png', mimeType: 'image/png' },
     ...episodeIds.flatMap((id) => EPISODE_FILE_EXTENSIONS.filter((extension) => extension === 'mp4' || extension === 'srt').map((extension) => ({ file: `${id}.${extension}`, mimeType: extension === 'mp4' ? 'video/mp4' : 'text/plain' }))),

@@ -119,7 +119,7 @@ export class ProductionDesk {
     const id = execution.productionId ?? path.basename(execution.manifestKey);
     const entry: Followed = { executionName: execution.name };
     this.followed.set(id, entry);
-    this.client.follow(execution, () => undefined).then(
+    this.client.follow(execution).then(
       (result) => (entry.result = result),
       (error: unknown) => (entry.error = (error as Error).message),
     );
