@@ -75,14 +75,14 @@ module.exports = {
       comment: 'The embedded engines are the environment the runtime runs in: they know nothing of what runs on them.',
       severity: 'error',
       from: { path: '^local/engines/' },
-      to: { path: '^local/(runtime|client|commands|studio)/' },
+      to: { path: '^local/(runtime|client|commands|studio|mcp)/' },
     },
     {
       name: 'runtime-below-its-fronts',
       comment: 'The runtime serves the client, the commands and the studio; it imports none of them.',
       severity: 'error',
       from: { path: '^local/runtime/' },
-      to: { path: '^local/(client|commands|studio)/' },
+      to: { path: '^local/(client|commands|studio|mcp)/' },
     },
     {
       name: 'only-the-runtime-surface',

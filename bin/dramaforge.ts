@@ -302,10 +302,15 @@ async function runWithLegacyOpenssl(): Promise<never> {
   process.exit(code);
 }
 
+/** The studio's s3rver needs OpenSSL's legacy provider: a command that runs a studio runs in a Node that has it. */
+async function ensureLegacyOpenssl(): Promise<void> {
+  if (!process.execArgv.includes(LEGACY_OPENSSL) && !(process.env.NODE_OPTIONS ?? '').includes(LEGACY_OPENSSL)) await runWithLegacyOpenssl();
+}
+
 async function studioCommand(options: DeployedOptions & { data: string; port: string; host?: string }): Promise<void> {
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port: ${options.port} is not a port number`, 2);
-  if (!process.execArgv.includes(LEGACY_OPENSSL) && !(process.env.NODE_OPTIONS ?? '').includes(LEGACY_OPENSSL)) await runWithLegacyOpenssl();
+  await ensureLegacyOpenssl();
   const { startStudio, LOOPBACK } = await import('../local/studio/studio.js');
   const host = options.host ?? LOOPBACK;
   if (host !== LOOPBACK && host !== 'localhost') {
@@ -334,6 +339,20 @@ async function studioCommand(options: DeployedOptions & { data: string; port: st
     process.on('SIGTERM', () => resolve());
   });
   await studio.stop();
+}
+
+async function mcpCommand(options: RunOptions & { profile?: string; allowApprove?: boolean }): Promise<void> {
+  const profile = await profileOption(options.profile);
+  await ensureLegacyOpenssl();
+  const { serveMcp } = await import('../local/mcp/mcp-server.js');
+  await serveMcp({
+    dataDir: path.resolve(options.data),
+    outDir: path.resolve(options.out),
+    profile,
+    allowApprove: options.allowApprove ?? false,
+    version: packageVersion(),
+    onLog: (line) => process.stderr.write(`${line}\n`),
+  });
 }
 
 /** From the source tree, and from dist/ where the build copies package.json, this is the package's own manifest. */
@@ -457,6 +476,18 @@ program
   .option('--env <env>', 'with --deployed: the environment whose stack is synthesized', 'dev')
   .option('--cdk-out <dir>', 'with --deployed: an assembly already synthesized (cdk synth --output), instead of synthesizing one')
   .action(studioCommand);
+
+program
+  .command('mcp')
+  .summary('serve the studio to an AI agent: a Model Context Protocol server on stdio')
+  .description(
+    "serve the studio to an AI agent over the Model Context Protocol (stdio): validate, develop, estimate, produce and follow productions, with the budget caps and the review gate as for a person. It runs a studio on the data directory (its console's address is logged to stderr), or works through the studio that owns it",
+  )
+  .option(...dataOptionFlags)
+  .option(...outOptionFlags)
+  .option(...profileOptionFlags)
+  .option('--allow-approve', 'let the agent approve and reject reviews itself; without it, a person decides')
+  .action(mcpCommand);
 
 program.parseAsync().then(
   () => process.exit(0),

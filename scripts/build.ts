@@ -10,9 +10,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
 /**
  * The compiled modules open these folders' other files next to themselves (import.meta.url): the
- * espeak worker, the state machine definition. package.json is read by `dramaforge --version`.
+ * espeak worker, the state machine definition; the MCP server serves the manifest schema and the docs
+ * to agents. package.json is read by `dramaforge --version`.
  */
-const FOLDERS_WITH_RUNTIME_FILES = ['lambdas', 'local', 'statemachines'];
+const FOLDERS_WITH_RUNTIME_FILES = ['lambdas', 'local', 'statemachines', 'schemas', 'docs'];
 
 // A module renamed or deleted in the sources must not live on in dist/.
 await rm(dist, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { assetKeys } from '../../lambdas/core/keys.js';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, SeriesManifest } from '../../lambdas/core/manifest/schema.js';
 import { withProfile, type ProfileOverride } from './profile-override.js';
-import { withLocalRuntime, type RunOptions } from './local-session.js';
+import { withLocalRuntime, type RunOptions, type RunSession } from './local-session.js';
 
 /** Where `dramaforge develop` puts a bible in the local bucket: beside `manifests/`, so no production starts from it. */
 const DEVELOPMENT_UPLOADS = 'development-requests/';
@@ -44,37 +44,48 @@ export function developedDocument(bible: Buffer, developed: SeriesManifest): str
  */
 export async function developBible(options: DevelopOptions): Promise<DevelopResult> {
   const bible = await readFile(options.biblePath);
-  const upload = options.profile ? withProfile(bible, options.profile) : bible;
-  return withLocalRuntime({ command: 'dramaforge develop', ...options, outDir: path.dirname(path.resolve(options.biblePath)) }, async ({ runtime, assets, productions }) => {
-    const key = `${DEVELOPMENT_UPLOADS}${path.basename(options.biblePath)}`;
-    await assets.putBytes(key, upload, 'application/yaml');
-    let opened: { productionId: string; episodesToDevelop: string[] };
+  return withLocalRuntime({ command: 'dramaforge develop', ...options, outDir: path.dirname(path.resolve(options.biblePath)) }, (session) =>
+    developOn(session, { fileName: path.basename(options.biblePath), bible, profile: options.profile, onEpisode: options.onEpisode }),
+  );
+}
+
+/**
+ * Develops a bible on a runtime already running: what `develop` does in its own session, and what a
+ * process that holds the data directory for longer (the MCP server) does on its own.
+ */
+export async function developOn(
+  { runtime, assets, productions }: Pick<RunSession, 'runtime' | 'assets' | 'productions'>,
+  { fileName, bible, profile, onEpisode }: { fileName: string; bible: Buffer; profile?: ProfileOverride; onEpisode?: DevelopOptions['onEpisode'] },
+): Promise<DevelopResult> {
+  const upload = profile ? withProfile(bible, profile) : bible;
+  const key = `${DEVELOPMENT_UPLOADS}${path.basename(fileName)}`;
+  await assets.putBytes(key, upload, 'application/yaml');
+  let opened: { productionId: string; episodesToDevelop: string[] };
+  try {
+    opened = (await runtime.invokeFunction('validate-manifest', {
+      bucket: assets.bucket,
+      key,
+      executionName: `develop-${contentHash(upload.toString('base64')).slice(0, 24)}`,
+    })) as typeof opened;
+  } catch (error) {
+    if ((error as Error).name !== 'ManifestInvalid') throw error;
+    const rejection = await assets.findJson<{ problems: ManifestProblem[] }>(assetKeys.manifestErrors(key));
+    return { ok: false, problems: rejection?.problems, reason: `the bible was rejected (${rejection?.problems.length ?? 0} problems)` };
+  }
+  const { productionId, episodesToDevelop } = opened;
+  const records: DevelopmentRecord[] = [];
+  for (const [index, episodeId] of episodesToDevelop.entries()) {
     try {
-      opened = (await runtime.invokeFunction('validate-manifest', {
-        bucket: assets.bucket,
-        key,
-        executionName: `develop-${contentHash(upload.toString('base64')).slice(0, 24)}`,
-      })) as typeof opened;
+      await runtime.invokeFunction('develop-episode', { productionId, episodeId });
     } catch (error) {
-      if ((error as Error).name !== 'ManifestInvalid') throw error;
-      const rejection = await assets.findJson<{ problems: ManifestProblem[] }>(assetKeys.manifestErrors(key));
-      return { ok: false, problems: rejection?.problems, reason: `the bible was rejected (${rejection?.problems.length ?? 0} problems)` };
+      const record = await assets.findJson<DevelopmentFailureRecord>(assetKeys.development(productionId, episodeId));
+      return { ok: false, reason: `${episodeId} could not be developed: ${record?.failure.error ?? (error as Error).name}: ${record?.failure.message ?? (error as Error).message}` };
     }
-    const { productionId, episodesToDevelop } = opened;
-    const records: DevelopmentRecord[] = [];
-    for (const [index, episodeId] of episodesToDevelop.entries()) {
-      try {
-        await runtime.invokeFunction('develop-episode', { productionId, episodeId });
-      } catch (error) {
-        const record = await assets.findJson<DevelopmentFailureRecord>(assetKeys.development(productionId, episodeId));
-        return { ok: false, reason: `${episodeId} could not be developed: ${record?.failure.error ?? (error as Error).name}: ${record?.failure.message ?? (error as Error).message}` };
-      }
-      records.push(await assets.getJson<DevelopmentRecord>(assetKeys.development(productionId, episodeId)));
-      options.onEpisode?.(episodeId, index + 1, episodesToDevelop.length);
-    }
-    const developed = await assets.getJson<SeriesManifest>(assetKeys.normalizedManifest(productionId));
-    const yaml = developedDocument(bible, developed);
-    const meta = await productions.findProduction(productionId);
-    return { ok: true, productionId, manifest: parseDevelopedManifest(yaml), yaml, records, spentUsd: (meta?.spentUsd ?? 0) + (meta?.unconfirmedUsd ?? 0) };
-  });
+    records.push(await assets.getJson<DevelopmentRecord>(assetKeys.development(productionId, episodeId)));
+    onEpisode?.(episodeId, index + 1, episodesToDevelop.length);
+  }
+  const developed = await assets.getJson<SeriesManifest>(assetKeys.normalizedManifest(productionId));
+  const yaml = developedDocument(bible, developed);
+  const meta = await productions.findProduction(productionId);
+  return { ok: true, productionId, manifest: parseDevelopedManifest(yaml), yaml, records, spentUsd: (meta?.spentUsd ?? 0) + (meta?.unconfirmedUsd ?? 0) };
 }

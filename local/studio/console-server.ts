@@ -6,10 +6,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
-import { ProductionStore, type ProductionMeta, type SceneRecord } from '../../lambdas/adapters/aws/production-store.js';
+import { ProductionStore, type SceneRecord } from '../../lambdas/adapters/aws/production-store.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
 import { taskStates, type Definition, type StateDefinition } from '../../statemachines/production-definition.js';
@@ -176,15 +176,7 @@ export function consoleHandler(deps: ConsoleDeps) {
   const statusOf = (record: ExecutionRecord) => (record.status === 'RUNNING' && isAbandoned(record) ? 'ABORTED' : record.status);
 
   async function listProductions() {
-    const metas: ProductionMeta[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await document.send(
-        new ScanCommand({ TableName: runtime.names.table, FilterExpression: 'SK = :meta', ExpressionAttributeValues: { ':meta': 'META' }, ExclusiveStartKey: startKey }),
-      );
-      metas.push(...((page.Items ?? []) as ProductionMeta[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const metas = await productions.listProductions();
     const executions = (await runtime.listExecutions()).filter((record) => record.kind === 'production');
     const rows = await Promise.all(
       metas.map(async (meta) => {

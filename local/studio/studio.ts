@@ -10,7 +10,7 @@ import { EdgeServer } from './edge.js';
 import { ExecutionHistories } from './execution-history.js';
 import { StepFunctionsApi } from './step-functions-api.js';
 
-export interface StudioOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'settings' | 'retryDelayMs' | 'environment' | 'decorateProviders' | 'onError' | 'deployed'> {
+export interface StudioOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'command' | 'settings' | 'retryDelayMs' | 'environment' | 'decorateProviders' | 'onError' | 'deployed'> {
   /** 127.0.0.1 unless the user names another address (and is warned). */
   host?: string;
   /** 0 picks a free port. */
@@ -53,7 +53,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const runtime = await LocalRuntime.start({
     ...options,
     dataDir,
-    command: 'dramaforge studio',
+    command: options.command ?? 'dramaforge studio',
     onError: reportError,
     onExecutionEvent: (event) => {
       histories.record(event);

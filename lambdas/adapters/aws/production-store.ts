@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetMissing, ReviewNotOpen } from '../../core/errors.js';
 import { tableKeys, type SceneRef } from '../../core/keys.js';
 import { round } from '../../core/money.js';
@@ -176,6 +176,20 @@ export class ProductionStore {
     const found = await this.findProduction(productionId);
     if (!found) throw new AssetMissing(`production ${productionId} has no record`);
     return found;
+  }
+
+  /** Every production's META row: a scan, for a studio's console and its agents, never for a stage. */
+  async listProductions(): Promise<ProductionMeta[]> {
+    const metas: ProductionMeta[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new ScanCommand({ TableName: this.tableName, FilterExpression: 'SK = :meta', ExpressionAttributeValues: { ':meta': 'META' }, ExclusiveStartKey: startKey }),
+      );
+      metas.push(...((page.Items ?? []) as ProductionMeta[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return metas;
   }
 
   async findProduction(productionId: string): Promise<ProductionMeta | undefined> {
