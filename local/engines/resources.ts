@@ -1,4 +1,4 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../../lambdas/core/table-definition.js';
 
@@ -21,13 +21,27 @@ export interface LocalQueueSettings {
 }
 
 /** The table as the CDK stack declares it, from the one table definition. */
+/**
+ * Creates the table if the data directory has none, and returns once it is ACTIVE: a table answers
+ * CreateTable while CREATING, and any item request then fails with ResourceNotFoundException (as
+ * DynamoDB's does), which a loaded machine made the first write of a fresh run meet.
+ */
 export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
+  if (!(await tableExists(dynamo, tableName))) await createTable(dynamo, tableName);
+  await waitUntilTableExists({ client: dynamo, minDelay: 1, maxDelay: 1, maxWaitTime: 60 }, { TableName: tableName });
+}
+
+async function tableExists(dynamo: DynamoDBClient, tableName: string): Promise<boolean> {
   try {
     await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
+    return true;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
+    return false;
   }
+}
+
+async function createTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
   const { partitionKey, sortKey, statusIndex } = PRODUCTION_TABLE;
   await dynamo.send(
     new CreateTableCommand({

@@ -8,9 +8,12 @@ import { ensureTable } from '../../local/engines/resources.js';
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: { createTableMs?: number }) => http.Server;
 
-/** An in-memory dynalite on 127.0.0.1 with the production table, for tests of code that talks to DynamoDB. */
-export async function startLocalTable(tableName = 'test-productions') {
-  const server = dynalite({ createTableMs: 0 });
+/**
+ * An in-memory dynalite on 127.0.0.1 with the production table, for tests of code that talks to DynamoDB.
+ * `createTableMs` is how long a new table stays CREATING.
+ */
+export async function startLocalTable(tableName = 'test-productions', { createTableMs = 0 } = {}) {
+  const server = dynalite({ createTableMs });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const client = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
