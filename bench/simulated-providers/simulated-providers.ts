@@ -52,11 +52,12 @@ const STAND_IN_SYLLABLES_PER_SECOND = 4;
 
 /**
  * A hum with a syllable-rate swell, as long as the text takes to say at the plan's speaking
- * rate, in the voice track's own format.
+ * rate, in the voice track's own format. Its length is not scaled with time: a line said a
+ * thousand times faster is no line (the voice stage refuses it), only waiting is shortened.
  */
 function standInSpeech(simulation: Simulation, served: { provider: string; model: string }, request: SpeechRequest): Metered<SpeechResult> {
   const characters = Array.from(request.text).length;
-  const seconds = (characters / simulation.plan.speechCharactersPerSecond) * simulation.plan.timeScale;
+  const seconds = characters / simulation.plan.speechCharactersPerSecond;
   const samples = Math.max(1, Math.round(seconds * VOICE_SAMPLE_RATE));
   const pcm = Buffer.alloc(samples * 2);
   for (let index = 0; index < samples; index++) {

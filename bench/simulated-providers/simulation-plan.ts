@@ -7,13 +7,13 @@ export type SimulatedStage = (typeof SIMULATED_STAGES)[number];
 const perStage = (value: z.ZodNumber) => z.strictObject(Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, value])) as Record<SimulatedStage, z.ZodNumber>);
 
 const SimulationPlanSchema = z.strictObject({
-  /** Multiplies every latency and every spoken second: 0.1 runs ten times faster than real providers. */
+  /** Multiplies every latency: 0.1 runs ten times faster than real providers. Spoken lines keep their length. */
   timeScale: z.number().positive().max(1),
   /** Real-world milliseconds one call takes, before scaling. */
   latencyMs: perStage(z.number().min(0)),
   /** Calls the provider serves at once; more wait for a slot. */
   concurrency: perStage(z.int().min(1)),
-  /** Speaking rate of the stand-in voice, characters a second, before scaling. */
+  /** Speaking rate of the stand-in voice, characters a second. */
   speechCharactersPerSecond: z.number().positive().default(15),
 });
 

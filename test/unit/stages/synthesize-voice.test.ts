@@ -6,7 +6,9 @@ import { OpenAiSpeechModel } from '../../../lambdas/adapters/providers/openai-co
 import { OpenAiTranscriber } from '../../../lambdas/adapters/providers/openai-compatible/transcriber.js';
 import { costUsd } from '../../../lambdas/core/pricing.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
+import type { SpeechRequest } from '../../../lambdas/core/ports.js';
 import type { StoredVoiceCues } from '../../../lambdas/core/scene-artifacts.js';
+import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../../lambdas/adapters/media/voice-track.js';
 import { synthesizeVoice } from '../../../lambdas/stages/synthesize-voice/synthesize-voice.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
@@ -123,5 +125,48 @@ describe('synthesize-voice with subtitle timing by transcription', () => {
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]![0]).toMatch(/transcription failed/);
     expect(server.billed.filter((answer) => answer.model === 'whisper-1')).toHaveLength(1);
+  });
+});
+
+describe('synthesize-voice given speech too short to hold its line', () => {
+  it('refuses it as ProviderOutputInvalid naming the line, keeps the charge, and stores no cue that lasts no time', async () => {
+    // Prepare
+    const clip = (seconds: number) => wavFromPcm(Buffer.alloc(Math.max(1, Math.round(seconds * VOICE_SAMPLE_RATE)) * 2));
+    const spoken: string[] = [];
+    const mocks = mockedStageDeps({
+      objects: new Map([
+        ['productions/unit-series/manifest.json', Buffer.from(JSON.stringify(manifest))],
+        ['productions/unit-series/scenes/ep01/s01/script.json', Buffer.from(JSON.stringify(script))],
+      ]),
+      providers: {
+        speech: {
+          // The first line is spoken at a human pace; the second comes back a thousand times too fast.
+          port: {
+            speak: async (request: SpeechRequest) => {
+              spoken.push(request.text);
+              const seconds = spoken.length === 1 ? lineSeconds(request.text) : lineSeconds(request.text) / 1000;
+              return { result: { wav: clip(seconds), durationSeconds: seconds }, usage: { speechCharacters: request.text.length }, provider: 'openai-compatible', model: 'tts-1' };
+            },
+          },
+          provider: 'openai-compatible',
+          model: 'tts-1',
+        },
+      },
+    });
+    mocks.dynamoMock.on(GetCommand).resolves({});
+    mocks.dynamoMock.on(UpdateCommand).resolves({});
+    mocks.dynamoMock.on(PutCommand).resolves({});
+
+    // Act
+    const refused = await synthesizeVoice(scene, mocks.deps).catch((error: unknown) => error as Error);
+
+    // Assess
+    expect(refused).toMatchObject({ name: 'ProviderOutputInvalid', message: expect.stringContaining('spoke "I never really left."') });
+    const settledShortLine = mocks.dynamoMock
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input.ExpressionAttributeValues ?? {})
+      .filter((values) => values[':settled'] === 'SETTLED' && ':provider' in values);
+    expect(settledShortLine).toHaveLength(2);
+    expect(mocks.s3Mock.commandCalls(PutObjectCommand).some((call) => String(call.args[0].input.Key).endsWith('voice-cues.json'))).toBe(false);
   });
 });
