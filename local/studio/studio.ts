@@ -17,6 +17,8 @@ export interface StudioOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'co
   port?: number;
   /** Sees every execution event, after the history has recorded it. */
   onExecutionEvent?: (event: ExecutionEvent) => void;
+  /** Sees what the trigger decided for each upload under manifests/ (started, already started, ignored), as its log would say. */
+  onManifestTriggered?: (upload: ManifestUpload, decision: unknown) => void;
 }
 
 /** What the studio prints as its first stdout line: all a client needs to reach it. */
@@ -59,7 +61,12 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       histories.record(event);
       options.onExecutionEvent?.(event);
     },
-    onManifestUploaded: (upload) => (trigger ? trigger(upload) : Promise.reject(new Error('the studio is not listening yet'))),
+    onManifestUploaded: async (upload) => {
+      if (!trigger) throw new Error('the studio is not listening yet');
+      const decision = await trigger(upload);
+      options.onManifestTriggered?.(upload, decision);
+      return decision;
+    },
   });
   try {
     const token = randomBytes(24).toString('base64url');

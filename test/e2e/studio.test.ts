@@ -44,6 +44,8 @@ let s3: S3Client;
 let sfn: SFNClient;
 /** The request headers each S3 PutObject went out with, after the SDK's checksum and signing steps. */
 const sentHeaders: Record<string, string>[] = [];
+/** What the studio's trigger decided for each upload, in order. */
+const triggered: { key: string; decision: unknown }[] = [];
 
 async function executionNamed(name: string) {
   const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: studio.stateMachineArn }));
@@ -83,7 +85,13 @@ function rawRequest(options: { method?: string; path: string; headers?: Record<s
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-studio-'));
-  studio = await startStudio({ dataDir: path.join(workDir, 'data'), port: 0, retryDelayMs: 5, environment: { DRAMAFORGE_OPENAI_API_KEY: PROVIDER_KEY } });
+  studio = await startStudio({
+    dataDir: path.join(workDir, 'data'),
+    port: 0,
+    retryDelayMs: 5,
+    environment: { DRAMAFORGE_OPENAI_API_KEY: PROVIDER_KEY },
+    onManifestTriggered: (upload, decision) => triggered.push({ key: upload.key, decision }),
+  });
   s3 = new S3Client({ endpoint: studio.endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
   s3.middlewareStack.add(
     (next) => async (args) => {
@@ -204,14 +212,18 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     const before = await sfn.send(new DescribeExecutionCommand({ executionArn: (await executionNamed(name))!.executionArn }));
 
     // Act
+    const decisionsBefore = triggered.length;
     await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: bytes }));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const decision = await waitFor('the trigger to decide on the same bytes uploaded again', () =>
+      triggered.slice(decisionsBefore).find((entry) => entry.key === 'manifests/two-scenes.yaml'),
+    );
     const after = await sfn.send(new DescribeExecutionCommand({ executionArn: before.executionArn }));
     const again = await sfn
       .send(new StartExecutionCommand({ stateMachineArn: studio.stateMachineArn, name, input: JSON.stringify({ bucket: studio.bucket, key: 'manifests/two-scenes.yaml' }) }))
       .catch((error: Error) => error.name);
 
     // Assess
+    expect(decision.decision).toEqual({ outcome: 'already-started', executionName: name });
     expect(after.startDate).toEqual(before.startDate);
     expect(after.status).toBe('SUCCEEDED');
     expect(again).toBe('ExecutionAlreadyExists');
