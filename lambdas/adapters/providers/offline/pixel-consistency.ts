@@ -20,13 +20,35 @@ interface Crop {
   rgba: Uint8ClampedArray;
 }
 
+/**
+ * Every measure below works on the 16 x 40 grid, so a crop is read at no more than this many pixels
+ * a cell: more only costs time (a full-size figure is ten times the pixels for the same cell means).
+ */
+const PIXELS_PER_CELL = 8;
+
+type DecodedImage = Awaited<ReturnType<Awaited<ReturnType<typeof loadCanvas>>['loadImage']>>;
+
+/** A keyframe is scored once per character and a reference once per keyframe: each PNG is decoded once. */
+const decodedImages = new WeakMap<Buffer, Promise<DecodedImage>>();
+
+async function decode(png: Buffer): Promise<DecodedImage> {
+  let decoded = decodedImages.get(png);
+  if (!decoded) {
+    decoded = loadCanvas().then(({ loadImage }) => loadImage(png));
+    decodedImages.set(png, decoded);
+  }
+  return decoded;
+}
+
 async function readCrop(image: RenderedImage, box: Box): Promise<Crop> {
-  const { createCanvas, loadImage } = await loadCanvas();
-  const decoded = await loadImage(image.png);
-  const width = Math.max(1, Math.round(box.width));
-  const height = Math.max(1, Math.round(box.height));
+  const { createCanvas } = await loadCanvas();
+  const decoded = await decode(image.png);
+  const scale = Math.min(1, (GRID_ROWS * PIXELS_PER_CELL) / Math.max(1, box.height));
+  const width = Math.max(1, Math.round(box.width * scale));
+  const height = Math.max(1, Math.round(box.height * scale));
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext('2d');
+  ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(decoded, box.x, box.y, box.width, box.height, 0, 0, width, height);
   return { width, height, rgba: ctx.getImageData(0, 0, width, height).data };
 }
