@@ -34,7 +34,9 @@ export function synthesize(name: EnvironmentName, target?: { account: string; re
   const key = JSON.stringify([name, target?.account, target?.region, context]);
   const cached = cache.get(key);
   if (cached) return cached;
-  const app = new App({ context: { ...FEATURE_FLAGS, ...context, 'aws:cdk:bundling-stacks': [] } });
+  // CDK's built-in CloudFormation validation runs where the real templates are made (`npm run synth`, with cfn-lint
+  // after it in CI); here it would start its WebAssembly engine in every test process, 8 s or more of each file's time.
+  const app = new App({ builtinCloudFormationValidation: false, context: { ...FEATURE_FLAGS, ...context, 'aws:cdk:bundling-stacks': [] } });
   const config = withAccountLimitsFromContext({ ...ENVIRONMENTS[name], ...target }, (contextKey) => app.node.tryGetContext(contextKey));
   const stack = new DramaforgeStack(app, config.stackName, stackPropsFor(config));
   const synthesized = { app, stack, template: Template.fromStack(stack) };
