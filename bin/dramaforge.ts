@@ -28,9 +28,14 @@ async function readManifestFile(file: string): Promise<Buffer> {
 
 async function validate(file: string): Promise<void> {
   const bytes = await readManifestFile(file);
-  const { parseManifest } = await import('../lambdas/core/manifest/parse.js');
+  const [{ parseManifest }, { endOfLifeProblems }] = await Promise.all([
+    import('../lambdas/core/manifest/parse.js'),
+    import('../lambdas/composition/model-lifecycle-check.js'),
+  ]);
   try {
     const manifest = parseManifest(bytes);
+    const endOfLife = endOfLifeProblems(manifest.providers, process.env, new Date());
+    if (endOfLife.length > 0) throw new ManifestInvalid(endOfLife);
     const scenes = manifest.episodes.reduce((sum, e) => sum + (e.scenes?.length ?? 0), 0);
     const toDevelop = manifest.episodes.filter((e) => !e.scenes).length;
     const development = toDevelop > 0 ? `; ${toDevelop} episodes to develop from their synopsis` : '';
@@ -197,6 +202,7 @@ async function estimate(file: string, options: { profile?: string; data: string 
   const { readSpendSoFar } = await import('../local/commands/spend-so-far.js');
   const spent = await readSpendSoFar(path.resolve(options.data), manifest.production);
   const forecast = estimateProduction(manifest, process.env, Number(process.env.KEYFRAME_MAX_ATTEMPTS ?? 3));
+  if (forecast.endOfLife.length > 0) fail(forecast.endOfLife.map((p) => `${p.path}: ${p.reason}`).join('\n'));
   process.stdout.write(`${formatEstimate(forecast, typeof spent === 'object' ? spent : undefined)}\n`);
   if (spent === 'running') process.stdout.write(`a run is going in ${options.data}: its progress line shows what it has spent\n`);
 }

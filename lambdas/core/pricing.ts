@@ -76,6 +76,11 @@ const PRICES: Record<string, ModelPrice> = {
 /** Cross-region inference profiles (`us.amazon.nova-lite-v1:0`) bill as the model they route to. */
 const INFERENCE_PROFILE_PREFIX = /^(us|eu|apac|us-gov|global)\./;
 
+/** Every `provider/model` the table lists, for the tests that hold the lifecycle table to the same models. */
+export function pricedModels(): string[] {
+  return Object.keys(PRICES);
+}
+
 export function hasPrice(provider: string, model: string): boolean {
   return findPrice(provider, model) !== undefined;
 }
