@@ -1,5 +1,5 @@
 import type { Usage } from '../core/ports.js';
-import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../core/pricing.js';
+import { billedVideoSeconds, costUsd, priceConfirmed, PRICE_TABLE_VERSION } from '../core/pricing.js';
 import { MAX_BILLED_CALLS, stageRoute, transcriptionRung, type RoutedStage } from './provider-config.js';
 import { developmentParts } from '../core/development-prompt.js';
 import { episodesToDevelop, plannedSceneCount, type SeriesManifest } from '../core/manifest/schema.js';
@@ -150,12 +150,15 @@ export interface SpendSoFar {
 export function formatEstimate(estimate: ProductionEstimate, spent?: SpendSoFar): string {
   const rows = estimate.lines.map(
     (line) =>
-      `${line.stage.padEnd(16)} ${`${line.provider}/${line.model}`.padEnd(40)} ${String(line.calls).padStart(6)}  $${line.expectedUsd.toFixed(4).padStart(10)}  $${line.worstCaseUsd.toFixed(4).padStart(10)}`,
+      `${line.stage.padEnd(16)} ${`${line.provider}/${line.model}${priceConfirmed(line.provider, line.model) ? '' : '*'}`.padEnd(40)} ${String(line.calls).padStart(6)}  $${line.expectedUsd.toFixed(4).padStart(10)}  $${line.worstCaseUsd.toFixed(4).padStart(10)}`,
   );
   return [
     `${estimate.production} with profile ${estimate.profile} (price table ${estimate.priceTableVersion})`,
     `${'stage'.padEnd(16)} ${'first model'.padEnd(40)} ${'calls'.padStart(6)}  ${'expected'.padStart(11)}  ${'worst case'.padStart(11)}`,
     ...rows,
+    ...(estimate.lines.some((line) => !priceConfirmed(line.provider, line.model))
+      ? ['* price not confirmed on a page read when the price table was made (docs/providers.md, Cost): re-check before a large run']
+      : []),
     ...estimate.warnings,
     `total expected $${estimate.expectedUsd.toFixed(4)}; worst case (every call at its reservation) $${estimate.worstCaseUsd.toFixed(4)}; budget $${estimate.budgetUsd.toFixed(2)}`,
     ...(spent
