@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { endOfLifeProblems, legacyWarnings } from '../../../lambdas/composition/model-lifecycle-check.js';
 import { estimateProduction, formatEstimate } from '../../../lambdas/composition/production-estimate.js';
+import { stageDepsFromEnv } from '../../../lambdas/composition/stage-deps-from-env.js';
+import { STAGE_VARIABLES } from '../../../lambdas/core/environment.js';
 import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
 import { lifecycleOf, lifecycleStateOn, lifecycleTable } from '../../../lambdas/core/model-lifecycle.js';
 import { pricedModels } from '../../../lambdas/core/pricing.js';
@@ -81,5 +83,33 @@ describe('routes to models past their end of life', () => {
     expect(late.endOfLife).toHaveLength(1);
     expect(early.endOfLife).toEqual([]);
     expect(formatEstimate(early)).toContain('warning: video: amazon.nova-reel-v1:1 is Legacy');
+  });
+});
+
+describe('the Validate manifest stage', () => {
+  it("refuses a route to a model past its end of life through its profile check, on the day its clock gives", () => {
+    // Prepare: a function's environment, with the video ladder set to Nova Reel
+    const env = { [STAGE_VARIABLES.tableName]: 'productions', [STAGE_VARIABLES.bucketName]: 'assets', AWS_REGION: 'us-west-2', ...REEL };
+    const after = stageDepsFromEnv(env, { clock: () => day('2026-10-01') });
+    const before = stageDepsFromEnv(env, { clock: () => day('2026-09-29') });
+
+    // Act
+    const refused = after.profileProblems(manifest.providers);
+    const accepted = before.profileProblems(manifest.providers);
+
+    // Assess
+    expect(refused).toEqual([{ path: 'video', reason: 'amazon.nova-reel-v1:1 reached end of life on 2026-09-30 (use luma.ray-v2:0)' }]);
+    expect(accepted).toEqual([]);
+  });
+
+  it("accepts the bedrock profile's defaults today", () => {
+    // Prepare
+    const deps = stageDepsFromEnv({ [STAGE_VARIABLES.tableName]: 'productions', [STAGE_VARIABLES.bucketName]: 'assets', AWS_REGION: 'us-west-2' }, { clock: () => day('2026-12-06') });
+
+    // Act
+    const problems = deps.profileProblems({ profile: 'bedrock' });
+
+    // Assess
+    expect(problems).toEqual([]);
   });
 });
