@@ -47,15 +47,18 @@ async function png(width: number, height: number): Promise<Buffer> {
   return stdout;
 }
 
+/** A Converse answer as Bedrock returns it: Ben's one line as the script JSON, with its usage. */
+const converseAnswer = (line: string, usage: { inputTokens: number; outputTokens: number }) => ({
+  output: { message: { role: 'assistant' as const, content: [{ text: JSON.stringify({ lines: [{ character: 'ben', line }] }) }] } },
+  stopReason: 'end_turn' as const,
+  usage: { ...usage, totalTokens: usage.inputTokens + usage.outputTokens },
+  metrics: { latencyMs: 800 },
+});
+
 describe('bedrock profile', () => {
   it('writes a scene with Converse and takes usage from the response', async () => {
     // Prepare
-    bedrockMock.on(ConverseCommand).resolves({
-      output: { message: { role: 'assistant', content: [{ text: '{"lines":[{"character":"ben","line":"So she wrote after all."}]}' }] } },
-      stopReason: 'end_turn',
-      usage: { inputTokens: 412, outputTokens: 37, totalTokens: 449 },
-      metrics: { latencyMs: 800 },
-    });
+    bedrockMock.on(ConverseCommand).resolves(converseAnswer('So she wrote after all.', { inputTokens: 412, outputTokens: 37 }));
     const writer = new ConverseScriptWriter(bedrock, guard(), 'amazon.nova-lite-v1:0');
 
     // Act
@@ -356,12 +359,7 @@ describe("bedrock's live models, against their documented requests and answers",
 
   it('calls Nova 2 Lite by its cross-Region inference profile id', async () => {
     // Prepare
-    bedrockMock.on(ConverseCommand).resolves({
-      output: { message: { role: 'assistant', content: [{ text: '{"lines":[{"character":"ben","line":"Hi."}]}' }] } },
-      stopReason: 'end_turn',
-      usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
-      metrics: { latencyMs: 1 },
-    });
+    bedrockMock.on(ConverseCommand).resolves(converseAnswer('Hi.', { inputTokens: 10, outputTokens: 5 }));
     const writer = new ConverseScriptWriter(bedrock, guard(), 'us.amazon.nova-2-lite-v1:0');
 
     // Act
