@@ -1,3 +1,4 @@
+import { foundationModelOf } from '../lambdas/core/model-lifecycle.js';
 import { CHARACTERS_PER_SECOND } from '../lambdas/composition/production-estimate.js';
 import type { Usage } from '../lambdas/core/ports.js';
 import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../lambdas/core/pricing.js';
@@ -72,6 +73,11 @@ export function costModel(profile: ProfileName, env: NodeJS.ProcessEnv = {}): Co
     line('video', video, scenes, { videoSeconds: billedVideoSeconds(video.provider, video.model, s.videoSecondsPerScene) }),
   ];
   return { profile, priceTableVersion: PRICE_TABLE_VERSION, lines, totalUsd: lines.reduce((sum, l) => sum + l.usd, 0) };
+}
+
+/** A line's price source: its own entry's, or for an inference profile (`us.amazon.nova-2-lite-v1:0`) the model's it routes to. */
+export function priceSourceOf(sources: Record<string, string>, provider: string, model: string): string | undefined {
+  return sources[`${provider}/${model}`] ?? sources[`${provider}/${foundationModelOf(model)}`];
 }
 
 /**

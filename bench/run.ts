@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureCliStartup } from './cli-startup.js';
 import { measureExecutionQuotas } from './execution-quotas.js';
-import { costModel, priceSources } from './cost-model.js';
+import { costModel, priceSourceOf, priceSources } from './cost-model.js';
 import { figure, formatFigure, rounded, type Figure } from './figures.js';
 import { measureLambdaPackages } from './lambda-packages.js';
 import { describeMachine } from './machine.js';
@@ -73,7 +73,7 @@ if (selected('cost')) {
   const sources = priceSources(await readFile(path.join(repositoryRoot, 'lambdas/core/pricing.ts'), 'utf8'));
   results.cost = (['offline', 'openai-compatible', 'bedrock'] as const).map((profile) => {
     const model = costModel(profile);
-    return { ...model, lines: model.lines.map((line) => ({ ...line, source: sources[`${line.provider}/${line.model}`] ?? 'no price: the offline profile is free' })) };
+    return { ...model, lines: model.lines.map((line) => ({ ...line, source: priceSourceOf(sources, line.provider, line.model) ?? 'no price: the offline profile is free' })) };
   });
   for (const model of results.cost) console.log(`cost (${model.profile}): $${model.totalUsd.toFixed(2)} for 16,000 scenes`);
 }

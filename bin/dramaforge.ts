@@ -31,6 +31,13 @@ async function validate(file: string): Promise<void> {
   const { parseManifest } = await import('../lambdas/core/manifest/parse.js');
   try {
     const manifest = parseManifest(bytes);
+    // Models have lifecycles only on real profiles: an offline manifest loads nothing more to be validated.
+    const { profile, overrides = {} } = manifest.providers;
+    if ([profile, ...Object.values(overrides)].some((name) => name !== 'offline')) {
+      const { endOfLifeProblems } = await import('../lambdas/composition/model-lifecycle-check.js');
+      const endOfLife = endOfLifeProblems(manifest.providers, process.env, new Date());
+      if (endOfLife.length > 0) throw new ManifestInvalid(endOfLife);
+    }
     const scenes = manifest.episodes.reduce((sum, e) => sum + (e.scenes?.length ?? 0), 0);
     const toDevelop = manifest.episodes.filter((e) => !e.scenes).length;
     const development = toDevelop > 0 ? `; ${toDevelop} episodes to develop from their synopsis` : '';
@@ -197,6 +204,7 @@ async function estimate(file: string, options: { profile?: string; data: string 
   const { readSpendSoFar } = await import('../local/commands/spend-so-far.js');
   const spent = await readSpendSoFar(path.resolve(options.data), manifest.production);
   const forecast = estimateProduction(manifest, process.env, Number(process.env.KEYFRAME_MAX_ATTEMPTS ?? 3));
+  if (forecast.endOfLife.length > 0) fail(forecast.endOfLife.map((p) => `${p.path}: ${p.reason}`).join('\n'));
   process.stdout.write(`${formatEstimate(forecast, typeof spent === 'object' ? spent : undefined)}\n`);
   if (spent === 'running') process.stdout.write(`a run is going in ${options.data}: its progress line shows what it has spent\n`);
 }
@@ -283,6 +291,57 @@ async function redriveCommand(options: { data: string; queueArn?: string; destin
   const { redriveLocal } = await import('../local/commands/redrive.js');
   const { moved, returned } = await redriveLocal(path.resolve(options.data));
   process.stdout.write(`moved ${moved} messages back to the video queue; ${returned} failed again and are back in the dead-letter queue\n`);
+}
+
+async function preflightCommand(options: { env: string; region?: string; secret?: string }): Promise<void> {
+  const [{ ENVIRONMENTS }, { withAccountLimitsFromContext }, { ALL_STAGES }, preflight] = await Promise.all([
+    import('../lib/config/environments.js'),
+    import('../lib/config/account-limits.js'),
+    import('../lambdas/catalog.js'),
+    import('../local/commands/preflight.js'),
+  ]);
+  const configured = Object.hasOwn(ENVIRONMENTS, options.env) ? ENVIRONMENTS[options.env as keyof typeof ENVIRONMENTS] : undefined;
+  if (!configured) fail(`dramaforge preflight: --env: unknown environment "${options.env}" (use ${Object.keys(ENVIRONMENTS).join(', ')})`, 2);
+  // The limits a deploy from here would fit the stack to: cdk.json's context, as `cdk deploy` reads it.
+  const context = (JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+  const environment = withAccountLimitsFromContext(configured, (key) => context[key]);
+  const region = options.region ?? environment.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) fail('dramaforge preflight: no Region: pass --region, or set AWS_REGION');
+  const [{ STSClient }, { LambdaClient }, { BedrockClient }, { ServiceQuotasClient }, { SSMClient }, { SecretsManagerClient }] = await Promise.all([
+    import('@aws-sdk/client-sts'),
+    import('@aws-sdk/client-lambda'),
+    import('@aws-sdk/client-bedrock'),
+    import('@aws-sdk/client-service-quotas'),
+    import('@aws-sdk/client-ssm'),
+    import('@aws-sdk/client-secrets-manager'),
+  ]);
+  const config = { region, maxAttempts: 2 };
+  try {
+    const lines = await preflight.runPreflight(
+      {
+        sts: new STSClient(config),
+        lambda: new LambdaClient(config),
+        bedrock: new BedrockClient(config),
+        quotas: new ServiceQuotasClient(config),
+        ssm: new SSMClient(config),
+        secrets: new SecretsManagerClient(config),
+      },
+      {
+        environment,
+        region,
+        env: process.env,
+        today: new Date(),
+        stageMemoryMb: Object.fromEntries(ALL_STAGES.map((stage) => [stage.name, stage.memoryMb])),
+        providerSecret: options.secret,
+      },
+    );
+    process.stdout.write(`${preflight.formatPreflight(lines)}\n`);
+    const blocking = lines.filter((l) => l.verdict === 'fail').length;
+    if (blocking > 0) fail(`dramaforge preflight: ${blocking} of ${lines.length} checks would fail in ${region}`);
+  } catch (error) {
+    if (error instanceof preflight.PreflightNoCredentials) fail(`dramaforge preflight: ${error.message}`);
+    throw error;
+  }
 }
 
 const LEGACY_OPENSSL = '--openssl-legacy-provider';
@@ -465,6 +524,17 @@ program
   .option(...continueDeployedFlags.env)
   .option(...continueDeployedFlags.cdkOut)
   .action((productionId: string, options: ReviewCommandOptions) => reviewCommand('REJECTED', productionId, options));
+
+program
+  .command('preflight')
+  .summary('before a deploy: what would fail in this AWS account and Region')
+  .description(
+    "check this account and Region before a deploy or a season: Lambda's concurrency and memory quotas against the environment, each Bedrock model the bedrock profile routes to (access, lifecycle, Region, inference profile), the Service Quota on concurrent video jobs, the CDK bootstrap version and the provider secret. One line a check; exits 1 when any would fail. AWS credentials as the SDK finds them",
+  )
+  .requiredOption('--env <env>', 'the environment to check against: dev, staging or prod')
+  .option('--region <region>', "the Region to deploy to (default: the environment's, else AWS_REGION)")
+  .option('--secret <arn>', "the stack's ProviderSecretArn output, to check the provider secret once deployed")
+  .action(preflightCommand);
 
 program
   .command('studio')

@@ -1,9 +1,11 @@
 import type { Usage } from '../core/ports.js';
-import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../core/pricing.js';
+import { billedVideoSeconds, costUsd, priceConfirmed, PRICE_TABLE_VERSION } from '../core/pricing.js';
 import { MAX_BILLED_CALLS, stageRoute, transcriptionRung, type RoutedStage } from './provider-config.js';
 import { developmentParts } from '../core/development-prompt.js';
 import { episodesToDevelop, plannedSceneCount, type SeriesManifest } from '../core/manifest/schema.js';
 import { WORST_CASE_USAGE, worstCaseSpeechUsage } from '../core/worst-case-usage.js';
+import type { ManifestProblem } from '../core/errors.js';
+import { endOfLifeProblems, legacyWarnings } from './model-lifecycle-check.js';
 
 /**
  * `dramaforge estimate`: the expected cost of a manifest under a profile, before
@@ -28,6 +30,10 @@ export interface ProductionEstimate {
   lines: EstimateLine[];
   expectedUsd: number;
   worstCaseUsd: number;
+  /** Routes to a model past its end of life: `estimate` refuses the production with these. */
+  endOfLife: ManifestProblem[];
+  /** Legacy models on the route, each with its end-of-life date. */
+  warnings: string[];
 }
 
 /** Typical usage of one call on the first rung (a keyframe with two reference sheets; a six-line scene). */
@@ -61,7 +67,7 @@ function plannedScenes(manifest: SeriesManifest): { characters: string[]; dialog
   );
 }
 
-export function estimateProduction(manifest: SeriesManifest, env: NodeJS.ProcessEnv, keyframeMaxAttempts = 3): ProductionEstimate {
+export function estimateProduction(manifest: SeriesManifest, env: NodeJS.ProcessEnv, keyframeMaxAttempts = 3, today: Date = new Date()): ProductionEstimate {
   const lines: EstimateLine[] = [];
   const route = (stage: RoutedStage) => stageRoute(manifest.providers, stage, env);
   const add = (label: string, stage: RoutedStage, calls: number, typical: (model: string) => Usage, worst: (model: string) => Usage, worstCalls = calls) => {
@@ -125,6 +131,8 @@ export function estimateProduction(manifest: SeriesManifest, env: NodeJS.Process
     lines,
     expectedUsd: lines.reduce((sum, line) => sum + line.expectedUsd, 0),
     worstCaseUsd: lines.reduce((sum, line) => sum + line.worstCaseUsd, 0),
+    endOfLife: endOfLifeProblems(manifest.providers, env, today),
+    warnings: legacyWarnings(manifest.providers, env, today),
   };
 }
 
@@ -142,12 +150,16 @@ export interface SpendSoFar {
 export function formatEstimate(estimate: ProductionEstimate, spent?: SpendSoFar): string {
   const rows = estimate.lines.map(
     (line) =>
-      `${line.stage.padEnd(16)} ${`${line.provider}/${line.model}`.padEnd(40)} ${String(line.calls).padStart(6)}  $${line.expectedUsd.toFixed(4).padStart(10)}  $${line.worstCaseUsd.toFixed(4).padStart(10)}`,
+      `${line.stage.padEnd(16)} ${`${line.provider}/${line.model}${priceConfirmed(line.provider, line.model) ? '' : '*'}`.padEnd(40)} ${String(line.calls).padStart(6)}  $${line.expectedUsd.toFixed(4).padStart(10)}  $${line.worstCaseUsd.toFixed(4).padStart(10)}`,
   );
   return [
     `${estimate.production} with profile ${estimate.profile} (price table ${estimate.priceTableVersion})`,
     `${'stage'.padEnd(16)} ${'first model'.padEnd(40)} ${'calls'.padStart(6)}  ${'expected'.padStart(11)}  ${'worst case'.padStart(11)}`,
     ...rows,
+    ...(estimate.lines.some((line) => !priceConfirmed(line.provider, line.model))
+      ? ['* price not confirmed on a page read when the price table was made (docs/providers.md, Cost): re-check before a large run']
+      : []),
+    ...estimate.warnings,
     `total expected $${estimate.expectedUsd.toFixed(4)}; worst case (every call at its reservation) $${estimate.worstCaseUsd.toFixed(4)}; budget $${estimate.budgetUsd.toFixed(2)}`,
     ...(spent
       ? [

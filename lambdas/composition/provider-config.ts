@@ -4,6 +4,7 @@ import { openAiMissingSettings, openAiSettingsFromEnv } from '../adapters/provid
 import { syncSoMissingSettings, syncSoSettingsFromEnv } from '../adapters/providers/sync-so/settings.js';
 import type { RateLimit } from './resilience/token-bucket.js';
 import { TIERS, type Tier } from './routing/route.js';
+import { BEDROCK_DEFAULT_MODELS } from '../core/bedrock-defaults.js';
 
 /**
  * Which models serve which stage, per profile, from the environment: pure, so the
@@ -31,7 +32,7 @@ const OFFLINE_MODELS: Record<RoutedStage, string> = {
   video: 'camera-motion-v1',
 };
 
-/** Defaults: a DeepSeek draft, GPT-4.1 mini review and GPT-4.1 final behind one gateway; Nova on Bedrock. */
+/** Defaults: a DeepSeek draft, GPT-4.1 mini review and GPT-4.1 final behind one gateway; Bedrock's live models. */
 const DEFAULT_MODELS: Record<'openai-compatible' | 'bedrock', Record<RoutedStage, string>> = {
   'openai-compatible': {
     script: 'deepseek-chat,gpt-4.1-mini,gpt-4.1',
@@ -40,13 +41,7 @@ const DEFAULT_MODELS: Record<'openai-compatible' | 'bedrock', Record<RoutedStage
     speech: 'tts-1',
     video: 'sora-2',
   },
-  bedrock: {
-    script: 'amazon.nova-lite-v1:0,amazon.nova-pro-v1:0,amazon.nova-premier-v1:0',
-    image: 'amazon.nova-canvas-v1:0',
-    consistency: 'amazon.titan-embed-image-v1',
-    speech: 'polly-neural',
-    video: 'amazon.nova-reel-v1:1',
-  },
+  bedrock: BEDROCK_DEFAULT_MODELS,
 };
 
 const ENV_PREFIX: Record<'openai-compatible' | 'bedrock', string> = { 'openai-compatible': 'DRAMAFORGE_OPENAI', bedrock: 'DRAMAFORGE_BEDROCK' };

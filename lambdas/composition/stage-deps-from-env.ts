@@ -12,6 +12,7 @@ import type { StageDeps } from '../pipeline/stage-deps.js';
 import { ProviderShares } from '../pipeline/weighted-slots.js';
 import { FaultInjector, withFaults } from './faults/fault-injector.js';
 import { parseFaultPlan } from './faults/fault-plan.js';
+import { endOfLifeProblems } from './model-lifecycle-check.js';
 import { providersFor, unavailableProfiles } from './provider-registry.js';
 
 export interface StageCompositionOptions {
@@ -20,6 +21,8 @@ export interface StageCompositionOptions {
    * deployed functions never pass one, so nothing they bundle reaches bench code.
    */
   decorateProviders?: (providers: BoundProviders, manifest: Manifest) => BoundProviders;
+  /** Today, for the model lifecycle check (a route to a model past its end of life is refused). */
+  clock?: () => Date;
 }
 
 /**
@@ -54,7 +57,10 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
       const decorated = options.decorateProviders ? options.decorateProviders(bound, manifest) : bound;
       return faults ? withFaults(decorated, faults) : decorated;
     },
-    profileProblems: (providerSettings) => unavailableProfiles(providerSettings, env),
+    profileProblems: (providerSettings) => [
+      ...unavailableProfiles(providerSettings, env),
+      ...endOfLifeProblems(providerSettings, env, (options.clock ?? (() => new Date()))()),
+    ],
     shares: settings.providerSlots ? new ProviderShares(settings.providerSlots) : undefined,
     onProviderCall: callLog ? (call) => appendFileSync(callLog, `${JSON.stringify({ ...call, at: new Date().toISOString() })}\n`) : undefined,
     loadManifest: (productionId) => assets.getJson<Manifest>(assetKeys.normalizedManifest(productionId)),

@@ -9,6 +9,8 @@ export const ModelPriceSchema = z.strictObject({
   perVideoSecond: z.number().min(0).optional(),
   /** Video is generated (and billed) in whole steps of this many seconds. */
   videoSecondsStep: z.number().positive().optional(),
+  /** Video is generated (and billed) only at these lengths: the shortest that covers a clip, else the longest. */
+  videoDurations: z.array(z.number().positive()).min(1).optional(),
   perSpeechCharacter: z.number().min(0).optional(),
   /** Transcription is listed per minute of audio and billed by the second. */
   perTranscribedAudioMinute: z.number().min(0).optional(),

@@ -1,6 +1,7 @@
 import type { Charge, Metered, Usage } from './ports.js';
 import type { ModelPrice } from './model-price.js';
 import { priceOverrides } from './price-overrides.js';
+import { foundationModelOf } from './model-lifecycle.js';
 
 /**
  * The price table, versioned: dollars per unit of the usage a provider reports.
@@ -11,7 +12,7 @@ import { priceOverrides } from './price-overrides.js';
  * from. Prices change: bump PRICE_TABLE_VERSION with any edit, and re-check the
  * sources before a large run. Bedrock prices are for us-east-1 on-demand.
  */
-export const PRICE_TABLE_VERSION = '2026-12-02.1';
+export const PRICE_TABLE_VERSION = '2026-12-06.1';
 
 export type { ModelPrice };
 
@@ -68,13 +69,44 @@ const PRICES: Record<string, ModelPrice> = {
   'bedrock/amazon.nova-reel-v1:1': { perVideoSecond: 0.08, videoSecondsStep: 6 },
   // https://aws.amazon.com/bedrock/pricing/, Titan Multimodal Embeddings G1 list of 2023-11-29.
   'bedrock/amazon.titan-embed-image-v1': { perImage: 0.00006, perInputToken: 0.0008 / 1000 },
+  // The bedrock profile's defaults since 2026-12-06 follow. AWS's pricing page renders its prices client-side and
+  // no copy read here on 2026-12-06 shows them, so these four are UNCONFIRMED_PRICES: re-check them on
+  // https://aws.amazon.com/bedrock/pricing/ before a large run.
+
+  // https://vercel.com/ai-gateway/models/nova-2-lite, read 2026-12-06: Nova 2 Lite served by bedrock at $0.33 / $2.75
+  // per 1M tokens (OpenRouter lists $0.30 / $2.50).
+  'bedrock/amazon.nova-2-lite-v1:0': { perInputToken: 0.33 * PER_MILLION, perOutputToken: 2.75 * PER_MILLION },
+  // https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-luma-ai-ray2.html, read 2026-12-06: billed through
+  // AWS Marketplace, no figure given. $1.50 per second at 720p is the figure this project had for Bedrock's pricing
+  // page, not confirmed on 2026-12-06. Generated as 5 or 9 seconds.
+  'bedrock/luma.ray-v2:0': { perVideoSecond: 1.5, videoDurations: [5, 9] },
+  // https://aws.amazon.com/bedrock/pricing/, not readable on 2026-12-06: $0.04 per image is unconfirmed.
+  'bedrock/stability.stable-image-core-v1:1': { perImage: 0.04 },
+  // https://aws.amazon.com/bedrock/pricing/, not readable on 2026-12-06: Titan Multimodal Embeddings G1's per-image
+  // price stands in for Nova Multimodal Embeddings until its own is read.
+  'bedrock/amazon.nova-2-multimodal-embeddings-v1:0': { perImage: 0.00006 },
   // https://aws.amazon.com/polly/pricing/, list of 2024-11: neural voices $16 per 1M characters. Priced per
   // character requested, whatever the output: a speech marks request for a line bills its characters again.
   'bedrock/polly-neural': { perSpeechCharacter: 16 * PER_MILLION },
 };
 
-/** Cross-region inference profiles (`us.amazon.nova-lite-v1:0`) bill as the model they route to. */
-const INFERENCE_PROFILE_PREFIX = /^(us|eu|apac|us-gov|global)\./;
+/** Entries whose figure no page read on the table's date confirmed: `estimate` marks their lines. */
+const UNCONFIRMED_PRICES = new Set([
+  'bedrock/amazon.nova-2-lite-v1:0',
+  'bedrock/luma.ray-v2:0',
+  'bedrock/stability.stable-image-core-v1:1',
+  'bedrock/amazon.nova-2-multimodal-embeddings-v1:0',
+]);
+
+export function priceConfirmed(provider: string, model: string): boolean {
+  return !UNCONFIRMED_PRICES.has(`${provider}/${model}`) && !UNCONFIRMED_PRICES.has(`${provider}/${foundationModelOf(model)}`);
+}
+
+
+/** Every `provider/model` the table lists, for the tests that hold the lifecycle table to the same models. */
+export function pricedModels(): string[] {
+  return Object.keys(PRICES);
+}
 
 export function hasPrice(provider: string, model: string): boolean {
   return findPrice(provider, model) !== undefined;
@@ -82,7 +114,7 @@ export function hasPrice(provider: string, model: string): boolean {
 
 /** The table's entry, with any override's fields laid over it (an override of one rate keeps the others, e.g. a billing step). */
 function findPrice(provider: string, model: string): ModelPrice | undefined {
-  const listed = PRICES[`${provider}/${model}`] ?? PRICES[`${provider}/${model.replace(INFERENCE_PROFILE_PREFIX, '')}`];
+  const listed = PRICES[`${provider}/${model}`] ?? PRICES[`${provider}/${foundationModelOf(model)}`] /* an inference profile bills as the model it routes to */;
   const override = priceOverrides()[`${provider}/${model}`];
   return override ? { ...listed, ...override } : listed;
 }
@@ -120,6 +152,7 @@ export function meteredCostUsd(metered: Metered<unknown>): number {
 
 /** The seconds a provider bills for a clip of `seconds`: rounded up to its generation step. */
 export function billedVideoSeconds(provider: string, model: string, seconds: number): number {
-  const step = priceFor(provider, model).videoSecondsStep;
+  const { videoSecondsStep: step, videoDurations: durations } = priceFor(provider, model);
+  if (durations) return durations.find((length) => length >= seconds) ?? durations[durations.length - 1]!;
   return step ? Math.ceil(seconds / step) * step : seconds;
 }

@@ -9,6 +9,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { defaultInferenceProfiles } from '../../lambdas/core/bedrock-defaults.js';
 import { STAGE_VARIABLES, TRIGGER_VARIABLES } from '../../lambdas/core/environment.js';
 import type { MediaTool, StageDescriptor, TableAction } from '../../lambdas/pipeline/stage-descriptor.js';
 import { bundleStage, STAGE_BUNDLE_HANDLER, stageEntry } from '../bundling/stage-bundle.js';
@@ -182,7 +183,7 @@ export class StageFunction extends Construct {
   }
 
   /**
-   * The generative models of the bedrock profile: Converse/InvokeModel and async Nova Reel jobs on
+   * The generative models of the bedrock profile: Converse/InvokeModel and async Luma Ray jobs on
    * this region's foundation models and inference profiles, and Polly speech. Converse and
    * StartAsyncInvoke are authorised by bedrock:InvokeModel: IAM has no action of their own.
    */
@@ -196,6 +197,24 @@ export class StageFunction extends Construct {
         `arn:aws:bedrock:${region}:${account}:async-invoke/*`,
       ],
     );
+    // A cross-Region inference profile (`us.amazon.nova-2-lite-v1:0`) is called by its id: IAM checks the profile's ARN
+    // and then the foundation model in whichever Region the profile routes the request to.
+    const profiles = defaultInferenceProfiles();
+    if (profiles.length > 0) {
+      this.allow(
+        ['bedrock:InvokeModel'],
+        profiles.flatMap(({ profile, foundationModel }) => [
+          `arn:aws:bedrock:${region}:${account}:inference-profile/${profile}`,
+          `arn:aws:bedrock:*::foundation-model/${foundationModel}`,
+        ]),
+      );
+      for (const { foundationModel } of profiles) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:aws:bedrock:*::foundation-model/${foundationModel}]`,
+          reason: 'A cross-Region inference profile routes to this one model in any of its destination Regions, which AWS chooses per request.',
+        });
+      }
+    }
     this.allow(['polly:SynthesizeSpeech'], ['*']);
     // cdk-nag names a resource by its ARN with unresolved tokens shown as <AWS::...>.
     const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);

@@ -1,3 +1,4 @@
+import { defaultInferenceProfiles } from '../../lambdas/core/bedrock-defaults.js';
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { ALL_STAGES } from '../../lambdas/catalog.js';
@@ -68,9 +69,35 @@ describe('dev provider access', () => {
     for (const entry of access) {
       const stageAccess = stack.functions.get(entry.name)!.spec.access;
       expect(entry.bedrockResources.length > 0, `${entry.name} Bedrock access`).toBe(stageAccess.callsProviders);
-      for (const resource of entry.bedrockResources) expect(resource).toMatch(/arn:aws:bedrock:.*(foundation-model|inference-profile|async-invoke)\/\*/);
+      for (const resource of entry.bedrockResources) expect(resource).toMatch(/arn:aws:bedrock:.*(foundation-model|inference-profile|async-invoke)\/[^"]+/);
       expect(entry.sendsToQueue, `${entry.name} sends to the video queue`).toBe(stageAccess.requeuesVideoJobs === true);
     }
+  });
+});
+
+describe('dev access to cross-Region inference profiles', () => {
+  it("grants each default inference profile's ARN and the foundation model it routes to in every Region, to each function that calls providers", () => {
+    // Prepare
+    const { stack, template } = synthesize('dev');
+    const profiles = defaultInferenceProfiles();
+
+    // Act
+    const missing = [...stack.functions.values()]
+      .filter((stage) => stage.spec.access.callsProviders)
+      .flatMap((stage) => {
+        const resources = statementsOfRole(template, logicalIdOf(stage.role))
+          .filter((s) => asArray(s.Action).includes('bedrock:InvokeModel'))
+          .flatMap((s) => asArray(s.Resource))
+          .map((resource) => JSON.stringify(resource));
+        return profiles.flatMap(({ profile, foundationModel }) => [
+          ...(resources.some((resource) => resource.includes(`:inference-profile/${profile}`)) ? [] : [`${stage.spec.name}: inference-profile/${profile}`]),
+          ...(resources.includes(JSON.stringify(`arn:aws:bedrock:*::foundation-model/${foundationModel}`)) ? [] : [`${stage.spec.name}: *::foundation-model/${foundationModel}`]),
+        ]);
+      });
+
+    // Assess
+    expect(profiles.map((p) => p.profile)).toContain('us.amazon.nova-2-lite-v1:0');
+    expect(missing).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { costModel, priceSources, SOURCE_SCENARIO } from '../../../bench/cost-model.js';
+import { costModel, priceSourceOf, priceSources, SOURCE_SCENARIO } from '../../../bench/cost-model.js';
 import { costUsd } from '../../../lambdas/core/pricing.js';
 
 const SCENES = SOURCE_SCENARIO.dramas * SOURCE_SCENARIO.chaptersPerDrama * SOURCE_SCENARIO.scenesPerChapter;
@@ -12,11 +12,12 @@ describe('costModel', () => {
 
     // Assess
     const byStage = Object.fromEntries(model.lines.map((line) => [line.stage, line]));
-    expect(byStage.video!.model).toBe('amazon.nova-reel-v1:1');
+    expect(byStage.video!.model).toBe('luma.ray-v2:0');
     expect(byStage.video!.calls).toBe(SCENES);
-    // Nova Reel bills 6-second shots at $0.08 a second.
-    expect(byStage.video!.usd).toBeCloseTo(SCENES * 6 * 0.08, 6);
-    expect(byStage.script!.model).toBe('amazon.nova-lite-v1:0');
+    // Luma Ray 2 generates 5 or 9 seconds: a scene of the scenario's length bills the shortest that covers it.
+    const billed = SOURCE_SCENARIO.videoSecondsPerScene <= 5 ? 5 : 9;
+    expect(byStage.video!.usd).toBeCloseTo(SCENES * billed * 1.5, 6);
+    expect(byStage.script!.model).toBe('us.amazon.nova-2-lite-v1:0');
     expect(byStage.script!.usage).toEqual({ inputTokens: 1_000, outputTokens: 2_000 });
     expect(byStage.speech!.usage).toEqual({ speechCharacters: 15 * 14 });
     // Each line priced again from its own usage through the price table, independently of how the model added it up.
@@ -77,7 +78,7 @@ describe('priceSources', () => {
 
     // Assess
     for (const line of routed) {
-      expect(sources[`${line.provider}/${line.model}`], `${line.provider}/${line.model}`).toMatch(/^https:\/\/\S+.*\b(19|20)\d\d-\d\d/);
+      expect(priceSourceOf(sources, line.provider, line.model), `${line.provider}/${line.model}`).toMatch(/^https:\/\/\S+.*\b(19|20)\d\d-\d\d/);
     }
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cliArguments } from '../../support/cli.js';
 
 const run = promisify(execFile);
-const COMMANDS = ['produce', 'develop', 'estimate', 'validate', 'rerender', 'redrive', 'approve', 'reject', 'studio', 'mcp'];
+const COMMANDS = ['produce', 'develop', 'estimate', 'validate', 'rerender', 'redrive', 'approve', 'reject', 'preflight', 'studio', 'mcp'];
 
 interface CliRun {
   code: number;

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { loadImage } from '@napi-rs/canvas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConverseScriptWriter } from '../../../lambdas/adapters/providers/bedrock/converse-script-writer.js';
-import { NovaCanvasImageModel } from '../../../lambdas/adapters/providers/bedrock/nova-canvas-image-model.js';
-import { NovaReelVideoModel } from '../../../lambdas/adapters/providers/bedrock/nova-reel-video-model.js';
+import { LumaRayVideoModel } from '../../../lambdas/adapters/providers/bedrock/luma-ray-video-model.js';
+import { StabilityImageModel } from '../../../lambdas/adapters/providers/bedrock/stability-image-model.js';
 import { PollySpeechModel, wordsFromSpeechMarks } from '../../../lambdas/adapters/providers/bedrock/polly-speech-model.js';
-import { TitanEmbeddingConsistencyScorer } from '../../../lambdas/adapters/providers/bedrock/titan-embedding-consistency.js';
+import { EmbeddingConsistencyScorer } from '../../../lambdas/adapters/providers/bedrock/embedding-consistency.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
 import { ProviderContentFiltered, ProviderNotConfigured, ProviderRejected, ProviderThrottled } from '../../../lambdas/core/errors.js';
 import { runFfmpeg, withTempDir } from '../../../lambdas/adapters/media/ffmpeg.js';
@@ -47,15 +47,18 @@ async function png(width: number, height: number): Promise<Buffer> {
   return stdout;
 }
 
+/** A Converse answer as Bedrock returns it: Ben's one line as the script JSON, with its usage. */
+const converseAnswer = (line: string, usage: { inputTokens: number; outputTokens: number }) => ({
+  output: { message: { role: 'assistant' as const, content: [{ text: JSON.stringify({ lines: [{ character: 'ben', line }] }) }] } },
+  stopReason: 'end_turn' as const,
+  usage: { ...usage, totalTokens: usage.inputTokens + usage.outputTokens },
+  metrics: { latencyMs: 800 },
+});
+
 describe('bedrock profile', () => {
   it('writes a scene with Converse and takes usage from the response', async () => {
     // Prepare
-    bedrockMock.on(ConverseCommand).resolves({
-      output: { message: { role: 'assistant', content: [{ text: '{"lines":[{"character":"ben","line":"So she wrote after all."}]}' }] } },
-      stopReason: 'end_turn',
-      usage: { inputTokens: 412, outputTokens: 37, totalTokens: 449 },
-      metrics: { latencyMs: 800 },
-    });
+    bedrockMock.on(ConverseCommand).resolves(converseAnswer('So she wrote after all.', { inputTokens: 412, outputTokens: 37 }));
     const writer = new ConverseScriptWriter(bedrock, guard(), 'amazon.nova-lite-v1:0');
 
     // Act
@@ -79,37 +82,6 @@ describe('bedrock profile', () => {
     await expect(attempt).rejects.toBeInstanceOf(ProviderThrottled);
   });
 
-  it('names a Nova Canvas content-filter refusal ProviderContentFiltered', async () => {
-    // Prepare
-    bedrockMock.on(InvokeModelCommand).rejects(new ValidationException({ message: 'This request has been blocked by our content filters.', $metadata: { httpStatusCode: 400 } }));
-    const images = new NovaCanvasImageModel(bedrock, guard(), 'amazon.nova-canvas-v1:0');
-
-    // Act
-    const attempt = images.drawReferenceSheet({ character: scene.characters[0]!, seed: 3 });
-
-    // Assess
-    await expect(attempt).rejects.toBeInstanceOf(ProviderContentFiltered);
-  });
-
-  it('draws a keyframe with Nova Canvas as a variation of the reference sheets, at a 16-pixel size inside 1024', async () => {
-    // Prepare
-    bedrockMock.on(InvokeModelCommand).resolves({ body: encode({ images: [(await png(576, 1024)).toString('base64')] }), contentType: 'application/json' });
-    const sheet = await png(64, 64);
-    const images = new NovaCanvasImageModel(bedrock, guard(), 'amazon.nova-canvas-v1:0');
-
-    // Act
-    const metered = await images.drawKeyframe({ scene, width: 270, height: 480, seed: 9, references: { ben: sheet } });
-
-    // Assess
-    const body = JSON.parse(String(bedrockMock.commandCalls(InvokeModelCommand)[0]!.args[0].input.body));
-    expect(body.taskType).toBe('IMAGE_VARIATION');
-    expect(body.imageVariationParams.images).toEqual([sheet.toString('base64')]);
-    expect(body.imageGenerationConfig).toMatchObject({ width: 576, height: 1024 });
-    expect(metered.usage).toEqual({ images: 1 });
-    const decoded = await loadImage(metered.result.png);
-    expect([decoded.width, decoded.height]).toEqual([270, 480]);
-  });
-
   it('scores consistency as the cosine of two Titan embeddings', async () => {
     // Prepare
     bedrockMock
@@ -117,7 +89,7 @@ describe('bedrock profile', () => {
       .resolvesOnce({ body: encode({ embedding: [1, 0, 0], inputTextTokenCount: 0 }) })
       .resolvesOnce({ body: encode({ embedding: [0.6, 0.8, 0], inputTextTokenCount: 0 }) });
     const image = { png: await png(32, 32), width: 32, height: 32, regions: {} };
-    const scorer = new TitanEmbeddingConsistencyScorer(bedrock, guard(), 'amazon.titan-embed-image-v1');
+    const scorer = new EmbeddingConsistencyScorer(bedrock, guard(), 'amazon.titan-embed-image-v1');
 
     // Act
     const metered = await scorer.score({ keyframe: image, reference: image, characterId: 'ben' });
@@ -134,7 +106,7 @@ describe('bedrock profile', () => {
       .resolvesOnce({ body: new TextEncoder().encode('{"embedding": [1, 0') as never })
       .resolves({ body: encode({ embedding: [1, 0, 0], inputTextTokenCount: 0 }) });
     const image = { png: await png(32, 32), width: 32, height: 32, regions: {} };
-    const scorer = new TitanEmbeddingConsistencyScorer(bedrock, guard(), 'amazon.titan-embed-image-v1');
+    const scorer = new EmbeddingConsistencyScorer(bedrock, guard(), 'amazon.titan-embed-image-v1');
 
     // Act
     const metered = await scorer.score({ keyframe: image, reference: image, characterId: 'ben' });
@@ -236,38 +208,164 @@ describe('bedrock profile', () => {
       { text: 'ran', startSeconds: 1.2, endSeconds: 1.2 },
     ]);
   });
+});
 
-  it('runs Nova Reel as an async job: start with a client token, poll, fetch the output from S3', async () => {
+/** A real MP4 of `seconds`, as Bedrock writes a finished job's output. */
+async function mp4Of(seconds: number): Promise<Buffer> {
+  return withTempDir(async (dir) => {
+    const file = path.join(dir, 'o.mp4');
+    await runFfmpeg(['-f', 'lavfi', '-i', `testsrc=s=144x256:r=24:d=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', file]);
+    return readFile(file);
+  });
+}
+
+const job = (fields: object) => ({ invocationArn: 'arn', modelArn: 'm', submitTime: new Date(), outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://b/x' } }, ...fields });
+
+describe("bedrock's live models, against their documented requests and answers", () => {
+  it('asks Luma Ray 2 for a vertical clip of 5 seconds at 720p through StartAsyncInvoke into the bucket, polls it, and reads output.mp4 from S3', async () => {
     // Prepare
-    const output = await withTempDir(async (dir) => {
-      const file = path.join(dir, 'o.mp4');
-      await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc=s=256x144:r=24:d=6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', file]);
-      return readFile(file);
-    });
-    bedrockMock.on(StartAsyncInvokeCommand).resolves({ invocationArn: 'arn:aws:bedrock:us-east-1:1:async-invoke/abc' });
+    const output = await mp4Of(5);
+    bedrockMock.on(StartAsyncInvokeCommand).resolves({ invocationArn: 'arn:aws:bedrock:us-west-2:1:async-invoke/abc' });
     bedrockMock
       .on(GetAsyncInvokeCommand)
-      .resolvesOnce({ status: 'InProgress', invocationArn: 'arn', modelArn: 'm', submitTime: new Date(), outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://b/x' } } })
-      .resolvesOnce({ status: 'Completed', invocationArn: 'arn', modelArn: 'm', submitTime: new Date(), outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://assets/provider-jobs/nova-reel/video-abc' } } })
-      .resolves({ status: 'Failed', failureMessage: 'Internal error', invocationArn: 'arn', modelArn: 'm', submitTime: new Date(), outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://b/x' } } });
-    s3Mock.on(GetObjectCommand, { Bucket: 'assets', Key: 'provider-jobs/nova-reel/video-abc/output.mp4' }).resolves({ Body: stream(output) });
-    const reel = new NovaReelVideoModel(bedrock, s3, guard(), 'amazon.nova-reel-v1:1', 'assets', 20, 100);
-    const request = { keyframePng: await png(270, 480), width: 270, height: 480, fps: 12, durationSeconds: 4.5, seed: 5, prompt: 'Kitchen. Ben reads.' };
+      .resolvesOnce(job({ status: 'InProgress' }))
+      .resolves(job({ status: 'Completed', outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://assets/provider-jobs/luma-ray/video-abc123/abc' } } }));
+    s3Mock.on(GetObjectCommand, { Bucket: 'assets', Key: 'provider-jobs/luma-ray/video-abc123/abc/output.mp4' }).resolves({ Body: stream(output) });
+    const ray = new LumaRayVideoModel(bedrock, s3, guard(), 'luma.ray-v2:0', 'assets', 20, 100);
+    const request = { keyframePng: await png(270, 480), width: 1080, height: 1920, fps: 30, durationSeconds: 4.2, seed: 5, prompt: 'Kitchen. Ben reads.' };
 
-    // Act: the job's life, start to a poll after it failed
-    const { jobId } = await reel.startClip(request, { idempotencyKey: 'video#abc123' });
-    const running = await reel.pollClip(jobId);
-    const done = await reel.pollClip(jobId);
-    const failed = await reel.pollClip(jobId).catch((error: unknown) => error);
+    // Act
+    const { jobId } = await ray.startClip(request, { idempotencyKey: 'video#abc123' });
+    const running = await ray.pollClip(jobId);
+    const done = await ray.pollClip(jobId);
 
     // Assess
-    expect(jobId).toBe('arn:aws:bedrock:us-east-1:1:async-invoke/abc');
     const start = bedrockMock.commandCalls(StartAsyncInvokeCommand)[0]!.args[0].input;
-    expect(start.clientRequestToken).toBe('video-abc123');
-    expect(start.outputDataConfig?.s3OutputDataConfig?.s3Uri).toBe('s3://assets/provider-jobs/nova-reel/video-abc123');
-    expect(start.modelInput).toMatchObject({ taskType: 'TEXT_VIDEO', videoGenerationConfig: { durationSeconds: 6, dimension: '1280x720' } });
+    expect(start).toMatchObject({
+      modelId: 'luma.ray-v2:0',
+      clientRequestToken: 'video-abc123',
+      outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://assets/provider-jobs/luma-ray/video-abc123' } },
+    });
+    expect(start.modelInput).toEqual({ prompt: 'Kitchen. Ben reads.', aspect_ratio: '9:16', loop: false, duration: '5s', resolution: '720p' });
     expect(running).toEqual({ state: 'running' });
-    expect(done.state === 'succeeded' && done.clip.usage).toEqual({ videoSeconds: 6 });
-    expect(failed).toBeInstanceOf(ProviderRejected);
+    expect(done.state === 'succeeded' && done.clip.usage).toEqual({ videoSeconds: 5 });
+    expect(done.state === 'succeeded' && done.clip.result.mp4.equals(output)).toBe(true);
+  });
+
+  it('asks Luma Ray 2 for 9 seconds for a scene longer than 5, and 16:9 for a landscape manifest', async () => {
+    // Prepare
+    bedrockMock.on(StartAsyncInvokeCommand).resolves({ invocationArn: 'arn:aws:bedrock:us-west-2:1:async-invoke/abc' });
+    const ray = new LumaRayVideoModel(bedrock, s3, guard(), 'luma.ray-v2:0', 'assets', 20, 100);
+
+    // Act
+    await ray.startClip({ keyframePng: Buffer.alloc(0), width: 1920, height: 1080, fps: 30, durationSeconds: 7, seed: 5, prompt: 'Harbour.' });
+
+    // Assess
+    expect(bedrockMock.commandCalls(StartAsyncInvokeCommand)[0]!.args[0].input.modelInput).toMatchObject({ aspect_ratio: '16:9', duration: '9s' });
+  });
+
+  it("names a failed Luma job by its failure message: a content refusal ProviderContentFiltered, anything else ProviderRejected", async () => {
+    // Prepare
+    bedrockMock
+      .on(GetAsyncInvokeCommand)
+      .resolvesOnce(job({ status: 'Failed', failureMessage: 'The prompt was blocked by content moderation' }))
+      .resolves(job({ status: 'Failed', failureMessage: 'Internal error' }));
+    const ray = new LumaRayVideoModel(bedrock, s3, guard(), 'luma.ray-v2:0', 'assets', 20, 100);
+
+    // Act
+    const filtered = await ray.pollClip('arn').catch((error: unknown) => error);
+    const rejected = await ray.pollClip('arn').catch((error: unknown) => error);
+
+    // Assess
+    expect(filtered).toBeInstanceOf(ProviderContentFiltered);
+    expect(rejected).toBeInstanceOf(ProviderRejected);
+  });
+
+  it("names StartAsyncInvoke's documented ValidationException ProviderRejected and its ThrottlingException ProviderThrottled", async () => {
+    // Prepare
+    bedrockMock
+      .on(StartAsyncInvokeCommand)
+      .rejectsOnce(new ValidationException({ message: 'Malformed input request', $metadata: { httpStatusCode: 400 } }))
+      .rejects(new ThrottlingException({ message: 'Too many requests', $metadata: { httpStatusCode: 429 } }));
+    const ray = new LumaRayVideoModel(bedrock, s3, guard(), 'luma.ray-v2:0', 'assets', 20, 100);
+    const request = { keyframePng: Buffer.alloc(0), width: 1080, height: 1920, fps: 30, durationSeconds: 4, seed: 5, prompt: 'x' };
+
+    // Act
+    const invalid = await ray.startClip(request).catch((error: unknown) => error);
+    const throttled = await ray.startClip(request).catch((error: unknown) => error);
+
+    // Assess
+    expect(invalid).toBeInstanceOf(ProviderRejected);
+    expect(throttled).toBeInstanceOf(ProviderThrottled);
+  });
+
+  it('draws a vertical keyframe with Stable Image Core in 9:16 and fits it to the frame', async () => {
+    // Prepare
+    bedrockMock.on(InvokeModelCommand).resolves({ body: encode({ seeds: [9], finish_reasons: [null], images: [(await png(576, 1024)).toString('base64')] }) });
+    const images = new StabilityImageModel(bedrock, guard(), 'stability.stable-image-core-v1:1');
+
+    // Act
+    const metered = await images.drawKeyframe({ scene, width: 270, height: 480, seed: 9, references: { ben: await png(64, 64) } });
+
+    // Assess
+    const call = bedrockMock.commandCalls(InvokeModelCommand)[0]!.args[0].input;
+    expect(call.modelId).toBe('stability.stable-image-core-v1:1');
+    const body = JSON.parse(String(call.body));
+    expect(body).toMatchObject({ aspect_ratio: '9:16', seed: 9, output_format: 'png' });
+    expect(body.prompt).toContain('Ben');
+    expect(metered.usage).toEqual({ images: 1 });
+    const decoded = await loadImage(metered.result.png);
+    expect([decoded.width, decoded.height]).toEqual([270, 480]);
+  });
+
+  it("names Stability's documented finish reason \"Filter reason: prompt\" ProviderContentFiltered", async () => {
+    // Prepare
+    bedrockMock.on(InvokeModelCommand).resolves({ body: encode({ finish_reasons: ['Filter reason: prompt'] }) });
+    const images = new StabilityImageModel(bedrock, guard(), 'stability.stable-image-core-v1:1');
+
+    // Act
+    const attempt = images.drawReferenceSheet({ character: scene.characters[0]!, seed: 1 } as never);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ProviderContentFiltered);
+  });
+
+  it('scores consistency with Nova Multimodal Embeddings: a SINGLE_EMBEDDING of each image inline, the cosine of the two vectors', async () => {
+    // Prepare
+    bedrockMock
+      .on(InvokeModelCommand)
+      .resolvesOnce({ body: encode({ embeddings: [{ embeddingType: 'IMAGE', embedding: [1, 0, 0] }] }) })
+      .resolvesOnce({ body: encode({ embeddings: [{ embeddingType: 'IMAGE', embedding: [0.6, 0.8, 0] }] }) });
+    const image = { png: await png(32, 32), width: 32, height: 32, regions: {} };
+    const scorer = new EmbeddingConsistencyScorer(bedrock, guard(), 'amazon.nova-2-multimodal-embeddings-v1:0');
+
+    // Act
+    const metered = await scorer.score({ keyframe: image, reference: image, characterId: 'ben' });
+
+    // Assess
+    const body = JSON.parse(String(bedrockMock.commandCalls(InvokeModelCommand)[0]!.args[0].input.body));
+    expect(body).toEqual({
+      schemaVersion: 'nova-multimodal-embed-v1',
+      taskType: 'SINGLE_EMBEDDING',
+      singleEmbeddingParams: {
+        embeddingPurpose: 'GENERIC_INDEX',
+        embeddingDimension: 1024,
+        image: { detailLevel: 'STANDARD_IMAGE', format: 'png', source: { bytes: image.png.toString('base64') } },
+      },
+    });
+    expect(metered.result).toBeCloseTo(0.6, 10);
+    expect(metered).toMatchObject({ model: 'amazon.nova-2-multimodal-embeddings-v1:0', usage: { images: 2 } });
+  });
+
+  it('calls Nova 2 Lite by its cross-Region inference profile id', async () => {
+    // Prepare
+    bedrockMock.on(ConverseCommand).resolves(converseAnswer('Hi.', { inputTokens: 10, outputTokens: 5 }));
+    const writer = new ConverseScriptWriter(bedrock, guard(), 'us.amazon.nova-2-lite-v1:0');
+
+    // Act
+    await writer.writeScene({ language: 'en-US', title: 'T', seed: 1, scene });
+
+    // Assess
+    expect(bedrockMock).toHaveReceivedCommandWith(ConverseCommand, { modelId: 'us.amazon.nova-2-lite-v1:0' });
   });
 });

@@ -4,10 +4,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { ProviderProfile, ProviderProfileFactory } from '../../../core/provider-profile.js';
 import { BEDROCK } from './aws-call.js';
 import { ConverseScriptWriter } from './converse-script-writer.js';
-import { NovaCanvasImageModel } from './nova-canvas-image-model.js';
-import { NovaReelVideoModel } from './nova-reel-video-model.js';
+import { EmbeddingConsistencyScorer } from './embedding-consistency.js';
+import { LumaRayVideoModel } from './luma-ray-video-model.js';
 import { PollySpeechModel } from './polly-speech-model.js';
-import { TitanEmbeddingConsistencyScorer } from './titan-embedding-consistency.js';
+import { StabilityImageModel } from './stability-image-model.js';
 
 /** Bedrock models and Polly in the function's region, each AWS client built on first use. */
 export const createProfile: ProviderProfileFactory = (context): ProviderProfile => {
@@ -19,10 +19,10 @@ export const createProfile: ProviderProfileFactory = (context): ProviderProfile 
   return {
     text: (model) => new ConverseScriptWriter(runtime(), guard, model),
     developer: (model) => new ConverseScriptWriter(runtime(), guard, model),
-    image: (model) => new NovaCanvasImageModel(runtime(), guard, model),
-    consistency: (model) => new TitanEmbeddingConsistencyScorer(runtime(), guard, model),
+    image: (model) => new StabilityImageModel(runtime(), guard, model),
+    consistency: (model) => new EmbeddingConsistencyScorer(runtime(), guard, model),
     speech: () => new PollySpeechModel((polly ??= new PollyClient({})), guard),
     video: (model, polling) =>
-      new NovaReelVideoModel(runtime(), (s3 ??= new S3Client({})), guard, model, context.bucket, polling.pollIntervalSeconds, polling.maxPolls),
+      new LumaRayVideoModel(runtime(), (s3 ??= new S3Client({})), guard, model, context.bucket, polling.pollIntervalSeconds, polling.maxPolls),
   };
 };
