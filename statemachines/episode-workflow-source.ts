@@ -218,9 +218,54 @@ export const episodeWorkflow = {
       ResultPath: null,
       TimeoutSeconds: 900,
       Retry: OWN_WORK_RETRY,
-      End: true,
+      Next: 'Dub episode',
       // A failed QA check is not an assembly fault: its own Fail state names it, so the console says why.
       Catch: [catchError(EpisodeQaFailed.name, 'Episode failed QA'), catchAll('Episode assembly failed')],
+    },
+    'Dub episode': {
+      Type: 'Map',
+      Comment: "One dub per language the manifest lists, over the master's pictures: nothing visual is bought again.",
+      ItemsPath: '$.plan.dubs',
+      MaxConcurrency: 1,
+      ItemSelector: {
+        'productionId.$': '$.productionId',
+        'episodeId.$': '$.episodeId',
+        'language.$': '$$.Map.Item.Value',
+      },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Dub into a language',
+        States: {
+          'Dub into a language': {
+            Type: 'Task',
+            Comment: "Translate each line within the master's time, voice it, fit it, subtitle it, mix it over the same bed, cut it with the master's pictures and check it (QA).",
+            Resource: '${DubEpisodeFunctionArn}',
+            ResultPath: null,
+            TimeoutSeconds: 900,
+            Retry: PROVIDER_CALL_RETRY,
+            End: true,
+            Catch: [catchError(EpisodeQaFailed.name, 'Dub failed QA'), catchAll('Dub could not be made')],
+          },
+          'Dub failed QA': {
+            Type: 'Fail',
+            Error: 'DubQaFailed',
+            Cause: 'The dub failed a hard QA check and was not delivered; report.json names each failed check.',
+          },
+          'Dub could not be made': {
+            Type: 'Fail',
+            Error: 'DubFailed',
+            Cause: "A dub failed after its retries; the episode's history says why.",
+          },
+        },
+      },
+      ResultPath: null,
+      End: true,
+      Catch: [catchAll('Episode dub failed')],
+    },
+    'Episode dub failed': {
+      Type: 'Fail',
+      Error: 'EpisodeDubFailed',
+      Cause: "The master was delivered, but a dub was not; report.json says which and why.",
     },
     'Episode failed QA': {
       Type: 'Fail',

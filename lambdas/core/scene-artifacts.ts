@@ -76,3 +76,33 @@ export interface EpisodeSummary {
   audio?: EpisodeAudio;
   qa?: EpisodeQa;
 }
+
+/** How one scene of a dub was fitted to the master's length. */
+export interface DubFit {
+  sceneId: string;
+  /** The lines (0-based) asked again, shorter, because they ran past the master's time. */
+  askedAgain: number[];
+  /** The speed-up applied to every line of the scene; 1 when none was needed. */
+  tempo: number;
+  /** How long the scene's last frame is held for the dub's voice to finish; 0 when it fits. */
+  holdSeconds: number;
+}
+
+/** Facts about one dub of an episode, for the report. */
+export interface DubSummary {
+  /** Canonical tag (core/languages.ts). */
+  language: string;
+  /** The delivered MP4; absent when QA stopped the dub before delivery. */
+  file?: string;
+  durationSeconds: number;
+  masterDurationSeconds: number;
+  inputsHash: string;
+  /** Who translated; `standIn` when it was the offline phrasebook, which keeps each line's mood and length but not its meaning. */
+  translation: { provider: string; model: string; standIn: boolean };
+  fit: DubFit[];
+  exports?: EpisodeExports;
+  audio: EpisodeAudio;
+  qa: EpisodeQa;
+  /** What this run of the dub bought: translations and voices (the music bed is the master's, from the cache). */
+  costUsd: number;
+}

@@ -37,6 +37,8 @@ export interface CutScene {
   voiceWav: Buffer;
   /** From the start of the scene. */
   cues: SubtitleCue[];
+  /** Seconds at the scene's end its picture holds its last frame for a dub's voice to finish. */
+  holdSeconds?: number;
 }
 
 export interface EpisodeCut {
@@ -61,6 +63,7 @@ export async function cutEpisode(
   const { manifest, episode, language, scenes, workDir } = input;
   const cues: SubtitleCue[] = [];
   const voiceFiles = [];
+  const holds = [];
   let offsetSeconds = 0;
   for (const scene of scenes) {
     const voiceFile = path.join(workDir, `${input.name}.${scene.scene.id}.wav`);
@@ -68,6 +71,7 @@ export async function cutEpisode(
     voiceFiles.push(voiceFile);
     cues.push(...offsetCues(scene.cues, offsetSeconds));
     offsetSeconds += scene.durationSeconds;
+    if (scene.holdSeconds) holds.push({ startSeconds: offsetSeconds - scene.holdSeconds, endSeconds: offsetSeconds });
   }
   const subtitleLook = resolveSubtitleStyle(manifest.subtitles, manifest.format);
   const layout = subtitleOptionsFor(subtitleLook);
@@ -108,7 +112,7 @@ export async function cutEpisode(
   const subtitleFonts = fontFiles()
     .filter((font) => fontFamiliesFor(language).includes(font.family))
     .map((font) => font.file);
-  const qa = await checkEpisode({ videoFile: file, dialogueFile, cues, burnedCues, fontFiles: subtitleFonts, fps, loudness });
+  const qa = await checkEpisode({ videoFile: file, dialogueFile, cues, burnedCues, fontFiles: subtitleFonts, fps, loudness, holds });
   deps.logger.info('episode checked', { cut: input.name, qaPassed: qa.passed, loudness });
   return {
     file,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AssetMissing } from '../../core/errors.js';
+import { languageOf } from '../../core/languages.js';
 import { SCENES_PER_DIALOGUE_PART } from '../../core/script-prompt.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
@@ -22,15 +23,17 @@ export async function planEpisode(event: z.output<typeof PlanEpisodeEventSchema>
   const sceneIds = episode.scenes.map((scene) => scene.id);
   // Whether each scene runs Sync lips: the Task is skipped, not run empty, so a manifest without lip-sync keeps its history small.
   const lipSync = manifest.lipSync !== undefined;
+  // The languages the assembled episode is dubbed into, one Dub episode Task each (none, an empty Map, without dubs).
+  const dubs = (manifest.dubs ?? []).map((tag) => languageOf(tag).tag);
   if (event.scripted) {
     const stopped = new Set(
       (await deps.productions.listScenes(event.productionId))
         .filter((scene) => scene.episodeId === episode.id && (scene.status === 'FAILED' || scene.status === 'BUDGET_EXCEEDED'))
         .map((scene) => scene.sceneId),
     );
-    return { sceneIds: sceneIds.filter((id) => !stopped.has(id)), lipSync };
+    return { sceneIds: sceneIds.filter((id) => !stopped.has(id)), lipSync, dubs };
   }
   const dialogueParts = [];
   for (let start = 0; start < sceneIds.length; start += SCENES_PER_DIALOGUE_PART) dialogueParts.push(sceneIds.slice(start, start + SCENES_PER_DIALOGUE_PART));
-  return { sceneIds, dialogueParts, lipSync };
+  return { sceneIds, dialogueParts, lipSync, dubs };
 }
