@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 import { glyphCoverage } from '../../lambdas/adapters/media/font-coverage.js';
+import { dub } from '../../local/commands/dub.js';
 import { produce, type ProduceResult } from '../../local/commands/produce.js';
 import { isWrittenIn } from '../support/written-in.js';
 import { readCallLog, TEST_PRICES, TWO_SCENES, workspace, type ProviderCallLine } from './support/pipeline-harness.js';
@@ -32,6 +33,8 @@ describe('an offline dub of a two-scene production into Thai and Korean', () => 
   let master: ProduceResult;
   let dubbed: ProduceResult;
   let dubCalls: ProviderCallLine[];
+  let againCalls: ProviderCallLine[];
+  let again: ProduceResult;
 
   beforeAll(async () => {
     ws = await workspace('dubs');
@@ -39,10 +42,11 @@ describe('an offline dub of a two-scene production into Thai and Korean', () => 
     const roomy = (text: string) => text.replace('budgetUsd: 1', 'budgetUsd: 5');
     master = await produce({ manifestPath: await ws.manifest(TWO_SCENES, 'series.yaml', roomy), ...options });
     const callsBefore = (await readCallLog(ws.callLog)).length;
-    // Prepare: the same manifest, now listing its dubs: the finished master is dubbed
-    const withDubs = await ws.manifest(TWO_SCENES, 'series.yaml', (text) => roomy(text).replace('language: en-US', `language: en-US\ndubs: [${DUBS.join(', ')}]`));
-    dubbed = await produce({ manifestPath: withDubs, ...options });
-    dubCalls = (await readCallLog(ws.callLog)).slice(callsBefore);
+    dubbed = await dub({ productionId: 'two-scene-check', languages: [...DUBS], ...options });
+    const callsAfter = await readCallLog(ws.callLog);
+    dubCalls = callsAfter.slice(callsBefore);
+    again = await dub({ productionId: 'two-scene-check', languages: ['th'], ...options });
+    againCalls = (await readCallLog(ws.callLog)).slice(callsAfter.length);
   }, 600_000);
   afterAll(() => rm(ws.dir, { recursive: true, force: true }));
 
@@ -53,6 +57,15 @@ describe('an offline dub of a two-scene production into Thai and Korean', () => 
     expect(new Set(dubCalls.map((call) => call.stage))).toEqual(new Set(['translation', 'speech']));
     for (const stage of VISUAL_STAGES) expect(dubbed.report?.cost.byStage[stage], stage).toBe(master.report?.cost.byStage[stage]);
     expect(dubbed.report?.cost.byStage.translation).toBeGreaterThan(0);
+  });
+
+  it('asked again for a dub it has (under an alias), starts nothing and buys nothing', () => {
+    // Assess: the manifest is unchanged, so its execution is the one that already succeeded
+    expect(again.report?.status, again.reason).toBe('COMPLETE');
+    expect(again.reused).toBe(true);
+    expect(againCalls).toEqual([]);
+    expect(again.report?.cost.confirmedUsd).toBe(dubbed.report?.cost.confirmedUsd);
+    expect(again.report?.episodes[0]?.dubs?.map((d) => d.language)).toEqual([...DUBS]);
   });
 
   it.each(DUBS)('%s: the master\'s duration within one frame, its SRT in the target script and inside the video, QA passed', async (language) => {
