@@ -2,6 +2,7 @@ import type { Usage } from '../core/ports.js';
 import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../core/pricing.js';
 import { MAX_BILLED_CALLS, stageRoute, transcriptionRung, type RoutedStage } from './provider-config.js';
 import { developmentParts } from '../core/development-prompt.js';
+import { findLanguage } from '../core/languages.js';
 import { episodesToDevelop, plannedSceneCount, type SeriesManifest } from '../core/manifest/schema.js';
 import { WORST_CASE_USAGE, worstCaseSpeechUsage } from '../core/worst-case-usage.js';
 
@@ -37,6 +38,8 @@ const TYPICAL_USAGE = {
   development: { inputTokens: 2_500, outputTokens: 3_000 },
   image: { images: 1, inputTokens: 80, inputImageTokens: 2 * 400, outputTokens: 1_584 },
   consistency: { images: 2, inputTokens: 1_700, outputTokens: 10 },
+  /** The scene's six lines, the speaker and the budget in; one line out. */
+  translation: { inputTokens: 900, outputTokens: 60 },
 } satisfies Record<string, Usage>;
 
 /** Lines the script stage writes when the manifest gives none, and their typical length. */
@@ -116,6 +119,12 @@ export function estimateProduction(manifest: SeriesManifest, env: NodeJS.Process
   const sceneSeconds = spokenCharacters.map((characters, index) => Math.max(2, characters / CHARACTERS_PER_SECOND + 1 + 0.3 * spokenLines[index]!));
   const billed = sceneSeconds.reduce((sum, seconds) => sum + billedVideoSeconds(videoRung.provider, videoRung.model, seconds), 0);
   add('video', 'video', scenes.length, () => ({ videoSeconds: billed / scenes.length }), () => ({ videoSeconds: billed / scenes.length }));
+  // Each dub, on lines of its own: every line translated and voiced, at worst asked again shorter and voiced again. Nothing visual.
+  for (const dub of manifest.dubs ?? []) {
+    const language = findLanguage(dub)?.tag ?? dub;
+    add(`${language} translation`, 'script', totalLines, () => TYPICAL_USAGE.translation, () => WORST_CASE_USAGE.translation, 2 * totalLines);
+    add(`${language} speech`, 'speech', totalLines, () => ({ speechCharacters: perLine * speechRequestsPerLine }), () => worstCaseSpeechUsage(perLine), 2 * totalLines);
+  }
 
   return {
     production: manifest.production,
