@@ -149,13 +149,15 @@ export interface SpendSoFar {
  * this data directory, confirmed and unconfirmed spend apart, and what is left of the budget.
  */
 export function formatEstimate(estimate: ProductionEstimate, spent?: SpendSoFar): string {
+  // As wide as the longest stage, a dub's included (`th-TH translation`).
+  const width = Math.max(16, ...estimate.lines.map((line) => line.stage.length));
   const rows = estimate.lines.map(
     (line) =>
-      `${line.stage.padEnd(16)} ${`${line.provider}/${line.model}`.padEnd(40)} ${String(line.calls).padStart(6)}  $${line.expectedUsd.toFixed(4).padStart(10)}  $${line.worstCaseUsd.toFixed(4).padStart(10)}`,
+      `${line.stage.padEnd(width)} ${`${line.provider}/${line.model}`.padEnd(40)} ${String(line.calls).padStart(6)}  $${line.expectedUsd.toFixed(4).padStart(10)}  $${line.worstCaseUsd.toFixed(4).padStart(10)}`,
   );
   return [
     `${estimate.production} with profile ${estimate.profile} (price table ${estimate.priceTableVersion})`,
-    `${'stage'.padEnd(16)} ${'first model'.padEnd(40)} ${'calls'.padStart(6)}  ${'expected'.padStart(11)}  ${'worst case'.padStart(11)}`,
+    `${'stage'.padEnd(width)} ${'first model'.padEnd(40)} ${'calls'.padStart(6)}  ${'expected'.padStart(11)}  ${'worst case'.padStart(11)}`,
     ...rows,
     `total expected $${estimate.expectedUsd.toFixed(4)}; worst case (every call at its reservation) $${estimate.worstCaseUsd.toFixed(4)}; budget $${estimate.budgetUsd.toFixed(2)}`,
     ...(spent
