@@ -1,31 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestInvalid } from '../../../lambdas/core/errors.js';
 import { languagesSupportedBy } from '../../../lambdas/core/languages.js';
-import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { languageManifest, problemsOf } from '../../support/manifest-problems.js';
 
-function manifest(dubs: unknown, providers: Record<string, unknown> = { profile: 'offline' }) {
-  return {
-    version: 1,
-    production: 'dub-check',
-    title: 'Dub check',
-    language: 'vi-VN',
-    dubs,
-    budgetUsd: 1,
-    providers,
-    characters: [{ id: 'ana', name: 'Ana', description: '30, red hair' }],
-    episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }] }],
-  };
-}
-
-function problemsOf(document: unknown): string[] {
-  try {
-    validateManifest(document);
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ManifestInvalid);
-    return (error as ManifestInvalid).problems.map((problem) => `${problem.path}: ${problem.reason}`);
-  }
-}
+const manifest = (dubs: unknown, providers: Record<string, unknown> = { profile: 'offline' }) => languageManifest('vi-VN', providers, { dubs });
 
 describe('the languages a manifest dubs into', () => {
   it('accepts every language the offline profile supports but the master', () => {
