@@ -74,12 +74,13 @@ export const episodeWorkflow = {
     },
     'Plan scenes': {
       Type: 'Task',
-      Comment: 'The scenes whose dialogue is written go on to keyframes, voice and video.',
+      Comment: "The scenes whose dialogue is written go on to keyframes, voice and video; and the languages the episode is dubbed into (none for the animatic).",
       Resource: '${PlanEpisodeFunctionArn}',
       Parameters: {
         'productionId.$': '$.productionId',
         'episodeId.$': '$.episodeId',
         scripted: true,
+        'cut.$': '$.cut',
       },
       ResultPath: '$.plan',
       TimeoutSeconds: 60,
