@@ -114,7 +114,7 @@ function translationSource(translation: Bound<LineTranslator>): DubSummary['tran
   return { provider: translation.provider, model: translation.model, standIn: translation.provider === 'offline' };
 }
 
-interface SceneDub {
+export interface SceneDub {
   manifest: Manifest;
   providers: DubProviders;
   ref: SceneRef;
@@ -129,7 +129,7 @@ interface SceneDub {
  * master gives it is asked again, shorter, once; a scene still too long is sped up, at most
  * MAX_DUB_TEMPO; what is left, at most MAX_DUB_HOLD_SECONDS, is held on the scene's last frame.
  */
-async function dubScene(deps: StageDeps, dub: SceneDub): Promise<{ scene: Omit<CutScene, 'scene' | 'picture'>; fit: DubFit }> {
+export async function dubScene(deps: StageDeps, dub: SceneDub): Promise<{ scene: Omit<CutScene, 'scene' | 'picture'>; fit: DubFit }> {
   const { manifest, ref, master, script } = dub;
   const budgets = script.lines.map((_, index) => {
     const cue = master.cues.find((c) => c.index === index);
