@@ -119,10 +119,12 @@ export function estimateProduction(manifest: SeriesManifest, env: NodeJS.Process
   const sceneSeconds = spokenCharacters.map((characters, index) => Math.max(2, characters / CHARACTERS_PER_SECOND + 1 + 0.3 * spokenLines[index]!));
   const billed = sceneSeconds.reduce((sum, seconds) => sum + billedVideoSeconds(videoRung.provider, videoRung.model, seconds), 0);
   add('video', 'video', scenes.length, () => ({ videoSeconds: billed / scenes.length }), () => ({ videoSeconds: billed / scenes.length }));
-  // Each dub, on lines of its own: every line translated and voiced, at worst asked again shorter and voiced again. Nothing visual.
+  // Each dub, on lines of its own: every line translated and voiced, at worst asked again shorter and voiced again,
+  // and each episode's title for its cover. Nothing visual.
   for (const dub of manifest.dubs ?? []) {
     const language = findLanguage(dub)?.tag ?? dub;
-    add(`${language} translation`, 'script', totalLines, () => TYPICAL_USAGE.translation, () => WORST_CASE_USAGE.translation, 2 * totalLines);
+    const titles = manifest.episodes.length;
+    add(`${language} translation`, 'script', totalLines + titles, () => TYPICAL_USAGE.translation, () => WORST_CASE_USAGE.translation, 2 * totalLines + titles);
     add(`${language} speech`, 'speech', totalLines, () => ({ speechCharacters: perLine * speechRequestsPerLine }), () => worstCaseSpeechUsage(perLine), 2 * totalLines);
   }
 

@@ -190,7 +190,8 @@ function bindRoute<Port>(
 
 /** Validation refuses dubs routed to a profile without a translator; this only answers a manifest that skipped it. */
 function untranslatable(model: string): LineTranslator {
-  return { translateLine: () => Promise.reject(new ProviderNotConfigured(`${model} cannot translate a dub: its profile has no translator yet`)) };
+  const refuse = () => Promise.reject(new ProviderNotConfigured(`${model} cannot translate a dub: its profile has no translator yet`));
+  return { translateLine: refuse, translateTitle: refuse };
 }
 
 const ROUTED_STAGES: readonly RoutedStage[] = ['script', 'image', 'consistency', 'speech', 'video'];

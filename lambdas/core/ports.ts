@@ -143,9 +143,20 @@ export interface LineTranslation {
   line: string;
 }
 
-/** The script model again, saying a master line in a dub's language (the script stage's route). */
+/** An episode's title for a dub's cover. */
+export interface TitleTranslationRequest {
+  from: string;
+  to: string;
+  title: string;
+  /** The episode's first scene: what the title is of. */
+  scene: SceneBrief;
+  seed: number;
+}
+
+/** The script model again, saying a master line, or an episode's title, in a dub's language (the script stage's route). */
 export interface LineTranslator {
   translateLine(request: LineTranslationRequest, options?: CallOptions): Promise<Metered<LineTranslation>>;
+  translateTitle(request: TitleTranslationRequest, options?: CallOptions): Promise<Metered<LineTranslation>>;
 }
 
 /** Pixel box, origin top-left. */

@@ -72,6 +72,8 @@ export interface EpisodeSummary {
   inputsHash: string;
   /** Absent in summaries written before the exports existed. */
   exports?: EpisodeExports;
+  /** The 9:16 cover, `<episode>.cover.jpg`; absent in summaries written before covers existed. */
+  cover?: string;
   /** Absent in summaries written before the mix and QA existed. */
   audio?: EpisodeAudio;
   qa?: EpisodeQa;
@@ -101,6 +103,9 @@ export interface DubSummary {
   translation: { provider: string; model: string; standIn: boolean };
   fit: DubFit[];
   exports?: EpisodeExports;
+  /** The episode's title in the dub's language, and its cover, `<episode>.<lang>.cover.jpg`. */
+  title?: string;
+  cover?: string;
   audio: EpisodeAudio;
   qa: EpisodeQa;
   /** What this run of the dub bought: translations and voices (the music bed is the master's, from the cache). */

@@ -68,7 +68,7 @@ describe('an offline dub of a two-scene production into Thai and Korean', () => 
     expect(again.report?.episodes[0]?.dubs?.map((d) => d.language)).toEqual([...DUBS]);
   });
 
-  it.each(DUBS)('%s: the master\'s duration within one frame, its SRT in the target script and inside the video, QA passed', async (language) => {
+  it.each(DUBS)('%s: the master\'s duration within one frame, its SRT in the target script and inside the video, QA passed, a cover with the title in the language', async (language) => {
     // Prepare
     const delivered = path.join(ws.outDir, 'two-scene-check');
     const report = dubbed.report!.episodes[0]!;
@@ -90,6 +90,12 @@ describe('an offline dub of a two-scene production into Thai and Korean', () => 
       expect(cue.endSeconds).toBeLessThanOrEqual(dubProbe.durationSeconds!);
     }
     expect(vtt.startsWith('WEBVTT')).toBe(true);
-    expect(report.file).toBe('ep01.mp4');
+    expect(report).toMatchObject({ file: 'ep01.mp4', cover: 'ep01.cover.jpg' });
+    expect(dub).toMatchObject({ cover: `ep01.${language}.cover.jpg` });
+    expect(isWrittenIn(language, dub!.title!, ['Ana', 'Ben']), dub!.title).toBe(true);
+    for (const cover of ['ep01.cover.jpg', `ep01.${language}.cover.jpg`]) {
+      const jpeg = await readFile(path.join(delivered, cover));
+      expect(jpeg.subarray(0, 2), cover).toEqual(Buffer.from([0xff, 0xd8]));
+    }
   });
 });

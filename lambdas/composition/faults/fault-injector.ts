@@ -86,7 +86,10 @@ export function withFaults(providers: BoundProviders, injector: FaultInjector): 
     },
     translation: {
       ...translation,
-      port: { translateLine: injector.wrap('script', 'translateLine', translation.provider, (r, o?: CallOptions) => translation.port.translateLine(r, o)) },
+      port: {
+        translateLine: injector.wrap('script', 'translateLine', translation.provider, (r, o?: CallOptions) => translation.port.translateLine(r, o)),
+        translateTitle: injector.wrap('script', 'translateTitle', translation.provider, (r, o?: CallOptions) => translation.port.translateTitle(r, o)),
+      },
     },
     image: {
       ...image,

@@ -8,6 +8,7 @@ import type {
   KeyframeRequest,
   LineTranslationRequest,
   LineTranslator,
+  TitleTranslationRequest,
   ReferenceSheetRequest,
   SceneScriptRequest,
   SpeechModel,
@@ -33,6 +34,10 @@ export class RoutedLineTranslator implements LineTranslator {
 
   translateLine(request: LineTranslationRequest, options: CallOptions = {}) {
     return routeCall(this.ladders, options, estimateTranslationTokens(request), (rung, o) => rung.port.translateLine(request, o));
+  }
+
+  translateTitle(request: TitleTranslationRequest, options: CallOptions = {}) {
+    return routeCall(this.ladders, options, estimateTranslationTokens(request), (rung, o) => rung.port.translateTitle(request, o));
   }
 }
 

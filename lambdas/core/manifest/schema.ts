@@ -156,6 +156,8 @@ const Episode = z
     id: id('episode'),
     title: text('title', 200),
     synopsis: text('synopsis', MANIFEST_LIMITS.synopsisCharacters).optional(),
+    /** The scene whose keyframe the episode's covers show; by default the scene playing at its middle. */
+    cover: id('scene').optional(),
     sceneCount: z
       .int('sceneCount must be a whole number')
       .min(1, 'sceneCount must be at least 1')

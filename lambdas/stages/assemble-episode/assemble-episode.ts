@@ -7,6 +7,7 @@ import { assetKeys } from '../../core/keys.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import type { EpisodeSummary, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { cutEpisode, deliverCut, qaFailure, scenePicture, type CutScene } from '../../pipeline/episode-cut.js';
+import { writeCover } from '../../pipeline/episode-cover.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 /** Part of the inputs hash: a change to how the sound is mixed or checked is a new episode. */
@@ -48,7 +49,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
   );
   const previous = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
   if (previous?.inputsHash === inputsHash && previous.qa && !previous.qa.passed) throw qaFailure(episode.id, previous.qa);
-  if (previous?.inputsHash === inputsHash && previous.file && previous.exports && (await deps.assets.exists(assetKeys.episode(event.productionId, episode.id, 'mp4')))) {
+  if (previous?.inputsHash === inputsHash && previous.file && previous.exports && previous.cover && (await deps.assets.exists(assetKeys.episode(event.productionId, episode.id, 'mp4')))) {
     deps.logger.info('episode inputs unchanged; keeping the assembled MP4', { episodeId: episode.id });
     return { episodeId: episode.id, assembled: true, reused: true };
   }
@@ -80,6 +81,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
       throw qaFailure(episode.id, cut.qa);
     }
     summary.exports = await deliverCut(deps, { productionId: event.productionId, manifest, episode, stem: episode.id, cut, scenes });
+    summary.cover = await writeCover(deps, { manifest, episode, stem: episode.id, title: episode.title, language: manifest.language, scenes });
     summary.file = `${episode.id}.mp4`;
     await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
     return { episodeId: episode.id, assembled: true, reused: false };
@@ -90,7 +92,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
 
 /**
  * What the episode is made of: each finished scene's clip, voice track and cue timing
- * (by ETag, a content hash), the format and the language. Equal hashes mean an equal MP4.
+ * (by ETag, a content hash), the format, the language and the cover's title and scene. Equal hashes mean an equal MP4.
  */
 async function assemblyInputsHash(
   deps: StageDeps,
@@ -111,6 +113,9 @@ async function assemblyInputsHash(
       cues: await deps.assets.etag(assetKeys.voiceCues(ref)),
     });
   }
-  const moods = manifest.episodes.find((e) => e.id === episodeId)?.scenes.filter((s) => sceneClips.some((c) => c.sceneId === s.id)).map((s) => [s.mood, s.outline]);
-  return contentHash({ format: manifest.format, language: manifest.language, subtitles: manifest.subtitles ?? null, seed: manifest.seed, moods, audioAndQa: AUDIO_AND_QA_VERSION, scenes });
+  const episode = manifest.episodes.find((e) => e.id === episodeId);
+  const moods = episode?.scenes.filter((s) => sceneClips.some((c) => c.sceneId === s.id)).map((s) => [s.mood, s.outline]);
+  // The cover is part of the episode's delivery: a new title or cover scene draws it again.
+  const cover = { title: episode?.title, scene: episode?.cover ?? null };
+  return contentHash({ format: manifest.format, language: manifest.language, subtitles: manifest.subtitles ?? null, seed: manifest.seed, moods, audioAndQa: AUDIO_AND_QA_VERSION, scenes, cover });
 }

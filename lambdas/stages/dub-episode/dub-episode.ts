@@ -9,11 +9,12 @@ import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys, dubStem, type SceneRef } from '../../core/keys.js';
 import { languageOf } from '../../core/languages.js';
 import type { Manifest } from '../../core/manifest/schema.js';
-import type { LineTranslation, LineTranslationRequest, LineTranslator, SpeechModel } from '../../core/ports.js';
+import type { LineTranslation, LineTranslationRequest, LineTranslator, SpeechModel, TitleTranslationRequest } from '../../core/ports.js';
 import type { DubFit, DubSummary, EpisodeSummary, StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import { buildSceneVoiceTrack, changeTempo, type SceneVoiceTrack, type VoiceLine } from '../../adapters/media/voice-track.js';
 import { cutEpisode, deliverCut, qaFailure, scenePicture, type CutScene } from '../../pipeline/episode-cut.js';
+import { writeCover } from '../../pipeline/episode-cover.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { findCharacter, SceneEventSchema, sceneContext } from '../../pipeline/scene-context.js';
 import { speakLine } from '../../pipeline/speak-line.js';
@@ -101,7 +102,11 @@ export async function dubEpisode(event: z.output<typeof DubEpisodeEventSchema>, 
       throw qaFailure(stem, cut.qa);
     }
     summary.exports = await deliverCut(deps, { productionId: event.productionId, manifest, episode, stem, cut, scenes });
+    summary.title = await translateTitle(deps, { manifest, providers, language, episodeId: episode.id, sceneId: master.sceneIds[0]!, title: episode.title, pay });
+    summary.cover = await writeCover(deps, { manifest, episode, stem, title: summary.title, language, scenes });
     summary.file = `${stem}.mp4`;
+    // The title was bought after the summary was begun.
+    summary.costUsd = costUsd;
     await deps.assets.putJson(summaryKey, summary);
     return { episodeId: episode.id, language, dubbed: true, reused: false };
   } finally {
@@ -226,6 +231,29 @@ async function translateLine(deps: StageDeps, dub: SceneDub, index: number, budg
   });
   dub.pay(usd);
   return result;
+}
+
+/** The episode's title in the dub's language, for its cover. */
+async function translateTitle(
+  deps: StageDeps,
+  input: { manifest: Manifest; providers: DubProviders; language: string; episodeId: string; sceneId: string; title: string; pay: (usd: number) => void },
+): Promise<string> {
+  const { manifest, providers } = input;
+  const context = sceneContext(manifest, { productionId: manifest.production, episodeId: input.episodeId, sceneId: input.sceneId });
+  const request: TitleTranslationRequest = { from: languageOf(manifest.language).tag, to: input.language, title: input.title, scene: context.brief, seed: seedFrom(context.seed, 'dub-title') };
+  const { result, usd } = await paidCall(deps, {
+    productionId: manifest.production,
+    priority: manifest.priority,
+    stage: 'translation',
+    provider: providers.translation.provider,
+    model: providers.translation.model,
+    inputs: request,
+    estimateUsd: estimateUsd(providers.translation, WORST_CASE_USAGE.translation),
+    codec: jsonCodec<LineTranslation>(),
+    call: (options) => providers.translation.port.translateTitle(request, options),
+  });
+  input.pay(usd);
+  return result.line;
 }
 
 /** The line in its character's voice (gender, pitch, rate kept), speaking the dub's language. */

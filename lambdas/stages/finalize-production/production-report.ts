@@ -83,6 +83,8 @@ export interface EpisodeReport {
   file: string | null;
   /** The editor's exports next to `file`, when the episode was assembled with them. */
   exports: EpisodeExports | null;
+  /** The 9:16 cover next to `file`, `<episode>.cover.jpg`. */
+  cover?: string;
   durationSeconds: number;
   /** The delivered mix's measured loudness and its music bed. */
   audio?: EpisodeAudio;
@@ -100,6 +102,9 @@ export interface DubReport {
   reason?: string;
   file: string | null;
   exports: EpisodeExports | null;
+  /** The episode's title in the language, and the cover it is set on, `<episode>.<lang>.cover.jpg`. */
+  title?: string;
+  cover?: string;
   durationSeconds: number;
   masterDurationSeconds: number;
   /** Who translated; `standIn` for the offline phrasebook, which keeps mood and length but not meaning. */
@@ -176,6 +181,7 @@ export function buildProductionReport(input: {
       ...(failedChecks.length > 0 ? { reason: `EpisodeQaFailed: ${failedChecks.map((c) => `${c.name}: ${c.detail}`).join('; ')}` } : {}),
       file: summary?.file ?? null,
       exports: summary?.exports ?? null,
+      ...(summary?.cover ? { cover: summary.cover } : {}),
       durationSeconds: summary?.durationSeconds ?? 0,
       ...(summary?.audio ? { audio: summary.audio } : {}),
       ...(summary?.qa ? { qa: summary.qa } : {}),
@@ -245,6 +251,8 @@ function dubReports(languages: string[], summaries: DubSummary[]): DubReport[] {
       ...(failedChecks.length > 0 ? { reason: `EpisodeQaFailed: ${failedChecks.map((c) => `${c.name}: ${c.detail}`).join('; ')}` } : {}),
       file: summary?.file ?? null,
       exports: summary?.exports ?? null,
+      ...(summary?.title !== undefined && { title: summary.title }),
+      ...(summary?.cover !== undefined && { cover: summary.cover }),
       durationSeconds: summary?.durationSeconds ?? 0,
       masterDurationSeconds: summary?.masterDurationSeconds ?? 0,
       ...(summary && { translation: summary.translation, fit: summary.fit, audio: summary.audio, qa: summary.qa }),

@@ -99,10 +99,11 @@ describe('estimateProduction and dubs', () => {
     // Assess
     const added = withDubs.lines.slice(without.lines.length);
     expect(withDubs.lines.slice(0, without.lines.length)).toEqual(without.lines);
+    // One line and the episode's title translated, one line voiced, for each dub.
     expect(added.map((line) => [line.stage, line.provider, line.model, line.calls])).toEqual([
-      ['th-TH translation', 'offline', 'phrasebook-v1', 1],
+      ['th-TH translation', 'offline', 'phrasebook-v1', 2],
       ['th-TH speech', 'offline', 'espeak-ng', 1],
-      ['ko-KR translation', 'offline', 'phrasebook-v1', 1],
+      ['ko-KR translation', 'offline', 'phrasebook-v1', 2],
       ['ko-KR speech', 'offline', 'espeak-ng', 1],
     ]);
   });

@@ -25,6 +25,8 @@ function request(to: string, overrides: Partial<LineTranslationRequest> = {}): L
   };
 }
 
+const base = request('th-TH');
+
 const spokenSeconds = (line: string, charactersPerSecond: number) => Array.from(line).length / charactersPerSecond;
 
 describe('the offline stand-in for a translator', () => {
@@ -57,5 +59,19 @@ describe('the offline stand-in for a translator', () => {
 
     // Assess
     expect(Array.from(second).length).toBeLessThan(Array.from(first).length);
+  });
+
+  it.each(['th-TH', 'ko-KR'])('gives a title in %s of about the master title\'s spoken length, the same each time', async (to) => {
+    // Prepare
+    const request = { from: 'vi-VN', to, title: 'Về nhà ăn Tết', scene: { ...base.scene, mood: 'tender' }, seed: 1 };
+
+    // Act
+    const [title, again] = [await translator.translateTitle(request), await translator.translateTitle(request)];
+
+    // Assess
+    expect(isWrittenIn(to, title.result.line, ['Lan', 'Minh'])).toBe(true);
+    expect(title.result.line.length).toBeGreaterThan(0);
+    expect(Array.from(title.result.line).length).toBeLessThanOrEqual(12);
+    expect(again.result.line).toBe(title.result.line);
   });
 });

@@ -31,6 +31,7 @@ function sceneDub(answers: string[]) {
         asked.push(request);
         return { result: { line: answers[asked.length - 1]! }, usage: {}, provider: 'offline', model: 'phrasebook-v1' };
       },
+      translateTitle: () => Promise.reject(new Error('a scene is fitted without its title')),
     },
   };
   const speech = {

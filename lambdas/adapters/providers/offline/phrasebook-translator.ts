@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CharacterBrief, LineTranslation, LineTranslationRequest, LineTranslator, Metered } from '../../../core/ports.js';
+import type { CharacterBrief, LineTranslation, LineTranslationRequest, LineTranslator, Metered, TitleTranslationRequest } from '../../../core/ports.js';
 import { languageOf, type Script } from '../../../core/languages.js';
 import type { MoodLines } from './phrasebook/phrasebook.js';
 import { estimatedTokens, fillTemplate, moodOf, OFFLINE_SCRIPT_MODEL, OFFLINE_SCRIPT_PROVIDER, phrasebookFor, seededRandom, spokenPlace } from './offline-script-writer.js';
@@ -54,13 +54,35 @@ export class PhrasebookTranslator implements LineTranslator {
     const line = similar[Math.floor(random() * similar.length)] ?? cutToFit(lines[0] ?? '', request.to, (text) => estimate(text) <= target);
 
     const input = [request.scene.outline, request.scene.mood ?? '', ...request.sceneLines.map((l) => l.line)].join('\n');
-    return {
-      result: { line },
-      usage: { inputTokens: estimatedTokens(input), outputTokens: estimatedTokens(line) },
-      provider: OFFLINE_SCRIPT_PROVIDER,
-      model: OFFLINE_SCRIPT_MODEL,
-    };
+    return metered(input, line);
   }
+
+  /**
+   * A title in the dub's language: the shortest thought-aloud line of the first scene's mood,
+   * cut to the title's spoken length. Like the lines, it keeps mood and length, not meaning.
+   */
+  async translateTitle(request: TitleTranslationRequest): Promise<Metered<LineTranslation>> {
+    const phrasebook = phrasebookFor(request.to);
+    const from = CHARACTERS_PER_SECOND[languageOf(request.from).script];
+    const to = CHARACTERS_PER_SECOND[languageOf(request.to).script];
+    const speaker = request.scene.characters[0] ?? { id: 'narrator', name: '', description: '' };
+    const [shortest = ''] = phrasebook.moods[moodOf(request.scene)].monologue
+      .filter((template) => !template.includes('{place}'))
+      .map((template) => fillTemplate(phrasebook, template, { speaker, listener: undefined, place: undefined }))
+      .sort((a, b) => Array.from(a).length - Array.from(b).length);
+    const seconds = Array.from(request.title).length / from;
+    const title = cutToFit(shortest.replace(/[.…。!！?？]+$/u, ''), request.to, (text) => Array.from(text).length / to <= seconds);
+    return metered(request.title, title);
+  }
+}
+
+function metered(input: string, line: string): Metered<LineTranslation> {
+  return {
+    result: { line },
+    usage: { inputTokens: estimatedTokens(input), outputTokens: estimatedTokens(line) },
+    provider: OFFLINE_SCRIPT_PROVIDER,
+    model: OFFLINE_SCRIPT_MODEL,
+  };
 }
 
 /** A line no phrasebook line is short enough for: the shortest, cut after its last word that fits (at least one word). */
