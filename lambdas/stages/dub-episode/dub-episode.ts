@@ -9,7 +9,7 @@ import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys, dubStem, type SceneRef } from '../../core/keys.js';
 import { languageOf } from '../../core/languages.js';
 import type { Manifest } from '../../core/manifest/schema.js';
-import type { LineTranslation, LineTranslationRequest, LineTranslator, SpeechModel, TitleTranslationRequest } from '../../core/ports.js';
+import type { CallOptions, LineTranslation, LineTranslationRequest, LineTranslator, Metered, SpeechModel, TitleTranslationRequest } from '../../core/ports.js';
 import type { DubFit, DubSummary, EpisodeSummary, StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import { buildSceneVoiceTrack, changeTempo, type SceneVoiceTrack, type VoiceLine } from '../../adapters/media/voice-track.js';
@@ -217,18 +217,7 @@ async function translateLine(deps: StageDeps, dub: SceneDub, index: number, budg
     seed: seedFrom(context.seed, 'dub'),
     ...(tooLong && { tooLong }),
   };
-  const { result, usd } = await paidCall(deps, {
-    productionId: manifest.production,
-    priority: manifest.priority,
-    stage: 'translation',
-    scene: ref,
-    provider: providers.translation.provider,
-    model: providers.translation.model,
-    inputs: request,
-    estimateUsd: estimateUsd(providers.translation, WORST_CASE_USAGE.translation),
-    codec: jsonCodec<LineTranslation>(),
-    call: (options) => providers.translation.port.translateLine(request, options),
-  });
+  const { result, usd } = await translation(deps, manifest, providers.translation, request, ref, (options) => providers.translation.port.translateLine(request, options));
   dub.pay(usd);
   return result;
 }
@@ -241,19 +230,32 @@ async function translateTitle(
   const { manifest, providers } = input;
   const context = sceneContext(manifest, { productionId: manifest.production, episodeId: input.episodeId, sceneId: input.sceneId });
   const request: TitleTranslationRequest = { from: languageOf(manifest.language).tag, to: input.language, title: input.title, scene: context.brief, seed: seedFrom(context.seed, 'dub-title') };
-  const { result, usd } = await paidCall(deps, {
+  const { result, usd } = await translation(deps, manifest, providers.translation, request, undefined, (options) => providers.translation.port.translateTitle(request, options));
+  input.pay(usd);
+  return result.line;
+}
+
+/** A translation as a paid call (`translation` in the ledger): cached by its request, so a second dub into a language buys none. */
+function translation(
+  deps: StageDeps,
+  manifest: Manifest,
+  translator: Bound<LineTranslator>,
+  request: LineTranslationRequest | TitleTranslationRequest,
+  scene: SceneRef | undefined,
+  call: (options: CallOptions) => Promise<Metered<LineTranslation>>,
+) {
+  return paidCall(deps, {
     productionId: manifest.production,
     priority: manifest.priority,
     stage: 'translation',
-    provider: providers.translation.provider,
-    model: providers.translation.model,
+    ...(scene && { scene }),
+    provider: translator.provider,
+    model: translator.model,
     inputs: request,
-    estimateUsd: estimateUsd(providers.translation, WORST_CASE_USAGE.translation),
+    estimateUsd: estimateUsd(translator, WORST_CASE_USAGE.translation),
     codec: jsonCodec<LineTranslation>(),
-    call: (options) => providers.translation.port.translateTitle(request, options),
+    call,
   });
-  input.pay(usd);
-  return result.line;
 }
 
 /** The line in its character's voice (gender, pitch, rate kept), speaking the dub's language. */
