@@ -41,9 +41,9 @@ interface DubProviders {
  * translated within the time the master gives it, voiced in the character's voice in that
  * language, fitted to the master's scene lengths, subtitled from the dubbed audio, mixed over
  * the same music bed and checked as the master is. Nothing visual is bought: the pictures are
- * the master's keyframes and clips. Delivered as `<episode>.<language>.mp4` and its subtitles
- * and editor's exports; a dub that fails QA keeps its findings in its summary and stops with
- * EpisodeQaFailed.
+ * the master's keyframes and clips. Delivered as `<episode>.<language>.mp4` with its subtitles,
+ * editor's exports and a cover titled in the language; a dub that fails QA keeps its findings in
+ * its summary and stops with EpisodeQaFailed.
  */
 export async function dubEpisode(event: z.output<typeof DubEpisodeEventSchema>, deps: StageDeps) {
   const manifest = await deps.loadManifest(event.productionId);
