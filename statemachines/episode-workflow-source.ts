@@ -235,15 +235,25 @@ export const episodeWorkflow = {
       },
       ItemProcessor: {
         ProcessorConfig: { Mode: 'INLINE' },
-        StartAt: 'Dub into a language',
+        StartAt: 'Voice the dub',
         States: {
-          'Dub into a language': {
+          'Voice the dub': {
             Type: 'Task',
-            Comment: "Translate each line within the master's time, voice it, fit it, subtitle it, mix it over the same bed, cut it with the master's pictures and check it (QA).",
-            Resource: '${DubEpisodeFunctionArn}',
+            Comment: "Translate each line within the time the master's voice took, voice it in the character's voice, fit it to the master's scene lengths; and the title.",
+            Resource: '${VoiceDubFunctionArn}',
             ResultPath: null,
             TimeoutSeconds: 900,
             Retry: PROVIDER_CALL_RETRY,
+            Next: 'Cut the dub',
+            Catch: [catchAll('Dub could not be made')],
+          },
+          'Cut the dub': {
+            Type: 'Task',
+            Comment: "Mix the dubbed voices over the same bed, cut them with the master's pictures, check the cut (QA), deliver it with its cover.",
+            Resource: '${DubEpisodeFunctionArn}',
+            ResultPath: null,
+            TimeoutSeconds: 900,
+            Retry: OWN_WORK_RETRY,
             End: true,
             Catch: [catchError(EpisodeQaFailed.name, 'Dub failed QA'), catchAll('Dub could not be made')],
           },

@@ -52,6 +52,10 @@ export const assetKeys = {
   episode: (productionId: string, stem: string, extension: EpisodeFileExtension) => `${productionRoot(productionId)}/episodes/${stem}.${extension}`,
   /** Facts about an assembled episode (its measured duration, the scenes in it) for the report. */
   episodeSummary: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/episodes/${episodeId}.json`,
+  /** One scene's voice track in a dub's language, laid on the master's scene length. */
+  dubVoice: (scene: SceneRef, language: string) => `${sceneRoot(scene)}/dub-${language}.wav`,
+  /** What a dub's voices are made of, per scene, and its title: what its cut is made from. */
+  dubVoicing: (productionId: string, episodeId: string, language: string) => `${productionRoot(productionId)}/dubs/${dubStem(episodeId, language)}.json`,
   /** Facts about one dub of an episode (its language, file, QA, loudness, cost) for the report. */
   dubSummary: (productionId: string, episodeId: string, language: string) => `${productionRoot(productionId)}/episodes/${dubStem(episodeId, language)}.json`,
   /** An episode as the animatic a producer approved or rejected before paid video. */

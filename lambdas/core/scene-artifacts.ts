@@ -90,6 +90,18 @@ export interface DubFit {
   holdSeconds: number;
 }
 
+/** A dub's voices as voice-dub stored them, for its cut: each scene's track is `dub-<lang>.wav` beside the master's. */
+export interface StoredDubVoicing {
+  language: string;
+  /** The master's inputs, the language, the fitting and the models: an equal hash is an equal dub. */
+  inputsHash: string;
+  title: string;
+  translation: DubSummary['translation'];
+  fit: DubFit[];
+  costUsd: number;
+  scenes: { sceneId: string; durationSeconds: number; holdSeconds: number; cues: { startSeconds: number; endSeconds: number; text: string; speaker: string }[] }[];
+}
+
 /** Facts about one dub of an episode, for the report. */
 export interface DubSummary {
   /** Canonical tag (core/languages.ts). */

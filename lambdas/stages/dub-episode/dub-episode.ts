@@ -1,68 +1,37 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import * as z from 'zod';
-import type { Bound } from '../../core/bound-providers.js';
-import { contentHash, seedFrom } from '../../core/content-hash.js';
-import { AssetMissing, DubDoesNotFit } from '../../core/errors.js';
-import { estimateUsd } from '../../core/estimates.js';
-import { assetKeys, dubStem, type SceneRef } from '../../core/keys.js';
+import type { z } from 'zod';
+import { AssetMissing } from '../../core/errors.js';
+import { assetKeys, dubStem } from '../../core/keys.js';
 import { languageOf } from '../../core/languages.js';
-import type { Manifest } from '../../core/manifest/schema.js';
-import type { CallOptions, LineTranslation, LineTranslationRequest, LineTranslator, Metered, SpeechModel, TitleTranslationRequest } from '../../core/ports.js';
-import type { DubFit, DubSummary, EpisodeSummary, StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
-import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
-import { buildSceneVoiceTrack, changeTempo, type SceneVoiceTrack, type VoiceLine } from '../../adapters/media/voice-track.js';
+import type { DubSummary, EpisodeSummary, StoredDubVoicing } from '../../core/scene-artifacts.js';
 import { cutEpisode, deliverCut, qaFailure, scenePicture, type CutScene } from '../../pipeline/episode-cut.js';
 import { writeCover } from '../../pipeline/episode-cover.js';
-import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
-import { findCharacter, SceneEventSchema, sceneContext } from '../../pipeline/scene-context.js';
-import { speakLine } from '../../pipeline/speak-line.js';
+import type { DubEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
-/** The most a dubbed line may be sped up, pitch kept, before the picture waits for it. */
-export const MAX_DUB_TEMPO = 1.15;
-/** The longest a scene's last frame may be held for a dub that still runs long: QA allows exactly this. */
-export const MAX_DUB_HOLD_SECONDS = 1;
-/** Part of the inputs hash: a change to how lines are fitted is a new dub. */
-const DUB_FIT_VERSION = 'ask-shorter-once+tempo-1.15+hold-1s-v1';
-
-export const DubEpisodeEventSchema = SceneEventSchema.pick({ productionId: true, episodeId: true }).extend({
-  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/),
-});
-
-interface DubProviders {
-  translation: Bound<LineTranslator>;
-  speech: Bound<SpeechModel>;
-}
-
 /**
- * Dubs an assembled episode into one language over the master's pictures: every line
- * translated within the time the master gives it, voiced in the character's voice in that
- * language, fitted to the master's scene lengths, subtitled from the dubbed audio, mixed over
- * the same music bed and checked as the master is. Nothing visual is bought: the pictures are
- * the master's keyframes and clips. Delivered as `<episode>.<language>.mp4` with its subtitles,
- * editor's exports and a cover titled in the language; a dub that fails QA keeps its findings in
- * its summary and stops with EpisodeQaFailed.
+ * Cuts one dub of an assembled episode from the voices voice-dub made, over the master's
+ * pictures: mixed over the same music bed and checked as the master is. Nothing visual is
+ * bought: the pictures are the master's keyframes and clips. Delivered as
+ * `<episode>.<language>.mp4` with its subtitles, editor's exports and a cover titled in the
+ * language; a dub that fails QA keeps its findings in its summary and stops with EpisodeQaFailed.
  */
-export async function dubEpisode(event: z.output<typeof DubEpisodeEventSchema>, deps: StageDeps) {
+export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: StageDeps) {
   const manifest = await deps.loadManifest(event.productionId);
   const episode = manifest.episodes.find((e) => e.id === event.episodeId);
   if (!episode) throw new AssetMissing(`episode ${event.episodeId} is not in production ${event.productionId}`);
   const language = languageOf(event.language).tag;
   const stem = dubStem(episode.id, language);
   const master = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
-  if (!master?.file) {
-    deps.logger.warn('the master was not delivered; nothing to dub', { episodeId: episode.id, language });
-    return { episodeId: episode.id, language, dubbed: false };
-  }
+  if (!master?.file) return { episodeId: episode.id, language, dubbed: false };
 
-  const providers = await deps.providers(manifest);
-  const inputsHash = contentHash({ master: master.inputsHash, language, fit: DUB_FIT_VERSION, translation: providers.translation.model, speech: providers.speech.model });
+  const voicing = await deps.assets.getJson<StoredDubVoicing>(assetKeys.dubVoicing(event.productionId, episode.id, language));
   const summaryKey = assetKeys.dubSummary(event.productionId, episode.id, language);
   const previous = await deps.assets.findJson<DubSummary>(summaryKey);
-  if (previous?.inputsHash === inputsHash && !previous.qa.passed) throw qaFailure(stem, previous.qa);
-  if (previous?.inputsHash === inputsHash && previous.file && (await deps.assets.exists(assetKeys.episode(event.productionId, stem, 'mp4')))) {
+  if (previous?.inputsHash === voicing.inputsHash && !previous.qa.passed) throw qaFailure(stem, previous.qa);
+  if (previous?.inputsHash === voicing.inputsHash && previous.file && (await deps.assets.exists(assetKeys.episode(event.productionId, stem, 'mp4')))) {
     deps.logger.info('dub inputs unchanged; keeping the dubbed MP4', { episodeId: episode.id, language });
     return { episodeId: episode.id, language, dubbed: true, reused: true };
   }
@@ -70,200 +39,36 @@ export async function dubEpisode(event: z.output<typeof DubEpisodeEventSchema>, 
   const records = new Map((await deps.productions.listScenes(event.productionId)).filter((s) => s.episodeId === episode.id).map((s) => [s.sceneId, s]));
   const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${stem}-`));
   try {
-    let costUsd = 0;
-    const pay = (usd: number) => (costUsd += usd);
     const scenes: CutScene[] = [];
-    const fits: DubFit[] = [];
-    for (const sceneId of master.sceneIds) {
-      const ref = { productionId: event.productionId, episodeId: episode.id, sceneId };
-      const [picture, voiceCues, script] = await Promise.all([
-        scenePicture(deps, ref, records.get(sceneId)?.assets?.clip, workDir),
-        deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
-        deps.assets.getJson<StoredScript>(assetKeys.script(ref)),
-      ]);
-      const dubbed = await dubScene(deps, { manifest, providers, ref, language, master: voiceCues, script, pay });
-      scenes.push({ scene: episode.scenes.find((s) => s.id === sceneId)!, picture, ...dubbed.scene });
-      fits.push(dubbed.fit);
+    for (const voiced of voicing.scenes) {
+      const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: voiced.sceneId };
+      const [picture, voiceWav] = await Promise.all([scenePicture(deps, ref, records.get(voiced.sceneId)?.assets?.clip, workDir), deps.assets.getBytes(assetKeys.dubVoice(ref, language))]);
+      const scene = episode.scenes.find((s) => s.id === voiced.sceneId)!;
+      scenes.push({ scene, picture, durationSeconds: voiced.durationSeconds, holdSeconds: voiced.holdSeconds, voiceWav, cues: voiced.cues });
     }
     const cut = await cutEpisode(deps, { manifest, episode, language, scenes, workDir, name: stem });
     const summary: DubSummary = {
       language,
       durationSeconds: cut.durationSeconds,
       masterDurationSeconds: master.durationSeconds,
-      inputsHash,
-      translation: translationSource(providers.translation),
-      fit: fits,
+      inputsHash: voicing.inputsHash,
+      translation: voicing.translation,
+      fit: voicing.fit,
       audio: cut.audio,
       qa: cut.qa,
-      costUsd,
+      costUsd: voicing.costUsd,
     };
     if (!cut.qa.passed) {
       await deps.assets.putJson(summaryKey, summary);
       throw qaFailure(stem, cut.qa);
     }
     summary.exports = await deliverCut(deps, { productionId: event.productionId, manifest, episode, stem, cut, scenes });
-    summary.title = await translateTitle(deps, { manifest, providers, language, episodeId: episode.id, sceneId: master.sceneIds[0]!, title: episode.title, pay });
-    summary.cover = await writeCover(deps, { manifest, episode, stem, title: summary.title, language, scenes });
+    summary.title = voicing.title;
+    summary.cover = await writeCover(deps, { manifest, episode, stem, title: voicing.title, language, scenes });
     summary.file = `${stem}.mp4`;
-    // The title was bought after the summary was begun.
-    summary.costUsd = costUsd;
     await deps.assets.putJson(summaryKey, summary);
     return { episodeId: episode.id, language, dubbed: true, reused: false };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
 }
-
-/** Who translated, and whether it was the offline stand-in that keeps mood and length but not meaning. */
-function translationSource(translation: Bound<LineTranslator>): DubSummary['translation'] {
-  return { provider: translation.provider, model: translation.model, standIn: translation.provider === 'offline' };
-}
-
-export interface SceneDub {
-  manifest: Manifest;
-  providers: DubProviders;
-  ref: SceneRef;
-  language: string;
-  master: StoredVoiceCues;
-  script: StoredScript;
-  pay: (usd: number) => void;
-}
-
-/**
- * One scene's dubbed voice track, as long as the master's: a line that runs past the time the
- * master gives it is asked again, shorter, once; a scene still too long is sped up, at most
- * MAX_DUB_TEMPO; what is left, at most MAX_DUB_HOLD_SECONDS, is held on the scene's last frame.
- */
-export async function dubScene(deps: StageDeps, dub: SceneDub): Promise<{ scene: Omit<CutScene, 'scene' | 'picture'>; fit: DubFit }> {
-  const { manifest, ref, master, script } = dub;
-  const budgets = script.lines.map((_, index) => {
-    const cue = master.cues.find((c) => c.index === index);
-    return cue ? cue.endSeconds - cue.startSeconds : master.durationSeconds / Math.max(1, script.lines.length);
-  });
-  const translations = await Promise.all(script.lines.map((_, index) => translateLine(deps, dub, index, budgets[index]!)));
-  const lines: VoiceLine[] = [];
-  for (const [index, line] of script.lines.entries()) lines.push(await voiceLine(deps, dub, line.character, translations[index]!.line));
-
-  const askedAgain: number[] = [];
-  let track = await fittedTrack(lines, master);
-  if (track.durationSeconds > master.durationSeconds) {
-    const seconds = await Promise.all(lines.map(async (line) => (await buildSceneVoiceTrack([line], NO_PADDING)).durationSeconds));
-    const overBudget = seconds.flatMap((s, index) => (s > budgets[index]! ? [index] : []));
-    for (const index of overBudget.length > 0 ? overBudget : [longestAgainstBudget(seconds, budgets)]) {
-      const shorter = await translateLine(deps, dub, index, budgets[index]!, { line: translations[index]!.line, seconds: seconds[index]! });
-      lines[index] = await voiceLine(deps, dub, script.lines[index]!.character, shorter.line);
-      askedAgain.push(index);
-    }
-    track = await fittedTrack(lines, master);
-  }
-
-  let tempo = 1;
-  if (track.durationSeconds > master.durationSeconds) {
-    const spoken = (await Promise.all(lines.map(async (line) => (await buildSceneVoiceTrack([line], NO_PADDING)).durationSeconds))).reduce((sum, s) => sum + s, 0);
-    const overflow = track.durationSeconds - master.durationSeconds;
-    tempo = Math.min(MAX_DUB_TEMPO, spoken / Math.max(spoken - overflow, Number.EPSILON));
-    for (const [index, line] of lines.entries()) {
-      lines[index] = { ...line, audio: await changeTempo(line.audio, tempo), words: line.words?.map((w) => ({ ...w, startSeconds: w.startSeconds / tempo, endSeconds: w.endSeconds / tempo })) };
-    }
-    track = await fittedTrack(lines, master);
-  }
-
-  const holdSeconds = track.durationSeconds - master.durationSeconds;
-  if (holdSeconds > MAX_DUB_HOLD_SECONDS) {
-    throw new DubDoesNotFit(
-      `${ref.episodeId}/${ref.sceneId} in ${dub.language} runs ${holdSeconds.toFixed(2)} s past the master's ${master.durationSeconds.toFixed(2)} s after a shorter line and ${MAX_DUB_TEMPO}x tempo; at most ${MAX_DUB_HOLD_SECONDS} s may be held`,
-    );
-  }
-  const names = new Map(manifest.characters.map((c) => [c.id, c.name]));
-  return {
-    scene: {
-      durationSeconds: track.durationSeconds,
-      holdSeconds,
-      voiceWav: track.wav,
-      cues: track.cues.map((cue) => ({ startSeconds: cue.startSeconds, endSeconds: cue.endSeconds, text: cue.text, speaker: names.get(cue.characterId) ?? cue.characterId })),
-    },
-    fit: { sceneId: ref.sceneId, askedAgain, tempo, holdSeconds },
-  };
-}
-
-/** Measures a single line's audio with no silence around it. */
-const NO_PADDING = { leadInSeconds: 0, gapSeconds: 0, tailSeconds: 0, minimumSeconds: 0 };
-
-function longestAgainstBudget(seconds: number[], budgets: number[]): number {
-  let longest = 0;
-  seconds.forEach((s, index) => {
-    if (s / budgets[index]! > seconds[longest]! / budgets[longest]!) longest = index;
-  });
-  return longest;
-}
-
-/** The dubbed lines laid out as the master's were, padded to the master's length. */
-function fittedTrack(lines: VoiceLine[], master: StoredVoiceCues): Promise<SceneVoiceTrack> {
-  return buildSceneVoiceTrack(lines, { minimumSeconds: master.durationSeconds });
-}
-
-async function translateLine(deps: StageDeps, dub: SceneDub, index: number, budgetSeconds: number, tooLong?: LineTranslationRequest['tooLong']): Promise<LineTranslation> {
-  const { manifest, providers, ref } = dub;
-  const context = sceneContext(manifest, ref);
-  const line = dub.script.lines[index]!;
-  const request: LineTranslationRequest = {
-    from: languageOf(manifest.language).tag,
-    to: dub.language,
-    scene: context.brief,
-    speaker: context.brief.characters.find((c) => c.id === line.character) ?? { id: line.character, name: findCharacter(manifest, line.character).name, description: '' },
-    sceneLines: dub.script.lines,
-    index,
-    budgetSeconds: Math.round(budgetSeconds * 100) / 100,
-    seed: seedFrom(context.seed, 'dub'),
-    ...(tooLong && { tooLong }),
-  };
-  const { result, usd } = await translation(deps, manifest, providers.translation, request, ref, (options) => providers.translation.port.translateLine(request, options));
-  dub.pay(usd);
-  return result;
-}
-
-/** The episode's title in the dub's language, for its cover. */
-async function translateTitle(
-  deps: StageDeps,
-  input: { manifest: Manifest; providers: DubProviders; language: string; episodeId: string; sceneId: string; title: string; pay: (usd: number) => void },
-): Promise<string> {
-  const { manifest, providers } = input;
-  const context = sceneContext(manifest, { productionId: manifest.production, episodeId: input.episodeId, sceneId: input.sceneId });
-  const request: TitleTranslationRequest = { from: languageOf(manifest.language).tag, to: input.language, title: input.title, scene: context.brief, seed: seedFrom(context.seed, 'dub-title') };
-  const { result, usd } = await translation(deps, manifest, providers.translation, request, undefined, (options) => providers.translation.port.translateTitle(request, options));
-  input.pay(usd);
-  return result.line;
-}
-
-/** A translation as a paid call (`translation` in the ledger): cached by its request, so a second dub into a language buys none. */
-function translation(
-  deps: StageDeps,
-  manifest: Manifest,
-  translator: Bound<LineTranslator>,
-  request: LineTranslationRequest | TitleTranslationRequest,
-  scene: SceneRef | undefined,
-  call: (options: CallOptions) => Promise<Metered<LineTranslation>>,
-) {
-  return paidCall(deps, {
-    productionId: manifest.production,
-    priority: manifest.priority,
-    stage: 'translation',
-    ...(scene && { scene }),
-    provider: translator.provider,
-    model: translator.model,
-    inputs: request,
-    estimateUsd: estimateUsd(translator, WORST_CASE_USAGE.translation),
-    codec: jsonCodec<LineTranslation>(),
-    call,
-  });
-}
-
-/** The line in its character's voice (gender, pitch, rate kept), speaking the dub's language. */
-async function voiceLine(deps: StageDeps, dub: SceneDub, characterId: string, text: string): Promise<VoiceLine> {
-  const character = findCharacter(dub.manifest, characterId);
-  const request = { text, language: dub.language, characterId: character.id, voice: character.voice ?? {} };
-  const { result, usd } = await speakLine(deps, { manifest: dub.manifest, scene: dub.ref, speech: dub.providers.speech, request, inputs: request });
-  dub.pay(usd);
-  return { characterId: character.id, text, audio: result.wav, words: result.words };
-}
-

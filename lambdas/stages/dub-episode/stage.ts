@@ -7,7 +7,7 @@ export const stage: WorkflowStageDescriptor = {
   environment: 'stage',
   timeoutSeconds: 900,
   memoryMb: 3008,
-  // Translation and speech are paid calls; ffmpeg and the fonts cut the dub as the master is cut.
-  access: paidStageAccess(['ffmpeg', 'fonts', 'espeak'], { table: [...PAID_CALL_TABLE_ACTIONS, 'dynamodb:Query'], draws: true }),
+  // Cut, mixed (the bed is a paid call, from the cache) and checked as the master is; the voices come from voice-dub.
+  access: paidStageAccess(['ffmpeg', 'fonts'], { table: [...PAID_CALL_TABLE_ACTIONS, 'dynamodb:Query'], draws: true }),
   load: () => import('./handler.js'),
 };

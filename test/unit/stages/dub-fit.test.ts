@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../../lambdas/adapters/media/voice-track.js';
 import type { LineTranslationRequest, SpeechRequest } from '../../../lambdas/core/ports.js';
-import { dubScene, MAX_DUB_TEMPO } from '../../../lambdas/stages/dub-episode/dub-episode.js';
+import { dubScene, MAX_DUB_TEMPO } from '../../../lambdas/stages/voice-dub/voice-dub.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 
 const manifest = unitManifest({
@@ -53,7 +53,7 @@ describe("fitting a dubbed scene to the master's length", () => {
     const { deps, asked, dub } = sceneDub(['x'.repeat(15), 'x'.repeat(11)]);
 
     // Act
-    const { scene, fit } = await dubScene(deps, dub);
+    const { track, cues, fit } = await dubScene(deps, dub);
 
     // Assess
     expect(asked).toHaveLength(2);
@@ -62,8 +62,8 @@ describe("fitting a dubbed scene to the master's length", () => {
     expect(fit.askedAgain).toEqual([0]);
     expect(fit.tempo).toBeGreaterThan(1);
     expect(fit.tempo).toBeLessThanOrEqual(MAX_DUB_TEMPO);
-    expect(scene.durationSeconds - master.durationSeconds).toBeLessThan(0.01);
-    expect(scene.cues[0]!.endSeconds).toBeLessThanOrEqual(master.durationSeconds);
+    expect(track.durationSeconds - master.durationSeconds).toBeLessThan(0.01);
+    expect(cues[0]!.endSeconds).toBeLessThanOrEqual(master.durationSeconds);
   });
 
   it('keeps a line that fits as it was first said', async () => {
@@ -71,12 +71,12 @@ describe("fitting a dubbed scene to the master's length", () => {
     const { deps, asked, dub } = sceneDub(['x'.repeat(8)]);
 
     // Act
-    const { scene, fit } = await dubScene(deps, dub);
+    const { track, fit } = await dubScene(deps, dub);
 
     // Assess
     expect(asked).toHaveLength(1);
     expect(fit).toEqual({ sceneId: 's01', askedAgain: [], tempo: 1, holdSeconds: 0 });
-    expect(scene.durationSeconds).toBe(master.durationSeconds);
+    expect(track.durationSeconds).toBe(master.durationSeconds);
   });
 
   it('refuses a scene that still runs over after the most tempo and the longest hold', async () => {

@@ -52,7 +52,8 @@ describe('the history model', () => {
     expect(sceneTasks.some(({ state }) => state.Resource === WAIT_FOR_TASK_TOKEN_SQS)).toBe(true);
     const dubTasks = taskStates(episodeWorkflow.States['Dub episode'].ItemProcessor as Definition);
     expect(dubTasks.filter(({ state }) => sameRetry(state, PROVIDER_CALL_RETRY))).toHaveLength(HISTORY_MODEL.dubProviderLambdaTasks);
-    expect(dubTasks).toHaveLength(HISTORY_MODEL.dubProviderLambdaTasks);
+    expect(dubTasks.filter(({ state }) => sameRetry(state, OWN_WORK_RETRY))).toHaveLength(HISTORY_MODEL.dubOwnWorkLambdaTasks);
+    expect(dubTasks).toHaveLength(HISTORY_MODEL.dubProviderLambdaTasks + HISTORY_MODEL.dubOwnWorkLambdaTasks);
     expect(sameRetry(childTask.state, CHILD_EXECUTION_RETRY)).toBe(true);
   });
 });
