@@ -242,6 +242,34 @@ async function rerenderCommand(productionId: string, { episodeId, sceneId }: Sce
   }
 }
 
+function languageList(value: string): string[] {
+  const languages = value.split(',').map((tag) => tag.trim()).filter(Boolean);
+  if (languages.length === 0) throw new InvalidArgumentError('expected language tags separated by commas, as in th-TH,ko-KR.');
+  return languages;
+}
+
+async function dubCommand(productionId: string, options: RunOptions & DeployedOptions & { to: string[] }): Promise<void> {
+  const { DubRefused, dub } = await import('../local/commands/dub.js');
+  const deployed = options.deployed ? await deployedAssembly(options, true) : undefined;
+  const progress = progressPrinter();
+  try {
+    const result = await dub({
+      productionId,
+      languages: options.to,
+      outDir: path.resolve(options.out),
+      dataDir: path.resolve(options.data),
+      onProgress: progress.onProgress,
+      deployed,
+    });
+    progress.done();
+    reportOutcome('dub', result);
+  } catch (error) {
+    if (error instanceof DubRefused) fail(error.message);
+    if (error instanceof ManifestInvalid) fail(error.problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
+    throw error;
+  }
+}
+
 interface ReviewCommandOptions extends RunOptions, DeployedOptions {
   notes?: string;
   table?: string;
@@ -484,6 +512,17 @@ program
   .option(...continueDeployedFlags.env)
   .option(...continueDeployedFlags.cdkOut)
   .action(rerenderCommand);
+program
+  .command('dub')
+  .description("dub a finished production into other languages over the master's pictures: <episode>.<lang>.mp4 and its subtitles")
+  .argument('<production>', 'the production id')
+  .requiredOption('--to <languages>', 'the languages, separated by commas, as in th-TH,ko-KR', languageList)
+  .option(...outOptionFlags)
+  .option(...dataOptionFlags)
+  .option(...continueDeployedFlags.deployed)
+  .option(...continueDeployedFlags.env)
+  .option(...continueDeployedFlags.cdkOut)
+  .action(dubCommand);
 program
   .command('redrive')
   .summary('move the video dead letters back to their queue')

@@ -2,6 +2,7 @@ import type { Usage } from '../core/ports.js';
 import { billedVideoSeconds, costUsd, priceConfirmed, PRICE_TABLE_VERSION } from '../core/pricing.js';
 import { MAX_BILLED_CALLS, stageRoute, transcriptionRung, type RoutedStage } from './provider-config.js';
 import { developmentParts } from '../core/development-prompt.js';
+import { findLanguage } from '../core/languages.js';
 import { episodesToDevelop, plannedSceneCount, type SeriesManifest } from '../core/manifest/schema.js';
 import { WORST_CASE_USAGE, worstCaseSpeechUsage } from '../core/worst-case-usage.js';
 import type { ManifestProblem } from '../core/errors.js';
@@ -43,6 +44,8 @@ const TYPICAL_USAGE = {
   development: { inputTokens: 2_500, outputTokens: 3_000 },
   image: { images: 1, inputTokens: 80, inputImageTokens: 2 * 400, outputTokens: 1_584 },
   consistency: { images: 2, inputTokens: 1_700, outputTokens: 10 },
+  /** The scene's six lines, the speaker and the budget in; one line out. */
+  translation: { inputTokens: 900, outputTokens: 60 },
 } satisfies Record<string, Usage>;
 
 /** Lines the script stage writes when the manifest gives none, and their typical length. */
@@ -122,6 +125,14 @@ export function estimateProduction(manifest: SeriesManifest, env: NodeJS.Process
   const sceneSeconds = spokenCharacters.map((characters, index) => Math.max(2, characters / CHARACTERS_PER_SECOND + 1 + 0.3 * spokenLines[index]!));
   const billed = sceneSeconds.reduce((sum, seconds) => sum + billedVideoSeconds(videoRung.provider, videoRung.model, seconds), 0);
   add('video', 'video', scenes.length, () => ({ videoSeconds: billed / scenes.length }), () => ({ videoSeconds: billed / scenes.length }));
+  // Each dub, on lines of its own: every line translated and voiced, at worst asked again shorter and voiced again,
+  // and each episode's title for its cover. Nothing visual.
+  for (const dub of manifest.dubs ?? []) {
+    const language = findLanguage(dub)?.tag ?? dub;
+    const titles = manifest.episodes.length;
+    add(`${language} translation`, 'script', totalLines + titles, () => TYPICAL_USAGE.translation, () => WORST_CASE_USAGE.translation, 2 * totalLines + titles);
+    add(`${language} speech`, 'speech', totalLines, () => ({ speechCharacters: perLine * speechRequestsPerLine }), () => worstCaseSpeechUsage(perLine), 2 * totalLines);
+  }
 
   return {
     production: manifest.production,
@@ -148,13 +159,15 @@ export interface SpendSoFar {
  * this data directory, confirmed and unconfirmed spend apart, and what is left of the budget.
  */
 export function formatEstimate(estimate: ProductionEstimate, spent?: SpendSoFar): string {
+  // As wide as the longest stage, a dub's included (`th-TH translation`).
+  const width = Math.max(16, ...estimate.lines.map((line) => line.stage.length));
   const rows = estimate.lines.map(
     (line) =>
-      `${line.stage.padEnd(16)} ${`${line.provider}/${line.model}${priceConfirmed(line.provider, line.model) ? '' : '*'}`.padEnd(40)} ${String(line.calls).padStart(6)}  $${line.expectedUsd.toFixed(4).padStart(10)}  $${line.worstCaseUsd.toFixed(4).padStart(10)}`,
+      `${line.stage.padEnd(width)} ${`${line.provider}/${line.model}${priceConfirmed(line.provider, line.model) ? '' : '*'}`.padEnd(40)} ${String(line.calls).padStart(6)}  $${line.expectedUsd.toFixed(4).padStart(10)}  $${line.worstCaseUsd.toFixed(4).padStart(10)}`,
   );
   return [
     `${estimate.production} with profile ${estimate.profile} (price table ${estimate.priceTableVersion})`,
-    `${'stage'.padEnd(16)} ${'first model'.padEnd(40)} ${'calls'.padStart(6)}  ${'expected'.padStart(11)}  ${'worst case'.padStart(11)}`,
+    `${'stage'.padEnd(width)} ${'first model'.padEnd(40)} ${'calls'.padStart(6)}  ${'expected'.padStart(11)}  ${'worst case'.padStart(11)}`,
     ...rows,
     ...(estimate.lines.some((line) => !priceConfirmed(line.provider, line.model))
       ? ['* price not confirmed on a page read when the price table was made (docs/providers.md, Cost): re-check before a large run']

@@ -6,6 +6,7 @@ import { PaintedLipSyncModel } from '../adapters/providers/offline/painted-lip-s
 import { EspeakSpeechModel } from '../adapters/providers/offline/espeak-speech-model.js';
 import { OfflineEpisodeDeveloper } from '../adapters/providers/offline/offline-episode-developer.js';
 import { OfflineScriptWriter } from '../adapters/providers/offline/offline-script-writer.js';
+import { PhrasebookTranslator } from '../adapters/providers/offline/phrasebook-translator.js';
 import { StoryboardImageModel } from '../adapters/providers/offline/offline-image-model.js';
 import { PixelConsistencyScorer } from '../adapters/providers/offline/pixel-consistency.js';
 import { PROCEDURAL_MUSIC_MODEL, PROCEDURAL_MUSIC_PROVIDER, ProceduralMusicModel } from '../adapters/providers/offline/procedural-music-model.js';
@@ -13,7 +14,7 @@ import type { Bound, BoundProviders } from '../core/bound-providers.js';
 import { processEnvironment } from '../core/environment.js';
 import { ProviderNotConfigured } from '../core/errors.js';
 import type { Manifest } from '../core/manifest/schema.js';
-import type { AsyncLipSyncModel, LipSyncMode, LipSyncModel } from '../core/ports.js';
+import type { AsyncLipSyncModel, LineTranslator, LipSyncMode, LipSyncModel } from '../core/ports.js';
 import type { ProviderProfile, ProviderProfileContext, ProviderProfileFactory, VideoPolling } from '../core/provider-profile.js';
 import {
   MAX_BILLED_CALLS,
@@ -31,7 +32,7 @@ import {
 import { ProviderGuard } from './resilience/provider-guard.js';
 import { DynamoTokenBucket } from './resilience/token-bucket.js';
 import type { Rung } from './routing/route.js';
-import { RoutedConsistencyScorer, RoutedEpisodeDeveloper, RoutedImageModel, RoutedSpeechModel, RoutedTextModel } from './routing/routed-ports.js';
+import { RoutedConsistencyScorer, RoutedEpisodeDeveloper, RoutedImageModel, RoutedLineTranslator, RoutedSpeechModel, RoutedTextModel } from './routing/routed-ports.js';
 
 type RealProfileName = Exclude<ProfileName, 'offline'>;
 
@@ -65,6 +66,7 @@ function offlineProviders(): BoundProviders & { lipSync: Bound<LipSyncModel> } {
   offline ??= {
     text: { port: new OfflineScriptWriter(), provider: 'offline', model: 'phrasebook-v1' },
     development: { port: new OfflineEpisodeDeveloper(), provider: 'offline', model: 'phrasebook-v1' },
+    translation: { port: new PhrasebookTranslator(), provider: 'offline', model: 'phrasebook-v1' },
     image: { port: new StoryboardImageModel(), provider: 'offline', model: 'storyboard-v1' },
     consistency: { port: new PixelConsistencyScorer(), provider: 'offline', model: 'pixel-similarity-v1' },
     speech: { port: new EspeakSpeechModel(), provider: 'offline', model: 'espeak-ng' },
@@ -186,6 +188,12 @@ function bindRoute<Port>(
   };
 }
 
+/** Validation refuses dubs routed to a profile without a translator; this only answers a manifest that skipped it. */
+function untranslatable(model: string): LineTranslator {
+  const refuse = () => Promise.reject(new ProviderNotConfigured(`${model} cannot translate a dub: its profile has no translator yet`));
+  return { translateLine: refuse, translateTitle: refuse };
+}
+
 const ROUTED_STAGES: readonly RoutedStage[] = ['script', 'image', 'consistency', 'speech', 'video'];
 
 /**
@@ -207,6 +215,7 @@ export async function providersFor(settings: Manifest['providers'], environment?
     music: base.music,
     text: bindRoute('script', settings, env, profiles, base.text, (p, model) => p.text(model), (l) => new RoutedTextModel(l)),
     development: bindRoute('script', settings, env, profiles, base.development, (p, model) => p.developer(model), (l) => new RoutedEpisodeDeveloper(l)),
+    translation: bindRoute('script', settings, env, profiles, base.translation, (p, model) => p.translator?.(model) ?? untranslatable(model), (l) => new RoutedLineTranslator(l)),
     image: bindRoute('image', settings, env, profiles, base.image, (p, model) => p.image(model), (l) => new RoutedImageModel(l)),
     consistency: bindRoute('consistency', settings, env, profiles, base.consistency, (p, model) => p.consistency(model), (l) => new RoutedConsistencyScorer(l)),
     speech: bindRoute('speech', settings, env, profiles, base.speech, (p, model) => p.speech(model), (l) => new RoutedSpeechModel(l)),

@@ -1,4 +1,4 @@
-import type { AsyncLipSyncModel, AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, LipSyncModel, MusicModel, SpeechModel, SpeechTranscriber, TextModel, VideoModel } from './ports.js';
+import type { AsyncLipSyncModel, AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, LineTranslator, LipSyncModel, MusicModel, SpeechModel, SpeechTranscriber, TextModel, VideoModel } from './ports.js';
 
 export interface ServingModel {
   provider: string;
@@ -21,6 +21,8 @@ export interface BoundProviders {
   text: Bound<TextModel>;
   /** The text models again, writing scene cards from a synopsis (the script stage's route). */
   development: Bound<EpisodeDeveloper>;
+  /** The text models again, translating master lines for a dub (the script stage's route). */
+  translation: Bound<LineTranslator>;
   image: Bound<ImageModel>;
   consistency: Bound<ConsistencyScorer>;
   speech: Bound<SpeechModel>;

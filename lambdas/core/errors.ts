@@ -73,6 +73,11 @@ export class MediaToolFailed extends DramaforgeError {
   override readonly name: string = 'MediaToolFailed';
 }
 
+/** A dubbed scene still runs over the master's length after a shorter line, the most tempo and the longest hold. */
+export class DubDoesNotFit extends DramaforgeError {
+  override readonly name: string = 'DubDoesNotFit';
+}
+
 /** An assembled episode failed a hard QA check; it is not delivered. The message names each failed check. */
 export class EpisodeQaFailed extends DramaforgeError {
   override readonly name: string = 'EpisodeQaFailed';

@@ -34,6 +34,10 @@ export const HISTORY_MODEL = {
   sceneOwnWorkLambdaTasks: 1,
   /** Choice states each scene passes: whether it syncs lips. */
   sceneChoices: 1,
+  /** Tasks that call a paid provider in each dub of an episode (Lambda): Voice the dub. */
+  dubProviderLambdaTasks: 1,
+  /** Tasks of each dub that do our own work: Cut the dub (its music bed is the master's, from the cache). */
+  dubOwnWorkLambdaTasks: 1,
   /** Scenes whose dialogue one Write script Task writes, in order, before the scenes fan out. */
   scenesPerDialogueTask: SCENES_PER_DIALOGUE_PART,
 } as const;
@@ -58,8 +62,11 @@ export function worstCaseSceneEvents(lipSync = false): number {
   );
 }
 
-/** An episode execution: Plan episode, the dialogue Map (a Task per part), Plan scenes, the scenes Map, Assemble episode. */
-export function worstCaseEpisodeEvents(sceneCount: number, lipSync = false): number {
+/**
+ * An episode execution: Plan episode, the dialogue Map (a Task per part), Plan scenes, the scenes Map,
+ * Assemble episode, and the dubs' Map (a Task per dub language; empty without dubs).
+ */
+export function worstCaseEpisodeEvents(sceneCount: number, lipSync = false, dubCount = 0): number {
   const dialogueTasks = Math.ceil(sceneCount / HISTORY_MODEL.scenesPerDialogueTask);
   return (
     HISTORY_MODEL.execution +
@@ -69,7 +76,9 @@ export function worstCaseEpisodeEvents(sceneCount: number, lipSync = false): num
     lambdaTask(retries.ownWork) +
     HISTORY_MODEL.map.events +
     sceneCount * (HISTORY_MODEL.map.perIteration + worstCaseSceneEvents(lipSync)) +
-    lambdaTask(retries.ownWork)
+    lambdaTask(retries.ownWork) +
+    HISTORY_MODEL.map.events +
+    dubCount * (HISTORY_MODEL.map.perIteration + HISTORY_MODEL.dubProviderLambdaTasks * lambdaTask(retries.providerCall) + HISTORY_MODEL.dubOwnWorkLambdaTasks * lambdaTask(retries.ownWork))
   );
 }
 
@@ -101,11 +110,11 @@ export function worstCaseProductionEvents(episodeCount: number, characterCount: 
 }
 
 /** The largest episode whose worst case stays within the history quota with its headroom. */
-export function largestEpisodeHeld(quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS, lipSync = false): number {
+export function largestEpisodeHeld(quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS, lipSync = false, dubCount = 0): number {
   const budget = quotas.historyEvents / HISTORY_HEADROOM;
   const perScene = HISTORY_MODEL.map.perIteration + worstCaseSceneEvents(lipSync);
-  let held = Math.max(0, Math.floor((budget - worstCaseEpisodeEvents(0, lipSync)) / perScene));
-  while (held > 0 && worstCaseEpisodeEvents(held, lipSync) > budget) held--;
+  let held = Math.max(0, Math.floor((budget - worstCaseEpisodeEvents(0, lipSync, dubCount)) / perScene));
+  while (held > 0 && worstCaseEpisodeEvents(held, lipSync, dubCount) > budget) held--;
   return held;
 }
 
@@ -114,6 +123,7 @@ interface ShapeOfManifest {
   /** An episode still to develop counts the scenes it asks for. */
   episodes: { scenes?: unknown[]; sceneCount?: number }[];
   lipSync?: unknown;
+  dubs?: unknown[];
 }
 
 /**
@@ -125,13 +135,15 @@ export function executionLimitProblems(manifest: ShapeOfManifest, quotas: { hist
   const budget = quotas.historyEvents / HISTORY_HEADROOM;
   const problems: ManifestProblem[] = [];
   const lipSync = manifest.lipSync !== undefined;
+  const dubs = manifest.dubs?.length ?? 0;
+  const shape = [lipSync ? ' with lip-sync' : '', dubs > 0 ? ` and ${dubs} dubs` : ''].join('').replace(/^ and/, ' with');
   manifest.episodes.forEach((episode, index) => {
     const scenes = plannedSceneCount(episode);
-    const worst = worstCaseEpisodeEvents(scenes, lipSync);
+    const worst = worstCaseEpisodeEvents(scenes, lipSync, dubs);
     if (worst > budget) {
       problems.push({
         path: episode.scenes ? `episodes[${index}].scenes` : `episodes[${index}].sceneCount`,
-        reason: `${scenes} scenes could need ${worst} history events in the episode's execution; Step Functions fails one at ${quotas.historyEvents}, and dramaforge keeps ${HISTORY_HEADROOM}x headroom (at most ${largestEpisodeHeld(quotas, lipSync)} scenes an episode${lipSync ? ' with lip-sync' : ''})`,
+        reason: `${scenes} scenes could need ${worst} history events in the episode's execution; Step Functions fails one at ${quotas.historyEvents}, and dramaforge keeps ${HISTORY_HEADROOM}x headroom (at most ${largestEpisodeHeld(quotas, lipSync, dubs)} scenes an episode${shape})`,
       });
     }
   });

@@ -23,9 +23,12 @@ export const STATUS_INDEX_NAME = PRODUCTION_TABLE.statusIndex.name;
 const productionRoot = (productionId: string) => `productions/${productionId}`;
 const sceneRoot = ({ productionId, episodeId, sceneId }: SceneRef) => `${productionRoot(productionId)}/scenes/${episodeId}/${sceneId}`;
 
-/** What an episode is delivered as: the MP4, its subtitles, and the editor's exports with the voice stem they place. */
-export const EPISODE_FILE_EXTENSIONS = ['mp4', 'srt', 'vtt', 'otio', 'fcpxml', 'voices.wav'] as const;
+/** What an episode is delivered as: the MP4, its subtitles, the editor's exports with the voice stem they place, and its cover. */
+export const EPISODE_FILE_EXTENSIONS = ['mp4', 'srt', 'vtt', 'otio', 'fcpxml', 'voices.wav', 'cover.jpg'] as const;
 export type EpisodeFileExtension = (typeof EPISODE_FILE_EXTENSIONS)[number];
+
+/** A dub's files are the episode's with the language before the extension: `ep01.th-TH.mp4`; the master's keep their names. */
+export const dubStem = (episodeId: string, language: string) => `${episodeId}.${language}`;
 
 export const assetKeys = {
   manifestsPrefix: 'manifests/',
@@ -45,10 +48,16 @@ export const assetKeys = {
   /** The clip with its lips synced to the voice track; the scene's row names it as its clip once made. */
   syncedClip: (scene: SceneRef) => `${sceneRoot(scene)}/clip-synced.mp4`,
   sceneSubtitles: (scene: SceneRef, format: 'srt' | 'vtt') => `${sceneRoot(scene)}/subtitles.${format}`,
-  episode: (productionId: string, episodeId: string, extension: EpisodeFileExtension) =>
-    `${productionRoot(productionId)}/episodes/${episodeId}.${extension}`,
+  /** `stem` is the episode's id for the master, `dubStem(...)` for a dub. */
+  episode: (productionId: string, stem: string, extension: EpisodeFileExtension) => `${productionRoot(productionId)}/episodes/${stem}.${extension}`,
   /** Facts about an assembled episode (its measured duration, the scenes in it) for the report. */
   episodeSummary: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/episodes/${episodeId}.json`,
+  /** One scene's voice track in a dub's language, laid on the master's scene length. */
+  dubVoice: (scene: SceneRef, language: string) => `${sceneRoot(scene)}/dub-${language}.wav`,
+  /** What a dub's voices are made of, per scene, and its title: what its cut is made from. */
+  dubVoicing: (productionId: string, episodeId: string, language: string) => `${productionRoot(productionId)}/dubs/${dubStem(episodeId, language)}.json`,
+  /** Facts about one dub of an episode (its language, file, QA, loudness, cost) for the report. */
+  dubSummary: (productionId: string, episodeId: string, language: string) => `${productionRoot(productionId)}/episodes/${dubStem(episodeId, language)}.json`,
   /** An episode as the animatic a producer approved or rejected before paid video. */
   animatic: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/animatic/${episodeId}.mp4`,
   storyboard: (productionId: string) => `${productionRoot(productionId)}/storyboard.png`,

@@ -60,6 +60,9 @@ export const PROFILE_LANGUAGES: Readonly<Record<ProviderProfileName, Readonly<Re
   bedrock: { script: ALL_TAGS, speech: ['en-US', 'en-GB', 'zh-CN', 'ja-JP', 'ko-KR'] },
 };
 
+/** The profiles whose script stage can translate a dub's lines; the real ones have no translator yet (docs/markets.md). */
+export const TRANSLATING_PROFILES: readonly ProviderProfileName[] = ['offline'];
+
 function normalisedTag(tag: string): string {
   return tag.trim().replace(/_/g, '-').toLowerCase();
 }
@@ -83,24 +86,44 @@ export function languagesSupportedBy(profile: ProviderProfileName): string[] {
   return ALL_TAGS.filter((tag) => served.script.includes(tag) && served.speech.includes(tag));
 }
 
-type ShapeOfProviders = Pick<Manifest, 'language' | 'providers'>;
+type ShapeOfProviders = Pick<Manifest, 'language' | 'providers' | 'dubs'>;
 
 const LANGUAGE_STAGES: readonly LanguageStage[] = ['script', 'speech'];
 
 /**
- * `language: <tag> is not supported by the <profile> profile (supported: ...)`, once for
- * each profile the manifest routes a language-dependent stage to that cannot serve the
- * language there (an override routes one stage elsewhere).
+ * `<path>: <tag> is not supported by the <profile> profile (supported: ...)`, once for each
+ * profile the manifest routes a language-dependent stage to that cannot serve the language
+ * there (an override routes one stage elsewhere). A dub is written by the script stage's
+ * profile and voiced by the speech stage's, so each dub is held to the master's rule.
  */
 export function languageProblems(manifest: ShapeOfProviders): ManifestProblem[] {
-  const language = findLanguage(manifest.language);
+  const problems = unsupportedBy(manifest, manifest.language, 'language');
+  const translator = manifest.providers.overrides?.script ?? manifest.providers.profile;
+  if ((manifest.dubs ?? []).length > 0 && !TRANSLATING_PROFILES.includes(translator)) {
+    problems.push({ path: 'dubs', reason: `the ${translator} profile writes the script and cannot translate a dub yet (dubs are translated by: ${TRANSLATING_PROFILES.join(', ')})` });
+  }
+  const master = findLanguage(manifest.language)?.tag;
+  const seen = new Set<string>();
+  (manifest.dubs ?? []).forEach((tag, index) => {
+    const path = `dubs[${index}]`;
+    const dub = findLanguage(tag)?.tag;
+    if (dub !== undefined && dub === master) problems.push({ path, reason: `${tag} is the master's language; a dub is another language` });
+    else if (dub !== undefined && seen.has(dub)) problems.push({ path, reason: `${tag} is already listed` });
+    else problems.push(...unsupportedBy(manifest, tag, path));
+    if (dub !== undefined) seen.add(dub);
+  });
+  return problems;
+}
+
+function unsupportedBy(manifest: ShapeOfProviders, tag: string, path: string): ManifestProblem[] {
+  const language = findLanguage(tag);
   const failing = new Set<ProviderProfileName>();
   for (const stage of LANGUAGE_STAGES) {
     const profile = manifest.providers.overrides?.[stage] ?? manifest.providers.profile;
     if (!language || !PROFILE_LANGUAGES[profile][stage].includes(language.tag)) failing.add(profile);
   }
   return [...failing].map((profile) => ({
-    path: 'language',
-    reason: `${manifest.language} is not supported by the ${profile} profile (supported: ${languagesSupportedBy(profile).join(', ')})`,
+    path,
+    reason: `${tag} is not supported by the ${profile} profile (supported: ${languagesSupportedBy(profile).join(', ')})`,
   }));
 }

@@ -119,6 +119,46 @@ export interface TextModel {
   writeScene(request: SceneScriptRequest, options?: CallOptions): Promise<Metered<SceneScript>>;
 }
 
+/**
+ * One line of a finished scene to say in another language (a dub), in the time the master's
+ * voice took for it: the translator sees the scene, the speaker and the lines around it.
+ */
+export interface LineTranslationRequest {
+  /** The master's language and the dub's, canonical tags (core/languages.ts). */
+  from: string;
+  to: string;
+  scene: SceneBrief;
+  speaker: CharacterBrief;
+  /** The scene's lines in the master's language, in order; the one to translate is at `index`. */
+  sceneLines: DialogueLine[];
+  index: number;
+  /** Seconds the master's voice took for the line: the length budget of the dubbed line. */
+  budgetSeconds: number;
+  seed: number;
+  /** Present when the line is asked again, shorter: the first answer and how long it was spoken. */
+  tooLong?: { line: string; seconds: number };
+}
+
+export interface LineTranslation {
+  line: string;
+}
+
+/** An episode's title for a dub's cover. */
+export interface TitleTranslationRequest {
+  from: string;
+  to: string;
+  title: string;
+  /** The episode's first scene: what the title is of. */
+  scene: SceneBrief;
+  seed: number;
+}
+
+/** The script model again, saying a master line, or an episode's title, in a dub's language (the script stage's route). */
+export interface LineTranslator {
+  translateLine(request: LineTranslationRequest, options?: CallOptions): Promise<Metered<LineTranslation>>;
+  translateTitle(request: TitleTranslationRequest, options?: CallOptions): Promise<Metered<LineTranslation>>;
+}
+
 /** Pixel box, origin top-left. */
 export interface Box {
   x: number;

@@ -1,4 +1,4 @@
-import type { AsyncLipSyncModel, AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, ProviderCallGuard, SpeechModel, SpeechTranscriber, TextModel } from './ports.js';
+import type { AsyncLipSyncModel, AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, LineTranslator, ProviderCallGuard, SpeechModel, SpeechTranscriber, TextModel } from './ports.js';
 
 /** What a real provider profile's ports are built from: the stage's environment, a guard per provider, the bucket. */
 export interface ProviderProfileContext {
@@ -23,6 +23,8 @@ export interface VideoPolling {
 export interface ProviderProfile {
   text(model: string): TextModel;
   developer(model: string): EpisodeDeveloper;
+  /** Absent where the profile cannot translate yet: validation refuses dubs whose script stage routes there. */
+  translator?(model: string): LineTranslator;
   image(model: string): ImageModel;
   consistency(model: string): ConsistencyScorer;
   speech(model: string): SpeechModel;

@@ -72,7 +72,54 @@ export interface EpisodeSummary {
   inputsHash: string;
   /** Absent in summaries written before the exports existed. */
   exports?: EpisodeExports;
+  /** The 9:16 cover, `<episode>.cover.jpg`; absent in summaries written before covers existed. */
+  cover?: string;
   /** Absent in summaries written before the mix and QA existed. */
   audio?: EpisodeAudio;
   qa?: EpisodeQa;
+}
+
+/** How one scene of a dub was fitted to the master's length. */
+export interface DubFit {
+  sceneId: string;
+  /** The lines (0-based) asked again, shorter, because they ran past the master's time. */
+  askedAgain: number[];
+  /** The speed-up applied to every line of the scene; 1 when none was needed. */
+  tempo: number;
+  /** How long the scene's last frame is held for the dub's voice to finish; 0 when it fits. */
+  holdSeconds: number;
+}
+
+/** A dub's voices as voice-dub stored them, for its cut: each scene's track is `dub-<lang>.wav` beside the master's. */
+export interface StoredDubVoicing {
+  language: string;
+  /** The master's inputs, the language, the fitting and the models: an equal hash is an equal dub. */
+  inputsHash: string;
+  title: string;
+  translation: DubSummary['translation'];
+  fit: DubFit[];
+  costUsd: number;
+  scenes: { sceneId: string; durationSeconds: number; holdSeconds: number; cues: { startSeconds: number; endSeconds: number; text: string; speaker: string }[] }[];
+}
+
+/** Facts about one dub of an episode, for the report. */
+export interface DubSummary {
+  /** Canonical tag (core/languages.ts). */
+  language: string;
+  /** The delivered MP4; absent when QA stopped the dub before delivery. */
+  file?: string;
+  durationSeconds: number;
+  masterDurationSeconds: number;
+  inputsHash: string;
+  /** Who translated; `standIn` when it was the offline phrasebook, which keeps each line's mood and length but not its meaning. */
+  translation: { provider: string; model: string; standIn: boolean };
+  fit: DubFit[];
+  exports?: EpisodeExports;
+  /** The episode's title in the dub's language, and its cover, `<episode>.<lang>.cover.jpg`. */
+  title?: string;
+  cover?: string;
+  audio: EpisodeAudio;
+  qa: EpisodeQa;
+  /** What this run of the dub bought: translations and voices (the music bed is the master's, from the cache). */
+  costUsd: number;
 }

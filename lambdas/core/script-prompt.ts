@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ProviderContentFiltered, ProviderOutputInvalid } from './errors.js';
-import type { Charge, DialogueLine, EpisodeContinuity, Metered, SceneScript, SceneScriptRequest, Usage } from './ports.js';
+import type { Charge, DialogueLine, EpisodeContinuity, LineTranslationRequest, Metered, SceneScript, SceneScriptRequest, TitleTranslationRequest, Usage } from './ports.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
 
 /** What every real text model is asked for, and how its answer is checked: the same for every profile. */
@@ -158,4 +158,9 @@ export function estimatePromptTokens(request: SceneScriptRequest): number {
     .map((m) => m.content)
     .join('\n');
   return Math.ceil(Buffer.byteLength(text, 'utf8') / 3);
+}
+
+/** The same rough count for a dubbed line: the scene, its lines and the one asked for are the prompt. */
+export function estimateTranslationTokens(request: LineTranslationRequest | TitleTranslationRequest): number {
+  return Math.ceil(Buffer.byteLength(JSON.stringify(request), 'utf8') / 3);
 }

@@ -17,6 +17,11 @@ export const SceneEventSchema = z.object({
 
 export const ProductionEventSchema = z.object({ productionId: safeId });
 
+/** A dub of an episode, as the Dub episode Map sends it: the language is one of the manifest's dubs. */
+export const DubEventSchema = SceneEventSchema.pick({ productionId: true, episodeId: true }).extend({
+  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/),
+});
+
 export interface SceneContext {
   ref: SceneRef;
   manifest: Manifest;

@@ -62,6 +62,8 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
     functionSizing: {
       'render-keyframes': { memoryMb: 3008 },
       'assemble-episode': { memoryMb: 4096 },
+      // A dub is cut, mixed and checked as the master is.
+      'dub-episode': { memoryMb: 4096 },
     },
     data: {
       removalPolicy: RemovalPolicy.RETAIN,

@@ -5,7 +5,7 @@ import type { ExecutionSummary, FunctionRunSummary, ProductionReport } from '../
 import type { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import type { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
-import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
+import { assetKeys, dubStem, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
 import { formatProgress, type RunningStates } from './progress.js';
 import { describeFailure, rootFailure, type TaskFailure } from './task-failures.js';
@@ -202,10 +202,13 @@ async function downloadDeliverables(
     ...(added.functions && { functions: added.functions }),
   };
   // The report says which episodes were delivered: one that failed QA is not copied out, even if an earlier run left its files.
-  const delivered = new Set(report?.episodes.filter((e) => e.file !== null).map((e) => e.id));
-  for (const episode of manifest.episodes.filter((e) => delivered.has(e.id))) {
+  const deliveredStems = (report?.episodes ?? []).flatMap((e) => [
+    ...(e.file !== null ? [e.id] : []),
+    ...(e.dubs ?? []).filter((dub) => dub.file !== null).map((dub) => dubStem(e.id, dub.language)),
+  ]);
+  for (const stem of deliveredStems) {
     for (const extension of EPISODE_FILE_EXTENSIONS) {
-      await copy(assetKeys.episode(manifest.production, episode.id, extension), `${episode.id}.${extension}`);
+      await copy(assetKeys.episode(manifest.production, stem, extension), `${stem}.${extension}`);
     }
   }
   await copy(assetKeys.storyboard(manifest.production), 'storyboard.png');

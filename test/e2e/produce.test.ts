@@ -62,7 +62,7 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
     // Assess
     expect(result.code, result.stderr).toBe(0);
     const delivered = path.join(outDir, 'two-scene-check');
-    expect((await readdir(delivered)).sort()).toEqual(['ep01.fcpxml', 'ep01.mp4', 'ep01.otio', 'ep01.srt', 'ep01.voices.wav', 'ep01.vtt', 'report.json', 'storyboard.png']);
+    expect((await readdir(delivered)).sort()).toEqual(['ep01.cover.jpg', 'ep01.fcpxml', 'ep01.mp4', 'ep01.otio', 'ep01.srt', 'ep01.voices.wav', 'ep01.vtt', 'report.json', 'storyboard.png']);
 
     const report = JSON.parse(await readFile(path.join(delivered, 'report.json'), 'utf8')) as ProductionReport;
     expect(report.status).toBe('COMPLETE');

@@ -40,6 +40,11 @@ export interface EpisodeQaRequest {
   fps: number;
   /** The delivered file's loudness, when the caller has measured it already. */
   loudness: LoudnessMeasurement;
+  /**
+   * Where the picture is held on purpose: a dub's scene holding its last frame while its voice
+   * finishes (at most a second). Frozen picture inside one of these spans is not a defect.
+   */
+  holds?: Span[];
 }
 
 /**
@@ -53,7 +58,7 @@ export async function checkEpisode(request: EpisodeQaRequest): Promise<EpisodeQa
   const still = await stillSpans(request.videoFile);
   const checks: QaCheck[] = [
     check('black-frames', still.black, (spans) => describeSpans('black picture', spans)),
-    check('frozen-frames', still.frozen, (spans) => describeSpans('frozen picture', spans)),
+    check('frozen-frames', unheld(still.frozen, request.holds ?? [], request.fps), (spans) => describeSpans('frozen picture', spans)),
     dialogueSilenceCheck(request.cues, await silentSpans(request.dialogueFile)),
     await driftCheck(request.videoFile, request.fps),
     loudnessCheck(request.loudness),
@@ -61,6 +66,15 @@ export async function checkEpisode(request: EpisodeQaRequest): Promise<EpisodeQa
     subtitleGlyphCheck(request.burnedCues, request.fontFiles),
   ];
   return { passed: checks.every((c) => c.passed), checks };
+}
+
+/**
+ * The frozen spans no hold explains. A held frame may freeze up to MAX_STILL_SECONDS before the
+ * hold begins (a clip that ended a little early was already being held) and a frame after it.
+ */
+export function unheld(frozen: Span[], holds: Span[], fps: number): Span[] {
+  const frame = 1 / fps;
+  return frozen.filter((span) => !holds.some((hold) => span.startSeconds >= hold.startSeconds - MAX_STILL_SECONDS - frame && span.endSeconds <= hold.endSeconds + frame));
 }
 
 function check(name: QaCheckName, failures: Span[], describe: (spans: Span[]) => string): QaCheck {

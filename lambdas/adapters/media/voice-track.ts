@@ -114,6 +114,18 @@ function pcmInTrackFormat(audio: Buffer): Buffer | undefined {
 }
 
 /**
+ * The audio said `factor` times as fast with its pitch kept (ffmpeg's atempo), as a track-format
+ * WAV: how a dubbed line that runs past the master's time is fitted.
+ */
+export async function changeTempo(audio: Buffer, factor: number): Promise<Buffer> {
+  const { stdout } = await runFfmpeg(
+    ['-i', 'pipe:0', '-vn', '-filter:a', `atempo=${factor}`, '-ac', '1', '-ar', String(VOICE_SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1'],
+    { input: audio },
+  );
+  return wavFromPcm(stdout.subarray(0, stdout.length - (stdout.length % BYTES_PER_SAMPLE)));
+}
+
+/**
  * The part of a line's audio its cue covers: from the first word's start to the last
  * word's end, clamped inside the audio so a cue never reaches into the gap or the next
  * line (cues stay in order and never overlap); the whole audio without word timings,

@@ -74,7 +74,7 @@ export class FaultInjector {
 
 /** The same providers, each call first passing through the injector. */
 export function withFaults(providers: BoundProviders, injector: FaultInjector): BoundProviders {
-  const { text, development, image, consistency, speech, video, music, transcription } = providers;
+  const { text, development, translation, image, consistency, speech, video, music, transcription } = providers;
   const videoPort = video.port;
   return {
     // The offline bed is the only music model and runs in our own process: there is no provider to fail.
@@ -83,6 +83,13 @@ export function withFaults(providers: BoundProviders, injector: FaultInjector): 
     development: {
       ...development,
       port: { developPart: injector.wrap('script', 'developPart', development.provider, (r, o?: CallOptions) => development.port.developPart(r, o)) },
+    },
+    translation: {
+      ...translation,
+      port: {
+        translateLine: injector.wrap('script', 'translateLine', translation.provider, (r, o?: CallOptions) => translation.port.translateLine(r, o)),
+        translateTitle: injector.wrap('script', 'translateTitle', translation.provider, (r, o?: CallOptions) => translation.port.translateTitle(r, o)),
+      },
     },
     image: {
       ...image,

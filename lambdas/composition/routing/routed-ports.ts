@@ -6,6 +6,9 @@ import type {
   EpisodeDevelopmentRequest,
   ImageModel,
   KeyframeRequest,
+  LineTranslationRequest,
+  LineTranslator,
+  TitleTranslationRequest,
   ReferenceSheetRequest,
   SceneScriptRequest,
   SpeechModel,
@@ -13,7 +16,7 @@ import type {
   TextModel,
 } from '../../core/ports.js';
 import { estimateDevelopmentTokens } from '../../core/development-prompt.js';
-import { estimatePromptTokens } from '../../core/script-prompt.js';
+import { estimatePromptTokens, estimateTranslationTokens } from '../../core/script-prompt.js';
 import { routeCall, type RouteLadders } from './route.js';
 
 /** Each port, served along its route: the stages hold these and never see a single model. */
@@ -23,6 +26,18 @@ export class RoutedTextModel implements TextModel {
 
   writeScene(request: SceneScriptRequest, options: CallOptions = {}) {
     return routeCall(this.ladders, options, estimatePromptTokens(request), (rung, o) => rung.port.writeScene(request, o));
+  }
+}
+
+export class RoutedLineTranslator implements LineTranslator {
+  constructor(private readonly ladders: RouteLadders<LineTranslator>) {}
+
+  translateLine(request: LineTranslationRequest, options: CallOptions = {}) {
+    return routeCall(this.ladders, options, estimateTranslationTokens(request), (rung, o) => rung.port.translateLine(request, o));
+  }
+
+  translateTitle(request: TitleTranslationRequest, options: CallOptions = {}) {
+    return routeCall(this.ladders, options, estimateTranslationTokens(request), (rung, o) => rung.port.translateTitle(request, o));
   }
 }
 

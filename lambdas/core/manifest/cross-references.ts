@@ -41,6 +41,9 @@ export function crossReferenceProblems(document: unknown): ManifestProblem[] {
   episodes.forEach((episode, e) => {
     const scenes = records(episode.scenes);
     duplicates(scenes.map((s) => s.id), (i) => ['episodes', e, 'scenes', i, 'id'], 'scene');
+    if (typeof episode.cover === 'string' && Array.isArray(episode.scenes) && !scenes.some((s) => s.id === episode.cover)) {
+      report(['episodes', e, 'cover'], `scene "${episode.cover}" is not one of this episode's scenes`);
+    }
     scenes.forEach((scene, s) => {
       const at: Path = ['episodes', e, 'scenes', s];
       const cast = Array.isArray(scene.characters) ? (scene.characters as unknown[]) : [];

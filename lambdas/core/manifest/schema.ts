@@ -42,6 +42,11 @@ export const LIP_SYNC_PROVIDERS = ['offline', 'openai-compatible', 'sync-so'] as
 
 const ProviderProfile = z.enum(PROVIDER_PROFILES);
 
+const languageTag = (what: string) => z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, `${what} must be a BCP-47 tag such as vi-VN`);
+
+/** Every language dramaforge produces in but the master's could be a dub (core/languages.ts lists eleven). */
+export const MAX_DUBS = 10;
+
 const Providers = z.strictObject({
   profile: ProviderProfile.default('offline'),
   overrides: z
@@ -151,6 +156,8 @@ const Episode = z
     id: id('episode'),
     title: text('title', 200),
     synopsis: text('synopsis', MANIFEST_LIMITS.synopsisCharacters).optional(),
+    /** The scene whose keyframe the episode's covers show; by default the scene playing at its middle. */
+    cover: id('scene').optional(),
     sceneCount: z
       .int('sceneCount must be a whole number')
       .min(1, 'sceneCount must be at least 1')
@@ -186,9 +193,9 @@ export const ManifestSchema = z
     style: text('style', 500).optional(),
     /** The places the series is shot in: developed scenes are set there. */
     locations: z.array(text('location', 500)).max(MANIFEST_LIMITS.characters, `at most ${MANIFEST_LIMITS.characters} locations`).optional(),
-    language: z
-      .string()
-      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP-47 tag such as vi-VN'),
+    language: languageTag('language'),
+    /** The languages each finished episode is dubbed into, over the master's pictures (docs/markets.md). */
+    dubs: z.array(languageTag('a dub')).max(MAX_DUBS, `at most ${MAX_DUBS} dubs`).optional(),
     format: Format.default({ aspectRatio: '9:16', width: 1080, height: 1920, fps: 30 }),
     subtitles: SubtitleStyle.optional(),
     budgetUsd: z.number().min(0).max(1_000_000),

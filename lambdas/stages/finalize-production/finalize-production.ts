@@ -3,7 +3,8 @@ import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/dev
 import { assetKeys } from '../../core/keys.js';
 import type { Manifest, SeriesManifest } from '../../core/manifest/schema.js';
 import { renderContactSheet } from '../../adapters/media/contact-sheet.js';
-import type { EpisodeSummary } from '../../core/scene-artifacts.js';
+import type { DubSummary, EpisodeSummary } from '../../core/scene-artifacts.js';
+import { languageOf } from '../../core/languages.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { buildProductionReport } from './production-report.js';
 
@@ -49,8 +50,13 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
     const summary = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
     if (summary) episodes.set(episode.id, summary);
   }
+  const dubs = new Map<string, DubSummary[]>();
+  for (const episode of manifest.episodes) {
+    const found = await Promise.all((manifest.dubs ?? []).map((tag) => deps.assets.findJson<DubSummary>(assetKeys.dubSummary(event.productionId, episode.id, languageOf(tag).tag))));
+    dubs.set(episode.id, found.filter((summary) => summary !== undefined));
+  }
   const failure = event.failure ? { error: event.failure.Error, cause: event.failure.Cause ?? '' } : undefined;
-  const built = buildProductionReport({ manifest, meta, scenes, costs, episodes, failure });
+  const built = buildProductionReport({ manifest, meta, scenes, costs, episodes, dubs, failure });
   const review = manifest.review && {
     before: manifest.review.before,
     waitHours: manifest.review.waitHours,

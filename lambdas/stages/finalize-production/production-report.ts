@@ -3,7 +3,8 @@ import { costUsd } from '../../core/pricing.js';
 import type { CostRow } from '../../core/ledger.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { type ProductionMeta, type ProductionStatus, type SceneRecord } from '../../adapters/aws/production-store.js';
-import type { EpisodeAudio, EpisodeExports, EpisodeQa, EpisodeSummary, QaCheck } from '../../core/scene-artifacts.js';
+import type { DubFit, DubSummary, EpisodeAudio, EpisodeExports, EpisodeQa, EpisodeSummary, QaCheck } from '../../core/scene-artifacts.js';
+import { findLanguage } from '../../core/languages.js';
 import { round } from '../../core/money.js';
 import { sceneLabel } from '../../core/keys.js';
 
@@ -82,11 +83,37 @@ export interface EpisodeReport {
   file: string | null;
   /** The editor's exports next to `file`, when the episode was assembled with them. */
   exports: EpisodeExports | null;
+  /** The 9:16 cover next to `file`, `<episode>.cover.jpg`. */
+  cover?: string;
   durationSeconds: number;
   /** The delivered mix's measured loudness and its music bed. */
   audio?: EpisodeAudio;
   qa?: EpisodeQa;
+  /** One per language the manifest dubs into, in its order; absent without dubs. */
+  dubs?: DubReport[];
   scenes: SceneReport[];
+}
+
+/** A dub of the episode: its files are the episode's with the language before the extension. */
+export interface DubReport {
+  language: string;
+  /** DELIVERED: cut and passed QA; FAILED: stopped by QA (see `reason`); NOT_DUBBED: not made (the master was not delivered, or the run stopped first). */
+  status: 'DELIVERED' | 'FAILED' | 'NOT_DUBBED';
+  reason?: string;
+  file: string | null;
+  exports: EpisodeExports | null;
+  /** The episode's title in the language, and the cover it is set on, `<episode>.<lang>.cover.jpg`. */
+  title?: string;
+  cover?: string;
+  durationSeconds: number;
+  masterDurationSeconds: number;
+  /** Who translated; `standIn` for the offline phrasebook, which keeps mood and length but not meaning. */
+  translation?: DubSummary['translation'];
+  fit?: DubFit[];
+  audio?: EpisodeAudio;
+  qa?: EpisodeQa;
+  /** Translations and voices bought by the run that made the dub; nothing visual is. */
+  costUsd: number;
 }
 
 /** One unconfirmed charge, with what an operator needs to find the call on the provider's bill. */
@@ -139,6 +166,8 @@ export function buildProductionReport(input: {
   scenes: SceneRecord[];
   costs: CostRow[];
   episodes: Map<string, EpisodeSummary>;
+  /** Each episode's dub summaries. */
+  dubs?: Map<string, DubSummary[]>;
   failure?: { error: string; cause: string };
 }): ProductionReport {
   const records = new Map(input.scenes.map((s) => [`${s.episodeId}/${s.sceneId}`, s]));
@@ -152,9 +181,11 @@ export function buildProductionReport(input: {
       ...(failedChecks.length > 0 ? { reason: `EpisodeQaFailed: ${failedChecks.map((c) => `${c.name}: ${c.detail}`).join('; ')}` } : {}),
       file: summary?.file ?? null,
       exports: summary?.exports ?? null,
+      ...(summary?.cover ? { cover: summary.cover } : {}),
       durationSeconds: summary?.durationSeconds ?? 0,
       ...(summary?.audio ? { audio: summary.audio } : {}),
       ...(summary?.qa ? { qa: summary.qa } : {}),
+      ...(input.manifest.dubs?.length ? { dubs: dubReports(input.manifest.dubs, input.dubs?.get(episode.id) ?? []) } : {}),
       scenes: episode.scenes.map((scene): SceneReport => {
         const record = records.get(`${episode.id}/${scene.id}`);
         return {
@@ -207,4 +238,25 @@ export function buildProductionReport(input: {
     qa: { passed: !qaFailed && qaChecks.every((c) => c.passed), checks: qaChecks },
     generatedAt: new Date().toISOString(),
   };
+}
+
+function dubReports(languages: string[], summaries: DubSummary[]): DubReport[] {
+  return languages.map((tag) => {
+    const language = findLanguage(tag)?.tag ?? tag;
+    const summary = summaries.find((candidate) => candidate.language === language);
+    const failedChecks = summary?.qa.checks.filter((c) => !c.passed) ?? [];
+    return {
+      language,
+      status: summary?.file ? 'DELIVERED' : failedChecks.length > 0 ? 'FAILED' : 'NOT_DUBBED',
+      ...(failedChecks.length > 0 ? { reason: `EpisodeQaFailed: ${failedChecks.map((c) => `${c.name}: ${c.detail}`).join('; ')}` } : {}),
+      file: summary?.file ?? null,
+      exports: summary?.exports ?? null,
+      ...(summary?.title !== undefined && { title: summary.title }),
+      ...(summary?.cover !== undefined && { cover: summary.cover }),
+      durationSeconds: summary?.durationSeconds ?? 0,
+      masterDurationSeconds: summary?.masterDurationSeconds ?? 0,
+      ...(summary && { translation: summary.translation, fit: summary.fit, audio: summary.audio, qa: summary.qa }),
+      costUsd: round(summary?.costUsd ?? 0),
+    };
+  });
 }

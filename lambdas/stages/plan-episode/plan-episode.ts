@@ -1,19 +1,23 @@
 import * as z from 'zod';
 import { AssetMissing } from '../../core/errors.js';
+import { languageOf } from '../../core/languages.js';
 import { SCENES_PER_DIALOGUE_PART } from '../../core/script-prompt.js';
+import { CutSchema } from '../../pipeline/cut.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 export const PlanEpisodeEventSchema = SceneEventSchema.pick({ productionId: true, episodeId: true }).extend({
   /** Asked again once the dialogue is written: the scenes whose script did not stop them. */
   scripted: z.boolean().optional(),
+  /** The animatic a producer reviews is not dubbed: its final cut is. */
+  cut: CutSchema.optional(),
 });
 
 /**
  * An episode's scene ids, and whether its scenes sync lips, read by its own execution: the production's state carries
  * episode ids only, so no manifest the schema accepts outgrows the 256 KiB a state may pass.
  * First the ids in parts, for the dialogue to be written in order; then, once it is, the
- * scenes that go on to keyframes, voice and video.
+ * scenes that go on to keyframes, voice and video, and the languages the episode is dubbed into.
  */
 export async function planEpisode(event: z.output<typeof PlanEpisodeEventSchema>, deps: StageDeps) {
   const manifest = await deps.loadManifest(event.productionId);
@@ -28,7 +32,9 @@ export async function planEpisode(event: z.output<typeof PlanEpisodeEventSchema>
         .filter((scene) => scene.episodeId === episode.id && (scene.status === 'FAILED' || scene.status === 'BUDGET_EXCEEDED'))
         .map((scene) => scene.sceneId),
     );
-    return { sceneIds: sceneIds.filter((id) => !stopped.has(id)), lipSync };
+    // The languages the assembled episode is dubbed into, one Dub episode Task each (none, an empty Map, without dubs).
+    const dubs = event.cut === 'animatic' ? [] : (manifest.dubs ?? []).map((tag) => languageOf(tag).tag);
+    return { sceneIds: sceneIds.filter((id) => !stopped.has(id)), lipSync, dubs };
   }
   const dialogueParts = [];
   for (let start = 0; start < sceneIds.length; start += SCENES_PER_DIALOGUE_PART) dialogueParts.push(sceneIds.slice(start, start + SCENES_PER_DIALOGUE_PART));

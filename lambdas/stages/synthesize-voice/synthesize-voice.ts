@@ -1,19 +1,17 @@
 import type { z } from 'zod';
-import type { Metered, SpeechRequest, SpeechResult, SpeechTranscriber, TimedWord } from '../../core/ports.js';
-import { speechCodec } from '../../pipeline/codecs.js';
+import type { SpeechRequest, SpeechResult, SpeechTranscriber, TimedWord } from '../../core/ports.js';
 import { sha256 } from '../../core/content-hash.js';
-import { BudgetExceeded, ProviderOutputInvalid } from '../../core/errors.js';
+import { BudgetExceeded } from '../../core/errors.js';
 import { estimateUsd } from '../../core/estimates.js';
-import { chargesOf } from '../../core/pricing.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { buildSceneVoiceTrack, type VoiceLine } from '../../adapters/media/voice-track.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { findCharacter, type SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
+import { speakLine } from '../../pipeline/speak-line.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import type { StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
-import { worstCaseSpeechUsage } from '../../core/worst-case-usage.js';
 import type { Bound } from '../../core/bound-providers.js';
 
 /**
@@ -31,18 +29,7 @@ export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, 
   for (const line of script.lines) {
     const character = findCharacter(manifest, line.character);
     const request: SpeechRequest = { text: line.line, language: manifest.language, characterId: character.id, voice: character.voice ?? {} };
-    const { result } = await paidCall(deps, {
-      productionId: manifest.production,
-      priority: manifest.priority,
-      stage: 'speech',
-      scene: event,
-      provider: speech.provider,
-      model: speech.model,
-      inputs: generation === 0 ? request : { ...request, generation },
-      estimateUsd: estimateUsd(speech, worstCaseSpeechUsage(line.line.length)),
-      codec: speechCodec,
-      call: async (options) => audible(await speech.port.speak(request, options), request.text),
-    });
+    const { result } = await speakLine(deps, { manifest, scene: event, speech, request, inputs: generation === 0 ? request : { ...request, generation } });
     const words = result.words?.length ? result.words : transcription && (await transcribedWords(deps, manifest, event, transcription, result, request));
     lines.push({ characterId: character.id, text: line.line, audio: result.wav, words });
   }
@@ -59,27 +46,6 @@ export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, 
     durationSeconds: track.durationSeconds,
     assets: { voice: assetKeys.voice(event) },
   });
-}
-
-/** No voice says a line faster than this, in any language: a clip shorter is not the line. */
-const MAX_CHARACTERS_PER_SECOND = 40;
-/** The shortest clip a spoken line can be, a one-syllable exclamation included. */
-const MIN_LINE_SECONDS = 0.2;
-
-/**
- * A speech answer too short to hold its line is broken media, whatever the provider billed for it:
- * refused as ProviderOutputInvalid (the charge kept) rather than voiced as a cue that lasts no time.
- */
-function audible(metered: Metered<SpeechResult>, text: string): Metered<SpeechResult> {
-  const shortest = Math.max(MIN_LINE_SECONDS, Array.from(text).length / MAX_CHARACTERS_PER_SECOND);
-  const seconds = metered.result.durationSeconds;
-  if (!(seconds >= shortest)) {
-    throw new ProviderOutputInvalid(
-      `${metered.provider}/${metered.model} spoke "${text}" in ${seconds.toFixed(3)} s, shorter than the ${shortest.toFixed(2)} s any voice needs for it`,
-      chargesOf(metered),
-    );
-  }
-  return metered;
 }
 
 /**

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cliArguments } from '../../support/cli.js';
 
 const run = promisify(execFile);
-const COMMANDS = ['produce', 'develop', 'estimate', 'validate', 'rerender', 'redrive', 'approve', 'reject', 'preflight', 'studio', 'mcp'];
+const COMMANDS = ['produce', 'develop', 'estimate', 'validate', 'rerender', 'dub', 'redrive', 'approve', 'reject', 'preflight', 'studio', 'mcp'];
 
 interface CliRun {
   code: number;
@@ -128,5 +128,14 @@ describe('dramaforge usage', () => {
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^dramaforge: error: [^\n]*'ep01'[^\n]*<episode>\/<scene>[^\n]*\n$/);
+  });
+
+  it('dub without --to exits 2 naming the option', async () => {
+    // Act
+    const result = await dramaforge('dub', 'tet-homecoming');
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--to <languages>/);
   });
 });

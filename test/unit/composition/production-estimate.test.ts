@@ -86,3 +86,25 @@ describe('formatEstimate', () => {
     expect(formatEstimate(estimate)).not.toContain('spent so far');
   });
 });
+
+describe('estimateProduction and dubs', () => {
+  it('prices each dub on lines of its own, its translations and its voices, and adds nothing visual', () => {
+    // Prepare
+    const master = validateManifest({ ...(manifestFor('openai-compatible') as object), providers: { profile: 'offline' } });
+    const dubbed = validateManifest({ ...master, dubs: ['th', 'ko-KR'] });
+
+    // Act
+    const [without, withDubs] = [estimateProduction(master, {}), estimateProduction(dubbed, {})];
+
+    // Assess
+    const added = withDubs.lines.slice(without.lines.length);
+    expect(withDubs.lines.slice(0, without.lines.length)).toEqual(without.lines);
+    // One line and the episode's title translated, one line voiced, for each dub.
+    expect(added.map((line) => [line.stage, line.provider, line.model, line.calls])).toEqual([
+      ['th-TH translation', 'offline', 'phrasebook-v1', 2],
+      ['th-TH speech', 'offline', 'espeak-ng', 1],
+      ['ko-KR translation', 'offline', 'phrasebook-v1', 2],
+      ['ko-KR speech', 'offline', 'espeak-ng', 1],
+    ]);
+  });
+});

@@ -5,34 +5,12 @@ import { PHRASEBOOK_BY_LANGUAGE } from '../../../lambdas/adapters/providers/offl
 import { MOODS } from '../../../lambdas/adapters/providers/offline/phrasebook/phrasebook.js';
 import { pollyVoice } from '../../../lambdas/adapters/providers/bedrock/polly-speech-model.js';
 import { glyphCoverage } from '../../../lambdas/adapters/media/font-coverage.js';
-import { ManifestInvalid } from '../../../lambdas/core/errors.js';
 import { LANGUAGES, languagesSupportedBy, PROFILE_LANGUAGES, type ProviderProfileName } from '../../../lambdas/core/languages.js';
-import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
 import { PROVIDER_PROFILES } from '../../../lambdas/core/manifest/schema.js';
 import { parsePcmWav, rms } from '../offline-speech/pcm-analysis.js';
+import { languageManifest, problemsOf } from '../../support/manifest-problems.js';
 
-function manifest(language: string, providers: Record<string, unknown> = { profile: 'offline' }) {
-  return {
-    version: 1,
-    production: 'language-check',
-    title: 'Language check',
-    language,
-    budgetUsd: 1,
-    providers,
-    characters: [{ id: 'ana', name: 'Ana', description: '30, red hair' }],
-    episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }] }],
-  };
-}
-
-function problemsOf(document: unknown): string[] {
-  try {
-    validateManifest(document);
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ManifestInvalid);
-    return (error as ManifestInvalid).problems.map((problem) => `${problem.path}: ${problem.reason}`);
-  }
-}
+const manifest = languageManifest;
 
 const MARKET_LANGUAGES = ['vi-VN', 'th-TH', 'id-ID', 'ms-MY', 'fil-PH', 'zh-CN', 'zh-TW', 'ja-JP', 'ko-KR', 'en-US'];
 const CANDIDATES = [...LANGUAGES.map((language) => language.tag), 'fr-FR', 'de-DE', 'km-KH', 'zh-HK', 'pt-BR'];

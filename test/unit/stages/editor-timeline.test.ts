@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { sceneFrameCounts } from '../../../lambdas/adapters/media/episode-assembly.js';
-import { cuesOnFrameGrid, toFcpxml, toOtio, type EditorTimeline } from '../../../lambdas/stages/assemble-episode/editor-timeline.js';
+import { cuesOnFrameGrid, toFcpxml, toOtio, type EditorTimeline } from '../../../lambdas/pipeline/editor-timeline.js';
 
 const FPS = 12;
 const durations = [1.04, 1.04, 1.04];

@@ -9,7 +9,7 @@ import {
   worstCaseProductionEvents,
 } from '../../../lambdas/core/execution-limits.js';
 import { episodeExecutionName } from '../../../lambdas/core/execution-name.js';
-import { MANIFEST_LIMITS } from '../../../lambdas/core/manifest/schema.js';
+import { MANIFEST_LIMITS, MAX_DUBS } from '../../../lambdas/core/manifest/schema.js';
 import { episodeWorkflow } from '../../../statemachines/episode-workflow-source.js';
 import { START_CHILD_EXECUTION_SYNC, WAIT_FOR_TASK_TOKEN_SQS, taskStates, type Definition, type StateDefinition } from '../../../statemachines/production-definition.js';
 import { productionWorkflow } from '../../../statemachines/production-workflow-source.js';
@@ -50,6 +50,10 @@ describe('the history model', () => {
     expect(ownWorkSteps).toHaveLength(HISTORY_MODEL.sceneOwnWorkLambdaTasks);
     expect(dialogueTasks.map(({ state }) => sameRetry(state, PROVIDER_CALL_RETRY))).toEqual([true]);
     expect(sceneTasks.some(({ state }) => state.Resource === WAIT_FOR_TASK_TOKEN_SQS)).toBe(true);
+    const dubTasks = taskStates(episodeWorkflow.States['Dub episode'].ItemProcessor as Definition);
+    expect(dubTasks.filter(({ state }) => sameRetry(state, PROVIDER_CALL_RETRY))).toHaveLength(HISTORY_MODEL.dubProviderLambdaTasks);
+    expect(dubTasks.filter(({ state }) => sameRetry(state, OWN_WORK_RETRY))).toHaveLength(HISTORY_MODEL.dubOwnWorkLambdaTasks);
+    expect(dubTasks).toHaveLength(HISTORY_MODEL.dubProviderLambdaTasks + HISTORY_MODEL.dubOwnWorkLambdaTasks);
     expect(sameRetry(childTask.state, CHILD_EXECUTION_RETRY)).toBe(true);
   });
 });
@@ -65,6 +69,27 @@ describe('the largest manifest the schema accepts', () => {
     expect(production * HISTORY_HEADROOM).toBeLessThanOrEqual(STEP_FUNCTIONS_QUOTAS.historyEvents);
     expect(largestEpisodeHeld()).toBeGreaterThanOrEqual(MANIFEST_LIMITS.scenesPerEpisode);
     expect(executionLimitProblems(largestManifest)).toEqual([]);
+  });
+
+  it('still fits with lip-sync and every dub a manifest may list', () => {
+    // Act
+    const episode = worstCaseEpisodeEvents(MANIFEST_LIMITS.scenesPerEpisode, true, MAX_DUBS);
+
+    // Assess
+    expect(episode).toBeGreaterThan(worstCaseEpisodeEvents(MANIFEST_LIMITS.scenesPerEpisode, true));
+    expect(episode * HISTORY_HEADROOM).toBeLessThanOrEqual(STEP_FUNCTIONS_QUOTAS.historyEvents);
+    expect(executionLimitProblems({ ...largestManifest, lipSync: {}, dubs: Array.from({ length: MAX_DUBS }, () => 'th-TH') })).toEqual([]);
+  });
+
+  it('names the dubs when they are what no longer fits', () => {
+    // Prepare: quotas the largest episode with lip-sync just fits without dubs
+    const quotas = { historyEvents: HISTORY_HEADROOM * worstCaseEpisodeEvents(MANIFEST_LIMITS.scenesPerEpisode, true) };
+
+    // Act
+    const problems = executionLimitProblems({ ...largestManifest, lipSync: {}, dubs: ['th-TH', 'ko-KR'] }, quotas).filter((problem) => problem.path !== 'episodes');
+
+    // Assess
+    expect(problems[0]?.reason).toContain(`(at most ${largestEpisodeHeld(quotas, true, 2)} scenes an episode with lip-sync and 2 dubs)`);
   });
 
   it('passes states far inside 256 KiB: the production plan carries episode ids and names, an episode plan its scene ids', () => {

@@ -72,13 +72,13 @@ export function moodOf(scene: Pick<SceneBrief, 'mood' | 'outline'>): Mood {
 }
 
 /** The name of the location as a character would say it: the part before the first comma. */
-function spokenPlace(location: string, phrasebook: Phrasebook): string | undefined {
+export function spokenPlace(location: string, phrasebook: Phrasebook): string | undefined {
   const place = location.split(/[,，;；。(（]/)[0]?.trim() ?? '';
   return place && place.length <= MAX_SPOKEN_PLACE_CHARS && phrasebook.placeFits(place) ? place : undefined;
 }
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -126,14 +126,23 @@ class LinePicker {
     const pool = usable.length > 0 ? usable : templates.filter((template) => !template.includes('{place}'));
     const template = pool[Math.floor(this.random() * pool.length)] ?? '';
     this.used.add(template);
-    const pronouns = listener && this.phrasebook.pronouns ? this.phrasebook.pronouns(speaker, listener) : undefined;
-    const filled = template.replace(/\{(listener|place|I|you)\}/g, (_, slot: string) => {
-      if (slot === 'listener') return listener?.name ?? '';
-      if (slot === 'place') return this.place ?? '';
-      return pronouns?.[slot as 'I' | 'you'] ?? '';
-    });
-    return capitaliseSentences(filled);
+    return fillTemplate(this.phrasebook, template, { speaker, listener, place: this.place });
   }
+}
+
+/** A phrasebook template said by `speaker` to `listener` at `place`: names, pronouns and the place filled in. */
+export function fillTemplate(
+  phrasebook: Phrasebook,
+  template: string,
+  { speaker, listener, place }: { speaker: CharacterBrief; listener: CharacterBrief | undefined; place: string | undefined },
+): string {
+  const pronouns = listener && phrasebook.pronouns ? phrasebook.pronouns(speaker, listener) : undefined;
+  const filled = template.replace(/\{(listener|place|I|you)\}/g, (_, slot: string) => {
+    if (slot === 'listener') return listener?.name ?? '';
+    if (slot === 'place') return place ?? '';
+    return pronouns?.[slot as 'I' | 'you'] ?? '';
+  });
+  return capitaliseSentences(filled);
 }
 
 function dialogue(cast: CharacterBrief[], lines: MoodLines, picker: LinePicker, random: () => number): DialogueLine[] {
@@ -155,7 +164,7 @@ function monologue(speaker: CharacterBrief, lines: MoodLines, picker: LinePicker
 }
 
 /** A rough token count: a CJK character is about one token, other text about four characters a token. */
-function estimatedTokens(text: string): number {
+export function estimatedTokens(text: string): number {
   const cjk = text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu)?.length ?? 0;
   return cjk + Math.ceil((text.length - cjk) / 4);
 }

@@ -1,11 +1,11 @@
-import { assetKeys } from '../../core/keys.js';
-import type { Manifest } from '../../core/manifest/schema.js';
-import type { EpisodeExports } from '../../core/scene-artifacts.js';
-import type { SubtitleCue } from '../../core/subtitles.js';
-import { sceneFrameCounts } from '../../adapters/media/episode-assembly.js';
-import { buildVoiceStem } from '../../adapters/media/voice-stem.js';
-import { VOICE_SAMPLE_RATE } from '../../adapters/media/voice-track.js';
-import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { assetKeys } from '../core/keys.js';
+import type { Manifest } from '../core/manifest/schema.js';
+import type { EpisodeExports } from '../core/scene-artifacts.js';
+import type { SubtitleCue } from '../core/subtitles.js';
+import { sceneFrameCounts } from '../adapters/media/episode-assembly.js';
+import { buildVoiceStem } from '../adapters/media/voice-stem.js';
+import { VOICE_SAMPLE_RATE } from '../adapters/media/voice-track.js';
+import type { StageDeps } from './stage-deps.js';
 import { cuesOnFrameGrid, toFcpxml, toOtio, type EditorTimeline } from './editor-timeline.js';
 
 /** The assembly's MP4 carries AAC stereo at 48 kHz. */

@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { z } from 'zod';
+import { AssetMissing } from '../../core/errors.js';
+import { assetKeys, dubStem } from '../../core/keys.js';
+import { languageOf } from '../../core/languages.js';
+import type { DubSummary, EpisodeSummary, StoredDubVoicing } from '../../core/scene-artifacts.js';
+import { cutEpisode, deliverCut, qaFailure, scenePicture, type CutScene } from '../../pipeline/episode-cut.js';
+import { writeCover } from '../../pipeline/episode-cover.js';
+import type { DubEventSchema } from '../../pipeline/scene-context.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
+
+/**
+ * Cuts one dub of an assembled episode from the voices voice-dub made, over the master's
+ * pictures: mixed over the same music bed and checked as the master is. Nothing visual is
+ * bought: the pictures are the master's keyframes and clips. Delivered as
+ * `<episode>.<language>.mp4` with its subtitles, editor's exports and a cover titled in the
+ * language; a dub that fails QA keeps its findings in its summary and stops with EpisodeQaFailed.
+ */
+export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: StageDeps) {
+  const manifest = await deps.loadManifest(event.productionId);
+  const episode = manifest.episodes.find((e) => e.id === event.episodeId);
+  if (!episode) throw new AssetMissing(`episode ${event.episodeId} is not in production ${event.productionId}`);
+  const language = languageOf(event.language).tag;
+  const stem = dubStem(episode.id, language);
+  const master = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
+  if (!master?.file) return { episodeId: episode.id, language, dubbed: false };
+
+  const voicing = await deps.assets.getJson<StoredDubVoicing>(assetKeys.dubVoicing(event.productionId, episode.id, language));
+  const summaryKey = assetKeys.dubSummary(event.productionId, episode.id, language);
+  const previous = await deps.assets.findJson<DubSummary>(summaryKey);
+  if (previous?.inputsHash === voicing.inputsHash && !previous.qa.passed) throw qaFailure(stem, previous.qa);
+  if (previous?.inputsHash === voicing.inputsHash && previous.file && (await deps.assets.exists(assetKeys.episode(event.productionId, stem, 'mp4')))) {
+    deps.logger.info('dub inputs unchanged; keeping the dubbed MP4', { episodeId: episode.id, language });
+    return { episodeId: episode.id, language, dubbed: true, reused: true };
+  }
+
+  const records = new Map((await deps.productions.listScenes(event.productionId)).filter((s) => s.episodeId === episode.id).map((s) => [s.sceneId, s]));
+  const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${stem}-`));
+  try {
+    const scenes: CutScene[] = [];
+    for (const voiced of voicing.scenes) {
+      const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: voiced.sceneId };
+      const [picture, voiceWav] = await Promise.all([scenePicture(deps, ref, records.get(voiced.sceneId)?.assets?.clip, workDir), deps.assets.getBytes(assetKeys.dubVoice(ref, language))]);
+      const scene = episode.scenes.find((s) => s.id === voiced.sceneId)!;
+      scenes.push({ scene, picture, durationSeconds: voiced.durationSeconds, holdSeconds: voiced.holdSeconds, voiceWav, cues: voiced.cues });
+    }
+    const cut = await cutEpisode(deps, { manifest, episode, language, scenes, workDir, name: stem });
+    const summary: DubSummary = {
+      language,
+      durationSeconds: cut.durationSeconds,
+      masterDurationSeconds: master.durationSeconds,
+      inputsHash: voicing.inputsHash,
+      translation: voicing.translation,
+      fit: voicing.fit,
+      audio: cut.audio,
+      qa: cut.qa,
+      costUsd: voicing.costUsd,
+    };
+    if (!cut.qa.passed) {
+      await deps.assets.putJson(summaryKey, summary);
+      throw qaFailure(stem, cut.qa);
+    }
+    summary.exports = await deliverCut(deps, { productionId: event.productionId, manifest, episode, stem, cut, scenes });
+    summary.title = voicing.title;
+    summary.cover = await writeCover(deps, { manifest, episode, stem, title: voicing.title, language, scenes });
+    summary.file = `${stem}.mp4`;
+    await deps.assets.putJson(summaryKey, summary);
+    return { episodeId: episode.id, language, dubbed: true, reused: false };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,9 @@
+import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { stageHandler } from '../../pipeline/stage-handler.js';
+import { DubEventSchema } from '../../pipeline/scene-context.js';
+import { dubEpisode } from './dub-episode.js';
+
+export const createHandler = (deps: StageDeps) => stageHandler(deps, DubEventSchema, dubEpisode);
+
+export const handler = createHandler(stageDepsFromEnv());

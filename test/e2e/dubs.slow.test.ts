@@ -1,0 +1,101 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
+import { glyphCoverage } from '../../lambdas/adapters/media/font-coverage.js';
+import { dub } from '../../local/commands/dub.js';
+import { produce, type ProduceResult } from '../../local/commands/produce.js';
+import { isWrittenIn } from '../support/written-in.js';
+import { readCallLog, TEST_PRICES, TWO_SCENES, workspace, type ProviderCallLine } from './support/pipeline-harness.js';
+
+type Workspace = Awaited<ReturnType<typeof workspace>>;
+
+const DUBS = ['th-TH', 'ko-KR'] as const;
+/** The fixture's fps: one frame is this long. */
+const FRAME_SECONDS = 1 / 12;
+/** The stages that buy pictures: a dub must never call them. */
+const VISUAL_STAGES = ['reference-sheet', 'keyframe', 'consistency', 'video', 'lip-sync'];
+
+/** Each SRT cue's end time and its text, its lines joined as shown. */
+function srtCues(srt: string): { endSeconds: number; text: string }[] {
+  return srt
+    .trim()
+    .split(/\n\n+/)
+    .map((block) => {
+      const [, timing = '', ...lines] = block.split('\n');
+      const [h, m, s, ms] = timing.split(' --> ')[1]!.split(/[:,]/).map(Number) as [number, number, number, number];
+      return { endSeconds: h * 3600 + m * 60 + s + ms / 1000, text: lines.join(' ') };
+    });
+}
+
+describe('an offline dub of a two-scene production into Thai and Korean', () => {
+  let ws: Workspace;
+  let master: ProduceResult;
+  let dubbed: ProduceResult;
+  let dubCalls: ProviderCallLine[];
+  let againCalls: ProviderCallLine[];
+  let again: ProduceResult;
+
+  beforeAll(async () => {
+    ws = await workspace('dubs');
+    const options = { outDir: ws.outDir, dataDir: ws.dataDir, environment: { DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES), DRAMAFORGE_PROVIDER_CALL_LOG: ws.callLog }, retryDelayMs: 5 };
+    const roomy = (text: string) => text.replace('budgetUsd: 1', 'budgetUsd: 5');
+    master = await produce({ manifestPath: await ws.manifest(TWO_SCENES, 'series.yaml', roomy), ...options });
+    const callsBefore = (await readCallLog(ws.callLog)).length;
+    dubbed = await dub({ productionId: 'two-scene-check', languages: [...DUBS], ...options });
+    const callsAfter = await readCallLog(ws.callLog);
+    dubCalls = callsAfter.slice(callsBefore);
+    again = await dub({ productionId: 'two-scene-check', languages: ['th'], ...options });
+    againCalls = (await readCallLog(ws.callLog)).slice(callsAfter.length);
+  }, 600_000);
+  afterAll(() => rm(ws.dir, { recursive: true, force: true }));
+
+  it('buys translations and voices, and nothing visual: the ledger gains no image or video row', () => {
+    // Assess
+    expect(master.report?.status).toBe('COMPLETE');
+    expect(dubbed.report?.status, dubbed.reason).toBe('COMPLETE');
+    expect(new Set(dubCalls.map((call) => call.stage))).toEqual(new Set(['translation', 'speech']));
+    for (const stage of VISUAL_STAGES) expect(dubbed.report?.cost.byStage[stage], stage).toBe(master.report?.cost.byStage[stage]);
+    expect(dubbed.report?.cost.byStage.translation).toBeGreaterThan(0);
+  });
+
+  it('asked again for a dub it has (under an alias), starts nothing and buys nothing', () => {
+    // Assess: the manifest is unchanged, so its execution is the one that already succeeded
+    expect(again.report?.status, again.reason).toBe('COMPLETE');
+    expect(again.reused).toBe(true);
+    expect(againCalls).toEqual([]);
+    expect(again.report?.cost.confirmedUsd).toBe(dubbed.report?.cost.confirmedUsd);
+    expect(again.report?.episodes[0]?.dubs?.map((d) => d.language)).toEqual([...DUBS]);
+  });
+
+  it.each(DUBS)('%s: the master\'s duration within one frame, its SRT in the target script and inside the video, QA passed, a cover with the title in the language', async (language) => {
+    // Prepare
+    const delivered = path.join(ws.outDir, 'two-scene-check');
+    const report = dubbed.report!.episodes[0]!;
+    const dub = report.dubs?.find((candidate) => candidate.language === language);
+
+    // Act
+    const [masterProbe, dubProbe] = await Promise.all([probeMedia(path.join(delivered, 'ep01.mp4')), probeMedia(path.join(delivered, `ep01.${language}.mp4`))]);
+    const cues = srtCues(await readFile(path.join(delivered, `ep01.${language}.srt`), 'utf8'));
+    const vtt = await readFile(path.join(delivered, `ep01.${language}.vtt`), 'utf8');
+    const coverage = await glyphCoverage(language);
+
+    // Assess
+    expect(dub).toMatchObject({ status: 'DELIVERED', file: `ep01.${language}.mp4`, qa: { passed: true }, translation: { provider: 'offline', standIn: true } });
+    expect(Math.abs(dubProbe.durationSeconds! - masterProbe.durationSeconds!)).toBeLessThanOrEqual(FRAME_SECONDS);
+    expect(cues.length).toBeGreaterThanOrEqual(2);
+    for (const cue of cues) {
+      expect(isWrittenIn(language, cue.text, ['Ana', 'Ben']), cue.text).toBe(true);
+      expect(coverage.missing(cue.text), cue.text).toEqual([]);
+      expect(cue.endSeconds).toBeLessThanOrEqual(dubProbe.durationSeconds!);
+    }
+    expect(vtt.startsWith('WEBVTT')).toBe(true);
+    expect(report).toMatchObject({ file: 'ep01.mp4', cover: 'ep01.cover.jpg' });
+    expect(dub).toMatchObject({ cover: `ep01.${language}.cover.jpg` });
+    expect(isWrittenIn(language, dub!.title!, ['Ana', 'Ben']), dub!.title).toBe(true);
+    for (const cover of ['ep01.cover.jpg', `ep01.${language}.cover.jpg`]) {
+      const jpeg = await readFile(path.join(delivered, cover));
+      expect(jpeg.subarray(0, 2), cover).toEqual(Buffer.from([0xff, 0xd8]));
+    }
+  });
+});
