@@ -11,9 +11,10 @@ const TWO_EPISODES = fileURLToPath(new URL('./fixtures/two-episodes.yaml', impor
  * An episode of one scene with no retries and no lip-sync, as Step Functions writes its history:
  * the execution 2, Plan episode 5, the Write dialogue Map 4 + its iteration 2 + its Write script
  * Task 5, Plan scenes 5, the Produce scenes Map 4 + its iteration 2, the scene's four Lambda Tasks
- * 5 each, its SQS task-token Task 6 and the lip-sync Choice 2, Assemble episode 5.
+ * 5 each, its SQS task-token Task 6 and the lip-sync Choice 2, Assemble episode 5, and the Dub episode
+ * Map 4 with no iteration (the manifest lists no dubs).
  */
-const ONE_SCENE_EPISODE_EVENTS = 2 + 5 + (4 + 2 + 5) + 5 + (4 + 2 + 4 * 5 + 6 + 2) + 5;
+const ONE_SCENE_EPISODE_EVENTS = 2 + 5 + (4 + 2 + 5) + 5 + (4 + 2 + 4 * 5 + 6 + 2) + 5 + 4;
 
 describe('the execution shape', () => {
   it('runs a two-episode production as one production execution and two episode executions, each history counted', async () => {
