@@ -24,7 +24,7 @@ const productionRoot = (productionId: string) => `productions/${productionId}`;
 const sceneRoot = ({ productionId, episodeId, sceneId }: SceneRef) => `${productionRoot(productionId)}/scenes/${episodeId}/${sceneId}`;
 
 /** What an episode is delivered as: the MP4, its subtitles, and the editor's exports with the voice stem they place. */
-export const EPISODE_FILE_EXTENSIONS = ['mp4', 'srt', 'vtt', 'otio', 'fcpxml', 'voices.wav'] as const;
+export const EPISODE_FILE_EXTENSIONS = ['mp4', 'srt', 'vtt', 'otio', 'fcpxml', 'voices.wav', 'music.wav'] as const;
 export type EpisodeFileExtension = (typeof EPISODE_FILE_EXTENSIONS)[number];
 
 export const assetKeys = {

@@ -154,7 +154,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'mp4'), await readFile(outputFile), 'video/mp4');
     await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'srt'), srt, 'application/x-subrip');
     await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'vtt'), toVtt(cues, layout), 'text/vtt');
-    summary.exports = await writeEditorExports(deps, { productionId: event.productionId, manifest, episode, scenes: voices, cues });
+    summary.exports = await writeEditorExports(deps, { productionId: event.productionId, manifest, episode, scenes: voices, musicWav: music.bed.wav, cues });
     summary.file = `${episode.id}.mp4`;
     await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
     return { episodeId: episode.id, assembled: true, reused: false };
