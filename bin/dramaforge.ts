@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ManifestInvalid } from '../lambdas/core/errors.js';
+import { PROVIDER_PROFILES } from '../lambdas/core/provider-profiles.js';
+import { ENVIRONMENT_NAMES } from '../lib/config/environment-config.js';
 import type { ProfileOverride } from '../local/commands/profile-override.js';
 import type { RunResult } from '../local/client/production-client.js';
 
@@ -18,11 +20,30 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
+/** The usual ways a file cannot be read or written, in words: a producer should not need to know errno codes. */
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'there is no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder, not a file',
+  ENOTDIR: 'part of its path is a file, not a folder',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'its symbolic links go round in a loop',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+};
+
+function fileProblem(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  // Node's own message, without its code in front or the call and path after it: "no such file or directory".
+  return (code && FILE_PROBLEMS[code]) ?? message.replace(/^E[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+}
+
 async function readManifestFile(file: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (error) {
-    fail(`${file}: cannot read the manifest (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    fail(`${file}: cannot read the manifest: ${fileProblem(error)}`);
   }
 }
 
@@ -133,9 +154,9 @@ async function deployedAssembly(options: DeployedOptions & { data: string }, reu
   };
 }
 
-async function produceCommand(files: string[], options: RunOptions & DeployedOptions & { profile?: string }): Promise<void> {
+async function produceCommand(files: string[], options: RunOptions & DeployedOptions & { profile?: ProfileOverride }): Promise<void> {
   for (const file of files) await readManifestFile(file);
-  const profile = await profileOption(options.profile);
+  const { profile } = options;
   const [{ produceMany }, { dataDirOwner }] = await Promise.all([import('../local/commands/produce.js'), import('../local/runtime/index.js')]);
   const studio = dataDirOwner(path.resolve(options.data))?.endpoint;
   if (studio && options.deployed) fail(`a studio owns ${options.data}: --deployed starts a runtime of its own, so stop the studio or give another --data`);
@@ -155,9 +176,9 @@ async function produceCommand(files: string[], options: RunOptions & DeployedOpt
   if (failures.length > 0) fail(failures.join('\n'));
 }
 
-async function developCommand(file: string, options: { out?: string; profile?: string; data: string }): Promise<void> {
+async function developCommand(file: string, options: { out?: string; profile?: ProfileOverride; data: string }): Promise<void> {
   await readManifestFile(file);
-  const profile = await profileOption(options.profile);
+  const { profile } = options;
   const [{ writeFile }, { developBible }] = await Promise.all([import('node:fs/promises'), import('../local/commands/develop.js')]);
   const result = await developBible({
     biblePath: file,
@@ -169,7 +190,7 @@ async function developCommand(file: string, options: { out?: string; profile?: s
   const scenes = result.manifest.episodes.reduce((sum, episode) => sum + episode.scenes.length, 0);
   const summary = `${result.productionId}: ${result.records.length} episodes developed, ${scenes} scene cards, spent $${result.spentUsd.toFixed(4)}`;
   if (options.out) {
-    await writeFile(options.out, result.yaml);
+    await writeFile(options.out, result.yaml).catch((error: unknown) => fail(`${options.out}: cannot write the developed manifest: ${fileProblem(error)}`));
     process.stdout.write(`${summary}; wrote ${options.out}\n`);
   } else {
     process.stdout.write(result.yaml);
@@ -177,18 +198,9 @@ async function developCommand(file: string, options: { out?: string; profile?: s
   }
 }
 
-async function profileOption(value: string | undefined): Promise<ProfileOverride | undefined> {
-  const { parseProfileOverride } = await import('../local/commands/profile-override.js');
-  try {
-    return parseProfileOverride(value);
-  } catch (error) {
-    fail((error as Error).message, 2);
-  }
-}
-
-async function estimate(file: string, options: { profile?: string; data: string }): Promise<void> {
+async function estimate(file: string, options: { profile?: ProfileOverride; data: string }): Promise<void> {
   const bytes = await readManifestFile(file);
-  const profile = await profileOption(options.profile);
+  const { profile } = options;
   const [{ parseManifest }, { withProfile }, { estimateProduction, formatEstimate }] = await Promise.all([
     import('../lambdas/core/manifest/parse.js'),
     import('../local/commands/profile-override.js'),
@@ -400,8 +412,8 @@ async function studioCommand(options: DeployedOptions & { data: string; port: st
   await studio.stop();
 }
 
-async function mcpCommand(options: RunOptions & { profile?: string; allowApprove?: boolean }): Promise<void> {
-  const profile = await profileOption(options.profile);
+async function mcpCommand(options: RunOptions & { profile?: ProfileOverride; allowApprove?: boolean }): Promise<void> {
+  const { profile } = options;
   await ensureLegacyOpenssl();
   const { serveMcp } = await import('../local/mcp/mcp-server.js');
   await serveMcp({
@@ -432,10 +444,10 @@ const manifestArgument = ['<manifest>', 'the series manifest (YAML)'] as const;
 /** The production's functions from the cloud assembly, as --deployed ran it. */
 const continueDeployedFlags = {
   deployed: ['--deployed', "run every function as Lambda runs it, as produce --deployed did: from the assembly synthesized into --data (or --cdk-out), each in its sandbox"],
-  env: ['--env <env>', 'with --deployed: the environment whose stack runs', 'dev'],
   cdkOut: ['--cdk-out <dir>', 'with --deployed: the assembly the production ran on, when produce was given one'],
 } as const;
-const profileOptionFlags = ['--profile <profile>', "a provider profile to use instead of the manifest's providers.profile"] as const;
+const envFlag = (description: string) => new Option('--env <env>', description).choices(ENVIRONMENT_NAMES).default('dev');
+const profileFlag = () => new Option('--profile <profile>', "a provider profile to use instead of the manifest's providers.profile").choices(PROVIDER_PROFILES);
 const outOptionFlags = ['--out <dir>', 'where the deliverables are written, one folder per production', 'out'] as const;
 const dataOptionFlags = ['--data <dir>', 'where the embedded engines keep the table, the bucket and the execution records', '.dramaforge'] as const;
 
@@ -445,9 +457,9 @@ program
   .argument('<manifest...>', 'the series manifests (YAML)')
   .option(...outOptionFlags)
   .option(...dataOptionFlags)
-  .option(...profileOptionFlags)
+  .addOption(profileFlag())
   .option('--deployed', 'run every function as Lambda runs it: from the cloud assembly cdk deploy would upload, each in a sandbox of its own, on its runtime (linux-x64, as root)')
-  .option('--env <env>', 'with --deployed: the environment whose stack is synthesized', 'dev')
+  .addOption(envFlag('with --deployed: the environment whose stack is synthesized'))
   .option('--cdk-out <dir>', 'with --deployed: an assembly already synthesized (cdk synth --output), instead of synthesizing one')
   .action(produceCommand);
 program
@@ -458,14 +470,14 @@ program
   )
   .argument('<bible>', 'the series bible (YAML): episodes with a synopsis instead of scenes')
   .option('--out <file>', 'where the developed manifest is written (default: stdout)')
-  .option(...profileOptionFlags)
+  .addOption(profileFlag())
   .option(...dataOptionFlags)
   .action(developCommand);
 program
   .command('estimate')
   .description('the expected cost per stage and model, and what the production already spent (confirmed and unconfirmed)')
   .argument(...manifestArgument)
-  .option(...profileOptionFlags)
+  .addOption(profileFlag())
   .option(...dataOptionFlags)
   .action(estimate);
 program
@@ -481,7 +493,7 @@ program
   .option(...outOptionFlags)
   .option(...dataOptionFlags)
   .option(...continueDeployedFlags.deployed)
-  .option(...continueDeployedFlags.env)
+  .addOption(envFlag('with --deployed: the environment whose stack runs'))
   .option(...continueDeployedFlags.cdkOut)
   .action(rerenderCommand);
 program
@@ -508,7 +520,7 @@ program
   .option(...reviewTargetFlags.table)
   .option(...reviewTargetFlags.region)
   .option(...continueDeployedFlags.deployed)
-  .option(...continueDeployedFlags.env)
+  .addOption(envFlag('with --deployed: the environment whose stack runs'))
   .option(...continueDeployedFlags.cdkOut)
   .action((productionId: string, options: ReviewCommandOptions) => reviewCommand('APPROVED', productionId, options));
 program
@@ -521,7 +533,7 @@ program
   .option(...reviewTargetFlags.table)
   .option(...reviewTargetFlags.region)
   .option(...continueDeployedFlags.deployed)
-  .option(...continueDeployedFlags.env)
+  .addOption(envFlag('with --deployed: the environment whose stack runs'))
   .option(...continueDeployedFlags.cdkOut)
   .action((productionId: string, options: ReviewCommandOptions) => reviewCommand('REJECTED', productionId, options));
 
@@ -543,7 +555,7 @@ program
   .option('--port <port>', 'the endpoint port (0 picks a free one)', '4566')
   .option('--host <address>', 'the address to listen on; anything but 127.0.0.1 exposes the studio to the network')
   .option('--deployed', "run every function as Lambda runs it, from the cloud assembly, each in its sandbox; they reach AWS through the studio's endpoint (linux-x64, as root)")
-  .option('--env <env>', 'with --deployed: the environment whose stack is synthesized', 'dev')
+  .addOption(envFlag('with --deployed: the environment whose stack is synthesized'))
   .option('--cdk-out <dir>', 'with --deployed: an assembly already synthesized (cdk synth --output), instead of synthesizing one')
   .action(studioCommand);
 
@@ -555,7 +567,7 @@ program
   )
   .option(...dataOptionFlags)
   .option(...outOptionFlags)
-  .option(...profileOptionFlags)
+  .addOption(profileFlag())
   .option('--allow-approve', 'let the agent approve and reject reviews itself; without it, a person decides')
   .action(mcpCommand);
 

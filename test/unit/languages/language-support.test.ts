@@ -8,7 +8,7 @@ import { glyphCoverage } from '../../../lambdas/adapters/media/font-coverage.js'
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
 import { LANGUAGES, languagesSupportedBy, PROFILE_LANGUAGES, type ProviderProfileName } from '../../../lambdas/core/languages.js';
 import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
-import { PROVIDER_PROFILES } from '../../../lambdas/core/manifest/schema.js';
+import { PROVIDER_PROFILES } from '../../../lambdas/core/provider-profiles.js';
 import { parsePcmWav, rms } from '../offline-speech/pcm-analysis.js';
 
 function manifest(language: string, providers: Record<string, unknown> = { profile: 'offline' }) {
