@@ -219,6 +219,10 @@ async function estimate(file: string, options: { profile?: ProfileOverride; data
   if (forecast.endOfLife.length > 0) fail(forecast.endOfLife.map((p) => `${p.path}: ${p.reason}`).join('\n'));
   process.stdout.write(`${formatEstimate(forecast, typeof spent === 'object' ? spent : undefined)}\n`);
   if (spent === 'running') process.stdout.write(`a run is going in ${options.data}: its progress line shows what it has spent\n`);
+  // A script that checks the estimate before producing must not take an over-budget forecast for a go-ahead.
+  if (forecast.expectedUsd > forecast.budgetUsd) {
+    fail(`estimate: the expected cost $${forecast.expectedUsd.toFixed(4)} is over the budget $${forecast.budgetUsd.toFixed(2)}; raise budgetUsd to at least $${Math.ceil(forecast.expectedUsd).toFixed(2)} or the production stops at the budget`);
+  }
 }
 
 interface ScenePath {
