@@ -97,8 +97,11 @@ function outcomeOf(command: string, result: RunResult): string | undefined {
   if (result.outputDir && result.report) {
     const { totalUsd, unconfirmedUsd } = result.report.cost;
     const unconfirmed = unconfirmedUsd > 0 ? `, $${unconfirmedUsd.toFixed(4)} of it unconfirmed` : '';
+    // A report written before consistency was summarised has no such section.
+    const belowThreshold = result.report.consistency?.scenes ?? [];
+    const shortOfThreshold = belowThreshold.length > 0 ? `; ${belowThreshold.length} scenes kept a keyframe below the consistency threshold: ${belowThreshold.join(', ')}` : '';
     process.stdout.write(
-      `${result.report.status}: ${result.outputDir} (${result.report.episodes.filter((e) => e.file).length} episodes, spent $${totalUsd.toFixed(4)}${unconfirmed})\n`,
+      `${result.report.status}: ${result.outputDir} (${result.report.episodes.filter((e) => e.file).length} episodes, spent $${totalUsd.toFixed(4)}${unconfirmed}${shortOfThreshold})\n`,
     );
   }
   return result.ok ? undefined : `${command} failed: ${result.reason}`;

@@ -69,8 +69,8 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
     expect(report.cost.totalUsd).toBe(0);
     const scenes = report.episodes[0]!.scenes;
     expect(scenes.map((s) => s.status)).toEqual(['COMPLETE', 'COMPLETE']);
-    expect(Object.keys(scenes[0]!.consistency).sort()).toEqual(['ana', 'ben']);
-    for (const score of scenes.flatMap((s) => Object.values(s.consistency))) {
+    expect(Object.keys(scenes[0]!.consistency!.scores).sort()).toEqual(['ana', 'ben']);
+    for (const score of scenes.flatMap((s) => Object.values(s.consistency!.scores))) {
       expect(score).toBeGreaterThan(0);
       expect(score).toBeLessThanOrEqual(1);
     }

@@ -93,6 +93,8 @@ export interface SceneRecord {
   /** The seed of the keyframe kept: the offline lip-sync paints that keyframe again with open mouths. */
   keyframeSeed?: number;
   consistency?: Record<string, number>;
+  /** The threshold the keyframe attempts were held to: with `consistency`, whether the kept frame fell short. */
+  consistencyThreshold?: number;
   costUsd: number;
   durationSeconds?: number;
   assets?: Record<string, string>;
@@ -320,6 +322,7 @@ export class ProductionStore {
     changes: {
       status?: SceneStatus;
       consistency?: Record<string, number>;
+      consistencyThreshold?: number;
       keyframeAttempts?: KeyframeAttempt[];
       keyframeSeed?: number;
       durationSeconds?: number;
@@ -337,7 +340,7 @@ export class ProductionStore {
       names['#status'] = 'status';
       values[':status'] = changes.status;
     }
-    for (const field of ['attempts', 'consistency', 'keyframeAttempts', 'keyframeSeed', 'durationSeconds', 'failedStage', 'failure'] as const) {
+    for (const field of ['attempts', 'consistency', 'consistencyThreshold', 'keyframeAttempts', 'keyframeSeed', 'durationSeconds', 'failedStage', 'failure'] as const) {
       if (changes[field] !== undefined) {
         sets.push(`#${field} = :${field}`);
         names[`#${field}`] = field;

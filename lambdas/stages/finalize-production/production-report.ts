@@ -13,9 +13,22 @@ export interface SceneReport {
   attempts: number;
   durationSeconds: number;
   costUsd: number;
-  consistency: Record<string, number>;
+  /** The kept keyframe's consistency, once keyframes were scored. */
+  consistency?: SceneConsistency;
   stoppedAt?: string;
   reason?: string;
+}
+
+/**
+ * Whether a scene's kept keyframe passed: `passed` is false when every attempt fell short and the best
+ * was kept so the animatic still has a frame. `best` is its weakest character's score, `scores` each one's.
+ */
+export interface SceneConsistency {
+  passed: boolean;
+  /** Absent for a scene rendered before the threshold was recorded. */
+  threshold?: number;
+  best: number;
+  scores: Record<string, number>;
 }
 
 export interface ProductionReport {
@@ -54,6 +67,8 @@ export interface ProductionReport {
   episodes: EpisodeReport[];
   /** Every episode's QA before delivery: passed when every assembled episode passed every check. */
   qa: { passed: boolean; checks: (QaCheck & { episode: string })[] };
+  /** The scenes whose every keyframe attempt fell short of the consistency threshold, counted and named. */
+  consistency: { passed: boolean; scenesBelowThreshold: number; scenes: string[] };
   generatedAt: string;
   /**
    * Every execution that made the production, with its history's size. Added by the runtime
@@ -133,6 +148,19 @@ export function productionStatus(scenes: SceneReport[], failure: { error: string
   return scenes.every((s) => s.status === 'COMPLETE') ? 'COMPLETE' : 'FAILED';
 }
 
+function sceneConsistency(record: SceneRecord): Pick<SceneReport, 'consistency'> | undefined {
+  if (!record.consistency || !record.keyframeAttempts?.length) return undefined;
+  const scores = Object.values(record.consistency);
+  return {
+    consistency: {
+      passed: record.keyframeAttempts.some((attempt) => attempt.accepted),
+      ...(record.consistencyThreshold !== undefined && { threshold: record.consistencyThreshold }),
+      best: scores.length > 0 ? Math.min(...scores) : 1,
+      scores: record.consistency,
+    },
+  };
+}
+
 export function buildProductionReport(input: {
   manifest: Manifest;
   meta: ProductionMeta;
@@ -163,7 +191,7 @@ export function buildProductionReport(input: {
           attempts: record?.attempts ?? 0,
           durationSeconds: record?.durationSeconds ?? 0,
           costUsd: round(record?.costUsd ?? 0),
-          consistency: record?.consistency ?? {},
+          ...(record && sceneConsistency(record)),
           ...(record?.failure ? { stoppedAt: record.failedStage, reason: `${record.failure.error}: ${record.failure.cause}` } : {}),
         };
       }),
@@ -195,6 +223,7 @@ export function buildProductionReport(input: {
   const totalUsd = round(confirmedUsd + unconfirmedUsd);
   const qaChecks = episodes.flatMap((e) => (e.qa?.checks ?? []).map((c) => ({ episode: e.id, ...c })));
   const qaFailed = episodes.some((e) => e.status === 'FAILED');
+  const belowThreshold = episodes.flatMap((e) => e.scenes.filter((s) => s.consistency?.passed === false).map((s) => `${e.id}/${s.id}`));
   return {
     production: input.manifest.production,
     title: input.manifest.title,
@@ -205,6 +234,7 @@ export function buildProductionReport(input: {
     ...(input.failure ? { failure: input.failure } : {}),
     episodes,
     qa: { passed: !qaFailed && qaChecks.every((c) => c.passed), checks: qaChecks },
+    consistency: { passed: belowThreshold.length === 0, scenesBelowThreshold: belowThreshold.length, scenes: belowThreshold },
     generatedAt: new Date().toISOString(),
   };
 }

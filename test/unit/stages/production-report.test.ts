@@ -82,4 +82,36 @@ describe('the production report', () => {
     expect(delivered.episodes[0]).toMatchObject({ status: 'DELIVERED', file: 'ep01.mp4' });
     expect(delivered.qa.passed).toBe(true);
   });
+
+  it('marks a scene whose every keyframe attempt fell short, with the threshold and the best score, and counts it', () => {
+    // Prepare: two scenes of one episode; s01 passed on its second attempt, s02 kept its best of three under 0.58
+    const twoScenes = parseDevelopedManifest(
+      JSON.stringify({
+        ...manifest,
+        episodes: [{ id: 'ep01', title: 'One', scenes: ['s01', 's02'].map((id) => ({ id, location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' })) }],
+      }),
+    );
+    const attempt = (score: number) => ({ attempt: 1, seed: 1, scores: { ana: score }, accepted: score >= 0.58 });
+    const scene = (sceneId: string, scores: number[]) => ({
+      productionId: 'report-series',
+      episodeId: 'ep01',
+      sceneId,
+      status: 'COMPLETE',
+      attempts: scores.length,
+      keyframeAttempts: scores.map(attempt),
+      consistency: { ana: Math.max(...scores) },
+      consistencyThreshold: 0.58,
+    });
+    const scenes = [scene('s01', [0.5, 0.7]), scene('s02', [0.4, 0.571, 0.55])] as never;
+
+    // Act
+    const report = buildProductionReport({ manifest: twoScenes, meta: {} as ProductionMeta, scenes, costs: [], episodes: new Map() });
+
+    // Assess
+    const [passed, short] = report.episodes[0]!.scenes;
+    expect(passed!.consistency).toEqual({ passed: true, threshold: 0.58, best: 0.7, scores: { ana: 0.7 } });
+    expect(short!.consistency).toEqual({ passed: false, threshold: 0.58, best: 0.571, scores: { ana: 0.571 } });
+    expect(short!.status).toBe('COMPLETE');
+    expect(report.consistency).toEqual({ passed: false, scenesBelowThreshold: 1, scenes: ['ep01/s02'] });
+  });
 });
