@@ -50,6 +50,8 @@ export interface ProductionReport {
     byProvider: Record<string, number>;
     byModel: Record<string, number>;
     unconfirmed: UnconfirmedCharge[];
+    /** Calls still in flight when the report was written (their hold is not spend yet); present only when there are any. */
+    settling?: UnconfirmedCharge[];
   };
   failure?: { error: string; cause: string };
   /** The episodes the development stage wrote from their synopsis: the cards and summary of each, or why it could not. */
@@ -110,7 +112,7 @@ export interface UnconfirmedCharge {
   scene?: string;
   estimateUsd: number;
   idempotencyKey: string;
-  since?: string;
+  since: string;
 }
 
 export interface ExecutionSummary {
@@ -210,15 +212,18 @@ export function buildProductionReport(input: {
     }
   }
   const confirmedUsd = round(settled.reduce((sum, row) => sum + row.usd, 0));
-  const unconfirmed = input.costs
-    .filter((row) => row.status === 'UNCONFIRMED')
-    .map((row): UnconfirmedCharge => ({
-      stage: row.stage,
-      ...(row.episodeId && row.sceneId ? { scene: sceneLabel({ episodeId: row.episodeId, sceneId: row.sceneId }) } : {}),
-      estimateUsd: row.estimateUsd,
-      idempotencyKey: row.idempotencyKey,
-      ...(row.unconfirmedAt ? { since: row.unconfirmedAt } : {}),
-    }));
+  const openCharges = (status: CostRow['status']) =>
+    input.costs
+      .filter((row) => row.status === status)
+      .map((row): UnconfirmedCharge => ({
+        stage: row.stage,
+        ...(row.episodeId && row.sceneId ? { scene: sceneLabel({ episodeId: row.episodeId, sceneId: row.sceneId }) } : {}),
+        estimateUsd: row.estimateUsd,
+        idempotencyKey: row.idempotencyKey,
+        since: row.unconfirmedAt ?? row.createdAt,
+      }));
+  const unconfirmed = openCharges('UNCONFIRMED');
+  const settling = openCharges('RESERVED');
   const unconfirmedUsd = round(unconfirmed.reduce((sum, charge) => sum + charge.estimateUsd, 0));
   const totalUsd = round(confirmedUsd + unconfirmedUsd);
   const qaChecks = episodes.flatMap((e) => (e.qa?.checks ?? []).map((c) => ({ episode: e.id, ...c })));
@@ -230,7 +235,7 @@ export function buildProductionReport(input: {
     status: qaFailed && !input.failure ? 'FAILED' : productionStatus(episodes.flatMap((e) => e.scenes), input.failure),
     priority: input.manifest.priority,
     budgetUsd: input.manifest.budgetUsd,
-    cost: { totalUsd, confirmedUsd, unconfirmedUsd, remainingUsd: round(input.manifest.budgetUsd - totalUsd), byStage, byProvider, byModel, unconfirmed },
+    cost: { totalUsd, confirmedUsd, unconfirmedUsd, remainingUsd: round(input.manifest.budgetUsd - totalUsd), byStage, byProvider, byModel, unconfirmed, ...(settling.length > 0 && { settling }) },
     ...(input.failure ? { failure: input.failure } : {}),
     episodes,
     qa: { passed: !qaFailed && qaChecks.every((c) => c.passed), checks: qaChecks },

@@ -4,6 +4,7 @@ import type { CostRow } from '../../../lambdas/core/ledger.js';
 import type { EpisodeSummary, QaCheck } from '../../../lambdas/core/scene-artifacts.js';
 import { parseDevelopedManifest } from '../../../lambdas/core/manifest/parse.js';
 import { buildProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
+import { costsOnceSettled } from '../../../lambdas/stages/finalize-production/finalize-production.js';
 
 const manifest = parseDevelopedManifest(
   JSON.stringify({
@@ -113,5 +114,37 @@ describe('the production report', () => {
     expect(short!.consistency).toEqual({ passed: false, threshold: 0.58, best: 0.571, scores: { ana: 0.571 } });
     expect(short!.status).toBe('COMPLETE');
     expect(report.consistency).toEqual({ passed: false, scenesBelowThreshold: 1, scenes: ['ep01/s02'] });
+  });
+
+  it("waits for a call still in flight, so the report's spend is the ledger's once it settles", async () => {
+    // Prepare: a sibling call of the one that failed the production settles after two looks at the ledger
+    const inFlight = row('RESERVED', 'reference-sheet', 0, 0.2);
+    const ledger = [[inFlight], [inFlight], [{ ...inFlight, status: 'SETTLED' as const, usd: 0.0425 }]];
+    let looks = 0;
+    const pauses: number[] = [];
+
+    // Act
+    const costs = await costsOnceSettled(async () => ledger[Math.min(looks++, ledger.length - 1)]!, { pause: async (ms) => void pauses.push(ms) });
+    const report = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes: [], costs, episodes: new Map() });
+
+    // Assess
+    expect(pauses).toHaveLength(2);
+    expect(report.cost).toMatchObject({ confirmedUsd: 0.0425, unconfirmedUsd: 0, totalUsd: 0.0425, byStage: { 'reference-sheet': 0.0425 } });
+    expect(report.cost.settling).toBeUndefined();
+  });
+
+  it('lists a call that is still in flight when the wait runs out as settling, apart from the spend', async () => {
+    // Prepare: a call that never settles while the report waits
+    const inFlight = row('RESERVED', 'keyframe', 0, 0.2);
+    let looks = 0;
+
+    // Act
+    const costs = await costsOnceSettled(async () => (looks++, [inFlight]), { polls: 3, pause: async () => undefined });
+    const report = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes: [], costs, episodes: new Map() });
+
+    // Assess
+    expect(looks).toBe(4);
+    expect(report.cost).toMatchObject({ confirmedUsd: 0, unconfirmedUsd: 0, totalUsd: 0 });
+    expect(report.cost.settling).toEqual([{ stage: 'keyframe', scene: 'ep01/s01', estimateUsd: 0.2, idempotencyKey: 'keyframe#RESERVED', since: '2026-12-01T00:00:00.000Z' }]);
   });
 });
