@@ -1,5 +1,6 @@
 import { GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetMissing, ReviewNotOpen } from '../../core/errors.js';
+import type { FailureCause } from '../../core/failure-cause.js';
 import { tableKeys, type SceneRef } from '../../core/keys.js';
 import { round } from '../../core/money.js';
 import { isConditionFailure } from './condition-failure.js';
@@ -31,6 +32,8 @@ export interface ProductionMeta {
   createdAt: string;
   updatedAt: string;
   failure?: { error: string; cause: string };
+  /** Why a production-level stage (a reference sheet, an episode's development) last failed in this execution. */
+  failureCause?: FailureCause;
   review?: StoredReview;
 }
 
@@ -100,6 +103,8 @@ export interface SceneRecord {
   assets?: Record<string, string>;
   failedStage?: SceneStage;
   failure?: { error: string; cause: string };
+  /** Why the stage it is in failed, as data; cleared when it enters a stage. */
+  failureCause?: FailureCause;
   /** Raised by `rerender`; part of every seed the scene uses, so a new generation reuses nothing. */
   renderGeneration?: number;
   /** The provider job of each asynchronous stage (`video`), by stage. */
@@ -147,7 +152,7 @@ export class ProductionStore {
               'reservedUsd = if_not_exists(reservedUsd, :zero), ' +
               (existing ? 'availableUsd = availableUsd + :budgetChange, ' : 'availableUsd = :budget, ') +
               'GSI1PK = :statusKey, GSI1SK = :now ' +
-              'REMOVE failure',
+              'REMOVE failure, failureCause',
             // A concurrent change of budget between the read and this write would be counted twice: read again.
             ConditionExpression: existing ? 'budgetUsd = :seenBudget' : 'attribute_not_exists(PK)',
             ExpressionAttributeNames: { '#status': 'status', '#language': 'language' },
@@ -215,6 +220,19 @@ export class ProductionStore {
           ':statusKey': tableKeys.statusIndexPk(status),
           ...(failure ? { ':failure': failure } : {}),
         },
+      }),
+    );
+  }
+
+  /** Why one of the production's own stages failed, for the report to give if that failure stops the production. */
+  async recordProductionCause(productionId: string, cause: FailureCause): Promise<void> {
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
+        UpdateExpression: 'SET failureCause = :cause, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':cause': cause, ':now': now() },
       }),
     );
   }
@@ -329,6 +347,7 @@ export class ProductionStore {
       assets?: Record<string, string>;
       failedStage?: SceneStage;
       failure?: { error: string; cause: string };
+      failureCause?: FailureCause;
       attempts?: number;
     },
   ): Promise<SceneRecord> {
@@ -340,7 +359,7 @@ export class ProductionStore {
       names['#status'] = 'status';
       values[':status'] = changes.status;
     }
-    for (const field of ['attempts', 'consistency', 'consistencyThreshold', 'keyframeAttempts', 'keyframeSeed', 'durationSeconds', 'failedStage', 'failure'] as const) {
+    for (const field of ['attempts', 'consistency', 'consistencyThreshold', 'keyframeAttempts', 'keyframeSeed', 'durationSeconds', 'failedStage', 'failure', 'failureCause'] as const) {
       if (changes[field] !== undefined) {
         sets.push(`#${field} = :${field}`);
         names[`#${field}`] = field;
@@ -357,7 +376,8 @@ export class ProductionStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        // A stage begins without the cause an earlier attempt left: a cause is the failure of the stage the scene is in.
+        UpdateExpression: `SET ${sets.join(', ')}${(SCENE_STAGES as readonly string[]).includes(changes.status ?? '') ? ' REMOVE failureCause' : ''}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ConditionExpression: 'attribute_exists(PK)',

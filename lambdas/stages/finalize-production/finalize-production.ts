@@ -6,6 +6,7 @@ import { renderContactSheet } from '../../adapters/media/contact-sheet.js';
 import type { EpisodeSummary } from '../../core/scene-artifacts.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import type { CostRow } from '../../core/ledger.js';
+import { describeCause } from '../../core/failure-cause.js';
 import { buildProductionReport } from './production-report.js';
 
 export const FinalizeProductionEventSchema = z.object({
@@ -65,7 +66,8 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
     const summary = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
     if (summary) episodes.set(episode.id, summary);
   }
-  const failure = event.failure ? { error: event.failure.Error, cause: event.failure.Cause ?? '' } : undefined;
+  // The Fail state's Cause is a fixed sentence; what its stage recorded says why.
+  const failure = event.failure && { error: event.failure.Error, cause: meta.failureCause ? describeCause(meta.failureCause) : (event.failure.Cause ?? '') };
   const built = buildProductionReport({ manifest, meta, scenes, costs, episodes, failure });
   const review = manifest.review && {
     before: manifest.review.before,

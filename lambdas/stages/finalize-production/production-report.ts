@@ -1,6 +1,7 @@
 import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
 import { costUsd } from '../../core/pricing.js';
 import type { CostRow } from '../../core/ledger.js';
+import { describeCause, type FailureCause } from '../../core/failure-cause.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { type ProductionMeta, type ProductionStatus, type SceneRecord } from '../../adapters/aws/production-store.js';
 import type { EpisodeAudio, EpisodeExports, EpisodeQa, EpisodeSummary, QaCheck } from '../../core/scene-artifacts.js';
@@ -16,7 +17,10 @@ export interface SceneReport {
   /** The kept keyframe's consistency, once keyframes were scored. */
   consistency?: SceneConsistency;
   stoppedAt?: string;
+  /** The error name the state machine caught; `reason` says why in one line, `cause` as data. */
+  error?: string;
   reason?: string;
+  cause?: FailureCause;
 }
 
 /**
@@ -54,6 +58,11 @@ export interface ProductionReport {
     settling?: UnconfirmedCharge[];
   };
   failure?: { error: string; cause: string };
+  /**
+   * Why the production stopped, as data: what failed one of its own stages (the Fail state's name is
+   * `failure.error`), or else the budget or provider that stopped its first stopped scene.
+   */
+  cause?: FailureCause;
   /** The episodes the development stage wrote from their synopsis: the cards and summary of each, or why it could not. */
   development?: (DevelopmentRecord | DevelopmentFailureRecord)[];
   /** The approval gate, when the manifest has one: what it is before, its wait, and the decision with its notes. */
@@ -144,8 +153,8 @@ function costByModel(row: CostRow): { provider: string; model: string; usd: numb
  * The production's status: COMPLETE only when every scene of every episode was
  * delivered; a budget stop wins over other failures because it explains them.
  */
-export function productionStatus(scenes: SceneReport[], failure: { error: string } | undefined): ProductionStatus {
-  if (failure) return failure.error === 'BudgetExceeded' ? 'BUDGET_EXCEEDED' : 'FAILED';
+export function productionStatus(scenes: SceneReport[], failure: { error: string } | undefined, cause?: FailureCause): ProductionStatus {
+  if (failure) return failure.error === 'BudgetExceeded' || cause?.kind === 'budget' ? 'BUDGET_EXCEEDED' : 'FAILED';
   if (scenes.some((s) => s.status === 'BUDGET_EXCEEDED')) return 'BUDGET_EXCEEDED';
   return scenes.every((s) => s.status === 'COMPLETE') ? 'COMPLETE' : 'FAILED';
 }
@@ -194,7 +203,12 @@ export function buildProductionReport(input: {
           durationSeconds: record?.durationSeconds ?? 0,
           costUsd: round(record?.costUsd ?? 0),
           ...(record && sceneConsistency(record)),
-          ...(record?.failure ? { stoppedAt: record.failedStage, reason: `${record.failure.error}: ${record.failure.cause}` } : {}),
+          ...(record?.failure && {
+            stoppedAt: record.failedStage,
+            error: record.failure.error,
+            reason: record.failureCause ? describeCause(record.failureCause) : `${record.failure.error}: ${record.failure.cause}`,
+            ...(record.failureCause && { cause: record.failureCause }),
+          }),
         };
       }),
     };
@@ -228,15 +242,18 @@ export function buildProductionReport(input: {
   const totalUsd = round(confirmedUsd + unconfirmedUsd);
   const qaChecks = episodes.flatMap((e) => (e.qa?.checks ?? []).map((c) => ({ episode: e.id, ...c })));
   const qaFailed = episodes.some((e) => e.status === 'FAILED');
+  const stoppedScenes = episodes.flatMap((e) => e.scenes).filter((s) => s.cause);
+  const cause = input.failure ? input.meta.failureCause : (stoppedScenes.find((s) => s.cause?.kind === 'budget') ?? stoppedScenes[0])?.cause;
   const belowThreshold = episodes.flatMap((e) => e.scenes.filter((s) => s.consistency?.passed === false).map((s) => `${e.id}/${s.id}`));
   return {
     production: input.manifest.production,
     title: input.manifest.title,
-    status: qaFailed && !input.failure ? 'FAILED' : productionStatus(episodes.flatMap((e) => e.scenes), input.failure),
+    status: qaFailed && !input.failure ? 'FAILED' : productionStatus(episodes.flatMap((e) => e.scenes), input.failure, cause),
     priority: input.manifest.priority,
     budgetUsd: input.manifest.budgetUsd,
     cost: { totalUsd, confirmedUsd, unconfirmedUsd, remainingUsd: round(input.manifest.budgetUsd - totalUsd), byStage, byProvider, byModel, unconfirmed, ...(settling.length > 0 && { settling }) },
     ...(input.failure ? { failure: input.failure } : {}),
+    ...(cause && { cause }),
     episodes,
     qa: { passed: !qaFailed && qaChecks.every((c) => c.passed), checks: qaChecks },
     consistency: { passed: belowThreshold.length === 0, scenesBelowThreshold: belowThreshold.length, scenes: belowThreshold },
