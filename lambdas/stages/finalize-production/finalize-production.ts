@@ -53,6 +53,12 @@ export async function costsOnceSettled(
   return costs;
 }
 
+/**
+ * The production's own Maps end in these Fail states, each after the paid stage whose recorded cause
+ * explains it. A cause from another stage (a retried call that later succeeded) explains nothing here.
+ */
+const EXPLAINED_BY: Record<string, string> = { ReferenceSheetFailed: 'reference-sheet', EpisodeDevelopmentFailed: 'development' };
+
 /** The report, the storyboard, and the production's final status. */
 export async function finalizeProduction(event: z.output<typeof FinalizeProductionEventSchema>, deps: StageDeps) {
   // A production that stopped in development still has episodes without cards: they are reported with no scenes.
@@ -67,8 +73,9 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
     if (summary) episodes.set(episode.id, summary);
   }
   // The Fail state's Cause is a fixed sentence; what its stage recorded says why.
-  const failure = event.failure && { error: event.failure.Error, cause: meta.failureCause ? describeCause(meta.failureCause) : (event.failure.Cause ?? '') };
-  const built = buildProductionReport({ manifest, meta, scenes, costs, episodes, failure });
+  const cause = event.failure && meta.failureCause?.stage === EXPLAINED_BY[event.failure.Error] ? meta.failureCause : undefined;
+  const failure = event.failure && { error: event.failure.Error, cause: cause ? describeCause(cause) : (event.failure.Cause ?? '') };
+  const built = buildProductionReport({ manifest, meta: { ...meta, failureCause: cause }, scenes, costs, episodes, failure });
   const review = manifest.review && {
     before: manifest.review.before,
     waitHours: manifest.review.waitHours,
