@@ -7,7 +7,7 @@ import type { ProductionStore } from '../../lambdas/adapters/aws/production-stor
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
-import { formatProgress, type RunningStates } from './progress.js';
+import { assemblingNow, formatProgress, type RunningStates } from './progress.js';
 import { describeFailure, rootFailure, type TaskFailure } from './task-failures.js';
 import { describeCause } from '../../lambdas/core/failure-cause.js';
 
@@ -158,6 +158,7 @@ export class ProductionClient {
         spentUsd: meta?.spentUsd ?? 0,
         unconfirmedUsd: meta?.unconfirmedUsd ?? 0,
         budgetUsd: meta?.budgetUsd ?? 0,
+        assembling: assemblingNow(meta?.assembly),
       }),
     );
   }

@@ -35,6 +35,15 @@ export interface ProductionMeta {
   /** Why a production-level stage (a reference sheet, an episode's development) last failed in this execution. */
   failureCause?: FailureCause;
   review?: StoredReview;
+  /** Where each episode's assembly is, by episode id, while this execution assembles it. */
+  assembly?: Record<string, AssemblyProgress>;
+}
+
+/** An episode's assembly as it goes: its step, and during the encode how much of it is done. */
+export interface AssemblyProgress {
+  step: 'reading the scenes' | 'mixing the sound' | 'encoding' | 'checking the episode' | 'writing the deliverables' | 'done';
+  percent?: number;
+  at: string;
 }
 
 /** A producer's review of a cut (the approval gate), as the META row keeps it. */
@@ -152,7 +161,7 @@ export class ProductionStore {
               'reservedUsd = if_not_exists(reservedUsd, :zero), ' +
               (existing ? 'availableUsd = availableUsd + :budgetChange, ' : 'availableUsd = :budget, ') +
               'GSI1PK = :statusKey, GSI1SK = :now ' +
-              'REMOVE failure, failureCause',
+              'REMOVE failure, failureCause, assembly',
             // A concurrent change of budget between the read and this write would be counted twice: read again.
             ConditionExpression: existing ? 'budgetUsd = :seenBudget' : 'attribute_not_exists(PK)',
             ExpressionAttributeNames: { '#status': 'status', '#language': 'language' },
@@ -235,6 +244,49 @@ export class ProductionStore {
         ExpressionAttributeValues: { ':cause': cause, ':now': now() },
       }),
     );
+  }
+
+  /**
+   * Where an episode's assembly is, on the production's row: each episode under its own key of
+   * `assembly`, so concurrent episodes do not overwrite each other. The map is made by the first.
+   */
+  async recordAssemblyProgress(productionId: string, episodeId: string, progress: Omit<AssemblyProgress, 'at'>): Promise<void> {
+    const entry: AssemblyProgress = { ...progress, at: now() };
+    const key = { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta };
+    // Both writes are refused only while another episode makes the map, or when there is no row at all.
+    for (let round = 0; round < 2; round++) {
+      try {
+        await this.dynamo.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET assembly.#episode = :entry',
+            ConditionExpression: 'attribute_exists(assembly)',
+            ExpressionAttributeNames: { '#episode': episodeId },
+            ExpressionAttributeValues: { ':entry': entry },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      try {
+        await this.dynamo.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET assembly = :assembly',
+            ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(assembly)',
+            ExpressionAttributeValues: { ':assembly': { [episodeId]: entry } },
+          }),
+        );
+        return;
+      } catch (error) {
+        // Another episode made the map first: set this one's key in it.
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new AssetMissing(`production ${productionId} has no record`);
   }
 
   /** Records that the production waits for a decision on its review, with the token that answers the waiting Task. */

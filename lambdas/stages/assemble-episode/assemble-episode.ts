@@ -17,6 +17,7 @@ import { fontFamiliesFor, fontFiles } from '../../adapters/media/fonts.js';
 import type { EpisodeQa, EpisodeSummary, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { paidCall, type ResultCodec } from '../../pipeline/paid-call.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { assemblyProgress } from './assembly-progress.js';
 import { writeEditorExports } from './editor-exports.js';
 import { resolveSubtitleStyle, subtitleOptionsFor } from '../../core/subtitle-style.js';
 import { offsetCues, subtitlePages, toSrt, toVtt, type SubtitleCue } from '../../core/subtitles.js';
@@ -70,6 +71,8 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     return { episodeId: episode.id, assembled: true, reused: true };
   }
 
+  const progress = assemblyProgress(deps, event.productionId, episode.id);
+  await progress.step('reading the scenes');
   const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${episode.id}-`));
   try {
     const scenes = [];
@@ -102,6 +105,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     const srt = toSrt(cues, layout);
     const { fps } = manifest.format;
     const frameCounts = sceneFrameCounts(scenes.map((scene) => scene.durationSeconds), fps);
+    await progress.step('mixing the sound');
     const dialogueFile = path.join(workDir, 'dialogue.wav');
     await buildDialogueStem({ voiceFiles, frameCounts, fps, outputFile: dialogueFile });
     const music = await composeMusicBed(deps, manifest, episode.id, finished, frameCounts.map((frames) => frames / fps));
@@ -121,6 +125,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
       height: manifest.format.height,
       fps: manifest.format.fps,
       outputFile,
+      onProgress: (fraction) => void progress.encoded(fraction),
     });
     if (assembled.subtitleGraphemesLeftOut.length > 0) {
       deps.logger.warn('no subtitle font draws these graphemes; they are left out of the burned subtitles and kept in SRT and VTT', {
@@ -128,6 +133,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
         graphemes: assembled.subtitleGraphemesLeftOut,
       });
     }
+    await progress.step('checking the episode');
     const probe = await probeMedia(outputFile);
     if (probe.durationSeconds === undefined) throw new MediaToolFailed(`ffprobe reported no duration for episode ${episode.id}`);
     const loudness = await measureLoudness(outputFile);
@@ -151,6 +157,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
       await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
       throw qaFailure(episode.id, qa);
     }
+    await progress.step('writing the deliverables');
     await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'mp4'), await readFile(outputFile), 'video/mp4');
     await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'srt'), srt, 'application/x-subrip');
     await deps.assets.putBytes(assetKeys.episode(event.productionId, episode.id, 'vtt'), toVtt(cues, layout), 'text/vtt');
@@ -159,6 +166,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
     return { episodeId: episode.id, assembled: true, reused: false };
   } finally {
+    await progress.step('done');
     await rm(workDir, { recursive: true, force: true });
   }
 }
