@@ -578,8 +578,17 @@ program
   .option('--allow-approve', 'let the agent approve and reject reviews itself; without it, a person decides')
   .action(mcpCommand);
 
+/** The one line a command that threw ends with. */
+function lastWord(error: unknown): string {
+  // A data directory another process owns is said in its own words: the line names the owner and what to do.
+  if ((error as Error).name === 'DataDirectoryInUse') return (error as Error).message;
+  const { syscall, path: file } = error as NodeJS.ErrnoException;
+  // A file the command could not read or write (the data directory, --out): the file, and what happened in words.
+  if (syscall && file) return `dramaforge ${program.args[0]}: ${file}: ${fileProblem(error)}`;
+  return `dramaforge ${program.args[0]}: ${(error as Error).message}`;
+}
+
 program.parseAsync().then(
   () => process.exit(0),
-  // A data directory another process owns is said in its own words: the line names the owner and what to do.
-  (error: unknown) => fail((error as Error).name === 'DataDirectoryInUse' ? (error as Error).message : `dramaforge ${program.args[0]}: ${(error as Error).message}`),
+  (error: unknown) => fail(lastWord(error)),
 );

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -150,17 +151,26 @@ describe('dramaforge usage', () => {
     expect(described).toContain(`(choices: ${choices.map((choice) => `"${choice}"`).join(', ')}`);
   });
 
-  it('a manifest that is not there exits 1 with one line in words, no error code', async () => {
+  it('a manifest that is not there, or a data directory that cannot be made, exits 1 with one line in words, no error code', async () => {
     // Prepare
     const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-cli-usage-'));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const missing = path.join(dir, 'missing.yaml');
+    const aFile = path.join(dir, 'a-file');
+    await writeFile(aFile, '');
+    const manifest = fileURLToPath(new URL('../../e2e/fixtures/two-scenes.yaml', import.meta.url));
 
     // Act
-    const results = await Promise.all([dramaforge('validate', missing), dramaforge('produce', missing), dramaforge('validate', dir)]);
+    const results = await Promise.all([
+      dramaforge('validate', missing),
+      dramaforge('produce', missing),
+      dramaforge('validate', dir),
+      dramaforge('produce', manifest, '--data', path.join(aFile, 'data'), '--out', path.join(dir, 'out')),
+    ]);
 
     // Assess
-    expect(results.map((result) => result.code)).toEqual([1, 1, 1]);
+    expect(results.map((result) => result.code)).toEqual([1, 1, 1, 1]);
+    expect(results[3]!.stderr).toBe(`dramaforge produce: ${path.join(aFile, 'data')}: part of its path is a file, not a folder\n`);
     expect(results[0]!.stderr).toBe(`${missing}: cannot read the manifest: there is no such file\n`);
     expect(results[1]!.stderr).toBe(results[0]!.stderr);
     expect(results[2]!.stderr).toBe(`${dir}: cannot read the manifest: it is a folder, not a file\n`);
