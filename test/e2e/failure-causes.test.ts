@@ -86,4 +86,19 @@ describe('a failed production says why in one line, and report.json says it as d
     expect(report.cost.confirmedUsd).toBeCloseTo(0.04, 8);
     expect(costs.filter((row) => row.status === 'RESERVED')).toEqual([]);
   });
+
+  it('a broken YAML file: rejected with one line that names the line and column and quotes the line', async () => {
+    // Prepare: the title's closing quote taken away
+    const ws = await ownWorkspace();
+    const manifestPath = await ws.manifest(TWO_SCENES, 'broken.yaml', (text) => text.replace(/^title: "(.*)"$/m, 'title: "$1'));
+    const lines = (await readFile(manifestPath, 'utf8')).split('\n');
+    const titleLine = lines.findIndex((line) => line.startsWith('title: '));
+
+    // Act
+    const result = await produce({ manifestPath, outDir: ws.outDir, dataDir: ws.dataDir });
+
+    // Assess
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([{ path: `(line ${titleLine + 1}, column 8)`, reason: `Missing closing "quote, in: ${lines[titleLine]}` }]);
+  });
 });
