@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ManifestInvalid } from '../lambdas/core/errors.js';
 import { PROVIDER_PROFILES } from '../lambdas/core/provider-profiles.js';
-import { ENVIRONMENT_NAMES } from '../lib/config/environment-config.js';
+import { ENVIRONMENT_NAMES, type EnvironmentName } from '../lib/config/environment-config.js';
 import type { ProfileOverride } from '../local/commands/profile-override.js';
 import type { RunResult } from '../local/client/production-client.js';
 
@@ -312,15 +312,14 @@ async function redriveCommand(options: { data: string; queueArn?: string; destin
   process.stdout.write(`moved ${moved} messages back to the video queue; ${returned} failed again and are back in the dead-letter queue\n`);
 }
 
-async function preflightCommand(options: { env: string; region?: string; secret?: string }): Promise<void> {
+async function preflightCommand(options: { env: EnvironmentName; region?: string; secret?: string }): Promise<void> {
   const [{ ENVIRONMENTS }, { withAccountLimitsFromContext }, { ALL_STAGES }, preflight] = await Promise.all([
     import('../lib/config/environments.js'),
     import('../lib/config/account-limits.js'),
     import('../lambdas/catalog.js'),
     import('../local/commands/preflight.js'),
   ]);
-  const configured = Object.hasOwn(ENVIRONMENTS, options.env) ? ENVIRONMENTS[options.env as keyof typeof ENVIRONMENTS] : undefined;
-  if (!configured) fail(`dramaforge preflight: --env: unknown environment "${options.env}" (use ${Object.keys(ENVIRONMENTS).join(', ')})`, 2);
+  const configured = ENVIRONMENTS[options.env];
   // The limits a deploy from here would fit the stack to: cdk.json's context, as `cdk deploy` reads it.
   const context = (JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
   const environment = withAccountLimitsFromContext(configured, (key) => context[key]);
@@ -550,7 +549,7 @@ program
   .description(
     "check this account and Region before a deploy or a season: Lambda's concurrency and memory quotas against the environment, each Bedrock model the bedrock profile routes to (access, lifecycle, Region, inference profile), the Service Quota on concurrent video jobs, the CDK bootstrap version and the provider secret. One line a check; exits 1 when any would fail. AWS credentials as the SDK finds them",
   )
-  .requiredOption('--env <env>', 'the environment to check against: dev, staging or prod')
+  .addOption(new Option('--env <env>', 'the environment to check against').choices(ENVIRONMENT_NAMES).makeOptionMandatory())
   .option('--region <region>', "the Region to deploy to (default: the environment's, else AWS_REGION)")
   .option('--secret <arn>', "the stack's ProviderSecretArn output, to check the provider secret once deployed")
   .action(preflightCommand);

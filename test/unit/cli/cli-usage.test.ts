@@ -138,6 +138,7 @@ describe('dramaforge usage', () => {
     ['estimate', '--profile', ['offline', 'openai-compatible', 'bedrock']],
     ['produce', '--env', ['dev', 'staging', 'prod']],
     ['studio', '--env', ['dev', 'staging', 'prod']],
+    ['preflight', '--env', ['dev', 'staging', 'prod']],
   ] as const)('%s --help lists the choices of %s', async (command, option, choices) => {
     // Prepare
     const args = [command, '--help'];
