@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ManifestInvalid } from '../lambdas/core/errors.js';
+import { PROVIDER_PROFILES } from '../lambdas/core/provider-profiles.js';
+import { ENVIRONMENT_NAMES, type EnvironmentName } from '../lib/config/environment-config.js';
 import type { ProfileOverride } from '../local/commands/profile-override.js';
 import type { RunResult } from '../local/client/production-client.js';
 
@@ -18,11 +20,30 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
+/** The usual ways a file cannot be read or written, in words: a producer should not need to know errno codes. */
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'there is no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder, not a file',
+  ENOTDIR: 'part of its path is a file, not a folder',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'its symbolic links go round in a loop',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+};
+
+function fileProblem(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  // Node's own message, without its code in front or the call and path after it: "no such file or directory".
+  return (code && FILE_PROBLEMS[code]) ?? message.replace(/^E[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+}
+
 async function readManifestFile(file: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (error) {
-    fail(`${file}: cannot read the manifest (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    fail(`${file}: cannot read the manifest: ${fileProblem(error)}`);
   }
 }
 
@@ -76,8 +97,11 @@ function outcomeOf(command: string, result: RunResult): string | undefined {
   if (result.outputDir && result.report) {
     const { totalUsd, unconfirmedUsd } = result.report.cost;
     const unconfirmed = unconfirmedUsd > 0 ? `, $${unconfirmedUsd.toFixed(4)} of it unconfirmed` : '';
+    // A report written before consistency was summarised has no such section.
+    const belowThreshold = result.report.consistency?.scenes ?? [];
+    const shortOfThreshold = belowThreshold.length > 0 ? `; ${belowThreshold.length} scenes kept a keyframe below the consistency threshold: ${belowThreshold.join(', ')}` : '';
     process.stdout.write(
-      `${result.report.status}: ${result.outputDir} (${result.report.episodes.filter((e) => e.file).length} episodes, spent $${totalUsd.toFixed(4)}${unconfirmed})\n`,
+      `${result.report.status}: ${result.outputDir} (${result.report.episodes.filter((e) => e.file).length} episodes, spent $${totalUsd.toFixed(4)}${unconfirmed}${shortOfThreshold})\n`,
     );
   }
   return result.ok ? undefined : `${command} failed: ${result.reason}`;
@@ -133,9 +157,9 @@ async function deployedAssembly(options: DeployedOptions & { data: string }, reu
   };
 }
 
-async function produceCommand(files: string[], options: RunOptions & DeployedOptions & { profile?: string }): Promise<void> {
+async function produceCommand(files: string[], options: RunOptions & DeployedOptions & { profile?: ProfileOverride }): Promise<void> {
   for (const file of files) await readManifestFile(file);
-  const profile = await profileOption(options.profile);
+  const { profile } = options;
   const [{ produceMany }, { dataDirOwner }] = await Promise.all([import('../local/commands/produce.js'), import('../local/runtime/index.js')]);
   const studio = dataDirOwner(path.resolve(options.data))?.endpoint;
   if (studio && options.deployed) fail(`a studio owns ${options.data}: --deployed starts a runtime of its own, so stop the studio or give another --data`);
@@ -155,9 +179,9 @@ async function produceCommand(files: string[], options: RunOptions & DeployedOpt
   if (failures.length > 0) fail(failures.join('\n'));
 }
 
-async function developCommand(file: string, options: { out?: string; profile?: string; data: string }): Promise<void> {
+async function developCommand(file: string, options: { out?: string; profile?: ProfileOverride; data: string }): Promise<void> {
   await readManifestFile(file);
-  const profile = await profileOption(options.profile);
+  const { profile } = options;
   const [{ writeFile }, { developBible }] = await Promise.all([import('node:fs/promises'), import('../local/commands/develop.js')]);
   const result = await developBible({
     biblePath: file,
@@ -169,7 +193,7 @@ async function developCommand(file: string, options: { out?: string; profile?: s
   const scenes = result.manifest.episodes.reduce((sum, episode) => sum + episode.scenes.length, 0);
   const summary = `${result.productionId}: ${result.records.length} episodes developed, ${scenes} scene cards, spent $${result.spentUsd.toFixed(4)}`;
   if (options.out) {
-    await writeFile(options.out, result.yaml);
+    await writeFile(options.out, result.yaml).catch((error: unknown) => fail(`${options.out}: cannot write the developed manifest: ${fileProblem(error)}`));
     process.stdout.write(`${summary}; wrote ${options.out}\n`);
   } else {
     process.stdout.write(result.yaml);
@@ -177,18 +201,9 @@ async function developCommand(file: string, options: { out?: string; profile?: s
   }
 }
 
-async function profileOption(value: string | undefined): Promise<ProfileOverride | undefined> {
-  const { parseProfileOverride } = await import('../local/commands/profile-override.js');
-  try {
-    return parseProfileOverride(value);
-  } catch (error) {
-    fail((error as Error).message, 2);
-  }
-}
-
-async function estimate(file: string, options: { profile?: string; data: string }): Promise<void> {
+async function estimate(file: string, options: { profile?: ProfileOverride; data: string }): Promise<void> {
   const bytes = await readManifestFile(file);
-  const profile = await profileOption(options.profile);
+  const { profile } = options;
   const [{ parseManifest }, { withProfile }, { estimateProduction, formatEstimate }] = await Promise.all([
     import('../lambdas/core/manifest/parse.js'),
     import('../local/commands/profile-override.js'),
@@ -207,6 +222,10 @@ async function estimate(file: string, options: { profile?: string; data: string 
   if (forecast.endOfLife.length > 0) fail(forecast.endOfLife.map((p) => `${p.path}: ${p.reason}`).join('\n'));
   process.stdout.write(`${formatEstimate(forecast, typeof spent === 'object' ? spent : undefined)}\n`);
   if (spent === 'running') process.stdout.write(`a run is going in ${options.data}: its progress line shows what it has spent\n`);
+  // A script that checks the estimate before producing must not take an over-budget forecast for a go-ahead.
+  if (forecast.expectedUsd > forecast.budgetUsd) {
+    fail(`estimate: the expected cost $${forecast.expectedUsd.toFixed(4)} is over the budget $${forecast.budgetUsd.toFixed(2)}; raise budgetUsd to at least $${Math.ceil(forecast.expectedUsd).toFixed(2)} or the production stops at the budget`);
+  }
 }
 
 interface ScenePath {
@@ -321,15 +340,14 @@ async function redriveCommand(options: { data: string; queueArn?: string; destin
   process.stdout.write(`moved ${moved} messages back to the video queue; ${returned} failed again and are back in the dead-letter queue\n`);
 }
 
-async function preflightCommand(options: { env: string; region?: string; secret?: string }): Promise<void> {
+async function preflightCommand(options: { env: EnvironmentName; region?: string; secret?: string }): Promise<void> {
   const [{ ENVIRONMENTS }, { withAccountLimitsFromContext }, { ALL_STAGES }, preflight] = await Promise.all([
     import('../lib/config/environments.js'),
     import('../lib/config/account-limits.js'),
     import('../lambdas/catalog.js'),
     import('../local/commands/preflight.js'),
   ]);
-  const configured = Object.hasOwn(ENVIRONMENTS, options.env) ? ENVIRONMENTS[options.env as keyof typeof ENVIRONMENTS] : undefined;
-  if (!configured) fail(`dramaforge preflight: --env: unknown environment "${options.env}" (use ${Object.keys(ENVIRONMENTS).join(', ')})`, 2);
+  const configured = ENVIRONMENTS[options.env];
   // The limits a deploy from here would fit the stack to: cdk.json's context, as `cdk deploy` reads it.
   const context = (JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
   const environment = withAccountLimitsFromContext(configured, (key) => context[key]);
@@ -428,8 +446,8 @@ async function studioCommand(options: DeployedOptions & { data: string; port: st
   await studio.stop();
 }
 
-async function mcpCommand(options: RunOptions & { profile?: string; allowApprove?: boolean }): Promise<void> {
-  const profile = await profileOption(options.profile);
+async function mcpCommand(options: RunOptions & { profile?: ProfileOverride; allowApprove?: boolean }): Promise<void> {
+  const { profile } = options;
   await ensureLegacyOpenssl();
   const { serveMcp } = await import('../local/mcp/mcp-server.js');
   await serveMcp({
@@ -460,10 +478,10 @@ const manifestArgument = ['<manifest>', 'the series manifest (YAML)'] as const;
 /** The production's functions from the cloud assembly, as --deployed ran it. */
 const continueDeployedFlags = {
   deployed: ['--deployed', "run every function as Lambda runs it, as produce --deployed did: from the assembly synthesized into --data (or --cdk-out), each in its sandbox"],
-  env: ['--env <env>', 'with --deployed: the environment whose stack runs', 'dev'],
   cdkOut: ['--cdk-out <dir>', 'with --deployed: the assembly the production ran on, when produce was given one'],
 } as const;
-const profileOptionFlags = ['--profile <profile>', "a provider profile to use instead of the manifest's providers.profile"] as const;
+const envFlag = (description: string) => new Option('--env <env>', description).choices(ENVIRONMENT_NAMES).default('dev');
+const profileFlag = () => new Option('--profile <profile>', "a provider profile to use instead of the manifest's providers.profile").choices(PROVIDER_PROFILES);
 const outOptionFlags = ['--out <dir>', 'where the deliverables are written, one folder per production', 'out'] as const;
 const dataOptionFlags = ['--data <dir>', 'where the embedded engines keep the table, the bucket and the execution records', '.dramaforge'] as const;
 
@@ -473,9 +491,9 @@ program
   .argument('<manifest...>', 'the series manifests (YAML)')
   .option(...outOptionFlags)
   .option(...dataOptionFlags)
-  .option(...profileOptionFlags)
+  .addOption(profileFlag())
   .option('--deployed', 'run every function as Lambda runs it: from the cloud assembly cdk deploy would upload, each in a sandbox of its own, on its runtime (linux-x64, as root)')
-  .option('--env <env>', 'with --deployed: the environment whose stack is synthesized', 'dev')
+  .addOption(envFlag('with --deployed: the environment whose stack is synthesized'))
   .option('--cdk-out <dir>', 'with --deployed: an assembly already synthesized (cdk synth --output), instead of synthesizing one')
   .action(produceCommand);
 program
@@ -486,14 +504,14 @@ program
   )
   .argument('<bible>', 'the series bible (YAML): episodes with a synopsis instead of scenes')
   .option('--out <file>', 'where the developed manifest is written (default: stdout)')
-  .option(...profileOptionFlags)
+  .addOption(profileFlag())
   .option(...dataOptionFlags)
   .action(developCommand);
 program
   .command('estimate')
   .description('the expected cost per stage and model, and what the production already spent (confirmed and unconfirmed)')
   .argument(...manifestArgument)
-  .option(...profileOptionFlags)
+  .addOption(profileFlag())
   .option(...dataOptionFlags)
   .action(estimate);
 program
@@ -509,7 +527,7 @@ program
   .option(...outOptionFlags)
   .option(...dataOptionFlags)
   .option(...continueDeployedFlags.deployed)
-  .option(...continueDeployedFlags.env)
+  .addOption(envFlag('with --deployed: the environment whose stack runs'))
   .option(...continueDeployedFlags.cdkOut)
   .action(rerenderCommand);
 program
@@ -520,7 +538,7 @@ program
   .option(...outOptionFlags)
   .option(...dataOptionFlags)
   .option(...continueDeployedFlags.deployed)
-  .option(...continueDeployedFlags.env)
+  .addOption(envFlag('with --deployed: the environment whose stack runs'))
   .option(...continueDeployedFlags.cdkOut)
   .action(dubCommand);
 program
@@ -547,7 +565,7 @@ program
   .option(...reviewTargetFlags.table)
   .option(...reviewTargetFlags.region)
   .option(...continueDeployedFlags.deployed)
-  .option(...continueDeployedFlags.env)
+  .addOption(envFlag('with --deployed: the environment whose stack runs'))
   .option(...continueDeployedFlags.cdkOut)
   .action((productionId: string, options: ReviewCommandOptions) => reviewCommand('APPROVED', productionId, options));
 program
@@ -560,7 +578,7 @@ program
   .option(...reviewTargetFlags.table)
   .option(...reviewTargetFlags.region)
   .option(...continueDeployedFlags.deployed)
-  .option(...continueDeployedFlags.env)
+  .addOption(envFlag('with --deployed: the environment whose stack runs'))
   .option(...continueDeployedFlags.cdkOut)
   .action((productionId: string, options: ReviewCommandOptions) => reviewCommand('REJECTED', productionId, options));
 
@@ -570,7 +588,7 @@ program
   .description(
     "check this account and Region before a deploy or a season: Lambda's concurrency and memory quotas against the environment, each Bedrock model the bedrock profile routes to (access, lifecycle, Region, inference profile), the Service Quota on concurrent video jobs, the CDK bootstrap version and the provider secret. One line a check; exits 1 when any would fail. AWS credentials as the SDK finds them",
   )
-  .requiredOption('--env <env>', 'the environment to check against: dev, staging or prod')
+  .addOption(new Option('--env <env>', 'the environment to check against').choices(ENVIRONMENT_NAMES).makeOptionMandatory())
   .option('--region <region>', "the Region to deploy to (default: the environment's, else AWS_REGION)")
   .option('--secret <arn>', "the stack's ProviderSecretArn output, to check the provider secret once deployed")
   .action(preflightCommand);
@@ -582,7 +600,7 @@ program
   .option('--port <port>', 'the endpoint port (0 picks a free one)', '4566')
   .option('--host <address>', 'the address to listen on; anything but 127.0.0.1 exposes the studio to the network')
   .option('--deployed', "run every function as Lambda runs it, from the cloud assembly, each in its sandbox; they reach AWS through the studio's endpoint (linux-x64, as root)")
-  .option('--env <env>', 'with --deployed: the environment whose stack is synthesized', 'dev')
+  .addOption(envFlag('with --deployed: the environment whose stack is synthesized'))
   .option('--cdk-out <dir>', 'with --deployed: an assembly already synthesized (cdk synth --output), instead of synthesizing one')
   .action(studioCommand);
 
@@ -594,12 +612,21 @@ program
   )
   .option(...dataOptionFlags)
   .option(...outOptionFlags)
-  .option(...profileOptionFlags)
+  .addOption(profileFlag())
   .option('--allow-approve', 'let the agent approve and reject reviews itself; without it, a person decides')
   .action(mcpCommand);
 
+/** The one line a command that threw ends with. */
+function lastWord(error: unknown): string {
+  // A data directory another process owns is said in its own words: the line names the owner and what to do.
+  if ((error as Error).name === 'DataDirectoryInUse') return (error as Error).message;
+  const { syscall, path: file } = error as NodeJS.ErrnoException;
+  // A file the command could not read or write (the data directory, --out): the file, and what happened in words.
+  if (syscall && file) return `dramaforge ${program.args[0]}: ${file}: ${fileProblem(error)}`;
+  return `dramaforge ${program.args[0]}: ${(error as Error).message}`;
+}
+
 program.parseAsync().then(
   () => process.exit(0),
-  // A data directory another process owns is said in its own words: the line names the owner and what to do.
-  (error: unknown) => fail((error as Error).name === 'DataDirectoryInUse' ? (error as Error).message : `dramaforge ${program.args[0]}: ${(error as Error).message}`),
+  (error: unknown) => fail(lastWord(error)),
 );

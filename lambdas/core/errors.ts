@@ -1,3 +1,4 @@
+import type { FailureCause } from './failure-cause.js';
 import type { Charge } from './ports.js';
 
 /**
@@ -11,6 +12,14 @@ export abstract class DramaforgeError extends Error {
    * rename classes, and the deployed bundles must throw exactly the names the ASL matches.
    */
   abstract override readonly name: string;
+  /** Why, as data: set where the failure is understood (a provider's answer, the ledger's refusal) and recorded by the stage. */
+  failureCause?: FailureCause;
+}
+
+/** `error`, carrying `cause` as the data of why it happened. */
+export function causedBy<E extends DramaforgeError>(error: E, cause: FailureCause): E {
+  error.failureCause = cause;
+  return error;
 }
 
 export interface ManifestProblem {

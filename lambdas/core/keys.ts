@@ -23,8 +23,8 @@ export const STATUS_INDEX_NAME = PRODUCTION_TABLE.statusIndex.name;
 const productionRoot = (productionId: string) => `productions/${productionId}`;
 const sceneRoot = ({ productionId, episodeId, sceneId }: SceneRef) => `${productionRoot(productionId)}/scenes/${episodeId}/${sceneId}`;
 
-/** What an episode is delivered as: the MP4, its subtitles, the editor's exports with the voice stem they place, and its cover. */
-export const EPISODE_FILE_EXTENSIONS = ['mp4', 'srt', 'vtt', 'otio', 'fcpxml', 'voices.wav', 'cover.jpg'] as const;
+/** What an episode is delivered as: the MP4, its subtitles, the editor's exports with the voice stem and music bed they place, and its cover. */
+export const EPISODE_FILE_EXTENSIONS = ['mp4', 'srt', 'vtt', 'otio', 'fcpxml', 'voices.wav', 'music.wav', 'cover.jpg'] as const;
 export type EpisodeFileExtension = (typeof EPISODE_FILE_EXTENSIONS)[number];
 
 /** A dub's files are the episode's with the language before the extension: `ep01.th-TH.mp4`; the master's keep their names. */

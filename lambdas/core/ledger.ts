@@ -1,5 +1,5 @@
-import { BudgetExceeded, ProviderOutputInvalid, ProviderTimeout } from './errors.js';
-import type { SceneRef } from './keys.js';
+import { BudgetExceeded, causedBy, ProviderOutputInvalid, ProviderTimeout } from './errors.js';
+import { sceneLabel, type SceneRef } from './keys.js';
 import type { Charge, Usage } from './ports.js';
 
 /**
@@ -87,7 +87,16 @@ export function holdAfterFailure(error: unknown): { outcome: 'release' } | { out
 }
 
 /** The refusal when the budget cannot hold a call's estimate. */
-export function budgetExceeded(stage: string, estimateUsd: number, state: Partial<BudgetState> | undefined): BudgetExceeded {
+export function budgetExceeded(stage: string, estimateUsd: number, state: Partial<BudgetState> | undefined, scene?: SceneRef): BudgetExceeded {
   const available = Math.max(0, state?.availableUsd ?? 0);
-  return new BudgetExceeded(`${stage} needs up to $${estimateUsd.toFixed(4)} but only $${available.toFixed(4)} of the $${state?.budgetUsd?.toFixed(2) ?? '?'} budget is left`);
+  const refusal = new BudgetExceeded(`${stage} needs up to $${estimateUsd.toFixed(4)} but only $${available.toFixed(4)} of the $${state?.budgetUsd?.toFixed(2) ?? '?'} budget is left`);
+  return causedBy(refusal, {
+    kind: 'budget',
+    budgetUsd: state?.budgetUsd ?? 0,
+    spentUsd: (state?.spentUsd ?? 0) + (state?.unconfirmedUsd ?? 0),
+    reservedUsd: state?.reservedUsd ?? 0,
+    neededUsd: estimateUsd,
+    stage,
+    ...(scene && { subject: sceneLabel(scene) }),
+  });
 }

@@ -26,6 +26,8 @@ export interface EpisodeExports {
   fcpxml: string;
   /** The voice stem both timelines place under the picture. */
   voices: string;
+  /** The music bed both timelines place on their Music track; absent for an episode exported before it was. */
+  music?: string;
 }
 
 /** The names of the checks an episode passes before delivery (docs/audio-and-qa.md). */

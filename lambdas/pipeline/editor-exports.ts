@@ -16,13 +16,16 @@ export interface EditorExportsInput {
   manifest: Manifest;
   episode: { id: string; title: string };
   scenes: { id: string; durationSeconds: number; voiceWav: Buffer }[];
+  /** The episode's music bed, stereo at the MP4's rate, as long as the episode. */
+  musicWav: Buffer;
   /** On the episode timeline, in seconds. */
   cues: SubtitleCue[];
 }
 
 /**
  * Writes the episode's timeline for an editor next to its MP4: `<episode>.otio`,
- * `<episode>.fcpxml`, and the voice stem they both place, `<episode>.voices.wav`. The
+ * `<episode>.fcpxml`, and the stems they both place, `<episode>.voices.wav` and
+ * `<episode>.music.wav` (the bed before it was ducked, so the editor can mix it again). The
  * scenes are cut on the same frame grid as the MP4, so the clips add up to it exactly.
  */
 export async function writeEditorExports(deps: StageDeps, input: EditorExportsInput): Promise<EpisodeExports> {
@@ -35,10 +38,12 @@ export async function writeEditorExports(deps: StageDeps, input: EditorExportsIn
     startFrame += placed.frames;
     return placed;
   });
+  const music = `${input.episode.id}.music.wav`;
   const exports: EpisodeExports = {
     otio: `${input.episode.id}.otio`,
     fcpxml: `${input.episode.id}.fcpxml`,
     voices: `${input.episode.id}.voices.wav`,
+    music,
   };
   const timeline: EditorTimeline = {
     production: input.manifest.title,
@@ -49,12 +54,14 @@ export async function writeEditorExports(deps: StageDeps, input: EditorExportsIn
     frameCount,
     picture: { file: `${input.episode.id}.mp4`, ...EPISODE_AUDIO },
     voices: { file: exports.voices, audioChannels: 1, audioRate: VOICE_SAMPLE_RATE },
+    music: { file: music, ...EPISODE_AUDIO },
     scenes,
     subtitles: cuesOnFrameGrid(input.cues, fps, frameCount),
   };
-  const key = (extension: 'otio' | 'fcpxml' | 'voices.wav') => assetKeys.episode(input.productionId, input.episode.id, extension);
+  const key = (extension: 'otio' | 'fcpxml' | 'voices.wav' | 'music.wav') => assetKeys.episode(input.productionId, input.episode.id, extension);
   const voiceStem = buildVoiceStem(input.scenes.map((scene) => scene.voiceWav), frameCounts, fps);
   await deps.assets.putBytes(key('voices.wav'), voiceStem, 'audio/wav');
+  await deps.assets.putBytes(key('music.wav'), input.musicWav, 'audio/wav');
   await deps.assets.putBytes(key('otio'), toOtio(timeline), 'application/json');
   await deps.assets.putBytes(key('fcpxml'), toFcpxml(timeline), 'application/xml');
   return exports;

@@ -41,9 +41,17 @@ export interface CutScene {
   holdSeconds?: number;
 }
 
+/** Where a cut is, for whoever follows the production: its steps, and the encode's share done. */
+export interface CutProgress {
+  step(step: 'mixing the sound' | 'checking the episode'): Promise<void>;
+  encoded(fraction: number): Promise<void>;
+}
+
 export interface EpisodeCut {
   /** The encoded MP4, in the work directory. */
   file: string;
+  /** The music bed before it was ducked, which the editor's exports place on a track of its own. */
+  musicWav: Buffer;
   durationSeconds: number;
   /** On the episode's timeline. */
   cues: SubtitleCue[];
@@ -58,7 +66,7 @@ export interface EpisodeCut {
  */
 export async function cutEpisode(
   deps: StageDeps,
-  input: { manifest: Manifest; episode: ManifestEpisode; language: string; scenes: CutScene[]; workDir: string; name: string },
+  input: { manifest: Manifest; episode: ManifestEpisode; language: string; scenes: CutScene[]; workDir: string; name: string; progress?: CutProgress },
 ): Promise<EpisodeCut> {
   const { manifest, episode, language, scenes, workDir } = input;
   const cues: SubtitleCue[] = [];
@@ -77,6 +85,7 @@ export async function cutEpisode(
   const layout = subtitleOptionsFor(subtitleLook);
   const { fps } = manifest.format;
   const frameCounts = sceneFrameCounts(scenes.map((scene) => scene.durationSeconds), fps);
+  await input.progress?.step('mixing the sound');
   const dialogueFile = path.join(workDir, `${input.name}.dialogue.wav`);
   await buildDialogueStem({ voiceFiles, frameCounts, fps, outputFile: dialogueFile });
   const music = await composeMusicBed(deps, manifest, episode.id, scenes.map((scene) => scene.scene), frameCounts.map((frames) => frames / fps));
@@ -96,6 +105,7 @@ export async function cutEpisode(
     height: manifest.format.height,
     fps,
     outputFile: file,
+    ...(input.progress && { onProgress: (fraction: number) => void input.progress!.encoded(fraction) }),
   });
   if (assembled.subtitleGraphemesLeftOut.length > 0) {
     deps.logger.warn('no subtitle font draws these graphemes; they are left out of the burned subtitles and kept in SRT and VTT', {
@@ -103,6 +113,7 @@ export async function cutEpisode(
       graphemes: assembled.subtitleGraphemesLeftOut,
     });
   }
+  await input.progress?.step('checking the episode');
   const probe = await probeMedia(file);
   if (probe.durationSeconds === undefined) throw new MediaToolFailed(`ffprobe reported no duration for ${input.name}`);
   const loudness = await measureLoudness(file);
@@ -116,6 +127,7 @@ export async function cutEpisode(
   deps.logger.info('episode checked', { cut: input.name, qaPassed: qa.passed, loudness });
   return {
     file,
+    musicWav: music.bed.wav,
     durationSeconds: probe.durationSeconds,
     cues,
     audio: { loudness: { ...loudness, normalization: mix.normalization }, music: { provider: music.provider, model: music.model, moods: music.moods } },
@@ -125,7 +137,7 @@ export async function cutEpisode(
 
 /**
  * Writes a cut that passed QA to its delivery keys: `<stem>.mp4`, `.srt`, `.vtt`, and the
- * editor's exports (`.otio`, `.fcpxml`, `.voices.wav`). The stem is the episode's id, and
+ * editor's exports (`.otio`, `.fcpxml`, `.voices.wav`, `.music.wav`). The stem is the episode's id, and
  * `<episode>.<language>` for a dub.
  */
 export async function deliverCut(
@@ -142,6 +154,7 @@ export async function deliverCut(
     manifest,
     episode: { id: stem, title: input.episode.title },
     scenes: input.scenes.map((scene) => ({ id: scene.scene.id, durationSeconds: scene.durationSeconds, voiceWav: scene.voiceWav })),
+    musicWav: cut.musicWav,
     cues: cut.cues,
   });
 }

@@ -2,6 +2,7 @@ import type { CallOptions, Charge, Metered, Usage } from '../core/ports.js';
 import { chargesOf, costUsd, meteredCostUsd } from '../core/pricing.js';
 import type { AssetStore } from '../adapters/aws/asset-store.js';
 import { contentHash } from '../core/content-hash.js';
+import { DramaforgeError } from '../core/errors.js';
 import { assetKeys, type SceneRef } from '../core/keys.js';
 import type { BudgetLedger } from '../adapters/aws/budget-ledger.js';
 import { holdAfterFailure, isOpenCost, type CostRow, type Reservation } from '../core/ledger.js';
@@ -172,6 +173,8 @@ export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Pro
     metered = deps.shares ? await deps.shares.hold(request, { lane: request.productionId, weight: request.priority }, call) : await call();
   } catch (error) {
     await closeFailedHold(deps, reservation, error);
+    // The provider's answer says what went wrong; which of the stage's calls it answered is known here.
+    if (error instanceof DramaforgeError && error.failureCause) error.failureCause = { stage: request.stage, ...error.failureCause };
     throw error;
   }
   const usd = await recordResult(deps, request, reservation, metered);

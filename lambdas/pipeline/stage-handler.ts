@@ -2,10 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { recordFailureCause } from './record-failure-cause.js';
 import type { StageDeps } from './stage-deps.js';
 
 /**
- * A thin Lambda handler: check the event's shape, then hand it to the stage's pure code.
+ * A thin Lambda handler: check the event's shape, then hand it to the stage's pure code. A failure
+ * that knows its cause leaves it where the report reads it before it goes to the state machine.
  * The Powertools logger carries the Lambda context into every line.
  */
 export function stageHandler<Schema extends z.ZodType, Result>(
@@ -13,7 +15,13 @@ export function stageHandler<Schema extends z.ZodType, Result>(
   eventSchema: Schema,
   run: (event: z.output<Schema>, deps: StageDeps) => Promise<Result>,
 ) {
-  return middy(async (event: unknown, _context: Context) => run(eventSchema.parse(event), deps)).use(
-    injectLambdaContext(deps.logger, { resetKeys: true }),
-  );
+  return middy(async (event: unknown, _context: Context) => {
+    const parsed = eventSchema.parse(event);
+    try {
+      return await run(parsed, deps);
+    } catch (error) {
+      await recordFailureCause(deps, parsed, error);
+      throw error;
+    }
+  }).use(injectLambdaContext(deps.logger, { resetKeys: true }));
 }

@@ -7,8 +7,9 @@ import type { ProductionStore } from '../../lambdas/adapters/aws/production-stor
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import { assetKeys, dubStem, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
-import { formatProgress, type RunningStates } from './progress.js';
+import { assemblingNow, formatProgress, type RunningStates } from './progress.js';
 import { describeFailure, rootFailure, type TaskFailure } from './task-failures.js';
+import { describeCause } from '../../lambdas/core/failure-cause.js';
 
 export interface RunResult {
   ok: boolean;
@@ -131,7 +132,8 @@ export class ProductionClient {
       productionId: manifest.production,
       outputDir,
       report,
-      reason: ok ? undefined : await this.withRootCause(failureReason(execution, report), execution),
+      // A cause the stages recorded says why; the Task failure under the Fail state is the fallback.
+      reason: ok ? undefined : report?.cause ? failureReason(execution, report) : await this.withRootCause(failureReason(execution, report), execution),
       stageMilliseconds,
     };
   }
@@ -156,6 +158,7 @@ export class ProductionClient {
         spentUsd: meta?.spentUsd ?? 0,
         unconfirmedUsd: meta?.unconfirmedUsd ?? 0,
         budgetUsd: meta?.budgetUsd ?? 0,
+        assembling: assemblingNow(meta?.assembly),
       }),
     );
   }
@@ -173,9 +176,11 @@ function stoppedCleanly(executionStatus: string | undefined, report: Pick<Produc
 function failureReason(execution: Pick<ExecutionState, 'error'>, report: ProductionReport | undefined): string {
   if (report?.status === 'BUDGET_EXCEEDED') {
     const undone = report.episodes.flatMap((e) => e.scenes.filter((s) => s.status !== 'COMPLETE').map((s) => `${e.id}/${s.id}`));
-    return `budget exceeded: spent $${report.cost.totalUsd.toFixed(4)} of $${report.budgetUsd.toFixed(2)}; not delivered: ${undone.join(', ')}`;
+    const stop = report.cause?.kind === 'budget' ? describeCause(report.cause) : `budget exceeded: spent $${report.cost.totalUsd.toFixed(4)} of $${report.budgetUsd.toFixed(2)}`;
+    return `${stop}; not delivered: ${undone.join(', ')}`;
   }
-  const failed = report?.episodes.flatMap((e) => e.scenes.filter((s) => s.status === 'FAILED').map((s) => `${e.id}/${s.id} (${s.reason ?? 'unknown'})`));
+  // A scene's cause names the scene and stage itself; a reason without one is the error the state machine caught.
+  const failed = report?.episodes.flatMap((e) => e.scenes.filter((s) => s.status === 'FAILED').map((s) => (s.cause ? s.reason! : `${e.id}/${s.id} (${s.reason ?? 'unknown'})`)));
   if (failed && failed.length > 0) return `scenes failed: ${failed.join('; ')}`;
   const rejected = report?.episodes.filter((e) => e.status === 'FAILED').map((e) => `${e.id} (${e.reason ?? 'unknown'})`);
   if (rejected && rejected.length > 0) return `episodes failed QA and were not delivered: ${rejected.join('; ')}`;

@@ -1,5 +1,6 @@
 import type { ExecutionEvent } from '../runtime/index.js';
 import type { TaskFailure } from './task-failures.js';
+import type { AssemblyProgress } from '../../lambdas/adapters/aws/production-store.js';
 
 export interface ProgressSnapshot {
   elapsedSeconds: number;
@@ -10,6 +11,8 @@ export interface ProgressSnapshot {
   spentUsd: number;
   unconfirmedUsd: number;
   budgetUsd: number;
+  /** Each episode being assembled, and where its assembly is (`ep01: encoding 42%`). */
+  assembling?: string[];
 }
 
 /** The states running now, and the time spent in each so far. */
@@ -54,6 +57,14 @@ export class ActiveStates implements RunningStates {
   }
 }
 
+/** The episodes an execution is assembling now, each with its step and, while it encodes, its percentage. */
+export function assemblingNow(assembly: Record<string, AssemblyProgress> | undefined): string[] {
+  return Object.entries(assembly ?? {})
+    .filter(([, progress]) => progress.step !== 'done')
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([episodeId, progress]) => `${episodeId}: ${progress.step}${progress.percent !== undefined ? ` ${progress.percent}%` : ''}`);
+}
+
 export function formatProgress(snapshot: ProgressSnapshot): string {
   const minutes = Math.floor(snapshot.elapsedSeconds / 60);
   const seconds = Math.floor(snapshot.elapsedSeconds % 60);
@@ -61,7 +72,8 @@ export function formatProgress(snapshot: ProgressSnapshot): string {
   const stages =
     [...snapshot.activeStates.entries()].map(([name, count]) => (count > 1 ? `${name} x${count}` : name)).join(', ') || 'waiting';
   const spent = `$${(snapshot.spentUsd + snapshot.unconfirmedUsd).toFixed(4)}${snapshot.unconfirmedUsd > 0 ? ` ($${snapshot.unconfirmedUsd.toFixed(4)} unconfirmed)` : ''}`;
-  return `[${clock}] scenes ${snapshot.scenesDone}/${snapshot.scenesTotal} done | spent ${spent} of $${snapshot.budgetUsd.toFixed(2)} | ${stages}`;
+  const assembling = snapshot.assembling?.length ? ` | assembling ${snapshot.assembling.join(', ')}` : '';
+  return `[${clock}] scenes ${snapshot.scenesDone}/${snapshot.scenesTotal} done | spent ${spent} of $${snapshot.budgetUsd.toFixed(2)} | ${stages}${assembling}`;
 }
 
 /** Each followed production's running states, its episodes' included, counted from the runtime's events. */

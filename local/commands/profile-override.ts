@@ -1,13 +1,7 @@
 import { parseDocument } from 'yaml';
-import { PROVIDER_PROFILES } from '../../lambdas/core/manifest/schema.js';
+import { PROVIDER_PROFILES } from '../../lambdas/core/provider-profiles.js';
 
 export type ProfileOverride = (typeof PROVIDER_PROFILES)[number];
-
-export function parseProfileOverride(value: string | undefined): ProfileOverride | undefined {
-  if (value === undefined) return undefined;
-  if (!(PROVIDER_PROFILES as readonly string[]).includes(value)) throw new Error(`--profile must be one of ${PROVIDER_PROFILES.join(', ')}`);
-  return value as ProfileOverride;
-}
 
 /**
  * The manifest with `providers.profile` replaced, as the bytes that get uploaded: the

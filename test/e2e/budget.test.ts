@@ -45,7 +45,8 @@ describe('a production that runs out of budget', () => {
     // Assess
     expect(result.ok).toBe(false);
     expect(result.report!.status).toBe('BUDGET_EXCEEDED');
-    expect(result.reason).toMatch(/^budget exceeded: spent \$[\d.]+ of \$0\.60; not delivered: /);
+    expect(result.reason).toMatch(/^stopped at the budget: \$[\d.]+ spent(, \$[\d.]+ held by calls in flight,)? of \$0\.60 before the [a-z -]+ \(ep\d+\/s\d+'s call needs up to \$[\d.]+\); not delivered: /);
+    expect(result.report!.cause).toMatchObject({ kind: 'budget', budgetUsd: BUDGET });
     const statuses = result.report!.episodes.flatMap((e) => e.scenes.map((s) => s.status));
     expect(statuses).toContain('BUDGET_EXCEEDED');
     expect(result.report!.cost.totalUsd).toBeGreaterThan(0);

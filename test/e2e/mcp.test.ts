@@ -188,7 +188,10 @@ describe('dramaforge mcp', () => {
     expect(stopped.status).toBe('BUDGET_EXCEEDED');
     expect(stopped.spentUsd as number).toBeGreaterThan(0);
     expect((stopped.spentUsd as number) + (stopped.unconfirmedUsd as number)).toBeLessThanOrEqual(0.6);
-    expect(stopped.outcome).toMatchObject({ ok: false, reason: expect.stringMatching(/^budget exceeded: spent \$[\d.]+ of \$0\.60; not delivered: /) });
+    expect(stopped.outcome).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^stopped at the budget: \$[\d.]+ spent(, \$[\d.]+ held by calls in flight,)? of \$0\.60 before the [a-z -]+ \(ep\d+\/s\d+'s call needs up to \$[\d.]+\); not delivered: /),
+    });
     expect((stopped.scenes as { status: string }[]).map((scene) => scene.status)).toContain('BUDGET_EXCEEDED');
   });
 });

@@ -62,15 +62,15 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
     // Assess
     expect(result.code, result.stderr).toBe(0);
     const delivered = path.join(outDir, 'two-scene-check');
-    expect((await readdir(delivered)).sort()).toEqual(['ep01.cover.jpg', 'ep01.fcpxml', 'ep01.mp4', 'ep01.otio', 'ep01.srt', 'ep01.voices.wav', 'ep01.vtt', 'report.json', 'storyboard.png']);
+    expect((await readdir(delivered)).sort()).toEqual(['ep01.cover.jpg', 'ep01.fcpxml', 'ep01.mp4', 'ep01.music.wav', 'ep01.otio', 'ep01.srt', 'ep01.voices.wav', 'ep01.vtt', 'report.json', 'storyboard.png']);
 
     const report = JSON.parse(await readFile(path.join(delivered, 'report.json'), 'utf8')) as ProductionReport;
     expect(report.status).toBe('COMPLETE');
     expect(report.cost.totalUsd).toBe(0);
     const scenes = report.episodes[0]!.scenes;
     expect(scenes.map((s) => s.status)).toEqual(['COMPLETE', 'COMPLETE']);
-    expect(Object.keys(scenes[0]!.consistency).sort()).toEqual(['ana', 'ben']);
-    for (const score of scenes.flatMap((s) => Object.values(s.consistency))) {
+    expect(Object.keys(scenes[0]!.consistency!.scores).sort()).toEqual(['ana', 'ben']);
+    for (const score of scenes.flatMap((s) => Object.values(s.consistency!.scores))) {
       expect(score).toBeGreaterThan(0);
       expect(score).toBeLessThanOrEqual(1);
     }
@@ -97,23 +97,33 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
     expect(await readFile(path.join(delivered, 'ep01.vtt'), 'utf8')).toMatch(/^WEBVTT/);
     expect((await readFile(path.join(delivered, 'storyboard.png'))).subarray(1, 4).toString()).toBe('PNG');
 
-    // The editor's exports cut the delivered MP4 and voice stem into the scenes, to the frame.
-    expect(report.episodes[0]!.exports).toEqual({ otio: 'ep01.otio', fcpxml: 'ep01.fcpxml', voices: 'ep01.voices.wav' });
+    // The editor's exports cut the delivered MP4 and voice stem into the scenes, to the frame, and lay the music bed under them.
+    expect(report.episodes[0]!.exports).toEqual({ otio: 'ep01.otio', fcpxml: 'ep01.fcpxml', voices: 'ep01.voices.wav', music: 'ep01.music.wav' });
     const otio = JSON.parse(await readFile(path.join(delivered, 'ep01.otio'), 'utf8')) as {
       tracks: { children: { name: string; children: { source_range: { duration: { value: number; rate: number } }; media_references: { DEFAULT_MEDIA: { target_url: string } } }[] }[] };
     };
+    expect(otio.tracks.children.map((track) => track.name)).toEqual(['Picture', 'Voices', 'Music']);
     for (const track of otio.tracks.children) {
-      expect(track.children.map((clip) => clip.source_range.duration.rate)).toEqual([12, 12]);
+      expect(track.children.every((clip) => clip.source_range.duration.rate === 12)).toBe(true);
       expect(track.children.reduce((sum, clip) => sum + clip.source_range.duration.value, 0)).toBe(video.frameCount);
       for (const clip of track.children) await expect(readFile(path.join(delivered, clip.media_references.DEFAULT_MEDIA.target_url))).resolves.toBeDefined();
     }
-    const fcpxml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'asset-clip' }).parse(
+    expect(otio.tracks.children[2]!.children.map((clip) => clip.media_references.DEFAULT_MEDIA.target_url)).toEqual(['ep01.music.wav']);
+    type FcpClip = { duration: string; lane?: string; audioRole?: string; ref: string; 'asset-clip'?: FcpClip[] };
+    const fcpxml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'asset-clip' || name === 'asset' }).parse(
       await readFile(path.join(delivered, 'ep01.fcpxml'), 'utf8'),
-    ) as { fcpxml: { library: { event: { project: { sequence: { duration: string; spine: { 'asset-clip': { duration: string }[] } } } } } } };
+    ) as { fcpxml: { resources: { asset: { id: string; 'media-rep': { src: string } }[] }; library: { event: { project: { sequence: { duration: string; spine: { 'asset-clip': FcpClip[] } } } } } } };
     const sequence = fcpxml.fcpxml.library.event.project.sequence;
     const framesOf = (time: string) => Math.round(Number(/^(\d+)\/12s$/.exec(time)![1]));
     expect(sequence.spine['asset-clip'].reduce((sum, clip) => sum + framesOf(clip.duration), 0)).toBe(video.frameCount);
     expect(framesOf(sequence.duration)).toBe(video.frameCount);
+    const musicAsset = fcpxml.fcpxml.resources.asset.find((asset) => asset['media-rep'].src === 'ep01.music.wav');
+    const musicClips = sequence.spine['asset-clip'].flatMap((clip) => clip['asset-clip'] ?? []).filter((clip) => clip.audioRole === 'music');
+    expect(musicClips.map((clip) => [clip.ref, clip.lane])).toEqual([
+      [musicAsset?.id, '-2'],
+      [musicAsset?.id, '-2'],
+    ]);
+    expect(musicClips.reduce((sum, clip) => sum + framesOf(clip.duration), 0)).toBe(video.frameCount);
     const voiceStem = await probeMedia(path.join(delivered, 'ep01.voices.wav'));
     expect(Math.abs(voiceStem.durationSeconds! - video.frameCount! / 12)).toBeLessThan(1 / 48_000 + 1e-6);
 

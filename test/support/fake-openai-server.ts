@@ -250,7 +250,12 @@ export class FakeOpenAiServer {
     const isJson = request.headers['content-type']?.startsWith('application/json');
     const parsed = isJson && body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : undefined;
     this.requests.push({ method: request.method ?? 'GET', path: url.pathname, headers: request.headers, body, json: parsed });
-    if (request.headers.authorization !== 'Bearer test-key') return json(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
+    if (request.headers.authorization !== 'Bearer test-key') {
+      // As OpenAI answers: the key it was given, masked but for its ends, in the message.
+      const given = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
+      const masked = `${given.slice(0, 3)}${'*'.repeat(Math.max(0, given.length - 7))}${given.slice(-4)}`;
+      return json(401, { error: { message: `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+    }
 
     const only = this.onlyScripted.get(route);
     if (only) {

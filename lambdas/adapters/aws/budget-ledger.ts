@@ -66,7 +66,7 @@ export class BudgetLedger {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const meta = await this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: this.metaKey(input.productionId), ConsistentRead: true }));
-      throw budgetExceeded(input.stage, estimateUsd, meta.Item as Partial<BudgetState> | undefined);
+      throw budgetExceeded(input.stage, estimateUsd, meta.Item as Partial<BudgetState> | undefined, input.scene);
     }
 
     const row: CostRow = {

@@ -1,5 +1,6 @@
 import { GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetMissing, ReviewNotOpen } from '../../core/errors.js';
+import type { FailureCause } from '../../core/failure-cause.js';
 import { tableKeys, type SceneRef } from '../../core/keys.js';
 import { round } from '../../core/money.js';
 import { isConditionFailure } from './condition-failure.js';
@@ -31,7 +32,18 @@ export interface ProductionMeta {
   createdAt: string;
   updatedAt: string;
   failure?: { error: string; cause: string };
+  /** Why a production-level stage (a reference sheet, an episode's development) last failed in this execution. */
+  failureCause?: FailureCause;
   review?: StoredReview;
+  /** Where each episode's assembly is, by episode id, while this execution assembles it. */
+  assembly?: Record<string, AssemblyProgress>;
+}
+
+/** An episode's assembly as it goes: its step, and during the encode how much of it is done. */
+export interface AssemblyProgress {
+  step: 'reading the scenes' | 'mixing the sound' | 'encoding' | 'checking the episode' | 'writing the deliverables' | 'done';
+  percent?: number;
+  at: string;
 }
 
 /** A producer's review of a cut (the approval gate), as the META row keeps it. */
@@ -93,11 +105,15 @@ export interface SceneRecord {
   /** The seed of the keyframe kept: the offline lip-sync paints that keyframe again with open mouths. */
   keyframeSeed?: number;
   consistency?: Record<string, number>;
+  /** The threshold the keyframe attempts were held to: with `consistency`, whether the kept frame fell short. */
+  consistencyThreshold?: number;
   costUsd: number;
   durationSeconds?: number;
   assets?: Record<string, string>;
   failedStage?: SceneStage;
   failure?: { error: string; cause: string };
+  /** Why the stage it is in failed, as data; cleared when it enters a stage. */
+  failureCause?: FailureCause;
   /** Raised by `rerender`; part of every seed the scene uses, so a new generation reuses nothing. */
   renderGeneration?: number;
   /** The provider job of each asynchronous stage (`video`), by stage. */
@@ -145,7 +161,7 @@ export class ProductionStore {
               'reservedUsd = if_not_exists(reservedUsd, :zero), ' +
               (existing ? 'availableUsd = availableUsd + :budgetChange, ' : 'availableUsd = :budget, ') +
               'GSI1PK = :statusKey, GSI1SK = :now ' +
-              'REMOVE failure',
+              'REMOVE failure, failureCause, assembly',
             // A concurrent change of budget between the read and this write would be counted twice: read again.
             ConditionExpression: existing ? 'budgetUsd = :seenBudget' : 'attribute_not_exists(PK)',
             ExpressionAttributeNames: { '#status': 'status', '#language': 'language' },
@@ -215,6 +231,62 @@ export class ProductionStore {
         },
       }),
     );
+  }
+
+  /** Why one of the production's own stages failed, for the report to give if that failure stops the production. */
+  async recordProductionCause(productionId: string, cause: FailureCause): Promise<void> {
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
+        UpdateExpression: 'SET failureCause = :cause, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':cause': cause, ':now': now() },
+      }),
+    );
+  }
+
+  /**
+   * Where an episode's assembly is, on the production's row: each episode under its own key of
+   * `assembly`, so concurrent episodes do not overwrite each other. The map is made by the first.
+   */
+  async recordAssemblyProgress(productionId: string, episodeId: string, progress: Omit<AssemblyProgress, 'at'>): Promise<void> {
+    const entry: AssemblyProgress = { ...progress, at: now() };
+    const key = { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta };
+    // Both writes are refused only while another episode makes the map, or when there is no row at all.
+    for (let round = 0; round < 2; round++) {
+      try {
+        await this.dynamo.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET assembly.#episode = :entry',
+            ConditionExpression: 'attribute_exists(assembly)',
+            ExpressionAttributeNames: { '#episode': episodeId },
+            ExpressionAttributeValues: { ':entry': entry },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      try {
+        await this.dynamo.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET assembly = :assembly',
+            ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(assembly)',
+            ExpressionAttributeValues: { ':assembly': { [episodeId]: entry } },
+          }),
+        );
+        return;
+      } catch (error) {
+        // Another episode made the map first: set this one's key in it.
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new AssetMissing(`production ${productionId} has no record`);
   }
 
   /** Records that the production waits for a decision on its review, with the token that answers the waiting Task. */
@@ -320,12 +392,14 @@ export class ProductionStore {
     changes: {
       status?: SceneStatus;
       consistency?: Record<string, number>;
+      consistencyThreshold?: number;
       keyframeAttempts?: KeyframeAttempt[];
       keyframeSeed?: number;
       durationSeconds?: number;
       assets?: Record<string, string>;
       failedStage?: SceneStage;
       failure?: { error: string; cause: string };
+      failureCause?: FailureCause;
       attempts?: number;
     },
   ): Promise<SceneRecord> {
@@ -337,7 +411,7 @@ export class ProductionStore {
       names['#status'] = 'status';
       values[':status'] = changes.status;
     }
-    for (const field of ['attempts', 'consistency', 'keyframeAttempts', 'keyframeSeed', 'durationSeconds', 'failedStage', 'failure'] as const) {
+    for (const field of ['attempts', 'consistency', 'consistencyThreshold', 'keyframeAttempts', 'keyframeSeed', 'durationSeconds', 'failedStage', 'failure', 'failureCause'] as const) {
       if (changes[field] !== undefined) {
         sets.push(`#${field} = :${field}`);
         names[`#${field}`] = field;
@@ -354,7 +428,8 @@ export class ProductionStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        // A stage begins without the cause an earlier attempt left: a cause is the failure of the stage the scene is in.
+        UpdateExpression: `SET ${sets.join(', ')}${(SCENE_STAGES as readonly string[]).includes(changes.status ?? '') ? ' REMOVE failureCause' : ''}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ConditionExpression: 'attribute_exists(PK)',

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { ManifestInvalid, type ManifestProblem } from '../errors.js';
 import { crossReferenceProblems } from './cross-references.js';
@@ -65,6 +65,36 @@ function nestingProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** Longer lines are cut in a problem's quote: the quote is there to find the line, not to read it all. */
+const QUOTED_LINE_CHARACTERS = 80;
+
+/**
+ * Where the producer should look. An unclosed quote is reported where the text ran out, often the
+ * end of the file: the quote that opened it is the last such character before that, unless escaped.
+ */
+function errorOffset(error: YAMLError, text: string): number {
+  const end = Math.min(error.pos[0], text.length);
+  const quote = error.code === 'MISSING_CHAR' ? /Missing closing (["'])quote/.exec(error.message)?.[1] : undefined;
+  if (!quote) return end;
+  const escaped = (at: number) => {
+    let backslashes = 0;
+    while (at - backslashes > 0 && text[at - backslashes - 1] === '\\') backslashes++;
+    return quote === '"' && backslashes % 2 === 1;
+  };
+  let opening = text.lastIndexOf(quote, end - 1);
+  while (opening > 0 && escaped(opening)) opening = text.lastIndexOf(quote, opening - 1);
+  return opening >= 0 ? opening : end;
+}
+
+/** A YAML syntax error where the producer can find it: its line and column, and the line itself quoted. */
+function syntaxProblem(error: YAMLError, text: string, lines: string[], lineCounter: LineCounter): ManifestProblem {
+  const message = error.message.split('\n')[0] ?? error.message;
+  const { line, col } = lineCounter.linePos(errorOffset(error, text));
+  const source = (lines[line - 1] ?? '').trimEnd();
+  const quoted = source.length > QUOTED_LINE_CHARACTERS ? `${source.slice(0, QUOTED_LINE_CHARACTERS)}...` : source;
+  return { path: `(line ${line}, column ${col})`, reason: quoted.trim() ? `${message}, in: ${quoted.trim()}` : message };
+}
+
 /** Parses the raw document (YAML 1.2, which includes JSON) without validating it against the schema. */
 export function parseManifestDocument(bytes: Uint8Array | string): unknown {
   const text = typeof bytes === 'string' ? bytes : decodeUtf8(bytes);
@@ -74,14 +104,11 @@ export function parseManifestDocument(bytes: Uint8Array | string): unknown {
   if (text.trim() === '') throw new ManifestInvalid([{ path: '(file)', reason: 'the manifest is empty' }]);
   const tooDeep = nestingProblem(text);
   if (tooDeep) throw new ManifestInvalid([{ path: '(file)', reason: `the manifest is nested too deeply: ${tooDeep}` }]);
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter });
   if (document.errors.length > 0) {
-    throw new ManifestInvalid(
-      document.errors.map((error) => ({
-        path: error.linePos ? `(line ${error.linePos[0].line}, column ${error.linePos[0].col})` : '(file)',
-        reason: error.message.split('\n')[0] ?? error.message,
-      })),
-    );
+    const lines = text.split(/\r?\n/);
+    throw new ManifestInvalid(document.errors.map((error) => syntaxProblem(error, text, lines, lineCounter)));
   }
   try {
     return document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });

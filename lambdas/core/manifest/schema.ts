@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PROVIDER_PROFILES } from '../provider-profiles.js';
 
 /**
  * Manifest v1: the user's contract (DESIGN.md section 3). Unknown keys are
@@ -35,7 +36,6 @@ const text = (what: string, max: number) =>
     .min(1, `${what} must not be empty`)
     .max(max, `${what} must be at most ${max} characters`);
 
-export const PROVIDER_PROFILES = ['offline', 'openai-compatible', 'bedrock'] as const;
 export const PROVIDER_STAGES = ['script', 'image', 'video', 'speech'] as const;
 /** Who may serve lip-sync: a profile that has it, or sync.so's own API (it serves lip-sync only). */
 export const LIP_SYNC_PROVIDERS = ['offline', 'openai-compatible', 'sync-so'] as const;

@@ -9,6 +9,7 @@ import type { EpisodeSummary, StoredVoiceCues } from '../../core/scene-artifacts
 import { cutEpisode, deliverCut, qaFailure, scenePicture, type CutScene } from '../../pipeline/episode-cut.js';
 import { writeCover } from '../../pipeline/episode-cover.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { assemblyProgress } from './assembly-progress.js';
 
 /** Part of the inputs hash: a change to how the sound is mixed or checked is a new episode. */
 const AUDIO_AND_QA_VERSION = 'bed-ducked-limited-loudnorm-2pass+qa-v2';
@@ -54,6 +55,8 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     return { episodeId: episode.id, assembled: true, reused: true };
   }
 
+  const progress = assemblyProgress(deps, event.productionId, episode.id);
+  await progress.step('reading the scenes');
   const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${episode.id}-`));
   try {
     const scenes: CutScene[] = [];
@@ -67,7 +70,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
       const cues = timing.cues.map((cue) => ({ startSeconds: cue.startSeconds, endSeconds: cue.endSeconds, text: cue.text, speaker: cue.speaker }));
       scenes.push({ scene, picture, durationSeconds: timing.durationSeconds, voiceWav, cues });
     }
-    const cut = await cutEpisode(deps, { manifest, episode, language: manifest.language, scenes, workDir, name: episode.id });
+    const cut = await cutEpisode(deps, { manifest, episode, language: manifest.language, scenes, workDir, name: episode.id, progress });
     const summary: EpisodeSummary = {
       episodeId: episode.id,
       durationSeconds: cut.durationSeconds,
@@ -80,12 +83,14 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
       await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
       throw qaFailure(episode.id, cut.qa);
     }
+    await progress.step('writing the deliverables');
     summary.exports = await deliverCut(deps, { productionId: event.productionId, manifest, episode, stem: episode.id, cut, scenes });
     summary.cover = await writeCover(deps, { manifest, episode, stem: episode.id, title: episode.title, language: manifest.language, scenes });
     summary.file = `${episode.id}.mp4`;
     await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
     return { episodeId: episode.id, assembled: true, reused: false };
   } finally {
+    await progress.step('done');
     await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -6,6 +6,8 @@ import { renderContactSheet } from '../../adapters/media/contact-sheet.js';
 import type { DubSummary, EpisodeSummary } from '../../core/scene-artifacts.js';
 import { languageOf } from '../../core/languages.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
+import type { CostRow } from '../../core/ledger.js';
+import { describeCause } from '../../core/failure-cause.js';
 import { buildProductionReport } from './production-report.js';
 
 export const FinalizeProductionEventSchema = z.object({
@@ -34,17 +36,38 @@ async function developmentRecords(deps: StageDeps, manifest: SeriesManifest): Pr
   return records;
 }
 
+/**
+ * A production stopped by one failed call can still have a sibling call in flight (a Map stops its
+ * iterations, not the functions they started), which settles a moment later. The report waits for
+ * such calls, up to `polls` pauses (90 s by default, well inside the function's 300 s), so its spend
+ * is the ledger's; one still open after that is listed as settling.
+ */
+export async function costsOnceSettled(
+  listCosts: () => Promise<CostRow[]>,
+  { polls = 180, pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) } = {},
+): Promise<CostRow[]> {
+  let costs = await listCosts();
+  for (let poll = 0; poll < polls && costs.some((row) => row.status === 'RESERVED'); poll++) {
+    await pause(500);
+    costs = await listCosts();
+  }
+  return costs;
+}
+
+/**
+ * The production's own Maps end in these Fail states, each after the paid stage whose recorded cause
+ * explains it. A cause from another stage (a retried call that later succeeded) explains nothing here.
+ */
+const EXPLAINED_BY: Record<string, string> = { ReferenceSheetFailed: 'reference-sheet', EpisodeDevelopmentFailed: 'development' };
+
 /** The report, the storyboard, and the production's final status. */
 export async function finalizeProduction(event: z.output<typeof FinalizeProductionEventSchema>, deps: StageDeps) {
   // A production that stopped in development still has episodes without cards: they are reported with no scenes.
   const series = (await deps.loadManifest(event.productionId)) as SeriesManifest;
   const manifest: Manifest = { ...series, episodes: series.episodes.map((episode) => ({ ...episode, scenes: episode.scenes ?? [] })) };
   const development = await developmentRecords(deps, series);
-  const [meta, scenes, costs] = await Promise.all([
-    deps.productions.getProduction(event.productionId),
-    deps.productions.listScenes(event.productionId),
-    deps.ledger.listCosts(event.productionId),
-  ]);
+  const costs = await costsOnceSettled(() => deps.ledger.listCosts(event.productionId));
+  const [meta, scenes] = await Promise.all([deps.productions.getProduction(event.productionId), deps.productions.listScenes(event.productionId)]);
   const episodes = new Map<string, EpisodeSummary>();
   for (const episode of manifest.episodes) {
     const summary = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
@@ -55,8 +78,10 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
     const found = await Promise.all((manifest.dubs ?? []).map((tag) => deps.assets.findJson<DubSummary>(assetKeys.dubSummary(event.productionId, episode.id, languageOf(tag).tag))));
     dubs.set(episode.id, found.filter((summary) => summary !== undefined));
   }
-  const failure = event.failure ? { error: event.failure.Error, cause: event.failure.Cause ?? '' } : undefined;
-  const built = buildProductionReport({ manifest, meta, scenes, costs, episodes, dubs, failure });
+  // The Fail state's Cause is a fixed sentence; what its stage recorded says why.
+  const cause = event.failure && meta.failureCause?.stage === EXPLAINED_BY[event.failure.Error] ? meta.failureCause : undefined;
+  const failure = event.failure && { error: event.failure.Error, cause: cause ? describeCause(cause) : (event.failure.Cause ?? '') };
+  const built = buildProductionReport({ manifest, meta: { ...meta, failureCause: cause }, scenes, costs, episodes, dubs, failure });
   const review = manifest.review && {
     before: manifest.review.before,
     waitHours: manifest.review.waitHours,

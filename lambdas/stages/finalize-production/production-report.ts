@@ -1,6 +1,7 @@
 import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
 import { costUsd } from '../../core/pricing.js';
 import type { CostRow } from '../../core/ledger.js';
+import { describeCause, type FailureCause } from '../../core/failure-cause.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { type ProductionMeta, type ProductionStatus, type SceneRecord } from '../../adapters/aws/production-store.js';
 import type { DubFit, DubSummary, EpisodeAudio, EpisodeExports, EpisodeQa, EpisodeSummary, QaCheck } from '../../core/scene-artifacts.js';
@@ -14,9 +15,25 @@ export interface SceneReport {
   attempts: number;
   durationSeconds: number;
   costUsd: number;
-  consistency: Record<string, number>;
+  /** The kept keyframe's consistency, once keyframes were scored. */
+  consistency?: SceneConsistency;
   stoppedAt?: string;
+  /** The error name the state machine caught; `reason` says why in one line, `cause` as data. */
+  error?: string;
   reason?: string;
+  cause?: FailureCause;
+}
+
+/**
+ * Whether a scene's kept keyframe passed: `passed` is false when every attempt fell short and the best
+ * was kept so the animatic still has a frame. `best` is its weakest character's score, `scores` each one's.
+ */
+export interface SceneConsistency {
+  passed: boolean;
+  /** Absent for a scene rendered before the threshold was recorded. */
+  threshold?: number;
+  best: number;
+  scores: Record<string, number>;
 }
 
 export interface ProductionReport {
@@ -38,8 +55,15 @@ export interface ProductionReport {
     byProvider: Record<string, number>;
     byModel: Record<string, number>;
     unconfirmed: UnconfirmedCharge[];
+    /** Calls still in flight when the report was written (their hold is not spend yet); present only when there are any. */
+    settling?: UnconfirmedCharge[];
   };
   failure?: { error: string; cause: string };
+  /**
+   * Why the production stopped, as data: what failed one of its own stages (the Fail state's name is
+   * `failure.error`), or else the budget or provider that stopped its first stopped scene.
+   */
+  cause?: FailureCause;
   /** The episodes the development stage wrote from their synopsis: the cards and summary of each, or why it could not. */
   development?: (DevelopmentRecord | DevelopmentFailureRecord)[];
   /** The approval gate, when the manifest has one: what it is before, its wait, and the decision with its notes. */
@@ -55,6 +79,8 @@ export interface ProductionReport {
   episodes: EpisodeReport[];
   /** Every episode's QA before delivery: passed when every assembled episode passed every check. */
   qa: { passed: boolean; checks: (QaCheck & { episode: string })[] };
+  /** The scenes whose every keyframe attempt fell short of the consistency threshold, counted and named. */
+  consistency: { passed: boolean; scenesBelowThreshold: number; scenes: string[] };
   generatedAt: string;
   /**
    * Every execution that made the production, with its history's size. Added by the runtime
@@ -122,7 +148,7 @@ export interface UnconfirmedCharge {
   scene?: string;
   estimateUsd: number;
   idempotencyKey: string;
-  since?: string;
+  since: string;
 }
 
 export interface ExecutionSummary {
@@ -154,10 +180,23 @@ function costByModel(row: CostRow): { provider: string; model: string; usd: numb
  * The production's status: COMPLETE only when every scene of every episode was
  * delivered; a budget stop wins over other failures because it explains them.
  */
-export function productionStatus(scenes: SceneReport[], failure: { error: string } | undefined): ProductionStatus {
-  if (failure) return failure.error === 'BudgetExceeded' ? 'BUDGET_EXCEEDED' : 'FAILED';
+export function productionStatus(scenes: SceneReport[], failure: { error: string } | undefined, cause?: FailureCause): ProductionStatus {
+  if (failure) return failure.error === 'BudgetExceeded' || cause?.kind === 'budget' ? 'BUDGET_EXCEEDED' : 'FAILED';
   if (scenes.some((s) => s.status === 'BUDGET_EXCEEDED')) return 'BUDGET_EXCEEDED';
   return scenes.every((s) => s.status === 'COMPLETE') ? 'COMPLETE' : 'FAILED';
+}
+
+function sceneConsistency(record: SceneRecord): Pick<SceneReport, 'consistency'> | undefined {
+  if (!record.consistency || !record.keyframeAttempts?.length) return undefined;
+  const scores = Object.values(record.consistency);
+  return {
+    consistency: {
+      passed: record.keyframeAttempts.some((attempt) => attempt.accepted),
+      ...(record.consistencyThreshold !== undefined && { threshold: record.consistencyThreshold }),
+      best: scores.length > 0 ? Math.min(...scores) : 1,
+      scores: record.consistency,
+    },
+  };
 }
 
 export function buildProductionReport(input: {
@@ -194,8 +233,13 @@ export function buildProductionReport(input: {
           attempts: record?.attempts ?? 0,
           durationSeconds: record?.durationSeconds ?? 0,
           costUsd: round(record?.costUsd ?? 0),
-          consistency: record?.consistency ?? {},
-          ...(record?.failure ? { stoppedAt: record.failedStage, reason: `${record.failure.error}: ${record.failure.cause}` } : {}),
+          ...(record && sceneConsistency(record)),
+          ...(record?.failure && {
+            stoppedAt: record.failedStage,
+            error: record.failure.error,
+            reason: record.failureCause ? describeCause(record.failureCause) : `${record.failure.error}: ${record.failure.cause}`,
+            ...(record.failureCause && { cause: record.failureCause }),
+          }),
         };
       }),
     };
@@ -213,29 +257,37 @@ export function buildProductionReport(input: {
     }
   }
   const confirmedUsd = round(settled.reduce((sum, row) => sum + row.usd, 0));
-  const unconfirmed = input.costs
-    .filter((row) => row.status === 'UNCONFIRMED')
-    .map((row): UnconfirmedCharge => ({
-      stage: row.stage,
-      ...(row.episodeId && row.sceneId ? { scene: sceneLabel({ episodeId: row.episodeId, sceneId: row.sceneId }) } : {}),
-      estimateUsd: row.estimateUsd,
-      idempotencyKey: row.idempotencyKey,
-      ...(row.unconfirmedAt ? { since: row.unconfirmedAt } : {}),
-    }));
+  const openCharges = (status: CostRow['status']) =>
+    input.costs
+      .filter((row) => row.status === status)
+      .map((row): UnconfirmedCharge => ({
+        stage: row.stage,
+        ...(row.episodeId && row.sceneId ? { scene: sceneLabel({ episodeId: row.episodeId, sceneId: row.sceneId }) } : {}),
+        estimateUsd: row.estimateUsd,
+        idempotencyKey: row.idempotencyKey,
+        since: row.unconfirmedAt ?? row.createdAt,
+      }));
+  const unconfirmed = openCharges('UNCONFIRMED');
+  const settling = openCharges('RESERVED');
   const unconfirmedUsd = round(unconfirmed.reduce((sum, charge) => sum + charge.estimateUsd, 0));
   const totalUsd = round(confirmedUsd + unconfirmedUsd);
   const qaChecks = episodes.flatMap((e) => (e.qa?.checks ?? []).map((c) => ({ episode: e.id, ...c })));
   const qaFailed = episodes.some((e) => e.status === 'FAILED');
+  const stoppedScenes = episodes.flatMap((e) => e.scenes).filter((s) => s.cause);
+  const cause = input.failure ? input.meta.failureCause : (stoppedScenes.find((s) => s.cause?.kind === 'budget') ?? stoppedScenes[0])?.cause;
+  const belowThreshold = episodes.flatMap((e) => e.scenes.filter((s) => s.consistency?.passed === false).map((s) => `${e.id}/${s.id}`));
   return {
     production: input.manifest.production,
     title: input.manifest.title,
-    status: qaFailed && !input.failure ? 'FAILED' : productionStatus(episodes.flatMap((e) => e.scenes), input.failure),
+    status: qaFailed && !input.failure ? 'FAILED' : productionStatus(episodes.flatMap((e) => e.scenes), input.failure, cause),
     priority: input.manifest.priority,
     budgetUsd: input.manifest.budgetUsd,
-    cost: { totalUsd, confirmedUsd, unconfirmedUsd, remainingUsd: round(input.manifest.budgetUsd - totalUsd), byStage, byProvider, byModel, unconfirmed },
+    cost: { totalUsd, confirmedUsd, unconfirmedUsd, remainingUsd: round(input.manifest.budgetUsd - totalUsd), byStage, byProvider, byModel, unconfirmed, ...(settling.length > 0 && { settling }) },
     ...(input.failure ? { failure: input.failure } : {}),
+    ...(cause && { cause }),
     episodes,
     qa: { passed: !qaFailed && qaChecks.every((c) => c.passed), checks: qaChecks },
+    consistency: { passed: belowThreshold.length === 0, scenesBelowThreshold: belowThreshold.length, scenes: belowThreshold },
     generatedAt: new Date().toISOString(),
   };
 }

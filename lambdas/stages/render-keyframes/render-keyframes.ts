@@ -86,6 +86,7 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
     keyframeAttempts: attempts,
     keyframeSeed: chosen.attempt.seed,
     consistency: chosen.attempt.scores,
+    consistencyThreshold: threshold,
     attempts: attempts.length,
     assets: { keyframe: `${assetKeys.keyframe(event)}.png` },
   });

@@ -15,6 +15,7 @@ import { ProviderNotConfigured } from '../../core/errors.js';
 import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { CutSchema, manifestForCut, type Cut } from '../../pipeline/cut.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
+import { recordFailureCause } from '../../pipeline/record-failure-cause.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
@@ -176,6 +177,7 @@ async function handleVideoJob(record: SQSRecord, deps: StageDeps): Promise<void>
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
     deps.logger.warn('video job failed', { scene: ref, error: failure.name, message: failure.message });
+    await recordFailureCause(deps, ref, failure);
   }
   if (progress?.state === 'pending') {
     await pollLater(job, progress, deps);

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { cliArguments } from '../../support/cli.js';
 
 const run = promisify(execFile);
@@ -137,5 +140,64 @@ describe('dramaforge usage', () => {
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--to <languages>/);
+  });
+
+  it.each([
+    ['produce', '--profile', ['offline', 'openai-compatible', 'bedrock']],
+    ['estimate', '--profile', ['offline', 'openai-compatible', 'bedrock']],
+    ['produce', '--env', ['dev', 'staging', 'prod']],
+    ['studio', '--env', ['dev', 'staging', 'prod']],
+    ['preflight', '--env', ['dev', 'staging', 'prod']],
+  ] as const)('%s --help lists the choices of %s', async (command, option, choices) => {
+    // Prepare
+    const args = [command, '--help'];
+
+    // Act
+    const result = await dramaforge(...args);
+
+    // Assess: commander wraps the description; the choices follow the option's text
+    expect(result.code, result.stderr).toBe(0);
+    const described = result.stdout.split(/\n(?= {2}-)/).find((entry) => entry.trimStart().startsWith(option))?.replace(/\s+/g, ' ');
+    expect(described).toContain(`(choices: ${choices.map((choice) => `"${choice}"`).join(', ')}`);
+  });
+
+  it('a manifest that is not there, or a data directory that cannot be made, exits 1 with one line in words, no error code', async () => {
+    // Prepare
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-cli-usage-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const missing = path.join(dir, 'missing.yaml');
+    const aFile = path.join(dir, 'a-file');
+    await writeFile(aFile, '');
+    const manifest = fileURLToPath(new URL('../../e2e/fixtures/two-scenes.yaml', import.meta.url));
+
+    // Act
+    const results = await Promise.all([
+      dramaforge('validate', missing),
+      dramaforge('produce', missing),
+      dramaforge('validate', dir),
+      dramaforge('produce', manifest, '--data', path.join(aFile, 'data'), '--out', path.join(dir, 'out')),
+    ]);
+
+    // Assess
+    expect(results.map((result) => result.code)).toEqual([1, 1, 1, 1]);
+    expect(results[3]!.stderr).toBe(`dramaforge produce: ${path.join(aFile, 'data')}: part of its path is a file, not a folder\n`);
+    expect(results[0]!.stderr).toBe(`${missing}: cannot read the manifest: there is no such file\n`);
+    expect(results[1]!.stderr).toBe(results[0]!.stderr);
+    expect(results[2]!.stderr).toBe(`${dir}: cannot read the manifest: it is a folder, not a file\n`);
+  });
+
+  it('a manifest with broken YAML fails validation with one line naming the line and column and quoting it', async () => {
+    // Prepare
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-cli-usage-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const broken = path.join(dir, 'broken.yaml');
+    await writeFile(broken, 'production: broken\ntitle: "Unclosed\nlanguage: vi-VN\n');
+
+    // Act
+    const result = await dramaforge('validate', broken);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('(line 2, column 8): Missing closing "quote, in: title: "Unclosed\n');
   });
 });

@@ -52,4 +52,25 @@ describe('dramaforge estimate over a data directory', () => {
     expect(stdout).toContain('spent so far: $0.3000 confirmed, $0.5000 unconfirmed');
     expect(stdout).toContain('$0.2000 of the budget left');
   });
+
+  it('exits 1 with one line saying so when the expected cost is over the budget, and 0 when it fits', async () => {
+    // Prepare: the fixture's $1 budget holds the offline profile ($0) and not its two clips at openai-compatible's prices
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-estimate-'));
+    onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
+    const estimate = (profile: string) =>
+      run(process.execPath, cliArguments('estimate', manifest, '--profile', profile, '--data', dataDir)).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+
+    // Act
+    const [over, fits] = await Promise.all([estimate('openai-compatible'), estimate('offline')]);
+
+    // Assess
+    expect(over.code).toBe(1);
+    expect(over.stdout).toContain('the expected cost is over the budget');
+    expect(over.stderr).toMatch(/^estimate: the expected cost \$\d+\.\d{4} is over the budget \$1\.00; raise budgetUsd to at least \$\d+\.00 or the production stops at the budget\n$/);
+    expect(fits.code, fits.stderr).toBe(0);
+    expect(fits.stdout).toContain('the expected cost fits the budget');
+  });
 });

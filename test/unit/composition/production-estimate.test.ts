@@ -1,6 +1,8 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { costUsd } from '../../../lambdas/core/pricing.js';
-import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { parseManifest, validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { withProfile, type ProfileOverride } from '../../../local/commands/profile-override.js';
 import { estimateProduction, formatEstimate } from '../../../lambdas/composition/production-estimate.js';
 
 const manifestFor = (profile: 'openai-compatible' | 'bedrock') =>
@@ -84,6 +86,32 @@ describe('formatEstimate', () => {
     expect(printed).toContain('spent so far: $1.2500 confirmed, $0.8000 unconfirmed');
     expect(printed).toContain('$7.9500 of the budget left');
     expect(formatEstimate(estimate)).not.toContain('spent so far');
+  });
+
+  it("every example the README and docs run carries a budget its estimate fits, at the profile they run it with", async () => {
+    // Prepare: each mention of an example in a command, with the --profile the command gives it (else the manifest's own)
+    const root = new URL('../../../', import.meta.url);
+    const documents = ['README.md', ...(await readdir(new URL('docs/', root))).filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`)];
+    const runs = new Set<string>();
+    for (const document of documents) {
+      for (const [, example, profile = ''] of (await readFile(new URL(document, root), 'utf8')).matchAll(/(examples\/[\w-]+\.yaml)(?:[^`\n|]*?--profile ([\w-]+))?/g)) {
+        runs.add(`${example} ${profile}`.trim());
+      }
+    }
+
+    // Act
+    const estimates = await Promise.all(
+      [...runs].map(async (run) => {
+        const [example, profile] = run.split(' ') as [string, ProfileOverride | undefined];
+        const bytes = await readFile(new URL(example, root));
+        const manifest = parseManifest(profile ? withProfile(bytes, profile) : bytes);
+        return { run, ...estimateProduction(manifest, {}) };
+      }),
+    );
+
+    // Assess
+    expect(estimates.map((estimate) => estimate.run)).toContain('examples/tet-homecoming.yaml openai-compatible');
+    for (const estimate of estimates) expect(estimate.expectedUsd, estimate.run).toBeLessThanOrEqual(estimate.budgetUsd);
   });
 });
 

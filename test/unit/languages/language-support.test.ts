@@ -6,7 +6,7 @@ import { MOODS } from '../../../lambdas/adapters/providers/offline/phrasebook/ph
 import { pollyVoice } from '../../../lambdas/adapters/providers/bedrock/polly-speech-model.js';
 import { glyphCoverage } from '../../../lambdas/adapters/media/font-coverage.js';
 import { LANGUAGES, languagesSupportedBy, PROFILE_LANGUAGES, type ProviderProfileName } from '../../../lambdas/core/languages.js';
-import { PROVIDER_PROFILES } from '../../../lambdas/core/manifest/schema.js';
+import { PROVIDER_PROFILES } from '../../../lambdas/core/provider-profiles.js';
 import { parsePcmWav, rms } from '../offline-speech/pcm-analysis.js';
 import { languageManifest, problemsOf } from '../../support/manifest-problems.js';
 

@@ -178,6 +178,31 @@ describe('manifest v1', () => {
     expect(parseBomb).toThrow(/alias/i);
   });
 
+  it('names a YAML syntax error by line and column and quotes the line, at the quote that was never closed', async () => {
+    // Prepare: the example with one title's closing quote taken away, and with one line indented wrongly
+    const example = (await readFile(exampleUrl('tet-homecoming.yaml'), 'utf8')).split('\n');
+    const titleLine = example.findIndex((line) => /^title: ".*"$/.test(line));
+    const unclosed = example.map((line, index) => (index === titleLine ? line.replace(/"$/, '') : line)).join('\n');
+    const misindented = ['production: misindented', 'title: Misindented', '  language: vi-VN'].join('\n');
+
+    // Act
+    const problemsOf = (text: string) => {
+      try {
+        parseManifest(text);
+        return [];
+      } catch (error) {
+        return (error as ManifestInvalid).problems;
+      }
+    };
+
+    // Assess
+    expect(titleLine).toBeGreaterThanOrEqual(0);
+    expect(problemsOf(unclosed)).toEqual([{ path: `(line ${titleLine + 1}, column 8)`, reason: `Missing closing "quote, in: ${example[titleLine]!.replace(/"$/, '')}` }]);
+    const [first] = problemsOf(misindented);
+    expect(first?.path).toMatch(/^\(line [23], column \d+\)$/);
+    expect(first?.reason).toMatch(/, in: (title: Misindented|language: vi-VN)$/);
+  });
+
   it('a mutated manifest is either valid or rejected with path-named problems, never anything else', () => {
     // Prepare: a valid document, and up to four mutations at any path inside it
     const base = validDocument();

@@ -4,6 +4,7 @@ import type { CostRow } from '../../../lambdas/core/ledger.js';
 import type { EpisodeSummary, QaCheck } from '../../../lambdas/core/scene-artifacts.js';
 import { parseDevelopedManifest } from '../../../lambdas/core/manifest/parse.js';
 import { buildProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
+import { costsOnceSettled } from '../../../lambdas/stages/finalize-production/finalize-production.js';
 
 const manifest = parseDevelopedManifest(
   JSON.stringify({
@@ -81,5 +82,69 @@ describe('the production report', () => {
     expect(delivered.status).toBe('COMPLETE');
     expect(delivered.episodes[0]).toMatchObject({ status: 'DELIVERED', file: 'ep01.mp4' });
     expect(delivered.qa.passed).toBe(true);
+  });
+
+  it('marks a scene whose every keyframe attempt fell short, with the threshold and the best score, and counts it', () => {
+    // Prepare: two scenes of one episode; s01 passed on its second attempt, s02 kept its best of three under 0.58
+    const twoScenes = parseDevelopedManifest(
+      JSON.stringify({
+        ...manifest,
+        episodes: [{ id: 'ep01', title: 'One', scenes: ['s01', 's02'].map((id) => ({ id, location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' })) }],
+      }),
+    );
+    const attempt = (score: number) => ({ attempt: 1, seed: 1, scores: { ana: score }, accepted: score >= 0.58 });
+    const scene = (sceneId: string, scores: number[]) => ({
+      productionId: 'report-series',
+      episodeId: 'ep01',
+      sceneId,
+      status: 'COMPLETE',
+      attempts: scores.length,
+      keyframeAttempts: scores.map(attempt),
+      consistency: { ana: Math.max(...scores) },
+      consistencyThreshold: 0.58,
+    });
+    const scenes = [scene('s01', [0.5, 0.7]), scene('s02', [0.4, 0.571, 0.55])] as never;
+
+    // Act
+    const report = buildProductionReport({ manifest: twoScenes, meta: {} as ProductionMeta, scenes, costs: [], episodes: new Map() });
+
+    // Assess
+    const [passed, short] = report.episodes[0]!.scenes;
+    expect(passed!.consistency).toEqual({ passed: true, threshold: 0.58, best: 0.7, scores: { ana: 0.7 } });
+    expect(short!.consistency).toEqual({ passed: false, threshold: 0.58, best: 0.571, scores: { ana: 0.571 } });
+    expect(short!.status).toBe('COMPLETE');
+    expect(report.consistency).toEqual({ passed: false, scenesBelowThreshold: 1, scenes: ['ep01/s02'] });
+  });
+
+  it("waits for a call still in flight, so the report's spend is the ledger's once it settles", async () => {
+    // Prepare: a sibling call of the one that failed the production settles after two looks at the ledger
+    const inFlight = row('RESERVED', 'reference-sheet', 0, 0.2);
+    const ledger = [[inFlight], [inFlight], [{ ...inFlight, status: 'SETTLED' as const, usd: 0.0425 }]];
+    let looks = 0;
+    const pauses: number[] = [];
+
+    // Act
+    const costs = await costsOnceSettled(async () => ledger[Math.min(looks++, ledger.length - 1)]!, { pause: async (ms) => void pauses.push(ms) });
+    const report = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes: [], costs, episodes: new Map() });
+
+    // Assess
+    expect(pauses).toHaveLength(2);
+    expect(report.cost).toMatchObject({ confirmedUsd: 0.0425, unconfirmedUsd: 0, totalUsd: 0.0425, byStage: { 'reference-sheet': 0.0425 } });
+    expect(report.cost.settling).toBeUndefined();
+  });
+
+  it('lists a call that is still in flight when the wait runs out as settling, apart from the spend', async () => {
+    // Prepare: a call that never settles while the report waits
+    const inFlight = row('RESERVED', 'keyframe', 0, 0.2);
+    let looks = 0;
+
+    // Act
+    const costs = await costsOnceSettled(async () => (looks++, [inFlight]), { polls: 3, pause: async () => undefined });
+    const report = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes: [], costs, episodes: new Map() });
+
+    // Assess
+    expect(looks).toBe(4);
+    expect(report.cost).toMatchObject({ confirmedUsd: 0, unconfirmedUsd: 0, totalUsd: 0 });
+    expect(report.cost.settling).toEqual([{ stage: 'keyframe', scene: 'ep01/s01', estimateUsd: 0.2, idempotencyKey: 'keyframe#RESERVED', since: '2026-12-01T00:00:00.000Z' }]);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { renderKeyframes } from '../../../lambdas/stages/render-keyframes/render-keyframes.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 import type { BoundProviders } from '../../../lambdas/core/bound-providers.js';
+import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../../lambdas/core/ports.js';
 
 const manifest = unitManifest({
   characters: [
@@ -126,6 +127,7 @@ describe('Render keyframes', () => {
     expect(values[':attempts']).toBe(3);
     expect((values[':keyframeAttempts'] as { accepted: boolean }[]).every((a) => !a.accepted)).toBe(true);
     expect(values[':consistency']).toEqual({ ana: 0.9, ben: 0.55 });
+    expect(values[':consistencyThreshold']).toBe(DEFAULT_CONSISTENCY_THRESHOLD);
     expect(storedKeyframe(mocks)).toMatch(/^frame-2-/);
   });
 });

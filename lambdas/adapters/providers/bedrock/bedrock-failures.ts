@@ -1,4 +1,7 @@
+import { describeCause } from '../../../core/failure-cause.js';
+import { providerAnswer } from '../../../core/provider-failures.js';
 import {
+  causedBy,
   DramaforgeError,
   ProviderContentFiltered,
   ProviderQuotaExceeded,
@@ -15,24 +18,34 @@ interface AwsError {
   $retryable?: { throttling?: boolean };
 }
 
+/** What a producer should check when AWS refuses the caller rather than the request. */
+function hintFor(name: string | undefined, status: number): string | undefined {
+  if (name === 'AccessDeniedException' || status === 403) return "check the function's role, and that the account has been granted access to the model in AWS_REGION";
+  if (name === 'UnrecognizedClientException' || name === 'ExpiredTokenException' || status === 401) return 'check the AWS credentials';
+  if (name === 'ResourceNotFoundException') return 'check the DRAMAFORGE_BEDROCK_* model ids and AWS_REGION';
+  return undefined;
+}
+
 /**
- * An AWS SDK error from Bedrock or Polly as the pipeline names it. Bedrock reports a
- * content-filter block as a ValidationException whose message says so.
+ * An AWS SDK error from Bedrock or Polly as the pipeline names it, with what AWS answered as its
+ * cause. Bedrock reports a content-filter block as a ValidationException whose message says so.
  */
 export function awsProviderFailure(provider: string, error: unknown): unknown {
   if (error instanceof DramaforgeError) return error;
   const failure = error as AwsError;
-  const detail = `${provider}: ${failure.name ?? 'Error'}: ${failure.message ?? ''}`;
   const status = failure.$metadata?.httpStatusCode ?? 0;
-  if (/content filter|blocked by our content|responsible ai|guardrail/i.test(failure.message ?? '')) return new ProviderContentFiltered(detail);
-  if (failure.name === 'ServiceQuotaExceededException') return new ProviderQuotaExceeded(detail);
+  const cause = providerAnswer(provider, status || undefined, { code: failure.name, message: failure.message ?? '' }, hintFor(failure.name, status));
+  const detail = describeCause(cause);
+  const named = <E extends DramaforgeError>(refusal: E) => causedBy(refusal, cause);
+  if (/content filter|blocked by our content|responsible ai|guardrail/i.test(failure.message ?? '')) return named(new ProviderContentFiltered(detail));
+  if (failure.name === 'ServiceQuotaExceededException') return named(new ProviderQuotaExceeded(detail));
   if (failure.name === 'ThrottlingException' || failure.name === 'TooManyRequestsException' || failure.$retryable?.throttling || status === 429) {
-    return new ProviderThrottled(detail);
+    return named(new ProviderThrottled(detail));
   }
-  if (failure.name === 'ModelTimeoutException' || failure.name === 'TimeoutError' || status === 408) return new ProviderTimeout(detail);
+  if (failure.name === 'ModelTimeoutException' || failure.name === 'TimeoutError' || status === 408) return named(new ProviderTimeout(detail));
   if (status >= 500 || ['ServiceUnavailableException', 'InternalServerException', 'ModelNotReadyException', 'ServiceFailureException'].includes(failure.name ?? '')) {
-    return new ProviderUnavailable(detail);
+    return named(new ProviderUnavailable(detail));
   }
-  if (status >= 400) return new ProviderRejected(detail);
+  if (status >= 400) return named(new ProviderRejected(detail));
   return error;
 }
