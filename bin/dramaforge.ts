@@ -239,26 +239,42 @@ function scenePath(value: string): ScenePath {
   return { episodeId, sceneId };
 }
 
-async function rerenderCommand(productionId: string, { episodeId, sceneId }: ScenePath, options: RunOptions & DeployedOptions): Promise<void> {
-  const { RerenderRefused, rerender } = await import('../local/commands/rerender.js');
+/** What a command that goes on with a production of the data directory hands the run: where, its progress, and the deployed assembly. */
+interface ContinuedRun {
+  outDir: string;
+  dataDir: string;
+  onProgress: (line: string) => void;
+  deployed: Awaited<ReturnType<typeof deployedAssembly>> | undefined;
+}
+
+/**
+ * `rerender` and `dub`: goes on with a production this data directory holds, on the assembly it ran on when
+ * --deployed, showing progress; its outcome, or a refusal `refusalOf` recognises, ends in one line.
+ */
+async function continueProduction(
+  command: string,
+  options: RunOptions & DeployedOptions,
+  run: (continued: ContinuedRun) => Promise<RunResult>,
+  refusalOf: (error: unknown) => string | undefined,
+): Promise<void> {
   const deployed = options.deployed ? await deployedAssembly(options, true) : undefined;
   const progress = progressPrinter();
   try {
-    const result = await rerender({
-      productionId,
-      episodeId,
-      sceneId,
-      outDir: path.resolve(options.out),
-      dataDir: path.resolve(options.data),
-      onProgress: progress.onProgress,
-      deployed,
-    });
+    const result = await run({ outDir: path.resolve(options.out), dataDir: path.resolve(options.data), onProgress: progress.onProgress, deployed });
     progress.done();
-    reportOutcome('rerender', result);
+    reportOutcome(command, result);
   } catch (error) {
-    if (error instanceof RerenderRefused) fail(error.message);
+    const refusal = refusalOf(error);
+    if (refusal !== undefined) fail(refusal);
     throw error;
   }
+}
+
+async function rerenderCommand(productionId: string, { episodeId, sceneId }: ScenePath, options: RunOptions & DeployedOptions): Promise<void> {
+  const { RerenderRefused, rerender } = await import('../local/commands/rerender.js');
+  await continueProduction('rerender', options, (continued) => rerender({ productionId, episodeId, sceneId, ...continued }), (error) =>
+    error instanceof RerenderRefused ? error.message : undefined,
+  );
 }
 
 function languageList(value: string): string[] {
@@ -269,24 +285,11 @@ function languageList(value: string): string[] {
 
 async function dubCommand(productionId: string, options: RunOptions & DeployedOptions & { to: string[] }): Promise<void> {
   const { DubRefused, dub } = await import('../local/commands/dub.js');
-  const deployed = options.deployed ? await deployedAssembly(options, true) : undefined;
-  const progress = progressPrinter();
-  try {
-    const result = await dub({
-      productionId,
-      languages: options.to,
-      outDir: path.resolve(options.out),
-      dataDir: path.resolve(options.data),
-      onProgress: progress.onProgress,
-      deployed,
-    });
-    progress.done();
-    reportOutcome('dub', result);
-  } catch (error) {
-    if (error instanceof DubRefused) fail(error.message);
-    if (error instanceof ManifestInvalid) fail(error.problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
-    throw error;
-  }
+  await continueProduction('dub', options, (continued) => dub({ productionId, languages: options.to, ...continued }), (error) => {
+    if (error instanceof DubRefused) return error.message;
+    if (error instanceof ManifestInvalid) return error.problems.map((p) => `${p.path}: ${p.reason}`).join('\n');
+    return undefined;
+  });
 }
 
 interface ReviewCommandOptions extends RunOptions, DeployedOptions {
