@@ -38,5 +38,5 @@ describe('a manifest that syncs lips', () => {
     } finally {
       await runtime.stop();
     }
-  }, 240_000);
+  });
 });
