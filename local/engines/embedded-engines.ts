@@ -54,11 +54,62 @@ export interface LocalEngines {
  * dynalite alone over the data directory's table, for a command that only reads it. LevelDB
  * lets one process open it at a time: never while a run in that directory is going.
  */
-/** s3rver on a thread of its own, for the same reason; its bucket events come back as messages. */
+/**
+ * s3rver on a thread of its own, for the same reason; its bucket events come back as messages.
+ *
+ * S3 is read-after-write consistent, and a reader sees an object whole or not at all. s3rver's
+ * filesystem store is neither: it truncates an object's file and streams the body into it in
+ * place, and answers the PUT (and emits its event) once the body is read, before the file is
+ * flushed, so a GET then read an empty or partial object. Here every file of an object is written
+ * beside its place and renamed onto it when complete, the metadata first and the body last, since
+ * the body's file is what makes a key exist; the PUT is answered after the rename. An overwrite can
+ * still pair new metadata with the old body for an instant.
+ */
 const OBJECT_ENGINE_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { Readable, Transform } = require('node:stream');
+const { pipeline } = require('node:stream/promises');
 const S3rver = require(workerData.module);
 const s3 = new S3rver(workerData.options);
+const store = s3.store;
+let staged = 0;
+const ignoreMissing = (error) => { if (error.code !== 'ENOENT') throw error; };
+const writeMetadataInPlace = store.putMetadata.bind(store);
+store.putMetadata = async (bucket, key, metadata, md5) => {
+  const stagingKey = key + '.staged-' + staged++;
+  await writeMetadataInPlace(bucket, stagingKey, metadata, md5);
+  for (const resource of ['object.md5', 'metadata.json']) {
+    await fs.promises.rename(store.getResourcePath(bucket, stagingKey, resource), store.getResourcePath(bucket, key, resource)).catch(ignoreMissing);
+  }
+};
+store.putObject = async (object) => {
+  const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+  await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+  const stagingPath = objectPath + '.staged-' + staged++;
+  const md5 = createHash('md5');
+  let size = 0;
+  const measured = new Transform({
+    transform(chunk, encoding, callback) {
+      md5.update(chunk);
+      size += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  const body = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+  try {
+    await pipeline(body, measured, fs.createWriteStream(stagingPath));
+    const digest = md5.digest('hex');
+    await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    await fs.promises.rename(stagingPath, objectPath);
+    return { size, md5: digest };
+  } catch (error) {
+    await fs.promises.rm(stagingPath, { force: true });
+    throw error;
+  }
+};
 s3.on('event', (event) => parentPort.postMessage({ event }));
 s3.run().then(
   (address) => parentPort.postMessage({ port: address.port }),
