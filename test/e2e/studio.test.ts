@@ -59,6 +59,22 @@ async function ended(name: string) {
   }, { timeoutMs: 180_000, intervalMs: 250 });
 }
 
+let twoScenesProduced: Promise<string> | undefined;
+
+/**
+ * The two-scene production made from manifests/two-scenes.yaml, by whichever test needs it first, so
+ * every test that reads a finished production also runs alone or in any order. Its execution's name.
+ */
+function producedTwoScenes(): Promise<string> {
+  twoScenesProduced ??= (async () => {
+    const put = await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: await readFile(twoScenes) }));
+    const name = executionNameFor('manifests/two-scenes.yaml', put.ETag!);
+    await ended(name);
+    return name;
+  })();
+  return twoScenesProduced;
+}
+
 async function objectBytes(key: string): Promise<Buffer | undefined> {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: studio.bucket, Key: key }));
@@ -248,8 +264,7 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
 
   it('serves the Step Functions subset: state machines, executions, and the history paged both ways', async () => {
     // Prepare
-    const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: studio.stateMachineArn, statusFilter: 'SUCCEEDED' }));
-    const executionArn = executions!.find((execution) => execution.name!.startsWith('two-scenes-'))!.executionArn!;
+    const executionArn = (await executionNamed(await producedTwoScenes()))!.executionArn!;
 
     // Act
     const machines = await sfn.send(new ListStateMachinesCommand({}));
@@ -278,6 +293,7 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
 
   it("rerenders a scene from the console's action, as a new execution of the production's manifest", async () => {
     // Prepare
+    await producedTwoScenes();
     const scenePath = '/api/productions/two-scene-check/scenes/ep01/s02';
     const before = JSON.parse((await rawRequest({ path: scenePath })).body) as { keyframeAttempts: { seed: number }[] };
 
@@ -420,6 +436,9 @@ describe('dramaforge studio: security', () => {
   });
 
   it('never reaches the filesystem from a request path', async () => {
+    // Prepare
+    await producedTwoScenes();
+
     // Act
     const statuses = await Promise.all(
       [
@@ -444,8 +463,7 @@ describe('dramaforge studio: security', () => {
 
   it('puts no provider key in any page or API answer', async () => {
     // Prepare
-    const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: studio.stateMachineArn }));
-    const name = executions!.find((execution) => execution.status === 'SUCCEEDED')!.name!;
+    const name = await producedTwoScenes();
 
     // Act
     const pages = await Promise.all(
@@ -459,7 +477,7 @@ describe('dramaforge studio: security', () => {
         `/api/executions/${name}/history?maxResults=1000`,
       ].map((requestPath) => rawRequest({ path: requestPath })),
     );
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: executions![0]!.executionArn }));
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: (await executionNamed(name))!.executionArn }));
 
     // Assess
     expect(pages.map((page) => page.status)).toEqual(pages.map(() => 200));
