@@ -7,6 +7,7 @@ import { PROVIDER_PROFILES } from '../lambdas/core/provider-profiles.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../lib/config/environment-config.js';
 import type { ProfileOverride } from '../local/commands/profile-override.js';
 import type { RunResult } from '../local/client/production-client.js';
+import { RunInterrupted } from '../local/commands/run-interrupted.js';
 
 // Each command imports what it needs when it runs: `--help` loads only commander, `validate` also the manifest
 // parser (yaml, zod), and neither pays for the AWS SDK, the embedded engines or canvas.
@@ -70,11 +71,37 @@ async function validate(file: string): Promise<void> {
 }
 
 /** Progress on one rewritten line at a terminal; in a log (CI), a line when it changes, at most every 5 s. */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * A run's progress on stderr, and its Ctrl-C: the first SIGINT or SIGTERM lets the calls under way
+ * finish (the run then ends in RunInterrupted, which `stopped` turns into one line); a second stops at once.
+ */
 function progressPrinter() {
   const interactive = process.stderr.isTTY;
   let lastPrinted = 0;
   let lastLine = '';
+  const stop = new AbortController();
+  let exitCode: number = SIGNAL_EXIT_CODES.SIGINT;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stop.signal.aborted) {
+        process.stderr.write('\nstopped at once: a call that was under way may be bought again when the same command resumes the run\n');
+        process.exit(SIGNAL_EXIT_CODES[signal]);
+      }
+      exitCode = SIGNAL_EXIT_CODES[signal];
+      process.stderr.write('\nstopping: the calls under way finish first, so none is bought twice (Ctrl-C again stops at once)\n');
+      stop.abort();
+    });
+  }
   return {
+    stopSignal: stop.signal,
+    /** Ends the command with one line if `error` is the run stopping at a signal. */
+    stopped(error: unknown) {
+      if (!(error instanceof RunInterrupted)) return;
+      if (interactive) process.stderr.write('\n');
+      fail(lastLine ? `${error.message}; it had got to: ${lastLine}` : error.message, exitCode);
+    },
     onProgress(line: string) {
       if (interactive) {
         process.stderr.write(`\r\x1b[2K${line}`);
@@ -172,7 +199,11 @@ async function produceCommand(files: string[], options: RunOptions & DeployedOpt
     outDir: path.resolve(options.out),
     dataDir: path.resolve(options.data),
     onProgress: progress.onProgress,
+    stopSignal: progress.stopSignal,
     deployed,
+  }).catch((error: unknown) => {
+    progress.stopped(error);
+    throw error;
   });
   progress.done();
   const failures = results.flatMap((result, index) => outcomeOf(files.length === 1 ? 'produce' : `produce ${files[index]}`, result) ?? []);
@@ -244,6 +275,7 @@ interface ContinuedRun {
   outDir: string;
   dataDir: string;
   onProgress: (line: string) => void;
+  stopSignal: AbortSignal;
   deployed: Awaited<ReturnType<typeof deployedAssembly>> | undefined;
 }
 
@@ -260,10 +292,11 @@ async function continueProduction(
   const deployed = options.deployed ? await deployedAssembly(options, true) : undefined;
   const progress = progressPrinter();
   try {
-    const result = await run({ outDir: path.resolve(options.out), dataDir: path.resolve(options.data), onProgress: progress.onProgress, deployed });
+    const result = await run({ outDir: path.resolve(options.out), dataDir: path.resolve(options.data), onProgress: progress.onProgress, stopSignal: progress.stopSignal, deployed });
     progress.done();
     reportOutcome(command, result);
   } catch (error) {
+    progress.stopped(error);
     const refusal = refusalOf(error);
     if (refusal !== undefined) fail(refusal);
     throw error;
@@ -310,14 +343,18 @@ async function reviewCommand(decision: 'APPROVED' | 'REJECTED', productionId: st
     }
     const deployed = options.deployed ? await deployedAssembly(options, true) : undefined;
     const progress = progressPrinter();
-    const result = await reviewLocally({
+      const result = await reviewLocally({
       productionId,
       decision,
       notes: options.notes,
       outDir: path.resolve(options.out),
       dataDir: path.resolve(options.data),
       onProgress: progress.onProgress,
+      stopSignal: progress.stopSignal,
       deployed,
+    }).catch((error: unknown) => {
+      progress.stopped(error);
+      throw error;
     });
     progress.done();
     const failure = outcomeOf(command, result);

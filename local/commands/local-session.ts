@@ -4,11 +4,14 @@ import { InProcessConnection } from '../client/in-process-connection.js';
 import { ProductionClient } from '../client/production-client.js';
 import { ProductionStates } from '../client/progress.js';
 import { LocalRuntime, type LocalRuntimeOptions } from '../runtime/index.js';
+import { interruption } from './run-interrupted.js';
 
 export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'command' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent' | 'decorateProviders' | 'deployed'> {
   outDir: string;
   /** Called about once a second with a one-line summary while the execution runs. */
   onProgress?: (line: string) => void;
+  /** Ctrl-C: when it aborts, the run settles (`LocalRuntime.settle`) and ends with RunInterrupted. */
+  stopSignal?: AbortSignal;
 }
 
 export interface RunSession {
@@ -38,7 +41,10 @@ export async function withLocalRuntime<Result>(options: RunOptions, work: (sessi
   try {
     const connection = new InProcessConnection(runtime, states);
     const client = new ProductionClient(connection, { outDir: options.outDir, onProgress: options.onProgress });
-    return await work({ runtime, assets: connection.assets, productions: connection.productions, client });
+    return await Promise.race([
+      work({ runtime, assets: connection.assets, productions: connection.productions, client }),
+      interruption(options.stopSignal, () => runtime.settle()),
+    ]);
   } finally {
     await runtime.stop();
   }

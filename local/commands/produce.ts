@@ -6,6 +6,7 @@ import { dataDirOwner } from '../runtime/index.js';
 import { ProductionClient, type ManifestFile, type RunResult } from '../client/production-client.js';
 import { StudioConnection } from '../client/studio-connection.js';
 import { withLocalRuntime, type RunOptions } from './local-session.js';
+import { interruption } from './run-interrupted.js';
 
 export interface ProduceOptions extends RunOptions {
   manifestPath: string;
@@ -71,7 +72,10 @@ export async function produceMany(options: ProduceManyOptions): Promise<ProduceR
   if (!studio) return withLocalRuntime({ command: 'dramaforge produce', ...options }, ({ client }) => produceAll(client));
   const connection = await StudioConnection.open(studio);
   try {
-    return await produceAll(new ProductionClient(connection, { outDir: options.outDir }));
+    return await Promise.race([
+      produceAll(new ProductionClient(connection, { outDir: options.outDir })),
+      interruption(options.stopSignal, async () => undefined, true),
+    ]);
   } finally {
     connection.close();
   }

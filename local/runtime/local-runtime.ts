@@ -126,6 +126,9 @@ export class LocalRuntime {
   private readonly pauseWaiters = new Map<string, ((record: ExecutionRecord) => void)[]>();
   private readonly current = new Map<string, ExecutionRecord>();
   private videoSource!: QueueEventSource;
+  /** Set by `settle`: what every invocation asked for after it waits on, for good. */
+  private settling?: Promise<never>;
+  private readonly invocations = new Set<Promise<unknown>>();
   private sandboxes?: FunctionSandboxes;
   /** In deployed mode, the template's roles and resource policies, and the endpoint that enforces them on the functions. */
   private authorizer?: Authorizer;
@@ -472,9 +475,31 @@ export class LocalRuntime {
   }
 
   private async invoke(arn: string, event: unknown): Promise<unknown> {
+    if (this.settling) return this.settling;
     const target = this.handlers.get(arn);
     if (!target) throw new Error(`no local function ${arn}`);
-    return target.handler(event, lambdaContext(target.name, target.timeoutSeconds));
+    const invocation = Promise.resolve(target.handler(event, lambdaContext(target.name, target.timeoutSeconds)));
+    this.invocations.add(invocation);
+    const forget = () => this.invocations.delete(invocation);
+    invocation.then(forget, forget);
+    return invocation;
+  }
+
+  /**
+   * Ctrl-C: every function invocation and video job under way finishes, so what it bought is on the
+   * ledger and its result cached, and no new one starts; the executions wait at their next Task.
+   * Their records stay RUNNING under this process, so once it has exited the next start of the same
+   * manifest finds them cut off and resumes them from the cache, buying nothing twice.
+   */
+  async settle(): Promise<void> {
+    this.settling ??= new Promise<never>(() => undefined);
+    await this.videoSource.stop();
+    while (this.invocations.size > 0) await Promise.allSettled([...this.invocations]);
+  }
+
+  /** Function invocations and video jobs still under way. */
+  get callsUnderWay(): number {
+    return this.invocations.size + this.videoSource.busy;
   }
 
   private get videoQueueArn(): string {
