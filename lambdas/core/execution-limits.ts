@@ -34,10 +34,10 @@ export const HISTORY_MODEL = {
   sceneOwnWorkLambdaTasks: 1,
   /** Choice states each scene passes: whether it syncs lips. */
   sceneChoices: 1,
-  /** Tasks that call a paid provider in each dub of an episode (Lambda): Voice the dub. */
-  dubProviderLambdaTasks: 1,
-  /** Tasks of each dub that do our own work: Cut the dub (its music bed is the master's, from the cache). */
-  dubOwnWorkLambdaTasks: 1,
+  /** Tasks that call a paid provider in each dub of an episode (Lambda): Voice the dub, and Cut the dub (its music bed is a paid call, from the cache). */
+  dubProviderLambdaTasks: 2,
+  /** Tasks of each dub that do our own work. */
+  dubOwnWorkLambdaTasks: 0,
   /** Scenes whose dialogue one Write script Task writes, in order, before the scenes fan out. */
   scenesPerDialogueTask: SCENES_PER_DIALOGUE_PART,
 } as const;
@@ -76,7 +76,7 @@ export function worstCaseEpisodeEvents(sceneCount: number, lipSync = false, dubC
     lambdaTask(retries.ownWork) +
     HISTORY_MODEL.map.events +
     sceneCount * (HISTORY_MODEL.map.perIteration + worstCaseSceneEvents(lipSync)) +
-    lambdaTask(retries.ownWork) +
+    lambdaTask(retries.providerCall) +
     HISTORY_MODEL.map.events +
     dubCount * (HISTORY_MODEL.map.perIteration + HISTORY_MODEL.dubProviderLambdaTasks * lambdaTask(retries.providerCall) + HISTORY_MODEL.dubOwnWorkLambdaTasks * lambdaTask(retries.ownWork))
   );
