@@ -5,11 +5,8 @@ import { OWN_WORK_RETRY, PROVIDER_CALL_RETRY, type Retrier } from './workflow-po
 /** What a state says of its own: where it goes, what it passes, how it catches. */
 export type TaskStateFields = Omit<StateDefinition, 'Type' | 'Resource' | 'TimeoutSeconds' | 'Retry'>;
 
-/**
- * A paid call may be throttled by its provider and is worth the longer wait; our own work only
- * meets transient failures. The descriptor's `callsProviders` is the one statement of which.
- */
-export const retryPolicyOf = (stage: WorkflowStageDescriptor): Retrier[] => (stage.access.callsProviders ? PROVIDER_CALL_RETRY : OWN_WORK_RETRY);
+/** A paid call may be throttled by its provider and is worth the longer wait; our own work only meets transient failures. */
+export const retryPolicyOf = (stage: WorkflowStageDescriptor): Retrier[] => (stage.work === 'paid-provider-call' ? PROVIDER_CALL_RETRY : OWN_WORK_RETRY);
 
 /** The placeholder the stack and the local runtime replace with the stage function's ARN. */
 export const resourceOf = (stage: WorkflowStageDescriptor): string => `\${${stage.substitution}}`;

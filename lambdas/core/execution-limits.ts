@@ -34,10 +34,10 @@ export const HISTORY_MODEL = {
   sceneOwnWorkLambdaTasks: 1,
   /** Choice states each scene passes: whether it syncs lips. */
   sceneChoices: 1,
-  /** Tasks that call a paid provider in each dub of an episode (Lambda): Voice the dub, and Cut the dub (its music bed is a paid call, from the cache). */
-  dubProviderLambdaTasks: 2,
-  /** Tasks of each dub that do our own work. */
-  dubOwnWorkLambdaTasks: 0,
+  /** Tasks that call a paid provider in each dub of an episode (Lambda): Voice the dub. */
+  dubProviderLambdaTasks: 1,
+  /** Tasks of each dub that do our own work: Cut the dub (its music bed is the master's, from the cache). */
+  dubOwnWorkLambdaTasks: 1,
   /** Scenes whose dialogue one Write script Task writes, in order, before the scenes fan out. */
   scenesPerDialogueTask: SCENES_PER_DIALOGUE_PART,
 } as const;

@@ -145,19 +145,28 @@ describe('the checked-in production workflow', () => {
 });
 
 describe('the checked-in episode workflow', () => {
-  it('retries Assemble episode and Cut the dub as paid calls: both buy the music bed through paidCall', async () => {
+  it('retries Assemble episode as a paid call: it buys the music bed through paidCall', async () => {
     // Prepare
     const definition = JSON.parse(await readFile(EPISODE_DEFINITION_FILE, 'utf8')) as Definition;
 
     // Act
-    const retries = Object.fromEntries(
-      taskStates(definition)
-        .filter(({ name }) => name === 'Assemble episode' || name === 'Cut the dub')
-        .map(({ name, state }) => [name, state.Retry]),
+    const assemble = taskStates(definition).find(({ name }) => name === 'Assemble episode')!;
+
+    // Assess
+    expect(assemble.state.Retry).toEqual(PROVIDER_CALL_RETRY);
+  });
+});
+
+describe('the workflow stages', () => {
+  it('make a paid provider call only where their access lets them call providers', () => {
+    // Act
+    const paidWithoutAccess = STAGE_FUNCTIONS.filter((stage) => stage.invokedBy === 'workflow' && stage.work === 'paid-provider-call' && !stage.access.callsProviders).map(
+      (stage) => stage.name,
     );
 
     // Assess
-    expect(retries).toEqual({ 'Assemble episode': PROVIDER_CALL_RETRY, 'Cut the dub': PROVIDER_CALL_RETRY });
+    expect(STAGE_FUNCTIONS.some((stage) => stage.invokedBy === 'workflow' && stage.work === 'paid-provider-call')).toBe(true);
+    expect(paidWithoutAccess).toEqual([]);
   });
 });
 
