@@ -3,8 +3,8 @@ import path from 'node:path';
 import { workflowShapeOf } from '../lambdas/core/execution-limits.js';
 import { WORKFLOW_SHAPES_FILE, renderWorkflowShapes } from '../statemachines/workflow-shapes-file.js';
 import { episodeWorkflow } from '../statemachines/episode-workflow-source.js';
-import { DEFINITION_FILE, EPISODE_DEFINITION_FILE } from '../statemachines/production-definition.js';
-import { productionWorkflow, renderStateMachine } from '../statemachines/production-workflow-source.js';
+import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, renderStateMachine } from '../statemachines/production-definition.js';
+import { productionWorkflow } from '../statemachines/production-workflow-source.js';
 
 const machines = [
   { file: DEFINITION_FILE, text: renderStateMachine(productionWorkflow) },

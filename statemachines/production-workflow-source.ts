@@ -322,6 +322,3 @@ function reviewGate(names: { deliver: string; wait: string; decide: string; befo
     },
   } satisfies Record<string, StateDefinition>;
 }
-
-/** The checked-in file's exact text: what `npm run asl` writes and what the checks compare against. */
-export const renderStateMachine = (definition: Definition): string => `${JSON.stringify(definition, null, 2)}\n`;

@@ -7,12 +7,13 @@ import {
   allStates,
   DEFINITION_FILE,
   EPISODE_DEFINITION_FILE,
+  renderStateMachine,
   START_CHILD_EXECUTION_SYNC,
   taskStates,
   type Definition,
   type StateDefinition,
 } from '../../../statemachines/production-definition.js';
-import { productionWorkflow, renderStateMachine } from '../../../statemachines/production-workflow-source.js';
+import { productionWorkflow } from '../../../statemachines/production-workflow-source.js';
 import { resourceOf, retryPolicyOf } from '../../../statemachines/stage-task.js';
 import {
   CHILD_EXECUTION_RETRY,
