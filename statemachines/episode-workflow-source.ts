@@ -188,7 +188,7 @@ export const episodeWorkflow = {
       ResultPath: null,
       Next: 'Dub episode',
       // A failed QA check is not an assembly fault: its own Fail state names it, so the console says why.
-      Catch: [catchError(EpisodeQaFailed.name, 'Episode failed QA'), catchAll('Episode assembly failed')],
+      Catch: [catchError(EpisodeQaFailed.errorName, 'Episode failed QA'), catchAll('Episode assembly failed')],
     }),
     'Dub episode': {
       Type: 'Map',
@@ -214,7 +214,7 @@ export const episodeWorkflow = {
             Comment: "Mix the dubbed voices over the same bed, cut them with the master's pictures, check the cut (QA), deliver it with its cover.",
             ResultPath: null,
             End: true,
-            Catch: [catchError(EpisodeQaFailed.name, 'Dub failed QA'), catchAll('Dub could not be made')],
+            Catch: [catchError(EpisodeQaFailed.errorName, 'Dub failed QA'), catchAll('Dub could not be made')],
           }),
           'Dub failed QA': {
             Type: 'Fail',
@@ -239,7 +239,7 @@ export const episodeWorkflow = {
     },
     'Episode failed QA': {
       Type: 'Fail',
-      Error: 'EpisodeQaFailed',
+      Error: EpisodeQaFailed.errorName,
       Cause: 'The assembled episode failed a hard QA check and was not delivered; report.json names each failed check.',
     },
     'Episode assembly failed': {

@@ -30,12 +30,12 @@ export const productionWorkflow = {
         'executionName.$': '$$.Execution.Name',
       },
       ResultPath: '$.production',
-      Catch: [catchError(ManifestInvalid.name, 'Manifest rejected'), catchAll('Manifest could not be read')],
+      Catch: [catchError(ManifestInvalid.errorName, 'Manifest rejected'), catchAll('Manifest could not be read')],
       Next: 'Develop episodes',
     }),
     'Manifest rejected': {
       Type: 'Fail',
-      Error: 'ManifestInvalid',
+      Error: ManifestInvalid.errorName,
       Cause: 'The manifest failed validation; the problems are in <manifest>.errors.json next to it.',
     },
     'Manifest could not be read': {
