@@ -3,7 +3,7 @@ import type { StateDefinition } from './production-definition.js';
 import { OWN_WORK_RETRY, PROVIDER_CALL_RETRY, type Retrier } from './workflow-policies.js';
 
 /** What a state says of its own: where it goes, what it passes, how it catches. */
-export type TaskStateFields = Omit<StateDefinition, 'Type' | 'Resource' | 'TimeoutSeconds' | 'Retry'>;
+type TaskStateFields = Omit<StateDefinition, 'Type' | 'Resource' | 'TimeoutSeconds' | 'Retry'>;
 
 /** A paid call may be throttled by its provider and is worth the longer wait; our own work only meets transient failures. */
 export const retryPolicyOf = (stage: WorkflowStageDescriptor): Retrier[] => (stage.work === 'paid-provider-call' ? PROVIDER_CALL_RETRY : OWN_WORK_RETRY);

@@ -27,8 +27,10 @@ export const HISTORY_MODEL = {
   otherState: 2,
 } as const;
 
+const OTHER_STATE_TYPES = new Set(['Choice', 'Pass', 'Wait', 'Succeed', 'Fail']);
+
 /** What of a state its history depends on; workflow-shapes.ts holds the two machines reduced to it. */
-export interface HistoryState {
+interface HistoryState {
   Type: string;
   Resource?: string;
   Retry?: { MaxAttempts: number }[];
@@ -77,7 +79,7 @@ export function workflowShapeOf(machine: { StartAt: string; States: Record<strin
  * What the worst case of an execution is asked about a manifest: how many items each Map's
  * `ItemsPath` holds, and the value of each Choice variable the manifest decides.
  */
-export interface ExecutionInput {
+interface ExecutionInput {
   iterations: Record<string, number>;
   choices: Record<string, boolean | string>;
 }
@@ -135,18 +137,20 @@ function eventsOf(state: HistoryState, name: string, input: ExecutionInput): num
   if (state.Type === 'Map') {
     const items = state.ItemsPath === undefined ? undefined : input.iterations[state.ItemsPath];
     if (items === undefined) throw new Error(`the Map "${name}" iterates over ${state.ItemsPath ?? 'its input'}, which the history model does not count (lambdas/core/execution-limits.ts)`);
-    return HISTORY_MODEL.map.events + items * (HISTORY_MODEL.map.perIteration + longestPathEvents(state.ItemProcessor!, input));
+    if (!state.ItemProcessor) throw new Error(`the Map "${name}" has no ItemProcessor, the only form the history model reads`);
+    return HISTORY_MODEL.map.events + items * (HISTORY_MODEL.map.perIteration + longestPathEvents(state.ItemProcessor, input));
   }
+  if (!OTHER_STATE_TYPES.has(state.Type)) throw new Error(`"${name}" is a ${state.Type} state, whose history events the model does not know`);
   return HISTORY_MODEL.otherState;
 }
 
 /** The most history events one execution of `shape` can write for this input. */
-export function worstCaseEvents(shape: WorkflowShape, input: ExecutionInput): number {
+function worstCaseEvents(shape: WorkflowShape, input: ExecutionInput): number {
   return HISTORY_MODEL.execution + longestPathEvents(shape, input);
 }
 
 /** The manifest's counts each Map of the episode machine iterates over, and whether its scenes sync lips. */
-export function episodeExecutionInput(sceneCount: number, lipSync = false, dubCount = 0): ExecutionInput {
+function episodeExecutionInput(sceneCount: number, lipSync = false, dubCount = 0): ExecutionInput {
   return {
     iterations: {
       '$.plan.dialogueParts': Math.ceil(sceneCount / SCENES_PER_DIALOGUE_PART),
@@ -158,7 +162,7 @@ export function episodeExecutionInput(sceneCount: number, lipSync = false, dubCo
 }
 
 /** The manifest's counts each Map of the production machine iterates over: every episode developed, at worst, and a sheet per character. */
-export function productionExecutionInput(episodeCount: number, characterCount: number): ExecutionInput {
+function productionExecutionInput(episodeCount: number, characterCount: number): ExecutionInput {
   return {
     iterations: {
       '$.production.episodesToDevelop': episodeCount,

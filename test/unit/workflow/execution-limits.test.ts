@@ -101,6 +101,20 @@ describe('the history model', () => {
     expect(walk).toThrow(/the Map "Review scenes" iterates over \$\.plan\.reviews/);
   });
 
+  it('refuses a state type whose events it does not know, naming the state', () => {
+    // Prepare
+    const shape = episodeShapeWith((definition) => {
+      definition.States['Plan scenes']!.Next = 'Check both ways';
+      definition.States['Check both ways'] = { Type: 'Parallel', Branches: [], Next: 'Produce scenes' };
+    });
+
+    // Act
+    const walk = () => worstCaseEpisodeEvents(1, false, 0, shape);
+
+    // Assess
+    expect(walk).toThrow(/"Check both ways" is a Parallel state/);
+  });
+
   it('refuses a workflow that loops, for its history has no worst case', () => {
     // Prepare
     const shape = episodeShapeWith((definition) => {
