@@ -18,7 +18,7 @@ export const resourceOf = (stage: WorkflowStageDescriptor): string => `\${${stag
  * stage that pays a provider retries as a paid call wherever it runs.
  */
 export function task(stage: WorkflowStageDescriptor, { Comment, Parameters, ResultSelector, ResultPath, ...transitions }: TaskStateFields) {
-  // In the order the checked-in ASL has always read: what it is, what it calls with what, how long and how often, where it goes.
+  // The keys keep the order the states were written in by hand, so the generated ASL changed only where a Task's facts did.
   return {
     Type: 'Task',
     ...(Comment === undefined ? {} : { Comment }),
