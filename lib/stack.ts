@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { MANIFEST_TRIGGER_FUNCTION, QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../lambdas/catalog.js';
@@ -97,7 +97,7 @@ export class DramaforgeStack extends Stack {
       videoMaxReceiveCount: config.videoWorker.maxReceiveCount,
     });
 
-    const substitutedFunctions = new Map<string, IFunction>();
+    const substitutedFunctions = new Map<string, LambdaFunction>();
     for (const spec of STAGE_FUNCTIONS) {
       const { access } = spec;
       const stage = this.stageFunction(spec, config, STAGE_ARCHITECTURE, spec.environment === 'stage' ? workflowSettings : {}, logRemovalPolicy)

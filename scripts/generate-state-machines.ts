@@ -1,12 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { workflowShapeOf } from '../lambdas/core/execution-limits.js';
+import { WORKFLOW_SHAPES_FILE, renderWorkflowShapes } from '../statemachines/workflow-shapes-file.js';
 import { episodeWorkflow } from '../statemachines/episode-workflow-source.js';
-import { DEFINITION_FILE, EPISODE_DEFINITION_FILE } from '../statemachines/production-definition.js';
-import { productionWorkflow, renderStateMachine } from '../statemachines/production-workflow-source.js';
+import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, renderStateMachine } from '../statemachines/production-definition.js';
+import { productionWorkflow } from '../statemachines/production-workflow-source.js';
 
 const machines = [
   { file: DEFINITION_FILE, text: renderStateMachine(productionWorkflow) },
   { file: EPISODE_DEFINITION_FILE, text: renderStateMachine(episodeWorkflow) },
+  { file: WORKFLOW_SHAPES_FILE, text: renderWorkflowShapes({ production: workflowShapeOf(productionWorkflow), episode: workflowShapeOf(episodeWorkflow) }) },
 ];
 
 const relative = (file: string) => path.relative(process.cwd(), file);
@@ -20,7 +23,7 @@ if (process.argv.includes('--check')) {
     console.error(`out of date with the workflow sources in statemachines/: ${stale.join(', ')}; run \`npm run asl\` and commit the result`);
     process.exit(1);
   }
-  console.log(`${machines.map(({ file }) => relative(file)).join(', ')} match the workflow source`);
+  console.log(`${machines.map(({ file }) => relative(file)).join(', ')} match the workflow sources`);
 } else {
   for (const { file, text } of machines) {
     await writeFile(file, text);

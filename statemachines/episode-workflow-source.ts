@@ -1,6 +1,17 @@
+import { stage as assembleEpisode } from '../lambdas/stages/assemble-episode/stage.js';
+import { stage as buildSubtitles } from '../lambdas/stages/build-subtitles/stage.js';
+import { stage as dubEpisode } from '../lambdas/stages/dub-episode/stage.js';
+import { stage as planEpisode } from '../lambdas/stages/plan-episode/stage.js';
+import { stage as recordSceneOutcome } from '../lambdas/stages/record-scene-outcome/stage.js';
+import { stage as renderKeyframes } from '../lambdas/stages/render-keyframes/stage.js';
+import { stage as syncLips } from '../lambdas/stages/sync-lips/stage.js';
+import { stage as synthesizeVoice } from '../lambdas/stages/synthesize-voice/stage.js';
+import { stage as voiceDub } from '../lambdas/stages/voice-dub/stage.js';
+import { stage as writeScript } from '../lambdas/stages/write-script/stage.js';
+import { task } from './stage-task.js';
 import { WAIT_FOR_TASK_TOKEN_SQS, type Definition } from './production-definition.js';
 import { EpisodeQaFailed } from '../lambdas/core/errors.js';
-import { OWN_WORK_RETRY, PROVIDER_CALL_RETRY, SCENE_IDS, SCENE_IDS_AND_CUT, SCENE_OUTCOME_CATCH, SCENE_STAGE_CATCH, catchAll, catchError } from './workflow-policies.js';
+import { PROVIDER_CALL_RETRY, SCENE_IDS, SCENE_IDS_AND_CUT, SCENE_OUTCOME_CATCH, SCENE_STAGE_CATCH, catchAll, catchError } from './workflow-policies.js';
 
 /**
  * The source of statemachines/episode.asl.json: one execution produces one episode's
@@ -13,20 +24,16 @@ export const episodeWorkflow = {
   TimeoutSeconds: 86400,
   StartAt: 'Plan episode',
   States: {
-    'Plan episode': {
-      Type: 'Task',
+    'Plan episode': task(planEpisode, {
       Comment: "The episode's scene ids, read here so the production's state carries episode ids only, and in parts for its dialogue.",
-      Resource: '${PlanEpisodeFunctionArn}',
       Parameters: {
         'productionId.$': '$.productionId',
         'episodeId.$': '$.episodeId',
       },
       ResultPath: '$.plan',
-      TimeoutSeconds: 60,
-      Retry: OWN_WORK_RETRY,
       Catch: [catchAll('Episode could not be planned')],
       Next: 'Write dialogue',
-    },
+    }),
     'Episode could not be planned': {
       Type: 'Fail',
       Error: 'EpisodePlanFailed',
@@ -46,16 +53,12 @@ export const episodeWorkflow = {
         ProcessorConfig: { Mode: 'INLINE' },
         StartAt: 'Write script',
         States: {
-          'Write script': {
-            Type: 'Task',
+          'Write script': task(writeScript, {
             Comment: 'The LLM writes dialogue for scenes that have none, seeing what was said before; given dialogue is used verbatim. A scene that fails stops alone.',
-            Resource: '${WriteScriptFunctionArn}',
             ResultPath: null,
-            TimeoutSeconds: 900,
-            Retry: PROVIDER_CALL_RETRY,
             End: true,
             Catch: [catchAll('Dialogue could not be written')],
-          },
+          }),
           'Dialogue could not be written': {
             Type: 'Fail',
             Error: 'DialogueFailed',
@@ -72,10 +75,8 @@ export const episodeWorkflow = {
       Error: 'EpisodeDialogueFailed',
       Cause: "The episode's dialogue could not be written; its history says which part failed.",
     },
-    'Plan scenes': {
-      Type: 'Task',
+    'Plan scenes': task(planEpisode, {
       Comment: "The scenes whose dialogue is written go on to keyframes, voice and video; and the languages the episode is dubbed into (none for the animatic).",
-      Resource: '${PlanEpisodeFunctionArn}',
       Parameters: {
         'productionId.$': '$.productionId',
         'episodeId.$': '$.episodeId',
@@ -83,11 +84,9 @@ export const episodeWorkflow = {
         'cut.$': '$.cut',
       },
       ResultPath: '$.plan',
-      TimeoutSeconds: 60,
-      Retry: OWN_WORK_RETRY,
       Catch: [catchAll('Episode could not be planned')],
       Next: 'Produce scenes',
-    },
+    }),
     'Produce scenes': {
       Type: 'Map',
       ItemsPath: '$.plan.sceneIds',
@@ -103,28 +102,20 @@ export const episodeWorkflow = {
         ProcessorConfig: { Mode: 'INLINE' },
         StartAt: 'Render keyframes',
         States: {
-          'Render keyframes': {
-            Type: 'Task',
+          'Render keyframes': task(renderKeyframes, {
             Comment: 'Draw the keyframe, score each character against its reference sheet, regenerate below the threshold.',
-            Resource: '${RenderKeyframesFunctionArn}',
             Parameters: SCENE_IDS,
             ResultPath: null,
-            TimeoutSeconds: 600,
-            Retry: PROVIDER_CALL_RETRY,
             Catch: SCENE_STAGE_CATCH,
             Next: 'Synthesize voice',
-          },
-          'Synthesize voice': {
-            Type: 'Task',
+          }),
+          'Synthesize voice': task(synthesizeVoice, {
             Comment: "One voice per character; the scene's voice track sets its length.",
-            Resource: '${SynthesizeVoiceFunctionArn}',
             Parameters: SCENE_IDS,
             ResultPath: null,
-            TimeoutSeconds: 600,
-            Retry: PROVIDER_CALL_RETRY,
             Catch: SCENE_STAGE_CATCH,
             Next: 'Generate video',
-          },
+          }),
           'Generate video': {
             Type: 'Task',
             Comment: "Generative video is slow and rate-limited: the video queue's worker calls back with the task token.",
@@ -144,60 +135,40 @@ export const episodeWorkflow = {
             Choices: [{ Variable: '$.lipSync', BooleanEquals: true, Next: 'Sync lips' }],
             Default: 'Build subtitles',
           },
-          'Sync lips': {
-            Type: 'Task',
+          'Sync lips': task(syncLips, {
             Comment: "The speaking character's mouth follows their voice, in the manifest's mode (fast or high_precision).",
-            Resource: '${SyncLipsFunctionArn}',
             Parameters: SCENE_IDS_AND_CUT,
             ResultPath: null,
-            TimeoutSeconds: 900,
-            Retry: PROVIDER_CALL_RETRY,
             Catch: SCENE_STAGE_CATCH,
             Next: 'Build subtitles',
-          },
-          'Build subtitles': {
-            Type: 'Task',
+          }),
+          'Build subtitles': task(buildSubtitles, {
             Comment: 'SRT and VTT timed from the voice track.',
-            Resource: '${BuildSubtitlesFunctionArn}',
             Parameters: SCENE_IDS,
             ResultPath: null,
-            TimeoutSeconds: 120,
-            Retry: OWN_WORK_RETRY,
             Catch: SCENE_STAGE_CATCH,
             Next: 'Mark scene complete',
-          },
-          'Mark scene complete': {
-            Type: 'Task',
-            Resource: '${RecordSceneOutcomeFunctionArn}',
+          }),
+          'Mark scene complete': task(recordSceneOutcome, {
             Parameters: { ...SCENE_IDS, outcome: 'COMPLETE' },
             ResultPath: null,
-            TimeoutSeconds: 60,
-            Retry: OWN_WORK_RETRY,
             End: true,
             Catch: SCENE_OUTCOME_CATCH,
-          },
-          'Record budget stop': {
-            Type: 'Task',
+          }),
+          'Record budget stop': task(recordSceneOutcome, {
             Comment: 'The ledger refused the next call: the scene stops where it is, nothing over budget is spent.',
-            Resource: '${RecordSceneOutcomeFunctionArn}',
             Parameters: { ...SCENE_IDS, outcome: 'BUDGET_EXCEEDED', 'error.$': '$.error' },
             ResultPath: null,
-            TimeoutSeconds: 60,
-            Retry: OWN_WORK_RETRY,
             End: true,
             Catch: SCENE_OUTCOME_CATCH,
-          },
-          'Record scene failure': {
-            Type: 'Task',
+          }),
+          'Record scene failure': task(recordSceneOutcome, {
             Comment: "One scene's failure is recorded on the scene; the rest of the episode goes on.",
-            Resource: '${RecordSceneOutcomeFunctionArn}',
             Parameters: { ...SCENE_IDS, outcome: 'FAILED', 'error.$': '$.error' },
             ResultPath: null,
-            TimeoutSeconds: 60,
-            Retry: OWN_WORK_RETRY,
             End: true,
             Catch: SCENE_OUTCOME_CATCH,
-          },
+          }),
           'Scene outcome not recorded': {
             Type: 'Fail',
             Error: 'SceneOutcomeNotRecorded',
@@ -208,21 +179,17 @@ export const episodeWorkflow = {
       ResultPath: null,
       Next: 'Assemble episode',
     },
-    'Assemble episode': {
-      Type: 'Task',
+    'Assemble episode': task(assembleEpisode, {
       Comment: 'Concatenate the finished scenes, mix the voices over a ducked music bed at -14 LUFS, burn the subtitles, then check the MP4 (QA) before it is delivered.',
-      Resource: '${AssembleEpisodeFunctionArn}',
       Parameters: {
         'productionId.$': '$.productionId',
         'episodeId.$': '$.episodeId',
       },
       ResultPath: null,
-      TimeoutSeconds: 900,
-      Retry: OWN_WORK_RETRY,
       Next: 'Dub episode',
       // A failed QA check is not an assembly fault: its own Fail state names it, so the console says why.
-      Catch: [catchError(EpisodeQaFailed.name, 'Episode failed QA'), catchAll('Episode assembly failed')],
-    },
+      Catch: [catchError(EpisodeQaFailed.errorName, 'Episode failed QA'), catchAll('Episode assembly failed')],
+    }),
     'Dub episode': {
       Type: 'Map',
       Comment: "One dub per language the manifest lists, over the master's pictures: nothing visual is bought again.",
@@ -237,26 +204,18 @@ export const episodeWorkflow = {
         ProcessorConfig: { Mode: 'INLINE' },
         StartAt: 'Voice the dub',
         States: {
-          'Voice the dub': {
-            Type: 'Task',
+          'Voice the dub': task(voiceDub, {
             Comment: "Translate each line within the time the master's voice took, voice it in the character's voice, fit it to the master's scene lengths; and the title.",
-            Resource: '${VoiceDubFunctionArn}',
             ResultPath: null,
-            TimeoutSeconds: 900,
-            Retry: PROVIDER_CALL_RETRY,
             Next: 'Cut the dub',
             Catch: [catchAll('Dub could not be made')],
-          },
-          'Cut the dub': {
-            Type: 'Task',
+          }),
+          'Cut the dub': task(dubEpisode, {
             Comment: "Mix the dubbed voices over the same bed, cut them with the master's pictures, check the cut (QA), deliver it with its cover.",
-            Resource: '${DubEpisodeFunctionArn}',
             ResultPath: null,
-            TimeoutSeconds: 900,
-            Retry: OWN_WORK_RETRY,
             End: true,
-            Catch: [catchError(EpisodeQaFailed.name, 'Dub failed QA'), catchAll('Dub could not be made')],
-          },
+            Catch: [catchError(EpisodeQaFailed.errorName, 'Dub failed QA'), catchAll('Dub could not be made')],
+          }),
           'Dub failed QA': {
             Type: 'Fail',
             Error: 'DubQaFailed',
@@ -280,7 +239,7 @@ export const episodeWorkflow = {
     },
     'Episode failed QA': {
       Type: 'Fail',
-      Error: 'EpisodeQaFailed',
+      Error: EpisodeQaFailed.errorName,
       Cause: 'The assembled episode failed a hard QA check and was not delivered; report.json names each failed check.',
     },
     'Episode assembly failed': {

@@ -19,6 +19,9 @@ export const EPISODE_STATE_MACHINE_SUBSTITUTION = 'EpisodeStateMachineArn';
 export type StateDefinition = Record<string, unknown> & { Type: string; Resource?: string };
 export type Definition = { States: Record<string, StateDefinition> } & Record<string, unknown>;
 
+/** The checked-in file's exact text: what `npm run asl` writes and what the checks compare against. */
+export const renderStateMachine = (definition: Definition): string => `${JSON.stringify(definition, null, 2)}\n`;
+
 /** Applies definitionSubstitutions exactly as Step Functions does: `${Name}` inside string values. */
 export function substituteDefinition(text: string, substitutions: Record<string, string>): Definition {
   const substituted = text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_match, name: string) => {
@@ -43,6 +46,21 @@ export function allStates(definition: { States: Record<string, StateDefinition> 
   };
   visit(definition.States);
   return found;
+}
+
+/**
+ * The definition with each Lambda Task timing out with the function it calls: `timeouts` maps a
+ * function's `${...}` substitution to its timeout in the environment, which may differ from the
+ * descriptor's the file was generated with (lib/config/environments.ts functionSizing).
+ */
+export function withFunctionTimeouts(definition: Definition, timeouts: ReadonlyMap<string, number>): Definition {
+  const moved = structuredClone(definition);
+  for (const { state } of taskStates(moved)) {
+    const substitution = /^\$\{([A-Za-z0-9_]+)\}$/.exec(state.Resource ?? '')?.[1];
+    const timeout = substitution === undefined ? undefined : timeouts.get(substitution);
+    if (timeout !== undefined && state.TimeoutSeconds !== undefined) state.TimeoutSeconds = timeout;
+  }
+  return moved;
 }
 
 /** Every Task state, at any depth, with its name. */

@@ -1,6 +1,13 @@
+import { stage as awaitApproval } from '../lambdas/stages/await-approval/stage.js';
+import { stage as castCharacter } from '../lambdas/stages/cast-character/stage.js';
+import { stage as developEpisode } from '../lambdas/stages/develop-episode/stage.js';
+import { stage as finalizeProduction } from '../lambdas/stages/finalize-production/stage.js';
+import { stage as planProduction } from '../lambdas/stages/plan-production/stage.js';
+import { stage as validateManifest } from '../lambdas/stages/validate-manifest/stage.js';
+import { resourceOf, task } from './stage-task.js';
 import { ManifestInvalid } from '../lambdas/core/errors.js';
 import { START_CHILD_EXECUTION_SYNC, WAIT_FOR_TASK_TOKEN_LAMBDA, type Definition, type StateDefinition } from './production-definition.js';
-import { CHILD_EXECUTION_RETRY, OWN_WORK_RETRY, PRODUCTION_STEP_CATCH, PROVIDER_CALL_RETRY, REVIEW_GATE_RETRY, catchAll, catchError } from './workflow-policies.js';
+import { CHILD_EXECUTION_RETRY, PRODUCTION_STEP_CATCH, REVIEW_GATE_RETRY, catchAll, catchError } from './workflow-policies.js';
 
 /**
  * The source of statemachines/production.asl.json. Both runtimes and the console read the
@@ -15,24 +22,20 @@ export const productionWorkflow = {
   // A week's review wait (the most review.waitHours allows) and a day to produce around it.
   TimeoutSeconds: 8 * 86400,
   States: {
-    'Validate manifest': {
-      Type: 'Task',
+    'Validate manifest': task(validateManifest, {
       Comment: 'Reject a bad manifest with every problem written next to it as <manifest>.errors.json.',
-      Resource: '${ValidateManifestFunctionArn}',
       Parameters: {
         'bucket.$': '$.bucket',
         'key.$': '$.key',
         'executionName.$': '$$.Execution.Name',
       },
       ResultPath: '$.production',
-      TimeoutSeconds: 60,
-      Retry: OWN_WORK_RETRY,
-      Catch: [catchError(ManifestInvalid.name, 'Manifest rejected'), catchAll('Manifest could not be read')],
+      Catch: [catchError(ManifestInvalid.errorName, 'Manifest rejected'), catchAll('Manifest could not be read')],
       Next: 'Develop episodes',
-    },
+    }),
     'Manifest rejected': {
       Type: 'Fail',
-      Error: 'ManifestInvalid',
+      Error: ManifestInvalid.errorName,
       Cause: 'The manifest failed validation; the problems are in <manifest>.errors.json next to it.',
     },
     'Manifest could not be read': {
@@ -53,16 +56,12 @@ export const productionWorkflow = {
         ProcessorConfig: { Mode: 'INLINE' },
         StartAt: 'Develop episode',
         States: {
-          'Develop episode': {
-            Type: 'Task',
+          'Develop episode': task(developEpisode, {
             Comment: 'Scene cards from the synopsis, part by part, validated against the schema; the running summary after the episode.',
-            Resource: '${DevelopEpisodeFunctionArn}',
             ResultPath: null,
-            TimeoutSeconds: 900,
-            Retry: PROVIDER_CALL_RETRY,
             End: true,
             Catch: [catchAll('Episode could not be developed')],
-          },
+          }),
           'Episode could not be developed': {
             Type: 'Fail',
             Error: 'EpisodeDevelopmentFailed',
@@ -74,20 +73,16 @@ export const productionWorkflow = {
       Catch: PRODUCTION_STEP_CATCH,
       Next: 'Plan production',
     },
-    'Plan production': {
-      Type: 'Task',
+    'Plan production': task(planProduction, {
       Comment: 'One row per scene in the table; the plan carries ids only.',
-      Resource: '${PlanProductionFunctionArn}',
       Parameters: {
         'productionId.$': '$.production.productionId',
         'executionName.$': '$$.Execution.Name',
       },
       ResultPath: '$.plan',
-      TimeoutSeconds: 120,
-      Retry: OWN_WORK_RETRY,
       Catch: PRODUCTION_STEP_CATCH,
       Next: 'Cast characters',
-    },
+    }),
     'Cast characters': {
       Type: 'Map',
       Comment: 'A reference sheet per character: the face every keyframe is checked against.',
@@ -101,15 +96,11 @@ export const productionWorkflow = {
         ProcessorConfig: { Mode: 'INLINE' },
         StartAt: 'Draw reference sheet',
         States: {
-          'Draw reference sheet': {
-            Type: 'Task',
-            Resource: '${CastCharacterFunctionArn}',
+          'Draw reference sheet': task(castCharacter, {
             ResultPath: null,
-            TimeoutSeconds: 300,
-            Retry: PROVIDER_CALL_RETRY,
             End: true,
             Catch: [catchAll('Reference sheet failed')],
-          },
+          }),
           'Reference sheet failed': {
             Type: 'Fail',
             Error: 'ReferenceSheetFailed',
@@ -151,56 +142,44 @@ export const productionWorkflow = {
       cut: 'final',
       approved: 'Finalize production',
     }),
-    'Record rejection': {
-      Type: 'Task',
+    'Record rejection': task(finalizeProduction, {
       Comment: "The producer rejected the cut: the report keeps their notes, and nothing more is spent.",
-      Resource: '${FinalizeProductionFunctionArn}',
       Parameters: {
         'productionId.$': '$.plan.productionId',
         closeAs: 'REJECTED',
         'decision.$': '$.review',
       },
       ResultPath: '$.result',
-      TimeoutSeconds: 300,
-      Retry: OWN_WORK_RETRY,
       Catch: PRODUCTION_STEP_CATCH,
       Next: 'Production rejected',
-    },
+    }),
     'Production rejected': {
       Type: 'Succeed',
       Comment: 'A clean stop: the producer said no.',
     },
-    'Record review timeout': {
-      Type: 'Task',
+    'Record review timeout': task(finalizeProduction, {
       Comment: 'Nobody decided within the review wait: the production stops where it is, as REVIEW_TIMED_OUT.',
-      Resource: '${FinalizeProductionFunctionArn}',
       Parameters: {
         'productionId.$': '$.plan.productionId',
         closeAs: 'REVIEW_TIMED_OUT',
       },
       ResultPath: '$.result',
-      TimeoutSeconds: 300,
-      Retry: OWN_WORK_RETRY,
       Catch: PRODUCTION_STEP_CATCH,
       Next: 'Review timed out',
-    },
+    }),
     'Review timed out': {
       Type: 'Succeed',
       Comment: 'A clean stop, not a failure: the report says what was made and spent before the gate.',
     },
-    'Finalize production': {
-      Type: 'Task',
+    'Finalize production': task(finalizeProduction, {
       Comment: 'Write report.json and the storyboard, and close the production with its status.',
-      Resource: '${FinalizeProductionFunctionArn}',
       Parameters: {
         'productionId.$': '$.plan.productionId',
       },
       ResultPath: '$.result',
-      TimeoutSeconds: 300,
-      Retry: OWN_WORK_RETRY,
       Next: 'Was everything delivered?',
       Catch: [catchAll('Production failed')],
-    },
+    }),
     'Was everything delivered?': {
       Type: 'Choice',
       Choices: [
@@ -221,20 +200,16 @@ export const productionWorkflow = {
       Error: 'ScenesFailed',
       Cause: "At least one scene failed; report.json names each one and why.",
     },
-    'Record production failure': {
-      Type: 'Task',
-      Resource: '${FinalizeProductionFunctionArn}',
+    'Record production failure': task(finalizeProduction, {
       Parameters: {
         'productionId.$': '$.production.productionId',
         'failure.$': '$.error',
       },
       ResultPath: '$.result',
-      TimeoutSeconds: 300,
-      Retry: OWN_WORK_RETRY,
       Next: 'Production failed',
       // Its own error goes beside the failure it was recording, not over it, so the history shows both.
       Catch: [catchAll('Production failed', '$.finalizeError')],
-    },
+    }),
     'Production failed': {
       Type: 'Fail',
       Error: 'ProductionFailed',
@@ -302,10 +277,8 @@ function produceEpisodes(executionNamePath: string, cut: string, next: string, n
  */
 function reviewGate(names: { deliver: string; wait: string; decide: string; before: 'video' | 'delivery'; cut: 'animatic' | 'final'; approved: string }) {
   return {
-    [names.deliver]: {
-      Type: 'Task',
+    [names.deliver]: task(finalizeProduction, {
       Comment: 'Write report.json as AWAITING_APPROVAL, with the cut the producer reviews.',
-      Resource: '${FinalizeProductionFunctionArn}',
       Parameters: {
         'productionId.$': '$.plan.productionId',
         closeAs: 'AWAITING_APPROVAL',
@@ -315,17 +288,15 @@ function reviewGate(names: { deliver: string; wait: string; decide: string; befo
       // local engine resolve TimeoutSecondsPath against the state's input and its Parameters respectively, and both hold it there.
       ResultSelector: { 'waitSeconds.$': '$.reviewWaitSeconds' },
       ResultPath: '$.Payload',
-      TimeoutSeconds: 300,
-      Retry: OWN_WORK_RETRY,
       Catch: PRODUCTION_STEP_CATCH,
       Next: names.wait,
-    },
+    }),
     [names.wait]: {
       Type: 'Task',
       Comment: 'Waits for `dramaforge approve` or `reject` (SendTaskSuccess with the token kept on the production row).',
       Resource: WAIT_FOR_TASK_TOKEN_LAMBDA,
       Parameters: {
-        FunctionName: '${AwaitApprovalFunctionArn}',
+        FunctionName: resourceOf(awaitApproval),
         Payload: {
           'productionId.$': '$.plan.productionId',
           'executionName.$': '$$.Execution.Name',
@@ -351,6 +322,3 @@ function reviewGate(names: { deliver: string; wait: string; decide: string; befo
     },
   } satisfies Record<string, StateDefinition>;
 }
-
-/** The checked-in file's exact text: what `npm run asl` writes and what the checks compare against. */
-export const renderStateMachine = (definition: Definition): string => `${JSON.stringify(definition, null, 2)}\n`;

@@ -22,7 +22,7 @@ export interface Catcher {
 
 /** Throttling passes when the provider's rate window does: longer waits, and more of them, than for a failure. */
 export const PROVIDER_THROTTLED_RETRY: Retrier = {
-  ErrorEquals: [ProviderThrottled.name],
+  ErrorEquals: [ProviderThrottled.errorName],
   IntervalSeconds: 3,
   BackoffRate: 2,
   MaxAttempts: 6,
@@ -33,8 +33,8 @@ export const PROVIDER_THROTTLED_RETRY: Retrier = {
 /** Failures that may pass on their own: a provider's 5xx or timeout, and Lambda's own transient errors. */
 export const TRANSIENT_FAILURE_RETRY: Retrier = {
   ErrorEquals: [
-    ProviderUnavailable.name,
-    ProviderTimeout.name,
+    ProviderUnavailable.errorName,
+    ProviderTimeout.errorName,
     'States.Timeout',
     'Lambda.ServiceException',
     'Lambda.AWSLambdaException',
@@ -65,7 +65,7 @@ export const catchAll = (next: string, resultPath = '$.error'): Catcher => ({ Er
 
 export const PRODUCTION_STEP_CATCH = [catchAll('Record production failure')];
 /** A scene stage stops only its own scene; a budget stop is recorded apart from a failure. */
-export const SCENE_STAGE_CATCH = [catchError(BudgetExceeded.name, 'Record budget stop'), catchAll('Record scene failure')];
+export const SCENE_STAGE_CATCH = [catchError(BudgetExceeded.errorName, 'Record budget stop'), catchAll('Record scene failure')];
 export const SCENE_OUTCOME_CATCH = [catchAll('Scene outcome not recorded')];
 
 /** Payloads carry ids only (256 KiB limit): a scene stage reads everything else from the table and the bucket. */

@@ -93,7 +93,8 @@ export type MediaEnvironment = z.output<typeof MediaEnvironmentSchema>;
 
 /** A variable is missing or malformed: the function cannot start. One line, naming each variable. */
 export class EnvironmentInvalid extends DramaforgeError {
-  override readonly name: string = 'EnvironmentInvalid';
+  static readonly errorName: string = 'EnvironmentInvalid';
+  override readonly name: string = EnvironmentInvalid.errorName;
 }
 
 /** Reads each field of `schema` from the variable `names` gives it; a problem names the variable, not the field. */

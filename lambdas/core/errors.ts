@@ -8,8 +8,9 @@ import type { Charge } from './ports.js';
 
 export abstract class DramaforgeError extends Error {
   /**
-   * Written out in each class rather than taken from the constructor: a minifier may
-   * rename classes, and the deployed bundles must throw exactly the names the ASL matches.
+   * Written out in each class as its static `errorName` rather than taken from the constructor: a
+   * minifier may rename classes, and the deployed bundles must throw exactly the names the ASL matches.
+   * Code that matches a name it did not throw reads the static (`BudgetExceeded.errorName`).
    */
   abstract override readonly name: string;
   /** Why, as data: set where the failure is understood (a provider's answer, the ledger's refusal) and recorded by the stage. */
@@ -28,7 +29,8 @@ export interface ManifestProblem {
 }
 
 export class ManifestInvalid extends DramaforgeError {
-  override readonly name: string = 'ManifestInvalid';
+  static readonly errorName: string = 'ManifestInvalid';
+  override readonly name: string = ManifestInvalid.errorName;
   constructor(readonly problems: ManifestProblem[]) {
     super(problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
   }
@@ -36,7 +38,8 @@ export class ManifestInvalid extends DramaforgeError {
 
 /** The provider said slow down; retry after a pause. */
 export class ProviderThrottled extends DramaforgeError {
-  override readonly name: string = 'ProviderThrottled';
+  static readonly errorName: string = 'ProviderThrottled';
+  override readonly name: string = ProviderThrottled.errorName;
   constructor(message: string, readonly retryAfterSeconds?: number) {
     super(message);
   }
@@ -44,62 +47,68 @@ export class ProviderThrottled extends DramaforgeError {
 
 /** The provider failed in a way that may pass (5xx, connection reset). */
 export class ProviderUnavailable extends DramaforgeError {
-  override readonly name: string = 'ProviderUnavailable';
+  static readonly errorName: string = 'ProviderUnavailable';
+  override readonly name: string = ProviderUnavailable.errorName;
 }
 
 /** The provider did not answer in time. */
 export class ProviderTimeout extends DramaforgeError {
-  override readonly name: string = 'ProviderTimeout';
+  static readonly errorName: string = 'ProviderTimeout';
+  override readonly name: string = ProviderTimeout.errorName;
 }
 
 /** The provider answered with something we cannot use; retrying the same call will not help. */
 export class ProviderRejected extends DramaforgeError {
-  override readonly name: string = 'ProviderRejected';
+  static readonly errorName: string = 'ProviderRejected';
+  override readonly name: string = ProviderRejected.errorName;
 }
 
 /** A profile or stage was configured that this build cannot serve. */
 export class ProviderNotConfigured extends DramaforgeError {
-  override readonly name: string = 'ProviderNotConfigured';
+  static readonly errorName: string = 'ProviderNotConfigured';
+  override readonly name: string = ProviderNotConfigured.errorName;
 }
 
 /** The next paid call would take the production over its budget. */
 export class BudgetExceeded extends DramaforgeError {
-  override readonly name: string = 'BudgetExceeded';
-}
-
-/** Every keyframe attempt scored below the consistency threshold. */
-export class ConsistencyFailed extends DramaforgeError {
-  override readonly name: string = 'ConsistencyFailed';
+  static readonly errorName: string = 'BudgetExceeded';
+  override readonly name: string = BudgetExceeded.errorName;
 }
 
 /** A stage was asked for something that is not in the store (a missing asset or row). */
 export class AssetMissing extends DramaforgeError {
-  override readonly name: string = 'AssetMissing';
+  static readonly errorName: string = 'AssetMissing';
+  override readonly name: string = AssetMissing.errorName;
 }
 
 /** A media tool (ffmpeg, the speech engine) failed. */
 export class MediaToolFailed extends DramaforgeError {
-  override readonly name: string = 'MediaToolFailed';
+  static readonly errorName: string = 'MediaToolFailed';
+  override readonly name: string = MediaToolFailed.errorName;
 }
 
 /** A dubbed scene still runs over the master's length after a shorter line, the most tempo and the longest hold. */
 export class DubDoesNotFit extends DramaforgeError {
-  override readonly name: string = 'DubDoesNotFit';
+  static readonly errorName: string = 'DubDoesNotFit';
+  override readonly name: string = DubDoesNotFit.errorName;
 }
 
 /** An assembled episode failed a hard QA check; it is not delivered. The message names each failed check. */
 export class EpisodeQaFailed extends DramaforgeError {
-  override readonly name: string = 'EpisodeQaFailed';
+  static readonly errorName: string = 'EpisodeQaFailed';
+  override readonly name: string = EpisodeQaFailed.errorName;
 }
 
 /** The account's quota or credit at the provider is used up; waiting will not help, another provider might. */
 export class ProviderQuotaExceeded extends DramaforgeError {
-  override readonly name: string = 'ProviderQuotaExceeded';
+  static readonly errorName: string = 'ProviderQuotaExceeded';
+  override readonly name: string = ProviderQuotaExceeded.errorName;
 }
 
 /** The provider refused the prompt or its output on content grounds. */
 export class ProviderContentFiltered extends ProviderRejected {
-  override readonly name: string = 'ProviderContentFiltered';
+  static override readonly errorName: string = 'ProviderContentFiltered';
+  override readonly name: string = ProviderContentFiltered.errorName;
 }
 
 /**
@@ -108,7 +117,8 @@ export class ProviderContentFiltered extends ProviderRejected {
  * billed on the way are carried so the cost of the eventual answer includes them.
  */
 export class ProviderOutputInvalid extends ProviderRejected {
-  override readonly name: string = 'ProviderOutputInvalid';
+  static override readonly errorName: string = 'ProviderOutputInvalid';
+  override readonly name: string = ProviderOutputInvalid.errorName;
   constructor(
     message: string,
     readonly charges: Charge[] = [],
@@ -119,5 +129,6 @@ export class ProviderOutputInvalid extends ProviderRejected {
 
 /** A review decision came when none could be taken: nothing awaits one, it was already decided, or it timed out. */
 export class ReviewNotOpen extends DramaforgeError {
-  override readonly name: string = 'ReviewNotOpen';
+  static readonly errorName: string = 'ReviewNotOpen';
+  override readonly name: string = ReviewNotOpen.errorName;
 }

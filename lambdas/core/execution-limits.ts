@@ -1,6 +1,7 @@
 import type { ManifestProblem } from './errors.js';
 import { plannedSceneCount } from './manifest/schema.js';
 import { SCENES_PER_DIALOGUE_PART } from './script-prompt.js';
+import { EPISODE_WORKFLOW_SHAPE, PRODUCTION_WORKFLOW_SHAPE } from './workflow-shapes.js';
 
 /** Step Functions Standard's quotas that shape an execution (DESIGN.md section 8). */
 export const STEP_FUNCTIONS_QUOTAS = {
@@ -13,11 +14,7 @@ export const STEP_FUNCTIONS_QUOTAS = {
 /** No execution may need more than this share of the history quota, however its retries go. */
 export const HISTORY_HEADROOM = 2;
 
-/**
- * History events as Step Functions Standard writes them, per state type, and the most
- * retries each Retry policy of statemachines/workflow-policies.ts allows. A unit test reads
- * the generated ASL files and fails when this model stops matching them.
- */
+/** History events as Step Functions Standard writes them, per state type. */
 export const HISTORY_MODEL = {
   execution: 2,
   /** Entered, Scheduled, Started, Succeeded, Exited; each retry adds Scheduled, Started, Failed. */
@@ -26,95 +23,175 @@ export const HISTORY_MODEL = {
   serviceTask: { events: 6, perRetry: 4 },
   /** Entered, Started, Succeeded, Exited; and Started plus its end per iteration. */
   map: { events: 4, perIteration: 2 },
-  choiceOrTerminal: 2,
-  retries: { providerCall: 10, ownWork: 4, childExecution: 5 },
-  /** Tasks that call a paid provider in each scene (Lambda), besides the video Task; Sync lips runs only where the manifest syncs lips. */
-  sceneProviderLambdaTasks: 3,
-  /** Lambda Tasks of each scene that only do our own work besides recording its outcome: Build subtitles. */
-  sceneOwnWorkLambdaTasks: 1,
-  /** Choice states each scene passes: whether it syncs lips. */
-  sceneChoices: 1,
-  /** Tasks that call a paid provider in each dub of an episode (Lambda): Voice the dub. */
-  dubProviderLambdaTasks: 1,
-  /** Tasks of each dub that do our own work: Cut the dub (its music bed is the master's, from the cache). */
-  dubOwnWorkLambdaTasks: 1,
-  /** Scenes whose dialogue one Write script Task writes, in order, before the scenes fan out. */
-  scenesPerDialogueTask: SCENES_PER_DIALOGUE_PART,
+  /** Choice, Pass, Wait, Succeed and Fail: Entered and Exited. */
+  otherState: 2,
 } as const;
 
-const lambdaTask = (retries: number) => HISTORY_MODEL.lambdaTask.events + HISTORY_MODEL.lambdaTask.perRetry * retries;
-const serviceTask = (retries: number) => HISTORY_MODEL.serviceTask.events + HISTORY_MODEL.serviceTask.perRetry * retries;
-const { retries } = HISTORY_MODEL;
+const OTHER_STATE_TYPES = new Set(['Choice', 'Pass', 'Wait', 'Succeed', 'Fail']);
 
-/**
- * The most events one scene can write: every provider Task and the video Task exhausting
- * their retries, then its outcome recorded (a failed Task and its Record failure write no more).
- * Sync lips is one of the provider Tasks only where the manifest syncs lips; elsewhere its Choice skips it.
- */
-export function worstCaseSceneEvents(lipSync = false): number {
-  const providerTasks = HISTORY_MODEL.sceneProviderLambdaTasks - (lipSync ? 0 : 1);
-  return (
-    providerTasks * lambdaTask(retries.providerCall) +
-    serviceTask(retries.providerCall) +
-    HISTORY_MODEL.sceneOwnWorkLambdaTasks * lambdaTask(retries.ownWork) +
-    HISTORY_MODEL.sceneChoices * HISTORY_MODEL.choiceOrTerminal +
-    lambdaTask(retries.ownWork)
-  );
+/** What of a state its history depends on; workflow-shapes.ts holds the two machines reduced to it. */
+interface HistoryState {
+  Type: string;
+  Resource?: string;
+  Retry?: { MaxAttempts: number }[];
+  Catch?: { Next: string }[];
+  Next?: string;
+  Choices?: { Variable?: string; BooleanEquals?: boolean; StringEquals?: string; Next: string }[];
+  Default?: string;
+  ItemsPath?: string;
+  ItemProcessor?: WorkflowShape;
+}
+
+export interface WorkflowShape {
+  StartAt: string;
+  States: Record<string, HistoryState>;
+}
+
+/** A state definition as the workflow sources write it; anything the history does not depend on is dropped. */
+type AslState = { Type: string } & Record<string, unknown>;
+
+/** The machine reduced to what its history depends on: states, their Tasks' resources and retries, and where each may go. */
+export function workflowShapeOf(machine: { StartAt: string; States: Record<string, AslState> }): WorkflowShape {
+  const states = Object.entries(machine.States).map(([name, state]) => {
+    const shape: HistoryState = { Type: state.Type };
+    if (typeof state.Resource === 'string') shape.Resource = state.Resource;
+    if (Array.isArray(state.Retry)) shape.Retry = (state.Retry as { MaxAttempts: number }[]).map(({ MaxAttempts }) => ({ MaxAttempts }));
+    if (Array.isArray(state.Catch)) shape.Catch = (state.Catch as { Next: string }[]).map(({ Next }) => ({ Next }));
+    if (typeof state.Next === 'string') shape.Next = state.Next;
+    if (Array.isArray(state.Choices)) {
+      shape.Choices = (state.Choices as HistoryState['Choices'] & object).map(({ Variable, BooleanEquals, StringEquals, Next }) => ({
+        ...(Variable === undefined ? {} : { Variable }),
+        ...(BooleanEquals === undefined ? {} : { BooleanEquals }),
+        ...(StringEquals === undefined ? {} : { StringEquals }),
+        Next,
+      }));
+    }
+    if (typeof state.Default === 'string') shape.Default = state.Default;
+    if (typeof state.ItemsPath === 'string') shape.ItemsPath = state.ItemsPath;
+    const processor = state.ItemProcessor as { StartAt: string; States: Record<string, AslState> } | undefined;
+    if (processor) shape.ItemProcessor = workflowShapeOf(processor);
+    return [name, shape] as const;
+  });
+  return { StartAt: machine.StartAt, States: Object.fromEntries(states) };
 }
 
 /**
- * An episode execution: Plan episode, the dialogue Map (a Task per part), Plan scenes, the scenes Map,
- * Assemble episode, and the dubs' Map (a Task per dub language; empty without dubs).
+ * What the worst case of an execution is asked about a manifest: how many items each Map's
+ * `ItemsPath` holds, and the value of each Choice variable the manifest decides.
  */
-export function worstCaseEpisodeEvents(sceneCount: number, lipSync = false, dubCount = 0): number {
-  const dialogueTasks = Math.ceil(sceneCount / HISTORY_MODEL.scenesPerDialogueTask);
-  return (
-    HISTORY_MODEL.execution +
-    lambdaTask(retries.ownWork) +
-    HISTORY_MODEL.map.events +
-    dialogueTasks * (HISTORY_MODEL.map.perIteration + lambdaTask(retries.providerCall)) +
-    lambdaTask(retries.ownWork) +
-    HISTORY_MODEL.map.events +
-    sceneCount * (HISTORY_MODEL.map.perIteration + worstCaseSceneEvents(lipSync)) +
-    lambdaTask(retries.ownWork) +
-    HISTORY_MODEL.map.events +
-    dubCount * (HISTORY_MODEL.map.perIteration + HISTORY_MODEL.dubProviderLambdaTasks * lambdaTask(retries.providerCall) + HISTORY_MODEL.dubOwnWorkLambdaTasks * lambdaTask(retries.ownWork))
-  );
+interface ExecutionInput {
+  iterations: Record<string, number>;
+  choices: Record<string, boolean | string>;
+}
+
+/** The service integrations (`arn:aws:states:::...`) write a Submitted event as well; a function is invoked directly. */
+const isServiceTask = (resource: string | undefined) => resource?.startsWith('arn:aws:states:::') ?? false;
+
+const retriesOf = (state: HistoryState) => (state.Retry ?? []).reduce((sum, retrier) => sum + retrier.MaxAttempts, 0);
+
+/** A Choice goes where the manifest decides when it decides every variable the Choice reads, and anywhere it may otherwise. */
+function choiceTargets(state: HistoryState, choices: ExecutionInput['choices']): string[] {
+  const rules = state.Choices ?? [];
+  const decided = rules.every((rule) => rule.Variable !== undefined && rule.Variable in choices);
+  if (!decided) return [...rules.map((rule) => rule.Next), ...(state.Default ? [state.Default] : [])];
+  const taken = rules.find((rule) => {
+    const value = choices[rule.Variable!];
+    return rule.BooleanEquals !== undefined ? value === rule.BooleanEquals : value === rule.StringEquals;
+  });
+  return [taken?.Next ?? state.Default].filter((next): next is string => next !== undefined);
 }
 
 /**
- * The production execution: validate, develop (every episode, at worst), plan, a reference sheet
- * per character, a child execution per episode, finalize.
+ * The most events the states from `StartAt` to an end can write: every Task exhausting every retry
+ * its policy allows, every Map running each of its items through its longest path, and each state
+ * going on to whichever of its next states, Catch targets and Choice branches costs most.
  */
-export function worstCaseProductionEvents(episodeCount: number, characterCount: number): number {
-  return (
-    HISTORY_MODEL.execution +
-    lambdaTask(retries.ownWork) +
-    HISTORY_MODEL.map.events +
-    episodeCount * (HISTORY_MODEL.map.perIteration + lambdaTask(retries.providerCall)) +
-    lambdaTask(retries.ownWork) +
-    HISTORY_MODEL.map.events +
-    characterCount * (HISTORY_MODEL.map.perIteration + lambdaTask(retries.providerCall)) +
-    HISTORY_MODEL.map.events +
-    episodeCount * (HISTORY_MODEL.map.perIteration + serviceTask(retries.childExecution)) +
-    // A review before video: its Choice, the report for it, the gate's task-token Task, the decision's Choice, and the final cut's episodes again.
-    HISTORY_MODEL.choiceOrTerminal +
-    lambdaTask(retries.ownWork) +
-    serviceTask(retries.ownWork) +
-    HISTORY_MODEL.choiceOrTerminal +
-    HISTORY_MODEL.map.events +
-    episodeCount * (HISTORY_MODEL.map.perIteration + serviceTask(retries.childExecution)) +
-    lambdaTask(retries.ownWork) +
-    2 * HISTORY_MODEL.choiceOrTerminal
-  );
+function longestPathEvents(shape: WorkflowShape, input: ExecutionInput): number {
+  const memo = new Map<string, number>();
+  const onPath = new Set<string>();
+  const from = (name: string): number => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    const state = shape.States[name];
+    if (!state) throw new Error(`the workflow goes to "${name}", which is not a state of its block`);
+    if (onPath.has(name)) throw new Error(`the workflow loops through "${name}": its history has no worst case`);
+    onPath.add(name);
+    const events = eventsOf(state, name, input) + Math.max(0, ...successorsOf(state, input).map(from));
+    onPath.delete(name);
+    memo.set(name, events);
+    return events;
+  };
+  return from(shape.StartAt);
+}
+
+function successorsOf(state: HistoryState, input: ExecutionInput): string[] {
+  const next = state.Type === 'Choice' ? choiceTargets(state, input.choices) : state.Next ? [state.Next] : [];
+  return [...next, ...(state.Catch ?? []).map((catcher) => catcher.Next)];
+}
+
+function eventsOf(state: HistoryState, name: string, input: ExecutionInput): number {
+  if (state.Type === 'Task') {
+    const events = isServiceTask(state.Resource) ? HISTORY_MODEL.serviceTask : HISTORY_MODEL.lambdaTask;
+    return events.events + events.perRetry * retriesOf(state);
+  }
+  if (state.Type === 'Map') {
+    const items = state.ItemsPath === undefined ? undefined : input.iterations[state.ItemsPath];
+    if (items === undefined) throw new Error(`the Map "${name}" iterates over ${state.ItemsPath ?? 'its input'}, which the history model does not count (lambdas/core/execution-limits.ts)`);
+    if (!state.ItemProcessor) throw new Error(`the Map "${name}" has no ItemProcessor, the only form the history model reads`);
+    return HISTORY_MODEL.map.events + items * (HISTORY_MODEL.map.perIteration + longestPathEvents(state.ItemProcessor, input));
+  }
+  if (!OTHER_STATE_TYPES.has(state.Type)) throw new Error(`"${name}" is a ${state.Type} state, whose history events the model does not know`);
+  return HISTORY_MODEL.otherState;
+}
+
+/** The most history events one execution of `shape` can write for this input. */
+function worstCaseEvents(shape: WorkflowShape, input: ExecutionInput): number {
+  return HISTORY_MODEL.execution + longestPathEvents(shape, input);
+}
+
+/** The manifest's counts each Map of the episode machine iterates over, and whether its scenes sync lips. */
+function episodeExecutionInput(sceneCount: number, lipSync = false, dubCount = 0): ExecutionInput {
+  return {
+    iterations: {
+      '$.plan.dialogueParts': Math.ceil(sceneCount / SCENES_PER_DIALOGUE_PART),
+      '$.plan.sceneIds': sceneCount,
+      '$.plan.dubs': dubCount,
+    },
+    choices: { '$.lipSync': lipSync },
+  };
+}
+
+/** The manifest's counts each Map of the production machine iterates over: every episode developed, at worst, and a sheet per character. */
+function productionExecutionInput(episodeCount: number, characterCount: number): ExecutionInput {
+  return {
+    iterations: {
+      '$.production.episodesToDevelop': episodeCount,
+      '$.plan.characterIds': characterCount,
+      '$.plan.episodes': episodeCount,
+    },
+    choices: {},
+  };
+}
+
+/** An episode execution, from the episode machine as generated. */
+export function worstCaseEpisodeEvents(sceneCount: number, lipSync = false, dubCount = 0, shape: WorkflowShape = EPISODE_WORKFLOW_SHAPE): number {
+  return worstCaseEvents(shape, episodeExecutionInput(sceneCount, lipSync, dubCount));
+}
+
+/** The production execution, from the production machine as generated: whichever review the manifest asks for, at worst. */
+export function worstCaseProductionEvents(episodeCount: number, characterCount: number, shape: WorkflowShape = PRODUCTION_WORKFLOW_SHAPE): number {
+  return worstCaseEvents(shape, productionExecutionInput(episodeCount, characterCount));
 }
 
 /** The largest episode whose worst case stays within the history quota with its headroom. */
 export function largestEpisodeHeld(quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS, lipSync = false, dubCount = 0): number {
   const budget = quotas.historyEvents / HISTORY_HEADROOM;
-  const perScene = HISTORY_MODEL.map.perIteration + worstCaseSceneEvents(lipSync);
-  let held = Math.max(0, Math.floor((budget - worstCaseEpisodeEvents(0, lipSync, dubCount)) / perScene));
-  while (held > 0 && worstCaseEpisodeEvents(held, lipSync, dubCount) > budget) held--;
+  const fits = (scenes: number) => worstCaseEpisodeEvents(scenes, lipSync, dubCount) <= budget;
+  // A scene's share of a dialogue part makes the events per scene uneven: estimate from a part's worth, then step to the edge.
+  const perPart = worstCaseEpisodeEvents(SCENES_PER_DIALOGUE_PART, lipSync, dubCount) - worstCaseEpisodeEvents(0, lipSync, dubCount);
+  let held = Math.max(0, Math.floor(((budget - worstCaseEpisodeEvents(0, lipSync, dubCount)) / perPart) * SCENES_PER_DIALOGUE_PART));
+  while (fits(held + 1)) held++;
+  while (held > 0 && !fits(held)) held--;
   return held;
 }
 

@@ -1,5 +1,3 @@
-import { PRODUCTION_TABLE } from './table-definition.js';
-
 /** Every S3 key and DynamoDB key the pipeline writes, in one place (DESIGN.md section 5). */
 
 export interface SceneRef {
@@ -17,8 +15,6 @@ export const tableKeys = {
   costPrefix: 'COST#',
   statusIndexPk: (status: string) => `STATUS#${status}`,
 };
-
-export const STATUS_INDEX_NAME = PRODUCTION_TABLE.statusIndex.name;
 
 const productionRoot = (productionId: string) => `productions/${productionId}`;
 const sceneRoot = ({ productionId, episodeId, sceneId }: SceneRef) => `${productionRoot(productionId)}/scenes/${episodeId}/${sceneId}`;

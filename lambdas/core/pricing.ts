@@ -108,10 +108,6 @@ export function pricedModels(): string[] {
   return Object.keys(PRICES);
 }
 
-export function hasPrice(provider: string, model: string): boolean {
-  return findPrice(provider, model) !== undefined;
-}
-
 /** The table's entry, with any override's fields laid over it (an override of one rate keeps the others, e.g. a billing step). */
 function findPrice(provider: string, model: string): ModelPrice | undefined {
   const listed = PRICES[`${provider}/${model}`] ?? PRICES[`${provider}/${foundationModelOf(model)}`] /* an inference profile bills as the model it routes to */;

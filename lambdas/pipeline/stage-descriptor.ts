@@ -54,6 +54,12 @@ export interface WorkflowStageDescriptor extends StageDescriptorBase {
   readonly substitution: string;
   /** Reads the stage environment (lambdas/core/environment.ts). */
   readonly environment: 'stage';
+  /**
+   * What its Task waits on, which sets how the Task retries (statemachines/stage-task.ts): a paid
+   * provider call, which the provider may throttle, or our own work. Only a stage that `callsProviders`
+   * can make a paid call; one that may (a cache read through paidCall) can still be own work.
+   */
+  readonly work: 'paid-provider-call' | 'own-work';
   readonly load: () => Promise<StageModule>;
 }
 

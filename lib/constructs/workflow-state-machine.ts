@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { ArnFormat, type CfnElement, Stack, Token, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { type Definition, renderStateMachine, withFunctionTimeouts } from '../../statemachines/production-definition.js';
 import { buildLogGroup } from './secure-defaults.js';
 
 /** The rule Step Functions manages in the account to learn when a `.sync` child execution ends. */
@@ -19,11 +20,12 @@ export interface WorkflowStateMachineProps {
    */
   readonly definitionFile: string;
   /**
-   * Stage functions by their `${...}` substitution (from the stage descriptors); those the file names are substituted and may be invoked.
+   * Stage functions by their `${...}` substitution (from the stage descriptors); those the file names are substituted and may be invoked,
+   * and the Tasks that call them time out with them.
    *
    * @default - none, required
    */
-  readonly functions: Map<string, IFunction>;
+  readonly functions: Map<string, LambdaFunction>;
   /**
    * Substitutions that are not functions (the video queue's URL, the episode machine's ARN).
    *
@@ -75,6 +77,10 @@ export class WorkflowStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: WorkflowStateMachineProps) {
     super(scope, id);
     const text = readFileSync(props.definitionFile, 'utf8');
+    const timeouts = new Map(
+      [...props.functions].flatMap(([substitution, fn]) => (fn.timeout === undefined ? [] : [[substitution, fn.timeout.toSeconds()] as const])),
+    );
+    const deployedText = renderStateMachine(withFunctionTimeouts(JSON.parse(text) as Definition, timeouts));
     const named = new Set([...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1]!));
     const functions = [...props.functions].filter(([substitution]) => named.has(substitution));
     const definitionSubstitutions: Record<string, string> = {
@@ -91,7 +97,9 @@ export class WorkflowStateMachine extends Construct {
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromFile(props.definitionFile),
+      // The checked-in file, as both runtimes load it, unless this environment times a function out otherwise:
+      // then its Tasks' timeouts move with it, and the definition ships inline.
+      definitionBody: deployedText === text ? DefinitionBody.fromFile(props.definitionFile) : DefinitionBody.fromString(deployedText),
       definitionSubstitutions,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: !props.redactExecutionData },

@@ -4,6 +4,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ExecutionSummary, FunctionRunSummary, ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import type { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import type { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
+import { ManifestInvalid } from '../../lambdas/core/errors.js';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import { assetKeys, dubStem, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
@@ -105,7 +106,7 @@ export class ProductionClient {
     const reused = execution.startedAt.getTime() < this.started;
     const stageMilliseconds = Object.fromEntries(states.totalMilliseconds);
 
-    if (execution.status === 'FAILED' && execution.error?.name === 'ManifestInvalid') {
+    if (execution.status === 'FAILED' && execution.error?.name === ManifestInvalid.errorName) {
       const rejection = await assets.findJson<{ problems: { path: string; reason: string }[] }>(assetKeys.manifestErrors(manifestKey));
       return {
         ok: false,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { contentHash } from '../../lambdas/core/content-hash.js';
 import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../lambdas/core/development-record.js';
-import type { ManifestProblem } from '../../lambdas/core/errors.js';
+import { ManifestInvalid, type ManifestProblem } from '../../lambdas/core/errors.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, SeriesManifest } from '../../lambdas/core/manifest/schema.js';
@@ -68,7 +68,7 @@ export async function developOn(
       executionName: `develop-${contentHash(upload.toString('base64')).slice(0, 24)}`,
     })) as typeof opened;
   } catch (error) {
-    if ((error as Error).name !== 'ManifestInvalid') throw error;
+    if ((error as Error).name !== ManifestInvalid.errorName) throw error;
     const rejection = await assets.findJson<{ problems: ManifestProblem[] }>(assetKeys.manifestErrors(key));
     return { ok: false, problems: rejection?.problems, reason: `the bible was rejected (${rejection?.problems.length ?? 0} problems)` };
   }

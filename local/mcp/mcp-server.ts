@@ -36,7 +36,7 @@ export class DecisionRefused extends Error {
 }
 
 /** Errors whose message is written for the one who called: every other error is reported by its name and first line. */
-const SPOKEN_ERRORS = new Set(['ManifestSourceInvalid', 'DecisionRefused', 'DeskRefused', 'RerenderRefused', 'ReviewRefused', 'ManifestInvalid']);
+const SPOKEN_ERRORS = new Set(['ManifestSourceInvalid', 'DecisionRefused', 'DeskRefused', 'RerenderRefused', 'ReviewRefused', ManifestInvalid.errorName]);
 
 const productionId = ManifestSchema.shape.production.describe('the production id (the manifest\'s `production`)');
 const episodeSchema = ManifestSchema.shape.episodes.element;

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
 import {
@@ -11,7 +13,12 @@ import {
   WAIT_FOR_TASK_TOKEN_SQS,
   substituteDefinition,
   taskStates,
+  type Definition,
+  withFunctionTimeouts,
 } from '../../statemachines/production-definition.js';
+import { ENVIRONMENTS } from '../../lib/config/environments.js';
+import { FEATURE_FLAGS } from '../../lib/feature-flags.js';
+import { DramaforgeStack, stackPropsFor } from '../../lib/stack.js';
 import { asArray, logicalIdOf, renderJoin, resourcesOfType, statementsOfRole, synthesize } from './synthesize.js';
 
 const { app, stack, template } = synthesize('dev');
@@ -137,5 +144,29 @@ describe('the execution shape', () => {
     expect(workerStatements).toContainEqual(expect.objectContaining({ Action: [...taskActions].sort(), Resource: { Ref: episodeId } }));
     expect(gateStatements).toContainEqual(expect.objectContaining({ Action: [...taskActions].sort(), Resource: { Ref: productionId } }));
     expect(gateStatements.flatMap((s) => asArray(s.Resource))).not.toContainEqual({ Ref: episodeId });
+  });
+});
+
+describe('an environment that times a stage function out otherwise', () => {
+  it("moves the timeout of the Tasks that call it with the function's, and no other", () => {
+    // Prepare
+    const app = new App({ builtinCloudFormationValidation: false, context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+    const config = { ...ENVIRONMENTS.dev, functionSizing: { 'write-script': { timeoutSeconds: 1200 } } };
+    const overridden = new DramaforgeStack(app, config.stackName, stackPropsFor(config));
+    const overriddenTemplate = Template.fromStack(overridden);
+    const machineOf = (constructId: string) =>
+      resourcesOfType(overriddenTemplate, 'AWS::StepFunctions::StateMachine')[logicalIdOf(overridden.node.findChild(constructId).node.findChild('StateMachine'))]!.Properties;
+    const writeScript = resourcesOfType(overriddenTemplate, 'AWS::Lambda::Function')[logicalIdOf(overridden.functions.get('write-script')!.function)]!.Properties;
+    const timeoutsOf = (definition: Definition) => Object.fromEntries(taskStates(definition).map(({ name, state }) => [name, state.TimeoutSeconds]));
+    const checkedIn = JSON.parse(readFileSync(EPISODE_DEFINITION_FILE, 'utf8')) as Definition;
+
+    // Act
+    const deployed = JSON.parse(machineOf('EpisodeWorkflow').DefinitionString as string) as Definition;
+
+    // Assess
+    expect(writeScript.Timeout).toBe(1200);
+    expect(timeoutsOf(deployed)).toEqual({ ...timeoutsOf(checkedIn), 'Write script': 1200 });
+    expect(deployed).toEqual(withFunctionTimeouts(checkedIn, new Map([['WriteScriptFunctionArn', 1200]])));
+    expect(machineOf('Workflow').DefinitionS3Location).toBeDefined();
   });
 });

@@ -1,9 +1,10 @@
 import * as z from 'zod';
+import { PROVIDER_STAGES } from '../../core/manifest/schema.js';
 
 export const FAULT_KINDS = ['throttle', 'error', 'timeout', 'malformed'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
-export const FAULT_STAGES = ['script', 'image', 'video', 'speech'] as const;
-export type FaultStage = (typeof FAULT_STAGES)[number];
+/** Faults are injected where a manifest routes to a provider. */
+export type FaultStage = (typeof PROVIDER_STAGES)[number];
 
 export interface FaultPlan {
   seed: number;
@@ -33,8 +34,8 @@ export function parseFaultPlan(spec: string): FaultPlan {
     const stage = second === undefined ? undefined : first;
     const kind = second ?? first;
     if (!FAULT_KINDS.includes(kind as FaultKind)) throw new Error(`DRAMAFORGE_FAULTS: unknown fault "${kind}" (use ${FAULT_KINDS.join(', ')})`);
-    if (stage !== undefined && !FAULT_STAGES.includes(stage as FaultStage)) {
-      throw new Error(`DRAMAFORGE_FAULTS: unknown stage "${stage}" (use ${FAULT_STAGES.join(', ')})`);
+    if (stage !== undefined && !PROVIDER_STAGES.includes(stage as FaultStage)) {
+      throw new Error(`DRAMAFORGE_FAULTS: unknown stage "${stage}" (use ${PROVIDER_STAGES.join(', ')})`);
     }
     const rate = Probability.safeParse(value);
     if (!rate.success) throw new Error(`DRAMAFORGE_FAULTS: ${name} must be a probability between 0 and 1`);
@@ -42,9 +43,9 @@ export function parseFaultPlan(spec: string): FaultPlan {
     else global[kind as FaultKind] = rate.data;
   }
   const rates = Object.fromEntries(
-    FAULT_STAGES.map((stage) => [stage, Object.fromEntries(FAULT_KINDS.map((kind) => [kind, perStage[stage]?.[kind] ?? global[kind] ?? 0]))]),
+    PROVIDER_STAGES.map((stage) => [stage, Object.fromEntries(FAULT_KINDS.map((kind) => [kind, perStage[stage]?.[kind] ?? global[kind] ?? 0]))]),
   ) as FaultPlan['rates'];
-  for (const stage of FAULT_STAGES) {
+  for (const stage of PROVIDER_STAGES) {
     const total = FAULT_KINDS.reduce((sum, kind) => sum + rates[stage][kind], 0);
     if (total > 1) throw new Error(`DRAMAFORGE_FAULTS: the ${stage} stage's fault rates add up to ${total}, more than 1`);
   }

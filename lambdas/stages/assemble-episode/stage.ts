@@ -5,6 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'AssembleEpisodeFunctionArn',
   environment: 'stage',
+  work: 'paid-provider-call',
   timeoutSeconds: 900,
   memoryMb: 3008,
   // Paid access: the music bed is a provider call (offline: the procedural bed, $0).

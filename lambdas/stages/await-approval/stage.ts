@@ -5,6 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'AwaitApprovalFunctionArn',
   environment: 'stage',
+  work: 'own-work',
   timeoutSeconds: 30,
   memoryMb: 256,
   // It reads and writes only the production's row; it answers its own Task when the decision came first.

@@ -5,6 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'BuildSubtitlesFunctionArn',
   environment: 'stage',
+  work: 'own-work',
   timeoutSeconds: 120,
   memoryMb: 256,
   access: productionStageAccess({ table: ['dynamodb:UpdateItem'], media: [] }),

@@ -5,6 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'CastCharacterFunctionArn',
   environment: 'stage',
+  work: 'paid-provider-call',
   timeoutSeconds: 300,
   memoryMb: 1024,
   access: paidStageAccess(['fonts'], { draws: true }),

@@ -5,6 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'DevelopEpisodeFunctionArn',
   environment: 'stage',
+  work: 'paid-provider-call',
   timeoutSeconds: 900,
   memoryMb: 512,
   access: paidStageAccess([]),

@@ -5,6 +5,8 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'DubEpisodeFunctionArn',
   environment: 'stage',
+  // Its one paid call is the music bed, which Assemble episode bought and cached just before: it retries as our own work.
+  work: 'own-work',
   timeoutSeconds: 900,
   memoryMb: 3008,
   // Cut, mixed (the bed is a paid call, from the cache) and checked as the master is; the voices come from voice-dub.

@@ -1,4 +1,5 @@
 import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
+import { BudgetExceeded } from '../../core/errors.js';
 import { costUsd } from '../../core/pricing.js';
 import type { CostRow } from '../../core/ledger.js';
 import { describeCause, type FailureCause } from '../../core/failure-cause.js';
@@ -181,7 +182,7 @@ function costByModel(row: CostRow): { provider: string; model: string; usd: numb
  * delivered; a budget stop wins over other failures because it explains them.
  */
 export function productionStatus(scenes: SceneReport[], failure: { error: string } | undefined, cause?: FailureCause): ProductionStatus {
-  if (failure) return failure.error === 'BudgetExceeded' || cause?.kind === 'budget' ? 'BUDGET_EXCEEDED' : 'FAILED';
+  if (failure) return failure.error === BudgetExceeded.errorName || cause?.kind === 'budget' ? 'BUDGET_EXCEEDED' : 'FAILED';
   if (scenes.some((s) => s.status === 'BUDGET_EXCEEDED')) return 'BUDGET_EXCEEDED';
   return scenes.every((s) => s.status === 'COMPLETE') ? 'COMPLETE' : 'FAILED';
 }

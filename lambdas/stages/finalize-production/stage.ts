@@ -5,6 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'FinalizeProductionFunctionArn',
   environment: 'stage',
+  work: 'own-work',
   timeoutSeconds: 300,
   memoryMb: 1024,
   access: productionStageAccess({ table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], media: ['fonts'], draws: true }),

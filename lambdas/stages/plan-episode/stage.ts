@@ -5,6 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'PlanEpisodeFunctionArn',
   environment: 'stage',
+  work: 'own-work',
   timeoutSeconds: 60,
   memoryMb: 512,
   access: productionStageAccess({ writes: [], table: ['dynamodb:Query'], media: [] }),

@@ -5,6 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'PlanProductionFunctionArn',
   environment: 'stage',
+  work: 'own-work',
   timeoutSeconds: 120,
   memoryMb: 512,
   access: productionStageAccess({ writes: [], table: ['dynamodb:UpdateItem'], media: [] }),

@@ -5,6 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'RecordSceneOutcomeFunctionArn',
   environment: 'stage',
+  work: 'own-work',
   timeoutSeconds: 60,
   memoryMb: 256,
   access: productionStageAccess({ reads: [], writes: [], table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], media: [] }),

@@ -5,6 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'RenderKeyframesFunctionArn',
   environment: 'stage',
+  work: 'paid-provider-call',
   timeoutSeconds: 600,
   memoryMb: 2048,
   access: paidStageAccess(['fonts'], { draws: true }),

@@ -6,6 +6,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'SyncLipsFunctionArn',
   environment: 'stage',
+  work: 'paid-provider-call',
   timeoutSeconds: SYNC_LIPS_TIMEOUT_SECONDS,
   memoryMb: 3008,
   // The offline model paints the keyframe again (canvas) and moves the camera over it (ffmpeg).

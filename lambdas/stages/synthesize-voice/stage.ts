@@ -5,6 +5,7 @@ export const stage: WorkflowStageDescriptor = {
   invokedBy: 'workflow',
   substitution: 'SynthesizeVoiceFunctionArn',
   environment: 'stage',
+  work: 'paid-provider-call',
   timeoutSeconds: 600,
   memoryMb: 1024,
   access: paidStageAccess(['ffmpeg', 'espeak']),

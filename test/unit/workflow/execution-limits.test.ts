@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   HISTORY_HEADROOM,
   HISTORY_MODEL,
+  workflowShapeOf,
   STEP_FUNCTIONS_QUOTAS,
   executionLimitProblems,
   largestEpisodeHeld,
@@ -11,12 +12,14 @@ import {
 import { episodeExecutionName } from '../../../lambdas/core/execution-name.js';
 import { MANIFEST_LIMITS, MAX_DUBS } from '../../../lambdas/core/manifest/schema.js';
 import { episodeWorkflow } from '../../../statemachines/episode-workflow-source.js';
-import { START_CHILD_EXECUTION_SYNC, WAIT_FOR_TASK_TOKEN_SQS, taskStates, type Definition, type StateDefinition } from '../../../statemachines/production-definition.js';
+import { EPISODE_WORKFLOW_SHAPE, PRODUCTION_WORKFLOW_SHAPE } from '../../../lambdas/core/workflow-shapes.js';
+import { stage as planProduction } from '../../../lambdas/stages/plan-production/stage.js';
+import { stage as renderKeyframes } from '../../../lambdas/stages/render-keyframes/stage.js';
+import type { Definition, StateDefinition } from '../../../statemachines/production-definition.js';
 import { productionWorkflow } from '../../../statemachines/production-workflow-source.js';
-import { CHILD_EXECUTION_RETRY, OWN_WORK_RETRY, PROVIDER_CALL_RETRY } from '../../../statemachines/workflow-policies.js';
+import { task } from '../../../statemachines/stage-task.js';
+import { OWN_WORK_RETRY, PRODUCTION_STEP_CATCH, PROVIDER_CALL_RETRY, SCENE_IDS, SCENE_STAGE_CATCH } from '../../../statemachines/workflow-policies.js';
 
-const retriesOf = (policy: { MaxAttempts: number }[]) => policy.reduce((sum, retrier) => sum + retrier.MaxAttempts, 0);
-const sameRetry = (state: StateDefinition, policy: unknown) => JSON.stringify(state.Retry) === JSON.stringify(policy);
 /** The largest manifest the schema accepts: ids of 63 characters everywhere. */
 const id = (prefix: string, index: number) => `${prefix}${index}`.padEnd(63, 'x');
 const largestManifest = {
@@ -27,34 +30,102 @@ const largestManifest = {
   })),
 };
 
-describe('the history model', () => {
-  it('matches the retry policies and the scene Tasks of the generated workflows', () => {
-    // Prepare
-    const sceneTasks = taskStates(episodeWorkflow.States['Produce scenes'].ItemProcessor as Definition).filter(({ state }) => sameRetry(state, PROVIDER_CALL_RETRY));
-    const dialogueTasks = taskStates(episodeWorkflow.States['Write dialogue'].ItemProcessor as Definition);
+/** The episode machine with a state added by `add`, reduced as `npm run asl` reduces it. */
+function episodeShapeWith(add: (definition: Definition) => void) {
+  const definition = structuredClone(episodeWorkflow) as Definition;
+  add(definition);
+  return workflowShapeOf(definition as Definition & { StartAt: string });
+}
+const sceneStatesOf = (definition: Definition) => (definition.States['Produce scenes']!.ItemProcessor as Definition).States;
+const lambdaTaskEvents = (retries: number) => HISTORY_MODEL.lambdaTask.events + HISTORY_MODEL.lambdaTask.perRetry * retries;
+const retriesOf = (policy: { MaxAttempts: number }[]) => policy.reduce((sum, retrier) => sum + retrier.MaxAttempts, 0);
 
+describe('the history model', () => {
+  it('is walked from the generated machines: the checked-in shapes are those of the workflow sources', () => {
     // Act
-    const providerLambdaTasks = sceneTasks.filter(({ state }) => state.Resource !== WAIT_FOR_TASK_TOKEN_SQS).length;
-    const childTask = taskStates(productionWorkflow).find(({ state }) => state.Resource === START_CHILD_EXECUTION_SYNC)!;
+    const shapes = { production: workflowShapeOf(productionWorkflow), episode: workflowShapeOf(episodeWorkflow) };
 
     // Assess
-    expect(HISTORY_MODEL.retries).toEqual({
-      providerCall: retriesOf(PROVIDER_CALL_RETRY),
-      ownWork: retriesOf(OWN_WORK_RETRY),
-      childExecution: retriesOf(CHILD_EXECUTION_RETRY),
+    expect(PRODUCTION_WORKFLOW_SHAPE).toEqual(shapes.production);
+    expect(EPISODE_WORKFLOW_SHAPE).toEqual(shapes.episode);
+  });
+
+  it("moves each scene's worst case by a Task added to the scenes' Map, at its stage's retry policy", () => {
+    // Prepare: a paid Task between Build subtitles and Mark scene complete
+    const shape = episodeShapeWith((definition) => {
+      const scene = sceneStatesOf(definition);
+      scene['Grade colour'] = task(renderKeyframes, { Parameters: SCENE_IDS, ResultPath: null, Catch: SCENE_STAGE_CATCH, Next: 'Mark scene complete' });
+      scene['Build subtitles']!.Next = 'Grade colour';
     });
-    expect(providerLambdaTasks).toBe(HISTORY_MODEL.sceneProviderLambdaTasks);
-    const sceneMap = episodeWorkflow.States['Produce scenes'].ItemProcessor.States as Record<string, StateDefinition>;
-    expect(Object.values(sceneMap).filter((state) => state.Type === 'Choice')).toHaveLength(HISTORY_MODEL.sceneChoices);
-    const ownWorkSteps = Object.values(sceneMap).filter((state) => state.Type === 'Task' && sameRetry(state, OWN_WORK_RETRY) && !(state.Parameters as { outcome?: string }).outcome);
-    expect(ownWorkSteps).toHaveLength(HISTORY_MODEL.sceneOwnWorkLambdaTasks);
-    expect(dialogueTasks.map(({ state }) => sameRetry(state, PROVIDER_CALL_RETRY))).toEqual([true]);
-    expect(sceneTasks.some(({ state }) => state.Resource === WAIT_FOR_TASK_TOKEN_SQS)).toBe(true);
-    const dubTasks = taskStates(episodeWorkflow.States['Dub episode'].ItemProcessor as Definition);
-    expect(dubTasks.filter(({ state }) => sameRetry(state, PROVIDER_CALL_RETRY))).toHaveLength(HISTORY_MODEL.dubProviderLambdaTasks);
-    expect(dubTasks.filter(({ state }) => sameRetry(state, OWN_WORK_RETRY))).toHaveLength(HISTORY_MODEL.dubOwnWorkLambdaTasks);
-    expect(dubTasks).toHaveLength(HISTORY_MODEL.dubProviderLambdaTasks + HISTORY_MODEL.dubOwnWorkLambdaTasks);
-    expect(sameRetry(childTask.state, CHILD_EXECUTION_RETRY)).toBe(true);
+    const scenes = MANIFEST_LIMITS.scenesPerEpisode;
+
+    // Act
+    const moved = worstCaseEpisodeEvents(scenes, false, 0, shape) - worstCaseEpisodeEvents(scenes);
+
+    // Assess
+    expect(moved).toBe(scenes * lambdaTaskEvents(retriesOf(PROVIDER_CALL_RETRY)));
+  });
+
+  it("moves the production's worst case by a step added before Finalize production", () => {
+    // Prepare: an own-work Task between the last episodes' Map and Finalize production
+    const definition = structuredClone(productionWorkflow) as Definition & { StartAt: string };
+    definition.States['Note the production'] = task(planProduction, { ResultPath: null, Catch: PRODUCTION_STEP_CATCH, Next: 'Finalize production' });
+    definition.States['Produce final episodes']!.Next = 'Note the production';
+
+    // Act
+    const moved = worstCaseProductionEvents(100, 50, workflowShapeOf(definition)) - worstCaseProductionEvents(100, 50);
+
+    // Assess
+    expect(moved).toBe(lambdaTaskEvents(retriesOf(OWN_WORK_RETRY)));
+  });
+
+  it('follows the Choice the manifest decides: Sync lips counts only where the manifest syncs lips', () => {
+    // Act
+    const lipSyncEvents = worstCaseEpisodeEvents(10, true) - worstCaseEpisodeEvents(10, false);
+
+    // Assess
+    expect(lipSyncEvents).toBe(10 * lambdaTaskEvents(retriesOf(PROVIDER_CALL_RETRY)));
+  });
+
+  it('refuses a Map whose items it does not count, naming it', () => {
+    // Prepare
+    const shape = episodeShapeWith((definition) => {
+      definition.States['Plan scenes']!.Next = 'Review scenes';
+      definition.States['Review scenes'] = { ...(definition.States['Produce scenes'] as StateDefinition), ItemsPath: '$.plan.reviews', Next: 'Produce scenes' };
+    });
+
+    // Act
+    const walk = () => worstCaseEpisodeEvents(1, false, 0, shape);
+
+    // Assess
+    expect(walk).toThrow(/the Map "Review scenes" iterates over \$\.plan\.reviews/);
+  });
+
+  it('refuses a state type whose events it does not know, naming the state', () => {
+    // Prepare
+    const shape = episodeShapeWith((definition) => {
+      definition.States['Plan scenes']!.Next = 'Check both ways';
+      definition.States['Check both ways'] = { Type: 'Parallel', Branches: [], Next: 'Produce scenes' };
+    });
+
+    // Act
+    const walk = () => worstCaseEpisodeEvents(1, false, 0, shape);
+
+    // Assess
+    expect(walk).toThrow(/"Check both ways" is a Parallel state/);
+  });
+
+  it('refuses a workflow that loops, for its history has no worst case', () => {
+    // Prepare
+    const shape = episodeShapeWith((definition) => {
+      definition.States['Plan scenes']!.Next = 'Plan episode';
+    });
+
+    // Act
+    const walk = () => worstCaseEpisodeEvents(1, false, 0, shape);
+
+    // Assess
+    expect(walk).toThrow(/loops through "Plan episode"/);
   });
 });
 

@@ -1,17 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { STAGE_FUNCTIONS } from '../../../lambdas/catalog.js';
 import * as errors from '../../../lambdas/core/errors.js';
 import { episodeWorkflow } from '../../../statemachines/episode-workflow-source.js';
 import {
   allStates,
   DEFINITION_FILE,
   EPISODE_DEFINITION_FILE,
+  renderStateMachine,
   START_CHILD_EXECUTION_SYNC,
   taskStates,
   type Definition,
   type StateDefinition,
 } from '../../../statemachines/production-definition.js';
-import { productionWorkflow, renderStateMachine } from '../../../statemachines/production-workflow-source.js';
+import { productionWorkflow } from '../../../statemachines/production-workflow-source.js';
+import { resourceOf, retryPolicyOf } from '../../../statemachines/stage-task.js';
 import {
   CHILD_EXECUTION_RETRY,
   OWN_WORK_RETRY,
@@ -55,6 +58,25 @@ describe.each([
     expect(tasks.length).toBeGreaterThan(0);
     expect(offPolicy).toEqual([]);
     expect(strayErrors).toEqual([]);
+  });
+
+  it("every Lambda Task in the checked-in file times out and retries as its stage's descriptor says", async () => {
+    // Prepare
+    const stageByResource = new Map(STAGE_FUNCTIONS.flatMap((stage) => (stage.invokedBy === 'workflow' ? [[resourceOf(stage), stage] as const] : [])));
+    const lambdaTasks = taskStates(await checkedIn()).filter(({ state }) => stageByResource.has(state.Resource ?? ''));
+
+    // Act
+    const disagreeing = lambdaTasks.flatMap(({ name, state }) => {
+      const stage = stageByResource.get(state.Resource!)!;
+      return [
+        ...(state.TimeoutSeconds === stage.timeoutSeconds ? [] : [`${name}: TimeoutSeconds ${String(state.TimeoutSeconds)}, ${stage.name} times out at ${stage.timeoutSeconds}`]),
+        ...(JSON.stringify(state.Retry) === JSON.stringify(retryPolicyOf(stage)) ? [] : [`${name}: not the retry policy of ${stage.name}`]),
+      ];
+    });
+
+    // Assess
+    expect(lambdaTasks.length).toBeGreaterThan(0);
+    expect(disagreeing).toEqual([]);
   });
 
   it('names in Retry and Catch only errors the stages throw or Step Functions and Lambda raise', async () => {
@@ -120,6 +142,32 @@ describe('the checked-in production workflow', () => {
     // Assess
     expect(childTasks.length).toBeGreaterThan(0);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('the checked-in episode workflow', () => {
+  it('retries Assemble episode as a paid call: it buys the music bed through paidCall', async () => {
+    // Prepare
+    const definition = JSON.parse(await readFile(EPISODE_DEFINITION_FILE, 'utf8')) as Definition;
+
+    // Act
+    const assemble = taskStates(definition).find(({ name }) => name === 'Assemble episode')!;
+
+    // Assess
+    expect(assemble.state.Retry).toEqual(PROVIDER_CALL_RETRY);
+  });
+});
+
+describe('the workflow stages', () => {
+  it('make a paid provider call only where their access lets them call providers', () => {
+    // Act
+    const paidWithoutAccess = STAGE_FUNCTIONS.filter((stage) => stage.invokedBy === 'workflow' && stage.work === 'paid-provider-call' && !stage.access.callsProviders).map(
+      (stage) => stage.name,
+    );
+
+    // Assess
+    expect(STAGE_FUNCTIONS.some((stage) => stage.invokedBy === 'workflow' && stage.work === 'paid-provider-call')).toBe(true);
+    expect(paidWithoutAccess).toEqual([]);
   });
 });
 
