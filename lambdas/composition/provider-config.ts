@@ -1,4 +1,5 @@
 import type { LipSyncMode } from '../core/ports.js';
+import { processEnvironment } from '../core/environment.js';
 import type { LIP_SYNC_PROVIDERS, Manifest, PROVIDER_STAGES } from '../core/manifest/schema.js';
 import { openAiMissingSettings, openAiSettingsFromEnv } from '../adapters/providers/openai-compatible/settings.js';
 import { syncSoMissingSettings, syncSoSettingsFromEnv } from '../adapters/providers/sync-so/settings.js';
@@ -164,4 +165,22 @@ export function lipSyncModel(provider: LipSyncProvider, mode: LipSyncMode, env: 
 export function lipSyncProviderProblem(provider: LipSyncProvider, env: NodeJS.ProcessEnv): string | undefined {
   if (provider === 'sync-so') return syncSoMissingSettings(syncSoSettingsFromEnv(env));
   return profileProblem(provider, env);
+}
+
+export const AVAILABLE_PROFILES: readonly ProfileName[] = ['offline', 'openai-compatible', 'bedrock'];
+
+/** Names every requested profile this environment cannot serve, as manifest problems. */
+export function unavailableProfiles(settings: Manifest['providers'], env: NodeJS.ProcessEnv = processEnvironment()): { path: string; reason: string }[] {
+  const problems: { path: string; reason: string }[] = [];
+  const check = (path: string, profile: ProfileName | undefined) => {
+    if (!profile) return;
+    const problem = AVAILABLE_PROFILES.includes(profile) ? profileProblem(profile, env) : 'unknown profile';
+    if (problem) problems.push({ path, reason: `the "${profile}" provider profile is not available in this environment: ${problem}` });
+  };
+  check('providers.profile', settings.profile);
+  const { lipSync, ...stages } = settings.overrides ?? {};
+  for (const [stage, profile] of Object.entries(stages)) check(`providers.overrides.${stage}`, profile);
+  const lipSyncProblem = lipSync && lipSyncProviderProblem(lipSync, env);
+  if (lipSyncProblem) problems.push({ path: 'providers.overrides.lipSync', reason: `lip-sync by "${lipSync}" is not available in this environment: ${lipSyncProblem}` });
+  return problems;
 }

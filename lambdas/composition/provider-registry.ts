@@ -231,20 +231,3 @@ export async function providersFor(settings: Manifest['providers'], environment?
   };
 }
 
-export const AVAILABLE_PROFILES: readonly ProfileName[] = ['offline', 'openai-compatible', 'bedrock'];
-
-/** Names every requested profile this environment cannot serve, as manifest problems. */
-export function unavailableProfiles(settings: Manifest['providers'], env: NodeJS.ProcessEnv = processEnvironment()): { path: string; reason: string }[] {
-  const problems: { path: string; reason: string }[] = [];
-  const check = (path: string, profile: ProfileName | undefined) => {
-    if (!profile) return;
-    const problem = AVAILABLE_PROFILES.includes(profile) ? profileProblem(profile, env) : 'unknown profile';
-    if (problem) problems.push({ path, reason: `the "${profile}" provider profile is not available in this environment: ${problem}` });
-  };
-  check('providers.profile', settings.profile);
-  const { lipSync, ...stages } = settings.overrides ?? {};
-  for (const [stage, profile] of Object.entries(stages)) check(`providers.overrides.${stage}`, profile);
-  const lipSyncProblem = lipSync && lipSyncProviderProblem(lipSync, env);
-  if (lipSyncProblem) problems.push({ path: 'providers.overrides.lipSync', reason: `lip-sync by "${lipSync}" is not available in this environment: ${lipSyncProblem}` });
-  return problems;
-}

@@ -13,7 +13,8 @@ import { ProviderShares } from '../pipeline/weighted-slots.js';
 import { FaultInjector, withFaults } from './faults/fault-injector.js';
 import { parseFaultPlan } from './faults/fault-plan.js';
 import { endOfLifeProblems } from './model-lifecycle-check.js';
-import { providersFor, unavailableProfiles } from './provider-registry.js';
+import { unavailableProfiles } from './provider-config.js';
+import type { providersFor } from './provider-registry.js';
 
 export interface StageCompositionOptions {
   /**
@@ -23,6 +24,12 @@ export interface StageCompositionOptions {
   decorateProviders?: (providers: BoundProviders, manifest: Manifest) => BoundProviders;
   /** Today, for the model lifecycle check (a route to a model past its end of life is refused). */
   clock?: () => Date;
+  /**
+   * Binds a manifest's providers (provider-registry's `providersFor`), given by the handlers of the
+   * stages that call providers (`stageDepsWithProviders`). A function whose stage calls none is
+   * composed without it, so its bundle carries no provider code.
+   */
+  bindProviders?: typeof providersFor;
 }
 
 /**
@@ -53,7 +60,8 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
       videoMaxReceiveCount: settings.videoMaxReceiveCount,
     },
     providers: async (manifest) => {
-      const bound = await providersFor(manifest.providers, providerEnvironment, manifest.lipSync?.mode);
+      if (!options.bindProviders) throw new Error('this function binds no providers: its stage calls none, so its handler composes it with stageDepsFromEnv, not stageDepsWithProviders');
+      const bound = await options.bindProviders(manifest.providers, providerEnvironment, manifest.lipSync?.mode);
       const decorated = options.decorateProviders ? options.decorateProviders(bound, manifest) : bound;
       return faults ? withFaults(decorated, faults) : decorated;
     },

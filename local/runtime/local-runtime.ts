@@ -5,7 +5,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../../lambdas/catalog.js';
-import { stageDepsFromEnv, type StageCompositionOptions } from '../../lambdas/composition/stage-deps-from-env.js';
+import type { StageCompositionOptions } from '../../lambdas/composition/stage-deps-from-env.js';
+import { stageDepsWithProviders } from '../../lambdas/composition/stage-deps-with-providers.js';
 import { STAGE_VARIABLES, workflowSettingsVariables } from '../../lambdas/core/environment.js';
 import type { LambdaHandler } from '../../lambdas/pipeline/stage-descriptor.js';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
@@ -258,7 +259,7 @@ export class LocalRuntime {
   private async sourceFunctions(): Promise<FunctionWiring> {
     // One set of dependencies per runtime, built as a cold start builds them: a runtime started again in the
     // same process has new engine endpoints, and its handlers must not reuse the last one's clients.
-    const deps = stageDepsFromEnv(process.env, { decorateProviders: this.options.decorateProviders });
+    const deps = stageDepsWithProviders(process.env, { decorateProviders: this.options.decorateProviders });
     const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queues.queueUrl };
     for (const spec of STAGE_FUNCTIONS) {
       const functionName = `dramaforge-${spec.name}`;

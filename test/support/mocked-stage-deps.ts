@@ -5,7 +5,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { unavailableProfiles } from '../../lambdas/composition/provider-registry.js';
+import { unavailableProfiles } from '../../lambdas/composition/provider-config.js';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';

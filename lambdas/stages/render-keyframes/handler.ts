@@ -1,9 +1,9 @@
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
-import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
+import { stageDepsWithProviders } from '../../composition/stage-deps-with-providers.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { stageHandler } from '../../pipeline/stage-handler.js';
 import { renderKeyframes } from './render-keyframes.js';
 
 export const createHandler = (deps: StageDeps) => stageHandler(deps, SceneEventSchema, renderKeyframes);
 
-export const handler = createHandler(stageDepsFromEnv());
+export const handler = createHandler(stageDepsWithProviders());

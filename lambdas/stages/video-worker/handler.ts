@@ -4,7 +4,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
+import { stageDepsWithProviders } from '../../composition/stage-deps-with-providers.js';
 import { PRODUCTION_TABLE } from '../../core/table-definition.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { processVideoJob } from './video-worker.js';
@@ -32,4 +32,4 @@ export function createHandler(deps: StageDeps) {
   }).use(injectLambdaContext(deps.logger, { resetKeys: true }));
 }
 
-export const handler = createHandler(stageDepsFromEnv());
+export const handler = createHandler(stageDepsWithProviders());

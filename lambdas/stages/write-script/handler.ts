@@ -1,8 +1,8 @@
-import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
+import { stageDepsWithProviders } from '../../composition/stage-deps-with-providers.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { stageHandler } from '../../pipeline/stage-handler.js';
 import { WriteScriptEventSchema, writeScript } from './write-script.js';
 
 export const createHandler = (deps: StageDeps) => stageHandler(deps, WriteScriptEventSchema, writeScript);
 
-export const handler = createHandler(stageDepsFromEnv());
+export const handler = createHandler(stageDepsWithProviders());
