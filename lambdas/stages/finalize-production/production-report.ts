@@ -1,4 +1,5 @@
 import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
+import type { Repair } from '../../core/ports.js';
 import { costUsd } from '../../core/pricing.js';
 import type { CostRow } from '../../core/ledger.js';
 import { describeCause, type FailureCause } from '../../core/failure-cause.js';
@@ -66,6 +67,8 @@ export interface ProductionReport {
   cause?: FailureCause;
   /** The episodes the development stage wrote from their synopsis: the cards and summary of each, or why it could not. */
   development?: (DevelopmentRecord | DevelopmentFailureRecord)[];
+  /** What was mended in the text model's scripts before they were kept, scene by scene; present only when anything was. */
+  script?: { repairs: (Repair & { episodeId: string; sceneId: string })[] };
   /** The approval gate, when the manifest has one: what it is before, its wait, and the decision with its notes. */
   review?: {
     before: 'video' | 'delivery';

@@ -11,7 +11,8 @@ import type {
   TextModel,
 } from '../../../core/ports.js';
 import { developPartWithRepair } from '../../../core/development-prompt.js';
-import { writeSceneWithRepair, type ChatAnswer, type ChatMessage } from '../../../core/script-prompt.js';
+import type { ChatAnswer, ChatMessage } from '../../../core/answer-repair.js';
+import { writeSceneWithRepair } from '../../../core/script-prompt.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { CallOptions, Metered, SceneScript, SceneScriptRequest, TextModel } from '../../../core/ports.js';
-import { writeSceneWithRepair, type ChatMessage } from '../../../core/script-prompt.js';
+import type { ChatMessage } from '../../../core/answer-repair.js';
+import { writeSceneWithRepair } from '../../../core/script-prompt.js';
 import { requestOptions, type OpenAiConnection } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 
