@@ -59,7 +59,7 @@ describe('openai-compatible chat script writer', () => {
   it('returns the script and the usage the server reported, with an idempotency key', async () => {
     // Prepare
     const server = await ownServer();
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const metered = await writer.writeScene(request, { idempotencyKey: 'script#abc' });
@@ -77,7 +77,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.rateLimited(1));
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const metered = await writer.writeScene(request);
@@ -91,7 +91,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.rateLimited(600));
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const failure = await writer.writeScene(request).catch((e: unknown) => e);
@@ -106,7 +106,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.serverError(), scripted.malformed());
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const attempt = writer.writeScene(request);
@@ -120,7 +120,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.serverError(), scripted.serverError(), scripted.serverError());
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const attempt = writer.writeScene(request);
@@ -133,7 +133,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.chatAnswer('deepseek-chat', '{"lines":[{"character":"zed","line":"Who?"}]}'));
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const metered = await writer.writeScene(request);
@@ -149,7 +149,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.contentFiltered());
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const attempt = writer.writeScene(request);
@@ -162,7 +162,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.quotaExceeded());
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const attempt = writer.writeScene(request);
@@ -175,7 +175,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.chatAnswer('deepseek-chat', 'Sure! Here is the scene.'), scripted.chatAnswer('deepseek-chat', '{"lines": "none"}'));
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const invalid = await writer.writeScene(request).catch((e: unknown) => e);
@@ -189,7 +189,7 @@ describe('openai-compatible chat script writer', () => {
 describe('routing over the fake server', () => {
   const ladder = (target: FakeOpenAiServer, models: string[]) =>
     models.map((model, index) => ({
-      port: new ChatScriptWriter(connectionTo(target), model) as TextModel,
+      port: new ChatScriptWriter(connectionTo(target), model, 'json_object') as TextModel,
       provider: 'openai-compatible',
       model,
       tier: (['draft', 'review', 'final'] as const)[3 - models.length + index]!,
