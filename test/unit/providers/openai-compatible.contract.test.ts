@@ -73,6 +73,20 @@ describe('openai-compatible chat script writer', () => {
     expect(sent.json).toMatchObject({ response_format: { type: 'json_object' }, model: 'deepseek-chat' });
   });
 
+  it("asks with structured output in json_schema mode: the script's JSON schema, the speakers an enum of the cast", async () => {
+    // Prepare
+    const server = await ownServer();
+    const writer = new ChatScriptWriter(connectionTo(server), 'gpt-4.1-mini', 'json_schema');
+
+    // Act
+    await writer.writeScene(request);
+
+    // Assess
+    const format = server.requestsTo(CHAT)[0]!.json!.response_format as { type: string; json_schema: { name: string; strict: boolean; schema: { properties: { lines: { items: { properties: { character: { enum: string[] } } } } } } } };
+    expect(format).toMatchObject({ type: 'json_schema', json_schema: { name: 'scene_script', strict: true } });
+    expect(format.json_schema.schema.properties.lines.items.properties.character.enum).toEqual(['ana', 'ben']);
+  });
+
   it('waits out a 429 with Retry-After, then succeeds', async () => {
     // Prepare
     const server = await ownServer();
