@@ -315,6 +315,40 @@ describe('openai-compatible media', () => {
     expect(score.usage).toEqual({ inputTokens: 1_620, outputTokens: 9 });
   });
 
+  it('reads a verdict wrapped in prose, and asks once more for one that is not a 0..1 score, the pictures still sent', async () => {
+    // Prepare
+    const server = await ownServer();
+    const png = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result;
+    server.queue(CHAT, scripted.chatAnswer('gpt-4.1-mini', 'The score is {"score": "high"}'), scripted.chatAnswer('gpt-4.1-mini', 'Corrected: {"score": 0.64}'));
+    const scorer = new VisionConsistencyScorer(connectionTo(server), 'gpt-4.1-mini');
+
+    // Act
+    const score = await scorer.score({ keyframe: png, reference: png, characterId: 'ana' });
+
+    // Assess
+    expect(score.result).toBe(0.64);
+    expect(score.earlierCharges).toHaveLength(1);
+    const repair = server.requestsTo(CHAT)[1]!.json!.messages as { role: string; content: unknown }[];
+    expect(repair.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(Array.isArray(repair[1]!.content)).toBe(true);
+    expect(String(repair[3]!.content)).toContain('score: Invalid input: expected number');
+  });
+
+  it('refuses a judge whose repaired verdict is still no score: ProviderOutputInvalid with both calls', async () => {
+    // Prepare
+    const server = await ownServer();
+    const png = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result;
+    server.queue(CHAT, scripted.chatAnswer('gpt-4.1-mini', 'Looks the same to me.'), scripted.chatAnswer('gpt-4.1-mini', '{"score": 7}'));
+    const scorer = new VisionConsistencyScorer(connectionTo(server), 'gpt-4.1-mini');
+
+    // Act
+    const failure = await scorer.score({ keyframe: png, reference: png, characterId: 'ana' }).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(ProviderOutputInvalid);
+    expect((failure as ProviderOutputInvalid).charges).toHaveLength(2);
+  });
+
   it('speaks lines as WAV', async () => {
     // Prepare
     const server = await ownServer();
