@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import { ProviderContentFiltered, ProviderOutputInvalid } from './errors.js';
 import type { Charge, Metered, Repair, Usage } from './ports.js';
 
@@ -27,13 +28,16 @@ export interface Problem {
 
 export type Checked<T> = { ok: true; value: T; repairs: Repair[] } | { ok: false; problems: Problem[] };
 
+/** A schema's issues as problems, each at its path in the answer. */
+export const zodProblems = (error: z.ZodError): Problem[] => error.issues.map((issue) => ({ path: issue.path.join('.') || '(answer)', reason: issue.message }));
+
 export const describeProblems = (problems: Problem[]) => problems.map((problem) => `${problem.path}: ${problem.reason}`).join('; ');
 
 /**
  * The JSON object in a model's answer. Models wrap it in prose or code fences now and then; the
  * object is what counts, and the text dropped around it is recorded as a repair.
  */
-export function extractAnswer(text: string): Checked<unknown> {
+function extractAnswer(text: string): Checked<unknown> {
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
   if (start < 0 || end <= start) return { ok: false, problems: [{ path: '(answer)', reason: 'no JSON object in the answer' }] };

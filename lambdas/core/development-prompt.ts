@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { answerWithRepair, asRecord, mendDialogue, type ChatAnswer, type ChatMessage, type Checked } from './answer-repair.js';
+import { answerWithRepair, asRecord, mendDialogue, zodProblems, type ChatAnswer, type ChatMessage, type Checked } from './answer-repair.js';
 import type { DevelopedPart, EpisodeDevelopmentRequest, Metered, Repair, SceneCard } from './ports.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
 import { MANIFEST_LIMITS } from './manifest/schema.js';
@@ -157,7 +157,7 @@ function mendPart(request: EpisodeDevelopmentRequest, answer: unknown): { mended
 export function checkDevelopedPart(request: EpisodeDevelopmentRequest, answer: unknown): Checked<DevelopedPart> {
   const { mended, repairs } = mendPart(request, answer);
   const parsed = answerSchema(request).safeParse(mended);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(answer)', reason: issue.message })) };
+  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
   return { ok: true, value: parsed.data, repairs };
 }
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { DialogueLine, EpisodeContinuity, LineTranslationRequest, Metered, Repair, SceneScript, SceneScriptRequest, TitleTranslationRequest } from './ports.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
-import { answerWithRepair, asRecord, mendDialogue, type ChatAnswer, type ChatMessage, type Checked } from './answer-repair.js';
+import { answerWithRepair, asRecord, mendDialogue, zodProblems, type ChatAnswer, type ChatMessage, type Checked } from './answer-repair.js';
 
 /** What every real text model is asked for, and how its answer is checked: the same for every profile. */
 
@@ -98,7 +98,7 @@ export function checkScript(request: SceneScriptRequest, answer: unknown): Check
       ? { ...script, lines: mendDialogue(script.lines, LINE_LIMIT, (l, repaired) => repairs.push({ path: `lines.${l}`, repaired, by: 'pipeline' })) }
       : answer;
   const parsed = scriptSchema(request).safeParse(mended);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(answer)', reason: issue.message })) };
+  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
   return { ok: true, value: { lines: parsed.data.lines }, repairs };
 }
 

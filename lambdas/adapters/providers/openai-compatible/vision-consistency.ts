@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { answerWithRepair } from '../../../core/answer-repair.js';
+import { answerWithRepair, zodProblems } from '../../../core/answer-repair.js';
 import type { CallOptions, ConsistencyRequest, ConsistencyScorer, Metered } from '../../../core/ports.js';
 import { requestOptions, type OpenAiConnection } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
@@ -61,7 +61,7 @@ export class VisionConsistencyScorer implements ConsistencyScorer {
       },
       check: (answer) => {
         const verdict = VerdictSchema.safeParse(answer);
-        return verdict.success ? { ok: true, value: verdict.data.score, repairs: [] } : { ok: false, problems: verdict.error.issues.map((issue) => ({ path: issue.path.join('.') || '(answer)', reason: issue.message })) };
+        return verdict.success ? { ok: true, value: verdict.data.score, repairs: [] } : { ok: false, problems: zodProblems(verdict.error) };
       },
     });
     return { ...metered, result: metered.result.value };
