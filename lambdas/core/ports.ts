@@ -232,7 +232,14 @@ export interface ConsistencyScorer {
    * each scorer has its own scale. Absent means the offline pixel scorer's threshold.
    */
   readonly defaultThreshold?: number;
-  score(request: ConsistencyRequest, options?: CallOptions): Promise<Metered<number>>;
+  score(request: ConsistencyRequest, options?: CallOptions): Promise<Metered<ConsistencyVerdict>>;
+}
+
+/** A scorer's verdict on one character in one frame. */
+export interface ConsistencyVerdict {
+  score: number;
+  /** What was mended in a judge model's answer (core/answer-repair.ts); absent when nothing was. */
+  repairs?: Repair[];
 }
 
 export interface SpeechRequest {

@@ -35,6 +35,8 @@ export interface SceneConsistency {
   threshold?: number;
   best: number;
   scores: Record<string, number>;
+  /** What was mended in a judge model's verdicts, by keyframe attempt and character; present only when anything was. */
+  repairs?: (Repair & { attempt: number; characterId: string })[];
 }
 
 export interface ProductionReport {
@@ -192,12 +194,14 @@ export function productionStatus(scenes: SceneReport[], failure: { error: string
 function sceneConsistency(record: SceneRecord): Pick<SceneReport, 'consistency'> | undefined {
   if (!record.consistency || !record.keyframeAttempts?.length) return undefined;
   const scores = Object.values(record.consistency);
+  const repairs = record.keyframeAttempts.flatMap((attempt) => (attempt.repairs ?? []).map((repair) => ({ attempt: attempt.attempt, ...repair })));
   return {
     consistency: {
       passed: record.keyframeAttempts.some((attempt) => attempt.accepted),
       ...(record.consistencyThreshold !== undefined && { threshold: record.consistencyThreshold }),
       best: scores.length > 0 ? Math.min(...scores) : 1,
       scores: record.consistency,
+      ...(repairs.length > 0 && { repairs }),
     },
   };
 }

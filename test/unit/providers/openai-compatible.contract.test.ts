@@ -311,7 +311,7 @@ describe('openai-compatible media', () => {
     const score = await scorer.score({ keyframe: png, reference: png, characterId: 'ana' });
 
     // Assess
-    expect(score.result).toBe(0.82);
+    expect(score.result).toEqual({ score: 0.82 });
     expect(score.usage).toEqual({ inputTokens: 1_620, outputTokens: 9 });
   });
 
@@ -326,7 +326,7 @@ describe('openai-compatible media', () => {
     const score = await scorer.score({ keyframe: png, reference: png, characterId: 'ana' });
 
     // Assess
-    expect(score.result).toBe(0.64);
+    expect(score.result).toEqual({ score: 0.64, repairs: [{ path: 'score', repaired: 'Invalid input: expected number, received string', by: 'model' }, { path: '(answer)', repaired: expect.stringMatching(/^dropped \d+ characters of text around the JSON object$/), by: 'pipeline' }] });
     expect(score.earlierCharges).toHaveLength(1);
     const repair = server.requestsTo(CHAT)[1]!.json!.messages as { role: string; content: unknown }[];
     expect(repair.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);

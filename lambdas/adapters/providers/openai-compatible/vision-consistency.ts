@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { answerWithRepair, zodProblems } from '../../../core/answer-repair.js';
-import type { CallOptions, ConsistencyRequest, ConsistencyScorer, Metered } from '../../../core/ports.js';
+import type { CallOptions, ConsistencyRequest, ConsistencyScorer, ConsistencyVerdict, Metered } from '../../../core/ports.js';
 import { requestOptions, type OpenAiConnection } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 
@@ -29,7 +29,7 @@ export class VisionConsistencyScorer implements ConsistencyScorer {
     readonly model: string,
   ) {}
 
-  async score(request: ConsistencyRequest, options: CallOptions = {}): Promise<Metered<number>> {
+  async score(request: ConsistencyRequest, options: CallOptions = {}): Promise<Metered<ConsistencyVerdict>> {
     const pictures = {
       role: 'user' as const,
       content: [
@@ -64,6 +64,7 @@ export class VisionConsistencyScorer implements ConsistencyScorer {
         return verdict.success ? { ok: true, value: verdict.data.score, repairs: [] } : { ok: false, problems: zodProblems(verdict.error) };
       },
     });
-    return { ...metered, result: metered.result.value };
+    const { value: score, repairs } = metered.result;
+    return { ...metered, result: { score, ...(repairs.length > 0 && { repairs }) } };
   }
 }
