@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { ProviderContentFiltered, ProviderOutputInvalid } from './errors.js';
-import type { Charge, DevelopedPart, EpisodeDevelopmentRequest, Metered, SceneCard } from './ports.js';
-import type { ChatAnswer, ChatMessage } from './script-prompt.js';
+import { answerWithRepair, asRecord, mendDialogue, zodProblems, type ChatAnswer, type ChatMessage, type Checked } from './answer-repair.js';
+import type { DevelopedPart, EpisodeDevelopmentRequest, Metered, Repair, SceneCard } from './ports.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
 import { MANIFEST_LIMITS } from './manifest/schema.js';
 
@@ -55,9 +54,9 @@ export function developmentJsonSchema(request: EpisodeDevelopmentRequest): Recor
 }
 
 /**
- * The rules the shape cannot say: the ids this part was given, in order; a cast taken only from
- * the bible (named, so the repair prompt tells the model exactly whom it invented); speakers who
- * are in their scene.
+ * The rules the shape cannot say, checked after mendPart: as many scenes as ids asked for; a cast
+ * taken only from the bible (named, so the repair prompt tells the model exactly whom it invented);
+ * speakers who are in their scene and may speak.
  */
 function answerSchema(request: EpisodeDevelopmentRequest) {
   const bible = request.characters.map((c) => c.id);
@@ -85,9 +84,6 @@ function answerSchema(request: EpisodeDevelopmentRequest) {
     })
     .superRefine((answer, ctx) => {
       answer.scenes.forEach((scene, s) => {
-        const wanted = request.part.sceneIds[s];
-        if (scene.id !== wanted) ctx.addIssue({ code: 'custom', path: ['scenes', s, 'id'], message: `must be "${wanted}"` });
-        if (new Set(scene.characters).size !== scene.characters.length) ctx.addIssue({ code: 'custom', path: ['scenes', s, 'characters'], message: 'names a character twice' });
         scene.dialogue.forEach((spoken, l) => {
           if (request.characters.some((c) => c.id === spoken.character && c.speaks === false)) {
             ctx.addIssue({ code: 'custom', path: ['scenes', s, 'dialogue', l, 'character'], message: `"${spoken.character}" does not speak: give it no lines` });
@@ -100,10 +96,69 @@ function answerSchema(request: EpisodeDevelopmentRequest) {
     });
 }
 
-/** The problems of a developed part, as `path: reason`; empty when the part may go into the manifest. */
-export function developmentProblems(request: EpisodeDevelopmentRequest, answer: unknown): string[] {
-  const parsed = answerSchema(request).safeParse(answer);
-  return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(answer)'}: ${issue.message}`);
+/**
+ * The defaults a card field the model left out takes (docs/providers.md, repairs): a card without
+ * dialogue has it written by the script stage, as a hand-written scene without dialogue does.
+ */
+export const CARD_DEFAULTS = { mood: 'neutral', camera: 'medium shot', dialogue: [] as SceneCard['dialogue'] };
+
+/**
+ * Mends a part where the pipeline can decide: the scene ids by position, a missing field by its
+ * default, a summary from the outlines, a cast named twice named once, a bible character who
+ * speaks added to the scene's cast, a line over the limit cut between sentences. What is left for
+ * the model (an invented character, a wrong number of scenes, a missing outline) stays for the schema.
+ */
+function mendPart(request: EpisodeDevelopmentRequest, answer: unknown): { mended: unknown; repairs: Repair[] } {
+  const part = asRecord(answer);
+  if (!part || !Array.isArray(part.scenes)) return { mended: answer, repairs: [] };
+  const repairs: Repair[] = [];
+  const mend = (path: (string | number)[], repaired: string) => repairs.push({ path: path.join('.'), repaired, by: 'pipeline' });
+  const speaking = new Set(request.characters.filter((c) => c.speaks !== false).map((c) => c.id));
+  const scenes = part.scenes.map((raw: unknown, s) => {
+    const scene = asRecord(raw);
+    if (!scene) return raw;
+    const mended: Record<string, unknown> = { ...scene };
+    const wanted = request.part.sceneIds[s];
+    if (wanted !== undefined && scene.id !== wanted) {
+      mended.id = wanted;
+      mend(['scenes', s, 'id'], `${JSON.stringify(scene.id)} became "${wanted}", the id of scene ${s + 1} of the part`);
+    }
+    for (const [field, fallback] of Object.entries(CARD_DEFAULTS)) {
+      if (scene[field] === undefined) {
+        mended[field] = fallback;
+        mend(['scenes', s, field], `missing: ${JSON.stringify(fallback)}, its default`);
+      }
+    }
+    if (Array.isArray(mended.dialogue)) mended.dialogue = mendDialogue(mended.dialogue, MANIFEST_LIMITS.lineCharacters, (l, repaired) => mend(['scenes', s, 'dialogue', l], repaired));
+    if (Array.isArray(scene.characters)) {
+      const cast = [...new Set(scene.characters)];
+      if (cast.length < scene.characters.length) mend(['scenes', s, 'characters'], 'a character named twice is named once');
+      const spokenBy = Array.isArray(mended.dialogue) ? mended.dialogue.map((spoken) => asRecord(spoken)?.character) : [];
+      for (const speaker of spokenBy) {
+        if (typeof speaker === 'string' && speaking.has(speaker) && !cast.includes(speaker)) {
+          cast.push(speaker);
+          mend(['scenes', s, 'characters'], `"${speaker}" speaks in the scene: added to its characters`);
+        }
+      }
+      mended.characters = cast;
+    }
+    return mended;
+  });
+  const mended: Record<string, unknown> = { ...part, scenes };
+  if (part.summary === undefined) {
+    const outlines = scenes.map((scene) => asRecord(scene)?.outline).filter((outline): outline is string => typeof outline === 'string');
+    mended.summary = outlines.join(' ').slice(0, SUMMARY_CHARACTERS);
+    mend(['summary'], "missing: the part's outlines, its default");
+  }
+  return { mended, repairs };
+}
+
+/** A developed part mended where the pipeline can decide, then held to every rule; the problems left are the model's to fix. */
+export function checkDevelopedPart(request: EpisodeDevelopmentRequest, answer: unknown): Checked<DevelopedPart> {
+  const { mended, repairs } = mendPart(request, answer);
+  const parsed = answerSchema(request).safeParse(mended);
+  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
+  return { ok: true, value: parsed.data, repairs };
 }
 
 const bullet = (items: string[]) => items.map((item) => `- ${item}`).join('\n');
@@ -148,29 +203,9 @@ export function developmentMessages(request: EpisodeDevelopmentRequest, rewrite:
   ];
 }
 
-function extractJson(text: string): unknown {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new Error('no JSON object in the answer');
-  return JSON.parse(text.slice(start, end + 1));
-}
-
-function parsePart(request: EpisodeDevelopmentRequest, text: string): { part: DevelopedPart } | { problem: string } {
-  let answer: unknown;
-  try {
-    answer = extractJson(text);
-  } catch (error) {
-    return { problem: (error as Error).message };
-  }
-  const problems = developmentProblems(request, answer);
-  return problems.length === 0 ? { part: answerSchema(request).parse(answer) } : { problem: problems.join('; ') };
-}
-
 /**
- * Asks for the part, validates the answer, and on an invalid answer asks once more with a repair
- * prompt naming every problem (an invented character by name). A second invalid answer is
- * ProviderOutputInvalid carrying both billed calls, so the router escalates a tier, as the
- * script stage does.
+ * Asks for the part, mends and validates the answer, and asks once more with a repair prompt for
+ * what only the model can fix (answerWithRepair). The part carries its repairs.
  */
 export async function developPartWithRepair(
   request: EpisodeDevelopmentRequest,
@@ -178,22 +213,15 @@ export async function developPartWithRepair(
   rewrite: boolean,
   complete: (messages: ChatMessage[]) => Promise<ChatAnswer>,
 ): Promise<Metered<DevelopedPart>> {
-  const messages = developmentMessages(request, rewrite);
-  const charges: Charge[] = [];
-  let problem = '';
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const answer = await complete(messages);
-    if (answer.filtered) throw new ProviderContentFiltered(`${serving.provider}/${serving.model} stopped the development on content grounds`);
-    const parsed = parsePart(request, answer.text);
-    if ('part' in parsed) return { result: parsed.part, usage: answer.usage, ...serving, earlierCharges: charges.length > 0 ? charges : undefined };
-    problem = parsed.problem;
-    charges.push({ ...serving, usage: answer.usage });
-    messages.push(
-      { role: 'assistant', content: answer.text },
-      { role: 'user', content: `That answer is not valid (${parsed.problem}). Reply with the corrected JSON object only.` },
-    );
-  }
-  throw new ProviderOutputInvalid(`${serving.provider}/${serving.model} gave no valid scene cards after a repair prompt (${problem})`, charges);
+  const metered = await answerWithRepair({
+    messages: developmentMessages(request, rewrite),
+    serving,
+    what: 'scene cards',
+    complete,
+    check: (answer) => checkDevelopedPart(request, answer),
+  });
+  const { value, repairs } = metered.result;
+  return { ...metered, result: { ...value, ...(repairs.length > 0 && { repairs }) } };
 }
 
 /** A rough token count for routing, as estimatePromptTokens counts a scene's. */

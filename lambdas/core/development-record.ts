@@ -1,4 +1,4 @@
-import type { SceneCard } from './ports.js';
+import type { Repair, SceneCard } from './ports.js';
 
 /** `productions/<id>/development/<episode>.json`: what the development stage wrote for one episode. */
 export interface DevelopmentRecord {
@@ -14,6 +14,8 @@ export interface DevelopmentRecord {
   /** The running summary of the season through this episode, which later episodes are developed from. */
   summary: string;
   scenes: SceneCard[];
+  /** What was mended in the model's answers, part by part (`part 2: scenes.0.id`); absent when nothing was. */
+  repairs?: Repair[];
 }
 
 /** What the stage leaves in its place when the episode could not be developed. */

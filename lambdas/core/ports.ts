@@ -29,6 +29,16 @@ export interface Charge {
   usage: Usage;
 }
 
+/** One thing mended in a model's structured answer; report.json lists them (`development[].repairs`, `script.repairs`). */
+export interface Repair {
+  /** Where in the answer, as a dotted path (`scenes.1.id`); `(answer)` for the whole of it. */
+  path: string;
+  /** What was wrong and what it became. */
+  repaired: string;
+  /** `pipeline`: decided here, nothing bought. `model`: named in a repair prompt and answered by the model. */
+  by: 'pipeline' | 'model';
+}
+
 export interface Metered<T> extends Charge {
   result: T;
   /**
@@ -113,6 +123,8 @@ export interface SceneScriptRequest {
 
 export interface SceneScript {
   lines: DialogueLine[];
+  /** What was mended in the model's answer before it was kept (core/answer-repair.ts); absent when nothing was. */
+  repairs?: Repair[];
 }
 
 export interface TextModel {
@@ -220,7 +232,14 @@ export interface ConsistencyScorer {
    * each scorer has its own scale. Absent means the offline pixel scorer's threshold.
    */
   readonly defaultThreshold?: number;
-  score(request: ConsistencyRequest, options?: CallOptions): Promise<Metered<number>>;
+  score(request: ConsistencyRequest, options?: CallOptions): Promise<Metered<ConsistencyVerdict>>;
+}
+
+/** A scorer's verdict on one character in one frame. */
+export interface ConsistencyVerdict {
+  score: number;
+  /** What was mended in a judge model's answer (core/answer-repair.ts); absent when nothing was. */
+  repairs?: Repair[];
 }
 
 export interface SpeechRequest {
@@ -371,6 +390,8 @@ export interface DevelopedPart {
   scenes: SceneCard[];
   /** The story of the episode so far, through the end of this part, in a few sentences. */
   summary: string;
+  /** What was mended in the model's answer before it was kept (core/answer-repair.ts); absent when nothing was. */
+  repairs?: Repair[];
 }
 
 /** A text model that turns an episode's synopsis into scene cards. */

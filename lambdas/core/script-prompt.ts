@@ -1,21 +1,9 @@
 import * as z from 'zod';
-import { ProviderContentFiltered, ProviderOutputInvalid } from './errors.js';
-import type { Charge, DialogueLine, EpisodeContinuity, LineTranslationRequest, Metered, SceneScript, SceneScriptRequest, TitleTranslationRequest, Usage } from './ports.js';
+import type { DialogueLine, EpisodeContinuity, LineTranslationRequest, Metered, Repair, SceneScript, SceneScriptRequest, TitleTranslationRequest } from './ports.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
+import { answerWithRepair, asRecord, mendDialogue, zodProblems, type ChatAnswer, type ChatMessage, type Checked } from './answer-repair.js';
 
 /** What every real text model is asked for, and how its answer is checked: the same for every profile. */
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-export interface ChatAnswer {
-  text: string;
-  usage: Usage;
-  /** The provider stopped on content grounds (OpenAI finish_reason content_filter, Bedrock content_filtered). */
-  filtered: boolean;
-}
 
 const LINE_LIMIT = 500;
 const MAX_LINES = 40;
@@ -66,8 +54,10 @@ function continuityBrief(episode: EpisodeContinuity | undefined): string[] {
   ].filter((part): part is string => part !== undefined);
 }
 
+const speakingCast = (request: SceneScriptRequest) => request.scene.characters.filter((c) => c.speaks !== false).map((c) => c.id);
+
 function scriptSchema(request: SceneScriptRequest) {
-  const cast = request.scene.characters.filter((c) => c.speaks !== false).map((c) => c.id);
+  const cast = speakingCast(request);
   return z.strictObject({
     lines: z
       .array(
@@ -79,6 +69,37 @@ function scriptSchema(request: SceneScriptRequest) {
       .min(cast.length > 0 ? 1 : 0)
       .max(MAX_LINES),
   });
+}
+
+/**
+ * The JSON schema a provider holds the answer to (structured output, Bedrock's forced tool): the
+ * speakers an enum of the scene's speaking cast; a scene where nobody speaks has no lines.
+ */
+export function scriptJsonSchema(request: SceneScriptRequest): Record<string, unknown> {
+  const [first, ...rest] = speakingCast(request);
+  const character = first === undefined ? z.string() : z.enum([first, ...rest]);
+  const shape = z.strictObject({
+    lines: z.array(z.strictObject({ character, line: z.string().min(1).max(LINE_LIMIT) })).max(first === undefined ? 0 : MAX_LINES),
+  });
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(shape, { target: 'draft-7' }) as Record<string, unknown>;
+  return schema;
+}
+
+/**
+ * A script mended where the pipeline can decide (a line over the limit cut between sentences into
+ * lines of the same speaker), then held to the script schema; a speaker outside the cast is the
+ * model's to fix, since the scene's cast is the manifest's.
+ */
+export function checkScript(request: SceneScriptRequest, answer: unknown): Checked<SceneScript> {
+  const repairs: Repair[] = [];
+  const script = asRecord(answer);
+  const mended =
+    script && Array.isArray(script.lines)
+      ? { ...script, lines: mendDialogue(script.lines, LINE_LIMIT, (l, repaired) => repairs.push({ path: `lines.${l}`, repaired, by: 'pipeline' })) }
+      : answer;
+  const parsed = scriptSchema(request).safeParse(mended);
+  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
+  return { ok: true, value: { lines: parsed.data.lines }, repairs };
 }
 
 export function scriptMessages(request: SceneScriptRequest, rewrite: boolean): ChatMessage[] {
@@ -106,29 +127,9 @@ export function scriptMessages(request: SceneScriptRequest, rewrite: boolean): C
   ];
 }
 
-/** Models wrap JSON in prose or code fences now and then; the object itself is what counts. */
-function extractJson(text: string): unknown {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new Error('no JSON object in the answer');
-  return JSON.parse(text.slice(start, end + 1));
-}
-
-function parseScript(request: SceneScriptRequest, text: string): { script: SceneScript } | { problem: string } {
-  try {
-    const parsed = scriptSchema(request).safeParse(extractJson(text));
-    if (parsed.success) return { script: { lines: parsed.data.lines } };
-    return { problem: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
-  } catch (error) {
-    return { problem: (error as Error).message };
-  }
-}
-
 /**
- * Asks for the scene, validates the answer against the script schema, and on an
- * invalid answer asks once more with a repair prompt naming the problem. A second
- * invalid answer is ProviderOutputInvalid carrying both billed calls, so the router
- * can escalate a tier and the eventual cost includes them.
+ * Asks for the scene, mends and validates the answer, and asks once more with a repair prompt for
+ * what only the model can fix (answerWithRepair). The script carries its repairs.
  */
 export async function writeSceneWithRepair(
   request: SceneScriptRequest,
@@ -136,20 +137,9 @@ export async function writeSceneWithRepair(
   rewrite: boolean,
   complete: (messages: ChatMessage[]) => Promise<ChatAnswer>,
 ): Promise<Metered<SceneScript>> {
-  const messages = scriptMessages(request, rewrite);
-  const charges: Charge[] = [];
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const answer = await complete(messages);
-    if (answer.filtered) throw new ProviderContentFiltered(`${serving.provider}/${serving.model} stopped the script on content grounds`);
-    const parsed = parseScript(request, answer.text);
-    if ('script' in parsed) return { result: parsed.script, usage: answer.usage, ...serving, earlierCharges: charges.length > 0 ? charges : undefined };
-    charges.push({ ...serving, usage: answer.usage });
-    messages.push(
-      { role: 'assistant', content: answer.text },
-      { role: 'user', content: `That answer is not valid (${parsed.problem}). Reply with the corrected JSON object only.` },
-    );
-  }
-  throw new ProviderOutputInvalid(`${serving.provider}/${serving.model} gave no valid script after a repair prompt`, charges);
+  const metered = await answerWithRepair({ messages: scriptMessages(request, rewrite), serving, what: 'script', complete, check: (answer) => checkScript(request, answer) });
+  const { value, repairs } = metered.result;
+  return { ...metered, result: { ...value, ...(repairs.length > 0 && { repairs }) } };
 }
 
 /** A rough token count for routing (about 3 bytes of UTF-8 a token across Latin, Vietnamese and Chinese text). */

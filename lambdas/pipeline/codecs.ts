@@ -1,4 +1,4 @@
-import { isCameraMoveClip, type CameraMoveClip, type ClipResult, type LipSyncResult, type RenderedImage, type SpeechResult } from '../core/ports.js';
+import { isCameraMoveClip, type CameraMoveClip, type ClipResult, type ConsistencyVerdict, type LipSyncResult, type RenderedImage, type SpeechResult } from '../core/ports.js';
 import type { AssetStore } from '../adapters/aws/asset-store.js';
 import type { ResultCodec } from './paid-call.js';
 
@@ -27,9 +27,9 @@ export const lipSyncCodec: ResultCodec<LipSyncResult> = {
   decode: (_header, payload) => ({ mp4: payload }),
 };
 
-export const scoreCodec: ResultCodec<number> = {
-  encode: (score) => ({ header: { score } }),
-  decode: (header) => (header as { score: number }).score,
+export const scoreCodec: ResultCodec<ConsistencyVerdict> = {
+  encode: (verdict) => ({ header: verdict }),
+  decode: (header) => header as ConsistencyVerdict,
 };
 
 /** An image and its layout live side by side: `<base>.png` and `<base>.json`. */

@@ -115,6 +115,26 @@ function developmentAnswer(prompt: string, cast: string[]) {
   };
 }
 
+/** Two sentences of one speaker, together over the 500-character line limit, each well under it. */
+const OVERLONG_LINE = `I kept every letter you never answered, and I read them again each night the ferry crossed. ${'The harbour lights went out one by one while I waited for you on the deck, '.repeat(5)}and still you did not come. So tell me now, here, why you let me believe that the sea took him.`;
+
+/**
+ * Cards as a gateway we did not write answers, structured output or not: the ids renamed, a speaker
+ * missing from the first scene's cast with a line over the limit, the second scene without its
+ * dialogue (left for the script stage to write).
+ */
+function sloppyDevelopmentAnswer(tidy: NonNullable<ReturnType<typeof developmentAnswer>>) {
+  const [first, ...rest] = tidy.scenes;
+  const [lead, other] = first!.characters;
+  return {
+    scenes: [
+      { ...first!, id: 'scene-1', characters: [lead], dialogue: [{ character: lead, line: 'Who are you?' }, { character: other, line: OVERLONG_LINE }] },
+      ...rest.map(({ dialogue: _dialogue, ...scene }, index) => ({ ...scene, id: `scene-${index + 2}` })),
+    ],
+    summary: tidy.summary,
+  };
+}
+
 function multipartField(body: Buffer, name: string): string | undefined {
   const match = new RegExp(`name="${name}"\\r\\n\\r\\n([^\\r]*)`).exec(body.toString('latin1'));
   return match === null ? undefined : Buffer.from(match[1]!, 'latin1').toString('utf8');
@@ -165,6 +185,11 @@ export class FakeOpenAiServer {
   private server?: http.Server;
   /** How many polls a video stays in progress. */
   videoPollsUntilDone = 1;
+  /**
+   * Answers scene cards and scripts as a careless gateway does: wrong scene ids, a speaker missing
+   * from the cast, lines over the limit, prose around the JSON. All of it the pipeline can mend.
+   */
+  sloppyStructuredAnswers = false;
   /** Where this gateway serves lip-sync (gateways mount it where they like). */
   lipSyncPath = '/v1/lipsync';
   private readonly lipSyncJobs = new Map<string, { model: string; seconds: number; width: number; height: number; polls: number }>();
@@ -364,9 +389,10 @@ export class FakeOpenAiServer {
     const user = messages.filter((m) => m.role === 'user').map((m) => String(m.content)).join('\n');
     const cast = castIds(user);
     const development = developmentAnswer(user, cast);
-    if (development) return json(200, chatCompletion(model, JSON.stringify(development), 'stop', usage));
-    const lines = cast.flatMap((character, index) => [{ character, line: index === 0 ? 'You came back.' : 'I never really left.' }]);
-    return json(200, chatCompletion(model, JSON.stringify({ lines }), 'stop', usage));
+    if (development) return json(200, chatCompletion(model, JSON.stringify(this.sloppyStructuredAnswers ? sloppyDevelopmentAnswer(development) : development), 'stop', usage));
+    const lines = cast.flatMap((character, index) => [{ character, line: index === 0 ? (this.sloppyStructuredAnswers ? OVERLONG_LINE : 'You came back.') : 'I never really left.' }]);
+    const script = JSON.stringify({ lines });
+    return json(200, chatCompletion(model, this.sloppyStructuredAnswers ? `Here is the scene:\n\`\`\`json\n${script}\n\`\`\`` : script, 'stop', usage));
   }
 
   private image(route: string, request: Record<string, unknown> | undefined, body: Buffer) {

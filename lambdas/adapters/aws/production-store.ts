@@ -1,6 +1,7 @@
 import { GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetMissing, ReviewNotOpen } from '../../core/errors.js';
 import type { FailureCause } from '../../core/failure-cause.js';
+import type { Repair } from '../../core/ports.js';
 import { tableKeys, type SceneRef } from '../../core/keys.js';
 import { round } from '../../core/money.js';
 import { isConditionFailure } from './condition-failure.js';
@@ -69,6 +70,8 @@ export interface KeyframeAttempt {
   seed: number;
   scores: Record<string, number>;
   accepted: boolean;
+  /** What was mended in the judge's answers for this keyframe, character by character; absent when nothing was. */
+  repairs?: (Repair & { characterId: string })[];
 }
 
 /**

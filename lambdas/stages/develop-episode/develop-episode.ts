@@ -1,11 +1,12 @@
 import { speaks } from '../../core/creatures.js';
 import type { z } from 'zod';
 import { contentHash, seedFrom } from '../../core/content-hash.js';
-import { developmentParts, developmentProblems } from '../../core/development-prompt.js';
+import { checkDevelopedPart, developmentParts } from '../../core/development-prompt.js';
+import { describeProblems } from '../../core/answer-repair.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { AssetMissing, ProviderOutputInvalid } from '../../core/errors.js';
 import { assetKeys } from '../../core/keys.js';
-import type { DevelopedPart, DevelopmentCharacter, EpisodeDevelopmentRequest, SceneCard, SeriesBrief } from '../../core/ports.js';
+import type { DevelopedPart, DevelopmentCharacter, EpisodeDevelopmentRequest, Repair, SceneCard, SeriesBrief } from '../../core/ports.js';
 import { validateManifest } from '../../core/manifest/parse.js';
 import { plannedSceneCount, type Manifest, type ManifestScene, type SeriesEpisode, type SeriesManifest } from '../../core/manifest/schema.js';
 import type { DevelopmentRecord } from '../../core/development-record.js';
@@ -102,6 +103,7 @@ async function develop(event: z.output<typeof DevelopEpisodeEventSchema>, deps: 
   let previousCards: SceneCard[] = [];
   let summary = '';
   let costUsd = 0;
+  const repairs: Repair[] = [];
   for (const [partIndex, sceneIds] of parts.entries()) {
     const request: EpisodeDevelopmentRequest = {
       language: manifest.language,
@@ -124,12 +126,14 @@ async function develop(event: z.output<typeof DevelopEpisodeEventSchema>, deps: 
       codec: jsonCodec<DevelopedPart>(),
       call: (options) => development.port.developPart(request, options),
     });
-    // The adapters validate before they answer; this holds a cached entry and the offline model to the same rules.
-    const problems = developmentProblems(request, result);
-    if (problems.length > 0) throw new ProviderOutputInvalid(`${development.provider}/${development.model} developed ${episode.id} part ${partIndex + 1} invalidly: ${problems.join('; ')}`);
-    cards.push(...result.scenes);
-    previousCards = result.scenes;
-    summary = result.summary;
+    // The adapters mend and validate before they answer; this holds a cached entry and the offline model to the same rules.
+    const { repairs: adapterRepairs = [], ...answer } = result;
+    const checked = checkDevelopedPart(request, answer);
+    if (!checked.ok) throw new ProviderOutputInvalid(`${development.provider}/${development.model} developed ${episode.id} part ${partIndex + 1} invalidly: ${describeProblems(checked.problems)}`);
+    repairs.push(...[...adapterRepairs, ...checked.repairs].map((repair) => ({ ...repair, path: `part ${partIndex + 1}: ${repair.path}` })));
+    cards.push(...checked.value.scenes);
+    previousCards = checked.value.scenes;
+    summary = checked.value.summary;
     costUsd += usd;
   }
 
@@ -144,11 +148,12 @@ async function develop(event: z.output<typeof DevelopEpisodeEventSchema>, deps: 
     costUsd,
     summary,
     scenes: cards,
+    ...(repairs.length > 0 && { repairs }),
   };
   await deps.assets.putJson(assetKeys.development(manifest.production, episode.id), record);
 
   const developed = { ...manifest, episodes: manifest.episodes.map((other, i) => (i === index ? { ...other, scenes: cards.map(manifestScene) } : other)) };
   await deps.assets.putJson(assetKeys.normalizedManifest(manifest.production), validateManifest(developed));
-  deps.logger.info('episode developed', { productionId: manifest.production, episodeId: episode.id, scenes: cards.length, parts: parts.length, costUsd });
+  deps.logger.info('episode developed', { productionId: manifest.production, episodeId: episode.id, scenes: cards.length, parts: parts.length, costUsd, repairs: repairs.length });
   return { episodeId: episode.id, sceneCount: cards.length, developed: true };
 }

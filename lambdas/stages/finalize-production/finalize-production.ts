@@ -3,12 +3,12 @@ import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/dev
 import { assetKeys } from '../../core/keys.js';
 import type { Manifest, SeriesManifest } from '../../core/manifest/schema.js';
 import { renderContactSheet } from '../../adapters/media/contact-sheet.js';
-import type { DubSummary, EpisodeSummary } from '../../core/scene-artifacts.js';
+import type { DubSummary, EpisodeSummary, StoredScript } from '../../core/scene-artifacts.js';
 import { languageOf } from '../../core/languages.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import type { CostRow } from '../../core/ledger.js';
 import { describeCause } from '../../core/failure-cause.js';
-import { buildProductionReport } from './production-report.js';
+import { buildProductionReport, type ProductionReport } from './production-report.js';
 
 export const FinalizeProductionEventSchema = z.object({
   productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),
@@ -34,6 +34,18 @@ async function developmentRecords(deps: StageDeps, manifest: SeriesManifest): Pr
     if (record && ('failure' in record || record.synopsis === episode.synopsis)) records.push(record);
   }
   return records;
+}
+
+/** What was mended in each scene's written script, in scene order (report.json `script.repairs`). */
+async function scriptRepairs(deps: StageDeps, manifest: Manifest): Promise<NonNullable<ProductionReport['script']>['repairs']> {
+  const repairs = [];
+  for (const episode of manifest.episodes) {
+    for (const scene of episode.scenes) {
+      const script = await deps.assets.findJson<StoredScript>(assetKeys.script({ productionId: manifest.production, episodeId: episode.id, sceneId: scene.id }));
+      for (const repair of script?.repairs ?? []) repairs.push({ episodeId: episode.id, sceneId: scene.id, ...repair });
+    }
+  }
+  return repairs;
 }
 
 /**
@@ -66,6 +78,7 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
   const series = (await deps.loadManifest(event.productionId)) as SeriesManifest;
   const manifest: Manifest = { ...series, episodes: series.episodes.map((episode) => ({ ...episode, scenes: episode.scenes ?? [] })) };
   const development = await developmentRecords(deps, series);
+  const repairedScripts = await scriptRepairs(deps, manifest);
   const costs = await costsOnceSettled(() => deps.ledger.listCosts(event.productionId));
   const [meta, scenes] = await Promise.all([deps.productions.getProduction(event.productionId), deps.productions.listScenes(event.productionId)]);
   const episodes = new Map<string, EpisodeSummary>();
@@ -94,6 +107,7 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
     ...(event.closeAs && !failure && { status: event.closeAs }),
     ...(review && { review }),
     ...(development.length > 0 && { development }),
+    ...(repairedScripts.length > 0 && { script: { repairs: repairedScripts } }),
   };
   if (event.closeAs === 'AWAITING_APPROVAL' && event.cut === 'animatic') await keepAnimatic(deps, manifest);
 

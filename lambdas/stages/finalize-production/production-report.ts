@@ -1,5 +1,6 @@
 import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
 import { BudgetExceeded } from '../../core/errors.js';
+import type { Repair } from '../../core/ports.js';
 import { costUsd } from '../../core/pricing.js';
 import type { CostRow } from '../../core/ledger.js';
 import { describeCause, type FailureCause } from '../../core/failure-cause.js';
@@ -35,6 +36,8 @@ export interface SceneConsistency {
   threshold?: number;
   best: number;
   scores: Record<string, number>;
+  /** What was mended in a judge model's verdicts, by keyframe attempt and character; present only when anything was. */
+  repairs?: (Repair & { attempt: number; characterId: string })[];
 }
 
 export interface ProductionReport {
@@ -67,6 +70,8 @@ export interface ProductionReport {
   cause?: FailureCause;
   /** The episodes the development stage wrote from their synopsis: the cards and summary of each, or why it could not. */
   development?: (DevelopmentRecord | DevelopmentFailureRecord)[];
+  /** What was mended in the text model's scripts before they were kept, scene by scene; present only when anything was. */
+  script?: { repairs: (Repair & { episodeId: string; sceneId: string })[] };
   /** The approval gate, when the manifest has one: what it is before, its wait, and the decision with its notes. */
   review?: {
     before: 'video' | 'delivery';
@@ -190,12 +195,14 @@ export function productionStatus(scenes: SceneReport[], failure: { error: string
 function sceneConsistency(record: SceneRecord): Pick<SceneReport, 'consistency'> | undefined {
   if (!record.consistency || !record.keyframeAttempts?.length) return undefined;
   const scores = Object.values(record.consistency);
+  const repairs = record.keyframeAttempts.flatMap((attempt) => (attempt.repairs ?? []).map((repair) => ({ attempt: attempt.attempt, ...repair })));
   return {
     consistency: {
       passed: record.keyframeAttempts.some((attempt) => attempt.accepted),
       ...(record.consistencyThreshold !== undefined && { threshold: record.consistencyThreshold }),
       best: scores.length > 0 ? Math.min(...scores) : 1,
       scores: record.consistency,
+      ...(repairs.length > 0 && { repairs }),
     },
   };
 }

@@ -57,6 +57,7 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
     });
 
     const scores: Record<string, number> = {};
+    const repairs: NonNullable<KeyframeAttempt['repairs']> = [];
     for (const character of context.brief.characters) {
       const reference = references[character.id]!;
       const { result } = await paidCall(deps, {
@@ -71,9 +72,10 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
         codec: scoreCodec,
         call: (options) => consistency.port.score({ keyframe, reference, characterId: character.id }, options),
       });
-      scores[character.id] = Math.round(result * 10_000) / 10_000;
+      scores[character.id] = Math.round(result.score * 10_000) / 10_000;
+      repairs.push(...(result.repairs ?? []).map((repair) => ({ ...repair, characterId: character.id })));
     }
-    const record: KeyframeAttempt = { attempt, seed, scores, accepted: weakest(scores) >= threshold };
+    const record: KeyframeAttempt = { attempt, seed, scores, accepted: weakest(scores) >= threshold, ...(repairs.length > 0 && { repairs }) };
     attempts.push(record);
     deps.logger.info('keyframe attempt', { scene: event, ...record, threshold });
     if (!best || weakest(scores) > weakest(best.attempt.scores)) best = { keyframe, attempt: record };

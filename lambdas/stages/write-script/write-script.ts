@@ -1,11 +1,12 @@
 import * as z from 'zod';
 import type { SceneScript } from '../../core/ports.js';
 import { seedFrom } from '../../core/content-hash.js';
-import { BudgetExceeded, ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
+import { BudgetExceeded, ProviderOutputInvalid, ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { assetKeys } from '../../core/keys.js';
 import { estimateUsd } from '../../core/estimates.js';
-import { episodeContinuity } from '../../core/script-prompt.js';
+import { checkScript, episodeContinuity } from '../../core/script-prompt.js';
+import { describeProblems } from '../../core/answer-repair.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import type { StoredScript } from '../../core/scene-artifacts.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
@@ -67,7 +68,12 @@ async function writeSceneScript(ref: z.output<typeof SceneEventSchema>, deps: St
       codec: jsonCodec<SceneScript>(),
       call: (options) => text.port.writeScene(request, options),
     });
-    script = { source: 'model', lines: result.lines };
+    // The adapters mend and validate before they answer; this holds a cached entry and the offline model to the same rules.
+    const { repairs: adapterRepairs = [], ...answer } = result;
+    const checked = checkScript(request, answer);
+    if (!checked.ok) throw new ProviderOutputInvalid(`${text.provider}/${text.model} wrote ${ref.episodeId}/${ref.sceneId} invalidly: ${describeProblems(checked.problems)}`);
+    const repairs = [...adapterRepairs, ...checked.repairs];
+    script = { source: 'model', lines: checked.value.lines, ...(repairs.length > 0 && { repairs }) };
   }
   await deps.assets.putJson(assetKeys.script(ref), script);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { developmentProblems } from '../../../lambdas/core/development-prompt.js';
+import { checkDevelopedPart } from '../../../lambdas/core/development-prompt.js';
+import { describeProblems } from '../../../lambdas/core/answer-repair.js';
 import type { EpisodeDevelopmentRequest } from '../../../lambdas/core/ports.js';
 import { beatsFor, OfflineEpisodeDeveloper } from '../../../lambdas/adapters/providers/offline/offline-episode-developer.js';
 
@@ -46,7 +47,7 @@ describe('the offline episode developer', () => {
     const { result } = await new OfflineEpisodeDeveloper().developPart(request());
 
     // Assess
-    expect(developmentProblems(request(), result)).toEqual([]);
+    expect(checkDevelopedPart(request(), result)).toEqual({ ok: true, value: result, repairs: [] });
     expect(result.scenes[0]!.outline).toContain('Mai finds Theo hiding on the ferry deck.');
     expect(result.scenes[0]!.location).toBe('the ferry deck, night, rain');
     expect(result.scenes[2]!.location).toBe('the harbour office, strip lights');
@@ -73,7 +74,8 @@ describe('the offline episode developer', () => {
     // Assess
     expect(result.scenes.some((scene) => scene.characters.includes('miu'))).toBe(true);
     expect(result.scenes.flatMap((scene) => scene.dialogue).map((line) => line.character)).not.toContain('miu');
-    expect(developmentProblems(withCat, catTalks).join('\n')).toContain('"miu" does not speak');
+    const checked = checkDevelopedPart(withCat, catTalks);
+    expect(checked.ok ? '' : describeProblems(checked.problems)).toContain('"miu" does not speak');
   });
 
   it('gives the same cards for the same seed and other cards for another', async () => {
@@ -103,7 +105,7 @@ describe('the offline episode developer', () => {
     const { result } = await new OfflineEpisodeDeveloper().developPart(vietnamese);
 
     // Assess
-    expect(developmentProblems(vietnamese, result)).toEqual([]);
+    expect(checkDevelopedPart(vietnamese, result)).toEqual({ ok: true, value: result, repairs: [] });
     expect(result.scenes[0]!.outline).toContain('Mở đầu');
     expect(result.scenes[3]!.outline).toContain('Kết treo');
     expect(result.scenes.flatMap((scene) => scene.dialogue).some((line) => /[ăâđêôơư]/i.test(line.line))).toBe(true);
@@ -119,7 +121,7 @@ describe('the offline episode developer', () => {
 
     // Assess
     expect(result.scenes.map((scene) => scene.id)).toEqual(['s07', 's08']);
-    expect(developmentProblems({ ...long, previousCards: previous.result.scenes }, result)).toEqual([]);
+    expect(checkDevelopedPart({ ...long, previousCards: previous.result.scenes }, result)).toEqual({ ok: true, value: result, repairs: [] });
     expect(result.scenes.at(-1)!.outline).toContain('Theo says her father did not drown by accident.');
   });
 
@@ -139,7 +141,7 @@ describe('the offline episode developer', () => {
     const { result } = await new OfflineEpisodeDeveloper().developPart(asked);
 
     // Assess
-    expect(developmentProblems(asked, result)).toEqual([]);
+    expect(checkDevelopedPart(asked, result)).toEqual({ ok: true, value: result, repairs: [] });
     expect(result.scenes[0]!.outline.startsWith(`${setup}: `)).toBe(true);
     expect(result.scenes[3]!.outline.startsWith(`${cliffhanger}: `)).toBe(true);
     expect(result.scenes.map((scene) => scene.outline).join(' ')).not.toMatch(/We meet|the answer held back|walks in before/);

@@ -115,9 +115,9 @@ describe('animals', () => {
     const own: number[] = [];
     const asDog: number[] = [];
     for (const keyframe of keyframes) {
-      own.push((await scorer.score({ keyframe, characterId: 'miu', reference: references.miu })).result);
+      own.push((await scorer.score({ keyframe, characterId: 'miu', reference: references.miu })).result.score);
       const borrowed = { ...references.bong, regions: { miu: references.bong.regions.bong as Box } };
-      asDog.push((await scorer.score({ keyframe, characterId: 'miu', reference: borrowed })).result);
+      asDog.push((await scorer.score({ keyframe, characterId: 'miu', reference: borrowed })).result.score);
     }
 
     // Assess

@@ -37,12 +37,12 @@ describe('PixelConsistencyScorer', () => {
       const own: number[] = [];
       const others: number[] = [];
       for (const keyframe of keyframes) {
-        own.push((await scorer.score({ keyframe, characterId: subject.id, reference: references.get(subject.id) as RenderedImage })).result);
+        own.push((await scorer.score({ keyframe, characterId: subject.id, reference: references.get(subject.id) as RenderedImage })).result.score);
         for (const other of CAST.filter((c) => c.id !== subject.id)) {
           const reference = references.get(other.id) as RenderedImage;
           // The other character's figure stands in for this one: same crop, wrong reference.
           const borrowed = { ...reference, regions: { [subject.id]: reference.regions[other.id] as RenderedImage['regions'][string] } };
-          others.push((await scorer.score({ keyframe, characterId: subject.id, reference: borrowed })).result);
+          others.push((await scorer.score({ keyframe, characterId: subject.id, reference: borrowed })).result.score);
         }
       }
       scored.push({ subject, own, others });
@@ -75,10 +75,10 @@ describe('PixelConsistencyScorer', () => {
     // Assess
     for (const each of metered) {
       expect(each).toMatchObject({ usage: {}, provider: 'offline', model: 'pixel-similarity-v1' });
-      expect(each.result).toBeGreaterThanOrEqual(0);
-      expect(each.result).toBeLessThanOrEqual(1);
+      expect(each.result.score).toBeGreaterThanOrEqual(0);
+      expect(each.result.score).toBeLessThanOrEqual(1);
     }
-    const scores = metered.map((each) => each.result);
+    const scores = metered.map((each) => each.result.score);
     expect(scores.some((s) => s < DEFAULT_CONSISTENCY_THRESHOLD)).toBe(true);
     expect(scores.some((s) => s >= DEFAULT_CONSISTENCY_THRESHOLD)).toBe(true);
   });
@@ -92,6 +92,6 @@ describe('PixelConsistencyScorer', () => {
     const metered = await scorer.score({ keyframe, characterId: 'lan', reference });
 
     // Assess
-    expect(metered.result).toBe(0);
+    expect(metered.result).toEqual({ score: 0 });
   });
 });

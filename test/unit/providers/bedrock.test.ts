@@ -95,7 +95,7 @@ describe('bedrock profile', () => {
     const metered = await scorer.score({ keyframe: image, reference: image, characterId: 'ben' });
 
     // Assess
-    expect(metered.result).toBeCloseTo(0.6, 10);
+    expect(metered.result.score).toBeCloseTo(0.6, 10);
     expect(metered.usage).toEqual({ images: 2 });
   });
 
@@ -112,7 +112,7 @@ describe('bedrock profile', () => {
     const metered = await scorer.score({ keyframe: image, reference: image, characterId: 'ben' });
 
     // Assess
-    expect(metered.result).toBeCloseTo(1, 10);
+    expect(metered.result.score).toBeCloseTo(1, 10);
     expect(bedrockMock.commandCalls(InvokeModelCommand)).toHaveLength(3);
   });
 
@@ -353,7 +353,7 @@ describe("bedrock's live models, against their documented requests and answers",
         image: { detailLevel: 'STANDARD_IMAGE', format: 'png', source: { bytes: image.png.toString('base64') } },
       },
     });
-    expect(metered.result).toBeCloseTo(0.6, 10);
+    expect(metered.result.score).toBeCloseTo(0.6, 10);
     expect(metered).toMatchObject({ model: 'amazon.nova-2-multimodal-embeddings-v1:0', usage: { images: 2 } });
   });
 

@@ -59,7 +59,7 @@ describe('openai-compatible chat script writer', () => {
   it('returns the script and the usage the server reported, with an idempotency key', async () => {
     // Prepare
     const server = await ownServer();
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const metered = await writer.writeScene(request, { idempotencyKey: 'script#abc' });
@@ -73,11 +73,25 @@ describe('openai-compatible chat script writer', () => {
     expect(sent.json).toMatchObject({ response_format: { type: 'json_object' }, model: 'deepseek-chat' });
   });
 
+  it("asks with structured output in json_schema mode: the script's JSON schema, the speakers an enum of the cast", async () => {
+    // Prepare
+    const server = await ownServer();
+    const writer = new ChatScriptWriter(connectionTo(server), 'gpt-4.1-mini', 'json_schema');
+
+    // Act
+    await writer.writeScene(request);
+
+    // Assess
+    const format = server.requestsTo(CHAT)[0]!.json!.response_format as { type: string; json_schema: { name: string; strict: boolean; schema: { properties: { lines: { items: { properties: { character: { enum: string[] } } } } } } } };
+    expect(format).toMatchObject({ type: 'json_schema', json_schema: { name: 'scene_script', strict: true } });
+    expect(format.json_schema.schema.properties.lines.items.properties.character.enum).toEqual(['ana', 'ben']);
+  });
+
   it('waits out a 429 with Retry-After, then succeeds', async () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.rateLimited(1));
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const metered = await writer.writeScene(request);
@@ -91,7 +105,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.rateLimited(600));
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const failure = await writer.writeScene(request).catch((e: unknown) => e);
@@ -106,7 +120,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.serverError(), scripted.malformed());
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const attempt = writer.writeScene(request);
@@ -120,7 +134,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.serverError(), scripted.serverError(), scripted.serverError());
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const attempt = writer.writeScene(request);
@@ -133,7 +147,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.chatAnswer('deepseek-chat', '{"lines":[{"character":"zed","line":"Who?"}]}'));
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const metered = await writer.writeScene(request);
@@ -149,7 +163,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.contentFiltered());
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const attempt = writer.writeScene(request);
@@ -162,7 +176,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.quotaExceeded());
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const attempt = writer.writeScene(request);
@@ -175,7 +189,7 @@ describe('openai-compatible chat script writer', () => {
     // Prepare
     const server = await ownServer();
     server.queue(CHAT, scripted.chatAnswer('deepseek-chat', 'Sure! Here is the scene.'), scripted.chatAnswer('deepseek-chat', '{"lines": "none"}'));
-    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat');
+    const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
     const invalid = await writer.writeScene(request).catch((e: unknown) => e);
@@ -189,7 +203,7 @@ describe('openai-compatible chat script writer', () => {
 describe('routing over the fake server', () => {
   const ladder = (target: FakeOpenAiServer, models: string[]) =>
     models.map((model, index) => ({
-      port: new ChatScriptWriter(connectionTo(target), model) as TextModel,
+      port: new ChatScriptWriter(connectionTo(target), model, 'json_object') as TextModel,
       provider: 'openai-compatible',
       model,
       tier: (['draft', 'review', 'final'] as const)[3 - models.length + index]!,
@@ -297,8 +311,42 @@ describe('openai-compatible media', () => {
     const score = await scorer.score({ keyframe: png, reference: png, characterId: 'ana' });
 
     // Assess
-    expect(score.result).toBe(0.82);
+    expect(score.result).toEqual({ score: 0.82 });
     expect(score.usage).toEqual({ inputTokens: 1_620, outputTokens: 9 });
+  });
+
+  it('reads a verdict wrapped in prose, and asks once more for one that is not a 0..1 score, the pictures still sent', async () => {
+    // Prepare
+    const server = await ownServer();
+    const png = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result;
+    server.queue(CHAT, scripted.chatAnswer('gpt-4.1-mini', 'The score is {"score": "high"}'), scripted.chatAnswer('gpt-4.1-mini', 'Corrected: {"score": 0.64}'));
+    const scorer = new VisionConsistencyScorer(connectionTo(server), 'gpt-4.1-mini');
+
+    // Act
+    const score = await scorer.score({ keyframe: png, reference: png, characterId: 'ana' });
+
+    // Assess
+    expect(score.result).toEqual({ score: 0.64, repairs: [{ path: 'score', repaired: 'Invalid input: expected number, received string', by: 'model' }, { path: '(answer)', repaired: expect.stringMatching(/^dropped \d+ characters of text around the JSON object$/), by: 'pipeline' }] });
+    expect(score.earlierCharges).toHaveLength(1);
+    const repair = server.requestsTo(CHAT)[1]!.json!.messages as { role: string; content: unknown }[];
+    expect(repair.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(Array.isArray(repair[1]!.content)).toBe(true);
+    expect(String(repair[3]!.content)).toContain('score: Invalid input: expected number');
+  });
+
+  it('refuses a judge whose repaired verdict is still no score: ProviderOutputInvalid with both calls', async () => {
+    // Prepare
+    const server = await ownServer();
+    const png = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result;
+    server.queue(CHAT, scripted.chatAnswer('gpt-4.1-mini', 'Looks the same to me.'), scripted.chatAnswer('gpt-4.1-mini', '{"score": 7}'));
+    const scorer = new VisionConsistencyScorer(connectionTo(server), 'gpt-4.1-mini');
+
+    // Act
+    const failure = await scorer.score({ keyframe: png, reference: png, characterId: 'ana' }).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(ProviderOutputInvalid);
+    expect((failure as ProviderOutputInvalid).charges).toHaveLength(2);
   });
 
   it('speaks lines as WAV', async () => {

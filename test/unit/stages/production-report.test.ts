@@ -116,6 +116,32 @@ describe('the production report', () => {
     expect(report.consistency).toEqual({ passed: false, scenesBelowThreshold: 1, scenes: ['ep01/s02'] });
   });
 
+  it("lists what was mended in a judge's verdicts under the scene's consistency, by attempt and character", () => {
+    // Prepare
+    const judged = { path: 'score', repaired: 'Invalid input: expected number, received string', by: 'model' as const, characterId: 'ana' };
+    const scenes = [
+      {
+        productionId: 'report-series',
+        episodeId: 'ep01',
+        sceneId: 's01',
+        status: 'COMPLETE',
+        attempts: 2,
+        keyframeAttempts: [
+          { attempt: 1, seed: 1, scores: { ana: 0.4 }, accepted: false },
+          { attempt: 2, seed: 2, scores: { ana: 0.8 }, accepted: true, repairs: [judged] },
+        ],
+        consistency: { ana: 0.8 },
+        consistencyThreshold: 0.7,
+      },
+    ] as never;
+
+    // Act
+    const report = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes, costs: [], episodes: new Map() });
+
+    // Assess
+    expect(report.episodes[0]!.scenes[0]!.consistency!.repairs).toEqual([{ attempt: 2, ...judged }]);
+  });
+
   it("waits for a call still in flight, so the report's spend is the ledger's once it settles", async () => {
     // Prepare: a sibling call of the one that failed the production settles after two looks at the ledger
     const inFlight = row('RESERVED', 'reference-sheet', 0, 0.2);

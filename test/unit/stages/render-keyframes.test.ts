@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { renderKeyframes } from '../../../lambdas/stages/render-keyframes/render-keyframes.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 import type { BoundProviders } from '../../../lambdas/core/bound-providers.js';
-import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../../lambdas/core/ports.js';
+import { DEFAULT_CONSISTENCY_THRESHOLD, type Repair } from '../../../lambdas/core/ports.js';
 
 const manifest = unitManifest({
   characters: [
@@ -18,8 +18,8 @@ const reference = (id: string) => [
   [`productions/unit-series/characters/${id}/reference.json`, Buffer.from(JSON.stringify({ width: 10, height: 10, regions: { [id]: { x: 0, y: 0, width: 5, height: 5 } } }))],
 ] as [string, Buffer][];
 
-/** Ben scores `benScores[attempt - 1]`; Ana always passes. */
-function setUp(benScores: number[]) {
+/** Ben scores `benScores[attempt - 1]`; Ana always passes, and her verdict carries `anaRepairs`. */
+function setUp(benScores: number[], anaRepairs: Repair[] = []) {
   let drawn = 0;
   const providers: Partial<BoundProviders> = {
     image: {
@@ -45,7 +45,7 @@ function setUp(benScores: number[]) {
       model: 'pixel-similarity-v1',
       port: {
         score: async ({ characterId }) => ({
-          result: characterId === 'ana' ? 0.9 : benScores[drawn - 1]!,
+          result: characterId === 'ana' ? { score: 0.9, ...(anaRepairs.length > 0 && { repairs: anaRepairs }) } : { score: benScores[drawn - 1]! },
           usage: {},
           provider: 'offline',
           model: 'pixel-similarity-v1',
@@ -101,6 +101,19 @@ describe('Render keyframes', () => {
     expect(values[':attempts']).toBe(3);
     expect(values[':consistency']).toEqual({ ana: 0.9, ben: 0.9 });
     expect(storedKeyframe(mocks)).toMatch(/^frame-3-/);
+  });
+
+  it("records what was mended in a judge's verdict with the attempt, naming the character", async () => {
+    // Prepare
+    const mended: Repair = { path: '(answer)', repaired: 'dropped 12 characters of text around the JSON object', by: 'pipeline' };
+    const mocks = setUp([0.8], [mended]);
+
+    // Act
+    await renderKeyframes(scene, mocks.deps);
+
+    // Assess
+    const attempts = sceneUpdate(mocks)[':keyframeAttempts'] as { repairs?: unknown[] }[];
+    expect(attempts[0]!.repairs).toEqual([{ ...mended, characterId: 'ana' }]);
   });
 
   it('stops at the first passing frame', async () => {

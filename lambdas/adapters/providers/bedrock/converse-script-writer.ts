@@ -1,4 +1,4 @@
-import { ConverseCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { ConverseCommand, type BedrockRuntimeClient, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
 import type {
   CallOptions,
   DevelopedPart,
@@ -10,14 +10,23 @@ import type {
   SceneScriptRequest,
   TextModel,
 } from '../../../core/ports.js';
-import { developPartWithRepair } from '../../../core/development-prompt.js';
-import { writeSceneWithRepair, type ChatAnswer, type ChatMessage } from '../../../core/script-prompt.js';
+import { developmentJsonSchema, developPartWithRepair } from '../../../core/development-prompt.js';
+import type { ChatAnswer, ChatMessage } from '../../../core/answer-repair.js';
+import { scriptJsonSchema, writeSceneWithRepair } from '../../../core/script-prompt.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 
+/** The one tool a structured answer is forced through: its input schema is the answer's JSON schema. */
+interface AnswerTool {
+  name: string;
+  description: string;
+  schema: Record<string, unknown>;
+}
+
 /**
- * Bedrock Converse: the same script and development prompts, schema checks and repair as every
- * text model. Converse has no JSON mode: the prompt asks for the JSON object and the repair
- * prompt names what was wrong with it.
+ * Bedrock Converse: the same script and development prompts, repairs and checks as every text
+ * model. Converse has no JSON mode; its documented way to a schema-valid answer is tool use, so
+ * each call forces one tool (`toolChoice: { tool }`) whose input schema is the answer's, and the
+ * answer is the tool call's input.
  */
 export class ConverseScriptWriter implements TextModel, EpisodeDeveloper {
   constructor(
@@ -27,14 +36,16 @@ export class ConverseScriptWriter implements TextModel, EpisodeDeveloper {
   ) {}
 
   writeScene(request: SceneScriptRequest, options: CallOptions = {}): Promise<Metered<SceneScript>> {
-    return writeSceneWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 4000));
+    const tool = { name: 'scene_script', description: "Records the scene's dialogue.", schema: scriptJsonSchema(request) };
+    return writeSceneWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 4000, tool));
   }
 
   developPart(request: EpisodeDevelopmentRequest, options: CallOptions = {}): Promise<Metered<DevelopedPart>> {
-    return developPartWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 12_000));
+    const tool = { name: 'scene_cards', description: "Records the part's scene cards and the story so far.", schema: developmentJsonSchema(request) };
+    return developPartWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 12_000, tool));
   }
 
-  private async converse(messages: ChatMessage[], maxTokens: number): Promise<ChatAnswer> {
+  private async converse(messages: ChatMessage[], maxTokens: number, tool: AnswerTool): Promise<ChatAnswer> {
     const response = await guardedAwsCall(this.guard, (abortSignal) =>
       this.bedrock.send(
         new ConverseCommand({
@@ -42,12 +53,19 @@ export class ConverseScriptWriter implements TextModel, EpisodeDeveloper {
           system: messages.filter((m) => m.role === 'system').map((m) => ({ text: m.content })),
           messages: messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role as 'user' | 'assistant', content: [{ text: m.content }] })),
           inferenceConfig: { maxTokens, temperature: 0.8 },
+          toolConfig: {
+            tools: [{ toolSpec: { name: tool.name, description: tool.description, inputSchema: { json: tool.schema } as ToolInputSchema } }],
+            toolChoice: { tool: { name: tool.name } },
+          },
         }),
         { abortSignal },
       ),
     );
+    const content = response.output?.message?.content ?? [];
+    const called = content.find((block) => block.toolUse?.name === tool.name)?.toolUse;
     return {
-      text: (response.output?.message?.content ?? []).map((block) => block.text ?? '').join(''),
+      // A model that answers in text after all is read as any text answer is: the JSON in it, mended and checked.
+      text: called ? JSON.stringify(called.input ?? null) : content.map((block) => block.text ?? '').join(''),
       filtered: response.stopReason === 'content_filtered' || response.stopReason === 'guardrail_intervened',
       usage: { inputTokens: response.usage?.inputTokens ?? 0, outputTokens: response.usage?.outputTokens ?? 0 },
     };

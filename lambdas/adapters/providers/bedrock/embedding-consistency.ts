@@ -1,6 +1,6 @@
 import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { ProviderOutputInvalid } from '../../../core/errors.js';
-import type { CallOptions, ConsistencyRequest, ConsistencyScorer, Metered, ProviderCallGuard } from '../../../core/ports.js';
+import type { CallOptions, ConsistencyRequest, ConsistencyScorer, ConsistencyVerdict, Metered, ProviderCallGuard } from '../../../core/ports.js';
 import { BEDROCK, invokeModelJson } from './aws-call.js';
 
 function cosine(a: number[], b: number[]): number {
@@ -76,9 +76,9 @@ export class EmbeddingConsistencyScorer implements ConsistencyScorer {
     return vector;
   }
 
-  async score(request: ConsistencyRequest, _options: CallOptions = {}): Promise<Metered<number>> {
+  async score(request: ConsistencyRequest, _options: CallOptions = {}): Promise<Metered<ConsistencyVerdict>> {
     const reference = await this.embed(request.reference.png);
     const keyframe = await this.embed(request.keyframe.png);
-    return { result: Math.max(0, Math.min(1, cosine(reference, keyframe))), usage: { images: 2 }, provider: BEDROCK, model: this.model };
+    return { result: { score: Math.max(0, Math.min(1, cosine(reference, keyframe))) }, usage: { images: 2 }, provider: BEDROCK, model: this.model };
   }
 }

@@ -1,6 +1,6 @@
 import { loadCanvas } from '../../media/canvas.js';
 import { ProviderRejected } from '../../../core/errors.js';
-import { DEFAULT_CONSISTENCY_THRESHOLD, type Box, type ConsistencyRequest, type ConsistencyScorer, type Metered, type RenderedImage } from '../../../core/ports.js';
+import { DEFAULT_CONSISTENCY_THRESHOLD, type Box, type ConsistencyRequest, type ConsistencyScorer, type ConsistencyVerdict, type Metered, type RenderedImage } from '../../../core/ports.js';
 
 
 const GRID_COLUMNS = 16;
@@ -351,8 +351,8 @@ export async function measureConsistency(request: ConsistencyRequest): Promise<C
 export class PixelConsistencyScorer implements ConsistencyScorer {
   readonly defaultThreshold = DEFAULT_CONSISTENCY_THRESHOLD;
 
-  async score(request: ConsistencyRequest): Promise<Metered<number>> {
+  async score(request: ConsistencyRequest): Promise<Metered<ConsistencyVerdict>> {
     const { score } = await measureConsistency(request);
-    return { result: score, usage: {}, provider: 'offline', model: 'pixel-similarity-v1' };
+    return { result: { score }, usage: {}, provider: 'offline', model: 'pixel-similarity-v1' };
   }
 }

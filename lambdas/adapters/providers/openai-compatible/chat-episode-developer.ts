@@ -1,6 +1,6 @@
 import type { CallOptions, DevelopedPart, EpisodeDeveloper, EpisodeDevelopmentRequest, Metered } from '../../../core/ports.js';
 import { developmentJsonSchema, developPartWithRepair } from '../../../core/development-prompt.js';
-import type { ChatMessage } from '../../../core/script-prompt.js';
+import type { ChatMessage } from '../../../core/answer-repair.js';
 import { requestOptions, type OpenAiConnection } from './connection.js';
 import { OPENAI_COMPATIBLE, type ResponseFormatMode } from './settings.js';
 

@@ -31,8 +31,8 @@ export function openAiMissingSettings(settings: OpenAiSettings): string | undefi
 }
 
 /**
- * `DRAMAFORGE_OPENAI_RESPONSE_FORMAT`: how scene cards are asked for. `json_schema` (the default)
- * is structured output, the answer held to the cards' JSON schema by the provider; `json_object`
+ * `DRAMAFORGE_OPENAI_RESPONSE_FORMAT`: how scene cards and scripts are asked for. `json_schema` (the
+ * default) is structured output, the answer held to its JSON schema by the provider; `json_object`
  * is JSON mode, for providers without structured output (DeepSeek): the answer is then only
  * checked here, with the repair prompt.
  */

@@ -1,10 +1,15 @@
 import * as z from 'zod';
-import { ProviderOutputInvalid } from '../../../core/errors.js';
-import type { CallOptions, ConsistencyRequest, ConsistencyScorer, Metered } from '../../../core/ports.js';
+import { answerWithRepair, zodProblems } from '../../../core/answer-repair.js';
+import type { CallOptions, ConsistencyRequest, ConsistencyScorer, ConsistencyVerdict, Metered } from '../../../core/ports.js';
 import { requestOptions, type OpenAiConnection } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 
 const VerdictSchema = z.object({ score: z.number().min(0).max(1) });
+
+const JUDGE =
+  'You check character consistency for an animation studio. Compare the character on the reference sheet (first image) ' +
+  'with the same character in the frame (second image): face, hair, build and clothing. Answer {"score": <0..1>} only; ' +
+  '1 means certainly the same design, 0 means absent or clearly different.';
 
 const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
 
@@ -12,7 +17,8 @@ const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')
  * Character consistency judged by a vision chat model: the reference sheet and the
  * keyframe side by side, a 0..1 score back as JSON. A real image model does not say
  * where each character stands, so the whole frame is judged with the character
- * named; the pixel scorer's region crops are not available here.
+ * named; the pixel scorer's region crops are not available here. The verdict is read as
+ * every structured answer is: the JSON in it, and one repair prompt before it is refused.
  */
 export class VisionConsistencyScorer implements ConsistencyScorer {
   /** A judge's 0.7 is "clearly the same person, minor differences"; calibrate with CONSISTENCY_THRESHOLD. */
@@ -23,46 +29,42 @@ export class VisionConsistencyScorer implements ConsistencyScorer {
     readonly model: string,
   ) {}
 
-  async score(request: ConsistencyRequest, options: CallOptions = {}): Promise<Metered<number>> {
-    const completion = await this.connection.call((client, signal) =>
-      client.chat.completions.create(
-        {
-          model: this.model,
-          response_format: { type: 'json_object' },
-          temperature: 0,
-          max_tokens: 50,
-          messages: [
-            {
-              role: 'system',
-              content:
-                'You check character consistency for an animation studio. Compare the character on the reference sheet (first image) ' +
-                'with the same character in the frame (second image): face, hair, build and clothing. Answer {"score": <0..1>} only; ' +
-                '1 means certainly the same design, 0 means absent or clearly different.',
-            },
-            {
-              role: 'user',
-              content: [
-                { type: 'text', text: `Character id: ${request.characterId}` },
-                { type: 'image_url', image_url: { url: dataUrl(request.reference.png) } },
-                { type: 'image_url', image_url: { url: dataUrl(request.keyframe.png) } },
-              ],
-            },
-          ],
-        },
-        requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}`),
-      ),
-    );
-    const usage = { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 };
-    const text = completion.choices[0]?.message.content ?? '';
-    let verdict;
-    try {
-      verdict = VerdictSchema.safeParse(JSON.parse(text));
-    } catch {
-      verdict = undefined;
-    }
-    if (!verdict?.success) {
-      throw new ProviderOutputInvalid(`${this.model} gave no 0..1 score: ${text.slice(0, 120)}`, [{ provider: OPENAI_COMPATIBLE, model: this.model, usage }]);
-    }
-    return { result: verdict.data.score, usage, provider: OPENAI_COMPATIBLE, model: this.model };
+  async score(request: ConsistencyRequest, options: CallOptions = {}): Promise<Metered<ConsistencyVerdict>> {
+    const pictures = {
+      role: 'user' as const,
+      content: [
+        { type: 'text' as const, text: `Character id: ${request.characterId}` },
+        { type: 'image_url' as const, image_url: { url: dataUrl(request.reference.png) } },
+        { type: 'image_url' as const, image_url: { url: dataUrl(request.keyframe.png) } },
+      ],
+    };
+    let attempt = 0;
+    const metered = await answerWithRepair({
+      messages: [{ role: 'system', content: JUDGE }],
+      serving: { provider: OPENAI_COMPATIBLE, model: this.model },
+      what: 'consistency score',
+      // The pictures follow the instructions, and a repair prompt follows the pictures.
+      complete: async ([instructions, ...repair]) => {
+        attempt++;
+        const completion = await this.connection.call((client, signal) =>
+          client.chat.completions.create(
+            { model: this.model, response_format: { type: 'json_object' }, temperature: 0, max_tokens: 50, messages: [instructions!, pictures, ...repair] },
+            requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}${attempt > 1 ? `:${attempt}` : ''}`),
+          ),
+        );
+        const choice = completion.choices[0];
+        return {
+          text: choice?.message.content ?? '',
+          filtered: choice?.finish_reason === 'content_filter',
+          usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
+        };
+      },
+      check: (answer) => {
+        const verdict = VerdictSchema.safeParse(answer);
+        return verdict.success ? { ok: true, value: verdict.data.score, repairs: [] } : { ok: false, problems: zodProblems(verdict.error) };
+      },
+    });
+    const { value: score, repairs } = metered.result;
+    return { ...metered, result: { score, ...(repairs.length > 0 && { repairs }) } };
   }
 }

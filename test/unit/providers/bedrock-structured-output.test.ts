@@ -1,0 +1,127 @@
+import { BedrockRuntimeClient, ConverseCommand, type ConverseCommandInput, type ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConverseScriptWriter } from '../../../lambdas/adapters/providers/bedrock/converse-script-writer.js';
+import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
+import type { EpisodeDevelopmentRequest, SceneCard } from '../../../lambdas/core/ports.js';
+
+const bedrock = new BedrockRuntimeClient({ region: 'us-east-1' });
+const bedrockMock = mockClient(bedrock);
+const guard = () => new ProviderGuard('bedrock', { take: async () => undefined }, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 5 });
+const MODEL = 'us.amazon.nova-2-lite-v1:0';
+
+afterEach(() => bedrockMock.reset());
+
+/** A Converse answer to a forced tool, as the API reference shapes it: a toolUse block, stopReason tool_use. */
+const toolAnswer = (name: string, input: unknown): ConverseCommandOutput => ({
+  output: { message: { role: 'assistant', content: [{ toolUse: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name, input: input as never } }] } },
+  stopReason: 'tool_use',
+  usage: { inputTokens: 820, outputTokens: 140, totalTokens: 960 },
+  metrics: { latencyMs: 900 },
+  $metadata: {},
+});
+
+const sent = (call: number) => bedrockMock.commandCalls(ConverseCommand)[call]!.args[0].input as ConverseCommandInput;
+
+const scene = {
+  episodeId: 'ep01',
+  sceneId: 's01',
+  index: 0,
+  location: 'Kitchen',
+  outline: 'Ana hands Ben the letter.',
+  characters: [
+    { id: 'ana', name: 'Ana', description: 'red hair' },
+    { id: 'ben', name: 'Ben', description: 'grey suit' },
+  ],
+};
+
+const development: EpisodeDevelopmentRequest = {
+  language: 'en-US',
+  seed: 3,
+  series: { title: 'The Night Ferry', locations: [] },
+  characters: [
+    { id: 'mai', name: 'Mai', description: 'deckhand' },
+    { id: 'theo', name: 'Theo', description: 'stowaway' },
+  ],
+  episode: { id: 'ep01', title: 'Stowaway', synopsis: 'Mai finds Theo.', index: 0, episodeCount: 1, sceneCount: 2 },
+  storySoFar: [],
+  part: { index: 0, count: 1, sceneIds: ['s01', 's02'] },
+  previousCards: [],
+};
+
+const card = (id: string, overrides: Partial<SceneCard> = {}): SceneCard => ({
+  id,
+  location: 'the ferry deck',
+  characters: ['mai', 'theo'],
+  outline: 'Mai confronts Theo.',
+  mood: 'tense',
+  camera: 'close-up',
+  dialogue: [{ character: 'mai', line: 'Tell me.' }],
+  ...overrides,
+});
+
+describe('bedrock structured output: Converse with a forced tool', () => {
+  it("asks for a script through one forced tool whose input schema is the script's, and reads the answer from its toolUse input", async () => {
+    // Prepare
+    bedrockMock.on(ConverseCommand).resolves(toolAnswer('scene_script', { lines: [{ character: 'ana', line: 'Read it.' }, { character: 'ben', line: 'Later.' }] }));
+    const writer = new ConverseScriptWriter(bedrock, guard(), MODEL);
+
+    // Act
+    const metered = await writer.writeScene({ language: 'en-US', title: 'T', seed: 1, scene });
+
+    // Assess
+    const { toolConfig } = sent(0);
+    expect(toolConfig?.toolChoice).toEqual({ tool: { name: 'scene_script' } });
+    expect(toolConfig?.tools).toHaveLength(1);
+    const schema = toolConfig!.tools![0]!.toolSpec!.inputSchema!.json as { properties: { lines: { items: { properties: { character: { enum: string[] } } } } } };
+    expect(toolConfig!.tools![0]!.toolSpec!.name).toBe('scene_script');
+    expect(schema.properties.lines.items.properties.character.enum).toEqual(['ana', 'ben']);
+    expect(schema).not.toHaveProperty('$schema');
+    expect(metered.result.lines).toEqual([
+      { character: 'ana', line: 'Read it.' },
+      { character: 'ben', line: 'Later.' },
+    ]);
+    expect(metered.usage).toEqual({ inputTokens: 820, outputTokens: 140 });
+  });
+
+  it("develops scene cards through the forced tool, the cast an enum of the bible's ids, and mends the tool's input like any answer", async () => {
+    // Prepare
+    const input = { scenes: [card('1'), card('2', { characters: ['mai'], dialogue: [{ character: 'theo', line: 'Not here.' }] })], summary: 'Mai hides Theo.' };
+    bedrockMock.on(ConverseCommand).resolves(toolAnswer('scene_cards', input));
+    const writer = new ConverseScriptWriter(bedrock, guard(), MODEL);
+
+    // Act
+    const metered = await writer.developPart(development);
+
+    // Assess
+    const { toolConfig } = sent(0);
+    expect(toolConfig?.toolChoice).toEqual({ tool: { name: 'scene_cards' } });
+    const schema = toolConfig!.tools![0]!.toolSpec!.inputSchema!.json as { properties: { scenes: { items: { properties: { characters: { items: { enum: string[] } } } } } } };
+    expect(schema.properties.scenes.items.properties.characters.items.enum).toEqual(['mai', 'theo']);
+    expect(metered.result.scenes.map((scene) => [scene.id, scene.characters])).toEqual([
+      ['s01', ['mai', 'theo']],
+      ['s02', ['mai', 'theo']],
+    ]);
+    expect(metered.result.repairs?.every((repair) => repair.by === 'pipeline')).toBe(true);
+    expect(metered.result.repairs).toHaveLength(3);
+  });
+
+  it('sends a tool input that only the model can fix back with a repair prompt, the tool still forced', async () => {
+    // Prepare
+    bedrockMock
+      .on(ConverseCommand)
+      .resolvesOnce(toolAnswer('scene_script', { lines: [{ character: 'zed', line: 'Who?' }] }))
+      .resolvesOnce(toolAnswer('scene_script', { lines: [{ character: 'ben', line: 'Me.' }] }));
+    const writer = new ConverseScriptWriter(bedrock, guard(), MODEL);
+
+    // Act
+    const metered = await writer.writeScene({ language: 'en-US', title: 'T', seed: 1, scene });
+
+    // Assess
+    const repair = sent(1);
+    expect(repair.toolConfig?.toolChoice).toEqual({ tool: { name: 'scene_script' } });
+    expect(repair.messages!.at(-1)!.content![0]!.text).toContain('lines.0.character: character must be one of ana, ben');
+    expect(metered.result.repairs).toEqual([{ path: 'lines.0.character', repaired: 'character must be one of ana, ben', by: 'model' }]);
+    expect(metered.earlierCharges).toEqual([{ provider: 'bedrock', model: MODEL, usage: { inputTokens: 820, outputTokens: 140 } }]);
+  });
+});
