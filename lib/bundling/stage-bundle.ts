@@ -6,6 +6,9 @@ const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** The package the provider SDK layer ships (lib/constructs/provider-sdk-layer.ts). */
 export const PROVIDER_SDK_LAYER_PACKAGE = 'openai';
 
+/** The font reader the fonts layer ships beside the fonts (lib/constructs/fonts-layer.ts). */
+export const FONT_READER_PACKAGE = 'fontkit';
+
 /** The module a stage function's handler is exported from, inside its asset. */
 export const STAGE_BUNDLE_HANDLER = 'index.handler';
 
@@ -14,6 +17,8 @@ export const STAGE_BUNDLE_HANDLER = 'index.handler';
  * costs neither package size nor init time elsewhere (docs/aws-deployment-decisions.md):
  * - the native canvas, which the functions that draw get from the canvas layer;
  * - the openai client, which the provider-calling functions get from the provider SDK layer;
+ * - fontkit (with brotli, for WOFF2, 0.7 MB), which the functions that check fonts get from the
+ *   fonts layer beside the fonts it reads;
  * - the AWS SDK clients only the bedrock and openai-compatible profiles use, which the
  *   Node.js 24 runtime provides. The clients every stage uses (S3, DynamoDB, SQS, Step
  *   Functions) stay bundled at the lockfile's version, which also keeps cold starts short.
@@ -21,6 +26,7 @@ export const STAGE_BUNDLE_HANDLER = 'index.handler';
 export const STAGE_BUNDLE_EXTERNALS = [
   '@napi-rs/canvas',
   PROVIDER_SDK_LAYER_PACKAGE,
+  FONT_READER_PACKAGE,
   '@aws-sdk/client-bedrock-runtime',
   '@aws-sdk/client-polly',
   '@aws-sdk/client-secrets-manager',

@@ -1,11 +1,47 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import { fontFiles } from '../../lambdas/adapters/media/fonts.js';
-import { FileLayer, type MediaLayer } from './file-layer.js';
+import { FONT_READER_PACKAGE } from '../bundling/stage-bundle.js';
+import { FileLayer, type LayerFile, type MediaLayer } from './file-layer.js';
 import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
 
 const FONTS_DIR = 'fonts';
+const require = createRequire(import.meta.url);
+
+let fontReader: LayerFile[] | undefined;
+
+/**
+ * fontkit and its dependencies as one ES module at /opt/nodejs/node_modules/fontkit, where the
+ * functions that check fonts (the assembly's subtitle glyphs, the cover's title) import it from:
+ * the layer ships one file rather than a node_modules tree. Built once per process.
+ */
+function fontReaderFiles(): LayerFile[] {
+  if (fontReader) return fontReader;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dramaforge-font-reader-'));
+  // Its exports map hides package.json: it sits two folders above the CommonJS entry (dist/main.cjs).
+  const packageJson = path.join(path.dirname(require.resolve(FONT_READER_PACKAGE)), '..', 'package.json');
+  const { version, license } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string; license: string };
+  buildSync({
+    entryPoints: [FONT_READER_PACKAGE],
+    outfile: path.join(dir, 'index.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    minify: true,
+    banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: FONT_READER_PACKAGE, version, license, type: 'module', exports: './index.mjs' })}\n`);
+  const target = path.join('nodejs', 'node_modules', FONT_READER_PACKAGE);
+  fontReader = ['index.mjs', 'package.json'].map((file) => ({ source: path.join(dir, file), target: path.join(target, file) }));
+  return fontReader;
+}
 
 /**
  * The caption and subtitle fonts at /opt/fonts (Latin, Thai, Korean, Japanese, simplified
@@ -21,12 +57,12 @@ export class FontsLayer extends Construct implements MediaLayer {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     // An empty environment makes fontFiles() resolve the npm packages instead of a bundled directory.
-    const files = fontFiles({}).map((font) => ({ source: font.file, target: path.join(FONTS_DIR, path.basename(font.file)) }));
+    const fonts = fontFiles({}).map((font) => ({ source: font.file, target: path.join(FONTS_DIR, path.basename(font.file)) }));
     this.layer = new FileLayer(this, 'Files', {
-      description: 'DejaVu Sans, Noto Sans Thai/KR/JP/Hans/Hant and Noto Emoji for storyboards and burned subtitles, at /opt/fonts',
-      license: 'OFL-1.1 AND Bitstream-Vera',
+      description: `DejaVu Sans, Noto Sans Thai/KR/JP/Hans/Hant and Noto Emoji for storyboards and burned subtitles, at /opt/fonts; ${FONT_READER_PACKAGE}, which reads them, at /opt/nodejs/node_modules`,
+      license: 'OFL-1.1 AND Bitstream-Vera AND MIT',
       compatibleArchitectures: [Architecture.X86_64, Architecture.ARM_64],
-      files,
+      files: [...fonts, ...fontReaderFiles()],
     }).layer;
   }
 }
