@@ -64,6 +64,22 @@ function retryAfterAwareBackoff(settings: GuardSettings) {
 }
 
 /**
+ * The guard's in-process retries, for the failures `isTransient` names: exponential backoff with
+ * jitter, never shorter than a Retry-After. A throttle that asks for longer than
+ * `maxRetryAfterMs` is left to the workflow's Retry.
+ */
+export function inProcessRetry(settings: GuardSettings, isTransient: (error: unknown) => boolean) {
+  return retry(
+    handleWhen(
+      (error) =>
+        (error instanceof ProviderThrottled && (retryAfterMs(error) ?? 0) <= settings.maxRetryAfterMs) ||
+        ((error instanceof ProviderUnavailable || error instanceof ProviderTimeout || error instanceof TaskCancelledError) && isTransient(error)),
+    ),
+    { maxAttempts: settings.maxAttempts - 1, backoff: retryAfterAwareBackoff(settings) },
+  );
+}
+
+/**
  * Everything between a port and a provider's API, per provider and per process:
  * a bulkhead (calls at once), retry with jitter honouring Retry-After, a circuit
  * breaker over the provider's own failures, a timeout per attempt, and a permit
@@ -78,20 +94,13 @@ export class ProviderGuard implements ProviderCallGuard {
     private readonly rateLimiter: RateLimiter,
     private readonly settings: GuardSettings = DEFAULT_GUARD_SETTINGS,
   ) {
-    const transient = handleWhen(
-      (error) =>
-        error instanceof ProviderUnavailable ||
-        error instanceof ProviderTimeout ||
-        // The guard's own per-attempt timeout: named ProviderTimeout only once the policy gives up.
-        error instanceof TaskCancelledError ||
-        (error instanceof ProviderThrottled && (retryAfterMs(error) ?? 0) <= settings.maxRetryAfterMs),
-    );
     const providerFault = handleWhen(
       (error) => error instanceof ProviderUnavailable || error instanceof ProviderTimeout || error instanceof TaskCancelledError,
     );
     this.policy = wrap(
       bulkhead(settings.concurrency, Number.MAX_SAFE_INTEGER),
-      retry(transient, { maxAttempts: settings.maxAttempts - 1, backoff: retryAfterAwareBackoff(settings) }),
+      // Every 5xx and timeout is worth another try, the guard's own per-attempt timeout (TaskCancelledError) included.
+      inProcessRetry(settings, () => true),
       circuitBreaker(providerFault, { halfOpenAfter: settings.breakerHalfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.breakerThreshold) }),
       timeout(settings.attemptTimeoutMs, TimeoutStrategy.Aggressive),
     );
