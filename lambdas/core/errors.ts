@@ -45,6 +45,16 @@ export class ProviderThrottled extends DramaforgeError {
 /** The provider failed in a way that may pass (5xx, connection reset). */
 export class ProviderUnavailable extends DramaforgeError {
   override readonly name: string = 'ProviderUnavailable';
+  /**
+   * True when the request may have reached the provider and no answer came back (a connection
+   * reset mid-call): it may have been billed, like a timeout. False when it was answered or never sent.
+   */
+  constructor(
+    message: string,
+    readonly unanswered = false,
+  ) {
+    super(message);
+  }
 }
 
 /** The provider did not answer in time. */

@@ -1,4 +1,4 @@
-import type { CallOptions, Charge, Metered, Usage } from '../core/ports.js';
+import type { AttemptLedger, CallOptions, Charge, Metered, Usage } from '../core/ports.js';
 import { chargesOf, costUsd, meteredCostUsd } from '../core/pricing.js';
 import type { AssetStore } from '../adapters/aws/asset-store.js';
 import { contentHash } from '../core/content-hash.js';
@@ -165,18 +165,37 @@ export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Pro
   const cached = await findCachedCall(deps, request);
   if (cached) return cached;
 
-  const { reservation, providerKey } = await reserveCall(deps, request);
+  const announce = (held: Reservation) =>
+    deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey: held.idempotencyKey, scene: request.scene });
+  const first = await reserveCall(deps, request);
+  announce(first.reservation);
+  // The hold of the attempt in flight; none between an attempt that failed and the next one.
+  let reservation: Reservation | undefined = first.reservation;
+  const attempts: AttemptLedger = {
+    async beforeAttempt() {
+      if (reservation) return;
+      // A failed attempt's key is released (it can be held again) or unconfirmed (the next gets `#after-`).
+      reservation = (await reserveCall(deps, request)).reservation;
+      announce(reservation);
+    },
+    async failed(error) {
+      const failed = reservation;
+      reservation = undefined;
+      if (failed) await closeFailedHold(deps, failed, error);
+    },
+  };
   let metered: Metered<T>;
   try {
-    deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey: reservation.idempotencyKey, scene: request.scene });
-    const call = () => request.call({ idempotencyKey: providerKey });
+    const call = () => request.call({ idempotencyKey: first.providerKey, attempts });
     metered = deps.shares ? await deps.shares.hold(request, { lane: request.productionId, weight: request.priority }, call) : await call();
   } catch (error) {
-    await closeFailedHold(deps, reservation, error);
+    if (reservation) await closeFailedHold(deps, reservation, error);
     // The provider's answer says what went wrong; which of the stage's calls it answered is known here.
     if (error instanceof DramaforgeError && error.failureCause) error.failureCause = { stage: request.stage, ...error.failureCause };
     throw error;
   }
+  // A port that closed its last attempt's hold and then answered anyway has no hold left: hold one for the answer.
+  reservation ??= (await reserveCall(deps, request)).reservation;
   const usd = await recordResult(deps, request, reservation, metered);
   return { result: metered.result, usd, fromCache: false, idempotencyKey: reservation.idempotencyKey };
 }

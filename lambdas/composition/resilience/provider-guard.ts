@@ -18,7 +18,7 @@ import {
 } from 'cockatiel';
 import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
 import type { RateLimiter } from './token-bucket.js';
-import type { ProviderCallGuard } from '../../core/ports.js';
+import type { AttemptLedger, ProviderCallGuard } from '../../core/ports.js';
 
 export interface GuardSettings {
   /** Attempts per call in this process, the first included. */
@@ -87,7 +87,10 @@ export function inProcessRetry(settings: GuardSettings, isTransient: (error: unk
  * named Provider* errors the router and the state machine understand.
  */
 export class ProviderGuard implements ProviderCallGuard {
-  private readonly policy: IPolicy;
+  /** Around the whole call: calls at once, and the in-process retries. */
+  private readonly retries: IPolicy;
+  /** Around each attempt: the breaker and the attempt's timeout. */
+  private readonly attempt: IPolicy;
 
   constructor(
     readonly provider: string,
@@ -97,20 +100,34 @@ export class ProviderGuard implements ProviderCallGuard {
     const providerFault = handleWhen(
       (error) => error instanceof ProviderUnavailable || error instanceof ProviderTimeout || error instanceof TaskCancelledError,
     );
-    this.policy = wrap(
+    this.retries = wrap(
       bulkhead(settings.concurrency, Number.MAX_SAFE_INTEGER),
       // Every 5xx and timeout is worth another try, the guard's own per-attempt timeout (TaskCancelledError) included.
       inProcessRetry(settings, () => true),
+    );
+    this.attempt = wrap(
       circuitBreaker(providerFault, { halfOpenAfter: settings.breakerHalfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.breakerThreshold) }),
       timeout(settings.attemptTimeoutMs, TimeoutStrategy.Aggressive),
     );
   }
 
-  async run<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * Each attempt is held on the ledger before it is sent and closed when it fails, outside the
+   * attempt's timeout, so an attempt abandoned at the timeout is closed too (as unconfirmed).
+   */
+  async run<T>(call: (signal: AbortSignal) => Promise<T>, attempts?: AttemptLedger): Promise<T> {
     try {
-      return await this.policy.execute(async ({ signal }) => {
-        await this.rateLimiter.take(this.provider);
-        return call(signal);
+      return await this.retries.execute(async ({ signal }) => {
+        await attempts?.beforeAttempt();
+        try {
+          return await this.attempt.execute(async ({ signal: attemptSignal }) => {
+            await this.rateLimiter.take(this.provider);
+            return call(attemptSignal);
+          }, signal);
+        } catch (error) {
+          await attempts?.failed(this.named(error));
+          throw error;
+        }
       });
     } catch (error) {
       throw this.named(error);

@@ -30,6 +30,20 @@ function hintFor(status: number): string | undefined {
   return undefined;
 }
 
+/** Connection failures that happen before a request can be sent: the provider never saw it. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** The system or undici code under the client's "Connection error." (fetch wraps it in a TypeError's cause). */
+function connectionCode(error: unknown): string | undefined {
+  for (let inner: unknown = error; inner instanceof Error; inner = inner.cause) {
+    const code = (inner as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+const neverConnected = (error: APIConnectionError) => NOT_CONNECTED.has(connectionCode(error) ?? '');
+
 /** The openai client puts the status in front of the provider's words ("401 Incorrect API key..."): the cause carries them apart. */
 const providerWords = (error: APIError) => error.message.replace(new RegExp(`^${error.status} `), '');
 
@@ -43,8 +57,13 @@ export function providerFailure(provider: string, error: unknown): unknown {
     return causedBy(new ProviderTimeout(`${provider} did not answer in time`), providerAnswer(provider, undefined, { message: 'did not answer in time' }));
   }
   if (error instanceof APIConnectionError) {
-    const cause = providerAnswer(provider, undefined, { message: `could not be reached: ${error.message}` }, 'check OPENAI_BASE_URL');
-    return causedBy(new ProviderUnavailable(describeCause(cause)), cause);
+    if (neverConnected(error)) {
+      const cause = providerAnswer(provider, undefined, { message: `could not be reached: ${error.message}` }, 'check OPENAI_BASE_URL');
+      return causedBy(new ProviderUnavailable(describeCause(cause)), cause);
+    }
+    // The request went out and the connection dropped before the answer: the provider may have done (and billed) the work.
+    const cause = providerAnswer(provider, undefined, { message: `closed the connection before answering: ${connectionCode(error) ?? error.message}` });
+    return causedBy(new ProviderUnavailable(describeCause(cause), true), cause);
   }
   if (error instanceof APIError && error.status !== undefined) {
     const code = errorCode(error);

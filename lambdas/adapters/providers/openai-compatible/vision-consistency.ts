@@ -51,6 +51,7 @@ export class VisionConsistencyScorer implements ConsistencyScorer {
         },
         requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}`),
       ),
+      options.attempts,
     );
     const usage = { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 };
     const text = completion.choices[0]?.message.content ?? '';
