@@ -1,5 +1,6 @@
 import { ConverseCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type {
+  AttemptLedger,
   CallOptions,
   DevelopedPart,
   EpisodeDeveloper,
@@ -27,14 +28,14 @@ export class ConverseScriptWriter implements TextModel, EpisodeDeveloper {
   ) {}
 
   writeScene(request: SceneScriptRequest, options: CallOptions = {}): Promise<Metered<SceneScript>> {
-    return writeSceneWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 4000));
+    return writeSceneWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 4000, options.attempts));
   }
 
   developPart(request: EpisodeDevelopmentRequest, options: CallOptions = {}): Promise<Metered<DevelopedPart>> {
-    return developPartWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 12_000));
+    return developPartWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 12_000, options.attempts));
   }
 
-  private async converse(messages: ChatMessage[], maxTokens: number): Promise<ChatAnswer> {
+  private async converse(messages: ChatMessage[], maxTokens: number, attempts: AttemptLedger | undefined): Promise<ChatAnswer> {
     const response = await guardedAwsCall(this.guard, (abortSignal) =>
       this.bedrock.send(
         new ConverseCommand({
@@ -45,6 +46,7 @@ export class ConverseScriptWriter implements TextModel, EpisodeDeveloper {
         }),
         { abortSignal },
       ),
+      attempts,
     );
     return {
       text: (response.output?.message?.content ?? []).map((block) => block.text ?? '').join(''),

@@ -5,10 +5,9 @@ import {
   ProviderContentFiltered,
   ProviderQuotaExceeded,
   ProviderTimeout,
-  ProviderUnavailable,
 } from '../../../core/errors.js';
 import { describeCause } from '../../../core/failure-cause.js';
-import { failureForStatus, malformedBodyFailure, providerAnswer, retryAfterSeconds } from '../../../core/provider-failures.js';
+import { connectionFailure, failureForStatus, malformedBodyFailure, providerAnswer, retryAfterSeconds } from '../../../core/provider-failures.js';
 
 /** Codes OpenAI and the gateways that copy it use for a content-policy refusal. */
 const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation', 'moderation_blocked', 'safety_violation']);
@@ -30,20 +29,6 @@ function hintFor(status: number): string | undefined {
   return undefined;
 }
 
-/** Connection failures that happen before a request can be sent: the provider never saw it. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/** The system or undici code under the client's "Connection error." (fetch wraps it in a TypeError's cause). */
-function connectionCode(error: unknown): string | undefined {
-  for (let inner: unknown = error; inner instanceof Error; inner = inner.cause) {
-    const code = (inner as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
-const neverConnected = (error: APIConnectionError) => NOT_CONNECTED.has(connectionCode(error) ?? '');
-
 /** The openai client puts the status in front of the provider's words ("401 Incorrect API key..."): the cause carries them apart. */
 const providerWords = (error: APIError) => error.message.replace(new RegExp(`^${error.status} `), '');
 
@@ -56,15 +41,7 @@ export function providerFailure(provider: string, error: unknown): unknown {
   if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError) {
     return causedBy(new ProviderTimeout(`${provider} did not answer in time`), providerAnswer(provider, undefined, { message: 'did not answer in time' }));
   }
-  if (error instanceof APIConnectionError) {
-    if (neverConnected(error)) {
-      const cause = providerAnswer(provider, undefined, { message: `could not be reached: ${error.message}` }, 'check OPENAI_BASE_URL');
-      return causedBy(new ProviderUnavailable(describeCause(cause)), cause);
-    }
-    // The request went out and the connection dropped before the answer: the provider may have done (and billed) the work.
-    const cause = providerAnswer(provider, undefined, { message: `closed the connection before answering: ${connectionCode(error) ?? error.message}` });
-    return causedBy(new ProviderUnavailable(describeCause(cause), true), cause);
-  }
+  if (error instanceof APIConnectionError) return connectionFailure(provider, error, 'check OPENAI_BASE_URL');
   if (error instanceof APIError && error.status !== undefined) {
     const code = errorCode(error);
     const cause = providerAnswer(provider, error.status, { code, message: providerWords(error) }, hintFor(error.status));
