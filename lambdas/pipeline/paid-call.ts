@@ -157,6 +157,42 @@ export async function reserveCall(deps: PaidCallDeps, request: Pick<PaidCall<unk
 }
 
 /**
+ * The ledger of one paid call's attempts, handed to the guard (`CallOptions.attempts`): the first
+ * attempt goes out under the call's reservation; each later one is held anew before it is sent,
+ * under the key the ledger gives it (a released key is held again, an unconfirmed one is followed
+ * by `#after-<time>`), and announced as a provider call of its own.
+ */
+export function attemptLedger(deps: PaidCallDeps, request: Pick<PaidCall<unknown>, 'productionId' | 'stage' | 'scene' | 'provider' | 'model' | 'inputs' | 'estimateUsd'>, first: Reservation) {
+  const announce = (held: Reservation) =>
+    deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey: held.idempotencyKey, scene: request.scene });
+  // The hold of the attempt in flight; none between an attempt that failed and the next one.
+  let current: Reservation | undefined = first;
+  announce(first);
+  const hold = async () => {
+    current = (await reserveCall(deps, request)).reservation;
+    announce(current);
+    return current;
+  };
+  const attempts: AttemptLedger = {
+    async beforeAttempt() {
+      if (!current) await hold();
+    },
+    async failed(error) {
+      const failed = current;
+      current = undefined;
+      if (failed) await closeFailedHold(deps, failed, error);
+    },
+  };
+  return {
+    attempts,
+    /** A failure that came from outside the guard (the port's own, or one before it sent anything) closes the hold still open. */
+    closeOpen: (error: unknown) => attempts.failed(error),
+    /** The hold the answer settles; a port that answered after its last attempt's hold was closed gets one. */
+    holdForAnswer: async (): Promise<Reservation> => current ?? hold(),
+  };
+}
+
+/**
  * One paid provider call: reuse the content-addressed result when it exists, else
  * reserve the estimate, call, store the result, and settle the actual cost. A failed call's
  * hold is released, kept as an unconfirmed charge or settled, as `holdAfterFailure` rules.
@@ -165,37 +201,19 @@ export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Pro
   const cached = await findCachedCall(deps, request);
   if (cached) return cached;
 
-  const announce = (held: Reservation) =>
-    deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey: held.idempotencyKey, scene: request.scene });
   const first = await reserveCall(deps, request);
-  announce(first.reservation);
-  // The hold of the attempt in flight; none between an attempt that failed and the next one.
-  let reservation: Reservation | undefined = first.reservation;
-  const attempts: AttemptLedger = {
-    async beforeAttempt() {
-      if (reservation) return;
-      // A failed attempt's key is released (it can be held again) or unconfirmed (the next gets `#after-`).
-      reservation = (await reserveCall(deps, request)).reservation;
-      announce(reservation);
-    },
-    async failed(error) {
-      const failed = reservation;
-      reservation = undefined;
-      if (failed) await closeFailedHold(deps, failed, error);
-    },
-  };
+  const ledger = attemptLedger(deps, request, first.reservation);
   let metered: Metered<T>;
   try {
-    const call = () => request.call({ idempotencyKey: first.providerKey, attempts });
+    const call = () => request.call({ idempotencyKey: first.providerKey, attempts: ledger.attempts });
     metered = deps.shares ? await deps.shares.hold(request, { lane: request.productionId, weight: request.priority }, call) : await call();
   } catch (error) {
-    if (reservation) await closeFailedHold(deps, reservation, error);
+    await ledger.closeOpen(error);
     // The provider's answer says what went wrong; which of the stage's calls it answered is known here.
     if (error instanceof DramaforgeError && error.failureCause) error.failureCause = { stage: request.stage, ...error.failureCause };
     throw error;
   }
-  // A port that closed its last attempt's hold and then answered anyway has no hold left: hold one for the answer.
-  reservation ??= (await reserveCall(deps, request)).reservation;
+  const reservation = await ledger.holdForAnswer();
   const usd = await recordResult(deps, request, reservation, metered);
   return { result: metered.result, usd, fromCache: false, idempotencyKey: reservation.idempotencyKey };
 }
