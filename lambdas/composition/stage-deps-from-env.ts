@@ -41,8 +41,10 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
   const clients = createAwsClients({ s3ForcePathStyle: settings.s3ForcePathStyle });
   const { tableName } = settings;
   const assets = new AssetStore(clients.s3, settings.bucketName);
-  const faults = settings.faults ? new FaultInjector(parseFaultPlan(settings.faults)) : undefined;
   const callLog = settings.providerCallLog;
+  const logLine = callLog ? (line: object) => appendFileSync(callLog, `${JSON.stringify({ ...line, at: new Date().toISOString() })}\n`) : undefined;
+  // An injected fault is logged beside the calls, so a drill can count the retries it cost.
+  const faults = settings.faults ? new FaultInjector(parseFaultPlan(settings.faults), logLine && ((fault) => logLine({ fault: fault.kind, ...fault }))) : undefined;
   const providerEnvironment = { env, dynamo: clients.dynamo, tableName, bucket: assets.bucket, s3: clients.s3 };
   return {
     clients,
@@ -70,7 +72,7 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
       ...endOfLifeProblems(providerSettings, env, (options.clock ?? (() => new Date()))()),
     ],
     shares: settings.providerSlots ? new ProviderShares(settings.providerSlots) : undefined,
-    onProviderCall: callLog ? (call) => appendFileSync(callLog, `${JSON.stringify({ ...call, at: new Date().toISOString() })}\n`) : undefined,
+    onProviderCall: logLine,
     loadManifest: (productionId) => assets.getJson<Manifest>(assetKeys.normalizedManifest(productionId)),
   };
 }

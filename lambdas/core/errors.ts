@@ -49,6 +49,16 @@ export class ProviderThrottled extends DramaforgeError {
 export class ProviderUnavailable extends DramaforgeError {
   static readonly errorName: string = 'ProviderUnavailable';
   override readonly name: string = ProviderUnavailable.errorName;
+  /**
+   * True when the request may have reached the provider and no answer came back (a connection
+   * reset mid-call): it may have been billed, like a timeout. False when it was answered or never sent.
+   */
+  constructor(
+    message: string,
+    readonly unanswered = false,
+  ) {
+    super(message);
+  }
 }
 
 /** The provider did not answer in time. */

@@ -1,4 +1,4 @@
-import { BudgetExceeded, causedBy, ProviderOutputInvalid, ProviderTimeout } from './errors.js';
+import { BudgetExceeded, causedBy, ProviderOutputInvalid, ProviderTimeout, ProviderUnavailable } from './errors.js';
 import { sceneLabel, type SceneRef } from './keys.js';
 import type { Charge, Usage } from './ports.js';
 
@@ -78,10 +78,11 @@ export function reservationFor(existing: CostRow | undefined): 'already-paid' | 
 /**
  * What a failed call's hold becomes. A provider that answered with a refusal or an error did
  * not bill, except for the answers it billed on the way (a tier escalation whose outputs were
- * all invalid): those are settled. A call that got no answer may have been billed: unconfirmed.
+ * all invalid): those are settled. A call that got no answer (a timeout, a connection reset
+ * mid-call) may have been billed: unconfirmed.
  */
 export function holdAfterFailure(error: unknown): { outcome: 'release' } | { outcome: 'unconfirmed' } | { outcome: 'settle'; charges: Charge[] } {
-  if (error instanceof ProviderTimeout) return { outcome: 'unconfirmed' };
+  if (error instanceof ProviderTimeout || (error instanceof ProviderUnavailable && error.unanswered)) return { outcome: 'unconfirmed' };
   if (error instanceof ProviderOutputInvalid && error.charges.length > 0) return { outcome: 'settle', charges: error.charges };
   return { outcome: 'release' };
 }

@@ -55,7 +55,19 @@ export interface Metered<T> extends Charge {
  */
 export interface ProviderCallGuard {
   readonly provider: string;
-  run<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  run<T>(call: (signal: AbortSignal) => Promise<T>, attempts?: AttemptLedger): Promise<T>;
+}
+
+/**
+ * Told of every attempt a guard sends and of each that fails, so each attempt is its own ledger
+ * row: a provider that ignores the idempotency key bills every attempt, and the ledger must show
+ * each one.
+ */
+export interface AttemptLedger {
+  /** Before an attempt is sent: hold the budget for it (throws BudgetExceeded when it does not fit). */
+  beforeAttempt(): Promise<void>;
+  /** An attempt that failed: its hold closed as the failure says (released, or unconfirmed when no answer came). */
+  failed(error: unknown): Promise<void>;
 }
 
 /** Per-call options every port method accepts. */
@@ -64,6 +76,8 @@ export interface CallOptions {
   idempotencyKey?: string;
   /** Set by the router for the one retry after a content-filter refusal: soften the prompt. */
   contentRewrite?: boolean;
+  /** The paid call's ledger, handed to the guard so each attempt it sends is recorded. */
+  attempts?: AttemptLedger;
 }
 
 export interface VoiceSettings {

@@ -58,3 +58,31 @@ export function failureForStatus(cause: FailureCause, status: number, retryAfter
 export function malformedBodyFailure(provider: string, body: string, reason: string) {
   return new ProviderUnavailable(`${provider} sent a malformed body (${reason}): ${body.slice(0, 120)}`);
 }
+
+/** Connection failures that happen before a request can be sent: the provider never saw it. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** The system or undici code of a network failure, however deep a client wrapped it (fetch puts it in a TypeError's cause). */
+export function connectionCode(error: unknown): string | undefined {
+  for (let inner: unknown = error; inner instanceof Error; inner = inner.cause) {
+    const code = (inner as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+/**
+ * A connection that failed without an answer. One never made is a plain ProviderUnavailable (the
+ * provider saw nothing); one dropped after the request went out is unanswered, since the provider
+ * may have done, and billed, the work.
+ */
+export function connectionFailure(provider: string, error: unknown, hint?: string) {
+  const code = connectionCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (NOT_CONNECTED.has(code ?? '')) {
+    const cause = providerAnswer(provider, undefined, { message: `could not be reached: ${message}` }, hint);
+    return causedBy(new ProviderUnavailable(describeCause(cause)), cause);
+  }
+  const cause = providerAnswer(provider, undefined, { message: `closed the connection before answering: ${code ?? message}` });
+  return causedBy(new ProviderUnavailable(describeCause(cause), true), cause);
+}

@@ -1,4 +1,4 @@
-import type { CallOptions, Charge, Metered, Usage } from '../core/ports.js';
+import type { AttemptLedger, CallOptions, Charge, Metered, Usage } from '../core/ports.js';
 import { chargesOf, costUsd, meteredCostUsd } from '../core/pricing.js';
 import type { AssetStore } from '../adapters/aws/asset-store.js';
 import { contentHash } from '../core/content-hash.js';
@@ -157,6 +157,42 @@ export async function reserveCall(deps: PaidCallDeps, request: Pick<PaidCall<unk
 }
 
 /**
+ * The ledger of one paid call's attempts, handed to the guard (`CallOptions.attempts`): the first
+ * attempt goes out under the call's reservation; each later one is held anew before it is sent,
+ * under the key the ledger gives it (a released key is held again, an unconfirmed one is followed
+ * by `#after-<time>`), and announced as a provider call of its own.
+ */
+export function attemptLedger(deps: PaidCallDeps, request: Pick<PaidCall<unknown>, 'productionId' | 'stage' | 'scene' | 'provider' | 'model' | 'inputs' | 'estimateUsd'>, first: Reservation) {
+  const announce = (held: Reservation) =>
+    deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey: held.idempotencyKey, scene: request.scene });
+  // The hold of the attempt in flight; none between an attempt that failed and the next one.
+  let current: Reservation | undefined = first;
+  announce(first);
+  const hold = async () => {
+    current = (await reserveCall(deps, request)).reservation;
+    announce(current);
+    return current;
+  };
+  const attempts: AttemptLedger = {
+    async beforeAttempt() {
+      if (!current) await hold();
+    },
+    async failed(error) {
+      const failed = current;
+      current = undefined;
+      if (failed) await closeFailedHold(deps, failed, error);
+    },
+  };
+  return {
+    attempts,
+    /** A failure that came from outside the guard (the port's own, or one before it sent anything) closes the hold still open. */
+    closeOpen: (error: unknown) => attempts.failed(error),
+    /** The hold the answer settles; a port that answered after its last attempt's hold was closed gets one. */
+    holdForAnswer: async (): Promise<Reservation> => current ?? hold(),
+  };
+}
+
+/**
  * One paid provider call: reuse the content-addressed result when it exists, else
  * reserve the estimate, call, store the result, and settle the actual cost. A failed call's
  * hold is released, kept as an unconfirmed charge or settled, as `holdAfterFailure` rules.
@@ -165,18 +201,19 @@ export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Pro
   const cached = await findCachedCall(deps, request);
   if (cached) return cached;
 
-  const { reservation, providerKey } = await reserveCall(deps, request);
+  const first = await reserveCall(deps, request);
+  const ledger = attemptLedger(deps, request, first.reservation);
   let metered: Metered<T>;
   try {
-    deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey: reservation.idempotencyKey, scene: request.scene });
-    const call = () => request.call({ idempotencyKey: providerKey });
+    const call = () => request.call({ idempotencyKey: first.providerKey, attempts: ledger.attempts });
     metered = deps.shares ? await deps.shares.hold(request, { lane: request.productionId, weight: request.priority }, call) : await call();
   } catch (error) {
-    await closeFailedHold(deps, reservation, error);
+    await ledger.closeOpen(error);
     // The provider's answer says what went wrong; which of the stage's calls it answered is known here.
     if (error instanceof DramaforgeError && error.failureCause) error.failureCause = { stage: request.stage, ...error.failureCause };
     throw error;
   }
+  const reservation = await ledger.holdForAnswer();
   const usd = await recordResult(deps, request, reservation, metered);
   return { result: metered.result, usd, fromCache: false, idempotencyKey: reservation.idempotencyKey };
 }

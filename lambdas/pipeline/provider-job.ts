@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { StoredProviderJob } from '../adapters/aws/production-store.js';
 import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../core/errors.js';
 import type { SceneRef } from '../core/keys.js';
+import type { Reservation } from '../core/ledger.js';
 import type { CallOptions, Metered } from '../core/ports.js';
-import { callIdentity, closeFailedHold, findCachedCall, recordResult, reserveCall, type PaidCall } from './paid-call.js';
+import { attemptLedger, callIdentity, findCachedCall, recordResult, reserveCall, type PaidCall } from './paid-call.js';
 import type { StageDeps } from './stage-deps.js';
 
 /** SQS caps DelaySeconds at 15 minutes. */
@@ -74,11 +75,13 @@ async function startJob<T>(deps: StageDeps, call: ProviderJobCall<T>, callKey: s
     await deps.productions.dropProviderJob(call.scene, call.stage, claim.claimId);
     throw error;
   }
+  const ledger = attemptLedger(deps, call, held.reservation);
+  let reservation: Reservation;
   try {
-    deps.onProviderCall?.({ stage: call.stage, provider: call.provider, model: call.model, idempotencyKey: held.reservation.idempotencyKey, scene: call.scene });
-    ({ jobId } = await call.start({ idempotencyKey: held.providerKey }));
+    ({ jobId } = await call.start({ idempotencyKey: held.providerKey, attempts: ledger.attempts }));
+    reservation = await ledger.holdForAnswer();
   } catch (error) {
-    await closeFailedHold(deps, held.reservation, error);
+    await ledger.closeOpen(error);
     await deps.productions.dropProviderJob(call.scene, call.stage, claim.claimId);
     throw error;
   }
@@ -86,7 +89,7 @@ async function startJob<T>(deps: StageDeps, call: ProviderJobCall<T>, callKey: s
     ...claim,
     state: 'STARTED',
     jobId,
-    costKey: held.reservation.idempotencyKey,
+    costKey: reservation.idempotencyKey,
     providerKey: held.providerKey,
     startedAt: new Date().toISOString(),
   };

@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CostRow } from '../../lambdas/core/ledger.js';
 import { LocalRuntime } from '../../local/runtime/index.js';
 import { produce } from '../../local/commands/produce.js';
-import { TEST_PRICES, TWO_SCENES, readCallLog, stores, workspace } from './support/pipeline-harness.js';
+import { TEST_PRICES, TWO_SCENES, readCallLog, readInjectedFaults, stores, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
 
@@ -62,7 +62,7 @@ describe('under injected provider faults', () => {
     expect(result.report!.episodes[0]!.scenes.map((s) => s.status)).toEqual(['COMPLETE', 'COMPLETE']);
     const calls = await readCallLog(ws.callLog);
     const distinctCalls = new Set(calls.map((c) => c.idempotencyKey));
-    expect(calls.length, 'some calls were retried after an injected fault').toBeGreaterThan(distinctCalls.size);
+    expect((await readInjectedFaults(ws.callLog)).length, 'some calls were retried after an injected fault').toBeGreaterThan(0);
     const { rows, production } = await storedProduction(ws);
     expect(rows.map((r) => r.idempotencyKey).sort()).toEqual([...distinctCalls].sort());
     expect(rows.every((r) => r.status === 'SETTLED')).toBe(true);

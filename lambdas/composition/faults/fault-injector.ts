@@ -1,9 +1,20 @@
 import { createHash } from 'node:crypto';
+import type { IPolicy } from 'cockatiel';
 import { ProviderTimeout } from '../../core/errors.js';
 import { isAsyncVideoModel, type CallOptions, type ClipRequest } from '../../core/ports.js';
 import { failureFromHttpResponse, malformedBodyFailure } from '../../core/provider-failures.js';
 import { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultStage } from './fault-plan.js';
 import type { BoundProviders } from '../../core/bound-providers.js';
+import { DEFAULT_GUARD_SETTINGS, inProcessRetry, type GuardSettings } from '../resilience/provider-guard.js';
+
+/** One fault the injector made a call fail with: its stage, kind, and the idempotency key the call was sent. */
+export interface InjectedFault {
+  stage: FaultStage;
+  operation: string;
+  provider: string;
+  kind: FaultKind;
+  idempotencyKey?: string;
+}
 
 function withBuffersHashed(value: unknown): unknown {
   if (Buffer.isBuffer(value)) return `sha256:${createHash('sha256').update(value).digest('hex')}`;
@@ -24,12 +35,27 @@ function uniform(...parts: (string | number)[]): number {
 /**
  * Decides, deterministically for the plan's seed, whether a provider call fails and how.
  * The n-th attempt of the same request draws a fresh number, so a retried call can pass.
+ *
+ * A real provider's failure happens inside the adapter's guard, which retries it in process
+ * before the workflow's Retry sees it. The injector wraps the ports, outside every guard, so it
+ * retries the faults it injects with the guard's own retry policy: otherwise every injected fault
+ * costs a retry of the workflow's Task, and a Task that makes many calls (Render keyframes: a
+ * keyframe and a score per character, up to three times) runs out of the Task's retries, which
+ * all its calls share. Only injected faults are retried here, so a real provider's failure is not
+ * retried twice.
  */
 export class FaultInjector {
   private readonly attempts = new Map<string, number>();
-  readonly injected: { stage: FaultStage; kind: FaultKind }[] = [];
+  private readonly madeHere = new WeakSet<Error>();
+  private readonly retries: IPolicy;
 
-  constructor(private readonly plan: FaultPlan) {}
+  constructor(
+    private readonly plan: FaultPlan,
+    private readonly onFault: (fault: InjectedFault) => void = () => undefined,
+    retrySettings: GuardSettings = DEFAULT_GUARD_SETTINGS,
+  ) {
+    this.retries = inProcessRetry(retrySettings, (error) => error instanceof Error && this.madeHere.has(error));
+  }
 
   decide(stage: FaultStage, operation: string, request: unknown): FaultKind | undefined {
     const key = `${stage}:${operation}:${fingerprint(request)}`;
@@ -39,10 +65,7 @@ export class FaultInjector {
     let threshold = 0;
     for (const kind of FAULT_KINDS) {
       threshold += this.plan.rates[stage][kind];
-      if (draw < threshold) {
-        this.injected.push({ stage, kind });
-        return kind;
-      }
+      if (draw < threshold) return kind;
     }
     return undefined;
   }
@@ -63,12 +86,17 @@ export class FaultInjector {
   }
 
   wrap<Args extends unknown[], Result>(stage: FaultStage, operation: string, provider: string, call: (...args: Args) => Promise<Result>) {
-    return async (...args: Args): Promise<Result> => {
-      const kind = this.decide(stage, operation, args);
-      if (kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, 20));
-      if (kind) throw this.failure(kind, provider, args);
-      return call(...args);
-    };
+    return (...args: Args): Promise<Result> =>
+      this.retries.execute(async () => {
+        const kind = this.decide(stage, operation, args);
+        if (!kind) return call(...args);
+        if (kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, 20));
+        const failure = this.failure(kind, provider, args);
+        this.madeHere.add(failure);
+        const idempotencyKey = (args[1] as CallOptions | undefined)?.idempotencyKey;
+        this.onFault({ stage, operation, provider, kind, ...(idempotencyKey && { idempotencyKey }) });
+        throw failure;
+      });
   }
 }
 

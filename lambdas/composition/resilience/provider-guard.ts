@@ -18,7 +18,7 @@ import {
 } from 'cockatiel';
 import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
 import type { RateLimiter } from './token-bucket.js';
-import type { ProviderCallGuard } from '../../core/ports.js';
+import type { AttemptLedger, ProviderCallGuard } from '../../core/ports.js';
 
 export interface GuardSettings {
   /** Attempts per call in this process, the first included. */
@@ -64,6 +64,22 @@ function retryAfterAwareBackoff(settings: GuardSettings) {
 }
 
 /**
+ * The guard's in-process retries, for the failures `isTransient` names: exponential backoff with
+ * jitter, never shorter than a Retry-After. A throttle that asks for longer than
+ * `maxRetryAfterMs` is left to the workflow's Retry.
+ */
+export function inProcessRetry(settings: GuardSettings, isTransient: (error: unknown) => boolean) {
+  return retry(
+    handleWhen(
+      (error) =>
+        (error instanceof ProviderThrottled && (retryAfterMs(error) ?? 0) <= settings.maxRetryAfterMs) ||
+        ((error instanceof ProviderUnavailable || error instanceof ProviderTimeout || error instanceof TaskCancelledError) && isTransient(error)),
+    ),
+    { maxAttempts: settings.maxAttempts - 1, backoff: retryAfterAwareBackoff(settings) },
+  );
+}
+
+/**
  * Everything between a port and a provider's API, per provider and per process:
  * a bulkhead (calls at once), retry with jitter honouring Retry-After, a circuit
  * breaker over the provider's own failures, a timeout per attempt, and a permit
@@ -71,37 +87,47 @@ function retryAfterAwareBackoff(settings: GuardSettings) {
  * named Provider* errors the router and the state machine understand.
  */
 export class ProviderGuard implements ProviderCallGuard {
-  private readonly policy: IPolicy;
+  /** Around the whole call: calls at once, and the in-process retries. */
+  private readonly retries: IPolicy;
+  /** Around each attempt: the breaker and the attempt's timeout. */
+  private readonly attempt: IPolicy;
 
   constructor(
     readonly provider: string,
     private readonly rateLimiter: RateLimiter,
     private readonly settings: GuardSettings = DEFAULT_GUARD_SETTINGS,
   ) {
-    const transient = handleWhen(
-      (error) =>
-        error instanceof ProviderUnavailable ||
-        error instanceof ProviderTimeout ||
-        // The guard's own per-attempt timeout: named ProviderTimeout only once the policy gives up.
-        error instanceof TaskCancelledError ||
-        (error instanceof ProviderThrottled && (retryAfterMs(error) ?? 0) <= settings.maxRetryAfterMs),
-    );
     const providerFault = handleWhen(
       (error) => error instanceof ProviderUnavailable || error instanceof ProviderTimeout || error instanceof TaskCancelledError,
     );
-    this.policy = wrap(
+    this.retries = wrap(
       bulkhead(settings.concurrency, Number.MAX_SAFE_INTEGER),
-      retry(transient, { maxAttempts: settings.maxAttempts - 1, backoff: retryAfterAwareBackoff(settings) }),
+      // Every 5xx and timeout is worth another try, the guard's own per-attempt timeout (TaskCancelledError) included.
+      inProcessRetry(settings, () => true),
+    );
+    this.attempt = wrap(
       circuitBreaker(providerFault, { halfOpenAfter: settings.breakerHalfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.breakerThreshold) }),
       timeout(settings.attemptTimeoutMs, TimeoutStrategy.Aggressive),
     );
   }
 
-  async run<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * Each attempt is held on the ledger before it is sent and closed when it fails, outside the
+   * attempt's timeout, so an attempt abandoned at the timeout is closed too (as unconfirmed).
+   */
+  async run<T>(call: (signal: AbortSignal) => Promise<T>, attempts?: AttemptLedger): Promise<T> {
     try {
-      return await this.policy.execute(async ({ signal }) => {
-        await this.rateLimiter.take(this.provider);
-        return call(signal);
+      return await this.retries.execute(async ({ signal }) => {
+        await attempts?.beforeAttempt();
+        try {
+          return await this.attempt.execute(async ({ signal: attemptSignal }) => {
+            await this.rateLimiter.take(this.provider);
+            return call(attemptSignal);
+          }, signal);
+        } catch (error) {
+          await attempts?.failed(this.named(error));
+          throw error;
+        }
       });
     } catch (error) {
       throw this.named(error);

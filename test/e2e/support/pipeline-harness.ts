@@ -25,12 +25,29 @@ export interface ProviderCallLine {
   scene?: { episodeId: string; sceneId: string };
 }
 
-export async function readCallLog(file: string): Promise<ProviderCallLine[]> {
+/** A fault the injector failed a call with (`DRAMAFORGE_FAULTS`), logged beside the calls. */
+export interface InjectedFaultLine {
+  fault: 'throttle' | 'error' | 'timeout' | 'malformed';
+  stage: string;
+  operation: string;
+  provider: string;
+  idempotencyKey?: string;
+}
+
+async function readLogLines(file: string): Promise<(ProviderCallLine | InjectedFaultLine)[]> {
   const text = await readFile(file, 'utf8').catch(() => '');
   return text
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as ProviderCallLine);
+    .map((line) => JSON.parse(line) as ProviderCallLine | InjectedFaultLine);
+}
+
+export async function readCallLog(file: string): Promise<ProviderCallLine[]> {
+  return (await readLogLines(file)).filter((line): line is ProviderCallLine => !('fault' in line));
+}
+
+export async function readInjectedFaults(file: string): Promise<InjectedFaultLine[]> {
+  return (await readLogLines(file)).filter((line): line is InjectedFaultLine => 'fault' in line);
 }
 
 export async function workspace(prefix: string) {

@@ -2,7 +2,7 @@ import { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { awsProviderFailure } from '../../../lambdas/adapters/providers/bedrock/bedrock-failures.js';
 import { providerFailure } from '../../../lambdas/adapters/providers/openai-compatible/openai-failures.js';
-import { DramaforgeError } from '../../../lambdas/core/errors.js';
+import { DramaforgeError, ProviderUnavailable } from '../../../lambdas/core/errors.js';
 import { describeCause, withoutSecrets } from '../../../lambdas/core/failure-cause.js';
 import { budgetExceeded } from '../../../lambdas/core/ledger.js';
 import { failureFromHttpResponse } from '../../../lambdas/core/provider-failures.js';
@@ -48,6 +48,20 @@ describe('a failure carries its cause as data beside its name', () => {
     expect(describeCause({ ...failure.failureCause!, stage: 'keyframe', subject: 'ep01/s02' })).toBe(
       "ep01/s02 keyframe: bedrock answered 403 AccessDeniedException: You do not have access to the model with the specified model ID. (check the function's role, and that the account has been granted access to the model in AWS_REGION)",
     );
+  });
+
+  it('a Bedrock call whose connection dropped after sending is unanswered, and one that never connected is not', () => {
+    // Prepare: the errors Node's sockets give the AWS SDK, which has no HTTP status for them
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' });
+
+    // Act
+    const afterReset = awsProviderFailure('bedrock', reset) as ProviderUnavailable;
+    const afterRefusal = awsProviderFailure('bedrock', refused) as ProviderUnavailable;
+
+    // Assess
+    expect([afterReset.name, afterReset.unanswered, afterReset.message]).toEqual(['ProviderUnavailable', true, 'bedrock closed the connection before answering: ECONNRESET']);
+    expect([afterRefusal.name, afterRefusal.unanswered]).toEqual(['ProviderUnavailable', false]);
   });
 
   it('a refused reservation says how much was spent and held of the budget, before which stage, and what the call needed', () => {

@@ -30,6 +30,7 @@ describe('the ledger rules', () => {
       new ProviderRejected('400'),
       new ProviderOutputInvalid('bad JSON'),
       new ProviderTimeout('no answer'),
+      new ProviderUnavailable('connection reset after the request went out', true),
       new ProviderOutputInvalid('bad JSON twice', billed),
     ];
 
@@ -42,6 +43,7 @@ describe('the ledger rules', () => {
       { outcome: 'release' },
       { outcome: 'release' },
       { outcome: 'release' },
+      { outcome: 'unconfirmed' },
       { outcome: 'unconfirmed' },
       { outcome: 'settle', charges: billed },
     ]);

@@ -1,22 +1,26 @@
 import { malformedBodyFailure } from '../../../core/provider-failures.js';
 import { awsProviderFailure } from './bedrock-failures.js';
-import type { ProviderCallGuard } from '../../../core/ports.js';
+import type { AttemptLedger, ProviderCallGuard } from '../../../core/ports.js';
 
 export const BEDROCK = 'bedrock';
 
-/** One AWS call through the provider's guard, its errors named for the pipeline. */
-export function guardedAwsCall<T>(guard: ProviderCallGuard, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/** One AWS call through the provider's guard, its errors named for the pipeline. A billed request passes its paid call's `attempts`. */
+export function guardedAwsCall<T>(guard: ProviderCallGuard, send: (signal: AbortSignal) => Promise<T>, attempts?: AttemptLedger): Promise<T> {
   return guard.run(async (signal) => {
     try {
       return await send(signal);
     } catch (error) {
       throw awsProviderFailure(BEDROCK, error);
     }
-  });
+  }, attempts);
 }
 
 /** An InvokeModel whose answer is JSON. A body that does not parse is a broken response, retried like a 5xx. */
-export function invokeModelJson<Answer>(guard: ProviderCallGuard, send: (signal: AbortSignal) => Promise<{ body: Uint8Array }>): Promise<Answer> {
+export function invokeModelJson<Answer>(
+  guard: ProviderCallGuard,
+  send: (signal: AbortSignal) => Promise<{ body: Uint8Array }>,
+  attempts?: AttemptLedger,
+): Promise<Answer> {
   return guardedAwsCall(guard, async (signal) => {
     const text = new TextDecoder().decode((await send(signal)).body);
     try {
@@ -24,5 +28,5 @@ export function invokeModelJson<Answer>(guard: ProviderCallGuard, send: (signal:
     } catch (error) {
       throw malformedBodyFailure(BEDROCK, text, (error as Error).message);
     }
-  });
+  }, attempts);
 }

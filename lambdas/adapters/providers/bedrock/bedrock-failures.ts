@@ -1,5 +1,5 @@
 import { describeCause } from '../../../core/failure-cause.js';
-import { providerAnswer } from '../../../core/provider-failures.js';
+import { connectionCode, connectionFailure, providerAnswer } from '../../../core/provider-failures.js';
 import {
   causedBy,
   DramaforgeError,
@@ -47,5 +47,7 @@ export function awsProviderFailure(provider: string, error: unknown): unknown {
     return named(new ProviderUnavailable(detail));
   }
   if (status >= 400) return named(new ProviderRejected(detail));
+  // No HTTP answer at all: a connection refused before sending, or dropped after it.
+  if (connectionCode(error)) return connectionFailure(provider, error);
   return error;
 }

@@ -1,5 +1,6 @@
 import { ConverseCommand, type BedrockRuntimeClient, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
 import type {
+  AttemptLedger,
   CallOptions,
   DevelopedPart,
   EpisodeDeveloper,
@@ -37,15 +38,15 @@ export class ConverseScriptWriter implements TextModel, EpisodeDeveloper {
 
   writeScene(request: SceneScriptRequest, options: CallOptions = {}): Promise<Metered<SceneScript>> {
     const tool = { name: 'scene_script', description: "Records the scene's dialogue.", schema: scriptJsonSchema(request) };
-    return writeSceneWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 4000, tool));
+    return writeSceneWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 4000, tool, options.attempts));
   }
 
   developPart(request: EpisodeDevelopmentRequest, options: CallOptions = {}): Promise<Metered<DevelopedPart>> {
     const tool = { name: 'scene_cards', description: "Records the part's scene cards and the story so far.", schema: developmentJsonSchema(request) };
-    return developPartWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 12_000, tool));
+    return developPartWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 12_000, tool, options.attempts));
   }
 
-  private async converse(messages: ChatMessage[], maxTokens: number, tool: AnswerTool): Promise<ChatAnswer> {
+  private async converse(messages: ChatMessage[], maxTokens: number, tool: AnswerTool, attempts: AttemptLedger | undefined): Promise<ChatAnswer> {
     const response = await guardedAwsCall(this.guard, (abortSignal) =>
       this.bedrock.send(
         new ConverseCommand({
@@ -60,6 +61,7 @@ export class ConverseScriptWriter implements TextModel, EpisodeDeveloper {
         }),
         { abortSignal },
       ),
+      attempts,
     );
     const content = response.output?.message?.content ?? [];
     const called = content.find((block) => block.toolUse?.name === tool.name)?.toolUse;

@@ -1,6 +1,6 @@
 import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { ProviderOutputInvalid } from '../../../core/errors.js';
-import type { CallOptions, ConsistencyRequest, ConsistencyScorer, ConsistencyVerdict, Metered, ProviderCallGuard } from '../../../core/ports.js';
+import type { AttemptLedger, CallOptions, ConsistencyRequest, ConsistencyScorer, ConsistencyVerdict, Metered, ProviderCallGuard } from '../../../core/ports.js';
 import { BEDROCK, invokeModelJson } from './aws-call.js';
 
 function cosine(a: number[], b: number[]): number {
@@ -64,21 +64,22 @@ export class EmbeddingConsistencyScorer implements ConsistencyScorer {
     private readonly shape: ImageEmbeddingShape = embeddingShapeOf(model),
   ) {}
 
-  private async embed(png: Buffer): Promise<number[]> {
+  private async embed(png: Buffer, attempts: AttemptLedger | undefined): Promise<number[]> {
     const answer = await invokeModelJson<unknown>(this.guard, (abortSignal) =>
       this.bedrock.send(
         new InvokeModelCommand({ modelId: this.model, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(this.shape.request(png)) }),
         { abortSignal },
       ),
+      attempts,
     );
     const vector = this.shape.vector(answer);
     if (!vector?.length) throw new ProviderOutputInvalid(`${this.model} returned no embedding`, [{ provider: BEDROCK, model: this.model, usage: { images: 1 } }]);
     return vector;
   }
 
-  async score(request: ConsistencyRequest, _options: CallOptions = {}): Promise<Metered<ConsistencyVerdict>> {
-    const reference = await this.embed(request.reference.png);
-    const keyframe = await this.embed(request.keyframe.png);
+  async score(request: ConsistencyRequest, options: CallOptions = {}): Promise<Metered<ConsistencyVerdict>> {
+    const reference = await this.embed(request.reference.png, options.attempts);
+    const keyframe = await this.embed(request.keyframe.png, options.attempts);
     return { result: { score: Math.max(0, Math.min(1, cosine(reference, keyframe))) }, usage: { images: 2 }, provider: BEDROCK, model: this.model };
   }
 }

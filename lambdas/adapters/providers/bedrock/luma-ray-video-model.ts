@@ -87,6 +87,7 @@ export class LumaRayVideoModel implements AsyncVideoModel {
         }),
         { abortSignal },
       ),
+      options.attempts,
     );
     if (!started.invocationArn) throw new ProviderRejected(`${this.model}: StartAsyncInvoke returned no invocation ARN`);
     return { jobId: started.invocationArn };

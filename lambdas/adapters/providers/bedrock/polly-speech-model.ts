@@ -68,7 +68,7 @@ export class PollySpeechModel implements SpeechModel {
     private readonly guard: ProviderCallGuard,
   ) {}
 
-  async speak(request: SpeechRequest, _options: CallOptions = {}): Promise<Metered<SpeechResult>> {
+  async speak(request: SpeechRequest, options: CallOptions = {}): Promise<Metered<SpeechResult>> {
     const voice = pollyVoice(request.language, request.voice.gender);
     if (!voice) throw new ProviderNotConfigured(`Polly has no neural voice for ${request.language}`);
     const rate = Math.round((request.voice.rate ?? 1) * 100);
@@ -82,11 +82,13 @@ export class PollySpeechModel implements SpeechModel {
     } satisfies Partial<SynthesizeSpeechCommandInput>;
     const audio = await guardedAwsCall(this.guard, (abortSignal) =>
       this.polly.send(new SynthesizeSpeechCommand({ ...spoken, OutputFormat: 'pcm', SampleRate: '16000' }), { abortSignal }),
+      options.attempts,
     );
     const pcm = Buffer.from(await audio.AudioStream!.transformToByteArray());
     const { wav, durationSeconds } = await toMonoWav(pcm, ['-f', 's16le', '-ar', '16000', '-ac', '1']);
     const marks = await guardedAwsCall(this.guard, (abortSignal) =>
       this.polly.send(new SynthesizeSpeechCommand({ ...spoken, OutputFormat: 'json', SpeechMarkTypes: ['word'] }), { abortSignal }),
+      options.attempts,
     );
     const words = wordsFromSpeechMarks(Buffer.from(await marks.AudioStream!.transformToByteArray()).toString('utf8'), durationSeconds);
     const billed = (response: { RequestCharacters?: number }) => response.RequestCharacters ?? [...request.text].length;

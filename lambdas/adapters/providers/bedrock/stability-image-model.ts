@@ -52,6 +52,7 @@ export class StabilityImageModel implements ImageModel {
     };
     const answer = await invokeModelJson<StabilityAnswer>(this.guard, (abortSignal) =>
       this.bedrock.send(new InvokeModelCommand({ modelId: this.model, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(body) }), { abortSignal }),
+      options.attempts,
     );
     const usage = { images: answer.images?.length ?? 0 };
     const charge = { provider: BEDROCK, model: this.model, usage };

@@ -30,6 +30,7 @@ export class ChatEpisodeDeveloper implements EpisodeDeveloper {
           { model: this.model, messages, response_format, temperature: 0.8, seed: request.seed, max_tokens: 12_000 },
           requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}:${attempt}`),
         ),
+        options.attempts,
       );
       const choice = completion.choices[0];
       return {

@@ -30,6 +30,7 @@ export class ChatScriptWriter implements TextModel {
           { model: this.model, messages, response_format, temperature: 0.8, seed: request.seed, max_tokens: 4000 },
           requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}:${attempt}`),
         ),
+        options.attempts,
       );
       const choice = completion.choices[0];
       return {

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { ProviderNotConfigured } from '../../../core/errors.js';
 import { providerFailure } from './openai-failures.js';
 import { OPENAI_COMPATIBLE, openAiMissingSettings, type OpenAiSettings } from './settings.js';
-import type { ProviderCallGuard } from '../../../core/ports.js';
+import type { AttemptLedger, ProviderCallGuard } from '../../../core/ports.js';
 
 const SecretSchema = z.object({ apiKey: z.string().min(1), baseUrl: z.url().optional() });
 
@@ -35,8 +35,11 @@ export class OpenAiConnection {
     return new OpenAI({ apiKey, baseURL: baseUrl, maxRetries: 0, timeout: this.settings.timeoutMs });
   }
 
-  /** Runs one API call through the guard, with its errors named for the pipeline. */
-  async call<T>(request: (client: OpenAI, signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * Runs one API call through the guard, with its errors named for the pipeline. A billed request
+   * passes its paid call's `attempts`, so each attempt the guard sends is on the ledger.
+   */
+  async call<T>(request: (client: OpenAI, signal: AbortSignal) => Promise<T>, attempts?: AttemptLedger): Promise<T> {
     this.client ??= this.build().catch((error: unknown) => {
       this.client = undefined;
       throw error;
@@ -48,7 +51,7 @@ export class OpenAiConnection {
       } catch (error) {
         throw providerFailure(OPENAI_COMPATIBLE, error);
       }
-    });
+    }, attempts);
   }
 }
 

@@ -64,7 +64,7 @@ export class OpenAiImageModel implements ImageModel {
         { model: this.model, prompt: text, image: images, n: 1, size, ...(wantsFormat ? { response_format: 'b64_json' as const } : {}) },
         withKey(signal),
       );
-    });
+    }, options.attempts);
     const usage = usageOf(response, 1);
     const encoded = response.data?.[0]?.b64_json;
     const charge = { provider: OPENAI_COMPATIBLE, model: this.model, usage };

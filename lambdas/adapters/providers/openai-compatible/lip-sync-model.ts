@@ -43,6 +43,7 @@ export class OpenAiLipSyncModel implements AsyncLipSyncModel {
     form.append('sync_mode', request.syncMode);
     const job = await this.connection.call((client, signal) =>
       client.post<LipSyncJob>(this.path, { body: form, ...requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}`) }),
+      options.attempts,
     );
     if (!job?.id) throw new ProviderRejected(`${this.model} at ${this.path} answered without a job id`);
     return { jobId: job.id };

@@ -5,10 +5,9 @@ import {
   ProviderContentFiltered,
   ProviderQuotaExceeded,
   ProviderTimeout,
-  ProviderUnavailable,
 } from '../../../core/errors.js';
 import { describeCause } from '../../../core/failure-cause.js';
-import { failureForStatus, malformedBodyFailure, providerAnswer, retryAfterSeconds } from '../../../core/provider-failures.js';
+import { connectionFailure, failureForStatus, malformedBodyFailure, providerAnswer, retryAfterSeconds } from '../../../core/provider-failures.js';
 
 /** Codes OpenAI and the gateways that copy it use for a content-policy refusal. */
 const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation', 'moderation_blocked', 'safety_violation']);
@@ -42,10 +41,7 @@ export function providerFailure(provider: string, error: unknown): unknown {
   if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError) {
     return causedBy(new ProviderTimeout(`${provider} did not answer in time`), providerAnswer(provider, undefined, { message: 'did not answer in time' }));
   }
-  if (error instanceof APIConnectionError) {
-    const cause = providerAnswer(provider, undefined, { message: `could not be reached: ${error.message}` }, 'check OPENAI_BASE_URL');
-    return causedBy(new ProviderUnavailable(describeCause(cause)), cause);
-  }
+  if (error instanceof APIConnectionError) return connectionFailure(provider, error, 'check OPENAI_BASE_URL');
   if (error instanceof APIError && error.status !== undefined) {
     const code = errorCode(error);
     const cause = providerAnswer(provider, error.status, { code, message: providerWords(error) }, hintFor(error.status));

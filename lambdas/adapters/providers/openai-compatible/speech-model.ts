@@ -29,7 +29,7 @@ export class OpenAiSpeechModel implements SpeechModel {
         requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}`),
       );
       return Buffer.from(await response.arrayBuffer());
-    });
+    }, options.attempts);
     const { wav, durationSeconds } = await toMonoWav(audio);
     return { result: { wav, durationSeconds }, usage: { speechCharacters: [...request.text].length }, provider: OPENAI_COMPATIBLE, model: this.model };
   }

@@ -30,6 +30,7 @@ export class OpenAiTranscriber implements SpeechTranscriber {
         },
         requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}`),
       ),
+      options.attempts,
     );
     const seconds = transcript.usage?.seconds ?? transcript.duration ?? request.durationSeconds;
     return {

@@ -46,6 +46,7 @@ export class OpenAiVideoModel implements AsyncVideoModel {
         },
         requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}`),
       ),
+      options.attempts,
     );
     return { jobId: video.id };
   }

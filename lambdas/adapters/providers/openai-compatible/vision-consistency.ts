@@ -51,6 +51,7 @@ export class VisionConsistencyScorer implements ConsistencyScorer {
             { model: this.model, response_format: { type: 'json_object' }, temperature: 0, max_tokens: 50, messages: [instructions!, pictures, ...repair] },
             requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}${attempt > 1 ? `:${attempt}` : ''}`),
           ),
+          options.attempts,
         );
         const choice = completion.choices[0];
         return {
