@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { findLanguage } from '../../lambdas/core/languages.js';
-import { validateManifest } from '../../lambdas/core/manifest/parse.js';
+import { validateManifest } from '../../lambdas/core/manifest/validate.js';
 import type { RunResult } from '../client/production-client.js';
 import { withLocalRuntime, type RunOptions, type RunSession } from './local-session.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { ManifestInvalid } from '../../lambdas/core/errors.js';
-import { validateManifest } from '../../lambdas/core/manifest/parse.js';
+import { validateManifest } from '../../lambdas/core/manifest/validate.js';
 
 /** A one-scene manifest in `language` under `providers`, with any other fields given. */
 export function languageManifest(language: string, providers: Record<string, unknown> = { profile: 'offline' }, more: Record<string, unknown> = {}) {

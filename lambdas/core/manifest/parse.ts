@@ -1,22 +1,10 @@
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
-import type { z } from 'zod';
 import { ManifestInvalid, type ManifestProblem } from '../errors.js';
-import { crossReferenceProblems } from './cross-references.js';
-import { formatIssuePath } from './format-path.js';
-import { isDeveloped, MANIFEST_LIMITS, ManifestSchema, type Manifest, type SeriesManifest } from './schema.js';
-import { executionLimitProblems } from '../execution-limits.js';
-import { languageProblems } from '../languages.js';
+import { isDeveloped, MANIFEST_LIMITS, type Manifest, type SeriesManifest } from './schema.js';
+import { validateManifest } from './validate.js';
 
 /** A YAML alias expands to a copy of its anchor; past this many the document is treated as an expansion bomb. */
 const MAX_ALIAS_EXPANSIONS = 100;
-
-function problemsFromZod(error: z.ZodError): ManifestProblem[] {
-  return error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: formatIssuePath([...issue.path, key]), reason: 'unknown key' }))
-      : [{ path: formatIssuePath(issue.path), reason: issue.message }],
-  );
-}
 
 function decodeUtf8(bytes: Uint8Array): string {
   if (bytes.length === 0) throw new ManifestInvalid([{ path: '(file)', reason: 'the manifest is empty' }]);
@@ -115,18 +103,6 @@ export function parseManifestDocument(bytes: Uint8Array | string): unknown {
   } catch (error) {
     throw new ManifestInvalid([{ path: '(file)', reason: `the YAML could not be expanded safely: ${(error as Error).message}` }]);
   }
-}
-
-export function validateManifest(document: unknown): SeriesManifest {
-  const result = ManifestSchema.safeParse(document, {
-    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
-  });
-  const problems = [
-    ...(result.success ? [...languageProblems(result.data), ...executionLimitProblems(result.data)] : problemsFromZod(result.error)),
-    ...crossReferenceProblems(document),
-  ];
-  if (problems.length > 0 || !result.success) throw new ManifestInvalid(problems);
-  return result.data;
 }
 
 /** Bytes in, a valid manifest out (a series bible while some episode has a synopsis and no scenes), or ManifestInvalid naming every problem as `path: reason`. */

@@ -7,7 +7,7 @@ import { estimateUsd } from '../../core/estimates.js';
 import { AssetMissing, ProviderOutputInvalid } from '../../core/errors.js';
 import { assetKeys } from '../../core/keys.js';
 import type { DevelopedPart, DevelopmentCharacter, EpisodeDevelopmentRequest, Repair, SceneCard, SeriesBrief } from '../../core/ports.js';
-import { validateManifest } from '../../core/manifest/parse.js';
+import { validateManifest } from '../../core/manifest/validate.js';
 import { plannedSceneCount, type Manifest, type ManifestScene, type SeriesEpisode, type SeriesManifest } from '../../core/manifest/schema.js';
 import type { DevelopmentRecord } from '../../core/development-record.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 import { estimateProduction } from '../../../lambdas/composition/production-estimate.js';
 
 const bible = validateManifest({

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { costUsd } from '../../../lambdas/core/pricing.js';
-import { parseManifest, validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { parseManifest } from '../../../lambdas/core/manifest/parse.js';
+import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 import { withProfile, type ProfileOverride } from '../../../local/commands/profile-override.js';
 import { estimateProduction, formatEstimate } from '../../../lambdas/composition/production-estimate.js';
 

@@ -3,7 +3,7 @@ import { endOfLifeProblems, legacyWarnings } from '../../../lambdas/composition/
 import { estimateProduction, formatEstimate } from '../../../lambdas/composition/production-estimate.js';
 import { stageDepsFromEnv } from '../../../lambdas/composition/stage-deps-from-env.js';
 import { STAGE_VARIABLES } from '../../../lambdas/core/environment.js';
-import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 import { lifecycleOf, lifecycleStateOn, lifecycleTable } from '../../../lambdas/core/model-lifecycle.js';
 import { pricedModels } from '../../../lambdas/core/pricing.js';
 

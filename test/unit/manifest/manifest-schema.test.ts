@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
-import { parseDevelopedManifest, parseManifest, validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { parseDevelopedManifest, parseManifest } from '../../../lambdas/core/manifest/parse.js';
+import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 
 const SEGMENT = String.raw`(?:\[\d+\]|\.[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])`;
 const PROBLEM_PATH = new RegExp(String.raw`^(?:\(file\)|\(root\)|\(line \d+, column \d+\)|(?:[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])${SEGMENT}*)$`);

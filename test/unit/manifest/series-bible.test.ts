@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
-import { parseDevelopedManifest, parseManifest, validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { parseDevelopedManifest, parseManifest } from '../../../lambdas/core/manifest/parse.js';
+import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 import { episodesToDevelop, isDeveloped, plannedSceneCount, DEFAULT_SCENE_COUNT } from '../../../lambdas/core/manifest/schema.js';
 
 const exampleUrl = (name: string) => new URL(`../../../examples/${name}`, import.meta.url);

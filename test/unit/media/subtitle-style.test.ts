@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
-import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 import { resolveSubtitleStyle, subtitleOptionsFor } from '../../../lambdas/core/subtitle-style.js';
 import { toSrt } from '../../../lambdas/core/subtitles.js';
 

@@ -7,7 +7,7 @@ import { characterLook, clothColour } from '../../../lambdas/adapters/providers/
 import { parseHex } from '../../../lambdas/adapters/providers/offline/storyboard/colour.js';
 import { speaks, speciesOf } from '../../../lambdas/core/creatures.js';
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
-import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 import { DEFAULT_CONSISTENCY_THRESHOLD, type Box, type CharacterBrief, type RenderedImage } from '../../../lambdas/core/ports.js';
 import { scene } from './fixtures.js';
 

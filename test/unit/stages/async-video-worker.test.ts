@@ -8,7 +8,7 @@ import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
 import type { AsyncVideoModel, ClipJobStatus } from '../../../lambdas/core/ports.js';
 import { ProviderRejected, ProviderUnavailable } from '../../../lambdas/core/errors.js';
-import { validateManifest } from '../../../lambdas/core/manifest/parse.js';
+import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 import type { StageDeps } from '../../../lambdas/pipeline/stage-deps.js';
 import { processVideoJob } from '../../../lambdas/stages/video-worker/video-worker.js';
 import { VIDEO_WORKER_TIMEOUT_SECONDS } from '../../../lambdas/stages/video-worker/timeout.js';
