@@ -1,7 +1,7 @@
 import type { CallOptions, DevelopedPart, EpisodeDeveloper, EpisodeDevelopmentRequest, Metered } from '../../../core/ports.js';
 import { developmentJsonSchema, developPartWithRepair } from '../../../core/development-prompt.js';
 import type { ChatMessage } from '../../../core/answer-repair.js';
-import { requestOptions, type OpenAiConnection } from './connection.js';
+import { chatAnswerOf, requestOptions, type OpenAiConnection } from './connection.js';
 import { OPENAI_COMPATIBLE, type ResponseFormatMode } from './settings.js';
 
 /**
@@ -32,12 +32,7 @@ export class ChatEpisodeDeveloper implements EpisodeDeveloper {
         ),
         options.attempts,
       );
-      const choice = completion.choices[0];
-      return {
-        text: choice?.message.content ?? '',
-        filtered: choice?.finish_reason === 'content_filter',
-        usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
-      };
+      return chatAnswerOf(completion);
     });
   }
 }

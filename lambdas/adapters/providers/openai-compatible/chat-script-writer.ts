@@ -1,7 +1,7 @@
 import type { CallOptions, Metered, SceneScript, SceneScriptRequest, TextModel } from '../../../core/ports.js';
 import type { ChatMessage } from '../../../core/answer-repair.js';
 import { scriptJsonSchema, writeSceneWithRepair } from '../../../core/script-prompt.js';
-import { requestOptions, type OpenAiConnection } from './connection.js';
+import { chatAnswerOf, requestOptions, type OpenAiConnection } from './connection.js';
 import { OPENAI_COMPATIBLE, type ResponseFormatMode } from './settings.js';
 
 /**
@@ -32,12 +32,7 @@ export class ChatScriptWriter implements TextModel {
         ),
         options.attempts,
       );
-      const choice = completion.choices[0];
-      return {
-        text: choice?.message.content ?? '',
-        filtered: choice?.finish_reason === 'content_filter',
-        usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
-      };
+      return chatAnswerOf(completion);
     });
   }
 }

@@ -5,6 +5,7 @@ import { ProviderNotConfigured } from '../../../core/errors.js';
 import { providerFailure } from './openai-failures.js';
 import { OPENAI_COMPATIBLE, openAiMissingSettings, type OpenAiSettings } from './settings.js';
 import type { AttemptLedger, ProviderCallGuard } from '../../../core/ports.js';
+import type { ChatAnswer } from '../../../core/answer-repair.js';
 
 const SecretSchema = z.object({ apiKey: z.string().min(1), baseUrl: z.url().optional() });
 
@@ -61,4 +62,14 @@ export class OpenAiConnection {
  */
 export function requestOptions(signal: AbortSignal, idempotencyKey: string | undefined) {
   return idempotencyKey ? { signal, headers: { 'Idempotency-Key': idempotencyKey } } : { signal };
+}
+
+/** A chat completion as the answer-repair loop reads it: the first choice's text, whether a filter stopped it, and the tokens billed. */
+export function chatAnswerOf(completion: OpenAI.Chat.Completions.ChatCompletion): ChatAnswer {
+  const choice = completion.choices[0];
+  return {
+    text: choice?.message.content ?? '',
+    filtered: choice?.finish_reason === 'content_filter',
+    usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
+  };
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { answerWithRepair, zodProblems } from '../../../core/answer-repair.js';
 import type { CallOptions, ConsistencyRequest, ConsistencyScorer, ConsistencyVerdict, Metered } from '../../../core/ports.js';
-import { requestOptions, type OpenAiConnection } from './connection.js';
+import { chatAnswerOf, requestOptions, type OpenAiConnection } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 
 const VerdictSchema = z.object({ score: z.number().min(0).max(1) });
@@ -53,12 +53,7 @@ export class VisionConsistencyScorer implements ConsistencyScorer {
           ),
           options.attempts,
         );
-        const choice = completion.choices[0];
-        return {
-          text: choice?.message.content ?? '',
-          filtered: choice?.finish_reason === 'content_filter',
-          usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
-        };
+        return chatAnswerOf(completion);
       },
       check: (answer) => {
         const verdict = VerdictSchema.safeParse(answer);
