@@ -14,6 +14,15 @@ export const tableKeys = {
   costSk: (idempotencyKey: string) => `COST#${idempotencyKey}`,
   costPrefix: 'COST#',
   statusIndexPk: (status: string) => `STATUS#${status}`,
+  /** A provider model's shared slots (lambdas/adapters/aws/table-slots.ts): its clock, lanes, tickets and leases. */
+  slotPoolPk: (pool: string) => `SLOTS#${pool}`,
+  slotClock: 'CLOCK',
+  slotLaneSk: (lane: string) => `LANE#${lane}`,
+  /** Zero-padded, so a Query in key order lists the waiting tickets by start tag, then by arrival. */
+  slotTicketSk: (startTag: number, ticketId: string) => `TICKET#${String(startTag).padStart(16, '0')}#${ticketId}`,
+  slotTicketPrefix: 'TICKET#',
+  slotLeaseSk: (slot: number) => `LEASE#${String(slot).padStart(4, '0')}`,
+  slotLeasePrefix: 'LEASE#',
 };
 
 const productionRoot = (productionId: string) => `productions/${productionId}`;

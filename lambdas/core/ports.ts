@@ -504,3 +504,31 @@ export interface MusicBed {
 export interface MusicModel {
   composeBed(request: MusicBedRequest, options?: CallOptions): Promise<Metered<MusicBed>>;
 }
+
+/** Who is asking for a provider slot: calls of one lane share that lane's weight. */
+export interface SlotClaim {
+  lane: string;
+  weight: number;
+}
+
+/** Slot limits by `provider/model`, or by provider for all its models. */
+export type ProviderSlotLimits = Record<string, number>;
+
+/** The limit that holds a call to `served`: its model's own, else its provider's; undefined when it is not held back. */
+export function slotLimitOf(limits: ProviderSlotLimits, served: { provider: string; model: string }): number | undefined {
+  return limits[`${served.provider}/${served.model}`] ?? limits[served.provider];
+}
+
+/** The pool a call to `served` takes its slot from. */
+export const slotPoolOf = (served: { provider: string; model: string }) => `${served.provider}/${served.model}`;
+
+/**
+ * A provider's slots shared out by weight among the lanes that contend for them (start-time fair
+ * queueing). Held by one process (lambdas/pipeline/weighted-slots.ts) or by the production table
+ * (lambdas/adapters/aws/table-slots.ts), so that every function sharing the table shares the slots;
+ * a paid call holds one without knowing which.
+ */
+export interface ProviderSlots {
+  /** Runs `work` once a slot of `served` is this claim's, and frees the slot when it settles; at once when `served` has no limit. */
+  hold<T>(served: { provider: string; model: string }, claim: SlotClaim, work: () => Promise<T>): Promise<T>;
+}

@@ -1,4 +1,4 @@
-import type { AttemptLedger, CallOptions, Charge, Metered, Usage } from '../core/ports.js';
+import type { AttemptLedger, CallOptions, Charge, Metered, ProviderSlots, Usage } from '../core/ports.js';
 import { chargesOf, costUsd, meteredCostUsd } from '../core/pricing.js';
 import type { AssetStore } from '../adapters/aws/asset-store.js';
 import { contentHash } from '../core/content-hash.js';
@@ -6,7 +6,6 @@ import { DramaforgeError } from '../core/errors.js';
 import { assetKeys, type SceneRef } from '../core/keys.js';
 import type { BudgetLedger } from '../adapters/aws/budget-ledger.js';
 import { holdAfterFailure, isOpenCost, type CostRow, type Reservation } from '../core/ledger.js';
-import type { ProviderShares } from './weighted-slots.js';
 
 /** How a result is stored in the content-addressed cache: a JSON header plus an optional binary payload. */
 export interface ResultCodec<T> {
@@ -58,8 +57,8 @@ export interface PaidCallDeps {
   ledger: BudgetLedger;
   /** Called for every real provider call (not for cache hits), so tests and operators can count them. */
   onProviderCall?: (call: { stage: string; provider: string; model: string; idempotencyKey: string; scene?: SceneRef }) => void;
-  /** The provider slots this process shares out by production priority; a call to a provider without a limit runs at once. */
-  shares?: ProviderShares;
+  /** The provider slots shared out by production priority, by this process or by the table; a call to a provider without a limit runs at once. */
+  shares?: ProviderSlots;
 }
 
 export interface PaidCall<T> {

@@ -1,8 +1,4 @@
-/** Who is asking for a slot: calls of one lane share that lane's weight. */
-export interface SlotClaim {
-  lane: string;
-  weight: number;
-}
+import { slotLimitOf, slotPoolOf, type ProviderSlotLimits, type ProviderSlots, type SlotClaim } from '../core/ports.js';
 
 interface Waiter {
   startTag: number;
@@ -103,21 +99,18 @@ export class WeightedSlots {
   }
 }
 
-/** Slot limits by `provider/model`, or by provider for all its models. */
-export type ProviderSlotLimits = Record<string, number>;
-
 /**
  * One `WeightedSlots` per provider model that has a limit, shared by every call this
  * process makes; calls to a provider without a limit run at once.
  */
-export class ProviderShares {
+export class ProviderShares implements ProviderSlots {
   private readonly slots = new Map<string, WeightedSlots>();
 
   constructor(private readonly limits: ProviderSlotLimits) {}
 
   hold<T>(served: { provider: string; model: string }, claim: SlotClaim, work: () => Promise<T>): Promise<T> {
-    const key = `${served.provider}/${served.model}`;
-    const limit = this.limits[key] ?? this.limits[served.provider];
+    const key = slotPoolOf(served);
+    const limit = slotLimitOf(this.limits, served);
     if (limit === undefined) return work();
     let slots = this.slots.get(key);
     if (!slots) {
