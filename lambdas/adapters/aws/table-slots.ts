@@ -25,6 +25,7 @@ export interface TableSlotsOptions {
   /** How often a waiter looks for a freed slot: another function frees it, so nothing can tell this one. */
   pollMs?: number;
   now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const ClockRow = z.object({ virtualTime: z.number() });
@@ -63,6 +64,9 @@ export class TableProviderSlots implements ProviderSlots {
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** This process's waiters between polls: a slot it frees wakes them at once instead of at their next poll. */
+  private readonly waiters = new Set<() => void>();
 
   constructor(
     private readonly dynamo: DynamoDBDocumentClient,
@@ -73,6 +77,7 @@ export class TableProviderSlots implements ProviderSlots {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 200;
     this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async hold<T>(served: { provider: string; model: string }, claim: SlotClaim, work: () => Promise<T>): Promise<T> {
@@ -154,7 +159,18 @@ export class TableProviderSlots implements ProviderSlots {
           }
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+      await this.nextPoll();
+    }
+  }
+
+  private async nextPoll(): Promise<void> {
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    this.waiters.add(wake);
+    try {
+      await Promise.race([this.sleep(this.pollMs), woken]);
+    } finally {
+      this.waiters.delete(wake);
     }
   }
 
@@ -260,6 +276,7 @@ export class TableProviderSlots implements ProviderSlots {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+    for (const wake of this.waiters) wake();
   }
 
   /** Written again to renew it: the same key keeps the ticket's place in the queue. */
