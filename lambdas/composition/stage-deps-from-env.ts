@@ -2,14 +2,16 @@ import { appendFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { AssetStore } from '../adapters/aws/asset-store.js';
 import { BudgetLedger } from '../adapters/aws/budget-ledger.js';
-import { createAwsClients } from '../adapters/aws/clients.js';
+import { createAwsClients, type AwsClients } from '../adapters/aws/clients.js';
 import { ProductionStore } from '../adapters/aws/production-store.js';
 import type { BoundProviders } from '../core/bound-providers.js';
-import { processEnvironment, readStageEnvironment } from '../core/environment.js';
+import { processEnvironment, readStageEnvironment, type StageEnvironment } from '../core/environment.js';
+import type { ProviderSlots } from '../core/ports.js';
 import { assetKeys } from '../core/keys.js';
 import type { Manifest } from '../core/manifest/schema.js';
 import type { StageDeps } from '../pipeline/stage-deps.js';
 import { ProviderShares } from '../pipeline/weighted-slots.js';
+import { TableProviderSlots } from '../adapters/aws/table-slots.js';
 import { FaultInjector, withFaults } from './faults/fault-injector.js';
 import { parseFaultPlan } from './faults/fault-plan.js';
 import { endOfLifeProblems } from './model-lifecycle-check.js';
@@ -71,8 +73,13 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
       ...unavailableProfiles(providerSettings, env),
       ...endOfLifeProblems(providerSettings, env, (options.clock ?? (() => new Date()))()),
     ],
-    shares: settings.providerSlots ? new ProviderShares(settings.providerSlots) : undefined,
+    shares: providerSlotsFrom(settings, clients.dynamo),
     onProviderCall: logLine,
     loadManifest: (productionId) => assets.getJson<Manifest>(assetKeys.normalizedManifest(productionId)),
   };
+}
+
+function providerSlotsFrom(settings: StageEnvironment, dynamo: AwsClients['dynamo']): ProviderSlots | undefined {
+  if (!settings.providerSlots) return undefined;
+  return settings.providerSlotsSharedBy === 'table' ? new TableProviderSlots(dynamo, settings.tableName, settings.providerSlots) : new ProviderShares(settings.providerSlots);
 }

@@ -22,6 +22,7 @@ export const STAGE_VARIABLES = {
   providerCallLog: 'DRAMAFORGE_PROVIDER_CALL_LOG',
   priceOverrides: 'DRAMAFORGE_PRICE_OVERRIDES',
   providerSlots: 'DRAMAFORGE_PROVIDER_SLOTS',
+  providerSlotsSharedBy: 'DRAMAFORGE_PROVIDER_SLOTS_SHARED_BY',
 } as const;
 
 export const TRIGGER_VARIABLES = { stateMachineArn: 'STATE_MACHINE_ARN' } as const;
@@ -56,7 +57,7 @@ const StageEnvironmentSchema = z.object({
   faults: optionalText,
   providerCallLog: optionalText,
   priceOverrides: optionalText,
-  /** JSON, calls at once by `provider/model` or provider: the slots this process shares out by production priority. */
+  /** JSON, calls at once by `provider/model` or provider: the slots shared out by production priority. */
   providerSlots: z
     .string()
     .optional()
@@ -76,6 +77,11 @@ const StageEnvironmentSchema = z.object({
       }
       return limits.data;
     }),
+  /**
+   * Who shares the slots out: the production table, so every function and sandbox that shares it
+   * shares them, or this process alone, which is exact and cheaper where one process runs every call.
+   */
+  providerSlotsSharedBy: z.enum(['table', 'process']).default('table'),
 }) satisfies z.ZodObject<Record<keyof typeof STAGE_VARIABLES, z.ZodType>>;
 
 const TriggerEnvironmentSchema = z.object({ stateMachineArn: z.string().min(1) }) satisfies z.ZodObject<Record<keyof typeof TRIGGER_VARIABLES, z.ZodType>>;

@@ -84,8 +84,11 @@ export type StageDescriptor = WorkflowStageDescriptor | QueueWorkerDescriptor | 
 const PRODUCTIONS = 'productions/*';
 const CACHE = 'cache/*';
 
-/** paidCall (lambdas/pipeline/paid-call.ts): the content-addressed cache plus the ledger's reserve/settle. */
-export const PAID_CALL_TABLE_ACTIONS: readonly TableAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/**
+ * paidCall (lambdas/pipeline/paid-call.ts): the content-addressed cache plus the ledger's reserve/settle, and the
+ * provider slots in the table (lambdas/adapters/aws/table-slots.ts), which query their queue and delete tickets and leases.
+ */
+const PAID_CALL_TABLE_ACTIONS: readonly TableAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
 
 /** A stage that calls providers through paidCall: the production's objects, the cache and the ledger. */
 export function paidStageAccess(media: readonly MediaTool[], extra: Partial<StageAccess> = {}): StageAccess {

@@ -187,6 +187,7 @@ export class LocalRuntime {
     // process; a handler module evaluated here also builds its Lambda default from it, so set them first.
     // A runtime started earlier in this process may have set slots this one does not want.
     delete process.env[STAGE_VARIABLES.providerSlots];
+    delete process.env[STAGE_VARIABLES.providerSlotsSharedBy];
     Object.assign(process.env, this.engines.environment, {
       [STAGE_VARIABLES.tableName]: this.names.table,
       [STAGE_VARIABLES.bucketName]: this.names.bucket,
@@ -197,7 +198,12 @@ export class LocalRuntime {
         videoQueueUrl: this.queues.queueUrl,
         videoMaxReceiveCount: this.settings.videoMaxReceiveCount,
       }),
-      ...(this.settings.providerSlots ? { [STAGE_VARIABLES.providerSlots]: JSON.stringify(this.settings.providerSlots) } : {}),
+      ...(this.settings.providerSlots
+        ? {
+            [STAGE_VARIABLES.providerSlots]: JSON.stringify(this.settings.providerSlots),
+            [STAGE_VARIABLES.providerSlotsSharedBy]: this.settings.providerSlotsSharedBy ?? 'process',
+          }
+        : {}),
       POWERTOOLS_SERVICE_NAME: 'dramaforge',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
       POWERTOOLS_METRICS_NAMESPACE: 'dramaforge',

@@ -16,6 +16,11 @@ export interface LocalSettings {
    * (lambdas/pipeline/weighted-slots.ts). Unset, calls are not held back here.
    */
   providerSlots?: Record<string, number>;
+  /**
+   * Who shares `providerSlots` out: this process (the default: it runs every call, so its shares are
+   * exact), or the production table, as deployed functions do (lambdas/adapters/aws/table-slots.ts).
+   */
+  providerSlotsSharedBy?: 'process' | 'table';
 }
 
 export const DEFAULT_LOCAL_SETTINGS: LocalSettings = {

@@ -1,4 +1,4 @@
-import { PAID_CALL_TABLE_ACTIONS, paidStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
+import { paidStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
 
 export const stage: WorkflowStageDescriptor = {
   name: 'assemble-episode',
@@ -9,6 +9,6 @@ export const stage: WorkflowStageDescriptor = {
   timeoutSeconds: 900,
   memoryMb: 3008,
   // Paid access: the music bed is a provider call (offline: the procedural bed, $0).
-  access: paidStageAccess(['ffmpeg', 'fonts'], { table: [...PAID_CALL_TABLE_ACTIONS, 'dynamodb:Query'], draws: true }),
+  access: paidStageAccess(['ffmpeg', 'fonts'], { draws: true }),
   load: () => import('./handler.js'),
 };

@@ -1,4 +1,4 @@
-import { PAID_CALL_TABLE_ACTIONS, paidStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
+import { paidStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
 
 export const stage: WorkflowStageDescriptor = {
   name: 'dub-episode',
@@ -10,6 +10,6 @@ export const stage: WorkflowStageDescriptor = {
   timeoutSeconds: 900,
   memoryMb: 3008,
   // Cut, mixed (the bed is a paid call, from the cache) and checked as the master is; the voices come from voice-dub.
-  access: paidStageAccess(['ffmpeg', 'fonts'], { table: [...PAID_CALL_TABLE_ACTIONS, 'dynamodb:Query'], draws: true }),
+  access: paidStageAccess(['ffmpeg', 'fonts'], { draws: true }),
   load: () => import('./handler.js'),
 };
