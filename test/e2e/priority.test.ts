@@ -1,6 +1,9 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { TableProviderSlots } from '../../lambdas/adapters/aws/table-slots.js';
+import { createAwsClients } from '../../lambdas/adapters/aws/clients.js';
+import { readStageEnvironment } from '../../lambdas/core/environment.js';
 import { isAsyncVideoModel, type VideoModel } from '../../lambdas/core/ports.js';
 import type { ManifestInput } from '../../lambdas/core/manifest/schema.js';
 import { produceMany } from '../../local/commands/produce.js';
@@ -35,10 +38,22 @@ function contender(production: string, priority: number): ManifestInput {
   };
 }
 
-describe('priority', () => {
+const VIDEO_SLOT = { 'offline/camera-motion-v1': 1 };
+
+/**
+ * How many clips wait for the video slot. In this process the queue takes a call as soon as the call is logged;
+ * the table's takes it a few writes later, so the table itself is read, where the runtime's functions find it.
+ */
+async function clipsQueuedInTable(): Promise<number> {
+  const slots = new TableProviderSlots(createAwsClients().dynamo, readStageEnvironment().tableName, VIDEO_SLOT);
+  const { waiting } = await slots.snapshot({ provider: 'offline', model: 'camera-motion-v1' });
+  return Object.values(waiting).reduce((sum, count) => sum + count, 0);
+}
+
+describe.each(['process', 'table'] as const)('priority, with the slots shared by the %s', (sharedBy) => {
   it('runs two productions of different priority to completion, and the higher one gets more of the contended video slot', async () => {
     // Prepare: one video slot for both productions, and video workers enough that every waiting clip queues for it
-    const ws = await workspace('priority');
+    const ws = await workspace(`priority-${sharedBy}`);
     onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
     const high = path.join(ws.dir, 'high.json');
     const low = path.join(ws.dir, 'low.json');
@@ -60,7 +75,8 @@ describe('priority', () => {
       settings: {
         sceneMaxConcurrency: SCENES,
         videoWorkerMaxConcurrency: 2 * SCENES,
-        providerSlots: { 'offline/camera-motion-v1': 1 },
+        providerSlots: VIDEO_SLOT,
+        providerSlotsSharedBy: sharedBy,
       },
       decorateProviders: (providers, manifest) => {
         const offline = providers.video.port;
@@ -68,7 +84,10 @@ describe('priority', () => {
         // The first clip holds the one slot until every other clip of both productions queues behind it.
         const renderClip: VideoModel['renderClip'] = async (request, options) => {
           videoStarts.push(manifest.production);
-          everyoneWaiting ??= waitFor(`all ${2 * SCENES} clips to ask for the video slot`, async () => (await videoCallsAsked()) >= 2 * SCENES);
+          everyoneWaiting ??= waitFor(
+            `all ${2 * SCENES} clips to ask for the video slot`,
+            async () => (await videoCallsAsked()) >= 2 * SCENES && (sharedBy === 'process' || (await clipsQueuedInTable()) >= 2 * SCENES - 1),
+          );
           await everyoneWaiting;
           return offline.renderClip(request, options);
         };
