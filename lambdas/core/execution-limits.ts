@@ -3,7 +3,7 @@ import { plannedSceneCount } from './manifest/schema.js';
 import { SCENES_PER_DIALOGUE_PART } from './script-prompt.js';
 import { EPISODE_WORKFLOW_SHAPE, PRODUCTION_WORKFLOW_SHAPE } from './workflow-shapes.js';
 
-/** Step Functions Standard's quotas that shape an execution (DESIGN.md section 8). */
+/** Step Functions Standard's quotas that shape an execution (docs/execution-shape.md). */
 export const STEP_FUNCTIONS_QUOTAS = {
   historyEvents: 25_000,
   payloadBytes: 256 * 1024,

@@ -1,4 +1,4 @@
-/** Every S3 key and DynamoDB key the pipeline writes, in one place (DESIGN.md section 5). */
+/** Every S3 key and DynamoDB key the pipeline writes, in one place (docs/data.md). */
 
 export interface SceneRef {
   productionId: string;

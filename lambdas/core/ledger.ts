@@ -3,7 +3,7 @@ import { sceneLabel, type SceneRef } from './keys.js';
 import type { Charge, Usage } from './ports.js';
 
 /**
- * The ledger's rules (DESIGN.md section 5), whatever stores it. A paid call first holds its
+ * The ledger's rules (docs/data.md), whatever stores it. A paid call first holds its
  * estimate out of the production's available budget, then settles the actual cost or
  * releases the hold. One cost row per idempotency key records the call. Its status moves
  * RESERVED -> SETTLED or RESERVED -> RELEASED once, so a retried call never pays twice, and

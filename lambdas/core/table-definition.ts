@@ -1,5 +1,5 @@
 /**
- * The production table's key schema (DESIGN.md section 5): the CDK construct declares it and
+ * The production table's key schema (docs/data.md): the CDK construct declares it and
  * the local runtime creates dynalite's table from it, so the two cannot drift apart; the
  * video worker's idempotency layer names its key attributes from it. The stores' update
  * expressions spell the same attribute names (PK, SK, GSI1PK, GSI1SK) in their text.

@@ -14,7 +14,7 @@ export interface ProductionTableProps {
 }
 
 /**
- * The single table of DESIGN.md section 5 (productions, scenes, cost ledger), keyed by the
+ * The single table of docs/data.md (productions, scenes, cost ledger), keyed by the
  * one table definition (lambdas/core/table-definition.ts) that local/engines/resources.ts also
  * creates the embedded runtime's table from. Point-in-time recovery is on everywhere: it costs
  * little and the ledger is money. A retained table is also protected from deletion.

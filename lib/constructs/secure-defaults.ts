@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 /*
  * The settings every queue, log group, bucket, table and topic of the stack is created with,
  * in one place so a new resource cannot forget one (the aws-solutions-constructs `build...`
- * helpers, DESIGN.md section 7). Each builder's props leave out the settings it fixes, so a
+ * helpers). Each builder's props leave out the settings it fixes, so a
  * caller cannot weaken them; the rest of the resource's own props pass through unchanged.
  */
 

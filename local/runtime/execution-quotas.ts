@@ -4,7 +4,7 @@ import { allStates } from '../../statemachines/production-definition.js';
 import type { HistoryEventShape, WorkflowEvent } from './history-events.js';
 
 /**
- * Step Functions Standard's quotas that shape an execution (DESIGN.md section 8), which
+ * Step Functions Standard's quotas that shape an execution (docs/execution-shape.md), which
  * the local runner enforces so that the local twin fails where AWS fails. Tests may
  * lower them; the defaults are AWS's.
  */

@@ -7,7 +7,7 @@ import { isConditionFailure } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
 
 /**
- * Money, DESIGN.md section 5: a paid call first reserves its estimate with one
+ * Money (docs/data.md): a paid call first reserves its estimate with one
  * conditional UpdateItem on the production's META row (`availableUsd >= :estimate`,
  * where availableUsd is kept equal to budget - spent - unconfirmed - reserved), then
  * settles the actual cost. One COST row per idempotency key records the call, with the

@@ -128,7 +128,7 @@ function now(): string {
   return new Date().toISOString();
 }
 
-/** Production and scene rows of the single table (DESIGN.md section 5). */
+/** Production and scene rows of the single table (docs/data.md). */
 export class ProductionStore {
   constructor(
     private readonly dynamo: DynamoDBDocumentClient,

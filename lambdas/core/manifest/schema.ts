@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { PROVIDER_PROFILES } from '../provider-profiles.js';
 
 /**
- * Manifest v1: the user's contract (DESIGN.md section 3). Unknown keys are
+ * Manifest v1: the user's contract (docs/manifest.md). Unknown keys are
  * errors everywhere, ids are safe to use in S3 keys and DynamoDB sort keys,
  * and every limit is enforced here so nothing downstream has to re-check.
  */
