@@ -7,7 +7,6 @@ import { PROVIDER_PROFILES } from '../lambdas/core/provider-profiles.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../lib/config/environment-config.js';
 import type { ProfileOverride } from '../local/commands/profile-override.js';
 import type { RunResult } from '../local/client/production-client.js';
-import { RunInterrupted } from '../local/commands/run-interrupted.js';
 
 // Each command imports what it needs when it runs: `--help` loads only commander, `validate` also the manifest
 // parser (yaml, zod), and neither pays for the AWS SDK, the embedded engines or canvas.
@@ -97,7 +96,9 @@ function progressPrinter() {
   return {
     stopSignal: stop.signal,
     /** Ends the command with one line if `error` is the run stopping at a signal. */
-    stopped(error: unknown) {
+    async stopped(error: unknown) {
+      // Loaded when a run has ended in an error, so that --help and validate load commander alone.
+      const { RunInterrupted } = await import('../local/commands/run-interrupted.js');
       if (!(error instanceof RunInterrupted)) return;
       if (interactive) process.stderr.write('\n');
       fail(lastLine ? `${error.message}; it had got to: ${lastLine}` : error.message, exitCode);
@@ -201,8 +202,8 @@ async function produceCommand(files: string[], options: RunOptions & DeployedOpt
     onProgress: progress.onProgress,
     stopSignal: progress.stopSignal,
     deployed,
-  }).catch((error: unknown) => {
-    progress.stopped(error);
+  }).catch(async (error: unknown) => {
+    await progress.stopped(error);
     throw error;
   });
   progress.done();
@@ -296,7 +297,7 @@ async function continueProduction(
     progress.done();
     reportOutcome(command, result);
   } catch (error) {
-    progress.stopped(error);
+    await progress.stopped(error);
     const refusal = refusalOf(error);
     if (refusal !== undefined) fail(refusal);
     throw error;
@@ -352,8 +353,8 @@ async function reviewCommand(decision: 'APPROVED' | 'REJECTED', productionId: st
       onProgress: progress.onProgress,
       stopSignal: progress.stopSignal,
       deployed,
-    }).catch((error: unknown) => {
-      progress.stopped(error);
+    }).catch(async (error: unknown) => {
+      await progress.stopped(error);
       throw error;
     });
     progress.done();

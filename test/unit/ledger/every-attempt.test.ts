@@ -1,11 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { AssetStore } from '../../../lambdas/adapters/aws/asset-store.js';
-import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
-import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
 import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import { VisionConsistencyScorer } from '../../../lambdas/adapters/providers/openai-compatible/vision-consistency.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
@@ -13,7 +8,7 @@ import { ProviderTimeout, ProviderUnavailable } from '../../../lambdas/core/erro
 import { costUsd } from '../../../lambdas/core/pricing.js';
 import { paidCall } from '../../../lambdas/pipeline/paid-call.js';
 import { scoreCodec } from '../../../lambdas/pipeline/codecs.js';
-import { startLocalTable } from '../../support/local-table.js';
+import { ledgerAndBucket } from '../../support/ledger-and-bucket.js';
 
 const MODEL = 'gpt-4.1-mini';
 const USAGE = { prompt_tokens: 1200, completion_tokens: 8 };
@@ -55,35 +50,13 @@ async function billingGateway(fates: Fate[]) {
   return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, billed };
 }
 
-/** An open production over a local table, and a bucket that keeps what it is given. */
-async function ledgerAndBucket() {
-  const table = await startLocalTable();
-  onTestFinished(() => table.stop());
-  const objects = new Map<string, Buffer>();
-  const s3 = new S3Client({ region: 'us-east-1' });
-  const s3Mock = mockClient(s3);
-  s3Mock.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-    const body = objects.get(input.Key);
-    if (!body) throw new NoSuchKey({ message: `no ${input.Key}`, $metadata: { httpStatusCode: 404 } });
-    return { Body: { transformToByteArray: async () => new Uint8Array(body) } };
-  });
-  s3Mock.on(PutObjectCommand).callsFake((input: { Key: string; Body: Buffer }) => {
-    objects.set(input.Key, Buffer.from(input.Body));
-    return {};
-  });
-  const ledger = new BudgetLedger(table.dynamo, table.tableName);
-  const productions = new ProductionStore(table.dynamo, table.tableName);
-  await productions.openProduction({ productionId: 'p1', title: 't', language: 'en-US', budgetUsd: 10, manifestKey: 'manifests/m.yaml', executionName: 'e' });
-  return { deps: { assets: new AssetStore(s3, 'bucket'), ledger }, ledger, productions };
-}
-
 const frame = { png: Buffer.from('png'), width: 1, height: 1, regions: {} };
 
 describe('every attempt the guard sends', () => {
   it('is a ledger row of its own, so a gateway that bills every attempt is matched through timeouts and resets', async () => {
     // Prepare: three scores; the first answered at its third attempt, the second never, the third at once
     const gateway = await billingGateway(['timeout', 'reset', 'answer', 'reset', 'timeout', 'reset', 'answer']);
-    const { deps, ledger, productions } = await ledgerAndBucket();
+    const { deps, ledger, productions } = await ledgerAndBucket(10);
     const guard = new ProviderGuard('openai-compatible', { take: async () => undefined }, {
       ...DEFAULT_GUARD_SETTINGS,
       attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,

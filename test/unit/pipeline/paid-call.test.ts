@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ProviderOutputInvalid, ProviderTimeout } from '../../../lambdas/core/errors.js';
@@ -10,6 +10,7 @@ import { startLocalTable } from '../../support/local-table.js';
 import { callIdentity, jsonCodec, paidCall, unpackCacheEntry } from '../../../lambdas/pipeline/paid-call.js';
 import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
 import { signal } from '../../support/signal.js';
+import { ledgerAndBucket } from '../../support/ledger-and-bucket.js';
 
 const request = { productionId: 'p1', priority: 5, stage: 'script', provider: 'offline', model: 'phrasebook-v1', inputs: { line: 'hi' }, codec: jsonCodec<{ lines: string[] }>() };
 
@@ -94,30 +95,6 @@ describe('a call paid before whose cached result is gone', () => {
     expect(rows.every((row) => row.status === 'SETTLED')).toBe(true);
   });
 });
-
-/** An open production over a local table, and a bucket that keeps what it is given; the test's own. */
-async function ledgerAndBucket(budgetUsd: number) {
-  const table = await startLocalTable();
-  onTestFinished(() => table.stop());
-  const objects = new Map<string, Buffer>();
-  const s3 = new S3Client({ region: 'us-east-1' });
-  const s3Mock = mockClient(s3);
-  s3Mock.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-    const body = objects.get(input.Key);
-    if (!body) throw new NoSuchKey({ message: `no ${input.Key}`, $metadata: { httpStatusCode: 404 } });
-    return { Body: { transformToByteArray: async () => new Uint8Array(body) } };
-  });
-  s3Mock.on(PutObjectCommand).callsFake((input: { Key: string; Body: Buffer }) => {
-    objects.set(input.Key, Buffer.from(input.Body));
-    return {};
-  });
-  const ledger = new BudgetLedger(table.dynamo, table.tableName);
-  const productions = new ProductionStore(table.dynamo, table.tableName);
-  const open = () =>
-    productions.openProduction({ productionId: 'p1', title: 't', language: 'en-US', budgetUsd, manifestKey: 'manifests/m.yaml', executionName: 'e' });
-  await open();
-  return { deps: { assets: new AssetStore(s3, 'bucket'), ledger }, ledger, productions, open };
-}
 
 /** $0.10 at gpt-4.1's price. */
 const answer = async () => ({ result: { lines: ['x'] }, usage: { inputTokens: 50_000 }, provider: 'openai-compatible', model: 'gpt-4.1' });
