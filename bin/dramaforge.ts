@@ -241,7 +241,7 @@ async function estimate(file: string, options: { profile?: ProfileOverride; data
     import('../local/commands/profile-override.js'),
     import('../lambdas/composition/production-estimate.js'),
   ]);
-  let manifest;
+  let manifest: ReturnType<typeof parseManifest>;
   try {
     manifest = parseManifest(profile ? withProfile(bytes, profile) : bytes);
   } catch (error) {

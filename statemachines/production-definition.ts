@@ -76,7 +76,10 @@ export function taskStates(definition: { States: Record<string, StateDefinition>
 export function constructsTheLocalEngineIgnores(definitionText: string): string[] {
   const problems: string[] = [];
   const walk = (node: unknown, path: string) => {
-    if (Array.isArray(node)) return node.forEach((child, index) => walk(child, `${path}[${index}]`));
+    if (Array.isArray(node)) {
+      for (const [index, child] of node.entries()) walk(child, `${path}[${index}]`);
+      return;
+    }
     if (!node || typeof node !== 'object') {
       if (typeof node === 'string' && /^\{%.*%\}$/s.test(node)) problems.push(`${path}: JSONata expression`);
       return;

@@ -90,7 +90,7 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
         return manifestPath;
       }),
     );
-    let first = Infinity;
+    let first = Number.POSITIVE_INFINITY;
     let last = 0;
     const ended = new Map<string, number>();
     for (const stage of SIMULATED_STAGES) simulation.slots[stage].reset();

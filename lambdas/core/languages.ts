@@ -1,6 +1,6 @@
 import type { ManifestProblem } from './errors.js';
 import type { Manifest } from './manifest/schema.js';
-import { PROVIDER_PROFILES } from './provider-profiles.js';
+import type { PROVIDER_PROFILES } from './provider-profiles.js';
 
 /**
  * The languages dramaforge produces in, and which provider profile can do what in

@@ -89,7 +89,7 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-function layoutCues(cues: SubtitleCue[], options: SubtitleOptions, escape: (text: string) => string): SubtitlePage[] {
+function layoutCues(cues: SubtitleCue[], options: SubtitleOptions, escapeText: (text: string) => string): SubtitlePage[] {
   const latin = options.latinLineLength ?? DEFAULT_LATIN_LINE_LENGTH;
   const cjk = options.cjkLineLength ?? DEFAULT_CJK_LINE_LENGTH;
   const ordered = cues
@@ -109,7 +109,7 @@ function layoutCues(cues: SubtitleCue[], options: SubtitleOptions, escape: (text
       startSeconds,
       endSeconds,
       ...(speaker ? { speaker } : {}),
-      lines: lines.map(escape),
+      lines: lines.map(escapeText),
     }));
   });
 }
@@ -233,7 +233,7 @@ function breakUnits(text: string, lineLength: number): BreakUnit[] {
 }
 
 const CLOSING_PUNCTUATION = /^[，。、！？；：）」』》〉】”’,.!?;:)\]…ๆฯ]+$/u;
-const OPENING_PUNCTUATION = /^[（「『《〈【“‘(\[]+$/u;
+const OPENING_PUNCTUATION = /^[（「『《〈【“‘([]+$/u;
 
 /** A word longer than a line (a URL, a long shout) is cut so that it can still be shown. */
 function cutLongWord(word: string, lineLength: number): BreakUnit[] {

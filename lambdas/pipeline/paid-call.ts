@@ -5,7 +5,7 @@ import { contentHash } from '../core/content-hash.js';
 import { DramaforgeError } from '../core/errors.js';
 import { assetKeys, type SceneRef } from '../core/keys.js';
 import type { BudgetLedger } from '../adapters/aws/budget-ledger.js';
-import { holdAfterFailure, isOpenCost, type CostRow, type Reservation } from '../core/ledger.js';
+import { holdAfterFailure, isOpenCost, type Reservation } from '../core/ledger.js';
 
 /** How a result is stored in the content-addressed cache: a JSON header plus an optional binary payload. */
 export interface ResultCodec<T> {
@@ -145,9 +145,8 @@ export async function reserveCall(deps: PaidCallDeps, request: Pick<PaidCall<unk
   const reserve = (key: string) =>
     deps.ledger.reserve({ productionId: request.productionId, idempotencyKey: key, estimateUsd: request.estimateUsd, stage: request.stage, scene: request.scene });
   let providerKey = firstKey;
-  let taken: CostRow | undefined;
   let held = await reserve(firstKey);
-  while ((taken = held.settled ?? held.unanswered)) {
+  for (let taken = held.settled ?? held.unanswered; taken; taken = held.settled ?? held.unanswered) {
     const next = `${firstKey}#after-${taken.settledAt ?? taken.createdAt}`;
     if (held.settled) providerKey = next;
     held = await reserve(next);

@@ -31,7 +31,7 @@ export interface StageAccess {
   readonly draws?: boolean;
 }
 
-// Each stage parses its own event shape at the door (zod), so the runtime hands it any event.
+// biome-ignore lint/suspicious/noExplicitAny: each stage parses its own event shape at the door (zod), so the runtime hands it any event.
 export type LambdaHandler = (event: any, context: Context) => Promise<unknown>;
 
 /** A stage's handler module: `handler` for Lambda, `createHandler` for a runtime that builds its own dependencies. */

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import type { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { FileLayer, type MediaLayer } from './file-layer.js';
 import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';

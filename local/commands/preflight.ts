@@ -1,4 +1,4 @@
-import { GetFoundationModelAvailabilityCommand, GetFoundationModelCommand, GetInferenceProfileCommand, type BedrockClient } from '@aws-sdk/client-bedrock';
+import { GetFoundationModelAvailabilityCommand, GetFoundationModelCommand, GetInferenceProfileCommand, type BedrockClient, type GetFoundationModelCommandOutput } from '@aws-sdk/client-bedrock';
 import { GetAccountSettingsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { paginateListServiceQuotas, type ServiceQuota, type ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
@@ -144,7 +144,7 @@ async function modelLines(bedrock: BedrockClient, stage: RoutedStage, model: str
       return [line(check, 'fail', `inference profile ${model} is not served in ${options.region} (${errorName(error)}): use a profile of this Region's geography, or deploy in another Region`)];
     }
   }
-  let details;
+  let details: GetFoundationModelCommandOutput['modelDetails'];
   try {
     details = (await bedrock.send(new GetFoundationModelCommand({ modelIdentifier: foundation }))).modelDetails;
   } catch (error) {

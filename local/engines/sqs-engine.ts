@@ -268,14 +268,14 @@ export class SqsEngine {
 
   private createQueue(input: Record<string, unknown>) {
     const name = String(input.QueueName ?? '');
-    if (!/^[a-zA-Z0-9_-]{1,80}$/.test(name)) throw invalid(`Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length`);
+    if (!/^[a-zA-Z0-9_-]{1,80}$/.test(name)) throw invalid('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
     const attributes = this.parseAttributes(input.Attributes, DEFAULT_ATTRIBUTES);
     const existing = this.queues.get(name);
     if (existing) {
       // As SQS does, only the attributes this request names must match the queue's.
       const named = Object.keys((input.Attributes ?? {}) as Record<string, string>) as (keyof QueueAttributes)[];
       if (named.some((key) => JSON.stringify(existing.attributes[key]) !== JSON.stringify(attributes[key]))) {
-        throw new SqsError('QueueNameExists', 'QueueAlreadyExists', `A queue already exists with the same name and a different value for attribute(s)`);
+        throw new SqsError('QueueNameExists', 'QueueAlreadyExists', 'A queue already exists with the same name and a different value for attribute(s)');
       }
     } else {
       this.record({ op: 'queue', name, createdAt: Date.now(), attributes });

@@ -304,7 +304,7 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
 
   const decisionHint = (id: string) =>
     options.allowApprove
-      ? `approve_review or reject_review decide it (this server was started with --allow-approve)`
+      ? 'approve_review or reject_review decide it (this server was started with --allow-approve)'
       : `a person decides: in the studio console at ${desk.consoleAddress} (its address with the token is on the server's log), or with \`dramaforge approve ${id}\` / \`dramaforge reject ${id} --notes "..."\` once this server is stopped`;
 
   for (const [name, decision] of [
@@ -404,7 +404,7 @@ function biblePrompt(premise: string, language: string, episodes: string): strin
     `Write a dramaforge series bible (YAML) for this premise: ${premise}`,
     '',
     'The rules of a bible (the full schema is the dramaforge://schema/manifest.json resource; dramaforge://docs/development explains development):',
-    '- `version: 1`; `production`: 3 to 63 characters of a-z, 0-9 and "-"; `title`; `language`: ' + `${language}; \`budgetUsd\` (estimate_cost says what is enough).`,
+    `- \`version: 1\`; \`production\`: 3 to 63 characters of a-z, 0-9 and "-"; \`title\`; \`language\`: ${language}; \`budgetUsd\` (estimate_cost says what is enough).`,
     '- Series fields: `logline` (the series in a sentence), `genre`, `style` (the visual style handed to every image and video prompt), `locations` (the places it is shot in).',
     '- `characters`: each an `id` (a-z, 0-9, "-"), `name`, `description` (what they look like: the keyframes are drawn from it), optional `voice: { gender }` and `arc` (where they go over the season). Animals never speak unless `speaks: true`.',
     `- \`episodes\`: ${episodes} of them, each an \`id\` (as ep01), a \`title\` and a \`synopsis\` instead of \`scenes\`, with an optional \`sceneCount\` (1 to 60, default 4). Name the characters by name in the synopsis: development casts each part from the characters it names.`,

@@ -6,6 +6,7 @@ export interface QueueEventSourceOptions {
   sqs: SQSClient;
   queueUrl: string;
   queueArn: string;
+  // biome-ignore lint/suspicious/noConfusingVoidType: as aws-lambda's SQSHandler, a handler that reports no batch failures returns nothing.
   handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
   context: () => Context;
   batchSize: number;

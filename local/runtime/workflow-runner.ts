@@ -37,14 +37,10 @@ export async function loadDefinition(file: string, substitutions: Record<string,
   return substituteDefinition(text, substitutions);
 }
 
-export interface LocalFunctionInvoker {
-  (functionArn: string, event: unknown): Promise<unknown>;
-}
+export type LocalFunctionInvoker = (functionArn: string, event: unknown) => Promise<unknown>
 
 /** What StartExecution.sync:2 answers once the child ends, as the parent's Task sees it. */
-export interface ChildExecutionStarter {
-  (name: string, input: unknown): Promise<unknown>;
-}
+export type ChildExecutionStarter = (name: string, input: unknown) => Promise<unknown>
 
 export interface WorkflowRunnerOptions {
   /** The state machine's name, as its ARN and the console show it. */

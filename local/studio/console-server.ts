@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
@@ -320,7 +320,7 @@ export function consoleHandler(deps: ConsoleDeps) {
     if (segments[0] !== 'productions' || segments.length < 3 || segments.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\'))) {
       throw new NotFound();
     }
-    let object;
+    let object: GetObjectCommandOutput;
     try {
       object = await runtime.s3.send(new GetObjectCommand({ Bucket: runtime.names.bucket, Key: key, Range: request.headers.range }));
     } catch (error) {
@@ -406,9 +406,13 @@ export function consoleHandler(deps: ConsoleDeps) {
     if (!pathname.startsWith('/console') && !pathname.startsWith('/api/') && pathname !== '/') return false;
     try {
       if (!reading) {
-        if (!tokenMatches(request)) return (sendJson(response, 403, { message: 'this needs the studio token (x-dramaforge-token)' }), true);
+        if (!tokenMatches(request)) {
+          sendJson(response, 403, { message: 'this needs the studio token (x-dramaforge-token)' });
+          return true;
+        }
         if (request.method !== 'POST') throw new NotFound();
-        return (sendJson(response, 200, await act(pathname)), true);
+        sendJson(response, 200, await act(pathname));
+        return true;
       }
       if (pathname === '/' || pathname === '/console') {
         response.writeHead(302, { location: '/console/' });
@@ -425,18 +429,34 @@ export function consoleHandler(deps: ConsoleDeps) {
         sendFile(response, font.file(), { 'content-type': font.type, 'cache-control': 'max-age=86400' });
         return true;
       }
-      if (pathname === '/api/events') return (events(request, response), true);
-      if (pathname === '/api/productions') return (sendJson(response, 200, await listProductions()), true);
-      if (pathname === '/api/asset') return (await serveAsset(request, response, url.searchParams.get('key') ?? ''), true);
+      if (pathname === '/api/events') {
+        events(request, response);
+        return true;
+      }
+      if (pathname === '/api/productions') {
+        sendJson(response, 200, await listProductions());
+        return true;
+      }
+      if (pathname === '/api/asset') {
+        await serveAsset(request, response, url.searchParams.get('key') ?? '');
+        return true;
+      }
       const productionMatch = /^\/api\/productions\/([^/]+)$/.exec(pathname);
-      if (productionMatch) return (sendJson(response, 200, await production(decodeURIComponent(productionMatch[1]!))), true);
+      if (productionMatch) {
+        sendJson(response, 200, await production(decodeURIComponent(productionMatch[1]!)));
+        return true;
+      }
       const sceneMatch = /^\/api\/productions\/([^/]+)\/scenes\/([^/]+)\/([^/]+)$/.exec(pathname);
       if (sceneMatch) {
         const [productionId, episodeId, sceneId] = sceneMatch.slice(1).map(decodeURIComponent) as [string, string, string];
-        return (sendJson(response, 200, await scene(productionId, episodeId, sceneId)), true);
+        sendJson(response, 200, await scene(productionId, episodeId, sceneId));
+        return true;
       }
       const executionMatch = /^\/api\/executions\/([^/]+)$/.exec(pathname);
-      if (executionMatch) return (sendJson(response, 200, await execution(decodeURIComponent(executionMatch[1]!))), true);
+      if (executionMatch) {
+        sendJson(response, 200, await execution(decodeURIComponent(executionMatch[1]!)));
+        return true;
+      }
       const historyMatch = /^\/api\/executions\/([^/]+)\/history$/.exec(pathname);
       if (historyMatch) {
         const name = decodeURIComponent(historyMatch[1]!);
@@ -448,7 +468,8 @@ export function consoleHandler(deps: ConsoleDeps) {
           nextToken: url.searchParams.get('nextToken') ?? undefined,
           reverseOrder: url.searchParams.get('reverseOrder') === 'true',
         });
-        return (sendJson(response, answer.status, answer.body), true);
+        sendJson(response, answer.status, answer.body);
+        return true;
       }
       throw new NotFound();
     } catch (error) {

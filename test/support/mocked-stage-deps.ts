@@ -12,7 +12,7 @@ import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js'
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, ManifestInput } from '../../lambdas/core/manifest/schema.js';
 import type { StageDeps } from '../../lambdas/pipeline/stage-deps.js';
-import { type BoundProviders } from '../../lambdas/core/bound-providers.js';
+import type { BoundProviders } from '../../lambdas/core/bound-providers.js';
 
 export const BUCKET = 'unit-bucket';
 export const TABLE = 'unit-table';

@@ -67,7 +67,7 @@ export async function drawCover(request: CoverRequest): Promise<EpisodeCover> {
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   ctx.fillStyle = '#FFFFFF';
-  lines.forEach((line, index) => ctx.fillText(line, safeArea.x + safeArea.width / 2, titleBox.y + padding + lineHeight * (index + 0.5)));
+  for (const [index, line] of lines.entries()) ctx.fillText(line, safeArea.x + safeArea.width / 2, titleBox.y + padding + lineHeight * (index + 0.5));
   return { jpeg: await image.encode('jpeg', 90), titleBox, safeArea, leftOut: coverage.missing(request.title) };
 }
 

@@ -21,7 +21,7 @@ export interface GlyphCoverage {
 }
 
 /** Code points that only join or select glyphs (ZWJ, ZWNJ, variation selectors, emoji tags) and are never drawn themselves. */
-const FORMAT_ONLY = /[\u200B-\u200D\u2060\uFE00-\uFE0F\u{E0020}-\u{E007F}\u{E0100}-\u{E01EF}]/u;
+const FORMAT_ONLY = /\u200D|\p{Variation_Selector}|[\u200B\u200C\u2060\u{E0020}-\u{E007F}]/u;
 
 const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 

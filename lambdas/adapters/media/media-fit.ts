@@ -13,7 +13,7 @@ import type { Charge } from '../../core/ports.js';
 /** Scales to cover width x height and crops the overflow evenly (no letterboxing). */
 export async function coverToPng(image: Buffer, width: number, height: number, charge: Charge): Promise<Buffer> {
   const { createCanvas, loadImage } = await loadCanvas();
-  let decoded;
+  let decoded: Awaited<ReturnType<typeof loadImage>>;
   try {
     decoded = await loadImage(image);
   } catch (error) {

@@ -84,7 +84,7 @@ export async function buildSceneVoiceTrack(lines: VoiceLine[], options: VoiceTra
   const spokenEnd = lines.length > 0 ? cursor + tail : 0;
   const totalSamples = Math.max(spokenEnd, secondsToSamples(settings.minimumSeconds));
   const pcm = Buffer.alloc(totalSamples * BYTES_PER_SAMPLE);
-  decoded.forEach((linePcm, index) => linePcm.copy(pcm, (lineStarts[index] as number) * BYTES_PER_SAMPLE));
+  for (const [index, linePcm] of decoded.entries()) linePcm.copy(pcm, (lineStarts[index] as number) * BYTES_PER_SAMPLE);
 
   return { wav: wavFromPcm(pcm), durationSeconds: totalSamples / VOICE_SAMPLE_RATE, cues };
 }

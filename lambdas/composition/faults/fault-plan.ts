@@ -39,7 +39,11 @@ export function parseFaultPlan(spec: string): FaultPlan {
     }
     const rate = Probability.safeParse(value);
     if (!rate.success) throw new Error(`DRAMAFORGE_FAULTS: ${name} must be a probability between 0 and 1`);
-    if (stage) (perStage[stage as FaultStage] ??= {})[kind as FaultKind] = rate.data;
+    if (stage) {
+      const stageRates = perStage[stage as FaultStage] ?? {};
+      stageRates[kind as FaultKind] = rate.data;
+      perStage[stage as FaultStage] = stageRates;
+    }
     else global[kind as FaultKind] = rate.data;
   }
   const rates = Object.fromEntries(

@@ -5,7 +5,7 @@ import { costUsd } from '../../core/pricing.js';
 import type { CostRow } from '../../core/ledger.js';
 import { describeCause, type FailureCause } from '../../core/failure-cause.js';
 import type { Manifest } from '../../core/manifest/schema.js';
-import { type ProductionMeta, type ProductionStatus, type SceneRecord } from '../../adapters/aws/production-store.js';
+import type { ProductionMeta, ProductionStatus, SceneRecord } from '../../adapters/aws/production-store.js';
 import type { DubFit, DubSummary, EpisodeAudio, EpisodeExports, EpisodeQa, EpisodeSummary, QaCheck } from '../../core/scene-artifacts.js';
 import { findLanguage } from '../../core/languages.js';
 import { round } from '../../core/money.js';

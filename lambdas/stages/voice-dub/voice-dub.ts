@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { Bound } from '../../core/bound-providers.js';
 import { contentHash, seedFrom } from '../../core/content-hash.js';
 import { DubDoesNotFit } from '../../core/errors.js';
@@ -11,7 +11,7 @@ import type { DubFit, EpisodeSummary, StoredDubVoicing, StoredScript, StoredVoic
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import { buildSceneVoiceTrack, changeTempo, type SceneVoiceTrack, type VoiceLine } from '../../adapters/media/voice-track.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
-import { DubEventSchema, findCharacter, sceneContext } from '../../pipeline/scene-context.js';
+import { type DubEventSchema, findCharacter, sceneContext } from '../../pipeline/scene-context.js';
 import { speakLine } from '../../pipeline/speak-line.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 

@@ -18,7 +18,7 @@ function h(tag, attributes = {}, ...children) {
     else if (name === 'className') element.className = value;
     else element.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of children.flat(Infinity)) {
+  for (const child of children.flat(Number.POSITIVE_INFINITY)) {
     if (child === undefined || child === null || child === false) continue;
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -209,6 +209,10 @@ class ProductionView extends LiveView {
       production.status === 'AWAITING_APPROVAL' && production.review
         ? h('p', { className: 'review' }, `Waiting for a decision on the ${production.review.cut} cut (before ${production.review.before}), until ${when(production.review.expiresAt)}: `, decide('approve'), ' ', decide('reject'))
         : null;
+    if (production.status !== 'RUNNING') {
+      // Kept across refreshes so the storyboard is fetched once, not on every poll.
+      this.storyboard ??= h('img', { className: 'storyboard', alt: 'storyboard', src: asset(`productions/${id}/storyboard.png`) });
+    }
     this.replaceChildren(
       h('h1', { lang: production.language }, production.title, ' ', status(production.status)),
       review,
@@ -227,7 +231,7 @@ class ProductionView extends LiveView {
       latest ? h('df-execution-graph', { execution: latest.name }) : null,
       h('div', { lang: production.language }, episodes),
       h('h2', {}, 'Storyboard'),
-      production.status === 'RUNNING' ? h('p', { className: 'muted' }, 'drawn when the production ends') : (this.storyboard ??= h('img', { className: 'storyboard', alt: 'storyboard', src: asset(`productions/${id}/storyboard.png`) })),
+      production.status === 'RUNNING' ? h('p', { className: 'muted' }, 'drawn when the production ends') : this.storyboard,
       h('h2', {}, 'Cost'),
       h('div', { className: 'row' }, costChart('by stage', production.cost.byStage), costChart('by provider', production.cost.byProvider), costChart('by model', production.cost.byModel)),
     );

@@ -126,7 +126,9 @@ describe('provider slots in the production table', () => {
     // A later arrival, so the live waiter's ticket sorts behind the dead one's.
     now += 1;
     let liveRan = false;
-    const live = slots.hold(served, { lane: 'live', weight: 1 }, async () => void (liveRan = true));
+    const live = slots.hold(served, { lane: 'live', weight: 1 }, async () => {
+      liveRan = true;
+    });
     await waitFor('the live waiter to queue', async () => (await waitingCount(slots, served)) === 2);
 
     // Act: the holder finishes, and the dead waiter's ticket outlives its lease

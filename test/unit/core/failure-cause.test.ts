@@ -2,7 +2,7 @@ import { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { awsProviderFailure } from '../../../lambdas/adapters/providers/bedrock/bedrock-failures.js';
 import { providerFailure } from '../../../lambdas/adapters/providers/openai-compatible/openai-failures.js';
-import { DramaforgeError, ProviderUnavailable } from '../../../lambdas/core/errors.js';
+import type { DramaforgeError, ProviderUnavailable } from '../../../lambdas/core/errors.js';
 import { describeCause, withoutSecrets } from '../../../lambdas/core/failure-cause.js';
 import { budgetExceeded } from '../../../lambdas/core/ledger.js';
 import { failureFromHttpResponse } from '../../../lambdas/core/provider-failures.js';

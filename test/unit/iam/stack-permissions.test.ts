@@ -40,7 +40,7 @@ function resourcesOfType(stack: AssemblyStack, type: string): [string, TemplateR
 function functionOfStage(stack: AssemblyStack, stage: string): { logicalId: string; roleId: string; name: string } {
   const [roleId] = resourcesOfType(stack, 'AWS::IAM::Role').find(([, role]) => role.Properties?.Description === `dramaforge ${stage}`)!;
   const [logicalId] = resourcesOfType(stack, 'AWS::Lambda::Function').find(
-    ([, fn]) => (fn.Properties?.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] === roleId,
+    ([, fn]) => (fn.Properties?.Role as { 'Fn::GetAtt': string[] } | undefined)?.['Fn::GetAtt'][0] === roleId,
   )!;
   return { logicalId, roleId, name: STAND_INS.functionName(logicalId) };
 }

@@ -210,7 +210,7 @@ describe('manifest v1', () => {
     const paths: (string | number)[][] = [];
     const collect = (node: unknown, path: (string | number)[]) => {
       paths.push(path);
-      if (Array.isArray(node)) node.forEach((child, i) => collect(child, [...path, i]));
+      if (Array.isArray(node)) for (const [i, child] of node.entries()) collect(child, [...path, i]);
       else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) collect(v, [...path, k]);
     };
     collect(base, []);

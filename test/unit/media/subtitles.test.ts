@@ -154,7 +154,7 @@ describe('toSrt and toVtt', () => {
     }
     expect(parsed[0]?.startSeconds).toBe(10);
     expect(parsed[parsed.length - 1]?.endSeconds).toBe(16);
-    parsed.slice(1).forEach((cue, index) => expect(cue.startSeconds).toBe(parsed[index]?.endSeconds));
+    expect(parsed.slice(1).map((cue) => cue.startSeconds)).toEqual(parsed.slice(0, -1).map((cue) => cue.endSeconds));
     expect(parsed.flatMap((cue) => cue.lines).join(' ')).toBe(text);
   });
 

@@ -124,7 +124,7 @@ describe('bedrock profile', () => {
     { time: 741, type: 'word', start: 44, end: 49, value: 'after' },
     { time: 903, type: 'word', start: 50, end: 53, value: 'all' },
   ];
-  const ndjson = (marks: object[]) => Buffer.from(marks.map((mark) => JSON.stringify(mark)).join('\n') + '\n');
+  const ndjson = (marks: object[]) => Buffer.from(`${marks.map((mark) => JSON.stringify(mark)).join('\n')}\n`);
 
   it('speaks with a Polly neural voice, asks for word speech marks of the same SSML, and bills both requests by RequestCharacters', async () => {
     // Prepare

@@ -41,7 +41,7 @@ describe('the synthesized stack, with the local engines standing in for its reso
     expect(stageFunctions.length).toBeGreaterThanOrEqual(STAGE_FUNCTIONS.length);
     const resolved = (variable: string) =>
       stageFunctions.flatMap(([logicalId, resource]) => {
-        const value = (resource.Properties?.Environment as { Variables: Record<string, unknown> }).Variables[variable];
+        const value = (resource.Properties?.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables[variable];
         return value === undefined ? [] : [resolveToString(value, references, `${logicalId} ${variable}`)];
       });
     expect(new Set(resolved(STAGE_VARIABLES.tableName))).toEqual(new Set([STAND_INS.table]));

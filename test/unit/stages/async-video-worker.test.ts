@@ -268,8 +268,8 @@ describe('video worker with an async provider', () => {
   it('takes over a start whose worker died mid-call only once the claim is older than the function can live, asking again under the same key', async () => {
     // Prepare: a worker claimed the start and died inside startClip
     const shared = await world();
-    let first = true;
-    const video = provider([succeeded], { hangStart: () => (first ? !(first = false) : false) });
+    let starts = 0;
+    const video = provider([succeeded], { hangStart: () => ++starts === 1 });
     void worker(shared, video.port).deliver(job);
     await video.firstStart;
     const next = worker(shared, video.port);

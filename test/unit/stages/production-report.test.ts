@@ -165,7 +165,10 @@ describe('the production report', () => {
     let looks = 0;
 
     // Act
-    const costs = await costsOnceSettled(async () => (looks++, [inFlight]), { polls: 3, pause: async () => undefined });
+    const costs = await costsOnceSettled(async () => {
+      looks++;
+      return [inFlight];
+    }, { polls: 3, pause: async () => undefined });
     const report = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes: [], costs, episodes: new Map() });
 
     // Assess

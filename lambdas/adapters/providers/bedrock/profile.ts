@@ -12,17 +12,24 @@ import { StabilityImageModel } from './stability-image-model.js';
 /** Bedrock models and Polly in the function's region, each AWS client built on first use. */
 export const createProfile: ProviderProfileFactory = (context): ProviderProfile => {
   const guard = context.guard(BEDROCK);
-  let bedrock: BedrockRuntimeClient | undefined;
-  let polly: PollyClient | undefined;
-  let s3: S3Client | undefined;
-  const runtime = () => (bedrock ??= new BedrockRuntimeClient({}));
+  const runtime = builtOnFirstUse(() => new BedrockRuntimeClient({}));
+  const polly = builtOnFirstUse(() => new PollyClient({}));
+  const s3 = builtOnFirstUse(() => new S3Client({}));
   return {
     text: (model) => new ConverseScriptWriter(runtime(), guard, model),
     developer: (model) => new ConverseScriptWriter(runtime(), guard, model),
     image: (model) => new StabilityImageModel(runtime(), guard, model),
     consistency: (model) => new EmbeddingConsistencyScorer(runtime(), guard, model),
-    speech: () => new PollySpeechModel((polly ??= new PollyClient({})), guard),
+    speech: () => new PollySpeechModel(polly(), guard),
     video: (model, polling) =>
-      new LumaRayVideoModel(runtime(), (s3 ??= new S3Client({})), guard, model, context.bucket, polling.pollIntervalSeconds, polling.maxPolls),
+      new LumaRayVideoModel(runtime(), s3(), guard, model, context.bucket, polling.pollIntervalSeconds, polling.maxPolls),
   };
 };
+
+function builtOnFirstUse<Client>(build: () => Client): () => Client {
+  let client: Client | undefined;
+  return () => {
+    client ??= build();
+    return client;
+  };
+}

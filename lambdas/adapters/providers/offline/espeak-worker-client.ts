@@ -99,7 +99,7 @@ export class EspeakWorkerClient {
     });
     // A worker that dies mid-write must surface as the exit below, not as an unhandled EPIPE.
     child.stdin.on('error', () => undefined);
-    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.answer(line));
+    createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => this.answer(line));
     child.on('error', (error) => {
       this.forget(child);
       this.failAll(new MediaToolFailed(`cannot start the espeak-ng worker ${this.workerPath}: ${error.message}`, { cause: error }));

@@ -216,7 +216,7 @@ function shares(sentences: string[], sceneCount: number): string[][] {
     return Array.from({ length: sceneCount }, (_, i) => sentences.slice(Math.floor((i * sentences.length) / sceneCount), Math.floor(((i + 1) * sentences.length) / sceneCount)));
   }
   const result: string[][] = Array.from({ length: sceneCount }, () => []);
-  sentences.forEach((sentence, j) => result[sentences.length === 1 ? 0 : Math.round((j * (sceneCount - 1)) / (sentences.length - 1))]!.push(sentence));
+  for (const [j, sentence] of sentences.entries()) result[sentences.length === 1 ? 0 : Math.round((j * (sceneCount - 1)) / (sentences.length - 1))]!.push(sentence);
   return result;
 }
 

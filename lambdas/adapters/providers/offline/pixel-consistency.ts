@@ -82,7 +82,7 @@ function luminance(r: number, g: number, b: number): number {
 function toLab(r: number, g: number, b: number): [number, number, number] {
   const linear = (c: number): number => {
     const v = c / 255;
-    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
   };
   const lr = linear(r);
   const lg = linear(g);
@@ -215,7 +215,7 @@ function layoutSimilarity(reference: ([number, number, number] | undefined)[], k
       const weight = coverage[row * GRID_COLUMNS + column] ?? 0;
       const own = reference[row * GRID_COLUMNS + column];
       if (weight < 0.5 || !own) continue;
-      let best = Infinity;
+      let best = Number.POSITIVE_INFINITY;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
           if (column + dx < 0 || column + dx >= GRID_COLUMNS || row + dy < 0 || row + dy >= GRID_ROWS) continue;
@@ -223,7 +223,7 @@ function layoutSimilarity(reference: ([number, number, number] | undefined)[], k
           if (other) best = Math.min(best, Math.hypot(own[0] - other[0], own[1] - other[1], own[2] - other[2]));
         }
       }
-      weighted += weight * (best === Infinity ? 0 : Math.exp(-best / 22));
+      weighted += weight * (best === Number.POSITIVE_INFINITY ? 0 : Math.exp(-best / 22));
       weights += weight;
     }
   }

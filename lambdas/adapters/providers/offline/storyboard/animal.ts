@@ -2,6 +2,7 @@ import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { Box } from '../../../../core/ports.js';
 import type { CharacterLook } from './character-look.js';
 import { darken, lighten } from './colour.js';
+import { tracePath } from './path.js';
 
 /** Where and how large to draw (figure.ts's placement); an animal's own height scales it. */
 interface AnimalPlacement {
@@ -39,7 +40,7 @@ function stroke(ctx: SKRSContext2D, points: [number, number][], width: number, c
   ctx.beginPath();
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
-  points.forEach(([x, y], index) => (index === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+  tracePath(ctx, points);
   ctx.strokeStyle = INK;
   ctx.lineWidth = width + INK_WIDTH * 2;
   ctx.stroke();

@@ -1,6 +1,7 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import { darken, lighten, withAlpha } from './colour.js';
 import type { SeededRandom } from './seeded-random.js';
+import { tracePath } from './path.js';
 
 export type Place =
   | 'station' | 'kitchen' | 'street' | 'market' | 'home' | 'bedroom' | 'office' | 'cafe'
@@ -131,7 +132,7 @@ function skyFor(time: TimeOfDay, weather: Weather): Sky {
 
 function polygon(ctx: SKRSContext2D, points: [number, number][], fill: string, stroke?: string, lineWidth = 2): void {
   ctx.beginPath();
-  points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+  tracePath(ctx, points);
   ctx.closePath();
   ctx.fillStyle = fill;
   ctx.fill();
@@ -268,7 +269,7 @@ function perspectiveFloor(p: Painter, topY: number, colour: string, lines: numbe
     p.ctx.stroke();
   }
   for (let i = 1; i <= crossLines; i++) {
-    const y = topY + (p.height - topY) * Math.pow(i / crossLines, 1.8);
+    const y = topY + (p.height - topY) * (i / crossLines) ** 1.8;
     p.ctx.beginPath();
     p.ctx.moveTo(0, y);
     p.ctx.lineTo(p.width, y);
@@ -339,8 +340,8 @@ function paintStreet(p: Painter): void {
   polygon(ctx, [[width, horizonY], [vanishX + unit * 0.03, horizonY], [width * 1.3, height], [width, height]], '#8d8780');
   ctx.strokeStyle = '#e9e2c8';
   for (let i = 0; i < 6; i++) {
-    const t0 = Math.pow(i / 6, 2);
-    const t1 = Math.pow((i + 0.5) / 6, 2);
+    const t0 = (i / 6) ** 2;
+    const t1 = ((i + 0.5) / 6) ** 2;
     ctx.lineWidth = Math.max(2, unit * 0.015 * (t0 + 0.1));
     ctx.beginPath();
     ctx.moveTo(vanishX, lerp(horizonY, height, t0));
@@ -354,7 +355,7 @@ function paintStreet(p: Painter): void {
       const span = p.random.between(0.2, 0.45);
       const nearX = side < 0 ? lerp(-width * 0.02, vanishX - unit * 0.07, u) : lerp(width * 1.02, vanishX + unit * 0.07, u);
       const farX = side < 0 ? lerp(-width * 0.02, vanishX - unit * 0.07, Math.min(1, u + span)) : lerp(width * 1.02, vanishX + unit * 0.07, Math.min(1, u + span));
-      const topAt = (t: number): number => lerp(-unit * p.random.between(0.0, 0.2), horizonY - unit * 0.1, Math.pow(t, 0.8));
+      const topAt = (t: number): number => lerp(-unit * p.random.between(0.0, 0.2), horizonY - unit * 0.1, t ** 0.8);
       const bottomAt = (t: number): number => lerp(horizonY + (height - horizonY) * 0.55, horizonY + unit * 0.01, t);
       const facade: Facade = { nearX, nearTop: topAt(u), nearBottom: bottomAt(u), farX, farTop: topAt(Math.min(1, u + span)), farBottom: bottomAt(Math.min(1, u + span)) };
       drawFacade(ctx, facade, darken(p.random.pick(palette), p.night ? 0.55 : 0), 2, 4, windowLight(p), ink);
@@ -608,7 +609,6 @@ function paintInterior(p: Painter): void {
       for (const x of [0.3, 0.7]) rect(ctx, p.width * x - unit * 0.1, room.wallTop * 0.5, unit * 0.2, unit * 0.015, '#ffffff', ink);
       break;
     }
-    case 'home':
     default: {
       paintWindow(p, at(0.58), down(0.12), wallWidth * 0.34, wallHeight * 0.42);
       rect(ctx, at(0.1), down(0.18), wallWidth * 0.22, wallHeight * 0.2, '#c9a86a', ink);
@@ -644,8 +644,8 @@ function paintOutdoorNature(p: Painter): void {
     case 'countryside': {
       polygon(ctx, [[0, horizonY], [width * 0.25, horizonY - unit * 0.25], [width * 0.5, horizonY - unit * 0.08], [width * 0.75, horizonY - unit * 0.3], [width, horizonY - unit * 0.05], [width, horizonY]], p.night ? '#1d2a3a' : '#7d98a8');
       for (let i = 0; i < 8; i++) {
-        const y0 = lerp(horizonY, height, Math.pow(i / 8, 1.6));
-        const y1 = lerp(horizonY, height, Math.pow((i + 1) / 8, 1.6));
+        const y0 = lerp(horizonY, height, (i / 8) ** 1.6);
+        const y1 = lerp(horizonY, height, ((i + 1) / 8) ** 1.6);
         rect(ctx, 0, y0, width, y1 - y0, i % 2 === 0 ? '#7fb554' : '#6aa348');
         ctx.strokeStyle = '#8c7a55';
         ctx.lineWidth = Math.max(2, unit * 0.006);
@@ -680,7 +680,6 @@ function paintOutdoorNature(p: Painter): void {
       polygon(ctx, [[width * 0.6, horizonY + unit * 0.05], [width * 0.8, horizonY + unit * 0.05], [width * 0.76, horizonY + unit * 0.08], [width * 0.63, horizonY + unit * 0.08]], '#8a5a3b', ink);
       break;
     }
-    case 'park':
     default: {
       skyline(p, horizonY, unit * 0.18, p.night ? '#151a2a' : '#a9b6c4');
       rect(ctx, 0, horizonY, width, height - horizonY, p.night ? '#2c4a2f' : '#6fae59');

@@ -3,6 +3,7 @@ import type { Box } from '../../../../core/ports.js';
 import type { CharacterLook } from './character-look.js';
 import { drawAnimal } from './animal.js';
 import { darken, lighten, mix } from './colour.js';
+import { tracePath } from './path.js';
 
 export type Facing = 'front' | 'left' | 'right' | 'back';
 export type Gesture = 'rest' | 'wave' | 'reach' | 'clasped';
@@ -31,10 +32,10 @@ const INK_WIDTH = 0.0055;
 
 /** Accumulates the drawn extent in figure units (feet at 0, head towards -1). */
 class Extent {
-  minX = Infinity;
-  maxX = -Infinity;
-  minY = Infinity;
-  maxY = -Infinity;
+  minX = Number.POSITIVE_INFINITY;
+  maxX = Number.NEGATIVE_INFINITY;
+  minY = Number.POSITIVE_INFINITY;
+  maxY = Number.NEGATIVE_INFINITY;
 
   add(x: number, y: number, radius = 0): void {
     this.minX = Math.min(this.minX, x - radius);
@@ -118,7 +119,7 @@ function limb(ctx: SKRSContext2D, points: [number, number][], width: number, col
   ctx.lineJoin = 'round';
   for (const [stroke, lineWidth] of [[INK, width + INK_WIDTH * 2], [colour, width]] as const) {
     ctx.beginPath();
-    points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+    tracePath(ctx, points);
     ctx.strokeStyle = stroke;
     ctx.lineWidth = lineWidth;
     ctx.stroke();
@@ -214,7 +215,7 @@ function torsoPath(ctx: SKRSContext2D, body: Body, hemY: number, hemHalf: number
 
 function line(ctx: SKRSContext2D, points: [number, number][], colour: string, width: number): void {
   ctx.beginPath();
-  points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+  tracePath(ctx, points);
   ctx.strokeStyle = colour;
   ctx.lineWidth = width;
   ctx.stroke();
