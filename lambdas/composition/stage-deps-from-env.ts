@@ -2,16 +2,16 @@ import { appendFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { AssetStore } from '../adapters/aws/asset-store.js';
 import { BudgetLedger } from '../adapters/aws/budget-ledger.js';
-import { createAwsClients, type AwsClients } from '../adapters/aws/clients.js';
+import { type AwsClients, createAwsClients } from '../adapters/aws/clients.js';
 import { ProductionStore } from '../adapters/aws/production-store.js';
+import { TableProviderSlots } from '../adapters/aws/table-slots.js';
 import type { BoundProviders } from '../core/bound-providers.js';
 import { processEnvironment, readStageEnvironment, type StageEnvironment } from '../core/environment.js';
-import type { ProviderSlots } from '../core/ports.js';
 import { assetKeys } from '../core/keys.js';
 import type { Manifest } from '../core/manifest/schema.js';
+import type { ProviderSlots } from '../core/ports.js';
 import type { StageDeps } from '../pipeline/stage-deps.js';
 import { ProviderShares } from '../pipeline/weighted-slots.js';
-import { TableProviderSlots } from '../adapters/aws/table-slots.js';
 import { FaultInjector, withFaults } from './faults/fault-injector.js';
 import { parseFaultPlan } from './faults/fault-plan.js';
 import { endOfLifeProblems } from './model-lifecycle-check.js';
@@ -38,15 +38,25 @@ export interface StageCompositionOptions {
  * A stage's dependencies from its environment, parsed once at cold start: a missing or
  * malformed variable fails here with one line naming it.
  */
-export function stageDepsFromEnv(env: Record<string, string | undefined> = processEnvironment(), options: StageCompositionOptions = {}): StageDeps {
+export function stageDepsFromEnv(
+  env: Record<string, string | undefined> = processEnvironment(),
+  options: StageCompositionOptions = {},
+): StageDeps {
   const settings = readStageEnvironment(env);
   const clients = createAwsClients({ s3ForcePathStyle: settings.s3ForcePathStyle });
   const { tableName } = settings;
   const assets = new AssetStore(clients.s3, settings.bucketName);
   const callLog = settings.providerCallLog;
-  const logLine = callLog ? (line: object) => appendFileSync(callLog, `${JSON.stringify({ ...line, at: new Date().toISOString() })}\n`) : undefined;
+  const logLine = callLog
+    ? (line: object) => appendFileSync(callLog, `${JSON.stringify({ ...line, at: new Date().toISOString() })}\n`)
+    : undefined;
   // An injected fault is logged beside the calls, so a drill can count the retries it cost.
-  const faults = settings.faults ? new FaultInjector(parseFaultPlan(settings.faults), logLine && ((fault) => logLine({ fault: fault.kind, ...fault }))) : undefined;
+  const faults = settings.faults
+    ? new FaultInjector(
+        parseFaultPlan(settings.faults),
+        logLine && ((fault) => logLine({ fault: fault.kind, ...fault })),
+      )
+    : undefined;
   const providerEnvironment = { env, dynamo: clients.dynamo, tableName, bucket: assets.bucket, s3: clients.s3 };
   return {
     clients,
@@ -64,7 +74,10 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
       videoMaxReceiveCount: settings.videoMaxReceiveCount,
     },
     providers: async (manifest) => {
-      if (!options.bindProviders) throw new Error('this function binds no providers: its stage calls none, so its handler composes it with stageDepsFromEnv, not stageDepsWithProviders');
+      if (!options.bindProviders)
+        throw new Error(
+          'this function binds no providers: its stage calls none, so its handler composes it with stageDepsFromEnv, not stageDepsWithProviders',
+        );
       const bound = await options.bindProviders(manifest.providers, providerEnvironment, manifest.lipSync?.mode);
       const decorated = options.decorateProviders ? options.decorateProviders(bound, manifest) : bound;
       return faults ? withFaults(decorated, faults) : decorated;
@@ -81,5 +94,7 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
 
 function providerSlotsFrom(settings: StageEnvironment, dynamo: AwsClients['dynamo']): ProviderSlots | undefined {
   if (!settings.providerSlots) return undefined;
-  return settings.providerSlotsSharedBy === 'table' ? new TableProviderSlots(dynamo, settings.tableName, settings.providerSlots) : new ProviderShares(settings.providerSlots);
+  return settings.providerSlotsSharedBy === 'table'
+    ? new TableProviderSlots(dynamo, settings.tableName, settings.providerSlots)
+    : new ProviderShares(settings.providerSlots);
 }

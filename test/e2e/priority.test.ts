@@ -1,11 +1,11 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { TableProviderSlots } from '../../lambdas/adapters/aws/table-slots.js';
 import { createAwsClients } from '../../lambdas/adapters/aws/clients.js';
+import { TableProviderSlots } from '../../lambdas/adapters/aws/table-slots.js';
 import { readStageEnvironment } from '../../lambdas/core/environment.js';
-import { isAsyncVideoModel, type VideoModel } from '../../lambdas/core/ports.js';
 import type { ManifestInput } from '../../lambdas/core/manifest/schema.js';
+import { isAsyncVideoModel, type VideoModel } from '../../lambdas/core/ports.js';
 import { produceMany } from '../../local/commands/produce.js';
 import { waitFor } from '../support/wait-for.js';
 import { readCallLog, workspace } from './support/pipeline-harness.js';
@@ -62,7 +62,8 @@ describe.each(['process', 'table'] as const)('priority, with the slots shared by
     const videoStarts: string[] = [];
     // A paid call is logged as it asks for its slot, so once every clip of both productions is in the log, every clip
     // but the one holding the slot waits in the slot's queue.
-    const videoCallsAsked = async () => (await readCallLog(ws.callLog)).filter((call) => call.model === 'camera-motion-v1').length;
+    const videoCallsAsked = async () =>
+      (await readCallLog(ws.callLog)).filter((call) => call.model === 'camera-motion-v1').length;
     let everyoneWaiting: Promise<boolean> | undefined;
 
     // Act
@@ -86,7 +87,9 @@ describe.each(['process', 'table'] as const)('priority, with the slots shared by
           videoStarts.push(manifest.production);
           everyoneWaiting ??= waitFor(
             `all ${2 * SCENES} clips to ask for the video slot`,
-            async () => (await videoCallsAsked()) >= 2 * SCENES && (sharedBy === 'process' || (await clipsQueuedInTable()) >= 2 * SCENES - 1),
+            async () =>
+              (await videoCallsAsked()) >= 2 * SCENES &&
+              (sharedBy === 'process' || (await clipsQueuedInTable()) >= 2 * SCENES - 1),
           );
           await everyoneWaiting;
           return offline.renderClip(request, options);
@@ -105,7 +108,9 @@ describe.each(['process', 'table'] as const)('priority, with the slots shared by
     // With both queued, the slot goes nine times to the high one for each time to the low one, so every waiting clip of
     // the high one comes first; first come, first served would give the low one about half of the slots before then.
     const lastHigh = videoStarts.lastIndexOf('priority-high');
-    const lowBeforeLastHigh = videoStarts.slice(0, lastHigh).filter((production) => production === 'priority-low').length;
+    const lowBeforeLastHigh = videoStarts
+      .slice(0, lastHigh)
+      .filter((production) => production === 'priority-low').length;
     expect(lowBeforeLastHigh).toBeLessThanOrEqual(1);
   });
 });

@@ -1,9 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DramaforgeError } from '../../core/errors.js';
 import { tableKeys } from '../../core/keys.js';
-import { slotLimitOf, slotPoolOf, type ProviderSlotLimits, type ProviderSlots, type SlotClaim } from '../../core/ports.js';
+import {
+  type ProviderSlotLimits,
+  type ProviderSlots,
+  type SlotClaim,
+  slotLimitOf,
+  slotPoolOf,
+} from '../../core/ports.js';
 import { isConditionFailure } from './condition-failure.js';
 
 /**
@@ -30,7 +43,13 @@ export interface TableSlotsOptions {
 
 const ClockRow = z.object({ virtualTime: z.number() });
 const LaneRow = z.object({ lastFinishTag: z.number() });
-const TicketRow = z.object({ SK: z.string(), lane: z.string(), ticketId: z.string(), startTag: z.number(), expiresAt: z.number() });
+const TicketRow = z.object({
+  SK: z.string(),
+  lane: z.string(),
+  ticketId: z.string(),
+  startTag: z.number(),
+  expiresAt: z.number(),
+});
 const LeaseRow = z.object({ SK: z.string(), holder: z.string(), lane: z.string(), expiresAt: z.number() });
 
 /** A lane's writes kept losing to other callers of the same lane. */
@@ -98,10 +117,15 @@ export class TableProviderSlots implements ProviderSlots {
   }
 
   /** Leases in use and tickets waiting per lane, live ones only. */
-  async snapshot(served: { provider: string; model: string }): Promise<{ held: number; waiting: Record<string, number> }> {
+  async snapshot(served: {
+    provider: string;
+    model: string;
+  }): Promise<{ held: number; waiting: Record<string, number> }> {
     const pool = slotPoolOf(served);
     const now = this.now();
-    const leases = (await this.rows(pool, tableKeys.slotLeasePrefix)).map((item) => LeaseRow.parse(item)).filter((lease) => lease.expiresAt > now);
+    const leases = (await this.rows(pool, tableKeys.slotLeasePrefix))
+      .map((item) => LeaseRow.parse(item))
+      .filter((lease) => lease.expiresAt > now);
     const waiting: Record<string, number> = {};
     for (const item of await this.rows(pool, tableKeys.slotTicketPrefix)) {
       const ticket = TicketRow.parse(item);
@@ -114,7 +138,10 @@ export class TableProviderSlots implements ProviderSlots {
   private async enqueue(pool: string, claim: SlotClaim): Promise<Ticket> {
     const span = Math.max(1, Math.round(TAG_SPAN / claim.weight));
     for (let write = 0; write < MAX_CONTENDED_WRITES; write++) {
-      const [clock, lane] = await Promise.all([this.item(pool, tableKeys.slotClock), this.item(pool, tableKeys.slotLaneSk(claim.lane))]);
+      const [clock, lane] = await Promise.all([
+        this.item(pool, tableKeys.slotClock),
+        this.item(pool, tableKeys.slotLaneSk(claim.lane)),
+      ]);
       const virtualTime = clock ? ClockRow.parse(clock).virtualTime : 0;
       const lastFinishTag = lane ? LaneRow.parse(lane).lastFinishTag : undefined;
       // A lane idle since its last call re-enters at the clock: it does not bank the share it did not use.
@@ -123,7 +150,11 @@ export class TableProviderSlots implements ProviderSlots {
         await this.dynamo.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { PK: tableKeys.slotPoolPk(pool), SK: tableKeys.slotLaneSk(claim.lane), lastFinishTag: startTag + span },
+            Item: {
+              PK: tableKeys.slotPoolPk(pool),
+              SK: tableKeys.slotLaneSk(claim.lane),
+              lastFinishTag: startTag + span,
+            },
             ConditionExpression: lastFinishTag === undefined ? 'attribute_not_exists(PK)' : 'lastFinishTag = :seen',
             ExpressionAttributeValues: lastFinishTag === undefined ? undefined : { ':seen': lastFinishTag },
           }),
@@ -138,7 +169,9 @@ export class TableProviderSlots implements ProviderSlots {
       await this.putTicket(ticket);
       return ticket;
     }
-    throw new SlotLaneContended(`${pool}: lane ${claim.lane} lost ${MAX_CONTENDED_WRITES} writes in a row to its other callers`);
+    throw new SlotLaneContended(
+      `${pool}: lane ${claim.lane} lost ${MAX_CONTENDED_WRITES} writes in a row to its other callers`,
+    );
   }
 
   /** Waits until the ticket may take a free lease and takes it; returns the lease's slot number. */
@@ -197,7 +230,11 @@ export class TableProviderSlots implements ProviderSlots {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :self',
-          ExpressionAttributeValues: { ':pk': tableKeys.slotPoolPk(ticket.pool), ':first': tableKeys.slotTicketPrefix, ':self': ticket.sk },
+          ExpressionAttributeValues: {
+            ':pk': tableKeys.slotPoolPk(ticket.pool),
+            ':first': tableKeys.slotTicketPrefix,
+            ':self': ticket.sk,
+          },
           ConsistentRead: true,
           Limit: enough + 1,
           ExclusiveStartKey: startKey,
@@ -220,7 +257,13 @@ export class TableProviderSlots implements ProviderSlots {
       await this.dynamo.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { PK: tableKeys.slotPoolPk(ticket.pool), SK: tableKeys.slotLeaseSk(slot), holder: ticket.ticketId, lane: ticket.lane, expiresAt: this.now() + this.leaseMs },
+          Item: {
+            PK: tableKeys.slotPoolPk(ticket.pool),
+            SK: tableKeys.slotLeaseSk(slot),
+            holder: ticket.ticketId,
+            lane: ticket.lane,
+            expiresAt: this.now() + this.leaseMs,
+          },
           ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
           ExpressionAttributeValues: { ':now': this.now() },
         }),
@@ -234,7 +277,9 @@ export class TableProviderSlots implements ProviderSlots {
 
   /** The ticket leaves the queue, and the clock moves to its start tag (never back: grants of tied tags race). */
   private async granted(ticket: Ticket): Promise<void> {
-    await this.dynamo.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: tableKeys.slotPoolPk(ticket.pool), SK: ticket.sk } }));
+    await this.dynamo.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { PK: tableKeys.slotPoolPk(ticket.pool), SK: ticket.sk } }),
+    );
     try {
       await this.dynamo.send(
         new UpdateCommand({
@@ -284,7 +329,14 @@ export class TableProviderSlots implements ProviderSlots {
     await this.dynamo.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { PK: tableKeys.slotPoolPk(ticket.pool), SK: ticket.sk, lane: ticket.lane, ticketId: ticket.ticketId, startTag: ticket.startTag, expiresAt: this.now() + this.leaseMs },
+        Item: {
+          PK: tableKeys.slotPoolPk(ticket.pool),
+          SK: ticket.sk,
+          lane: ticket.lane,
+          ticketId: ticket.ticketId,
+          startTag: ticket.startTag,
+          expiresAt: this.now() + this.leaseMs,
+        },
       }),
     );
   }
@@ -305,7 +357,13 @@ export class TableProviderSlots implements ProviderSlots {
   }
 
   private async item(pool: string, sk: string): Promise<Record<string, unknown> | undefined> {
-    const response = await this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: { PK: tableKeys.slotPoolPk(pool), SK: sk }, ConsistentRead: true }));
+    const response = await this.dynamo.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.slotPoolPk(pool), SK: sk },
+        ConsistentRead: true,
+      }),
+    );
     return response.Item;
   }
 

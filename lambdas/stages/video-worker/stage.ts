@@ -1,5 +1,5 @@
-import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
 import { ASSET_PATTERNS, paidStageAccess, type QueueWorkerDescriptor } from '../../pipeline/stage-descriptor.js';
+import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
 
 const PROVIDER_JOBS = 'provider-jobs/*';
 

@@ -14,7 +14,15 @@ afterAll(() => table.stop());
 /** A pool of its own per test: each test's pool is a model name no other test uses. */
 function slotsFor(model: string, options: ConstructorParameters<typeof TableProviderSlots>[3] = {}) {
   const served = { ...VIDEO, model };
-  return { served, slots: new TableProviderSlots(table.dynamo, table.tableName, { [`offline/${model}`]: 1 }, { pollMs: 20, ...options }) };
+  return {
+    served,
+    slots: new TableProviderSlots(
+      table.dynamo,
+      table.tableName,
+      { [`offline/${model}`]: 1 },
+      { pollMs: 20, ...options },
+    ),
+  };
 }
 
 /** Holds the pool's one slot until released, so that calls queue behind it. */
@@ -40,8 +48,12 @@ describe('provider slots in the production table', () => {
     const holder = blocker(slots, served);
     await holder.granted;
     const grants: string[] = [];
-    const call = (lane: string, weight: number) => slots.hold(served, { lane, weight }, async () => void grants.push(lane));
-    const calls = [...Array.from({ length: 10 }, () => call('high', 8)), ...Array.from({ length: 10 }, () => call('low', 2))];
+    const call = (lane: string, weight: number) =>
+      slots.hold(served, { lane, weight }, async () => void grants.push(lane));
+    const calls = [
+      ...Array.from({ length: 10 }, () => call('high', 8)),
+      ...Array.from({ length: 10 }, () => call('low', 2)),
+    ];
     await waitFor('all twenty calls to queue', async () => (await waitingCount(slots, served)) === 20);
 
     // Act
@@ -120,7 +132,11 @@ describe('provider slots in the production table', () => {
     const { served, slots } = slotsFor('dead-waiter', { leaseMs: 60_000, now: clock });
     const holder = blocker(slots, served);
     await holder.granted;
-    const { slots: deadFunction } = slotsFor('dead-waiter', { leaseMs: 60_000, now: clock, sleep: () => new Promise<void>(() => undefined) });
+    const { slots: deadFunction } = slotsFor('dead-waiter', {
+      leaseMs: 60_000,
+      now: clock,
+      sleep: () => new Promise<void>(() => undefined),
+    });
     void deadFunction.hold(served, { lane: 'dead', weight: 10 }, async () => undefined);
     await waitFor('the dead waiter to queue', async () => (await waitingCount(slots, served)) === 1);
     // A later arrival, so the live waiter's ticket sorts behind the dead one's.
