@@ -9,28 +9,32 @@ module.exports = {
   forbidden: [
     {
       name: 'core-imports-nothing-outward',
-      comment: 'The domain core (ports, prices, errors, manifest, keys, hashing, ledger rules) imports only itself, zod and yaml.',
+      comment:
+        'The domain core (ports, prices, errors, manifest, keys, hashing, ledger rules) imports only itself, zod and yaml.',
       severity: 'error',
       from: { path: '^lambdas/core/' },
       to: { pathNot: ['^lambdas/core/', '^node_modules/(zod|yaml)/'], dependencyTypesNot: ['core'] },
     },
     {
       name: 'adapters-depend-on-the-core-only',
-      comment: 'AWS stores, media tools and provider profiles implement the core ports; they never reach composition, pipeline or stages.',
+      comment:
+        'AWS stores, media tools and provider profiles implement the core ports; they never reach composition, pipeline or stages.',
       severity: 'error',
       from: { path: '^lambdas/adapters/' },
       to: { path: '^lambdas/(composition|pipeline|stages)/|^lambdas/catalog' },
     },
     {
       name: 'provider-profiles-stay-apart',
-      comment: 'One folder per provider profile: a profile loads alone, so its SDK loads only when that profile is in use.',
+      comment:
+        'One folder per provider profile: a profile loads alone, so its SDK loads only when that profile is in use.',
       severity: 'error',
       from: { path: '^lambdas/adapters/providers/([^/]+)/' },
       to: { path: '^lambdas/adapters/providers/', pathNot: '^lambdas/adapters/providers/$1/' },
     },
     {
       name: 'pipeline-below-composition',
-      comment: 'Code shared by stages (paid calls, scene context, the stage contract) is given its dependencies; it does not build them.',
+      comment:
+        'Code shared by stages (paid calls, scene context, the stage contract) is given its dependencies; it does not build them.',
       severity: 'error',
       from: { path: '^lambdas/pipeline/' },
       to: { path: '^lambdas/(composition|stages)/|^lambdas/catalog' },
@@ -51,7 +55,8 @@ module.exports = {
     },
     {
       name: 'only-handlers-compose',
-      comment: 'A stage\'s pure code is handed its dependencies; only its handler module builds them from the environment.',
+      comment:
+        "A stage's pure code is handed its dependencies; only its handler module builds them from the environment.",
       severity: 'error',
       from: { path: '^lambdas/stages/[^/]+/', pathNot: '/handler\\.ts$' },
       to: { path: '^lambdas/composition/' },
@@ -65,7 +70,8 @@ module.exports = {
     },
     {
       name: 'infrastructure-reads-contracts-not-implementations',
-      comment: 'The CDK app reads stage descriptors and core contracts; it never loads a handler, a store or a provider SDK.',
+      comment:
+        'The CDK app reads stage descriptors and core contracts; it never loads a handler, a store or a provider SDK.',
       severity: 'error',
       from: { path: '^(lib|bin/app)' },
       to: { path: '^lambdas/(adapters/aws|composition|stages/[^/]+/(?!stage\\.ts$))' },
@@ -86,7 +92,8 @@ module.exports = {
     },
     {
       name: 'only-the-runtime-surface',
-      comment: 'Outside runtime/, the runtime is what runtime/index.ts exports: nothing else reaches its registry, runners or engines. Unit tests of runtime/ test its modules directly.',
+      comment:
+        'Outside runtime/, the runtime is what runtime/index.ts exports: nothing else reaches its registry, runners or engines. Unit tests of runtime/ test its modules directly.',
       severity: 'error',
       from: { pathNot: ['^local/runtime/', '^test/unit/'] },
       to: { path: '^local/runtime/', pathNot: '^local/runtime/index\\.ts$' },

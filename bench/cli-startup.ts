@@ -27,7 +27,11 @@ async function wallMs(args: string[], cwd: string): Promise<number> {
  * alternated so a busy moment on the machine falls on both. It builds dist/ first: the bin runs the
  * compiled CLI, and a stale build would time code that is no longer there.
  */
-export async function measureCliStartup(options: { repositoryRoot: string; manifest: string; runs: number }): Promise<CliStartupResult> {
+export async function measureCliStartup(options: {
+  repositoryRoot: string;
+  manifest: string;
+  runs: number;
+}): Promise<CliStartupResult> {
   const { repositoryRoot: cwd } = options;
   await run(process.execPath, ['--import', 'tsx', path.join(cwd, 'scripts', 'build.ts')], { cwd });
   const cliArgs = [path.join('bin', 'dramaforge.js'), 'validate', path.relative(cwd, options.manifest)];
@@ -42,5 +46,11 @@ export async function measureCliStartup(options: { repositoryRoot: string; manif
   }
   const cliMs = median(cli);
   const bareNodeMs = median(bare);
-  return { command: `node ${cliArgs.join(' ')}`, runs: options.runs, cliMs, bareNodeMs, cliOverBareNode: cliMs / bareNodeMs };
+  return {
+    command: `node ${cliArgs.join(' ')}`,
+    runs: options.runs,
+    cliMs,
+    bareNodeMs,
+    cliOverBareNode: cliMs / bareNodeMs,
+  };
 }

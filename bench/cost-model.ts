@@ -1,8 +1,13 @@
-import { foundationModelOf } from '../lambdas/core/model-lifecycle.js';
 import { CHARACTERS_PER_SECOND } from '../lambdas/composition/production-estimate.js';
+import {
+  type ProfileName,
+  type RoutedStage,
+  type RungSpec,
+  stageRoute,
+} from '../lambdas/composition/provider-config.js';
+import { foundationModelOf } from '../lambdas/core/model-lifecycle.js';
 import type { Usage } from '../lambdas/core/ports.js';
 import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../lambdas/core/pricing.js';
-import { stageRoute, type ProfileName, type RoutedStage, type RungSpec } from '../lambdas/composition/provider-config.js';
 
 /** The source's scenario, and the assumptions that turn it into usage. */
 export const SOURCE_SCENARIO = {
@@ -38,7 +43,10 @@ export interface CostLine {
 /** The rung a call of this prompt size starts on: the first whose prompt limit admits it. */
 function firstRung(route: RungSpec[][], promptTokens: number): RungSpec {
   const ladder = route[0]!;
-  return ladder.find((rung) => rung.maxPromptTokens === undefined || promptTokens <= rung.maxPromptTokens) ?? ladder[ladder.length - 1]!;
+  return (
+    ladder.find((rung) => rung.maxPromptTokens === undefined || promptTokens <= rung.maxPromptTokens) ??
+    ladder[ladder.length - 1]!
+  );
 }
 
 export interface CostModel {
@@ -63,14 +71,21 @@ export function costModel(profile: ProfileName, env: NodeJS.ProcessEnv = {}): Co
     usage,
     usd: calls * costUsd(rung.provider, rung.model, usage),
   });
-  const scriptUsage = { inputTokens: s.scriptInputTokensPerScene, outputTokens: s.scriptOutputTokensPerChapter / s.scenesPerChapter };
+  const scriptUsage = {
+    inputTokens: s.scriptInputTokensPerScene,
+    outputTokens: s.scriptOutputTokensPerChapter / s.scenesPerChapter,
+  };
   const video = route('video')[0]![0]!;
   const lines = [
     line('script', firstRung(route('script'), s.scriptInputTokensPerScene), scenes, scriptUsage),
     line('keyframe', firstRung(route('image'), 0), scenes * s.keyframesPerScene, KEYFRAME_USAGE),
     line('consistency', firstRung(route('consistency'), 0), scenes * s.consistencyChecksPerScene, CONSISTENCY_USAGE),
-    line('speech', firstRung(route('speech'), 0), scenes, { speechCharacters: s.speechSecondsPerScene * s.speechCharactersPerSecond }),
-    line('video', video, scenes, { videoSeconds: billedVideoSeconds(video.provider, video.model, s.videoSecondsPerScene) }),
+    line('speech', firstRung(route('speech'), 0), scenes, {
+      speechCharacters: s.speechSecondsPerScene * s.speechCharactersPerSecond,
+    }),
+    line('video', video, scenes, {
+      videoSeconds: billedVideoSeconds(video.provider, video.model, s.videoSecondsPerScene),
+    }),
   ];
   return { profile, priceTableVersion: PRICE_TABLE_VERSION, lines, totalUsd: lines.reduce((sum, l) => sum + l.usd, 0) };
 }

@@ -1,10 +1,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { HISTORY_HEADROOM, STEP_FUNCTIONS_QUOTAS, largestEpisodeHeld, worstCaseEpisodeEvents, worstCaseProductionEvents } from '../lambdas/core/execution-limits.js';
+import {
+  HISTORY_HEADROOM,
+  largestEpisodeHeld,
+  STEP_FUNCTIONS_QUOTAS,
+  worstCaseEpisodeEvents,
+  worstCaseProductionEvents,
+} from '../lambdas/core/execution-limits.js';
 import { MANIFEST_LIMITS } from '../lambdas/core/manifest/schema.js';
 import { produce } from '../local/commands/produce.js';
-import { studioManifest, type StudioManifestShape } from './orchestration/studio-manifest.js';
+import { type StudioManifestShape, studioManifest } from './orchestration/studio-manifest.js';
 import { simulationFor, withSimulatedProviders } from './simulated-providers/simulated-providers.js';
 
 export interface MeasuredRun {
@@ -41,7 +47,14 @@ async function measure(shape: StudioManifestShape): Promise<MeasuredRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-bench-quotas-'));
   try {
     const manifestPath = path.join(dir, 'quotas.json');
-    await writeFile(manifestPath, JSON.stringify(studioManifest({ name: `quotas-${shape.episodes}x${shape.scenesPerEpisode}`, priority: 5, shape }), null, 2));
+    await writeFile(
+      manifestPath,
+      JSON.stringify(
+        studioManifest({ name: `quotas-${shape.episodes}x${shape.scenesPerEpisode}`, priority: 5, shape }),
+        null,
+        2,
+      ),
+    );
     const simulation = simulationFor(INSTANT_PROVIDERS);
     const result = await produce({
       manifestPath,
@@ -51,11 +64,14 @@ async function measure(shape: StudioManifestShape): Promise<MeasuredRun> {
       settings: { sceneMaxConcurrency: 8, episodeMaxConcurrency: 2, videoWorkerMaxConcurrency: 10 },
     });
     const executions = result.report?.executions ?? [];
-    if (!result.ok || executions.length !== shape.episodes + 1) throw new Error(`the quotas run of ${JSON.stringify(shape)} did not complete: ${result.reason}`);
+    if (!result.ok || executions.length !== shape.episodes + 1)
+      throw new Error(`the quotas run of ${JSON.stringify(shape)} did not complete: ${result.reason}`);
     return {
       shape,
       productionEvents: executions.find((execution) => execution.kind === 'production')!.events,
-      episodeEvents: executions.filter((execution) => execution.kind === 'episode').map((execution) => execution.events),
+      episodeEvents: executions
+        .filter((execution) => execution.kind === 'episode')
+        .map((execution) => execution.events),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -72,7 +88,9 @@ export async function measureExecutionQuotas(): Promise<ExecutionQuotasResult> {
   const two = await measure({ episodes: 2, scenesPerEpisode: 1, characters: 2 });
   const eventsPerScene = (wide.episodeEvents[0]! - small.episodeEvents[0]!) / 4;
   const held = Math.min(largestEpisodeHeld(), MANIFEST_LIMITS.scenesPerEpisode);
-  const productionFits = worstCaseProductionEvents(MANIFEST_LIMITS.episodes, MANIFEST_LIMITS.characters) * HISTORY_HEADROOM <= STEP_FUNCTIONS_QUOTAS.historyEvents;
+  const productionFits =
+    worstCaseProductionEvents(MANIFEST_LIMITS.episodes, MANIFEST_LIMITS.characters) * HISTORY_HEADROOM <=
+    STEP_FUNCTIONS_QUOTAS.historyEvents;
   return {
     runs: [small, wide, two],
     eventsPerScene,

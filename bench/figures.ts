@@ -9,7 +9,14 @@ export interface Figure {
   met: boolean;
 }
 
-export function figure(section: string, name: string, value: number, unit: string, op: Figure['target']['op'], targetValue: number): Figure {
+export function figure(
+  section: string,
+  name: string,
+  value: number,
+  unit: string,
+  op: Figure['target']['op'],
+  targetValue: number,
+): Figure {
   const met = op === '<=' ? value <= targetValue : op === '>=' ? value >= targetValue : value === targetValue;
   return { section, name, value, unit, target: { op, value: targetValue }, met };
 }

@@ -29,7 +29,9 @@ interface TemplateResource {
 }
 
 /** The Lambda functions of a synthesized template with their asset directories (CDK's `aws:asset:path` metadata). */
-export function functionAssets(template: { Resources: Record<string, TemplateResource> }): { logicalId: string; assetPath: string }[] {
+export function functionAssets(template: {
+  Resources: Record<string, TemplateResource>;
+}): { logicalId: string; assetPath: string }[] {
   return Object.entries(template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.['aws:asset:path'])
     .map(([logicalId, resource]) => ({ logicalId, assetPath: resource.Metadata!['aws:asset:path']! }));
@@ -57,7 +59,10 @@ const IMPORT_ENVIRONMENT = {
 
 /** The error line of a failed import's stderr, short enough for a table (minified bundles put whole files on one line). */
 export function importFailure(stderr: string): string {
-  const line = stderr.split('\n').find((text) => /^\s*(\w+Error|Error \[\w+\])\b/.test(text)) ?? stderr.split('\n').find(Boolean) ?? 'unknown error';
+  const line =
+    stderr.split('\n').find((text) => /^\s*(\w+Error|Error \[\w+\])\b/.test(text)) ??
+    stderr.split('\n').find(Boolean) ??
+    'unknown error';
   const trimmed = line.trim();
   return trimmed.length > 200 ? `${trimmed.slice(0, 200)}...` : trimmed;
 }
@@ -65,20 +70,38 @@ export function importFailure(stderr: string): string {
 /** One fresh node process: milliseconds from the start of `import()` of the bundle until it resolves. */
 async function initOnce(bundle: string): Promise<number> {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(String(performance.now() - t));`;
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH, ...IMPORT_ENVIRONMENT } });
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH, ...IMPORT_ENVIRONMENT },
+  });
   return Number(stdout);
 }
 
-export async function measureLambdaPackages(options: { repositoryRoot: string; stack: string; initRuns: number; synthesize: boolean }): Promise<FunctionPackage[]> {
+export async function measureLambdaPackages(options: {
+  repositoryRoot: string;
+  stack: string;
+  initRuns: number;
+  synthesize: boolean;
+}): Promise<FunctionPackage[]> {
   const cdkOut = path.join(options.repositoryRoot, 'cdk.out');
-  if (options.synthesize) await run('npx', ['cdk', 'synth', options.stack, '--quiet'], { cwd: options.repositoryRoot, maxBuffer: 64 * 1024 * 1024 });
-  const template = JSON.parse(await readFile(path.join(cdkOut, `${options.stack}.template.json`), 'utf8')) as { Resources: Record<string, TemplateResource> };
+  if (options.synthesize)
+    await run('npx', ['cdk', 'synth', options.stack, '--quiet'], {
+      cwd: options.repositoryRoot,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  const template = JSON.parse(await readFile(path.join(cdkOut, `${options.stack}.template.json`), 'utf8')) as {
+    Resources: Record<string, TemplateResource>;
+  };
   const packages: FunctionPackage[] = [];
   for (const { logicalId, assetPath } of functionAssets(template)) {
-    const layers = (template.Resources[logicalId]?.Properties?.Layers ?? []).flatMap((layer) => (layer.Ref ? [layer.Ref] : []));
+    const layers = (template.Resources[logicalId]?.Properties?.Layers ?? []).flatMap((layer) =>
+      layer.Ref ? [layer.Ref] : [],
+    );
     const dir = path.join(cdkOut, assetPath);
     const bundle = path.join(dir, 'index.mjs');
-    const hasBundle = await stat(bundle).then(() => true, () => false);
+    const hasBundle = await stat(bundle).then(
+      () => true,
+      () => false,
+    );
     const measured: FunctionPackage = {
       logicalId,
       assetPath,

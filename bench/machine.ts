@@ -20,7 +20,11 @@ export function describeMachine(): Machine {
     node: process.version,
     nproc: Number(tool('nproc', [])),
     cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
-    memory: tool('free', ['-h']).split('\n').find((line) => line.startsWith('Mem:'))?.replace(/\s+/g, ' ') ?? `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    memory:
+      tool('free', ['-h'])
+        .split('\n')
+        .find((line) => line.startsWith('Mem:'))
+        ?.replace(/\s+/g, ' ') ?? `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
     ffmpeg: tool(ffmpegPath(), ['-version']).split('\n')[0] ?? 'unknown',
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
   };

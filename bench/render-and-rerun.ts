@@ -1,8 +1,8 @@
-import { readFile, copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { probeMedia, runFfmpeg } from '../lambdas/adapters/media/ffmpeg.js';
-import { produce, type ProduceResult } from '../local/commands/produce.js';
+import { type ProduceResult, produce } from '../local/commands/produce.js';
 
 /** Prices for the offline models, so a run that pays nothing shows $0 against a real charge. */
 export const REHEARSAL_PRICES = {
@@ -24,7 +24,16 @@ export interface TimedRun {
 export interface RenderAndRerunResult {
   manifest: string;
   cold: TimedRun & { stageMilliseconds: Record<string, number>; peakRssMb: number };
-  episode: { file: string; bytes: number; durationSeconds?: number; video?: string; audio?: string; width?: number; height?: number; fps?: number };
+  episode: {
+    file: string;
+    bytes: number;
+    durationSeconds?: number;
+    video?: string;
+    audio?: string;
+    width?: number;
+    height?: number;
+    fps?: number;
+  };
   floorMs: number;
   renderOverFloor: number;
   /** A copy of the manifest under a new file name: a new execution over a warm cache. */
@@ -45,10 +54,28 @@ async function countLines(file: string): Promise<number> {
 async function encoderFloorMs(episode: string, fps: number, workDir: string): Promise<number> {
   const started = performance.now();
   await runFfmpeg([
-    '-i', episode,
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-pix_fmt', 'yuv420p', '-r', String(fps),
-    '-c:a', 'aac', '-b:a', '128k', '-ar', '48000',
-    '-movflags', '+faststart', '-y', path.join(workDir, 'floor.mp4'),
+    '-i',
+    episode,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '21',
+    '-pix_fmt',
+    'yuv420p',
+    '-r',
+    String(fps),
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-ar',
+    '48000',
+    '-movflags',
+    '+faststart',
+    '-y',
+    path.join(workDir, 'floor.mp4'),
   ]);
   return performance.now() - started;
 }
@@ -59,7 +86,10 @@ export async function measureRenderAndRerun(manifestPath: string): Promise<Rende
     const dataDir = path.join(workDir, 'data');
     const outDir = path.join(workDir, 'out');
     const callLog = path.join(workDir, 'calls.jsonl');
-    const environment = { DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(REHEARSAL_PRICES), DRAMAFORGE_PROVIDER_CALL_LOG: callLog };
+    const environment = {
+      DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(REHEARSAL_PRICES),
+      DRAMAFORGE_PROVIDER_CALL_LOG: callLog,
+    };
     let spentSoFar = 0;
     const timed = async (file: string): Promise<{ run: TimedRun; result: ProduceResult }> => {
       const callsBefore = await countLines(callLog);
@@ -67,7 +97,14 @@ export async function measureRenderAndRerun(manifestPath: string): Promise<Rende
       const result = await produce({ manifestPath: file, outDir, dataDir, environment });
       const wallMs = performance.now() - started;
       const total = result.report?.cost.totalUsd ?? spentSoFar;
-      const run = { wallMs, ok: result.ok, reused: result.reused, executionName: result.executionName, spentUsd: total - spentSoFar, providerCalls: (await countLines(callLog)) - callsBefore };
+      const run = {
+        wallMs,
+        ok: result.ok,
+        reused: result.reused,
+        executionName: result.executionName,
+        spentUsd: total - spentSoFar,
+        providerCalls: (await countLines(callLog)) - callsBefore,
+      };
       spentSoFar = total;
       return { run, result };
     };

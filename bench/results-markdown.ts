@@ -1,9 +1,9 @@
 import type { CliStartupResult } from './cli-startup.js';
 import type { SourcedCostModel } from './cost-model.js';
-import { rounded, type Figure } from './figures.js';
+import type { ExecutionQuotasResult } from './execution-quotas.js';
+import { type Figure, rounded } from './figures.js';
 import type { FunctionPackage } from './lambda-packages.js';
 import type { Machine } from './machine.js';
-import type { ExecutionQuotasResult } from './execution-quotas.js';
 import type { StudioScaleResult } from './orchestration/studio-scale.js';
 import type { RenderAndRerunResult } from './render-and-rerun.js';
 
@@ -30,16 +30,23 @@ export const LATEST_RUN_END = '<!-- end of latest run -->';
 export function replaceLatestRun(document: string, latest: string): string {
   const start = document.indexOf(LATEST_RUN_START);
   const end = document.indexOf(LATEST_RUN_END);
-  if (start < 0 || end < start) throw new Error(`BENCHMARKS.md needs the markers "${LATEST_RUN_START}" and "${LATEST_RUN_END}"`);
+  if (start < 0 || end < start)
+    throw new Error(`BENCHMARKS.md needs the markers "${LATEST_RUN_START}" and "${LATEST_RUN_END}"`);
   return `${document.slice(0, start + LATEST_RUN_START.length)}\n${latest}\n${document.slice(end)}`;
 }
 
 const table = (header: string[], rows: (string | number)[][]) =>
-  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 const seconds = (ms: number) => `${rounded(ms / 1000)} s`;
-const usd = (value: number) => `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const usd = (value: number) =>
+  `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
-const sameMachine = (a: Machine, b: Machine) => a.cpuModel === b.cpuModel && a.nproc === b.nproc && a.node === b.node && a.platform === b.platform;
+const sameMachine = (a: Machine, b: Machine) =>
+  a.cpuModel === b.cpuModel && a.nproc === b.nproc && a.node === b.node && a.platform === b.platform;
 
 export function resultsMarkdown(results: BenchResults): string {
   const m = results.machine;
@@ -48,11 +55,22 @@ export function resultsMarkdown(results: BenchResults): string {
     return `${name} at ${at}${machine && !sameMachine(machine, m) ? ` on ${machine.cpuModel}, ${machine.nproc} cores, Node ${machine.node}, ${machine.platform}` : ''}`;
   };
   const parts: string[] = [
-    `Run ${results.ranAt}${results.sectionsRanAt ? ` (re-measured since: ${Object.entries(results.sectionsRanAt).map(([name, at]) => remeasured(name, at)).join(', ')})` : ''} on ${m.cpuModel}, ${m.nproc} cores (\`nproc\`), memory \`${m.memory}\` (\`free -h\`), Node ${m.node}, ${m.platform}; ${m.ffmpeg}.`,
+    `Run ${results.ranAt}${
+      results.sectionsRanAt
+        ? ` (re-measured since: ${Object.entries(results.sectionsRanAt)
+            .map(([name, at]) => remeasured(name, at))
+            .join(', ')})`
+        : ''
+    } on ${m.cpuModel}, ${m.nproc} cores (\`nproc\`), memory \`${m.memory}\` (\`free -h\`), Node ${m.node}, ${m.platform}; ${m.ffmpeg}.`,
     '',
     table(
       ['figure', 'value', 'target', ''],
-      results.figures.map((f) => [f.name, `${rounded(f.value)} ${f.unit}`, `${f.target.op} ${f.target.value} ${f.unit}`, f.met ? 'met' : '**missed**']),
+      results.figures.map((f) => [
+        f.name,
+        `${rounded(f.value)} ${f.unit}`,
+        `${f.target.op} ${f.target.value} ${f.unit}`,
+        f.met ? 'met' : '**missed**',
+      ]),
     ),
   ];
   if (results.cli) {
@@ -72,7 +90,11 @@ export function resultsMarkdown(results: BenchResults): string {
       '',
       table(
         ['run (episodes x scenes)', 'production events', 'episode events'],
-        q.runs.map((run) => [`${run.shape.episodes} x ${run.shape.scenesPerEpisode}`, run.productionEvents, run.episodeEvents.join(', ')]),
+        q.runs.map((run) => [
+          `${run.shape.episodes} x ${run.shape.scenesPerEpisode}`,
+          run.productionEvents,
+          run.episodeEvents.join(', '),
+        ]),
       ),
     );
   }
@@ -83,21 +105,39 @@ export function resultsMarkdown(results: BenchResults): string {
       `**Render** of \`${r.manifest}\` from a cold cache: ${seconds(r.cold.wallMs)}; encoder floor ${seconds(r.floorMs)}; ratio ${rounded(r.renderOverFloor)}x; peak RSS of the produce process ${rounded(r.cold.peakRssMb)} MB (ffmpeg children not included). ` +
         `Episode: ${r.episode.video}+${r.episode.audio}, ${r.episode.width}x${r.episode.height} at ${rounded(r.episode.fps ?? 0)} fps, ${rounded(r.episode.durationSeconds ?? 0)} s, ${rounded(r.episode.bytes / 1024 / 1024)} MB.`,
       '',
-      table(['Task state', 'time summed over its runs'], Object.entries(r.cold.stageMilliseconds).map(([state, ms]) => [state, seconds(ms)])),
+      table(
+        ['Task state', 'time summed over its runs'],
+        Object.entries(r.cold.stageMilliseconds).map(([state, ms]) => [state, seconds(ms)]),
+      ),
       '',
       table(
         ['run', 'wall', 'fraction of cold', 'spend', 'provider calls'],
         [
           ['cold (first)', seconds(r.cold.wallMs), '1', usd(r.cold.spentUsd), r.cold.providerCalls],
-          ['same content, new file name', seconds(r.rerunNewName.wallMs), rounded(r.rerunNewName.fractionOfCold), usd(r.rerunNewName.spentUsd), r.rerunNewName.providerCalls],
-          ['same bytes, same name (no-op)', seconds(r.rerunSameBytes.wallMs), rounded(r.rerunSameBytes.fractionOfCold), usd(r.rerunSameBytes.spentUsd), r.rerunSameBytes.providerCalls],
+          [
+            'same content, new file name',
+            seconds(r.rerunNewName.wallMs),
+            rounded(r.rerunNewName.fractionOfCold),
+            usd(r.rerunNewName.spentUsd),
+            r.rerunNewName.providerCalls,
+          ],
+          [
+            'same bytes, same name (no-op)',
+            seconds(r.rerunSameBytes.wallMs),
+            rounded(r.rerunSameBytes.fractionOfCold),
+            usd(r.rerunSameBytes.spentUsd),
+            r.rerunSameBytes.providerCalls,
+          ],
         ],
       ),
     );
   }
   if (results.studio && !Array.isArray(results.studio.productions)) {
     // A record from before the season benchmark: --only runs of other sections keep it, and its shape is not this one.
-    parts.push('', '**Studio season**: the recorded studio run predates the season benchmark; re-measure it with `npm run bench -- --only studio`.');
+    parts.push(
+      '',
+      '**Studio season**: the recorded studio run predates the season benchmark; re-measure it with `npm run bench -- --only studio`.',
+    );
   } else if (results.studio) {
     const s = results.studio;
     parts.push(
@@ -109,15 +149,34 @@ export function resultsMarkdown(results: BenchResults): string {
       '',
       table(
         ['provider', 'calls', 'latency (real)', 'concurrency', 'slot busy', 'utilisation', 'queued for a slot'],
-        Object.entries(s.providers).map(([name, p]) => [name, p.calls, `${p.latencyMs} ms`, p.concurrency, seconds(p.busyMs), `${rounded(p.utilisation * 100)}%`, seconds(p.waitMs)]),
+        Object.entries(s.providers).map(([name, p]) => [
+          name,
+          p.calls,
+          `${p.latencyMs} ms`,
+          p.concurrency,
+          seconds(p.busyMs),
+          `${rounded(p.utilisation * 100)}%`,
+          seconds(p.waitMs),
+        ]),
       ),
       '',
       table(
         ['production', 'priority', 'scenes', 'outcome', 'finished after'],
-        [...s.productions].sort((a, b) => b.priority - a.priority).map((p) => [p.productionId, p.priority, p.scenes, p.ok ? 'complete' : `not complete: ${p.reason}`, seconds(p.finishedAfterMs)]),
+        [...s.productions]
+          .sort((a, b) => b.priority - a.priority)
+          .map((p) => [
+            p.productionId,
+            p.priority,
+            p.scenes,
+            p.ok ? 'complete' : `not complete: ${p.reason}`,
+            seconds(p.finishedAfterMs),
+          ]),
       ),
       '',
-      table(['Task state', 'time summed over its runs'], Object.entries(s.stageMilliseconds).map(([state, ms]) => [state, seconds(ms)])),
+      table(
+        ['Task state', 'time summed over its runs'],
+        Object.entries(s.stageMilliseconds).map(([state, ms]) => [state, seconds(ms)]),
+      ),
     );
   }
   if (results.packages) {
@@ -144,7 +203,14 @@ export function resultsMarkdown(results: BenchResults): string {
         '',
         table(
           ['stage', 'model', 'calls', 'usage per call', 'cost', 'price source'],
-          model.lines.map((l) => [l.stage, `${l.provider}/${l.model}`, l.calls.toLocaleString('en-US'), JSON.stringify(l.usage).replace(/"/g, '').replace(/,/g, ', '), usd(l.usd), l.source]),
+          model.lines.map((l) => [
+            l.stage,
+            `${l.provider}/${l.model}`,
+            l.calls.toLocaleString('en-US'),
+            JSON.stringify(l.usage).replace(/"/g, '').replace(/,/g, ', '),
+            usd(l.usd),
+            l.source,
+          ]),
         ),
       );
     }

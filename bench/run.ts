@@ -3,14 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureCliStartup } from './cli-startup.js';
-import { measureExecutionQuotas } from './execution-quotas.js';
 import { costModel, priceSourceOf, priceSources } from './cost-model.js';
-import { figure, formatFigure, rounded, type Figure } from './figures.js';
+import { measureExecutionQuotas } from './execution-quotas.js';
+import { type Figure, figure, formatFigure, rounded } from './figures.js';
 import { measureLambdaPackages } from './lambda-packages.js';
 import { describeMachine } from './machine.js';
 import { measureStudioScale } from './orchestration/studio-scale.js';
 import { measureRenderAndRerun } from './render-and-rerun.js';
-import { replaceLatestRun, resultsMarkdown, type BenchResults } from './results-markdown.js';
+import { type BenchResults, replaceLatestRun, resultsMarkdown } from './results-markdown.js';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -52,14 +52,20 @@ console.log(`machine: ${results.machine.cpuModel}, ${results.machine.nproc} core
 
 if (selected('cli')) {
   console.log('cli: build, then `dramaforge validate` against a bare node, median of 10 each...');
-  const cli = await measureCliStartup({ repositoryRoot, manifest: path.join(repositoryRoot, 'examples/tet-homecoming.yaml'), runs: 10 });
+  const cli = await measureCliStartup({
+    repositoryRoot,
+    manifest: path.join(repositoryRoot, 'examples/tet-homecoming.yaml'),
+    runs: 10,
+  });
   results.cli = cli;
   report(figure('cli', 'cli validate / bare node', cli.cliOverBareNode, 'x', '<=', 5));
   console.log(`        ${cli.command}: ${rounded(cli.cliMs)} ms; node -e 0: ${rounded(cli.bareNodeMs)} ms`);
 }
 
 if (selected('quotas')) {
-  console.log('quotas: history events of real local runs (1x1, 1x5 and 2x1 episodes x scenes), and the worst case validation assumes...');
+  console.log(
+    'quotas: history events of real local runs (1x1, 1x5 and 2x1 episodes x scenes), and the worst case validation assumes...',
+  );
   const quotas = await inStartingEnvironment(() => measureExecutionQuotas());
   results.quotas = quotas;
   report(figure('quotas', 'largest production held', quotas.largestProductionHeld, 'scenes', '>=', 6000));
@@ -73,14 +79,26 @@ if (selected('cost')) {
   const sources = priceSources(await readFile(path.join(repositoryRoot, 'lambdas/core/pricing.ts'), 'utf8'));
   results.cost = (['offline', 'openai-compatible', 'bedrock'] as const).map((profile) => {
     const model = costModel(profile);
-    return { ...model, lines: model.lines.map((line) => ({ ...line, source: priceSourceOf(sources, line.provider, line.model) ?? 'no price: the offline profile is free' })) };
+    return {
+      ...model,
+      lines: model.lines.map((line) => ({
+        ...line,
+        source: priceSourceOf(sources, line.provider, line.model) ?? 'no price: the offline profile is free',
+      })),
+    };
   });
-  for (const model of results.cost) console.log(`cost (${model.profile}): $${model.totalUsd.toFixed(2)} for 16,000 scenes`);
+  for (const model of results.cost)
+    console.log(`cost (${model.profile}): $${model.totalUsd.toFixed(2)} for 16,000 scenes`);
 }
 
 if (selected('packages')) {
   console.log('lambda packages: synthesizing and importing each bundle...');
-  const packages = await measureLambdaPackages({ repositoryRoot, stack: 'dramaforge-dev', initRuns: 10, synthesize: !values['no-synth'] });
+  const packages = await measureLambdaPackages({
+    repositoryRoot,
+    stack: 'dramaforge-dev',
+    initRuns: 10,
+    synthesize: !values['no-synth'],
+  });
   results.packages = packages;
   for (const fn of packages.filter((p) => p.bundleBytes > 0)) {
     report(figure('packages', `code ${fn.logicalId}`, fn.codeBytes / MB, 'MB', '<=', 1));
@@ -91,10 +109,14 @@ if (selected('packages')) {
 
 if (selected('render')) {
   console.log('render: cold produce of examples/tet-homecoming.yaml, encoder floor, re-runs...');
-  const render = await inStartingEnvironment(() => measureRenderAndRerun(path.join(repositoryRoot, 'examples/tet-homecoming.yaml')));
+  const render = await inStartingEnvironment(() =>
+    measureRenderAndRerun(path.join(repositoryRoot, 'examples/tet-homecoming.yaml')),
+  );
   results.render = render;
   report(figure('render', 'render / encoder floor', render.renderOverFloor, 'x', '<=', 1.2));
-  console.log(`        cold produce ${rounded(render.cold.wallMs / 1000)} s, floor ${rounded(render.floorMs / 1000)} s, peak RSS ${rounded(render.cold.peakRssMb)} MB`);
+  console.log(
+    `        cold produce ${rounded(render.cold.wallMs / 1000)} s, floor ${rounded(render.floorMs / 1000)} s, peak RSS ${rounded(render.cold.peakRssMb)} MB`,
+  );
   report(figure('render', 're-run (new file, same content) / cold', render.rerunNewName.fractionOfCold, '', '<=', 1));
   report(figure('render', 're-run spend', render.rerunNewName.spentUsd, 'USD', '==', 0));
   report(figure('render', 're-run provider calls', render.rerunNewName.providerCalls, 'calls', '==', 0));
@@ -108,7 +130,9 @@ if (selected('studio')) {
   // The source's chapters: 20 a drama, of 3 to 5 scenes each; priorities mixed so upload order says nothing about them.
   const scenesPerEpisode = Math.min(scenes, 4);
   const priorities = [3, 8, 1, 10, 5, 6, 2, 9, 4, 7];
-  console.log(`studio season: ${productions} productions of ${scenes} scenes, mixed priorities, time x${values['time-scale']}...`);
+  console.log(
+    `studio season: ${productions} productions of ${scenes} scenes, mixed priorities, time x${values['time-scale']}...`,
+  );
   const studio = await inStartingEnvironment(() =>
     measureStudioScale({
       productions: Array.from({ length: productions }, (_, index) => ({
@@ -127,29 +151,54 @@ if (selected('studio')) {
   results.studio = studio;
   report(figure('studio', 'studio makespan / bound', studio.makespanOverBound, 'x', '<=', 1.1));
   report(figure('studio', 'studio video utilisation', studio.providers.video.utilisation * 100, '%', '>=', 90));
-  console.log(`        makespan ${rounded(studio.makespanMs / 1000)} s, bound ${rounded(studio.bound.boundMs / 1000)} s (${studio.bound.limitingProvider}); runtime process CPU ${rounded(studio.processCpuShare * 100)}% of one core`);
-  console.log(`        finished after, by priority: ${Object.entries(studio.makespanByPriority).map(([priority, ms]) => `${priority}: ${rounded(ms / 1000)} s`).join(', ')}`);
+  console.log(
+    `        makespan ${rounded(studio.makespanMs / 1000)} s, bound ${rounded(studio.bound.boundMs / 1000)} s (${studio.bound.limitingProvider}); runtime process CPU ${rounded(studio.processCpuShare * 100)}% of one core`,
+  );
+  console.log(
+    `        finished after, by priority: ${Object.entries(studio.makespanByPriority)
+      .map(([priority, ms]) => `${priority}: ${rounded(ms / 1000)} s`)
+      .join(', ')}`,
+  );
   if (!studio.ok) {
-    const reasons = studio.productions.filter((production) => !production.ok).map((production) => `${production.productionId}: ${production.reason}`);
-    console.log(`        not every production completed: ${[...reasons, ...studio.failedScenes].slice(0, 10).join('; ')}`);
+    const reasons = studio.productions
+      .filter((production) => !production.ok)
+      .map((production) => `${production.productionId}: ${production.reason}`);
+    console.log(
+      `        not every production completed: ${[...reasons, ...studio.failedScenes].slice(0, 10).join('; ')}`,
+    );
   }
-  console.log(`        one scene after another: ${rounded(studio.sequential.projectedMs / 1000)} s; the pipeline is ${rounded(studio.pipelineSpeedup)}x faster`);
+  console.log(
+    `        one scene after another: ${rounded(studio.sequential.projectedMs / 1000)} s; the pipeline is ${rounded(studio.pipelineSpeedup)}x faster`,
+  );
 }
 
 console.log(`${figures.filter((f) => f.met).length} of ${figures.length} targets met`);
 
 // A partial run (--only) replaces its own sections of the last run's record and keeps the rest.
 const resultsFile = path.join(repositoryRoot, 'bench/results.json');
-const previous = values.only ? await readFile(resultsFile, 'utf8').then((text) => JSON.parse(text) as BenchResults, () => undefined) : undefined;
+const previous = values.only
+  ? await readFile(resultsFile, 'utf8').then(
+      (text) => JSON.parse(text) as BenchResults,
+      () => undefined,
+    )
+  : undefined;
 const recorded: BenchResults = previous
   ? {
       ...previous,
       ...results,
       ranAt: previous.ranAt,
       machine: previous.machine,
-      figures: [...previous.figures.filter((f) => !selected(f.section)), ...figures].sort((a, b) => SECTIONS.indexOf(a.section) - SECTIONS.indexOf(b.section)),
-      sectionsRanAt: { ...previous.sectionsRanAt, ...Object.fromEntries(values.only!.map((name) => [name, results.ranAt])) },
-      sectionMachines: { ...previous.sectionMachines, ...Object.fromEntries(values.only!.map((name) => [name, results.machine])) },
+      figures: [...previous.figures.filter((f) => !selected(f.section)), ...figures].sort(
+        (a, b) => SECTIONS.indexOf(a.section) - SECTIONS.indexOf(b.section),
+      ),
+      sectionsRanAt: {
+        ...previous.sectionsRanAt,
+        ...Object.fromEntries(values.only!.map((name) => [name, results.ranAt])),
+      },
+      sectionMachines: {
+        ...previous.sectionMachines,
+        ...Object.fromEntries(values.only!.map((name) => [name, results.machine])),
+      },
     }
   : results;
 await writeFile(resultsFile, `${JSON.stringify(recorded, null, 2)}\n`);

@@ -13,7 +13,9 @@ import { dataDirOwner } from '../local/runtime/index.js';
 import { describeMachine } from './machine.js';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { productions: { type: 'string', default: '10' }, 'idle-seconds': { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { productions: { type: 'string', default: '10' }, 'idle-seconds': { type: 'string', default: '30' } },
+});
 const productions = Number(values.productions);
 const idleSeconds = Number(values['idle-seconds']);
 /** Linux counts a process's CPU time in clock ticks of 1/100 s (`getconf CLK_TCK`). */
@@ -24,7 +26,10 @@ function cpuSeconds(pid: number): { own: number; withChildren: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   // utime, stime, cutime and cstime: fields 14 to 17 of stat, 12 to 15 after the command name.
   const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number) as [number, number, number, number];
-  return { own: (utime + stime) / TICKS_PER_SECOND, withChildren: (utime + stime + cutime + cstime) / TICKS_PER_SECOND };
+  return {
+    own: (utime + stime) / TICKS_PER_SECOND,
+    withChildren: (utime + stime + cutime + cstime) / TICKS_PER_SECOND,
+  };
 }
 
 function rssMb(pid: number): number {
@@ -53,10 +58,14 @@ async function sample(pid: number, until: () => Promise<boolean>) {
 }
 
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-bench-studio-'));
-const studio = spawn(process.execPath, ['bin/dramaforge.js', 'studio', '--data', path.join(workDir, 'data'), '--port', '0'], {
-  cwd: repositoryRoot,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const studio = spawn(
+  process.execPath,
+  ['bin/dramaforge.js', 'studio', '--data', path.join(workDir, 'data'), '--port', '0'],
+  {
+    cwd: repositoryRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 try {
   const address = JSON.parse(
     await new Promise<string>((resolve) => {
@@ -80,18 +89,39 @@ try {
   await Promise.all(
     Array.from({ length: productions }, (_, index) => {
       const id = `bench-studio-${String(index + 1).padStart(2, '0')}`;
-      return s3.send(new PutObjectCommand({ Bucket: address.bucket, Key: `manifests/${id}.yaml`, Body: manifest.replace('production: two-scene-check', `production: ${id}`) }));
+      return s3.send(
+        new PutObjectCommand({
+          Bucket: address.bucket,
+          Key: `manifests/${id}.yaml`,
+          Body: manifest.replace('production: two-scene-check', `production: ${id}`),
+        }),
+      );
     }),
   );
   let finished = { succeeded: 0, other: 0 };
   const busy = await sample(pid, async () => {
     const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: address.stateMachineArn }));
     const ended = executions.filter((execution) => execution.status !== 'RUNNING');
-    finished = { succeeded: ended.filter((execution) => execution.status === 'SUCCEEDED').length, other: ended.filter((execution) => execution.status !== 'SUCCEEDED').length };
+    finished = {
+      succeeded: ended.filter((execution) => execution.status === 'SUCCEEDED').length,
+      other: ended.filter((execution) => execution.status !== 'SUCCEEDED').length,
+    };
     return ended.length >= productions;
   });
   const machine = describeMachine();
-  console.log(JSON.stringify({ machine: `${machine.cpuModel}, ${machine.nproc} cores, Node ${machine.node}`, productions, idle, busy, finished }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        machine: `${machine.cpuModel}, ${machine.nproc} cores, Node ${machine.node}`,
+        productions,
+        idle,
+        busy,
+        finished,
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   studio.kill('SIGINT');
   await new Promise((resolve) => studio.once('exit', resolve));

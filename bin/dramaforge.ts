@@ -5,8 +5,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ManifestInvalid } from '../lambdas/core/errors.js';
 import { PROVIDER_PROFILES } from '../lambdas/core/provider-profiles.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../lib/config/environment-config.js';
-import type { ProfileOverride } from '../local/commands/profile-override.js';
 import type { RunResult } from '../local/client/production-client.js';
+import type { ProfileOverride } from '../local/commands/profile-override.js';
 
 // Each command imports what it needs when it runs: `--help` loads only commander, `validate` also the manifest
 // parser (yaml, zod), and neither pays for the AWS SDK, the embedded engines or canvas.
@@ -62,7 +62,9 @@ async function validate(file: string): Promise<void> {
     const scenes = manifest.episodes.reduce((sum, e) => sum + (e.scenes?.length ?? 0), 0);
     const toDevelop = manifest.episodes.filter((e) => !e.scenes).length;
     const development = toDevelop > 0 ? `; ${toDevelop} episodes to develop from their synopsis` : '';
-    process.stdout.write(`${file}: valid (${manifest.production}: ${manifest.episodes.length} episodes, ${scenes} scenes${development})\n`);
+    process.stdout.write(
+      `${file}: valid (${manifest.production}: ${manifest.episodes.length} episodes, ${scenes} scenes${development})\n`,
+    );
   } catch (error) {
     if (error instanceof ManifestInvalid) fail(error.problems.map((p) => `${p.path}: ${p.reason}`).join('\n'));
     throw error;
@@ -85,11 +87,15 @@ function progressPrinter() {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stop.signal.aborted) {
-        process.stderr.write('\nstopped at once: a call that was under way may be bought again when the same command resumes the run\n');
+        process.stderr.write(
+          '\nstopped at once: a call that was under way may be bought again when the same command resumes the run\n',
+        );
         process.exit(SIGNAL_EXIT_CODES[signal]);
       }
       exitCode = SIGNAL_EXIT_CODES[signal];
-      process.stderr.write('\nstopping: the calls under way finish first, so none is bought twice (Ctrl-C again stops at once)\n');
+      process.stderr.write(
+        '\nstopping: the calls under way finish first, so none is bought twice (Ctrl-C again stops at once)\n',
+      );
       stop.abort();
     });
   }
@@ -121,13 +127,19 @@ function progressPrinter() {
 /** What a run delivered, on stdout; what went wrong, as the message to fail with. */
 function outcomeOf(command: string, result: RunResult): string | undefined {
   if (result.problems) return result.problems.map((p) => `${p.path}: ${p.reason}`).join('\n');
-  if (result.reused) process.stdout.write(`this manifest was already produced by execution ${result.executionName}; outputs refreshed\n`);
+  if (result.reused)
+    process.stdout.write(
+      `this manifest was already produced by execution ${result.executionName}; outputs refreshed\n`,
+    );
   if (result.outputDir && result.report) {
     const { totalUsd, unconfirmedUsd } = result.report.cost;
     const unconfirmed = unconfirmedUsd > 0 ? `, $${unconfirmedUsd.toFixed(4)} of it unconfirmed` : '';
     // A report written before consistency was summarised has no such section.
     const belowThreshold = result.report.consistency?.scenes ?? [];
-    const shortOfThreshold = belowThreshold.length > 0 ? `; ${belowThreshold.length} scenes kept a keyframe below the consistency threshold: ${belowThreshold.join(', ')}` : '';
+    const shortOfThreshold =
+      belowThreshold.length > 0
+        ? `; ${belowThreshold.length} scenes kept a keyframe below the consistency threshold: ${belowThreshold.join(', ')}`
+        : '';
     process.stdout.write(
       `${result.report.status}: ${result.outputDir} (${result.report.episodes.filter((e) => e.file).length} episodes, spent $${totalUsd.toFixed(4)}${unconfirmed}${shortOfThreshold})\n`,
     );
@@ -157,7 +169,10 @@ interface DeployedOptions {
  * (a review's decision, a re-render) runs the same functions.
  */
 async function deployedAssembly(options: DeployedOptions & { data: string }, reuse = false) {
-  const [{ synthesizeEnvironment, stackNameOf }, { appendFileSync, existsSync, mkdirSync }] = await Promise.all([import('../local/runtime/index.js'), import('node:fs')]);
+  const [{ synthesizeEnvironment, stackNameOf }, { appendFileSync, existsSync, mkdirSync }] = await Promise.all([
+    import('../local/runtime/index.js'),
+    import('node:fs'),
+  ]);
   const stackName = stackNameOf(options.env);
   let cdkOut = options.cdkOut && path.resolve(options.cdkOut);
   const synthesized = path.resolve(options.data, 'cdk.out', options.env);
@@ -175,22 +190,35 @@ async function deployedAssembly(options: DeployedOptions & { data: string }, reu
   // A deployed function reads its provider keys from the stack's secret, never from variables: put them there, as a user would.
   const apiKey = process.env.DRAMAFORGE_OPENAI_API_KEY ?? process.env.OPENAI_API_KEY;
   const baseUrl = process.env.DRAMAFORGE_OPENAI_BASE_URL ?? process.env.OPENAI_BASE_URL;
-  if (apiKey) process.stderr.write(`putting the OpenAI-compatible key${baseUrl ? ' and base URL' : ''} from this environment into the stack's provider secret\n`);
+  if (apiKey)
+    process.stderr.write(
+      `putting the OpenAI-compatible key${baseUrl ? ' and base URL' : ''} from this environment into the stack's provider secret\n`,
+    );
   return {
     cdkOut,
     stackName,
     ...(apiKey && { providerSecret: JSON.stringify({ apiKey, ...(baseUrl && { baseUrl }) }) }),
-    onFunctionLog: (functionName: string, chunk: string) => appendFileSync(path.join(logs, `${functionName}.log`), chunk),
+    onFunctionLog: (functionName: string, chunk: string) =>
+      appendFileSync(path.join(logs, `${functionName}.log`), chunk),
     onProgress: (line: string) => process.stderr.write(`${line}\n`),
   };
 }
 
-async function produceCommand(files: string[], options: RunOptions & DeployedOptions & { profile?: ProfileOverride }): Promise<void> {
+async function produceCommand(
+  files: string[],
+  options: RunOptions & DeployedOptions & { profile?: ProfileOverride },
+): Promise<void> {
   for (const file of files) await readManifestFile(file);
   const { profile } = options;
-  const [{ produceMany }, { dataDirOwner }] = await Promise.all([import('../local/commands/produce.js'), import('../local/runtime/index.js')]);
+  const [{ produceMany }, { dataDirOwner }] = await Promise.all([
+    import('../local/commands/produce.js'),
+    import('../local/runtime/index.js'),
+  ]);
   const studio = dataDirOwner(path.resolve(options.data))?.endpoint;
-  if (studio && options.deployed) fail(`a studio owns ${options.data}: --deployed starts a runtime of its own, so stop the studio or give another --data`);
+  if (studio && options.deployed)
+    fail(
+      `a studio owns ${options.data}: --deployed starts a runtime of its own, so stop the studio or give another --data`,
+    );
   if (studio) process.stderr.write(`a studio owns ${options.data}: producing through it at ${studio}\n`);
   const deployed = options.deployed ? await deployedAssembly(options) : undefined;
   const progress = progressPrinter();
@@ -207,25 +235,40 @@ async function produceCommand(files: string[], options: RunOptions & DeployedOpt
     throw error;
   });
   progress.done();
-  const failures = results.flatMap((result, index) => outcomeOf(files.length === 1 ? 'produce' : `produce ${files[index]}`, result) ?? []);
+  const failures = results.flatMap(
+    (result, index) => outcomeOf(files.length === 1 ? 'produce' : `produce ${files[index]}`, result) ?? [],
+  );
   if (failures.length > 0) fail(failures.join('\n'));
 }
 
-async function developCommand(file: string, options: { out?: string; profile?: ProfileOverride; data: string }): Promise<void> {
+async function developCommand(
+  file: string,
+  options: { out?: string; profile?: ProfileOverride; data: string },
+): Promise<void> {
   await readManifestFile(file);
   const { profile } = options;
-  const [{ writeFile }, { developBible }] = await Promise.all([import('node:fs/promises'), import('../local/commands/develop.js')]);
+  const [{ writeFile }, { developBible }] = await Promise.all([
+    import('node:fs/promises'),
+    import('../local/commands/develop.js'),
+  ]);
   const result = await developBible({
     biblePath: file,
     profile,
     dataDir: path.resolve(options.data),
     onEpisode: (episodeId, done, total) => process.stderr.write(`developed ${episodeId} (${done}/${total})\n`),
   });
-  if (!result.ok) fail(result.problems ? result.problems.map((p) => `${p.path}: ${p.reason}`).join('\n') : `develop failed: ${result.reason}`);
+  if (!result.ok)
+    fail(
+      result.problems
+        ? result.problems.map((p) => `${p.path}: ${p.reason}`).join('\n')
+        : `develop failed: ${result.reason}`,
+    );
   const scenes = result.manifest.episodes.reduce((sum, episode) => sum + episode.scenes.length, 0);
   const summary = `${result.productionId}: ${result.records.length} episodes developed, ${scenes} scene cards, spent $${result.spentUsd.toFixed(4)}`;
   if (options.out) {
-    await writeFile(options.out, result.yaml).catch((error: unknown) => fail(`${options.out}: cannot write the developed manifest: ${fileProblem(error)}`));
+    await writeFile(options.out, result.yaml).catch((error: unknown) =>
+      fail(`${options.out}: cannot write the developed manifest: ${fileProblem(error)}`),
+    );
     process.stdout.write(`${summary}; wrote ${options.out}\n`);
   } else {
     process.stdout.write(result.yaml);
@@ -253,10 +296,13 @@ async function estimate(file: string, options: { profile?: ProfileOverride; data
   const forecast = estimateProduction(manifest, process.env, Number(process.env.KEYFRAME_MAX_ATTEMPTS ?? 3));
   if (forecast.endOfLife.length > 0) fail(forecast.endOfLife.map((p) => `${p.path}: ${p.reason}`).join('\n'));
   process.stdout.write(`${formatEstimate(forecast, typeof spent === 'object' ? spent : undefined)}\n`);
-  if (spent === 'running') process.stdout.write(`a run is going in ${options.data}: its progress line shows what it has spent\n`);
+  if (spent === 'running')
+    process.stdout.write(`a run is going in ${options.data}: its progress line shows what it has spent\n`);
   // A script that checks the estimate before producing must not take an over-budget forecast for a go-ahead.
   if (forecast.expectedUsd > forecast.budgetUsd) {
-    fail(`estimate: the expected cost $${forecast.expectedUsd.toFixed(4)} is over the budget $${forecast.budgetUsd.toFixed(2)}; raise budgetUsd to at least $${Math.ceil(forecast.expectedUsd).toFixed(2)} or the production stops at the budget`);
+    fail(
+      `estimate: the expected cost $${forecast.expectedUsd.toFixed(4)} is over the budget $${forecast.budgetUsd.toFixed(2)}; raise budgetUsd to at least $${Math.ceil(forecast.expectedUsd).toFixed(2)} or the production stops at the budget`,
+    );
   }
 }
 
@@ -267,7 +313,8 @@ interface ScenePath {
 
 function scenePath(value: string): ScenePath {
   const [episodeId, sceneId, ...more] = value.split('/');
-  if (!episodeId || !sceneId || more.length) throw new InvalidArgumentError('expected <episode>/<scene>, as in ep01/s03.');
+  if (!episodeId || !sceneId || more.length)
+    throw new InvalidArgumentError('expected <episode>/<scene>, as in ep01/s03.');
   return { episodeId, sceneId };
 }
 
@@ -293,7 +340,13 @@ async function continueProduction(
   const deployed = options.deployed ? await deployedAssembly(options, true) : undefined;
   const progress = progressPrinter();
   try {
-    const result = await run({ outDir: path.resolve(options.out), dataDir: path.resolve(options.data), onProgress: progress.onProgress, stopSignal: progress.stopSignal, deployed });
+    const result = await run({
+      outDir: path.resolve(options.out),
+      dataDir: path.resolve(options.data),
+      onProgress: progress.onProgress,
+      stopSignal: progress.stopSignal,
+      deployed,
+    });
     progress.done();
     reportOutcome(command, result);
   } catch (error) {
@@ -304,26 +357,45 @@ async function continueProduction(
   }
 }
 
-async function rerenderCommand(productionId: string, { episodeId, sceneId }: ScenePath, options: RunOptions & DeployedOptions): Promise<void> {
+async function rerenderCommand(
+  productionId: string,
+  { episodeId, sceneId }: ScenePath,
+  options: RunOptions & DeployedOptions,
+): Promise<void> {
   const { RerenderRefused, rerender } = await import('../local/commands/rerender.js');
-  await continueProduction('rerender', options, (continued) => rerender({ productionId, episodeId, sceneId, ...continued }), (error) =>
-    error instanceof RerenderRefused ? error.message : undefined,
+  await continueProduction(
+    'rerender',
+    options,
+    (continued) => rerender({ productionId, episodeId, sceneId, ...continued }),
+    (error) => (error instanceof RerenderRefused ? error.message : undefined),
   );
 }
 
 function languageList(value: string): string[] {
-  const languages = value.split(',').map((tag) => tag.trim()).filter(Boolean);
-  if (languages.length === 0) throw new InvalidArgumentError('expected language tags separated by commas, as in th-TH,ko-KR.');
+  const languages = value
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter(Boolean);
+  if (languages.length === 0)
+    throw new InvalidArgumentError('expected language tags separated by commas, as in th-TH,ko-KR.');
   return languages;
 }
 
-async function dubCommand(productionId: string, options: RunOptions & DeployedOptions & { to: string[] }): Promise<void> {
+async function dubCommand(
+  productionId: string,
+  options: RunOptions & DeployedOptions & { to: string[] },
+): Promise<void> {
   const { DubRefused, dub } = await import('../local/commands/dub.js');
-  await continueProduction('dub', options, (continued) => dub({ productionId, languages: options.to, ...continued }), (error) => {
-    if (error instanceof DubRefused) return error.message;
-    if (error instanceof ManifestInvalid) return error.problems.map((p) => `${p.path}: ${p.reason}`).join('\n');
-    return undefined;
-  });
+  await continueProduction(
+    'dub',
+    options,
+    (continued) => dub({ productionId, languages: options.to, ...continued }),
+    (error) => {
+      if (error instanceof DubRefused) return error.message;
+      if (error instanceof ManifestInvalid) return error.problems.map((p) => `${p.path}: ${p.reason}`).join('\n');
+      return undefined;
+    },
+  );
 }
 
 interface ReviewCommandOptions extends RunOptions, DeployedOptions {
@@ -333,18 +405,30 @@ interface ReviewCommandOptions extends RunOptions, DeployedOptions {
 }
 
 /** `approve` / `reject`: this machine's paused production, or with --table a deployed environment's. */
-async function reviewCommand(decision: 'APPROVED' | 'REJECTED', productionId: string, options: ReviewCommandOptions): Promise<void> {
+async function reviewCommand(
+  decision: 'APPROVED' | 'REJECTED',
+  productionId: string,
+  options: ReviewCommandOptions,
+): Promise<void> {
   const command = decision === 'APPROVED' ? 'approve' : 'reject';
   const { ReviewRefused, reviewDeployed, reviewLocally } = await import('../local/commands/review.js');
   try {
     if (options.table) {
-      const review = await reviewDeployed({ productionId, decision, notes: options.notes, tableName: options.table, region: options.region });
-      process.stdout.write(`${decision}: ${productionId}; its execution ${review.executionName} goes on from ${review.cut === 'animatic' ? 'the animatic' : 'the cut'}\n`);
+      const review = await reviewDeployed({
+        productionId,
+        decision,
+        notes: options.notes,
+        tableName: options.table,
+        region: options.region,
+      });
+      process.stdout.write(
+        `${decision}: ${productionId}; its execution ${review.executionName} goes on from ${review.cut === 'animatic' ? 'the animatic' : 'the cut'}\n`,
+      );
       return;
     }
     const deployed = options.deployed ? await deployedAssembly(options, true) : undefined;
     const progress = progressPrinter();
-      const result = await reviewLocally({
+    const result = await reviewLocally({
       productionId,
       decision,
       notes: options.notes,
@@ -367,18 +451,28 @@ async function reviewCommand(decision: 'APPROVED' | 'REJECTED', productionId: st
   }
 }
 
-async function redriveCommand(options: { data: string; queueArn?: string; destinationArn?: string; region?: string }): Promise<void> {
+async function redriveCommand(options: {
+  data: string;
+  queueArn?: string;
+  destinationArn?: string;
+  region?: string;
+}): Promise<void> {
   const deadLetterQueueArn = options.queueArn;
   if (deadLetterQueueArn) {
     const region = options.region ?? deadLetterQueueArn.split(':')[3];
-    const [{ SQSClient }, { redriveDeadLetters }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../local/commands/dead-letters.js')]);
+    const [{ SQSClient }, { redriveDeadLetters }] = await Promise.all([
+      import('@aws-sdk/client-sqs'),
+      import('../local/commands/dead-letters.js'),
+    ]);
     const moved = await redriveDeadLetters(new SQSClient({ region }), deadLetterQueueArn, options.destinationArn);
     process.stdout.write(`moved ${moved} messages from ${deadLetterQueueArn} back to their queue\n`);
     return;
   }
   const { redriveLocal } = await import('../local/commands/redrive.js');
   const { moved, returned } = await redriveLocal(path.resolve(options.data));
-  process.stdout.write(`moved ${moved} messages back to the video queue; ${returned} failed again and are back in the dead-letter queue\n`);
+  process.stdout.write(
+    `moved ${moved} messages back to the video queue; ${returned} failed again and are back in the dead-letter queue\n`,
+  );
 }
 
 async function preflightCommand(options: { env: EnvironmentName; region?: string; secret?: string }): Promise<void> {
@@ -390,11 +484,20 @@ async function preflightCommand(options: { env: EnvironmentName; region?: string
   ]);
   const configured = ENVIRONMENTS[options.env];
   // The limits a deploy from here would fit the stack to: cdk.json's context, as `cdk deploy` reads it.
-  const context = (JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+  const context =
+    (JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> })
+      .context ?? {};
   const environment = withAccountLimitsFromContext(configured, (key) => context[key]);
   const region = options.region ?? environment.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) fail('dramaforge preflight: no Region: pass --region, or set AWS_REGION');
-  const [{ STSClient }, { LambdaClient }, { BedrockClient }, { ServiceQuotasClient }, { SSMClient }, { SecretsManagerClient }] = await Promise.all([
+  const [
+    { STSClient },
+    { LambdaClient },
+    { BedrockClient },
+    { ServiceQuotasClient },
+    { SSMClient },
+    { SecretsManagerClient },
+  ] = await Promise.all([
     import('@aws-sdk/client-sts'),
     import('@aws-sdk/client-lambda'),
     import('@aws-sdk/client-bedrock'),
@@ -441,16 +544,21 @@ const LEGACY_OPENSSL = '--openssl-legacy-provider';
  */
 async function runWithLegacyOpenssl(): Promise<never> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [LEGACY_OPENSSL, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [LEGACY_OPENSSL, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
   // Ctrl-C reaches the child too (same process group); a signal sent to this process alone is passed on.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-  const code = await new Promise<number>((resolve) => child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));
+  const code = await new Promise<number>((resolve) =>
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))),
+  );
   process.exit(code);
 }
 
 /** The studio's s3rver needs OpenSSL's legacy provider: a command that runs a studio runs in a Node that has it. */
 async function ensureLegacyOpenssl(): Promise<void> {
-  if (!process.execArgv.includes(LEGACY_OPENSSL) && !(process.env.NODE_OPTIONS ?? '').includes(LEGACY_OPENSSL)) await runWithLegacyOpenssl();
+  if (!process.execArgv.includes(LEGACY_OPENSSL) && !(process.env.NODE_OPTIONS ?? '').includes(LEGACY_OPENSSL))
+    await runWithLegacyOpenssl();
 }
 
 async function studioCommand(options: DeployedOptions & { data: string; port: string; host?: string }): Promise<void> {
@@ -460,7 +568,9 @@ async function studioCommand(options: DeployedOptions & { data: string; port: st
   const { startStudio, LOOPBACK } = await import('../local/studio/studio.js');
   const host = options.host ?? LOOPBACK;
   if (host !== LOOPBACK && host !== 'localhost') {
-    process.stderr.write(`warning: --host ${host} lets other machines reach S3, SQS, DynamoDB and Step Functions here with any credentials\n`);
+    process.stderr.write(
+      `warning: --host ${host} lets other machines reach S3, SQS, DynamoDB and Step Functions here with any credentials\n`,
+    );
   }
   const deployed = options.deployed ? await deployedAssembly(options) : undefined;
   const studio = await startStudio({ dataDir: path.resolve(options.data), port, host, deployed });
@@ -473,7 +583,9 @@ async function studioCommand(options: DeployedOptions & { data: string; port: st
       `  follow it:          aws --endpoint-url ${endpoint} stepfunctions list-executions --state-machine-arn ${stateMachineArn}`,
       `  console:            ${consoleUrl}`,
       ...(studio.runtime.providerSecretArn
-        ? [`  provider keys:      aws --endpoint-url ${endpoint} secretsmanager put-secret-value --secret-id ${studio.runtime.providerSecretArn} --secret-string '{"apiKey":"...","baseUrl":"https://..."}'`]
+        ? [
+            `  provider keys:      aws --endpoint-url ${endpoint} secretsmanager put-secret-value --secret-id ${studio.runtime.providerSecretArn} --secret-string '{"apiKey":"...","baseUrl":"https://..."}'`,
+          ]
         : []),
       '  Ctrl-C stops the studio; productions cut off go on at its next start.',
       '',
@@ -513,18 +625,31 @@ const program = new Command('dramaforge')
   // Exit 2 (commander's is 1) for a command line that cannot run, so a script tells it from a command that ran and failed.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   // One line per error, so a log shows it whole: commander puts its "Did you mean" on a second line.
-  .configureOutput({ outputError: (message, write) => write(`dramaforge: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`) });
+  .configureOutput({
+    outputError: (message, write) => write(`dramaforge: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+  });
 
 const manifestArgument = ['<manifest>', 'the series manifest (YAML)'] as const;
 /** The production's functions from the cloud assembly, as --deployed ran it. */
 const continueDeployedFlags = {
-  deployed: ['--deployed', "run every function as Lambda runs it, as produce --deployed did: from the assembly synthesized into --data (or --cdk-out), each in its sandbox"],
+  deployed: [
+    '--deployed',
+    'run every function as Lambda runs it, as produce --deployed did: from the assembly synthesized into --data (or --cdk-out), each in its sandbox',
+  ],
   cdkOut: ['--cdk-out <dir>', 'with --deployed: the assembly the production ran on, when produce was given one'],
 } as const;
-const envFlag = (description: string) => new Option('--env <env>', description).choices(ENVIRONMENT_NAMES).default('dev');
-const profileFlag = () => new Option('--profile <profile>', "a provider profile to use instead of the manifest's providers.profile").choices(PROVIDER_PROFILES);
+const envFlag = (description: string) =>
+  new Option('--env <env>', description).choices(ENVIRONMENT_NAMES).default('dev');
+const profileFlag = () =>
+  new Option('--profile <profile>', "a provider profile to use instead of the manifest's providers.profile").choices(
+    PROVIDER_PROFILES,
+  );
 const outOptionFlags = ['--out <dir>', 'where the deliverables are written, one folder per production', 'out'] as const;
-const dataOptionFlags = ['--data <dir>', 'where the embedded engines keep the table, the bucket and the execution records', '.dramaforge'] as const;
+const dataOptionFlags = [
+  '--data <dir>',
+  'where the embedded engines keep the table, the bucket and the execution records',
+  '.dramaforge',
+] as const;
 
 program
   .command('produce')
@@ -533,9 +658,15 @@ program
   .option(...outOptionFlags)
   .option(...dataOptionFlags)
   .addOption(profileFlag())
-  .option('--deployed', 'run every function as Lambda runs it: from the cloud assembly cdk deploy would upload, each in a sandbox of its own, on its runtime (linux-x64, as root)')
+  .option(
+    '--deployed',
+    'run every function as Lambda runs it: from the cloud assembly cdk deploy would upload, each in a sandbox of its own, on its runtime (linux-x64, as root)',
+  )
   .addOption(envFlag('with --deployed: the environment whose stack is synthesized'))
-  .option('--cdk-out <dir>', 'with --deployed: an assembly already synthesized (cdk synth --output), instead of synthesizing one')
+  .option(
+    '--cdk-out <dir>',
+    'with --deployed: an assembly already synthesized (cdk synth --output), instead of synthesizing one',
+  )
   .action(produceCommand);
 program
   .command('develop')
@@ -550,7 +681,9 @@ program
   .action(developCommand);
 program
   .command('estimate')
-  .description('the expected cost per stage and model, and what the production already spent (confirmed and unconfirmed)')
+  .description(
+    'the expected cost per stage and model, and what the production already spent (confirmed and unconfirmed)',
+  )
   .argument(...manifestArgument)
   .addOption(profileFlag())
   .option(...dataOptionFlags)
@@ -573,7 +706,9 @@ program
   .action(rerenderCommand);
 program
   .command('dub')
-  .description("dub a finished production into other languages over the master's pictures: <episode>.<lang>.mp4 and its subtitles")
+  .description(
+    "dub a finished production into other languages over the master's pictures: <episode>.<lang>.mp4 and its subtitles",
+  )
   .argument('<production>', 'the production id')
   .requiredOption('--to <languages>', 'the languages, separated by commas, as in th-TH,ko-KR', languageList)
   .option(...outOptionFlags)
@@ -585,7 +720,9 @@ program
 program
   .command('redrive')
   .summary('move the video dead letters back to their queue')
-  .description("move the video dead letters back to their queue: this machine's, or with --queue-arn a deployed environment's (AWS credentials as usual)")
+  .description(
+    "move the video dead letters back to their queue: this machine's, or with --queue-arn a deployed environment's (AWS credentials as usual)",
+  )
   .option(...dataOptionFlags)
   .option('--queue-arn <arn>', "a deployed environment's video dead-letter queue")
   .option('--destination-arn <arn>', 'the queue to move them to (default: the queue they came from)')
@@ -593,12 +730,17 @@ program
   .action(redriveCommand);
 
 const reviewTargetFlags = {
-  table: ['--table <name>', "a deployed environment's production table (the stack's TableName output): decide there and answer the waiting execution with SendTaskSuccess"],
+  table: [
+    '--table <name>',
+    "a deployed environment's production table (the stack's TableName output): decide there and answer the waiting execution with SendTaskSuccess",
+  ],
   region: ['--region <region>', "the deployed table's region (default: the SDK's)"],
 } as const;
 program
   .command('approve')
-  .description('approve the cut a production waits with (the animatic, or the finished cut): it goes on, reusing everything already bought')
+  .description(
+    'approve the cut a production waits with (the animatic, or the finished cut): it goes on, reusing everything already bought',
+  )
   .argument('<production>', 'the production id')
   .option('--notes <text>', 'notes for the report')
   .option(...outOptionFlags)
@@ -611,7 +753,9 @@ program
   .action((productionId: string, options: ReviewCommandOptions) => reviewCommand('APPROVED', productionId, options));
 program
   .command('reject')
-  .description('reject the cut a production waits with: it ends REJECTED, with the notes in report.json, and spends nothing more')
+  .description(
+    'reject the cut a production waits with: it ends REJECTED, with the notes in report.json, and spends nothing more',
+  )
   .argument('<production>', 'the production id')
   .requiredOption('--notes <text>', 'why, for the report')
   .option(...outOptionFlags)
@@ -629,20 +773,30 @@ program
   .description(
     "check this account and Region before a deploy or a season: Lambda's concurrency and memory quotas against the environment, each Bedrock model the bedrock profile routes to (access, lifecycle, Region, inference profile), the Service Quota on concurrent video jobs, the CDK bootstrap version and the provider secret. One line a check; exits 1 when any would fail. AWS credentials as the SDK finds them",
   )
-  .addOption(new Option('--env <env>', 'the environment to check against').choices(ENVIRONMENT_NAMES).makeOptionMandatory())
+  .addOption(
+    new Option('--env <env>', 'the environment to check against').choices(ENVIRONMENT_NAMES).makeOptionMandatory(),
+  )
   .option('--region <region>', "the Region to deploy to (default: the environment's, else AWS_REGION)")
   .option('--secret <arn>', "the stack's ProviderSecretArn output, to check the provider secret once deployed")
   .action(preflightCommand);
 
 program
   .command('studio')
-  .description('run the engines as one long-lived local AWS endpoint (S3, SQS, DynamoDB, Step Functions) with a web console')
+  .description(
+    'run the engines as one long-lived local AWS endpoint (S3, SQS, DynamoDB, Step Functions) with a web console',
+  )
   .option(...dataOptionFlags)
   .option('--port <port>', 'the endpoint port (0 picks a free one)', '4566')
   .option('--host <address>', 'the address to listen on; anything but 127.0.0.1 exposes the studio to the network')
-  .option('--deployed', "run every function as Lambda runs it, from the cloud assembly, each in its sandbox; they reach AWS through the studio's endpoint (linux-x64, as root)")
+  .option(
+    '--deployed',
+    "run every function as Lambda runs it, from the cloud assembly, each in its sandbox; they reach AWS through the studio's endpoint (linux-x64, as root)",
+  )
   .addOption(envFlag('with --deployed: the environment whose stack is synthesized'))
-  .option('--cdk-out <dir>', 'with --deployed: an assembly already synthesized (cdk synth --output), instead of synthesizing one')
+  .option(
+    '--cdk-out <dir>',
+    'with --deployed: an assembly already synthesized (cdk synth --output), instead of synthesizing one',
+  )
   .action(studioCommand);
 
 program

@@ -1,7 +1,12 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ManifestTriggerDescriptor, QueueWorkerDescriptor, StageDescriptor, WorkflowStageDescriptor } from './pipeline/stage-descriptor.js';
+import type {
+  ManifestTriggerDescriptor,
+  QueueWorkerDescriptor,
+  StageDescriptor,
+  WorkflowStageDescriptor,
+} from './pipeline/stage-descriptor.js';
 
 /**
  * Every function of dramaforge, found from the stage folders: each `lambdas/stages/<name>/stage.ts`
@@ -20,8 +25,13 @@ const stageFolders = readdirSync(stagesDir, { withFileTypes: true })
 
 export const ALL_STAGES: readonly StageDescriptor[] = await Promise.all(
   stageFolders.map(async (folder) => {
-    const { stage } = (await import(/* @vite-ignore */ `./stages/${folder}/stage${moduleExtension}`)) as { stage: StageDescriptor };
-    if (stage.name !== folder) throw new Error(`lambdas/stages/${folder}/stage${moduleExtension} names its stage "${stage.name}": a descriptor is named after its folder`);
+    const { stage } = (await import(/* @vite-ignore */ `./stages/${folder}/stage${moduleExtension}`)) as {
+      stage: StageDescriptor;
+    };
+    if (stage.name !== folder)
+      throw new Error(
+        `lambdas/stages/${folder}/stage${moduleExtension} names its stage "${stage.name}": a descriptor is named after its folder`,
+      );
     return stage;
   }),
 );
@@ -36,7 +46,8 @@ export const QUEUE_SUBSTITUTION = 'VideoQueueUrl';
 
 function exactlyOne<Descriptor extends StageDescriptor>(kind: Descriptor['invokedBy']): Descriptor {
   const found = ALL_STAGES.filter((stage) => stage.invokedBy === kind);
-  if (found.length !== 1) throw new Error(`lambdas/stages/ must hold exactly one stage invoked by ${kind}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`lambdas/stages/ must hold exactly one stage invoked by ${kind}, found ${found.length}`);
   return found[0] as Descriptor;
 }
 

@@ -3,10 +3,19 @@ import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { MANIFEST_TRIGGER_FUNCTION, QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../lambdas/catalog.js';
-import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTITUTION } from '../statemachines/production-definition.js';
+import {
+  MANIFEST_TRIGGER_FUNCTION,
+  QUEUE_SUBSTITUTION,
+  STAGE_FUNCTIONS,
+  VIDEO_WORKER_FUNCTION,
+} from '../lambdas/catalog.js';
 import { workflowSettingsVariables } from '../lambdas/core/environment.js';
 import type { MediaTool, StageDescriptor } from '../lambdas/pipeline/stage-descriptor.js';
+import {
+  DEFINITION_FILE,
+  EPISODE_DEFINITION_FILE,
+  EPISODE_STATE_MACHINE_SUBSTITUTION,
+} from '../statemachines/production-definition.js';
 import { configuredFanOut, fitFanOut, functionMemoryMb } from './config/account-limits.js';
 import type { EnvironmentConfig } from './config/environment-config.js';
 import { AssetBucket } from './constructs/asset-bucket.js';
@@ -18,11 +27,11 @@ import { FontsLayer } from './constructs/fonts-layer.js';
 import { ManifestTrigger } from './constructs/manifest-trigger.js';
 import { ProductionMonitoring } from './constructs/production-monitoring.js';
 import { ProductionTable } from './constructs/production-table.js';
-import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
 import { ProviderSdkLayer } from './constructs/provider-sdk-layer.js';
 import { ProviderSecret } from './constructs/provider-secret.js';
 import { StageFunction } from './constructs/stage-function.js';
 import { VideoQueue } from './constructs/video-queue.js';
+import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
 
 export interface DramaforgeStackProps extends StackProps {
   /** The environment to deploy. @default - none, required */
@@ -100,18 +109,29 @@ export class DramaforgeStack extends Stack {
     const substitutedFunctions = new Map<string, LambdaFunction>();
     for (const spec of STAGE_FUNCTIONS) {
       const { access } = spec;
-      const stage = this.stageFunction(spec, config, STAGE_ARCHITECTURE, spec.environment === 'stage' ? workflowSettings : {}, logRemovalPolicy)
+      const stage = this.stageFunction(
+        spec,
+        config,
+        STAGE_ARCHITECTURE,
+        spec.environment === 'stage' ? workflowSettings : {},
+        logRemovalPolicy,
+      )
         .bindAssetBucket(assets.bucket, access)
         .bindProductionTable(table, access.table);
       for (const tool of access.media) stage.bindMediaLayer(mediaLayers[tool]);
       if (access.draws) stage.bindCanvasLayer(canvasLayer, mediaLayers.fonts);
-      if (access.callsProviders) stage.bindProviderSecret(providerSecret).bindGenerativeModels().bindProviderSdkLayer(providerSdkLayer);
+      if (access.callsProviders)
+        stage.bindProviderSecret(providerSecret).bindGenerativeModels().bindProviderSdkLayer(providerSdkLayer);
       if (access.validatesProviderProfiles) stage.bindProviderSecretArn(providerSecret);
       if (access.requeuesVideoJobs) stage.bindVideoJobRequeue(videoQueue.queue);
       if (spec.substitution) substitutedFunctions.set(spec.substitution, stage.function);
     }
 
-    const workflowLogs = { redactExecutionData: config.workflow.redactExecutionDataInLogs, logRetention: config.data.logRetention, logRemovalPolicy };
+    const workflowLogs = {
+      redactExecutionData: config.workflow.redactExecutionDataInLogs,
+      logRetention: config.data.logRetention,
+      logRemovalPolicy,
+    };
     const episodeWorkflow = new WorkflowStateMachine(this, 'EpisodeWorkflow', {
       definitionFile: EPISODE_DEFINITION_FILE,
       functions: substitutedFunctions,
@@ -129,14 +149,21 @@ export class DramaforgeStack extends Stack {
 
     // The video worker answers the episode machine's Generate video Task; the approval gate, the production machine's.
     for (const spec of STAGE_FUNCTIONS.filter((candidate) => candidate.access.reportsTaskOutcome)) {
-      this.functions.get(spec.name)!.bindTaskOutcomeReporting(spec.access.reportsTaskOutcome === 'production' ? workflow.stateMachine : episodeWorkflow.stateMachine);
+      this.functions
+        .get(spec.name)!
+        .bindTaskOutcomeReporting(
+          spec.access.reportsTaskOutcome === 'production' ? workflow.stateMachine : episodeWorkflow.stateMachine,
+        );
     }
     // What `dramaforge approve` / `reject --table` needs: the production's row, and the gate's token answered.
     const reviewer = new ManagedPolicy(this, 'ReviewerPolicy', {
       description: 'Approve or reject a production waiting at its review gate (dramaforge approve / reject --table)',
       statements: [
         new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [table.tableArn] }),
-        new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [workflow.stateMachine.stateMachineArn] }),
+        new PolicyStatement({
+          actions: ['states:SendTaskSuccess'],
+          resources: [workflow.stateMachine.stateMachineArn],
+        }),
       ],
     });
     const videoWorker = this.functions.get(VIDEO_WORKER_FUNCTION.name)!;
@@ -148,9 +175,13 @@ export class DramaforgeStack extends Stack {
       }),
     );
 
-    const starter = this.stageFunction(MANIFEST_TRIGGER_FUNCTION, config, TRIGGER_ARCHITECTURE, {}, logRemovalPolicy).bindExecutionStarter(
-      workflow.stateMachine,
-    );
+    const starter = this.stageFunction(
+      MANIFEST_TRIGGER_FUNCTION,
+      config,
+      TRIGGER_ARCHITECTURE,
+      {},
+      logRemovalPolicy,
+    ).bindExecutionStarter(workflow.stateMachine);
     const trigger = new ManifestTrigger(this, 'Trigger', { bucket: assets.bucket, starter });
 
     const monitoring = new ProductionMonitoring(this, 'Monitoring', {
@@ -168,14 +199,29 @@ export class DramaforgeStack extends Stack {
     });
 
     const consoleBase = `https://${this.region}.console.aws.amazon.com`;
-    new CfnOutput(this, 'BucketName', { value: assets.bucket.bucketName, description: 'Upload manifests under manifests/' });
+    new CfnOutput(this, 'BucketName', {
+      value: assets.bucket.bucketName,
+      description: 'Upload manifests under manifests/',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
-    new CfnOutput(this, 'ReviewerPolicyArn', { value: reviewer.managedPolicyArn, description: 'Attach to whoever approves or rejects productions' });
+    new CfnOutput(this, 'ReviewerPolicyArn', {
+      value: reviewer.managedPolicyArn,
+      description: 'Attach to whoever approves or rejects productions',
+    });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'EpisodeStateMachineArn', { value: episodeWorkflow.stateMachine.stateMachineArn, description: 'One child execution per episode' });
+    new CfnOutput(this, 'EpisodeStateMachineArn', {
+      value: episodeWorkflow.stateMachine.stateMachineArn,
+      description: 'One child execution per episode',
+    });
     new CfnOutput(this, 'VideoQueueUrl', { value: videoQueue.queue.queueUrl });
-    new CfnOutput(this, 'ProviderSecretArn', { value: providerSecret.secretArn, description: 'Provider API keys (JSON)' });
-    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn, description: 'Subscribe to get alarms' });
+    new CfnOutput(this, 'ProviderSecretArn', {
+      value: providerSecret.secretArn,
+      description: 'Provider API keys (JSON)',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: monitoring.alarmTopic.topicArn,
+      description: 'Subscribe to get alarms',
+    });
     new CfnOutput(this, 'StateMachineConsoleUrl', {
       value: `${consoleBase}/states/home?region=${this.region}#/statemachines/view/${workflow.stateMachine.stateMachineArn}`,
       description: 'Watch executions here',
@@ -197,16 +243,20 @@ export class DramaforgeStack extends Stack {
     logRemovalPolicy: RemovalPolicy,
   ): StageFunction {
     const sizing = config.functionSizing[spec.name] ?? {};
-    const stage = new StageFunction(this, spec.name.replace(/(^|-)([a-z])/g, (_match: string, _dash: string, letter: string) => letter.toUpperCase()), {
-      spec,
-      memoryMb: functionMemoryMb(sizing.memoryMb ?? spec.memoryMb, config.accountLimits),
-      timeoutSeconds: sizing.timeoutSeconds,
-      architecture,
-      environment,
-      logRetention: config.data.logRetention,
-      logRemovalPolicy,
-      logLevel: config.logLevel,
-    });
+    const stage = new StageFunction(
+      this,
+      spec.name.replace(/(^|-)([a-z])/g, (_match: string, _dash: string, letter: string) => letter.toUpperCase()),
+      {
+        spec,
+        memoryMb: functionMemoryMb(sizing.memoryMb ?? spec.memoryMb, config.accountLimits),
+        timeoutSeconds: sizing.timeoutSeconds,
+        architecture,
+        environment,
+        logRetention: config.data.logRetention,
+        logRemovalPolicy,
+        logLevel: config.logLevel,
+      },
+    );
     this.functions.set(spec.name, stage);
     return stage;
   }

@@ -18,7 +18,11 @@ const FOLDERS_WITH_RUNTIME_FILES = ['lambdas', 'local', 'statemachines', 'schema
 // A module renamed or deleted in the sources must not live on in dist/.
 await rm(dist, { recursive: true, force: true });
 try {
-  await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', path.join(root, 'tsconfig.build.json')], { cwd: root });
+  await promisify(execFile)(
+    path.join(root, 'node_modules', '.bin', 'tsc'),
+    ['-p', path.join(root, 'tsconfig.build.json')],
+    { cwd: root },
+  );
 } catch (error) {
   const { stdout, stderr } = error as { stdout?: string; stderr?: string };
   process.stderr.write(`${stdout ?? ''}${stderr ?? ''}build: tsc -p tsconfig.build.json failed\n`);
@@ -28,7 +32,8 @@ try {
 const runtimeFiles = ['package.json'];
 for (const folder of FOLDERS_WITH_RUNTIME_FILES) {
   for (const entry of await readdir(path.join(root, folder), { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && !entry.name.endsWith('.ts')) runtimeFiles.push(path.relative(root, path.join(entry.parentPath, entry.name)));
+    if (entry.isFile() && !entry.name.endsWith('.ts'))
+      runtimeFiles.push(path.relative(root, path.join(entry.parentPath, entry.name)));
   }
 }
 for (const file of runtimeFiles) {

@@ -1,15 +1,25 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { workflowShapeOf } from '../lambdas/core/execution-limits.js';
-import { WORKFLOW_SHAPES_FILE, renderWorkflowShapes } from '../statemachines/workflow-shapes-file.js';
 import { episodeWorkflow } from '../statemachines/episode-workflow-source.js';
-import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, renderStateMachine } from '../statemachines/production-definition.js';
+import {
+  DEFINITION_FILE,
+  EPISODE_DEFINITION_FILE,
+  renderStateMachine,
+} from '../statemachines/production-definition.js';
 import { productionWorkflow } from '../statemachines/production-workflow-source.js';
+import { renderWorkflowShapes, WORKFLOW_SHAPES_FILE } from '../statemachines/workflow-shapes-file.js';
 
 const machines = [
   { file: DEFINITION_FILE, text: renderStateMachine(productionWorkflow) },
   { file: EPISODE_DEFINITION_FILE, text: renderStateMachine(episodeWorkflow) },
-  { file: WORKFLOW_SHAPES_FILE, text: renderWorkflowShapes({ production: workflowShapeOf(productionWorkflow), episode: workflowShapeOf(episodeWorkflow) }) },
+  {
+    file: WORKFLOW_SHAPES_FILE,
+    text: renderWorkflowShapes({
+      production: workflowShapeOf(productionWorkflow),
+      episode: workflowShapeOf(episodeWorkflow),
+    }),
+  },
 ];
 
 const relative = (file: string) => path.relative(process.cwd(), file);
@@ -20,7 +30,9 @@ if (process.argv.includes('--check')) {
     if ((await readFile(file, 'utf8').catch(() => '')) !== text) stale.push(relative(file));
   }
   if (stale.length > 0) {
-    console.error(`out of date with the workflow sources in statemachines/: ${stale.join(', ')}; run \`npm run asl\` and commit the result`);
+    console.error(
+      `out of date with the workflow sources in statemachines/: ${stale.join(', ')}; run \`npm run asl\` and commit the result`,
+    );
     process.exit(1);
   }
   console.log(`${machines.map(({ file }) => relative(file)).join(', ')} match the workflow sources`);

@@ -12,7 +12,11 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 
 interface JsonReport {
-  testResults: { name: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[]; message?: string }[];
+  testResults: {
+    name: string;
+    assertionResults: { fullName: string; status: string; failureMessages: string[] }[];
+    message?: string;
+  }[];
 }
 
 interface RunOutcome {
@@ -29,9 +33,21 @@ const positiveInteger = (value: string) => {
   return parsed;
 };
 
-async function runOnce(run: number, targets: string[], config: string | undefined, reportDir: string): Promise<RunOutcome> {
+async function runOnce(
+  run: number,
+  targets: string[],
+  config: string | undefined,
+  reportDir: string,
+): Promise<RunOutcome> {
   const reportFile = path.join(reportDir, `run-${run}.json`);
-  const args = ['vitest', 'run', ...targets, '--reporter=json', `--outputFile=${reportFile}`, ...(config ? ['--config', config] : [])];
+  const args = [
+    'vitest',
+    'run',
+    ...targets,
+    '--reporter=json',
+    `--outputFile=${reportFile}`,
+    ...(config ? ['--config', config] : []),
+  ];
   const started = Date.now();
   const output: string[] = [];
   const code = await new Promise<number>((resolve) => {
@@ -41,13 +57,18 @@ async function runOnce(run: number, targets: string[], config: string | undefine
     child.on('close', (exit) => resolve(exit ?? 1));
   });
   const seconds = Math.round((Date.now() - started) / 100) / 10;
-  const report = await readFile(reportFile, 'utf8').then((text) => JSON.parse(text) as JsonReport, () => undefined);
+  const report = await readFile(reportFile, 'utf8').then(
+    (text) => JSON.parse(text) as JsonReport,
+    () => undefined,
+  );
   if (!report) return { run, seconds, failures: [], crashed: output.join('').slice(-2000) };
   const failures = report.testResults.flatMap((file) => {
     const failed = file.assertionResults
       .filter((test) => test.status === 'failed')
       .map((test) => ({ test: test.fullName, message: (test.failureMessages[0] ?? '').split('\n')[0]! }));
-    return failed.length === 0 && file.message ? [{ test: path.relative(process.cwd(), file.name), message: file.message.split('\n')[0]! }] : failed;
+    return failed.length === 0 && file.message
+      ? [{ test: path.relative(process.cwd(), file.name), message: file.message.split('\n')[0]! }]
+      : failed;
   });
   if (code !== 0 && failures.length === 0) return { run, seconds, failures, crashed: output.join('').slice(-2000) };
   return { run, seconds, failures };
@@ -58,7 +79,7 @@ const program = new Command('repeat-test')
   .argument('<targets...>', 'test files, or any filters vitest accepts')
   .option('--times <n>', 'how many runs', positiveInteger, 5)
   .option('--parallel <n>', 'runs at once (2 loads both cores of this machine)', positiveInteger, 1)
-  .option('--slow', 'use the slow suites\' config (vitest.slow.config.ts)')
+  .option('--slow', "use the slow suites' config (vitest.slow.config.ts)")
   .action(async (targets: string[], options: { times: number; parallel: number; slow?: boolean }) => {
     const reportDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-repeat-'));
     const outcomes: RunOutcome[] = [];
@@ -68,7 +89,11 @@ const program = new Command('repeat-test')
         const run = next++;
         const outcome = await runOnce(run, targets, options.slow ? 'vitest.slow.config.ts' : undefined, reportDir);
         outcomes.push(outcome);
-        const verdict = outcome.crashed ? 'crashed' : outcome.failures.length > 0 ? `${outcome.failures.length} failed` : 'passed';
+        const verdict = outcome.crashed
+          ? 'crashed'
+          : outcome.failures.length > 0
+            ? `${outcome.failures.length} failed`
+            : 'passed';
         console.log(`run ${run}/${options.times}: ${verdict} in ${outcome.seconds} s`);
         for (const failure of outcome.failures) console.log(`  ${failure.test}\n    ${failure.message}`);
         if (outcome.crashed) console.log(outcome.crashed);
@@ -78,7 +103,8 @@ const program = new Command('repeat-test')
     await rm(reportDir, { recursive: true, force: true });
     const failedRuns = outcomes.filter((outcome) => outcome.crashed || outcome.failures.length > 0).length;
     const byTest = new Map<string, number>();
-    for (const failure of outcomes.flatMap((outcome) => outcome.failures)) byTest.set(failure.test, (byTest.get(failure.test) ?? 0) + 1);
+    for (const failure of outcomes.flatMap((outcome) => outcome.failures))
+      byTest.set(failure.test, (byTest.get(failure.test) ?? 0) + 1);
     console.log(`\n${targets.join(' ')}: ${options.times - failedRuns} of ${options.times} runs passed`);
     for (const [test, count] of byTest) console.log(`  failed ${count}x: ${test}`);
     process.exitCode = failedRuns > 0 ? 1 : 0;

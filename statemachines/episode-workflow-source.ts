@@ -1,3 +1,4 @@
+import { EpisodeQaFailed } from '../lambdas/core/errors.js';
 import { stage as assembleEpisode } from '../lambdas/stages/assemble-episode/stage.js';
 import { stage as buildSubtitles } from '../lambdas/stages/build-subtitles/stage.js';
 import { stage as dubEpisode } from '../lambdas/stages/dub-episode/stage.js';
@@ -8,10 +9,17 @@ import { stage as syncLips } from '../lambdas/stages/sync-lips/stage.js';
 import { stage as synthesizeVoice } from '../lambdas/stages/synthesize-voice/stage.js';
 import { stage as voiceDub } from '../lambdas/stages/voice-dub/stage.js';
 import { stage as writeScript } from '../lambdas/stages/write-script/stage.js';
+import { type Definition, WAIT_FOR_TASK_TOKEN_SQS } from './production-definition.js';
 import { task } from './stage-task.js';
-import { WAIT_FOR_TASK_TOKEN_SQS, type Definition } from './production-definition.js';
-import { EpisodeQaFailed } from '../lambdas/core/errors.js';
-import { PROVIDER_CALL_RETRY, SCENE_IDS, SCENE_IDS_AND_CUT, SCENE_OUTCOME_CATCH, SCENE_STAGE_CATCH, catchAll, catchError } from './workflow-policies.js';
+import {
+  catchAll,
+  catchError,
+  PROVIDER_CALL_RETRY,
+  SCENE_IDS,
+  SCENE_IDS_AND_CUT,
+  SCENE_OUTCOME_CATCH,
+  SCENE_STAGE_CATCH,
+} from './workflow-policies.js';
 
 /**
  * The source of statemachines/episode.asl.json: one execution produces one episode's
@@ -25,7 +33,8 @@ export const episodeWorkflow = {
   StartAt: 'Plan episode',
   States: {
     'Plan episode': task(planEpisode, {
-      Comment: "The episode's scene ids, read here so the production's state carries episode ids only, and in parts for its dialogue.",
+      Comment:
+        "The episode's scene ids, read here so the production's state carries episode ids only, and in parts for its dialogue.",
       Parameters: {
         'productionId.$': '$.productionId',
         'episodeId.$': '$.episodeId',
@@ -41,7 +50,8 @@ export const episodeWorkflow = {
     },
     'Write dialogue': {
       Type: 'Map',
-      Comment: "The episode's dialogue in order, a part of its scenes at a time, so each scene's lines carry on from the ones before.",
+      Comment:
+        "The episode's dialogue in order, a part of its scenes at a time, so each scene's lines carry on from the ones before.",
       ItemsPath: '$.plan.dialogueParts',
       MaxConcurrency: 1,
       ItemSelector: {
@@ -54,7 +64,8 @@ export const episodeWorkflow = {
         StartAt: 'Write script',
         States: {
           'Write script': task(writeScript, {
-            Comment: 'The LLM writes dialogue for scenes that have none, seeing what was said before; given dialogue is used verbatim. A scene that fails stops alone.',
+            Comment:
+              'The LLM writes dialogue for scenes that have none, seeing what was said before; given dialogue is used verbatim. A scene that fails stops alone.',
             ResultPath: null,
             End: true,
             Catch: [catchAll('Dialogue could not be written')],
@@ -76,7 +87,8 @@ export const episodeWorkflow = {
       Cause: "The episode's dialogue could not be written; its history says which part failed.",
     },
     'Plan scenes': task(planEpisode, {
-      Comment: "The scenes whose dialogue is written go on to keyframes, voice and video; and the languages the episode is dubbed into (none for the animatic).",
+      Comment:
+        'The scenes whose dialogue is written go on to keyframes, voice and video; and the languages the episode is dubbed into (none for the animatic).',
       Parameters: {
         'productionId.$': '$.productionId',
         'episodeId.$': '$.episodeId',
@@ -103,7 +115,8 @@ export const episodeWorkflow = {
         StartAt: 'Render keyframes',
         States: {
           'Render keyframes': task(renderKeyframes, {
-            Comment: 'Draw the keyframe, score each character against its reference sheet, regenerate below the threshold.',
+            Comment:
+              'Draw the keyframe, score each character against its reference sheet, regenerate below the threshold.',
             Parameters: SCENE_IDS,
             ResultPath: null,
             Catch: SCENE_STAGE_CATCH,
@@ -118,7 +131,8 @@ export const episodeWorkflow = {
           }),
           'Generate video': {
             Type: 'Task',
-            Comment: "Generative video is slow and rate-limited: the video queue's worker calls back with the task token.",
+            Comment:
+              "Generative video is slow and rate-limited: the video queue's worker calls back with the task token.",
             Resource: WAIT_FOR_TASK_TOKEN_SQS,
             Parameters: {
               QueueUrl: '${VideoQueueUrl}',
@@ -136,7 +150,8 @@ export const episodeWorkflow = {
             Default: 'Build subtitles',
           },
           'Sync lips': task(syncLips, {
-            Comment: "The speaking character's mouth follows their voice, in the manifest's mode (fast or high_precision).",
+            Comment:
+              "The speaking character's mouth follows their voice, in the manifest's mode (fast or high_precision).",
             Parameters: SCENE_IDS_AND_CUT,
             ResultPath: null,
             Catch: SCENE_STAGE_CATCH,
@@ -180,7 +195,8 @@ export const episodeWorkflow = {
       Next: 'Assemble episode',
     },
     'Assemble episode': task(assembleEpisode, {
-      Comment: 'Concatenate the finished scenes, mix the voices over a ducked music bed at -14 LUFS, burn the subtitles, then check the MP4 (QA) before it is delivered.',
+      Comment:
+        'Concatenate the finished scenes, mix the voices over a ducked music bed at -14 LUFS, burn the subtitles, then check the MP4 (QA) before it is delivered.',
       Parameters: {
         'productionId.$': '$.productionId',
         'episodeId.$': '$.episodeId',
@@ -205,13 +221,15 @@ export const episodeWorkflow = {
         StartAt: 'Voice the dub',
         States: {
           'Voice the dub': task(voiceDub, {
-            Comment: "Translate each line within the time the master's voice took, voice it in the character's voice, fit it to the master's scene lengths; and the title.",
+            Comment:
+              "Translate each line within the time the master's voice took, voice it in the character's voice, fit it to the master's scene lengths; and the title.",
             ResultPath: null,
             Next: 'Cut the dub',
             Catch: [catchAll('Dub could not be made')],
           }),
           'Cut the dub': task(dubEpisode, {
-            Comment: "Mix the dubbed voices over the same bed, cut them with the master's pictures, check the cut (QA), deliver it with its cover.",
+            Comment:
+              "Mix the dubbed voices over the same bed, cut them with the master's pictures, check the cut (QA), deliver it with its cover.",
             ResultPath: null,
             End: true,
             Catch: [catchError(EpisodeQaFailed.errorName, 'Dub failed QA'), catchAll('Dub could not be made')],
@@ -235,7 +253,7 @@ export const episodeWorkflow = {
     'Episode dub failed': {
       Type: 'Fail',
       Error: 'EpisodeDubFailed',
-      Cause: "The master was delivered, but a dub was not; report.json says which and why.",
+      Cause: 'The master was delivered, but a dub was not; report.json says which and why.',
     },
     'Episode failed QA': {
       Type: 'Fail',

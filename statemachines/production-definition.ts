@@ -32,16 +32,20 @@ export function substituteDefinition(text: string, substitutions: Record<string,
   return JSON.parse(substituted) as Definition;
 }
 
-
 /** Every state, at any depth (Map item processors, Parallel branches), with its name. */
-export function allStates(definition: { States: Record<string, StateDefinition> }): { name: string; state: StateDefinition }[] {
+export function allStates(definition: {
+  States: Record<string, StateDefinition>;
+}): { name: string; state: StateDefinition }[] {
   const found: { name: string; state: StateDefinition }[] = [];
   const visit = (states: Record<string, StateDefinition>) => {
     for (const [name, state] of Object.entries(states)) {
       found.push({ name, state });
-      const processor = (state.ItemProcessor ?? state.Iterator) as { States: Record<string, StateDefinition> } | undefined;
+      const processor = (state.ItemProcessor ?? state.Iterator) as
+        | { States: Record<string, StateDefinition> }
+        | undefined;
       if (processor) visit(processor.States);
-      for (const branch of (state.Branches as { States: Record<string, StateDefinition> }[] | undefined) ?? []) visit(branch.States);
+      for (const branch of (state.Branches as { States: Record<string, StateDefinition> }[] | undefined) ?? [])
+        visit(branch.States);
     }
   };
   visit(definition.States);
@@ -64,7 +68,9 @@ export function withFunctionTimeouts(definition: Definition, timeouts: ReadonlyM
 }
 
 /** Every Task state, at any depth, with its name. */
-export function taskStates(definition: { States: Record<string, StateDefinition> }): { name: string; state: StateDefinition }[] {
+export function taskStates(definition: {
+  States: Record<string, StateDefinition>;
+}): { name: string; state: StateDefinition }[] {
   return allStates(definition).filter(({ state }) => state.Type === 'Task');
 }
 
@@ -89,7 +95,8 @@ export function constructsTheLocalEngineIgnores(definitionText: string): string[
       if (key === 'QueryLanguage' && value === 'JSONata') problems.push(`${at}: JSONata`);
       if (key === 'Assign') problems.push(`${at}: Assign (variables)`);
       if (key === 'Mode' && value === 'DISTRIBUTED') problems.push(`${at}: Distributed Map`);
-      if (key === 'ItemReader' || key === 'ResultWriter' || key === 'ItemBatcher') problems.push(`${at}: ${key} (Distributed Map)`);
+      if (key === 'ItemReader' || key === 'ResultWriter' || key === 'ItemBatcher')
+        problems.push(`${at}: ${key} (Distributed Map)`);
       if (key === 'Arguments' || key === 'Output') problems.push(`${at}: ${key} (JSONata field)`);
       walk(value, at);
     }

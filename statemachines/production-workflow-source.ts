@@ -1,13 +1,24 @@
+import { ManifestInvalid } from '../lambdas/core/errors.js';
 import { stage as awaitApproval } from '../lambdas/stages/await-approval/stage.js';
 import { stage as castCharacter } from '../lambdas/stages/cast-character/stage.js';
 import { stage as developEpisode } from '../lambdas/stages/develop-episode/stage.js';
 import { stage as finalizeProduction } from '../lambdas/stages/finalize-production/stage.js';
 import { stage as planProduction } from '../lambdas/stages/plan-production/stage.js';
 import { stage as validateManifest } from '../lambdas/stages/validate-manifest/stage.js';
+import {
+  type Definition,
+  START_CHILD_EXECUTION_SYNC,
+  type StateDefinition,
+  WAIT_FOR_TASK_TOKEN_LAMBDA,
+} from './production-definition.js';
 import { resourceOf, task } from './stage-task.js';
-import { ManifestInvalid } from '../lambdas/core/errors.js';
-import { START_CHILD_EXECUTION_SYNC, WAIT_FOR_TASK_TOKEN_LAMBDA, type Definition, type StateDefinition } from './production-definition.js';
-import { CHILD_EXECUTION_RETRY, PRODUCTION_STEP_CATCH, REVIEW_GATE_RETRY, catchAll, catchError } from './workflow-policies.js';
+import {
+  CHILD_EXECUTION_RETRY,
+  catchAll,
+  catchError,
+  PRODUCTION_STEP_CATCH,
+  REVIEW_GATE_RETRY,
+} from './workflow-policies.js';
 
 /**
  * The source of statemachines/production.asl.json. Both runtimes and the console read the
@@ -17,7 +28,8 @@ import { CHILD_EXECUTION_RETRY, PRODUCTION_STEP_CATCH, REVIEW_GATE_RETRY, catchA
  */
 
 export const productionWorkflow = {
-  Comment: "dramaforge: one execution per manifest: validate, plan, cast, one child execution per episode, then the report.",
+  Comment:
+    'dramaforge: one execution per manifest: validate, plan, cast, one child execution per episode, then the report.',
   StartAt: 'Validate manifest',
   // A week's review wait (the most review.waitHours allows) and a day to produce around it.
   TimeoutSeconds: 8 * 86400,
@@ -45,7 +57,8 @@ export const productionWorkflow = {
     },
     'Develop episodes': {
       Type: 'Map',
-      Comment: "A series bible's episodes get their scene cards from the text model, one episode after another: each one sees the summaries the earlier ones left.",
+      Comment:
+        "A series bible's episodes get their scene cards from the text model, one episode after another: each one sees the summaries the earlier ones left.",
       ItemsPath: '$.production.episodesToDevelop',
       MaxConcurrency: 1,
       ItemSelector: {
@@ -57,7 +70,8 @@ export const productionWorkflow = {
         StartAt: 'Develop episode',
         States: {
           'Develop episode': task(developEpisode, {
-            Comment: 'Scene cards from the synopsis, part by part, validated against the schema; the running summary after the episode.',
+            Comment:
+              'Scene cards from the synopsis, part by part, validated against the schema; the running summary after the episode.',
             ResultPath: null,
             End: true,
             Catch: [catchAll('Episode could not be developed')],
@@ -143,7 +157,7 @@ export const productionWorkflow = {
       approved: 'Finalize production',
     }),
     'Record rejection': task(finalizeProduction, {
-      Comment: "The producer rejected the cut: the report keeps their notes, and nothing more is spent.",
+      Comment: 'The producer rejected the cut: the report keeps their notes, and nothing more is spent.',
       Parameters: {
         'productionId.$': '$.plan.productionId',
         closeAs: 'REJECTED',
@@ -198,7 +212,7 @@ export const productionWorkflow = {
     'Some scenes failed': {
       Type: 'Fail',
       Error: 'ScenesFailed',
-      Cause: "At least one scene failed; report.json names each one and why.",
+      Cause: 'At least one scene failed; report.json names each one and why.',
     },
     'Record production failure': task(finalizeProduction, {
       Parameters: {
@@ -219,7 +233,12 @@ export const productionWorkflow = {
 } satisfies Definition;
 
 /** One child execution per episode, made as `cut` (a path, or the cut itself): the animatic (offline video) or the final cut. */
-function produceEpisodes(executionNamePath: string, cut: string, next: string, names = { produce: 'Produce episode', failed: 'Episode failed' }) {
+function produceEpisodes(
+  executionNamePath: string,
+  cut: string,
+  next: string,
+  names = { produce: 'Produce episode', failed: 'Episode failed' },
+) {
   const cutField = cut.startsWith('$') ? { 'cut.$': cut } : { cut };
   return {
     Type: 'Map',
@@ -238,7 +257,8 @@ function produceEpisodes(executionNamePath: string, cut: string, next: string, n
       States: {
         [names.produce]: {
           Type: 'Task',
-          Comment: "The episode's scenes run in a child execution of their own (statemachines/episode.asl.json), so no history outgrows its quota.",
+          Comment:
+            "The episode's scenes run in a child execution of their own (statemachines/episode.asl.json), so no history outgrows its quota.",
           Resource: START_CHILD_EXECUTION_SYNC,
           Parameters: {
             StateMachineArn: '${EpisodeStateMachineArn}',
@@ -275,7 +295,14 @@ function produceEpisodes(executionNamePath: string, cut: string, next: string, n
  * then a Task that waits on its token for the producer's decision, kept on the production's row.
  * It waits `review.waitHours`; a timeout is a clean stop, not a failure.
  */
-function reviewGate(names: { deliver: string; wait: string; decide: string; before: 'video' | 'delivery'; cut: 'animatic' | 'final'; approved: string }) {
+function reviewGate(names: {
+  deliver: string;
+  wait: string;
+  decide: string;
+  before: 'video' | 'delivery';
+  cut: 'animatic' | 'final';
+  approved: string;
+}) {
   return {
     [names.deliver]: task(finalizeProduction, {
       Comment: 'Write report.json as AWAITING_APPROVAL, with the cut the producer reviews.',
@@ -293,7 +320,8 @@ function reviewGate(names: { deliver: string; wait: string; decide: string; befo
     }),
     [names.wait]: {
       Type: 'Task',
-      Comment: 'Waits for `dramaforge approve` or `reject` (SendTaskSuccess with the token kept on the production row).',
+      Comment:
+        'Waits for `dramaforge approve` or `reject` (SendTaskSuccess with the token kept on the production row).',
       Resource: WAIT_FOR_TASK_TOKEN_LAMBDA,
       Parameters: {
         FunctionName: resourceOf(awaitApproval),

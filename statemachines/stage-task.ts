@@ -6,7 +6,8 @@ import { OWN_WORK_RETRY, PROVIDER_CALL_RETRY, type Retrier } from './workflow-po
 type TaskStateFields = Omit<StateDefinition, 'Type' | 'Resource' | 'TimeoutSeconds' | 'Retry'>;
 
 /** A paid call may be throttled by its provider and is worth the longer wait; our own work only meets transient failures. */
-export const retryPolicyOf = (stage: WorkflowStageDescriptor): Retrier[] => (stage.work === 'paid-provider-call' ? PROVIDER_CALL_RETRY : OWN_WORK_RETRY);
+export const retryPolicyOf = (stage: WorkflowStageDescriptor): Retrier[] =>
+  stage.work === 'paid-provider-call' ? PROVIDER_CALL_RETRY : OWN_WORK_RETRY;
 
 /** The placeholder the stack and the local runtime replace with the stage function's ARN. */
 export const resourceOf = (stage: WorkflowStageDescriptor): string => `\${${stage.substitution}}`;
@@ -17,7 +18,10 @@ export const resourceOf = (stage: WorkflowStageDescriptor): string => `\${${stag
  * function (an environment's override moves both, lib/constructs/workflow-state-machine.ts), and a
  * stage that pays a provider retries as a paid call wherever it runs.
  */
-export function task(stage: WorkflowStageDescriptor, { Comment, Parameters, ResultSelector, ResultPath, ...transitions }: TaskStateFields) {
+export function task(
+  stage: WorkflowStageDescriptor,
+  { Comment, Parameters, ResultSelector, ResultPath, ...transitions }: TaskStateFields,
+) {
   // The keys keep the order the states were written in by hand, so the generated ASL changed only where a Task's facts did.
   return {
     Type: 'Task',

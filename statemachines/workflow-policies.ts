@@ -57,15 +57,31 @@ export const OWN_WORK_RETRY: Retrier[] = [TRANSIENT_FAILURE_RETRY];
  * The approval gate's Task: Lambda's own transient errors invoking the function that keeps the
  * token. Not States.Timeout: the gate timing out is the producer not deciding, a stop of its own.
  */
-export const REVIEW_GATE_RETRY: Retrier[] = [{ ...TRANSIENT_FAILURE_RETRY, ErrorEquals: TRANSIENT_FAILURE_RETRY.ErrorEquals.filter((name) => name !== 'States.Timeout') }];
+export const REVIEW_GATE_RETRY: Retrier[] = [
+  {
+    ...TRANSIENT_FAILURE_RETRY,
+    ErrorEquals: TRANSIENT_FAILURE_RETRY.ErrorEquals.filter((name) => name !== 'States.Timeout'),
+  },
+];
 
 /** The error lands at `$.error`, where the state it goes to reads it. */
-export const catchError = (errorName: string, next: string): Catcher => ({ ErrorEquals: [errorName], ResultPath: '$.error', Next: next });
-export const catchAll = (next: string, resultPath = '$.error'): Catcher => ({ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next });
+export const catchError = (errorName: string, next: string): Catcher => ({
+  ErrorEquals: [errorName],
+  ResultPath: '$.error',
+  Next: next,
+});
+export const catchAll = (next: string, resultPath = '$.error'): Catcher => ({
+  ErrorEquals: ['States.ALL'],
+  ResultPath: resultPath,
+  Next: next,
+});
 
 export const PRODUCTION_STEP_CATCH = [catchAll('Record production failure')];
 /** A scene stage stops only its own scene; a budget stop is recorded apart from a failure. */
-export const SCENE_STAGE_CATCH = [catchError(BudgetExceeded.errorName, 'Record budget stop'), catchAll('Record scene failure')];
+export const SCENE_STAGE_CATCH = [
+  catchError(BudgetExceeded.errorName, 'Record budget stop'),
+  catchAll('Record scene failure'),
+];
 export const SCENE_OUTCOME_CATCH = [catchAll('Scene outcome not recorded')];
 
 /** Payloads carry ids only (256 KiB limit): a scene stage reads everything else from the table and the bucket. */
@@ -88,7 +104,11 @@ export const CHILD_EXECUTION_RETRY: Retrier[] = [
     // A start refused at the account's open-execution quota. StartExecution's error code is `ExecutionLimitExceeded`,
     // which the integration reports as `StepFunctions.ExecutionLimitExceeded`; some SDKs name its class `...Exception`.
     // Both are named, so the Retry matches whichever arrives.
-    ErrorEquals: ['StepFunctions.ExecutionLimitExceeded', 'StepFunctions.ExecutionLimitExceededException', 'StepFunctions.SdkClientException'],
+    ErrorEquals: [
+      'StepFunctions.ExecutionLimitExceeded',
+      'StepFunctions.ExecutionLimitExceededException',
+      'StepFunctions.SdkClientException',
+    ],
     IntervalSeconds: 5,
     BackoffRate: 2,
     MaxAttempts: 5,

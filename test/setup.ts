@@ -1,6 +1,6 @@
+import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 
 expect.extend(allCustomMatcher);
 

@@ -24,7 +24,11 @@ export interface OrchestrationBound {
  * Calls, not scenes, are counted, because a scene can make several calls to a stage
  * (a keyframe redrawn, one speech call a line).
  */
-export function orchestrationBound(providers: Record<string, ProviderLoad>, scenes: number, timeScale: number): OrchestrationBound {
+export function orchestrationBound(
+  providers: Record<string, ProviderLoad>,
+  scenes: number,
+  timeScale: number,
+): OrchestrationBound {
   if (scenes <= 0) throw new RangeError('a bound needs at least one scene');
   let limitingProvider = '';
   let throughputMs = -1;

@@ -41,7 +41,9 @@ export function studioManifest({ name, priority, shape }: StudioProduction): Man
       scenes: Array.from({ length: shape.scenesPerEpisode }, (_, s) => ({
         id: `s${String(s + 1).padStart(2, '0')}`,
         location: ['a rooftop at dusk', 'a crowded night market', 'a quiet hospital corridor'][(e + s) % 3]!,
-        characters: [0, 1].map((offset) => characters[(e * shape.scenesPerEpisode + s + offset) % characters.length]!.id),
+        characters: [0, 1].map(
+          (offset) => characters[(e * shape.scenesPerEpisode + s + offset) % characters.length]!.id,
+        ),
         outline: `Scene ${s + 1} of episode ${e + 1}: a decision that cannot wait.`,
       })),
     })),

@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { produceMany } from '../../local/commands/produce.js';
 import { simulationFor, simulationLoad, withSimulatedProviders } from '../simulated-providers/simulated-providers.js';
 import { SIMULATED_STAGES, type SimulatedStage } from '../simulated-providers/simulation-plan.js';
-import { produceMany } from '../../local/commands/produce.js';
-import { orchestrationBound, utilisation, type OrchestrationBound, type ProviderLoad } from './orchestration-bound.js';
+import { type OrchestrationBound, orchestrationBound, type ProviderLoad, utilisation } from './orchestration-bound.js';
 import { runSequentially, type SequentialRun } from './sequential-baseline.js';
-import { studioManifest, type StudioProduction } from './studio-manifest.js';
+import { type StudioProduction, studioManifest } from './studio-manifest.js';
 
 /** The source's latency table, ms per call. */
 export const SOURCE_LATENCY_MS: Record<SimulatedStage, number> = { script: 800, image: 1200, speech: 600, video: 4500 };
@@ -69,7 +69,11 @@ export interface StudioScaleResult {
 function meanBy(values: { key: number; value: number }[]): Record<string, number> {
   const groups = new Map<number, number[]>();
   for (const { key, value } of values) groups.set(key, [...(groups.get(key) ?? []), value]);
-  return Object.fromEntries([...groups].sort(([a], [b]) => b - a).map(([key, group]) => [String(key), group.reduce((sum, v) => sum + v, 0) / group.length]));
+  return Object.fromEntries(
+    [...groups]
+      .sort(([a], [b]) => b - a)
+      .map(([key, group]) => [String(key), group.reduce((sum, v) => sum + v, 0) / group.length]),
+  );
 }
 
 /**
@@ -79,7 +83,10 @@ function meanBy(values: { key: number; value: number }[]): Record<string, number
 export async function measureStudioScale(options: StudioScaleOptions): Promise<StudioScaleResult> {
   const plan = { timeScale: options.timeScale, latencyMs: SOURCE_LATENCY_MS, concurrency: PROVIDER_CONCURRENCY };
   const simulation = simulationFor(JSON.stringify(plan));
-  const scenes = options.productions.reduce((sum, production) => sum + production.shape.episodes * production.shape.scenesPerEpisode, 0);
+  const scenes = options.productions.reduce(
+    (sum, production) => sum + production.shape.episodes * production.shape.scenesPerEpisode,
+    0,
+  );
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-bench-studio-'));
   try {
     const manifestPaths = await Promise.all(
@@ -106,7 +113,9 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
         videoWorkerMaxConcurrency: options.videoWorkerMaxConcurrency,
         // A job may wait for a slot far longer than it takes to render: the queue must not hand it out again meanwhile.
         videoVisibilityTimeoutSeconds: 900,
-        providerSlots: Object.fromEntries(SIMULATED_STAGES.map((stage) => [OFFLINE_MODELS[stage], PROVIDER_CONCURRENCY[stage]])),
+        providerSlots: Object.fromEntries(
+          SIMULATED_STAGES.map((stage) => [OFFLINE_MODELS[stage], PROVIDER_CONCURRENCY[stage]]),
+        ),
       },
       onExecutionEvent: (event) => {
         first = Math.min(first, event.timestamp);
@@ -119,7 +128,12 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
     const load = simulationLoad(simulation);
     const providers = Object.fromEntries(
       SIMULATED_STAGES.map((stage) => {
-        const provider: ProviderLoad = { calls: load[stage].calls, latencyMs: SOURCE_LATENCY_MS[stage], concurrency: PROVIDER_CONCURRENCY[stage], busyMs: load[stage].busyMs };
+        const provider: ProviderLoad = {
+          calls: load[stage].calls,
+          latencyMs: SOURCE_LATENCY_MS[stage],
+          concurrency: PROVIDER_CONCURRENCY[stage],
+          busyMs: load[stage].busyMs,
+        };
         return [stage, { ...provider, utilisation: utilisation(provider, makespanMs), waitMs: load[stage].waitMs }];
       }),
     ) as StudioScaleResult['providers'];
@@ -137,13 +151,19 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
       };
     });
     const stageMilliseconds: Record<string, number> = {};
-    for (const result of results) for (const [state, ms] of Object.entries(result.stageMilliseconds)) stageMilliseconds[state] = (stageMilliseconds[state] ?? 0) + ms;
+    for (const result of results)
+      for (const [state, ms] of Object.entries(result.stageMilliseconds))
+        stageMilliseconds[state] = (stageMilliseconds[state] ?? 0) + ms;
 
-    const callsPerScene = Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, providers[stage].calls / scenes])) as Record<SimulatedStage, number>;
+    const callsPerScene = Object.fromEntries(
+      SIMULATED_STAGES.map((stage) => [stage, providers[stage].calls / scenes]),
+    ) as Record<SimulatedStage, number>;
     const sample = await runSequentially({
       scenes: options.baselineSampleScenes,
       callsPerScene,
-      latencyMs: Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, SOURCE_LATENCY_MS[stage] * options.timeScale])) as Record<SimulatedStage, number>,
+      latencyMs: Object.fromEntries(
+        SIMULATED_STAGES.map((stage) => [stage, SOURCE_LATENCY_MS[stage] * options.timeScale]),
+      ) as Record<SimulatedStage, number>,
       requestsPerSecond: options.baselineRequestsPerSecond / options.timeScale,
     });
     const projectedMs = (sample.wallMs / options.baselineSampleScenes) * scenes;
@@ -156,11 +176,16 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
         (result.report?.episodes ?? []).flatMap((episode) =>
           episode.scenes
             .filter((scene) => scene.status !== 'COMPLETE')
-            .map((scene) => `${options.productions[index]!.name}/${episode.id}/${scene.id}: ${scene.reason ?? scene.status}`),
+            .map(
+              (scene) =>
+                `${options.productions[index]!.name}/${episode.id}/${scene.id}: ${scene.reason ?? scene.status}`,
+            ),
         ),
       ),
       makespanMs,
-      makespanByPriority: meanBy(productions.map((production) => ({ key: production.priority, value: production.finishedAfterMs }))),
+      makespanByPriority: meanBy(
+        productions.map((production) => ({ key: production.priority, value: production.finishedAfterMs })),
+      ),
       bound,
       makespanOverBound: makespanMs / bound.boundMs,
       providers,

@@ -2,10 +2,18 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runFfmpeg, withTempDir } from '../../lambdas/adapters/media/ffmpeg.js';
 import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../lambdas/adapters/media/voice-track.js';
-import { isAsyncVideoModel, type CallOptions, type ClipRequest, type Metered, type ClipResult, type SpeechRequest, type SpeechResult } from '../../lambdas/core/ports.js';
+import type { BoundProviders } from '../../lambdas/core/bound-providers.js';
+import {
+  type CallOptions,
+  type ClipRequest,
+  type ClipResult,
+  isAsyncVideoModel,
+  type Metered,
+  type SpeechRequest,
+  type SpeechResult,
+} from '../../lambdas/core/ports.js';
 import { ProviderSlots, type SlotStats } from './provider-slots.js';
 import { parseSimulationPlan, SIMULATED_STAGES, type SimulatedStage, type SimulationPlan } from './simulation-plan.js';
-import type { BoundProviders } from '../../lambdas/core/bound-providers.js';
 
 /** One plan's providers in this process: their slots are shared by every stage function that runs here. */
 export interface Simulation {
@@ -24,7 +32,9 @@ export function simulationFor(planText: string): Simulation {
   let simulation = simulations.get(planText);
   if (!simulation) {
     const plan = parseSimulationPlan(planText);
-    const slots = Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, new ProviderSlots(plan.concurrency[stage])])) as Record<SimulatedStage, ProviderSlots>;
+    const slots = Object.fromEntries(
+      SIMULATED_STAGES.map((stage) => [stage, new ProviderSlots(plan.concurrency[stage])]),
+    ) as Record<SimulatedStage, ProviderSlots>;
     simulation = { plan, slots };
     simulations.set(planText, simulation);
   }
@@ -32,13 +42,20 @@ export function simulationFor(planText: string): Simulation {
 }
 
 export function simulationLoad(simulation: Simulation): Record<SimulatedStage, SlotStats> {
-  return Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, simulation.slots[stage].snapshot()])) as Record<SimulatedStage, SlotStats>;
+  return Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, simulation.slots[stage].snapshot()])) as Record<
+    SimulatedStage,
+    SlotStats
+  >;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Holds one of the stage's slots for the call's scaled latency, then lets the work run. */
-function delayed<Args extends unknown[], Result>(simulation: Simulation, stage: SimulatedStage, work: (...args: Args) => Promise<Result>) {
+function delayed<Args extends unknown[], Result>(
+  simulation: Simulation,
+  stage: SimulatedStage,
+  work: (...args: Args) => Promise<Result>,
+) {
   const latencyMs = simulation.plan.latencyMs[stage] * simulation.plan.timeScale;
   return async (...args: Args): Promise<Result> => {
     await simulation.slots[stage].hold(() => sleep(latencyMs));
@@ -55,7 +72,11 @@ const STAND_IN_SYLLABLES_PER_SECOND = 4;
  * rate, in the voice track's own format. Its length is not scaled with time: a line said a
  * thousand times faster is no line (the voice stage refuses it), only waiting is shortened.
  */
-function standInSpeech(simulation: Simulation, served: { provider: string; model: string }, request: SpeechRequest): Metered<SpeechResult> {
+function standInSpeech(
+  simulation: Simulation,
+  served: { provider: string; model: string },
+  request: SpeechRequest,
+): Metered<SpeechResult> {
   const characters = Array.from(request.text).length;
   const seconds = characters / simulation.plan.speechCharactersPerSecond;
   const samples = Math.max(1, Math.round(seconds * VOICE_SAMPLE_RATE));
@@ -89,8 +110,21 @@ function standInClip(request: ClipRequest): Promise<Buffer> {
       const file = path.join(dir, 'clip.mp4');
       await runFfmpeg([
         // A moving test pattern: a still clip would be, rightly, refused by QA as a frozen picture.
-        '-f', 'lavfi', '-i', `testsrc2=s=${request.width}x${request.height}:r=${request.fps}`,
-        '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-an', '-y', file,
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc2=s=${request.width}x${request.height}:r=${request.fps}`,
+        '-frames:v',
+        String(frames),
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-pix_fmt',
+        'yuv420p',
+        '-an',
+        '-y',
+        file,
       ]);
       return readFile(file);
     });
@@ -113,7 +147,10 @@ export function withSimulatedProviders(providers: BoundProviders, simulation: Si
   }
   return {
     ...providers,
-    text: { ...text, port: { writeScene: delayed(simulation, 'script', (r, o?: CallOptions) => text.port.writeScene(r, o)) } },
+    text: {
+      ...text,
+      port: { writeScene: delayed(simulation, 'script', (r, o?: CallOptions) => text.port.writeScene(r, o)) },
+    },
     image: {
       ...image,
       port: {
@@ -121,13 +158,21 @@ export function withSimulatedProviders(providers: BoundProviders, simulation: Si
         drawKeyframe: delayed(simulation, 'image', (r, o?: CallOptions) => image.port.drawKeyframe(r, o)),
       },
     },
-    speech: { ...speech, port: { speak: delayed(simulation, 'speech', async (r: SpeechRequest) => standInSpeech(simulation, speech, r)) } },
+    speech: {
+      ...speech,
+      port: { speak: delayed(simulation, 'speech', async (r: SpeechRequest) => standInSpeech(simulation, speech, r)) },
+    },
     video: {
       ...video,
       port: {
         renderClip: delayed(simulation, 'video', async (r: ClipRequest): Promise<Metered<ClipResult>> => {
           const frames = Math.max(1, Math.round(r.durationSeconds * r.fps));
-          return { result: { mp4: await standInClip(r) }, usage: { videoSeconds: frames / r.fps }, provider: video.provider, model: video.model };
+          return {
+            result: { mp4: await standInClip(r) },
+            usage: { videoSeconds: frames / r.fps },
+            provider: video.provider,
+            model: video.model,
+          };
         }),
       },
     },

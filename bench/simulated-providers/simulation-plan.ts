@@ -4,7 +4,10 @@ import { z } from 'zod';
 export const SIMULATED_STAGES = ['script', 'image', 'speech', 'video'] as const;
 export type SimulatedStage = (typeof SIMULATED_STAGES)[number];
 
-const perStage = (value: z.ZodNumber) => z.strictObject(Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, value])) as Record<SimulatedStage, z.ZodNumber>);
+const perStage = (value: z.ZodNumber) =>
+  z.strictObject(
+    Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, value])) as Record<SimulatedStage, z.ZodNumber>,
+  );
 
 const SimulationPlanSchema = z.strictObject({
   /** Multiplies every latency: 0.1 runs ten times faster than real providers. Spoken lines keep their length. */
@@ -26,7 +29,9 @@ export type SimulationPlan = z.output<typeof SimulationPlanSchema>;
 export function parseSimulationPlan(text: string): SimulationPlan {
   const parsed = SimulationPlanSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
-    throw new Error(`the simulation plan is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `the simulation plan is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

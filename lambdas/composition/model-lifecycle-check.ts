@@ -1,7 +1,7 @@
 import type { ManifestProblem } from '../core/errors.js';
 import type { Manifest } from '../core/manifest/schema.js';
-import { isoDay, lifecycleOf, lifecycleStateOn, type LifecycleState } from '../core/model-lifecycle.js';
-import { stageRoute, transcriptionRung, type RoutedStage } from './provider-config.js';
+import { isoDay, type LifecycleState, lifecycleOf, lifecycleStateOn } from '../core/model-lifecycle.js';
+import { type RoutedStage, stageRoute, transcriptionRung } from './provider-config.js';
 
 /**
  * The lifecycle of every model a manifest is routed to, on a given day: `validate`, `estimate`
@@ -21,10 +21,18 @@ export interface RoutedModelLifecycle {
 const ROUTED_STAGES: readonly RoutedStage[] = ['script', 'image', 'consistency', 'speech', 'video'];
 
 /** Each model a manifest's routes use (every rung, failover included), once per stage, with its state on `today`. */
-export function routedModelLifecycles(settings: Manifest['providers'], env: NodeJS.ProcessEnv, today: Date): RoutedModelLifecycle[] {
+export function routedModelLifecycles(
+  settings: Manifest['providers'],
+  env: NodeJS.ProcessEnv,
+  today: Date,
+): RoutedModelLifecycle[] {
   const transcription = transcriptionRung(settings, env);
   const rungs = [
-    ...ROUTED_STAGES.flatMap((stage) => stageRoute(settings, stage, env).flat().map((rung) => ({ stage: stage as RoutedModelLifecycle['stage'], ...rung }))),
+    ...ROUTED_STAGES.flatMap((stage) =>
+      stageRoute(settings, stage, env)
+        .flat()
+        .map((rung) => ({ stage: stage as RoutedModelLifecycle['stage'], ...rung })),
+    ),
     ...(transcription ? [{ stage: 'subtitle-timing' as const, ...transcription }] : []),
   ];
   const seen = new Set<string>();
@@ -33,17 +41,33 @@ export function routedModelLifecycles(settings: Manifest['providers'], env: Node
     const entry = lifecycleOf(provider, model);
     if (seen.has(key) || !entry) return [];
     seen.add(key);
-    return [{ stage, provider, model, state: lifecycleStateOn(entry, today), endOfLife: entry.endOfLife, successor: entry.successor }];
+    return [
+      {
+        stage,
+        provider,
+        model,
+        state: lifecycleStateOn(entry, today),
+        endOfLife: entry.endOfLife,
+        successor: entry.successor,
+      },
+    ];
   });
 }
 
 const instead = (finding: RoutedModelLifecycle) => (finding.successor ? ` (use ${finding.successor})` : '');
 
 /** One problem per route to a model past its end of life: `video: amazon.nova-reel-v1:1 reached end of life on 2026-09-30 (use luma.ray-v2:0)`. */
-export function endOfLifeProblems(settings: Manifest['providers'], env: NodeJS.ProcessEnv, today: Date): ManifestProblem[] {
+export function endOfLifeProblems(
+  settings: Manifest['providers'],
+  env: NodeJS.ProcessEnv,
+  today: Date,
+): ManifestProblem[] {
   return routedModelLifecycles(settings, env, today)
     .filter((finding) => finding.state === 'EOL')
-    .map((finding) => ({ path: finding.stage, reason: `${finding.model} reached end of life on ${finding.endOfLife}${instead(finding)}` }));
+    .map((finding) => ({
+      path: finding.stage,
+      reason: `${finding.model} reached end of life on ${finding.endOfLife}${instead(finding)}`,
+    }));
 }
 
 /** One line per Legacy model on the route, naming its end-of-life date where one is published. */

@@ -1,12 +1,12 @@
-import type { Usage } from '../core/ports.js';
-import { billedVideoSeconds, costUsd, priceConfirmed, PRICE_TABLE_VERSION } from '../core/pricing.js';
-import { MAX_BILLED_CALLS, stageRoute, transcriptionRung, type RoutedStage } from './provider-config.js';
 import { developmentParts } from '../core/development-prompt.js';
+import type { ManifestProblem } from '../core/errors.js';
 import { findLanguage } from '../core/languages.js';
 import { episodesToDevelop, plannedSceneCount, type SeriesManifest } from '../core/manifest/schema.js';
+import type { Usage } from '../core/ports.js';
+import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION, priceConfirmed } from '../core/pricing.js';
 import { WORST_CASE_USAGE, worstCaseSpeechUsage } from '../core/worst-case-usage.js';
-import type { ManifestProblem } from '../core/errors.js';
 import { endOfLifeProblems, legacyWarnings } from './model-lifecycle-check.js';
+import { MAX_BILLED_CALLS, type RoutedStage, stageRoute, transcriptionRung } from './provider-config.js';
 
 /**
  * `dramaforge estimate`: the expected cost of a manifest under a profile, before
@@ -63,21 +63,42 @@ const DEVELOPED_SCENE_CAST = 2;
  * cards (so the script stage has nothing left to buy for it).
  */
 function plannedScenes(manifest: SeriesManifest): { characters: string[]; dialogue?: { line: string }[] }[] {
-  const developedDialogue = Array.from({ length: GENERATED_LINES }, () => ({ line: 'x'.repeat(GENERATED_LINE_CHARACTERS) }));
+  const developedDialogue = Array.from({ length: GENERATED_LINES }, () => ({
+    line: 'x'.repeat(GENERATED_LINE_CHARACTERS),
+  }));
   const developedCast = manifest.characters.slice(0, DEVELOPED_SCENE_CAST).map((c) => c.id);
-  return manifest.episodes.flatMap((episode): { characters: string[]; dialogue?: { line: string }[] }[] =>
-    episode.scenes ?? Array.from({ length: plannedSceneCount(episode) }, () => ({ characters: developedCast, dialogue: developedDialogue })),
+  return manifest.episodes.flatMap(
+    (episode): { characters: string[]; dialogue?: { line: string }[] }[] =>
+      episode.scenes ??
+      Array.from({ length: plannedSceneCount(episode) }, () => ({
+        characters: developedCast,
+        dialogue: developedDialogue,
+      })),
   );
 }
 
-export function estimateProduction(manifest: SeriesManifest, env: NodeJS.ProcessEnv, keyframeMaxAttempts = 3, today: Date = new Date()): ProductionEstimate {
+export function estimateProduction(
+  manifest: SeriesManifest,
+  env: NodeJS.ProcessEnv,
+  keyframeMaxAttempts = 3,
+  today: Date = new Date(),
+): ProductionEstimate {
   const lines: EstimateLine[] = [];
   const route = (stage: RoutedStage) => stageRoute(manifest.providers, stage, env);
-  const add = (label: string, stage: RoutedStage, calls: number, typical: (model: string) => Usage, worst: (model: string) => Usage, worstCalls = calls) => {
+  const add = (
+    label: string,
+    stage: RoutedStage,
+    calls: number,
+    typical: (model: string) => Usage,
+    worst: (model: string) => Usage,
+    worstCalls = calls,
+  ) => {
     if (calls === 0) return;
     const ladders = route(stage);
     const first = ladders[0]![0]!;
-    const worstPerCall = ladders.flat().reduce((sum, rung) => sum + MAX_BILLED_CALLS[stage] * costUsd(rung.provider, rung.model, worst(rung.model)), 0);
+    const worstPerCall = ladders
+      .flat()
+      .reduce((sum, rung) => sum + MAX_BILLED_CALLS[stage] * costUsd(rung.provider, rung.model, worst(rung.model)), 0);
     lines.push({
       stage: label,
       provider: first.provider,
@@ -89,29 +110,73 @@ export function estimateProduction(manifest: SeriesManifest, env: NodeJS.Process
   };
 
   const scenes = plannedScenes(manifest);
-  const developmentCalls = episodesToDevelop(manifest).reduce((sum, episode) => sum + developmentParts(plannedSceneCount(episode)).length, 0);
+  const developmentCalls = episodesToDevelop(manifest).reduce(
+    (sum, episode) => sum + developmentParts(plannedSceneCount(episode)).length,
+    0,
+  );
   const sceneCharacters = scenes.reduce((sum, scene) => sum + scene.characters.length, 0);
   const spokenCharacters = scenes.map((scene) =>
-    scene.dialogue ? scene.dialogue.reduce((sum, line) => sum + [...line.line].length, 0) : GENERATED_LINES * GENERATED_LINE_CHARACTERS,
+    scene.dialogue
+      ? scene.dialogue.reduce((sum, line) => sum + [...line.line].length, 0)
+      : GENERATED_LINES * GENERATED_LINE_CHARACTERS,
   );
   const spokenLines = scenes.map((scene) => scene.dialogue?.length ?? GENERATED_LINES);
 
-  add('development', 'script', developmentCalls, () => TYPICAL_USAGE.development, () => WORST_CASE_USAGE.development);
-  add('reference-sheet', 'image', manifest.characters.length, () => TYPICAL_USAGE.image, () => WORST_CASE_USAGE.image);
-  add('script', 'script', scenes.filter((scene) => !scene.dialogue).length, () => TYPICAL_USAGE.script, () => WORST_CASE_USAGE.script);
-  add('keyframe', 'image', scenes.length, () => TYPICAL_USAGE.image, () => WORST_CASE_USAGE.image, scenes.length * keyframeMaxAttempts);
-  add('consistency', 'consistency', sceneCharacters, () => TYPICAL_USAGE.consistency, () => WORST_CASE_USAGE.consistency, sceneCharacters * keyframeMaxAttempts);
+  add(
+    'development',
+    'script',
+    developmentCalls,
+    () => TYPICAL_USAGE.development,
+    () => WORST_CASE_USAGE.development,
+  );
+  add(
+    'reference-sheet',
+    'image',
+    manifest.characters.length,
+    () => TYPICAL_USAGE.image,
+    () => WORST_CASE_USAGE.image,
+  );
+  add(
+    'script',
+    'script',
+    scenes.filter((scene) => !scene.dialogue).length,
+    () => TYPICAL_USAGE.script,
+    () => WORST_CASE_USAGE.script,
+  );
+  add(
+    'keyframe',
+    'image',
+    scenes.length,
+    () => TYPICAL_USAGE.image,
+    () => WORST_CASE_USAGE.image,
+    scenes.length * keyframeMaxAttempts,
+  );
+  add(
+    'consistency',
+    'consistency',
+    sceneCharacters,
+    () => TYPICAL_USAGE.consistency,
+    () => WORST_CASE_USAGE.consistency,
+    sceneCharacters * keyframeMaxAttempts,
+  );
   const totalCharacters = spokenCharacters.reduce((a, b) => a + b, 0);
   const totalLines = spokenLines.reduce((a, b) => a + b, 0);
   const perLine = totalLines === 0 ? 0 : totalCharacters / totalLines;
   // Polly bills each line twice: the audio and the speech marks that time its subtitle.
   const speechRequestsPerLine = route('speech')[0]![0]!.provider === 'bedrock' ? 2 : 1;
-  add('speech', 'speech', totalLines, () => ({ speechCharacters: perLine * speechRequestsPerLine }), () => worstCaseSpeechUsage(perLine));
+  add(
+    'speech',
+    'speech',
+    totalLines,
+    () => ({ speechCharacters: perLine * speechRequestsPerLine }),
+    () => worstCaseSpeechUsage(perLine),
+  );
   const transcription = transcriptionRung(manifest.providers, env);
   if (transcription && totalLines > 0) {
     // The stage reserves each transcription from the line's measured audio; here the audio is not made yet, so its length is estimated.
     const lineSeconds = perLine / CHARACTERS_PER_SECOND;
-    const cost = (seconds: number) => totalLines * costUsd(transcription.provider, transcription.model, { transcribedAudioSeconds: seconds });
+    const cost = (seconds: number) =>
+      totalLines * costUsd(transcription.provider, transcription.model, { transcribedAudioSeconds: seconds });
     lines.push({
       stage: 'subtitle-timing',
       provider: transcription.provider,
@@ -122,16 +187,41 @@ export function estimateProduction(manifest: SeriesManifest, env: NodeJS.Process
     });
   }
   const videoRung = route('video')[0]![0]!;
-  const sceneSeconds = spokenCharacters.map((characters, index) => Math.max(2, characters / CHARACTERS_PER_SECOND + 1 + 0.3 * spokenLines[index]!));
-  const billed = sceneSeconds.reduce((sum, seconds) => sum + billedVideoSeconds(videoRung.provider, videoRung.model, seconds), 0);
-  add('video', 'video', scenes.length, () => ({ videoSeconds: billed / scenes.length }), () => ({ videoSeconds: billed / scenes.length }));
+  const sceneSeconds = spokenCharacters.map((characters, index) =>
+    Math.max(2, characters / CHARACTERS_PER_SECOND + 1 + 0.3 * spokenLines[index]!),
+  );
+  const billed = sceneSeconds.reduce(
+    (sum, seconds) => sum + billedVideoSeconds(videoRung.provider, videoRung.model, seconds),
+    0,
+  );
+  add(
+    'video',
+    'video',
+    scenes.length,
+    () => ({ videoSeconds: billed / scenes.length }),
+    () => ({ videoSeconds: billed / scenes.length }),
+  );
   // Each dub, on lines of its own: every line translated and voiced, at worst asked again shorter and voiced again,
   // and each episode's title for its cover. Nothing visual.
   for (const dub of manifest.dubs ?? []) {
     const language = findLanguage(dub)?.tag ?? dub;
     const titles = manifest.episodes.length;
-    add(`${language} translation`, 'script', totalLines + titles, () => TYPICAL_USAGE.translation, () => WORST_CASE_USAGE.translation, 2 * totalLines + titles);
-    add(`${language} speech`, 'speech', totalLines, () => ({ speechCharacters: perLine * speechRequestsPerLine }), () => worstCaseSpeechUsage(perLine), 2 * totalLines);
+    add(
+      `${language} translation`,
+      'script',
+      totalLines + titles,
+      () => TYPICAL_USAGE.translation,
+      () => WORST_CASE_USAGE.translation,
+      2 * totalLines + titles,
+    );
+    add(
+      `${language} speech`,
+      'speech',
+      totalLines,
+      () => ({ speechCharacters: perLine * speechRequestsPerLine }),
+      () => worstCaseSpeechUsage(perLine),
+      2 * totalLines,
+    );
   }
 
   return {
@@ -170,7 +260,9 @@ export function formatEstimate(estimate: ProductionEstimate, spent?: SpendSoFar)
     `${'stage'.padEnd(width)} ${'first model'.padEnd(40)} ${'calls'.padStart(6)}  ${'expected'.padStart(11)}  ${'worst case'.padStart(11)}`,
     ...rows,
     ...(estimate.lines.some((line) => !priceConfirmed(line.provider, line.model))
-      ? ['* price not confirmed on a page read when the price table was made (docs/providers.md, Cost): re-check before a large run']
+      ? [
+          '* price not confirmed on a page read when the price table was made (docs/providers.md, Cost): re-check before a large run',
+        ]
       : []),
     ...estimate.warnings,
     `total expected $${estimate.expectedUsd.toFixed(4)}; worst case (every call at its reservation) $${estimate.worstCaseUsd.toFixed(4)}; budget $${estimate.budgetUsd.toFixed(2)}`,
@@ -180,6 +272,8 @@ export function formatEstimate(estimate: ProductionEstimate, spent?: SpendSoFar)
             `$${Math.max(0, estimate.budgetUsd - spent.spentUsd - spent.unconfirmedUsd - spent.reservedUsd).toFixed(4)} of the budget left; cached results are not bought again`,
         ]
       : []),
-    estimate.expectedUsd > estimate.budgetUsd ? 'the expected cost is over the budget: the production would stop at the budget' : 'the expected cost fits the budget',
+    estimate.expectedUsd > estimate.budgetUsd
+      ? 'the expected cost is over the budget: the production would stop at the budget'
+      : 'the expected cost fits the budget',
   ].join('\n');
 }

@@ -1,11 +1,11 @@
-import type { LipSyncMode } from '../core/ports.js';
-import { processEnvironment } from '../core/environment.js';
-import type { LIP_SYNC_PROVIDERS, Manifest, PROVIDER_STAGES } from '../core/manifest/schema.js';
 import { openAiMissingSettings, openAiSettingsFromEnv } from '../adapters/providers/openai-compatible/settings.js';
 import { syncSoMissingSettings, syncSoSettingsFromEnv } from '../adapters/providers/sync-so/settings.js';
+import { BEDROCK_DEFAULT_MODELS } from '../core/bedrock-defaults.js';
+import { processEnvironment } from '../core/environment.js';
+import type { LIP_SYNC_PROVIDERS, Manifest, PROVIDER_STAGES } from '../core/manifest/schema.js';
+import type { LipSyncMode } from '../core/ports.js';
 import type { RateLimit } from './resilience/token-bucket.js';
 import { TIERS, type Tier } from './routing/route.js';
-import { BEDROCK_DEFAULT_MODELS } from '../core/bedrock-defaults.js';
 
 /**
  * Which models serve which stage, per profile, from the environment: pure, so the
@@ -23,7 +23,13 @@ export interface RungSpec {
 }
 
 /** The most billed calls one rung can make for one logical call (first try, repair prompt, content rewrite). */
-export const MAX_BILLED_CALLS: Record<RoutedStage, number> = { script: 3, image: 2, consistency: 2, speech: 2, video: 2 };
+export const MAX_BILLED_CALLS: Record<RoutedStage, number> = {
+  script: 3,
+  image: 2,
+  consistency: 2,
+  speech: 2,
+  video: 2,
+};
 
 const OFFLINE_MODELS: Record<RoutedStage, string> = {
   script: 'phrasebook-v1',
@@ -45,7 +51,10 @@ const DEFAULT_MODELS: Record<'openai-compatible' | 'bedrock', Record<RoutedStage
   bedrock: BEDROCK_DEFAULT_MODELS,
 };
 
-const ENV_PREFIX: Record<'openai-compatible' | 'bedrock', string> = { 'openai-compatible': 'DRAMAFORGE_OPENAI', bedrock: 'DRAMAFORGE_BEDROCK' };
+const ENV_PREFIX: Record<'openai-compatible' | 'bedrock', string> = {
+  'openai-compatible': 'DRAMAFORGE_OPENAI',
+  bedrock: 'DRAMAFORGE_BEDROCK',
+};
 
 /** Prompts longer than this (estimated tokens) skip the draft rung. */
 export const DEFAULT_DRAFT_MAX_PROMPT_TOKENS = 3_000;
@@ -54,7 +63,11 @@ export const DEFAULT_DRAFT_MAX_PROMPT_TOKENS = 3_000;
 export function stageRungs(profile: ProfileName, stage: RoutedStage, env: NodeJS.ProcessEnv): RungSpec[] {
   if (profile === 'offline') return [{ provider: 'offline', model: OFFLINE_MODELS[stage], tier: 'final' }];
   const configured = env[`${ENV_PREFIX[profile]}_${stage.toUpperCase()}_MODELS`] ?? DEFAULT_MODELS[profile][stage];
-  const models = configured.split(',').map((m) => m.trim()).filter(Boolean).slice(0, TIERS.length);
+  const models = configured
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean)
+    .slice(0, TIERS.length);
   const draftLimit = Number(env.DRAMAFORGE_DRAFT_MAX_PROMPT_TOKENS ?? DEFAULT_DRAFT_MAX_PROMPT_TOKENS);
   // A single model is the final tier; two are review and final; three are the whole ladder.
   const tiers = TIERS.slice(TIERS.length - models.length);
@@ -93,7 +106,10 @@ export function stageProfile(settings: Manifest['providers'], stage: RoutedStage
  */
 export function stageRoute(settings: Manifest['providers'], stage: RoutedStage, env: NodeJS.ProcessEnv): RungSpec[][] {
   const primary = stageProfile(settings, stage);
-  const profiles = primary === 'offline' || stage === 'video' ? [primary] : [primary, ...failoverProfiles(env).filter((p) => p !== primary)];
+  const profiles =
+    primary === 'offline' || stage === 'video'
+      ? [primary]
+      : [primary, ...failoverProfiles(env).filter((p) => p !== primary)];
   return profiles.map((profile) => stageRungs(profile, stage, env));
 }
 
@@ -112,7 +128,11 @@ export function transcriptionRung(settings: Manifest['providers'], env: NodeJS.P
     throw new Error(`DRAMAFORGE_SUBTITLE_TIMING: unknown value "${timing}" (use ${SUBTITLE_TIMINGS.join(' or ')})`);
   }
   if (timing !== 'transcription' || stageProfile(settings, 'speech') !== 'openai-compatible') return undefined;
-  return { provider: 'openai-compatible', model: env.DRAMAFORGE_OPENAI_TRANSCRIPTION_MODEL ?? DEFAULT_TRANSCRIPTION_MODEL, tier: 'final' };
+  return {
+    provider: 'openai-compatible',
+    model: env.DRAMAFORGE_OPENAI_TRANSCRIPTION_MODEL ?? DEFAULT_TRANSCRIPTION_MODEL,
+    tier: 'final',
+  };
 }
 
 /** Why a profile cannot run in this environment, or undefined when it can. */
@@ -129,7 +149,9 @@ const DEFAULT_RATE_LIMITS: Record<string, RateLimit> = {
 };
 
 export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): (provider: string) => RateLimit {
-  const configured = env.DRAMAFORGE_RATE_LIMITS ? (JSON.parse(env.DRAMAFORGE_RATE_LIMITS) as Record<string, RateLimit>) : {};
+  const configured = env.DRAMAFORGE_RATE_LIMITS
+    ? (JSON.parse(env.DRAMAFORGE_RATE_LIMITS) as Record<string, RateLimit>)
+    : {};
   return (provider) => configured[provider] ?? DEFAULT_RATE_LIMITS[provider] ?? { requestsPerSecond: 1, burst: 1 };
 }
 
@@ -149,8 +171,14 @@ export function lipSyncProvider(settings: Manifest['providers']): LipSyncProvide
   return settings.overrides?.lipSync ?? (settings.profile === 'openai-compatible' ? 'openai-compatible' : 'offline');
 }
 
-const LIP_SYNC_MODELS: Record<Exclude<LipSyncProvider, 'offline'>, { prefix: string; models: Record<LipSyncMode, string> }> = {
-  'openai-compatible': { prefix: 'DRAMAFORGE_OPENAI_LIPSYNC_MODEL', models: { fast: 'lipsync-2', high_precision: 'lipsync-2-pro' } },
+const LIP_SYNC_MODELS: Record<
+  Exclude<LipSyncProvider, 'offline'>,
+  { prefix: string; models: Record<LipSyncMode, string> }
+> = {
+  'openai-compatible': {
+    prefix: 'DRAMAFORGE_OPENAI_LIPSYNC_MODEL',
+    models: { fast: 'lipsync-2', high_precision: 'lipsync-2-pro' },
+  },
   'sync-so': { prefix: 'DRAMAFORGE_SYNC_SO_MODEL', models: { fast: 'lipsync-2', high_precision: 'lipsync-2-pro' } },
 };
 
@@ -170,17 +198,28 @@ export function lipSyncProviderProblem(provider: LipSyncProvider, env: NodeJS.Pr
 export const AVAILABLE_PROFILES: readonly ProfileName[] = ['offline', 'openai-compatible', 'bedrock'];
 
 /** Names every requested profile this environment cannot serve, as manifest problems. */
-export function unavailableProfiles(settings: Manifest['providers'], env: NodeJS.ProcessEnv = processEnvironment()): { path: string; reason: string }[] {
+export function unavailableProfiles(
+  settings: Manifest['providers'],
+  env: NodeJS.ProcessEnv = processEnvironment(),
+): { path: string; reason: string }[] {
   const problems: { path: string; reason: string }[] = [];
   const check = (path: string, profile: ProfileName | undefined) => {
     if (!profile) return;
     const problem = AVAILABLE_PROFILES.includes(profile) ? profileProblem(profile, env) : 'unknown profile';
-    if (problem) problems.push({ path, reason: `the "${profile}" provider profile is not available in this environment: ${problem}` });
+    if (problem)
+      problems.push({
+        path,
+        reason: `the "${profile}" provider profile is not available in this environment: ${problem}`,
+      });
   };
   check('providers.profile', settings.profile);
   const { lipSync, ...stages } = settings.overrides ?? {};
   for (const [stage, profile] of Object.entries(stages)) check(`providers.overrides.${stage}`, profile);
   const lipSyncProblem = lipSync && lipSyncProviderProblem(lipSync, env);
-  if (lipSyncProblem) problems.push({ path: 'providers.overrides.lipSync', reason: `lip-sync by "${lipSync}" is not available in this environment: ${lipSyncProblem}` });
+  if (lipSyncProblem)
+    problems.push({
+      path: 'providers.overrides.lipSync',
+      reason: `lip-sync by "${lipSync}" is not available in this environment: ${lipSyncProblem}`,
+    });
   return problems;
 }

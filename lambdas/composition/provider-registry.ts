@@ -2,37 +2,53 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { CameraMotionVideoModel } from '../adapters/providers/offline/camera-motion-video-model.js';
-import { PaintedLipSyncModel } from '../adapters/providers/offline/painted-lip-sync-model.js';
 import { EspeakSpeechModel } from '../adapters/providers/offline/espeak-speech-model.js';
 import { OfflineEpisodeDeveloper } from '../adapters/providers/offline/offline-episode-developer.js';
-import { OfflineScriptWriter } from '../adapters/providers/offline/offline-script-writer.js';
-import { PhrasebookTranslator } from '../adapters/providers/offline/phrasebook-translator.js';
 import { StoryboardImageModel } from '../adapters/providers/offline/offline-image-model.js';
+import { OfflineScriptWriter } from '../adapters/providers/offline/offline-script-writer.js';
+import { PaintedLipSyncModel } from '../adapters/providers/offline/painted-lip-sync-model.js';
+import { PhrasebookTranslator } from '../adapters/providers/offline/phrasebook-translator.js';
 import { PixelConsistencyScorer } from '../adapters/providers/offline/pixel-consistency.js';
-import { PROCEDURAL_MUSIC_MODEL, PROCEDURAL_MUSIC_PROVIDER, ProceduralMusicModel } from '../adapters/providers/offline/procedural-music-model.js';
+import {
+  PROCEDURAL_MUSIC_MODEL,
+  PROCEDURAL_MUSIC_PROVIDER,
+  ProceduralMusicModel,
+} from '../adapters/providers/offline/procedural-music-model.js';
 import type { Bound, BoundProviders } from '../core/bound-providers.js';
 import { processEnvironment } from '../core/environment.js';
 import { ProviderNotConfigured } from '../core/errors.js';
 import type { Manifest } from '../core/manifest/schema.js';
 import type { AsyncLipSyncModel, LineTranslator, LipSyncMode, LipSyncModel } from '../core/ports.js';
-import type { ProviderProfile, ProviderProfileContext, ProviderProfileFactory, VideoPolling } from '../core/provider-profile.js';
+import type {
+  ProviderProfile,
+  ProviderProfileContext,
+  ProviderProfileFactory,
+  VideoPolling,
+} from '../core/provider-profile.js';
 import {
-  MAX_BILLED_CALLS,
   lipSyncModel,
   lipSyncProvider,
   lipSyncProviderProblem,
+  MAX_BILLED_CALLS,
+  type ProfileName,
   profileProblem,
+  type RoutedStage,
   rateLimitsFromEnv,
   stageRoute,
   transcriptionRung,
   videoPollSettings,
-  type ProfileName,
-  type RoutedStage,
 } from './provider-config.js';
 import { ProviderGuard } from './resilience/provider-guard.js';
 import { DynamoTokenBucket } from './resilience/token-bucket.js';
 import type { Rung } from './routing/route.js';
-import { RoutedConsistencyScorer, RoutedEpisodeDeveloper, RoutedImageModel, RoutedLineTranslator, RoutedSpeechModel, RoutedTextModel } from './routing/routed-ports.js';
+import {
+  RoutedConsistencyScorer,
+  RoutedEpisodeDeveloper,
+  RoutedImageModel,
+  RoutedLineTranslator,
+  RoutedSpeechModel,
+  RoutedTextModel,
+} from './routing/routed-ports.js';
 
 type RealProfileName = Exclude<ProfileName, 'offline'>;
 
@@ -108,7 +124,8 @@ class RealProviders {
       env,
       guard: (provider: string) => this.guard(provider),
       bucket,
-      shareObject: (key) => getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: SHARED_OBJECT_SECONDS }),
+      shareObject: (key) =>
+        getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: SHARED_OBJECT_SECONDS }),
     };
   }
 
@@ -153,7 +170,7 @@ async function bindLipSync(
     const profile = profiles.get(provider) ?? (await realProfile(environment, provider));
     return { port: profile.lipSync!(model, polling), provider, model };
   }
-  if (!environment) throw new ProviderNotConfigured('sync.so lip-sync needs the stage\'s table and bucket');
+  if (!environment) throw new ProviderNotConfigured("sync.so lip-sync needs the stage's table and bucket");
   const problem = lipSyncProviderProblem(provider, env);
   if (problem) throw new ProviderNotConfigured(`sync.so is not configured: ${problem}`);
   const { createLipSyncModel } = await loadSyncSo();
@@ -161,7 +178,10 @@ async function bindLipSync(
 }
 
 /** Every real profile a manifest's routes use, loaded: the ports are then built without waiting. */
-async function loadProfiles(profiles: Iterable<ProfileName>, environment: ProviderEnvironment | undefined): Promise<Map<ProfileName, ProviderProfile>> {
+async function loadProfiles(
+  profiles: Iterable<ProfileName>,
+  environment: ProviderEnvironment | undefined,
+): Promise<Map<ProfileName, ProviderProfile>> {
   const real = [...new Set(profiles)].filter((name): name is RealProfileName => name !== 'offline');
   const loaded = await Promise.all(real.map(async (name) => [name, await realProfile(environment, name)] as const));
   return new Map(loaded);
@@ -178,19 +198,26 @@ function bindRoute<Port>(
 ): Bound<Port> {
   const specs = stageRoute(settings, stage, env);
   if (specs.length === 1 && specs[0]![0]!.provider === 'offline') return offlinePort;
-  const ladders = specs.map((ladder) => ladder.map((rung) => ({ ...rung, port: build(profiles.get(rung.provider)!, rung.model) })));
+  const ladders = specs.map((ladder) =>
+    ladder.map((rung) => ({ ...rung, port: build(profiles.get(rung.provider)!, rung.model) })),
+  );
   const all = specs.flat();
   return {
     port: routed(ladders),
     provider: all[0]!.provider,
     model: specs.map((ladder) => ladder.map((rung) => rung.model).join('>')).join('|'),
-    serving: all.map((rung) => ({ provider: rung.provider, model: rung.model, maxBilledCalls: MAX_BILLED_CALLS[stage] })),
+    serving: all.map((rung) => ({
+      provider: rung.provider,
+      model: rung.model,
+      maxBilledCalls: MAX_BILLED_CALLS[stage],
+    })),
   };
 }
 
 /** Validation refuses dubs routed to a profile without a translator; this only answers a manifest that skipped it. */
 function untranslatable(model: string): LineTranslator {
-  const refuse = () => Promise.reject(new ProviderNotConfigured(`${model} cannot translate a dub: its profile has no translator yet`));
+  const refuse = () =>
+    Promise.reject(new ProviderNotConfigured(`${model} cannot translate a dub: its profile has no translator yet`));
   return { translateLine: refuse, translateTitle: refuse };
 }
 
@@ -200,34 +227,105 @@ const ROUTED_STAGES: readonly RoutedStage[] = ['script', 'image', 'consistency',
  * The providers a manifest asks for: its profile, with per-stage overrides, routed by provider-config.ts,
  * and a lip-sync model when the manifest sets a lip-sync mode.
  */
-export async function providersFor(settings: Manifest['providers'], environment?: ProviderEnvironment, lipSyncMode?: LipSyncMode): Promise<BoundProviders> {
+export async function providersFor(
+  settings: Manifest['providers'],
+  environment?: ProviderEnvironment,
+  lipSyncMode?: LipSyncMode,
+): Promise<BoundProviders> {
   const env = environment?.env ?? processEnvironment();
   const base = offlineProviders();
   const videoRung = stageRoute(settings, 'video', env)[0]![0]!;
   // Not routed: a line whose transcription fails keeps the timing of its whole audio, so there is nothing to fail over to.
   const transcription = transcriptionRung(settings, env);
-  const routedProfiles = ROUTED_STAGES.flatMap((stage) => stageRoute(settings, stage, env).flat().map((rung) => rung.provider));
-  const profiles = await loadProfiles([...routedProfiles, ...(transcription ? [transcription.provider] : [])], environment);
+  const routedProfiles = ROUTED_STAGES.flatMap((stage) =>
+    stageRoute(settings, stage, env)
+      .flat()
+      .map((rung) => rung.provider),
+  );
+  const profiles = await loadProfiles(
+    [...routedProfiles, ...(transcription ? [transcription.provider] : [])],
+    environment,
+  );
   const transcriber = transcription && profiles.get(transcription.provider)?.transcriber;
-  if (transcription && !transcriber) throw new ProviderNotConfigured(`the "${transcription.provider}" profile has no speech-to-text for subtitle timing`);
+  if (transcription && !transcriber)
+    throw new ProviderNotConfigured(
+      `the "${transcription.provider}" profile has no speech-to-text for subtitle timing`,
+    );
   return {
     // No real profile offers a music model: every profile lays the offline bed, at $0 (docs/audio-and-qa.md).
     music: base.music,
-    text: bindRoute('script', settings, env, profiles, base.text, (p, model) => p.text(model), (l) => new RoutedTextModel(l)),
-    development: bindRoute('script', settings, env, profiles, base.development, (p, model) => p.developer(model), (l) => new RoutedEpisodeDeveloper(l)),
-    translation: bindRoute('script', settings, env, profiles, base.translation, (p, model) => p.translator?.(model) ?? untranslatable(model), (l) => new RoutedLineTranslator(l)),
-    image: bindRoute('image', settings, env, profiles, base.image, (p, model) => p.image(model), (l) => new RoutedImageModel(l)),
-    consistency: bindRoute('consistency', settings, env, profiles, base.consistency, (p, model) => p.consistency(model), (l) => new RoutedConsistencyScorer(l)),
-    speech: bindRoute('speech', settings, env, profiles, base.speech, (p, model) => p.speech(model), (l) => new RoutedSpeechModel(l)),
+    text: bindRoute(
+      'script',
+      settings,
+      env,
+      profiles,
+      base.text,
+      (p, model) => p.text(model),
+      (l) => new RoutedTextModel(l),
+    ),
+    development: bindRoute(
+      'script',
+      settings,
+      env,
+      profiles,
+      base.development,
+      (p, model) => p.developer(model),
+      (l) => new RoutedEpisodeDeveloper(l),
+    ),
+    translation: bindRoute(
+      'script',
+      settings,
+      env,
+      profiles,
+      base.translation,
+      (p, model) => p.translator?.(model) ?? untranslatable(model),
+      (l) => new RoutedLineTranslator(l),
+    ),
+    image: bindRoute(
+      'image',
+      settings,
+      env,
+      profiles,
+      base.image,
+      (p, model) => p.image(model),
+      (l) => new RoutedImageModel(l),
+    ),
+    consistency: bindRoute(
+      'consistency',
+      settings,
+      env,
+      profiles,
+      base.consistency,
+      (p, model) => p.consistency(model),
+      (l) => new RoutedConsistencyScorer(l),
+    ),
+    speech: bindRoute(
+      'speech',
+      settings,
+      env,
+      profiles,
+      base.speech,
+      (p, model) => p.speech(model),
+      (l) => new RoutedSpeechModel(l),
+    ),
     video:
       videoRung.provider === 'offline'
         ? base.video
-        : { port: profiles.get(videoRung.provider)!.video(videoRung.model, videoPollSettings(env)), provider: videoRung.provider, model: videoRung.model },
-    ...(lipSyncMode && { lipSync: await bindLipSync(settings, lipSyncMode, environment, profiles, videoPollSettings(env)) }),
+        : {
+            port: profiles.get(videoRung.provider)!.video(videoRung.model, videoPollSettings(env)),
+            provider: videoRung.provider,
+            model: videoRung.model,
+          },
+    ...(lipSyncMode && {
+      lipSync: await bindLipSync(settings, lipSyncMode, environment, profiles, videoPollSettings(env)),
+    }),
     ...(transcription &&
       transcriber && {
-        transcription: { port: transcriber(transcription.model), provider: transcription.provider, model: transcription.model },
+        transcription: {
+          port: transcriber(transcription.model),
+          provider: transcription.provider,
+          model: transcription.model,
+        },
       }),
   };
 }
-

@@ -36,15 +36,25 @@ export interface StageCompositionOptions {
  * A stage's dependencies from its environment, parsed once at cold start: a missing or
  * malformed variable fails here with one line naming it.
  */
-export function stageDepsFromEnv(env: Record<string, string | undefined> = processEnvironment(), options: StageCompositionOptions = {}): StageDeps {
+export function stageDepsFromEnv(
+  env: Record<string, string | undefined> = processEnvironment(),
+  options: StageCompositionOptions = {},
+): StageDeps {
   const settings = readStageEnvironment(env);
   const clients = createAwsClients({ s3ForcePathStyle: settings.s3ForcePathStyle });
   const { tableName } = settings;
   const assets = new AssetStore(clients.s3, settings.bucketName);
   const callLog = settings.providerCallLog;
-  const logLine = callLog ? (line: object) => appendFileSync(callLog, `${JSON.stringify({ ...line, at: new Date().toISOString() })}\n`) : undefined;
+  const logLine = callLog
+    ? (line: object) => appendFileSync(callLog, `${JSON.stringify({ ...line, at: new Date().toISOString() })}\n`)
+    : undefined;
   // An injected fault is logged beside the calls, so a drill can count the retries it cost.
-  const faults = settings.faults ? new FaultInjector(parseFaultPlan(settings.faults), logLine && ((fault) => logLine({ fault: fault.kind, ...fault }))) : undefined;
+  const faults = settings.faults
+    ? new FaultInjector(
+        parseFaultPlan(settings.faults),
+        logLine && ((fault) => logLine({ fault: fault.kind, ...fault })),
+      )
+    : undefined;
   const providerEnvironment = { env, dynamo: clients.dynamo, tableName, bucket: assets.bucket, s3: clients.s3 };
   return {
     clients,
@@ -62,7 +72,10 @@ export function stageDepsFromEnv(env: Record<string, string | undefined> = proce
       videoMaxReceiveCount: settings.videoMaxReceiveCount,
     },
     providers: async (manifest) => {
-      if (!options.bindProviders) throw new Error('this function binds no providers: its stage calls none, so its handler composes it with stageDepsFromEnv, not stageDepsWithProviders');
+      if (!options.bindProviders)
+        throw new Error(
+          'this function binds no providers: its stage calls none, so its handler composes it with stageDepsFromEnv, not stageDepsWithProviders',
+        );
       const bound = await options.bindProviders(manifest.providers, providerEnvironment, manifest.lipSync?.mode);
       const decorated = options.decorateProviders ? options.decorateProviders(bound, manifest) : bound;
       return faults ? withFaults(decorated, faults) : decorated;

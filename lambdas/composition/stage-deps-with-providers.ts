@@ -1,9 +1,12 @@
 import { processEnvironment } from '../core/environment.js';
 import type { StageDeps } from '../pipeline/stage-deps.js';
 import { providersFor } from './provider-registry.js';
-import { stageDepsFromEnv, type StageCompositionOptions } from './stage-deps-from-env.js';
+import { type StageCompositionOptions, stageDepsFromEnv } from './stage-deps-from-env.js';
 
 /** A stage's dependencies with its manifests' providers bound: the handlers of the stages that call providers. */
-export function stageDepsWithProviders(env: Record<string, string | undefined> = processEnvironment(), options: StageCompositionOptions = {}): StageDeps {
+export function stageDepsWithProviders(
+  env: Record<string, string | undefined> = processEnvironment(),
+  options: StageCompositionOptions = {},
+): StageDeps {
   return stageDepsFromEnv(env, { bindProviders: providersFor, ...options });
 }

@@ -29,9 +29,11 @@ export interface Problem {
 export type Checked<T> = { ok: true; value: T; repairs: Repair[] } | { ok: false; problems: Problem[] };
 
 /** A schema's issues as problems, each at its path in the answer. */
-export const zodProblems = (error: z.ZodError): Problem[] => error.issues.map((issue) => ({ path: issue.path.join('.') || '(answer)', reason: issue.message }));
+export const zodProblems = (error: z.ZodError): Problem[] =>
+  error.issues.map((issue) => ({ path: issue.path.join('.') || '(answer)', reason: issue.message }));
 
-export const describeProblems = (problems: Problem[]) => problems.map((problem) => `${problem.path}: ${problem.reason}`).join('; ');
+export const describeProblems = (problems: Problem[]) =>
+  problems.map((problem) => `${problem.path}: ${problem.reason}`).join('; ');
 
 /**
  * The JSON object in a model's answer. Models wrap it in prose or code fences now and then; the
@@ -40,7 +42,8 @@ export const describeProblems = (problems: Problem[]) => problems.map((problem) 
 function extractAnswer(text: string): Checked<unknown> {
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) return { ok: false, problems: [{ path: '(answer)', reason: 'no JSON object in the answer' }] };
+  if (start < 0 || end <= start)
+    return { ok: false, problems: [{ path: '(answer)', reason: 'no JSON object in the answer' }] };
   let value: unknown;
   try {
     value = JSON.parse(text.slice(start, end + 1));
@@ -48,7 +51,16 @@ function extractAnswer(text: string): Checked<unknown> {
     return { ok: false, problems: [{ path: '(answer)', reason: `not parseable JSON (${(error as Error).message})` }] };
   }
   const around = (text.slice(0, start) + text.slice(end + 1)).trim();
-  const repairs: Repair[] = around.length > 0 ? [{ path: '(answer)', repaired: `dropped ${around.length} characters of text around the JSON object`, by: 'pipeline' }] : [];
+  const repairs: Repair[] =
+    around.length > 0
+      ? [
+          {
+            path: '(answer)',
+            repaired: `dropped ${around.length} characters of text around the JSON object`,
+            by: 'pipeline',
+          },
+        ]
+      : [];
   return { ok: true, value, repairs };
 }
 
@@ -83,13 +95,20 @@ export const asRecord = (value: unknown): Record<string, unknown> | undefined =>
  * Lines over `limit` cut between sentences into lines of the same speaker; a line with a sentence
  * over the limit is left for the schema to name.
  */
-export function mendDialogue(dialogue: unknown[], limit: number, mend: (index: number, repaired: string) => void): unknown[] {
+export function mendDialogue(
+  dialogue: unknown[],
+  limit: number,
+  mend: (index: number, repaired: string) => void,
+): unknown[] {
   return dialogue.flatMap((raw, l) => {
     const spoken = asRecord(raw);
     if (!spoken || typeof spoken.line !== 'string' || spoken.line.trim().length <= limit) return [raw];
     const pieces = splitAtSentences(spoken.line, limit);
     if (!pieces) return [raw];
-    mend(l, `${spoken.line.trim().length} characters, over ${limit}: cut between sentences into ${pieces.length} lines of ${JSON.stringify(spoken.character)}`);
+    mend(
+      l,
+      `${spoken.line.trim().length} characters, over ${limit}: cut between sentences into ${pieces.length} lines of ${JSON.stringify(spoken.character)}`,
+    );
     return pieces.map((line) => ({ ...spoken, line }));
   });
 }
@@ -117,9 +136,14 @@ export async function answerWithRepair<T>(loop: RepairLoop<T>): Promise<Metered<
   let asked: Problem[] = [];
   for (let attempt = 0; attempt < 2; attempt++) {
     const answer = await loop.complete(messages);
-    if (answer.filtered) throw new ProviderContentFiltered(`${serving.provider}/${serving.model} stopped the ${loop.what} on content grounds`);
+    if (answer.filtered)
+      throw new ProviderContentFiltered(
+        `${serving.provider}/${serving.model} stopped the ${loop.what} on content grounds`,
+      );
     const extracted = extractAnswer(answer.text);
-    const checked: Checked<T> = extracted.ok ? loop.check(extracted.value) : { ok: false, problems: extracted.problems };
+    const checked: Checked<T> = extracted.ok
+      ? loop.check(extracted.value)
+      : { ok: false, problems: extracted.problems };
     if (extracted.ok && checked.ok) {
       const byModel = asked.map((problem): Repair => ({ path: problem.path, repaired: problem.reason, by: 'model' }));
       return {
@@ -133,8 +157,14 @@ export async function answerWithRepair<T>(loop: RepairLoop<T>): Promise<Metered<
     charges.push({ ...serving, usage: answer.usage });
     messages.push(
       { role: 'assistant', content: answer.text },
-      { role: 'user', content: `That answer is not valid (${describeProblems(asked)}). Reply with the corrected JSON object only.` },
+      {
+        role: 'user',
+        content: `That answer is not valid (${describeProblems(asked)}). Reply with the corrected JSON object only.`,
+      },
     );
   }
-  throw new ProviderOutputInvalid(`${serving.provider}/${serving.model} gave no valid ${loop.what} after a repair prompt (${describeProblems(asked)})`, charges);
+  throw new ProviderOutputInvalid(
+    `${serving.provider}/${serving.model} gave no valid ${loop.what} after a repair prompt (${describeProblems(asked)})`,
+    charges,
+  );
 }

@@ -1,4 +1,17 @@
-import type { AsyncLipSyncModel, AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, LineTranslator, LipSyncModel, MusicModel, SpeechModel, SpeechTranscriber, TextModel, VideoModel } from './ports.js';
+import type {
+  AsyncLipSyncModel,
+  AsyncVideoModel,
+  ConsistencyScorer,
+  EpisodeDeveloper,
+  ImageModel,
+  LineTranslator,
+  LipSyncModel,
+  MusicModel,
+  SpeechModel,
+  SpeechTranscriber,
+  TextModel,
+  VideoModel,
+} from './ports.js';
 
 export interface ServingModel {
   provider: string;

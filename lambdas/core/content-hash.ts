@@ -3,9 +3,15 @@ import { createHash } from 'node:crypto';
 /** JSON with object keys sorted, so equal values always hash equally. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => {
-    if (Buffer.isBuffer(inner) || (inner && typeof inner === 'object' && (inner as { type?: string }).type === 'Buffer')) return inner;
+    if (
+      Buffer.isBuffer(inner) ||
+      (inner && typeof inner === 'object' && (inner as { type?: string }).type === 'Buffer')
+    )
+      return inner;
     if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
-      return Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      return Object.fromEntries(
+        Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
     }
     return inner;
   });

@@ -14,7 +14,8 @@ const SOFTER: [RegExp, string][] = [
   [/\bcorpse(s)?\b/gi, 'still figure$1'],
 ];
 
-export const CONTENT_POLICY_PREAMBLE = 'Keep it suitable for a general audience: emotional, not graphic; no violence, gore or nudity shown.';
+export const CONTENT_POLICY_PREAMBLE =
+  'Keep it suitable for a general audience: emotional, not graphic; no violence, gore or nudity shown.';
 
 export function rewriteForContentPolicy(prompt: string): string {
   const softened = SOFTER.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), prompt);

@@ -1,8 +1,16 @@
 import * as z from 'zod';
-import { answerWithRepair, asRecord, mendDialogue, zodProblems, type ChatAnswer, type ChatMessage, type Checked } from './answer-repair.js';
-import type { DevelopedPart, EpisodeDevelopmentRequest, Metered, Repair, SceneCard } from './ports.js';
+import {
+  answerWithRepair,
+  asRecord,
+  type ChatAnswer,
+  type ChatMessage,
+  type Checked,
+  mendDialogue,
+  zodProblems,
+} from './answer-repair.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
 import { MANIFEST_LIMITS } from './manifest/schema.js';
+import type { DevelopedPart, EpisodeDevelopmentRequest, Metered, Repair, SceneCard } from './ports.js';
 
 /** What every real text model is asked when it develops an episode, and how its answer is checked. */
 
@@ -15,7 +23,8 @@ const DIALOGUE_LINES = { min: 2, max: 8 };
 export function developmentParts(sceneCount: number): string[][] {
   const ids = Array.from({ length: sceneCount }, (_, i) => `s${String(i + 1).padStart(2, '0')}`);
   const parts: string[][] = [];
-  for (let start = 0; start < ids.length; start += SCENES_PER_DEVELOPMENT_PART) parts.push(ids.slice(start, start + SCENES_PER_DEVELOPMENT_PART));
+  for (let start = 0; start < ids.length; start += SCENES_PER_DEVELOPMENT_PART)
+    parts.push(ids.slice(start, start + SCENES_PER_DEVELOPMENT_PART));
   return parts;
 }
 
@@ -38,7 +47,9 @@ function answerShape(request: EpisodeDevelopmentRequest) {
           outline: line(2000),
           mood: line(50),
           camera: line(300),
-          dialogue: z.array(z.strictObject({ character: castId, line: line(MANIFEST_LIMITS.lineCharacters) })).max(MANIFEST_LIMITS.dialogueLinesPerScene),
+          dialogue: z
+            .array(z.strictObject({ character: castId, line: line(MANIFEST_LIMITS.lineCharacters) }))
+            .max(MANIFEST_LIMITS.dialogueLinesPerScene),
         }),
       )
       .min(request.part.sceneIds.length)
@@ -49,7 +60,10 @@ function answerShape(request: EpisodeDevelopmentRequest) {
 
 /** The JSON schema sent as `response_format.json_schema.schema` where the provider supports structured output. */
 export function developmentJsonSchema(request: EpisodeDevelopmentRequest): Record<string, unknown> {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(answerShape(request), { target: 'draft-7' }) as Record<string, unknown>;
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(answerShape(request), { target: 'draft-7' }) as Record<
+    string,
+    unknown
+  >;
   return schema;
 }
 
@@ -70,26 +84,45 @@ function answerSchema(request: EpisodeDevelopmentRequest) {
             id: lenient,
             location: line(500),
             characters: z
-              .array(lenient.refine(known, { error: (issue) => `"${String(issue.input)}" is not a character of the bible (${bible.join(', ')})` }))
+              .array(
+                lenient.refine(known, {
+                  error: (issue) => `"${String(issue.input)}" is not a character of the bible (${bible.join(', ')})`,
+                }),
+              )
               .min(1, 'a scene needs at least one character of the bible')
               .max(MANIFEST_LIMITS.characters),
             outline: line(2000),
             mood: line(50),
             camera: line(300),
-            dialogue: z.array(z.strictObject({ character: lenient, line: line(MANIFEST_LIMITS.lineCharacters) })).max(MANIFEST_LIMITS.dialogueLinesPerScene),
+            dialogue: z
+              .array(z.strictObject({ character: lenient, line: line(MANIFEST_LIMITS.lineCharacters) }))
+              .max(MANIFEST_LIMITS.dialogueLinesPerScene),
           }),
         )
-        .length(request.part.sceneIds.length, `exactly ${request.part.sceneIds.length} scenes: ${request.part.sceneIds.join(', ')}`),
+        .length(
+          request.part.sceneIds.length,
+          `exactly ${request.part.sceneIds.length} scenes: ${request.part.sceneIds.join(', ')}`,
+        ),
       summary: line(SUMMARY_CHARACTERS),
     })
     .superRefine((answer, ctx) => {
       answer.scenes.forEach((scene, s) => {
         scene.dialogue.forEach((spoken, l) => {
           if (request.characters.some((c) => c.id === spoken.character && c.speaks === false)) {
-            ctx.addIssue({ code: 'custom', path: ['scenes', s, 'dialogue', l, 'character'], message: `"${spoken.character}" does not speak: give it no lines` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['scenes', s, 'dialogue', l, 'character'],
+              message: `"${spoken.character}" does not speak: give it no lines`,
+            });
           } else if (!scene.characters.includes(spoken.character)) {
-            const reason = known(spoken.character) ? "is not in this scene's characters" : `is not a character of the bible (${bible.join(', ')})`;
-            ctx.addIssue({ code: 'custom', path: ['scenes', s, 'dialogue', l, 'character'], message: `"${spoken.character}" ${reason}` });
+            const reason = known(spoken.character)
+              ? "is not in this scene's characters"
+              : `is not a character of the bible (${bible.join(', ')})`;
+            ctx.addIssue({
+              code: 'custom',
+              path: ['scenes', s, 'dialogue', l, 'character'],
+              message: `"${spoken.character}" ${reason}`,
+            });
           }
         });
       });
@@ -112,7 +145,8 @@ function mendPart(request: EpisodeDevelopmentRequest, answer: unknown): { mended
   const part = asRecord(answer);
   if (!part || !Array.isArray(part.scenes)) return { mended: answer, repairs: [] };
   const repairs: Repair[] = [];
-  const mend = (path: (string | number)[], repaired: string) => repairs.push({ path: path.join('.'), repaired, by: 'pipeline' });
+  const mend = (path: (string | number)[], repaired: string) =>
+    repairs.push({ path: path.join('.'), repaired, by: 'pipeline' });
   const speaking = new Set(request.characters.filter((c) => c.speaks !== false).map((c) => c.id));
   const scenes = part.scenes.map((raw: unknown, s) => {
     const scene = asRecord(raw);
@@ -129,11 +163,17 @@ function mendPart(request: EpisodeDevelopmentRequest, answer: unknown): { mended
         mend(['scenes', s, field], `missing: ${JSON.stringify(fallback)}, its default`);
       }
     }
-    if (Array.isArray(mended.dialogue)) mended.dialogue = mendDialogue(mended.dialogue, MANIFEST_LIMITS.lineCharacters, (l, repaired) => mend(['scenes', s, 'dialogue', l], repaired));
+    if (Array.isArray(mended.dialogue))
+      mended.dialogue = mendDialogue(mended.dialogue, MANIFEST_LIMITS.lineCharacters, (l, repaired) =>
+        mend(['scenes', s, 'dialogue', l], repaired),
+      );
     if (Array.isArray(scene.characters)) {
       const cast = [...new Set(scene.characters)];
-      if (cast.length < scene.characters.length) mend(['scenes', s, 'characters'], 'a character named twice is named once');
-      const spokenBy = Array.isArray(mended.dialogue) ? mended.dialogue.map((spoken) => asRecord(spoken)?.character) : [];
+      if (cast.length < scene.characters.length)
+        mend(['scenes', s, 'characters'], 'a character named twice is named once');
+      const spokenBy = Array.isArray(mended.dialogue)
+        ? mended.dialogue.map((spoken) => asRecord(spoken)?.character)
+        : [];
       for (const speaker of spokenBy) {
         if (typeof speaker === 'string' && speaking.has(speaker) && !cast.includes(speaker)) {
           cast.push(speaker);
@@ -146,7 +186,9 @@ function mendPart(request: EpisodeDevelopmentRequest, answer: unknown): { mended
   });
   const mended: Record<string, unknown> = { ...part, scenes };
   if (part.summary === undefined) {
-    const outlines = scenes.map((scene) => asRecord(scene)?.outline).filter((outline): outline is string => typeof outline === 'string');
+    const outlines = scenes
+      .map((scene) => asRecord(scene)?.outline)
+      .filter((outline): outline is string => typeof outline === 'string');
     mended.summary = outlines.join(' ').slice(0, SUMMARY_CHARACTERS);
     mend(['summary'], "missing: the part's outlines, its default");
   }
@@ -172,14 +214,16 @@ function brief(request: EpisodeDevelopmentRequest): string {
     series.genre && `Genre: ${series.genre}`,
     series.style && `Visual style: ${series.style}`,
     `Characters (use these ids, and only these, in "characters" and "dialogue"):\n${bullet(request.characters.map((c) => `${c.id}: ${c.name}, ${c.description}${c.arc ? `. Arc over the season: ${c.arc}` : ''}${c.speaks === false ? ' (does not speak: give it no lines)' : ''}`))}`,
-    series.locations.length > 0 && `Locations of the series (set scenes there where the story allows):\n${bullet(series.locations)}`,
+    series.locations.length > 0 &&
+      `Locations of the series (set scenes there where the story allows):\n${bullet(series.locations)}`,
     request.storySoFar.length > 0
       ? `The story so far, episode by episode:\n${bullet(request.storySoFar.map((earlier) => `${earlier.episodeId} "${earlier.title}": ${earlier.summary}`))}`
       : 'This is the first episode of the season.',
     `Episode ${episode.index + 1} of ${episode.episodeCount} (${episode.id}) "${episode.title}", ${episode.sceneCount} scenes.`,
     `Synopsis: ${episode.synopsis}`,
     part.count > 1 && `This is part ${part.index + 1} of ${part.count} of the episode.`,
-    request.previousCards.length > 0 && `The previous part's scene cards, to continue from:\n${cards(request.previousCards)}`,
+    request.previousCards.length > 0 &&
+      `The previous part's scene cards, to continue from:\n${cards(request.previousCards)}`,
     `Write the scenes ${part.sceneIds.join(', ')}.`,
   ]
     .filter((item): item is string => typeof item === 'string' && item.length > 0)

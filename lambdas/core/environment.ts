@@ -71,14 +71,19 @@ const StageEnvironmentSchema = z.object({
       }
       const limits = z.record(z.string().min(1), z.int().positive()).safeParse(value);
       if (!limits.success) {
-        context.addIssue({ code: 'custom', message: 'must map provider or provider/model to a positive whole number of slots' });
+        context.addIssue({
+          code: 'custom',
+          message: 'must map provider or provider/model to a positive whole number of slots',
+        });
         return z.NEVER;
       }
       return limits.data;
     }),
 }) satisfies z.ZodObject<Record<keyof typeof STAGE_VARIABLES, z.ZodType>>;
 
-const TriggerEnvironmentSchema = z.object({ stateMachineArn: z.string().min(1) }) satisfies z.ZodObject<Record<keyof typeof TRIGGER_VARIABLES, z.ZodType>>;
+const TriggerEnvironmentSchema = z.object({ stateMachineArn: z.string().min(1) }) satisfies z.ZodObject<
+  Record<keyof typeof TRIGGER_VARIABLES, z.ZodType>
+>;
 
 const MediaEnvironmentSchema = z.object({
   ffmpegPath: optionalText,
@@ -98,7 +103,11 @@ export class EnvironmentInvalid extends DramaforgeError {
 }
 
 /** Reads each field of `schema` from the variable `names` gives it; a problem names the variable, not the field. */
-function read<Schema extends z.ZodObject>(schema: Schema, names: Record<keyof z.output<Schema>, string>, env: Record<string, string | undefined>): z.output<Schema> {
+function read<Schema extends z.ZodObject>(
+  schema: Schema,
+  names: Record<keyof z.output<Schema>, string>,
+  env: Record<string, string | undefined>,
+): z.output<Schema> {
   const raw = Object.fromEntries(Object.entries(names).map(([field, name]) => [field, env[name as string]]));
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
@@ -118,7 +127,9 @@ export function readStageEnvironment(env: Record<string, string | undefined> = p
   return read(StageEnvironmentSchema, STAGE_VARIABLES, env);
 }
 
-export function readTriggerEnvironment(env: Record<string, string | undefined> = processEnvironment()): { stateMachineArn: string } {
+export function readTriggerEnvironment(env: Record<string, string | undefined> = processEnvironment()): {
+  stateMachineArn: string;
+} {
   return read(TriggerEnvironmentSchema, TRIGGER_VARIABLES, env);
 }
 
@@ -129,7 +140,11 @@ export function readMediaEnvironment(env: Record<string, string | undefined> = p
 /** The workflow settings an environment deploys with, as the stack and the local runtime write them. */
 export type WorkflowSettingsValues = Pick<
   StageEnvironment,
-  'sceneMaxConcurrency' | 'episodeMaxConcurrency' | 'keyframeMaxAttempts' | 'consistencyThreshold' | 'videoMaxReceiveCount'
+  | 'sceneMaxConcurrency'
+  | 'episodeMaxConcurrency'
+  | 'keyframeMaxAttempts'
+  | 'consistencyThreshold'
+  | 'videoMaxReceiveCount'
 > & { videoQueueUrl: string };
 
 export function workflowSettingsVariables(values: WorkflowSettingsValues): Record<string, string> {

@@ -40,7 +40,10 @@ export class ManifestInvalid extends DramaforgeError {
 export class ProviderThrottled extends DramaforgeError {
   static readonly errorName: string = 'ProviderThrottled';
   override readonly name: string = ProviderThrottled.errorName;
-  constructor(message: string, readonly retryAfterSeconds?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(message);
   }
 }

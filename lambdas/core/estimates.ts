@@ -1,6 +1,6 @@
+import { type Bound, servingModels } from './bound-providers.js';
 import type { Usage } from './ports.js';
 import { costUsd } from './pricing.js';
-import { servingModels, type Bound } from './bound-providers.js';
 
 /**
  * What to reserve before a call: the price of the most the call can use. It must

@@ -55,16 +55,19 @@ export function workflowShapeOf(machine: { StartAt: string; States: Record<strin
   const states = Object.entries(machine.States).map(([name, state]) => {
     const shape: HistoryState = { Type: state.Type };
     if (typeof state.Resource === 'string') shape.Resource = state.Resource;
-    if (Array.isArray(state.Retry)) shape.Retry = (state.Retry as { MaxAttempts: number }[]).map(({ MaxAttempts }) => ({ MaxAttempts }));
+    if (Array.isArray(state.Retry))
+      shape.Retry = (state.Retry as { MaxAttempts: number }[]).map(({ MaxAttempts }) => ({ MaxAttempts }));
     if (Array.isArray(state.Catch)) shape.Catch = (state.Catch as { Next: string }[]).map(({ Next }) => ({ Next }));
     if (typeof state.Next === 'string') shape.Next = state.Next;
     if (Array.isArray(state.Choices)) {
-      shape.Choices = (state.Choices as HistoryState['Choices'] & object).map(({ Variable, BooleanEquals, StringEquals, Next }) => ({
-        ...(Variable === undefined ? {} : { Variable }),
-        ...(BooleanEquals === undefined ? {} : { BooleanEquals }),
-        ...(StringEquals === undefined ? {} : { StringEquals }),
-        Next,
-      }));
+      shape.Choices = (state.Choices as HistoryState['Choices'] & object).map(
+        ({ Variable, BooleanEquals, StringEquals, Next }) => ({
+          ...(Variable === undefined ? {} : { Variable }),
+          ...(BooleanEquals === undefined ? {} : { BooleanEquals }),
+          ...(StringEquals === undefined ? {} : { StringEquals }),
+          Next,
+        }),
+      );
     }
     if (typeof state.Default === 'string') shape.Default = state.Default;
     if (typeof state.ItemsPath === 'string') shape.ItemsPath = state.ItemsPath;
@@ -136,11 +139,19 @@ function eventsOf(state: HistoryState, name: string, input: ExecutionInput): num
   }
   if (state.Type === 'Map') {
     const items = state.ItemsPath === undefined ? undefined : input.iterations[state.ItemsPath];
-    if (items === undefined) throw new Error(`the Map "${name}" iterates over ${state.ItemsPath ?? 'its input'}, which the history model does not count (lambdas/core/execution-limits.ts)`);
-    if (!state.ItemProcessor) throw new Error(`the Map "${name}" has no ItemProcessor, the only form the history model reads`);
-    return HISTORY_MODEL.map.events + items * (HISTORY_MODEL.map.perIteration + longestPathEvents(state.ItemProcessor, input));
+    if (items === undefined)
+      throw new Error(
+        `the Map "${name}" iterates over ${state.ItemsPath ?? 'its input'}, which the history model does not count (lambdas/core/execution-limits.ts)`,
+      );
+    if (!state.ItemProcessor)
+      throw new Error(`the Map "${name}" has no ItemProcessor, the only form the history model reads`);
+    return (
+      HISTORY_MODEL.map.events +
+      items * (HISTORY_MODEL.map.perIteration + longestPathEvents(state.ItemProcessor, input))
+    );
   }
-  if (!OTHER_STATE_TYPES.has(state.Type)) throw new Error(`"${name}" is a ${state.Type} state, whose history events the model does not know`);
+  if (!OTHER_STATE_TYPES.has(state.Type))
+    throw new Error(`"${name}" is a ${state.Type} state, whose history events the model does not know`);
   return HISTORY_MODEL.otherState;
 }
 
@@ -174,22 +185,39 @@ function productionExecutionInput(episodeCount: number, characterCount: number):
 }
 
 /** An episode execution, from the episode machine as generated. */
-export function worstCaseEpisodeEvents(sceneCount: number, lipSync = false, dubCount = 0, shape: WorkflowShape = EPISODE_WORKFLOW_SHAPE): number {
+export function worstCaseEpisodeEvents(
+  sceneCount: number,
+  lipSync = false,
+  dubCount = 0,
+  shape: WorkflowShape = EPISODE_WORKFLOW_SHAPE,
+): number {
   return worstCaseEvents(shape, episodeExecutionInput(sceneCount, lipSync, dubCount));
 }
 
 /** The production execution, from the production machine as generated: whichever review the manifest asks for, at worst. */
-export function worstCaseProductionEvents(episodeCount: number, characterCount: number, shape: WorkflowShape = PRODUCTION_WORKFLOW_SHAPE): number {
+export function worstCaseProductionEvents(
+  episodeCount: number,
+  characterCount: number,
+  shape: WorkflowShape = PRODUCTION_WORKFLOW_SHAPE,
+): number {
   return worstCaseEvents(shape, productionExecutionInput(episodeCount, characterCount));
 }
 
 /** The largest episode whose worst case stays within the history quota with its headroom. */
-export function largestEpisodeHeld(quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS, lipSync = false, dubCount = 0): number {
+export function largestEpisodeHeld(
+  quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS,
+  lipSync = false,
+  dubCount = 0,
+): number {
   const budget = quotas.historyEvents / HISTORY_HEADROOM;
   const fits = (scenes: number) => worstCaseEpisodeEvents(scenes, lipSync, dubCount) <= budget;
   // A scene's share of a dialogue part makes the events per scene uneven: estimate from a part's worth, then step to the edge.
-  const perPart = worstCaseEpisodeEvents(SCENES_PER_DIALOGUE_PART, lipSync, dubCount) - worstCaseEpisodeEvents(0, lipSync, dubCount);
-  let held = Math.max(0, Math.floor(((budget - worstCaseEpisodeEvents(0, lipSync, dubCount)) / perPart) * SCENES_PER_DIALOGUE_PART));
+  const perPart =
+    worstCaseEpisodeEvents(SCENES_PER_DIALOGUE_PART, lipSync, dubCount) - worstCaseEpisodeEvents(0, lipSync, dubCount);
+  let held = Math.max(
+    0,
+    Math.floor(((budget - worstCaseEpisodeEvents(0, lipSync, dubCount)) / perPart) * SCENES_PER_DIALOGUE_PART),
+  );
   while (fits(held + 1)) held++;
   while (held > 0 && !fits(held)) held--;
   return held;
@@ -208,12 +236,17 @@ interface ShapeOfManifest {
  * schema's limits (60 scenes an episode, 100 episodes, 50 characters) nothing binds today;
  * this is what stops a raised limit from deploying productions AWS would fail.
  */
-export function executionLimitProblems(manifest: ShapeOfManifest, quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS): ManifestProblem[] {
+export function executionLimitProblems(
+  manifest: ShapeOfManifest,
+  quotas: { historyEvents: number } = STEP_FUNCTIONS_QUOTAS,
+): ManifestProblem[] {
   const budget = quotas.historyEvents / HISTORY_HEADROOM;
   const problems: ManifestProblem[] = [];
   const lipSync = manifest.lipSync !== undefined;
   const dubs = manifest.dubs?.length ?? 0;
-  const shape = [lipSync ? ' with lip-sync' : '', dubs > 0 ? ` and ${dubs} dubs` : ''].join('').replace(/^ and/, ' with');
+  const shape = [lipSync ? ' with lip-sync' : '', dubs > 0 ? ` and ${dubs} dubs` : '']
+    .join('')
+    .replace(/^ and/, ' with');
   manifest.episodes.forEach((episode, index) => {
     const scenes = plannedSceneCount(episode);
     const worst = worstCaseEpisodeEvents(scenes, lipSync, dubs);

@@ -61,7 +61,10 @@ export function describeCause(cause: FailureCause): string {
     return `stopped at the budget: ${usd(cause.spentUsd)} spent${held} of ${usd(cause.budgetUsd)} before ${STAGE_WORK[cause.stage] ?? cause.stage} (${call} needs up to $${cause.neededUsd.toFixed(4)})`;
   }
   const where = [cause.subject, cause.stage].filter(Boolean).join(' ');
-  const answered = cause.status === undefined ? cause.message : `answered ${cause.status}${cause.code ? ` ${cause.code}` : ''}: ${cause.message}`;
+  const answered =
+    cause.status === undefined
+      ? cause.message
+      : `answered ${cause.status}${cause.code ? ` ${cause.code}` : ''}: ${cause.message}`;
   return `${where ? `${where}: ` : ''}${cause.provider} ${answered}${cause.hint ? ` (${cause.hint})` : ''}`;
 }
 

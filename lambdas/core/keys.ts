@@ -17,10 +17,20 @@ export const tableKeys = {
 };
 
 const productionRoot = (productionId: string) => `productions/${productionId}`;
-const sceneRoot = ({ productionId, episodeId, sceneId }: SceneRef) => `${productionRoot(productionId)}/scenes/${episodeId}/${sceneId}`;
+const sceneRoot = ({ productionId, episodeId, sceneId }: SceneRef) =>
+  `${productionRoot(productionId)}/scenes/${episodeId}/${sceneId}`;
 
 /** What an episode is delivered as: the MP4, its subtitles, the editor's exports with the voice stem and music bed they place, and its cover. */
-export const EPISODE_FILE_EXTENSIONS = ['mp4', 'srt', 'vtt', 'otio', 'fcpxml', 'voices.wav', 'music.wav', 'cover.jpg'] as const;
+export const EPISODE_FILE_EXTENSIONS = [
+  'mp4',
+  'srt',
+  'vtt',
+  'otio',
+  'fcpxml',
+  'voices.wav',
+  'music.wav',
+  'cover.jpg',
+] as const;
 export type EpisodeFileExtension = (typeof EPISODE_FILE_EXTENSIONS)[number];
 
 /** A dub's files are the episode's with the language before the extension: `ep01.th-TH.mp4`; the master's keep their names. */
@@ -31,7 +41,8 @@ export const assetKeys = {
   cachePrefix: 'cache/',
   manifestErrors: (manifestKey: string) => `${manifestKey}.errors.json`,
   normalizedManifest: (productionId: string) => `${productionRoot(productionId)}/manifest.json`,
-  referenceSheet: (productionId: string, characterId: string) => `${productionRoot(productionId)}/characters/${characterId}/reference`,
+  referenceSheet: (productionId: string, characterId: string) =>
+    `${productionRoot(productionId)}/characters/${characterId}/reference`,
   script: (scene: SceneRef) => `${sceneRoot(scene)}/script.json`,
   keyframe: (scene: SceneRef) => `${sceneRoot(scene)}/keyframe`,
   voice: (scene: SceneRef) => `${sceneRoot(scene)}/voice.wav`,
@@ -45,21 +56,26 @@ export const assetKeys = {
   syncedClip: (scene: SceneRef) => `${sceneRoot(scene)}/clip-synced.mp4`,
   sceneSubtitles: (scene: SceneRef, format: 'srt' | 'vtt') => `${sceneRoot(scene)}/subtitles.${format}`,
   /** `stem` is the episode's id for the master, `dubStem(...)` for a dub. */
-  episode: (productionId: string, stem: string, extension: EpisodeFileExtension) => `${productionRoot(productionId)}/episodes/${stem}.${extension}`,
+  episode: (productionId: string, stem: string, extension: EpisodeFileExtension) =>
+    `${productionRoot(productionId)}/episodes/${stem}.${extension}`,
   /** Facts about an assembled episode (its measured duration, the scenes in it) for the report. */
-  episodeSummary: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/episodes/${episodeId}.json`,
+  episodeSummary: (productionId: string, episodeId: string) =>
+    `${productionRoot(productionId)}/episodes/${episodeId}.json`,
   /** One scene's voice track in a dub's language, laid on the master's scene length. */
   dubVoice: (scene: SceneRef, language: string) => `${sceneRoot(scene)}/dub-${language}.wav`,
   /** What a dub's voices are made of, per scene, and its title: what its cut is made from. */
-  dubVoicing: (productionId: string, episodeId: string, language: string) => `${productionRoot(productionId)}/dubs/${dubStem(episodeId, language)}.json`,
+  dubVoicing: (productionId: string, episodeId: string, language: string) =>
+    `${productionRoot(productionId)}/dubs/${dubStem(episodeId, language)}.json`,
   /** Facts about one dub of an episode (its language, file, QA, loudness, cost) for the report. */
-  dubSummary: (productionId: string, episodeId: string, language: string) => `${productionRoot(productionId)}/episodes/${dubStem(episodeId, language)}.json`,
+  dubSummary: (productionId: string, episodeId: string, language: string) =>
+    `${productionRoot(productionId)}/episodes/${dubStem(episodeId, language)}.json`,
   /** An episode as the animatic a producer approved or rejected before paid video. */
   animatic: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/animatic/${episodeId}.mp4`,
   storyboard: (productionId: string) => `${productionRoot(productionId)}/storyboard.png`,
   report: (productionId: string) => `${productionRoot(productionId)}/report.json`,
   /** An episode's developed scene cards and the running summary written after it. */
-  development: (productionId: string, episodeId: string) => `${productionRoot(productionId)}/development/${episodeId}.json`,
+  development: (productionId: string, episodeId: string) =>
+    `${productionRoot(productionId)}/development/${episodeId}.json`,
   cacheEntry: (hash: string) => `cache/${hash}`,
 };
 

@@ -31,8 +31,18 @@ export const LANGUAGES: readonly Language[] = [
   { tag: 'id-ID', name: 'Indonesian', script: 'latin', aliases: ['id'] },
   { tag: 'ms-MY', name: 'Malay', script: 'latin', aliases: ['ms'] },
   { tag: 'fil-PH', name: 'Filipino', script: 'latin', aliases: ['fil', 'tl', 'tl-PH'] },
-  { tag: 'zh-CN', name: 'Chinese (Simplified)', script: 'han-simplified', aliases: ['zh', 'zh-Hans', 'zh-Hans-CN', 'zh-SG', 'cmn-CN'] },
-  { tag: 'zh-TW', name: 'Chinese (Traditional)', script: 'han-traditional', aliases: ['zh-Hant', 'zh-Hant-TW', 'cmn-TW'] },
+  {
+    tag: 'zh-CN',
+    name: 'Chinese (Simplified)',
+    script: 'han-simplified',
+    aliases: ['zh', 'zh-Hans', 'zh-Hans-CN', 'zh-SG', 'cmn-CN'],
+  },
+  {
+    tag: 'zh-TW',
+    name: 'Chinese (Traditional)',
+    script: 'han-traditional',
+    aliases: ['zh-Hant', 'zh-Hant-TW', 'cmn-TW'],
+  },
   { tag: 'ja-JP', name: 'Japanese', script: 'japanese', aliases: ['ja'] },
   { tag: 'ko-KR', name: 'Korean', script: 'hangul', aliases: ['ko'] },
   { tag: 'en-US', name: 'English (US)', script: 'latin', aliases: ['en'] },
@@ -55,7 +65,9 @@ export type LanguageStage = 'script' | 'speech';
  *   (adapters/providers/bedrock/polly-speech-model.ts): no Vietnamese, Thai, Indonesian,
  *   Malay, Filipino or Taiwanese Mandarin.
  */
-export const PROFILE_LANGUAGES: Readonly<Record<ProviderProfileName, Readonly<Record<LanguageStage, readonly string[]>>>> = {
+export const PROFILE_LANGUAGES: Readonly<
+  Record<ProviderProfileName, Readonly<Record<LanguageStage, readonly string[]>>>
+> = {
   offline: { script: ALL_TAGS, speech: ALL_TAGS },
   'openai-compatible': { script: ALL_TAGS, speech: ALL_TAGS },
   bedrock: { script: ALL_TAGS, speech: ['en-US', 'en-GB', 'zh-CN', 'ja-JP', 'ko-KR'] },
@@ -71,13 +83,16 @@ function normalisedTag(tag: string): string {
 /** The language a manifest's tag names, or undefined when dramaforge does not produce in it. */
 export function findLanguage(tag: string): Language | undefined {
   const wanted = normalisedTag(tag);
-  return LANGUAGES.find((language) => [language.tag, ...language.aliases].some((candidate) => normalisedTag(candidate) === wanted));
+  return LANGUAGES.find((language) =>
+    [language.tag, ...language.aliases].some((candidate) => normalisedTag(candidate) === wanted),
+  );
 }
 
 /** The language a validated manifest's tag names; only call it on tags validation accepted. */
 export function languageOf(tag: string): Language {
   const language = findLanguage(tag);
-  if (!language) throw new RangeError(`language ${tag} is not one dramaforge produces in (supported: ${ALL_TAGS.join(', ')})`);
+  if (!language)
+    throw new RangeError(`language ${tag} is not one dramaforge produces in (supported: ${ALL_TAGS.join(', ')})`);
   return language;
 }
 
@@ -101,14 +116,18 @@ export function languageProblems(manifest: ShapeOfProviders): ManifestProblem[] 
   const problems = unsupportedBy(manifest, manifest.language, 'language');
   const translator = manifest.providers.overrides?.script ?? manifest.providers.profile;
   if ((manifest.dubs ?? []).length > 0 && !TRANSLATING_PROFILES.includes(translator)) {
-    problems.push({ path: 'dubs', reason: `the ${translator} profile writes the script and cannot translate a dub yet (dubs are translated by: ${TRANSLATING_PROFILES.join(', ')})` });
+    problems.push({
+      path: 'dubs',
+      reason: `the ${translator} profile writes the script and cannot translate a dub yet (dubs are translated by: ${TRANSLATING_PROFILES.join(', ')})`,
+    });
   }
   const master = findLanguage(manifest.language)?.tag;
   const seen = new Set<string>();
   (manifest.dubs ?? []).forEach((tag, index) => {
     const path = `dubs[${index}]`;
     const dub = findLanguage(tag)?.tag;
-    if (dub !== undefined && dub === master) problems.push({ path, reason: `${tag} is the master's language; a dub is another language` });
+    if (dub !== undefined && dub === master)
+      problems.push({ path, reason: `${tag} is the master's language; a dub is another language` });
     else if (dub !== undefined && seen.has(dub)) problems.push({ path, reason: `${tag} is already listed` });
     else problems.push(...unsupportedBy(manifest, tag, path));
     if (dub !== undefined) seen.add(dub);

@@ -1,5 +1,5 @@
 import { BudgetExceeded, causedBy, ProviderOutputInvalid, ProviderTimeout, ProviderUnavailable } from './errors.js';
-import { sceneLabel, type SceneRef } from './keys.js';
+import { type SceneRef, sceneLabel } from './keys.js';
 import type { Charge, Usage } from './ports.js';
 
 /**
@@ -81,16 +81,27 @@ export function reservationFor(existing: CostRow | undefined): 'already-paid' | 
  * all invalid): those are settled. A call that got no answer (a timeout, a connection reset
  * mid-call) may have been billed: unconfirmed.
  */
-export function holdAfterFailure(error: unknown): { outcome: 'release' } | { outcome: 'unconfirmed' } | { outcome: 'settle'; charges: Charge[] } {
-  if (error instanceof ProviderTimeout || (error instanceof ProviderUnavailable && error.unanswered)) return { outcome: 'unconfirmed' };
-  if (error instanceof ProviderOutputInvalid && error.charges.length > 0) return { outcome: 'settle', charges: error.charges };
+export function holdAfterFailure(
+  error: unknown,
+): { outcome: 'release' } | { outcome: 'unconfirmed' } | { outcome: 'settle'; charges: Charge[] } {
+  if (error instanceof ProviderTimeout || (error instanceof ProviderUnavailable && error.unanswered))
+    return { outcome: 'unconfirmed' };
+  if (error instanceof ProviderOutputInvalid && error.charges.length > 0)
+    return { outcome: 'settle', charges: error.charges };
   return { outcome: 'release' };
 }
 
 /** The refusal when the budget cannot hold a call's estimate. */
-export function budgetExceeded(stage: string, estimateUsd: number, state: Partial<BudgetState> | undefined, scene?: SceneRef): BudgetExceeded {
+export function budgetExceeded(
+  stage: string,
+  estimateUsd: number,
+  state: Partial<BudgetState> | undefined,
+  scene?: SceneRef,
+): BudgetExceeded {
   const available = Math.max(0, state?.availableUsd ?? 0);
-  const refusal = new BudgetExceeded(`${stage} needs up to $${estimateUsd.toFixed(4)} but only $${available.toFixed(4)} of the $${state?.budgetUsd?.toFixed(2) ?? '?'} budget is left`);
+  const refusal = new BudgetExceeded(
+    `${stage} needs up to $${estimateUsd.toFixed(4)} but only $${available.toFixed(4)} of the $${state?.budgetUsd?.toFixed(2) ?? '?'} budget is left`,
+  );
   return causedBy(refusal, {
     kind: 'budget',
     budgetUsd: state?.budgetUsd ?? 0,

@@ -66,7 +66,8 @@ const LIFECYCLE: Record<string, ModelLifecycle> = {
     state: 'Legacy',
     endOfLife: '2026-09-30',
     successor: LUMA_RAY_2,
-    source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-amazon-nova-reel.html (Legacy in certain Regions, EOL 2026-09-30)',
+    source:
+      'https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-amazon-nova-reel.html (Legacy in certain Regions, EOL 2026-09-30)',
     readOn: READ,
   },
   'bedrock/amazon.nova-canvas-v1:0': {
@@ -87,7 +88,8 @@ const LIFECYCLE: Record<string, ModelLifecycle> = {
   'bedrock/amazon.nova-lite-v1:0': {
     state: 'Active',
     successor: NOVA_2_LITE,
-    source: 'Active per its model card as quoted by https://github.com/quattro004/Agent004/wiki/Source-Amazon-Nova-Lite (read there 2026-09-29)',
+    source:
+      'Active per its model card as quoted by https://github.com/quattro004/Agent004/wiki/Source-Amazon-Nova-Lite (read there 2026-09-29)',
     readOn: READ,
   },
   'bedrock/amazon.nova-pro-v1:0': {
@@ -116,7 +118,8 @@ const LIFECYCLE: Record<string, ModelLifecycle> = {
   },
   'bedrock/luma.ray-v2:0': {
     state: 'Active',
-    source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-luma-ai-ray2.html (Active; EOL N/A, no sooner than 2026-01-23; Legacy period at least 6 months)',
+    source:
+      'https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-luma-ai-ray2.html (Active; EOL N/A, no sooner than 2026-01-23; Legacy period at least 6 months)',
     readOn: READ,
   },
   'bedrock/stability.stable-image-core-v1:1': {
@@ -125,7 +128,11 @@ const LIFECYCLE: Record<string, ModelLifecycle> = {
       'https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-stability-diffusion.html lists Stable Image Core among the Stability models Bedrock supports ("support for all other Stability AI models is being deprecated"); no model card with dates was readable here',
     readOn: READ,
   },
-  'bedrock/polly-neural': { state: 'Active', source: 'Amazon Polly is a service, not a Bedrock model: neural voices have no published end of life', readOn: READ },
+  'bedrock/polly-neural': {
+    state: 'Active',
+    source: 'Amazon Polly is a service, not a Bedrock model: neural voices have no published end of life',
+    readOn: READ,
+  },
 };
 
 /** Cross-Region inference profiles (`us.amazon.nova-2-lite-v1:0`) share the lifecycle of the model they route to. */

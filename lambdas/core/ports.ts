@@ -313,7 +313,14 @@ export interface RenderedClip {
 
 export type CameraMove = 'zoom-in' | 'zoom-out' | 'pan-left' | 'pan-right' | 'pan-up' | 'pan-down';
 
-export const CAMERA_MOVES: readonly CameraMove[] = ['zoom-in', 'zoom-out', 'pan-left', 'pan-right', 'pan-up', 'pan-down'];
+export const CAMERA_MOVES: readonly CameraMove[] = [
+  'zoom-in',
+  'zoom-out',
+  'pan-left',
+  'pan-right',
+  'pan-up',
+  'pan-down',
+];
 
 /**
  * A camera move over the scene's keyframe, rendered by the episode's encode itself: the
@@ -335,9 +342,7 @@ export interface VideoModel {
   renderClip(request: ClipRequest, options?: CallOptions): Promise<Metered<ClipResult>>;
 }
 
-export type ClipJobStatus =
-  | { state: 'running' }
-  | { state: 'succeeded'; clip: Metered<RenderedClip> };
+export type ClipJobStatus = { state: 'running' } | { state: 'succeeded'; clip: Metered<RenderedClip> };
 
 /**
  * A video model that works as a job: start it, then ask again later. The video
@@ -392,7 +397,14 @@ export interface EpisodeDevelopmentRequest {
   seed: number;
   series: SeriesBrief;
   characters: DevelopmentCharacter[];
-  episode: { id: string; title: string; synopsis: string; /** 0-based position in the season. */ index: number; episodeCount: number; sceneCount: number };
+  episode: {
+    id: string;
+    title: string;
+    synopsis: string /** 0-based position in the season. */;
+    index: number;
+    episodeCount: number;
+    sceneCount: number;
+  };
   /** The running summaries written after each earlier episode, oldest first. */
   storySoFar: { episodeId: string; title: string; summary: string }[];
   part: { index: number; count: number; sceneIds: string[] };

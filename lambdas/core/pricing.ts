@@ -1,7 +1,7 @@
-import type { Charge, Metered, Usage } from './ports.js';
-import type { ModelPrice } from './model-price.js';
-import { priceOverrides } from './price-overrides.js';
 import { foundationModelOf } from './model-lifecycle.js';
+import type { ModelPrice } from './model-price.js';
+import type { Charge, Metered, Usage } from './ports.js';
+import { priceOverrides } from './price-overrides.js';
 
 /**
  * The price table, versioned: dollars per unit of the usage a provider reports.
@@ -99,9 +99,11 @@ const UNCONFIRMED_PRICES = new Set([
 ]);
 
 export function priceConfirmed(provider: string, model: string): boolean {
-  return !UNCONFIRMED_PRICES.has(`${provider}/${model}`) && !UNCONFIRMED_PRICES.has(`${provider}/${foundationModelOf(model)}`);
+  return (
+    !UNCONFIRMED_PRICES.has(`${provider}/${model}`) &&
+    !UNCONFIRMED_PRICES.has(`${provider}/${foundationModelOf(model)}`)
+  );
 }
-
 
 /** Every `provider/model` the table lists, for the tests that hold the lifecycle table to the same models. */
 export function pricedModels(): string[] {
@@ -110,7 +112,9 @@ export function pricedModels(): string[] {
 
 /** The table's entry, with any override's fields laid over it (an override of one rate keeps the others, e.g. a billing step). */
 function findPrice(provider: string, model: string): ModelPrice | undefined {
-  const listed = PRICES[`${provider}/${model}`] ?? PRICES[`${provider}/${foundationModelOf(model)}`] /* an inference profile bills as the model it routes to */;
+  const listed =
+    PRICES[`${provider}/${model}`] ??
+    PRICES[`${provider}/${foundationModelOf(model)}`] /* an inference profile bills as the model it routes to */;
   const override = priceOverrides()[`${provider}/${model}`];
   return override ? { ...listed, ...override } : listed;
 }
@@ -138,7 +142,10 @@ export function costUsd(provider: string, model: string, usage: Usage): number {
 
 /** Every billed call behind a result: the one that produced it and any that came before. */
 export function chargesOf(metered: Metered<unknown>): Charge[] {
-  return [...(metered.earlierCharges ?? []), { provider: metered.provider, model: metered.model, usage: metered.usage }];
+  return [
+    ...(metered.earlierCharges ?? []),
+    { provider: metered.provider, model: metered.model, usage: metered.usage },
+  ];
 }
 
 /** What a result cost: its own usage and that of every billed call that led to it. */

@@ -1,5 +1,5 @@
 import { causedBy, ProviderRejected, ProviderThrottled, ProviderTimeout, ProviderUnavailable } from './errors.js';
-import { describeCause, withoutSecrets, type FailureCause } from './failure-cause.js';
+import { describeCause, type FailureCause, withoutSecrets } from './failure-cause.js';
 
 /** Retry-After is either seconds or an HTTP date. */
 export function retryAfterSeconds(header: string | null | undefined, now: number = Date.now()): number | undefined {
@@ -23,7 +23,12 @@ function answerOf(body: string): { code?: string; message: string } {
 }
 
 /** What a provider answered, as the cause a producer reads: its status, code and words, never a key. */
-export function providerAnswer(provider: string, status: number | undefined, answer: { code?: string; message: string }, hint?: string): FailureCause {
+export function providerAnswer(
+  provider: string,
+  status: number | undefined,
+  answer: { code?: string; message: string },
+  hint?: string,
+): FailureCause {
   return {
     kind: 'provider',
     provider,
@@ -41,8 +46,17 @@ export function providerAnswer(provider: string, status: number | undefined, ans
  * anything else -> ProviderRejected (retrying the same request will not help).
  * The message is the cause's one line, so the execution history reads as report.json does.
  */
-export function failureFromHttpResponse(provider: string, status: number, headers: Record<string, string | undefined>, body: string) {
-  return failureForStatus(providerAnswer(provider, status, answerOf(body)), status, retryAfterSeconds(headers['retry-after']));
+export function failureFromHttpResponse(
+  provider: string,
+  status: number,
+  headers: Record<string, string | undefined>,
+  body: string,
+) {
+  return failureForStatus(
+    providerAnswer(provider, status, answerOf(body)),
+    status,
+    retryAfterSeconds(headers['retry-after']),
+  );
 }
 
 /** `failureFromHttpResponse` for an answer a provider's client has already read. */
@@ -60,7 +74,14 @@ export function malformedBodyFailure(provider: string, body: string, reason: str
 }
 
 /** Connection failures that happen before a request can be sent: the provider never saw it. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** The system or undici code of a network failure, however deep a client wrapped it (fetch puts it in a TypeError's cause). */
 export function connectionCode(error: unknown): string | undefined {
@@ -83,6 +104,8 @@ export function connectionFailure(provider: string, error: unknown, hint?: strin
     const cause = providerAnswer(provider, undefined, { message: `could not be reached: ${message}` }, hint);
     return causedBy(new ProviderUnavailable(describeCause(cause)), cause);
   }
-  const cause = providerAnswer(provider, undefined, { message: `closed the connection before answering: ${code ?? message}` });
+  const cause = providerAnswer(provider, undefined, {
+    message: `closed the connection before answering: ${code ?? message}`,
+  });
   return causedBy(new ProviderUnavailable(describeCause(cause), true), cause);
 }

@@ -1,4 +1,15 @@
-import type { AsyncLipSyncModel, AsyncVideoModel, ConsistencyScorer, EpisodeDeveloper, ImageModel, LineTranslator, ProviderCallGuard, SpeechModel, SpeechTranscriber, TextModel } from './ports.js';
+import type {
+  AsyncLipSyncModel,
+  AsyncVideoModel,
+  ConsistencyScorer,
+  EpisodeDeveloper,
+  ImageModel,
+  LineTranslator,
+  ProviderCallGuard,
+  SpeechModel,
+  SpeechTranscriber,
+  TextModel,
+} from './ports.js';
 
 /** What a real provider profile's ports are built from: the stage's environment, a guard per provider, the bucket. */
 export interface ProviderProfileContext {

@@ -31,7 +31,15 @@ export interface EpisodeExports {
 }
 
 /** The names of the checks an episode passes before delivery (docs/audio-and-qa.md). */
-export const QA_CHECKS = ['black-frames', 'frozen-frames', 'dialogue-silence', 'av-drift', 'loudness', 'subtitle-timing', 'subtitle-glyphs'] as const;
+export const QA_CHECKS = [
+  'black-frames',
+  'frozen-frames',
+  'dialogue-silence',
+  'av-drift',
+  'loudness',
+  'subtitle-timing',
+  'subtitle-glyphs',
+] as const;
 export type QaCheckName = (typeof QA_CHECKS)[number];
 
 export interface QaCheck {
@@ -101,7 +109,12 @@ export interface StoredDubVoicing {
   translation: DubSummary['translation'];
   fit: DubFit[];
   costUsd: number;
-  scenes: { sceneId: string; durationSeconds: number; holdSeconds: number; cues: { startSeconds: number; endSeconds: number; text: string; speaker: string }[] }[];
+  scenes: {
+    sceneId: string;
+    durationSeconds: number;
+    holdSeconds: number;
+    cues: { startSeconds: number; endSeconds: number; text: string; speaker: string }[];
+  }[];
 }
 
 /** Facts about one dub of an episode, for the report. */

@@ -1,7 +1,24 @@
 import * as z from 'zod';
-import type { DialogueLine, EpisodeContinuity, LineTranslationRequest, Metered, Repair, SceneScript, SceneScriptRequest, TitleTranslationRequest } from './ports.js';
+import {
+  answerWithRepair,
+  asRecord,
+  type ChatAnswer,
+  type ChatMessage,
+  type Checked,
+  mendDialogue,
+  zodProblems,
+} from './answer-repair.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
-import { answerWithRepair, asRecord, mendDialogue, zodProblems, type ChatAnswer, type ChatMessage, type Checked } from './answer-repair.js';
+import type {
+  DialogueLine,
+  EpisodeContinuity,
+  LineTranslationRequest,
+  Metered,
+  Repair,
+  SceneScript,
+  SceneScriptRequest,
+  TitleTranslationRequest,
+} from './ports.js';
 
 /** What every real text model is asked for, and how its answer is checked: the same for every profile. */
 
@@ -54,7 +71,8 @@ function continuityBrief(episode: EpisodeContinuity | undefined): string[] {
   ].filter((part): part is string => part !== undefined);
 }
 
-const speakingCast = (request: SceneScriptRequest) => request.scene.characters.filter((c) => c.speaks !== false).map((c) => c.id);
+const speakingCast = (request: SceneScriptRequest) =>
+  request.scene.characters.filter((c) => c.speaks !== false).map((c) => c.id);
 
 function scriptSchema(request: SceneScriptRequest) {
   const cast = speakingCast(request);
@@ -62,7 +80,9 @@ function scriptSchema(request: SceneScriptRequest) {
     lines: z
       .array(
         z.strictObject({
-          character: z.string().refine((id) => cast.includes(id), { message: `character must be one of ${cast.join(', ')}` }),
+          character: z
+            .string()
+            .refine((id) => cast.includes(id), { message: `character must be one of ${cast.join(', ')}` }),
           line: z.string().trim().min(1).max(LINE_LIMIT),
         }),
       )
@@ -79,7 +99,9 @@ export function scriptJsonSchema(request: SceneScriptRequest): Record<string, un
   const [first, ...rest] = speakingCast(request);
   const character = first === undefined ? z.string() : z.enum([first, ...rest]);
   const shape = z.strictObject({
-    lines: z.array(z.strictObject({ character, line: z.string().min(1).max(LINE_LIMIT) })).max(first === undefined ? 0 : MAX_LINES),
+    lines: z
+      .array(z.strictObject({ character, line: z.string().min(1).max(LINE_LIMIT) }))
+      .max(first === undefined ? 0 : MAX_LINES),
   });
   const { $schema: _dialect, ...schema } = z.toJSONSchema(shape, { target: 'draft-7' }) as Record<string, unknown>;
   return schema;
@@ -95,7 +117,12 @@ export function checkScript(request: SceneScriptRequest, answer: unknown): Check
   const script = asRecord(answer);
   const mended =
     script && Array.isArray(script.lines)
-      ? { ...script, lines: mendDialogue(script.lines, LINE_LIMIT, (l, repaired) => repairs.push({ path: `lines.${l}`, repaired, by: 'pipeline' })) }
+      ? {
+          ...script,
+          lines: mendDialogue(script.lines, LINE_LIMIT, (l, repaired) =>
+            repairs.push({ path: `lines.${l}`, repaired, by: 'pipeline' }),
+          ),
+        }
       : answer;
   const parsed = scriptSchema(request).safeParse(mended);
   if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
@@ -104,7 +131,11 @@ export function checkScript(request: SceneScriptRequest, answer: unknown): Check
 
 export function scriptMessages(request: SceneScriptRequest, rewrite: boolean): ChatMessage[] {
   const { scene } = request;
-  const cast = scene.characters.map((c) => `- ${c.id}: ${c.name}, ${c.description}${c.speaks === false ? ' (does not speak: give it no lines)' : ''}`).join('\n');
+  const cast = scene.characters
+    .map(
+      (c) => `- ${c.id}: ${c.name}, ${c.description}${c.speaks === false ? ' (does not speak: give it no lines)' : ''}`,
+    )
+    .join('\n');
   const brief = [
     `Series: ${request.title}`,
     `Scene ${scene.index + 1} (${scene.episodeId}/${scene.sceneId}) at: ${scene.location}`,
@@ -137,7 +168,13 @@ export async function writeSceneWithRepair(
   rewrite: boolean,
   complete: (messages: ChatMessage[]) => Promise<ChatAnswer>,
 ): Promise<Metered<SceneScript>> {
-  const metered = await answerWithRepair({ messages: scriptMessages(request, rewrite), serving, what: 'script', complete, check: (answer) => checkScript(request, answer) });
+  const metered = await answerWithRepair({
+    messages: scriptMessages(request, rewrite),
+    serving,
+    what: 'script',
+    complete,
+    check: (answer) => checkScript(request, answer),
+  });
   const { value, repairs } = metered.result;
   return { ...metered, result: { ...value, ...(repairs.length > 0 && { repairs }) } };
 }

@@ -70,10 +70,16 @@ const PRESETS: Readonly<Record<SubtitleLook['preset'], Preset>> = {
   },
 };
 
-export function resolveSubtitleStyle(style: ManifestSubtitleStyle | undefined, frame: { width: number; height: number }): SubtitleLook {
+export function resolveSubtitleStyle(
+  style: ManifestSubtitleStyle | undefined,
+  frame: { width: number; height: number },
+): SubtitleLook {
   const presetName = style?.preset ?? (frame.height >= frame.width ? 'feed' : 'broadcast');
   const preset = PRESETS[presetName];
-  const fontSizePx = Math.max(10, Math.round(Math.min(frame.width, frame.height) * preset.fontSizeOfShortSide * (style?.scale ?? 1)));
+  const fontSizePx = Math.max(
+    10,
+    Math.round(Math.min(frame.width, frame.height) * preset.fontSizeOfShortSide * (style?.scale ?? 1)),
+  );
   return {
     preset: presetName,
     weight: style?.weight ?? preset.weight,

@@ -43,7 +43,11 @@ export function subtitlePages(cues: SubtitleCue[], options: SubtitleOptions = {}
 export function toSrt(cues: SubtitleCue[], options: SubtitleOptions = {}): string {
   return layoutCues(cues, options, escapeSrtText)
     .map((cue, index) =>
-      [String(index + 1), `${formatSrtTimestamp(cue.startSeconds)} --> ${formatSrtTimestamp(cue.endSeconds)}`, ...cue.lines].join('\n'),
+      [
+        String(index + 1),
+        `${formatSrtTimestamp(cue.startSeconds)} --> ${formatSrtTimestamp(cue.endSeconds)}`,
+        ...cue.lines,
+      ].join('\n'),
     )
     .map((block) => `${block}\n`)
     .join('\n');
@@ -52,8 +56,14 @@ export function toSrt(cues: SubtitleCue[], options: SubtitleOptions = {}): strin
 export function toVtt(cues: SubtitleCue[], options: SubtitleOptions = {}): string {
   const blocks = layoutCues(cues, options, escapeVttText).map((cue, index) => {
     // A voice span keeps the speaker as metadata players and screen readers can use.
-    const lines = cue.speaker ? cue.lines.map((line) => `<v ${escapeVttText(cue.speaker as string)}>${line}</v>`) : cue.lines;
-    return [String(index + 1), `${formatVttTimestamp(cue.startSeconds)} --> ${formatVttTimestamp(cue.endSeconds)}`, ...lines].join('\n');
+    const lines = cue.speaker
+      ? cue.lines.map((line) => `<v ${escapeVttText(cue.speaker as string)}>${line}</v>`)
+      : cue.lines;
+    return [
+      String(index + 1),
+      `${formatVttTimestamp(cue.startSeconds)} --> ${formatVttTimestamp(cue.endSeconds)}`,
+      ...lines,
+    ].join('\n');
   });
   return ['WEBVTT', ...blocks].map((block) => `${block}\n`).join('\n');
 }
@@ -61,7 +71,11 @@ export function toVtt(cues: SubtitleCue[], options: SubtitleOptions = {}): strin
 /** Moves scene-relative cues onto the episode timeline. */
 export function offsetCues<T extends SubtitleCue>(cues: readonly T[], seconds: number): T[] {
   if (!Number.isFinite(seconds)) throw new RangeError(`offset must be a finite number, got ${seconds}`);
-  return cues.map((cue) => ({ ...cue, startSeconds: cue.startSeconds + seconds, endSeconds: cue.endSeconds + seconds }));
+  return cues.map((cue) => ({
+    ...cue,
+    startSeconds: cue.startSeconds + seconds,
+    endSeconds: cue.endSeconds + seconds,
+  }));
 }
 
 /** 3723.456 -> "01:02:03,456" */
@@ -75,7 +89,8 @@ export function formatVttTimestamp(seconds: number): string {
 }
 
 function formatTimestamp(seconds: number, millisecondSeparator: string): string {
-  if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError(`a subtitle time must be a non-negative number, got ${seconds}`);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new RangeError(`a subtitle time must be a non-negative number, got ${seconds}`);
   const totalMilliseconds = Math.round(seconds * 1000);
   const milliseconds = totalMilliseconds % 1000;
   const totalSeconds = Math.floor(totalMilliseconds / 1000);
@@ -89,7 +104,11 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-function layoutCues(cues: SubtitleCue[], options: SubtitleOptions, escapeText: (text: string) => string): SubtitlePage[] {
+function layoutCues(
+  cues: SubtitleCue[],
+  options: SubtitleOptions,
+  escapeText: (text: string) => string,
+): SubtitlePage[] {
   const latin = options.latinLineLength ?? DEFAULT_LATIN_LINE_LENGTH;
   const cjk = options.cjkLineLength ?? DEFAULT_CJK_LINE_LENGTH;
   const ordered = cues
@@ -115,8 +134,15 @@ function layoutCues(cues: SubtitleCue[], options: SubtitleOptions, escapeText: (
 }
 
 function validateCue(cue: SubtitleCue): void {
-  if (!Number.isFinite(cue.startSeconds) || !Number.isFinite(cue.endSeconds) || cue.startSeconds < 0 || cue.endSeconds < cue.startSeconds) {
-    throw new RangeError(`a cue must start at or after 0 and end at or after its start, got ${cue.startSeconds}..${cue.endSeconds}`);
+  if (
+    !Number.isFinite(cue.startSeconds) ||
+    !Number.isFinite(cue.endSeconds) ||
+    cue.startSeconds < 0 ||
+    cue.endSeconds < cue.startSeconds
+  ) {
+    throw new RangeError(
+      `a cue must start at or after 0 and end at or after its start, got ${cue.startSeconds}..${cue.endSeconds}`,
+    );
   }
 }
 
@@ -133,7 +159,8 @@ function isCjk(text: string): boolean {
 }
 
 /** Scripts written without spaces between words: a line may break only where a word ends. */
-const UNSPACED_SCRIPT = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const UNSPACED_SCRIPT =
+  /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
 
@@ -170,7 +197,8 @@ function graphemes(text: string): string[] {
  * Uses as few pages as possible, then evens them out so no page is a stranded word.
  */
 export function wrapText(text: string, lineLength: number): string[][] {
-  if (!Number.isInteger(lineLength) || lineLength < 1) throw new RangeError(`lineLength must be a positive whole number, got ${lineLength}`);
+  if (!Number.isInteger(lineLength) || lineLength < 1)
+    throw new RangeError(`lineLength must be a positive whole number, got ${lineLength}`);
   const units = breakUnits(text, lineLength);
   const fewestPages = paginate(units, lineLength, Number.POSITIVE_INFINITY).length;
   const totalWidth = unitsWidth(units);
@@ -240,13 +268,18 @@ function cutLongWord(word: string, lineLength: number): BreakUnit[] {
   const glyphs = graphemes(word);
   const pieces: BreakUnit[] = [];
   for (let start = 0; start < glyphs.length; start += lineLength) {
-    pieces.push({ text: glyphs.slice(start, start + lineLength).join(''), spaceAfter: start + lineLength >= glyphs.length });
+    pieces.push({
+      text: glyphs.slice(start, start + lineLength).join(''),
+      spaceAfter: start + lineLength >= glyphs.length,
+    });
   }
   return pieces;
 }
 
 function joinUnits(units: BreakUnit[]): string {
-  return units.map((unit, index) => (unit.spaceAfter && index < units.length - 1 ? `${unit.text} ` : unit.text)).join('');
+  return units
+    .map((unit, index) => (unit.spaceAfter && index < units.length - 1 ? `${unit.text} ` : unit.text))
+    .join('');
 }
 
 function unitsWidth(units: BreakUnit[]): number {
@@ -266,13 +299,17 @@ function balanceLines(units: BreakUnit[], lineLength: number): string[] | undefi
     const bottom = unitsWidth(units.slice(split));
     if (top > lineLength || bottom > lineLength) continue;
     const score = Math.abs(top - bottom) + (top > bottom ? 0.5 : 0);
-    if (!best || score < best.score) best = { lines: [joinUnits(units.slice(0, split)), joinUnits(units.slice(split))], score };
+    if (!best || score < best.score)
+      best = { lines: [joinUnits(units.slice(0, split)), joinUnits(units.slice(split))], score };
   }
   return best?.lines;
 }
 
 /** Shares a cue's time among its pages by length, so each page stays up as long as it takes to read. */
-function splitTime(cue: SubtitleCue, pages: string[][]): { startSeconds: number; endSeconds: number; lines: string[] }[] {
+function splitTime(
+  cue: SubtitleCue,
+  pages: string[][],
+): { startSeconds: number; endSeconds: number; lines: string[] }[] {
   const weights = pages.map((lines) => graphemes(lines.join('')).length);
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   const span = cue.endSeconds - cue.startSeconds;

@@ -1,5 +1,13 @@
-import { isCameraMoveClip, type CameraMoveClip, type ClipResult, type ConsistencyVerdict, type LipSyncResult, type RenderedImage, type SpeechResult } from '../core/ports.js';
 import type { AssetStore } from '../adapters/aws/asset-store.js';
+import {
+  type CameraMoveClip,
+  type ClipResult,
+  type ConsistencyVerdict,
+  isCameraMoveClip,
+  type LipSyncResult,
+  type RenderedImage,
+  type SpeechResult,
+} from '../core/ports.js';
 import type { ResultCodec } from './paid-call.js';
 
 export const imageCodec: ResultCodec<RenderedImage> = {
@@ -15,7 +23,8 @@ export const speechCodec: ResultCodec<SpeechResult> = {
 
 /** A rendered clip is its MP4; a camera move is its header alone (its keyframe is the call's input). */
 export const clipCodec: ResultCodec<ClipResult> = {
-  encode: (clip) => (isCameraMoveClip(clip) ? { header: { cameraMove: clip.cameraMove } } : { header: {}, payload: clip.mp4 }),
+  encode: (clip) =>
+    isCameraMoveClip(clip) ? { header: { cameraMove: clip.cameraMove } } : { header: {}, payload: clip.mp4 },
   decode: (header, payload) => {
     const { cameraMove } = header as Partial<CameraMoveClip>;
     return cameraMove ? { cameraMove } : { mp4: payload };
@@ -40,6 +49,9 @@ export async function putRenderedImage(assets: AssetStore, baseKey: string, imag
 }
 
 export async function getRenderedImage(assets: AssetStore, baseKey: string): Promise<RenderedImage> {
-  const [png, layout] = await Promise.all([assets.getBytes(`${baseKey}.png`), assets.getJson<Omit<RenderedImage, 'png'>>(`${baseKey}.json`)]);
+  const [png, layout] = await Promise.all([
+    assets.getBytes(`${baseKey}.png`),
+    assets.getJson<Omit<RenderedImage, 'png'>>(`${baseKey}.json`),
+  ]);
   return { ...layout, png };
 }

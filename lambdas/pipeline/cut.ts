@@ -12,5 +12,11 @@ export type Cut = z.output<typeof CutSchema>;
  */
 export function manifestForCut(manifest: Manifest, cut: Cut | undefined): Manifest {
   if (cut !== 'animatic') return manifest;
-  return { ...manifest, providers: { ...manifest.providers, overrides: { ...manifest.providers.overrides, video: 'offline', lipSync: 'offline' } } };
+  return {
+    ...manifest,
+    providers: {
+      ...manifest.providers,
+      overrides: { ...manifest.providers.overrides, video: 'offline', lipSync: 'offline' },
+    },
+  };
 }

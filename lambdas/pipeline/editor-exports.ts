@@ -1,12 +1,12 @@
+import { sceneFrameCounts } from '../adapters/media/episode-assembly.js';
+import { buildVoiceStem } from '../adapters/media/voice-stem.js';
+import { VOICE_SAMPLE_RATE } from '../adapters/media/voice-track.js';
 import { assetKeys } from '../core/keys.js';
 import type { Manifest } from '../core/manifest/schema.js';
 import type { EpisodeExports } from '../core/scene-artifacts.js';
 import type { SubtitleCue } from '../core/subtitles.js';
-import { sceneFrameCounts } from '../adapters/media/episode-assembly.js';
-import { buildVoiceStem } from '../adapters/media/voice-stem.js';
-import { VOICE_SAMPLE_RATE } from '../adapters/media/voice-track.js';
+import { cuesOnFrameGrid, type EditorTimeline, toFcpxml, toOtio } from './editor-timeline.js';
 import type { StageDeps } from './stage-deps.js';
-import { cuesOnFrameGrid, toFcpxml, toOtio, type EditorTimeline } from './editor-timeline.js';
 
 /** The assembly's MP4 carries AAC stereo at 48 kHz. */
 const EPISODE_AUDIO = { audioChannels: 2, audioRate: 48_000 } as const;
@@ -30,7 +30,10 @@ export interface EditorExportsInput {
  */
 export async function writeEditorExports(deps: StageDeps, input: EditorExportsInput): Promise<EpisodeExports> {
   const { fps, width, height } = input.manifest.format;
-  const frameCounts = sceneFrameCounts(input.scenes.map((scene) => scene.durationSeconds), fps);
+  const frameCounts = sceneFrameCounts(
+    input.scenes.map((scene) => scene.durationSeconds),
+    fps,
+  );
   const frameCount = frameCounts.reduce((sum, frames) => sum + frames, 0);
   let startFrame = 0;
   const scenes = input.scenes.map((scene, index) => {
@@ -58,8 +61,13 @@ export async function writeEditorExports(deps: StageDeps, input: EditorExportsIn
     scenes,
     subtitles: cuesOnFrameGrid(input.cues, fps, frameCount),
   };
-  const key = (extension: 'otio' | 'fcpxml' | 'voices.wav' | 'music.wav') => assetKeys.episode(input.productionId, input.episode.id, extension);
-  const voiceStem = buildVoiceStem(input.scenes.map((scene) => scene.voiceWav), frameCounts, fps);
+  const key = (extension: 'otio' | 'fcpxml' | 'voices.wav' | 'music.wav') =>
+    assetKeys.episode(input.productionId, input.episode.id, extension);
+  const voiceStem = buildVoiceStem(
+    input.scenes.map((scene) => scene.voiceWav),
+    frameCounts,
+    fps,
+  );
   await deps.assets.putBytes(key('voices.wav'), voiceStem, 'audio/wav');
   await deps.assets.putBytes(key('music.wav'), input.musicWav, 'audio/wav');
   await deps.assets.putBytes(key('otio'), toOtio(timeline), 'application/json');

@@ -81,7 +81,17 @@ function otioClip(name: string, media: MediaFile, timeline: EditorTimeline, star
 }
 
 function otioTrack(name: string, kind: 'Video' | 'Audio', children: unknown[]) {
-  return { OTIO_SCHEMA: 'Track.1', metadata: {}, name, source_range: null, effects: [], markers: [], enabled: true, children, kind };
+  return {
+    OTIO_SCHEMA: 'Track.1',
+    metadata: {},
+    name,
+    source_range: null,
+    effects: [],
+    markers: [],
+    enabled: true,
+    children,
+    kind,
+  };
 }
 
 /**
@@ -96,7 +106,9 @@ export function toOtio(timeline: EditorTimeline): string {
   const tracks = [
     otioTrack('Picture', 'Video', sceneClips(timeline.picture, '')),
     otioTrack('Voices', 'Audio', sceneClips(timeline.voices, ' voices')),
-    ...(timeline.music ? [otioTrack('Music', 'Audio', [otioClip('music', timeline.music, timeline, 0, timeline.frameCount)])] : []),
+    ...(timeline.music
+      ? [otioTrack('Music', 'Audio', [otioClip('music', timeline.music, timeline, 0, timeline.frameCount)])]
+      : []),
   ];
   const markers = timeline.subtitles.map((cue) => ({
     OTIO_SCHEMA: 'Marker.2',
@@ -111,7 +123,16 @@ export function toOtio(timeline: EditorTimeline): string {
     metadata: { dramaforge: { production: timeline.production, width: timeline.width, height: timeline.height } },
     name: timeline.title,
     global_start_time: rationalTime(0, fps),
-    tracks: { OTIO_SCHEMA: 'Stack.1', metadata: {}, name: 'tracks', source_range: null, effects: [], markers, enabled: true, children: tracks },
+    tracks: {
+      OTIO_SCHEMA: 'Stack.1',
+      metadata: {},
+      name: 'tracks',
+      source_range: null,
+      effects: [],
+      markers,
+      enabled: true,
+      children: tracks,
+    },
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
@@ -180,7 +201,12 @@ export function toFcpxml(timeline: EditorTimeline): string {
     fcpxml: {
       '@_version': '1.10',
       resources: {
-        format: { '@_id': 'r1', '@_frameDuration': time(1), '@_width': String(timeline.width), '@_height': String(timeline.height) },
+        format: {
+          '@_id': 'r1',
+          '@_frameDuration': time(1),
+          '@_width': String(timeline.width),
+          '@_height': String(timeline.height),
+        },
         asset: [
           asset('r2', timeline.picture.file, timeline.picture, true),
           asset('r3', timeline.voices.file, timeline.voices, false),
@@ -206,6 +232,11 @@ export function toFcpxml(timeline: EditorTimeline): string {
       },
     },
   };
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true });
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    suppressEmptyNode: true,
+  });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n${builder.build(document) as string}`;
 }

@@ -1,20 +1,20 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EpisodeQaFailed, MediaToolFailed } from '../core/errors.js';
-import { sha256 } from '../core/content-hash.js';
-import { estimateUsd } from '../core/estimates.js';
-import { assetKeys, sceneLabel, type SceneRef } from '../core/keys.js';
-import type { Manifest, ManifestEpisode, ManifestScene } from '../core/manifest/schema.js';
-import type { CameraMoveClip, MusicBed, MusicBedRequest } from '../core/ports.js';
-import type { EpisodeAudio, EpisodeExports, EpisodeQa } from '../core/scene-artifacts.js';
-import { resolveSubtitleStyle, subtitleOptionsFor } from '../core/subtitle-style.js';
-import { offsetCues, subtitlePages, toSrt, toVtt, type SubtitleCue } from '../core/subtitles.js';
+import { assembleEpisode, type ScenePicture, sceneFrameCounts } from '../adapters/media/episode-assembly.js';
 import { buildDialogueStem, measureLoudness, mixEpisodeAudio } from '../adapters/media/episode-audio.js';
-import { assembleEpisode, sceneFrameCounts, type ScenePicture } from '../adapters/media/episode-assembly.js';
 import { checkEpisode } from '../adapters/media/episode-qa.js';
 import { probeMedia } from '../adapters/media/ffmpeg.js';
 import { glyphCoverage } from '../adapters/media/font-coverage.js';
 import { fontFamiliesFor, fontFiles } from '../adapters/media/fonts.js';
+import { sha256 } from '../core/content-hash.js';
+import { EpisodeQaFailed, MediaToolFailed } from '../core/errors.js';
+import { estimateUsd } from '../core/estimates.js';
+import { assetKeys, type SceneRef, sceneLabel } from '../core/keys.js';
+import type { Manifest, ManifestEpisode, ManifestScene } from '../core/manifest/schema.js';
+import type { CameraMoveClip, MusicBed, MusicBedRequest } from '../core/ports.js';
+import type { EpisodeAudio, EpisodeExports, EpisodeQa } from '../core/scene-artifacts.js';
+import { resolveSubtitleStyle, subtitleOptionsFor } from '../core/subtitle-style.js';
+import { offsetCues, type SubtitleCue, subtitlePages, toSrt, toVtt } from '../core/subtitles.js';
 import { writeEditorExports } from './editor-exports.js';
 import { paidCall, type ResultCodec } from './paid-call.js';
 import type { StageDeps } from './stage-deps.js';
@@ -66,7 +66,15 @@ export interface EpisodeCut {
  */
 export async function cutEpisode(
   deps: StageDeps,
-  input: { manifest: Manifest; episode: ManifestEpisode; language: string; scenes: CutScene[]; workDir: string; name: string; progress?: CutProgress },
+  input: {
+    manifest: Manifest;
+    episode: ManifestEpisode;
+    language: string;
+    scenes: CutScene[];
+    workDir: string;
+    name: string;
+    progress?: CutProgress;
+  },
 ): Promise<EpisodeCut> {
   const { manifest, episode, language, scenes, workDir } = input;
   const cues: SubtitleCue[] = [];
@@ -84,11 +92,20 @@ export async function cutEpisode(
   const subtitleLook = resolveSubtitleStyle(manifest.subtitles, manifest.format);
   const layout = subtitleOptionsFor(subtitleLook);
   const { fps } = manifest.format;
-  const frameCounts = sceneFrameCounts(scenes.map((scene) => scene.durationSeconds), fps);
+  const frameCounts = sceneFrameCounts(
+    scenes.map((scene) => scene.durationSeconds),
+    fps,
+  );
   await input.progress?.step('mixing the sound');
   const dialogueFile = path.join(workDir, `${input.name}.dialogue.wav`);
   await buildDialogueStem({ voiceFiles, frameCounts, fps, outputFile: dialogueFile });
-  const music = await composeMusicBed(deps, manifest, episode.id, scenes.map((scene) => scene.scene), frameCounts.map((frames) => frames / fps));
+  const music = await composeMusicBed(
+    deps,
+    manifest,
+    episode.id,
+    scenes.map((scene) => scene.scene),
+    frameCounts.map((frames) => frames / fps),
+  );
   const musicFile = path.join(workDir, `${input.name}.music.wav`);
   await writeFile(musicFile, music.bed.wav);
   const audioFile = path.join(workDir, `${input.name}.mix.wav`);
@@ -108,10 +125,13 @@ export async function cutEpisode(
     ...(input.progress && { onProgress: (fraction: number) => void input.progress!.encoded(fraction) }),
   });
   if (assembled.subtitleGraphemesLeftOut.length > 0) {
-    deps.logger.warn('no subtitle font draws these graphemes; they are left out of the burned subtitles and kept in SRT and VTT', {
-      cut: input.name,
-      graphemes: assembled.subtitleGraphemesLeftOut,
-    });
+    deps.logger.warn(
+      'no subtitle font draws these graphemes; they are left out of the burned subtitles and kept in SRT and VTT',
+      {
+        cut: input.name,
+        graphemes: assembled.subtitleGraphemesLeftOut,
+      },
+    );
   }
   await input.progress?.step('checking the episode');
   const probe = await probeMedia(file);
@@ -119,18 +139,32 @@ export async function cutEpisode(
   const loudness = await measureLoudness(file);
   // The burned cues are what the subtitle track drew: the language's fonts, without what none of them draws.
   const coverage = await glyphCoverage(language);
-  const burnedCues = cues.map((cue) => ({ ...cue, text: coverage.drawableText(cue.text) })).filter((cue) => cue.text.trim().length > 0);
+  const burnedCues = cues
+    .map((cue) => ({ ...cue, text: coverage.drawableText(cue.text) }))
+    .filter((cue) => cue.text.trim().length > 0);
   const subtitleFonts = fontFiles()
     .filter((font) => fontFamiliesFor(language).includes(font.family))
     .map((font) => font.file);
-  const qa = await checkEpisode({ videoFile: file, dialogueFile, cues, burnedCues, fontFiles: subtitleFonts, fps, loudness, holds });
+  const qa = await checkEpisode({
+    videoFile: file,
+    dialogueFile,
+    cues,
+    burnedCues,
+    fontFiles: subtitleFonts,
+    fps,
+    loudness,
+    holds,
+  });
   deps.logger.info('episode checked', { cut: input.name, qaPassed: qa.passed, loudness });
   return {
     file,
     musicWav: music.bed.wav,
     durationSeconds: probe.durationSeconds,
     cues,
-    audio: { loudness: { ...loudness, normalization: mix.normalization }, music: { provider: music.provider, model: music.model, moods: music.moods } },
+    audio: {
+      loudness: { ...loudness, normalization: mix.normalization },
+      music: { provider: music.provider, model: music.model, moods: music.moods },
+    },
     qa,
   };
 }
@@ -142,18 +176,33 @@ export async function cutEpisode(
  */
 export async function deliverCut(
   deps: StageDeps,
-  input: { productionId: string; manifest: Manifest; episode: ManifestEpisode; stem: string; cut: EpisodeCut; scenes: CutScene[] },
+  input: {
+    productionId: string;
+    manifest: Manifest;
+    episode: ManifestEpisode;
+    stem: string;
+    cut: EpisodeCut;
+    scenes: CutScene[];
+  },
 ): Promise<EpisodeExports> {
   const { productionId, manifest, stem, cut } = input;
   const layout = subtitleOptionsFor(resolveSubtitleStyle(manifest.subtitles, manifest.format));
   await deps.assets.putBytes(assetKeys.episode(productionId, stem, 'mp4'), await readFile(cut.file), 'video/mp4');
-  await deps.assets.putBytes(assetKeys.episode(productionId, stem, 'srt'), toSrt(cut.cues, layout), 'application/x-subrip');
+  await deps.assets.putBytes(
+    assetKeys.episode(productionId, stem, 'srt'),
+    toSrt(cut.cues, layout),
+    'application/x-subrip',
+  );
   await deps.assets.putBytes(assetKeys.episode(productionId, stem, 'vtt'), toVtt(cut.cues, layout), 'text/vtt');
   return writeEditorExports(deps, {
     productionId,
     manifest,
     episode: { id: stem, title: input.episode.title },
-    scenes: input.scenes.map((scene) => ({ id: scene.scene.id, durationSeconds: scene.durationSeconds, voiceWav: scene.voiceWav })),
+    scenes: input.scenes.map((scene) => ({
+      id: scene.scene.id,
+      durationSeconds: scene.durationSeconds,
+      voiceWav: scene.voiceWav,
+    })),
     musicWav: cut.musicWav,
     cues: cut.cues,
   });
@@ -169,14 +218,21 @@ export function qaFailure(name: string, qa: EpisodeQa): EpisodeQaFailed {
  * an MP4 (a provider's, or the lip-synced clip), or a camera move whose still is the scene's keyframe, checked against
  * the one the move was planned over.
  */
-export async function scenePicture(deps: StageDeps, ref: SceneRef, clipKey: string | undefined, workDir: string): Promise<ScenePicture> {
+export async function scenePicture(
+  deps: StageDeps,
+  ref: SceneRef,
+  clipKey: string | undefined,
+  workDir: string,
+): Promise<ScenePicture> {
   if (clipKey === assetKeys.cameraMove(ref)) {
     const [plan, keyframe] = await Promise.all([
       deps.assets.getJson<CameraMoveClip['cameraMove']>(clipKey),
       deps.assets.getBytes(`${assetKeys.keyframe(ref)}.png`),
     ]);
     if (sha256(keyframe) !== plan.keyframeSha256) {
-      throw new MediaToolFailed(`the keyframe of ${sceneLabel(ref)} is not the one its camera move was planned over; render its video again`);
+      throw new MediaToolFailed(
+        `the keyframe of ${sceneLabel(ref)} is not the one its camera move was planned over; render its video again`,
+      );
     }
     const keyframeFile = path.join(workDir, `${ref.sceneId}.png`);
     await writeFile(keyframeFile, keyframe);
@@ -192,12 +248,22 @@ export async function scenePicture(deps: StageDeps, ref: SceneRef, clipKey: stri
  * path like every provider call (cached, and priced when the model bills): a dub whose scenes
  * keep the master's lengths lays the master's bed, from the cache.
  */
-async function composeMusicBed(deps: StageDeps, manifest: Manifest, episodeId: string, scenes: ManifestScene[], sectionSeconds: number[]) {
+async function composeMusicBed(
+  deps: StageDeps,
+  manifest: Manifest,
+  episodeId: string,
+  scenes: ManifestScene[],
+  sectionSeconds: number[],
+) {
   const { music } = await deps.providers(manifest);
   const request: MusicBedRequest = {
     episodeId,
     seed: manifest.seed,
-    sections: scenes.map((scene, index) => ({ ...(scene.mood ? { mood: scene.mood } : {}), outline: scene.outline, durationSeconds: sectionSeconds[index]! })),
+    sections: scenes.map((scene, index) => ({
+      ...(scene.mood ? { mood: scene.mood } : {}),
+      outline: scene.outline,
+      durationSeconds: sectionSeconds[index]!,
+    })),
   };
   const { result } = await paidCall(deps, {
     productionId: manifest.production,
@@ -210,5 +276,10 @@ async function composeMusicBed(deps: StageDeps, manifest: Manifest, episodeId: s
     codec: musicCodec,
     call: (options) => music.port.composeBed(request, options),
   });
-  return { bed: result, provider: music.provider, model: music.model, moods: scenes.map((scene) => scene.mood ?? 'unstated') };
+  return {
+    bed: result,
+    provider: music.provider,
+    model: music.model,
+    moods: scenes.map((scene) => scene.mood ?? 'unstated'),
+  };
 }

@@ -1,11 +1,11 @@
-import type { AttemptLedger, CallOptions, Charge, Metered, Usage } from '../core/ports.js';
-import { chargesOf, costUsd, meteredCostUsd } from '../core/pricing.js';
 import type { AssetStore } from '../adapters/aws/asset-store.js';
+import type { BudgetLedger } from '../adapters/aws/budget-ledger.js';
 import { contentHash } from '../core/content-hash.js';
 import { DramaforgeError } from '../core/errors.js';
 import { assetKeys, type SceneRef } from '../core/keys.js';
-import type { BudgetLedger } from '../adapters/aws/budget-ledger.js';
 import { holdAfterFailure, isOpenCost, type Reservation } from '../core/ledger.js';
+import type { AttemptLedger, CallOptions, Charge, Metered, Usage } from '../core/ports.js';
+import { chargesOf, costUsd, meteredCostUsd } from '../core/pricing.js';
 import type { ProviderShares } from './weighted-slots.js';
 
 /** How a result is stored in the content-addressed cache: a JSON header plus an optional binary payload. */
@@ -57,7 +57,13 @@ export interface PaidCallDeps {
   assets: AssetStore;
   ledger: BudgetLedger;
   /** Called for every real provider call (not for cache hits), so tests and operators can count them. */
-  onProviderCall?: (call: { stage: string; provider: string; model: string; idempotencyKey: string; scene?: SceneRef }) => void;
+  onProviderCall?: (call: {
+    stage: string;
+    provider: string;
+    model: string;
+    idempotencyKey: string;
+    scene?: SceneRef;
+  }) => void;
   /** The provider slots this process shares out by production priority; a call to a provider without a limit runs at once. */
   shares?: ProviderShares;
 }
@@ -86,7 +92,12 @@ export interface PaidCallOutcome<T> {
 
 /** The cache entry and the ledger's idempotency key of a call: both derived from what determines its result. */
 export function callIdentity(request: Pick<PaidCall<unknown>, 'stage' | 'provider' | 'model' | 'inputs'>) {
-  const hash = contentHash({ stage: request.stage, provider: request.provider, model: request.model, inputs: request.inputs });
+  const hash = contentHash({
+    stage: request.stage,
+    provider: request.provider,
+    model: request.model,
+    inputs: request.inputs,
+  });
   return { cacheKey: assetKeys.cacheEntry(hash), idempotencyKey: `${request.stage}#${hash}` };
 }
 
@@ -95,7 +106,10 @@ export function callIdentity(request: Pick<PaidCall<unknown>, 'stage' | 'provide
  * when a crash left that row open (the result was cached but the cost never settled): the
  * cached usage is the provider's own word on what it billed.
  */
-export async function findCachedCall<T>(deps: PaidCallDeps, request: Omit<PaidCall<T>, 'call' | 'estimateUsd'>): Promise<PaidCallOutcome<T> | undefined> {
+export async function findCachedCall<T>(
+  deps: PaidCallDeps,
+  request: Omit<PaidCall<T>, 'call' | 'estimateUsd'>,
+): Promise<PaidCallOutcome<T> | undefined> {
   const { cacheKey, idempotencyKey } = callIdentity(request);
   const bytes = await deps.assets.findBytes(cacheKey);
   const cached = bytes && unpackCacheEntry(bytes);
@@ -108,7 +122,12 @@ export async function findCachedCall<T>(deps: PaidCallDeps, request: Omit<PaidCa
     const metered = { ...envelope, result: undefined };
     usd = meteredCostUsd(metered);
     await deps.ledger.settle(
-      { productionId: request.productionId, idempotencyKey: costKey, estimateUsd: pending.estimateUsd, scene: request.scene },
+      {
+        productionId: request.productionId,
+        idempotencyKey: costKey,
+        estimateUsd: pending.estimateUsd,
+        scene: request.scene,
+      },
       { usd, provider: envelope.provider, model: envelope.model, units: envelope.usage, charges: chargesOf(metered) },
     );
   }
@@ -120,16 +139,37 @@ export async function findCachedCall<T>(deps: PaidCallDeps, request: Omit<PaidCa
  * the cost of the usage reported. The result is cached first, so a crash in between is settled
  * from the cached usage by the next attempt instead of paying the provider again.
  */
-export async function recordResult<T>(deps: PaidCallDeps, request: Pick<PaidCall<T>, 'stage' | 'provider' | 'model' | 'inputs' | 'codec'>, reservation: Reservation, metered: Metered<T>): Promise<number> {
+export async function recordResult<T>(
+  deps: PaidCallDeps,
+  request: Pick<PaidCall<T>, 'stage' | 'provider' | 'model' | 'inputs' | 'codec'>,
+  reservation: Reservation,
+  metered: Metered<T>,
+): Promise<number> {
   const { cacheKey } = callIdentity(request);
   const { header, payload } = request.codec.encode(metered.result);
   await deps.assets.putBytes(
     cacheKey,
-    pack({ provider: metered.provider, model: metered.model, usage: metered.usage, earlierCharges: metered.earlierCharges, costKey: reservation.idempotencyKey, header }, payload),
+    pack(
+      {
+        provider: metered.provider,
+        model: metered.model,
+        usage: metered.usage,
+        earlierCharges: metered.earlierCharges,
+        costKey: reservation.idempotencyKey,
+        header,
+      },
+      payload,
+    ),
     'application/octet-stream',
   );
   const usd = meteredCostUsd(metered);
-  await deps.ledger.settle(reservation, { usd, provider: metered.provider, model: metered.model, units: metered.usage, charges: chargesOf(metered) });
+  await deps.ledger.settle(reservation, {
+    usd,
+    provider: metered.provider,
+    model: metered.model,
+    units: metered.usage,
+    charges: chargesOf(metered),
+  });
   return usd;
 }
 
@@ -141,10 +181,22 @@ export async function recordResult<T>(deps: PaidCallDeps, request: Pick<PaidCall
  * attempt sends the provider the same idempotency key, so a provider that honours it answers
  * without billing twice.
  */
-export async function reserveCall(deps: PaidCallDeps, request: Pick<PaidCall<unknown>, 'productionId' | 'stage' | 'scene' | 'provider' | 'model' | 'inputs' | 'estimateUsd'>) {
+export async function reserveCall(
+  deps: PaidCallDeps,
+  request: Pick<
+    PaidCall<unknown>,
+    'productionId' | 'stage' | 'scene' | 'provider' | 'model' | 'inputs' | 'estimateUsd'
+  >,
+) {
   const { idempotencyKey: firstKey } = callIdentity(request);
   const reserve = (key: string) =>
-    deps.ledger.reserve({ productionId: request.productionId, idempotencyKey: key, estimateUsd: request.estimateUsd, stage: request.stage, scene: request.scene });
+    deps.ledger.reserve({
+      productionId: request.productionId,
+      idempotencyKey: key,
+      estimateUsd: request.estimateUsd,
+      stage: request.stage,
+      scene: request.scene,
+    });
   let providerKey = firstKey;
   let held = await reserve(firstKey);
   for (let taken = held.settled ?? held.unanswered; taken; taken = held.settled ?? held.unanswered) {
@@ -161,9 +213,22 @@ export async function reserveCall(deps: PaidCallDeps, request: Pick<PaidCall<unk
  * under the key the ledger gives it (a released key is held again, an unconfirmed one is followed
  * by `#after-<time>`), and announced as a provider call of its own.
  */
-export function attemptLedger(deps: PaidCallDeps, request: Pick<PaidCall<unknown>, 'productionId' | 'stage' | 'scene' | 'provider' | 'model' | 'inputs' | 'estimateUsd'>, first: Reservation) {
+export function attemptLedger(
+  deps: PaidCallDeps,
+  request: Pick<
+    PaidCall<unknown>,
+    'productionId' | 'stage' | 'scene' | 'provider' | 'model' | 'inputs' | 'estimateUsd'
+  >,
+  first: Reservation,
+) {
   const announce = (held: Reservation) =>
-    deps.onProviderCall?.({ stage: request.stage, provider: request.provider, model: request.model, idempotencyKey: held.idempotencyKey, scene: request.scene });
+    deps.onProviderCall?.({
+      stage: request.stage,
+      provider: request.provider,
+      model: request.model,
+      idempotencyKey: held.idempotencyKey,
+      scene: request.scene,
+    });
   // The hold of the attempt in flight; none between an attempt that failed and the next one.
   let current: Reservation | undefined = first;
   announce(first);
@@ -205,11 +270,14 @@ export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Pro
   let metered: Metered<T>;
   try {
     const call = () => request.call({ idempotencyKey: first.providerKey, attempts: ledger.attempts });
-    metered = deps.shares ? await deps.shares.hold(request, { lane: request.productionId, weight: request.priority }, call) : await call();
+    metered = deps.shares
+      ? await deps.shares.hold(request, { lane: request.productionId, weight: request.priority }, call)
+      : await call();
   } catch (error) {
     await ledger.closeOpen(error);
     // The provider's answer says what went wrong; which of the stage's calls it answered is known here.
-    if (error instanceof DramaforgeError && error.failureCause) error.failureCause = { stage: request.stage, ...error.failureCause };
+    if (error instanceof DramaforgeError && error.failureCause)
+      error.failureCause = { stage: request.stage, ...error.failureCause };
     throw error;
   }
   const reservation = await ledger.holdForAnswer();
@@ -224,5 +292,11 @@ export async function closeFailedHold(deps: PaidCallDeps, reservation: Reservati
   if (hold.outcome === 'release') return deps.ledger.release(reservation);
   const last = hold.charges[hold.charges.length - 1]!;
   const usd = hold.charges.reduce((sum, charge) => sum + costUsd(charge.provider, charge.model, charge.usage), 0);
-  await deps.ledger.settle(reservation, { usd, provider: last.provider, model: last.model, units: last.usage, charges: hold.charges });
+  await deps.ledger.settle(reservation, {
+    usd,
+    provider: last.provider,
+    model: last.model,
+    units: last.usage,
+    charges: hold.charges,
+  });
 }

@@ -4,7 +4,7 @@ import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../core
 import type { SceneRef } from '../core/keys.js';
 import type { Reservation } from '../core/ledger.js';
 import type { CallOptions, Metered } from '../core/ports.js';
-import { attemptLedger, callIdentity, findCachedCall, recordResult, reserveCall, type PaidCall } from './paid-call.js';
+import { attemptLedger, callIdentity, findCachedCall, type PaidCall, recordResult, reserveCall } from './paid-call.js';
 import type { StageDeps } from './stage-deps.js';
 
 /** SQS caps DelaySeconds at 15 minutes. */
@@ -27,7 +27,9 @@ export interface ProviderJobCall<T> extends Omit<PaidCall<T>, 'call' | 'scene'> 
 }
 
 /** Where a job stands after one delivery: its result, or a delivery due again in `delaySeconds` with `polls` counted. */
-export type ProviderJobProgress<T> = { state: 'done'; result: T } | { state: 'pending'; polls: number; delaySeconds: number };
+export type ProviderJobProgress<T> =
+  | { state: 'done'; result: T }
+  | { state: 'pending'; polls: number; delaySeconds: number };
 
 /** Errors of a poll (not of the job): the job is still there, so poll again rather than give up on it. */
 const isTransientPollFailure = (error: unknown) =>
@@ -40,10 +42,18 @@ const isTransientPollFailure = (error: unknown) =>
  * call (a redelivery, a resend after a crash, a task of a resumed execution) finds that record
  * and polls the job, and never starts another. `polls` is what this delivery's message counted.
  */
-export async function advanceProviderJob<T>(deps: StageDeps, call: ProviderJobCall<T>, polls: number): Promise<ProviderJobProgress<T>> {
+export async function advanceProviderJob<T>(
+  deps: StageDeps,
+  call: ProviderJobCall<T>,
+  polls: number,
+): Promise<ProviderJobProgress<T>> {
   const cached = await findCachedCall(deps, call);
   if (cached) return { state: 'done', result: cached.result };
-  const later = (counted: number): ProviderJobProgress<T> => ({ state: 'pending', polls: counted, delaySeconds: Math.min(MAX_DELAY_SECONDS, call.pollIntervalSeconds) });
+  const later = (counted: number): ProviderJobProgress<T> => ({
+    state: 'pending',
+    polls: counted,
+    delaySeconds: Math.min(MAX_DELAY_SECONDS, call.pollIntervalSeconds),
+  });
 
   const { idempotencyKey: callKey } = callIdentity(call);
   const stored = await deps.productions.findProviderJob(call.scene, call.stage);
@@ -63,7 +73,14 @@ function isStale(claim: StoredProviderJob, leaseSeconds: number): boolean {
 /** Claims the start, then reserves, starts and records the job; a lost claim starts nothing. */
 async function startJob<T>(deps: StageDeps, call: ProviderJobCall<T>, callKey: string): Promise<void> {
   const claimedAt = new Date();
-  const claim: StoredProviderJob = { callKey, provider: call.provider, model: call.model, state: 'STARTING', claimId: randomUUID(), claimedAt: claimedAt.toISOString() };
+  const claim: StoredProviderJob = {
+    callKey,
+    provider: call.provider,
+    model: call.model,
+    state: 'STARTING',
+    claimId: randomUUID(),
+    claimedAt: claimedAt.toISOString(),
+  };
   const staleBefore = new Date(claimedAt.getTime() - call.claimLeaseSeconds * 1000).toISOString();
   if (!(await deps.productions.claimProviderJob(call.scene, call.stage, claim, staleBefore))) return;
 
@@ -99,7 +116,11 @@ async function startJob<T>(deps: StageDeps, call: ProviderJobCall<T>, callKey: s
   }
   // This worker outlived its claim and another took the start over: nothing will poll this job, and the
   // other worker found its hold open and recorded it as an unconfirmed charge.
-  deps.logger.warn('provider job started after its claim lapsed; it is left unpolled', { scene: call.scene, stage: call.stage, jobId });
+  deps.logger.warn('provider job started after its claim lapsed; it is left unpolled', {
+    scene: call.scene,
+    stage: call.stage,
+    jobId,
+  });
 }
 
 async function pollJob<T>(
@@ -110,7 +131,12 @@ async function pollJob<T>(
   later: (counted: number) => ProviderJobProgress<T>,
 ): Promise<ProviderJobProgress<T>> {
   const costKey = job.costKey ?? job.callKey;
-  const hold = { productionId: call.productionId, idempotencyKey: costKey, estimateUsd: call.estimateUsd, scene: call.scene };
+  const hold = {
+    productionId: call.productionId,
+    idempotencyKey: costKey,
+    estimateUsd: call.estimateUsd,
+    scene: call.scene,
+  };
   let status: Awaited<ReturnType<ProviderJobCall<T>['poll']>>;
   try {
     status = await call.poll(job.jobId!);
@@ -129,7 +155,9 @@ async function pollJob<T>(
   if (status.state === 'running') {
     if (polls + 1 < call.maxPolls) return later(polls + 1);
     await deps.ledger.markUnconfirmed(hold);
-    throw new ProviderTimeout(`${call.provider}/${call.model} job ${job.jobId} still running after ${call.maxPolls} polls`);
+    throw new ProviderTimeout(
+      `${call.provider}/${call.model} job ${job.jobId} still running after ${call.maxPolls} polls`,
+    );
   }
   const row = await deps.ledger.findCost(call.productionId, costKey);
   await recordResult(deps, call, { ...hold, estimateUsd: row?.estimateUsd ?? call.estimateUsd }, status.result);

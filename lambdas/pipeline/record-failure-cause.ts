@@ -13,12 +13,24 @@ export async function recordFailureCause(deps: StageDeps, event: unknown, error:
   if (!(error instanceof DramaforgeError) || !error.failureCause) return;
   const cause: FailureCause = error.failureCause;
   const ids = (event ?? {}) as Record<string, unknown>;
-  const [productionId, episodeId, sceneId, characterId] = [text(ids.productionId), text(ids.episodeId), text(ids.sceneId), text(ids.characterId)];
+  const [productionId, episodeId, sceneId, characterId] = [
+    text(ids.productionId),
+    text(ids.episodeId),
+    text(ids.sceneId),
+    text(ids.characterId),
+  ];
   if (!productionId) return;
-  const subject = cause.subject ?? (episodeId && sceneId ? `${episodeId}/${sceneId}` : characterId ? `character ${characterId}` : episodeId && `episode ${episodeId}`);
+  const subject =
+    cause.subject ??
+    (episodeId && sceneId
+      ? `${episodeId}/${sceneId}`
+      : characterId
+        ? `character ${characterId}`
+        : episodeId && `episode ${episodeId}`);
   const located = { ...cause, ...(subject && { subject }) };
   try {
-    if (episodeId && sceneId) await deps.productions.updateScene({ productionId, episodeId, sceneId }, { failureCause: located });
+    if (episodeId && sceneId)
+      await deps.productions.updateScene({ productionId, episodeId, sceneId }, { failureCause: located });
     else await deps.productions.recordProductionCause(productionId, located);
   } catch (recordError) {
     // The failure itself must still reach the state machine; only its explanation is lost.

@@ -1,10 +1,10 @@
-import { speaks } from '../core/creatures.js';
 import * as z from 'zod';
-import type { CharacterBrief, SceneBrief } from '../core/ports.js';
 import { seedFrom } from '../core/content-hash.js';
+import { speaks } from '../core/creatures.js';
 import { AssetMissing } from '../core/errors.js';
 import type { SceneRef } from '../core/keys.js';
 import type { Manifest, ManifestCharacter, ManifestEpisode, ManifestScene } from '../core/manifest/schema.js';
+import type { CharacterBrief, SceneBrief } from '../core/ports.js';
 
 const safeId = z.string().regex(/^[a-z0-9-]{1,63}$/);
 
@@ -34,7 +34,13 @@ export interface SceneContext {
 }
 
 export function characterBrief(character: ManifestCharacter): CharacterBrief {
-  return { id: character.id, name: character.name, description: character.description, voice: character.voice, ...(speaks(character) ? {} : { speaks: false }) };
+  return {
+    id: character.id,
+    name: character.name,
+    description: character.description,
+    voice: character.voice,
+    ...(speaks(character) ? {} : { speaks: false }),
+  };
 }
 
 export function findCharacter(manifest: Manifest, characterId: string): ManifestCharacter {
@@ -47,7 +53,8 @@ export function sceneContext(manifest: Manifest, ref: SceneRef, generation = 0):
   const episode = manifest.episodes.find((e) => e.id === ref.episodeId);
   const index = episode?.scenes.findIndex((s) => s.id === ref.sceneId) ?? -1;
   const scene = episode?.scenes[index];
-  if (!episode || !scene) throw new AssetMissing(`scene ${ref.episodeId}/${ref.sceneId} is not in production ${ref.productionId}`);
+  if (!episode || !scene)
+    throw new AssetMissing(`scene ${ref.episodeId}/${ref.sceneId} is not in production ${ref.productionId}`);
   return {
     ref,
     manifest,
@@ -64,7 +71,10 @@ export function sceneContext(manifest: Manifest, ref: SceneRef, generation = 0):
       style: manifest.style,
       characters: scene.characters.map((id) => characterBrief(findCharacter(manifest, id))),
     },
-    seed: generation === 0 ? seedFrom(manifest.seed, manifest.production, episode.id, scene.id) : seedFrom(manifest.seed, manifest.production, episode.id, scene.id, generation),
+    seed:
+      generation === 0
+        ? seedFrom(manifest.seed, manifest.production, episode.id, scene.id)
+        : seedFrom(manifest.seed, manifest.production, episode.id, scene.id, generation),
     generation,
   };
 }

@@ -1,6 +1,6 @@
-import type { SceneRef } from '../core/keys.js';
 import type { SceneStage } from '../adapters/aws/production-store.js';
-import { sceneContext, type SceneContext } from './scene-context.js';
+import type { SceneRef } from '../core/keys.js';
+import { type SceneContext, sceneContext } from './scene-context.js';
 import type { StageDeps } from './stage-deps.js';
 
 /** Every scene stage starts the same way: find the scene in its manifest, mark the stage, learn its render generation. */

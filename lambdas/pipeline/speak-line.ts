@@ -7,7 +7,7 @@ import type { Metered, SpeechModel, SpeechRequest, SpeechResult } from '../core/
 import { chargesOf } from '../core/pricing.js';
 import { worstCaseSpeechUsage } from '../core/worst-case-usage.js';
 import { speechCodec } from './codecs.js';
-import { paidCall, type PaidCallOutcome } from './paid-call.js';
+import { type PaidCallOutcome, paidCall } from './paid-call.js';
 import type { StageDeps } from './stage-deps.js';
 
 /** No voice says a line faster than this, in any language: a clip shorter is not the line. */

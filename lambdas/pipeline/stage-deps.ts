@@ -10,7 +10,12 @@ import type { PaidCallDeps } from './paid-call.js';
 /** The workflow settings a stage reads from its environment. */
 export type StageSettings = Pick<
   StageEnvironment,
-  'sceneMaxConcurrency' | 'episodeMaxConcurrency' | 'keyframeMaxAttempts' | 'consistencyThreshold' | 'videoQueueUrl' | 'videoMaxReceiveCount'
+  | 'sceneMaxConcurrency'
+  | 'episodeMaxConcurrency'
+  | 'keyframeMaxAttempts'
+  | 'consistencyThreshold'
+  | 'videoQueueUrl'
+  | 'videoMaxReceiveCount'
 >;
 
 /** What every stage gets: stores over clients built once per process, providers, settings. */

@@ -2,7 +2,12 @@ import type { Context } from 'aws-lambda';
 import type { StageDeps } from './stage-deps.js';
 
 /** DynamoDB actions the stores in lambdas/adapters/aws/ issue. */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query';
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:Query';
 
 /** Files a function needs beside its code: the ffmpeg binaries, the caption fonts, the espeak-ng worker. */
 export type MediaTool = 'ffmpeg' | 'fonts' | 'espeak';
@@ -85,15 +90,28 @@ const PRODUCTIONS = 'productions/*';
 const CACHE = 'cache/*';
 
 /** paidCall (lambdas/pipeline/paid-call.ts): the content-addressed cache plus the ledger's reserve/settle. */
-export const PAID_CALL_TABLE_ACTIONS: readonly TableAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+export const PAID_CALL_TABLE_ACTIONS: readonly TableAction[] = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
 
 /** A stage that calls providers through paidCall: the production's objects, the cache and the ledger. */
 export function paidStageAccess(media: readonly MediaTool[], extra: Partial<StageAccess> = {}): StageAccess {
-  return { reads: [PRODUCTIONS, CACHE], writes: [PRODUCTIONS, CACHE], table: PAID_CALL_TABLE_ACTIONS, media, callsProviders: true, ...extra };
+  return {
+    reads: [PRODUCTIONS, CACHE],
+    writes: [PRODUCTIONS, CACHE],
+    table: PAID_CALL_TABLE_ACTIONS,
+    media,
+    callsProviders: true,
+    ...extra,
+  };
 }
 
 /** A stage that works on a production's objects and calls no provider. */
-export function productionStageAccess(access: Omit<StageAccess, 'callsProviders' | 'reads' | 'writes'> & Partial<Pick<StageAccess, 'reads' | 'writes'>>): StageAccess {
+export function productionStageAccess(
+  access: Omit<StageAccess, 'callsProviders' | 'reads' | 'writes'> & Partial<Pick<StageAccess, 'reads' | 'writes'>>,
+): StageAccess {
   return { reads: [PRODUCTIONS], writes: [PRODUCTIONS], callsProviders: false, ...access };
 }
 

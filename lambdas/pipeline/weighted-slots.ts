@@ -34,7 +34,8 @@ export class WeightedSlots {
   private readonly lanes = new Map<string, Lane>();
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`a slot limit must be a positive integer, not ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`a slot limit must be a positive integer, not ${limit}`);
   }
 
   /** Runs `work` once a slot is this claim's, and frees the slot when it settles. */
@@ -86,7 +87,12 @@ export class WeightedSlots {
       const head = lane.waiting[0];
       if (!head) continue;
       const bestHead = best?.waiting[0];
-      if (!bestHead || head.startTag < bestHead.startTag || (head.startTag === bestHead.startTag && head.arrival < bestHead.arrival)) best = lane;
+      if (
+        !bestHead ||
+        head.startTag < bestHead.startTag ||
+        (head.startTag === bestHead.startTag && head.arrival < bestHead.arrival)
+      )
+        best = lane;
     }
     return best?.waiting.shift();
   }
@@ -99,7 +105,8 @@ export class WeightedSlots {
 
   /** A lane with nothing queued and a finish tag in the past holds no claim on the future: drop it so lanes do not pile up. */
   private forgetIdleLanes(): void {
-    for (const [name, lane] of this.lanes) if (lane.waiting.length === 0 && lane.lastFinishTag <= this.virtualTime) this.lanes.delete(name);
+    for (const [name, lane] of this.lanes)
+      if (lane.waiting.length === 0 && lane.lastFinishTag <= this.virtualTime) this.lanes.delete(name);
   }
 }
 

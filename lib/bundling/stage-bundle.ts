@@ -1,5 +1,5 @@
-import { buildSync, type BuildOptions } from 'esbuild';
 import path from 'node:path';
+import { type BuildOptions, buildSync } from 'esbuild';
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -59,7 +59,9 @@ export function stageBundleOptions(stageName: string, outdir: string): BuildOpti
     mainFields: ['module', 'main'],
     external: STAGE_BUNDLE_EXTERNALS,
     // Bundled CommonJS dependencies still call require(); ESM output has none of its own.
-    banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   };
 }

@@ -7,7 +7,10 @@ import type { AccountLimits, EnvironmentConfig } from './environment-config.js';
 export const NEW_ACCOUNT_LIMITS: AccountLimits = { maxFunctionMemoryMb: 3008, concurrentExecutions: 10 };
 
 /** The CDK context keys that raise the limits (`cdk deploy -c maxFunctionMemoryMb=4096 -c accountConcurrency=1000`). */
-const ACCOUNT_LIMIT_CONTEXT = { maxFunctionMemoryMb: 'maxFunctionMemoryMb', concurrentExecutions: 'accountConcurrency' } as const;
+const ACCOUNT_LIMIT_CONTEXT = {
+  maxFunctionMemoryMb: 'maxFunctionMemoryMb',
+  concurrentExecutions: 'accountConcurrency',
+} as const;
 
 /** Lambda's own bounds on a function's memory. */
 const FUNCTION_MEMORY_MB = { min: 128, max: 10_240 };
@@ -49,7 +52,11 @@ export function concurrentInvocations(fanOut: FanOut): number {
 
 /** The fan-out the environment runs with when the account allows it. */
 export function configuredFanOut(config: EnvironmentConfig): FanOut {
-  return { episodes: config.workflow.episodeMaxConcurrency, scenes: config.workflow.sceneMaxConcurrency, videoWorkers: config.videoWorker.maxConcurrency };
+  return {
+    episodes: config.workflow.episodeMaxConcurrency,
+    scenes: config.workflow.sceneMaxConcurrency,
+    videoWorkers: config.videoWorker.maxConcurrency,
+  };
 }
 
 /**
@@ -67,7 +74,8 @@ export function fitFanOut(wanted: FanOut, concurrentExecutions: number): FanOut 
   let fanOut = wanted;
   while (concurrentInvocations(fanOut) > concurrentExecutions) {
     const scenesInFlight = fanOut.episodes * fanOut.scenes;
-    const scenesGiveWay = scenesInFlight > 1 && (scenesInFlight >= fanOut.videoWorkers || fanOut.videoWorkers === MIN_VIDEO_WORKERS);
+    const scenesGiveWay =
+      scenesInFlight > 1 && (scenesInFlight >= fanOut.videoWorkers || fanOut.videoWorkers === MIN_VIDEO_WORKERS);
     if (!scenesGiveWay) fanOut = { ...fanOut, videoWorkers: fanOut.videoWorkers - 1 };
     else if (fanOut.episodes > 1) fanOut = { ...fanOut, episodes: fanOut.episodes - 1 };
     else fanOut = { ...fanOut, scenes: fanOut.scenes - 1 };
@@ -84,9 +92,14 @@ export function functionMemoryMb(wanted: number, limits: AccountLimits): number 
  * The environment with the limits the CDK context raises or lowers (values from `-c` arrive as
  * strings, from cdk.json as numbers); without them, its own.
  */
-export function withAccountLimitsFromContext(config: EnvironmentConfig, tryGetContext: (key: string) => unknown): EnvironmentConfig {
+export function withAccountLimitsFromContext(
+  config: EnvironmentConfig,
+  tryGetContext: (key: string) => unknown,
+): EnvironmentConfig {
   const memory = contextLimit(tryGetContext, ACCOUNT_LIMIT_CONTEXT.maxFunctionMemoryMb, FUNCTION_MEMORY_MB);
-  const concurrency = contextLimit(tryGetContext, ACCOUNT_LIMIT_CONTEXT.concurrentExecutions, { min: concurrentInvocations(NARROWEST_FAN_OUT) });
+  const concurrency = contextLimit(tryGetContext, ACCOUNT_LIMIT_CONTEXT.concurrentExecutions, {
+    min: concurrentInvocations(NARROWEST_FAN_OUT),
+  });
   return {
     ...config,
     accountLimits: {
@@ -96,7 +109,11 @@ export function withAccountLimitsFromContext(config: EnvironmentConfig, tryGetCo
   };
 }
 
-function contextLimit(tryGetContext: (key: string) => unknown, key: string, bounds: { min: number; max?: number }): number | undefined {
+function contextLimit(
+  tryGetContext: (key: string) => unknown,
+  key: string,
+  bounds: { min: number; max?: number },
+): number | undefined {
   const value = tryGetContext(key);
   if (value === undefined) return undefined;
   const limit = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;

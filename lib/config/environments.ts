@@ -14,7 +14,15 @@ function environment(
   name: EnvironmentName,
   settings: Omit<EnvironmentConfig, 'name' | 'stackName' | 'account' | 'region' | 'providers' | 'accountLimits'>,
 ): EnvironmentConfig {
-  return { name, stackName: `dramaforge-${name}`, account, region, providers: {}, accountLimits: NEW_ACCOUNT_LIMITS, ...settings };
+  return {
+    name,
+    stackName: `dramaforge-${name}`,
+    account,
+    region,
+    providers: {},
+    accountLimits: NEW_ACCOUNT_LIMITS,
+    ...settings,
+  };
 }
 
 /**
@@ -27,7 +35,12 @@ function environment(
  */
 export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
   dev: environment('dev', {
-    workflow: { sceneMaxConcurrency: 2, episodeMaxConcurrency: 1, keyframeMaxAttempts: 3, redactExecutionDataInLogs: false },
+    workflow: {
+      sceneMaxConcurrency: 2,
+      episodeMaxConcurrency: 1,
+      keyframeMaxAttempts: 3,
+      redactExecutionDataInLogs: false,
+    },
     videoWorker: { maxConcurrency: 2, batchSize: 1, maxReceiveCount: 3 },
     functionSizing: {},
     data: {
@@ -42,7 +55,12 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
     alarms: { failedExecutions: 1, throttles: 1, videoWorkerErrors: 1, dailySpendUsd: 5 },
   }),
   staging: environment('staging', {
-    workflow: { sceneMaxConcurrency: 4, episodeMaxConcurrency: 2, keyframeMaxAttempts: 3, redactExecutionDataInLogs: false },
+    workflow: {
+      sceneMaxConcurrency: 4,
+      episodeMaxConcurrency: 2,
+      keyframeMaxAttempts: 3,
+      redactExecutionDataInLogs: false,
+    },
     videoWorker: { maxConcurrency: 4, batchSize: 1, maxReceiveCount: 3 },
     functionSizing: {},
     data: {
@@ -57,7 +75,12 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfig> = {
     alarms: { failedExecutions: 1, throttles: 5, videoWorkerErrors: 3, dailySpendUsd: 25 },
   }),
   prod: environment('prod', {
-    workflow: { sceneMaxConcurrency: 8, episodeMaxConcurrency: 4, keyframeMaxAttempts: 3, redactExecutionDataInLogs: true },
+    workflow: {
+      sceneMaxConcurrency: 8,
+      episodeMaxConcurrency: 4,
+      keyframeMaxAttempts: 3,
+      redactExecutionDataInLogs: true,
+    },
     videoWorker: { maxConcurrency: 10, batchSize: 1, maxReceiveCount: 5 },
     functionSizing: {
       'render-keyframes': { memoryMb: 3008 },

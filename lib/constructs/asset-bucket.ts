@@ -69,7 +69,8 @@ export class AssetBucket extends Construct {
     });
     Validations.of(notificationsHandlerRole).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'Attached by the CDK bucket-notifications handler itself (no option removes it); it only lets that deploy-time function write its logs.',
+      reason:
+        'Attached by the CDK bucket-notifications handler itself (no option removes it); it only lets that deploy-time function write its logs.',
     });
 
     this.bucket = buildBucket(this, 'Bucket', {
@@ -94,7 +95,12 @@ export class AssetBucket extends Construct {
         },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         ...(props.versioned
-          ? [{ id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays) }]
+          ? [
+              {
+                id: 'expire-old-versions',
+                noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays),
+              },
+            ]
           : []),
       ],
     });

@@ -54,6 +54,8 @@ function installedPackageDir(name: string, architecture: Architecture): string {
   try {
     return path.dirname(require.resolve(`${name}/package.json`));
   } catch {
-    throw new Error(`${name} is not installed: ${architecture.name} functions that draw need it (npm ci only installs this machine's platform)`);
+    throw new Error(
+      `${name} is not installed: ${architecture.name} functions that draw need it (npm ci only installs this machine's platform)`,
+    );
   }
 }

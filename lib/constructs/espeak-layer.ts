@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { defaultWorkerPath } from '../../lambdas/adapters/providers/offline/espeak-worker-client.js';
-import { FileLayer, type MediaLayer } from './file-layer.js';
 import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
+import { FileLayer, type MediaLayer } from './file-layer.js';
 
 const require = createRequire(import.meta.url);
 const ESPEAK_PACKAGE = '@echogarden/espeak-ng-emscripten';

@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { FileLayer, type MediaLayer } from './file-layer.js';
 import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
+import { FileLayer, type MediaLayer } from './file-layer.js';
 
 const require = createRequire(import.meta.url);
 
@@ -20,13 +20,19 @@ export interface FfmpegLayerProps {
 }
 
 /** Resolves an installed platform package's binary, or says which package to install for that architecture. */
-function platformBinary(installer: '@ffmpeg-installer' | '@ffprobe-installer', binary: string, architecture: Architecture): string {
+function platformBinary(
+  installer: '@ffmpeg-installer' | '@ffprobe-installer',
+  binary: string,
+  architecture: Architecture,
+): string {
   const suffix = PLATFORM_PACKAGE_SUFFIX[architecture.name];
   const packageName = `${installer}/${suffix}`;
   try {
     return path.join(path.dirname(require.resolve(`${packageName}/package.json`)), binary);
   } catch {
-    throw new Error(`${binary} for ${architecture.name} Lambda functions needs ${packageName} installed; only this machine's platform package comes with npm ci`);
+    throw new Error(
+      `${binary} for ${architecture.name} Lambda functions needs ${packageName} installed; only this machine's platform package comes with npm ci`,
+    );
   }
 }
 
@@ -39,7 +45,10 @@ function platformBinary(installer: '@ffmpeg-installer' | '@ffprobe-installer', b
 export class FfmpegLayer extends Construct implements MediaLayer {
   readonly tool = 'ffmpeg' as const;
   readonly layer;
-  readonly environment = { [MEDIA_VARIABLES.ffmpegPath]: '/opt/bin/ffmpeg', [MEDIA_VARIABLES.ffprobePath]: '/opt/bin/ffprobe' };
+  readonly environment = {
+    [MEDIA_VARIABLES.ffmpegPath]: '/opt/bin/ffmpeg',
+    [MEDIA_VARIABLES.ffprobePath]: '/opt/bin/ffprobe',
+  };
 
   constructor(scope: Construct, id: string, props: FfmpegLayerProps) {
     super(scope, id);
@@ -48,8 +57,16 @@ export class FfmpegLayer extends Construct implements MediaLayer {
       license: 'GPL-3.0-or-later',
       compatibleArchitectures: [props.architecture],
       files: [
-        { source: platformBinary('@ffmpeg-installer', 'ffmpeg', props.architecture), target: 'bin/ffmpeg', executable: true },
-        { source: platformBinary('@ffprobe-installer', 'ffprobe', props.architecture), target: 'bin/ffprobe', executable: true },
+        {
+          source: platformBinary('@ffmpeg-installer', 'ffmpeg', props.architecture),
+          target: 'bin/ffmpeg',
+          executable: true,
+        },
+        {
+          source: platformBinary('@ffprobe-installer', 'ffprobe', props.architecture),
+          target: 'bin/ffprobe',
+          executable: true,
+        },
       ],
     }).layer;
   }

@@ -6,9 +6,9 @@ import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import { fontFiles } from '../../lambdas/adapters/media/fonts.js';
+import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
 import { FONT_READER_PACKAGE } from '../bundling/stage-bundle.js';
 import { FileLayer, type LayerFile, type MediaLayer } from './file-layer.js';
-import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
 
 const FONTS_DIR = 'fonts';
 const require = createRequire(import.meta.url);
@@ -34,12 +34,20 @@ function fontReaderFiles(): LayerFile[] {
     platform: 'node',
     target: 'node24',
     minify: true,
-    banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
-  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: FONT_READER_PACKAGE, version, license, type: 'module', exports: './index.mjs' })}\n`);
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name: FONT_READER_PACKAGE, version, license, type: 'module', exports: './index.mjs' })}\n`,
+  );
   const target = path.join('nodejs', 'node_modules', FONT_READER_PACKAGE);
-  fontReader = ['index.mjs', 'package.json'].map((file) => ({ source: path.join(dir, file), target: path.join(target, file) }));
+  fontReader = ['index.mjs', 'package.json'].map((file) => ({
+    source: path.join(dir, file),
+    target: path.join(target, file),
+  }));
   return fontReader;
 }
 
@@ -57,7 +65,10 @@ export class FontsLayer extends Construct implements MediaLayer {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     // An empty environment makes fontFiles() resolve the npm packages instead of a bundled directory.
-    const fonts = fontFiles({}).map((font) => ({ source: font.file, target: path.join(FONTS_DIR, path.basename(font.file)) }));
+    const fonts = fontFiles({}).map((font) => ({
+      source: font.file,
+      target: path.join(FONTS_DIR, path.basename(font.file)),
+    }));
     this.layer = new FileLayer(this, 'Files', {
       description: `DejaVu Sans, Noto Sans Thai/KR/JP/Hans/Hant and Noto Emoji for storyboards and burned subtitles, at /opt/fonts; ${FONT_READER_PACKAGE}, which reads them, at /opt/nodejs/node_modules`,
       license: 'OFL-1.1 AND Bitstream-Vera AND MIT',

@@ -39,7 +39,8 @@ export class ManifestTrigger extends Construct {
     const deadLetterQueue = buildDeadLetterQueue(this, 'DeadLetterQueue');
     Validations.of(deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the trigger rule and function; a queue behind it would never be read.',
+      reason:
+        'This queue is itself the dead-letter queue of the trigger rule and function; a queue behind it would never be read.',
     });
     this.deadLetterQueue = deadLetterQueue;
 
@@ -54,7 +55,13 @@ export class ManifestTrigger extends Construct {
           object: { key: [{ prefix: assetKeys.manifestsPrefix }] },
         },
       },
-      targets: [new LambdaFunction(props.starter.function, { deadLetterQueue, retryAttempts: 4, maxEventAge: Duration.hours(2) })],
+      targets: [
+        new LambdaFunction(props.starter.function, {
+          deadLetterQueue,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
     });
     // Failures inside the function (asynchronous invocation) land in the same queue.
     props.starter.function.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(deadLetterQueue) });

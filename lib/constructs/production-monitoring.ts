@@ -5,24 +5,24 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  type IMetric,
   MathExpression,
   Metric,
   SingleValueWidget,
   TextWidget,
   TreatMissingData,
-  type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../config/environment-config.js';
 import { STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
-import { EPISODE_DEFINITION_FILE, taskStates, type Definition } from '../../statemachines/production-definition.js';
+import { type Definition, EPISODE_DEFINITION_FILE, taskStates } from '../../statemachines/production-definition.js';
+import type { EnvironmentConfig } from '../config/environment-config.js';
 import { buildTopic } from './secure-defaults.js';
 
 export interface ProductionMonitoringProps {
@@ -128,8 +128,12 @@ export class ProductionMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: ProductionMonitoringProps) {
     super(scope, id);
-    this.alarmTopic = buildTopic(this, 'AlarmTopic', { displayName: 'dramaforge alarms', keyRemovalPolicy: props.alarmKeyRemovalPolicy });
-    if (props.alarms.notificationEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarms.notificationEmail));
+    this.alarmTopic = buildTopic(this, 'AlarmTopic', {
+      displayName: 'dramaforge alarms',
+      keyRemovalPolicy: props.alarmKeyRemovalPolicy,
+    });
+    if (props.alarms.notificationEmail)
+      this.alarmTopic.addSubscription(new EmailSubscription(props.alarms.notificationEmail));
 
     const sceneStates = sceneOutcomeStates();
     // Step Functions logs a TaskStateExited event per state, with its name even when execution data is redacted.
@@ -139,7 +143,9 @@ export class ProductionMonitoring extends Construct {
       metricName: 'ScenesFinished',
       filterPattern: FilterPattern.all(
         FilterPattern.stringValue('$.type', '=', 'TaskStateExited'),
-        FilterPattern.any(...sceneStates.map((state) => FilterPattern.stringValue('$.details.name', '=', state.stateName))),
+        FilterPattern.any(
+          ...sceneStates.map((state) => FilterPattern.stringValue('$.details.name', '=', state.stateName)),
+        ),
       ),
       metricValue: '1',
       dimensions: { State: '$.details.name' },
@@ -177,7 +183,10 @@ export class ProductionMonitoring extends Construct {
       failed: props.stateMachine.metricFailed({ period: FIVE_MINUTES, label: 'failed' }),
       timedOut: props.stateMachine.metricTimedOut({ period: FIVE_MINUTES, label: 'timed out' }),
     };
-    const videoDeadLetters = props.videoDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, label: 'video jobs' });
+    const videoDeadLetters = props.videoDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: FIVE_MINUTES,
+      label: 'video jobs',
+    });
     const triggerDeadLetters = props.triggerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
       period: FIVE_MINUTES,
       label: 'manifest uploads',
@@ -200,7 +209,12 @@ export class ProductionMonitoring extends Construct {
     this.alarm('TriggerDeadLetters', triggerDeadLetters, 1, 'Manifest uploads could not start a production');
     this.alarm('Throttles', throttles, props.alarms.throttles, 'Functions are being throttled');
     this.alarm('VideoWorkerErrors', workerErrors, props.alarms.videoWorkerErrors, 'The video worker is failing');
-    this.alarm('DailySpend', spendPerDay, props.alarms.dailySpendUsd, 'Provider spend over one day is above the threshold');
+    this.alarm(
+      'DailySpend',
+      spendPerDay,
+      props.alarms.dailySpendUsd,
+      'Provider spend over one day is above the threshold',
+    );
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       widgets: [

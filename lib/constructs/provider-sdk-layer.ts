@@ -27,7 +27,10 @@ export class ProviderSdkLayer extends Construct {
       .filter((entry) => entry.isFile())
       .map((entry) => path.join(entry.parentPath, entry.name))
       .filter((source) => !NOT_RUN.test(path.relative(dir, source)))
-      .map((source) => ({ source, target: path.join('nodejs', 'node_modules', PROVIDER_SDK_LAYER_PACKAGE, path.relative(dir, source)) }));
+      .map((source) => ({
+        source,
+        target: path.join('nodejs', 'node_modules', PROVIDER_SDK_LAYER_PACKAGE, path.relative(dir, source)),
+      }));
     this.layer = new FileLayer(this, 'Files', {
       description: `${PROVIDER_SDK_LAYER_PACKAGE} ${version} at /opt/nodejs/node_modules, for the functions that call providers`,
       license: 'Apache-2.0',

@@ -1,5 +1,5 @@
 import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export interface ProviderSecretProps {
@@ -45,4 +45,3 @@ export class ProviderSecret extends Construct {
     this.secret = secret;
   }
 }
-

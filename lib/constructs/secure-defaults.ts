@@ -3,7 +3,7 @@ import { Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamod
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type LogGroupProps, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type BucketProps } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type BucketProps, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Topic, type TopicProps } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -55,7 +55,13 @@ export function buildLogGroup(scope: Construct, id: string, props: BuildLogGroup
 /** The props of {@link buildBucket}: a `Bucket`'s, less its access, encryption and ownership settings. */
 export type BuildBucketProps = Omit<
   BucketProps,
-  'blockPublicAccess' | 'publicReadAccess' | 'encryption' | 'encryptionKey' | 'bucketKeyEnabled' | 'enforceSSL' | 'objectOwnership'
+  | 'blockPublicAccess'
+  | 'publicReadAccess'
+  | 'encryption'
+  | 'encryptionKey'
+  | 'bucketKeyEnabled'
+  | 'enforceSSL'
+  | 'objectOwnership'
 >;
 
 /**
@@ -77,7 +83,12 @@ export function buildBucket(scope: Construct, id: string, props: BuildBucketProp
 export interface BuildTableProps
   extends Omit<
     TableProps,
-    'encryption' | 'encryptionKey' | 'pointInTimeRecovery' | 'pointInTimeRecoverySpecification' | 'deletionProtection' | 'removalPolicy'
+    | 'encryption'
+    | 'encryptionKey'
+    | 'pointInTimeRecovery'
+    | 'pointInTimeRecoverySpecification'
+    | 'deletionProtection'
+    | 'removalPolicy'
   > {
   /**
    * What happens to the table when the stack is deleted; a retained table is also protected from deletion.

@@ -1,12 +1,28 @@
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import path from 'node:path';
-import { AssetHashType, type CfnElement, DockerImage, Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  AssetHashType,
+  type CfnElement,
+  DockerImage,
+  Duration,
+  type RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type Architecture, Code, Function as LambdaFunction, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  type Architecture,
+  Code,
+  type ILayerVersion,
+  Function as LambdaFunction,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { defaultInferenceProfiles } from '../../lambdas/core/bedrock-defaults.js';
@@ -15,7 +31,6 @@ import type { MediaTool, StageDescriptor, TableAction } from '../../lambdas/pipe
 import { bundleStage, STAGE_BUNDLE_HANDLER, stageEntry } from '../bundling/stage-bundle.js';
 import type { MediaLayer } from './file-layer.js';
 import { buildLogGroup } from './secure-defaults.js';
-
 
 export interface StageFunctionProps {
   /**
@@ -84,14 +99,20 @@ export class StageFunction extends Construct {
   constructor(scope: Construct, id: string, props: StageFunctionProps) {
     super(scope, id);
     this.spec = props.spec;
-    this.logGroup = buildLogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
+    this.logGroup = buildLogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `dramaforge ${props.spec.name}`,
     });
     // In place of the AWSLambdaBasicExecutionRole managed policy, which may write to any log group.
     this.role.addToPolicy(
-      new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
     );
 
     this.function = new LambdaFunction(this, 'Function', {
@@ -115,20 +136,28 @@ export class StageFunction extends Construct {
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      reason:
+        'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
     });
   }
 
   /** Object access limited to key patterns (e.g. `productions/*`), and BUCKET_NAME. */
   bindAssetBucket(bucket: IBucket, access: { reads: readonly string[]; writes: readonly string[] }): this {
     if (access.reads.length > 0) {
-      this.allow(['s3:GetObject'], access.reads.map((pattern) => bucket.arnForObjects(pattern)));
+      this.allow(
+        ['s3:GetObject'],
+        access.reads.map((pattern) => bucket.arnForObjects(pattern)),
+      );
       // Without ListBucket, S3 answers 403 instead of 404 for a missing key, and the stores'
       // "is it cached yet?" checks would read as permission errors.
       this.allow(['s3:ListBucket'], [bucket.bucketArn]);
     }
     // PutObject with a Tagging header (scene intermediates carry their lifecycle tag) also needs PutObjectTagging.
-    if (access.writes.length > 0) this.allow(['s3:PutObject', 's3:PutObjectTagging'], access.writes.map((pattern) => bucket.arnForObjects(pattern)));
+    if (access.writes.length > 0)
+      this.allow(
+        ['s3:PutObject', 's3:PutObjectTagging'],
+        access.writes.map((pattern) => bucket.arnForObjects(pattern)),
+      );
     for (const pattern of [...new Set([...access.reads, ...access.writes])]) {
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/${pattern}]`,
@@ -211,7 +240,8 @@ export class StageFunction extends Construct {
       for (const { foundationModel } of profiles) {
         Validations.of(this.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:aws:bedrock:*::foundation-model/${foundationModel}]`,
-          reason: 'A cross-Region inference profile routes to this one model in any of its destination Regions, which AWS chooses per request.',
+          reason:
+            'A cross-Region inference profile routes to this one model in any of its destination Regions, which AWS chooses per request.',
         });
       }
     }
@@ -226,7 +256,8 @@ export class StageFunction extends Construct {
     ]) {
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason: 'The model is chosen per stage and tier at run time (DRAMAFORGE_BEDROCK_<STAGE>_MODELS); access stays within Bedrock models of this region and account.',
+        reason:
+          'The model is chosen per stage and tier at run time (DRAMAFORGE_BEDROCK_<STAGE>_MODELS); access stays within Bedrock models of this region and account.',
       });
     }
     return this;
@@ -245,7 +276,11 @@ export class StageFunction extends Construct {
     new Policy(this, 'TaskOutcomePolicy', {
       roles: [this.role],
       statements: [
-        new PolicyStatement({ effect: Effect.ALLOW, actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [stateMachine.stateMachineArn] }),
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          resources: [stateMachine.stateMachineArn],
+        }),
       ],
     });
     return this;

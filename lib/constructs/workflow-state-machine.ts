@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { ArnFormat, type CfnElement, Stack, Token, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type Definition, renderStateMachine, withFunctionTimeouts } from '../../statemachines/production-definition.js';
+import {
+  type Definition,
+  renderStateMachine,
+  withFunctionTimeouts,
+} from '../../statemachines/production-definition.js';
 import { buildLogGroup } from './secure-defaults.js';
 
 /** The rule Step Functions manages in the account to learn when a `.sync` child execution ends. */
@@ -78,13 +82,17 @@ export class WorkflowStateMachine extends Construct {
     super(scope, id);
     const text = readFileSync(props.definitionFile, 'utf8');
     const timeouts = new Map(
-      [...props.functions].flatMap(([substitution, fn]) => (fn.timeout === undefined ? [] : [[substitution, fn.timeout.toSeconds()] as const])),
+      [...props.functions].flatMap(([substitution, fn]) =>
+        fn.timeout === undefined ? [] : [[substitution, fn.timeout.toSeconds()] as const],
+      ),
     );
     const deployedText = renderStateMachine(withFunctionTimeouts(JSON.parse(text) as Definition, timeouts));
     const named = new Set([...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1]!));
     const functions = [...props.functions].filter(([substitution]) => named.has(substitution));
     const definitionSubstitutions: Record<string, string> = {
-      ...Object.fromEntries(Object.entries(props.substitutions ?? {}).filter(([substitution]) => named.has(substitution))),
+      ...Object.fromEntries(
+        Object.entries(props.substitutions ?? {}).filter(([substitution]) => named.has(substitution)),
+      ),
       ...Object.fromEntries(functions.map(([substitution, fn]) => [substitution, fn.functionArn])),
     };
 
@@ -99,15 +107,24 @@ export class WorkflowStateMachine extends Construct {
       stateMachineType: StateMachineType.STANDARD,
       // The checked-in file, as both runtimes load it, unless this environment times a function out otherwise:
       // then its Tasks' timeouts move with it, and the definition ships inline.
-      definitionBody: deployedText === text ? DefinitionBody.fromFile(props.definitionFile) : DefinitionBody.fromString(deployedText),
+      definitionBody:
+        deployedText === text ? DefinitionBody.fromFile(props.definitionFile) : DefinitionBody.fromString(deployedText),
       definitionSubstitutions,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: !props.redactExecutionData },
     });
     if (functions.length > 0) {
-      this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: functions.map(([, fn]) => fn.functionArn) }));
+      this.stateMachine.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: functions.map(([, fn]) => fn.functionArn),
+        }),
+      );
     }
-    if (props.videoQueue) this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.videoQueue.queueArn] }));
+    if (props.videoQueue)
+      this.stateMachine.addToRolePolicy(
+        new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.videoQueue.queueArn] }),
+      );
     if (props.childStateMachine) this.allowChildExecutions(props.childStateMachine);
 
     Validations.of(this.stateMachine.role).acknowledge({
@@ -127,8 +144,15 @@ export class WorkflowStateMachine extends Construct {
       resourceName: `${child.stateMachineName}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [child.stateMachineArn] }));
-    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [childExecutions] }));
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: [child.stateMachineArn] }),
+    );
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [childExecutions],
+      }),
+    );
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
         actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
@@ -140,7 +164,8 @@ export class WorkflowStateMachine extends Construct {
     const childId = stack.getLogicalId(child.node.defaultChild as CfnElement);
     Validations.of(this.stateMachine.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:execution:<${childId}.Name>:*]`,
-      reason: 'Child execution names are chosen per production and episode at run time; access is confined to executions of the episode state machine.',
+      reason:
+        'Child execution names are chosen per production and episode at run time; access is confined to executions of the episode state machine.',
     });
   }
 }

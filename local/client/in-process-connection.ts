@@ -1,7 +1,10 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ExecutionSummary, FunctionRunSummary } from '../../lambdas/stages/finalize-production/production-report.js';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
+import type {
+  ExecutionSummary,
+  FunctionRunSummary,
+} from '../../lambdas/stages/finalize-production/production-report.js';
 import type { LocalRuntime } from '../runtime/index.js';
 import type { ExecutionState, RuntimeConnection } from './production-client.js';
 import type { ProductionStates, RunningStates } from './progress.js';
@@ -28,7 +31,12 @@ export class InProcessConnection implements RuntimeConnection {
   async waitForExecution({ name }: { name: string }): Promise<ExecutionState> {
     const record = await this.runtime.waitForExecution(name);
     // PAUSED is the runtime's own word for an execution waiting on its gate's token, which Step Functions shows RUNNING.
-    return { name, status: record.status === 'PAUSED' ? 'RUNNING' : record.status, startedAt: new Date(record.startedAt), error: record.error };
+    return {
+      name,
+      status: record.status === 'PAUSED' ? 'RUNNING' : record.status,
+      startedAt: new Date(record.startedAt),
+      error: record.error,
+    };
   }
 
   async executionsOf({ name }: ExecutionState): Promise<ExecutionSummary[]> {

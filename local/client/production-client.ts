@@ -1,16 +1,20 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ExecutionSummary, FunctionRunSummary, ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import type { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import type { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import { ManifestInvalid } from '../../lambdas/core/errors.js';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
+import { describeCause } from '../../lambdas/core/failure-cause.js';
 import { assetKeys, dubStem, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
+import type {
+  ExecutionSummary,
+  FunctionRunSummary,
+  ProductionReport,
+} from '../../lambdas/stages/finalize-production/production-report.js';
 import { assemblingNow, formatProgress, type RunningStates } from './progress.js';
 import { describeFailure, rootFailure, type TaskFailure } from './task-failures.js';
-import { describeCause } from '../../lambdas/core/failure-cause.js';
 
 export interface RunResult {
   ok: boolean;
@@ -86,12 +90,17 @@ export class ProductionClient {
   /** The bucket's event starts (or reuses) the execution, named from the manifest's bytes. */
   async upload(manifest: ManifestFile): Promise<FollowedExecution> {
     const key = `${assetKeys.manifestsPrefix}${path.basename(manifest.fileName)}`;
-    const put = await this.connection.s3.send(new PutObjectCommand({ Bucket: this.connection.bucket, Key: key, Body: manifest.bytes }));
+    const put = await this.connection.s3.send(
+      new PutObjectCommand({ Bucket: this.connection.bucket, Key: key, Body: manifest.bytes }),
+    );
     return { name: executionNameFor(key, put.ETag ?? ''), manifestKey: key, productionId: manifest.productionId };
   }
 
   /** Waits for the execution, showing its progress about once a second, then delivers its outputs. */
-  async follow({ name, manifestKey, productionId }: FollowedExecution, onProgress = this.options.onProgress): Promise<RunResult> {
+  async follow(
+    { name, manifestKey, productionId }: FollowedExecution,
+    onProgress = this.options.onProgress,
+  ): Promise<RunResult> {
     const { assets } = this.connection;
     const states = this.connection.statesOf(name);
     const ticker = setInterval(() => {
@@ -107,7 +116,9 @@ export class ProductionClient {
     const stageMilliseconds = Object.fromEntries(states.totalMilliseconds);
 
     if (execution.status === 'FAILED' && execution.error?.name === ManifestInvalid.errorName) {
-      const rejection = await assets.findJson<{ problems: { path: string; reason: string }[] }>(assetKeys.manifestErrors(manifestKey));
+      const rejection = await assets.findJson<{ problems: { path: string; reason: string }[] }>(
+        assetKeys.manifestErrors(manifestKey),
+      );
       return {
         ok: false,
         executionName: name,
@@ -117,14 +128,25 @@ export class ProductionClient {
         stageMilliseconds,
       };
     }
-    const manifest = productionId ? await assets.findJson<Manifest>(assetKeys.normalizedManifest(productionId)) : undefined;
+    const manifest = productionId
+      ? await assets.findJson<Manifest>(assetKeys.normalizedManifest(productionId))
+      : undefined;
     if (!manifest) {
       const { error } = execution;
       const reason = `${error?.name ?? 'Failed'}: ${error?.cause ?? 'no production was opened'}`;
-      return { ok: false, executionName: name, reused, reason: await this.withRootCause(reason, execution), stageMilliseconds };
+      return {
+        ok: false,
+        executionName: name,
+        reused,
+        reason: await this.withRootCause(reason, execution),
+        stageMilliseconds,
+      };
     }
     const outputDir = path.join(this.options.outDir, manifest.production);
-    const report = await downloadDeliverables(assets, manifest, outputDir, { executions: await this.connection.executionsOf(execution), functions: this.connection.functionRuns() });
+    const report = await downloadDeliverables(assets, manifest, outputDir, {
+      executions: await this.connection.executionsOf(execution),
+      functions: this.connection.functionRuns(),
+    });
     const ok = stoppedCleanly(execution.status, report);
     return {
       ok,
@@ -134,7 +156,11 @@ export class ProductionClient {
       outputDir,
       report,
       // A cause the stages recorded says why; the Task failure under the Fail state is the fallback.
-      reason: ok ? undefined : report?.cause ? failureReason(execution, report) : await this.withRootCause(failureReason(execution, report), execution),
+      reason: ok
+        ? undefined
+        : report?.cause
+          ? failureReason(execution, report)
+          : await this.withRootCause(failureReason(execution, report), execution),
       stageMilliseconds,
     };
   }
@@ -146,7 +172,11 @@ export class ProductionClient {
     return root ? `${reason} Cause: ${describeFailure(root)}` : reason;
   }
 
-  private async reportProgress(productionId: string, states: RunningStates, onProgress: (line: string) => void): Promise<void> {
+  private async reportProgress(
+    productionId: string,
+    states: RunningStates,
+    onProgress: (line: string) => void,
+  ): Promise<void> {
     const { productions } = this.connection;
     const meta = await productions.findProduction(productionId);
     const scenes = meta ? await productions.listScenes(productionId) : [];
@@ -169,21 +199,36 @@ export class ProductionClient {
  * Whether a production ended as a producer asked: delivered, rejected or timed out at its review,
  * or still running and waiting at its review gate.
  */
-function stoppedCleanly(executionStatus: string | undefined, report: Pick<ProductionReport, 'status'> | undefined): boolean {
-  if (executionStatus === 'SUCCEEDED') return ['COMPLETE', 'REJECTED', 'REVIEW_TIMED_OUT'].includes(report?.status ?? '');
+function stoppedCleanly(
+  executionStatus: string | undefined,
+  report: Pick<ProductionReport, 'status'> | undefined,
+): boolean {
+  if (executionStatus === 'SUCCEEDED')
+    return ['COMPLETE', 'REJECTED', 'REVIEW_TIMED_OUT'].includes(report?.status ?? '');
   return executionStatus === 'RUNNING' && report?.status === 'AWAITING_APPROVAL';
 }
 
 function failureReason(execution: Pick<ExecutionState, 'error'>, report: ProductionReport | undefined): string {
   if (report?.status === 'BUDGET_EXCEEDED') {
-    const undone = report.episodes.flatMap((e) => e.scenes.filter((s) => s.status !== 'COMPLETE').map((s) => `${e.id}/${s.id}`));
-    const stop = report.cause?.kind === 'budget' ? describeCause(report.cause) : `budget exceeded: spent $${report.cost.totalUsd.toFixed(4)} of $${report.budgetUsd.toFixed(2)}`;
+    const undone = report.episodes.flatMap((e) =>
+      e.scenes.filter((s) => s.status !== 'COMPLETE').map((s) => `${e.id}/${s.id}`),
+    );
+    const stop =
+      report.cause?.kind === 'budget'
+        ? describeCause(report.cause)
+        : `budget exceeded: spent $${report.cost.totalUsd.toFixed(4)} of $${report.budgetUsd.toFixed(2)}`;
     return `${stop}; not delivered: ${undone.join(', ')}`;
   }
   // A scene's cause names the scene and stage itself; a reason without one is the error the state machine caught.
-  const failed = report?.episodes.flatMap((e) => e.scenes.filter((s) => s.status === 'FAILED').map((s) => (s.cause ? s.reason! : `${e.id}/${s.id} (${s.reason ?? 'unknown'})`)));
+  const failed = report?.episodes.flatMap((e) =>
+    e.scenes
+      .filter((s) => s.status === 'FAILED')
+      .map((s) => (s.cause ? s.reason! : `${e.id}/${s.id} (${s.reason ?? 'unknown'})`)),
+  );
   if (failed && failed.length > 0) return `scenes failed: ${failed.join('; ')}`;
-  const rejected = report?.episodes.filter((e) => e.status === 'FAILED').map((e) => `${e.id} (${e.reason ?? 'unknown'})`);
+  const rejected = report?.episodes
+    .filter((e) => e.status === 'FAILED')
+    .map((e) => `${e.id} (${e.reason ?? 'unknown'})`);
   if (rejected && rejected.length > 0) return `episodes failed QA and were not delivered: ${rejected.join('; ')}`;
   if (report?.failure) return `${report.failure.error}: ${report.failure.cause}`;
   return `${execution.error?.name ?? 'Failed'}: ${execution.error?.cause ?? 'unknown cause'}`;

@@ -1,6 +1,6 @@
+import type { AssemblyProgress } from '../../lambdas/adapters/aws/production-store.js';
 import type { ExecutionEvent } from '../runtime/index.js';
 import type { TaskFailure } from './task-failures.js';
-import type { AssemblyProgress } from '../../lambdas/adapters/aws/production-store.js';
 
 export interface ProgressSnapshot {
   elapsedSeconds: number;
@@ -34,7 +34,12 @@ export class ActiveStates implements RunningStates {
 
   observe(event: ExecutionEvent): void {
     if (event.type === 'StateFailed' && event.stateType === 'Task' && event.stateName) {
-      this.failures.push({ execution: event.executionName, stateName: event.stateName, error: event.error ?? '', cause: event.cause ?? '' });
+      this.failures.push({
+        execution: event.executionName,
+        stateName: event.stateName,
+        error: event.error ?? '',
+        cause: event.cause ?? '',
+      });
     }
     if (!event.stateName || !this.tracked.has(event.stateName)) return;
     if (event.type === 'StateEntered') {
@@ -48,7 +53,11 @@ export class ActiveStates implements RunningStates {
       else this.counts.set(event.stateName, count);
       // Entries pair with exits first-in first-out; a sum does not depend on which pairs with which.
       const start = this.entered.get(event.stateName)?.shift();
-      if (start !== undefined) this.totalMilliseconds.set(event.stateName, (this.totalMilliseconds.get(event.stateName) ?? 0) + event.timestamp - start);
+      if (start !== undefined)
+        this.totalMilliseconds.set(
+          event.stateName,
+          (this.totalMilliseconds.get(event.stateName) ?? 0) + event.timestamp - start,
+        );
     }
   }
 
@@ -62,7 +71,10 @@ export function assemblingNow(assembly: Record<string, AssemblyProgress> | undef
   return Object.entries(assembly ?? {})
     .filter(([, progress]) => progress.step !== 'done')
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([episodeId, progress]) => `${episodeId}: ${progress.step}${progress.percent !== undefined ? ` ${progress.percent}%` : ''}`);
+    .map(
+      ([episodeId, progress]) =>
+        `${episodeId}: ${progress.step}${progress.percent !== undefined ? ` ${progress.percent}%` : ''}`,
+    );
 }
 
 export function formatProgress(snapshot: ProgressSnapshot): string {
@@ -70,7 +82,8 @@ export function formatProgress(snapshot: ProgressSnapshot): string {
   const seconds = Math.floor(snapshot.elapsedSeconds % 60);
   const clock = `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`;
   const stages =
-    [...snapshot.activeStates.entries()].map(([name, count]) => (count > 1 ? `${name} x${count}` : name)).join(', ') || 'waiting';
+    [...snapshot.activeStates.entries()].map(([name, count]) => (count > 1 ? `${name} x${count}` : name)).join(', ') ||
+    'waiting';
   const spent = `$${(snapshot.spentUsd + snapshot.unconfirmedUsd).toFixed(4)}${snapshot.unconfirmedUsd > 0 ? ` ($${snapshot.unconfirmedUsd.toFixed(4)} unconfirmed)` : ''}`;
   const assembling = snapshot.assembling?.length ? ` | assembling ${snapshot.assembling.join(', ')}` : '';
   return `[${clock}] scenes ${snapshot.scenesDone}/${snapshot.scenesTotal} done | spent ${spent} of $${snapshot.budgetUsd.toFixed(2)} | ${stages}${assembling}`;

@@ -2,12 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
   GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
-  type DescribeExecutionCommandOutput,
-  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
@@ -52,7 +52,13 @@ export class StudioConnection implements RuntimeConnection {
       const production = arnOf(LOCAL_STATE_MACHINE_NAMES.production);
       const episode = arnOf(LOCAL_STATE_MACHINE_NAMES.episode);
       if (!production || !episode) throw new Error(`${endpoint} is not a dramaforge studio`);
-      return new StudioConnection(endpoint, new S3Client({ ...config, forcePathStyle: true }), sfn, new DynamoDBClient(config), { production, episode });
+      return new StudioConnection(
+        endpoint,
+        new S3Client({ ...config, forcePathStyle: true }),
+        sfn,
+        new DynamoDBClient(config),
+        { production, episode },
+      );
     } catch (error) {
       sfn.destroy();
       throw error;
@@ -63,7 +69,13 @@ export class StudioConnection implements RuntimeConnection {
     return `${this.machines.production.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 
-  async waitForExecution({ name, productionId }: { name: string; productionId: string | undefined }): Promise<ExecutionState> {
+  async waitForExecution({
+    name,
+    productionId,
+  }: {
+    name: string;
+    productionId: string | undefined;
+  }): Promise<ExecutionState> {
     const executionArn = this.executionArn(name);
     for (;;) {
       // The studio's trigger starts the execution after the upload: until then it does not exist.
@@ -73,7 +85,12 @@ export class StudioConnection implements RuntimeConnection {
       });
       if (description && description.status !== 'RUNNING') return stateOf(description);
       // An execution waiting at its review gate runs on until someone decides: the producer has what they asked for.
-      if (description && productionId && (await this.productions.findProduction(productionId))?.status === 'AWAITING_APPROVAL') return stateOf(description);
+      if (
+        description &&
+        productionId &&
+        (await this.productions.findProduction(productionId))?.status === 'AWAITING_APPROVAL'
+      )
+        return stateOf(description);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
@@ -88,24 +105,38 @@ export class StudioConnection implements RuntimeConnection {
 
   async taskFailuresOf(production: ExecutionState): Promise<TaskFailure[]> {
     const failures: TaskFailure[] = [];
-    for (const execution of await this.executionsStartedFor(production.name)) failures.push(...taskFailuresInHistory(execution.name, await this.history(execution.executionArn)));
+    for (const execution of await this.executionsStartedFor(production.name))
+      failures.push(...taskFailuresInHistory(execution.name, await this.history(execution.executionArn)));
     return failures;
   }
 
   /** The production's execution and the episode executions it started, as ListExecutions lists them. */
-  private async executionsStartedFor(name: string): Promise<(Omit<ExecutionSummary, 'events'> & { executionArn: string })[]> {
+  private async executionsStartedFor(
+    name: string,
+  ): Promise<(Omit<ExecutionSummary, 'events'> & { executionArn: string })[]> {
     const executionArn = this.executionArn(name);
     const production = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
-    const executions: (Omit<ExecutionSummary, 'events'> & { executionArn: string })[] = [{ name, kind: 'production', status: production.status!, executionArn }];
+    const executions: (Omit<ExecutionSummary, 'events'> & { executionArn: string })[] = [
+      { name, kind: 'production', status: production.status!, executionArn },
+    ];
     let nextToken: string | undefined;
     do {
-      const page = await this.sfn.send(new ListExecutionsCommand({ stateMachineArn: this.machines.episode, nextToken }));
+      const page = await this.sfn.send(
+        new ListExecutionsCommand({ stateMachineArn: this.machines.episode, nextToken }),
+      );
       for (const episode of page.executions ?? []) {
         const described = await this.sfn.send(new DescribeExecutionCommand({ executionArn: episode.executionArn }));
         // As in AWS, a child execution's input names the execution that started it.
-        const startedBy = (JSON.parse(described.input ?? '{}') as { AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID?: string }).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
+        const startedBy = (
+          JSON.parse(described.input ?? '{}') as { AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID?: string }
+        ).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
         if (startedBy !== executionArn) continue;
-        executions.push({ name: episode.name!, kind: 'episode', status: episode.status!, executionArn: episode.executionArn! });
+        executions.push({
+          name: episode.name!,
+          kind: 'episode',
+          status: episode.status!,
+          executionArn: episode.executionArn!,
+        });
       }
       nextToken = page.nextToken;
     } while (nextToken);
@@ -116,7 +147,9 @@ export class StudioConnection implements RuntimeConnection {
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: true }));
+      const page = await this.sfn.send(
+        new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: true }),
+      );
       events.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken);

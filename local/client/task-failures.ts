@@ -56,7 +56,13 @@ export function taskFailuresInHistory(execution: string, events: readonly Histor
   let task = '';
   for (const event of events) {
     if (event.type === 'TaskStateEntered') task = event.stateEnteredEventDetails?.name ?? '';
-    if (event.type === 'TaskFailed') failures.push({ execution, stateName: task, error: event.taskFailedEventDetails?.error ?? '', cause: event.taskFailedEventDetails?.cause ?? '' });
+    if (event.type === 'TaskFailed')
+      failures.push({
+        execution,
+        stateName: task,
+        error: event.taskFailedEventDetails?.error ?? '',
+        cause: event.taskFailedEventDetails?.cause ?? '',
+      });
   }
   return failures;
 }

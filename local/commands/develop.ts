@@ -7,8 +7,8 @@ import { ManifestInvalid, type ManifestProblem } from '../../lambdas/core/errors
 import { assetKeys } from '../../lambdas/core/keys.js';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, SeriesManifest } from '../../lambdas/core/manifest/schema.js';
-import { withProfile, type ProfileOverride } from './profile-override.js';
-import { withLocalRuntime, type RunOptions, type RunSession } from './local-session.js';
+import { type RunOptions, type RunSession, withLocalRuntime } from './local-session.js';
+import { type ProfileOverride, withProfile } from './profile-override.js';
 
 /** Where `dramaforge develop` puts a bible in the local bucket: beside `manifests/`, so no production starts from it. */
 const DEVELOPMENT_UPLOADS = 'development-requests/';
@@ -31,7 +31,8 @@ export type DevelopResult =
 export function developedDocument(bible: Buffer, developed: SeriesManifest): string {
   const document = parseDocument(bible.toString('utf8'));
   developed.episodes.forEach((episode, index) => {
-    if (!document.hasIn(['episodes', index, 'scenes']) && episode.scenes) document.setIn(['episodes', index, 'scenes'], document.createNode(episode.scenes));
+    if (!document.hasIn(['episodes', index, 'scenes']) && episode.scenes)
+      document.setIn(['episodes', index, 'scenes'], document.createNode(episode.scenes));
   });
   return document.toString({ lineWidth: 0 });
 }
@@ -44,8 +45,15 @@ export function developedDocument(bible: Buffer, developed: SeriesManifest): str
  */
 export async function developBible(options: DevelopOptions): Promise<DevelopResult> {
   const bible = await readFile(options.biblePath);
-  return withLocalRuntime({ command: 'dramaforge develop', ...options, outDir: path.dirname(path.resolve(options.biblePath)) }, (session) =>
-    developOn(session, { fileName: path.basename(options.biblePath), bible, profile: options.profile, onEpisode: options.onEpisode }),
+  return withLocalRuntime(
+    { command: 'dramaforge develop', ...options, outDir: path.dirname(path.resolve(options.biblePath)) },
+    (session) =>
+      developOn(session, {
+        fileName: path.basename(options.biblePath),
+        bible,
+        profile: options.profile,
+        onEpisode: options.onEpisode,
+      }),
   );
 }
 
@@ -55,7 +63,12 @@ export async function developBible(options: DevelopOptions): Promise<DevelopResu
  */
 export async function developOn(
   { runtime, assets, productions }: Pick<RunSession, 'runtime' | 'assets' | 'productions'>,
-  { fileName, bible, profile, onEpisode }: { fileName: string; bible: Buffer; profile?: ProfileOverride; onEpisode?: DevelopOptions['onEpisode'] },
+  {
+    fileName,
+    bible,
+    profile,
+    onEpisode,
+  }: { fileName: string; bible: Buffer; profile?: ProfileOverride; onEpisode?: DevelopOptions['onEpisode'] },
 ): Promise<DevelopResult> {
   const upload = profile ? withProfile(bible, profile) : bible;
   const key = `${DEVELOPMENT_UPLOADS}${path.basename(fileName)}`;
@@ -70,7 +83,11 @@ export async function developOn(
   } catch (error) {
     if ((error as Error).name !== ManifestInvalid.errorName) throw error;
     const rejection = await assets.findJson<{ problems: ManifestProblem[] }>(assetKeys.manifestErrors(key));
-    return { ok: false, problems: rejection?.problems, reason: `the bible was rejected (${rejection?.problems.length ?? 0} problems)` };
+    return {
+      ok: false,
+      problems: rejection?.problems,
+      reason: `the bible was rejected (${rejection?.problems.length ?? 0} problems)`,
+    };
   }
   const { productionId, episodesToDevelop } = opened;
   const records: DevelopmentRecord[] = [];
@@ -79,7 +96,10 @@ export async function developOn(
       await runtime.invokeFunction('develop-episode', { productionId, episodeId });
     } catch (error) {
       const record = await assets.findJson<DevelopmentFailureRecord>(assetKeys.development(productionId, episodeId));
-      return { ok: false, reason: `${episodeId} could not be developed: ${record?.failure.error ?? (error as Error).name}: ${record?.failure.message ?? (error as Error).message}` };
+      return {
+        ok: false,
+        reason: `${episodeId} could not be developed: ${record?.failure.error ?? (error as Error).name}: ${record?.failure.message ?? (error as Error).message}`,
+      };
     }
     records.push(await assets.getJson<DevelopmentRecord>(assetKeys.development(productionId, episodeId)));
     onEpisode?.(episodeId, index + 1, episodesToDevelop.length);
@@ -87,5 +107,12 @@ export async function developOn(
   const developed = await assets.getJson<SeriesManifest>(assetKeys.normalizedManifest(productionId));
   const yaml = developedDocument(bible, developed);
   const meta = await productions.findProduction(productionId);
-  return { ok: true, productionId, manifest: parseDevelopedManifest(yaml), yaml, records, spentUsd: (meta?.spentUsd ?? 0) + (meta?.unconfirmedUsd ?? 0) };
+  return {
+    ok: true,
+    productionId,
+    manifest: parseDevelopedManifest(yaml),
+    yaml,
+    records,
+    spentUsd: (meta?.spentUsd ?? 0) + (meta?.unconfirmedUsd ?? 0),
+  };
 }

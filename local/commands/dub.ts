@@ -3,7 +3,7 @@ import { parseDocument } from 'yaml';
 import { findLanguage } from '../../lambdas/core/languages.js';
 import { validateManifest } from '../../lambdas/core/manifest/validate.js';
 import type { RunResult } from '../client/production-client.js';
-import { withLocalRuntime, type RunOptions, type RunSession } from './local-session.js';
+import { type RunOptions, type RunSession, withLocalRuntime } from './local-session.js';
 
 export interface DubOptions extends RunOptions {
   productionId: string;

@@ -6,7 +6,18 @@ import { ProductionStates } from '../client/progress.js';
 import { LocalRuntime, type LocalRuntimeOptions } from '../runtime/index.js';
 import { interruption } from './run-interrupted.js';
 
-export interface RunOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'command' | 'settings' | 'retryDelayMs' | 'environment' | 'onExecutionEvent' | 'decorateProviders' | 'deployed'> {
+export interface RunOptions
+  extends Pick<
+    LocalRuntimeOptions,
+    | 'dataDir'
+    | 'command'
+    | 'settings'
+    | 'retryDelayMs'
+    | 'environment'
+    | 'onExecutionEvent'
+    | 'decorateProviders'
+    | 'deployed'
+  > {
   outDir: string;
   /** Called about once a second with a one-line summary while the execution runs. */
   onProgress?: (line: string) => void;
@@ -23,7 +34,10 @@ export interface RunSession {
 }
 
 /** Starts the embedded runtime in this process, hands a session to `work`, and always stops the engines afterwards. */
-export async function withLocalRuntime<Result>(options: RunOptions, work: (session: RunSession) => Promise<Result>): Promise<Result> {
+export async function withLocalRuntime<Result>(
+  options: RunOptions,
+  work: (session: RunSession) => Promise<Result>,
+): Promise<Result> {
   const states = new ProductionStates(() => runtime.taskStateNames);
   const runtime: LocalRuntime = await LocalRuntime.start({
     dataDir: options.dataDir,

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { withProfile, type ProfileOverride } from './profile-override.js';
 import { parseManifestDocument } from '../../lambdas/core/manifest/parse.js';
-import { dataDirOwner } from '../runtime/index.js';
-import { ProductionClient, type ManifestFile, type RunResult } from '../client/production-client.js';
+import { type ManifestFile, ProductionClient, type RunResult } from '../client/production-client.js';
 import { StudioConnection } from '../client/studio-connection.js';
-import { withLocalRuntime, type RunOptions } from './local-session.js';
+import { dataDirOwner } from '../runtime/index.js';
+import { type RunOptions, withLocalRuntime } from './local-session.js';
+import { type ProfileOverride, withProfile } from './profile-override.js';
 import { interruption } from './run-interrupted.js';
 
 export interface ProduceOptions extends RunOptions {
@@ -54,22 +54,29 @@ export async function produce(options: ProduceOptions): Promise<ProduceResult> {
  * instead, as any S3 client would, and followed through its endpoint. Progress is one line with each production's; results keep the order given.
  */
 export async function produceMany(options: ProduceManyOptions): Promise<ProduceResult[]> {
-  const uploads = await Promise.all(options.manifestPaths.map((manifestPath) => manifestToUpload(manifestPath, options.profile)));
+  const uploads = await Promise.all(
+    options.manifestPaths.map((manifestPath) => manifestToUpload(manifestPath, options.profile)),
+  );
   const names = uploads.map((upload) => upload.fileName);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate) throw new Error(`two manifests are named ${duplicate}: they would be the same upload under manifests/`);
+  if (duplicate)
+    throw new Error(`two manifests are named ${duplicate}: they would be the same upload under manifests/`);
   const latest = new Map<string, string>();
   const show = (label: string) => (line: string) => {
     latest.set(label, line);
-    options.onProgress?.(uploads.length === 1 ? line : [...latest].map(([name, progress]) => `${name} ${progress}`).join('  ||  '));
+    options.onProgress?.(
+      uploads.length === 1 ? line : [...latest].map(([name, progress]) => `${name} ${progress}`).join('  ||  '),
+    );
   };
   const produceAll = async (client: ProductionClient) => {
     const started = [];
-    for (const upload of uploads) started.push({ execution: await client.upload(upload), label: upload.productionId ?? upload.fileName });
+    for (const upload of uploads)
+      started.push({ execution: await client.upload(upload), label: upload.productionId ?? upload.fileName });
     return Promise.all(started.map(({ execution, label }) => client.follow(execution, show(label))));
   };
   const studio = dataDirOwner(options.dataDir)?.endpoint;
-  if (!studio) return withLocalRuntime({ command: 'dramaforge produce', ...options }, ({ client }) => produceAll(client));
+  if (!studio)
+    return withLocalRuntime({ command: 'dramaforge produce', ...options }, ({ client }) => produceAll(client));
   const connection = await StudioConnection.open(studio);
   try {
     return await Promise.race([

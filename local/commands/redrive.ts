@@ -1,5 +1,5 @@
-import { queueDepth, redriveDeadLetters } from './dead-letters.js';
 import { LocalRuntime, type LocalSettings } from '../runtime/index.js';
+import { queueDepth, redriveDeadLetters } from './dead-letters.js';
 
 /**
  * `dramaforge redrive` on the embedded engines: the dead letters kept in the data
@@ -7,7 +7,10 @@ import { LocalRuntime, type LocalSettings } from '../runtime/index.js';
  * taken them all, so each one is either processed or back in the dead-letter queue
  * when the command ends.
  */
-export async function redriveLocal(dataDir: string, settings?: Partial<LocalSettings>): Promise<{ moved: number; returned: number }> {
+export async function redriveLocal(
+  dataDir: string,
+  settings?: Partial<LocalSettings>,
+): Promise<{ moved: number; returned: number }> {
   const runtime = await LocalRuntime.start({ dataDir, settings, command: 'dramaforge redrive' });
   try {
     const moved = await redriveDeadLetters(runtime.sqs, runtime.queueUrls.deadLetterQueueArn);

@@ -1,7 +1,7 @@
 import { assetKeys } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
 import type { RunResult } from '../client/production-client.js';
-import { withLocalRuntime, type RunOptions, type RunSession } from './local-session.js';
+import { type RunOptions, type RunSession, withLocalRuntime } from './local-session.js';
 
 export interface RerenderOptions extends RunOptions {
   productionId: string;

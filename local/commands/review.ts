@@ -1,10 +1,14 @@
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ProductionStore, type ReviewDecision, type StoredReview } from '../../lambdas/adapters/aws/production-store.js';
+import {
+  ProductionStore,
+  type ReviewDecision,
+  type StoredReview,
+} from '../../lambdas/adapters/aws/production-store.js';
 import { ReviewNotOpen } from '../../lambdas/core/errors.js';
 import type { RunResult } from '../client/production-client.js';
-import { withLocalRuntime, type RunOptions, type RunSession } from './local-session.js';
+import { type RunOptions, type RunSession, withLocalRuntime } from './local-session.js';
 
 export class ReviewRefused extends Error {
   override readonly name = 'ReviewRefused';
@@ -17,7 +21,8 @@ export interface ReviewDecisionInput {
 }
 
 /** What the gate's waiting Task is answered with (the workflow's Choice after the gate reads `decision`). */
-const taskOutput = (decision: ReviewDecision, notes: string | undefined) => JSON.stringify({ decision, ...(notes ? { notes } : {}) });
+const taskOutput = (decision: ReviewDecision, notes: string | undefined) =>
+  JSON.stringify({ decision, ...(notes ? { notes } : {}) });
 
 /**
  * Records the decision on the production's row, once. A decision already recorded the same way
@@ -42,10 +47,16 @@ async function recordDecision(productions: ProductionStore, input: ReviewDecisio
  * its end (or its next review) and delivers to `<out>/<production>/`. A review that timed out is
  * refused, and its execution resumed so that it closes as REVIEW_TIMED_OUT.
  */
-export async function reviewLocally(options: RunOptions & ReviewDecisionInput): Promise<RunResult & { refusal?: string }> {
+export async function reviewLocally(
+  options: RunOptions & ReviewDecisionInput,
+): Promise<RunResult & { refusal?: string }> {
   return withLocalRuntime(options, async (session) => {
     const { executionName, manifestKey, refusal } = await answerReview(session, options, options.dataDir);
-    const result = await session.client.follow({ name: executionName, manifestKey, productionId: options.productionId });
+    const result = await session.client.follow({
+      name: executionName,
+      manifestKey,
+      productionId: options.productionId,
+    });
     return refusal ? { ...result, refusal } : result;
   });
 }
@@ -95,7 +106,9 @@ export async function reviewDeployed(options: DeployedReviewOptions): Promise<St
   try {
     const productions = new ProductionStore(DynamoDBDocumentClient.from(dynamo), options.tableName);
     const decided = await recordDecision(productions, options);
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: decided.taskToken, output: taskOutput(options.decision, options.notes) }));
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: decided.taskToken, output: taskOutput(options.decision, options.notes) }),
+    );
     return decided;
   } finally {
     dynamo.destroy();

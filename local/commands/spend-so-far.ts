@@ -20,7 +20,10 @@ export async function readSpendSoFar(dataDir: string, productionId: string): Pro
   const table = await startTableEngine(dataDir);
   const client = new DynamoDBClient({ endpoint: table.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {
-    const meta = await new ProductionStore(DynamoDBDocumentClient.from(client), LOCAL_RESOURCE_NAMES.table).findProduction(productionId);
+    const meta = await new ProductionStore(
+      DynamoDBDocumentClient.from(client),
+      LOCAL_RESOURCE_NAMES.table,
+    ).findProduction(productionId);
     if (!meta) return 'none';
     return { spentUsd: meta.spentUsd, unconfirmedUsd: meta.unconfirmedUsd ?? 0, reservedUsd: meta.reservedUsd };
   } catch (error) {

@@ -16,7 +16,13 @@ const TARGET_PREFIXES: [string, AwsService][] = [
 ];
 
 /** SigV4 credential scopes name services by their signing name: Step Functions signs as `states`. */
-const SIGNING_NAMES: Record<string, AwsService> = { s3: 's3', sqs: 'sqs', dynamodb: 'dynamodb', states: 'sfn', secretsmanager: 'secretsmanager' };
+const SIGNING_NAMES: Record<string, AwsService> = {
+  s3: 's3',
+  sqs: 'sqs',
+  dynamodb: 'dynamodb',
+  states: 'sfn',
+  secretsmanager: 'secretsmanager',
+};
 
 /**
  * Which service a request is for, as LocalStack's edge port decides it: the `X-Amz-Target` of the JSON
@@ -46,7 +52,9 @@ export function readBody(request: http.IncomingMessage): Promise<Buffer> {
 /** An error as S3 answers one: XML with its code and message. */
 export function s3Error(response: http.ServerResponse, status: number, code: string, message: string): void {
   response.writeHead(status, { 'content-type': 'application/xml' });
-  response.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message.replace(/[<&]/g, ' ')}</Message></Error>`);
+  response.end(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message.replace(/[<&]/g, ' ')}</Message></Error>`,
+  );
 }
 
 /** An error as the JSON protocols (DynamoDB, SQS, Step Functions, Secrets Manager) answer one. */
@@ -80,7 +88,11 @@ export class JsonProtocolServer {
     this.server = http.createServer((request, response) => {
       const reply = ({ status, body, headers }: JsonAnswer) => {
         if (response.destroyed) return;
-        response.writeHead(status, { 'content-type': options.contentType, 'x-amzn-requestid': randomUUID(), ...headers });
+        response.writeHead(status, {
+          'content-type': options.contentType,
+          'x-amzn-requestid': randomUUID(),
+          ...headers,
+        });
         response.end(JSON.stringify(body));
       };
       readBody(request)
@@ -93,7 +105,9 @@ export class JsonProtocolServer {
           }
           return options.answer(String(request.headers['x-amz-target'] ?? '').replace(options.targetPrefix, ''), input);
         })
-        .then(reply, (error: unknown) => reply({ status: 500, body: { __type: 'InternalFailure', message: String(error) } }));
+        .then(reply, (error: unknown) =>
+          reply({ status: 500, body: { __type: 'InternalFailure', message: String(error) } }),
+        );
     });
   }
 

@@ -1,10 +1,10 @@
+import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { SqsEngine } from './sqs-engine.js';
 import { SecretsEngine } from './secrets-engine.js';
+import { SqsEngine } from './sqs-engine.js';
 import { TaskTokenService } from './task-token-service.js';
 
 const require = createRequire(import.meta.url);
@@ -36,7 +36,10 @@ export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export interface S3Event {
-  Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string; eTag: string; size: number } } }[];
+  Records: {
+    eventName: string;
+    s3: { bucket: { name: string }; object: { key: string; eTag: string; size: number } };
+  }[];
 }
 
 export interface LocalEngines {
@@ -119,7 +122,11 @@ parentPort.on('message', () => s3.close().then(() => parentPort.close()));
 `;
 
 /** Starts an engine thread and waits for the port it listens on. */
-async function startEngineThread(source: string, workerData: unknown, onMessage: (message: { event?: unknown }) => void = () => undefined) {
+async function startEngineThread(
+  source: string,
+  workerData: unknown,
+  onMessage: (message: { event?: unknown }) => void = () => undefined,
+) {
   const thread = new Worker(source, { eval: true, workerData });
   const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
@@ -142,7 +149,10 @@ async function startEngineThread(source: string, workerData: unknown, onMessage:
 
 export async function startTableEngine(dataDir: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
   await mkdir(path.join(dataDir, 'dynamodb'), { recursive: true });
-  const engine = await startEngineThread(TABLE_ENGINE_THREAD, { module: DYNALITE_MODULE, path: path.join(dataDir, 'dynamodb') });
+  const engine = await startEngineThread(TABLE_ENGINE_THREAD, {
+    module: DYNALITE_MODULE,
+    path: path.join(dataDir, 'dynamodb'),
+  });
   return { endpoint: `http://127.0.0.1:${engine.port}`, stop: engine.stop };
 }
 
@@ -161,7 +171,13 @@ export async function startEngines(dataDir: string, buckets: string[]): Promise<
     OBJECT_ENGINE_THREAD,
     {
       module: S3RVER_MODULE,
-      options: { address: '127.0.0.1', port: 0, directory: path.join(dataDir, 's3'), silent: true, configureBuckets: buckets.map((name) => ({ name, configs: [] })) },
+      options: {
+        address: '127.0.0.1',
+        port: 0,
+        directory: path.join(dataDir, 's3'),
+        silent: true,
+        configureBuckets: buckets.map((name) => ({ name, configs: [] })),
+      },
     },
     (message) => s3.emit('event', message.event as S3Event),
   );

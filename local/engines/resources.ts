@@ -1,5 +1,16 @@
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../../lambdas/core/table-definition.js';
 
 export interface LocalResourceNames {
@@ -36,7 +47,8 @@ async function tableExists(dynamo: DynamoDBClient, tableName: string): Promise<b
     await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
     return true;
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
+    if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException')
+      throw error;
     return false;
   }
 }
@@ -47,7 +59,10 @@ async function createTable(dynamo: DynamoDBClient, tableName: string): Promise<v
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: PRODUCTION_TABLE_KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      AttributeDefinitions: PRODUCTION_TABLE_KEY_ATTRIBUTES.map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
       KeySchema: [
         { AttributeName: partitionKey, KeyType: 'HASH' },
         { AttributeName: sortKey, KeyType: 'RANGE' },
@@ -77,7 +92,9 @@ export async function ensureVideoQueues(
   settings: LocalQueueSettings,
 ): Promise<VideoQueues> {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: names.videoDeadLetterQueue }));
-  const dlqAttributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
+  const dlqAttributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
   const deadLetterQueueArn = dlqAttributes.Attributes!.QueueArn!;
   const queue = await sqs.send(new CreateQueueCommand({ QueueName: names.videoQueue }));
   await sqs.send(
@@ -85,7 +102,10 @@ export async function ensureVideoQueues(
       QueueUrl: queue.QueueUrl,
       Attributes: {
         VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount: settings.maxReceiveCount }),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: deadLetterQueueArn,
+          maxReceiveCount: settings.maxReceiveCount,
+        }),
       },
     }),
   );

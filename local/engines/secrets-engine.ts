@@ -37,7 +37,8 @@ export class SecretsEngine {
       try {
         return { status: 200, body: this.dispatch(operation, input) };
       } catch (error) {
-        const failure = error instanceof SecretsError ? error : new SecretsError('InternalServiceError', (error as Error).message);
+        const failure =
+          error instanceof SecretsError ? error : new SecretsError('InternalServiceError', (error as Error).message);
         return { status: 400, body: { __type: failure.code, message: failure.message } };
       }
     },
@@ -52,7 +53,9 @@ export class SecretsEngine {
   ) {
     mkdirSync(directory, { recursive: true });
     this.file = path.join(directory, 'secrets.json');
-    this.secrets = new Map(existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as [string, StoredSecret][]) : []);
+    this.secrets = new Map(
+      existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as [string, StoredSecret][]) : [],
+    );
   }
 
   /** The ARN a secret of this name has here. */
@@ -77,7 +80,8 @@ export class SecretsEngine {
     const id = String(secretId ?? '');
     const name = id.startsWith('arn:') ? id.slice(id.indexOf(':secret:') + ':secret:'.length) : id;
     const secret = this.secrets.get(name);
-    if (!secret) throw new SecretsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    if (!secret)
+      throw new SecretsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     return secret;
   }
 
@@ -105,7 +109,8 @@ export class SecretsEngine {
         };
       }
       case 'PutSecretValue': {
-        if (typeof input.SecretString !== 'string') throw new SecretsError('InvalidParameterException', 'PutSecretValue here takes a SecretString');
+        if (typeof input.SecretString !== 'string')
+          throw new SecretsError('InvalidParameterException', 'PutSecretValue here takes a SecretString');
         const id = String(input.SecretId ?? '');
         if (!id) throw new SecretsError('InvalidParameterException', 'SecretId is required');
         const name = id.startsWith('arn:') ? id.slice(id.indexOf(':secret:') + ':secret:'.length) : id;
@@ -125,7 +130,10 @@ export class SecretsEngine {
         return { ARN: secret.arn, Name: secret.name, VersionId: secret.versionId, VersionStages: ['AWSCURRENT'] };
       }
       default:
-        throw new SecretsError('UnknownOperationException', `the local Secrets Manager does not serve ${operation || 'requests without an X-Amz-Target'}`);
+        throw new SecretsError(
+          'UnknownOperationException',
+          `the local Secrets Manager does not serve ${operation || 'requests without an X-Amz-Target'}`,
+        );
     }
   }
 }

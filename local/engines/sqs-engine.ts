@@ -1,5 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { type JsonAnswer, JsonProtocolServer } from './aws-protocol.js';
 
@@ -84,7 +93,13 @@ const DEFAULT_ATTRIBUTES: QueueAttributes = {
   ReceiveMessageWaitTimeSeconds: 0,
 };
 
-const NUMERIC_ATTRIBUTES = ['VisibilityTimeout', 'DelaySeconds', 'MessageRetentionPeriod', 'MaximumMessageSize', 'ReceiveMessageWaitTimeSeconds'] as const;
+const NUMERIC_ATTRIBUTES = [
+  'VisibilityTimeout',
+  'DelaySeconds',
+  'MessageRetentionPeriod',
+  'MaximumMessageSize',
+  'ReceiveMessageWaitTimeSeconds',
+] as const;
 
 const invalid = (message: string) => new SqsError('InvalidParameterValue', 'InvalidParameterValue', message);
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
@@ -100,13 +115,21 @@ export class SqsEngine {
   private readonly server = new JsonProtocolServer({
     targetPrefix: 'AmazonSQS.',
     contentType: 'application/x-amz-json-1.0',
-    notJson: { status: 400, body: { __type: 'com.amazonaws.sqs#InvalidParameterValue', message: 'the request body is not JSON' } },
+    notJson: {
+      status: 400,
+      body: { __type: 'com.amazonaws.sqs#InvalidParameterValue', message: 'the request body is not JSON' },
+    },
     answer: (action, input) =>
       this.handle(action, input).then(
         (output): JsonAnswer => ({ status: 200, body: output }),
         (error: unknown): JsonAnswer => {
-          if (!(error instanceof SqsError)) return { status: 500, body: { __type: 'com.amazonaws.sqs#InternalError', message: String(error) } };
-          return { status: 400, body: { __type: `com.amazonaws.sqs#${error.code}`, message: error.message }, headers: { 'x-amzn-query-error': `${error.queryCode};Sender` } };
+          if (!(error instanceof SqsError))
+            return { status: 500, body: { __type: 'com.amazonaws.sqs#InternalError', message: String(error) } };
+          return {
+            status: 400,
+            body: { __type: `com.amazonaws.sqs#${error.code}`, message: error.message },
+            headers: { 'x-amzn-query-error': `${error.queryCode};Sender` },
+          };
         },
       ),
   });
@@ -151,7 +174,14 @@ export class SqsEngine {
     if (entry.op === 'queue') {
       const existing = this.queues.get(entry.name);
       if (existing) existing.attributes = entry.attributes;
-      else this.queues.set(entry.name, { name: entry.name, createdAt: entry.createdAt, attributes: entry.attributes, messages: new Map(), waiters: new Set() });
+      else
+        this.queues.set(entry.name, {
+          name: entry.name,
+          createdAt: entry.createdAt,
+          attributes: entry.attributes,
+          messages: new Map(),
+          waiters: new Set(),
+        });
     } else if (entry.op === 'put') {
       this.queues.get(entry.queue)?.messages.set(entry.message.id, entry.message);
     } else {
@@ -218,7 +248,13 @@ export class SqsEngine {
       case 'ListMessageMoveTasks':
         return Promise.resolve(this.listMessageMoveTasks(input));
       default:
-        return Promise.reject(new SqsError('UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation', `${action || 'this action'} is not served by the embedded SQS`));
+        return Promise.reject(
+          new SqsError(
+            'UnsupportedOperation',
+            'AWS.SimpleQueueService.UnsupportedOperation',
+            `${action || 'this action'} is not served by the embedded SQS`,
+          ),
+        );
     }
   }
 
@@ -231,18 +267,28 @@ export class SqsEngine {
   }
 
   private queueByUrl(value: unknown): Queue {
-    return this.queueNamed(String(value ?? '').split('/').at(-1) ?? '');
+    return this.queueNamed(
+      String(value ?? '')
+        .split('/')
+        .at(-1) ?? '',
+    );
   }
 
   private queueByArn(value: unknown): Queue {
     const arn = String(value ?? '');
-    if (!arn.startsWith(`arn:aws:sqs:${this.region}:${this.accountId}:`)) throw invalid(`${arn} is not a queue ARN of this engine`);
+    if (!arn.startsWith(`arn:aws:sqs:${this.region}:${this.accountId}:`))
+      throw invalid(`${arn} is not a queue ARN of this engine`);
     return this.queueNamed(arn.split(':').at(-1)!);
   }
 
   private queueNamed(name: string): Queue {
     const queue = this.queues.get(name);
-    if (!queue) throw new SqsError('QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'The specified queue does not exist.');
+    if (!queue)
+      throw new SqsError(
+        'QueueDoesNotExist',
+        'AWS.SimpleQueueService.NonExistentQueue',
+        'The specified queue does not exist.',
+      );
     return queue;
   }
 
@@ -256,7 +302,8 @@ export class SqsEngine {
       } else if (name === 'RedrivePolicy') {
         const policy = JSON.parse(value) as { deadLetterTargetArn?: string; maxReceiveCount?: number | string };
         const maxReceiveCount = Number(policy.maxReceiveCount);
-        if (!policy.deadLetterTargetArn || !Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) throw invalid('Invalid value for the parameter RedrivePolicy.');
+        if (!policy.deadLetterTargetArn || !Number.isInteger(maxReceiveCount) || maxReceiveCount < 1)
+          throw invalid('Invalid value for the parameter RedrivePolicy.');
         this.queueByArn(policy.deadLetterTargetArn);
         attributes.RedrivePolicy = { deadLetterTargetArn: policy.deadLetterTargetArn, maxReceiveCount };
       } else {
@@ -268,14 +315,19 @@ export class SqsEngine {
 
   private createQueue(input: Record<string, unknown>) {
     const name = String(input.QueueName ?? '');
-    if (!/^[a-zA-Z0-9_-]{1,80}$/.test(name)) throw invalid('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
+    if (!/^[a-zA-Z0-9_-]{1,80}$/.test(name))
+      throw invalid('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
     const attributes = this.parseAttributes(input.Attributes, DEFAULT_ATTRIBUTES);
     const existing = this.queues.get(name);
     if (existing) {
       // As SQS does, only the attributes this request names must match the queue's.
       const named = Object.keys((input.Attributes ?? {}) as Record<string, string>) as (keyof QueueAttributes)[];
       if (named.some((key) => JSON.stringify(existing.attributes[key]) !== JSON.stringify(attributes[key]))) {
-        throw new SqsError('QueueNameExists', 'QueueAlreadyExists', 'A queue already exists with the same name and a different value for attribute(s)');
+        throw new SqsError(
+          'QueueNameExists',
+          'QueueAlreadyExists',
+          'A queue already exists with the same name and a different value for attribute(s)',
+        );
       }
     } else {
       this.record({ op: 'queue', name, createdAt: Date.now(), attributes });
@@ -285,7 +337,12 @@ export class SqsEngine {
 
   private setQueueAttributes(input: Record<string, unknown>) {
     const queue = this.queueByUrl(input.QueueUrl);
-    this.record({ op: 'queue', name: queue.name, createdAt: queue.createdAt, attributes: this.parseAttributes(input.Attributes, queue.attributes) });
+    this.record({
+      op: 'queue',
+      name: queue.name,
+      createdAt: queue.createdAt,
+      attributes: this.parseAttributes(input.Attributes, queue.attributes),
+    });
     return {};
   }
 
@@ -297,27 +354,47 @@ export class SqsEngine {
     const all: Record<string, string> = {
       QueueArn: this.arn(queue.name),
       ApproximateNumberOfMessages: String(messages.filter((m) => m.visibleAt <= now).length),
-      ApproximateNumberOfMessagesNotVisible: String(messages.filter((m) => m.visibleAt > now && m.receiveCount > 0).length),
-      ApproximateNumberOfMessagesDelayed: String(messages.filter((m) => m.visibleAt > now && m.receiveCount === 0).length),
+      ApproximateNumberOfMessagesNotVisible: String(
+        messages.filter((m) => m.visibleAt > now && m.receiveCount > 0).length,
+      ),
+      ApproximateNumberOfMessagesDelayed: String(
+        messages.filter((m) => m.visibleAt > now && m.receiveCount === 0).length,
+      ),
       CreatedTimestamp: String(Math.floor(queue.createdAt / 1000)),
       ...Object.fromEntries(NUMERIC_ATTRIBUTES.map((name) => [name, String(queue.attributes[name])])),
       ...(queue.attributes.RedrivePolicy ? { RedrivePolicy: JSON.stringify(queue.attributes.RedrivePolicy) } : {}),
     };
     const names = (input.AttributeNames as string[] | undefined) ?? [];
-    return { Attributes: names.includes('All') ? all : Object.fromEntries(names.filter((name) => name in all).map((name) => [name, all[name]!])) };
+    return {
+      Attributes: names.includes('All')
+        ? all
+        : Object.fromEntries(names.filter((name) => name in all).map((name) => [name, all[name]!])),
+    };
   }
 
   private sendMessage(input: Record<string, unknown>) {
     const queue = this.queueByUrl(input.QueueUrl);
     const body = String(input.MessageBody ?? '');
-    if (body.length === 0) throw new SqsError('MissingParameter', 'MissingParameter', 'The request must contain the parameter MessageBody.');
+    if (body.length === 0)
+      throw new SqsError('MissingParameter', 'MissingParameter', 'The request must contain the parameter MessageBody.');
     if (Buffer.byteLength(body, 'utf8') > queue.attributes.MaximumMessageSize) {
-      throw invalid(`One or more parameters are invalid. Reason: Message must be shorter than ${queue.attributes.MaximumMessageSize} bytes.`);
+      throw invalid(
+        `One or more parameters are invalid. Reason: Message must be shorter than ${queue.attributes.MaximumMessageSize} bytes.`,
+      );
     }
     const delaySeconds = input.DelaySeconds === undefined ? queue.attributes.DelaySeconds : Number(input.DelaySeconds);
-    if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 900) throw invalid(`Value ${String(input.DelaySeconds)} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900, if provided.`);
+    if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 900)
+      throw invalid(
+        `Value ${String(input.DelaySeconds)} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900, if provided.`,
+      );
     const now = Date.now();
-    const message: StoredMessage = { id: randomUUID(), body, sentAt: now, visibleAt: now + delaySeconds * 1000, receiveCount: 0 };
+    const message: StoredMessage = {
+      id: randomUUID(),
+      body,
+      sentAt: now,
+      visibleAt: now + delaySeconds * 1000,
+      receiveCount: 0,
+    };
     this.record({ op: 'put', queue: queue.name, message });
     this.wake(queue);
     return { MessageId: message.id, MD5OfMessageBody: md5(body) };
@@ -341,7 +418,11 @@ export class SqsEngine {
         } else if (policy && message.visibleAt <= now && message.receiveCount >= policy.maxReceiveCount) {
           const deadLetters = this.queues.get(policy.deadLetterTargetArn.split(':').at(-1)!);
           if (!deadLetters) continue;
-          this.record({ op: 'put', queue: deadLetters.name, message: { ...message, receipt: undefined, deadLetterSourceArn: this.arn(queue.name) } });
+          this.record({
+            op: 'put',
+            queue: deadLetters.name,
+            message: { ...message, receipt: undefined, deadLetterSourceArn: this.arn(queue.name) },
+          });
           this.record({ op: 'delete', queue: queue.name, id: message.id });
           this.wake(deadLetters);
         }
@@ -352,17 +433,31 @@ export class SqsEngine {
   private async receiveMessage(input: Record<string, unknown>) {
     const queue = this.queueByUrl(input.QueueUrl);
     const max = input.MaxNumberOfMessages === undefined ? 1 : Number(input.MaxNumberOfMessages);
-    if (!Number.isInteger(max) || max < 1 || max > 10) throw invalid(`Value ${String(input.MaxNumberOfMessages)} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`);
-    const visibilitySeconds = input.VisibilityTimeout === undefined ? queue.attributes.VisibilityTimeout : Number(input.VisibilityTimeout);
-    const waitSeconds = input.WaitTimeSeconds === undefined ? queue.attributes.ReceiveMessageWaitTimeSeconds : Number(input.WaitTimeSeconds);
+    if (!Number.isInteger(max) || max < 1 || max > 10)
+      throw invalid(
+        `Value ${String(input.MaxNumberOfMessages)} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`,
+      );
+    const visibilitySeconds =
+      input.VisibilityTimeout === undefined ? queue.attributes.VisibilityTimeout : Number(input.VisibilityTimeout);
+    const waitSeconds =
+      input.WaitTimeSeconds === undefined
+        ? queue.attributes.ReceiveMessageWaitTimeSeconds
+        : Number(input.WaitTimeSeconds);
     const deadline = Date.now() + waitSeconds * 1000;
-    const wanted = [...((input.AttributeNames as string[] | undefined) ?? []), ...((input.MessageSystemAttributeNames as string[] | undefined) ?? [])];
+    const wanted = [
+      ...((input.AttributeNames as string[] | undefined) ?? []),
+      ...((input.MessageSystemAttributeNames as string[] | undefined) ?? []),
+    ];
     for (;;) {
       const now = Date.now();
       this.sweep(now);
-      const ready = [...queue.messages.values()].filter((m) => m.visibleAt <= now).sort((a, b) => a.visibleAt - b.visibleAt || a.sentAt - b.sentAt);
+      const ready = [...queue.messages.values()]
+        .filter((m) => m.visibleAt <= now)
+        .sort((a, b) => a.visibleAt - b.visibleAt || a.sentAt - b.sentAt);
       if (ready.length > 0 || now >= deadline || !this.server.listening) {
-        return { Messages: ready.slice(0, max).map((message) => this.deliver(queue, message, now, visibilitySeconds, wanted)) };
+        return {
+          Messages: ready.slice(0, max).map((message) => this.deliver(queue, message, now, visibilitySeconds, wanted)),
+        };
       }
       const nextVisible = Math.min(deadline, ...[...queue.messages.values()].map((m) => m.visibleAt));
       await new Promise<void>((resolve) => {
@@ -378,7 +473,9 @@ export class SqsEngine {
   }
 
   private deliver(queue: Queue, message: StoredMessage, now: number, visibilitySeconds: number, wanted: string[]) {
-    const receipt = Buffer.from(JSON.stringify({ queue: queue.name, id: message.id, nonce: randomUUID() })).toString('base64url');
+    const receipt = Buffer.from(JSON.stringify({ queue: queue.name, id: message.id, nonce: randomUUID() })).toString(
+      'base64url',
+    );
     const received: StoredMessage = {
       ...message,
       receiveCount: message.receiveCount + 1,
@@ -394,7 +491,9 @@ export class SqsEngine {
       SenderId: this.accountId,
       ...(received.deadLetterSourceArn ? { DeadLetterQueueSourceArn: received.deadLetterSourceArn } : {}),
     };
-    const selected = wanted.includes('All') ? attributes : Object.fromEntries(Object.entries(attributes).filter(([name]) => wanted.includes(name)));
+    const selected = wanted.includes('All')
+      ? attributes
+      : Object.fromEntries(Object.entries(attributes).filter(([name]) => wanted.includes(name)));
     return {
       MessageId: received.id,
       ReceiptHandle: receipt,
@@ -411,16 +510,25 @@ export class SqsEngine {
     for (const entry of (input.Entries as { Id: string; ReceiptHandle: string }[] | undefined) ?? []) {
       let handle: { queue?: string; id?: string };
       try {
-        handle = JSON.parse(Buffer.from(entry.ReceiptHandle, 'base64url').toString('utf8')) as { queue?: string; id?: string };
+        handle = JSON.parse(Buffer.from(entry.ReceiptHandle, 'base64url').toString('utf8')) as {
+          queue?: string;
+          id?: string;
+        };
       } catch {
         handle = {};
       }
       if (handle.queue !== queue.name || !handle.id) {
-        failed.push({ Id: entry.Id, SenderFault: true, Code: 'ReceiptHandleIsInvalid', Message: `The input receipt handle "${entry.ReceiptHandle}" is not a valid receipt handle.` });
+        failed.push({
+          Id: entry.Id,
+          SenderFault: true,
+          Code: 'ReceiptHandleIsInvalid',
+          Message: `The input receipt handle "${entry.ReceiptHandle}" is not a valid receipt handle.`,
+        });
         continue;
       }
       // As SQS does, an older receipt handle is accepted and deletes nothing: the message was received again since.
-      if (queue.messages.get(handle.id)?.receipt === entry.ReceiptHandle) this.record({ op: 'delete', queue: queue.name, id: handle.id });
+      if (queue.messages.get(handle.id)?.receipt === entry.ReceiptHandle)
+        this.record({ op: 'delete', queue: queue.name, id: handle.id });
       successful.push({ Id: entry.Id });
     }
     return { Successful: successful, Failed: failed };
@@ -432,7 +540,9 @@ export class SqsEngine {
     const destination = input.DestinationArn === undefined ? undefined : this.queueByArn(input.DestinationArn);
     const messages = [...source.messages.values()];
     const task: MoveTask = {
-      TaskHandle: Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: input.SourceArn })).toString('base64url'),
+      TaskHandle: Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: input.SourceArn })).toString(
+        'base64url',
+      ),
       Status: 'COMPLETED',
       SourceArn: String(input.SourceArn),
       ...(destination ? { DestinationArn: this.arn(destination.name) } : {}),
@@ -441,13 +551,19 @@ export class SqsEngine {
       StartedTimestamp: Date.now(),
     };
     for (const message of messages) {
-      const target = destination ?? (message.deadLetterSourceArn ? this.queues.get(message.deadLetterSourceArn.split(':').at(-1)!) : undefined);
+      const target =
+        destination ??
+        (message.deadLetterSourceArn ? this.queues.get(message.deadLetterSourceArn.split(':').at(-1)!) : undefined);
       if (!target) {
         Object.assign(task, { Status: 'FAILED', FailureReason: 'CouldNotDetermineMessageSource' });
         break;
       }
       const now = Date.now();
-      this.record({ op: 'put', queue: target.name, message: { id: randomUUID(), body: message.body, sentAt: now, visibleAt: now, receiveCount: 0 } });
+      this.record({
+        op: 'put',
+        queue: target.name,
+        message: { id: randomUUID(), body: message.body, sentAt: now, visibleAt: now, receiveCount: 0 },
+      });
       this.record({ op: 'delete', queue: source.name, id: message.id });
       task.ApproximateNumberOfMessagesMoved += 1;
       this.wake(target);

@@ -69,14 +69,21 @@ export class TaskTokenService {
    * One SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat, by its operation name, answered as the
    * JSON protocol answers it. The studio's edge endpoint serves these through here too.
    */
-  report(operation: string, body: { taskToken?: unknown; output?: unknown; error?: unknown; cause?: unknown }): { status: number; body: unknown } {
+  report(
+    operation: string,
+    body: { taskToken?: unknown; output?: unknown; error?: unknown; cause?: unknown },
+  ): { status: number; body: unknown } {
     const token = typeof body.taskToken === 'string' ? body.taskToken : '';
     const settle = token ? this.waiting.get(token) : undefined;
     if (operation !== 'SendTaskHeartbeat') this.reports.push({ token, operation });
     if (!['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(operation)) {
-      return { status: 400, body: { __type: 'UnknownOperationException', message: `${operation} is not served locally` } };
+      return {
+        status: 400,
+        body: { __type: 'UnknownOperationException', message: `${operation} is not served locally` },
+      };
     }
-    if (!settle) return { status: 400, body: { __type: 'TaskDoesNotExist', message: 'no task is waiting for this token' } };
+    if (!settle)
+      return { status: 400, body: { __type: 'TaskDoesNotExist', message: 'no task is waiting for this token' } };
     if (operation === 'SendTaskSuccess') {
       let output: unknown;
       try {
@@ -86,7 +93,11 @@ export class TaskTokenService {
       }
       settle({ ok: true, output });
     } else if (operation === 'SendTaskFailure') {
-      settle({ ok: false, error: typeof body.error === 'string' ? body.error : 'States.TaskFailed', cause: typeof body.cause === 'string' ? body.cause : '' });
+      settle({
+        ok: false,
+        error: typeof body.error === 'string' ? body.error : 'States.TaskFailed',
+        cause: typeof body.cause === 'string' ? body.cause : '',
+      });
     }
     return { status: 200, body: {} };
   }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -12,7 +12,7 @@ import { ManifestInvalid } from '../../lambdas/core/errors.js';
 import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
 import { parseManifest } from '../../lambdas/core/manifest/parse.js';
 import { ManifestSchema, type SeriesManifest } from '../../lambdas/core/manifest/schema.js';
-import { withProfile, type ProfileOverride } from '../commands/profile-override.js';
+import { type ProfileOverride, withProfile } from '../commands/profile-override.js';
 import { ProductionDesk } from './production-desk.js';
 
 export interface McpOptions {
@@ -36,16 +36,27 @@ export class DecisionRefused extends Error {
 }
 
 /** Errors whose message is written for the one who called: every other error is reported by its name and first line. */
-const SPOKEN_ERRORS = new Set(['ManifestSourceInvalid', 'DecisionRefused', 'DeskRefused', 'RerenderRefused', 'ReviewRefused', ManifestInvalid.errorName]);
+const SPOKEN_ERRORS = new Set([
+  'ManifestSourceInvalid',
+  'DecisionRefused',
+  'DeskRefused',
+  'RerenderRefused',
+  'ReviewRefused',
+  ManifestInvalid.errorName,
+]);
 
-const productionId = ManifestSchema.shape.production.describe('the production id (the manifest\'s `production`)');
+const productionId = ManifestSchema.shape.production.describe("the production id (the manifest's `production`)");
 const episodeSchema = ManifestSchema.shape.episodes.element;
 const episodeId = episodeSchema.shape.id.describe('the episode id, as ep01');
 const sceneId = episodeSchema.shape.scenes.unwrap().element.shape.id.describe('the scene id, as s03');
 
 /** Where a manifest or bible comes from: a YAML file the server can read, or its text. */
 const manifestSource = {
-  path: z.string().min(1).optional().describe('a YAML manifest or bible on the machine the server runs on (relative to its working directory)'),
+  path: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('a YAML manifest or bible on the machine the server runs on (relative to its working directory)'),
   yaml: z.string().min(1).optional().describe('the manifest or bible itself, as YAML text'),
 };
 
@@ -54,7 +65,7 @@ const AGENT_DOCS: Record<string, string> = {
   development: 'series bibles: synopses developed into scene cards',
   characters: 'how characters (people and animals) are described and drawn',
   languages: 'the languages each profile supports and how they are voiced and subtitled',
-  subtitles: 'the burned subtitles\' styles',
+  subtitles: "the burned subtitles' styles",
   agents: 'this server: its tools, the review gate and a worked session',
 };
 
@@ -68,7 +79,10 @@ function spoken(error: unknown): string {
 }
 
 function answer(structured: Record<string, unknown>, summary: string): CallToolResult {
-  return { content: [{ type: 'text', text: `${summary}\n${JSON.stringify(structured)}` }], structuredContent: structured };
+  return {
+    content: [{ type: 'text', text: `${summary}\n${JSON.stringify(structured)}` }],
+    structuredContent: structured,
+  };
 }
 
 function refusal(message: string): CallToolResult {
@@ -90,7 +104,12 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
   ): void {
     server.registerTool(
       name,
-      { title: config.title, description: config.description, inputSchema: config.inputSchema, annotations: { readOnlyHint: config.readOnly ?? false, openWorldHint: false } },
+      {
+        title: config.title,
+        description: config.description,
+        inputSchema: config.inputSchema,
+        annotations: { readOnlyHint: config.readOnly ?? false, openWorldHint: false },
+      },
       (async (input: z.infer<z.ZodObject<Input>>) => {
         try {
           return await run(input);
@@ -104,12 +123,15 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
   }
 
   async function readSource(input: { path?: string; yaml?: string }): Promise<{ fileName: string; bytes: Buffer }> {
-    if ((input.path === undefined) === (input.yaml === undefined)) throw new ManifestSourceInvalid('give the manifest as exactly one of `path` or `yaml`');
+    if ((input.path === undefined) === (input.yaml === undefined))
+      throw new ManifestSourceInvalid('give the manifest as exactly one of `path` or `yaml`');
     if (input.yaml !== undefined) return { fileName: 'from-agent.yaml', bytes: Buffer.from(input.yaml, 'utf8') };
     try {
       return { fileName: path.basename(input.path!), bytes: await readFile(path.resolve(input.path!)) };
     } catch (error) {
-      throw new ManifestSourceInvalid(`${input.path}: cannot read the manifest (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new ManifestSourceInvalid(
+        `${input.path}: cannot read the manifest (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   }
 
@@ -121,7 +143,8 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
     try {
       return { manifest: parseManifest(asRun(bytes)) };
     } catch (error) {
-      if (error instanceof ManifestInvalid) return { problems: error.problems.map(({ path: where, reason }) => ({ path: where, reason })) };
+      if (error instanceof ManifestInvalid)
+        return { problems: error.problems.map(({ path: where, reason }) => ({ path: where, reason })) };
       throw error;
     }
   }
@@ -130,20 +153,31 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
     'validate_manifest',
     {
       title: 'Validate a manifest or bible',
-      description: 'Checks a series manifest or bible against the schema (read the dramaforge://schema/manifest.json resource). Answers valid, or every problem as `path: reason`.',
+      description:
+        'Checks a series manifest or bible against the schema (read the dramaforge://schema/manifest.json resource). Answers valid, or every problem as `path: reason`.',
       inputSchema: manifestSource,
       readOnly: true,
     },
     async (input) => {
       const result = parsed((await readSource(input)).bytes);
       if ('problems' in result) {
-        return answer({ valid: false, problems: result.problems }, `invalid: ${result.problems.map((p) => `${p.path}: ${p.reason}`).join('; ')}`);
+        return answer(
+          { valid: false, problems: result.problems },
+          `invalid: ${result.problems.map((p) => `${p.path}: ${p.reason}`).join('; ')}`,
+        );
       }
       const { manifest } = result;
       const scenes = manifest.episodes.reduce((sum, e) => sum + (e.scenes?.length ?? 0), 0);
       const toDevelop = manifest.episodes.filter((e) => !e.scenes).map((e) => e.id);
       return answer(
-        { valid: true, problems: [], production: manifest.production, episodes: manifest.episodes.length, scenes, episodesToDevelop: toDevelop },
+        {
+          valid: true,
+          problems: [],
+          production: manifest.production,
+          episodes: manifest.episodes.length,
+          scenes,
+          episodesToDevelop: toDevelop,
+        },
         `valid: ${manifest.production}, ${manifest.episodes.length} episodes, ${scenes} scenes${toDevelop.length ? `, ${toDevelop.length} to develop` : ''}`,
       );
     },
@@ -161,10 +195,15 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
       const source = await readSource(input);
       const result = await desk.develop({ fileName: source.fileName, bytes: asRun(source.bytes) });
       if (!result.ok) {
-        if (result.problems) return answer({ developed: false, problems: result.problems, reason: result.reason }, result.reason);
+        if (result.problems)
+          return answer({ developed: false, problems: result.problems, reason: result.reason }, result.reason);
         return refusal(`develop failed: ${result.reason}`);
       }
-      const episodes = result.manifest.episodes.map((episode) => ({ id: episode.id, title: episode.title, scenes: episode.scenes }));
+      const episodes = result.manifest.episodes.map((episode) => ({
+        id: episode.id,
+        title: episode.title,
+        scenes: episode.scenes,
+      }));
       const scenes = episodes.reduce((sum, episode) => sum + episode.scenes.length, 0);
       return answer(
         { developed: true, productionId: result.productionId, spentUsd: result.spentUsd, episodes, yaml: result.yaml },
@@ -177,16 +216,25 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
     'estimate_cost',
     {
       title: 'Estimate what a production costs',
-      description: 'The expected and worst-case cost per stage, provider and model before anything is spent, and what the production already spent here (confirmed and unconfirmed).',
+      description:
+        'The expected and worst-case cost per stage, provider and model before anything is spent, and what the production already spent here (confirmed and unconfirmed).',
       inputSchema: manifestSource,
       readOnly: true,
     },
     async (input) => {
       const result = parsed((await readSource(input)).bytes);
-      if ('problems' in result) return answer({ valid: false, problems: result.problems }, 'the manifest is invalid: validate_manifest lists its problems');
+      if ('problems' in result)
+        return answer(
+          { valid: false, problems: result.problems },
+          'the manifest is invalid: validate_manifest lists its problems',
+        );
       const forecast = estimateProduction(result.manifest, process.env, Number(process.env.KEYFRAME_MAX_ATTEMPTS ?? 3));
       const meta = await desk.productions.findProduction(result.manifest.production);
-      const spent = meta && { spentUsd: meta.spentUsd, unconfirmedUsd: meta.unconfirmedUsd ?? 0, reservedUsd: meta.reservedUsd };
+      const spent = meta && {
+        spentUsd: meta.spentUsd,
+        unconfirmedUsd: meta.unconfirmedUsd ?? 0,
+        reservedUsd: meta.reservedUsd,
+      };
       return answer(
         { valid: true, ...forecast, ...(spent && { spent }) },
         `${forecast.production} on ${forecast.profile}: expected $${forecast.expectedUsd.toFixed(4)}, worst case $${forecast.worstCaseUsd.toFixed(4)}, budget $${forecast.budgetUsd.toFixed(2)}`,
@@ -205,8 +253,13 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
     async (input) => {
       const source = await readSource(input);
       const result = parsed(source.bytes);
-      if ('problems' in result) return answer({ started: false, problems: result.problems }, 'the manifest is invalid: nothing was started');
-      const execution = await desk.start({ fileName: source.fileName, bytes: asRun(source.bytes), productionId: result.manifest.production });
+      if ('problems' in result)
+        return answer({ started: false, problems: result.problems }, 'the manifest is invalid: nothing was started');
+      const execution = await desk.start({
+        fileName: source.fileName,
+        bytes: asRun(source.bytes),
+        productionId: result.manifest.production,
+      });
       return answer(
         { started: true, productionId: result.manifest.production, executionName: execution.name },
         `started ${result.manifest.production} as execution ${execution.name}: follow it with production_status`,
@@ -227,8 +280,16 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
       const meta = await desk.productions.findProduction(id);
       const followed = desk.followedOf(id);
       if (!meta) {
-        if (followed?.result?.problems) return answer({ productionId: id, status: 'REJECTED_MANIFEST', problems: followed.result.problems }, followed.result.reason ?? 'the manifest was rejected');
-        if (followed) return answer({ productionId: id, status: 'STARTING', executionName: followed.executionName }, `${id} is starting`);
+        if (followed?.result?.problems)
+          return answer(
+            { productionId: id, status: 'REJECTED_MANIFEST', problems: followed.result.problems },
+            followed.result.reason ?? 'the manifest was rejected',
+          );
+        if (followed)
+          return answer(
+            { productionId: id, status: 'STARTING', executionName: followed.executionName },
+            `${id} is starting`,
+          );
         throw new ManifestSourceInvalid(`there is no production "${id}" here: list_productions names them`);
       }
       const scenes = (await desk.productions.listScenes(id))
@@ -250,10 +311,16 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
         cut: meta.review.cut,
         requestedAt: meta.review.requestedAt,
         expiresAt: meta.review.expiresAt,
-        ...(meta.review.decision && { decision: meta.review.decision, decidedAt: meta.review.decidedAt, notes: meta.review.notes }),
+        ...(meta.review.decision && {
+          decision: meta.review.decision,
+          decidedAt: meta.review.decidedAt,
+          notes: meta.review.notes,
+        }),
       };
       const result = followed?.result;
-      const deliverables = result?.outputDir ? delivered(result.outputDir, result.report?.episodes.filter((e) => e.file).map((e) => e.id) ?? []) : [];
+      const deliverables = result?.outputDir
+        ? delivered(result.outputDir, result.report?.episodes.filter((e) => e.file).map((e) => e.id) ?? [])
+        : [];
       const structured = {
         productionId: id,
         title: meta.title,
@@ -268,7 +335,13 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
         unconfirmedUsd: meta.unconfirmedUsd ?? 0,
         ...(review && { review }),
         ...(meta.failure && { failure: `${meta.failure.error}: ${meta.failure.cause}` }),
-        ...(result && { outcome: { ok: result.ok, ...(result.reason && { reason: result.reason }), ...(result.outputDir && { outputDir: result.outputDir }) } }),
+        ...(result && {
+          outcome: {
+            ok: result.ok,
+            ...(result.reason && { reason: result.reason }),
+            ...(result.outputDir && { outputDir: result.outputDir }),
+          },
+        }),
         ...(followed?.error && { followError: followed.error }),
         ...(meta.status === 'AWAITING_APPROVAL' && { decide: decisionHint(id) }),
       };
@@ -280,12 +353,28 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
 
   tool(
     'list_productions',
-    { title: 'The productions here', description: 'Every production in the data directory: status, spend and budget, and its latest execution.', inputSchema: {}, readOnly: true },
+    {
+      title: 'The productions here',
+      description: 'Every production in the data directory: status, spend and budget, and its latest execution.',
+      inputSchema: {},
+      readOnly: true,
+    },
     async () => {
       const productions = (await desk.listProductions())
         .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
-        .map((meta) => ({ productionId: meta.productionId, title: meta.title, status: meta.status, spentUsd: meta.spentUsd, budgetUsd: meta.budgetUsd, executionName: meta.executionName, updatedAt: meta.updatedAt }));
-      return answer({ productions }, productions.map((p) => `${p.productionId}: ${p.status}`).join('\n') || 'no productions yet');
+        .map((meta) => ({
+          productionId: meta.productionId,
+          title: meta.title,
+          status: meta.status,
+          spentUsd: meta.spentUsd,
+          budgetUsd: meta.budgetUsd,
+          executionName: meta.executionName,
+          updatedAt: meta.updatedAt,
+        }));
+      return answer(
+        { productions },
+        productions.map((p) => `${p.productionId}: ${p.status}`).join('\n') || 'no productions yet',
+      );
     },
   );
 
@@ -293,12 +382,16 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
     'rerender_scene',
     {
       title: 'Render one scene afresh',
-      description: 'Renders the scene anew (nothing of it is reused) and assembles its episode again; the other scenes come from the cache. Answers at once; follow with production_status.',
+      description:
+        'Renders the scene anew (nothing of it is reused) and assembles its episode again; the other scenes come from the cache. Answers at once; follow with production_status.',
       inputSchema: { productionId, episodeId, sceneId },
     },
     async (ref) => {
       const execution = await desk.rerender(ref);
-      return answer({ productionId: ref.productionId, executionName: execution.name }, `rerendering ${ref.episodeId}/${ref.sceneId} as execution ${execution.name}`);
+      return answer(
+        { productionId: ref.productionId, executionName: execution.name },
+        `rerendering ${ref.episodeId}/${ref.sceneId} as execution ${execution.name}`,
+      );
     },
   );
 
@@ -319,10 +412,14 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
         inputSchema: { productionId, notes: z.string().max(2000).optional().describe('notes for report.json') },
       },
       async ({ productionId: id, notes }) => {
-        if (!options.allowApprove) throw new DecisionRefused(`${name} refused: this server may not decide reviews; ${decisionHint(id)}`);
+        if (!options.allowApprove)
+          throw new DecisionRefused(`${name} refused: this server may not decide reviews; ${decisionHint(id)}`);
         const { executionName, refusal: refused } = await desk.decide({ productionId: id, decision, notes });
         if (refused) return refusal(`${name} refused: ${refused}`);
-        return answer({ productionId: id, decision, executionName }, `${decision}: ${id}; its execution ${executionName} goes on: follow it with production_status`);
+        return answer(
+          { productionId: id, decision, executionName },
+          `${decision}: ${id}; its execution ${executionName} goes on: follow it with production_status`,
+        );
       },
     );
   }
@@ -330,19 +427,43 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
   server.registerResource(
     'manifest-schema',
     'dramaforge://schema/manifest.json',
-    { title: 'The manifest JSON Schema', description: 'What a series manifest or bible may say', mimeType: 'application/schema+json' },
-    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/schema+json', text: await readFile(packageFile('schemas/manifest.schema.json'), 'utf8') }] }),
+    {
+      title: 'The manifest JSON Schema',
+      description: 'What a series manifest or bible may say',
+      mimeType: 'application/schema+json',
+    },
+    async (uri) => ({
+      contents: [
+        {
+          uri: uri.href,
+          mimeType: 'application/schema+json',
+          text: await readFile(packageFile('schemas/manifest.schema.json'), 'utf8'),
+        },
+      ],
+    }),
   );
 
   server.registerResource(
     'docs',
     new ResourceTemplate('dramaforge://docs/{name}', {
-      list: async () => ({ resources: Object.entries(AGENT_DOCS).map(([name, description]) => ({ uri: `dramaforge://docs/${name}`, name, description, mimeType: 'text/markdown' })) }),
+      list: async () => ({
+        resources: Object.entries(AGENT_DOCS).map(([name, description]) => ({
+          uri: `dramaforge://docs/${name}`,
+          name,
+          description,
+          mimeType: 'text/markdown',
+        })),
+      }),
     }),
     { title: 'The docs for writing manifests and bibles', mimeType: 'text/markdown' },
     async (uri, { name }) => {
-      if (typeof name !== 'string' || !AGENT_DOCS[name]) throw new ManifestSourceInvalid(`no doc named ${String(name)}: ${Object.keys(AGENT_DOCS).join(', ')}`);
-      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: await readFile(packageFile(`docs/${name}.md`), 'utf8') }] };
+      if (typeof name !== 'string' || !AGENT_DOCS[name])
+        throw new ManifestSourceInvalid(`no doc named ${String(name)}: ${Object.keys(AGENT_DOCS).join(', ')}`);
+      return {
+        contents: [
+          { uri: uri.href, mimeType: 'text/markdown', text: await readFile(packageFile(`docs/${name}.md`), 'utf8') },
+        ],
+      };
     },
   );
 
@@ -350,13 +471,20 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
     'report',
     new ResourceTemplate('dramaforge://productions/{productionId}/report.json', {
       list: async () => ({
-        resources: (await desk.listProductions()).map((meta) => ({ uri: `dramaforge://productions/${meta.productionId}/report.json`, name: `${meta.productionId} report`, mimeType: 'application/json' })),
+        resources: (await desk.listProductions()).map((meta) => ({
+          uri: `dramaforge://productions/${meta.productionId}/report.json`,
+          name: `${meta.productionId} report`,
+          mimeType: 'application/json',
+        })),
       }),
     }),
     { title: "A production's report.json", mimeType: 'application/json' },
     async (uri, { productionId: id }) => {
       const bytes = typeof id === 'string' ? await desk.assets.findBytes(assetKeys.report(id)) : undefined;
-      if (!bytes) throw new ManifestSourceInvalid(`production "${String(id)}" has no report yet: it is written when the production ends or waits for review`);
+      if (!bytes)
+        throw new ManifestSourceInvalid(
+          `production "${String(id)}" has no report yet: it is written when the production ends or waits for review`,
+        );
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: bytes.toString('utf8') }] };
     },
   );
@@ -365,7 +493,8 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
     'develop_series_bible',
     {
       title: 'Develop a series bible',
-      description: 'Write a series bible from a premise, validate it, estimate it and develop its scene cards for review',
+      description:
+        'Write a series bible from a premise, validate it, estimate it and develop its scene cards for review',
       argsSchema: {
         premise: z.string().describe('what the series is about'),
         language: z.string().optional().describe('a BCP-47 tag, as vi-VN (default en-US)'),
@@ -373,7 +502,9 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
       },
     },
     ({ premise, language, episodes }) => ({
-      messages: [{ role: 'user', content: { type: 'text', text: biblePrompt(premise, language ?? 'en-US', episodes ?? '3') } }],
+      messages: [
+        { role: 'user', content: { type: 'text', text: biblePrompt(premise, language ?? 'en-US', episodes ?? '3') } },
+      ],
     }),
   );
 
@@ -384,19 +515,29 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
 function delivered(outputDir: string, episodeIds: string[]) {
   const files = [
     { file: 'storyboard.png', mimeType: 'image/png' },
-    ...episodeIds.flatMap((id) => EPISODE_FILE_EXTENSIONS.filter((extension) => extension === 'mp4' || extension === 'srt').map((extension) => ({ file: `${id}.${extension}`, mimeType: extension === 'mp4' ? 'video/mp4' : 'text/plain' }))),
+    ...episodeIds.flatMap((id) =>
+      EPISODE_FILE_EXTENSIONS.filter((extension) => extension === 'mp4' || extension === 'srt').map((extension) => ({
+        file: `${id}.${extension}`,
+        mimeType: extension === 'mp4' ? 'video/mp4' : 'text/plain',
+      })),
+    ),
     { file: 'report.json', mimeType: 'application/json' },
   ];
   return files
     .filter(({ file }) => existsSync(path.join(outputDir, file)))
-    .map(({ file, mimeType }) => ({ type: 'resource_link' as const, uri: pathToFileURL(path.join(outputDir, file)).href, name: file, mimeType }));
+    .map(({ file, mimeType }) => ({
+      type: 'resource_link' as const,
+      uri: pathToFileURL(path.join(outputDir, file)).href,
+      name: file,
+      mimeType,
+    }));
 }
 
 const INSTRUCTIONS = [
   'dramaforge turns a series manifest (YAML) into finished short-drama episodes.',
   'Write a manifest or a series bible against the dramaforge://schema/manifest.json resource and check it with validate_manifest;',
-  'develop_bible writes a bible\'s scene cards for review; estimate_cost says what it will cost; start_production starts it and answers at once;',
-  'production_status follows it. A production with `review` waits for a person\'s decision at its gate.',
+  "develop_bible writes a bible's scene cards for review; estimate_cost says what it will cost; start_production starts it and answers at once;",
+  "production_status follows it. A production with `review` waits for a person's decision at its gate.",
 ].join(' ');
 
 function biblePrompt(premise: string, language: string, episodes: string): string {
@@ -435,7 +576,9 @@ export async function serveMcp(options: McpOptions & { version: string }): Promi
       process.stdin.once('end', () => resolve());
     });
     await server.connect(new StdioServerTransport(process.stdin, protocol));
-    options.onLog(`dramaforge mcp: serving ${options.dataDir} on stdio${options.allowApprove ? '; it may approve and reject reviews (--allow-approve)' : ''}`);
+    options.onLog(
+      `dramaforge mcp: serving ${options.dataDir} on stdio${options.allowApprove ? '; it may approve and reject reviews (--allow-approve)' : ''}`,
+    );
     await closed;
   } finally {
     await desk.stop();

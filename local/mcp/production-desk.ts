@@ -2,14 +2,20 @@ import path from 'node:path';
 import type { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import type { ProductionMeta, ProductionStore, ReviewDecision } from '../../lambdas/adapters/aws/production-store.js';
 import { InProcessConnection } from '../client/in-process-connection.js';
-import { ProductionClient, type FollowedExecution, type ManifestFile, type RunResult, type RuntimeConnection } from '../client/production-client.js';
+import {
+  type FollowedExecution,
+  type ManifestFile,
+  ProductionClient,
+  type RunResult,
+  type RuntimeConnection,
+} from '../client/production-client.js';
 import { ProductionStates } from '../client/progress.js';
 import { StudioConnection } from '../client/studio-connection.js';
-import { developOn, type DevelopResult } from '../commands/develop.js';
+import { type DevelopResult, developOn } from '../commands/develop.js';
 import { startRerender } from '../commands/rerender.js';
 import { answerReview } from '../commands/review.js';
 import { dataDirOwner } from '../runtime/index.js';
-import { startStudio, type Studio } from '../studio/studio.js';
+import { type Studio, startStudio } from '../studio/studio.js';
 
 /** Something the desk cannot do where it runs: the message says what to do instead. */
 export class DeskRefused extends Error {
@@ -43,12 +49,22 @@ export class ProductionDesk {
     private readonly close: () => Promise<void>,
   ) {}
 
-  static async open(options: { dataDir: string; outDir: string; onLog: (line: string) => void }): Promise<ProductionDesk> {
+  static async open(options: {
+    dataDir: string;
+    outDir: string;
+    onLog: (line: string) => void;
+  }): Promise<ProductionDesk> {
     const endpoint = dataDirOwner(options.dataDir)?.endpoint;
     if (endpoint) {
       const connection = await StudioConnection.open(endpoint);
       options.onLog(`a studio owns ${options.dataDir}: working through it at ${endpoint}`);
-      return new ProductionDesk(connection, new ProductionClient(connection, { outDir: options.outDir }), undefined, `${endpoint}/console/`, async () => connection.close());
+      return new ProductionDesk(
+        connection,
+        new ProductionClient(connection, { outDir: options.outDir }),
+        undefined,
+        `${endpoint}/console/`,
+        async () => connection.close(),
+      );
     }
     const states = new ProductionStates(() => studio.runtime.taskStateNames);
     const studio: Studio = await startStudio({
@@ -60,7 +76,13 @@ export class ProductionDesk {
     // The token is the person's, to decide in the console; it goes to the log they read, never to the agent.
     options.onLog(`dramaforge mcp: the studio's console, where a person approves or rejects: ${studio.consoleUrl}`);
     const connection = new InProcessConnection(studio.runtime, states);
-    return new ProductionDesk(connection, new ProductionClient(connection, { outDir: options.outDir }), studio, `${studio.endpoint}/console/`, () => studio.stop());
+    return new ProductionDesk(
+      connection,
+      new ProductionClient(connection, { outDir: options.outDir }),
+      studio,
+      `${studio.endpoint}/console/`,
+      () => studio.stop(),
+    );
   }
 
   get productions(): ProductionStore {
@@ -91,22 +113,38 @@ export class ProductionDesk {
   }
 
   async develop(bible: { fileName: string; bytes: Buffer }): Promise<DevelopResult> {
-    const runtime = this.studioRuntime('develop a bible', 'produce the bible (start_production develops it in the workflow) or stop the studio');
-    return developOn({ runtime, assets: this.assets, productions: this.productions }, { fileName: bible.fileName, bible: bible.bytes });
+    const runtime = this.studioRuntime(
+      'develop a bible',
+      'produce the bible (start_production develops it in the workflow) or stop the studio',
+    );
+    return developOn(
+      { runtime, assets: this.assets, productions: this.productions },
+      { fileName: bible.fileName, bible: bible.bytes },
+    );
   }
 
   async rerender(ref: { productionId: string; episodeId: string; sceneId: string }): Promise<FollowedExecution> {
     const runtime = this.studioRuntime('rerender a scene', "rerender it from the studio's console");
-    const { name, manifestKey } = await startRerender({ runtime, assets: this.assets, productions: this.productions }, ref);
+    const { name, manifestKey } = await startRerender(
+      { runtime, assets: this.assets, productions: this.productions },
+      ref,
+    );
     const execution = { name, manifestKey, productionId: ref.productionId };
     this.follow(execution);
     return execution;
   }
 
   /** Records a person's (or a permitted agent's) decision and follows the execution that goes on from the gate. */
-  async decide(input: { productionId: string; decision: ReviewDecision; notes?: string }): Promise<{ executionName: string; refusal?: string }> {
+  async decide(input: {
+    productionId: string;
+    decision: ReviewDecision;
+    notes?: string;
+  }): Promise<{ executionName: string; refusal?: string }> {
     const runtime = this.studioRuntime('decide a review', 'decide it in the studio console');
-    const { executionName, manifestKey, refusal } = await answerReview({ runtime, productions: this.productions }, input);
+    const { executionName, manifestKey, refusal } = await answerReview(
+      { runtime, productions: this.productions },
+      input,
+    );
     this.follow({ name: executionName, manifestKey, productionId: input.productionId });
     return { executionName, ...(refusal && { refusal }) };
   }
@@ -126,7 +164,10 @@ export class ProductionDesk {
   }
 
   private studioRuntime(what: string, instead: string) {
-    if (!this.ownStudio) throw new DeskRefused(`the server works through another process's studio and cannot ${what} there: ${instead} (${this.consoleAddress})`);
+    if (!this.ownStudio)
+      throw new DeskRefused(
+        `the server works through another process's studio and cannot ${what} there: ${instead} (${this.consoleAddress})`,
+      );
     return this.ownStudio.runtime;
   }
 }

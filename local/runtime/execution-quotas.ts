@@ -42,15 +42,26 @@ export class QuotaExceeded extends Error {
 /** The execution name rule of StartExecution: at most 80 characters. */
 export function checkExecutionName(name: string, quotas: ExecutionQuotas): void {
   if (name.length > quotas.executionNameLength) {
-    throw new QuotaExceeded('InvalidName', `execution name "${name}" has ${name.length} characters; Step Functions allows at most ${quotas.executionNameLength}`);
+    throw new QuotaExceeded(
+      'InvalidName',
+      `execution name "${name}" has ${name.length} characters; Step Functions allows at most ${quotas.executionNameLength}`,
+    );
   }
 }
 
 /** A definition whose inline Map asks for more concurrency than AWS honours is refused when it is loaded. */
 export function mapConcurrencyProblems(definition: Definition, quotas: ExecutionQuotas): string[] {
   return allStates(definition)
-    .filter(({ state }) => state.Type === 'Map' && typeof state.MaxConcurrency === 'number' && state.MaxConcurrency > quotas.inlineMapConcurrency)
-    .map(({ name, state }) => `${name}: MaxConcurrency ${String(state.MaxConcurrency)} is above the ${quotas.inlineMapConcurrency} an inline Map honours`);
+    .filter(
+      ({ state }) =>
+        state.Type === 'Map' &&
+        typeof state.MaxConcurrency === 'number' &&
+        state.MaxConcurrency > quotas.inlineMapConcurrency,
+    )
+    .map(
+      ({ name, state }) =>
+        `${name}: MaxConcurrency ${String(state.MaxConcurrency)} is above the ${quotas.inlineMapConcurrency} an inline Map honours`,
+    );
 }
 
 /** Reads `$.a.b` from a state's input: the only MaxConcurrencyPath form the workflows use. */
@@ -59,7 +70,10 @@ function readPath(input: unknown, jsonPath: string): unknown {
   return jsonPath
     .slice(2)
     .split('.')
-    .reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), input);
+    .reduce<unknown>(
+      (value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+      input,
+    );
 }
 
 const byteLength = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8'));
@@ -87,21 +101,32 @@ export class HistoryCounter {
   observe(event: WorkflowEvent, history: readonly HistoryEventShape[]): QuotaExceeded | undefined {
     this.count += history.length;
     if (this.count >= this.quotas.historyEvents) {
-      return new QuotaExceeded(HISTORY_LIMIT_EXCEEDED, `the execution history reached ${this.count} events; Step Functions allows ${this.quotas.historyEvents}`);
+      return new QuotaExceeded(
+        HISTORY_LIMIT_EXCEEDED,
+        `the execution history reached ${this.count} events; Step Functions allows ${this.quotas.historyEvents}`,
+      );
     }
     return this.stateProblem(event);
   }
 
   private stateProblem(event: WorkflowEvent): QuotaExceeded | undefined {
     if (!event.stateName) return undefined;
-    const payload = event.type === 'StateEntered' ? event.input : event.type === 'StateExited' ? event.output : undefined;
+    const payload =
+      event.type === 'StateEntered' ? event.input : event.type === 'StateExited' ? event.output : undefined;
     const bytes = byteLength(payload);
     if (bytes > this.quotas.payloadBytes) {
       const side = event.type === 'StateEntered' ? 'input' : 'output';
-      return new QuotaExceeded(DATA_LIMIT_EXCEEDED, `the ${side} of "${event.stateName}" is ${bytes} bytes; Step Functions allows ${this.quotas.payloadBytes}`);
+      return new QuotaExceeded(
+        DATA_LIMIT_EXCEEDED,
+        `the ${side} of "${event.stateName}" is ${bytes} bytes; Step Functions allows ${this.quotas.payloadBytes}`,
+      );
     }
     const definition = this.states.get(event.stateName);
-    if (event.type === 'StateEntered' && event.stateType === 'Map' && typeof definition?.MaxConcurrencyPath === 'string') {
+    if (
+      event.type === 'StateEntered' &&
+      event.stateType === 'Map' &&
+      typeof definition?.MaxConcurrencyPath === 'string'
+    ) {
       const concurrency = readPath(event.input, definition.MaxConcurrencyPath);
       if (typeof concurrency === 'number' && concurrency > this.quotas.inlineMapConcurrency) {
         return new QuotaExceeded(
@@ -118,6 +143,9 @@ export class HistoryCounter {
 export function messageProblem(body: string, quotas: ExecutionQuotas): QuotaExceeded | undefined {
   const bytes = Buffer.byteLength(body, 'utf8');
   return bytes > quotas.payloadBytes
-    ? new QuotaExceeded(DATA_LIMIT_EXCEEDED, `an SQS message of ${bytes} bytes; SQS and Step Functions allow ${quotas.payloadBytes}`)
+    ? new QuotaExceeded(
+        DATA_LIMIT_EXCEEDED,
+        `an SQS message of ${bytes} bytes; SQS and Step Functions allow ${quotas.payloadBytes}`,
+      )
     : undefined;
 }

@@ -50,8 +50,12 @@ export class ExecutionRegistry {
   }
 
   async list(): Promise<ExecutionRecord[]> {
-    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
-    const records = await Promise.all(names.filter((file) => file.endsWith('.json')).map((file) => this.read(file.slice(0, -'.json'.length))));
+    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? [] : Promise.reject(error),
+    );
+    const records = await Promise.all(
+      names.filter((file) => file.endsWith('.json')).map((file) => this.read(file.slice(0, -'.json'.length))),
+    );
     return records.filter((record): record is ExecutionRecord => record !== undefined);
   }
 

@@ -1,4 +1,4 @@
-import { taskStates, type Definition } from '../../statemachines/production-definition.js';
+import { type Definition, taskStates } from '../../statemachines/production-definition.js';
 
 /** One event of an execution, as the local engine reports it, with its state's fields lifted to the top. */
 export interface WorkflowEvent {
@@ -40,7 +40,9 @@ export function taskResources(definition: Definition): TaskResources {
   const byName = new Map(
     taskStates(definition).map(({ name, state }) => {
       const resource = state.Resource ?? '';
-      const integration = resource.startsWith('arn:aws:states:::') ? resource.slice('arn:aws:states:::'.length) : 'lambda:invoke';
+      const integration = resource.startsWith('arn:aws:states:::')
+        ? resource.slice('arn:aws:states:::'.length)
+        : 'lambda:invoke';
       const [resourceType, ...rest] = integration.split(':');
       return [name, { resourceType: resourceType!, resource: rest.join(':') }] as const;
     }),
@@ -80,11 +82,22 @@ export function historyTranslation(resources: TaskResources): (event: WorkflowEv
 
 function historyEventsOf(event: WorkflowEvent, resources: TaskResources, exitsCaught: boolean): HistoryEventShape[] {
   const timestamp = event.timestamp / 1000;
-  const at = (type: string, details: Record<string, unknown> = {}): HistoryEventShape => ({ ...details, timestamp, type });
+  const at = (type: string, details: Record<string, unknown> = {}): HistoryEventShape => ({
+    ...details,
+    timestamp,
+    type,
+  });
   const failure = { error: event.error, cause: event.cause };
   switch (event.type) {
     case 'ExecutionStarted':
-      return [at('ExecutionStarted', { executionStartedEventDetails: { input: json(event.input) ?? '{}', roleArn: 'arn:aws:iam::000000000000:role/dramaforge-local' } })];
+      return [
+        at('ExecutionStarted', {
+          executionStartedEventDetails: {
+            input: json(event.input) ?? '{}',
+            roleArn: 'arn:aws:iam::000000000000:role/dramaforge-local',
+          },
+        }),
+      ];
     case 'ExecutionSucceeded':
       return [at('ExecutionSucceeded', { executionSucceededEventDetails: { output: json(event.output) ?? 'null' } })];
     case 'ExecutionFailed':
@@ -105,20 +118,30 @@ function historyEventsOf(event: WorkflowEvent, resources: TaskResources, exitsCa
   const task = stateType === 'Task' ? resources.resourceOf(name) : undefined;
   const fansOut = stateType === 'Map' || stateType === 'Parallel';
   const attempt = (task: TaskResource) => [
-    at('TaskScheduled', { taskScheduledEventDetails: { ...task, region: 'us-east-1', parameters: json(event.input) ?? '{}' } }),
+    at('TaskScheduled', {
+      taskScheduledEventDetails: { ...task, region: 'us-east-1', parameters: json(event.input) ?? '{}' },
+    }),
     at('TaskStarted', { taskStartedEventDetails: task }),
     ...(waitsAfterSubmitting(task) ? [at('TaskSubmitted', { taskSubmittedEventDetails: task })] : []),
   ];
   switch (event.type) {
     case 'StateEntered': {
-      const entered = at(`${stateType}StateEntered`, { stateEnteredEventDetails: { name, input: json(event.input) ?? '{}' } });
+      const entered = at(`${stateType}StateEntered`, {
+        stateEnteredEventDetails: { name, input: json(event.input) ?? '{}' },
+      });
       if (task) return [entered, ...attempt(task)];
       return fansOut ? [entered, at(`${stateType}StateStarted`)] : [entered];
     }
     case 'StateExited': {
-      const exited = at(`${stateType}StateExited`, { stateExitedEventDetails: { name, output: json(event.output) ?? 'null' } });
+      const exited = at(`${stateType}StateExited`, {
+        stateExitedEventDetails: { name, output: json(event.output) ?? 'null' },
+      });
       if (exitsCaught) return [exited];
-      if (task) return [at('TaskSucceeded', { taskSucceededEventDetails: { ...task, output: json(event.output) ?? 'null' } }), exited];
+      if (task)
+        return [
+          at('TaskSucceeded', { taskSucceededEventDetails: { ...task, output: json(event.output) ?? 'null' } }),
+          exited,
+        ];
       return fansOut ? [at(`${stateType}StateSucceeded`), exited] : [exited];
     }
     case 'StateFailed':

@@ -3,13 +3,14 @@
  * end-to-end tests may use of the runtime: the dependency rule `only-the-runtime-surface` keeps
  * everything else of runtime/ its own.
  */
-export { LocalRuntime, type ExecutionEvent, type LocalRuntimeOptions, type ManifestUpload } from './local-runtime.js';
-export { executionsIn, isAbandoned, type ExecutionRecord } from './execution-registry.js';
+
+export { DataDirectoryInUse, dataDirOwner } from './data-dir-lock.js';
+export { type ExecutionRecord, executionsIn, isAbandoned } from './execution-registry.js';
 export { endsExecution, type HistoryEventShape } from './history-events.js';
-export { dataDirOwner, DataDirectoryInUse } from './data-dir-lock.js';
 export { lambdaContext } from './lambda-context.js';
-export { LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './settings.js';
-export { stackNameOf, synthesizeEnvironment } from './sandbox/synthesize-assembly.js';
+export { type ExecutionEvent, LocalRuntime, type LocalRuntimeOptions, type ManifestUpload } from './local-runtime.js';
 export { assertSandboxIsolationAvailable } from './sandbox/function-sandbox.js';
-export { ensureRuntimeInterfaceClient } from './sandbox/runtime-interface-client-build.js';
 export { lambdaRuntimeFiles } from './sandbox/lambda-runtime-files.js';
+export { ensureRuntimeInterfaceClient } from './sandbox/runtime-interface-client-build.js';
+export { stackNameOf, synthesizeEnvironment } from './sandbox/synthesize-assembly.js';
+export { LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './settings.js';

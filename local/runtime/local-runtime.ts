@@ -8,27 +8,44 @@ import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../.
 import type { StageCompositionOptions } from '../../lambdas/composition/stage-deps-from-env.js';
 import { stageDepsWithProviders } from '../../lambdas/composition/stage-deps-with-providers.js';
 import { STAGE_VARIABLES, workflowSettingsVariables } from '../../lambdas/core/environment.js';
-import type { LambdaHandler } from '../../lambdas/pipeline/stage-descriptor.js';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
-import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, startEngines, type LocalEngines, type S3Event } from '../engines/embedded-engines.js';
-import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
-import { ExecutionRegistry, isAbandoned, type ExecutionRecord } from './execution-registry.js';
-import { lambdaContext, localFunctionArn } from './lambda-context.js';
-import { DEFAULT_LOCAL_SETTINGS, LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './settings.js';
-import { QueueEventSource } from './queue-event-source.js';
+import type { LambdaHandler } from '../../lambdas/pipeline/stage-descriptor.js';
+import {
+  DEFINITION_FILE,
+  type Definition,
+  EPISODE_DEFINITION_FILE,
+  EPISODE_STATE_MACHINE_SUBSTITUTION,
+} from '../../statemachines/production-definition.js';
+import {
+  LOCAL_ACCOUNT,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalEngines,
+  type S3Event,
+  startEngines,
+} from '../engines/embedded-engines.js';
 import { ensureTable, ensureVideoQueues, type VideoQueues } from '../engines/resources.js';
 import type { TaskTokenService } from '../engines/task-token-service.js';
-import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, EPISODE_STATE_MACHINE_SUBSTITUTION, type Definition } from '../../statemachines/production-definition.js';
-import { loadDefinition, WorkflowRunner, type ExecutionOutcome } from './workflow-runner.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from './execution-quotas.js';
+import { type ExecutionRecord, ExecutionRegistry, isAbandoned } from './execution-registry.js';
+import type { HistoryEventShape, WorkflowEvent } from './history-events.js';
+import { Authorizer, accessDeniedError, type DeniedService } from './iam/authorizer.js';
+import { RoleGateway } from './iam/role-gateway.js';
+import { lambdaContext, localFunctionArn } from './lambda-context.js';
+import { QueueEventSource } from './queue-event-source.js';
 import { readAssemblyStack } from './sandbox/cloud-assembly.js';
 import { deployedStack } from './sandbox/deployed-stack.js';
 import { FunctionSandboxes } from './sandbox/function-sandboxes.js';
-import { accessDeniedError, Authorizer, type DeniedService } from './iam/authorizer.js';
-import { RoleGateway } from './iam/role-gateway.js';
 import { ensureRuntimeInterfaceClient } from './sandbox/runtime-interface-client-build.js';
-import type { HistoryEventShape, WorkflowEvent } from './history-events.js';
+import {
+  DEFAULT_LOCAL_SETTINGS,
+  LOCAL_RESOURCE_NAMES,
+  LOCAL_STATE_MACHINE_NAMES,
+  type LocalSettings,
+} from './settings.js';
+import { type ExecutionOutcome, loadDefinition, WorkflowRunner } from './workflow-runner.js';
 
 /** One event of an execution this runtime runs, and what Step Functions writes to its history for it. */
 export interface ExecutionEvent extends WorkflowEvent {
@@ -151,7 +168,11 @@ export class LocalRuntime {
     this.settings = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
     // A failure off the execution's path (a worker invocation, the trigger, saving dead letters) must still be seen.
     this.reportError =
-      options.onError ?? ((error) => process.stderr.write(`dramaforge local runtime: ${(error as Error).name}: ${(error as Error).message ?? String(error)}\n`));
+      options.onError ??
+      ((error) =>
+        process.stderr.write(
+          `dramaforge local runtime: ${(error as Error).name}: ${(error as Error).message ?? String(error)}\n`,
+        ));
     this.executions = ExecutionRegistry.of(options.dataDir);
     const clientConfig = { region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS };
     this.s3 = new S3Client({ ...clientConfig, endpoint: engines.endpoints.s3, forcePathStyle: true });
@@ -197,14 +218,22 @@ export class LocalRuntime {
         videoQueueUrl: this.queues.queueUrl,
         videoMaxReceiveCount: this.settings.videoMaxReceiveCount,
       }),
-      ...(this.settings.providerSlots ? { [STAGE_VARIABLES.providerSlots]: JSON.stringify(this.settings.providerSlots) } : {}),
+      ...(this.settings.providerSlots
+        ? { [STAGE_VARIABLES.providerSlots]: JSON.stringify(this.settings.providerSlots) }
+        : {}),
       POWERTOOLS_SERVICE_NAME: 'dramaforge',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
       POWERTOOLS_METRICS_NAMESPACE: 'dramaforge',
       ...this.options.environment,
     });
-    const wiring = this.options.deployed ? await this.deployedFunctions(this.options.deployed) : await this.sourceFunctions();
-    const workflowFunctionArns = new Set([...Object.values(wiring.substitutions.production), ...Object.values(wiring.substitutions.episode)].filter((value) => this.handlers.has(value)));
+    const wiring = this.options.deployed
+      ? await this.deployedFunctions(this.options.deployed)
+      : await this.sourceFunctions();
+    const workflowFunctionArns = new Set(
+      [...Object.values(wiring.substitutions.production), ...Object.values(wiring.substitutions.episode)].filter(
+        (value) => this.handlers.has(value),
+      ),
+    );
 
     const runnerOptions = {
       functionArns: workflowFunctionArns,
@@ -247,9 +276,16 @@ export class LocalRuntime {
     this.engines.s3.on('event', (event: S3Event) => {
       for (const record of event.Records) {
         const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-        if (!record.eventName.startsWith('ObjectCreated') || !key.startsWith(assetKeys.manifestsPrefix) || key.endsWith('.errors.json')) continue;
+        if (
+          !record.eventName.startsWith('ObjectCreated') ||
+          !key.startsWith(assetKeys.manifestsPrefix) ||
+          key.endsWith('.errors.json')
+        )
+          continue;
         const upload = { bucket: record.s3.bucket.name, key, etag: record.s3.object.eTag };
-        const started = this.options.onManifestUploaded ? this.options.onManifestUploaded(upload) : this.startExecution(key, upload.etag);
+        const started = this.options.onManifestUploaded
+          ? this.options.onManifestUploaded(upload)
+          : this.startExecution(key, upload.etag);
         started.catch((error: unknown) => this.reportError(error));
       }
     });
@@ -265,12 +301,19 @@ export class LocalRuntime {
       const functionName = `dramaforge-${spec.name}`;
       const module = await spec.load();
       const arn = localFunctionArn(functionName);
-      this.handlers.set(arn, { handler: module.createHandler(deps), name: functionName, timeoutSeconds: spec.timeoutSeconds });
+      this.handlers.set(arn, {
+        handler: module.createHandler(deps),
+        name: functionName,
+        timeoutSeconds: spec.timeoutSeconds,
+      });
       if (spec.substitution) substitutions[spec.substitution] = arn;
     }
     return {
       substitutions: {
-        production: { ...substitutions, [EPISODE_STATE_MACHINE_SUBSTITUTION]: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.episode) },
+        production: {
+          ...substitutions,
+          [EPISODE_STATE_MACHINE_SUBSTITUTION]: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.episode),
+        },
         episode: substitutions,
       },
       definitionFiles: { production: DEFINITION_FILE, episode: EPISODE_DEFINITION_FILE },
@@ -290,15 +333,26 @@ export class LocalRuntime {
       bucket: this.names.bucket,
       table: this.names.table,
       videoQueue: { url: this.queues.queueUrl, arn: this.videoQueueArn, name: this.names.videoQueue },
-      videoDeadLetterQueue: { url: this.queues.deadLetterQueueUrl, arn: this.queues.deadLetterQueueArn, name: this.names.videoDeadLetterQueue },
-      productionStateMachine: { arn: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.production), name: LOCAL_STATE_MACHINE_NAMES.production },
-      episodeStateMachine: { arn: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.episode), name: LOCAL_STATE_MACHINE_NAMES.episode },
+      videoDeadLetterQueue: {
+        url: this.queues.deadLetterQueueUrl,
+        arn: this.queues.deadLetterQueueArn,
+        name: this.names.videoDeadLetterQueue,
+      },
+      productionStateMachine: {
+        arn: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.production),
+        name: LOCAL_STATE_MACHINE_NAMES.production,
+      },
+      episodeStateMachine: {
+        arn: this.stateMachineArnOf(LOCAL_STATE_MACHINE_NAMES.episode),
+        name: LOCAL_STATE_MACHINE_NAMES.episode,
+      },
       functionName: (logicalId) => `${deployed.stackName}-${logicalId}`,
       functionArn: localFunctionArn,
       roleName: (logicalId) => `${deployed.stackName}-${logicalId}`,
     });
     const nodeMajors = new Set(stack.functions.map((definition) => definition.nodeMajor));
-    for (const major of nodeMajors) await ensureRuntimeInterfaceClient(major, (chunk) => deployed.onProgress?.(chunk.trimEnd()));
+    for (const major of nodeMajors)
+      await ensureRuntimeInterfaceClient(major, (chunk) => deployed.onProgress?.(chunk.trimEnd()));
     const authorizer = new Authorizer(stack.permissions);
     this.authorizer = authorizer;
     this.allowEventSourceMapping(authorizer, stack.videoWorker.functionName);
@@ -332,7 +386,11 @@ export class LocalRuntime {
     const sandboxes = this.sandboxes;
     for (const definition of stack.functions) {
       const handler = ((event: unknown) => sandboxes.invoke(definition.functionName, event)) as LambdaHandler;
-      this.handlers.set(localFunctionArn(definition.functionName), { handler, name: definition.functionName, timeoutSeconds: definition.timeoutSeconds });
+      this.handlers.set(localFunctionArn(definition.functionName), {
+        handler,
+        name: definition.functionName,
+        timeoutSeconds: definition.timeoutSeconds,
+      });
     }
     return {
       substitutions: { production: stack.production.substitutions, episode: stack.episode.substitutions },
@@ -347,12 +405,21 @@ export class LocalRuntime {
   }
 
   /** What a state machine's role allows its Tasks, in deployed mode; nothing is checked from the sources. */
-  private roleOfStateMachine(stateMachineArn: string): ((action: string, resource: string) => string | undefined) | undefined {
+  private roleOfStateMachine(
+    stateMachineArn: string,
+  ): ((action: string, resource: string) => string | undefined) | undefined {
     const authorizer = this.authorizer;
     if (!authorizer) return undefined;
     return (action, resource) => {
-      const decision = authorizer.authorize({ principal: { stateMachine: stateMachineArn }, action, resource, context: { 'aws:SecureTransport': 'true' } });
-      return decision.allowed ? undefined : accessDeniedError(action.split(':')[0] as DeniedService, decision.denial).message;
+      const decision = authorizer.authorize({
+        principal: { stateMachine: stateMachineArn },
+        action,
+        resource,
+        context: { 'aws:SecureTransport': 'true' },
+      });
+      return decision.allowed
+        ? undefined
+        : accessDeniedError(action.split(':')[0] as DeniedService, decision.denial).message;
     };
   }
 
@@ -363,7 +430,12 @@ export class LocalRuntime {
    */
   private allowEventSourceMapping(authorizer: Authorizer, functionName: string): void {
     for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
-      const decision = authorizer.authorize({ principal: { function: functionName }, action, resource: this.videoQueueArn, context: { 'aws:SecureTransport': 'true' } });
+      const decision = authorizer.authorize({
+        principal: { function: functionName },
+        action,
+        resource: this.videoQueueArn,
+        context: { 'aws:SecureTransport': 'true' },
+      });
       if (!decision.allowed) {
         throw new EventSourceMappingInvalid(
           `The provided execution role does not have permissions to call ${action.slice('sqs:'.length)} on SQS (function ${functionName}, queue ${this.videoQueueArn}: ${decision.reason})`,
@@ -438,7 +510,12 @@ export class LocalRuntime {
         time: new Date().toISOString(),
         region: LOCAL_REGION,
         resources: [`arn:aws:s3:::${upload.bucket}`],
-        detail: { version: '0', bucket: { name: upload.bucket }, object: { key: upload.key, etag: upload.etag }, reason: 'PutObject' },
+        detail: {
+          version: '0',
+          bucket: { name: upload.bucket },
+          object: { key: upload.key, etag: upload.etag },
+          reason: 'PutObject',
+        },
       });
   }
 
@@ -459,7 +536,10 @@ export class LocalRuntime {
    * StopExecution: aborts a running execution and the episode executions it started, which end
    * ABORTED. Undefined when no execution of that name runs in this process.
    */
-  async stopExecution(name: string, reason: { error?: string; cause?: string } = {}): Promise<ExecutionRecord | undefined> {
+  async stopExecution(
+    name: string,
+    reason: { error?: string; cause?: string } = {},
+  ): Promise<ExecutionRecord | undefined> {
     const stopper = this.stoppers.get(name);
     if (!stopper) return undefined;
     const running = this.running.get(name) ?? this.runningEpisodes.get(name);
@@ -538,9 +618,17 @@ export class LocalRuntime {
     const active = this.running.get(name);
     if (active) return active;
     const existing = await this.executions.read(name);
-    if (existing && (existing.status === 'SUCCEEDED' || (existing.status === 'RUNNING' && !isAbandoned(existing)))) return existing;
+    if (existing && (existing.status === 'SUCCEEDED' || (existing.status === 'RUNNING' && !isAbandoned(existing))))
+      return existing;
 
-    const record: ExecutionRecord = { name, kind: 'production', manifestKey: key, status: 'RUNNING', pid: process.pid, startedAt: new Date().toISOString() };
+    const record: ExecutionRecord = {
+      name,
+      kind: 'production',
+      manifestKey: key,
+      status: 'RUNNING',
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+    };
     await this.executions.write(record);
     this.running.set(name, this.run(record));
     return record;
@@ -568,7 +656,11 @@ export class LocalRuntime {
       await this.executions.write(running);
       return;
     }
-    const paused: ExecutionRecord = { ...record, status: 'PAUSED', awaiting: { ...awaiting, since: new Date().toISOString() } };
+    const paused: ExecutionRecord = {
+      ...record,
+      status: 'PAUSED',
+      awaiting: { ...awaiting, since: new Date().toISOString() },
+    };
     this.paused.set(name, paused);
     await this.executions.write(paused);
     for (const resolve of this.pauseWaiters.get(name) ?? []) resolve(paused);
@@ -589,11 +681,21 @@ export class LocalRuntime {
       outcome = await runner.run(
         record.name,
         input,
-        (event, history) => this.options.onExecutionEvent?.({ ...event, executionName: record.name, productionExecution: record.parent ?? record.name, history }),
+        (event, history) =>
+          this.options.onExecutionEvent?.({
+            ...event,
+            executionName: record.name,
+            productionExecution: record.parent ?? record.name,
+            history,
+          }),
         stopper.signal,
       );
     } catch (error) {
-      outcome = { status: 'FAILED', error: { name: (error as Error).name, cause: (error as Error).message }, events: 0 };
+      outcome = {
+        status: 'FAILED',
+        error: { name: (error as Error).name, cause: (error as Error).message },
+        events: 0,
+      };
     } finally {
       this.stoppers.delete(record.name);
       this.current.delete(record.name);
@@ -622,7 +724,8 @@ export class LocalRuntime {
   private async runEpisode(name: string, input: unknown): Promise<unknown> {
     let child = this.runningEpisodes.get(name);
     if (!child) {
-      const startedBy = (input as { AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID?: string }).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
+      const startedBy = (input as { AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID?: string })
+        .AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
       const record: ExecutionRecord = {
         name,
         kind: 'episode',
@@ -647,7 +750,8 @@ export class LocalRuntime {
       Output: finished.output,
       ...(finished.error && { Error: finished.error.name, Cause: finished.error.cause }),
     };
-    if (finished.status !== 'SUCCEEDED') throw Object.assign(new Error(JSON.stringify(description)), { name: 'States.TaskFailed' });
+    if (finished.status !== 'SUCCEEDED')
+      throw Object.assign(new Error(JSON.stringify(description)), { name: 'States.TaskFailed' });
     return description;
   }
 
@@ -684,7 +788,9 @@ export class LocalRuntime {
   async stop(): Promise<void> {
     // An execution waiting for a decision stays PAUSED: its token dies with this process, and the next start resumes it.
     const pausing = [...this.paused.keys()].map((name) => {
-      this.stoppers.get(name)?.abort({ error: 'Paused', cause: 'the runtime stopped while the execution awaited a decision' });
+      this.stoppers
+        .get(name)
+        ?.abort({ error: 'Paused', cause: 'the runtime stopped while the execution awaited a decision' });
       return this.running.get(name);
     });
     await Promise.all(pausing);
@@ -698,4 +804,3 @@ export class LocalRuntime {
     }
   }
 }
-

@@ -26,7 +26,9 @@ function notStarted(): RunResult {
   return {
     abort: () => undefined,
     eventLogs: (async function* () {})(),
-    result: Promise.reject(new IterationNotStarted('an earlier iteration of this Map failed, so Step Functions would not start this one')),
+    result: Promise.reject(
+      new IterationNotStarted('an earlier iteration of this Map failed, so Step Functions would not start this one'),
+    ),
   } as unknown as RunResult;
 }
 

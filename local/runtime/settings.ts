@@ -36,4 +36,7 @@ export const LOCAL_RESOURCE_NAMES = {
 } as const;
 
 /** The two state machines, as their ARNs name them locally. */
-export const LOCAL_STATE_MACHINE_NAMES = { production: 'dramaforge-production', episode: 'dramaforge-episode' } as const;
+export const LOCAL_STATE_MACHINE_NAMES = {
+  production: 'dramaforge-production',
+  episode: 'dramaforge-episode',
+} as const;

@@ -5,27 +5,33 @@ import { readFile } from 'node:fs/promises';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import {
-  START_CHILD_EXECUTION_SYNC,
-  WAIT_FOR_TASK_TOKEN_LAMBDA,
-  WAIT_FOR_TASK_TOKEN_SQS,
   constructsTheLocalEngineIgnores,
+  type Definition,
+  START_CHILD_EXECUTION_SYNC,
+  type StateDefinition,
   substituteDefinition,
   taskStates,
-  type Definition,
-  type StateDefinition,
+  WAIT_FOR_TASK_TOKEN_LAMBDA,
+  WAIT_FOR_TASK_TOKEN_SQS,
 } from '../../statemachines/production-definition.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../engines/embedded-engines.js';
+import type { TaskTokenService } from '../engines/task-token-service.js';
 import {
   AWS_EXECUTION_QUOTAS,
-  HistoryCounter,
   checkExecutionName,
+  type ExecutionQuotas,
+  HistoryCounter,
   mapConcurrencyProblems,
   messageProblem,
-  type ExecutionQuotas,
   type QuotaExceeded,
 } from './execution-quotas.js';
-import { historyTranslation, taskResources, type HistoryEventShape, type TaskResources, type WorkflowEvent } from './history-events.js';
-import type { TaskTokenService } from '../engines/task-token-service.js';
+import {
+  type HistoryEventShape,
+  historyTranslation,
+  type TaskResources,
+  taskResources,
+  type WorkflowEvent,
+} from './history-events.js';
 
 /** `$$.Task.Token` resolves to this in the local context; the runner swaps in a fresh token per Task. */
 const TASK_TOKEN_PLACEHOLDER = '<local-task-token>';
@@ -33,14 +39,15 @@ const TASK_TOKEN_PLACEHOLDER = '<local-task-token>';
 export async function loadDefinition(file: string, substitutions: Record<string, string>): Promise<Definition> {
   const text = await readFile(file, 'utf8');
   const ignored = constructsTheLocalEngineIgnores(text);
-  if (ignored.length > 0) throw new Error(`${file} uses what the local engine would run differently:\n${ignored.join('\n')}`);
+  if (ignored.length > 0)
+    throw new Error(`${file} uses what the local engine would run differently:\n${ignored.join('\n')}`);
   return substituteDefinition(text, substitutions);
 }
 
-export type LocalFunctionInvoker = (functionArn: string, event: unknown) => Promise<unknown>
+export type LocalFunctionInvoker = (functionArn: string, event: unknown) => Promise<unknown>;
 
 /** What StartExecution.sync:2 answers once the child ends, as the parent's Task sees it. */
-export type ChildExecutionStarter = (name: string, input: unknown) => Promise<unknown>
+export type ChildExecutionStarter = (name: string, input: unknown) => Promise<unknown>;
 
 export interface WorkflowRunnerOptions {
   /** The state machine's name, as its ARN and the console show it. */
@@ -71,14 +78,21 @@ export interface WorkflowRunnerOptions {
 const INTEGRATION_DENIALS = {
   lambda: { error: 'Lambda.AWSLambdaException', service: 'AWSLambda', status: 403, code: 'AccessDeniedException' },
   sqs: { error: 'SQS.AmazonSQSException', service: 'AmazonSQS', status: 403, code: 'AccessDenied' },
-  states: { error: 'StepFunctions.AWSStepFunctionsException', service: 'AWSStepFunctions', status: 400, code: 'AccessDeniedException' },
+  states: {
+    error: 'StepFunctions.AWSStepFunctionsException',
+    service: 'AWSStepFunctions',
+    status: 400,
+    code: 'AccessDeniedException',
+  },
 } as const;
 
 /** A Task's service call that the state machine's role does not allow. */
 class IntegrationAccessDenied extends Error {
   constructor(integration: keyof typeof INTEGRATION_DENIALS, message: string) {
     const { error, service, status, code } = INTEGRATION_DENIALS[integration];
-    super(`${message} (Service: ${service}; Status Code: ${status}; Error Code: ${code}; Request ID: ${randomUUID()}; Proxy: null)`);
+    super(
+      `${message} (Service: ${service}; Status Code: ${status}; Error Code: ${code}; Request ID: ${randomUUID()}; Proxy: null)`,
+    );
     this.name = error;
   }
 }
@@ -151,7 +165,9 @@ export class WorkflowRunner {
     this.quotas = options.quotas ?? AWS_EXECUTION_QUOTAS;
     const refused = mapConcurrencyProblems(options.definition, this.quotas);
     if (refused.length > 0) throw new Error(`${options.stateMachineName} is refused:\n${refused.join('\n')}`);
-    this.machine = new StateMachine(options.definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
+    this.machine = new StateMachine(options.definition as never, {
+      validationOptions: { checkPaths: true, checkArn: true },
+    });
     this.taskNames = taskStates(options.definition).map(({ name }) => name);
     this.tasks = taskResources(options.definition);
     // Every Task must have a local mapping before anything runs.
@@ -159,10 +175,20 @@ export class WorkflowRunner {
   }
 
   private overrides(fatal: (error: QuotaExceeded) => void, executionName: string): Record<string, TaskOverride> {
-    return Object.fromEntries(taskStates(this.options.definition).map(({ name, state }) => [name, this.overrideFor(name, state, fatal, executionName)]));
+    return Object.fromEntries(
+      taskStates(this.options.definition).map(({ name, state }) => [
+        name,
+        this.overrideFor(name, state, fatal, executionName),
+      ]),
+    );
   }
 
-  private overrideFor(name: string, state: StateDefinition, fatal: (error: QuotaExceeded) => void, executionName: string): TaskOverride {
+  private overrideFor(
+    name: string,
+    state: StateDefinition,
+    fatal: (error: QuotaExceeded) => void,
+    executionName: string,
+  ): TaskOverride {
     const resource = state.Resource ?? '';
     if (resource === WAIT_FOR_TASK_TOKEN_SQS) {
       return (input) => {
@@ -184,8 +210,16 @@ export class WorkflowRunner {
         const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name: string; Input: unknown };
         // `.sync` starts the child, then follows it through its executions and an EventBridge rule Step Functions manages.
         this.allow('states', 'states:StartExecution', StateMachineArn);
-        this.allow('states', 'states:DescribeExecution', `${StateMachineArn.replace(':stateMachine:', ':execution:')}:${Name}`);
-        this.allow('states', 'events:PutRule', this.arnIn('events', 'rule/StepFunctionsGetEventsForStepFunctionsExecutionRule'));
+        this.allow(
+          'states',
+          'states:DescribeExecution',
+          `${StateMachineArn.replace(':stateMachine:', ':execution:')}:${Name}`,
+        );
+        this.allow(
+          'states',
+          'events:PutRule',
+          this.arnIn('events', 'rule/StepFunctionsGetEventsForStepFunctionsExecutionRule'),
+        );
         return start(Name, Input);
       };
     }
@@ -215,7 +249,10 @@ export class WorkflowRunner {
     return this.arnIn('sqs', new URL(queueUrl).pathname.split('/').filter(Boolean).at(-1) ?? '');
   }
 
-  private async sendAndWait(input: { QueueUrl: string; MessageBody: unknown }, fatal: (error: QuotaExceeded) => void): Promise<unknown> {
+  private async sendAndWait(
+    input: { QueueUrl: string; MessageBody: unknown },
+    fatal: (error: QuotaExceeded) => void,
+  ): Promise<unknown> {
     const { token, outcome } = this.options.taskTokens.mint(this.stateMachineArn);
     const body = replacePlaceholder(input.MessageBody, token);
     const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -229,7 +266,12 @@ export class WorkflowRunner {
   }
 
   /** `lambda:invoke.waitForTaskToken`: the function gets the token in its payload, and the Task waits for SendTaskSuccess/Failure on it. */
-  private async invokeAndWait(functionArn: string, payload: unknown, executionName: string, stateName: string): Promise<unknown> {
+  private async invokeAndWait(
+    functionArn: string,
+    payload: unknown,
+    executionName: string,
+    stateName: string,
+  ): Promise<unknown> {
     const { token, outcome } = this.options.taskTokens.mint(this.stateMachineArn);
     let settled = false;
     const answered = outcome.finally(() => {
@@ -288,15 +330,22 @@ export class WorkflowRunner {
     };
     const overrides = this.overrides(fatal, executionName);
     const retryIntervalOverrides =
-      this.options.retryDelayMs === undefined ? undefined : Object.fromEntries(this.taskNames.map((name) => [name, this.options.retryDelayMs!]));
+      this.options.retryDelayMs === undefined
+        ? undefined
+        : Object.fromEntries(this.taskNames.map((name) => [name, this.options.retryDelayMs!]));
     const execution = this.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
       noThrowOnAbort: true,
-      context: ({
-        Execution: { Id: this.executionArn(executionName), Name: executionName, Input: input, StartTime: new Date().toISOString() },
+      context: {
+        Execution: {
+          Id: this.executionArn(executionName),
+          Name: executionName,
+          Input: input,
+          StartTime: new Date().toISOString(),
+        },
         StateMachine: { Id: this.stateMachineArn, Name: this.options.stateMachineName },
         Task: { Token: TASK_TOKEN_PLACEHOLDER },
-      }) as never,
+      } as never,
     });
     control.abort = () => execution.abort();
     const stop = () => execution.abort();
@@ -324,7 +373,11 @@ export class WorkflowRunner {
     signal?.removeEventListener('abort', stop);
     if (signal?.aborted && !control.fatal) {
       const reason = (signal.reason ?? {}) as { error?: string; cause?: string };
-      return { status: 'ABORTED', error: { name: reason.error ?? 'Aborted', cause: reason.cause ?? 'stopped by StopExecution' }, events: history.events };
+      return {
+        status: 'ABORTED',
+        error: { name: reason.error ?? 'Aborted', cause: reason.cause ?? 'stopped by StopExecution' },
+        events: history.events,
+      };
     }
     if (control.fatal) return { status: 'FAILED', error: failureOf(control.fatal), events: history.events };
     if ('error' in ended) return { status: 'FAILED', error: failureOf(ended.error), events: history.events };

@@ -62,13 +62,16 @@ export function decodeAwsChunked(body: Buffer, decodedLength?: number): DecodedC
     if (lineEnd < 0) throw new ChunkedBodyInvalid('IncompleteBody', 'aws-chunked body: a chunk header has no end');
     const header = body.subarray(position, lineEnd).toString('latin1');
     const size = Number.parseInt(header.split(';')[0]!, 16);
-    if (!Number.isInteger(size) || size < 0) throw new ChunkedBodyInvalid('InvalidRequest', `aws-chunked body: "${header.slice(0, 40)}" is not a chunk size`);
+    if (!Number.isInteger(size) || size < 0)
+      throw new ChunkedBodyInvalid('InvalidRequest', `aws-chunked body: "${header.slice(0, 40)}" is not a chunk size`);
     position = lineEnd + CRLF.length;
     if (size === 0) break;
-    if (position + size > body.length) throw new ChunkedBodyInvalid('IncompleteBody', 'aws-chunked body: a chunk is shorter than its size');
+    if (position + size > body.length)
+      throw new ChunkedBodyInvalid('IncompleteBody', 'aws-chunked body: a chunk is shorter than its size');
     chunks.push(body.subarray(position, position + size));
     position += size;
-    if (!body.subarray(position, position + CRLF.length).equals(CRLF)) throw new ChunkedBodyInvalid('InvalidRequest', 'aws-chunked body: a chunk does not end with CRLF');
+    if (!body.subarray(position, position + CRLF.length).equals(CRLF))
+      throw new ChunkedBodyInvalid('InvalidRequest', 'aws-chunked body: a chunk does not end with CRLF');
     position += CRLF.length;
   }
   const trailers: Record<string, string> = {};
@@ -78,13 +81,19 @@ export function decodeAwsChunked(body: Buffer, decodedLength?: number): DecodedC
   }
   const bytes = Buffer.concat(chunks);
   if (decodedLength !== undefined && bytes.length !== decodedLength) {
-    throw new ChunkedBodyInvalid('IncompleteBody', `aws-chunked body: ${bytes.length} bytes, x-amz-decoded-content-length says ${decodedLength}`);
+    throw new ChunkedBodyInvalid(
+      'IncompleteBody',
+      `aws-chunked body: ${bytes.length} bytes, x-amz-decoded-content-length says ${decodedLength}`,
+    );
   }
   for (const [name, value] of Object.entries(trailers)) {
     const algorithm = /^x-amz-checksum-(.+)$/.exec(name)?.[1];
     const expected = algorithm ? checksumOf(algorithm, bytes) : undefined;
     if (expected !== undefined && expected !== value) {
-      throw new ChunkedBodyInvalid('BadDigest', `The ${algorithm!.toUpperCase()} you specified did not match the calculated checksum.`);
+      throw new ChunkedBodyInvalid(
+        'BadDigest',
+        `The ${algorithm!.toUpperCase()} you specified did not match the calculated checksum.`,
+      );
     }
   }
   return { bytes, trailers };

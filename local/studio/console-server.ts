@@ -12,11 +12,11 @@ import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore, type SceneRecord } from '../../lambdas/adapters/aws/production-store.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
-import { taskStates, type Definition, type StateDefinition } from '../../statemachines/production-definition.js';
+import { type Definition, type StateDefinition, taskStates } from '../../statemachines/production-definition.js';
 import { redriveDeadLetters } from '../commands/dead-letters.js';
-import { isAbandoned, type ExecutionRecord, type LocalRuntime } from '../runtime/index.js';
 import { RerenderRefused, startRerender } from '../commands/rerender.js';
 import { answerReview, ReviewRefused } from '../commands/review.js';
+import { type ExecutionRecord, isAbandoned, type LocalRuntime } from '../runtime/index.js';
 import type { ExecutionHistories, HistoryEvent } from './execution-history.js';
 import type { StepFunctionsApi } from './step-functions-api.js';
 
@@ -28,7 +28,10 @@ function packageDir(name: string): string {
     return path.dirname(require.resolve(`${name}/package.json`));
   } catch {
     let dir = path.dirname(require.resolve(name));
-    while (!existsSync(path.join(dir, 'package.json')) || (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name) {
+    while (
+      !existsSync(path.join(dir, 'package.json')) ||
+      (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name
+    ) {
       if (path.dirname(dir) === dir) throw new Error(`no folder of ${name} found`);
       dir = path.dirname(dir);
     }
@@ -62,16 +65,34 @@ const CONSOLE_FILES: Record<string, { file: string; type: string }> = {
  * has none of its own, and a studio's machine may lack CJK or Thai. Served under /console/fonts/.
  */
 export const CONSOLE_FONTS: Record<string, { file: () => string; type: string }> = {
-  'dejavu-sans.ttf': { file: () => path.join(packageDir('dejavu-fonts-ttf'), 'ttf', 'DejaVuSans.ttf'), type: 'font/ttf' },
-  'dejavu-sans-bold.ttf': { file: () => path.join(packageDir('dejavu-fonts-ttf'), 'ttf', 'DejaVuSans-Bold.ttf'), type: 'font/ttf' },
+  'dejavu-sans.ttf': {
+    file: () => path.join(packageDir('dejavu-fonts-ttf'), 'ttf', 'DejaVuSans.ttf'),
+    type: 'font/ttf',
+  },
+  'dejavu-sans-bold.ttf': {
+    file: () => path.join(packageDir('dejavu-fonts-ttf'), 'ttf', 'DejaVuSans-Bold.ttf'),
+    type: 'font/ttf',
+  },
   'noto-sans-thai.ttf': {
     file: () => path.join(packageDir('@expo-google-fonts/noto-sans-thai'), '400Regular', 'NotoSansThai_400Regular.ttf'),
     type: 'font/ttf',
   },
-  'noto-sans-sc.otf': { file: () => path.join(packageDir('@embedpdf/fonts-sc'), 'fonts', 'NotoSansHans-Regular.otf'), type: 'font/otf' },
-  'noto-sans-tc.otf': { file: () => path.join(packageDir('@embedpdf/fonts-tc'), 'fonts', 'NotoSansHant-Regular.otf'), type: 'font/otf' },
-  'noto-sans-jp.otf': { file: () => path.join(packageDir('@embedpdf/fonts-jp'), 'fonts', 'NotoSansJP-Regular.otf'), type: 'font/otf' },
-  'noto-sans-kr.otf': { file: () => path.join(packageDir('@embedpdf/fonts-kr'), 'fonts', 'NotoSansKR-Regular.otf'), type: 'font/otf' },
+  'noto-sans-sc.otf': {
+    file: () => path.join(packageDir('@embedpdf/fonts-sc'), 'fonts', 'NotoSansHans-Regular.otf'),
+    type: 'font/otf',
+  },
+  'noto-sans-tc.otf': {
+    file: () => path.join(packageDir('@embedpdf/fonts-tc'), 'fonts', 'NotoSansHant-Regular.otf'),
+    type: 'font/otf',
+  },
+  'noto-sans-jp.otf': {
+    file: () => path.join(packageDir('@embedpdf/fonts-jp'), 'fonts', 'NotoSansJP-Regular.otf'),
+    type: 'font/otf',
+  },
+  'noto-sans-kr.otf': {
+    file: () => path.join(packageDir('@embedpdf/fonts-kr'), 'fonts', 'NotoSansKR-Regular.otf'),
+    type: 'font/otf',
+  },
 };
 
 const ASSET_TYPES: Record<string, string> = {
@@ -110,17 +131,29 @@ export interface StateProgress {
 }
 
 /** Per state of a definition, how far an execution got with it. */
-export function stateProgress(definition: Definition, events: HistoryEvent[], executionStatus: string): Record<string, StateProgress> {
+export function stateProgress(
+  definition: Definition,
+  events: HistoryEvent[],
+  executionStatus: string,
+): Record<string, StateProgress> {
   const progress: Record<string, StateProgress> = {};
   const types = new Map<string, string>();
   const catchTargets = new Map<string, string[]>();
   const visit = (states: Record<string, StateDefinition>) => {
     for (const [name, state] of Object.entries(states)) {
       types.set(name, state.Type);
-      catchTargets.set(name, ((state as { Catch?: { Next: string }[] }).Catch ?? []).map((rule) => rule.Next));
+      catchTargets.set(
+        name,
+        ((state as { Catch?: { Next: string }[] }).Catch ?? []).map((rule) => rule.Next),
+      );
       progress[name] = { entered: 0, exited: 0, failed: 0, status: 'NOT_STARTED' };
-      const inner = (state as { ItemProcessor?: { States: Record<string, StateDefinition> }; Iterator?: { States: Record<string, StateDefinition> } }).ItemProcessor ??
-        (state as { Iterator?: { States: Record<string, StateDefinition> } }).Iterator;
+      const inner =
+        (
+          state as {
+            ItemProcessor?: { States: Record<string, StateDefinition> };
+            Iterator?: { States: Record<string, StateDefinition> };
+          }
+        ).ItemProcessor ?? (state as { Iterator?: { States: Record<string, StateDefinition> } }).Iterator;
       if (inner) visit(inner.States);
       if (state.Type === 'Map') progress[name]!.iterations = { started: 0, succeeded: 0, failed: 0 };
     }
@@ -139,7 +172,9 @@ export function stateProgress(definition: Definition, events: HistoryEvent[], ex
       progress[exited.name]!.exited += 1;
     } else if (event.type === 'TaskFailed' && lastTask.length > 0) {
       // Failures carry no state name; the latest Task entered and not yet exited is the one that failed.
-      const open = [...lastTask].reverse().find((name) => progress[name]!.entered > progress[name]!.exited + progress[name]!.failed);
+      const open = [...lastTask]
+        .reverse()
+        .find((name) => progress[name]!.entered > progress[name]!.exited + progress[name]!.failed);
       if (open) progress[open]!.failed += 1;
     } else if (iteration?.name && progress[iteration.name]?.iterations) {
       const counts = progress[iteration.name]!.iterations!;
@@ -155,7 +190,10 @@ export function stateProgress(definition: Definition, events: HistoryEvent[], ex
     else if (state.exited >= state.entered) state.status = 'SUCCEEDED';
     else if (executionStatus === 'RUNNING' && state.failed === 0) state.status = 'RUNNING';
     // A failure a Catch took shows as the Step Functions console shows it: caught, not failed.
-    else state.status = (catchTargets.get(name) ?? []).some((target) => (progress[target]?.entered ?? 0) > 0) ? 'CAUGHT' : 'FAILED';
+    else
+      state.status = (catchTargets.get(name) ?? []).some((target) => (progress[target]?.entered ?? 0) > 0)
+        ? 'CAUGHT'
+        : 'FAILED';
   }
   return progress;
 }
@@ -173,14 +211,18 @@ export function consoleHandler(deps: ConsoleDeps) {
   const assets = new AssetStore(runtime.s3, runtime.names.bucket);
   const manifestOf = (productionId: string) => assets.findJson<Manifest>(assetKeys.normalizedManifest(productionId));
 
-  const statusOf = (record: ExecutionRecord) => (record.status === 'RUNNING' && isAbandoned(record) ? 'ABORTED' : record.status);
+  const statusOf = (record: ExecutionRecord) =>
+    record.status === 'RUNNING' && isAbandoned(record) ? 'ABORTED' : record.status;
 
   async function listProductions() {
     const metas = await productions.listProductions();
     const executions = (await runtime.listExecutions()).filter((record) => record.kind === 'production');
     const rows = await Promise.all(
       metas.map(async (meta) => {
-        const [scenes, manifest] = await Promise.all([productions.listScenes(meta.productionId), manifestOf(meta.productionId)]);
+        const [scenes, manifest] = await Promise.all([
+          productions.listScenes(meta.productionId),
+          manifestOf(meta.productionId),
+        ]);
         const execution = executions.find((record) => record.name === meta.executionName);
         return {
           productionId: meta.productionId,
@@ -242,7 +284,11 @@ export function consoleHandler(deps: ConsoleDeps) {
       ledger.listCosts(productionId),
       runtime.listExecutions(),
     ]);
-    const cost = { byStage: {} as Record<string, number>, byProvider: {} as Record<string, number>, byModel: {} as Record<string, number> };
+    const cost = {
+      byStage: {} as Record<string, number>,
+      byProvider: {} as Record<string, number>,
+      byModel: {} as Record<string, number>,
+    };
     for (const row of costs) {
       const usd = row.status === 'RESERVED' ? 0 : row.usd;
       cost.byStage[row.stage] = (cost.byStage[row.stage] ?? 0) + usd;
@@ -252,7 +298,12 @@ export function consoleHandler(deps: ConsoleDeps) {
     const runs = executions
       .filter((record) => record.kind === 'production' && record.manifestKey === meta.manifestKey)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
-      .map((record) => ({ name: record.name, status: statusOf(record), startedAt: record.startedAt, endedAt: record.endedAt }));
+      .map((record) => ({
+        name: record.name,
+        status: statusOf(record),
+        startedAt: record.startedAt,
+        endedAt: record.endedAt,
+      }));
     return {
       productionId,
       title: meta.title,
@@ -264,7 +315,13 @@ export function consoleHandler(deps: ConsoleDeps) {
       priority: manifest?.priority,
       executionName: meta.executionName,
       // The review without its task token: a page shows what waits for a decision, not the capability to answer it.
-      review: meta.review && { before: meta.review.before, cut: meta.review.cut, requestedAt: meta.review.requestedAt, expiresAt: meta.review.expiresAt, decision: meta.review.decision },
+      review: meta.review && {
+        before: meta.review.before,
+        cut: meta.review.cut,
+        requestedAt: meta.review.requestedAt,
+        expiresAt: meta.review.expiresAt,
+        decision: meta.review.decision,
+      },
       executions: runs,
       consistencyThreshold: deps.consistencyThreshold,
       characters: manifest?.characters.map((character) => ({ id: character.id, name: character.name })) ?? [],
@@ -272,7 +329,10 @@ export function consoleHandler(deps: ConsoleDeps) {
         manifest?.episodes.map((episode) => ({
           id: episode.id,
           title: episode.title,
-          scenes: scenes.filter((scene) => scene.episodeId === episode.id).sort((a, b) => a.index - b.index).map(sceneView),
+          scenes: scenes
+            .filter((scene) => scene.episodeId === episode.id)
+            .sort((a, b) => a.index - b.index)
+            .map(sceneView),
         })) ?? [],
       cost,
     };
@@ -282,10 +342,20 @@ export function consoleHandler(deps: ConsoleDeps) {
     const record = await productions.getScene(productionId, episodeId, sceneId).catch(() => undefined);
     if (!record) throw new NotFound();
     const ref = { productionId, episodeId, sceneId };
-    const [script, cues] = await Promise.all([assets.findJson<unknown>(assetKeys.script(ref)), assets.findJson<unknown>(assetKeys.voiceCues(ref))]);
+    const [script, cues] = await Promise.all([
+      assets.findJson<unknown>(assetKeys.script(ref)),
+      assets.findJson<unknown>(assetKeys.voiceCues(ref)),
+    ]);
     const manifest = await manifestOf(productionId);
     const card = manifest?.episodes.find((episode) => episode.id === episodeId)?.scenes.find((s) => s.id === sceneId);
-    return { ...sceneView(record), card, script, voiceCues: cues, consistencyThreshold: deps.consistencyThreshold, language: manifest?.language };
+    return {
+      ...sceneView(record),
+      card,
+      script,
+      voiceCues: cues,
+      consistencyThreshold: deps.consistencyThreshold,
+      language: manifest?.language,
+    };
   }
 
   async function execution(name: string) {
@@ -297,7 +367,12 @@ export function consoleHandler(deps: ConsoleDeps) {
     const children = (await runtime.listExecutions())
       .filter((child) => child.parent === name)
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((child) => ({ name: child.name, status: statusOf(child), startedAt: child.startedAt, endedAt: child.endedAt }));
+      .map((child) => ({
+        name: child.name,
+        status: statusOf(child),
+        startedAt: child.startedAt,
+        endedAt: child.endedAt,
+      }));
     return {
       name,
       kind: record.kind,
@@ -317,14 +392,24 @@ export function consoleHandler(deps: ConsoleDeps) {
   async function serveAsset(request: http.IncomingMessage, response: http.ServerResponse, key: string) {
     // Only a production's own objects, by a key of plain segments: no `..`, no empty segment, no manifest or cache entry.
     const segments = key.split('/');
-    if (segments[0] !== 'productions' || segments.length < 3 || segments.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\'))) {
+    if (
+      segments[0] !== 'productions' ||
+      segments.length < 3 ||
+      segments.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\'))
+    ) {
       throw new NotFound();
     }
     let object: GetObjectCommandOutput;
     try {
-      object = await runtime.s3.send(new GetObjectCommand({ Bucket: runtime.names.bucket, Key: key, Range: request.headers.range }));
+      object = await runtime.s3.send(
+        new GetObjectCommand({ Bucket: runtime.names.bucket, Key: key, Range: request.headers.range }),
+      );
     } catch (error) {
-      if ((error as Error).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) throw new NotFound();
+      if (
+        (error as Error).name === 'NoSuchKey' ||
+        (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+      )
+        throw new NotFound();
       throw error;
     }
     const extension = path.extname(key);
@@ -341,7 +426,11 @@ export function consoleHandler(deps: ConsoleDeps) {
   }
 
   function events(request: http.IncomingMessage, response: http.ServerResponse) {
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
     response.write('retry: 2000\n\n');
     const touched = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
@@ -384,23 +473,34 @@ export function consoleHandler(deps: ConsoleDeps) {
     if (review) {
       const productionId = decodeURIComponent(review[1]!);
       try {
-        return await answerReview({ runtime, productions }, { productionId, decision: review[2] === 'approve' ? 'APPROVED' : 'REJECTED' });
+        return await answerReview(
+          { runtime, productions },
+          { productionId, decision: review[2] === 'approve' ? 'APPROVED' : 'REJECTED' },
+        );
       } catch (error) {
         if (error instanceof ReviewRefused) throw new NotFound();
         throw error;
       }
     }
-    if (pathname === '/api/redrive') return { moved: await redriveDeadLetters(runtime.sqs, runtime.queueUrls.deadLetterQueueArn) };
+    if (pathname === '/api/redrive')
+      return { moved: await redriveDeadLetters(runtime.sqs, runtime.queueUrls.deadLetterQueueArn) };
     const stop = /^\/api\/executions\/([A-Za-z0-9_-]{1,80})\/stop$/.exec(pathname);
     if (stop) {
-      const stopped = await runtime.stopExecution(stop[1]!, { error: 'StoppedFromConsole', cause: 'stopped in the studio console' });
+      const stopped = await runtime.stopExecution(stop[1]!, {
+        error: 'StoppedFromConsole',
+        cause: 'stopped in the studio console',
+      });
       if (!stopped) throw new NotFound();
       return { name: stop[1], status: (await stopped).status };
     }
     throw new NotFound();
   }
 
-  return async function handle(request: http.IncomingMessage, response: http.ServerResponse, url: URL): Promise<boolean> {
+  return async function handle(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    url: URL,
+  ): Promise<boolean> {
     const { pathname } = url;
     const reading = request.method === 'GET' || request.method === 'HEAD';
     if (!pathname.startsWith('/console') && !pathname.startsWith('/api/') && pathname !== '/') return false;
@@ -421,10 +521,16 @@ export function consoleHandler(deps: ConsoleDeps) {
       }
       const file = CONSOLE_FILES[pathname];
       if (file) {
-        sendFile(response, file.file, { 'content-type': file.type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+        sendFile(response, file.file, {
+          'content-type': file.type,
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        });
         return true;
       }
-      const font = pathname.startsWith('/console/fonts/') ? CONSOLE_FONTS[pathname.slice('/console/fonts/'.length)] : undefined;
+      const font = pathname.startsWith('/console/fonts/')
+        ? CONSOLE_FONTS[pathname.slice('/console/fonts/'.length)]
+        : undefined;
       if (font) {
         sendFile(response, font.file(), { 'content-type': font.type, 'cache-control': 'max-age=86400' });
         return true;
@@ -448,7 +554,11 @@ export function consoleHandler(deps: ConsoleDeps) {
       }
       const sceneMatch = /^\/api\/productions\/([^/]+)\/scenes\/([^/]+)\/([^/]+)$/.exec(pathname);
       if (sceneMatch) {
-        const [productionId, episodeId, sceneId] = sceneMatch.slice(1).map(decodeURIComponent) as [string, string, string];
+        const [productionId, episodeId, sceneId] = sceneMatch.slice(1).map(decodeURIComponent) as [
+          string,
+          string,
+          string,
+        ];
         sendJson(response, 200, await scene(productionId, episodeId, sceneId));
         return true;
       }

@@ -15,10 +15,15 @@ export interface EdgeOptions {
   onError: (error: unknown) => void;
 }
 
-const PRESIGN_PARAMETERS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token'];
-
-
-
+const PRESIGN_PARAMETERS = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+  'X-Amz-Security-Token',
+];
 
 /**
  * The studio's one endpoint: S3 (to s3rver), SQS (to the embedded SQS), DynamoDB (to dynalite) and
@@ -97,11 +102,32 @@ export class EdgeServer {
       case 's3':
         return this.s3(request, response, url);
       case 'sqs':
-        return this.proxy(request, response, this.options.engines.sqs, `${url.pathname}${url.search}`, await readBody(request), true);
+        return this.proxy(
+          request,
+          response,
+          this.options.engines.sqs,
+          `${url.pathname}${url.search}`,
+          await readBody(request),
+          true,
+        );
       case 'dynamodb':
-        return this.proxy(request, response, this.options.engines.dynamodb, `${url.pathname}${url.search}`, await readBody(request), false);
+        return this.proxy(
+          request,
+          response,
+          this.options.engines.dynamodb,
+          `${url.pathname}${url.search}`,
+          await readBody(request),
+          false,
+        );
       case 'secretsmanager':
-        return this.proxy(request, response, this.options.engines.secretsmanager, `${url.pathname}${url.search}`, await readBody(request), false);
+        return this.proxy(
+          request,
+          response,
+          this.options.engines.secretsmanager,
+          `${url.pathname}${url.search}`,
+          await readBody(request),
+          false,
+        );
       default:
         if (await this.options.console(request, response, url)) return;
         response.writeHead(404, { 'content-type': 'text/plain' });
@@ -124,7 +150,8 @@ export class EdgeServer {
 
   private async s3(request: http.IncomingMessage, response: http.ServerResponse, url: URL): Promise<void> {
     // A presigned URL may carry a GET or a PUT; a POST (S3's browser form upload) must be header-signed.
-    if (request.method === 'POST' && !request.headers.authorization) return s3Error(response, 403, 'AccessDenied', 'form uploads are not accepted');
+    if (request.method === 'POST' && !request.headers.authorization)
+      return s3Error(response, 403, 'AccessDenied', 'form uploads are not accepted');
     for (const parameter of PRESIGN_PARAMETERS) url.searchParams.delete(parameter);
     // Virtual-hosted style (bucket.localhost) becomes path style, which is all s3rver is addressed by here.
     const bucketHost = /^([^.]+)\.localhost(:\d+)?$/i.exec(request.headers.host ?? '')?.[1];
@@ -135,7 +162,10 @@ export class EdgeServer {
     if (isAwsChunked(request.headers)) {
       const declared = request.headers['x-amz-decoded-content-length'];
       try {
-        ({ bytes: body } = decodeAwsChunked(await readBody(request), declared === undefined ? undefined : Number(declared)));
+        ({ bytes: body } = decodeAwsChunked(
+          await readBody(request),
+          declared === undefined ? undefined : Number(declared),
+        ));
       } catch (error) {
         if (error instanceof ChunkedBodyInvalid) return s3Error(response, 400, error.code, error.message);
         throw error;
@@ -146,7 +176,8 @@ export class EdgeServer {
         .filter((encoding) => encoding !== '' && encoding.toLowerCase() !== 'aws-chunked');
       if (encodings.length > 0) headers['content-encoding'] = encodings.join(', ');
       else delete headers['content-encoding'];
-      for (const header of ['x-amz-decoded-content-length', 'x-amz-trailer', 'transfer-encoding']) delete headers[header];
+      for (const header of ['x-amz-decoded-content-length', 'x-amz-trailer', 'transfer-encoding'])
+        delete headers[header];
       headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
     } else if (request.method !== 'GET' && request.method !== 'HEAD') {
       body = await readBody(request);
@@ -172,23 +203,26 @@ export class EdgeServer {
       delete headers['transfer-encoding'];
     }
     return new Promise((resolve, reject) => {
-      const upstream = http.request({ host: target.hostname, port: target.port, method: request.method, path, headers }, (answer) => {
-        if (!rewriteUrls) {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-          answer.on('end', resolve);
-          answer.on('error', reject);
-          return;
-        }
-        readBody(answer).then((bytes) => {
-          const text = bytes.toString('utf8').split(engine).join(this.endpoint);
-          const answerHeaders = { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) };
-          delete answerHeaders['transfer-encoding'];
-          response.writeHead(answer.statusCode ?? 502, answerHeaders);
-          response.end(text);
-          resolve();
-        }, reject);
-      });
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, method: request.method, path, headers },
+        (answer) => {
+          if (!rewriteUrls) {
+            response.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(response);
+            answer.on('end', resolve);
+            answer.on('error', reject);
+            return;
+          }
+          readBody(answer).then((bytes) => {
+            const text = bytes.toString('utf8').split(engine).join(this.endpoint);
+            const answerHeaders = { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) };
+            delete answerHeaders['transfer-encoding'];
+            response.writeHead(answer.statusCode ?? 502, answerHeaders);
+            response.end(text);
+            resolve();
+          }, reject);
+        },
+      );
       upstream.on('error', reject);
       upstream.end(body);
     });

@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { endsExecution, type ExecutionEvent, type HistoryEventShape } from '../runtime/index.js';
+import { type ExecutionEvent, endsExecution, type HistoryEventShape } from '../runtime/index.js';
 
 /** One event of an execution's history, shaped as GetExecutionHistory returns it. */
 export interface HistoryEvent extends HistoryEventShape {

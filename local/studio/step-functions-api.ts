@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isAbandoned, type ExecutionRecord, type LocalRuntime } from '../runtime/index.js';
 import type { TaskTokenService } from '../engines/task-token-service.js';
+import { type ExecutionRecord, isAbandoned, type LocalRuntime } from '../runtime/index.js';
 import type { ExecutionHistories } from './execution-history.js';
 
 /** An error as the AWS JSON 1.0 protocol carries it: the SDK reads `__type` and throws an exception of that name. */
@@ -37,9 +37,12 @@ interface Page<Item> {
 
 function page<Item>(all: Item[], maxResults: unknown, nextToken: unknown, limit = 1000): Page<Item> {
   const size = maxResults === undefined || maxResults === 0 ? limit : Number(maxResults);
-  if (!Number.isInteger(size) || size < 0 || size > 1000) throw new ApiError('ValidationException', 'maxResults: must be an integer from 0 to 1000');
-  const start = nextToken === undefined ? 0 : Number.parseInt(Buffer.from(String(nextToken), 'base64url').toString('utf8'), 10);
-  if (!Number.isInteger(start) || start < 0 || start > all.length) throw new ApiError('InvalidToken', 'nextToken: not a token this endpoint gave');
+  if (!Number.isInteger(size) || size < 0 || size > 1000)
+    throw new ApiError('ValidationException', 'maxResults: must be an integer from 0 to 1000');
+  const start =
+    nextToken === undefined ? 0 : Number.parseInt(Buffer.from(String(nextToken), 'base64url').toString('utf8'), 10);
+  if (!Number.isInteger(start) || start < 0 || start > all.length)
+    throw new ApiError('InvalidToken', 'nextToken: not a token this endpoint gave');
   const items = all.slice(start, start + size);
   const next = start + size < all.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
   return { items, nextToken: next };
@@ -64,7 +67,8 @@ export class StepFunctionsApi {
     try {
       return { status: 200, body: await this.dispatch(operation, input) };
     } catch (error) {
-      if (error instanceof ApiError) return { status: error.status, body: { __type: error.code, message: error.message } };
+      if (error instanceof ApiError)
+        return { status: error.status, body: { __type: error.code, message: error.message } };
       throw error;
     }
   }
@@ -89,7 +93,8 @@ export class StepFunctionsApi {
       case 'SendTaskFailure':
       case 'SendTaskHeartbeat': {
         const answer = this.taskTokens.report(operation, input);
-        if (answer.status !== 200) throw new ApiError((answer.body as { __type: string }).__type, (answer.body as { message: string }).message);
+        if (answer.status !== 200)
+          throw new ApiError((answer.body as { __type: string }).__type, (answer.body as { message: string }).message);
         return answer.body;
       }
       default:
@@ -107,7 +112,8 @@ export class StepFunctionsApi {
     const arn = String(executionArn ?? '');
     const name = arn.split(':').at(-1) ?? '';
     const record = /^[A-Za-z0-9_-]{1,80}$/.test(name) ? await this.runtime.describeExecution(name) : undefined;
-    if (!record || this.runtime.executionArnOf(record) !== arn) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    if (!record || this.runtime.executionArnOf(record) !== arn)
+      throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return record;
   }
 
@@ -118,7 +124,8 @@ export class StepFunctionsApi {
    */
   private async startExecution(input: Record<string, unknown>) {
     const machine = this.machine(input.stateMachineArn);
-    if (machine.kind !== 'production') throw new ApiError('InvalidArn', 'episode executions are started by their production execution');
+    if (machine.kind !== 'production')
+      throw new ApiError('InvalidArn', 'episode executions are started by their production execution');
     let manifest: { bucket?: unknown; key?: unknown };
     try {
       manifest = JSON.parse(String(input.input ?? '{}')) as typeof manifest;
@@ -126,14 +133,21 @@ export class StepFunctionsApi {
       throw new ApiError('InvalidExecutionInput', 'input: not JSON');
     }
     if (manifest.bucket !== this.runtime.names.bucket || typeof manifest.key !== 'string') {
-      throw new ApiError('InvalidExecutionInput', `input: expected {"bucket": "${this.runtime.names.bucket}", "key": "manifests/..."}`);
+      throw new ApiError(
+        'InvalidExecutionInput',
+        `input: expected {"bucket": "${this.runtime.names.bucket}", "key": "manifests/..."}`,
+      );
     }
     const name = input.name === undefined ? randomUUID() : String(input.name);
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new ApiError('InvalidName', `name: ${name} is not 1-80 characters of A-Z, a-z, 0-9, - and _`);
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name))
+      throw new ApiError('InvalidName', `name: ${name} is not 1-80 characters of A-Z, a-z, 0-9, - and _`);
     const existing = await this.runtime.describeExecution(name);
     const live = existing && existing.status === 'RUNNING' && !isAbandoned(existing);
     if (existing && (existing.status === 'SUCCEEDED' || (live && existing.manifestKey !== manifest.key))) {
-      throw new ApiError('ExecutionAlreadyExists', `Execution Already Exists: '${this.runtime.executionArnOf(existing)}'`);
+      throw new ApiError(
+        'ExecutionAlreadyExists',
+        `Execution Already Exists: '${this.runtime.executionArnOf(existing)}'`,
+      );
     }
     const record = live ? existing : await this.runtime.startNamedExecution(name, manifest.key);
     return { executionArn: this.runtime.executionArnOf(record), startDate: epochSeconds(record.startedAt) };
@@ -151,7 +165,11 @@ export class StepFunctionsApi {
       status,
       startDate: epochSeconds(record.startedAt),
       stopDate: epochSeconds(record.endedAt),
-      input: startedInput ?? (record.manifestKey ? JSON.stringify({ bucket: this.runtime.names.bucket, key: record.manifestKey }) : undefined),
+      input:
+        startedInput ??
+        (record.manifestKey
+          ? JSON.stringify({ bucket: this.runtime.names.bucket, key: record.manifestKey })
+          : undefined),
       output: record.status === 'SUCCEEDED' ? JSON.stringify(record.output ?? null) : undefined,
       error: record.error?.name,
       cause: record.error?.cause,
@@ -181,7 +199,12 @@ export class StepFunctionsApi {
   private listStateMachines(input: Record<string, unknown>) {
     const { items, nextToken } = page(this.runtime.stateMachines, input.maxResults, input.nextToken);
     return {
-      stateMachines: items.map(({ arn, name }) => ({ stateMachineArn: arn, name, type: 'STANDARD', creationDate: this.createdAt })),
+      stateMachines: items.map(({ arn, name }) => ({
+        stateMachineArn: arn,
+        name,
+        type: 'STANDARD',
+        creationDate: this.createdAt,
+      })),
       nextToken,
     };
   }
@@ -210,8 +233,12 @@ export class StepFunctionsApi {
 
   private async stopExecution(input: Record<string, unknown>) {
     const record = await this.record(input.executionArn);
-    const stopped = await this.runtime.stopExecution(record.name, { error: input.error as string | undefined, cause: input.cause as string | undefined });
-    if (!stopped && statusOf(record) === 'RUNNING') throw new ApiError('ExecutionDoesNotExist', `${record.name} runs in another process`);
+    const stopped = await this.runtime.stopExecution(record.name, {
+      error: input.error as string | undefined,
+      cause: input.cause as string | undefined,
+    });
+    if (!stopped && statusOf(record) === 'RUNNING')
+      throw new ApiError('ExecutionDoesNotExist', `${record.name} runs in another process`);
     return { stopDate: Date.now() / 1000 };
   }
 }
@@ -221,7 +248,13 @@ function withoutData(event: Record<string, unknown>) {
   return Object.fromEntries(
     Object.entries(event).map(([key, value]) => {
       if (!key.endsWith('EventDetails') || !value || typeof value !== 'object') return [key, value];
-      const { input: _input, output: _output, cause: _cause, parameters: _parameters, ...rest } = value as Record<string, unknown>;
+      const {
+        input: _input,
+        output: _output,
+        cause: _cause,
+        parameters: _parameters,
+        ...rest
+      } = value as Record<string, unknown>;
       return [key, rest];
     }),
   );

@@ -4,13 +4,23 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../lambdas/core/ports.js';
 import { startProduction } from '../../lambdas/stages/start-production/start-production.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../engines/embedded-engines.js';
-import { isAbandoned, LocalRuntime, type ExecutionEvent, type LocalRuntimeOptions, type ManifestUpload } from '../runtime/index.js';
+import {
+  type ExecutionEvent,
+  isAbandoned,
+  LocalRuntime,
+  type LocalRuntimeOptions,
+  type ManifestUpload,
+} from '../runtime/index.js';
 import { consoleHandler } from './console-server.js';
 import { EdgeServer } from './edge.js';
 import { ExecutionHistories } from './execution-history.js';
 import { StepFunctionsApi } from './step-functions-api.js';
 
-export interface StudioOptions extends Pick<LocalRuntimeOptions, 'dataDir' | 'command' | 'settings' | 'retryDelayMs' | 'environment' | 'decorateProviders' | 'onError' | 'deployed'> {
+export interface StudioOptions
+  extends Pick<
+    LocalRuntimeOptions,
+    'dataDir' | 'command' | 'settings' | 'retryDelayMs' | 'environment' | 'decorateProviders' | 'onError' | 'deployed'
+  > {
   /** 127.0.0.1 unless the user names another address (and is warned). */
   host?: string;
   /** 0 picks a free port. */
@@ -48,7 +58,11 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const dataDir = path.resolve(options.dataDir);
   const host = options.host ?? LOOPBACK;
   const reportError =
-    options.onError ?? ((error: unknown) => process.stderr.write(`dramaforge studio: ${(error as Error).name}: ${(error as Error).message ?? String(error)}\n`));
+    options.onError ??
+    ((error: unknown) =>
+      process.stderr.write(
+        `dramaforge studio: ${(error as Error).name}: ${(error as Error).message ?? String(error)}\n`,
+      ));
   let trigger: ((upload: ManifestUpload) => Promise<unknown>) | undefined;
   const histories = new ExecutionHistories(path.join(dataDir, 'history'));
   await histories.ready();
@@ -77,7 +91,14 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       port: options.port ?? 0,
       engines: runtime.endpoints,
       stepFunctions,
-      console: consoleHandler({ runtime, histories, stepFunctions, token, consistencyThreshold: threshold, onError: reportError }),
+      console: consoleHandler({
+        runtime,
+        histories,
+        stepFunctions,
+        token,
+        consistencyThreshold: threshold,
+        onError: reportError,
+      }),
       onError: reportError,
     });
     const endpoint = await edge.listen();
@@ -86,7 +107,11 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     runtime.announceEndpoint(endpoint);
     trigger =
       runtime.deployedManifestTrigger ??
-      ((upload) => startProduction({ detail: { bucket: { name: upload.bucket }, object: { key: upload.key, etag: upload.etag } } }, { sfn, stateMachineArn }));
+      ((upload) =>
+        startProduction(
+          { detail: { bucket: { name: upload.bucket }, object: { key: upload.key, etag: upload.etag } } },
+          { sfn, stateMachineArn },
+        ));
     // A production cut off when the last studio stopped or died goes on, as Step Functions' would have.
     for (const record of await runtime.listExecutions()) {
       if (record.kind === 'production' && record.manifestKey && record.status === 'RUNNING' && isAbandoned(record)) {

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parseDocument } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseDocument } from 'yaml';
 import type { DevelopmentRecord } from '../../lambdas/core/development-record.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../support/cli.js';
@@ -44,15 +44,35 @@ describe('repair before refusing, through a gateway we did not write', () => {
     const outDir = path.join(workDir, 'out');
 
     // Act
-    const { stdout } = await run(process.execPath, cliArguments('produce', manifest, '--profile', 'openai-compatible', '--out', outDir, '--data', path.join(workDir, 'data')), {
-      cwd: repositoryRoot,
-      timeout: 240_000,
-      env: { ...process.env, DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl, DRAMAFORGE_OPENAI_API_KEY: 'test-key', DRAMAFORGE_VIDEO_POLL_SECONDS: '1' },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      cliArguments(
+        'produce',
+        manifest,
+        '--profile',
+        'openai-compatible',
+        '--out',
+        outDir,
+        '--data',
+        path.join(workDir, 'data'),
+      ),
+      {
+        cwd: repositoryRoot,
+        timeout: 240_000,
+        env: {
+          ...process.env,
+          DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
+          DRAMAFORGE_OPENAI_API_KEY: 'test-key',
+          DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
+        },
+      },
+    );
 
     // Assess
     expect(stdout).toMatch(/^COMPLETE/);
-    const report = JSON.parse(await readFile(path.join(outDir, 'small-bible', 'report.json'), 'utf8')) as ProductionReport;
+    const report = JSON.parse(
+      await readFile(path.join(outDir, 'small-bible', 'report.json'), 'utf8'),
+    ) as ProductionReport;
     expect(report.status).toBe('COMPLETE');
     expect(report.episodes[0]!.scenes.map((scene) => [scene.id, scene.status])).toEqual([
       ['s01', 'COMPLETE'],
@@ -68,8 +88,14 @@ describe('repair before refusing, through a gateway we did not write', () => {
       'pipeline part 1: scenes.1.id',
       'pipeline part 1: scenes.1.dialogue',
     ]);
-    expect(report.script!.repairs.map((repair) => `${repair.episodeId}/${repair.sceneId} ${repair.by} ${repair.path}`)).toEqual(['ep01/s02 pipeline (answer)', 'ep01/s02 pipeline lines.0']);
+    expect(
+      report.script!.repairs.map((repair) => `${repair.episodeId}/${repair.sceneId} ${repair.by} ${repair.path}`),
+    ).toEqual(['ep01/s02 pipeline (answer)', 'ep01/s02 pipeline lines.0']);
     // Nothing had to go back to the model: one development call and one script call.
-    expect(server.requestsTo('POST /v1/chat/completions').filter((request) => !JSON.stringify(request.json).includes('image_url'))).toHaveLength(2);
+    expect(
+      server
+        .requestsTo('POST /v1/chat/completions')
+        .filter((request) => !JSON.stringify(request.json).includes('image_url')),
+    ).toHaveLength(2);
   });
 });

@@ -26,11 +26,17 @@ describe('dramaforge produce of a series bible', () => {
     const outDir = path.join(workDir, 'out');
 
     // Act
-    const { stdout } = await run(process.execPath, cliArguments('produce', BIBLE, '--out', outDir, '--data', path.join(workDir, 'data')), { cwd: repositoryRoot, timeout: 800_000 });
+    const { stdout } = await run(
+      process.execPath,
+      cliArguments('produce', BIBLE, '--out', outDir, '--data', path.join(workDir, 'data')),
+      { cwd: repositoryRoot, timeout: 800_000 },
+    );
 
     // Assess
     expect(stdout).toContain('COMPLETE');
-    const report = JSON.parse(await readFile(path.join(outDir, 'small-bible', 'report.json'), 'utf8')) as ProductionReport;
+    const report = JSON.parse(
+      await readFile(path.join(outDir, 'small-bible', 'report.json'), 'utf8'),
+    ) as ProductionReport;
     expect(report.status).toBe('COMPLETE');
     const [development] = report.development as DevelopmentRecord[];
     expect(development!.scenes.map((scene) => scene.id)).toEqual(['s01', 's02']);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { produce } from '../../local/commands/produce.js';
 import { LocalRuntime } from '../../local/runtime/index.js';
-import { TEST_PRICES, stores, workspace } from './support/pipeline-harness.js';
+import { stores, TEST_PRICES, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
 
@@ -37,22 +37,34 @@ describe('a production that runs out of budget', () => {
   it('stops cleanly at BUDGET_EXCEEDED, never spends past the budget, and says what was left undone', async () => {
     // Prepare
     const ws = await ownWorkspace();
-    const manifestPath = await ws.manifest(FOUR_SCENES, 'tight-budget.yaml', (text) => text.replace('budgetUsd: 2', `budgetUsd: ${BUDGET}`));
+    const manifestPath = await ws.manifest(FOUR_SCENES, 'tight-budget.yaml', (text) =>
+      text.replace('budgetUsd: 2', `budgetUsd: ${BUDGET}`),
+    );
 
     // Act
-    const result = await produce({ manifestPath, outDir: ws.outDir, dataDir: ws.dataDir, environment: environment(), retryDelayMs: 5 });
+    const result = await produce({
+      manifestPath,
+      outDir: ws.outDir,
+      dataDir: ws.dataDir,
+      environment: environment(),
+      retryDelayMs: 5,
+    });
 
     // Assess
     expect(result.ok).toBe(false);
     expect(result.report!.status).toBe('BUDGET_EXCEEDED');
-    expect(result.reason).toMatch(/^stopped at the budget: \$[\d.]+ spent(, \$[\d.]+ held by calls in flight,)? of \$0\.60 before the [a-z -]+ \(ep\d+\/s\d+'s call needs up to \$[\d.]+\); not delivered: /);
+    expect(result.reason).toMatch(
+      /^stopped at the budget: \$[\d.]+ spent(, \$[\d.]+ held by calls in flight,)? of \$0\.60 before the [a-z -]+ \(ep\d+\/s\d+'s call needs up to \$[\d.]+\); not delivered: /,
+    );
     expect(result.report!.cause).toMatchObject({ kind: 'budget', budgetUsd: BUDGET });
     const statuses = result.report!.episodes.flatMap((e) => e.scenes.map((s) => s.status));
     expect(statuses).toContain('BUDGET_EXCEEDED');
     expect(result.report!.cost.totalUsd).toBeGreaterThan(0);
     expect(result.report!.cost.totalUsd).toBeLessThanOrEqual(BUDGET);
     const { execution, production, scenes } = await storedRun(ws, result.executionName);
-    expect(execution?.status, 'the Choice state ends the execution in "Stopped at the budget", not a crash').toBe('SUCCEEDED');
+    expect(execution?.status, 'the Choice state ends the execution in "Stopped at the budget", not a crash').toBe(
+      'SUCCEEDED',
+    );
     expect(production.status).toBe('BUDGET_EXCEEDED');
     expect(production.spentUsd).toBeLessThanOrEqual(BUDGET);
     expect(production.reservedUsd).toBeCloseTo(0, 8);

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../support/cli.js';
-import { TEST_PRICES, readCallLog, workspace } from './support/pipeline-harness.js';
 import { waitFor } from '../support/wait-for.js';
+import { readCallLog, TEST_PRICES, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
 
@@ -29,7 +29,11 @@ async function ownWorkspace(): Promise<Workspace> {
 function startProduce(ws: Workspace, callLog: string) {
   const child = spawn(process.execPath, cliArguments('produce', manifest, '--out', ws.outDir, '--data', ws.dataDir), {
     cwd: repositoryRoot,
-    env: { ...process.env, DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES), DRAMAFORGE_PROVIDER_CALL_LOG: callLog },
+    env: {
+      ...process.env,
+      DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES),
+      DRAMAFORGE_PROVIDER_CALL_LOG: callLog,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -45,8 +49,24 @@ function startProduce(ws: Workspace, callLog: string) {
 async function scenesWithSubtitles(ws: Workspace): Promise<string[]> {
   const done: string[] = [];
   for (const [episodeId, sceneId] of scenes) {
-    const object = path.join(ws.dataDir, 's3', 'dramaforge-local-assets', 'productions', 'four-scene-check', 'scenes', episodeId, sceneId, 'subtitles.srt._S3rver_object');
-    if (await access(object).then(() => true, () => false)) done.push(`${episodeId}/${sceneId}`);
+    const object = path.join(
+      ws.dataDir,
+      's3',
+      'dramaforge-local-assets',
+      'productions',
+      'four-scene-check',
+      'scenes',
+      episodeId,
+      sceneId,
+      'subtitles.srt._S3rver_object',
+    );
+    if (
+      await access(object).then(
+        () => true,
+        () => false,
+      )
+    )
+      done.push(`${episodeId}/${sceneId}`);
   }
   return done;
 }
@@ -57,10 +77,14 @@ describe('a produce run killed with SIGKILL', () => {
     const ws = await ownWorkspace();
     const first = startProduce(ws, path.join(ws.dir, 'first-run.jsonl'));
     onTestFinished(() => void first.child.kill('SIGKILL'));
-    const finishedBeforeKill = await waitFor('a first scene to be finished', async () => {
-      const finished = await scenesWithSubtitles(ws);
-      return finished.length > 0 && finished;
-    }, { timeoutMs: 120_000 });
+    const finishedBeforeKill = await waitFor(
+      'a first scene to be finished',
+      async () => {
+        const finished = await scenesWithSubtitles(ws);
+        return finished.length > 0 && finished;
+      },
+      { timeoutMs: 120_000 },
+    );
     first.child.kill('SIGKILL');
     const killed = await first.exited;
     expect(killed.signal, killed.output).toBe('SIGKILL');
@@ -73,10 +97,19 @@ describe('a produce run killed with SIGKILL', () => {
 
     // Assess
     expect(second.code, second.output).toBe(0);
-    const report = JSON.parse(await readFile(path.join(ws.outDir, 'four-scene-check', 'report.json'), 'utf8')) as ProductionReport;
+    const report = JSON.parse(
+      await readFile(path.join(ws.outDir, 'four-scene-check', 'report.json'), 'utf8'),
+    ) as ProductionReport;
     expect(report.status).toBe('COMPLETE');
-    expect(report.episodes.flatMap((e) => e.scenes.map((s) => s.status))).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE', 'COMPLETE']);
-    const rebought = (await readCallLog(secondLog)).filter((call) => call.scene && finishedBeforeKill.includes(`${call.scene.episodeId}/${call.scene.sceneId}`));
+    expect(report.episodes.flatMap((e) => e.scenes.map((s) => s.status))).toEqual([
+      'COMPLETE',
+      'COMPLETE',
+      'COMPLETE',
+      'COMPLETE',
+    ]);
+    const rebought = (await readCallLog(secondLog)).filter(
+      (call) => call.scene && finishedBeforeKill.includes(`${call.scene.episodeId}/${call.scene.sceneId}`),
+    );
     expect(rebought).toEqual([]);
   });
 });

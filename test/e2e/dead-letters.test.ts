@@ -4,8 +4,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { queueDepth } from '../../local/commands/dead-letters.js';
 import { redriveLocal } from '../../local/commands/redrive.js';
 import { LocalRuntime } from '../../local/runtime/index.js';
-import { workspace } from './support/pipeline-harness.js';
 import { waitFor } from '../support/wait-for.js';
+import { workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
 
@@ -31,7 +31,11 @@ async function deadLetterInData(ws: Workspace) {
   const runtime = await LocalRuntime.start({ dataDir: ws.dataDir, settings });
   try {
     await runtime.sqs.send(new SendMessageCommand({ QueueUrl: runtime.queueUrls.queueUrl, MessageBody: POISON }));
-    await waitFor('the poison message to reach the dead-letter queue', async () => (await queueDepth(runtime.sqs, runtime.queueUrls.deadLetterQueueUrl)) === 1, { timeoutMs: 30_000 });
+    await waitFor(
+      'the poison message to reach the dead-letter queue',
+      async () => (await queueDepth(runtime.sqs, runtime.queueUrls.deadLetterQueueUrl)) === 1,
+      { timeoutMs: 30_000 },
+    );
   } finally {
     await runtime.stop();
   }
@@ -47,7 +51,11 @@ describe('video dead letters on the embedded engines', () => {
     await runtime.sqs.send(new SendMessageCommand({ QueueUrl: runtime.queueUrls.queueUrl, MessageBody: POISON }));
 
     // Assess
-    await waitFor('the poison message to reach the dead-letter queue', async () => (await queueDepth(runtime.sqs, runtime.queueUrls.deadLetterQueueUrl)) === 1, { timeoutMs: 30_000 });
+    await waitFor(
+      'the poison message to reach the dead-letter queue',
+      async () => (await queueDepth(runtime.sqs, runtime.queueUrls.deadLetterQueueUrl)) === 1,
+      { timeoutMs: 30_000 },
+    );
     expect(await queueDepth(runtime.sqs, runtime.queueUrls.queueUrl)).toBe(0);
   });
 

@@ -27,14 +27,19 @@ async function assemblyWithout(policyPrefix: string, dropped: (action: string) =
   for (const entry of await readdir(devAssembly.cdkOut())) {
     if (entry !== templateFile) await symlink(path.join(devAssembly.cdkOut(), entry), path.join(copy, entry));
   }
-  const template = JSON.parse(await readFile(path.join(devAssembly.cdkOut(), templateFile), 'utf8')) as { Resources: Record<string, { Type: string; Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }> };
-  const [policyId, policy] = Object.entries(template.Resources).find(([id, resource]) => id.startsWith(policyPrefix) && resource.Type === 'AWS::IAM::Policy')!;
+  const template = JSON.parse(await readFile(path.join(devAssembly.cdkOut(), templateFile), 'utf8')) as {
+    Resources: Record<string, { Type: string; Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }>;
+  };
+  const [policyId, policy] = Object.entries(template.Resources).find(
+    ([id, resource]) => id.startsWith(policyPrefix) && resource.Type === 'AWS::IAM::Policy',
+  )!;
   const before = JSON.stringify(policy);
   policy.Properties.PolicyDocument.Statement = policy.Properties.PolicyDocument.Statement.flatMap((statement) => {
     const actions = [statement.Action].flat().filter((action) => !dropped(action));
     return actions.length === 0 ? [] : [{ ...statement, Action: actions }];
   });
-  if (JSON.stringify(policy) === before) throw new Error(`${policyId} has no action to drop: the test would prove nothing`);
+  if (JSON.stringify(policy) === before)
+    throw new Error(`${policyId} has no action to drop: the test would prove nothing`);
   await writeFile(path.join(copy, templateFile), JSON.stringify(template));
   return copy;
 }
@@ -42,7 +47,12 @@ async function assemblyWithout(policyPrefix: string, dropped: (action: string) =
 async function produceWith(assembly: string, name: string) {
   const ws = await workspace(name);
   onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
-  return produce({ manifestPath: TWO_SCENES, outDir: ws.outDir, dataDir: ws.dataDir, deployed: { cdkOut: assembly, stackName: STACK } });
+  return produce({
+    manifestPath: TWO_SCENES,
+    outDir: ws.outDir,
+    dataDir: ws.dataDir,
+    deployed: { cdkOut: assembly, stackName: STACK },
+  });
 }
 
 const TABLE_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/';
@@ -50,7 +60,10 @@ const TABLE_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/';
 describe('produce --deployed under the roles the template gives', () => {
   it("fails when Record scene outcome's role loses its table write: DynamoDB's AccessDenied names the action, the table and the function's role", async () => {
     // Prepare
-    const assembly = await assemblyWithout('RecordSceneOutcomeRoleDefaultPolicy', (action) => action === 'dynamodb:UpdateItem');
+    const assembly = await assemblyWithout(
+      'RecordSceneOutcomeRoleDefaultPolicy',
+      (action) => action === 'dynamodb:UpdateItem',
+    );
 
     // Act
     const result = await produceWith(assembly, 'denied-record-outcome');
@@ -58,12 +71,18 @@ describe('produce --deployed under the roles the template gives', () => {
     // Assess
     expect(result.ok).toBe(false);
     expect(result.reason).toMatch(/AccessDeniedException/);
-    expect(result.reason).toMatch(new RegExp(`assumed-role/${STACK}-RecordSceneOutcomeRole[0-9A-F]+/${STACK}-RecordSceneOutcomeFunction[0-9A-F]+ is not authorized to perform: dynamodb:UpdateItem on resource: ${TABLE_ARN}`));
+    expect(result.reason).toMatch(
+      new RegExp(
+        `assumed-role/${STACK}-RecordSceneOutcomeRole[0-9A-F]+/${STACK}-RecordSceneOutcomeFunction[0-9A-F]+ is not authorized to perform: dynamodb:UpdateItem on resource: ${TABLE_ARN}`,
+      ),
+    );
   });
 
   it("fails at the first step when Validate manifest's role cannot read the bucket: S3's AccessDenied names the manifest object", async () => {
     // Prepare
-    const assembly = await assemblyWithout('ValidateManifestRoleDefaultPolicy', (action) => action.startsWith('s3:GetObject'));
+    const assembly = await assemblyWithout('ValidateManifestRoleDefaultPolicy', (action) =>
+      action.startsWith('s3:GetObject'),
+    );
 
     // Act
     const result = await produceWith(assembly, 'denied-validate');
@@ -76,7 +95,10 @@ describe('produce --deployed under the roles the template gives', () => {
 
   it("fails when the production state machine's role may not invoke its functions: the Task fails with Lambda's AccessDeniedException, as Step Functions reports it", async () => {
     // Prepare
-    const assembly = await assemblyWithout('WorkflowStateMachineRoleDefaultPolicy', (action) => action === 'lambda:InvokeFunction');
+    const assembly = await assemblyWithout(
+      'WorkflowStateMachineRoleDefaultPolicy',
+      (action) => action === 'lambda:InvokeFunction',
+    );
 
     // Act
     const result = await produceWith(assembly, 'denied-invoke');
@@ -84,6 +106,10 @@ describe('produce --deployed under the roles the template gives', () => {
     // Assess
     expect(result.ok).toBe(false);
     expect(result.reason).toMatch(/Lambda\.AWSLambdaException/);
-    expect(result.reason).toMatch(new RegExp(`is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:${STACK}-ValidateManifest`));
+    expect(result.reason).toMatch(
+      new RegExp(
+        `is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:${STACK}-ValidateManifest`,
+      ),
+    );
   });
 });

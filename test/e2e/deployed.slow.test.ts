@@ -28,9 +28,17 @@ describe('produce --deployed: every function from the assembly, each in its sand
       text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nlipSync: { mode: fast }\nreview: { before: delivery }\n'),
     );
     const functionLogs: string[] = [];
-    const deployedFunctions = { cdkOut: devAssembly.cdkOut(), stackName: stackNameOf('dev'), onFunctionLog: (functionName: string) => functionLogs.push(functionName) };
+    const deployedFunctions = {
+      cdkOut: devAssembly.cdkOut(),
+      stackName: stackNameOf('dev'),
+      onFunctionLog: (functionName: string) => functionLogs.push(functionName),
+    };
     const source = { outDir: path.join(ws.dir, 'source-out'), dataDir: path.join(ws.dir, 'source-data') };
-    const inSandboxes = { outDir: path.join(ws.dir, 'deployed-out'), dataDir: path.join(ws.dir, 'deployed-data'), deployed: deployedFunctions };
+    const inSandboxes = {
+      outDir: path.join(ws.dir, 'deployed-out'),
+      dataDir: path.join(ws.dir, 'deployed-data'),
+      deployed: deployedFunctions,
+    };
 
     // Act
     const sourceAtGate = await produce({ manifestPath, ...source });
@@ -39,16 +47,24 @@ describe('produce --deployed: every function from the assembly, each in its sand
     const deployed = await reviewLocally({ productionId: 'two-scene-check', decision: 'APPROVED', ...inSandboxes });
 
     // Assess
-    expect([sourceAtGate.report?.status, deployedAtGate.report?.status]).toEqual(['AWAITING_APPROVAL', 'AWAITING_APPROVAL']);
+    expect([sourceAtGate.report?.status, deployedAtGate.report?.status]).toEqual([
+      'AWAITING_APPROVAL',
+      'AWAITING_APPROVAL',
+    ]);
     expect([fromSources.ok, fromSources.reason]).toEqual([true, undefined]);
     expect([deployed.ok, deployed.reason]).toEqual([true, undefined]);
     const sourceDir = fromSources.outputDir!;
     const deployedDir = deployed.outputDir!;
     expect(await deliverables(deployedDir)).toEqual(await deliverables(sourceDir));
-    expect(await readFile(path.join(deployedDir, 'ep01.srt'), 'utf8')).toBe(await readFile(path.join(sourceDir, 'ep01.srt'), 'utf8'));
+    expect(await readFile(path.join(deployedDir, 'ep01.srt'), 'utf8')).toBe(
+      await readFile(path.join(sourceDir, 'ep01.srt'), 'utf8'),
+    );
     const report = JSON.parse(await readFile(path.join(deployedDir, 'report.json'), 'utf8')) as ProductionReport;
     expect(report.status).toBe('COMPLETE');
-    expect(report.episodes.flatMap((episode) => episode.scenes.map((scene) => scene.status))).toEqual(['COMPLETE', 'COMPLETE']);
+    expect(report.episodes.flatMap((episode) => episode.scenes.map((scene) => scene.status))).toEqual([
+      'COMPLETE',
+      'COMPLETE',
+    ]);
     // The functions that wrote their logs ran in the sandboxes, under the names CloudFormation would give them.
     expect(functionLogs.length).toBeGreaterThan(0);
     expect(functionLogs.every((name) => name.startsWith(`${stackNameOf('dev')}-`))).toBe(true);
@@ -66,14 +82,24 @@ describe('produce --deployed: every function from the assembly, each in its sand
     // Prepare
     const ws = await workspace('deployed-studio');
     onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
-    const studio = await startStudio({ dataDir: ws.dataDir, port: 0, deployed: { cdkOut: devAssembly.cdkOut(), stackName: stackNameOf('dev') } });
+    const studio = await startStudio({
+      dataDir: ws.dataDir,
+      port: 0,
+      deployed: { cdkOut: devAssembly.cdkOut(), stackName: stackNameOf('dev') },
+    });
     onTestFinished(() => studio.stop());
     const credentials = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'not-a-real-secret' };
     const s3 = new S3Client({ endpoint: studio.endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
     const sfn = new SFNClient({ endpoint: studio.endpoint, region: 'us-east-1', credentials });
 
     // Act
-    const put = await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: await readFile(TWO_SCENES) }));
+    const put = await s3.send(
+      new PutObjectCommand({
+        Bucket: studio.bucket,
+        Key: 'manifests/two-scenes.yaml',
+        Body: await readFile(TWO_SCENES),
+      }),
+    );
     const executionArn = `${studio.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionNameFor('manifests/two-scenes.yaml', put.ETag!)}`;
     const ended = await waitFor(
       'the production to end',
@@ -84,7 +110,9 @@ describe('produce --deployed: every function from the assembly, each in its sand
       { timeoutMs: 600_000, intervalMs: 500 },
     );
     const report = JSON.parse(
-      await (await s3.send(new GetObjectCommand({ Bucket: studio.bucket, Key: 'productions/two-scene-check/report.json' }))).Body!.transformToString(),
+      await (
+        await s3.send(new GetObjectCommand({ Bucket: studio.bucket, Key: 'productions/two-scene-check/report.json' }))
+      ).Body!.transformToString(),
     ) as ProductionReport;
 
     // Assess
@@ -108,7 +136,11 @@ describe('produce --deployed: every function from the assembly, each in its sand
       profile: 'openai-compatible',
       outDir: ws.outDir,
       dataDir: ws.dataDir,
-      deployed: { cdkOut: devAssembly.cdkOut(), stackName: stackNameOf('dev'), providerSecret: JSON.stringify({ apiKey: 'test-key', baseUrl: server.baseUrl }) },
+      deployed: {
+        cdkOut: devAssembly.cdkOut(),
+        stackName: stackNameOf('dev'),
+        providerSecret: JSON.stringify({ apiKey: 'test-key', baseUrl: server.baseUrl }),
+      },
     });
 
     // Assess

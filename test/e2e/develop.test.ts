@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parseDocument } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseDocument } from 'yaml';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import { DEFAULT_SCENE_COUNT } from '../../lambdas/core/manifest/schema.js';
 import { developBible } from '../../local/commands/develop.js';
@@ -30,13 +30,20 @@ async function ownServer(): Promise<FakeOpenAiServer> {
   return server;
 }
 
-const openAiEnvironment = (server: FakeOpenAiServer) => ({ DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl, DRAMAFORGE_OPENAI_API_KEY: 'test-key', DRAMAFORGE_OPENAI_SCRIPT_MODELS: 'gpt-4.1-mini,gpt-4.1' });
+const openAiEnvironment = (server: FakeOpenAiServer) => ({
+  DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
+  DRAMAFORGE_OPENAI_API_KEY: 'test-key',
+  DRAMAFORGE_OPENAI_SCRIPT_MODELS: 'gpt-4.1-mini,gpt-4.1',
+});
 
 /** The user message of each development request, in the order they were sent. */
 const developmentPrompts = (server: FakeOpenAiServer) =>
   server
     .requestsTo(CHAT)
-    .map((request) => (request.json!.messages as { role: string; content: string }[]).find((m) => m.role === 'user')!.content)
+    .map(
+      (request) =>
+        (request.json!.messages as { role: string; content: string }[]).find((m) => m.role === 'user')!.content,
+    )
     .filter((prompt) => prompt.includes('Write the scenes'));
 
 describe('dramaforge develop', () => {
@@ -46,16 +53,26 @@ describe('dramaforge develop', () => {
     const out = path.join(workDir, 'season.yaml');
 
     // Act
-    const { stdout } = await run(process.execPath, cliArguments('develop', BIBLE, '--out', out, '--data', path.join(workDir, 'data')), { cwd: repositoryRoot, timeout: 240_000 });
+    const { stdout } = await run(
+      process.execPath,
+      cliArguments('develop', BIBLE, '--out', out, '--data', path.join(workDir, 'data')),
+      { cwd: repositoryRoot, timeout: 240_000 },
+    );
 
     // Assess
     const written = await readFile(out, 'utf8');
     const manifest = parseDevelopedManifest(written);
     expect(manifest.episodes.map((episode) => episode.scenes.length)).toEqual([3, 8, DEFAULT_SCENE_COUNT]);
-    const cast = manifest.episodes.flatMap((episode) => episode.scenes.flatMap((scene) => [...scene.characters, ...(scene.dialogue ?? []).map((line) => line.character)]));
+    const cast = manifest.episodes.flatMap((episode) =>
+      episode.scenes.flatMap((scene) => [...scene.characters, ...(scene.dialogue ?? []).map((line) => line.character)]),
+    );
     expect(new Set(cast).size).toBeGreaterThan(1);
     expect(cast.every((id) => BIBLE_CAST.includes(id))).toBe(true);
-    expect(manifest.episodes.every((episode) => episode.scenes.every((scene) => scene.camera && scene.mood && scene.outline))).toBe(true);
+    expect(
+      manifest.episodes.every((episode) =>
+        episode.scenes.every((scene) => scene.camera && scene.mood && scene.outline),
+      ),
+    ).toBe(true);
     expect([manifest.logline, manifest.style, manifest.episodes[0]!.synopsis, manifest.characters[0]!.arc]).toEqual([
       'A deckhand hides a stowaway who knows how her father drowned.',
       'rain-soaked harbour at night, teal and amber neon',
@@ -72,7 +89,12 @@ describe('dramaforge develop', () => {
     const server = await ownServer();
 
     // Act
-    const result = await developBible({ biblePath: BIBLE, profile: 'openai-compatible', dataDir: path.join(workDir, 'data'), environment: openAiEnvironment(server) });
+    const result = await developBible({
+      biblePath: BIBLE,
+      profile: 'openai-compatible',
+      dataDir: path.join(workDir, 'data'),
+      environment: openAiEnvironment(server),
+    });
 
     // Assess
     expect(result.ok).toBe(true);
@@ -84,7 +106,11 @@ describe('dramaforge develop', () => {
     expect(prompts[2]).toContain('"id":"s06"');
     expect(prompts[3]).toContain('ep02 "The Compass": Summary through ep02 part 2.');
     if (!result.ok) return;
-    expect(result.records.map((record) => record.summary)).toEqual(['Summary through ep01 part 1.', 'Summary through ep02 part 2.', 'Summary through ep03 part 1.']);
+    expect(result.records.map((record) => record.summary)).toEqual([
+      'Summary through ep01 part 1.',
+      'Summary through ep02 part 2.',
+      'Summary through ep03 part 1.',
+    ]);
     expect(result.spentUsd).toBeGreaterThan(0);
   });
 
@@ -92,7 +118,12 @@ describe('dramaforge develop', () => {
     // Prepare
     const workDir = await ownWorkDir();
     const server = await ownServer();
-    const options = { biblePath: BIBLE, profile: 'openai-compatible' as const, dataDir: path.join(workDir, 'data'), environment: openAiEnvironment(server) };
+    const options = {
+      biblePath: BIBLE,
+      profile: 'openai-compatible' as const,
+      dataDir: path.join(workDir, 'data'),
+      environment: openAiEnvironment(server),
+    };
     const first = await developBible(options);
     const calls = server.requestsTo(CHAT).length;
 
@@ -117,9 +148,11 @@ describe('hostile bibles', () => {
     await writeFile(hostile, document.toString());
 
     // Act
-    const failure = await run(process.execPath, cliArguments('develop', hostile, '--data', path.join(workDir, 'data')), { cwd: repositoryRoot, timeout: 240_000 }).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
+    const failure = await run(
+      process.execPath,
+      cliArguments('develop', hostile, '--data', path.join(workDir, 'data')),
+      { cwd: repositoryRoot, timeout: 240_000 },
+    ).catch((error: { code: number; stderr: string }) => error);
 
     // Assess
     expect('code' in failure && failure.code).toBe(1);
@@ -134,17 +167,32 @@ describe('hostile bibles', () => {
     const workDir = await ownWorkDir();
     const server = await ownServer();
     const invented = JSON.stringify({
-      scenes: ['s01', 's02', 's03'].map((id) => ({ id, location: 'the deck', characters: ['mai', 'ghost'], outline: 'x', mood: 'tense', camera: 'wide', dialogue: [] })),
+      scenes: ['s01', 's02', 's03'].map((id) => ({
+        id,
+        location: 'the deck',
+        characters: ['mai', 'ghost'],
+        outline: 'x',
+        mood: 'tense',
+        camera: 'wide',
+        dialogue: [],
+      })),
       summary: 'x',
     });
     server.answerOnly(CHAT, ...Array.from({ length: 4 }, () => scripted.chatAnswer('gpt-4.1', invented)));
 
     // Act
-    const result = await developBible({ biblePath: BIBLE, profile: 'openai-compatible', dataDir: path.join(workDir, 'data'), environment: openAiEnvironment(server) });
+    const result = await developBible({
+      biblePath: BIBLE,
+      profile: 'openai-compatible',
+      dataDir: path.join(workDir, 'data'),
+      environment: openAiEnvironment(server),
+    });
 
     // Assess
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.reason).toMatch(/^ep01 could not be developed: ProviderOutputInvalid: .*"ghost" is not a character of the bible \(mai, theo, quan\)/);
+    expect(!result.ok && result.reason).toMatch(
+      /^ep01 could not be developed: ProviderOutputInvalid: .*"ghost" is not a character of the bible \(mai, theo, quan\)/,
+    );
     expect(developmentPrompts(server)).toHaveLength(4);
   });
 
@@ -153,7 +201,15 @@ describe('hostile bibles', () => {
     const workDir = await ownWorkDir();
     const server = await ownServer();
     const invented = JSON.stringify({
-      scenes: ['s01', 's02', 's03'].map((id) => ({ id, location: 'the deck', characters: ['ghost'], outline: 'x', mood: 'tense', camera: 'wide', dialogue: [] })),
+      scenes: ['s01', 's02', 's03'].map((id) => ({
+        id,
+        location: 'the deck',
+        characters: ['ghost'],
+        outline: 'x',
+        mood: 'tense',
+        camera: 'wide',
+        dialogue: [],
+      })),
       summary: 'x',
     });
     // Every call of every retry invents the same character.
@@ -163,7 +219,16 @@ describe('hostile bibles', () => {
     // Act
     const failure = await run(
       process.execPath,
-      cliArguments('produce', BIBLE, '--profile', 'openai-compatible', '--out', outDir, '--data', path.join(workDir, 'data')),
+      cliArguments(
+        'produce',
+        BIBLE,
+        '--profile',
+        'openai-compatible',
+        '--out',
+        outDir,
+        '--data',
+        path.join(workDir, 'data'),
+      ),
       { cwd: repositoryRoot, timeout: 240_000, env: { ...process.env, ...openAiEnvironment(server) } },
     ).catch((error: { code: number; stderr: string }) => error);
 
@@ -183,4 +248,3 @@ describe('hostile bibles', () => {
     expect(report.episodes.every((episode) => episode.scenes.length === 0)).toBe(true);
   });
 });
-

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { stringify } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { stringify } from 'yaml';
 import { LocalRuntime } from '../../local/runtime/index.js';
 import { FakeOpenAiServer, scripted } from '../support/fake-openai-server.js';
 
@@ -27,7 +27,13 @@ const manifest = {
       title: 'The letter',
       synopsis: 'Ana gives Ben the letter she never sent, and Ben reads it alone.',
       scenes: [
-        { id: 's01', location: 'Harbour', characters: ['ana', 'ben'], outline: 'Ana hands Ben a letter.', dialogue: [{ character: 'ana', line: 'I wrote this the day you left.' }] },
+        {
+          id: 's01',
+          location: 'Harbour',
+          characters: ['ana', 'ben'],
+          outline: 'Ana hands Ben a letter.',
+          dialogue: [{ character: 'ana', line: 'I wrote this the day you left.' }],
+        },
         { id: 's02', location: 'Kitchen', characters: ['ana', 'ben'], outline: 'Ben asks why now.' },
         { id: 's03', location: 'Bedroom', characters: ['ben'], outline: 'Ben reads the letter alone.' },
       ],
@@ -37,7 +43,14 @@ const manifest = {
 
 async function ownRuntime(server: FakeOpenAiServer): Promise<LocalRuntime> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-continuity-'));
-  const runtime = await LocalRuntime.start({ dataDir, environment: { DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl, DRAMAFORGE_OPENAI_API_KEY: 'test-key', DRAMAFORGE_OPENAI_SCRIPT_MODELS: 'gpt-4.1' } });
+  const runtime = await LocalRuntime.start({
+    dataDir,
+    environment: {
+      DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
+      DRAMAFORGE_OPENAI_API_KEY: 'test-key',
+      DRAMAFORGE_OPENAI_SCRIPT_MODELS: 'gpt-4.1',
+    },
+  });
   onTestFinished(async () => {
     await runtime.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -53,20 +66,42 @@ describe("an episode's dialogue, written in order", () => {
     const runtime = await ownRuntime(server);
     const key = 'incoming/continuity.yaml';
     await runtime.s3.send(new PutObjectCommand({ Bucket: runtime.names.bucket, Key: key, Body: stringify(manifest) }));
-    await runtime.invokeFunction('validate-manifest', { bucket: runtime.names.bucket, key, executionName: 'continuity' });
-    await runtime.invokeFunction('plan-production', { productionId: 'dialogue-continuity', executionName: 'continuity' });
-    const plan = (await runtime.invokeFunction('plan-episode', { productionId: 'dialogue-continuity', episodeId: 'ep01' })) as { dialogueParts: string[][] };
+    await runtime.invokeFunction('validate-manifest', {
+      bucket: runtime.names.bucket,
+      key,
+      executionName: 'continuity',
+    });
+    await runtime.invokeFunction('plan-production', {
+      productionId: 'dialogue-continuity',
+      executionName: 'continuity',
+    });
+    const plan = (await runtime.invokeFunction('plan-episode', {
+      productionId: 'dialogue-continuity',
+      episodeId: 'ep01',
+    })) as { dialogueParts: string[][] };
 
     // Act
-    for (const sceneIds of plan.dialogueParts) await runtime.invokeFunction('write-script', { productionId: 'dialogue-continuity', episodeId: 'ep01', sceneIds });
+    for (const sceneIds of plan.dialogueParts)
+      await runtime.invokeFunction('write-script', {
+        productionId: 'dialogue-continuity',
+        episodeId: 'ep01',
+        sceneIds,
+      });
 
     // Assess
     expect(plan.dialogueParts).toEqual([['s01', 's02', 's03']]);
-    const prompts = server.requestsTo(CHAT).map((request) => (request.json!.messages as { role: string; content: string }[]).find((m) => m.role === 'user')!.content);
+    const prompts = server
+      .requestsTo(CHAT)
+      .map(
+        (request) =>
+          (request.json!.messages as { role: string; content: string }[]).find((m) => m.role === 'user')!.content,
+      );
     expect(prompts).toHaveLength(2);
     expect(prompts[0]).toContain('The episode: Ana gives Ben the letter she never sent, and Ben reads it alone.');
     expect(prompts[0]).toContain('[s01] ana: I wrote this the day you left.');
-    expect(prompts[1]).toContain('[s01] ana: I wrote this the day you left.\n[s02] ana: You came back.\n[s02] ben: I never really left.');
+    expect(prompts[1]).toContain(
+      '[s01] ana: I wrote this the day you left.\n[s02] ana: You came back.\n[s02] ben: I never really left.',
+    );
   });
 
   it('stops a scene whose script fails for good, writes the next one, and sends only the written scenes on to keyframes', async () => {
@@ -76,17 +111,34 @@ describe("an episode's dialogue, written in order", () => {
     const runtime = await ownRuntime(server);
     const key = 'incoming/continuity.yaml';
     await runtime.s3.send(new PutObjectCommand({ Bucket: runtime.names.bucket, Key: key, Body: stringify(manifest) }));
-    await runtime.invokeFunction('validate-manifest', { bucket: runtime.names.bucket, key, executionName: 'continuity' });
-    await runtime.invokeFunction('plan-production', { productionId: 'dialogue-continuity', executionName: 'continuity' });
+    await runtime.invokeFunction('validate-manifest', {
+      bucket: runtime.names.bucket,
+      key,
+      executionName: 'continuity',
+    });
+    await runtime.invokeFunction('plan-production', {
+      productionId: 'dialogue-continuity',
+      executionName: 'continuity',
+    });
     server.queue(CHAT, scripted.chatAnswer('gpt-4.1', 'not json'), scripted.chatAnswer('gpt-4.1', '{"lines": []}'));
 
     // Act
-    await runtime.invokeFunction('write-script', { productionId: 'dialogue-continuity', episodeId: 'ep01', sceneIds: ['s01', 's02', 's03'] });
-    const scenes = (await runtime.invokeFunction('plan-episode', { productionId: 'dialogue-continuity', episodeId: 'ep01', scripted: true })) as { sceneIds: string[] };
+    await runtime.invokeFunction('write-script', {
+      productionId: 'dialogue-continuity',
+      episodeId: 'ep01',
+      sceneIds: ['s01', 's02', 's03'],
+    });
+    const scenes = (await runtime.invokeFunction('plan-episode', {
+      productionId: 'dialogue-continuity',
+      episodeId: 'ep01',
+      scripted: true,
+    })) as { sceneIds: string[] };
 
     // Assess
     expect(scenes.sceneIds).toEqual(['s01', 's03']);
-    const last = (server.requestsTo(CHAT).at(-1)!.json!.messages as { role: string; content: string }[]).find((m) => m.role === 'user')!.content;
+    const last = (server.requestsTo(CHAT).at(-1)!.json!.messages as { role: string; content: string }[]).find(
+      (m) => m.role === 'user',
+    )!.content;
     expect(last).toContain('Ben reads the letter alone.');
     expect(last).not.toContain('[s02]');
   });

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 import { glyphCoverage } from '../../lambdas/adapters/media/font-coverage.js';
 import { dub } from '../../local/commands/dub.js';
-import { produce, type ProduceResult } from '../../local/commands/produce.js';
+import { type ProduceResult, produce } from '../../local/commands/produce.js';
 import { isWrittenIn } from '../support/written-in.js';
-import { readCallLog, TEST_PRICES, TWO_SCENES, workspace, type ProviderCallLine } from './support/pipeline-harness.js';
+import { type ProviderCallLine, readCallLog, TEST_PRICES, TWO_SCENES, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
 
@@ -38,7 +38,15 @@ describe('an offline dub of a two-scene production into Thai and Korean', () => 
 
   beforeAll(async () => {
     ws = await workspace('dubs');
-    const options = { outDir: ws.outDir, dataDir: ws.dataDir, environment: { DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES), DRAMAFORGE_PROVIDER_CALL_LOG: ws.callLog }, retryDelayMs: 5 };
+    const options = {
+      outDir: ws.outDir,
+      dataDir: ws.dataDir,
+      environment: {
+        DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES),
+        DRAMAFORGE_PROVIDER_CALL_LOG: ws.callLog,
+      },
+      retryDelayMs: 5,
+    };
     const roomy = (text: string) => text.replace('budgetUsd: 1', 'budgetUsd: 5');
     master = await produce({ manifestPath: await ws.manifest(TWO_SCENES, 'series.yaml', roomy), ...options });
     const callsBefore = (await readCallLog(ws.callLog)).length;
@@ -55,7 +63,8 @@ describe('an offline dub of a two-scene production into Thai and Korean', () => 
     expect(master.report?.status).toBe('COMPLETE');
     expect(dubbed.report?.status, dubbed.reason).toBe('COMPLETE');
     expect(new Set(dubCalls.map((call) => call.stage))).toEqual(new Set(['translation', 'speech']));
-    for (const stage of VISUAL_STAGES) expect(dubbed.report?.cost.byStage[stage], stage).toBe(master.report?.cost.byStage[stage]);
+    for (const stage of VISUAL_STAGES)
+      expect(dubbed.report?.cost.byStage[stage], stage).toBe(master.report?.cost.byStage[stage]);
     expect(dubbed.report?.cost.byStage.translation).toBeGreaterThan(0);
   });
 
@@ -68,34 +77,45 @@ describe('an offline dub of a two-scene production into Thai and Korean', () => 
     expect(again.report?.episodes[0]?.dubs?.map((d) => d.language)).toEqual([...DUBS]);
   });
 
-  it.each(DUBS)('%s: the master\'s duration within one frame, its SRT in the target script and inside the video, QA passed, a cover with the title in the language', async (language) => {
-    // Prepare
-    const delivered = path.join(ws.outDir, 'two-scene-check');
-    const report = dubbed.report!.episodes[0]!;
-    const dub = report.dubs?.find((candidate) => candidate.language === language);
+  it.each(DUBS)(
+    "%s: the master's duration within one frame, its SRT in the target script and inside the video, QA passed, a cover with the title in the language",
+    async (language) => {
+      // Prepare
+      const delivered = path.join(ws.outDir, 'two-scene-check');
+      const report = dubbed.report!.episodes[0]!;
+      const dub = report.dubs?.find((candidate) => candidate.language === language);
 
-    // Act
-    const [masterProbe, dubProbe] = await Promise.all([probeMedia(path.join(delivered, 'ep01.mp4')), probeMedia(path.join(delivered, `ep01.${language}.mp4`))]);
-    const cues = srtCues(await readFile(path.join(delivered, `ep01.${language}.srt`), 'utf8'));
-    const vtt = await readFile(path.join(delivered, `ep01.${language}.vtt`), 'utf8');
-    const coverage = await glyphCoverage(language);
+      // Act
+      const [masterProbe, dubProbe] = await Promise.all([
+        probeMedia(path.join(delivered, 'ep01.mp4')),
+        probeMedia(path.join(delivered, `ep01.${language}.mp4`)),
+      ]);
+      const cues = srtCues(await readFile(path.join(delivered, `ep01.${language}.srt`), 'utf8'));
+      const vtt = await readFile(path.join(delivered, `ep01.${language}.vtt`), 'utf8');
+      const coverage = await glyphCoverage(language);
 
-    // Assess
-    expect(dub).toMatchObject({ status: 'DELIVERED', file: `ep01.${language}.mp4`, qa: { passed: true }, translation: { provider: 'offline', standIn: true } });
-    expect(Math.abs(dubProbe.durationSeconds! - masterProbe.durationSeconds!)).toBeLessThanOrEqual(FRAME_SECONDS);
-    expect(cues.length).toBeGreaterThanOrEqual(2);
-    for (const cue of cues) {
-      expect(isWrittenIn(language, cue.text, ['Ana', 'Ben']), cue.text).toBe(true);
-      expect(coverage.missing(cue.text), cue.text).toEqual([]);
-      expect(cue.endSeconds).toBeLessThanOrEqual(dubProbe.durationSeconds!);
-    }
-    expect(vtt.startsWith('WEBVTT')).toBe(true);
-    expect(report).toMatchObject({ file: 'ep01.mp4', cover: 'ep01.cover.jpg' });
-    expect(dub).toMatchObject({ cover: `ep01.${language}.cover.jpg` });
-    expect(isWrittenIn(language, dub!.title!, ['Ana', 'Ben']), dub!.title).toBe(true);
-    for (const cover of ['ep01.cover.jpg', `ep01.${language}.cover.jpg`]) {
-      const jpeg = await readFile(path.join(delivered, cover));
-      expect(jpeg.subarray(0, 2), cover).toEqual(Buffer.from([0xff, 0xd8]));
-    }
-  });
+      // Assess
+      expect(dub).toMatchObject({
+        status: 'DELIVERED',
+        file: `ep01.${language}.mp4`,
+        qa: { passed: true },
+        translation: { provider: 'offline', standIn: true },
+      });
+      expect(Math.abs(dubProbe.durationSeconds! - masterProbe.durationSeconds!)).toBeLessThanOrEqual(FRAME_SECONDS);
+      expect(cues.length).toBeGreaterThanOrEqual(2);
+      for (const cue of cues) {
+        expect(isWrittenIn(language, cue.text, ['Ana', 'Ben']), cue.text).toBe(true);
+        expect(coverage.missing(cue.text), cue.text).toEqual([]);
+        expect(cue.endSeconds).toBeLessThanOrEqual(dubProbe.durationSeconds!);
+      }
+      expect(vtt.startsWith('WEBVTT')).toBe(true);
+      expect(report).toMatchObject({ file: 'ep01.mp4', cover: 'ep01.cover.jpg' });
+      expect(dub).toMatchObject({ cover: `ep01.${language}.cover.jpg` });
+      expect(isWrittenIn(language, dub!.title!, ['Ana', 'Ben']), dub!.title).toBe(true);
+      for (const cover of ['ep01.cover.jpg', `ep01.${language}.cover.jpg`]) {
+        const jpeg = await readFile(path.join(delivered, cover));
+        expect(jpeg.subarray(0, 2), cover).toEqual(Buffer.from([0xff, 0xd8]));
+      }
+    },
+  );
 });

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
-import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
+import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
+import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../support/cli.js';
 
 const run = promisify(execFile);
@@ -28,10 +28,14 @@ describe.each(['tet-homecoming.yaml', 'spring-festival-reunion.yaml'])('the ship
     const manifest = parseDevelopedManifest(await readFile(manifestPath));
 
     // Act
-    await run(process.execPath, cliArguments('produce', manifestPath, '--out', workDir, '--data', path.join(workDir, 'data')), {
-      cwd: repositoryRoot,
-      timeout: 800_000,
-    });
+    await run(
+      process.execPath,
+      cliArguments('produce', manifestPath, '--out', workDir, '--data', path.join(workDir, 'data')),
+      {
+        cwd: repositoryRoot,
+        timeout: 800_000,
+      },
+    );
 
     // Assess
     const delivered = path.join(workDir, manifest.production);
@@ -41,7 +45,11 @@ describe.each(['tet-homecoming.yaml', 'spring-festival-reunion.yaml'])('the ship
     for (const episode of manifest.episodes) {
       const probe = await probeMedia(path.join(delivered, `${episode.id}.mp4`));
       const video = probe.streams.find((s) => s.codecType === 'video')!;
-      expect([video.codecName, video.width, video.height]).toEqual(['h264', manifest.format.width, manifest.format.height]);
+      expect([video.codecName, video.width, video.height]).toEqual([
+        'h264',
+        manifest.format.width,
+        manifest.format.height,
+      ]);
       expect(video.fps).toBeCloseTo(manifest.format.fps, 5);
       expect(probe.streams.some((s) => s.codecType === 'audio' && s.codecName === 'aac')).toBe(true);
       const subtitles = (await readFile(path.join(delivered, `${episode.id}.srt`), 'utf8')).replace(/\s+/g, '');

@@ -23,15 +23,24 @@ describe('the execution shape', () => {
     onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
 
     // Act
-    const result = await produce({ manifestPath: TWO_EPISODES, outDir: ws.outDir, dataDir: ws.dataDir, retryDelayMs: 5 });
+    const result = await produce({
+      manifestPath: TWO_EPISODES,
+      outDir: ws.outDir,
+      dataDir: ws.dataDir,
+      retryDelayMs: 5,
+    });
 
     // Assess
     expect(result.ok).toBe(true);
     const executions = result.report!.executions!;
     const production = executions.filter((execution) => execution.kind === 'production');
     const episodes = executions.filter((execution) => execution.kind === 'episode');
-    expect(production).toEqual([{ name: result.executionName, kind: 'production', status: 'SUCCEEDED', events: expect.any(Number) }]);
-    expect(episodes.map((episode) => episode.name).sort()).toEqual(['ep01', 'ep02'].map((id) => episodeExecutionName(result.executionName, id)).sort());
+    expect(production).toEqual([
+      { name: result.executionName, kind: 'production', status: 'SUCCEEDED', events: expect.any(Number) },
+    ]);
+    expect(episodes.map((episode) => episode.name).sort()).toEqual(
+      ['ep01', 'ep02'].map((id) => episodeExecutionName(result.executionName, id)).sort(),
+    );
     expect(episodes.map((episode) => [episode.status, episode.events])).toEqual([
       ['SUCCEEDED', ONE_SCENE_EPISODE_EVENTS],
       ['SUCCEEDED', ONE_SCENE_EPISODE_EVENTS],

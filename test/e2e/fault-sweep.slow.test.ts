@@ -25,7 +25,11 @@ const swept: SeedRetries[] = [];
 
 afterAll(() => {
   // The retries each seed took, so a change that makes the drill costlier shows in the run's output.
-  console.table(swept.sort((a, b) => a.seed - b.seed).map(({ seed, retries, byTheWorkflow, faults }) => ({ seed, retries, byTheWorkflow, ...faults })));
+  console.table(
+    swept
+      .sort((a, b) => a.seed - b.seed)
+      .map(({ seed, retries, byTheWorkflow, faults }) => ({ seed, retries, byTheWorkflow, ...faults })),
+  );
 });
 
 describe(`a small production under ${RATES}`, () => {
@@ -36,7 +40,13 @@ describe(`a small production under ${RATES}`, () => {
     const environment = { DRAMAFORGE_FAULTS: `${RATES},seed=${seed}`, DRAMAFORGE_PROVIDER_CALL_LOG: ws.callLog };
 
     // Act
-    const result = await produce({ manifestPath: FIXTURE, outDir: ws.outDir, dataDir: ws.dataDir, environment, retryDelayMs: 5 });
+    const result = await produce({
+      manifestPath: FIXTURE,
+      outDir: ws.outDir,
+      dataDir: ws.dataDir,
+      environment,
+      retryDelayMs: 5,
+    });
 
     // Assess
     const faults = await readInjectedFaults(ws.callLog);
@@ -47,10 +57,15 @@ describe(`a small production under ${RATES}`, () => {
       seed,
       retries: faults.length,
       byTheWorkflow: sent.length - new Set(sent).size,
-      faults: Object.fromEntries(['throttle', 'error', 'timeout'].map((kind) => [kind, faults.filter((f) => f.fault === kind).length])),
+      faults: Object.fromEntries(
+        ['throttle', 'error', 'timeout'].map((kind) => [kind, faults.filter((f) => f.fault === kind).length]),
+      ),
     });
     expect(faults.length, 'the drill injected faults').toBeGreaterThan(0);
     expect(result.reason).toBeUndefined();
-    expect(result.report!.episodes.flatMap((e) => e.scenes.map((s) => `${s.id} ${s.status}`))).toEqual(['s01 COMPLETE', 's02 COMPLETE']);
+    expect(result.report!.episodes.flatMap((e) => e.scenes.map((s) => `${s.id} ${s.status}`))).toEqual([
+      's01 COMPLETE',
+      's02 COMPLETE',
+    ]);
   });
 });

@@ -1,9 +1,16 @@
 import { rm } from 'node:fs/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CostRow } from '../../lambdas/core/ledger.js';
-import { LocalRuntime } from '../../local/runtime/index.js';
 import { produce } from '../../local/commands/produce.js';
-import { TEST_PRICES, TWO_SCENES, readCallLog, readInjectedFaults, stores, workspace } from './support/pipeline-harness.js';
+import { LocalRuntime } from '../../local/runtime/index.js';
+import {
+  readCallLog,
+  readInjectedFaults,
+  stores,
+  TEST_PRICES,
+  TWO_SCENES,
+  workspace,
+} from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
 
@@ -23,7 +30,13 @@ async function ownWorkspace(): Promise<Workspace> {
 }
 
 function produceUnderFaults(ws: Workspace, manifestPath: string) {
-  return produce({ manifestPath, outDir: ws.outDir, dataDir: ws.dataDir, environment: environment(ws), retryDelayMs: 5 });
+  return produce({
+    manifestPath,
+    outDir: ws.outDir,
+    dataDir: ws.dataDir,
+    environment: environment(ws),
+    retryDelayMs: 5,
+  });
 }
 
 /** The production's ledger rows and record as the stores hold them after a run. */
@@ -62,7 +75,10 @@ describe('under injected provider faults', () => {
     expect(result.report!.episodes[0]!.scenes.map((s) => s.status)).toEqual(['COMPLETE', 'COMPLETE']);
     const calls = await readCallLog(ws.callLog);
     const distinctCalls = new Set(calls.map((c) => c.idempotencyKey));
-    expect((await readInjectedFaults(ws.callLog)).length, 'some calls were retried after an injected fault').toBeGreaterThan(0);
+    expect(
+      (await readInjectedFaults(ws.callLog)).length,
+      'some calls were retried after an injected fault',
+    ).toBeGreaterThan(0);
     const { rows, production } = await storedProduction(ws);
     expect(rows.map((r) => r.idempotencyKey).sort()).toEqual([...distinctCalls].sort());
     expect(rows.every((r) => r.status === 'SETTLED')).toBe(true);

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { glyphCoverage } from '../../lambdas/adapters/media/font-coverage.js';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
+import { glyphCoverage } from '../../lambdas/adapters/media/font-coverage.js';
 import { languagesSupportedBy } from '../../lambdas/core/languages.js';
 import { parseManifest } from '../../lambdas/core/manifest/parse.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
@@ -35,11 +35,22 @@ describe('one scene in each offline language, end to end', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-languages-'));
     try {
       // One process produces all ten at once, as a studio would.
-      await run(process.execPath, cliArguments('produce', ...LANGUAGES.map(fixture), '--out', path.join(dir, 'out'), '--data', path.join(dir, 'data')), {
-        cwd: repositoryRoot,
-        timeout: 840_000,
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      await run(
+        process.execPath,
+        cliArguments(
+          'produce',
+          ...LANGUAGES.map(fixture),
+          '--out',
+          path.join(dir, 'out'),
+          '--data',
+          path.join(dir, 'data'),
+        ),
+        {
+          cwd: repositoryRoot,
+          timeout: 840_000,
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
       produced = { code: 0, stderr: '' };
     } catch (error) {
       const failed = error as { code: number; stderr: string };
@@ -53,29 +64,34 @@ describe('one scene in each offline language, end to end', () => {
     expect(languagesSupportedBy('offline')).toEqual(expect.arrayContaining(LANGUAGES));
   });
 
-  it.each(LANGUAGES)('%s: delivered, subtitled with fonts that draw every character, in its own script', async (tag) => {
-    // Prepare
-    expect(produced.code, produced.stderr).toBe(0);
-    const manifest = parseManifest(await readFile(fixture(tag)));
-    const delivered = path.join(dir, 'out', manifest.production);
-    const names = manifest.characters.map((character) => character.name);
+  it.each(LANGUAGES)(
+    '%s: delivered, subtitled with fonts that draw every character, in its own script',
+    async (tag) => {
+      // Prepare
+      expect(produced.code, produced.stderr).toBe(0);
+      const manifest = parseManifest(await readFile(fixture(tag)));
+      const delivered = path.join(dir, 'out', manifest.production);
+      const names = manifest.characters.map((character) => character.name);
 
-    // Act
-    const report = JSON.parse(await readFile(path.join(delivered, 'report.json'), 'utf8')) as ProductionReport;
-    const cues = srtCueTexts(await readFile(path.join(delivered, 'ep01.srt'), 'utf8'));
-    const vtt = await readFile(path.join(delivered, 'ep01.vtt'), 'utf8');
-    const coverage = await glyphCoverage(tag);
-    const video = (await probeMedia(path.join(delivered, 'ep01.mp4'))).streams.find((stream) => stream.codecType === 'video');
+      // Act
+      const report = JSON.parse(await readFile(path.join(delivered, 'report.json'), 'utf8')) as ProductionReport;
+      const cues = srtCueTexts(await readFile(path.join(delivered, 'ep01.srt'), 'utf8'));
+      const vtt = await readFile(path.join(delivered, 'ep01.vtt'), 'utf8');
+      const coverage = await glyphCoverage(tag);
+      const video = (await probeMedia(path.join(delivered, 'ep01.mp4'))).streams.find(
+        (stream) => stream.codecType === 'video',
+      );
 
-    // Assess
-    expect(report.status).toBe('COMPLETE');
-    expect(video).toMatchObject({ width: 1080, height: 1920 });
-    expect(cues.length).toBeGreaterThanOrEqual(2);
-    for (const cue of cues) {
-      expect(coverage.missing(cue), `${tag}: ${cue}`).toEqual([]);
-      expect(isWrittenIn(tag, cue, names), `${tag}: ${cue}`).toBe(true);
-    }
-    expect(usesVocabularyOf(tag, cues)).toBe(true);
-    expect(vtt.startsWith('WEBVTT')).toBe(true);
-  });
+      // Assess
+      expect(report.status).toBe('COMPLETE');
+      expect(video).toMatchObject({ width: 1080, height: 1920 });
+      expect(cues.length).toBeGreaterThanOrEqual(2);
+      for (const cue of cues) {
+        expect(coverage.missing(cue), `${tag}: ${cue}`).toEqual([]);
+        expect(isWrittenIn(tag, cue, names), `${tag}: ${cue}`).toBe(true);
+      }
+      expect(usesVocabularyOf(tag, cues)).toBe(true);
+      expect(vtt.startsWith('WEBVTT')).toBe(true);
+    },
+  );
 });

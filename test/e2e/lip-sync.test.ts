@@ -4,14 +4,16 @@ import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
 import { produce } from '../../local/commands/produce.js';
 import { LocalRuntime } from '../../local/runtime/index.js';
-import { TWO_SCENES, stores, workspace } from './support/pipeline-harness.js';
+import { stores, TWO_SCENES, workspace } from './support/pipeline-harness.js';
 
 describe('a manifest that syncs lips', () => {
   it('runs Sync lips after video in every scene, assembles the synced clips, and records the calls in the ledger', async () => {
     // Prepare
     const ws = await workspace('lip-sync');
     onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
-    const manifestPath = await ws.manifest(TWO_SCENES, 'lip-sync.yaml', (text) => text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nlipSync: { mode: high_precision }\n'));
+    const manifestPath = await ws.manifest(TWO_SCENES, 'lip-sync.yaml', (text) =>
+      text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nlipSync: { mode: high_precision }\n'),
+    );
 
     // Act
     const result = await produce({ manifestPath, outDir: ws.outDir, dataDir: ws.dataDir, retryDelayMs: 5 });
@@ -32,8 +34,13 @@ describe('a manifest that syncs lips', () => {
         ]),
       );
       for (const scene of scenes) {
-        const [unsynced, synced] = await Promise.all([assets.getBytes(assetKeys.syncInput(scene)), assets.getBytes(assetKeys.syncedClip(scene))]);
-        expect(synced.equals(unsynced), `${scene.sceneId}'s synced clip is the camera move it was made from`).toBe(false);
+        const [unsynced, synced] = await Promise.all([
+          assets.getBytes(assetKeys.syncInput(scene)),
+          assets.getBytes(assetKeys.syncedClip(scene)),
+        ]);
+        expect(synced.equals(unsynced), `${scene.sceneId}'s synced clip is the camera move it was made from`).toBe(
+          false,
+        );
       }
     } finally {
       await runtime.stop();

@@ -29,7 +29,14 @@ async function ownServer(options: { flags?: string[]; env?: Record<string, strin
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-mcp-'));
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: cliArguments('mcp', '--data', path.join(workDir, 'data'), '--out', path.join(workDir, 'out'), ...(options.flags ?? [])),
+    args: cliArguments(
+      'mcp',
+      '--data',
+      path.join(workDir, 'data'),
+      '--out',
+      path.join(workDir, 'out'),
+      ...(options.flags ?? []),
+    ),
     cwd: repositoryRoot,
     env: { ...(process.env as Record<string, string>), ...options.env },
     stderr: 'pipe',
@@ -44,25 +51,37 @@ async function ownServer(options: { flags?: string[]; env?: Record<string, strin
     await client.close();
     await rm(workDir, { recursive: true, force: true });
   });
-  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const call = async (name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args })) as CallToolResult;
   return {
     client,
     workDir,
     protocolErrors,
     stderr: () => stderr,
     call,
-    status: async (productionId) => (await call('production_status', { productionId })).structuredContent as Record<string, unknown>,
+    status: async (productionId) =>
+      (await call('production_status', { productionId })).structuredContent as Record<string, unknown>,
   };
 }
 
-const textOf = (result: CallToolResult) => result.content.map((item) => (item.type === 'text' ? item.text : '')).join('\n');
+const textOf = (result: CallToolResult) =>
+  result.content.map((item) => (item.type === 'text' ? item.text : '')).join('\n');
 
 /** Follows a production with production_status, as an agent would, until `done` holds for its answer. */
-function follow(served: Served, productionId: string, what: string, done: (status: Record<string, unknown>) => boolean) {
-  return waitFor(`${productionId} ${what} (production_status)`, async () => {
-    const status = await served.status(productionId);
-    return done(status) && status;
-  }, PRODUCTION_WAIT);
+function follow(
+  served: Served,
+  productionId: string,
+  what: string,
+  done: (status: Record<string, unknown>) => boolean,
+) {
+  return waitFor(
+    `${productionId} ${what} (production_status)`,
+    async () => {
+      const status = await served.status(productionId);
+      return done(status) && status;
+    },
+    PRODUCTION_WAIT,
+  );
 }
 
 async function manifestWith(served: Served, fixtureName: string, edit: (text: string) => string): Promise<string> {
@@ -82,10 +101,23 @@ describe('dramaforge mcp', () => {
 
     // Assess
     expect(tools.map((tool) => tool.name).sort()).toEqual(
-      ['approve_review', 'develop_bible', 'estimate_cost', 'list_productions', 'production_status', 'reject_review', 'rerender_scene', 'start_production', 'validate_manifest'].sort(),
+      [
+        'approve_review',
+        'develop_bible',
+        'estimate_cost',
+        'list_productions',
+        'production_status',
+        'reject_review',
+        'rerender_scene',
+        'start_production',
+        'validate_manifest',
+      ].sort(),
     );
     expect(result.isError).toBeFalsy();
-    const { valid, problems } = result.structuredContent as { valid: boolean; problems: { path: string; reason: string }[] };
+    const { valid, problems } = result.structuredContent as {
+      valid: boolean;
+      problems: { path: string; reason: string }[];
+    };
     expect(valid).toBe(false);
     expect(problems).toContainEqual({ path: 'version', reason: 'version must be 1' });
     expect(problems).toContainEqual({ path: 'episodes', reason: 'is required' });
@@ -103,18 +135,29 @@ describe('dramaforge mcp', () => {
 
     // Assess
     expect(developed.isError, textOf(developed)).toBeFalsy();
-    const cards = developed.structuredContent as { productionId: string; episodes: { id: string; scenes: { characters: string[] }[] }[]; yaml: string };
+    const cards = developed.structuredContent as {
+      productionId: string;
+      episodes: { id: string; scenes: { characters: string[] }[] }[];
+      yaml: string;
+    };
     expect(cards.productionId).toBe('small-bible');
     expect(cards.episodes.map((episode) => episode.scenes.length)).toEqual([2]);
-    expect(cards.episodes[0]!.scenes.flatMap((scene) => scene.characters).every((id) => ['mai', 'theo'].includes(id))).toBe(true);
+    expect(
+      cards.episodes[0]!.scenes.flatMap((scene) => scene.characters).every((id) => ['mai', 'theo'].includes(id)),
+    ).toBe(true);
     expect(cards.yaml).toContain('synopsis:');
-    const forecast = estimate.structuredContent as { production: string; profile: string; lines: { stage: string }[]; spent?: { spentUsd: number } };
+    const forecast = estimate.structuredContent as {
+      production: string;
+      profile: string;
+      lines: { stage: string }[];
+      spent?: { spentUsd: number };
+    };
     expect(forecast).toMatchObject({ production: 'small-bible', profile: 'offline' });
     expect(forecast.lines.map((line) => line.stage)).toContain('development');
     expect(forecast.spent?.spentUsd).toBe(0);
   });
 
-  it('starts a two-scene production without waiting, follows it to COMPLETE with production_status, and serves its report; the handlers\' logs go to stderr', async () => {
+  it("starts a two-scene production without waiting, follows it to COMPLETE with production_status, and serves its report; the handlers' logs go to stderr", async () => {
     // Prepare: handlers that log, as the local runtime's handlers log to stdout when asked to
     const served = await ownServer({ env: { POWERTOOLS_LOG_LEVEL: 'INFO' } });
 
@@ -126,14 +169,23 @@ describe('dramaforge mcp', () => {
     const finished = await served.call('production_status', { productionId: 'two-scene-check' });
 
     // Assess
-    expect(started.structuredContent).toMatchObject({ started: true, productionId: 'two-scene-check', executionName: expect.stringMatching(/^two-scenes-/) });
+    expect(started.structuredContent).toMatchObject({
+      started: true,
+      productionId: 'two-scene-check',
+      executionName: expect.stringMatching(/^two-scenes-/),
+    });
     expect(['STARTING', 'RUNNING']).toContain(whileStarted.status);
     expect(complete).toMatchObject({ status: 'COMPLETE', scenesDone: 2, scenesTotal: 2, outcome: { ok: true } });
     expect((complete.scenes as { consistency: Record<string, number> }[])[0]!.consistency).toHaveProperty('ana');
-    const { status, episodes } = JSON.parse((report.contents[0] as { text: string }).text) as { status: string; episodes: { file: string | null }[] };
+    const { status, episodes } = JSON.parse((report.contents[0] as { text: string }).text) as {
+      status: string;
+      episodes: { file: string | null }[];
+    };
     expect(status).toBe('COMPLETE');
     expect(episodes[0]!.file).not.toBeNull();
-    const links = finished.content.filter((item) => item.type === 'resource_link').map((item) => (item as { uri: string }).uri);
+    const links = finished.content
+      .filter((item) => item.type === 'resource_link')
+      .map((item) => (item as { uri: string }).uri);
     expect(links).toContain(`file://${path.join(served.workDir, 'out', 'two-scene-check', 'ep01.mp4')}`);
     expect(served.protocolErrors).toEqual([]);
     expect(served.stderr()).toContain('"service":"dramaforge"');
@@ -142,7 +194,9 @@ describe('dramaforge mcp', () => {
   it('refuses approve_review without --allow-approve, saying who decides, and the production stays at its gate', async () => {
     // Prepare
     const served = await ownServer();
-    const manifest = await manifestWith(served, 'two-scenes.yaml', (text) => text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: video }\n'));
+    const manifest = await manifestWith(served, 'two-scenes.yaml', (text) =>
+      text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: video }\n'),
+    );
     await served.call('start_production', { path: manifest });
     await follow(served, 'two-scene-check', 'at its review gate', (status) => status.outcome !== undefined);
 
@@ -152,7 +206,9 @@ describe('dramaforge mcp', () => {
 
     // Assess
     expect(refused.isError).toBe(true);
-    expect(textOf(refused)).toMatch(/^approve_review refused: this server may not decide reviews; a person decides: in the studio console at http:\/\/127\.0\.0\.1:\d+\/console\/ /);
+    expect(textOf(refused)).toMatch(
+      /^approve_review refused: this server may not decide reviews; a person decides: in the studio console at http:\/\/127\.0\.0\.1:\d+\/console\/ /,
+    );
     expect(textOf(refused)).not.toContain('token=');
     expect(after).toMatchObject({ status: 'AWAITING_APPROVAL', review: { before: 'video', cut: 'animatic' } });
     expect(after.review).not.toHaveProperty('decision');
@@ -162,13 +218,25 @@ describe('dramaforge mcp', () => {
   it('approves at the gate when a person started it with --allow-approve, and the production goes on to COMPLETE', async () => {
     // Prepare
     const served = await ownServer({ flags: ['--allow-approve'] });
-    const manifest = await manifestWith(served, 'two-scenes.yaml', (text) => text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: delivery }\n'));
+    const manifest = await manifestWith(served, 'two-scenes.yaml', (text) =>
+      text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: delivery }\n'),
+    );
     await served.call('start_production', { path: manifest });
-    await follow(served, 'two-scene-check', 'at its review gate', (status) => status.status === 'AWAITING_APPROVAL' && status.outcome !== undefined);
+    await follow(
+      served,
+      'two-scene-check',
+      'at its review gate',
+      (status) => status.status === 'AWAITING_APPROVAL' && status.outcome !== undefined,
+    );
 
     // Act
     const approved = await served.call('approve_review', { productionId: 'two-scene-check', notes: 'ship it' });
-    const complete = await follow(served, 'two-scene-check', 'delivered after approval', (status) => status.status === 'COMPLETE' && status.outcome !== undefined);
+    const complete = await follow(
+      served,
+      'two-scene-check',
+      'delivered after approval',
+      (status) => status.status === 'COMPLETE' && status.outcome !== undefined,
+    );
 
     // Assess
     expect(approved.isError, textOf(approved)).toBeFalsy();
@@ -178,7 +246,9 @@ describe('dramaforge mcp', () => {
   it('stops a production whose budget is too small at the cap, as the CLI does', async () => {
     // Prepare
     const served = await ownServer({ env: { DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES) } });
-    const manifest = await manifestWith(served, 'four-scenes.yaml', (text) => text.replace('budgetUsd: 2', 'budgetUsd: 0.6'));
+    const manifest = await manifestWith(served, 'four-scenes.yaml', (text) =>
+      text.replace('budgetUsd: 2', 'budgetUsd: 0.6'),
+    );
 
     // Act
     await served.call('start_production', { path: manifest });
@@ -190,7 +260,9 @@ describe('dramaforge mcp', () => {
     expect((stopped.spentUsd as number) + (stopped.unconfirmedUsd as number)).toBeLessThanOrEqual(0.6);
     expect(stopped.outcome).toMatchObject({
       ok: false,
-      reason: expect.stringMatching(/^stopped at the budget: \$[\d.]+ spent(, \$[\d.]+ held by calls in flight,)? of \$0\.60 before the [a-z -]+ \(ep\d+\/s\d+'s call needs up to \$[\d.]+\); not delivered: /),
+      reason: expect.stringMatching(
+        /^stopped at the budget: \$[\d.]+ spent(, \$[\d.]+ held by calls in flight,)? of \$0\.60 before the [a-z -]+ \(ep\d+\/s\d+'s call needs up to \$[\d.]+\); not delivered: /,
+      ),
     });
     expect((stopped.scenes as { status: string }[]).map((scene) => scene.status)).toContain('BUDGET_EXCEEDED');
   });

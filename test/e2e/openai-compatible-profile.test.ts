@@ -5,11 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
-import { costUsd } from '../../lambdas/core/pricing.js';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
-import { FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { costUsd } from '../../lambdas/core/pricing.js';
+import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../support/cli.js';
+import { FakeOpenAiServer } from '../support/fake-openai-server.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -43,14 +43,30 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
     server.queue('POST /v1/audio/transcriptions', {
       status: 400,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ error: { message: 'Audio file might be corrupted or unsupported', type: 'invalid_request_error', param: 'file', code: 'invalid_value' } }),
+      body: JSON.stringify({
+        error: {
+          message: 'Audio file might be corrupted or unsupported',
+          type: 'invalid_request_error',
+          param: 'file',
+          code: 'invalid_value',
+        },
+      }),
     });
     const outDir = path.join(workDir, 'out');
 
     // Act
     const { stdout } = await run(
       process.execPath,
-      cliArguments('produce', manifest, '--profile', 'openai-compatible', '--out', outDir, '--data', path.join(workDir, 'data')),
+      cliArguments(
+        'produce',
+        manifest,
+        '--profile',
+        'openai-compatible',
+        '--out',
+        outDir,
+        '--data',
+        path.join(workDir, 'data'),
+      ),
       {
         cwd: repositoryRoot,
         timeout: 240_000,
@@ -71,12 +87,26 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
     expect(report.status).toBe('COMPLETE');
 
     const routes = new Set(server.requests.map((r) => `${r.method} ${r.path.replace(/video_[a-z0-9]+/, '{id}')}`));
-    for (const route of ['POST /v1/chat/completions', 'POST /v1/images/generations', 'POST /v1/images/edits', 'POST /v1/audio/speech', 'POST /v1/audio/transcriptions', 'POST /v1/videos', 'GET /v1/videos/{id}', 'GET /v1/videos/{id}/content']) {
+    for (const route of [
+      'POST /v1/chat/completions',
+      'POST /v1/images/generations',
+      'POST /v1/images/edits',
+      'POST /v1/audio/speech',
+      'POST /v1/audio/transcriptions',
+      'POST /v1/videos',
+      'GET /v1/videos/{id}',
+      'GET /v1/videos/{id}/content',
+    ]) {
       expect(routes).toContain(route);
     }
-    expect(server.requests.filter((r) => r.method === 'POST').every((r) => typeof r.headers['idempotency-key'] === 'string')).toBe(true);
+    expect(
+      server.requests.filter((r) => r.method === 'POST').every((r) => typeof r.headers['idempotency-key'] === 'string'),
+    ).toBe(true);
 
-    const billedUsd = server.billed.reduce((sum, answer) => sum + costUsd('openai-compatible', answer.model, answer.usage), 0);
+    const billedUsd = server.billed.reduce(
+      (sum, answer) => sum + costUsd('openai-compatible', answer.model, answer.usage),
+      0,
+    );
     expect(billedUsd).toBeGreaterThan(0);
     expect(report.cost.totalUsd).toBeCloseTo(billedUsd, 6);
     // No real profile has a music model: the episode's bed is the offline one, in the ledger at $0 (docs/audio-and-qa.md).
@@ -93,8 +123,12 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
         'openai-compatible/whisper-1',
       ].sort(),
     );
-    expect(server.requestsTo('POST /v1/audio/transcriptions')).toHaveLength(server.requestsTo('POST /v1/audio/speech').length);
-    expect(server.billed.filter((answer) => answer.model === 'whisper-1')).toHaveLength(server.requestsTo('POST /v1/audio/speech').length - 1);
+    expect(server.requestsTo('POST /v1/audio/transcriptions')).toHaveLength(
+      server.requestsTo('POST /v1/audio/speech').length,
+    );
+    expect(server.billed.filter((answer) => answer.model === 'whisper-1')).toHaveLength(
+      server.requestsTo('POST /v1/audio/speech').length - 1,
+    );
     const byStageTotal = Object.values(report.cost.byStage).reduce((a, b) => a + b, 0);
     expect(byStageTotal).toBeCloseTo(report.cost.totalUsd, 6);
 

@@ -1,8 +1,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { isAsyncVideoModel, type VideoModel } from '../../lambdas/core/ports.js';
 import type { ManifestInput } from '../../lambdas/core/manifest/schema.js';
+import { isAsyncVideoModel, type VideoModel } from '../../lambdas/core/ports.js';
 import { produceMany } from '../../local/commands/produce.js';
 import { waitFor } from '../support/wait-for.js';
 import { readCallLog, workspace } from './support/pipeline-harness.js';
@@ -47,7 +47,8 @@ describe('priority', () => {
     const videoStarts: string[] = [];
     // A paid call is logged as it asks for its slot, so once every clip of both productions is in the log, every clip
     // but the one holding the slot waits in the slot's queue.
-    const videoCallsAsked = async () => (await readCallLog(ws.callLog)).filter((call) => call.model === 'camera-motion-v1').length;
+    const videoCallsAsked = async () =>
+      (await readCallLog(ws.callLog)).filter((call) => call.model === 'camera-motion-v1').length;
     let everyoneWaiting: Promise<boolean> | undefined;
 
     // Act
@@ -68,7 +69,10 @@ describe('priority', () => {
         // The first clip holds the one slot until every other clip of both productions queues behind it.
         const renderClip: VideoModel['renderClip'] = async (request, options) => {
           videoStarts.push(manifest.production);
-          everyoneWaiting ??= waitFor(`all ${2 * SCENES} clips to ask for the video slot`, async () => (await videoCallsAsked()) >= 2 * SCENES);
+          everyoneWaiting ??= waitFor(
+            `all ${2 * SCENES} clips to ask for the video slot`,
+            async () => (await videoCallsAsked()) >= 2 * SCENES,
+          );
           await everyoneWaiting;
           return offline.renderClip(request, options);
         };
@@ -86,7 +90,9 @@ describe('priority', () => {
     // With both queued, the slot goes nine times to the high one for each time to the low one, so every waiting clip of
     // the high one comes first; first come, first served would give the low one about half of the slots before then.
     const lastHigh = videoStarts.lastIndexOf('priority-high');
-    const lowBeforeLastHigh = videoStarts.slice(0, lastHigh).filter((production) => production === 'priority-low').length;
+    const lowBeforeLastHigh = videoStarts
+      .slice(0, lastHigh)
+      .filter((production) => production === 'priority-low').length;
     expect(lowBeforeLastHigh).toBeLessThanOrEqual(1);
   });
 });

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { probeMedia, runFfmpeg } from '../../lambdas/adapters/media/ffmpeg.js';
+import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../support/cli.js';
 
 const run = promisify(execFile);
@@ -16,10 +16,14 @@ const twoScenes = fileURLToPath(new URL('./fixtures/two-scenes.yaml', import.met
 
 async function produce(manifest: string, dataDir: string, outDir: string) {
   try {
-    const { stdout, stderr } = await run(process.execPath, cliArguments('produce', manifest, '--out', outDir, '--data', dataDir), {
-      cwd: repositoryRoot,
-      timeout: 240_000,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      cliArguments('produce', manifest, '--out', outDir, '--data', dataDir),
+      {
+        cwd: repositoryRoot,
+        timeout: 240_000,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -33,7 +37,10 @@ function srtCues(srt: string): { start: number; end: number }[] {
     const [s, ms] = rest!.split(',');
     return Number(h) * 3600 + Number(m) * 60 + Number(s) + Number(ms) / 1000;
   };
-  return [...srt.matchAll(/(\d{2}:\d{2}:\d{2},\d{3}) --> (\d{2}:\d{2}:\d{2},\d{3})/g)].map((m) => ({ start: seconds(m[1]!), end: seconds(m[2]!) }));
+  return [...srt.matchAll(/(\d{2}:\d{2}:\d{2},\d{3}) --> (\d{2}:\d{2}:\d{2},\d{3})/g)].map((m) => ({
+    start: seconds(m[1]!),
+    end: seconds(m[2]!),
+  }));
 }
 
 /** The test's own data and outputs, so no test reads what another left behind. */
@@ -62,7 +69,18 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
     // Assess
     expect(result.code, result.stderr).toBe(0);
     const delivered = path.join(outDir, 'two-scene-check');
-    expect((await readdir(delivered)).sort()).toEqual(['ep01.cover.jpg', 'ep01.fcpxml', 'ep01.mp4', 'ep01.music.wav', 'ep01.otio', 'ep01.srt', 'ep01.voices.wav', 'ep01.vtt', 'report.json', 'storyboard.png']);
+    expect((await readdir(delivered)).sort()).toEqual([
+      'ep01.cover.jpg',
+      'ep01.fcpxml',
+      'ep01.mp4',
+      'ep01.music.wav',
+      'ep01.otio',
+      'ep01.srt',
+      'ep01.voices.wav',
+      'ep01.vtt',
+      'report.json',
+      'storyboard.png',
+    ]);
 
     const report = JSON.parse(await readFile(path.join(delivered, 'report.json'), 'utf8')) as ProductionReport;
     expect(report.status).toBe('COMPLETE');
@@ -98,27 +116,54 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
     expect((await readFile(path.join(delivered, 'storyboard.png'))).subarray(1, 4).toString()).toBe('PNG');
 
     // The editor's exports cut the delivered MP4 and voice stem into the scenes, to the frame, and lay the music bed under them.
-    expect(report.episodes[0]!.exports).toEqual({ otio: 'ep01.otio', fcpxml: 'ep01.fcpxml', voices: 'ep01.voices.wav', music: 'ep01.music.wav' });
+    expect(report.episodes[0]!.exports).toEqual({
+      otio: 'ep01.otio',
+      fcpxml: 'ep01.fcpxml',
+      voices: 'ep01.voices.wav',
+      music: 'ep01.music.wav',
+    });
     const otio = JSON.parse(await readFile(path.join(delivered, 'ep01.otio'), 'utf8')) as {
-      tracks: { children: { name: string; children: { source_range: { duration: { value: number; rate: number } }; media_references: { DEFAULT_MEDIA: { target_url: string } } }[] }[] };
+      tracks: {
+        children: {
+          name: string;
+          children: {
+            source_range: { duration: { value: number; rate: number } };
+            media_references: { DEFAULT_MEDIA: { target_url: string } };
+          }[];
+        }[];
+      };
     };
     expect(otio.tracks.children.map((track) => track.name)).toEqual(['Picture', 'Voices', 'Music']);
     for (const track of otio.tracks.children) {
       expect(track.children.every((clip) => clip.source_range.duration.rate === 12)).toBe(true);
       expect(track.children.reduce((sum, clip) => sum + clip.source_range.duration.value, 0)).toBe(video.frameCount);
-      for (const clip of track.children) await expect(readFile(path.join(delivered, clip.media_references.DEFAULT_MEDIA.target_url))).resolves.toBeDefined();
+      for (const clip of track.children)
+        await expect(
+          readFile(path.join(delivered, clip.media_references.DEFAULT_MEDIA.target_url)),
+        ).resolves.toBeDefined();
     }
-    expect(otio.tracks.children[2]!.children.map((clip) => clip.media_references.DEFAULT_MEDIA.target_url)).toEqual(['ep01.music.wav']);
+    expect(otio.tracks.children[2]!.children.map((clip) => clip.media_references.DEFAULT_MEDIA.target_url)).toEqual([
+      'ep01.music.wav',
+    ]);
     type FcpClip = { duration: string; lane?: string; audioRole?: string; ref: string; 'asset-clip'?: FcpClip[] };
-    const fcpxml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'asset-clip' || name === 'asset' }).parse(
-      await readFile(path.join(delivered, 'ep01.fcpxml'), 'utf8'),
-    ) as { fcpxml: { resources: { asset: { id: string; 'media-rep': { src: string } }[] }; library: { event: { project: { sequence: { duration: string; spine: { 'asset-clip': FcpClip[] } } } } } } };
+    const fcpxml = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (name) => name === 'asset-clip' || name === 'asset',
+    }).parse(await readFile(path.join(delivered, 'ep01.fcpxml'), 'utf8')) as {
+      fcpxml: {
+        resources: { asset: { id: string; 'media-rep': { src: string } }[] };
+        library: { event: { project: { sequence: { duration: string; spine: { 'asset-clip': FcpClip[] } } } } };
+      };
+    };
     const sequence = fcpxml.fcpxml.library.event.project.sequence;
     const framesOf = (time: string) => Math.round(Number(/^(\d+)\/12s$/.exec(time)![1]));
     expect(sequence.spine['asset-clip'].reduce((sum, clip) => sum + framesOf(clip.duration), 0)).toBe(video.frameCount);
     expect(framesOf(sequence.duration)).toBe(video.frameCount);
     const musicAsset = fcpxml.fcpxml.resources.asset.find((asset) => asset['media-rep'].src === 'ep01.music.wav');
-    const musicClips = sequence.spine['asset-clip'].flatMap((clip) => clip['asset-clip'] ?? []).filter((clip) => clip.audioRole === 'music');
+    const musicClips = sequence.spine['asset-clip']
+      .flatMap((clip) => clip['asset-clip'] ?? [])
+      .filter((clip) => clip.audioRole === 'music');
     expect(musicClips.map((clip) => [clip.ref, clip.lane])).toEqual([
       [musicAsset?.id, '-2'],
       [musicAsset?.id, '-2'],
@@ -128,7 +173,18 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
     expect(Math.abs(voiceStem.durationSeconds! - video.frameCount! / 12)).toBeLessThan(1 / 48_000 + 1e-6);
 
     // The delivered sound, measured here with ffmpeg's ebur128, is at the feeds' loudness, and the report says what was measured.
-    const { stderrTail } = await runFfmpeg(['-loglevel', 'info', '-i', path.join(delivered, 'ep01.mp4'), '-vn', '-af', 'ebur128=peak=true', '-f', 'null', '-']);
+    const { stderrTail } = await runFfmpeg([
+      '-loglevel',
+      'info',
+      '-i',
+      path.join(delivered, 'ep01.mp4'),
+      '-vn',
+      '-af',
+      'ebur128=peak=true',
+      '-f',
+      'null',
+      '-',
+    ]);
     const summary = stderrTail.slice(stderrTail.lastIndexOf('Summary:'));
     const integrated = Number(/I:\s+(-?[\d.]+) LUFS/.exec(summary)?.[1]);
     const truePeak = Number(/Peak:\s+(-?[\d.]+) dBFS/.exec(summary)?.[1]);
@@ -140,7 +196,15 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
     expect(episode.audio?.loudness.truePeakDbtp).toBeCloseTo(truePeak, 1);
     expect(episode.audio?.music.moods).toEqual(['tense', 'sad']);
     expect(report.qa.passed).toBe(true);
-    expect(report.qa.checks.map((c) => c.name)).toEqual(['black-frames', 'frozen-frames', 'dialogue-silence', 'av-drift', 'loudness', 'subtitle-timing', 'subtitle-glyphs']);
+    expect(report.qa.checks.map((c) => c.name)).toEqual([
+      'black-frames',
+      'frozen-frames',
+      'dialogue-silence',
+      'av-drift',
+      'loudness',
+      'subtitle-timing',
+      'subtitle-glyphs',
+    ]);
   });
 
   it('a second upload of the same bytes is a no-op that still delivers the outputs', async () => {
@@ -181,7 +245,9 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
     expect(await entries(outDir)).not.toContain('bad-check');
     const bucketDir = path.join(dataDir, 's3', 'dramaforge-local-assets');
     expect(await entries(path.join(bucketDir, 'productions'))).not.toContain('bad-check');
-    const rejection = JSON.parse(await readFile(path.join(bucketDir, 'manifests', 'bad-manifest.yaml.errors.json._S3rver_object'), 'utf8'));
+    const rejection = JSON.parse(
+      await readFile(path.join(bucketDir, 'manifests', 'bad-manifest.yaml.errors.json._S3rver_object'), 'utf8'),
+    );
     expect(rejection.problems).toContainEqual({ path: 'colour', reason: 'unknown key' });
   });
 });

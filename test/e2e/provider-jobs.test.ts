@@ -10,7 +10,11 @@ describe('a provider job is bought once, across crashes and redeliveries', () =>
     killed.server.holdVideosAfter(2);
     const cleanRun = startProduce(clean).exited;
     const first = startProduce(killed);
-    await waitFor('two held video jobs to be polled', () => killed.server.videoJobs.filter((job) => job.held && job.polls > 0).length === 2, { timeoutMs: 180_000 });
+    await waitFor(
+      'two held video jobs to be polled',
+      () => killed.server.videoJobs.filter((job) => job.held && job.polls > 0).length === 2,
+      { timeoutMs: 180_000 },
+    );
     first.child.kill('SIGKILL');
     const death = await first.exited;
     expect(death.signal, death.output).toBe('SIGKILL');

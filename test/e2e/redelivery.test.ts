@@ -4,8 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { lambdaContext, LocalRuntime } from '../../local/runtime/index.js';
-import { TEST_PRICES, TWO_SCENES, readCallLog, stores, workspace } from './support/pipeline-harness.js';
+import { LocalRuntime, lambdaContext } from '../../local/runtime/index.js';
+import { readCallLog, stores, TEST_PRICES, TWO_SCENES, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
 
@@ -26,11 +26,14 @@ async function readyForVideo(ws: Workspace): Promise<LocalRuntime> {
   });
   onTestFinished(() => runtime.stop());
   const key = 'incoming/two-scenes.yaml';
-  await runtime.s3.send(new PutObjectCommand({ Bucket: runtime.names.bucket, Key: key, Body: await readFile(TWO_SCENES) }));
+  await runtime.s3.send(
+    new PutObjectCommand({ Bucket: runtime.names.bucket, Key: key, Body: await readFile(TWO_SCENES) }),
+  );
   await runtime.invokeFunction('validate-manifest', { bucket: runtime.names.bucket, key, executionName: 'redelivery' });
   await runtime.invokeFunction('plan-production', { productionId: scene.productionId, executionName: 'redelivery' });
   await runtime.invokeFunction('cast-character', { productionId: scene.productionId, characterId: 'ben' });
-  for (const stage of ['write-script', 'render-keyframes', 'synthesize-voice']) await runtime.invokeFunction(stage, scene);
+  for (const stage of ['write-script', 'render-keyframes', 'synthesize-voice'])
+    await runtime.invokeFunction(stage, scene);
   return runtime;
 }
 
@@ -44,14 +47,23 @@ describe('the video worker under at-least-once delivery', () => {
       messageId: 'message-1',
       receiptHandle: 'receipt-1',
       body: JSON.stringify({ ...scene, taskToken: token }),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'test',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',
       eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:video',
       awsRegion: 'us-east-1',
     };
-    const redelivered = { ...record, receiptHandle: 'receipt-2', attributes: { ...record.attributes, ApproximateReceiveCount: '2' } };
+    const redelivered = {
+      ...record,
+      receiptHandle: 'receipt-2',
+      attributes: { ...record.attributes, ApproximateReceiveCount: '2' },
+    };
     const { handler } = (await import(pathToFileURL(path.resolve('lambdas/stages/video-worker/handler.ts')).href)) as {
       handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
     };

@@ -1,23 +1,39 @@
-import { cp, stat, rm } from 'node:fs/promises';
+import { cp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { produce } from '../../local/commands/produce.js';
 import { rerender } from '../../local/commands/rerender.js';
-import { TEST_PRICES, readCallLog, workspace } from './support/pipeline-harness.js';
+import { readCallLog, TEST_PRICES, workspace } from './support/pipeline-harness.js';
 
 type Workspace = Awaited<ReturnType<typeof workspace>>;
 
 const FOUR_SCENES = fileURLToPath(new URL('./fixtures/four-scenes.yaml', import.meta.url));
 const MANIFEST_NAME = 'series.yaml';
-const environment = (ws: Workspace) => ({ DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES), DRAMAFORGE_PROVIDER_CALL_LOG: ws.callLog });
+const environment = (ws: Workspace) => ({
+  DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES),
+  DRAMAFORGE_PROVIDER_CALL_LOG: ws.callLog,
+});
 /** Spend accumulates over a production's runs; these runs should never be stopped by it. */
 const withRoomyBudget = (text: string) => text.replace('budgetUsd: 2', 'budgetUsd: 50');
-const runOptions = (ws: Workspace) => ({ outDir: ws.outDir, dataDir: ws.dataDir, environment: environment(ws), retryDelayMs: 5 });
+const runOptions = (ws: Workspace) => ({
+  outDir: ws.outDir,
+  dataDir: ws.dataDir,
+  environment: environment(ws),
+  retryDelayMs: 5,
+});
 
 /** When the bucket last wrote an episode's MP4. */
 async function episodeWrittenAt(ws: Workspace, episodeId: string): Promise<number> {
-  const object = path.join(ws.dataDir, 's3', 'dramaforge-local-assets', 'productions', 'four-scene-check', 'episodes', `${episodeId}.mp4._S3rver_object`);
+  const object = path.join(
+    ws.dataDir,
+    's3',
+    'dramaforge-local-assets',
+    'productions',
+    'four-scene-check',
+    'episodes',
+    `${episodeId}.mp4._S3rver_object`,
+  );
   return (await stat(object)).mtimeMs;
 }
 
@@ -48,12 +64,14 @@ async function copyOfProduced(): Promise<Workspace> {
 }
 
 describe('re-running a production', () => {
-  it('after one scene\'s dialogue changes, re-renders only that scene and re-assembles only its episode', async () => {
+  it("after one scene's dialogue changes, re-renders only that scene and re-assembles only its episode", async () => {
     // Prepare
     const ws = await copyOfProduced();
     const callsBefore = (await readCallLog(ws.callLog)).length;
     const [ep01Before, ep02Before] = [await episodeWrittenAt(ws, 'ep01'), await episodeWrittenAt(ws, 'ep02')];
-    const manifestPath = await ws.manifest(FOUR_SCENES, MANIFEST_NAME, (text) => withRoomyBudget(text).replace('"Anh Minh! 🎉"', '"Anh Minh! Em đây! 🎉"'));
+    const manifestPath = await ws.manifest(FOUR_SCENES, MANIFEST_NAME, (text) =>
+      withRoomyBudget(text).replace('"Anh Minh! 🎉"', '"Anh Minh! Em đây! 🎉"'),
+    );
 
     // Act
     const result = await produce({ manifestPath, ...runOptions(ws) });
@@ -75,7 +93,12 @@ describe('re-running a production', () => {
     const [ep01Before, ep02Before] = [await episodeWrittenAt(ws, 'ep01'), await episodeWrittenAt(ws, 'ep02')];
 
     // Act
-    const result = await rerender({ productionId: 'four-scene-check', episodeId: 'ep02', sceneId: 's01', ...runOptions(ws) });
+    const result = await rerender({
+      productionId: 'four-scene-check',
+      episodeId: 'ep02',
+      sceneId: 's01',
+      ...runOptions(ws),
+    });
 
     // Assess
     expect(result.reason).toBeUndefined();
@@ -95,7 +118,12 @@ describe('re-running a production', () => {
     const ws = await copyOfProduced();
 
     // Act
-    const attempt = rerender({ productionId: 'four-scene-check', episodeId: 'ep09', sceneId: 's01', ...runOptions(ws) });
+    const attempt = rerender({
+      productionId: 'four-scene-check',
+      episodeId: 'ep09',
+      sceneId: 's01',
+      ...runOptions(ws),
+    });
 
     // Assess
     await expect(attempt).rejects.toThrow(/has no scene ep09\/s01/);

@@ -5,14 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import type { ProductionMeta } from '../../lambdas/adapters/aws/production-store.js';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
-import type { ProductionMeta } from '../../lambdas/adapters/aws/production-store.js';
-import { LocalRuntime, type ExecutionRecord } from '../../local/runtime/index.js';
+import { type ExecutionRecord, LocalRuntime } from '../../local/runtime/index.js';
 import { cliArguments } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { waitFor } from '../support/wait-for.js';
-import { TWO_SCENES, readCallLog, stores, workspace } from './support/pipeline-harness.js';
+import { readCallLog, stores, TWO_SCENES, workspace } from './support/pipeline-harness.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,7 +42,11 @@ async function dramaforge(ws: Workspace, server: FakeOpenAiServer | undefined, .
     ...(server && { DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl, DRAMAFORGE_OPENAI_API_KEY: 'test-key' }),
   };
   try {
-    const { stdout, stderr } = await run(process.execPath, cliArguments(...args, '--out', ws.outDir, '--data', ws.dataDir), { cwd: repositoryRoot, timeout: 240_000, env });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      cliArguments(...args, '--out', ws.outDir, '--data', ws.dataDir),
+      { cwd: repositoryRoot, timeout: 240_000, env },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -55,7 +59,12 @@ const reportOf = async (ws: Workspace, production: string) =>
 
 /** The manifest under the openai-compatible profile, reviewed before video. */
 const reviewedBeforeVideo = (ws: Workspace) =>
-  ws.manifest(TWO_SCENES_OPENAI, 'reviewed.yaml', (text) => text.replace('budgetUsd: 10\n', 'budgetUsd: 10\nproviders: { profile: openai-compatible }\nreview: { before: video }\n'));
+  ws.manifest(TWO_SCENES_OPENAI, 'reviewed.yaml', (text) =>
+    text.replace(
+      'budgetUsd: 10\n',
+      'budgetUsd: 10\nproviders: { profile: openai-compatible }\nreview: { before: video }\n',
+    ),
+  );
 
 describe('the approval gate before paid video', () => {
   it('pauses with the animatic delivered and nothing spent on video, and on approval buys the video and nothing it bought before', async () => {
@@ -82,14 +91,19 @@ describe('the approval gate before paid video', () => {
     await expect(stat(path.join(ws.outDir, PRODUCTION, 'ep01.mp4'))).resolves.toBeTruthy();
     expect(boughtBeforeApproval.length).toBeGreaterThan(0);
     expect(boughtBeforeApproval.filter((call) => call.stage === 'video' && call.provider !== 'offline')).toEqual([]);
-    expect(server.requests.slice(0, requestsBeforeApproval).filter((request) => request.path.startsWith('/v1/videos'))).toEqual([]);
+    expect(
+      server.requests.slice(0, requestsBeforeApproval).filter((request) => request.path.startsWith('/v1/videos')),
+    ).toEqual([]);
     expect(awaiting.cost.byStage.video ?? 0).toBe(0);
 
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.stdout).toMatch(/^COMPLETE/);
     expect(report.status).toBe('COMPLETE');
     expect(report.review).toMatchObject({ before: 'video', decision: 'APPROVED', notes: 'Ship it' });
-    expect(boughtAfterApproval.map((call) => `${call.stage} ${call.provider}`)).toEqual(['video openai-compatible', 'video openai-compatible']);
+    expect(boughtAfterApproval.map((call) => `${call.stage} ${call.provider}`)).toEqual([
+      'video openai-compatible',
+      'video openai-compatible',
+    ]);
     expect(server.requestsTo('POST /v1/videos')).toHaveLength(2);
     expect(report.cost.byStage.video).toBeGreaterThan(0);
     const keys = [...boughtBeforeApproval, ...boughtAfterApproval].map((call) => call.idempotencyKey);
@@ -114,7 +128,9 @@ describe('the approval gate before paid video', () => {
     expect(report.status).toBe('REJECTED');
     expect(report.review).toMatchObject({ decision: 'REJECTED', notes: 'Ben reads too old; recast him' });
     expect(server.requests.filter((request) => request.path.startsWith('/v1/videos'))).toEqual([]);
-    expect((await readCallLog(ws.callLog)).filter((call) => call.stage === 'video' && call.provider !== 'offline')).toEqual([]);
+    expect(
+      (await readCallLog(ws.callLog)).filter((call) => call.stage === 'video' && call.provider !== 'offline'),
+    ).toEqual([]);
     const again = await dramaforge(ws, server, 'approve', PRODUCTION);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('approve refused');
@@ -122,10 +138,12 @@ describe('the approval gate before paid video', () => {
 });
 
 describe('the approval gate before delivery', () => {
-  it('waits with the finished cut, made with the manifest\'s own video, and delivers it once approved', async () => {
+  it("waits with the finished cut, made with the manifest's own video, and delivers it once approved", async () => {
     // Prepare
     const ws = await ownWorkspace();
-    const manifest = await ws.manifest(TWO_SCENES, 'reviewed-cut.yaml', (text) => text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: delivery }\n'));
+    const manifest = await ws.manifest(TWO_SCENES, 'reviewed-cut.yaml', (text) =>
+      text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: delivery }\n'),
+    );
 
     // Act
     const produced = await dramaforge(ws, undefined, 'produce', manifest);
@@ -150,22 +168,30 @@ describe('a review nobody decides', () => {
   it('times out as a clean stop: the waiting execution ends REVIEW_TIMED_OUT, and a late approval is refused', async () => {
     // Prepare
     const ws = await ownWorkspace();
-    const manifestPath = await ws.manifest(TWO_SCENES, 'unreviewed.yaml', (text) => text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: video, waitHours: 0.0005 }\n'));
+    const manifestPath = await ws.manifest(TWO_SCENES, 'unreviewed.yaml', (text) =>
+      text.replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: video, waitHours: 0.0005 }\n'),
+    );
     const runtime = await LocalRuntime.start({ dataDir: ws.dataDir, retryDelayMs: 5 });
     let paused: ExecutionRecord | undefined;
     let ended: ExecutionRecord | undefined;
     let production: ProductionMeta | undefined;
     try {
       const key = 'manifests/unreviewed.yaml';
-      const put = await runtime.s3.send(new PutObjectCommand({ Bucket: runtime.names.bucket, Key: key, Body: await readFile(manifestPath) }));
+      const put = await runtime.s3.send(
+        new PutObjectCommand({ Bucket: runtime.names.bucket, Key: key, Body: await readFile(manifestPath) }),
+      );
       const executionName = executionNameFor(key, put.ETag ?? '');
 
       // Act
       paused = await runtime.waitForExecution(executionName);
-      ended = await waitFor('the production to end once its review expired', async () => {
-        const execution = await runtime.describeExecution(executionName);
-        return execution && !['RUNNING', 'PAUSED'].includes(execution.status) && execution;
-      }, { timeoutMs: 60_000, intervalMs: 100 });
+      ended = await waitFor(
+        'the production to end once its review expired',
+        async () => {
+          const execution = await runtime.describeExecution(executionName);
+          return execution && !['RUNNING', 'PAUSED'].includes(execution.status) && execution;
+        },
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
       production = await stores(runtime).productions.getProduction('two-scene-check');
     } finally {
       await runtime.stop();

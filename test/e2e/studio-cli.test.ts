@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,10 +18,14 @@ let address: StudioAddress;
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-studio-cli-'));
-  studio = spawn(process.execPath, cliArguments('studio', '--data', path.join(workDir, 'data'), '--port', '0', '--host', '0.0.0.0'), {
-    cwd: repositoryRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  studio = spawn(
+    process.execPath,
+    cliArguments('studio', '--data', path.join(workDir, 'data'), '--port', '0', '--host', '0.0.0.0'),
+    {
+      cwd: repositoryRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   studio.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   address = JSON.parse(
     await new Promise<string>((resolve, reject) => {
@@ -47,14 +51,22 @@ describe('dramaforge studio on the command line', () => {
   it('lists more than one page of objects, which s3rver signs with the legacy OpenSSL provider', async () => {
     // Prepare
     const { ListObjectsV2Command, PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
-    const s3 = new S3Client({ endpoint: address.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, forcePathStyle: true });
-    for (const key of ['paging/1', 'paging/2', 'paging/3']) await s3.send(new PutObjectCommand({ Bucket: address.bucket, Key: key, Body: key }));
+    const s3 = new S3Client({
+      endpoint: address.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      forcePathStyle: true,
+    });
+    for (const key of ['paging/1', 'paging/2', 'paging/3'])
+      await s3.send(new PutObjectCommand({ Bucket: address.bucket, Key: key, Body: key }));
 
     // Act
     const keys: string[] = [];
     let ContinuationToken: string | undefined;
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: address.bucket, Prefix: 'paging/', MaxKeys: 2, ContinuationToken }));
+      const page = await s3.send(
+        new ListObjectsV2Command({ Bucket: address.bucket, Prefix: 'paging/', MaxKeys: 2, ContinuationToken }),
+      );
       keys.push(...(page.Contents ?? []).map((object) => object.Key!));
       ContinuationToken = page.NextContinuationToken;
     } while (ContinuationToken);
@@ -76,14 +88,20 @@ describe('dramaforge studio on the command line', () => {
     const owner = dataDirOwner(path.join(workDir, 'data'))!.pid;
 
     // Act
-    const second = await run(process.execPath, cliArguments('studio', '--data', path.join(workDir, 'data'), '--port', '0'), { cwd: repositoryRoot }).then(
+    const second = await run(
+      process.execPath,
+      cliArguments('studio', '--data', path.join(workDir, 'data'), '--port', '0'),
+      { cwd: repositoryRoot },
+    ).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => error,
     );
 
     // Assess
     expect(second.code).toBe(1);
-    expect(second.stderr).toBe(`${path.relative(repositoryRoot, path.join(workDir, 'data'))} is in use by dramaforge studio (pid ${owner}); stop it or pass --data DIR\n`);
+    expect(second.stderr).toBe(
+      `${path.relative(repositoryRoot, path.join(workDir, 'data'))} is in use by dramaforge studio (pid ${owner}); stop it or pass --data DIR\n`,
+    );
   });
 
   it('stops on SIGINT with exit 0 and frees its data directory', async () => {

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,10 +40,16 @@ beforeAll(async () => {
       stdout += chunk.toString('utf8');
       if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
     });
-    studioProcess.once('exit', (code) => reject(new Error(`the studio exited (${code}) before its first line: ${output}`)));
+    studioProcess.once('exit', (code) =>
+      reject(new Error(`the studio exited (${code}) before its first line: ${output}`)),
+    );
   });
   studio = JSON.parse(firstLine) as StudioAddress;
-  browser = await puppeteer.launch({ args: chromium.args, executablePath: await chromium.executablePath(), headless: true });
+  browser = await puppeteer.launch({
+    args: chromium.args,
+    executablePath: await chromium.executablePath(),
+    headless: true,
+  });
   page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 1000 });
   await mkdir(ARTIFACTS, { recursive: true });
@@ -64,21 +70,43 @@ describe('the studio console in a browser', () => {
     await page.goto(studio.consoleUrl);
     await page.waitForSelector('df-productions[data-loaded]');
     await page.evaluate(() => Object.assign(window, { notReloaded: true }));
-    const s3 = new S3Client({ endpoint: studio.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'producer', secretAccessKey: 'any' }, forcePathStyle: true });
+    const s3 = new S3Client({
+      endpoint: studio.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'producer', secretAccessKey: 'any' },
+      forcePathStyle: true,
+    });
 
     // Act
-    await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: await readFile(twoScenes) }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: studio.bucket,
+        Key: 'manifests/two-scenes.yaml',
+        Body: await readFile(twoScenes),
+      }),
+    );
     await page.waitForFunction(
-      () => document.querySelector('tr[data-production="two-scene-check"] .production-status')?.textContent?.includes('COMPLETE'),
+      () =>
+        document
+          .querySelector('tr[data-production="two-scene-check"] .production-status')
+          ?.textContent?.includes('COMPLETE'),
       { timeout: 240_000, polling: 500 },
     );
-    const sceneCount = await page.$eval('tr[data-production="two-scene-check"] .scene-count', (cell) => cell.textContent);
+    const sceneCount = await page.$eval(
+      'tr[data-production="two-scene-check"] .scene-count',
+      (cell) => cell.textContent,
+    );
     const notReloaded = await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded);
     await page.click('tr[data-production="two-scene-check"] a');
     await page.waitForSelector('df-production[data-loaded] [data-state="Produce episodes"][data-status="SUCCEEDED"]');
     await page.waitForSelector('df-production video');
-    const graph = await page.$$eval('df-production .state[data-state]', (boxes) => boxes.map((box) => [box.getAttribute('data-state'), box.getAttribute('data-status')]));
-    const mapCounts = await page.$eval('df-production [data-state="Produce episodes"] .counts', (counts) => counts.textContent);
+    const graph = await page.$$eval('df-production .state[data-state]', (boxes) =>
+      boxes.map((box) => [box.getAttribute('data-state'), box.getAttribute('data-status')]),
+    );
+    const mapCounts = await page.$eval(
+      'df-production [data-state="Produce episodes"] .counts',
+      (counts) => counts.textContent,
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, 'studio-production.png'), fullPage: true });
     await page.click('[data-scene="ep01/s01"] a.open');
     await page.waitForSelector('df-scene[data-loaded] img.keyframe');
@@ -86,7 +114,10 @@ describe('the studio console in a browser', () => {
       const image = document.querySelector<HTMLImageElement>('df-scene img.keyframe');
       return image?.complete && image.naturalWidth > 0;
     });
-    const keyframe = await page.$eval('df-scene img.keyframe', (image) => ({ width: (image as HTMLImageElement).naturalWidth, height: (image as HTMLImageElement).naturalHeight }));
+    const keyframe = await page.$eval('df-scene img.keyframe', (image) => ({
+      width: (image as HTMLImageElement).naturalWidth,
+      height: (image as HTMLImageElement).naturalHeight,
+    }));
     const scores = await page.$$eval('df-scene .scores td.score', (cells) => cells.map((cell) => cell.textContent));
     const lines = await page.$$eval('df-scene .lines p', (paragraphs) => paragraphs.length);
     await page.screenshot({ path: path.join(ARTIFACTS, 'studio-scene.png'), fullPage: true });
@@ -114,10 +145,18 @@ describe('the studio console in a browser', () => {
     await page.waitForSelector('df-history[data-loaded] tr.event');
 
     // Act
-    const firstPage = await page.$$eval('df-history tr.event td:first-child', (cells) => cells.map((cell) => Number(cell.textContent)));
+    const firstPage = await page.$$eval('df-history tr.event td:first-child', (cells) =>
+      cells.map((cell) => Number(cell.textContent)),
+    );
     await page.click('df-history button.next-page');
-    await page.waitForFunction((first) => Number(document.querySelector('df-history tr.event td')?.textContent) !== first, {}, firstPage[0]);
-    const secondPage = await page.$$eval('df-history tr.event td:first-child', (cells) => cells.map((cell) => Number(cell.textContent)));
+    await page.waitForFunction(
+      (first) => Number(document.querySelector('df-history tr.event td')?.textContent) !== first,
+      {},
+      firstPage[0],
+    );
+    const secondPage = await page.$$eval('df-history tr.event td:first-child', (cells) =>
+      cells.map((cell) => Number(cell.textContent)),
+    );
 
     // Assess
     expect(firstPage.length).toBe(25);
@@ -138,7 +177,12 @@ describe('the studio console in a browser', () => {
         ['DF JP', '日本語'],
         ['DF KR', '韓國語'],
       ];
-      return Promise.all(samples.map(async ([family, text]) => [family, (await document.fonts.load(`16px "${family}"`, text)).length > 0]));
+      return Promise.all(
+        samples.map(async ([family, text]) => [
+          family,
+          (await document.fonts.load(`16px "${family}"`, text)).length > 0,
+        ]),
+      );
     });
 
     // Assess

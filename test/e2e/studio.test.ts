@@ -12,6 +12,7 @@ import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
   GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListExecutionsCommand,
   ListStateMachinesCommand,
   SendTaskFailureCommand,
@@ -20,13 +21,12 @@ import {
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
-  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionNameFor } from '../../lambdas/core/execution-name.js';
 import { DataDirectoryInUse } from '../../local/runtime/index.js';
-import { startStudio, type Studio } from '../../local/studio/studio.js';
+import { type Studio, startStudio } from '../../local/studio/studio.js';
 import { cliArguments } from '../support/cli.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -53,10 +53,14 @@ async function executionNamed(name: string) {
 }
 
 async function ended(name: string) {
-  return waitFor(`${name} to end`, async () => {
-    const execution = await executionNamed(name);
-    return execution && execution.status !== 'RUNNING' ? execution : undefined;
-  }, { timeoutMs: 180_000, intervalMs: 250 });
+  return waitFor(
+    `${name} to end`,
+    async () => {
+      const execution = await executionNamed(name);
+      return execution && execution.status !== 'RUNNING' ? execution : undefined;
+    },
+    { timeoutMs: 180_000, intervalMs: 250 },
+  );
 }
 
 let twoScenesProduced: Promise<string> | undefined;
@@ -67,7 +71,13 @@ let twoScenesProduced: Promise<string> | undefined;
  */
 function producedTwoScenes(): Promise<string> {
   twoScenesProduced ??= (async () => {
-    const put = await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: await readFile(twoScenes) }));
+    const put = await s3.send(
+      new PutObjectCommand({
+        Bucket: studio.bucket,
+        Key: 'manifests/two-scenes.yaml',
+        Body: await readFile(twoScenes),
+      }),
+    );
     const name = executionNameFor('manifests/two-scenes.yaml', put.ETag!);
     await ended(name);
     return name;
@@ -86,14 +96,24 @@ async function objectBytes(key: string): Promise<Buffer | undefined> {
 }
 
 /** A raw request, path as written: no client normalizes `..` away. */
-function rawRequest(options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+function rawRequest(options: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}): Promise<{ status: number; body: string }> {
   const { port } = new URL(studio.endpoint);
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const request = http.request(
+      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
     request.on('error', reject);
     request.end(options.body);
   });
@@ -131,84 +151,135 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     const bytes = await readFile(twoScenes);
 
     // Act
-    const put = await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: bytes }));
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: bytes }),
+    );
     const name = executionNameFor('manifests/two-scenes.yaml', put.ETag!);
     const execution = await ended(name);
 
     // Assess
     expect(await objectBytes('manifests/two-scenes.yaml')).toEqual(bytes);
     expect(execution.status).toBe('SUCCEEDED');
-    const delivered = await s3.send(new ListObjectsV2Command({ Bucket: studio.bucket, Prefix: 'productions/two-scene-check/episodes/' }));
-    expect(delivered.Contents?.map((object) => object.Key)).toEqual(
-      expect.arrayContaining(['ep01.mp4', 'ep01.srt', 'ep01.vtt'].map((file) => `productions/two-scene-check/episodes/${file}`)),
+    const delivered = await s3.send(
+      new ListObjectsV2Command({ Bucket: studio.bucket, Prefix: 'productions/two-scene-check/episodes/' }),
     );
-    const report = JSON.parse((await objectBytes('productions/two-scene-check/report.json'))!.toString('utf8')) as { status: string };
+    expect(delivered.Contents?.map((object) => object.Key)).toEqual(
+      expect.arrayContaining(
+        ['ep01.mp4', 'ep01.srt', 'ep01.vtt'].map((file) => `productions/two-scene-check/episodes/${file}`),
+      ),
+    );
+    const report = JSON.parse((await objectBytes('productions/two-scene-check/report.json'))!.toString('utf8')) as {
+      status: string;
+    };
     expect(report.status).toBe('COMPLETE');
   });
 
   it('makes `produce` on its data directory a client: the studio runs the manifest and produce downloads the deliverables', async () => {
     // Prepare
     const manifest = path.join(workDir, 'two-scene-client.yaml');
-    await writeFile(manifest, (await readFile(twoScenes, 'utf8')).replace('production: two-scene-check', 'production: two-scene-client'));
+    await writeFile(
+      manifest,
+      (await readFile(twoScenes, 'utf8')).replace('production: two-scene-check', 'production: two-scene-client'),
+    );
     const outDir = path.join(workDir, 'out');
 
     // Act
-    const { stdout, stderr } = await run(process.execPath, cliArguments('produce', manifest, '--data', path.join(workDir, 'data'), '--out', outDir), {
-      cwd: repositoryRoot,
-      timeout: 240_000,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      cliArguments('produce', manifest, '--data', path.join(workDir, 'data'), '--out', outDir),
+      {
+        cwd: repositoryRoot,
+        timeout: 240_000,
+      },
+    );
 
     // Assess
     expect(stderr).toContain(`producing through it at ${studio.endpoint}`);
     expect(stdout).toContain(`COMPLETE: ${path.join(outDir, 'two-scene-client')}`);
-    expect(await readdir(path.join(outDir, 'two-scene-client'))).toEqual(expect.arrayContaining(['ep01.mp4', 'ep01.srt', 'ep01.vtt', 'report.json', 'storyboard.png']));
-    const report = JSON.parse(await readFile(path.join(outDir, 'two-scene-client', 'report.json'), 'utf8')) as { executions: { kind: string; status: string }[] };
+    expect(await readdir(path.join(outDir, 'two-scene-client'))).toEqual(
+      expect.arrayContaining(['ep01.mp4', 'ep01.srt', 'ep01.vtt', 'report.json', 'storyboard.png']),
+    );
+    const report = JSON.parse(await readFile(path.join(outDir, 'two-scene-client', 'report.json'), 'utf8')) as {
+      executions: { kind: string; status: string }[];
+    };
     expect(report.executions.map((execution) => [execution.kind, execution.status])).toEqual([
       ['production', 'SUCCEEDED'],
       ['episode', 'SUCCEEDED'],
     ]);
     const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: studio.stateMachineArn }));
-    expect(executions!.some((execution) => execution.name!.startsWith('two-scene-client-') && execution.status === 'SUCCEEDED')).toBe(true);
+    expect(
+      executions!.some(
+        (execution) => execution.name!.startsWith('two-scene-client-') && execution.status === 'SUCCEEDED',
+      ),
+    ).toBe(true);
   });
 
   it('makes `produce` of a manifest with a review gate stop cleanly at the gate through the studio, as it does in-process, with the execution RUNNING', async () => {
     // Prepare
     const manifest = path.join(workDir, 'two-scene-client-review.yaml');
-    const text = (await readFile(twoScenes, 'utf8')).replace('production: two-scene-check', 'production: two-scene-client-review').replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: video }\n');
+    const text = (await readFile(twoScenes, 'utf8'))
+      .replace('production: two-scene-check', 'production: two-scene-client-review')
+      .replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: video }\n');
     await writeFile(manifest, text);
     const outDir = path.join(workDir, 'out-review');
 
     // Act
-    const { stderr } = await run(process.execPath, cliArguments('produce', manifest, '--data', path.join(workDir, 'data'), '--out', outDir), {
-      cwd: repositoryRoot,
-      timeout: 240_000,
-    });
+    const { stderr } = await run(
+      process.execPath,
+      cliArguments('produce', manifest, '--data', path.join(workDir, 'data'), '--out', outDir),
+      {
+        cwd: repositoryRoot,
+        timeout: 240_000,
+      },
+    );
     const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: studio.stateMachineArn }));
     const waiting = executions!.find((execution) => execution.name!.startsWith('two-scene-client-review-'))!;
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: waiting.executionArn }));
-    await sfn.send(new StopExecutionCommand({ executionArn: waiting.executionArn, error: 'TestStop', cause: 'the test has what it needs' }));
+    await sfn.send(
+      new StopExecutionCommand({
+        executionArn: waiting.executionArn,
+        error: 'TestStop',
+        cause: 'the test has what it needs',
+      }),
+    );
 
     // Assess
     expect(stderr).toContain(`producing through it at ${studio.endpoint}`);
-    const report = JSON.parse(await readFile(path.join(outDir, 'two-scene-client-review', 'report.json'), 'utf8')) as { status: string };
+    const report = JSON.parse(await readFile(path.join(outDir, 'two-scene-client-review', 'report.json'), 'utf8')) as {
+      status: string;
+    };
     expect(report.status).toBe('AWAITING_APPROVAL');
     expect([waiting.status, described.status]).toEqual(['RUNNING', 'RUNNING']);
   });
 
   it('decodes a streamed upload sent aws-chunked with a trailing checksum, and its production starts', async () => {
     // Prepare
-    const text = (await readFile(twoScenes, 'utf8')).replace('production: two-scene-check', 'production: two-scene-stream');
+    const text = (await readFile(twoScenes, 'utf8')).replace(
+      'production: two-scene-check',
+      'production: two-scene-stream',
+    );
     const file = path.join(workDir, 'two-scene-stream.yaml');
     await writeFile(file, text);
     sentHeaders.length = 0;
 
     // Act
     const put = await s3.send(
-      new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scene-stream.yaml', Body: createReadStream(file), ContentLength: Buffer.byteLength(text) }),
+      new PutObjectCommand({
+        Bucket: studio.bucket,
+        Key: 'manifests/two-scene-stream.yaml',
+        Body: createReadStream(file),
+        ContentLength: Buffer.byteLength(text),
+      }),
     );
     const name = executionNameFor('manifests/two-scene-stream.yaml', put.ETag!);
     const started = await waitFor('the streamed manifest to start', () => executionNamed(name));
-    await sfn.send(new StopExecutionCommand({ executionArn: started.executionArn, error: 'TestStop', cause: 'the test has what it needs' }));
+    await sfn.send(
+      new StopExecutionCommand({
+        executionArn: started.executionArn,
+        error: 'TestStop',
+        cause: 'the test has what it needs',
+      }),
+    );
     const stopped = await ended(name);
 
     // Assess
@@ -217,15 +288,25 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     expect((await objectBytes('manifests/two-scene-stream.yaml'))?.toString('utf8')).toBe(text);
     expect(stopped.status).toBe('ABORTED');
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
-    expect([described.status, described.error, described.cause]).toEqual(['ABORTED', 'TestStop', 'the test has what it needs']);
+    expect([described.status, described.error, described.cause]).toEqual([
+      'ABORTED',
+      'TestStop',
+      'the test has what it needs',
+    ]);
   });
 
   it('treats the same bytes uploaded again as a no-op', async () => {
     // Prepare
     const bytes = await readFile(twoScenes);
-    const name = executionNameFor('manifests/two-scenes.yaml', (await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: bytes }))).ETag!);
+    const name = executionNameFor(
+      'manifests/two-scenes.yaml',
+      (await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scenes.yaml', Body: bytes })))
+        .ETag!,
+    );
     await ended(name);
-    const before = await sfn.send(new DescribeExecutionCommand({ executionArn: (await executionNamed(name))!.executionArn }));
+    const before = await sfn.send(
+      new DescribeExecutionCommand({ executionArn: (await executionNamed(name))!.executionArn }),
+    );
 
     // Act
     const decisionsBefore = triggered.length;
@@ -235,7 +316,13 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     );
     const after = await sfn.send(new DescribeExecutionCommand({ executionArn: before.executionArn }));
     const again = await sfn
-      .send(new StartExecutionCommand({ stateMachineArn: studio.stateMachineArn, name, input: JSON.stringify({ bucket: studio.bucket, key: 'manifests/two-scenes.yaml' }) }))
+      .send(
+        new StartExecutionCommand({
+          stateMachineArn: studio.stateMachineArn,
+          name,
+          input: JSON.stringify({ bucket: studio.bucket, key: 'manifests/two-scenes.yaml' }),
+        }),
+      )
       .catch((error: Error) => error.name);
 
     // Assess
@@ -253,13 +340,20 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     // Act
     await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/invalid.yaml', Body: invalid }));
     await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/oversized.yaml', Body: oversized }));
-    const invalidErrors = await waitFor('invalid.yaml.errors.json', () => objectBytes('manifests/invalid.yaml.errors.json'));
-    const oversizedErrors = await waitFor('oversized.yaml.errors.json', () => objectBytes('manifests/oversized.yaml.errors.json'));
+    const invalidErrors = await waitFor('invalid.yaml.errors.json', () =>
+      objectBytes('manifests/invalid.yaml.errors.json'),
+    );
+    const oversizedErrors = await waitFor('oversized.yaml.errors.json', () =>
+      objectBytes('manifests/oversized.yaml.errors.json'),
+    );
 
     // Assess
-    const problems = (json: Buffer) => (JSON.parse(json.toString('utf8')) as { problems: { path: string; reason: string }[] }).problems;
+    const problems = (json: Buffer) =>
+      (JSON.parse(json.toString('utf8')) as { problems: { path: string; reason: string }[] }).problems;
     expect(problems(invalidErrors).length).toBeGreaterThan(0);
-    expect(problems(oversizedErrors)).toEqual([expect.objectContaining({ path: '(file)', reason: expect.stringContaining('1 MiB') })]);
+    expect(problems(oversizedErrors)).toEqual([
+      expect.objectContaining({ path: '(file)', reason: expect.stringContaining('1 MiB') }),
+    ]);
   });
 
   it('serves the Step Functions subset: state machines, executions, and the history paged both ways', async () => {
@@ -273,22 +367,40 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     const paged: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 7, reverseOrder: true, nextToken }));
+      const page = await sfn.send(
+        new GetExecutionHistoryCommand({ executionArn, maxResults: 7, reverseOrder: true, nextToken }),
+      );
       paged.push(...page.events!);
       nextToken = page.nextToken;
     } while (nextToken);
-    const episodes = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machines.stateMachines!.find((machine) => machine.name === 'dramaforge-episode')!.stateMachineArn }));
+    const episodes = await sfn.send(
+      new ListExecutionsCommand({
+        stateMachineArn: machines.stateMachines!.find((machine) => machine.name === 'dramaforge-episode')!
+          .stateMachineArn,
+      }),
+    );
 
     // Assess
-    expect(machines.stateMachines!.map((machine) => machine.name).sort()).toEqual(['dramaforge-episode', 'dramaforge-production']);
-    expect(Object.keys((JSON.parse(production.definition!) as { States: object }).States)).toContain('Produce episodes');
+    expect(machines.stateMachines!.map((machine) => machine.name).sort()).toEqual([
+      'dramaforge-episode',
+      'dramaforge-production',
+    ]);
+    expect(Object.keys((JSON.parse(production.definition!) as { States: object }).States)).toContain(
+      'Produce episodes',
+    );
     const events = whole.events!;
     expect(events[0]!.type).toBe('ExecutionStarted');
     expect(events.at(-1)!.type).toBe('ExecutionSucceeded');
     expect(events.map((event) => event.id)).toEqual(events.map((_, index) => index + 1));
-    expect(events.filter((event) => event.type === 'TaskStateEntered').map((event) => event.stateEnteredEventDetails!.name)).toContain('Validate manifest');
+    expect(
+      events.filter((event) => event.type === 'TaskStateEntered').map((event) => event.stateEnteredEventDetails!.name),
+    ).toContain('Validate manifest');
     expect(paged.map((event) => event.id)).toEqual([...events].reverse().map((event) => event.id));
-    expect(episodes.executions!.some((execution) => execution.name!.startsWith(executionArn.split(':').at(-1)!) && execution.status === 'SUCCEEDED')).toBe(true);
+    expect(
+      episodes.executions!.some(
+        (execution) => execution.name!.startsWith(executionArn.split(':').at(-1)!) && execution.status === 'SUCCEEDED',
+      ),
+    ).toBe(true);
   });
 
   it("rerenders a scene from the console's action, as a new execution of the production's manifest", async () => {
@@ -298,11 +410,22 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     const before = JSON.parse((await rawRequest({ path: scenePath })).body) as { keyframeAttempts: { seed: number }[] };
 
     // Act
-    const answer = await rawRequest({ method: 'POST', path: `${scenePath}/rerender`, headers: { 'x-dramaforge-token': studio.token } });
+    const answer = await rawRequest({
+      method: 'POST',
+      path: `${scenePath}/rerender`,
+      headers: { 'x-dramaforge-token': studio.token },
+    });
     const { name } = JSON.parse(answer.body) as { name: string };
     const execution = await ended(name);
-    const after = JSON.parse((await rawRequest({ path: scenePath })).body) as { keyframeAttempts: { seed: number }[]; status: string };
-    const unknown = await rawRequest({ method: 'POST', path: '/api/productions/two-scene-check/scenes/ep01/s99/rerender', headers: { 'x-dramaforge-token': studio.token } });
+    const after = JSON.parse((await rawRequest({ path: scenePath })).body) as {
+      keyframeAttempts: { seed: number }[];
+      status: string;
+    };
+    const unknown = await rawRequest({
+      method: 'POST',
+      path: '/api/productions/two-scene-check/scenes/ep01/s99/rerender',
+      headers: { 'x-dramaforge-token': studio.token },
+    });
 
     // Assess
     expect(answer.status).toBe(200);
@@ -315,14 +438,23 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
 
   it("stops a running production from the console's action, with the token", async () => {
     // Prepare
-    const text = (await readFile(twoScenes, 'utf8')).replace('production: two-scene-check', 'production: two-scene-stop');
-    const put = await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scene-stop.yaml', Body: text }));
+    const text = (await readFile(twoScenes, 'utf8')).replace(
+      'production: two-scene-check',
+      'production: two-scene-stop',
+    );
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scene-stop.yaml', Body: text }),
+    );
     const name = executionNameFor('manifests/two-scene-stop.yaml', put.ETag!);
     await waitFor('the production to start', () => executionNamed(name));
 
     // Act
     const withoutToken = await rawRequest({ method: 'POST', path: `/api/executions/${name}/stop` });
-    const answer = await rawRequest({ method: 'POST', path: `/api/executions/${name}/stop`, headers: { 'x-dramaforge-token': studio.token } });
+    const answer = await rawRequest({
+      method: 'POST',
+      path: `/api/executions/${name}/stop`,
+      headers: { 'x-dramaforge-token': studio.token },
+    });
     const execution = await ended(name);
 
     // Assess
@@ -336,19 +468,30 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     const text = (await readFile(twoScenes, 'utf8'))
       .replace('production: two-scene-check', 'production: two-scene-review')
       .replace('budgetUsd: 1\n', 'budgetUsd: 1\nreview: { before: delivery }\n');
-    const put = await s3.send(new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scene-review.yaml', Body: text }));
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: studio.bucket, Key: 'manifests/two-scene-review.yaml', Body: text }),
+    );
     const name = executionNameFor('manifests/two-scene-review.yaml', put.ETag!);
     const waiting = await waitFor('the review gate', async () => {
       const answer = await rawRequest({ path: '/api/productions/two-scene-review' });
-      const production = answer.status === 200 ? (JSON.parse(answer.body) as { status: string; review?: Record<string, unknown> }) : undefined;
+      const production =
+        answer.status === 200
+          ? (JSON.parse(answer.body) as { status: string; review?: Record<string, unknown> })
+          : undefined;
       return production?.status === 'AWAITING_APPROVAL' ? production : undefined;
     });
 
     // Act
     const withoutToken = await rawRequest({ method: 'POST', path: '/api/productions/two-scene-review/approve' });
-    const approved = await rawRequest({ method: 'POST', path: '/api/productions/two-scene-review/approve', headers: { 'x-dramaforge-token': studio.token } });
+    const approved = await rawRequest({
+      method: 'POST',
+      path: '/api/productions/two-scene-review/approve',
+      headers: { 'x-dramaforge-token': studio.token },
+    });
     const execution = await ended(name);
-    const report = JSON.parse((await objectBytes('productions/two-scene-review/report.json'))!.toString('utf8')) as { status: string };
+    const report = JSON.parse((await objectBytes('productions/two-scene-review/report.json'))!.toString('utf8')) as {
+      status: string;
+    };
 
     // Assess
     expect(waiting.review).toMatchObject({ before: 'delivery' });
@@ -366,7 +509,12 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
         new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' }),
         new SendTaskFailureCommand({ taskToken: 'no-such-token', error: 'E' }),
         new SendTaskHeartbeatCommand({ taskToken: 'no-such-token' }),
-      ].map((command) => sfn.send(command as never).then(() => 'answered', (error: Error) => error.name)),
+      ].map((command) =>
+        sfn.send(command as never).then(
+          () => 'answered',
+          (error: Error) => error.name,
+        ),
+      ),
     );
 
     // Assess
@@ -377,13 +525,22 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     // Act
     const sqs = new SQSClient({ endpoint: studio.endpoint, region: 'us-east-1', credentials });
     // CreateQueue of an existing queue answers its URL, as GetQueueUrl would (the embedded SQS serves what dramaforge calls).
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: studio.runtime.names.videoDeadLetterQueue }));
-    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }));
-    const tables = await new DynamoDBClient({ endpoint: studio.endpoint, region: 'us-east-1', credentials }).send(new ListTablesCommand({}));
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: studio.runtime.names.videoDeadLetterQueue }),
+    );
+    const attributes = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }),
+    );
+    const tables = await new DynamoDBClient({ endpoint: studio.endpoint, region: 'us-east-1', credentials }).send(
+      new ListTablesCommand({}),
+    );
 
     // Assess
     expect(QueueUrl).toBe(`${studio.endpoint}/000000000000/${studio.runtime.names.videoDeadLetterQueue}`);
-    expect(attributes.Attributes).toEqual({ QueueArn: studio.runtime.queueUrls.deadLetterQueueArn, ApproximateNumberOfMessages: '0' });
+    expect(attributes.Attributes).toEqual({
+      QueueArn: studio.runtime.queueUrls.deadLetterQueueArn,
+      ApproximateNumberOfMessages: '0',
+    });
     expect(tables.TableNames).toContain(studio.runtime.names.table);
   });
 
@@ -413,7 +570,11 @@ describe('dramaforge studio: security', () => {
   it('refuses a mutating console request without the token, a cross-site form post, and a foreign Host', async () => {
     // Act
     const withoutToken = await rawRequest({ method: 'POST', path: '/api/redrive' });
-    const wrongToken = await rawRequest({ method: 'POST', path: '/api/redrive', headers: { 'x-dramaforge-token': 'guess' } });
+    const wrongToken = await rawRequest({
+      method: 'POST',
+      path: '/api/redrive',
+      headers: { 'x-dramaforge-token': 'guess' },
+    });
     const crossSiteForm = await rawRequest({
       method: 'POST',
       path: '/api/redrive',
@@ -427,10 +588,20 @@ describe('dramaforge studio: security', () => {
       body: '--x--',
     });
     const rebound = await rawRequest({ path: '/api/productions', headers: { host: 'evil.example' } });
-    const withToken = await rawRequest({ method: 'POST', path: '/api/redrive', headers: { 'x-dramaforge-token': studio.token } });
+    const withToken = await rawRequest({
+      method: 'POST',
+      path: '/api/redrive',
+      headers: { 'x-dramaforge-token': studio.token },
+    });
 
     // Assess
-    expect([withoutToken.status, wrongToken.status, crossSiteForm.status, crossSiteUpload.status, rebound.status]).toEqual([403, 403, 403, 403, 403]);
+    expect([
+      withoutToken.status,
+      wrongToken.status,
+      crossSiteForm.status,
+      crossSiteUpload.status,
+      rebound.status,
+    ]).toEqual([403, 403, 403, 403, 403]);
     expect(withToken.status).toBe(200);
     expect(JSON.parse(withToken.body)).toEqual({ moved: 0 });
   });
@@ -477,10 +648,13 @@ describe('dramaforge studio: security', () => {
         `/api/executions/${name}/history?maxResults=1000`,
       ].map((requestPath) => rawRequest({ path: requestPath })),
     );
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: (await executionNamed(name))!.executionArn }));
+    const described = await sfn.send(
+      new DescribeExecutionCommand({ executionArn: (await executionNamed(name))!.executionArn }),
+    );
 
     // Assess
     expect(pages.map((page) => page.status)).toEqual(pages.map(() => 200));
-    for (const text of [...pages.map((page) => page.body), JSON.stringify(described)]) expect(text).not.toContain(PROVIDER_KEY);
+    for (const text of [...pages.map((page) => page.body), JSON.stringify(described)])
+      expect(text).not.toContain(PROVIDER_KEY);
   });
 });

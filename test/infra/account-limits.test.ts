@@ -1,9 +1,9 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { concurrentInvocations, configuredFanOut, type FanOut } from '../../lib/config/account-limits.js';
-import { ENVIRONMENTS } from '../../lib/config/environments.js';
-import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
 import { STAGE_VARIABLES } from '../../lambdas/core/environment.js';
+import { concurrentInvocations, configuredFanOut, type FanOut } from '../../lib/config/account-limits.js';
+import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
+import { ENVIRONMENTS } from '../../lib/config/environments.js';
 import { logicalIdOf, resourcesOfType, synthesize } from './synthesize.js';
 
 /** A new AWS account's Lambda quotas, written out rather than read from the config, so a config that outgrows them fails here. */
@@ -14,7 +14,10 @@ const RAISED = { maxFunctionMemoryMb: '4096', accountConcurrency: '1000' };
 function workflowSetting(template: Template, variable: string): number {
   const values = new Set(
     Object.values(resourcesOfType(template, 'AWS::Lambda::Function'))
-      .map((fn) => (fn.Properties.Environment as { Variables?: Record<string, string> } | undefined)?.Variables?.[variable])
+      .map(
+        (fn) =>
+          (fn.Properties.Environment as { Variables?: Record<string, string> } | undefined)?.Variables?.[variable],
+      )
       .filter((value): value is string => value !== undefined),
   );
   expect([...values], `${variable} across the functions`).toHaveLength(1);
@@ -35,7 +38,9 @@ function deployedFanOut(template: Template): FanOut {
 const LAMBDA_DEFAULT_MEMORY_MB = 128;
 
 function memoryOf(template: Template): number[] {
-  return Object.values(resourcesOfType(template, 'AWS::Lambda::Function')).map((fn) => (fn.Properties.MemorySize as number | undefined) ?? LAMBDA_DEFAULT_MEMORY_MB);
+  return Object.values(resourcesOfType(template, 'AWS::Lambda::Function')).map(
+    (fn) => (fn.Properties.MemorySize as number | undefined) ?? LAMBDA_DEFAULT_MEMORY_MB,
+  );
 }
 
 describe.each(ENVIRONMENT_NAMES)('%s, as synthesized by default, in a new account', (name) => {
@@ -51,7 +56,7 @@ describe.each(ENVIRONMENT_NAMES)('%s, as synthesized by default, in a new accoun
     expect(memory.filter((megabytes) => megabytes > NEW_ACCOUNT.maxFunctionMemoryMb)).toEqual([]);
   });
 
-  it('runs one production within the 10 functions at once a new account allows, and within its config\'s cap', () => {
+  it("runs one production within the 10 functions at once a new account allows, and within its config's cap", () => {
     // Prepare
     const { template } = synthesize(name);
 
@@ -69,7 +74,9 @@ describe('prod with the account limits raised', () => {
     // Prepare
     const [byDefault, raised] = [synthesize('prod'), synthesize('prod', undefined, RAISED)];
     const memoryOfAssembly = ({ stack, template }: typeof byDefault) =>
-      resourcesOfType(template, 'AWS::Lambda::Function')[logicalIdOf(stack.functions.get('assemble-episode')!.function)]!.Properties.MemorySize;
+      resourcesOfType(template, 'AWS::Lambda::Function')[
+        logicalIdOf(stack.functions.get('assemble-episode')!.function)
+      ]!.Properties.MemorySize;
 
     // Act
     const memory = { byDefault: memoryOfAssembly(byDefault), raised: memoryOfAssembly(raised) };

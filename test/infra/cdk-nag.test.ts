@@ -17,8 +17,11 @@ describe.each(ENVIRONMENT_NAMES)('%s against cdk-nag AwsSolutions', (name) => {
     const report = new AwsSolutionsChecks(app).validateScope(app);
 
     // Assess
-    expect(report.violations.map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual(
-      [],
-    );
+    expect(
+      report.violations.map(
+        (violation) =>
+          `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      ),
+    ).toEqual([]);
   });
 });

@@ -2,18 +2,23 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFfmpeg } from '../../lambdas/adapters/media/ffmpeg.js';
 import { ALL_STAGES } from '../../lambdas/catalog.js';
 import { STAGE_VARIABLES } from '../../lambdas/core/environment.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
-import { runFfmpeg } from '../../lambdas/adapters/media/ffmpeg.js';
 import { bundleStage } from '../../lib/bundling/stage-bundle.js';
-import { LOCAL_CREDENTIALS, startEngines, type LocalEngines } from '../../local/engines/embedded-engines.js';
-import { lambdaContext } from '../../local/runtime/index.js';
+import { LOCAL_CREDENTIALS, type LocalEngines, startEngines } from '../../local/engines/embedded-engines.js';
 import { ensureTable } from '../../local/engines/resources.js';
-import { DEFINITION_FILE, EPISODE_DEFINITION_FILE, allStates, type Definition } from '../../statemachines/production-definition.js';
+import { lambdaContext } from '../../local/runtime/index.js';
+import {
+  allStates,
+  DEFINITION_FILE,
+  type Definition,
+  EPISODE_DEFINITION_FILE,
+} from '../../statemachines/production-definition.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /**
@@ -53,7 +58,8 @@ async function withEnvironment<T>(extra: Record<string, string>, work: () => Pro
   }
 }
 
-const invoke = (handler: BundledHandler, name: string, event: unknown) => handler(event, lambdaContext(`dramaforge-${name}`, 60));
+const invoke = (handler: BundledHandler, name: string, event: unknown) =>
+  handler(event, lambdaContext(`dramaforge-${name}`, 60));
 
 /** A production of its own (own id, own scene text, so no other case's cache answers), validated and planned by the bundles. */
 async function openProduction(name: string, budgetUsd = 1): Promise<{ productionId: string }> {
@@ -63,10 +69,17 @@ async function openProduction(name: string, budgetUsd = 1): Promise<{ production
     .replace('Ben reads the letter alone.', `Ben reads the letter alone (${name}).`);
   const key = `${assetKeys.manifestsPrefix}${name}.yaml`;
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text }));
-  const validated = (await invoke(await coldStart('validate-manifest'), 'validate-manifest', { bucket: BUCKET, key, executionName: `bundle-${name}` })) as {
+  const validated = (await invoke(await coldStart('validate-manifest'), 'validate-manifest', {
+    bucket: BUCKET,
+    key,
+    executionName: `bundle-${name}`,
+  })) as {
     productionId: string;
   };
-  await invoke(await coldStart('plan-production'), 'plan-production', { ...validated, executionName: `bundle-${name}` });
+  await invoke(await coldStart('plan-production'), 'plan-production', {
+    ...validated,
+    executionName: `bundle-${name}`,
+  });
   return validated;
 }
 
@@ -76,14 +89,45 @@ async function openProduction(name: string, budgetUsd = 1): Promise<{ production
  */
 async function finishedBlackEpisode(name: string): Promise<{ productionId: string; episodeId: string }> {
   const { productionId } = await openProduction(name);
-  const put = (key: string, body: Buffer | string) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
-  const { stdout: clip } = await runFfmpeg(['-f', 'lavfi', '-i', 'color=black:s=270x480:r=12:d=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1']);
-  const { stdout: voice } = await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=24000:duration=1', '-c:a', 'pcm_s16le', '-f', 'wav', 'pipe:1']);
+  const put = (key: string, body: Buffer | string) =>
+    s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  const { stdout: clip } = await runFfmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'color=black:s=270x480:r=12:d=1',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    'frag_keyframe+empty_moov',
+    '-f',
+    'mp4',
+    'pipe:1',
+  ]);
+  const { stdout: voice } = await runFfmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=220:sample_rate=24000:duration=1',
+    '-c:a',
+    'pcm_s16le',
+    '-f',
+    'wav',
+    'pipe:1',
+  ]);
   for (const sceneId of ['s01', 's02']) {
     const scene = { productionId, episodeId: 'ep01', sceneId };
     await put(assetKeys.clip(scene), clip);
     await put(assetKeys.voice(scene), voice);
-    await put(assetKeys.voiceCues(scene), JSON.stringify({ durationSeconds: 1, cues: [{ index: 0, characterId: 'ben', speaker: 'Ben', text: 'Then why now?', startSeconds: 0, endSeconds: 1 }] }));
+    await put(
+      assetKeys.voiceCues(scene),
+      JSON.stringify({
+        durationSeconds: 1,
+        cues: [{ index: 0, characterId: 'ben', speaker: 'Ben', text: 'Then why now?', startSeconds: 0, endSeconds: 1 }],
+      }),
+    );
     await invoke(await coldStart('record-scene-outcome'), 'record-scene-outcome', { ...scene, outcome: 'COMPLETE' });
   }
   return { productionId, episodeId: 'ep01' };
@@ -129,13 +173,17 @@ afterAll(async () => {
 describe('the bundles the stack deploys', () => {
   it('each imports and exports its handler', async () => {
     // Act
-    const handlers = await Promise.all(ALL_STAGES.map(async (stage) => [stage.name, typeof (await coldStart(stage.name))] as const));
+    const handlers = await Promise.all(
+      ALL_STAGES.map(async (stage) => [stage.name, typeof (await coldStart(stage.name))] as const),
+    );
 
     // Assess
-    expect(Object.fromEntries(handlers)).toEqual(Object.fromEntries(ALL_STAGES.map((stage) => [stage.name, 'function'])));
+    expect(Object.fromEntries(handlers)).toEqual(
+      Object.fromEntries(ALL_STAGES.map((stage) => [stage.name, 'function'])),
+    );
   });
 
-  it('validate the manifest, plan the production and write a scene\'s script against the embedded engines', async () => {
+  it("validate the manifest, plan the production and write a scene's script against the embedded engines", async () => {
     // Prepare
     const { productionId } = await openProduction('pipeline');
     const scene = { productionId, episodeId: 'ep01', sceneId: 's02' };
@@ -145,37 +193,62 @@ describe('the bundles the stack deploys', () => {
 
     // Assess
     const written = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: assetKeys.script(scene) }));
-    const script = JSON.parse(await written.Body!.transformToString()) as { lines: { character: string; line: string }[] };
+    const script = JSON.parse(await written.Body!.transformToString()) as {
+      lines: { character: string; line: string }[];
+    };
     expect(script.lines.length).toBeGreaterThan(0);
     expect(script.lines.every((line) => line.character === 'ben' && line.line.length > 0)).toBe(true);
   });
 
-  it('throws every error the state machine\'s Retry and Catch rules match, under exactly that name', async () => {
+  it("throws every error the state machine's Retry and Catch rules match, under exactly that name", async () => {
     // Prepare
-    const definitions = await Promise.all([DEFINITION_FILE, EPISODE_DEFINITION_FILE].map(async (file) => JSON.parse(await readFile(file, 'utf8')) as Definition));
+    const definitions = await Promise.all(
+      [DEFINITION_FILE, EPISODE_DEFINITION_FILE].map(
+        async (file) => JSON.parse(await readFile(file, 'utf8')) as Definition,
+      ),
+    );
     const matched = new Set(
       definitions
         .flatMap((definition) => allStates(definition))
-        .flatMap(({ state }) => [...((state.Retry as { ErrorEquals: string[] }[]) ?? []), ...((state.Catch as { ErrorEquals: string[] }[]) ?? [])])
+        .flatMap(({ state }) => [
+          ...((state.Retry as { ErrorEquals: string[] }[]) ?? []),
+          ...((state.Catch as { ErrorEquals: string[] }[]) ?? []),
+        ])
         .flatMap((rule) => rule.ErrorEquals)
         .filter((name) => !/^(States|Lambda|StepFunctions)\./.test(name)),
     );
     const sceneOf = (productionId: string) => ({ productionId, episodeId: 'ep01', sceneId: 's02' });
     const writeScriptUnder = async (name: string, extra: Record<string, string>, budgetUsd?: number) => {
       const scene = sceneOf((await openProduction(name, budgetUsd)).productionId);
-      return withEnvironment(extra, async () => errorNameOf(invoke(await coldStart('write-script'), 'write-script', scene)));
+      return withEnvironment(extra, async () =>
+        errorNameOf(invoke(await coldStart('write-script'), 'write-script', scene)),
+      );
     };
     const badManifestKey = `${assetKeys.manifestsPrefix}bad.yaml`;
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: badManifestKey, Body: 'version: 1\nproduction: Not An Id\n' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: badManifestKey, Body: 'version: 1\nproduction: Not An Id\n' }),
+    );
 
     // Act
     const thrown = [
-      await errorNameOf(invoke(await coldStart('validate-manifest'), 'validate-manifest', { bucket: BUCKET, key: badManifestKey, executionName: 'bundle-bad' })),
+      await errorNameOf(
+        invoke(await coldStart('validate-manifest'), 'validate-manifest', {
+          bucket: BUCKET,
+          key: badManifestKey,
+          executionName: 'bundle-bad',
+        }),
+      ),
       await writeScriptUnder('throttled', { DRAMAFORGE_FAULTS: 'script.throttle=1' }),
       await writeScriptUnder('unavailable', { DRAMAFORGE_FAULTS: 'script.error=1' }),
       await writeScriptUnder('timeout', { DRAMAFORGE_FAULTS: 'script.timeout=1' }),
-      await writeScriptUnder('over-budget', { DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify({ 'offline/phrasebook-v1': { perOutputToken: 1 } }) }, 0.01),
-      await errorNameOf(invoke(await coldStart('assemble-episode'), 'assemble-episode', await finishedBlackEpisode('black-picture'))),
+      await writeScriptUnder(
+        'over-budget',
+        { DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify({ 'offline/phrasebook-v1': { perOutputToken: 1 } }) },
+        0.01,
+      ),
+      await errorNameOf(
+        invoke(await coldStart('assemble-episode'), 'assemble-episode', await finishedBlackEpisode('black-picture')),
+      ),
     ];
 
     // Assess

@@ -1,7 +1,7 @@
-import { defaultInferenceProfiles } from '../../lambdas/core/bedrock-defaults.js';
-import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { ALL_STAGES } from '../../lambdas/catalog.js';
+import { defaultInferenceProfiles } from '../../lambdas/core/bedrock-defaults.js';
 import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
 import { asArray, logicalIdOf, policyStatements, statementsOfRole, synthesize } from './synthesize.js';
 
@@ -19,7 +19,7 @@ describe.each(ENVIRONMENT_NAMES)('%s IAM', (name) => {
     expect(wildcardActions).toEqual([]);
   });
 
-  it('confines each function\'s object access to the key patterns its stage uses', () => {
+  it("confines each function's object access to the key patterns its stage uses", () => {
     // Prepare
     const { stack, template } = synthesize(name);
 
@@ -48,7 +48,7 @@ describe.each(ENVIRONMENT_NAMES)('%s IAM', (name) => {
 });
 
 describe('dev provider access', () => {
-  it('lets exactly the provider-calling functions use Bedrock models of the stack\'s region, and only the video worker re-enqueue jobs', () => {
+  it("lets exactly the provider-calling functions use Bedrock models of the stack's region, and only the video worker re-enqueue jobs", () => {
     // Prepare
     const { stack, template } = synthesize('dev');
 
@@ -60,7 +60,9 @@ describe('dev provider access', () => {
         name: stage.spec.name,
         bedrockResources: bedrock.flatMap((s) => asArray(s.Resource)).map((resource) => JSON.stringify(resource)),
         sendsToQueue: statements.some(
-          (s) => asArray(s.Action).includes('sqs:SendMessage') && asArray(s.Resource).some((resource) => JSON.stringify(resource).includes('VideoJobsQueue')),
+          (s) =>
+            asArray(s.Action).includes('sqs:SendMessage') &&
+            asArray(s.Resource).some((resource) => JSON.stringify(resource).includes('VideoJobsQueue')),
         ),
       };
     });
@@ -69,7 +71,8 @@ describe('dev provider access', () => {
     for (const entry of access) {
       const stageAccess = stack.functions.get(entry.name)!.spec.access;
       expect(entry.bedrockResources.length > 0, `${entry.name} Bedrock access`).toBe(stageAccess.callsProviders);
-      for (const resource of entry.bedrockResources) expect(resource).toMatch(/arn:aws:bedrock:.*(foundation-model|inference-profile|async-invoke)\/[^"]+/);
+      for (const resource of entry.bedrockResources)
+        expect(resource).toMatch(/arn:aws:bedrock:.*(foundation-model|inference-profile|async-invoke)\/[^"]+/);
       expect(entry.sendsToQueue, `${entry.name} sends to the video queue`).toBe(stageAccess.requeuesVideoJobs === true);
     }
   });
@@ -90,8 +93,12 @@ describe('dev access to cross-Region inference profiles', () => {
           .flatMap((s) => asArray(s.Resource))
           .map((resource) => JSON.stringify(resource));
         return profiles.flatMap(({ profile, foundationModel }) => [
-          ...(resources.some((resource) => resource.includes(`:inference-profile/${profile}`)) ? [] : [`${stage.spec.name}: inference-profile/${profile}`]),
-          ...(resources.includes(JSON.stringify(`arn:aws:bedrock:*::foundation-model/${foundationModel}`)) ? [] : [`${stage.spec.name}: *::foundation-model/${foundationModel}`]),
+          ...(resources.some((resource) => resource.includes(`:inference-profile/${profile}`))
+            ? []
+            : [`${stage.spec.name}: inference-profile/${profile}`]),
+          ...(resources.includes(JSON.stringify(`arn:aws:bedrock:*::foundation-model/${foundationModel}`))
+            ? []
+            : [`${stage.spec.name}: *::foundation-model/${foundationModel}`]),
         ]);
       });
 

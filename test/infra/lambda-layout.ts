@@ -4,7 +4,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { renderJoin, type Json, type TemplateResource } from './synthesize.js';
+import { type Json, renderJoin, type TemplateResource } from './synthesize.js';
 
 const run = promisify(execFile);
 const REPOSITORY_NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
@@ -59,8 +59,18 @@ export function scanBundle(codeDir: string): BundledModule[] {
       const file = path.join(entry.parentPath, entry.name);
       const text = readFileSync(file, 'utf8');
       const map = `${file}.map`;
-      const sources = existsSync(map) ? (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources.map((source) => path.resolve(path.dirname(file), source)) : [];
-      return { file, staticImports: matches(text, STATIC_IMPORT), dynamicImports: matches(text, DYNAMIC_IMPORT), requires: matches(text, REQUIRE), sources };
+      const sources = existsSync(map)
+        ? (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources.map((source) =>
+            path.resolve(path.dirname(file), source),
+          )
+        : [];
+      return {
+        file,
+        staticImports: matches(text, STATIC_IMPORT),
+        dynamicImports: matches(text, DYNAMIC_IMPORT),
+        requires: matches(text, REQUIRE),
+        sources,
+      };
     });
 }
 
@@ -77,7 +87,9 @@ export function packagesNamed(modules: BundledModule[]): Set<string> {
 /** The packages a layer puts where Lambda's Node.js runtime resolves them: /opt/nodejs/node_modules and /opt/nodejs/node24/node_modules. */
 export function layerPackages(layerDir: string): Set<string> {
   const packages = new Set<string>();
-  for (const nodeModules of ['nodejs/node_modules', 'nodejs/node24/node_modules'].map((dir) => path.join(layerDir, dir))) {
+  for (const nodeModules of ['nodejs/node_modules', 'nodejs/node24/node_modules'].map((dir) =>
+    path.join(layerDir, dir),
+  )) {
     if (!existsSync(nodeModules)) continue;
     for (const entry of readdirSync(nodeModules)) {
       if (!entry.startsWith('@')) packages.add(entry);
@@ -117,7 +129,8 @@ function linkTree(source: string, target: string): void {
  */
 export function layOut(root: string, codeDir: string, layerDirs: string[]): LambdaLayout {
   for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'node_modules'))) throw new Error(`${dir}/node_modules would be in reach of the layout at ${root}: lay it out elsewhere`);
+    if (existsSync(path.join(dir, 'node_modules')))
+      throw new Error(`${dir}/node_modules would be in reach of the layout at ${root}: lay it out elsewhere`);
     if (dir === path.dirname(dir)) break;
   }
   const layout = { root, taskDir: path.join(root, 'var', 'task'), optDir: path.join(root, 'opt') };
@@ -127,7 +140,8 @@ export function layOut(root: string, codeDir: string, layerDirs: string[]): Lamb
   mkdirSync(path.join(layout.optDir, 'nodejs', 'node_modules'), { recursive: true });
   symlinkSync(path.join(layout.optDir, 'nodejs', 'node_modules'), path.join(root, 'var', 'node_modules'));
   mkdirSync(path.join(root, 'node_modules'));
-  for (const scope of ['@aws-sdk', '@smithy']) symlinkSync(path.join(REPOSITORY_NODE_MODULES, scope), path.join(root, 'node_modules', scope));
+  for (const scope of ['@aws-sdk', '@smithy'])
+    symlinkSync(path.join(REPOSITORY_NODE_MODULES, scope), path.join(root, 'node_modules', scope));
   return layout;
 }
 
@@ -136,9 +150,16 @@ export function layOut(root: string, codeDir: string, layerDirs: string[]): Lamb
  * placeholders), and what Lambda sets itself for every function. Laid out, /opt paths point
  * into the layout's opt.
  */
-export function lambdaEnvironment(logicalId: string, resource: TemplateResource, region: string, layout?: LambdaLayout): Record<string, string> {
-  const variables = ((resource.Properties.Environment as { Variables?: Record<string, Json> } | undefined)?.Variables ?? {}) as Record<string, Json>;
-  const opt = (value: string) => (layout && value.startsWith('/opt/') ? path.join(layout.optDir, value.slice('/opt/'.length)) : value);
+export function lambdaEnvironment(
+  logicalId: string,
+  resource: TemplateResource,
+  region: string,
+  layout?: LambdaLayout,
+): Record<string, string> {
+  const variables = ((resource.Properties.Environment as { Variables?: Record<string, Json> } | undefined)?.Variables ??
+    {}) as Record<string, Json>;
+  const opt = (value: string) =>
+    layout && value.startsWith('/opt/') ? path.join(layout.optDir, value.slice('/opt/'.length)) : value;
   const optDir = layout?.optDir ?? '/opt';
   return {
     AWS_REGION: region,
@@ -155,7 +176,11 @@ export function lambdaEnvironment(logicalId: string, resource: TemplateResource,
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
     PATH: `/usr/local/bin:/usr/bin:/bin:${path.join(optDir, 'bin')}`,
-    NODE_PATH: [path.join(optDir, 'nodejs/node24/node_modules'), path.join(optDir, 'nodejs/node_modules'), layout ? path.join(layout.root, 'node_modules') : '/var/runtime/node_modules'].join(':'),
+    NODE_PATH: [
+      path.join(optDir, 'nodejs/node24/node_modules'),
+      path.join(optDir, 'nodejs/node_modules'),
+      layout ? path.join(layout.root, 'node_modules') : '/var/runtime/node_modules',
+    ].join(':'),
     ...Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, opt(renderJoin(value))])),
   };
 }
@@ -166,7 +191,11 @@ export interface ModuleLoad {
 }
 
 /** Evaluates each module in a fresh Node process of the layout, with exactly `env`, as a cold start evaluates the handler's. */
-export async function loadModules(layout: LambdaLayout, files: string[], env: Record<string, string>): Promise<ModuleLoad[]> {
+export async function loadModules(
+  layout: LambdaLayout,
+  files: string[],
+  env: Record<string, string>,
+): Promise<ModuleLoad[]> {
   const script = `
     import { pathToFileURL } from 'node:url';
     const loads = [];
@@ -180,6 +209,10 @@ export async function loadModules(layout: LambdaLayout, files: string[], env: Re
     }
     process.stdout.write(JSON.stringify(loads));
     process.exit(0);`;
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(files)], { cwd: layout.taskDir, env, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(files)], {
+    cwd: layout.taskDir,
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as ModuleLoad[];
 }

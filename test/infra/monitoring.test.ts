@@ -20,7 +20,10 @@ interface TopicRequest {
 }
 
 /** The pseudo parameters of a deployed stack, for an account and region of the tests' choosing. */
-const DEPLOYED = { 'AWS::AccountId': '111122223333', 'AWS::Region': 'eu-west-1', 'AWS::Partition': 'aws' } as Record<string, string>;
+const DEPLOYED = { 'AWS::AccountId': '111122223333', 'AWS::Region': 'eu-west-1', 'AWS::Partition': 'aws' } as Record<
+  string,
+  string
+>;
 
 /** A policy value as the deployed stack sees it: literals, pseudo parameters and `Fn::Join` of them. */
 function deployedValue(value: unknown): string {
@@ -32,7 +35,13 @@ function deployedValue(value: unknown): string {
 }
 
 const globMatches = (pattern: string, text: string, ignoreCase = false) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'i' : '').test(text);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    ignoreCase ? 'i' : '',
+  ).test(text);
 
 /** One condition operator of IAM's, for the operators a topic policy here may use; any other fails the test rather than being guessed. */
 function conditionHolds(operator: string, key: string, expected: unknown, context: Record<string, string>): boolean {
@@ -58,31 +67,49 @@ function statementApplies(statement: TopicPolicyStatement, request: TopicRequest
   const everyone = principal === '*' || asArray(principal.AWS ?? []).includes('*');
   if (!everyone && !asArray(principal.Service ?? []).includes(request.service)) return false;
   if (!asArray(statement.Action).some((action) => globMatches(action, request.action, true))) return false;
-  if (!asArray(statement.Resource).some((resource) => resource === '*' || JSON.stringify(resource) === JSON.stringify(request.topic))) return false;
+  if (
+    !asArray(statement.Resource).some(
+      (resource) => resource === '*' || JSON.stringify(resource) === JSON.stringify(request.topic),
+    )
+  )
+    return false;
   return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
     Object.entries(keys).every(([key, expected]) => conditionHolds(operator, key, expected, request.context)),
   );
 }
 
 /** IAM's order for a resource policy: an explicit Deny wins, then an Allow; with neither, the request is denied. */
-function topicPolicyDecision(statements: TopicPolicyStatement[], request: TopicRequest): 'Allow' | 'Deny' | 'ImplicitDeny' {
+function topicPolicyDecision(
+  statements: TopicPolicyStatement[],
+  request: TopicRequest,
+): 'Allow' | 'Deny' | 'ImplicitDeny' {
   const applying = statements.filter((statement) => statementApplies(statement, request));
   if (applying.some((statement) => statement.Effect === 'Deny')) return 'Deny';
   return applying.some((statement) => statement.Effect === 'Allow') ? 'Allow' : 'ImplicitDeny';
 }
 
 /** The statements of every topic policy that covers the alarm topic. */
-function alarmTopicPolicy(name: (typeof ENVIRONMENT_NAMES)[number]): { topic: unknown; statements: TopicPolicyStatement[] } {
+function alarmTopicPolicy(name: (typeof ENVIRONMENT_NAMES)[number]): {
+  topic: unknown;
+  statements: TopicPolicyStatement[];
+} {
   const { stack, template } = synthesize(name);
   const topic = { Ref: logicalIdOf(stack.node.findChild('Monitoring').node.findChild('AlarmTopic')) };
   const statements = Object.values(resourcesOfType(template, 'AWS::SNS::TopicPolicy'))
-    .filter((policy) => (policy.Properties.Topics as unknown[]).some((covered) => JSON.stringify(covered) === JSON.stringify(topic)))
-    .flatMap((policy) => (policy.Properties.PolicyDocument as unknown as { Statement: TopicPolicyStatement[] }).Statement);
+    .filter((policy) =>
+      (policy.Properties.Topics as unknown[]).some((covered) => JSON.stringify(covered) === JSON.stringify(topic)),
+    )
+    .flatMap(
+      (policy) => (policy.Properties.PolicyDocument as unknown as { Statement: TopicPolicyStatement[] }).Statement,
+    );
   return { topic, statements };
 }
 
 /** What CloudWatch sends when an alarm of `account` in `region` changes state. */
-function alarmPublish(topic: unknown, { account, region, secureTransport }: { account: string; region: string; secureTransport: boolean }): TopicRequest {
+function alarmPublish(
+  topic: unknown,
+  { account, region, secureTransport }: { account: string; region: string; secureTransport: boolean },
+): TopicRequest {
   return {
     service: 'cloudwatch.amazonaws.com',
     action: 'sns:Publish',
@@ -113,8 +140,12 @@ describe.each(ENVIRONMENT_NAMES)('%s alarm notifications', (name) => {
     const masterKeyId = resourcesOfType(template, 'AWS::SNS::Topic')[topicId]!.Properties.KmsMasterKeyId;
     const keyId = (masterKeyId as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
     const key = resourcesOfType(template, 'AWS::KMS::Key')[keyId ?? '']?.Properties;
-    const cloudWatchStatements = ((key?.KeyPolicy as { Statement: KeyPolicyStatement[] } | undefined)?.Statement ?? []).filter(
-      (statement) => statement.Effect === 'Allow' && asArray(statement.Principal?.Service ?? []).includes('cloudwatch.amazonaws.com'),
+    const cloudWatchStatements = (
+      (key?.KeyPolicy as { Statement: KeyPolicyStatement[] } | undefined)?.Statement ?? []
+    ).filter(
+      (statement) =>
+        statement.Effect === 'Allow' &&
+        asArray(statement.Principal?.Service ?? []).includes('cloudwatch.amazonaws.com'),
     );
 
     // Assess
@@ -122,18 +153,26 @@ describe.each(ENVIRONMENT_NAMES)('%s alarm notifications', (name) => {
     expect(masterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     expect(key).toMatchObject({ EnableKeyRotation: true });
     expect(cloudWatchStatements).toHaveLength(1);
-    expect(asArray(cloudWatchStatements[0]!.Action)).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+    expect(asArray(cloudWatchStatements[0]!.Action)).toEqual(
+      expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']),
+    );
     expect(cloudWatchStatements[0]!.Resource).toBe('*');
     expect(cloudWatchStatements[0]!.Condition).toEqual({
       StringEquals: { 'aws:SourceAccount': stack.resolve(stack.account) },
-      ArnLike: { 'aws:SourceArn': stack.resolve(`arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`) },
+      ArnLike: {
+        'aws:SourceArn': stack.resolve(`arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`),
+      },
     });
   });
 
   it("lets CloudWatch publish this account's alarms to the alarm topic over TLS", () => {
     // Prepare
     const { topic, statements } = alarmTopicPolicy(name);
-    const request = alarmPublish(topic, { account: DEPLOYED['AWS::AccountId']!, region: DEPLOYED['AWS::Region']!, secureTransport: true });
+    const request = alarmPublish(topic, {
+      account: DEPLOYED['AWS::AccountId']!,
+      region: DEPLOYED['AWS::Region']!,
+      secureTransport: true,
+    });
 
     // Act
     const decision = topicPolicyDecision(statements, request);
@@ -164,7 +203,9 @@ describe.each(ENVIRONMENT_NAMES)('%s alarm notifications', (name) => {
     const topicId = logicalIdOf(stack.node.findChild('Monitoring').node.findChild('AlarmTopic'));
 
     // Act
-    const actions = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties.AlarmActions);
+    const actions = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties.AlarmActions,
+    );
 
     // Assess
     expect(actions.length).toBeGreaterThan(0);
@@ -180,8 +221,15 @@ describe('alarm topic key removal', () => {
     // Act
     const deletion = environments.map(({ name, stack, template }) => {
       const topicId = logicalIdOf(stack.node.findChild('Monitoring').node.findChild('AlarmTopic'));
-      const [keyId] = (resourcesOfType(template, 'AWS::SNS::Topic')[topicId]!.Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
-      return { name, key: (template.findResources('AWS::KMS::Key')[keyId] as { DeletionPolicy: string }).DeletionPolicy };
+      const [keyId] = (
+        resourcesOfType(template, 'AWS::SNS::Topic')[topicId]!.Properties.KmsMasterKeyId as {
+          'Fn::GetAtt': [string, string];
+        }
+      )['Fn::GetAtt'];
+      return {
+        name,
+        key: (template.findResources('AWS::KMS::Key')[keyId] as { DeletionPolicy: string }).DeletionPolicy,
+      };
     });
 
     // Assess

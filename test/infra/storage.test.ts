@@ -2,8 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
 import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../../lambdas/core/table-definition.js';
-import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
 import { configuredFanOut, fitFanOut } from '../../lib/config/account-limits.js';
+import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
 import { ENVIRONMENTS } from '../../lib/config/environments.js';
 import { logicalIdOf, resourcesOfType, synthesize } from './synthesize.js';
 
@@ -24,7 +24,9 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
       IgnorePublicAcls: true,
       RestrictPublicBuckets: true,
     });
-    expect(bucket.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(bucket.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
     expect(bucket.LoggingConfiguration).toMatchObject({ DestinationBucketName: { Ref: expect.any(String) } });
     expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
     template.hasResourceProperties('Custom::S3BucketNotifications', {
@@ -39,11 +41,18 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
     const bucketId = logicalIdOf(stack.node.findChild('Assets').node.findChild('Bucket'));
 
     // Act
-    const rules = (resourcesOfType(template, 'AWS::S3::Bucket')[bucketId]!.Properties.LifecycleConfiguration as { Rules: object[] }).Rules;
+    const rules = (
+      resourcesOfType(template, 'AWS::S3::Bucket')[bucketId]!.Properties.LifecycleConfiguration as { Rules: object[] }
+    ).Rules;
 
     // Assess
     expect(rules).toContainEqual(
-      expect.objectContaining({ Id: 'expire-result-cache', Prefix: 'cache/', ExpirationInDays: ENVIRONMENTS[name].data.cacheExpirationDays, Status: 'Enabled' }),
+      expect.objectContaining({
+        Id: 'expire-result-cache',
+        Prefix: 'cache/',
+        ExpirationInDays: ENVIRONMENTS[name].data.cacheExpirationDays,
+        Status: 'Enabled',
+      }),
     );
     expect(rules).toContainEqual(
       expect.objectContaining({
@@ -54,7 +63,9 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
         Status: 'Enabled',
       }),
     );
-    expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }));
+    expect(rules).toContainEqual(
+      expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+    );
   });
 
   it('declares the table from the one table definition the local runtime also creates it from, encrypted with point-in-time recovery', () => {
@@ -71,7 +82,10 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
         { AttributeName: PRODUCTION_TABLE.partitionKey, KeyType: 'HASH' },
         { AttributeName: PRODUCTION_TABLE.sortKey, KeyType: 'RANGE' },
       ],
-      AttributeDefinitions: PRODUCTION_TABLE_KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      AttributeDefinitions: PRODUCTION_TABLE_KEY_ATTRIBUTES.map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -110,7 +124,11 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
     expect(queue.VisibilityTimeout as number).toBeGreaterThan(workerTimeout);
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queueId }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -125,7 +143,12 @@ describe.each(ENVIRONMENT_NAMES)('%s storage security', (name) => {
     expect(mappings).toHaveLength(1);
     expect(mappings[0]!.Properties).toMatchObject({
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: fitFanOut(configuredFanOut(ENVIRONMENTS[name]), ENVIRONMENTS[name].accountLimits.concurrentExecutions).videoWorkers },
+      ScalingConfig: {
+        MaximumConcurrency: fitFanOut(
+          configuredFanOut(ENVIRONMENTS[name]),
+          ENVIRONMENTS[name].accountLimits.concurrentExecutions,
+        ).videoWorkers,
+      },
       BatchSize: ENVIRONMENTS[name].videoWorker.batchSize,
     });
   });
@@ -138,8 +161,13 @@ describe('per-environment data protection', () => {
 
     // Act
     const summary = environments.map(({ name, template }) => {
-      const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as { DeletionPolicy: string; Properties: Record<string, unknown> };
-      const buckets = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { NotificationConfiguration: Match.absent() } })) as {
+      const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as {
+        DeletionPolicy: string;
+        Properties: Record<string, unknown>;
+      };
+      const buckets = Object.values(
+        template.findResources('AWS::S3::Bucket', { Properties: { NotificationConfiguration: Match.absent() } }),
+      ) as {
         DeletionPolicy: string;
         Properties: { VersioningConfiguration?: { Status: string }; LoggingConfiguration?: unknown };
       }[];
@@ -156,9 +184,30 @@ describe('per-environment data protection', () => {
 
     // Assess
     expect(summary).toEqual([
-      { name: 'dev', tableDeletion: 'Delete', deletionProtection: false, bucketDeletion: 'Delete', versioning: 'Off', autoDeletesObjects: true },
-      { name: 'staging', tableDeletion: 'Delete', deletionProtection: false, bucketDeletion: 'Delete', versioning: 'Off', autoDeletesObjects: true },
-      { name: 'prod', tableDeletion: 'Retain', deletionProtection: true, bucketDeletion: 'Retain', versioning: 'Enabled', autoDeletesObjects: false },
+      {
+        name: 'dev',
+        tableDeletion: 'Delete',
+        deletionProtection: false,
+        bucketDeletion: 'Delete',
+        versioning: 'Off',
+        autoDeletesObjects: true,
+      },
+      {
+        name: 'staging',
+        tableDeletion: 'Delete',
+        deletionProtection: false,
+        bucketDeletion: 'Delete',
+        versioning: 'Off',
+        autoDeletesObjects: true,
+      },
+      {
+        name: 'prod',
+        tableDeletion: 'Retain',
+        deletionProtection: true,
+        bucketDeletion: 'Retain',
+        versioning: 'Enabled',
+        autoDeletesObjects: false,
+      },
     ]);
   });
 
@@ -169,11 +218,17 @@ describe('per-environment data protection', () => {
     // Act
     const logging = environments.map(({ name, template }) => {
       const machine = Object.values(resourcesOfType(template, 'AWS::StepFunctions::StateMachine'))[0]!.Properties;
-      return { name, logging: machine.LoggingConfiguration as { Level: string; IncludeExecutionData: boolean }, tracing: machine.TracingConfiguration };
+      return {
+        name,
+        logging: machine.LoggingConfiguration as { Level: string; IncludeExecutionData: boolean },
+        tracing: machine.TracingConfiguration,
+      };
     });
 
     // Assess
-    expect(logging.map(({ name, logging: config, tracing }) => [name, config.Level, config.IncludeExecutionData, tracing])).toEqual([
+    expect(
+      logging.map(({ name, logging: config, tracing }) => [name, config.Level, config.IncludeExecutionData, tracing]),
+    ).toEqual([
       ['dev', 'ALL', true, { Enabled: true }],
       ['staging', 'ALL', true, { Enabled: true }],
       ['prod', 'ALL', false, { Enabled: true }],

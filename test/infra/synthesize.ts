@@ -4,8 +4,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { ASSET_RESOURCE_METADATA_ENABLED_CONTEXT, ASSET_RESOURCE_METADATA_PATH_KEY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import { withAccountLimitsFromContext } from '../../lib/config/account-limits.js';
-import { ENVIRONMENTS } from '../../lib/config/environments.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config/environment-config.js';
+import { ENVIRONMENTS } from '../../lib/config/environments.js';
 import { FEATURE_FLAGS } from '../../lib/feature-flags.js';
 import { DramaforgeStack, stackPropsFor } from '../../lib/stack.js';
 
@@ -30,14 +30,23 @@ const cache = new Map<string, SynthesizedEnvironment>();
  * config (CDK_DEFAULT_ACCOUNT/REGION); without it the stack is environment-agnostic.
  * `context` is what `cdk synth -c key=value` would add (the account limits, for one).
  */
-export function synthesize(name: EnvironmentName, target?: { account: string; region: string }, context: Record<string, string> = {}): SynthesizedEnvironment {
+export function synthesize(
+  name: EnvironmentName,
+  target?: { account: string; region: string },
+  context: Record<string, string> = {},
+): SynthesizedEnvironment {
   const key = JSON.stringify([name, target?.account, target?.region, context]);
   const cached = cache.get(key);
   if (cached) return cached;
   // CDK's built-in CloudFormation validation runs where the real templates are made (`npm run synth`, with cfn-lint
   // after it in CI); here it would start its WebAssembly engine in every test process, 8 s or more of each file's time.
-  const app = new App({ builtinCloudFormationValidation: false, context: { ...FEATURE_FLAGS, ...context, 'aws:cdk:bundling-stacks': [] } });
-  const config = withAccountLimitsFromContext({ ...ENVIRONMENTS[name], ...target }, (contextKey) => app.node.tryGetContext(contextKey));
+  const app = new App({
+    builtinCloudFormationValidation: false,
+    context: { ...FEATURE_FLAGS, ...context, 'aws:cdk:bundling-stacks': [] },
+  });
+  const config = withAccountLimitsFromContext({ ...ENVIRONMENTS[name], ...target }, (contextKey) =>
+    app.node.tryGetContext(contextKey),
+  );
   const stack = new DramaforgeStack(app, config.stackName, stackPropsFor(config));
   const synthesized = { app, stack, template: Template.fromStack(stack) };
   cache.set(key, synthesized);
@@ -95,7 +104,10 @@ export function logicalIdOf(construct: Construct): string {
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** Resources of one type, by logical id. */
-export function resourcesOfType(template: Template, type: string): Record<string, { Properties: Record<string, Json> }> {
+export function resourcesOfType(
+  template: Template,
+  type: string,
+): Record<string, { Properties: Record<string, Json> }> {
   return template.findResources(type) as Record<string, { Properties: Record<string, Json> }>;
 }
 
@@ -103,16 +115,23 @@ export function resourcesOfType(template: Template, type: string): Record<string
 export function policyStatements(template: Template): { Effect: string; Action: string | string[]; Resource: Json }[] {
   const documents = [
     ...Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).map((policy) => policy.Properties.PolicyDocument),
-    ...Object.values(resourcesOfType(template, 'AWS::IAM::ManagedPolicy')).map((policy) => policy.Properties.PolicyDocument),
+    ...Object.values(resourcesOfType(template, 'AWS::IAM::ManagedPolicy')).map(
+      (policy) => policy.Properties.PolicyDocument,
+    ),
     ...Object.values(resourcesOfType(template, 'AWS::IAM::Role')).flatMap((role) =>
-      ((role.Properties.Policies as { PolicyDocument: Json }[] | undefined) ?? []).map((policy) => policy.PolicyDocument),
+      ((role.Properties.Policies as { PolicyDocument: Json }[] | undefined) ?? []).map(
+        (policy) => policy.PolicyDocument,
+      ),
     ),
   ] as { Statement: { Effect: string; Action: string | string[]; Resource: Json }[] }[];
   return documents.flatMap((document) => document.Statement);
 }
 
 /** The statements of the default policy attached to one role. */
-export function statementsOfRole(template: Template, roleLogicalId: string): { Effect: string; Action: string | string[]; Resource: Json }[] {
+export function statementsOfRole(
+  template: Template,
+  roleLogicalId: string,
+): { Effect: string; Action: string | string[]; Resource: Json }[] {
   return Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
     .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleLogicalId))
     .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: never[] }).Statement);

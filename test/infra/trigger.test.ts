@@ -5,7 +5,7 @@ describe('the manifest trigger', () => {
   const { stack, template } = synthesize('dev');
   const starter = stack.functions.get('start-production')!;
 
-  it('matches objects created under manifests/ in this stack\'s bucket', () => {
+  it("matches objects created under manifests/ in this stack's bucket", () => {
     // Prepare
     const bucketId = logicalIdOf(stack.node.findChild('Assets').node.findChild('Bucket'));
 
@@ -27,7 +27,10 @@ describe('the manifest trigger', () => {
     const deadLetterId = logicalIdOf(stack.node.findChild('Trigger').node.findChild('DeadLetterQueue'));
 
     // Act
-    const targets = Object.values(resourcesOfType(template, 'AWS::Events::Rule'))[0]!.Properties.Targets as Record<string, unknown>[];
+    const targets = Object.values(resourcesOfType(template, 'AWS::Events::Rule'))[0]!.Properties.Targets as Record<
+      string,
+      unknown
+    >[];
 
     // Assess
     expect(targets).toHaveLength(1);
@@ -49,9 +52,11 @@ describe('the manifest trigger', () => {
 
     // Act
     const statements = statementsOfRole(template, logicalIdOf(starter.role));
-    const environment = (resourcesOfType(template, 'AWS::Lambda::Function')[logicalIdOf(starter.function)]!.Properties.Environment as {
-      Variables: Record<string, unknown>;
-    }).Variables;
+    const environment = (
+      resourcesOfType(template, 'AWS::Lambda::Function')[logicalIdOf(starter.function)]!.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
 
     // Assess
     expect(statements.filter((s) => asArray(s.Action).some((action) => action.startsWith('states:')))).toEqual([

@@ -2,7 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { assertSandboxIsolationAvailable, ensureRuntimeInterfaceClient, synthesizeEnvironment } from '../../local/runtime/index.js';
+import {
+  assertSandboxIsolationAvailable,
+  ensureRuntimeInterfaceClient,
+  synthesizeEnvironment,
+} from '../../local/runtime/index.js';
 
 /**
  * The dev stack's cloud assembly for the tests that run its functions in sandboxes: the one

@@ -3,10 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import type { Usage } from '../../lambdas/core/ports.js';
-import { readWavLayout } from '../../lambdas/adapters/providers/offline/wav-header.js';
 import { runFfmpeg, withTempDir } from '../../lambdas/adapters/media/ffmpeg.js';
 import { wavFromPcm } from '../../lambdas/adapters/media/voice-track.js';
+import { readWavLayout } from '../../lambdas/adapters/providers/offline/wav-header.js';
+import type { Usage } from '../../lambdas/core/ports.js';
 
 /** A scripted answer that replaces the next normal one on a route. */
 export interface ScriptedResponse {
@@ -38,22 +38,50 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 export const scripted = {
   rateLimited: (retryAfterSeconds: number) =>
-    json(429, { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': String(retryAfterSeconds) }),
-  quotaExceeded: () => json(429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }),
-  serverError: () => json(500, { error: { message: 'The server had an error while processing your request.', type: 'server_error', code: null } }),
-  malformed: (): ScriptedResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"id":"chatcmpl-9x","choices":[{"message":{"content":"' }),
+    json(
+      429,
+      { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } },
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
+  quotaExceeded: () =>
+    json(429, {
+      error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' },
+    }),
+  serverError: () =>
+    json(500, {
+      error: { message: 'The server had an error while processing your request.', type: 'server_error', code: null },
+    }),
+  malformed: (): ScriptedResponse => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: '{"id":"chatcmpl-9x","choices":[{"message":{"content":"',
+  }),
   contentFiltered: () =>
-    json(400, { error: { message: 'Your request was rejected as a result of our safety system.', type: 'invalid_request_error', code: 'content_policy_violation' } }),
-  chatAnswer: (model: string, content: string, usage = { prompt_tokens: 310, completion_tokens: 95 }) => json(200, chatCompletion(model, content, 'stop', usage)),
+    json(400, {
+      error: {
+        message: 'Your request was rejected as a result of our safety system.',
+        type: 'invalid_request_error',
+        code: 'content_policy_violation',
+      },
+    }),
+  chatAnswer: (model: string, content: string, usage = { prompt_tokens: 310, completion_tokens: 95 }) =>
+    json(200, chatCompletion(model, content, 'stop', usage)),
 };
 
-function chatCompletion(model: string, content: string, finishReason: string, usage: { prompt_tokens: number; completion_tokens: number }) {
+function chatCompletion(
+  model: string,
+  content: string,
+  finishReason: string,
+  usage: { prompt_tokens: number; completion_tokens: number },
+) {
   return {
     id: `chatcmpl-${Math.random().toString(36).slice(2, 10)}`,
     object: 'chat.completion',
     created: 1_763_800_000,
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: finishReason }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: finishReason },
+    ],
     usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
     system_fingerprint: 'fp_fake',
   };
@@ -75,14 +103,28 @@ function drawPng(width: number, height: number, seed: number): Buffer {
 function toneWav(seconds: number): Buffer {
   const rate = 24_000;
   const pcm = Buffer.alloc(Math.round(seconds * rate) * 2);
-  for (let i = 0; i < pcm.length / 2; i++) pcm.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 220 * i) / rate) * 8000), i * 2);
+  for (let i = 0; i < pcm.length / 2; i++)
+    pcm.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 220 * i) / rate) * 8000), i * 2);
   return wavFromPcm(pcm, rate);
 }
 
 async function generatedMp4(seconds: number, size: string): Promise<Buffer> {
   return withTempDir(async (dir) => {
     const file = path.join(dir, 'video.mp4');
-    await runFfmpeg(['-f', 'lavfi', '-i', `testsrc=s=${size}:r=24:d=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', file]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=s=${size}:r=24:d=${seconds}`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      file,
+    ]);
     return readFile(file);
   });
 }
@@ -109,7 +151,10 @@ function developmentAnswer(prompt: string, cast: string[]) {
       outline: `${episodeId} ${id}: ${characters.join(' and ')} face each other.`,
       mood: 'tense',
       camera: 'medium two-shot',
-      dialogue: characters.map((character, index) => ({ character, line: index === 0 ? 'Tell me the truth.' : 'Not here.' })),
+      dialogue: characters.map((character, index) => ({
+        character,
+        line: index === 0 ? 'Tell me the truth.' : 'Not here.',
+      })),
     })),
     summary: `Summary through ${episodeId} part ${part}.`,
   };
@@ -128,7 +173,15 @@ function sloppyDevelopmentAnswer(tidy: NonNullable<ReturnType<typeof development
   const [lead, other] = first!.characters;
   return {
     scenes: [
-      { ...first!, id: 'scene-1', characters: [lead], dialogue: [{ character: lead, line: 'Who are you?' }, { character: other, line: OVERLONG_LINE }] },
+      {
+        ...first!,
+        id: 'scene-1',
+        characters: [lead],
+        dialogue: [
+          { character: lead, line: 'Who are you?' },
+          { character: other, line: OVERLONG_LINE },
+        ],
+      },
       ...rest.map(({ dialogue: _dialogue, ...scene }, index) => ({ ...scene, id: `scene-${index + 2}` })),
     ],
     summary: tidy.summary,
@@ -152,7 +205,10 @@ function uploadedWavSeconds(body: Buffer): number {
  * lead-in and before 0.2 s of trailing silence, times rounded to centiseconds.
  */
 function verboseTranscription(text: string, language: string | undefined, duration: number) {
-  const words = text.split(/\s+/).filter(Boolean).map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''));
+  const words = text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''));
   const spoken = { start: Math.min(0.12, duration / 4), end: Math.max(duration - 0.2, duration * 0.75) };
   const step = (spoken.end - spoken.start) / Math.max(1, words.length);
   const centis = (seconds: number) => Math.round(seconds * 100) / 100;
@@ -162,9 +218,24 @@ function verboseTranscription(text: string, language: string | undefined, durati
     duration: centis(duration),
     text,
     segments: [
-      { id: 0, seek: 0, start: centis(spoken.start), end: centis(spoken.end), text: ` ${text}`, tokens: [50364, 4178, 50464], temperature: 0, avg_logprob: -0.21, compression_ratio: 0.87, no_speech_prob: 0.01 },
+      {
+        id: 0,
+        seek: 0,
+        start: centis(spoken.start),
+        end: centis(spoken.end),
+        text: ` ${text}`,
+        tokens: [50364, 4178, 50464],
+        temperature: 0,
+        avg_logprob: -0.21,
+        compression_ratio: 0.87,
+        no_speech_prob: 0.01,
+      },
     ],
-    words: words.map((word, index) => ({ word, start: centis(spoken.start + index * step), end: centis(spoken.start + (index + 1) * step) })),
+    words: words.map((word, index) => ({
+      word,
+      start: centis(spoken.start + index * step),
+      end: centis(spoken.start + (index + 1) * step),
+    })),
   };
 }
 
@@ -181,7 +252,10 @@ export class FakeOpenAiServer {
   private readonly queued = new Map<string, ScriptedResponse[]>();
   private readonly onlyScripted = new Map<string, { responses: ScriptedResponse[]; scripted: number; asked: number }>();
   private readonly standing = new Map<string, ScriptedResponse>();
-  private readonly videos = new Map<string, { model: string; seconds: string; size: string; polls: number; held: boolean }>();
+  private readonly videos = new Map<
+    string,
+    { model: string; seconds: string; size: string; polls: number; held: boolean }
+  >();
   private server?: http.Server;
   /** How many polls a video stays in progress. */
   videoPollsUntilDone = 1;
@@ -192,7 +266,10 @@ export class FakeOpenAiServer {
   sloppyStructuredAnswers = false;
   /** Where this gateway serves lip-sync (gateways mount it where they like). */
   lipSyncPath = '/v1/lipsync';
-  private readonly lipSyncJobs = new Map<string, { model: string; seconds: number; width: number; height: number; polls: number }>();
+  private readonly lipSyncJobs = new Map<
+    string,
+    { model: string; seconds: number; width: number; height: number; polls: number }
+  >();
   /** Jobs accepted after this many stay in progress, however often polled, until `releaseVideos`. */
   private videosRenderedBeforeHold = Number.POSITIVE_INFINITY;
 
@@ -269,23 +346,42 @@ export class FakeOpenAiServer {
     }
   }
 
-  private async handle(request: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers?: Record<string, string>; body: string | Buffer }> {
+  private async handle(
+    request: http.IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers?: Record<string, string>; body: string | Buffer }> {
     const url = new URL(request.url ?? '/', 'http://fake');
     const route = `${request.method} ${url.pathname}`;
     const isJson = request.headers['content-type']?.startsWith('application/json');
-    const parsed = isJson && body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : undefined;
-    this.requests.push({ method: request.method ?? 'GET', path: url.pathname, headers: request.headers, body, json: parsed });
+    const parsed =
+      isJson && body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : undefined;
+    this.requests.push({
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      headers: request.headers,
+      body,
+      json: parsed,
+    });
     if (request.headers.authorization !== 'Bearer test-key') {
       // As OpenAI answers: the key it was given, masked but for its ends, in the message.
       const given = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
       const masked = `${given.slice(0, 3)}${'*'.repeat(Math.max(0, given.length - 7))}${given.slice(-4)}`;
-      return json(401, { error: { message: `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+      return json(401, {
+        error: {
+          message: `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
+      });
     }
 
     const only = this.onlyScripted.get(route);
     if (only) {
       only.asked += 1;
-      return only.responses.shift() ?? json(500, { error: { message: `fake gateway: no scripted answer left for ${route}`, type: 'server_error' } });
+      return (
+        only.responses.shift() ??
+        json(500, { error: { message: `fake gateway: no scripted answer left for ${route}`, type: 'server_error' } })
+      );
     }
     const standing = this.standing.get(route);
     if (standing) return standing;
@@ -293,17 +389,25 @@ export class FakeOpenAiServer {
     if (scriptedAnswer) return scriptedAnswer;
 
     if (route === 'POST /v1/chat/completions') return this.chat(parsed!);
-    if (route === 'POST /v1/images/generations' || route === 'POST /v1/images/edits') return this.image(route, parsed, body);
+    if (route === 'POST /v1/images/generations' || route === 'POST /v1/images/edits')
+      return this.image(route, parsed, body);
     if (route === 'POST /v1/audio/speech') {
       const input = String(parsed!.input);
-      this.billed.push({ path: url.pathname, model: String(parsed!.model), usage: { speechCharacters: [...input].length } });
+      this.billed.push({
+        path: url.pathname,
+        model: String(parsed!.model),
+        usage: { speechCharacters: [...input].length },
+      });
       return { status: 200, headers: { 'content-type': 'audio/wav' }, body: toneWav(0.4 + input.length * 0.05) };
     }
     if (route === 'POST /v1/audio/transcriptions') {
       const seconds = uploadedWavSeconds(body);
       const model = multipartField(body, 'model') ?? 'whisper-1';
       this.billed.push({ path: url.pathname, model, usage: { transcribedAudioSeconds: Math.round(seconds) } });
-      return json(200, verboseTranscription(multipartField(body, 'prompt') ?? '', multipartField(body, 'language'), seconds));
+      return json(
+        200,
+        verboseTranscription(multipartField(body, 'prompt') ?? '', multipartField(body, 'language'), seconds),
+      );
     }
     if (route === 'POST /v1/videos') {
       // Like a gateway that ignores Idempotency-Key: every job accepted is rendered and billed, whether anyone polls it or not.
@@ -320,12 +424,21 @@ export class FakeOpenAiServer {
       return json(200, this.videoObject(id, 'queued'));
     }
     if (route === `POST ${this.lipSyncPath}`) return this.startLipSync(body);
-    if (request.method === 'GET' && url.pathname.startsWith(`${this.lipSyncPath}/`)) return this.lipSyncJob(url.pathname.slice(this.lipSyncPath.length + 1));
+    if (request.method === 'GET' && url.pathname.startsWith(`${this.lipSyncPath}/`))
+      return this.lipSyncJob(url.pathname.slice(this.lipSyncPath.length + 1));
     const videoMatch = /^\/v1\/videos\/([^/]+)(\/content)?$/.exec(url.pathname);
     if (request.method === 'GET' && videoMatch) {
       const video = this.videos.get(videoMatch[1]!);
       if (!video) return json(404, { error: { message: 'Video not found', type: 'invalid_request_error' } });
-      if (videoMatch[2]) return { status: 200, headers: { 'content-type': 'video/mp4' }, body: await generatedMp4(Number(video.seconds), video.size.replace('720x1280', '144x256').replace('1280x720', '256x144')) };
+      if (videoMatch[2])
+        return {
+          status: 200,
+          headers: { 'content-type': 'video/mp4' },
+          body: await generatedMp4(
+            Number(video.seconds),
+            video.size.replace('720x1280', '144x256').replace('1280x720', '256x144'),
+          ),
+        };
       video.polls++;
       const done = !video.held && video.polls > this.videoPollsUntilDone;
       return json(200, this.videoObject(videoMatch[1]!, done ? 'completed' : 'in_progress'));
@@ -338,7 +451,12 @@ export class FakeOpenAiServer {
     const model = multipartField(body, 'model');
     const syncMode = multipartField(body, 'sync_mode');
     if (!model || !multipartField(body, 'language') || (syncMode !== 'fast' && syncMode !== 'high_precision')) {
-      return json(400, { error: { message: 'model, language and sync_mode (fast | high_precision) are required', type: 'invalid_request_error' } });
+      return json(400, {
+        error: {
+          message: 'model, language and sync_mode (fast | high_precision) are required',
+          type: 'invalid_request_error',
+        },
+      });
     }
     if (!body.includes('filename="clip.mp4"') || !body.includes('filename="voice.wav"')) {
       return json(400, { error: { message: 'video and audio files are required', type: 'invalid_request_error' } });
@@ -354,10 +472,22 @@ export class FakeOpenAiServer {
     const [id, content] = rest.split('/');
     const job = this.lipSyncJobs.get(id ?? '');
     if (!job) return json(404, { error: { message: 'Lip-sync job not found', type: 'invalid_request_error' } });
-    if (content === 'content') return { status: 200, headers: { 'content-type': 'video/mp4' }, body: await generatedMp4(Math.ceil(job.seconds), `${job.width}x${job.height}`) };
+    if (content === 'content')
+      return {
+        status: 200,
+        headers: { 'content-type': 'video/mp4' },
+        body: await generatedMp4(Math.ceil(job.seconds), `${job.width}x${job.height}`),
+      };
     job.polls++;
     const done = job.polls > this.videoPollsUntilDone;
-    return json(200, { id, object: 'lipsync', model: job.model, status: done ? 'completed' : 'in_progress', seconds: job.seconds, error: null });
+    return json(200, {
+      id,
+      object: 'lipsync',
+      model: job.model,
+      status: done ? 'completed' : 'in_progress',
+      seconds: job.seconds,
+      error: null,
+    });
   }
 
   private videoObject(id: string, status: string) {
@@ -383,25 +513,71 @@ export class FakeOpenAiServer {
     const model = String(request.model);
     const messages = request.messages as { role: string; content: unknown }[];
     const hasImages = messages.some((m) => Array.isArray(m.content));
-    const usage = hasImages ? { prompt_tokens: 1_620, completion_tokens: 9 } : { prompt_tokens: 300 + messages.length * 40, completion_tokens: 88 };
-    this.billed.push({ path: '/v1/chat/completions', model, usage: { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } });
+    const usage = hasImages
+      ? { prompt_tokens: 1_620, completion_tokens: 9 }
+      : { prompt_tokens: 300 + messages.length * 40, completion_tokens: 88 };
+    this.billed.push({
+      path: '/v1/chat/completions',
+      model,
+      usage: { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens },
+    });
     if (hasImages) return json(200, chatCompletion(model, '{"score": 0.82}', 'stop', usage));
-    const user = messages.filter((m) => m.role === 'user').map((m) => String(m.content)).join('\n');
+    const user = messages
+      .filter((m) => m.role === 'user')
+      .map((m) => String(m.content))
+      .join('\n');
     const cast = castIds(user);
     const development = developmentAnswer(user, cast);
-    if (development) return json(200, chatCompletion(model, JSON.stringify(this.sloppyStructuredAnswers ? sloppyDevelopmentAnswer(development) : development), 'stop', usage));
-    const lines = cast.flatMap((character, index) => [{ character, line: index === 0 ? (this.sloppyStructuredAnswers ? OVERLONG_LINE : 'You came back.') : 'I never really left.' }]);
+    if (development)
+      return json(
+        200,
+        chatCompletion(
+          model,
+          JSON.stringify(this.sloppyStructuredAnswers ? sloppyDevelopmentAnswer(development) : development),
+          'stop',
+          usage,
+        ),
+      );
+    const lines = cast.flatMap((character, index) => [
+      {
+        character,
+        line: index === 0 ? (this.sloppyStructuredAnswers ? OVERLONG_LINE : 'You came back.') : 'I never really left.',
+      },
+    ]);
     const script = JSON.stringify({ lines });
-    return json(200, chatCompletion(model, this.sloppyStructuredAnswers ? `Here is the scene:\n\`\`\`json\n${script}\n\`\`\`` : script, 'stop', usage));
+    return json(
+      200,
+      chatCompletion(
+        model,
+        this.sloppyStructuredAnswers ? `Here is the scene:\n\`\`\`json\n${script}\n\`\`\`` : script,
+        'stop',
+        usage,
+      ),
+    );
   }
 
   private image(route: string, request: Record<string, unknown> | undefined, body: Buffer) {
     const model = request ? String(request.model) : (multipartField(body, 'model') ?? 'gpt-image-1');
     const size = request ? String(request.size ?? '1024x1024') : (multipartField(body, 'size') ?? '1024x1024');
     const [width, height] = size.split('x').map((n) => Math.round(Number(n) / 8)) as [number, number];
-    const references = route.endsWith('edits') ? (body.toString('latin1').match(/filename="reference-/g) ?? []).length : 0;
-    const usage = { input_tokens: 60 + references * 323, input_tokens_details: { text_tokens: 60, image_tokens: references * 323 }, output_tokens: 1_056, total_tokens: 1_116 + references * 323 };
-    this.billed.push({ path: route.split(' ')[1]!, model, usage: { inputTokens: 60, inputImageTokens: references * 323, outputTokens: 1_056 } });
-    return json(200, { created: 1_763_800_000, data: [{ b64_json: drawPng(width, height, this.billed.length * 37).toString('base64') }], usage });
+    const references = route.endsWith('edits')
+      ? (body.toString('latin1').match(/filename="reference-/g) ?? []).length
+      : 0;
+    const usage = {
+      input_tokens: 60 + references * 323,
+      input_tokens_details: { text_tokens: 60, image_tokens: references * 323 },
+      output_tokens: 1_056,
+      total_tokens: 1_116 + references * 323,
+    };
+    this.billed.push({
+      path: route.split(' ')[1]!,
+      model,
+      usage: { inputTokens: 60, inputImageTokens: references * 323, outputTokens: 1_056 },
+    });
+    return json(200, {
+      created: 1_763_800_000,
+      data: [{ b64_json: drawPng(width, height, this.billed.length * 37).toString('base64') }],
+      usage,
+    });
   }
 }

@@ -25,7 +25,14 @@ export async function ledgerAndBucket(budgetUsd: number) {
   const ledger = new BudgetLedger(table.dynamo, table.tableName);
   const productions = new ProductionStore(table.dynamo, table.tableName);
   const open = () =>
-    productions.openProduction({ productionId: 'p1', title: 't', language: 'en-US', budgetUsd, manifestKey: 'manifests/m.yaml', executionName: 'e' });
+    productions.openProduction({
+      productionId: 'p1',
+      title: 't',
+      language: 'en-US',
+      budgetUsd,
+      manifestKey: 'manifests/m.yaml',
+      executionName: 'e',
+    });
   await open();
   return { deps: { assets: new AssetStore(s3, 'bucket'), ledger }, ledger, productions, open };
 }

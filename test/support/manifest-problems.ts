@@ -3,7 +3,11 @@ import { ManifestInvalid } from '../../lambdas/core/errors.js';
 import { validateManifest } from '../../lambdas/core/manifest/validate.js';
 
 /** A one-scene manifest in `language` under `providers`, with any other fields given. */
-export function languageManifest(language: string, providers: Record<string, unknown> = { profile: 'offline' }, more: Record<string, unknown> = {}) {
+export function languageManifest(
+  language: string,
+  providers: Record<string, unknown> = { profile: 'offline' },
+  more: Record<string, unknown> = {},
+) {
   return {
     version: 1,
     production: 'language-check',
@@ -12,7 +16,13 @@ export function languageManifest(language: string, providers: Record<string, unk
     budgetUsd: 1,
     providers,
     characters: [{ id: 'ana', name: 'Ana', description: '30, red hair' }],
-    episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }] }],
+    episodes: [
+      {
+        id: 'ep01',
+        title: 'One',
+        scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }],
+      },
+    ],
     ...more,
   };
 }

@@ -5,14 +5,14 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { unavailableProfiles } from '../../lambdas/composition/provider-config.js';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
+import { unavailableProfiles } from '../../lambdas/composition/provider-config.js';
+import type { BoundProviders } from '../../lambdas/core/bound-providers.js';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, ManifestInput } from '../../lambdas/core/manifest/schema.js';
 import type { StageDeps } from '../../lambdas/pipeline/stage-deps.js';
-import type { BoundProviders } from '../../lambdas/core/bound-providers.js';
 
 export const BUCKET = 'unit-bucket';
 export const TABLE = 'unit-table';
@@ -53,5 +53,7 @@ export function mockedStageDeps(options: { objects?: Map<string, Buffer>; provid
 
 /** A valid manifest for production `unit-series`, with the cast and episodes a test needs. */
 export function unitManifest(parts: Pick<ManifestInput, 'characters' | 'episodes'> & Partial<ManifestInput>): Manifest {
-  return parseDevelopedManifest(JSON.stringify({ version: 1, production: 'unit-series', title: 'Unit', language: 'en-US', budgetUsd: 1, ...parts }));
+  return parseDevelopedManifest(
+    JSON.stringify({ version: 1, production: 'unit-series', title: 'Unit', language: 'en-US', budgetUsd: 1, ...parts }),
+  );
 }

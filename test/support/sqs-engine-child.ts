@@ -8,7 +8,9 @@ import { SqsEngine } from '../../local/engines/sqs-engine.js';
 const engine = SqsEngine.open(process.argv[2]!, { region: 'us-east-1', accountId: '000000000000' });
 const endpoint = await engine.listen();
 const sqs = new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
-const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'jobs', Attributes: { VisibilityTimeout: '2' } }));
+const { QueueUrl } = await sqs.send(
+  new CreateQueueCommand({ QueueName: 'jobs', Attributes: { VisibilityTimeout: '2' } }),
+);
 await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'in flight' }));
 await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1 }));
 await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'waiting' }));

@@ -11,7 +11,8 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`waited ${Math.round(timeoutMs / 1000)} s for ${what}, and it did not happen`);
+    if (Date.now() > deadline)
+      throw new Error(`waited ${Math.round(timeoutMs / 1000)} s for ${what}, and it did not happen`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -12,7 +12,8 @@ const VIETNAMESE_LETTER = /[àáạảãâầấậẩẫăằắặẳẵèé�
 type Check = (line: string) => boolean;
 
 const noLatin: Check = (line) => !LATIN_LETTER.test(line);
-const plainLatinNotEnglish: Check = (line) => /^[\p{Script=Latin}\p{N}\p{P}\p{Zs}]+$/u.test(line) && !ENGLISH_WORDS.test(line);
+const plainLatinNotEnglish: Check = (line) =>
+  /^[\p{Script=Latin}\p{N}\p{P}\p{Zs}]+$/u.test(line) && !ENGLISH_WORDS.test(line);
 
 const CHECKS: Readonly<Record<string, Check>> = {
   'vi-VN': (line) => VIETNAMESE_LETTER.test(line) && !ENGLISH_WORDS.test(line),

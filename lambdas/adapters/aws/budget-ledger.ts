@@ -1,8 +1,16 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Charge, Usage } from '../../core/ports.js';
-import { budgetExceeded, OPEN_COST_STATUSES, reservationFor, type BudgetState, type CostRow, type CostStatus, type Reservation } from '../../core/ledger.js';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableKeys } from '../../core/keys.js';
+import {
+  type BudgetState,
+  budgetExceeded,
+  type CostRow,
+  type CostStatus,
+  OPEN_COST_STATUSES,
+  type Reservation,
+  reservationFor,
+} from '../../core/ledger.js';
 import { round } from '../../core/money.js';
+import type { Charge, Usage } from '../../core/ports.js';
 import { isConditionFailure } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
 
@@ -31,7 +39,11 @@ export class BudgetLedger {
 
   async findCost(productionId: string, idempotencyKey: string): Promise<CostRow | undefined> {
     const response = await this.dynamo.send(
-      new GetCommand({ TableName: this.tableName, Key: this.costKey(productionId, idempotencyKey), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: this.costKey(productionId, idempotencyKey),
+        ConsistentRead: true,
+      }),
     );
     return response.Item as CostRow | undefined;
   }
@@ -42,7 +54,9 @@ export class BudgetLedger {
    * open: an earlier attempt that never came back, now recorded as unconfirmed, so the caller
    * must hold another key. Throws BudgetExceeded when the budget cannot hold the estimate.
    */
-  async reserve(input: Reservation & { stage: string }): Promise<{ reservation: Reservation; settled?: CostRow; unanswered?: CostRow }> {
+  async reserve(
+    input: Reservation & { stage: string },
+  ): Promise<{ reservation: Reservation; settled?: CostRow; unanswered?: CostRow }> {
     const estimateUsd = round(input.estimateUsd);
     const reservation: Reservation = { ...input, estimateUsd };
     const existing = await this.findCost(input.productionId, input.idempotencyKey);
@@ -65,7 +79,9 @@ export class BudgetLedger {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const meta = await this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: this.metaKey(input.productionId), ConsistentRead: true }));
+      const meta = await this.dynamo.send(
+        new GetCommand({ TableName: this.tableName, Key: this.metaKey(input.productionId), ConsistentRead: true }),
+      );
       throw budgetExceeded(input.stage, estimateUsd, meta.Item as Partial<BudgetState> | undefined, input.scene);
     }
 
@@ -104,7 +120,10 @@ export class BudgetLedger {
    * Records what the call actually cost, from the usage the provider reported: closes a hold
    * or confirms an unconfirmed call. A row already settled or released is left as it is.
    */
-  async settle(reservation: Reservation, outcome: { usd: number; provider: string; model: string; units: Usage; charges?: Charge[] }): Promise<void> {
+  async settle(
+    reservation: Reservation,
+    outcome: { usd: number; provider: string; model: string; units: Usage; charges?: Charge[] },
+  ): Promise<void> {
     const charges = outcome.charges && outcome.charges.length > 1 ? outcome.charges : undefined;
     const usd = round(outcome.usd);
     const previous = await this.moveOpenRow(reservation, {
@@ -125,7 +144,10 @@ export class BudgetLedger {
       await this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { PK: tableKeys.productionPk(reservation.productionId), SK: tableKeys.sceneSk(reservation.scene.episodeId, reservation.scene.sceneId) },
+          Key: {
+            PK: tableKeys.productionPk(reservation.productionId),
+            SK: tableKeys.sceneSk(reservation.scene.episodeId, reservation.scene.sceneId),
+          },
           UpdateExpression: 'ADD costUsd :usd',
           ExpressionAttributeValues: { ':usd': usd },
         }),
@@ -156,7 +178,11 @@ export class BudgetLedger {
           UpdateExpression: 'SET #status = :unconfirmed, unconfirmedAt = :now',
           ConditionExpression: '#status = :reserved',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':unconfirmed': 'UNCONFIRMED', ':reserved': 'RESERVED', ':now': new Date().toISOString() },
+          ExpressionAttributeValues: {
+            ':unconfirmed': 'UNCONFIRMED',
+            ':reserved': 'RESERVED',
+            ':now': new Date().toISOString(),
+          },
           ReturnValues: 'ALL_OLD',
         }),
       );
@@ -199,7 +225,11 @@ export class BudgetLedger {
           UpdateExpression: update.UpdateExpression,
           ConditionExpression: '#status IN (:open0, :open1)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':open0': OPEN_COST_STATUSES[0], ':open1': OPEN_COST_STATUSES[1] },
+          ExpressionAttributeValues: {
+            ...update.ExpressionAttributeValues,
+            ':open0': OPEN_COST_STATUSES[0],
+            ':open1': OPEN_COST_STATUSES[1],
+          },
           ReturnValues: 'ALL_OLD',
         }),
       );
@@ -211,14 +241,23 @@ export class BudgetLedger {
   }
 
   /** An open row closed: its estimate leaves the column that held it, and what it cost becomes spent. */
-  private async closeHold(productionId: string, status: CostStatus, estimateUsd: number, spentUsd: number): Promise<void> {
+  private async closeHold(
+    productionId: string,
+    status: CostStatus,
+    estimateUsd: number,
+    spentUsd: number,
+  ): Promise<void> {
     const held = status === 'UNCONFIRMED' ? 'unconfirmedUsd' : 'reservedUsd';
     await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.metaKey(productionId),
         UpdateExpression: `SET availableUsd = availableUsd + :unused, ${held} = ${held} - :estimate, spentUsd = spentUsd + :spent`,
-        ExpressionAttributeValues: { ':unused': round(estimateUsd - spentUsd), ':estimate': estimateUsd, ':spent': spentUsd },
+        ExpressionAttributeValues: {
+          ':unused': round(estimateUsd - spentUsd),
+          ':estimate': estimateUsd,
+          ':spent': spentUsd,
+        },
       }),
     );
   }
@@ -226,5 +265,4 @@ export class BudgetLedger {
   listCosts(productionId: string): Promise<CostRow[]> {
     return queryProductionItems<CostRow>(this.dynamo, this.tableName, productionId, tableKeys.costPrefix);
   }
-
 }

@@ -1,8 +1,13 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableKeys } from '../../core/keys.js';
 
 /** Every item of one production whose sort key starts with `prefix` (scenes, ledger rows), across all pages, read consistently. */
-export async function queryProductionItems<Item>(dynamo: DynamoDBDocumentClient, tableName: string, productionId: string, prefix: string): Promise<Item[]> {
+export async function queryProductionItems<Item>(
+  dynamo: DynamoDBDocumentClient,
+  tableName: string,
+  productionId: string,
+  prefix: string,
+): Promise<Item[]> {
   const items: Item[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {

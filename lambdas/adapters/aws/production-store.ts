@@ -1,13 +1,21 @@
-import { GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AssetMissing, ReviewNotOpen } from '../../core/errors.js';
 import type { FailureCause } from '../../core/failure-cause.js';
-import type { Repair } from '../../core/ports.js';
-import { tableKeys, type SceneRef } from '../../core/keys.js';
+import { type SceneRef, tableKeys } from '../../core/keys.js';
 import { round } from '../../core/money.js';
+import type { Repair } from '../../core/ports.js';
 import { isConditionFailure } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
 
-export const PRODUCTION_STATUSES = ['RUNNING', 'COMPLETE', 'FAILED', 'BUDGET_EXCEEDED', 'AWAITING_APPROVAL', 'REJECTED', 'REVIEW_TIMED_OUT'] as const;
+export const PRODUCTION_STATUSES = [
+  'RUNNING',
+  'COMPLETE',
+  'FAILED',
+  'BUDGET_EXCEEDED',
+  'AWAITING_APPROVAL',
+  'REJECTED',
+  'REVIEW_TIMED_OUT',
+] as const;
 export type ProductionStatus = (typeof PRODUCTION_STATUSES)[number];
 
 /** A scene's status is the stage it is in (or stopped at), until it is COMPLETE, FAILED or BUDGET_EXCEEDED. */
@@ -42,7 +50,13 @@ export interface ProductionMeta {
 
 /** An episode's assembly as it goes: its step, and during the encode how much of it is done. */
 export interface AssemblyProgress {
-  step: 'reading the scenes' | 'mixing the sound' | 'encoding' | 'checking the episode' | 'writing the deliverables' | 'done';
+  step:
+    | 'reading the scenes'
+    | 'mixing the sound'
+    | 'encoding'
+    | 'checking the episode'
+    | 'writing the deliverables'
+    | 'done';
   percent?: number;
   at: string;
 }
@@ -179,7 +193,9 @@ export class ProductionStore {
               ':now': timestamp,
               ':zero': 0,
               ':statusKey': tableKeys.statusIndexPk('RUNNING'),
-              ...(existing ? { ':budgetChange': round(input.budgetUsd - existing.budgetUsd), ':seenBudget': existing.budgetUsd } : {}),
+              ...(existing
+                ? { ':budgetChange': round(input.budgetUsd - existing.budgetUsd), ':seenBudget': existing.budgetUsd }
+                : {}),
             },
             ReturnValues: 'ALL_NEW',
           }),
@@ -203,7 +219,12 @@ export class ProductionStore {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.dynamo.send(
-        new ScanCommand({ TableName: this.tableName, FilterExpression: 'SK = :meta', ExpressionAttributeValues: { ':meta': 'META' }, ExclusiveStartKey: startKey }),
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'SK = :meta',
+          ExpressionAttributeValues: { ':meta': 'META' },
+          ExclusiveStartKey: startKey,
+        }),
       );
       metas.push(...((page.Items ?? []) as ProductionMeta[]));
       startKey = page.LastEvaluatedKey;
@@ -213,12 +234,20 @@ export class ProductionStore {
 
   async findProduction(productionId: string): Promise<ProductionMeta | undefined> {
     const response = await this.dynamo.send(
-      new GetCommand({ TableName: this.tableName, Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
+        ConsistentRead: true,
+      }),
     );
     return response.Item as ProductionMeta | undefined;
   }
 
-  async closeProduction(productionId: string, status: ProductionStatus, failure?: { error: string; cause: string }): Promise<void> {
+  async closeProduction(
+    productionId: string,
+    status: ProductionStatus,
+    failure?: { error: string; cause: string },
+  ): Promise<void> {
     const timestamp = now();
     await this.dynamo.send(
       new UpdateCommand({
@@ -253,7 +282,11 @@ export class ProductionStore {
    * Where an episode's assembly is, on the production's row: each episode under its own key of
    * `assembly`, so concurrent episodes do not overwrite each other. The map is made by the first.
    */
-  async recordAssemblyProgress(productionId: string, episodeId: string, progress: Omit<AssemblyProgress, 'at'>): Promise<void> {
+  async recordAssemblyProgress(
+    productionId: string,
+    episodeId: string,
+    progress: Omit<AssemblyProgress, 'at'>,
+  ): Promise<void> {
     const entry: AssemblyProgress = { ...progress, at: now() };
     const key = { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta };
     // Both writes are refused only while another episode makes the map, or when there is no row at all.
@@ -299,10 +332,16 @@ export class ProductionStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
-        UpdateExpression: 'SET review = :review, #status = :status, updatedAt = :now, GSI1PK = :statusKey, GSI1SK = :now',
+        UpdateExpression:
+          'SET review = :review, #status = :status, updatedAt = :now, GSI1PK = :statusKey, GSI1SK = :now',
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':review': review, ':status': 'AWAITING_APPROVAL', ':now': timestamp, ':statusKey': tableKeys.statusIndexPk('AWAITING_APPROVAL') },
+        ExpressionAttributeValues: {
+          ':review': review,
+          ':status': 'AWAITING_APPROVAL',
+          ':now': timestamp,
+          ':statusKey': tableKeys.statusIndexPk('AWAITING_APPROVAL'),
+        },
       }),
     );
   }
@@ -311,7 +350,12 @@ export class ProductionStore {
    * Records a producer's decision, once: only while the production awaits it and before the review
    * expires. The production runs again from here (approved) or is closed by its execution (rejected).
    */
-  async decideReview(productionId: string, decision: ReviewDecision, notes: string | undefined, at = new Date()): Promise<StoredReview> {
+  async decideReview(
+    productionId: string,
+    decision: ReviewDecision,
+    notes: string | undefined,
+    at = new Date(),
+  ): Promise<StoredReview> {
     const timestamp = at.toISOString();
     try {
       const response = await this.dynamo.send(
@@ -321,7 +365,8 @@ export class ProductionStore {
           UpdateExpression:
             'SET review.decision = :decision, review.decidedAt = :now, #status = :running, updatedAt = :now, GSI1PK = :statusKey, GSI1SK = :now' +
             (notes ? ', review.notes = :notes' : ''),
-          ConditionExpression: '#status = :awaiting AND attribute_not_exists(review.decision) AND review.expiresAt > :now',
+          ConditionExpression:
+            '#status = :awaiting AND attribute_not_exists(review.decision) AND review.expiresAt > :now',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':decision': decision,
@@ -340,8 +385,12 @@ export class ProductionStore {
       const meta = await this.findProduction(productionId);
       const review = meta?.review;
       if (!meta) throw new ReviewNotOpen(`there is no production "${productionId}"`);
-      if (!review || meta.status !== 'AWAITING_APPROVAL') throw new ReviewNotOpen(`production "${productionId}" is ${meta.status}, not awaiting approval`);
-      if (review.decision) throw new ReviewNotOpen(`production "${productionId}" was already ${review.decision.toLowerCase()} at ${review.decidedAt}`);
+      if (!review || meta.status !== 'AWAITING_APPROVAL')
+        throw new ReviewNotOpen(`production "${productionId}" is ${meta.status}, not awaiting approval`);
+      if (review.decision)
+        throw new ReviewNotOpen(
+          `production "${productionId}" was already ${review.decision.toLowerCase()} at ${review.decidedAt}`,
+        );
       throw new ReviewNotOpen(`the review of production "${productionId}" timed out at ${review.expiresAt}`);
     }
   }
@@ -388,7 +437,6 @@ export class ProductionStore {
     return queryProductionItems<SceneRecord>(this.dynamo, this.tableName, productionId, tableKeys.scenePrefix);
   }
 
-
   /** Sets a scene's status and merges the given fields. */
   async updateScene(
     scene: { productionId: string; episodeId: string; sceneId: string },
@@ -414,7 +462,17 @@ export class ProductionStore {
       names['#status'] = 'status';
       values[':status'] = changes.status;
     }
-    for (const field of ['attempts', 'consistency', 'consistencyThreshold', 'keyframeAttempts', 'keyframeSeed', 'durationSeconds', 'failedStage', 'failure', 'failureCause'] as const) {
+    for (const field of [
+      'attempts',
+      'consistency',
+      'consistencyThreshold',
+      'keyframeAttempts',
+      'keyframeSeed',
+      'durationSeconds',
+      'failedStage',
+      'failure',
+      'failureCause',
+    ] as const) {
       if (changes[field] !== undefined) {
         sets.push(`#${field} = :${field}`);
         names[`#${field}`] = field;
@@ -453,7 +511,12 @@ export class ProductionStore {
    * the scene has no job for this call, or a claim older than `staleBefore` that never recorded a
    * job (its worker died mid-start). Two workers racing for one start: exactly one claims it.
    */
-  async claimProviderJob(scene: SceneRef, stage: string, claim: StoredProviderJob, staleBefore: string): Promise<boolean> {
+  async claimProviderJob(
+    scene: SceneRef,
+    stage: string,
+    claim: StoredProviderJob,
+    staleBefore: string,
+  ): Promise<boolean> {
     return this.writeProviderJob(scene, stage, claim, {
       condition:
         'attribute_not_exists(providerJobs.#stage) OR providerJobs.#stage.callKey <> :callKey OR ' +
@@ -464,7 +527,10 @@ export class ProductionStore {
 
   /** Records the job the provider accepted, if the claim is still the caller's. */
   async recordProviderJob(scene: SceneRef, stage: string, job: StoredProviderJob): Promise<boolean> {
-    return this.writeProviderJob(scene, stage, job, { condition: 'providerJobs.#stage.claimId = :claimId', values: { ':claimId': job.claimId } });
+    return this.writeProviderJob(scene, stage, job, {
+      condition: 'providerJobs.#stage.claimId = :claimId',
+      values: { ':claimId': job.claimId },
+    });
   }
 
   /** Drops a claim or a job the provider refused, so the stage's next attempt starts afresh; another worker's newer claim is kept. */
@@ -473,7 +539,10 @@ export class ProductionStore {
       await this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
+          Key: {
+            PK: tableKeys.productionPk(scene.productionId),
+            SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId),
+          },
           UpdateExpression: 'REMOVE providerJobs.#stage',
           ConditionExpression: 'providerJobs.#stage.claimId = :claimId',
           ExpressionAttributeNames: { '#stage': stage },
@@ -495,10 +564,16 @@ export class ProductionStore {
       await this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
+          Key: {
+            PK: tableKeys.productionPk(scene.productionId),
+            SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId),
+          },
           UpdateExpression: 'SET providerJobs.#stage = :job, updatedAt = :now',
           ConditionExpression: `attribute_exists(PK) AND (${guard.condition})`,
-          ExpressionAttributeNames: { '#stage': stage, ...(guard.condition.includes('#state') ? { '#state': 'state' } : {}) },
+          ExpressionAttributeNames: {
+            '#stage': stage,
+            ...(guard.condition.includes('#state') ? { '#state': 'state' } : {}),
+          },
           ExpressionAttributeValues: { ':job': job, ':now': now(), ...guard.values },
         }),
       );
@@ -523,6 +598,4 @@ export class ProductionStore {
     );
     return (response.Attributes as SceneRecord).renderGeneration ?? 0;
   }
-
 }
-

@@ -20,7 +20,14 @@ const MAX_SUPERSAMPLE = 4;
  * which keeps slow moves from shimmering. A sequence of stills instead (the offline lip-sync's, one per
  * output frame) passes `framesPerInput` 1: the same move, frame by frame.
  */
-export function cameraMoveFilter(move: CameraMove, width: number, height: number, fps: number, frameCount: number, framesPerInput = frameCount): string {
+export function cameraMoveFilter(
+  move: CameraMove,
+  width: number,
+  height: number,
+  fps: number,
+  frameCount: number,
+  framesPerInput = frameCount,
+): string {
   const supersample = supersampleFor(width, frameCount / fps);
   const sourceWidth = evenAtLeast(width * MAX_ZOOM * supersample, width);
   const sourceHeight = evenAtLeast(height * MAX_ZOOM * supersample, height);
@@ -81,22 +88,33 @@ export interface CameraMoveRender {
  * encode (lip-sync). Lossless H.264 (qp 0): the episode's encode is then still the only lossy
  * one. `still` is one image file; `frames` is a printf pattern of one image per output frame.
  */
-export async function renderCameraMoveClip(input: { still: string } | { frames: string }, render: CameraMoveRender): Promise<Buffer> {
+export async function renderCameraMoveClip(
+  input: { still: string } | { frames: string },
+  render: CameraMoveRender,
+): Promise<Buffer> {
   const { move, width, height, fps, frameCount } = render;
   return withTempDir(async (dir) => {
     const output = path.join(dir, 'clip.mp4');
     const source = 'still' in input ? ['-i', input.still] : ['-framerate', String(fps), '-i', input.frames];
     await runFfmpeg([
       ...source,
-      '-filter_complex', cameraMoveFilter(move, width, height, fps, frameCount, 'still' in input ? frameCount : 1),
-      '-frames:v', String(frameCount),
-      '-c:v', 'libx264',
-      '-preset', 'ultrafast',
-      '-qp', '0',
-      '-pix_fmt', 'yuv420p',
-      '-r', String(fps),
+      '-filter_complex',
+      cameraMoveFilter(move, width, height, fps, frameCount, 'still' in input ? frameCount : 1),
+      '-frames:v',
+      String(frameCount),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-qp',
+      '0',
+      '-pix_fmt',
+      'yuv420p',
+      '-r',
+      String(fps),
       '-an',
-      '-y', output,
+      '-y',
+      output,
     ]);
     return readFile(output);
   });

@@ -29,7 +29,11 @@ export interface ContactSheetLayout {
 }
 
 /** The sheet's geometry for a frame count, so callers can size it without rendering. */
-export function contactSheetLayout(frameCount: number, thumbnailAspect: number, options: ContactSheetOptions = {}): ContactSheetLayout {
+export function contactSheetLayout(
+  frameCount: number,
+  thumbnailAspect: number,
+  options: ContactSheetOptions = {},
+): ContactSheetLayout {
   const columns = Math.max(1, options.columns ?? Math.ceil(Math.sqrt(Math.max(1, frameCount))));
   const rows = Math.max(1, Math.ceil(frameCount / columns));
   const thumbnailWidth = options.thumbnailWidth ?? 270;
@@ -49,7 +53,10 @@ export function contactSheetLayout(frameCount: number, thumbnailAspect: number, 
 }
 
 /** A grid of keyframe thumbnails, each captioned (e.g. "ep01/s03"), for a producer's review. */
-export async function renderContactSheet(frames: ContactSheetFrame[], options: ContactSheetOptions = {}): Promise<Buffer> {
+export async function renderContactSheet(
+  frames: ContactSheetFrame[],
+  options: ContactSheetOptions = {},
+): Promise<Buffer> {
   const { createCanvas, loadImage } = await loadCanvas();
   const images = await Promise.all(frames.map((frame) => loadImage(frame.png)));
   const first = images[0];
@@ -72,9 +79,20 @@ export async function renderContactSheet(frames: ContactSheetFrame[], options: C
     const fit = Math.min(layout.thumbnailWidth / image.width, layout.thumbnailHeight / image.height);
     const drawWidth = image.width * fit;
     const drawHeight = image.height * fit;
-    ctx.drawImage(image, x + (layout.thumbnailWidth - drawWidth) / 2, y + (layout.thumbnailHeight - drawHeight) / 2, drawWidth, drawHeight);
+    ctx.drawImage(
+      image,
+      x + (layout.thumbnailWidth - drawWidth) / 2,
+      y + (layout.thumbnailHeight - drawHeight) / 2,
+      drawWidth,
+      drawHeight,
+    );
     ctx.fillStyle = '#f2f0ea';
-    ctx.fillText(frames[index]?.label ?? '', x + 4, y + layout.thumbnailHeight + layout.labelHeight / 2, layout.thumbnailWidth - 8);
+    ctx.fillText(
+      frames[index]?.label ?? '',
+      x + 4,
+      y + layout.thumbnailHeight + layout.labelHeight / 2,
+      layout.thumbnailWidth - 8,
+    );
   });
   return canvas.encode('png');
 }

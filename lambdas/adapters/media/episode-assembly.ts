@@ -1,11 +1,11 @@
 import path from 'node:path';
+import type { CameraMove } from '../../core/ports.js';
 import type { SubtitleLook } from '../../core/subtitle-style.js';
 import type { SubtitlePage } from '../../core/subtitles.js';
+import { cameraMoveFilter } from './camera-move.js';
 import { EPISODE_AUDIO_SAMPLE_RATE } from './episode-audio.js';
 import { type FfmpegProgress, runFfmpeg, withTempDir } from './ffmpeg.js';
 import { renderSubtitleTrack } from './subtitle-track.js';
-import { cameraMoveFilter } from './camera-move.js';
-import type { CameraMove } from '../../core/ports.js';
 
 /** A scene's picture: a provider's clip, or a camera move over a still that this encode renders. */
 export type ScenePicture =
@@ -59,7 +59,10 @@ export interface AssembledEpisode {
 export async function assembleEpisode(request: AssembleEpisodeRequest): Promise<AssembledEpisode> {
   validate(request);
   const { width, height, fps } = request;
-  const frameCounts = sceneFrameCounts(request.scenes.map((scene) => scene.durationSeconds), fps);
+  const frameCounts = sceneFrameCounts(
+    request.scenes.map((scene) => scene.durationSeconds),
+    fps,
+  );
   const frameCount = frameCounts.reduce((sum, count) => sum + count, 0);
   const durationSeconds = frameCount / fps;
 
@@ -67,13 +70,23 @@ export async function assembleEpisode(request: AssembleEpisodeRequest): Promise<
     // An episode without dialogue is legitimate, and has no subtitle track.
     const subtitles =
       request.subtitlePages.length > 0
-        ? await renderSubtitleTrack({ pages: request.subtitlePages, look: request.subtitleLook, language: request.language, width, height, fps, durationSeconds, dir: workDir })
+        ? await renderSubtitleTrack({
+            pages: request.subtitlePages,
+            look: request.subtitleLook,
+            language: request.language,
+            width,
+            height,
+            fps,
+            durationSeconds,
+            dir: workDir,
+          })
         : undefined;
 
     // ffmpeg runs inside the work dir, so the caller's paths are pinned down first.
     const inputs = [
       ...request.scenes.flatMap((scene) => ['-i', path.resolve(pictureFile(scene))]),
-      '-i', path.resolve(request.audioFile),
+      '-i',
+      path.resolve(request.audioFile),
       ...(subtitles ? ['-f', 'concat', '-safe', '0', '-i', subtitles.concatFile] : []),
     ];
     const overlay = subtitles ? { input: request.scenes.length + 1, topPx: subtitles.bandTopPx } : undefined;
@@ -82,26 +95,42 @@ export async function assembleEpisode(request: AssembleEpisodeRequest): Promise<
     await runFfmpeg(
       [
         ...inputs,
-        '-filter_complex', filterGraph,
-        '-map', '[video]',
-        '-map', '[audio]',
-        '-c:v', 'libx264',
-        '-preset', request.x264Preset ?? 'veryfast',
-        '-crf', '21',
-        '-pix_fmt', 'yuv420p',
-        '-r', String(fps),
-        '-c:a', 'aac',
-        '-b:a', '128k',
-        '-ar', String(EPISODE_AUDIO_SAMPLE_RATE),
-        '-movflags', '+faststart',
-        '-y', path.resolve(request.outputFile),
+        '-filter_complex',
+        filterGraph,
+        '-map',
+        '[video]',
+        '-map',
+        '[audio]',
+        '-c:v',
+        'libx264',
+        '-preset',
+        request.x264Preset ?? 'veryfast',
+        '-crf',
+        '21',
+        '-pix_fmt',
+        'yuv420p',
+        '-r',
+        String(fps),
+        '-c:a',
+        'aac',
+        '-b:a',
+        '128k',
+        '-ar',
+        String(EPISODE_AUDIO_SAMPLE_RATE),
+        '-movflags',
+        '+faststart',
+        '-y',
+        path.resolve(request.outputFile),
       ],
       {
         cwd: workDir,
         ...(request.onProgress
           ? {
               onProgress: (progress: FfmpegProgress) =>
-                request.onProgress?.(progress.done ? 1 : Math.min(1, progress.outTimeSeconds / durationSeconds), progress),
+                request.onProgress?.(
+                  progress.done ? 1 : Math.min(1, progress.outTimeSeconds / durationSeconds),
+                  progress,
+                ),
             }
           : {}),
       },
@@ -161,7 +190,12 @@ function pictureChain(scene: ScenePicture, input: number, frames: number, format
   ].join(',');
 }
 
-function buildFilterGraph(scenes: ScenePicture[], frameCounts: number[], format: EpisodeFormat, subtitles: SubtitleOverlay | undefined): string {
+function buildFilterGraph(
+  scenes: ScenePicture[],
+  frameCounts: number[],
+  format: EpisodeFormat,
+  subtitles: SubtitleOverlay | undefined,
+): string {
   const { fps } = format;
   const chains: string[] = [];
   frameCounts.forEach((frames, index) => {
@@ -187,10 +221,15 @@ function buildFilterGraph(scenes: ScenePicture[], frameCounts: number[], format:
 function validate(request: AssembleEpisodeRequest): void {
   const problems: string[] = [];
   if (request.scenes.length === 0) problems.push('an episode needs at least one scene');
-  if (!Number.isInteger(request.width) || request.width < 2 || request.width % 2 !== 0) problems.push(`width must be even, got ${request.width}`);
-  if (!Number.isInteger(request.height) || request.height < 2 || request.height % 2 !== 0) problems.push(`height must be even, got ${request.height}`);
+  if (!Number.isInteger(request.width) || request.width < 2 || request.width % 2 !== 0)
+    problems.push(`width must be even, got ${request.width}`);
+  if (!Number.isInteger(request.height) || request.height < 2 || request.height % 2 !== 0)
+    problems.push(`height must be even, got ${request.height}`);
   if (!(request.fps > 0) || !Number.isFinite(request.fps)) problems.push(`fps must be positive, got ${request.fps}`);
-  const frameCounts = sceneFrameCounts(request.scenes.map((scene) => scene.durationSeconds), request.fps);
+  const frameCounts = sceneFrameCounts(
+    request.scenes.map((scene) => scene.durationSeconds),
+    request.fps,
+  );
   request.scenes.forEach((scene, index) => {
     if (!(scene.durationSeconds > 0) || (frameCounts[index] ?? 0) < 1) {
       problems.push(`scene ${index} must last at least one frame, got ${scene.durationSeconds} s`);

@@ -55,7 +55,8 @@ export interface DialogueStemRequest {
  * so the dialogue never drifts from the picture: 48 kHz stereo PCM.
  */
 export async function buildDialogueStem(request: DialogueStemRequest): Promise<{ samples: number }> {
-  if (request.voiceFiles.length !== request.frameCounts.length) throw new RangeError('one voice track per scene is needed');
+  if (request.voiceFiles.length !== request.frameCounts.length)
+    throw new RangeError('one voice track per scene is needed');
   const chains: string[] = [];
   let elapsedFrames = 0;
   request.frameCounts.forEach((frames, index) => {
@@ -78,10 +79,14 @@ export async function buildDialogueStem(request: DialogueStemRequest): Promise<{
   chains.push(`${inputs}concat=n=${request.frameCounts.length}:v=0:a=1[dialogue]`);
   await runFfmpeg([
     ...request.voiceFiles.flatMap((file) => ['-i', path.resolve(file)]),
-    '-filter_complex', chains.join(';'),
-    '-map', '[dialogue]',
-    '-c:a', 'pcm_f32le',
-    '-y', path.resolve(request.outputFile),
+    '-filter_complex',
+    chains.join(';'),
+    '-map',
+    '[dialogue]',
+    '-c:a',
+    'pcm_f32le',
+    '-y',
+    path.resolve(request.outputFile),
   ]);
   return { samples: Math.round((elapsedFrames / request.fps) * EPISODE_AUDIO_SAMPLE_RATE) };
 }
@@ -123,8 +128,10 @@ export async function mixEpisodeAudio(request: EpisodeMixRequest): Promise<Episo
       premixFile = path.join(workDir, 'premix.wav');
       const format = `aresample=${EPISODE_AUDIO_SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo`;
       await runFfmpeg([
-        '-i', dialogueFile,
-        '-i', musicFile,
+        '-i',
+        dialogueFile,
+        '-i',
+        musicFile,
         '-filter_complex',
         [
           `[0:a]${format},asplit=2[dialogue][key]`,
@@ -134,9 +141,12 @@ export async function mixEpisodeAudio(request: EpisodeMixRequest): Promise<Episo
           // amix halves each of its two inputs; the volume after it gives the levels back.
           '[dialogue][ducked]amix=inputs=2:duration=first:dropout_transition=0,volume=2[mix]',
         ].join(';'),
-        '-map', '[mix]',
-        '-c:a', 'pcm_f32le',
-        '-y', premixFile,
+        '-map',
+        '[mix]',
+        '-c:a',
+        'pcm_f32le',
+        '-y',
+        premixFile,
       ]);
     }
     const normalization = await normaliseLoudness(premixFile, path.resolve(request.outputFile), workDir);
@@ -159,10 +169,16 @@ interface LoudnormMeasurement {
  * short programmes. So the peaks that the gain would push over are first limited (alimiter,
  * with headroom for the peaks between samples), and loudnorm then applies one linear gain.
  */
-async function normaliseLoudness(inputFile: string, outputFile: string, workDir: string): Promise<EpisodeMix['normalization']> {
+async function normaliseLoudness(
+  inputFile: string,
+  outputFile: string,
+  workDir: string,
+): Promise<EpisodeMix['normalization']> {
   const target = `I=${LOUDNESS_TARGET.integratedLufs}:TP=${LOUDNORM_TRUE_PEAK_DBTP}:LRA=${LOUDNORM_RANGE_LU}`;
   const measure = async (file: string) =>
-    parseLoudnormJson(await analyseWithFfmpeg(['-i', file, '-af', `loudnorm=${target}:print_format=json`, '-f', 'null', '-']));
+    parseLoudnormJson(
+      await analyseWithFfmpeg(['-i', file, '-af', `loudnorm=${target}:print_format=json`, '-f', 'null', '-']),
+    );
   const unlimited = await measure(inputFile);
   if (!isAudible(Number(unlimited.input_i))) {
     // Silence cannot be brought to a loudness; it is delivered as it is, and QA says so.
@@ -180,9 +196,14 @@ async function normaliseLoudness(inputFile: string, outputFile: string, workDir:
   for (let attempt = 0; attempt < LIMITER_TRIES && linearOvershootDb(measured) > -LINEAR_MARGIN_DB; attempt += 1) {
     source = path.join(workDir, `limited-${attempt}.wav`);
     await runFfmpeg([
-      '-i', inputFile,
-      '-af', `volume=${gainDb.toFixed(2)}dB,alimiter=limit=${limit.toFixed(5)}:level=false:attack=5:release=60`,
-      '-c:a', 'pcm_f32le', '-y', source,
+      '-i',
+      inputFile,
+      '-af',
+      `volume=${gainDb.toFixed(2)}dB,alimiter=limit=${limit.toFixed(5)}:level=false:attack=5:release=60`,
+      '-c:a',
+      'pcm_f32le',
+      '-y',
+      source,
     ]);
     measured = await measure(source);
     gainDb += LOUDNESS_TARGET.integratedLufs - Number(measured.input_i);
@@ -200,9 +221,14 @@ async function normaliseLoudness(inputFile: string, outputFile: string, workDir:
   // loudnorm works at 192 kHz; the episode goes back to its own rate.
   const applied = parseLoudnormJson(
     await analyseWithFfmpeg([
-      '-i', source,
-      '-af', `${second},aresample=${EPISODE_AUDIO_SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=stereo`,
-      '-c:a', 'pcm_s16le', '-y', outputFile,
+      '-i',
+      source,
+      '-af',
+      `${second},aresample=${EPISODE_AUDIO_SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=stereo`,
+      '-c:a',
+      'pcm_s16le',
+      '-y',
+      outputFile,
     ]),
   );
   return applied.normalization_type === 'linear' ? 'linear' : 'dynamic';
@@ -238,7 +264,17 @@ function isAudible(lufs: number): boolean {
  * Silence reads as −70 LUFS and −inf dBTP.
  */
 export async function measureLoudness(file: string): Promise<LoudnessMeasurement> {
-  const log = await analyseWithFfmpeg(['-i', path.resolve(file), '-map', '0:a:0', '-af', 'ebur128=peak=true', '-f', 'null', '-']);
+  const log = await analyseWithFfmpeg([
+    '-i',
+    path.resolve(file),
+    '-map',
+    '0:a:0',
+    '-af',
+    'ebur128=peak=true',
+    '-f',
+    'null',
+    '-',
+  ]);
   const summary = log.slice(log.lastIndexOf('Summary:'));
   const read = (label: RegExp) => {
     const match = label.exec(summary);

@@ -42,7 +42,13 @@ export async function drawCover(request: CoverRequest): Promise<EpisodeCover> {
   const ctx = image.getContext('2d');
   const still = await canvas.loadImage(request.keyframePng);
   const scale = Math.max(width / still.width, height / still.height);
-  ctx.drawImage(still, (width - still.width * scale) / 2, (height - still.height * scale) / 2, still.width * scale, still.height * scale);
+  ctx.drawImage(
+    still,
+    (width - still.width * scale) / 2,
+    (height - still.height * scale) / 2,
+    still.width * scale,
+    still.height * scale,
+  );
 
   const safeArea: Box = {
     x: Math.round(width * COVER_SAFE_AREA.left),
@@ -57,17 +63,24 @@ export async function drawCover(request: CoverRequest): Promise<EpisodeCover> {
   for (; size > 8; size = Math.floor(size * 0.9)) {
     ctx.font = `bold ${size}px ${families}`;
     lines = wrap(text, request.language, safeArea.width - size, (line) => ctx.measureText(line).width);
-    if (lines.length <= MAX_TITLE_LINES && lines.every((line) => ctx.measureText(line).width <= safeArea.width - size)) break;
+    if (lines.length <= MAX_TITLE_LINES && lines.every((line) => ctx.measureText(line).width <= safeArea.width - size))
+      break;
   }
   const lineHeight = Math.round(size * 1.3);
   const padding = Math.round(size * 0.5);
-  const titleBox: Box = { x: safeArea.x, y: safeArea.y, width: safeArea.width, height: lines.length * lineHeight + 2 * padding };
+  const titleBox: Box = {
+    x: safeArea.x,
+    y: safeArea.y,
+    width: safeArea.width,
+    height: lines.length * lineHeight + 2 * padding,
+  };
   ctx.fillStyle = 'rgba(0, 0, 0, 0.55)';
   ctx.fillRect(titleBox.x, titleBox.y, titleBox.width, titleBox.height);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   ctx.fillStyle = '#FFFFFF';
-  for (const [index, line] of lines.entries()) ctx.fillText(line, safeArea.x + safeArea.width / 2, titleBox.y + padding + lineHeight * (index + 0.5));
+  for (const [index, line] of lines.entries())
+    ctx.fillText(line, safeArea.x + safeArea.width / 2, titleBox.y + padding + lineHeight * (index + 0.5));
   return { jpeg: await image.encode('jpeg', 90), titleBox, safeArea, leftOut: coverage.missing(request.title) };
 }
 

@@ -1,5 +1,5 @@
-import { openSync, type Font } from 'fontkit';
 import path from 'node:path';
+import { type Font, openSync } from 'fontkit';
 import type { EpisodeQa, QaCheck, QaCheckName } from '../../core/scene-artifacts.js';
 import type { SubtitleCue } from '../../core/subtitles.js';
 import { LOUDNESS_TARGET, type LoudnessMeasurement } from './episode-audio.js';
@@ -58,7 +58,9 @@ export async function checkEpisode(request: EpisodeQaRequest): Promise<EpisodeQa
   const still = await stillSpans(request.videoFile);
   const checks: QaCheck[] = [
     check('black-frames', still.black, (spans) => describeSpans('black picture', spans)),
-    check('frozen-frames', unheld(still.frozen, request.holds ?? [], request.fps), (spans) => describeSpans('frozen picture', spans)),
+    check('frozen-frames', unheld(still.frozen, request.holds ?? [], request.fps), (spans) =>
+      describeSpans('frozen picture', spans),
+    ),
     dialogueSilenceCheck(request.cues, await silentSpans(request.dialogueFile)),
     await driftCheck(request.videoFile, request.fps),
     loudnessCheck(request.loudness),
@@ -74,11 +76,23 @@ export async function checkEpisode(request: EpisodeQaRequest): Promise<EpisodeQa
  */
 export function unheld(frozen: Span[], holds: Span[], fps: number): Span[] {
   const frame = 1 / fps;
-  return frozen.filter((span) => !holds.some((hold) => span.startSeconds >= hold.startSeconds - MAX_STILL_SECONDS - frame && span.endSeconds <= hold.endSeconds + frame));
+  return frozen.filter(
+    (span) =>
+      !holds.some(
+        (hold) =>
+          span.startSeconds >= hold.startSeconds - MAX_STILL_SECONDS - frame &&
+          span.endSeconds <= hold.endSeconds + frame,
+      ),
+  );
 }
 
 function check(name: QaCheckName, failures: Span[], describe: (spans: Span[]) => string): QaCheck {
-  return { name, passed: failures.length === 0, severity: 'hard', detail: failures.length === 0 ? 'none longer than 0.5 s' : describe(failures) };
+  return {
+    name,
+    passed: failures.length === 0,
+    severity: 'hard',
+    detail: failures.length === 0 ? 'none longer than 0.5 s' : describe(failures),
+  };
 }
 
 function describeSpans(what: string, spans: Span[]): string {
@@ -92,14 +106,23 @@ function describeSpans(what: string, spans: Span[]): string {
 export async function stillSpans(videoFile: string): Promise<{ black: Span[]; frozen: Span[] }> {
   const file = path.resolve(videoFile);
   const log = await analyseWithFfmpeg([
-    '-i', file, '-map', '0:v:0',
-    '-vf', [
+    '-i',
+    file,
+    '-map',
+    '0:v:0',
+    '-vf',
+    [
       `blackdetect=d=${MAX_STILL_SECONDS}:pic_th=${BLACK_PICTURE_SHARE}:pix_th=${BLACK_PIXEL_THRESHOLD}`,
       `freezedetect=n=${FREEZE_NOISE_DB}dB:d=${MAX_STILL_SECONDS}`,
     ].join(','),
-    '-f', 'null', '-',
+    '-f',
+    'null',
+    '-',
   ]);
-  const black = [...log.matchAll(/black_start:\s*([\d.]+)\s+black_end:\s*([\d.]+)/g)].map((m) => ({ startSeconds: Number(m[1]), endSeconds: Number(m[2]) }));
+  const black = [...log.matchAll(/black_start:\s*([\d.]+)\s+black_end:\s*([\d.]+)/g)].map((m) => ({
+    startSeconds: Number(m[1]),
+    endSeconds: Number(m[2]),
+  }));
   const starts = [...log.matchAll(/freeze_start:\s*([\d.]+)/g)].map((m) => Number(m[1]));
   const ends = [...log.matchAll(/freeze_end:\s*([\d.]+)/g)].map((m) => Number(m[1]));
   const duration = starts.length > ends.length ? ((await probeMedia(file)).durationSeconds ?? 0) : 0;
@@ -111,10 +134,21 @@ export async function stillSpans(videoFile: string): Promise<{ black: Span[]; fr
 /** Where the audio is quieter than SILENCE_DB for SILENCE_MIN_SECONDS or more. */
 export async function silentSpans(audioFile: string): Promise<Span[]> {
   const file = path.resolve(audioFile);
-  const log = await analyseWithFfmpeg(['-i', file, '-map', '0:a:0', '-af', `silencedetect=noise=${SILENCE_DB}dB:d=${SILENCE_MIN_SECONDS}`, '-f', 'null', '-']);
+  const log = await analyseWithFfmpeg([
+    '-i',
+    file,
+    '-map',
+    '0:a:0',
+    '-af',
+    `silencedetect=noise=${SILENCE_DB}dB:d=${SILENCE_MIN_SECONDS}`,
+    '-f',
+    'null',
+    '-',
+  ]);
   const starts = [...log.matchAll(/silence_start:\s*(-?[\d.]+)/g)].map((m) => Math.max(0, Number(m[1])));
   const ends = [...log.matchAll(/silence_end:\s*([\d.]+)/g)].map((m) => Number(m[1]));
-  const duration = starts.length > ends.length ? ((await probeMedia(file)).durationSeconds ?? Number.POSITIVE_INFINITY) : 0;
+  const duration =
+    starts.length > ends.length ? ((await probeMedia(file)).durationSeconds ?? Number.POSITIVE_INFINITY) : 0;
   return starts.map((startSeconds, index) => ({ startSeconds, endSeconds: ends[index] ?? duration }));
 }
 
@@ -123,7 +157,11 @@ export function dialogueSilenceCheck(cues: SubtitleCue[], silences: Span[]): QaC
   const silentCues = cues.filter((cue) => {
     const length = cue.endSeconds - cue.startSeconds;
     if (length <= 0) return false;
-    const silent = silences.reduce((sum, s) => sum + Math.max(0, Math.min(s.endSeconds, cue.endSeconds) - Math.max(s.startSeconds, cue.startSeconds)), 0);
+    const silent = silences.reduce(
+      (sum, s) =>
+        sum + Math.max(0, Math.min(s.endSeconds, cue.endSeconds) - Math.max(s.startSeconds, cue.startSeconds)),
+      0,
+    );
     return silent / length > MAX_SILENT_SHARE_OF_CUE;
   });
   return {
@@ -133,7 +171,9 @@ export function dialogueSilenceCheck(cues: SubtitleCue[], silences: Span[]): QaC
     detail:
       silentCues.length === 0
         ? `every one of ${cues.length} cues is voiced`
-        : silentCues.map((c) => `silent under "${c.text}" ${c.startSeconds.toFixed(2)}-${c.endSeconds.toFixed(2)} s`).join('; '),
+        : silentCues
+            .map((c) => `silent under "${c.text}" ${c.startSeconds.toFixed(2)}-${c.endSeconds.toFixed(2)} s`)
+            .join('; '),
   };
 }
 
@@ -154,7 +194,10 @@ export async function driftCheck(videoFile: string, fps: number): Promise<QaChec
     name: 'av-drift',
     passed: problems.length === 0,
     severity: 'hard',
-    detail: problems.length === 0 ? `audio and video within one frame (${(frame * 1000).toFixed(1)} ms) at start and end` : problems.join('; '),
+    detail:
+      problems.length === 0
+        ? `audio and video within one frame (${(frame * 1000).toFixed(1)} ms) at start and end`
+        : problems.join('; '),
   };
 }
 
@@ -181,14 +224,20 @@ export function loudnessCheck(loudness: LoudnessMeasurement): QaCheck {
   const { integratedLufs, toleranceLu, maxTruePeakDbtp } = LOUDNESS_TARGET;
   const problems: string[] = [];
   if (!(Math.abs(loudness.integratedLufs - integratedLufs) <= toleranceLu)) {
-    problems.push(`integrated loudness ${loudness.integratedLufs} LUFS is outside ${integratedLufs} ± ${toleranceLu} LU`);
+    problems.push(
+      `integrated loudness ${loudness.integratedLufs} LUFS is outside ${integratedLufs} ± ${toleranceLu} LU`,
+    );
   }
-  if (!(loudness.truePeakDbtp <= maxTruePeakDbtp)) problems.push(`true peak ${loudness.truePeakDbtp} dBTP is over ${maxTruePeakDbtp} dBTP`);
+  if (!(loudness.truePeakDbtp <= maxTruePeakDbtp))
+    problems.push(`true peak ${loudness.truePeakDbtp} dBTP is over ${maxTruePeakDbtp} dBTP`);
   return {
     name: 'loudness',
     passed: problems.length === 0,
     severity: 'hard',
-    detail: problems.length === 0 ? `${loudness.integratedLufs} LUFS integrated, true peak ${loudness.truePeakDbtp} dBTP` : problems.join('; '),
+    detail:
+      problems.length === 0
+        ? `${loudness.integratedLufs} LUFS integrated, true peak ${loudness.truePeakDbtp} dBTP`
+        : problems.join('; '),
   };
 }
 
@@ -198,12 +247,16 @@ export function subtitleTimingCheck(cues: SubtitleCue[], durationSeconds: number
   const ordered = [...cues].sort((a, b) => a.startSeconds - b.startSeconds);
   ordered.forEach((cue, index) => {
     const label = `"${cue.text}" ${cue.startSeconds.toFixed(3)}-${cue.endSeconds.toFixed(3)} s`;
-    if (cue.startSeconds < -CUE_TIME_TOLERANCE_SECONDS || cue.endSeconds > durationSeconds + CUE_TIME_TOLERANCE_SECONDS) {
+    if (
+      cue.startSeconds < -CUE_TIME_TOLERANCE_SECONDS ||
+      cue.endSeconds > durationSeconds + CUE_TIME_TOLERANCE_SECONDS
+    ) {
       problems.push(`${label} is outside the video (0-${durationSeconds.toFixed(3)} s)`);
     }
     if (cue.endSeconds <= cue.startSeconds) problems.push(`${label} ends before it starts`);
     const next = ordered[index + 1];
-    if (next && next.startSeconds < cue.endSeconds - CUE_TIME_TOLERANCE_SECONDS) problems.push(`${label} overlaps "${next.text}" from ${next.startSeconds.toFixed(3)} s`);
+    if (next && next.startSeconds < cue.endSeconds - CUE_TIME_TOLERANCE_SECONDS)
+      problems.push(`${label} overlaps "${next.text}" from ${next.startSeconds.toFixed(3)} s`);
   });
   return {
     name: 'subtitle-timing',
@@ -247,6 +300,11 @@ export function subtitleGlyphCheck(cues: SubtitleCue[], fontFiles: string[]): Qa
     detail:
       missing.size === 0
         ? `every character of ${cues.length} cues has a glyph in ${fontFiles.map((f) => path.basename(f)).join(', ')}`
-        : [...missing].map(([character, text]) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} "${character}" in "${text}" has no glyph`).join('; '),
+        : [...missing]
+            .map(
+              ([character, text]) =>
+                `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} "${character}" in "${text}" has no glyph`,
+            )
+            .join('; '),
   };
 }

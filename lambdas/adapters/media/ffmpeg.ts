@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { type MediaEnvironment, processEnvironment, readMediaEnvironment } from '../../core/environment.js';
 import { MediaToolFailed } from '../../core/errors.js';
-import { processEnvironment, readMediaEnvironment, type MediaEnvironment } from '../../core/environment.js';
 
 /**
  * ffmpeg and ffprobe always run as separate processes: the binaries are GPL and
@@ -78,7 +78,9 @@ export async function runFfmpeg(args: string[], options: RunFfmpegOptions = {}):
  * info level, which runFfmpeg silences.
  */
 export async function analyseWithFfmpeg(args: string[]): Promise<string> {
-  const run = await runTool(ffmpegPath(), ['-hide_banner', '-nostats', '-nostdin', '-loglevel', 'info', ...args], { keepStderr: true });
+  const run = await runTool(ffmpegPath(), ['-hide_banner', '-nostats', '-nostdin', '-loglevel', 'info', ...args], {
+    keepStderr: true,
+  });
   return run.stderr ?? '';
 }
 

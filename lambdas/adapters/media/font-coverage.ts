@@ -33,7 +33,8 @@ function characterSet(file: string): Promise<CodePointSet> {
   if (!loading) {
     loading = readFile(file).then((bytes) => {
       const font = fontkit.create(bytes);
-      if (!('characterSet' in font)) throw new Error(`${file} is a font collection; the subtitle fonts are single fonts`);
+      if (!('characterSet' in font))
+        throw new Error(`${file} is a font collection; the subtitle fonts are single fonts`);
       return new Set(font.characterSet);
     });
     characterSets.set(file, loading);
@@ -41,7 +42,10 @@ function characterSet(file: string): Promise<CodePointSet> {
   return loading;
 }
 
-export async function glyphCoverage(language: string, env: MediaEnvironment = readMediaEnvironment()): Promise<GlyphCoverage> {
+export async function glyphCoverage(
+  language: string,
+  env: MediaEnvironment = readMediaEnvironment(),
+): Promise<GlyphCoverage> {
   const families = fontFamiliesFor(language);
   const files = fontFiles(env);
   const sets = await Promise.all(
@@ -52,7 +56,9 @@ export async function glyphCoverage(language: string, env: MediaEnvironment = re
     }),
   );
   const drawable = (grapheme: string): boolean => {
-    const codePoints = [...grapheme].filter((char) => !FORMAT_ONLY.test(char) && !/\s/u.test(char)).map((char) => char.codePointAt(0) as number);
+    const codePoints = [...grapheme]
+      .filter((char) => !FORMAT_ONLY.test(char) && !/\s/u.test(char))
+      .map((char) => char.codePointAt(0) as number);
     return codePoints.length === 0 || sets.some((set) => codePoints.every((codePoint) => set.has(codePoint)));
   };
   const graphemes = (text: string) => Array.from(graphemeSegmenter.segment(text), (segment) => segment.segment);
@@ -60,11 +66,6 @@ export async function glyphCoverage(language: string, env: MediaEnvironment = re
     families,
     drawable,
     missing: (text) => [...new Set(graphemes(text).filter((grapheme) => !drawable(grapheme)))],
-    drawableText: (text) =>
-      graphemes(text)
-        .filter(drawable)
-        .join('')
-        .replace(/\s+/gu, ' ')
-        .trim(),
+    drawableText: (text) => graphemes(text).filter(drawable).join('').replace(/\s+/gu, ' ').trim(),
   };
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { readMediaEnvironment, type MediaEnvironment } from '../../core/environment.js';
+import { type MediaEnvironment, readMediaEnvironment } from '../../core/environment.js';
 import { languageOf, type Script } from '../../core/languages.js';
 
 /**
@@ -57,16 +57,36 @@ interface FontSource {
 }
 
 const FONT_SOURCES: readonly FontSource[] = [
-  { family: LATIN_FAMILY, packageName: 'dejavu-fonts-ttf', files: { regular: 'ttf/DejaVuSans.ttf', bold: 'ttf/DejaVuSans-Bold.ttf' } },
+  {
+    family: LATIN_FAMILY,
+    packageName: 'dejavu-fonts-ttf',
+    files: { regular: 'ttf/DejaVuSans.ttf', bold: 'ttf/DejaVuSans-Bold.ttf' },
+  },
   {
     family: 'Noto Sans Thai',
     packageName: '@expo-google-fonts/noto-sans-thai',
     files: { regular: '400Regular/NotoSansThai_400Regular.ttf', bold: '700Bold/NotoSansThai_700Bold.ttf' },
   },
-  { family: 'Noto Sans KR', packageName: '@embedpdf/fonts-kr', files: { regular: 'fonts/NotoSansKR-Regular.otf', bold: 'fonts/NotoSansKR-Bold.otf' } },
-  { family: 'Noto Sans JP', packageName: '@embedpdf/fonts-jp', files: { regular: 'fonts/NotoSansJP-Regular.otf', bold: 'fonts/NotoSansJP-Bold.otf' } },
-  { family: 'Noto Sans Hans', packageName: '@embedpdf/fonts-sc', files: { regular: 'fonts/NotoSansHans-Regular.otf', bold: 'fonts/NotoSansHans-Bold.otf' } },
-  { family: 'Noto Sans Hant', packageName: '@embedpdf/fonts-tc', files: { regular: 'fonts/NotoSansHant-Regular.otf', bold: 'fonts/NotoSansHant-Bold.otf' } },
+  {
+    family: 'Noto Sans KR',
+    packageName: '@embedpdf/fonts-kr',
+    files: { regular: 'fonts/NotoSansKR-Regular.otf', bold: 'fonts/NotoSansKR-Bold.otf' },
+  },
+  {
+    family: 'Noto Sans JP',
+    packageName: '@embedpdf/fonts-jp',
+    files: { regular: 'fonts/NotoSansJP-Regular.otf', bold: 'fonts/NotoSansJP-Bold.otf' },
+  },
+  {
+    family: 'Noto Sans Hans',
+    packageName: '@embedpdf/fonts-sc',
+    files: { regular: 'fonts/NotoSansHans-Regular.otf', bold: 'fonts/NotoSansHans-Bold.otf' },
+  },
+  {
+    family: 'Noto Sans Hant',
+    packageName: '@embedpdf/fonts-tc',
+    files: { regular: 'fonts/NotoSansHant-Regular.otf', bold: 'fonts/NotoSansHant-Bold.otf' },
+  },
   {
     family: EMOJI_FAMILY,
     packageName: '@expo-google-fonts/noto-emoji',
@@ -78,7 +98,9 @@ export function fontFiles(env: MediaEnvironment = readMediaEnvironment()): FontF
   return FONT_SOURCES.flatMap((source) =>
     (['regular', 'bold'] as const).map((weight) => {
       const relative = source.files[weight];
-      const file = env.fontsDir ? path.join(env.fontsDir, path.basename(relative)) : path.join(packageDir(source.packageName), relative);
+      const file = env.fontsDir
+        ? path.join(env.fontsDir, path.basename(relative))
+        : path.join(packageDir(source.packageName), relative);
       return { family: source.family, weight, file };
     }),
   );

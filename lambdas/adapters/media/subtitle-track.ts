@@ -93,7 +93,11 @@ export async function renderSubtitleTrack(request: SubtitleTrackRequest): Promis
   for (const [index, page] of pages.entries()) {
     const start = Math.max(cursor, Math.round(page.startSeconds * fps));
     const next = pages[index + 1];
-    const end = Math.min(endFrame, Math.round(page.endSeconds * fps), next ? Math.max(start, Math.round(next.startSeconds * fps)) : endFrame);
+    const end = Math.min(
+      endFrame,
+      Math.round(page.endSeconds * fps),
+      next ? Math.max(start, Math.round(next.startSeconds * fps)) : endFrame,
+    );
     if (end <= start) continue;
     const lines = page.lines.map((line) => {
       for (const grapheme of coverage.missing(line)) leftOut.add(grapheme);
@@ -114,7 +118,11 @@ export async function renderSubtitleTrack(request: SubtitleTrackRequest): Promis
 
   const concatFile = path.join(request.dir, 'subtitles.ffconcat');
   // The concat demuxer ignores the last entry's duration; a closing blank entry makes every listed duration count.
-  const lines = ['ffconcat version 1.0', ...entries.flatMap((entry) => [`file '${entry.file}'`, `duration ${(entry.frames / fps).toFixed(6)}`]), `file '${BLANK_IMAGE}'`];
+  const lines = [
+    'ffconcat version 1.0',
+    ...entries.flatMap((entry) => [`file '${entry.file}'`, `duration ${(entry.frames / fps).toFixed(6)}`]),
+    `file '${BLANK_IMAGE}'`,
+  ];
   await writeFile(concatFile, `${lines.join('\n')}\n`);
   return { concatFile, bandTopPx, leftOut: [...leftOut] };
 }

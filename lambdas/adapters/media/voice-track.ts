@@ -1,5 +1,5 @@
-import { readWavLayout } from '../providers/offline/wav-header.js';
 import type { TimedWord } from '../../core/ports.js';
+import { readWavLayout } from '../providers/offline/wav-header.js';
 import { runFfmpeg } from './ffmpeg.js';
 
 /** Every scene voice track is 48 kHz mono signed 16-bit, whatever the speech provider returned. */
@@ -48,10 +48,14 @@ const DEFAULTS: Required<VoiceTrackOptions> = {
   minimumSeconds: 2,
 };
 
-export async function buildSceneVoiceTrack(lines: VoiceLine[], options: VoiceTrackOptions = {}): Promise<SceneVoiceTrack> {
+export async function buildSceneVoiceTrack(
+  lines: VoiceLine[],
+  options: VoiceTrackOptions = {},
+): Promise<SceneVoiceTrack> {
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   for (const [name, value] of Object.entries(settings)) {
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number, got ${value}`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new RangeError(`${name} must be a non-negative number, got ${value}`);
   }
 
   // Decoded one after another: a scene has at most 40 short lines and Lambda has few cores.
@@ -106,8 +110,11 @@ function pcmInTrackFormat(audio: Buffer): Buffer | undefined {
   if (audio.toString('ascii', 0, 4) !== 'RIFF') return undefined;
   try {
     const layout = readWavLayout(audio);
-    const matches = layout.sampleRate === VOICE_SAMPLE_RATE && layout.channels === 1 && layout.bitsPerSample === BYTES_PER_SAMPLE * 8;
-    return matches ? audio.subarray(layout.dataOffset, layout.dataOffset + layout.dataBytes - (layout.dataBytes % BYTES_PER_SAMPLE)) : undefined;
+    const matches =
+      layout.sampleRate === VOICE_SAMPLE_RATE && layout.channels === 1 && layout.bitsPerSample === BYTES_PER_SAMPLE * 8;
+    return matches
+      ? audio.subarray(layout.dataOffset, layout.dataOffset + layout.dataBytes - (layout.dataBytes % BYTES_PER_SAMPLE))
+      : undefined;
   } catch {
     return undefined;
   }
@@ -119,7 +126,22 @@ function pcmInTrackFormat(audio: Buffer): Buffer | undefined {
  */
 export async function changeTempo(audio: Buffer, factor: number): Promise<Buffer> {
   const { stdout } = await runFfmpeg(
-    ['-i', 'pipe:0', '-vn', '-filter:a', `atempo=${factor}`, '-ac', '1', '-ar', String(VOICE_SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1'],
+    [
+      '-i',
+      'pipe:0',
+      '-vn',
+      '-filter:a',
+      `atempo=${factor}`,
+      '-ac',
+      '1',
+      '-ar',
+      String(VOICE_SAMPLE_RATE),
+      '-c:a',
+      'pcm_s16le',
+      '-f',
+      's16le',
+      'pipe:1',
+    ],
     { input: audio },
   );
   return wavFromPcm(stdout.subarray(0, stdout.length - (stdout.length % BYTES_PER_SAMPLE)));

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { IPolicy } from 'cockatiel';
-import { ProviderTimeout } from '../../core/errors.js';
-import { isAsyncVideoModel, type CallOptions, type ClipRequest } from '../../core/ports.js';
-import { failureFromHttpResponse, malformedBodyFailure } from '../../core/provider-failures.js';
-import { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultStage } from './fault-plan.js';
 import type { BoundProviders } from '../../core/bound-providers.js';
-import { DEFAULT_GUARD_SETTINGS, inProcessRetry, type GuardSettings } from '../resilience/provider-guard.js';
+import { ProviderTimeout } from '../../core/errors.js';
+import { type CallOptions, type ClipRequest, isAsyncVideoModel } from '../../core/ports.js';
+import { failureFromHttpResponse, malformedBodyFailure } from '../../core/provider-failures.js';
+import { DEFAULT_GUARD_SETTINGS, type GuardSettings, inProcessRetry } from '../resilience/provider-guard.js';
+import { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultStage } from './fault-plan.js';
 
 /** One fault the injector made a call fail with: its stage, kind, and the idempotency key the call was sent. */
 export interface InjectedFault {
@@ -19,13 +19,16 @@ export interface InjectedFault {
 function withBuffersHashed(value: unknown): unknown {
   if (Buffer.isBuffer(value)) return `sha256:${createHash('sha256').update(value).digest('hex')}`;
   if (Array.isArray(value)) return value.map(withBuffersHashed);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withBuffersHashed(inner)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withBuffersHashed(inner)]));
   return value;
 }
 
 /** A stable fingerprint of a request; buffers count by their hash so large images stay cheap to key. */
 function fingerprint(request: unknown): string {
-  return createHash('sha256').update(JSON.stringify(withBuffersHashed(request))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(withBuffersHashed(request)))
+    .digest('hex');
 }
 
 function uniform(...parts: (string | number)[]): number {
@@ -75,17 +78,36 @@ export class FaultInjector {
     const draw = uniform(this.plan.seed, 'shape', fingerprint(request));
     switch (kind) {
       case 'throttle':
-        return failureFromHttpResponse(provider, 429, { 'retry-after': String(1 + Math.floor(draw * 3)) }, '{"error":{"type":"rate_limit_exceeded","message":"Rate limit reached"}}');
+        return failureFromHttpResponse(
+          provider,
+          429,
+          { 'retry-after': String(1 + Math.floor(draw * 3)) },
+          '{"error":{"type":"rate_limit_exceeded","message":"Rate limit reached"}}',
+        );
       case 'error':
-        return failureFromHttpResponse(provider, [500, 502, 503][Math.floor(draw * 3)]!, {}, '{"error":{"type":"server_error","message":"The server had an error"}}');
+        return failureFromHttpResponse(
+          provider,
+          [500, 502, 503][Math.floor(draw * 3)]!,
+          {},
+          '{"error":{"type":"server_error","message":"The server had an error"}}',
+        );
       case 'timeout':
         return new ProviderTimeout(`${provider} did not answer within the request timeout`);
       case 'malformed':
-        return malformedBodyFailure(provider, '{"id":"resp_8f2a","choices":[{"message":{"content":"', 'Unexpected end of JSON input');
+        return malformedBodyFailure(
+          provider,
+          '{"id":"resp_8f2a","choices":[{"message":{"content":"',
+          'Unexpected end of JSON input',
+        );
     }
   }
 
-  wrap<Args extends unknown[], Result>(stage: FaultStage, operation: string, provider: string, call: (...args: Args) => Promise<Result>) {
+  wrap<Args extends unknown[], Result>(
+    stage: FaultStage,
+    operation: string,
+    provider: string,
+    call: (...args: Args) => Promise<Result>,
+  ) {
     return (...args: Args): Promise<Result> =>
       this.retries.execute(async () => {
         const kind = this.decide(stage, operation, args);
@@ -107,48 +129,86 @@ export function withFaults(providers: BoundProviders, injector: FaultInjector): 
   return {
     // The offline bed is the only music model and runs in our own process: there is no provider to fail.
     music,
-    text: { ...text, port: { writeScene: injector.wrap('script', 'writeScene', text.provider, (r, o?: CallOptions) => text.port.writeScene(r, o)) } },
+    text: {
+      ...text,
+      port: {
+        writeScene: injector.wrap('script', 'writeScene', text.provider, (r, o?: CallOptions) =>
+          text.port.writeScene(r, o),
+        ),
+      },
+    },
     development: {
       ...development,
-      port: { developPart: injector.wrap('script', 'developPart', development.provider, (r, o?: CallOptions) => development.port.developPart(r, o)) },
+      port: {
+        developPart: injector.wrap('script', 'developPart', development.provider, (r, o?: CallOptions) =>
+          development.port.developPart(r, o),
+        ),
+      },
     },
     translation: {
       ...translation,
       port: {
-        translateLine: injector.wrap('script', 'translateLine', translation.provider, (r, o?: CallOptions) => translation.port.translateLine(r, o)),
-        translateTitle: injector.wrap('script', 'translateTitle', translation.provider, (r, o?: CallOptions) => translation.port.translateTitle(r, o)),
+        translateLine: injector.wrap('script', 'translateLine', translation.provider, (r, o?: CallOptions) =>
+          translation.port.translateLine(r, o),
+        ),
+        translateTitle: injector.wrap('script', 'translateTitle', translation.provider, (r, o?: CallOptions) =>
+          translation.port.translateTitle(r, o),
+        ),
       },
     },
     image: {
       ...image,
       port: {
-        drawReferenceSheet: injector.wrap('image', 'drawReferenceSheet', image.provider, (r, o?: CallOptions) => image.port.drawReferenceSheet(r, o)),
-        drawKeyframe: injector.wrap('image', 'drawKeyframe', image.provider, (r, o?: CallOptions) => image.port.drawKeyframe(r, o)),
+        drawReferenceSheet: injector.wrap('image', 'drawReferenceSheet', image.provider, (r, o?: CallOptions) =>
+          image.port.drawReferenceSheet(r, o),
+        ),
+        drawKeyframe: injector.wrap('image', 'drawKeyframe', image.provider, (r, o?: CallOptions) =>
+          image.port.drawKeyframe(r, o),
+        ),
       },
     },
     consistency: {
       ...consistency,
       port: {
         defaultThreshold: consistency.port.defaultThreshold,
-        score: injector.wrap('image', 'score', consistency.provider, (r, o?: CallOptions) => consistency.port.score(r, o)),
+        score: injector.wrap('image', 'score', consistency.provider, (r, o?: CallOptions) =>
+          consistency.port.score(r, o),
+        ),
       },
     },
-    speech: { ...speech, port: { speak: injector.wrap('speech', 'speak', speech.provider, (r, o?: CallOptions) => speech.port.speak(r, o)) } },
+    speech: {
+      ...speech,
+      port: {
+        speak: injector.wrap('speech', 'speak', speech.provider, (r, o?: CallOptions) => speech.port.speak(r, o)),
+      },
+    },
     video: {
       ...video,
       port: isAsyncVideoModel(videoPort)
         ? {
             pollIntervalSeconds: videoPort.pollIntervalSeconds,
             maxPolls: videoPort.maxPolls,
-            startClip: injector.wrap('video', 'startClip', video.provider, (r, o?: CallOptions) => videoPort.startClip(r, o)),
-            pollClip: injector.wrap('video', 'pollClip', video.provider, (id: string, r: ClipRequest) => videoPort.pollClip(id, r)),
+            startClip: injector.wrap('video', 'startClip', video.provider, (r, o?: CallOptions) =>
+              videoPort.startClip(r, o),
+            ),
+            pollClip: injector.wrap('video', 'pollClip', video.provider, (id: string, r: ClipRequest) =>
+              videoPort.pollClip(id, r),
+            ),
           }
-        : { renderClip: injector.wrap('video', 'renderClip', video.provider, (r, o?: CallOptions) => videoPort.renderClip(r, o)) },
+        : {
+            renderClip: injector.wrap('video', 'renderClip', video.provider, (r, o?: CallOptions) =>
+              videoPort.renderClip(r, o),
+            ),
+          },
     },
     ...(transcription && {
       transcription: {
         ...transcription,
-        port: { transcribe: injector.wrap('speech', 'transcribe', transcription.provider, (r, o?: CallOptions) => transcription.port.transcribe(r, o)) },
+        port: {
+          transcribe: injector.wrap('speech', 'transcribe', transcription.provider, (r, o?: CallOptions) =>
+            transcription.port.transcribe(r, o),
+          ),
+        },
       },
     }),
   };

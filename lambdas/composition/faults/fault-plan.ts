@@ -23,7 +23,10 @@ export function parseFaultPlan(spec: string): FaultPlan {
   const global: Partial<Record<FaultKind, number>> = {};
   const perStage: Partial<Record<FaultStage, Partial<Record<FaultKind, number>>>> = {};
   let seed = 1;
-  for (const entry of spec.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [name, value] = entry.split('=');
     if (!name || value === undefined) throw new Error(`DRAMAFORGE_FAULTS: "${entry}" is not name=value`);
     if (name === 'seed') {
@@ -33,7 +36,8 @@ export function parseFaultPlan(spec: string): FaultPlan {
     const [first, second] = name.split('.');
     const stage = second === undefined ? undefined : first;
     const kind = second ?? first;
-    if (!FAULT_KINDS.includes(kind as FaultKind)) throw new Error(`DRAMAFORGE_FAULTS: unknown fault "${kind}" (use ${FAULT_KINDS.join(', ')})`);
+    if (!FAULT_KINDS.includes(kind as FaultKind))
+      throw new Error(`DRAMAFORGE_FAULTS: unknown fault "${kind}" (use ${FAULT_KINDS.join(', ')})`);
     if (stage !== undefined && !PROVIDER_STAGES.includes(stage as FaultStage)) {
       throw new Error(`DRAMAFORGE_FAULTS: unknown stage "${stage}" (use ${PROVIDER_STAGES.join(', ')})`);
     }
@@ -43,15 +47,18 @@ export function parseFaultPlan(spec: string): FaultPlan {
       const stageRates = perStage[stage as FaultStage] ?? {};
       stageRates[kind as FaultKind] = rate.data;
       perStage[stage as FaultStage] = stageRates;
-    }
-    else global[kind as FaultKind] = rate.data;
+    } else global[kind as FaultKind] = rate.data;
   }
   const rates = Object.fromEntries(
-    PROVIDER_STAGES.map((stage) => [stage, Object.fromEntries(FAULT_KINDS.map((kind) => [kind, perStage[stage]?.[kind] ?? global[kind] ?? 0]))]),
+    PROVIDER_STAGES.map((stage) => [
+      stage,
+      Object.fromEntries(FAULT_KINDS.map((kind) => [kind, perStage[stage]?.[kind] ?? global[kind] ?? 0])),
+    ]),
   ) as FaultPlan['rates'];
   for (const stage of PROVIDER_STAGES) {
     const total = FAULT_KINDS.reduce((sum, kind) => sum + rates[stage][kind], 0);
-    if (total > 1) throw new Error(`DRAMAFORGE_FAULTS: the ${stage} stage's fault rates add up to ${total}, more than 1`);
+    if (total > 1)
+      throw new Error(`DRAMAFORGE_FAULTS: the ${stage} stage's fault rates add up to ${total}, more than 1`);
   }
   return { seed, rates };
 }

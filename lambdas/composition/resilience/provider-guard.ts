@@ -1,24 +1,24 @@
 import {
   BrokenCircuitError,
   BulkheadRejectedError,
+  bulkhead,
   ConsecutiveBreaker,
+  circuitBreaker,
   DelegateBackoff,
   ExponentialBackoff,
-  TaskCancelledError,
-  TimeoutStrategy,
-  bulkhead,
-  circuitBreaker,
   handleWhen,
-  retry,
-  timeout,
-  wrap,
   type IBackoff,
   type IPolicy,
   type IRetryBackoffContext,
+  retry,
+  TaskCancelledError,
+  TimeoutStrategy,
+  timeout,
+  wrap,
 } from 'cockatiel';
 import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
-import type { RateLimiter } from './token-bucket.js';
 import type { AttemptLedger, ProviderCallGuard } from '../../core/ports.js';
+import type { RateLimiter } from './token-bucket.js';
 
 export interface GuardSettings {
   /** Attempts per call in this process, the first included. */
@@ -48,14 +48,19 @@ export const DEFAULT_GUARD_SETTINGS: GuardSettings = {
 };
 
 const retryAfterMs = (error: unknown) =>
-  error instanceof ProviderThrottled && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined;
+  error instanceof ProviderThrottled && error.retryAfterSeconds !== undefined
+    ? error.retryAfterSeconds * 1000
+    : undefined;
 
 /**
  * The backoff between attempts: exponential with decorrelated jitter (cockatiel's
  * default generator), but never shorter than the provider's Retry-After.
  */
 function retryAfterAwareBackoff(settings: GuardSettings) {
-  const exponential = new ExponentialBackoff({ initialDelay: settings.initialBackoffMs, maxDelay: settings.maxBackoffMs });
+  const exponential = new ExponentialBackoff({
+    initialDelay: settings.initialBackoffMs,
+    maxDelay: settings.maxBackoffMs,
+  });
   return new DelegateBackoff<IRetryBackoffContext<unknown>, IBackoff<unknown>>((context, previous) => {
     const jittered = (previous ?? exponential).next(undefined);
     const error = 'error' in context.result ? context.result.error : undefined;
@@ -73,7 +78,10 @@ export function inProcessRetry(settings: GuardSettings, isTransient: (error: unk
     handleWhen(
       (error) =>
         (error instanceof ProviderThrottled && (retryAfterMs(error) ?? 0) <= settings.maxRetryAfterMs) ||
-        ((error instanceof ProviderUnavailable || error instanceof ProviderTimeout || error instanceof TaskCancelledError) && isTransient(error)),
+        ((error instanceof ProviderUnavailable ||
+          error instanceof ProviderTimeout ||
+          error instanceof TaskCancelledError) &&
+          isTransient(error)),
     ),
     { maxAttempts: settings.maxAttempts - 1, backoff: retryAfterAwareBackoff(settings) },
   );
@@ -98,7 +106,8 @@ export class ProviderGuard implements ProviderCallGuard {
     private readonly settings: GuardSettings = DEFAULT_GUARD_SETTINGS,
   ) {
     const providerFault = handleWhen(
-      (error) => error instanceof ProviderUnavailable || error instanceof ProviderTimeout || error instanceof TaskCancelledError,
+      (error) =>
+        error instanceof ProviderUnavailable || error instanceof ProviderTimeout || error instanceof TaskCancelledError,
     );
     this.retries = wrap(
       bulkhead(settings.concurrency, Number.MAX_SAFE_INTEGER),
@@ -106,7 +115,10 @@ export class ProviderGuard implements ProviderCallGuard {
       inProcessRetry(settings, () => true),
     );
     this.attempt = wrap(
-      circuitBreaker(providerFault, { halfOpenAfter: settings.breakerHalfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.breakerThreshold) }),
+      circuitBreaker(providerFault, {
+        halfOpenAfter: settings.breakerHalfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(settings.breakerThreshold),
+      }),
       timeout(settings.attemptTimeoutMs, TimeoutStrategy.Aggressive),
     );
   }
@@ -135,9 +147,12 @@ export class ProviderGuard implements ProviderCallGuard {
   }
 
   private named(error: unknown): unknown {
-    if (error instanceof BrokenCircuitError) return new ProviderUnavailable(`${this.provider}: circuit open after repeated failures`);
-    if (error instanceof TaskCancelledError) return new ProviderTimeout(`${this.provider}: no answer within ${this.settings.attemptTimeoutMs} ms`);
-    if (error instanceof BulkheadRejectedError) return new ProviderThrottled(`${this.provider}: too many calls at once in this process`, 1);
+    if (error instanceof BrokenCircuitError)
+      return new ProviderUnavailable(`${this.provider}: circuit open after repeated failures`);
+    if (error instanceof TaskCancelledError)
+      return new ProviderTimeout(`${this.provider}: no answer within ${this.settings.attemptTimeoutMs} ms`);
+    if (error instanceof BulkheadRejectedError)
+      return new ProviderThrottled(`${this.provider}: too many calls at once in this process`, 1);
     return error;
   }
 }

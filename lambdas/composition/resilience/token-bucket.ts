@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ProviderThrottled } from '../../core/errors.js';
 
 export interface RateLimit {
@@ -32,7 +32,8 @@ interface BucketRow {
 const MAX_CONTENDED_WRITES = 16;
 
 const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
+  error instanceof ConditionalCheckFailedException ||
+  (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
 export const rateLimitKey = (provider: string) => ({ PK: `RATELIMIT#${provider}`, SK: 'BUCKET' });
 
@@ -69,13 +70,23 @@ export class DynamoTokenBucket implements RateLimiter {
       const elapsedSeconds = Math.max(0, now - row.refilledAt) / 1000;
       const tokens = Math.min(limit.burst, row.tokens + elapsedSeconds * limit.requestsPerSecond);
       if (tokens >= 1) {
-        if (await this.tryWrite(provider, { tokens: tokens - 1, refilledAt: Math.max(now, row.refilledAt), version: row.version + 1 }, row.version)) return;
+        if (
+          await this.tryWrite(
+            provider,
+            { tokens: tokens - 1, refilledAt: Math.max(now, row.refilledAt), version: row.version + 1 },
+            row.version,
+          )
+        )
+          return;
         write++;
         continue;
       }
       const waitMs = Math.ceil(((1 - tokens) / limit.requestsPerSecond) * 1000);
       if (waitedMs + waitMs > this.options.maxWaitMs) {
-        throw new ProviderThrottled(`${provider}: the shared rate limit of ${limit.requestsPerSecond}/s is spent`, Math.ceil(waitMs / 1000));
+        throw new ProviderThrottled(
+          `${provider}: the shared rate limit of ${limit.requestsPerSecond}/s is spent`,
+          Math.ceil(waitMs / 1000),
+        );
       }
       waitedMs += waitMs;
       await this.sleep(waitMs);
@@ -84,7 +95,9 @@ export class DynamoTokenBucket implements RateLimiter {
   }
 
   private async read(provider: string): Promise<BucketRow | undefined> {
-    const response = await this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: rateLimitKey(provider), ConsistentRead: true }));
+    const response = await this.dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: rateLimitKey(provider), ConsistentRead: true }),
+    );
     return response.Item as BucketRow | undefined;
   }
 
@@ -106,7 +119,12 @@ export class DynamoTokenBucket implements RateLimiter {
             UpdateExpression: 'SET #tokens = :tokens, #refilledAt = :refilledAt, #version = :next',
             ConditionExpression: '#version = :seen',
             ExpressionAttributeNames: { '#tokens': 'tokens', '#refilledAt': 'refilledAt', '#version': 'version' },
-            ExpressionAttributeValues: { ':tokens': next.tokens, ':refilledAt': next.refilledAt, ':next': next.version, ':seen': seenVersion },
+            ExpressionAttributeValues: {
+              ':tokens': next.tokens,
+              ':refilledAt': next.refilledAt,
+              ':next': next.version,
+              ':seen': seenVersion,
+            },
           }),
         );
       }

@@ -57,8 +57,13 @@ export async function routeCall<Port, T>(
     const serving = ladder[rung]!;
     try {
       // A rewritten prompt is a different request: a provider honouring Idempotency-Key must not replay the refusal.
-      const idempotencyKey = rewritten && options.idempotencyKey ? `${options.idempotencyKey}:rewrite` : options.idempotencyKey;
-      const metered = await call(serving, { ...options, idempotencyKey, contentRewrite: rewritten || options.contentRewrite });
+      const idempotencyKey =
+        rewritten && options.idempotencyKey ? `${options.idempotencyKey}:rewrite` : options.idempotencyKey;
+      const metered = await call(serving, {
+        ...options,
+        idempotencyKey,
+        contentRewrite: rewritten || options.contentRewrite,
+      });
       const before = [...earlier, ...(metered.earlierCharges ?? [])];
       return before.length > 0 ? { ...metered, earlierCharges: before } : metered;
     } catch (error) {
@@ -85,7 +90,9 @@ export async function routeCall<Port, T>(
 }
 
 function startRung(ladder: Rung<unknown>[], promptTokens: number | undefined): number {
-  const fits = ladder.findIndex((rung) => promptTokens === undefined || rung.maxPromptTokens === undefined || promptTokens <= rung.maxPromptTokens);
+  const fits = ladder.findIndex(
+    (rung) => promptTokens === undefined || rung.maxPromptTokens === undefined || promptTokens <= rung.maxPromptTokens,
+  );
   return fits < 0 ? ladder.length - 1 : fits;
 }
 

@@ -1,3 +1,4 @@
+import { estimateDevelopmentTokens } from '../../core/development-prompt.js';
 import type {
   CallOptions,
   ConsistencyRequest,
@@ -8,16 +9,15 @@ import type {
   KeyframeRequest,
   LineTranslationRequest,
   LineTranslator,
-  TitleTranslationRequest,
   ReferenceSheetRequest,
   SceneScriptRequest,
   SpeechModel,
   SpeechRequest,
   TextModel,
+  TitleTranslationRequest,
 } from '../../core/ports.js';
-import { estimateDevelopmentTokens } from '../../core/development-prompt.js';
 import { estimatePromptTokens, estimateTranslationTokens } from '../../core/script-prompt.js';
-import { routeCall, type RouteLadders } from './route.js';
+import { type RouteLadders, routeCall } from './route.js';
 
 /** Each port, served along its route: the stages hold these and never see a single model. */
 
@@ -25,7 +25,9 @@ export class RoutedTextModel implements TextModel {
   constructor(private readonly ladders: RouteLadders<TextModel>) {}
 
   writeScene(request: SceneScriptRequest, options: CallOptions = {}) {
-    return routeCall(this.ladders, options, estimatePromptTokens(request), (rung, o) => rung.port.writeScene(request, o));
+    return routeCall(this.ladders, options, estimatePromptTokens(request), (rung, o) =>
+      rung.port.writeScene(request, o),
+    );
   }
 }
 
@@ -33,11 +35,15 @@ export class RoutedLineTranslator implements LineTranslator {
   constructor(private readonly ladders: RouteLadders<LineTranslator>) {}
 
   translateLine(request: LineTranslationRequest, options: CallOptions = {}) {
-    return routeCall(this.ladders, options, estimateTranslationTokens(request), (rung, o) => rung.port.translateLine(request, o));
+    return routeCall(this.ladders, options, estimateTranslationTokens(request), (rung, o) =>
+      rung.port.translateLine(request, o),
+    );
   }
 
   translateTitle(request: TitleTranslationRequest, options: CallOptions = {}) {
-    return routeCall(this.ladders, options, estimateTranslationTokens(request), (rung, o) => rung.port.translateTitle(request, o));
+    return routeCall(this.ladders, options, estimateTranslationTokens(request), (rung, o) =>
+      rung.port.translateTitle(request, o),
+    );
   }
 }
 
@@ -45,7 +51,9 @@ export class RoutedEpisodeDeveloper implements EpisodeDeveloper {
   constructor(private readonly ladders: RouteLadders<EpisodeDeveloper>) {}
 
   developPart(request: EpisodeDevelopmentRequest, options: CallOptions = {}) {
-    return routeCall(this.ladders, options, estimateDevelopmentTokens(request), (rung, o) => rung.port.developPart(request, o));
+    return routeCall(this.ladders, options, estimateDevelopmentTokens(request), (rung, o) =>
+      rung.port.developPart(request, o),
+    );
   }
 }
 

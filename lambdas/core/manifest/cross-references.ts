@@ -5,7 +5,9 @@ import { formatIssuePath } from './format-path.js';
 type Path = (string | number)[];
 
 const records = (value: unknown): Record<string, unknown>[] =>
-  Array.isArray(value) ? value.map((item) => (item && typeof item === 'object' ? (item as Record<string, unknown>) : {})) : [];
+  Array.isArray(value)
+    ? value.map((item) => (item && typeof item === 'object' ? (item as Record<string, unknown>) : {}))
+    : [];
 
 /**
  * The rules that tie one part of a manifest to another: unique ids, declared
@@ -32,16 +34,40 @@ export function crossReferenceProblems(document: unknown): ManifestProblem[] {
   const declared = new Set(characters.map((c) => c.id).filter((id): id is string => typeof id === 'string'));
   const silent = new Map(
     characters
-      .filter((c) => typeof c.id === 'string' && typeof c.description === 'string' && !speaks({ description: c.description, speaks: c.speaks === true ? true : c.speaks === false ? false : undefined }))
+      .filter(
+        (c) =>
+          typeof c.id === 'string' &&
+          typeof c.description === 'string' &&
+          !speaks({
+            description: c.description,
+            speaks: c.speaks === true ? true : c.speaks === false ? false : undefined,
+          }),
+      )
       .map((c) => [c.id as string, speciesOf(c.description as string)]),
   );
-  duplicates(characters.map((c) => c.id), (i) => ['characters', i, 'id'], 'character');
+  duplicates(
+    characters.map((c) => c.id),
+    (i) => ['characters', i, 'id'],
+    'character',
+  );
   const episodes = records(root.episodes);
-  duplicates(episodes.map((e) => e.id), (i) => ['episodes', i, 'id'], 'episode');
+  duplicates(
+    episodes.map((e) => e.id),
+    (i) => ['episodes', i, 'id'],
+    'episode',
+  );
   episodes.forEach((episode, e) => {
     const scenes = records(episode.scenes);
-    duplicates(scenes.map((s) => s.id), (i) => ['episodes', e, 'scenes', i, 'id'], 'scene');
-    if (typeof episode.cover === 'string' && Array.isArray(episode.scenes) && !scenes.some((s) => s.id === episode.cover)) {
+    duplicates(
+      scenes.map((s) => s.id),
+      (i) => ['episodes', e, 'scenes', i, 'id'],
+      'scene',
+    );
+    if (
+      typeof episode.cover === 'string' &&
+      Array.isArray(episode.scenes) &&
+      !scenes.some((s) => s.id === episode.cover)
+    ) {
       report(['episodes', e, 'cover'], `scene "${episode.cover}" is not one of this episode's scenes`);
     }
     scenes.forEach((scene, s) => {
@@ -55,12 +81,18 @@ export function crossReferenceProblems(document: unknown): ManifestProblem[] {
       });
       records(scene.dialogue).forEach((line, l) => {
         if (typeof line.character === 'string' && !cast.includes(line.character)) {
-          report([...at, 'dialogue', l, 'character'], `character "${line.character}" speaks but is not in this scene's characters`);
+          report(
+            [...at, 'dialogue', l, 'character'],
+            `character "${line.character}" speaks but is not in this scene's characters`,
+          );
         }
         const species = typeof line.character === 'string' ? silent.get(line.character) : undefined;
         if (species) {
           const what = species === 'person' ? 'is marked speaks: false' : `is a ${species}`;
-          report([...at, 'dialogue', l, 'character'], `character "${line.character}" ${what} and does not speak; set speaks: true on it to give it lines`);
+          report(
+            [...at, 'dialogue', l, 'character'],
+            `character "${line.character}" ${what} and does not speak; set speaks: true on it to give it lines`,
+          );
         }
       });
     });

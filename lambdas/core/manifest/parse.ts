@@ -10,10 +10,14 @@ function decodeUtf8(bytes: Uint8Array): string {
   if (bytes.length === 0) throw new ManifestInvalid([{ path: '(file)', reason: 'the manifest is empty' }]);
   if (bytes.length > MANIFEST_LIMITS.manifestBytes) {
     throw new ManifestInvalid([
-      { path: '(file)', reason: `the manifest is ${bytes.length} bytes; the limit is ${MANIFEST_LIMITS.manifestBytes} (1 MiB)` },
+      {
+        path: '(file)',
+        reason: `the manifest is ${bytes.length} bytes; the limit is ${MANIFEST_LIMITS.manifestBytes} (1 MiB)`,
+      },
     ]);
   }
-  if (bytes.includes(0)) throw new ManifestInvalid([{ path: '(file)', reason: 'the manifest is a binary file, not YAML or JSON text' }]);
+  if (bytes.includes(0))
+    throw new ManifestInvalid([{ path: '(file)', reason: 'the manifest is a binary file, not YAML or JSON text' }]);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
   } catch {
@@ -80,7 +84,10 @@ function syntaxProblem(error: YAMLError, text: string, lines: string[], lineCoun
   const { line, col } = lineCounter.linePos(errorOffset(error, text));
   const source = (lines[line - 1] ?? '').trimEnd();
   const quoted = source.length > QUOTED_LINE_CHARACTERS ? `${source.slice(0, QUOTED_LINE_CHARACTERS)}...` : source;
-  return { path: `(line ${line}, column ${col})`, reason: quoted.trim() ? `${message}, in: ${quoted.trim()}` : message };
+  return {
+    path: `(line ${line}, column ${col})`,
+    reason: quoted.trim() ? `${message}, in: ${quoted.trim()}` : message,
+  };
 }
 
 /** Parses the raw document (YAML 1.2, which includes JSON) without validating it against the schema. */
@@ -101,7 +108,9 @@ export function parseManifestDocument(bytes: Uint8Array | string): unknown {
   try {
     return document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
   } catch (error) {
-    throw new ManifestInvalid([{ path: '(file)', reason: `the YAML could not be expanded safely: ${(error as Error).message}` }]);
+    throw new ManifestInvalid([
+      { path: '(file)', reason: `the YAML could not be expanded safely: ${(error as Error).message}` },
+    ]);
   }
 }
 
@@ -116,7 +125,14 @@ export function parseDevelopedManifest(bytes: Uint8Array | string): Manifest {
   if (isDeveloped(manifest)) return manifest;
   throw new ManifestInvalid(
     manifest.episodes.flatMap((episode, index) =>
-      episode.scenes ? [] : [{ path: `episodes[${index}].scenes`, reason: 'is required here: develop the series bible first (dramaforge develop)' }],
+      episode.scenes
+        ? []
+        : [
+            {
+              path: `episodes[${index}].scenes`,
+              reason: 'is required here: develop the series bible first (dramaforge develop)',
+            },
+          ],
     ),
   );
 }

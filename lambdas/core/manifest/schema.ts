@@ -30,11 +30,7 @@ const id = (what: string) =>
     .regex(ID_PATTERN, `${what} id must use only a-z, 0-9 and '-'`);
 
 const text = (what: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, `${what} must not be empty`)
-    .max(max, `${what} must be at most ${max} characters`);
+  z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
 
 export const PROVIDER_STAGES = ['script', 'image', 'video', 'speech'] as const;
 /** Who may serve lip-sync: a profile that has it, or sync.so's own API (it serves lip-sync only). */
@@ -42,7 +38,8 @@ export const LIP_SYNC_PROVIDERS = ['offline', 'openai-compatible', 'sync-so'] as
 
 const ProviderProfile = z.enum(PROVIDER_PROFILES);
 
-const languageTag = (what: string) => z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, `${what} must be a BCP-47 tag such as vi-VN`);
+const languageTag = (what: string) =>
+  z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, `${what} must be a BCP-47 tag such as vi-VN`);
 
 /** Every language dramaforge produces in but the master's could be a dub (core/languages.ts lists eleven). */
 export const MAX_DUBS = 10;
@@ -76,7 +73,10 @@ const LipSync = z.strictObject({
 
 const Format = z
   .strictObject({
-    aspectRatio: z.string().regex(/^\d{1,2}:\d{1,2}$/, 'aspectRatio must look like "9:16"').default('9:16'),
+    aspectRatio: z
+      .string()
+      .regex(/^\d{1,2}:\d{1,2}$/, 'aspectRatio must look like "9:16"')
+      .default('9:16'),
     width: z.int().min(64).max(3840).multipleOf(2, 'width must be even (H.264 needs it)').default(1080),
     height: z.int().min(64).max(3840).multipleOf(2, 'height must be even (H.264 needs it)').default(1920),
     fps: z.int().min(1).max(60).default(30),
@@ -142,7 +142,10 @@ const Scene = z.strictObject({
   camera: text('camera', 300).optional(),
   dialogue: z
     .array(DialogueLine)
-    .max(MANIFEST_LIMITS.dialogueLinesPerScene, `at most ${MANIFEST_LIMITS.dialogueLinesPerScene} dialogue lines a scene`)
+    .max(
+      MANIFEST_LIMITS.dialogueLinesPerScene,
+      `at most ${MANIFEST_LIMITS.dialogueLinesPerScene} dialogue lines a scene`,
+    )
     .optional(),
 });
 
@@ -161,7 +164,10 @@ const Episode = z
     sceneCount: z
       .int('sceneCount must be a whole number')
       .min(1, 'sceneCount must be at least 1')
-      .max(MANIFEST_LIMITS.scenesPerEpisode, `sceneCount must be at most ${MANIFEST_LIMITS.scenesPerEpisode} (scenes an episode)`)
+      .max(
+        MANIFEST_LIMITS.scenesPerEpisode,
+        `sceneCount must be at most ${MANIFEST_LIMITS.scenesPerEpisode} (scenes an episode)`,
+      )
       .optional(),
     scenes: z
       .array(Scene)
@@ -171,50 +177,64 @@ const Episode = z
   })
   .superRefine((episode, ctx) => {
     if (episode.scenes === undefined && episode.synopsis === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['scenes'], message: 'is required (or give a synopsis, and the development stage writes the scenes)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scenes'],
+        message: 'is required (or give a synopsis, and the development stage writes the scenes)',
+      });
     }
     if (episode.sceneCount !== undefined && episode.synopsis === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['sceneCount'], message: 'only an episode with a synopsis has scenes to develop' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sceneCount'],
+        message: 'only an episode with a synopsis has scenes to develop',
+      });
     }
   });
 
-export const ManifestSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    version: z.literal(1, 'version must be 1'),
-    production: z
-      .string()
-      .regex(/^[a-z0-9-]{3,63}$/, 'production must be 3 to 63 characters of a-z, 0-9 and "-"'),
-    title: text('title', 200),
-    /** The series in a sentence: what the development stage writes every episode towards. */
-    logline: text('logline', 500).optional(),
-    genre: text('genre', 100).optional(),
-    /** The visual style handed to every image and video prompt. */
-    style: text('style', 500).optional(),
-    /** The places the series is shot in: developed scenes are set there. */
-    locations: z.array(text('location', 500)).max(MANIFEST_LIMITS.characters, `at most ${MANIFEST_LIMITS.characters} locations`).optional(),
-    language: languageTag('language'),
-    /** The languages each finished episode is dubbed into, over the master's pictures (docs/markets.md). */
-    dubs: z.array(languageTag('a dub')).max(MAX_DUBS, `at most ${MAX_DUBS} dubs`).optional(),
-    format: Format.default({ aspectRatio: '9:16', width: 1080, height: 1920, fps: 30 }),
-    subtitles: SubtitleStyle.optional(),
-    budgetUsd: z.number().min(0).max(1_000_000),
-    /** This production's share of contended provider slots against the others running at once: weighted, so nothing starves. */
-    priority: z.int('priority must be a whole number from 1 to 10').min(1, 'priority must be from 1 to 10').max(10, 'priority must be from 1 to 10').default(5),
-    seed: z.int().min(0).max(2 ** 31 - 1).default(1),
-    providers: Providers.default({ profile: 'offline' }),
-    /** Sync each speaking character's lips to their voice, after video. */
-    lipSync: LipSync.optional(),
-    /** Pause for a producer's approval (`dramaforge approve` / `reject`). */
-    review: Review.optional(),
-    characters: z
-      .array(Character)
-      .max(MANIFEST_LIMITS.characters, `at most ${MANIFEST_LIMITS.characters} characters`),
-    episodes: z
-      .array(Episode)
-      .min(1, 'a production needs at least one episode')
-      .max(MANIFEST_LIMITS.episodes, `at most ${MANIFEST_LIMITS.episodes} episodes`),
-  });
+export const ManifestSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1, 'version must be 1'),
+  production: z.string().regex(/^[a-z0-9-]{3,63}$/, 'production must be 3 to 63 characters of a-z, 0-9 and "-"'),
+  title: text('title', 200),
+  /** The series in a sentence: what the development stage writes every episode towards. */
+  logline: text('logline', 500).optional(),
+  genre: text('genre', 100).optional(),
+  /** The visual style handed to every image and video prompt. */
+  style: text('style', 500).optional(),
+  /** The places the series is shot in: developed scenes are set there. */
+  locations: z
+    .array(text('location', 500))
+    .max(MANIFEST_LIMITS.characters, `at most ${MANIFEST_LIMITS.characters} locations`)
+    .optional(),
+  language: languageTag('language'),
+  /** The languages each finished episode is dubbed into, over the master's pictures (docs/markets.md). */
+  dubs: z.array(languageTag('a dub')).max(MAX_DUBS, `at most ${MAX_DUBS} dubs`).optional(),
+  format: Format.default({ aspectRatio: '9:16', width: 1080, height: 1920, fps: 30 }),
+  subtitles: SubtitleStyle.optional(),
+  budgetUsd: z.number().min(0).max(1_000_000),
+  /** This production's share of contended provider slots against the others running at once: weighted, so nothing starves. */
+  priority: z
+    .int('priority must be a whole number from 1 to 10')
+    .min(1, 'priority must be from 1 to 10')
+    .max(10, 'priority must be from 1 to 10')
+    .default(5),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
+  providers: Providers.default({ profile: 'offline' }),
+  /** Sync each speaking character's lips to their voice, after video. */
+  lipSync: LipSync.optional(),
+  /** Pause for a producer's approval (`dramaforge approve` / `reject`). */
+  review: Review.optional(),
+  characters: z.array(Character).max(MANIFEST_LIMITS.characters, `at most ${MANIFEST_LIMITS.characters} characters`),
+  episodes: z
+    .array(Episode)
+    .min(1, 'a production needs at least one episode')
+    .max(MANIFEST_LIMITS.episodes, `at most ${MANIFEST_LIMITS.episodes} episodes`),
+});
 
 /** A valid manifest as written: a series bible when some episode still waits for its scene cards. */
 export type SeriesManifest = z.output<typeof ManifestSchema>;
@@ -230,10 +250,13 @@ export type ManifestSubtitleStyle = NonNullable<SeriesManifest['subtitles']>;
 export const isDevelopedEpisode = (episode: SeriesEpisode): episode is ManifestEpisode => episode.scenes !== undefined;
 
 /** Whether production can start: every episode has its scene cards. */
-export const isDeveloped = (manifest: SeriesManifest): manifest is Manifest => manifest.episodes.every(isDevelopedEpisode);
+export const isDeveloped = (manifest: SeriesManifest): manifest is Manifest =>
+  manifest.episodes.every(isDevelopedEpisode);
 
 /** The episodes the development stage has to write, in the order they air. */
-export const episodesToDevelop = (manifest: SeriesManifest): SeriesEpisode[] => manifest.episodes.filter((episode) => !isDevelopedEpisode(episode));
+export const episodesToDevelop = (manifest: SeriesManifest): SeriesEpisode[] =>
+  manifest.episodes.filter((episode) => !isDevelopedEpisode(episode));
 
 /** The scenes an episode has, or will have once developed. */
-export const plannedSceneCount = (episode: { scenes?: unknown[]; sceneCount?: number }): number => episode.scenes?.length ?? episode.sceneCount ?? DEFAULT_SCENE_COUNT;
+export const plannedSceneCount = (episode: { scenes?: unknown[]; sceneCount?: number }): number =>
+  episode.scenes?.length ?? episode.sceneCount ?? DEFAULT_SCENE_COUNT;

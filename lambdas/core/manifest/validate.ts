@@ -24,7 +24,9 @@ export function validateManifest(document: unknown): SeriesManifest {
     error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
   });
   const problems = [
-    ...(result.success ? [...languageProblems(result.data), ...executionLimitProblems(result.data)] : problemsFromZod(result.error)),
+    ...(result.success
+      ? [...languageProblems(result.data), ...executionLimitProblems(result.data)]
+      : problemsFromZod(result.error)),
     ...crossReferenceProblems(document),
   ];
   if (problems.length > 0 || !result.success) throw new ManifestInvalid(problems);

@@ -6,8 +6,8 @@ import { contentHash } from '../../core/content-hash.js';
 import { assetKeys } from '../../core/keys.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import type { EpisodeSummary, StoredVoiceCues } from '../../core/scene-artifacts.js';
-import { cutEpisode, deliverCut, qaFailure, scenePicture, type CutScene } from '../../pipeline/episode-cut.js';
 import { writeCover } from '../../pipeline/episode-cover.js';
+import { type CutScene, cutEpisode, deliverCut, qaFailure, scenePicture } from '../../pipeline/episode-cut.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { assemblyProgress } from './assembly-progress.js';
 
@@ -33,7 +33,9 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
   const episode = manifest.episodes.find((e) => e.id === event.episodeId);
   if (!episode) throw new Error(`episode ${event.episodeId} is not in production ${event.productionId}`);
   const records = new Map(
-    (await deps.productions.listScenes(event.productionId)).filter((s) => s.episodeId === episode.id).map((s) => [s.sceneId, s]),
+    (await deps.productions.listScenes(event.productionId))
+      .filter((s) => s.episodeId === episode.id)
+      .map((s) => [s.sceneId, s]),
   );
   const finished = episode.scenes.filter((scene) => records.get(scene.id)?.status === 'COMPLETE');
   if (finished.length === 0) {
@@ -49,8 +51,15 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     finished.map((s) => ({ sceneId: s.id, clipKey: records.get(s.id)?.assets?.clip })),
   );
   const previous = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
-  if (previous?.inputsHash === inputsHash && previous.qa && !previous.qa.passed) throw qaFailure(episode.id, previous.qa);
-  if (previous?.inputsHash === inputsHash && previous.file && previous.exports && previous.cover && (await deps.assets.exists(assetKeys.episode(event.productionId, episode.id, 'mp4')))) {
+  if (previous?.inputsHash === inputsHash && previous.qa && !previous.qa.passed)
+    throw qaFailure(episode.id, previous.qa);
+  if (
+    previous?.inputsHash === inputsHash &&
+    previous.file &&
+    previous.exports &&
+    previous.cover &&
+    (await deps.assets.exists(assetKeys.episode(event.productionId, episode.id, 'mp4')))
+  ) {
     deps.logger.info('episode inputs unchanged; keeping the assembled MP4', { episodeId: episode.id });
     return { episodeId: episode.id, assembled: true, reused: true };
   }
@@ -67,10 +76,23 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
         deps.assets.getBytes(assetKeys.voice(ref)),
         deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
       ]);
-      const cues = timing.cues.map((cue) => ({ startSeconds: cue.startSeconds, endSeconds: cue.endSeconds, text: cue.text, speaker: cue.speaker }));
+      const cues = timing.cues.map((cue) => ({
+        startSeconds: cue.startSeconds,
+        endSeconds: cue.endSeconds,
+        text: cue.text,
+        speaker: cue.speaker,
+      }));
       scenes.push({ scene, picture, durationSeconds: timing.durationSeconds, voiceWav, cues });
     }
-    const cut = await cutEpisode(deps, { manifest, episode, language: manifest.language, scenes, workDir, name: episode.id, progress });
+    const cut = await cutEpisode(deps, {
+      manifest,
+      episode,
+      language: manifest.language,
+      scenes,
+      workDir,
+      name: episode.id,
+      progress,
+    });
     const summary: EpisodeSummary = {
       episodeId: episode.id,
       durationSeconds: cut.durationSeconds,
@@ -84,8 +106,22 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
       throw qaFailure(episode.id, cut.qa);
     }
     await progress.step('writing the deliverables');
-    summary.exports = await deliverCut(deps, { productionId: event.productionId, manifest, episode, stem: episode.id, cut, scenes });
-    summary.cover = await writeCover(deps, { manifest, episode, stem: episode.id, title: episode.title, language: manifest.language, scenes });
+    summary.exports = await deliverCut(deps, {
+      productionId: event.productionId,
+      manifest,
+      episode,
+      stem: episode.id,
+      cut,
+      scenes,
+    });
+    summary.cover = await writeCover(deps, {
+      manifest,
+      episode,
+      stem: episode.id,
+      title: episode.title,
+      language: manifest.language,
+      scenes,
+    });
     summary.file = `${episode.id}.mp4`;
     await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
     return { episodeId: episode.id, assembled: true, reused: false };
@@ -119,8 +155,19 @@ async function assemblyInputsHash(
     });
   }
   const episode = manifest.episodes.find((e) => e.id === episodeId);
-  const moods = episode?.scenes.filter((s) => sceneClips.some((c) => c.sceneId === s.id)).map((s) => [s.mood, s.outline]);
+  const moods = episode?.scenes
+    .filter((s) => sceneClips.some((c) => c.sceneId === s.id))
+    .map((s) => [s.mood, s.outline]);
   // The cover is part of the episode's delivery: a new title or cover scene draws it again.
   const cover = { title: episode?.title, scene: episode?.cover ?? null };
-  return contentHash({ format: manifest.format, language: manifest.language, subtitles: manifest.subtitles ?? null, seed: manifest.seed, moods, audioAndQa: AUDIO_AND_QA_VERSION, scenes, cover });
+  return contentHash({
+    format: manifest.format,
+    language: manifest.language,
+    subtitles: manifest.subtitles ?? null,
+    seed: manifest.seed,
+    moods,
+    audioAndQa: AUDIO_AND_QA_VERSION,
+    scenes,
+    cover,
+  });
 }

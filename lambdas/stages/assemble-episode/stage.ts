@@ -1,4 +1,8 @@
-import { PAID_CALL_TABLE_ACTIONS, paidStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
+import {
+  PAID_CALL_TABLE_ACTIONS,
+  paidStageAccess,
+  type WorkflowStageDescriptor,
+} from '../../pipeline/stage-descriptor.js';
 
 export const stage: WorkflowStageDescriptor = {
   name: 'assemble-episode',

@@ -30,11 +30,15 @@ export interface ReviewOutcome {
  */
 export async function awaitApproval(event: z.output<typeof AwaitApprovalEventSchema>, deps: StageDeps): Promise<void> {
   const meta = await deps.productions.getProduction(event.productionId);
-  const earlier = meta.review?.executionName === event.executionName && meta.review.cut === event.cut ? meta.review : undefined;
+  const earlier =
+    meta.review?.executionName === event.executionName && meta.review.cut === event.cut ? meta.review : undefined;
   const answer = (outcome: ReviewOutcome) =>
     deps.clients.sfn.send(new SendTaskSuccessCommand({ taskToken: event.taskToken, output: JSON.stringify(outcome) }));
   if (earlier?.decision) {
-    deps.logger.info('review already decided; answering the gate', { productionId: event.productionId, decision: earlier.decision });
+    deps.logger.info('review already decided; answering the gate', {
+      productionId: event.productionId,
+      decision: earlier.decision,
+    });
     await answer({ decision: earlier.decision, ...(earlier.notes ? { notes: earlier.notes } : {}) });
     return;
   }
@@ -52,5 +56,9 @@ export async function awaitApproval(event: z.output<typeof AwaitApprovalEventSch
     expiresAt: earlier?.expiresAt ?? new Date(now.getTime() + event.waitSeconds * 1000).toISOString(),
   };
   await deps.productions.openReview(event.productionId, review);
-  deps.logger.info('awaiting approval', { productionId: event.productionId, cut: event.cut, expiresAt: review.expiresAt });
+  deps.logger.info('awaiting approval', {
+    productionId: event.productionId,
+    cut: event.cut,
+    expiresAt: review.expiresAt,
+  });
 }

@@ -9,6 +9,12 @@ export const stage: WorkflowStageDescriptor = {
   timeoutSeconds: 30,
   memoryMb: 256,
   // It reads and writes only the production's row; it answers its own Task when the decision came first.
-  access: productionStageAccess({ reads: [], writes: [], table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], media: [], reportsTaskOutcome: 'production' }),
+  access: productionStageAccess({
+    reads: [],
+    writes: [],
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    media: [],
+    reportsTaskOutcome: 'production',
+  }),
   load: () => import('./handler.js'),
 };

@@ -1,5 +1,5 @@
-import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { stageDepsFromEnv } from '../../composition/stage-deps-from-env.js';
+import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { stageHandler } from '../../pipeline/stage-handler.js';
 import { buildSubtitles } from './build-subtitles.js';

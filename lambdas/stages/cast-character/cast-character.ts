@@ -1,12 +1,12 @@
 import * as z from 'zod';
-import { imageCodec, putRenderedImage } from '../../pipeline/codecs.js';
 import { seedFrom } from '../../core/content-hash.js';
+import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys } from '../../core/keys.js';
+import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
+import { imageCodec, putRenderedImage } from '../../pipeline/codecs.js';
 import { paidCall } from '../../pipeline/paid-call.js';
 import { characterBrief, findCharacter } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
-import { estimateUsd } from '../../core/estimates.js';
-import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 
 export const CastCharacterEventSchema = z.object({
   productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),

@@ -1,15 +1,28 @@
-import { speaks } from '../../core/creatures.js';
 import type { z } from 'zod';
-import { contentHash, seedFrom } from '../../core/content-hash.js';
-import { checkDevelopedPart, developmentParts } from '../../core/development-prompt.js';
 import { describeProblems } from '../../core/answer-repair.js';
-import { estimateUsd } from '../../core/estimates.js';
-import { AssetMissing, ProviderOutputInvalid } from '../../core/errors.js';
-import { assetKeys } from '../../core/keys.js';
-import type { DevelopedPart, DevelopmentCharacter, EpisodeDevelopmentRequest, Repair, SceneCard, SeriesBrief } from '../../core/ports.js';
-import { validateManifest } from '../../core/manifest/validate.js';
-import { plannedSceneCount, type Manifest, type ManifestScene, type SeriesEpisode, type SeriesManifest } from '../../core/manifest/schema.js';
+import { contentHash, seedFrom } from '../../core/content-hash.js';
+import { speaks } from '../../core/creatures.js';
+import { checkDevelopedPart, developmentParts } from '../../core/development-prompt.js';
 import type { DevelopmentRecord } from '../../core/development-record.js';
+import { AssetMissing, ProviderOutputInvalid } from '../../core/errors.js';
+import { estimateUsd } from '../../core/estimates.js';
+import { assetKeys } from '../../core/keys.js';
+import {
+  type Manifest,
+  type ManifestScene,
+  plannedSceneCount,
+  type SeriesEpisode,
+  type SeriesManifest,
+} from '../../core/manifest/schema.js';
+import { validateManifest } from '../../core/manifest/validate.js';
+import type {
+  DevelopedPart,
+  DevelopmentCharacter,
+  EpisodeDevelopmentRequest,
+  Repair,
+  SceneCard,
+  SeriesBrief,
+} from '../../core/ports.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
@@ -21,7 +34,13 @@ export const DevelopEpisodeEventSchema = SceneEventSchema.pick({ productionId: t
 const OUTLINE_SUMMARY_CHARACTERS = 600;
 
 function seriesBrief(manifest: SeriesManifest): SeriesBrief {
-  return { title: manifest.title, logline: manifest.logline, genre: manifest.genre, style: manifest.style, locations: manifest.locations ?? [] };
+  return {
+    title: manifest.title,
+    logline: manifest.logline,
+    genre: manifest.genre,
+    style: manifest.style,
+    locations: manifest.locations ?? [],
+  };
 }
 
 function developmentCharacters(manifest: SeriesManifest): DevelopmentCharacter[] {
@@ -32,7 +51,11 @@ function developmentCharacters(manifest: SeriesManifest): DevelopmentCharacter[]
 }
 
 /** What an episode's cards are developed from: a record of another bible (or of an edited synopsis) is not this episode's. */
-function developmentBasis(manifest: SeriesManifest, episode: SeriesEpisode, storySoFar: EpisodeDevelopmentRequest['storySoFar']): string {
+function developmentBasis(
+  manifest: SeriesManifest,
+  episode: SeriesEpisode,
+  storySoFar: EpisodeDevelopmentRequest['storySoFar'],
+): string {
   const { id, title, synopsis, sceneCount } = episode;
   return contentHash({
     language: manifest.language,
@@ -49,16 +72,32 @@ function developmentBasis(manifest: SeriesManifest, episode: SeriesEpisode, stor
  * (checked against what it was developed from), or the outlines of one written by hand. The
  * episodes are developed in order, so an earlier episode to develop always has its record.
  */
-async function storyBefore(deps: StageDeps, manifest: SeriesManifest, index: number): Promise<EpisodeDevelopmentRequest['storySoFar']> {
+async function storyBefore(
+  deps: StageDeps,
+  manifest: SeriesManifest,
+  index: number,
+): Promise<EpisodeDevelopmentRequest['storySoFar']> {
   const story: EpisodeDevelopmentRequest['storySoFar'] = [];
   for (const earlier of manifest.episodes.slice(0, index)) {
-    const record = earlier.synopsis === undefined ? undefined : await deps.assets.findJson<DevelopmentRecord>(assetKeys.development(manifest.production, earlier.id));
+    const record =
+      earlier.synopsis === undefined
+        ? undefined
+        : await deps.assets.findJson<DevelopmentRecord>(assetKeys.development(manifest.production, earlier.id));
     if (record && record.basis === developmentBasis(manifest, earlier, story)) {
       story.push({ episodeId: earlier.id, title: earlier.title, summary: record.summary });
     } else if (earlier.scenes) {
-      story.push({ episodeId: earlier.id, title: earlier.title, summary: earlier.scenes.map((scene) => scene.outline).join(' ').slice(0, OUTLINE_SUMMARY_CHARACTERS) });
+      story.push({
+        episodeId: earlier.id,
+        title: earlier.title,
+        summary: earlier.scenes
+          .map((scene) => scene.outline)
+          .join(' ')
+          .slice(0, OUTLINE_SUMMARY_CHARACTERS),
+      });
     } else {
-      throw new AssetMissing(`episode ${earlier.id} of production ${manifest.production} is developed before the episodes after it, and its cards are not there yet`);
+      throw new AssetMissing(
+        `episode ${earlier.id} of production ${manifest.production} is developed before the episodes after it, and its cards are not there yet`,
+      );
     }
   }
   return story;
@@ -82,7 +121,10 @@ export async function developEpisode(event: z.output<typeof DevelopEpisodeEventS
   } catch (error) {
     // The workflow's Fail state can only say that development failed; the record says why.
     const failure = { error: (error as Error).name, message: (error as Error).message, at: new Date().toISOString() };
-    await deps.assets.putJson(assetKeys.development(event.productionId, event.episodeId), { episodeId: event.episodeId, failure });
+    await deps.assets.putJson(assetKeys.development(event.productionId, event.episodeId), {
+      episodeId: event.episodeId,
+      failure,
+    });
     throw error;
   }
 }
@@ -110,7 +152,14 @@ async function develop(event: z.output<typeof DevelopEpisodeEventSchema>, deps: 
       seed: seedFrom(manifest.seed, manifest.production, episode.id, 'development'),
       series: seriesBrief(manifest),
       characters: developmentCharacters(manifest),
-      episode: { id: episode.id, title: episode.title, synopsis: episode.synopsis, index, episodeCount: manifest.episodes.length, sceneCount },
+      episode: {
+        id: episode.id,
+        title: episode.title,
+        synopsis: episode.synopsis,
+        index,
+        episodeCount: manifest.episodes.length,
+        sceneCount,
+      },
       storySoFar,
       part: { index: partIndex, count: parts.length, sceneIds },
       previousCards,
@@ -129,8 +178,16 @@ async function develop(event: z.output<typeof DevelopEpisodeEventSchema>, deps: 
     // The adapters mend and validate before they answer; this holds a cached entry and the offline model to the same rules.
     const { repairs: adapterRepairs = [], ...answer } = result;
     const checked = checkDevelopedPart(request, answer);
-    if (!checked.ok) throw new ProviderOutputInvalid(`${development.provider}/${development.model} developed ${episode.id} part ${partIndex + 1} invalidly: ${describeProblems(checked.problems)}`);
-    repairs.push(...[...adapterRepairs, ...checked.repairs].map((repair) => ({ ...repair, path: `part ${partIndex + 1}: ${repair.path}` })));
+    if (!checked.ok)
+      throw new ProviderOutputInvalid(
+        `${development.provider}/${development.model} developed ${episode.id} part ${partIndex + 1} invalidly: ${describeProblems(checked.problems)}`,
+      );
+    repairs.push(
+      ...[...adapterRepairs, ...checked.repairs].map((repair) => ({
+        ...repair,
+        path: `part ${partIndex + 1}: ${repair.path}`,
+      })),
+    );
     cards.push(...checked.value.scenes);
     previousCards = checked.value.scenes;
     summary = checked.value.summary;
@@ -152,8 +209,20 @@ async function develop(event: z.output<typeof DevelopEpisodeEventSchema>, deps: 
   };
   await deps.assets.putJson(assetKeys.development(manifest.production, episode.id), record);
 
-  const developed = { ...manifest, episodes: manifest.episodes.map((other, i) => (i === index ? { ...other, scenes: cards.map(manifestScene) } : other)) };
+  const developed = {
+    ...manifest,
+    episodes: manifest.episodes.map((other, i) =>
+      i === index ? { ...other, scenes: cards.map(manifestScene) } : other,
+    ),
+  };
   await deps.assets.putJson(assetKeys.normalizedManifest(manifest.production), validateManifest(developed));
-  deps.logger.info('episode developed', { productionId: manifest.production, episodeId: episode.id, scenes: cards.length, parts: parts.length, costUsd, repairs: repairs.length });
+  deps.logger.info('episode developed', {
+    productionId: manifest.production,
+    episodeId: episode.id,
+    scenes: cards.length,
+    parts: parts.length,
+    costUsd,
+    repairs: repairs.length,
+  });
   return { episodeId: episode.id, sceneCount: cards.length, developed: true };
 }

@@ -6,8 +6,8 @@ import { AssetMissing } from '../../core/errors.js';
 import { assetKeys, dubStem } from '../../core/keys.js';
 import { languageOf } from '../../core/languages.js';
 import type { DubSummary, EpisodeSummary, StoredDubVoicing } from '../../core/scene-artifacts.js';
-import { cutEpisode, deliverCut, qaFailure, scenePicture, type CutScene } from '../../pipeline/episode-cut.js';
 import { writeCover } from '../../pipeline/episode-cover.js';
+import { type CutScene, cutEpisode, deliverCut, qaFailure, scenePicture } from '../../pipeline/episode-cut.js';
 import type { DubEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
@@ -27,24 +27,44 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
   const master = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
   if (!master?.file) return { episodeId: episode.id, language, dubbed: false };
 
-  const voicing = await deps.assets.getJson<StoredDubVoicing>(assetKeys.dubVoicing(event.productionId, episode.id, language));
+  const voicing = await deps.assets.getJson<StoredDubVoicing>(
+    assetKeys.dubVoicing(event.productionId, episode.id, language),
+  );
   const summaryKey = assetKeys.dubSummary(event.productionId, episode.id, language);
   const previous = await deps.assets.findJson<DubSummary>(summaryKey);
   if (previous?.inputsHash === voicing.inputsHash && !previous.qa.passed) throw qaFailure(stem, previous.qa);
-  if (previous?.inputsHash === voicing.inputsHash && previous.file && (await deps.assets.exists(assetKeys.episode(event.productionId, stem, 'mp4')))) {
+  if (
+    previous?.inputsHash === voicing.inputsHash &&
+    previous.file &&
+    (await deps.assets.exists(assetKeys.episode(event.productionId, stem, 'mp4')))
+  ) {
     deps.logger.info('dub inputs unchanged; keeping the dubbed MP4', { episodeId: episode.id, language });
     return { episodeId: episode.id, language, dubbed: true, reused: true };
   }
 
-  const records = new Map((await deps.productions.listScenes(event.productionId)).filter((s) => s.episodeId === episode.id).map((s) => [s.sceneId, s]));
+  const records = new Map(
+    (await deps.productions.listScenes(event.productionId))
+      .filter((s) => s.episodeId === episode.id)
+      .map((s) => [s.sceneId, s]),
+  );
   const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${stem}-`));
   try {
     const scenes: CutScene[] = [];
     for (const voiced of voicing.scenes) {
       const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: voiced.sceneId };
-      const [picture, voiceWav] = await Promise.all([scenePicture(deps, ref, records.get(voiced.sceneId)?.assets?.clip, workDir), deps.assets.getBytes(assetKeys.dubVoice(ref, language))]);
+      const [picture, voiceWav] = await Promise.all([
+        scenePicture(deps, ref, records.get(voiced.sceneId)?.assets?.clip, workDir),
+        deps.assets.getBytes(assetKeys.dubVoice(ref, language)),
+      ]);
       const scene = episode.scenes.find((s) => s.id === voiced.sceneId)!;
-      scenes.push({ scene, picture, durationSeconds: voiced.durationSeconds, holdSeconds: voiced.holdSeconds, voiceWav, cues: voiced.cues });
+      scenes.push({
+        scene,
+        picture,
+        durationSeconds: voiced.durationSeconds,
+        holdSeconds: voiced.holdSeconds,
+        voiceWav,
+        cues: voiced.cues,
+      });
     }
     const cut = await cutEpisode(deps, { manifest, episode, language, scenes, workDir, name: stem });
     const summary: DubSummary = {
@@ -62,7 +82,14 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
       await deps.assets.putJson(summaryKey, summary);
       throw qaFailure(stem, cut.qa);
     }
-    summary.exports = await deliverCut(deps, { productionId: event.productionId, manifest, episode, stem, cut, scenes });
+    summary.exports = await deliverCut(deps, {
+      productionId: event.productionId,
+      manifest,
+      episode,
+      stem,
+      cut,
+      scenes,
+    });
     summary.title = voicing.title;
     summary.cover = await writeCover(deps, { manifest, episode, stem, title: voicing.title, language, scenes });
     summary.file = `${stem}.mp4`;

@@ -1,13 +1,13 @@
 import * as z from 'zod';
-import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
-import { assetKeys } from '../../core/keys.js';
-import type { Manifest, SeriesManifest } from '../../core/manifest/schema.js';
 import { renderContactSheet } from '../../adapters/media/contact-sheet.js';
-import type { DubSummary, EpisodeSummary, StoredScript } from '../../core/scene-artifacts.js';
-import { languageOf } from '../../core/languages.js';
-import type { StageDeps } from '../../pipeline/stage-deps.js';
-import type { CostRow } from '../../core/ledger.js';
+import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
 import { describeCause } from '../../core/failure-cause.js';
+import { assetKeys } from '../../core/keys.js';
+import { languageOf } from '../../core/languages.js';
+import type { CostRow } from '../../core/ledger.js';
+import type { Manifest, SeriesManifest } from '../../core/manifest/schema.js';
+import type { DubSummary, EpisodeSummary, StoredScript } from '../../core/scene-artifacts.js';
+import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { buildProductionReport, type ProductionReport } from './production-report.js';
 
 export const FinalizeProductionEventSchema = z.object({
@@ -26,22 +26,32 @@ export const FinalizeProductionEventSchema = z.object({
 });
 
 /** What the development stage left for this manifest's episodes: a record of another synopsis is not this one's. */
-async function developmentRecords(deps: StageDeps, manifest: SeriesManifest): Promise<(DevelopmentRecord | DevelopmentFailureRecord)[]> {
+async function developmentRecords(
+  deps: StageDeps,
+  manifest: SeriesManifest,
+): Promise<(DevelopmentRecord | DevelopmentFailureRecord)[]> {
   const records = [];
   for (const episode of manifest.episodes) {
     if (episode.synopsis === undefined) continue;
-    const record = await deps.assets.findJson<DevelopmentRecord | DevelopmentFailureRecord>(assetKeys.development(manifest.production, episode.id));
+    const record = await deps.assets.findJson<DevelopmentRecord | DevelopmentFailureRecord>(
+      assetKeys.development(manifest.production, episode.id),
+    );
     if (record && ('failure' in record || record.synopsis === episode.synopsis)) records.push(record);
   }
   return records;
 }
 
 /** What was mended in each scene's written script, in scene order (report.json `script.repairs`). */
-async function scriptRepairs(deps: StageDeps, manifest: Manifest): Promise<NonNullable<ProductionReport['script']>['repairs']> {
+async function scriptRepairs(
+  deps: StageDeps,
+  manifest: Manifest,
+): Promise<NonNullable<ProductionReport['script']>['repairs']> {
   const repairs = [];
   for (const episode of manifest.episodes) {
     for (const scene of episode.scenes) {
-      const script = await deps.assets.findJson<StoredScript>(assetKeys.script({ productionId: manifest.production, episodeId: episode.id, sceneId: scene.id }));
+      const script = await deps.assets.findJson<StoredScript>(
+        assetKeys.script({ productionId: manifest.production, episodeId: episode.id, sceneId: scene.id }),
+      );
       for (const repair of script?.repairs ?? []) repairs.push({ episodeId: episode.id, sceneId: scene.id, ...repair });
     }
   }
@@ -70,31 +80,61 @@ export async function costsOnceSettled(
  * The production's own Maps end in these Fail states, each after the paid stage whose recorded cause
  * explains it. A cause from another stage (a retried call that later succeeded) explains nothing here.
  */
-const EXPLAINED_BY: Record<string, string> = { ReferenceSheetFailed: 'reference-sheet', EpisodeDevelopmentFailed: 'development' };
+const EXPLAINED_BY: Record<string, string> = {
+  ReferenceSheetFailed: 'reference-sheet',
+  EpisodeDevelopmentFailed: 'development',
+};
 
 /** The report, the storyboard, and the production's final status. */
 export async function finalizeProduction(event: z.output<typeof FinalizeProductionEventSchema>, deps: StageDeps) {
   // A production that stopped in development still has episodes without cards: they are reported with no scenes.
   const series = (await deps.loadManifest(event.productionId)) as SeriesManifest;
-  const manifest: Manifest = { ...series, episodes: series.episodes.map((episode) => ({ ...episode, scenes: episode.scenes ?? [] })) };
+  const manifest: Manifest = {
+    ...series,
+    episodes: series.episodes.map((episode) => ({ ...episode, scenes: episode.scenes ?? [] })),
+  };
   const development = await developmentRecords(deps, series);
   const repairedScripts = await scriptRepairs(deps, manifest);
   const costs = await costsOnceSettled(() => deps.ledger.listCosts(event.productionId));
-  const [meta, scenes] = await Promise.all([deps.productions.getProduction(event.productionId), deps.productions.listScenes(event.productionId)]);
+  const [meta, scenes] = await Promise.all([
+    deps.productions.getProduction(event.productionId),
+    deps.productions.listScenes(event.productionId),
+  ]);
   const episodes = new Map<string, EpisodeSummary>();
   for (const episode of manifest.episodes) {
-    const summary = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
+    const summary = await deps.assets.findJson<EpisodeSummary>(
+      assetKeys.episodeSummary(event.productionId, episode.id),
+    );
     if (summary) episodes.set(episode.id, summary);
   }
   const dubs = new Map<string, DubSummary[]>();
   for (const episode of manifest.episodes) {
-    const found = await Promise.all((manifest.dubs ?? []).map((tag) => deps.assets.findJson<DubSummary>(assetKeys.dubSummary(event.productionId, episode.id, languageOf(tag).tag))));
-    dubs.set(episode.id, found.filter((summary) => summary !== undefined));
+    const found = await Promise.all(
+      (manifest.dubs ?? []).map((tag) =>
+        deps.assets.findJson<DubSummary>(assetKeys.dubSummary(event.productionId, episode.id, languageOf(tag).tag)),
+      ),
+    );
+    dubs.set(
+      episode.id,
+      found.filter((summary) => summary !== undefined),
+    );
   }
   // The Fail state's Cause is a fixed sentence; what its stage recorded says why.
-  const cause = event.failure && meta.failureCause?.stage === EXPLAINED_BY[event.failure.Error] ? meta.failureCause : undefined;
-  const failure = event.failure && { error: event.failure.Error, cause: cause ? describeCause(cause) : (event.failure.Cause ?? '') };
-  const built = buildProductionReport({ manifest, meta: { ...meta, failureCause: cause }, scenes, costs, episodes, dubs, failure });
+  const cause =
+    event.failure && meta.failureCause?.stage === EXPLAINED_BY[event.failure.Error] ? meta.failureCause : undefined;
+  const failure = event.failure && {
+    error: event.failure.Error,
+    cause: cause ? describeCause(cause) : (event.failure.Cause ?? ''),
+  };
+  const built = buildProductionReport({
+    manifest,
+    meta: { ...meta, failureCause: cause },
+    scenes,
+    costs,
+    episodes,
+    dubs,
+    failure,
+  });
   const review = manifest.review && {
     before: manifest.review.before,
     waitHours: manifest.review.waitHours,
@@ -114,7 +154,9 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
   const frames = [];
   for (const episode of manifest.episodes) {
     for (const scene of episode.scenes) {
-      const png = await deps.assets.findBytes(`${assetKeys.keyframe({ productionId: event.productionId, episodeId: episode.id, sceneId: scene.id })}.png`);
+      const png = await deps.assets.findBytes(
+        `${assetKeys.keyframe({ productionId: event.productionId, episodeId: episode.id, sceneId: scene.id })}.png`,
+      );
       if (png) frames.push({ label: `${episode.id}/${scene.id}`, png });
     }
   }
@@ -124,14 +166,22 @@ export async function finalizeProduction(event: z.output<typeof FinalizeProducti
   await deps.assets.putJson(assetKeys.report(event.productionId), report);
   // A review's report is written before its gate opens. The production becomes AWAITING_APPROVAL when the gate records
   // the review (openReview sets both at once), so nobody sees it waiting with no review to answer.
-  if (report.status !== 'AWAITING_APPROVAL') await deps.productions.closeProduction(event.productionId, report.status, failure);
-  deps.logger.info('production closed', { productionId: event.productionId, status: report.status, spentUsd: report.cost.confirmedUsd, unconfirmedUsd: report.cost.unconfirmedUsd });
+  if (report.status !== 'AWAITING_APPROVAL')
+    await deps.productions.closeProduction(event.productionId, report.status, failure);
+  deps.logger.info('production closed', {
+    productionId: event.productionId,
+    status: report.status,
+    spentUsd: report.cost.confirmedUsd,
+    unconfirmedUsd: report.cost.unconfirmedUsd,
+  });
   return {
     productionId: event.productionId,
     status: report.status,
     reportKey: assetKeys.report(event.productionId),
     // How long the gate after a review's report waits for the decision, in whole seconds (at least one).
-    ...(event.closeAs === 'AWAITING_APPROVAL' && { reviewWaitSeconds: Math.max(1, Math.round((manifest.review?.waitHours ?? 0) * 3600)) }),
+    ...(event.closeAs === 'AWAITING_APPROVAL' && {
+      reviewWaitSeconds: Math.max(1, Math.round((manifest.review?.waitHours ?? 0) * 3600)),
+    }),
   };
 }
 

@@ -1,15 +1,23 @@
+import type { ProductionMeta, ProductionStatus, SceneRecord } from '../../adapters/aws/production-store.js';
 import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
 import { BudgetExceeded } from '../../core/errors.js';
+import { describeCause, type FailureCause } from '../../core/failure-cause.js';
+import { sceneLabel } from '../../core/keys.js';
+import { findLanguage } from '../../core/languages.js';
+import type { CostRow } from '../../core/ledger.js';
+import type { Manifest } from '../../core/manifest/schema.js';
+import { round } from '../../core/money.js';
 import type { Repair } from '../../core/ports.js';
 import { costUsd } from '../../core/pricing.js';
-import type { CostRow } from '../../core/ledger.js';
-import { describeCause, type FailureCause } from '../../core/failure-cause.js';
-import type { Manifest } from '../../core/manifest/schema.js';
-import type { ProductionMeta, ProductionStatus, SceneRecord } from '../../adapters/aws/production-store.js';
-import type { DubFit, DubSummary, EpisodeAudio, EpisodeExports, EpisodeQa, EpisodeSummary, QaCheck } from '../../core/scene-artifacts.js';
-import { findLanguage } from '../../core/languages.js';
-import { round } from '../../core/money.js';
-import { sceneLabel } from '../../core/keys.js';
+import type {
+  DubFit,
+  DubSummary,
+  EpisodeAudio,
+  EpisodeExports,
+  EpisodeQa,
+  EpisodeSummary,
+  QaCheck,
+} from '../../core/scene-artifacts.js';
 
 export interface SceneReport {
   id: string;
@@ -175,8 +183,13 @@ function addTo(totals: Record<string, number>, key: string, usd: number) {
  * the parts add up to the row exactly.
  */
 function costByModel(row: CostRow): { provider: string; model: string; usd: number }[] {
-  if (!row.charges || row.charges.length < 2) return [{ provider: row.provider ?? 'unknown', model: row.model ?? 'unknown', usd: row.usd }];
-  const parts = row.charges.map((charge) => ({ provider: charge.provider, model: charge.model, usd: round(costUsd(charge.provider, charge.model, charge.usage)) }));
+  if (!row.charges || row.charges.length < 2)
+    return [{ provider: row.provider ?? 'unknown', model: row.model ?? 'unknown', usd: row.usd }];
+  const parts = row.charges.map((charge) => ({
+    provider: charge.provider,
+    model: charge.model,
+    usd: round(costUsd(charge.provider, charge.model, charge.usage)),
+  }));
   const last = parts[parts.length - 1]!;
   last.usd = round(row.usd - parts.slice(0, -1).reduce((sum, part) => sum + part.usd, 0));
   return parts;
@@ -186,8 +199,13 @@ function costByModel(row: CostRow): { provider: string; model: string; usd: numb
  * The production's status: COMPLETE only when every scene of every episode was
  * delivered; a budget stop wins over other failures because it explains them.
  */
-export function productionStatus(scenes: SceneReport[], failure: { error: string } | undefined, cause?: FailureCause): ProductionStatus {
-  if (failure) return failure.error === BudgetExceeded.errorName || cause?.kind === 'budget' ? 'BUDGET_EXCEEDED' : 'FAILED';
+export function productionStatus(
+  scenes: SceneReport[],
+  failure: { error: string } | undefined,
+  cause?: FailureCause,
+): ProductionStatus {
+  if (failure)
+    return failure.error === BudgetExceeded.errorName || cause?.kind === 'budget' ? 'BUDGET_EXCEEDED' : 'FAILED';
   if (scenes.some((s) => s.status === 'BUDGET_EXCEEDED')) return 'BUDGET_EXCEEDED';
   return scenes.every((s) => s.status === 'COMPLETE') ? 'COMPLETE' : 'FAILED';
 }
@@ -195,7 +213,9 @@ export function productionStatus(scenes: SceneReport[], failure: { error: string
 function sceneConsistency(record: SceneRecord): Pick<SceneReport, 'consistency'> | undefined {
   if (!record.consistency || !record.keyframeAttempts?.length) return undefined;
   const scores = Object.values(record.consistency);
-  const repairs = record.keyframeAttempts.flatMap((attempt) => (attempt.repairs ?? []).map((repair) => ({ attempt: attempt.attempt, ...repair })));
+  const repairs = record.keyframeAttempts.flatMap((attempt) =>
+    (attempt.repairs ?? []).map((repair) => ({ attempt: attempt.attempt, ...repair })),
+  );
   return {
     consistency: {
       passed: record.keyframeAttempts.some((attempt) => attempt.accepted),
@@ -225,14 +245,18 @@ export function buildProductionReport(input: {
       id: episode.id,
       title: episode.title,
       status: summary?.file ? 'DELIVERED' : failedChecks.length > 0 ? 'FAILED' : 'NOT_ASSEMBLED',
-      ...(failedChecks.length > 0 ? { reason: `EpisodeQaFailed: ${failedChecks.map((c) => `${c.name}: ${c.detail}`).join('; ')}` } : {}),
+      ...(failedChecks.length > 0
+        ? { reason: `EpisodeQaFailed: ${failedChecks.map((c) => `${c.name}: ${c.detail}`).join('; ')}` }
+        : {}),
       file: summary?.file ?? null,
       exports: summary?.exports ?? null,
       ...(summary?.cover ? { cover: summary.cover } : {}),
       durationSeconds: summary?.durationSeconds ?? 0,
       ...(summary?.audio ? { audio: summary.audio } : {}),
       ...(summary?.qa ? { qa: summary.qa } : {}),
-      ...(input.manifest.dubs?.length ? { dubs: dubReports(input.manifest.dubs, input.dubs?.get(episode.id) ?? []) } : {}),
+      ...(input.manifest.dubs?.length
+        ? { dubs: dubReports(input.manifest.dubs, input.dubs?.get(episode.id) ?? []) }
+        : {}),
       scenes: episode.scenes.map((scene): SceneReport => {
         const record = records.get(`${episode.id}/${scene.id}`);
         return {
@@ -245,7 +269,9 @@ export function buildProductionReport(input: {
           ...(record?.failure && {
             stoppedAt: record.failedStage,
             error: record.failure.error,
-            reason: record.failureCause ? describeCause(record.failureCause) : `${record.failure.error}: ${record.failure.cause}`,
+            reason: record.failureCause
+              ? describeCause(record.failureCause)
+              : `${record.failure.error}: ${record.failure.cause}`,
             ...(record.failureCause && { cause: record.failureCause }),
           }),
         };
@@ -268,13 +294,17 @@ export function buildProductionReport(input: {
   const openCharges = (status: CostRow['status']) =>
     input.costs
       .filter((row) => row.status === status)
-      .map((row): UnconfirmedCharge => ({
-        stage: row.stage,
-        ...(row.episodeId && row.sceneId ? { scene: sceneLabel({ episodeId: row.episodeId, sceneId: row.sceneId }) } : {}),
-        estimateUsd: row.estimateUsd,
-        idempotencyKey: row.idempotencyKey,
-        since: row.unconfirmedAt ?? row.createdAt,
-      }));
+      .map(
+        (row): UnconfirmedCharge => ({
+          stage: row.stage,
+          ...(row.episodeId && row.sceneId
+            ? { scene: sceneLabel({ episodeId: row.episodeId, sceneId: row.sceneId }) }
+            : {}),
+          estimateUsd: row.estimateUsd,
+          idempotencyKey: row.idempotencyKey,
+          since: row.unconfirmedAt ?? row.createdAt,
+        }),
+      );
   const unconfirmed = openCharges('UNCONFIRMED');
   const settling = openCharges('RESERVED');
   const unconfirmedUsd = round(unconfirmed.reduce((sum, charge) => sum + charge.estimateUsd, 0));
@@ -282,20 +312,45 @@ export function buildProductionReport(input: {
   const qaChecks = episodes.flatMap((e) => (e.qa?.checks ?? []).map((c) => ({ episode: e.id, ...c })));
   const qaFailed = episodes.some((e) => e.status === 'FAILED');
   const stoppedScenes = episodes.flatMap((e) => e.scenes).filter((s) => s.cause);
-  const cause = input.failure ? input.meta.failureCause : (stoppedScenes.find((s) => s.cause?.kind === 'budget') ?? stoppedScenes[0])?.cause;
-  const belowThreshold = episodes.flatMap((e) => e.scenes.filter((s) => s.consistency?.passed === false).map((s) => `${e.id}/${s.id}`));
+  const cause = input.failure
+    ? input.meta.failureCause
+    : (stoppedScenes.find((s) => s.cause?.kind === 'budget') ?? stoppedScenes[0])?.cause;
+  const belowThreshold = episodes.flatMap((e) =>
+    e.scenes.filter((s) => s.consistency?.passed === false).map((s) => `${e.id}/${s.id}`),
+  );
   return {
     production: input.manifest.production,
     title: input.manifest.title,
-    status: qaFailed && !input.failure ? 'FAILED' : productionStatus(episodes.flatMap((e) => e.scenes), input.failure, cause),
+    status:
+      qaFailed && !input.failure
+        ? 'FAILED'
+        : productionStatus(
+            episodes.flatMap((e) => e.scenes),
+            input.failure,
+            cause,
+          ),
     priority: input.manifest.priority,
     budgetUsd: input.manifest.budgetUsd,
-    cost: { totalUsd, confirmedUsd, unconfirmedUsd, remainingUsd: round(input.manifest.budgetUsd - totalUsd), byStage, byProvider, byModel, unconfirmed, ...(settling.length > 0 && { settling }) },
+    cost: {
+      totalUsd,
+      confirmedUsd,
+      unconfirmedUsd,
+      remainingUsd: round(input.manifest.budgetUsd - totalUsd),
+      byStage,
+      byProvider,
+      byModel,
+      unconfirmed,
+      ...(settling.length > 0 && { settling }),
+    },
     ...(input.failure ? { failure: input.failure } : {}),
     ...(cause && { cause }),
     episodes,
     qa: { passed: !qaFailed && qaChecks.every((c) => c.passed), checks: qaChecks },
-    consistency: { passed: belowThreshold.length === 0, scenesBelowThreshold: belowThreshold.length, scenes: belowThreshold },
+    consistency: {
+      passed: belowThreshold.length === 0,
+      scenesBelowThreshold: belowThreshold.length,
+      scenes: belowThreshold,
+    },
     generatedAt: new Date().toISOString(),
   };
 }
@@ -308,7 +363,9 @@ function dubReports(languages: string[], summaries: DubSummary[]): DubReport[] {
     return {
       language,
       status: summary?.file ? 'DELIVERED' : failedChecks.length > 0 ? 'FAILED' : 'NOT_DUBBED',
-      ...(failedChecks.length > 0 ? { reason: `EpisodeQaFailed: ${failedChecks.map((c) => `${c.name}: ${c.detail}`).join('; ')}` } : {}),
+      ...(failedChecks.length > 0
+        ? { reason: `EpisodeQaFailed: ${failedChecks.map((c) => `${c.name}: ${c.detail}`).join('; ')}` }
+        : {}),
       file: summary?.file ?? null,
       exports: summary?.exports ?? null,
       ...(summary?.title !== undefined && { title: summary.title }),

@@ -8,6 +8,10 @@ export const stage: WorkflowStageDescriptor = {
   work: 'own-work',
   timeoutSeconds: 300,
   memoryMb: 1024,
-  access: productionStageAccess({ table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], media: ['fonts'], draws: true }),
+  access: productionStageAccess({
+    table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    media: ['fonts'],
+    draws: true,
+  }),
   load: () => import('./handler.js'),
 };

@@ -29,7 +29,10 @@ export async function planEpisode(event: z.output<typeof PlanEpisodeEventSchema>
   if (event.scripted) {
     const stopped = new Set(
       (await deps.productions.listScenes(event.productionId))
-        .filter((scene) => scene.episodeId === episode.id && (scene.status === 'FAILED' || scene.status === 'BUDGET_EXCEEDED'))
+        .filter(
+          (scene) =>
+            scene.episodeId === episode.id && (scene.status === 'FAILED' || scene.status === 'BUDGET_EXCEEDED'),
+        )
         .map((scene) => scene.sceneId),
     );
     // The languages the assembled episode is dubbed into, one Dub episode Task each (none, an empty Map, without dubs).
@@ -37,6 +40,7 @@ export async function planEpisode(event: z.output<typeof PlanEpisodeEventSchema>
     return { sceneIds: sceneIds.filter((id) => !stopped.has(id)), lipSync, dubs };
   }
   const dialogueParts = [];
-  for (let start = 0; start < sceneIds.length; start += SCENES_PER_DIALOGUE_PART) dialogueParts.push(sceneIds.slice(start, start + SCENES_PER_DIALOGUE_PART));
+  for (let start = 0; start < sceneIds.length; start += SCENES_PER_DIALOGUE_PART)
+    dialogueParts.push(sceneIds.slice(start, start + SCENES_PER_DIALOGUE_PART));
   return { sceneIds, dialogueParts, lipSync };
 }

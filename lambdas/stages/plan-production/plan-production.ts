@@ -14,7 +14,12 @@ export async function planProduction(event: z.output<typeof PlanProductionEventS
   const manifest = await deps.loadManifest(event.productionId);
   for (const episode of manifest.episodes) {
     for (const [index, scene] of episode.scenes.entries()) {
-      await deps.productions.ensureScene({ productionId: manifest.production, episodeId: episode.id, sceneId: scene.id, index });
+      await deps.productions.ensureScene({
+        productionId: manifest.production,
+        episodeId: episode.id,
+        sceneId: scene.id,
+        index,
+      });
     }
   }
   const review = manifest.review;

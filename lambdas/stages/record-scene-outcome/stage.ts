@@ -8,6 +8,11 @@ export const stage: WorkflowStageDescriptor = {
   work: 'own-work',
   timeoutSeconds: 60,
   memoryMb: 256,
-  access: productionStageAccess({ reads: [], writes: [], table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], media: [] }),
+  access: productionStageAccess({
+    reads: [],
+    writes: [],
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    media: [],
+  }),
   load: () => import('./handler.js'),
 };

@@ -1,16 +1,16 @@
 import type { z } from 'zod';
-import type { RenderedImage } from '../../core/ports.js';
-import { getRenderedImage, imageCodec, putRenderedImage, scoreCodec } from '../../pipeline/codecs.js';
+import type { KeyframeAttempt } from '../../adapters/aws/production-store.js';
 import { seedFrom, sha256 } from '../../core/content-hash.js';
 import { estimateUsd } from '../../core/estimates.js';
-import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import { assetKeys } from '../../core/keys.js';
+import type { RenderedImage } from '../../core/ports.js';
+import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../core/ports.js';
+import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
+import { getRenderedImage, imageCodec, putRenderedImage, scoreCodec } from '../../pipeline/codecs.js';
 import { paidCall } from '../../pipeline/paid-call.js';
-import type { KeyframeAttempt } from '../../adapters/aws/production-store.js';
 import type { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
-import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../core/ports.js';
 
 /** The weakest character decides whether a frame passes. */
 function weakest(scores: Record<string, number>): number {
@@ -29,11 +29,15 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
   const context = await beginSceneStage(deps, event, 'KEYFRAMES');
   const { manifest } = context;
   const { image, consistency } = await deps.providers(manifest);
-  const threshold = deps.settings.consistencyThreshold ?? consistency.port.defaultThreshold ?? DEFAULT_CONSISTENCY_THRESHOLD;
+  const threshold =
+    deps.settings.consistencyThreshold ?? consistency.port.defaultThreshold ?? DEFAULT_CONSISTENCY_THRESHOLD;
 
   const references: Record<string, RenderedImage> = {};
   for (const character of context.brief.characters) {
-    references[character.id] = await getRenderedImage(deps.assets, assetKeys.referenceSheet(manifest.production, character.id));
+    references[character.id] = await getRenderedImage(
+      deps.assets,
+      assetKeys.referenceSheet(manifest.production, character.id),
+    );
   }
   const referencePngs = Object.fromEntries(Object.entries(references).map(([id, sheet]) => [id, sheet.png]));
   const referenceHashes = Object.fromEntries(Object.entries(references).map(([id, sheet]) => [id, sha256(sheet.png)]));
@@ -42,7 +46,13 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
   let best: { keyframe: RenderedImage; attempt: KeyframeAttempt } | undefined;
   for (let attempt = 1; attempt <= deps.settings.keyframeMaxAttempts; attempt++) {
     const seed = seedFrom(context.seed, 'keyframe', attempt);
-    const request = { scene: context.brief, width: manifest.format.width, height: manifest.format.height, seed, references: referencePngs };
+    const request = {
+      scene: context.brief,
+      width: manifest.format.width,
+      height: manifest.format.height,
+      seed,
+      references: referencePngs,
+    };
     const { result: keyframe } = await paidCall(deps, {
       productionId: manifest.production,
       priority: manifest.priority,
@@ -75,7 +85,13 @@ export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, 
       scores[character.id] = Math.round(result.score * 10_000) / 10_000;
       repairs.push(...(result.repairs ?? []).map((repair) => ({ ...repair, characterId: character.id })));
     }
-    const record: KeyframeAttempt = { attempt, seed, scores, accepted: weakest(scores) >= threshold, ...(repairs.length > 0 && { repairs }) };
+    const record: KeyframeAttempt = {
+      attempt,
+      seed,
+      scores,
+      accepted: weakest(scores) >= threshold,
+      ...(repairs.length > 0 && { repairs }),
+    };
     attempts.push(record);
     deps.logger.info('keyframe attempt', { scene: event, ...record, threshold });
     if (!best || weakest(scores) > weakest(best.attempt.scores)) best = { keyframe, attempt: record };

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { readTriggerEnvironment } from '../../core/environment.js';
 import { ManifestUploadedEventSchema, startProduction } from './start-production.js';
 

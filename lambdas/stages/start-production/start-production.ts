@@ -1,4 +1,4 @@
-import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import { executionNameFor } from '../../core/execution-name.js';
 import { assetKeys } from '../../core/keys.js';
@@ -31,7 +31,10 @@ function isManifestKey(key: string): boolean {
 }
 
 /** Starts the production workflow for an uploaded manifest, named after its content so a re-upload starts nothing. */
-export async function startProduction(event: ManifestUploadedEvent, deps: StartProductionDeps): Promise<StartProductionResult> {
+export async function startProduction(
+  event: ManifestUploadedEvent,
+  deps: StartProductionDeps,
+): Promise<StartProductionResult> {
   const { bucket, object } = event.detail;
   if (!isManifestKey(object.key)) return { outcome: 'ignored', key: object.key };
   const executionName = executionNameFor(object.key, object.etag);

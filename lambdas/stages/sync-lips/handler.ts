@@ -3,6 +3,7 @@ import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { stageHandler } from '../../pipeline/stage-handler.js';
 import { SyncLipsEventSchema, syncLips } from './sync-lips.js';
 
-export const createHandler = (deps: StageDeps) => stageHandler(deps, SyncLipsEventSchema, (event, stageDeps) => syncLips(event, stageDeps));
+export const createHandler = (deps: StageDeps) =>
+  stageHandler(deps, SyncLipsEventSchema, (event, stageDeps) => syncLips(event, stageDeps));
 
 export const handler = createHandler(stageDepsWithProviders());

@@ -6,12 +6,12 @@ import { withTempDir } from '../../adapters/media/ffmpeg.js';
 import { seedFrom, sha256 } from '../../core/content-hash.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys } from '../../core/keys.js';
-import { isAsyncLipSyncModel, type CameraMoveClip, type LipSyncRequest, type LipSyncResult } from '../../core/ports.js';
+import { type CameraMoveClip, isAsyncLipSyncModel, type LipSyncRequest, type LipSyncResult } from '../../core/ports.js';
 import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { lipSyncCodec } from '../../pipeline/codecs.js';
+import { CutSchema, manifestForCut } from '../../pipeline/cut.js';
 import { paidCall } from '../../pipeline/paid-call.js';
 import { advanceProviderJob } from '../../pipeline/provider-job.js';
-import { CutSchema, manifestForCut } from '../../pipeline/cut.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
@@ -37,23 +37,34 @@ export interface SyncLipsOptions {
  * apart from the clip it was made from, so a retry syncs the same input (and finds it cached),
  * and the scene's row then names it as the scene's clip.
  */
-export async function syncLips(event: z.output<typeof SyncLipsEventSchema>, deps: StageDeps, options: SyncLipsOptions = {}): Promise<void> {
+export async function syncLips(
+  event: z.output<typeof SyncLipsEventSchema>,
+  deps: StageDeps,
+  options: SyncLipsOptions = {},
+): Promise<void> {
   const context = await beginSceneStage(deps, event, 'LIP_SYNC');
   const { manifest } = context;
   const { lipSync } = await deps.providers(manifestForCut(manifest, event.cut));
   const cues = await deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(event));
   const before = await deps.productions.getScene(event.productionId, event.episodeId, event.sceneId);
   // What Generate video left: a camera move, or a provider's clip (a retry after a sync finds the synced clip named, and syncs the clip it came from).
-  const clipKey = before.assets?.clip === assetKeys.cameraMove(event) ? assetKeys.cameraMove(event) : assetKeys.clip(event);
+  const clipKey =
+    before.assets?.clip === assetKeys.cameraMove(event) ? assetKeys.cameraMove(event) : assetKeys.clip(event);
   if (!manifest.lipSync || !lipSync || cues.cues.length === 0) {
     await deps.productions.updateScene(event, { assets: { clip: clipKey } });
     return;
   }
   const record = before;
   const { width, height, fps } = manifest.format;
-  const [audio, keyframePng] = await Promise.all([deps.assets.getBytes(assetKeys.voice(event)), deps.assets.getBytes(`${assetKeys.keyframe(event)}.png`)]);
+  const [audio, keyframePng] = await Promise.all([
+    deps.assets.getBytes(assetKeys.voice(event)),
+    deps.assets.getBytes(`${assetKeys.keyframe(event)}.png`),
+  ]);
   // The offline video model leaves a camera move for the episode's encode; lip-sync needs its frames, so it gets them losslessly.
-  const plan = record.assets?.clip === assetKeys.cameraMove(event) ? await deps.assets.getJson<CameraMoveClip['cameraMove']>(assetKeys.cameraMove(event)) : undefined;
+  const plan =
+    record.assets?.clip === assetKeys.cameraMove(event)
+      ? await deps.assets.getJson<CameraMoveClip['cameraMove']>(assetKeys.cameraMove(event))
+      : undefined;
   const video = plan
     ? await withTempDir(async (dir) => {
         const still = path.join(dir, 'keyframe.png');
@@ -74,10 +85,19 @@ export async function syncLips(event: z.output<typeof SyncLipsEventSchema>, deps
     height,
     fps,
     durationSeconds: cues.durationSeconds,
-    speech: cues.cues.map((cue) => ({ characterId: cue.characterId, startSeconds: cue.startSeconds, endSeconds: cue.endSeconds })),
+    speech: cues.cues.map((cue) => ({
+      characterId: cue.characterId,
+      startSeconds: cue.startSeconds,
+      endSeconds: cue.endSeconds,
+    })),
     shot: {
       keyframePng,
-      keyframe: { scene: context.brief, width, height, seed: record.keyframeSeed ?? seedFrom(context.seed, 'keyframe', 1) },
+      keyframe: {
+        scene: context.brief,
+        width,
+        height,
+        seed: record.keyframeSeed ?? seedFrom(context.seed, 'keyframe', 1),
+      },
       cameraMove: plan?.move,
     },
   };
@@ -103,7 +123,10 @@ export async function syncLips(event: z.output<typeof SyncLipsEventSchema>, deps
   const port = lipSync.port;
   let synced: LipSyncResult;
   if (!isAsyncLipSyncModel(port)) {
-    ({ result: synced } = await paidCall(deps, { ...paid, call: (callOptions) => port.syncLips(request, callOptions) }));
+    ({ result: synced } = await paidCall(deps, {
+      ...paid,
+      call: (callOptions) => port.syncLips(request, callOptions),
+    }));
   } else {
     const budget = options.pollBudgetSeconds ?? SYNC_LIPS_TIMEOUT_SECONDS - MARGIN_SECONDS;
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));

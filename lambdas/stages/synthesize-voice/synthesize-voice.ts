@@ -1,18 +1,18 @@
 import type { z } from 'zod';
-import type { SpeechRequest, SpeechResult, SpeechTranscriber, TimedWord } from '../../core/ports.js';
+import { buildSceneVoiceTrack, type VoiceLine } from '../../adapters/media/voice-track.js';
+import type { Bound } from '../../core/bound-providers.js';
 import { sha256 } from '../../core/content-hash.js';
 import { BudgetExceeded } from '../../core/errors.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
 import type { Manifest } from '../../core/manifest/schema.js';
-import { buildSceneVoiceTrack, type VoiceLine } from '../../adapters/media/voice-track.js';
+import type { SpeechRequest, SpeechResult, SpeechTranscriber, TimedWord } from '../../core/ports.js';
+import type { StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { findCharacter, type SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import { speakLine } from '../../pipeline/speak-line.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
-import type { StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
-import type { Bound } from '../../core/bound-providers.js';
 
 /**
  * One call per line, each in its character's own voice; then one track for the scene,
@@ -28,9 +28,22 @@ export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, 
   const lines: VoiceLine[] = [];
   for (const line of script.lines) {
     const character = findCharacter(manifest, line.character);
-    const request: SpeechRequest = { text: line.line, language: manifest.language, characterId: character.id, voice: character.voice ?? {} };
-    const { result } = await speakLine(deps, { manifest, scene: event, speech, request, inputs: generation === 0 ? request : { ...request, generation } });
-    const words = result.words?.length ? result.words : transcription && (await transcribedWords(deps, manifest, event, transcription, result, request));
+    const request: SpeechRequest = {
+      text: line.line,
+      language: manifest.language,
+      characterId: character.id,
+      voice: character.voice ?? {},
+    };
+    const { result } = await speakLine(deps, {
+      manifest,
+      scene: event,
+      speech,
+      request,
+      inputs: generation === 0 ? request : { ...request, generation },
+    });
+    const words = result.words?.length
+      ? result.words
+      : transcription && (await transcribedWords(deps, manifest, event, transcription, result, request));
     lines.push({ characterId: character.id, text: line.line, audio: result.wav, words });
   }
 
@@ -61,7 +74,12 @@ async function transcribedWords(
   speech: SpeechResult,
   request: SpeechRequest,
 ): Promise<TimedWord[] | undefined> {
-  const transcriptionRequest = { wav: speech.wav, durationSeconds: speech.durationSeconds, text: request.text, language: request.language };
+  const transcriptionRequest = {
+    wav: speech.wav,
+    durationSeconds: speech.durationSeconds,
+    text: request.text,
+    language: request.language,
+  };
   try {
     const { result } = await paidCall(deps, {
       productionId: manifest.production,
@@ -75,12 +93,20 @@ async function transcribedWords(
       codec: jsonCodec<TimedWord[]>(),
       call: (options) => transcription.port.transcribe(transcriptionRequest, options),
     });
-    if (result.length === 0) deps.logger.warn('the transcription heard no words; the cue spans the line\'s whole audio', { scene, text: request.text });
+    if (result.length === 0)
+      deps.logger.warn("the transcription heard no words; the cue spans the line's whole audio", {
+        scene,
+        text: request.text,
+      });
     return result;
   } catch (error) {
     // Running out of budget stops the production as everywhere else; any other failure only costs the finer timing.
     if (error instanceof BudgetExceeded) throw error;
-    deps.logger.warn('transcription failed; the cue spans the line\'s whole audio', { scene, text: request.text, error: (error as Error).message });
+    deps.logger.warn("transcription failed; the cue spans the line's whole audio", {
+      scene,
+      text: request.text,
+      error: (error as Error).message,
+    });
     return undefined;
   }
 }

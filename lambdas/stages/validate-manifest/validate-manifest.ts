@@ -19,7 +19,9 @@ export const ValidateManifestEventSchema = z.object({
  */
 export async function validateUploadedManifest(event: z.output<typeof ValidateManifestEventSchema>, deps: StageDeps) {
   if (event.bucket !== deps.assets.bucket) {
-    throw new ManifestInvalid([{ path: '(bucket)', reason: `manifests are read from ${deps.assets.bucket}, not ${event.bucket}` }]);
+    throw new ManifestInvalid([
+      { path: '(bucket)', reason: `manifests are read from ${deps.assets.bucket}, not ${event.bucket}` },
+    ]);
   }
   try {
     const manifest = parseManifest(await deps.assets.getBytes(event.key));
@@ -28,7 +30,11 @@ export async function validateUploadedManifest(event: z.output<typeof ValidateMa
 
     await deps.assets.putJson(assetKeys.normalizedManifest(manifest.production), manifest);
     const unanswered = await deps.ledger.carryOpenReservations(manifest.production);
-    if (unanswered > 0) deps.logger.warn('calls left unanswered by an earlier attempt are recorded as unconfirmed charges', { productionId: manifest.production, unanswered });
+    if (unanswered > 0)
+      deps.logger.warn('calls left unanswered by an earlier attempt are recorded as unconfirmed charges', {
+        productionId: manifest.production,
+        unanswered,
+      });
     await deps.productions.openProduction({
       productionId: manifest.production,
       title: manifest.title,
@@ -39,7 +45,10 @@ export async function validateUploadedManifest(event: z.output<typeof ValidateMa
     });
     deps.logger.info('manifest accepted', { productionId: manifest.production, key: event.key });
     // The ids only: the development Map reads each episode's synopsis from the normalized manifest.
-    return { productionId: manifest.production, episodesToDevelop: episodesToDevelop(manifest).map((episode) => episode.id) };
+    return {
+      productionId: manifest.production,
+      episodesToDevelop: episodesToDevelop(manifest).map((episode) => episode.id),
+    };
   } catch (error) {
     if (error instanceof ManifestInvalid) {
       await deps.assets.putJson(assetKeys.manifestErrors(event.key), {

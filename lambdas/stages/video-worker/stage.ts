@@ -1,5 +1,10 @@
+import {
+  ASSET_PATTERNS,
+  PAID_CALL_TABLE_ACTIONS,
+  paidStageAccess,
+  type QueueWorkerDescriptor,
+} from '../../pipeline/stage-descriptor.js';
 import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
-import { ASSET_PATTERNS, PAID_CALL_TABLE_ACTIONS, paidStageAccess, type QueueWorkerDescriptor } from '../../pipeline/stage-descriptor.js';
 
 const PROVIDER_JOBS = 'provider-jobs/*';
 

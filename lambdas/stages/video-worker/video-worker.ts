@@ -2,20 +2,20 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { clipCodec } from '../../pipeline/codecs.js';
-import { clipPrompt } from '../../core/image-prompts.js';
 import { seedFrom, sha256 } from '../../core/content-hash.js';
+import { ProviderNotConfigured } from '../../core/errors.js';
 import { estimateUsd } from '../../core/estimates.js';
+import { clipPrompt } from '../../core/image-prompts.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
+import { type ClipResult, isAsyncVideoModel, isCameraMoveClip } from '../../core/ports.js';
+import { billedVideoSeconds } from '../../core/pricing.js';
+import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
+import { clipCodec } from '../../pipeline/codecs.js';
+import { type Cut, CutSchema, manifestForCut } from '../../pipeline/cut.js';
 import { paidCall } from '../../pipeline/paid-call.js';
 import { advanceProviderJob } from '../../pipeline/provider-job.js';
-import { isAsyncVideoModel, isCameraMoveClip, type ClipResult } from '../../core/ports.js';
-import { billedVideoSeconds } from '../../core/pricing.js';
-import { ProviderNotConfigured } from '../../core/errors.js';
-import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
-import { CutSchema, manifestForCut, type Cut } from '../../pipeline/cut.js';
-import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { recordFailureCause } from '../../pipeline/record-failure-cause.js';
+import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
@@ -24,7 +24,11 @@ import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
  * A video task: the scene and the waiting Task's token. A message re-sent to poll an async
  * provider's job also counts its polls; the job itself is recorded on the scene's row.
  */
-export const VideoJobSchema = SceneEventSchema.extend({ taskToken: z.string().min(1), polls: z.int().min(0).optional(), cut: CutSchema.optional() });
+export const VideoJobSchema = SceneEventSchema.extend({
+  taskToken: z.string().min(1),
+  polls: z.int().min(0).optional(),
+  cut: CutSchema.optional(),
+});
 export type VideoJob = z.output<typeof VideoJobSchema>;
 
 /** Step Functions caps a task failure's cause at 32 KiB. */
@@ -36,7 +40,9 @@ export interface ClipOutput {
 }
 
 /** Where a scene's clip stands after one message: rendered, or a provider job to poll again later. */
-export type ClipProgress = { state: 'done'; output: ClipOutput } | { state: 'pending'; polls: number; delaySeconds: number };
+export type ClipProgress =
+  | { state: 'done'; output: ClipOutput }
+  | { state: 'pending'; polls: number; delaySeconds: number };
 
 /**
  * Camera motion (or a generative model) over the keyframe, as long as the scene's voice
@@ -72,7 +78,9 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0,
     provider: video.provider,
     model: video.model,
     inputs: { ...request, keyframePng: sha256(keyframePng) },
-    estimateUsd: estimateUsd(video, { videoSeconds: billedVideoSeconds(video.provider, video.model, voice.durationSeconds) }),
+    estimateUsd: estimateUsd(video, {
+      videoSeconds: billedVideoSeconds(video.provider, video.model, voice.durationSeconds),
+    }),
     codec: clipCodec,
   };
   const port = video.port;
@@ -115,15 +123,24 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0,
  * count, goes back on the queue with a delay. A failed send is thrown, so SQS
  * redelivers this message, which finds the job on the scene's row and polls it.
  */
-async function pollLater(job: VideoJob, progress: Extract<ClipProgress, { state: 'pending' }>, deps: StageDeps): Promise<void> {
+async function pollLater(
+  job: VideoJob,
+  progress: Extract<ClipProgress, { state: 'pending' }>,
+  deps: StageDeps,
+): Promise<void> {
   const queueUrl = deps.settings.videoQueueUrl;
   if (!queueUrl) throw new ProviderNotConfigured('VIDEO_QUEUE_URL is not set: an async video job cannot be polled');
   await deps.clients.sqs.send(
-    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ ...job, polls: progress.polls }), DelaySeconds: progress.delaySeconds }),
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: JSON.stringify({ ...job, polls: progress.polls }),
+      DelaySeconds: progress.delaySeconds,
+    }),
   );
 }
 
-const isClosedToken = (error: unknown) => ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((error as Error).name);
+const isClosedToken = (error: unknown) =>
+  ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((error as Error).name);
 
 /**
  * The last receive of a message that keeps failing: the queue moves it to the DLQ
@@ -145,16 +162,27 @@ async function recordPoisonMessage(record: SQSRecord, error: unknown, deps: Stag
     try {
       await action();
     } catch (failure) {
-      deps.logger.warn('could not record a dead-lettered video job', { messageId: record.messageId, error: (failure as Error).message });
+      deps.logger.warn('could not record a dead-lettered video job', {
+        messageId: record.messageId,
+        error: (failure as Error).message,
+      });
     }
   };
   if (ref.success) {
-    await bestEffort(() => deps.productions.updateScene(ref.data, { status: 'FAILED', failedStage: 'VIDEO', failure: { error: 'VideoJobPoisoned', cause } }));
+    await bestEffort(() =>
+      deps.productions.updateScene(ref.data, {
+        status: 'FAILED',
+        failedStage: 'VIDEO',
+        failure: { error: 'VideoJobPoisoned', cause },
+      }),
+    );
   }
   if (typeof body.taskToken === 'string') {
     const taskToken = body.taskToken;
     await bestEffort(() =>
-      deps.clients.sfn.send(new SendTaskFailureCommand({ taskToken, error: 'VideoJobPoisoned', cause: cause.slice(0, MAX_CAUSE_LENGTH) })),
+      deps.clients.sfn.send(
+        new SendTaskFailureCommand({ taskToken, error: 'VideoJobPoisoned', cause: cause.slice(0, MAX_CAUSE_LENGTH) }),
+      ),
     );
   }
   deps.logger.error('video job moved to the dead-letter queue', { messageId: record.messageId, cause });
@@ -185,15 +213,24 @@ async function handleVideoJob(record: SQSRecord, deps: StageDeps): Promise<void>
   }
   const report = () =>
     progress
-      ? deps.clients.sfn.send(new SendTaskSuccessCommand({ taskToken: job.taskToken, output: JSON.stringify(progress.output) }))
+      ? deps.clients.sfn.send(
+          new SendTaskSuccessCommand({ taskToken: job.taskToken, output: JSON.stringify(progress.output) }),
+        )
       : deps.clients.sfn.send(
-          new SendTaskFailureCommand({ taskToken: job.taskToken, error: failure!.name, cause: failure!.message.slice(0, MAX_CAUSE_LENGTH) }),
+          new SendTaskFailureCommand({
+            taskToken: job.taskToken,
+            error: failure!.name,
+            cause: failure!.message.slice(0, MAX_CAUSE_LENGTH),
+          }),
         );
   try {
     await report();
   } catch (error) {
     if (isClosedToken(error)) {
-      deps.logger.warn('the waiting task is already closed; dropping the report', { scene: ref, error: (error as Error).name });
+      deps.logger.warn('the waiting task is already closed; dropping the report', {
+        scene: ref,
+        error: (error as Error).name,
+      });
       return;
     }
     throw error;

@@ -1,4 +1,10 @@
 import type * as z from 'zod';
+import {
+  buildSceneVoiceTrack,
+  changeTempo,
+  type SceneVoiceTrack,
+  type VoiceLine,
+} from '../../adapters/media/voice-track.js';
 import type { Bound } from '../../core/bound-providers.js';
 import { contentHash, seedFrom } from '../../core/content-hash.js';
 import { DubDoesNotFit } from '../../core/errors.js';
@@ -6,10 +12,23 @@ import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
 import { languageOf } from '../../core/languages.js';
 import type { Manifest } from '../../core/manifest/schema.js';
-import type { CallOptions, LineTranslation, LineTranslationRequest, LineTranslator, Metered, SpeechModel, TitleTranslationRequest } from '../../core/ports.js';
-import type { DubFit, EpisodeSummary, StoredDubVoicing, StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
+import type {
+  CallOptions,
+  LineTranslation,
+  LineTranslationRequest,
+  LineTranslator,
+  Metered,
+  SpeechModel,
+  TitleTranslationRequest,
+} from '../../core/ports.js';
+import type {
+  DubFit,
+  EpisodeSummary,
+  StoredDubVoicing,
+  StoredScript,
+  StoredVoiceCues,
+} from '../../core/scene-artifacts.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
-import { buildSceneVoiceTrack, changeTempo, type SceneVoiceTrack, type VoiceLine } from '../../adapters/media/voice-track.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { type DubEventSchema, findCharacter, sceneContext } from '../../pipeline/scene-context.js';
 import { speakLine } from '../../pipeline/speak-line.js';
@@ -37,7 +56,9 @@ interface DubProviders {
 export async function voiceDub(event: z.output<typeof DubEventSchema>, deps: StageDeps) {
   const manifest = await deps.loadManifest(event.productionId);
   const language = languageOf(event.language).tag;
-  const master = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, event.episodeId));
+  const master = await deps.assets.findJson<EpisodeSummary>(
+    assetKeys.episodeSummary(event.productionId, event.episodeId),
+  );
   if (!master?.file) {
     deps.logger.warn('the master was not delivered; nothing to dub', { episodeId: event.episodeId, language });
     return { episodeId: event.episodeId, language, voiced: false };
@@ -49,19 +70,45 @@ export async function voiceDub(event: z.output<typeof DubEventSchema>, deps: Sta
   const fits: DubFit[] = [];
   for (const sceneId of master.sceneIds) {
     const ref = { productionId: event.productionId, episodeId: event.episodeId, sceneId };
-    const [voiceCues, script] = await Promise.all([deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)), deps.assets.getJson<StoredScript>(assetKeys.script(ref))]);
+    const [voiceCues, script] = await Promise.all([
+      deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
+      deps.assets.getJson<StoredScript>(assetKeys.script(ref)),
+    ]);
     const dubbed = await dubScene(deps, { manifest, providers, ref, language, master: voiceCues, script, pay });
     await deps.assets.putBytes(assetKeys.dubVoice(ref, language), dubbed.track.wav, 'audio/wav');
-    scenes.push({ sceneId, durationSeconds: dubbed.track.durationSeconds, holdSeconds: dubbed.fit.holdSeconds, cues: dubbed.cues });
+    scenes.push({
+      sceneId,
+      durationSeconds: dubbed.track.durationSeconds,
+      holdSeconds: dubbed.fit.holdSeconds,
+      cues: dubbed.cues,
+    });
     fits.push(dubbed.fit);
   }
   const episode = manifest.episodes.find((e) => e.id === event.episodeId)!;
-  const title = await translateTitle(deps, { manifest, providers, language, episodeId: episode.id, sceneId: master.sceneIds[0]!, title: episode.title, pay });
+  const title = await translateTitle(deps, {
+    manifest,
+    providers,
+    language,
+    episodeId: episode.id,
+    sceneId: master.sceneIds[0]!,
+    title: episode.title,
+    pay,
+  });
   const voicing: StoredDubVoicing = {
     language,
-    inputsHash: contentHash({ master: master.inputsHash, language, fit: DUB_FIT_VERSION, translation: providers.translation.model, speech: providers.speech.model }),
+    inputsHash: contentHash({
+      master: master.inputsHash,
+      language,
+      fit: DUB_FIT_VERSION,
+      translation: providers.translation.model,
+      speech: providers.speech.model,
+    }),
     title,
-    translation: { provider: providers.translation.provider, model: providers.translation.model, standIn: providers.translation.provider === 'offline' },
+    translation: {
+      provider: providers.translation.provider,
+      model: providers.translation.model,
+      standIn: providers.translation.provider === 'offline',
+    },
     fit: fits,
     costUsd,
     scenes,
@@ -85,23 +132,34 @@ export interface SceneDub {
  * master gives it is asked again, shorter, once; a scene still too long is sped up, at most
  * MAX_DUB_TEMPO; what is left, at most MAX_DUB_HOLD_SECONDS, is held on the scene's last frame.
  */
-export async function dubScene(deps: StageDeps, dub: SceneDub): Promise<{ track: SceneVoiceTrack; cues: StoredDubVoicing['scenes'][number]['cues']; fit: DubFit }> {
+export async function dubScene(
+  deps: StageDeps,
+  dub: SceneDub,
+): Promise<{ track: SceneVoiceTrack; cues: StoredDubVoicing['scenes'][number]['cues']; fit: DubFit }> {
   const { manifest, ref, master, script } = dub;
   const budgets = script.lines.map((_, index) => {
     const cue = master.cues.find((c) => c.index === index);
     return cue ? cue.endSeconds - cue.startSeconds : master.durationSeconds / Math.max(1, script.lines.length);
   });
-  const translations = await Promise.all(script.lines.map((_, index) => translateLine(deps, dub, index, budgets[index]!)));
+  const translations = await Promise.all(
+    script.lines.map((_, index) => translateLine(deps, dub, index, budgets[index]!)),
+  );
   const lines: VoiceLine[] = [];
-  for (const [index, line] of script.lines.entries()) lines.push(await voiceLine(deps, dub, line.character, translations[index]!.line));
+  for (const [index, line] of script.lines.entries())
+    lines.push(await voiceLine(deps, dub, line.character, translations[index]!.line));
 
   const askedAgain: number[] = [];
   let track = await fittedTrack(lines, master);
   if (track.durationSeconds > master.durationSeconds) {
-    const seconds = await Promise.all(lines.map(async (line) => (await buildSceneVoiceTrack([line], NO_PADDING)).durationSeconds));
+    const seconds = await Promise.all(
+      lines.map(async (line) => (await buildSceneVoiceTrack([line], NO_PADDING)).durationSeconds),
+    );
     const overBudget = seconds.flatMap((s, index) => (s > budgets[index]! ? [index] : []));
     for (const index of overBudget.length > 0 ? overBudget : [longestAgainstBudget(seconds, budgets)]) {
-      const shorter = await translateLine(deps, dub, index, budgets[index]!, { line: translations[index]!.line, seconds: seconds[index]! });
+      const shorter = await translateLine(deps, dub, index, budgets[index]!, {
+        line: translations[index]!.line,
+        seconds: seconds[index]!,
+      });
       lines[index] = await voiceLine(deps, dub, script.lines[index]!.character, shorter.line);
       askedAgain.push(index);
     }
@@ -110,11 +168,21 @@ export async function dubScene(deps: StageDeps, dub: SceneDub): Promise<{ track:
 
   let tempo = 1;
   if (track.durationSeconds > master.durationSeconds) {
-    const spoken = (await Promise.all(lines.map(async (line) => (await buildSceneVoiceTrack([line], NO_PADDING)).durationSeconds))).reduce((sum, s) => sum + s, 0);
+    const spoken = (
+      await Promise.all(lines.map(async (line) => (await buildSceneVoiceTrack([line], NO_PADDING)).durationSeconds))
+    ).reduce((sum, s) => sum + s, 0);
     const overflow = track.durationSeconds - master.durationSeconds;
     tempo = Math.min(MAX_DUB_TEMPO, spoken / Math.max(spoken - overflow, Number.EPSILON));
     for (const [index, line] of lines.entries()) {
-      lines[index] = { ...line, audio: await changeTempo(line.audio, tempo), words: line.words?.map((w) => ({ ...w, startSeconds: w.startSeconds / tempo, endSeconds: w.endSeconds / tempo })) };
+      lines[index] = {
+        ...line,
+        audio: await changeTempo(line.audio, tempo),
+        words: line.words?.map((w) => ({
+          ...w,
+          startSeconds: w.startSeconds / tempo,
+          endSeconds: w.endSeconds / tempo,
+        })),
+      };
     }
     track = await fittedTrack(lines, master);
   }
@@ -128,7 +196,12 @@ export async function dubScene(deps: StageDeps, dub: SceneDub): Promise<{ track:
   const names = new Map(manifest.characters.map((c) => [c.id, c.name]));
   return {
     track,
-    cues: track.cues.map((cue) => ({ startSeconds: cue.startSeconds, endSeconds: cue.endSeconds, text: cue.text, speaker: names.get(cue.characterId) ?? cue.characterId })),
+    cues: track.cues.map((cue) => ({
+      startSeconds: cue.startSeconds,
+      endSeconds: cue.endSeconds,
+      text: cue.text,
+      speaker: names.get(cue.characterId) ?? cue.characterId,
+    })),
     fit: { sceneId: ref.sceneId, askedAgain, tempo, holdSeconds },
   };
 }
@@ -149,7 +222,13 @@ function fittedTrack(lines: VoiceLine[], master: StoredVoiceCues): Promise<Scene
   return buildSceneVoiceTrack(lines, { minimumSeconds: master.durationSeconds });
 }
 
-async function translateLine(deps: StageDeps, dub: SceneDub, index: number, budgetSeconds: number, tooLong?: LineTranslationRequest['tooLong']): Promise<LineTranslation> {
+async function translateLine(
+  deps: StageDeps,
+  dub: SceneDub,
+  index: number,
+  budgetSeconds: number,
+  tooLong?: LineTranslationRequest['tooLong'],
+): Promise<LineTranslation> {
   const { manifest, providers, ref } = dub;
   const context = sceneContext(manifest, ref);
   const line = dub.script.lines[index]!;
@@ -157,14 +236,20 @@ async function translateLine(deps: StageDeps, dub: SceneDub, index: number, budg
     from: languageOf(manifest.language).tag,
     to: dub.language,
     scene: context.brief,
-    speaker: context.brief.characters.find((c) => c.id === line.character) ?? { id: line.character, name: findCharacter(manifest, line.character).name, description: '' },
+    speaker: context.brief.characters.find((c) => c.id === line.character) ?? {
+      id: line.character,
+      name: findCharacter(manifest, line.character).name,
+      description: '',
+    },
     sceneLines: dub.script.lines,
     index,
     budgetSeconds: Math.round(budgetSeconds * 100) / 100,
     seed: seedFrom(context.seed, 'dub'),
     ...(tooLong && { tooLong }),
   };
-  const { result, usd } = await translation(deps, manifest, providers.translation, request, ref, (options) => providers.translation.port.translateLine(request, options));
+  const { result, usd } = await translation(deps, manifest, providers.translation, request, ref, (options) =>
+    providers.translation.port.translateLine(request, options),
+  );
   dub.pay(usd);
   return result;
 }
@@ -172,12 +257,32 @@ async function translateLine(deps: StageDeps, dub: SceneDub, index: number, budg
 /** The episode's title in the dub's language, for its cover. */
 async function translateTitle(
   deps: StageDeps,
-  input: { manifest: Manifest; providers: DubProviders; language: string; episodeId: string; sceneId: string; title: string; pay: (usd: number) => void },
+  input: {
+    manifest: Manifest;
+    providers: DubProviders;
+    language: string;
+    episodeId: string;
+    sceneId: string;
+    title: string;
+    pay: (usd: number) => void;
+  },
 ): Promise<string> {
   const { manifest, providers } = input;
-  const context = sceneContext(manifest, { productionId: manifest.production, episodeId: input.episodeId, sceneId: input.sceneId });
-  const request: TitleTranslationRequest = { from: languageOf(manifest.language).tag, to: input.language, title: input.title, scene: context.brief, seed: seedFrom(context.seed, 'dub-title') };
-  const { result, usd } = await translation(deps, manifest, providers.translation, request, undefined, (options) => providers.translation.port.translateTitle(request, options));
+  const context = sceneContext(manifest, {
+    productionId: manifest.production,
+    episodeId: input.episodeId,
+    sceneId: input.sceneId,
+  });
+  const request: TitleTranslationRequest = {
+    from: languageOf(manifest.language).tag,
+    to: input.language,
+    title: input.title,
+    scene: context.brief,
+    seed: seedFrom(context.seed, 'dub-title'),
+  };
+  const { result, usd } = await translation(deps, manifest, providers.translation, request, undefined, (options) =>
+    providers.translation.port.translateTitle(request, options),
+  );
   input.pay(usd);
   return result.line;
 }
@@ -209,8 +314,13 @@ function translation(
 async function voiceLine(deps: StageDeps, dub: SceneDub, characterId: string, text: string): Promise<VoiceLine> {
   const character = findCharacter(dub.manifest, characterId);
   const request = { text, language: dub.language, characterId: character.id, voice: character.voice ?? {} };
-  const { result, usd } = await speakLine(deps, { manifest: dub.manifest, scene: dub.ref, speech: dub.providers.speech, request, inputs: request });
+  const { result, usd } = await speakLine(deps, {
+    manifest: dub.manifest,
+    scene: dub.ref,
+    speech: dub.providers.speech,
+    request,
+    inputs: request,
+  });
   dub.pay(usd);
   return { characterId: character.id, text, audio: result.wav, words: result.words };
 }
-

@@ -1,14 +1,20 @@
 import * as z from 'zod';
-import type { SceneScript } from '../../core/ports.js';
-import { seedFrom } from '../../core/content-hash.js';
-import { BudgetExceeded, ProviderOutputInvalid, ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
-import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
-import { assetKeys } from '../../core/keys.js';
-import { estimateUsd } from '../../core/estimates.js';
-import { checkScript, episodeContinuity } from '../../core/script-prompt.js';
 import { describeProblems } from '../../core/answer-repair.js';
-import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
+import { seedFrom } from '../../core/content-hash.js';
+import {
+  BudgetExceeded,
+  ProviderOutputInvalid,
+  ProviderThrottled,
+  ProviderTimeout,
+  ProviderUnavailable,
+} from '../../core/errors.js';
+import { estimateUsd } from '../../core/estimates.js';
+import { assetKeys } from '../../core/keys.js';
+import type { SceneScript } from '../../core/ports.js';
 import type { StoredScript } from '../../core/scene-artifacts.js';
+import { checkScript, episodeContinuity } from '../../core/script-prompt.js';
+import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
+import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
@@ -25,7 +31,8 @@ export const WriteScriptEventSchema = z.union([
  * Errors the state machine's Retry can outlast: they fail the part's Task so it is tried again
  * (its scenes already written come from the cache). Any other failure stops its scene only.
  */
-const isTransient = (error: unknown) => error instanceof ProviderThrottled || error instanceof ProviderUnavailable || error instanceof ProviderTimeout;
+const isTransient = (error: unknown) =>
+  error instanceof ProviderThrottled || error instanceof ProviderUnavailable || error instanceof ProviderTimeout;
 
 /**
  * A scene's dialogue. Dialogue given in the manifest is used verbatim; otherwise the text model
@@ -41,7 +48,9 @@ async function writeSceneScript(ref: z.output<typeof SceneEventSchema>, deps: St
   } else {
     const earlier = [];
     for (const scene of episode.scenes.slice(0, context.brief.index)) {
-      const written = await deps.assets.findJson<StoredScript>(assetKeys.script({ productionId: manifest.production, episodeId: episode.id, sceneId: scene.id }));
+      const written = await deps.assets.findJson<StoredScript>(
+        assetKeys.script({ productionId: manifest.production, episodeId: episode.id, sceneId: scene.id }),
+      );
       if (written) earlier.push({ sceneId: scene.id, outline: scene.outline, lines: written.lines });
     }
     const continuity = episodeContinuity(episode.synopsis, earlier);
@@ -71,7 +80,10 @@ async function writeSceneScript(ref: z.output<typeof SceneEventSchema>, deps: St
     // The adapters mend and validate before they answer; this holds a cached entry and the offline model to the same rules.
     const { repairs: adapterRepairs = [], ...answer } = result;
     const checked = checkScript(request, answer);
-    if (!checked.ok) throw new ProviderOutputInvalid(`${text.provider}/${text.model} wrote ${ref.episodeId}/${ref.sceneId} invalidly: ${describeProblems(checked.problems)}`);
+    if (!checked.ok)
+      throw new ProviderOutputInvalid(
+        `${text.provider}/${text.model} wrote ${ref.episodeId}/${ref.sceneId} invalidly: ${describeProblems(checked.problems)}`,
+      );
     const repairs = [...adapterRepairs, ...checked.repairs];
     script = { source: 'model', lines: checked.value.lines, ...(repairs.length > 0 && { repairs }) };
   }
@@ -93,7 +105,11 @@ export async function writeScript(event: z.output<typeof WriteScriptEventSchema>
       if (isTransient(error)) throw error;
       const failure = { error: (error as Error).name, cause: (error as Error).message };
       deps.logger.warn('scene stopped', { scene: ref, stoppedAt: 'SCRIPT', failure });
-      await deps.productions.updateScene(ref, { status: error instanceof BudgetExceeded ? 'BUDGET_EXCEEDED' : 'FAILED', failedStage: 'SCRIPT', failure });
+      await deps.productions.updateScene(ref, {
+        status: error instanceof BudgetExceeded ? 'BUDGET_EXCEEDED' : 'FAILED',
+        failedStage: 'SCRIPT',
+        failure,
+      });
     }
   }
 }

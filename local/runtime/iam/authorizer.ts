@@ -1,4 +1,11 @@
-import { compilePolicy, evaluate, type CompiledPolicy, type ConditionContext, type PolicyType, type RequestPrincipal } from './policy-evaluation.js';
+import {
+  type CompiledPolicy,
+  type ConditionContext,
+  compilePolicy,
+  evaluate,
+  type PolicyType,
+  type RequestPrincipal,
+} from './policy-evaluation.js';
 import type { RolePolicies, StackPolicies } from './stack-policies.js';
 
 /**
@@ -32,7 +39,9 @@ export interface Denial {
   readonly policyType: PolicyType;
 }
 
-export type Authorization = { readonly allowed: true } | { readonly allowed: false; readonly reason: string; readonly denial: Denial };
+export type Authorization =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly reason: string; readonly denial: Denial };
 
 /** The caller is no function, state machine or role of the stack. */
 export class UnknownCaller extends Error {
@@ -55,11 +64,20 @@ export class Authorizer {
   private readonly resourcePolicies = new Map<string, CompiledPolicy[]>();
 
   constructor(private readonly permissions: StackPolicies) {
-    for (const role of permissions.roles.values()) this.rolePolicies.set(role.name, role.policies.map((policy) => compilePolicy(policy, 'identity-based')));
+    for (const role of permissions.roles.values())
+      this.rolePolicies.set(
+        role.name,
+        role.policies.map((policy) => compilePolicy(policy, 'identity-based')),
+      );
     for (const [holder, policies] of permissions.resourcePolicies) {
       this.resourcePolicies.set(
         holder,
-        policies.map((policy) => compilePolicy({ name: `${policy.name} (resource policy of ${holder})`, document: policy.document }, 'resource-based')),
+        policies.map((policy) =>
+          compilePolicy(
+            { name: `${policy.name} (resource policy of ${holder})`, document: policy.document },
+            'resource-based',
+          ),
+        ),
       );
     }
   }
@@ -67,7 +85,10 @@ export class Authorizer {
   authorize(request: AuthorizationRequest): Authorization {
     const { principal, identityPolicies, callerArn } = this.caller(request.principal);
     const policies = [...identityPolicies, ...(this.resourcePolicies.get(policyHolderOf(request.resource)) ?? [])];
-    const decision = evaluate({ principal, action: request.action, resource: request.resource, context: request.context }, policies);
+    const decision = evaluate(
+      { principal, action: request.action, resource: request.resource, context: request.context },
+      policies,
+    );
     const about = { callerArn, action: request.action, resource: request.resource };
     switch (decision.decision) {
       case 'allow':
@@ -82,14 +103,28 @@ export class Authorizer {
       }
       case 'implicit-deny': {
         const policyType = principal.kind === 'service' ? 'resource-based' : 'identity-based';
-        const which = principal.kind === 'service' ? 'resource-based policy' : 'identity-based or resource-based policy';
-        return { allowed: false, reason: `no ${which} allows ${request.action} on ${request.resource}`, denial: { ...about, kind: 'implicit-deny', policyType } };
+        const which =
+          principal.kind === 'service' ? 'resource-based policy' : 'identity-based or resource-based policy';
+        return {
+          allowed: false,
+          reason: `no ${which} allows ${request.action} on ${request.resource}`,
+          denial: { ...about, kind: 'implicit-deny', policyType },
+        };
       }
     }
   }
 
-  private caller(caller: Caller): { principal: RequestPrincipal; identityPolicies: CompiledPolicy[]; callerArn: string } {
-    if ('service' in caller) return { principal: { kind: 'service', service: caller.service }, identityPolicies: [], callerArn: caller.service };
+  private caller(caller: Caller): {
+    principal: RequestPrincipal;
+    identityPolicies: CompiledPolicy[];
+    callerArn: string;
+  } {
+    if ('service' in caller)
+      return {
+        principal: { kind: 'service', service: caller.service },
+        identityPolicies: [],
+        callerArn: caller.service,
+      };
     const [role, session] = this.roleSession(caller);
     const sessionArn = `arn:${this.permissions.partition}:sts::${this.permissions.account}:assumed-role/${role.name}/${session}`;
     return {
@@ -150,5 +185,8 @@ export function accessDeniedError(service: DeniedService, denial: Denial): Acces
     denial.kind === 'explicit-deny'
       ? `with an explicit deny in ${denial.policyType === 'identity-based' ? 'an' : 'a'} ${denial.policyType} policy`
       : `because no ${denial.policyType} policy allows the ${action} action`;
-  return { ...DENIAL_ERRORS[service], message: `User: ${denial.callerArn} is not authorized to perform: ${action} on resource: ${resource} ${because}` };
+  return {
+    ...DENIAL_ERRORS[service],
+    message: `User: ${denial.callerArn} is not authorized to perform: ${action} on resource: ${resource} ${because}`,
+  };
 }

@@ -102,13 +102,20 @@ export interface CompiledPolicy {
   readonly statements: readonly CompiledStatement[];
 }
 
-const asList = <T>(value: OneOrMany<T>): readonly T[] => (Array.isArray(value) ? (value as readonly T[]) : [value as T]);
+const asList = <T>(value: OneOrMany<T>): readonly T[] =>
+  Array.isArray(value) ? (value as readonly T[]) : [value as T];
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `*` any run of characters, `?` any one character; everything else literal. */
 function globPattern(pattern: string, flags = ''): RegExp {
-  return new RegExp(`^${pattern.split('').map((character) => (character === '*' ? '.*' : character === '?' ? '.' : escapeRegExp(character))).join('')}$`, `s${flags}`);
+  return new RegExp(
+    `^${pattern
+      .split('')
+      .map((character) => (character === '*' ? '.*' : character === '?' ? '.' : escapeRegExp(character)))
+      .join('')}$`,
+    `s${flags}`,
+  );
 }
 
 /**
@@ -152,7 +159,10 @@ const BASE_OPERATORS: Readonly<Record<string, BaseOperator>> = {
   StringEquals: { negated: false, matches: (value, policy) => value === policy },
   StringNotEquals: { negated: true, matches: (value, policy) => value === policy },
   StringEqualsIgnoreCase: { negated: false, matches: (value, policy) => value.toLowerCase() === policy.toLowerCase() },
-  StringNotEqualsIgnoreCase: { negated: true, matches: (value, policy) => value.toLowerCase() === policy.toLowerCase() },
+  StringNotEqualsIgnoreCase: {
+    negated: true,
+    matches: (value, policy) => value.toLowerCase() === policy.toLowerCase(),
+  },
   StringLike: { negated: false, matches: (value, policy) => globPattern(policy).test(value) },
   StringNotLike: { negated: true, matches: (value, policy) => globPattern(policy).test(value) },
   ArnEquals: { negated: false, matches: arnMatches },
@@ -178,11 +188,18 @@ function conditionTest(operator: string, policyValues: readonly string[], fail: 
   const [, qualifier, baseName, ifExists] = OPERATOR_SYNTAX.exec(operator) ?? [];
   if (baseName === 'Null') {
     if (qualifier || ifExists) fail(`the Null operator takes neither a set qualifier nor IfExists (${operator})`);
-    return (values) => policyValues.some((expected) => (expected.toLowerCase() === 'true') === (values === undefined || values.length === 0));
+    return (values) =>
+      policyValues.some(
+        (expected) => (expected.toLowerCase() === 'true') === (values === undefined || values.length === 0),
+      );
   }
   const base = baseName === undefined ? undefined : BASE_OPERATORS[baseName];
-  if (!base) fail(`the condition operator ${operator} is not one this evaluator implements (${Object.keys(BASE_OPERATORS).join(', ')}, Null)`);
-  const valueSatisfies = (value: string) => policyValues.some((expected) => base.matches(value, expected)) !== base.negated;
+  if (!base)
+    fail(
+      `the condition operator ${operator} is not one this evaluator implements (${Object.keys(BASE_OPERATORS).join(', ')}, Null)`,
+    );
+  const valueSatisfies = (value: string) =>
+    policyValues.some((expected) => base.matches(value, expected)) !== base.negated;
   return (values) => {
     if (values === undefined || values.length === 0) {
       if (ifExists) return true;
@@ -196,9 +213,13 @@ function conditionTest(operator: string, policyValues: readonly string[], fail: 
   };
 }
 
-function principalTest(principal: PolicyStatement['Principal'], fail: (reason: string) => never): NonNullable<CompiledStatement['principal']> {
+function principalTest(
+  principal: PolicyStatement['Principal'],
+  fail: (reason: string) => never,
+): NonNullable<CompiledStatement['principal']> {
   if (principal === '*') return () => 'named';
-  if (principal === undefined || typeof principal !== 'object') fail('a resource-based policy statement needs a Principal');
+  if (principal === undefined || typeof principal !== 'object')
+    fail('a resource-based policy statement needs a Principal');
   const named = { aws: [] as string[], services: [] as string[] };
   for (const [type, values] of Object.entries(principal)) {
     if (type === 'AWS') named.aws.push(...asList(values));
@@ -215,25 +236,41 @@ function principalTest(principal: PolicyStatement['Principal'], fail: (reason: s
   };
 }
 
-function compileStatement(statement: PolicyStatement, index: number, policy: string, policyType: PolicyType): CompiledStatement {
+function compileStatement(
+  statement: PolicyStatement,
+  index: number,
+  policy: string,
+  policyType: PolicyType,
+): CompiledStatement {
   const fail = (reason: string): never => {
     throw new UnsupportedPolicy(policy, index, reason);
   };
-  if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') fail(`Effect must be Allow or Deny, not ${JSON.stringify(statement.Effect)}`);
-  if ((statement.Action === undefined) === (statement.NotAction === undefined)) fail('a statement needs exactly one of Action and NotAction');
-  if ((statement.Resource === undefined) === (statement.NotResource === undefined)) fail('a statement needs exactly one of Resource and NotResource');
+  if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny')
+    fail(`Effect must be Allow or Deny, not ${JSON.stringify(statement.Effect)}`);
+  if ((statement.Action === undefined) === (statement.NotAction === undefined))
+    fail('a statement needs exactly one of Action and NotAction');
+  if ((statement.Resource === undefined) === (statement.NotResource === undefined))
+    fail('a statement needs exactly one of Resource and NotResource');
   if (statement.NotPrincipal !== undefined) fail('NotPrincipal is not implemented');
-  if (policyType === 'identity-based' && statement.Principal !== undefined) fail('an identity-based policy statement names no Principal');
+  if (policyType === 'identity-based' && statement.Principal !== undefined)
+    fail('an identity-based policy statement names no Principal');
 
-  const strings = [...asList(statement.Resource ?? statement.NotResource ?? []), ...Object.values(statement.Condition ?? {}).flatMap((keys) => Object.values(keys).flatMap(asList))];
-  if (strings.some((value) => typeof value === 'string' && value.includes('${'))) fail('policy variables (${…}) are not implemented');
+  const strings = [
+    ...asList(statement.Resource ?? statement.NotResource ?? []),
+    ...Object.values(statement.Condition ?? {}).flatMap((keys) => Object.values(keys).flatMap(asList)),
+  ];
+  if (strings.some((value) => typeof value === 'string' && value.includes('${')))
+    fail('policy variables (${…}) are not implemented');
 
   const actionPatterns = asList(statement.Action ?? statement.NotAction!).map((pattern) => {
-    if (pattern !== '*' && !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(pattern)) fail(`${JSON.stringify(pattern)} is not an action (service:Action)`);
+    if (pattern !== '*' && !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(pattern))
+      fail(`${JSON.stringify(pattern)} is not an action (service:Action)`);
     return globPattern(pattern, 'i');
   });
   const actionNegated = statement.Action === undefined;
-  const resourcePatterns = asList(statement.Resource ?? statement.NotResource!).map((pattern) => resourcePattern(pattern));
+  const resourcePatterns = asList(statement.Resource ?? statement.NotResource!).map((pattern) =>
+    resourcePattern(pattern),
+  );
   const resourceNegated = statement.Resource === undefined;
 
   const conditions = Object.entries(statement.Condition ?? {}).flatMap(([operator, keys]) =>
@@ -255,17 +292,25 @@ function compileStatement(statement: PolicyStatement, index: number, policy: str
 
 /** Checks a policy against the language this evaluator implements and prepares it for `evaluate`; throws `UnsupportedPolicy`. */
 export function compilePolicy(policy: NamedPolicy, policyType: PolicyType): CompiledPolicy {
-  const statements = asList(policy.document.Statement).map((statement, index) => compileStatement(statement, index, policy.name, policyType));
+  const statements = asList(policy.document.Statement).map((statement, index) =>
+    compileStatement(statement, index, policy.name, policyType),
+  );
   return { name: policy.name, policyType, statements };
 }
 
 function contextValues(context: ConditionContext): Map<string, readonly string[]> {
-  return new Map(Object.entries(context).map(([key, value]) => [key.toLowerCase(), typeof value === 'string' ? [value] : value]));
+  return new Map(
+    Object.entries(context).map(([key, value]) => [key.toLowerCase(), typeof value === 'string' ? [value] : value]),
+  );
 }
 
 type StatementMatch = 'applies' | 'applies-through-account' | 'does-not-apply';
 
-function statementMatch(statement: CompiledStatement, request: EvaluationRequest, context: Map<string, readonly string[]>): StatementMatch {
+function statementMatch(
+  statement: CompiledStatement,
+  request: EvaluationRequest,
+  context: Map<string, readonly string[]>,
+): StatementMatch {
   if (!statement.action(request.action) || !statement.resource(request.resource)) return 'does-not-apply';
   const named = statement.principal ? statement.principal(request.principal) : 'named';
   if (named === 'not-named') return 'does-not-apply';
@@ -282,8 +327,12 @@ function statementMatch(statement: CompiledStatement, request: EvaluationRequest
  */
 export function evaluate(request: EvaluationRequest, policies: readonly CompiledPolicy[]): Decision {
   const context = contextValues(request.context);
-  const applicable = policies.filter((policy) => policy.policyType === 'resource-based' || request.principal.kind === 'iam');
-  const matches = applicable.flatMap((policy) => policy.statements.map((statement) => ({ statement, match: statementMatch(statement, request, context) })));
+  const applicable = policies.filter(
+    (policy) => policy.policyType === 'resource-based' || request.principal.kind === 'iam',
+  );
+  const matches = applicable.flatMap((policy) =>
+    policy.statements.map((statement) => ({ statement, match: statementMatch(statement, request, context) })),
+  );
   const deny = matches.find(({ statement, match }) => statement.effect === 'Deny' && match !== 'does-not-apply');
   if (deny) return { decision: 'explicit-deny', by: deny.statement.by };
   const allow = matches.find(({ statement, match }) => statement.effect === 'Allow' && match === 'applies');

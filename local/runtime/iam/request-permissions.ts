@@ -42,7 +42,22 @@ export class UnmappedOperation extends Error {
 }
 
 /** S3 subresources (`?tagging`, `?acl`, …) are operations of their own, with actions of their own. */
-const S3_SUBRESOURCES = ['acl', 'tagging', 'uploads', 'uploadId', 'versioning', 'policy', 'cors', 'lifecycle', 'retention', 'legal-hold', 'attributes', 'torrent', 'restore', 'select'];
+const S3_SUBRESOURCES = [
+  'acl',
+  'tagging',
+  'uploads',
+  'uploadId',
+  'versioning',
+  'policy',
+  'cors',
+  'lifecycle',
+  'retention',
+  'legal-hold',
+  'attributes',
+  'torrent',
+  'restore',
+  'select',
+];
 
 const header = (request: S3Request, name: string): string | undefined => {
   const value = request.headers[name];
@@ -56,12 +71,15 @@ export function s3Permissions(request: S3Request, locator: Pick<ResourceLocator,
   const subresource = S3_SUBRESOURCES.find((name) => request.query.has(name));
   const operation = `${method} ${request.key === undefined ? 'bucket' : 'object'}${subresource ? `?${subresource}` : ''}`;
   if (request.key === undefined) {
-    if (method === 'GET' && request.query.get('list-type') === '2' && !subresource) return [{ action: 's3:ListBucket', resource: bucketArn }];
+    if (method === 'GET' && request.query.get('list-type') === '2' && !subresource)
+      return [{ action: 's3:ListBucket', resource: bucketArn }];
     throw new UnmappedOperation(`S3 ${operation} of ${request.bucket} is not an operation the twin authorizes`);
   }
   const objectArn = `${bucketArn}/${request.key}`;
-  if (subresource) throw new UnmappedOperation(`S3 ${operation} on ${objectArn} is not an operation the twin authorizes`);
-  const tagging = header(request, 'x-amz-tagging') !== undefined ? [{ action: 's3:PutObjectTagging', resource: objectArn }] : [];
+  if (subresource)
+    throw new UnmappedOperation(`S3 ${operation} on ${objectArn} is not an operation the twin authorizes`);
+  const tagging =
+    header(request, 'x-amz-tagging') !== undefined ? [{ action: 's3:PutObjectTagging', resource: objectArn }] : [];
   switch (method) {
     case 'GET':
     case 'HEAD':
@@ -72,7 +90,11 @@ export function s3Permissions(request: S3Request, locator: Pick<ResourceLocator,
       const copySource = header(request, 'x-amz-copy-source');
       if (copySource === undefined) return [{ action: 's3:PutObject', resource: objectArn }, ...tagging];
       const source = decodeURIComponent(copySource.replace(/^\//, '').split('?')[0]!);
-      return [{ action: 's3:GetObject', resource: `arn:${locator.partition}:s3:::${source}` }, { action: 's3:PutObject', resource: objectArn }, ...tagging];
+      return [
+        { action: 's3:GetObject', resource: `arn:${locator.partition}:s3:::${source}` },
+        { action: 's3:PutObject', resource: objectArn },
+        ...tagging,
+      ];
     }
     default:
       throw new UnmappedOperation(`S3 ${operation} on ${objectArn} is not an operation the twin authorizes`);
@@ -87,7 +109,9 @@ function stringInput(request: JsonProtocolRequest, field: string): string {
 
 function tableArn(locator: ResourceLocator, table: string, index?: unknown): string {
   // DynamoDB takes a table's ARN wherever it takes its name.
-  const arn = table.startsWith('arn:') ? table : `arn:${locator.partition}:dynamodb:${locator.region}:${locator.account}:table/${table}`;
+  const arn = table.startsWith('arn:')
+    ? table
+    : `arn:${locator.partition}:dynamodb:${locator.region}:${locator.account}:table/${table}`;
   return typeof index === 'string' ? `${arn}/index/${index}` : arn;
 }
 
@@ -120,7 +144,16 @@ export function jsonProtocolPermissions(request: JsonProtocolRequest, locator: R
   switch (prefix) {
     case 'DynamoDB_20120810': {
       if (DYNAMODB_ITEM_OPERATIONS.includes(operation)) {
-        return [{ action: `dynamodb:${operation}`, resource: tableArn(locator, stringInput(request, 'TableName'), operation === 'Query' ? request.input.IndexName : undefined) }];
+        return [
+          {
+            action: `dynamodb:${operation}`,
+            resource: tableArn(
+              locator,
+              stringInput(request, 'TableName'),
+              operation === 'Query' ? request.input.IndexName : undefined,
+            ),
+          },
+        ];
       }
       if (operation === 'BatchWriteItem' || operation === 'BatchGetItem') {
         const tables = Object.keys((request.input.RequestItems as Record<string, unknown> | undefined) ?? {});
@@ -152,7 +185,9 @@ export function jsonProtocolPermissions(request: JsonProtocolRequest, locator: R
       break;
     case 'secretsmanager':
       if (['GetSecretValue', 'DescribeSecret', 'PutSecretValue'].includes(operation)) {
-        return [{ action: `secretsmanager:${operation}`, resource: locator.secretArn(stringInput(request, 'SecretId')) }];
+        return [
+          { action: `secretsmanager:${operation}`, resource: locator.secretArn(stringInput(request, 'SecretId')) },
+        ];
       }
       break;
   }

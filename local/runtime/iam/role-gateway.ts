@@ -2,8 +2,14 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AwsService, jsonError, readBody, s3Error, serviceOf } from '../../engines/aws-protocol.js';
-import { accessDeniedError, type Authorizer, type DeniedService } from './authorizer.js';
-import { jsonProtocolPermissions, type RequiredPermission, type ResourceLocator, s3Permissions, UnmappedOperation } from './request-permissions.js';
+import { type Authorizer, accessDeniedError, type DeniedService } from './authorizer.js';
+import {
+  jsonProtocolPermissions,
+  type RequiredPermission,
+  type ResourceLocator,
+  s3Permissions,
+  UnmappedOperation,
+} from './request-permissions.js';
 
 /** Temporary credentials as Lambda hands a function its role's: the session token says whose they are. */
 export interface RoleCredentials {
@@ -26,9 +32,21 @@ export interface RoleGatewayOptions {
 }
 
 /** The IAM action prefix of each service, which names its refusals. */
-const DENIED_SERVICE: Readonly<Record<AwsService, DeniedService>> = { s3: 's3', sqs: 'sqs', dynamodb: 'dynamodb', sfn: 'states', secretsmanager: 'secretsmanager' };
+const DENIED_SERVICE: Readonly<Record<AwsService, DeniedService>> = {
+  s3: 's3',
+  sqs: 'sqs',
+  dynamodb: 'dynamodb',
+  sfn: 'states',
+  secretsmanager: 'secretsmanager',
+};
 
-function refuse(response: http.ServerResponse, service: AwsService, status: number, code: string, message: string): void {
+function refuse(
+  response: http.ServerResponse,
+  service: AwsService,
+  status: number,
+  code: string,
+  message: string,
+): void {
   if (service === 's3') s3Error(response, status, code, message);
   else jsonError(response, status, code, message);
 }
@@ -51,7 +69,8 @@ export class RoleGateway {
     this.server = http.createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         options.onError(error);
-        if (!response.headersSent) jsonError(response, 500, 'InternalFailure', 'the role gateway failed on this request');
+        if (!response.headersSent)
+          jsonError(response, 500, 'InternalFailure', 'the role gateway failed on this request');
         else response.destroy();
       });
     });
@@ -80,13 +99,19 @@ export class RoleGateway {
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://gateway');
     const service = serviceOf(request.headers, url.searchParams);
-    if (!service) return jsonError(response, 400, 'UnrecognizedService', 'the request names no AWS service this gateway serves');
+    if (!service)
+      return jsonError(response, 400, 'UnrecognizedService', 'the request names no AWS service this gateway serves');
     const token = request.headers['x-amz-security-token'] ?? url.searchParams.get('X-Amz-Security-Token') ?? undefined;
     const functionName = typeof token === 'string' ? this.sessions.get(token) : undefined;
     if (!functionName) {
       return service === 's3'
         ? s3Error(response, 403, 'InvalidToken', 'The provided token is malformed or otherwise invalid.')
-        : jsonError(response, 403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+        : jsonError(
+            response,
+            403,
+            'UnrecognizedClientException',
+            'The security token included in the request is invalid.',
+          );
     }
     const body = await readBody(request);
     let permissions: RequiredPermission[];
@@ -99,7 +124,11 @@ export class RoleGateway {
       return refuse(response, service, 400, 'UnmappedOperation', error.message);
     }
     for (const permission of permissions) {
-      const decision = this.options.authorizer.authorize({ principal: { function: functionName }, ...permission, context: { 'aws:SecureTransport': 'true' } });
+      const decision = this.options.authorizer.authorize({
+        principal: { function: functionName },
+        ...permission,
+        context: { 'aws:SecureTransport': 'true' },
+      });
       if (!decision.allowed) {
         const { status, code, message } = accessDeniedError(DENIED_SERVICE[service], decision.denial);
         return refuse(response, service, status, code, message);
@@ -108,15 +137,32 @@ export class RoleGateway {
     return this.forward(request, response, this.options.upstream(service), body);
   }
 
-  private permissionsOf(service: AwsService, request: http.IncomingMessage, url: URL, body: Buffer): RequiredPermission[] {
+  private permissionsOf(
+    service: AwsService,
+    request: http.IncomingMessage,
+    url: URL,
+    body: Buffer,
+  ): RequiredPermission[] {
     if (service === 's3') {
       // Path style, or virtual-hosted style on a `.localhost` name.
       const bucketHost = /^([^.]+)\.localhost(:\d+)?$/i.exec(request.headers.host ?? '')?.[1];
       const segments = url.pathname.split('/').slice(1);
       const bucket = bucketHost ?? decodeURIComponent(segments.shift() ?? '');
       if (!bucket) throw new UnmappedOperation(`S3 ${request.method} ${url.pathname} names no bucket`);
-      const key = segments.length === 0 || (segments.length === 1 && segments[0] === '') ? undefined : decodeURIComponent(segments.join('/'));
-      return s3Permissions({ method: request.method ?? 'GET', bucket, ...(key === undefined ? {} : { key }), query: url.searchParams, headers: request.headers }, this.options.locator);
+      const key =
+        segments.length === 0 || (segments.length === 1 && segments[0] === '')
+          ? undefined
+          : decodeURIComponent(segments.join('/'));
+      return s3Permissions(
+        {
+          method: request.method ?? 'GET',
+          bucket,
+          ...(key === undefined ? {} : { key }),
+          query: url.searchParams,
+          headers: request.headers,
+        },
+        this.options.locator,
+      );
     }
     let input: Record<string, unknown>;
     try {
@@ -124,23 +170,34 @@ export class RoleGateway {
     } catch {
       throw new UnmappedOperation(`a ${service} request whose body is not JSON`);
     }
-    return jsonProtocolPermissions({ target: String(request.headers['x-amz-target'] ?? ''), input }, this.options.locator);
+    return jsonProtocolPermissions(
+      { target: String(request.headers['x-amz-target'] ?? ''), input },
+      this.options.locator,
+    );
   }
 
   /** Sends the request on as it came (its Host and signature included) and the answer back as it comes. */
-  private forward(request: http.IncomingMessage, response: http.ServerResponse, upstream: string, body: Buffer): Promise<void> {
+  private forward(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    upstream: string,
+    body: Buffer,
+  ): Promise<void> {
     const target = new URL(upstream);
     const headers: http.OutgoingHttpHeaders = { ...request.headers, 'content-length': String(body.length) };
     delete headers['transfer-encoding'];
     delete headers.connection;
     delete headers.expect;
     return new Promise((resolve, reject) => {
-      const onward = http.request({ host: target.hostname, port: target.port, method: request.method, path: request.url, headers }, (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-        answer.on('end', resolve);
-        answer.on('error', reject);
-      });
+      const onward = http.request(
+        { host: target.hostname, port: target.port, method: request.method, path: request.url, headers },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+          answer.on('end', resolve);
+          answer.on('error', reject);
+        },
+      );
       onward.on('error', reject);
       onward.end(body);
     });

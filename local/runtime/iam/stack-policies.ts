@@ -1,5 +1,5 @@
 import type { AssemblyStack, TemplateResource } from '../sandbox/cloud-assembly.js';
-import { resolveToString, type ResourceReferences } from '../sandbox/intrinsics.js';
+import { type ResourceReferences, resolveToString } from '../sandbox/intrinsics.js';
 import type { NamedPolicy, PolicyDocument } from './policy-evaluation.js';
 
 /** One IAM role of the stack and every policy attached to it, its intrinsics resolved. */
@@ -44,7 +44,9 @@ export interface RoleNaming {
 const AWS_MANAGED_POLICIES: Readonly<Record<string, PolicyDocument>> = {
   'service-role/AWSLambdaBasicExecutionRole': {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }],
+    Statement: [
+      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
+    ],
   },
 };
 
@@ -58,12 +60,15 @@ function resolveDocument(value: unknown, references: ResourceReferences, where: 
   if (Array.isArray(value)) return value.map((item) => resolveDocument(item, references, where));
   if (value === null || typeof value !== 'object') return value;
   if (isIntrinsic(value)) return resolveToString(value, references, where);
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveDocument(item, references, where)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, resolveDocument(item, references, where)]),
+  );
 }
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
-const refOf = (value: unknown) => (value !== null && typeof value === 'object' ? (value as { Ref?: unknown }).Ref : undefined);
+const refOf = (value: unknown) =>
+  value !== null && typeof value === 'object' ? (value as { Ref?: unknown }).Ref : undefined;
 
 function resourcesOfType(stack: AssemblyStack, type: string): [string, TemplateResource][] {
   return Object.entries(stack.template.Resources).filter(([, resource]) => resource.Type === type);
@@ -73,42 +78,72 @@ function resourcesOfType(stack: AssemblyStack, type: string): [string, TemplateR
  * The stack's references with the IAM resources named as IAM names them: a role's `Arn` is
  * `arn:aws:iam::<account>:role/<name>`, a managed policy's `Ref` its ARN.
  */
-function iamReferences(stack: AssemblyStack, references: ResourceReferences, naming: RoleNaming, partition: string, account: string): ResourceReferences {
+function iamReferences(
+  stack: AssemblyStack,
+  references: ResourceReferences,
+  naming: RoleNaming,
+  partition: string,
+  account: string,
+): ResourceReferences {
   const iam: Record<string, Record<string, string>> = {};
   for (const [logicalId] of resourcesOfType(stack, 'AWS::IAM::Role')) {
     const name = naming.roleName(logicalId);
     iam[logicalId] = { Ref: name, Arn: `arn:${partition}:iam::${account}:role/${name}` };
   }
-  for (const [logicalId] of resourcesOfType(stack, 'AWS::IAM::ManagedPolicy')) iam[logicalId] = { Ref: `arn:${partition}:iam::${account}:policy/${logicalId}` };
+  for (const [logicalId] of resourcesOfType(stack, 'AWS::IAM::ManagedPolicy'))
+    iam[logicalId] = { Ref: `arn:${partition}:iam::${account}:policy/${logicalId}` };
   return { ...references, ...iam };
 }
 
-function rolePolicies(stack: AssemblyStack, roleId: string, references: ResourceReferences, partition: string): NamedPolicy[] {
+function rolePolicies(
+  stack: AssemblyStack,
+  roleId: string,
+  references: ResourceReferences,
+  partition: string,
+): NamedPolicy[] {
   const role = stack.template.Resources[roleId]!.Properties ?? {};
-  const policy = (name: string, document: unknown): NamedPolicy => ({ name, document: resolveDocument(document, references, `policy ${name} of role ${roleId}`) as PolicyDocument });
-  const attachedTo = (resource: TemplateResource) => asList(resource.Properties?.Roles).some((attached) => refOf(attached) === roleId);
+  const policy = (name: string, document: unknown): NamedPolicy => ({
+    name,
+    document: resolveDocument(document, references, `policy ${name} of role ${roleId}`) as PolicyDocument,
+  });
+  const attachedTo = (resource: TemplateResource) =>
+    asList(resource.Properties?.Roles).some((attached) => refOf(attached) === roleId);
 
   const inline = asList(role.Policies).map((entry) => {
     const { PolicyName, PolicyDocument } = entry as { PolicyName: string; PolicyDocument: unknown };
     return policy(`${roleId}/${PolicyName}`, PolicyDocument);
   });
-  const standalone = [...resourcesOfType(stack, 'AWS::IAM::Policy'), ...resourcesOfType(stack, 'AWS::IAM::ManagedPolicy')]
+  const standalone = [
+    ...resourcesOfType(stack, 'AWS::IAM::Policy'),
+    ...resourcesOfType(stack, 'AWS::IAM::ManagedPolicy'),
+  ]
     .filter(([, resource]) => attachedTo(resource))
     .map(([logicalId, resource]) => policy(logicalId, resource.Properties!.PolicyDocument));
   const managed = asList(role.ManagedPolicyArns).map((entry) => {
     const logicalId = refOf(entry);
     const ownPolicy = typeof logicalId === 'string' ? stack.template.Resources[logicalId] : undefined;
-    if (ownPolicy?.Type === 'AWS::IAM::ManagedPolicy') return policy(logicalId as string, ownPolicy.Properties!.PolicyDocument);
+    if (ownPolicy?.Type === 'AWS::IAM::ManagedPolicy')
+      return policy(logicalId as string, ownPolicy.Properties!.PolicyDocument);
     const arn = resolveToString(entry, references, `a managed policy of role ${roleId}`);
-    const awsManaged = arn.startsWith(`arn:${partition}:iam::aws:policy/`) ? AWS_MANAGED_POLICIES[arn.slice(`arn:${partition}:iam::aws:policy/`.length)] : undefined;
-    if (!awsManaged) throw new UnreadablePermissions(`role ${roleId} attaches ${arn}, a managed policy that is neither the stack's own nor one the twin knows (${Object.keys(AWS_MANAGED_POLICIES).join(', ')})`);
+    const awsManaged = arn.startsWith(`arn:${partition}:iam::aws:policy/`)
+      ? AWS_MANAGED_POLICIES[arn.slice(`arn:${partition}:iam::aws:policy/`.length)]
+      : undefined;
+    if (!awsManaged)
+      throw new UnreadablePermissions(
+        `role ${roleId} attaches ${arn}, a managed policy that is neither the stack's own nor one the twin knows (${Object.keys(AWS_MANAGED_POLICIES).join(', ')})`,
+      );
     return { name: arn, document: awsManaged };
   });
   return [...inline, ...standalone, ...managed];
 }
 
 /** ARNs of the resources a bucket, queue or topic policy is attached to. */
-function policyTargets(resource: TemplateResource, references: ResourceReferences, partition: string, where: string): string[] {
+function policyTargets(
+  resource: TemplateResource,
+  references: ResourceReferences,
+  partition: string,
+  where: string,
+): string[] {
   const properties = resource.Properties ?? {};
   switch (resource.Type) {
     case 'AWS::S3::BucketPolicy':
@@ -117,7 +152,10 @@ function policyTargets(resource: TemplateResource, references: ResourceReference
       // Queues lists queue URLs; the policy's resource is the queue's ARN.
       return asList(properties.Queues).map((queue) => {
         const queueId = refOf(queue);
-        if (typeof queueId !== 'string') throw new UnreadablePermissions(`${where} names a queue by ${JSON.stringify(queue)}, not by a Ref to a queue of the stack`);
+        if (typeof queueId !== 'string')
+          throw new UnreadablePermissions(
+            `${where} names a queue by ${JSON.stringify(queue)}, not by a Ref to a queue of the stack`,
+          );
         return resolveToString({ 'Fn::GetAtt': [queueId, 'Arn'] }, references, where);
       });
     default:
@@ -141,7 +179,12 @@ export function stackPolicies(stack: AssemblyStack, references: ResourceReferenc
   const roles = new Map<string, RolePolicies>();
   for (const [logicalId] of resourcesOfType(stack, 'AWS::IAM::Role')) {
     const { Ref: name, Arn: arn } = resolved[logicalId]!;
-    roles.set(name!, { logicalId, name: name!, arn: arn!, policies: rolePolicies(stack, logicalId, resolved, partition) });
+    roles.set(name!, {
+      logicalId,
+      name: name!,
+      arn: arn!,
+      policies: rolePolicies(stack, logicalId, resolved, partition),
+    });
   }
   const rolesByArn = new Map([...roles.values()].map((role) => [role.arn, role]));
   const roleOf = (roleArn: unknown, where: string): RolePolicies => {
@@ -165,8 +208,14 @@ export function stackPolicies(stack: AssemblyStack, references: ResourceReferenc
   );
 
   const resourcePolicies = new Map<string, NamedPolicy[]>();
-  for (const [logicalId, resource] of Object.entries(stack.template.Resources).filter(([, candidate]) => RESOURCE_POLICY_TYPES.includes(candidate.Type))) {
-    const document = resolveDocument(resource.Properties?.PolicyDocument, resolved, `resource policy ${logicalId}`) as PolicyDocument;
+  for (const [logicalId, resource] of Object.entries(stack.template.Resources).filter(([, candidate]) =>
+    RESOURCE_POLICY_TYPES.includes(candidate.Type),
+  )) {
+    const document = resolveDocument(
+      resource.Properties?.PolicyDocument,
+      resolved,
+      `resource policy ${logicalId}`,
+    ) as PolicyDocument;
     for (const target of policyTargets(resource, resolved, partition, `resource policy ${logicalId}`)) {
       resourcePolicies.set(target, [...(resourcePolicies.get(target) ?? []), { name: logicalId, document }]);
     }

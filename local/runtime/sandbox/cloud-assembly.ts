@@ -32,11 +32,18 @@ export function readAssemblyStack(cdkOutDirectory: string, stackName: string): A
   try {
     manifest = JSON.parse(readFileSync(path.join(cdkOutDirectory, 'manifest.json'), 'utf8')) as AssemblyManifest;
   } catch (error) {
-    throw new AssemblyStackNotFound(`${cdkOutDirectory} is not a cloud assembly (no readable manifest.json: ${(error as Error).message})`);
+    throw new AssemblyStackNotFound(
+      `${cdkOutDirectory} is not a cloud assembly (no readable manifest.json: ${(error as Error).message})`,
+    );
   }
-  const stacks = Object.entries(manifest.artifacts ?? {}).filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack');
+  const stacks = Object.entries(manifest.artifacts ?? {}).filter(
+    ([, artifact]) => artifact.type === 'aws:cloudformation:stack',
+  );
   const templateFile = stacks.find(([name]) => name === stackName)?.[1].properties?.templateFile;
-  if (!templateFile) throw new AssemblyStackNotFound(`${cdkOutDirectory} has no stack ${stackName} (it has ${stacks.map(([name]) => name).join(', ') || 'none'})`);
+  if (!templateFile)
+    throw new AssemblyStackNotFound(
+      `${cdkOutDirectory} has no stack ${stackName} (it has ${stacks.map(([name]) => name).join(', ') || 'none'})`,
+    );
   const template = JSON.parse(readFileSync(path.join(cdkOutDirectory, templateFile), 'utf8')) as CloudFormationTemplate;
   return { directory: cdkOutDirectory, template };
 }

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { type StackPolicies, stackPolicies } from '../iam/stack-policies.js';
 import type { AssemblyStack, TemplateResource } from './cloud-assembly.js';
-import { functionDefinition, nodeFunctionIds, type LambdaFunctionDefinition } from './function-definition.js';
-import { resolveToString, type ResourceReferences } from './intrinsics.js';
+import { functionDefinition, type LambdaFunctionDefinition, nodeFunctionIds } from './function-definition.js';
+import { type ResourceReferences, resolveToString } from './intrinsics.js';
 
 /** What the local engines call the resources the stack deploys. */
 export interface LocalStandIns {
@@ -79,9 +79,17 @@ function placeholderReferences(type: string, logicalId: string, standIns: LocalS
     case 'AWS::SecretsManager::Secret':
       return { Ref: `arn:aws:secretsmanager:${region}:${account}:secret:${logicalId}`, Id: logicalId };
     case 'AWS::SNS::Topic':
-      return { Ref: `arn:aws:sns:${region}:${account}:${logicalId}`, TopicArn: `arn:aws:sns:${region}:${account}:${logicalId}`, TopicName: logicalId };
+      return {
+        Ref: `arn:aws:sns:${region}:${account}:${logicalId}`,
+        TopicArn: `arn:aws:sns:${region}:${account}:${logicalId}`,
+        TopicName: logicalId,
+      };
     case 'AWS::SQS::Queue':
-      return { Ref: `http://sqs.local/${account}/${logicalId}`, Arn: `arn:aws:sqs:${region}:${account}:${logicalId}`, QueueName: logicalId };
+      return {
+        Ref: `http://sqs.local/${account}/${logicalId}`,
+        Arn: `arn:aws:sqs:${region}:${account}:${logicalId}`,
+        QueueName: logicalId,
+      };
     default:
       return { Ref: logicalId, Arn: arn };
   }
@@ -101,17 +109,24 @@ export function localReferences(stack: AssemblyStack, standIns: LocalStandIns): 
     'AWS::URLSuffix': { Ref: 'amazonaws.com' },
     'AWS::NoValue': { Ref: '' },
   };
-  for (const [logicalId, resource] of Object.entries(template.Resources)) references[logicalId] = placeholderReferences(resource.Type, logicalId, standIns);
+  for (const [logicalId, resource] of Object.entries(template.Resources))
+    references[logicalId] = placeholderReferences(resource.Type, logicalId, standIns);
 
   const videoQueueId = outputResource(template, OUTPUTS.videoQueue);
-  const redrive = template.Resources[videoQueueId]?.Properties?.RedrivePolicy as { deadLetterTargetArn?: { 'Fn::GetAtt'?: [string, string] } } | undefined;
+  const redrive = template.Resources[videoQueueId]?.Properties?.RedrivePolicy as
+    | { deadLetterTargetArn?: { 'Fn::GetAtt'?: [string, string] } }
+    | undefined;
   const deadLetterId = redrive?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
-  if (!deadLetterId) throw new DeployedStackIncomplete(`the video queue ${videoQueueId} has no dead-letter queue in its RedrivePolicy`);
+  if (!deadLetterId)
+    throw new DeployedStackIncomplete(`the video queue ${videoQueueId} has no dead-letter queue in its RedrivePolicy`);
   const queue = (q: LocalStandIns['videoQueue']) => ({ Ref: q.url, Arn: q.arn, QueueName: q.name, QueueUrl: q.url });
   const machine = (m: LocalStandIns['productionStateMachine']) => ({ Ref: m.arn, Arn: m.arn, Name: m.name });
   Object.assign(references, {
     [outputResource(template, OUTPUTS.bucket)]: { Ref: standIns.bucket, Arn: `arn:aws:s3:::${standIns.bucket}` },
-    [outputResource(template, OUTPUTS.table)]: { Ref: standIns.table, Arn: `arn:aws:dynamodb:${standIns.region}:${standIns.account}:table/${standIns.table}` },
+    [outputResource(template, OUTPUTS.table)]: {
+      Ref: standIns.table,
+      Arn: `arn:aws:dynamodb:${standIns.region}:${standIns.account}:table/${standIns.table}`,
+    },
     [videoQueueId]: queue(standIns.videoQueue),
     [deadLetterId]: queue(standIns.videoDeadLetterQueue),
     [outputResource(template, OUTPUTS.productionStateMachine)]: machine(standIns.productionStateMachine),
@@ -125,15 +140,25 @@ export function localReferences(stack: AssemblyStack, standIns: LocalStandIns): 
   return references;
 }
 
-function deployedStateMachine(stack: AssemblyStack, logicalId: string, references: ResourceReferences): DeployedStateMachine {
+function deployedStateMachine(
+  stack: AssemblyStack,
+  logicalId: string,
+  references: ResourceReferences,
+): DeployedStateMachine {
   const properties = stack.template.Resources[logicalId]?.Properties ?? {};
   const location = properties.DefinitionS3Location as { Key?: unknown } | undefined;
-  if (typeof location?.Key !== 'string') throw new DeployedStackIncomplete(`state machine ${logicalId} has no definition asset (DefinitionS3Location) in the assembly`);
+  if (typeof location?.Key !== 'string')
+    throw new DeployedStackIncomplete(
+      `state machine ${logicalId} has no definition asset (DefinitionS3Location) in the assembly`,
+    );
   const substitutions = (properties.DefinitionSubstitutions as Record<string, unknown> | undefined) ?? {};
   return {
     definitionFile: path.join(stack.directory, `asset.${location.Key}`),
     substitutions: Object.fromEntries(
-      Object.entries(substitutions).map(([name, value]) => [name, resolveToString(value, references, `state machine ${logicalId}, substitution ${name}`)]),
+      Object.entries(substitutions).map(([name, value]) => [
+        name,
+        resolveToString(value, references, `state machine ${logicalId}, substitution ${name}`),
+      ]),
     ),
   };
 }
@@ -146,17 +171,21 @@ export function deployedStack(stack: AssemblyStack, standIns: LocalStandIns): De
   const mapping = Object.values(template.Resources).find(
     (resource) =>
       resource.Type === 'AWS::Lambda::EventSourceMapping' &&
-      (resource.Properties?.EventSourceArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0] === videoQueueId,
+      (resource.Properties?.EventSourceArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0] ===
+        videoQueueId,
   );
   if (!mapping) throw new DeployedStackIncomplete(`no event source mapping reads the video queue ${videoQueueId}`);
   const bucketId = outputResource(template, OUTPUTS.bucket);
   const rule = Object.values(template.Resources).find(
     (resource) =>
       resource.Type === 'AWS::Events::Rule' &&
-      JSON.stringify((resource.Properties?.EventPattern as { detail?: { bucket?: unknown } } | undefined)?.detail?.bucket ?? null).includes(`"${bucketId}"`),
+      JSON.stringify(
+        (resource.Properties?.EventPattern as { detail?: { bucket?: unknown } } | undefined)?.detail?.bucket ?? null,
+      ).includes(`"${bucketId}"`),
   );
   const ruleTarget = (rule?.Properties?.Targets as { Arn?: unknown }[] | undefined)?.[0]?.Arn;
-  if (ruleTarget === undefined) throw new DeployedStackIncomplete(`no EventBridge rule on the bucket ${bucketId}'s uploads targets a function`);
+  if (ruleTarget === undefined)
+    throw new DeployedStackIncomplete(`no EventBridge rule on the bucket ${bucketId}'s uploads targets a function`);
   const triggerArn = resolveToString(ruleTarget, references, 'the manifest upload rule, target');
   const mapped = mapping.Properties!;
   return {
@@ -167,7 +196,11 @@ export function deployedStack(stack: AssemblyStack, standIns: LocalStandIns): De
     providerSecretArn: references[outputResource(template, OUTPUTS.providerSecret)]!.Ref!,
     permissions: stackPolicies(stack, references, { roleName: standIns.roleName }),
     videoWorker: {
-      functionName: resolveToString(mapped.FunctionName, references, 'the video queue event source mapping, FunctionName'),
+      functionName: resolveToString(
+        mapped.FunctionName,
+        references,
+        'the video queue event source mapping, FunctionName',
+      ),
       batchSize: typeof mapped.BatchSize === 'number' ? mapped.BatchSize : 10,
       ...(typeof (mapped.ScalingConfig as { MaximumConcurrency?: unknown } | undefined)?.MaximumConcurrency === 'number'
         ? { maxConcurrency: (mapped.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency }

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { AssemblyStack, TemplateResource } from './cloud-assembly.js';
-import { resolveToString, type ResourceReferences } from './intrinsics.js';
+import { type ResourceReferences, resolveToString } from './intrinsics.js';
 
 /** One Lambda function as the assembly deploys it, with its references resolved to the local engines. */
 export interface LambdaFunctionDefinition {
@@ -37,13 +37,18 @@ const NODEJS_RUNTIME = /^nodejs(\d+)\.x$/;
 
 function assetDirectory(stack: AssemblyStack, logicalId: string, resource: TemplateResource, what: string): string {
   const assetPath = resource.Metadata?.['aws:asset:path'];
-  if (typeof assetPath !== 'string') throw new FunctionNotRunnable(`${what} ${logicalId} has no code asset in the assembly (no aws:asset:path metadata)`);
+  if (typeof assetPath !== 'string')
+    throw new FunctionNotRunnable(
+      `${what} ${logicalId} has no code asset in the assembly (no aws:asset:path metadata)`,
+    );
   const directory = path.resolve(stack.directory, assetPath);
   let isDirectory = false;
   try {
     isDirectory = statSync(directory).isDirectory();
   } catch {
-    throw new FunctionNotRunnable(`${what} ${logicalId}'s asset ${directory} is missing: synthesize the assembly with bundling (npm run synth)`);
+    throw new FunctionNotRunnable(
+      `${what} ${logicalId}'s asset ${directory} is missing: synthesize the assembly with bundling (npm run synth)`,
+    );
   }
   if (!isDirectory) throw new FunctionNotRunnable(`${what} ${logicalId}'s asset ${directory} is not a directory`);
   return directory;
@@ -53,7 +58,9 @@ function layerDirectory(stack: AssemblyStack, functionId: string, layer: unknown
   const layerId = (layer as { Ref?: unknown }).Ref;
   const resource = typeof layerId === 'string' ? stack.template.Resources[layerId] : undefined;
   if (typeof layerId !== 'string' || resource?.Type !== 'AWS::Lambda::LayerVersion') {
-    throw new FunctionNotRunnable(`function ${functionId} uses layer ${JSON.stringify(layer)}, which is not a layer of this stack`);
+    throw new FunctionNotRunnable(
+      `function ${functionId} uses layer ${JSON.stringify(layer)}, which is not a layer of this stack`,
+    );
   }
   return assetDirectory(stack, layerId, resource, 'layer');
 }
@@ -68,30 +75,42 @@ function numberProperty(properties: Record<string, unknown>, name: string, fallb
  * limits and environment, every `Ref`/`Fn::GetAtt`/`Fn::Join`/`Fn::Sub` in the environment
  * resolved through `references`.
  */
-export function functionDefinition(stack: AssemblyStack, logicalId: string, references: ResourceReferences): LambdaFunctionDefinition {
+export function functionDefinition(
+  stack: AssemblyStack,
+  logicalId: string,
+  references: ResourceReferences,
+): LambdaFunctionDefinition {
   const resource = stack.template.Resources[logicalId];
-  if (resource?.Type !== 'AWS::Lambda::Function') throw new FunctionNotRunnable(`${logicalId} is not an AWS::Lambda::Function of this stack`);
+  if (resource?.Type !== 'AWS::Lambda::Function')
+    throw new FunctionNotRunnable(`${logicalId} is not an AWS::Lambda::Function of this stack`);
   const properties = resource.Properties ?? {};
   const runtime = String(properties.Runtime);
   const nodeMajor = NODEJS_RUNTIME.exec(runtime)?.[1];
-  if (!nodeMajor) throw new FunctionNotRunnable(`function ${logicalId} runs ${runtime}; the sandbox runs Node.js runtimes only`);
+  if (!nodeMajor)
+    throw new FunctionNotRunnable(`function ${logicalId} runs ${runtime}; the sandbox runs Node.js runtimes only`);
   if (typeof properties.Handler !== 'string') throw new FunctionNotRunnable(`function ${logicalId} has no Handler`);
-  const variables = ((properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables) ?? {};
+  const variables = (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
   const reserved = properties.ReservedConcurrentExecutions;
   return {
     logicalId,
     functionName: references[logicalId]?.Ref ?? logicalId,
     codeDirectory: assetDirectory(stack, logicalId, resource, 'function'),
-    layerDirectories: ((properties.Layers as unknown[] | undefined) ?? []).map((layer) => layerDirectory(stack, logicalId, layer)),
+    layerDirectories: ((properties.Layers as unknown[] | undefined) ?? []).map((layer) =>
+      layerDirectory(stack, logicalId, layer),
+    ),
     handler: properties.Handler,
     runtime,
     nodeMajor: Number(nodeMajor),
     timeoutSeconds: numberProperty(properties, 'Timeout', DEFAULT_TIMEOUT_SECONDS),
     memoryMb: numberProperty(properties, 'MemorySize', DEFAULT_MEMORY_MB),
-    ephemeralStorageMb: (properties.EphemeralStorage as { Size?: number } | undefined)?.Size ?? DEFAULT_EPHEMERAL_STORAGE_MB,
+    ephemeralStorageMb:
+      (properties.EphemeralStorage as { Size?: number } | undefined)?.Size ?? DEFAULT_EPHEMERAL_STORAGE_MB,
     ...(typeof reserved === 'number' ? { reservedConcurrency: reserved } : {}),
     environment: Object.fromEntries(
-      Object.entries(variables).map(([name, value]) => [name, resolveToString(value, references, `function ${logicalId}, environment variable ${name}`)]),
+      Object.entries(variables).map(([name, value]) => [
+        name,
+        resolveToString(value, references, `function ${logicalId}, environment variable ${name}`),
+      ]),
     ),
   };
 }
@@ -99,6 +118,9 @@ export function functionDefinition(stack: AssemblyStack, logicalId: string, refe
 /** The logical ids of a stack's functions on a Node.js runtime: those a sandbox can run. */
 export function nodeFunctionIds(stack: AssemblyStack): string[] {
   return Object.entries(stack.template.Resources)
-    .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && NODEJS_RUNTIME.test(String(resource.Properties?.Runtime)))
+    .filter(
+      ([, resource]) =>
+        resource.Type === 'AWS::Lambda::Function' && NODEJS_RUNTIME.test(String(resource.Properties?.Runtime)),
+    )
     .map(([logicalId]) => logicalId);
 }

@@ -3,9 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import type { LambdaFunctionDefinition } from './function-definition.js';
-import { LambdaFunctionError, type LambdaErrorBody } from './lambda-function-error.js';
+import { type LambdaErrorBody, LambdaFunctionError } from './lambda-function-error.js';
 import type { LambdaRuntimeFiles } from './lambda-runtime-files.js';
-import { RuntimeApiServer, type InvocationOutcome } from './runtime-api-server.js';
+import { type InvocationOutcome, RuntimeApiServer } from './runtime-api-server.js';
 import { FUNCTION_USER, lambdaNodePath, prepareSandboxRoot, SANDBOX_PATHS, type SandboxRoot } from './sandbox-root.js';
 
 /** What the caller decides about a sandbox's world: where it is, who it is, and where its AWS endpoints are. */
@@ -37,7 +37,10 @@ const SYSTEM_TOOL_FOLDERS = ['/usr/bin', '/usr/sbin', '/bin', '/sbin'];
 
 function systemTool(name: string): string {
   const found = SYSTEM_TOOL_FOLDERS.map((folder) => `${folder}/${name}`).find((candidate) => existsSync(candidate));
-  if (!found) throw new SandboxIsolationUnavailable(`${name} is not installed (looked in ${SYSTEM_TOOL_FOLDERS.join(', ')}): the function sandboxes need util-linux's unshare and mount, and chroot`);
+  if (!found)
+    throw new SandboxIsolationUnavailable(
+      `${name} is not installed (looked in ${SYSTEM_TOOL_FOLDERS.join(', ')}): the function sandboxes need util-linux's unshare and mount, and chroot`,
+    );
   return found;
 }
 
@@ -46,8 +49,11 @@ let isolationChecked = false;
 /** Throws SandboxIsolationUnavailable, saying why, unless this process can create a private mount and pid namespace. */
 export function assertSandboxIsolationAvailable(): void {
   if (isolationChecked) return;
-  if (process.platform !== 'linux') throw new SandboxIsolationUnavailable(`function sandboxes run on Linux only (this is ${process.platform})`);
-  const probe = spawnSync(systemTool('unshare'), ['--mount', '--propagation', 'private', '--pid', '--fork', 'true'], { encoding: 'utf8' });
+  if (process.platform !== 'linux')
+    throw new SandboxIsolationUnavailable(`function sandboxes run on Linux only (this is ${process.platform})`);
+  const probe = spawnSync(systemTool('unshare'), ['--mount', '--propagation', 'private', '--pid', '--fork', 'true'], {
+    encoding: 'utf8',
+  });
   if (probe.status !== 0) {
     throw new SandboxIsolationUnavailable(
       `unshare --mount --pid failed (${(probe.stderr || String(probe.error)).trim()}): function sandboxes need root (or CAP_SYS_ADMIN) to create a private mount namespace; uid here is ${process.getuid?.()}`,
@@ -59,7 +65,11 @@ export function assertSandboxIsolationAvailable(): void {
 const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
 /** Lambda's own variables, which a template cannot set, over the template's. */
-function sandboxEnvironment(definition: LambdaFunctionDefinition, context: SandboxContext, runtimeApi: string): Record<string, string> {
+function sandboxEnvironment(
+  definition: LambdaFunctionDefinition,
+  context: SandboxContext,
+  runtimeApi: string,
+): Record<string, string> {
   for (const name of Object.keys(context.endpoints)) {
     if (!ENDPOINT_VARIABLE.test(name)) throw new TypeError(`${name} is not an AWS_ENDPOINT_URL variable`);
   }
@@ -106,7 +116,10 @@ function sandboxScript(root: SandboxRoot, environment: Record<string, string>, m
 }
 
 function timedOut(requestId: string, timeoutSeconds: number): LambdaErrorBody {
-  return { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds` };
+  return {
+    errorType: 'Sandbox.Timedout',
+    errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
+  };
 }
 
 /** How Lambda's Runtime.ExitError names the signals that end a runtime (Go's names for them). */
@@ -123,13 +136,18 @@ const SIGNAL_DESCRIPTIONS: Partial<Record<NodeJS.Signals, string>> = {
 function endingSignal(code: number | null, signal: NodeJS.Signals | null): NodeJS.Signals | undefined {
   if (signal) return signal;
   if (code === null || code <= 128) return undefined;
-  return (Object.entries(os.constants.signals) as [NodeJS.Signals, number][]).find(([, number]) => number === code - 128)?.[0];
+  return (Object.entries(os.constants.signals) as [NodeJS.Signals, number][]).find(
+    ([, number]) => number === code - 128,
+  )?.[0];
 }
 
 function exited(requestId: string | undefined, code: number | null, signal: NodeJS.Signals | null): LambdaErrorBody {
   const ending = endingSignal(code, signal);
   const how = ending ? `signal: ${SIGNAL_DESCRIPTIONS[ending] ?? ending}` : `exit status ${code}`;
-  return { errorType: 'Runtime.ExitError', errorMessage: `${requestId ? `RequestId: ${requestId} ` : ''}Error: Runtime exited with error: ${how}` };
+  return {
+    errorType: 'Runtime.ExitError',
+    errorMessage: `${requestId ? `RequestId: ${requestId} ` : ''}Error: Runtime exited with error: ${how}`,
+  };
 }
 
 /**
@@ -179,11 +197,15 @@ export class FunctionSandbox {
       throw error;
     }
     const startedAt = performance.now();
-    const child = spawn(systemTool('unshare'), ['--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child=SIGKILL', '--', '/bin/sh', '-c', script], {
-      env: { PATH: SYSTEM_TOOL_FOLDERS.join(':') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const child = spawn(
+      systemTool('unshare'),
+      ['--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child=SIGKILL', '--', '/bin/sh', '-c', script],
+      {
+        env: { PATH: SYSTEM_TOOL_FOLDERS.join(':') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
     const exit = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     let output = '';
     const collect = (chunk: Buffer) => {
@@ -195,7 +217,14 @@ export class FunctionSandbox {
     child.stderr!.on('data', collect);
 
     const initFailure = await new Promise<LambdaErrorBody | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve({ errorType: 'Sandbox.Timedout', errorMessage: `Init timed out after ${definition.timeoutSeconds.toFixed(2)} seconds` }), definition.timeoutSeconds * 1000);
+      const timer = setTimeout(
+        () =>
+          resolve({
+            errorType: 'Sandbox.Timedout',
+            errorMessage: `Init timed out after ${definition.timeoutSeconds.toFixed(2)} seconds`,
+          }),
+        definition.timeoutSeconds * 1000,
+      );
       const settle = (failure: LambdaErrorBody | undefined) => {
         clearTimeout(timer);
         resolve(failure);

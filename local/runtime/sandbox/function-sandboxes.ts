@@ -47,9 +47,18 @@ export class FunctionSandboxes {
   private sdkDirectory: Promise<string> | undefined;
   private stopped = false;
 
-  constructor(definitions: readonly LambdaFunctionDefinition[], private readonly options: FunctionSandboxesOptions) {
+  constructor(
+    definitions: readonly LambdaFunctionDefinition[],
+    private readonly options: FunctionSandboxesOptions,
+  ) {
     for (const definition of definitions) {
-      this.pools.set(definition.functionName, { definition, warm: [], busy: 0, waiting: [], statistics: { invocations: 0, coldStarts: 0, initDurationsMs: [] } });
+      this.pools.set(definition.functionName, {
+        definition,
+        warm: [],
+        busy: 0,
+        waiting: [],
+        statistics: { invocations: 0, coldStarts: 0, initDurationsMs: [] },
+      });
     }
   }
 
@@ -82,7 +91,8 @@ export class FunctionSandboxes {
 
   private pool(functionName: string): FunctionPool {
     const pool = this.pools.get(functionName);
-    if (!pool) throw new UnknownFunction(`no function ${functionName} (the sandboxes run ${[...this.pools.keys()].join(', ')})`);
+    if (!pool)
+      throw new UnknownFunction(`no function ${functionName} (the sandboxes run ${[...this.pools.keys()].join(', ')})`);
     return pool;
   }
 
@@ -106,7 +116,11 @@ export class FunctionSandboxes {
   private async acquireSlot(pool: FunctionPool): Promise<void> {
     const limit = pool.definition.reservedConcurrency ?? Number.POSITIVE_INFINITY;
     // Reserved concurrency 0 is how a function is switched off: Lambda throttles every invocation.
-    if (limit === 0) throw new LambdaFunctionError(pool.definition.functionName, { errorType: 'Lambda.TooManyRequestsException', errorMessage: 'Rate Exceeded.' });
+    if (limit === 0)
+      throw new LambdaFunctionError(pool.definition.functionName, {
+        errorType: 'Lambda.TooManyRequestsException',
+        errorMessage: 'Rate Exceeded.',
+      });
     while (pool.busy >= limit) await new Promise<void>((resolve) => pool.waiting.push(resolve));
     pool.busy += 1;
   }

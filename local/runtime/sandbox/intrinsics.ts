@@ -17,10 +17,18 @@ export class UnresolvableReference extends Error {
   }
 }
 
-function lookUp(references: ResourceReferences, logicalId: string, attribute: string, where: string, reference: unknown): string {
+function lookUp(
+  references: ResourceReferences,
+  logicalId: string,
+  attribute: string,
+  where: string,
+  reference: unknown,
+): string {
   const value = references[logicalId]?.[attribute];
   if (value === undefined) {
-    const known = references[logicalId] ? `it has ${Object.keys(references[logicalId]).join(', ')}` : `no references are given for ${logicalId}`;
+    const known = references[logicalId]
+      ? `it has ${Object.keys(references[logicalId]).join(', ')}`
+      : `no references are given for ${logicalId}`;
     throw new UnresolvableReference(where, reference, `has no local value (${attribute} of ${logicalId}: ${known})`);
   }
   return value;
@@ -28,14 +36,22 @@ function lookUp(references: ResourceReferences, logicalId: string, attribute: st
 
 const SUB_PLACEHOLDER = /\$\{(!?)([^}]*)\}/g;
 
-function substitute(template: string, variables: Record<string, string>, references: ResourceReferences, where: string, reference: unknown): string {
+function substitute(
+  template: string,
+  variables: Record<string, string>,
+  references: ResourceReferences,
+  where: string,
+  reference: unknown,
+): string {
   return template.replace(SUB_PLACEHOLDER, (_whole, literal: string, name: string) => {
     // `${!Literal}` is how Fn::Sub writes a literal `${Literal}`.
     if (literal) return `\${${name}}`;
     if (name in variables) return variables[name]!;
     const dot = name.indexOf('.');
     // Pseudo parameters (AWS::Region) contain no dot; `Id.Attribute` is a GetAtt.
-    return dot === -1 ? lookUp(references, name, 'Ref', where, reference) : lookUp(references, name.slice(0, dot), name.slice(dot + 1), where, reference);
+    return dot === -1
+      ? lookUp(references, name, 'Ref', where, reference)
+      : lookUp(references, name.slice(0, dot), name.slice(dot + 1), where, reference);
   });
 }
 
@@ -47,7 +63,8 @@ function substitute(template: string, variables: Record<string, string>, referen
 export function resolveToString(value: unknown, references: ResourceReferences, where: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UnresolvableReference(where, value, 'is not a string value');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new UnresolvableReference(where, value, 'is not a string value');
   const entries = Object.entries(value);
   if (entries.length !== 1) throw new UnresolvableReference(where, value, 'is not a single intrinsic function');
   const [intrinsic, argument] = entries[0]!;
@@ -69,7 +86,9 @@ export function resolveToString(value: unknown, references: ResourceReferences, 
       if (typeof argument === 'string') return substitute(argument, {}, references, where, value);
       const [template, variables] = argument as [unknown, Record<string, unknown> | undefined];
       if (typeof template !== 'string') break;
-      const resolved = Object.fromEntries(Object.entries(variables ?? {}).map(([name, variable]) => [name, resolveToString(variable, references, where)]));
+      const resolved = Object.fromEntries(
+        Object.entries(variables ?? {}).map(([name, variable]) => [name, resolveToString(variable, references, where)]),
+      );
       return substitute(template, resolved, references, where, value);
     }
     default:

@@ -14,7 +14,10 @@ export class LambdaFunctionError extends Error {
   override readonly name: string;
   readonly trace: string[];
 
-  constructor(readonly functionName: string, body: LambdaErrorBody) {
+  constructor(
+    readonly functionName: string,
+    body: LambdaErrorBody,
+  ) {
     super(body.errorMessage);
     this.name = body.errorType;
     this.trace = body.trace ?? [];

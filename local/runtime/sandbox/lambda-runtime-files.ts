@@ -40,11 +40,18 @@ export function builtRapidClientPath(version: string): string {
 
 export function nodePackageDirectory(major: number): string {
   const packageName = NODE_PACKAGE_BY_MAJOR[major];
-  if (!packageName) throw new LambdaRuntimeUnavailable(`no Node.js ${major} package is configured: the sandbox runs ${Object.keys(NODE_PACKAGE_BY_MAJOR).map((known) => `nodejs${known}.x`).join(', ')}`);
+  if (!packageName)
+    throw new LambdaRuntimeUnavailable(
+      `no Node.js ${major} package is configured: the sandbox runs ${Object.keys(NODE_PACKAGE_BY_MAJOR)
+        .map((known) => `nodejs${known}.x`)
+        .join(', ')}`,
+    );
   try {
     return path.dirname(requireFromHere.resolve(`${packageName}/package.json`));
   } catch {
-    throw new LambdaRuntimeUnavailable(`${packageName} is not installed: it is an optional dependency for linux-x64 hosts (npm ci installs it there)`);
+    throw new LambdaRuntimeUnavailable(
+      `${packageName} is not installed: it is an optional dependency for linux-x64 hosts (npm ci installs it there)`,
+    );
   }
 }
 

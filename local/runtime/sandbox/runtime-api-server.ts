@@ -33,7 +33,11 @@ function readBody(request: IncomingMessage): Promise<string> {
 function errorBodyOf(text: string, errorTypeHeader: string | undefined): LambdaErrorBody {
   try {
     const parsed = JSON.parse(text) as Partial<LambdaErrorBody>;
-    return { errorType: parsed.errorType ?? errorTypeHeader ?? 'Unhandled', errorMessage: parsed.errorMessage ?? '', trace: parsed.trace ?? [] };
+    return {
+      errorType: parsed.errorType ?? errorTypeHeader ?? 'Unhandled',
+      errorMessage: parsed.errorMessage ?? '',
+      trace: parsed.trace ?? [],
+    };
   } catch {
     return { errorType: errorTypeHeader ?? 'Unhandled', errorMessage: text };
   }
@@ -146,11 +150,18 @@ export class RuntimeApiServer {
     const requestId = decodeURIComponent(match[1]!);
     const pending = this.inFlight.get(requestId);
     if (!pending) {
-      answer(response, 400, { errorType: 'InvalidRequestID', errorMessage: `${requestId} is not an invocation in flight` });
+      answer(response, 400, {
+        errorType: 'InvalidRequestID',
+        errorMessage: `${requestId} is not an invocation in flight`,
+      });
       return;
     }
     this.inFlight.delete(requestId);
-    pending.settle(match[2] === 'response' ? { succeeded: true, payload: body } : { succeeded: false, error: errorBodyOf(body, errorTypeHeader) });
+    pending.settle(
+      match[2] === 'response'
+        ? { succeeded: true, payload: body }
+        : { succeeded: false, error: errorBodyOf(body, errorTypeHeader) },
+    );
     answer(response, 202, { status: 'OK' });
   }
 }

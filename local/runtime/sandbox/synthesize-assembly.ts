@@ -20,7 +20,10 @@ export class CdkAppNotFound extends Error {
 export function cdkAppFolder(from: string = import.meta.dirname): string {
   for (let folder = path.resolve(from); ; folder = path.dirname(folder)) {
     if (existsSync(path.join(folder, 'cdk.json'))) return folder;
-    if (path.dirname(folder) === folder) throw new CdkAppNotFound(`no cdk.json in ${from} or any folder above it: deployed mode synthesizes from a clone of the repository`);
+    if (path.dirname(folder) === folder)
+      throw new CdkAppNotFound(
+        `no cdk.json in ${from} or any folder above it: deployed mode synthesizes from a clone of the repository`,
+      );
   }
 }
 
@@ -33,14 +36,22 @@ export function stackNameOf(environment: string): string {
  * Synthesizes one environment's stack as `cdk deploy` would upload it (bundled functions, built
  * layers, the state machines' definition assets) into `outDirectory`, with the project's own CDK CLI.
  */
-export async function synthesizeEnvironment(environment: string, outDirectory: string, onOutput: (line: string) => void = () => {}): Promise<string> {
+export async function synthesizeEnvironment(
+  environment: string,
+  outDirectory: string,
+  onOutput: (line: string) => void = () => {},
+): Promise<string> {
   const cdk = createRequire(import.meta.url).resolve('aws-cdk/bin/cdk');
   const tail: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, [cdk, 'synth', stackNameOf(environment), '-c', `env=${environment}`, '--quiet', '--output', outDirectory], {
-      cwd: cdkAppFolder(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [cdk, 'synth', stackNameOf(environment), '-c', `env=${environment}`, '--quiet', '--output', outDirectory],
+      {
+        cwd: cdkAppFolder(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n').filter(Boolean)) {
         tail.push(line);

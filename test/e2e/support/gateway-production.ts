@@ -29,11 +29,20 @@ export type Gateway = Awaited<ReturnType<typeof ownGateway>>;
 
 /** `produce` of the four-scene manifest on the openai-compatible profile against the gateway; killed when the test ends. */
 export function startProduce({ server, dataDir, outDir }: Gateway) {
-  const child = spawn(process.execPath, cliArguments('produce', MANIFEST, '--profile', 'openai-compatible', '--out', outDir, '--data', dataDir), {
-    cwd: repositoryRoot,
-    env: { ...process.env, DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl, DRAMAFORGE_OPENAI_API_KEY: 'test-key', DRAMAFORGE_VIDEO_POLL_SECONDS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    cliArguments('produce', MANIFEST, '--profile', 'openai-compatible', '--out', outDir, '--data', dataDir),
+    {
+      cwd: repositoryRoot,
+      env: {
+        ...process.env,
+        DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
+        DRAMAFORGE_OPENAI_API_KEY: 'test-key',
+        DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -53,4 +62,5 @@ export async function report({ outDir }: Gateway): Promise<ProductionReport> {
 }
 
 export const videoJobsPosted = ({ server }: Gateway) => server.requestsTo('POST /v1/videos').length;
-export const billedUsd = ({ server }: Gateway) => server.billed.reduce((sum, answer) => sum + costUsd('openai-compatible', answer.model, answer.usage), 0);
+export const billedUsd = ({ server }: Gateway) =>
+  server.billed.reduce((sum, answer) => sum + costUsd('openai-compatible', answer.model, answer.usage), 0);

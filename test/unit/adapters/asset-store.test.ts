@@ -22,7 +22,9 @@ describe('AssetStore writes', () => {
     for (const [key, contentType] of writes) await store.putBytes(key, Buffer.from('x'), contentType);
 
     // Assess
-    const tagging = s3Mock.commandCalls(PutObjectCommand).map((call) => [call.args[0].input.Key, call.args[0].input.Tagging]);
+    const tagging = s3Mock
+      .commandCalls(PutObjectCommand)
+      .map((call) => [call.args[0].input.Key, call.args[0].input.Tagging]);
     expect(tagging).toEqual([
       ['productions/p/scenes/ep01/s01/clip.mp4', 'dramaforge-lifecycle=intermediate'],
       ['productions/p/episodes/ep01.mp4', undefined],

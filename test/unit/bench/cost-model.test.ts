@@ -21,7 +21,10 @@ describe('costModel', () => {
     expect(byStage.script!.usage).toEqual({ inputTokens: 1_000, outputTokens: 2_000 });
     expect(byStage.speech!.usage).toEqual({ speechCharacters: 15 * 14 });
     // Each line priced again from its own usage through the price table, independently of how the model added it up.
-    expect(model.totalUsd).toBeCloseTo(model.lines.reduce((sum, line) => sum + line.calls * costUsd(line.provider, line.model, line.usage), 0), 6);
+    expect(model.totalUsd).toBeCloseTo(
+      model.lines.reduce((sum, line) => sum + line.calls * costUsd(line.provider, line.model, line.usage), 0),
+      6,
+    );
   });
 
   it('rounds video up to the provider step: a 6 s scene bills 8 s on sora-2', () => {
@@ -78,7 +81,9 @@ describe('priceSources', () => {
 
     // Assess
     for (const line of routed) {
-      expect(priceSourceOf(sources, line.provider, line.model), `${line.provider}/${line.model}`).toMatch(/^https:\/\/\S+.*\b(19|20)\d\d-\d\d/);
+      expect(priceSourceOf(sources, line.provider, line.model), `${line.provider}/${line.model}`).toMatch(
+        /^https:\/\/\S+.*\b(19|20)\d\d-\d\d/,
+      );
     }
   });
 });

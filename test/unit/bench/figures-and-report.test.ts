@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { figure, median } from '../../../bench/figures.js';
 import { functionAssets, importFailure } from '../../../bench/lambda-packages.js';
-import { LATEST_RUN_END, LATEST_RUN_START, replaceLatestRun, resultsMarkdown } from '../../../bench/results-markdown.js';
+import {
+  LATEST_RUN_END,
+  LATEST_RUN_START,
+  replaceLatestRun,
+  resultsMarkdown,
+} from '../../../bench/results-markdown.js';
 
 describe('figure', () => {
   it('holds a value to its target', () => {
@@ -51,7 +56,14 @@ describe('replaceLatestRun', () => {
 });
 
 describe('resultsMarkdown', () => {
-  const machine = { node: 'v20.20.2', nproc: 2, cpuModel: 'AMD EPYC', memory: 'Mem: 23Gi', ffmpeg: 'ffmpeg 7', platform: 'Linux x64' };
+  const machine = {
+    node: 'v20.20.2',
+    nproc: 2,
+    cpuModel: 'AMD EPYC',
+    memory: 'Mem: 23Gi',
+    ffmpeg: 'ffmpeg 7',
+    platform: 'Linux x64',
+  };
 
   it('names the machine of a section a later partial run measured elsewhere, and only then', () => {
     // Prepare
@@ -68,7 +80,9 @@ describe('resultsMarkdown', () => {
 
     // Assess
     const headline = markdown.split('\n')[0];
-    expect(headline).toContain('cost at 2026-11-22T14:00:00.000Z, cli at 2026-12-01T21:00:00.000Z on Intel Xeon, 2 cores, Node v20.20.2, Linux x64) on AMD EPYC');
+    expect(headline).toContain(
+      'cost at 2026-11-22T14:00:00.000Z, cli at 2026-12-01T21:00:00.000Z on Intel Xeon, 2 cores, Node v20.20.2, Linux x64) on AMD EPYC',
+    );
   });
 });
 
@@ -94,7 +108,13 @@ describe('functionAssets', () => {
 describe('importFailure', () => {
   it('keeps the error line of a failed import, cut short', () => {
     // Prepare
-    const stderr = ['file:///x/index.mjs:1', 'var a=1;'.repeat(100), '', 'TypeError: Cannot read properties of undefined (reading "url")', '    at file:///x/index.mjs:1:2'].join('\n');
+    const stderr = [
+      'file:///x/index.mjs:1',
+      'var a=1;'.repeat(100),
+      '',
+      'TypeError: Cannot read properties of undefined (reading "url")',
+      '    at file:///x/index.mjs:1:2',
+    ].join('\n');
     const longStderr = `Error: ${'x'.repeat(500)}`;
 
     // Act

@@ -30,17 +30,24 @@ export async function resolve(specifier, context, next) {
   return resolved;
 }`;
   const recorder = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
-  await run(process.execPath, ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(recorder)}`, CLI_SOURCE, ...args], { cwd: repositoryRoot });
+  await run(
+    process.execPath,
+    ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(recorder)}`, CLI_SOURCE, ...args],
+    { cwd: repositoryRoot },
+  );
   return [...new Set((await readFile(log, 'utf8')).split('\n').filter(Boolean))];
 }
 
 const packageOf = (url: string) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
 /** The project's own modules among them, as paths from the repository root. */
 const ownModules = (urls: string[]) =>
-  urls.filter((url) => url.startsWith(pathToFileURL(repositoryRoot).href) && !packageOf(url)).map((url) => path.relative(repositoryRoot, fileURLToPath(url)));
+  urls
+    .filter((url) => url.startsWith(pathToFileURL(repositoryRoot).href) && !packageOf(url))
+    .map((url) => path.relative(repositoryRoot, fileURLToPath(url)));
 /** Neither the CLI itself, the domain core (the manifest parser, the error types), nor the environments' names its `--help` lists. */
 const CLI_AND_CORE = [path.join('bin', 'dramaforge.ts'), path.join('lib', 'config', 'environment-config.ts')];
-const beyondCliAndCore = (files: string[]) => files.filter((file) => !CLI_AND_CORE.includes(file) && !file.startsWith(path.join('lambdas', 'core') + path.sep));
+const beyondCliAndCore = (files: string[]) =>
+  files.filter((file) => !CLI_AND_CORE.includes(file) && !file.startsWith(path.join('lambdas', 'core') + path.sep));
 
 describe('the CLI loads only what the command needs', () => {
   it('validate loads the manifest parser, its two packages and commander, nothing of the runtime, the SDK or canvas', async () => {

@@ -1,14 +1,27 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { cliArguments } from '../../support/cli.js';
 
 const run = promisify(execFile);
-const COMMANDS = ['produce', 'develop', 'estimate', 'validate', 'rerender', 'dub', 'redrive', 'approve', 'reject', 'preflight', 'studio', 'mcp'];
+const COMMANDS = [
+  'produce',
+  'develop',
+  'estimate',
+  'validate',
+  'rerender',
+  'dub',
+  'redrive',
+  'approve',
+  'reject',
+  'preflight',
+  'studio',
+  'mcp',
+];
 
 interface CliRun {
   code: number;
@@ -66,13 +79,17 @@ describe('dramaforge usage', () => {
     // Assess
     expect(result.code, result.stderr).toBe(0);
     // The usage line, a blank line, the description (lower case, maybe wrapped), then the arguments or options
-    expect(result.stdout).toMatch(new RegExp(`^Usage: dramaforge ${command} [^\n]*\n\n[a-z][^\n]*\n(?:[^\n]+\n)*\n(?:Arguments|Options):\n`));
+    expect(result.stdout).toMatch(
+      new RegExp(`^Usage: dramaforge ${command} [^\n]*\n\n[a-z][^\n]*\n(?:[^\n]+\n)*\n(?:Arguments|Options):\n`),
+    );
     expect(result.stdout).toMatch(/^ {2}-h, --help /m);
   });
 
   it.each(['--version', '-v'])('%s prints the package version and exits 0', async (flag) => {
     // Prepare
-    const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
 
     // Act
     const result = await dramaforge(flag);
@@ -157,7 +174,10 @@ describe('dramaforge usage', () => {
 
     // Assess: commander wraps the description; the choices follow the option's text
     expect(result.code, result.stderr).toBe(0);
-    const described = result.stdout.split(/\n(?= {2}-)/).find((entry) => entry.trimStart().startsWith(option))?.replace(/\s+/g, ' ');
+    const described = result.stdout
+      .split(/\n(?= {2}-)/)
+      .find((entry) => entry.trimStart().startsWith(option))
+      ?.replace(/\s+/g, ' ');
     expect(described).toContain(`(choices: ${choices.map((choice) => `"${choice}"`).join(', ')}`);
   });
 
@@ -180,7 +200,9 @@ describe('dramaforge usage', () => {
 
     // Assess
     expect(results.map((result) => result.code)).toEqual([1, 1, 1, 1]);
-    expect(results[3]!.stderr).toBe(`dramaforge produce: ${path.join(aFile, 'data')}: part of its path is a file, not a folder\n`);
+    expect(results[3]!.stderr).toBe(
+      `dramaforge produce: ${path.join(aFile, 'data')}: part of its path is a file, not a folder\n`,
+    );
     expect(results[0]!.stderr).toBe(`${missing}: cannot read the manifest: there is no such file\n`);
     expect(results[1]!.stderr).toBe(results[0]!.stderr);
     expect(results[2]!.stderr).toBe(`${dir}: cannot read the manifest: it is a folder, not a file\n`);

@@ -10,8 +10,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startTableEngine } from '../../../local/engines/embedded-engines.js';
-import { LOCAL_RESOURCE_NAMES } from '../../../local/runtime/settings.js';
 import { ensureTable } from '../../../local/engines/resources.js';
+import { LOCAL_RESOURCE_NAMES } from '../../../local/runtime/settings.js';
 import { cliArguments } from '../../support/cli.js';
 
 const run = promisify(execFile);
@@ -28,9 +28,26 @@ async function dataWithSpend(): Promise<string> {
     const dynamo = DynamoDBDocumentClient.from(client);
     const ledger = new BudgetLedger(dynamo, LOCAL_RESOURCE_NAMES.table);
     const productionId = 'two-scene-check';
-    await new ProductionStore(dynamo, LOCAL_RESOURCE_NAMES.table).openProduction({ productionId, title: 't', language: 'vi-VN', budgetUsd: 2, manifestKey: 'manifests/m.yaml', executionName: 'e' });
-    const settled = await ledger.reserve({ productionId, idempotencyKey: 'script#a', estimateUsd: 0.5, stage: 'script' });
-    await ledger.settle(settled.reservation, { usd: 0.3, provider: 'openai-compatible', model: 'deepseek-chat', units: {} });
+    await new ProductionStore(dynamo, LOCAL_RESOURCE_NAMES.table).openProduction({
+      productionId,
+      title: 't',
+      language: 'vi-VN',
+      budgetUsd: 2,
+      manifestKey: 'manifests/m.yaml',
+      executionName: 'e',
+    });
+    const settled = await ledger.reserve({
+      productionId,
+      idempotencyKey: 'script#a',
+      estimateUsd: 0.5,
+      stage: 'script',
+    });
+    await ledger.settle(settled.reservation, {
+      usd: 0.3,
+      provider: 'openai-compatible',
+      model: 'deepseek-chat',
+      units: {},
+    });
     const lost = await ledger.reserve({ productionId, idempotencyKey: 'image#b', estimateUsd: 0.5, stage: 'image' });
     await ledger.markUnconfirmed(lost.reservation);
   } finally {
@@ -69,7 +86,9 @@ describe('dramaforge estimate over a data directory', () => {
     // Assess
     expect(over.code).toBe(1);
     expect(over.stdout).toContain('the expected cost is over the budget');
-    expect(over.stderr).toMatch(/^estimate: the expected cost \$\d+\.\d{4} is over the budget \$1\.00; raise budgetUsd to at least \$\d+\.00 or the production stops at the budget\n$/);
+    expect(over.stderr).toMatch(
+      /^estimate: the expected cost \$\d+\.\d{4} is over the budget \$1\.00; raise budgetUsd to at least \$\d+\.00 or the production stops at the budget\n$/,
+    );
     expect(fits.code, fits.stderr).toBe(0);
     expect(fits.stdout).toContain('the expected cost fits the budget');
   });

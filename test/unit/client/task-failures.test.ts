@@ -1,15 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { describeFailure, rootFailure, taskFailuresInHistory, type TaskFailure } from '../../../local/client/task-failures.js';
+import {
+  describeFailure,
+  rootFailure,
+  type TaskFailure,
+  taskFailuresInHistory,
+} from '../../../local/client/task-failures.js';
 
 const childDescription = (name: string) =>
-  JSON.stringify({ ExecutionArn: `arn:aws:states:us-east-1:000000000000:execution:episodes:${name}`, Status: 'FAILED', Error: 'SceneOutcomeNotRecorded', Cause: 'The scene outcome could not be written.' });
+  JSON.stringify({
+    ExecutionArn: `arn:aws:states:us-east-1:000000000000:execution:episodes:${name}`,
+    Status: 'FAILED',
+    Error: 'SceneOutcomeNotRecorded',
+    Cause: 'The scene outcome could not be written.',
+  });
 
 describe('the failure under the Fail state that ended a production', () => {
   it("is the execution's last Task failure, a retried or caught earlier one aside", () => {
     // Prepare
     const failures: TaskFailure[] = [
       { execution: 'p', stateName: 'Validate manifest', error: 'ProviderTimeout', cause: 'first attempt' },
-      { execution: 'p', stateName: 'Validate manifest', error: 'AccessDenied', cause: 'not authorized to perform: s3:GetObject' },
+      {
+        execution: 'p',
+        stateName: 'Validate manifest',
+        error: 'AccessDenied',
+        cause: 'not authorized to perform: s3:GetObject',
+      },
     ];
 
     // Act
@@ -23,8 +38,18 @@ describe('the failure under the Fail state that ended a production', () => {
     // Prepare
     const failures: TaskFailure[] = [
       { execution: 'p--ep01', stateName: 'Render keyframes', error: 'ProviderTimeout', cause: 'caught and recorded' },
-      { execution: 'p--ep02', stateName: 'Produce scenes', error: 'States.TaskFailed', cause: childDescription('p--ep02--part') },
-      { execution: 'p--ep02--part', stateName: 'Mark scene complete', error: 'AccessDeniedException', cause: 'not authorized to perform: dynamodb:UpdateItem' },
+      {
+        execution: 'p--ep02',
+        stateName: 'Produce scenes',
+        error: 'States.TaskFailed',
+        cause: childDescription('p--ep02--part'),
+      },
+      {
+        execution: 'p--ep02--part',
+        stateName: 'Mark scene complete',
+        error: 'AccessDeniedException',
+        cause: 'not authorized to perform: dynamodb:UpdateItem',
+      },
       { execution: 'p', stateName: 'Produce episode', error: 'States.TaskFailed', cause: childDescription('p--ep02') },
     ];
 
@@ -37,7 +62,9 @@ describe('the failure under the Fail state that ended a production', () => {
 
   it('is the starting Task itself when its child recorded no failure of its own, and nothing when no Task failed', () => {
     // Prepare
-    const failures: TaskFailure[] = [{ execution: 'p', stateName: 'Produce episode', error: 'States.TaskFailed', cause: childDescription('p--ep01') }];
+    const failures: TaskFailure[] = [
+      { execution: 'p', stateName: 'Produce episode', error: 'States.TaskFailed', cause: childDescription('p--ep01') },
+    ];
 
     // Act
     const roots = [rootFailure(failures, 'p'), rootFailure([], 'p')];
@@ -50,14 +77,31 @@ describe('the failure under the Fail state that ended a production', () => {
 describe('a Task failure, described', () => {
   it("names the state and the error, and gives a Lambda error's message rather than its JSON and trace", () => {
     // Prepare
-    const lambda = { execution: 'p', stateName: 'Render keyframes', error: 'ProviderAuthFailed', cause: JSON.stringify({ errorType: 'ProviderAuthFailed', errorMessage: 'the provider answered 401', trace: ['at x'] }) };
-    const plain = { execution: 'p', stateName: 'Validate manifest', error: 'Lambda.AWSLambdaException', cause: 'not authorized' };
+    const lambda = {
+      execution: 'p',
+      stateName: 'Render keyframes',
+      error: 'ProviderAuthFailed',
+      cause: JSON.stringify({
+        errorType: 'ProviderAuthFailed',
+        errorMessage: 'the provider answered 401',
+        trace: ['at x'],
+      }),
+    };
+    const plain = {
+      execution: 'p',
+      stateName: 'Validate manifest',
+      error: 'Lambda.AWSLambdaException',
+      cause: 'not authorized',
+    };
 
     // Act
     const described = [describeFailure(lambda), describeFailure(plain)];
 
     // Assess
-    expect(described).toEqual(['Render keyframes failed with ProviderAuthFailed: the provider answered 401', 'Validate manifest failed with Lambda.AWSLambdaException: not authorized']);
+    expect(described).toEqual([
+      'Render keyframes failed with ProviderAuthFailed: the provider answered 401',
+      'Validate manifest failed with Lambda.AWSLambdaException: not authorized',
+    ]);
   });
 });
 

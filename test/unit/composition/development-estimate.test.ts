@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 import { estimateProduction } from '../../../lambdas/composition/production-estimate.js';
+import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 
 const bible = validateManifest({
   version: 1,
@@ -16,7 +16,11 @@ const bible = validateManifest({
   episodes: [
     { id: 'ep01', title: 'One', synopsis: 'Ana finds a letter.', sceneCount: 14 },
     { id: 'ep02', title: 'Two', synopsis: 'Ben lies about it.' },
-    { id: 'ep03', title: 'Three', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }] },
+    {
+      id: 'ep03',
+      title: 'Three',
+      scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }],
+    },
   ],
 });
 

@@ -16,27 +16,36 @@ describe('FaultInjector', () => {
     // Prepare: the first draw for this request fails, a later one passes
     const { injector: faulty, faults } = injector('error=0.5,seed=3');
     let reached = 0;
-    const score = faulty.wrap('image', 'score', 'offline', async (_request: { n: number }, _options?: { idempotencyKey?: string }) => {
-      reached += 1;
-      return 0.9;
-    });
+    const score = faulty.wrap(
+      'image',
+      'score',
+      'offline',
+      async (_request: { n: number }, _options?: { idempotencyKey?: string }) => {
+        reached += 1;
+        return 0.9;
+      },
+    );
     const requests = Array.from({ length: 20 }, (_, n) => ({ n }));
 
     // Act
-    const outcomes = await Promise.allSettled(requests.map((request) => score(request, { idempotencyKey: `consistency#${request.n}` })));
+    const outcomes = await Promise.allSettled(
+      requests.map((request) => score(request, { idempotencyKey: `consistency#${request.n}` })),
+    );
 
     // Assess: at one in two, twenty calls draw faults, and only a call whose every attempt failed gets out
     expect(faults.length).toBeGreaterThan(0);
     const escaped = outcomes.filter((outcome) => outcome.status === 'rejected').length;
     const keysFailedEveryAttempt = new Set(
-      requests.map((r) => `consistency#${r.n}`).filter((key) => faults.filter((f) => f.idempotencyKey === key).length === quick.maxAttempts),
+      requests
+        .map((r) => `consistency#${r.n}`)
+        .filter((key) => faults.filter((f) => f.idempotencyKey === key).length === quick.maxAttempts),
     );
     expect(escaped).toBe(keysFailedEveryAttempt.size);
     expect(escaped).toBeLessThan(faults.length);
     expect(reached).toBe(requests.length - escaped);
   });
 
-  it('gives up after the guard\'s attempts, with the fault the provider would have answered', async () => {
+  it("gives up after the guard's attempts, with the fault the provider would have answered", async () => {
     // Prepare
     const { injector: faulty, faults } = injector('timeout=1');
     const draw = faulty.wrap('image', 'drawKeyframe', 'offline', async () => 'keyframe');

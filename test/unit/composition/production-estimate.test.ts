@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { costUsd } from '../../../lambdas/core/pricing.js';
+import { estimateProduction, formatEstimate } from '../../../lambdas/composition/production-estimate.js';
 import { parseManifest } from '../../../lambdas/core/manifest/parse.js';
 import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
-import { withProfile, type ProfileOverride } from '../../../local/commands/profile-override.js';
-import { estimateProduction, formatEstimate } from '../../../lambdas/composition/production-estimate.js';
+import { costUsd } from '../../../lambdas/core/pricing.js';
+import { type ProfileOverride, withProfile } from '../../../local/commands/profile-override.js';
 
 const manifestFor = (profile: 'openai-compatible' | 'bedrock') =>
   validateManifest({
@@ -19,7 +19,15 @@ const manifestFor = (profile: 'openai-compatible' | 'bedrock') =>
       {
         id: 'ep01',
         title: 'One',
-        scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.', dialogue: [{ character: 'ana', line: 'x'.repeat(70) }] }],
+        scenes: [
+          {
+            id: 's01',
+            location: 'Harbour',
+            characters: ['ana'],
+            outline: 'She waits.',
+            dialogue: [{ character: 'ana', line: 'x'.repeat(70) }],
+          },
+        ],
       },
     ],
   });
@@ -61,7 +69,7 @@ describe('estimateProduction and subtitle timing', () => {
     expect(estimate).toThrow(/DRAMAFORGE_SUBTITLE_TIMING/);
   });
 
-  it('counts Polly\'s speech marks request: each line bills its characters twice, and no transcription is added', () => {
+  it("counts Polly's speech marks request: each line bills its characters twice, and no transcription is added", () => {
     // Prepare
     const manifest = manifestFor('bedrock');
 
@@ -89,13 +97,18 @@ describe('formatEstimate', () => {
     expect(formatEstimate(estimate)).not.toContain('spent so far');
   });
 
-  it("every example the README and docs run carries a budget its estimate fits, at the profile they run it with", async () => {
+  it('every example the README and docs run carries a budget its estimate fits, at the profile they run it with', async () => {
     // Prepare: each mention of an example in a command, with the --profile the command gives it (else the manifest's own)
     const root = new URL('../../../', import.meta.url);
-    const documents = ['README.md', ...(await readdir(new URL('docs/', root))).filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`)];
+    const documents = [
+      'README.md',
+      ...(await readdir(new URL('docs/', root))).filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`),
+    ];
     const runs = new Set<string>();
     for (const document of documents) {
-      for (const [, example, profile = ''] of (await readFile(new URL(document, root), 'utf8')).matchAll(/(examples\/[\w-]+\.yaml)(?:[^`\n|]*?--profile ([\w-]+))?/g)) {
+      for (const [, example, profile = ''] of (await readFile(new URL(document, root), 'utf8')).matchAll(
+        /(examples\/[\w-]+\.yaml)(?:[^`\n|]*?--profile ([\w-]+))?/g,
+      )) {
         runs.add(`${example} ${profile}`.trim());
       }
     }
@@ -112,14 +125,18 @@ describe('formatEstimate', () => {
 
     // Assess
     expect(estimates.map((estimate) => estimate.run)).toContain('examples/tet-homecoming.yaml openai-compatible');
-    for (const estimate of estimates) expect(estimate.expectedUsd, estimate.run).toBeLessThanOrEqual(estimate.budgetUsd);
+    for (const estimate of estimates)
+      expect(estimate.expectedUsd, estimate.run).toBeLessThanOrEqual(estimate.budgetUsd);
   });
 });
 
 describe('estimateProduction and dubs', () => {
   it('prices each dub on lines of its own, its translations and its voices, and adds nothing visual', () => {
     // Prepare
-    const master = validateManifest({ ...(manifestFor('openai-compatible') as object), providers: { profile: 'offline' } });
+    const master = validateManifest({
+      ...(manifestFor('openai-compatible') as object),
+      providers: { profile: 'offline' },
+    });
     const dubbed = validateManifest({ ...master, dubs: ['th', 'ko-KR'] });
 
     // Act

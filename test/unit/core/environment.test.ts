@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { stageDepsFromEnv } from '../../../lambdas/composition/stage-deps-from-env.js';
-import { EnvironmentInvalid, readStageEnvironment, STAGE_VARIABLES, workflowSettingsVariables } from '../../../lambdas/core/environment.js';
+import {
+  EnvironmentInvalid,
+  readStageEnvironment,
+  STAGE_VARIABLES,
+  workflowSettingsVariables,
+} from '../../../lambdas/core/environment.js';
 
 const STORAGE = { [STAGE_VARIABLES.tableName]: 'productions', [STAGE_VARIABLES.bucketName]: 'assets' };
 
@@ -19,7 +24,14 @@ describe('the stage environment contract', () => {
 
   it('reads back exactly the workflow settings the stack and the local runtime write', () => {
     // Prepare
-    const settings = { sceneMaxConcurrency: 7, episodeMaxConcurrency: 3, keyframeMaxAttempts: 5, consistencyThreshold: 0.7, videoQueueUrl: 'https://queue', videoMaxReceiveCount: 4 };
+    const settings = {
+      sceneMaxConcurrency: 7,
+      episodeMaxConcurrency: 3,
+      keyframeMaxAttempts: 5,
+      consistencyThreshold: 0.7,
+      videoQueueUrl: 'https://queue',
+      videoMaxReceiveCount: 4,
+    };
 
     // Act
     const read = readStageEnvironment({ ...STORAGE, ...workflowSettingsVariables(settings) });
@@ -33,7 +45,13 @@ describe('the stage environment contract', () => {
     const read = readStageEnvironment(STORAGE);
 
     // Assess
-    expect(read).toMatchObject({ sceneMaxConcurrency: 4, episodeMaxConcurrency: 2, keyframeMaxAttempts: 3, videoMaxReceiveCount: 3, s3ForcePathStyle: false });
+    expect(read).toMatchObject({
+      sceneMaxConcurrency: 4,
+      episodeMaxConcurrency: 2,
+      keyframeMaxAttempts: 3,
+      videoMaxReceiveCount: 3,
+      s3ForcePathStyle: false,
+    });
     expect(read.consistencyThreshold).toBeUndefined();
   });
 
@@ -46,7 +64,11 @@ describe('the stage environment contract', () => {
 
     // Assess
     expect(read.providerSlots).toEqual({ 'offline/camera-motion-v1': 10, openai: 4 });
-    expect(() => readStageEnvironment(slots('{"openai": 0}'))).toThrow(/^environment: DRAMAFORGE_PROVIDER_SLOTS is invalid \(must map provider/);
-    expect(() => readStageEnvironment(slots('ten'))).toThrow(/^environment: DRAMAFORGE_PROVIDER_SLOTS is invalid \(not JSON\)$/);
+    expect(() => readStageEnvironment(slots('{"openai": 0}'))).toThrow(
+      /^environment: DRAMAFORGE_PROVIDER_SLOTS is invalid \(must map provider/,
+    );
+    expect(() => readStageEnvironment(slots('ten'))).toThrow(
+      /^environment: DRAMAFORGE_PROVIDER_SLOTS is invalid \(not JSON\)$/,
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderOutputInvalid, ProviderRejected, ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../../lambdas/core/errors.js';
-import { budgetExceeded, holdAfterFailure, reservationFor, type CostRow } from '../../../lambdas/core/ledger.js';
+import {
+  ProviderOutputInvalid,
+  ProviderRejected,
+  ProviderThrottled,
+  ProviderTimeout,
+  ProviderUnavailable,
+} from '../../../lambdas/core/errors.js';
+import { budgetExceeded, type CostRow, holdAfterFailure, reservationFor } from '../../../lambdas/core/ledger.js';
 
 const row = (status: CostRow['status']): CostRow => ({
   productionId: 'p',
@@ -15,7 +21,9 @@ const row = (status: CostRow['status']): CostRow => ({
 describe('the ledger rules', () => {
   it('never pays twice under one key: a settled call is reused, an open one recorded as unanswered, a released or new one held', () => {
     // Act
-    const decisions = [undefined, row('RELEASED'), row('RESERVED'), row('UNCONFIRMED'), row('SETTLED')].map(reservationFor);
+    const decisions = [undefined, row('RELEASED'), row('RESERVED'), row('UNCONFIRMED'), row('SETTLED')].map(
+      reservationFor,
+    );
 
     // Assess
     expect(decisions).toEqual(['hold', 'hold', 'unanswered', 'unanswered', 'already-paid']);
@@ -23,7 +31,9 @@ describe('the ledger rules', () => {
 
   it('releases a hold only when the provider answered, keeps an unanswered call unconfirmed, and settles what an invalid answer billed', () => {
     // Prepare
-    const billed = [{ provider: 'openai-compatible', model: 'gpt-4.1-mini', usage: { inputTokens: 10, outputTokens: 5 } }];
+    const billed = [
+      { provider: 'openai-compatible', model: 'gpt-4.1-mini', usage: { inputTokens: 10, outputTokens: 5 } },
+    ];
     const failures = [
       new ProviderThrottled('429'),
       new ProviderUnavailable('502'),

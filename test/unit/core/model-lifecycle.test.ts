@@ -20,14 +20,22 @@ const manifest = validateManifest({
   // Only video goes to Bedrock, so the lines below are about that one route whatever the profile's defaults are.
   providers: { profile: 'offline', overrides: { video: 'bedrock' } },
   characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
-  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }] }],
+  episodes: [
+    {
+      id: 'ep01',
+      title: 'One',
+      scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }],
+    },
+  ],
 });
 
 describe('the model lifecycle table', () => {
   it('gives every model in the price table a lifecycle with its source and the day it was read', () => {
     // Act
     const missing = pricedModels().filter((key) => !lifecycleTable()[key]);
-    const unsourced = Object.entries(lifecycleTable()).filter(([, entry]) => !entry.source || !/^\d{4}-\d{2}-\d{2}$/.test(entry.readOn));
+    const unsourced = Object.entries(lifecycleTable()).filter(
+      ([, entry]) => !entry.source || !/^\d{4}-\d{2}-\d{2}$/.test(entry.readOn),
+    );
 
     // Assess
     expect(missing).toEqual([]);
@@ -35,7 +43,9 @@ describe('the model lifecycle table', () => {
   });
 
   it('reads an inference profile id as the model it routes to', () => {
-    expect(lifecycleOf('bedrock', 'us.amazon.nova-2-lite-v1:0')).toBe(lifecycleOf('bedrock', 'amazon.nova-2-lite-v1:0'));
+    expect(lifecycleOf('bedrock', 'us.amazon.nova-2-lite-v1:0')).toBe(
+      lifecycleOf('bedrock', 'amazon.nova-2-lite-v1:0'),
+    );
     expect(lifecycleOf('bedrock', 'global.amazon.nova-2-lite-v1:0')?.state).toBe('Active');
   });
 
@@ -52,12 +62,18 @@ describe('routes to models past their end of life', () => {
     const problems = endOfLifeProblems(manifest.providers, REEL, day('2026-12-06'));
 
     // Assess
-    expect(problems.map((p) => `${p.path}: ${p.reason}`)).toEqual(['video: amazon.nova-reel-v1:1 reached end of life on 2026-09-30 (use luma.ray-v2:0)']);
+    expect(problems.map((p) => `${p.path}: ${p.reason}`)).toEqual([
+      'video: amazon.nova-reel-v1:1 reached end of life on 2026-09-30 (use luma.ray-v2:0)',
+    ]);
   });
 
   it('refuses a model that is a rung of a ladder or a failover, not only the first one', () => {
     // Act
-    const problems = endOfLifeProblems({ profile: 'offline', overrides: { image: 'bedrock' } }, { DRAMAFORGE_BEDROCK_IMAGE_MODELS: 'stability.stable-image-core-v1:1,amazon.nova-canvas-v1:0' }, day('2026-10-01'));
+    const problems = endOfLifeProblems(
+      { profile: 'offline', overrides: { image: 'bedrock' } },
+      { DRAMAFORGE_BEDROCK_IMAGE_MODELS: 'stability.stable-image-core-v1:1,amazon.nova-canvas-v1:0' },
+      day('2026-10-01'),
+    );
 
     // Assess
     expect(problems.map((p) => p.path)).toEqual(['image']);
@@ -71,7 +87,9 @@ describe('routes to models past their end of life', () => {
 
     // Assess
     expect(problems).toEqual([]);
-    expect(warnings).toEqual(['warning: video: amazon.nova-reel-v1:1 is Legacy and reaches end of life on 2026-09-30 (10 days) (use luma.ray-v2:0)']);
+    expect(warnings).toEqual([
+      'warning: video: amazon.nova-reel-v1:1 is Legacy and reaches end of life on 2026-09-30 (10 days) (use luma.ray-v2:0)',
+    ]);
   });
 
   it('lets estimate carry the refusal and print the Legacy warning', () => {
@@ -87,9 +105,14 @@ describe('routes to models past their end of life', () => {
 });
 
 describe('the Validate manifest stage', () => {
-  it("refuses a route to a model past its end of life through its profile check, on the day its clock gives", () => {
+  it('refuses a route to a model past its end of life through its profile check, on the day its clock gives', () => {
     // Prepare: a function's environment, with the video ladder set to Nova Reel
-    const env = { [STAGE_VARIABLES.tableName]: 'productions', [STAGE_VARIABLES.bucketName]: 'assets', AWS_REGION: 'us-west-2', ...REEL };
+    const env = {
+      [STAGE_VARIABLES.tableName]: 'productions',
+      [STAGE_VARIABLES.bucketName]: 'assets',
+      AWS_REGION: 'us-west-2',
+      ...REEL,
+    };
     const after = stageDepsFromEnv(env, { clock: () => day('2026-10-01') });
     const before = stageDepsFromEnv(env, { clock: () => day('2026-09-29') });
 
@@ -98,13 +121,18 @@ describe('the Validate manifest stage', () => {
     const accepted = before.profileProblems(manifest.providers);
 
     // Assess
-    expect(refused).toEqual([{ path: 'video', reason: 'amazon.nova-reel-v1:1 reached end of life on 2026-09-30 (use luma.ray-v2:0)' }]);
+    expect(refused).toEqual([
+      { path: 'video', reason: 'amazon.nova-reel-v1:1 reached end of life on 2026-09-30 (use luma.ray-v2:0)' },
+    ]);
     expect(accepted).toEqual([]);
   });
 
   it("accepts the bedrock profile's defaults today", () => {
     // Prepare
-    const deps = stageDepsFromEnv({ [STAGE_VARIABLES.tableName]: 'productions', [STAGE_VARIABLES.bucketName]: 'assets', AWS_REGION: 'us-west-2' }, { clock: () => day('2026-12-06') });
+    const deps = stageDepsFromEnv(
+      { [STAGE_VARIABLES.tableName]: 'productions', [STAGE_VARIABLES.bucketName]: 'assets', AWS_REGION: 'us-west-2' },
+      { clock: () => day('2026-12-06') },
+    );
 
     // Act
     const problems = deps.profileProblems({ profile: 'bedrock' });

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   AccountConcurrencyTooLow,
   concurrentInvocations,
+  type FanOut,
   fitFanOut,
   InvalidAccountLimit,
   NEW_ACCOUNT_LIMITS,
   withAccountLimitsFromContext,
-  type FanOut,
 } from '../../../lib/config/account-limits.js';
 import { ENVIRONMENTS } from '../../../lib/config/environments.js';
 
@@ -38,7 +38,11 @@ describe('fitting a production to the account', () => {
   it('never runs more than the account allows, never raises a setting, and keeps one episode, one scene and two video workers', () => {
     // Prepare
     const cases = fc.record({
-      wanted: fc.record({ episodes: fc.integer({ min: 1, max: 40 }), scenes: fc.integer({ min: 1, max: 40 }), videoWorkers: fc.integer({ min: 2, max: 1000 }) }),
+      wanted: fc.record({
+        episodes: fc.integer({ min: 1, max: 40 }),
+        scenes: fc.integer({ min: 1, max: 40 }),
+        videoWorkers: fc.integer({ min: 2, max: 1000 }),
+      }),
       concurrentExecutions: fc.integer({ min: 3, max: 3000 }),
     });
 
@@ -87,7 +91,9 @@ describe('the account limits from the CDK context', () => {
     const fromCdkJson: Record<string, unknown> = { maxFunctionMemoryMb: 10240, accountConcurrency: 50 };
 
     // Act
-    const raised = [fromCommandLine, fromCdkJson].map((context) => withAccountLimitsFromContext(ENVIRONMENTS.prod, (key) => context[key]).accountLimits);
+    const raised = [fromCommandLine, fromCdkJson].map(
+      (context) => withAccountLimitsFromContext(ENVIRONMENTS.prod, (key) => context[key]).accountLimits,
+    );
 
     // Assess
     expect(raised).toEqual([
@@ -104,7 +110,8 @@ describe('the account limits from the CDK context', () => {
     ['accountConcurrency', 'lots', /context value accountConcurrency=lots/],
   ])('refuses the context value %s=%s, naming the setting and what it accepts', (key, value, message) => {
     // Act
-    const reading = () => withAccountLimitsFromContext(ENVIRONMENTS.prod, (asked) => (asked === key ? value : undefined));
+    const reading = () =>
+      withAccountLimitsFromContext(ENVIRONMENTS.prod, (asked) => (asked === key ? value : undefined));
 
     // Assess
     expect(reading).toThrow(InvalidAccountLimit);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deployHostProblem, type DeployHost } from '../../../lib/deploy-host.js';
+import { type DeployHost, deployHostProblem } from '../../../lib/deploy-host.js';
 
 describe('the deploy host check', () => {
   it('accepts linux-x64 with glibc, the host whose binaries the layers carry', () => {
@@ -27,6 +27,8 @@ describe('the deploy host check', () => {
     expect(problem).toBeDefined();
     expect(problem).not.toContain('\n');
     expect(problem).toMatch(/^dramaforge synthesizes only on linux-x64 with glibc/);
-    expect(problem).toContain(`this host is ${host.platform}-${host.arch} with ${host.glibcVersion === undefined ? 'no glibc' : `glibc ${host.glibcVersion}`}`);
+    expect(problem).toContain(
+      `this host is ${host.platform}-${host.arch} with ${host.glibcVersion === undefined ? 'no glibc' : `glibc ${host.glibcVersion}`}`,
+    );
   });
 });

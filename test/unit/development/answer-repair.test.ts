@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitAtSentences, type ChatAnswer, type ChatMessage } from '../../../lambdas/core/answer-repair.js';
+import { type ChatAnswer, type ChatMessage, splitAtSentences } from '../../../lambdas/core/answer-repair.js';
 import { CARD_DEFAULTS, checkDevelopedPart, developPartWithRepair } from '../../../lambdas/core/development-prompt.js';
 import { ProviderOutputInvalid } from '../../../lambdas/core/errors.js';
 import { MANIFEST_LIMITS } from '../../../lambdas/core/manifest/schema.js';
@@ -34,7 +34,11 @@ const card = (id: string, overrides: Partial<SceneCard> = {}): SceneCard => ({
   ...overrides,
 });
 
-const answer = (value: unknown): ChatAnswer => ({ text: typeof value === 'string' ? value : JSON.stringify(value), usage: { inputTokens: 100, outputTokens: 50 }, filtered: false });
+const answer = (value: unknown): ChatAnswer => ({
+  text: typeof value === 'string' ? value : JSON.stringify(value),
+  usage: { inputTokens: 100, outputTokens: 50 },
+  filtered: false,
+});
 
 /** A model that gives these answers in turn, and the conversations it was sent. */
 function model(...answers: ChatAnswer[]) {
@@ -87,7 +91,12 @@ describe('what the pipeline decides in scene cards', () => {
     // Prepare
     const first = longSentence(60);
     const second = longSentence(50);
-    const long = card('s01', { dialogue: [{ character: 'theo', line: `${first} ${second}` }, { character: 'mai', line: 'Go on.' }] });
+    const long = card('s01', {
+      dialogue: [
+        { character: 'theo', line: `${first} ${second}` },
+        { character: 'mai', line: 'Go on.' },
+      ],
+    });
 
     // Act
     const checked = checkDevelopedPart(request(), { scenes: [long, card('s02')], summary: 'So far.' });
@@ -112,7 +121,12 @@ describe('what the pipeline decides in scene cards', () => {
     // Assess
     expect(checked.ok && checked.value.scenes[0]).toMatchObject(CARD_DEFAULTS);
     expect(checked.ok && checked.value.summary).toBe('Mai confronts Theo. Theo runs.');
-    expect(checked.ok && checked.repairs.map((repair) => repair.path)).toEqual(['scenes.0.mood', 'scenes.0.camera', 'scenes.0.dialogue', 'summary']);
+    expect(checked.ok && checked.repairs.map((repair) => repair.path)).toEqual([
+      'scenes.0.mood',
+      'scenes.0.camera',
+      'scenes.0.dialogue',
+      'summary',
+    ]);
   });
 
   it('drops the text around the JSON, and records that it did', async () => {
@@ -125,7 +139,13 @@ describe('what the pipeline decides in scene cards', () => {
 
     // Assess
     expect(sent).toHaveLength(1);
-    expect(metered.result.repairs).toEqual([{ path: '(answer)', repaired: expect.stringMatching(/^dropped \d+ characters of text around the JSON object$/), by: 'pipeline' }]);
+    expect(metered.result.repairs).toEqual([
+      {
+        path: '(answer)',
+        repaired: expect.stringMatching(/^dropped \d+ characters of text around the JSON object$/),
+        by: 'pipeline',
+      },
+    ]);
   });
 
   it('gives a clean answer no repairs at all', async () => {
@@ -152,14 +172,25 @@ describe('what goes back to the model', () => {
     const metered = await developPartWithRepair(request(), serving, false, complete);
 
     // Assess
-    expect(sent[1]!.at(-1)!.content).toContain('scenes.0.characters.1: "ghost" is not a character of the bible (mai, theo, miu)');
-    expect(metered.result.repairs).toEqual([{ path: 'scenes.0.characters.1', repaired: '"ghost" is not a character of the bible (mai, theo, miu)', by: 'model' }]);
+    expect(sent[1]!.at(-1)!.content).toContain(
+      'scenes.0.characters.1: "ghost" is not a character of the bible (mai, theo, miu)',
+    );
+    expect(metered.result.repairs).toEqual([
+      {
+        path: 'scenes.0.characters.1',
+        repaired: '"ghost" is not a character of the bible (mai, theo, miu)',
+        by: 'model',
+      },
+    ]);
     expect(metered.earlierCharges).toHaveLength(1);
   });
 
   it('a wrong number of scenes, still wrong after the repair prompt: ProviderOutputInvalid with both calls', async () => {
     // Prepare
-    const { sent, complete } = model(answer({ scenes: [card('s01')], summary: 'So far.' }), answer({ scenes: [card('s01')], summary: 'So far.' }));
+    const { sent, complete } = model(
+      answer({ scenes: [card('s01')], summary: 'So far.' }),
+      answer({ scenes: [card('s01')], summary: 'So far.' }),
+    );
 
     // Act
     const failure = await developPartWithRepair(request(), serving, false, complete).catch((error: unknown) => error);
@@ -185,15 +216,24 @@ describe('what goes back to the model', () => {
 
   it('a character that does not speak given lines: not added to the cast, named', () => {
     // Act
-    const checked = checkDevelopedPart(request(), { scenes: [card('s01', { dialogue: [{ character: 'miu', line: 'Meow.' }] }), card('s02')], summary: 'So far.' });
+    const checked = checkDevelopedPart(request(), {
+      scenes: [card('s01', { dialogue: [{ character: 'miu', line: 'Meow.' }] }), card('s02')],
+      summary: 'So far.',
+    });
 
     // Assess
-    expect(checked).toEqual({ ok: false, problems: [{ path: 'scenes.0.dialogue.0.character', reason: '"miu" does not speak: give it no lines' }] });
+    expect(checked).toEqual({
+      ok: false,
+      problems: [{ path: 'scenes.0.dialogue.0.character', reason: '"miu" does not speak: give it no lines' }],
+    });
   });
 
   it('a single sentence over the limit: where to cut it is the writer’s call', () => {
     // Act
-    const checked = checkDevelopedPart(request(), { scenes: [card('s01', { dialogue: [{ character: 'mai', line: longSentence(120) }] }), card('s02')], summary: 'So far.' });
+    const checked = checkDevelopedPart(request(), {
+      scenes: [card('s01', { dialogue: [{ character: 'mai', line: longSentence(120) }] }), card('s02')],
+      summary: 'So far.',
+    });
 
     // Assess
     expect(checked.ok).toBe(false);
@@ -223,7 +263,9 @@ describe('scripts', () => {
     // Prepare
     const first = `${'我'.repeat(300)}。`;
     const second = `${'你'.repeat(250)}！`;
-    const { complete } = model(answer(`Sure! ${JSON.stringify({ lines: [{ character: 'ana', line: first + second }] })}`));
+    const { complete } = model(
+      answer(`Sure! ${JSON.stringify({ lines: [{ character: 'ana', line: first + second }] })}`),
+    );
 
     // Act
     const metered = await writeSceneWithRepair(scriptRequest, serving, false, complete);
@@ -241,7 +283,10 @@ describe('scripts', () => {
     const checked = checkScript(scriptRequest, { lines: [{ character: 'zed', line: 'Who?' }] });
 
     // Assess
-    expect(checked).toEqual({ ok: false, problems: [{ path: 'lines.0.character', reason: 'character must be one of ana, ben' }] });
+    expect(checked).toEqual({
+      ok: false,
+      problems: [{ path: 'lines.0.character', reason: 'character must be one of ana, ben' }],
+    });
   });
 });
 

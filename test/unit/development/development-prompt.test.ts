@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderOutputInvalid } from '../../../lambdas/core/errors.js';
-import { checkDevelopedPart, developmentJsonSchema, developmentMessages, developmentParts, developPartWithRepair } from '../../../lambdas/core/development-prompt.js';
-import { describeProblems } from '../../../lambdas/core/answer-repair.js';
-import type { EpisodeDevelopmentRequest, SceneCard } from '../../../lambdas/core/ports.js';
 import type { ChatAnswer, ChatMessage } from '../../../lambdas/core/answer-repair.js';
+import { describeProblems } from '../../../lambdas/core/answer-repair.js';
+import {
+  checkDevelopedPart,
+  developmentJsonSchema,
+  developmentMessages,
+  developmentParts,
+  developPartWithRepair,
+} from '../../../lambdas/core/development-prompt.js';
+import { ProviderOutputInvalid } from '../../../lambdas/core/errors.js';
+import type { EpisodeDevelopmentRequest, SceneCard } from '../../../lambdas/core/ports.js';
 
 function request(overrides: Partial<EpisodeDevelopmentRequest> = {}): EpisodeDevelopmentRequest {
   return {
@@ -14,7 +20,14 @@ function request(overrides: Partial<EpisodeDevelopmentRequest> = {}): EpisodeDev
       { id: 'mai', name: 'Mai', description: 'deckhand' },
       { id: 'theo', name: 'Theo', description: 'stowaway' },
     ],
-    episode: { id: 'ep02', title: 'The Compass', synopsis: 'Mai demands the truth.', index: 1, episodeCount: 3, sceneCount: 2 },
+    episode: {
+      id: 'ep02',
+      title: 'The Compass',
+      synopsis: 'Mai demands the truth.',
+      index: 1,
+      episodeCount: 3,
+      sceneCount: 2,
+    },
     storySoFar: [{ episodeId: 'ep01', title: 'Stowaway', summary: 'Mai hid Theo from the harbourmaster.' }],
     part: { index: 0, count: 1, sceneIds: ['s01', 's02'] },
     previousCards: [],
@@ -67,7 +80,13 @@ describe('the development prompt and its checks', () => {
 
   it('names a character the bible lacks, in the cast and among the speakers', () => {
     // Prepare
-    const invented = { scenes: [card('s01', ['mai', 'ghost']), { ...card('s02', ['mai']), dialogue: [{ character: 'nobody', line: 'Hi.' }] }], summary: 'So far.' };
+    const invented = {
+      scenes: [
+        card('s01', ['mai', 'ghost']),
+        { ...card('s02', ['mai']), dialogue: [{ character: 'nobody', line: 'Hi.' }] },
+      ],
+      summary: 'So far.',
+    };
 
     // Act
     const problems = problemsOf(request(), invented);
@@ -89,7 +108,9 @@ describe('the development prompt and its checks', () => {
 
   it("gives structured output a JSON schema whose cast is the bible's ids", () => {
     // Act
-    const schema = developmentJsonSchema(request()) as { properties: { scenes: { items: { properties: { characters: { items: { enum: string[] } } } } } } };
+    const schema = developmentJsonSchema(request()) as {
+      properties: { scenes: { items: { properties: { characters: { items: { enum: string[] } } } } } };
+    };
 
     // Assess
     expect(schema.properties.scenes.items.properties.characters.items.enum).toEqual(['mai', 'theo']);
@@ -99,7 +120,10 @@ describe('the development prompt and its checks', () => {
   it('repairs an invalid answer with a prompt naming the problem, and counts the repaired call', async () => {
     // Prepare
     const sent: ChatMessage[][] = [];
-    const answers = [answer(JSON.stringify({ scenes: [card('s01', ['ghost']), card('s02')], summary: 'x' })), answer(JSON.stringify({ scenes: [card('s01'), card('s02')], summary: 'Mai learns the truth.' }))];
+    const answers = [
+      answer(JSON.stringify({ scenes: [card('s01', ['ghost']), card('s02')], summary: 'x' })),
+      answer(JSON.stringify({ scenes: [card('s01'), card('s02')], summary: 'Mai learns the truth.' })),
+    ];
     const complete = async (messages: ChatMessage[]) => {
       sent.push([...messages]);
       return answers.shift()!;
@@ -119,7 +143,9 @@ describe('the development prompt and its checks', () => {
     const complete = async () => answer('{"scenes": []}');
 
     // Act
-    const failure = await developPartWithRepair(request(), { provider: 'p', model: 'm' }, false, complete).catch((error: unknown) => error);
+    const failure = await developPartWithRepair(request(), { provider: 'p', model: 'm' }, false, complete).catch(
+      (error: unknown) => error,
+    );
 
     // Assess
     expect(failure).toBeInstanceOf(ProviderOutputInvalid);

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { checkDevelopedPart } from '../../../lambdas/core/development-prompt.js';
+import {
+  beatsFor,
+  OfflineEpisodeDeveloper,
+} from '../../../lambdas/adapters/providers/offline/offline-episode-developer.js';
 import { describeProblems } from '../../../lambdas/core/answer-repair.js';
+import { checkDevelopedPart } from '../../../lambdas/core/development-prompt.js';
 import type { EpisodeDevelopmentRequest } from '../../../lambdas/core/ports.js';
-import { beatsFor, OfflineEpisodeDeveloper } from '../../../lambdas/adapters/providers/offline/offline-episode-developer.js';
 
 function request(overrides: Partial<EpisodeDevelopmentRequest> = {}): EpisodeDevelopmentRequest {
   return {
     language: 'en-US',
     seed: 11,
-    series: { title: 'The Night Ferry', locations: ['the ferry deck, night, rain', 'the harbour office, strip lights', 'the fish market at dawn'] },
+    series: {
+      title: 'The Night Ferry',
+      locations: ['the ferry deck, night, rain', 'the harbour office, strip lights', 'the fish market at dawn'],
+    },
     characters: [
       { id: 'mai', name: 'Mai', description: 'deckhand' },
       { id: 'theo', name: 'Theo', description: 'stowaway' },
@@ -54,7 +60,8 @@ describe('the offline episode developer', () => {
     expect(result.scenes[2]!.characters).toContain('quan');
     expect(result.scenes.at(-1)!.camera).toMatch(/close-up|zoom/);
     expect(result.scenes.flatMap((scene) => scene.characters)).not.toContain('linh');
-    for (const scene of result.scenes) expect(scene.dialogue.every((line) => scene.characters.includes(line.character))).toBe(true);
+    for (const scene of result.scenes)
+      expect(scene.dialogue.every((line) => scene.characters.includes(line.character))).toBe(true);
   });
 
   it('never gives lines to a character that does not speak, and the check refuses a draft that does', async () => {
@@ -64,12 +71,26 @@ describe('the offline episode developer', () => {
         { id: 'mai', name: 'Mai', description: 'deckhand' },
         { id: 'miu', name: 'Miu', description: 'a grey tabby cat', speaks: false },
       ],
-      episode: { ...request().episode, synopsis: 'Mai finds Miu hiding on the ferry deck. Miu follows Mai to the harbour office.' },
+      episode: {
+        ...request().episode,
+        synopsis: 'Mai finds Miu hiding on the ferry deck. Miu follows Mai to the harbour office.',
+      },
     });
 
     // Act
     const { result } = await new OfflineEpisodeDeveloper().developPart(withCat);
-    const catTalks = { ...result, scenes: result.scenes.map((scene, index) => (index === 0 ? { ...scene, characters: [...new Set([...scene.characters, 'miu'])], dialogue: [{ character: 'miu', line: 'Meow.' }] } : scene)) };
+    const catTalks = {
+      ...result,
+      scenes: result.scenes.map((scene, index) =>
+        index === 0
+          ? {
+              ...scene,
+              characters: [...new Set([...scene.characters, 'miu'])],
+              dialogue: [{ character: 'miu', line: 'Meow.' }],
+            }
+          : scene,
+      ),
+    };
 
     // Assess
     expect(result.scenes.some((scene) => scene.characters.includes('miu'))).toBe(true);
@@ -98,7 +119,14 @@ describe('the offline episode developer', () => {
         { id: 'lan', name: 'Lan', description: 'cô gái 25 tuổi', voice: { gender: 'female' } },
         { id: 'minh', name: 'Minh', description: 'chàng trai 27 tuổi', voice: { gender: 'male' } },
       ],
-      episode: { id: 'ep01', title: 'Người lạ', synopsis: 'Lan gặp Minh ở bến phà. Minh giấu một bí mật. Lan phát hiện ra sự thật. Minh biến mất.', index: 0, episodeCount: 1, sceneCount: 4 },
+      episode: {
+        id: 'ep01',
+        title: 'Người lạ',
+        synopsis: 'Lan gặp Minh ở bến phà. Minh giấu một bí mật. Lan phát hiện ra sự thật. Minh biến mất.',
+        index: 0,
+        episodeCount: 1,
+        sceneCount: 4,
+      },
     });
 
     // Act
@@ -113,15 +141,28 @@ describe('the offline episode developer', () => {
 
   it("continues a later part from the previous part's last place", async () => {
     // Prepare
-    const long = request({ episode: { ...request().episode, sceneCount: 8 }, part: { index: 1, count: 2, sceneIds: ['s07', 's08'] } });
-    const previous = await new OfflineEpisodeDeveloper().developPart({ ...long, part: { index: 0, count: 2, sceneIds: ['s01', 's02', 's03', 's04', 's05', 's06'] } });
+    const long = request({
+      episode: { ...request().episode, sceneCount: 8 },
+      part: { index: 1, count: 2, sceneIds: ['s07', 's08'] },
+    });
+    const previous = await new OfflineEpisodeDeveloper().developPart({
+      ...long,
+      part: { index: 0, count: 2, sceneIds: ['s01', 's02', 's03', 's04', 's05', 's06'] },
+    });
 
     // Act
-    const { result } = await new OfflineEpisodeDeveloper().developPart({ ...long, previousCards: previous.result.scenes });
+    const { result } = await new OfflineEpisodeDeveloper().developPart({
+      ...long,
+      previousCards: previous.result.scenes,
+    });
 
     // Assess
     expect(result.scenes.map((scene) => scene.id)).toEqual(['s07', 's08']);
-    expect(checkDevelopedPart({ ...long, previousCards: previous.result.scenes }, result)).toEqual({ ok: true, value: result, repairs: [] });
+    expect(checkDevelopedPart({ ...long, previousCards: previous.result.scenes }, result)).toEqual({
+      ok: true,
+      value: result,
+      repairs: [],
+    });
     expect(result.scenes.at(-1)!.outline).toContain('Theo says her father did not drown by accident.');
   });
 
@@ -144,7 +185,8 @@ describe('the offline episode developer', () => {
     expect(checkDevelopedPart(asked, result)).toEqual({ ok: true, value: result, repairs: [] });
     expect(result.scenes[0]!.outline.startsWith(`${setup}: `)).toBe(true);
     expect(result.scenes[3]!.outline.startsWith(`${cliffhanger}: `)).toBe(true);
-    expect(result.scenes.map((scene) => scene.outline).join(' ')).not.toMatch(/We meet|the answer held back|walks in before/);
+    expect(result.scenes.map((scene) => scene.outline).join(' ')).not.toMatch(
+      /We meet|the answer held back|walks in before/,
+    );
   });
 });
-

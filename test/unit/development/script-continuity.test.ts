@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONTINUITY_CHARACTERS, episodeContinuity, scriptMessages } from '../../../lambdas/core/script-prompt.js';
 import type { SceneScriptRequest } from '../../../lambdas/core/ports.js';
+import { CONTINUITY_CHARACTERS, episodeContinuity, scriptMessages } from '../../../lambdas/core/script-prompt.js';
 
 const scene: SceneScriptRequest['scene'] = {
   episodeId: 'ep01',
@@ -14,15 +14,23 @@ const scene: SceneScriptRequest['scene'] = {
   ],
 };
 
-const spoken = (sceneId: string, line: string) => ({ sceneId, outline: `What happens in ${sceneId}.`, lines: [{ character: 'mai', line }] });
+const spoken = (sceneId: string, line: string) => ({
+  sceneId,
+  outline: `What happens in ${sceneId}.`,
+  lines: [{ character: 'mai', line }],
+});
 
 describe("a scene's dialogue carries on from the episode", () => {
   it("quotes the earlier scenes' lines and the synopsis in the script prompt", () => {
     // Prepare
-    const episode = episodeContinuity('Mai hides a stowaway.', [spoken('s01', 'Who is there?'), spoken('s02', 'Come out slowly.')]);
+    const episode = episodeContinuity('Mai hides a stowaway.', [
+      spoken('s01', 'Who is there?'),
+      spoken('s02', 'Come out slowly.'),
+    ]);
 
     // Act
-    const user = scriptMessages({ language: 'en-US', title: 'The Night Ferry', seed: 1, scene, episode }, false)[1]!.content;
+    const user = scriptMessages({ language: 'en-US', title: 'The Night Ferry', seed: 1, scene, episode }, false)[1]!
+      .content;
 
     // Assess
     expect(user).toContain('The episode: Mai hides a stowaway.');

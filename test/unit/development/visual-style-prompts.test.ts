@@ -7,7 +7,21 @@ import { unitManifest } from '../../support/mocked-stage-deps.js';
 const manifest = unitManifest({
   style: 'teal and amber neon, 35mm film grain',
   characters: [{ id: 'mai', name: 'Mai', description: 'yellow raincoat' }],
-  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'the ferry deck', characters: ['mai'], outline: 'Mai finds a stowaway.', camera: 'low angle, slow dolly in' }] }],
+  episodes: [
+    {
+      id: 'ep01',
+      title: 'One',
+      scenes: [
+        {
+          id: 's01',
+          location: 'the ferry deck',
+          characters: ['mai'],
+          outline: 'Mai finds a stowaway.',
+          camera: 'low angle, slow dolly in',
+        },
+      ],
+    },
+  ],
 });
 
 describe("the series' visual style and a scene's camera direction", () => {
@@ -21,14 +35,26 @@ describe("the series' visual style and a scene's camera direction", () => {
     const clip = clipPrompt(brief);
 
     // Assess
-    for (const prompt of [sheet, keyframe, clip]) expect(prompt).toContain('Visual style: teal and amber neon, 35mm film grain.');
+    for (const prompt of [sheet, keyframe, clip])
+      expect(prompt).toContain('Visual style: teal and amber neon, 35mm film grain.');
     expect(keyframe).toContain('Camera: low angle, slow dolly in.');
-    expect(clip).toBe('the ferry deck. Mai finds a stowaway. Camera: low angle, slow dolly in. Visual style: teal and amber neon, 35mm film grain.');
+    expect(clip).toBe(
+      'the ferry deck. Mai finds a stowaway. Camera: low angle, slow dolly in. Visual style: teal and amber neon, 35mm film grain.',
+    );
   });
 
   it('leave the prompts and the cache keys of a manifest without them as they were', () => {
     // Prepare
-    const plain = unitManifest({ characters: manifest.characters, episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'the ferry deck', characters: ['mai'], outline: 'Mai waits.' }] }] });
+    const plain = unitManifest({
+      characters: manifest.characters,
+      episodes: [
+        {
+          id: 'ep01',
+          title: 'One',
+          scenes: [{ id: 's01', location: 'the ferry deck', characters: ['mai'], outline: 'Mai waits.' }],
+        },
+      ],
+    });
     const { brief } = sceneContext(plain, { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' });
 
     // Act

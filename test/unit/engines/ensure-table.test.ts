@@ -11,7 +11,9 @@ describe('the local table, made for a fresh data directory', () => {
 
     // Act
     const described = await table.dynamo.send(new DescribeTableCommand({ TableName: table.tableName }));
-    const written = table.dynamo.send(new PutCommand({ TableName: table.tableName, Item: { PK: 'PRODUCTION#p', SK: 'META' } }));
+    const written = table.dynamo.send(
+      new PutCommand({ TableName: table.tableName, Item: { PK: 'PRODUCTION#p', SK: 'META' } }),
+    );
 
     // Assess
     expect(described.Table?.TableStatus).toBe('ACTIVE');

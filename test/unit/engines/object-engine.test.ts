@@ -14,7 +14,12 @@ async function objectEngine() {
     await engines.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
-  return new S3Client({ endpoint: engines.endpoints.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+  return new S3Client({
+    endpoint: engines.endpoints.s3,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    forcePathStyle: true,
+  });
 }
 
 /** The object's bytes, or undefined while the key does not exist. */
@@ -28,7 +33,8 @@ async function read(s3: S3Client, key: string): Promise<Buffer | undefined> {
   }
 }
 
-const bodyOf = (size: number, seed: number) => Buffer.from(Array.from({ length: size }, (_, index) => (index * 31 + seed) % 251));
+const bodyOf = (size: number, seed: number) =>
+  Buffer.from(Array.from({ length: size }, (_, index) => (index * 31 + seed) % 251));
 
 describe('the embedded object engine', () => {
   it('answers a GET right after a PUT with the whole object', async () => {
@@ -44,7 +50,11 @@ describe('the embedded object engine', () => {
     }
 
     // Assess
-    const wrong = reads.flatMap((bytes, index) => (bytes?.equals(bodies[index]!) ? [] : [`${index}: ${bytes?.length ?? 'missing'} of ${bodies[index]!.length} bytes`]));
+    const wrong = reads.flatMap((bytes, index) =>
+      bytes?.equals(bodies[index]!)
+        ? []
+        : [`${index}: ${bytes?.length ?? 'missing'} of ${bodies[index]!.length} bytes`],
+    );
     expect(wrong).toEqual([]);
   });
 
@@ -56,12 +66,16 @@ describe('the embedded object engine', () => {
     let written = false;
 
     // Act: read and list as fast as the engine answers until the PUT is answered
-    const put = s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'big/answer.bin', Body: body })).finally(() => (written = true));
+    const put = s3
+      .send(new PutObjectCommand({ Bucket: BUCKET, Key: 'big/answer.bin', Body: body }))
+      .finally(() => (written = true));
     while (!written) {
       const bytes = await read(s3, 'big/answer.bin');
       if (bytes !== undefined && !bytes.equals(body)) seen.push(`a read of ${bytes.length} of ${body.length} bytes`);
       const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
-      for (const item of listed.Contents ?? []) if (item.Key !== 'big/answer.bin' || item.Size !== body.length) seen.push(`a listed ${item.Key} of ${item.Size} bytes`);
+      for (const item of listed.Contents ?? [])
+        if (item.Key !== 'big/answer.bin' || item.Size !== body.length)
+          seen.push(`a listed ${item.Key} of ${item.Size} bytes`);
     }
     await put;
 

@@ -1,7 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { SecretsEngine } from '../../../local/engines/secrets-engine.js';
 
@@ -10,7 +15,11 @@ const ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:ProviderKeys';
 async function engineOver(directory: string) {
   const engine = new SecretsEngine(directory, 'us-east-1', '000000000000');
   const endpoint = await engine.listen();
-  const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
+  const client = new SecretsManagerClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+  });
   onTestFinished(async () => {
     client.destroy();
     await engine.close();

@@ -29,7 +29,11 @@ async function ownDir(): Promise<string> {
 async function engineOver(dir: string) {
   const engine = SqsEngine.open(dir, identity);
   const endpoint = await engine.listen();
-  const sqs = new SQSClient({ endpoint, region: identity.region, credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
+  const sqs = new SQSClient({
+    endpoint,
+    region: identity.region,
+    credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -38,7 +42,8 @@ async function engineOver(dir: string) {
     await engine.close();
   };
   onTestFinished(stop);
-  const queue = async (name: string, attributes?: Record<string, string>) => (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
+  const queue = async (name: string, attributes?: Record<string, string>) =>
+    (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
   const receive = async (queueUrl: string, options: { waitSeconds?: number; visibilitySeconds?: number } = {}) =>
     (
       await sqs.send(
@@ -63,7 +68,9 @@ describe('the embedded SQS', () => {
     const dir = await ownDir();
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     onTestFinished(() => void child.kill('SIGKILL'));
-    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()),
+    );
     const killedAt = Date.now();
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
@@ -94,7 +101,13 @@ describe('the embedded SQS', () => {
 
     // Act
     const deleted = await first.sqs.send(
-      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: [{ Id: 'a', ReceiptHandle: done.ReceiptHandle! }, { Id: 'b', ReceiptHandle: staleHandle }] }),
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [
+          { Id: 'a', ReceiptHandle: done.ReceiptHandle! },
+          { Id: 'b', ReceiptHandle: staleHandle },
+        ],
+      }),
     );
     await first.stop();
     const restarted = await engineOver(dir);
@@ -110,8 +123,13 @@ describe('the embedded SQS', () => {
     const dir = await ownDir();
     const { sqs, queue, receive } = await engineOver(dir);
     const deadLetterUrl = await queue('jobs-dlq');
-    const deadLetterArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    const queueUrl = await queue('jobs', { VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: 2 }) });
+    const deadLetterArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes!.QueueArn!;
+    const queueUrl = await queue('jobs', {
+      VisibilityTimeout: '1',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: 2 }),
+    });
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'poison' }));
     const firstReceive = await receive(queueUrl);
     await sleep(1_100);
@@ -131,7 +149,9 @@ describe('the embedded SQS', () => {
     expect(bodies(deadLetters)).toEqual(['poison']);
     expect(deadLetters[0]!.Attributes?.DeadLetterQueueSourceArn).toMatch(/:jobs$/);
     expect(moved).toBe(1);
-    expect(redriven.map((message) => [message.Body, message.Attributes?.ApproximateReceiveCount])).toEqual([['poison', '1']]);
+    expect(redriven.map((message) => [message.Body, message.Attributes?.ApproximateReceiveCount])).toEqual([
+      ['poison', '1'],
+    ]);
   });
 
   it('answers a long poll as soon as a message arrives, and not before its delay', async () => {

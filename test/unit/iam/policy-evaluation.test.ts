@@ -1,18 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type ConditionContext,
   compilePolicy,
   evaluate,
-  UnsupportedPolicy,
-  type ConditionContext,
   type PolicyDocument,
   type PolicyType,
   type RequestPrincipal,
+  UnsupportedPolicy,
 } from '../../../local/runtime/iam/policy-evaluation.js';
 
 // The examples are the IAM User Guide's: "Policy evaluation logic", "NotAction", "Resource",
 // "Condition operators" and "Creating a condition with multiple keys or values".
 
-const CARLOS: RequestPrincipal = { kind: 'iam', arn: 'arn:aws:iam::123456789012:user/carlossalazar', account: '123456789012' };
+const CARLOS: RequestPrincipal = {
+  kind: 'iam',
+  arn: 'arn:aws:iam::123456789012:user/carlossalazar',
+  account: '123456789012',
+};
 const SECURE = { 'aws:SecureTransport': 'true' };
 
 function decide(
@@ -36,10 +40,20 @@ describe('the evaluation logic within one account', () => {
       {
         Sid: 'AllowS3ListRead',
         Effect: 'Allow',
-        Action: ['s3:GetBucketLocation', 's3:GetAccountPublicAccessBlock', 's3:ListAccessPoints', 's3:ListAllMyBuckets'],
+        Action: [
+          's3:GetBucketLocation',
+          's3:GetAccountPublicAccessBlock',
+          's3:ListAccessPoints',
+          's3:ListAllMyBuckets',
+        ],
         Resource: 'arn:aws:s3:::*',
       },
-      { Sid: 'AllowS3Self', Effect: 'Allow', Action: 's3:*', Resource: ['arn:aws:s3:::carlossalazar/*', 'arn:aws:s3:::carlossalazar'] },
+      {
+        Sid: 'AllowS3Self',
+        Effect: 'Allow',
+        Action: 's3:*',
+        Resource: ['arn:aws:s3:::carlossalazar/*', 'arn:aws:s3:::carlossalazar'],
+      },
       { Sid: 'DenyS3Logs', Effect: 'Deny', Action: 's3:*', Resource: 'arn:aws:s3:::*log*' },
     ],
   });
@@ -57,10 +71,17 @@ describe('the evaluation logic within one account', () => {
 
   it("denies Carlos's upload to the logs bucket by the explicit deny, whatever allows it", () => {
     // Act
-    const decision = decide([carlosPolicy, carlosBucketPolicy], 's3:PutObject', 'arn:aws:s3:::carlossalazar-logs/file.txt');
+    const decision = decide(
+      [carlosPolicy, carlosBucketPolicy],
+      's3:PutObject',
+      'arn:aws:s3:::carlossalazar-logs/file.txt',
+    );
 
     // Assess
-    expect(decision).toEqual({ decision: 'explicit-deny', by: { policy: 'identity', policyType: 'identity-based', index: 2, sid: 'DenyS3Logs' } });
+    expect(decision).toEqual({
+      decision: 'explicit-deny',
+      by: { policy: 'identity', policyType: 'identity-based', index: 2, sid: 'DenyS3Logs' },
+    });
   });
 
   it('allows his upload to his own bucket, which both policies allow', () => {
@@ -76,17 +97,33 @@ describe('the evaluation logic within one account', () => {
     const onlyListing = identity({ Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }] });
 
     // Act
-    const byBucketPolicy = decide([onlyListing, carlosBucketPolicy], 's3:PutObject', 'arn:aws:s3:::carlossalazar/file.txt');
+    const byBucketPolicy = decide(
+      [onlyListing, carlosBucketPolicy],
+      's3:PutObject',
+      'arn:aws:s3:::carlossalazar/file.txt',
+    );
     const byIdentityPolicy = decide([carlosPolicy], 's3:PutObject', 'arn:aws:s3:::carlossalazar/file.txt');
 
     // Assess
     expect(byBucketPolicy).toMatchObject({ decision: 'allow', by: { policyType: 'resource-based' } });
-    expect(byIdentityPolicy).toMatchObject({ decision: 'allow', by: { policyType: 'identity-based', sid: 'AllowS3Self' } });
+    expect(byIdentityPolicy).toMatchObject({
+      decision: 'allow',
+      by: { policyType: 'identity-based', sid: 'AllowS3Self' },
+    });
   });
 
   it("does not count a resource policy's allow of the account on its own: the account's IAM policies decide", () => {
     // Prepare
-    const toTheAccount = resourcePolicy({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 's3:*', Resource: 'arn:aws:s3:::shared/*' }] });
+    const toTheAccount = resourcePolicy({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+          Action: 's3:*',
+          Resource: 'arn:aws:s3:::shared/*',
+        },
+      ],
+    });
 
     // Act
     const decision = decide([toTheAccount], 's3:GetObject', 'arn:aws:s3:::shared/a');
@@ -115,13 +152,19 @@ describe('the evaluation logic within one account', () => {
     expect(report).toMatchObject({ decision: 'explicit-deny', by: { sid: 'DenyReports' } });
   });
 
-  it("gives a service principal only the resource policies: it has no identity of its own", () => {
+  it('gives a service principal only the resource policies: it has no identity of its own', () => {
     // Prepare
     const everything = identity({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
     const cloudwatch: RequestPrincipal = { kind: 'service', service: 'cloudwatch.amazonaws.com' };
 
     // Act
-    const decision = decide([everything], 'sns:Publish', 'arn:aws:sns:us-east-1:123456789012:alarms', SECURE, cloudwatch);
+    const decision = decide(
+      [everything],
+      'sns:Publish',
+      'arn:aws:sns:us-east-1:123456789012:alarms',
+      SECURE,
+      cloudwatch,
+    );
 
     // Assess
     expect(decision).toEqual({ decision: 'implicit-deny' });
@@ -131,10 +174,14 @@ describe('the evaluation logic within one account', () => {
 describe('Action and NotAction', () => {
   it('matches actions whatever their case, with * and ?', () => {
     // Prepare
-    const policy = identity({ Statement: [{ Effect: 'Allow', Action: ['SQS:SendMessage', 'dynamodb:?etItem'], Resource: '*' }] });
+    const policy = identity({
+      Statement: [{ Effect: 'Allow', Action: ['SQS:SendMessage', 'dynamodb:?etItem'], Resource: '*' }],
+    });
 
     // Act
-    const decisions = ['sqs:sendmessage', 'dynamodb:GetItem', 'dynamodb:SetItem', 'dynamodb:GetItems'].map((action) => decide([policy], action, '*').decision);
+    const decisions = ['sqs:sendmessage', 'dynamodb:GetItem', 'dynamodb:SetItem', 'dynamodb:GetItems'].map(
+      (action) => decide([policy], action, '*').decision,
+    );
 
     // Assess
     expect(decisions).toEqual(['allow', 'allow', 'allow', 'implicit-deny']);
@@ -142,7 +189,9 @@ describe('Action and NotAction', () => {
 
   it('with Allow, allows every S3 action on S3 resources except the one listed, and nothing of other resources', () => {
     // Prepare
-    const policy = identity({ Statement: [{ Effect: 'Allow', NotAction: 's3:DeleteBucket', Resource: 'arn:aws:s3:::*' }] });
+    const policy = identity({
+      Statement: [{ Effect: 'Allow', NotAction: 's3:DeleteBucket', Resource: 'arn:aws:s3:::*' }],
+    });
 
     // Act
     const put = decide([policy], 's3:PutObject', 'arn:aws:s3:::b/k');
@@ -150,7 +199,11 @@ describe('Action and NotAction', () => {
     const listAll = decide([policy], 's3:ListAllMyBuckets', '*');
 
     // Assess
-    expect([put.decision, deleteBucket.decision, listAll.decision]).toEqual(['allow', 'implicit-deny', 'implicit-deny']);
+    expect([put.decision, deleteBucket.decision, listAll.decision]).toEqual([
+      'allow',
+      'implicit-deny',
+      'implicit-deny',
+    ]);
   });
 
   it('with Deny and BoolIfExists, denies every non-IAM action without MFA, and denies nothing with it (DenyAllUsersNotUsingMFA)', () => {
@@ -158,7 +211,15 @@ describe('Action and NotAction', () => {
     const policies = [
       identity({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
       identity({
-        Statement: [{ Sid: 'DenyAllUsersNotUsingMFA', Effect: 'Deny', NotAction: 'iam:*', Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } }],
+        Statement: [
+          {
+            Sid: 'DenyAllUsersNotUsingMFA',
+            Effect: 'Deny',
+            NotAction: 'iam:*',
+            Resource: '*',
+            Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+          },
+        ],
       }),
     ];
 
@@ -177,14 +238,18 @@ describe('Action and NotAction', () => {
 });
 
 describe('Resource and NotResource', () => {
-  it("matches every object of a bucket with bucket/*, slashes and colons included, and never the bucket itself", () => {
+  it('matches every object of a bucket with bucket/*, slashes and colons included, and never the bucket itself', () => {
     // Prepare
-    const policy = identity({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::amzn-s3-demo-bucket/*' }] });
+    const policy = identity({
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::amzn-s3-demo-bucket/*' }],
+    });
 
     // Act
-    const decisions = ['arn:aws:s3:::amzn-s3-demo-bucket/a/b/c.txt', 'arn:aws:s3:::amzn-s3-demo-bucket/a:b', 'arn:aws:s3:::amzn-s3-demo-bucket'].map(
-      (resource) => decide([policy], 's3:GetObject', resource).decision,
-    );
+    const decisions = [
+      'arn:aws:s3:::amzn-s3-demo-bucket/a/b/c.txt',
+      'arn:aws:s3:::amzn-s3-demo-bucket/a:b',
+      'arn:aws:s3:::amzn-s3-demo-bucket',
+    ].map((resource) => decide([policy], 's3:GetObject', resource).decision);
 
     // Assess
     expect(decisions).toEqual(['allow', 'allow', 'implicit-deny']);
@@ -196,8 +261,16 @@ describe('Resource and NotResource', () => {
       Statement: [
         { Effect: 'Allow', Action: 'iam:GetUser', Resource: 'arn:aws:iam::123456789012:user/Bob' },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-?:123456789012:queue?' },
-        { Effect: 'Allow', Action: 'states:DescribeExecution', Resource: 'arn:aws:states:*:123456789012:execution:episode:*' },
-        { Effect: 'Allow', Action: 'states:StartExecution', Resource: 'arn:aws:states:us-east-1:123456789012:stateMachine:local-*-machine' },
+        {
+          Effect: 'Allow',
+          Action: 'states:DescribeExecution',
+          Resource: 'arn:aws:states:*:123456789012:execution:episode:*',
+        },
+        {
+          Effect: 'Allow',
+          Action: 'states:StartExecution',
+          Resource: 'arn:aws:states:us-east-1:123456789012:stateMachine:local-*-machine',
+        },
       ],
     });
 
@@ -206,10 +279,26 @@ describe('Resource and NotResource', () => {
     const lowercaseBob = decide([policy], 'iam:GetUser', 'arn:aws:iam::123456789012:user/bob').decision;
     const queue1 = decide([policy], 'sqs:SendMessage', 'arn:aws:sqs:us-east-2:123456789012:queue1').decision;
     const queue12 = decide([policy], 'sqs:SendMessage', 'arn:aws:sqs:us-east-2:123456789012:queue12').decision;
-    const execution = decide([policy], 'states:DescribeExecution', 'arn:aws:states:us-east-1:123456789012:execution:episode:run-1').decision;
-    const otherMachine = decide([policy], 'states:DescribeExecution', 'arn:aws:states:us-east-1:123456789012:execution:production:run-1').decision;
-    const withinSegment = decide([policy], 'states:StartExecution', 'arn:aws:states:us-east-1:123456789012:stateMachine:local-a-machine').decision;
-    const acrossColon = decide([policy], 'states:StartExecution', 'arn:aws:states:us-east-1:123456789012:stateMachine:local-a:b-machine').decision;
+    const execution = decide(
+      [policy],
+      'states:DescribeExecution',
+      'arn:aws:states:us-east-1:123456789012:execution:episode:run-1',
+    ).decision;
+    const otherMachine = decide(
+      [policy],
+      'states:DescribeExecution',
+      'arn:aws:states:us-east-1:123456789012:execution:production:run-1',
+    ).decision;
+    const withinSegment = decide(
+      [policy],
+      'states:StartExecution',
+      'arn:aws:states:us-east-1:123456789012:stateMachine:local-a-machine',
+    ).decision;
+    const acrossColon = decide(
+      [policy],
+      'states:StartExecution',
+      'arn:aws:states:us-east-1:123456789012:stateMachine:local-a:b-machine',
+    ).decision;
 
     // Assess
     expect([bob, lowercaseBob, queue1, queue12, execution, otherMachine, withinSegment, acrossColon]).toEqual([
@@ -228,7 +317,9 @@ describe('Resource and NotResource', () => {
     // Prepare
     const policies = [
       identity({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }),
-      identity({ Statement: [{ Effect: 'Deny', Action: 's3:*', NotResource: ['arn:aws:s3:::mine', 'arn:aws:s3:::mine/*'] }] }),
+      identity({
+        Statement: [{ Effect: 'Deny', Action: 's3:*', NotResource: ['arn:aws:s3:::mine', 'arn:aws:s3:::mine/*'] }],
+      }),
     ];
 
     // Act
@@ -257,17 +348,26 @@ describe('condition operators', () => {
 
   it('Bool: denies a request not over TLS, and not one over TLS', () => {
     // Act
-    const plain = decide([allowAll, bucketTlsDeny], 's3:GetObject', 'arn:aws:s3:::DOC-EXAMPLE-BUCKET/k', { 'aws:SecureTransport': 'false' });
-    const tls = decide([allowAll, bucketTlsDeny], 's3:GetObject', 'arn:aws:s3:::DOC-EXAMPLE-BUCKET/k', { 'aws:SecureTransport': 'true' });
+    const plain = decide([allowAll, bucketTlsDeny], 's3:GetObject', 'arn:aws:s3:::DOC-EXAMPLE-BUCKET/k', {
+      'aws:SecureTransport': 'false',
+    });
+    const tls = decide([allowAll, bucketTlsDeny], 's3:GetObject', 'arn:aws:s3:::DOC-EXAMPLE-BUCKET/k', {
+      'aws:SecureTransport': 'true',
+    });
 
     // Assess
-    expect(plain).toMatchObject({ decision: 'explicit-deny', by: { policyType: 'resource-based', sid: 'BooleanExample' } });
+    expect(plain).toMatchObject({
+      decision: 'explicit-deny',
+      by: { policyType: 'resource-based', sid: 'BooleanExample' },
+    });
     expect(tls.decision).toBe('allow');
   });
 
   it('matches condition key names whatever their case, and Bool values whatever theirs', () => {
     // Act
-    const decision = decide([allowAll, bucketTlsDeny], 's3:GetObject', 'arn:aws:s3:::DOC-EXAMPLE-BUCKET/k', { 'AWS:securetransport': 'FALSE' });
+    const decision = decide([allowAll, bucketTlsDeny], 's3:GetObject', 'arn:aws:s3:::DOC-EXAMPLE-BUCKET/k', {
+      'AWS:securetransport': 'FALSE',
+    });
 
     // Assess
     expect(decision.decision).toBe('explicit-deny');
@@ -278,12 +378,23 @@ describe('condition operators', () => {
     const pattern = 'arn:aws:someservice:*:111122223333:finance/*';
     const value = 'arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt';
     const withOperator = (operator: string) =>
-      identity({ Statement: [{ Effect: 'Allow', Action: 'sns:Publish', Resource: '*', Condition: { [operator]: { 'aws:SourceArn': pattern } } }] });
+      identity({
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Resource: '*',
+            Condition: { [operator]: { 'aws:SourceArn': pattern } },
+          },
+        ],
+      });
 
     // Act
     const stringLike = decide([withOperator('StringLike')], 'sns:Publish', '*', { 'aws:SourceArn': value }).decision;
     const arnLike = decide([withOperator('ArnLike')], 'sns:Publish', '*', { 'aws:SourceArn': value }).decision;
-    const arnEquals = decide([withOperator('ArnEquals')], 'sns:Publish', '*', { 'aws:SourceArn': 'arn:aws:someservice:us-east-2:111122223333:finance/a' }).decision;
+    const arnEquals = decide([withOperator('ArnEquals')], 'sns:Publish', '*', {
+      'aws:SourceArn': 'arn:aws:someservice:us-east-2:111122223333:finance/a',
+    }).decision;
 
     // Assess
     expect([stringLike, arnLike, arnEquals]).toEqual(['allow', 'implicit-deny', 'allow']);
@@ -301,7 +412,8 @@ describe('condition operators', () => {
       },
     });
     const sns: RequestPrincipal = { kind: 'service', service: 'sns.amazonaws.com' };
-    const send = (context: ConditionContext) => decide([queuePolicy], 'sqs:SendMessage', 'arn:aws:sqs:us-east-2:123456789012:QUEUE-ID', context, sns).decision;
+    const send = (context: ConditionContext) =>
+      decide([queuePolicy], 'sqs:SendMessage', 'arn:aws:sqs:us-east-2:123456789012:QUEUE-ID', context, sns).decision;
 
     // Act
     const fromTopic = send({ 'aws:SourceArn': 'arn:aws:sns:us-east-2:123456789012:TOPIC-ID' });
@@ -320,15 +432,24 @@ describe('condition operators', () => {
           Effect: 'Allow',
           Action: 'sns:Publish',
           Resource: '*',
-          Condition: { StringEquals: { 'aws:SourceAccount': ['111122223333', '444455556666'] }, ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:*:*:alarm:*' } },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ['111122223333', '444455556666'] },
+            ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:*:*:alarm:*' },
+          },
         },
       ],
     });
     const publish = (context: ConditionContext) => decide([policy], 'sns:Publish', '*', context).decision;
 
     // Act
-    const both = publish({ 'aws:SourceAccount': '444455556666', 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:444455556666:alarm:a' });
-    const wrongAccount = publish({ 'aws:SourceAccount': '999999999999', 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:444455556666:alarm:a' });
+    const both = publish({
+      'aws:SourceAccount': '444455556666',
+      'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:444455556666:alarm:a',
+    });
+    const wrongAccount = publish({
+      'aws:SourceAccount': '999999999999',
+      'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:444455556666:alarm:a',
+    });
     const onlyAccount = publish({ 'aws:SourceAccount': '111122223333' });
 
     // Assess
@@ -337,17 +458,25 @@ describe('condition operators', () => {
 
   it('a missing key fails a positive operator and satisfies a negated one; IfExists satisfies either; Null tests presence', () => {
     // Prepare
-    const allowWhen = (condition: Record<string, Record<string, string>>) => identity({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: condition }] });
-    const get = (condition: Record<string, Record<string, string>>, context: ConditionContext = {}) => decide([allowWhen(condition)], 's3:GetObject', 'arn:aws:s3:::b/k', context).decision;
+    const allowWhen = (condition: Record<string, Record<string, string>>) =>
+      identity({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: condition }] });
+    const get = (condition: Record<string, Record<string, string>>, context: ConditionContext = {}) =>
+      decide([allowWhen(condition)], 's3:GetObject', 'arn:aws:s3:::b/k', context).decision;
 
     // Act
     const positive = get({ StringEquals: { 'aws:PrincipalTag/job-category': 'iamuser-admin' } });
     const negated = get({ StringNotEquals: { 'aws:PrincipalTag/job-category': 'iamuser-admin' } });
     const negatedArn = get({ ArnNotLike: { 'aws:SourceArn': 'arn:aws:sns:*:*:t' } });
     const ifExists = get({ StringEqualsIfExists: { 'aws:PrincipalTag/job-category': 'iamuser-admin' } });
-    const ifExistsPresent = get({ StringEqualsIfExists: { 'aws:PrincipalTag/job-category': 'iamuser-admin' } }, { 'aws:PrincipalTag/job-category': 'other' });
+    const ifExistsPresent = get(
+      { StringEqualsIfExists: { 'aws:PrincipalTag/job-category': 'iamuser-admin' } },
+      { 'aws:PrincipalTag/job-category': 'other' },
+    );
     const nullTrue = get({ Null: { 'aws:TokenIssueTime': 'true' } });
-    const nullTruePresent = get({ Null: { 'aws:TokenIssueTime': 'true' } }, { 'aws:TokenIssueTime': '2020-01-01T00:00:01Z' });
+    const nullTruePresent = get(
+      { Null: { 'aws:TokenIssueTime': 'true' } },
+      { 'aws:TokenIssueTime': '2020-01-01T00:00:01Z' },
+    );
 
     // Assess
     expect({ positive, negated, negatedArn, ifExists, ifExistsPresent, nullTrue, nullTruePresent }).toEqual({
@@ -366,14 +495,31 @@ describe('condition operators', () => {
     const thread = 'arn:aws:dynamodb:us-east-1:123456789012:table/Thread';
     const policies = [
       identity({
-        Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: thread, Condition: { 'ForAllValues:StringLike': { 'dynamodb:requestedAttributes': ['PostDateTime', 'Message', 'Tags'] } } }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'dynamodb:GetItem',
+            Resource: thread,
+            Condition: {
+              'ForAllValues:StringLike': { 'dynamodb:requestedAttributes': ['PostDateTime', 'Message', 'Tags'] },
+            },
+          },
+        ],
       }),
       identity({ Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: thread }] }),
       identity({
-        Statement: [{ Effect: 'Deny', Action: 'dynamodb:PutItem', Resource: thread, Condition: { 'ForAnyValue:StringLike': { 'dynamodb:requestedAttributes': ['ID', 'PostDateTime'] } } }],
+        Statement: [
+          {
+            Effect: 'Deny',
+            Action: 'dynamodb:PutItem',
+            Resource: thread,
+            Condition: { 'ForAnyValue:StringLike': { 'dynamodb:requestedAttributes': ['ID', 'PostDateTime'] } },
+          },
+        ],
       }),
     ];
-    const attributes = (action: string, requested: string[]) => decide(policies, action, thread, { 'dynamodb:requestedAttributes': requested }).decision;
+    const attributes = (action: string, requested: string[]) =>
+      decide(policies, action, thread, { 'dynamodb:requestedAttributes': requested }).decision;
 
     // Act
     const listedOnly = attributes('dynamodb:GetItem', ['PostDateTime', 'Message']);
@@ -399,12 +545,51 @@ describe('what the evaluator refuses to evaluate', () => {
   it('names the policy, the statement and what it does not implement', () => {
     // Prepare
     const cases: { type: PolicyType; document: PolicyDocument; reason: RegExp }[] = [
-      { type: 'identity-based', document: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { NumericLessThan: { 's3:max-keys': '10' } } }] }, reason: /NumericLessThan/ },
-      { type: 'identity-based', document: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b/home/${aws:username}/*' }] }, reason: /policy variables/ },
-      { type: 'resource-based', document: { Statement: [{ Effect: 'Deny', NotPrincipal: { AWS: 'x' }, Action: 's3:*', Resource: '*' }] }, reason: /NotPrincipal/ },
-      { type: 'resource-based', document: { Statement: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 's3:*', Resource: '*' }] }, reason: /Federated/ },
-      { type: 'resource-based', document: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }, reason: /needs a Principal/ },
-      { type: 'identity-based', document: { Statement: [{ Effect: 'Allow', Action: 's3:*' }] }, reason: /Resource and NotResource/ },
+      {
+        type: 'identity-based',
+        document: {
+          Statement: [
+            { Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { NumericLessThan: { 's3:max-keys': '10' } } },
+          ],
+        },
+        reason: /NumericLessThan/,
+      },
+      {
+        type: 'identity-based',
+        document: {
+          Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b/home/${aws:username}/*' }],
+        },
+        reason: /policy variables/,
+      },
+      {
+        type: 'resource-based',
+        document: { Statement: [{ Effect: 'Deny', NotPrincipal: { AWS: 'x' }, Action: 's3:*', Resource: '*' }] },
+        reason: /NotPrincipal/,
+      },
+      {
+        type: 'resource-based',
+        document: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Federated: 'cognito-identity.amazonaws.com' },
+              Action: 's3:*',
+              Resource: '*',
+            },
+          ],
+        },
+        reason: /Federated/,
+      },
+      {
+        type: 'resource-based',
+        document: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+        reason: /needs a Principal/,
+      },
+      {
+        type: 'identity-based',
+        document: { Statement: [{ Effect: 'Allow', Action: 's3:*' }] },
+        reason: /Resource and NotResource/,
+      },
     ];
 
     // Act

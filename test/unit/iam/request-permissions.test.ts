@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { jsonProtocolPermissions, s3Permissions, UnmappedOperation, type ResourceLocator } from '../../../local/runtime/iam/request-permissions.js';
+import {
+  jsonProtocolPermissions,
+  type ResourceLocator,
+  s3Permissions,
+  UnmappedOperation,
+} from '../../../local/runtime/iam/request-permissions.js';
 
 const LOCATOR: ResourceLocator = {
   partition: 'aws',
   region: 'us-east-1',
   account: '000000000000',
   stateMachineOfTaskToken: (token) => `arn:aws:states:us-east-1:000000000000:stateMachine:${token.split('/')[0]}`,
-  secretArn: (secretId) => (secretId.startsWith('arn:') ? secretId : `arn:aws:secretsmanager:us-east-1:000000000000:secret:${secretId}-AbCdEf`),
+  secretArn: (secretId) =>
+    secretId.startsWith('arn:') ? secretId : `arn:aws:secretsmanager:us-east-1:000000000000:secret:${secretId}-AbCdEf`,
 };
 
 const s3 = (method: string, key: string | undefined, headers: Record<string, string> = {}, query = '') =>
@@ -15,7 +21,12 @@ const s3 = (method: string, key: string | undefined, headers: Record<string, str
 describe('the permissions an S3 request needs', () => {
   it('reads and heads an object with GetObject, lists with ListBucket on the bucket, deletes with DeleteObject', () => {
     // Act
-    const permissions = [s3('GET', 'productions/p1/a.json'), s3('HEAD', 'productions/p1/a.json'), s3('GET', undefined, {}, 'list-type=2&prefix=cache/'), s3('DELETE', 'cache/x')];
+    const permissions = [
+      s3('GET', 'productions/p1/a.json'),
+      s3('HEAD', 'productions/p1/a.json'),
+      s3('GET', undefined, {}, 'list-type=2&prefix=cache/'),
+      s3('DELETE', 'cache/x'),
+    ];
 
     // Assess
     expect(permissions).toEqual([
@@ -46,7 +57,11 @@ describe('the permissions an S3 request needs', () => {
 
   it('refuses to map an operation it does not know, rather than authorize it as another', () => {
     // Act
-    const attempts = [() => s3('GET', 'a', {}, 'tagging'), () => s3('PUT', undefined), () => s3('POST', 'a', {}, 'uploads')];
+    const attempts = [
+      () => s3('GET', 'a', {}, 'tagging'),
+      () => s3('PUT', undefined),
+      () => s3('POST', 'a', {}, 'uploads'),
+    ];
 
     // Assess
     for (const attempt of attempts) expect(attempt).toThrow(UnmappedOperation);
@@ -61,37 +76,70 @@ describe('the permissions a JSON-protocol request needs', () => {
     const update = json('DynamoDB_20120810.UpdateItem', { TableName: 'productions' });
     const query = json('DynamoDB_20120810.Query', { TableName: 'productions', IndexName: 'byStatus' });
     const batch = json('DynamoDB_20120810.BatchWriteItem', { RequestItems: { productions: [], ledger: [] } });
-    const byArn = json('DynamoDB_20120810.GetItem', { TableName: 'arn:aws:dynamodb:us-east-1:000000000000:table/productions' });
+    const byArn = json('DynamoDB_20120810.GetItem', {
+      TableName: 'arn:aws:dynamodb:us-east-1:000000000000:table/productions',
+    });
 
     // Assess
-    expect(update).toEqual([{ action: 'dynamodb:UpdateItem', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/productions' }]);
-    expect(query).toEqual([{ action: 'dynamodb:Query', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/productions/index/byStatus' }]);
-    expect(batch.map(({ action, resource }) => `${action} ${resource.split('/').at(-1)}`)).toEqual(['dynamodb:BatchWriteItem productions', 'dynamodb:BatchWriteItem ledger']);
-    expect(byArn).toEqual([{ action: 'dynamodb:GetItem', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/productions' }]);
+    expect(update).toEqual([
+      { action: 'dynamodb:UpdateItem', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/productions' },
+    ]);
+    expect(query).toEqual([
+      {
+        action: 'dynamodb:Query',
+        resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/productions/index/byStatus',
+      },
+    ]);
+    expect(batch.map(({ action, resource }) => `${action} ${resource.split('/').at(-1)}`)).toEqual([
+      'dynamodb:BatchWriteItem productions',
+      'dynamodb:BatchWriteItem ledger',
+    ]);
+    expect(byArn).toEqual([
+      { action: 'dynamodb:GetItem', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/productions' },
+    ]);
   });
 
   it("SQS: the queue's ARN from its URL, a batch authorized by the action of one message", () => {
     // Act
     const send = json('AmazonSQS.SendMessageBatch', { QueueUrl: 'http://127.0.0.1:4566/000000000000/video-jobs' });
-    const deleteBatch = json('AmazonSQS.DeleteMessageBatch', { QueueUrl: 'http://127.0.0.1:4566/000000000000/video-jobs' });
+    const deleteBatch = json('AmazonSQS.DeleteMessageBatch', {
+      QueueUrl: 'http://127.0.0.1:4566/000000000000/video-jobs',
+    });
 
     // Assess
     expect(send).toEqual([{ action: 'sqs:SendMessage', resource: 'arn:aws:sqs:us-east-1:000000000000:video-jobs' }]);
-    expect(deleteBatch).toEqual([{ action: 'sqs:DeleteMessage', resource: 'arn:aws:sqs:us-east-1:000000000000:video-jobs' }]);
+    expect(deleteBatch).toEqual([
+      { action: 'sqs:DeleteMessage', resource: 'arn:aws:sqs:us-east-1:000000000000:video-jobs' },
+    ]);
   });
 
   it("Step Functions: executions by their ARN, a task token's answer on the state machine that issued it; Secrets Manager on the secret's full ARN", () => {
     // Act
-    const start = json('AWSStepFunctions.StartExecution', { stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:episode' });
-    const describe = json('AWSStepFunctions.DescribeExecution', { executionArn: 'arn:aws:states:us-east-1:000000000000:execution:episode:run-1' });
+    const start = json('AWSStepFunctions.StartExecution', {
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:episode',
+    });
+    const describe = json('AWSStepFunctions.DescribeExecution', {
+      executionArn: 'arn:aws:states:us-east-1:000000000000:execution:episode:run-1',
+    });
     const success = json('AWSStepFunctions.SendTaskSuccess', { taskToken: 'production/abc', output: '{}' });
     const secret = json('secretsmanager.GetSecretValue', { SecretId: 'provider-keys' });
 
     // Assess
-    expect(start).toEqual([{ action: 'states:StartExecution', resource: 'arn:aws:states:us-east-1:000000000000:stateMachine:episode' }]);
-    expect(describe).toEqual([{ action: 'states:DescribeExecution', resource: 'arn:aws:states:us-east-1:000000000000:execution:episode:run-1' }]);
-    expect(success).toEqual([{ action: 'states:SendTaskSuccess', resource: 'arn:aws:states:us-east-1:000000000000:stateMachine:production' }]);
-    expect(secret).toEqual([{ action: 'secretsmanager:GetSecretValue', resource: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:provider-keys-AbCdEf' }]);
+    expect(start).toEqual([
+      { action: 'states:StartExecution', resource: 'arn:aws:states:us-east-1:000000000000:stateMachine:episode' },
+    ]);
+    expect(describe).toEqual([
+      { action: 'states:DescribeExecution', resource: 'arn:aws:states:us-east-1:000000000000:execution:episode:run-1' },
+    ]);
+    expect(success).toEqual([
+      { action: 'states:SendTaskSuccess', resource: 'arn:aws:states:us-east-1:000000000000:stateMachine:production' },
+    ]);
+    expect(secret).toEqual([
+      {
+        action: 'secretsmanager:GetSecretValue',
+        resource: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:provider-keys-AbCdEf',
+      },
+    ]);
   });
 
   it('refuses an operation it does not map, and a request that does not name its resource', () => {

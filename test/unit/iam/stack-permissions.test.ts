@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_STAGES } from '../../../lambdas/catalog.js';
 import type { StageDescriptor } from '../../../lambdas/pipeline/stage-descriptor.js';
-import { accessDeniedError, Authorizer, type AuthorizationRequest, type Caller, type DeniedService } from '../../../local/runtime/iam/authorizer.js';
-import { jsonProtocolPermissions, s3Permissions, type RequiredPermission, type ResourceLocator } from '../../../local/runtime/iam/request-permissions.js';
+import {
+  type AuthorizationRequest,
+  Authorizer,
+  accessDeniedError,
+  type Caller,
+  type DeniedService,
+} from '../../../local/runtime/iam/authorizer.js';
+import {
+  jsonProtocolPermissions,
+  type RequiredPermission,
+  type ResourceLocator,
+  s3Permissions,
+} from '../../../local/runtime/iam/request-permissions.js';
 import { stackPolicies, UnreadablePermissions } from '../../../local/runtime/iam/stack-policies.js';
-import type { AssemblyStack, CloudFormationTemplate, TemplateResource } from '../../../local/runtime/sandbox/cloud-assembly.js';
-import { localReferences, type LocalStandIns } from '../../../local/runtime/sandbox/deployed-stack.js';
+import type {
+  AssemblyStack,
+  CloudFormationTemplate,
+  TemplateResource,
+} from '../../../local/runtime/sandbox/cloud-assembly.js';
+import { type LocalStandIns, localReferences } from '../../../local/runtime/sandbox/deployed-stack.js';
 import { resolveToString } from '../../../local/runtime/sandbox/intrinsics.js';
 import { synthesize } from '../../infra/synthesize.js';
 
@@ -15,9 +30,20 @@ const STAND_INS: LocalStandIns = {
   account: ACCOUNT,
   bucket: 'local-assets',
   table: 'local-productions',
-  videoQueue: { url: `http://127.0.0.1:9/${ACCOUNT}/local-video`, arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:local-video`, name: 'local-video' },
-  videoDeadLetterQueue: { url: `http://127.0.0.1:9/${ACCOUNT}/local-video-dlq`, arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:local-video-dlq`, name: 'local-video-dlq' },
-  productionStateMachine: { arn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:local-production`, name: 'local-production' },
+  videoQueue: {
+    url: `http://127.0.0.1:9/${ACCOUNT}/local-video`,
+    arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:local-video`,
+    name: 'local-video',
+  },
+  videoDeadLetterQueue: {
+    url: `http://127.0.0.1:9/${ACCOUNT}/local-video-dlq`,
+    arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:local-video-dlq`,
+    name: 'local-video-dlq',
+  },
+  productionStateMachine: {
+    arn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:local-production`,
+    name: 'local-production',
+  },
   episodeStateMachine: { arn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:local-episode`, name: 'local-episode' },
   functionName: (logicalId) => `local-${logicalId}`,
   roleName: (logicalId) => `local-${logicalId}`,
@@ -29,7 +55,10 @@ const TLS = { 'aws:SecureTransport': 'true' } as const;
 
 function devStack(): AssemblyStack {
   // A copy, so a test may take statements out of it.
-  return { directory: '/nowhere', template: structuredClone(synthesize('dev').template.toJSON()) as CloudFormationTemplate };
+  return {
+    directory: '/nowhere',
+    template: structuredClone(synthesize('dev').template.toJSON()) as CloudFormationTemplate,
+  };
 }
 
 function resourcesOfType(stack: AssemblyStack, type: string): [string, TemplateResource][] {
@@ -38,7 +67,9 @@ function resourcesOfType(stack: AssemblyStack, type: string): [string, TemplateR
 
 /** The function a stage deploys: its role is described as `dramaforge <stage>`. */
 function functionOfStage(stack: AssemblyStack, stage: string): { logicalId: string; roleId: string; name: string } {
-  const [roleId] = resourcesOfType(stack, 'AWS::IAM::Role').find(([, role]) => role.Properties?.Description === `dramaforge ${stage}`)!;
+  const [roleId] = resourcesOfType(stack, 'AWS::IAM::Role').find(
+    ([, role]) => role.Properties?.Description === `dramaforge ${stage}`,
+  )!;
   const [logicalId] = resourcesOfType(stack, 'AWS::Lambda::Function').find(
     ([, fn]) => (fn.Properties?.Role as { 'Fn::GetAtt': string[] } | undefined)?.['Fn::GetAtt'][0] === roleId,
   )!;
@@ -54,7 +85,8 @@ function authorizerOf(stack: AssemblyStack) {
     partition: 'aws',
     region: STAND_INS.region,
     account: ACCOUNT,
-    stateMachineOfTaskToken: (token) => (token.startsWith('episode-') ? STAND_INS.episodeStateMachine.arn : STAND_INS.productionStateMachine.arn),
+    stateMachineOfTaskToken: (token) =>
+      token.startsWith('episode-') ? STAND_INS.episodeStateMachine.arn : STAND_INS.productionStateMachine.arn,
     secretArn: () => secretArn,
   };
   return { authorizer: new Authorizer(permissions), permissions, references, locator, secretArn };
@@ -73,10 +105,14 @@ function requestsOfStage(stage: StageDescriptor, locator: ResourceLocator, secre
     ...access.reads.flatMap((pattern) => [...s3('GET', sampleKey(pattern)), ...s3('HEAD', sampleKey(pattern))]),
     ...(access.reads.length > 0 ? s3('GET', undefined, {}, 'list-type=2&prefix=productions/') : []),
     ...access.writes.flatMap((pattern) => s3('PUT', sampleKey(pattern), { 'x-amz-tagging': 'lifecycle=intermediate' })),
-    ...access.table.flatMap((action) => json(`DynamoDB_20120810.${action.replace('dynamodb:', '')}`, { TableName: STAND_INS.table })),
+    ...access.table.flatMap((action) =>
+      json(`DynamoDB_20120810.${action.replace('dynamodb:', '')}`, { TableName: STAND_INS.table }),
+    ),
     ...(access.callsProviders ? json('secretsmanager.GetSecretValue', { SecretId: secretArn }) : []),
     ...(access.reportsTaskOutcome
-      ? ['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].flatMap((operation) => json(`AWSStepFunctions.${operation}`, { taskToken }))
+      ? ['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].flatMap((operation) =>
+          json(`AWSStepFunctions.${operation}`, { taskToken }),
+        )
       : []),
     ...(access.requeuesVideoJobs ? json('AmazonSQS.SendMessage', { QueueUrl: STAND_INS.videoQueue.url }) : []),
     // Lambda's event source mapping polls the queue with the function's own role.
@@ -85,13 +121,18 @@ function requestsOfStage(stage: StageDescriptor, locator: ResourceLocator, secre
           json(`AmazonSQS.${operation}`, { QueueUrl: STAND_INS.videoQueue.url }),
         )
       : []),
-    ...(stage.invokedBy === 'manifest-upload' ? json('AWSStepFunctions.StartExecution', { stateMachineArn: STAND_INS.productionStateMachine.arn }) : []),
+    ...(stage.invokedBy === 'manifest-upload'
+      ? json('AWSStepFunctions.StartExecution', { stateMachineArn: STAND_INS.productionStateMachine.arn })
+      : []),
   ];
 }
 
 function refusalsOf(authorizer: Authorizer, principal: Caller, permissions: RequiredPermission[]) {
   return permissions
-    .map((permission) => ({ permission, authorization: authorizer.authorize({ principal, ...permission, context: TLS }) }))
+    .map((permission) => ({
+      permission,
+      authorization: authorizer.authorize({ principal, ...permission, context: TLS }),
+    }))
     .filter(({ authorization }) => !authorization.allowed);
 }
 
@@ -105,7 +146,9 @@ describe("the dev stack's roles, evaluated on the local resources", () => {
     const refusals = ALL_STAGES.flatMap((stage) => {
       const requests = requestsOfStage(stage, locator, secretArn);
       expect(requests.length, stage.name).toBeGreaterThan(0);
-      return refusalsOf(authorizer, { function: functionOfStage(stack, stage.name).name }, requests).map(({ permission }) => `${stage.name}: ${permission.action} on ${permission.resource}`);
+      return refusalsOf(authorizer, { function: functionOfStage(stack, stage.name).name }, requests).map(
+        ({ permission }) => `${stage.name}: ${permission.action} on ${permission.resource}`,
+      );
     });
 
     // Assess
@@ -121,10 +164,14 @@ describe("the dev stack's roles, evaluated on the local resources", () => {
 
     // Act
     const refusals = [
-      ...refusalsOf(authorizer, { function: planEpisode }, [{ action: 's3:PutObject', resource: `arn:aws:s3:::${STAND_INS.bucket}/productions/p1/x.json` }]),
+      ...refusalsOf(authorizer, { function: planEpisode }, [
+        { action: 's3:PutObject', resource: `arn:aws:s3:::${STAND_INS.bucket}/productions/p1/x.json` },
+      ]),
       ...refusalsOf(authorizer, { function: planEpisode }, [{ action: 'dynamodb:UpdateItem', resource: TABLE_ARN }]),
       ...refusalsOf(authorizer, { function: startProduction }, [{ action: 'dynamodb:GetItem', resource: TABLE_ARN }]),
-      ...refusalsOf(authorizer, { function: startProduction }, [{ action: 'states:StartExecution', resource: STAND_INS.episodeStateMachine.arn }]),
+      ...refusalsOf(authorizer, { function: startProduction }, [
+        { action: 'states:StartExecution', resource: STAND_INS.episodeStateMachine.arn },
+      ]),
     ];
 
     // Assess
@@ -138,7 +185,10 @@ describe("the dev stack's roles, evaluated on the local resources", () => {
     const machines = resourcesOfType(stack, 'AWS::StepFunctions::StateMachine').map(([logicalId, machine]) => ({
       arn: resolveToString({ Ref: logicalId }, references, logicalId),
       substitutions: Object.fromEntries(
-        Object.entries(machine.Properties!.DefinitionSubstitutions as Record<string, unknown>).map(([name, value]) => [name, resolveToString(value, references, name)]),
+        Object.entries(machine.Properties!.DefinitionSubstitutions as Record<string, unknown>).map(([name, value]) => [
+          name,
+          resolveToString(value, references, name),
+        ]),
       ),
     }));
     const production = machines.find(({ arn }) => arn === STAND_INS.productionStateMachine.arn)!;
@@ -152,7 +202,10 @@ describe("the dev stack's roles, evaluated on the local resources", () => {
     const productionRefusals = refusalsOf(authorizer, { stateMachine: production.arn }, [
       ...invocations(production.substitutions),
       { action: 'states:StartExecution', resource: production.substitutions.EpisodeStateMachineArn! },
-      { action: 'states:DescribeExecution', resource: `arn:aws:states:us-east-1:${ACCOUNT}:execution:${STAND_INS.episodeStateMachine.name}:run-1` },
+      {
+        action: 'states:DescribeExecution',
+        resource: `arn:aws:states:us-east-1:${ACCOUNT}:execution:${STAND_INS.episodeStateMachine.name}:run-1`,
+      },
     ]);
     const episodeRefusals = refusalsOf(authorizer, { stateMachine: episode.arn }, [
       ...invocations(episode.substitutions),
@@ -174,8 +227,11 @@ function withoutGrant(stack: AssemblyStack, roleId: string, action: string): Ass
   const policies = resourcesOfType(stack, 'AWS::IAM::Policy').filter(([, policy]) =>
     (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
   );
-  const grants = (statement: { Action: string | string[] }) => ([] as string[]).concat(statement.Action).includes(action);
-  const holder = policies.find(([, policy]) => (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.some(grants));
+  const grants = (statement: { Action: string | string[] }) =>
+    ([] as string[]).concat(statement.Action).includes(action);
+  const holder = policies.find(([, policy]) =>
+    (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.some(grants),
+  );
   if (!holder) throw new Error(`no policy of ${roleId} grants ${action}`);
   const document = holder[1].Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] };
   document.Statement = document.Statement.filter((statement) => !grants(statement));
@@ -183,76 +239,126 @@ function withoutGrant(stack: AssemblyStack, roleId: string, action: string): Ass
 }
 
 describe('a role missing one grant', () => {
-  const cases: { stage: string; action: string; service: DeniedService; request: (locator: ResourceLocator) => RequiredPermission[]; message: RegExp }[] = [
+  const cases: {
+    stage: string;
+    action: string;
+    service: DeniedService;
+    request: (locator: ResourceLocator) => RequiredPermission[];
+    message: RegExp;
+  }[] = [
     {
       stage: 'record-scene-outcome',
       action: 'dynamodb:UpdateItem',
       service: 'dynamodb',
-      request: (locator) => jsonProtocolPermissions({ target: 'DynamoDB_20120810.UpdateItem', input: { TableName: STAND_INS.table } }, locator),
-      message: new RegExp(`is not authorized to perform: dynamodb:UpdateItem on resource: ${TABLE_ARN} because no identity-based policy allows the dynamodb:UpdateItem action$`),
+      request: (locator) =>
+        jsonProtocolPermissions(
+          { target: 'DynamoDB_20120810.UpdateItem', input: { TableName: STAND_INS.table } },
+          locator,
+        ),
+      message: new RegExp(
+        `is not authorized to perform: dynamodb:UpdateItem on resource: ${TABLE_ARN} because no identity-based policy allows the dynamodb:UpdateItem action$`,
+      ),
     },
     {
       stage: 'validate-manifest',
       action: 's3:PutObject',
       service: 's3',
-      request: (locator) => s3Permissions({ method: 'PUT', bucket: STAND_INS.bucket, key: 'manifests/m1.errors.json', query: new URLSearchParams(), headers: {} }, locator),
-      message: /is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::local-assets\/manifests\/m1\.errors\.json" because no identity-based policy allows the s3:PutObject action$/,
+      request: (locator) =>
+        s3Permissions(
+          {
+            method: 'PUT',
+            bucket: STAND_INS.bucket,
+            key: 'manifests/m1.errors.json',
+            query: new URLSearchParams(),
+            headers: {},
+          },
+          locator,
+        ),
+      message:
+        /is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::local-assets\/manifests\/m1\.errors\.json" because no identity-based policy allows the s3:PutObject action$/,
     },
     {
       stage: 'video-worker',
       action: 'sqs:SendMessage',
       service: 'sqs',
-      request: (locator) => jsonProtocolPermissions({ target: 'AmazonSQS.SendMessage', input: { QueueUrl: STAND_INS.videoQueue.url } }, locator),
-      message: /is not authorized to perform: sqs:sendmessage on resource: arn:aws:sqs:us-east-1:000000000000:local-video because no identity-based policy allows the sqs:sendmessage action$/,
+      request: (locator) =>
+        jsonProtocolPermissions(
+          { target: 'AmazonSQS.SendMessage', input: { QueueUrl: STAND_INS.videoQueue.url } },
+          locator,
+        ),
+      message:
+        /is not authorized to perform: sqs:sendmessage on resource: arn:aws:sqs:us-east-1:000000000000:local-video because no identity-based policy allows the sqs:sendmessage action$/,
     },
     {
       stage: 'await-approval',
       action: 'states:SendTaskSuccess',
       service: 'states',
-      request: (locator) => jsonProtocolPermissions({ target: 'AWSStepFunctions.SendTaskSuccess', input: { taskToken: 'production-token' } }, locator),
-      message: /is not authorized to perform: states:SendTaskSuccess on resource: arn:aws:states:us-east-1:000000000000:stateMachine:local-production because no identity-based policy allows/,
+      request: (locator) =>
+        jsonProtocolPermissions(
+          { target: 'AWSStepFunctions.SendTaskSuccess', input: { taskToken: 'production-token' } },
+          locator,
+        ),
+      message:
+        /is not authorized to perform: states:SendTaskSuccess on resource: arn:aws:states:us-east-1:000000000000:stateMachine:local-production because no identity-based policy allows/,
     },
     {
       stage: 'write-script',
       action: 'secretsmanager:GetSecretValue',
       service: 'secretsmanager',
-      request: (locator) => jsonProtocolPermissions({ target: 'secretsmanager.GetSecretValue', input: { SecretId: 'provider-keys' } }, locator),
-      message: /is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:000000000000:secret:\S+ because no identity-based policy allows/,
+      request: (locator) =>
+        jsonProtocolPermissions(
+          { target: 'secretsmanager.GetSecretValue', input: { SecretId: 'provider-keys' } },
+          locator,
+        ),
+      message:
+        /is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:000000000000:secret:\S+ because no identity-based policy allows/,
     },
   ];
 
-  it.each(cases)("is refused $action by $stage's role: AccessDenied names the action and the resource, and the intact stack allows it", ({ stage, action, service, request, message }) => {
-    // Prepare
-    const intact = authorizerOf(devStack());
-    const stack = devStack();
-    const { roleId, name } = functionOfStage(stack, stage);
-    const missing = authorizerOf(withoutGrant(stack, roleId, action));
-    const [permission] = request(missing.locator);
+  it.each(cases)(
+    "is refused $action by $stage's role: AccessDenied names the action and the resource, and the intact stack allows it",
+    ({ stage, action, service, request, message }) => {
+      // Prepare
+      const intact = authorizerOf(devStack());
+      const stack = devStack();
+      const { roleId, name } = functionOfStage(stack, stage);
+      const missing = authorizerOf(withoutGrant(stack, roleId, action));
+      const [permission] = request(missing.locator);
 
-    // Act
-    const before = intact.authorizer.authorize({ principal: { function: name }, ...permission!, context: TLS });
-    const after = missing.authorizer.authorize({ principal: { function: name }, ...permission!, context: TLS });
+      // Act
+      const before = intact.authorizer.authorize({ principal: { function: name }, ...permission!, context: TLS });
+      const after = missing.authorizer.authorize({ principal: { function: name }, ...permission!, context: TLS });
 
-    // Assess
-    expect(before).toEqual({ allowed: true });
-    expect(after.allowed).toBe(false);
-    if (after.allowed) return;
-    expect(after.reason).toBe(`no identity-based or resource-based policy allows ${action} on ${permission!.resource}`);
-    const error = accessDeniedError(service, after.denial);
-    expect(error.message).toMatch(new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/local-${roleId}/${name} `));
-    expect(error.message).toMatch(message);
-  });
+      // Assess
+      expect(before).toEqual({ allowed: true });
+      expect(after.allowed).toBe(false);
+      if (after.allowed) return;
+      expect(after.reason).toBe(
+        `no identity-based or resource-based policy allows ${action} on ${permission!.resource}`,
+      );
+      const error = accessDeniedError(service, after.denial);
+      expect(error.message).toMatch(new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/local-${roleId}/${name} `));
+      expect(error.message).toMatch(message);
+    },
+  );
 
   it("is refused to the production machine's role when its invoke grant is gone: the Task would fail with Lambda's AccessDeniedException", () => {
     // Prepare
     const stack = devStack();
-    const [machineId, machine] = resourcesOfType(stack, 'AWS::StepFunctions::StateMachine').find(([logicalId]) => localReferences(stack, STAND_INS)[logicalId]!.Ref === STAND_INS.productionStateMachine.arn)!;
+    const [machineId, machine] = resourcesOfType(stack, 'AWS::StepFunctions::StateMachine').find(
+      ([logicalId]) => localReferences(stack, STAND_INS)[logicalId]!.Ref === STAND_INS.productionStateMachine.arn,
+    )!;
     const roleId = (machine.Properties!.RoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
     const { authorizer } = authorizerOf(withoutGrant(stack, roleId, 'lambda:InvokeFunction'));
     const validate = STAND_INS.functionArn(functionOfStage(stack, 'validate-manifest').name);
 
     // Act
-    const authorization = authorizer.authorize({ principal: { stateMachine: STAND_INS.productionStateMachine.arn }, action: 'lambda:InvokeFunction', resource: validate, context: TLS });
+    const authorization = authorizer.authorize({
+      principal: { stateMachine: STAND_INS.productionStateMachine.arn },
+      action: 'lambda:InvokeFunction',
+      resource: validate,
+      context: TLS,
+    });
 
     // Assess
     expect(machineId).toMatch(/^WorkflowStateMachine/);
@@ -272,8 +378,16 @@ describe("the stack's resource policies", () => {
     const stack = devStack();
     const { authorizer } = authorizerOf(stack);
     const worker = functionOfStage(stack, 'video-worker').name;
-    const put: Omit<AuthorizationRequest, 'context'> = { principal: { function: worker }, action: 's3:PutObject', resource: `arn:aws:s3:::${STAND_INS.bucket}/productions/p1/v.mp4` };
-    const send: Omit<AuthorizationRequest, 'context'> = { principal: { function: worker }, action: 'sqs:SendMessage', resource: STAND_INS.videoQueue.arn };
+    const put: Omit<AuthorizationRequest, 'context'> = {
+      principal: { function: worker },
+      action: 's3:PutObject',
+      resource: `arn:aws:s3:::${STAND_INS.bucket}/productions/p1/v.mp4`,
+    };
+    const send: Omit<AuthorizationRequest, 'context'> = {
+      principal: { function: worker },
+      action: 'sqs:SendMessage',
+      resource: STAND_INS.videoQueue.arn,
+    };
 
     // Act
     const putOverTls = authorizer.authorize({ ...put, context: TLS });
@@ -285,7 +399,9 @@ describe("the stack's resource policies", () => {
     expect(putInTheClear.allowed).toBe(false);
     expect(sendInTheClear.allowed).toBe(false);
     if (putInTheClear.allowed || sendInTheClear.allowed) return;
-    expect(putInTheClear.reason).toMatch(/^explicit deny in resource-based policy AssetsBucketPolicy\w+ \(resource policy of arn:aws:s3:::local-assets\) \(statement 0\)$/);
+    expect(putInTheClear.reason).toMatch(
+      /^explicit deny in resource-based policy AssetsBucketPolicy\w+ \(resource policy of arn:aws:s3:::local-assets\) \(statement 0\)$/,
+    );
     expect(accessDeniedError('s3', putInTheClear.denial)).toEqual({
       status: 403,
       code: 'AccessDenied',
@@ -314,7 +430,10 @@ describe("the stack's resource policies", () => {
 
     // Assess
     expect(fromAlarm).toEqual({ allowed: true });
-    expect(fromElsewhere).toMatchObject({ allowed: false, reason: `no resource-based policy allows sns:Publish on ${topic}` });
+    expect(fromElsewhere).toMatchObject({
+      allowed: false,
+      reason: `no resource-based policy allows sns:Publish on ${topic}`,
+    });
   });
 
   it('are keyed by the ARN of the bucket, queue or topic they are attached to', () => {
@@ -325,7 +444,9 @@ describe("the stack's resource policies", () => {
     const { resourcePolicies } = authorizerOf(stack).permissions;
 
     // Assess
-    expect(resourcePolicies.get(`arn:aws:s3:::${STAND_INS.bucket}`)?.map(({ name }) => name)).toEqual([expect.stringMatching(/^AssetsBucketPolicy/)]);
+    expect(resourcePolicies.get(`arn:aws:s3:::${STAND_INS.bucket}`)?.map(({ name }) => name)).toEqual([
+      expect.stringMatching(/^AssetsBucketPolicy/),
+    ]);
     expect(resourcePolicies.get(STAND_INS.videoQueue.arn)).toHaveLength(1);
     expect(resourcePolicies.get(STAND_INS.videoDeadLetterQueue.arn)).toHaveLength(1);
     expect([...resourcePolicies.keys()].filter((arn) => arn.startsWith('arn:aws:sns:'))).toHaveLength(1);
@@ -337,7 +458,9 @@ describe('reading the roles of a template', () => {
     // Prepare
     const stack = devStack();
     const references = localReferences(stack, STAND_INS);
-    const [roleId, role] = resourcesOfType(stack, 'AWS::IAM::Role').find(([, candidate]) => candidate.Properties?.ManagedPolicyArns)!;
+    const [roleId, role] = resourcesOfType(stack, 'AWS::IAM::Role').find(
+      ([, candidate]) => candidate.Properties?.ManagedPolicyArns,
+    )!;
     const basic = stackPolicies(stack, references, ROLE_NAMING).roles.get(`local-${roleId}`)!;
     role.Properties!.ManagedPolicyArns = ['arn:aws:iam::aws:policy/AmazonS3FullAccess'];
 
@@ -351,8 +474,14 @@ describe('reading the roles of a template', () => {
     })();
 
     // Assess
-    const managed = basic.policies.find(({ name }) => name === 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole')!;
-    expect([managed.document.Statement].flat().flatMap((statement) => [statement.Action].flat())).toEqual(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    const managed = basic.policies.find(
+      ({ name }) => name === 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+    )!;
+    expect([managed.document.Statement].flat().flatMap((statement) => [statement.Action].flat())).toEqual([
+      'logs:CreateLogGroup',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
     expect(refusal).toBeInstanceOf(UnreadablePermissions);
     expect((refusal as Error).message).toContain('arn:aws:iam::aws:policy/AmazonS3FullAccess');
   });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { languagesSupportedBy } from '../../../lambdas/core/languages.js';
 import { languageManifest, problemsOf } from '../../support/manifest-problems.js';
 
-const manifest = (dubs: unknown, providers: Record<string, unknown> = { profile: 'offline' }) => languageManifest('vi-VN', providers, { dubs });
+const manifest = (dubs: unknown, providers: Record<string, unknown> = { profile: 'offline' }) =>
+  languageManifest('vi-VN', providers, { dubs });
 
 describe('the languages a manifest dubs into', () => {
   it('accepts every language the offline profile supports but the master', () => {
@@ -21,16 +22,22 @@ describe('the languages a manifest dubs into', () => {
     const problems = problemsOf(manifest(['ko-KR', 'th-TH'], { profile: 'offline', overrides: { speech: 'bedrock' } }));
 
     // Assess: the master's Vietnamese is refused too; Korean is Polly's, Thai is not
-    expect(problems).toContain(`dubs[1]: th-TH is not supported by the bedrock profile (supported: ${languagesSupportedBy('bedrock').join(', ')})`);
+    expect(problems).toContain(
+      `dubs[1]: th-TH is not supported by the bedrock profile (supported: ${languagesSupportedBy('bedrock').join(', ')})`,
+    );
     expect(problems.filter((problem) => problem.startsWith('dubs[0]'))).toEqual([]);
   });
 
   it('refuses dubs whose script stage routes to a profile without a translator', () => {
     // Act
-    const problems = problemsOf(manifest(['th-TH'], { profile: 'offline', overrides: { script: 'openai-compatible' } }));
+    const problems = problemsOf(
+      manifest(['th-TH'], { profile: 'offline', overrides: { script: 'openai-compatible' } }),
+    );
 
     // Assess
-    expect(problems).toEqual(['dubs: the openai-compatible profile writes the script and cannot translate a dub yet (dubs are translated by: offline)']);
+    expect(problems).toEqual([
+      'dubs: the openai-compatible profile writes the script and cannot translate a dub yet (dubs are translated by: offline)',
+    ]);
   });
 
   it('refuses an unknown tag, the master language under an alias, and a dub listed twice', () => {

@@ -1,14 +1,19 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { EspeakWorkerClient } from '../../../lambdas/adapters/providers/offline/espeak-worker-client.js';
+import { glyphCoverage } from '../../../lambdas/adapters/media/font-coverage.js';
+import { pollyVoice } from '../../../lambdas/adapters/providers/bedrock/polly-speech-model.js';
 import { espeakVoiceFor } from '../../../lambdas/adapters/providers/offline/espeak-voice.js';
+import { EspeakWorkerClient } from '../../../lambdas/adapters/providers/offline/espeak-worker-client.js';
 import { PHRASEBOOK_BY_LANGUAGE } from '../../../lambdas/adapters/providers/offline/offline-script-writer.js';
 import { MOODS } from '../../../lambdas/adapters/providers/offline/phrasebook/phrasebook.js';
-import { pollyVoice } from '../../../lambdas/adapters/providers/bedrock/polly-speech-model.js';
-import { glyphCoverage } from '../../../lambdas/adapters/media/font-coverage.js';
-import { LANGUAGES, languagesSupportedBy, PROFILE_LANGUAGES, type ProviderProfileName } from '../../../lambdas/core/languages.js';
+import {
+  LANGUAGES,
+  languagesSupportedBy,
+  PROFILE_LANGUAGES,
+  type ProviderProfileName,
+} from '../../../lambdas/core/languages.js';
 import { PROVIDER_PROFILES } from '../../../lambdas/core/provider-profiles.js';
-import { parsePcmWav, rms } from '../offline-speech/pcm-analysis.js';
 import { languageManifest, problemsOf } from '../../support/manifest-problems.js';
+import { parsePcmWav, rms } from '../offline-speech/pcm-analysis.js';
 
 const manifest = languageManifest;
 
@@ -34,12 +39,17 @@ describe('language support per profile', () => {
 
     // Assess
     if (supported.includes(tag)) expect(problems).toEqual([]);
-    else expect(problems).toEqual([`language: ${tag} is not supported by the ${profile} profile (supported: ${supported.join(', ')})`]);
+    else
+      expect(problems).toEqual([
+        `language: ${tag} is not supported by the ${profile} profile (supported: ${supported.join(', ')})`,
+      ]);
   });
 
   it('accepts the short tags of supported languages', () => {
     // Act
-    const problems = ['vi', 'th', 'ko', 'ja', 'zh-Hant', 'zh-Hans', 'fil', 'TH-th'].map((tag) => problemsOf(manifest(tag)));
+    const problems = ['vi', 'th', 'ko', 'ja', 'zh-Hant', 'zh-Hans', 'fil', 'TH-th'].map((tag) =>
+      problemsOf(manifest(tag)),
+    );
 
     // Assess
     expect(problems.flat()).toEqual([]);
@@ -47,11 +57,17 @@ describe('language support per profile', () => {
 
   it('names the profile a stage is routed to when that profile cannot serve the language', () => {
     // Act
-    const pollyForThai = problemsOf(manifest('th-TH', { profile: 'openai-compatible', overrides: { speech: 'bedrock' } }));
-    const openAiVoiceForThai = problemsOf(manifest('th-TH', { profile: 'bedrock', overrides: { speech: 'openai-compatible' } }));
+    const pollyForThai = problemsOf(
+      manifest('th-TH', { profile: 'openai-compatible', overrides: { speech: 'bedrock' } }),
+    );
+    const openAiVoiceForThai = problemsOf(
+      manifest('th-TH', { profile: 'bedrock', overrides: { speech: 'openai-compatible' } }),
+    );
 
     // Assess
-    expect(pollyForThai).toEqual([`language: th-TH is not supported by the bedrock profile (supported: ${languagesSupportedBy('bedrock').join(', ')})`]);
+    expect(pollyForThai).toEqual([
+      `language: th-TH is not supported by the bedrock profile (supported: ${languagesSupportedBy('bedrock').join(', ')})`,
+    ]);
     expect(openAiVoiceForThai).toEqual([]);
   });
 
@@ -70,35 +86,41 @@ describe('offline support is real for every language it claims', () => {
   const worker = new EspeakWorkerClient();
   afterAll(() => worker.close());
 
-  it.each(languagesSupportedBy(offline))('%s has an espeak-ng voice of its own that speaks its phrasebook', async (tag) => {
-    // Prepare
-    const voice = espeakVoiceFor({ language: tag, characterId: 'ana', voice: { gender: 'female' } });
-    const line = PHRASEBOOK_BY_LANGUAGE[tag]?.moods.default.replies[0] ?? '';
+  it.each(languagesSupportedBy(offline))(
+    '%s has an espeak-ng voice of its own that speaks its phrasebook',
+    async (tag) => {
+      // Prepare
+      const voice = espeakVoiceFor({ language: tag, characterId: 'ana', voice: { gender: 'female' } });
+      const line = PHRASEBOOK_BY_LANGUAGE[tag]?.moods.default.replies[0] ?? '';
 
-    // Act
-    const spoken = await worker.speak({ ...voice, text: line });
+      // Act
+      const spoken = await worker.speak({ ...voice, text: line });
 
-    // Assess
-    expect(spoken.voice.split('+')[0]).toBe(voice.voices[0]);
-    if (!tag.startsWith('en')) expect(voice.voices[0]).not.toMatch(/^en/);
-    const wav = parsePcmWav(spoken.wav);
-    expect(wav.samples.length / wav.sampleRate).toBeGreaterThan(0.3);
-    expect(rms(wav.samples)).toBeGreaterThan(500);
-  });
+      // Assess
+      expect(spoken.voice.split('+')[0]).toBe(voice.voices[0]);
+      if (!tag.startsWith('en')) expect(voice.voices[0]).not.toMatch(/^en/);
+      const wav = parsePcmWav(spoken.wav);
+      expect(wav.samples.length / wav.sampleRate).toBeGreaterThan(0.3);
+      expect(rms(wav.samples)).toBeGreaterThan(500);
+    },
+  );
 
-  it.each(languagesSupportedBy(offline))('the subtitle fonts draw every character of the %s phrasebook', async (tag) => {
-    // Prepare
-    const coverage = await glyphCoverage(tag);
-    const phrasebook = PHRASEBOOK_BY_LANGUAGE[tag];
-    const lines = MOODS.flatMap((mood) => Object.values(phrasebook?.moods[mood] ?? {}).flat());
+  it.each(languagesSupportedBy(offline))(
+    'the subtitle fonts draw every character of the %s phrasebook',
+    async (tag) => {
+      // Prepare
+      const coverage = await glyphCoverage(tag);
+      const phrasebook = PHRASEBOOK_BY_LANGUAGE[tag];
+      const lines = MOODS.flatMap((mood) => Object.values(phrasebook?.moods[mood] ?? {}).flat());
 
-    // Act
-    const missing = lines.flatMap((line) => coverage.missing(line));
+      // Act
+      const missing = lines.flatMap((line) => coverage.missing(line));
 
-    // Assess
-    expect(lines.length).toBeGreaterThan(50);
-    expect(missing).toEqual([]);
-  });
+      // Assess
+      expect(lines.length).toBeGreaterThan(50);
+      expect(missing).toEqual([]);
+    },
+  );
 });
 
 describe('glyphCoverage', () => {
@@ -121,7 +143,9 @@ describe('glyphCoverage', () => {
 
   it('puts the language’s own script first, so Han text takes its regional glyph forms', async () => {
     // Act
-    const [traditional, simplified, japanese] = await Promise.all(['zh-TW', 'zh-CN', 'ja-JP'].map((tag) => glyphCoverage(tag)));
+    const [traditional, simplified, japanese] = await Promise.all(
+      ['zh-TW', 'zh-CN', 'ja-JP'].map((tag) => glyphCoverage(tag)),
+    );
 
     // Assess
     expect(traditional?.families[0]).toBe('Noto Sans Hant');

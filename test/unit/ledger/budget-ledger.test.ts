@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetExceeded } from '../../../lambdas/core/errors.js';
 import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
+import { BudgetExceeded } from '../../../lambdas/core/errors.js';
 import { startLocalTable } from '../../support/local-table.js';
 
 // One local table for the file; each test works on a production of its own.
@@ -10,7 +10,14 @@ let ledger: BudgetLedger;
 let productions: ProductionStore;
 
 async function openProduction(productionId: string, budgetUsd: number) {
-  await productions.openProduction({ productionId, title: 't', language: 'en-US', budgetUsd, manifestKey: 'manifests/x.yaml', executionName: 'x' });
+  await productions.openProduction({
+    productionId,
+    title: 't',
+    language: 'en-US',
+    budgetUsd,
+    manifestKey: 'manifests/x.yaml',
+    executionName: 'x',
+  });
 }
 
 beforeAll(async () => {
@@ -30,7 +37,14 @@ describe('BudgetLedger', () => {
 
     // Act
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => ledger.reserve({ productionId: 'concurrent-holds', idempotencyKey: `call-${i}`, estimateUsd: 0.05, stage: 'video' })),
+      Array.from({ length: 50 }, (_, i) =>
+        ledger.reserve({
+          productionId: 'concurrent-holds',
+          idempotencyKey: `call-${i}`,
+          estimateUsd: 0.05,
+          stage: 'video',
+        }),
+      ),
     );
 
     // Assess
@@ -46,7 +60,12 @@ describe('BudgetLedger', () => {
   it('settles the actual cost once, however often the same call is settled', async () => {
     // Prepare
     await openProduction('settle-once', 2);
-    const { reservation } = await ledger.reserve({ productionId: 'settle-once', idempotencyKey: 'k1', estimateUsd: 0.5, stage: 'image' });
+    const { reservation } = await ledger.reserve({
+      productionId: 'settle-once',
+      idempotencyKey: 'k1',
+      estimateUsd: 0.5,
+      stage: 'image',
+    });
     const outcome = { usd: 0.2, provider: 'p', model: 'm', units: { images: 1 } };
 
     // Act
@@ -58,7 +77,12 @@ describe('BudgetLedger', () => {
     expect(meta.spentUsd).toBeCloseTo(0.2, 8);
     expect(meta.reservedUsd).toBeCloseTo(0, 8);
     expect(meta.availableUsd).toBeCloseTo(1.8, 8);
-    const again = await ledger.reserve({ productionId: 'settle-once', idempotencyKey: 'k1', estimateUsd: 0.5, stage: 'image' });
+    const again = await ledger.reserve({
+      productionId: 'settle-once',
+      idempotencyKey: 'k1',
+      estimateUsd: 0.5,
+      stage: 'image',
+    });
     expect(again.settled?.usd).toBeCloseTo(0.2, 8);
     const rows = await ledger.listCosts('settle-once');
     expect(rows).toHaveLength(1);
@@ -68,10 +92,15 @@ describe('BudgetLedger', () => {
   it('returns a released hold to the budget', async () => {
     // Prepare: a hold that leaves too little of the budget for the next call
     await openProduction('release-hold', 1);
-    const { reservation } = await ledger.reserve({ productionId: 'release-hold', idempotencyKey: 'k', estimateUsd: 0.9, stage: 'video' });
-    await expect(ledger.reserve({ productionId: 'release-hold', idempotencyKey: 'k2', estimateUsd: 0.2, stage: 'video' })).rejects.toBeInstanceOf(
-      BudgetExceeded,
-    );
+    const { reservation } = await ledger.reserve({
+      productionId: 'release-hold',
+      idempotencyKey: 'k',
+      estimateUsd: 0.9,
+      stage: 'video',
+    });
+    await expect(
+      ledger.reserve({ productionId: 'release-hold', idempotencyKey: 'k2', estimateUsd: 0.2, stage: 'video' }),
+    ).rejects.toBeInstanceOf(BudgetExceeded);
 
     // Act
     await ledger.release(reservation);
@@ -86,7 +115,12 @@ describe('BudgetLedger', () => {
   it('keeps money already spent when the production is opened again', async () => {
     // Prepare
     await openProduction('reopen', 1);
-    const { reservation } = await ledger.reserve({ productionId: 'reopen', idempotencyKey: 'a', estimateUsd: 0.4, stage: 'script' });
+    const { reservation } = await ledger.reserve({
+      productionId: 'reopen',
+      idempotencyKey: 'a',
+      estimateUsd: 0.4,
+      stage: 'script',
+    });
     await ledger.settle(reservation, { usd: 0.3, provider: 'p', model: 'm', units: {} });
 
     // Act
@@ -101,7 +135,12 @@ describe('BudgetLedger', () => {
   it('records a hold whose call never answered as an unconfirmed charge that still counts against the budget', async () => {
     // Prepare
     await openProduction('unanswered', 1);
-    const { reservation } = await ledger.reserve({ productionId: 'unanswered', idempotencyKey: 'k', estimateUsd: 0.6, stage: 'image' });
+    const { reservation } = await ledger.reserve({
+      productionId: 'unanswered',
+      idempotencyKey: 'k',
+      estimateUsd: 0.6,
+      stage: 'image',
+    });
 
     // Act
     await ledger.markUnconfirmed(reservation);
@@ -110,17 +149,29 @@ describe('BudgetLedger', () => {
     const meta = await productions.getProduction('unanswered');
     expect([meta.spentUsd, meta.unconfirmedUsd, meta.reservedUsd, meta.availableUsd]).toEqual([0, 0.6, 0, 0.4]);
     expect((await ledger.findCost('unanswered', 'k'))?.status).toBe('UNCONFIRMED');
-    await expect(ledger.reserve({ productionId: 'unanswered', idempotencyKey: 'k2', estimateUsd: 0.5, stage: 'image' })).rejects.toBeInstanceOf(BudgetExceeded);
+    await expect(
+      ledger.reserve({ productionId: 'unanswered', idempotencyKey: 'k2', estimateUsd: 0.5, stage: 'image' }),
+    ).rejects.toBeInstanceOf(BudgetExceeded);
   });
 
   it('settles an unconfirmed charge at the real usage once the provider confirms the call', async () => {
     // Prepare
     await openProduction('confirmed-later', 1);
-    const { reservation } = await ledger.reserve({ productionId: 'confirmed-later', idempotencyKey: 'job', estimateUsd: 0.8, stage: 'video' });
+    const { reservation } = await ledger.reserve({
+      productionId: 'confirmed-later',
+      idempotencyKey: 'job',
+      estimateUsd: 0.8,
+      stage: 'video',
+    });
     await ledger.markUnconfirmed(reservation);
 
     // Act
-    await ledger.settle(reservation, { usd: 0.5, provider: 'openai-compatible', model: 'sora-2', units: { videoSeconds: 5 } });
+    await ledger.settle(reservation, {
+      usd: 0.5,
+      provider: 'openai-compatible',
+      model: 'sora-2',
+      units: { videoSeconds: 5 },
+    });
 
     // Assess
     const meta = await productions.getProduction('confirmed-later');
@@ -132,7 +183,12 @@ describe('BudgetLedger', () => {
   it('releases an unconfirmed charge when the provider says the call never happened', async () => {
     // Prepare
     await openProduction('never-happened', 1);
-    const { reservation } = await ledger.reserve({ productionId: 'never-happened', idempotencyKey: 'job', estimateUsd: 0.8, stage: 'video' });
+    const { reservation } = await ledger.reserve({
+      productionId: 'never-happened',
+      idempotencyKey: 'job',
+      estimateUsd: 0.8,
+      stage: 'video',
+    });
     await ledger.markUnconfirmed(reservation);
 
     // Act
@@ -147,7 +203,12 @@ describe('BudgetLedger', () => {
   it('carries the holds an earlier run left open into the next as unconfirmed charges, within a raised budget', async () => {
     // Prepare: a run that settled one call and died with another under way
     await openProduction('resumed', 1);
-    const done = await ledger.reserve({ productionId: 'resumed', idempotencyKey: 'done', estimateUsd: 0.3, stage: 'script' });
+    const done = await ledger.reserve({
+      productionId: 'resumed',
+      idempotencyKey: 'done',
+      estimateUsd: 0.3,
+      stage: 'script',
+    });
     await ledger.settle(done.reservation, { usd: 0.2, provider: 'p', model: 'm', units: {} });
     await ledger.reserve({ productionId: 'resumed', idempotencyKey: 'in-flight', estimateUsd: 0.5, stage: 'image' });
 
@@ -169,7 +230,12 @@ describe('BudgetLedger', () => {
     await ledger.reserve({ productionId: 'retried', idempotencyKey: 'k', estimateUsd: 0.4, stage: 'speech' });
 
     // Act: the call's next attempt
-    const again = await ledger.reserve({ productionId: 'retried', idempotencyKey: 'k', estimateUsd: 0.4, stage: 'speech' });
+    const again = await ledger.reserve({
+      productionId: 'retried',
+      idempotencyKey: 'k',
+      estimateUsd: 0.4,
+      stage: 'speech',
+    });
 
     // Assess
     expect(again.unanswered?.idempotencyKey).toBe('k');

@@ -6,13 +6,16 @@ import { VisionConsistencyScorer } from '../../../lambdas/adapters/providers/ope
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
 import { ProviderTimeout, ProviderUnavailable } from '../../../lambdas/core/errors.js';
 import { costUsd } from '../../../lambdas/core/pricing.js';
-import { paidCall } from '../../../lambdas/pipeline/paid-call.js';
 import { scoreCodec } from '../../../lambdas/pipeline/codecs.js';
+import { paidCall } from '../../../lambdas/pipeline/paid-call.js';
 import { ledgerAndBucket } from '../../support/ledger-and-bucket.js';
 
 const MODEL = 'gpt-4.1-mini';
 const USAGE = { prompt_tokens: 1200, completion_tokens: 8 };
-const PRICE_OF_ONE = costUsd('openai-compatible', MODEL, { inputTokens: USAGE.prompt_tokens, outputTokens: USAGE.completion_tokens });
+const PRICE_OF_ONE = costUsd('openai-compatible', MODEL, {
+  inputTokens: USAGE.prompt_tokens,
+  outputTokens: USAGE.completion_tokens,
+});
 // Long enough that an answered attempt is never late on a busy machine; a held one waits for the client to give up.
 const ATTEMPT_TIMEOUT_MS = 1_000;
 
@@ -37,7 +40,13 @@ async function billingGateway(fates: Fate[]) {
             object: 'chat.completion',
             created: 1_763_800_000,
             model: MODEL,
-            choices: [{ index: 0, message: { role: 'assistant', content: '{"score": 0.9}', refusal: null }, finish_reason: 'stop' }],
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: '{"score": 0.9}', refusal: null },
+                finish_reason: 'stop',
+              },
+            ],
             usage: { ...USAGE, total_tokens: USAGE.prompt_tokens + USAGE.completion_tokens },
           }),
         );
@@ -57,13 +66,20 @@ describe('every attempt the guard sends', () => {
     // Prepare: three scores; the first answered at its third attempt, the second never, the third at once
     const gateway = await billingGateway(['timeout', 'reset', 'answer', 'reset', 'timeout', 'reset', 'answer']);
     const { deps, ledger, productions } = await ledgerAndBucket(10);
-    const guard = new ProviderGuard('openai-compatible', { take: async () => undefined }, {
-      ...DEFAULT_GUARD_SETTINGS,
-      attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
-      initialBackoffMs: 1,
-      maxBackoffMs: 2,
-    });
-    const scorer = new VisionConsistencyScorer(new OpenAiConnection({ baseUrl: gateway.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, guard), MODEL);
+    const guard = new ProviderGuard(
+      'openai-compatible',
+      { take: async () => undefined },
+      {
+        ...DEFAULT_GUARD_SETTINGS,
+        attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
+        initialBackoffMs: 1,
+        maxBackoffMs: 2,
+      },
+    );
+    const scorer = new VisionConsistencyScorer(
+      new OpenAiConnection({ baseUrl: gateway.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, guard),
+      MODEL,
+    );
     const score = (characterId: string) =>
       paidCall(deps, {
         productionId: 'p1',
@@ -105,13 +121,27 @@ describe('every attempt the guard sends', () => {
   it('names a dropped connection after the request went out an unanswered failure, and one never connected a plain one', async () => {
     // Prepare
     const gateway = await billingGateway(['reset', 'reset', 'reset']);
-    const guard = new ProviderGuard('openai-compatible', { take: async () => undefined }, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 2 });
-    const reset = new VisionConsistencyScorer(new OpenAiConnection({ baseUrl: gateway.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, guard), MODEL);
-    const refused = new VisionConsistencyScorer(new OpenAiConnection({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'test-key', timeoutMs: 30_000 }, guard), MODEL);
+    const guard = new ProviderGuard(
+      'openai-compatible',
+      { take: async () => undefined },
+      { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 2 },
+    );
+    const reset = new VisionConsistencyScorer(
+      new OpenAiConnection({ baseUrl: gateway.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, guard),
+      MODEL,
+    );
+    const refused = new VisionConsistencyScorer(
+      new OpenAiConnection({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'test-key', timeoutMs: 30_000 }, guard),
+      MODEL,
+    );
 
     // Act
-    const afterReset = await reset.score({ keyframe: frame, reference: frame, characterId: 'ana' }).catch((error: unknown) => error);
-    const afterRefusal = await refused.score({ keyframe: frame, reference: frame, characterId: 'ana' }).catch((error: unknown) => error);
+    const afterReset = await reset
+      .score({ keyframe: frame, reference: frame, characterId: 'ana' })
+      .catch((error: unknown) => error);
+    const afterRefusal = await refused
+      .score({ keyframe: frame, reference: frame, characterId: 'ana' })
+      .catch((error: unknown) => error);
 
     // Assess
     expect(afterReset).toBeInstanceOf(ProviderUnavailable);

@@ -7,13 +7,19 @@ import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-com
 import { OpenAiLipSyncModel } from '../../../lambdas/adapters/providers/openai-compatible/lip-sync-model.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
 import { ProviderRejected, ProviderThrottled } from '../../../lambdas/core/errors.js';
-import { costUsd } from '../../../lambdas/core/pricing.js';
 import type { LipSyncRequest } from '../../../lambdas/core/ports.js';
+import { costUsd } from '../../../lambdas/core/pricing.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 
 const noRateLimit = { take: async () => undefined };
 const quickGuard = () =>
-  new ProviderGuard('openai-compatible', noRateLimit, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 5, maxBackoffMs: 20, maxRetryAfterMs: 10, attemptTimeoutMs: 30_000 });
+  new ProviderGuard('openai-compatible', noRateLimit, {
+    ...DEFAULT_GUARD_SETTINGS,
+    initialBackoffMs: 5,
+    maxBackoffMs: 20,
+    maxRetryAfterMs: 10,
+    attemptTimeoutMs: 30_000,
+  });
 
 async function ownServer(): Promise<FakeOpenAiServer> {
   const server = await new FakeOpenAiServer().start();
@@ -24,7 +30,20 @@ async function ownServer(): Promise<FakeOpenAiServer> {
 async function silentClip(seconds: number): Promise<Buffer> {
   return withTempDir(async (dir) => {
     const file = path.join(dir, 'clip.mp4');
-    await runFfmpeg(['-f', 'lavfi', '-i', `color=c=gray:s=90x160:r=10:d=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', file]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=gray:s=90x160:r=10:d=${seconds}`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      file,
+    ]);
     return readFile(file);
   });
 }
@@ -43,7 +62,16 @@ async function lipSyncRequest(): Promise<LipSyncRequest> {
     fps: 10,
     durationSeconds: seconds,
     speech: [{ characterId: 'lan', startSeconds: 0.4, endSeconds: 2 }],
-    shot: { keyframePng: Buffer.alloc(0), keyframe: { scene: { episodeId: 'ep01', sceneId: 's01', index: 0, location: 'x', outline: 'y', characters: [] }, width: 90, height: 160, seed: 1 }, cameraMove: 'zoom-in' },
+    shot: {
+      keyframePng: Buffer.alloc(0),
+      keyframe: {
+        scene: { episodeId: 'ep01', sceneId: 's01', index: 0, location: 'x', outline: 'y', characters: [] },
+        width: 90,
+        height: 160,
+        seed: 1,
+      },
+      cameraMove: 'zoom-in',
+    },
   };
 }
 
@@ -52,7 +80,12 @@ describe('openai-compatible lip-sync against the fake gateway', () => {
     // Prepare
     const server = await ownServer();
     server.lipSyncPath = '/v1/gateway/sync-lips';
-    const model = new OpenAiLipSyncModel(new OpenAiConnection({ baseUrl: server.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard()), 'lipsync-2-pro', 1, 'gateway/sync-lips');
+    const model = new OpenAiLipSyncModel(
+      new OpenAiConnection({ baseUrl: server.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard()),
+      'lipsync-2-pro',
+      1,
+      'gateway/sync-lips',
+    );
     const request = await lipSyncRequest();
 
     // Act
@@ -88,10 +121,18 @@ describe('openai-compatible lip-sync against the fake gateway', () => {
   it('names a 429 ProviderThrottled and a failed job ProviderRejected', async () => {
     // Prepare
     const server = await ownServer();
-    const model = new OpenAiLipSyncModel(new OpenAiConnection({ baseUrl: server.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard()), 'lipsync-2', 1);
+    const model = new OpenAiLipSyncModel(
+      new OpenAiConnection({ baseUrl: server.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard()),
+      'lipsync-2',
+      1,
+    );
     const request = { ...(await lipSyncRequest()), syncMode: 'fast' as const };
     const { jobId } = await model.startSync(request);
-    server.queue(`GET /v1/lipsync/${jobId}`, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: jobId, status: 'failed', error: { code: 'no_face', message: 'no face found' } }) });
+    server.queue(`GET /v1/lipsync/${jobId}`, {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: jobId, status: 'failed', error: { code: 'no_face', message: 'no face found' } }),
+    });
     server.queue('POST /v1/lipsync', scripted.rateLimited(30));
 
     // Act

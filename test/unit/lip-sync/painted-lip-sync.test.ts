@@ -6,8 +6,8 @@ import { runFfmpeg, withTempDir } from '../../../lambdas/adapters/media/ffmpeg.j
 import { wavFromPcm } from '../../../lambdas/adapters/media/voice-track.js';
 import { mouthFrames } from '../../../lambdas/adapters/providers/offline/mouth-frames.js';
 import { StoryboardImageModel } from '../../../lambdas/adapters/providers/offline/offline-image-model.js';
-import type { MouthShape } from '../../../lambdas/adapters/providers/offline/storyboard/figure.js';
 import { PaintedLipSyncModel } from '../../../lambdas/adapters/providers/offline/painted-lip-sync-model.js';
+import type { MouthShape } from '../../../lambdas/adapters/providers/offline/storyboard/figure.js';
 import type { LipSyncRequest, SceneBrief, SpokenLine } from '../../../lambdas/core/ports.js';
 
 const WIDTH = 180;
@@ -24,7 +24,8 @@ const SPEECH: SpokenLine[] = [
 /** Each spoken frame's loudness, cycling loud, middling, almost silent: open, half open, closed. */
 const SYLLABLES = [0.8, 0.3, 0.02];
 const syllableOf = (frame: number) => SYLLABLES[frame % SYLLABLES.length]!;
-const speakerAt = (frame: number) => SPEECH.find((line) => (frame + 0.5) / FPS >= line.startSeconds && (frame + 0.5) / FPS < line.endSeconds)?.characterId;
+const speakerAt = (frame: number) =>
+  SPEECH.find((line) => (frame + 0.5) / FPS >= line.startSeconds && (frame + 0.5) / FPS < line.endSeconds)?.characterId;
 
 function voiceTrack(): Buffer {
   const pcm = Buffer.alloc(SECONDS * SAMPLE_RATE * 2);
@@ -67,7 +68,8 @@ function maskWhere(a: Buffer, b: Buffer): number[] {
   return pixels;
 }
 
-const meanDifference = (a: Buffer, b: Buffer, pixels: number[]) => pixels.reduce((sum, i) => sum + Math.abs(a[i]! - b[i]!), 0) / Math.max(1, pixels.length);
+const meanDifference = (a: Buffer, b: Buffer, pixels: number[]) =>
+  pixels.reduce((sum, i) => sum + Math.abs(a[i]! - b[i]!), 0) / Math.max(1, pixels.length);
 
 describe('the offline lip-sync', () => {
   const painter = new StoryboardImageModel();
@@ -80,7 +82,9 @@ describe('the offline lip-sync', () => {
     let pngs: { closed: Buffer; lan: Buffer; minh: Buffer } | undefined;
     for (seed = 1; seed < 60 && !pngs; seed++) {
       const [closed, lan, minh] = await Promise.all(
-        ([{}, { lan: 'open' }, { minh: 'open' }] as Record<string, MouthShape>[]).map(async (mouths) => (await painter.paintKeyframe({ ...keyframe, seed }, mouths)).result.png),
+        ([{}, { lan: 'open' }, { minh: 'open' }] as Record<string, MouthShape>[]).map(
+          async (mouths) => (await painter.paintKeyframe({ ...keyframe, seed }, mouths)).result.png,
+        ),
       );
       if (!closed!.equals(lan!) && !closed!.equals(minh!)) pngs = { closed: closed!, lan: lan!, minh: minh! };
     }
@@ -111,7 +115,9 @@ describe('the offline lip-sync', () => {
     };
     const synced = await new PaintedLipSyncModel().syncLips(request);
     expect(synced.usage).toEqual({ lipSyncSeconds: SECONDS });
-    const [plainFrames, syncedFrames, lanFrames, minhFrames] = await Promise.all([plain!, synced.result.mp4, lanOpen!, minhOpen!].map(grayFrames));
+    const [plainFrames, syncedFrames, lanFrames, minhFrames] = await Promise.all(
+      [plain!, synced.result.mp4, lanOpen!, minhOpen!].map(grayFrames),
+    );
     frames = {
       plain: plainFrames!,
       synced: syncedFrames!,
@@ -134,19 +140,29 @@ describe('the offline lip-sync', () => {
 
   it("changes a character's mouth region only while that character speaks, and opens it with the loud syllables", () => {
     // Act
-    const lan = frames.synced.map((frame, index) => meanDifference(frame, frames.plain[index]!, frames.lanMouth[index]!));
-    const minh = frames.synced.map((frame, index) => meanDifference(frame, frames.plain[index]!, frames.minhMouth[index]!));
+    const lan = frames.synced.map((frame, index) =>
+      meanDifference(frame, frames.plain[index]!, frames.lanMouth[index]!),
+    );
+    const minh = frames.synced.map((frame, index) =>
+      meanDifference(frame, frames.plain[index]!, frames.minhMouth[index]!),
+    );
 
     // Assess
     expect(frames.synced).toHaveLength(FRAMES);
-    expect(frames.lanMouth.every((mouth) => mouth.length > 0) && frames.minhMouth.every((mouth) => mouth.length > 0)).toBe(true);
+    expect(
+      frames.lanMouth.every((mouth) => mouth.length > 0) && frames.minhMouth.every((mouth) => mouth.length > 0),
+    ).toBe(true);
     for (let index = 0; index < FRAMES; index++) {
       const speaker = speakerAt(index);
       const loud = speaker !== undefined && syllableOf(index) === SYLLABLES[0];
       const shut = speaker === undefined || syllableOf(index) === SYLLABLES[2];
       expect(speaker === 'lan' ? 0 : lan[index]!, `Lan's mouth in frame ${index}, not hers to speak`).toBeLessThan(8);
       expect(speaker === 'minh' ? 0 : minh[index]!, `Minh's mouth in frame ${index}, not his to speak`).toBeLessThan(8);
-      if (loud) expect(speaker === 'lan' ? lan[index]! : minh[index]!, `the speaker's open mouth in frame ${index}`).toBeGreaterThan(40);
+      if (loud)
+        expect(
+          speaker === 'lan' ? lan[index]! : minh[index]!,
+          `the speaker's open mouth in frame ${index}`,
+        ).toBeGreaterThan(40);
       if (shut) expect(Math.max(lan[index]!, minh[index]!), `every mouth closed in frame ${index}`).toBeLessThan(8);
     }
   });

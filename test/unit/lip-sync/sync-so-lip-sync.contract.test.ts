@@ -1,6 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runFfmpeg, withTempDir } from '../../../lambdas/adapters/media/ffmpeg.js';
@@ -11,12 +11,29 @@ import { ProviderRejected, ProviderThrottled } from '../../../lambdas/core/error
 import type { LipSyncRequest } from '../../../lambdas/core/ports.js';
 
 const quickGuard = () =>
-  new ProviderGuard('sync-so', { take: async () => undefined }, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 5, maxBackoffMs: 20, maxRetryAfterMs: 10, attemptTimeoutMs: 30_000 });
+  new ProviderGuard(
+    'sync-so',
+    { take: async () => undefined },
+    { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 5, maxBackoffMs: 20, maxRetryAfterMs: 10, attemptTimeoutMs: 30_000 },
+  );
 
 const clip = () =>
   withTempDir(async (dir) => {
     const file = path.join(dir, 'clip.mp4');
-    await runFfmpeg(['-f', 'lavfi', '-i', 'color=c=gray:s=90x160:r=10:d=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', file]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=gray:s=90x160:r=10:d=2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      file,
+    ]);
     return readFile(file);
   });
 
@@ -29,9 +46,17 @@ async function fakeSyncSo(output: Buffer, answers: { status: number; body: unkno
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      received.push({ method: request.method!, url: request.url!, key: request.headers['x-api-key'] as string | undefined, body: text ? JSON.parse(text) : undefined });
+      received.push({
+        method: request.method!,
+        url: request.url!,
+        key: request.headers['x-api-key'] as string | undefined,
+        body: text ? JSON.parse(text) : undefined,
+      });
       const reply = (status: number, body: unknown) => {
-        response.writeHead(status, { 'content-type': 'application/json', ...(status === 429 && { 'retry-after': '30' }) });
+        response.writeHead(status, {
+          'content-type': 'application/json',
+          ...(status === 429 && { 'retry-after': '30' }),
+        });
         response.end(JSON.stringify(body));
       };
       const scripted = answers.shift();
@@ -40,10 +65,16 @@ async function fakeSyncSo(output: Buffer, answers: { status: number; body: unkno
         response.writeHead(200, { 'content-type': 'video/mp4' });
         return response.end(output);
       }
-      if (request.method === 'POST' && request.url === '/v2/generate') return reply(201, { id: 'gen_1', status: 'PENDING', outputUrl: null, error: null });
+      if (request.method === 'POST' && request.url === '/v2/generate')
+        return reply(201, { id: 'gen_1', status: 'PENDING', outputUrl: null, error: null });
       polls++;
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      return reply(200, polls > 1 ? { id: 'gen_1', status: 'COMPLETED', outputUrl: `${base}/output.mp4`, outputDuration: 2, error: null } : { id: 'gen_1', status: 'PROCESSING', outputUrl: null });
+      return reply(
+        200,
+        polls > 1
+          ? { id: 'gen_1', status: 'COMPLETED', outputUrl: `${base}/output.mp4`, outputDuration: 2, error: null }
+          : { id: 'gen_1', status: 'PROCESSING', outputUrl: null },
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -64,7 +95,15 @@ async function request(): Promise<LipSyncRequest> {
     fps: 10,
     durationSeconds: 2,
     speech: [{ characterId: 'lan', startSeconds: 0.3, endSeconds: 1.6 }],
-    shot: { keyframePng: Buffer.alloc(0), keyframe: { scene: { episodeId: 'ep01', sceneId: 's01', index: 0, location: 'x', outline: 'y', characters: [] }, width: 90, height: 160, seed: 1 } },
+    shot: {
+      keyframePng: Buffer.alloc(0),
+      keyframe: {
+        scene: { episodeId: 'ep01', sceneId: 's01', index: 0, location: 'x', outline: 'y', characters: [] },
+        width: 90,
+        height: 160,
+        seed: 1,
+      },
+    },
   };
 }
 
@@ -75,7 +114,13 @@ describe('sync.so lip-sync against a fake of its API', () => {
     // Prepare
     const input = await request();
     const api = await fakeSyncSo(input.video);
-    const model = new SyncSoLipSyncModel({ baseUrl: api.baseUrl, apiKey: 'sk-test', timeoutMs: 30_000 }, quickGuard(), 'lipsync-2', 1, shared);
+    const model = new SyncSoLipSyncModel(
+      { baseUrl: api.baseUrl, apiKey: 'sk-test', timeoutMs: 30_000 },
+      quickGuard(),
+      'lipsync-2',
+      1,
+      shared,
+    );
 
     // Act
     const { jobId } = await model.startSync(input);
@@ -98,7 +143,10 @@ describe('sync.so lip-sync against a fake of its API', () => {
     });
     expect(jobId).toBe('gen_1');
     expect(first).toEqual({ state: 'running' });
-    expect(second).toMatchObject({ state: 'succeeded', synced: { provider: 'sync-so', model: 'lipsync-2', usage: { lipSyncSeconds: 2 } } });
+    expect(second).toMatchObject({
+      state: 'succeeded',
+      synced: { provider: 'sync-so', model: 'lipsync-2', usage: { lipSyncSeconds: 2 } },
+    });
   });
 
   it('names a 429 ProviderThrottled and a failed generation ProviderRejected', async () => {
@@ -108,7 +156,13 @@ describe('sync.so lip-sync against a fake of its API', () => {
       { status: 429, body: { message: 'rate limited' } },
       { status: 200, body: { id: 'gen_1', status: 'FAILED', outputUrl: null, error: 'no face detected' } },
     ]);
-    const model = new SyncSoLipSyncModel({ baseUrl: api.baseUrl, apiKey: 'sk-test', timeoutMs: 30_000 }, quickGuard(), 'lipsync-2-pro', 1, shared);
+    const model = new SyncSoLipSyncModel(
+      { baseUrl: api.baseUrl, apiKey: 'sk-test', timeoutMs: 30_000 },
+      quickGuard(),
+      'lipsync-2-pro',
+      1,
+      shared,
+    );
 
     // Act
     const throttled = await model.startSync(input).catch((error: unknown) => error);

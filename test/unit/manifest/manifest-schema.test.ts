@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
-import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
 import { parseDevelopedManifest, parseManifest } from '../../../lambdas/core/manifest/parse.js';
 import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 
 const SEGMENT = String.raw`(?:\[\d+\]|\.[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])`;
-const PROBLEM_PATH = new RegExp(String.raw`^(?:\(file\)|\(root\)|\(line \d+, column \d+\)|(?:[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])${SEGMENT}*)$`);
+const PROBLEM_PATH = new RegExp(
+  String.raw`^(?:\(file\)|\(root\)|\(line \d+, column \d+\)|(?:[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])${SEGMENT}*)$`,
+);
 
 const exampleUrl = (name: string) => new URL(`../../../examples/${name}`, import.meta.url);
 
@@ -27,7 +29,13 @@ function validDocument() {
         id: 'ep01',
         title: 'One',
         scenes: [
-          { id: 's01', location: 'Harbour, dawn', characters: ['ana', 'ben'], outline: 'They meet.', dialogue: [{ character: 'ana', line: 'Hi.' }] },
+          {
+            id: 's01',
+            location: 'Harbour, dawn',
+            characters: ['ana', 'ben'],
+            outline: 'They meet.',
+            dialogue: [{ character: 'ana', line: 'Hi.' }],
+          },
           { id: 's02', location: 'Kitchen, night', characters: [], outline: 'An empty kitchen.' },
         ],
       },
@@ -135,14 +143,19 @@ describe('manifest v1', () => {
 
     // Assess
     expect(problems.some((p) => p.startsWith('characters[2].id: duplicate character id "ana"'))).toBe(true);
-    expect(problems).toContain('episodes[0].scenes[1].dialogue[0].character: character "ben" speaks but is not in this scene\'s characters');
+    expect(problems).toContain(
+      'episodes[0].scenes[1].dialogue[0].character: character "ben" speaks but is not in this scene\'s characters',
+    );
     expect(problems.some((p) => p.startsWith('episodes[0].scenes[0].id: '))).toBe(true);
   });
 
   it('enforces the limits: lines, a line length and the file size', () => {
     // Prepare
     const tooManyLines = validDocument();
-    tooManyLines.episodes[0]!.scenes[0]!.dialogue = Array.from({ length: 41 }, () => ({ character: 'ana', line: 'Hello.' }));
+    tooManyLines.episodes[0]!.scenes[0]!.dialogue = Array.from({ length: 41 }, () => ({
+      character: 'ana',
+      line: 'Hello.',
+    }));
     const longLine = validDocument();
     longLine.episodes[0]!.scenes[0]!.dialogue = [{ character: 'ana', line: 'x'.repeat(501) }];
     const huge = Buffer.alloc(1024 * 1024 + 1, 0x61);
@@ -198,7 +211,12 @@ describe('manifest v1', () => {
 
     // Assess
     expect(titleLine).toBeGreaterThanOrEqual(0);
-    expect(problemsOf(unclosed)).toEqual([{ path: `(line ${titleLine + 1}, column 8)`, reason: `Missing closing "quote, in: ${example[titleLine]!.replace(/"$/, '')}` }]);
+    expect(problemsOf(unclosed)).toEqual([
+      {
+        path: `(line ${titleLine + 1}, column 8)`,
+        reason: `Missing closing "quote, in: ${example[titleLine]!.replace(/"$/, '')}`,
+      },
+    ]);
     const [first] = problemsOf(misindented);
     expect(first?.path).toMatch(/^\(line [23], column \d+\)$/);
     expect(first?.reason).toMatch(/, in: (title: Misindented|language: vi-VN)$/);
@@ -216,10 +234,20 @@ describe('manifest v1', () => {
     collect(base, []);
     const mutation = fc.record({
       path: fc.constantFrom(...paths.filter((p) => p.length > 0)),
-      value: fc.oneof(fc.anything(), fc.string(), fc.integer(), fc.constant(undefined), fc.constant('../etc'), fc.constant(null)),
+      value: fc.oneof(
+        fc.anything(),
+        fc.string(),
+        fc.integer(),
+        fc.constant(undefined),
+        fc.constant('../etc'),
+        fc.constant(null),
+      ),
     });
     /** The document with the mutations applied, as YAML or JSON; undefined when a mutation has no place to go or the document cannot be written. */
-    const mutatedText = (mutations: { path: (string | number)[]; value: unknown }[], asYaml: boolean): string | undefined => {
+    const mutatedText = (
+      mutations: { path: (string | number)[]; value: unknown }[],
+      asYaml: boolean,
+    ): string | undefined => {
       const document = structuredClone(base) as Record<string | number, unknown>;
       for (const { path, value } of mutations) {
         let node: Record<string | number, unknown> = document;

@@ -2,12 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
 import { parseDevelopedManifest, parseManifest } from '../../../lambdas/core/manifest/parse.js';
+import {
+  DEFAULT_SCENE_COUNT,
+  episodesToDevelop,
+  isDeveloped,
+  plannedSceneCount,
+} from '../../../lambdas/core/manifest/schema.js';
 import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
-import { episodesToDevelop, isDeveloped, plannedSceneCount, DEFAULT_SCENE_COUNT } from '../../../lambdas/core/manifest/schema.js';
 
 const exampleUrl = (name: string) => new URL(`../../../examples/${name}`, import.meta.url);
 
-function bible(episodes: unknown[] = [{ id: 'ep01', title: 'One', synopsis: 'Ana finds a letter. Ben lies about it.', sceneCount: 3 }]) {
+function bible(
+  episodes: unknown[] = [
+    { id: 'ep01', title: 'One', synopsis: 'Ana finds a letter. Ben lies about it.', sceneCount: 3 },
+  ],
+) {
   return {
     version: 1,
     production: 'bible-check',
@@ -42,7 +51,13 @@ describe('a series bible in the manifest', () => {
     const document = bible([
       { id: 'ep01', title: 'One', synopsis: 'Ana finds a letter.', sceneCount: 3 },
       { id: 'ep02', title: 'Two', synopsis: 'Ben lies about it.' },
-      { id: 'ep03', title: 'Three', scenes: [{ id: 's01', location: 'Post office', characters: ['ana'], outline: 'Ana waits.', camera: 'wide, static' }] },
+      {
+        id: 'ep03',
+        title: 'Three',
+        scenes: [
+          { id: 's01', location: 'Post office', characters: ['ana'], outline: 'Ana waits.', camera: 'wide, static' },
+        ],
+      },
     ]);
 
     // Act
@@ -62,7 +77,11 @@ describe('a series bible in the manifest', () => {
 
   it('keeps every shipped v1 manifest valid and developed, and accepts the example bible', async () => {
     // Prepare
-    const [tet, zh, nightFerry] = await Promise.all(['tet-homecoming.yaml', 'spring-festival-reunion.yaml', 'night-ferry-bible.yaml'].map((name) => readFile(exampleUrl(name))));
+    const [tet, zh, nightFerry] = await Promise.all(
+      ['tet-homecoming.yaml', 'spring-festival-reunion.yaml', 'night-ferry-bible.yaml'].map((name) =>
+        readFile(exampleUrl(name)),
+      ),
+    );
 
     // Act
     const developed = [parseDevelopedManifest(tet!), parseDevelopedManifest(zh!)];
@@ -94,14 +113,22 @@ describe('a series bible in the manifest', () => {
     const problems = [...problemsOf(over), ...problemsOf(fraction)];
 
     // Assess
-    expect(problems).toEqual(['episodes[0].sceneCount: sceneCount must be at most 60 (scenes an episode)', 'episodes[0].sceneCount: sceneCount must be a whole number']);
+    expect(problems).toEqual([
+      'episodes[0].sceneCount: sceneCount must be at most 60 (scenes an episode)',
+      'episodes[0].sceneCount: sceneCount must be a whole number',
+    ]);
   });
 
   it('rejects an episode with neither scenes nor a synopsis, and a sceneCount with nothing to develop', () => {
     // Prepare
     const document = bible([
       { id: 'ep01', title: 'One' },
-      { id: 'ep02', title: 'Two', sceneCount: 4, scenes: [{ id: 's01', location: 'Post office', characters: ['ana'], outline: 'Ana waits.' }] },
+      {
+        id: 'ep02',
+        title: 'Two',
+        sceneCount: 4,
+        scenes: [{ id: 's01', location: 'Post office', characters: ['ana'], outline: 'Ana waits.' }],
+      },
     ]);
 
     // Act

@@ -1,12 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderRejected } from '../../../lambdas/core/errors.js';
-import { sha256 } from '../../../lambdas/core/content-hash.js';
-import { probeMedia } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { assembleEpisode } from '../../../lambdas/adapters/media/episode-assembly.js';
+import { probeMedia } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { buildSceneVoiceTrack } from '../../../lambdas/adapters/media/voice-track.js';
-import { CameraMotionVideoModel, cameraMoveForSeed } from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
+import {
+  CameraMotionVideoModel,
+  cameraMoveForSeed,
+} from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
+import { sha256 } from '../../../lambdas/core/content-hash.js';
+import { ProviderRejected } from '../../../lambdas/core/errors.js';
 import { CAMERA_MOVES, type ClipRequest } from '../../../lambdas/core/ports.js';
 import { resolveSubtitleStyle } from '../../../lambdas/core/subtitle-style.js';
 import { lumaAt, meanAbsoluteDifference, scratchDir, testPattern } from './media-fixtures.js';
@@ -23,7 +26,16 @@ describe('CameraMotionVideoModel', () => {
   afterAll(() => cleanup());
 
   function request(overrides: Partial<ClipRequest>): ClipRequest {
-    return { keyframePng, width: 180, height: 320, fps: 12, durationSeconds: 2, seed: 0, prompt: 'a station at night', ...overrides };
+    return {
+      keyframePng,
+      width: 180,
+      height: 320,
+      fps: 12,
+      durationSeconds: 2,
+      seed: 0,
+      prompt: 'a station at night',
+      ...overrides,
+    };
   }
 
   /** The clip the model plans, rendered as the episode's encode renders it: one scene with a silent voice. */
@@ -53,17 +65,27 @@ describe('CameraMotionVideoModel', () => {
     { durationSeconds: 2, fps: 12, frames: 24 },
     { durationSeconds: 2.37, fps: 12, frames: 28 },
     { durationSeconds: 1.5, fps: 15, frames: 23 },
-  ])('plans $durationSeconds s at $fps fps as $frames frames, which the episode encodes as exactly that much H.264', async ({ durationSeconds, fps, frames }) => {
-    // Act
-    const { result } = await model.renderClip(request({ durationSeconds, fps }));
-    const file = await render(`clip-${durationSeconds}-${fps}`, { durationSeconds, fps });
+  ])(
+    'plans $durationSeconds s at $fps fps as $frames frames, which the episode encodes as exactly that much H.264',
+    async ({ durationSeconds, fps, frames }) => {
+      // Act
+      const { result } = await model.renderClip(request({ durationSeconds, fps }));
+      const file = await render(`clip-${durationSeconds}-${fps}`, { durationSeconds, fps });
 
-    // Assess
-    expect(result.cameraMove.frameCount).toBe(frames);
-    const video = (await probeMedia(file)).streams.find((s) => s.codecType === 'video');
-    expect(video).toMatchObject({ codecName: 'h264', pixelFormat: 'yuv420p', width: 180, height: 320, fps, frameCount: frames });
-    expect(video?.durationSeconds).toBeCloseTo(frames / fps, 3);
-  });
+      // Assess
+      expect(result.cameraMove.frameCount).toBe(frames);
+      const video = (await probeMedia(file)).streams.find((s) => s.codecType === 'video');
+      expect(video).toMatchObject({
+        codecName: 'h264',
+        pixelFormat: 'yuv420p',
+        width: 180,
+        height: 320,
+        fps,
+        frameCount: frames,
+      });
+      expect(video?.durationSeconds).toBeCloseTo(frames / fps, 3);
+    },
+  );
 
   it('reports the planned seconds as usage, for free and offline, and names the keyframe the move is over', async () => {
     // Act
@@ -82,7 +104,10 @@ describe('CameraMotionVideoModel', () => {
     const file = await render('square', { keyframePng: square, width: 240, height: 136 });
 
     // Assess
-    expect((await probeMedia(file)).streams.find((s) => s.codecType === 'video')).toMatchObject({ width: 240, height: 136 });
+    expect((await probeMedia(file)).streams.find((s) => s.codecType === 'video')).toMatchObject({
+      width: 240,
+      height: 136,
+    });
   });
 
   it('picks every camera move for some seed, and the same move for the same seed', () => {
@@ -96,19 +121,22 @@ describe('CameraMotionVideoModel', () => {
     expect(once).toBe(again);
   });
 
-  it.each([0, 3])('moves the camera (seed %i): first and last frames differ, consecutive frames barely', async (seed) => {
-    // Act
-    const file = await render(`motion-${seed}`, { durationSeconds: 2, fps: 12, seed });
+  it.each([0, 3])(
+    'moves the camera (seed %i): first and last frames differ, consecutive frames barely',
+    async (seed) => {
+      // Act
+      const file = await render(`motion-${seed}`, { durationSeconds: 2, fps: 12, seed });
 
-    // Assess
-    const first = await lumaAt(file, 0, 180, 320);
-    const second = await lumaAt(file, 1 / 12, 180, 320);
-    const last = await lumaAt(file, 23 / 12, 180, 320);
-    const overall = meanAbsoluteDifference(first, last, 0, 320, 180);
-    const step = meanAbsoluteDifference(first, second, 0, 320, 180);
-    expect(overall).toBeGreaterThan(5);
-    expect(step).toBeLessThan(overall / 4);
-  });
+      // Assess
+      const first = await lumaAt(file, 0, 180, 320);
+      const second = await lumaAt(file, 1 / 12, 180, 320);
+      const last = await lumaAt(file, 23 / 12, 180, 320);
+      const overall = meanAbsoluteDifference(first, last, 0, 320, 180);
+      const step = meanAbsoluteDifference(first, second, 0, 320, 180);
+      expect(overall).toBeGreaterThan(5);
+      expect(step).toBeLessThan(overall / 4);
+    },
+  );
 
   it('rejects sizes yuv420p cannot hold and clips shorter than a frame', async () => {
     // Act

@@ -1,13 +1,18 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CameraMotionVideoModel } from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
+import {
+  assembleEpisode,
+  type EpisodeScene,
+  type ScenePicture,
+  sceneFrameCounts,
+} from '../../../lambdas/adapters/media/episode-assembly.js';
 import { buildDialogueStem } from '../../../lambdas/adapters/media/episode-audio.js';
-import { assembleEpisode, sceneFrameCounts, type EpisodeScene, type ScenePicture } from '../../../lambdas/adapters/media/episode-assembly.js';
 import { probeMedia, runFfmpeg } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { buildSceneVoiceTrack } from '../../../lambdas/adapters/media/voice-track.js';
+import { CameraMotionVideoModel } from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
 import { resolveSubtitleStyle } from '../../../lambdas/core/subtitle-style.js';
-import { subtitlePages, type SubtitleCue } from '../../../lambdas/core/subtitles.js';
+import { type SubtitleCue, subtitlePages } from '../../../lambdas/core/subtitles.js';
 import { changedFraction, lumaAt, scratchDir, testPattern, tone } from './media-fixtures.js';
 
 const WIDTH = 180;
@@ -45,14 +50,39 @@ describe('assembleEpisode', () => {
       if (index === 1) {
         // Another provider's clip: wrong size, other frame rate, and shorter than its scene.
         const clipFile = path.join(dir, `clip-${index}.mp4`);
-        await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x240:r=25:d=0.6', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', clipFile]);
+        await runFfmpeg([
+          '-f',
+          'lavfi',
+          '-i',
+          'testsrc=s=320x240:r=25:d=0.6',
+          '-c:v',
+          'libx264',
+          '-pix_fmt',
+          'yuv420p',
+          '-y',
+          clipFile,
+        ]);
         picture = { clipFile };
       } else {
-        const { result } = await model.renderClip({ keyframePng, width: WIDTH, height: HEIGHT, fps: FPS, durationSeconds, seed: index, prompt: '' });
+        const { result } = await model.renderClip({
+          keyframePng,
+          width: WIDTH,
+          height: HEIGHT,
+          fps: FPS,
+          durationSeconds,
+          seed: index,
+          prompt: '',
+        });
         picture = { cameraMove: { keyframeFile, move: result.cameraMove.move } };
       }
       const voice = await buildSceneVoiceTrack(
-        [{ characterId: 'lan', text: 'x', audio: await tone({ seconds: 0.5, frequency: 300 + 100 * index, sampleRate: 24_000, format: 'wav' }) }],
+        [
+          {
+            characterId: 'lan',
+            text: 'x',
+            audio: await tone({ seconds: 0.5, frequency: 300 + 100 * index, sampleRate: 24_000, format: 'wav' }),
+          },
+        ],
         { leadInSeconds: 0.1, minimumSeconds: 0 },
       );
       const voiceFile = path.join(dir, `voice-${index}.wav`);
@@ -62,7 +92,12 @@ describe('assembleEpisode', () => {
     }
     // The dialogue alone: the mix with a music bed is episode-audio.test.ts's subject.
     audioFile = path.join(dir, 'dialogue.wav');
-    await buildDialogueStem({ voiceFiles, frameCounts: sceneFrameCounts(durations, FPS), fps: FPS, outputFile: audioFile });
+    await buildDialogueStem({
+      voiceFiles,
+      frameCounts: sceneFrameCounts(durations, FPS),
+      fps: FPS,
+      outputFile: audioFile,
+    });
   });
   afterAll(() => cleanup());
 
@@ -93,7 +128,11 @@ describe('assembleEpisode', () => {
 
   it('encodes H.264 + AAC at the episode format, exactly as long as its scenes', async () => {
     // Act
-    const assembly = await assemble('plain', [{ startSeconds: 0.2, endSeconds: 3.5, text: 'Anh Minh! Em về rồi!' }], 'vi-VN');
+    const assembly = await assemble(
+      'plain',
+      [{ startSeconds: 0.2, endSeconds: 3.5, text: 'Anh Minh! Em về rồi!' }],
+      'vi-VN',
+    );
 
     // Assess
     expectWholeEpisode(assembly);
@@ -153,13 +192,27 @@ describe('assembleEpisode', () => {
       expect(changedFraction(subtitled, bare, ...lowerThird, WIDTH)).toBeGreaterThan(0.005);
       expect(changedFraction(subtitled, bare, ...upperPart, WIDTH)).toBeLessThan(0.001);
     }
-    const between = changedFraction(await lumaAt(withCues.file, 1.8, WIDTH, HEIGHT), await lumaAt(withoutCues.file, 1.8, WIDTH, HEIGHT), ...lowerThird, WIDTH);
+    const between = changedFraction(
+      await lumaAt(withCues.file, 1.8, WIDTH, HEIGHT),
+      await lumaAt(withoutCues.file, 1.8, WIDTH, HEIGHT),
+      ...lowerThird,
+      WIDTH,
+    );
     expect(between).toBeLessThan(0.001);
   });
 
   it('rejects an episode without scenes or with a scene shorter than a frame', async () => {
     // Prepare
-    const base = { audioFile: path.join(dir, 'none.wav'), subtitlePages: [], subtitleLook: resolveSubtitleStyle(undefined, { width: WIDTH, height: HEIGHT }), language: 'vi-VN', width: WIDTH, height: HEIGHT, fps: FPS, outputFile: path.join(dir, 'x.mp4') };
+    const base = {
+      audioFile: path.join(dir, 'none.wav'),
+      subtitlePages: [],
+      subtitleLook: resolveSubtitleStyle(undefined, { width: WIDTH, height: HEIGHT }),
+      language: 'vi-VN',
+      width: WIDTH,
+      height: HEIGHT,
+      fps: FPS,
+      outputFile: path.join(dir, 'x.mp4'),
+    };
 
     // Act
     const assembleNoScenes = () => assembleEpisode({ ...base, scenes: [] });
@@ -172,9 +225,22 @@ describe('assembleEpisode', () => {
 });
 
 async function volumeDb(file: string, fromSeconds: number, seconds: number): Promise<number> {
-  const { stderrTail } = await runFfmpeg(
-    ['-loglevel', 'info', '-ss', String(fromSeconds), '-t', String(seconds), '-i', file, '-vn', '-af', 'volumedetect', '-f', 'null', '-'],
-  );
+  const { stderrTail } = await runFfmpeg([
+    '-loglevel',
+    'info',
+    '-ss',
+    String(fromSeconds),
+    '-t',
+    String(seconds),
+    '-i',
+    file,
+    '-vn',
+    '-af',
+    'volumedetect',
+    '-f',
+    'null',
+    '-',
+  ]);
   const match = /mean_volume: (-?[\d.]+|-inf) dB/.exec(stderrTail);
   if (!match) throw new Error(`no volumedetect output in: ${stderrTail}`);
   return match[1] === '-inf' ? Number.NEGATIVE_INFINITY : Number(match[1]);

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDialogueStem, measureLoudness, mixEpisodeAudio } from '../../../lambdas/adapters/media/episode-audio.js';
 import { assembleEpisode } from '../../../lambdas/adapters/media/episode-assembly.js';
+import { buildDialogueStem, measureLoudness, mixEpisodeAudio } from '../../../lambdas/adapters/media/episode-audio.js';
 import { runFfmpeg } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { ProceduralMusicModel } from '../../../lambdas/adapters/providers/offline/procedural-music-model.js';
 import { resolveSubtitleStyle } from '../../../lambdas/core/subtitle-style.js';
@@ -12,19 +12,44 @@ const FPS = 12;
 
 /** Integrated loudness and true peak of a file's audio, read from ffmpeg's own ebur128 summary (not through the code under test). */
 async function ebur128(file: string): Promise<{ integrated: number; truePeak: number }> {
-  const { stderrTail } = await runFfmpeg(['-loglevel', 'info', '-i', file, '-vn', '-af', 'ebur128=peak=true', '-f', 'null', '-']);
+  const { stderrTail } = await runFfmpeg([
+    '-loglevel',
+    'info',
+    '-i',
+    file,
+    '-vn',
+    '-af',
+    'ebur128=peak=true',
+    '-f',
+    'null',
+    '-',
+  ]);
   const summary = stderrTail.slice(stderrTail.lastIndexOf('Summary:'));
   const integrated = /I:\s+(-?[\d.]+) LUFS/.exec(summary)?.[1];
   const truePeak = /Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary)?.[1];
   if (integrated === undefined || truePeak === undefined) throw new Error(`no ebur128 summary in: ${stderrTail}`);
-  return { integrated: Number(integrated), truePeak: truePeak === '-inf' ? Number.NEGATIVE_INFINITY : Number(truePeak) };
+  return {
+    integrated: Number(integrated),
+    truePeak: truePeak === '-inf' ? Number.NEGATIVE_INFINITY : Number(truePeak),
+  };
 }
 
 /** Mean level, in dBFS, of the band around `hertz` between two times of a file's audio. */
 async function bandLevelDb(file: string, hertz: number, fromSeconds: number, toSeconds: number): Promise<number> {
   const { stderrTail } = await runFfmpeg([
-    '-loglevel', 'info', '-ss', String(fromSeconds), '-t', String(toSeconds - fromSeconds), '-i', file,
-    '-af', `bandpass=f=${hertz}:width_type=q:w=8,volumedetect`, '-f', 'null', '-',
+    '-loglevel',
+    'info',
+    '-ss',
+    String(fromSeconds),
+    '-t',
+    String(toSeconds - fromSeconds),
+    '-i',
+    file,
+    '-af',
+    `bandpass=f=${hertz}:width_type=q:w=8,volumedetect`,
+    '-f',
+    'null',
+    '-',
   ]);
   const match = /mean_volume: (-?[\d.]+) dB/.exec(stderrTail);
   if (!match) throw new Error(`no volumedetect output in: ${stderrTail}`);
@@ -34,8 +59,16 @@ async function bandLevelDb(file: string, hertz: number, fromSeconds: number, toS
 /** Speech stand-in: a 220 Hz tone that speaks for the first second of every two, at `amplitude` of full scale. */
 async function speakingEverySecond(file: string, seconds: number, amplitude: number): Promise<void> {
   await runFfmpeg([
-    '-f', 'lavfi', '-i', `aevalsrc='${amplitude}*sin(2*PI*220*t)*lt(mod(t,2),1)':s=48000:d=${seconds}`,
-    '-ac', '2', '-c:a', 'pcm_f32le', '-y', file,
+    '-f',
+    'lavfi',
+    '-i',
+    `aevalsrc='${amplitude}*sin(2*PI*220*t)*lt(mod(t,2),1)':s=48000:d=${seconds}`,
+    '-ac',
+    '2',
+    '-c:a',
+    'pcm_f32le',
+    '-y',
+    file,
   ]);
 }
 
@@ -53,7 +86,18 @@ describe('the episode mix', () => {
     const dialogueFile = path.join(dir, 'duck-dialogue.wav');
     const musicFile = path.join(dir, 'steady-bed.wav');
     await speakingEverySecond(dialogueFile, 8, 0.08);
-    await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=1000:sample_rate=48000:duration=8', '-ac', '2', '-c:a', 'pcm_s16le', '-y', musicFile]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=1000:sample_rate=48000:duration=8',
+      '-ac',
+      '2',
+      '-c:a',
+      'pcm_s16le',
+      '-y',
+      musicFile,
+    ]);
     const outputFile = path.join(dir, 'ducked.wav');
 
     // Act
@@ -80,9 +124,23 @@ describe('the episode mix', () => {
     const musicFile = path.join(dir, 'bed.wav');
     await writeFile(musicFile, bed.result.wav);
     const clipFile = path.join(dir, 'clip.mp4');
-    await runFfmpeg(['-f', 'lavfi', '-i', `testsrc=s=180x320:r=${FPS}:d=${seconds}`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', clipFile]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=s=180x320:r=${FPS}:d=${seconds}`,
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      clipFile,
+    ]);
 
-    for (const [name, amplitude] of [['quiet', 0.01], ['hot', 0.99]] as const) {
+    for (const [name, amplitude] of [
+      ['quiet', 0.01],
+      ['hot', 0.99],
+    ] as const) {
       const dialogueFile = path.join(dir, `${name}-dialogue.wav`);
       await speakingEverySecond(dialogueFile, seconds, amplitude);
       const audioFile = path.join(dir, `${name}-mix.wav`);
@@ -119,8 +177,26 @@ describe('the episode mix', () => {
     // Prepare: two scenes of 12 and 6 frames; the first voice is longer than its scene.
     const first = path.join(dir, 'voice-1.wav');
     const second = path.join(dir, 'voice-2.wav');
-    await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:sample_rate=24000:duration=1.4', '-c:a', 'pcm_s16le', '-y', first]);
-    await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=900:sample_rate=24000:duration=0.2', '-c:a', 'pcm_s16le', '-y', second]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=300:sample_rate=24000:duration=1.4',
+      '-c:a',
+      'pcm_s16le',
+      '-y',
+      first,
+    ]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=900:sample_rate=24000:duration=0.2',
+      '-c:a',
+      'pcm_s16le',
+      '-y',
+      second,
+    ]);
     const outputFile = path.join(dir, 'stem.wav');
 
     // Act

@@ -31,14 +31,39 @@ describe('QA before delivery', () => {
   const file = (name: string) => path.join(dir, name);
 
   /** An MP4 of `video` (a lavfi graph) and `audioFile`, optionally with extra output options for the audio. */
-  async function encode(name: string, video: string, audioFile: string, audioInputOptions: string[] = []): Promise<string> {
+  async function encode(
+    name: string,
+    video: string,
+    audioFile: string,
+    audioInputOptions: string[] = [],
+  ): Promise<string> {
     const output = file(name);
     await runFfmpeg([
-      '-f', 'lavfi', '-i', video,
-      ...audioInputOptions, '-i', audioFile,
-      '-map', '0:v', '-map', '1:a',
-      '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-r', String(FPS), '-c:a', 'aac', '-b:a', '128k', '-ar', '48000',
-      '-y', output,
+      '-f',
+      'lavfi',
+      '-i',
+      video,
+      ...audioInputOptions,
+      '-i',
+      audioFile,
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-r',
+      String(FPS),
+      '-c:a',
+      'aac',
+      '-b:a',
+      '128k',
+      '-ar',
+      '48000',
+      '-y',
+      output,
     ]);
     return output;
   }
@@ -60,7 +85,18 @@ describe('QA before delivery', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await scratchDir());
     const dialogueFile = file('dialogue.wav');
-    await runFfmpeg(['-f', 'lavfi', '-i', `aevalsrc='0.1*sin(2*PI*220*t)*(${SPOKEN})':s=48000:d=${SECONDS}`, '-ac', '2', '-c:a', 'pcm_f32le', '-y', dialogueFile]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `aevalsrc='0.1*sin(2*PI*220*t)*(${SPOKEN})':s=48000:d=${SECONDS}`,
+      '-ac',
+      '2',
+      '-c:a',
+      'pcm_f32le',
+      '-y',
+      dialogueFile,
+    ]);
     const mixFile = file('mix.wav');
     await mixEpisodeAudio({ dialogueFile, outputFile: mixFile });
     const videoFile = await encode('clean.mp4', movingPicture, mixFile);
@@ -81,7 +117,15 @@ describe('QA before delivery', () => {
     const qa = await checkEpisode(clean);
 
     // Assess
-    expect(qa.checks.map((c) => c.name)).toEqual(['black-frames', 'frozen-frames', 'dialogue-silence', 'av-drift', 'loudness', 'subtitle-timing', 'subtitle-glyphs']);
+    expect(qa.checks.map((c) => c.name)).toEqual([
+      'black-frames',
+      'frozen-frames',
+      'dialogue-silence',
+      'av-drift',
+      'loudness',
+      'subtitle-timing',
+      'subtitle-glyphs',
+    ]);
     expect(qa.checks.filter((c) => !c.passed)).toEqual([]);
     expect(qa.passed).toBe(true);
   });
@@ -89,8 +133,16 @@ describe('QA before delivery', () => {
   it('fails black picture longer than 0.5 s, and not a shorter one', async () => {
     // Prepare
     const mixFile = file('mix.wav');
-    const longBlack = await encode('black-long.mp4', `${movingPicture},drawbox=color=black:t=fill:enable='between(t,1,1.8)'`, mixFile);
-    const shortBlack = await encode('black-short.mp4', `${movingPicture},drawbox=color=black:t=fill:enable='between(t,1,1.3)'`, mixFile);
+    const longBlack = await encode(
+      'black-long.mp4',
+      `${movingPicture},drawbox=color=black:t=fill:enable='between(t,1,1.8)'`,
+      mixFile,
+    );
+    const shortBlack = await encode(
+      'black-short.mp4',
+      `${movingPicture},drawbox=color=black:t=fill:enable='between(t,1,1.3)'`,
+      mixFile,
+    );
 
     // Act
     const long = await failedChecks(await doctored({ videoFile: longBlack }));
@@ -121,7 +173,18 @@ describe('QA before delivery', () => {
     // Prepare: the second line's voice is missing.
     const mute = file('dialogue-missing-line.wav');
     const firstOnly = `between(t,${CUES[0]!.startSeconds},${CUES[0]!.endSeconds})`;
-    await runFfmpeg(['-f', 'lavfi', '-i', `aevalsrc='0.1*sin(2*PI*220*t)*(${firstOnly})':s=48000:d=${SECONDS}`, '-ac', '2', '-c:a', 'pcm_f32le', '-y', mute]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `aevalsrc='0.1*sin(2*PI*220*t)*(${firstOnly})':s=48000:d=${SECONDS}`,
+      '-ac',
+      '2',
+      '-c:a',
+      'pcm_f32le',
+      '-y',
+      mute,
+    ]);
 
     // Act
     const qa = await checkEpisode(await doctored({ dialogueFile: mute }));
@@ -135,7 +198,10 @@ describe('QA before delivery', () => {
     // Prepare: the same mix, once delayed by 0.25 s and once cut 0.25 s short.
     const delayed = await encode('delayed.mp4', movingPicture, file('mix.wav'), ['-itsoffset', '0.25']);
     const shortened = await encode('shortened.mp4', movingPicture, file('mix.wav'), ['-t', String(SECONDS - 0.25)]);
-    const withinAFrame = await encode('within-a-frame.mp4', movingPicture, file('mix.wav'), ['-t', String(SECONDS - 0.5 / FPS)]);
+    const withinAFrame = await encode('within-a-frame.mp4', movingPicture, file('mix.wav'), [
+      '-t',
+      String(SECONDS - 0.5 / FPS),
+    ]);
 
     // Act
     const late = await failedChecks(await doctored({ videoFile: delayed }));
@@ -153,7 +219,16 @@ describe('QA before delivery', () => {
     const quietMix = file('quiet.wav');
     await runFfmpeg(['-i', file('mix.wav'), '-af', 'volume=-12dB', '-c:a', 'pcm_f32le', '-y', quietMix]);
     const clickedMix = file('clicked.wav');
-    await runFfmpeg(['-i', file('mix.wav'), '-af', "aeval='if(between(t,2.8,2.802),0.999,val(ch))':c=same", '-c:a', 'pcm_f32le', '-y', clickedMix]);
+    await runFfmpeg([
+      '-i',
+      file('mix.wav'),
+      '-af',
+      "aeval='if(between(t,2.8,2.802),0.999,val(ch))':c=same",
+      '-c:a',
+      'pcm_f32le',
+      '-y',
+      clickedMix,
+    ]);
     const quiet = await encode('quiet.mp4', movingPicture, quietMix);
     const clicked = await encode('clicked.mp4', movingPicture, clickedMix);
 

@@ -2,10 +2,16 @@ import { readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { MediaToolFailed } from '../../../lambdas/core/errors.js';
-import { ffmpegPath, probeMedia, runFfmpeg, withTempDir, type FfmpegProgress } from '../../../lambdas/adapters/media/ffmpeg.js';
-import { scratchDir } from './media-fixtures.js';
+import {
+  type FfmpegProgress,
+  ffmpegPath,
+  probeMedia,
+  runFfmpeg,
+  withTempDir,
+} from '../../../lambdas/adapters/media/ffmpeg.js';
 import { readMediaEnvironment } from '../../../lambdas/core/environment.js';
+import { MediaToolFailed } from '../../../lambdas/core/errors.js';
+import { scratchDir } from './media-fixtures.js';
 
 describe('ffmpeg runner', () => {
   let dir: string;
@@ -30,9 +36,23 @@ describe('ffmpeg runner', () => {
     // Prepare
     const file = path.join(dir, 'probe.mp4');
     await runFfmpeg([
-      '-f', 'lavfi', '-i', 'testsrc=s=160x90:r=15:d=2',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duration=2',
-      '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', file,
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=s=160x90:r=15:d=2',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=44100:duration=2',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-shortest',
+      '-y',
+      file,
     ]);
 
     // Act
@@ -41,7 +61,14 @@ describe('ffmpeg runner', () => {
     // Assess
     const video = probe.streams.find((s) => s.codecType === 'video');
     const audio = probe.streams.find((s) => s.codecType === 'audio');
-    expect(video).toMatchObject({ codecName: 'h264', width: 160, height: 90, fps: 15, frameCount: 30, pixelFormat: 'yuv420p' });
+    expect(video).toMatchObject({
+      codecName: 'h264',
+      width: 160,
+      height: 90,
+      fps: 15,
+      frameCount: 30,
+      pixelFormat: 'yuv420p',
+    });
     expect(audio).toMatchObject({ codecName: 'aac', sampleRate: 44100, channels: 1 });
     expect(probe.durationSeconds).toBeCloseTo(2, 1);
   });
@@ -51,7 +78,9 @@ describe('ffmpeg runner', () => {
     const reports: FfmpegProgress[] = [];
 
     // Act
-    await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc=s=160x90:r=25:d=3', '-f', 'null', '-'], { onProgress: (p) => reports.push(p) });
+    await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc=s=160x90:r=25:d=3', '-f', 'null', '-'], {
+      onProgress: (p) => reports.push(p),
+    });
 
     // Assess
     expect(reports.length).toBeGreaterThan(0);

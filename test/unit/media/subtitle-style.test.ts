@@ -12,7 +12,9 @@ function manifest(extra: Record<string, unknown> = {}) {
     language: 'en-US',
     budgetUsd: 1,
     characters: [],
-    episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: [], outline: 'Empty.' }] }],
+    episodes: [
+      { id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: [], outline: 'Empty.' }] },
+    ],
     ...extra,
   };
 }
@@ -25,7 +27,14 @@ describe('subtitle style', () => {
 
     // Assess
     expect(parsed.subtitles).toBeUndefined();
-    expect(look).toMatchObject({ preset: 'feed', weight: 'bold', fontSizePx: 54, outlinePx: 6, textColour: '#FFFFFF', outlineColour: '#000000' });
+    expect(look).toMatchObject({
+      preset: 'feed',
+      weight: 'bold',
+      fontSizePx: 54,
+      outlinePx: 6,
+      textColour: '#FFFFFF',
+      outlineColour: '#000000',
+    });
     expect(look.safeArea).toEqual({ leftPx: 65, rightPx: 151, bottomPx: 422 });
   });
 
@@ -40,24 +49,46 @@ describe('subtitle style', () => {
 
   it('lets a manifest choose another preset, size, weight and colours', () => {
     // Prepare
-    const parsed = validateManifest(manifest({ subtitles: { preset: 'boxed', scale: 1.4, weight: 'regular', textColour: '#FFF3C4' } }));
+    const parsed = validateManifest(
+      manifest({ subtitles: { preset: 'boxed', scale: 1.4, weight: 'regular', textColour: '#FFF3C4' } }),
+    );
 
     // Act
     const look = resolveSubtitleStyle(parsed.subtitles, parsed.format);
 
     // Assess
-    expect(look).toMatchObject({ preset: 'boxed', weight: 'regular', fontSizePx: 76, outlinePx: 0, boxColour: '#000000A6', textColour: '#FFF3C4' });
+    expect(look).toMatchObject({
+      preset: 'boxed',
+      weight: 'regular',
+      fontSizePx: 76,
+      outlinePx: 0,
+      boxColour: '#000000A6',
+      textColour: '#FFF3C4',
+    });
     expect(look.lineLength).toEqual({ latin: 20, cjk: 10 });
   });
 
   it('breaks the SRT lines at the chosen style’s line length', () => {
     // Prepare
-    const cue = { startSeconds: 0, endSeconds: 4, text: 'I have waited for you at this station every single night of the year.' };
-    const longest = (srt: string) => Math.max(...srt.split('\n').filter((line) => /[a-z]/.test(line)).map((line) => line.length));
+    const cue = {
+      startSeconds: 0,
+      endSeconds: 4,
+      text: 'I have waited for you at this station every single night of the year.',
+    };
+    const longest = (srt: string) =>
+      Math.max(
+        ...srt
+          .split('\n')
+          .filter((line) => /[a-z]/.test(line))
+          .map((line) => line.length),
+      );
 
     // Act
     const feed = toSrt([cue], subtitleOptionsFor(resolveSubtitleStyle(undefined, { width: 1080, height: 1920 })));
-    const broadcast = toSrt([cue], subtitleOptionsFor(resolveSubtitleStyle({ preset: 'broadcast' }, { width: 1080, height: 1920 })));
+    const broadcast = toSrt(
+      [cue],
+      subtitleOptionsFor(resolveSubtitleStyle({ preset: 'broadcast' }, { width: 1080, height: 1920 })),
+    );
 
     // Assess
     expect(longest(feed)).toBeLessThanOrEqual(28);
@@ -66,7 +97,8 @@ describe('subtitle style', () => {
 
   it('names the path and the reason for a bad style', () => {
     // Act
-    const validate = () => validateManifest(manifest({ subtitles: { preset: 'huge', textColour: 'white', position: 'top' } }));
+    const validate = () =>
+      validateManifest(manifest({ subtitles: { preset: 'huge', textColour: 'white', position: 'top' } }));
 
     // Assess
     expect(validate).toThrow(ManifestInvalid);

@@ -20,7 +20,10 @@ async function concatEntries(file: string): Promise<ConcatEntry[]> {
   const lines = (await readFile(file, 'utf8')).trim().split('\n').slice(1);
   const entries: ConcatEntry[] = [];
   for (let i = 0; i + 1 < lines.length; i += 2) {
-    entries.push({ file: /^file '(.+)'$/.exec(lines[i] ?? '')?.[1] ?? '', seconds: Number(/^duration (.+)$/.exec(lines[i + 1] ?? '')?.[1]) });
+    entries.push({
+      file: /^file '(.+)'$/.exec(lines[i] ?? '')?.[1] ?? '',
+      seconds: Number(/^duration (.+)$/.exec(lines[i + 1] ?? '')?.[1]),
+    });
   }
   return entries;
 }
@@ -56,11 +59,26 @@ describe('renderSubtitleTrack', () => {
     ]);
 
     // Act
-    const track = await renderSubtitleTrack({ pages, look, language: 'th-TH', width: WIDTH, height: HEIGHT, fps: FPS, durationSeconds: 4, dir });
+    const track = await renderSubtitleTrack({
+      pages,
+      look,
+      language: 'th-TH',
+      width: WIDTH,
+      height: HEIGHT,
+      fps: FPS,
+      durationSeconds: 4,
+      dir,
+    });
 
     // Assess
     const entries = await concatEntries(track.concatFile);
-    expect(entries.map((entry) => entry.file)).toEqual(['blank.png', 'page-00000.png', 'blank.png', 'page-00001.png', 'blank.png']);
+    expect(entries.map((entry) => entry.file)).toEqual([
+      'blank.png',
+      'page-00000.png',
+      'blank.png',
+      'page-00001.png',
+      'blank.png',
+    ]);
     expect(entries.map((entry) => Math.round(entry.seconds * FPS))).toEqual([13, 30, 7, 28, 22]);
     expect(track.leftOut).toEqual([]);
     expect(track.bandTopPx + look.safeArea.bottomPx).toBeLessThan(HEIGHT);
@@ -72,10 +90,22 @@ describe('renderSubtitleTrack', () => {
   it('leaves a grapheme no font draws out of the burned page, never drawing a box for it', async () => {
     // Prepare
     const undrawable = '\u{13000}\u{13001}\u{13002}';
-    const pages = subtitlePages([{ startSeconds: 0, endSeconds: 1, text: undrawable }, { startSeconds: 1, endSeconds: 2, text: `Em về rồi ${undrawable}` }]);
+    const pages = subtitlePages([
+      { startSeconds: 0, endSeconds: 1, text: undrawable },
+      { startSeconds: 1, endSeconds: 2, text: `Em về rồi ${undrawable}` },
+    ]);
 
     // Act
-    const track = await renderSubtitleTrack({ pages, look, language: 'vi-VN', width: WIDTH, height: HEIGHT, fps: FPS, durationSeconds: 2, dir });
+    const track = await renderSubtitleTrack({
+      pages,
+      look,
+      language: 'vi-VN',
+      width: WIDTH,
+      height: HEIGHT,
+      fps: FPS,
+      durationSeconds: 2,
+      dir,
+    });
 
     // Assess
     expect(track.leftOut).toEqual([...undrawable]);

@@ -3,10 +3,10 @@ import {
   formatSrtTimestamp,
   formatVttTimestamp,
   offsetCues,
+  type SubtitleCue,
   toSrt,
   toVtt,
   wrapText,
-  type SubtitleCue,
 } from '../../../lambdas/core/subtitles.js';
 
 interface ParsedCue {
@@ -39,7 +39,12 @@ function parseBlocks(body: string, separator: ',' | '.'): ParsedCue[] {
       expect(rest).toEqual([]);
       expect(lines.length).toBeGreaterThan(0);
       for (const line of lines) expect(line.trim()).not.toBe('');
-      return { number: Number(numberLine), startSeconds: parseTimestamp(start ?? '', separator), endSeconds: parseTimestamp(end ?? '', separator), lines };
+      return {
+        number: Number(numberLine),
+        startSeconds: parseTimestamp(start ?? '', separator),
+        endSeconds: parseTimestamp(end ?? '', separator),
+        lines,
+      };
     });
 }
 
@@ -52,7 +57,8 @@ function parseVtt(vtt: string): ParsedCue[] {
   return parseBlocks(vtt.slice('WEBVTT\n\n'.length), '.');
 }
 
-const graphemeCount = (text: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].length;
+const graphemeCount = (text: string) =>
+  [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].length;
 
 describe('subtitle timestamps', () => {
   it.each([
@@ -93,7 +99,9 @@ describe('toSrt and toVtt', () => {
     const srt = toSrt(cues);
 
     // Assess
-    expect(srt).toBe('1\n00:00:00,400 --> 00:00:01,900\nVề nhà thôi.\n\n2\n01:02:03,456 --> 01:02:05,100\nAnh Minh! Em về rồi!\n');
+    expect(srt).toBe(
+      '1\n00:00:00,400 --> 00:00:01,900\nVề nhà thôi.\n\n2\n01:02:03,456 --> 01:02:05,100\nAnh Minh! Em về rồi!\n',
+    );
     expect(parseSrt(srt)).toEqual([
       { number: 1, startSeconds: 0.4, endSeconds: 1.9, lines: ['Về nhà thôi.'] },
       { number: 2, startSeconds: 3723.456, endSeconds: 3725.1, lines: ['Anh Minh! Em về rồi!'] },
@@ -123,7 +131,9 @@ describe('toSrt and toVtt', () => {
 
   it('keeps markup characters from becoming markup', () => {
     // Prepare
-    const tricky: SubtitleCue[] = [{ startSeconds: 1, endSeconds: 2, text: 'a < b & {\\b1} c -->\n\nd', speaker: 'A<B>' }];
+    const tricky: SubtitleCue[] = [
+      { startSeconds: 1, endSeconds: 2, text: 'a < b & {\\b1} c -->\n\nd', speaker: 'A<B>' },
+    ];
 
     // Act
     const srt = toSrt(tricky);
@@ -185,7 +195,8 @@ describe('toSrt and toVtt', () => {
     // Prepare
     const segmenter = new Intl.Segmenter(locale, { granularity: 'word' });
     const wordEnds = new Set<number>();
-    for (const segment of segmenter.segment(text.replace(/ /g, ''))) wordEnds.add(segment.index + segment.segment.length);
+    for (const segment of segmenter.segment(text.replace(/ /g, '')))
+      wordEnds.add(segment.index + segment.segment.length);
 
     // Act
     const lines = wrapText(text, lineLength).flat();

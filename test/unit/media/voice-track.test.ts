@@ -30,10 +30,17 @@ describe('buildSceneVoiceTrack', () => {
     // Prepare
     const inputs = [
       { seconds: 1, audio: await tone({ seconds: 1, frequency: 440, sampleRate: 22_050, format: 'wav' }) },
-      { seconds: 0.5, audio: await tone({ seconds: 0.5, frequency: 660, sampleRate: 44_100, channels: 2, format: 'mp3' }) },
+      {
+        seconds: 0.5,
+        audio: await tone({ seconds: 0.5, frequency: 660, sampleRate: 44_100, channels: 2, format: 'mp3' }),
+      },
       { seconds: 0.75, audio: await tone({ seconds: 0.75, frequency: 550, sampleRate: 16_000, format: 'wav' }) },
     ];
-    const lines = inputs.map((input, index) => ({ characterId: index % 2 ? 'minh' : 'lan', text: `line ${index}`, audio: input.audio }));
+    const lines = inputs.map((input, index) => ({
+      characterId: index % 2 ? 'minh' : 'lan',
+      text: `line ${index}`,
+      audio: input.audio,
+    }));
     const options = { leadInSeconds: 0.25, gapSeconds: 0.4, tailSeconds: 0.5 };
 
     // Act
@@ -65,7 +72,9 @@ describe('buildSceneVoiceTrack', () => {
       expect(rms(wav.samples, cue.startSeconds + 0.05, cue.endSeconds - 0.05)).toBeGreaterThan(1000);
     }
     expect(rms(wav.samples, 0, 0.24)).toBeLessThan(10);
-    expect(rms(wav.samples, (track.cues[0]?.endSeconds ?? 0) + 0.01, (track.cues[1]?.startSeconds ?? 0) - 0.01)).toBeLessThan(10);
+    expect(
+      rms(wav.samples, (track.cues[0]?.endSeconds ?? 0) + 0.01, (track.cues[1]?.startSeconds ?? 0) - 0.01),
+    ).toBeLessThan(10);
   });
 
   it('gives a silent track of the minimum length to a scene without lines', async () => {
@@ -102,7 +111,10 @@ describe('buildSceneVoiceTrack', () => {
 
     // Act
     const copied = await buildSceneVoiceTrack([{ characterId: 'lan', text: 'a', audio: wavFromPcm(pcm) }], options);
-    const resampled = await buildSceneVoiceTrack([{ characterId: 'lan', text: 'a', audio: wavFromPcm(pcm, 24_000) }], options);
+    const resampled = await buildSceneVoiceTrack(
+      [{ characterId: 'lan', text: 'a', audio: wavFromPcm(pcm, 24_000) }],
+      options,
+    );
 
     // Assess
     expect(parseWav(copied.wav).samples).toEqual(new Int16Array(pcm.buffer, pcm.byteOffset, 4800));
@@ -110,13 +122,29 @@ describe('buildSceneVoiceTrack', () => {
     expect(resampled.durationSeconds).toBeCloseTo(0.2, 3);
   });
 
-  it('times a cue from its line\'s first word to its last word, offset by the line\'s place in the track, and leaves the audio where it was', async () => {
+  it("times a cue from its line's first word to its last word, offset by the line's place in the track, and leaves the audio where it was", async () => {
     // Prepare
     const second = (seconds: number) => wavFromPcm(Buffer.alloc(Math.round(seconds * VOICE_SAMPLE_RATE) * 2, 0x11));
     const lines = [
-      { characterId: 'lan', text: 'Mẹ ơi!', audio: second(1), words: [{ text: 'Mẹ', startSeconds: 0.15, endSeconds: 0.4 }, { text: 'ơi', startSeconds: 0.45, endSeconds: 0.8 }] },
+      {
+        characterId: 'lan',
+        text: 'Mẹ ơi!',
+        audio: second(1),
+        words: [
+          { text: 'Mẹ', startSeconds: 0.15, endSeconds: 0.4 },
+          { text: 'ơi', startSeconds: 0.45, endSeconds: 0.8 },
+        ],
+      },
       { characterId: 'minh', text: 'Con về rồi.', audio: second(0.5) },
-      { characterId: 'lan', text: 'Vào nhà đi.', audio: second(0.75), words: [{ text: 'Vào', startSeconds: 0.05, endSeconds: 0.3 }, { text: 'đi', startSeconds: 0.5, endSeconds: 0.6 }] },
+      {
+        characterId: 'lan',
+        text: 'Vào nhà đi.',
+        audio: second(0.75),
+        words: [
+          { text: 'Vào', startSeconds: 0.05, endSeconds: 0.3 },
+          { text: 'đi', startSeconds: 0.5, endSeconds: 0.6 },
+        ],
+      },
     ];
 
     // Act
@@ -130,18 +158,35 @@ describe('buildSceneVoiceTrack', () => {
     ]);
     const samples = parseWav(track.wav).samples;
     const at = (seconds: number) => samples[Math.round(seconds * VOICE_SAMPLE_RATE)];
-    expect([at(0.39), at(0.4), at(1.39), at(1.41), at(2.49), at(2.5), at(3.24), at(3.26)]).toEqual([0, 0x1111, 0x1111, 0, 0, 0x1111, 0x1111, 0]);
+    expect([at(0.39), at(0.4), at(1.39), at(1.41), at(2.49), at(2.5), at(3.24), at(3.26)]).toEqual([
+      0, 0x1111, 0x1111, 0, 0, 0x1111, 0x1111, 0,
+    ]);
     expect(track.durationSeconds).toBeCloseTo(3.25 + 0.6, 6);
   });
 
-  it('keeps word-timed cues inside their own line\'s audio, in order and apart, and falls back to the whole line when the timings leave nothing', async () => {
+  it("keeps word-timed cues inside their own line's audio, in order and apart, and falls back to the whole line when the timings leave nothing", async () => {
     // Prepare
     const silence = (seconds: number) => wavFromPcm(Buffer.alloc(Math.round(seconds * VOICE_SAMPLE_RATE) * 2));
     const lines = [
-      { characterId: 'lan', text: 'a', audio: silence(0.5), words: [{ text: 'a', startSeconds: -0.2, endSeconds: 0.9 }] },
-      { characterId: 'minh', text: 'b', audio: silence(0.5), words: [{ text: 'b', startSeconds: 0.7, endSeconds: 0.9 }] },
+      {
+        characterId: 'lan',
+        text: 'a',
+        audio: silence(0.5),
+        words: [{ text: 'a', startSeconds: -0.2, endSeconds: 0.9 }],
+      },
+      {
+        characterId: 'minh',
+        text: 'b',
+        audio: silence(0.5),
+        words: [{ text: 'b', startSeconds: 0.7, endSeconds: 0.9 }],
+      },
       { characterId: 'lan', text: 'c', audio: silence(0.5), words: [] },
-      { characterId: 'minh', text: 'd', audio: silence(0.5), words: [{ text: 'd', startSeconds: 0.1, endSeconds: 0.3 }] },
+      {
+        characterId: 'minh',
+        text: 'd',
+        audio: silence(0.5),
+        words: [{ text: 'd', startSeconds: 0.1, endSeconds: 0.3 }],
+      },
     ];
 
     // Act

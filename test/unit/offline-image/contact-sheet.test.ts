@@ -13,7 +13,10 @@ function frame(width: number, height: number, colour: string): Buffer {
 describe('renderContactSheet', () => {
   it.each([1, 4, 7])('lays out %d portrait frames in a grid', async (count) => {
     // Prepare
-    const frames = Array.from({ length: count }, (_, i) => ({ label: `ep01/s${String(i + 1).padStart(2, '0')}`, png: frame(108, 192, i % 2 ? '#c33' : '#36c') }));
+    const frames = Array.from({ length: count }, (_, i) => ({
+      label: `ep01/s${String(i + 1).padStart(2, '0')}`,
+      png: frame(108, 192, i % 2 ? '#c33' : '#36c'),
+    }));
 
     // Act
     const png = await renderContactSheet(frames, { columns: 3, thumbnailWidth: 90, gap: 10, labelHeight: 24 });

@@ -7,13 +7,25 @@ import { BA, LAN, LI, MINH, scene } from './fixtures.js';
 const model = new StoryboardImageModel();
 
 function inside(box: Box, width: number, height: number): boolean {
-  return box.x >= 0 && box.y >= 0 && box.width > 0 && box.height > 0 && box.x + box.width <= width && box.y + box.height <= height;
+  return (
+    box.x >= 0 &&
+    box.y >= 0 &&
+    box.width > 0 &&
+    box.height > 0 &&
+    box.x + box.width <= width &&
+    box.y + box.height <= height
+  );
 }
 
 describe('StoryboardImageModel', () => {
   it('draws the same keyframe for the same seed and a different one for another seed', async () => {
     // Prepare
-    const request = { scene: scene('Hanoi railway station, night, light rain', [LAN, MINH]), width: 540, height: 960, references: {} };
+    const request = {
+      scene: scene('Hanoi railway station, night, light rain', [LAN, MINH]),
+      width: 540,
+      height: 960,
+      references: {},
+    };
 
     // Act
     const first = await model.drawKeyframe({ ...request, seed: 3 });
@@ -39,7 +51,17 @@ describe('StoryboardImageModel', () => {
     // Act
     const keyframes = [];
     for (const seed of seeds) {
-      keyframes.push((await model.drawKeyframe({ scene: scene('Old Quarter street, dusk', [...cast]), width, height, seed, references: {} })).result);
+      keyframes.push(
+        (
+          await model.drawKeyframe({
+            scene: scene('Old Quarter street, dusk', [...cast]),
+            width,
+            height,
+            seed,
+            references: {},
+          })
+        ).result,
+      );
     }
 
     // Assess

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { StoryboardImageModel } from '../../../lambdas/adapters/providers/offline/offline-image-model.js';
 import { PixelConsistencyScorer } from '../../../lambdas/adapters/providers/offline/pixel-consistency.js';
 import type { CharacterBrief, RenderedImage } from '../../../lambdas/core/ports.js';
-import { BA, CAST, HOA, LAN, LI, MINH, scene } from './fixtures.js';
 import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../../lambdas/core/ports.js';
+import { BA, CAST, HOA, LAN, LI, MINH, scene } from './fixtures.js';
 
 const model = new StoryboardImageModel();
 const scorer = new PixelConsistencyScorer();
@@ -21,12 +21,27 @@ describe('PixelConsistencyScorer', () => {
   it('scores a character against its own reference clearly above another character', async () => {
     // Prepare: every reference, and six keyframes of each pair
     const references = new Map(await Promise.all(CAST.map(async (c) => [c.id, await referenceOf(c)] as const)));
-    const pairs: [CharacterBrief, CharacterBrief][] = [[LAN, MINH], [BA, HOA], [LI, LAN], [HOA, LI]];
+    const pairs: [CharacterBrief, CharacterBrief][] = [
+      [LAN, MINH],
+      [BA, HOA],
+      [LI, LAN],
+      [HOA, LI],
+    ];
     const scenes = [];
     for (const [subject, partner] of pairs) {
       const keyframes: RenderedImage[] = [];
       for (let seed = 0; seed < 6; seed++) {
-        keyframes.push((await model.drawKeyframe({ scene: scene('park, afternoon', [subject, partner], `s${seed}`), width: 540, height: 960, seed, references: {} })).result);
+        keyframes.push(
+          (
+            await model.drawKeyframe({
+              scene: scene('park, afternoon', [subject, partner], `s${seed}`),
+              width: 540,
+              height: 960,
+              seed,
+              references: {},
+            })
+          ).result,
+        );
       }
       scenes.push({ subject, keyframes });
     }
@@ -37,11 +52,22 @@ describe('PixelConsistencyScorer', () => {
       const own: number[] = [];
       const others: number[] = [];
       for (const keyframe of keyframes) {
-        own.push((await scorer.score({ keyframe, characterId: subject.id, reference: references.get(subject.id) as RenderedImage })).result.score);
+        own.push(
+          (
+            await scorer.score({
+              keyframe,
+              characterId: subject.id,
+              reference: references.get(subject.id) as RenderedImage,
+            })
+          ).result.score,
+        );
         for (const other of CAST.filter((c) => c.id !== subject.id)) {
           const reference = references.get(other.id) as RenderedImage;
           // The other character's figure stands in for this one: same crop, wrong reference.
-          const borrowed = { ...reference, regions: { [subject.id]: reference.regions[other.id] as RenderedImage['regions'][string] } };
+          const borrowed = {
+            ...reference,
+            regions: { [subject.id]: reference.regions[other.id] as RenderedImage['regions'][string] },
+          };
           others.push((await scorer.score({ keyframe, characterId: subject.id, reference: borrowed })).result.score);
         }
       }
@@ -50,7 +76,10 @@ describe('PixelConsistencyScorer', () => {
 
     // Assess
     for (const { subject, own, others } of scored) {
-      expect(median(own) - median(others), `${subject.id}: own ${own.map((v) => v.toFixed(2))} others ${others.map((v) => v.toFixed(2))}`).toBeGreaterThan(0.2);
+      expect(
+        median(own) - median(others),
+        `${subject.id}: own ${own.map((v) => v.toFixed(2))} others ${others.map((v) => v.toFixed(2))}`,
+      ).toBeGreaterThan(0.2);
       expect(median(own)).toBeGreaterThan(DEFAULT_CONSISTENCY_THRESHOLD);
       expect(median(others)).toBeLessThan(DEFAULT_CONSISTENCY_THRESHOLD);
     }
@@ -61,14 +90,30 @@ describe('PixelConsistencyScorer', () => {
     const references = { lan: await referenceOf(LAN), minh: await referenceOf(MINH) };
     const keyframes: RenderedImage[] = [];
     for (let seed = 0; seed < 16; seed++) {
-      keyframes.push((await model.drawKeyframe({ scene: scene('Hanoi railway station, night, light rain', [LAN, MINH]), width: 540, height: 960, seed, references: {} })).result);
+      keyframes.push(
+        (
+          await model.drawKeyframe({
+            scene: scene('Hanoi railway station, night, light rain', [LAN, MINH]),
+            width: 540,
+            height: 960,
+            seed,
+            references: {},
+          })
+        ).result,
+      );
     }
 
     // Act
     const metered = [];
     for (const keyframe of keyframes) {
       for (const character of [LAN, MINH]) {
-        metered.push(await scorer.score({ keyframe, characterId: character.id, reference: references[character.id as 'lan' | 'minh'] }));
+        metered.push(
+          await scorer.score({
+            keyframe,
+            characterId: character.id,
+            reference: references[character.id as 'lan' | 'minh'],
+          }),
+        );
       }
     }
 
@@ -86,7 +131,13 @@ describe('PixelConsistencyScorer', () => {
   it('scores zero for a character missing from the keyframe', async () => {
     // Prepare
     const reference = await referenceOf(LAN);
-    const { result: keyframe } = await model.drawKeyframe({ scene: scene('kitchen', [MINH]), width: 360, height: 640, seed: 1, references: {} });
+    const { result: keyframe } = await model.drawKeyframe({
+      scene: scene('kitchen', [MINH]),
+      width: 360,
+      height: 640,
+      seed: 1,
+      references: {},
+    });
 
     // Act
     const metered = await scorer.score({ keyframe, characterId: 'lan', reference });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MUSIC_SAMPLE_RATE, ProceduralMusicModel, renderBed, sectionMood } from '../../../lambdas/adapters/providers/offline/procedural-music-model.js';
+import {
+  MUSIC_SAMPLE_RATE,
+  ProceduralMusicModel,
+  renderBed,
+  sectionMood,
+} from '../../../lambdas/adapters/providers/offline/procedural-music-model.js';
 import { readWavLayout, wavDurationSeconds } from '../../../lambdas/adapters/providers/offline/wav-header.js';
 import { costUsd } from '../../../lambdas/core/pricing.js';
 
@@ -34,7 +39,14 @@ describe('ProceduralMusicModel', () => {
   it('composes a stereo bed exactly as long as its scenes, the same bytes for the same request, at $0', async () => {
     // Prepare
     const model = new ProceduralMusicModel();
-    const request = { episodeId: 'ep01', seed: 7, sections: [{ mood: 'tender', outline: '', durationSeconds: 2.5 }, { outline: 'A quarrel at dinner.', durationSeconds: 1.75 }] };
+    const request = {
+      episodeId: 'ep01',
+      seed: 7,
+      sections: [
+        { mood: 'tender', outline: '', durationSeconds: 2.5 },
+        { outline: 'A quarrel at dinner.', durationSeconds: 1.75 },
+      ],
+    };
 
     // Act
     const first = await model.composeBed(request);
@@ -74,7 +86,11 @@ describe('ProceduralMusicModel', () => {
 
   it('fades in and out at the episode’s ends and never clips', () => {
     // Act
-    const bed = renderBed({ episodeId: 'ep01', seed: 1, sections: [{ mood: 'angry', outline: '', durationSeconds: 4 }] });
+    const bed = renderBed({
+      episodeId: 'ep01',
+      seed: 1,
+      sections: [{ mood: 'angry', outline: '', durationSeconds: 4 }],
+    });
 
     // Assess
     expect(Math.abs(bed.left[0]!)).toBe(0);

@@ -1,23 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import type { CharacterBrief, SceneScriptRequest } from '../../../lambdas/core/ports.js';
-import { moodOf, OfflineScriptWriter, PHRASEBOOK_BY_LANGUAGE, phrasebookFor } from '../../../lambdas/adapters/providers/offline/offline-script-writer.js';
-import { ProviderNotConfigured } from '../../../lambdas/core/errors.js';
-import { LANGUAGES, languagesSupportedBy } from '../../../lambdas/core/languages.js';
-import { zhTW } from '../../../lambdas/adapters/providers/offline/phrasebook/zh-TW.js';
-import { isWrittenIn, usesVocabularyOf, WRITTEN_IN_LANGUAGES } from '../../support/written-in.js';
-import { MOODS } from '../../../lambdas/adapters/providers/offline/phrasebook/phrasebook.js';
+import {
+  moodOf,
+  OfflineScriptWriter,
+  PHRASEBOOK_BY_LANGUAGE,
+  phrasebookFor,
+} from '../../../lambdas/adapters/providers/offline/offline-script-writer.js';
 import { enUS } from '../../../lambdas/adapters/providers/offline/phrasebook/en-US.js';
+import { MOODS } from '../../../lambdas/adapters/providers/offline/phrasebook/phrasebook.js';
 import { viVN } from '../../../lambdas/adapters/providers/offline/phrasebook/vi-VN.js';
 import { zhCN } from '../../../lambdas/adapters/providers/offline/phrasebook/zh-CN.js';
+import { zhTW } from '../../../lambdas/adapters/providers/offline/phrasebook/zh-TW.js';
+import { ProviderNotConfigured } from '../../../lambdas/core/errors.js';
+import { LANGUAGES, languagesSupportedBy } from '../../../lambdas/core/languages.js';
+import type { CharacterBrief, SceneScriptRequest } from '../../../lambdas/core/ports.js';
+import { isWrittenIn, usesVocabularyOf, WRITTEN_IN_LANGUAGES } from '../../support/written-in.js';
 
 const writer = new OfflineScriptWriter();
 
-const lan: CharacterBrief = { id: 'lan', name: 'Lan', description: '25, long black hair, red áo dài', voice: { gender: 'female' } };
-const minh: CharacterBrief = { id: 'minh', name: 'Minh', description: '27, waits with a motorbike', voice: { gender: 'male' } };
+const lan: CharacterBrief = {
+  id: 'lan',
+  name: 'Lan',
+  description: '25, long black hair, red áo dài',
+  voice: { gender: 'female' },
+};
+const minh: CharacterBrief = {
+  id: 'minh',
+  name: 'Minh',
+  description: '27, waits with a motorbike',
+  voice: { gender: 'male' },
+};
 const tu: CharacterBrief = { id: 'ba-tu', name: 'Bà Tư', description: 'the grandmother', voice: { gender: 'female' } };
 const hai: CharacterBrief = { id: 'hai', name: 'Hải', description: 'a cousin' };
 
-function request(overrides: Partial<SceneScriptRequest['scene']> = {}, language = 'vi-VN', seed = 7): SceneScriptRequest {
+function request(
+  overrides: Partial<SceneScriptRequest['scene']> = {},
+  language = 'vi-VN',
+  seed = 7,
+): SceneScriptRequest {
   return {
     language,
     title: 'Về nhà ăn Tết',
@@ -38,7 +57,6 @@ function request(overrides: Partial<SceneScriptRequest['scene']> = {}, language 
 async function lines(req: SceneScriptRequest) {
   return (await writer.writeScene(req)).result.lines;
 }
-
 
 describe('OfflineScriptWriter', () => {
   it('writes the same lines for the same request', async () => {
@@ -76,7 +94,8 @@ describe('OfflineScriptWriter', () => {
   it('gives a lone character a monologue of one or two lines', async () => {
     // Act
     const monologues = [];
-    for (let seed = 1; seed <= 20; seed++) monologues.push(await lines(request({ characters: [lan], mood: 'sad' }, 'vi-VN', seed)));
+    for (let seed = 1; seed <= 20; seed++)
+      monologues.push(await lines(request({ characters: [lan], mood: 'sad' }, 'vi-VN', seed)));
 
     // Assess
     for (const monologue of monologues) {
@@ -90,7 +109,17 @@ describe('OfflineScriptWriter', () => {
   it.each([
     [[lan, minh]],
     [[lan, minh, tu]],
-    [[lan, minh, tu, hai, { ...hai, id: 'hai-2', name: 'Hà' }, { ...lan, id: 'lan-2', name: 'Liên' }, { ...minh, id: 'minh-2', name: 'Mạnh' }]],
+    [
+      [
+        lan,
+        minh,
+        tu,
+        hai,
+        { ...hai, id: 'hai-2', name: 'Hà' },
+        { ...lan, id: 'lan-2', name: 'Liên' },
+        { ...minh, id: 'minh-2', name: 'Mạnh' },
+      ],
+    ],
   ])('lets only the scene cast speak, in turns, 2 to 6 lines (%#)', async (cast) => {
     // Prepare
     const castIds = new Set(cast.map((character) => character.id));
@@ -117,7 +146,8 @@ describe('OfflineScriptWriter', () => {
 
     // Act
     const openings = [];
-    for (let seed = 1; seed <= 20; seed++) openings.push((await lines(request({ characters: cast }, 'zh-CN', seed)))[0]);
+    for (let seed = 1; seed <= 20; seed++)
+      openings.push((await lines(request({ characters: cast }, 'zh-CN', seed)))[0]);
 
     // Assess
     for (const opening of openings) {
@@ -132,7 +162,9 @@ describe('OfflineScriptWriter', () => {
     for (const mood of [...MOODS, 'something else']) {
       for (let seed = 1; seed <= 12; seed++) {
         for (const cast of [[lan, minh], [minh]]) {
-          for (const { line } of await lines(request({ mood, characters: cast, location: 'Hanoi railway station, night' }, language, seed))) {
+          for (const { line } of await lines(
+            request({ mood, characters: cast, location: 'Hanoi railway station, night' }, language, seed),
+          )) {
             written.push({ mood, line });
           }
         }
@@ -144,7 +176,12 @@ describe('OfflineScriptWriter', () => {
       expect(isWrittenIn(language, line, [lan.name, minh.name]), `${language} ${mood}: ${line}`).toBe(true);
       expect(line).not.toMatch(/[{}]/);
     }
-    expect(usesVocabularyOf(language, written.map(({ line }) => line))).toBe(true);
+    expect(
+      usesVocabularyOf(
+        language,
+        written.map(({ line }) => line),
+      ),
+    ).toBe(true);
   });
 
   it('refuses a language it has no phrasebook for rather than writing another language', async () => {
@@ -160,7 +197,8 @@ describe('OfflineScriptWriter', () => {
     const spoken = async (location: string, language: string, place: string) => {
       let count = 0;
       for (let seed = 1; seed <= 40; seed++) {
-        for (const { line } of await lines(request({ location, mood: 'default' }, language, seed))) if (line.includes(place)) count++;
+        for (const { line } of await lines(request({ location, mood: 'default' }, language, seed)))
+          if (line.includes(place)) count++;
       }
       return count;
     };
@@ -235,27 +273,34 @@ describe('phrasebooks', () => {
 
     // Assess
     expect(missing).toEqual([]);
-    expect(LANGUAGES.map((language) => language.tag).filter((tag) => tag !== 'en-GB')).toEqual(expect.arrayContaining(WRITTEN_IN_LANGUAGES));
+    expect(LANGUAGES.map((language) => language.tag).filter((tag) => tag !== 'en-GB')).toEqual(
+      expect.arrayContaining(WRITTEN_IN_LANGUAGES),
+    );
   });
 
-  it.each(Object.entries(PHRASEBOOK_BY_LANGUAGE))('%s has enough lines in every mood to write any scene without a place', (_, phrasebook) => {
-    // Prepare
-    const withoutPlace = (templates: readonly string[]) => templates.filter((template) => !template.includes('{place}'));
+  it.each(Object.entries(PHRASEBOOK_BY_LANGUAGE))(
+    '%s has enough lines in every mood to write any scene without a place',
+    (_, phrasebook) => {
+      // Prepare
+      const withoutPlace = (templates: readonly string[]) =>
+        templates.filter((template) => !template.includes('{place}'));
 
-    // Act
-    const moods = MOODS.map((mood) => phrasebook.moods[mood]);
+      // Act
+      const moods = MOODS.map((mood) => phrasebook.moods[mood]);
 
-    // Assess
-    for (const lines of moods) {
-      expect(withoutPlace(lines.openers).length).toBeGreaterThanOrEqual(1);
-      expect(new Set(withoutPlace(lines.replies)).size).toBeGreaterThanOrEqual(4);
-      expect(withoutPlace(lines.closers).length).toBeGreaterThanOrEqual(1);
-      expect(new Set(withoutPlace(lines.monologue)).size).toBeGreaterThanOrEqual(2);
-      for (const opener of lines.openers) expect(opener).toContain('{listener}');
-      for (const line of lines.monologue) expect(line).not.toMatch(/\{(listener|I|you)\}/);
-      for (const line of Object.values(lines).flat()) expect(line.replace(/\{(listener|place|I|you)\}/g, '')).not.toMatch(/[{}]/);
-    }
-  });
+      // Assess
+      for (const lines of moods) {
+        expect(withoutPlace(lines.openers).length).toBeGreaterThanOrEqual(1);
+        expect(new Set(withoutPlace(lines.replies)).size).toBeGreaterThanOrEqual(4);
+        expect(withoutPlace(lines.closers).length).toBeGreaterThanOrEqual(1);
+        expect(new Set(withoutPlace(lines.monologue)).size).toBeGreaterThanOrEqual(2);
+        for (const opener of lines.openers) expect(opener).toContain('{listener}');
+        for (const line of lines.monologue) expect(line).not.toMatch(/\{(listener|I|you)\}/);
+        for (const line of Object.values(lines).flat())
+          expect(line.replace(/\{(listener|place|I|you)\}/g, '')).not.toMatch(/[{}]/);
+      }
+    },
+  );
 
   it('gives Vietnamese speakers the pronouns of their relationship', () => {
     // Prepare

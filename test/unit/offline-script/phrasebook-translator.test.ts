@@ -6,13 +6,26 @@ import { isWrittenIn } from '../../support/written-in.js';
 const translator = new PhrasebookTranslator();
 
 const lan: CharacterBrief = { id: 'lan', name: 'Lan', description: '25, red áo dài', voice: { gender: 'female' } };
-const minh: CharacterBrief = { id: 'minh', name: 'Minh', description: '27, with a motorbike', voice: { gender: 'male' } };
+const minh: CharacterBrief = {
+  id: 'minh',
+  name: 'Minh',
+  description: '27, with a motorbike',
+  voice: { gender: 'male' },
+};
 
 function request(to: string, overrides: Partial<LineTranslationRequest> = {}): LineTranslationRequest {
   return {
     from: 'vi-VN',
     to,
-    scene: { episodeId: 'ep01', sceneId: 's01', index: 0, location: 'Ga Hà Nội', outline: 'Lan steps off the train.', mood: 'tender', characters: [lan, minh] },
+    scene: {
+      episodeId: 'ep01',
+      sceneId: 's01',
+      index: 0,
+      location: 'Ga Hà Nội',
+      outline: 'Lan steps off the train.',
+      mood: 'tender',
+      characters: [lan, minh],
+    },
     speaker: minh,
     sceneLines: [
       { character: 'lan', line: 'Minh ơi, em về rồi đây!' },
@@ -55,23 +68,30 @@ describe('the offline stand-in for a translator', () => {
     const first = (await translator.translateLine(request('th-TH', { budgetSeconds: 3 }))).result.line;
 
     // Act
-    const second = (await translator.translateLine(request('th-TH', { budgetSeconds: 3, tooLong: { line: first, seconds: spokenSeconds(first, 11) * 2 } }))).result.line;
+    const second = (
+      await translator.translateLine(
+        request('th-TH', { budgetSeconds: 3, tooLong: { line: first, seconds: spokenSeconds(first, 11) * 2 } }),
+      )
+    ).result.line;
 
     // Assess
     expect(Array.from(second).length).toBeLessThan(Array.from(first).length);
   });
 
-  it.each(['th-TH', 'ko-KR'])('gives a title in %s of about the master title\'s spoken length, the same each time', async (to) => {
-    // Prepare
-    const request = { from: 'vi-VN', to, title: 'Về nhà ăn Tết', scene: { ...base.scene, mood: 'tender' }, seed: 1 };
+  it.each(['th-TH', 'ko-KR'])(
+    "gives a title in %s of about the master title's spoken length, the same each time",
+    async (to) => {
+      // Prepare
+      const request = { from: 'vi-VN', to, title: 'Về nhà ăn Tết', scene: { ...base.scene, mood: 'tender' }, seed: 1 };
 
-    // Act
-    const [title, again] = [await translator.translateTitle(request), await translator.translateTitle(request)];
+      // Act
+      const [title, again] = [await translator.translateTitle(request), await translator.translateTitle(request)];
 
-    // Assess
-    expect(isWrittenIn(to, title.result.line, ['Lan', 'Minh'])).toBe(true);
-    expect(title.result.line.length).toBeGreaterThan(0);
-    expect(Array.from(title.result.line).length).toBeLessThanOrEqual(12);
-    expect(again.result.line).toBe(title.result.line);
-  });
+      // Assess
+      expect(isWrittenIn(to, title.result.line, ['Lan', 'Minh'])).toBe(true);
+      expect(title.result.line.length).toBeGreaterThan(0);
+      expect(Array.from(title.result.line).length).toBeLessThanOrEqual(12);
+      expect(again.result.line).toBe(title.result.line);
+    },
+  );
 });

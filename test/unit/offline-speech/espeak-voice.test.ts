@@ -68,7 +68,9 @@ describe('espeakVoiceFor', () => {
     const cast = ['lan', 'mai', 'hoa', 'thu', 'ngoc', 'linh', 'trang', 'huong'];
 
     // Act
-    const voices = cast.map((characterId) => JSON.stringify(espeakVoiceFor({ ...base, characterId, voice: { gender: 'female' } })));
+    const voices = cast.map((characterId) =>
+      JSON.stringify(espeakVoiceFor({ ...base, characterId, voice: { gender: 'female' } })),
+    );
 
     // Assess
     expect(new Set(voices).size).toBe(cast.length);

@@ -2,9 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { MediaToolFailed } from '../../../lambdas/core/errors.js';
-import { defaultWorkerPath, EspeakWorkerClient, type EspeakUtterance } from '../../../lambdas/adapters/providers/offline/espeak-worker-client.js';
+import {
+  defaultWorkerPath,
+  type EspeakUtterance,
+  EspeakWorkerClient,
+} from '../../../lambdas/adapters/providers/offline/espeak-worker-client.js';
 import { readMediaEnvironment } from '../../../lambdas/core/environment.js';
+import { MediaToolFailed } from '../../../lambdas/core/errors.js';
 
 const utterance: EspeakUtterance = {
   text: 'Xin chào',

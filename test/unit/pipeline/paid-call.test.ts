@@ -1,18 +1,26 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ProviderOutputInvalid, ProviderTimeout } from '../../../lambdas/core/errors.js';
 import { AssetStore } from '../../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
-import { startLocalTable } from '../../support/local-table.js';
+import { ProviderOutputInvalid, ProviderTimeout } from '../../../lambdas/core/errors.js';
 import { callIdentity, jsonCodec, paidCall, unpackCacheEntry } from '../../../lambdas/pipeline/paid-call.js';
+import { ledgerAndBucket } from '../../support/ledger-and-bucket.js';
+import { startLocalTable } from '../../support/local-table.js';
 import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
 import { signal } from '../../support/signal.js';
-import { ledgerAndBucket } from '../../support/ledger-and-bucket.js';
 
-const request = { productionId: 'p1', priority: 5, stage: 'script', provider: 'offline', model: 'phrasebook-v1', inputs: { line: 'hi' }, codec: jsonCodec<{ lines: string[] }>() };
+const request = {
+  productionId: 'p1',
+  priority: 5,
+  stage: 'script',
+  provider: 'offline',
+  model: 'phrasebook-v1',
+  inputs: { line: 'hi' },
+  codec: jsonCodec<{ lines: string[] }>(),
+};
 
 describe('the result cache', () => {
   it('reads a whole entry and refuses torn or truncated ones', () => {
@@ -21,7 +29,12 @@ describe('the result cache', () => {
     const length = Buffer.alloc(4);
     length.writeUInt32BE(header.length);
     const whole = Buffer.concat([length, header, Buffer.from('payload')]);
-    const broken = [Buffer.alloc(0), whole.subarray(0, 3), whole.subarray(0, 10), Buffer.concat([length, Buffer.alloc(header.length, 0x7b)])];
+    const broken = [
+      Buffer.alloc(0),
+      whole.subarray(0, 3),
+      whole.subarray(0, 10),
+      Buffer.concat([length, Buffer.alloc(header.length, 0x7b)]),
+    ];
 
     // Act
     const read = unpackCacheEntry(whole);
@@ -69,7 +82,12 @@ describe('a call paid before whose cached result is gone', () => {
     s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'expired', $metadata: { httpStatusCode: 404 } }));
     const ledger = new BudgetLedger(table.dynamo, table.tableName);
     await new ProductionStore(table.dynamo, table.tableName).openProduction({
-      productionId: 'p1', title: 't', language: 'en-US', budgetUsd: 10, manifestKey: 'manifests/m.yaml', executionName: 'e',
+      productionId: 'p1',
+      title: 't',
+      language: 'en-US',
+      budgetUsd: 10,
+      manifestKey: 'manifests/m.yaml',
+      executionName: 'e',
     });
     const deps = { assets: new AssetStore(s3, 'bucket'), ledger };
     const keys: string[] = [];
@@ -97,7 +115,12 @@ describe('a call paid before whose cached result is gone', () => {
 });
 
 /** $0.10 at gpt-4.1's price. */
-const answer = async () => ({ result: { lines: ['x'] }, usage: { inputTokens: 50_000 }, provider: 'openai-compatible', model: 'gpt-4.1' });
+const answer = async () => ({
+  result: { lines: ['x'] },
+  usage: { inputTokens: 50_000 },
+  provider: 'openai-compatible',
+  model: 'gpt-4.1',
+});
 
 describe('a synchronous call whose answer is lost', () => {
   it('to a crash leaves an unconfirmed charge at its estimate when the run resumes, and the resumed call is a charge of its own', async () => {

@@ -32,7 +32,9 @@ describe('weighted slots', () => {
     };
 
     // Act
-    await Promise.all(Array.from({ length: 20 }, (_, index) => slots.hold({ lane: `p${index % 4}`, weight: 1 + (index % 4) }, work)));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) => slots.hold({ lane: `p${index % 4}`, weight: 1 + (index % 4) }, work)),
+    );
 
     // Assess
     expect(most).toBe(3);
@@ -125,7 +127,11 @@ describe('provider shares', () => {
 
     // Act
     await Promise.all(
-      Array.from({ length: 6 }, () => [call('offline', 'camera-motion-v1'), call('slowco', 'a'), call('offline', 'phrasebook-v1')]).flat(),
+      Array.from({ length: 6 }, () => [
+        call('offline', 'camera-motion-v1'),
+        call('slowco', 'a'),
+        call('offline', 'phrasebook-v1'),
+      ]).flat(),
     );
 
     // Assess

@@ -1,4 +1,9 @@
-import { BedrockRuntimeClient, ConverseCommand, type ConverseCommandInput, type ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  type ConverseCommandInput,
+  type ConverseCommandOutput,
+} from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConverseScriptWriter } from '../../../lambdas/adapters/providers/bedrock/converse-script-writer.js';
@@ -7,14 +12,24 @@ import type { EpisodeDevelopmentRequest, SceneCard } from '../../../lambdas/core
 
 const bedrock = new BedrockRuntimeClient({ region: 'us-east-1' });
 const bedrockMock = mockClient(bedrock);
-const guard = () => new ProviderGuard('bedrock', { take: async () => undefined }, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 5 });
+const guard = () =>
+  new ProviderGuard(
+    'bedrock',
+    { take: async () => undefined },
+    { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 5 },
+  );
 const MODEL = 'us.amazon.nova-2-lite-v1:0';
 
 afterEach(() => bedrockMock.reset());
 
 /** A Converse answer to a forced tool, as the API reference shapes it: a toolUse block, stopReason tool_use. */
 const toolAnswer = (name: string, input: unknown): ConverseCommandOutput => ({
-  output: { message: { role: 'assistant', content: [{ toolUse: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name, input: input as never } }] } },
+  output: {
+    message: {
+      role: 'assistant',
+      content: [{ toolUse: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name, input: input as never } }],
+    },
+  },
   stopReason: 'tool_use',
   usage: { inputTokens: 820, outputTokens: 140, totalTokens: 960 },
   metrics: { latencyMs: 900 },
@@ -63,7 +78,14 @@ const card = (id: string, overrides: Partial<SceneCard> = {}): SceneCard => ({
 describe('bedrock structured output: Converse with a forced tool', () => {
   it("asks for a script through one forced tool whose input schema is the script's, and reads the answer from its toolUse input", async () => {
     // Prepare
-    bedrockMock.on(ConverseCommand).resolves(toolAnswer('scene_script', { lines: [{ character: 'ana', line: 'Read it.' }, { character: 'ben', line: 'Later.' }] }));
+    bedrockMock.on(ConverseCommand).resolves(
+      toolAnswer('scene_script', {
+        lines: [
+          { character: 'ana', line: 'Read it.' },
+          { character: 'ben', line: 'Later.' },
+        ],
+      }),
+    );
     const writer = new ConverseScriptWriter(bedrock, guard(), MODEL);
 
     // Act
@@ -73,7 +95,9 @@ describe('bedrock structured output: Converse with a forced tool', () => {
     const { toolConfig } = sent(0);
     expect(toolConfig?.toolChoice).toEqual({ tool: { name: 'scene_script' } });
     expect(toolConfig?.tools).toHaveLength(1);
-    const schema = toolConfig!.tools![0]!.toolSpec!.inputSchema!.json as { properties: { lines: { items: { properties: { character: { enum: string[] } } } } } };
+    const schema = toolConfig!.tools![0]!.toolSpec!.inputSchema!.json as {
+      properties: { lines: { items: { properties: { character: { enum: string[] } } } } };
+    };
     expect(toolConfig!.tools![0]!.toolSpec!.name).toBe('scene_script');
     expect(schema.properties.lines.items.properties.character.enum).toEqual(['ana', 'ben']);
     expect(schema).not.toHaveProperty('$schema');
@@ -86,7 +110,10 @@ describe('bedrock structured output: Converse with a forced tool', () => {
 
   it("develops scene cards through the forced tool, the cast an enum of the bible's ids, and mends the tool's input like any answer", async () => {
     // Prepare
-    const input = { scenes: [card('1'), card('2', { characters: ['mai'], dialogue: [{ character: 'theo', line: 'Not here.' }] })], summary: 'Mai hides Theo.' };
+    const input = {
+      scenes: [card('1'), card('2', { characters: ['mai'], dialogue: [{ character: 'theo', line: 'Not here.' }] })],
+      summary: 'Mai hides Theo.',
+    };
     bedrockMock.on(ConverseCommand).resolves(toolAnswer('scene_cards', input));
     const writer = new ConverseScriptWriter(bedrock, guard(), MODEL);
 
@@ -96,7 +123,9 @@ describe('bedrock structured output: Converse with a forced tool', () => {
     // Assess
     const { toolConfig } = sent(0);
     expect(toolConfig?.toolChoice).toEqual({ tool: { name: 'scene_cards' } });
-    const schema = toolConfig!.tools![0]!.toolSpec!.inputSchema!.json as { properties: { scenes: { items: { properties: { characters: { items: { enum: string[] } } } } } } };
+    const schema = toolConfig!.tools![0]!.toolSpec!.inputSchema!.json as {
+      properties: { scenes: { items: { properties: { characters: { items: { enum: string[] } } } } } };
+    };
     expect(schema.properties.scenes.items.properties.characters.items.enum).toEqual(['mai', 'theo']);
     expect(metered.result.scenes.map((scene) => [scene.id, scene.characters])).toEqual([
       ['s01', ['mai', 'theo']],
@@ -120,8 +149,14 @@ describe('bedrock structured output: Converse with a forced tool', () => {
     // Assess
     const repair = sent(1);
     expect(repair.toolConfig?.toolChoice).toEqual({ tool: { name: 'scene_script' } });
-    expect(repair.messages!.at(-1)!.content![0]!.text).toContain('lines.0.character: character must be one of ana, ben');
-    expect(metered.result.repairs).toEqual([{ path: 'lines.0.character', repaired: 'character must be one of ana, ben', by: 'model' }]);
-    expect(metered.earlierCharges).toEqual([{ provider: 'bedrock', model: MODEL, usage: { inputTokens: 820, outputTokens: 140 } }]);
+    expect(repair.messages!.at(-1)!.content![0]!.text).toContain(
+      'lines.0.character: character must be one of ana, ben',
+    );
+    expect(metered.result.repairs).toEqual([
+      { path: 'lines.0.character', repaired: 'character must be one of ana, ben', by: 'model' },
+    ]);
+    expect(metered.earlierCharges).toEqual([
+      { provider: 'bedrock', model: MODEL, usage: { inputTokens: 820, outputTokens: 140 } },
+    ]);
   });
 });

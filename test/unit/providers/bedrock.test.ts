@@ -1,20 +1,36 @@
-import { BedrockRuntimeClient, ConverseCommand, GetAsyncInvokeCommand, InvokeModelCommand, StartAsyncInvokeCommand, ThrottlingException, ValidationException } from '@aws-sdk/client-bedrock-runtime';
-import { PollyClient, SynthesizeSpeechCommand } from '@aws-sdk/client-polly';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  GetAsyncInvokeCommand,
+  InvokeModelCommand,
+  StartAsyncInvokeCommand,
+  ThrottlingException,
+  ValidationException,
+} from '@aws-sdk/client-bedrock-runtime';
+import { PollyClient, SynthesizeSpeechCommand } from '@aws-sdk/client-polly';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { loadImage } from '@napi-rs/canvas';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConverseScriptWriter } from '../../../lambdas/adapters/providers/bedrock/converse-script-writer.js';
-import { LumaRayVideoModel } from '../../../lambdas/adapters/providers/bedrock/luma-ray-video-model.js';
-import { StabilityImageModel } from '../../../lambdas/adapters/providers/bedrock/stability-image-model.js';
-import { PollySpeechModel, wordsFromSpeechMarks } from '../../../lambdas/adapters/providers/bedrock/polly-speech-model.js';
-import { EmbeddingConsistencyScorer } from '../../../lambdas/adapters/providers/bedrock/embedding-consistency.js';
-import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
-import { ProviderContentFiltered, ProviderNotConfigured, ProviderRejected, ProviderThrottled } from '../../../lambdas/core/errors.js';
 import { runFfmpeg, withTempDir } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { buildSceneVoiceTrack } from '../../../lambdas/adapters/media/voice-track.js';
+import { ConverseScriptWriter } from '../../../lambdas/adapters/providers/bedrock/converse-script-writer.js';
+import { EmbeddingConsistencyScorer } from '../../../lambdas/adapters/providers/bedrock/embedding-consistency.js';
+import { LumaRayVideoModel } from '../../../lambdas/adapters/providers/bedrock/luma-ray-video-model.js';
+import {
+  PollySpeechModel,
+  wordsFromSpeechMarks,
+} from '../../../lambdas/adapters/providers/bedrock/polly-speech-model.js';
+import { StabilityImageModel } from '../../../lambdas/adapters/providers/bedrock/stability-image-model.js';
+import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
+import {
+  ProviderContentFiltered,
+  ProviderNotConfigured,
+  ProviderRejected,
+  ProviderThrottled,
+} from '../../../lambdas/core/errors.js';
 
 const bedrock = new BedrockRuntimeClient({ region: 'us-east-1' });
 const polly = new PollyClient({ region: 'us-east-1' });
@@ -22,7 +38,12 @@ const s3 = new S3Client({ region: 'us-east-1' });
 const bedrockMock = mockClient(bedrock);
 const pollyMock = mockClient(polly);
 const s3Mock = mockClient(s3);
-const guard = () => new ProviderGuard('bedrock', { take: async () => undefined }, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 5 });
+const guard = () =>
+  new ProviderGuard(
+    'bedrock',
+    { take: async () => undefined },
+    { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 5 },
+  );
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)) as never;
 /** The part of an SDK stream body the adapters read. */
 const stream = (bytes: Buffer) => ({ transformToByteArray: async () => new Uint8Array(bytes) }) as never;
@@ -43,13 +64,30 @@ afterEach(() => {
 });
 
 async function png(width: number, height: number): Promise<Buffer> {
-  const { stdout } = await runFfmpeg(['-f', 'lavfi', '-i', `color=c=red:s=${width}x${height}`, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', 'pipe:1']);
+  const { stdout } = await runFfmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=red:s=${width}x${height}`,
+    '-frames:v',
+    '1',
+    '-f',
+    'image2pipe',
+    '-c:v',
+    'png',
+    'pipe:1',
+  ]);
   return stdout;
 }
 
 /** A Converse answer as Bedrock returns it: Ben's one line as the script JSON, with its usage. */
 const converseAnswer = (line: string, usage: { inputTokens: number; outputTokens: number }) => ({
-  output: { message: { role: 'assistant' as const, content: [{ text: JSON.stringify({ lines: [{ character: 'ben', line }] }) }] } },
+  output: {
+    message: {
+      role: 'assistant' as const,
+      content: [{ text: JSON.stringify({ lines: [{ character: 'ben', line }] }) }],
+    },
+  },
   stopReason: 'end_turn' as const,
   usage: { ...usage, totalTokens: usage.inputTokens + usage.outputTokens },
   metrics: { latencyMs: 800 },
@@ -58,21 +96,29 @@ const converseAnswer = (line: string, usage: { inputTokens: number; outputTokens
 describe('bedrock profile', () => {
   it('writes a scene with Converse and takes usage from the response', async () => {
     // Prepare
-    bedrockMock.on(ConverseCommand).resolves(converseAnswer('So she wrote after all.', { inputTokens: 412, outputTokens: 37 }));
+    bedrockMock
+      .on(ConverseCommand)
+      .resolves(converseAnswer('So she wrote after all.', { inputTokens: 412, outputTokens: 37 }));
     const writer = new ConverseScriptWriter(bedrock, guard(), 'amazon.nova-lite-v1:0');
 
     // Act
     const metered = await writer.writeScene({ language: 'en-US', title: 'T', seed: 1, scene });
 
     // Assess
-    expect(metered).toMatchObject({ provider: 'bedrock', model: 'amazon.nova-lite-v1:0', usage: { inputTokens: 412, outputTokens: 37 } });
+    expect(metered).toMatchObject({
+      provider: 'bedrock',
+      model: 'amazon.nova-lite-v1:0',
+      usage: { inputTokens: 412, outputTokens: 37 },
+    });
     expect(metered.result.lines).toEqual([{ character: 'ben', line: 'So she wrote after all.' }]);
     expect(bedrockMock).toHaveReceivedCommandWith(ConverseCommand, { modelId: 'amazon.nova-lite-v1:0' });
   });
 
   it('names a Converse throttle ProviderThrottled', async () => {
     // Prepare
-    bedrockMock.on(ConverseCommand).rejects(new ThrottlingException({ message: 'Too many requests', $metadata: { httpStatusCode: 429 } }));
+    bedrockMock
+      .on(ConverseCommand)
+      .rejects(new ThrottlingException({ message: 'Too many requests', $metadata: { httpStatusCode: 429 } }));
     const writer = new ConverseScriptWriter(bedrock, guard(), 'amazon.nova-lite-v1:0');
 
     // Act
@@ -129,16 +175,34 @@ describe('bedrock profile', () => {
   it('speaks with a Polly neural voice, asks for word speech marks of the same SSML, and bills both requests by RequestCharacters', async () => {
     // Prepare
     const pcm = Buffer.alloc(16_000 * 2);
-    pollyMock.on(SynthesizeSpeechCommand, { OutputFormat: 'pcm' }).resolves({ AudioStream: stream(pcm), ContentType: 'audio/pcm', RequestCharacters: 21 });
-    pollyMock.on(SynthesizeSpeechCommand, { OutputFormat: 'json' }).resolves({ AudioStream: stream(ndjson(wordMarks)), ContentType: 'application/x-json-stream', RequestCharacters: 21 });
+    pollyMock
+      .on(SynthesizeSpeechCommand, { OutputFormat: 'pcm' })
+      .resolves({ AudioStream: stream(pcm), ContentType: 'audio/pcm', RequestCharacters: 21 });
+    pollyMock.on(SynthesizeSpeechCommand, { OutputFormat: 'json' }).resolves({
+      AudioStream: stream(ndjson(wordMarks)),
+      ContentType: 'application/x-json-stream',
+      RequestCharacters: 21,
+    });
     const speech = new PollySpeechModel(polly, guard());
 
     // Act
-    const metered = await speech.speak({ text: 'So she wrote after all', language: 'en-US', characterId: 'ben', voice: { gender: 'male', rate: 1.1 } });
+    const metered = await speech.speak({
+      text: 'So she wrote after all',
+      language: 'en-US',
+      characterId: 'ben',
+      voice: { gender: 'male', rate: 1.1 },
+    });
 
     // Assess
     const [audioCall, marksCall] = pollyMock.commandCalls(SynthesizeSpeechCommand).map((call) => call.args[0].input);
-    expect(audioCall).toMatchObject({ VoiceId: 'Matthew', Engine: 'neural', OutputFormat: 'pcm', SampleRate: '16000', TextType: 'ssml', LanguageCode: 'en-US' });
+    expect(audioCall).toMatchObject({
+      VoiceId: 'Matthew',
+      Engine: 'neural',
+      OutputFormat: 'pcm',
+      SampleRate: '16000',
+      TextType: 'ssml',
+      LanguageCode: 'en-US',
+    });
     expect(audioCall!.Text).toContain('<prosody rate="110%">');
     expect(marksCall).toEqual({
       VoiceId: audioCall!.VoiceId,
@@ -171,15 +235,27 @@ describe('bedrock profile', () => {
     await expect(attempt).rejects.toBeInstanceOf(ProviderNotConfigured);
   });
 
-  it('starts a line\'s subtitle cue at its first word mark', async () => {
+  it("starts a line's subtitle cue at its first word mark", async () => {
     // Prepare
     const pcm = Buffer.alloc(16_000 * 2);
-    pollyMock.on(SynthesizeSpeechCommand, { OutputFormat: 'pcm' }).resolves({ AudioStream: stream(pcm), RequestCharacters: 21 });
-    pollyMock.on(SynthesizeSpeechCommand, { OutputFormat: 'json' }).resolves({ AudioStream: stream(ndjson(wordMarks)), RequestCharacters: 21 });
-    const { result } = await new PollySpeechModel(polly, guard()).speak({ text: 'So she wrote after all', language: 'en-US', characterId: 'ben', voice: {} });
+    pollyMock
+      .on(SynthesizeSpeechCommand, { OutputFormat: 'pcm' })
+      .resolves({ AudioStream: stream(pcm), RequestCharacters: 21 });
+    pollyMock
+      .on(SynthesizeSpeechCommand, { OutputFormat: 'json' })
+      .resolves({ AudioStream: stream(ndjson(wordMarks)), RequestCharacters: 21 });
+    const { result } = await new PollySpeechModel(polly, guard()).speak({
+      text: 'So she wrote after all',
+      language: 'en-US',
+      characterId: 'ben',
+      voice: {},
+    });
 
     // Act
-    const track = await buildSceneVoiceTrack([{ characterId: 'ben', text: 'So she wrote after all', audio: result.wav, words: result.words }], { leadInSeconds: 0.4 });
+    const track = await buildSceneVoiceTrack(
+      [{ characterId: 'ben', text: 'So she wrote after all', audio: result.wav, words: result.words }],
+      { leadInSeconds: 0.4 },
+    );
 
     // Assess
     expect(track.cues[0]!.startSeconds).toBeCloseTo(0.4 + 0.112, 3);
@@ -214,12 +290,31 @@ describe('bedrock profile', () => {
 async function mp4Of(seconds: number): Promise<Buffer> {
   return withTempDir(async (dir) => {
     const file = path.join(dir, 'o.mp4');
-    await runFfmpeg(['-f', 'lavfi', '-i', `testsrc=s=144x256:r=24:d=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', file]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=s=144x256:r=24:d=${seconds}`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      file,
+    ]);
     return readFile(file);
   });
 }
 
-const job = (fields: object) => ({ invocationArn: 'arn', modelArn: 'm', submitTime: new Date(), outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://b/x' } }, ...fields });
+const job = (fields: object) => ({
+  invocationArn: 'arn',
+  modelArn: 'm',
+  submitTime: new Date(),
+  outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://b/x' } },
+  ...fields,
+});
 
 describe("bedrock's live models, against their documented requests and answers", () => {
   it('asks Luma Ray 2 for a vertical clip of 5 seconds at 720p through StartAsyncInvoke into the bucket, polls it, and reads output.mp4 from S3', async () => {
@@ -229,10 +324,25 @@ describe("bedrock's live models, against their documented requests and answers",
     bedrockMock
       .on(GetAsyncInvokeCommand)
       .resolvesOnce(job({ status: 'InProgress' }))
-      .resolves(job({ status: 'Completed', outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://assets/provider-jobs/luma-ray/video-abc123/abc' } } }));
-    s3Mock.on(GetObjectCommand, { Bucket: 'assets', Key: 'provider-jobs/luma-ray/video-abc123/abc/output.mp4' }).resolves({ Body: stream(output) });
+      .resolves(
+        job({
+          status: 'Completed',
+          outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://assets/provider-jobs/luma-ray/video-abc123/abc' } },
+        }),
+      );
+    s3Mock
+      .on(GetObjectCommand, { Bucket: 'assets', Key: 'provider-jobs/luma-ray/video-abc123/abc/output.mp4' })
+      .resolves({ Body: stream(output) });
     const ray = new LumaRayVideoModel(bedrock, s3, guard(), 'luma.ray-v2:0', 'assets', 20, 100);
-    const request = { keyframePng: await png(270, 480), width: 1080, height: 1920, fps: 30, durationSeconds: 4.2, seed: 5, prompt: 'Kitchen. Ben reads.' };
+    const request = {
+      keyframePng: await png(270, 480),
+      width: 1080,
+      height: 1920,
+      fps: 30,
+      durationSeconds: 4.2,
+      seed: 5,
+      prompt: 'Kitchen. Ben reads.',
+    };
 
     // Act
     const { jobId } = await ray.startClip(request, { idempotencyKey: 'video#abc123' });
@@ -246,7 +356,13 @@ describe("bedrock's live models, against their documented requests and answers",
       clientRequestToken: 'video-abc123',
       outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://assets/provider-jobs/luma-ray/video-abc123' } },
     });
-    expect(start.modelInput).toEqual({ prompt: 'Kitchen. Ben reads.', aspect_ratio: '9:16', loop: false, duration: '5s', resolution: '720p' });
+    expect(start.modelInput).toEqual({
+      prompt: 'Kitchen. Ben reads.',
+      aspect_ratio: '9:16',
+      loop: false,
+      duration: '5s',
+      resolution: '720p',
+    });
     expect(running).toEqual({ state: 'running' });
     expect(done.state === 'succeeded' && done.clip.usage).toEqual({ videoSeconds: 5 });
     expect(done.state === 'succeeded' && done.clip.result.mp4.equals(output)).toBe(true);
@@ -258,13 +374,24 @@ describe("bedrock's live models, against their documented requests and answers",
     const ray = new LumaRayVideoModel(bedrock, s3, guard(), 'luma.ray-v2:0', 'assets', 20, 100);
 
     // Act
-    await ray.startClip({ keyframePng: Buffer.alloc(0), width: 1920, height: 1080, fps: 30, durationSeconds: 7, seed: 5, prompt: 'Harbour.' });
+    await ray.startClip({
+      keyframePng: Buffer.alloc(0),
+      width: 1920,
+      height: 1080,
+      fps: 30,
+      durationSeconds: 7,
+      seed: 5,
+      prompt: 'Harbour.',
+    });
 
     // Assess
-    expect(bedrockMock.commandCalls(StartAsyncInvokeCommand)[0]!.args[0].input.modelInput).toMatchObject({ aspect_ratio: '16:9', duration: '9s' });
+    expect(bedrockMock.commandCalls(StartAsyncInvokeCommand)[0]!.args[0].input.modelInput).toMatchObject({
+      aspect_ratio: '16:9',
+      duration: '9s',
+    });
   });
 
-  it("names a failed Luma job by its failure message: a content refusal ProviderContentFiltered, anything else ProviderRejected", async () => {
+  it('names a failed Luma job by its failure message: a content refusal ProviderContentFiltered, anything else ProviderRejected', async () => {
     // Prepare
     bedrockMock
       .on(GetAsyncInvokeCommand)
@@ -288,7 +415,15 @@ describe("bedrock's live models, against their documented requests and answers",
       .rejectsOnce(new ValidationException({ message: 'Malformed input request', $metadata: { httpStatusCode: 400 } }))
       .rejects(new ThrottlingException({ message: 'Too many requests', $metadata: { httpStatusCode: 429 } }));
     const ray = new LumaRayVideoModel(bedrock, s3, guard(), 'luma.ray-v2:0', 'assets', 20, 100);
-    const request = { keyframePng: Buffer.alloc(0), width: 1080, height: 1920, fps: 30, durationSeconds: 4, seed: 5, prompt: 'x' };
+    const request = {
+      keyframePng: Buffer.alloc(0),
+      width: 1080,
+      height: 1920,
+      fps: 30,
+      durationSeconds: 4,
+      seed: 5,
+      prompt: 'x',
+    };
 
     // Act
     const invalid = await ray.startClip(request).catch((error: unknown) => error);
@@ -301,11 +436,19 @@ describe("bedrock's live models, against their documented requests and answers",
 
   it('draws a vertical keyframe with Stable Image Core in 9:16 and fits it to the frame', async () => {
     // Prepare
-    bedrockMock.on(InvokeModelCommand).resolves({ body: encode({ seeds: [9], finish_reasons: [null], images: [(await png(576, 1024)).toString('base64')] }) });
+    bedrockMock.on(InvokeModelCommand).resolves({
+      body: encode({ seeds: [9], finish_reasons: [null], images: [(await png(576, 1024)).toString('base64')] }),
+    });
     const images = new StabilityImageModel(bedrock, guard(), 'stability.stable-image-core-v1:1');
 
     // Act
-    const metered = await images.drawKeyframe({ scene, width: 270, height: 480, seed: 9, references: { ben: await png(64, 64) } });
+    const metered = await images.drawKeyframe({
+      scene,
+      width: 270,
+      height: 480,
+      seed: 9,
+      references: { ben: await png(64, 64) },
+    });
 
     // Assess
     const call = bedrockMock.commandCalls(InvokeModelCommand)[0]!.args[0].input;
@@ -318,7 +461,7 @@ describe("bedrock's live models, against their documented requests and answers",
     expect([decoded.width, decoded.height]).toEqual([270, 480]);
   });
 
-  it("names Stability's documented finish reason \"Filter reason: prompt\" ProviderContentFiltered", async () => {
+  it('names Stability\'s documented finish reason "Filter reason: prompt" ProviderContentFiltered', async () => {
     // Prepare
     bedrockMock.on(InvokeModelCommand).resolves({ body: encode({ finish_reasons: ['Filter reason: prompt'] }) });
     const images = new StabilityImageModel(bedrock, guard(), 'stability.stable-image-core-v1:1');

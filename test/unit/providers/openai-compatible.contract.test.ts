@@ -1,7 +1,8 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadImage } from '@napi-rs/canvas';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadImage } from '@napi-rs/canvas';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { probeMedia, withTempDir } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { ChatScriptWriter } from '../../../lambdas/adapters/providers/openai-compatible/chat-script-writer.js';
 import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import { OpenAiImageModel } from '../../../lambdas/adapters/providers/openai-compatible/image-model.js';
@@ -9,10 +10,9 @@ import { OpenAiSpeechModel } from '../../../lambdas/adapters/providers/openai-co
 import { OpenAiTranscriber } from '../../../lambdas/adapters/providers/openai-compatible/transcriber.js';
 import { OpenAiVideoModel } from '../../../lambdas/adapters/providers/openai-compatible/video-model.js';
 import { VisionConsistencyScorer } from '../../../lambdas/adapters/providers/openai-compatible/vision-consistency.js';
-import type { SceneScriptRequest, TextModel } from '../../../lambdas/core/ports.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
-import { CONTENT_POLICY_PREAMBLE } from '../../../lambdas/core/content-rewrite.js';
 import { RoutedTextModel } from '../../../lambdas/composition/routing/routed-ports.js';
+import { CONTENT_POLICY_PREAMBLE } from '../../../lambdas/core/content-rewrite.js';
 import {
   ProviderContentFiltered,
   ProviderOutputInvalid,
@@ -20,14 +20,20 @@ import {
   ProviderThrottled,
   ProviderUnavailable,
 } from '../../../lambdas/core/errors.js';
-import { probeMedia, withTempDir } from '../../../lambdas/adapters/media/ffmpeg.js';
+import type { SceneScriptRequest, TextModel } from '../../../lambdas/core/ports.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 
 const CHAT = 'POST /v1/chat/completions';
 
 const noRateLimit = { take: async () => undefined };
 const quickGuard = () =>
-  new ProviderGuard('openai-compatible', noRateLimit, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 5, maxBackoffMs: 20, maxRetryAfterMs: 2_000, attemptTimeoutMs: 30_000 });
+  new ProviderGuard('openai-compatible', noRateLimit, {
+    ...DEFAULT_GUARD_SETTINGS,
+    initialBackoffMs: 5,
+    maxBackoffMs: 20,
+    maxRetryAfterMs: 2_000,
+    attemptTimeoutMs: 30_000,
+  });
 const connectionTo = (target: FakeOpenAiServer) =>
   new OpenAiConnection({ baseUrl: target.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard());
 
@@ -82,7 +88,14 @@ describe('openai-compatible chat script writer', () => {
     await writer.writeScene(request);
 
     // Assess
-    const format = server.requestsTo(CHAT)[0]!.json!.response_format as { type: string; json_schema: { name: string; strict: boolean; schema: { properties: { lines: { items: { properties: { character: { enum: string[] } } } } } } } };
+    const format = server.requestsTo(CHAT)[0]!.json!.response_format as {
+      type: string;
+      json_schema: {
+        name: string;
+        strict: boolean;
+        schema: { properties: { lines: { items: { properties: { character: { enum: string[] } } } } } };
+      };
+    };
     expect(format).toMatchObject({ type: 'json_schema', json_schema: { name: 'scene_script', strict: true } });
     expect(format.json_schema.schema.properties.lines.items.properties.character.enum).toEqual(['ana', 'ben']);
   });
@@ -154,7 +167,9 @@ describe('openai-compatible chat script writer', () => {
 
     // Assess
     expect(metered.result.lines.map((l) => l.character)).toEqual(['ana', 'ben']);
-    expect(metered.earlierCharges).toEqual([{ provider: 'openai-compatible', model: 'deepseek-chat', usage: { inputTokens: 310, outputTokens: 95 } }]);
+    expect(metered.earlierCharges).toEqual([
+      { provider: 'openai-compatible', model: 'deepseek-chat', usage: { inputTokens: 310, outputTokens: 95 } },
+    ]);
     const repair = server.requestsTo(CHAT)[1]!.json!.messages as { content: string }[];
     expect(repair.at(-1)!.content).toMatch(/not valid .*character must be one of ana, ben/);
   });
@@ -188,7 +203,11 @@ describe('openai-compatible chat script writer', () => {
   it('names a script still invalid after its repair ProviderOutputInvalid, carrying both charges', async () => {
     // Prepare
     const server = await ownServer();
-    server.queue(CHAT, scripted.chatAnswer('deepseek-chat', 'Sure! Here is the scene.'), scripted.chatAnswer('deepseek-chat', '{"lines": "none"}'));
+    server.queue(
+      CHAT,
+      scripted.chatAnswer('deepseek-chat', 'Sure! Here is the scene.'),
+      scripted.chatAnswer('deepseek-chat', '{"lines": "none"}'),
+    );
     const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
@@ -227,7 +246,12 @@ describe('routing over the fake server', () => {
     // Prepare
     const server = await ownServer();
     const [draft, review] = ladder(server, ['deepseek-chat', 'gpt-4.1-mini']);
-    const routed = new RoutedTextModel([[{ ...draft!, tier: 'draft', maxPromptTokens: 10 }, { ...review!, tier: 'final' }]]);
+    const routed = new RoutedTextModel([
+      [
+        { ...draft!, tier: 'draft', maxPromptTokens: 10 },
+        { ...review!, tier: 'final' },
+      ],
+    ]);
 
     // Act
     const metered = await routed.writeScene(request);
@@ -290,7 +314,13 @@ describe('openai-compatible media', () => {
     const sheet = await images.drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 });
 
     // Act
-    const keyframe = await images.drawKeyframe({ scene: request.scene, width: 270, height: 480, seed: 2, references: { ana: sheet.result.png, ben: sheet.result.png } });
+    const keyframe = await images.drawKeyframe({
+      scene: request.scene,
+      width: 270,
+      height: 480,
+      seed: 2,
+      references: { ana: sheet.result.png, ben: sheet.result.png },
+    });
 
     // Assess
     expect(server.requestsTo('POST /v1/images/generations')).toHaveLength(1);
@@ -304,7 +334,12 @@ describe('openai-compatible media', () => {
   it('judges consistency with a vision model', async () => {
     // Prepare
     const server = await ownServer();
-    const png = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result;
+    const png = (
+      await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({
+        character: request.scene.characters[0]!,
+        seed: 1,
+      })
+    ).result;
     const scorer = new VisionConsistencyScorer(connectionTo(server), 'gpt-4.1-mini');
 
     // Act
@@ -318,15 +353,34 @@ describe('openai-compatible media', () => {
   it('reads a verdict wrapped in prose, and asks once more for one that is not a 0..1 score, the pictures still sent', async () => {
     // Prepare
     const server = await ownServer();
-    const png = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result;
-    server.queue(CHAT, scripted.chatAnswer('gpt-4.1-mini', 'The score is {"score": "high"}'), scripted.chatAnswer('gpt-4.1-mini', 'Corrected: {"score": 0.64}'));
+    const png = (
+      await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({
+        character: request.scene.characters[0]!,
+        seed: 1,
+      })
+    ).result;
+    server.queue(
+      CHAT,
+      scripted.chatAnswer('gpt-4.1-mini', 'The score is {"score": "high"}'),
+      scripted.chatAnswer('gpt-4.1-mini', 'Corrected: {"score": 0.64}'),
+    );
     const scorer = new VisionConsistencyScorer(connectionTo(server), 'gpt-4.1-mini');
 
     // Act
     const score = await scorer.score({ keyframe: png, reference: png, characterId: 'ana' });
 
     // Assess
-    expect(score.result).toEqual({ score: 0.64, repairs: [{ path: 'score', repaired: 'Invalid input: expected number, received string', by: 'model' }, { path: '(answer)', repaired: expect.stringMatching(/^dropped \d+ characters of text around the JSON object$/), by: 'pipeline' }] });
+    expect(score.result).toEqual({
+      score: 0.64,
+      repairs: [
+        { path: 'score', repaired: 'Invalid input: expected number, received string', by: 'model' },
+        {
+          path: '(answer)',
+          repaired: expect.stringMatching(/^dropped \d+ characters of text around the JSON object$/),
+          by: 'pipeline',
+        },
+      ],
+    });
     expect(score.earlierCharges).toHaveLength(1);
     const repair = server.requestsTo(CHAT)[1]!.json!.messages as { role: string; content: unknown }[];
     expect(repair.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
@@ -337,12 +391,23 @@ describe('openai-compatible media', () => {
   it('refuses a judge whose repaired verdict is still no score: ProviderOutputInvalid with both calls', async () => {
     // Prepare
     const server = await ownServer();
-    const png = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result;
-    server.queue(CHAT, scripted.chatAnswer('gpt-4.1-mini', 'Looks the same to me.'), scripted.chatAnswer('gpt-4.1-mini', '{"score": 7}'));
+    const png = (
+      await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({
+        character: request.scene.characters[0]!,
+        seed: 1,
+      })
+    ).result;
+    server.queue(
+      CHAT,
+      scripted.chatAnswer('gpt-4.1-mini', 'Looks the same to me.'),
+      scripted.chatAnswer('gpt-4.1-mini', '{"score": 7}'),
+    );
     const scorer = new VisionConsistencyScorer(connectionTo(server), 'gpt-4.1-mini');
 
     // Act
-    const failure = await scorer.score({ keyframe: png, reference: png, characterId: 'ana' }).catch((error: unknown) => error);
+    const failure = await scorer
+      .score({ keyframe: png, reference: png, characterId: 'ana' })
+      .catch((error: unknown) => error);
 
     // Assess
     expect(failure).toBeInstanceOf(ProviderOutputInvalid);
@@ -355,19 +420,37 @@ describe('openai-compatible media', () => {
     const speaker = new OpenAiSpeechModel(connectionTo(server), 'tts-1');
 
     // Act
-    const speech = await speaker.speak({ text: 'Xin chào, anh Minh!', language: 'vi-VN', characterId: 'ana', voice: { gender: 'female' } });
+    const speech = await speaker.speak({
+      text: 'Xin chào, anh Minh!',
+      language: 'vi-VN',
+      characterId: 'ana',
+      voice: { gender: 'female' },
+    });
 
     // Assess
     expect(speech.result.wav.subarray(0, 4).toString()).toBe('RIFF');
     expect(speech.result.durationSeconds).toBeGreaterThan(0.4);
     expect(speech.usage).toEqual({ speechCharacters: 19 });
-    expect(server.requestsTo('POST /v1/audio/speech')[0]!.json).toMatchObject({ voice: 'nova', response_format: 'wav' });
+    expect(server.requestsTo('POST /v1/audio/speech')[0]!.json).toMatchObject({
+      voice: 'nova',
+      response_format: 'wav',
+    });
   });
 
   /** A spoken line as the fake's speech endpoint returns it, ready to transcribe. */
   async function spokenLine(server: FakeOpenAiServer) {
-    const speech = await new OpenAiSpeechModel(connectionTo(server), 'tts-1').speak({ text: 'Xin chào, anh Minh!', language: 'vi-VN', characterId: 'ana', voice: {} });
-    return { wav: speech.result.wav, durationSeconds: speech.result.durationSeconds, text: 'Xin chào, anh Minh!', language: 'vi-VN' };
+    const speech = await new OpenAiSpeechModel(connectionTo(server), 'tts-1').speak({
+      text: 'Xin chào, anh Minh!',
+      language: 'vi-VN',
+      characterId: 'ana',
+      voice: {},
+    });
+    return {
+      wav: speech.result.wav,
+      durationSeconds: speech.result.durationSeconds,
+      text: 'Xin chào, anh Minh!',
+      language: 'vi-VN',
+    };
   }
 
   it('transcribes a line with word timestamps, billed by the seconds the provider reports', async () => {
@@ -397,7 +480,14 @@ describe('openai-compatible media', () => {
     server.queue('POST /v1/audio/transcriptions', {
       status: 200,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ task: 'transcribe', language: 'vietnamese', duration: 1.33, text: 'Xin chào', words: [{ word: 'Xin', start: 0.1, end: 0.4 }], usage: { type: 'duration', seconds: 3 } }),
+      body: JSON.stringify({
+        task: 'transcribe',
+        language: 'vietnamese',
+        duration: 1.33,
+        text: 'Xin chào',
+        words: [{ word: 'Xin', start: 0.1, end: 0.4 }],
+        usage: { type: 'duration', seconds: 3 },
+      }),
     });
 
     // Act
@@ -411,8 +501,21 @@ describe('openai-compatible media', () => {
     // Prepare
     const server = await ownServer();
     const video = new OpenAiVideoModel(connectionTo(server), 'sora-2', 1, 10);
-    const keyframe = (await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 })).result.png;
-    const clipRequest = { keyframePng: keyframe, width: 180, height: 320, fps: 12, durationSeconds: 5.2, seed: 3, prompt: 'Harbour at dawn.' };
+    const keyframe = (
+      await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({
+        character: request.scene.characters[0]!,
+        seed: 1,
+      })
+    ).result.png;
+    const clipRequest = {
+      keyframePng: keyframe,
+      width: 180,
+      height: 320,
+      fps: 12,
+      durationSeconds: 5.2,
+      seed: 3,
+      prompt: 'Harbour at dawn.',
+    };
 
     // Act: the job's life, start to the finished clip
     const { jobId } = await video.startClip(clipRequest, { idempotencyKey: 'video#123' });

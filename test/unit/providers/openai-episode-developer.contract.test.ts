@@ -10,8 +10,15 @@ import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js'
 const CHAT = 'POST /v1/chat/completions';
 const noRateLimit = { take: async () => undefined };
 const quickGuard = () =>
-  new ProviderGuard('openai-compatible', noRateLimit, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 5, maxBackoffMs: 20, maxRetryAfterMs: 2_000, attemptTimeoutMs: 30_000 });
-const connectionTo = (target: FakeOpenAiServer) => new OpenAiConnection({ baseUrl: target.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard());
+  new ProviderGuard('openai-compatible', noRateLimit, {
+    ...DEFAULT_GUARD_SETTINGS,
+    initialBackoffMs: 5,
+    maxBackoffMs: 20,
+    maxRetryAfterMs: 2_000,
+    attemptTimeoutMs: 30_000,
+  });
+const connectionTo = (target: FakeOpenAiServer) =>
+  new OpenAiConnection({ baseUrl: target.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard());
 
 async function ownServer(): Promise<FakeOpenAiServer> {
   const server = await new FakeOpenAiServer().start();
@@ -27,7 +34,14 @@ const request: EpisodeDevelopmentRequest = {
     { id: 'mai', name: 'Mai', description: 'deckhand' },
     { id: 'theo', name: 'Theo', description: 'stowaway' },
   ],
-  episode: { id: 'ep01', title: 'Stowaway', synopsis: 'Mai finds Theo on the deck.', index: 0, episodeCount: 1, sceneCount: 2 },
+  episode: {
+    id: 'ep01',
+    title: 'Stowaway',
+    synopsis: 'Mai finds Theo on the deck.',
+    index: 0,
+    episodeCount: 1,
+    sceneCount: 2,
+  },
   storySoFar: [],
   part: { index: 0, count: 1, sceneIds: ['s01', 's02'] },
   previousCards: [],
@@ -64,10 +78,22 @@ describe('openai-compatible episode developer', () => {
     const metered = await new ChatEpisodeDeveloper(connectionTo(server), 'gpt-4.1', 'json_schema').developPart(request);
 
     // Assess
-    const sent = server.requestsTo(CHAT)[0]!.json! as { response_format: { type: string; json_schema: { name: string; strict: boolean; schema: { properties: { scenes: { items: { properties: { characters: { items: { enum: string[] } } } } } } } } } };
+    const sent = server.requestsTo(CHAT)[0]!.json! as {
+      response_format: {
+        type: string;
+        json_schema: {
+          name: string;
+          strict: boolean;
+          schema: { properties: { scenes: { items: { properties: { characters: { items: { enum: string[] } } } } } } };
+        };
+      };
+    };
     expect(sent.response_format.type).toBe('json_schema');
     expect(sent.response_format.json_schema.strict).toBe(true);
-    expect(sent.response_format.json_schema.schema.properties.scenes.items.properties.characters.items.enum).toEqual(['mai', 'theo']);
+    expect(sent.response_format.json_schema.schema.properties.scenes.items.properties.characters.items.enum).toEqual([
+      'mai',
+      'theo',
+    ]);
     expect(metered.result.scenes.map((scene) => scene.id)).toEqual(['s01', 's02']);
     expect(metered.usage.inputTokens).toBeGreaterThan(0);
   });
@@ -80,7 +106,9 @@ describe('openai-compatible episode developer', () => {
     await new ChatEpisodeDeveloper(connectionTo(server), 'deepseek-chat', 'json_object').developPart(request);
 
     // Assess
-    expect((server.requestsTo(CHAT)[0]!.json! as { response_format: unknown }).response_format).toEqual({ type: 'json_object' });
+    expect((server.requestsTo(CHAT)[0]!.json! as { response_format: unknown }).response_format).toEqual({
+      type: 'json_object',
+    });
   });
 
   it('repairs an answer that names a character the bible lacks, naming that character in the repair prompt', async () => {
@@ -101,7 +129,11 @@ describe('openai-compatible episode developer', () => {
   it('escalates a tier when the repair is invalid too, and bills both draft calls', async () => {
     // Prepare
     const server = await ownServer();
-    server.queue(CHAT, scripted.chatAnswer('deepseek-chat', inventedCast), scripted.chatAnswer('deepseek-chat', '{"scenes": []}'));
+    server.queue(
+      CHAT,
+      scripted.chatAnswer('deepseek-chat', inventedCast),
+      scripted.chatAnswer('deepseek-chat', '{"scenes": []}'),
+    );
     const routed = new RoutedEpisodeDeveloper([ladder(server, ['deepseek-chat', 'gpt-4.1-mini'])]);
 
     // Act
@@ -110,7 +142,11 @@ describe('openai-compatible episode developer', () => {
     // Assess
     expect(metered.model).toBe('gpt-4.1-mini');
     expect(metered.earlierCharges?.map((charge) => charge.model)).toEqual(['deepseek-chat', 'deepseek-chat']);
-    expect(server.requestsTo(CHAT).map((r) => r.json!.model)).toEqual(['deepseek-chat', 'deepseek-chat', 'gpt-4.1-mini']);
+    expect(server.requestsTo(CHAT).map((r) => r.json!.model)).toEqual([
+      'deepseek-chat',
+      'deepseek-chat',
+      'gpt-4.1-mini',
+    ]);
   });
 
   it('fails with ProviderOutputInvalid naming the invented character when every tier keeps inventing', async () => {

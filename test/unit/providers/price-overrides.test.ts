@@ -21,7 +21,9 @@ describe('DRAMAFORGE_PRICE_OVERRIDES', () => {
 
   it('accepts every price field the table has', () => {
     // Prepare
-    process.env.DRAMAFORGE_PRICE_OVERRIDES = JSON.stringify({ 'openai-compatible/whisper-1': { perTranscribedAudioMinute: 0.01 } });
+    process.env.DRAMAFORGE_PRICE_OVERRIDES = JSON.stringify({
+      'openai-compatible/whisper-1': { perTranscribedAudioMinute: 0.01 },
+    });
 
     // Act
     const price = priceFor('openai-compatible', 'whisper-1');

@@ -3,7 +3,14 @@ import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composit
 import { ProviderTimeout, ProviderUnavailable } from '../../../lambdas/core/errors.js';
 
 const noLimit = { take: async () => undefined };
-const quick = { ...DEFAULT_GUARD_SETTINGS, attemptTimeoutMs: 30, initialBackoffMs: 1, maxBackoffMs: 2, breakerThreshold: 2, breakerHalfOpenAfterMs: 60_000 };
+const quick = {
+  ...DEFAULT_GUARD_SETTINGS,
+  attemptTimeoutMs: 30,
+  initialBackoffMs: 1,
+  maxBackoffMs: 2,
+  breakerThreshold: 2,
+  breakerHalfOpenAfterMs: 60_000,
+};
 
 describe('ProviderGuard', () => {
   it('retries an attempt that hangs past its timeout, then names the failure ProviderTimeout', async () => {
@@ -30,7 +37,11 @@ describe('ProviderGuard', () => {
   it('opens the circuit after consecutive timeouts, so the next call fails without reaching the provider', async () => {
     // Prepare: two calls that time out, enough to open the circuit
     const guard = new ProviderGuard('hanging', noLimit, { ...quick, maxAttempts: 1 });
-    const hang = () => guard.run((signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))));
+    const hang = () =>
+      guard.run(
+        (signal) =>
+          new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+      );
     await expect(hang()).rejects.toBeInstanceOf(ProviderTimeout);
     await expect(hang()).rejects.toBeInstanceOf(ProviderTimeout);
     let reached = false;

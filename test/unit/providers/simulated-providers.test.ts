@@ -45,7 +45,11 @@ describe('ProviderSlots', () => {
 });
 
 describe('parseSimulationPlan', () => {
-  const plan = { timeScale: 0.1, latencyMs: { script: 800, image: 1200, speech: 600, video: 4500 }, concurrency: { script: 50, image: 20, speech: 20, video: 10 } };
+  const plan = {
+    timeScale: 0.1,
+    latencyMs: { script: 800, image: 1200, speech: 600, video: 4500 },
+    concurrency: { script: 50, image: 20, speech: 20, video: 10 },
+  };
 
   it('reads a plan with a latency and a concurrency for every simulated stage', () => {
     // Act

@@ -21,16 +21,26 @@ describe('DynamoTokenBucket', () => {
     // Prepare
     const table = await ownTable();
     const clock = manualClock();
-    const buckets = Array.from({ length: 4 }, () =>
-      new DynamoTokenBucket(table.dynamo, table.tableName, { limits: () => ({ requestsPerSecond: 0.5, burst: 5 }), maxWaitMs: 0, now: clock.now }),
+    const buckets = Array.from(
+      { length: 4 },
+      () =>
+        new DynamoTokenBucket(table.dynamo, table.tableName, {
+          limits: () => ({ requestsPerSecond: 0.5, burst: 5 }),
+          maxWaitMs: 0,
+          now: clock.now,
+        }),
     );
 
     // Act
-    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => buckets[i % 4]!.take('burst-provider')));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => buckets[i % 4]!.take('burst-provider')),
+    );
 
     // Assess
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
-    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as ProviderThrottled);
+    const refused = outcomes
+      .filter((o): o is PromiseRejectedResult => o.status === 'rejected')
+      .map((o) => o.reason as ProviderThrottled);
     expect(refused.every((error) => error instanceof ProviderThrottled)).toBe(true);
     expect(refused.filter((error) => error.retryAfterSeconds === 2)).not.toHaveLength(0);
   });
@@ -39,7 +49,11 @@ describe('DynamoTokenBucket', () => {
     // Prepare: an empty bucket, then the time one permit takes to refill
     const table = await ownTable();
     const clock = manualClock();
-    const bucket = new DynamoTokenBucket(table.dynamo, table.tableName, { limits: () => ({ requestsPerSecond: 2, burst: 1 }), maxWaitMs: 0, now: clock.now });
+    const bucket = new DynamoTokenBucket(table.dynamo, table.tableName, {
+      limits: () => ({ requestsPerSecond: 2, burst: 1 }),
+      maxWaitMs: 0,
+      now: clock.now,
+    });
     await bucket.take('refill-provider');
     await expect(bucket.take('refill-provider')).rejects.toBeInstanceOf(ProviderThrottled);
     clock.advance(500);

@@ -26,11 +26,19 @@ afterEach(() => {
 describe('approve / reject --table, for a deployed environment', () => {
   it("records the decision on the production's row, then answers the waiting Task with the token kept there", async () => {
     // Prepare
-    dynamoMock.on(UpdateCommand).resolves({ Attributes: { review: { ...waiting, decision: 'REJECTED', notes: 'Recast Ben' } } });
+    dynamoMock
+      .on(UpdateCommand)
+      .resolves({ Attributes: { review: { ...waiting, decision: 'REJECTED', notes: 'Recast Ben' } } });
     sfnMock.on(SendTaskSuccessCommand).resolves({});
 
     // Act
-    const review = await reviewDeployed({ productionId: 'tet-homecoming', decision: 'REJECTED', notes: 'Recast Ben', tableName: 'dramaforge-prod-productions', region: 'eu-west-1' });
+    const review = await reviewDeployed({
+      productionId: 'tet-homecoming',
+      decision: 'REJECTED',
+      notes: 'Recast Ben',
+      tableName: 'dramaforge-prod-productions',
+      region: 'eu-west-1',
+    });
 
     // Assess
     expect(review.decision).toBe('REJECTED');
@@ -39,16 +47,32 @@ describe('approve / reject --table, for a deployed environment', () => {
       Key: { PK: 'PRODUCTION#tet-homecoming', SK: 'META' },
       ConditionExpression: expect.stringContaining('#status = :awaiting'),
     });
-    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: waiting.taskToken, output: '{"decision":"REJECTED","notes":"Recast Ben"}' });
+    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
+      taskToken: waiting.taskToken,
+      output: '{"decision":"REJECTED","notes":"Recast Ben"}',
+    });
   });
 
   it('refuses a review that is no longer open, and answers no Task', async () => {
     // Prepare
-    dynamoMock.on(UpdateCommand).rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
-    dynamoMock.on(GetCommand).resolves({ Item: { productionId: 'tet-homecoming', status: 'REJECTED', review: { ...waiting, decision: 'REJECTED', decidedAt: '2026-12-01T11:00:00.000Z' } } });
+    dynamoMock
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
+    dynamoMock.on(GetCommand).resolves({
+      Item: {
+        productionId: 'tet-homecoming',
+        status: 'REJECTED',
+        review: { ...waiting, decision: 'REJECTED', decidedAt: '2026-12-01T11:00:00.000Z' },
+      },
+    });
 
     // Act
-    const approving = reviewDeployed({ productionId: 'tet-homecoming', decision: 'APPROVED', tableName: 'dramaforge-prod-productions', region: 'eu-west-1' });
+    const approving = reviewDeployed({
+      productionId: 'tet-homecoming',
+      decision: 'APPROVED',
+      tableName: 'dramaforge-prod-productions',
+      region: 'eu-west-1',
+    });
 
     // Assess
     await expect(approving).rejects.toThrow(ReviewRefused);

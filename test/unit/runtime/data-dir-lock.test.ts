@@ -45,13 +45,18 @@ describe('one owner per data directory', () => {
 
     // Assess
     expect(second).toBeInstanceOf(DataDirectoryInUse);
-    expect((second as Error).message).toBe(`${path.relative(process.cwd(), dataDir)} is in use by dramaforge studio (pid ${process.pid}); stop it or pass --data DIR`);
+    expect((second as Error).message).toBe(
+      `${path.relative(process.cwd(), dataDir)} is in use by dramaforge studio (pid ${process.pid}); stop it or pass --data DIR`,
+    );
   });
 
   it('takes over a lock whose process has died, and frees it on release', async () => {
     // Prepare
     const dataDir = await ownDataDir();
-    await writeFile(path.join(dataDir, 'owner.lock'), JSON.stringify({ pid: await deadPid(), command: 'dramaforge studio' }));
+    await writeFile(
+      path.join(dataDir, 'owner.lock'),
+      JSON.stringify({ pid: await deadPid(), command: 'dramaforge studio' }),
+    );
 
     // Act
     const lock = acquireDataDirLock(dataDir, 'dramaforge produce');
@@ -72,16 +77,22 @@ describe('one owner per data directory', () => {
     const before = await readdir(dataDir);
 
     // Act
-    const outcome = await run(process.execPath, cliArguments('produce', manifest, '--data', dataDir, '--out', path.join(dataDir, 'out')), {
-      cwd: repositoryRoot,
-    }).then(
+    const outcome = await run(
+      process.execPath,
+      cliArguments('produce', manifest, '--data', dataDir, '--out', path.join(dataDir, 'out')),
+      {
+        cwd: repositoryRoot,
+      },
+    ).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => error,
     );
 
     // Assess
     expect(outcome.code).toBe(1);
-    expect(outcome.stderr).toBe(`${path.relative(repositoryRoot, dataDir)} is in use by dramaforge studio (pid ${process.pid}); stop it or pass --data DIR\n`);
+    expect(outcome.stderr).toBe(
+      `${path.relative(repositoryRoot, dataDir)} is in use by dramaforge studio (pid ${process.pid}); stop it or pass --data DIR\n`,
+    );
     expect(await readdir(dataDir)).toEqual(before);
   });
 });

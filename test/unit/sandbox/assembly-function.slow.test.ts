@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, startEngines, type LocalEngines } from '../../../local/engines/embedded-engines.js';
+import { LOCAL_CREDENTIALS, type LocalEngines, startEngines } from '../../../local/engines/embedded-engines.js';
 import { ensureTable } from '../../../local/engines/resources.js';
-import { readAssemblyStack, type AssemblyStack } from '../../../local/runtime/sandbox/cloud-assembly.js';
+import { type AssemblyStack, readAssemblyStack } from '../../../local/runtime/sandbox/cloud-assembly.js';
 import { localReferences } from '../../../local/runtime/sandbox/deployed-stack.js';
 import { functionDefinition, nodeFunctionIds } from '../../../local/runtime/sandbox/function-definition.js';
 import { FunctionSandboxes } from '../../../local/runtime/sandbox/function-sandboxes.js';
@@ -29,7 +29,11 @@ let dataDir: string;
 /** The bucket and table these tests create stand in for the stack's; the rest get names of their kind, so every reference resolves. */
 function testReferences(assembly: AssemblyStack): ResourceReferences {
   const region = engines.environment.AWS_REGION!;
-  const queue = (name: string) => ({ url: `http://127.0.0.1:9/000000000000/${name}`, arn: `arn:aws:sqs:${region}:000000000000:${name}`, name });
+  const queue = (name: string) => ({
+    url: `http://127.0.0.1:9/000000000000/${name}`,
+    arn: `arn:aws:sqs:${region}:000000000000:${name}`,
+    name,
+  });
   const machine = (name: string) => ({ arn: `arn:aws:states:${region}:000000000000:stateMachine:${name}`, name });
   return localReferences(assembly, {
     region,
@@ -52,7 +56,11 @@ beforeAll(async () => {
 
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-sandbox-engines-'));
   engines = await startEngines(dataDir, [BUCKET]);
-  const dynamo = new DynamoDBClient({ region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS, endpoint: engines.endpoints.dynamodb });
+  const dynamo = new DynamoDBClient({
+    region: engines.environment.AWS_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: engines.endpoints.dynamodb,
+  });
   await ensureTable(dynamo, TABLE);
   dynamo.destroy();
 }, 45 * 60_000);
@@ -82,7 +90,7 @@ function sandboxesFor(logicalIds: string[]): FunctionSandboxes {
 }
 
 describe('the functions of the synthesized dev assembly', () => {
-  it('each loads in its sandbox (code at /var/task, its layers under /opt, the runtime\'s SDK) and answers an empty event itself', async () => {
+  it("each loads in its sandbox (code at /var/task, its layers under /opt, the runtime's SDK) and answers an empty event itself", async () => {
     // Prepare
     const logicalIds = nodeFunctionIds(stack);
     const sandboxes = sandboxesFor(logicalIds);
@@ -117,7 +125,12 @@ describe('the functions of the synthesized dev assembly', () => {
     // Assess
     expect(definitions.length).toBeGreaterThanOrEqual(17);
     const validate = definitions.find((definition) => definition.logicalId.startsWith('ValidateManifestFunction'))!;
-    expect(validate).toMatchObject({ handler: 'index.handler', runtime: 'nodejs24.x', nodeMajor: 24, environment: { BUCKET_NAME: BUCKET, TABLE_NAME: TABLE } });
+    expect(validate).toMatchObject({
+      handler: 'index.handler',
+      runtime: 'nodejs24.x',
+      nodeMajor: 24,
+      environment: { BUCKET_NAME: BUCKET, TABLE_NAME: TABLE },
+    });
     const assemble = definitions.find((definition) => definition.logicalId.startsWith('AssembleEpisodeFunction'))!;
     expect(assemble.layerDirectories.length).toBeGreaterThanOrEqual(3);
     expect(assemble.layerDirectories.every((directory) => directory.startsWith(cdkOut))).toBe(true);
@@ -128,19 +141,42 @@ describe('the functions of the synthesized dev assembly', () => {
     const validateId = nodeFunctionIds(stack).find((logicalId) => logicalId.startsWith('ValidateManifestFunction'))!;
     const sandboxes = sandboxesFor([validateId]);
     const functionName = `${STACK}-${validateId}`;
-    const s3 = new S3Client({ region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS, endpoint: engines.endpoints.s3, forcePathStyle: true });
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'manifests/two-scenes.yaml', Body: await readFile(TWO_SCENES, 'utf8') }));
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'manifests/bad.yaml', Body: 'version: 1\nproduction: Not An Id\n' }));
+    const s3 = new S3Client({
+      region: engines.environment.AWS_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: engines.endpoints.s3,
+      forcePathStyle: true,
+    });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'manifests/two-scenes.yaml',
+        Body: await readFile(TWO_SCENES, 'utf8'),
+      }),
+    );
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'manifests/bad.yaml', Body: 'version: 1\nproduction: Not An Id\n' }),
+    );
     s3.destroy();
 
     try {
       // Act
-      const validated = (await sandboxes.invoke(functionName, { bucket: BUCKET, key: 'manifests/two-scenes.yaml', executionName: 'sandbox-two-scenes' })) as { productionId: string };
-      const refusal = await sandboxes.invoke(functionName, { bucket: BUCKET, key: 'manifests/bad.yaml', executionName: 'sandbox-bad' }).catch((error: unknown) => error);
+      const validated = (await sandboxes.invoke(functionName, {
+        bucket: BUCKET,
+        key: 'manifests/two-scenes.yaml',
+        executionName: 'sandbox-two-scenes',
+      })) as { productionId: string };
+      const refusal = await sandboxes
+        .invoke(functionName, { bucket: BUCKET, key: 'manifests/bad.yaml', executionName: 'sandbox-bad' })
+        .catch((error: unknown) => error);
 
       // Assess
       expect(validated.productionId).toMatch(/\S/);
-      const dynamo = new DynamoDBClient({ region: engines.environment.AWS_REGION, credentials: LOCAL_CREDENTIALS, endpoint: engines.endpoints.dynamodb });
+      const dynamo = new DynamoDBClient({
+        region: engines.environment.AWS_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        endpoint: engines.endpoints.dynamodb,
+      });
       const opened = await dynamo.send(new ScanCommand({ TableName: TABLE, Select: 'COUNT' }));
       dynamo.destroy();
       expect(opened.Count).toBeGreaterThan(0);

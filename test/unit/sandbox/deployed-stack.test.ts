@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { STAGE_FUNCTIONS } from '../../../lambdas/catalog.js';
 import { STAGE_VARIABLES } from '../../../lambdas/core/environment.js';
 import type { AssemblyStack, CloudFormationTemplate } from '../../../local/runtime/sandbox/cloud-assembly.js';
-import { DeployedStackIncomplete, localReferences, type LocalStandIns } from '../../../local/runtime/sandbox/deployed-stack.js';
+import {
+  DeployedStackIncomplete,
+  type LocalStandIns,
+  localReferences,
+} from '../../../local/runtime/sandbox/deployed-stack.js';
 import { resolveToString } from '../../../local/runtime/sandbox/intrinsics.js';
 import { synthesize } from '../../infra/synthesize.js';
 
@@ -11,10 +15,24 @@ const STAND_INS: LocalStandIns = {
   account: '000000000000',
   bucket: 'local-assets',
   table: 'local-productions',
-  videoQueue: { url: 'http://127.0.0.1:9/000000000000/local-video', arn: 'arn:aws:sqs:us-east-1:000000000000:local-video', name: 'local-video' },
-  videoDeadLetterQueue: { url: 'http://127.0.0.1:9/000000000000/local-video-dlq', arn: 'arn:aws:sqs:us-east-1:000000000000:local-video-dlq', name: 'local-video-dlq' },
-  productionStateMachine: { arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:local-production', name: 'local-production' },
-  episodeStateMachine: { arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:local-episode', name: 'local-episode' },
+  videoQueue: {
+    url: 'http://127.0.0.1:9/000000000000/local-video',
+    arn: 'arn:aws:sqs:us-east-1:000000000000:local-video',
+    name: 'local-video',
+  },
+  videoDeadLetterQueue: {
+    url: 'http://127.0.0.1:9/000000000000/local-video-dlq',
+    arn: 'arn:aws:sqs:us-east-1:000000000000:local-video-dlq',
+    name: 'local-video-dlq',
+  },
+  productionStateMachine: {
+    arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:local-production',
+    name: 'local-production',
+  },
+  episodeStateMachine: {
+    arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:local-episode',
+    name: 'local-episode',
+  },
   functionName: (logicalId) => `local-${logicalId}`,
   roleName: (logicalId) => `local-${logicalId}`,
   functionArn: (functionName) => `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
@@ -37,11 +55,14 @@ describe('the synthesized stack, with the local engines standing in for its reso
     const references = localReferences(stack, STAND_INS);
 
     // Assess
-    const stageFunctions = resourcesOfType(stack.template, 'AWS::Lambda::Function').filter(([, resource]) => resource.Properties?.Environment);
+    const stageFunctions = resourcesOfType(stack.template, 'AWS::Lambda::Function').filter(
+      ([, resource]) => resource.Properties?.Environment,
+    );
     expect(stageFunctions.length).toBeGreaterThanOrEqual(STAGE_FUNCTIONS.length);
     const resolved = (variable: string) =>
       stageFunctions.flatMap(([logicalId, resource]) => {
-        const value = (resource.Properties?.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables[variable];
+        const value = (resource.Properties?.Environment as { Variables: Record<string, unknown> } | undefined)
+          ?.Variables[variable];
         return value === undefined ? [] : [resolveToString(value, references, `${logicalId} ${variable}`)];
       });
     expect(new Set(resolved(STAGE_VARIABLES.tableName))).toEqual(new Set([STAND_INS.table]));
@@ -55,8 +76,12 @@ describe('the synthesized stack, with the local engines standing in for its reso
     const references = localReferences(stack, STAND_INS);
 
     // Act
-    const substitutions = resourcesOfType(stack.template, 'AWS::StepFunctions::StateMachine').flatMap(([logicalId, resource]) =>
-      Object.entries(resource.Properties!.DefinitionSubstitutions as Record<string, unknown>).map(([name, value]) => [name, resolveToString(value, references, `${logicalId} ${name}`)]),
+    const substitutions = resourcesOfType(stack.template, 'AWS::StepFunctions::StateMachine').flatMap(
+      ([logicalId, resource]) =>
+        Object.entries(resource.Properties!.DefinitionSubstitutions as Record<string, unknown>).map(([name, value]) => [
+          name,
+          resolveToString(value, references, `${logicalId} ${name}`),
+        ]),
     );
 
     // Assess

@@ -2,9 +2,17 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AssemblyStackNotFound, readAssemblyStack, type CloudFormationTemplate } from '../../../local/runtime/sandbox/cloud-assembly.js';
-import { functionDefinition, FunctionNotRunnable, nodeFunctionIds } from '../../../local/runtime/sandbox/function-definition.js';
-import { UnresolvableReference, type ResourceReferences } from '../../../local/runtime/sandbox/intrinsics.js';
+import {
+  AssemblyStackNotFound,
+  type CloudFormationTemplate,
+  readAssemblyStack,
+} from '../../../local/runtime/sandbox/cloud-assembly.js';
+import {
+  FunctionNotRunnable,
+  functionDefinition,
+  nodeFunctionIds,
+} from '../../../local/runtime/sandbox/function-definition.js';
+import { type ResourceReferences, UnresolvableReference } from '../../../local/runtime/sandbox/intrinsics.js';
 
 const CODE_ASSET = 'asset.code';
 const FIRST_LAYER_ASSET = 'asset.layer-one';
@@ -19,7 +27,10 @@ const REFERENCES: ResourceReferences = {
 };
 
 /** A stack fragment written as CDK writes one: a function with two layers and an environment of every intrinsic the resolver evaluates. */
-function fragment(environment: Record<string, unknown>, functionProperties: Record<string, unknown> = {}): CloudFormationTemplate {
+function fragment(
+  environment: Record<string, unknown>,
+  functionProperties: Record<string, unknown> = {},
+): CloudFormationTemplate {
   return {
     Resources: {
       Worker: {
@@ -33,8 +44,16 @@ function fragment(environment: Record<string, unknown>, functionProperties: Reco
         },
         Metadata: { 'aws:asset:path': CODE_ASSET, 'aws:asset:property': 'Code' },
       },
-      LayerOne: { Type: 'AWS::Lambda::LayerVersion', Properties: {}, Metadata: { 'aws:asset:path': FIRST_LAYER_ASSET } },
-      LayerTwo: { Type: 'AWS::Lambda::LayerVersion', Properties: {}, Metadata: { 'aws:asset:path': SECOND_LAYER_ASSET } },
+      LayerOne: {
+        Type: 'AWS::Lambda::LayerVersion',
+        Properties: {},
+        Metadata: { 'aws:asset:path': FIRST_LAYER_ASSET },
+      },
+      LayerTwo: {
+        Type: 'AWS::Lambda::LayerVersion',
+        Properties: {},
+        Metadata: { 'aws:asset:path': SECOND_LAYER_ASSET },
+      },
       Bucket: { Type: 'AWS::S3::Bucket' },
       Table: { Type: 'AWS::DynamoDB::Table' },
     },
@@ -73,15 +92,26 @@ describe('a function read from a cloud assembly', () => {
     expect(definition.reservedConcurrency).toBeUndefined();
   });
 
-  it('takes the template\'s timeout, memory, ephemeral storage and reserved concurrency', () => {
+  it("takes the template's timeout, memory, ephemeral storage and reserved concurrency", () => {
     // Prepare
-    const stack = { directory: cdkOut, template: fragment({}, { Timeout: 900, MemorySize: 3008, EphemeralStorage: { Size: 2048 }, ReservedConcurrentExecutions: 4 }) };
+    const stack = {
+      directory: cdkOut,
+      template: fragment(
+        {},
+        { Timeout: 900, MemorySize: 3008, EphemeralStorage: { Size: 2048 }, ReservedConcurrentExecutions: 4 },
+      ),
+    };
 
     // Act
     const definition = functionDefinition(stack, 'Worker', REFERENCES);
 
     // Assess
-    expect(definition).toMatchObject({ timeoutSeconds: 900, memoryMb: 3008, ephemeralStorageMb: 2048, reservedConcurrency: 4 });
+    expect(definition).toMatchObject({
+      timeoutSeconds: 900,
+      memoryMb: 3008,
+      ephemeralStorageMb: 2048,
+      reservedConcurrency: 4,
+    });
   });
 
   it('resolves Ref, Fn::GetAtt, Fn::Join and Fn::Sub in the environment through the local references', () => {
@@ -94,7 +124,9 @@ describe('a function read from a cloud assembly', () => {
         TABLE_ARN: { 'Fn::GetAtt': ['Table', 'Arn'] },
         INDEX_ARN: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Table', 'Arn'] }, '/index/*']] },
         OBJECTS: { 'Fn::Sub': 'arn:aws:s3:::${Bucket}/productions/*' },
-        REGIONAL: { 'Fn::Sub': ['${Prefix}-${AWS::Region}-${Table.Arn}-${!Literal}', { Prefix: { Ref: 'AWS::AccountId' } }] },
+        REGIONAL: {
+          'Fn::Sub': ['${Prefix}-${AWS::Region}-${Table.Arn}-${!Literal}', { Prefix: { Ref: 'AWS::AccountId' } }],
+        },
         COUNT: 3,
       }),
     };
@@ -128,11 +160,17 @@ describe('a function read from a cloud assembly', () => {
 
   it('names an attribute the references lack, and an intrinsic it does not evaluate', () => {
     // Prepare
-    const missingAttribute = { directory: cdkOut, template: fragment({ BUCKET_DOMAIN: { 'Fn::GetAtt': ['Bucket', 'DomainName'] } }) };
+    const missingAttribute = {
+      directory: cdkOut,
+      template: fragment({ BUCKET_DOMAIN: { 'Fn::GetAtt': ['Bucket', 'DomainName'] } }),
+    };
     const imported = { directory: cdkOut, template: fragment({ SHARED: { 'Fn::ImportValue': 'shared-export' } }) };
 
     // Act
-    const readings = [() => functionDefinition(missingAttribute, 'Worker', REFERENCES), () => functionDefinition(imported, 'Worker', REFERENCES)];
+    const readings = [
+      () => functionDefinition(missingAttribute, 'Worker', REFERENCES),
+      () => functionDefinition(imported, 'Worker', REFERENCES),
+    ];
 
     // Assess
     expect(readings[0]).toThrow(/BUCKET_DOMAIN.*DomainName of Bucket: it has Ref, Arn/);
@@ -147,12 +185,16 @@ describe('a function read from a cloud assembly', () => {
     const python = fragment({}, { Runtime: 'python3.13' });
 
     // Act
-    const readings = [unbundled, foreignLayer, python].map((template) => () => functionDefinition({ directory: cdkOut, template }, 'Worker', REFERENCES));
+    const readings = [unbundled, foreignLayer, python].map(
+      (template) => () => functionDefinition({ directory: cdkOut, template }, 'Worker', REFERENCES),
+    );
 
     // Assess
     expect(readings[0]).toThrow(FunctionNotRunnable);
     expect(readings[0]).toThrow(/no code asset/);
-    expect(readings[1]).toThrow(/layer "arn:aws:lambda:us-east-1:123456789012:layer:shared:3", which is not a layer of this stack/);
+    expect(readings[1]).toThrow(
+      /layer "arn:aws:lambda:us-east-1:123456789012:layer:shared:3", which is not a layer of this stack/,
+    );
     expect(readings[2]).toThrow(/runs python3\.13/);
   });
 
@@ -172,7 +214,14 @@ describe('a function read from a cloud assembly', () => {
 describe('a stack read from a cdk.out directory', () => {
   it('is found through manifest.json, and a missing stack is named with the ones there are', async () => {
     // Prepare
-    const manifest = { artifacts: { 'dramaforge-dev': { type: 'aws:cloudformation:stack', properties: { templateFile: 'dramaforge-dev.template.json' } } } };
+    const manifest = {
+      artifacts: {
+        'dramaforge-dev': {
+          type: 'aws:cloudformation:stack',
+          properties: { templateFile: 'dramaforge-dev.template.json' },
+        },
+      },
+    };
     await writeFile(path.join(cdkOut, 'manifest.json'), JSON.stringify(manifest));
     await writeFile(path.join(cdkOut, 'dramaforge-dev.template.json'), JSON.stringify(fragment({})));
 

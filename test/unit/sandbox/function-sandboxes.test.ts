@@ -36,7 +36,11 @@ async function asset(name: string, files: Record<string, string>): Promise<strin
 }
 
 /** A function whose code is `index.mjs`, with Lambda's defaults unless overridden. */
-async function functionOf(name: string, code: string, overrides: Partial<LambdaFunctionDefinition> = {}): Promise<LambdaFunctionDefinition> {
+async function functionOf(
+  name: string,
+  code: string,
+  overrides: Partial<LambdaFunctionDefinition> = {},
+): Promise<LambdaFunctionDefinition> {
   return {
     logicalId: name,
     functionName: name,
@@ -77,7 +81,10 @@ async function failureOf(invocation: Promise<unknown>): Promise<LambdaFunctionEr
 describe('a function in its sandbox', () => {
   it('is loaded and invoked by the runtime interface client, and answers with its result', async () => {
     // Prepare
-    const echo = await functionOf('echo', 'export const handler = async (event, context) => ({ event, requestId: context.awsRequestId, arn: context.invokedFunctionArn, node: process.version });');
+    const echo = await functionOf(
+      'echo',
+      'export const handler = async (event, context) => ({ event, requestId: context.awsRequestId, arn: context.invokedFunctionArn, node: process.version });',
+    );
     const sandboxes = sandboxesOf(echo);
 
     // Act
@@ -92,12 +99,25 @@ describe('a function in its sandbox', () => {
 
   it('fails at cold start, naming the module, when its bundle imports a package no layer provides', async () => {
     // Prepare
-    const esmImporter = await functionOf('esm-importer', "import OpenAI from 'openai';\nexport const handler = async () => typeof OpenAI;");
-    const cjsImporter = { ...esmImporter, logicalId: 'cjs-importer', functionName: 'cjs-importer', codeDirectory: await asset('cjs-importer', { 'index.js': "const OpenAI = require('openai');\nexports.handler = async () => typeof OpenAI;" }) };
+    const esmImporter = await functionOf(
+      'esm-importer',
+      "import OpenAI from 'openai';\nexport const handler = async () => typeof OpenAI;",
+    );
+    const cjsImporter = {
+      ...esmImporter,
+      logicalId: 'cjs-importer',
+      functionName: 'cjs-importer',
+      codeDirectory: await asset('cjs-importer', {
+        'index.js': "const OpenAI = require('openai');\nexports.handler = async () => typeof OpenAI;",
+      }),
+    };
     const sandboxes = sandboxesOf(esmImporter, cjsImporter);
 
     // Act
-    const failures = [await failureOf(sandboxes.invoke('esm-importer', {})), await failureOf(sandboxes.invoke('cjs-importer', {}))];
+    const failures = [
+      await failureOf(sandboxes.invoke('esm-importer', {})),
+      await failureOf(sandboxes.invoke('cjs-importer', {})),
+    ];
 
     // Assess: AWS's client names a CommonJS MODULE_NOT_FOUND Runtime.ImportModuleError, and reports an ES module's ERR_MODULE_NOT_FOUND as it is.
     expect(failures.map((failure) => failure.name)).toEqual(['Error', 'Runtime.ImportModuleError']);
@@ -109,10 +129,18 @@ describe('a function in its sandbox', () => {
   it('imports a package from its layer under /opt/nodejs/node_modules, as ES module resolution through NODE_PATH does in Lambda', async () => {
     // Prepare
     const layer = await asset('greeting-layer', {
-      'nodejs/node_modules/greeting/package.json': JSON.stringify({ name: 'greeting', type: 'module', exports: './index.js' }),
-      'nodejs/node_modules/greeting/index.js': "export const greet = (name) => `hello ${name}`;",
+      'nodejs/node_modules/greeting/package.json': JSON.stringify({
+        name: 'greeting',
+        type: 'module',
+        exports: './index.js',
+      }),
+      'nodejs/node_modules/greeting/index.js': 'export const greet = (name) => `hello ${name}`;',
     });
-    const greeter = await functionOf('greeter', "import { greet } from 'greeting';\nexport const handler = async () => greet('Ben');", { layerDirectories: [layer] });
+    const greeter = await functionOf(
+      'greeter',
+      "import { greet } from 'greeting';\nexport const handler = async () => greet('Ben');",
+      { layerDirectories: [layer] },
+    );
     const sandboxes = sandboxesOf(greeter);
 
     // Act
@@ -124,7 +152,11 @@ describe('a function in its sandbox', () => {
 
   it('is killed past its timeout, and the invocation fails with Sandbox.Timedout', async () => {
     // Prepare
-    const sleeper = await functionOf('sleeper', 'export const handler = () => new Promise((resolve) => setTimeout(resolve, 60_000));', { timeoutSeconds: 1 });
+    const sleeper = await functionOf(
+      'sleeper',
+      'export const handler = () => new Promise((resolve) => setTimeout(resolve, 60_000));',
+      { timeoutSeconds: 1 },
+    );
     const sandboxes = sandboxesOf(sleeper);
 
     // Act
@@ -179,7 +211,7 @@ export const handler = async ({ megabytes }) => { for (let i = 0; i < megabytes;
     expect(sandboxes.statistics('hoarder').coldStarts).toBe(2);
   });
 
-  it('sees only its template\'s environment and Lambda\'s, and nothing of the repository', async () => {
+  it("sees only its template's environment and Lambda's, and nothing of the repository", async () => {
     // Prepare
     process.env.DRAMAFORGE_PARENT_ONLY = 'not for functions';
     onTestFinished(() => {
@@ -202,7 +234,13 @@ export const handler = async ({ repository }) => ({
     const sandboxes = sandboxesOf(inspector);
 
     // Act
-    const seen = (await sandboxes.invoke('inspector', { repository: REPOSITORY_ROOT })) as { variables: string[]; repositoryVisible: boolean; vitestResolves: boolean; sdkResolves: boolean; user: number };
+    const seen = (await sandboxes.invoke('inspector', { repository: REPOSITORY_ROOT })) as {
+      variables: string[];
+      repositoryVisible: boolean;
+      vitestResolves: boolean;
+      sdkResolves: boolean;
+      user: number;
+    };
 
     // Assess
     expect(seen.variables).toEqual(
@@ -241,7 +279,10 @@ export const handler = async ({ repository }) => ({
 
   it('stays warm: a second invocation reuses the sandbox and its module state', async () => {
     // Prepare
-    const counter = await functionOf('counter', 'let invocations = 0;\nexport const handler = async () => ++invocations;');
+    const counter = await functionOf(
+      'counter',
+      'let invocations = 0;\nexport const handler = async () => ++invocations;',
+    );
     const sandboxes = sandboxesOf(counter);
 
     // Act
@@ -252,7 +293,7 @@ export const handler = async ({ repository }) => ({
     expect(sandboxes.statistics('counter')).toMatchObject({ coldStarts: 1, invocations: 2 });
   });
 
-  it('throws the handler\'s error under its name, for Retry and Catch to match, and stays warm', async () => {
+  it("throws the handler's error under its name, for Retry and Catch to match, and stays warm", async () => {
     // Prepare
     const throttled = await functionOf(
       'throttled',
@@ -261,7 +302,10 @@ export const handler = async ({ repository }) => ({
     const sandboxes = sandboxesOf(throttled);
 
     // Act
-    const failures = [await failureOf(sandboxes.invoke('throttled', {})), await failureOf(sandboxes.invoke('throttled', {}))];
+    const failures = [
+      await failureOf(sandboxes.invoke('throttled', {})),
+      await failureOf(sandboxes.invoke('throttled', {})),
+    ];
 
     // Assess
     expect(failures.map((failure) => [failure.name, failure.message])).toEqual([
@@ -273,11 +317,19 @@ export const handler = async ({ repository }) => ({
 
   it('runs at most its reserved concurrency at once: the invocations beyond it wait, and reuse the warm sandbox', async () => {
     // Prepare
-    const slow = await functionOf('slow', 'export const handler = () => new Promise((resolve) => setTimeout(() => resolve(Date.now()), 300));', { reservedConcurrency: 1 });
+    const slow = await functionOf(
+      'slow',
+      'export const handler = () => new Promise((resolve) => setTimeout(() => resolve(Date.now()), 300));',
+      { reservedConcurrency: 1 },
+    );
     const sandboxes = sandboxesOf(slow);
 
     // Act
-    const finished = (await Promise.all([sandboxes.invoke('slow', {}), sandboxes.invoke('slow', {}), sandboxes.invoke('slow', {})])) as number[];
+    const finished = (await Promise.all([
+      sandboxes.invoke('slow', {}),
+      sandboxes.invoke('slow', {}),
+      sandboxes.invoke('slow', {}),
+    ])) as number[];
 
     // Assess
     expect(sandboxes.statistics('slow')).toMatchObject({ coldStarts: 1, invocations: 3 });
@@ -288,7 +340,9 @@ export const handler = async ({ repository }) => ({
 
   it('is throttled, never started, when its reserved concurrency is 0', async () => {
     // Prepare
-    const switchedOff = await functionOf('switched-off', 'export const handler = async () => 1;', { reservedConcurrency: 0 });
+    const switchedOff = await functionOf('switched-off', 'export const handler = async () => 1;', {
+      reservedConcurrency: 0,
+    });
     const sandboxes = sandboxesOf(switchedOff);
 
     // Act

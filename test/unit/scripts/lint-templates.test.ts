@@ -30,13 +30,26 @@ function template(actions: string[]): unknown {
             Version: '2012-10-17',
             Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
           },
-          Policies: [{ PolicyName: 'models', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] } }],
+          Policies: [
+            {
+              PolicyName: 'models',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }],
+              },
+            },
+          ],
         },
       },
       Function: {
         Type: 'AWS::Lambda::Function',
         DependsOn: ['Role'],
-        Properties: { Runtime: 'nodejs24.x', Handler: 'index.handler', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Code: { ZipFile: 'exports.handler = async () => 1;' } },
+        Properties: {
+          Runtime: 'nodejs24.x',
+          Handler: 'index.handler',
+          Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+          Code: { ZipFile: 'exports.handler = async () => 1;' },
+        },
       },
     },
   };
@@ -49,12 +62,24 @@ async function assemblyOf(stackTemplate: unknown): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-lint-'));
   assemblies.push(dir);
   await writeFile(path.join(dir, 'check.template.json'), JSON.stringify(stackTemplate, null, 1));
-  const manifest = { version: '55.0.0', artifacts: { check: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/us-east-1', properties: { templateFile: 'check.template.json' } } } };
+  const manifest = {
+    version: '55.0.0',
+    artifacts: {
+      check: {
+        type: 'aws:cloudformation:stack',
+        environment: 'aws://unknown-account/us-east-1',
+        properties: { templateFile: 'check.template.json' },
+      },
+    },
+  };
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   return dir;
 }
 
-async function lintTemplates(cdkOut: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; output: string }> {
+async function lintTemplates(
+  cdkOut: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; output: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', SCRIPT, cdkOut], { env });
     return { code: 0, output: stdout + stderr };

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { ProductionStore, type AssemblyProgress } from '../../../lambdas/adapters/aws/production-store.js';
+import { type AssemblyProgress, ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
 import { assemblyProgress } from '../../../lambdas/stages/assemble-episode/assembly-progress.js';
 import { assemblingNow, formatProgress } from '../../../local/client/progress.js';
 import { startLocalTable } from '../../support/local-table.js';
@@ -9,7 +9,14 @@ async function openedProduction() {
   const table = await startLocalTable();
   onTestFinished(() => table.stop());
   const productions = new ProductionStore(table.dynamo, table.tableName);
-  await productions.openProduction({ productionId: 'unit-series', title: 'Unit', language: 'en-US', budgetUsd: 1, manifestKey: 'manifests/unit.yaml', executionName: 'unit' });
+  await productions.openProduction({
+    productionId: 'unit-series',
+    title: 'Unit',
+    language: 'en-US',
+    budgetUsd: 1,
+    manifestKey: 'manifests/unit.yaml',
+    executionName: 'unit',
+  });
   return productions;
 }
 
@@ -47,8 +54,19 @@ describe("an episode's assembly reports where it is", () => {
     ]);
     expect(whileEncoding).toEqual(['ep01: encoding 42%', 'ep02: reading the scenes']);
     expect(afterwards).toEqual(['ep02: reading the scenes']);
-    const line = formatProgress({ elapsedSeconds: 75, activeStates: new Map([['Assemble episode', 2]]), scenesDone: 6, scenesTotal: 6, spentUsd: 0, unconfirmedUsd: 0, budgetUsd: 5, assembling: whileEncoding });
-    expect(line).toBe('[01:15] scenes 6/6 done | spent $0.0000 of $5.00 | Assemble episode x2 | assembling ep01: encoding 42%, ep02: reading the scenes');
+    const line = formatProgress({
+      elapsedSeconds: 75,
+      activeStates: new Map([['Assemble episode', 2]]),
+      scenesDone: 6,
+      scenesTotal: 6,
+      spentUsd: 0,
+      unconfirmedUsd: 0,
+      budgetUsd: 5,
+      assembling: whileEncoding,
+    });
+    expect(line).toBe(
+      '[01:15] scenes 6/6 done | spent $0.0000 of $5.00 | Assemble episode x2 | assembling ep01: encoding 42%, ep02: reading the scenes',
+    );
   });
 
   it('never fails the assembly: a write the table refuses is logged, and a production with no row is refused at once', async () => {
@@ -56,7 +74,9 @@ describe("an episode's assembly reports where it is", () => {
     const productions = await openedProduction();
     const mocks = mockedStageDeps();
     const warn = vi.spyOn(mocks.deps.logger, 'warn');
-    const refusing = Object.assign(Object.create(productions) as ProductionStore, { recordAssemblyProgress: () => Promise.reject(new Error('throttled')) });
+    const refusing = Object.assign(Object.create(productions) as ProductionStore, {
+      recordAssemblyProgress: () => Promise.reject(new Error('throttled')),
+    });
     const progress = assemblyProgress({ ...mocks.deps, productions: refusing }, 'unit-series', 'ep01');
 
     // Act

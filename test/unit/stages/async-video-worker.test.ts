@@ -6,12 +6,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
-import type { AsyncVideoModel, ClipJobStatus } from '../../../lambdas/core/ports.js';
 import { ProviderRejected, ProviderUnavailable } from '../../../lambdas/core/errors.js';
 import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
+import type { AsyncVideoModel, ClipJobStatus } from '../../../lambdas/core/ports.js';
 import type { StageDeps } from '../../../lambdas/pipeline/stage-deps.js';
-import { processVideoJob } from '../../../lambdas/stages/video-worker/video-worker.js';
 import { VIDEO_WORKER_TIMEOUT_SECONDS } from '../../../lambdas/stages/video-worker/timeout.js';
+import { processVideoJob } from '../../../lambdas/stages/video-worker/video-worker.js';
 import { startLocalTable } from '../../support/local-table.js';
 import { mockedStageDeps } from '../../support/mocked-stage-deps.js';
 import { signal } from '../../support/signal.js';
@@ -24,14 +24,25 @@ const manifest = validateManifest({
   budgetUsd: 5,
   format: { aspectRatio: '9:16', width: 180, height: 320, fps: 10 },
   characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
-  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }] }],
+  episodes: [
+    {
+      id: 'ep01',
+      title: 'One',
+      scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }],
+    },
+  ],
 });
 const scene = { productionId: 'async-series', episodeId: 'ep01', sceneId: 's01' };
 const sceneKey = 'productions/async-series/scenes/ep01/s01';
 const job = { ...scene, taskToken: 'token-9' };
 const QUEUE = 'http://queue/video';
 
-const record = (body: unknown, receives = 1) => ({ messageId: 'm', body: JSON.stringify(body), attributes: { ApproximateReceiveCount: String(receives) } }) as unknown as SQSRecord;
+const record = (body: unknown, receives = 1) =>
+  ({
+    messageId: 'm',
+    body: JSON.stringify(body),
+    attributes: { ApproximateReceiveCount: String(receives) },
+  }) as unknown as SQSRecord;
 
 const forever = () => new Promise<never>(() => undefined);
 
@@ -64,8 +75,15 @@ function provider(polls: (() => Promise<ClipJobStatus>)[], options: { hangStart?
  * One worker process: its own clients over the test's table, bucket objects and queue.
  * `hangResend` makes the worker's re-send never return, as a worker killed after startClip.
  */
-function worker(shared: Awaited<ReturnType<typeof world>>, port: AsyncVideoModel, options: { hangResend?: boolean } = {}) {
-  const mocks = mockedStageDeps({ objects: shared.objects, providers: { video: { port, provider: 'openai-compatible', model: 'sora-2' } } });
+function worker(
+  shared: Awaited<ReturnType<typeof world>>,
+  port: AsyncVideoModel,
+  options: { hangResend?: boolean } = {},
+) {
+  const mocks = mockedStageDeps({
+    objects: shared.objects,
+    providers: { video: { port, provider: 'openai-compatible', model: 'sora-2' } },
+  });
   const sqsMock = mockClient(mocks.deps.clients.sqs);
   onTestFinished(() => {
     sqsMock.restore();
@@ -81,7 +99,10 @@ function worker(shared: Awaited<ReturnType<typeof world>>, port: AsyncVideoModel
   sqsMock.on(SendMessageCommand).callsFake((input: { MessageBody: string; DelaySeconds: number }) => {
     resendAttempted.fire();
     if (options.hangResend) return forever();
-    shared.queue.push({ body: JSON.parse(input.MessageBody) as Record<string, unknown>, delaySeconds: input.DelaySeconds });
+    shared.queue.push({
+      body: JSON.parse(input.MessageBody) as Record<string, unknown>,
+      delaySeconds: input.DelaySeconds,
+    });
     return { MessageId: `n-${shared.queue.length}` };
   });
   const deps: StageDeps = {
@@ -91,7 +112,12 @@ function worker(shared: Awaited<ReturnType<typeof world>>, port: AsyncVideoModel
     tableName: shared.tableName,
     settings: { ...mocks.deps.settings, videoQueueUrl: QUEUE },
   };
-  return { deps, sfnMock: mocks.sfnMock, resendAttempted: resendAttempted.happened, deliver: (body: unknown) => processVideoJob(record(body), deps) };
+  return {
+    deps,
+    sfnMock: mocks.sfnMock,
+    resendAttempted: resendAttempted.happened,
+    deliver: (body: unknown) => processVideoJob(record(body), deps),
+  };
 }
 
 /** The production's table (a real one, so conditional writes hold), its bucket objects and the queue's sent messages; the test's own. */
@@ -100,7 +126,14 @@ async function world() {
   onTestFinished(() => table.stop());
   const productions = new ProductionStore(table.dynamo, table.tableName);
   const ledger = new BudgetLedger(table.dynamo, table.tableName);
-  await productions.openProduction({ productionId: scene.productionId, title: 'Async', language: 'en-US', budgetUsd: 5, manifestKey: 'manifests/a.yaml', executionName: 'a' });
+  await productions.openProduction({
+    productionId: scene.productionId,
+    title: 'Async',
+    language: 'en-US',
+    budgetUsd: 5,
+    manifestKey: 'manifests/a.yaml',
+    executionName: 'a',
+  });
   await productions.ensureScene({ ...scene, index: 0 });
   const objects = new Map<string, Buffer>([
     ['productions/async-series/manifest.json', Buffer.from(JSON.stringify(manifest))],
@@ -117,7 +150,12 @@ const costRows = async (shared: Awaited<ReturnType<typeof world>>) =>
 const running = async (): Promise<ClipJobStatus> => ({ state: 'running' });
 const succeeded = async (): Promise<ClipJobStatus> => ({
   state: 'succeeded',
-  clip: { result: { mp4: Buffer.from('mp4') }, usage: { videoSeconds: 8 }, provider: 'openai-compatible', model: 'sora-2' },
+  clip: {
+    result: { mp4: Buffer.from('mp4') },
+    usage: { videoSeconds: 8 },
+    provider: 'openai-compatible',
+    model: 'sora-2',
+  },
 });
 const unavailable = async (): Promise<ClipJobStatus> => {
   throw new ProviderUnavailable('gateway 502');
@@ -138,7 +176,14 @@ describe('video worker with an async provider', () => {
 
     // Assess
     expect(video.started).toEqual([expect.stringMatching(/^video#[0-9a-f]{64}$/)]);
-    expect(await shared.productions.findProviderJob(scene, 'video')).toMatchObject({ state: 'STARTED', jobId: 'job-1', provider: 'openai-compatible', model: 'sora-2', costKey: video.started[0], providerKey: video.started[0] });
+    expect(await shared.productions.findProviderJob(scene, 'video')).toMatchObject({
+      state: 'STARTED',
+      jobId: 'job-1',
+      provider: 'openai-compatible',
+      model: 'sora-2',
+      costKey: video.started[0],
+      providerKey: video.started[0],
+    });
     expect(await costRows(shared)).toEqual([['RESERVED', 0, 0.8]]);
     expect(shared.queue).toEqual([{ body: { ...job, polls: 0 }, delaySeconds: 30 }]);
     expect(one.sfnMock.calls()).toHaveLength(0);
@@ -201,7 +246,10 @@ describe('video worker with an async provider', () => {
     await one.deliver(shared.queue[1]!.body);
 
     // Assess
-    expect(one.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-9', error: 'ProviderRejected' });
+    expect(one.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: 'token-9',
+      error: 'ProviderRejected',
+    });
     expect(await costRows(shared)).toEqual([['RELEASED', 0, 0.8]]);
     expect(await shared.productions.findProviderJob(scene, 'video')).toBeUndefined();
   });
@@ -234,12 +282,16 @@ describe('video worker with an async provider', () => {
     // Act: then each message either re-sent, by whichever worker, until none is left
     await Promise.all([first.deliver(job), second.deliver({ ...job, taskToken: 'token-10' })]);
     for (let round = 0; shared.queue.length > 0 && round < 10; round++) {
-      await Promise.all(shared.queue.splice(0).map((message, index) => [first, second][index % 2]!.deliver(message.body)));
+      await Promise.all(
+        shared.queue.splice(0).map((message, index) => [first, second][index % 2]!.deliver(message.body)),
+      );
     }
 
     // Assess
     expect(video.started).toHaveLength(1);
-    const reported = [first, second].flatMap((w) => w.sfnMock.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input.taskToken));
+    const reported = [first, second].flatMap((w) =>
+      w.sfnMock.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input.taskToken),
+    );
     expect(reported.sort()).toEqual(['token-10', 'token-9']);
     expect(await costRows(shared)).toEqual([['SETTLED', 0.8, 0.8]]);
   });
@@ -289,6 +341,9 @@ describe('video worker with an async provider', () => {
       ['RESERVED', 0, 0.8],
       ['UNCONFIRMED', 0, 0.8],
     ]);
-    expect(await shared.productions.findProviderJob(scene, 'video')).toMatchObject({ state: 'STARTED', jobId: 'job-2' });
+    expect(await shared.productions.findProviderJob(scene, 'video')).toMatchObject({
+      state: 'STARTED',
+      jobId: 'job-2',
+    });
   });
 });

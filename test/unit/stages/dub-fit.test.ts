@@ -7,11 +7,20 @@ import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.j
 
 const manifest = unitManifest({
   characters: [{ id: 'ana', name: 'Ana', description: 'red hair', voice: { gender: 'female' } }],
-  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }] }],
+  episodes: [
+    {
+      id: 'ep01',
+      title: 'One',
+      scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }],
+    },
+  ],
 });
 const ref = { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' };
 /** The master: one line spoken in 1 s, with the track's 0.4 s lead-in and 0.6 s tail. */
-const master = { durationSeconds: 2, cues: [{ index: 0, characterId: 'ana', speaker: 'Ana', text: 'I waited.', startSeconds: 0.4, endSeconds: 1.4 }] };
+const master = {
+  durationSeconds: 2,
+  cues: [{ index: 0, characterId: 'ana', speaker: 'Ana', text: 'I waited.', startSeconds: 0.4, endSeconds: 1.4 }],
+};
 const script = { source: 'manifest' as const, lines: [{ character: 'ana', line: 'I waited.' }] };
 /** The fake voice speaks a tenth of a second a character. */
 const SECONDS_PER_CHARACTER = 0.1;
@@ -40,11 +49,23 @@ function sceneDub(answers: string[]) {
     port: {
       speak: async (request: SpeechRequest) => {
         const seconds = request.text.length * SECONDS_PER_CHARACTER;
-        return { result: { wav: wavFromPcm(Buffer.alloc(Math.round(seconds * VOICE_SAMPLE_RATE) * 2)), durationSeconds: seconds }, usage: {}, provider: 'offline', model: 'espeak-ng' };
+        return {
+          result: {
+            wav: wavFromPcm(Buffer.alloc(Math.round(seconds * VOICE_SAMPLE_RATE) * 2)),
+            durationSeconds: seconds,
+          },
+          usage: {},
+          provider: 'offline',
+          model: 'espeak-ng',
+        };
       },
     },
   };
-  return { deps, asked, dub: { manifest, providers: { translation, speech }, ref, language: 'th-TH', master, script, pay: () => undefined } };
+  return {
+    deps,
+    asked,
+    dub: { manifest, providers: { translation, speech }, ref, language: 'th-TH', master, script, pay: () => undefined },
+  };
 }
 
 describe("fitting a dubbed scene to the master's length", () => {

@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { sceneFrameCounts } from '../../../lambdas/adapters/media/episode-assembly.js';
-import { cuesOnFrameGrid, toFcpxml, toOtio, type EditorTimeline } from '../../../lambdas/pipeline/editor-timeline.js';
+import { cuesOnFrameGrid, type EditorTimeline, toFcpxml, toOtio } from '../../../lambdas/pipeline/editor-timeline.js';
 
 const FPS = 12;
 const durations = [1.04, 1.04, 1.04];
@@ -72,7 +72,9 @@ function rationalTimes(value: unknown): OtioTime[] {
   if (Array.isArray(value)) return value.flatMap(rationalTimes);
   if (value && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    return record.OTIO_SCHEMA === 'RationalTime.1' ? [record as unknown as OtioTime] : Object.values(record).flatMap(rationalTimes);
+    return record.OTIO_SCHEMA === 'RationalTime.1'
+      ? [record as unknown as OtioTime]
+      : Object.values(record).flatMap(rationalTimes);
   }
   return [];
 }
@@ -83,7 +85,11 @@ describe('the OpenTimelineIO export', () => {
     const episode = timeline();
 
     // Act
-    const otio = JSON.parse(toOtio(episode)) as { OTIO_SCHEMA: string; name: string; tracks: { OTIO_SCHEMA: string; children: OtioTrack[]; markers: OtioMarker[] } };
+    const otio = JSON.parse(toOtio(episode)) as {
+      OTIO_SCHEMA: string;
+      name: string;
+      tracks: { OTIO_SCHEMA: string; children: OtioTrack[]; markers: OtioMarker[] };
+    };
 
     // Assess
     expect(otio.OTIO_SCHEMA).toBe('Timeline.1');
@@ -118,7 +124,15 @@ describe('the OpenTimelineIO export', () => {
     const otio = JSON.parse(toOtio(timeline())) as { tracks: { markers: OtioMarker[] } };
 
     // Assess
-    expect(otio.tracks.markers.map((marker) => [marker.OTIO_SCHEMA, marker.name, marker.comment, marker.marked_range.start_time.value, marker.marked_range.duration.value])).toEqual([
+    expect(
+      otio.tracks.markers.map((marker) => [
+        marker.OTIO_SCHEMA,
+        marker.name,
+        marker.comment,
+        marker.marked_range.start_time.value,
+        marker.marked_range.duration.value,
+      ]),
+    ).toEqual([
       ['Marker.2', 'Anh Minh! Em về rồi!', 'Lan', 3, 8],
       ['Marker.2', 'Về là tốt rồi.', 'Minh', 18, 13],
     ]);
@@ -126,12 +140,19 @@ describe('the OpenTimelineIO export', () => {
 
   it('adds a Music track over the whole episode when the episode has a bed', () => {
     // Act
-    const otio = JSON.parse(toOtio(timeline({ music: { file: 'ep01.music.wav', audioChannels: 2, audioRate: 48_000 } }))) as { tracks: { children: OtioTrack[] } };
+    const otio = JSON.parse(
+      toOtio(timeline({ music: { file: 'ep01.music.wav', audioChannels: 2, audioRate: 48_000 } })),
+    ) as { tracks: { children: OtioTrack[] } };
 
     // Assess
     const music = otio.tracks.children.find((track) => track.name === 'Music');
     expect(music?.kind).toBe('Audio');
-    expect(music?.children.map((clip) => [clip.media_references.DEFAULT_MEDIA!.target_url, clip.source_range.duration.value])).toEqual([['ep01.music.wav', 37]]);
+    expect(
+      music?.children.map((clip) => [
+        clip.media_references.DEFAULT_MEDIA!.target_url,
+        clip.source_range.duration.value,
+      ]),
+    ).toEqual([['ep01.music.wav', 37]]);
   });
 });
 
@@ -139,15 +160,57 @@ describe('the OpenTimelineIO export', () => {
 const FCPXML_1_10_ATTRIBUTES: Record<string, string[]> = {
   fcpxml: ['version'],
   resources: [],
-  format: ['id', 'name', 'frameDuration', 'fieldOrder', 'width', 'height', 'paspH', 'paspV', 'colorSpace', 'projection', 'stereoscopic'],
-  asset: ['id', 'name', 'uid', 'start', 'duration', 'hasVideo', 'format', 'hasAudio', 'videoSources', 'audioSources', 'audioChannels', 'audioRate'],
+  format: [
+    'id',
+    'name',
+    'frameDuration',
+    'fieldOrder',
+    'width',
+    'height',
+    'paspH',
+    'paspV',
+    'colorSpace',
+    'projection',
+    'stereoscopic',
+  ],
+  asset: [
+    'id',
+    'name',
+    'uid',
+    'start',
+    'duration',
+    'hasVideo',
+    'format',
+    'hasAudio',
+    'videoSources',
+    'audioSources',
+    'audioChannels',
+    'audioRate',
+  ],
   'media-rep': ['kind', 'sig', 'src', 'suggestedFilename'],
   library: ['location', 'colorProcessing'],
   event: ['name', 'uid'],
   project: ['name', 'uid', 'id', 'modDate'],
   sequence: ['format', 'duration', 'tcStart', 'tcFormat', 'audioLayout', 'audioRate', 'renderFormat', 'keywords'],
   spine: ['lane', 'offset', 'name', 'format'],
-  'asset-clip': ['ref', 'lane', 'offset', 'name', 'start', 'duration', 'enabled', 'srcEnable', 'audioStart', 'audioDuration', 'format', 'tcStart', 'tcFormat', 'modDate', 'audioRole', 'videoRole'],
+  'asset-clip': [
+    'ref',
+    'lane',
+    'offset',
+    'name',
+    'start',
+    'duration',
+    'enabled',
+    'srcEnable',
+    'audioStart',
+    'audioDuration',
+    'format',
+    'tcStart',
+    'tcFormat',
+    'modDate',
+    'audioRole',
+    'videoRole',
+  ],
   marker: ['start', 'duration', 'value', 'completed', 'note'],
 };
 /** Children the DTD allows, in the order it requires them, for the elements that have any here. */
@@ -179,7 +242,8 @@ function dtdProblems(nodes: Ordered[], parent: string): string[] {
     if (name === '#text' || name === '?xml') continue;
     const position = allowedChildren.indexOf(name);
     if (position < 0) problems.push(`${parent} may not hold ${name}`);
-    else if (position < lastPosition && allowedChildren[lastPosition] !== name) problems.push(`${name} comes after ${allowedChildren[lastPosition]} in ${parent}`);
+    else if (position < lastPosition && allowedChildren[lastPosition] !== name)
+      problems.push(`${name} comes after ${allowedChildren[lastPosition]} in ${parent}`);
     lastPosition = Math.max(lastPosition, position);
     for (const attribute of Object.keys(node[':@'] ?? {})) {
       if (!FCPXML_1_10_ATTRIBUTES[name]?.includes(attribute)) problems.push(`${name} has no attribute ${attribute}`);
@@ -212,12 +276,24 @@ interface FcpClip {
 }
 
 function parseFcpxml(xml: string) {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => ['asset', 'asset-clip', 'marker'].includes(name) });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    isArray: (name) => ['asset', 'asset-clip', 'marker'].includes(name),
+  });
   return parser.parse(xml) as {
     fcpxml: {
       '@_version': string;
-      resources: { format: Record<string, string>; asset: (Record<string, string> & { 'media-rep': Record<string, string> })[] };
-      library: { event: { '@_name': string; project: { '@_name': string; sequence: Record<string, string> & { spine: { 'asset-clip': FcpClip[] } } } } };
+      resources: {
+        format: Record<string, string>;
+        asset: (Record<string, string> & { 'media-rep': Record<string, string> })[];
+      };
+      library: {
+        event: {
+          '@_name': string;
+          project: { '@_name': string; sequence: Record<string, string> & { spine: { 'asset-clip': FcpClip[] } } };
+        };
+      };
     };
   };
 }
@@ -228,9 +304,17 @@ describe('the FCPXML export', () => {
     const xml = toFcpxml(timeline({ music: { file: 'ep01.music.wav', audioChannels: 2, audioRate: 48_000 } }));
 
     // Assess
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n<fcpxml version="1.10">')).toBe(true);
-    const ordered = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', preserveOrder: true }).parse(xml) as Ordered[];
-    expect(dtdProblems(ordered, 'fcpxml-document').filter((problem) => !problem.startsWith('fcpxml-document may not hold fcpxml'))).toEqual([]);
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n<fcpxml version="1.10">')).toBe(
+      true,
+    );
+    const ordered = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', preserveOrder: true }).parse(
+      xml,
+    ) as Ordered[];
+    expect(
+      dtdProblems(ordered, 'fcpxml-document').filter(
+        (problem) => !problem.startsWith('fcpxml-document may not hold fcpxml'),
+      ),
+    ).toEqual([]);
   });
 
   it('lays the scenes on the primary storyline as cuts of the delivered MP4 that add up to the sequence to the frame', () => {
@@ -239,30 +323,57 @@ describe('the FCPXML export', () => {
 
     // Assess
     expect(document['@_version']).toBe('1.10');
-    expect(document.resources.format).toMatchObject({ '@_frameDuration': '1/12s', '@_width': '270', '@_height': '480' });
-    expect(document.resources.asset.map((asset) => asset['media-rep']['@_src'])).toEqual(['ep01.mp4', 'ep01.voices.wav']);
+    expect(document.resources.format).toMatchObject({
+      '@_frameDuration': '1/12s',
+      '@_width': '270',
+      '@_height': '480',
+    });
+    expect(document.resources.asset.map((asset) => asset['media-rep']['@_src'])).toEqual([
+      'ep01.mp4',
+      'ep01.voices.wav',
+    ]);
     const sequence = document.library.event.project.sequence;
     expect(document.library.event.project['@_name']).toBe('Chuyến tàu cuối năm & <more>');
     const clips = sequence.spine['asset-clip'];
     expect(clips.map((clip) => clip['@_name'])).toEqual(['s01', 's02', 's03']);
     expect(clips.map((clip) => frames(clip['@_duration'], FPS))).toEqual([12, 13, 12]);
-    expect(clips.reduce((sum, clip) => sum + frames(clip['@_duration'], FPS), 0)).toBe(frames(sequence['@_duration']!, FPS));
+    expect(clips.reduce((sum, clip) => sum + frames(clip['@_duration'], FPS), 0)).toBe(
+      frames(sequence['@_duration']!, FPS),
+    );
     expect(frames(sequence['@_duration']!, FPS)).toBe(37);
     // Back to back on the storyline, each the same frames of the MP4 as its place in the episode, picture only.
     expect(clips.map((clip) => frames(clip['@_offset'], FPS))).toEqual([0, 12, 25]);
-    expect(clips.every((clip) => clip['@_start'] === clip['@_offset'] && clip['@_srcEnable'] === 'video' && clip['@_ref'] === 'r2')).toBe(true);
+    expect(
+      clips.every(
+        (clip) => clip['@_start'] === clip['@_offset'] && clip['@_srcEnable'] === 'video' && clip['@_ref'] === 'r2',
+      ),
+    ).toBe(true);
   });
 
-  it('connects each scene\'s voices under it and marks its cues in its own time', () => {
+  it("connects each scene's voices under it and marks its cues in its own time", () => {
     // Act
     const clips = parseFcpxml(toFcpxml(timeline())).fcpxml.library.event.project.sequence.spine['asset-clip'];
 
     // Assess
     for (const clip of clips) {
       const [voices] = clip['asset-clip']!;
-      expect(voices).toMatchObject({ '@_ref': 'r3', '@_lane': '-1', '@_srcEnable': 'audio', '@_offset': clip['@_start'], '@_start': clip['@_start'], '@_duration': clip['@_duration'] });
+      expect(voices).toMatchObject({
+        '@_ref': 'r3',
+        '@_lane': '-1',
+        '@_srcEnable': 'audio',
+        '@_offset': clip['@_start'],
+        '@_start': clip['@_start'],
+        '@_duration': clip['@_duration'],
+      });
     }
-    const markers = clips.map((clip) => (clip.marker ?? []).map((marker) => [marker['@_value'], marker['@_note'], frames(marker['@_start'], FPS), frames(marker['@_duration'], FPS)]));
+    const markers = clips.map((clip) =>
+      (clip.marker ?? []).map((marker) => [
+        marker['@_value'],
+        marker['@_note'],
+        frames(marker['@_start'], FPS),
+        frames(marker['@_duration'], FPS),
+      ]),
+    );
     // The second cue starts in s02 at frame 18 and is cut at s02's end (frame 25).
     expect(markers).toEqual([[['Anh Minh! Em về rồi!', 'Lan', 3, 8]], [['Về là tốt rồi.', 'Minh', 18, 7]], []]);
   });

@@ -1,8 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
 import { validateUploadedManifest } from '../../../lambdas/stages/validate-manifest/validate-manifest.js';
 import { BUCKET, mockedStageDeps } from '../../support/mocked-stage-deps.js';
@@ -14,13 +14,40 @@ const valid = {
   language: 'vi-VN',
   budgetUsd: 1,
   characters: [{ id: 'lan', name: 'Lan', description: 'red áo dài' }],
-  episodes: [{ id: 'ep01', title: 'Một', scenes: [{ id: 's01', location: 'Ga', characters: ['lan'], outline: 'Lan về.', dialogue: [{ character: 'lan', line: 'Em về rồi! 🎉' }] }] }],
+  episodes: [
+    {
+      id: 'ep01',
+      title: 'Một',
+      scenes: [
+        {
+          id: 's01',
+          location: 'Ga',
+          characters: ['lan'],
+          outline: 'Lan về.',
+          dialogue: [{ character: 'lan', line: 'Em về rồi! 🎉' }],
+        },
+      ],
+    },
+  ],
 };
 
 const hostileValue = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary' }),
-  fc.constantFrom('../../etc/passwd', 'a/b', '..', '', ' ', '\u0000', 'ep01\\s01', 'x'.repeat(600), '漢字', '🎬', 'true', '1e999'),
+  fc.constantFrom(
+    '../../etc/passwd',
+    'a/b',
+    '..',
+    '',
+    ' ',
+    '\u0000',
+    'ep01\\s01',
+    'x'.repeat(600),
+    '漢字',
+    '🎬',
+    'true',
+    '1e999',
+  ),
   fc.integer(),
   fc.double(),
   fc.boolean(),
@@ -30,28 +57,47 @@ const hostileValue = fc.oneof(
 );
 
 const paths: (string | number)[][] = [
-  ['version'], ['production'], ['title'], ['language'], ['budgetUsd'], ['format'], ['seed'], ['providers'], ['characters'],
-  ['characters', 0, 'id'], ['characters', 0, 'voice'], ['episodes'], ['episodes', 0, 'id'], ['episodes', 0, 'scenes'],
-  ['episodes', 0, 'scenes', 0, 'id'], ['episodes', 0, 'scenes', 0, 'characters'], ['episodes', 0, 'scenes', 0, 'dialogue'],
-  ['episodes', 0, 'scenes', 0, 'dialogue', 0, 'line'], ['extra'],
+  ['version'],
+  ['production'],
+  ['title'],
+  ['language'],
+  ['budgetUsd'],
+  ['format'],
+  ['seed'],
+  ['providers'],
+  ['characters'],
+  ['characters', 0, 'id'],
+  ['characters', 0, 'voice'],
+  ['episodes'],
+  ['episodes', 0, 'id'],
+  ['episodes', 0, 'scenes'],
+  ['episodes', 0, 'scenes', 0, 'id'],
+  ['episodes', 0, 'scenes', 0, 'characters'],
+  ['episodes', 0, 'scenes', 0, 'dialogue'],
+  ['episodes', 0, 'scenes', 0, 'dialogue', 0, 'line'],
+  ['extra'],
 ];
 
-const mutatedManifest = fc.tuple(fc.array(fc.tuple(fc.constantFrom(...paths), hostileValue), { minLength: 1, maxLength: 5 }), fc.boolean()).map(([edits, asJson]) => {
-  const document = structuredClone(valid) as Record<string | number, unknown>;
-  for (const [path, value] of edits) {
-    let node = document as Record<string | number, unknown>;
-    for (const part of path.slice(0, -1)) {
-      if (!node[part] || typeof node[part] !== 'object') node[part] = typeof path[path.indexOf(part) + 1] === 'number' ? [] : {};
-      node = node[part] as Record<string | number, unknown>;
+const mutatedManifest = fc
+  .tuple(fc.array(fc.tuple(fc.constantFrom(...paths), hostileValue), { minLength: 1, maxLength: 5 }), fc.boolean())
+  .map(([edits, asJson]) => {
+    const document = structuredClone(valid) as Record<string | number, unknown>;
+    for (const [path, value] of edits) {
+      let node = document as Record<string | number, unknown>;
+      for (const part of path.slice(0, -1)) {
+        if (!node[part] || typeof node[part] !== 'object')
+          node[part] = typeof path[path.indexOf(part) + 1] === 'number' ? [] : {};
+        node = node[part] as Record<string | number, unknown>;
+      }
+      node[path.at(-1)!] = value;
     }
-    node[path.at(-1)!] = value;
-  }
-  return Buffer.from(asJson ? JSON.stringify(document) : stringify(document));
-});
+    return Buffer.from(asJson ? JSON.stringify(document) : stringify(document));
+  });
 
 const aliasBomb = fc.integer({ min: 3, max: 12 }).map((depth) => {
   const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-  for (let level = 1; level <= depth; level++) lines.push(`a${level}: &a${level} [${Array.from({ length: 9 }, () => `*a${level - 1}`).join(', ')}]`);
+  for (let level = 1; level <= depth; level++)
+    lines.push(`a${level}: &a${level} [${Array.from({ length: 9 }, () => `*a${level - 1}`).join(', ')}]`);
   return Buffer.from(lines.join('\n'));
 });
 
@@ -61,8 +107,17 @@ const hostileBytes = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 2048 }).map((text) => Buffer.from(text)),
   aliasBomb,
   fc.integer({ min: 1, max: 400_000 }).map((depth) => Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`)),
-  fc.integer({ min: 1, max: 900 }).map((depth) => Buffer.from(Array.from({ length: depth }, (_, level) => `${' '.repeat(level)}k${level}:`).join('\n'))),
-  fc.constantFrom(Buffer.alloc(0), Buffer.from([0xff, 0xfe, 0x00]), Buffer.from('version: 1\nversion: 1\n'), Buffer.alloc(1024 * 1024 + 10, 0x20)),
+  fc
+    .integer({ min: 1, max: 900 })
+    .map((depth) =>
+      Buffer.from(Array.from({ length: depth }, (_, level) => `${' '.repeat(level)}k${level}:`).join('\n')),
+    ),
+  fc.constantFrom(
+    Buffer.alloc(0),
+    Buffer.from([0xff, 0xfe, 0x00]),
+    Buffer.from('version: 1\nversion: 1\n'),
+    Buffer.alloc(1024 * 1024 + 10, 0x20),
+  ),
 );
 
 describe('Validate manifest against hostile input', () => {
@@ -76,7 +131,10 @@ describe('Validate manifest against hostile input', () => {
         mocks.dynamoMock.on(UpdateCommand).resolves({ Attributes: { budgetUsd: 1, spentUsd: 0 } });
         try {
           // Act
-          const outcome = await validateUploadedManifest({ bucket: BUCKET, key: 'manifests/hostile.yaml', executionName: 'hostile' }, mocks.deps).then(
+          const outcome = await validateUploadedManifest(
+            { bucket: BUCKET, key: 'manifests/hostile.yaml', executionName: 'hostile' },
+            mocks.deps,
+          ).then(
             () => ({ accepted: true as const }),
             (error: unknown) => ({ accepted: false as const, error }),
           );

@@ -7,7 +7,13 @@ function planned(dubs: string[] | undefined) {
   const { deps, objects, dynamoMock } = mockedStageDeps();
   const manifest = unitManifest({
     characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
-    episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }] }],
+    episodes: [
+      {
+        id: 'ep01',
+        title: 'One',
+        scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'She waits.' }],
+      },
+    ],
     ...(dubs && { dubs }),
   });
   objects.set('productions/unit-series/manifest.json', Buffer.from(JSON.stringify(manifest)));
@@ -16,7 +22,7 @@ function planned(dubs: string[] | undefined) {
 }
 
 describe("Plan scenes and the episode's dubs", () => {
-  it('names the final cut\'s dubs by their canonical tags, and none for the animatic', async () => {
+  it("names the final cut's dubs by their canonical tags, and none for the animatic", async () => {
     // Prepare
     const deps = planned(['th', 'ko-KR']);
     const event = { productionId: 'unit-series', episodeId: 'ep01', scripted: true };
@@ -32,7 +38,10 @@ describe("Plan scenes and the episode's dubs", () => {
 
   it('plans no dubs for a manifest without them', async () => {
     // Act
-    const plan = await planEpisode({ productionId: 'unit-series', episodeId: 'ep01', scripted: true, cut: 'final' }, planned(undefined));
+    const plan = await planEpisode(
+      { productionId: 'unit-series', episodeId: 'ep01', scripted: true, cut: 'final' },
+      planned(undefined),
+    );
 
     // Assess
     expect(plan.dubs).toEqual([]);

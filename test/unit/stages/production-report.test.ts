@@ -1,20 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { ProductionMeta } from '../../../lambdas/adapters/aws/production-store.js';
 import type { CostRow } from '../../../lambdas/core/ledger.js';
-import type { EpisodeSummary, QaCheck } from '../../../lambdas/core/scene-artifacts.js';
 import { parseDevelopedManifest } from '../../../lambdas/core/manifest/parse.js';
-import { buildProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
+import type { EpisodeSummary, QaCheck } from '../../../lambdas/core/scene-artifacts.js';
 import { costsOnceSettled } from '../../../lambdas/stages/finalize-production/finalize-production.js';
+import { buildProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
 
 const manifest = parseDevelopedManifest(
   JSON.stringify({
-  version: 1,
-  production: 'report-series',
-  title: 'Report',
-  language: 'en-US',
-  budgetUsd: 5,
-  characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
-  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }] }],
+    version: 1,
+    production: 'report-series',
+    title: 'Report',
+    language: 'en-US',
+    budgetUsd: 5,
+    characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
+    episodes: [
+      {
+        id: 'ep01',
+        title: 'One',
+        scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }],
+      },
+    ],
   }),
 );
 
@@ -36,15 +42,38 @@ const row = (status: CostRow['status'], stage: string, usd: number, estimateUsd:
 describe('the production report', () => {
   it('shows confirmed and unconfirmed spend apart, both against the budget, and names each unconfirmed call', () => {
     // Prepare
-    const costs = [row('SETTLED', 'video', 0.4, 0.8), row('UNCONFIRMED', 'video', 0, 0.8), row('RELEASED', 'image', 0, 0.2), row('SETTLED', 'image', 0.05, 0.2)];
+    const costs = [
+      row('SETTLED', 'video', 0.4, 0.8),
+      row('UNCONFIRMED', 'video', 0, 0.8),
+      row('RELEASED', 'image', 0, 0.2),
+      row('SETTLED', 'image', 0.05, 0.2),
+    ];
 
     // Act
-    const report = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes: [], costs, episodes: new Map() });
+    const report = buildProductionReport({
+      manifest,
+      meta: {} as ProductionMeta,
+      scenes: [],
+      costs,
+      episodes: new Map(),
+    });
 
     // Assess
-    expect(report.cost).toMatchObject({ confirmedUsd: 0.45, unconfirmedUsd: 0.8, totalUsd: 1.25, remainingUsd: 3.75, byStage: { video: 0.4, image: 0.05 } });
+    expect(report.cost).toMatchObject({
+      confirmedUsd: 0.45,
+      unconfirmedUsd: 0.8,
+      totalUsd: 1.25,
+      remainingUsd: 3.75,
+      byStage: { video: 0.4, image: 0.05 },
+    });
     expect(report.cost.unconfirmed).toEqual([
-      { stage: 'video', scene: 'ep01/s01', estimateUsd: 0.8, idempotencyKey: 'video#UNCONFIRMED', since: '2026-12-01T00:05:00.000Z' },
+      {
+        stage: 'video',
+        scene: 'ep01/s01',
+        estimateUsd: 0.8,
+        idempotencyKey: 'video#UNCONFIRMED',
+        since: '2026-12-01T00:05:00.000Z',
+      },
     ]);
   });
 
@@ -52,33 +81,61 @@ describe('the production report', () => {
     // Prepare
     const checks: QaCheck[] = [
       { name: 'black-frames', passed: true, severity: 'hard', detail: 'none longer than 0.5 s' },
-      { name: 'loudness', passed: false, severity: 'hard', detail: 'integrated loudness -21 LUFS is outside -14 ± 1 LU' },
+      {
+        name: 'loudness',
+        passed: false,
+        severity: 'hard',
+        detail: 'integrated loudness -21 LUFS is outside -14 ± 1 LU',
+      },
     ];
     const summary: EpisodeSummary = {
       episodeId: 'ep01',
       durationSeconds: 4,
       sceneIds: ['s01'],
       inputsHash: 'h',
-      audio: { loudness: { integratedLufs: -21, truePeakDbtp: -9, loudnessRangeLu: 2, normalization: 'none' }, music: { provider: 'offline', model: 'procedural-bed-v1', moods: ['unstated'] } },
+      audio: {
+        loudness: { integratedLufs: -21, truePeakDbtp: -9, loudnessRangeLu: 2, normalization: 'none' },
+        music: { provider: 'offline', model: 'procedural-bed-v1', moods: ['unstated'] },
+      },
       qa: { passed: false, checks },
     };
-    const scenes = [{ productionId: 'report-series', episodeId: 'ep01', sceneId: 's01', status: 'COMPLETE', attempts: 1 }] as never;
+    const scenes = [
+      { productionId: 'report-series', episodeId: 'ep01', sceneId: 's01', status: 'COMPLETE', attempts: 1 },
+    ] as never;
 
     // Act
-    const failed = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes, costs: [], episodes: new Map([['ep01', summary]]) });
+    const failed = buildProductionReport({
+      manifest,
+      meta: {} as ProductionMeta,
+      scenes,
+      costs: [],
+      episodes: new Map([['ep01', summary]]),
+    });
     const delivered = buildProductionReport({
       manifest,
       meta: {} as ProductionMeta,
       scenes,
       costs: [],
-      episodes: new Map([['ep01', { ...summary, file: 'ep01.mp4', qa: { passed: true, checks: checks.map((c) => ({ ...c, passed: true })) } }]]),
+      episodes: new Map([
+        [
+          'ep01',
+          { ...summary, file: 'ep01.mp4', qa: { passed: true, checks: checks.map((c) => ({ ...c, passed: true })) } },
+        ],
+      ]),
     });
 
     // Assess
     expect(failed.status).toBe('FAILED');
-    expect(failed.episodes[0]).toMatchObject({ status: 'FAILED', file: null, reason: 'EpisodeQaFailed: loudness: integrated loudness -21 LUFS is outside -14 ± 1 LU' });
+    expect(failed.episodes[0]).toMatchObject({
+      status: 'FAILED',
+      file: null,
+      reason: 'EpisodeQaFailed: loudness: integrated loudness -21 LUFS is outside -14 ± 1 LU',
+    });
     expect(failed.qa.passed).toBe(false);
-    expect(failed.qa.checks.map((c) => [c.episode, c.name, c.passed])).toEqual([['ep01', 'black-frames', true], ['ep01', 'loudness', false]]);
+    expect(failed.qa.checks.map((c) => [c.episode, c.name, c.passed])).toEqual([
+      ['ep01', 'black-frames', true],
+      ['ep01', 'loudness', false],
+    ]);
     expect(delivered.status).toBe('COMPLETE');
     expect(delivered.episodes[0]).toMatchObject({ status: 'DELIVERED', file: 'ep01.mp4' });
     expect(delivered.qa.passed).toBe(true);
@@ -89,7 +146,18 @@ describe('the production report', () => {
     const twoScenes = parseDevelopedManifest(
       JSON.stringify({
         ...manifest,
-        episodes: [{ id: 'ep01', title: 'One', scenes: ['s01', 's02'].map((id) => ({ id, location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' })) }],
+        episodes: [
+          {
+            id: 'ep01',
+            title: 'One',
+            scenes: ['s01', 's02'].map((id) => ({
+              id,
+              location: 'Harbour',
+              characters: ['ana'],
+              outline: 'Ana waits.',
+            })),
+          },
+        ],
       }),
     );
     const attempt = (score: number) => ({ attempt: 1, seed: 1, scores: { ana: score }, accepted: score >= 0.58 });
@@ -106,7 +174,13 @@ describe('the production report', () => {
     const scenes = [scene('s01', [0.5, 0.7]), scene('s02', [0.4, 0.571, 0.55])] as never;
 
     // Act
-    const report = buildProductionReport({ manifest: twoScenes, meta: {} as ProductionMeta, scenes, costs: [], episodes: new Map() });
+    const report = buildProductionReport({
+      manifest: twoScenes,
+      meta: {} as ProductionMeta,
+      scenes,
+      costs: [],
+      episodes: new Map(),
+    });
 
     // Assess
     const [passed, short] = report.episodes[0]!.scenes;
@@ -118,7 +192,12 @@ describe('the production report', () => {
 
   it("lists what was mended in a judge's verdicts under the scene's consistency, by attempt and character", () => {
     // Prepare
-    const judged = { path: 'score', repaired: 'Invalid input: expected number, received string', by: 'model' as const, characterId: 'ana' };
+    const judged = {
+      path: 'score',
+      repaired: 'Invalid input: expected number, received string',
+      by: 'model' as const,
+      characterId: 'ana',
+    };
     const scenes = [
       {
         productionId: 'report-series',
@@ -136,7 +215,13 @@ describe('the production report', () => {
     ] as never;
 
     // Act
-    const report = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes, costs: [], episodes: new Map() });
+    const report = buildProductionReport({
+      manifest,
+      meta: {} as ProductionMeta,
+      scenes,
+      costs: [],
+      episodes: new Map(),
+    });
 
     // Assess
     expect(report.episodes[0]!.scenes[0]!.consistency!.repairs).toEqual([{ attempt: 2, ...judged }]);
@@ -150,12 +235,25 @@ describe('the production report', () => {
     const pauses: number[] = [];
 
     // Act
-    const costs = await costsOnceSettled(async () => ledger[Math.min(looks++, ledger.length - 1)]!, { pause: async (ms) => void pauses.push(ms) });
-    const report = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes: [], costs, episodes: new Map() });
+    const costs = await costsOnceSettled(async () => ledger[Math.min(looks++, ledger.length - 1)]!, {
+      pause: async (ms) => void pauses.push(ms),
+    });
+    const report = buildProductionReport({
+      manifest,
+      meta: {} as ProductionMeta,
+      scenes: [],
+      costs,
+      episodes: new Map(),
+    });
 
     // Assess
     expect(pauses).toHaveLength(2);
-    expect(report.cost).toMatchObject({ confirmedUsd: 0.0425, unconfirmedUsd: 0, totalUsd: 0.0425, byStage: { 'reference-sheet': 0.0425 } });
+    expect(report.cost).toMatchObject({
+      confirmedUsd: 0.0425,
+      unconfirmedUsd: 0,
+      totalUsd: 0.0425,
+      byStage: { 'reference-sheet': 0.0425 },
+    });
     expect(report.cost.settling).toBeUndefined();
   });
 
@@ -165,15 +263,32 @@ describe('the production report', () => {
     let looks = 0;
 
     // Act
-    const costs = await costsOnceSettled(async () => {
-      looks++;
-      return [inFlight];
-    }, { polls: 3, pause: async () => undefined });
-    const report = buildProductionReport({ manifest, meta: {} as ProductionMeta, scenes: [], costs, episodes: new Map() });
+    const costs = await costsOnceSettled(
+      async () => {
+        looks++;
+        return [inFlight];
+      },
+      { polls: 3, pause: async () => undefined },
+    );
+    const report = buildProductionReport({
+      manifest,
+      meta: {} as ProductionMeta,
+      scenes: [],
+      costs,
+      episodes: new Map(),
+    });
 
     // Assess
     expect(looks).toBe(4);
     expect(report.cost).toMatchObject({ confirmedUsd: 0, unconfirmedUsd: 0, totalUsd: 0 });
-    expect(report.cost.settling).toEqual([{ stage: 'keyframe', scene: 'ep01/s01', estimateUsd: 0.2, idempotencyKey: 'keyframe#RESERVED', since: '2026-12-01T00:00:00.000Z' }]);
+    expect(report.cost.settling).toEqual([
+      {
+        stage: 'keyframe',
+        scene: 'ep01/s01',
+        estimateUsd: 0.2,
+        idempotencyKey: 'keyframe#RESERVED',
+        since: '2026-12-01T00:00:00.000Z',
+      },
+    ]);
   });
 });

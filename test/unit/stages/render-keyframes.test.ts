@@ -1,22 +1,32 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { renderKeyframes } from '../../../lambdas/stages/render-keyframes/render-keyframes.js';
-import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 import type { BoundProviders } from '../../../lambdas/core/bound-providers.js';
 import { DEFAULT_CONSISTENCY_THRESHOLD, type Repair } from '../../../lambdas/core/ports.js';
+import { renderKeyframes } from '../../../lambdas/stages/render-keyframes/render-keyframes.js';
+import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 
 const manifest = unitManifest({
   characters: [
     { id: 'ana', name: 'Ana', description: 'red hair' },
     { id: 'ben', name: 'Ben', description: 'bald' },
   ],
-  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana', 'ben'], outline: 'They meet.' }] }],
+  episodes: [
+    {
+      id: 'ep01',
+      title: 'One',
+      scenes: [{ id: 's01', location: 'Harbour', characters: ['ana', 'ben'], outline: 'They meet.' }],
+    },
+  ],
 });
-const reference = (id: string) => [
-  [`productions/unit-series/characters/${id}/reference.png`, Buffer.from(`${id}-sheet`)],
-  [`productions/unit-series/characters/${id}/reference.json`, Buffer.from(JSON.stringify({ width: 10, height: 10, regions: { [id]: { x: 0, y: 0, width: 5, height: 5 } } }))],
-] as [string, Buffer][];
+const reference = (id: string) =>
+  [
+    [`productions/unit-series/characters/${id}/reference.png`, Buffer.from(`${id}-sheet`)],
+    [
+      `productions/unit-series/characters/${id}/reference.json`,
+      Buffer.from(JSON.stringify({ width: 10, height: 10, regions: { [id]: { x: 0, y: 0, width: 5, height: 5 } } })),
+    ],
+  ] as [string, Buffer][];
 
 /** Ben scores `benScores[attempt - 1]`; Ana always passes, and her verdict carries `anaRepairs`. */
 function setUp(benScores: number[], anaRepairs: Repair[] = []) {
@@ -32,7 +42,12 @@ function setUp(benScores: number[], anaRepairs: Repair[] = []) {
         drawKeyframe: async (request) => {
           drawn += 1;
           return {
-            result: { png: Buffer.from(`frame-${drawn}-${request.seed}`), width: 10, height: 10, regions: { ana: { x: 0, y: 0, width: 2, height: 2 }, ben: { x: 5, y: 0, width: 2, height: 2 } } },
+            result: {
+              png: Buffer.from(`frame-${drawn}-${request.seed}`),
+              width: 10,
+              height: 10,
+              regions: { ana: { x: 0, y: 0, width: 2, height: 2 }, ben: { x: 5, y: 0, width: 2, height: 2 } },
+            },
             usage: { images: 1 },
             provider: 'offline',
             model: 'storyboard-v1',
@@ -45,7 +60,10 @@ function setUp(benScores: number[], anaRepairs: Repair[] = []) {
       model: 'pixel-similarity-v1',
       port: {
         score: async ({ characterId }) => ({
-          result: characterId === 'ana' ? { score: 0.9, ...(anaRepairs.length > 0 && { repairs: anaRepairs }) } : { score: benScores[drawn - 1]! },
+          result:
+            characterId === 'ana'
+              ? { score: 0.9, ...(anaRepairs.length > 0 && { repairs: anaRepairs }) }
+              : { score: benScores[drawn - 1]! },
           usage: {},
           provider: 'offline',
           model: 'pixel-similarity-v1',
@@ -54,7 +72,11 @@ function setUp(benScores: number[], anaRepairs: Repair[] = []) {
     },
   };
   const mocks = mockedStageDeps({
-    objects: new Map([['productions/unit-series/manifest.json', Buffer.from(JSON.stringify(manifest))], ...reference('ana'), ...reference('ben')]),
+    objects: new Map([
+      ['productions/unit-series/manifest.json', Buffer.from(JSON.stringify(manifest))],
+      ...reference('ana'),
+      ...reference('ben'),
+    ]),
     providers,
   });
   onTestFinished(() => {
@@ -75,7 +97,9 @@ function sceneUpdate(mocks: Mocks) {
 }
 
 function storedKeyframe(mocks: Mocks): string {
-  const put = mocks.s3Mock.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === 'productions/unit-series/scenes/ep01/s01/keyframe.png');
+  const put = mocks.s3Mock
+    .commandCalls(PutObjectCommand)
+    .find((call) => call.args[0].input.Key === 'productions/unit-series/scenes/ep01/s01/keyframe.png');
   return String(put!.args[0].input.Body);
 }
 
@@ -91,7 +115,12 @@ describe('Render keyframes', () => {
 
     // Assess
     const values = sceneUpdate(mocks);
-    const attempts = values[':keyframeAttempts'] as { attempt: number; seed: number; scores: Record<string, number>; accepted: boolean }[];
+    const attempts = values[':keyframeAttempts'] as {
+      attempt: number;
+      seed: number;
+      scores: Record<string, number>;
+      accepted: boolean;
+    }[];
     expect(attempts.map((a) => [a.scores.ben, a.accepted])).toEqual([
       [0.3, false],
       [0.5, false],
@@ -105,7 +134,11 @@ describe('Render keyframes', () => {
 
   it("records what was mended in a judge's verdict with the attempt, naming the character", async () => {
     // Prepare
-    const mended: Repair = { path: '(answer)', repaired: 'dropped 12 characters of text around the JSON object', by: 'pipeline' };
+    const mended: Repair = {
+      path: '(answer)',
+      repaired: 'dropped 12 characters of text around the JSON object',
+      by: 'pipeline',
+    };
     const mocks = setUp([0.8], [mended]);
 
     // Act

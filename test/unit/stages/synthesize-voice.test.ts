@@ -1,14 +1,14 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../../lambdas/adapters/media/voice-track.js';
 import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import { OpenAiSpeechModel } from '../../../lambdas/adapters/providers/openai-compatible/speech-model.js';
 import { OpenAiTranscriber } from '../../../lambdas/adapters/providers/openai-compatible/transcriber.js';
-import { costUsd } from '../../../lambdas/core/pricing.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
 import type { SpeechRequest } from '../../../lambdas/core/ports.js';
+import { costUsd } from '../../../lambdas/core/pricing.js';
 import type { StoredVoiceCues } from '../../../lambdas/core/scene-artifacts.js';
-import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../../lambdas/adapters/media/voice-track.js';
 import { synthesizeVoice } from '../../../lambdas/stages/synthesize-voice/synthesize-voice.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
@@ -20,7 +20,13 @@ const manifest = unitManifest({
     { id: 'ana', name: 'Ana', description: 'red hair', voice: { gender: 'female' } },
     { id: 'ben', name: 'Ben', description: 'bald', voice: { gender: 'male' } },
   ],
-  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana', 'ben'], outline: 'They meet.' }] }],
+  episodes: [
+    {
+      id: 'ep01',
+      title: 'One',
+      scenes: [{ id: 's01', location: 'Harbour', characters: ['ana', 'ben'], outline: 'They meet.' }],
+    },
+  ],
 });
 const script = {
   source: 'manifest',
@@ -39,7 +45,11 @@ async function ownServer(): Promise<FakeOpenAiServer> {
 
 /** The voice stage over the openai-compatible speech and transcriber, both against the fake server. */
 function voiceStageWithTranscription(server: FakeOpenAiServer) {
-  const guard = new ProviderGuard('openai-compatible', { take: async () => undefined }, { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 5 });
+  const guard = new ProviderGuard(
+    'openai-compatible',
+    { take: async () => undefined },
+    { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 5 },
+  );
   const connection = new OpenAiConnection({ baseUrl: server.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, guard);
   const mocks = mockedStageDeps({
     objects: new Map([
@@ -48,7 +58,11 @@ function voiceStageWithTranscription(server: FakeOpenAiServer) {
     ]),
     providers: {
       speech: { port: new OpenAiSpeechModel(connection, 'tts-1'), provider: 'openai-compatible', model: 'tts-1' },
-      transcription: { port: new OpenAiTranscriber(connection, 'whisper-1'), provider: 'openai-compatible', model: 'whisper-1' },
+      transcription: {
+        port: new OpenAiTranscriber(connection, 'whisper-1'),
+        provider: 'openai-compatible',
+        model: 'whisper-1',
+      },
     },
   });
   mocks.dynamoMock.on(GetCommand).resolves({});
@@ -60,7 +74,9 @@ function voiceStageWithTranscription(server: FakeOpenAiServer) {
 
 /** The cues the stage stored, and the ledger settlements it made for provider calls. */
 function recorded(mocks: ReturnType<typeof mockedStageDeps>) {
-  const stored = mocks.s3Mock.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === 'productions/unit-series/scenes/ep01/s01/voice-cues.json')!;
+  const stored = mocks.s3Mock
+    .commandCalls(PutObjectCommand)
+    .find((call) => call.args[0].input.Key === 'productions/unit-series/scenes/ep01/s01/voice-cues.json')!;
   const settled = mocks.dynamoMock
     .commandCalls(UpdateCommand)
     .map((call) => call.args[0].input.ExpressionAttributeValues ?? {})
@@ -85,7 +101,13 @@ describe('synthesize-voice with subtitle timing by transcription', () => {
     const transcriptions = server.requestsTo(TRANSCRIBE);
     expect(transcriptions).toHaveLength(2);
     const form = transcriptions[0]!.body.toString('utf8');
-    for (const field of [['model', 'whisper-1'], ['response_format', 'verbose_json'], ['timestamp_granularities[]', 'word'], ['language', 'en'], ['prompt', 'You came back.']]) {
+    for (const field of [
+      ['model', 'whisper-1'],
+      ['response_format', 'verbose_json'],
+      ['timestamp_granularities[]', 'word'],
+      ['language', 'en'],
+      ['prompt', 'You came back.'],
+    ]) {
       expect(form).toContain(`name="${field[0]}"\r\n\r\n${field[1]}\r\n`);
     }
     expect(typeof transcriptions[0]!.headers['idempotency-key']).toBe('string');
@@ -99,8 +121,14 @@ describe('synthesize-voice with subtitle timing by transcription', () => {
     expect(warn).not.toHaveBeenCalled();
 
     const whisper = server.billed.filter((answer) => answer.model === 'whisper-1');
-    expect(whisper.map((answer) => answer.usage)).toEqual([{ transcribedAudioSeconds: 1 }, { transcribedAudioSeconds: 1 }]);
-    const billedUsd = server.billed.reduce((sum, answer) => sum + costUsd('openai-compatible', answer.model, answer.usage), 0);
+    expect(whisper.map((answer) => answer.usage)).toEqual([
+      { transcribedAudioSeconds: 1 },
+      { transcribedAudioSeconds: 1 },
+    ]);
+    const billedUsd = server.billed.reduce(
+      (sum, answer) => sum + costUsd('openai-compatible', answer.model, answer.usage),
+      0,
+    );
     const settledUsd = settled.reduce((sum, values) => sum + Number(values[':usd']), 0);
     expect(settled).toHaveLength(4);
     expect(settledUsd).toBeCloseTo(billedUsd, 8);
@@ -131,7 +159,8 @@ describe('synthesize-voice with subtitle timing by transcription', () => {
 describe('synthesize-voice given speech too short to hold its line', () => {
   it('refuses it as ProviderOutputInvalid naming the line, keeps the charge, and stores no cue that lasts no time', async () => {
     // Prepare
-    const clip = (seconds: number) => wavFromPcm(Buffer.alloc(Math.max(1, Math.round(seconds * VOICE_SAMPLE_RATE)) * 2));
+    const clip = (seconds: number) =>
+      wavFromPcm(Buffer.alloc(Math.max(1, Math.round(seconds * VOICE_SAMPLE_RATE)) * 2));
     const spoken: string[] = [];
     const mocks = mockedStageDeps({
       objects: new Map([
@@ -145,7 +174,12 @@ describe('synthesize-voice given speech too short to hold its line', () => {
             speak: async (request: SpeechRequest) => {
               spoken.push(request.text);
               const seconds = spoken.length === 1 ? lineSeconds(request.text) : lineSeconds(request.text) / 1000;
-              return { result: { wav: clip(seconds), durationSeconds: seconds }, usage: { speechCharacters: request.text.length }, provider: 'openai-compatible', model: 'tts-1' };
+              return {
+                result: { wav: clip(seconds), durationSeconds: seconds },
+                usage: { speechCharacters: request.text.length },
+                provider: 'openai-compatible',
+                model: 'tts-1',
+              };
             },
           },
           provider: 'openai-compatible',
@@ -161,12 +195,19 @@ describe('synthesize-voice given speech too short to hold its line', () => {
     const refused = await synthesizeVoice(scene, mocks.deps).catch((error: unknown) => error as Error);
 
     // Assess
-    expect(refused).toMatchObject({ name: 'ProviderOutputInvalid', message: expect.stringContaining('spoke "I never really left."') });
+    expect(refused).toMatchObject({
+      name: 'ProviderOutputInvalid',
+      message: expect.stringContaining('spoke "I never really left."'),
+    });
     const settledShortLine = mocks.dynamoMock
       .commandCalls(UpdateCommand)
       .map((call) => call.args[0].input.ExpressionAttributeValues ?? {})
       .filter((values) => values[':settled'] === 'SETTLED' && ':provider' in values);
     expect(settledShortLine).toHaveLength(2);
-    expect(mocks.s3Mock.commandCalls(PutObjectCommand).some((call) => String(call.args[0].input.Key).endsWith('voice-cues.json'))).toBe(false);
+    expect(
+      mocks.s3Mock
+        .commandCalls(PutObjectCommand)
+        .some((call) => String(call.args[0].input.Key).endsWith('voice-cues.json')),
+    ).toBe(false);
   });
 });

@@ -36,14 +36,24 @@ describe('Validate manifest', () => {
     mocks.dynamoMock.on(UpdateCommand).resolves({ Attributes: { budgetUsd: 3, spentUsd: 0 } });
 
     // Act
-    const result = await validateUploadedManifest({ bucket: BUCKET, key: 'manifests/unit.yaml', executionName: 'unit-abc' }, mocks.deps);
+    const result = await validateUploadedManifest(
+      { bucket: BUCKET, key: 'manifests/unit.yaml', executionName: 'unit-abc' },
+      mocks.deps,
+    );
 
     // Assess
     expect(result).toEqual({ productionId: 'unit-series', episodesToDevelop: [] });
-    expect(mocks.s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: 'productions/unit-series/manifest.json' });
+    expect(mocks.s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: BUCKET,
+      Key: 'productions/unit-series/manifest.json',
+    });
     expect(mocks.dynamoMock).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { PK: 'PRODUCTION#unit-series', SK: 'META' },
-      ExpressionAttributeValues: expect.objectContaining({ ':budget': 3, ':execution': 'unit-abc', ':running': 'RUNNING' }),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':budget': 3,
+        ':execution': 'unit-abc',
+        ':running': 'RUNNING',
+      }),
     });
   });
 
@@ -53,7 +63,10 @@ describe('Validate manifest', () => {
     const mocks = stageDeps(new Map([['manifests/bad.yaml', Buffer.from(bad)]]));
 
     // Act
-    const attempt = validateUploadedManifest({ bucket: BUCKET, key: 'manifests/bad.yaml', executionName: 'bad-1' }, mocks.deps);
+    const attempt = validateUploadedManifest(
+      { bucket: BUCKET, key: 'manifests/bad.yaml', executionName: 'bad-1' },
+      mocks.deps,
+    );
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ManifestInvalid);
@@ -76,7 +89,10 @@ describe('Validate manifest', () => {
     const mocks = stageDeps(new Map([['manifests/b.yaml', Buffer.from(bedrock)]]));
 
     // Act
-    const attempt = validateUploadedManifest({ bucket: BUCKET, key: 'manifests/b.yaml', executionName: 'b' }, mocks.deps);
+    const attempt = validateUploadedManifest(
+      { bucket: BUCKET, key: 'manifests/b.yaml', executionName: 'b' },
+      mocks.deps,
+    );
 
     // Assess
     await expect(attempt).rejects.toThrow(/providers\.profile: the "bedrock" provider profile is not available/);

@@ -3,15 +3,21 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, TaskTimedOut } from '@a
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { ClipRequest, VideoModel } from '../../../lambdas/core/ports.js';
 import { ProviderThrottled } from '../../../lambdas/core/errors.js';
+import type { ClipRequest, VideoModel } from '../../../lambdas/core/ports.js';
 import { processVideoJob } from '../../../lambdas/stages/video-worker/video-worker.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 
 const manifest = unitManifest({
   format: { aspectRatio: '9:16', width: 180, height: 320, fps: 10 },
   characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
-  episodes: [{ id: 'ep01', title: 'One', scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }] }],
+  episodes: [
+    {
+      id: 'ep01',
+      title: 'One',
+      scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }],
+    },
+  ],
 });
 const scene = 'productions/unit-series/scenes/ep01/s01';
 
@@ -46,7 +52,9 @@ function withVideoModel(port: VideoModel) {
 }
 
 /** A model that renders any clip without failing. */
-const rendering = (mp4: Buffer): VideoModel => ({ renderClip: async () => ({ result: { mp4 }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }) });
+const rendering = (mp4: Buffer): VideoModel => ({
+  renderClip: async () => ({ result: { mp4 }, usage: {}, provider: 'offline', model: 'camera-motion-v1' }),
+});
 
 describe('video worker', () => {
   it('renders a clip as long as the voice track and reports success on the task token', async () => {
@@ -55,7 +63,12 @@ describe('video worker', () => {
     const mocks = withVideoModel({
       renderClip: async (request) => {
         requests.push(request);
-        return { result: { mp4: Buffer.from('mp4') }, usage: { videoSeconds: 3.5 }, provider: 'offline', model: 'camera-motion-v1' };
+        return {
+          result: { mp4: Buffer.from('mp4') },
+          usage: { videoSeconds: 3.5 },
+          provider: 'offline',
+          model: 'camera-motion-v1',
+        };
       },
     });
 
@@ -76,17 +89,26 @@ describe('video worker', () => {
     // Prepare
     const cameraMove = { move: 'pan-left' as const, frameCount: 35, keyframeSha256: 'abc' };
     const mocks = withVideoModel({
-      renderClip: async () => ({ result: { cameraMove }, usage: { videoSeconds: 3.5 }, provider: 'offline', model: 'camera-motion-v1' }),
+      renderClip: async () => ({
+        result: { cameraMove },
+        usage: { videoSeconds: 3.5 },
+        provider: 'offline',
+        model: 'camera-motion-v1',
+      }),
     });
 
     // Act
     await processVideoJob(record(job), mocks.deps);
 
     // Assess
-    const stored = mocks.s3Mock.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === `${scene}/camera-move.json`);
+    const stored = mocks.s3Mock
+      .commandCalls(PutObjectCommand)
+      .find((call) => call.args[0].input.Key === `${scene}/camera-move.json`);
     expect(JSON.parse(String(stored?.args[0].input.Body))).toEqual(cameraMove);
     expect(mocks.s3Mock).not.toHaveReceivedCommandWith(PutObjectCommand, { Key: `${scene}/clip.mp4` });
-    const sceneUpdate = mocks.dynamoMock.commandCalls(UpdateCommand).find((call) => JSON.stringify(call.args[0].input).includes('camera-move.json'));
+    const sceneUpdate = mocks.dynamoMock
+      .commandCalls(UpdateCommand)
+      .find((call) => JSON.stringify(call.args[0].input).includes('camera-move.json'));
     expect(sceneUpdate).toBeDefined();
     expect(JSON.parse(mocks.sfnMock.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toEqual({
       clipKey: `${scene}/camera-move.json`,
@@ -106,7 +128,11 @@ describe('video worker', () => {
     await processVideoJob(record(job), mocks.deps);
 
     // Assess
-    expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-1', error: 'ProviderThrottled', cause: 'slow down' });
+    expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: 'token-1',
+      error: 'ProviderThrottled',
+      cause: 'slow down',
+    });
     expect(mocks.sfnMock).not.toHaveReceivedCommand(SendTaskSuccessCommand);
     expect(mocks.s3Mock).not.toHaveReceivedCommandWith(PutObjectCommand, { Key: `${scene}/clip.mp4` });
   });
@@ -123,7 +149,7 @@ describe('video worker', () => {
     expect(mocks.sfnMock.calls()).toHaveLength(0);
   });
 
-  it('throws a message whose scene id would escape the production\'s keys back to the queue without reporting', async () => {
+  it("throws a message whose scene id would escape the production's keys back to the queue without reporting", async () => {
     // Prepare
     const mocks = withVideoModel(rendering(Buffer.alloc(0)));
 
@@ -150,7 +176,9 @@ describe('video worker', () => {
   it('on the last receive before the DLQ, marks the scene FAILED with the reason and fails the waiting task', async () => {
     // Prepare
     const mocks = withVideoModel(rendering(Buffer.from('x')));
-    mocks.sfnMock.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' }));
+    mocks.sfnMock
+      .on(SendTaskSuccessCommand)
+      .rejects(Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' }));
 
     // Act
     const attempt = processVideoJob(record(job, 3), mocks.deps);
@@ -162,8 +190,14 @@ describe('video worker', () => {
       .map((call) => call.args[0].input.ExpressionAttributeValues ?? {})
       .find((values) => values[':status'] === 'FAILED');
     expect(failed?.[':failedStage']).toBe('VIDEO');
-    expect(failed?.[':failure']).toMatchObject({ error: 'VideoJobPoisoned', cause: expect.stringMatching(/after 3 receives: Error: connect ECONNREFUSED/) });
-    expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-1', error: 'VideoJobPoisoned' });
+    expect(failed?.[':failure']).toMatchObject({
+      error: 'VideoJobPoisoned',
+      cause: expect.stringMatching(/after 3 receives: Error: connect ECONNREFUSED/),
+    });
+    expect(mocks.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: 'token-1',
+      error: 'VideoJobPoisoned',
+    });
   });
 
   it('leaves the scene alone on an earlier receive, so SQS can retry', async () => {
@@ -176,7 +210,9 @@ describe('video worker', () => {
 
     // Assess
     await expect(attempt).rejects.toThrow();
-    const statuses = mocks.dynamoMock.commandCalls(UpdateCommand).map((call) => call.args[0].input.ExpressionAttributeValues?.[':status']);
+    const statuses = mocks.dynamoMock
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input.ExpressionAttributeValues?.[':status']);
     expect(statuses).not.toContain('FAILED');
     expect(mocks.sfnMock).not.toHaveReceivedCommand(SendTaskFailureCommand);
   });

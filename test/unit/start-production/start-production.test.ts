@@ -4,7 +4,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { executionNameFor } from '../../../lambdas/core/execution-name.js';
-import { ManifestUploadedEventSchema, startProduction } from '../../../lambdas/stages/start-production/start-production.js';
+import {
+  ManifestUploadedEventSchema,
+  startProduction,
+} from '../../../lambdas/stages/start-production/start-production.js';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:111122223333:stateMachine:dramaforge-dev-production';
 const sfnMock = mockClient(SFNClient);
@@ -15,7 +18,12 @@ function objectCreatedEvent(key: string, etag: string) {
     version: '0',
     'detail-type': 'Object Created',
     source: 'aws.s3',
-    detail: { version: '0', bucket: { name: 'dramaforge-dev-assets' }, object: { key, size: 812, etag, sequencer: '617f08299329d189' }, reason: 'PutObject' },
+    detail: {
+      version: '0',
+      bucket: { name: 'dramaforge-dev-assets' },
+      object: { key, size: 812, etag, sequencer: '617f08299329d189' },
+      reason: 'PutObject',
+    },
   };
 }
 
@@ -27,7 +35,9 @@ describe('startProduction', () => {
   it('starts one execution named from the manifest key and ETag, with the bucket and key as input', async () => {
     // Prepare
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: `${STATE_MACHINE_ARN}:x`, startDate: new Date() });
-    const event = ManifestUploadedEventSchema.parse(objectCreatedEvent('manifests/tet-homecoming.yaml', 'b1946ac92492d2347c6235b4d2611184'));
+    const event = ManifestUploadedEventSchema.parse(
+      objectCreatedEvent('manifests/tet-homecoming.yaml', 'b1946ac92492d2347c6235b4d2611184'),
+    );
 
     // Act
     const result = await startProduction(event, { sfn: new SFNClient({}), stateMachineArn: STATE_MACHINE_ARN });
@@ -48,7 +58,9 @@ describe('startProduction', () => {
     sfnMock
       .on(StartExecutionCommand)
       .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
-    const event = ManifestUploadedEventSchema.parse(objectCreatedEvent('manifests/tet-homecoming.yaml', 'b1946ac92492d2347c6235b4d2611184'));
+    const event = ManifestUploadedEventSchema.parse(
+      objectCreatedEvent('manifests/tet-homecoming.yaml', 'b1946ac92492d2347c6235b4d2611184'),
+    );
 
     // Act
     const result = await startProduction(event, { sfn: new SFNClient({}), stateMachineArn: STATE_MACHINE_ARN });
@@ -64,7 +76,9 @@ describe('startProduction', () => {
     // Prepare
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     sfnMock.on(StartExecutionCommand).rejects(throttled);
-    const event = ManifestUploadedEventSchema.parse(objectCreatedEvent('manifests/tet-homecoming.yaml', 'b1946ac92492d2347c6235b4d2611184'));
+    const event = ManifestUploadedEventSchema.parse(
+      objectCreatedEvent('manifests/tet-homecoming.yaml', 'b1946ac92492d2347c6235b4d2611184'),
+    );
 
     // Act
     const attempt = startProduction(event, { sfn: new SFNClient({}), stateMachineArn: STATE_MACHINE_ARN });
@@ -75,7 +89,9 @@ describe('startProduction', () => {
 
   it('ignores the errors file validation writes next to a rejected manifest, so a rejection never starts a run', async () => {
     // Prepare
-    const event = ManifestUploadedEventSchema.parse(objectCreatedEvent('manifests/tet-homecoming.yaml.errors.json', '5d41402abc4b2a76b9719d911017c592'));
+    const event = ManifestUploadedEventSchema.parse(
+      objectCreatedEvent('manifests/tet-homecoming.yaml.errors.json', '5d41402abc4b2a76b9719d911017c592'),
+    );
 
     // Act
     const result = await startProduction(event, { sfn: new SFNClient({}), stateMachineArn: STATE_MACHINE_ARN });

@@ -1,7 +1,7 @@
 import { crc32 } from '@aws-crypto/crc32';
 import { describe, expect, it } from 'vitest';
-import { ChunkedBodyInvalid, decodeAwsChunked, isAwsChunked } from '../../../local/studio/aws-chunked.js';
 import { serviceOf } from '../../../local/engines/aws-protocol.js';
+import { ChunkedBodyInvalid, decodeAwsChunked, isAwsChunked } from '../../../local/studio/aws-chunked.js';
 
 const signed = (service: string) => ({
   authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc`,
@@ -15,7 +15,10 @@ function crc32Base64(bytes: Buffer): string {
 
 /** A body framed as the SDKs frame a streamed upload with a trailing checksum. */
 function chunked(parts: Buffer[], trailer: string): Buffer {
-  return Buffer.concat([...parts.flatMap((part) => [Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]), Buffer.from(`0\r\n${trailer}\r\n\r\n`)]);
+  return Buffer.concat([
+    ...parts.flatMap((part) => [Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]),
+    Buffer.from(`0\r\n${trailer}\r\n\r\n`),
+  ]);
 }
 
 describe('the edge routes a request as LocalStack does', () => {

@@ -1,16 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { Definition } from '../../../statemachines/production-definition.js';
-import { stateProgress } from '../../../local/studio/console-server.js';
 import { historyTranslation, taskResources, type WorkflowEvent } from '../../../local/runtime/history-events.js';
+import { stateProgress } from '../../../local/studio/console-server.js';
 import type { HistoryEvent } from '../../../local/studio/execution-history.js';
+import type { Definition } from '../../../statemachines/production-definition.js';
 
 const definition = {
   StartAt: 'Plan',
   States: {
-    Plan: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:plan', Next: 'Scenes', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed' }] },
+    Plan: {
+      Type: 'Task',
+      Resource: 'arn:aws:lambda:us-east-1:000000000000:function:plan',
+      Next: 'Scenes',
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed' }],
+    },
     Scenes: {
       Type: 'Map',
-      ItemProcessor: { StartAt: 'Render', States: { Render: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', End: true } } },
+      ItemProcessor: {
+        StartAt: 'Render',
+        States: { Render: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', End: true } },
+      },
       Next: 'Done',
     },
     Done: { Type: 'Succeed' },
@@ -18,7 +26,11 @@ const definition = {
   },
 } as unknown as Definition;
 
-const event = (type: string, extra: Partial<WorkflowEvent> = {}): WorkflowEvent => ({ type, timestamp: 1_000, ...extra });
+const event = (type: string, extra: Partial<WorkflowEvent> = {}): WorkflowEvent => ({
+  type,
+  timestamp: 1_000,
+  ...extra,
+});
 
 /** The history of a run in which the Map's second iteration fails and the execution fails with it. */
 function history(): HistoryEvent[] {
@@ -74,7 +86,10 @@ describe("an execution's history, as Step Functions records it", () => {
       'ExecutionFailed',
     ]);
     expect(events[2]!.taskScheduledEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke' });
-    expect(events[10]!.taskScheduledEventDetails).toMatchObject({ resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken' });
+    expect(events[10]!.taskScheduledEventDetails).toMatchObject({
+      resourceType: 'sqs',
+      resource: 'sendMessage.waitForTaskToken',
+    });
     expect(events[21]!.taskFailedEventDetails).toMatchObject({ error: 'ProviderRejected', cause: 'no' });
     expect(events[0]!.executionStartedEventDetails).toMatchObject({ input: '{"key":"manifests/m.yaml"}' });
     expect(events[0]!.timestamp).toBe(1);
@@ -101,7 +116,9 @@ describe("an execution's history, as Step Functions records it", () => {
       event('StateEntered', { stateName: 'Failed', stateType: 'Fail' }),
       event('ExecutionFailed', { error: 'ManifestInvalid', cause: 'bad' }),
     ];
-    const events = local.flatMap(historyTranslation(taskResources(definition))).map((shape, index) => ({ ...shape, id: index + 1, previousEventId: index }));
+    const events = local
+      .flatMap(historyTranslation(taskResources(definition)))
+      .map((shape, index) => ({ ...shape, id: index + 1, previousEventId: index }));
 
     // Act
     const progress = stateProgress(definition, events, 'FAILED');

@@ -1,24 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import {
+  executionLimitProblems,
   HISTORY_HEADROOM,
   HISTORY_MODEL,
-  workflowShapeOf,
-  STEP_FUNCTIONS_QUOTAS,
-  executionLimitProblems,
   largestEpisodeHeld,
+  STEP_FUNCTIONS_QUOTAS,
+  workflowShapeOf,
   worstCaseEpisodeEvents,
   worstCaseProductionEvents,
 } from '../../../lambdas/core/execution-limits.js';
 import { episodeExecutionName } from '../../../lambdas/core/execution-name.js';
 import { MANIFEST_LIMITS, MAX_DUBS } from '../../../lambdas/core/manifest/schema.js';
-import { episodeWorkflow } from '../../../statemachines/episode-workflow-source.js';
 import { EPISODE_WORKFLOW_SHAPE, PRODUCTION_WORKFLOW_SHAPE } from '../../../lambdas/core/workflow-shapes.js';
 import { stage as planProduction } from '../../../lambdas/stages/plan-production/stage.js';
 import { stage as renderKeyframes } from '../../../lambdas/stages/render-keyframes/stage.js';
+import { episodeWorkflow } from '../../../statemachines/episode-workflow-source.js';
 import type { Definition, StateDefinition } from '../../../statemachines/production-definition.js';
 import { productionWorkflow } from '../../../statemachines/production-workflow-source.js';
 import { task } from '../../../statemachines/stage-task.js';
-import { OWN_WORK_RETRY, PRODUCTION_STEP_CATCH, PROVIDER_CALL_RETRY, SCENE_IDS, SCENE_STAGE_CATCH } from '../../../statemachines/workflow-policies.js';
+import {
+  OWN_WORK_RETRY,
+  PRODUCTION_STEP_CATCH,
+  PROVIDER_CALL_RETRY,
+  SCENE_IDS,
+  SCENE_STAGE_CATCH,
+} from '../../../statemachines/workflow-policies.js';
 
 /** The largest manifest the schema accepts: ids of 63 characters everywhere. */
 const id = (prefix: string, index: number) => `${prefix}${index}`.padEnd(63, 'x');
@@ -36,8 +42,10 @@ function episodeShapeWith(add: (definition: Definition) => void) {
   add(definition);
   return workflowShapeOf(definition as Definition & { StartAt: string });
 }
-const sceneStatesOf = (definition: Definition) => (definition.States['Produce scenes']!.ItemProcessor as Definition).States;
-const lambdaTaskEvents = (retries: number) => HISTORY_MODEL.lambdaTask.events + HISTORY_MODEL.lambdaTask.perRetry * retries;
+const sceneStatesOf = (definition: Definition) =>
+  (definition.States['Produce scenes']!.ItemProcessor as Definition).States;
+const lambdaTaskEvents = (retries: number) =>
+  HISTORY_MODEL.lambdaTask.events + HISTORY_MODEL.lambdaTask.perRetry * retries;
 const retriesOf = (policy: { MaxAttempts: number }[]) => policy.reduce((sum, retrier) => sum + retrier.MaxAttempts, 0);
 
 describe('the history model', () => {
@@ -54,7 +62,12 @@ describe('the history model', () => {
     // Prepare: a paid Task between Build subtitles and Mark scene complete
     const shape = episodeShapeWith((definition) => {
       const scene = sceneStatesOf(definition);
-      scene['Grade colour'] = task(renderKeyframes, { Parameters: SCENE_IDS, ResultPath: null, Catch: SCENE_STAGE_CATCH, Next: 'Mark scene complete' });
+      scene['Grade colour'] = task(renderKeyframes, {
+        Parameters: SCENE_IDS,
+        ResultPath: null,
+        Catch: SCENE_STAGE_CATCH,
+        Next: 'Mark scene complete',
+      });
       scene['Build subtitles']!.Next = 'Grade colour';
     });
     const scenes = MANIFEST_LIMITS.scenesPerEpisode;
@@ -69,7 +82,11 @@ describe('the history model', () => {
   it("moves the production's worst case by a step added before Finalize production", () => {
     // Prepare: an own-work Task between the last episodes' Map and Finalize production
     const definition = structuredClone(productionWorkflow) as Definition & { StartAt: string };
-    definition.States['Note the production'] = task(planProduction, { ResultPath: null, Catch: PRODUCTION_STEP_CATCH, Next: 'Finalize production' });
+    definition.States['Note the production'] = task(planProduction, {
+      ResultPath: null,
+      Catch: PRODUCTION_STEP_CATCH,
+      Next: 'Finalize production',
+    });
     definition.States['Produce final episodes']!.Next = 'Note the production';
 
     // Act
@@ -91,7 +108,11 @@ describe('the history model', () => {
     // Prepare
     const shape = episodeShapeWith((definition) => {
       definition.States['Plan scenes']!.Next = 'Review scenes';
-      definition.States['Review scenes'] = { ...(definition.States['Produce scenes'] as StateDefinition), ItemsPath: '$.plan.reviews', Next: 'Produce scenes' };
+      definition.States['Review scenes'] = {
+        ...(definition.States['Produce scenes'] as StateDefinition),
+        ItemsPath: '$.plan.reviews',
+        Next: 'Produce scenes',
+      };
     });
 
     // Act
@@ -149,7 +170,13 @@ describe('the largest manifest the schema accepts', () => {
     // Assess
     expect(episode).toBeGreaterThan(worstCaseEpisodeEvents(MANIFEST_LIMITS.scenesPerEpisode, true));
     expect(episode * HISTORY_HEADROOM).toBeLessThanOrEqual(STEP_FUNCTIONS_QUOTAS.historyEvents);
-    expect(executionLimitProblems({ ...largestManifest, lipSync: {}, dubs: Array.from({ length: MAX_DUBS }, () => 'th-TH') })).toEqual([]);
+    expect(
+      executionLimitProblems({
+        ...largestManifest,
+        lipSync: {},
+        dubs: Array.from({ length: MAX_DUBS }, () => 'th-TH'),
+      }),
+    ).toEqual([]);
   });
 
   it('names the dubs when they are what no longer fits', () => {
@@ -157,10 +184,15 @@ describe('the largest manifest the schema accepts', () => {
     const quotas = { historyEvents: HISTORY_HEADROOM * worstCaseEpisodeEvents(MANIFEST_LIMITS.scenesPerEpisode, true) };
 
     // Act
-    const problems = executionLimitProblems({ ...largestManifest, lipSync: {}, dubs: ['th-TH', 'ko-KR'] }, quotas).filter((problem) => problem.path !== 'episodes');
+    const problems = executionLimitProblems(
+      { ...largestManifest, lipSync: {}, dubs: ['th-TH', 'ko-KR'] },
+      quotas,
+    ).filter((problem) => problem.path !== 'episodes');
 
     // Assess
-    expect(problems[0]?.reason).toContain(`(at most ${largestEpisodeHeld(quotas, true, 2)} scenes an episode with lip-sync and 2 dubs)`);
+    expect(problems[0]?.reason).toContain(
+      `(at most ${largestEpisodeHeld(quotas, true, 2)} scenes an episode with lip-sync and 2 dubs)`,
+    );
   });
 
   it('passes states far inside 256 KiB: the production plan carries episode ids and names, an episode plan its scene ids', () => {
@@ -175,7 +207,10 @@ describe('the largest manifest the schema accepts', () => {
         sceneMaxConcurrency: 40,
         episodeMaxConcurrency: 40,
         characterIds: largestManifest.characters.map((character) => character.id),
-        episodes: largestManifest.episodes.map((episode) => ({ episodeId: episode.id, executionName: episodeExecutionName(executionName, episode.id) })),
+        episodes: largestManifest.episodes.map((episode) => ({
+          episodeId: episode.id,
+          executionName: episodeExecutionName(executionName, episode.id),
+        })),
       },
     };
     const episodeState = {
@@ -202,7 +237,8 @@ describe('validation', () => {
     const quotas = { historyEvents: HISTORY_HEADROOM * worstCaseEpisodeEvents(MANIFEST_LIMITS.scenesPerEpisode) };
 
     // Act: the episodes' problems (at these lowered quotas the production's own history may not fit either)
-    const episodeProblems = (manifest: typeof largestManifest) => executionLimitProblems(manifest, quotas).filter((problem) => problem.path !== 'episodes');
+    const episodeProblems = (manifest: typeof largestManifest) =>
+      executionLimitProblems(manifest, quotas).filter((problem) => problem.path !== 'episodes');
     const without = episodeProblems(largestManifest);
     const problems = episodeProblems(withLipSync);
 
@@ -226,7 +262,9 @@ describe('validation', () => {
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]).toEqual({
       path: 'episodes[0].scenes',
-      reason: expect.stringMatching(/^60 scenes could need \d+ history events in the episode's execution; Step Functions fails one at 10000, and dramaforge keeps 2x headroom \(at most \d+ scenes an episode\)$/),
+      reason: expect.stringMatching(
+        /^60 scenes could need \d+ history events in the episode's execution; Step Functions fails one at 10000, and dramaforge keeps 2x headroom \(at most \d+ scenes an episode\)$/,
+      ),
     });
   });
 });

@@ -1,14 +1,18 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from '../../../local/runtime/execution-quotas.js';
 import { TaskTokenService } from '../../../local/engines/task-token-service.js';
+import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from '../../../local/runtime/execution-quotas.js';
 import type { HistoryEventShape } from '../../../local/runtime/history-events.js';
 import { WorkflowRunner } from '../../../local/runtime/workflow-runner.js';
-import { WAIT_FOR_TASK_TOKEN_SQS, type Definition } from '../../../statemachines/production-definition.js';
+import { type Definition, WAIT_FOR_TASK_TOKEN_SQS } from '../../../statemachines/production-definition.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:echo';
 
-function runner(definition: Definition, quotas: Partial<ExecutionQuotas> = {}, sqs = new SQSClient({ region: 'us-east-1' })) {
+function runner(
+  definition: Definition,
+  quotas: Partial<ExecutionQuotas> = {},
+  sqs = new SQSClient({ region: 'us-east-1' }),
+) {
   return new WorkflowRunner({
     stateMachineName: 'quota-test',
     definition,
@@ -28,7 +32,11 @@ const mapOfTasks = (concurrency: { MaxConcurrency?: number; MaxConcurrencyPath?:
       Type: 'Map',
       ItemsPath: '$.items',
       ...concurrency,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Echo', States: { Echo: { Type: 'Task', Resource: FUNCTION_ARN, End: true } } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Echo',
+        States: { Echo: { Type: 'Task', Resource: FUNCTION_ARN, End: true } },
+      },
       End: true,
     },
   },
@@ -57,15 +65,30 @@ describe('the local runner counts history as Step Functions does', () => {
       definition: {
         StartAt: 'Flaky',
         States: {
-          Flaky: { Type: 'Task', Resource: flaky, Retry: [{ ErrorEquals: ['Flake'], MaxAttempts: 2 }], ResultPath: null, Next: 'Each item' },
+          Flaky: {
+            Type: 'Task',
+            Resource: flaky,
+            Retry: [{ ErrorEquals: ['Flake'], MaxAttempts: 2 }],
+            ResultPath: null,
+            Next: 'Each item',
+          },
           'Each item': {
             Type: 'Map',
             ItemsPath: '$.items',
-            ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Echo', States: { Echo: { Type: 'Task', Resource: FUNCTION_ARN, End: true } } },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'INLINE' },
+              StartAt: 'Echo',
+              States: { Echo: { Type: 'Task', Resource: FUNCTION_ARN, End: true } },
+            },
             ResultPath: null,
             Next: 'Refused',
           },
-          Refused: { Type: 'Task', Resource: refusing, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Done' }], Next: 'Done' },
+          Refused: {
+            Type: 'Task',
+            Resource: refusing,
+            Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Done' }],
+            Next: 'Done',
+          },
           Done: { Type: 'Succeed' },
         },
       },
@@ -82,7 +105,9 @@ describe('the local runner counts history as Step Functions does', () => {
     const history: HistoryEventShape[] = [];
 
     // Act
-    const outcome = await machine.run('retried-mapped-caught', { items: [1, 2] }, (_event, written) => history.push(...written));
+    const outcome = await machine.run('retried-mapped-caught', { items: [1, 2] }, (_event, written) =>
+      history.push(...written),
+    );
 
     // Assess
     expect(outcome.status).toBe('SUCCEEDED');
@@ -102,7 +127,12 @@ describe('the local runner counts history as Step Functions does', () => {
 
     // Assess
     expect(outcome.status).toBe('FAILED');
-    expect(outcome).toMatchObject({ error: { name: 'States.Runtime', cause: expect.stringMatching(/history reached \d+ events; Step Functions allows 20/) } });
+    expect(outcome).toMatchObject({
+      error: {
+        name: 'States.Runtime',
+        cause: expect.stringMatching(/history reached \d+ events; Step Functions allows 20/),
+      },
+    });
   });
 });
 
@@ -122,7 +152,10 @@ describe('the local runner enforces the payload quota', () => {
     const outcome = await machine.run('too-big', { small: true });
 
     // Assess
-    expect(outcome).toMatchObject({ status: 'FAILED', error: { name: 'States.DataLimitExceeded', cause: expect.stringMatching(/output of "Grow"/) } });
+    expect(outcome).toMatchObject({
+      status: 'FAILED',
+      error: { name: 'States.DataLimitExceeded', cause: expect.stringMatching(/output of "Grow"/) },
+    });
   });
 
   it('refuses an SQS message over the quota before it is sent', async () => {
@@ -136,7 +169,10 @@ describe('the local runner enforces the payload quota', () => {
         Send: {
           Type: 'Task',
           Resource: WAIT_FOR_TASK_TOKEN_SQS,
-          Parameters: { QueueUrl: 'http://127.0.0.1:1/queue', MessageBody: { 'text.$': '$.text', 'taskToken.$': '$$.Task.Token' } },
+          Parameters: {
+            QueueUrl: 'http://127.0.0.1:1/queue',
+            MessageBody: { 'text.$': '$.text', 'taskToken.$': '$$.Task.Token' },
+          },
           Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
           End: true,
         },
@@ -172,7 +208,10 @@ describe('the local runner enforces the Map and name quotas', () => {
     const outcome = await machine.run('too-wide', { items: [1], concurrency: 50 });
 
     // Assess
-    expect(outcome).toMatchObject({ status: 'FAILED', error: { name: 'States.Runtime', cause: expect.stringMatching(/MaxConcurrency 50/) } });
+    expect(outcome).toMatchObject({
+      status: 'FAILED',
+      error: { name: 'States.Runtime', cause: expect.stringMatching(/MaxConcurrency 50/) },
+    });
   });
 
   it('refuses an execution name over 80 characters', async () => {

@@ -28,7 +28,11 @@ const oneAtATime = (catchAll: boolean): Definition => ({
       Type: 'Map',
       ItemsPath: '$.items',
       MaxConcurrency: 1,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Work', States: { Work: { Type: 'Task', Resource: FUNCTION_ARN, End: true } } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Work',
+        States: { Work: { Type: 'Task', Resource: FUNCTION_ARN, End: true } },
+      },
       ...(catchAll ? { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed' }], Next: 'Done' } : { End: true }),
     },
     ...(catchAll ? { Failed: { Type: 'Pass', Result: 'caught', End: true }, Done: { Type: 'Succeed' } } : {}),

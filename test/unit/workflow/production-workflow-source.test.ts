@@ -6,12 +6,12 @@ import { episodeWorkflow } from '../../../statemachines/episode-workflow-source.
 import {
   allStates,
   DEFINITION_FILE,
+  type Definition,
   EPISODE_DEFINITION_FILE,
   renderStateMachine,
   START_CHILD_EXECUTION_SYNC,
-  taskStates,
-  type Definition,
   type StateDefinition,
+  taskStates,
 } from '../../../statemachines/production-definition.js';
 import { productionWorkflow } from '../../../statemachines/production-workflow-source.js';
 import { resourceOf, retryPolicyOf } from '../../../statemachines/stage-task.js';
@@ -45,14 +45,25 @@ describe.each([
 
   it('every Task in the checked-in file retries with one of the shared policies and names no error outside them', async () => {
     // Prepare
-    const policyErrors = new Set([...PROVIDER_THROTTLED_RETRY.ErrorEquals, ...TRANSIENT_FAILURE_RETRY.ErrorEquals, ...CHILD_EXECUTION_RETRY.flatMap((rule) => rule.ErrorEquals)]);
+    const policyErrors = new Set([
+      ...PROVIDER_THROTTLED_RETRY.ErrorEquals,
+      ...TRANSIENT_FAILURE_RETRY.ErrorEquals,
+      ...CHILD_EXECUTION_RETRY.flatMap((rule) => rule.ErrorEquals),
+    ]);
     const tasks = taskStates(await checkedIn());
 
     // Act
     const offPolicy = tasks
-      .filter(({ state }) => ![PROVIDER_CALL_RETRY, OWN_WORK_RETRY, CHILD_EXECUTION_RETRY, REVIEW_GATE_RETRY].some((policy) => JSON.stringify(state.Retry) === JSON.stringify(policy)))
+      .filter(
+        ({ state }) =>
+          ![PROVIDER_CALL_RETRY, OWN_WORK_RETRY, CHILD_EXECUTION_RETRY, REVIEW_GATE_RETRY].some(
+            (policy) => JSON.stringify(state.Retry) === JSON.stringify(policy),
+          ),
+      )
       .map(({ name }) => name);
-    const strayErrors = tasks.flatMap(({ state }) => (state.Retry as Rule[]).flatMap((rule) => rule.ErrorEquals)).filter((error) => !policyErrors.has(error));
+    const strayErrors = tasks
+      .flatMap(({ state }) => (state.Retry as Rule[]).flatMap((rule) => rule.ErrorEquals))
+      .filter((error) => !policyErrors.has(error));
 
     // Assess
     expect(tasks.length).toBeGreaterThan(0);
@@ -62,15 +73,23 @@ describe.each([
 
   it("every Lambda Task in the checked-in file times out and retries as its stage's descriptor says", async () => {
     // Prepare
-    const stageByResource = new Map(STAGE_FUNCTIONS.flatMap((stage) => (stage.invokedBy === 'workflow' ? [[resourceOf(stage), stage] as const] : [])));
+    const stageByResource = new Map(
+      STAGE_FUNCTIONS.flatMap((stage) => (stage.invokedBy === 'workflow' ? [[resourceOf(stage), stage] as const] : [])),
+    );
     const lambdaTasks = taskStates(await checkedIn()).filter(({ state }) => stageByResource.has(state.Resource ?? ''));
 
     // Act
     const disagreeing = lambdaTasks.flatMap(({ name, state }) => {
       const stage = stageByResource.get(state.Resource!)!;
       return [
-        ...(state.TimeoutSeconds === stage.timeoutSeconds ? [] : [`${name}: TimeoutSeconds ${String(state.TimeoutSeconds)}, ${stage.name} times out at ${stage.timeoutSeconds}`]),
-        ...(JSON.stringify(state.Retry) === JSON.stringify(retryPolicyOf(stage)) ? [] : [`${name}: not the retry policy of ${stage.name}`]),
+        ...(state.TimeoutSeconds === stage.timeoutSeconds
+          ? []
+          : [
+              `${name}: TimeoutSeconds ${String(state.TimeoutSeconds)}, ${stage.name} times out at ${stage.timeoutSeconds}`,
+            ]),
+        ...(JSON.stringify(state.Retry) === JSON.stringify(retryPolicyOf(stage))
+          ? []
+          : [`${name}: not the retry policy of ${stage.name}`]),
       ];
     });
 
@@ -83,15 +102,22 @@ describe.each([
     // Prepare
     const thrownByStages = new Set(
       Object.values(errors)
-        .filter((value): value is typeof errors.DramaforgeError => typeof value === 'function' && value.prototype instanceof errors.DramaforgeError)
+        .filter(
+          (value): value is typeof errors.DramaforgeError =>
+            typeof value === 'function' && value.prototype instanceof errors.DramaforgeError,
+        )
         .map((errorClass) => errorClass.name),
     );
 
     // Act
     const named = allStates(await checkedIn()).flatMap(({ state }) =>
-      [...((state.Retry as Rule[] | undefined) ?? []), ...((state.Catch as Rule[] | undefined) ?? [])].flatMap((rule) => rule.ErrorEquals),
+      [...((state.Retry as Rule[] | undefined) ?? []), ...((state.Catch as Rule[] | undefined) ?? [])].flatMap(
+        (rule) => rule.ErrorEquals,
+      ),
     );
-    const unknown = named.filter((error) => !thrownByStages.has(error) && !/^(States|Lambda|StepFunctions)\.\w+$/.test(error));
+    const unknown = named.filter(
+      (error) => !thrownByStages.has(error) && !/^(States|Lambda|StepFunctions)\.\w+$/.test(error),
+    );
 
     // Assess
     expect(named.length).toBeGreaterThan(0);
@@ -113,7 +139,8 @@ describe.each([
         dangling.push(...targets.filter((target) => !(target in states)).map((target) => `${name} -> ${target}`));
         const processor = state.ItemProcessor as { States: Record<string, StateDefinition> } | undefined;
         if (processor) visit(processor.States);
-        for (const branch of (state.Branches as { States: Record<string, StateDefinition> }[] | undefined) ?? []) visit(branch.States);
+        for (const branch of (state.Branches as { States: Record<string, StateDefinition> }[] | undefined) ?? [])
+          visit(branch.States);
       }
     };
 
@@ -161,12 +188,14 @@ describe('the checked-in episode workflow', () => {
 describe('the workflow stages', () => {
   it('make a paid provider call only where their access lets them call providers', () => {
     // Act
-    const paidWithoutAccess = STAGE_FUNCTIONS.filter((stage) => stage.invokedBy === 'workflow' && stage.work === 'paid-provider-call' && !stage.access.callsProviders).map(
-      (stage) => stage.name,
-    );
+    const paidWithoutAccess = STAGE_FUNCTIONS.filter(
+      (stage) => stage.invokedBy === 'workflow' && stage.work === 'paid-provider-call' && !stage.access.callsProviders,
+    ).map((stage) => stage.name);
 
     // Assess
-    expect(STAGE_FUNCTIONS.some((stage) => stage.invokedBy === 'workflow' && stage.work === 'paid-provider-call')).toBe(true);
+    expect(STAGE_FUNCTIONS.some((stage) => stage.invokedBy === 'workflow' && stage.work === 'paid-provider-call')).toBe(
+      true,
+    );
     expect(paidWithoutAccess).toEqual([]);
   });
 });
@@ -179,11 +208,21 @@ describe('the two workflows together', () => {
     // Act
     const named = definitions.flatMap((definition) =>
       allStates(definition).flatMap(({ state }) =>
-        [...((state.Retry as Rule[] | undefined) ?? []), ...((state.Catch as Rule[] | undefined) ?? [])].flatMap((rule) => rule.ErrorEquals),
+        [...((state.Retry as Rule[] | undefined) ?? []), ...((state.Catch as Rule[] | undefined) ?? [])].flatMap(
+          (rule) => rule.ErrorEquals,
+        ),
       ),
     );
 
     // Assess
-    expect(named).toEqual(expect.arrayContaining(['ProviderThrottled', 'ProviderUnavailable', 'ProviderTimeout', 'BudgetExceeded', 'ManifestInvalid']));
+    expect(named).toEqual(
+      expect.arrayContaining([
+        'ProviderThrottled',
+        'ProviderUnavailable',
+        'ProviderTimeout',
+        'BudgetExceeded',
+        'ManifestInvalid',
+      ]),
+    );
   });
 });

@@ -10,7 +10,9 @@ const QUEUE_URL = 'http://127.0.0.1:9/000000000000/video';
 
 /** A role that allows invoking `allowed` and nothing else, worded as IAM words a refusal. */
 const roleAllowingOneFunction = (action: string, resource: string) =>
-  action === 'lambda:InvokeFunction' && resource === ALLOWED_FUNCTION ? undefined : `not authorized to perform: ${action} on resource: ${resource}`;
+  action === 'lambda:InvokeFunction' && resource === ALLOWED_FUNCTION
+    ? undefined
+    : `not authorized to perform: ${action} on resource: ${resource}`;
 
 function runner(definition: Definition, invoked: string[]) {
   return new WorkflowRunner({
@@ -22,7 +24,12 @@ function runner(definition: Definition, invoked: string[]) {
       return {};
     },
     // Nothing listens there: a message the role let through would fail with a connection error instead.
-    sqs: new SQSClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 }),
+    sqs: new SQSClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      maxAttempts: 1,
+    }),
     taskTokens: new TaskTokenService(),
     authorize: roleAllowingOneFunction,
   });
@@ -35,7 +42,10 @@ describe("a state machine's Tasks under its role", () => {
     const machine = runner(
       {
         StartAt: 'First',
-        States: { First: { Type: 'Task', Resource: ALLOWED_FUNCTION, Next: 'Second' }, Second: { Type: 'Task', Resource: DENIED_FUNCTION, End: true } },
+        States: {
+          First: { Type: 'Task', Resource: ALLOWED_FUNCTION, Next: 'Second' },
+          Second: { Type: 'Task', Resource: DENIED_FUNCTION, End: true },
+        },
       },
       invoked,
     );
@@ -50,7 +60,9 @@ describe("a state machine's Tasks under its role", () => {
       error: {
         name: 'Lambda.AWSLambdaException',
         cause: expect.stringMatching(
-          new RegExp(`^not authorized to perform: lambda:InvokeFunction on resource: ${DENIED_FUNCTION} \\(Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: [0-9a-f-]+; Proxy: null\\)$`),
+          new RegExp(
+            `^not authorized to perform: lambda:InvokeFunction on resource: ${DENIED_FUNCTION} \\(Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: [0-9a-f-]+; Proxy: null\\)$`,
+          ),
         ),
       },
     });
@@ -80,7 +92,12 @@ describe("a state machine's Tasks under its role", () => {
     // Assess
     expect(outcome).toMatchObject({
       status: 'FAILED',
-      error: { name: 'SQS.AmazonSQSException', cause: expect.stringContaining('sqs:SendMessage on resource: arn:aws:sqs:us-east-1:000000000000:video (Service: AmazonSQS; Status Code: 403; Error Code: AccessDenied') },
+      error: {
+        name: 'SQS.AmazonSQSException',
+        cause: expect.stringContaining(
+          'sqs:SendMessage on resource: arn:aws:sqs:us-east-1:000000000000:video (Service: AmazonSQS; Status Code: 403; Error Code: AccessDenied',
+        ),
+      },
     });
   });
 });

@@ -7,25 +7,31 @@ import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS } from '../../../lambdas/catalog.js
 import { TaskTokenService } from '../../../local/engines/task-token-service.js';
 import { loadDefinition, WorkflowRunner } from '../../../local/runtime/workflow-runner.js';
 import {
+  constructsTheLocalEngineIgnores,
   DEFINITION_FILE,
+  type Definition,
   EPISODE_DEFINITION_FILE,
   EPISODE_STATE_MACHINE_SUBSTITUTION,
   START_CHILD_EXECUTION_SYNC,
-  WAIT_FOR_TASK_TOKEN_LAMBDA,
-  WAIT_FOR_TASK_TOKEN_SQS,
-  constructsTheLocalEngineIgnores,
   substituteDefinition,
   taskStates,
-  type Definition,
+  WAIT_FOR_TASK_TOKEN_LAMBDA,
+  WAIT_FOR_TASK_TOKEN_SQS,
 } from '../../../statemachines/production-definition.js';
 
 const substitutions: Record<string, string> = Object.fromEntries([
-  ...STAGE_FUNCTIONS.filter((spec) => spec.substitution).map((spec) => [spec.substitution!, `arn:aws:lambda:us-east-1:000000000000:function:${spec.name}`]),
+  ...STAGE_FUNCTIONS.filter((spec) => spec.substitution).map((spec) => [
+    spec.substitution!,
+    `arn:aws:lambda:us-east-1:000000000000:function:${spec.name}`,
+  ]),
   [QUEUE_SUBSTITUTION, 'https://sqs.us-east-1.amazonaws.com/000000000000/video'],
   [EPISODE_STATE_MACHINE_SUBSTITUTION, 'arn:aws:states:us-east-1:000000000000:stateMachine:episode'],
 ]);
-const functionArns = new Set(STAGE_FUNCTIONS.filter((spec) => spec.substitution).map((spec) => substitutions[spec.substitution!]!));
-const load = async (file: string): Promise<Definition> => substituteDefinition(await readFile(file, 'utf8'), substitutions);
+const functionArns = new Set(
+  STAGE_FUNCTIONS.filter((spec) => spec.substitution).map((spec) => substitutions[spec.substitution!]!),
+);
+const load = async (file: string): Promise<Definition> =>
+  substituteDefinition(await readFile(file, 'utf8'), substitutions);
 const runnerOptions = (definition: Definition) => ({
   stateMachineName: 'under-test',
   definition,
@@ -61,11 +67,14 @@ describe.each([
         functionArns.has(state.Resource!) ||
         state.Resource === WAIT_FOR_TASK_TOKEN_SQS ||
         state.Resource === START_CHILD_EXECUTION_SYNC ||
-        (state.Resource === WAIT_FOR_TASK_TOKEN_LAMBDA && functionArns.has((state.Parameters as { FunctionName?: string }).FunctionName!)),
-      retries: ((state.Retry as { JitterStrategy?: string; BackoffRate?: number }[] | undefined) ?? []).map((retry) => ({
-        jitter: retry.JitterStrategy,
-        backsOff: (retry.BackoffRate ?? 1) > 1,
-      })),
+        (state.Resource === WAIT_FOR_TASK_TOKEN_LAMBDA &&
+          functionArns.has((state.Parameters as { FunctionName?: string }).FunctionName!)),
+      retries: ((state.Retry as { JitterStrategy?: string; BackoffRate?: number }[] | undefined) ?? []).map(
+        (retry) => ({
+          jitter: retry.JitterStrategy,
+          backsOff: (retry.BackoffRate ?? 1) > 1,
+        }),
+      ),
       caught: Array.isArray(state.Catch) && state.Catch.length > 0,
     }));
 
@@ -74,7 +83,10 @@ describe.each([
     for (const task of tasks) {
       expect(task.mapped, `${task.name} resolves`).toBe(true);
       expect(task.retries.length, `${task.name} retries`).toBeGreaterThan(0);
-      expect(task.retries.every((retry) => retry.jitter === 'FULL' && retry.backsOff), `${task.name} backs off with jitter`).toBe(true);
+      expect(
+        task.retries.every((retry) => retry.jitter === 'FULL' && retry.backsOff),
+        `${task.name} backs off with jitter`,
+      ).toBe(true);
       expect(task.caught, `${task.name} has a Catch`).toBe(true);
     }
   });
@@ -90,7 +102,11 @@ describe.each([
     const refusing = () => new WorkflowRunner({ ...runnerOptions(definition), functionArns: withoutOne });
 
     // Assess
-    expect(runner.mappedTaskStates.sort()).toEqual(taskStates(definition).map((task) => task.name).sort());
+    expect(runner.mappedTaskStates.sort()).toEqual(
+      taskStates(definition)
+        .map((task) => task.name)
+        .sort(),
+    );
     expect(refusing).toThrow(lambdaTask.name);
   });
 });
@@ -107,16 +123,19 @@ describe('the execution shape', () => {
     // Assess
     const child = productionTasks.get('Produce episode')!;
     expect(child.Resource).toBe(START_CHILD_EXECUTION_SYNC);
-    expect((child.Parameters as Record<string, unknown>).StateMachineArn).toBe(substitutions[EPISODE_STATE_MACHINE_SUBSTITUTION]);
+    expect((child.Parameters as Record<string, unknown>).StateMachineArn).toBe(
+      substitutions[EPISODE_STATE_MACHINE_SUBSTITUTION],
+    );
     expect((child.Parameters as Record<string, unknown>)['Name.$']).toBe('$.executionName');
     expect([...productionTasks.values()].some((state) => state.Resource === WAIT_FOR_TASK_TOKEN_SQS)).toBe(false);
     const video = episodeTasks.get('Generate video')!;
     expect(video.Resource).toBe(WAIT_FOR_TASK_TOKEN_SQS);
-    expect((video.Parameters as { MessageBody: Record<string, string> }).MessageBody['taskToken.$']).toBe('$$.Task.Token');
-    expect((video.Catch as { ErrorEquals: string[]; Next: string }[]).map((rule) => [rule.ErrorEquals[0], rule.Next])).toContainEqual([
-      'BudgetExceeded',
-      'Record budget stop',
-    ]);
+    expect((video.Parameters as { MessageBody: Record<string, string> }).MessageBody['taskToken.$']).toBe(
+      '$$.Task.Token',
+    );
+    expect(
+      (video.Catch as { ErrorEquals: string[]; Next: string }[]).map((rule) => [rule.ErrorEquals[0], rule.Next]),
+    ).toContainEqual(['BudgetExceeded', 'Record budget stop']);
   });
 });
 
@@ -125,7 +144,10 @@ describe('loading a definition', () => {
     // Prepare
     const tainted = JSON.stringify({
       QueryLanguage: 'JSONata',
-      States: { A: { Type: 'Pass', Assign: { x: 1 }, End: true }, B: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } }, ItemReader: {} } },
+      States: {
+        A: { Type: 'Pass', Assign: { x: 1 }, End: true },
+        B: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } }, ItemReader: {} },
+      },
     });
 
     // Act
@@ -141,7 +163,10 @@ describe('loading a definition', () => {
     // Prepare
     const dir = await mkdtemp(path.join(os.tmpdir(), 'asl-'));
     const file = path.join(dir, 'assign.asl.json');
-    await writeFile(file, JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Assign: { x: 1 }, End: true } } }));
+    await writeFile(
+      file,
+      JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Assign: { x: 1 }, End: true } } }),
+    );
 
     // Act
     const loading = loadDefinition(file, {});
@@ -153,7 +178,8 @@ describe('loading a definition', () => {
 
   it('refuses a substitution the caller did not provide', () => {
     // Act
-    const substituting = () => substituteDefinition(JSON.stringify({ States: { A: { Type: 'Task', Resource: '${Missing}' } } }), {});
+    const substituting = () =>
+      substituteDefinition(JSON.stringify({ States: { A: { Type: 'Task', Resource: '${Missing}' } } }), {});
 
     // Assess
     expect(substituting).toThrow(/Missing/);

@@ -1,11 +1,15 @@
+import type { AttemptLedger, ProviderCallGuard } from '../../../core/ports.js';
 import { malformedBodyFailure } from '../../../core/provider-failures.js';
 import { awsProviderFailure } from './bedrock-failures.js';
-import type { AttemptLedger, ProviderCallGuard } from '../../../core/ports.js';
 
 export const BEDROCK = 'bedrock';
 
 /** One AWS call through the provider's guard, its errors named for the pipeline. A billed request passes its paid call's `attempts`. */
-export function guardedAwsCall<T>(guard: ProviderCallGuard, send: (signal: AbortSignal) => Promise<T>, attempts?: AttemptLedger): Promise<T> {
+export function guardedAwsCall<T>(
+  guard: ProviderCallGuard,
+  send: (signal: AbortSignal) => Promise<T>,
+  attempts?: AttemptLedger,
+): Promise<T> {
   return guard.run(async (signal) => {
     try {
       return await send(signal);
@@ -21,12 +25,16 @@ export function invokeModelJson<Answer>(
   send: (signal: AbortSignal) => Promise<{ body: Uint8Array }>,
   attempts?: AttemptLedger,
 ): Promise<Answer> {
-  return guardedAwsCall(guard, async (signal) => {
-    const text = new TextDecoder().decode((await send(signal)).body);
-    try {
-      return JSON.parse(text) as Answer;
-    } catch (error) {
-      throw malformedBodyFailure(BEDROCK, text, (error as Error).message);
-    }
-  }, attempts);
+  return guardedAwsCall(
+    guard,
+    async (signal) => {
+      const text = new TextDecoder().decode((await send(signal)).body);
+      try {
+        return JSON.parse(text) as Answer;
+      } catch (error) {
+        throw malformedBodyFailure(BEDROCK, text, (error as Error).message);
+      }
+    },
+    attempts,
+  );
 }

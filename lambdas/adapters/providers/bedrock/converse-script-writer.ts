@@ -1,4 +1,6 @@
-import { ConverseCommand, type BedrockRuntimeClient, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
+import { type BedrockRuntimeClient, ConverseCommand, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
+import type { ChatAnswer, ChatMessage } from '../../../core/answer-repair.js';
+import { developmentJsonSchema, developPartWithRepair } from '../../../core/development-prompt.js';
 import type {
   AttemptLedger,
   CallOptions,
@@ -11,8 +13,6 @@ import type {
   SceneScriptRequest,
   TextModel,
 } from '../../../core/ports.js';
-import { developmentJsonSchema, developPartWithRepair } from '../../../core/development-prompt.js';
-import type { ChatAnswer, ChatMessage } from '../../../core/answer-repair.js';
 import { scriptJsonSchema, writeSceneWithRepair } from '../../../core/script-prompt.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 
@@ -37,30 +37,65 @@ export class ConverseScriptWriter implements TextModel, EpisodeDeveloper {
   ) {}
 
   writeScene(request: SceneScriptRequest, options: CallOptions = {}): Promise<Metered<SceneScript>> {
-    const tool = { name: 'scene_script', description: "Records the scene's dialogue.", schema: scriptJsonSchema(request) };
-    return writeSceneWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 4000, tool, options.attempts));
+    const tool = {
+      name: 'scene_script',
+      description: "Records the scene's dialogue.",
+      schema: scriptJsonSchema(request),
+    };
+    return writeSceneWithRepair(
+      request,
+      { provider: BEDROCK, model: this.model },
+      options.contentRewrite ?? false,
+      (messages) => this.converse(messages, 4000, tool, options.attempts),
+    );
   }
 
   developPart(request: EpisodeDevelopmentRequest, options: CallOptions = {}): Promise<Metered<DevelopedPart>> {
-    const tool = { name: 'scene_cards', description: "Records the part's scene cards and the story so far.", schema: developmentJsonSchema(request) };
-    return developPartWithRepair(request, { provider: BEDROCK, model: this.model }, options.contentRewrite ?? false, (messages) => this.converse(messages, 12_000, tool, options.attempts));
+    const tool = {
+      name: 'scene_cards',
+      description: "Records the part's scene cards and the story so far.",
+      schema: developmentJsonSchema(request),
+    };
+    return developPartWithRepair(
+      request,
+      { provider: BEDROCK, model: this.model },
+      options.contentRewrite ?? false,
+      (messages) => this.converse(messages, 12_000, tool, options.attempts),
+    );
   }
 
-  private async converse(messages: ChatMessage[], maxTokens: number, tool: AnswerTool, attempts: AttemptLedger | undefined): Promise<ChatAnswer> {
-    const response = await guardedAwsCall(this.guard, (abortSignal) =>
-      this.bedrock.send(
-        new ConverseCommand({
-          modelId: this.model,
-          system: messages.filter((m) => m.role === 'system').map((m) => ({ text: m.content })),
-          messages: messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role as 'user' | 'assistant', content: [{ text: m.content }] })),
-          inferenceConfig: { maxTokens, temperature: 0.8 },
-          toolConfig: {
-            tools: [{ toolSpec: { name: tool.name, description: tool.description, inputSchema: { json: tool.schema } as ToolInputSchema } }],
-            toolChoice: { tool: { name: tool.name } },
-          },
-        }),
-        { abortSignal },
-      ),
+  private async converse(
+    messages: ChatMessage[],
+    maxTokens: number,
+    tool: AnswerTool,
+    attempts: AttemptLedger | undefined,
+  ): Promise<ChatAnswer> {
+    const response = await guardedAwsCall(
+      this.guard,
+      (abortSignal) =>
+        this.bedrock.send(
+          new ConverseCommand({
+            modelId: this.model,
+            system: messages.filter((m) => m.role === 'system').map((m) => ({ text: m.content })),
+            messages: messages
+              .filter((m) => m.role !== 'system')
+              .map((m) => ({ role: m.role as 'user' | 'assistant', content: [{ text: m.content }] })),
+            inferenceConfig: { maxTokens, temperature: 0.8 },
+            toolConfig: {
+              tools: [
+                {
+                  toolSpec: {
+                    name: tool.name,
+                    description: tool.description,
+                    inputSchema: { json: tool.schema } as ToolInputSchema,
+                  },
+                },
+              ],
+              toolChoice: { tool: { name: tool.name } },
+            },
+          }),
+          { abortSignal },
+        ),
       attempts,
     );
     const content = response.output?.message?.content ?? [];

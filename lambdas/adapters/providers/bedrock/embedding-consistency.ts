@@ -1,6 +1,14 @@
-import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { type BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import { ProviderOutputInvalid } from '../../../core/errors.js';
-import type { AttemptLedger, CallOptions, ConsistencyRequest, ConsistencyScorer, ConsistencyVerdict, Metered, ProviderCallGuard } from '../../../core/ports.js';
+import type {
+  AttemptLedger,
+  CallOptions,
+  ConsistencyRequest,
+  ConsistencyScorer,
+  ConsistencyVerdict,
+  Metered,
+  ProviderCallGuard,
+} from '../../../core/ports.js';
 import { BEDROCK, invokeModelJson } from './aws-call.js';
 
 function cosine(a: number[], b: number[]): number {
@@ -46,7 +54,8 @@ export const TITAN_MULTIMODAL_EMBEDDINGS: ImageEmbeddingShape = {
 };
 
 /** The request shape a consistency model id takes: Titan's for Titan, Nova's otherwise. */
-export const embeddingShapeOf = (model: string): ImageEmbeddingShape => (/titan-embed-image/.test(model) ? TITAN_MULTIMODAL_EMBEDDINGS : NOVA_MULTIMODAL_EMBEDDINGS);
+export const embeddingShapeOf = (model: string): ImageEmbeddingShape =>
+  /titan-embed-image/.test(model) ? TITAN_MULTIMODAL_EMBEDDINGS : NOVA_MULTIMODAL_EMBEDDINGS;
 
 /**
  * The reference sheet and the keyframe embedded, the score their cosine similarity (clamped to 0..1).
@@ -65,21 +74,36 @@ export class EmbeddingConsistencyScorer implements ConsistencyScorer {
   ) {}
 
   private async embed(png: Buffer, attempts: AttemptLedger | undefined): Promise<number[]> {
-    const answer = await invokeModelJson<unknown>(this.guard, (abortSignal) =>
-      this.bedrock.send(
-        new InvokeModelCommand({ modelId: this.model, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(this.shape.request(png)) }),
-        { abortSignal },
-      ),
+    const answer = await invokeModelJson<unknown>(
+      this.guard,
+      (abortSignal) =>
+        this.bedrock.send(
+          new InvokeModelCommand({
+            modelId: this.model,
+            contentType: 'application/json',
+            accept: 'application/json',
+            body: JSON.stringify(this.shape.request(png)),
+          }),
+          { abortSignal },
+        ),
       attempts,
     );
     const vector = this.shape.vector(answer);
-    if (!vector?.length) throw new ProviderOutputInvalid(`${this.model} returned no embedding`, [{ provider: BEDROCK, model: this.model, usage: { images: 1 } }]);
+    if (!vector?.length)
+      throw new ProviderOutputInvalid(`${this.model} returned no embedding`, [
+        { provider: BEDROCK, model: this.model, usage: { images: 1 } },
+      ]);
     return vector;
   }
 
   async score(request: ConsistencyRequest, options: CallOptions = {}): Promise<Metered<ConsistencyVerdict>> {
     const reference = await this.embed(request.reference.png, options.attempts);
     const keyframe = await this.embed(request.keyframe.png, options.attempts);
-    return { result: { score: Math.max(0, Math.min(1, cosine(reference, keyframe))) }, usage: { images: 2 }, provider: BEDROCK, model: this.model };
+    return {
+      result: { score: Math.max(0, Math.min(1, cosine(reference, keyframe))) },
+      usage: { images: 2 },
+      provider: BEDROCK,
+      model: this.model,
+    };
   }
 }

@@ -1,11 +1,21 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetAsyncInvokeCommand, StartAsyncInvokeCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import {
+  type BedrockRuntimeClient,
+  GetAsyncInvokeCommand,
+  StartAsyncInvokeCommand,
+} from '@aws-sdk/client-bedrock-runtime';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
-import { probeMedia, withTempDir } from '../../media/ffmpeg.js';
-import type { AsyncVideoModel, CallOptions, ClipJobStatus, ClipRequest, ProviderCallGuard } from '../../../core/ports.js';
 import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
+import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
+import type {
+  AsyncVideoModel,
+  CallOptions,
+  ClipJobStatus,
+  ClipRequest,
+  ProviderCallGuard,
+} from '../../../core/ports.js';
+import { probeMedia, withTempDir } from '../../media/ffmpeg.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 
 /**
@@ -19,7 +29,8 @@ const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21'] as c
 export type LumaResolution = '540p' | '720p';
 
 /** clientRequestToken allows [a-zA-Z0-9-] only, up to 256 characters. */
-export const clientRequestToken = (idempotencyKey: string) => idempotencyKey.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 256);
+export const clientRequestToken = (idempotencyKey: string) =>
+  idempotencyKey.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 256);
 
 /** The documented aspect ratio nearest the manifest's frame: a 1080x1920 drama asks for 9:16. */
 export function nearestAspectRatio(width: number, height: number, choices: readonly string[] = ASPECT_RATIOS): string {
@@ -40,11 +51,19 @@ export function lumaDuration(seconds: number): (typeof LUMA_DURATIONS)[number] {
  * The bucket and prefix an async invocation wrote to, as GetAsyncInvoke reports it, and the MP4 in it.
  * Bedrock writes the video as `output.mp4` under the reported URI.
  */
-export async function readAsyncInvokeOutput(s3: S3Client, guard: ProviderCallGuard, model: string, jobId: string, outputUri: string | undefined): Promise<Buffer> {
+export async function readAsyncInvokeOutput(
+  s3: S3Client,
+  guard: ProviderCallGuard,
+  model: string,
+  jobId: string,
+  outputUri: string | undefined,
+): Promise<Buffer> {
   const match = outputUri ? /^s3:\/\/([^/]+)\/(.*)$/.exec(outputUri) : null;
   if (!match) throw new ProviderRejected(`${model} job ${jobId} completed without an S3 output`);
   const key = `${match[2]!.replace(/\/$/, '')}/output.mp4`;
-  const object = await guardedAwsCall(guard, (abortSignal) => s3.send(new GetObjectCommand({ Bucket: match[1]!, Key: key }), { abortSignal }));
+  const object = await guardedAwsCall(guard, (abortSignal) =>
+    s3.send(new GetObjectCommand({ Bucket: match[1]!, Key: key }), { abortSignal }),
+  );
   return Buffer.from(await object.Body!.transformToByteArray());
 }
 
@@ -68,7 +87,10 @@ export class LumaRayVideoModel implements AsyncVideoModel {
   ) {}
 
   async startClip(request: ClipRequest, options: CallOptions = {}): Promise<{ jobId: string }> {
-    const prompt = (options.contentRewrite ? rewriteForContentPolicy(request.prompt) : request.prompt).slice(0, MAX_PROMPT);
+    const prompt = (options.contentRewrite ? rewriteForContentPolicy(request.prompt) : request.prompt).slice(
+      0,
+      MAX_PROMPT,
+    );
     const token = options.idempotencyKey ? clientRequestToken(options.idempotencyKey) : undefined;
     const modelInput = {
       prompt,
@@ -77,35 +99,58 @@ export class LumaRayVideoModel implements AsyncVideoModel {
       duration: `${lumaDuration(request.durationSeconds)}s`,
       resolution: this.resolution,
     };
-    const started = await guardedAwsCall(this.guard, (abortSignal) =>
-      this.bedrock.send(
-        new StartAsyncInvokeCommand({
-          modelId: this.model,
-          modelInput: modelInput as never,
-          outputDataConfig: { s3OutputDataConfig: { s3Uri: `s3://${this.outputBucket}/provider-jobs/luma-ray/${token ?? Date.now()}` } },
-          clientRequestToken: token,
-        }),
-        { abortSignal },
-      ),
+    const started = await guardedAwsCall(
+      this.guard,
+      (abortSignal) =>
+        this.bedrock.send(
+          new StartAsyncInvokeCommand({
+            modelId: this.model,
+            modelInput: modelInput as never,
+            outputDataConfig: {
+              s3OutputDataConfig: { s3Uri: `s3://${this.outputBucket}/provider-jobs/luma-ray/${token ?? Date.now()}` },
+            },
+            clientRequestToken: token,
+          }),
+          { abortSignal },
+        ),
       options.attempts,
     );
-    if (!started.invocationArn) throw new ProviderRejected(`${this.model}: StartAsyncInvoke returned no invocation ARN`);
+    if (!started.invocationArn)
+      throw new ProviderRejected(`${this.model}: StartAsyncInvoke returned no invocation ARN`);
     return { jobId: started.invocationArn };
   }
 
   async pollClip(jobId: string): Promise<ClipJobStatus> {
-    const job = await guardedAwsCall(this.guard, (abortSignal) => this.bedrock.send(new GetAsyncInvokeCommand({ invocationArn: jobId }), { abortSignal }));
+    const job = await guardedAwsCall(this.guard, (abortSignal) =>
+      this.bedrock.send(new GetAsyncInvokeCommand({ invocationArn: jobId }), { abortSignal }),
+    );
     if (job.status === 'InProgress') return { state: 'running' };
     if (job.status === 'Failed') {
       const reason = `${this.model} job ${jobId} failed: ${job.failureMessage ?? 'no reason given'}`;
-      throw /content|filter|blocked|moderation/i.test(job.failureMessage ?? '') ? new ProviderContentFiltered(reason) : new ProviderRejected(reason);
+      throw /content|filter|blocked|moderation/i.test(job.failureMessage ?? '')
+        ? new ProviderContentFiltered(reason)
+        : new ProviderRejected(reason);
     }
-    const mp4 = await readAsyncInvokeOutput(this.s3, this.guard, this.model, jobId, job.outputDataConfig?.s3OutputDataConfig?.s3Uri);
+    const mp4 = await readAsyncInvokeOutput(
+      this.s3,
+      this.guard,
+      this.model,
+      jobId,
+      job.outputDataConfig?.s3OutputDataConfig?.s3Uri,
+    );
     const generatedSeconds = await withTempDir(async (dir) => {
       const file = path.join(dir, 'output.mp4');
       await writeFile(file, mp4);
       return (await probeMedia(file)).durationSeconds ?? 0;
     });
-    return { state: 'succeeded', clip: { result: { mp4 }, usage: { videoSeconds: lumaDuration(generatedSeconds - 0.5) }, provider: BEDROCK, model: this.model } };
+    return {
+      state: 'succeeded',
+      clip: {
+        result: { mp4 },
+        usage: { videoSeconds: lumaDuration(generatedSeconds - 0.5) },
+        provider: BEDROCK,
+        model: this.model,
+      },
+    };
   }
 }

@@ -1,7 +1,20 @@
-import { SynthesizeSpeechCommand, type PollyClient, type SynthesizeSpeechCommandInput, type VoiceId } from '@aws-sdk/client-polly';
+import {
+  type PollyClient,
+  SynthesizeSpeechCommand,
+  type SynthesizeSpeechCommandInput,
+  type VoiceId,
+} from '@aws-sdk/client-polly';
 import { ProviderNotConfigured } from '../../../core/errors.js';
+import type {
+  CallOptions,
+  Metered,
+  ProviderCallGuard,
+  SpeechModel,
+  SpeechRequest,
+  SpeechResult,
+  TimedWord,
+} from '../../../core/ports.js';
 import { toMonoWav } from '../../media/media-fit.js';
-import type { CallOptions, Metered, SpeechModel, SpeechRequest, SpeechResult, TimedWord, ProviderCallGuard } from '../../../core/ports.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 
 /** Neural voices by language and gender. Polly has no Vietnamese voice: vi-VN needs another speech provider. */
@@ -23,7 +36,11 @@ export function pollyVoice(language: string, gender: SpeechRequest['voice']['gen
 
 const XML_ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' };
 const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => XML_ESCAPES[c]!);
-const unescapeXml = (text: string) => text.replace(/&(lt|gt|amp|apos|quot);/g, (entity) => Object.keys(XML_ESCAPES).find((c) => XML_ESCAPES[c] === entity)!);
+const unescapeXml = (text: string) =>
+  text.replace(
+    /&(lt|gt|amp|apos|quot);/g,
+    (entity) => Object.keys(XML_ESCAPES).find((c) => XML_ESCAPES[c] === entity)!,
+  );
 
 interface SpeechMark {
   time: number;
@@ -49,7 +66,13 @@ export function wordsFromSpeechMarks(marks: string, durationSeconds: number): Ti
   return wordMarks.flatMap((mark, index) => {
     if (mark.value.startsWith('<')) return [];
     const next = wordMarks[index + 1];
-    return [{ text: unescapeXml(mark.value), startSeconds: inAudio(mark.time), endSeconds: next ? inAudio(next.time) : durationSeconds }];
+    return [
+      {
+        text: unescapeXml(mark.value),
+        startSeconds: inAudio(mark.time),
+        endSeconds: next ? inAudio(next.time) : durationSeconds,
+      },
+    ];
   });
 }
 
@@ -80,17 +103,28 @@ export class PollySpeechModel implements SpeechModel {
       TextType: 'ssml',
       Text: `<speak><prosody rate="${rate}%">${escapeXml(request.text)}</prosody></speak>`,
     } satisfies Partial<SynthesizeSpeechCommandInput>;
-    const audio = await guardedAwsCall(this.guard, (abortSignal) =>
-      this.polly.send(new SynthesizeSpeechCommand({ ...spoken, OutputFormat: 'pcm', SampleRate: '16000' }), { abortSignal }),
+    const audio = await guardedAwsCall(
+      this.guard,
+      (abortSignal) =>
+        this.polly.send(new SynthesizeSpeechCommand({ ...spoken, OutputFormat: 'pcm', SampleRate: '16000' }), {
+          abortSignal,
+        }),
       options.attempts,
     );
     const pcm = Buffer.from(await audio.AudioStream!.transformToByteArray());
     const { wav, durationSeconds } = await toMonoWav(pcm, ['-f', 's16le', '-ar', '16000', '-ac', '1']);
-    const marks = await guardedAwsCall(this.guard, (abortSignal) =>
-      this.polly.send(new SynthesizeSpeechCommand({ ...spoken, OutputFormat: 'json', SpeechMarkTypes: ['word'] }), { abortSignal }),
+    const marks = await guardedAwsCall(
+      this.guard,
+      (abortSignal) =>
+        this.polly.send(new SynthesizeSpeechCommand({ ...spoken, OutputFormat: 'json', SpeechMarkTypes: ['word'] }), {
+          abortSignal,
+        }),
       options.attempts,
     );
-    const words = wordsFromSpeechMarks(Buffer.from(await marks.AudioStream!.transformToByteArray()).toString('utf8'), durationSeconds);
+    const words = wordsFromSpeechMarks(
+      Buffer.from(await marks.AudioStream!.transformToByteArray()).toString('utf8'),
+      durationSeconds,
+    );
     const billed = (response: { RequestCharacters?: number }) => response.RequestCharacters ?? [...request.text].length;
     return {
       result: { wav, durationSeconds, words },

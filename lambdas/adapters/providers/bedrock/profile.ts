@@ -22,7 +22,15 @@ export const createProfile: ProviderProfileFactory = (context): ProviderProfile 
     consistency: (model) => new EmbeddingConsistencyScorer(runtime(), guard, model),
     speech: () => new PollySpeechModel(polly(), guard),
     video: (model, polling) =>
-      new LumaRayVideoModel(runtime(), s3(), guard, model, context.bucket, polling.pollIntervalSeconds, polling.maxPolls),
+      new LumaRayVideoModel(
+        runtime(),
+        s3(),
+        guard,
+        model,
+        context.bucket,
+        polling.pollIntervalSeconds,
+        polling.maxPolls,
+      ),
   };
 };
 

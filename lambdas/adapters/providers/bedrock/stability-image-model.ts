@@ -1,9 +1,17 @@
-import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { ProviderContentFiltered, ProviderOutputInvalid, ProviderUnavailable } from '../../../core/errors.js';
-import { coverToPng } from '../../media/media-fit.js';
-import type { CallOptions, ImageModel, KeyframeRequest, Metered, ReferenceSheetRequest, RenderedImage, ProviderCallGuard } from '../../../core/ports.js';
+import { type BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
+import { ProviderContentFiltered, ProviderOutputInvalid, ProviderUnavailable } from '../../../core/errors.js';
 import { keyframePrompt, referenceSheetPrompt } from '../../../core/image-prompts.js';
+import type {
+  CallOptions,
+  ImageModel,
+  KeyframeRequest,
+  Metered,
+  ProviderCallGuard,
+  ReferenceSheetRequest,
+  RenderedImage,
+} from '../../../core/ports.js';
+import { coverToPng } from '../../media/media-fit.js';
 import { BEDROCK, invokeModelJson } from './aws-call.js';
 import { nearestAspectRatio } from './luma-ray-video-model.js';
 
@@ -36,22 +44,42 @@ export class StabilityImageModel implements ImageModel {
   ) {}
 
   drawReferenceSheet(request: ReferenceSheetRequest, options: CallOptions = {}): Promise<Metered<RenderedImage>> {
-    return this.draw(referenceSheetPrompt(request.character, request.style), { width: 1024, height: 1024 }, request.seed, options);
+    return this.draw(
+      referenceSheetPrompt(request.character, request.style),
+      { width: 1024, height: 1024 },
+      request.seed,
+      options,
+    );
   }
 
   drawKeyframe(request: KeyframeRequest, options: CallOptions = {}): Promise<Metered<RenderedImage>> {
     return this.draw(keyframePrompt(request), { width: request.width, height: request.height }, request.seed, options);
   }
 
-  private async draw(prompt: string, frame: { width: number; height: number }, seed: number, options: CallOptions): Promise<Metered<RenderedImage>> {
+  private async draw(
+    prompt: string,
+    frame: { width: number; height: number },
+    seed: number,
+    options: CallOptions,
+  ): Promise<Metered<RenderedImage>> {
     const body = {
       prompt: (options.contentRewrite ? rewriteForContentPolicy(prompt) : prompt).slice(0, MAX_PROMPT),
       aspect_ratio: nearestAspectRatio(frame.width, frame.height, ASPECT_RATIOS),
       seed: seed % 4_294_967_295,
       output_format: 'png',
     };
-    const answer = await invokeModelJson<StabilityAnswer>(this.guard, (abortSignal) =>
-      this.bedrock.send(new InvokeModelCommand({ modelId: this.model, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(body) }), { abortSignal }),
+    const answer = await invokeModelJson<StabilityAnswer>(
+      this.guard,
+      (abortSignal) =>
+        this.bedrock.send(
+          new InvokeModelCommand({
+            modelId: this.model,
+            contentType: 'application/json',
+            accept: 'application/json',
+            body: JSON.stringify(body),
+          }),
+          { abortSignal },
+        ),
       options.attempts,
     );
     const usage = { images: answer.images?.length ?? 0 };
@@ -62,6 +90,11 @@ export class StabilityImageModel implements ImageModel {
     const encoded = answer.images?.[0];
     if (!encoded) throw new ProviderOutputInvalid(`${this.model} returned no image`, [charge]);
     const png = await coverToPng(Buffer.from(encoded, 'base64'), frame.width, frame.height, charge);
-    return { result: { png, width: frame.width, height: frame.height, regions: {} }, usage, provider: BEDROCK, model: this.model };
+    return {
+      result: { png, width: frame.width, height: frame.height, regions: {} },
+      usage,
+      provider: BEDROCK,
+      model: this.model,
+    };
   }
 }

@@ -1,6 +1,13 @@
-import { ProviderRejected } from '../../../core/errors.js';
 import { sha256 } from '../../../core/content-hash.js';
-import { CAMERA_MOVES, type CameraMove, type CameraMoveClip, type ClipRequest, type Metered, type VideoModel } from '../../../core/ports.js';
+import { ProviderRejected } from '../../../core/errors.js';
+import {
+  CAMERA_MOVES,
+  type CameraMove,
+  type CameraMoveClip,
+  type ClipRequest,
+  type Metered,
+  type VideoModel,
+} from '../../../core/ports.js';
 
 /**
  * The offline VideoModel: an animatic shot, a slow camera move over the keyframe (a Ken
@@ -13,7 +20,9 @@ export class CameraMotionVideoModel implements VideoModel {
     validate(request);
     const frameCount = Math.round(request.durationSeconds * request.fps);
     return {
-      result: { cameraMove: { move: cameraMoveForSeed(request.seed), frameCount, keyframeSha256: sha256(request.keyframePng) } },
+      result: {
+        cameraMove: { move: cameraMoveForSeed(request.seed), frameCount, keyframeSha256: sha256(request.keyframePng) },
+      },
       usage: { videoSeconds: frameCount / request.fps },
       provider: 'offline',
       model: 'camera-motion-v1',
@@ -47,5 +56,6 @@ function validate(request: ClipRequest): void {
     problems.push(`durationSeconds must cover at least one frame, got ${request.durationSeconds}`);
   }
   if (request.keyframePng.length === 0) problems.push('keyframePng is empty');
-  if (problems.length > 0) throw new ProviderRejected(`camera-motion-v1 cannot render this clip: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new ProviderRejected(`camera-motion-v1 cannot render this clip: ${problems.join('; ')}`);
 }

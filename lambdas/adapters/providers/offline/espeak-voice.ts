@@ -62,10 +62,20 @@ const NORMAL_RANGE = 50;
 
 /** espeak-ng voice names to try for a BCP-47 tag, most specific first, ending with the fallback. */
 export function espeakVoicesFor(language: string): string[] {
-  const tag = language.trim().toLowerCase().replace(/_/g, '-').replace(/[^a-z0-9-]/g, '');
+  const tag = language
+    .trim()
+    .toLowerCase()
+    .replace(/_/g, '-')
+    .replace(/[^a-z0-9-]/g, '');
   const primary = tag.split('-')[0] ?? '';
   const known = findLanguage(language);
-  const candidates = [known ? ESPEAK_VOICE_BY_LANGUAGE[known.tag] : undefined, ESPEAK_VOICE_BY_TAG[tag], tag, primary, FALLBACK_VOICE];
+  const candidates = [
+    known ? ESPEAK_VOICE_BY_LANGUAGE[known.tag] : undefined,
+    ESPEAK_VOICE_BY_TAG[tag],
+    tag,
+    primary,
+    FALLBACK_VOICE,
+  ];
   return [...new Set(candidates.filter((name): name is string => !!name && /^[a-z0-9]/.test(name)))];
 }
 

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { type MediaEnvironment, readMediaEnvironment } from '../../../core/environment.js';
 import { MediaToolFailed } from '../../../core/errors.js';
 import type { EspeakVoice } from './espeak-voice.js';
-import { readMediaEnvironment, type MediaEnvironment } from '../../../core/environment.js';
 
 export interface EspeakUtterance extends EspeakVoice {
   text: string;
@@ -73,7 +73,9 @@ export class EspeakWorkerClient {
     const id = this.nextId++;
     return new Promise<EspeakWorkerReply>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.failAll(new MediaToolFailed(`espeak-ng worker gave no answer within ${this.timeoutMs} ms${this.stderrSuffix()}`));
+        this.failAll(
+          new MediaToolFailed(`espeak-ng worker gave no answer within ${this.timeoutMs} ms${this.stderrSuffix()}`),
+        );
         this.stop(child);
       }, this.timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
@@ -99,10 +101,14 @@ export class EspeakWorkerClient {
     });
     // A worker that dies mid-write must surface as the exit below, not as an unhandled EPIPE.
     child.stdin.on('error', () => undefined);
-    createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => this.answer(line));
+    createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) =>
+      this.answer(line),
+    );
     child.on('error', (error) => {
       this.forget(child);
-      this.failAll(new MediaToolFailed(`cannot start the espeak-ng worker ${this.workerPath}: ${error.message}`, { cause: error }));
+      this.failAll(
+        new MediaToolFailed(`cannot start the espeak-ng worker ${this.workerPath}: ${error.message}`, { cause: error }),
+      );
     });
     child.on('exit', (code, signal) => {
       this.forget(child);

@@ -16,9 +16,9 @@
  * The first of `voices` that espeak-ng knows is used, so a caller can list fallbacks.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 
 const ESPEAK_PACKAGE = '@echogarden/espeak-ng-emscripten';
 const SILENCE_SECONDS = 0.3;
@@ -46,11 +46,7 @@ async function freshEngine() {
 
 /** The engine reads its input as SSML and treats [[...]] as phonemes: neutralise both. */
 function plainTextForEngine(text) {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[[\]]/g, ' ');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[[\]]/g, ' ');
 }
 
 function wavFromPcm(samples, sampleRate) {
@@ -84,10 +80,17 @@ function requireNumber(request, field, min, max) {
 function validRequest(request) {
   if (typeof request !== 'object' || request === null) throw new Error('request must be a JSON object');
   if (typeof request.text !== 'string') throw new Error('text must be a string');
-  if (!Array.isArray(request.voices) || request.voices.length === 0 || !request.voices.every((v) => typeof v === 'string' && /^[A-Za-z0-9-]+$/.test(v))) {
+  if (
+    !Array.isArray(request.voices) ||
+    request.voices.length === 0 ||
+    !request.voices.every((v) => typeof v === 'string' && /^[A-Za-z0-9-]+$/.test(v))
+  ) {
     throw new Error('voices must be a non-empty list of espeak-ng voice names');
   }
-  if (request.variant !== undefined && (typeof request.variant !== 'string' || !/^[A-Za-z0-9]+$/.test(request.variant))) {
+  if (
+    request.variant !== undefined &&
+    (typeof request.variant !== 'string' || !/^[A-Za-z0-9]+$/.test(request.variant))
+  ) {
     throw new Error('variant must be an espeak-ng variant name');
   }
   return {
@@ -128,7 +131,9 @@ async function synthesize(request) {
 }
 
 function writeLine(line) {
-  return new Promise((resolve, reject) => process.stdout.write(`${line}\n`, (error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    process.stdout.write(`${line}\n`, (error) => (error ? reject(error) : resolve())),
+  );
 }
 
 async function serve() {
@@ -152,7 +157,8 @@ function optionsFromArgs(args) {
   for (let i = 0; i < args.length; i += 2) {
     const flag = args[i];
     const value = args[i + 1];
-    if (!flag?.startsWith('--') || value === undefined) throw new Error(`expected --flag value pairs, got ${JSON.stringify(args.slice(i))}`);
+    if (!flag?.startsWith('--') || value === undefined)
+      throw new Error(`expected --flag value pairs, got ${JSON.stringify(args.slice(i))}`);
     options[flag.slice(2)] = value;
   }
   return options;

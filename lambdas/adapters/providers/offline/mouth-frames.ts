@@ -15,7 +15,8 @@ const OPEN_AT = 0.5;
 /** The loudness (RMS, 0..1) of each frame's stretch of a PCM s16le mono or multi-channel WAV. */
 export function frameLoudness(wav: Buffer, fps: number, frameCount: number): number[] {
   const layout = readWavLayout(wav);
-  if (layout.bitsPerSample !== 16) throw new RangeError(`the voice track must be 16-bit PCM, got ${layout.bitsPerSample}-bit`);
+  if (layout.bitsPerSample !== 16)
+    throw new RangeError(`the voice track must be 16-bit PCM, got ${layout.bitsPerSample}-bit`);
   const frameBytes = layout.channels * 2;
   const samples = Math.floor(layout.dataBytes / frameBytes);
   return Array.from({ length: frameCount }, (_, frame) => {

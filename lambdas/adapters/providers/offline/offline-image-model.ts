@@ -1,12 +1,21 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
+import type {
+  Box,
+  CharacterBrief,
+  ImageModel,
+  KeyframeRequest,
+  Metered,
+  ReferenceSheetRequest,
+  RenderedImage,
+  SceneBrief,
+} from '../../../core/ports.js';
 import { loadCanvas } from '../../media/canvas.js';
 import { canvasFontFamilies } from '../../media/fonts.js';
-import type { Box, CharacterBrief, ImageModel, KeyframeRequest, Metered, ReferenceSheetRequest, RenderedImage, SceneBrief } from '../../../core/ports.js';
-import { drawBackground, drawWeather, sceneSetting, type SceneSetting, type Stage } from './storyboard/backgrounds.js';
+import { drawBackground, drawWeather, type SceneSetting, type Stage, sceneSetting } from './storyboard/backgrounds.js';
 import { characterLook } from './storyboard/character-look.js';
 import { withAlpha } from './storyboard/colour.js';
 import { drawFigure, type Facing, type FigurePose, type Gesture, type MouthShape } from './storyboard/figure.js';
-import { seededRandom, type SeededRandom } from './storyboard/seeded-random.js';
+import { type SeededRandom, seededRandom } from './storyboard/seeded-random.js';
 
 const PROVIDER = 'offline';
 const REFERENCE_SIZE = 1200;
@@ -55,12 +64,21 @@ function blockScene(scene: SceneBrief, stage: Stage, random: SeededRandom): Bloc
   const cast = shuffled(scene.characters, random);
   const count = cast.length;
   if (count === 0) return [];
-  const shot: Shot = count > 2 ? random.pick(['wide', 'medium'] as const) : random.pick(['wide', 'medium', 'medium', 'close'] as const);
-  const heightShare = shot === 'wide' ? random.between(0.34, 0.42) : shot === 'medium' ? random.between(0.5, 0.6) : random.between(0.72, 0.82);
+  const shot: Shot =
+    count > 2 ? random.pick(['wide', 'medium'] as const) : random.pick(['wide', 'medium', 'medium', 'close'] as const);
+  const heightShare =
+    shot === 'wide'
+      ? random.between(0.34, 0.42)
+      : shot === 'medium'
+        ? random.between(0.5, 0.6)
+        : random.between(0.72, 0.82);
   // An adult is about 0.42 of their height wide with arms out; everyone must fit side by side.
   const widest = (stage.width * 0.94) / (count * 0.42);
   const scale = Math.min(stage.height * heightShare, widest);
-  const groundBase = shot === 'close' ? stage.height + scale * 0.2 : stage.nearGroundY - random.between(0, 0.08) * (stage.nearGroundY - stage.farGroundY);
+  const groundBase =
+    shot === 'close'
+      ? stage.height + scale * 0.2
+      : stage.nearGroundY - random.between(0, 0.08) * (stage.nearGroundY - stage.farGroundY);
   const spoilers: Spoiler[] = ['shadow', 'occluded', 'turned-away'];
   return cast.map((character, index) => {
     const depth = count > 2 && index % 2 === 1 ? random.between(0.25, 0.45) : 0;
@@ -70,7 +88,8 @@ function blockScene(scene: SceneBrief, stage: Stage, random: SeededRandom): Bloc
     const centreX = stage.width * (slot + random.between(-0.06, 0.06) / count);
     const spoiler = random.chance(0.16) ? random.pick(spoilers) : 'none';
     const towardsPartner: Facing = centreX < stage.width / 2 ? 'right' : 'left';
-    const facing: Facing = spoiler === 'turned-away' ? 'back' : count > 1 && random.chance(0.45) ? towardsPartner : 'front';
+    const facing: Facing =
+      spoiler === 'turned-away' ? 'back' : count > 1 && random.chance(0.45) ? towardsPartner : 'front';
     return {
       character,
       centreX,
@@ -83,7 +102,12 @@ function blockScene(scene: SceneBrief, stage: Stage, random: SeededRandom): Bloc
 }
 
 /** Actors live on their own layer so the set's light and shadows touch them and not the set twice. */
-function lightActors(layer: SKRSContext2D, stage: Stage, boxes: { box: Box; spoiler: Spoiler }[], random: SeededRandom): void {
+function lightActors(
+  layer: SKRSContext2D,
+  stage: Stage,
+  boxes: { box: Box; spoiler: Spoiler }[],
+  random: SeededRandom,
+): void {
   layer.save();
   layer.globalCompositeOperation = 'source-atop';
   if (stage.ambientStrength > 0) {
@@ -108,9 +132,18 @@ function lightActors(layer: SKRSContext2D, stage: Stage, boxes: { box: Box; spoi
 }
 
 /** Something between the camera and an actor: a pillar, an umbrella, a passer-by, foliage. */
-function drawOccluder(ctx: SKRSContext2D, setting: SceneSetting, box: Box, frameHeight: number, random: SeededRandom): void {
+function drawOccluder(
+  ctx: SKRSContext2D,
+  setting: SceneSetting,
+  box: Box,
+  frameHeight: number,
+  random: SeededRandom,
+): void {
   const ink = '#1d1a22';
-  const kind = setting.weather === 'rain' && !setting.indoor ? 'umbrella' : random.pick(['pillar', 'passer-by', 'foliage'] as const);
+  const kind =
+    setting.weather === 'rain' && !setting.indoor
+      ? 'umbrella'
+      : random.pick(['pillar', 'passer-by', 'foliage'] as const);
   ctx.save();
   ctx.lineWidth = Math.max(2, box.width * 0.02);
   ctx.strokeStyle = ink;
@@ -147,7 +180,13 @@ function drawOccluder(ctx: SKRSContext2D, setting: SceneSetting, box: Box, frame
     const top = box.y + box.height * random.between(0.15, 0.45);
     for (let i = 0; i < 14; i++) {
       ctx.beginPath();
-      ctx.arc(box.x + random.between(-0.2, 1.2) * box.width, top + random.between(0, 1) * (box.y + box.height - top), box.width * random.between(0.2, 0.35), 0, Math.PI * 2);
+      ctx.arc(
+        box.x + random.between(-0.2, 1.2) * box.width,
+        top + random.between(0, 1) * (box.y + box.height - top),
+        box.width * random.between(0.2, 0.35),
+        0,
+        Math.PI * 2,
+      );
       ctx.fillStyle = random.pick(['#2f6b34', '#3f8a44', '#24552a']);
       ctx.fill();
       ctx.stroke();
@@ -157,7 +196,14 @@ function drawOccluder(ctx: SKRSContext2D, setting: SceneSetting, box: Box, frame
 }
 
 function vignette(ctx: SKRSContext2D, width: number, height: number): void {
-  const gradient = ctx.createRadialGradient(width / 2, height / 2, Math.min(width, height) * 0.35, width / 2, height / 2, Math.hypot(width, height) / 2);
+  const gradient = ctx.createRadialGradient(
+    width / 2,
+    height / 2,
+    Math.min(width, height) * 0.35,
+    width / 2,
+    height / 2,
+    Math.hypot(width, height) / 2,
+  );
   gradient.addColorStop(0, 'rgba(0,0,0,0)');
   gradient.addColorStop(1, 'rgba(0,0,0,0.28)');
   ctx.fillStyle = gradient;
@@ -206,8 +252,18 @@ export class StoryboardImageModel implements ImageModel {
     ctx.moveTo(0, groundY + 2);
     ctx.lineTo(size, groundY + 2);
     ctx.stroke();
-    const front = drawFigure(ctx, look, { centreX: size * 0.28, groundY, scale: size * 0.8 }, { facing: 'front', gesture: 'rest' });
-    drawFigure(ctx, look, { centreX: size * 0.64, groundY, scale: size * 0.52 }, { facing: random.pick(['left', 'right'] as const), gesture: 'rest' });
+    const front = drawFigure(
+      ctx,
+      look,
+      { centreX: size * 0.28, groundY, scale: size * 0.8 },
+      { facing: 'front', gesture: 'rest' },
+    );
+    drawFigure(
+      ctx,
+      look,
+      { centreX: size * 0.64, groundY, scale: size * 0.52 },
+      { facing: random.pick(['left', 'right'] as const), gesture: 'rest' },
+    );
     drawFigure(ctx, look, { centreX: size * 0.86, groundY, scale: size * 0.52 }, { facing: 'back', gesture: 'rest' });
     ctx.fillStyle = '#1d1a22';
     ctx.textBaseline = 'top';
@@ -234,7 +290,10 @@ export class StoryboardImageModel implements ImageModel {
    * The keyframe with the given characters' mouths open: the same drawing, pixel for pixel,
    * everywhere but their mouths (the offline lip-sync's frames). No mouths given is the keyframe.
    */
-  async paintKeyframe(request: Omit<KeyframeRequest, 'references'>, mouths: Record<string, MouthShape>): Promise<Metered<RenderedImage>> {
+  async paintKeyframe(
+    request: Omit<KeyframeRequest, 'references'>,
+    mouths: Record<string, MouthShape>,
+  ): Promise<Metered<RenderedImage>> {
     const { createCanvas } = await loadCanvas();
     const { scene, width, height, seed } = request;
     const setting = sceneSetting(scene.location, scene.mood);
@@ -250,7 +309,12 @@ export class StoryboardImageModel implements ImageModel {
     const drawn = blocking.map((actor) => {
       const look = characterLook(actor.character);
       const pose = { ...actor.pose, mouth: mouths[actor.character.id] ?? 'closed' };
-      const box = drawFigure(actorsCtx, look, { centreX: actor.centreX, groundY: actor.groundY, scale: actor.scale }, pose);
+      const box = drawFigure(
+        actorsCtx,
+        look,
+        { centreX: actor.centreX, groundY: actor.groundY, scale: actor.scale },
+        pose,
+      );
       return { actor, box };
     });
     for (const { actor, box } of drawn) {
@@ -260,9 +324,15 @@ export class StoryboardImageModel implements ImageModel {
       ctx.ellipse(actor.centreX, actor.groundY, shadowWidth / 2, shadowWidth * 0.09, 0, 0, Math.PI * 2);
       ctx.fill();
     }
-    lightActors(actorsCtx, stage, drawn.map(({ actor, box }) => ({ box, spoiler: actor.spoiler })), random);
+    lightActors(
+      actorsCtx,
+      stage,
+      drawn.map(({ actor, box }) => ({ box, spoiler: actor.spoiler })),
+      random,
+    );
     ctx.drawImage(actors, 0, 0);
-    for (const { actor, box } of drawn) if (actor.spoiler === 'occluded') drawOccluder(ctx, setting, box, height, random);
+    for (const { actor, box } of drawn)
+      if (actor.spoiler === 'occluded') drawOccluder(ctx, setting, box, height, random);
     drawWeather(ctx, setting, width, height, random, random.between(0.3, 1));
     vignette(ctx, width, height);
 

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { CharacterBrief, DialogueLine, Metered, SceneBrief, SceneScript, SceneScriptRequest, TextModel } from '../../../core/ports.js';
 import { ProviderNotConfigured } from '../../../core/errors.js';
 import { findLanguage } from '../../../core/languages.js';
+import type {
+  CharacterBrief,
+  DialogueLine,
+  Metered,
+  SceneBrief,
+  SceneScript,
+  SceneScriptRequest,
+  TextModel,
+} from '../../../core/ports.js';
 import { enUS } from './phrasebook/en-US.js';
 import { filPH } from './phrasebook/fil-PH.js';
 import { idID } from './phrasebook/id-ID.js';
@@ -42,12 +50,215 @@ export const PHRASEBOOK_BY_LANGUAGE: Readonly<Record<string, Phrasebook>> = {
  * scene's mood is read first; without one, the outline may still give it away.
  */
 const MOOD_WORDS: ReadonlyArray<readonly [Mood, readonly string[]]> = [
-  ['angry', ['angry', 'anger', 'furious', 'rage', 'argue', 'argument', 'quarrel', 'fight', 'giận', 'tức', 'cãi', '愤怒', '生气', '争吵', '吵架', '憤怒', '生氣', '爭吵', 'โกรธ', 'ทะเลาะ', 'marah', 'bertengkar', 'galit', '怒', 'けんか', '화난', '분노', '싸움']],
-  ['tense', ['tense', 'tension', 'suspense', 'thriller', 'danger', 'fear', 'mystery', 'mysterious', 'chase', 'căng thẳng', 'hồi hộp', 'nguy hiểm', '紧张', '悬疑', '危险', '緊張', '懸疑', '危險', 'ตึงเครียด', 'อันตราย', 'ระทึก', 'tegang', 'bahaya', 'misteri', 'tensyon', 'panganib', '危ない', 'サスペンス', '긴장', '위험', '스릴러']],
-  ['sad', ['sad', 'sorrow', 'grief', 'melancholy', 'somber', 'sombre', 'tearful', 'farewell', 'funeral', 'buồn', 'đau lòng', 'chia tay', '悲伤', '伤心', '告别', '悲傷', '傷心', '告別', 'เศร้า', 'เสียใจ', 'อำลา', 'sedih', 'perpisahan', 'malungkot', 'lungkot', 'paalam', '悲しい', '別れ', '슬픈', '슬픔', '이별']],
-  ['comic', ['comic', 'comedy', 'comedic', 'funny', 'humor', 'humour', 'playful', 'silly', 'hài', 'vui nhộn', '搞笑', '喜剧', '滑稽', '喜劇', 'ตลก', 'lucu', 'kelakar', 'nakakatawa', 'komedya', 'コメディ', 'おかしい', '코미디', '웃긴']],
-  ['joyful', ['joy', 'joyful', 'happy', 'cheerful', 'festive', 'celebrat', 'excited', 'vui', 'hạnh phúc', 'ăn mừng', '欢乐', '开心', '喜悦', '庆祝', '歡樂', '開心', '慶祝', 'มีความสุข', 'สนุก', 'ฉลอง', 'gembira', 'bahagia', 'perayaan', 'masaya', 'pagdiriwang', '楽しい', '嬉しい', 'お祝い', '행복', '기쁜', '축하']],
-  ['tender', ['tender', 'romantic', 'romance', 'love', 'loving', 'warm', 'sweet', 'gentle', 'reunion', 'lãng mạn', 'ấm áp', 'dịu dàng', 'đoàn tụ', '温柔', '浪漫', '温馨', '团聚', '溫柔', '溫馨', '團聚', 'โรแมนติก', 'อบอุ่น', 'อ่อนโยน', 'romantis', 'hangat', 'rindu', 'romantiko', 'malambing', 'ロマンチック', '優しい', '再会', '로맨틱', '따뜻한', '다정한', '재회']],
+  [
+    'angry',
+    [
+      'angry',
+      'anger',
+      'furious',
+      'rage',
+      'argue',
+      'argument',
+      'quarrel',
+      'fight',
+      'giận',
+      'tức',
+      'cãi',
+      '愤怒',
+      '生气',
+      '争吵',
+      '吵架',
+      '憤怒',
+      '生氣',
+      '爭吵',
+      'โกรธ',
+      'ทะเลาะ',
+      'marah',
+      'bertengkar',
+      'galit',
+      '怒',
+      'けんか',
+      '화난',
+      '분노',
+      '싸움',
+    ],
+  ],
+  [
+    'tense',
+    [
+      'tense',
+      'tension',
+      'suspense',
+      'thriller',
+      'danger',
+      'fear',
+      'mystery',
+      'mysterious',
+      'chase',
+      'căng thẳng',
+      'hồi hộp',
+      'nguy hiểm',
+      '紧张',
+      '悬疑',
+      '危险',
+      '緊張',
+      '懸疑',
+      '危險',
+      'ตึงเครียด',
+      'อันตราย',
+      'ระทึก',
+      'tegang',
+      'bahaya',
+      'misteri',
+      'tensyon',
+      'panganib',
+      '危ない',
+      'サスペンス',
+      '긴장',
+      '위험',
+      '스릴러',
+    ],
+  ],
+  [
+    'sad',
+    [
+      'sad',
+      'sorrow',
+      'grief',
+      'melancholy',
+      'somber',
+      'sombre',
+      'tearful',
+      'farewell',
+      'funeral',
+      'buồn',
+      'đau lòng',
+      'chia tay',
+      '悲伤',
+      '伤心',
+      '告别',
+      '悲傷',
+      '傷心',
+      '告別',
+      'เศร้า',
+      'เสียใจ',
+      'อำลา',
+      'sedih',
+      'perpisahan',
+      'malungkot',
+      'lungkot',
+      'paalam',
+      '悲しい',
+      '別れ',
+      '슬픈',
+      '슬픔',
+      '이별',
+    ],
+  ],
+  [
+    'comic',
+    [
+      'comic',
+      'comedy',
+      'comedic',
+      'funny',
+      'humor',
+      'humour',
+      'playful',
+      'silly',
+      'hài',
+      'vui nhộn',
+      '搞笑',
+      '喜剧',
+      '滑稽',
+      '喜劇',
+      'ตลก',
+      'lucu',
+      'kelakar',
+      'nakakatawa',
+      'komedya',
+      'コメディ',
+      'おかしい',
+      '코미디',
+      '웃긴',
+    ],
+  ],
+  [
+    'joyful',
+    [
+      'joy',
+      'joyful',
+      'happy',
+      'cheerful',
+      'festive',
+      'celebrat',
+      'excited',
+      'vui',
+      'hạnh phúc',
+      'ăn mừng',
+      '欢乐',
+      '开心',
+      '喜悦',
+      '庆祝',
+      '歡樂',
+      '開心',
+      '慶祝',
+      'มีความสุข',
+      'สนุก',
+      'ฉลอง',
+      'gembira',
+      'bahagia',
+      'perayaan',
+      'masaya',
+      'pagdiriwang',
+      '楽しい',
+      '嬉しい',
+      'お祝い',
+      '행복',
+      '기쁜',
+      '축하',
+    ],
+  ],
+  [
+    'tender',
+    [
+      'tender',
+      'romantic',
+      'romance',
+      'love',
+      'loving',
+      'warm',
+      'sweet',
+      'gentle',
+      'reunion',
+      'lãng mạn',
+      'ấm áp',
+      'dịu dàng',
+      'đoàn tụ',
+      '温柔',
+      '浪漫',
+      '温馨',
+      '团聚',
+      '溫柔',
+      '溫馨',
+      '團聚',
+      'โรแมนติก',
+      'อบอุ่น',
+      'อ่อนโยน',
+      'romantis',
+      'hangat',
+      'rindu',
+      'romantiko',
+      'malambing',
+      'ロマンチック',
+      '優しい',
+      '再会',
+      '로맨틱',
+      '따뜻한',
+      '다정한',
+      '재회',
+    ],
+  ],
 ];
 
 /** Validation refuses a language without a phrasebook, so a line is never written in another language. */
@@ -109,7 +320,10 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
 
 /** Sentence starts are capitalised after filling, since a pronoun or a place may land there. */
 function capitaliseSentences(line: string): string {
-  return line.replace(/(^|(?<!\.\.)[.!?]\s+)(\p{Ll})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
+  return line.replace(
+    /(^|(?<!\.\.)[.!?]\s+)(\p{Ll})/gu,
+    (_, before: string, letter: string) => before + letter.toUpperCase(),
+  );
 }
 
 class LinePicker {
@@ -122,7 +336,9 @@ class LinePicker {
   ) {}
 
   pick(templates: readonly string[], speaker: CharacterBrief, listener: CharacterBrief | undefined): string {
-    const usable = templates.filter((template) => !this.used.has(template) && (this.place !== undefined || !template.includes('{place}')));
+    const usable = templates.filter(
+      (template) => !this.used.has(template) && (this.place !== undefined || !template.includes('{place}')),
+    );
     const pool = usable.length > 0 ? usable : templates.filter((template) => !template.includes('{place}'));
     const template = pool[Math.floor(this.random() * pool.length)] ?? '';
     this.used.add(template);
@@ -134,7 +350,11 @@ class LinePicker {
 export function fillTemplate(
   phrasebook: Phrasebook,
   template: string,
-  { speaker, listener, place }: { speaker: CharacterBrief; listener: CharacterBrief | undefined; place: string | undefined },
+  {
+    speaker,
+    listener,
+    place,
+  }: { speaker: CharacterBrief; listener: CharacterBrief | undefined; place: string | undefined },
 ): string {
   const pronouns = listener && phrasebook.pronouns ? phrasebook.pronouns(speaker, listener) : undefined;
   const filled = template.replace(/\{(listener|place|I|you)\}/g, (_, slot: string) => {
@@ -158,9 +378,17 @@ function dialogue(cast: CharacterBrief[], lines: MoodLines, picker: LinePicker, 
   });
 }
 
-function monologue(speaker: CharacterBrief, lines: MoodLines, picker: LinePicker, random: () => number): DialogueLine[] {
+function monologue(
+  speaker: CharacterBrief,
+  lines: MoodLines,
+  picker: LinePicker,
+  random: () => number,
+): DialogueLine[] {
   const count = 1 + Math.floor(random() * 2);
-  return Array.from({ length: count }, () => ({ character: speaker.id, line: picker.pick(lines.monologue, speaker, undefined) }));
+  return Array.from({ length: count }, () => ({
+    character: speaker.id,
+    line: picker.pick(lines.monologue, speaker, undefined),
+  }));
 }
 
 /** A rough token count: a CJK character is about one token, other text about four characters a token. */
@@ -192,10 +420,19 @@ export class OfflineScriptWriter implements TextModel {
           ? monologue(first, moodLines, picker, random)
           : dialogue(speakers, moodLines, picker, random);
 
-    const input = [request.title, scene.location, scene.outline, scene.mood ?? '', ...scene.characters.map((c) => `${c.name}: ${c.description}`)].join('\n');
+    const input = [
+      request.title,
+      scene.location,
+      scene.outline,
+      scene.mood ?? '',
+      ...scene.characters.map((c) => `${c.name}: ${c.description}`),
+    ].join('\n');
     return {
       result: { lines },
-      usage: { inputTokens: estimatedTokens(input), outputTokens: estimatedTokens(lines.map((l) => l.line).join('\n')) },
+      usage: {
+        inputTokens: estimatedTokens(input),
+        outputTokens: estimatedTokens(lines.map((l) => l.line).join('\n')),
+      },
       provider: OFFLINE_SCRIPT_PROVIDER,
       model: OFFLINE_SCRIPT_MODEL,
     };

@@ -41,16 +41,25 @@ export class PaintedLipSyncModel implements LipSyncModel {
         let file = drawn.get(name);
         if (!file) {
           file = path.join(dir, `${name}.png`);
-          const png = speaker && shape !== 'closed' ? (await this.painter.paintKeyframe(request.shot.keyframe, { [speaker]: shape })).result.png : keyframe.result.png;
+          const png =
+            speaker && shape !== 'closed'
+              ? (await this.painter.paintKeyframe(request.shot.keyframe, { [speaker]: shape })).result.png
+              : keyframe.result.png;
           await writeFile(file, png);
           drawn.set(name, file);
         }
         return file;
       };
       for (const [index, frame] of frames.entries()) {
-        await symlink(await fileFor(frame.speaker, frame.shape), path.join(dir, `frame-${String(index).padStart(6, '0')}.png`));
+        await symlink(
+          await fileFor(frame.speaker, frame.shape),
+          path.join(dir, `frame-${String(index).padStart(6, '0')}.png`),
+        );
       }
-      return renderCameraMoveClip({ frames: path.join(dir, 'frame-%06d.png') }, { move, width: request.width, height: request.height, fps: request.fps, frameCount });
+      return renderCameraMoveClip(
+        { frames: path.join(dir, 'frame-%06d.png') },
+        { move, width: request.width, height: request.height, fps: request.fps, frameCount },
+      );
     });
     return { result: { mp4 }, usage: { lipSyncSeconds: frameCount / request.fps }, provider: PROVIDER, model: MODEL };
   }

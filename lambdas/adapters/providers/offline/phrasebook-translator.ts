@@ -1,8 +1,24 @@
 import { createHash } from 'node:crypto';
-import type { CharacterBrief, LineTranslation, LineTranslationRequest, LineTranslator, Metered, TitleTranslationRequest } from '../../../core/ports.js';
 import { languageOf, type Script } from '../../../core/languages.js';
+import type {
+  CharacterBrief,
+  LineTranslation,
+  LineTranslationRequest,
+  LineTranslator,
+  Metered,
+  TitleTranslationRequest,
+} from '../../../core/ports.js';
+import {
+  estimatedTokens,
+  fillTemplate,
+  moodOf,
+  OFFLINE_SCRIPT_MODEL,
+  OFFLINE_SCRIPT_PROVIDER,
+  phrasebookFor,
+  seededRandom,
+  spokenPlace,
+} from './offline-script-writer.js';
 import type { MoodLines } from './phrasebook/phrasebook.js';
-import { estimatedTokens, fillTemplate, moodOf, OFFLINE_SCRIPT_MODEL, OFFLINE_SCRIPT_PROVIDER, phrasebookFor, seededRandom, spokenPlace } from './offline-script-writer.js';
 
 /**
  * How fast the offline voice says each script, in characters a second: espeak-ng at its
@@ -33,7 +49,9 @@ export class PhrasebookTranslator implements LineTranslator {
     const phrasebook = phrasebookFor(request.to);
     const perSecond = CHARACTERS_PER_SECOND[languageOf(request.to).script];
     const estimate = (text: string) => Array.from(text).length / perSecond;
-    const target = request.tooLong ? request.budgetSeconds * (estimate(request.tooLong.line) / request.tooLong.seconds) : request.budgetSeconds;
+    const target = request.tooLong
+      ? request.budgetSeconds * (estimate(request.tooLong.line) / request.tooLong.seconds)
+      : request.budgetSeconds;
 
     const place = spokenPlace(request.scene.location, phrasebook);
     const listener = listenerOf(request);
@@ -50,10 +68,15 @@ export class PhrasebookTranslator implements LineTranslator {
     const fitting = lines.filter((line) => estimate(line) <= target);
     const best = fitting.at(-1);
     const random = seededRandom(lineSeed(request));
-    const similar = best === undefined ? [] : fitting.filter((line) => estimate(line) >= estimate(best) * SIMILAR_LENGTH);
-    const line = similar[Math.floor(random() * similar.length)] ?? cutToFit(lines[0] ?? '', request.to, (text) => estimate(text) <= target);
+    const similar =
+      best === undefined ? [] : fitting.filter((line) => estimate(line) >= estimate(best) * SIMILAR_LENGTH);
+    const line =
+      similar[Math.floor(random() * similar.length)] ??
+      cutToFit(lines[0] ?? '', request.to, (text) => estimate(text) <= target);
 
-    const input = [request.scene.outline, request.scene.mood ?? '', ...request.sceneLines.map((l) => l.line)].join('\n');
+    const input = [request.scene.outline, request.scene.mood ?? '', ...request.sceneLines.map((l) => l.line)].join(
+      '\n',
+    );
     return metered(input, line);
   }
 
@@ -71,7 +94,11 @@ export class PhrasebookTranslator implements LineTranslator {
       .map((template) => fillTemplate(phrasebook, template, { speaker, listener: undefined, place: undefined }))
       .sort((a, b) => Array.from(a).length - Array.from(b).length);
     const seconds = Array.from(request.title).length / from;
-    const title = cutToFit(shortest.replace(/[.…。!！?？]+$/u, ''), request.to, (text) => Array.from(text).length / to <= seconds);
+    const title = cutToFit(
+      shortest.replace(/[.…。!！?？]+$/u, ''),
+      request.to,
+      (text) => Array.from(text).length / to <= seconds,
+    );
     return metered(request.title, title);
   }
 }
@@ -108,7 +135,10 @@ function templatesFor(request: LineTranslationRequest, lines: MoodLines): readon
 function listenerOf(request: LineTranslationRequest): CharacterBrief | undefined {
   const neighbour = request.index === 0 ? request.sceneLines[1] : request.sceneLines[request.index - 1];
   const id = neighbour && neighbour.character !== request.speaker.id ? neighbour.character : undefined;
-  return request.scene.characters.find((character) => character.id === id) ?? request.scene.characters.find((character) => character.id !== request.speaker.id);
+  return (
+    request.scene.characters.find((character) => character.id === id) ??
+    request.scene.characters.find((character) => character.id !== request.speaker.id)
+  );
 }
 
 function lineSeed(request: LineTranslationRequest): number {

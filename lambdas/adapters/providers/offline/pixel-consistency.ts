@@ -1,7 +1,14 @@
-import { loadCanvas } from '../../media/canvas.js';
 import { ProviderRejected } from '../../../core/errors.js';
-import { DEFAULT_CONSISTENCY_THRESHOLD, type Box, type ConsistencyRequest, type ConsistencyScorer, type ConsistencyVerdict, type Metered, type RenderedImage } from '../../../core/ports.js';
-
+import {
+  type Box,
+  type ConsistencyRequest,
+  type ConsistencyScorer,
+  type ConsistencyVerdict,
+  DEFAULT_CONSISTENCY_THRESHOLD,
+  type Metered,
+  type RenderedImage,
+} from '../../../core/ports.js';
+import { loadCanvas } from '../../media/canvas.js';
 
 const GRID_COLUMNS = 16;
 const GRID_ROWS = 40;
@@ -100,7 +107,8 @@ function histogramBins(r: number, g: number, b: number): [number, number][] {
   const min = Math.min(r, g, b);
   const value = max / 255;
   const saturation = max === 0 ? 0 : (max - min) / max;
-  if (saturation < 0.2 || value < 0.15) return [[HUE_BINS * 2 + Math.min(GREY_BINS - 1, Math.floor(value * GREY_BINS)), 1]];
+  if (saturation < 0.2 || value < 0.15)
+    return [[HUE_BINS * 2 + Math.min(GREY_BINS - 1, Math.floor(value * GREY_BINS)), 1]];
   let hue: number;
   if (max === r) hue = ((g - b) / (max - min) + 6) % 6;
   else if (max === g) hue = (b - r) / (max - min) + 2;
@@ -175,7 +183,10 @@ function figureCoverage(reference: Crop): Float32Array {
     for (let x = 0; x < reference.width; x++) {
       const cell = row * GRID_COLUMNS + Math.min(GRID_COLUMNS - 1, Math.floor((x * GRID_COLUMNS) / reference.width));
       const i = (y * reference.width + x) * 4;
-      const distance = Math.abs((reference.rgba[i] ?? 0) - br) + Math.abs((reference.rgba[i + 1] ?? 0) - bg) + Math.abs((reference.rgba[i + 2] ?? 0) - bb);
+      const distance =
+        Math.abs((reference.rgba[i] ?? 0) - br) +
+        Math.abs((reference.rgba[i + 1] ?? 0) - bg) +
+        Math.abs((reference.rgba[i + 2] ?? 0) - bb);
       counts[cell] = (counts[cell] ?? 0) + 1;
       if (distance > 36) covered[cell] = (covered[cell] ?? 0) + 1;
     }
@@ -207,7 +218,11 @@ function labGrid(cell: Aligned, columns: number, rows: number): ([number, number
 }
 
 /** Each reference cell finds its best match one cell around, so a raised arm or a small shift is forgiven. */
-function layoutSimilarity(reference: ([number, number, number] | undefined)[], keyframe: ([number, number, number] | undefined)[], coverage: Float32Array): number {
+function layoutSimilarity(
+  reference: ([number, number, number] | undefined)[],
+  keyframe: ([number, number, number] | undefined)[],
+  coverage: Float32Array,
+): number {
   let weighted = 0;
   let weights = 0;
   for (let row = 0; row < GRID_ROWS; row++) {
@@ -238,7 +253,8 @@ function paletteHistogram(cell: Aligned, coverage: Float32Array): Float32Array {
       const weight = coverage[row * GRID_COLUMNS + column] ?? 0;
       const rgb = cell(column, row);
       if (weight < 0.5 || !rgb) continue;
-      for (const [bin, share] of histogramBins(rgb[0], rgb[1], rgb[2])) histogram[bin] = (histogram[bin] ?? 0) + weight * share;
+      for (const [bin, share] of histogramBins(rgb[0], rgb[1], rgb[2]))
+        histogram[bin] = (histogram[bin] ?? 0) + weight * share;
     }
   }
   const total = histogram.reduce((sum, v) => sum + v, 0);
@@ -258,7 +274,9 @@ function structureOf(cell: Aligned, coverage: Float32Array): Float32Array {
       const gy = lum(column, row + 1) - lum(column, row - 1);
       const angle = (Math.atan2(gy, gx) + Math.PI) % Math.PI;
       const bin = Math.min(ORIENTATION_BINS - 1, Math.floor((angle / Math.PI) * ORIENTATION_BINS));
-      const block = Math.floor((row * BLOCK_ROWS) / GRID_ROWS) * BLOCK_COLUMNS + Math.floor((column * BLOCK_COLUMNS) / GRID_COLUMNS);
+      const block =
+        Math.floor((row * BLOCK_ROWS) / GRID_ROWS) * BLOCK_COLUMNS +
+        Math.floor((column * BLOCK_COLUMNS) / GRID_COLUMNS);
       const at = block * ORIENTATION_BINS + bin;
       structure[at] = (structure[at] ?? 0) + Math.hypot(gx, gy);
     }
@@ -317,7 +335,10 @@ export async function measureConsistency(request: ConsistencyRequest): Promise<C
     return { palette: 0, layout: 0, structure: 0, score: 0 };
   }
   const comparable = comparableReferenceBox(referenceBox, request.keyframe, keyframeBox);
-  const [reference, keyframe] = await Promise.all([readCrop(request.reference, comparable), readCrop(request.keyframe, keyframeBox)]);
+  const [reference, keyframe] = await Promise.all([
+    readCrop(request.reference, comparable),
+    readCrop(request.keyframe, keyframeBox),
+  ]);
   const coverage = figureCoverage(reference);
   const referenceCells = aligned(gridOf(reference, GRID_COLUMNS, GRID_ROWS), 0, 1);
   const referenceLab = labGrid(referenceCells, GRID_COLUMNS, GRID_ROWS);
@@ -325,7 +346,7 @@ export async function measureConsistency(request: ConsistencyRequest): Promise<C
   // Same cell size as the reference, scaled by height: a raised arm widens the
   // keyframe box, so the figure is found by sliding along it rather than stretched.
   const cellHeight = keyframe.height / GRID_ROWS;
-  const cellWidth = cellHeight * (reference.width / GRID_COLUMNS) / (reference.height / GRID_ROWS);
+  const cellWidth = (cellHeight * (reference.width / GRID_COLUMNS)) / (reference.height / GRID_ROWS);
   const keyframeColumns = Math.max(1, Math.round(keyframe.width / cellWidth));
   const keyframeGrid = gridOf(keyframe, keyframeColumns, GRID_ROWS);
   const referenceBrightness = meanLuminance(referenceCells, coverage);
@@ -339,7 +360,10 @@ export async function measureConsistency(request: ConsistencyRequest): Promise<C
     const cells = aligned(keyframeGrid, shift, gain);
     const layout = layoutSimilarity(referenceLab, labGrid(cells, GRID_COLUMNS, GRID_ROWS), coverage);
     if (layout <= best.layout) continue;
-    const palette = histogramIntersection(paletteHistogram(referenceCells, coverage), paletteHistogram(cells, coverage));
+    const palette = histogramIntersection(
+      paletteHistogram(referenceCells, coverage),
+      paletteHistogram(cells, coverage),
+    );
     const structure = Math.max(0, cosine(structureOf(referenceCells, coverage), structureOf(cells, coverage)));
     const score = WEIGHTS.palette * palette + WEIGHTS.layout * layout + WEIGHTS.structure * structure;
     best = { palette, layout, structure, score: Math.min(1, Math.max(0, score)) };

@@ -2,7 +2,7 @@ import type { Metered, MusicBed, MusicBedRequest, MusicModel, MusicSection } fro
 import { wavHeader } from '../../media/voice-track.js';
 import { moodOf } from './offline-script-writer.js';
 import type { Mood } from './phrasebook/phrasebook.js';
-import { seededRandom, type SeededRandom } from './storyboard/seeded-random.js';
+import { type SeededRandom, seededRandom } from './storyboard/seeded-random.js';
 
 export const PROCEDURAL_MUSIC_PROVIDER = 'offline';
 export const PROCEDURAL_MUSIC_MODEL = 'procedural-bed-v1';
@@ -36,13 +36,90 @@ const MINOR = [0, 2, 3, 5, 7, 8, 10] as const;
 
 /** One score per mood of the offline script writer, so music and dialogue read a scene alike. */
 const SCORES: Readonly<Record<Mood, MoodScore>> = {
-  tender: { tonic: 53, mode: 'major', progression: [0, 5, 3, 4], beatsPerMinute: 66, beatsPerChord: 4, arpeggioPerBeat: 1, pluckDecaySeconds: 0.9, pulsingBass: false, padHarmonics: 2, level: { pad: 1, arpeggio: 0.45, bass: 0.5 } },
-  joyful: { tonic: 55, mode: 'major', progression: [0, 4, 5, 3], beatsPerMinute: 104, beatsPerChord: 4, arpeggioPerBeat: 2, pluckDecaySeconds: 0.45, pulsingBass: false, padHarmonics: 3, level: { pad: 0.8, arpeggio: 0.6, bass: 0.55 } },
-  sad: { tonic: 50, mode: 'minor', progression: [0, 5, 2, 6], beatsPerMinute: 58, beatsPerChord: 4, arpeggioPerBeat: 0.5, pluckDecaySeconds: 1.4, pulsingBass: false, padHarmonics: 2, level: { pad: 1, arpeggio: 0.35, bass: 0.45 } },
-  tense: { tonic: 49, mode: 'minor', progression: [0, 0, 5, 4], beatsPerMinute: 92, beatsPerChord: 4, arpeggioPerBeat: 0, pluckDecaySeconds: 0.3, pulsingBass: true, padHarmonics: 4, level: { pad: 0.75, arpeggio: 0, bass: 0.7 } },
-  angry: { tonic: 52, mode: 'minor', progression: [0, 5, 6, 0], beatsPerMinute: 120, beatsPerChord: 4, arpeggioPerBeat: 0, pluckDecaySeconds: 0.25, pulsingBass: true, padHarmonics: 5, level: { pad: 0.7, arpeggio: 0, bass: 0.85 } },
-  comic: { tonic: 60, mode: 'major', progression: [0, 3, 4, 0], beatsPerMinute: 128, beatsPerChord: 4, arpeggioPerBeat: 2, pluckDecaySeconds: 0.18, pulsingBass: false, padHarmonics: 1, level: { pad: 0.45, arpeggio: 0.8, bass: 0.6 } },
-  default: { tonic: 57, mode: 'major', progression: [0, 5, 3, 4], beatsPerMinute: 72, beatsPerChord: 4, arpeggioPerBeat: 1, pluckDecaySeconds: 0.7, pulsingBass: false, padHarmonics: 2, level: { pad: 1, arpeggio: 0.4, bass: 0.5 } },
+  tender: {
+    tonic: 53,
+    mode: 'major',
+    progression: [0, 5, 3, 4],
+    beatsPerMinute: 66,
+    beatsPerChord: 4,
+    arpeggioPerBeat: 1,
+    pluckDecaySeconds: 0.9,
+    pulsingBass: false,
+    padHarmonics: 2,
+    level: { pad: 1, arpeggio: 0.45, bass: 0.5 },
+  },
+  joyful: {
+    tonic: 55,
+    mode: 'major',
+    progression: [0, 4, 5, 3],
+    beatsPerMinute: 104,
+    beatsPerChord: 4,
+    arpeggioPerBeat: 2,
+    pluckDecaySeconds: 0.45,
+    pulsingBass: false,
+    padHarmonics: 3,
+    level: { pad: 0.8, arpeggio: 0.6, bass: 0.55 },
+  },
+  sad: {
+    tonic: 50,
+    mode: 'minor',
+    progression: [0, 5, 2, 6],
+    beatsPerMinute: 58,
+    beatsPerChord: 4,
+    arpeggioPerBeat: 0.5,
+    pluckDecaySeconds: 1.4,
+    pulsingBass: false,
+    padHarmonics: 2,
+    level: { pad: 1, arpeggio: 0.35, bass: 0.45 },
+  },
+  tense: {
+    tonic: 49,
+    mode: 'minor',
+    progression: [0, 0, 5, 4],
+    beatsPerMinute: 92,
+    beatsPerChord: 4,
+    arpeggioPerBeat: 0,
+    pluckDecaySeconds: 0.3,
+    pulsingBass: true,
+    padHarmonics: 4,
+    level: { pad: 0.75, arpeggio: 0, bass: 0.7 },
+  },
+  angry: {
+    tonic: 52,
+    mode: 'minor',
+    progression: [0, 5, 6, 0],
+    beatsPerMinute: 120,
+    beatsPerChord: 4,
+    arpeggioPerBeat: 0,
+    pluckDecaySeconds: 0.25,
+    pulsingBass: true,
+    padHarmonics: 5,
+    level: { pad: 0.7, arpeggio: 0, bass: 0.85 },
+  },
+  comic: {
+    tonic: 60,
+    mode: 'major',
+    progression: [0, 3, 4, 0],
+    beatsPerMinute: 128,
+    beatsPerChord: 4,
+    arpeggioPerBeat: 2,
+    pluckDecaySeconds: 0.18,
+    pulsingBass: false,
+    padHarmonics: 1,
+    level: { pad: 0.45, arpeggio: 0.8, bass: 0.6 },
+  },
+  default: {
+    tonic: 57,
+    mode: 'major',
+    progression: [0, 5, 3, 4],
+    beatsPerMinute: 72,
+    beatsPerChord: 4,
+    arpeggioPerBeat: 1,
+    pluckDecaySeconds: 0.7,
+    pulsingBass: false,
+    padHarmonics: 2,
+    level: { pad: 1, arpeggio: 0.4, bass: 0.5 },
+  },
 };
 
 /** Scenes cross-fade into one another over this long, so a change of mood never cuts. */
@@ -119,7 +196,13 @@ export function renderBed(request: MusicBedRequest): { left: Float32Array; right
     const from = Math.max(0, start - (index === 0 ? 0 : fade));
     const to = Math.min(total, start + length + (index === request.sections.length - 1 ? 0 : fade));
     const random = seededRandom('music-bed', request.seed, request.episodeId, index);
-    renderSection(SCORES[sectionMood(section)], random, { from, to, start, end: start + length, fade, total }, left, right);
+    renderSection(
+      SCORES[sectionMood(section)],
+      random,
+      { from, to, start, end: start + length, fade, total },
+      left,
+      right,
+    );
     start += length;
   });
   applyEpisodeFades(left, right, rate);
@@ -138,7 +221,13 @@ interface SectionSpan {
   total: number;
 }
 
-function renderSection(score: MoodScore, random: SeededRandom, span: SectionSpan, left: Float32Array, right: Float32Array): void {
+function renderSection(
+  score: MoodScore,
+  random: SeededRandom,
+  span: SectionSpan,
+  left: Float32Array,
+  right: Float32Array,
+): void {
   const rate = MUSIC_SAMPLE_RATE;
   const beatSeconds = 60 / score.beatsPerMinute;
   const chordSeconds = beatSeconds * score.beatsPerChord;
@@ -151,7 +240,9 @@ function renderSection(score: MoodScore, random: SeededRandom, span: SectionSpan
   const chords = score.progression.map((degree) => {
     const notes = chordNotes(score, degree);
     return {
-      pad: Float64Array.from(notes.flatMap((note) => [midiToHz(note) * (1 - padDetune), midiToHz(note) * (1 + padDetune)])),
+      pad: Float64Array.from(
+        notes.flatMap((note) => [midiToHz(note) * (1 - padDetune), midiToHz(note) * (1 + padDetune)]),
+      ),
       bass: midiToHz(notes[0]! - 12),
       arpeggio: Float64Array.from(notes, (note) => midiToHz(note + 12)),
     };

@@ -41,6 +41,7 @@ export function readWavLayout(wav: Buffer): WavLayout {
 
 export function wavDurationSeconds(layout: WavLayout): number {
   const bytesPerSecond = layout.sampleRate * layout.channels * (layout.bitsPerSample / 8);
-  if (bytesPerSecond <= 0) throw new MediaToolFailed('WAVE format has a zero sample rate, channel count or sample size');
+  if (bytesPerSecond <= 0)
+    throw new MediaToolFailed('WAVE format has a zero sample rate, channel count or sample size');
   return layout.dataBytes / bytesPerSecond;
 }

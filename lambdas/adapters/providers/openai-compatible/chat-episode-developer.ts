@@ -1,7 +1,13 @@
-import type { CallOptions, DevelopedPart, EpisodeDeveloper, EpisodeDevelopmentRequest, Metered } from '../../../core/ports.js';
-import { developmentJsonSchema, developPartWithRepair } from '../../../core/development-prompt.js';
 import type { ChatMessage } from '../../../core/answer-repair.js';
-import { chatAnswerOf, requestOptions, type OpenAiConnection } from './connection.js';
+import { developmentJsonSchema, developPartWithRepair } from '../../../core/development-prompt.js';
+import type {
+  CallOptions,
+  DevelopedPart,
+  EpisodeDeveloper,
+  EpisodeDevelopmentRequest,
+  Metered,
+} from '../../../core/ports.js';
+import { chatAnswerOf, type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE, type ResponseFormatMode } from './settings.js';
 
 /**
@@ -20,16 +26,20 @@ export class ChatEpisodeDeveloper implements EpisodeDeveloper {
     const serving = { provider: OPENAI_COMPATIBLE, model: this.model };
     const response_format =
       this.responseFormat === 'json_schema'
-        ? ({ type: 'json_schema', json_schema: { name: 'scene_cards', strict: true, schema: developmentJsonSchema(request) } } as const)
+        ? ({
+            type: 'json_schema',
+            json_schema: { name: 'scene_cards', strict: true, schema: developmentJsonSchema(request) },
+          } as const)
         : ({ type: 'json_object' } as const);
     let attempt = 0;
     return developPartWithRepair(request, serving, options.contentRewrite ?? false, async (messages: ChatMessage[]) => {
       attempt++;
-      const completion = await this.connection.call((client, signal) =>
-        client.chat.completions.create(
-          { model: this.model, messages, response_format, temperature: 0.8, seed: request.seed, max_tokens: 12_000 },
-          requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}:${attempt}`),
-        ),
+      const completion = await this.connection.call(
+        (client, signal) =>
+          client.chat.completions.create(
+            { model: this.model, messages, response_format, temperature: 0.8, seed: request.seed, max_tokens: 12_000 },
+            requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}:${attempt}`),
+          ),
         options.attempts,
       );
       return chatAnswerOf(completion);

@@ -1,11 +1,11 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import OpenAI from 'openai';
 import * as z from 'zod';
-import { ProviderNotConfigured } from '../../../core/errors.js';
-import { providerFailure } from './openai-failures.js';
-import { OPENAI_COMPATIBLE, openAiMissingSettings, type OpenAiSettings } from './settings.js';
-import type { AttemptLedger, ProviderCallGuard } from '../../../core/ports.js';
 import type { ChatAnswer } from '../../../core/answer-repair.js';
+import { ProviderNotConfigured } from '../../../core/errors.js';
+import type { AttemptLedger, ProviderCallGuard } from '../../../core/ports.js';
+import { providerFailure } from './openai-failures.js';
+import { OPENAI_COMPATIBLE, type OpenAiSettings, openAiMissingSettings } from './settings.js';
 
 const SecretSchema = z.object({ apiKey: z.string().min(1), baseUrl: z.url().optional() });
 
@@ -27,7 +27,10 @@ export class OpenAiConnection {
     if (this.settings.secretArn) {
       const response = await this.secrets().send(new GetSecretValueCommand({ SecretId: this.settings.secretArn }));
       const parsed = SecretSchema.safeParse(JSON.parse(response.SecretString ?? '{}'));
-      if (!parsed.success) throw new ProviderNotConfigured('the provider secret must be JSON {"apiKey": "...", "baseUrl"?: "https://..."}');
+      if (!parsed.success)
+        throw new ProviderNotConfigured(
+          'the provider secret must be JSON {"apiKey": "...", "baseUrl"?: "https://..."}',
+        );
       apiKey = parsed.data.apiKey;
       baseUrl = parsed.data.baseUrl ?? baseUrl;
     }
@@ -70,6 +73,9 @@ export function chatAnswerOf(completion: OpenAI.Chat.Completions.ChatCompletion)
   return {
     text: choice?.message.content ?? '',
     filtered: choice?.finish_reason === 'content_filter',
-    usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
+    usage: {
+      inputTokens: completion.usage?.prompt_tokens ?? 0,
+      outputTokens: completion.usage?.completion_tokens ?? 0,
+    },
   };
 }

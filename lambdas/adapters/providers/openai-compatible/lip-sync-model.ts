@@ -1,6 +1,6 @@
 import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
 import type { AsyncLipSyncModel, CallOptions, LipSyncJobStatus, LipSyncRequest } from '../../../core/ports.js';
-import { requestOptions, type OpenAiConnection } from './connection.js';
+import { type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 
 /** A gateway's lip-sync job, shaped like its video jobs. */
@@ -41,8 +41,12 @@ export class OpenAiLipSyncModel implements AsyncLipSyncModel {
     form.append('audio', new Blob([new Uint8Array(request.audio)], { type: 'audio/wav' }), 'voice.wav');
     form.append('language', request.language);
     form.append('sync_mode', request.syncMode);
-    const job = await this.connection.call((client, signal) =>
-      client.post<LipSyncJob>(this.path, { body: form, ...requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}`) }),
+    const job = await this.connection.call(
+      (client, signal) =>
+        client.post<LipSyncJob>(this.path, {
+          body: form,
+          ...requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}`),
+        }),
       options.attempts,
     );
     if (!job?.id) throw new ProviderRejected(`${this.model} at ${this.path} answered without a job id`);
@@ -50,17 +54,32 @@ export class OpenAiLipSyncModel implements AsyncLipSyncModel {
   }
 
   async pollSync(jobId: string, request: LipSyncRequest): Promise<LipSyncJobStatus> {
-    const job = await this.connection.call((client, signal) => client.get<LipSyncJob>(`${this.path}/${encodeURIComponent(jobId)}`, { signal }));
+    const job = await this.connection.call((client, signal) =>
+      client.get<LipSyncJob>(`${this.path}/${encodeURIComponent(jobId)}`, { signal }),
+    );
     if (job.status === 'queued' || job.status === 'in_progress') return { state: 'running' };
     if (job.status === 'failed') {
       const reason = `${this.model} lip-sync job ${jobId} failed: ${job.error?.code ?? 'unknown'}: ${job.error?.message ?? ''}`;
-      throw job.error?.code === 'moderation_blocked' ? new ProviderContentFiltered(reason) : new ProviderRejected(reason);
+      throw job.error?.code === 'moderation_blocked'
+        ? new ProviderContentFiltered(reason)
+        : new ProviderRejected(reason);
     }
     const synced = await this.connection.call(async (client, signal) => {
-      const response = await client.get<Response>(`${this.path}/${encodeURIComponent(jobId)}/content`, { signal, __binaryResponse: true });
+      const response = await client.get<Response>(`${this.path}/${encodeURIComponent(jobId)}/content`, {
+        signal,
+        __binaryResponse: true,
+      });
       return Buffer.from(await response.arrayBuffer());
     });
     const seconds = Number(job.seconds ?? request.durationSeconds);
-    return { state: 'succeeded', synced: { result: { mp4: synced }, usage: { lipSyncSeconds: seconds }, provider: OPENAI_COMPATIBLE, model: this.model } };
+    return {
+      state: 'succeeded',
+      synced: {
+        result: { mp4: synced },
+        usage: { lipSyncSeconds: seconds },
+        provider: OPENAI_COMPATIBLE,
+        model: this.model,
+      },
+    };
   }
 }

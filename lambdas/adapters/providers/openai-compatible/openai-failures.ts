@@ -7,14 +7,28 @@ import {
   ProviderTimeout,
 } from '../../../core/errors.js';
 import { describeCause } from '../../../core/failure-cause.js';
-import { connectionFailure, failureForStatus, malformedBodyFailure, providerAnswer, retryAfterSeconds } from '../../../core/provider-failures.js';
+import {
+  connectionFailure,
+  failureForStatus,
+  malformedBodyFailure,
+  providerAnswer,
+  retryAfterSeconds,
+} from '../../../core/provider-failures.js';
 
 /** Codes OpenAI and the gateways that copy it use for a content-policy refusal. */
-const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation', 'moderation_blocked', 'safety_violation']);
+const CONTENT_FILTER_CODES = new Set([
+  'content_filter',
+  'content_policy_violation',
+  'moderation_blocked',
+  'safety_violation',
+]);
 
 function errorCode(error: APIError): string | undefined {
   const body = error.error as { code?: unknown; type?: unknown } | undefined;
-  const code = error.code ?? (typeof body?.code === 'string' ? body.code : undefined) ?? (typeof body?.type === 'string' ? body.type : undefined);
+  const code =
+    error.code ??
+    (typeof body?.code === 'string' ? body.code : undefined) ??
+    (typeof body?.type === 'string' ? body.type : undefined);
   return code ?? undefined;
 }
 
@@ -39,17 +53,29 @@ const providerWords = (error: APIError) => error.message.replace(new RegExp(`^${
 export function providerFailure(provider: string, error: unknown): unknown {
   if (error instanceof DramaforgeError) return error;
   if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError) {
-    return causedBy(new ProviderTimeout(`${provider} did not answer in time`), providerAnswer(provider, undefined, { message: 'did not answer in time' }));
+    return causedBy(
+      new ProviderTimeout(`${provider} did not answer in time`),
+      providerAnswer(provider, undefined, { message: 'did not answer in time' }),
+    );
   }
   if (error instanceof APIConnectionError) return connectionFailure(provider, error, 'check OPENAI_BASE_URL');
   if (error instanceof APIError && error.status !== undefined) {
     const code = errorCode(error);
-    const cause = providerAnswer(provider, error.status, { code, message: providerWords(error) }, hintFor(error.status));
+    const cause = providerAnswer(
+      provider,
+      error.status,
+      { code, message: providerWords(error) },
+      hintFor(error.status),
+    );
     const detail = describeCause(cause);
     if (code && CONTENT_FILTER_CODES.has(code)) return causedBy(new ProviderContentFiltered(detail), cause);
-    if (error.status === 429 && code === 'insufficient_quota') return causedBy(new ProviderQuotaExceeded(detail), cause);
+    if (error.status === 429 && code === 'insufficient_quota')
+      return causedBy(new ProviderQuotaExceeded(detail), cause);
     const retryAfterMs = Number(error.headers?.get('retry-after-ms'));
-    const seconds = Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs / 1000 : retryAfterSeconds(error.headers?.get('retry-after'));
+    const seconds =
+      Number.isFinite(retryAfterMs) && retryAfterMs > 0
+        ? retryAfterMs / 1000
+        : retryAfterSeconds(error.headers?.get('retry-after'));
     return failureForStatus(cause, error.status, seconds);
   }
   if (error instanceof SyntaxError) return malformedBodyFailure(provider, '', error.message);

@@ -21,6 +21,12 @@ export const createProfile: ProviderProfileFactory = (context): ProviderProfile 
     speech: (model) => new OpenAiSpeechModel(connection, model),
     transcriber: (model) => new OpenAiTranscriber(connection, model),
     video: (model, polling) => new OpenAiVideoModel(connection, model, polling.pollIntervalSeconds, polling.maxPolls),
-    lipSync: (model, polling) => new OpenAiLipSyncModel(connection, model, polling.pollIntervalSeconds, context.env.DRAMAFORGE_OPENAI_LIPSYNC_PATH),
+    lipSync: (model, polling) =>
+      new OpenAiLipSyncModel(
+        connection,
+        model,
+        polling.pollIntervalSeconds,
+        context.env.DRAMAFORGE_OPENAI_LIPSYNC_PATH,
+      ),
   };
 };

@@ -25,7 +25,8 @@ export function openAiSettingsFromEnv(env: NodeJS.ProcessEnv): OpenAiSettings {
 
 export function openAiMissingSettings(settings: OpenAiSettings): string | undefined {
   if (settings.secretArn) return undefined;
-  if (!settings.apiKey) return 'set DRAMAFORGE_OPENAI_API_KEY (or OPENAI_API_KEY), or DRAMAFORGE_PROVIDER_SECRET_ARN in AWS';
+  if (!settings.apiKey)
+    return 'set DRAMAFORGE_OPENAI_API_KEY (or OPENAI_API_KEY), or DRAMAFORGE_PROVIDER_SECRET_ARN in AWS';
   if (!settings.baseUrl) return 'set DRAMAFORGE_OPENAI_BASE_URL (or OPENAI_BASE_URL)';
   return undefined;
 }
@@ -40,6 +41,7 @@ export type ResponseFormatMode = 'json_schema' | 'json_object';
 
 export function structuredOutputFromEnv(env: Record<string, string | undefined>): ResponseFormatMode {
   const mode = env.DRAMAFORGE_OPENAI_RESPONSE_FORMAT ?? 'json_schema';
-  if (mode !== 'json_schema' && mode !== 'json_object') throw new Error(`DRAMAFORGE_OPENAI_RESPONSE_FORMAT: unknown value "${mode}" (use json_schema or json_object)`);
+  if (mode !== 'json_schema' && mode !== 'json_object')
+    throw new Error(`DRAMAFORGE_OPENAI_RESPONSE_FORMAT: unknown value "${mode}" (use json_schema or json_object)`);
   return mode;
 }

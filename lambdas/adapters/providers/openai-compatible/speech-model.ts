@@ -1,6 +1,6 @@
 import type { CallOptions, Metered, SpeechModel, SpeechRequest, SpeechResult } from '../../../core/ports.js';
 import { toMonoWav } from '../../media/media-fit.js';
-import { requestOptions, type OpenAiConnection } from './connection.js';
+import { type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 
 const VOICES = { female: 'nova', male: 'onyx', neutral: 'alloy' } as const;
@@ -31,6 +31,11 @@ export class OpenAiSpeechModel implements SpeechModel {
       return Buffer.from(await response.arrayBuffer());
     }, options.attempts);
     const { wav, durationSeconds } = await toMonoWav(audio);
-    return { result: { wav, durationSeconds }, usage: { speechCharacters: [...request.text].length }, provider: OPENAI_COMPATIBLE, model: this.model };
+    return {
+      result: { wav, durationSeconds },
+      usage: { speechCharacters: [...request.text].length },
+      provider: OPENAI_COMPATIBLE,
+      model: this.model,
+    };
   }
 }

@@ -1,10 +1,10 @@
 import { toFile } from 'openai';
 import type { VideoSeconds, VideoSize } from 'openai/resources/videos';
-import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
-import { coverToPng } from '../../media/media-fit.js';
-import type { AsyncVideoModel, CallOptions, ClipJobStatus, ClipRequest } from '../../../core/ports.js';
 import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
-import { requestOptions, type OpenAiConnection } from './connection.js';
+import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
+import type { AsyncVideoModel, CallOptions, ClipJobStatus, ClipRequest } from '../../../core/ports.js';
+import { coverToPng } from '../../media/media-fit.js';
+import { type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 
 const LENGTHS: readonly VideoSeconds[] = ['4', '8', '12'];
@@ -35,17 +35,18 @@ export class OpenAiVideoModel implements AsyncVideoModel {
     const [width, height] = size.split('x').map(Number) as [number, number];
     const charge = { provider: OPENAI_COMPATIBLE, model: this.model, usage: {} };
     const reference = await coverToPng(request.keyframePng, width, height, charge);
-    const video = await this.connection.call(async (client, signal) =>
-      client.videos.create(
-        {
-          model: this.model,
-          prompt: options.contentRewrite ? rewriteForContentPolicy(request.prompt) : request.prompt,
-          seconds: clipLength(request.durationSeconds),
-          size,
-          input_reference: await toFile(reference, 'keyframe.png', { type: 'image/png' }),
-        },
-        requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}`),
-      ),
+    const video = await this.connection.call(
+      async (client, signal) =>
+        client.videos.create(
+          {
+            model: this.model,
+            prompt: options.contentRewrite ? rewriteForContentPolicy(request.prompt) : request.prompt,
+            seconds: clipLength(request.durationSeconds),
+            size,
+            input_reference: await toFile(reference, 'keyframe.png', { type: 'image/png' }),
+          },
+          requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}`),
+        ),
       options.attempts,
     );
     return { jobId: video.id };
@@ -56,12 +57,22 @@ export class OpenAiVideoModel implements AsyncVideoModel {
     if (video.status === 'queued' || video.status === 'in_progress') return { state: 'running' };
     if (video.status === 'failed') {
       const reason = `${this.model} job ${jobId} failed: ${video.error?.code ?? 'unknown'}: ${video.error?.message ?? ''}`;
-      throw video.error?.code === 'moderation_blocked' ? new ProviderContentFiltered(reason) : new ProviderRejected(reason);
+      throw video.error?.code === 'moderation_blocked'
+        ? new ProviderContentFiltered(reason)
+        : new ProviderRejected(reason);
     }
     const generated = await this.connection.call(async (client, signal) => {
       const response = await client.videos.downloadContent(jobId, { variant: 'video' }, { signal });
       return Buffer.from(await response.arrayBuffer());
     });
-    return { state: 'succeeded', clip: { result: { mp4: generated }, usage: { videoSeconds: Number(video.seconds) }, provider: OPENAI_COMPATIBLE, model: this.model } };
+    return {
+      state: 'succeeded',
+      clip: {
+        result: { mp4: generated },
+        usage: { videoSeconds: Number(video.seconds) },
+        provider: OPENAI_COMPATIBLE,
+        model: this.model,
+      },
+    };
   }
 }

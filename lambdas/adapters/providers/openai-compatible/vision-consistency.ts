@@ -1,7 +1,13 @@
 import * as z from 'zod';
 import { answerWithRepair, zodProblems } from '../../../core/answer-repair.js';
-import type { CallOptions, ConsistencyRequest, ConsistencyScorer, ConsistencyVerdict, Metered } from '../../../core/ports.js';
-import { chatAnswerOf, requestOptions, type OpenAiConnection } from './connection.js';
+import type {
+  CallOptions,
+  ConsistencyRequest,
+  ConsistencyScorer,
+  ConsistencyVerdict,
+  Metered,
+} from '../../../core/ports.js';
+import { chatAnswerOf, type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 
 const VerdictSchema = z.object({ score: z.number().min(0).max(1) });
@@ -46,18 +52,30 @@ export class VisionConsistencyScorer implements ConsistencyScorer {
       // The pictures follow the instructions, and a repair prompt follows the pictures.
       complete: async ([instructions, ...repair]) => {
         attempt++;
-        const completion = await this.connection.call((client, signal) =>
-          client.chat.completions.create(
-            { model: this.model, response_format: { type: 'json_object' }, temperature: 0, max_tokens: 50, messages: [instructions!, pictures, ...repair] },
-            requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}${attempt > 1 ? `:${attempt}` : ''}`),
-          ),
+        const completion = await this.connection.call(
+          (client, signal) =>
+            client.chat.completions.create(
+              {
+                model: this.model,
+                response_format: { type: 'json_object' },
+                temperature: 0,
+                max_tokens: 50,
+                messages: [instructions!, pictures, ...repair],
+              },
+              requestOptions(
+                signal,
+                options.idempotencyKey && `${options.idempotencyKey}:${this.model}${attempt > 1 ? `:${attempt}` : ''}`,
+              ),
+            ),
           options.attempts,
         );
         return chatAnswerOf(completion);
       },
       check: (answer) => {
         const verdict = VerdictSchema.safeParse(answer);
-        return verdict.success ? { ok: true, value: verdict.data.score, repairs: [] } : { ok: false, problems: zodProblems(verdict.error) };
+        return verdict.success
+          ? { ok: true, value: verdict.data.score, repairs: [] }
+          : { ok: false, problems: zodProblems(verdict.error) };
       },
     });
     const { value: score, repairs } = metered.result;

@@ -1,9 +1,15 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { ProviderNotConfigured, ProviderRejected } from '../../../core/errors.js';
+import type {
+  AsyncLipSyncModel,
+  CallOptions,
+  LipSyncJobStatus,
+  LipSyncRequest,
+  ProviderCallGuard,
+} from '../../../core/ports.js';
 import { failureFromHttpResponse, malformedBodyFailure } from '../../../core/provider-failures.js';
-import type { AsyncLipSyncModel, CallOptions, LipSyncJobStatus, LipSyncRequest, ProviderCallGuard } from '../../../core/ports.js';
-import { SYNC_SO, syncSoMissingSettings, type SyncSoSettings } from './settings.js';
+import { SYNC_SO, type SyncSoSettings, syncSoMissingSettings } from './settings.js';
 
 const GenerationSchema = z.object({
   id: z.string().min(1),
@@ -61,7 +67,13 @@ export class SyncSoLipSyncModel implements AsyncLipSyncModel {
         signal: AbortSignal.any([signal, AbortSignal.timeout(this.settings.timeoutMs)]),
       });
       const text = await response.text();
-      if (!response.ok) throw failureFromHttpResponse(SYNC_SO, response.status, { 'retry-after': response.headers.get('retry-after') ?? undefined }, text);
+      if (!response.ok)
+        throw failureFromHttpResponse(
+          SYNC_SO,
+          response.status,
+          { 'retry-after': response.headers.get('retry-after') ?? undefined },
+          text,
+        );
       let body: unknown;
       try {
         body = JSON.parse(text);
@@ -69,13 +81,17 @@ export class SyncSoLipSyncModel implements AsyncLipSyncModel {
         throw malformedBodyFailure(SYNC_SO, text, (error as Error).message);
       }
       const parsed = GenerationSchema.safeParse(body);
-      if (!parsed.success) throw malformedBodyFailure(SYNC_SO, text, parsed.error.issues[0]?.message ?? 'not a generation');
+      if (!parsed.success)
+        throw malformedBodyFailure(SYNC_SO, text, parsed.error.issues[0]?.message ?? 'not a generation');
       return parsed.data;
     });
   }
 
   async startSync(request: LipSyncRequest, _options: CallOptions = {}): Promise<{ jobId: string }> {
-    const [videoUrl, audioUrl] = await Promise.all([this.shareObject(request.videoKey), this.shareObject(request.audioKey)]);
+    const [videoUrl, audioUrl] = await Promise.all([
+      this.shareObject(request.videoKey),
+      this.shareObject(request.audioKey),
+    ]);
     const generation = await this.api('/v2/generate', {
       method: 'POST',
       body: {
@@ -94,7 +110,9 @@ export class SyncSoLipSyncModel implements AsyncLipSyncModel {
     const generation = await this.api(`/v2/generate/${encodeURIComponent(jobId)}`, { method: 'GET' });
     if (generation.status === 'PENDING' || generation.status === 'PROCESSING') return { state: 'running' };
     if (generation.status !== 'COMPLETED' || !generation.outputUrl) {
-      throw new ProviderRejected(`sync.so generation ${jobId} ended ${generation.status}: ${generation.error ?? 'no output'}`);
+      throw new ProviderRejected(
+        `sync.so generation ${jobId} ended ${generation.status}: ${generation.error ?? 'no output'}`,
+      );
     }
     const outputUrl = generation.outputUrl;
     const synced = await this.guard.run(async (signal) => {
@@ -104,7 +122,12 @@ export class SyncSoLipSyncModel implements AsyncLipSyncModel {
     });
     return {
       state: 'succeeded',
-      synced: { result: { mp4: synced }, usage: { lipSyncSeconds: generation.outputDuration ?? request.durationSeconds }, provider: SYNC_SO, model: this.model },
+      synced: {
+        result: { mp4: synced },
+        usage: { lipSyncSeconds: generation.outputDuration ?? request.durationSeconds },
+        provider: SYNC_SO,
+        model: this.model,
+      },
     };
   }
 }

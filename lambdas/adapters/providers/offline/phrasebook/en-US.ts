@@ -18,7 +18,11 @@ export const enUS: Phrasebook = {
         'Seeing you smile like that makes it all worth it.',
         'I kept my promise. I came back.',
       ],
-      closers: ["Let's go home, {listener}.", 'Whatever happens now, we face it together.', "Come on. It's getting late."],
+      closers: [
+        "Let's go home, {listener}.",
+        'Whatever happens now, we face it together.',
+        "Come on. It's getting late.",
+      ],
       monologue: [
         "{place}... my heart won't stop racing.",
         "I just hope they're still waiting for me.",
@@ -41,7 +45,11 @@ export const enUS: Phrasebook = {
         "I trust you. But this time it's hard.",
       ],
       closers: ['Okay. On three, we run.', "Be careful. Don't let anyone see you.", "This isn't over."],
-      monologue: ["Something's wrong... It's too quiet.", 'I have to get out of {place} before dawn.', 'Stay calm. Think it through.'],
+      monologue: [
+        "Something's wrong... It's too quiet.",
+        'I have to get out of {place} before dawn.',
+        'Stay calm. Think it through.',
+      ],
     },
     joyful: {
       openers: [
@@ -59,7 +67,11 @@ export const enUS: Phrasebook = {
         'News this good, the whole family has to hear it.',
       ],
       closers: ['Come on, a toast! To better days!', "Let's go, everyone's waiting for us.", 'Today is just perfect.'],
-      monologue: ['I did it! I finally did it!', 'I never knew {place} could be this beautiful.', 'If only every day could be like today.'],
+      monologue: [
+        'I did it! I finally did it!',
+        'I never knew {place} could be this beautiful.',
+        'If only every day could be like today.',
+      ],
     },
     sad: {
       openers: [
@@ -77,7 +89,11 @@ export const enUS: Phrasebook = {
         'Some things are better forgotten.',
       ],
       closers: ["Let's go back. It's getting cold.", 'Anyway... thank you for staying.', 'This too shall pass.'],
-      monologue: ["If only I'd been braver back then.", "{place} is just the same. I'm the one who changed.", "Maybe it's time to let go."],
+      monologue: [
+        "If only I'd been braver back then.",
+        "{place} is just the same. I'm the one who changed.",
+        "Maybe it's time to let go.",
+      ],
     },
     comic: {
       openers: [
@@ -95,7 +111,11 @@ export const enUS: Phrasebook = {
         'I told you so, and did you listen? No.',
       ],
       closers: ["Let's just pretend this never happened.", 'Next time, listen to me!', 'Run, before anyone notices!'],
-      monologue: ['Wait... where did I put my phone?', 'Again? Why does everything go wrong at {place}?', 'Stay cool. Nobody saw that.'],
+      monologue: [
+        'Wait... where did I put my phone?',
+        'Again? Why does everything go wrong at {place}?',
+        'Stay cool. Nobody saw that.',
+      ],
     },
     angry: {
       openers: [
@@ -131,7 +151,11 @@ export const enUS: Phrasebook = {
         "What's wrong today? You seem different.",
       ],
       closers: ["Okay, let's go.", "Then it's settled.", "Let's talk again tomorrow."],
-      monologue: ["It's going to be a long day.", "{place} again... I wonder how it'll go this time.", "All right. Let's begin."],
+      monologue: [
+        "It's going to be a long day.",
+        "{place} again... I wonder how it'll go this time.",
+        "All right. Let's begin.",
+      ],
     },
   },
 };

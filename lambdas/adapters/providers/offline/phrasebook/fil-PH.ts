@@ -21,8 +21,16 @@ export const filPH: Phrasebook = {
         'Makita lang kitang nakangiti, sulit na ang lahat.',
         'Nangako ako, di ba? Umuwi na ako.',
       ],
-      closers: ['Tara, umuwi na tayo, {listener}.', 'Mula ngayon, anuman ang mangyari, sabay nating haharapin.', 'Sige, tara na. Dumidilim na.'],
-      monologue: ['Nandito na ako sa {place}... bakit ang lakas ng kabog ng dibdib ko?', 'Sana hinihintay pa rin niya ako.', 'Ilang taon na ang lumipas, pero parang kahapon lang.'],
+      closers: [
+        'Tara, umuwi na tayo, {listener}.',
+        'Mula ngayon, anuman ang mangyari, sabay nating haharapin.',
+        'Sige, tara na. Dumidilim na.',
+      ],
+      monologue: [
+        'Nandito na ako sa {place}... bakit ang lakas ng kabog ng dibdib ko?',
+        'Sana hinihintay pa rin niya ako.',
+        'Ilang taon na ang lumipas, pero parang kahapon lang.',
+      ],
     },
     tense: {
       openers: [
@@ -39,8 +47,16 @@ export const filPH: Phrasebook = {
         'Wala nang oras. Magdesisyon ka na.',
         'Naniniwala ako sa iyo, pero mahirap talaga ito ngayon.',
       ],
-      closers: ['Sige, pagbilang ko ng tatlo, takbo.', 'Mag-ingat ka, huwag kang magpapahalata.', 'Hindi pa tapos ang usapang ito.'],
-      monologue: ['May mali... masyadong tahimik.', 'Kailangan kong makaalis sa {place} bago mag-umaga.', 'Kalma lang. Pag-isipan mong mabuti.'],
+      closers: [
+        'Sige, pagbilang ko ng tatlo, takbo.',
+        'Mag-ingat ka, huwag kang magpapahalata.',
+        'Hindi pa tapos ang usapang ito.',
+      ],
+      monologue: [
+        'May mali... masyadong tahimik.',
+        'Kailangan kong makaalis sa {place} bago mag-umaga.',
+        'Kalma lang. Pag-isipan mong mabuti.',
+      ],
     },
     joyful: {
       openers: [
@@ -57,8 +73,16 @@ export const filPH: Phrasebook = {
         'Grabe, gusto kong sumigaw sa sobrang saya!',
         'Ganito kagandang balita, dapat malaman ng buong pamilya.',
       ],
-      closers: ['Tagay! Para sa mas magandang bukas!', 'Tara na, hinihintay na tayo ng lahat.', 'Perpekto talaga ang araw na ito.'],
-      monologue: ['Sa wakas, nagawa ko!', 'Hindi ko akalaing ganito kaganda ang {place}.', 'Sana ganito na lang araw-araw.'],
+      closers: [
+        'Tagay! Para sa mas magandang bukas!',
+        'Tara na, hinihintay na tayo ng lahat.',
+        'Perpekto talaga ang araw na ito.',
+      ],
+      monologue: [
+        'Sa wakas, nagawa ko!',
+        'Hindi ko akalaing ganito kaganda ang {place}.',
+        'Sana ganito na lang araw-araw.',
+      ],
     },
     sad: {
       openers: [
@@ -75,8 +99,16 @@ export const filPH: Phrasebook = {
         'Lagi kang bukambibig ng lahat.',
         'May mga bagay na mas mabuting kalimutan na lang.',
       ],
-      closers: ['Tara, umuwi na tayo, lumalamig na.', 'Anuman ang mangyari... salamat at nanatili ka.', 'Lilipas din ang lahat.'],
-      monologue: ['Sana naging mas matapang ako noon.', 'Ganoon pa rin ang {place}. Ako lang ang nagbago.', 'Siguro panahon na para bumitaw.'],
+      closers: [
+        'Tara, umuwi na tayo, lumalamig na.',
+        'Anuman ang mangyari... salamat at nanatili ka.',
+        'Lilipas din ang lahat.',
+      ],
+      monologue: [
+        'Sana naging mas matapang ako noon.',
+        'Ganoon pa rin ang {place}. Ako lang ang nagbago.',
+        'Siguro panahon na para bumitaw.',
+      ],
     },
     comic: {
       openers: [
@@ -93,8 +125,16 @@ export const filPH: Phrasebook = {
         'Naku, siguradong sesermunan ako ni Nanay.',
         'Sabi ko na sa iyo, ayaw mo kasing makinig.',
       ],
-      closers: ['Hayaan mo na, kunwari walang nangyari.', 'Sa susunod, makinig ka sa akin!', 'Takbo, bago pa may makakita!'],
-      monologue: ['Ha... nasaan na ang cellphone ko?', 'Ayan na naman, bakit tuwing nasa {place} ako, malas ako?', 'Kalma. Kunwari walang nakakita.'],
+      closers: [
+        'Hayaan mo na, kunwari walang nangyari.',
+        'Sa susunod, makinig ka sa akin!',
+        'Takbo, bago pa may makakita!',
+      ],
+      monologue: [
+        'Ha... nasaan na ang cellphone ko?',
+        'Ayan na naman, bakit tuwing nasa {place} ako, malas ako?',
+        'Kalma. Kunwari walang nakakita.',
+      ],
     },
     angry: {
       openers: [
@@ -111,8 +151,16 @@ export const filPH: Phrasebook = {
         'Sige, gawin mo ang gusto mo!',
         'Sige, ulitin mo pa!',
       ],
-      closers: ['Ayoko nang makita ka ulit.', 'Hindi pa tapos ito, tandaan mo!', 'Lumabas ka! Hayaan mo akong mag-isa.'],
-      monologue: ['Bakit lahat sila nagsisinungaling sa akin?', 'Hindi ko na kaya!', 'Sa pagkakataong ito, hindi ko sila palalampasin.'],
+      closers: [
+        'Ayoko nang makita ka ulit.',
+        'Hindi pa tapos ito, tandaan mo!',
+        'Lumabas ka! Hayaan mo akong mag-isa.',
+      ],
+      monologue: [
+        'Bakit lahat sila nagsisinungaling sa akin?',
+        'Hindi ko na kaya!',
+        'Sa pagkakataong ito, hindi ko sila palalampasin.',
+      ],
     },
     default: {
       openers: [
@@ -130,7 +178,11 @@ export const filPH: Phrasebook = {
         'Ano ang nangyari sa iyo ngayon? Parang iba ka.',
       ],
       closers: ['O sige, tara na.', 'Kung ganoon, ayos na.', 'Bukas na lang natin pag-usapan.'],
-      monologue: ['Isa na namang mahabang araw.', '{place} na naman... ewan ko kung ano ang mangyayari ngayon.', 'Sige, simulan na natin.'],
+      monologue: [
+        'Isa na namang mahabang araw.',
+        '{place} na naman... ewan ko kung ano ang mangyayari ngayon.',
+        'Sige, simulan na natin.',
+      ],
     },
   },
 };

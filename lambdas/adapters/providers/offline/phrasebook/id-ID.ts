@@ -21,8 +21,16 @@ export const idID: Phrasebook = {
         'Melihat kamu tersenyum begini, semuanya terasa sepadan.',
         'Aku sudah janji, kan? Aku sudah pulang.',
       ],
-      closers: ['Ayo kita pulang, {listener}.', 'Mulai sekarang, apa pun yang terjadi, kita hadapi bersama.', 'Iya, ayo. Sebentar lagi gelap.'],
-      monologue: ['Akhirnya sampai di {place}... kenapa jantungku berdebar begini?', 'Semoga dia masih menungguku.', 'Sudah bertahun-tahun, tapi rasanya seperti baru kemarin.'],
+      closers: [
+        'Ayo kita pulang, {listener}.',
+        'Mulai sekarang, apa pun yang terjadi, kita hadapi bersama.',
+        'Iya, ayo. Sebentar lagi gelap.',
+      ],
+      monologue: [
+        'Akhirnya sampai di {place}... kenapa jantungku berdebar begini?',
+        'Semoga dia masih menungguku.',
+        'Sudah bertahun-tahun, tapi rasanya seperti baru kemarin.',
+      ],
     },
     tense: {
       openers: [
@@ -39,8 +47,16 @@ export const idID: Phrasebook = {
         'Tidak ada waktu lagi. Cepat putuskan.',
         'Aku percaya padamu, tapi kali ini sulit sekali.',
       ],
-      closers: ['Baik, hitungan ketiga, kita lari.', 'Hati-hati, jangan sampai ada yang tahu.', 'Urusan ini belum selesai.'],
-      monologue: ['Ada yang aneh... terlalu sepi.', 'Aku harus keluar dari {place} sebelum subuh.', 'Tenang. Pikirkan baik-baik.'],
+      closers: [
+        'Baik, hitungan ketiga, kita lari.',
+        'Hati-hati, jangan sampai ada yang tahu.',
+        'Urusan ini belum selesai.',
+      ],
+      monologue: [
+        'Ada yang aneh... terlalu sepi.',
+        'Aku harus keluar dari {place} sebelum subuh.',
+        'Tenang. Pikirkan baik-baik.',
+      ],
     },
     joyful: {
       openers: [
@@ -57,8 +73,16 @@ export const idID: Phrasebook = {
         'Aduh, rasanya aku ingin berteriak saking senangnya!',
         'Kabar sebagus ini harus diceritakan ke seluruh keluarga.',
       ],
-      closers: ['Ayo bersulang! Untuk hari esok yang lebih baik!', 'Ayo, semua sudah menunggu kita.', 'Hari ini benar-benar sempurna.'],
-      monologue: ['Akhirnya aku berhasil!', 'Tidak kusangka {place} seindah ini.', 'Andai setiap hari seperti hari ini.'],
+      closers: [
+        'Ayo bersulang! Untuk hari esok yang lebih baik!',
+        'Ayo, semua sudah menunggu kita.',
+        'Hari ini benar-benar sempurna.',
+      ],
+      monologue: [
+        'Akhirnya aku berhasil!',
+        'Tidak kusangka {place} seindah ini.',
+        'Andai setiap hari seperti hari ini.',
+      ],
     },
     sad: {
       openers: [
@@ -75,8 +99,16 @@ export const idID: Phrasebook = {
         'Semua orang selalu membicarakanmu.',
         'Ada hal yang lebih baik dilupakan saja.',
       ],
-      closers: ['Ayo pulang, udaranya mulai dingin.', 'Bagaimanapun juga... terima kasih sudah tetap di sini.', 'Semuanya akan berlalu.'],
-      monologue: ['Andai dulu aku sedikit lebih berani.', '{place} masih sama. Hanya aku yang berubah.', 'Mungkin sudah waktunya merelakan.'],
+      closers: [
+        'Ayo pulang, udaranya mulai dingin.',
+        'Bagaimanapun juga... terima kasih sudah tetap di sini.',
+        'Semuanya akan berlalu.',
+      ],
+      monologue: [
+        'Andai dulu aku sedikit lebih berani.',
+        '{place} masih sama. Hanya aku yang berubah.',
+        'Mungkin sudah waktunya merelakan.',
+      ],
     },
     comic: {
       openers: [
@@ -93,8 +125,16 @@ export const idID: Phrasebook = {
         'Gawat, pasti aku dimarahi Ibu habis-habisan.',
         'Sudah kubilang dari tadi, kamu tidak mau dengar.',
       ],
-      closers: ['Sudahlah, anggap saja tidak terjadi apa-apa.', 'Lain kali dengarkan aku!', 'Lari, sebelum ada yang lihat!'],
-      monologue: ['Lho... ponselku di mana, ya?', 'Lagi-lagi, kenapa setiap ke {place} aku sial terus?', 'Tenang. Anggap saja tidak ada yang melihat.'],
+      closers: [
+        'Sudahlah, anggap saja tidak terjadi apa-apa.',
+        'Lain kali dengarkan aku!',
+        'Lari, sebelum ada yang lihat!',
+      ],
+      monologue: [
+        'Lho... ponselku di mana, ya?',
+        'Lagi-lagi, kenapa setiap ke {place} aku sial terus?',
+        'Tenang. Anggap saja tidak ada yang melihat.',
+      ],
     },
     angry: {
       openers: [
@@ -112,7 +152,11 @@ export const idID: Phrasebook = {
         'Coba ulangi sekali lagi!',
       ],
       closers: ['Aku tidak mau melihatmu lagi.', 'Ini belum selesai, ingat itu!', 'Keluar! Biarkan aku sendiri.'],
-      monologue: ['Kenapa semua orang membohongiku?', 'Aku tidak tahan lagi!', 'Kali ini aku tidak akan melepaskan mereka.'],
+      monologue: [
+        'Kenapa semua orang membohongiku?',
+        'Aku tidak tahan lagi!',
+        'Kali ini aku tidak akan melepaskan mereka.',
+      ],
     },
     default: {
       openers: [

@@ -21,8 +21,16 @@ export const msMY: Phrasebook = {
         'Tengok kau senyum macam ni, semuanya berbaloi.',
         'Aku dah janji, kan? Aku dah balik.',
       ],
-      closers: ['Jom kita balik, {listener}.', 'Mulai hari ini, apa pun yang berlaku, kita hadapi bersama.', 'Ya, jomlah. Hari dah nak gelap.'],
-      monologue: ['Sampai juga di {place}... kenapa jantung aku berdebar-debar?', 'Harap-harap dia masih menunggu aku.', 'Dah bertahun-tahun, tapi rasa macam baru semalam.'],
+      closers: [
+        'Jom kita balik, {listener}.',
+        'Mulai hari ini, apa pun yang berlaku, kita hadapi bersama.',
+        'Ya, jomlah. Hari dah nak gelap.',
+      ],
+      monologue: [
+        'Sampai juga di {place}... kenapa jantung aku berdebar-debar?',
+        'Harap-harap dia masih menunggu aku.',
+        'Dah bertahun-tahun, tapi rasa macam baru semalam.',
+      ],
     },
     tense: {
       openers: [
@@ -39,8 +47,16 @@ export const msMY: Phrasebook = {
         'Dah tak ada masa. Cepat buat keputusan.',
         'Aku percaya kau, tapi kali ni memang susah.',
       ],
-      closers: ['Baik, kira sampai tiga, kita lari.', 'Hati-hati, jangan sampai orang nampak.', 'Hal ni belum selesai lagi.'],
-      monologue: ['Pelik... sunyi sangat.', 'Aku mesti keluar dari {place} sebelum subuh.', 'Bertenang. Fikir elok-elok.'],
+      closers: [
+        'Baik, kira sampai tiga, kita lari.',
+        'Hati-hati, jangan sampai orang nampak.',
+        'Hal ni belum selesai lagi.',
+      ],
+      monologue: [
+        'Pelik... sunyi sangat.',
+        'Aku mesti keluar dari {place} sebelum subuh.',
+        'Bertenang. Fikir elok-elok.',
+      ],
     },
     joyful: {
       openers: [
@@ -57,8 +73,16 @@ export const msMY: Phrasebook = {
         'Aduh, rasa macam nak menjerit sebab gembira sangat!',
         'Berita baik macam ni, kena beritahu satu keluarga.',
       ],
-      closers: ['Mari, angkat gelas! Untuk hari esok yang lebih baik!', 'Jom, semua orang tengah tunggu kita.', 'Hari ni memang sempurna.'],
-      monologue: ['Akhirnya aku berjaya!', 'Tak sangka {place} secantik ini.', 'Alangkah baiknya kalau setiap hari macam hari ni.'],
+      closers: [
+        'Mari, angkat gelas! Untuk hari esok yang lebih baik!',
+        'Jom, semua orang tengah tunggu kita.',
+        'Hari ni memang sempurna.',
+      ],
+      monologue: [
+        'Akhirnya aku berjaya!',
+        'Tak sangka {place} secantik ini.',
+        'Alangkah baiknya kalau setiap hari macam hari ni.',
+      ],
     },
     sad: {
       openers: [
@@ -75,8 +99,16 @@ export const msMY: Phrasebook = {
         'Semua orang selalu sebut nama kau.',
         'Ada perkara yang lebih baik dilupakan saja.',
       ],
-      closers: ['Jom balik, cuaca dah mula sejuk.', 'Apa-apa pun... terima kasih sebab masih di sini.', 'Semuanya akan berlalu.'],
-      monologue: ['Kalaulah dulu aku lebih berani sedikit.', '{place} masih sama. Cuma aku yang dah berubah.', 'Mungkin dah tiba masanya untuk melepaskan.'],
+      closers: [
+        'Jom balik, cuaca dah mula sejuk.',
+        'Apa-apa pun... terima kasih sebab masih di sini.',
+        'Semuanya akan berlalu.',
+      ],
+      monologue: [
+        'Kalaulah dulu aku lebih berani sedikit.',
+        '{place} masih sama. Cuma aku yang dah berubah.',
+        'Mungkin dah tiba masanya untuk melepaskan.',
+      ],
     },
     comic: {
       openers: [
@@ -93,8 +125,16 @@ export const msMY: Phrasebook = {
         'Habislah, mesti kena marah dengan mak nanti.',
         'Aku dah cakap awal-awal, kau tak nak dengar.',
       ],
-      closers: ['Sudahlah, anggap saja tak ada apa-apa berlaku.', 'Lain kali dengar cakap aku!', 'Lari cepat, sebelum orang nampak!'],
-      monologue: ['Eh... mana telefon aku?', 'Lagi sekali, kenapa setiap kali ke {place} aku malang?', 'Bertenang. Anggap saja tak ada orang nampak.'],
+      closers: [
+        'Sudahlah, anggap saja tak ada apa-apa berlaku.',
+        'Lain kali dengar cakap aku!',
+        'Lari cepat, sebelum orang nampak!',
+      ],
+      monologue: [
+        'Eh... mana telefon aku?',
+        'Lagi sekali, kenapa setiap kali ke {place} aku malang?',
+        'Bertenang. Anggap saja tak ada orang nampak.',
+      ],
     },
     angry: {
       openers: [

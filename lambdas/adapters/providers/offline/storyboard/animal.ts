@@ -15,7 +15,9 @@ const INK = '#1d1a22';
 const INK_WIDTH = 0.018;
 
 /** The drawing's extent in its own units: feet at y = 0, the top at about -1, facing +x. */
-const EXTENT: Readonly<Record<Exclude<CharacterLook['species'], 'person'>, { minX: number; maxX: number; minY: number }>> = {
+const EXTENT: Readonly<
+  Record<Exclude<CharacterLook['species'], 'person'>, { minX: number; maxX: number; minY: number }>
+> = {
   cat: { minX: -0.9, maxX: 0.7, minY: -1.02 },
   dog: { minX: -0.8, maxX: 0.82, minY: -1.0 },
   bird: { minX: -0.62, maxX: 0.55, minY: -0.98 },
@@ -57,7 +59,14 @@ function eye(ctx: SKRSContext2D, x: number, y: number, radius: number): void {
 }
 
 /** Stripes over a coat: a tabby's, or the patches of a second colour. */
-function markings(ctx: SKRSContext2D, look: CharacterLook, centreX: number, centreY: number, rx: number, ry: number): void {
+function markings(
+  ctx: SKRSContext2D,
+  look: CharacterLook,
+  centreX: number,
+  centreY: number,
+  rx: number,
+  ry: number,
+): void {
   if (!look.markings) return;
   ctx.save();
   ctx.beginPath();
@@ -76,12 +85,42 @@ function markings(ctx: SKRSContext2D, look: CharacterLook, centreX: number, cent
 
 function drawCat(ctx: SKRSContext2D, look: CharacterLook): void {
   const fur = look.coat;
-  stroke(ctx, [[-0.5, -0.45], [-0.75, -0.6], [-0.82, -0.88]], 0.1, fur);
-  for (const x of [-0.4, -0.26]) stroke(ctx, [[x, -0.36], [x, -0.03]], 0.1, darken(fur, 0.1));
+  stroke(
+    ctx,
+    [
+      [-0.5, -0.45],
+      [-0.75, -0.6],
+      [-0.82, -0.88],
+    ],
+    0.1,
+    fur,
+  );
+  for (const x of [-0.4, -0.26])
+    stroke(
+      ctx,
+      [
+        [x, -0.36],
+        [x, -0.03],
+      ],
+      0.1,
+      darken(fur, 0.1),
+    );
   ellipse(ctx, -0.05, -0.43, 0.5, 0.21, fur);
   markings(ctx, look, -0.05, -0.43, 0.5, 0.21);
-  for (const x of [0.22, 0.36]) stroke(ctx, [[x, -0.36], [x, -0.03]], 0.1, fur);
-  for (const [x, tip] of [[0.3, 0.36], [0.56, 0.62]] as const) {
+  for (const x of [0.22, 0.36])
+    stroke(
+      ctx,
+      [
+        [x, -0.36],
+        [x, -0.03],
+      ],
+      0.1,
+      fur,
+    );
+  for (const [x, tip] of [
+    [0.3, 0.36],
+    [0.56, 0.62],
+  ] as const) {
     shape(ctx, fur, () => {
       ctx.moveTo(x, -0.78);
       ctx.lineTo(tip, -1.0);
@@ -91,17 +130,59 @@ function drawCat(ctx: SKRSContext2D, look: CharacterLook): void {
   ellipse(ctx, 0.45, -0.67, 0.2, 0.18, fur);
   eye(ctx, 0.53, -0.7, 0.025);
   ellipse(ctx, 0.63, -0.63, 0.025, 0.018, '#e68db0');
-  stroke(ctx, [[0.6, -0.61], [0.72, -0.6]], 0.006, INK);
+  stroke(
+    ctx,
+    [
+      [0.6, -0.61],
+      [0.72, -0.6],
+    ],
+    0.006,
+    INK,
+  );
 }
 
 function drawDog(ctx: SKRSContext2D, look: CharacterLook): void {
   const fur = look.coat;
-  stroke(ctx, [[-0.5, -0.6], [-0.68, -0.82]], 0.08, fur);
-  for (const x of [-0.4, -0.25]) stroke(ctx, [[x, -0.45], [x, -0.03]], 0.11, darken(fur, 0.1));
+  stroke(
+    ctx,
+    [
+      [-0.5, -0.6],
+      [-0.68, -0.82],
+    ],
+    0.08,
+    fur,
+  );
+  for (const x of [-0.4, -0.25])
+    stroke(
+      ctx,
+      [
+        [x, -0.45],
+        [x, -0.03],
+      ],
+      0.11,
+      darken(fur, 0.1),
+    );
   ellipse(ctx, -0.03, -0.56, 0.52, 0.2, fur);
   markings(ctx, look, -0.03, -0.56, 0.52, 0.2);
-  for (const x of [0.24, 0.38]) stroke(ctx, [[x, -0.45], [x, -0.03]], 0.11, fur);
-  stroke(ctx, [[0.38, -0.62], [0.46, -0.74]], 0.16, fur);
+  for (const x of [0.24, 0.38])
+    stroke(
+      ctx,
+      [
+        [x, -0.45],
+        [x, -0.03],
+      ],
+      0.11,
+      fur,
+    );
+  stroke(
+    ctx,
+    [
+      [0.38, -0.62],
+      [0.46, -0.74],
+    ],
+    0.16,
+    fur,
+  );
   ellipse(ctx, 0.5, -0.82, 0.17, 0.15, fur);
   ellipse(ctx, 0.68, -0.76, 0.13, 0.08, lighten(fur, 0.08));
   ellipse(ctx, 0.4, -0.78, 0.06, 0.13, darken(look.markings ?? fur, 0.25), 0.3);
@@ -111,7 +192,17 @@ function drawDog(ctx: SKRSContext2D, look: CharacterLook): void {
 
 function drawBird(ctx: SKRSContext2D, look: CharacterLook): void {
   const feathers = look.coat;
-  for (const x of [-0.06, 0.08]) stroke(ctx, [[x, -0.2], [x, -0.02], [x + 0.06, -0.01]], 0.03, '#d98b2b');
+  for (const x of [-0.06, 0.08])
+    stroke(
+      ctx,
+      [
+        [x, -0.2],
+        [x, -0.02],
+        [x + 0.06, -0.01],
+      ],
+      0.03,
+      '#d98b2b',
+    );
   shape(ctx, darken(feathers, 0.15), () => {
     ctx.moveTo(-0.28, -0.45);
     ctx.lineTo(-0.6, -0.3);

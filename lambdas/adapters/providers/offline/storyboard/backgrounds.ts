@@ -1,11 +1,24 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import { darken, lighten, withAlpha } from './colour.js';
-import type { SeededRandom } from './seeded-random.js';
 import { tracePath } from './path.js';
+import type { SeededRandom } from './seeded-random.js';
 
 export type Place =
-  | 'station' | 'kitchen' | 'street' | 'market' | 'home' | 'bedroom' | 'office' | 'cafe'
-  | 'classroom' | 'hospital' | 'park' | 'countryside' | 'waterfront' | 'rooftop' | 'temple';
+  | 'station'
+  | 'kitchen'
+  | 'street'
+  | 'market'
+  | 'home'
+  | 'bedroom'
+  | 'office'
+  | 'cafe'
+  | 'classroom'
+  | 'hospital'
+  | 'park'
+  | 'countryside'
+  | 'waterfront'
+  | 'rooftop'
+  | 'temple';
 export type TimeOfDay = 'dawn' | 'day' | 'dusk' | 'night';
 export type Weather = 'clear' | 'rain' | 'snow' | 'fog';
 
@@ -31,30 +44,499 @@ export interface Stage {
 }
 
 const PLACE_WORDS: [Place, string[]][] = [
-  ['station', ['station', 'platform', 'railway', 'train', 'subway', 'metro', 'sân ga', 'nhà ga', 'ga tàu', 'tàu hỏa', 'tàu', '车站', '火车', '站台', '地铁', '高铁', 'สถานี', 'ชานชาลา', 'รถไฟ', 'stasiun', 'stesen', 'kereta api', 'istasyon', 'tren', '車站', '火車', '駅', 'ホーム', '電車', '역', '기차', '지하철']],
-  ['kitchen', ['kitchen', 'cooking', 'stove', 'bếp', 'nhà bếp', '厨房', '灶', 'ครัว', 'dapur', 'kusina', '廚房', '台所', 'キッチン', '부엌', '주방']],
-  ['market', ['market', 'bazaar', 'stall', 'vendor', 'chợ', '市场', '集市', '菜市场', '夜市', 'ตลาด', 'pasar', 'palengke', 'pamilihan', '市場', '시장']],
-  ['bedroom', ['bedroom', 'bed', 'phòng ngủ', 'giường', '卧室', '床', 'ห้องนอน', 'kamar tidur', 'bilik tidur', 'silid-tulugan', '臥室', '寝室', '침실']],
-  ['office', ['office', 'meeting room', 'boardroom', 'company', 'văn phòng', 'công ty', '办公室', '公司', '会议室', 'สำนักงาน', 'ออฟฟิศ', 'kantor', 'pejabat', 'opisina', '辦公室', '会社', 'オフィス', '사무실', '회사']],
-  ['cafe', ['cafe', 'café', 'coffee', 'restaurant', 'bar', 'diner', 'teahouse', 'quán', 'cà phê', 'nhà hàng', '咖啡', '餐厅', '饭店', '酒吧', '茶馆', 'ร้านกาแฟ', 'ร้านอาหาร', 'kafe', 'restoran', 'kedai kopi', 'kapihan', '餐廳', 'カフェ', '喫茶店', 'レストラン', '카페', '식당']],
-  ['classroom', ['school', 'classroom', 'university', 'campus', 'trường', 'lớp học', 'lớp', '学校', '教室', '大学', 'โรงเรียน', 'ห้องเรียน', 'sekolah', 'kelas', 'paaralan', '學校', '학교', '교실']],
-  ['hospital', ['hospital', 'clinic', 'ward', 'bệnh viện', 'phòng khám', '医院', '病房', '诊所', 'โรงพยาบาล', 'rumah sakit', 'ospital', '醫院', '病院', '병원']],
-  ['park', ['park', 'garden', 'công viên', 'vườn', '公园', '花园', 'สวน', 'taman', 'parke', '公園', '庭', '공원', '정원']],
-  ['countryside', ['village', 'countryside', 'field', 'farm', 'rice', 'paddy', 'hometown', 'làng', 'quê', 'ruộng', 'đồng', '乡村', '农村', '田', '村', '老家', 'หมู่บ้าน', 'ชนบท', 'ทุ่งนา', 'desa', 'kampung', 'sawah', 'probinsya', 'baryo', '鄉村', '田舎', '시골', '마을']],
-  ['waterfront', ['beach', 'sea', 'ocean', 'shore', 'harbour', 'harbor', 'pier', 'river', 'lake', 'bãi biển', 'biển', 'sông', 'hồ', 'bến', '海边', '海滩', '海', '河', '湖', '码头', 'ทะเล', 'ชายหาด', 'แม่น้ำ', 'pantai', 'laut', 'sungai', 'dagat', 'dalampasigan', 'ilog', '海辺', '浜', '川', '바다', '바닷가', '해변', '강']],
-  ['rooftop', ['rooftop', 'roof', 'balcony', 'terrace', 'sân thượng', 'ban công', '天台', '屋顶', '阳台', 'ดาดฟ้า', 'ระเบียง', 'atap', 'balkon', 'bubungan', '陽台', '屋上', 'ベランダ', '옥상', '발코니']],
-  ['temple', ['temple', 'pagoda', 'shrine', 'chùa', 'đền', 'miếu', '寺', '庙', '祠', 'วัด', 'ศาลเจ้า', 'kuil', 'pura', 'templo', '廟', '神社', 'お寺', '절', '사찰']],
-  ['home', ['living room', 'house', 'home', 'apartment', 'flat', 'room', 'nhà', 'phòng khách', 'phòng', 'căn hộ', '家', '客厅', '公寓', '房间', '屋', 'บ้าน', 'ห้องนั่งเล่น', 'rumah', 'bahay', 'sala', '客廳', '部屋', 'リビング', '집', '거실', '방']],
-  ['street', ['street', 'road', 'alley', 'sidewalk', 'crossing', 'bridge', 'city', 'đường', 'phố', 'hẻm', 'ngõ', 'cầu', '街', '路', '巷', '桥', '城市', 'ถนน', 'ซอย', 'jalan', 'lorong', 'kalye', 'daan', '街道', '通り', '道', '거리', '골목', '길']],
+  [
+    'station',
+    [
+      'station',
+      'platform',
+      'railway',
+      'train',
+      'subway',
+      'metro',
+      'sân ga',
+      'nhà ga',
+      'ga tàu',
+      'tàu hỏa',
+      'tàu',
+      '车站',
+      '火车',
+      '站台',
+      '地铁',
+      '高铁',
+      'สถานี',
+      'ชานชาลา',
+      'รถไฟ',
+      'stasiun',
+      'stesen',
+      'kereta api',
+      'istasyon',
+      'tren',
+      '車站',
+      '火車',
+      '駅',
+      'ホーム',
+      '電車',
+      '역',
+      '기차',
+      '지하철',
+    ],
+  ],
+  [
+    'kitchen',
+    [
+      'kitchen',
+      'cooking',
+      'stove',
+      'bếp',
+      'nhà bếp',
+      '厨房',
+      '灶',
+      'ครัว',
+      'dapur',
+      'kusina',
+      '廚房',
+      '台所',
+      'キッチン',
+      '부엌',
+      '주방',
+    ],
+  ],
+  [
+    'market',
+    [
+      'market',
+      'bazaar',
+      'stall',
+      'vendor',
+      'chợ',
+      '市场',
+      '集市',
+      '菜市场',
+      '夜市',
+      'ตลาด',
+      'pasar',
+      'palengke',
+      'pamilihan',
+      '市場',
+      '시장',
+    ],
+  ],
+  [
+    'bedroom',
+    [
+      'bedroom',
+      'bed',
+      'phòng ngủ',
+      'giường',
+      '卧室',
+      '床',
+      'ห้องนอน',
+      'kamar tidur',
+      'bilik tidur',
+      'silid-tulugan',
+      '臥室',
+      '寝室',
+      '침실',
+    ],
+  ],
+  [
+    'office',
+    [
+      'office',
+      'meeting room',
+      'boardroom',
+      'company',
+      'văn phòng',
+      'công ty',
+      '办公室',
+      '公司',
+      '会议室',
+      'สำนักงาน',
+      'ออฟฟิศ',
+      'kantor',
+      'pejabat',
+      'opisina',
+      '辦公室',
+      '会社',
+      'オフィス',
+      '사무실',
+      '회사',
+    ],
+  ],
+  [
+    'cafe',
+    [
+      'cafe',
+      'café',
+      'coffee',
+      'restaurant',
+      'bar',
+      'diner',
+      'teahouse',
+      'quán',
+      'cà phê',
+      'nhà hàng',
+      '咖啡',
+      '餐厅',
+      '饭店',
+      '酒吧',
+      '茶馆',
+      'ร้านกาแฟ',
+      'ร้านอาหาร',
+      'kafe',
+      'restoran',
+      'kedai kopi',
+      'kapihan',
+      '餐廳',
+      'カフェ',
+      '喫茶店',
+      'レストラン',
+      '카페',
+      '식당',
+    ],
+  ],
+  [
+    'classroom',
+    [
+      'school',
+      'classroom',
+      'university',
+      'campus',
+      'trường',
+      'lớp học',
+      'lớp',
+      '学校',
+      '教室',
+      '大学',
+      'โรงเรียน',
+      'ห้องเรียน',
+      'sekolah',
+      'kelas',
+      'paaralan',
+      '學校',
+      '학교',
+      '교실',
+    ],
+  ],
+  [
+    'hospital',
+    [
+      'hospital',
+      'clinic',
+      'ward',
+      'bệnh viện',
+      'phòng khám',
+      '医院',
+      '病房',
+      '诊所',
+      'โรงพยาบาล',
+      'rumah sakit',
+      'ospital',
+      '醫院',
+      '病院',
+      '병원',
+    ],
+  ],
+  [
+    'park',
+    ['park', 'garden', 'công viên', 'vườn', '公园', '花园', 'สวน', 'taman', 'parke', '公園', '庭', '공원', '정원'],
+  ],
+  [
+    'countryside',
+    [
+      'village',
+      'countryside',
+      'field',
+      'farm',
+      'rice',
+      'paddy',
+      'hometown',
+      'làng',
+      'quê',
+      'ruộng',
+      'đồng',
+      '乡村',
+      '农村',
+      '田',
+      '村',
+      '老家',
+      'หมู่บ้าน',
+      'ชนบท',
+      'ทุ่งนา',
+      'desa',
+      'kampung',
+      'sawah',
+      'probinsya',
+      'baryo',
+      '鄉村',
+      '田舎',
+      '시골',
+      '마을',
+    ],
+  ],
+  [
+    'waterfront',
+    [
+      'beach',
+      'sea',
+      'ocean',
+      'shore',
+      'harbour',
+      'harbor',
+      'pier',
+      'river',
+      'lake',
+      'bãi biển',
+      'biển',
+      'sông',
+      'hồ',
+      'bến',
+      '海边',
+      '海滩',
+      '海',
+      '河',
+      '湖',
+      '码头',
+      'ทะเล',
+      'ชายหาด',
+      'แม่น้ำ',
+      'pantai',
+      'laut',
+      'sungai',
+      'dagat',
+      'dalampasigan',
+      'ilog',
+      '海辺',
+      '浜',
+      '川',
+      '바다',
+      '바닷가',
+      '해변',
+      '강',
+    ],
+  ],
+  [
+    'rooftop',
+    [
+      'rooftop',
+      'roof',
+      'balcony',
+      'terrace',
+      'sân thượng',
+      'ban công',
+      '天台',
+      '屋顶',
+      '阳台',
+      'ดาดฟ้า',
+      'ระเบียง',
+      'atap',
+      'balkon',
+      'bubungan',
+      '陽台',
+      '屋上',
+      'ベランダ',
+      '옥상',
+      '발코니',
+    ],
+  ],
+  [
+    'temple',
+    [
+      'temple',
+      'pagoda',
+      'shrine',
+      'chùa',
+      'đền',
+      'miếu',
+      '寺',
+      '庙',
+      '祠',
+      'วัด',
+      'ศาลเจ้า',
+      'kuil',
+      'pura',
+      'templo',
+      '廟',
+      '神社',
+      'お寺',
+      '절',
+      '사찰',
+    ],
+  ],
+  [
+    'home',
+    [
+      'living room',
+      'house',
+      'home',
+      'apartment',
+      'flat',
+      'room',
+      'nhà',
+      'phòng khách',
+      'phòng',
+      'căn hộ',
+      '家',
+      '客厅',
+      '公寓',
+      '房间',
+      '屋',
+      'บ้าน',
+      'ห้องนั่งเล่น',
+      'rumah',
+      'bahay',
+      'sala',
+      '客廳',
+      '部屋',
+      'リビング',
+      '집',
+      '거실',
+      '방',
+    ],
+  ],
+  [
+    'street',
+    [
+      'street',
+      'road',
+      'alley',
+      'sidewalk',
+      'crossing',
+      'bridge',
+      'city',
+      'đường',
+      'phố',
+      'hẻm',
+      'ngõ',
+      'cầu',
+      '街',
+      '路',
+      '巷',
+      '桥',
+      '城市',
+      'ถนน',
+      'ซอย',
+      'jalan',
+      'lorong',
+      'kalye',
+      'daan',
+      '街道',
+      '通り',
+      '道',
+      '거리',
+      '골목',
+      '길',
+    ],
+  ],
 ];
 
 const INDOOR_PLACES = new Set<Place>(['kitchen', 'home', 'bedroom', 'office', 'cafe', 'classroom', 'hospital']);
 
 const TIME_WORDS: [TimeOfDay, string[]][] = [
-  ['night', ['night', 'midnight', 'late evening', 'đêm', 'tối', 'khuya', '夜', '晚上', '深夜', '午夜', 'กลางคืน', 'ตอนดึก', 'ดึก', 'malam', 'gabi', 'hatinggabi', '밤', '새벽']],
-  ['dawn', ['dawn', 'sunrise', 'daybreak', 'early morning', 'bình minh', 'rạng sáng', 'sáng sớm', '黎明', '清晨', '日出', '拂晓', 'เช้ามืด', 'รุ่งเช้า', 'fajar', 'subuh', 'madaling-araw', '夜明け', '早朝', '동틀', '이른 아침']],
-  ['dusk', ['dusk', 'sunset', 'twilight', 'evening', 'hoàng hôn', 'chiều tà', 'chạng vạng', '黄昏', '傍晚', '日落', 'ตอนเย็น', 'พลบค่ำ', 'senja', 'petang', 'takipsilim', '夕方', '夕暮れ', '저녁', '해질녘']],
-  ['day', ['day', 'noon', 'afternoon', 'morning', 'daytime', 'trưa', 'chiều', 'ban ngày', 'sáng', '白天', '中午', '下午', '上午', 'กลางวัน', 'ตอนเช้า', 'บ่าย', 'siang', 'pagi', 'umaga', 'tanghali', 'hapon', '昼', '朝', '午後', '낮', '아침', '오후']],
+  [
+    'night',
+    [
+      'night',
+      'midnight',
+      'late evening',
+      'đêm',
+      'tối',
+      'khuya',
+      '夜',
+      '晚上',
+      '深夜',
+      '午夜',
+      'กลางคืน',
+      'ตอนดึก',
+      'ดึก',
+      'malam',
+      'gabi',
+      'hatinggabi',
+      '밤',
+      '새벽',
+    ],
+  ],
+  [
+    'dawn',
+    [
+      'dawn',
+      'sunrise',
+      'daybreak',
+      'early morning',
+      'bình minh',
+      'rạng sáng',
+      'sáng sớm',
+      '黎明',
+      '清晨',
+      '日出',
+      '拂晓',
+      'เช้ามืด',
+      'รุ่งเช้า',
+      'fajar',
+      'subuh',
+      'madaling-araw',
+      '夜明け',
+      '早朝',
+      '동틀',
+      '이른 아침',
+    ],
+  ],
+  [
+    'dusk',
+    [
+      'dusk',
+      'sunset',
+      'twilight',
+      'evening',
+      'hoàng hôn',
+      'chiều tà',
+      'chạng vạng',
+      '黄昏',
+      '傍晚',
+      '日落',
+      'ตอนเย็น',
+      'พลบค่ำ',
+      'senja',
+      'petang',
+      'takipsilim',
+      '夕方',
+      '夕暮れ',
+      '저녁',
+      '해질녘',
+    ],
+  ],
+  [
+    'day',
+    [
+      'day',
+      'noon',
+      'afternoon',
+      'morning',
+      'daytime',
+      'trưa',
+      'chiều',
+      'ban ngày',
+      'sáng',
+      '白天',
+      '中午',
+      '下午',
+      '上午',
+      'กลางวัน',
+      'ตอนเช้า',
+      'บ่าย',
+      'siang',
+      'pagi',
+      'umaga',
+      'tanghali',
+      'hapon',
+      '昼',
+      '朝',
+      '午後',
+      '낮',
+      '아침',
+      '오후',
+    ],
+  ],
 ];
 
 const WEATHER_WORDS: [Weather, string[]][] = [
@@ -143,8 +625,28 @@ function polygon(ctx: SKRSContext2D, points: [number, number][], fill: string, s
   }
 }
 
-function rect(ctx: SKRSContext2D, x: number, y: number, w: number, h: number, fill: string, stroke?: string, lineWidth = 2): void {
-  polygon(ctx, [[x, y], [x + w, y], [x + w, y + h], [x, y + h]], fill, stroke, lineWidth);
+function rect(
+  ctx: SKRSContext2D,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  fill: string,
+  stroke?: string,
+  lineWidth = 2,
+): void {
+  polygon(
+    ctx,
+    [
+      [x, y],
+      [x + w, y],
+      [x + w, y + h],
+      [x, y + h],
+    ],
+    fill,
+    stroke,
+    lineWidth,
+  );
 }
 
 function glow(ctx: SKRSContext2D, x: number, y: number, radius: number, colour: string, alpha: number): void {
@@ -176,7 +678,15 @@ function facadePoint(f: Facade, u: number, v: number): [number, number] {
   return [x, lerp(top, bottom, v)];
 }
 
-function drawFacade(ctx: SKRSContext2D, f: Facade, wall: string, columns: number, rows: number, windowColour: (column: number, row: number) => string, ink: string): void {
+function drawFacade(
+  ctx: SKRSContext2D,
+  f: Facade,
+  wall: string,
+  columns: number,
+  rows: number,
+  windowColour: (column: number, row: number) => string,
+  ink: string,
+): void {
   polygon(ctx, [facadePoint(f, 0, 0), facadePoint(f, 1, 0), facadePoint(f, 1, 1), facadePoint(f, 0, 1)], wall, ink);
   for (let c = 0; c < columns; c++) {
     for (let r = 0; r < rows; r++) {
@@ -184,7 +694,13 @@ function drawFacade(ctx: SKRSContext2D, f: Facade, wall: string, columns: number
       const u1 = (c + 0.78) / columns;
       const v0 = (r + 0.2) / (rows + 0.4);
       const v1 = (r + 0.75) / (rows + 0.4);
-      polygon(ctx, [facadePoint(f, u0, v0), facadePoint(f, u1, v0), facadePoint(f, u1, v1), facadePoint(f, u0, v1)], windowColour(c, r), ink, 1);
+      polygon(
+        ctx,
+        [facadePoint(f, u0, v0), facadePoint(f, u1, v0), facadePoint(f, u1, v1), facadePoint(f, u0, v1)],
+        windowColour(c, r),
+        ink,
+        1,
+      );
     }
   }
 }
@@ -206,7 +722,12 @@ interface Painter {
 
 function windowLight(p: Painter): (column: number, row: number) => string {
   const lit = p.night || p.setting.time === 'dusk';
-  return () => (lit ? (p.random.chance(0.6) ? p.random.pick(['#ffd27a', '#ffe3a3', '#f6b85c']) : '#26304a') : p.random.pick(['#9cc3e0', '#b7d3e6', '#7ea6c4']));
+  return () =>
+    lit
+      ? p.random.chance(0.6)
+        ? p.random.pick(['#ffd27a', '#ffe3a3', '#f6b85c'])
+        : '#26304a'
+      : p.random.pick(['#9cc3e0', '#b7d3e6', '#7ea6c4']);
 }
 
 function paintSky(p: Painter, bottomY: number): void {
@@ -283,7 +804,15 @@ function paintStation(p: Painter): void {
   skyline(p, horizonY, unit * 0.25, p.night ? '#1a2035' : '#8ea0b4');
   // Tracks on the left, platform on the right: the train sits between them.
   const platformEdgeFar = vanishX - unit * 0.02;
-  polygon(ctx, [[-width, height], [platformEdgeFar, horizonY], [vanishX - unit * 0.3, horizonY]], '#5b5048');
+  polygon(
+    ctx,
+    [
+      [-width, height],
+      [platformEdgeFar, horizonY],
+      [vanishX - unit * 0.3, horizonY],
+    ],
+    '#5b5048',
+  );
   for (const offset of [-0.55, -0.3]) {
     ctx.strokeStyle = '#b8b2a8';
     ctx.lineWidth = unit * 0.006;
@@ -292,18 +821,54 @@ function paintStation(p: Painter): void {
     ctx.lineTo(width * offset * 1.5, height);
     ctx.stroke();
   }
-  polygon(ctx, [[platformEdgeFar, horizonY], [width * 1.5, horizonY], [width * 1.5, height], [-width * 0.25, height]], '#a9a39a');
+  polygon(
+    ctx,
+    [
+      [platformEdgeFar, horizonY],
+      [width * 1.5, horizonY],
+      [width * 1.5, height],
+      [-width * 0.25, height],
+    ],
+    '#a9a39a',
+  );
   p.ctx.save();
   p.ctx.beginPath();
   p.ctx.rect(0, horizonY, width, height - horizonY);
   p.ctx.clip();
-  polygon(ctx, [[platformEdgeFar, horizonY], [platformEdgeFar + unit * 0.01, horizonY], [-width * 0.12, height], [-width * 0.2, height]], '#e8c33a');
+  polygon(
+    ctx,
+    [
+      [platformEdgeFar, horizonY],
+      [platformEdgeFar + unit * 0.01, horizonY],
+      [-width * 0.12, height],
+      [-width * 0.2, height],
+    ],
+    '#e8c33a',
+  );
   p.ctx.restore();
   // Train carriage receding along the tracks.
-  const train: Facade = { nearX: -width * 0.05, nearTop: horizonY - unit * 0.55, nearBottom: horizonY + unit * 0.35, farX: vanishX - unit * 0.08, farTop: horizonY - unit * 0.06, farBottom: horizonY + unit * 0.01 };
+  const train: Facade = {
+    nearX: -width * 0.05,
+    nearTop: horizonY - unit * 0.55,
+    nearBottom: horizonY + unit * 0.35,
+    farX: vanishX - unit * 0.08,
+    farTop: horizonY - unit * 0.06,
+    farBottom: horizonY + unit * 0.01,
+  };
   if (p.random.chance(0.8)) drawFacade(ctx, train, p.night ? '#2f5a4a' : '#3f7a62', 5, 1, windowLight(p), ink);
   // Canopy and pillars overhead.
-  polygon(ctx, [[0, 0], [width, 0], [width, unit * 0.12], [vanishX, horizonY - unit * 0.3], [0, unit * 0.12]], p.night ? '#23252c' : '#4a4d55', ink);
+  polygon(
+    ctx,
+    [
+      [0, 0],
+      [width, 0],
+      [width, unit * 0.12],
+      [vanishX, horizonY - unit * 0.3],
+      [0, unit * 0.12],
+    ],
+    p.night ? '#23252c' : '#4a4d55',
+    ink,
+  );
   for (const t of [0.15, 0.45, 0.75]) {
     const x = lerp(width * 0.95, vanishX + unit * 0.06, t);
     const top = lerp(unit * 0.12, horizonY - unit * 0.3, t);
@@ -335,9 +900,36 @@ function paintStreet(p: Painter): void {
   const { ctx, width, height, unit, horizonY, vanishX, ink } = p;
   paintSky(p, horizonY);
   skyline(p, horizonY, unit * 0.2, p.night ? '#161b2c' : '#9aaabb');
-  polygon(ctx, [[vanishX - unit * 0.03, horizonY], [vanishX + unit * 0.03, horizonY], [width * 1.3, height], [-width * 0.3, height]], p.night ? '#2b2c33' : '#55575e');
-  polygon(ctx, [[0, horizonY], [vanishX - unit * 0.03, horizonY], [-width * 0.3, height], [0, height]], '#8d8780');
-  polygon(ctx, [[width, horizonY], [vanishX + unit * 0.03, horizonY], [width * 1.3, height], [width, height]], '#8d8780');
+  polygon(
+    ctx,
+    [
+      [vanishX - unit * 0.03, horizonY],
+      [vanishX + unit * 0.03, horizonY],
+      [width * 1.3, height],
+      [-width * 0.3, height],
+    ],
+    p.night ? '#2b2c33' : '#55575e',
+  );
+  polygon(
+    ctx,
+    [
+      [0, horizonY],
+      [vanishX - unit * 0.03, horizonY],
+      [-width * 0.3, height],
+      [0, height],
+    ],
+    '#8d8780',
+  );
+  polygon(
+    ctx,
+    [
+      [width, horizonY],
+      [vanishX + unit * 0.03, horizonY],
+      [width * 1.3, height],
+      [width, height],
+    ],
+    '#8d8780',
+  );
   ctx.strokeStyle = '#e9e2c8';
   for (let i = 0; i < 6; i++) {
     const t0 = (i / 6) ** 2;
@@ -353,15 +945,36 @@ function paintStreet(p: Painter): void {
     let u = 0;
     while (u < 1) {
       const span = p.random.between(0.2, 0.45);
-      const nearX = side < 0 ? lerp(-width * 0.02, vanishX - unit * 0.07, u) : lerp(width * 1.02, vanishX + unit * 0.07, u);
-      const farX = side < 0 ? lerp(-width * 0.02, vanishX - unit * 0.07, Math.min(1, u + span)) : lerp(width * 1.02, vanishX + unit * 0.07, Math.min(1, u + span));
+      const nearX =
+        side < 0 ? lerp(-width * 0.02, vanishX - unit * 0.07, u) : lerp(width * 1.02, vanishX + unit * 0.07, u);
+      const farX =
+        side < 0
+          ? lerp(-width * 0.02, vanishX - unit * 0.07, Math.min(1, u + span))
+          : lerp(width * 1.02, vanishX + unit * 0.07, Math.min(1, u + span));
       const topAt = (t: number): number => lerp(-unit * p.random.between(0.0, 0.2), horizonY - unit * 0.1, t ** 0.8);
       const bottomAt = (t: number): number => lerp(horizonY + (height - horizonY) * 0.55, horizonY + unit * 0.01, t);
-      const facade: Facade = { nearX, nearTop: topAt(u), nearBottom: bottomAt(u), farX, farTop: topAt(Math.min(1, u + span)), farBottom: bottomAt(Math.min(1, u + span)) };
+      const facade: Facade = {
+        nearX,
+        nearTop: topAt(u),
+        nearBottom: bottomAt(u),
+        farX,
+        farTop: topAt(Math.min(1, u + span)),
+        farBottom: bottomAt(Math.min(1, u + span)),
+      };
       drawFacade(ctx, facade, darken(p.random.pick(palette), p.night ? 0.55 : 0), 2, 4, windowLight(p), ink);
       const [signX, signY] = facadePoint(facade, 0.1, 0.62);
       const [signX2, signY2] = facadePoint(facade, 0.9, 0.7);
-      polygon(ctx, [[signX, signY], [signX2, signY2], [signX2, signY2 + Math.abs(signY2 - signY) * 0.5 + unit * 0.02], [signX, signY + unit * 0.04]], p.random.pick(['#c0392b', '#1e6fb8', '#e6a817', '#2e8b57']), ink);
+      polygon(
+        ctx,
+        [
+          [signX, signY],
+          [signX2, signY2],
+          [signX2, signY2 + Math.abs(signY2 - signY) * 0.5 + unit * 0.02],
+          [signX, signY + unit * 0.04],
+        ],
+        p.random.pick(['#c0392b', '#1e6fb8', '#e6a817', '#2e8b57']),
+        ink,
+      );
       u += span;
     }
   }
@@ -395,18 +1008,26 @@ function paintMarket(p: Painter): void {
   for (const side of [-1, 1]) {
     for (const t of [0.0, 0.35, 0.6]) {
       const scale = 1 - t * 0.75;
-      const x = side < 0 ? lerp(-unit * 0.05, vanishX - unit * 0.2, t) : lerp(width - unit * 0.35, vanishX + unit * 0.05, t);
+      const x =
+        side < 0 ? lerp(-unit * 0.05, vanishX - unit * 0.2, t) : lerp(width - unit * 0.35, vanishX + unit * 0.05, t);
       const ground = lerp(horizonY + (height - horizonY) * 0.5, horizonY + unit * 0.03, t);
       const w = unit * 0.42 * scale;
       const awningTop = ground - unit * 0.55 * scale;
       const stripe = p.random.pick(['#c0392b', '#2471a3', '#239b56', '#d68910']);
-      for (let s = 0; s < 6; s++) rect(ctx, x + (w / 6) * s, awningTop, w / 6, unit * 0.1 * scale, s % 2 === 0 ? stripe : '#f4efe3', ink, 1);
+      for (let s = 0; s < 6; s++)
+        rect(ctx, x + (w / 6) * s, awningTop, w / 6, unit * 0.1 * scale, s % 2 === 0 ? stripe : '#f4efe3', ink, 1);
       rect(ctx, x + unit * 0.01 * scale, awningTop, unit * 0.01 * scale, ground - awningTop, '#5a4632');
       rect(ctx, x + w - unit * 0.02 * scale, awningTop, unit * 0.01 * scale, ground - awningTop, '#5a4632');
       rect(ctx, x, ground - unit * 0.18 * scale, w, unit * 0.18 * scale, '#8b6b47', ink);
       for (let i = 0; i < 9; i++) {
         ctx.beginPath();
-        ctx.arc(x + w * (0.08 + (i % 5) * 0.2), ground - unit * (0.19 + Math.floor(i / 5) * 0.035) * scale, unit * 0.025 * scale, 0, Math.PI * 2);
+        ctx.arc(
+          x + w * (0.08 + (i % 5) * 0.2),
+          ground - unit * (0.19 + Math.floor(i / 5) * 0.035) * scale,
+          unit * 0.025 * scale,
+          0,
+          Math.PI * 2,
+        );
         ctx.fillStyle = p.random.pick(produce);
         ctx.fill();
       }
@@ -439,14 +1060,56 @@ interface Room {
 /** A box room seen from its open fourth wall: back wall, side walls, ceiling, floor. */
 function paintRoom(p: Painter, wall: string, floor: string): Room {
   const { ctx, width, height, unit } = p;
-  const room: Room = { wallTop: height * 0.07, wallBottom: p.horizonY + (height - p.horizonY) * 0.18, wallLeft: width * 0.08, wallRight: width * 0.92 };
+  const room: Room = {
+    wallTop: height * 0.07,
+    wallBottom: p.horizonY + (height - p.horizonY) * 0.18,
+    wallLeft: width * 0.08,
+    wallRight: width * 0.92,
+  };
   rect(ctx, 0, 0, width, height, darken(wall, 0.25));
   perspectiveFloor(p, room.wallBottom, floor, 12, 7);
-  polygon(ctx, [[0, 0], [room.wallLeft, room.wallTop], [room.wallLeft, room.wallBottom], [0, room.wallBottom + unit * 0.25]], darken(wall, 0.15), p.ink);
-  polygon(ctx, [[width, 0], [room.wallRight, room.wallTop], [room.wallRight, room.wallBottom], [width, room.wallBottom + unit * 0.25]], darken(wall, 0.1), p.ink);
-  polygon(ctx, [[0, 0], [width, 0], [room.wallRight, room.wallTop], [room.wallLeft, room.wallTop]], lighten(wall, 0.15), p.ink);
+  polygon(
+    ctx,
+    [
+      [0, 0],
+      [room.wallLeft, room.wallTop],
+      [room.wallLeft, room.wallBottom],
+      [0, room.wallBottom + unit * 0.25],
+    ],
+    darken(wall, 0.15),
+    p.ink,
+  );
+  polygon(
+    ctx,
+    [
+      [width, 0],
+      [room.wallRight, room.wallTop],
+      [room.wallRight, room.wallBottom],
+      [width, room.wallBottom + unit * 0.25],
+    ],
+    darken(wall, 0.1),
+    p.ink,
+  );
+  polygon(
+    ctx,
+    [
+      [0, 0],
+      [width, 0],
+      [room.wallRight, room.wallTop],
+      [room.wallLeft, room.wallTop],
+    ],
+    lighten(wall, 0.15),
+    p.ink,
+  );
   rect(ctx, room.wallLeft, room.wallTop, room.wallRight - room.wallLeft, room.wallBottom - room.wallTop, wall, p.ink);
-  rect(ctx, room.wallLeft, room.wallBottom - unit * 0.02, room.wallRight - room.wallLeft, unit * 0.02, darken(wall, 0.3));
+  rect(
+    ctx,
+    room.wallLeft,
+    room.wallBottom - unit * 0.02,
+    room.wallRight - room.wallLeft,
+    unit * 0.02,
+    darken(wall, 0.3),
+  );
   return room;
 }
 
@@ -496,7 +1159,17 @@ function paintWindow(p: Painter, x: number, y: number, w: number, h: number): vo
 function ceilingLamp(p: Painter, x: number, y: number): void {
   const { ctx, unit } = p;
   rect(ctx, x - 1, 0, 2, y, p.ink);
-  polygon(ctx, [[x - unit * 0.05, y + unit * 0.04], [x + unit * 0.05, y + unit * 0.04], [x + unit * 0.02, y], [x - unit * 0.02, y]], '#e6c36a', p.ink);
+  polygon(
+    ctx,
+    [
+      [x - unit * 0.05, y + unit * 0.04],
+      [x + unit * 0.05, y + unit * 0.04],
+      [x + unit * 0.02, y],
+      [x - unit * 0.02, y],
+    ],
+    '#e6c36a',
+    p.ink,
+  );
   if (p.night || p.setting.time === 'dusk') glow(ctx, x, y + unit * 0.06, unit * 0.35, '#ffd98a', 0.35);
 }
 
@@ -519,7 +1192,9 @@ function paintInterior(p: Painter): void {
   const down = (v: number): number => room.wallTop + wallHeight * v;
   switch (p.setting.place) {
     case 'kitchen': {
-      for (let x = at(0); x < room.wallRight; x += unit * 0.05) for (let y = down(0.45); y < down(0.7); y += unit * 0.05) rect(ctx, x, y, unit * 0.05, unit * 0.05, '#f4f1ea', '#c9c3b6', 1);
+      for (let x = at(0); x < room.wallRight; x += unit * 0.05)
+        for (let y = down(0.45); y < down(0.7); y += unit * 0.05)
+          rect(ctx, x, y, unit * 0.05, unit * 0.05, '#f4f1ea', '#c9c3b6', 1);
       paintWindow(p, at(0.35), down(0.12), wallWidth * 0.3, wallHeight * 0.3);
       for (const u of [0, 0.7]) rect(ctx, at(u), down(0.08), wallWidth * 0.3, wallHeight * 0.28, '#8a5a3b', ink);
       rect(ctx, at(0), down(0.7), wallWidth, wallHeight * 0.3, '#7a5237', ink);
@@ -536,7 +1211,14 @@ function paintInterior(p: Painter): void {
       for (let i = 0; i < 3; i++) {
         ctx.beginPath();
         ctx.moveTo(at(0.66 + i * 0.02), down(0.52));
-        ctx.bezierCurveTo(at(0.64 + i * 0.02), down(0.45), at(0.7 + i * 0.02), down(0.42), at(0.67 + i * 0.02), down(0.35));
+        ctx.bezierCurveTo(
+          at(0.64 + i * 0.02),
+          down(0.45),
+          at(0.7 + i * 0.02),
+          down(0.42),
+          at(0.67 + i * 0.02),
+          down(0.35),
+        );
         ctx.stroke();
       }
       ceilingLamp(p, p.width * 0.5, down(0.02));
@@ -567,7 +1249,16 @@ function paintInterior(p: Painter): void {
     case 'cafe': {
       paintWindow(p, at(0.05), down(0.12), wallWidth * 0.5, wallHeight * 0.45);
       rect(ctx, at(0.62), down(0.55), wallWidth * 0.38, wallHeight * 0.45, '#4a3022', ink);
-      for (let i = 0; i < 4; i++) rect(ctx, at(0.65 + i * 0.08), down(0.4), wallWidth * 0.05, wallHeight * 0.12, p.random.pick(['#7a3b2e', '#2f4f4f', '#b8860b']), ink);
+      for (let i = 0; i < 4; i++)
+        rect(
+          ctx,
+          at(0.65 + i * 0.08),
+          down(0.4),
+          wallWidth * 0.05,
+          wallHeight * 0.12,
+          p.random.pick(['#7a3b2e', '#2f4f4f', '#b8860b']),
+          ink,
+        );
       for (const u of [0.2, 0.45]) {
         ctx.beginPath();
         ctx.ellipse(at(u), down(0.8), wallWidth * 0.1, wallHeight * 0.03, 0, 0, Math.PI * 2);
@@ -596,7 +1287,12 @@ function paintInterior(p: Painter): void {
       ctx.fill();
       ctx.strokeStyle = ink;
       ctx.stroke();
-      for (const [u, v] of [[0.05, 0.8], [0.38, 0.8], [0.7, 0.8]] as const) rect(ctx, at(u), down(v), wallWidth * 0.24, wallHeight * 0.07, '#b58a5a', ink);
+      for (const [u, v] of [
+        [0.05, 0.8],
+        [0.38, 0.8],
+        [0.7, 0.8],
+      ] as const)
+        rect(ctx, at(u), down(v), wallWidth * 0.24, wallHeight * 0.07, '#b58a5a', ink);
       break;
     }
     case 'hospital': {
@@ -605,8 +1301,18 @@ function paintInterior(p: Painter): void {
         rect(ctx, at(u + 0.05), down(0.35), wallWidth * 0.2, wallHeight * 0.15, '#e8f4f8', ink);
       }
       rect(ctx, at(0.38), down(0.3), wallWidth * 0.2, wallHeight * 0.12, '#2e8b57', ink);
-      polygon(ctx, [[at(0.46), down(0.32)], [at(0.5), down(0.32)], [at(0.5), down(0.4)], [at(0.46), down(0.4)]], '#ffffff');
-      for (const x of [0.3, 0.7]) rect(ctx, p.width * x - unit * 0.1, room.wallTop * 0.5, unit * 0.2, unit * 0.015, '#ffffff', ink);
+      polygon(
+        ctx,
+        [
+          [at(0.46), down(0.32)],
+          [at(0.5), down(0.32)],
+          [at(0.5), down(0.4)],
+          [at(0.46), down(0.4)],
+        ],
+        '#ffffff',
+      );
+      for (const x of [0.3, 0.7])
+        rect(ctx, p.width * x - unit * 0.1, room.wallTop * 0.5, unit * 0.2, unit * 0.015, '#ffffff', ink);
       break;
     }
     default: {
@@ -617,7 +1323,17 @@ function paintInterior(p: Painter): void {
       rect(ctx, at(0.05), down(0.5), wallWidth * 0.5, wallHeight * 0.14, darken('#8a3b2e', 0.15), ink);
       rect(ctx, at(0.05), down(0.84), wallWidth * 0.5, wallHeight * 0.16, darken('#8a3b2e', 0.25), ink);
       rect(ctx, at(0.8), down(0.55), wallWidth * 0.04, wallHeight * 0.45, '#5b4636');
-      polygon(ctx, [[at(0.76), down(0.55)], [at(0.88), down(0.55)], [at(0.85), down(0.45)], [at(0.79), down(0.45)]], '#f0dca0', ink);
+      polygon(
+        ctx,
+        [
+          [at(0.76), down(0.55)],
+          [at(0.88), down(0.55)],
+          [at(0.85), down(0.45)],
+          [at(0.79), down(0.45)],
+        ],
+        '#f0dca0',
+        ink,
+      );
       if (p.night || p.setting.time === 'dusk') glow(ctx, at(0.82), down(0.52), unit * 0.3, '#ffd98a', 0.4);
       break;
     }
@@ -626,7 +1342,11 @@ function paintInterior(p: Painter): void {
 
 function tree(p: Painter, x: number, groundY: number, size: number): void {
   rect(p.ctx, x - size * 0.06, groundY - size, size * 0.12, size, '#6b4a2f', p.ink);
-  for (const [dx, dy, r] of [[0, -1.1, 0.45], [-0.3, -0.9, 0.35], [0.3, -0.9, 0.35]] as const) {
+  for (const [dx, dy, r] of [
+    [0, -1.1, 0.45],
+    [-0.3, -0.9, 0.35],
+    [0.3, -0.9, 0.35],
+  ] as const) {
     p.ctx.beginPath();
     p.ctx.arc(x + dx * size, groundY + dy * size, r * size, 0, Math.PI * 2);
     p.ctx.fillStyle = p.night ? '#1f3a2a' : '#4f8f4a';
@@ -642,7 +1362,18 @@ function paintOutdoorNature(p: Painter): void {
   paintSky(p, horizonY);
   switch (p.setting.place) {
     case 'countryside': {
-      polygon(ctx, [[0, horizonY], [width * 0.25, horizonY - unit * 0.25], [width * 0.5, horizonY - unit * 0.08], [width * 0.75, horizonY - unit * 0.3], [width, horizonY - unit * 0.05], [width, horizonY]], p.night ? '#1d2a3a' : '#7d98a8');
+      polygon(
+        ctx,
+        [
+          [0, horizonY],
+          [width * 0.25, horizonY - unit * 0.25],
+          [width * 0.5, horizonY - unit * 0.08],
+          [width * 0.75, horizonY - unit * 0.3],
+          [width, horizonY - unit * 0.05],
+          [width, horizonY],
+        ],
+        p.night ? '#1d2a3a' : '#7d98a8',
+      );
       for (let i = 0; i < 8; i++) {
         const y0 = lerp(horizonY, height, (i / 8) ** 1.6);
         const y1 = lerp(horizonY, height, ((i + 1) / 8) ** 1.6);
@@ -656,7 +1387,16 @@ function paintOutdoorNature(p: Painter): void {
       }
       const houseX = width * 0.62;
       rect(ctx, houseX, horizonY - unit * 0.08, unit * 0.16, unit * 0.09, '#d9c9a3', ink);
-      polygon(ctx, [[houseX - unit * 0.02, horizonY - unit * 0.08], [houseX + unit * 0.08, horizonY - unit * 0.15], [houseX + unit * 0.18, horizonY - unit * 0.08]], '#a0452e', ink);
+      polygon(
+        ctx,
+        [
+          [houseX - unit * 0.02, horizonY - unit * 0.08],
+          [houseX + unit * 0.08, horizonY - unit * 0.15],
+          [houseX + unit * 0.18, horizonY - unit * 0.08],
+        ],
+        '#a0452e',
+        ink,
+      );
       tree(p, width * 0.15, horizonY + unit * 0.02, unit * 0.16);
       break;
     }
@@ -676,15 +1416,49 @@ function paintOutdoorNature(p: Painter): void {
         ctx.lineTo(x + unit * 0.08, y);
         ctx.stroke();
       }
-      polygon(ctx, [[0, height * 0.72], [width, height * 0.66], [width, height], [0, height]], '#e3cf9f');
-      polygon(ctx, [[width * 0.6, horizonY + unit * 0.05], [width * 0.8, horizonY + unit * 0.05], [width * 0.76, horizonY + unit * 0.08], [width * 0.63, horizonY + unit * 0.08]], '#8a5a3b', ink);
+      polygon(
+        ctx,
+        [
+          [0, height * 0.72],
+          [width, height * 0.66],
+          [width, height],
+          [0, height],
+        ],
+        '#e3cf9f',
+      );
+      polygon(
+        ctx,
+        [
+          [width * 0.6, horizonY + unit * 0.05],
+          [width * 0.8, horizonY + unit * 0.05],
+          [width * 0.76, horizonY + unit * 0.08],
+          [width * 0.63, horizonY + unit * 0.08],
+        ],
+        '#8a5a3b',
+        ink,
+      );
       break;
     }
     default: {
       skyline(p, horizonY, unit * 0.18, p.night ? '#151a2a' : '#a9b6c4');
       rect(ctx, 0, horizonY, width, height - horizonY, p.night ? '#2c4a2f' : '#6fae59');
-      polygon(ctx, [[p.vanishX - unit * 0.02, horizonY], [p.vanishX + unit * 0.02, horizonY], [width * 0.9, height], [width * 0.1, height]], '#cdb994');
-      for (const [u, s] of [[0.12, 0.35], [0.85, 0.4], [0.35, 0.15], [0.68, 0.17]] as const) tree(p, width * u, horizonY + unit * s * 0.4, unit * s);
+      polygon(
+        ctx,
+        [
+          [p.vanishX - unit * 0.02, horizonY],
+          [p.vanishX + unit * 0.02, horizonY],
+          [width * 0.9, height],
+          [width * 0.1, height],
+        ],
+        '#cdb994',
+      );
+      for (const [u, s] of [
+        [0.12, 0.35],
+        [0.85, 0.4],
+        [0.35, 0.15],
+        [0.68, 0.17],
+      ] as const)
+        tree(p, width * u, horizonY + unit * s * 0.4, unit * s);
       const benchY = horizonY + (height - horizonY) * 0.3;
       rect(ctx, width * 0.68, benchY - unit * 0.06, unit * 0.22, unit * 0.02, '#8a5a3b', ink);
       rect(ctx, width * 0.68, benchY - unit * 0.03, unit * 0.22, unit * 0.015, '#8a5a3b', ink);
@@ -706,7 +1480,8 @@ function paintRooftop(p: Painter): void {
   ctx.moveTo(0, horizonY + unit * 0.12);
   ctx.lineTo(width, horizonY + unit * 0.12);
   ctx.stroke();
-  for (let x = 0; x < width; x += unit * 0.08) rect(ctx, x, horizonY + unit * 0.05, unit * 0.008, unit * 0.15, '#3a3d44');
+  for (let x = 0; x < width; x += unit * 0.08)
+    rect(ctx, x, horizonY + unit * 0.05, unit * 0.008, unit * 0.15, '#3a3d44');
   rect(ctx, width * 0.75, horizonY - unit * 0.2, unit * 0.16, unit * 0.22, '#6f7a86', ink);
   ctx.strokeStyle = ink;
   ctx.lineWidth = 2;
@@ -714,7 +1489,17 @@ function paintRooftop(p: Painter): void {
   ctx.moveTo(0, unit * 0.3);
   ctx.lineTo(width, unit * 0.25);
   ctx.stroke();
-  for (let i = 0; i < 4; i++) rect(ctx, width * (0.1 + i * 0.18), unit * 0.3 - i * unit * 0.012, unit * 0.08, unit * 0.12, p.random.pick(['#e8d2a6', '#b7c9e2', '#e2b7b7', '#f4f1ea']), ink, 1);
+  for (let i = 0; i < 4; i++)
+    rect(
+      ctx,
+      width * (0.1 + i * 0.18),
+      unit * 0.3 - i * unit * 0.012,
+      unit * 0.08,
+      unit * 0.12,
+      p.random.pick(['#e8d2a6', '#b7c9e2', '#e2b7b7', '#f4f1ea']),
+      ink,
+      1,
+    );
 }
 
 function paintTemple(p: Painter): void {
@@ -726,7 +1511,17 @@ function paintTemple(p: Painter): void {
     const w = unit * (0.9 - i * 0.22);
     const y = horizonY - unit * (0.25 + i * 0.2);
     rect(ctx, cx - w * 0.38, y, w * 0.76, unit * 0.2, '#b23a2a', ink);
-    polygon(ctx, [[cx - w / 2, y + unit * 0.02], [cx + w / 2, y + unit * 0.02], [cx + w * 0.4, y - unit * 0.05], [cx - w * 0.4, y - unit * 0.05]], '#3f4a3c', ink);
+    polygon(
+      ctx,
+      [
+        [cx - w / 2, y + unit * 0.02],
+        [cx + w / 2, y + unit * 0.02],
+        [cx + w * 0.4, y - unit * 0.05],
+        [cx - w * 0.4, y - unit * 0.05],
+      ],
+      '#3f4a3c',
+      ink,
+    );
   }
   for (const u of [0.25, 0.75]) {
     rect(ctx, width * u - unit * 0.02, horizonY - unit * 0.25, unit * 0.04, unit * 0.25, '#c0392b', ink);
@@ -739,7 +1534,13 @@ function paintTemple(p: Painter): void {
 }
 
 /** Paints the set for the scene, and says where actors can stand and what light they are in. */
-export function drawBackground(ctx: SKRSContext2D, setting: SceneSetting, width: number, height: number, random: SeededRandom): Stage {
+export function drawBackground(
+  ctx: SKRSContext2D,
+  setting: SceneSetting,
+  width: number,
+  height: number,
+  random: SeededRandom,
+): Stage {
   const unit = Math.min(width, height);
   const horizonY = height * (setting.indoor ? 0.5 : 0.45) + (height - unit) * -0.05;
   const painter: Painter = {
@@ -761,7 +1562,8 @@ export function drawBackground(ctx: SKRSContext2D, setting: SceneSetting, width:
   else if (setting.place === 'market') paintMarket(painter);
   else if (setting.place === 'rooftop') paintRooftop(painter);
   else if (setting.place === 'temple') paintTemple(painter);
-  else if (setting.place === 'park' || setting.place === 'countryside' || setting.place === 'waterfront') paintOutdoorNature(painter);
+  else if (setting.place === 'park' || setting.place === 'countryside' || setting.place === 'waterfront')
+    paintOutdoorNature(painter);
   else paintStreet(painter);
   ctx.restore();
   if (painter.night && !setting.indoor) {
@@ -772,12 +1574,24 @@ export function drawBackground(ctx: SKRSContext2D, setting: SceneSetting, width:
     ctx.fillStyle = withAlpha(painter.night ? '#ffd98a' : '#ffffff', 0.12);
     for (let i = 0; i < 6; i++) {
       ctx.beginPath();
-      ctx.ellipse(random.between(0, width), random.between(horizonY + (height - horizonY) * 0.3, height), unit * random.between(0.08, 0.2), unit * 0.015, 0, 0, Math.PI * 2);
+      ctx.ellipse(
+        random.between(0, width),
+        random.between(horizonY + (height - horizonY) * 0.3, height),
+        unit * random.between(0.08, 0.2),
+        unit * 0.015,
+        0,
+        0,
+        Math.PI * 2,
+      );
       ctx.fill();
     }
   }
   const sky = painter.sky;
-  const indoorLight = setting.indoor ? (painter.night ? { ambient: '#c9a878', ambientStrength: 0.12 } : { ambient: '#ffffff', ambientStrength: 0 }) : sky;
+  const indoorLight = setting.indoor
+    ? painter.night
+      ? { ambient: '#c9a878', ambientStrength: 0.12 }
+      : { ambient: '#ffffff', ambientStrength: 0 }
+    : sky;
   return {
     width,
     height,
@@ -791,14 +1605,21 @@ export function drawBackground(ctx: SKRSContext2D, setting: SceneSetting, width:
 }
 
 /** Rain, snow or fog in front of everything, actors included. */
-export function drawWeather(ctx: SKRSContext2D, setting: SceneSetting, width: number, height: number, random: SeededRandom, intensity: number): void {
+export function drawWeather(
+  ctx: SKRSContext2D,
+  setting: SceneSetting,
+  width: number,
+  height: number,
+  random: SeededRandom,
+  intensity: number,
+): void {
   if (setting.indoor || setting.weather === 'clear') return;
   const unit = Math.min(width, height);
   if (setting.weather === 'rain') {
     ctx.strokeStyle = withAlpha('#d6e2f0', 0.35 + 0.25 * intensity);
     ctx.lineWidth = Math.max(1, unit * 0.0025);
     const slant = random.between(-0.15, 0.05);
-    const count = Math.round(220 * intensity * (width * height) / (1080 * 1920)) + 60;
+    const count = Math.round((220 * intensity * (width * height)) / (1080 * 1920)) + 60;
     for (let i = 0; i < count; i++) {
       const x = random.between(-width * 0.1, width * 1.1);
       const y = random.between(0, height);

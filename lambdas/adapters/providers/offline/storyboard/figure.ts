@@ -1,7 +1,7 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { Box } from '../../../../core/ports.js';
-import type { CharacterLook } from './character-look.js';
 import { drawAnimal } from './animal.js';
+import type { CharacterLook } from './character-look.js';
 import { darken, lighten, mix } from './colour.js';
 import { tracePath } from './path.js';
 
@@ -117,7 +117,10 @@ function flaredPanel(
 function limb(ctx: SKRSContext2D, points: [number, number][], width: number, colour: string): void {
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
-  for (const [stroke, lineWidth] of [[INK, width + INK_WIDTH * 2], [colour, width]] as const) {
+  for (const [stroke, lineWidth] of [
+    [INK, width + INK_WIDTH * 2],
+    [colour, width],
+  ] as const) {
     ctx.beginPath();
     tracePath(ctx, points);
     ctx.strokeStyle = stroke;
@@ -148,7 +151,14 @@ function armAngles(gesture: Gesture, side: -1 | 1): [number, number] {
   }
 }
 
-function drawArm(ctx: SKRSContext2D, look: CharacterLook, body: Body, pose: FigurePose, side: -1 | 1, extent: Extent): [number, number] {
+function drawArm(
+  ctx: SKRSContext2D,
+  look: CharacterLook,
+  body: Body,
+  pose: FigurePose,
+  side: -1 | 1,
+  extent: Extent,
+): [number, number] {
   const [upper, fore] = armAngles(pose.gesture, pose.facing === 'back' ? (-side as -1 | 1) : side);
   const shoulderX = side * (body.shoulderHalf - body.armWidth * 0.45);
   const shoulderY = body.shoulderY + body.armWidth * 0.5;
@@ -159,10 +169,36 @@ function drawArm(ctx: SKRSContext2D, look: CharacterLook, body: Body, pose: Figu
   const handX = elbowX + side * Math.sin(fore) * foreLength;
   const handY = elbowY + Math.cos(fore) * foreLength;
   if (LONG_SLEEVES.has(look.costumeKind)) {
-    limb(ctx, [[shoulderX, shoulderY], [elbowX, elbowY], [handX, handY]], body.armWidth, look.costume);
+    limb(
+      ctx,
+      [
+        [shoulderX, shoulderY],
+        [elbowX, elbowY],
+        [handX, handY],
+      ],
+      body.armWidth,
+      look.costume,
+    );
   } else {
-    limb(ctx, [[shoulderX, shoulderY], [elbowX, elbowY], [handX, handY]], body.armWidth * 0.8, look.skin);
-    limb(ctx, [[shoulderX, shoulderY], [shoulderX + (elbowX - shoulderX) * 0.5, shoulderY + (elbowY - shoulderY) * 0.5]], body.armWidth * 1.1, look.costume);
+    limb(
+      ctx,
+      [
+        [shoulderX, shoulderY],
+        [elbowX, elbowY],
+        [handX, handY],
+      ],
+      body.armWidth * 0.8,
+      look.skin,
+    );
+    limb(
+      ctx,
+      [
+        [shoulderX, shoulderY],
+        [shoulderX + (elbowX - shoulderX) * 0.5, shoulderY + (elbowY - shoulderY) * 0.5],
+      ],
+      body.armWidth * 1.1,
+      look.costume,
+    );
   }
   ellipse(ctx, handX, handY, body.armWidth * 0.55, body.armWidth * 0.62, look.skin);
   extent.add(shoulderX, shoulderY, body.armWidth);
@@ -193,7 +229,15 @@ function drawLegs(ctx: SKRSContext2D, look: CharacterLook, body: Body, extent: E
   const topY = look.costumeKind === 'dress' || look.costumeKind === 'qipao' ? body.hipY + 0.1 : body.hipY;
   const width = look.legs === look.skin ? body.legWidth * 0.72 : body.legWidth;
   for (const side of [-1, 1]) {
-    limb(ctx, [[side * body.legGap * 0.85, topY], [side * body.legGap, ankleY]], width, look.legs);
+    limb(
+      ctx,
+      [
+        [side * body.legGap * 0.85, topY],
+        [side * body.legGap, ankleY],
+      ],
+      width,
+      look.legs,
+    );
     shoe(side * body.legGap);
   }
 }
@@ -230,14 +274,34 @@ function drawCostume(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing
       torsoPath(ctx, body, hipY + 0.01, hipHalf * 0.95);
       fillAndInk(ctx, look.costume);
       // The long front panel is what makes an áo dài read as one from across a room.
-      flaredPanel(ctx, { topHalf: waistHalf * 0.95, topY: waistY + 0.02, hemHalf: hipHalf * 1.08, hemY: -0.1, hemSag: 0.015 }, look.costume);
+      flaredPanel(
+        ctx,
+        { topHalf: waistHalf * 0.95, topY: waistY + 0.02, hemHalf: hipHalf * 1.08, hemY: -0.1, hemSag: 0.015 },
+        look.costume,
+      );
       extent.add(hipHalf * 1.08, -0.09);
       extent.add(-hipHalf * 1.08, -0.09);
       if (front) {
-        line(ctx, [[-0.02, shoulderY - 0.006], [body.shoulderHalf * 0.55, shoulderY + 0.06]], trim, INK_WIDTH * 1.4);
+        line(
+          ctx,
+          [
+            [-0.02, shoulderY - 0.006],
+            [body.shoulderHalf * 0.55, shoulderY + 0.06],
+          ],
+          trim,
+          INK_WIDTH * 1.4,
+        );
         ellipse(ctx, 0, shoulderY - 0.016, body.headRx * 0.55, 0.016, trim);
       }
-      line(ctx, [[-waistHalf * 0.6, waistY + 0.08], [waistHalf * 0.6, waistY + 0.08]], mix(look.costume, trim, 0.5), INK_WIDTH);
+      line(
+        ctx,
+        [
+          [-waistHalf * 0.6, waistY + 0.08],
+          [waistHalf * 0.6, waistY + 0.08],
+        ],
+        mix(look.costume, trim, 0.5),
+        INK_WIDTH,
+      );
       break;
     }
     case 'qipao': {
@@ -246,8 +310,24 @@ function drawCostume(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing
       extent.add(hipHalf, -0.22);
       extent.add(-hipHalf, -0.22);
       if (front) {
-        line(ctx, [[-0.02, shoulderY - 0.006], [body.shoulderHalf * 0.55, shoulderY + 0.06]], trim, INK_WIDTH * 1.6);
-        line(ctx, [[hipHalf * 0.82, -0.22], [hipHalf * 0.9, hipY + 0.05]], INK, INK_WIDTH);
+        line(
+          ctx,
+          [
+            [-0.02, shoulderY - 0.006],
+            [body.shoulderHalf * 0.55, shoulderY + 0.06],
+          ],
+          trim,
+          INK_WIDTH * 1.6,
+        );
+        line(
+          ctx,
+          [
+            [hipHalf * 0.82, -0.22],
+            [hipHalf * 0.9, hipY + 0.05],
+          ],
+          INK,
+          INK_WIDTH,
+        );
       }
       ellipse(ctx, 0, shoulderY - 0.016, body.headRx * 0.5, 0.016, trim);
       break;
@@ -255,11 +335,32 @@ function drawCostume(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing
     case 'dress': {
       torsoPath(ctx, body, waistY, waistHalf);
       fillAndInk(ctx, look.costume);
-      flaredPanel(ctx, { topHalf: waistHalf, topY: waistY, hemHalf: hipHalf * 1.55, hemY: -0.3, hemSag: 0.025 }, look.costume);
+      flaredPanel(
+        ctx,
+        { topHalf: waistHalf, topY: waistY, hemHalf: hipHalf * 1.55, hemY: -0.3, hemSag: 0.025 },
+        look.costume,
+      );
       extent.add(hipHalf * 1.55, -0.29);
       extent.add(-hipHalf * 1.55, -0.29);
-      line(ctx, [[-waistHalf, waistY], [waistHalf, waistY]], trim, INK_WIDTH * 2.2);
-      for (const x of [-0.5, 0, 0.5]) line(ctx, [[x * waistHalf, waistY + 0.02], [x * hipHalf * 1.7, -0.3]], darken(look.costume, 0.15), INK_WIDTH * 0.8);
+      line(
+        ctx,
+        [
+          [-waistHalf, waistY],
+          [waistHalf, waistY],
+        ],
+        trim,
+        INK_WIDTH * 2.2,
+      );
+      for (const x of [-0.5, 0, 0.5])
+        line(
+          ctx,
+          [
+            [x * waistHalf, waistY + 0.02],
+            [x * hipHalf * 1.7, -0.3],
+          ],
+          darken(look.costume, 0.15),
+          INK_WIDTH * 0.8,
+        );
       break;
     }
     case 'suit':
@@ -268,7 +369,14 @@ function drawCostume(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing
     case 'uniform':
     case 'hoodie':
     case 'shirt': {
-      const long = look.costumeKind === 'jacket' ? 0.07 : look.costumeKind === 'suit' ? 0.05 : look.costumeKind === 'shirt' ? 0.0 : 0.03;
+      const long =
+        look.costumeKind === 'jacket'
+          ? 0.07
+          : look.costumeKind === 'suit'
+            ? 0.05
+            : look.costumeKind === 'shirt'
+              ? 0.0
+              : 0.03;
       const hemY = hipY + long;
       const hemHalf = hipHalf * (look.costumeKind === 'shirt' ? 0.98 : 1.06);
       torsoPath(ctx, body, hemY, hemHalf);
@@ -276,7 +384,8 @@ function drawCostume(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing
       extent.add(hemHalf, hemY);
       extent.add(-hemHalf, hemY);
       if (!front) {
-        if (look.costumeKind === 'hoodie') ellipse(ctx, 0, shoulderY + 0.02, body.shoulderHalf * 0.5, 0.04, darken(look.costume, 0.12));
+        if (look.costumeKind === 'hoodie')
+          ellipse(ctx, 0, shoulderY + 0.02, body.shoulderHalf * 0.5, 0.04, darken(look.costume, 0.12));
         break;
       }
       drawCostumeFront(ctx, look, body, hemY);
@@ -304,8 +413,25 @@ function drawCostumeFront(ctx: SKRSContext2D, look: CharacterLook, body: Body, h
       ctx.lineTo(-0.014, waistY - 0.01);
       ctx.closePath();
       fillAndInk(ctx, mix(look.costume, '#8a1c2a', 0.6));
-      line(ctx, [[-neckHalf * 1.6, shoulderY], [0, waistY + 0.03], [neckHalf * 1.6, shoulderY]], lighten(look.costume, 0.25), INK_WIDTH * 1.2);
-      line(ctx, [[0, waistY + 0.03], [0, hemY]], INK, INK_WIDTH);
+      line(
+        ctx,
+        [
+          [-neckHalf * 1.6, shoulderY],
+          [0, waistY + 0.03],
+          [neckHalf * 1.6, shoulderY],
+        ],
+        lighten(look.costume, 0.25),
+        INK_WIDTH * 1.2,
+      );
+      line(
+        ctx,
+        [
+          [0, waistY + 0.03],
+          [0, hemY],
+        ],
+        INK,
+        INK_WIDTH,
+      );
       break;
     }
     case 'jacket':
@@ -318,17 +444,51 @@ function drawCostumeFront(ctx: SKRSContext2D, look: CharacterLook, body: Body, h
       ctx.lineTo(-0.022, hemY);
       ctx.closePath();
       fillAndInk(ctx, inner);
-      for (let y = shoulderY + 0.08; y < hemY - 0.02; y += 0.07) ellipse(ctx, -0.032, y, 0.007, 0.007, look.costumeTrim);
+      for (let y = shoulderY + 0.08; y < hemY - 0.02; y += 0.07)
+        ellipse(ctx, -0.032, y, 0.007, 0.007, look.costumeTrim);
       if (look.costumeKind === 'jacket') {
-        line(ctx, [[-neckHalf * 1.5, shoulderY], [-0.03, shoulderY + 0.1]], darken(look.costume, 0.35), INK_WIDTH * 1.4);
-        line(ctx, [[neckHalf * 1.5, shoulderY], [0.03, shoulderY + 0.1]], darken(look.costume, 0.35), INK_WIDTH * 1.4);
+        line(
+          ctx,
+          [
+            [-neckHalf * 1.5, shoulderY],
+            [-0.03, shoulderY + 0.1],
+          ],
+          darken(look.costume, 0.35),
+          INK_WIDTH * 1.4,
+        );
+        line(
+          ctx,
+          [
+            [neckHalf * 1.5, shoulderY],
+            [0.03, shoulderY + 0.1],
+          ],
+          darken(look.costume, 0.35),
+          INK_WIDTH * 1.4,
+        );
       }
       break;
     }
     case 'uniform': {
-      line(ctx, [[-neckHalf * 1.2, shoulderY], [0, shoulderY + 0.04], [neckHalf * 1.2, shoulderY]], look.costumeTrim, INK_WIDTH * 2);
+      line(
+        ctx,
+        [
+          [-neckHalf * 1.2, shoulderY],
+          [0, shoulderY + 0.04],
+          [neckHalf * 1.2, shoulderY],
+        ],
+        look.costumeTrim,
+        INK_WIDTH * 2,
+      );
       for (let y = shoulderY + 0.07; y < waistY; y += 0.055) ellipse(ctx, 0, y, 0.007, 0.007, '#d8b54a');
-      line(ctx, [[-body.waistHalf * 1.05, waistY + 0.02], [body.waistHalf * 1.05, waistY + 0.02]], '#2b2320', INK_WIDTH * 3);
+      line(
+        ctx,
+        [
+          [-body.waistHalf * 1.05, waistY + 0.02],
+          [body.waistHalf * 1.05, waistY + 0.02],
+        ],
+        '#2b2320',
+        INK_WIDTH * 3,
+      );
       break;
     }
     case 'hoodie': {
@@ -340,12 +500,37 @@ function drawCostumeFront(ctx: SKRSContext2D, look: CharacterLook, body: Body, h
       ctx.lineTo(body.waistHalf * 0.8, hemY - 0.01);
       ctx.closePath();
       fillAndInk(ctx, darken(look.costume, 0.08));
-      line(ctx, [[-0.015, shoulderY + 0.03], [-0.018, shoulderY + 0.11]], lighten(look.costume, 0.5), INK_WIDTH);
-      line(ctx, [[0.015, shoulderY + 0.03], [0.018, shoulderY + 0.11]], lighten(look.costume, 0.5), INK_WIDTH);
+      line(
+        ctx,
+        [
+          [-0.015, shoulderY + 0.03],
+          [-0.018, shoulderY + 0.11],
+        ],
+        lighten(look.costume, 0.5),
+        INK_WIDTH,
+      );
+      line(
+        ctx,
+        [
+          [0.015, shoulderY + 0.03],
+          [0.018, shoulderY + 0.11],
+        ],
+        lighten(look.costume, 0.5),
+        INK_WIDTH,
+      );
       break;
     }
     case 'shirt': {
-      line(ctx, [[-neckHalf * 1.3, shoulderY - 0.008], [0, shoulderY + 0.045], [neckHalf * 1.3, shoulderY - 0.008]], look.costumeTrim, INK_WIDTH * 1.8);
+      line(
+        ctx,
+        [
+          [-neckHalf * 1.3, shoulderY - 0.008],
+          [0, shoulderY + 0.045],
+          [neckHalf * 1.3, shoulderY - 0.008],
+        ],
+        look.costumeTrim,
+        INK_WIDTH * 1.8,
+      );
       for (let y = shoulderY + 0.07; y < hemY - 0.02; y += 0.06) ellipse(ctx, 0, y, 0.006, 0.006, look.costumeTrim);
       break;
     }
@@ -373,14 +558,37 @@ function drawBackHair(ctx: SKRSContext2D, look: CharacterLook, body: Body, facin
   }
   if (look.hairStyle === 'ponytail' && facing !== 'back') {
     const side = facing === 'left' ? 1 : -1;
-    ellipse(ctx, headX + side * headRx * 1.1, headY + headRy * 0.9, headRx * 0.38, headRy * 1.05, look.hair, side * 0.35);
+    ellipse(
+      ctx,
+      headX + side * headRx * 1.1,
+      headY + headRy * 0.9,
+      headRx * 0.38,
+      headRy * 1.05,
+      look.hair,
+      side * 0.35,
+    );
     extent.add(headX + side * headRx * 1.5, headY + headRy * 1.9);
   }
 }
 
-function drawHead(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing: Facing, mouth: MouthShape, extent: Extent): void {
+function drawHead(
+  ctx: SKRSContext2D,
+  look: CharacterLook,
+  body: Body,
+  facing: Facing,
+  mouth: MouthShape,
+  extent: Extent,
+): void {
   const { headX, headY, headRx, headRy } = body;
-  limb(ctx, [[headX, body.chinY - 0.01], [headX, body.shoulderY]], headRx * 0.7, look.skin);
+  limb(
+    ctx,
+    [
+      [headX, body.chinY - 0.01],
+      [headX, body.shoulderY],
+    ],
+    headRx * 0.7,
+    look.skin,
+  );
   ellipse(ctx, headX, headY, headRx, headRy, look.skin);
   extent.add(headX - headRx, headY - headRy);
   extent.add(headX + headRx, headY + headRy);
@@ -401,10 +609,26 @@ function drawFace(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn: num
   for (const side of [-1, 1]) {
     const foreshortened = turn * side < 0 ? 0.7 : 1;
     ctx.beginPath();
-    ctx.ellipse(faceX + side * eyeSpread * foreshortened, eyeY, headRx * 0.1 * foreshortened, headRy * 0.08, 0, 0, Math.PI * 2);
+    ctx.ellipse(
+      faceX + side * eyeSpread * foreshortened,
+      eyeY,
+      headRx * 0.1 * foreshortened,
+      headRy * 0.08,
+      0,
+      0,
+      Math.PI * 2,
+    );
     ctx.fillStyle = INK;
     ctx.fill();
-    line(ctx, [[faceX + side * eyeSpread * foreshortened - headRx * 0.16, eyeY - headRy * 0.2], [faceX + side * eyeSpread * foreshortened + headRx * 0.16, eyeY - headRy * 0.23]], darken(look.hair, 0.2), INK_WIDTH * 0.9);
+    line(
+      ctx,
+      [
+        [faceX + side * eyeSpread * foreshortened - headRx * 0.16, eyeY - headRy * 0.2],
+        [faceX + side * eyeSpread * foreshortened + headRx * 0.16, eyeY - headRy * 0.23],
+      ],
+      darken(look.hair, 0.2),
+      INK_WIDTH * 0.9,
+    );
     if (look.glasses) {
       ctx.beginPath();
       ctx.arc(faceX + side * eyeSpread * foreshortened, eyeY, headRx * 0.26, 0, Math.PI * 2);
@@ -414,12 +638,28 @@ function drawFace(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn: num
     }
     if (look.gender === 'female' && look.age !== 'elder') {
       ctx.beginPath();
-      ctx.ellipse(faceX + side * eyeSpread * 1.15 * foreshortened, headY + headRy * 0.45, headRx * 0.16, headRy * 0.08, 0, 0, Math.PI * 2);
+      ctx.ellipse(
+        faceX + side * eyeSpread * 1.15 * foreshortened,
+        headY + headRy * 0.45,
+        headRx * 0.16,
+        headRy * 0.08,
+        0,
+        0,
+        Math.PI * 2,
+      );
       ctx.fillStyle = mix(look.skin, '#e0607a', 0.35);
       ctx.fill();
     }
   }
-  line(ctx, [[faceX + headRx * 0.05, headY + headRy * 0.25], [faceX + headRx * 0.1, headY + headRy * 0.42]], darken(look.skin, 0.35), INK_WIDTH * 0.8);
+  line(
+    ctx,
+    [
+      [faceX + headRx * 0.05, headY + headRy * 0.25],
+      [faceX + headRx * 0.1, headY + headRy * 0.42],
+    ],
+    darken(look.skin, 0.35),
+    INK_WIDTH * 0.8,
+  );
   if (look.beard) {
     ctx.beginPath();
     ctx.moveTo(faceX - headRx * 0.8, headY + headRy * 0.2);
@@ -430,7 +670,15 @@ function drawFace(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn: num
   }
   drawMouth(ctx, faceX, headY + headRy * 0.5, headRx, headRy, mouth);
   if (look.age === 'elder') {
-    line(ctx, [[faceX - headRx * 0.35, headY - headRy * 0.32], [faceX + headRx * 0.35, headY - headRy * 0.32]], darken(look.skin, 0.25), INK_WIDTH * 0.7);
+    line(
+      ctx,
+      [
+        [faceX - headRx * 0.35, headY - headRy * 0.32],
+        [faceX + headRx * 0.35, headY - headRy * 0.32],
+      ],
+      darken(look.skin, 0.25),
+      INK_WIDTH * 0.7,
+    );
   }
 }
 
@@ -446,7 +694,15 @@ function drawMouth(ctx: SKRSContext2D, x: number, y: number, headRx: number, hea
   }
   const openness = mouth === 'open' ? 0.2 : 0.1;
   ctx.beginPath();
-  ctx.ellipse(x, y + headRy * openness * 0.5, headRx * (mouth === 'open' ? 0.22 : 0.2), headRy * openness, 0, 0, Math.PI * 2);
+  ctx.ellipse(
+    x,
+    y + headRy * openness * 0.5,
+    headRx * (mouth === 'open' ? 0.22 : 0.2),
+    headRy * openness,
+    0,
+    0,
+    Math.PI * 2,
+  );
   ctx.fillStyle = '#4a1418';
   ctx.fill();
   ctx.strokeStyle = '#7a2e2e';
@@ -458,15 +714,24 @@ function drawFrontHair(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn
   const { headX, headY, headRx, headRy } = body;
   const topY = headY - headRy;
   if (look.hairStyle === 'bald') {
-    for (const side of [-1, 1]) ellipse(ctx, headX + side * headRx * 0.92, headY - headRy * 0.05, headRx * 0.18, headRy * 0.3, look.hair);
+    for (const side of [-1, 1])
+      ellipse(ctx, headX + side * headRx * 0.92, headY - headRy * 0.05, headRx * 0.18, headRy * 0.3, look.hair);
     return;
   }
-  const sideDrop = look.hairStyle === 'short' || look.hairStyle === 'bun' ? 0.05 : look.hairStyle === 'curly' ? 0.3 : 0.45;
+  const sideDrop =
+    look.hairStyle === 'short' || look.hairStyle === 'bun' ? 0.05 : look.hairStyle === 'curly' ? 0.3 : 0.45;
   const fringeX = headX + turn * headRx * 0.6;
   const volume = look.hairStyle === 'curly' ? 1.18 : 1.08;
   ctx.beginPath();
   ctx.moveTo(headX - headRx * volume, headY + headRy * sideDrop);
-  ctx.bezierCurveTo(headX - headRx * 1.15, topY - headRy * 0.35, headX + headRx * 1.15, topY - headRy * 0.35, headX + headRx * volume, headY + headRy * sideDrop);
+  ctx.bezierCurveTo(
+    headX - headRx * 1.15,
+    topY - headRy * 0.35,
+    headX + headRx * 1.15,
+    topY - headRy * 0.35,
+    headX + headRx * volume,
+    headY + headRy * sideDrop,
+  );
   ctx.lineTo(headX + headRx * 0.85, headY - headRy * 0.2);
   ctx.quadraticCurveTo(fringeX + headRx * 0.3, headY - headRy * 0.62, fringeX - headRx * 0.1, headY - headRy * 0.38);
   ctx.quadraticCurveTo(fringeX - headRx * 0.5, headY - headRy * 0.55, headX - headRx * 0.85, headY - headRy * 0.2);
@@ -476,7 +741,14 @@ function drawFrontHair(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn
   if (look.hairStyle === 'curly') {
     for (let i = 0; i <= 6; i++) {
       const angle = Math.PI * (1 + i / 6);
-      ellipse(ctx, headX + Math.cos(angle) * headRx * 1.08, headY - headRy * 0.1 + Math.sin(angle) * headRy * 1.02, headRx * 0.24, headRx * 0.24, look.hair);
+      ellipse(
+        ctx,
+        headX + Math.cos(angle) * headRx * 1.08,
+        headY - headRy * 0.1 + Math.sin(angle) * headRy * 1.02,
+        headRx * 0.24,
+        headRx * 0.24,
+        look.hair,
+      );
     }
     extent.add(headX, topY - headRx * 0.3);
   }
@@ -487,7 +759,14 @@ function drawFrontHair(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn
   if (look.hairStyle === 'braid') {
     const side = turn > 0 ? -1 : 1;
     for (let i = 0; i < 6; i++) {
-      ellipse(ctx, headX + side * headRx * (0.95 + i * 0.05), headY + headRy * (0.6 + i * 0.42), headRx * 0.22, headRy * 0.25, look.hair);
+      ellipse(
+        ctx,
+        headX + side * headRx * (0.95 + i * 0.05),
+        headY + headRy * (0.6 + i * 0.42),
+        headRx * 0.22,
+        headRy * 0.25,
+        look.hair,
+      );
     }
     extent.add(headX + side * headRx * 1.4, headY + headRy * 3);
   }
@@ -509,7 +788,14 @@ function drawHairFromBehind(ctx: SKRSContext2D, look: CharacterLook, body: Body,
     fillAndInk(ctx, look.hair);
   }
   if (look.hairStyle === 'ponytail' || look.hairStyle === 'braid') {
-    ellipse(ctx, headX, headY + headRy * 1.5, headRx * 0.3, headRy * (look.hairStyle === 'braid' ? 1.6 : 1.0), look.hair);
+    ellipse(
+      ctx,
+      headX,
+      headY + headRy * 1.5,
+      headRx * 0.3,
+      headRy * (look.hairStyle === 'braid' ? 1.6 : 1.0),
+      look.hair,
+    );
   }
   if (look.hairStyle === 'bun') {
     ellipse(ctx, headX, headY - headRy * 0.6, headRx * 0.5, headRy * 0.4, look.hair);
@@ -530,7 +816,15 @@ function drawHat(ctx: SKRSContext2D, look: CharacterLook, body: Body, extent: Ex
 }
 
 function drawCane(ctx: SKRSContext2D, hand: [number, number]): void {
-  limb(ctx, [[hand[0], hand[1] - 0.02], [hand[0] + 0.02, 0]], 0.014, '#6b4426');
+  limb(
+    ctx,
+    [
+      [hand[0], hand[1] - 0.02],
+      [hand[0] + 0.02, 0],
+    ],
+    0.014,
+    '#6b4426',
+  );
 }
 
 /**
