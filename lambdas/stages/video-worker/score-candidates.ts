@@ -16,17 +16,12 @@ import {
   isCameraMoveClip,
   type RenderedImage,
 } from '../../core/ports.js';
+import { CANDIDATE_SCORING_STAGE, SAMPLED_FRAMES } from '../../core/video-candidates.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import { scoreCodec } from '../../pipeline/codecs.js';
 import { callIdentity, paidCall } from '../../pipeline/paid-call.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import type { ScoredCandidate } from './choose-candidate.js';
-
-/** Frames scored per candidate, spread over the clip: each costs one consistency call per character. */
-export const SAMPLED_FRAMES = 3;
-
-/** The ledger stage of the consistency calls that score candidates, apart from the keyframes' own. */
-export const CANDIDATE_SCORING_STAGE = 'clip-consistency';
 
 export interface CandidateScoring {
   scene: SceneRef;
