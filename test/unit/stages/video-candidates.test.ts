@@ -11,6 +11,7 @@ import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
 import { renderCameraMoveClip } from '../../../lambdas/adapters/media/camera-move.js';
 import { runFfmpeg, withTempDir } from '../../../lambdas/adapters/media/ffmpeg.js';
+import { CameraMotionVideoModel } from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
 import { StoryboardImageModel } from '../../../lambdas/adapters/providers/offline/offline-image-model.js';
 import { PixelConsistencyScorer } from '../../../lambdas/adapters/providers/offline/pixel-consistency.js';
 import type { BoundProviders } from '../../../lambdas/core/bound-providers.js';
@@ -82,6 +83,8 @@ function movingClip(image: RenderedImage): Promise<Buffer> {
 async function candidateWorld(
   budgetUsd: number,
   clips: (keyframes: { ana: RenderedImage; bruno: RenderedImage }) => Promise<Buffer[]>,
+  /** Another video model in place of the one handing out `clips`. */
+  cameraMotion?: CameraMotionVideoModel,
 ) {
   const manifest = candidatesManifest(budgetUsd);
   const table = await startLocalTable();
@@ -144,7 +147,9 @@ async function candidateWorld(
     },
   };
   const providers = {
-    video: { port: video, provider: 'openai-compatible', model: 'sora-2' },
+    video: cameraMotion
+      ? { port: cameraMotion, provider: 'offline', model: 'camera-motion-v1' }
+      : { port: video, provider: 'openai-compatible', model: 'sora-2' },
     consistency: { port: new PixelConsistencyScorer(), provider: 'offline', model: 'pixel-similarity-v1' },
   } as Partial<BoundProviders> as BoundProviders;
   const deps: StageDeps = {
@@ -249,5 +254,26 @@ describe('video candidates', () => {
       reserved: 0,
       unconfirmed: 0,
     });
+  });
+
+  it('scores the offline camera moves over an on-model keyframe: every move passes, and the kept one is stored as its plan', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: the offline model's camera moves over Ana's keyframe, three of them
+    const world = await candidateWorld(10, async () => [], new CameraMotionVideoModel());
+
+    // Act
+    const progress = await renderSceneClip(ref, world.deps);
+
+    // Assess: every move holds Ana above the threshold on every sampled frame's mean, and the kept one is stored as its plan
+    expect(progress).toMatchObject({ state: 'done', output: { clipKey: assetKeys.cameraMove(ref) } });
+    const record = await world.productions.getScene(ref.productionId, ref.episodeId, ref.sceneId);
+    expect(record.videoCandidates!.map((c) => ({ candidate: c.candidate, reason: c.reason.split(':')[0] }))).toEqual([
+      { candidate: 1, reason: expect.stringMatching(/^(kept|passed over)$/) },
+      { candidate: 2, reason: expect.stringMatching(/^(kept|passed over)$/) },
+      { candidate: 3, reason: expect.stringMatching(/^(kept|passed over)$/) },
+    ]);
+    expect(record.videoCandidates!.filter((c) => c.consistency.ana! < 0.58)).toEqual([]);
+    expect(record.videoCandidates!.filter((c) => c.checks.some((check) => !check.passed))).toEqual([]);
   });
 });
