@@ -33,7 +33,7 @@ export interface CandidateScoring {
 }
 
 /** A region of the still, where it shows in a frame of a camera move over it; absent when the move left it out. */
-function regionInWindow(box: Box, window: ReturnType<typeof cameraMoveWindow>, width: number, height: number) {
+export function regionInWindow(box: Box, window: ReturnType<typeof cameraMoveWindow>, width: number, height: number) {
   const left = Math.max(0, (box.x / width - window.x) / window.width) * width;
   const top = Math.max(0, (box.y / height - window.y) / window.height) * height;
   const right = Math.min(1, ((box.x + box.width) / width - window.x) / window.width) * width;
