@@ -1,9 +1,10 @@
 import { developmentParts } from '../core/development-prompt.js';
 import type { ManifestProblem } from '../core/errors.js';
 import { findLanguage } from '../core/languages.js';
-import { episodesToDevelop, plannedSceneCount, type SeriesManifest } from '../core/manifest/schema.js';
+import { episodesToDevelop, plannedSceneCount, type SeriesManifest, videoCandidates } from '../core/manifest/schema.js';
 import type { Usage } from '../core/ports.js';
 import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION, priceConfirmed } from '../core/pricing.js';
+import { CANDIDATE_SCORING_STAGE, SAMPLED_FRAMES } from '../core/video-candidates.js';
 import { WORST_CASE_USAGE, worstCaseSpeechUsage } from '../core/worst-case-usage.js';
 import { endOfLifeProblems, legacyWarnings } from './model-lifecycle-check.js';
 import { MAX_BILLED_CALLS, type RoutedStage, stageRoute, transcriptionRung } from './provider-config.js';
@@ -62,13 +63,15 @@ const DEVELOPED_SCENE_CAST = 2;
  * scenes as it asks for, each with a typical cast and the dialogue development writes on its
  * cards (so the script stage has nothing left to buy for it).
  */
-function plannedScenes(manifest: SeriesManifest): { characters: string[]; dialogue?: { line: string }[] }[] {
+type PlannedScene = { characters: string[]; dialogue?: { line: string }[]; video?: { candidates?: number } };
+
+function plannedScenes(manifest: SeriesManifest): PlannedScene[] {
   const developedDialogue = Array.from({ length: GENERATED_LINES }, () => ({
     line: 'x'.repeat(GENERATED_LINE_CHARACTERS),
   }));
   const developedCast = manifest.characters.slice(0, DEVELOPED_SCENE_CAST).map((c) => c.id);
   return manifest.episodes.flatMap(
-    (episode): { characters: string[]; dialogue?: { line: string }[] }[] =>
+    (episode): PlannedScene[] =>
       episode.scenes ??
       Array.from({ length: plannedSceneCount(episode) }, () => ({
         characters: developedCast,
@@ -190,16 +193,31 @@ export function estimateProduction(
   const sceneSeconds = spokenCharacters.map((characters, index) =>
     Math.max(2, characters / CHARACTERS_PER_SECOND + 1 + 0.3 * spokenLines[index]!),
   );
+  // Every candidate is a clip bought: a scene of N candidates costs N clips, and N of them scored.
+  const candidates = scenes.map((scene) => videoCandidates(manifest, scene));
+  const clips = candidates.reduce((a, b) => a + b, 0);
   const billed = sceneSeconds.reduce(
-    (sum, seconds) => sum + billedVideoSeconds(videoRung.provider, videoRung.model, seconds),
+    (sum, seconds, index) =>
+      sum + candidates[index]! * billedVideoSeconds(videoRung.provider, videoRung.model, seconds),
     0,
   );
   add(
     'video',
     'video',
-    scenes.length,
-    () => ({ videoSeconds: billed / scenes.length }),
-    () => ({ videoSeconds: billed / scenes.length }),
+    clips,
+    () => ({ videoSeconds: billed / clips }),
+    () => ({ videoSeconds: billed / clips }),
+  );
+  add(
+    CANDIDATE_SCORING_STAGE,
+    'consistency',
+    scenes.reduce(
+      (sum, scene, index) =>
+        sum + (candidates[index]! > 1 ? candidates[index]! * SAMPLED_FRAMES * scene.characters.length : 0),
+      0,
+    ),
+    () => TYPICAL_USAGE.consistency,
+    () => WORST_CASE_USAGE.consistency,
   );
   // Each dub, on lines of its own: every line translated and voiced, at worst asked again shorter and voiced again,
   // and each episode's title for its cover. Nothing visual.

@@ -80,7 +80,12 @@ export interface PaidCall<T> {
   estimateUsd: number;
   codec: ResultCodec<T>;
   call: (options: CallOptions) => Promise<Metered<T>>;
+  /** A hold made beforehand with others (`holdTogether`), which the call spends instead of reserving its own. */
+  held?: HeldCall;
 }
+
+/** A call's budget hold, made before it is sent, and the idempotency key the provider is sent. */
+export type HeldCall = Awaited<ReturnType<typeof reserveCall>>;
 
 export interface PaidCallOutcome<T> {
   result: T;
@@ -207,6 +212,28 @@ export async function reserveCall(
 }
 
 /**
+ * Holds the budget for several calls before any is sent: all of them, or none. When one does not
+ * fit, the holds already made are released and its `BudgetExceeded` is thrown, so nothing of the
+ * set is bought (a scene's video candidates: docs/providers.md, Candidates).
+ */
+export async function holdTogether(
+  deps: PaidCallDeps,
+  requests: Pick<
+    PaidCall<unknown>,
+    'productionId' | 'stage' | 'scene' | 'provider' | 'model' | 'inputs' | 'estimateUsd'
+  >[],
+): Promise<HeldCall[]> {
+  const held: HeldCall[] = [];
+  try {
+    for (const request of requests) held.push(await reserveCall(deps, request));
+  } catch (error) {
+    await Promise.all(held.map((hold) => deps.ledger.release(hold.reservation)));
+    throw error;
+  }
+  return held;
+}
+
+/**
  * The ledger of one paid call's attempts, handed to the guard (`CallOptions.attempts`): the first
  * attempt goes out under the call's reservation; each later one is held anew before it is sent,
  * under the key the ledger gives it (a released key is held again, an unconfirmed one is followed
@@ -262,9 +289,13 @@ export function attemptLedger(
  */
 export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Promise<PaidCallOutcome<T>> {
   const cached = await findCachedCall(deps, request);
-  if (cached) return cached;
+  if (cached) {
+    // Another delivery of the same call cached it after this one held its budget: nothing is bought, so nothing is held.
+    if (request.held) await deps.ledger.release(request.held.reservation);
+    return cached;
+  }
 
-  const first = await reserveCall(deps, request);
+  const first = request.held ?? (await reserveCall(deps, request));
   const ledger = attemptLedger(deps, request, first.reservation);
   let metered: Metered<T>;
   try {

@@ -21,6 +21,8 @@ export interface ProviderJobCall<T> extends Omit<PaidCall<T>, 'call' | 'scene'> 
    * any worker can live (the function's timeout), so a claim that old belongs to a worker that died.
    */
   claimLeaseSeconds: number;
+  /** Where on the scene's row the job is recorded: the stage's name unless the stage runs several jobs (video candidates). */
+  jobSlot?: string;
   start: (options: CallOptions) => Promise<{ jobId: string }>;
   /** Throws a Provider* error when the job failed. */
   poll: (jobId: string) => Promise<{ state: 'running' } | { state: 'succeeded'; result: Metered<T> }>;
@@ -48,7 +50,10 @@ export async function advanceProviderJob<T>(
   polls: number,
 ): Promise<ProviderJobProgress<T>> {
   const cached = await findCachedCall(deps, call);
-  if (cached) return { state: 'done', result: cached.result };
+  if (cached) {
+    if (call.held) await deps.ledger.release(call.held.reservation);
+    return { state: 'done', result: cached.result };
+  }
   const later = (counted: number): ProviderJobProgress<T> => ({
     state: 'pending',
     polls: counted,
@@ -56,15 +61,20 @@ export async function advanceProviderJob<T>(
   });
 
   const { idempotencyKey: callKey } = callIdentity(call);
-  const stored = await deps.productions.findProviderJob(call.scene, call.stage);
+  const stored = await deps.productions.findProviderJob(call.scene, jobSlot(call));
+  const startedElsewhere =
+    stored?.callKey === callKey && (stored.state === 'STARTED' || !isStale(stored, call.claimLeaseSeconds));
+  if (startedElsewhere && call.held) await deps.ledger.release(call.held.reservation);
   if (stored?.callKey === callKey && stored.state === 'STARTED') return pollJob(deps, call, stored, polls, later);
-  if (stored?.callKey === callKey && !isStale(stored, call.claimLeaseSeconds)) {
+  if (startedElsewhere) {
     // Another worker claimed the start and is starting it now: look again, and poll what it records.
     return later(polls);
   }
   await startJob(deps, call, callKey);
   return later(0);
 }
+
+const jobSlot = (call: Pick<ProviderJobCall<unknown>, 'stage' | 'jobSlot'>) => call.jobSlot ?? call.stage;
 
 function isStale(claim: StoredProviderJob, leaseSeconds: number): boolean {
   return Date.parse(claim.claimedAt) < Date.now() - leaseSeconds * 1000;
@@ -82,14 +92,17 @@ async function startJob<T>(deps: StageDeps, call: ProviderJobCall<T>, callKey: s
     claimedAt: claimedAt.toISOString(),
   };
   const staleBefore = new Date(claimedAt.getTime() - call.claimLeaseSeconds * 1000).toISOString();
-  if (!(await deps.productions.claimProviderJob(call.scene, call.stage, claim, staleBefore))) return;
+  if (!(await deps.productions.claimProviderJob(call.scene, jobSlot(call), claim, staleBefore))) {
+    if (call.held) await deps.ledger.release(call.held.reservation);
+    return;
+  }
 
   let held: Awaited<ReturnType<typeof reserveCall>>;
   let jobId: string;
   try {
-    held = await reserveCall(deps, call);
+    held = call.held ?? (await reserveCall(deps, call));
   } catch (error) {
-    await deps.productions.dropProviderJob(call.scene, call.stage, claim.claimId);
+    await deps.productions.dropProviderJob(call.scene, jobSlot(call), claim.claimId);
     throw error;
   }
   const ledger = attemptLedger(deps, call, held.reservation);
@@ -99,7 +112,7 @@ async function startJob<T>(deps: StageDeps, call: ProviderJobCall<T>, callKey: s
     reservation = await ledger.holdForAnswer();
   } catch (error) {
     await ledger.closeOpen(error);
-    await deps.productions.dropProviderJob(call.scene, call.stage, claim.claimId);
+    await deps.productions.dropProviderJob(call.scene, jobSlot(call), claim.claimId);
     throw error;
   }
   const job: StoredProviderJob = {
@@ -110,7 +123,7 @@ async function startJob<T>(deps: StageDeps, call: ProviderJobCall<T>, callKey: s
     providerKey: held.providerKey,
     startedAt: new Date().toISOString(),
   };
-  if (await deps.productions.recordProviderJob(call.scene, call.stage, job)) {
+  if (await deps.productions.recordProviderJob(call.scene, jobSlot(call), job)) {
     deps.logger.info('provider job started and recorded', { scene: call.scene, stage: call.stage, jobId });
     return;
   }
@@ -144,7 +157,7 @@ async function pollJob<T>(
     if (!isTransientPollFailure(error)) {
       // The provider says the job failed: it bills nothing for it, and the next attempt starts a new one.
       await deps.ledger.release(hold);
-      await deps.productions.dropProviderJob(call.scene, call.stage, job.claimId);
+      await deps.productions.dropProviderJob(call.scene, jobSlot(call), job.claimId);
       throw error;
     }
     if (polls + 1 < call.maxPolls) return later(polls + 1);

@@ -4,6 +4,7 @@ import type { FailureCause } from '../../core/failure-cause.js';
 import { type SceneRef, tableKeys } from '../../core/keys.js';
 import { round } from '../../core/money.js';
 import type { Repair } from '../../core/ports.js';
+import type { QaCheck } from '../../core/scene-artifacts.js';
 import { isConditionFailure } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
 
@@ -89,6 +90,29 @@ export interface KeyframeAttempt {
 }
 
 /**
+ * One of the clips bought for a scene when its manifest asks for several (`video.candidates`), as
+ * it was scored: its consistency against the reference sheets on sampled frames, how much of it
+ * moves, and QA's picture checks on it. `reason` says why it was kept or passed over.
+ */
+export interface VideoCandidate {
+  candidate: number;
+  seed: number;
+  provider: string;
+  model: string;
+  /** Each character's mean score over the sampled frames. */
+  consistency: Record<string, number>;
+  /** The seconds into the clip of the frames scored. */
+  sampledSeconds: number[];
+  /** The share of the clip that is not frozen picture. */
+  motion: number;
+  checks: QaCheck[];
+  kept: boolean;
+  reason: string;
+  /** The ledger rows of the clip and of its scoring: the report sums their cost. */
+  costKeys: string[];
+}
+
+/**
  * A job started at an asynchronous provider for one of a scene's stages, as the scene's row
  * records it. It is written before the job is polled, so whatever delivers the stage's task
  * next (a redelivery, a resend after a crash, a resumed execution) polls this job instead of
@@ -119,6 +143,8 @@ export interface SceneRecord {
   status: SceneStatus;
   attempts: number;
   keyframeAttempts?: KeyframeAttempt[];
+  /** Every clip bought for the scene when it asked for more than one, and which was kept. */
+  videoCandidates?: VideoCandidate[];
   /** The seed of the keyframe kept: the offline lip-sync paints that keyframe again with open mouths. */
   keyframeSeed?: number;
   consistency?: Record<string, number>;
@@ -446,6 +472,7 @@ export class ProductionStore {
       consistencyThreshold?: number;
       keyframeAttempts?: KeyframeAttempt[];
       keyframeSeed?: number;
+      videoCandidates?: VideoCandidate[];
       durationSeconds?: number;
       assets?: Record<string, string>;
       failedStage?: SceneStage;
@@ -468,6 +495,7 @@ export class ProductionStore {
       'consistencyThreshold',
       'keyframeAttempts',
       'keyframeSeed',
+      'videoCandidates',
       'durationSeconds',
       'failedStage',
       'failure',

@@ -57,6 +57,37 @@ export function cameraMoveFilter(
   ].join(',');
 }
 
+/** The part of the still a camera move shows at one frame, as shares of the still's width and height. */
+export interface CameraWindow {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Where the camera looks at frame `index` of `frameCount`: the same eased path as cameraMoveFilter's
+ * zoompan expressions, so a region of the still can be followed into any frame of the move.
+ */
+export function cameraMoveWindow(move: CameraMove, index: number, frameCount: number): CameraWindow {
+  const p = frameCount > 1 ? Math.min(1, Math.max(0, index / (frameCount - 1))) : 0;
+  const eased = (1 - STEADY_SHARE) * p * p * (3 - 2 * p) + STEADY_SHARE * p;
+  const travel = MAX_ZOOM - 1;
+  const zoom = move === 'zoom-in' ? 1 + travel * eased : move === 'zoom-out' ? MAX_ZOOM - travel * eased : MAX_ZOOM;
+  const size = 1 / zoom;
+  const margin = 1 - size;
+  const offsets: Record<CameraMove, [number, number]> = {
+    'zoom-in': [margin / 2, margin / 2],
+    'zoom-out': [margin / 2, margin / 2],
+    'pan-right': [margin * eased, margin / 2],
+    'pan-left': [margin * (1 - eased), margin / 2],
+    'pan-down': [margin / 2, margin * eased],
+    'pan-up': [margin / 2, margin * (1 - eased)],
+  };
+  const [x, y] = offsets[move];
+  return { x, y, width: size, height: size };
+}
+
 /**
  * zoompan crops at whole source pixels, so a slow move over a small source steps a pixel only
  * every so many frames, and between steps the frames are identical: a frozen picture. The

@@ -70,6 +70,32 @@ export async function checkEpisode(request: EpisodeQaRequest): Promise<EpisodeQa
   return { passed: checks.every((c) => c.passed), checks };
 }
 
+/** A clip's picture, judged by the episode's own picture checks, and how much of it moves. */
+export interface ClipPictureVerdict {
+  checks: QaCheck[];
+  durationSeconds: number;
+  /** The share of the clip that is not frozen picture (0 for a still, 1 for a clip that never freezes). */
+  motion: number;
+}
+
+/**
+ * The picture checks QA makes on an episode (black and frozen picture longer than MAX_STILL_SECONDS),
+ * made on one clip, so a clip that would fail the episode's QA is known before it is chosen.
+ */
+export async function checkClipPicture(videoFile: string): Promise<ClipPictureVerdict> {
+  const [still, probe] = await Promise.all([stillSpans(videoFile), probeMedia(videoFile)]);
+  const durationSeconds = probe.durationSeconds ?? 0;
+  const frozenSeconds = still.frozen.reduce((sum, span) => sum + (span.endSeconds - span.startSeconds), 0);
+  return {
+    checks: [
+      check('black-frames', still.black, (spans) => describeSpans('black picture', spans)),
+      check('frozen-frames', still.frozen, (spans) => describeSpans('frozen picture', spans)),
+    ],
+    durationSeconds,
+    motion: durationSeconds > 0 ? Math.max(0, Math.min(1, 1 - frozenSeconds / durationSeconds)) : 0,
+  };
+}
+
 /**
  * The frozen spans no hold explains. A held frame may freeze up to MAX_STILL_SECONDS before the
  * hold begins (a clip that ended a little early was already being held) and a frame after it.

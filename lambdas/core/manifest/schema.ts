@@ -67,6 +67,18 @@ const Review = z.strictObject({
   waitHours: z.number().positive().max(MAX_REVIEW_WAIT_HOURS).default(72),
 });
 
+/** The most clips bought for one scene to keep the best of (docs/providers.md, Candidates). */
+export const MAX_VIDEO_CANDIDATES = 4;
+
+/** How a scene's clip is bought: `candidates` clips, each scored, the best kept. */
+const VideoSettings = z.strictObject({
+  candidates: z
+    .int('video.candidates must be a whole number from 1 to 4')
+    .min(1, `video.candidates must be from 1 to ${MAX_VIDEO_CANDIDATES}`)
+    .max(MAX_VIDEO_CANDIDATES, `video.candidates must be from 1 to ${MAX_VIDEO_CANDIDATES}`)
+    .optional(),
+});
+
 const LipSync = z.strictObject({
   mode: z.enum(['fast', 'high_precision']).default('fast'),
 });
@@ -140,6 +152,8 @@ const Scene = z.strictObject({
   mood: text('mood', 50).optional(),
   /** The shot: framing and movement, handed to the image and video prompts. */
   camera: text('camera', 300).optional(),
+  /** This scene's own video settings, over the manifest's. */
+  video: VideoSettings.optional(),
   dialogue: z
     .array(DialogueLine)
     .max(
@@ -225,6 +239,8 @@ export const ManifestSchema = z.strictObject({
     .max(2 ** 31 - 1)
     .default(1),
   providers: Providers.default({ profile: 'offline' }),
+  /** How every scene's clip is bought, unless the scene says otherwise. */
+  video: VideoSettings.optional(),
   /** Sync each speaking character's lips to their voice, after video. */
   lipSync: LipSync.optional(),
   /** Pause for a producer's approval (`dramaforge approve` / `reject`). */
@@ -260,3 +276,9 @@ export const episodesToDevelop = (manifest: SeriesManifest): SeriesEpisode[] =>
 /** The scenes an episode has, or will have once developed. */
 export const plannedSceneCount = (episode: { scenes?: unknown[]; sceneCount?: number }): number =>
   episode.scenes?.length ?? episode.sceneCount ?? DEFAULT_SCENE_COUNT;
+
+/** How many clips a scene buys to keep the best of: the scene's own setting, else the manifest's, else one. */
+export const videoCandidates = (
+  manifest: { video?: { candidates?: number } },
+  scene: { video?: { candidates?: number } },
+): number => scene.video?.candidates ?? manifest.video?.candidates ?? 1;

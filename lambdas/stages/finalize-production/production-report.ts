@@ -1,4 +1,9 @@
-import type { ProductionMeta, ProductionStatus, SceneRecord } from '../../adapters/aws/production-store.js';
+import type {
+  ProductionMeta,
+  ProductionStatus,
+  SceneRecord,
+  VideoCandidate,
+} from '../../adapters/aws/production-store.js';
 import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
 import { BudgetExceeded } from '../../core/errors.js';
 import { describeCause, type FailureCause } from '../../core/failure-cause.js';
@@ -27,6 +32,8 @@ export interface SceneReport {
   costUsd: number;
   /** The kept keyframe's consistency, once keyframes were scored. */
   consistency?: SceneConsistency;
+  /** Every clip bought for a scene that asked for several candidates: its scores, cost, and why it was kept or not. */
+  video?: { candidates: CandidateReport[] };
   stoppedAt?: string;
   /** The error name the state machine caught; `reason` says why in one line, `cause` as data. */
   error?: string;
@@ -47,6 +54,9 @@ export interface SceneConsistency {
   /** What was mended in a judge model's verdicts, by keyframe attempt and character; present only when anything was. */
   repairs?: (Repair & { attempt: number; characterId: string })[];
 }
+
+/** One video candidate as report.json shows it: its cost is what the ledger holds for the clip and its scoring. */
+export type CandidateReport = Omit<VideoCandidate, 'costKeys'> & { costUsd: number };
 
 export interface ProductionReport {
   production: string;
@@ -227,6 +237,27 @@ function sceneConsistency(record: SceneRecord): Pick<SceneReport, 'consistency'>
   };
 }
 
+/**
+ * A scene's candidates with what each cost: every ledger row under its clip's or its scores' keys (a
+ * retried attempt's row is `<key>#after-<time>`), settled or unconfirmed, since both count against the budget.
+ */
+function sceneCandidates(record: SceneRecord, costs: CostRow[]): Pick<SceneReport, 'video'> | undefined {
+  if (!record.videoCandidates?.length) return undefined;
+  const counted = costs.filter((row) => row.status === 'SETTLED' || row.status === 'UNCONFIRMED');
+  const costOf = (keys: string[]) =>
+    counted
+      .filter((row) => keys.some((key) => row.idempotencyKey === key || row.idempotencyKey.startsWith(`${key}#`)))
+      .reduce((sum, row) => sum + (row.status === 'SETTLED' ? row.usd : row.estimateUsd), 0);
+  return {
+    video: {
+      candidates: record.videoCandidates.map(({ costKeys, ...candidate }) => ({
+        ...candidate,
+        costUsd: round(costOf(costKeys)),
+      })),
+    },
+  };
+}
+
 export function buildProductionReport(input: {
   manifest: Manifest;
   meta: ProductionMeta;
@@ -266,6 +297,7 @@ export function buildProductionReport(input: {
           durationSeconds: record?.durationSeconds ?? 0,
           costUsd: round(record?.costUsd ?? 0),
           ...(record && sceneConsistency(record)),
+          ...(record && sceneCandidates(record, input.costs)),
           ...(record?.failure && {
             stoppedAt: record.failedStage,
             error: record.failure.error,

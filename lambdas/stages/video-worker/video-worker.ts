@@ -7,17 +7,33 @@ import { ProviderNotConfigured } from '../../core/errors.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { clipPrompt } from '../../core/image-prompts.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
-import { type ClipResult, isAsyncVideoModel, isCameraMoveClip } from '../../core/ports.js';
+import { videoCandidates } from '../../core/manifest/schema.js';
+import {
+  type ClipResult,
+  DEFAULT_CONSISTENCY_THRESHOLD,
+  isAsyncVideoModel,
+  isCameraMoveClip,
+  type RenderedImage,
+} from '../../core/ports.js';
 import { billedVideoSeconds } from '../../core/pricing.js';
 import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
-import { clipCodec } from '../../pipeline/codecs.js';
+import { clipCodec, getRenderedImage } from '../../pipeline/codecs.js';
 import { type Cut, CutSchema, manifestForCut } from '../../pipeline/cut.js';
-import { paidCall } from '../../pipeline/paid-call.js';
+import {
+  callIdentity,
+  findCachedCall,
+  type HeldCall,
+  holdTogether,
+  type PaidCall,
+  paidCall,
+} from '../../pipeline/paid-call.js';
 import { advanceProviderJob } from '../../pipeline/provider-job.js';
 import { recordFailureCause } from '../../pipeline/record-failure-cause.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { chooseCandidate } from './choose-candidate.js';
+import { scoreCandidate } from './score-candidates.js';
 import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
 
 /**
@@ -49,62 +65,137 @@ export type ClipProgress =
  * track. A rendered clip is stored as delivered (`clip.mp4`); a camera move as its plan
  * (`camera-move.json`), which the episode's encode renders. The scene's row names the one
  * this run made. A synchronous model renders within this call. An async one
- * (Sora, Nova Reel) is a provider job (lambdas/pipeline/provider-job.ts): started once,
+ * (Sora, Luma Ray 2) is a provider job (lambdas/pipeline/provider-job.ts): started once,
  * recorded on the scene's row before it is polled, then polled on each re-sent message;
  * its cost is settled from the provider's usage when the job completes.
+ *
+ * A scene that asks for several candidates (`video.candidates`) buys each as its own paid call
+ * (or job), the budget held for all of them before any is sent, then scores them and keeps the
+ * best (score-candidates.ts, choose-candidate.ts). The animatic, made at $0 to be reviewed, buys one.
  */
 export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0, cut?: Cut): Promise<ClipProgress> {
   const context = await beginSceneStage(deps, ref, 'VIDEO');
   const { manifest } = context;
-  const { video } = await deps.providers(manifestForCut(manifest, cut));
+  const providers = await deps.providers(manifestForCut(manifest, cut));
+  const { video } = providers;
   const [keyframePng, voice] = await Promise.all([
     deps.assets.getBytes(`${assetKeys.keyframe(ref)}.png`),
     deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
   ]);
-  const request = {
-    keyframePng,
-    width: manifest.format.width,
-    height: manifest.format.height,
-    fps: manifest.format.fps,
-    durationSeconds: voice.durationSeconds,
-    seed: seedFrom(context.seed, 'video'),
-    prompt: clipPrompt(context.brief),
-  };
-  const paid = {
-    productionId: manifest.production,
-    priority: manifest.priority,
-    stage: 'video',
-    scene: ref,
-    provider: video.provider,
-    model: video.model,
-    inputs: { ...request, keyframePng: sha256(keyframePng) },
-    estimateUsd: estimateUsd(video, {
-      videoSeconds: billedVideoSeconds(video.provider, video.model, voice.durationSeconds),
-    }),
-    codec: clipCodec,
+  const count = cut === 'animatic' ? 1 : videoCandidates(manifest, context.scene);
+  const calls = Array.from({ length: count }, (_, index) => {
+    const candidate = index + 1;
+    // The first candidate is the clip a single-candidate scene buys: the same seed, cache entry and job slot.
+    const seed = candidate === 1 ? seedFrom(context.seed, 'video') : seedFrom(context.seed, 'video', candidate);
+    const request = {
+      keyframePng,
+      width: manifest.format.width,
+      height: manifest.format.height,
+      fps: manifest.format.fps,
+      durationSeconds: voice.durationSeconds,
+      seed,
+      prompt: clipPrompt(context.brief),
+    };
+    const paid = {
+      productionId: manifest.production,
+      priority: manifest.priority,
+      stage: 'video',
+      scene: ref,
+      provider: video.provider,
+      model: video.model,
+      inputs: { ...request, keyframePng: sha256(keyframePng) },
+      estimateUsd: estimateUsd(video, {
+        videoSeconds: billedVideoSeconds(video.provider, video.model, voice.durationSeconds),
+      }),
+      codec: clipCodec,
+    };
+    return { candidate, seed, request, paid, jobSlot: candidate === 1 ? undefined : `video-${candidate}` };
+  });
+  const held = count > 1 ? await holdCandidates(deps, calls) : new Map<number, HeldCall>();
+
+  // A hold is the call's once handed to it; a failure before then leaves the rest to release.
+  const spend = (candidate: number) => {
+    const hold = held.get(candidate);
+    held.delete(candidate);
+    return hold;
   };
   const port = video.port;
-  let clip: ClipResult;
-  if (!isAsyncVideoModel(port)) {
-    ({ result: clip } = await paidCall(deps, { ...paid, call: (options) => port.renderClip(request, options) }));
-  } else {
-    const progress = await advanceProviderJob(
-      deps,
-      {
-        ...paid,
-        pollIntervalSeconds: port.pollIntervalSeconds,
-        maxPolls: port.maxPolls,
-        claimLeaseSeconds: VIDEO_WORKER_TIMEOUT_SECONDS,
-        start: (options) => port.startClip(request, options),
-        poll: async (jobId) => {
-          const status = await port.pollClip(jobId, request);
-          return status.state === 'running' ? status : { state: 'succeeded', result: status.clip };
+  const clips: ClipResult[] = [];
+  const pending: Extract<ClipProgress, { state: 'pending' }>[] = [];
+  try {
+    for (const { candidate, request, paid, jobSlot } of calls) {
+      if (!isAsyncVideoModel(port)) {
+        const { result } = await paidCall(deps, {
+          ...paid,
+          held: spend(candidate),
+          call: (options) => port.renderClip(request, options),
+        });
+        clips.push(result);
+        continue;
+      }
+      const progress = await advanceProviderJob(
+        deps,
+        {
+          ...paid,
+          held: spend(candidate),
+          jobSlot,
+          pollIntervalSeconds: port.pollIntervalSeconds,
+          maxPolls: port.maxPolls,
+          claimLeaseSeconds: VIDEO_WORKER_TIMEOUT_SECONDS,
+          start: (options) => port.startClip(request, options),
+          poll: async (jobId) => {
+            const status = await port.pollClip(jobId, request);
+            return status.state === 'running' ? status : { state: 'succeeded', result: status.clip };
+          },
         },
-      },
-      polls,
-    );
-    if (progress.state === 'pending') return progress;
-    clip = progress.result;
+        polls,
+      );
+      if (progress.state === 'pending') pending.push(progress);
+      else clips.push(progress.result);
+    }
+  } catch (error) {
+    await Promise.all([...held.values()].map((hold) => deps.ledger.release(hold.reservation)));
+    throw error;
+  }
+  if (pending.length > 0)
+    return {
+      state: 'pending',
+      polls: Math.max(...pending.map((p) => p.polls)),
+      delaySeconds: Math.min(...pending.map((p) => p.delaySeconds)),
+    };
+
+  let clip = clips[0]!;
+  if (count > 1) {
+    const keyframe = await getRenderedImage(deps.assets, assetKeys.keyframe(ref));
+    const references: Record<string, RenderedImage> = {};
+    for (const character of context.brief.characters) {
+      references[character.id] = await getRenderedImage(
+        deps.assets,
+        assetKeys.referenceSheet(manifest.production, character.id),
+      );
+    }
+    const scoring = { scene: ref, manifest, keyframe, references, consistency: providers.consistency };
+    const scored = [];
+    for (const [index, { candidate, seed, paid }] of calls.entries()) {
+      scored.push(
+        await scoreCandidate(deps, scoring, {
+          candidate,
+          seed,
+          provider: video.provider,
+          model: video.model,
+          clip: clips[index]!,
+          clipKey: callIdentity(paid).idempotencyKey,
+        }),
+      );
+    }
+    const threshold =
+      deps.settings.consistencyThreshold ??
+      providers.consistency.port.defaultThreshold ??
+      DEFAULT_CONSISTENCY_THRESHOLD;
+    const choice = chooseCandidate(scored, threshold);
+    clip = clips[choice.kept.candidate - 1]!;
+    deps.logger.info('video candidates scored', { scene: ref, kept: choice.kept.candidate, threshold });
+    await deps.productions.updateScene(ref, { videoCandidates: choice.candidates });
   }
   let clipKey: string;
   if (isCameraMoveClip(clip)) {
@@ -116,6 +207,29 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0,
   }
   await deps.productions.updateScene(ref, { assets: { clip: clipKey } });
   return { state: 'done', output: { clipKey, durationSeconds: voice.durationSeconds } };
+}
+
+/**
+ * The budget for every candidate not yet bought, held together before any is sent: a budget that
+ * cannot cover them all stops the scene with `BudgetExceeded` having bought none of them. A
+ * candidate already cached, or already a job on the scene's row, is paid for and holds nothing.
+ */
+async function holdCandidates(
+  deps: StageDeps,
+  calls: { candidate: number; paid: Omit<PaidCall<ClipResult>, 'call'>; jobSlot?: string }[],
+): Promise<Map<number, HeldCall>> {
+  const unbought = [];
+  for (const call of calls) {
+    if (await findCachedCall(deps, call.paid)) continue;
+    const job = await deps.productions.findProviderJob(call.paid.scene!, call.jobSlot ?? call.paid.stage);
+    if (job?.callKey === callIdentity(call.paid).idempotencyKey) continue;
+    unbought.push(call);
+  }
+  const held = await holdTogether(
+    deps,
+    unbought.map((call) => call.paid),
+  );
+  return new Map(unbought.map((call, index) => [call.candidate, held[index]!]));
 }
 
 /**

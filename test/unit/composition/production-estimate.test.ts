@@ -154,3 +154,48 @@ describe('estimateProduction and dubs', () => {
     ]);
   });
 });
+
+describe('estimateProduction and video candidates', () => {
+  const videoLines = (estimate: ReturnType<typeof estimateProduction>) =>
+    estimate.lines.filter((line) => line.stage === 'video' || line.stage === 'clip-consistency');
+
+  it('buys and scores every candidate: three candidates cost three clips, each scored on three frames per character', () => {
+    // Prepare
+    const single = manifestFor('openai-compatible');
+    const three = { ...single, video: { candidates: 3 } };
+
+    // Act
+    const one = estimateProduction(single, {});
+    const many = estimateProduction(three, {});
+
+    // Assess
+    const [oneClip] = videoLines(one);
+    expect(videoLines(one).map((line) => line.stage)).toEqual(['video']);
+    expect(videoLines(many)).toEqual([
+      expect.objectContaining({ stage: 'video', calls: 3 }),
+      expect.objectContaining({ stage: 'clip-consistency', model: 'gpt-4.1-mini', calls: 9 }),
+    ]);
+    expect(videoLines(many)[0]!.expectedUsd).toBeCloseTo(3 * oneClip!.expectedUsd, 12);
+    expect(videoLines(many)[0]!.worstCaseUsd).toBeCloseTo(3 * oneClip!.worstCaseUsd, 12);
+  });
+
+  it("takes a scene's own candidates over the manifest's", () => {
+    // Prepare
+    const manifest = manifestFor('openai-compatible');
+    const scene = { ...manifest.episodes[0]!.scenes![0]!, video: { candidates: 2 } };
+    const perScene = {
+      ...manifest,
+      video: { candidates: 4 },
+      episodes: [{ ...manifest.episodes[0]!, scenes: [scene] }],
+    };
+
+    // Act
+    const estimate = estimateProduction(perScene, {});
+
+    // Assess
+    expect(videoLines(estimate).map((line) => [line.stage, line.calls])).toEqual([
+      ['video', 2],
+      ['clip-consistency', 6],
+    ]);
+  });
+});

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ManifestInvalid } from '../../../lambdas/core/errors.js';
 import { parseDevelopedManifest, parseManifest } from '../../../lambdas/core/manifest/parse.js';
+import { videoCandidates } from '../../../lambdas/core/manifest/schema.js';
 import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 
 const SEGMENT = String.raw`(?:\[\d+\]|\.[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])`;
@@ -129,6 +130,35 @@ describe('manifest v1', () => {
     expect(problemsOf(withPriority(0))).toEqual(['priority: priority must be from 1 to 10']);
     expect(problemsOf(withPriority(11))).toEqual(['priority: priority must be from 1 to 10']);
     expect(problemsOf(withPriority(2.5))).toEqual(['priority: priority must be a whole number from 1 to 10']);
+  });
+
+  it('takes video candidates from 1 to 4 for the manifest or a scene, the scene over the manifest, one when neither says', () => {
+    // Prepare
+    const document = validDocument();
+    const withCandidates = {
+      ...document,
+      video: { candidates: 3 },
+      episodes: [
+        {
+          ...document.episodes[0]!,
+          scenes: [{ ...document.episodes[0]!.scenes[0]!, video: { candidates: 2 } }, document.episodes[0]!.scenes[1]!],
+        },
+      ],
+    };
+    const withCount = (candidates: unknown) => ({ ...validDocument(), video: { candidates } });
+
+    // Act
+    const plain = validateManifest(validDocument());
+    const chosen = validateManifest(withCandidates);
+
+    // Assess
+    expect(videoCandidates(plain, plain.episodes[0]!.scenes![0]!)).toBe(1);
+    expect(chosen.episodes[0]!.scenes!.map((scene) => videoCandidates(chosen, scene))).toEqual([2, 3]);
+    expect(problemsOf(withCount(0))).toEqual(['video.candidates: video.candidates must be from 1 to 4']);
+    expect(problemsOf(withCount(5))).toEqual(['video.candidates: video.candidates must be from 1 to 4']);
+    expect(problemsOf(withCount(1.5))).toEqual([
+      'video.candidates: video.candidates must be a whole number from 1 to 4',
+    ]);
   });
 
   it('rejects duplicate ids, a speaker who is not in the scene, and ids with path separators', () => {
