@@ -3,6 +3,7 @@ import { AssetMissing, ReviewNotOpen } from '../../core/errors.js';
 import type { FailureCause } from '../../core/failure-cause.js';
 import { type SceneRef, tableKeys } from '../../core/keys.js';
 import { round } from '../../core/money.js';
+import type { NativeVoiceRecord } from '../../core/native-voice.js';
 import type { Repair } from '../../core/ports.js';
 import type { QaCheck } from '../../core/scene-artifacts.js';
 import { isConditionFailure } from './condition-failure.js';
@@ -145,6 +146,8 @@ export interface SceneRecord {
   keyframeAttempts?: KeyframeAttempt[];
   /** Every clip bought for the scene when it asked for more than one, and which was kept. */
   videoCandidates?: VideoCandidate[];
+  /** Present when the video model spoke the scene's lines: which model, and how it was given the voices. */
+  nativeVoice?: NativeVoiceRecord;
   /** The seed of the keyframe kept: the offline lip-sync paints that keyframe again with open mouths. */
   keyframeSeed?: number;
   consistency?: Record<string, number>;
@@ -473,6 +476,7 @@ export class ProductionStore {
       keyframeAttempts?: KeyframeAttempt[];
       keyframeSeed?: number;
       videoCandidates?: VideoCandidate[];
+      nativeVoice?: NativeVoiceRecord;
       durationSeconds?: number;
       assets?: Record<string, string>;
       failedStage?: SceneStage;
@@ -496,6 +500,7 @@ export class ProductionStore {
       'keyframeAttempts',
       'keyframeSeed',
       'videoCandidates',
+      'nativeVoice',
       'durationSeconds',
       'failedStage',
       'failure',
