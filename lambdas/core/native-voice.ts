@@ -94,6 +94,9 @@ export function describeVoice(voice: ManifestCharacter['voice']): string {
   return `${who ? `a ${who} voice` : 'a voice'}${colour ? `, ${colour}` : ''}, speaking ${pace}`;
 }
 
+/** How long a reference voice is at most: a sentence or two is all a model needs to hold a voice. */
+export const REFERENCE_VOICE_CHARACTERS = 200;
+
 /** One speaker of a native scene as the video model is told of it. */
 export interface NativeSpeaker {
   characterId: string;

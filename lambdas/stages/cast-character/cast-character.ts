@@ -4,7 +4,7 @@ import { seedFrom } from '../../core/content-hash.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys } from '../../core/keys.js';
 import type { Manifest, ManifestCharacter } from '../../core/manifest/schema.js';
-import { characterVoiceMode } from '../../core/native-voice.js';
+import { characterVoiceMode, REFERENCE_VOICE_CHARACTERS } from '../../core/native-voice.js';
 import { dialogueOf } from '../../core/pricing.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import { imageCodec, putRenderedImage } from '../../pipeline/codecs.js';
@@ -43,9 +43,6 @@ export async function castCharacter(event: z.output<typeof CastCharacterEventSch
   await putRenderedImage(deps.assets, assetKeys.referenceSheet(manifest.production, character.id), result);
   await castReferenceVoice(deps, manifest, cast, providers);
 }
-
-/** How long a reference voice is at most: a sentence or two is all a model needs to hold a voice. */
-const REFERENCE_VOICE_CHARACTERS = 200;
 
 /**
  * The character's reference voice, kept beside its reference sheet: its first line in the manifest (else its
