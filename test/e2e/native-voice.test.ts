@@ -42,35 +42,51 @@ const burstAt = (seconds: number) =>
     (span) => seconds >= span.startSeconds - TOLERANCE_SECONDS && seconds <= span.endSeconds + TOLERANCE_SECONDS,
   );
 
+/** `produce` of the two-scene openai manifest, voiced natively with lip-sync asked for, against `server`. */
+async function produceNatively(server: FakeOpenAiServer, environment: Record<string, string> = {}) {
+  const ws = await workspace('native-voice');
+  onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
+  const manifestPath = await ws.manifest(OPENAI_FIXTURE, 'native-voice.yaml', (text) =>
+    text
+      .replace('production: two-scene-openai', `production: ${PRODUCTION}`)
+      .replace('budgetUsd: 10\n', 'budgetUsd: 10\nvoice: { mode: native }\nlipSync: { mode: fast }\n'),
+  );
+  const { stdout } = await run(
+    process.execPath,
+    cliArguments('produce', manifestPath, '--profile', 'openai-compatible', '--out', ws.outDir, '--data', ws.dataDir),
+    {
+      cwd: repositoryRoot,
+      timeout: 240_000,
+      env: {
+        ...process.env,
+        DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
+        DRAMAFORGE_OPENAI_API_KEY: 'test-key',
+        DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
+        ...environment,
+      },
+    },
+  );
+  const report = JSON.parse(
+    await readFile(path.join(ws.outDir, PRODUCTION, 'report.json'), 'utf8'),
+  ) as ProductionReport;
+  return { ws, stdout, report };
+}
+
+/** A gateway of the test's own whose clips speak at the known times. */
+async function speakingGateway(): Promise<FakeOpenAiServer> {
+  const server = await new FakeOpenAiServer().start();
+  onTestFinished(() => server.stop());
+  server.videoSpeech = SPEECH;
+  return server;
+}
+
 describe('a manifest whose voices the video model speaks (voice: native) against a fake OpenAI-compatible gateway', () => {
   it('buys no speech or lip-sync, sends the lines to sora-2, times the subtitles inside the clip speech, and warns that voices may drift', async () => {
     // Prepare
-    const server = await new FakeOpenAiServer().start();
-    onTestFinished(() => server.stop());
-    server.videoSpeech = SPEECH;
-    const ws = await workspace('native-voice');
-    onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
-    const manifestPath = await ws.manifest(OPENAI_FIXTURE, 'native-voice.yaml', (text) =>
-      text
-        .replace('production: two-scene-openai', `production: ${PRODUCTION}`)
-        .replace('budgetUsd: 10\n', 'budgetUsd: 10\nvoice: { mode: native }\nlipSync: { mode: fast }\n'),
-    );
+    const server = await speakingGateway();
 
     // Act
-    const { stdout } = await run(
-      process.execPath,
-      cliArguments('produce', manifestPath, '--profile', 'openai-compatible', '--out', ws.outDir, '--data', ws.dataDir),
-      {
-        cwd: repositoryRoot,
-        timeout: 240_000,
-        env: {
-          ...process.env,
-          DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
-          DRAMAFORGE_OPENAI_API_KEY: 'test-key',
-          DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
-        },
-      },
-    );
+    const { ws, stdout, report } = await produceNatively(server);
 
     // Assess
     expect(stdout).toMatch(/^COMPLETE/);
@@ -84,9 +100,6 @@ describe('a manifest whose voices the video model speaks (voice: native) against
       expect.stringContaining('Ben: a male voice, low-pitched, speaking at an even pace.'),
     );
 
-    const report = JSON.parse(
-      await readFile(path.join(ws.outDir, PRODUCTION, 'report.json'), 'utf8'),
-    ) as ProductionReport;
     expect(report.status).toBe('COMPLETE');
     expect(Object.keys(report.cost.byStage).sort()).toEqual(
       ['keyframe', 'music', 'reference-sheet', 'script', 'video', 'consistency'].sort(),
@@ -126,5 +139,36 @@ describe('a manifest whose voices the video model speaks (voice: native) against
     } finally {
       await runtime.stop();
     }
+  });
+  it("gives a model that takes a reference voice each speaker's, said once per character by the speech model, and warns of no drift", async () => {
+    // Prepare: the gateway's sora-2 marked as taking reference voices, as a gateway serving such a model would be
+    const server = await speakingGateway();
+
+    // Act
+    const { stdout, report } = await produceNatively(server, {
+      DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify({ 'openai-compatible/sora-2': { dialogue: 'reference-voice' } }),
+    });
+
+    // Assess
+    expect(stdout).toMatch(/^COMPLETE/);
+    expect(server.requestsTo('POST /v1/audio/speech').map((request) => request.json?.input)).toEqual(
+      expect.arrayContaining(['I wrote this the day you left.', 'Then why give it to me now?']),
+    );
+    expect(server.requestsTo('POST /v1/audio/speech')).toHaveLength(2);
+    const voicesSent = server
+      .requestsTo('POST /v1/videos')
+      .map((request) =>
+        [...request.body.toString('latin1').matchAll(/name="reference_voices\[\]"; filename="([a-z]+)\.wav"/g)].map(
+          (m) => m[1],
+        ),
+      );
+    expect(voicesSent.sort()).toEqual([['ana', 'ben'], ['ben']]);
+    expect(report.cost.byStage).toHaveProperty('reference-voice');
+    expect(report.cost.byStage).not.toHaveProperty('speech');
+    expect(report.episodes[0]!.scenes.map((scene) => scene.voice?.voices)).toEqual([
+      'reference-voice',
+      'reference-voice',
+    ]);
+    expect(report.warnings).toBeUndefined();
   });
 });
