@@ -110,6 +110,7 @@ export function nativeDialoguePrompt(
   speakers: readonly NativeSpeaker[],
   lines: readonly { characterId: string; text: string }[],
 ): string {
+  if (lines.length === 0) return 'Nobody speaks.';
   const names = new Map(speakers.map((speaker) => [speaker.characterId, speaker.name]));
   return [
     'The characters speak these lines aloud, in this order, with a short pause between lines, and say nothing else:',
