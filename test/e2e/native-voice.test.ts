@@ -43,13 +43,13 @@ const burstAt = (seconds: number) =>
   );
 
 /** `produce` of the two-scene openai manifest, voiced natively with lip-sync asked for, against `server`. */
-async function produceNatively(server: FakeOpenAiServer, environment: Record<string, string> = {}) {
+async function produceNatively(server: FakeOpenAiServer, environment: Record<string, string> = {}, moreSettings = '') {
   const ws = await workspace('native-voice');
   onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
   const manifestPath = await ws.manifest(OPENAI_FIXTURE, 'native-voice.yaml', (text) =>
     text
       .replace('production: two-scene-openai', `production: ${PRODUCTION}`)
-      .replace('budgetUsd: 10\n', 'budgetUsd: 10\nvoice: { mode: native }\nlipSync: { mode: fast }\n'),
+      .replace('budgetUsd: 10\n', `budgetUsd: 10\nvoice: { mode: native }\nlipSync: { mode: fast }\n${moreSettings}`),
   );
   const { stdout } = await run(
     process.execPath,
@@ -170,5 +170,29 @@ describe('a manifest whose voices the video model speaks (voice: native) against
       'reference-voice',
     ]);
     expect(report.warnings).toBeUndefined();
+  });
+  it('keeps candidates working: each is asked for the lines, and the kept one speaks the scene', async () => {
+    // Prepare
+    const server = await speakingGateway();
+
+    // Act
+    const { stdout, report } = await produceNatively(server, {}, 'video: { candidates: 2 }\n');
+
+    // Assess
+    expect(stdout).toMatch(/^COMPLETE/);
+    expect(server.requestsTo('POST /v1/audio/speech')).toEqual([]);
+    const prompts = server.requestsTo('POST /v1/videos').map((request) => request.body.toString('latin1'));
+    expect(prompts.filter((prompt) => prompt.includes('Ana: "I wrote this the day you left."'))).toHaveLength(2);
+    expect(prompts).toHaveLength(4);
+    expect(
+      report.episodes[0]!.scenes.map((scene) => [
+        scene.id,
+        scene.video?.candidates.filter((candidate) => candidate.kept).length,
+        scene.voice?.mode,
+      ]),
+    ).toEqual([
+      ['s01', 1, 'native'],
+      ['s02', 1, 'native'],
+    ]);
   });
 });
