@@ -14,6 +14,9 @@ export const tableKeys = {
   costSk: (idempotencyKey: string) => `COST#${idempotencyKey}`,
   costPrefix: 'COST#',
   statusIndexPk: (status: string) => `STATUS#${status}`,
+  /** A provider's token bucket, shared by every function (lambdas/adapters/aws/token-bucket.ts). */
+  rateLimitPk: (provider: string) => `RATELIMIT#${provider}`,
+  rateLimitBucket: 'BUCKET',
   /** A provider model's shared slots (lambdas/adapters/aws/table-slots.ts): its clock, lanes, tickets and leases. */
   slotPoolPk: (pool: string) => `SLOTS#${pool}`,
   slotClock: 'CLOCK',

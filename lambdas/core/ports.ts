@@ -547,3 +547,15 @@ export interface ProviderSlots {
   /** Runs `work` once a slot of `served` is this claim's, and frees the slot when it settles; at once when `served` has no limit. */
   hold<T>(served: { provider: string; model: string }, claim: SlotClaim, work: () => Promise<T>): Promise<T>;
 }
+
+export interface RateLimit {
+  /** Sustained calls per second, shared by every Lambda and execution. */
+  requestsPerSecond: number;
+  /** How many calls may go at once after a quiet spell. */
+  burst: number;
+}
+
+/** Takes one call's permit before each provider call. */
+export interface RateLimiter {
+  take(provider: string): Promise<void>;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { DynamoTokenBucket } from '../../../lambdas/composition/resilience/token-bucket.js';
+import { DynamoTokenBucket } from '../../../lambdas/adapters/aws/token-bucket.js';
 import { ProviderThrottled } from '../../../lambdas/core/errors.js';
 import { startLocalTable } from '../../support/local-table.js';
 
