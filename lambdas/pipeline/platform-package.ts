@@ -22,7 +22,7 @@ import type {
   TextModel,
 } from '../core/ports.js';
 import { WORST_CASE_USAGE } from '../core/worst-case-usage.js';
-import { jsonCodec, paidCall } from './paid-call.js';
+import { jsonCodec, type PaidCallDeps, paidCall } from './paid-call.js';
 import type { StageDeps } from './stage-deps.js';
 
 export type Listing = Pick<EpisodeListing, 'description' | 'hashtags'>;
@@ -33,7 +33,7 @@ export type Listing = Pick<EpisodeListing, 'description' | 'hashtags'>;
  * from, so an unchanged episode buys it once.
  */
 export async function writeEpisodeListing(
-  deps: StageDeps,
+  deps: PaidCallDeps,
   input: { manifest: Manifest; episode: ManifestEpisode; text: Bound<TextModel> },
 ): Promise<{ listing: Listing; usd: number }> {
   const { manifest, episode, text } = input;
@@ -74,7 +74,7 @@ export async function writeEpisodeListing(
  * title are): cached by its request, so a second dub into the language buys nothing.
  */
 export async function translateEpisodeListing(
-  deps: StageDeps,
+  deps: PaidCallDeps,
   input: {
     manifest: Manifest;
     translation: Bound<LineTranslator>;
