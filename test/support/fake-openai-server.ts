@@ -532,7 +532,10 @@ export class FakeOpenAiServer {
       const hashtags = this.sloppyStructuredAnswers
         ? ['shortdrama', '#family drama', '#homecoming']
         : ['#shortdrama', '#family', '#homecoming'];
-      const listing = { description: 'A daughter comes home for the new year, and the house is not as she left it.', hashtags };
+      const listing = {
+        description: 'A daughter comes home for the new year, and the house is not as she left it.',
+        hashtags,
+      };
       return json(200, chatCompletion(model, JSON.stringify(listing), 'stop', usage));
     }
     const cast = castIds(user);
