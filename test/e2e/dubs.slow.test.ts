@@ -121,7 +121,7 @@ describe('an offline dub of a two-scene production into Thai and Korean', () => 
   );
 
   it.each([{ stem: 'ep01', language: 'en-US' }, ...DUBS.map((language) => ({ stem: `ep01.${language}`, language }))])(
-    "$stem.platform.json: title, description and hashtags in $language, the episode's duration, its cover beside it, no account data",
+    "the platform package of $stem: title, description and hashtags in $language, the episode's duration, its cover beside it, no account data",
     async ({ stem, language }) => {
       // Prepare
       const delivered = path.join(ws.outDir, 'two-scene-check');
