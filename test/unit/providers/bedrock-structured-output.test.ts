@@ -164,14 +164,12 @@ describe('bedrock structured output: Converse with a forced tool', () => {
 describe('bedrock structured output: an episode listing', () => {
   it('asks for the listing through the episode_listing tool in the target language, and mends the hashtags it answers', async () => {
     // Prepare
-    bedrockMock
-      .on(ConverseCommand)
-      .resolves(
-        toolAnswer('episode_listing', {
-          description: 'A stowaway with a secret.',
-          hashtags: ['mystery', '#night ferry'],
-        }),
-      );
+    bedrockMock.on(ConverseCommand).resolves(
+      toolAnswer('episode_listing', {
+        description: 'A stowaway with a secret.',
+        hashtags: ['mystery', '#night ferry'],
+      }),
+    );
     const writer = new ConverseScriptWriter(bedrock, guard(), MODEL);
 
     // Act
