@@ -42,6 +42,7 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
     (await deps.assets.exists(assetKeys.episode(event.productionId, stem, 'mp4')))
   ) {
     deps.logger.info('dub inputs unchanged; keeping the dubbed MP4', { episodeId: episode.id, language });
+    // A package names its cover: a dub kept from before covers existed has none to name until it is cut again.
     if (previous.cover) {
       const platform = await packageDub(deps, manifest, voicing, {
         episodeId: episode.id,
