@@ -218,7 +218,7 @@ function bindRoute<Port>(
 function untranslatable(model: string): LineTranslator {
   const refuse = () =>
     Promise.reject(new ProviderNotConfigured(`${model} cannot translate a dub: its profile has no translator yet`));
-  return { translateLine: refuse, translateTitle: refuse };
+  return { translateLine: refuse, translateTitle: refuse, translateListing: refuse };
 }
 
 const ROUTED_STAGES: readonly RoutedStage[] = ['script', 'image', 'consistency', 'speech', 'video'];

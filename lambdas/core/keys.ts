@@ -32,7 +32,10 @@ const productionRoot = (productionId: string) => `productions/${productionId}`;
 const sceneRoot = ({ productionId, episodeId, sceneId }: SceneRef) =>
   `${productionRoot(productionId)}/scenes/${episodeId}/${sceneId}`;
 
-/** What an episode is delivered as: the MP4, its subtitles, the editor's exports with the voice stem and music bed they place, and its cover. */
+/**
+ * What an episode is delivered as: the MP4, its subtitles, the editor's exports with the voice stem
+ * and music bed they place, its cover, and its platform package.
+ */
 export const EPISODE_FILE_EXTENSIONS = [
   'mp4',
   'srt',
@@ -42,6 +45,7 @@ export const EPISODE_FILE_EXTENSIONS = [
   'voices.wav',
   'music.wav',
   'cover.jpg',
+  'platform.json',
 ] as const;
 export type EpisodeFileExtension = (typeof EPISODE_FILE_EXTENSIONS)[number];
 

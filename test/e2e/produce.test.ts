@@ -75,6 +75,7 @@ describe('dramaforge produce, end to end on the embedded engines', () => {
       'ep01.mp4',
       'ep01.music.wav',
       'ep01.otio',
+      'ep01.platform.json',
       'ep01.srt',
       'ep01.voices.wav',
       'ep01.vtt',
