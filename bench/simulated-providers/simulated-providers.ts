@@ -149,7 +149,10 @@ export function withSimulatedProviders(providers: BoundProviders, simulation: Si
     ...providers,
     text: {
       ...text,
-      port: { writeScene: delayed(simulation, 'script', (r, o?: CallOptions) => text.port.writeScene(r, o)) },
+      port: {
+        writeScene: delayed(simulation, 'script', (r, o?: CallOptions) => text.port.writeScene(r, o)),
+        writeListing: delayed(simulation, 'script', (r, o?: CallOptions) => text.port.writeListing(r, o)),
+      },
     },
     image: {
       ...image,

@@ -53,6 +53,8 @@ const TYPICAL_USAGE = {
   consistency: { images: 2, inputTokens: 1_700, outputTokens: 10 },
   /** The scene's six lines, the speaker and the budget in; one line out. */
   translation: { inputTokens: 900, outputTokens: 60 },
+  /** A logline, a synopsis and six outlines in; a description of three sentences and five hashtags out. */
+  listing: { inputTokens: 600, outputTokens: 200 },
 } satisfies Record<string, Usage>;
 
 /** Lines the script stage writes when the manifest gives none, and their typical length. */
@@ -213,6 +215,14 @@ export function estimateProduction(
       worstCaseUsd: cost(Math.ceil(lineSeconds)),
     });
   }
+  // Each episode's platform package: its description and hashtags, one script call per episode.
+  add(
+    'listing',
+    'script',
+    manifest.episodes.length,
+    () => TYPICAL_USAGE.listing,
+    () => WORST_CASE_USAGE.listing,
+  );
   const sceneSeconds = spokenCharacters.map((characters, index) =>
     native[index]
       ? plannedNativeSeconds(
@@ -254,7 +264,7 @@ export function estimateProduction(
     () => WORST_CASE_USAGE.consistency,
   );
   // Each dub, on lines of its own: every line translated and voiced, at worst asked again shorter and voiced again,
-  // and each episode's title for its cover. Nothing visual.
+  // each episode's title for its cover, and each episode's listing for its platform package. Nothing visual.
   for (const dub of manifest.dubs ?? []) {
     const language = findLanguage(dub)?.tag ?? dub;
     const titles = manifest.episodes.length;
@@ -265,6 +275,13 @@ export function estimateProduction(
       () => TYPICAL_USAGE.translation,
       () => WORST_CASE_USAGE.translation,
       2 * totalLines + titles,
+    );
+    add(
+      `${language} listing`,
+      'script',
+      manifest.episodes.length,
+      () => TYPICAL_USAGE.listing,
+      () => WORST_CASE_USAGE.listing,
     );
     add(
       `${language} speech`,

@@ -3,8 +3,7 @@ import { syncSoMissingSettings, syncSoSettingsFromEnv } from '../adapters/provid
 import { BEDROCK_DEFAULT_MODELS } from '../core/bedrock-defaults.js';
 import { processEnvironment } from '../core/environment.js';
 import type { LIP_SYNC_PROVIDERS, Manifest, PROVIDER_STAGES } from '../core/manifest/schema.js';
-import type { LipSyncMode } from '../core/ports.js';
-import type { RateLimit } from './resilience/token-bucket.js';
+import type { LipSyncMode, RateLimit } from '../core/ports.js';
 import { TIERS, type Tier } from './routing/route.js';
 
 /**

@@ -1,6 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { DynamoTokenBucket } from '../adapters/aws/token-bucket.js';
 import { CameraMotionVideoModel } from '../adapters/providers/offline/camera-motion-video-model.js';
 import { EspeakSpeechModel } from '../adapters/providers/offline/espeak-speech-model.js';
 import { OfflineEpisodeDeveloper } from '../adapters/providers/offline/offline-episode-developer.js';
@@ -39,7 +40,6 @@ import {
   videoPollSettings,
 } from './provider-config.js';
 import { ProviderGuard } from './resilience/provider-guard.js';
-import { DynamoTokenBucket } from './resilience/token-bucket.js';
 import type { Rung } from './routing/route.js';
 import {
   RoutedConsistencyScorer,
@@ -218,7 +218,7 @@ function bindRoute<Port>(
 function untranslatable(model: string): LineTranslator {
   const refuse = () =>
     Promise.reject(new ProviderNotConfigured(`${model} cannot translate a dub: its profile has no translator yet`));
-  return { translateLine: refuse, translateTitle: refuse };
+  return { translateLine: refuse, translateTitle: refuse, translateListing: refuse };
 }
 
 const ROUTED_STAGES: readonly RoutedStage[] = ['script', 'image', 'consistency', 'speech', 'video'];

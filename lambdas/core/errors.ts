@@ -106,6 +106,12 @@ export class DubDoesNotFit extends DramaforgeError {
   override readonly name: string = DubDoesNotFit.errorName;
 }
 
+/** A platform package that does not hold to its schema (core/platform-package.ts); it is not written. The message names each problem. */
+export class PlatformPackageInvalid extends DramaforgeError {
+  static readonly errorName: string = 'PlatformPackageInvalid';
+  override readonly name: string = PlatformPackageInvalid.errorName;
+}
+
 /** An assembled episode failed a hard QA check; it is not delivered. The message names each failed check. */
 export class EpisodeQaFailed extends DramaforgeError {
   static readonly errorName: string = 'EpisodeQaFailed';

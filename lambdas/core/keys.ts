@@ -14,6 +14,9 @@ export const tableKeys = {
   costSk: (idempotencyKey: string) => `COST#${idempotencyKey}`,
   costPrefix: 'COST#',
   statusIndexPk: (status: string) => `STATUS#${status}`,
+  /** A provider's token bucket, shared by every function (lambdas/adapters/aws/token-bucket.ts). */
+  rateLimitPk: (provider: string) => `RATELIMIT#${provider}`,
+  rateLimitBucket: 'BUCKET',
   /** A provider model's shared slots (lambdas/adapters/aws/table-slots.ts): its clock, lanes, tickets and leases. */
   slotPoolPk: (pool: string) => `SLOTS#${pool}`,
   slotClock: 'CLOCK',
@@ -29,7 +32,10 @@ const productionRoot = (productionId: string) => `productions/${productionId}`;
 const sceneRoot = ({ productionId, episodeId, sceneId }: SceneRef) =>
   `${productionRoot(productionId)}/scenes/${episodeId}/${sceneId}`;
 
-/** What an episode is delivered as: the MP4, its subtitles, the editor's exports with the voice stem and music bed they place, and its cover. */
+/**
+ * What an episode is delivered as: the MP4, its subtitles, the editor's exports with the voice stem
+ * and music bed they place, its cover, and its platform package.
+ */
 export const EPISODE_FILE_EXTENSIONS = [
   'mp4',
   'srt',
@@ -39,6 +45,7 @@ export const EPISODE_FILE_EXTENSIONS = [
   'voices.wav',
   'music.wav',
   'cover.jpg',
+  'platform.json',
 ] as const;
 export type EpisodeFileExtension = (typeof EPISODE_FILE_EXTENSIONS)[number];
 

@@ -141,8 +141,30 @@ export interface SceneScript {
   repairs?: Repair[];
 }
 
+/**
+ * What an episode is listed with on a short-video platform: written from the series' logline and
+ * genre and the episode's synopsis (or, for an episode without one, its scenes' outlines).
+ */
+export interface EpisodeListingRequest {
+  /** The language to write in, a canonical tag (core/languages.ts). */
+  language: string;
+  series: { title: string; logline?: string; genre?: string };
+  episode: { id: string; title: string; synopsis?: string; scenes: { outline: string; mood?: string }[] };
+  seed: number;
+}
+
+/** An episode's description and hashtags (each with its `#`), in one language. */
+export interface EpisodeListing {
+  description: string;
+  hashtags: string[];
+  /** What was mended in the model's answer before it was kept (core/answer-repair.ts); absent when nothing was. */
+  repairs?: Repair[];
+}
+
 export interface TextModel {
   writeScene(request: SceneScriptRequest, options?: CallOptions): Promise<Metered<SceneScript>>;
+  /** The episode's platform description and hashtags (the script model again, priced and cached as a script call). */
+  writeListing(request: EpisodeListingRequest, options?: CallOptions): Promise<Metered<EpisodeListing>>;
 }
 
 /**
@@ -179,10 +201,26 @@ export interface TitleTranslationRequest {
   seed: number;
 }
 
-/** The script model again, saying a master line, or an episode's title, in a dub's language (the script stage's route). */
+/** The master's platform listing to say in a dub's language, with what it was written from. */
+export interface ListingTranslationRequest {
+  from: string;
+  to: string;
+  /** The master's listing: its description and hashtags. */
+  listing: Pick<EpisodeListing, 'description' | 'hashtags'>;
+  /** The series' genre, which the hashtags come from. */
+  genre?: string;
+  /** The episode's title, already in the dub's language. */
+  title: string;
+  /** The episode's first scene: its mood sets the offline stand-in's phrasing. */
+  scene: SceneBrief;
+  seed: number;
+}
+
+/** The script model again, saying a master line, an episode's title or its listing in a dub's language (the script stage's route). */
 export interface LineTranslator {
   translateLine(request: LineTranslationRequest, options?: CallOptions): Promise<Metered<LineTranslation>>;
   translateTitle(request: TitleTranslationRequest, options?: CallOptions): Promise<Metered<LineTranslation>>;
+  translateListing(request: ListingTranslationRequest, options?: CallOptions): Promise<Metered<EpisodeListing>>;
 }
 
 /** Pixel box, origin top-left. */
@@ -567,4 +605,16 @@ export const slotPoolOf = (served: { provider: string; model: string }) => `${se
 export interface ProviderSlots {
   /** Runs `work` once a slot of `served` is this claim's, and frees the slot when it settles; at once when `served` has no limit. */
   hold<T>(served: { provider: string; model: string }, claim: SlotClaim, work: () => Promise<T>): Promise<T>;
+}
+
+export interface RateLimit {
+  /** Sustained calls per second, shared by every Lambda and execution. */
+  requestsPerSecond: number;
+  /** How many calls may go at once after a quiet spell. */
+  burst: number;
+}
+
+/** Takes one call's permit before each provider call. */
+export interface RateLimiter {
+  take(provider: string): Promise<void>;
 }

@@ -90,6 +90,8 @@ export interface EpisodeSummary {
   exports?: EpisodeExports;
   /** The 9:16 cover, `<episode>.cover.jpg`; absent in summaries written before covers existed. */
   cover?: string;
+  /** The platform package, `<episode>.platform.json`; absent in summaries written before packages existed. */
+  platform?: string;
   /** Absent in summaries written before the mix and QA existed. */
   audio?: EpisodeAudio;
   qa?: EpisodeQa;
@@ -112,6 +114,8 @@ export interface StoredDubVoicing {
   /** The master's inputs, the language, the fitting and the models: an equal hash is an equal dub. */
   inputsHash: string;
   title: string;
+  /** The master's platform listing in the dub's language, for its platform package. */
+  listing: { description: string; hashtags: string[] };
   translation: DubSummary['translation'];
   fit: DubFit[];
   costUsd: number;
@@ -139,6 +143,8 @@ export interface DubSummary {
   /** The episode's title in the dub's language, and its cover, `<episode>.<lang>.cover.jpg`. */
   title?: string;
   cover?: string;
+  /** Its platform package, `<episode>.<lang>.platform.json`. */
+  platform?: string;
   audio: EpisodeAudio;
   qa: EpisodeQa;
   /** What this run of the dub bought: translations and voices (the music bed is the master's, from the cache). */

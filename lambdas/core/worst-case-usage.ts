@@ -12,6 +12,8 @@ export const WORST_CASE_USAGE = {
   development: { inputTokens: 24_000, outputTokens: 12_000 },
   /** A scene's lines, the speaker and the budget in; one line of 500 characters out. */
   translation: { inputTokens: 6_000, outputTokens: 600 },
+  /** The logline, genre, synopsis and scene outlines in (or the master's listing, translated); a description and five hashtags out. */
+  listing: { inputTokens: 4_000, outputTokens: 1_500 },
   /** gpt-image-1 at high quality, 1024x1536 (6,240 output tokens), with up to 5 reference images in. */
   image: { images: 1, inputTokens: 1_000, inputImageTokens: 5 * 1_600, outputTokens: 6_240 },
   /** Two images and a short verdict; Titan bills the two images. */

@@ -67,11 +67,11 @@ describe('produce --deployed: every function from the assembly, each in its sand
     ]);
     // The functions that wrote their logs ran in the sandboxes, under the names CloudFormation would give them.
     expect(functionLogs.length).toBeGreaterThan(0);
-    expect(functionLogs.every((name) => name.startsWith(`${stackNameOf('dev')}-`))).toBe(true);
+    expect(functionLogs.filter((name) => !name.startsWith(`${stackNameOf('dev')}-`))).toEqual([]);
     // Each function that ran cold-started once at least, and a warm sandbox served the rest.
     const runs = Object.values(report.functions ?? {}).filter((run) => run.invocations > 0);
     expect(runs.length).toBeGreaterThan(5);
-    expect(runs.every((run) => run.coldStarts >= 1 && run.coldStarts <= run.invocations)).toBe(true);
+    expect(runs.filter((run) => !(run.coldStarts >= 1 && run.coldStarts <= run.invocations))).toEqual([]);
     expect(runs.some((run) => run.coldStarts < run.invocations)).toBe(true);
     const sourceReport = JSON.parse(await readFile(path.join(sourceDir, 'report.json'), 'utf8')) as ProductionReport;
     expect(sourceReport.functions).toBeUndefined();
@@ -149,6 +149,6 @@ describe('produce --deployed: every function from the assembly, each in its sand
     const posts = server.requests.filter((request) => request.method === 'POST');
     expect(posts.length).toBeGreaterThan(0);
     // The fake gateway answers 401 to any other key: every call carried the one from the secret.
-    expect(posts.every((request) => request.headers.authorization === 'Bearer test-key')).toBe(true);
+    expect(posts.filter((request) => request.headers.authorization !== 'Bearer test-key')).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 import { glyphCoverage } from '../../lambdas/adapters/media/font-coverage.js';
+import { PlatformPackageSchema } from '../../lambdas/core/platform-package.js';
 import { dub } from '../../local/commands/dub.js';
 import { type ProduceResult, produce } from '../../local/commands/produce.js';
 import { isWrittenIn } from '../support/written-in.js';
@@ -116,6 +117,42 @@ describe('an offline dub of a two-scene production into Thai and Korean', () => 
         const jpeg = await readFile(path.join(delivered, cover));
         expect(jpeg.subarray(0, 2), cover).toEqual(Buffer.from([0xff, 0xd8]));
       }
+    },
+  );
+
+  it.each([{ stem: 'ep01', language: 'en-US' }, ...DUBS.map((language) => ({ stem: `ep01.${language}`, language }))])(
+    "the platform package of $stem: title, description and hashtags in $language, the episode's duration, its cover beside it, no account data",
+    async ({ stem, language }) => {
+      // Prepare
+      const delivered = path.join(ws.outDir, 'two-scene-check');
+      const episode = dubbed.report!.episodes[0]!;
+      const listed = stem === 'ep01' ? episode : episode.dubs?.find((dub) => dub.language === language);
+
+      // Act
+      const parsed = PlatformPackageSchema.safeParse(
+        JSON.parse(await readFile(path.join(delivered, `${stem}.platform.json`), 'utf8')),
+      );
+      const probe = await probeMedia(path.join(delivered, `${stem}.mp4`));
+
+      // Assess: the strict schema refuses any field it does not name, an account's among them
+      expect(parsed.error?.issues ?? []).toEqual([]);
+      const platformPackage = parsed.data!;
+      expect(listed?.platform).toBe(`${stem}.platform.json`);
+      expect(platformPackage).toMatchObject({
+        episodeId: 'ep01',
+        language,
+        aspectRatio: '9:16',
+        cover: `${stem}.cover.jpg`,
+        durationSeconds: listed?.durationSeconds,
+      });
+      expect(Math.abs(platformPackage.durationSeconds - probe.durationSeconds!)).toBeLessThanOrEqual(FRAME_SECONDS);
+      expect((await readFile(path.join(delivered, platformPackage.cover))).subarray(0, 2)).toEqual(
+        Buffer.from([0xff, 0xd8]),
+      );
+      const names = ['Ana', 'Ben', platformPackage.title];
+      expect(isWrittenIn(language, platformPackage.description, names), platformPackage.description).toBe(true);
+      for (const tag of platformPackage.hashtags) expect(isWrittenIn(language, tag.slice(1)), tag).toBe(true);
+      expect(platformPackage.title).toBe(listed?.title);
     },
   );
 });

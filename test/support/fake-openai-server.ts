@@ -264,7 +264,7 @@ function verboseTranscription(text: string, language: string | undefined, durati
 
 /**
  * An OpenAI-compatible API on 127.0.0.1 with realistic bodies and usage: chat
- * completions (scripts, and a vision judge's score), image generations and edits
+ * completions (scripts, scene cards, episode listings, and a vision judge's score), image generations and edits
  * (b64_json PNGs drawn with canvas), audio speech (WAV), transcriptions (verbose_json
  * with word timestamps, no usage), and videos (job, polls,
  * MP4 content made with ffmpeg). Tests queue scripted failures per route.
@@ -555,6 +555,18 @@ export class FakeOpenAiServer {
       .filter((m) => m.role === 'user')
       .map((m) => String(m.content))
       .join('\n');
+    const system = messages.find((m) => m.role === 'system');
+    if (String(system?.content).includes('listing of one episode')) {
+      // A careless gateway forgets a hashtag's # and puts a space in one: the pipeline mends both.
+      const hashtags = this.sloppyStructuredAnswers
+        ? ['shortdrama', '#family drama', '#homecoming']
+        : ['#shortdrama', '#family', '#homecoming'];
+      const listing = {
+        description: 'A daughter comes home for the new year, and the house is not as she left it.',
+        hashtags,
+      };
+      return json(200, chatCompletion(model, JSON.stringify(listing), 'stop', usage));
+    }
     const cast = castIds(user);
     const development = developmentAnswer(user, cast);
     if (development)

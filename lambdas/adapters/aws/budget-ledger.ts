@@ -11,7 +11,8 @@ import {
 } from '../../core/ledger.js';
 import { round } from '../../core/money.js';
 import type { Charge, Usage } from '../../core/ports.js';
-import { isConditionFailure } from './condition-failure.js';
+import { costKey, PARTITION_KEY_NAME, productionKey, sceneKey } from '../../core/table-definition.js';
+import { unlessConditionFails } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
 
 /**
@@ -29,19 +30,11 @@ export class BudgetLedger {
     private readonly tableName: string,
   ) {}
 
-  private metaKey(productionId: string) {
-    return { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta };
-  }
-
-  private costKey(productionId: string, idempotencyKey: string) {
-    return { PK: tableKeys.productionPk(productionId), SK: tableKeys.costSk(idempotencyKey) };
-  }
-
   async findCost(productionId: string, idempotencyKey: string): Promise<CostRow | undefined> {
     const response = await this.dynamo.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: this.costKey(productionId, idempotencyKey),
+        Key: costKey(productionId, idempotencyKey),
         ConsistentRead: true,
       }),
     );
@@ -67,20 +60,21 @@ export class BudgetLedger {
       return { reservation, unanswered: existing };
     }
 
-    try {
-      await this.dynamo.send(
+    const held = await unlessConditionFails(
+      this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: this.metaKey(input.productionId),
+          Key: productionKey(input.productionId),
           UpdateExpression: 'SET availableUsd = availableUsd - :estimate, reservedUsd = reservedUsd + :estimate',
-          ConditionExpression: 'attribute_exists(PK) AND availableUsd >= :estimate',
+          ConditionExpression: 'attribute_exists(#pk) AND availableUsd >= :estimate',
+          ExpressionAttributeNames: PARTITION_KEY_NAME,
           ExpressionAttributeValues: { ':estimate': estimateUsd },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      ),
+    );
+    if (!held) {
       const meta = await this.dynamo.send(
-        new GetCommand({ TableName: this.tableName, Key: this.metaKey(input.productionId), ConsistentRead: true }),
+        new GetCommand({ TableName: this.tableName, Key: productionKey(input.productionId), ConsistentRead: true }),
       );
       throw budgetExceeded(input.stage, estimateUsd, meta.Item as Partial<BudgetState> | undefined, input.scene);
     }
@@ -96,18 +90,18 @@ export class BudgetLedger {
       sceneId: input.scene?.sceneId,
       createdAt: new Date().toISOString(),
     };
-    try {
-      await this.dynamo.send(
+    const recorded = await unlessConditionFails(
+      this.dynamo.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...this.costKey(input.productionId, input.idempotencyKey), ...row },
-          ConditionExpression: 'attribute_not_exists(PK) OR #status = :released',
-          ExpressionAttributeNames: { '#status': 'status' },
+          Item: { ...costKey(input.productionId, input.idempotencyKey), ...row },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #status = :released',
+          ExpressionAttributeNames: { '#status': 'status', ...PARTITION_KEY_NAME },
           ExpressionAttributeValues: { ':released': 'RELEASED' },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      ),
+    );
+    if (!recorded) {
       // A concurrent attempt of the same call reserved first: hand back this hold. Its row is open, so this
       // attempt records it as unconfirmed and holds another key: both attempts may be billed.
       await this.closeHold(input.productionId, 'RESERVED', estimateUsd, 0);
@@ -144,10 +138,11 @@ export class BudgetLedger {
       await this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: {
-            PK: tableKeys.productionPk(reservation.productionId),
-            SK: tableKeys.sceneSk(reservation.scene.episodeId, reservation.scene.sceneId),
-          },
+          Key: sceneKey({
+            productionId: reservation.productionId,
+            episodeId: reservation.scene.episodeId,
+            sceneId: reservation.scene.sceneId,
+          }),
           UpdateExpression: 'ADD costUsd :usd',
           ExpressionAttributeValues: { ':usd': usd },
         }),
@@ -169,12 +164,11 @@ export class BudgetLedger {
    * unconfirmed charge at the estimate, still counted against the budget.
    */
   async markUnconfirmed(reservation: Pick<Reservation, 'productionId' | 'idempotencyKey'>): Promise<void> {
-    let previous: CostRow | undefined;
-    try {
-      const response = await this.dynamo.send(
+    const response = await unlessConditionFails(
+      this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: this.costKey(reservation.productionId, reservation.idempotencyKey),
+          Key: costKey(reservation.productionId, reservation.idempotencyKey),
           UpdateExpression: 'SET #status = :unconfirmed, unconfirmedAt = :now',
           ConditionExpression: '#status = :reserved',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -185,16 +179,14 @@ export class BudgetLedger {
           },
           ReturnValues: 'ALL_OLD',
         }),
-      );
-      previous = response.Attributes as CostRow;
-    } catch (error) {
-      if (isConditionFailure(error)) return;
-      throw error;
-    }
+      ),
+    );
+    if (!response) return;
+    const previous = response.Attributes as CostRow;
     await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: this.metaKey(reservation.productionId),
+        Key: productionKey(reservation.productionId),
         UpdateExpression: 'SET reservedUsd = reservedUsd - :estimate ADD unconfirmedUsd :estimate',
         ExpressionAttributeValues: { ':estimate': previous.estimateUsd },
       }),
@@ -217,11 +209,11 @@ export class BudgetLedger {
     reservation: Reservation,
     update: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
   ): Promise<CostRow | undefined> {
-    try {
-      const response = await this.dynamo.send(
+    const response = await unlessConditionFails(
+      this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: this.costKey(reservation.productionId, reservation.idempotencyKey),
+          Key: costKey(reservation.productionId, reservation.idempotencyKey),
           UpdateExpression: update.UpdateExpression,
           ConditionExpression: '#status IN (:open0, :open1)',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -232,12 +224,9 @@ export class BudgetLedger {
           },
           ReturnValues: 'ALL_OLD',
         }),
-      );
-      return response.Attributes as CostRow;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+      ),
+    );
+    return response?.Attributes as CostRow | undefined;
   }
 
   /** An open row closed: its estimate leaves the column that held it, and what it cost becomes spent. */
@@ -251,7 +240,7 @@ export class BudgetLedger {
     await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: this.metaKey(productionId),
+        Key: productionKey(productionId),
         UpdateExpression: `SET availableUsd = availableUsd + :unused, ${held} = ${held} - :estimate, spentUsd = spentUsd + :spent`,
         ExpressionAttributeValues: {
           ':unused': round(estimateUsd - spentUsd),

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableKeys } from '../../core/keys.js';
+import { KEY_NAMES } from '../../core/table-definition.js';
 
 /** Every item of one production whose sort key starts with `prefix` (scenes, ledger rows), across all pages, read consistently. */
 export async function queryProductionItems<Item>(
@@ -14,7 +15,8 @@ export async function queryProductionItems<Item>(
     const page = await dynamo.send(
       new QueryCommand({
         TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: KEY_NAMES,
         ExpressionAttributeValues: { ':pk': tableKeys.productionPk(productionId), ':prefix': prefix },
         ExclusiveStartKey: startKey,
         ConsistentRead: true,

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AssetMissing, ReviewNotOpen } from '../../core/errors.js';
 import type { FailureCause } from '../../core/failure-cause.js';
 import { type SceneRef, tableKeys } from '../../core/keys.js';
@@ -6,7 +6,14 @@ import { round } from '../../core/money.js';
 import type { NativeVoiceRecord } from '../../core/native-voice.js';
 import type { Repair } from '../../core/ports.js';
 import type { QaCheck } from '../../core/scene-artifacts.js';
-import { isConditionFailure } from './condition-failure.js';
+import {
+  PARTITION_KEY_NAME,
+  productionKey,
+  sceneKey,
+  statusIndexEntry,
+  statusIndexQuery,
+} from '../../core/table-definition.js';
+import { unlessConditionFails } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
 
 export const PRODUCTION_STATUSES = [
@@ -195,22 +202,28 @@ export class ProductionStore {
     for (;;) {
       const existing = await this.findProduction(input.productionId);
       const timestamp = now();
-      try {
-        const response = await this.dynamo.send(
+      const indexed = statusIndexEntry('RUNNING', timestamp);
+      const response = await unlessConditionFails(
+        this.dynamo.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: { PK: tableKeys.productionPk(input.productionId), SK: tableKeys.meta },
+            Key: productionKey(input.productionId),
             UpdateExpression:
               'SET productionId = :id, title = :title, #language = :language, #status = :running, budgetUsd = :budget, ' +
               'manifestKey = :manifestKey, executionName = :execution, updatedAt = :now, createdAt = if_not_exists(createdAt, :now), ' +
               'spentUsd = if_not_exists(spentUsd, :zero), unconfirmedUsd = if_not_exists(unconfirmedUsd, :zero), ' +
               'reservedUsd = if_not_exists(reservedUsd, :zero), ' +
               (existing ? 'availableUsd = availableUsd + :budgetChange, ' : 'availableUsd = :budget, ') +
-              'GSI1PK = :statusKey, GSI1SK = :now ' +
+              `${indexed.set} ` +
               'REMOVE failure, failureCause, assembly',
             // A concurrent change of budget between the read and this write would be counted twice: read again.
-            ConditionExpression: existing ? 'budgetUsd = :seenBudget' : 'attribute_not_exists(PK)',
-            ExpressionAttributeNames: { '#status': 'status', '#language': 'language' },
+            ConditionExpression: existing ? 'budgetUsd = :seenBudget' : 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              '#language': 'language',
+              ...indexed.names,
+              ...(existing ? {} : PARTITION_KEY_NAME),
+            },
             ExpressionAttributeValues: {
               ':id': input.productionId,
               ':title': input.title,
@@ -221,18 +234,16 @@ export class ProductionStore {
               ':execution': input.executionName,
               ':now': timestamp,
               ':zero': 0,
-              ':statusKey': tableKeys.statusIndexPk('RUNNING'),
+              ...indexed.values,
               ...(existing
                 ? { ':budgetChange': round(input.budgetUsd - existing.budgetUsd), ':seenBudget': existing.budgetUsd }
                 : {}),
             },
             ReturnValues: 'ALL_NEW',
           }),
-        );
-        return response.Attributes as ProductionMeta;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
+      if (response) return response.Attributes as ProductionMeta;
     }
   }
 
@@ -242,30 +253,35 @@ export class ProductionStore {
     return found;
   }
 
-  /** Every production's META row: a scan, for a studio's console and its agents, never for a stage. */
+  /**
+   * Every production's META row, for a studio's console and its agents, never for a stage: read
+   * from the status index, where only META rows are filed, status by status, so no scene or
+   * ledger row is read. The index is eventually consistent: a status changed a moment ago may
+   * still list under the one before.
+   */
   async listProductions(): Promise<ProductionMeta[]> {
-    const metas: ProductionMeta[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'SK = :meta',
-          ExpressionAttributeValues: { ':meta': 'META' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      metas.push(...((page.Items ?? []) as ProductionMeta[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return metas;
+    const byStatus = await Promise.all(
+      PRODUCTION_STATUSES.map(async (status) => {
+        const metas: ProductionMeta[] = [];
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.dynamo.send(
+            new QueryCommand({ TableName: this.tableName, ...statusIndexQuery(status), ExclusiveStartKey: startKey }),
+          );
+          metas.push(...((page.Items ?? []) as ProductionMeta[]));
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return metas;
+      }),
+    );
+    return byStatus.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   async findProduction(productionId: string): Promise<ProductionMeta | undefined> {
     const response = await this.dynamo.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
+        Key: productionKey(productionId),
         ConsistentRead: true,
       }),
     );
@@ -278,16 +294,17 @@ export class ProductionStore {
     failure?: { error: string; cause: string },
   ): Promise<void> {
     const timestamp = now();
+    const indexed = statusIndexEntry(status, timestamp);
     await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
-        UpdateExpression: `SET #status = :status, updatedAt = :now, GSI1PK = :statusKey, GSI1SK = :now${failure ? ', failure = :failure' : ''}`,
-        ExpressionAttributeNames: { '#status': 'status' },
+        Key: productionKey(productionId),
+        UpdateExpression: `SET #status = :status, updatedAt = :now, ${indexed.set}${failure ? ', failure = :failure' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status', ...indexed.names },
         ExpressionAttributeValues: {
           ':status': status,
           ':now': timestamp,
-          ':statusKey': tableKeys.statusIndexPk(status),
+          ...indexed.values,
           ...(failure ? { ':failure': failure } : {}),
         },
       }),
@@ -299,9 +316,10 @@ export class ProductionStore {
     await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
+        Key: productionKey(productionId),
         UpdateExpression: 'SET failureCause = :cause, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(PK)',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: PARTITION_KEY_NAME,
         ExpressionAttributeValues: { ':cause': cause, ':now': now() },
       }),
     );
@@ -317,11 +335,11 @@ export class ProductionStore {
     progress: Omit<AssemblyProgress, 'at'>,
   ): Promise<void> {
     const entry: AssemblyProgress = { ...progress, at: now() };
-    const key = { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta };
+    const key = productionKey(productionId);
     // Both writes are refused only while another episode makes the map, or when there is no row at all.
     for (let round = 0; round < 2; round++) {
-      try {
-        await this.dynamo.send(
+      const setInMap = await unlessConditionFails(
+        this.dynamo.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: key,
@@ -330,26 +348,23 @@ export class ProductionStore {
             ExpressionAttributeNames: { '#episode': episodeId },
             ExpressionAttributeValues: { ':entry': entry },
           }),
-        );
-        return;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      try {
-        await this.dynamo.send(
+        ),
+      );
+      if (setInMap) return;
+      // Refused when another episode makes the map first: this one's key is then set in it next round.
+      const madeMap = await unlessConditionFails(
+        this.dynamo.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: key,
             UpdateExpression: 'SET assembly = :assembly',
-            ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(assembly)',
+            ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(assembly)',
+            ExpressionAttributeNames: PARTITION_KEY_NAME,
             ExpressionAttributeValues: { ':assembly': { [episodeId]: entry } },
           }),
-        );
-        return;
-      } catch (error) {
-        // Another episode made the map first: set this one's key in it.
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
+      if (madeMap) return;
     }
     throw new AssetMissing(`production ${productionId} has no record`);
   }
@@ -357,19 +372,19 @@ export class ProductionStore {
   /** Records that the production waits for a decision on its review, with the token that answers the waiting Task. */
   async openReview(productionId: string, review: StoredReview): Promise<void> {
     const timestamp = now();
+    const indexed = statusIndexEntry('AWAITING_APPROVAL', timestamp);
     await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
-        UpdateExpression:
-          'SET review = :review, #status = :status, updatedAt = :now, GSI1PK = :statusKey, GSI1SK = :now',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#status': 'status' },
+        Key: productionKey(productionId),
+        UpdateExpression: `SET review = :review, #status = :status, updatedAt = :now, ${indexed.set}`,
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#status': 'status', ...PARTITION_KEY_NAME, ...indexed.names },
         ExpressionAttributeValues: {
           ':review': review,
           ':status': 'AWAITING_APPROVAL',
           ':now': timestamp,
-          ':statusKey': tableKeys.statusIndexPk('AWAITING_APPROVAL'),
+          ...indexed.values,
         },
       }),
     );
@@ -386,42 +401,41 @@ export class ProductionStore {
     at = new Date(),
   ): Promise<StoredReview> {
     const timestamp = at.toISOString();
-    try {
-      const response = await this.dynamo.send(
+    const indexed = statusIndexEntry('RUNNING', timestamp);
+    const response = await unlessConditionFails(
+      this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.meta },
+          Key: productionKey(productionId),
           UpdateExpression:
-            'SET review.decision = :decision, review.decidedAt = :now, #status = :running, updatedAt = :now, GSI1PK = :statusKey, GSI1SK = :now' +
+            `SET review.decision = :decision, review.decidedAt = :now, #status = :running, updatedAt = :now, ${indexed.set}` +
             (notes ? ', review.notes = :notes' : ''),
           ConditionExpression:
             '#status = :awaiting AND attribute_not_exists(review.decision) AND review.expiresAt > :now',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeNames: { '#status': 'status', ...indexed.names },
           ExpressionAttributeValues: {
             ':decision': decision,
             ':now': timestamp,
             ':running': 'RUNNING',
             ':awaiting': 'AWAITING_APPROVAL',
-            ':statusKey': tableKeys.statusIndexPk('RUNNING'),
+            ...indexed.values,
             ...(notes ? { ':notes': notes } : {}),
           },
           ReturnValues: 'ALL_NEW',
         }),
+      ),
+    );
+    if (response) return (response.Attributes as ProductionMeta).review!;
+    const meta = await this.findProduction(productionId);
+    const review = meta?.review;
+    if (!meta) throw new ReviewNotOpen(`there is no production "${productionId}"`);
+    if (!review || meta.status !== 'AWAITING_APPROVAL')
+      throw new ReviewNotOpen(`production "${productionId}" is ${meta.status}, not awaiting approval`);
+    if (review.decision)
+      throw new ReviewNotOpen(
+        `production "${productionId}" was already ${review.decision.toLowerCase()} at ${review.decidedAt}`,
       );
-      return (response.Attributes as ProductionMeta).review!;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const meta = await this.findProduction(productionId);
-      const review = meta?.review;
-      if (!meta) throw new ReviewNotOpen(`there is no production "${productionId}"`);
-      if (!review || meta.status !== 'AWAITING_APPROVAL')
-        throw new ReviewNotOpen(`production "${productionId}" is ${meta.status}, not awaiting approval`);
-      if (review.decision)
-        throw new ReviewNotOpen(
-          `production "${productionId}" was already ${review.decision.toLowerCase()} at ${review.decidedAt}`,
-        );
-      throw new ReviewNotOpen(`the review of production "${productionId}" timed out at ${review.expiresAt}`);
-    }
+    throw new ReviewNotOpen(`the review of production "${productionId}" timed out at ${review.expiresAt}`);
   }
 
   /** Creates scene rows that do not exist yet; a scene already worked on keeps its history. */
@@ -429,7 +443,7 @@ export class ProductionStore {
     await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
+        Key: sceneKey(scene),
         UpdateExpression:
           'SET productionId = :p, episodeId = :e, sceneId = :s, #index = :i, updatedAt = :now, ' +
           '#status = :pending, attempts = if_not_exists(attempts, :zero), costUsd = if_not_exists(costUsd, :zero), ' +
@@ -454,7 +468,7 @@ export class ProductionStore {
     const response = await this.dynamo.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { PK: tableKeys.productionPk(productionId), SK: tableKeys.sceneSk(episodeId, sceneId) },
+        Key: sceneKey({ productionId, episodeId, sceneId }),
         ConsistentRead: true,
       }),
     );
@@ -521,12 +535,12 @@ export class ProductionStore {
     const response = await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
+        Key: sceneKey(scene),
         // A stage begins without the cause an earlier attempt left: a cause is the failure of the stage the scene is in.
         UpdateExpression: `SET ${sets.join(', ')}${(SCENE_STAGES as readonly string[]).includes(changes.status ?? '') ? ' REMOVE failureCause' : ''}`,
-        ExpressionAttributeNames: names,
+        ExpressionAttributeNames: { ...names, ...PARTITION_KEY_NAME },
         ExpressionAttributeValues: values,
-        ConditionExpression: 'attribute_exists(PK)',
+        ConditionExpression: 'attribute_exists(#pk)',
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -568,23 +582,18 @@ export class ProductionStore {
 
   /** Drops a claim or a job the provider refused, so the stage's next attempt starts afresh; another worker's newer claim is kept. */
   async dropProviderJob(scene: SceneRef, stage: string, claimId: string): Promise<void> {
-    try {
-      await this.dynamo.send(
+    await unlessConditionFails(
+      this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: {
-            PK: tableKeys.productionPk(scene.productionId),
-            SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId),
-          },
+          Key: sceneKey(scene),
           UpdateExpression: 'REMOVE providerJobs.#stage',
           ConditionExpression: 'providerJobs.#stage.claimId = :claimId',
           ExpressionAttributeNames: { '#stage': stage },
           ExpressionAttributeValues: { ':claimId': claimId },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   private async writeProviderJob(
@@ -593,28 +602,23 @@ export class ProductionStore {
     job: StoredProviderJob,
     guard: { condition: string; values: Record<string, unknown> },
   ): Promise<boolean> {
-    try {
-      await this.dynamo.send(
+    const written = await unlessConditionFails(
+      this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: {
-            PK: tableKeys.productionPk(scene.productionId),
-            SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId),
-          },
+          Key: sceneKey(scene),
           UpdateExpression: 'SET providerJobs.#stage = :job, updatedAt = :now',
-          ConditionExpression: `attribute_exists(PK) AND (${guard.condition})`,
+          ConditionExpression: `attribute_exists(#pk) AND (${guard.condition})`,
           ExpressionAttributeNames: {
+            ...PARTITION_KEY_NAME,
             '#stage': stage,
             ...(guard.condition.includes('#state') ? { '#state': 'state' } : {}),
           },
           ExpressionAttributeValues: { ':job': job, ':now': now(), ...guard.values },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return written !== undefined;
   }
 
   /** Asks for the scene to be rendered afresh: its next run seeds every call differently, so nothing is reused. */
@@ -622,9 +626,10 @@ export class ProductionStore {
     const response = await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { PK: tableKeys.productionPk(scene.productionId), SK: tableKeys.sceneSk(scene.episodeId, scene.sceneId) },
+        Key: sceneKey(scene),
         UpdateExpression: 'ADD renderGeneration :one SET updatedAt = :now',
-        ConditionExpression: 'attribute_exists(PK)',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: PARTITION_KEY_NAME,
         ExpressionAttributeValues: { ':one': 1, ':now': now() },
         ReturnValues: 'ALL_NEW',
       }),

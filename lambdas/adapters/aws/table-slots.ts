@@ -17,7 +17,11 @@ import {
   slotLimitOf,
   slotPoolOf,
 } from '../../core/ports.js';
-import { isConditionFailure } from './condition-failure.js';
+import { itemKey, KEY_NAMES, PARTITION_KEY_NAME, PRODUCTION_TABLE } from '../../core/table-definition.js';
+import { unlessConditionFails } from './condition-failure.js';
+
+/** A row of a provider model's slots, all under one partition. */
+const slotKey = (pool: string, sk: string) => itemKey(tableKeys.slotPoolPk(pool), sk);
 
 /**
  * Start tags are whole numbers so the ticket sort key orders them exactly: one call of weight w
@@ -44,13 +48,18 @@ export interface TableSlotsOptions {
 const ClockRow = z.object({ virtualTime: z.number() });
 const LaneRow = z.object({ lastFinishTag: z.number() });
 const TicketRow = z.object({
-  SK: z.string(),
+  [PRODUCTION_TABLE.sortKey]: z.string(),
   lane: z.string(),
   ticketId: z.string(),
   startTag: z.number(),
   expiresAt: z.number(),
 });
-const LeaseRow = z.object({ SK: z.string(), holder: z.string(), lane: z.string(), expiresAt: z.number() });
+const LeaseRow = z.object({
+  [PRODUCTION_TABLE.sortKey]: z.string(),
+  holder: z.string(),
+  lane: z.string(),
+  expiresAt: z.number(),
+});
 
 /** A lane's writes kept losing to other callers of the same lane. */
 export class SlotLaneContended extends DramaforgeError {
@@ -146,23 +155,21 @@ export class TableProviderSlots implements ProviderSlots {
       const lastFinishTag = lane ? LaneRow.parse(lane).lastFinishTag : undefined;
       // A lane idle since its last call re-enters at the clock: it does not bank the share it did not use.
       const startTag = Math.max(virtualTime, lastFinishTag ?? 0);
-      try {
-        await this.dynamo.send(
+      const written = await unlessConditionFails(
+        this.dynamo.send(
           new PutCommand({
             TableName: this.tableName,
             Item: {
-              PK: tableKeys.slotPoolPk(pool),
-              SK: tableKeys.slotLaneSk(claim.lane),
+              ...slotKey(pool, tableKeys.slotLaneSk(claim.lane)),
               lastFinishTag: startTag + span,
             },
-            ConditionExpression: lastFinishTag === undefined ? 'attribute_not_exists(PK)' : 'lastFinishTag = :seen',
+            ConditionExpression: lastFinishTag === undefined ? 'attribute_not_exists(#pk)' : 'lastFinishTag = :seen',
+            ExpressionAttributeNames: lastFinishTag === undefined ? PARTITION_KEY_NAME : undefined,
             ExpressionAttributeValues: lastFinishTag === undefined ? undefined : { ':seen': lastFinishTag },
           }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) continue;
-        throw error;
-      }
+        ),
+      );
+      if (!written) continue;
       // Ties in start tag go to the earlier arrival, as in `WeightedSlots`.
       const ticketId = `${String(this.now()).padStart(15, '0')}-${randomUUID()}`;
       const ticket = { pool, lane: claim.lane, ticketId, startTag, sk: tableKeys.slotTicketSk(startTag, ticketId) };
@@ -213,7 +220,7 @@ export class TableProviderSlots implements ProviderSlots {
       (await this.rows(pool, tableKeys.slotLeasePrefix))
         .map((item) => LeaseRow.parse(item))
         .filter((lease) => lease.expiresAt > now)
-        .map((lease) => lease.SK),
+        .map((lease) => lease[PRODUCTION_TABLE.sortKey]),
     );
     return Array.from({ length: limit }, (_, slot) => slot).filter((slot) => !taken.has(tableKeys.slotLeaseSk(slot)));
   }
@@ -229,7 +236,8 @@ export class TableProviderSlots implements ProviderSlots {
       const page = await this.dynamo.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :self',
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :first AND :self',
+          ExpressionAttributeNames: KEY_NAMES,
           ExpressionAttributeValues: {
             ':pk': tableKeys.slotPoolPk(ticket.pool),
             ':first': tableKeys.slotTicketPrefix,
@@ -244,7 +252,7 @@ export class TableProviderSlots implements ProviderSlots {
         const queued = TicketRow.parse(item);
         if (queued.ticketId === ticket.ticketId) return ahead;
         if (queued.expiresAt > now) ahead += 1;
-        else await this.sweepTicket(ticket.pool, queued.SK, now);
+        else await this.sweepTicket(ticket.pool, queued[PRODUCTION_TABLE.sortKey], now);
         if (ahead >= enough) return ahead;
       }
       startKey = page.LastEvaluatedKey;
@@ -253,53 +261,46 @@ export class TableProviderSlots implements ProviderSlots {
   }
 
   private async takeLease(ticket: Ticket, slot: number): Promise<boolean> {
-    try {
-      await this.dynamo.send(
+    const taken = await unlessConditionFails(
+      this.dynamo.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            PK: tableKeys.slotPoolPk(ticket.pool),
-            SK: tableKeys.slotLeaseSk(slot),
+            ...slotKey(ticket.pool, tableKeys.slotLeaseSk(slot)),
             holder: ticket.ticketId,
             lane: ticket.lane,
             expiresAt: this.now() + this.leaseMs,
           },
-          ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
+          ConditionExpression: 'attribute_not_exists(#pk) OR expiresAt <= :now',
+          ExpressionAttributeNames: PARTITION_KEY_NAME,
           ExpressionAttributeValues: { ':now': this.now() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return taken !== undefined;
   }
 
   /** The ticket leaves the queue, and the clock moves to its start tag (never back: grants of tied tags race). */
   private async granted(ticket: Ticket): Promise<void> {
-    await this.dynamo.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { PK: tableKeys.slotPoolPk(ticket.pool), SK: ticket.sk } }),
-    );
-    try {
-      await this.dynamo.send(
+    await this.dynamo.send(new DeleteCommand({ TableName: this.tableName, Key: slotKey(ticket.pool, ticket.sk) }));
+    await unlessConditionFails(
+      this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { PK: tableKeys.slotPoolPk(ticket.pool), SK: tableKeys.slotClock },
+          Key: slotKey(ticket.pool, tableKeys.slotClock),
           UpdateExpression: 'SET virtualTime = :tag',
           ConditionExpression: 'attribute_not_exists(virtualTime) OR virtualTime < :tag',
           ExpressionAttributeValues: { ':tag': ticket.startTag },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   private async renewLease(ticket: Ticket, slot: number): Promise<void> {
     await this.dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { PK: tableKeys.slotPoolPk(ticket.pool), SK: tableKeys.slotLeaseSk(slot) },
+        Key: slotKey(ticket.pool, tableKeys.slotLeaseSk(slot)),
         UpdateExpression: 'SET expiresAt = :expiresAt',
         ConditionExpression: 'holder = :holder',
         ExpressionAttributeValues: { ':expiresAt': this.now() + this.leaseMs, ':holder': ticket.ticketId },
@@ -309,18 +310,16 @@ export class TableProviderSlots implements ProviderSlots {
 
   /** Frees the lease unless a waiter took it over, which happens only once this holder stopped renewing it. */
   private async release(ticket: Ticket, slot: number): Promise<void> {
-    try {
-      await this.dynamo.send(
+    await unlessConditionFails(
+      this.dynamo.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: { PK: tableKeys.slotPoolPk(ticket.pool), SK: tableKeys.slotLeaseSk(slot) },
+          Key: slotKey(ticket.pool, tableKeys.slotLeaseSk(slot)),
           ConditionExpression: 'holder = :holder',
           ExpressionAttributeValues: { ':holder': ticket.ticketId },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
     for (const wake of this.waiters) wake();
   }
 
@@ -330,8 +329,7 @@ export class TableProviderSlots implements ProviderSlots {
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          PK: tableKeys.slotPoolPk(ticket.pool),
-          SK: ticket.sk,
+          ...slotKey(ticket.pool, ticket.sk),
           lane: ticket.lane,
           ticketId: ticket.ticketId,
           startTag: ticket.startTag,
@@ -342,25 +340,23 @@ export class TableProviderSlots implements ProviderSlots {
   }
 
   private async sweepTicket(pool: string, sk: string, now: number): Promise<void> {
-    try {
-      await this.dynamo.send(
+    await unlessConditionFails(
+      this.dynamo.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: { PK: tableKeys.slotPoolPk(pool), SK: sk },
+          Key: slotKey(pool, sk),
           ConditionExpression: 'expiresAt <= :now',
           ExpressionAttributeValues: { ':now': now },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   private async item(pool: string, sk: string): Promise<Record<string, unknown> | undefined> {
     const response = await this.dynamo.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { PK: tableKeys.slotPoolPk(pool), SK: sk },
+        Key: slotKey(pool, sk),
         ConsistentRead: true,
       }),
     );
@@ -374,7 +370,8 @@ export class TableProviderSlots implements ProviderSlots {
       const page = await this.dynamo.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: KEY_NAMES,
           ExpressionAttributeValues: { ':pk': tableKeys.slotPoolPk(pool), ':prefix': prefix },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,

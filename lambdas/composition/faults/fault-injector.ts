@@ -135,6 +135,9 @@ export function withFaults(providers: BoundProviders, injector: FaultInjector): 
         writeScene: injector.wrap('script', 'writeScene', text.provider, (r, o?: CallOptions) =>
           text.port.writeScene(r, o),
         ),
+        writeListing: injector.wrap('script', 'writeListing', text.provider, (r, o?: CallOptions) =>
+          text.port.writeListing(r, o),
+        ),
       },
     },
     development: {
@@ -153,6 +156,9 @@ export function withFaults(providers: BoundProviders, injector: FaultInjector): 
         ),
         translateTitle: injector.wrap('script', 'translateTitle', translation.provider, (r, o?: CallOptions) =>
           translation.port.translateTitle(r, o),
+        ),
+        translateListing: injector.wrap('script', 'translateListing', translation.provider, (r, o?: CallOptions) =>
+          translation.port.translateListing(r, o),
         ),
       },
     },

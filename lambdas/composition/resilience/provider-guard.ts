@@ -17,8 +17,7 @@ import {
   wrap,
 } from 'cockatiel';
 import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
-import type { AttemptLedger, ProviderCallGuard } from '../../core/ports.js';
-import type { RateLimiter } from './token-bucket.js';
+import type { AttemptLedger, ProviderCallGuard, RateLimiter } from '../../core/ports.js';
 
 export interface GuardSettings {
   /** Attempts per call in this process, the first included. */

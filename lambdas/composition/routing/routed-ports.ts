@@ -1,14 +1,17 @@
 import { estimateDevelopmentTokens } from '../../core/development-prompt.js';
+import { estimateListingTokens } from '../../core/listing-prompt.js';
 import type {
   CallOptions,
   ConsistencyRequest,
   ConsistencyScorer,
   EpisodeDeveloper,
   EpisodeDevelopmentRequest,
+  EpisodeListingRequest,
   ImageModel,
   KeyframeRequest,
   LineTranslationRequest,
   LineTranslator,
+  ListingTranslationRequest,
   ReferenceSheetRequest,
   SceneScriptRequest,
   SpeechModel,
@@ -29,6 +32,12 @@ export class RoutedTextModel implements TextModel {
       rung.port.writeScene(request, o),
     );
   }
+
+  writeListing(request: EpisodeListingRequest, options: CallOptions = {}) {
+    return routeCall(this.ladders, options, estimateListingTokens(request), (rung, o) =>
+      rung.port.writeListing(request, o),
+    );
+  }
 }
 
 export class RoutedLineTranslator implements LineTranslator {
@@ -43,6 +52,12 @@ export class RoutedLineTranslator implements LineTranslator {
   translateTitle(request: TitleTranslationRequest, options: CallOptions = {}) {
     return routeCall(this.ladders, options, estimateTranslationTokens(request), (rung, o) =>
       rung.port.translateTitle(request, o),
+    );
+  }
+
+  translateListing(request: ListingTranslationRequest, options: CallOptions = {}) {
+    return routeCall(this.ladders, options, estimateListingTokens(request), (rung, o) =>
+      rung.port.translateListing(request, o),
     );
   }
 }

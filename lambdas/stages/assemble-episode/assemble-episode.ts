@@ -4,10 +4,12 @@ import path from 'node:path';
 import * as z from 'zod';
 import { contentHash } from '../../core/content-hash.js';
 import { assetKeys } from '../../core/keys.js';
-import type { Manifest } from '../../core/manifest/schema.js';
+import { languageOf } from '../../core/languages.js';
+import type { Manifest, ManifestEpisode } from '../../core/manifest/schema.js';
 import type { EpisodeSummary, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { writeCover } from '../../pipeline/episode-cover.js';
 import { type CutScene, cutEpisode, deliverCut, qaFailure, scenePicture } from '../../pipeline/episode-cut.js';
+import { platformPackageOf, writeEpisodeListing, writePlatformPackage } from '../../pipeline/platform-package.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { assemblyProgress } from './assembly-progress.js';
 
@@ -26,7 +28,7 @@ export const AssembleEpisodeEventSchema = z.object({
  * Scenes that did not finish are left out; an episode with none is not assembled. The MP4 is
  * checked (QA, docs/audio-and-qa.md) before anything is delivered: an episode that fails a
  * hard check keeps its findings in its summary, is not written to its delivery keys, and
- * stops with EpisodeQaFailed.
+ * stops with EpisodeQaFailed. A delivered episode is listed for the platforms (its platform package).
  */
 export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisodeEventSchema>, deps: StageDeps) {
   const manifest = await deps.loadManifest(event.productionId);
@@ -61,6 +63,13 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     (await deps.assets.exists(assetKeys.episode(event.productionId, episode.id, 'mp4')))
   ) {
     deps.logger.info('episode inputs unchanged; keeping the assembled MP4', { episodeId: episode.id });
+    // The listing is not part of the MP4's inputs: a changed logline or synopsis lists the kept cut anew (from the cache when unchanged).
+    const platform = await packageMaster(deps, manifest, episode, {
+      durationSeconds: previous.durationSeconds,
+      cover: previous.cover,
+    });
+    if (previous.platform !== platform)
+      await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), { ...previous, platform });
     return { episodeId: episode.id, assembled: true, reused: true };
   }
 
@@ -122,6 +131,10 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
       language: manifest.language,
       scenes,
     });
+    summary.platform = await packageMaster(deps, manifest, episode, {
+      durationSeconds: summary.durationSeconds,
+      cover: summary.cover,
+    });
     summary.file = `${episode.id}.mp4`;
     await deps.assets.putJson(assetKeys.episodeSummary(event.productionId, episode.id), summary);
     return { episodeId: episode.id, assembled: true, reused: false };
@@ -129,6 +142,30 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
     await progress.step('done');
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The master's platform package: its listing written by the script model, beside its MP4 and cover. */
+async function packageMaster(
+  deps: StageDeps,
+  manifest: Manifest,
+  episode: ManifestEpisode,
+  delivered: { durationSeconds: number; cover: string },
+): Promise<string> {
+  const { text } = await deps.providers(manifest);
+  const { listing } = await writeEpisodeListing(deps, { manifest, episode, text });
+  return writePlatformPackage(deps, {
+    productionId: manifest.production,
+    stem: episode.id,
+    package: platformPackageOf({
+      manifest,
+      episodeId: episode.id,
+      language: languageOf(manifest.language).tag,
+      title: episode.title,
+      listing,
+      durationSeconds: delivered.durationSeconds,
+      cover: delivered.cover,
+    }),
+  });
 }
 
 /**

@@ -5,9 +5,11 @@ import type { z } from 'zod';
 import { AssetMissing } from '../../core/errors.js';
 import { assetKeys, dubStem } from '../../core/keys.js';
 import { languageOf } from '../../core/languages.js';
+import type { Manifest } from '../../core/manifest/schema.js';
 import type { DubSummary, EpisodeSummary, StoredDubVoicing } from '../../core/scene-artifacts.js';
 import { writeCover } from '../../pipeline/episode-cover.js';
 import { type CutScene, cutEpisode, deliverCut, qaFailure, scenePicture } from '../../pipeline/episode-cut.js';
+import { platformPackageOf, writePlatformPackage } from '../../pipeline/platform-package.js';
 import type { DubEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
@@ -15,8 +17,9 @@ import type { StageDeps } from '../../pipeline/stage-deps.js';
  * Cuts one dub of an assembled episode from the voices voice-dub made, over the master's
  * pictures: mixed over the same music bed and checked as the master is. Nothing visual is
  * bought: the pictures are the master's keyframes and clips. Delivered as
- * `<episode>.<language>.mp4` with its subtitles, editor's exports and a cover titled in the
- * language; a dub that fails QA keeps its findings in its summary and stops with EpisodeQaFailed.
+ * `<episode>.<language>.mp4` with its subtitles, editor's exports, a cover titled in the
+ * language and its platform package; a dub that fails QA keeps its findings in its summary and
+ * stops with EpisodeQaFailed.
  */
 export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: StageDeps) {
   const manifest = await deps.loadManifest(event.productionId);
@@ -39,6 +42,16 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
     (await deps.assets.exists(assetKeys.episode(event.productionId, stem, 'mp4')))
   ) {
     deps.logger.info('dub inputs unchanged; keeping the dubbed MP4', { episodeId: episode.id, language });
+    // A package names its cover: a dub kept from before covers existed has none to name until it is cut again.
+    if (previous.cover) {
+      const platform = await packageDub(deps, manifest, voicing, {
+        episodeId: episode.id,
+        stem,
+        durationSeconds: previous.durationSeconds,
+        cover: previous.cover,
+      });
+      if (previous.platform !== platform) await deps.assets.putJson(summaryKey, { ...previous, platform });
+    }
     return { episodeId: episode.id, language, dubbed: true, reused: true };
   }
 
@@ -92,10 +105,38 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
     });
     summary.title = voicing.title;
     summary.cover = await writeCover(deps, { manifest, episode, stem, title: voicing.title, language, scenes });
+    summary.platform = await packageDub(deps, manifest, voicing, {
+      episodeId: episode.id,
+      stem,
+      durationSeconds: summary.durationSeconds,
+      cover: summary.cover,
+    });
     summary.file = `${stem}.mp4`;
     await deps.assets.putJson(summaryKey, summary);
     return { episodeId: episode.id, language, dubbed: true, reused: false };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The dub's platform package: the listing voice-dub translated, beside the dub's MP4 and cover. */
+async function packageDub(
+  deps: StageDeps,
+  manifest: Manifest,
+  voicing: StoredDubVoicing,
+  delivered: { episodeId: string; stem: string; durationSeconds: number; cover: string },
+): Promise<string> {
+  return writePlatformPackage(deps, {
+    productionId: manifest.production,
+    stem: delivered.stem,
+    package: platformPackageOf({
+      manifest,
+      episodeId: delivered.episodeId,
+      language: voicing.language,
+      title: voicing.title,
+      listing: voicing.listing,
+      durationSeconds: delivered.durationSeconds,
+      cover: delivered.cover,
+    }),
+  });
 }

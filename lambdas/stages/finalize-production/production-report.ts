@@ -140,6 +140,8 @@ export interface EpisodeReport {
   exports: EpisodeExports | null;
   /** The 9:16 cover next to `file`, `<episode>.cover.jpg`. */
   cover?: string;
+  /** The platform package in the manifest's language next to `file`, `<episode>.platform.json` (docs/markets.md). */
+  platform?: string;
   durationSeconds: number;
   /** The delivered mix's measured loudness and its music bed. */
   audio?: EpisodeAudio;
@@ -160,6 +162,8 @@ export interface DubReport {
   /** The episode's title in the language, and the cover it is set on, `<episode>.<lang>.cover.jpg`. */
   title?: string;
   cover?: string;
+  /** The platform package in the language, `<episode>.<lang>.platform.json`. */
+  platform?: string;
   durationSeconds: number;
   masterDurationSeconds: number;
   /** Who translated; `standIn` for the offline phrasebook, which keeps mood and length but not meaning. */
@@ -287,6 +291,7 @@ export function buildProductionReport(input: {
       file: summary?.file ?? null,
       exports: summary?.exports ?? null,
       ...(summary?.cover ? { cover: summary.cover } : {}),
+      ...(summary?.file && summary.platform ? { platform: summary.platform } : {}),
       durationSeconds: summary?.durationSeconds ?? 0,
       ...(summary?.audio ? { audio: summary.audio } : {}),
       ...(summary?.qa ? { qa: summary.qa } : {}),
@@ -410,6 +415,7 @@ function dubReports(languages: string[], summaries: DubSummary[]): DubReport[] {
       exports: summary?.exports ?? null,
       ...(summary?.title !== undefined && { title: summary.title }),
       ...(summary?.cover !== undefined && { cover: summary.cover }),
+      ...(summary?.file !== undefined && summary.platform !== undefined && { platform: summary.platform }),
       durationSeconds: summary?.durationSeconds ?? 0,
       masterDurationSeconds: summary?.masterDurationSeconds ?? 0,
       ...(summary && { translation: summary.translation, fit: summary.fit, audio: summary.audio, qa: summary.qa }),

@@ -12,6 +12,7 @@ import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
 import { languageOf } from '../../core/languages.js';
 import type { Manifest } from '../../core/manifest/schema.js';
+import { PlatformPackageSchema } from '../../core/platform-package.js';
 import type {
   CallOptions,
   LineTranslation,
@@ -30,6 +31,7 @@ import type {
 } from '../../core/scene-artifacts.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
+import { translateEpisodeListing } from '../../pipeline/platform-package.js';
 import { type DubEventSchema, findCharacter, sceneContext } from '../../pipeline/scene-context.js';
 import { speakLine } from '../../pipeline/speak-line.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
@@ -49,7 +51,7 @@ interface DubProviders {
 /**
  * The voices of one dub of an assembled episode: every line translated within the time the
  * master's voice took for it, voiced in the character's voice in that language, and fitted to
- * the master's scene lengths; and the episode's title in the language. Stored for the dub's cut
+ * the master's scene lengths; and the episode's title and platform listing in the language. Stored for the dub's cut
  * (dub-episode): a track per scene beside the master's, and what they are made of in one record.
  * Nothing visual is touched. An episode whose master was not delivered is not voiced.
  */
@@ -94,6 +96,24 @@ export async function voiceDub(event: z.output<typeof DubEventSchema>, deps: Sta
     title: episode.title,
     pay,
   });
+  const masterPackage = PlatformPackageSchema.parse(
+    await deps.assets.getJson(assetKeys.episode(event.productionId, episode.id, 'platform.json')),
+  );
+  const firstScene = sceneContext(manifest, {
+    productionId: event.productionId,
+    episodeId: episode.id,
+    sceneId: master.sceneIds[0]!,
+  });
+  const listing = await translateEpisodeListing(deps, {
+    manifest,
+    translation: providers.translation,
+    language,
+    listing: { description: masterPackage.description, hashtags: masterPackage.hashtags },
+    title,
+    scene: firstScene.brief,
+    seed: seedFrom(firstScene.seed, 'dub-listing'),
+  });
+  pay(listing.usd);
   const voicing: StoredDubVoicing = {
     language,
     inputsHash: contentHash({
@@ -104,6 +124,7 @@ export async function voiceDub(event: z.output<typeof DubEventSchema>, deps: Sta
       speech: providers.speech.model,
     }),
     title,
+    listing: listing.listing,
     translation: {
       provider: providers.translation.provider,
       model: providers.translation.model,

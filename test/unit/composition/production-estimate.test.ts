@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { estimateProduction, formatEstimate } from '../../../lambdas/composition/production-estimate.js';
+import { stageRoute } from '../../../lambdas/composition/provider-config.js';
 import { parseManifest } from '../../../lambdas/core/manifest/parse.js';
 import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 import { costUsd } from '../../../lambdas/core/pricing.js';
@@ -145,11 +146,13 @@ describe('estimateProduction and dubs', () => {
     // Assess
     const added = withDubs.lines.slice(without.lines.length);
     expect(withDubs.lines.slice(0, without.lines.length)).toEqual(without.lines);
-    // One line and the episode's title translated, one line voiced, for each dub.
+    // One line and the episode's title translated, the episode's listing translated, one line voiced, for each dub.
     expect(added.map((line) => [line.stage, line.provider, line.model, line.calls])).toEqual([
       ['th-TH translation', 'offline', 'phrasebook-v1', 2],
+      ['th-TH listing', 'offline', 'phrasebook-v1', 1],
       ['th-TH speech', 'offline', 'espeak-ng', 1],
       ['ko-KR translation', 'offline', 'phrasebook-v1', 2],
+      ['ko-KR listing', 'offline', 'phrasebook-v1', 1],
       ['ko-KR speech', 'offline', 'espeak-ng', 1],
     ]);
   });
@@ -197,5 +200,25 @@ describe('estimateProduction and video candidates', () => {
       ['video', 2],
       ['clip-consistency', 6],
     ]);
+  });
+});
+
+describe('estimateProduction and platform packages', () => {
+  it("prices one listing an episode on the script stage's route", () => {
+    // Prepare
+    const manifest = manifestFor('openai-compatible');
+    const script = stageRoute(manifest.providers, 'script', {})[0]![0]!;
+
+    // Act
+    const listing = estimateProduction(manifest, {}).lines.find((line) => line.stage === 'listing');
+
+    // Assess
+    expect(listing).toMatchObject({
+      provider: script.provider,
+      model: script.model,
+      calls: manifest.episodes.length,
+    });
+    expect(listing?.expectedUsd).toBeGreaterThan(0);
+    expect(listing?.worstCaseUsd).toBeGreaterThan(listing?.expectedUsd ?? 0);
   });
 });

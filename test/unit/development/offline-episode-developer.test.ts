@@ -61,7 +61,7 @@ describe('the offline episode developer', () => {
     expect(result.scenes.at(-1)!.camera).toMatch(/close-up|zoom/);
     expect(result.scenes.flatMap((scene) => scene.characters)).not.toContain('linh');
     for (const scene of result.scenes)
-      expect(scene.dialogue.every((line) => scene.characters.includes(line.character))).toBe(true);
+      expect(scene.dialogue.filter((line) => !scene.characters.includes(line.character))).toEqual([]);
   });
 
   it('never gives lines to a character that does not speak, and the check refuses a draft that does', async () => {

@@ -131,7 +131,7 @@ describe('bedrock structured output: Converse with a forced tool', () => {
       ['s01', ['mai', 'theo']],
       ['s02', ['mai', 'theo']],
     ]);
-    expect(metered.result.repairs?.every((repair) => repair.by === 'pipeline')).toBe(true);
+    expect(metered.result.repairs?.filter((repair) => repair.by !== 'pipeline')).toEqual([]);
     expect(metered.result.repairs).toHaveLength(3);
   });
 
@@ -158,5 +158,46 @@ describe('bedrock structured output: Converse with a forced tool', () => {
     expect(metered.earlierCharges).toEqual([
       { provider: 'bedrock', model: MODEL, usage: { inputTokens: 820, outputTokens: 140 } },
     ]);
+  });
+});
+
+describe('bedrock structured output: an episode listing', () => {
+  it('asks for the listing through the episode_listing tool in the target language, and mends the hashtags it answers', async () => {
+    // Prepare
+    bedrockMock.on(ConverseCommand).resolves(
+      toolAnswer('episode_listing', {
+        description: 'A stowaway with a secret.',
+        hashtags: ['mystery', '#night ferry'],
+      }),
+    );
+    const writer = new ConverseScriptWriter(bedrock, guard(), MODEL);
+
+    // Act
+    const metered = await writer.writeListing({
+      language: 'ko-KR',
+      series: { title: 'The Night Ferry', logline: 'A deckhand finds a stowaway.', genre: 'mystery' },
+      episode: {
+        id: 'ep01',
+        title: 'Stowaway',
+        synopsis: 'Mai finds Theo.',
+        scenes: [{ outline: 'Mai lifts the tarpaulin.' }],
+      },
+      seed: 3,
+    });
+
+    // Assess
+    const { toolConfig, system, messages } = sent(0);
+    expect(toolConfig?.toolChoice).toEqual({ tool: { name: 'episode_listing' } });
+    expect(system?.map((block) => block.text).join('')).toContain('Write in the language ko-KR');
+    const user = messages?.map((message) => message.content?.map((block) => block.text).join('')).join('\n');
+    expect(user).toContain('Logline: A deckhand finds a stowaway.');
+    expect(user).toContain('Synopsis: Mai finds Theo.');
+    expect(metered.result.hashtags).toEqual(['#mystery', '#nightferry']);
+    expect(metered.result.repairs?.map((repair) => repair.path)).toEqual(['hashtags.0', 'hashtags.1']);
+    expect(metered).toMatchObject({
+      provider: 'bedrock',
+      model: MODEL,
+      usage: { inputTokens: 820, outputTokens: 140 },
+    });
   });
 });

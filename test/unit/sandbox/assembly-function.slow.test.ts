@@ -133,7 +133,7 @@ describe('the functions of the synthesized dev assembly', () => {
     });
     const assemble = definitions.find((definition) => definition.logicalId.startsWith('AssembleEpisodeFunction'))!;
     expect(assemble.layerDirectories.length).toBeGreaterThanOrEqual(3);
-    expect(assemble.layerDirectories.every((directory) => directory.startsWith(cdkOut))).toBe(true);
+    expect(assemble.layerDirectories.filter((directory) => !directory.startsWith(cdkOut))).toEqual([]);
   });
 
   it('validate-manifest runs from its bundle in a sandbox against the local engines, and refuses a bad manifest under the error name the state machine catches', async () => {

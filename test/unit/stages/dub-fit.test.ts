@@ -41,6 +41,7 @@ function sceneDub(answers: string[]) {
         return { result: { line: answers[asked.length - 1]! }, usage: {}, provider: 'offline', model: 'phrasebook-v1' };
       },
       translateTitle: () => Promise.reject(new Error('a scene is fitted without its title')),
+      translateListing: () => Promise.reject(new Error('a scene is fitted without its listing')),
     },
   };
   const speech = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProductionMeta } from '../../../lambdas/adapters/aws/production-store.js';
 import type { CostRow } from '../../../lambdas/core/ledger.js';
 import { parseDevelopedManifest } from '../../../lambdas/core/manifest/parse.js';
-import type { EpisodeSummary, QaCheck } from '../../../lambdas/core/scene-artifacts.js';
+import type { DubSummary, EpisodeSummary, QaCheck } from '../../../lambdas/core/scene-artifacts.js';
 import { costsOnceSettled } from '../../../lambdas/stages/finalize-production/finalize-production.js';
 import { buildProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
 
@@ -139,6 +139,57 @@ describe('the production report', () => {
     expect(delivered.status).toBe('COMPLETE');
     expect(delivered.episodes[0]).toMatchObject({ status: 'DELIVERED', file: 'ep01.mp4' });
     expect(delivered.qa.passed).toBe(true);
+  });
+
+  it('lists the platform package of a delivered episode and of each delivered dub, by language', () => {
+    // Prepare
+    const audio = {
+      loudness: { integratedLufs: -14, truePeakDbtp: -2, loudnessRangeLu: 3, normalization: 'linear' as const },
+      music: { provider: 'offline', model: 'procedural-bed-v1', moods: ['tender'] },
+    };
+    const master: EpisodeSummary = {
+      episodeId: 'ep01',
+      file: 'ep01.mp4',
+      durationSeconds: 4,
+      sceneIds: ['s01'],
+      inputsHash: 'h',
+      cover: 'ep01.cover.jpg',
+      platform: 'ep01.platform.json',
+      audio,
+      qa: { passed: true, checks: [] },
+    };
+    const thai: DubSummary = {
+      language: 'th-TH',
+      file: 'ep01.th-TH.mp4',
+      durationSeconds: 4,
+      masterDurationSeconds: 4,
+      inputsHash: 'd',
+      translation: { provider: 'offline', model: 'phrasebook-v1', standIn: true },
+      fit: [],
+      cover: 'ep01.th-TH.cover.jpg',
+      platform: 'ep01.th-TH.platform.json',
+      audio,
+      qa: { passed: true, checks: [] },
+      costUsd: 0,
+    };
+
+    // Act
+    const report = buildProductionReport({
+      manifest: { ...manifest, dubs: ['th-TH', 'ko-KR'] },
+      meta: {} as ProductionMeta,
+      scenes: [],
+      costs: [],
+      episodes: new Map([['ep01', master]]),
+      dubs: new Map([['ep01', [thai]]]),
+    });
+
+    // Assess
+    const [episode] = report.episodes;
+    expect(episode?.platform).toBe('ep01.platform.json');
+    expect(episode?.dubs?.map((dub) => [dub.language, dub.status, dub.platform])).toEqual([
+      ['th-TH', 'DELIVERED', 'ep01.th-TH.platform.json'],
+      ['ko-KR', 'NOT_DUBBED', undefined],
+    ]);
   });
 
   it('marks a scene whose every keyframe attempt fell short, with the threshold and the best score, and counts it', () => {

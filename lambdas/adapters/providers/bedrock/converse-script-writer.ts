@@ -1,12 +1,15 @@
 import { type BedrockRuntimeClient, ConverseCommand, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
 import type { ChatAnswer, ChatMessage } from '../../../core/answer-repair.js';
 import { developmentJsonSchema, developPartWithRepair } from '../../../core/development-prompt.js';
+import { listingJsonSchema, writeListingWithRepair } from '../../../core/listing-prompt.js';
 import type {
   AttemptLedger,
   CallOptions,
   DevelopedPart,
   EpisodeDeveloper,
   EpisodeDevelopmentRequest,
+  EpisodeListing,
+  EpisodeListingRequest,
   Metered,
   ProviderCallGuard,
   SceneScript,
@@ -24,7 +27,7 @@ interface AnswerTool {
 }
 
 /**
- * Bedrock Converse: the same script and development prompts, repairs and checks as every text
+ * Bedrock Converse: the same script, listing and development prompts, repairs and checks as every text
  * model. Converse has no JSON mode; its documented way to a schema-valid answer is tool use, so
  * each call forces one tool (`toolChoice: { tool }`) whose input schema is the answer's, and the
  * answer is the tool call's input.
@@ -47,6 +50,20 @@ export class ConverseScriptWriter implements TextModel, EpisodeDeveloper {
       { provider: BEDROCK, model: this.model },
       options.contentRewrite ?? false,
       (messages) => this.converse(messages, 4000, tool, options.attempts),
+    );
+  }
+
+  writeListing(request: EpisodeListingRequest, options: CallOptions = {}): Promise<Metered<EpisodeListing>> {
+    const tool = {
+      name: 'episode_listing',
+      description: "Records the episode's platform description and hashtags.",
+      schema: listingJsonSchema(),
+    };
+    return writeListingWithRepair(
+      request,
+      { provider: BEDROCK, model: this.model },
+      options.contentRewrite ?? false,
+      (messages) => this.converse(messages, 1500, tool, options.attempts),
     );
   }
 

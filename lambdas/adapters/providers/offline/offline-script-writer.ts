@@ -4,6 +4,8 @@ import { findLanguage } from '../../../core/languages.js';
 import type {
   CharacterBrief,
   DialogueLine,
+  EpisodeListing,
+  EpisodeListingRequest,
   Metered,
   SceneBrief,
   SceneScript,
@@ -15,6 +17,7 @@ import { filPH } from './phrasebook/fil-PH.js';
 import { idID } from './phrasebook/id-ID.js';
 import { jaJP } from './phrasebook/ja-JP.js';
 import { koKR } from './phrasebook/ko-KR.js';
+import { LISTING_PHRASES_BY_LANGUAGE } from './phrasebook/listings.js';
 import { msMY } from './phrasebook/ms-MY.js';
 import type { Mood, MoodLines, Phrasebook } from './phrasebook/phrasebook.js';
 import { thTH } from './phrasebook/th-TH.js';
@@ -437,4 +440,76 @@ export class OfflineScriptWriter implements TextModel {
       model: OFFLINE_SCRIPT_MODEL,
     };
   }
+
+  /**
+   * The episode's listing from the language's listing phrases: a hook of the drama's mood around
+   * its title, a call to watch, and the genre's hashtags. The mood is read from the genre, then the
+   * logline and synopsis, then the scenes; the phrases do not retell the story.
+   */
+  async writeListing(request: EpisodeListingRequest): Promise<Metered<EpisodeListing>> {
+    const { series, episode } = request;
+    const listing = phrasebookListing({
+      language: request.language,
+      title: episode.title,
+      mood: listingMood(series.genre, [series.logline, episode.synopsis], episode.scenes),
+      seed: listingSeed(request.seed, request.language, episode.id),
+    });
+    const input = [series.title, series.logline ?? '', series.genre ?? '', episode.title, episode.synopsis ?? ''];
+    return {
+      result: listing,
+      usage: {
+        inputTokens: estimatedTokens([...input, ...episode.scenes.map((scene) => scene.outline)].join('\n')),
+        outputTokens: estimatedTokens([listing.description, ...listing.hashtags].join(' ')),
+      },
+      provider: OFFLINE_SCRIPT_PROVIDER,
+      model: OFFLINE_SCRIPT_MODEL,
+    };
+  }
+}
+
+/**
+ * The mood a listing is written in: the genre's when it names one, else the logline's or the
+ * synopsis', else the one most of the scenes have.
+ */
+export function listingMood(
+  genre: string | undefined,
+  story: (string | undefined)[],
+  scenes: Pick<SceneBrief, 'mood' | 'outline'>[],
+): Mood {
+  const told = moodOf({ mood: genre, outline: story.filter(Boolean).join(' ') });
+  if (told !== 'default') return told;
+  const counts = new Map<Mood, number>();
+  for (const scene of scenes) {
+    const mood = moodOf(scene);
+    if (mood !== 'default') counts.set(mood, (counts.get(mood) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'default';
+}
+
+/** A listing in the language's phrases: the mood's hook around the title, a call to watch chosen by the seed, the mood's hashtags between the drama's own. */
+export function phrasebookListing(input: {
+  language: string;
+  title: string;
+  mood: Mood;
+  seed: number;
+}): EpisodeListing {
+  const known = findLanguage(input.language);
+  const phrases = known ? LISTING_PHRASES_BY_LANGUAGE[known.tag] : undefined;
+  if (!phrases)
+    throw new ProviderNotConfigured(`the offline script writer has no listing phrases for ${input.language}`);
+  const random = seededRandom(input.seed);
+  const closer = phrases.closers[Math.floor(random() * phrases.closers.length)]!;
+  const [own, series] = phrases.hashtags;
+  return {
+    description: `${phrases.hooks[input.mood].replace('{title}', input.title)}${phrases.joiner}${closer}`,
+    hashtags: [...new Set([own, ...phrases.moodHashtags[input.mood], series])],
+  };
+}
+
+/** Episodes and languages sharing a production seed still get their own choice of phrases. */
+export function listingSeed(seed: number, language: string, episodeId: string): number {
+  return createHash('sha256')
+    .update(JSON.stringify([seed, language, episodeId]))
+    .digest()
+    .readUInt32BE(0);
 }

@@ -2,19 +2,24 @@ import { createHash } from 'node:crypto';
 import { languageOf, type Script } from '../../../core/languages.js';
 import type {
   CharacterBrief,
+  EpisodeListing,
   LineTranslation,
   LineTranslationRequest,
   LineTranslator,
+  ListingTranslationRequest,
   Metered,
   TitleTranslationRequest,
 } from '../../../core/ports.js';
 import {
   estimatedTokens,
   fillTemplate,
+  listingMood,
+  listingSeed,
   moodOf,
   OFFLINE_SCRIPT_MODEL,
   OFFLINE_SCRIPT_PROVIDER,
   phrasebookFor,
+  phrasebookListing,
   seededRandom,
   spokenPlace,
 } from './offline-script-writer.js';
@@ -100,6 +105,30 @@ export class PhrasebookTranslator implements LineTranslator {
       (text) => Array.from(text).length / to <= seconds,
     );
     return metered(request.title, title);
+  }
+
+  /**
+   * The listing in the dub's language: the same listing phrases the offline writer lists a master
+   * with, around the dub's title, in the mood of the genre or of the first scene. The master's
+   * description is not carried over word for word: like the lines, it keeps mood, not meaning.
+   */
+  async translateListing(request: ListingTranslationRequest): Promise<Metered<EpisodeListing>> {
+    const listing = phrasebookListing({
+      language: request.to,
+      title: request.title,
+      mood: listingMood(request.genre, [], [request.scene]),
+      seed: listingSeed(request.seed, request.to, request.scene.episodeId),
+    });
+    const input = [request.listing.description, ...request.listing.hashtags, request.genre ?? ''].join('\n');
+    return {
+      result: listing,
+      usage: {
+        inputTokens: estimatedTokens(input),
+        outputTokens: estimatedTokens([listing.description, ...listing.hashtags].join(' ')),
+      },
+      provider: OFFLINE_SCRIPT_PROVIDER,
+      model: OFFLINE_SCRIPT_MODEL,
+    };
   }
 }
 

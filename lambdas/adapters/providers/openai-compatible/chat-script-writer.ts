@@ -1,13 +1,22 @@
-import type { ChatMessage } from '../../../core/answer-repair.js';
-import type { CallOptions, Metered, SceneScript, SceneScriptRequest, TextModel } from '../../../core/ports.js';
+import type { ChatAnswer, ChatMessage } from '../../../core/answer-repair.js';
+import { listingJsonSchema, writeListingWithRepair } from '../../../core/listing-prompt.js';
+import type {
+  CallOptions,
+  EpisodeListing,
+  EpisodeListingRequest,
+  Metered,
+  SceneScript,
+  SceneScriptRequest,
+  TextModel,
+} from '../../../core/ports.js';
 import { scriptJsonSchema, writeSceneWithRepair } from '../../../core/script-prompt.js';
 import { chatAnswerOf, type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE, type ResponseFormatMode } from './settings.js';
 
 /**
- * Chat completions writing a scene's dialogue: structured output (the script's JSON schema, the
- * speakers an enum of the scene's cast) where the provider has it, JSON mode otherwise; either way
- * the answer is mended, validated and repaired here.
+ * Chat completions writing a scene's dialogue and an episode's listing: structured output (the
+ * answer's JSON schema, a scene's speakers an enum of its cast) where the provider has it, JSON mode
+ * otherwise; either way the answer is mended, validated and repaired here.
  */
 export class ChatScriptWriter implements TextModel {
   constructor(
@@ -17,26 +26,43 @@ export class ChatScriptWriter implements TextModel {
   ) {}
 
   writeScene(request: SceneScriptRequest, options: CallOptions = {}): Promise<Metered<SceneScript>> {
-    const serving = { provider: OPENAI_COMPATIBLE, model: this.model };
+    const complete = this.completion('scene_script', scriptJsonSchema(request), request.seed, 4000, options);
+    return writeSceneWithRepair(request, this.serving, options.contentRewrite ?? false, complete);
+  }
+
+  writeListing(request: EpisodeListingRequest, options: CallOptions = {}): Promise<Metered<EpisodeListing>> {
+    const complete = this.completion('episode_listing', listingJsonSchema(), request.seed, 1500, options);
+    return writeListingWithRepair(request, this.serving, options.contentRewrite ?? false, complete);
+  }
+
+  private get serving() {
+    return { provider: OPENAI_COMPATIBLE, model: this.model };
+  }
+
+  /** One chat completion per attempt of the repair loop, each with its own idempotency key. */
+  private completion(
+    name: string,
+    schema: Record<string, unknown>,
+    seed: number,
+    maxTokens: number,
+    options: CallOptions,
+  ): (messages: ChatMessage[]) => Promise<ChatAnswer> {
     const response_format =
       this.responseFormat === 'json_schema'
-        ? ({
-            type: 'json_schema',
-            json_schema: { name: 'scene_script', strict: true, schema: scriptJsonSchema(request) },
-          } as const)
+        ? ({ type: 'json_schema', json_schema: { name, strict: true, schema } } as const)
         : ({ type: 'json_object' } as const);
     let attempt = 0;
-    return writeSceneWithRepair(request, serving, options.contentRewrite ?? false, async (messages: ChatMessage[]) => {
+    return async (messages) => {
       attempt++;
       const completion = await this.connection.call(
         (client, signal) =>
           client.chat.completions.create(
-            { model: this.model, messages, response_format, temperature: 0.8, seed: request.seed, max_tokens: 4000 },
+            { model: this.model, messages, response_format, temperature: 0.8, seed, max_tokens: maxTokens },
             requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}:${attempt}`),
           ),
         options.attempts,
       );
       return chatAnswerOf(completion);
-    });
+    };
   }
 }

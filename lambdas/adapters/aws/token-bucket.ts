@@ -1,18 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ProviderThrottled } from '../../core/errors.js';
-
-export interface RateLimit {
-  /** Sustained calls per second, shared by every Lambda and execution. */
-  requestsPerSecond: number;
-  /** How many calls may go at once after a quiet spell. */
-  burst: number;
-}
-
-/** Takes one call's permit before each provider call. */
-export interface RateLimiter {
-  take(provider: string): Promise<void>;
-}
+import type { RateLimit, RateLimiter } from '../../core/ports.js';
+import { PARTITION_KEY_NAME, rateLimitKey } from '../../core/table-definition.js';
+import { unlessConditionFails } from './condition-failure.js';
 
 export interface TokenBucketOptions {
   limits: (provider: string) => RateLimit;
@@ -30,12 +20,6 @@ interface BucketRow {
 
 /** Optimistic writes that lose to another taker re-read and try again, this many times at most. */
 const MAX_CONTENDED_WRITES = 16;
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as { name?: string }).name === 'ConditionalCheckFailedException';
-
-export const rateLimitKey = (provider: string) => ({ PK: `RATELIMIT#${provider}`, SK: 'BUCKET' });
 
 /**
  * One token bucket per provider in the production table, so the limit holds across
@@ -102,36 +86,32 @@ export class DynamoTokenBucket implements RateLimiter {
   }
 
   private async tryWrite(provider: string, next: BucketRow, seenVersion: number | undefined): Promise<boolean> {
-    try {
-      if (seenVersion === undefined) {
-        await this.dynamo.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...rateLimitKey(provider), ...next },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        );
-      } else {
-        await this.dynamo.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: rateLimitKey(provider),
-            UpdateExpression: 'SET #tokens = :tokens, #refilledAt = :refilledAt, #version = :next',
-            ConditionExpression: '#version = :seen',
-            ExpressionAttributeNames: { '#tokens': 'tokens', '#refilledAt': 'refilledAt', '#version': 'version' },
-            ExpressionAttributeValues: {
-              ':tokens': next.tokens,
-              ':refilledAt': next.refilledAt,
-              ':next': next.version,
-              ':seen': seenVersion,
-            },
-          }),
-        );
-      }
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const written = await unlessConditionFails(
+      seenVersion === undefined
+        ? this.dynamo.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...rateLimitKey(provider), ...next },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: PARTITION_KEY_NAME,
+            }),
+          )
+        : this.dynamo.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: rateLimitKey(provider),
+              UpdateExpression: 'SET #tokens = :tokens, #refilledAt = :refilledAt, #version = :next',
+              ConditionExpression: '#version = :seen',
+              ExpressionAttributeNames: { '#tokens': 'tokens', '#refilledAt': 'refilledAt', '#version': 'version' },
+              ExpressionAttributeValues: {
+                ':tokens': next.tokens,
+                ':refilledAt': next.refilledAt,
+                ':next': next.version,
+                ':seen': seenVersion,
+              },
+            }),
+          ),
+    );
+    return written !== undefined;
   }
 }
