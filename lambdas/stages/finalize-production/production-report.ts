@@ -1,9 +1,3 @@
-import type {
-  ProductionMeta,
-  ProductionStatus,
-  SceneRecord,
-  VideoCandidate,
-} from '../../adapters/aws/production-store.js';
 import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
 import { BudgetExceeded } from '../../core/errors.js';
 import { describeCause, type FailureCause } from '../../core/failure-cause.js';
@@ -14,6 +8,7 @@ import type { Manifest } from '../../core/manifest/schema.js';
 import { round } from '../../core/money.js';
 import type { Repair } from '../../core/ports.js';
 import { costUsd } from '../../core/pricing.js';
+import type { ProductionMeta, ProductionStatus, SceneRecord, VideoCandidate } from '../../core/production-model.js';
 import type {
   DubFit,
   DubSummary,
