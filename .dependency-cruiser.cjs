@@ -40,6 +40,14 @@ module.exports = {
       to: { path: '^lambdas/(composition|stages)/|^lambdas/catalog' },
     },
     {
+      name: 'stages-work-through-the-store-ports',
+      comment:
+        'Stages and the pipeline use the stores through the ports of lambdas/core/store-ports.ts; only the raw SDK clients (clients.ts) come from the AWS adapters, for the calls that are no store: task tokens and the video queue.',
+      severity: 'error',
+      from: { path: '^lambdas/(stages|pipeline)/' },
+      to: { path: '^lambdas/adapters/aws/', pathNot: '^lambdas/adapters/aws/clients\\.ts$' },
+    },
+    {
       name: 'composition-below-stages',
       comment: 'Composition wires a stage from its environment; it knows no particular stage.',
       severity: 'error',

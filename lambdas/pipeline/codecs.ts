@@ -1,4 +1,3 @@
-import type { AssetStore } from '../adapters/aws/asset-store.js';
 import {
   type CameraMoveClip,
   type ClipResult,
@@ -8,6 +7,7 @@ import {
   type RenderedImage,
   type SpeechResult,
 } from '../core/ports.js';
+import type { ObjectStore } from '../core/store-ports.js';
 import type { ResultCodec } from './paid-call.js';
 
 export const imageCodec: ResultCodec<RenderedImage> = {
@@ -42,13 +42,13 @@ export const scoreCodec: ResultCodec<ConsistencyVerdict> = {
 };
 
 /** An image and its layout live side by side: `<base>.png` and `<base>.json`. */
-export async function putRenderedImage(assets: AssetStore, baseKey: string, image: RenderedImage): Promise<void> {
+export async function putRenderedImage(assets: ObjectStore, baseKey: string, image: RenderedImage): Promise<void> {
   const { png, ...layout } = image;
   await assets.putBytes(`${baseKey}.png`, png, 'image/png');
   await assets.putJson(`${baseKey}.json`, layout);
 }
 
-export async function getRenderedImage(assets: AssetStore, baseKey: string): Promise<RenderedImage> {
+export async function getRenderedImage(assets: ObjectStore, baseKey: string): Promise<RenderedImage> {
   const [png, layout] = await Promise.all([
     assets.getBytes(`${baseKey}.png`),
     assets.getJson<Omit<RenderedImage, 'png'>>(`${baseKey}.json`),

@@ -1,11 +1,10 @@
-import type { AssetStore } from '../adapters/aws/asset-store.js';
-import type { BudgetLedger } from '../adapters/aws/budget-ledger.js';
 import { contentHash } from '../core/content-hash.js';
 import { DramaforgeError } from '../core/errors.js';
 import { assetKeys, type SceneRef } from '../core/keys.js';
 import { holdAfterFailure, isOpenCost, type Reservation } from '../core/ledger.js';
 import type { AttemptLedger, CallOptions, Charge, Metered, ProviderSlots, Usage } from '../core/ports.js';
 import { chargesOf, costUsd, meteredCostUsd } from '../core/pricing.js';
+import type { CostLedger, ObjectStore } from '../core/store-ports.js';
 
 /** How a result is stored in the content-addressed cache: a JSON header plus an optional binary payload. */
 export interface ResultCodec<T> {
@@ -53,8 +52,8 @@ export function unpackCacheEntry(bytes: Buffer): { envelope: Envelope; payload: 
 }
 
 export interface PaidCallDeps {
-  assets: AssetStore;
-  ledger: BudgetLedger;
+  assets: ObjectStore;
+  ledger: CostLedger;
   /** Called for every real provider call (not for cache hits), so tests and operators can count them. */
   onProviderCall?: (call: {
     stage: string;

@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsClients } from '../adapters/aws/clients.js';
-import type { ProductionStore } from '../adapters/aws/production-store.js';
 import type { BoundProviders } from '../core/bound-providers.js';
 import type { StageEnvironment } from '../core/environment.js';
 import type { ManifestProblem } from '../core/errors.js';
 import type { Manifest } from '../core/manifest/schema.js';
+import type { ProductionRecords } from '../core/store-ports.js';
 import type { PaidCallDeps } from './paid-call.js';
 
 /** The workflow settings a stage reads from its environment. */
@@ -22,7 +22,7 @@ export type StageSettings = Pick<
 export interface StageDeps extends PaidCallDeps {
   clients: AwsClients;
   tableName: string;
-  productions: ProductionStore;
+  productions: ProductionRecords;
   logger: Logger;
   settings: StageSettings;
   /** The manifest's providers; a real profile's module loads on the first manifest that routes to it. */

@@ -1,12 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  ProductionStore,
-  type ReviewDecision,
-  type StoredReview,
-} from '../../lambdas/adapters/aws/production-store.js';
+import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import { ReviewNotOpen } from '../../lambdas/core/errors.js';
+import type { ReviewDecision, StoredReview } from '../../lambdas/core/production-model.js';
 import type { RunResult } from '../client/production-client.js';
 import { type RunOptions, type RunSession, withLocalRuntime } from './local-session.js';
 

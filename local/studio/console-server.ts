@@ -9,9 +9,10 @@ import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
-import { ProductionStore, type SceneRecord } from '../../lambdas/adapters/aws/production-store.js';
+import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import { assetKeys } from '../../lambdas/core/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
+import type { SceneRecord } from '../../lambdas/core/production-model.js';
 import { type Definition, type StateDefinition, taskStates } from '../../statemachines/production-definition.js';
 import { redriveDeadLetters } from '../commands/dead-letters.js';
 import { RerenderRefused, startRerender } from '../commands/rerender.js';

@@ -8,9 +8,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { AssetMissing } from '../../core/errors.js';
 import { INTERMEDIATE_TAG, isSceneIntermediate } from '../../core/keys.js';
+import type { ObjectStore } from '../../core/store-ports.js';
 
 /** The asset bucket, seen as bytes and JSON by key. */
-export class AssetStore {
+export class AssetStore implements ObjectStore {
   constructor(
     private readonly s3: S3Client,
     readonly bucket: string,

@@ -11,6 +11,7 @@ import {
 } from '../../core/ledger.js';
 import { round } from '../../core/money.js';
 import type { Charge, Usage } from '../../core/ports.js';
+import type { CostLedger } from '../../core/store-ports.js';
 import { costKey, PARTITION_KEY_NAME, productionKey, sceneKey } from '../../core/table-definition.js';
 import { unlessConditionFails } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
@@ -24,7 +25,7 @@ import { queryProductionItems } from './production-items.js';
  * row, so it happens once, and only the delivery that made it moves the META columns.
  * No transactions: dynalite has none, and conditional updates suffice.
  */
-export class BudgetLedger {
+export class BudgetLedger implements CostLedger {
   constructor(
     private readonly dynamo: DynamoDBDocumentClient,
     private readonly tableName: string,

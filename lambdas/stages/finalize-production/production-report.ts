@@ -1,9 +1,3 @@
-import type {
-  ProductionMeta,
-  ProductionStatus,
-  SceneRecord,
-  VideoCandidate,
-} from '../../adapters/aws/production-store.js';
 import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
 import { BudgetExceeded } from '../../core/errors.js';
 import { describeCause, type FailureCause } from '../../core/failure-cause.js';
@@ -15,6 +9,7 @@ import { round } from '../../core/money.js';
 import { type NativeVoiceRecord, voiceDriftWarning } from '../../core/native-voice.js';
 import type { Repair } from '../../core/ports.js';
 import { costUsd } from '../../core/pricing.js';
+import type { ProductionMeta, ProductionStatus, SceneRecord, VideoCandidate } from '../../core/production-model.js';
 import type {
   DubFit,
   DubSummary,

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import type { KeyframeAttempt } from '../../adapters/aws/production-store.js';
 import { seedFrom, sha256 } from '../../core/content-hash.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys } from '../../core/keys.js';
 import type { RenderedImage } from '../../core/ports.js';
 import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../core/ports.js';
+import type { KeyframeAttempt } from '../../core/production-model.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import { getRenderedImage, imageCodec, putRenderedImage, scoreCodec } from '../../pipeline/codecs.js';
 import { paidCall } from '../../pipeline/paid-call.js';

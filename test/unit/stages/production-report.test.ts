@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ProductionMeta } from '../../../lambdas/adapters/aws/production-store.js';
 import type { CostRow } from '../../../lambdas/core/ledger.js';
 import { parseDevelopedManifest } from '../../../lambdas/core/manifest/parse.js';
+import type { ProductionMeta } from '../../../lambdas/core/production-model.js';
 import type { DubSummary, EpisodeSummary, QaCheck } from '../../../lambdas/core/scene-artifacts.js';
 import { costsOnceSettled } from '../../../lambdas/stages/finalize-production/finalize-production.js';
 import { buildProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
