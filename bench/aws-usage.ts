@@ -231,40 +231,47 @@ const combine = (a: RequestUsage, b: RequestUsage, scale: number): RequestUsage 
  */
 export async function measureAwsUsage(renderManifest: string, scenesInRenderManifest: number): Promise<AwsUsageResult> {
   const loadBefore = os.loadavg();
-  const previousLogLevel = process.env.POWERTOOLS_LOG_LEVEL;
+  const { small, wide, two } = await atInfoLevel(async () => ({
+    small: await measureRequests({ episodes: 1, scenesPerEpisode: 1, characters: 2 }),
+    wide: await measureRequests({ episodes: 1, scenesPerEpisode: 5, characters: 2 }),
+    two: await measureRequests({ episodes: 2, scenesPerEpisode: 1, characters: 2 }),
+  }));
+  const perScene = combine(combine(EMPTY, wide.usage, 0.25), small.usage, -0.25);
+  const perEpisode = combine(combine(two.usage, small.usage, -1), perScene, -1);
+  const perProduction = combine(combine(small.usage, perEpisode, -1), perScene, -1);
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-bench-aws-render-'));
+  try {
+    const dataDir = path.join(dir, 'data');
+    const render = await produce({ manifestPath: renderManifest, outDir: path.join(dir, 'out'), dataDir });
+    if (!render.ok) throw new Error(`the AWS usage render of ${renderManifest} did not complete: ${render.reason}`);
+    return {
+      loadAverage: { before: loadBefore, after: os.loadavg() },
+      runs: [small, wide, two],
+      perScene,
+      perEpisode,
+      perProduction,
+      render: {
+        manifest: path.basename(renderManifest),
+        scenes: scenesInRenderManifest,
+        storedBytes: await storedObjectBytes(path.join(dataDir, 's3', LOCAL_RESOURCE_NAMES.bucket)),
+        stageMilliseconds: render.stageMilliseconds,
+        stageRuns: render.stageRuns,
+      },
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The deployed functions log at INFO (lib/config/environments.ts); the local runtime hands its handlers this process's level. */
+async function atInfoLevel<T>(work: () => Promise<T>): Promise<T> {
+  const previous = process.env.POWERTOOLS_LOG_LEVEL;
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   try {
-    const small = await measureRequests({ episodes: 1, scenesPerEpisode: 1, characters: 2 });
-    const wide = await measureRequests({ episodes: 1, scenesPerEpisode: 5, characters: 2 });
-    const two = await measureRequests({ episodes: 2, scenesPerEpisode: 1, characters: 2 });
-    const perScene = combine(combine(EMPTY, wide.usage, 0.25), small.usage, -0.25);
-    const perEpisode = combine(combine(two.usage, small.usage, -1), perScene, -1);
-    const perProduction = combine(combine(small.usage, perEpisode, -1), perScene, -1);
-
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-bench-aws-render-'));
-    try {
-      const dataDir = path.join(dir, 'data');
-      const render = await produce({ manifestPath: renderManifest, outDir: path.join(dir, 'out'), dataDir });
-      if (!render.ok) throw new Error(`the AWS usage render of ${renderManifest} did not complete: ${render.reason}`);
-      return {
-        loadAverage: { before: loadBefore, after: os.loadavg() },
-        runs: [small, wide, two],
-        perScene,
-        perEpisode,
-        perProduction,
-        render: {
-          manifest: path.basename(renderManifest),
-          scenes: scenesInRenderManifest,
-          storedBytes: await storedObjectBytes(path.join(dataDir, 's3', LOCAL_RESOURCE_NAMES.bucket)),
-          stageMilliseconds: render.stageMilliseconds,
-          stageRuns: render.stageRuns,
-        },
-      };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    return await work();
   } finally {
-    if (previousLogLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
-    else process.env.POWERTOOLS_LOG_LEVEL = previousLogLevel;
+    if (previous === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+    else process.env.POWERTOOLS_LOG_LEVEL = previous;
   }
 }

@@ -307,7 +307,7 @@ export function formatAwsBill(bill: AwsBill, providersUsd: number): string[] {
           '† price not read on its AWS page when the table was made: its note says where it was seen; re-check before a large run',
         ]
       : []),
-    `Lambda durations measured locally (BENCHMARKS.md, Render)${assumed.length > 0 ? `, except ${assumed.join(', ')}: assumed (docs/operations.md, What AWS charges)` : ''}`,
+    `Lambda durations measured locally (BENCHMARKS.md, AWS usage)${assumed.length > 0 ? `, except ${assumed.join(', ')}: assumed (docs/operations.md, What AWS charges)` : ''}`,
   ];
 }
 
