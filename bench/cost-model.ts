@@ -1,10 +1,9 @@
-import { ASSUMED_VIDEO_JOB_SECONDS, CHARACTERS_PER_SECOND } from '../lambdas/composition/production-estimate.js';
+import { CHARACTERS_PER_SECOND, videoPollsPerClip } from '../lambdas/composition/production-estimate.js';
 import {
   type ProfileName,
   type RoutedStage,
   type RungSpec,
   stageRoute,
-  videoPollSettings,
 } from '../lambdas/composition/provider-config.js';
 import { type AwsBill, awsBill, type BilledFunction } from '../lambdas/core/aws-bill.js';
 import { foundationModelOf } from '../lambdas/core/model-lifecycle.js';
@@ -145,7 +144,6 @@ export function awsCostModel(
   env: NodeJS.ProcessEnv = {},
 ): AwsCostModel {
   const s = SOURCE_SCENARIO;
-  const video = stageRoute({ profile }, 'video', env)[0]![0]!;
   const perProduction = awsBill(
     {
       episodeScenes: Array.from({ length: s.chaptersPerDrama }, () => s.scenesPerChapter),
@@ -154,10 +152,7 @@ export function awsCostModel(
       review: 'none',
       lipSync: false,
       dubs: 0,
-      videoPollsPerClip:
-        video.provider === 'offline'
-          ? 0
-          : Math.ceil(ASSUMED_VIDEO_JOB_SECONDS / videoPollSettings(env).pollIntervalSeconds),
+      videoPollsPerClip: videoPollsPerClip({ profile }, env),
     },
     functions,
   );

@@ -55,10 +55,17 @@ export interface ProductionEstimate {
  */
 export const ASSUMED_VIDEO_JOB_SECONDS = 120;
 
+/** Times the worker polls each clip's job on the first video rung `providers` route to. */
+export function videoPollsPerClip(providers: SeriesManifest['providers'], env: NodeJS.ProcessEnv): number {
+  // The offline video model renders within the call; every real profile's is a job the worker polls (AsyncVideoModel).
+  const video = stageRoute(providers, 'video', env)[0]![0]!;
+  return video.provider === 'offline'
+    ? 0
+    : Math.ceil(ASSUMED_VIDEO_JOB_SECONDS / videoPollSettings(env).pollIntervalSeconds);
+}
+
 /** What of a manifest its AWS bill depends on, under the routes `env` gives. */
 export function billedProduction(manifest: SeriesManifest, env: NodeJS.ProcessEnv): BilledProduction {
-  // The offline video model renders within the call; every real profile's is a job the worker polls (AsyncVideoModel).
-  const video = stageRoute(manifest.providers, 'video', env)[0]![0]!;
   return {
     episodeScenes: manifest.episodes.map(plannedSceneCount),
     characters: manifest.characters.length,
@@ -66,10 +73,7 @@ export function billedProduction(manifest: SeriesManifest, env: NodeJS.ProcessEn
     review: manifest.review?.before ?? 'none',
     lipSync: manifest.lipSync !== undefined,
     dubs: manifest.dubs?.length ?? 0,
-    videoPollsPerClip:
-      video.provider === 'offline'
-        ? 0
-        : Math.ceil(ASSUMED_VIDEO_JOB_SECONDS / videoPollSettings(env).pollIntervalSeconds),
+    videoPollsPerClip: videoPollsPerClip(manifest.providers, env),
   };
 }
 

@@ -67,7 +67,8 @@ export function expectedStateVisits(shape: WorkflowShape, run: ExpectedRun): Sta
     entered.add(name);
     visits.transitions += 1;
     if (state.Type === 'Task') {
-      const target = state.Target ?? state.Resource ?? name;
+      const target = state.Target ?? state.Resource;
+      if (target === undefined) throw new WorkflowNotBillable(`the Task "${name}" names no resource`);
       visits.targets[target] = (visits.targets[target] ?? 0) + 1;
     }
     if (state.Type === 'Map') {
@@ -136,7 +137,7 @@ export interface AwsBill {
 /** Step Functions' queue message, and each re-send to poll a job: sent, received and deleted. */
 const SQS_REQUESTS_PER_MESSAGE = 3;
 /** Lambda writes START, END and REPORT lines for every invocation besides the function's own logs. */
-export const PLATFORM_LOG_BYTES_PER_INVOCATION = 300;
+const PLATFORM_LOG_BYTES_PER_INVOCATION = 300;
 
 const VIDEO_QUEUE_TARGET = '${VideoQueueUrl}';
 const EPISODE_MACHINE_TARGET = '${EpisodeStateMachineArn}';
