@@ -321,7 +321,7 @@ export class StoryboardImageModel implements ImageModel {
   ): Promise<Metered<RenderedImage>> {
     const { createCanvas } = await loadCanvas();
     const { scene, width, height, seed } = request;
-    const setting = sceneSetting(scene.location, scene.mood);
+    const setting = sceneSetting(scene.location, scene.mood, scene.outline);
     const random = seededRandom('keyframe', scene.episodeId, scene.sceneId, seed);
     const canvas = createCanvas(width, height);
     const ctx = canvas.getContext('2d');
