@@ -16,6 +16,7 @@ import { drawBackground, drawWeather, type SceneSetting, type Stage, sceneSettin
 import { characterLook } from './storyboard/character-look.js';
 import { withAlpha } from './storyboard/colour.js';
 import { drawFigure, type Facing, type FigurePose, type Gesture, type MouthShape } from './storyboard/figure.js';
+import { drawProps, propsOf } from './storyboard/props.js';
 import { fitInside, safeArea } from './storyboard/safe-area.js';
 import { type SeededRandom, seededRandom } from './storyboard/seeded-random.js';
 
@@ -327,6 +328,7 @@ export class StoryboardImageModel implements ImageModel {
     const ctx = canvas.getContext('2d');
     // The set depends on the location only, so every scene there shares one recognisable set.
     const stage = drawBackground(ctx, setting, width, height, seededRandom('set', scene.location));
+    drawProps(ctx, propsOf(scene.location, scene.outline), stage, seededRandom('props', scene.location, scene.outline));
     // A region is whole pixels, so a figure fits a pixel inside the safe area's edges.
     const safe = safeArea(width, height);
     const area = { x: safe.x + 1, y: safe.y + 1, width: safe.width - 2, height: safe.height - 2 };
