@@ -377,6 +377,8 @@ export class OfflineEpisodeDeveloper implements EpisodeDeveloper {
     let previousLocation = request.previousCards.at(-1)?.location;
 
     const scenes: SceneCard[] = [];
+    // Every line the episode has said so far, so no scene says one again.
+    const spokenBefore = request.previousCards.map((card) => ({ sceneId: card.id, lines: card.dialogue }));
     for (const [offset, id] of part.sceneIds.entries()) {
       const index = firstIndex + offset;
       const beat = allBeats[index]!;
@@ -404,7 +406,9 @@ export class OfflineEpisodeDeveloper implements EpisodeDeveloper {
         title: request.series.title,
         seed: request.seed,
         scene: { episodeId: episode.id, sceneId: id, index, location, outline, mood, characters: cast.map(asBrief) },
+        episode: { spokenBefore },
       });
+      spokenBefore.push({ sceneId: id, lines: script.result.lines });
       scenes.push({
         id,
         location,

@@ -177,4 +177,12 @@ export const idID: Phrasebook = {
       monologue: ['Hari yang panjang lagi.', '{place} lagi... entah bagaimana kali ini.', 'Baiklah, ayo mulai.'],
     },
   },
+  about: {
+    openers: [
+      '{listener}, kita perlu bicara soal {thing}.',
+      '{listener}, {thing} itu maksudnya apa?',
+      'Ini soal {thing}, {listener}.',
+    ],
+    monologue: ['{thing}... kenapa harus sekarang?', 'Semuanya berawal dari {thing}.'],
+  },
 };

@@ -158,4 +158,12 @@ export const jaJP: Phrasebook = {
       monologue: ['今日も長い一日だった。', 'また{place}か……今度はどうなるんだろう。', 'よし、始めよう。'],
     },
   },
+  about: {
+    openers: [
+      '{listener}、{thing}のことで話があるの。',
+      '{listener}、{thing}って、どういうこと？',
+      '{thing}のことなんだけど、{listener}……',
+    ],
+    monologue: ['{thing}……どうして今になって？', 'すべては{thing}から始まったんだ。'],
+  },
 };

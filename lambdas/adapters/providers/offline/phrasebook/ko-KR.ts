@@ -147,4 +147,12 @@ export const koKR: Phrasebook = {
       monologue: ['오늘도 긴 하루였어.', '또 {place}... 이번엔 어떻게 될까.', '좋아, 시작하자.'],
     },
   },
+  about: {
+    openers: [
+      '{listener}, {thing} 얘기 좀 하자.',
+      '{listener}, {thing} 말이야, 어떻게 된 거야?',
+      '다 {thing} 때문이야, {listener}.',
+    ],
+    monologue: ['{thing}... 왜 하필 지금이야?', '모든 건 {thing}에서 시작됐어.'],
+  },
 };

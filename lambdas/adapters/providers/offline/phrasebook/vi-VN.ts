@@ -215,4 +215,12 @@ export const viVN: Phrasebook = {
       ],
     },
   },
+  about: {
+    openers: [
+      '{listener}, {I} muốn nói với {you} chuyện {thing}.',
+      '{listener}, {thing} là sao vậy?',
+      'Là vì {thing} đấy, {listener}.',
+    ],
+    monologue: ['Lại là {thing}... sao lại là lúc này?', 'Mọi chuyện đều bắt đầu từ {thing}.'],
+  },
 };
