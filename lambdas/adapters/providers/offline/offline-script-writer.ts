@@ -420,7 +420,9 @@ export function fillTemplate(
     if (slot === 'thing') return thing ?? '';
     return pronouns?.[slot as 'I' | 'you'] ?? '';
   });
-  return capitaliseSentences(filled);
+  return capitaliseSentences(
+    listener && phrasebook.addressed ? phrasebook.addressed(filled, speaker, listener) : filled,
+  );
 }
 
 /** The answer to the first line turns to a thing the outline names, when the language's lines can take one. */

@@ -39,6 +39,11 @@ export interface Phrasebook {
   placeFits(place: string): boolean;
   /** Languages whose pronouns depend on who speaks to whom fill {I} and {you}. */
   pronouns?(speaker: CharacterBrief, listener: CharacterBrief): PronounPair;
+  /**
+   * Languages whose address follows age and relationship rewrite a filled line spoken to an
+   * elder: a title for the name, respectful pronouns, polite particles or endings.
+   */
+  addressed?(line: string, speaker: CharacterBrief, listener: CharacterBrief): string;
   moods: Readonly<Record<Mood, MoodLines>>;
   /** Lines that take the outline's nouns, in the languages whose grammar marks them (Thai has none). */
   about?: AboutLines;

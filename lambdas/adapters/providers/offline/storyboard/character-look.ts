@@ -988,6 +988,11 @@ function ageFromYears(years: number): AgeGroup {
   return 'elder';
 }
 
+/** The first age a description states in years ("pria 55 tahun", "25, long black hair"). */
+export function statedYears(description: string): number | undefined {
+  return firstAge(description.normalize('NFC').toLowerCase());
+}
+
 function firstAge(text: string): number | undefined {
   for (const match of text.matchAll(/(?<!\d)(\d{1,3})(?!\d)/g)) {
     const years = Number(match[1]);
