@@ -48,6 +48,7 @@ describe('places by meaning class', () => {
     ['แผงลอยริมถนน กลางวัน', 'stall', 'day'],
     ['karinderya sa kanto, umaga', 'stall', 'day'],
     ['the noodle stalls by the pier, evening', 'stall', 'dusk'],
+    ['gang sempit, malam, hujan', 'street', 'night'],
     ['the ferry deck, night, rain on the railings', 'ferry', 'night'],
     ['trên phà qua sông, hoàng hôn', 'ferry', 'dusk'],
     ['渡轮甲板上，夜晚', 'ferry', 'night'],

@@ -45,6 +45,7 @@ describe("offline lines take the outline's nouns", () => {
     ['vi-VN', 'Bà Tư tìm thấy bức thư cũ trong tủ.', ['Bà Tư'], ['bức thư cũ']],
     ['id-ID', 'Di dapur, Sari menemukan surat lama.', ['Sari'], ['surat lama']],
     ['ms-MY', 'Aminah menyimpan sepucuk surat di bawah bantal.', ['Aminah'], ['surat']],
+    ['id-ID', 'Kembang api menyala di langit, dan Sari memarkir sepeda motor.', ['Sari'], ['sepeda motor']],
     ['fil-PH', 'Nakita ni Mai ang lumang kumpas sa barko.', ['Mai'], ['lumang kumpas']],
     ['zh-CN', '小美在抽屉里找到一封旧信。', ['小美'], ['这封旧信']],
     ['zh-TW', '小美把一把鑰匙藏起來。', ['小美'], ['這把鑰匙']],

@@ -64,7 +64,7 @@ const MALAY_CLASSIFIERS = 'sebuah|sepucuk|selembar|secangkir|segelas|sepiring|se
 /** "sepucuk surat", or the object of a me- verb: "menemukan surat lama" is "surat lama"; "warungnya" is "warung". */
 function malay(text: string): string[] {
   const pattern = new RegExp(
-    `(?<![\\p{L}])(?:${MALAY_CLASSIFIERS}|me(?:m|n|ng|ny)\\p{L}{2,})\\s+((?:\\p{L}+\\s+){0,1}?\\p{L}+)(?=\\s+(?:${MALAY_STOPS})(?![\\p{L}])|\\s*[,.;:!?]|\\s*$)`,
+    `(?<![\\p{L}])(?:${MALAY_CLASSIFIERS}|me(?:m|n|ng|ny)\\p{L}{2,})\\s+(?!(?:${MALAY_STOPS})\\s)((?:\\p{L}+\\s+){0,1}?\\p{L}+)(?=\\s+(?:${MALAY_STOPS})(?![\\p{L}])|\\s*[,.;:!?]|\\s*$)`,
     'giu',
   );
   return captured(text, pattern)

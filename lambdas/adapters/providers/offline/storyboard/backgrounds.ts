@@ -531,6 +531,7 @@ const PLACE_WORDS: [Place, string[]][] = [
       'ถนน',
       'ซอย',
       'jalan',
+      'gang',
       'lorong',
       'kalye',
       'daan',
