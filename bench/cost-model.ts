@@ -1,10 +1,11 @@
-import { CHARACTERS_PER_SECOND } from '../lambdas/composition/production-estimate.js';
+import { CHARACTERS_PER_SECOND, videoPollsPerClip } from '../lambdas/composition/production-estimate.js';
 import {
   type ProfileName,
   type RoutedStage,
   type RungSpec,
   stageRoute,
 } from '../lambdas/composition/provider-config.js';
+import { type AwsBill, awsBill, type BilledFunction } from '../lambdas/core/aws-bill.js';
 import { foundationModelOf } from '../lambdas/core/model-lifecycle.js';
 import type { Usage } from '../lambdas/core/ports.js';
 import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../lambdas/core/pricing.js';
@@ -24,6 +25,8 @@ export const SOURCE_SCENARIO = {
   speechSecondsPerScene: 15,
   /** The speaking rate `dramaforge estimate` assumes. */
   speechCharactersPerSecond: CHARACTERS_PER_SECOND,
+  /** Not in the source: the studio benchmark's four characters a series, two in each scene. */
+  charactersPerDrama: 4,
 } as const;
 
 /** A keyframe from gpt-image-1 at medium quality, 1024x1536 (1,584 output tokens), conditioned on one reference sheet; Nova Canvas bills the image. */
@@ -56,8 +59,12 @@ export interface CostModel {
   totalUsd: number;
 }
 
-/** The cost model with each line's price source, as results.json and BENCHMARKS.md show it. */
-export type SourcedCostModel = Omit<CostModel, 'lines'> & { lines: (CostLine & { source: string })[] };
+/** The cost model with each line's price source, and AWS's own bill beside it, as results.json and BENCHMARKS.md show it. */
+export type SourcedCostModel = Omit<CostModel, 'lines'> & {
+  lines: (CostLine & { source: string })[];
+  /** Absent from a record made before AWS's own bill was modelled. */
+  aws?: AwsCostModel;
+};
 
 export function costModel(profile: ProfileName, env: NodeJS.ProcessEnv = {}): CostModel {
   const s = SOURCE_SCENARIO;
@@ -116,4 +123,38 @@ export function priceSources(pricingSource: string): Record<string, string> {
     if (entry && comment.length > 0) sources[entry[1]!] = comment.join(' ');
   }
   return sources;
+}
+
+/** AWS's own bill for the scenario: one drama as one production, and the season of them. */
+export interface AwsCostModel {
+  profile: ProfileName;
+  dramas: number;
+  perProduction: AwsBill;
+  perSeasonUsd: number;
+}
+
+/**
+ * What AWS charges for the scenario beside the providers: each drama a production of 20
+ * episodes of 4 scenes, its scripts written by the text model, no review, no lip-sync, no dubs;
+ * a real profile's video jobs polled as `dramaforge estimate` assumes. Linear in the dramas.
+ */
+export function awsCostModel(
+  profile: ProfileName,
+  functions: readonly BilledFunction[],
+  env: NodeJS.ProcessEnv = {},
+): AwsCostModel {
+  const s = SOURCE_SCENARIO;
+  const perProduction = awsBill(
+    {
+      episodeScenes: Array.from({ length: s.chaptersPerDrama }, () => s.scenesPerChapter),
+      characters: s.charactersPerDrama,
+      episodesToDevelop: 0,
+      review: 'none',
+      lipSync: false,
+      dubs: 0,
+      videoPollsPerClip: videoPollsPerClip({ profile }, env),
+    },
+    functions,
+  );
+  return { profile, dramas: s.dramas, perProduction, perSeasonUsd: s.dramas * perProduction.totalUsd };
 }

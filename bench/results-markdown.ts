@@ -1,3 +1,5 @@
+import { AWS_LIST_PRICES } from '../lambdas/core/aws-prices.js';
+import type { AwsUsageResult } from './aws-usage.js';
 import type { CliStartupResult } from './cli-startup.js';
 import type { SourcedCostModel } from './cost-model.js';
 import type { ExecutionQuotasResult } from './execution-quotas.js';
@@ -18,6 +20,7 @@ export interface BenchResults {
   cli?: CliStartupResult;
   quotas?: ExecutionQuotasResult;
   cost?: SourcedCostModel[];
+  aws?: AwsUsageResult;
   packages?: FunctionPackage[];
   render?: RenderAndRerunResult;
   studio?: StudioScaleResult;
@@ -44,6 +47,9 @@ const table = (header: string[], rows: (string | number)[][]) =>
 const seconds = (ms: number) => `${rounded(ms / 1000)} s`;
 const usd = (value: number) =>
   `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** A count in full, a measure to three figures. */
+const quantity = (value: number) => (Number.isInteger(value) ? value.toLocaleString('en-US') : String(rounded(value)));
 
 const sameMachine = (a: Machine, b: Machine) =>
   a.cpuModel === b.cpuModel && a.nproc === b.nproc && a.node === b.node && a.platform === b.platform;
@@ -195,6 +201,43 @@ export function resultsMarkdown(results: BenchResults): string {
       ),
     );
   }
+  if (results.aws) {
+    const a = results.aws;
+    const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(', ');
+    const usageRow = (label: string, usage: AwsUsageResult['perScene']) => [
+      label,
+      rounded(usage.s3PutRequests),
+      rounded(usage.s3GetRequests),
+      rounded(usage.dynamoDbWriteUnits),
+      rounded(usage.dynamoDbReadUnits),
+      `${rounded(usage.logBytes / 1024)} KB`,
+    ];
+    parts.push(
+      '',
+      `**AWS usage** (the pipeline's own S3 and DynamoDB requests and its INFO logs, on three local runs with instant providers; storage and Task times from a cold \`produce\` of \`${a.render.manifest}\`, offline profile). Load average ${load(a.loadAverage.before)} before, ${load(a.loadAverage.after)} after, on ${results.sectionMachines?.aws?.nproc ?? results.machine.nproc} cores. Stored for its ${a.render.scenes} scenes: ${Object.entries(
+        a.render.storedBytes,
+      )
+        .map(([share, bytes]) => `${share} ${rounded(bytes / 1024 / 1024)} MB`)
+        .join(', ')}.`,
+      '',
+      table(
+        ['share', 'S3 PUT class', 'S3 GET class', 'DynamoDB WRU', 'DynamoDB RRU', 'log bytes'],
+        [
+          usageRow('a scene', a.perScene),
+          usageRow("an episode's own", a.perEpisode),
+          usageRow("a production's own", a.perProduction),
+        ],
+      ),
+      '',
+      table(
+        ['Task state', 'runs', 'time summed', 'time a run'],
+        Object.entries(a.render.stageMilliseconds).map(([state, ms]) => {
+          const runs = a.render.stageRuns[state] ?? 0;
+          return [state, runs, seconds(ms), runs > 0 ? seconds(ms / runs) : 'n/a'];
+        }),
+      ),
+    );
+  }
   if (results.cost) {
     for (const model of results.cost) {
       parts.push(
@@ -213,6 +256,30 @@ export function resultsMarkdown(results: BenchResults): string {
           ]),
         ),
       );
+      if (model.aws) {
+        const { perProduction, dramas, perSeasonUsd } = model.aws;
+        const price = (key: keyof typeof AWS_LIST_PRICES.prices) => {
+          const listed = AWS_LIST_PRICES.prices[key];
+          return `$${listed.usd} per ${listed.per.toLocaleString('en-US')} ${listed.unit}, ${listed.source} as of ${listed.asOf}${listed.verified ? '' : ' (not read on that page: see lambdas/core/aws-prices.ts)'}`;
+        };
+        parts.push(
+          '',
+          `**AWS itself, profile \`${model.profile}\`**: $${perProduction.totalUsd.toFixed(4)} a drama (one production of 20 episodes of 4 scenes), ${usd(perSeasonUsd)} the season of ${dramas}.`,
+          '',
+          table(
+            ['service', 'item', 'a drama', 'cost a drama', 'the season', 'cost the season', 'list price'],
+            perProduction.lines.map((l) => [
+              l.service,
+              l.item,
+              `${quantity(l.quantity)} ${l.unit}`,
+              `$${l.usd.toFixed(4)}`,
+              `${quantity(dramas * l.quantity)} ${l.unit}`,
+              usd(dramas * l.usd),
+              price(l.price),
+            ]),
+          ),
+        );
+      }
     }
   }
   return parts.join('\n');

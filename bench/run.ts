@@ -2,8 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ALL_STAGES } from '../lambdas/catalog.js';
+import { measureAwsUsage } from './aws-usage.js';
 import { measureCliStartup } from './cli-startup.js';
-import { costModel, priceSourceOf, priceSources } from './cost-model.js';
+import { awsCostModel, costModel, priceSourceOf, priceSources } from './cost-model.js';
 import { measureExecutionQuotas } from './execution-quotas.js';
 import { type Figure, figure, formatFigure, rounded } from './figures.js';
 import { measureLambdaPackages } from './lambda-packages.js';
@@ -24,7 +26,7 @@ const { values } = parseArgs({
   },
 });
 /** The benchmarks, in the order their figures are listed. */
-const SECTIONS = ['cli', 'quotas', 'render', 'studio', 'packages', 'cost'];
+const SECTIONS = ['cli', 'quotas', 'render', 'studio', 'packages', 'aws', 'cost'];
 const selected = (name: string) => !values.only || values.only.includes(name);
 const MB = 1024 * 1024;
 const figures: Figure[] = [];
@@ -75,6 +77,19 @@ if (selected('quotas')) {
   );
 }
 
+if (selected('aws')) {
+  console.log(
+    'aws: S3, DynamoDB and log usage of three local runs (1x1, 1x5, 2x1), then a cold produce of examples/tet-homecoming.yaml for storage and Task times...',
+  );
+  const aws = await inStartingEnvironment(() =>
+    measureAwsUsage(path.join(repositoryRoot, 'examples/tet-homecoming.yaml'), 6),
+  );
+  results.aws = aws;
+  console.log(
+    `        a scene: ${JSON.stringify(aws.perScene)}; an episode: ${JSON.stringify(aws.perEpisode)}; a production: ${JSON.stringify(aws.perProduction)}; stored ${JSON.stringify(aws.render.storedBytes)} bytes for ${aws.render.scenes} scenes`,
+  );
+}
+
 if (selected('cost')) {
   const sources = priceSources(await readFile(path.join(repositoryRoot, 'lambdas/core/pricing.ts'), 'utf8'));
   results.cost = (['offline', 'openai-compatible', 'bedrock'] as const).map((profile) => {
@@ -85,10 +100,13 @@ if (selected('cost')) {
         ...line,
         source: priceSourceOf(sources, line.provider, line.model) ?? 'no price: the offline profile is free',
       })),
+      aws: awsCostModel(profile, ALL_STAGES),
     };
   });
   for (const model of results.cost)
-    console.log(`cost (${model.profile}): $${model.totalUsd.toFixed(2)} for 16,000 scenes`);
+    console.log(
+      `cost (${model.profile}): $${model.totalUsd.toFixed(2)} for 16,000 scenes; AWS itself $${model.aws!.perProduction.totalUsd.toFixed(4)} a drama, $${model.aws!.perSeasonUsd.toFixed(2)} the season`,
+    );
 }
 
 if (selected('packages')) {

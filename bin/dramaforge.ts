@@ -285,11 +285,13 @@ async function developCommand(
 async function estimate(file: string, options: { profile?: ProfileOverride; data: string }): Promise<void> {
   const bytes = await readManifestFile(file);
   const { profile } = options;
-  const [{ parseManifest }, { withProfile }, { estimateProduction, formatEstimate }] = await Promise.all([
-    import('../lambdas/core/manifest/parse.js'),
-    import('../local/commands/profile-override.js'),
-    import('../lambdas/composition/production-estimate.js'),
-  ]);
+  const [{ parseManifest }, { withProfile }, { estimateProduction, formatEstimate }, { ALL_STAGES }] =
+    await Promise.all([
+      import('../lambdas/core/manifest/parse.js'),
+      import('../local/commands/profile-override.js'),
+      import('../lambdas/composition/production-estimate.js'),
+      import('../lambdas/catalog.js'),
+    ]);
   let manifest: ReturnType<typeof parseManifest>;
   try {
     manifest = parseManifest(profile ? withProfile(bytes, profile) : bytes);
@@ -299,7 +301,14 @@ async function estimate(file: string, options: { profile?: ProfileOverride; data
   }
   const { readSpendSoFar } = await import('../local/commands/spend-so-far.js');
   const spent = await readSpendSoFar(path.resolve(options.data), manifest.production);
-  const forecast = estimateProduction(manifest, process.env, Number(process.env.KEYFRAME_MAX_ATTEMPTS ?? 3));
+  // The functions' sizes, from the stage descriptors the CDK deploys, price AWS's own share.
+  const forecast = estimateProduction(
+    manifest,
+    process.env,
+    Number(process.env.KEYFRAME_MAX_ATTEMPTS ?? 3),
+    new Date(),
+    ALL_STAGES,
+  );
   if (forecast.endOfLife.length > 0) fail(forecast.endOfLife.map((p) => `${p.path}: ${p.reason}`).join('\n'));
   process.stdout.write(`${formatEstimate(forecast, typeof spent === 'object' ? spent : undefined)}\n`);
   if (spent === 'running')

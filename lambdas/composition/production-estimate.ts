@@ -1,3 +1,5 @@
+import { type AwsBill, awsBill, type BilledFunction, type BilledProduction } from '../core/aws-bill.js';
+import { AWS_LIST_PRICES } from '../core/aws-prices.js';
 import { developmentParts } from '../core/development-prompt.js';
 import type { ManifestProblem } from '../core/errors.js';
 import { findLanguage } from '../core/languages.js';
@@ -13,7 +15,13 @@ import { billedVideoSeconds, costUsd, dialogueOf, PRICE_TABLE_VERSION, priceConf
 import { CANDIDATE_SCORING_STAGE, SAMPLED_FRAMES } from '../core/video-candidates.js';
 import { WORST_CASE_USAGE, worstCaseSpeechUsage } from '../core/worst-case-usage.js';
 import { endOfLifeProblems, legacyWarnings } from './model-lifecycle-check.js';
-import { MAX_BILLED_CALLS, type RoutedStage, stageRoute, transcriptionRung } from './provider-config.js';
+import {
+  MAX_BILLED_CALLS,
+  type RoutedStage,
+  stageRoute,
+  transcriptionRung,
+  videoPollSettings,
+} from './provider-config.js';
 
 /**
  * `dramaforge estimate`: the expected cost of a manifest under a profile, before
@@ -42,6 +50,37 @@ export interface ProductionEstimate {
   endOfLife: ManifestProblem[];
   /** Legacy models on the route, each with its end-of-life date. */
   warnings: string[];
+  /** What AWS itself charges for the production, when the functions' sizes were given. */
+  aws?: AwsBill;
+}
+
+/**
+ * How long a real provider's video job runs before its clip is ready: an assumption, not a
+ * measurement (no provider job was run to make this table). The worker polls it every
+ * DRAMAFORGE_VIDEO_POLL_SECONDS, one queue message and one invocation a poll.
+ */
+export const ASSUMED_VIDEO_JOB_SECONDS = 120;
+
+/** Times the worker polls each clip's job on the first video rung `providers` route to. */
+export function videoPollsPerClip(providers: SeriesManifest['providers'], env: NodeJS.ProcessEnv): number {
+  // The offline video model renders within the call; every real profile's is a job the worker polls (AsyncVideoModel).
+  const video = stageRoute(providers, 'video', env)[0]![0]!;
+  return video.provider === 'offline'
+    ? 0
+    : Math.ceil(ASSUMED_VIDEO_JOB_SECONDS / videoPollSettings(env).pollIntervalSeconds);
+}
+
+/** What of a manifest its AWS bill depends on, under the routes `env` gives. */
+export function billedProduction(manifest: SeriesManifest, env: NodeJS.ProcessEnv): BilledProduction {
+  return {
+    episodeScenes: manifest.episodes.map(plannedSceneCount),
+    characters: manifest.characters.length,
+    episodesToDevelop: episodesToDevelop(manifest).length,
+    review: manifest.review?.before ?? 'none',
+    lipSync: manifest.lipSync !== undefined,
+    dubs: manifest.dubs?.length ?? 0,
+    videoPollsPerClip: videoPollsPerClip(manifest.providers, env),
+  };
 }
 
 /** Typical usage of one call on the first rung (a keyframe with two reference sheets; a six-line scene). */
@@ -93,6 +132,7 @@ export function estimateProduction(
   env: NodeJS.ProcessEnv,
   keyframeMaxAttempts = 3,
   today: Date = new Date(),
+  functions?: readonly BilledFunction[],
 ): ProductionEstimate {
   const lines: EstimateLine[] = [];
   const route = (stage: RoutedStage) => stageRoute(manifest.providers, stage, env);
@@ -303,8 +343,31 @@ export function estimateProduction(
     worstCaseUsd: lines.reduce((sum, line) => sum + line.worstCaseUsd, 0),
     endOfLife: endOfLifeProblems(manifest.providers, env, today),
     warnings: legacyWarnings(manifest.providers, env, today),
+    ...(functions ? { aws: awsBill(billedProduction(manifest, env), functions) } : {}),
   };
 }
+
+/** The AWS section of `dramaforge estimate`: one line a service and item, and their sum. */
+export function formatAwsBill(bill: AwsBill, providersUsd: number): string[] {
+  const assumed = bill.functions.filter((fn) => !fn.measured).map((fn) => fn.name);
+  return [
+    `AWS itself, at ${AWS_LIST_PRICES.region} list prices (lambdas/core/aws-prices.ts; not held against the budget, which holds provider calls):`,
+    ...bill.lines.map(
+      (line) =>
+        `${line.service.padEnd(16)} ${`${line.item}${bill.unverifiedPrices.includes(line.price) ? '†' : ''}`.padEnd(36)} ${formatQuantity(line.quantity).padStart(12)} ${line.unit.padEnd(12)} $${line.usd.toFixed(4).padStart(10)}`,
+    ),
+    `AWS total $${bill.totalUsd.toFixed(4)}; with the providers' expected cost $${(providersUsd + bill.totalUsd).toFixed(4)}`,
+    ...(bill.unverifiedPrices.length > 0
+      ? [
+          '† price not read on its AWS page when the table was made: its note says where it was seen; re-check before a large run',
+        ]
+      : []),
+    `Lambda durations measured locally (BENCHMARKS.md, AWS usage)${assumed.length > 0 ? `, except ${assumed.join(', ')}: assumed (docs/operations.md, What AWS charges)` : ''}`,
+  ];
+}
+
+const formatQuantity = (quantity: number) =>
+  Number.isInteger(quantity) ? quantity.toLocaleString('en-US') : quantity.toPrecision(4);
 
 /** What a production already spent, as its ledger says: confirmed, unconfirmed, and held by calls under way. */
 export interface SpendSoFar {
@@ -335,6 +398,7 @@ export function formatEstimate(estimate: ProductionEstimate, spent?: SpendSoFar)
       : []),
     ...estimate.warnings,
     `total expected $${estimate.expectedUsd.toFixed(4)}; worst case (every call at its reservation) $${estimate.worstCaseUsd.toFixed(4)}; budget $${estimate.budgetUsd.toFixed(2)}`,
+    ...(estimate.aws ? formatAwsBill(estimate.aws, estimate.expectedUsd) : []),
     ...(spent
       ? [
           `spent so far: $${spent.spentUsd.toFixed(4)} confirmed, $${spent.unconfirmedUsd.toFixed(4)} unconfirmed (calls that never answered, counted against the budget until their provider confirms them); ` +

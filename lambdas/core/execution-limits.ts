@@ -29,10 +29,12 @@ export const HISTORY_MODEL = {
 
 const OTHER_STATE_TYPES = new Set(['Choice', 'Pass', 'Wait', 'Succeed', 'Fail']);
 
-/** What of a state its history depends on; workflow-shapes.ts holds the two machines reduced to it. */
+/** What of a state its history and its bill depend on; workflow-shapes.ts holds the two machines reduced to it. */
 interface HistoryState {
   Type: string;
   Resource?: string;
+  /** What a service integration reaches through its Parameters (a function, the video queue, the episode machine): what else its Task bills. */
+  Target?: string;
   Retry?: { MaxAttempts: number }[];
   Catch?: { Next: string }[];
   Next?: string;
@@ -50,11 +52,22 @@ export interface WorkflowShape {
 /** A state definition as the workflow sources write it; anything the history does not depend on is dropped. */
 type AslState = { Type: string } & Record<string, unknown>;
 
-/** The machine reduced to what its history depends on: states, their Tasks' resources and retries, and where each may go. */
+/** The Parameters through which a service integration names what it calls. */
+const TARGET_PARAMETERS = ['FunctionName', 'QueueUrl', 'StateMachineArn'] as const;
+
+function targetOf(parameters: unknown): string | undefined {
+  if (typeof parameters !== 'object' || parameters === null) return undefined;
+  const named = TARGET_PARAMETERS.map((key) => (parameters as Record<string, unknown>)[key]);
+  return named.find((value): value is string => typeof value === 'string');
+}
+
+/** The machine reduced to what its history and bill depend on: states, their Tasks' resources, targets and retries, and where each may go. */
 export function workflowShapeOf(machine: { StartAt: string; States: Record<string, AslState> }): WorkflowShape {
   const states = Object.entries(machine.States).map(([name, state]) => {
     const shape: HistoryState = { Type: state.Type };
     if (typeof state.Resource === 'string') shape.Resource = state.Resource;
+    const target = targetOf(state.Parameters);
+    if (target !== undefined) shape.Target = target;
     if (Array.isArray(state.Retry))
       shape.Retry = (state.Retry as { MaxAttempts: number }[]).map(({ MaxAttempts }) => ({ MaxAttempts }));
     if (Array.isArray(state.Catch)) shape.Catch = (state.Catch as { Next: string }[]).map(({ Next }) => ({ Next }));
@@ -93,7 +106,7 @@ const isServiceTask = (resource: string | undefined) => resource?.startsWith('ar
 const retriesOf = (state: HistoryState) => (state.Retry ?? []).reduce((sum, retrier) => sum + retrier.MaxAttempts, 0);
 
 /** A Choice goes where the manifest decides when it decides every variable the Choice reads, and anywhere it may otherwise. */
-function choiceTargets(state: HistoryState, choices: ExecutionInput['choices']): string[] {
+export function choiceTargets(state: HistoryState, choices: ExecutionInput['choices']): string[] {
   const rules = state.Choices ?? [];
   const decided = rules.every((rule) => rule.Variable !== undefined && rule.Variable in choices);
   if (!decided) return [...rules.map((rule) => rule.Next), ...(state.Default ? [state.Default] : [])];

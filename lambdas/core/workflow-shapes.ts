@@ -1,5 +1,5 @@
 // Written by `npm run asl` from statemachines/*-workflow-source.ts: edit the sources, not this file.
-// Each machine reduced to what its execution history depends on (lambdas/core/execution-limits.ts).
+// Each machine reduced to what its execution history and its AWS bill depend on (lambdas/core/execution-limits.ts, lambdas/core/aws-bill.ts).
 
 export const PRODUCTION_WORKFLOW_SHAPE = {
   "StartAt": "Validate manifest",
@@ -128,6 +128,7 @@ export const PRODUCTION_WORKFLOW_SHAPE = {
           "Produce episode": {
             "Type": "Task",
             "Resource": "arn:aws:states:::states:startExecution.sync:2",
+            "Target": "${EpisodeStateMachineArn}",
             "Retry": [
               {
                 "MaxAttempts": 5
@@ -179,6 +180,7 @@ export const PRODUCTION_WORKFLOW_SHAPE = {
     "Awaiting approval of the animatic": {
       "Type": "Task",
       "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+      "Target": "${AwaitApprovalFunctionArn}",
       "Retry": [
         {
           "MaxAttempts": 4
@@ -225,6 +227,7 @@ export const PRODUCTION_WORKFLOW_SHAPE = {
           "Produce final episode": {
             "Type": "Task",
             "Resource": "arn:aws:states:::states:startExecution.sync:2",
+            "Target": "${EpisodeStateMachineArn}",
             "Retry": [
               {
                 "MaxAttempts": 5
@@ -260,6 +263,7 @@ export const PRODUCTION_WORKFLOW_SHAPE = {
     "Awaiting approval of the cut": {
       "Type": "Task",
       "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+      "Target": "${AwaitApprovalFunctionArn}",
       "Retry": [
         {
           "MaxAttempts": 4
@@ -514,6 +518,7 @@ export const EPISODE_WORKFLOW_SHAPE = {
           "Generate video": {
             "Type": "Task",
             "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Target": "${VideoQueueUrl}",
             "Retry": [
               {
                 "MaxAttempts": 6

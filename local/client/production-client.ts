@@ -29,6 +29,8 @@ export interface RunResult {
   /** Per-line `path: reason` problems when the manifest was rejected. */
   problems?: { path: string; reason: string }[];
   stageMilliseconds: Record<string, number>;
+  /** Times each state was entered: with stageMilliseconds, the time one run of a Task takes. */
+  stageRuns: Record<string, number>;
 }
 
 /** A production execution as Step Functions' DescribeExecution answers for it. */
@@ -114,6 +116,7 @@ export class ProductionClient {
     }
     const reused = execution.startedAt.getTime() < this.started;
     const stageMilliseconds = Object.fromEntries(states.totalMilliseconds);
+    const stageRuns = Object.fromEntries(states.entries);
 
     if (execution.status === 'FAILED' && execution.error?.name === ManifestInvalid.errorName) {
       const rejection = await assets.findJson<{ problems: { path: string; reason: string }[] }>(
@@ -126,6 +129,7 @@ export class ProductionClient {
         reason: `the manifest was rejected (${rejection?.problems.length ?? 0} problems)`,
         problems: rejection?.problems,
         stageMilliseconds,
+        stageRuns,
       };
     }
     const manifest = productionId
@@ -140,6 +144,7 @@ export class ProductionClient {
         reused,
         reason: await this.withRootCause(reason, execution),
         stageMilliseconds,
+        stageRuns,
       };
     }
     const outputDir = path.join(this.options.outDir, manifest.production);
@@ -162,6 +167,7 @@ export class ProductionClient {
           ? failureReason(execution, report)
           : await this.withRootCause(failureReason(execution, report), execution),
       stageMilliseconds,
+      stageRuns,
     };
   }
 

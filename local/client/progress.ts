@@ -19,6 +19,8 @@ export interface ProgressSnapshot {
 export interface RunningStates {
   readonly active: Map<string, number>;
   readonly totalMilliseconds: Map<string, number>;
+  /** Times each state was entered, retries and parallel entries each counted. */
+  readonly entries: Map<string, number>;
 }
 
 /** Which Task and Map states are running right now, counted from the execution's events. */
@@ -26,6 +28,7 @@ export class ActiveStates implements RunningStates {
   private readonly counts = new Map<string, number>();
   /** Milliseconds spent in each state, summed over every entry (parallel entries add up). */
   readonly totalMilliseconds = new Map<string, number>();
+  readonly entries = new Map<string, number>();
   private readonly entered = new Map<string, number[]>();
   /** Every Task failure of the production's executions, retried and caught ones included, in order. */
   readonly failures: TaskFailure[] = [];
@@ -44,6 +47,7 @@ export class ActiveStates implements RunningStates {
     if (!event.stateName || !this.tracked.has(event.stateName)) return;
     if (event.type === 'StateEntered') {
       this.counts.set(event.stateName, (this.counts.get(event.stateName) ?? 0) + 1);
+      this.entries.set(event.stateName, (this.entries.get(event.stateName) ?? 0) + 1);
       const starts = this.entered.get(event.stateName);
       if (starts) starts.push(event.timestamp);
       else this.entered.set(event.stateName, [event.timestamp]);

@@ -40,7 +40,11 @@ export class StudioConnection implements RuntimeConnection {
   ) {
     this.assets = new AssetStore(s3, this.bucket);
     this.productions = new ProductionStore(DynamoDBDocumentClient.from(dynamo), LOCAL_RESOURCE_NAMES.table);
-    this.states = { active: new Map([[`in the studio at ${endpoint}`, 1]]), totalMilliseconds: new Map() };
+    this.states = {
+      active: new Map([[`in the studio at ${endpoint}`, 1]]),
+      totalMilliseconds: new Map(),
+      entries: new Map(),
+    };
   }
 
   static async open(endpoint: string): Promise<StudioConnection> {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { costModel, priceSourceOf, priceSources, SOURCE_SCENARIO } from '../../../bench/cost-model.js';
+import { awsCostModel, costModel, priceSourceOf, priceSources, SOURCE_SCENARIO } from '../../../bench/cost-model.js';
+import { resultsMarkdown } from '../../../bench/results-markdown.js';
+import { ALL_STAGES } from '../../../lambdas/catalog.js';
 import { costUsd } from '../../../lambdas/core/pricing.js';
 
 const SCENES = SOURCE_SCENARIO.dramas * SOURCE_SCENARIO.chaptersPerDrama * SOURCE_SCENARIO.scenesPerChapter;
@@ -85,5 +87,58 @@ describe('priceSources', () => {
         /^https:\/\/\S+.*\b(19|20)\d\d-\d\d/,
       );
     }
+  });
+});
+
+describe('awsCostModel', () => {
+  it("bills the season as its dramas' productions, each of 20 episodes of 4 scenes", () => {
+    // Act
+    const model = awsCostModel('bedrock', ALL_STAGES);
+
+    // Assess
+    expect(model.dramas).toBe(SOURCE_SCENARIO.dramas);
+    expect(model.perSeasonUsd).toBeCloseTo(SOURCE_SCENARIO.dramas * model.perProduction.totalUsd, 9);
+    const keyframes = model.perProduction.functions.find((fn) => fn.name === 'render-keyframes')!;
+    expect(keyframes.invocations).toBe(SOURCE_SCENARIO.chaptersPerDrama * SOURCE_SCENARIO.scenesPerChapter);
+    const assemblies = model.perProduction.functions.find((fn) => fn.name === 'assemble-episode')!;
+    expect(assemblies.invocations).toBe(SOURCE_SCENARIO.chaptersPerDrama);
+  });
+
+  it("polls a real profile's video jobs and not the offline profile's", () => {
+    // Act
+    const [offline, bedrock] = [awsCostModel('offline', ALL_STAGES), awsCostModel('bedrock', ALL_STAGES)];
+
+    // Assess: each of its 80 clips polled 6 times more, a 120 s job at 20 s a poll
+    const worker = (model: typeof offline) =>
+      model.perProduction.functions.find((fn) => fn.name === 'video-worker')!.invocations;
+    expect(worker(offline)).toBe(80);
+    expect(worker(bedrock)).toBe(80 * (1 + 6));
+  });
+
+  it("is shown beside each profile's provider lines, per drama and for the season", () => {
+    // Prepare
+    const aws = awsCostModel('bedrock', ALL_STAGES);
+    const results = {
+      ranAt: '2026-12-06T00:00:00.000Z',
+      machine: { node: 'v20', nproc: 2, cpuModel: 'x', memory: 'm', ffmpeg: 'f', platform: 'p' },
+      figures: [],
+      cost: [{ ...costModel('bedrock'), lines: [], aws }],
+    };
+
+    // Act
+    const markdown = resultsMarkdown(results);
+
+    // Assess
+    expect(markdown).toContain(
+      `**AWS itself, profile \`bedrock\`**: $${aws.perProduction.totalUsd.toFixed(4)} a drama`,
+    );
+    const stepFunctions = markdown
+      .split('\n')
+      .find((line) => line.startsWith('| Step Functions | state transitions |'));
+    const transitions = aws.perProduction.lines[0]!.quantity;
+    expect(stepFunctions).toContain(`| ${transitions} transitions |`);
+    expect(stepFunctions).toContain(
+      `| ${(SOURCE_SCENARIO.dramas * transitions).toLocaleString('en-US')} transitions |`,
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { estimateProduction, formatEstimate } from '../../../lambdas/composition/production-estimate.js';
+import { ALL_STAGES } from '../../../lambdas/catalog.js';
+import {
+  ASSUMED_VIDEO_JOB_SECONDS,
+  estimateProduction,
+  formatEstimate,
+} from '../../../lambdas/composition/production-estimate.js';
 import { stageRoute } from '../../../lambdas/composition/provider-config.js';
 import { parseManifest } from '../../../lambdas/core/manifest/parse.js';
 import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
@@ -220,5 +225,71 @@ describe('estimateProduction and platform packages', () => {
     });
     expect(listing?.expectedUsd).toBeGreaterThan(0);
     expect(listing?.worstCaseUsd).toBeGreaterThan(listing?.expectedUsd ?? 0);
+  });
+});
+
+describe("estimateProduction and AWS's own bill", () => {
+  const awsSection = (printed: string) => {
+    const lines = printed.split('\n');
+    const start = lines.findIndex((line) => line.startsWith('AWS itself'));
+    const total = lines.findIndex((line) => line.startsWith('AWS total'));
+    return { rows: lines.slice(start + 1, total), total: lines[total]! };
+  };
+  const dollars = (line: string) => Number(/\$\s*([\d.]+)\s*$/.exec(line)?.[1] ?? Number.NaN);
+
+  it("prints an AWS section whose total is the sum of its lines, beside the providers' lines", () => {
+    // Prepare
+    const manifest = manifestFor('bedrock');
+
+    // Act
+    const estimate = estimateProduction(manifest, {}, 3, new Date('2026-12-06'), ALL_STAGES);
+    const { rows, total } = awsSection(formatEstimate(estimate));
+
+    // Assess
+    expect(rows.map((row) => row.split(/\s{2,}/)[0])).toEqual([
+      'Step Functions',
+      'Lambda',
+      'Lambda',
+      'S3',
+      'S3',
+      'S3',
+      'DynamoDB',
+      'DynamoDB',
+      'SQS',
+      'CloudWatch Logs',
+    ]);
+    const summed = rows.reduce((sum, row) => sum + dollars(row), 0);
+    expect(Number(/AWS total \$([\d.]+)/.exec(total)?.[1])).toBeCloseTo(summed, 3);
+    expect(estimate.aws!.totalUsd).toBeCloseTo(
+      estimate.aws!.lines.reduce((sum, line) => sum + line.usd, 0),
+      12,
+    );
+    expect(total).toContain(
+      `with the providers' expected cost $${(estimate.expectedUsd + estimate.aws!.totalUsd).toFixed(4)}`,
+    );
+  });
+
+  it("polls a real profile's video jobs, each poll a queue message more, and not the offline profile's", () => {
+    // Prepare
+    const offline = validateManifest({ ...manifestFor('bedrock'), providers: { profile: 'offline' } });
+    const sqs = (estimate: ReturnType<typeof estimateProduction>) =>
+      estimate.aws!.lines.find((line) => line.service === 'SQS')!.quantity;
+
+    // Act
+    const estimate = (manifest: typeof offline) =>
+      estimateProduction(manifest, { DRAMAFORGE_VIDEO_POLL_SECONDS: '30' }, 3, new Date('2026-12-06'), ALL_STAGES);
+    const [real, local] = [estimate(manifestFor('bedrock')), estimate(offline)];
+
+    // Assess: one scene; a message sent, received and deleted, and again for each of the job's polls at 30 s
+    expect(sqs(local)).toBe(3);
+    expect(sqs(real)).toBe(3 * (1 + Math.ceil(ASSUMED_VIDEO_JOB_SECONDS / 30)));
+  });
+
+  it('prints no AWS section without the functions to size it', () => {
+    // Act
+    const printed = formatEstimate(estimateProduction(manifestFor('bedrock'), {}));
+
+    // Assess
+    expect(printed).not.toContain('AWS itself');
   });
 });

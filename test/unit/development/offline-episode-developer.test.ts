@@ -189,4 +189,56 @@ describe('the offline episode developer', () => {
       /We meet|the answer held back|walks in before/,
     );
   });
+
+  it.each([
+    {
+      language: 'id-ID',
+      locations: [
+        'warung kopi, sore hari, lampu gantung kuning',
+        'dapur rumah Sari, malam',
+        'dermaga kapal feri, pagi',
+      ],
+      synopsis:
+        'Sari membuka warungnya sebelum subuh dan Pak Bima datang pertama. Di dapur, Sari menemukan surat lama. Pak Bima menunggu Sari di atas kapal. Sari berlari kembali ke warung.',
+      expected: [
+        'warung kopi, sore hari, lampu gantung kuning',
+        'dapur rumah Sari, malam',
+        'dermaga kapal feri, pagi',
+        'warung kopi, sore hari, lampu gantung kuning',
+      ],
+    },
+    {
+      language: 'vi-VN',
+      locations: ['quán cóc đầu ngõ, buổi trưa', 'bếp nhà Sari, tối', 'trên phà qua sông Hồng'],
+      synopsis: 'Sari ngồi ở quán nước chờ Pak Bima. Pak Bima nấu cơm trong bếp. Sari lên phà đi Hà Nội.',
+      expected: ['quán cóc đầu ngõ, buổi trưa', 'bếp nhà Sari, tối', 'trên phà qua sông Hồng'],
+    },
+    {
+      language: 'zh-CN',
+      locations: ['路边摊，夜晚，灯笼', '老家的厨房，傍晚', '渡轮甲板，清晨'],
+      synopsis: 'Sari在小吃摊前等Pak Bima。Pak Bima在厨房里做饭。Sari登上渡船离开。',
+      expected: ['路边摊，夜晚，灯笼', '老家的厨房，傍晚', '渡轮甲板，清晨'],
+    },
+  ])(
+    'sets each $language scene in the bible location of the class of place its part of the synopsis names',
+    async ({ language, locations, synopsis, expected }) => {
+      // Prepare
+      const asked = request({
+        language,
+        series: { title: 'Warung', locations },
+        characters: [
+          { id: 'sari', name: 'Sari', description: 'perempuan 24 tahun' },
+          { id: 'bima', name: 'Pak Bima', description: 'pria 55 tahun' },
+        ],
+        episode: { id: 'ep01', title: 'Warung', synopsis, index: 0, episodeCount: 1, sceneCount: expected.length },
+        part: { index: 0, count: 1, sceneIds: expected.map((_, i) => `s0${i + 1}`) },
+      });
+
+      // Act
+      const { result } = await new OfflineEpisodeDeveloper().developPart(asked);
+
+      // Assess
+      expect(result.scenes.map((scene) => scene.location)).toEqual(expected);
+    },
+  );
 });

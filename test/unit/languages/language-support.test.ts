@@ -111,7 +111,10 @@ describe('offline support is real for every language it claims', () => {
       // Prepare
       const coverage = await glyphCoverage(tag);
       const phrasebook = PHRASEBOOK_BY_LANGUAGE[tag];
-      const lines = MOODS.flatMap((mood) => Object.values(phrasebook?.moods[mood] ?? {}).flat());
+      const lines = [
+        ...MOODS.flatMap((mood) => Object.values(phrasebook?.moods[mood] ?? {}).flat()),
+        ...Object.values(phrasebook?.about ?? {}).flat(),
+      ];
 
       // Act
       const missing = lines.flatMap((line) => coverage.missing(line));

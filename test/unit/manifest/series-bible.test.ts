@@ -77,20 +77,23 @@ describe('a series bible in the manifest', () => {
 
   it('keeps every shipped v1 manifest valid and developed, and accepts the example bible', async () => {
     // Prepare
-    const [tet, zh, nightFerry] = await Promise.all(
-      ['tet-homecoming.yaml', 'spring-festival-reunion.yaml', 'night-ferry-bible.yaml'].map((name) =>
-        readFile(exampleUrl(name)),
+    const [tet, zh, nightFerry, warung] = await Promise.all(
+      ['tet-homecoming.yaml', 'spring-festival-reunion.yaml', 'night-ferry-bible.yaml', 'warung-kopi-bible.yaml'].map(
+        (name) => readFile(exampleUrl(name)),
       ),
     );
 
     // Act
     const developed = [parseDevelopedManifest(tet!), parseDevelopedManifest(zh!)];
-    const series = parseManifest(nightFerry!);
+    const bibles = [parseManifest(nightFerry!), parseManifest(warung!)];
 
     // Assess
     expect(developed.filter((manifest) => !isDeveloped(manifest))).toEqual([]);
-    expect(series.episodes.filter((episode) => !(episode.synopsis && !episode.scenes))).toEqual([]);
+    expect(
+      bibles.flatMap((series) => series.episodes).filter((episode) => !(episode.synopsis && !episode.scenes)),
+    ).toEqual([]);
     expect(() => parseDevelopedManifest(nightFerry!)).toThrow(ManifestInvalid);
+    expect(() => parseDevelopedManifest(warung!)).toThrow(ManifestInvalid);
   });
 
   it('rejects an empty synopsis, naming its path', () => {

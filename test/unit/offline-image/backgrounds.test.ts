@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sceneSetting } from '../../../lambdas/adapters/providers/offline/storyboard/backgrounds.js';
+import { placeClassOf, sceneSetting } from '../../../lambdas/adapters/providers/offline/storyboard/backgrounds.js';
 
 describe('sceneSetting', () => {
   it.each([
@@ -35,5 +35,56 @@ describe('sceneSetting in every supported language', () => {
 
     // Assess
     expect(setting).toMatchObject({ place, time });
+  });
+});
+
+describe('places by meaning class', () => {
+  it.each([
+    ['warung kopi, sore hari, lampu gantung kuning', 'stall', 'dusk'],
+    ['quán cóc đầu ngõ, buổi trưa', 'stall', 'day'],
+    ['路边摊，夜晚', 'stall', 'night'],
+    ['屋台の前、夜', 'stall', 'night'],
+    ['포장마차, 밤', 'stall', 'night'],
+    ['แผงลอยริมถนน กลางวัน', 'stall', 'day'],
+    ['karinderya sa kanto, umaga', 'stall', 'day'],
+    ['the noodle stalls by the pier, evening', 'stall', 'dusk'],
+    ['gang sempit, malam, hujan', 'street', 'night'],
+    ['the ferry deck, night, rain on the railings', 'ferry', 'night'],
+    ['trên phà qua sông, hoàng hôn', 'ferry', 'dusk'],
+    ['渡轮甲板上，夜晚', 'ferry', 'night'],
+    ['フェリーの甲板、夜', 'ferry', 'night'],
+    ['여객선 갑판, 밤', 'ferry', 'night'],
+    ['ดาดฟ้าเรือข้ามฟาก ตอนเย็น', 'ferry', 'dusk'],
+    ['di atas kapal feri, malam', 'ferry', 'night'],
+    ['Courtyard at dawn, peach blossoms', 'park', 'dawn'],
+    ['老家的厨房，傍晚', 'kitchen', 'dusk'],
+    ['おばあちゃんの台所、朝', 'kitchen', 'day'],
+  ])('reads %s as a %s at %s', (location, place, time) => {
+    // Act
+    const setting = sceneSetting(location);
+
+    // Assess
+    expect(setting).toMatchObject({ place, time });
+  });
+
+  it.each([
+    ['Sari membuka warungnya sebelum subuh.', 'stall'],
+    ['The stalls close one by one.', 'stall'],
+    ['Mai hides Theo on the ferry.', 'ferry'],
+    ['Bà nấu cơm trong bếp.', 'kitchen'],
+  ])('finds the class of place a sentence names: %s', (sentence, place) => {
+    // Act
+    const found = placeClassOf(sentence);
+
+    // Assess
+    expect(found).toBe(place);
+  });
+
+  it("reads the scene's outline when its location names no place", () => {
+    // Act
+    const setting = sceneSetting("Pak Bima's", undefined, 'Sari opens her warung before dawn.');
+
+    // Assess
+    expect(setting.place).toBe('stall');
   });
 });

@@ -10,6 +10,7 @@ import type {
   SceneCard,
 } from '../../../core/ports.js';
 import { moodOf, OFFLINE_SCRIPT_MODEL, OFFLINE_SCRIPT_PROVIDER, OfflineScriptWriter } from './offline-script-writer.js';
+import { placeClassOf } from './storyboard/backgrounds.js';
 
 export const BEATS = ['setup', 'complication', 'turn', 'cliffhanger'] as const;
 export type Beat = (typeof BEATS)[number];
@@ -376,6 +377,8 @@ export class OfflineEpisodeDeveloper implements EpisodeDeveloper {
     let previousLocation = request.previousCards.at(-1)?.location;
 
     const scenes: SceneCard[] = [];
+    // Every line the episode has said so far, so no scene says one again.
+    const spokenBefore = request.previousCards.map((card) => ({ sceneId: card.id, lines: card.dialogue }));
     for (const [offset, id] of part.sceneIds.entries()) {
       const index = firstIndex + offset;
       const beat = allBeats[index]!;
@@ -392,7 +395,8 @@ export class OfflineEpisodeDeveloper implements EpisodeDeveloper {
       ).slice(0, MAX_CAST_PER_SCENE);
       const [a, b] = cast;
       const location =
-        this.location(share, places, key, previousLocation, beat, random) ?? fill(frames.home, { a: a!.name });
+        this.location(share, request.series.locations, places, key, previousLocation, beat, random) ??
+        fill(frames.home, { a: a!.name });
       previousLocation = location;
       const outline = `${frames.label[beat]}: ${fill(pick(frames.outline[beat], random), { sentence: share, a: a!.name, b: (b ?? a)!.name })}`;
       const toldMood = moodOf({ outline: share });
@@ -402,7 +406,9 @@ export class OfflineEpisodeDeveloper implements EpisodeDeveloper {
         title: request.series.title,
         seed: request.seed,
         scene: { episodeId: episode.id, sceneId: id, index, location, outline, mood, characters: cast.map(asBrief) },
+        episode: { spokenBefore },
       });
+      spokenBefore.push({ sceneId: id, lines: script.result.lines });
       scenes.push({
         id,
         location,
@@ -433,11 +439,14 @@ export class OfflineEpisodeDeveloper implements EpisodeDeveloper {
   }
 
   /**
-   * A bible location the share names (by the part before its first comma), else a place the share
-   * names itself, else where the last scene was or another of the bible's places.
+   * A bible location the share names (by the part before its first comma), else one of the same
+   * class of place as the share names ("her warung" is the bible's "warung kopi, sore hari"),
+   * else a place the synopsis or the share names itself, else where the last scene was or
+   * another of the bible's places.
    */
   private location(
     share: string,
+    bible: readonly string[],
     places: string[],
     key: string,
     previous: string | undefined,
@@ -445,11 +454,19 @@ export class OfflineEpisodeDeveloper implements EpisodeDeveloper {
     random: () => number,
   ): string | undefined {
     const told = share.toLowerCase();
-    const named = places.find((place) => told.includes(placeName(place).toLowerCase())) ?? placesIn(share, key)[0];
+    const namedIn = (candidates: readonly string[]) =>
+      candidates.find((place) => told.includes(placeName(place).toLowerCase()));
+    const named = namedIn(bible) ?? placeOfClass(share, bible) ?? namedIn(places) ?? placesIn(share, key)[0];
     if (named) return named;
     if (previous && beat !== 'setup' && random() < 0.4) return previous;
     return places.length > 0 ? pick(places, random) : previous;
   }
+}
+
+/** The bible's first location of the class of place the text names: a stall, a kitchen, a ferry. */
+function placeOfClass(text: string, places: readonly string[]): string | undefined {
+  const wanted = placeClassOf(text);
+  return wanted === undefined ? undefined : places.find((place) => placeClassOf(place) === wanted);
 }
 
 /** "the harbour office, flickering strip lights" is named in a story as "harbour office". */

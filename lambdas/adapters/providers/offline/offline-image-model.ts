@@ -1,4 +1,5 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
+import { speaks } from '../../../core/creatures.js';
 import type {
   Box,
   CharacterBrief,
@@ -15,6 +16,8 @@ import { drawBackground, drawWeather, type SceneSetting, type Stage, sceneSettin
 import { characterLook } from './storyboard/character-look.js';
 import { withAlpha } from './storyboard/colour.js';
 import { drawFigure, type Facing, type FigurePose, type Gesture, type MouthShape } from './storyboard/figure.js';
+import { drawProps, propsOf } from './storyboard/props.js';
+import { fitInside, safeArea } from './storyboard/safe-area.js';
 import { type SeededRandom, seededRandom } from './storyboard/seeded-random.js';
 
 const PROVIDER = 'offline';
@@ -31,7 +34,7 @@ type Shot = 'wide' | 'medium' | 'close';
  */
 type Spoiler = 'none' | 'shadow' | 'occluded' | 'turned-away';
 
-interface Blocking {
+export interface Blocking {
   character: CharacterBrief;
   centreX: number;
   groundY: number;
@@ -59,8 +62,12 @@ function shuffled<T>(items: readonly T[], random: SeededRandom): T[] {
 
 const GESTURES: Gesture[] = ['rest', 'rest', 'wave', 'reach', 'clasped'];
 
-/** Places the cast: the seed chooses the shot, who stands where, and what goes wrong. */
-function blockScene(scene: SceneBrief, stage: Stage, random: SeededRandom): Blocking[] {
+/**
+ * Places the cast: the seed chooses the shot, who stands where, and what goes wrong. A
+ * character who can speak faces the camera and is never turned away: the keyframe is drawn
+ * from the scene's card, before its lines are known, and any of them may be the one talking.
+ */
+export function blockScene(scene: SceneBrief, stage: Stage, random: SeededRandom): Blocking[] {
   const cast = shuffled(scene.characters, random);
   const count = cast.length;
   if (count === 0) return [];
@@ -86,10 +93,13 @@ function blockScene(scene: SceneBrief, stage: Stage, random: SeededRandom): Bloc
     const depthScale = (groundY - stage.horizonY) / (groundBase - stage.horizonY);
     const slot = (index + 0.5) / count;
     const centreX = stage.width * (slot + random.between(-0.06, 0.06) / count);
-    const spoiler = random.chance(0.16) ? random.pick(spoilers) : 'none';
+    const speaker = speaks(character);
+    const spoiler = random.chance(0.16)
+      ? random.pick(speaker ? spoilers.filter((s) => s !== 'turned-away') : spoilers)
+      : 'none';
     const towardsPartner: Facing = centreX < stage.width / 2 ? 'right' : 'left';
     const facing: Facing =
-      spoiler === 'turned-away' ? 'back' : count > 1 && random.chance(0.45) ? towardsPartner : 'front';
+      spoiler === 'turned-away' ? 'back' : !speaker && count > 1 && random.chance(0.45) ? towardsPartner : 'front';
     return {
       character,
       centreX,
@@ -99,6 +109,22 @@ function blockScene(scene: SceneBrief, stage: Stage, random: SeededRandom): Bloc
       spoiler,
     };
   });
+}
+
+/**
+ * The actor moved the least that puts the whole figure inside the frame's safe area: a
+ * close shot's ground below the frame would leave a cat's ears and little else.
+ */
+function framed(actor: Blocking, area: Box, measuring: SKRSContext2D): Blocking {
+  const placement = { centreX: actor.centreX, groundY: actor.groundY, scale: actor.scale };
+  const box = drawFigure(measuring, characterLook(actor.character), placement, actor.pose);
+  const fit = fitInside(box, area, { x: actor.centreX, y: actor.groundY });
+  return {
+    ...actor,
+    centreX: actor.centreX + fit.dx,
+    groundY: actor.groundY + fit.dy,
+    scale: actor.scale * fit.factor,
+  };
 }
 
 /** Actors live on their own layer so the set's light and shadows touch them and not the set twice. */
@@ -296,13 +322,20 @@ export class StoryboardImageModel implements ImageModel {
   ): Promise<Metered<RenderedImage>> {
     const { createCanvas } = await loadCanvas();
     const { scene, width, height, seed } = request;
-    const setting = sceneSetting(scene.location, scene.mood);
+    const setting = sceneSetting(scene.location, scene.mood, scene.outline);
     const random = seededRandom('keyframe', scene.episodeId, scene.sceneId, seed);
     const canvas = createCanvas(width, height);
     const ctx = canvas.getContext('2d');
     // The set depends on the location only, so every scene there shares one recognisable set.
     const stage = drawBackground(ctx, setting, width, height, seededRandom('set', scene.location));
-    const blocking = blockScene(scene, stage, random).sort((a, b) => a.groundY - b.groundY);
+    drawProps(ctx, propsOf(scene.location, scene.outline), stage, seededRandom('props', scene.location, scene.outline));
+    // A region is whole pixels, so a figure fits a pixel inside the safe area's edges.
+    const safe = safeArea(width, height);
+    const area = { x: safe.x + 1, y: safe.y + 1, width: safe.width - 2, height: safe.height - 2 };
+    const measuring = createCanvas(1, 1).getContext('2d');
+    const blocking = blockScene(scene, stage, random)
+      .map((actor) => framed(actor, area, measuring))
+      .sort((a, b) => a.groundY - b.groundY);
 
     const actors = createCanvas(width, height);
     const actorsCtx = actors.getContext('2d');

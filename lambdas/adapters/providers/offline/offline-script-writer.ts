@@ -12,6 +12,7 @@ import type {
   SceneScriptRequest,
   TextModel,
 } from '../../../core/ports.js';
+import { outlineNouns } from './outline-nouns.js';
 import { enUS } from './phrasebook/en-US.js';
 import { filPH } from './phrasebook/fil-PH.js';
 import { idID } from './phrasebook/id-ID.js';
@@ -19,7 +20,7 @@ import { jaJP } from './phrasebook/ja-JP.js';
 import { koKR } from './phrasebook/ko-KR.js';
 import { LISTING_PHRASES_BY_LANGUAGE } from './phrasebook/listings.js';
 import { msMY } from './phrasebook/ms-MY.js';
-import type { Mood, MoodLines, Phrasebook } from './phrasebook/phrasebook.js';
+import { MOODS, type Mood, type MoodLines, type Phrasebook } from './phrasebook/phrasebook.js';
 import { thTH } from './phrasebook/th-TH.js';
 import { viVN } from './phrasebook/vi-VN.js';
 import { zhCN } from './phrasebook/zh-CN.js';
@@ -303,11 +304,17 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Scenes sharing a production seed still get different lines. */
+/**
+ * Scenes sharing a production seed still get different lines, and so do series and languages
+ * sharing a seed: the phrasebooks are written line for line alike, so the same seed in the same
+ * scene would open every language's series with the same line.
+ */
 function sceneSeed(request: SceneScriptRequest): number {
   const { scene } = request;
   return createHash('sha256')
-    .update(JSON.stringify([request.seed, scene.episodeId, scene.sceneId, scene.index]))
+    .update(
+      JSON.stringify([request.seed, request.language, request.title, scene.episodeId, scene.sceneId, scene.index]),
+    )
     .digest()
     .readUInt32BE(0);
 }
@@ -329,27 +336,68 @@ function capitaliseSentences(line: string): string {
   );
 }
 
+/** Spoken the same way whatever the case or spacing: a repeat is a repeat. */
+function said(line: string): string {
+  return line.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Picks each line of a scene from the phrasebook: never a line said before in the episode or
+ * earlier in the scene. When the scene's mood has run out of unsaid lines, the same part of a
+ * conversation in the other moods is tried before a line is said again.
+ */
 class LinePicker {
-  private readonly used = new Set<string>();
+  private readonly spoken: Set<string>;
 
   constructor(
     private readonly phrasebook: Phrasebook,
     private readonly random: () => number,
     private readonly place: string | undefined,
-  ) {}
+    spokenBefore: readonly string[],
+  ) {
+    this.spoken = new Set(spokenBefore.map(said));
+  }
 
-  pick(templates: readonly string[], speaker: CharacterBrief, listener: CharacterBrief | undefined): string {
-    const usable = templates.filter(
-      (template) => !this.used.has(template) && (this.place !== undefined || !template.includes('{place}')),
+  pick(
+    role: keyof MoodLines,
+    mood: Mood,
+    speaker: CharacterBrief,
+    listener: CharacterBrief | undefined,
+    things: readonly string[] = [],
+  ): string {
+    const pools = [
+      ...(things.length > 0 && this.phrasebook.about
+        ? [role === 'monologue' ? this.phrasebook.about.monologue : this.phrasebook.about.openers]
+        : []),
+      this.phrasebook.moods[mood][role],
+      ...MOODS.filter((other) => other !== mood).map((other) => this.phrasebook.moods[other][role]),
+    ];
+    for (const pool of pools) {
+      const unsaid = shuffled(pool, this.random)
+        .filter((template) => this.place !== undefined || !template.includes('{place}'))
+        .flatMap((template) =>
+          (template.includes('{thing}') ? things : [undefined]).map((thing) =>
+            fillTemplate(this.phrasebook, template, { speaker, listener, place: this.place, thing }),
+          ),
+        )
+        .filter((line) => !this.spoken.has(said(line)));
+      const [line] = unsaid;
+      if (line !== undefined) return this.say(line);
+    }
+    const [fallback = ''] = shuffled(
+      this.phrasebook.moods[mood][role].filter((template) => !template.includes('{place}')),
+      this.random,
     );
-    const pool = usable.length > 0 ? usable : templates.filter((template) => !template.includes('{place}'));
-    const template = pool[Math.floor(this.random() * pool.length)] ?? '';
-    this.used.add(template);
-    return fillTemplate(this.phrasebook, template, { speaker, listener, place: this.place });
+    return this.say(fillTemplate(this.phrasebook, fallback, { speaker, listener, place: this.place }));
+  }
+
+  private say(line: string): string {
+    this.spoken.add(said(line));
+    return line;
   }
 }
 
-/** A phrasebook template said by `speaker` to `listener` at `place`: names, pronouns and the place filled in. */
+/** A phrasebook template said by `speaker` to `listener` at `place` (about `thing`): names, pronouns, the place and the thing filled in. */
 export function fillTemplate(
   phrasebook: Phrasebook,
   template: string,
@@ -357,40 +405,60 @@ export function fillTemplate(
     speaker,
     listener,
     place,
-  }: { speaker: CharacterBrief; listener: CharacterBrief | undefined; place: string | undefined },
+    thing,
+  }: {
+    speaker: CharacterBrief;
+    listener: CharacterBrief | undefined;
+    place: string | undefined;
+    thing?: string | undefined;
+  },
 ): string {
   const pronouns = listener && phrasebook.pronouns ? phrasebook.pronouns(speaker, listener) : undefined;
-  const filled = template.replace(/\{(listener|place|I|you)\}/g, (_, slot: string) => {
+  const filled = template.replace(/\{(listener|place|thing|I|you)\}/g, (_, slot: string) => {
     if (slot === 'listener') return listener?.name ?? '';
     if (slot === 'place') return place ?? '';
+    if (slot === 'thing') return thing ?? '';
     return pronouns?.[slot as 'I' | 'you'] ?? '';
   });
-  return capitaliseSentences(filled);
+  return capitaliseSentences(
+    listener && phrasebook.addressed ? phrasebook.addressed(filled, speaker, listener) : filled,
+  );
 }
 
-function dialogue(cast: CharacterBrief[], lines: MoodLines, picker: LinePicker, random: () => number): DialogueLine[] {
+/** The answer to the first line turns to a thing the outline names, when the language's lines can take one. */
+function dialogue(
+  cast: CharacterBrief[],
+  mood: Mood,
+  things: readonly string[],
+  picker: LinePicker,
+  random: () => number,
+): DialogueLine[] {
   const speakers = shuffled(cast, random);
   const extra = Math.floor(random() * (MAX_DIALOGUE_LINES - MIN_DIALOGUE_LINES + 1));
   const count = Math.min(MAX_DIALOGUE_LINES, Math.max(cast.length, MIN_DIALOGUE_LINES + extra));
   const speakerAt = (i: number) => speakers[i % speakers.length] as CharacterBrief;
   return Array.from({ length: count }, (_, i) => {
     const speaker = speakerAt(i);
-    if (i === 0) return { character: speaker.id, line: picker.pick(lines.openers, speaker, speakerAt(1)) };
-    const templates = i === count - 1 && count >= 3 ? lines.closers : lines.replies;
-    return { character: speaker.id, line: picker.pick(templates, speaker, speakerAt(i - 1)) };
+    if (i === 0) return { character: speaker.id, line: picker.pick('openers', mood, speaker, speakerAt(1)) };
+    if (i === 1 && things.length > 0)
+      return { character: speaker.id, line: picker.pick('replies', mood, speaker, speakerAt(0), things) };
+    const role = i === count - 1 && count >= 3 ? 'closers' : 'replies';
+    return { character: speaker.id, line: picker.pick(role, mood, speaker, speakerAt(i - 1)) };
   });
 }
 
+/** A thing the outline names is thought of last. */
 function monologue(
   speaker: CharacterBrief,
-  lines: MoodLines,
+  mood: Mood,
+  things: readonly string[],
   picker: LinePicker,
   random: () => number,
 ): DialogueLine[] {
-  const count = 1 + Math.floor(random() * 2);
-  return Array.from({ length: count }, () => ({
+  const count = things.length > 0 ? 2 : 1 + Math.floor(random() * 2);
+  return Array.from({ length: count }, (_, i) => ({
     character: speaker.id,
-    line: picker.pick(lines.monologue, speaker, undefined),
+    line: picker.pick('monologue', mood, speaker, undefined, i === 1 ? things : []),
   }));
 }
 
@@ -410,9 +478,15 @@ export class OfflineScriptWriter implements TextModel {
   async writeScene(request: SceneScriptRequest): Promise<Metered<SceneScript>> {
     const { scene } = request;
     const phrasebook = phrasebookFor(request.language);
-    const moodLines = phrasebook.moods[moodOf(scene)];
+    const mood = moodOf(scene);
     const random = seededRandom(sceneSeed(request));
-    const picker = new LinePicker(phrasebook, random, spokenPlace(scene.location, phrasebook));
+    const spokenBefore = (request.episode?.spokenBefore ?? []).flatMap((earlier) => earlier.lines.map((l) => l.line));
+    const picker = new LinePicker(phrasebook, random, spokenPlace(scene.location, phrasebook), spokenBefore);
+    const things = outlineNouns(
+      scene.outline,
+      request.language,
+      scene.characters.map((character) => character.name),
+    );
     // An animal in the scene is there, but never given a line.
     const speakers = scene.characters.filter((character) => character.speaks !== false);
     const [first] = speakers;
@@ -420,8 +494,8 @@ export class OfflineScriptWriter implements TextModel {
       first === undefined
         ? []
         : speakers.length === 1
-          ? monologue(first, moodLines, picker, random)
-          : dialogue(speakers, moodLines, picker, random);
+          ? monologue(first, mood, things, picker, random)
+          : dialogue(speakers, mood, things, picker, random);
 
     const input = [
       request.title,

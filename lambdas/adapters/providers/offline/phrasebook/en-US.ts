@@ -158,4 +158,12 @@ export const enUS: Phrasebook = {
       ],
     },
   },
+  about: {
+    openers: [
+      '{listener}, we need to talk about {thing}.',
+      '{listener}, tell me the truth about {thing}.',
+      "It's about {thing}, {listener}. It always was.",
+    ],
+    monologue: ['{thing}... why now?', 'It all comes back to {thing}.'],
+  },
 };

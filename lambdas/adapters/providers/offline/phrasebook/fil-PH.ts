@@ -185,4 +185,12 @@ export const filPH: Phrasebook = {
       ],
     },
   },
+  about: {
+    openers: [
+      '{listener}, kailangan nating pag-usapan ang {thing}.',
+      '{listener}, ano ang ibig sabihin ng {thing}?',
+      'Tungkol ito sa {thing}, {listener}.',
+    ],
+    monologue: ['Ang {thing}... bakit ngayon pa?', 'Nagsimula ang lahat sa {thing}.'],
+  },
 };

@@ -1,10 +1,59 @@
+import type { CharacterBrief } from '../../../../core/ports.js';
 import type { Phrasebook } from './phrasebook.js';
+import { PARENT_GAP, renamed, standing } from './standing.js';
+
+/** A name said with its title already ("Pak Bima", "Bu Ratna") is an elder's, whatever the ages. */
+const TITLED = /^(?:pak|bu|bapak|ibu)\s/iu;
+/** Words ending in -mu or -ku that are no "your" or "my": "bertemu", "buku", "kuku". */
+const NOT_POSSESSIVE = new Set([
+  'bertemu',
+  'ketemu',
+  'temu',
+  'ilmu',
+  'jamu',
+  'tamu',
+  'buku',
+  'laku',
+  'saku',
+  'kuku',
+  'paku',
+  'suku',
+]);
+/** Words that begin with ku- and are not "I" doing something: "kunci", "kucing". */
+const NOT_FIRST_PERSON = /^ku(?:nci|cing|rang|rus|at|e|ning|rsi|liah|buran|pu|da)/u;
+
+/**
+ * Indonesian says "kamu" and "aku" between equals; to an elder, or to someone the story
+ * titles Pak or Bu, "you" is Bapak or Ibu (and "your X" is "X Bapak"), "I" is "saya", and the
+ * name carries its title.
+ */
+function addressed(line: string, speaker: CharacterBrief, listener: CharacterBrief): string {
+  const { gap, listener: gender } = standing(speaker, listener);
+  const titled = TITLED.test(listener.name);
+  if (!titled && (gap === undefined || gap < PARENT_GAP)) return line;
+  const you = gender === 'female' ? 'Ibu' : 'Bapak';
+  const respectful = line
+    .replace(/\b[Kk]amu\b/gu, you)
+    .replace(/\b([A-Za-z]+)mu\b/gu, (word, stem: string) =>
+      NOT_POSSESSIVE.has(word.toLowerCase()) ? word : `${stem} ${you}`,
+    )
+    .replace(/\baku\b/gu, 'saya')
+    .replace(/\bAku\b/gu, 'Saya')
+    .replace(/\b([A-Za-z]+)ku\b/gu, (word, stem: string) =>
+      NOT_POSSESSIVE.has(word.toLowerCase()) ? word : `${stem} saya`,
+    )
+    .replace(/\bku([a-z]{3,})\b/gu, (word, rest: string) => (NOT_FIRST_PERSON.test(word) ? word : `saya ${rest}`));
+  return titled
+    ? respectful
+    : renamed(respectful, listener.name, `${gender === 'female' ? 'Bu' : 'Pak'} ${listener.name}`);
+}
 
 /** Indonesian is written in plain Latin letters; a place with letters of another script is not said in a line. */
 const INDONESIAN_PLACE = /^[A-Za-z0-9][A-Za-z0-9 '’&.-]*$/;
 
 export const idID: Phrasebook = {
   placeFits: (place) => INDONESIAN_PLACE.test(place),
+  addressed,
   moods: {
     tender: {
       openers: [
@@ -176,5 +225,13 @@ export const idID: Phrasebook = {
       closers: ['Ya sudah, ayo.', 'Jadi begitu saja, ya.', 'Besok kita bicarakan lagi.'],
       monologue: ['Hari yang panjang lagi.', '{place} lagi... entah bagaimana kali ini.', 'Baiklah, ayo mulai.'],
     },
+  },
+  about: {
+    openers: [
+      '{listener}, kita perlu bicara soal {thing}.',
+      '{listener}, {thing} itu maksudnya apa?',
+      'Ini soal {thing}, {listener}.',
+    ],
+    monologue: ['{thing}... kenapa harus sekarang?', 'Semuanya berawal dari {thing}.'],
   },
 };

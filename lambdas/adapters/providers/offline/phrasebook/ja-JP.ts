@@ -1,4 +1,20 @@
+import type { CharacterBrief } from '../../../../core/ports.js';
 import type { Phrasebook } from './phrasebook.js';
+import { renamed, SIBLING_GAP, standing } from './standing.js';
+
+/** An honorific a name may carry already. */
+const HONORIFIC = /(?:さん|さま|様|先生|くん|君|ちゃん|先輩)$/u;
+
+/**
+ * To anyone older the name takes さん (or keeps the honorific it has), and "you" is said
+ * by that name rather than the too-close あなた. The lines keep their casual endings.
+ */
+function addressed(line: string, speaker: CharacterBrief, listener: CharacterBrief): string {
+  const { gap } = standing(speaker, listener);
+  if (gap === undefined || gap < SIBLING_GAP) return line;
+  const honoured = HONORIFIC.test(listener.name) ? listener.name : `${listener.name}さん`;
+  return renamed(line, listener.name, honoured).split('あなた').join(honoured);
+}
 
 /**
  * Plain (casual) Japanese, as characters who know each other speak in a drama. Names
@@ -6,6 +22,7 @@ import type { Phrasebook } from './phrasebook.js';
  */
 export const jaJP: Phrasebook = {
   placeFits: (place) => /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(place),
+  addressed,
   moods: {
     tender: {
       openers: [
@@ -157,5 +174,13 @@ export const jaJP: Phrasebook = {
       closers: ['じゃあ、行こうか。', 'それで決まりだね。', 'また明日話そう。'],
       monologue: ['今日も長い一日だった。', 'また{place}か……今度はどうなるんだろう。', 'よし、始めよう。'],
     },
+  },
+  about: {
+    openers: [
+      '{listener}、{thing}のことで話があるの。',
+      '{listener}、{thing}って、どういうこと？',
+      '{thing}のことなんだけど、{listener}……',
+    ],
+    monologue: ['{thing}……どうして今になって？', 'すべては{thing}から始まったんだ。'],
   },
 };

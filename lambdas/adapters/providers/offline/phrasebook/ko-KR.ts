@@ -1,4 +1,63 @@
+import type { CharacterBrief } from '../../../../core/ports.js';
 import type { Phrasebook } from './phrasebook.js';
+import { GRANDPARENT_GAP, PARENT_GAP, renamed, SIBLING_GAP, type Standing, standing } from './standing.js';
+
+/** Whether a Hangul syllable ends on a consonant, which chooses 이/가 and 을/를. */
+function hasFinal(word: string): boolean {
+  const code = (word.at(-1) ?? '').charCodeAt(0) - 0xac00;
+  return code >= 0 && code < 11172 && code % 28 !== 0;
+}
+
+/** What a younger speaker calls the listener: 할머니, 아저씨, 형, 언니... */
+function titleFor({ gap, speaker, listener }: Standing): string | undefined {
+  if (gap === undefined || gap < SIBLING_GAP) return undefined;
+  if (gap >= GRANDPARENT_GAP) return listener === 'female' ? '할머니' : '할아버지';
+  if (gap >= PARENT_GAP) return listener === 'female' ? '아주머니' : '아저씨';
+  if (speaker === 'male') return listener === 'female' ? '누나' : '형';
+  return listener === 'female' ? '언니' : '오빠';
+}
+
+/** Casual endings made polite with 요: 했어 is 했어요, 거야 is 거예요. */
+function polite(line: string): string {
+  return line
+    .replace(
+      /([가-힣])야([.?!]|$)/gu,
+      (_, before: string, stop: string) => `${before}${hasFinal(before) ? '이에요' : '예요'}${stop}`,
+    )
+    .replace(/([어아워해지네게래데까봐줘와마])([.?!]|$)/gu, '$1요$2');
+}
+
+/**
+ * A younger speaker calls an elder sibling's age 형, 누나, 오빠 or 언니 after the name, and a
+ * parent's or grandparent's generation 아저씨, 아주머니, 할아버지 or 할머니 instead of it; 너
+ * (you) becomes that title, and to a parent's generation or older, 나 becomes 저 and the
+ * endings take 요.
+ */
+function addressed(line: string, speaker: CharacterBrief, listener: CharacterBrief): string {
+  const standingOf = standing(speaker, listener);
+  const title = titleFor(standingOf);
+  if (!title) return line;
+  const elder = (standingOf.gap ?? 0) >= PARENT_GAP;
+  const subject = `${title}${hasFinal(title) ? '이' : '가'}`;
+  const object = `${title}${hasFinal(title) ? '을' : '를'}`;
+  const named = renamed(line, listener.name, elder ? title : `${listener.name} ${title}`)
+    .replace(/네가/gu, subject)
+    .replace(/너를|널/gu, object)
+    .replace(/너라면/gu, `${title}${hasFinal(title) ? '이라면' : '라면'}`)
+    .replace(/넌/gu, `${title}${hasFinal(title) ? '은' : '는'}`)
+    .replace(/너(?!무)/gu, title)
+    .replace(/(^|\s)네(?=\s)/gu, `$1${title}`);
+  if (!elder) return named;
+  return polite(
+    named
+      .replace(/내가/gu, '제가')
+      .replace(/나한테/gu, '저한테')
+      .replace(/나도/gu, '저도')
+      .replace(/나는/gu, '저는')
+      .replace(/(^|\s)나(?=\s)/gu, '$1저')
+      .replace(/(^|\s)내(?=\s)/gu, '$1제'),
+  );
+}
 
 /**
  * Casual Korean (반말), as close characters speak in a drama. The particle a name
@@ -7,6 +66,7 @@ import type { Phrasebook } from './phrasebook.js';
  */
 export const koKR: Phrasebook = {
   placeFits: (place) => /\p{Script=Hangul}/u.test(place),
+  addressed,
   moods: {
     tender: {
       openers: [
@@ -146,5 +206,13 @@ export const koKR: Phrasebook = {
       closers: ['자, 가자.', '그럼 그렇게 하자.', '내일 다시 얘기하자.'],
       monologue: ['오늘도 긴 하루였어.', '또 {place}... 이번엔 어떻게 될까.', '좋아, 시작하자.'],
     },
+  },
+  about: {
+    openers: [
+      '{listener}, {thing} 얘기 좀 하자.',
+      '{listener}, {thing} 말이야, 어떻게 된 거야?',
+      '다 {thing} 때문이야, {listener}.',
+    ],
+    monologue: ['{thing}... 왜 하필 지금이야?', '모든 건 {thing}에서 시작됐어.'],
   },
 };

@@ -173,4 +173,12 @@ export const msMY: Phrasebook = {
       monologue: ['Satu hari yang panjang lagi.', '{place} lagi... entah apa jadi kali ni.', 'Baiklah, mari mula.'],
     },
   },
+  about: {
+    openers: [
+      '{listener}, kita perlu bercakap tentang {thing}.',
+      '{listener}, apa maksud {thing} itu?',
+      'Ini tentang {thing}, {listener}.',
+    ],
+    monologue: ['{thing}... kenapa sekarang?', 'Semuanya bermula dari {thing}.'],
+  },
 };

@@ -21,6 +21,14 @@ export interface MoodLines {
   monologue: readonly string[];
 }
 
+/** Lines about a thing the scene's outline names (outline-nouns.ts); {thing} is that thing as the language says it. */
+export interface AboutLines {
+  /** First line of a conversation, addressed to {listener}. */
+  openers: readonly string[];
+  /** A character alone, thinking aloud about it; no {listener}. */
+  monologue: readonly string[];
+}
+
 export interface PronounPair {
   I: string;
   you: string;
@@ -31,5 +39,12 @@ export interface Phrasebook {
   placeFits(place: string): boolean;
   /** Languages whose pronouns depend on who speaks to whom fill {I} and {you}. */
   pronouns?(speaker: CharacterBrief, listener: CharacterBrief): PronounPair;
+  /**
+   * Languages whose address follows age and relationship rewrite a filled line spoken to an
+   * elder: a title for the name, respectful pronouns, polite particles or endings.
+   */
+  addressed?(line: string, speaker: CharacterBrief, listener: CharacterBrief): string;
   moods: Readonly<Record<Mood, MoodLines>>;
+  /** Lines that take the outline's nouns, in the languages whose grammar marks them (Thai has none). */
+  about?: AboutLines;
 }

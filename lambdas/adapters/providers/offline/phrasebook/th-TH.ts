@@ -1,18 +1,49 @@
 import type { CharacterBrief } from '../../../../core/ports.js';
 import type { Phrasebook, PronounPair } from './phrasebook.js';
+import { GRANDPARENT_GAP, PARENT_GAP, renamed, SIBLING_GAP, standing } from './standing.js';
 
 /**
  * Thai "I" follows the speaker's gender (ผม for a man, ฉัน for a woman, เรา when
- * unknown); between the characters of a drama "you" is the familiar เธอ.
+ * unknown); between the characters of a drama "you" is the familiar เธอ. Ages set the
+ * pair across generations: a grandparent is คุณตา or คุณยาย, a parent's age ลุง or ป้า, an
+ * elder sibling's พี่, and the younger one speaks as หนู (a girl) or ผม (a boy); the elder
+ * calls them หลาน, หนู or น้อง.
  */
-function pronouns(speaker: CharacterBrief): PronounPair {
+function pronouns(speaker: CharacterBrief, listener: CharacterBrief): PronounPair {
+  const { gap, speaker: from, listener: to } = standing(speaker, listener);
   const gender = speaker.voice?.gender;
-  return { I: gender === 'male' ? 'ผม' : gender === 'female' ? 'ฉัน' : 'เรา', you: 'เธอ' };
+  const plainI = gender === 'male' ? 'ผม' : gender === 'female' ? 'ฉัน' : 'เรา';
+  if (gap === undefined) return { I: plainI, you: 'เธอ' };
+  if (gap >= GRANDPARENT_GAP) return { I: from === 'female' ? 'หนู' : 'ผม', you: to === 'female' ? 'คุณยาย' : 'คุณตา' };
+  if (gap >= PARENT_GAP) return { I: from === 'female' ? 'หนู' : 'ผม', you: to === 'female' ? 'ป้า' : 'ลุง' };
+  if (gap >= SIBLING_GAP) return { I: plainI, you: 'พี่' };
+  if (gap <= -GRANDPARENT_GAP) return { I: from === 'female' ? 'ยาย' : 'ตา', you: 'หลาน' };
+  if (gap <= -PARENT_GAP) return { I: from === 'female' ? 'ป้า' : 'ลุง', you: 'หนู' };
+  if (gap <= -SIBLING_GAP) return { I: 'พี่', you: 'น้อง' };
+  return { I: plainI, you: 'เธอ' };
+}
+
+/** Words that make a Thai line a question, so a woman's particle is คะ, not ค่ะ. */
+const QUESTION = /(?:ไหม|หรือเปล่า|อะไร|ทำไม|ที่ไหน|ใคร|ยังไง|เหรอ|หรือ|\?)\s*$/u;
+
+/**
+ * To anyone older, the name takes the title the pronoun gives (ลุงสมชาย, พี่นก) and the line
+ * ends on the polite particle, before its closing mark: ครับ for a man, ค่ะ (คะ asking) for a woman.
+ */
+function addressed(line: string, speaker: CharacterBrief, listener: CharacterBrief): string {
+  const { gap, speaker: from } = standing(speaker, listener);
+  if (gap === undefined || gap < SIBLING_GAP) return line;
+  const title = pronouns(speaker, listener).you;
+  const named = renamed(line, listener.name, `${title}${listener.name}`).trimEnd();
+  const [, body = named, mark = ''] = named.match(/^(.*?)([!?.…]*)$/su) ?? [];
+  const particle = from === 'male' ? 'ครับ' : QUESTION.test(named) ? 'คะ' : 'ค่ะ';
+  return `${body}${particle}${mark.replace('?', '')}`;
 }
 
 export const thTH: Phrasebook = {
   placeFits: (place) => /\p{Script=Thai}/u.test(place),
   pronouns,
+  addressed,
   moods: {
     tender: {
       openers: [

@@ -1,5 +1,6 @@
 import type { CharacterBrief } from '../../../../core/ports.js';
 import type { Phrasebook, PronounPair } from './phrasebook.js';
+import { GRANDPARENT_GAP, PARENT_GAP, renamed, SIBLING_GAP, standing } from './standing.js';
 
 const VIETNAMESE_LETTERS = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/iu;
 
@@ -13,11 +14,42 @@ function titleOf(character: CharacterBrief): string | undefined {
   return title && rest.length > 0 && (ELDER_TITLES.has(title) || SIBLING_TITLES.has(title)) ? title : undefined;
 }
 
+/** The kinship pronoun for someone older by the gap: a grandparent, a parent's generation, an elder sibling. */
+function elderTitle(gap: number, gender: 'female' | 'male'): string | undefined {
+  if (gap >= GRANDPARENT_GAP) return gender === 'female' ? 'bà' : 'ông';
+  if (gap >= PARENT_GAP) return gender === 'female' ? 'cô' : 'chú';
+  if (gap >= SIBLING_GAP) return gender === 'female' ? 'chị' : 'anh';
+  return undefined;
+}
+
+/** Ages that tell a generation apart choose the pair: a grandmother and her cháu, a young man and his chị. */
+function pronounsByAge(speaker: CharacterBrief, listener: CharacterBrief): PronounPair | undefined {
+  const { gap, speaker: from, listener: to } = standing(speaker, listener);
+  if (gap === undefined) return undefined;
+  const younger = (years: number) => (years >= PARENT_GAP ? 'cháu' : 'em');
+  const listenerTitle = elderTitle(gap, to);
+  if (listenerTitle) return { I: younger(gap), you: listenerTitle };
+  const speakerTitle = elderTitle(-gap, from);
+  if (speakerTitle) return { I: speakerTitle, you: younger(-gap) };
+  return undefined;
+}
+
+/** An elder the story names bare ("Minh") is called by the pronoun's title too ("chú Minh"). */
+function addressed(line: string, speaker: CharacterBrief, listener: CharacterBrief): string {
+  if (titleOf(listener)) return line;
+  const { gap, listener: gender } = standing(speaker, listener);
+  const title = gap === undefined || gap < PARENT_GAP ? undefined : elderTitle(gap, gender);
+  if (!title) return line;
+  return renamed(line, listener.name, `${title[0]!.toUpperCase()}${title.slice(1)} ${listener.name}`);
+}
+
 /**
  * Vietnamese has no neutral "I/you" for a drama: the pair depends on who speaks
  * to whom. A titled name sets it (an elder is bà/chú..., the younger one con;
- * an elder sibling anh/chị, the younger one em); between a man and a woman the
- * usual pair is anh/em; otherwise mình/cậu, as friends talk.
+ * an elder sibling anh/chị, the younger one em); else the ages their descriptions
+ * give (a grandparent's generation ông/bà and cháu, a parent's chú/cô and cháu, an
+ * elder sibling's anh/chị and em); between a man and a woman the usual pair is
+ * anh/em; otherwise mình/cậu, as friends talk.
  */
 function pronouns(speaker: CharacterBrief, listener: CharacterBrief): PronounPair {
   const speakerTitle = titleOf(speaker);
@@ -25,6 +57,8 @@ function pronouns(speaker: CharacterBrief, listener: CharacterBrief): PronounPai
   if (speakerTitle && listenerTitle) return { I: speakerTitle, you: listenerTitle };
   if (speakerTitle) return { I: speakerTitle, you: ELDER_TITLES.has(speakerTitle) ? 'con' : 'em' };
   if (listenerTitle) return { I: ELDER_TITLES.has(listenerTitle) ? 'con' : 'em', you: listenerTitle };
+  const byAge = pronounsByAge(speaker, listener);
+  if (byAge) return byAge;
   const from = speaker.voice?.gender;
   const to = listener.voice?.gender;
   if (from === 'male' && to === 'female') return { I: 'anh', you: 'em' };
@@ -35,6 +69,7 @@ function pronouns(speaker: CharacterBrief, listener: CharacterBrief): PronounPai
 export const viVN: Phrasebook = {
   placeFits: (place) => VIETNAMESE_LETTERS.test(place),
   pronouns,
+  addressed,
   moods: {
     tender: {
       openers: [
@@ -214,5 +249,13 @@ export const viVN: Phrasebook = {
         'Được rồi. Bắt đầu thôi.',
       ],
     },
+  },
+  about: {
+    openers: [
+      '{listener}, {I} muốn nói với {you} chuyện {thing}.',
+      '{listener}, {thing} là sao vậy?',
+      'Là vì {thing} đấy, {listener}.',
+    ],
+    monologue: ['Lại là {thing}... sao lại là lúc này?', 'Mọi chuyện đều bắt đầu từ {thing}.'],
   },
 };

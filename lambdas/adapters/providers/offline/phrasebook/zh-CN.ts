@@ -134,4 +134,12 @@ export const zhCN: Phrasebook = {
       monologue: ['今天又是漫长的一天。', '又是{place}……不知道这次会怎么样。', '好吧，开始吧。'],
     },
   },
+  about: {
+    openers: [
+      '{listener}，{thing}的事，我们得谈谈。',
+      '{listener}，{thing}到底是怎么回事？',
+      '都是因为{thing}，{listener}。',
+    ],
+    monologue: ['{thing}……为什么偏偏是现在？', '一切都是从{thing}开始的。'],
+  },
 };

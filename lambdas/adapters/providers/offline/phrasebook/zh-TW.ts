@@ -134,4 +134,12 @@ export const zhTW: Phrasebook = {
       monologue: ['今天又是漫長的一天。', '又是{place}……不知道這次會怎麼樣。', '好吧，開始吧。'],
     },
   },
+  about: {
+    openers: [
+      '{listener}，{thing}的事，我們得談談。',
+      '{listener}，{thing}到底是怎麼回事？',
+      '都是因為{thing}，{listener}。',
+    ],
+    monologue: ['{thing}……為什麼偏偏是現在？', '一切都是從{thing}開始的。'],
+  },
 };

@@ -4,6 +4,8 @@ import { tracePath } from './path.js';
 import type { SeededRandom } from './seeded-random.js';
 
 export type Place =
+  | 'stall'
+  | 'ferry'
   | 'station'
   | 'kitchen'
   | 'street'
@@ -43,7 +45,94 @@ export interface Stage {
   ambientStrength: number;
 }
 
+/**
+ * The places a set can be, each a class of meaning with its words in every supported language.
+ * A stall and a ferry come first: on a tie ("quán cóc" and "quán", "tàu thủy" and "tàu") the
+ * narrower class wins.
+ */
 const PLACE_WORDS: [Place, string[]][] = [
+  [
+    'stall',
+    [
+      'stall',
+      'food stall',
+      'street stall',
+      'hawker',
+      'kiosk',
+      'food cart',
+      'quán cóc',
+      'quán nước',
+      'hàng nước',
+      'xe đẩy',
+      'sạp',
+      'gánh hàng',
+      '路边摊',
+      '小吃摊',
+      '摊',
+      '大排档',
+      '路邊攤',
+      '攤',
+      '大排檔',
+      '屋台',
+      '露店',
+      '포장마차',
+      '노점',
+      '가판대',
+      'แผงลอย',
+      'รถเข็น',
+      'ร้านริมทาง',
+      'warung',
+      'angkringan',
+      'lapak',
+      'gerobak',
+      'kaki lima',
+      'gerai',
+      'kedai makan',
+      'tindahan',
+      'sari-sari',
+      'karinderya',
+      'carinderia',
+      'kariton',
+      'puwesto',
+    ],
+  ],
+  [
+    'ferry',
+    [
+      'ferry',
+      'deck',
+      'boat',
+      'ship',
+      'phà',
+      'đò',
+      'thuyền',
+      'tàu thủy',
+      'boong',
+      '渡轮',
+      '轮渡',
+      '渡船',
+      '甲板',
+      '船',
+      '渡輪',
+      '輪渡',
+      'フェリー',
+      '渡し船',
+      '페리',
+      '여객선',
+      '갑판',
+      '나룻배',
+      'เรือข้ามฟาก',
+      'ดาดฟ้าเรือ',
+      'เรือ',
+      'kapal',
+      'feri',
+      'perahu',
+      'geladak',
+      'barko',
+      'bangka',
+      'lantsa',
+    ],
+  ],
   [
     'station',
     [
@@ -239,7 +328,32 @@ const PLACE_WORDS: [Place, string[]][] = [
   ],
   [
     'park',
-    ['park', 'garden', 'công viên', 'vườn', '公园', '花园', 'สวน', 'taman', 'parke', '公園', '庭', '공원', '정원'],
+    [
+      'park',
+      'garden',
+      'courtyard',
+      'yard',
+      'công viên',
+      'vườn',
+      'sân nhà',
+      'sân',
+      '公园',
+      '花园',
+      '院子',
+      '庭院',
+      '公園',
+      '庭',
+      'สวน',
+      'ลานบ้าน',
+      'taman',
+      'halaman',
+      'pekarangan',
+      'parke',
+      'bakuran',
+      '공원',
+      '정원',
+      '마당',
+    ],
   ],
   [
     'countryside',
@@ -417,6 +531,7 @@ const PLACE_WORDS: [Place, string[]][] = [
       'ถนน',
       'ซอย',
       'jalan',
+      'gang',
       'lorong',
       'kalye',
       'daan',
@@ -497,6 +612,7 @@ const TIME_WORDS: [TimeOfDay, string[]][] = [
       'ตอนเย็น',
       'พลบค่ำ',
       'senja',
+      'sore hari',
       'petang',
       'takipsilim',
       '夕方',
@@ -548,16 +664,24 @@ const WEATHER_WORDS: [Weather, string[]][] = [
 /** Thai, Kana, Han and Hangul words are found anywhere: their scripts set no spaces between words, or glue particles on. */
 const CJK = /[\u0E00-\u0E7F\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/u;
 const LETTER = /[\p{L}\p{M}]/u;
+/** Endings a Latin-script word takes and stays the same place: "stalls", "warungnya" (her stall), "kapalku". */
+const ENDINGS = ['s', 'es', 'nya', 'ku', 'mu'];
 
-function mentions(text: string, phrase: string): boolean {
-  if (CJK.test(phrase)) return text.includes(phrase);
+function endsWord(text: string, end: number): boolean {
+  const after = text[end];
+  if (after === undefined || !LETTER.test(after)) return true;
+  return ENDINGS.some((ending) => text.startsWith(ending, end) && !LETTER.test(text[end + ending.length] ?? ' '));
+}
+
+/** Where the phrase first stands as a word (or, in a script without spaces, anywhere); -1 if nowhere. */
+function wordIndex(text: string, phrase: string): number {
+  if (CJK.test(phrase)) return text.indexOf(phrase);
   let from = 0;
   for (;;) {
     const at = text.indexOf(phrase, from);
-    if (at < 0) return false;
+    if (at < 0) return -1;
     const before = text[at - 1];
-    const after = text[at + phrase.length];
-    if ((before === undefined || !LETTER.test(before)) && (after === undefined || !LETTER.test(after))) return true;
+    if ((before === undefined || !LETTER.test(before)) && endsWord(text, at + phrase.length)) return at;
     from = at + 1;
   }
 }
@@ -567,18 +691,43 @@ function earliest<T>(text: string, table: [T, string[]][]): T | undefined {
   let best: { value: T; at: number } | undefined;
   for (const [value, phrases] of table) {
     for (const phrase of phrases) {
-      if (!mentions(text, phrase)) continue;
-      const at = text.indexOf(phrase);
-      if (!best || at < best.at) best = { value, at };
+      const at = wordIndex(text, phrase);
+      if (at >= 0 && (!best || at < best.at)) best = { value, at };
     }
   }
   return best?.value;
 }
 
-/** Reads where and when a scene happens from its location (and mood) text. */
-export function sceneSetting(location: string, mood?: string): SceneSetting {
-  const text = `${location} ${mood ?? ''}`.normalize('NFC').toLowerCase();
-  const place = earliest(text, PLACE_WORDS) ?? (/(inside|indoors|trong nhà|室内)/u.test(text) ? 'home' : 'street');
+function normalised(text: string): string {
+  return text.normalize('NFC').toLowerCase();
+}
+
+/** Chinese 的 and Japanese の close a modifier: "老家的厨房" is a kitchen, in the old home. */
+const MODIFIER = /[^\s,，、;；。]*[的の]/gu;
+
+/**
+ * The class of place a text names ("warung kopi" and "a noodle stall" are both a stall), if it
+ * names one: the head of a Chinese or Japanese phrase first, else whatever it names earliest.
+ */
+function placeIn(text: string): Place | undefined {
+  return earliest(text.replace(MODIFIER, ' '), PLACE_WORDS) ?? earliest(text, PLACE_WORDS);
+}
+
+export function placeClassOf(text: string): Place | undefined {
+  return placeIn(normalised(text));
+}
+
+/**
+ * Reads where and when a scene happens from its location (and mood) text; a location that
+ * names no class of place ("Pak Bima's") is read from the scene's outline before the street.
+ */
+export function sceneSetting(location: string, mood?: string, outline?: string): SceneSetting {
+  const text = normalised(`${location} ${mood ?? ''}`);
+  const place =
+    placeIn(text) ??
+    (/(inside|indoors|trong nhà|室内)/u.test(text) ? 'home' : undefined) ??
+    (outline === undefined ? undefined : placeClassOf(outline)) ??
+    'street';
   const saysIndoor = /(inside|indoors|interior|trong nhà|室内|里)/u.test(text);
   const saysOutdoor = /(outside|outdoors|exterior|ngoài trời|bên ngoài|室外|外面)/u.test(text);
   return {
@@ -1467,6 +1616,112 @@ function paintOutdoorNature(p: Painter): void {
   }
 }
 
+/**
+ * One stall seen from the customer's side: its striped awning, hanging lamps and shelf of jars
+ * behind a counter, stools before it, and the street on either side.
+ */
+function paintStall(p: Painter): void {
+  const { ctx, width, unit, horizonY, ink } = p;
+  paintSky(p, horizonY);
+  skyline(p, horizonY, unit * 0.35, p.night ? '#1b2033' : '#a7b3c0');
+  perspectiveFloor(p, horizonY, '#8f8a80', 8, 5);
+  const left = width * 0.06;
+  const right = width * 0.94;
+  const counterTop = horizonY + unit * 0.04;
+  const awningTop = horizonY - unit * 0.62;
+  const awningBottom = awningTop + unit * 0.12;
+  const wood = p.random.pick(['#8b6b47', '#7a5a3a', '#9a7b52']);
+  rect(ctx, left, awningBottom, right - left, counterTop - awningBottom, darken(wood, 0.35), ink);
+  for (let shelf = 1; shelf <= 2; shelf++) {
+    const y = awningBottom + (counterTop - awningBottom) * (shelf / 3);
+    rect(ctx, left + unit * 0.02, y, right - left - unit * 0.04, unit * 0.012, wood, ink, 1);
+    for (let x = left + unit * 0.05; x < right - unit * 0.06; x += unit * 0.07) {
+      const jar = p.random.pick(['#c9d6c8', '#e8c56a', '#d46a4a', '#f0ead8', '#6a8fb0']);
+      rect(ctx, x, y - unit * 0.06, unit * 0.045, unit * 0.06, jar, ink, 1);
+    }
+  }
+  const stripe = p.random.pick(['#c0392b', '#2471a3', '#239b56', '#d68910']);
+  const stripes = 10;
+  for (let i = 0; i < stripes; i++)
+    rect(
+      ctx,
+      left + ((right - left) / stripes) * i,
+      awningTop,
+      (right - left) / stripes,
+      awningBottom - awningTop,
+      i % 2 === 0 ? stripe : '#f4efe3',
+      ink,
+      1,
+    );
+  for (const x of [left, right - unit * 0.025])
+    rect(ctx, x, awningBottom, unit * 0.025, counterTop + unit * 0.2 - awningBottom, '#5a4632', ink, 1);
+  rect(ctx, left, counterTop, right - left, unit * 0.2, wood, ink);
+  rect(
+    ctx,
+    left - unit * 0.01,
+    counterTop - unit * 0.02,
+    right - left + unit * 0.02,
+    unit * 0.025,
+    lighten(wood, 0.2),
+    ink,
+    1,
+  );
+  for (const u of [0.2, 0.5, 0.8]) {
+    const x = lerp(left, right, u);
+    rect(ctx, x - unit * 0.04, counterTop + unit * 0.24, unit * 0.08, unit * 0.02, '#c0392b', ink, 1);
+    rect(ctx, x - unit * 0.005, counterTop + unit * 0.26, unit * 0.01, unit * 0.08, '#5a4632');
+  }
+}
+
+/**
+ * On a ferry's deck: planks under foot, a railing across the frame, the water beyond it and a
+ * far shore, the cabin's wall at one side with its lifebuoy.
+ */
+function paintFerry(p: Painter): void {
+  const { ctx, width, unit, horizonY, ink } = p;
+  paintSky(p, horizonY);
+  skyline(p, horizonY, unit * 0.12, p.night ? '#141a2c' : '#7f8f86');
+  const railY = horizonY + unit * 0.22;
+  const water = p.night ? '#10223a' : p.setting.time === 'dusk' ? '#4b5c78' : '#3d7ea6';
+  rect(ctx, 0, horizonY, width, railY - horizonY, water);
+  ctx.strokeStyle = withAlpha('#ffffff', p.night ? 0.15 : 0.35);
+  ctx.lineWidth = Math.max(1, unit * 0.003);
+  for (let i = 0; i < 14; i++) {
+    const y = p.random.between(horizonY + unit * 0.01, railY);
+    const x = p.random.between(0, width);
+    ctx.beginPath();
+    ctx.moveTo(x, y);
+    ctx.lineTo(x + unit * p.random.between(0.04, 0.12), y);
+    ctx.stroke();
+  }
+  perspectiveFloor(p, railY, '#8a7358', 12, 7);
+  rect(ctx, 0, railY - unit * 0.16, width, unit * 0.015, '#e8e4da', ink, 1);
+  rect(ctx, 0, railY - unit * 0.08, width, unit * 0.01, '#e8e4da', ink, 1);
+  for (let x = unit * 0.02; x < width; x += unit * 0.12)
+    rect(ctx, x, railY - unit * 0.16, unit * 0.012, unit * 0.16, '#e8e4da', ink, 1);
+  const cabinSide = p.random.chance(0.5) ? 0 : 1;
+  const cabinWidth = width * 0.16;
+  const cabinX = cabinSide === 0 ? 0 : width - cabinWidth;
+  rect(ctx, cabinX, horizonY - unit * 0.4, cabinWidth, railY - horizonY + unit * 0.4, '#e9ecef', ink);
+  rect(
+    ctx,
+    cabinX + cabinWidth * 0.2,
+    horizonY - unit * 0.32,
+    cabinWidth * 0.6,
+    unit * 0.1,
+    p.night ? '#ffd27a' : '#9cc3e0',
+    ink,
+    1,
+  );
+  const buoyX = cabinX + cabinWidth / 2;
+  const buoyY = horizonY + unit * 0.02;
+  ctx.lineWidth = unit * 0.022;
+  ctx.strokeStyle = '#e8552f';
+  ctx.beginPath();
+  ctx.arc(buoyX, buoyY, unit * 0.045, 0, Math.PI * 2);
+  ctx.stroke();
+}
+
 function paintRooftop(p: Painter): void {
   const { ctx, width, height, unit, horizonY, ink } = p;
   paintSky(p, horizonY + unit * 0.2);
@@ -1560,6 +1815,8 @@ export function drawBackground(
   if (setting.indoor) paintInterior(painter);
   else if (setting.place === 'station') paintStation(painter);
   else if (setting.place === 'market') paintMarket(painter);
+  else if (setting.place === 'stall') paintStall(painter);
+  else if (setting.place === 'ferry') paintFerry(painter);
   else if (setting.place === 'rooftop') paintRooftop(painter);
   else if (setting.place === 'temple') paintTemple(painter);
   else if (setting.place === 'park' || setting.place === 'countryside' || setting.place === 'waterfront')

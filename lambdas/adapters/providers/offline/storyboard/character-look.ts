@@ -15,6 +15,11 @@ export type CostumeKind =
   | 'uniform'
   | 'shirt';
 export type AgeGroup = 'child' | 'young' | 'adult' | 'elder';
+/** A brimmed hat, a peaked cap, a brimless peci or songkok, a conical nón lá or salakot. */
+export type HatKind = 'brimmed' | 'cap' | 'peci' | 'conical';
+export type FacialHair = 'beard' | 'moustache' | 'stubble';
+/** A cloth's own pattern, drawn over its colour. */
+export type ClothPattern = 'batik';
 export type Gender = 'female' | 'male';
 
 /** Everything the painter needs to draw one character the same way in every frame. */
@@ -33,6 +38,8 @@ export interface CharacterLook {
   hairStyle: HairStyle;
   costumeKind: CostumeKind;
   costume: string;
+  /** Batik and the like, over the costume's colour. */
+  clothPattern?: ClothPattern;
   /** Collar, lapels, inner shirt, piping. */
   costumeTrim: string;
   /** The shirt under an open jacket, cardigan or suit, when the description names its colour. */
@@ -42,9 +49,11 @@ export interface CharacterLook {
   shoes: string;
   /** Hat colour, when the character wears one. */
   hat?: string;
+  hatKind?: HatKind;
   glasses: boolean;
-  beard: boolean;
-  /** The beard's own colour ("grey beard"); the hair's otherwise. */
+  /** A beard, a moustache alone, or stubble, as the description names it. */
+  facialHair?: FacialHair;
+  /** The facial hair's own colour ("grey beard"); the hair's otherwise. */
   beardColour?: string;
   /** Relative to an average adult (1.0). */
   height: number;
@@ -108,7 +117,14 @@ type Subject = 'hair' | 'costume' | 'legs' | 'eyes' | 'hat' | 'skin' | 'beard' |
 
 type Token =
   | { kind: 'colour'; colour: ColourName }
-  | { kind: 'subject'; subject: Subject; costume?: CostumeKind; hairStyle?: HairStyle }
+  | {
+      kind: 'subject';
+      subject: Subject;
+      costume?: CostumeKind;
+      hairStyle?: HairStyle;
+      hatKind?: HatKind;
+      clothPattern?: ClothPattern;
+    }
   | { kind: 'length'; length: 'long' | 'short' }
   | { kind: 'age'; age: AgeGroup }
   | { kind: 'gender'; gender: Gender }
@@ -116,7 +132,7 @@ type Token =
   | { kind: 'build'; build: 'slim' | 'heavy' }
   | { kind: 'skinTone'; tone: 'light' | 'dark' }
   | { kind: 'glasses' }
-  | { kind: 'beard' }
+  | { kind: 'beard'; style: FacialHair }
   | { kind: 'pattern'; pattern: 'tabby' };
 
 /**
@@ -530,8 +546,38 @@ const LEXICON: [string[], Token][] = [
   ],
   [['eyes', 'eye', 'mắt', '眼睛', '眼', 'ดวงตา', 'mata', '瞳', '눈'], { kind: 'subject', subject: 'eyes' }],
   [
-    ['hat', 'cap', 'beanie', 'mũ', 'nón', 'nón lá', '帽', 'หมวก', 'topi', 'sombrero', '帽子', 'キャップ', '모자'],
-    { kind: 'subject', subject: 'hat' },
+    ['hat', 'beanie', 'mũ', 'nón', '帽', 'หมวก', 'sombrero', '帽子', '모자', 'sumbrero'],
+    { kind: 'subject', subject: 'hat', hatKind: 'brimmed' },
+  ],
+  [
+    [
+      'cap',
+      'baseball cap',
+      'mũ lưỡi trai',
+      '鸭舌帽',
+      '棒球帽',
+      '鴨舌帽',
+      'キャップ',
+      '野球帽',
+      '캡',
+      '야구모자',
+      'หมวกแก๊ป',
+      'topi',
+      'topi bisbol',
+    ],
+    { kind: 'subject', subject: 'hat', hatKind: 'cap' },
+  ],
+  [
+    ['peci', 'songkok', 'kopiah', 'kopyah', 'kupiah', 'fez', 'skullcap'],
+    { kind: 'subject', subject: 'hat', hatKind: 'peci' },
+  ],
+  [
+    ['conical hat', 'nón lá', '斗笠', '笠', 'งอบ', 'caping', 'salakot', '삿갓'],
+    { kind: 'subject', subject: 'hat', hatKind: 'conical' },
+  ],
+  [
+    ['batik', 'ผ้าบาติก', '蜡染', '蠟染', 'バティック', '바틱'],
+    { kind: 'subject', subject: 'costume', costume: 'shirt', clothPattern: 'batik' },
   ],
   [
     ['skin', 'complexion', 'làn da', 'da', '皮肤', '肤', '皮膚', 'ผิว', 'kulit', 'balat', '肌', '피부'],
@@ -798,28 +844,50 @@ const LEXICON: [string[], Token][] = [
   [
     [
       'beard',
-      'moustache',
-      'mustache',
-      'stubble',
+      'full beard',
       'râu',
+      'râu quai nón',
       '胡子',
       '胡须',
       '鬍子',
       '鬍鬚',
+      '大胡子',
       'เครา',
-      'หนวด',
       'janggut',
       'jenggot',
-      'misai',
-      'kumis',
+      'brewok',
+      'cambang',
       'balbas',
-      'bigote',
+      'あごひげ',
       'ひげ',
-      '髭',
       '수염',
+      '턱수염',
     ],
-    { kind: 'beard' },
+    { kind: 'beard', style: 'beard' },
   ],
+  [
+    [
+      'moustache',
+      'mustache',
+      'ria',
+      'ria mép',
+      'râu mép',
+      '八字胡',
+      '小胡子',
+      '八字鬍',
+      '小鬍子',
+      'หนวด',
+      'kumis',
+      'misai',
+      'bigote',
+      '口ひげ',
+      '口髭',
+      '髭',
+      '콧수염',
+    ],
+    { kind: 'beard', style: 'moustache' },
+  ],
+  [['stubble', 'râu lún phún', '胡茬', '胡渣', '鬍渣', '無精ひげ', '수염 자국'], { kind: 'beard', style: 'stubble' }],
 ];
 
 interface Match {
@@ -920,6 +988,11 @@ function ageFromYears(years: number): AgeGroup {
   return 'elder';
 }
 
+/** The first age a description states in years ("pria 55 tahun", "25, long black hair"). */
+export function statedYears(description: string): number | undefined {
+  return firstAge(description.normalize('NFC').toLowerCase());
+}
+
 function firstAge(text: string): number | undefined {
   for (const match of text.matchAll(/(?<!\d)(\d{1,3})(?!\d)/g)) {
     const years = Number(match[1]);
@@ -951,8 +1024,10 @@ export function characterLook(character: CharacterBrief): CharacterLook {
   let buildCue: 'slim' | 'heavy' | undefined;
   let skinCue: 'light' | 'dark' | undefined;
   let hasHat = false;
+  let hatKind: HatKind | undefined;
+  let clothPattern: ClothPattern | undefined;
   let glasses = false;
-  let beard = false;
+  let facialHair: FacialHair | undefined;
   const genderVotes = { female: 0, male: 0 };
 
   const segments = new Map<number, Match[]>();
@@ -969,7 +1044,11 @@ export function characterLook(character: CharacterBrief): CharacterLook {
           if (token.hairStyle) hairStyle ??= token.hairStyle;
           if (token.costume)
             costumeKind = costumeKind === undefined || costumeKind === 'shirt' ? token.costume : costumeKind;
-          if (token.subject === 'hat') hasHat = true;
+          if (token.subject === 'hat') {
+            hasHat = true;
+            hatKind ??= token.hatKind;
+          }
+          if (token.clothPattern) clothPattern ??= token.clothPattern;
           break;
         case 'colour': {
           const centre = (match.start + match.end) / 2;
@@ -1015,7 +1094,7 @@ export function characterLook(character: CharacterBrief): CharacterLook {
           glasses = true;
           break;
         case 'beard':
-          beard = true;
+          facialHair ??= token.style;
           break;
       }
     }
@@ -1038,7 +1117,7 @@ export function characterLook(character: CharacterBrief): CharacterLook {
         ? character.voice.gender
         : costumeKind === 'ao-dai' || costumeKind === 'dress' || costumeKind === 'qipao' || longHairStyle
           ? 'female'
-          : beard
+          : facialHair
             ? 'male'
             : random.pick(['female', 'male'] as const);
 
@@ -1125,9 +1204,11 @@ export function characterLook(character: CharacterBrief): CharacterLook {
     costumeTrim,
     legs,
     shoes: ageGroup === 'elder' ? '#3b2a1e' : legs === skin ? darken(costume, 0.45) : darken(legs, 0.55),
+    ...(clothPattern ? { clothPattern } : {}),
     hat: hasHat ? (colours.hat ? CLOTH_COLOURS[colours.hat] : lighten(costume, 0.2)) : undefined,
+    ...(hasHat ? { hatKind: hatKind ?? 'brimmed' } : {}),
     glasses,
-    beard: beard && gender === 'male',
+    ...(facialHair && gender === 'male' ? { facialHair } : {}),
     ...(colours.beard ? { beardColour: HAIR_COLOURS[colours.beard] ?? CLOTH_COLOURS[colours.beard] } : {}),
     height: species === 'person' ? height : ANIMAL_HEIGHT[species] * animalSize,
     build,

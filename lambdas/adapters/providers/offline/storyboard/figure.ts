@@ -381,6 +381,7 @@ function drawCostume(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing
       const hemHalf = hipHalf * (look.costumeKind === 'shirt' ? 0.98 : 1.06);
       torsoPath(ctx, body, hemY, hemHalf);
       fillAndInk(ctx, look.costume);
+      if (look.clothPattern === 'batik') drawBatik(ctx, look, body, hemY, hemHalf);
       extent.add(hemHalf, hemY);
       extent.add(-hemHalf, hemY);
       if (!front) {
@@ -392,6 +393,33 @@ function drawCostume(ctx: SKRSContext2D, look: CharacterLook, body: Body, facing
       break;
     }
   }
+}
+
+/** Batik's repeating motif, diamonds with a dot in each, in the cloth's own darker and lighter shades. */
+function drawBatik(ctx: SKRSContext2D, look: CharacterLook, body: Body, hemY: number, hemHalf: number): void {
+  ctx.save();
+  torsoPath(ctx, body, hemY, hemHalf);
+  ctx.clip();
+  const motif = darken(look.costume, 0.4);
+  const dot = lighten(look.costume, 0.45);
+  const step = 0.034;
+  for (let row = 0, y = body.shoulderY; y < hemY + step; row++, y += step) {
+    for (let x = -body.shoulderHalf - step + (row % 2) * (step / 2); x < body.shoulderHalf + step; x += step) {
+      ctx.beginPath();
+      ctx.moveTo(x, y - step * 0.4);
+      ctx.lineTo(x + step * 0.4, y);
+      ctx.lineTo(x, y + step * 0.4);
+      ctx.lineTo(x - step * 0.4, y);
+      ctx.closePath();
+      ctx.fillStyle = motif;
+      ctx.fill();
+      ctx.beginPath();
+      ctx.arc(x, y, step * 0.12, 0, Math.PI * 2);
+      ctx.fillStyle = dot;
+      ctx.fill();
+    }
+  }
+  ctx.restore();
 }
 
 function drawCostumeFront(ctx: SKRSContext2D, look: CharacterLook, body: Body, hemY: number): void {
@@ -660,14 +688,7 @@ function drawFace(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn: num
     darken(look.skin, 0.35),
     INK_WIDTH * 0.8,
   );
-  if (look.beard) {
-    ctx.beginPath();
-    ctx.moveTo(faceX - headRx * 0.8, headY + headRy * 0.2);
-    ctx.quadraticCurveTo(faceX - headRx * 0.5, headY + headRy * 1.25, faceX, headY + headRy * 1.22);
-    ctx.quadraticCurveTo(faceX + headRx * 0.5, headY + headRy * 1.25, faceX + headRx * 0.8, headY + headRy * 0.2);
-    ctx.quadraticCurveTo(faceX, headY + headRy * 0.42, faceX - headRx * 0.8, headY + headRy * 0.2);
-    fillAndInk(ctx, look.beardColour ?? look.hair);
-  }
+  drawFacialHair(ctx, look, body, faceX);
   drawMouth(ctx, faceX, headY + headRy * 0.5, headRx, headRy, mouth);
   if (look.age === 'elder') {
     line(
@@ -680,6 +701,43 @@ function drawFace(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn: num
       INK_WIDTH * 0.7,
     );
   }
+}
+
+/** A full beard round the jaw, a moustache alone above the mouth, or a shadow of stubble. */
+function drawFacialHair(ctx: SKRSContext2D, look: CharacterLook, body: Body, faceX: number): void {
+  if (!look.facialHair) return;
+  const { headY, headRx, headRy } = body;
+  const colour = look.beardColour ?? look.hair;
+  if (look.facialHair === 'moustache') {
+    for (const side of [-1, 1]) {
+      ctx.beginPath();
+      ctx.ellipse(
+        faceX + side * headRx * 0.17,
+        headY + headRy * 0.4,
+        headRx * 0.2,
+        headRy * 0.065,
+        side * 0.25,
+        0,
+        Math.PI * 2,
+      );
+      fillAndInk(ctx, colour);
+    }
+    return;
+  }
+  ctx.beginPath();
+  ctx.moveTo(faceX - headRx * 0.8, headY + headRy * 0.2);
+  ctx.quadraticCurveTo(faceX - headRx * 0.5, headY + headRy * 1.25, faceX, headY + headRy * 1.22);
+  ctx.quadraticCurveTo(faceX + headRx * 0.5, headY + headRy * 1.25, faceX + headRx * 0.8, headY + headRy * 0.2);
+  ctx.quadraticCurveTo(faceX, headY + headRy * 0.42, faceX - headRx * 0.8, headY + headRy * 0.2);
+  if (look.facialHair === 'beard') {
+    fillAndInk(ctx, colour);
+    return;
+  }
+  ctx.save();
+  ctx.globalAlpha = 0.35;
+  ctx.fillStyle = colour;
+  ctx.fill();
+  ctx.restore();
 }
 
 /** The resting smile, or an open mouth whose height says how loud the syllable is. */
@@ -738,7 +796,8 @@ function drawFrontHair(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn
   ctx.closePath();
   fillAndInk(ctx, look.hair);
   extent.add(headX, topY - headRy * 0.12);
-  if (look.hairStyle === 'curly') {
+  // A hat covers the crown, where the curls would stand above it and hide it.
+  if (look.hairStyle === 'curly' && !look.hat) {
     for (let i = 0; i <= 6; i++) {
       const angle = Math.PI * (1 + i / 6);
       ellipse(
@@ -770,7 +829,7 @@ function drawFrontHair(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn
     }
     extent.add(headX + side * headRx * 1.4, headY + headRy * 3);
   }
-  drawHat(ctx, look, body, extent);
+  drawHat(ctx, look, body, turn, extent);
 }
 
 function drawHairFromBehind(ctx: SKRSContext2D, look: CharacterLook, body: Body, extent: Extent): void {
@@ -801,18 +860,75 @@ function drawHairFromBehind(ctx: SKRSContext2D, look: CharacterLook, body: Body,
     ellipse(ctx, headX, headY - headRy * 0.6, headRx * 0.5, headRy * 0.4, look.hair);
     extent.add(headX, headY - headRy * 1.1);
   }
-  drawHat(ctx, look, body, extent);
+  drawHat(ctx, look, body, 0, extent);
 }
 
-function drawHat(ctx: SKRSContext2D, look: CharacterLook, body: Body, extent: Extent): void {
+/** The hat the description names, on the head; a cap's peak points the way the face turns. */
+function drawHat(ctx: SKRSContext2D, look: CharacterLook, body: Body, turn: number, extent: Extent): void {
   if (!look.hat) return;
   const { headX, headY, headRx, headRy } = body;
-  ctx.beginPath();
-  ctx.ellipse(headX, headY - headRy * 0.55, headRx * 1.05, headRy * 0.6, 0, Math.PI, Math.PI * 2);
-  ctx.closePath();
-  fillAndInk(ctx, look.hat);
-  ellipse(ctx, headX + headRx * 0.45, headY - headRy * 0.52, headRx * 0.75, headRy * 0.12, darken(look.hat, 0.2));
-  extent.add(headX, headY - headRy * 1.2);
+  switch (look.hatKind ?? 'brimmed') {
+    case 'peci': {
+      const bottom = headY - headRy * 0.42;
+      const top = headY - headRy * 1.25;
+      ctx.beginPath();
+      ctx.moveTo(headX - headRx * 1.0, bottom);
+      ctx.lineTo(headX - headRx * 0.9, top);
+      ctx.lineTo(headX + headRx * 0.9, top);
+      ctx.lineTo(headX + headRx * 1.0, bottom);
+      ctx.closePath();
+      fillAndInk(ctx, look.hat);
+      // A sheen along the velvet, so a black peci reads against black hair.
+      line(
+        ctx,
+        [
+          [headX - headRx * 0.85, top + headRy * 0.18],
+          [headX + headRx * 0.85, top + headRy * 0.18],
+        ],
+        lighten(look.hat, 0.4),
+        INK_WIDTH,
+      );
+      extent.add(headX - headRx * 1.0, top);
+      extent.add(headX + headRx * 1.0, top);
+      return;
+    }
+    case 'conical': {
+      const apexY = headY - headRy * 1.7;
+      const baseY = headY - headRy * 0.3;
+      ctx.beginPath();
+      ctx.moveTo(headX, apexY);
+      ctx.lineTo(headX + headRx * 1.9, baseY);
+      ctx.quadraticCurveTo(headX, baseY + headRy * 0.2, headX - headRx * 1.9, baseY);
+      ctx.closePath();
+      fillAndInk(ctx, look.hat);
+      extent.add(headX, apexY);
+      extent.add(headX - headRx * 1.9, baseY);
+      extent.add(headX + headRx * 1.9, baseY + headRy * 0.2);
+      return;
+    }
+    case 'cap': {
+      ctx.beginPath();
+      ctx.ellipse(headX, headY - headRy * 0.5, headRx * 1.02, headRy * 0.62, 0, Math.PI, Math.PI * 2);
+      ctx.closePath();
+      fillAndInk(ctx, look.hat);
+      const peakX = headX + (turn === 0 ? 0 : Math.sign(turn) * headRx * 0.75);
+      const peakHalf = turn === 0 ? headRx * 0.85 : headRx * 0.7;
+      ellipse(ctx, peakX, headY - headRy * 0.5, peakHalf, headRy * 0.13, darken(look.hat, 0.15));
+      extent.add(headX, headY - headRy * 1.12);
+      extent.add(peakX - peakHalf, headY - headRy * 0.5);
+      extent.add(peakX + peakHalf, headY - headRy * 0.5);
+      return;
+    }
+    case 'brimmed': {
+      ctx.beginPath();
+      ctx.ellipse(headX, headY - headRy * 0.55, headRx * 1.05, headRy * 0.6, 0, Math.PI, Math.PI * 2);
+      ctx.closePath();
+      fillAndInk(ctx, look.hat);
+      ellipse(ctx, headX + headRx * 0.45, headY - headRy * 0.52, headRx * 0.75, headRy * 0.12, darken(look.hat, 0.2));
+      extent.add(headX, headY - headRy * 1.2);
+      return;
+    }
+  }
 }
 
 function drawCane(ctx: SKRSContext2D, hand: [number, number]): void {
