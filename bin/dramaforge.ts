@@ -59,6 +59,12 @@ async function validate(file: string): Promise<void> {
       const endOfLife = endOfLifeProblems(manifest.providers, process.env, new Date());
       if (endOfLife.length > 0) throw new ManifestInvalid(endOfLife);
     }
+    const { asksForNativeVoice } = await import('../lambdas/core/native-voice.js');
+    if (asksForNativeVoice(manifest)) {
+      const { nativeVoiceProblems } = await import('../lambdas/composition/native-voice-check.js');
+      const voiceProblems = nativeVoiceProblems(manifest, process.env);
+      if (voiceProblems.length > 0) throw new ManifestInvalid(voiceProblems);
+    }
     const scenes = manifest.episodes.reduce((sum, e) => sum + (e.scenes?.length ?? 0), 0);
     const toDevelop = manifest.episodes.filter((e) => !e.scenes).length;
     const development = toDevelop > 0 ? `; ${toDevelop} episodes to develop from their synopsis` : '';

@@ -4,8 +4,14 @@ import { developmentParts } from '../core/development-prompt.js';
 import type { ManifestProblem } from '../core/errors.js';
 import { findLanguage } from '../core/languages.js';
 import { episodesToDevelop, plannedSceneCount, type SeriesManifest, videoCandidates } from '../core/manifest/schema.js';
+import {
+  characterVoiceMode,
+  plannedNativeSeconds,
+  REFERENCE_VOICE_CHARACTERS,
+  sceneVoiceMode,
+} from '../core/native-voice.js';
 import type { Usage } from '../core/ports.js';
-import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION, priceConfirmed } from '../core/pricing.js';
+import { billedVideoSeconds, costUsd, dialogueOf, PRICE_TABLE_VERSION, priceConfirmed } from '../core/pricing.js';
 import { CANDIDATE_SCORING_STAGE, SAMPLED_FRAMES } from '../core/video-candidates.js';
 import { WORST_CASE_USAGE, worstCaseSpeechUsage } from '../core/worst-case-usage.js';
 import { endOfLifeProblems, legacyWarnings } from './model-lifecycle-check.js';
@@ -166,6 +172,9 @@ export function estimateProduction(
       : GENERATED_LINES * GENERATED_LINE_CHARACTERS,
   );
   const spokenLines = scenes.map((scene) => scene.dialogue?.length ?? GENERATED_LINES);
+  // A natively voiced scene's lines are spoken by the video model: no speech, and its clip at the dialogue model's price.
+  const native = scenes.map((scene) => sceneVoiceMode(manifest, scene) === 'native');
+  const synthesized = (values: number[]) => values.reduce((sum, value, index) => sum + (native[index] ? 0 : value), 0);
 
   add(
     'development',
@@ -207,26 +216,41 @@ export function estimateProduction(
   const totalCharacters = spokenCharacters.reduce((a, b) => a + b, 0);
   const totalLines = spokenLines.reduce((a, b) => a + b, 0);
   const perLine = totalLines === 0 ? 0 : totalCharacters / totalLines;
+  const voicedLines = synthesized(spokenLines);
+  const voicedPerLine = voicedLines === 0 ? 0 : synthesized(spokenCharacters) / voicedLines;
   // Polly bills each line twice: the audio and the speech marks that time its subtitle.
   const speechRequestsPerLine = route('speech')[0]![0]!.provider === 'bedrock' ? 2 : 1;
   add(
     'speech',
     'speech',
-    totalLines,
-    () => ({ speechCharacters: perLine * speechRequestsPerLine }),
-    () => worstCaseSpeechUsage(perLine),
+    voicedLines,
+    () => ({ speechCharacters: voicedPerLine * speechRequestsPerLine }),
+    () => worstCaseSpeechUsage(voicedPerLine),
   );
+  const videoRung = route('video')[0]![0]!;
+  if (dialogueOf(videoRung.provider, videoRung.model) === 'reference-voice') {
+    const referenceVoices = manifest.characters.filter(
+      (character) => characterVoiceMode(manifest, character) === 'native',
+    ).length;
+    add(
+      'reference-voice',
+      'speech',
+      referenceVoices,
+      () => ({ speechCharacters: GENERATED_LINE_CHARACTERS * speechRequestsPerLine }),
+      () => worstCaseSpeechUsage(REFERENCE_VOICE_CHARACTERS),
+    );
+  }
   const transcription = transcriptionRung(manifest.providers, env);
-  if (transcription && totalLines > 0) {
+  if (transcription && voicedLines > 0) {
     // The stage reserves each transcription from the line's measured audio; here the audio is not made yet, so its length is estimated.
-    const lineSeconds = perLine / CHARACTERS_PER_SECOND;
+    const lineSeconds = voicedPerLine / CHARACTERS_PER_SECOND;
     const cost = (seconds: number) =>
-      totalLines * costUsd(transcription.provider, transcription.model, { transcribedAudioSeconds: seconds });
+      voicedLines * costUsd(transcription.provider, transcription.model, { transcribedAudioSeconds: seconds });
     lines.push({
       stage: 'subtitle-timing',
       provider: transcription.provider,
       model: transcription.model,
-      calls: totalLines,
+      calls: voicedLines,
       expectedUsd: cost(Math.round(lineSeconds)),
       worstCaseUsd: cost(Math.ceil(lineSeconds)),
     });
@@ -239,25 +263,35 @@ export function estimateProduction(
     () => TYPICAL_USAGE.listing,
     () => WORST_CASE_USAGE.listing,
   );
-  const videoRung = route('video')[0]![0]!;
   const sceneSeconds = spokenCharacters.map((characters, index) =>
-    Math.max(2, characters / CHARACTERS_PER_SECOND + 1 + 0.3 * spokenLines[index]!),
+    native[index]
+      ? plannedNativeSeconds(
+          Array.from({ length: spokenLines[index]! }, () => ({ text: 'x'.repeat(characters / spokenLines[index]!) })),
+        )
+      : Math.max(2, characters / CHARACTERS_PER_SECOND + 1 + 0.3 * spokenLines[index]!),
   );
   // Every candidate is a clip bought: a scene of N candidates costs N clips, and N of them scored.
   const candidates = scenes.map((scene) => videoCandidates(manifest, scene));
-  const clips = candidates.reduce((a, b) => a + b, 0);
-  const billed = sceneSeconds.reduce(
-    (sum, seconds, index) =>
-      sum + candidates[index]! * billedVideoSeconds(videoRung.provider, videoRung.model, seconds),
-    0,
-  );
-  add(
-    'video',
-    'video',
-    clips,
-    () => ({ videoSeconds: billed / clips }),
-    () => ({ videoSeconds: billed / clips }),
-  );
+  for (const [label, voicedNatively] of [
+    ['video', false],
+    ['video (native voice)', true],
+  ] as const) {
+    const counted = (index: number) => native[index] === voicedNatively;
+    const clips = candidates.reduce((sum, n, index) => sum + (counted(index) ? n : 0), 0);
+    const billed = sceneSeconds.reduce(
+      (sum, seconds, index) =>
+        sum +
+        (counted(index) ? candidates[index]! * billedVideoSeconds(videoRung.provider, videoRung.model, seconds) : 0),
+      0,
+    );
+    add(
+      label,
+      'video',
+      clips,
+      () => ({ videoSeconds: billed / clips }),
+      () => ({ videoSeconds: billed / clips }),
+    );
+  }
   add(
     CANDIDATE_SCORING_STAGE,
     'consistency',

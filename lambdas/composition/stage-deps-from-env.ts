@@ -15,6 +15,7 @@ import { ProviderShares } from '../pipeline/weighted-slots.js';
 import { FaultInjector, withFaults } from './faults/fault-injector.js';
 import { parseFaultPlan } from './faults/fault-plan.js';
 import { endOfLifeProblems } from './model-lifecycle-check.js';
+import { nativeVoiceProblems } from './native-voice-check.js';
 import { unavailableProfiles } from './provider-config.js';
 import type { providersFor } from './provider-registry.js';
 
@@ -82,9 +83,10 @@ export function stageDepsFromEnv(
       const decorated = options.decorateProviders ? options.decorateProviders(bound, manifest) : bound;
       return faults ? withFaults(decorated, faults) : decorated;
     },
-    profileProblems: (providerSettings) => [
+    profileProblems: (providerSettings, voices) => [
       ...unavailableProfiles(providerSettings, env),
       ...endOfLifeProblems(providerSettings, env, (options.clock ?? (() => new Date()))()),
+      ...(voices ? nativeVoiceProblems({ providers: providerSettings, ...voices }, env) : []),
     ],
     shares: providerSlotsFrom(settings, clients.dynamo),
     onProviderCall: logLine,

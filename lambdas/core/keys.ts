@@ -59,6 +59,9 @@ export const assetKeys = {
   normalizedManifest: (productionId: string) => `${productionRoot(productionId)}/manifest.json`,
   referenceSheet: (productionId: string, characterId: string) =>
     `${productionRoot(productionId)}/characters/${characterId}/reference`,
+  /** A character's voice, said once by the speech model, for a video model that takes a reference voice (native voice). */
+  referenceVoice: (productionId: string, characterId: string) =>
+    `${productionRoot(productionId)}/characters/${characterId}/reference-voice.wav`,
   script: (scene: SceneRef) => `${sceneRoot(scene)}/script.json`,
   keyframe: (scene: SceneRef) => `${sceneRoot(scene)}/keyframe`,
   voice: (scene: SceneRef) => `${sceneRoot(scene)}/voice.wav`,

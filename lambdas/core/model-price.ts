@@ -17,6 +17,13 @@ export const ModelPriceSchema = z.strictObject({
   /** Lip-sync is billed per second of the video it re-renders. */
   perLipSyncSecond: z.number().min(0).optional(),
   perMusicSecond: z.number().min(0).optional(),
+  /**
+   * A video model that renders the scene's dialogue with the picture (docs/providers.md, Native voice):
+   * `in-prompt` hears the lines and how each voice sounds in the prompt alone; `reference-voice` also takes
+   * each speaker's reference voice. Absent: the model renders no dialogue.
+   */
+  dialogue: z.enum(['in-prompt', 'reference-voice']).optional(),
 });
 
 export type ModelPrice = z.infer<typeof ModelPriceSchema>;
+export type VideoDialogue = NonNullable<ModelPrice['dialogue']>;

@@ -334,6 +334,22 @@ export interface SpeechTranscriber {
   transcribe(request: TranscriptionRequest, options?: CallOptions): Promise<Metered<TimedWord[]>>;
 }
 
+/** A speaker of a natively voiced scene: how the voice sounds, and its reference voice for a model that takes one. */
+export interface ClipSpeaker {
+  characterId: string;
+  name: string;
+  /** Gender, age, timbre and pace, in words (also in the prompt). */
+  voice: string;
+  /** RIFF WAVE: the character's voice said once by the speech model; only for a model that takes a reference voice. */
+  referenceVoiceWav?: Buffer;
+}
+
+/** The lines a natively voiced clip speaks, in order (the prompt carries them too). */
+export interface ClipDialogue {
+  lines: { characterId: string; text: string }[];
+  speakers: ClipSpeaker[];
+}
+
 export interface ClipRequest {
   keyframePng: Buffer;
   width: number;
@@ -342,9 +358,14 @@ export interface ClipRequest {
   durationSeconds: number;
   seed: number;
   prompt: string;
+  /** Present for a natively voiced scene: the model speaks these lines in the clip. */
+  dialogue?: ClipDialogue;
 }
 
-/** Frames a provider rendered: an MP4 (H.264, no audio track), used as delivered; the episode's encode fits it to the scene. */
+/**
+ * Frames a provider rendered: an MP4 (H.264), used as delivered; the episode's encode fits it to the scene.
+ * Its audio track, if any, is not mixed: a natively voiced scene's speech is taken from it as the scene's voice track.
+ */
 export interface RenderedClip {
   mp4: Buffer;
 }

@@ -1,5 +1,5 @@
 import { foundationModelOf } from './model-lifecycle.js';
-import type { ModelPrice } from './model-price.js';
+import type { ModelPrice, VideoDialogue } from './model-price.js';
 import type { Charge, Metered, Usage } from './ports.js';
 import { priceOverrides } from './price-overrides.js';
 
@@ -12,9 +12,9 @@ import { priceOverrides } from './price-overrides.js';
  * from. Prices change: bump PRICE_TABLE_VERSION with any edit, and re-check the
  * sources before a large run. Bedrock prices are for us-east-1 on-demand.
  */
-export const PRICE_TABLE_VERSION = '2026-12-06.1';
+export const PRICE_TABLE_VERSION = '2026-12-06.2';
 
-export type { ModelPrice };
+export type { ModelPrice, VideoDialogue };
 
 const PER_MILLION = 1 / 1_000_000;
 
@@ -46,8 +46,10 @@ const PRICES: Record<string, ModelPrice> = {
   // https://openai.com/api/pricing, list of 2024-11 (Whisper $0.006 per minute, rounded to the nearest second).
   'openai-compatible/whisper-1': { perTranscribedAudioMinute: 0.006 },
   // https://platform.openai.com/docs/models/sora-2, list of 2025-10-06: $0.10 per second at 720p;
-  // the API accepts 4, 8 or 12 seconds.
-  'openai-compatible/sora-2': { perVideoSecond: 0.1, videoSecondsStep: 4 },
+  // the API accepts 4, 8 or 12 seconds. Sora 2 renders speech and sound with the picture, the same price
+  // with or without; `POST /v1/videos` takes a prompt and an input reference image, no audio, so the
+  // voices are described in the prompt.
+  'openai-compatible/sora-2': { perVideoSecond: 0.1, videoSecondsStep: 4, dialogue: 'in-prompt' },
 
   // sync.so lip-sync, per second of output video (https://sync.so/pricing; lipsync-2-pro $0.067/s at 25 fps as
   // sync.so's API examples quote it, lipsync-2 $0.05/s; not re-read from the live page on 2026-12-01, so re-check
@@ -151,6 +153,11 @@ export function chargesOf(metered: Metered<unknown>): Charge[] {
 /** What a result cost: its own usage and that of every billed call that led to it. */
 export function meteredCostUsd(metered: Metered<unknown>): number {
   return chargesOf(metered).reduce((sum, charge) => sum + costUsd(charge.provider, charge.model, charge.usage), 0);
+}
+
+/** How a video model renders a scene's dialogue, or undefined when it renders none (every model not marked in the table). */
+export function dialogueOf(provider: string, model: string): VideoDialogue | undefined {
+  return findPrice(provider, model)?.dialogue;
 }
 
 /** The seconds a provider bills for a clip of `seconds`: rounded up to its generation step. */

@@ -1,4 +1,5 @@
 import type { FailureCause } from './failure-cause.js';
+import type { NativeVoiceRecord } from './native-voice.js';
 import type { Repair } from './ports.js';
 import type { QaCheck } from './scene-artifacts.js';
 
@@ -145,6 +146,8 @@ export interface SceneRecord {
   keyframeAttempts?: KeyframeAttempt[];
   /** Every clip bought for the scene when it asked for more than one, and which was kept. */
   videoCandidates?: VideoCandidate[];
+  /** Present when the video model spoke the scene's lines: which model, and how it was given the voices. */
+  nativeVoice?: NativeVoiceRecord;
   /** The seed of the keyframe kept: the offline lip-sync paints that keyframe again with open mouths. */
   keyframeSeed?: number;
   consistency?: Record<string, number>;
@@ -182,6 +185,7 @@ export interface SceneChanges {
   keyframeAttempts?: KeyframeAttempt[];
   keyframeSeed?: number;
   videoCandidates?: VideoCandidate[];
+  nativeVoice?: NativeVoiceRecord;
   durationSeconds?: number;
   assets?: Record<string, string>;
   failedStage?: SceneStage;

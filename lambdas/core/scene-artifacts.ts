@@ -18,6 +18,12 @@ export interface StoredVoiceCue {
 export interface StoredVoiceCues {
   durationSeconds: number;
   cues: StoredVoiceCue[];
+  /**
+   * A natively voiced scene (the video model speaks its lines): `planned` as the voice stage left it, with no
+   * voice track yet and its length planned from the lines; `measured` once Generate video took the voice track
+   * from the clip and timed the cues by the speech in it. Absent for a synthesized voice.
+   */
+  native?: 'planned' | 'measured';
 }
 
 /** The editor's exports delivered next to the episode's MP4, by file name (docs/editor-exports.md). */

@@ -21,13 +21,21 @@ const MIN_LINE_SECONDS = 0.2;
  */
 export function speakLine(
   deps: StageDeps,
-  call: { manifest: Manifest; scene: SceneRef; speech: Bound<SpeechModel>; request: SpeechRequest; inputs: unknown },
+  call: {
+    manifest: Manifest;
+    /** Absent for a line no scene owns: a character's reference voice. */
+    scene?: SceneRef;
+    speech: Bound<SpeechModel>;
+    request: SpeechRequest;
+    inputs: unknown;
+    stage?: 'speech' | 'reference-voice';
+  },
 ): Promise<PaidCallOutcome<SpeechResult>> {
   const { manifest, speech, request } = call;
   return paidCall(deps, {
     productionId: manifest.production,
     priority: manifest.priority,
-    stage: 'speech',
+    stage: call.stage ?? 'speech',
     scene: call.scene,
     provider: speech.provider,
     model: speech.model,

@@ -27,7 +27,13 @@ export interface StageDeps extends PaidCallDeps {
   settings: StageSettings;
   /** The manifest's providers; a real profile's module loads on the first manifest that routes to it. */
   providers: (manifest: Manifest) => Promise<BoundProviders>;
-  /** What this environment lacks to serve a manifest's provider profiles, as manifest problems. */
-  profileProblems: (settings: Manifest['providers']) => ManifestProblem[];
+  /**
+   * What this environment lacks to serve a manifest's provider profiles, as manifest problems; given the
+   * manifest's voices too, a native voice routed to a video model that renders no dialogue.
+   */
+  profileProblems: (
+    settings: Manifest['providers'],
+    voices?: Pick<Manifest, 'voice' | 'characters'>,
+  ) => ManifestProblem[];
   loadManifest: (productionId: string) => Promise<Manifest>;
 }

@@ -108,7 +108,29 @@ function toneWav(seconds: number): Buffer {
   return wavFromPcm(pcm, rate);
 }
 
-async function generatedMp4(seconds: number, size: string): Promise<Buffer> {
+/** A stretch of a clip's audio, in seconds from its start. */
+export interface Span {
+  startSeconds: number;
+  endSeconds: number;
+}
+
+/**
+ * A clip as a video job delivers it: test card frames, and, when `speech` is given, an audio track that is
+ * silent but for a 440 Hz tone in each span (speech-like bursts at known times, for the clip's speech to be measured).
+ */
+export async function generatedMp4(seconds: number, size: string, speech?: readonly Span[]): Promise<Buffer> {
+  const audio = speech
+    ? [
+        '-f',
+        'lavfi',
+        '-i',
+        `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+        '-af',
+        `volume=0:enable='not(${speech.map((span) => `between(t,${span.startSeconds},${span.endSeconds})`).join('+')})'`,
+        '-c:a',
+        'aac',
+      ]
+    : [];
   return withTempDir(async (dir) => {
     const file = path.join(dir, 'video.mp4');
     await runFfmpeg([
@@ -116,6 +138,7 @@ async function generatedMp4(seconds: number, size: string): Promise<Buffer> {
       'lavfi',
       '-i',
       `testsrc=s=${size}:r=24:d=${seconds}`,
+      ...audio,
       '-c:v',
       'libx264',
       '-preset',
@@ -264,6 +287,11 @@ export class FakeOpenAiServer {
    * from the cast, lines over the limit, prose around the JSON. All of it the pipeline can mend.
    */
   sloppyStructuredAnswers = false;
+  /**
+   * Renders every video job with dialogue, as a model that speaks does: its audio holds speech-like bursts
+   * at these times (those past the clip's length are cut). Unset: clips have no audio track.
+   */
+  videoSpeech?: Span[];
   /** Where this gateway serves lip-sync (gateways mount it where they like). */
   lipSyncPath = '/v1/lipsync';
   private readonly lipSyncJobs = new Map<
@@ -437,6 +465,7 @@ export class FakeOpenAiServer {
           body: await generatedMp4(
             Number(video.seconds),
             video.size.replace('720x1280', '144x256').replace('1280x720', '256x144'),
+            this.videoSpeech?.filter((span) => span.endSeconds <= Number(video.seconds)),
           ),
         };
       video.polls++;

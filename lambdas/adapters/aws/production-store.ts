@@ -346,6 +346,7 @@ export class ProductionStore implements ProductionRecords {
       'keyframeAttempts',
       'keyframeSeed',
       'videoCandidates',
+      'nativeVoice',
       'durationSeconds',
       'failedStage',
       'failure',

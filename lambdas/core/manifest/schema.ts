@@ -122,10 +122,25 @@ const SubtitleStyle = z.strictObject({
   outlineColour: z.string().regex(HEX_COLOUR, 'outlineColour must look like "#000000"').optional(),
 });
 
+/**
+ * Who voices the lines: `synthesized` (the default), the speech model line by line, then lip-sync when asked;
+ * `native`, the video model speaks them in the clip (docs/providers.md, Native voice).
+ */
+export const VOICE_MODES = ['synthesized', 'native'] as const;
+export type VoiceMode = (typeof VOICE_MODES)[number];
+
+const VoiceModeSetting = z.enum(VOICE_MODES, 'voice.mode must be synthesized or native');
+
 const Voice = z.strictObject({
   gender: z.enum(['female', 'male', 'neutral']).optional(),
   pitch: z.number().min(0.5).max(2).optional(),
   rate: z.number().min(0.5).max(2).optional(),
+  /** This character's voice mode, over the manifest's. */
+  mode: VoiceModeSetting.optional(),
+  /** How old the voice sounds, for a video model that hears the voice described in its prompt. */
+  age: z.enum(['child', 'young adult', 'adult', 'elderly']).optional(),
+  /** The voice's colour in a few words ("husky", "bright and clear"), for the same prompt. */
+  timbre: text('timbre', 100).optional(),
 });
 
 const Character = z.strictObject({
@@ -241,6 +256,8 @@ export const ManifestSchema = z.strictObject({
   providers: Providers.default({ profile: 'offline' }),
   /** How every scene's clip is bought, unless the scene says otherwise. */
   video: VideoSettings.optional(),
+  /** Who voices every speaking character's lines, unless the character says otherwise. */
+  voice: z.strictObject({ mode: VoiceModeSetting }).optional(),
   /** Sync each speaking character's lips to their voice, after video. */
   lipSync: LipSync.optional(),
   /** Pause for a producer's approval (`dramaforge approve` / `reject`). */

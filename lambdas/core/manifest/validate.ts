@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ManifestInvalid, type ManifestProblem } from '../errors.js';
 import { executionLimitProblems } from '../execution-limits.js';
 import { languageProblems } from '../languages.js';
+import { nativeVoiceManifestProblems } from '../native-voice.js';
 import { crossReferenceProblems } from './cross-references.js';
 import { formatIssuePath } from './format-path.js';
 import { ManifestSchema, type SeriesManifest } from './schema.js';
@@ -25,7 +26,11 @@ export function validateManifest(document: unknown): SeriesManifest {
   });
   const problems = [
     ...(result.success
-      ? [...languageProblems(result.data), ...executionLimitProblems(result.data)]
+      ? [
+          ...languageProblems(result.data),
+          ...executionLimitProblems(result.data),
+          ...nativeVoiceManifestProblems(result.data),
+        ]
       : problemsFromZod(result.error)),
     ...crossReferenceProblems(document),
   ];

@@ -1,11 +1,16 @@
 import * as z from 'zod';
+import type { BoundProviders } from '../../core/bound-providers.js';
 import { seedFrom } from '../../core/content-hash.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys } from '../../core/keys.js';
+import type { Manifest, ManifestCharacter } from '../../core/manifest/schema.js';
+import { characterVoiceMode, REFERENCE_VOICE_CHARACTERS } from '../../core/native-voice.js';
+import { dialogueOf } from '../../core/pricing.js';
 import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
 import { imageCodec, putRenderedImage } from '../../pipeline/codecs.js';
 import { paidCall } from '../../pipeline/paid-call.js';
 import { characterBrief, findCharacter } from '../../pipeline/scene-context.js';
+import { speakLine } from '../../pipeline/speak-line.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 export const CastCharacterEventSchema = z.object({
@@ -13,11 +18,16 @@ export const CastCharacterEventSchema = z.object({
   characterId: z.string().regex(/^[a-z0-9-]{1,63}$/),
 });
 
-/** The reference sheet every keyframe of this character is scored against. */
+/**
+ * The reference sheet every keyframe of this character is scored against; and, for a character voiced
+ * natively by a video model that takes a reference voice, that voice, said once by the speech model.
+ */
 export async function castCharacter(event: z.output<typeof CastCharacterEventSchema>, deps: StageDeps) {
   const manifest = await deps.loadManifest(event.productionId);
-  const character = characterBrief(findCharacter(manifest, event.characterId));
-  const { image } = await deps.providers(manifest);
+  const cast = findCharacter(manifest, event.characterId);
+  const character = characterBrief(cast);
+  const providers = await deps.providers(manifest);
+  const { image } = providers;
   const request = { character, style: manifest.style, seed: seedFrom(manifest.seed, 'reference-sheet', character.id) };
   const { result } = await paidCall(deps, {
     productionId: manifest.production,
@@ -31,4 +41,34 @@ export async function castCharacter(event: z.output<typeof CastCharacterEventSch
     call: (options) => image.port.drawReferenceSheet(request, options),
   });
   await putRenderedImage(deps.assets, assetKeys.referenceSheet(manifest.production, character.id), result);
+  await castReferenceVoice(deps, manifest, cast, providers);
+}
+
+/**
+ * The character's reference voice, kept beside its reference sheet: its first line in the manifest (else its
+ * description, in the manifest's language too), said once by the speech model. Only a natively voiced
+ * character whose video model takes a reference voice needs one; for any other this buys nothing.
+ */
+async function castReferenceVoice(
+  deps: StageDeps,
+  manifest: Manifest,
+  character: ManifestCharacter,
+  providers: BoundProviders,
+): Promise<void> {
+  const { video, speech } = providers;
+  if (characterVoiceMode(manifest, character) !== 'native') return;
+  if (dialogueOf(video.provider, video.model) !== 'reference-voice') return;
+  const firstLine = manifest.episodes
+    .flatMap((episode) => episode.scenes.flatMap((scene) => scene.dialogue ?? []))
+    .find((line) => line.character === character.id)?.line;
+  const request = {
+    text: Array.from(firstLine ?? character.description)
+      .slice(0, REFERENCE_VOICE_CHARACTERS)
+      .join(''),
+    language: manifest.language,
+    characterId: character.id,
+    voice: character.voice ?? {},
+  };
+  const { result } = await speakLine(deps, { manifest, speech, request, inputs: request, stage: 'reference-voice' });
+  await deps.assets.putBytes(assetKeys.referenceVoice(manifest.production, character.id), result.wav, 'audio/wav');
 }

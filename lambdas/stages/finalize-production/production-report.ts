@@ -6,6 +6,7 @@ import { findLanguage } from '../../core/languages.js';
 import type { CostRow } from '../../core/ledger.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { round } from '../../core/money.js';
+import { type NativeVoiceRecord, voiceDriftWarning } from '../../core/native-voice.js';
 import type { Repair } from '../../core/ports.js';
 import { costUsd } from '../../core/pricing.js';
 import type { ProductionMeta, ProductionStatus, SceneRecord, VideoCandidate } from '../../core/production-model.js';
@@ -29,6 +30,8 @@ export interface SceneReport {
   consistency?: SceneConsistency;
   /** Every clip bought for a scene that asked for several candidates: its scores, cost, and why it was kept or not. */
   video?: { candidates: CandidateReport[] };
+  /** Present when the video model spoke the scene's lines: no speech or lip-sync was bought for it. */
+  voice?: NativeVoiceRecord;
   stoppedAt?: string;
   /** The error name the state machine caught; `reason` says why in one line, `cause` as data. */
   error?: string;
@@ -100,6 +103,8 @@ export interface ProductionReport {
   qa: { passed: boolean; checks: (QaCheck & { episode: string })[] };
   /** The scenes whose every keyframe attempt fell short of the consistency threshold, counted and named. */
   consistency: { passed: boolean; scenesBelowThreshold: number; scenes: string[] };
+  /** What a producer should know before trusting the cut: that native voices may drift between clips. */
+  warnings?: string[];
   generatedAt: string;
   /**
    * Every execution that made the production, with its history's size. Added by the runtime
@@ -298,6 +303,7 @@ export function buildProductionReport(input: {
           costUsd: round(record?.costUsd ?? 0),
           ...(record && sceneConsistency(record)),
           ...(record && sceneCandidates(record, input.costs)),
+          ...(record?.nativeVoice && { voice: record.nativeVoice }),
           ...(record?.failure && {
             stoppedAt: record.failedStage,
             error: record.failure.error,
@@ -347,6 +353,7 @@ export function buildProductionReport(input: {
   const cause = input.failure
     ? input.meta.failureCause
     : (stoppedScenes.find((s) => s.cause?.kind === 'budget') ?? stoppedScenes[0])?.cause;
+  const drift = voiceDriftWarning(input.scenes.flatMap((scene) => (scene.nativeVoice ? [scene.nativeVoice] : [])));
   const belowThreshold = episodes.flatMap((e) =>
     e.scenes.filter((s) => s.consistency?.passed === false).map((s) => `${e.id}/${s.id}`),
   );
@@ -383,6 +390,7 @@ export function buildProductionReport(input: {
       scenesBelowThreshold: belowThreshold.length,
       scenes: belowThreshold,
     },
+    ...(drift && { warnings: [drift] }),
     generatedAt: new Date().toISOString(),
   };
 }

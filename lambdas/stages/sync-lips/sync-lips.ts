@@ -50,7 +50,8 @@ export async function syncLips(
   // What Generate video left: a camera move, or a provider's clip (a retry after a sync finds the synced clip named, and syncs the clip it came from).
   const clipKey =
     before.assets?.clip === assetKeys.cameraMove(event) ? assetKeys.cameraMove(event) : assetKeys.clip(event);
-  if (!manifest.lipSync || !lipSync || cues.cues.length === 0) {
+  // A natively voiced clip was rendered speaking: its lips already move with its own audio.
+  if (!manifest.lipSync || !lipSync || cues.cues.length === 0 || cues.native) {
     await deps.productions.updateScene(event, { assets: { clip: clipKey } });
     return;
   }

@@ -6,6 +6,7 @@ import { BudgetExceeded } from '../../core/errors.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
 import type { Manifest } from '../../core/manifest/schema.js';
+import { plannedNativeSeconds, sceneVoiceMode } from '../../core/native-voice.js';
 import type { SpeechRequest, SpeechResult, SpeechTranscriber, TimedWord } from '../../core/ports.js';
 import type { StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
@@ -21,8 +22,12 @@ import type { StageDeps } from '../../pipeline/stage-deps.js';
  * else the line's whole audio.
  */
 export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
-  const { manifest, generation } = await beginSceneStage(deps, event, 'VOICE');
+  const { manifest, generation, scene } = await beginSceneStage(deps, event, 'VOICE');
   const script = await deps.assets.getJson<StoredScript>(assetKeys.script(event));
+  if (sceneVoiceMode(manifest, scene) === 'native') {
+    await planNativeVoice(deps, manifest, event, script);
+    return;
+  }
   const { speech, transcription } = await deps.providers(manifest);
 
   const lines: VoiceLine[] = [];
@@ -58,6 +63,42 @@ export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, 
   await deps.productions.updateScene(event, {
     durationSeconds: track.durationSeconds,
     assets: { voice: assetKeys.voice(event) },
+  });
+}
+
+/**
+ * A natively voiced scene buys no speech: the video model speaks its lines. The stage records that, and
+ * plans the scene's length from its lines (the clip is asked to last that long); Generate video then takes
+ * the voice track from the clip and times the cues by the speech measured in it.
+ */
+async function planNativeVoice(deps: StageDeps, manifest: Manifest, scene: SceneRef, script: StoredScript) {
+  const names = new Map(manifest.characters.map((c) => [c.id, c.name]));
+  const lines = script.lines.map((line) => ({ characterId: line.character, text: line.line }));
+  const durationSeconds = plannedNativeSeconds(lines);
+  const stored: StoredVoiceCues = {
+    durationSeconds,
+    // Laid end to end by length until the clip says where each line falls.
+    cues: plannedCues(lines, durationSeconds).map((cue) => ({
+      ...cue,
+      speaker: names.get(cue.characterId) ?? cue.characterId,
+    })),
+    native: 'planned',
+  };
+  await deps.assets.putJson(assetKeys.voiceCues(scene), stored);
+  await deps.productions.updateScene(scene, { durationSeconds });
+  deps.logger.info('native voice: the video model speaks the lines, no speech is bought', {
+    scene,
+    lines: lines.length,
+  });
+}
+
+function plannedCues(lines: { characterId: string; text: string }[], durationSeconds: number) {
+  const total = lines.reduce((sum, line) => sum + Array.from(line.text).length, 0) || 1;
+  let at = 0;
+  return lines.map((line, index) => {
+    const startSeconds = at;
+    at += (durationSeconds * Array.from(line.text).length) / total;
+    return { index, characterId: line.characterId, text: line.text, startSeconds, endSeconds: at };
   });
 }
 

@@ -25,7 +25,7 @@ export async function validateUploadedManifest(event: z.output<typeof ValidateMa
   }
   try {
     const manifest = parseManifest(await deps.assets.getBytes(event.key));
-    const unavailable = deps.profileProblems(manifest.providers);
+    const unavailable = deps.profileProblems(manifest.providers, manifest);
     if (unavailable.length > 0) throw new ManifestInvalid(unavailable);
 
     await deps.assets.putJson(assetKeys.normalizedManifest(manifest.production), manifest);

@@ -2,21 +2,31 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
+import { clipSpeech } from '../../adapters/media/clip-speech.js';
 import { seedFrom, sha256 } from '../../core/content-hash.js';
-import { ProviderNotConfigured } from '../../core/errors.js';
+import { ProviderNotConfigured, ProviderOutputInvalid } from '../../core/errors.js';
 import { estimateUsd } from '../../core/estimates.js';
 import { clipPrompt } from '../../core/image-prompts.js';
 import { assetKeys, type SceneRef } from '../../core/keys.js';
+import type { Manifest } from '../../core/manifest/schema.js';
 import { videoCandidates } from '../../core/manifest/schema.js';
 import {
+  cuesFromSpeech,
+  describeVoice,
+  nativeDialoguePrompt,
+  plannedNativeSeconds,
+  sceneVoiceMode,
+} from '../../core/native-voice.js';
+import {
+  type ClipDialogue,
   type ClipResult,
   DEFAULT_CONSISTENCY_THRESHOLD,
   isAsyncVideoModel,
   isCameraMoveClip,
   type RenderedImage,
 } from '../../core/ports.js';
-import { billedVideoSeconds } from '../../core/pricing.js';
-import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
+import { billedVideoSeconds, dialogueOf } from '../../core/pricing.js';
+import type { StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
 import { clipCodec, getRenderedImage } from '../../pipeline/codecs.js';
 import { type Cut, CutSchema, manifestForCut } from '../../pipeline/cut.js';
 import {
@@ -29,7 +39,7 @@ import {
 } from '../../pipeline/paid-call.js';
 import { advanceProviderJob } from '../../pipeline/provider-job.js';
 import { recordFailureCause } from '../../pipeline/record-failure-cause.js';
-import { SceneEventSchema } from '../../pipeline/scene-context.js';
+import { findCharacter, SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { chooseCandidate } from './choose-candidate.js';
@@ -83,6 +93,17 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0,
     deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
   ]);
   const count = cut === 'animatic' ? 1 : videoCandidates(manifest, context.scene);
+  // The animatic's offline model renders no dialogue (validation refuses a review of native voices before video).
+  const native = cut !== 'animatic' && sceneVoiceMode(manifest, context.scene) === 'native';
+  const dialogue = native
+    ? await nativeDialogue(deps, manifest, ref, dialogueOf(video.provider, video.model) === 'reference-voice')
+    : undefined;
+  const prompt = dialogue
+    ? `${clipPrompt(context.brief)}\n${nativeDialoguePrompt(dialogue.speakers, dialogue.lines)}`
+    : clipPrompt(context.brief);
+  // A native scene's length is planned from its lines, not read back from the cues its clip's speech re-times: a
+  // redelivery after the clip was measured asks for the same clip.
+  const durationSeconds = dialogue ? plannedNativeSeconds(dialogue.lines) : voice.durationSeconds;
   const calls = Array.from({ length: count }, (_, index) => {
     const candidate = index + 1;
     // The first candidate is the clip a single-candidate scene buys: the same seed, cache entry and job slot.
@@ -92,9 +113,10 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0,
       width: manifest.format.width,
       height: manifest.format.height,
       fps: manifest.format.fps,
-      durationSeconds: voice.durationSeconds,
+      durationSeconds,
       seed,
-      prompt: clipPrompt(context.brief),
+      prompt,
+      ...(dialogue && { dialogue }),
     };
     const paid = {
       productionId: manifest.production,
@@ -103,9 +125,9 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0,
       scene: ref,
       provider: video.provider,
       model: video.model,
-      inputs: { ...request, keyframePng: sha256(keyframePng) },
+      inputs: { ...request, keyframePng: sha256(keyframePng), ...(dialogue && { dialogue: dialogueInputs(dialogue) }) },
       estimateUsd: estimateUsd(video, {
-        videoSeconds: billedVideoSeconds(video.provider, video.model, voice.durationSeconds),
+        videoSeconds: billedVideoSeconds(video.provider, video.model, durationSeconds),
       }),
       codec: clipCodec,
     };
@@ -206,7 +228,85 @@ export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0,
     await deps.assets.putBytes(clipKey, clip.mp4, 'video/mp4');
   }
   await deps.productions.updateScene(ref, { assets: { clip: clipKey } });
-  return { state: 'done', output: { clipKey, durationSeconds: voice.durationSeconds } };
+  if (!dialogue || isCameraMoveClip(clip))
+    return { state: 'done', output: { clipKey, durationSeconds: voice.durationSeconds } };
+  const spokenSeconds = await takeClipVoice(deps, manifest, ref, clip.mp4, dialogue);
+  await deps.productions.updateScene(ref, {
+    nativeVoice: {
+      mode: 'native',
+      provider: video.provider,
+      model: video.model,
+      voices: dialogue.speakers.some((speaker) => speaker.referenceVoiceWav) ? 'reference-voice' : 'in-prompt',
+    },
+  });
+  return { state: 'done', output: { clipKey, durationSeconds: spokenSeconds } };
+}
+
+/**
+ * What a natively voiced scene's clip is to say: its script's lines in order, and each speaker's voice
+ * described (gender, age, timbre, pace); with the reference voice Cast characters made, for a model that takes one.
+ */
+async function nativeDialogue(
+  deps: StageDeps,
+  manifest: Manifest,
+  ref: SceneRef,
+  referenceVoices: boolean,
+): Promise<ClipDialogue> {
+  const script = await deps.assets.getJson<StoredScript>(assetKeys.script(ref));
+  const lines = script.lines.map((line) => ({ characterId: line.character, text: line.line }));
+  const speakers = [];
+  for (const characterId of new Set(lines.map((line) => line.characterId))) {
+    const character = findCharacter(manifest, characterId);
+    speakers.push({
+      characterId,
+      name: character.name,
+      voice: describeVoice(character.voice),
+      ...(referenceVoices && {
+        referenceVoiceWav: await deps.assets.getBytes(assetKeys.referenceVoice(manifest.production, characterId)),
+      }),
+    });
+  }
+  return { lines, speakers };
+}
+
+/** The dialogue as a cache key holds it: each reference voice by its hash. */
+const dialogueInputs = (dialogue: ClipDialogue) => ({
+  lines: dialogue.lines,
+  speakers: dialogue.speakers.map(({ referenceVoiceWav, ...speaker }) => ({
+    ...speaker,
+    ...(referenceVoiceWav && { referenceVoice: sha256(referenceVoiceWav) }),
+  })),
+});
+
+/**
+ * A natively voiced scene's voice track is its clip's own audio, and its cues are timed by the speech measured
+ * in it, each line on its own stretch of speech (core/native-voice.ts): the scene then lasts as long as its clip
+ * speaks, and the episode mixes that audio as the scene's dialogue. A clip with no audio, or silent where it had
+ * lines to say, is not the scene: ProviderOutputInvalid.
+ */
+async function takeClipVoice(
+  deps: StageDeps,
+  manifest: Manifest,
+  ref: SceneRef,
+  mp4: Buffer,
+  dialogue: ClipDialogue,
+): Promise<number> {
+  const scene = `${ref.episodeId}/${ref.sceneId}`;
+  const measured = await clipSpeech(mp4);
+  if (!measured) throw new ProviderOutputInvalid(`the clip of ${scene} has no audio track to speak its lines`);
+  const names = new Map(manifest.characters.map((character) => [character.id, character.name]));
+  const lines = dialogue.lines.map((line) => ({ ...line, speaker: names.get(line.characterId) ?? line.characterId }));
+  const cues = cuesFromSpeech(lines, measured.speech);
+  if (!cues)
+    throw new ProviderOutputInvalid(`the clip of ${scene} holds no speech, where it had ${lines.length} lines to say`);
+  const stored: StoredVoiceCues = { durationSeconds: measured.durationSeconds, cues, native: 'measured' };
+  await deps.assets.putBytes(assetKeys.voice(ref), measured.wav, 'audio/wav');
+  await deps.assets.putJson(assetKeys.voiceCues(ref), stored);
+  await deps.productions.updateScene(ref, {
+    durationSeconds: measured.durationSeconds,
+    assets: { voice: assetKeys.voice(ref) },
+  });
+  return measured.durationSeconds;
 }
 
 /**

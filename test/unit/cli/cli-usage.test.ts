@@ -222,4 +222,25 @@ describe('dramaforge usage', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('(line 2, column 8): Missing closing "quote, in: title: "Unclosed\n');
   });
+
+  it('validate refuses native voice on a profile whose video model renders no dialogue, naming the model', async () => {
+    // Prepare
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-cli-usage-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const example = await readFile(
+      fileURLToPath(new URL('../../../examples/tet-homecoming.yaml', import.meta.url)),
+      'utf8',
+    );
+    const native = path.join(dir, 'native.yaml');
+    await writeFile(native, `${example}\nvoice: { mode: native }\n`);
+
+    // Act
+    const result = await dramaforge('validate', native);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'voice.mode: native voice needs a video model that renders dialogue, and offline/camera-motion-v1 renders none (openai-compatible/sora-2 does)\n',
+    );
+  });
 });

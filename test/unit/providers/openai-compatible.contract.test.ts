@@ -20,7 +20,7 @@ import {
   ProviderThrottled,
   ProviderUnavailable,
 } from '../../../lambdas/core/errors.js';
-import type { SceneScriptRequest, TextModel } from '../../../lambdas/core/ports.js';
+import type { ClipSpeaker, SceneScriptRequest, TextModel } from '../../../lambdas/core/ports.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 
 const CHAT = 'POST /v1/chat/completions';
@@ -537,5 +537,39 @@ describe('openai-compatible media', () => {
     const stream = probe.streams.find((s) => s.codecType === 'video')!;
     expect(stream.fps).toBe(24);
     expect([stream.width, stream.height]).toEqual([144, 256]);
+  });
+
+  it("sends a natively voiced scene's reference voices as files where the request has them, and none where it has only descriptions", async () => {
+    // Prepare
+    const server = await ownServer();
+    const video = new OpenAiVideoModel(connectionTo(server), 'sora-2', 1, 10);
+    const keyframe = (
+      await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({
+        character: request.scene.characters[0]!,
+        seed: 1,
+      })
+    ).result.png;
+    const lines = [{ characterId: 'ana', text: 'You came back.' }];
+    const described = { characterId: 'ana', name: 'Ana', voice: 'a female voice, speaking at an even pace' };
+    const clip = (speakers: ClipSpeaker[]) => ({
+      keyframePng: keyframe,
+      width: 180,
+      height: 320,
+      fps: 12,
+      durationSeconds: 3,
+      seed: 3,
+      prompt: 'Harbour at dawn.',
+      dialogue: { lines, speakers },
+    });
+
+    // Act
+    await video.startClip(clip([{ ...described, referenceVoiceWav: Buffer.from('RIFF-ana-voice') }]));
+    await video.startClip(clip([described]));
+
+    // Assess
+    const [withVoice, withoutVoice] = server.requestsTo('POST /v1/videos').map((r) => r.body.toString('latin1'));
+    expect(withVoice).toMatch(/name="reference_voices\[\]"; filename="ana\.wav"/);
+    expect(withVoice).toContain('RIFF-ana-voice');
+    expect(withoutVoice).not.toContain('reference_voices');
   });
 });

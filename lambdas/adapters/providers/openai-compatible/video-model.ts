@@ -17,6 +17,22 @@ export function clipLength(durationSeconds: number): VideoSeconds {
 const sizeFor = (request: ClipRequest): VideoSize => (request.height >= request.width ? '720x1280' : '1280x720');
 
 /**
+ * The speakers' reference voices, for a gateway model the price table (or DRAMAFORGE_PRICE_OVERRIDES) marks as
+ * taking one: one file each, `reference_voices[]`, named `<character id>.wav` in the order the speakers first
+ * speak. OpenAI's own `POST /v1/videos` documents no audio input, so sora-2 gets none and hears each voice
+ * described in the prompt; this field is this project's convention for a gateway that serves such a model.
+ */
+async function referenceVoices(request: ClipRequest) {
+  const voiced = request.dialogue?.speakers.filter((speaker) => speaker.referenceVoiceWav) ?? [];
+  if (voiced.length === 0) return {};
+  return {
+    reference_voices: await Promise.all(
+      voiced.map((speaker) => toFile(speaker.referenceVoiceWav!, `${speaker.characterId}.wav`, { type: 'audio/wav' })),
+    ),
+  };
+}
+
+/**
  * Videos: `POST /v1/videos` with the keyframe as the input reference, then the
  * worker polls `GET /v1/videos/{id}` through the queue, then fetches
  * `GET /v1/videos/{id}/content`, kept as delivered (the episode's encode fits it). Usage is the seconds the
@@ -44,6 +60,7 @@ export class OpenAiVideoModel implements AsyncVideoModel {
             seconds: clipLength(request.durationSeconds),
             size,
             input_reference: await toFile(reference, 'keyframe.png', { type: 'image/png' }),
+            ...(await referenceVoices(request)),
           },
           requestOptions(signal, options.idempotencyKey && `${options.idempotencyKey}:${this.model}`),
         ),
