@@ -214,7 +214,7 @@ function bindRoute<Port>(
   };
 }
 
-/** Validation refuses dubs routed to a profile without a translator; this only answers a manifest that skipped it. */
+/** Validation refuses dubs routed to a profile without a translator (none today); this only answers a manifest that skipped it. */
 function untranslatable(model: string): LineTranslator {
   const refuse = () =>
     Promise.reject(new ProviderNotConfigured(`${model} cannot translate a dub: its profile has no translator yet`));

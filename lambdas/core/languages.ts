@@ -73,8 +73,11 @@ export const PROFILE_LANGUAGES: Readonly<
   bedrock: { script: ALL_TAGS, speech: ['en-US', 'en-GB', 'zh-CN', 'ja-JP', 'ko-KR'] },
 };
 
-/** The profiles whose script stage can translate a dub's lines; the real ones have no translator yet (docs/markets.md). */
-export const TRANSLATING_PROFILES: readonly ProviderProfileName[] = ['offline'];
+/**
+ * The profiles whose script stage can translate a dub's lines (docs/markets.md): the real ones with
+ * their script model, the offline one with its phrasebook stand-in.
+ */
+export const TRANSLATING_PROFILES: readonly ProviderProfileName[] = ['offline', 'openai-compatible', 'bedrock'];
 
 function normalisedTag(tag: string): string {
   return tag.trim().replace(/_/g, '-').toLowerCase();

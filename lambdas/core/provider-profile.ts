@@ -34,7 +34,7 @@ export interface VideoPolling {
 export interface ProviderProfile {
   text(model: string): TextModel;
   developer(model: string): EpisodeDeveloper;
-  /** Absent where the profile cannot translate yet: validation refuses dubs whose script stage routes there. */
+  /** The script model translating a dub; absent where a profile cannot: validation refuses dubs whose script stage routes there. */
   translator?(model: string): LineTranslator;
   image(model: string): ImageModel;
   consistency(model: string): ConsistencyScorer;

@@ -263,8 +263,25 @@ function verboseTranscription(text: string, language: string | undefined, durati
 }
 
 /**
+ * A dub's translation (the system prompt says "for its dub"): the line, title or listing marked with
+ * the target tag, as `[th-TH] You came back.`, the master's hashtags kept one for one.
+ */
+function dubAnswer(system: string, user: string) {
+  if (!system.includes('for its dub')) return undefined;
+  const to = /into [^(]+\(([A-Za-z-]+)\)/.exec(system)?.[1] ?? 'und';
+  const line = /^Line to translate: (.*)$/m.exec(user)?.[1];
+  if (line !== undefined) return { line: `[${to}] ${line}` };
+  const title = /^Episode title: (.*)$/m.exec(user)?.[1];
+  if (title !== undefined) return { line: `[${to}] ${title}` };
+  return {
+    description: `[${to}] ${/^Description: (.*)$/m.exec(user)?.[1] ?? ''}`,
+    hashtags: (/^Hashtags: (.*)$/m.exec(user)?.[1] ?? '').split(' ').filter(Boolean),
+  };
+}
+
+/**
  * An OpenAI-compatible API on 127.0.0.1 with realistic bodies and usage: chat
- * completions (scripts, scene cards, episode listings, and a vision judge's score), image generations and edits
+ * completions (scripts, scene cards, episode listings, dub translations, and a vision judge's score), image generations and edits
  * (b64_json PNGs drawn with canvas), audio speech (WAV), transcriptions (verbose_json
  * with word timestamps, no usage), and videos (job, polls,
  * MP4 content made with ffmpeg). Tests queue scripted failures per route.
@@ -556,6 +573,8 @@ export class FakeOpenAiServer {
       .map((m) => String(m.content))
       .join('\n');
     const system = messages.find((m) => m.role === 'system');
+    const dub = dubAnswer(String(system?.content), user);
+    if (dub) return json(200, chatCompletion(model, JSON.stringify(dub), 'stop', usage));
     if (String(system?.content).includes('listing of one episode')) {
       // A careless gateway forgets a hashtag's # and puts a space in one: the pipeline mends both.
       const hashtags = this.sloppyStructuredAnswers

@@ -161,6 +161,27 @@ describe('estimateProduction and dubs', () => {
       ['ko-KR speech', 'offline', 'espeak-ng', 1],
     ]);
   });
+
+  it.each(['openai-compatible', 'bedrock'] as const)(
+    "prices a dub's translations on the %s profile as calls of the script stage's model",
+    (profile) => {
+      // Prepare
+      const dubbed = validateManifest({ ...manifestFor(profile), dubs: ['ko-KR'] });
+      const [script] = stageRoute(dubbed.providers, 'script', {})[0]!;
+
+      // Act
+      const { lines } = estimateProduction(dubbed, {});
+
+      // Assess
+      const translation = lines.find((line) => line.stage === 'ko-KR translation');
+      expect(translation, 'the ko-KR translation line').toMatchObject({
+        provider: script!.provider,
+        model: script!.model,
+        calls: 2,
+      });
+      expect(translation!.expectedUsd, 'a translation priced at the script model').toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('estimateProduction and video candidates', () => {

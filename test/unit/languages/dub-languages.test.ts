@@ -28,17 +28,16 @@ describe('the languages a manifest dubs into', () => {
     expect(problems.filter((problem) => problem.startsWith('dubs[0]'))).toEqual([]);
   });
 
-  it('refuses dubs whose script stage routes to a profile without a translator', () => {
-    // Act
-    const problems = problemsOf(
-      manifest(['th-TH'], { profile: 'offline', overrides: { script: 'openai-compatible' } }),
-    );
+  it.each(['openai-compatible', 'bedrock'])(
+    'accepts dubs whose script stage routes to the %s profile, whose script model translates them',
+    (script) => {
+      // Act
+      const problems = problemsOf(manifest(['th-TH', 'ko-KR'], { profile: 'offline', overrides: { script } }));
 
-    // Assess
-    expect(problems).toEqual([
-      'dubs: the openai-compatible profile writes the script and cannot translate a dub yet (dubs are translated by: offline)',
-    ]);
-  });
+      // Assess
+      expect(problems, `dubs translated by ${script}`).toEqual([]);
+    },
+  );
 
   it('refuses an unknown tag, the master language under an alias, and a dub listed twice', () => {
     // Act

@@ -200,4 +200,43 @@ describe('bedrock structured output: an episode listing', () => {
       usage: { inputTokens: 820, outputTokens: 140 },
     });
   });
+
+  it("translates a dub's line through the forced tool, with the speaker, the scene and the length budget, and asks once more for an empty line", async () => {
+    // Prepare
+    bedrockMock
+      .on(ConverseCommand)
+      .resolvesOnce(toolAnswer('dub_line', { line: '' }))
+      .resolvesOnce(toolAnswer('dub_line', { line: '편지 읽어.' }));
+    const writer = new ConverseScriptWriter(bedrock, guard(), MODEL);
+
+    // Act
+    const metered = await writer.translateLine({
+      from: 'en-US',
+      to: 'ko-KR',
+      scene: { ...scene, mood: 'tense' },
+      speaker: scene.characters[0]!,
+      sceneLines: [
+        { character: 'ana', line: 'Read it.' },
+        { character: 'ben', line: 'Later.' },
+      ],
+      index: 0,
+      budgetSeconds: 1.2,
+      seed: 3,
+    });
+
+    // Assess
+    const { toolConfig, system, messages } = sent(0);
+    expect(toolConfig?.toolChoice).toEqual({ tool: { name: 'dub_line' } });
+    const schema = toolConfig!.tools![0]!.toolSpec!.inputSchema!.json as { required: string[] };
+    expect(schema.required).toEqual(['line']);
+    expect(system?.map((block) => block.text).join('')).toContain('into Korean (ko-KR)');
+    const user = messages?.map((message) => message.content?.map((block) => block.text).join('')).join('\n');
+    expect(user).toContain('Speaker: Ana (red hair)');
+    expect(user).toContain('Scene: Kitchen. Ana hands Ben the letter.');
+    expect(user).toContain('at most 1.2 seconds');
+    expect(user).toContain('>> Ana: Read it.');
+    expect(bedrockMock.commandCalls(ConverseCommand), 'one repair prompt after the empty line').toHaveLength(2);
+    expect(metered.result.line).toBe('편지 읽어.');
+    expect(metered).toMatchObject({ provider: 'bedrock', model: MODEL, earlierCharges: [{ provider: 'bedrock' }] });
+  });
 });

@@ -10,13 +10,25 @@ import type {
   EpisodeDevelopmentRequest,
   EpisodeListing,
   EpisodeListingRequest,
+  LineTranslation,
+  LineTranslationRequest,
+  LineTranslator,
+  ListingTranslationRequest,
   Metered,
   ProviderCallGuard,
   SceneScript,
   SceneScriptRequest,
   TextModel,
+  TitleTranslationRequest,
 } from '../../../core/ports.js';
 import { scriptJsonSchema, writeSceneWithRepair } from '../../../core/script-prompt.js';
+import {
+  lineTranslationJsonSchema,
+  listingTranslationJsonSchema,
+  translateLineWithRepair,
+  translateListingWithRepair,
+  translateTitleWithRepair,
+} from '../../../core/translation-prompt.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 
 /** The one tool a structured answer is forced through: its input schema is the answer's JSON schema. */
@@ -27,12 +39,12 @@ interface AnswerTool {
 }
 
 /**
- * Bedrock Converse: the same script, listing and development prompts, repairs and checks as every text
+ * Bedrock Converse: the same script, listing, development and translation prompts, repairs and checks as every text
  * model. Converse has no JSON mode; its documented way to a schema-valid answer is tool use, so
  * each call forces one tool (`toolChoice: { tool }`) whose input schema is the answer's, and the
  * answer is the tool call's input.
  */
-export class ConverseScriptWriter implements TextModel, EpisodeDeveloper {
+export class ConverseScriptWriter implements TextModel, EpisodeDeveloper, LineTranslator {
   constructor(
     private readonly bedrock: BedrockRuntimeClient,
     private readonly guard: ProviderCallGuard,
@@ -78,6 +90,48 @@ export class ConverseScriptWriter implements TextModel, EpisodeDeveloper {
       { provider: BEDROCK, model: this.model },
       options.contentRewrite ?? false,
       (messages) => this.converse(messages, 12_000, tool, options.attempts),
+    );
+  }
+
+  translateLine(request: LineTranslationRequest, options: CallOptions = {}): Promise<Metered<LineTranslation>> {
+    const tool = {
+      name: 'dub_line',
+      description: 'Records the line translated for the dub.',
+      schema: lineTranslationJsonSchema('line'),
+    };
+    return translateLineWithRepair(
+      request,
+      { provider: BEDROCK, model: this.model },
+      options.contentRewrite ?? false,
+      (messages) => this.converse(messages, 800, tool, options.attempts),
+    );
+  }
+
+  translateTitle(request: TitleTranslationRequest, options: CallOptions = {}): Promise<Metered<LineTranslation>> {
+    const tool = {
+      name: 'dub_title',
+      description: "Records the episode's title translated for the dub's cover.",
+      schema: lineTranslationJsonSchema('title'),
+    };
+    return translateTitleWithRepair(
+      request,
+      { provider: BEDROCK, model: this.model },
+      options.contentRewrite ?? false,
+      (messages) => this.converse(messages, 400, tool, options.attempts),
+    );
+  }
+
+  translateListing(request: ListingTranslationRequest, options: CallOptions = {}): Promise<Metered<EpisodeListing>> {
+    const tool = {
+      name: 'dub_listing',
+      description: "Records the episode's platform description and hashtags translated for the dub.",
+      schema: listingTranslationJsonSchema(request.listing.hashtags.length),
+    };
+    return translateListingWithRepair(
+      request,
+      { provider: BEDROCK, model: this.model },
+      options.contentRewrite ?? false,
+      (messages) => this.converse(messages, 1500, tool, options.attempts),
     );
   }
 

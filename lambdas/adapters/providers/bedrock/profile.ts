@@ -18,6 +18,7 @@ export const createProfile: ProviderProfileFactory = (context): ProviderProfile 
   return {
     text: (model) => new ConverseScriptWriter(runtime(), guard, model),
     developer: (model) => new ConverseScriptWriter(runtime(), guard, model),
+    translator: (model) => new ConverseScriptWriter(runtime(), guard, model),
     image: (model) => new StabilityImageModel(runtime(), guard, model),
     consistency: (model) => new EmbeddingConsistencyScorer(runtime(), guard, model),
     speech: () => new PollySpeechModel(polly(), guard),

@@ -4,21 +4,33 @@ import type {
   CallOptions,
   EpisodeListing,
   EpisodeListingRequest,
+  LineTranslation,
+  LineTranslationRequest,
+  LineTranslator,
+  ListingTranslationRequest,
   Metered,
   SceneScript,
   SceneScriptRequest,
   TextModel,
+  TitleTranslationRequest,
 } from '../../../core/ports.js';
 import { scriptJsonSchema, writeSceneWithRepair } from '../../../core/script-prompt.js';
+import {
+  lineTranslationJsonSchema,
+  listingTranslationJsonSchema,
+  translateLineWithRepair,
+  translateListingWithRepair,
+  translateTitleWithRepair,
+} from '../../../core/translation-prompt.js';
 import { chatAnswerOf, type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE, type ResponseFormatMode } from './settings.js';
 
 /**
- * Chat completions writing a scene's dialogue and an episode's listing: structured output (the
- * answer's JSON schema, a scene's speakers an enum of its cast) where the provider has it, JSON mode
- * otherwise; either way the answer is mended, validated and repaired here.
+ * Chat completions writing a scene's dialogue and an episode's listing, and translating them for a
+ * dub: structured output (the answer's JSON schema, a scene's speakers an enum of its cast) where
+ * the provider has it, JSON mode otherwise; either way the answer is mended, validated and repaired here.
  */
-export class ChatScriptWriter implements TextModel {
+export class ChatScriptWriter implements TextModel, LineTranslator {
   constructor(
     private readonly connection: OpenAiConnection,
     readonly model: string,
@@ -33,6 +45,22 @@ export class ChatScriptWriter implements TextModel {
   writeListing(request: EpisodeListingRequest, options: CallOptions = {}): Promise<Metered<EpisodeListing>> {
     const complete = this.completion('episode_listing', listingJsonSchema(), request.seed, 1500, options);
     return writeListingWithRepair(request, this.serving, options.contentRewrite ?? false, complete);
+  }
+
+  translateLine(request: LineTranslationRequest, options: CallOptions = {}): Promise<Metered<LineTranslation>> {
+    const complete = this.completion('dub_line', lineTranslationJsonSchema('line'), request.seed, 800, options);
+    return translateLineWithRepair(request, this.serving, options.contentRewrite ?? false, complete);
+  }
+
+  translateTitle(request: TitleTranslationRequest, options: CallOptions = {}): Promise<Metered<LineTranslation>> {
+    const complete = this.completion('dub_title', lineTranslationJsonSchema('title'), request.seed, 400, options);
+    return translateTitleWithRepair(request, this.serving, options.contentRewrite ?? false, complete);
+  }
+
+  translateListing(request: ListingTranslationRequest, options: CallOptions = {}): Promise<Metered<EpisodeListing>> {
+    const schema = listingTranslationJsonSchema(request.listing.hashtags.length);
+    const complete = this.completion('dub_listing', schema, request.seed, 1500, options);
+    return translateListingWithRepair(request, this.serving, options.contentRewrite ?? false, complete);
   }
 
   private get serving() {

@@ -15,6 +15,7 @@ export const createProfile: ProviderProfileFactory = (context): ProviderProfile 
   const connection = new OpenAiConnection(openAiSettingsFromEnv(context.env), context.guard(OPENAI_COMPATIBLE));
   return {
     text: (model) => new ChatScriptWriter(connection, model, structuredOutputFromEnv(context.env)),
+    translator: (model) => new ChatScriptWriter(connection, model, structuredOutputFromEnv(context.env)),
     developer: (model) => new ChatEpisodeDeveloper(connection, model, structuredOutputFromEnv(context.env)),
     image: (model) => new OpenAiImageModel(connection, model),
     consistency: (model) => new VisionConsistencyScorer(connection, model),
