@@ -91,11 +91,16 @@ describe('repair before refusing, through a gateway we did not write', () => {
     expect(
       report.script!.repairs.map((repair) => `${repair.episodeId}/${repair.sceneId} ${repair.by} ${repair.path}`),
     ).toEqual(['ep01/s02 pipeline (answer)', 'ep01/s02 pipeline lines.0']);
-    // Nothing had to go back to the model: one development call and one script call.
+    // Nothing had to go back to the model: one call for the scene cards, one for the script, and the episode's listing.
     expect(
       server
         .requestsTo('POST /v1/chat/completions')
-        .filter((request) => !JSON.stringify(request.json).includes('image_url')),
-    ).toHaveLength(2);
+        .filter((request) => !JSON.stringify(request.json).includes('image_url'))
+        .map(
+          (request) =>
+            (request.json as { response_format?: { json_schema?: { name?: string } } }).response_format?.json_schema
+              ?.name,
+        ),
+    ).toEqual(['scene_cards', 'scene_script', 'episode_listing']);
   });
 });
