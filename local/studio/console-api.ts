@@ -1,5 +1,10 @@
 import * as z from 'zod';
-import type { KeyframeAttempt, ProductionStatus, SceneStatus } from '../../lambdas/adapters/aws/production-store.js';
+import type {
+  KeyframeAttempt,
+  ProductionMeta,
+  SceneRecord,
+  StoredReview,
+} from '../../lambdas/adapters/aws/production-store.js';
 import type { ManifestProblem } from '../../lambdas/core/errors.js';
 import type { FailureCause } from '../../lambdas/core/failure-cause.js';
 import type { DialogueLine } from '../../lambdas/core/ports.js';
@@ -16,18 +21,16 @@ import { ReviewNotesSchema } from '../commands/review.js';
 /** A row of `GET /api/productions`: a production, or a manifest rejected before one opened. */
 export type ConsoleProductionRow = ConsoleProductionListing | ConsoleRejectedManifest;
 
-export interface ConsoleProductionListing {
-  productionId: string;
-  title: string;
-  language: string;
-  status: ProductionStatus;
-  executionName: string;
+/** What a production's page and its row in the list show from its row in the table. */
+type ProductionFacts = Pick<
+  ProductionMeta,
+  'productionId' | 'title' | 'language' | 'status' | 'executionName' | 'budgetUsd' | 'spentUsd' | 'unconfirmedUsd'
+>;
+
+export interface ConsoleProductionListing extends ProductionFacts {
   executionStatus?: string;
   scenesDone: number;
   scenesTotal: number;
-  spentUsd: number;
-  unconfirmedUsd: number;
-  budgetUsd: number;
   priority?: number;
   startedAt: string;
   endedAt?: string;
@@ -56,32 +59,35 @@ export interface ConsoleSceneCard {
 }
 
 /** A scene as the production page's card and the scene page show it. */
-export interface ConsoleScene {
-  episodeId: string;
-  sceneId: string;
-  index: number;
-  status: SceneStatus;
-  attempts: number;
+export interface ConsoleScene
+  extends Pick<
+    SceneRecord,
+    | 'episodeId'
+    | 'sceneId'
+    | 'index'
+    | 'status'
+    | 'attempts'
+    | 'costUsd'
+    | 'durationSeconds'
+    | 'failedStage'
+    | 'failure'
+    | 'updatedAt'
+  > {
   keyframeAttempts: KeyframeAttempt[];
   /**
    * Whether the kept keyframe passed, as report.json says it, with the threshold it was held to:
    * `passed` is false when every attempt fell short. Absent before the keyframes were scored.
    */
   consistency?: SceneConsistency & { threshold: number };
-  costUsd: number;
-  durationSeconds?: number;
   /** The bucket keys of what the scene has made so far: its keyframe, voice, clip. */
   assets: Record<string, string>;
   /** Absent for a scene a bible's episode has not been given yet. */
   card?: ConsoleSceneCard;
   /** The lines as the script stage wrote them, else as the card gives them; empty before either. */
   dialogue: DialogueLine[];
-  failedStage?: string;
-  failure?: { error: string; cause: string };
   /** Why it stopped, in one line (report.json's scene `reason`), and as data when the stage recorded it. */
   reason?: string;
   cause?: FailureCause;
-  updatedAt: string;
 }
 
 /** One playable cut of an episode: the master, or a dub in its own language. */
@@ -115,18 +121,8 @@ export interface ConsoleEpisode {
 }
 
 /** `GET /api/productions/:id`. */
-export interface ConsoleProduction {
-  productionId: string;
-  title: string;
-  language: string;
-  status: ProductionStatus;
-  budgetUsd: number;
-  spentUsd: number;
-  unconfirmedUsd: number;
+export interface ConsoleProduction extends ProductionFacts, Pick<ProductionMeta, 'failure'> {
   priority?: number;
-  executionName: string;
-  /** What stopped the production, when one of its own stages failed; `cause` is its cause in words. */
-  failure?: { error: string; cause: string };
   /** The review without its task token: what waits for a decision, or what was decided and why. */
   review?: ConsoleReview;
   executions: { name: string; status: string; startedAt: string; endedAt?: string }[];
@@ -136,15 +132,8 @@ export interface ConsoleProduction {
   cost: { byStage: Record<string, number>; byProvider: Record<string, number>; byModel: Record<string, number> };
 }
 
-export interface ConsoleReview {
-  before: 'video' | 'delivery';
-  cut: 'animatic' | 'final';
-  requestedAt: string;
-  expiresAt: string;
-  decision?: 'APPROVED' | 'REJECTED';
-  decidedAt?: string;
-  notes?: string;
-}
+/** A review as the production's row keeps it, but for the capability to answer it: its task token and execution. */
+export type ConsoleReview = Omit<StoredReview, 'taskToken' | 'executionName'>;
 
 /** `GET /api/productions/:id/scenes/:episode/:scene`: the scene with its voice's timing. */
 export interface ConsoleSceneDetail extends ConsoleScene {
