@@ -342,6 +342,10 @@ function sceneCard(productionId, scene, names, threshold) {
 class EpisodePlayer extends HTMLElement {
   cuts = [];
   connectedCallback() {
+    this.build();
+  }
+  /** Its video, buttons and caption, made once: a custom element gets no children before it is used. */
+  build() {
     if (this.video) return;
     this.video = h('video', { controls: true, preload: 'metadata', width: 270 });
     this.switcher = h('div', { className: 'cuts', role: 'group', 'aria-label': 'Cut' });
@@ -350,7 +354,7 @@ class EpisodePlayer extends HTMLElement {
   }
   /** The episode's delivered cuts, as the API lists them: a cut made again since it was loaded is loaded again. */
   show(cuts) {
-    this.connectedCallback();
+    this.build();
     this.cuts = cuts;
     const selected = cuts.find((cut) => cut.language === this.selected?.language) ?? cuts[0];
     if (selected.version !== this.selected?.version || selected.language !== this.selected?.language)
