@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import { ReviewNotOpen } from '../../lambdas/core/errors.js';
 import type { ReviewDecision, StoredReview } from '../../lambdas/core/production-model.js';
@@ -10,6 +11,15 @@ import { type RunOptions, type RunSession, withLocalRuntime } from './local-sess
 export class ReviewRefused extends Error {
   override readonly name = 'ReviewRefused';
 }
+
+/** The most a producer's notes on a decision may say, in characters: what the console and the MCP server accept. */
+export const REVIEW_NOTES_LIMIT = 2000;
+
+/** A producer's notes on a decision, as the production's row and report.json keep them; blank is none. */
+export const ReviewNotesSchema = z
+  .string()
+  .trim()
+  .max(REVIEW_NOTES_LIMIT, `notes are at most ${REVIEW_NOTES_LIMIT} characters`);
 
 export interface ReviewDecisionInput {
   productionId: string;

@@ -13,6 +13,7 @@ import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
 import { parseManifest } from '../../lambdas/core/manifest/parse.js';
 import { ManifestSchema, type SeriesManifest } from '../../lambdas/core/manifest/schema.js';
 import { type ProfileOverride, withProfile } from '../commands/profile-override.js';
+import { ReviewNotesSchema } from '../commands/review.js';
 import { ProductionDesk } from './production-desk.js';
 
 export interface McpOptions {
@@ -409,7 +410,7 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
       {
         title: decision === 'APPROVED' ? 'Approve the cut waiting for review' : 'Reject the cut waiting for review',
         description: `${decision === 'APPROVED' ? 'Approves' : 'Rejects'} the cut a production waits with at its review gate. Refused unless a person started the server with --allow-approve: otherwise the answer says who decides and how.`,
-        inputSchema: { productionId, notes: z.string().max(2000).optional().describe('notes for report.json') },
+        inputSchema: { productionId, notes: ReviewNotesSchema.optional().describe('notes for report.json') },
       },
       async ({ productionId: id, notes }) => {
         if (!options.allowApprove)

@@ -10,14 +10,28 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
-import { assetKeys } from '../../lambdas/core/keys.js';
-import type { Manifest } from '../../lambdas/core/manifest/schema.js';
+import type { ManifestProblem } from '../../lambdas/core/errors.js';
+import { assetKeys, dubStem } from '../../lambdas/core/keys.js';
+import { findLanguage } from '../../lambdas/core/languages.js';
+import type { ManifestScene, SeriesEpisode, SeriesManifest } from '../../lambdas/core/manifest/schema.js';
 import type { SceneRecord } from '../../lambdas/core/production-model.js';
+import type { DubSummary, EpisodeSummary, StoredScript, StoredVoiceCues } from '../../lambdas/core/scene-artifacts.js';
+import { sceneConsistency, sceneFailureReason } from '../../lambdas/stages/finalize-production/production-report.js';
 import { type Definition, type StateDefinition, taskStates } from '../../statemachines/production-definition.js';
 import { redriveDeadLetters } from '../commands/dead-letters.js';
 import { RerenderRefused, startRerender } from '../commands/rerender.js';
 import { answerReview, ReviewRefused } from '../commands/review.js';
 import { type ExecutionRecord, isAbandoned, type LocalRuntime } from '../runtime/index.js';
+import {
+  type ConsoleCut,
+  type ConsoleExecution,
+  type ConsoleProduction,
+  type ConsoleProductionRow,
+  type ConsoleScene,
+  type ConsoleSceneDetail,
+  ReviewAnswerSchema,
+  type StateProgress,
+} from './console-api.js';
 import type { ExecutionHistories, HistoryEvent } from './execution-history.js';
 import type { StepFunctionsApi } from './step-functions-api.js';
 
@@ -117,18 +131,33 @@ export interface ConsoleDeps {
 
 class NotFound extends Error {}
 
+/** A request the console refuses as written: answered 400 with the reason. */
+class BadRequest extends Error {}
+
+/** The most a mutating request's body may hold: notes are at most 2,000 characters. */
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** A mutating request's JSON body; none at all reads as `{}`. */
+async function jsonBody(request: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > BODY_LIMIT_BYTES) throw new BadRequest(`the body is over ${BODY_LIMIT_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequest('the body is not JSON');
+  }
+}
+
 function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   response.end(JSON.stringify(body));
-}
-
-/** What the console's graph colours a state by, counted from its execution's history. */
-export interface StateProgress {
-  entered: number;
-  exited: number;
-  failed: number;
-  status: 'NOT_STARTED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CAUGHT';
-  iterations?: { started: number; succeeded: number; failed: number };
 }
 
 /** Per state of a definition, how far an execution got with it. */
@@ -210,12 +239,19 @@ export function consoleHandler(deps: ConsoleDeps) {
   const productions = new ProductionStore(document, runtime.names.table);
   const ledger = new BudgetLedger(document, runtime.names.table);
   const assets = new AssetStore(runtime.s3, runtime.names.bucket);
-  const manifestOf = (productionId: string) => assets.findJson<Manifest>(assetKeys.normalizedManifest(productionId));
+  // A bible's episodes have no scene cards until the development stage writes them into this manifest.
+  const manifestOf = (productionId: string) =>
+    assets.findJson<SeriesManifest>(assetKeys.normalizedManifest(productionId));
+  /** Every problem a rejected manifest had, as validation wrote them next to it. */
+  const problemsOf = async (manifestKey: string | undefined) =>
+    manifestKey
+      ? (await assets.findJson<{ problems: ManifestProblem[] }>(assetKeys.manifestErrors(manifestKey)))?.problems
+      : undefined;
 
   const statusOf = (record: ExecutionRecord) =>
     record.status === 'RUNNING' && isAbandoned(record) ? 'ABORTED' : record.status;
 
-  async function listProductions() {
+  async function listProductions(): Promise<ConsoleProductionRow[]> {
     const metas = await productions.listProductions();
     const executions = (await runtime.listExecutions()).filter((record) => record.kind === 'production');
     const rows = await Promise.all(
@@ -244,20 +280,26 @@ export function consoleHandler(deps: ConsoleDeps) {
       }),
     );
     const opened = new Set(metas.map((meta) => meta.executionName));
-    const rejected = executions
-      .filter((record) => !opened.has(record.name) && !metas.some((meta) => meta.manifestKey === record.manifestKey))
-      .map((record) => ({
-        executionName: record.name,
-        manifestKey: record.manifestKey,
-        executionStatus: statusOf(record),
-        status: record.status === 'RUNNING' ? 'STARTING' : (record.error?.name ?? record.status),
-        startedAt: record.startedAt,
-        endedAt: record.endedAt,
-      }));
+    const rejected = await Promise.all(
+      executions
+        .filter((record) => !opened.has(record.name) && !metas.some((meta) => meta.manifestKey === record.manifestKey))
+        .map(async (record) => ({
+          executionName: record.name,
+          manifestKey: record.manifestKey,
+          executionStatus: statusOf(record),
+          status: record.status === 'RUNNING' ? 'STARTING' : (record.error?.name ?? record.status),
+          problems: record.error?.name === 'ManifestInvalid' ? await problemsOf(record.manifestKey) : undefined,
+          startedAt: record.startedAt,
+          endedAt: record.endedAt,
+        })),
+    );
     return [...rows, ...rejected].sort((a, b) => String(b.startedAt).localeCompare(String(a.startedAt)));
   }
 
-  function sceneView(scene: SceneRecord) {
+  /** A scene with the card it is checked against and its lines: the script's once written, else the card's. */
+  async function sceneView(scene: SceneRecord, card: ManifestScene | undefined): Promise<ConsoleScene> {
+    const script = await assets.findJson<StoredScript>(assetKeys.script(scene));
+    const kept = sceneConsistency(scene)?.consistency;
     return {
       episodeId: scene.episodeId,
       sceneId: scene.sceneId,
@@ -265,18 +307,76 @@ export function consoleHandler(deps: ConsoleDeps) {
       status: scene.status,
       attempts: scene.attempts,
       keyframeAttempts: scene.keyframeAttempts ?? [],
-      consistency: scene.consistency ?? {},
+      // A scene scored before its threshold was recorded was held to the studio's.
+      consistency: kept && { ...kept, threshold: kept.threshold ?? deps.consistencyThreshold },
       costUsd: scene.costUsd,
       durationSeconds: scene.durationSeconds,
-      /** The bucket keys of what the scene has made so far: its keyframe, voice, clip. */
       assets: scene.assets ?? {},
+      card: card && {
+        location: card.location,
+        outline: card.outline,
+        mood: card.mood,
+        camera: card.camera,
+        characters: card.characters,
+      },
+      dialogue: script?.lines ?? card?.dialogue ?? [],
       failedStage: scene.failedStage,
       failure: scene.failure,
+      reason: scene.failure && sceneFailureReason(scene.failure, scene.failureCause),
+      cause: scene.failureCause,
       updatedAt: scene.updatedAt,
     };
   }
 
-  async function production(productionId: string) {
+  const charactersOf = (manifest: SeriesManifest | undefined) =>
+    manifest?.characters.map((character) => ({ id: character.id, name: character.name })) ?? [];
+  const cardOf = (episode: SeriesEpisode | undefined, sceneId: string) =>
+    episode?.scenes?.find((scene) => scene.id === sceneId);
+
+  /**
+   * An episode's delivered cuts: the master, then each dub the manifest lists that was delivered,
+   * from the summaries the assembly and the dub cut write beside them (what report.json is built from).
+   */
+  async function cutsOf(productionId: string, manifest: SeriesManifest, episode: SeriesEpisode): Promise<ConsoleCut[]> {
+    const [master, dubs] = await Promise.all([
+      assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(productionId, episode.id)),
+      Promise.all(
+        (manifest.dubs ?? []).map((tag) =>
+          assets.findJson<DubSummary>(assetKeys.dubSummary(productionId, episode.id, findLanguage(tag)?.tag ?? tag)),
+        ),
+      ),
+    ]);
+    const cut = (
+      kind: ConsoleCut['kind'],
+      language: string,
+      stem: string,
+      summary: EpisodeSummary | DubSummary,
+      title: string,
+    ): ConsoleCut => ({
+      kind,
+      language,
+      languageName: findLanguage(language)?.name ?? language,
+      title,
+      video: assetKeys.episode(productionId, stem, 'mp4'),
+      vtt: assetKeys.episode(productionId, stem, 'vtt'),
+      srt: assetKeys.episode(productionId, stem, 'srt'),
+      durationSeconds: summary.durationSeconds,
+      // episode-cut.ts burns every cut's subtitles into its picture, the master's and each dub's.
+      subtitlesBurnedIn: true,
+      version: summary.inputsHash,
+    });
+    const cuts: ConsoleCut[] = [];
+    if (master?.file)
+      cuts.push(
+        cut('master', findLanguage(manifest.language)?.tag ?? manifest.language, episode.id, master, episode.title),
+      );
+    for (const dub of dubs)
+      if (dub?.file)
+        cuts.push(cut('dub', dub.language, dubStem(episode.id, dub.language), dub, dub.title ?? episode.title));
+    return cuts;
+  }
+
+  async function production(productionId: string): Promise<ConsoleProduction> {
     const meta = await productions.findProduction(productionId);
     if (!meta) throw new NotFound();
     const [manifest, scenes, costs, executions] = await Promise.all([
@@ -305,6 +405,21 @@ export function consoleHandler(deps: ConsoleDeps) {
         startedAt: record.startedAt,
         endedAt: record.endedAt,
       }));
+    const episodes = manifest
+      ? await Promise.all(
+          manifest.episodes.map(async (episode) => ({
+            id: episode.id,
+            title: episode.title,
+            scenes: await Promise.all(
+              scenes
+                .filter((scene) => scene.episodeId === episode.id)
+                .sort((a, b) => a.index - b.index)
+                .map((scene) => sceneView(scene, cardOf(episode, scene.sceneId))),
+            ),
+            cuts: await cutsOf(productionId, manifest, episode),
+          })),
+        )
+      : [];
     return {
       productionId,
       title: meta.title,
@@ -315,6 +430,7 @@ export function consoleHandler(deps: ConsoleDeps) {
       unconfirmedUsd: meta.unconfirmedUsd ?? 0,
       priority: manifest?.priority,
       executionName: meta.executionName,
+      failure: meta.failure,
       // The review without its task token: a page shows what waits for a decision, not the capability to answer it.
       review: meta.review && {
         before: meta.review.before,
@@ -322,44 +438,39 @@ export function consoleHandler(deps: ConsoleDeps) {
         requestedAt: meta.review.requestedAt,
         expiresAt: meta.review.expiresAt,
         decision: meta.review.decision,
+        decidedAt: meta.review.decidedAt,
+        notes: meta.review.notes,
       },
       executions: runs,
       consistencyThreshold: deps.consistencyThreshold,
-      characters: manifest?.characters.map((character) => ({ id: character.id, name: character.name })) ?? [],
-      episodes:
-        manifest?.episodes.map((episode) => ({
-          id: episode.id,
-          title: episode.title,
-          scenes: scenes
-            .filter((scene) => scene.episodeId === episode.id)
-            .sort((a, b) => a.index - b.index)
-            .map(sceneView),
-        })) ?? [],
+      characters: charactersOf(manifest),
+      episodes,
       cost,
     };
   }
 
-  async function scene(productionId: string, episodeId: string, sceneId: string) {
+  async function scene(productionId: string, episodeId: string, sceneId: string): Promise<ConsoleSceneDetail> {
     const record = await productions.getScene(productionId, episodeId, sceneId).catch(() => undefined);
     if (!record) throw new NotFound();
     const ref = { productionId, episodeId, sceneId };
-    const [script, cues] = await Promise.all([
-      assets.findJson<unknown>(assetKeys.script(ref)),
-      assets.findJson<unknown>(assetKeys.voiceCues(ref)),
+    const [cues, manifest] = await Promise.all([
+      assets.findJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
+      manifestOf(productionId),
     ]);
-    const manifest = await manifestOf(productionId);
-    const card = manifest?.episodes.find((episode) => episode.id === episodeId)?.scenes.find((s) => s.id === sceneId);
+    const card = cardOf(
+      manifest?.episodes.find((episode) => episode.id === episodeId),
+      sceneId,
+    );
     return {
-      ...sceneView(record),
-      card,
-      script,
+      ...(await sceneView(record, card)),
       voiceCues: cues,
-      consistencyThreshold: deps.consistencyThreshold,
+      consistencyThreshold: record.consistencyThreshold ?? deps.consistencyThreshold,
       language: manifest?.language,
+      characters: charactersOf(manifest),
     };
   }
 
-  async function execution(name: string) {
+  async function execution(name: string): Promise<ConsoleExecution> {
     const record = /^[A-Za-z0-9_-]{1,80}$/.test(name) ? await runtime.describeExecution(name) : undefined;
     if (!record) throw new NotFound();
     const machine = runtime.stateMachines.find(({ kind }) => kind === record.kind)!;
@@ -382,6 +493,7 @@ export function consoleHandler(deps: ConsoleDeps) {
       startedAt: record.startedAt,
       endedAt: record.endedAt,
       error: record.error,
+      problems: record.error?.name === 'ManifestInvalid' ? await problemsOf(record.manifestKey) : undefined,
       executionArn: runtime.executionArnOf(record),
       definition: machine.definition,
       tasks: taskStates(machine.definition).map(({ name: task }) => task),
@@ -459,7 +571,7 @@ export function consoleHandler(deps: ConsoleDeps) {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
-  async function act(pathname: string): Promise<unknown> {
+  async function act(request: http.IncomingMessage, pathname: string): Promise<unknown> {
     const rerender = /^\/api\/productions\/([^/]+)\/scenes\/([^/]+)\/([^/]+)\/rerender$/.exec(pathname);
     if (rerender) {
       const [productionId, episodeId, sceneId] = rerender.slice(1).map(decodeURIComponent) as [string, string, string];
@@ -473,11 +585,17 @@ export function consoleHandler(deps: ConsoleDeps) {
     const review = /^\/api\/productions\/([^/]+)\/(approve|reject)$/.exec(pathname);
     if (review) {
       const productionId = decodeURIComponent(review[1]!);
-      try {
-        return await answerReview(
-          { runtime, productions },
-          { productionId, decision: review[2] === 'approve' ? 'APPROVED' : 'REJECTED' },
+      const decision = review[2] === 'approve' ? 'APPROVED' : 'REJECTED';
+      const answer = ReviewAnswerSchema.safeParse(await jsonBody(request));
+      if (!answer.success)
+        throw new BadRequest(
+          answer.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; '),
         );
+      const notes = answer.data.notes || undefined;
+      // As `dramaforge reject --notes` asks: the reason is what the page shows at the top of a rejected production.
+      if (decision === 'REJECTED' && !notes) throw new BadRequest('a rejection needs notes: say why, for the report');
+      try {
+        return await answerReview({ runtime, productions }, { productionId, decision, notes });
       } catch (error) {
         if (error instanceof ReviewRefused) throw new NotFound();
         throw error;
@@ -512,7 +630,7 @@ export function consoleHandler(deps: ConsoleDeps) {
           return true;
         }
         if (request.method !== 'POST') throw new NotFound();
-        sendJson(response, 200, await act(pathname));
+        sendJson(response, 200, await act(request, pathname));
         return true;
       }
       if (pathname === '/' || pathname === '/console') {
@@ -586,6 +704,10 @@ export function consoleHandler(deps: ConsoleDeps) {
     } catch (error) {
       if (error instanceof NotFound) {
         sendJson(response, 404, { message: 'not found' });
+        return true;
+      }
+      if (error instanceof BadRequest) {
+        sendJson(response, 400, { message: error.message });
         return true;
       }
       throw error;

@@ -463,7 +463,7 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
     expect(execution.status).toBe('ABORTED');
   });
 
-  it('approves a production waiting at its review gate from the console, with the token', async () => {
+  it('approves a production waiting at its review gate from the console, with the token and notes that reach the report', async () => {
     // Prepare
     const text = (await readFile(twoScenes, 'utf8'))
       .replace('production: two-scene-check', 'production: two-scene-review')
@@ -481,25 +481,56 @@ describe('dramaforge studio: one endpoint that AWS clients drive', () => {
       return production?.status === 'AWAITING_APPROVAL' ? production : undefined;
     });
 
+    const decide = (action: 'approve' | 'reject', body?: string) =>
+      rawRequest({
+        method: 'POST',
+        path: `/api/productions/two-scene-review/${action}`,
+        headers: { 'x-dramaforge-token': studio.token, 'content-type': 'application/json' },
+        body,
+      });
+
     // Act
     const withoutToken = await rawRequest({ method: 'POST', path: '/api/productions/two-scene-review/approve' });
-    const approved = await rawRequest({
-      method: 'POST',
-      path: '/api/productions/two-scene-review/approve',
-      headers: { 'x-dramaforge-token': studio.token },
-    });
+    const refused = await Promise.all([
+      decide('approve', 'notes: fine'),
+      decide('approve', JSON.stringify({ notes: 'fine', decision: 'REJECTED' })),
+      decide('approve', JSON.stringify({ notes: 42 })),
+      decide('approve', JSON.stringify({ notes: 'x'.repeat(2001) })),
+      decide('reject'),
+      decide('reject', JSON.stringify({ notes: ' \n ' })),
+    ]);
+    const stillWaiting = JSON.parse((await rawRequest({ path: '/api/productions/two-scene-review' })).body) as {
+      status: string;
+    };
+    const approved = await decide('approve', JSON.stringify({ notes: '  Ship it; the harbour reads well.  ' }));
     const execution = await ended(name);
     const report = JSON.parse((await objectBytes('productions/two-scene-review/report.json'))!.toString('utf8')) as {
       status: string;
+      review?: { decision?: string; notes?: string };
+    };
+    const decided = JSON.parse((await rawRequest({ path: '/api/productions/two-scene-review' })).body) as {
+      review?: Record<string, unknown>;
     };
 
     // Assess
     expect(waiting.review).toMatchObject({ before: 'delivery' });
     expect(waiting.review).not.toHaveProperty('taskToken');
     expect(withoutToken.status).toBe(403);
+    expect(refused.map(({ status, body }) => [status, (JSON.parse(body) as { message: string }).message])).toEqual([
+      [400, 'the body is not JSON'],
+      [400, '(body): Unrecognized key: "decision"'],
+      [400, 'notes: Invalid input: expected string, received number'],
+      [400, 'notes: notes are at most 2000 characters'],
+      [400, 'a rejection needs notes: say why, for the report'],
+      [400, 'a rejection needs notes: say why, for the report'],
+    ]);
+    expect(stillWaiting.status).toBe('AWAITING_APPROVAL');
     expect(approved.status).toBe(200);
     expect(execution.status).toBe('SUCCEEDED');
     expect(report.status).toBe('COMPLETE');
+    expect(report.review).toMatchObject({ decision: 'APPROVED', notes: 'Ship it; the harbour reads well.' });
+    expect(decided.review).toMatchObject({ decision: 'APPROVED', notes: 'Ship it; the harbour reads well.' });
+    expect(decided.review).not.toHaveProperty('taskToken');
   });
 
   it('answers SendTask{Success,Failure,Heartbeat} for a token no task waits on as Step Functions does', async () => {

@@ -224,7 +224,8 @@ export function productionStatus(
   return scenes.every((s) => s.status === 'COMPLETE') ? 'COMPLETE' : 'FAILED';
 }
 
-function sceneConsistency(record: SceneRecord): Pick<SceneReport, 'consistency'> | undefined {
+/** The kept keyframe's consistency as report.json gives it; undefined before the keyframes were scored. */
+export function sceneConsistency(record: SceneRecord): Pick<SceneReport, 'consistency'> | undefined {
   if (!record.consistency || !record.keyframeAttempts?.length) return undefined;
   const scores = Object.values(record.consistency);
   const repairs = record.keyframeAttempts.flatMap((attempt) =>
@@ -260,6 +261,11 @@ function sceneCandidates(record: SceneRecord, costs: CostRow[]): Pick<SceneRepor
       })),
     },
   };
+}
+
+/** Why a scene stopped, in one line: its recorded cause in words, else the error the state machine caught. */
+export function sceneFailureReason(failure: { error: string; cause: string }, cause: FailureCause | undefined): string {
+  return cause ? describeCause(cause) : `${failure.error}: ${failure.cause}`;
 }
 
 export function buildProductionReport(input: {
@@ -307,9 +313,7 @@ export function buildProductionReport(input: {
           ...(record?.failure && {
             stoppedAt: record.failedStage,
             error: record.failure.error,
-            reason: record.failureCause
-              ? describeCause(record.failureCause)
-              : `${record.failure.error}: ${record.failure.cause}`,
+            reason: sceneFailureReason(record.failure, record.failureCause),
             ...(record.failureCause && { cause: record.failureCause }),
           }),
         };

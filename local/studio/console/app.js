@@ -9,7 +9,18 @@ if (fragmentToken) {
   history.replaceState(null, '', `${location.pathname}#/`);
 }
 
-/** An element with attributes and children; text is always text, never parsed as HTML. */
+/**
+ * Children as nodes: arrays flattened, text as text (never parsed as HTML), and nothing at all for
+ * undefined, null or false. The DOM's own append and replaceChildren would print those as words.
+ */
+function nodes(children) {
+  return children
+    .flat(Number.POSITIVE_INFINITY)
+    .filter((child) => child !== undefined && child !== null && child !== false)
+    .map((child) => (child instanceof Node ? child : document.createTextNode(String(child))));
+}
+
+/** An element with attributes and children (as `nodes` makes them). */
 function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -18,11 +29,13 @@ function h(tag, attributes = {}, ...children) {
     else if (name === 'className') element.className = value;
     else element.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of children.flat(Number.POSITIVE_INFINITY)) {
-    if (child === undefined || child === null || child === false) continue;
-    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
+  element.append(...nodes(children));
   return element;
+}
+
+/** Replaces an element's children, as `nodes` makes them. Every view draws through it, never the DOM's own. */
+function fill(element, ...children) {
+  element.replaceChildren(...nodes(children));
 }
 
 async function api(path) {
@@ -31,14 +44,17 @@ async function api(path) {
   return response.json();
 }
 
-async function act(path) {
+async function act(path, body) {
+  const headers = { 'x-dramaforge-token': sessionStorage.getItem(TOKEN_KEY) ?? '' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, {
     method: 'POST',
-    headers: { 'x-dramaforge-token': sessionStorage.getItem(TOKEN_KEY) ?? '' },
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.message ?? `${path}: ${response.status}`);
-  return body;
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(answer.message ?? `${path}: ${response.status}`);
+  return answer;
 }
 
 function notify(text) {
@@ -51,6 +67,7 @@ const usd = (value) => `$${Number(value ?? 0).toFixed(4)}`;
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
 const seconds = (value) => (value === undefined || value === null ? '' : `${Number(value).toFixed(1)} s`);
 const status = (value) => h('span', { className: `status ${value ?? ''}` }, value ?? '');
+const attempts = (count) => `${count} ${count === 1 ? 'attempt' : 'attempts'}`;
 const asset = (key) => `/api/asset?key=${encodeURIComponent(key)}`;
 
 /** Redraws are asked for by the event stream; a view coalesces them to one at a time. */
@@ -59,6 +76,8 @@ class LiveView extends HTMLElement {
     this.refresh();
   }
   async refresh() {
+    // A view folded away in a closed <details> reads nothing; it draws when the details open.
+    if (this.closest('details:not([open])')) return;
     if (this.drawing) {
       this.again = true;
       return;
@@ -109,7 +128,10 @@ class ProductionsView extends LiveView {
                 row.title ?? row.productionId,
                 h('div', { className: 'muted' }, row.productionId),
               )
-            : h('a', { href: `#/x/${encodeURIComponent(row.executionName)}` }, row.manifestKey ?? row.executionName);
+            : [
+                h('a', { href: `#/x/${encodeURIComponent(row.executionName)}` }, row.manifestKey ?? row.executionName),
+                row.problems?.length ? problemList(row.problems, 3) : null,
+              ];
           return h(
             'tr',
             { 'data-production': row.productionId ?? row.executionName, lang: row.language },
@@ -142,12 +164,23 @@ class ProductionsView extends LiveView {
         }),
       ),
     );
-    this.replaceChildren(
+    fill(
+      this,
       h('h1', {}, 'Productions'),
       h('p', { className: 'muted' }, 'Upload a manifest under manifests/ of the studio bucket to start one.'),
       rows.length ? table : h('p', {}, 'No productions yet.'),
     );
   }
+}
+
+/** A rejected manifest's problems, one `path: reason` a line; past `limit`, how many more. */
+function problemList(problems, limit = problems.length) {
+  return h(
+    'ul',
+    { className: 'problems' },
+    problems.slice(0, limit).map((problem) => h('li', {}, h('code', {}, problem.path), ': ', problem.reason)),
+    problems.length > limit ? h('li', { className: 'muted' }, `and ${problems.length - limit} more`) : null,
+  );
 }
 
 /** A bar per key, scaled to the largest: cost by stage, provider or model. */
@@ -176,17 +209,14 @@ function costChart(title, values) {
   );
 }
 
-function scoresTable(scene, characters, threshold) {
-  const ids = [
-    ...new Set([
-      ...(characters ?? []).map((c) => c.id),
-      ...scene.keyframeAttempts.flatMap((attempt) => Object.keys(attempt.scores ?? {})),
-    ]),
-  ].filter((id) => scene.keyframeAttempts.some((attempt) => attempt.scores?.[id] !== undefined));
+/** Each attempt's score per character against the threshold it was held to; the caption names the threshold. */
+function scoresTable(scene, threshold) {
   if (scene.keyframeAttempts.length === 0) return h('p', { className: 'muted' }, 'no keyframe attempt yet');
+  const ids = [...new Set(scene.keyframeAttempts.flatMap((attempt) => Object.keys(attempt.scores ?? {})))];
   return h(
     'table',
     { className: 'scores' },
+    h('caption', {}, `Consistency per attempt · threshold ${threshold}`),
     h(
       'thead',
       {},
@@ -208,17 +238,297 @@ function scoresTable(scene, characters, threshold) {
           h('td', {}, attempt.attempt),
           ids.map((id) => {
             const score = attempt.scores?.[id];
-            return h(
-              'td',
-              { className: `score ${score >= threshold ? 'above' : 'below'}`, title: `threshold ${threshold}` },
-              score === undefined ? '' : score.toFixed(3),
-            );
+            return score === undefined
+              ? h('td', {})
+              : h(
+                  'td',
+                  {
+                    className: `score ${score >= threshold ? 'above' : 'below'}`,
+                    title: `${score >= threshold ? 'at or above' : 'below'} the threshold ${threshold}`,
+                  },
+                  score.toFixed(3),
+                );
           }),
           h('td', {}, attempt.accepted ? 'accepted' : ''),
         ),
       ),
     ),
   );
+}
+
+/** Shown when every keyframe attempt fell short and the best was kept: the scene is not what its card asks. */
+function consistencyFlag(scene) {
+  const kept = scene.consistency;
+  if (!kept || kept.passed) return null;
+  return h(
+    'span',
+    { className: 'flag below-threshold', title: 'every keyframe attempt fell short; the best one was kept' },
+    `below threshold: best ${kept.best.toFixed(3)} < ${kept.threshold}`,
+  );
+}
+
+/** Why a scene stopped, in the producer's words, with the stage it stopped at. */
+function stoppedAt(scene) {
+  if (!scene.reason) return null;
+  const stage = scene.failedStage ? scene.failedStage.toLowerCase().replace('_', '-') : 'its stage';
+  return h('p', { className: 'cause' }, h('b', {}, `Stopped at ${stage}: `), scene.reason);
+}
+
+/** The lines of a scene, each with its speaker's name. */
+function dialogueLines(dialogue, names) {
+  return dialogue.length
+    ? dialogue.map((line) =>
+        h('p', { className: 'line' }, h('b', {}, names.get(line.character) ?? line.character), line.line),
+      )
+    : h('p', { className: 'muted' }, 'no lines yet');
+}
+
+/** What the picture is checked against: where, the mood, the shot, what happens. */
+function cardFacts(card, names) {
+  if (!card) return h('p', { className: 'muted' }, 'no scene card yet');
+  const fact = (label, value, className) =>
+    value ? h('p', { className: `fact ${className}` }, h('span', { className: 'label' }, label), value) : null;
+  return [
+    fact('Location', card.location, 'location'),
+    fact('Mood', card.mood, 'mood'),
+    fact('Camera', card.camera, 'camera'),
+    fact('Characters', card.characters.map((id) => names.get(id) ?? id).join(', '), 'characters'),
+    h('p', { className: 'outline' }, card.outline),
+  ];
+}
+
+function sceneCard(productionId, scene, names, threshold) {
+  const href = `#/p/${encodeURIComponent(productionId)}/s/${encodeURIComponent(scene.episodeId)}/${encodeURIComponent(scene.sceneId)}`;
+  return h(
+    'article',
+    { className: 'card scene', 'data-scene': `${scene.episodeId}/${scene.sceneId}`, 'data-status': scene.status },
+    h(
+      'a',
+      { className: 'open', href },
+      scene.assets.keyframe
+        ? h('img', {
+            className: 'thumb',
+            alt: `keyframe of ${scene.sceneId}`,
+            src: `${asset(scene.assets.keyframe)}&v=${encodeURIComponent(scene.updatedAt)}`,
+            loading: 'lazy',
+          })
+        : h('div', { className: 'thumb' }),
+    ),
+    h(
+      'div',
+      { className: 'body' },
+      h('h3', {}, h('a', { href }, `${scene.episodeId}/${scene.sceneId}`), ' ', status(scene.status)),
+      stoppedAt(scene),
+      consistencyFlag(scene),
+      cardFacts(scene.card, names),
+      h('div', { className: 'dialogue' }, dialogueLines(scene.dialogue, names)),
+      scoresTable(scene, scene.consistency?.threshold ?? threshold),
+      h(
+        'p',
+        { className: 'muted' },
+        [`cost ${usd(scene.costUsd)}`, seconds(scene.durationSeconds), attempts(scene.attempts)]
+          .filter(Boolean)
+          .join(' · '),
+      ),
+    ),
+  );
+}
+
+/**
+ * An episode's player: the master and each delivered dub, one at a time, with its subtitles. Every cut
+ * has its subtitles burned in, so its VTT track is there (for a reader) but off: they are never drawn twice.
+ * Switching keeps the moment: the cuts share their pictures, so a producer compares them line by line.
+ */
+class EpisodePlayer extends HTMLElement {
+  cuts = [];
+  connectedCallback() {
+    this.build();
+  }
+  /** Its video, buttons and caption, made once: a custom element gets no children before it is used. */
+  build() {
+    if (this.video) return;
+    this.video = h('video', { controls: true, preload: 'metadata', width: 270 });
+    this.switcher = h('div', { className: 'cuts', role: 'group', 'aria-label': 'Cut' });
+    this.caption = h('div', { className: 'cut-facts' });
+    this.append(this.switcher, this.video, this.caption);
+  }
+  /** The episode's delivered cuts, as the API lists them: a cut made again since it was loaded is loaded again. */
+  show(cuts) {
+    this.build();
+    this.cuts = cuts;
+    const selected = cuts.find((cut) => cut.language === this.selected?.language) ?? cuts[0];
+    if (selected.version !== this.selected?.version || selected.language !== this.selected?.language)
+      this.load(selected, selected.language === this.selected?.language);
+    this.drawSwitcher();
+  }
+  drawSwitcher() {
+    fill(
+      this.switcher,
+      ...this.cuts.map((cut) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            className: `cut ${cut.kind}`,
+            'data-cut': cut.language,
+            'aria-pressed': String(cut.language === this.selected.language),
+            onclick: () => {
+              if (cut.language === this.selected.language) return;
+              this.load(cut, true);
+              this.drawSwitcher();
+            },
+          },
+          cut.kind === 'master' ? `Master · ${cut.languageName}` : `${cut.languageName} dub`,
+        ),
+      ),
+    );
+  }
+  load(cut, keepMoment) {
+    const { video } = this;
+    const moment = keepMoment ? video.currentTime : 0;
+    const playing = keepMoment && !video.paused;
+    this.selected = cut;
+    video.querySelector('track')?.remove();
+    video.setAttribute('lang', cut.language);
+    video.src = `${asset(cut.video)}&v=${encodeURIComponent(cut.version)}`;
+    const track = h('track', {
+      kind: 'subtitles',
+      srclang: cut.language,
+      label: cut.languageName,
+      src: `${asset(cut.vtt)}&v=${encodeURIComponent(cut.version)}`,
+    });
+    video.append(track);
+    track.track.mode = cut.subtitlesBurnedIn ? 'disabled' : 'showing';
+    video.addEventListener(
+      'loadedmetadata',
+      () => {
+        if (moment > 0) video.currentTime = Math.min(moment, video.duration);
+        if (playing) video.play().catch(() => {});
+      },
+      { once: true },
+    );
+    fill(
+      this.caption,
+      h('p', { lang: cut.language, className: 'cut-title' }, cut.title),
+      h(
+        'p',
+        { className: 'muted' },
+        `${seconds(cut.durationSeconds)} · `,
+        cut.subtitlesBurnedIn ? 'subtitles burned in · ' : '',
+        h('a', { href: asset(cut.vtt), download: '' }, 'VTT'),
+        ' · ',
+        h('a', { href: asset(cut.srt), download: '' }, 'SRT'),
+      ),
+    );
+  }
+}
+
+/** The top of a production's page: why it was rejected or failed, which scenes stopped and why, which fell short. */
+function alerts(production) {
+  const scenes = production.episodes.flatMap((episode) => episode.scenes);
+  const stopped = scenes.filter((scene) => scene.reason);
+  const short = scenes.filter((scene) => scene.consistency && !scene.consistency.passed);
+  const review = production.review;
+  return h(
+    'div',
+    { className: 'alerts' },
+    review?.decision === 'REJECTED'
+      ? h(
+          'div',
+          { className: 'alert rejection' },
+          h('b', {}, `Rejected ${when(review.decidedAt)}: `),
+          review.notes ?? 'no reason was given',
+        )
+      : null,
+    production.failure
+      ? h('div', { className: 'alert failure' }, h('b', {}, `${production.failure.error}: `), production.failure.cause)
+      : null,
+    stopped.length
+      ? h(
+          'div',
+          { className: 'alert failure' },
+          h('b', {}, `${stopped.length} ${stopped.length === 1 ? 'scene' : 'scenes'} stopped`),
+          h(
+            'ul',
+            {},
+            stopped.map((scene) =>
+              h('li', {}, h('code', {}, `${scene.episodeId}/${scene.sceneId}`), ' ', scene.reason),
+            ),
+          ),
+        )
+      : null,
+    short.length
+      ? h(
+          'div',
+          { className: 'alert warning' },
+          h(
+            'b',
+            {},
+            `${short.length} ${short.length === 1 ? 'scene' : 'scenes'} below the consistency threshold (every attempt fell short; the best was kept)`,
+          ),
+          h(
+            'ul',
+            {},
+            short.map((scene) =>
+              h(
+                'li',
+                {},
+                h('code', {}, `${scene.episodeId}/${scene.sceneId}`),
+                ` best ${scene.consistency.best.toFixed(3)} < ${scene.consistency.threshold}`,
+              ),
+            ),
+          ),
+        )
+      : null,
+  );
+}
+
+/** The approval gate: what waits, notes, Approve and Reject. Kept across redraws so typed notes stay. */
+function reviewForm(productionId, review) {
+  const notes = h('textarea', {
+    name: 'notes',
+    rows: 3,
+    maxlength: 2000,
+    placeholder: 'Notes for the report: what to keep, what to change. A rejection needs them.',
+  });
+  const decide = (action) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        className: action,
+        disabled: action === 'reject',
+        onclick: async () => {
+          for (const button of form.querySelectorAll('button')) button.disabled = true;
+          try {
+            const answer = await act(`/api/productions/${encodeURIComponent(productionId)}/${action}`, {
+              notes: notes.value,
+            });
+            notify(answer.refusal ?? `${action === 'approve' ? 'approved' : 'rejected'}: ${productionId}`);
+          } catch (error) {
+            notify(error.message);
+            form.querySelector('button.approve').disabled = false;
+            form.querySelector('button.reject').disabled = notes.value.trim() === '';
+          }
+        },
+      },
+      action === 'approve' ? 'Approve' : 'Reject',
+    );
+  const form = h(
+    'form',
+    { className: 'review', onsubmit: (event) => event.preventDefault() },
+    h(
+      'p',
+      {},
+      `Waiting for a decision on the ${review.cut} cut (before ${review.before}), until ${when(review.expiresAt)}.`,
+    ),
+    h('label', {}, 'Notes', notes),
+    h('div', { className: 'actions' }, decide('approve'), ' ', decide('reject')),
+  );
+  notes.addEventListener('input', () => {
+    form.querySelector('button.reject').disabled = notes.value.trim() === '';
+  });
+  return form;
 }
 
 class ProductionView extends LiveView {
@@ -228,114 +538,61 @@ class ProductionView extends LiveView {
     const production = await api(`/api/productions/${encodeURIComponent(id)}`);
     const spent = production.spentUsd + production.unconfirmedUsd;
     const latest = production.executions[0];
+    const names = new Map(production.characters.map((character) => [character.id, character.name]));
     const episodes = production.episodes.map((episode) => {
-      const scenes = episode.scenes.map((scene) => {
-        return h(
-          'div',
-          { className: 'card scene', 'data-scene': `${episode.id}/${scene.sceneId}` },
-          h(
-            'a',
-            {
-              className: 'open',
-              href: `#/p/${encodeURIComponent(id)}/s/${encodeURIComponent(episode.id)}/${encodeURIComponent(scene.sceneId)}`,
-            },
-            scene.assets.keyframe
-              ? h('img', {
-                  className: 'thumb',
-                  alt: `keyframe of ${scene.sceneId}`,
-                  src: `${asset(scene.assets.keyframe)}&v=${encodeURIComponent(scene.updatedAt)}`,
-                  loading: 'lazy',
-                })
-              : h('div', { className: 'thumb' }),
-            h('h3', {}, `${episode.id}/${scene.sceneId} `, status(scene.status)),
-          ),
-          scoresTable(scene, production.characters, production.consistencyThreshold),
-          h(
-            'div',
-            { className: 'muted' },
-            `cost ${usd(scene.costUsd)} · ${seconds(scene.durationSeconds)}`,
-            scene.failure ? ` · ${scene.failure.error}` : '',
-          ),
-        );
-      });
       let player = this.players.get(episode.id);
-      const finished =
-        episode.scenes.length > 0 &&
-        episode.scenes.every((scene) => ['COMPLETE', 'FAILED', 'BUDGET_EXCEEDED'].includes(scene.status)) &&
-        !['RUNNING', 'AWAITING_APPROVAL'].includes(production.status);
-      if (!player && finished) {
-        player = h(
-          'video',
-          {
-            controls: true,
-            preload: 'metadata',
-            width: 270,
-            src: asset(`productions/${id}/episodes/${episode.id}.mp4`),
-          },
-          h('track', {
-            kind: 'subtitles',
-            default: true,
-            srclang: production.language,
-            label: production.language,
-            src: asset(`productions/${id}/episodes/${episode.id}.vtt`),
-          }),
-        );
-        this.players.set(episode.id, player);
+      if (episode.cuts.length > 0) {
+        if (!player) {
+          player = h('df-player', { 'data-episode': episode.id });
+          this.players.set(episode.id, player);
+        }
+        player.show(episode.cuts);
       }
       return h(
         'section',
         { className: 'episode', 'data-episode': episode.id },
         h('h2', {}, `${episode.id}: ${episode.title}`),
-        h('div', { className: 'grid' }, scenes),
-        player ? h('h3', {}, 'Episode') : null,
-        player,
+        h(
+          'div',
+          { className: 'episode-body' },
+          h(
+            'div',
+            { className: 'grid' },
+            episode.scenes.length
+              ? episode.scenes.map((scene) => sceneCard(id, scene, names, production.consistencyThreshold))
+              : h('p', { className: 'muted' }, 'no scenes planned yet'),
+          ),
+          player ? h('aside', { className: 'player' }, h('h3', {}, 'Episode'), player) : null,
+        ),
       );
     });
-    const decide = (action) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          className: action,
-          onclick: async () => {
-            try {
-              await act(`/api/productions/${encodeURIComponent(id)}/${action}`);
-              notify(`${action === 'approve' ? 'approved' : 'rejected'}: ${id}`);
-            } catch (error) {
-              notify(error.message);
-            }
-          },
-        },
-        action === 'approve' ? 'Approve' : 'Reject',
-      );
-    const review =
-      production.status === 'AWAITING_APPROVAL' && production.review
-        ? h(
-            'p',
-            { className: 'review' },
-            `Waiting for a decision on the ${production.review.cut} cut (before ${production.review.before}), until ${when(production.review.expiresAt)}: `,
-            decide('approve'),
-            ' ',
-            decide('reject'),
-          )
-        : null;
-    if (production.status !== 'RUNNING') {
-      // Kept across refreshes so the storyboard is fetched once, not on every poll.
-      this.storyboard ??= h('img', {
-        className: 'storyboard',
-        alt: 'storyboard',
-        src: asset(`productions/${id}/storyboard.png`),
-      });
+    const review = production.review;
+    if (production.status === 'AWAITING_APPROVAL' && review) {
+      // One form per review: a redraw keeps what the producer is typing.
+      if (this.reviewFor !== review.requestedAt) {
+        this.reviewFor = review.requestedAt;
+        this.review = reviewForm(id, review);
+      }
+    } else {
+      this.reviewFor = undefined;
+      this.review = undefined;
     }
-    this.replaceChildren(
-      h('h1', { lang: production.language }, production.title, ' ', status(production.status)),
-      review,
-      h(
-        'p',
-        { className: 'muted' },
-        `${production.productionId} · priority ${production.priority} · spent ${usd(spent)} of $${production.budgetUsd.toFixed(2)}`,
-        production.unconfirmedUsd > 0 ? ` (${usd(production.unconfirmedUsd)} unconfirmed)` : '',
-      ),
+    // The workflow folds away, closed at first, and keeps its state across redraws; its graph reads only while open.
+    this.workflow ??= h(
+      'details',
+      {
+        className: 'workflow',
+        ontoggle: (event) => {
+          if (event.currentTarget.open) event.currentTarget.querySelector('df-execution-graph')?.refresh();
+        },
+      },
+      h('summary', {}),
+      h('div', { className: 'executions' }),
+      h('div', { className: 'graph-slot' }),
+    );
+    fill(this.workflow.querySelector('summary'), 'Workflow graph and executions ', latest && status(latest.status));
+    fill(
+      this.workflow.querySelector('.executions'),
       h(
         'p',
         {},
@@ -347,8 +604,51 @@ class ProductionView extends LiveView {
           ' ',
         ]),
       ),
-      latest ? h('df-execution-graph', { execution: latest.name }) : null,
+    );
+    const slot = this.workflow.querySelector('.graph-slot');
+    if (latest && slot.firstElementChild?.getAttribute('execution') !== latest.name)
+      fill(slot, h('df-execution-graph', { execution: latest.name }));
+    if (production.status !== 'RUNNING') {
+      // Kept across refreshes so the storyboard is fetched once, not on every poll.
+      this.storyboard ??= h('img', {
+        className: 'storyboard',
+        alt: 'storyboard',
+        src: asset(`productions/${id}/storyboard.png`),
+        // A production stopped before any keyframe has none.
+        onerror: (event) => {
+          this.storyboard = h('p', { className: 'muted' }, 'no storyboard: no scene has a keyframe');
+          event.currentTarget.replaceWith(this.storyboard);
+        },
+      });
+    }
+    const decided =
+      review?.decision === 'APPROVED'
+        ? h(
+            'p',
+            { className: 'decision' },
+            h('b', {}, `Approved ${when(review.decidedAt)}`),
+            review.notes ? `: ${review.notes}` : '',
+          )
+        : null;
+    fill(
+      this,
+      h('h1', { lang: production.language }, production.title, ' ', status(production.status)),
+      alerts(production),
+      this.review ?? decided,
+      h(
+        'p',
+        { className: 'muted' },
+        [
+          production.productionId,
+          production.priority === undefined ? '' : `priority ${production.priority}`,
+          `spent ${usd(spent)} of $${production.budgetUsd.toFixed(2)}`,
+        ]
+          .filter(Boolean)
+          .join(' · '),
+        production.unconfirmedUsd > 0 ? ` (${usd(production.unconfirmedUsd)} unconfirmed)` : '',
+      ),
       h('div', { lang: production.language }, episodes),
+      this.workflow,
       h('h2', {}, 'Storyboard'),
       production.status === 'RUNNING'
         ? h('p', { className: 'muted' }, 'drawn when the production ends')
@@ -372,7 +672,7 @@ class SceneView extends LiveView {
     const scene = await api(
       `/api/productions/${encodeURIComponent(id)}/scenes/${encodeURIComponent(episodeId)}/${encodeURIComponent(sceneId)}`,
     );
-    const lines = scene.script?.lines ?? scene.card?.lines ?? [];
+    const names = new Map(scene.characters.map((character) => [character.id, character.name]));
     // Made once, so a redraw does not restart what is playing.
     if (scene.assets.voice && !this.media.voice)
       this.media.voice = h('audio', { controls: true, src: asset(scene.assets.voice) });
@@ -381,9 +681,6 @@ class SceneView extends LiveView {
       this.media.clip = h('p', { className: 'muted' }, 'a camera move over the keyframe, rendered in the episode');
     else if (scene.assets.clip && !this.media.clip)
       this.media.clip = h('video', { controls: true, width: 270, src: asset(scene.assets.clip) });
-    const characters = [...new Set(scene.keyframeAttempts.flatMap((attempt) => Object.keys(attempt.scores ?? {})))].map(
-      (character) => ({ id: character }),
-    );
     const rerender = h(
       'button',
       {
@@ -403,14 +700,18 @@ class SceneView extends LiveView {
       },
       'Rerender this scene',
     );
-    this.replaceChildren(
+    fill(
+      this,
       h('p', {}, h('a', { href: `#/p/${encodeURIComponent(id)}` }, `← ${id}`)),
       h('h1', {}, `${episodeId}/${sceneId} `, status(scene.status)),
+      stoppedAt(scene),
+      consistencyFlag(scene),
       h(
         'p',
         { className: 'muted' },
-        `cost ${usd(scene.costUsd)} · ${seconds(scene.durationSeconds)} · ${scene.attempts} attempts`,
-        scene.failure ? ` · ${scene.failure.error}: ${scene.failure.cause}` : '',
+        [`cost ${usd(scene.costUsd)}`, seconds(scene.durationSeconds), attempts(scene.attempts)]
+          .filter(Boolean)
+          .join(' · '),
       ),
       rerender,
       h(
@@ -427,20 +728,15 @@ class SceneView extends LiveView {
                 src: `${asset(scene.assets.keyframe)}&v=${encodeURIComponent(scene.updatedAt)}`,
               })
             : h('p', { className: 'muted' }, 'not drawn yet'),
-          h('h3', {}, `Consistency per attempt (threshold ${scene.consistencyThreshold})`),
-          scoresTable(scene, characters, scene.consistencyThreshold),
+          scoresTable(scene, scene.consistencyThreshold),
         ),
         h(
           'div',
-          { lang: scene.language },
-          h('h2', {}, 'Script'),
-          h(
-            'div',
-            { className: 'lines' },
-            lines.length
-              ? lines.map((line) => h('p', {}, h('b', {}, line.character), line.line))
-              : h('p', { className: 'muted' }, 'not written yet'),
-          ),
+          { lang: scene.language, className: 'scene-card' },
+          h('h2', {}, 'Card'),
+          cardFacts(scene.card, names),
+          h('h2', {}, 'Dialogue'),
+          h('div', { className: 'lines' }, dialogueLines(scene.dialogue, names)),
           h('h2', {}, 'Voice'),
           this.media.voice ?? h('p', { className: 'muted' }, 'not synthesized yet'),
           h('h2', {}, 'Clip'),
@@ -455,7 +751,8 @@ class SceneView extends LiveView {
 class ExecutionGraph extends LiveView {
   async draw() {
     const execution = await api(`/api/executions/${encodeURIComponent(this.getAttribute('execution'))}`);
-    this.replaceChildren(
+    fill(
+      this,
       h(
         'h2',
         {},
@@ -567,7 +864,8 @@ class HistoryView extends LiveView {
     const { events, nextToken } = await api(`/api/executions/${encodeURIComponent(name)}/history?${query}`);
     this.tokens[this.page + 1] = nextToken;
     const detailsOf = (event) => Object.entries(event).find(([key]) => key.endsWith('EventDetails'))?.[1] ?? {};
-    this.replaceChildren(
+    fill(
+      this,
       h('h2', {}, 'Event history'),
       h(
         'div',
@@ -684,11 +982,22 @@ class ExecutionView extends LiveView {
       },
       'Stop execution',
     );
-    this.querySelector('.head').replaceChildren(
+    fill(
+      this.querySelector('.head'),
       execution.parent
         ? h('p', {}, h('a', { href: `#/x/${encodeURIComponent(execution.parent)}` }, `← ${execution.parent}`))
         : null,
       h('h1', {}, `${execution.kind} execution `, status(execution.status)),
+      // Why it ended, first: a rejected manifest's every problem, not only the Fail state's sentence.
+      execution.error
+        ? h(
+            'div',
+            { className: `alert ${execution.problems ? 'rejection' : 'failure'}` },
+            h('b', {}, `${execution.error.name}: `),
+            execution.error.cause,
+            execution.problems ? problemList(execution.problems) : null,
+          )
+        : null,
       execution.status === 'RUNNING' ? stop : null,
       h('p', { className: 'muted' }, execution.executionArn),
       h(
@@ -696,7 +1005,6 @@ class ExecutionView extends LiveView {
         { className: 'muted' },
         `started ${when(execution.startedAt)}`,
         execution.endedAt ? ` · ended ${when(execution.endedAt)}` : '',
-        execution.error ? ` · ${execution.error.name}: ${execution.error.cause}` : '',
       ),
     );
     for (const child of this.querySelectorAll('df-execution-graph, df-history'))
@@ -707,6 +1015,7 @@ class ExecutionView extends LiveView {
 customElements.define('df-productions', ProductionsView);
 customElements.define('df-production', ProductionView);
 customElements.define('df-scene', SceneView);
+customElements.define('df-player', EpisodePlayer);
 customElements.define('df-execution-graph', ExecutionGraph);
 customElements.define('df-history', HistoryView);
 customElements.define('df-execution', ExecutionView);
@@ -716,10 +1025,10 @@ function route() {
   const view = document.getElementById('view');
   notify('');
   if (kind === 'p' && rest[1] === 's')
-    view.replaceChildren(h('df-scene', { production: rest[0], episode: rest[2], scene: rest[3] }));
-  else if (kind === 'p') view.replaceChildren(h('df-production', { production: rest[0] }));
-  else if (kind === 'x') view.replaceChildren(h('df-execution', { execution: rest[0] }));
-  else view.replaceChildren(h('df-productions'));
+    fill(view, h('df-scene', { production: rest[0], episode: rest[2], scene: rest[3] }));
+  else if (kind === 'p') fill(view, h('df-production', { production: rest[0] }));
+  else if (kind === 'x') fill(view, h('df-execution', { execution: rest[0] }));
+  else fill(view, h('df-productions'));
 }
 
 window.addEventListener('hashchange', route);
