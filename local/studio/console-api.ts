@@ -103,6 +103,9 @@ export interface ConsoleCut {
   vtt: string;
   srt: string;
   durationSeconds: number;
+  /** The picture's size in pixels (the manifest's format): the player keeps its shape before the video loads. */
+  width: number;
+  height: number;
   /**
    * The subtitles are in the picture: every cut dramaforge delivers has them burned in
    * (lambdas/pipeline/episode-cut.ts), so the player keeps the VTT track off rather than draw them twice.

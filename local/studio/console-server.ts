@@ -361,6 +361,8 @@ export function consoleHandler(deps: ConsoleDeps) {
       vtt: assetKeys.episode(productionId, stem, 'vtt'),
       srt: assetKeys.episode(productionId, stem, 'srt'),
       durationSeconds: summary.durationSeconds,
+      width: manifest.format.width,
+      height: manifest.format.height,
       // episode-cut.ts burns every cut's subtitles into its picture, the master's and each dub's.
       subtitlesBurnedIn: true,
       version: summary.inputsHash,

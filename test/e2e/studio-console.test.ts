@@ -182,6 +182,8 @@ describe('the studio console in a browser', () => {
         cardTop: firstCard.getBoundingClientRect().top,
         workflowTop: workflow.getBoundingClientRect().top,
         graphDrawn: workflow.querySelector('df-execution-graph [data-state]') !== null,
+        // Set before the video's metadata arrives, so nothing below the player moves when it loads.
+        playerShape: getComputedStyle(document.querySelector('df-production df-player video')!).aspectRatio,
       };
     });
     const cards = await page.$$eval('df-production [data-scene]', (elements) =>
@@ -205,7 +207,12 @@ describe('the studio console in a browser', () => {
     // Assess
     expect(notReloaded).toBe(true);
     expect(sceneCount).toBe('2 / 2');
-    expect(layout).toMatchObject({ workflowOpen: false, cardsBeforeWorkflow: true, graphDrawn: false });
+    expect(layout).toMatchObject({
+      workflowOpen: false,
+      cardsBeforeWorkflow: true,
+      graphDrawn: false,
+      playerShape: '270 / 480',
+    });
     expect(layout.cardTop).toBeLessThan(layout.workflowTop);
     expect(cards).toHaveLength(2);
     expect(cards[0]).toMatchObject({

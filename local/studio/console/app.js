@@ -390,6 +390,8 @@ class EpisodePlayer extends HTMLElement {
     this.selected = cut;
     video.querySelector('track')?.remove();
     video.setAttribute('lang', cut.language);
+    // Shaped before its metadata arrives: a player that grows when it loads moves what a producer is about to click.
+    video.style.aspectRatio = `${cut.width} / ${cut.height}`;
     video.src = `${asset(cut.video)}&v=${encodeURIComponent(cut.version)}`;
     const track = h('track', {
       kind: 'subtitles',
