@@ -259,11 +259,7 @@ async function downloadDeliverables(
     ...(added.functions && { functions: added.functions }),
   };
   // The report says which episodes were delivered: one that failed QA is not copied out, even if an earlier run left its files.
-  const deliveredStems = (report?.episodes ?? []).flatMap((e) => [
-    ...(e.file !== null ? [e.id] : []),
-    ...(e.dubs ?? []).filter((dub) => dub.file !== null).map((dub) => dubStem(e.id, dub.language)),
-  ]);
-  for (const stem of deliveredStems) {
+  for (const stem of report ? deliveredStems(report) : []) {
     for (const extension of EPISODE_FILE_EXTENSIONS) {
       await copy(assetKeys.episode(manifest.production, stem, extension), `${stem}.${extension}`);
     }
@@ -278,4 +274,12 @@ async function downloadDeliverables(
   if (!report) return undefined;
   await writeFile(path.join(outputDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+/** The file stems (`ep01`, `ep01.th-TH`) of every cut the report says was delivered: each episode's master and dubs. */
+export function deliveredStems(report: ProductionReport): string[] {
+  return report.episodes.flatMap((e) => [
+    ...(e.file !== null ? [e.id] : []),
+    ...(e.dubs ?? []).filter((dub) => dub.file !== null).map((dub) => dubStem(e.id, dub.language)),
+  ]);
 }

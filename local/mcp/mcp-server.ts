@@ -12,6 +12,7 @@ import { ManifestInvalid } from '../../lambdas/core/errors.js';
 import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
 import { parseManifest } from '../../lambdas/core/manifest/parse.js';
 import { ManifestSchema, type SeriesManifest } from '../../lambdas/core/manifest/schema.js';
+import { deliveredStems } from '../client/production-client.js';
 import { type ProfileOverride, withProfile } from '../commands/profile-override.js';
 import { ReviewNotesSchema } from '../commands/review.js';
 import { ProductionDesk } from './production-desk.js';
@@ -319,9 +320,16 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
         }),
       };
       const result = followed?.result;
-      const deliverables = result?.outputDir
-        ? delivered(result.outputDir, result.report?.episodes.filter((e) => e.file).map((e) => e.id) ?? [])
-        : [];
+      const deliverables =
+        result?.outputDir && result.report ? delivered(result.outputDir, deliveredStems(result.report)) : [];
+      const dubs = result?.report?.episodes.flatMap((episode) =>
+        (episode.dubs ?? []).map((dub) => ({
+          episodeId: episode.id,
+          language: dub.language,
+          status: dub.status,
+          ...(dub.reason && { reason: dub.reason }),
+        })),
+      );
       const structured = {
         productionId: id,
         title: meta.title,
@@ -335,6 +343,7 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
         spentUsd: meta.spentUsd,
         unconfirmedUsd: meta.unconfirmedUsd ?? 0,
         ...(review && { review }),
+        ...(dubs?.length && { dubs }),
         ...(meta.failure && { failure: `${meta.failure.error}: ${meta.failure.cause}` }),
         ...(result && {
           outcome: {
@@ -392,6 +401,26 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
       return answer(
         { productionId: ref.productionId, executionName: execution.name },
         `rerendering ${ref.episodeId}/${ref.sceneId} as execution ${execution.name}`,
+      );
+    },
+  );
+
+  tool(
+    'dub_production',
+    {
+      title: 'Dub a finished production into other languages',
+      description:
+        "Adds the languages to the production's dubs and runs it again over the master's pictures: only the dubs' translations and voices are bought, under the same budget. Answers at once; follow with production_status, whose dubs say what was delivered.",
+      inputSchema: {
+        productionId,
+        languages: ManifestSchema.shape.dubs.unwrap().min(1).describe('the languages to dub into, as th-TH or ko-KR'),
+      },
+    },
+    async ({ productionId: id, languages }) => {
+      const execution = await desk.dub({ productionId: id, languages });
+      return answer(
+        { productionId: id, languages, executionName: execution.name },
+        `dubbing ${id} into ${languages.join(', ')} as execution ${execution.name}: follow it with production_status`,
       );
     },
   );
@@ -513,12 +542,12 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
 }
 
 /** The deliverables already copied out, as links to their files: never inlined, a video is too big for an answer. */
-function delivered(outputDir: string, episodeIds: string[]) {
+function delivered(outputDir: string, stems: string[]) {
   const files = [
     { file: 'storyboard.png', mimeType: 'image/png' },
-    ...episodeIds.flatMap((id) =>
+    ...stems.flatMap((stem) =>
       EPISODE_FILE_EXTENSIONS.filter((extension) => extension === 'mp4' || extension === 'srt').map((extension) => ({
-        file: `${id}.${extension}`,
+        file: `${stem}.${extension}`,
         mimeType: extension === 'mp4' ? 'video/mp4' : 'text/plain',
       })),
     ),
@@ -539,6 +568,7 @@ const INSTRUCTIONS = [
   'Write a manifest or a series bible against the dramaforge://schema/manifest.json resource and check it with validate_manifest;',
   "develop_bible writes a bible's scene cards for review; estimate_cost says what it will cost; start_production starts it and answers at once;",
   "production_status follows it. A production with `review` waits for a person's decision at its gate.",
+  "dub_production dubs a finished production into other languages over the master's pictures.",
 ].join(' ');
 
 function biblePrompt(premise: string, language: string, episodes: string): string {

@@ -13,6 +13,7 @@ import {
 import { ProductionStates } from '../client/progress.js';
 import { StudioConnection } from '../client/studio-connection.js';
 import { type DevelopResult, developOn } from '../commands/develop.js';
+import { dubbedManifest } from '../commands/dub.js';
 import { startRerender } from '../commands/rerender.js';
 import { answerReview } from '../commands/review.js';
 import { dataDirOwner } from '../runtime/index.js';
@@ -133,6 +134,16 @@ export class ProductionDesk {
     const execution = { name, manifestKey, productionId: ref.productionId };
     this.follow(execution);
     return execution;
+  }
+
+  /**
+   * Adds the languages to the production's manifest and uploads it again, as `dramaforge dub` does:
+   * its execution takes the master's pictures and voices from the cache and buys the dubs' words and voices.
+   */
+  async dub(input: { productionId: string; languages: string[] }): Promise<FollowedExecution> {
+    return this.start(
+      await dubbedManifest({ assets: this.assets, productions: this.productions }, input, 'this data directory'),
+    );
   }
 
   /** Records a person's (or a permitted agent's) decision and follows the execution that goes on from the gate. */

@@ -104,6 +104,7 @@ describe('dramaforge mcp', () => {
       [
         'approve_review',
         'develop_bible',
+        'dub_production',
         'estimate_cost',
         'list_productions',
         'production_status',
@@ -189,6 +190,51 @@ describe('dramaforge mcp', () => {
     expect(links).toContain(`file://${path.join(served.workDir, 'out', 'two-scene-check', 'ep01.mp4')}`);
     expect(served.protocolErrors).toEqual([]);
     expect(served.stderr()).toContain('"service":"dramaforge"');
+  });
+
+  it("dubs a finished production into Thai over the master's pictures, followed with production_status to its delivered dub", async () => {
+    // Prepare
+    const served = await ownServer({ env: { DRAMAFORGE_PRICE_OVERRIDES: JSON.stringify(TEST_PRICES) } });
+    await served.call('start_production', { path: fixture('two-scenes.yaml') });
+    await follow(served, 'two-scene-check', 'delivered', (status) => status.outcome !== undefined);
+    const reportOf = async () =>
+      JSON.parse(
+        (
+          (await served.client.readResource({ uri: 'dramaforge://productions/two-scene-check/report.json' }))
+            .contents[0] as { text: string }
+        ).text,
+      ) as { cost: { byStage: Record<string, number> } };
+    const master = await reportOf();
+
+    // Act
+    const unsupported = await served.call('dub_production', { productionId: 'two-scene-check', languages: ['xx-YY'] });
+    const started = await served.call('dub_production', { productionId: 'two-scene-check', languages: ['th'] });
+    const { executionName } = started.structuredContent as { executionName: string };
+    const dubbed = await follow(
+      served,
+      'two-scene-check',
+      'dubbed',
+      (status) => status.executionName === executionName && status.outcome !== undefined,
+    );
+    const links = (await served.call('production_status', { productionId: 'two-scene-check' })).content
+      .filter((item) => item.type === 'resource_link')
+      .map((item) => (item as { name: string }).name);
+    const after = await reportOf();
+
+    // Assess
+    expect(unsupported.isError).toBe(true);
+    expect(textOf(unsupported)).toContain('xx-YY');
+    expect(started.isError, textOf(started)).toBeFalsy();
+    expect(dubbed).toMatchObject({
+      status: 'COMPLETE',
+      outcome: { ok: true },
+      dubs: [{ episodeId: 'ep01', language: 'th-TH', status: 'DELIVERED' }],
+    });
+    expect(links).toEqual(expect.arrayContaining(['ep01.mp4', 'ep01.th-TH.mp4', 'ep01.th-TH.srt']));
+    // The pictures came from the cache: what the dub bought is words and voices.
+    for (const stage of ['keyframe', 'video'])
+      expect(after.cost.byStage[stage], stage).toBe(master.cost.byStage[stage]);
+    expect(after.cost.byStage.translation).toBeGreaterThan(0);
   });
 
   it('refuses approve_review without --allow-approve, saying who decides, and the production stays at its gate', async () => {
