@@ -16,6 +16,30 @@ module.exports = {
       to: { pathNot: ['^lambdas/core/', '^node_modules/(zod|yaml)/'], dependencyTypesNot: ['core'] },
     },
     {
+      name: 'core-contracts-stand-alone',
+      comment:
+        'The contracts (provider ports, errors, keys, the environment, the table) are what every layer agrees on; they import no other part of the core.',
+      severity: 'error',
+      from: { path: '^lambdas/core/contracts/' },
+      to: { path: '^lambdas/core/', pathNot: '^lambdas/core/contracts/' },
+    },
+    {
+      name: 'core-words-hold-no-records',
+      comment:
+        'Prompts and text are words: what a model is asked, subtitles, languages. They never reach the records, the prices or the workflow.',
+      severity: 'error',
+      from: { path: '^lambdas/core/(prompts|text)/' },
+      to: { path: '^lambdas/core/(domain|pricing|workflow)/' },
+    },
+    {
+      name: 'core-domain-asks-no-model',
+      comment:
+        'The domain (a production, its scenes, the ledger rules) is what the pipeline records; it never builds a prompt or walks the workflow.',
+      severity: 'error',
+      from: { path: '^lambdas/core/domain/' },
+      to: { path: '^lambdas/core/(prompts|workflow)/' },
+    },
+    {
       name: 'adapters-depend-on-the-core-only',
       comment:
         'AWS stores, media tools and provider profiles implement the core ports; they never reach composition, pipeline or stages.',
@@ -42,7 +66,7 @@ module.exports = {
     {
       name: 'stages-work-through-the-store-ports',
       comment:
-        'Stages and the pipeline use the stores through the ports of lambdas/core/store-ports.ts; only the raw SDK clients (clients.ts) come from the AWS adapters, for the calls that are no store: task tokens and the video queue.',
+        'Stages and the pipeline use the stores through the ports of lambdas/core/domain/store-ports.ts; only the raw SDK clients (clients.ts) come from the AWS adapters, for the calls that are no store: task tokens and the video queue.',
       severity: 'error',
       from: { path: '^lambdas/(stages|pipeline)/' },
       to: { path: '^lambdas/adapters/aws/', pathNot: '^lambdas/adapters/aws/clients\\.ts$' },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { ServiceUsage } from '../lambdas/core/aws-usage-measured.js';
+import type { ServiceUsage } from '../lambdas/core/pricing/aws-usage-measured.js';
 import { produce } from '../local/commands/produce.js';
 import { LOCAL_RESOURCE_NAMES } from '../local/runtime/index.js';
 import { type StudioManifestShape, studioManifest } from './orchestration/studio-manifest.js';
@@ -15,7 +15,7 @@ import { simulationFor, withSimulatedProviders } from './simulated-providers/sim
  * long each function runs, measured on real local runs: the pipeline's own SDK requests
  * (those sent from lambdas/, not the local client's progress reads, uploads or downloads), the
  * bytes its handlers log at the INFO level the deployed functions use, the bytes it stores, and
- * the time and entries of each Task state. lambdas/core/aws-usage-measured.ts holds the figures.
+ * the time and entries of each Task state. lambdas/core/pricing/aws-usage-measured.ts holds the figures.
  */
 
 export type RequestUsage = Omit<ServiceUsage, 'storedBytes'>;
@@ -102,7 +102,7 @@ function billedUnits(
     const units = dynamoUnits(command, input);
     if (units) return units;
   }
-  // The video queue's requests are counted from the workflow (lambdas/core/aws-bill.ts): locally its poller's cadence is not Lambda's.
+  // The video queue's requests are counted from the workflow (lambdas/core/pricing/aws-bill.ts): locally its poller's cadence is not Lambda's.
   if (service === 'SQS') return {};
   // A task token answered (SendTaskSuccess, SendTaskFailure): Step Functions bills state transitions, not these.
   if (service === 'SFN') return {};

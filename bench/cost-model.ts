@@ -5,10 +5,10 @@ import {
   type RungSpec,
   stageRoute,
 } from '../lambdas/composition/provider-config.js';
-import { type AwsBill, awsBill, type BilledFunction } from '../lambdas/core/aws-bill.js';
-import { foundationModelOf } from '../lambdas/core/model-lifecycle.js';
-import type { Usage } from '../lambdas/core/ports.js';
-import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../lambdas/core/pricing.js';
+import type { Usage } from '../lambdas/core/contracts/ports.js';
+import { type AwsBill, awsBill, type BilledFunction } from '../lambdas/core/pricing/aws-bill.js';
+import { foundationModelOf } from '../lambdas/core/pricing/model-lifecycle.js';
+import { billedVideoSeconds, costUsd, PRICE_TABLE_VERSION } from '../lambdas/core/pricing/pricing.js';
 
 /** The source's scenario, and the assumptions that turn it into usage. */
 export const SOURCE_SCENARIO = {

@@ -1,14 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { MANIFEST_LIMITS } from '../lambdas/core/manifest/schema.js';
 import {
   HISTORY_HEADROOM,
   largestEpisodeHeld,
   STEP_FUNCTIONS_QUOTAS,
   worstCaseEpisodeEvents,
   worstCaseProductionEvents,
-} from '../lambdas/core/execution-limits.js';
-import { MANIFEST_LIMITS } from '../lambdas/core/manifest/schema.js';
+} from '../lambdas/core/workflow/execution-limits.js';
 import { produce } from '../local/commands/produce.js';
 import { type StudioManifestShape, studioManifest } from './orchestration/studio-manifest.js';
 import { simulationFor, withSimulatedProviders } from './simulated-providers/simulated-providers.js';

@@ -1,4 +1,4 @@
-import { AWS_LIST_PRICES } from '../lambdas/core/aws-prices.js';
+import { AWS_LIST_PRICES } from '../lambdas/core/pricing/aws-prices.js';
 import type { AwsUsageResult } from './aws-usage.js';
 import type { CliStartupResult } from './cli-startup.js';
 import type { SourcedCostModel } from './cost-model.js';
@@ -260,7 +260,7 @@ export function resultsMarkdown(results: BenchResults): string {
         const { perProduction, dramas, perSeasonUsd } = model.aws;
         const price = (key: keyof typeof AWS_LIST_PRICES.prices) => {
           const listed = AWS_LIST_PRICES.prices[key];
-          return `$${listed.usd} per ${listed.per.toLocaleString('en-US')} ${listed.unit}, ${listed.source} as of ${listed.asOf}${listed.verified ? '' : ' (not read on that page: see lambdas/core/aws-prices.ts)'}`;
+          return `$${listed.usd} per ${listed.per.toLocaleString('en-US')} ${listed.unit}, ${listed.source} as of ${listed.asOf}${listed.verified ? '' : ' (not read on that page: see lambdas/core/pricing/aws-prices.ts)'}`;
         };
         parts.push(
           '',

@@ -91,7 +91,7 @@ if (selected('aws')) {
 }
 
 if (selected('cost')) {
-  const sources = priceSources(await readFile(path.join(repositoryRoot, 'lambdas/core/pricing.ts'), 'utf8'));
+  const sources = priceSources(await readFile(path.join(repositoryRoot, 'lambdas/core/pricing/pricing.ts'), 'utf8'));
   results.cost = (['offline', 'openai-compatible', 'bedrock'] as const).map((profile) => {
     const model = costModel(profile);
     return {

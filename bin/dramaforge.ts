@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ManifestInvalid } from '../lambdas/core/errors.js';
-import { PROVIDER_PROFILES } from '../lambdas/core/provider-profiles.js';
+import { ManifestInvalid } from '../lambdas/core/contracts/errors.js';
+import { PROVIDER_PROFILES } from '../lambdas/core/contracts/provider-profiles.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../lib/config/environment-config.js';
 import type { RunResult } from '../local/client/production-client.js';
 import type { ProfileOverride } from '../local/commands/profile-override.js';
@@ -59,7 +59,7 @@ async function validate(file: string): Promise<void> {
       const endOfLife = endOfLifeProblems(manifest.providers, process.env, new Date());
       if (endOfLife.length > 0) throw new ManifestInvalid(endOfLife);
     }
-    const { asksForNativeVoice } = await import('../lambdas/core/native-voice.js');
+    const { asksForNativeVoice } = await import('../lambdas/core/domain/native-voice.js');
     if (asksForNativeVoice(manifest)) {
       const { nativeVoiceProblems } = await import('../lambdas/composition/native-voice-check.js');
       const voiceProblems = nativeVoiceProblems(manifest, process.env);

@@ -9,7 +9,7 @@ import {
   STAGE_FUNCTIONS,
   VIDEO_WORKER_FUNCTION,
 } from '../lambdas/catalog.js';
-import { workflowSettingsVariables } from '../lambdas/core/environment.js';
+import { workflowSettingsVariables } from '../lambdas/core/contracts/environment.js';
 import type { MediaTool, StageDescriptor } from '../lambdas/pipeline/stage-descriptor.js';
 import {
   DEFINITION_FILE,

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { workflowShapeOf } from '../lambdas/core/execution-limits.js';
+import { workflowShapeOf } from '../lambdas/core/workflow/execution-limits.js';
 import { episodeWorkflow } from '../statemachines/episode-workflow-source.js';
 import {
   DEFINITION_FILE,

@@ -1,4 +1,4 @@
-import { EpisodeQaFailed } from '../lambdas/core/errors.js';
+import { EpisodeQaFailed } from '../lambdas/core/contracts/errors.js';
 import { stage as assembleEpisode } from '../lambdas/stages/assemble-episode/stage.js';
 import { stage as buildSubtitles } from '../lambdas/stages/build-subtitles/stage.js';
 import { stage as dubEpisode } from '../lambdas/stages/dub-episode/stage.js';

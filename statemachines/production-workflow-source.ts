@@ -1,4 +1,4 @@
-import { ManifestInvalid } from '../lambdas/core/errors.js';
+import { ManifestInvalid } from '../lambdas/core/contracts/errors.js';
 import { stage as awaitApproval } from '../lambdas/stages/await-approval/stage.js';
 import { stage as castCharacter } from '../lambdas/stages/cast-character/stage.js';
 import { stage as developEpisode } from '../lambdas/stages/develop-episode/stage.js';

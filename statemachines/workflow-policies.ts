@@ -1,4 +1,9 @@
-import { BudgetExceeded, ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../lambdas/core/errors.js';
+import {
+  BudgetExceeded,
+  ProviderThrottled,
+  ProviderTimeout,
+  ProviderUnavailable,
+} from '../lambdas/core/contracts/errors.js';
 
 /**
  * The Retry policies and Catch rules both workflow sources use, each written once.

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runFfmpeg, withTempDir } from '../../lambdas/adapters/media/ffmpeg.js';
 import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../lambdas/adapters/media/voice-track.js';
-import type { BoundProviders } from '../../lambdas/core/bound-providers.js';
+import type { BoundProviders } from '../../lambdas/core/contracts/bound-providers.js';
 import {
   type CallOptions,
   type ClipRequest,
@@ -11,7 +11,7 @@ import {
   type Metered,
   type SpeechRequest,
   type SpeechResult,
-} from '../../lambdas/core/ports.js';
+} from '../../lambdas/core/contracts/ports.js';
 import { ProviderSlots, type SlotStats } from './provider-slots.js';
 import { parseSimulationPlan, SIMULATED_STAGES, type SimulatedStage, type SimulationPlan } from './simulation-plan.js';
 

@@ -1,6 +1,6 @@
-import type { ManifestProblem } from '../core/errors.js';
+import type { ManifestProblem } from '../core/contracts/errors.js';
 import type { Manifest } from '../core/manifest/schema.js';
-import { isoDay, type LifecycleState, lifecycleOf, lifecycleStateOn } from '../core/model-lifecycle.js';
+import { isoDay, type LifecycleState, lifecycleOf, lifecycleStateOn } from '../core/pricing/model-lifecycle.js';
 import { type RoutedStage, stageRoute, transcriptionRung } from './provider-config.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { ManifestProblem } from '../core/errors.js';
+import type { ManifestProblem } from '../core/contracts/errors.js';
+import { asksForNativeVoice, nativeVoiceModelProblems } from '../core/domain/native-voice.js';
 import type { SeriesManifest } from '../core/manifest/schema.js';
-import { asksForNativeVoice, nativeVoiceModelProblems } from '../core/native-voice.js';
 import { stageRoute } from './provider-config.js';
 
 /**

@@ -1,19 +1,25 @@
-import { type AwsBill, awsBill, type BilledFunction, type BilledProduction } from '../core/aws-bill.js';
-import { AWS_LIST_PRICES } from '../core/aws-prices.js';
-import { developmentParts } from '../core/development-prompt.js';
-import type { ManifestProblem } from '../core/errors.js';
-import { findLanguage } from '../core/languages.js';
-import { episodesToDevelop, plannedSceneCount, type SeriesManifest, videoCandidates } from '../core/manifest/schema.js';
+import type { ManifestProblem } from '../core/contracts/errors.js';
+import type { Usage } from '../core/contracts/ports.js';
 import {
   characterVoiceMode,
   plannedNativeSeconds,
   REFERENCE_VOICE_CHARACTERS,
   sceneVoiceMode,
-} from '../core/native-voice.js';
-import type { Usage } from '../core/ports.js';
-import { billedVideoSeconds, costUsd, dialogueOf, PRICE_TABLE_VERSION, priceConfirmed } from '../core/pricing.js';
-import { CANDIDATE_SCORING_STAGE, SAMPLED_FRAMES } from '../core/video-candidates.js';
-import { WORST_CASE_USAGE, worstCaseSpeechUsage } from '../core/worst-case-usage.js';
+} from '../core/domain/native-voice.js';
+import { CANDIDATE_SCORING_STAGE, SAMPLED_FRAMES } from '../core/domain/video-candidates.js';
+import { episodesToDevelop, plannedSceneCount, type SeriesManifest, videoCandidates } from '../core/manifest/schema.js';
+import { type AwsBill, awsBill, type BilledFunction, type BilledProduction } from '../core/pricing/aws-bill.js';
+import { AWS_LIST_PRICES } from '../core/pricing/aws-prices.js';
+import {
+  billedVideoSeconds,
+  costUsd,
+  dialogueOf,
+  PRICE_TABLE_VERSION,
+  priceConfirmed,
+} from '../core/pricing/pricing.js';
+import { WORST_CASE_USAGE, worstCaseSpeechUsage } from '../core/pricing/worst-case-usage.js';
+import { developmentParts } from '../core/prompts/development-prompt.js';
+import { findLanguage } from '../core/text/languages.js';
 import { endOfLifeProblems, legacyWarnings } from './model-lifecycle-check.js';
 import {
   MAX_BILLED_CALLS,
@@ -351,7 +357,7 @@ export function estimateProduction(
 export function formatAwsBill(bill: AwsBill, providersUsd: number): string[] {
   const assumed = bill.functions.filter((fn) => !fn.measured).map((fn) => fn.name);
   return [
-    `AWS itself, at ${AWS_LIST_PRICES.region} list prices (lambdas/core/aws-prices.ts; not held against the budget, which holds provider calls):`,
+    `AWS itself, at ${AWS_LIST_PRICES.region} list prices (lambdas/core/pricing/aws-prices.ts; not held against the budget, which holds provider calls):`,
     ...bill.lines.map(
       (line) =>
         `${line.service.padEnd(16)} ${`${line.item}${bill.unverifiedPrices.includes(line.price) ? '†' : ''}`.padEnd(36)} ${formatQuantity(line.quantity).padStart(12)} ${line.unit.padEnd(12)} $${line.usd.toFixed(4).padStart(10)}`,

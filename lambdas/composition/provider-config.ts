@@ -1,9 +1,9 @@
 import { openAiMissingSettings, openAiSettingsFromEnv } from '../adapters/providers/openai-compatible/settings.js';
 import { syncSoMissingSettings, syncSoSettingsFromEnv } from '../adapters/providers/sync-so/settings.js';
-import { BEDROCK_DEFAULT_MODELS } from '../core/bedrock-defaults.js';
-import { processEnvironment } from '../core/environment.js';
+import { processEnvironment } from '../core/contracts/environment.js';
+import type { LipSyncMode, RateLimit } from '../core/contracts/ports.js';
 import type { LIP_SYNC_PROVIDERS, Manifest, PROVIDER_STAGES } from '../core/manifest/schema.js';
-import type { LipSyncMode, RateLimit } from '../core/ports.js';
+import { BEDROCK_DEFAULT_MODELS } from '../core/pricing/bedrock-defaults.js';
 import { TIERS, type Tier } from './routing/route.js';
 
 /**

@@ -15,17 +15,17 @@ import {
   PROCEDURAL_MUSIC_PROVIDER,
   ProceduralMusicModel,
 } from '../adapters/providers/offline/procedural-music-model.js';
-import type { Bound, BoundProviders } from '../core/bound-providers.js';
-import { processEnvironment } from '../core/environment.js';
-import { ProviderNotConfigured } from '../core/errors.js';
-import type { Manifest } from '../core/manifest/schema.js';
-import type { AsyncLipSyncModel, LineTranslator, LipSyncMode, LipSyncModel } from '../core/ports.js';
+import type { Bound, BoundProviders } from '../core/contracts/bound-providers.js';
+import { processEnvironment } from '../core/contracts/environment.js';
+import { ProviderNotConfigured } from '../core/contracts/errors.js';
+import type { AsyncLipSyncModel, LineTranslator, LipSyncMode, LipSyncModel } from '../core/contracts/ports.js';
 import type {
   ProviderProfile,
   ProviderProfileContext,
   ProviderProfileFactory,
   VideoPolling,
-} from '../core/provider-profile.js';
+} from '../core/contracts/provider-profile.js';
+import type { Manifest } from '../core/manifest/schema.js';
 import {
   lipSyncModel,
   lipSyncProvider,

@@ -1,4 +1,4 @@
-import { processEnvironment } from '../core/environment.js';
+import { processEnvironment } from '../core/contracts/environment.js';
 import type { StageDeps } from '../pipeline/stage-deps.js';
 import { providersFor } from './provider-registry.js';
 import { type StageCompositionOptions, stageDepsFromEnv } from './stage-deps-from-env.js';

@@ -6,8 +6,8 @@ import {
   type LipSyncResult,
   type RenderedImage,
   type SpeechResult,
-} from '../core/ports.js';
-import type { ObjectStore } from '../core/store-ports.js';
+} from '../core/contracts/ports.js';
+import type { ObjectStore } from '../core/domain/store-ports.js';
 import type { ResultCodec } from './paid-call.js';
 
 export const imageCodec: ResultCodec<RenderedImage> = {

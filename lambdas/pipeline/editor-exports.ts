@@ -1,10 +1,10 @@
 import { sceneFrameCounts } from '../adapters/media/episode-assembly.js';
 import { buildVoiceStem } from '../adapters/media/voice-stem.js';
 import { VOICE_SAMPLE_RATE } from '../adapters/media/voice-track.js';
-import { assetKeys } from '../core/keys.js';
+import { assetKeys } from '../core/contracts/keys.js';
+import type { EpisodeExports } from '../core/domain/scene-artifacts.js';
 import type { Manifest } from '../core/manifest/schema.js';
-import type { EpisodeExports } from '../core/scene-artifacts.js';
-import type { SubtitleCue } from '../core/subtitles.js';
+import type { SubtitleCue } from '../core/text/subtitles.js';
 import { cuesOnFrameGrid, type EditorTimeline, toFcpxml, toOtio } from './editor-timeline.js';
 import type { StageDeps } from './stage-deps.js';
 

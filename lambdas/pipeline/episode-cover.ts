@@ -1,5 +1,5 @@
 import { drawCover } from '../adapters/media/episode-cover.js';
-import { assetKeys } from '../core/keys.js';
+import { assetKeys } from '../core/contracts/keys.js';
 import type { Manifest, ManifestEpisode } from '../core/manifest/schema.js';
 import type { CutScene } from './episode-cut.js';
 import type { StageDeps } from './stage-deps.js';

@@ -1,10 +1,10 @@
-import { contentHash } from '../core/content-hash.js';
-import { DramaforgeError } from '../core/errors.js';
-import { assetKeys, type SceneRef } from '../core/keys.js';
-import { holdAfterFailure, isOpenCost, type Reservation } from '../core/ledger.js';
-import type { AttemptLedger, CallOptions, Charge, Metered, ProviderSlots, Usage } from '../core/ports.js';
-import { chargesOf, costUsd, meteredCostUsd } from '../core/pricing.js';
-import type { CostLedger, ObjectStore } from '../core/store-ports.js';
+import { DramaforgeError } from '../core/contracts/errors.js';
+import { assetKeys, type SceneRef } from '../core/contracts/keys.js';
+import type { AttemptLedger, CallOptions, Charge, Metered, ProviderSlots, Usage } from '../core/contracts/ports.js';
+import { contentHash } from '../core/domain/content-hash.js';
+import { holdAfterFailure, isOpenCost, type Reservation } from '../core/domain/ledger.js';
+import type { CostLedger, ObjectStore } from '../core/domain/store-ports.js';
+import { chargesOf, costUsd, meteredCostUsd } from '../core/pricing/pricing.js';
 
 /** How a result is stored in the content-addressed cache: a JSON header plus an optional binary payload. */
 export interface ResultCodec<T> {
@@ -314,7 +314,7 @@ export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Pro
   return { result: metered.result, usd, fromCache: false, idempotencyKey: reservation.idempotencyKey };
 }
 
-/** A failed call's hold, closed as the failure says (lambdas/core/ledger.ts, `holdAfterFailure`). */
+/** A failed call's hold, closed as the failure says (lambdas/core/domain/ledger.ts, `holdAfterFailure`). */
 export async function closeFailedHold(deps: PaidCallDeps, reservation: Reservation, error: unknown): Promise<void> {
   const hold = holdAfterFailure(error);
   if (hold.outcome === 'unconfirmed') return deps.ledger.markUnconfirmed(reservation);

@@ -1,18 +1,12 @@
-import { describeProblems, zodProblems } from '../core/answer-repair.js';
-import type { Bound } from '../core/bound-providers.js';
-import { seedFrom } from '../core/content-hash.js';
-import { PlatformPackageInvalid, ProviderOutputInvalid } from '../core/errors.js';
-import { estimateUsd } from '../core/estimates.js';
-import { assetKeys } from '../core/keys.js';
-import { languageOf } from '../core/languages.js';
-import { checkListing } from '../core/listing-prompt.js';
-import type { Manifest, ManifestEpisode } from '../core/manifest/schema.js';
+import type { Bound } from '../core/contracts/bound-providers.js';
+import { PlatformPackageInvalid, ProviderOutputInvalid } from '../core/contracts/errors.js';
+import { assetKeys } from '../core/contracts/keys.js';
 import {
   PLATFORM_LIMITS,
   type PlatformPackage,
   PlatformPackageSchema,
   platformPackageFile,
-} from '../core/platform-package.js';
+} from '../core/contracts/platform-package.js';
 import type {
   EpisodeListing,
   EpisodeListingRequest,
@@ -20,8 +14,14 @@ import type {
   ListingTranslationRequest,
   SceneBrief,
   TextModel,
-} from '../core/ports.js';
-import { WORST_CASE_USAGE } from '../core/worst-case-usage.js';
+} from '../core/contracts/ports.js';
+import { seedFrom } from '../core/domain/content-hash.js';
+import type { Manifest, ManifestEpisode } from '../core/manifest/schema.js';
+import { estimateUsd } from '../core/pricing/estimates.js';
+import { WORST_CASE_USAGE } from '../core/pricing/worst-case-usage.js';
+import { describeProblems, zodProblems } from '../core/prompts/answer-repair.js';
+import { checkListing } from '../core/prompts/listing-prompt.js';
+import { languageOf } from '../core/text/languages.js';
 import { jsonCodec, type PaidCallDeps, paidCall } from './paid-call.js';
 import type { StageDeps } from './stage-deps.js';
 

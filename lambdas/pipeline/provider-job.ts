@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../core/errors.js';
-import type { SceneRef } from '../core/keys.js';
-import type { Reservation } from '../core/ledger.js';
-import type { CallOptions, Metered } from '../core/ports.js';
-import type { StoredProviderJob } from '../core/production-model.js';
+import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../core/contracts/errors.js';
+import type { SceneRef } from '../core/contracts/keys.js';
+import type { CallOptions, Metered } from '../core/contracts/ports.js';
+import type { Reservation } from '../core/domain/ledger.js';
+import type { StoredProviderJob } from '../core/domain/production-model.js';
 import { attemptLedger, callIdentity, findCachedCall, type PaidCall, recordResult, reserveCall } from './paid-call.js';
 import type { StageDeps } from './stage-deps.js';
 

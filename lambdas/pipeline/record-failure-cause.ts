@@ -1,5 +1,5 @@
-import { DramaforgeError } from '../core/errors.js';
-import type { FailureCause } from '../core/failure-cause.js';
+import { DramaforgeError } from '../core/contracts/errors.js';
+import type { FailureCause } from '../core/contracts/failure-cause.js';
 import type { StageDeps } from './stage-deps.js';
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);

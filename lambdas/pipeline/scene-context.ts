@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { seedFrom } from '../core/content-hash.js';
-import { speaks } from '../core/creatures.js';
-import { AssetMissing } from '../core/errors.js';
-import type { SceneRef } from '../core/keys.js';
+import { AssetMissing } from '../core/contracts/errors.js';
+import type { SceneRef } from '../core/contracts/keys.js';
+import type { CharacterBrief, SceneBrief } from '../core/contracts/ports.js';
+import { seedFrom } from '../core/domain/content-hash.js';
+import { speaks } from '../core/domain/creatures.js';
 import type { Manifest, ManifestCharacter, ManifestEpisode, ManifestScene } from '../core/manifest/schema.js';
-import type { CharacterBrief, SceneBrief } from '../core/ports.js';
 
 const safeId = z.string().regex(/^[a-z0-9-]{1,63}$/);
 

@@ -1,5 +1,5 @@
-import type { SceneRef } from '../core/keys.js';
-import type { SceneStage } from '../core/production-model.js';
+import type { SceneRef } from '../core/contracts/keys.js';
+import type { SceneStage } from '../core/domain/production-model.js';
 import { type SceneContext, sceneContext } from './scene-context.js';
 import type { StageDeps } from './stage-deps.js';
 

@@ -1,11 +1,11 @@
-import type { Bound } from '../core/bound-providers.js';
-import { ProviderOutputInvalid } from '../core/errors.js';
-import { estimateUsd } from '../core/estimates.js';
-import type { SceneRef } from '../core/keys.js';
+import type { Bound } from '../core/contracts/bound-providers.js';
+import { ProviderOutputInvalid } from '../core/contracts/errors.js';
+import type { SceneRef } from '../core/contracts/keys.js';
+import type { Metered, SpeechModel, SpeechRequest, SpeechResult } from '../core/contracts/ports.js';
 import type { Manifest } from '../core/manifest/schema.js';
-import type { Metered, SpeechModel, SpeechRequest, SpeechResult } from '../core/ports.js';
-import { chargesOf } from '../core/pricing.js';
-import { worstCaseSpeechUsage } from '../core/worst-case-usage.js';
+import { estimateUsd } from '../core/pricing/estimates.js';
+import { chargesOf } from '../core/pricing/pricing.js';
+import { worstCaseSpeechUsage } from '../core/pricing/worst-case-usage.js';
 import { speechCodec } from './codecs.js';
 import { type PaidCallOutcome, paidCall } from './paid-call.js';
 import type { StageDeps } from './stage-deps.js';

@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsClients } from '../adapters/aws/clients.js';
-import type { BoundProviders } from '../core/bound-providers.js';
-import type { StageEnvironment } from '../core/environment.js';
-import type { ManifestProblem } from '../core/errors.js';
+import type { BoundProviders } from '../core/contracts/bound-providers.js';
+import type { StageEnvironment } from '../core/contracts/environment.js';
+import type { ManifestProblem } from '../core/contracts/errors.js';
+import type { ProductionRecords } from '../core/domain/store-ports.js';
 import type { Manifest } from '../core/manifest/schema.js';
-import type { ProductionRecords } from '../core/store-ports.js';
 import type { PaidCallDeps } from './paid-call.js';
 
 /** The workflow settings a stage reads from its environment. */

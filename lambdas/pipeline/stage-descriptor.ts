@@ -57,7 +57,7 @@ interface StageDescriptorBase {
 export interface WorkflowStageDescriptor extends StageDescriptorBase {
   readonly invokedBy: 'workflow';
   readonly substitution: string;
-  /** Reads the stage environment (lambdas/core/environment.ts). */
+  /** Reads the stage environment (lambdas/core/contracts/environment.ts). */
   readonly environment: 'stage';
   /**
    * What its Task waits on, which sets how the Task retries (statemachines/stage-task.ts): a paid

@@ -1,4 +1,10 @@
-import { type ProviderSlotLimits, type ProviderSlots, type SlotClaim, slotLimitOf, slotPoolOf } from '../core/ports.js';
+import {
+  type ProviderSlotLimits,
+  type ProviderSlots,
+  type SlotClaim,
+  slotLimitOf,
+  slotPoolOf,
+} from '../core/contracts/ports.js';
 
 interface Waiter {
   startTag: number;

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { assetKeys, INTERMEDIATE_TAG } from '../../lambdas/core/keys.js';
+import { assetKeys, INTERMEDIATE_TAG } from '../../lambdas/core/contracts/keys.js';
 import { buildBucket } from './secure-defaults.js';
 
 export interface AssetBucketProps {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { defaultWorkerPath } from '../../lambdas/adapters/providers/offline/espeak-worker-client.js';
-import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
+import { MEDIA_VARIABLES } from '../../lambdas/core/contracts/environment.js';
 import { FileLayer, type MediaLayer } from './file-layer.js';
 
 const require = createRequire(import.meta.url);

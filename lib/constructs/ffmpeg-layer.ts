@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
+import { MEDIA_VARIABLES } from '../../lambdas/core/contracts/environment.js';
 import { FileLayer, type MediaLayer } from './file-layer.js';
 
 const require = createRequire(import.meta.url);

@@ -6,7 +6,7 @@ import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import { fontFiles } from '../../lambdas/adapters/media/fonts.js';
-import { MEDIA_VARIABLES } from '../../lambdas/core/environment.js';
+import { MEDIA_VARIABLES } from '../../lambdas/core/contracts/environment.js';
 import { FONT_READER_PACKAGE } from '../bundling/stage-bundle.js';
 import { FileLayer, type LayerFile, type MediaLayer } from './file-layer.js';
 

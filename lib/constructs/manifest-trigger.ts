@@ -5,7 +5,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { assetKeys } from '../../lambdas/core/keys.js';
+import { assetKeys } from '../../lambdas/core/contracts/keys.js';
 import { buildDeadLetterQueue } from './secure-defaults.js';
 import type { StageFunction } from './stage-function.js';
 

@@ -1,7 +1,7 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, type ITable, ProjectionType } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { PRODUCTION_TABLE } from '../../lambdas/core/table-definition.js';
+import { PRODUCTION_TABLE } from '../../lambdas/core/contracts/table-definition.js';
 import { buildTable } from './secure-defaults.js';
 
 export interface ProductionTableProps {
@@ -15,7 +15,7 @@ export interface ProductionTableProps {
 
 /**
  * The single table of docs/data.md (productions, scenes, cost ledger), keyed by the
- * one table definition (lambdas/core/table-definition.ts) that local/engines/resources.ts also
+ * one table definition (lambdas/core/contracts/table-definition.ts) that local/engines/resources.ts also
  * creates the embedded runtime's table from. Point-in-time recovery is on everywhere: it costs
  * little and the ledger is money. A retained table is also protected from deletion.
  */

@@ -25,8 +25,8 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { defaultInferenceProfiles } from '../../lambdas/core/bedrock-defaults.js';
-import { STAGE_VARIABLES, TRIGGER_VARIABLES } from '../../lambdas/core/environment.js';
+import { STAGE_VARIABLES, TRIGGER_VARIABLES } from '../../lambdas/core/contracts/environment.js';
+import { defaultInferenceProfiles } from '../../lambdas/core/pricing/bedrock-defaults.js';
 import type { MediaTool, StageDescriptor, TableAction } from '../../lambdas/pipeline/stage-descriptor.js';
 import { bundleStage, STAGE_BUNDLE_HANDLER, stageEntry } from '../bundling/stage-bundle.js';
 import type { MediaLayer } from './file-layer.js';
@@ -76,7 +76,7 @@ export interface StageFunctionProps {
    */
   readonly logLevel: string;
   /**
-   * Variables beyond those the bind helpers set (the workflow settings of lambdas/core/environment.ts).
+   * Variables beyond those the bind helpers set (the workflow settings of lambdas/core/contracts/environment.ts).
    *
    * @default - none
    */

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import type { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
-import { ManifestInvalid } from '../../lambdas/core/errors.js';
-import { executionNameFor } from '../../lambdas/core/execution-name.js';
-import { describeCause } from '../../lambdas/core/failure-cause.js';
-import { assetKeys, dubStem, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
+import { ManifestInvalid } from '../../lambdas/core/contracts/errors.js';
+import { describeCause } from '../../lambdas/core/contracts/failure-cause.js';
+import { assetKeys, dubStem, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/contracts/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
+import { executionNameFor } from '../../lambdas/core/workflow/execution-name.js';
 import type {
   ExecutionSummary,
   FunctionRunSummary,

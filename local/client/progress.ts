@@ -1,4 +1,4 @@
-import type { AssemblyProgress } from '../../lambdas/core/production-model.js';
+import type { AssemblyProgress } from '../../lambdas/core/domain/production-model.js';
 import type { ExecutionEvent } from '../runtime/index.js';
 import type { TaskFailure } from './task-failures.js';
 

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { contentHash } from '../../lambdas/core/content-hash.js';
-import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../lambdas/core/development-record.js';
-import { ManifestInvalid, type ManifestProblem } from '../../lambdas/core/errors.js';
-import { assetKeys } from '../../lambdas/core/keys.js';
+import { ManifestInvalid, type ManifestProblem } from '../../lambdas/core/contracts/errors.js';
+import { assetKeys } from '../../lambdas/core/contracts/keys.js';
+import { contentHash } from '../../lambdas/core/domain/content-hash.js';
+import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../lambdas/core/domain/development-record.js';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, SeriesManifest } from '../../lambdas/core/manifest/schema.js';
 import { type RunOptions, type RunSession, withLocalRuntime } from './local-session.js';

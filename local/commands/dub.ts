@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { findLanguage } from '../../lambdas/core/languages.js';
 import { validateManifest } from '../../lambdas/core/manifest/validate.js';
+import { findLanguage } from '../../lambdas/core/text/languages.js';
 import type { RunResult } from '../client/production-client.js';
 import { type RunOptions, type RunSession, withLocalRuntime } from './local-session.js';
 

@@ -12,7 +12,7 @@ import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import * as z from 'zod';
 import { type RoutedStage, stageRungs } from '../../lambdas/composition/provider-config.js';
-import { foundationModelOf, lifecycleOf, lifecycleStateOn } from '../../lambdas/core/model-lifecycle.js';
+import { foundationModelOf, lifecycleOf, lifecycleStateOn } from '../../lambdas/core/pricing/model-lifecycle.js';
 import {
   concurrentInvocations,
   configuredFanOut,

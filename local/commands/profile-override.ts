@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import type { PROVIDER_PROFILES } from '../../lambdas/core/provider-profiles.js';
+import type { PROVIDER_PROFILES } from '../../lambdas/core/contracts/provider-profiles.js';
 
 export type ProfileOverride = (typeof PROVIDER_PROFILES)[number];
 

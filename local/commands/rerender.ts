@@ -1,4 +1,4 @@
-import { assetKeys } from '../../lambdas/core/keys.js';
+import { assetKeys } from '../../lambdas/core/contracts/keys.js';
 import type { Manifest } from '../../lambdas/core/manifest/schema.js';
 import type { RunResult } from '../client/production-client.js';
 import { type RunOptions, type RunSession, withLocalRuntime } from './local-session.js';

@@ -3,8 +3,8 @@ import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
-import { ReviewNotOpen } from '../../lambdas/core/errors.js';
-import type { ReviewDecision, StoredReview } from '../../lambdas/core/production-model.js';
+import { ReviewNotOpen } from '../../lambdas/core/contracts/errors.js';
+import type { ReviewDecision, StoredReview } from '../../lambdas/core/domain/production-model.js';
 import type { RunResult } from '../client/production-client.js';
 import { type RunOptions, type RunSession, withLocalRuntime } from './local-session.js';
 

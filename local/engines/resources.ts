@@ -11,7 +11,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../../lambdas/core/table-definition.js';
+import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../../lambdas/core/contracts/table-definition.js';
 
 export interface LocalResourceNames {
   bucket: string;

@@ -8,8 +8,8 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { estimateProduction } from '../../lambdas/composition/production-estimate.js';
-import { ManifestInvalid } from '../../lambdas/core/errors.js';
-import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/keys.js';
+import { ManifestInvalid } from '../../lambdas/core/contracts/errors.js';
+import { assetKeys, EPISODE_FILE_EXTENSIONS } from '../../lambdas/core/contracts/keys.js';
 import { parseManifest } from '../../lambdas/core/manifest/parse.js';
 import { ManifestSchema, type SeriesManifest } from '../../lambdas/core/manifest/schema.js';
 import { deliveredStems } from '../client/production-client.js';

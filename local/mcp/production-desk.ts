@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import type { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
-import type { ProductionMeta, ReviewDecision } from '../../lambdas/core/production-model.js';
+import type { ProductionMeta, ReviewDecision } from '../../lambdas/core/domain/production-model.js';
 import { InProcessConnection } from '../client/in-process-connection.js';
 import {
   type FollowedExecution,

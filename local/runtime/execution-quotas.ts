@@ -1,4 +1,4 @@
-import { STEP_FUNCTIONS_QUOTAS } from '../../lambdas/core/execution-limits.js';
+import { STEP_FUNCTIONS_QUOTAS } from '../../lambdas/core/workflow/execution-limits.js';
 import type { Definition, StateDefinition } from '../../statemachines/production-definition.js';
 import { allStates } from '../../statemachines/production-definition.js';
 import type { HistoryEventShape, WorkflowEvent } from './history-events.js';

@@ -7,9 +7,9 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../../lambdas/catalog.js';
 import type { StageCompositionOptions } from '../../lambdas/composition/stage-deps-from-env.js';
 import { stageDepsWithProviders } from '../../lambdas/composition/stage-deps-with-providers.js';
-import { STAGE_VARIABLES, workflowSettingsVariables } from '../../lambdas/core/environment.js';
-import { executionNameFor } from '../../lambdas/core/execution-name.js';
-import { assetKeys } from '../../lambdas/core/keys.js';
+import { STAGE_VARIABLES, workflowSettingsVariables } from '../../lambdas/core/contracts/environment.js';
+import { assetKeys } from '../../lambdas/core/contracts/keys.js';
+import { executionNameFor } from '../../lambdas/core/workflow/execution-name.js';
 import type { LambdaHandler } from '../../lambdas/pipeline/stage-descriptor.js';
 import {
   DEFINITION_FILE,

@@ -1,14 +1,14 @@
 import * as z from 'zod';
-import type { ManifestProblem } from '../../lambdas/core/errors.js';
-import type { FailureCause } from '../../lambdas/core/failure-cause.js';
-import type { DialogueLine } from '../../lambdas/core/ports.js';
+import type { ManifestProblem } from '../../lambdas/core/contracts/errors.js';
+import type { FailureCause } from '../../lambdas/core/contracts/failure-cause.js';
+import type { DialogueLine } from '../../lambdas/core/contracts/ports.js';
 import type {
   KeyframeAttempt,
   ProductionMeta,
   SceneRecord,
   StoredReview,
-} from '../../lambdas/core/production-model.js';
-import type { StoredVoiceCues } from '../../lambdas/core/scene-artifacts.js';
+} from '../../lambdas/core/domain/production-model.js';
+import type { StoredVoiceCues } from '../../lambdas/core/domain/scene-artifacts.js';
 import type { SceneConsistency } from '../../lambdas/stages/finalize-production/production-report.js';
 import type { Definition } from '../../statemachines/production-definition.js';
 import { ReviewNotesSchema } from '../commands/review.js';
@@ -93,7 +93,7 @@ export interface ConsoleScene
 /** One playable cut of an episode: the master, or a dub in its own language. */
 export interface ConsoleCut {
   kind: 'master' | 'dub';
-  /** Canonical tag (lambdas/core/languages.ts), and its English name. */
+  /** Canonical tag (lambdas/core/text/languages.ts), and its English name. */
   language: string;
   languageName: string;
   /** The episode's title in the cut's language (a dub's is translated). */

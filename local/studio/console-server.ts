@@ -10,12 +10,17 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
-import type { ManifestProblem } from '../../lambdas/core/errors.js';
-import { assetKeys, dubStem } from '../../lambdas/core/keys.js';
-import { findLanguage } from '../../lambdas/core/languages.js';
+import type { ManifestProblem } from '../../lambdas/core/contracts/errors.js';
+import { assetKeys, dubStem } from '../../lambdas/core/contracts/keys.js';
+import type { SceneRecord } from '../../lambdas/core/domain/production-model.js';
+import type {
+  DubSummary,
+  EpisodeSummary,
+  StoredScript,
+  StoredVoiceCues,
+} from '../../lambdas/core/domain/scene-artifacts.js';
 import type { ManifestScene, SeriesEpisode, SeriesManifest } from '../../lambdas/core/manifest/schema.js';
-import type { SceneRecord } from '../../lambdas/core/production-model.js';
-import type { DubSummary, EpisodeSummary, StoredScript, StoredVoiceCues } from '../../lambdas/core/scene-artifacts.js';
+import { findLanguage } from '../../lambdas/core/text/languages.js';
 import { sceneConsistency, sceneFailureReason } from '../../lambdas/stages/finalize-production/production-report.js';
 import { type Definition, type StateDefinition, taskStates } from '../../statemachines/production-definition.js';
 import { redriveDeadLetters } from '../commands/dead-letters.js';

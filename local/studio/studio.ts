@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../lambdas/core/ports.js';
+import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../lambdas/core/contracts/ports.js';
 import { startProduction } from '../../lambdas/stages/start-production/start-production.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../engines/embedded-engines.js';
 import {

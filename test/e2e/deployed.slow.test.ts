@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { executionNameFor } from '../../lambdas/core/execution-name.js';
+import { executionNameFor } from '../../lambdas/core/workflow/execution-name.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { produce } from '../../local/commands/produce.js';
 import { reviewLocally } from '../../local/commands/review.js';

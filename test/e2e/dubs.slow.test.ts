@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 import { glyphCoverage } from '../../lambdas/adapters/media/font-coverage.js';
-import { PlatformPackageSchema } from '../../lambdas/core/platform-package.js';
+import { PlatformPackageSchema } from '../../lambdas/core/contracts/platform-package.js';
 import { dub } from '../../local/commands/dub.js';
 import { type ProduceResult, produce } from '../../local/commands/produce.js';
 import { isWrittenIn } from '../support/written-in.js';

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { episodeExecutionName } from '../../lambdas/core/execution-name.js';
+import { episodeExecutionName } from '../../lambdas/core/workflow/execution-name.js';
 import { produce, produceMany } from '../../local/commands/produce.js';
 import { TWO_SCENES, workspace } from './support/pipeline-harness.js';
 

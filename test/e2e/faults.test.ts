@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { CostRow } from '../../lambdas/core/ledger.js';
+import type { CostRow } from '../../lambdas/core/domain/ledger.js';
 import { produce } from '../../local/commands/produce.js';
 import { LocalRuntime } from '../../local/runtime/index.js';
 import {

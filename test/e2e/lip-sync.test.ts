@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
-import { assetKeys } from '../../lambdas/core/keys.js';
+import { assetKeys } from '../../lambdas/core/contracts/keys.js';
 import { produce } from '../../local/commands/produce.js';
 import { LocalRuntime } from '../../local/runtime/index.js';
 import { stores, TWO_SCENES, workspace } from './support/pipeline-harness.js';

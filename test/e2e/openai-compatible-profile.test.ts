@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
-import { costUsd } from '../../lambdas/core/pricing.js';
+import { costUsd } from '../../lambdas/core/pricing/pricing.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';

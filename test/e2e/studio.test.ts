@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executionNameFor } from '../../lambdas/core/execution-name.js';
+import { executionNameFor } from '../../lambdas/core/workflow/execution-name.js';
 import { DataDirectoryInUse } from '../../local/runtime/index.js';
 import { type Studio, startStudio } from '../../local/studio/studio.js';
 import { cliArguments } from '../support/cli.js';

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { STAGE_VARIABLES } from '../../lambdas/core/environment.js';
+import { STAGE_VARIABLES } from '../../lambdas/core/contracts/environment.js';
 import { concurrentInvocations, configuredFanOut, type FanOut } from '../../lib/config/account-limits.js';
 import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
 import { ENVIRONMENTS } from '../../lib/config/environments.js';

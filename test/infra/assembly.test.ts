@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { Token } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageDepsFromEnv } from '../../lambdas/composition/stage-deps-from-env.js';
+import { PROVIDER_PROFILES } from '../../lambdas/core/contracts/provider-profiles.js';
 import { LIP_SYNC_PROVIDERS, type Manifest } from '../../lambdas/core/manifest/schema.js';
-import { PROVIDER_PROFILES } from '../../lambdas/core/provider-profiles.js';
 import type { StageDeps } from '../../lambdas/pipeline/stage-deps.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config/environment-config.js';
 import {

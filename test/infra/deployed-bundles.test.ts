@@ -7,8 +7,8 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFfmpeg } from '../../lambdas/adapters/media/ffmpeg.js';
 import { ALL_STAGES } from '../../lambdas/catalog.js';
-import { STAGE_VARIABLES } from '../../lambdas/core/environment.js';
-import { assetKeys } from '../../lambdas/core/keys.js';
+import { STAGE_VARIABLES } from '../../lambdas/core/contracts/environment.js';
+import { assetKeys } from '../../lambdas/core/contracts/keys.js';
 import { bundleStage } from '../../lib/bundling/stage-bundle.js';
 import { LOCAL_CREDENTIALS, type LocalEngines, startEngines } from '../../local/engines/embedded-engines.js';
 import { ensureTable } from '../../local/engines/resources.js';

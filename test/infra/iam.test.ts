@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ALL_STAGES } from '../../lambdas/catalog.js';
-import { defaultInferenceProfiles } from '../../lambdas/core/bedrock-defaults.js';
+import { defaultInferenceProfiles } from '../../lambdas/core/pricing/bedrock-defaults.js';
 import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
 import { asArray, logicalIdOf, policyStatements, statementsOfRole, synthesize } from './synthesize.js';
 

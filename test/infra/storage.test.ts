@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { STAGE_FUNCTIONS } from '../../lambdas/catalog.js';
-import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../../lambdas/core/table-definition.js';
+import { PRODUCTION_TABLE, PRODUCTION_TABLE_KEY_ATTRIBUTES } from '../../lambdas/core/contracts/table-definition.js';
 import { configuredFanOut, fitFanOut } from '../../lib/config/account-limits.js';
 import { ENVIRONMENT_NAMES } from '../../lib/config/environment-config.js';
 import { ENVIRONMENTS } from '../../lib/config/environments.js';

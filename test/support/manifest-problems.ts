@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ManifestInvalid } from '../../lambdas/core/errors.js';
+import { ManifestInvalid } from '../../lambdas/core/contracts/errors.js';
 import { validateManifest } from '../../lambdas/core/manifest/validate.js';
 
 /** A one-scene manifest in `language` under `providers`, with any other fields given. */

@@ -9,7 +9,7 @@ import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import { unavailableProfiles } from '../../lambdas/composition/provider-config.js';
-import type { BoundProviders } from '../../lambdas/core/bound-providers.js';
+import type { BoundProviders } from '../../lambdas/core/contracts/bound-providers.js';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, ManifestInput } from '../../lambdas/core/manifest/schema.js';
 import type { StageDeps } from '../../lambdas/pipeline/stage-deps.js';

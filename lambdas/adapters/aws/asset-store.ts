@@ -6,9 +6,9 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { AssetMissing } from '../../core/errors.js';
-import { INTERMEDIATE_TAG, isSceneIntermediate } from '../../core/keys.js';
-import type { ObjectStore } from '../../core/store-ports.js';
+import { AssetMissing } from '../../core/contracts/errors.js';
+import { INTERMEDIATE_TAG, isSceneIntermediate } from '../../core/contracts/keys.js';
+import type { ObjectStore } from '../../core/domain/store-ports.js';
 
 /** The asset bucket, seen as bytes and JSON by key. */
 export class AssetStore implements ObjectStore {

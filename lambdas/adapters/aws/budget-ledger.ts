@@ -1,5 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { tableKeys } from '../../core/keys.js';
+import { tableKeys } from '../../core/contracts/keys.js';
+import { round } from '../../core/contracts/money.js';
+import type { Charge, Usage } from '../../core/contracts/ports.js';
+import { costKey, PARTITION_KEY_NAME, productionKey, sceneKey } from '../../core/contracts/table-definition.js';
 import {
   type BudgetState,
   budgetExceeded,
@@ -8,11 +11,8 @@ import {
   OPEN_COST_STATUSES,
   type Reservation,
   reservationFor,
-} from '../../core/ledger.js';
-import { round } from '../../core/money.js';
-import type { Charge, Usage } from '../../core/ports.js';
-import type { CostLedger } from '../../core/store-ports.js';
-import { costKey, PARTITION_KEY_NAME, productionKey, sceneKey } from '../../core/table-definition.js';
+} from '../../core/domain/ledger.js';
+import type { CostLedger } from '../../core/domain/store-ports.js';
 import { unlessConditionFails } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
 
@@ -21,7 +21,7 @@ import { queryProductionItems } from './production-items.js';
  * conditional UpdateItem on the production's META row (`availableUsd >= :estimate`,
  * where availableUsd is kept equal to budget - spent - unconfirmed - reserved), then
  * settles the actual cost. One COST row per idempotency key records the call, with the
- * status moves of lambdas/core/ledger.ts; each move is one conditional UpdateItem on the
+ * status moves of lambdas/core/domain/ledger.ts; each move is one conditional UpdateItem on the
  * row, so it happens once, and only the delivery that made it moves the META columns.
  * No transactions: dynalite has none, and conditional updates suffice.
  */

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { tableKeys } from '../../core/keys.js';
-import { KEY_NAMES } from '../../core/table-definition.js';
+import { tableKeys } from '../../core/contracts/keys.js';
+import { KEY_NAMES } from '../../core/contracts/table-definition.js';
 
 /** Every item of one production whose sort key starts with `prefix` (scenes, ledger rows), across all pages, read consistently. */
 export async function queryProductionItems<Item>(

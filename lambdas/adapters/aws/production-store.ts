@@ -1,8 +1,15 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AssetMissing, ReviewNotOpen } from '../../core/errors.js';
-import type { FailureCause } from '../../core/failure-cause.js';
-import { type SceneRef, tableKeys } from '../../core/keys.js';
-import { round } from '../../core/money.js';
+import { AssetMissing, ReviewNotOpen } from '../../core/contracts/errors.js';
+import type { FailureCause } from '../../core/contracts/failure-cause.js';
+import { type SceneRef, tableKeys } from '../../core/contracts/keys.js';
+import { round } from '../../core/contracts/money.js';
+import {
+  PARTITION_KEY_NAME,
+  productionKey,
+  sceneKey,
+  statusIndexEntry,
+  statusIndexQuery,
+} from '../../core/contracts/table-definition.js';
 import {
   type AssemblyProgress,
   type OpenedProduction,
@@ -15,15 +22,8 @@ import {
   type SceneRecord,
   type StoredProviderJob,
   type StoredReview,
-} from '../../core/production-model.js';
-import type { ProductionRecords } from '../../core/store-ports.js';
-import {
-  PARTITION_KEY_NAME,
-  productionKey,
-  sceneKey,
-  statusIndexEntry,
-  statusIndexQuery,
-} from '../../core/table-definition.js';
+} from '../../core/domain/production-model.js';
+import type { ProductionRecords } from '../../core/domain/store-ports.js';
 import { unlessConditionFails } from './condition-failure.js';
 import { queryProductionItems } from './production-items.js';
 

@@ -8,16 +8,16 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { DramaforgeError } from '../../core/errors.js';
-import { tableKeys } from '../../core/keys.js';
+import { DramaforgeError } from '../../core/contracts/errors.js';
+import { tableKeys } from '../../core/contracts/keys.js';
 import {
   type ProviderSlotLimits,
   type ProviderSlots,
   type SlotClaim,
   slotLimitOf,
   slotPoolOf,
-} from '../../core/ports.js';
-import { itemKey, KEY_NAMES, PARTITION_KEY_NAME, PRODUCTION_TABLE } from '../../core/table-definition.js';
+} from '../../core/contracts/ports.js';
+import { itemKey, KEY_NAMES, PARTITION_KEY_NAME, PRODUCTION_TABLE } from '../../core/contracts/table-definition.js';
 import { unlessConditionFails } from './condition-failure.js';
 
 /** A row of a provider model's slots, all under one partition. */

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ProviderThrottled } from '../../core/errors.js';
-import type { RateLimit, RateLimiter } from '../../core/ports.js';
-import { PARTITION_KEY_NAME, rateLimitKey } from '../../core/table-definition.js';
+import { ProviderThrottled } from '../../core/contracts/errors.js';
+import type { RateLimit, RateLimiter } from '../../core/contracts/ports.js';
+import { PARTITION_KEY_NAME, rateLimitKey } from '../../core/contracts/table-definition.js';
 import { unlessConditionFails } from './condition-failure.js';
 
 export interface TokenBucketOptions {

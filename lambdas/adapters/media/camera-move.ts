@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CameraMove } from '../../core/ports.js';
+import type { CameraMove } from '../../core/contracts/ports.js';
 import { runFfmpeg, withTempDir } from './ffmpeg.js';
 
 /** How far the camera travels: the zoom factor at the tight end of a move. */

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SpeechSpan } from '../../core/native-voice.js';
+import type { SpeechSpan } from '../../core/domain/native-voice.js';
 import { analyseWithFfmpeg, probeMedia, runFfmpeg, withTempDir } from './ffmpeg.js';
 import { VOICE_SAMPLE_RATE } from './voice-track.js';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { CameraMove } from '../../core/ports.js';
-import type { SubtitleLook } from '../../core/subtitle-style.js';
-import type { SubtitlePage } from '../../core/subtitles.js';
+import type { CameraMove } from '../../core/contracts/ports.js';
+import type { SubtitleLook } from '../../core/text/subtitle-style.js';
+import type { SubtitlePage } from '../../core/text/subtitles.js';
 import { cameraMoveFilter } from './camera-move.js';
 import { EPISODE_AUDIO_SAMPLE_RATE } from './episode-audio.js';
 import { type FfmpegProgress, runFfmpeg, withTempDir } from './ffmpeg.js';
@@ -23,7 +23,7 @@ export interface AssembleEpisodeRequest {
   scenes: EpisodeScene[];
   /** The episode's mixed sound (episode-audio.ts), on the same frame grid as the scenes; cut or padded to the picture. */
   audioFile: string;
-  /** On the episode timeline, laid out as the SRT is (core/subtitles.ts). */
+  /** On the episode timeline, laid out as the SRT is (core/text/subtitles.ts). */
   subtitlePages: SubtitlePage[];
   subtitleLook: SubtitleLook;
   /** BCP-47; picks the subtitle fonts. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { MediaToolFailed } from '../../core/errors.js';
+import { MediaToolFailed } from '../../core/contracts/errors.js';
 import { analyseWithFfmpeg, runFfmpeg, withTempDir } from './ffmpeg.js';
 
 /** The episode's audio is mixed and delivered at this rate. */

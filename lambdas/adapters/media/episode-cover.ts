@@ -1,4 +1,4 @@
-import type { Box } from '../../core/ports.js';
+import type { Box } from '../../core/contracts/ports.js';
 import { loadCanvas } from './canvas.js';
 import { glyphCoverage } from './font-coverage.js';
 import { canvasFontFamilies } from './fonts.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type Font, openSync } from 'fontkit';
-import type { EpisodeQa, QaCheck, QaCheckName } from '../../core/scene-artifacts.js';
-import type { SubtitleCue } from '../../core/subtitles.js';
+import type { EpisodeQa, QaCheck, QaCheckName } from '../../core/domain/scene-artifacts.js';
+import type { SubtitleCue } from '../../core/text/subtitles.js';
 import { LOUDNESS_TARGET, type LoudnessMeasurement } from './episode-audio.js';
 import { analyseWithFfmpeg, probeMedia } from './ffmpeg.js';
 

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { type MediaEnvironment, processEnvironment, readMediaEnvironment } from '../../core/environment.js';
-import { MediaToolFailed } from '../../core/errors.js';
+import { type MediaEnvironment, processEnvironment, readMediaEnvironment } from '../../core/contracts/environment.js';
+import { MediaToolFailed } from '../../core/contracts/errors.js';
 
 /**
  * ffmpeg and ffprobe always run as separate processes: the binaries are GPL and

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as fontkit from 'fontkit';
-import type { MediaEnvironment } from '../../core/environment.js';
-import { readMediaEnvironment } from '../../core/environment.js';
+import type { MediaEnvironment } from '../../core/contracts/environment.js';
+import { readMediaEnvironment } from '../../core/contracts/environment.js';
 import { fontFamiliesFor, fontFiles } from './fonts.js';
 
 /**

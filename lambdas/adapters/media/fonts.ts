@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type MediaEnvironment, readMediaEnvironment } from '../../core/environment.js';
-import { languageOf, type Script } from '../../core/languages.js';
+import { type MediaEnvironment, readMediaEnvironment } from '../../core/contracts/environment.js';
+import { languageOf, type Script } from '../../core/text/languages.js';
 
 /**
  * Font files used to draw storyboard captions and burn subtitles, one family per

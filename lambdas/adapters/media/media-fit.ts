@@ -1,5 +1,5 @@
-import { ProviderOutputInvalid } from '../../core/errors.js';
-import type { Charge } from '../../core/ports.js';
+import { ProviderOutputInvalid } from '../../core/contracts/errors.js';
+import type { Charge } from '../../core/contracts/ports.js';
 import { loadCanvas } from './canvas.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { wavFromPcm } from './voice-track.js';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SubtitleLook } from '../../core/subtitle-style.js';
-import type { SubtitlePage } from '../../core/subtitles.js';
+import type { SubtitleLook } from '../../core/text/subtitle-style.js';
+import type { SubtitlePage } from '../../core/text/subtitles.js';
 import { loadCanvas } from './canvas.js';
 import { glyphCoverage } from './font-coverage.js';
 import { canvasFontFamilies } from './fonts.js';

@@ -1,4 +1,4 @@
-import { MediaToolFailed } from '../../core/errors.js';
+import { MediaToolFailed } from '../../core/contracts/errors.js';
 import { readWavLayout } from '../providers/offline/wav-header.js';
 import { VOICE_SAMPLE_RATE, wavFromPcm } from './voice-track.js';
 

@@ -1,4 +1,4 @@
-import type { TimedWord } from '../../core/ports.js';
+import type { TimedWord } from '../../core/contracts/ports.js';
 import { readWavLayout } from '../providers/offline/wav-header.js';
 import { runFfmpeg } from './ffmpeg.js';
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { IPolicy } from 'cockatiel';
-import type { BoundProviders } from '../../core/bound-providers.js';
-import { ProviderTimeout } from '../../core/errors.js';
-import { type CallOptions, type ClipRequest, isAsyncVideoModel } from '../../core/ports.js';
-import { failureFromHttpResponse, malformedBodyFailure } from '../../core/provider-failures.js';
+import type { BoundProviders } from '../../core/contracts/bound-providers.js';
+import { ProviderTimeout } from '../../core/contracts/errors.js';
+import { type CallOptions, type ClipRequest, isAsyncVideoModel } from '../../core/contracts/ports.js';
+import { failureFromHttpResponse, malformedBodyFailure } from '../../core/domain/provider-failures.js';
 import { DEFAULT_GUARD_SETTINGS, type GuardSettings, inProcessRetry } from '../resilience/provider-guard.js';
 import { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultStage } from './fault-plan.js';
 

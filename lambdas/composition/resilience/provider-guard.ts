@@ -16,8 +16,8 @@ import {
   timeout,
   wrap,
 } from 'cockatiel';
-import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/errors.js';
-import type { AttemptLedger, ProviderCallGuard, RateLimiter } from '../../core/ports.js';
+import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/contracts/errors.js';
+import type { AttemptLedger, ProviderCallGuard, RateLimiter } from '../../core/contracts/ports.js';
 
 export interface GuardSettings {
   /** Attempts per call in this process, the first included. */

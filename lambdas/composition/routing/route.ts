@@ -5,8 +5,8 @@ import {
   ProviderThrottled,
   ProviderTimeout,
   ProviderUnavailable,
-} from '../../core/errors.js';
-import type { CallOptions, Charge, Metered } from '../../core/ports.js';
+} from '../../core/contracts/errors.js';
+import type { CallOptions, Charge, Metered } from '../../core/contracts/ports.js';
 
 export const TIERS = ['draft', 'review', 'final'] as const;
 export type Tier = (typeof TIERS)[number];

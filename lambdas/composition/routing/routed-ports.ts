@@ -1,5 +1,3 @@
-import { estimateDevelopmentTokens } from '../../core/development-prompt.js';
-import { estimateListingTokens } from '../../core/listing-prompt.js';
 import type {
   CallOptions,
   ConsistencyRequest,
@@ -18,8 +16,10 @@ import type {
   SpeechRequest,
   TextModel,
   TitleTranslationRequest,
-} from '../../core/ports.js';
-import { estimatePromptTokens, estimateTranslationTokens } from '../../core/script-prompt.js';
+} from '../../core/contracts/ports.js';
+import { estimateDevelopmentTokens } from '../../core/prompts/development-prompt.js';
+import { estimateListingTokens } from '../../core/prompts/listing-prompt.js';
+import { estimatePromptTokens, estimateTranslationTokens } from '../../core/prompts/script-prompt.js';
 import { type RouteLadders, routeCall } from './route.js';
 
 /** Each port, served along its route: the stages hold these and never see a single model. */

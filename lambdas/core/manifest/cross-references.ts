@@ -1,5 +1,5 @@
-import { speaks, speciesOf } from '../creatures.js';
-import type { ManifestProblem } from '../errors.js';
+import type { ManifestProblem } from '../contracts/errors.js';
+import { speaks, speciesOf } from '../domain/creatures.js';
 import { formatIssuePath } from './format-path.js';
 
 type Path = (string | number)[];

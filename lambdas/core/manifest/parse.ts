@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
-import { ManifestInvalid, type ManifestProblem } from '../errors.js';
+import { ManifestInvalid, type ManifestProblem } from '../contracts/errors.js';
 import { isDeveloped, MANIFEST_LIMITS, type Manifest, type SeriesManifest } from './schema.js';
 import { validateManifest } from './validate.js';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PROVIDER_PROFILES } from '../provider-profiles.js';
+import { PROVIDER_PROFILES } from '../contracts/provider-profiles.js';
 
 /**
  * Manifest v1: the user's contract (docs/manifest.md). Unknown keys are
@@ -41,7 +41,7 @@ const ProviderProfile = z.enum(PROVIDER_PROFILES);
 const languageTag = (what: string) =>
   z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, `${what} must be a BCP-47 tag such as vi-VN`);
 
-/** Every language dramaforge produces in but the master's could be a dub (core/languages.ts lists eleven). */
+/** Every language dramaforge produces in but the master's could be a dub (core/text/languages.ts lists eleven). */
 export const MAX_DUBS = 10;
 
 const Providers = z.strictObject({
@@ -148,7 +148,7 @@ const Character = z.strictObject({
   name: text('name', 100),
   description: text('description', 1000),
   voice: Voice.optional(),
-  /** Whether the character may be given lines; by default people speak and animals (core/creatures.ts) do not. */
+  /** Whether the character may be given lines; by default people speak and animals (core/domain/creatures.ts) do not. */
   speaks: z.boolean().optional(),
   /** Where the character goes over the season: the development stage writes the episodes along it. */
   arc: text('arc', 1000).optional(),

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { ManifestInvalid, type ManifestProblem } from '../errors.js';
-import { executionLimitProblems } from '../execution-limits.js';
-import { languageProblems } from '../languages.js';
-import { nativeVoiceManifestProblems } from '../native-voice.js';
+import { ManifestInvalid, type ManifestProblem } from '../contracts/errors.js';
+import { nativeVoiceManifestProblems } from '../domain/native-voice.js';
+import { languageProblems } from '../text/languages.js';
+import { executionLimitProblems } from '../workflow/execution-limits.js';
 import { crossReferenceProblems } from './cross-references.js';
 import { formatIssuePath } from './format-path.js';
 import { ManifestSchema, type SeriesManifest } from './schema.js';

@@ -1,4 +1,4 @@
-import type { AssemblyProgress } from '../../core/production-model.js';
+import type { AssemblyProgress } from '../../core/domain/production-model.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 /** The encode's progress is written each time it passes another step of this many percent: a handful of writes an episode. */

@@ -1,6 +1,6 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import type { StoredReview } from '../../core/production-model.js';
+import type { StoredReview } from '../../core/domain/production-model.js';
 import { ProductionEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { assetKeys } from '../../core/keys.js';
-import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
-import { resolveSubtitleStyle, subtitleOptionsFor } from '../../core/subtitle-style.js';
-import { toSrt, toVtt } from '../../core/subtitles.js';
+import { assetKeys } from '../../core/contracts/keys.js';
+import type { StoredVoiceCues } from '../../core/domain/scene-artifacts.js';
+import { resolveSubtitleStyle, subtitleOptionsFor } from '../../core/text/subtitle-style.js';
+import { toSrt, toVtt } from '../../core/text/subtitles.js';
 import type { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 

@@ -1,12 +1,17 @@
 import type { z } from 'zod';
-import { describeProblems } from '../../core/answer-repair.js';
-import { contentHash, seedFrom } from '../../core/content-hash.js';
-import { speaks } from '../../core/creatures.js';
-import { checkDevelopedPart, developmentParts } from '../../core/development-prompt.js';
-import type { DevelopmentRecord } from '../../core/development-record.js';
-import { AssetMissing, ProviderOutputInvalid } from '../../core/errors.js';
-import { estimateUsd } from '../../core/estimates.js';
-import { assetKeys } from '../../core/keys.js';
+import { AssetMissing, ProviderOutputInvalid } from '../../core/contracts/errors.js';
+import { assetKeys } from '../../core/contracts/keys.js';
+import type {
+  DevelopedPart,
+  DevelopmentCharacter,
+  EpisodeDevelopmentRequest,
+  Repair,
+  SceneCard,
+  SeriesBrief,
+} from '../../core/contracts/ports.js';
+import { contentHash, seedFrom } from '../../core/domain/content-hash.js';
+import { speaks } from '../../core/domain/creatures.js';
+import type { DevelopmentRecord } from '../../core/domain/development-record.js';
 import {
   type Manifest,
   type ManifestScene,
@@ -15,15 +20,10 @@ import {
   type SeriesManifest,
 } from '../../core/manifest/schema.js';
 import { validateManifest } from '../../core/manifest/validate.js';
-import type {
-  DevelopedPart,
-  DevelopmentCharacter,
-  EpisodeDevelopmentRequest,
-  Repair,
-  SceneCard,
-  SeriesBrief,
-} from '../../core/ports.js';
-import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
+import { estimateUsd } from '../../core/pricing/estimates.js';
+import { WORST_CASE_USAGE } from '../../core/pricing/worst-case-usage.js';
+import { describeProblems } from '../../core/prompts/answer-repair.js';
+import { checkDevelopedPart, developmentParts } from '../../core/prompts/development-prompt.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';

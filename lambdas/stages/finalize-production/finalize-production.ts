@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { renderContactSheet } from '../../adapters/media/contact-sheet.js';
-import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
-import { describeCause } from '../../core/failure-cause.js';
-import { assetKeys } from '../../core/keys.js';
-import { languageOf } from '../../core/languages.js';
-import type { CostRow } from '../../core/ledger.js';
+import { describeCause } from '../../core/contracts/failure-cause.js';
+import { assetKeys } from '../../core/contracts/keys.js';
+import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/domain/development-record.js';
+import type { CostRow } from '../../core/domain/ledger.js';
+import type { DubSummary, EpisodeSummary, StoredScript } from '../../core/domain/scene-artifacts.js';
 import type { Manifest, SeriesManifest } from '../../core/manifest/schema.js';
-import type { DubSummary, EpisodeSummary, StoredScript } from '../../core/scene-artifacts.js';
+import { languageOf } from '../../core/text/languages.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { buildProductionReport, type ProductionReport } from './production-report.js';
 

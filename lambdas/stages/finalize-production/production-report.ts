@@ -1,15 +1,17 @@
-import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/development-record.js';
-import { BudgetExceeded } from '../../core/errors.js';
-import { describeCause, type FailureCause } from '../../core/failure-cause.js';
-import { sceneLabel } from '../../core/keys.js';
-import { findLanguage } from '../../core/languages.js';
-import type { CostRow } from '../../core/ledger.js';
-import type { Manifest } from '../../core/manifest/schema.js';
-import { round } from '../../core/money.js';
-import { type NativeVoiceRecord, voiceDriftWarning } from '../../core/native-voice.js';
-import type { Repair } from '../../core/ports.js';
-import { costUsd } from '../../core/pricing.js';
-import type { ProductionMeta, ProductionStatus, SceneRecord, VideoCandidate } from '../../core/production-model.js';
+import { BudgetExceeded } from '../../core/contracts/errors.js';
+import { describeCause, type FailureCause } from '../../core/contracts/failure-cause.js';
+import { sceneLabel } from '../../core/contracts/keys.js';
+import { round } from '../../core/contracts/money.js';
+import type { Repair } from '../../core/contracts/ports.js';
+import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/domain/development-record.js';
+import type { CostRow } from '../../core/domain/ledger.js';
+import { type NativeVoiceRecord, voiceDriftWarning } from '../../core/domain/native-voice.js';
+import type {
+  ProductionMeta,
+  ProductionStatus,
+  SceneRecord,
+  VideoCandidate,
+} from '../../core/domain/production-model.js';
 import type {
   DubFit,
   DubSummary,
@@ -18,7 +20,10 @@ import type {
   EpisodeQa,
   EpisodeSummary,
   QaCheck,
-} from '../../core/scene-artifacts.js';
+} from '../../core/domain/scene-artifacts.js';
+import type { Manifest } from '../../core/manifest/schema.js';
+import { costUsd } from '../../core/pricing/pricing.js';
+import { findLanguage } from '../../core/text/languages.js';
 
 export interface SceneReport {
   id: string;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { AssetMissing } from '../../core/errors.js';
-import { languageOf } from '../../core/languages.js';
-import { SCENES_PER_DIALOGUE_PART } from '../../core/script-prompt.js';
+import { AssetMissing } from '../../core/contracts/errors.js';
+import { SCENES_PER_DIALOGUE_PART } from '../../core/prompts/script-prompt.js';
+import { languageOf } from '../../core/text/languages.js';
 import { CutSchema } from '../../pipeline/cut.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { episodeExecutionName } from '../../core/execution-name.js';
+import { episodeExecutionName } from '../../core/workflow/execution-name.js';
 import { ProductionEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SCENE_STAGES, type SceneStage } from '../../core/production-model.js';
+import { SCENE_STAGES, type SceneStage } from '../../core/domain/production-model.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { seedFrom, sha256 } from '../../core/content-hash.js';
-import { estimateUsd } from '../../core/estimates.js';
-import { assetKeys } from '../../core/keys.js';
-import type { RenderedImage } from '../../core/ports.js';
-import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../core/ports.js';
-import type { KeyframeAttempt } from '../../core/production-model.js';
-import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
+import { assetKeys } from '../../core/contracts/keys.js';
+import type { RenderedImage } from '../../core/contracts/ports.js';
+import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../core/contracts/ports.js';
+import { seedFrom, sha256 } from '../../core/domain/content-hash.js';
+import type { KeyframeAttempt } from '../../core/domain/production-model.js';
+import { estimateUsd } from '../../core/pricing/estimates.js';
+import { WORST_CASE_USAGE } from '../../core/pricing/worst-case-usage.js';
 import { getRenderedImage, imageCodec, putRenderedImage, scoreCodec } from '../../pipeline/codecs.js';
 import { paidCall } from '../../pipeline/paid-call.js';
 import type { SceneEventSchema } from '../../pipeline/scene-context.js';

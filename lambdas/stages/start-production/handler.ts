@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { readTriggerEnvironment } from '../../core/environment.js';
+import { readTriggerEnvironment } from '../../core/contracts/environment.js';
 import { ManifestUploadedEventSchema, startProduction } from './start-production.js';
 
 const logger = new Logger({ serviceName: 'dramaforge' });

@@ -1,7 +1,7 @@
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import { executionNameFor } from '../../core/execution-name.js';
-import { assetKeys } from '../../core/keys.js';
+import { assetKeys } from '../../core/contracts/keys.js';
+import { executionNameFor } from '../../core/workflow/execution-name.js';
 
 /**
  * The part of S3's "Object Created" EventBridge event we use. Unlike S3's direct

@@ -3,11 +3,16 @@ import path from 'node:path';
 import type * as z from 'zod';
 import { renderCameraMoveClip } from '../../adapters/media/camera-move.js';
 import { withTempDir } from '../../adapters/media/ffmpeg.js';
-import { seedFrom, sha256 } from '../../core/content-hash.js';
-import { estimateUsd } from '../../core/estimates.js';
-import { assetKeys } from '../../core/keys.js';
-import { type CameraMoveClip, isAsyncLipSyncModel, type LipSyncRequest, type LipSyncResult } from '../../core/ports.js';
-import type { StoredVoiceCues } from '../../core/scene-artifacts.js';
+import { assetKeys } from '../../core/contracts/keys.js';
+import {
+  type CameraMoveClip,
+  isAsyncLipSyncModel,
+  type LipSyncRequest,
+  type LipSyncResult,
+} from '../../core/contracts/ports.js';
+import { seedFrom, sha256 } from '../../core/domain/content-hash.js';
+import type { StoredVoiceCues } from '../../core/domain/scene-artifacts.js';
+import { estimateUsd } from '../../core/pricing/estimates.js';
 import { lipSyncCodec } from '../../pipeline/codecs.js';
 import { CutSchema, manifestForCut } from '../../pipeline/cut.js';
 import { paidCall } from '../../pipeline/paid-call.js';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { ManifestInvalid } from '../../core/errors.js';
-import { assetKeys } from '../../core/keys.js';
+import { ManifestInvalid } from '../../core/contracts/errors.js';
+import { assetKeys } from '../../core/contracts/keys.js';
 import { parseManifest } from '../../core/manifest/parse.js';
 import { episodesToDevelop } from '../../core/manifest/schema.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';

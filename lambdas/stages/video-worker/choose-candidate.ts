@@ -1,4 +1,4 @@
-import type { VideoCandidate } from '../../core/production-model.js';
+import type { VideoCandidate } from '../../core/domain/production-model.js';
 
 /** A candidate as scored, before the choice says whether it is kept and why. */
 export type ScoredCandidate = Omit<VideoCandidate, 'kept' | 'reason'>;

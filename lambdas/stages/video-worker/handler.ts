@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { stageDepsWithProviders } from '../../composition/stage-deps-with-providers.js';
-import { PRODUCTION_TABLE } from '../../core/table-definition.js';
+import { PRODUCTION_TABLE } from '../../core/contracts/table-definition.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { processVideoJob } from './video-worker.js';
 

@@ -4,20 +4,20 @@ import { cameraMoveWindow, renderCameraMoveClip } from '../../adapters/media/cam
 import { frameAt } from '../../adapters/media/clip-frames.js';
 import { checkClipPicture } from '../../adapters/media/episode-qa.js';
 import { withTempDir } from '../../adapters/media/ffmpeg.js';
-import type { Bound } from '../../core/bound-providers.js';
-import { sha256 } from '../../core/content-hash.js';
-import { estimateUsd } from '../../core/estimates.js';
-import type { SceneRef } from '../../core/keys.js';
-import type { Manifest } from '../../core/manifest/schema.js';
+import type { Bound } from '../../core/contracts/bound-providers.js';
+import type { SceneRef } from '../../core/contracts/keys.js';
 import {
   type Box,
   type ClipResult,
   type ConsistencyScorer,
   isCameraMoveClip,
   type RenderedImage,
-} from '../../core/ports.js';
-import { CANDIDATE_SCORING_STAGE, SAMPLED_FRAMES } from '../../core/video-candidates.js';
-import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
+} from '../../core/contracts/ports.js';
+import { sha256 } from '../../core/domain/content-hash.js';
+import { CANDIDATE_SCORING_STAGE, SAMPLED_FRAMES } from '../../core/domain/video-candidates.js';
+import type { Manifest } from '../../core/manifest/schema.js';
+import { estimateUsd } from '../../core/pricing/estimates.js';
+import { WORST_CASE_USAGE } from '../../core/pricing/worst-case-usage.js';
 import { scoreCodec } from '../../pipeline/codecs.js';
 import { callIdentity, paidCall } from '../../pipeline/paid-call.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';

@@ -3,20 +3,8 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { clipSpeech } from '../../adapters/media/clip-speech.js';
-import { seedFrom, sha256 } from '../../core/content-hash.js';
-import { ProviderNotConfigured, ProviderOutputInvalid } from '../../core/errors.js';
-import { estimateUsd } from '../../core/estimates.js';
-import { clipPrompt } from '../../core/image-prompts.js';
-import { assetKeys, type SceneRef } from '../../core/keys.js';
-import type { Manifest } from '../../core/manifest/schema.js';
-import { videoCandidates } from '../../core/manifest/schema.js';
-import {
-  cuesFromSpeech,
-  describeVoice,
-  nativeDialoguePrompt,
-  plannedNativeSeconds,
-  sceneVoiceMode,
-} from '../../core/native-voice.js';
+import { ProviderNotConfigured, ProviderOutputInvalid } from '../../core/contracts/errors.js';
+import { assetKeys, type SceneRef } from '../../core/contracts/keys.js';
 import {
   type ClipDialogue,
   type ClipResult,
@@ -24,9 +12,21 @@ import {
   isAsyncVideoModel,
   isCameraMoveClip,
   type RenderedImage,
-} from '../../core/ports.js';
-import { billedVideoSeconds, dialogueOf } from '../../core/pricing.js';
-import type { StoredScript, StoredVoiceCues } from '../../core/scene-artifacts.js';
+} from '../../core/contracts/ports.js';
+import { seedFrom, sha256 } from '../../core/domain/content-hash.js';
+import {
+  cuesFromSpeech,
+  describeVoice,
+  nativeDialoguePrompt,
+  plannedNativeSeconds,
+  sceneVoiceMode,
+} from '../../core/domain/native-voice.js';
+import type { StoredScript, StoredVoiceCues } from '../../core/domain/scene-artifacts.js';
+import type { Manifest } from '../../core/manifest/schema.js';
+import { videoCandidates } from '../../core/manifest/schema.js';
+import { estimateUsd } from '../../core/pricing/estimates.js';
+import { billedVideoSeconds, dialogueOf } from '../../core/pricing/pricing.js';
+import { clipPrompt } from '../../core/prompts/image-prompts.js';
 import { clipCodec, getRenderedImage } from '../../pipeline/codecs.js';
 import { type Cut, CutSchema, manifestForCut } from '../../pipeline/cut.js';
 import {
@@ -280,7 +280,7 @@ const dialogueInputs = (dialogue: ClipDialogue) => ({
 
 /**
  * A natively voiced scene's voice track is its clip's own audio, and its cues are timed by the speech measured
- * in it, each line on its own stretch of speech (core/native-voice.ts): the scene then lasts as long as its clip
+ * in it, each line on its own stretch of speech (core/domain/native-voice.ts): the scene then lasts as long as its clip
  * speaks, and the episode mixes that audio as the scene's dialogue. A clip with no audio, or silent where it had
  * lines to say, is not the scene: ProviderOutputInvalid.
  */

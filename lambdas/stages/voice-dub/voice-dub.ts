@@ -5,14 +5,10 @@ import {
   type SceneVoiceTrack,
   type VoiceLine,
 } from '../../adapters/media/voice-track.js';
-import type { Bound } from '../../core/bound-providers.js';
-import { contentHash, seedFrom } from '../../core/content-hash.js';
-import { DubDoesNotFit } from '../../core/errors.js';
-import { estimateUsd } from '../../core/estimates.js';
-import { assetKeys, type SceneRef } from '../../core/keys.js';
-import { languageOf } from '../../core/languages.js';
-import type { Manifest } from '../../core/manifest/schema.js';
-import { PlatformPackageSchema } from '../../core/platform-package.js';
+import type { Bound } from '../../core/contracts/bound-providers.js';
+import { DubDoesNotFit } from '../../core/contracts/errors.js';
+import { assetKeys, type SceneRef } from '../../core/contracts/keys.js';
+import { PlatformPackageSchema } from '../../core/contracts/platform-package.js';
 import type {
   CallOptions,
   LineTranslation,
@@ -21,15 +17,19 @@ import type {
   Metered,
   SpeechModel,
   TitleTranslationRequest,
-} from '../../core/ports.js';
+} from '../../core/contracts/ports.js';
+import { contentHash, seedFrom } from '../../core/domain/content-hash.js';
 import type {
   DubFit,
   EpisodeSummary,
   StoredDubVoicing,
   StoredScript,
   StoredVoiceCues,
-} from '../../core/scene-artifacts.js';
-import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
+} from '../../core/domain/scene-artifacts.js';
+import type { Manifest } from '../../core/manifest/schema.js';
+import { estimateUsd } from '../../core/pricing/estimates.js';
+import { WORST_CASE_USAGE } from '../../core/pricing/worst-case-usage.js';
+import { languageOf } from '../../core/text/languages.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { translateEpisodeListing } from '../../pipeline/platform-package.js';
 import { type DubEventSchema, findCharacter, sceneContext } from '../../pipeline/scene-context.js';

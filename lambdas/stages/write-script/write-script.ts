@@ -1,19 +1,19 @@
 import * as z from 'zod';
-import { describeProblems } from '../../core/answer-repair.js';
-import { seedFrom } from '../../core/content-hash.js';
 import {
   BudgetExceeded,
   ProviderOutputInvalid,
   ProviderThrottled,
   ProviderTimeout,
   ProviderUnavailable,
-} from '../../core/errors.js';
-import { estimateUsd } from '../../core/estimates.js';
-import { assetKeys } from '../../core/keys.js';
-import type { SceneScript } from '../../core/ports.js';
-import type { StoredScript } from '../../core/scene-artifacts.js';
-import { checkScript, episodeContinuity } from '../../core/script-prompt.js';
-import { WORST_CASE_USAGE } from '../../core/worst-case-usage.js';
+} from '../../core/contracts/errors.js';
+import { assetKeys } from '../../core/contracts/keys.js';
+import type { SceneScript } from '../../core/contracts/ports.js';
+import { seedFrom } from '../../core/domain/content-hash.js';
+import type { StoredScript } from '../../core/domain/scene-artifacts.js';
+import { estimateUsd } from '../../core/pricing/estimates.js';
+import { WORST_CASE_USAGE } from '../../core/pricing/worst-case-usage.js';
+import { describeProblems } from '../../core/prompts/answer-repair.js';
+import { checkScript, episodeContinuity } from '../../core/prompts/script-prompt.js';
 import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';

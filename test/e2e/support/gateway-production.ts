@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
-import { costUsd } from '../../../lambdas/core/pricing.js';
+import { costUsd } from '../../../lambdas/core/pricing/pricing.js';
 import type { ProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../../support/cli.js';
 import { FakeOpenAiServer } from '../../support/fake-openai-server.js';

@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { unlessConditionFails } from '../../../lambdas/adapters/aws/condition-failure.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
-import { PRODUCTION_TABLE } from '../../../lambdas/core/table-definition.js';
+import { PRODUCTION_TABLE } from '../../../lambdas/core/contracts/table-definition.js';
 import { startLocalTable } from '../../support/local-table.js';
 
 async function storeWithTable() {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { awsCostModel, costModel, priceSourceOf, priceSources, SOURCE_SCENARIO } from '../../../bench/cost-model.js';
 import { resultsMarkdown } from '../../../bench/results-markdown.js';
 import { ALL_STAGES } from '../../../lambdas/catalog.js';
-import { costUsd } from '../../../lambdas/core/pricing.js';
+import { costUsd } from '../../../lambdas/core/pricing/pricing.js';
 
 const SCENES = SOURCE_SCENARIO.dramas * SOURCE_SCENARIO.chaptersPerDrama * SOURCE_SCENARIO.scenesPerChapter;
 
@@ -75,7 +75,7 @@ describe('priceSources', () => {
 
   it('finds a dated source for every priced model a profile routes to', () => {
     // Prepare
-    const pricingSource = readFileSync(new URL('../../../lambdas/core/pricing.ts', import.meta.url), 'utf8');
+    const pricingSource = readFileSync(new URL('../../../lambdas/core/pricing/pricing.ts', import.meta.url), 'utf8');
     const routed = (['openai-compatible', 'bedrock'] as const).flatMap((profile) => costModel(profile).lines);
 
     // Act

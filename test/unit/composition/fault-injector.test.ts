@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FaultInjector, type InjectedFault } from '../../../lambdas/composition/faults/fault-injector.js';
 import { parseFaultPlan } from '../../../lambdas/composition/faults/fault-plan.js';
 import { DEFAULT_GUARD_SETTINGS } from '../../../lambdas/composition/resilience/provider-guard.js';
-import { ProviderTimeout, ProviderUnavailable } from '../../../lambdas/core/errors.js';
+import { ProviderTimeout, ProviderUnavailable } from '../../../lambdas/core/contracts/errors.js';
 
 const quick = { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 2 };
 

@@ -9,7 +9,7 @@ import {
 import { stageRoute } from '../../../lambdas/composition/provider-config.js';
 import { parseManifest } from '../../../lambdas/core/manifest/parse.js';
 import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
-import { costUsd } from '../../../lambdas/core/pricing.js';
+import { costUsd } from '../../../lambdas/core/pricing/pricing.js';
 import { type ProfileOverride, withProfile } from '../../../local/commands/profile-override.js';
 
 const manifestFor = (profile: 'openai-compatible' | 'bedrock') =>

@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { type ChatAnswer, type ChatMessage, splitAtSentences } from '../../../lambdas/core/answer-repair.js';
-import { CARD_DEFAULTS, checkDevelopedPart, developPartWithRepair } from '../../../lambdas/core/development-prompt.js';
-import { ProviderOutputInvalid } from '../../../lambdas/core/errors.js';
+import { ProviderOutputInvalid } from '../../../lambdas/core/contracts/errors.js';
+import type {
+  EpisodeDevelopmentRequest,
+  SceneCard,
+  SceneScriptRequest,
+} from '../../../lambdas/core/contracts/ports.js';
 import { MANIFEST_LIMITS } from '../../../lambdas/core/manifest/schema.js';
-import type { EpisodeDevelopmentRequest, SceneCard, SceneScriptRequest } from '../../../lambdas/core/ports.js';
-import { checkScript, writeSceneWithRepair } from '../../../lambdas/core/script-prompt.js';
+import { type ChatAnswer, type ChatMessage, splitAtSentences } from '../../../lambdas/core/prompts/answer-repair.js';
+import {
+  CARD_DEFAULTS,
+  checkDevelopedPart,
+  developPartWithRepair,
+} from '../../../lambdas/core/prompts/development-prompt.js';
+import { checkScript, writeSceneWithRepair } from '../../../lambdas/core/prompts/script-prompt.js';
 
 function request(): EpisodeDevelopmentRequest {
   return {

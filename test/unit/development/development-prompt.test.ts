@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatAnswer, ChatMessage } from '../../../lambdas/core/answer-repair.js';
-import { describeProblems } from '../../../lambdas/core/answer-repair.js';
+import { ProviderOutputInvalid } from '../../../lambdas/core/contracts/errors.js';
+import type { EpisodeDevelopmentRequest, SceneCard } from '../../../lambdas/core/contracts/ports.js';
+import type { ChatAnswer, ChatMessage } from '../../../lambdas/core/prompts/answer-repair.js';
+import { describeProblems } from '../../../lambdas/core/prompts/answer-repair.js';
 import {
   checkDevelopedPart,
   developmentJsonSchema,
   developmentMessages,
   developmentParts,
   developPartWithRepair,
-} from '../../../lambdas/core/development-prompt.js';
-import { ProviderOutputInvalid } from '../../../lambdas/core/errors.js';
-import type { EpisodeDevelopmentRequest, SceneCard } from '../../../lambdas/core/ports.js';
+} from '../../../lambdas/core/prompts/development-prompt.js';
 
 function request(overrides: Partial<EpisodeDevelopmentRequest> = {}): EpisodeDevelopmentRequest {
   return {

@@ -3,9 +3,9 @@ import {
   beatsFor,
   OfflineEpisodeDeveloper,
 } from '../../../lambdas/adapters/providers/offline/offline-episode-developer.js';
-import { describeProblems } from '../../../lambdas/core/answer-repair.js';
-import { checkDevelopedPart } from '../../../lambdas/core/development-prompt.js';
-import type { EpisodeDevelopmentRequest } from '../../../lambdas/core/ports.js';
+import type { EpisodeDevelopmentRequest } from '../../../lambdas/core/contracts/ports.js';
+import { describeProblems } from '../../../lambdas/core/prompts/answer-repair.js';
+import { checkDevelopedPart } from '../../../lambdas/core/prompts/development-prompt.js';
 
 function request(overrides: Partial<EpisodeDevelopmentRequest> = {}): EpisodeDevelopmentRequest {
   return {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { SceneScriptRequest } from '../../../lambdas/core/ports.js';
-import { CONTINUITY_CHARACTERS, episodeContinuity, scriptMessages } from '../../../lambdas/core/script-prompt.js';
+import type { SceneScriptRequest } from '../../../lambdas/core/contracts/ports.js';
+import {
+  CONTINUITY_CHARACTERS,
+  episodeContinuity,
+  scriptMessages,
+} from '../../../lambdas/core/prompts/script-prompt.js';
 
 const scene: SceneScriptRequest['scene'] = {
   episodeId: 'ep01',

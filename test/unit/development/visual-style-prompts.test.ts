@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../lambdas/core/content-hash.js';
-import { clipPrompt, keyframePrompt, referenceSheetPrompt } from '../../../lambdas/core/image-prompts.js';
+import { canonicalJson } from '../../../lambdas/core/domain/content-hash.js';
+import { clipPrompt, keyframePrompt, referenceSheetPrompt } from '../../../lambdas/core/prompts/image-prompts.js';
 import { sceneContext } from '../../../lambdas/pipeline/scene-context.js';
 import { unitManifest } from '../../support/mocked-stage-deps.js';
 

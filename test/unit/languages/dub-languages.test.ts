@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { languagesSupportedBy } from '../../../lambdas/core/languages.js';
+import { languagesSupportedBy } from '../../../lambdas/core/text/languages.js';
 import { languageManifest, problemsOf } from '../../support/manifest-problems.js';
 
 const manifest = (dubs: unknown, providers: Record<string, unknown> = { profile: 'offline' }) =>

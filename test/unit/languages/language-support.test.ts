@@ -5,13 +5,13 @@ import { espeakVoiceFor } from '../../../lambdas/adapters/providers/offline/espe
 import { EspeakWorkerClient } from '../../../lambdas/adapters/providers/offline/espeak-worker-client.js';
 import { PHRASEBOOK_BY_LANGUAGE } from '../../../lambdas/adapters/providers/offline/offline-script-writer.js';
 import { MOODS } from '../../../lambdas/adapters/providers/offline/phrasebook/phrasebook.js';
+import { PROVIDER_PROFILES } from '../../../lambdas/core/contracts/provider-profiles.js';
 import {
   LANGUAGES,
   languagesSupportedBy,
   PROFILE_LANGUAGES,
   type ProviderProfileName,
-} from '../../../lambdas/core/languages.js';
-import { PROVIDER_PROFILES } from '../../../lambdas/core/provider-profiles.js';
+} from '../../../lambdas/core/text/languages.js';
 import { languageManifest, problemsOf } from '../../support/manifest-problems.js';
 import { parsePcmWav, rms } from '../offline-speech/pcm-analysis.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
-import { BudgetExceeded } from '../../../lambdas/core/errors.js';
+import { BudgetExceeded } from '../../../lambdas/core/contracts/errors.js';
 import { startLocalTable } from '../../support/local-table.js';
 
 // One local table for the file; each test works on a production of its own.

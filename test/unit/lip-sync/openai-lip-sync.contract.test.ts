@@ -6,9 +6,9 @@ import { wavFromPcm } from '../../../lambdas/adapters/media/voice-track.js';
 import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import { OpenAiLipSyncModel } from '../../../lambdas/adapters/providers/openai-compatible/lip-sync-model.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
-import { ProviderRejected, ProviderThrottled } from '../../../lambdas/core/errors.js';
-import type { LipSyncRequest } from '../../../lambdas/core/ports.js';
-import { costUsd } from '../../../lambdas/core/pricing.js';
+import { ProviderRejected, ProviderThrottled } from '../../../lambdas/core/contracts/errors.js';
+import type { LipSyncRequest } from '../../../lambdas/core/contracts/ports.js';
+import { costUsd } from '../../../lambdas/core/pricing/pricing.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 
 const noRateLimit = { take: async () => undefined };

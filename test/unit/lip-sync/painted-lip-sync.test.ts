@@ -8,7 +8,7 @@ import { mouthFrames } from '../../../lambdas/adapters/providers/offline/mouth-f
 import { StoryboardImageModel } from '../../../lambdas/adapters/providers/offline/offline-image-model.js';
 import { PaintedLipSyncModel } from '../../../lambdas/adapters/providers/offline/painted-lip-sync-model.js';
 import type { MouthShape } from '../../../lambdas/adapters/providers/offline/storyboard/figure.js';
-import type { LipSyncRequest, SceneBrief, SpokenLine } from '../../../lambdas/core/ports.js';
+import type { LipSyncRequest, SceneBrief, SpokenLine } from '../../../lambdas/core/contracts/ports.js';
 
 const WIDTH = 180;
 const HEIGHT = 320;

@@ -7,8 +7,8 @@ import { runFfmpeg, withTempDir } from '../../../lambdas/adapters/media/ffmpeg.j
 import { wavFromPcm } from '../../../lambdas/adapters/media/voice-track.js';
 import { SyncSoLipSyncModel } from '../../../lambdas/adapters/providers/sync-so/sync-so-lip-sync-model.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
-import { ProviderRejected, ProviderThrottled } from '../../../lambdas/core/errors.js';
-import type { LipSyncRequest } from '../../../lambdas/core/ports.js';
+import { ProviderRejected, ProviderThrottled } from '../../../lambdas/core/contracts/errors.js';
+import type { LipSyncRequest } from '../../../lambdas/core/contracts/ports.js';
 
 const quickGuard = () =>
   new ProviderGuard(

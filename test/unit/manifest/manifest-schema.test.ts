@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { ManifestInvalid } from '../../../lambdas/core/errors.js';
+import { ManifestInvalid } from '../../../lambdas/core/contracts/errors.js';
 import { parseDevelopedManifest, parseManifest } from '../../../lambdas/core/manifest/parse.js';
 import { videoCandidates } from '../../../lambdas/core/manifest/schema.js';
 import { validateManifest } from '../../../lambdas/core/manifest/validate.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ManifestInvalid } from '../../../lambdas/core/errors.js';
+import { ManifestInvalid } from '../../../lambdas/core/contracts/errors.js';
 import { parseDevelopedManifest, parseManifest } from '../../../lambdas/core/manifest/parse.js';
 import {
   DEFAULT_SCENE_COUNT,

@@ -8,10 +8,10 @@ import {
   CameraMotionVideoModel,
   cameraMoveForSeed,
 } from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
-import { sha256 } from '../../../lambdas/core/content-hash.js';
-import { ProviderRejected } from '../../../lambdas/core/errors.js';
-import { CAMERA_MOVES, type ClipRequest } from '../../../lambdas/core/ports.js';
-import { resolveSubtitleStyle } from '../../../lambdas/core/subtitle-style.js';
+import { ProviderRejected } from '../../../lambdas/core/contracts/errors.js';
+import { CAMERA_MOVES, type ClipRequest } from '../../../lambdas/core/contracts/ports.js';
+import { sha256 } from '../../../lambdas/core/domain/content-hash.js';
+import { resolveSubtitleStyle } from '../../../lambdas/core/text/subtitle-style.js';
 import { lumaAt, meanAbsoluteDifference, scratchDir, testPattern } from './media-fixtures.js';
 
 describe('CameraMotionVideoModel', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { cameraMoveWindow, renderCameraMoveClip } from '../../../lambdas/adapters/media/camera-move.js';
 import { loadCanvas } from '../../../lambdas/adapters/media/canvas.js';
 import { frameAt } from '../../../lambdas/adapters/media/clip-frames.js';
-import type { Box, CameraMove } from '../../../lambdas/core/ports.js';
+import type { Box, CameraMove } from '../../../lambdas/core/contracts/ports.js';
 import { regionInWindow } from '../../../lambdas/stages/video-worker/score-candidates.js';
 
 const WIDTH = 270;

@@ -11,8 +11,8 @@ import { buildDialogueStem } from '../../../lambdas/adapters/media/episode-audio
 import { probeMedia, runFfmpeg } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { buildSceneVoiceTrack } from '../../../lambdas/adapters/media/voice-track.js';
 import { CameraMotionVideoModel } from '../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
-import { resolveSubtitleStyle } from '../../../lambdas/core/subtitle-style.js';
-import { type SubtitleCue, subtitlePages } from '../../../lambdas/core/subtitles.js';
+import { resolveSubtitleStyle } from '../../../lambdas/core/text/subtitle-style.js';
+import { type SubtitleCue, subtitlePages } from '../../../lambdas/core/text/subtitles.js';
 import { changedFraction, lumaAt, scratchDir, testPattern, tone } from './media-fixtures.js';
 
 const WIDTH = 180;

@@ -5,7 +5,7 @@ import { assembleEpisode } from '../../../lambdas/adapters/media/episode-assembl
 import { buildDialogueStem, measureLoudness, mixEpisodeAudio } from '../../../lambdas/adapters/media/episode-audio.js';
 import { runFfmpeg } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { ProceduralMusicModel } from '../../../lambdas/adapters/providers/offline/procedural-music-model.js';
-import { resolveSubtitleStyle } from '../../../lambdas/core/subtitle-style.js';
+import { resolveSubtitleStyle } from '../../../lambdas/core/text/subtitle-style.js';
 import { scratchDir } from './media-fixtures.js';
 
 const FPS = 12;

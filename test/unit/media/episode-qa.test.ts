@@ -4,8 +4,8 @@ import { measureLoudness, mixEpisodeAudio } from '../../../lambdas/adapters/medi
 import { checkEpisode, type EpisodeQaRequest } from '../../../lambdas/adapters/media/episode-qa.js';
 import { runFfmpeg } from '../../../lambdas/adapters/media/ffmpeg.js';
 import { fontFiles } from '../../../lambdas/adapters/media/fonts.js';
-import type { QaCheckName } from '../../../lambdas/core/scene-artifacts.js';
-import type { SubtitleCue } from '../../../lambdas/core/subtitles.js';
+import type { QaCheckName } from '../../../lambdas/core/domain/scene-artifacts.js';
+import type { SubtitleCue } from '../../../lambdas/core/text/subtitles.js';
 import { scratchDir } from './media-fixtures.js';
 
 const WIDTH = 180;

@@ -9,8 +9,8 @@ import {
   runFfmpeg,
   withTempDir,
 } from '../../../lambdas/adapters/media/ffmpeg.js';
-import { readMediaEnvironment } from '../../../lambdas/core/environment.js';
-import { MediaToolFailed } from '../../../lambdas/core/errors.js';
+import { readMediaEnvironment } from '../../../lambdas/core/contracts/environment.js';
+import { MediaToolFailed } from '../../../lambdas/core/contracts/errors.js';
 import { scratchDir } from './media-fixtures.js';
 
 describe('ffmpeg runner', () => {

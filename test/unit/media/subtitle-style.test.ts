@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestInvalid } from '../../../lambdas/core/errors.js';
+import { ManifestInvalid } from '../../../lambdas/core/contracts/errors.js';
 import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
-import { resolveSubtitleStyle, subtitleOptionsFor } from '../../../lambdas/core/subtitle-style.js';
-import { toSrt } from '../../../lambdas/core/subtitles.js';
+import { resolveSubtitleStyle, subtitleOptionsFor } from '../../../lambdas/core/text/subtitle-style.js';
+import { toSrt } from '../../../lambdas/core/text/subtitles.js';
 
 function manifest(extra: Record<string, unknown> = {}) {
   return {

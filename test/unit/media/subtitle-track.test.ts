@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCanvas } from '../../../lambdas/adapters/media/canvas.js';
 import { renderSubtitleTrack } from '../../../lambdas/adapters/media/subtitle-track.js';
-import { resolveSubtitleStyle } from '../../../lambdas/core/subtitle-style.js';
-import { subtitlePages } from '../../../lambdas/core/subtitles.js';
+import { resolveSubtitleStyle } from '../../../lambdas/core/text/subtitle-style.js';
+import { subtitlePages } from '../../../lambdas/core/text/subtitles.js';
 import { scratchDir } from './media-fixtures.js';
 
 const WIDTH = 540;

@@ -7,7 +7,7 @@ import {
   toSrt,
   toVtt,
   wrapText,
-} from '../../../lambdas/core/subtitles.js';
+} from '../../../lambdas/core/text/subtitles.js';
 
 interface ParsedCue {
   number: number;

@@ -5,15 +5,15 @@ import { OfflineScriptWriter } from '../../../lambdas/adapters/providers/offline
 import { PixelConsistencyScorer } from '../../../lambdas/adapters/providers/offline/pixel-consistency.js';
 import { characterLook, clothColour } from '../../../lambdas/adapters/providers/offline/storyboard/character-look.js';
 import { parseHex } from '../../../lambdas/adapters/providers/offline/storyboard/colour.js';
-import { speaks, speciesOf } from '../../../lambdas/core/creatures.js';
-import { ManifestInvalid } from '../../../lambdas/core/errors.js';
-import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
+import { ManifestInvalid } from '../../../lambdas/core/contracts/errors.js';
 import {
   type Box,
   type CharacterBrief,
   DEFAULT_CONSISTENCY_THRESHOLD,
   type RenderedImage,
-} from '../../../lambdas/core/ports.js';
+} from '../../../lambdas/core/contracts/ports.js';
+import { speaks, speciesOf } from '../../../lambdas/core/domain/creatures.js';
+import { validateManifest } from '../../../lambdas/core/manifest/validate.js';
 import { scene } from './fixtures.js';
 
 const model = new StoryboardImageModel();

@@ -1,4 +1,4 @@
-import type { CharacterBrief, SceneBrief } from '../../../lambdas/core/ports.js';
+import type { CharacterBrief, SceneBrief } from '../../../lambdas/core/contracts/ports.js';
 
 export const LAN: CharacterBrief = { id: 'lan', name: 'Lan', description: '25, long black hair, red áo dài' };
 export const MINH: CharacterBrief = { id: 'minh', name: 'Minh', description: '27, short hair, navy jacket, jeans' };

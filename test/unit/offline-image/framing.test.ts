@@ -3,7 +3,7 @@ import { blockScene, StoryboardImageModel } from '../../../lambdas/adapters/prov
 import type { Stage } from '../../../lambdas/adapters/providers/offline/storyboard/backgrounds.js';
 import { safeArea, shareInside } from '../../../lambdas/adapters/providers/offline/storyboard/safe-area.js';
 import { seededRandom } from '../../../lambdas/adapters/providers/offline/storyboard/seeded-random.js';
-import type { CharacterBrief } from '../../../lambdas/core/ports.js';
+import type { CharacterBrief } from '../../../lambdas/core/contracts/ports.js';
 import { scene } from './fixtures.js';
 
 const model = new StoryboardImageModel();

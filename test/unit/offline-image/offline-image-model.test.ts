@@ -1,7 +1,7 @@
 import { loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { StoryboardImageModel } from '../../../lambdas/adapters/providers/offline/offline-image-model.js';
-import type { Box } from '../../../lambdas/core/ports.js';
+import type { Box } from '../../../lambdas/core/contracts/ports.js';
 import { BA, LAN, LI, MINH, scene } from './fixtures.js';
 
 const model = new StoryboardImageModel();

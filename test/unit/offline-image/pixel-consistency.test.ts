@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { StoryboardImageModel } from '../../../lambdas/adapters/providers/offline/offline-image-model.js';
 import { PixelConsistencyScorer } from '../../../lambdas/adapters/providers/offline/pixel-consistency.js';
-import type { CharacterBrief, RenderedImage } from '../../../lambdas/core/ports.js';
-import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../../lambdas/core/ports.js';
+import type { CharacterBrief, RenderedImage } from '../../../lambdas/core/contracts/ports.js';
+import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../../lambdas/core/contracts/ports.js';
 import { BA, CAST, HOA, LAN, LI, MINH, scene } from './fixtures.js';
 
 const model = new StoryboardImageModel();

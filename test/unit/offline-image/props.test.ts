@@ -4,7 +4,7 @@ import { StoryboardImageModel } from '../../../lambdas/adapters/providers/offlin
 import type { Stage } from '../../../lambdas/adapters/providers/offline/storyboard/backgrounds.js';
 import { drawProps, type PropKind, propsOf } from '../../../lambdas/adapters/providers/offline/storyboard/props.js';
 import { seededRandom } from '../../../lambdas/adapters/providers/offline/storyboard/seeded-random.js';
-import type { CharacterBrief, SceneBrief } from '../../../lambdas/core/ports.js';
+import type { CharacterBrief, SceneBrief } from '../../../lambdas/core/contracts/ports.js';
 
 const SARI: CharacterBrief = { id: 'sari', name: 'Sari', description: 'perempuan 24 tahun, kemeja kuning' };
 const MINH: CharacterBrief = { id: 'minh', name: 'Minh', description: '27, short hair, navy jacket' };

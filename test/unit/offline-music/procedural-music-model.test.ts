@@ -6,7 +6,7 @@ import {
   sectionMood,
 } from '../../../lambdas/adapters/providers/offline/procedural-music-model.js';
 import { readWavLayout, wavDurationSeconds } from '../../../lambdas/adapters/providers/offline/wav-header.js';
-import { costUsd } from '../../../lambdas/core/pricing.js';
+import { costUsd } from '../../../lambdas/core/pricing/pricing.js';
 
 function rms(samples: Float32Array, fromSeconds: number, toSeconds: number): number {
   let sum = 0;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OfflineScriptWriter } from '../../../lambdas/adapters/providers/offline/offline-script-writer.js';
 import { thTH } from '../../../lambdas/adapters/providers/offline/phrasebook/th-TH.js';
 import { viVN } from '../../../lambdas/adapters/providers/offline/phrasebook/vi-VN.js';
-import type { CharacterBrief } from '../../../lambdas/core/ports.js';
+import type { CharacterBrief } from '../../../lambdas/core/contracts/ports.js';
 
 const writer = new OfflineScriptWriter();
 

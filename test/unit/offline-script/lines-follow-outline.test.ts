@@ -5,7 +5,11 @@ import {
   phrasebookFor,
 } from '../../../lambdas/adapters/providers/offline/offline-script-writer.js';
 import { outlineNouns } from '../../../lambdas/adapters/providers/offline/outline-nouns.js';
-import type { CharacterBrief, EpisodeDevelopmentRequest, SceneScriptRequest } from '../../../lambdas/core/ports.js';
+import type {
+  CharacterBrief,
+  EpisodeDevelopmentRequest,
+  SceneScriptRequest,
+} from '../../../lambdas/core/contracts/ports.js';
 
 const writer = new OfflineScriptWriter();
 const SARI: CharacterBrief = {

@@ -10,9 +10,9 @@ import { MOODS } from '../../../lambdas/adapters/providers/offline/phrasebook/ph
 import { viVN } from '../../../lambdas/adapters/providers/offline/phrasebook/vi-VN.js';
 import { zhCN } from '../../../lambdas/adapters/providers/offline/phrasebook/zh-CN.js';
 import { zhTW } from '../../../lambdas/adapters/providers/offline/phrasebook/zh-TW.js';
-import { ProviderNotConfigured } from '../../../lambdas/core/errors.js';
-import { LANGUAGES, languagesSupportedBy } from '../../../lambdas/core/languages.js';
-import type { CharacterBrief, SceneScriptRequest } from '../../../lambdas/core/ports.js';
+import { ProviderNotConfigured } from '../../../lambdas/core/contracts/errors.js';
+import type { CharacterBrief, SceneScriptRequest } from '../../../lambdas/core/contracts/ports.js';
+import { LANGUAGES, languagesSupportedBy } from '../../../lambdas/core/text/languages.js';
 import { isWrittenIn, usesVocabularyOf, WRITTEN_IN_LANGUAGES } from '../../support/written-in.js';
 
 const writer = new OfflineScriptWriter();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PhrasebookTranslator } from '../../../lambdas/adapters/providers/offline/phrasebook-translator.js';
-import type { CharacterBrief, LineTranslationRequest } from '../../../lambdas/core/ports.js';
+import type { CharacterBrief, LineTranslationRequest } from '../../../lambdas/core/contracts/ports.js';
 import { isWrittenIn } from '../../support/written-in.js';
 
 const translator = new PhrasebookTranslator();

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { EspeakSpeechModel } from '../../../lambdas/adapters/providers/offline/espeak-speech-model.js';
 import { espeakVoiceFor } from '../../../lambdas/adapters/providers/offline/espeak-voice.js';
-import type { SpeechRequest } from '../../../lambdas/core/ports.js';
+import type { SpeechRequest } from '../../../lambdas/core/contracts/ports.js';
 import { medianPitchHz, parsePcmWav, rms } from './pcm-analysis.js';
 
 const model = new EspeakSpeechModel();

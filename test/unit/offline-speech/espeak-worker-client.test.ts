@@ -7,8 +7,8 @@ import {
   type EspeakUtterance,
   EspeakWorkerClient,
 } from '../../../lambdas/adapters/providers/offline/espeak-worker-client.js';
-import { readMediaEnvironment } from '../../../lambdas/core/environment.js';
-import { MediaToolFailed } from '../../../lambdas/core/errors.js';
+import { readMediaEnvironment } from '../../../lambdas/core/contracts/environment.js';
+import { MediaToolFailed } from '../../../lambdas/core/contracts/errors.js';
 
 const utterance: EspeakUtterance = {
   text: 'Xin chào',

@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { AssetStore } from '../../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
-import { ProviderOutputInvalid, ProviderTimeout } from '../../../lambdas/core/errors.js';
+import { ProviderOutputInvalid, ProviderTimeout } from '../../../lambdas/core/contracts/errors.js';
 import { callIdentity, jsonCodec, paidCall, unpackCacheEntry } from '../../../lambdas/pipeline/paid-call.js';
 import { ledgerAndBucket } from '../../support/ledger-and-bucket.js';
 import { startLocalTable } from '../../support/local-table.js';

@@ -4,12 +4,12 @@ import { PhrasebookTranslator } from '../../../lambdas/adapters/providers/offlin
 import { ChatScriptWriter } from '../../../lambdas/adapters/providers/openai-compatible/chat-script-writer.js';
 import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
-import type { Bound } from '../../../lambdas/core/bound-providers.js';
-import { PlatformPackageInvalid } from '../../../lambdas/core/errors.js';
-import { LANGUAGES } from '../../../lambdas/core/languages.js';
+import type { Bound } from '../../../lambdas/core/contracts/bound-providers.js';
+import { PlatformPackageInvalid } from '../../../lambdas/core/contracts/errors.js';
+import { HashtagSchema } from '../../../lambdas/core/contracts/platform-package.js';
+import type { EpisodeListingRequest, TextModel } from '../../../lambdas/core/contracts/ports.js';
 import { parseDevelopedManifest } from '../../../lambdas/core/manifest/parse.js';
-import { HashtagSchema } from '../../../lambdas/core/platform-package.js';
-import type { EpisodeListingRequest, TextModel } from '../../../lambdas/core/ports.js';
+import { LANGUAGES } from '../../../lambdas/core/text/languages.js';
 import {
   platformPackageOf,
   platformTitle,

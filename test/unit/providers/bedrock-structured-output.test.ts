@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConverseScriptWriter } from '../../../lambdas/adapters/providers/bedrock/converse-script-writer.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
-import type { EpisodeDevelopmentRequest, SceneCard } from '../../../lambdas/core/ports.js';
+import type { EpisodeDevelopmentRequest, SceneCard } from '../../../lambdas/core/contracts/ports.js';
 
 const bedrock = new BedrockRuntimeClient({ region: 'us-east-1' });
 const bedrockMock = mockClient(bedrock);

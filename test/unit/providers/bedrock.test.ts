@@ -30,7 +30,7 @@ import {
   ProviderNotConfigured,
   ProviderRejected,
   ProviderThrottled,
-} from '../../../lambdas/core/errors.js';
+} from '../../../lambdas/core/contracts/errors.js';
 
 const bedrock = new BedrockRuntimeClient({ region: 'us-east-1' });
 const polly = new PollyClient({ region: 'us-east-1' });

@@ -3,7 +3,7 @@ import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../../lambdas/adapters/media/v
 import { ChatScriptWriter } from '../../../lambdas/adapters/providers/openai-compatible/chat-script-writer.js';
 import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
-import type { LineTranslationRequest, SpeechRequest } from '../../../lambdas/core/ports.js';
+import type { LineTranslationRequest, SpeechRequest } from '../../../lambdas/core/contracts/ports.js';
 import { dubScene } from '../../../lambdas/stages/voice-dub/voice-dub.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 import { ledgerAndBucket } from '../../support/ledger-and-bucket.js';

@@ -12,15 +12,15 @@ import { OpenAiVideoModel } from '../../../lambdas/adapters/providers/openai-com
 import { VisionConsistencyScorer } from '../../../lambdas/adapters/providers/openai-compatible/vision-consistency.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
 import { RoutedTextModel } from '../../../lambdas/composition/routing/routed-ports.js';
-import { CONTENT_POLICY_PREAMBLE } from '../../../lambdas/core/content-rewrite.js';
 import {
   ProviderContentFiltered,
   ProviderOutputInvalid,
   ProviderQuotaExceeded,
   ProviderThrottled,
   ProviderUnavailable,
-} from '../../../lambdas/core/errors.js';
-import type { ClipSpeaker, SceneScriptRequest, TextModel } from '../../../lambdas/core/ports.js';
+} from '../../../lambdas/core/contracts/errors.js';
+import type { ClipSpeaker, SceneScriptRequest, TextModel } from '../../../lambdas/core/contracts/ports.js';
+import { CONTENT_POLICY_PREAMBLE } from '../../../lambdas/core/prompts/content-rewrite.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 
 const CHAT = 'POST /v1/chat/completions';

@@ -3,8 +3,8 @@ import { ChatEpisodeDeveloper } from '../../../lambdas/adapters/providers/openai
 import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
 import { RoutedEpisodeDeveloper } from '../../../lambdas/composition/routing/routed-ports.js';
-import { ProviderOutputInvalid } from '../../../lambdas/core/errors.js';
-import type { EpisodeDeveloper, EpisodeDevelopmentRequest } from '../../../lambdas/core/ports.js';
+import { ProviderOutputInvalid } from '../../../lambdas/core/contracts/errors.js';
+import type { EpisodeDeveloper, EpisodeDevelopmentRequest } from '../../../lambdas/core/contracts/ports.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 
 const CHAT = 'POST /v1/chat/completions';

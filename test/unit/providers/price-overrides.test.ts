@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { priceFor } from '../../../lambdas/core/pricing.js';
+import { priceFor } from '../../../lambdas/core/pricing/pricing.js';
 
 afterEach(() => {
   delete process.env.DRAMAFORGE_PRICE_OVERRIDES;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
-import { ProviderTimeout, ProviderUnavailable } from '../../../lambdas/core/errors.js';
+import { ProviderTimeout, ProviderUnavailable } from '../../../lambdas/core/contracts/errors.js';
 
 const noLimit = { take: async () => undefined };
 const quick = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { routeCall } from '../../../lambdas/composition/routing/route.js';
-import { ProviderContentFiltered } from '../../../lambdas/core/errors.js';
-import type { CallOptions } from '../../../lambdas/core/ports.js';
+import { ProviderContentFiltered } from '../../../lambdas/core/contracts/errors.js';
+import type { CallOptions } from '../../../lambdas/core/contracts/ports.js';
 
 describe('routeCall after a content-filter refusal', () => {
   it('sends the rewritten prompt under its own idempotency key', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { DynamoTokenBucket } from '../../../lambdas/adapters/aws/token-bucket.js';
-import { ProviderThrottled } from '../../../lambdas/core/errors.js';
+import { ProviderThrottled } from '../../../lambdas/core/contracts/errors.js';
 import { startLocalTable } from '../../support/local-table.js';
 
 /** A table of the test's own, so no test sees the buckets another left behind. */

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoredReview } from '../../../lambdas/core/production-model.js';
+import type { StoredReview } from '../../../lambdas/core/domain/production-model.js';
 import { ReviewRefused, reviewDeployed } from '../../../local/commands/review.js';
 
 const dynamoMock = mockClient(DynamoDBDocumentClient);

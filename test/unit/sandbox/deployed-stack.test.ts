@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STAGE_FUNCTIONS } from '../../../lambdas/catalog.js';
-import { STAGE_VARIABLES } from '../../../lambdas/core/environment.js';
+import { STAGE_VARIABLES } from '../../../lambdas/core/contracts/environment.js';
 import type { AssemblyStack, CloudFormationTemplate } from '../../../local/runtime/sandbox/cloud-assembly.js';
 import {
   DeployedStackIncomplete,

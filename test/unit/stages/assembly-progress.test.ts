@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ProductionStore } from '../../../lambdas/adapters/aws/production-store.js';
-import type { AssemblyProgress } from '../../../lambdas/core/production-model.js';
+import type { AssemblyProgress } from '../../../lambdas/core/domain/production-model.js';
 import { assemblyProgress } from '../../../lambdas/stages/assemble-episode/assembly-progress.js';
 import { assemblingNow, formatProgress } from '../../../local/client/progress.js';
 import { startLocalTable } from '../../support/local-table.js';

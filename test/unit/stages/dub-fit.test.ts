@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../../lambdas/adapters/media/voice-track.js';
-import type { LineTranslationRequest, SpeechRequest } from '../../../lambdas/core/ports.js';
+import type { LineTranslationRequest, SpeechRequest } from '../../../lambdas/core/contracts/ports.js';
 import { dubScene, MAX_DUB_TEMPO } from '../../../lambdas/stages/voice-dub/voice-dub.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 

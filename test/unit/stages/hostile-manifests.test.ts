@@ -3,7 +3,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { ManifestInvalid } from '../../../lambdas/core/errors.js';
+import { ManifestInvalid } from '../../../lambdas/core/contracts/errors.js';
 import { validateUploadedManifest } from '../../../lambdas/stages/validate-manifest/validate-manifest.js';
 import { BUCKET, mockedStageDeps } from '../../support/mocked-stage-deps.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CostRow } from '../../../lambdas/core/ledger.js';
+import type { CostRow } from '../../../lambdas/core/domain/ledger.js';
+import type { ProductionMeta } from '../../../lambdas/core/domain/production-model.js';
+import type { DubSummary, EpisodeSummary, QaCheck } from '../../../lambdas/core/domain/scene-artifacts.js';
 import { parseDevelopedManifest } from '../../../lambdas/core/manifest/parse.js';
-import type { ProductionMeta } from '../../../lambdas/core/production-model.js';
-import type { DubSummary, EpisodeSummary, QaCheck } from '../../../lambdas/core/scene-artifacts.js';
 import { costsOnceSettled } from '../../../lambdas/stages/finalize-production/finalize-production.js';
 import { buildProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
 

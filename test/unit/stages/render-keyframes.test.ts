@@ -1,8 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { BoundProviders } from '../../../lambdas/core/bound-providers.js';
-import { DEFAULT_CONSISTENCY_THRESHOLD, type Repair } from '../../../lambdas/core/ports.js';
+import type { BoundProviders } from '../../../lambdas/core/contracts/bound-providers.js';
+import { DEFAULT_CONSISTENCY_THRESHOLD, type Repair } from '../../../lambdas/core/contracts/ports.js';
 import { renderKeyframes } from '../../../lambdas/stages/render-keyframes/render-keyframes.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 

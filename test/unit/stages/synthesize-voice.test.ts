@@ -6,9 +6,9 @@ import { OpenAiConnection } from '../../../lambdas/adapters/providers/openai-com
 import { OpenAiSpeechModel } from '../../../lambdas/adapters/providers/openai-compatible/speech-model.js';
 import { OpenAiTranscriber } from '../../../lambdas/adapters/providers/openai-compatible/transcriber.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../lambdas/composition/resilience/provider-guard.js';
-import type { SpeechRequest } from '../../../lambdas/core/ports.js';
-import { costUsd } from '../../../lambdas/core/pricing.js';
-import type { StoredVoiceCues } from '../../../lambdas/core/scene-artifacts.js';
+import type { SpeechRequest } from '../../../lambdas/core/contracts/ports.js';
+import type { StoredVoiceCues } from '../../../lambdas/core/domain/scene-artifacts.js';
+import { costUsd } from '../../../lambdas/core/pricing/pricing.js';
 import { synthesizeVoice } from '../../../lambdas/stages/synthesize-voice/synthesize-voice.js';
 import { FakeOpenAiServer, scripted } from '../../support/fake-openai-server.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';

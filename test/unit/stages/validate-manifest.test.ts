@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ManifestInvalid } from '../../../lambdas/core/errors.js';
+import { ManifestInvalid } from '../../../lambdas/core/contracts/errors.js';
 import { validateUploadedManifest } from '../../../lambdas/stages/validate-manifest/validate-manifest.js';
 import { BUCKET, mockedStageDeps } from '../../support/mocked-stage-deps.js';
 

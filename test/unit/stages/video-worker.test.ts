@@ -3,8 +3,8 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, TaskTimedOut } from '@a
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ProviderThrottled } from '../../../lambdas/core/errors.js';
-import type { ClipRequest, VideoModel } from '../../../lambdas/core/ports.js';
+import { ProviderThrottled } from '../../../lambdas/core/contracts/errors.js';
+import type { ClipRequest, VideoModel } from '../../../lambdas/core/contracts/ports.js';
 import { processVideoJob } from '../../../lambdas/stages/video-worker/video-worker.js';
 import { mockedStageDeps, unitManifest } from '../../support/mocked-stage-deps.js';
 

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 // The matchers are registered in test/setup.ts; this brings their types.
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executionNameFor } from '../../../lambdas/core/execution-name.js';
+import { executionNameFor } from '../../../lambdas/core/workflow/execution-name.js';
 import {
   ManifestUploadedEventSchema,
   startProduction,

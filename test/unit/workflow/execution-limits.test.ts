@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MANIFEST_LIMITS, MAX_DUBS } from '../../../lambdas/core/manifest/schema.js';
 import {
   executionLimitProblems,
   HISTORY_HEADROOM,
@@ -8,10 +9,9 @@ import {
   workflowShapeOf,
   worstCaseEpisodeEvents,
   worstCaseProductionEvents,
-} from '../../../lambdas/core/execution-limits.js';
-import { episodeExecutionName } from '../../../lambdas/core/execution-name.js';
-import { MANIFEST_LIMITS, MAX_DUBS } from '../../../lambdas/core/manifest/schema.js';
-import { EPISODE_WORKFLOW_SHAPE, PRODUCTION_WORKFLOW_SHAPE } from '../../../lambdas/core/workflow-shapes.js';
+} from '../../../lambdas/core/workflow/execution-limits.js';
+import { episodeExecutionName } from '../../../lambdas/core/workflow/execution-name.js';
+import { EPISODE_WORKFLOW_SHAPE, PRODUCTION_WORKFLOW_SHAPE } from '../../../lambdas/core/workflow/workflow-shapes.js';
 import { stage as planProduction } from '../../../lambdas/stages/plan-production/stage.js';
 import { stage as renderKeyframes } from '../../../lambdas/stages/render-keyframes/stage.js';
 import { episodeWorkflow } from '../../../statemachines/episode-workflow-source.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { STAGE_FUNCTIONS } from '../../../lambdas/catalog.js';
-import * as errors from '../../../lambdas/core/errors.js';
+import * as errors from '../../../lambdas/core/contracts/errors.js';
 import { episodeWorkflow } from '../../../statemachines/episode-workflow-source.js';
 import {
   allStates,

@@ -1,5 +1,5 @@
-import type { AttemptLedger, ProviderCallGuard } from '../../../core/ports.js';
-import { malformedBodyFailure } from '../../../core/provider-failures.js';
+import type { AttemptLedger, ProviderCallGuard } from '../../../core/contracts/ports.js';
+import { malformedBodyFailure } from '../../../core/domain/provider-failures.js';
 import { awsProviderFailure } from './bedrock-failures.js';
 
 export const BEDROCK = 'bedrock';

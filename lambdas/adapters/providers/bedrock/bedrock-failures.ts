@@ -7,9 +7,9 @@ import {
   ProviderThrottled,
   ProviderTimeout,
   ProviderUnavailable,
-} from '../../../core/errors.js';
-import { describeCause } from '../../../core/failure-cause.js';
-import { connectionCode, connectionFailure, providerAnswer } from '../../../core/provider-failures.js';
+} from '../../../core/contracts/errors.js';
+import { describeCause } from '../../../core/contracts/failure-cause.js';
+import { connectionCode, connectionFailure, providerAnswer } from '../../../core/domain/provider-failures.js';
 
 interface AwsError {
   name?: string;

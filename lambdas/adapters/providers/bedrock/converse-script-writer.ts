@@ -1,7 +1,4 @@
 import { type BedrockRuntimeClient, ConverseCommand, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
-import type { ChatAnswer, ChatMessage } from '../../../core/answer-repair.js';
-import { developmentJsonSchema, developPartWithRepair } from '../../../core/development-prompt.js';
-import { listingJsonSchema, writeListingWithRepair } from '../../../core/listing-prompt.js';
 import type {
   AttemptLedger,
   CallOptions,
@@ -20,15 +17,18 @@ import type {
   SceneScriptRequest,
   TextModel,
   TitleTranslationRequest,
-} from '../../../core/ports.js';
-import { scriptJsonSchema, writeSceneWithRepair } from '../../../core/script-prompt.js';
+} from '../../../core/contracts/ports.js';
+import type { ChatAnswer, ChatMessage } from '../../../core/prompts/answer-repair.js';
+import { developmentJsonSchema, developPartWithRepair } from '../../../core/prompts/development-prompt.js';
+import { listingJsonSchema, writeListingWithRepair } from '../../../core/prompts/listing-prompt.js';
+import { scriptJsonSchema, writeSceneWithRepair } from '../../../core/prompts/script-prompt.js';
 import {
   lineTranslationJsonSchema,
   listingTranslationJsonSchema,
   translateLineWithRepair,
   translateListingWithRepair,
   translateTitleWithRepair,
-} from '../../../core/translation-prompt.js';
+} from '../../../core/prompts/translation-prompt.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 
 /** The one tool a structured answer is forced through: its input schema is the answer's JSON schema. */

@@ -1,5 +1,5 @@
 import { type BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
-import { ProviderOutputInvalid } from '../../../core/errors.js';
+import { ProviderOutputInvalid } from '../../../core/contracts/errors.js';
 import type {
   AttemptLedger,
   CallOptions,
@@ -8,7 +8,7 @@ import type {
   ConsistencyVerdict,
   Metered,
   ProviderCallGuard,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
 import { BEDROCK, invokeModelJson } from './aws-call.js';
 
 function cosine(a: number[], b: number[]): number {

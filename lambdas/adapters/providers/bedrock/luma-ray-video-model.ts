@@ -6,15 +6,15 @@ import {
   StartAsyncInvokeCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
-import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
+import { ProviderContentFiltered, ProviderRejected } from '../../../core/contracts/errors.js';
 import type {
   AsyncVideoModel,
   CallOptions,
   ClipJobStatus,
   ClipRequest,
   ProviderCallGuard,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
+import { rewriteForContentPolicy } from '../../../core/prompts/content-rewrite.js';
 import { probeMedia, withTempDir } from '../../media/ffmpeg.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 

@@ -4,7 +4,7 @@ import {
   type SynthesizeSpeechCommandInput,
   type VoiceId,
 } from '@aws-sdk/client-polly';
-import { ProviderNotConfigured } from '../../../core/errors.js';
+import { ProviderNotConfigured } from '../../../core/contracts/errors.js';
 import type {
   CallOptions,
   Metered,
@@ -13,7 +13,7 @@ import type {
   SpeechRequest,
   SpeechResult,
   TimedWord,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
 import { toMonoWav } from '../../media/media-fit.js';
 import { BEDROCK, guardedAwsCall } from './aws-call.js';
 

@@ -1,7 +1,7 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { PollyClient } from '@aws-sdk/client-polly';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { ProviderProfile, ProviderProfileFactory } from '../../../core/provider-profile.js';
+import type { ProviderProfile, ProviderProfileFactory } from '../../../core/contracts/provider-profile.js';
 import { BEDROCK } from './aws-call.js';
 import { ConverseScriptWriter } from './converse-script-writer.js';
 import { EmbeddingConsistencyScorer } from './embedding-consistency.js';

@@ -1,7 +1,5 @@
 import { type BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
-import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
-import { ProviderContentFiltered, ProviderOutputInvalid, ProviderUnavailable } from '../../../core/errors.js';
-import { keyframePrompt, referenceSheetPrompt } from '../../../core/image-prompts.js';
+import { ProviderContentFiltered, ProviderOutputInvalid, ProviderUnavailable } from '../../../core/contracts/errors.js';
 import type {
   CallOptions,
   ImageModel,
@@ -10,7 +8,9 @@ import type {
   ProviderCallGuard,
   ReferenceSheetRequest,
   RenderedImage,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
+import { rewriteForContentPolicy } from '../../../core/prompts/content-rewrite.js';
+import { keyframePrompt, referenceSheetPrompt } from '../../../core/prompts/image-prompts.js';
 import { coverToPng } from '../../media/media-fit.js';
 import { BEDROCK, invokeModelJson } from './aws-call.js';
 import { nearestAspectRatio } from './luma-ray-video-model.js';

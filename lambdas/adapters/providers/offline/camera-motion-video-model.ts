@@ -1,5 +1,4 @@
-import { sha256 } from '../../../core/content-hash.js';
-import { ProviderRejected } from '../../../core/errors.js';
+import { ProviderRejected } from '../../../core/contracts/errors.js';
 import {
   CAMERA_MOVES,
   type CameraMove,
@@ -7,7 +6,8 @@ import {
   type ClipRequest,
   type Metered,
   type VideoModel,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
+import { sha256 } from '../../../core/domain/content-hash.js';
 
 /**
  * The offline VideoModel: an animatic shot, a slow camera move over the keyframe (a Ken

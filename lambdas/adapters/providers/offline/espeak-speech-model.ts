@@ -1,4 +1,4 @@
-import type { Metered, SpeechModel, SpeechRequest, SpeechResult } from '../../../core/ports.js';
+import type { Metered, SpeechModel, SpeechRequest, SpeechResult } from '../../../core/contracts/ports.js';
 import { espeakVoiceFor } from './espeak-voice.js';
 import { EspeakWorkerClient, type EspeakWorkerOptions } from './espeak-worker-client.js';
 import { speakableText } from './speakable-text.js';

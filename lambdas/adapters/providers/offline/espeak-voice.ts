@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { findLanguage } from '../../../core/languages.js';
-import type { SpeechRequest } from '../../../core/ports.js';
+import type { SpeechRequest } from '../../../core/contracts/ports.js';
+import { findLanguage } from '../../../core/text/languages.js';
 
 /** The espeak-ng settings one character speaks with. */
 export interface EspeakVoice {
@@ -19,7 +19,7 @@ export interface EspeakVoice {
 const FALLBACK_VOICE = 'en-us';
 
 /**
- * The espeak-ng voice for each language dramaforge produces in (core/languages.ts).
+ * The espeak-ng voice for each language dramaforge produces in (core/text/languages.ts).
  * Chinese is read as Mandarin (cmn) in both scripts. espeak-ng has no Filipino voice:
  * Tagalog spelling is close to phonemic and maps onto the Indonesian voice's
  * letter-to-sound rules (a, e, i, o, u; "ng" as one nasal), which reads it intelligibly.
@@ -38,7 +38,7 @@ const ESPEAK_VOICE_BY_LANGUAGE: Readonly<Record<string, string>> = {
   'en-GB': 'en',
 };
 
-/** Tags outside core/languages.ts (only reachable by calling the model directly) still get a voice of their own or the fallback. */
+/** Tags outside core/text/languages.ts (only reachable by calling the model directly) still get a voice of their own or the fallback. */
 const ESPEAK_VOICE_BY_TAG: Readonly<Record<string, string>> = {
   'zh-hk': 'yue',
   'zh-mo': 'yue',

@@ -2,8 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type MediaEnvironment, readMediaEnvironment } from '../../../core/environment.js';
-import { MediaToolFailed } from '../../../core/errors.js';
+import { type MediaEnvironment, readMediaEnvironment } from '../../../core/contracts/environment.js';
+import { MediaToolFailed } from '../../../core/contracts/errors.js';
 import type { EspeakVoice } from './espeak-voice.js';
 
 export interface EspeakUtterance extends EspeakVoice {

@@ -1,4 +1,4 @@
-import type { SpokenLine } from '../../../core/ports.js';
+import type { SpokenLine } from '../../../core/contracts/ports.js';
 import type { MouthShape } from './storyboard/figure.js';
 import { readWavLayout } from './wav-header.js';
 

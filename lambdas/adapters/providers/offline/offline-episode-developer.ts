@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { findLanguage } from '../../../core/languages.js';
 import type {
   CharacterBrief,
   DevelopedPart,
@@ -8,7 +7,8 @@ import type {
   EpisodeDevelopmentRequest,
   Metered,
   SceneCard,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
+import { findLanguage } from '../../../core/text/languages.js';
 import { moodOf, OFFLINE_SCRIPT_MODEL, OFFLINE_SCRIPT_PROVIDER, OfflineScriptWriter } from './offline-script-writer.js';
 import { placeClassOf } from './storyboard/backgrounds.js';
 

@@ -1,5 +1,4 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
-import { speaks } from '../../../core/creatures.js';
 import type {
   Box,
   CharacterBrief,
@@ -9,7 +8,8 @@ import type {
   ReferenceSheetRequest,
   RenderedImage,
   SceneBrief,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
+import { speaks } from '../../../core/domain/creatures.js';
 import { loadCanvas } from '../../media/canvas.js';
 import { canvasFontFamilies } from '../../media/fonts.js';
 import { drawBackground, drawWeather, type SceneSetting, type Stage, sceneSetting } from './storyboard/backgrounds.js';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ProviderNotConfigured } from '../../../core/errors.js';
-import { findLanguage } from '../../../core/languages.js';
+import { ProviderNotConfigured } from '../../../core/contracts/errors.js';
 import type {
   CharacterBrief,
   DialogueLine,
@@ -11,7 +10,8 @@ import type {
   SceneScript,
   SceneScriptRequest,
   TextModel,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
+import { findLanguage } from '../../../core/text/languages.js';
 import { outlineNouns } from './outline-nouns.js';
 import { enUS } from './phrasebook/en-US.js';
 import { filPH } from './phrasebook/fil-PH.js';
@@ -34,7 +34,7 @@ const MAX_DIALOGUE_LINES = 6;
 /** A location longer than this is a description, not a name a character would say. */
 const MAX_SPOKEN_PLACE_CHARS = 40;
 
-/** One phrasebook for each language of core/languages.ts (a test holds the two lists together). */
+/** One phrasebook for each language of core/text/languages.ts (a test holds the two lists together). */
 export const PHRASEBOOK_BY_LANGUAGE: Readonly<Record<string, Phrasebook>> = {
   'vi-VN': viVN,
   'th-TH': thTH,
@@ -472,7 +472,7 @@ export function estimatedTokens(text: string): number {
  * Writes scratch dialogue from a phrasebook: free, offline, and the same lines
  * for the same request. Lines fit the scene's mood, address the other
  * characters by name and mention the location when it reads well in the
- * manifest's language (every language of core/languages.ts).
+ * manifest's language (every language of core/text/languages.ts).
  */
 export class OfflineScriptWriter implements TextModel {
   async writeScene(request: SceneScriptRequest): Promise<Metered<SceneScript>> {

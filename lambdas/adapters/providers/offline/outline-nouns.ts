@@ -1,4 +1,4 @@
-import { findLanguage } from '../../../core/languages.js';
+import { findLanguage } from '../../../core/text/languages.js';
 
 /**
  * The things an outline names, as a line can say them ("the compass", "bức thư cũ", "这封旧信"),

@@ -1,7 +1,7 @@
 import { symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ProviderRejected } from '../../../core/errors.js';
-import type { LipSyncModel, LipSyncRequest, LipSyncResult, Metered } from '../../../core/ports.js';
+import { ProviderRejected } from '../../../core/contracts/errors.js';
+import type { LipSyncModel, LipSyncRequest, LipSyncResult, Metered } from '../../../core/contracts/ports.js';
 import { renderCameraMoveClip } from '../../media/camera-move.js';
 import { withTempDir } from '../../media/ffmpeg.js';
 import { mouthFrames } from './mouth-frames.js';

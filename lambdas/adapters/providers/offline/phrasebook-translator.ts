@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { languageOf, type Script } from '../../../core/languages.js';
 import type {
   CharacterBrief,
   EpisodeListing,
@@ -9,7 +8,8 @@ import type {
   ListingTranslationRequest,
   Metered,
   TitleTranslationRequest,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
+import { languageOf, type Script } from '../../../core/text/languages.js';
 import {
   estimatedTokens,
   fillTemplate,

@@ -1,4 +1,4 @@
-import { ProviderRejected } from '../../../core/errors.js';
+import { ProviderRejected } from '../../../core/contracts/errors.js';
 import {
   type Box,
   type ConsistencyRequest,
@@ -7,7 +7,7 @@ import {
   DEFAULT_CONSISTENCY_THRESHOLD,
   type Metered,
   type RenderedImage,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
 import { loadCanvas } from '../../media/canvas.js';
 
 const GRID_COLUMNS = 16;

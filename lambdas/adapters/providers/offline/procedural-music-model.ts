@@ -1,4 +1,4 @@
-import type { Metered, MusicBed, MusicBedRequest, MusicModel, MusicSection } from '../../../core/ports.js';
+import type { Metered, MusicBed, MusicBedRequest, MusicModel, MusicSection } from '../../../core/contracts/ports.js';
 import { wavHeader } from '../../media/voice-track.js';
 import { moodOf } from './offline-script-writer.js';
 import type { Mood } from './phrasebook/phrasebook.js';

@@ -1,4 +1,4 @@
-import { MediaToolFailed } from '../../../core/errors.js';
+import { MediaToolFailed } from '../../../core/contracts/errors.js';
 
 /** What the RIFF chunks of a PCM WAVE file say about its samples. */
 export interface WavLayout {

@@ -1,12 +1,12 @@
-import type { ChatMessage } from '../../../core/answer-repair.js';
-import { developmentJsonSchema, developPartWithRepair } from '../../../core/development-prompt.js';
 import type {
   CallOptions,
   DevelopedPart,
   EpisodeDeveloper,
   EpisodeDevelopmentRequest,
   Metered,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
+import type { ChatMessage } from '../../../core/prompts/answer-repair.js';
+import { developmentJsonSchema, developPartWithRepair } from '../../../core/prompts/development-prompt.js';
 import { chatAnswerOf, type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE, type ResponseFormatMode } from './settings.js';
 

@@ -1,5 +1,3 @@
-import type { ChatAnswer, ChatMessage } from '../../../core/answer-repair.js';
-import { listingJsonSchema, writeListingWithRepair } from '../../../core/listing-prompt.js';
 import type {
   CallOptions,
   EpisodeListing,
@@ -13,15 +11,17 @@ import type {
   SceneScriptRequest,
   TextModel,
   TitleTranslationRequest,
-} from '../../../core/ports.js';
-import { scriptJsonSchema, writeSceneWithRepair } from '../../../core/script-prompt.js';
+} from '../../../core/contracts/ports.js';
+import type { ChatAnswer, ChatMessage } from '../../../core/prompts/answer-repair.js';
+import { listingJsonSchema, writeListingWithRepair } from '../../../core/prompts/listing-prompt.js';
+import { scriptJsonSchema, writeSceneWithRepair } from '../../../core/prompts/script-prompt.js';
 import {
   lineTranslationJsonSchema,
   listingTranslationJsonSchema,
   translateLineWithRepair,
   translateListingWithRepair,
   translateTitleWithRepair,
-} from '../../../core/translation-prompt.js';
+} from '../../../core/prompts/translation-prompt.js';
 import { chatAnswerOf, type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE, type ResponseFormatMode } from './settings.js';
 

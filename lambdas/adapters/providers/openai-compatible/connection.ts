@@ -1,9 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import OpenAI from 'openai';
 import * as z from 'zod';
-import type { ChatAnswer } from '../../../core/answer-repair.js';
-import { ProviderNotConfigured } from '../../../core/errors.js';
-import type { AttemptLedger, ProviderCallGuard } from '../../../core/ports.js';
+import { ProviderNotConfigured } from '../../../core/contracts/errors.js';
+import type { AttemptLedger, ProviderCallGuard } from '../../../core/contracts/ports.js';
+import type { ChatAnswer } from '../../../core/prompts/answer-repair.js';
 import { providerFailure } from './openai-failures.js';
 import { OPENAI_COMPATIBLE, type OpenAiSettings, openAiMissingSettings } from './settings.js';
 

@@ -1,8 +1,6 @@
 import { toFile } from 'openai';
 import type { ImagesResponse } from 'openai/resources/images';
-import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
-import { ProviderOutputInvalid } from '../../../core/errors.js';
-import { keyframePrompt, referenceSheetPrompt } from '../../../core/image-prompts.js';
+import { ProviderOutputInvalid } from '../../../core/contracts/errors.js';
 import type {
   CallOptions,
   ImageModel,
@@ -11,7 +9,9 @@ import type {
   ReferenceSheetRequest,
   RenderedImage,
   Usage,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
+import { rewriteForContentPolicy } from '../../../core/prompts/content-rewrite.js';
+import { keyframePrompt, referenceSheetPrompt } from '../../../core/prompts/image-prompts.js';
 import { coverToPng } from '../../media/media-fit.js';
 import { type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';

@@ -1,5 +1,10 @@
-import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
-import type { AsyncLipSyncModel, CallOptions, LipSyncJobStatus, LipSyncRequest } from '../../../core/ports.js';
+import { ProviderContentFiltered, ProviderRejected } from '../../../core/contracts/errors.js';
+import type {
+  AsyncLipSyncModel,
+  CallOptions,
+  LipSyncJobStatus,
+  LipSyncRequest,
+} from '../../../core/contracts/ports.js';
 import { type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 

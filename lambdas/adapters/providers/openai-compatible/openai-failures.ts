@@ -5,15 +5,15 @@ import {
   ProviderContentFiltered,
   ProviderQuotaExceeded,
   ProviderTimeout,
-} from '../../../core/errors.js';
-import { describeCause } from '../../../core/failure-cause.js';
+} from '../../../core/contracts/errors.js';
+import { describeCause } from '../../../core/contracts/failure-cause.js';
 import {
   connectionFailure,
   failureForStatus,
   malformedBodyFailure,
   providerAnswer,
   retryAfterSeconds,
-} from '../../../core/provider-failures.js';
+} from '../../../core/domain/provider-failures.js';
 
 /** Codes OpenAI and the gateways that copy it use for a content-policy refusal. */
 const CONTENT_FILTER_CODES = new Set([

@@ -1,4 +1,4 @@
-import type { ProviderProfile, ProviderProfileFactory } from '../../../core/provider-profile.js';
+import type { ProviderProfile, ProviderProfileFactory } from '../../../core/contracts/provider-profile.js';
 import { ChatEpisodeDeveloper } from './chat-episode-developer.js';
 import { ChatScriptWriter } from './chat-script-writer.js';
 import { OpenAiConnection } from './connection.js';

@@ -1,4 +1,4 @@
-import type { CallOptions, Metered, SpeechModel, SpeechRequest, SpeechResult } from '../../../core/ports.js';
+import type { CallOptions, Metered, SpeechModel, SpeechRequest, SpeechResult } from '../../../core/contracts/ports.js';
 import { toMonoWav } from '../../media/media-fit.js';
 import { type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';

@@ -1,5 +1,11 @@
 import { toFile } from 'openai';
-import type { CallOptions, Metered, SpeechTranscriber, TimedWord, TranscriptionRequest } from '../../../core/ports.js';
+import type {
+  CallOptions,
+  Metered,
+  SpeechTranscriber,
+  TimedWord,
+  TranscriptionRequest,
+} from '../../../core/contracts/ports.js';
 import { type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 

@@ -1,8 +1,8 @@
 import { toFile } from 'openai';
 import type { VideoSeconds, VideoSize } from 'openai/resources/videos';
-import { rewriteForContentPolicy } from '../../../core/content-rewrite.js';
-import { ProviderContentFiltered, ProviderRejected } from '../../../core/errors.js';
-import type { AsyncVideoModel, CallOptions, ClipJobStatus, ClipRequest } from '../../../core/ports.js';
+import { ProviderContentFiltered, ProviderRejected } from '../../../core/contracts/errors.js';
+import type { AsyncVideoModel, CallOptions, ClipJobStatus, ClipRequest } from '../../../core/contracts/ports.js';
+import { rewriteForContentPolicy } from '../../../core/prompts/content-rewrite.js';
 import { coverToPng } from '../../media/media-fit.js';
 import { type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';

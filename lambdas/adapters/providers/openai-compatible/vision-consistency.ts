@@ -1,12 +1,12 @@
 import * as z from 'zod';
-import { answerWithRepair, zodProblems } from '../../../core/answer-repair.js';
 import type {
   CallOptions,
   ConsistencyRequest,
   ConsistencyScorer,
   ConsistencyVerdict,
   Metered,
-} from '../../../core/ports.js';
+} from '../../../core/contracts/ports.js';
+import { answerWithRepair, zodProblems } from '../../../core/prompts/answer-repair.js';
 import { chatAnswerOf, type OpenAiConnection, requestOptions } from './connection.js';
 import { OPENAI_COMPATIBLE } from './settings.js';
 

@@ -1,5 +1,5 @@
-import type { AsyncLipSyncModel } from '../../../core/ports.js';
-import type { ProviderProfileContext, VideoPolling } from '../../../core/provider-profile.js';
+import type { AsyncLipSyncModel } from '../../../core/contracts/ports.js';
+import type { ProviderProfileContext, VideoPolling } from '../../../core/contracts/provider-profile.js';
 import { SYNC_SO, syncSoSettingsFromEnv } from './settings.js';
 import { SyncSoLipSyncModel } from './sync-so-lip-sync-model.js';
 

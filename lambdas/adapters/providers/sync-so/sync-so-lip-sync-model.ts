@@ -1,14 +1,14 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { ProviderNotConfigured, ProviderRejected } from '../../../core/errors.js';
+import { ProviderNotConfigured, ProviderRejected } from '../../../core/contracts/errors.js';
 import type {
   AsyncLipSyncModel,
   CallOptions,
   LipSyncJobStatus,
   LipSyncRequest,
   ProviderCallGuard,
-} from '../../../core/ports.js';
-import { failureFromHttpResponse, malformedBodyFailure } from '../../../core/provider-failures.js';
+} from '../../../core/contracts/ports.js';
+import { failureFromHttpResponse, malformedBodyFailure } from '../../../core/domain/provider-failures.js';
 import { SYNC_SO, type SyncSoSettings, syncSoMissingSettings } from './settings.js';
 
 const GenerationSchema = z.object({

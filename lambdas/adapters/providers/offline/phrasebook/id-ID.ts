@@ -1,4 +1,4 @@
-import type { CharacterBrief } from '../../../../core/ports.js';
+import type { CharacterBrief } from '../../../../core/contracts/ports.js';
 import type { Phrasebook } from './phrasebook.js';
 import { PARENT_GAP, renamed, standing } from './standing.js';
 

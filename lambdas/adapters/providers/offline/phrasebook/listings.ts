@@ -255,7 +255,7 @@ const koKR: ListingPhrases = {
   joiner: ' ',
 };
 
-/** One for each language of core/languages.ts, as the phrasebooks are. */
+/** One for each language of core/text/languages.ts, as the phrasebooks are. */
 export const LISTING_PHRASES_BY_LANGUAGE: Readonly<Record<string, ListingPhrases>> = {
   'vi-VN': viVN,
   'th-TH': thTH,

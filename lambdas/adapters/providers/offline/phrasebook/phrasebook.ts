@@ -1,4 +1,4 @@
-import type { CharacterBrief } from '../../../../core/ports.js';
+import type { CharacterBrief } from '../../../../core/contracts/ports.js';
 
 export const MOODS = ['tender', 'tense', 'joyful', 'sad', 'comic', 'angry', 'default'] as const;
 export type Mood = (typeof MOODS)[number];

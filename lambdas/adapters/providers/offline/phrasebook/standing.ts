@@ -1,4 +1,4 @@
-import type { CharacterBrief } from '../../../../core/ports.js';
+import type { CharacterBrief } from '../../../../core/contracts/ports.js';
 import { characterLook, type Gender, statedYears } from '../storyboard/character-look.js';
 
 /** Who the listener is to the speaker, as the languages that mark it in address need to know. */

@@ -1,4 +1,4 @@
-import type { CharacterBrief } from '../../../../core/ports.js';
+import type { CharacterBrief } from '../../../../core/contracts/ports.js';
 import type { Phrasebook, PronounPair } from './phrasebook.js';
 import { GRANDPARENT_GAP, PARENT_GAP, renamed, SIBLING_GAP, standing } from './standing.js';
 

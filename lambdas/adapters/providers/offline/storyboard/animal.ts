@@ -1,5 +1,5 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
-import type { Box } from '../../../../core/ports.js';
+import type { Box } from '../../../../core/contracts/ports.js';
 import type { CharacterLook } from './character-look.js';
 import { darken, lighten } from './colour.js';
 import { tracePath } from './path.js';

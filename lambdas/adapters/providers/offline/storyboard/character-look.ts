@@ -1,5 +1,5 @@
-import { type Species, speciesOf } from '../../../../core/creatures.js';
-import type { CharacterBrief } from '../../../../core/ports.js';
+import type { CharacterBrief } from '../../../../core/contracts/ports.js';
+import { type Species, speciesOf } from '../../../../core/domain/creatures.js';
 import { darken, lighten, mix } from './colour.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -25,7 +25,7 @@ export type Gender = 'female' | 'male';
 /** Everything the painter needs to draw one character the same way in every frame. */
 export interface CharacterLook {
   characterId: string;
-  /** A person, or the animal the painter draws instead of a person (core/creatures.ts). */
+  /** A person, or the animal the painter draws instead of a person (core/domain/creatures.ts). */
   species: Species;
   /** An animal's fur or feathers. */
   coat: string;
@@ -136,7 +136,7 @@ type Token =
   | { kind: 'pattern'; pattern: 'tabby' };
 
 /**
- * Phrases in every language of core/languages.ts (English, Vietnamese, Thai, Indonesian,
+ * Phrases in every language of core/text/languages.ts (English, Vietnamese, Thai, Indonesian,
  * Malay, Filipino, Chinese in both scripts, Japanese, Korean); the longest match at a
  * position wins, so "áo dài" beats "áo".
  */

@@ -1,5 +1,5 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
-import type { Box } from '../../../../core/ports.js';
+import type { Box } from '../../../../core/contracts/ports.js';
 import type { Stage } from './backgrounds.js';
 import { darken, withAlpha } from './colour.js';
 import type { SeededRandom } from './seeded-random.js';

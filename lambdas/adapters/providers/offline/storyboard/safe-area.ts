@@ -1,4 +1,4 @@
-import type { Box } from '../../../../core/ports.js';
+import type { Box } from '../../../../core/contracts/ports.js';
 
 /**
  * The share of each side of the frame kept clear: players, captions and phone notches crop
