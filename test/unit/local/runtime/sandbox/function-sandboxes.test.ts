@@ -132,7 +132,7 @@ describe('a function in its sandbox', () => {
       'nodejs/node_modules/greeting/package.json': JSON.stringify({
         name: 'greeting',
         type: 'module',
-        exports: '../../../sandbox/index.js',
+        exports: './index.js',
       }),
       'nodejs/node_modules/greeting/index.js': 'export const greet = (name) => `hello ${name}`;',
     });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CdkAppNotFound, cdkAppFolder } from '../../../../../local/runtime/sandbox/synthesize-assembly.js';
 
-const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..');
 
 describe('the folder deployed mode synthesizes in', () => {
   it('is the repository, from the sources and from the compiled CLI in dist/', () => {
