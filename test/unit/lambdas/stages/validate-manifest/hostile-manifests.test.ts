@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
 import { ManifestInvalid } from '../../../../../lambdas/core/contracts/errors.js';
 import { validateUploadedManifest } from '../../../../../lambdas/stages/validate-manifest/validate-manifest.js';
@@ -122,42 +122,48 @@ const hostileBytes = fc.oneof(
 
 describe('Validate manifest against hostile input', () => {
   it('rejects with path-named problems or accepts, never crashes, and a rejection writes only its record', async () => {
+    // One set of clients for every run: building the SDK clients and their mocks cost more than the
+    // validation itself, a thousand times over, and made the test's time the machine's load.
+    const mocks = mockedStageDeps();
+    mocks.dynamoMock.on(QueryCommand).resolves({ Items: [] });
+    mocks.dynamoMock.on(GetCommand).resolves({});
+    mocks.dynamoMock.on(UpdateCommand).resolves({ Attributes: { budgetUsd: 1, spentUsd: 0 } });
+    onTestFinished(() => {
+      mocks.s3Mock.restore();
+      mocks.dynamoMock.restore();
+      mocks.sfnMock.restore();
+    });
     await fc.assert(
       fc.asyncProperty(hostileBytes, async (bytes) => {
         // Prepare
-        const mocks = mockedStageDeps({ objects: new Map([['manifests/hostile.yaml', bytes]]) });
-        mocks.dynamoMock.on(QueryCommand).resolves({ Items: [] });
-        mocks.dynamoMock.on(GetCommand).resolves({});
-        mocks.dynamoMock.on(UpdateCommand).resolves({ Attributes: { budgetUsd: 1, spentUsd: 0 } });
-        try {
-          // Act
-          const outcome = await validateUploadedManifest(
-            { bucket: BUCKET, key: 'manifests/hostile.yaml', executionName: 'hostile' },
-            mocks.deps,
-          ).then(
-            () => ({ accepted: true as const }),
-            (error: unknown) => ({ accepted: false as const, error }),
-          );
+        mocks.objects.clear();
+        mocks.objects.set('manifests/hostile.yaml', bytes);
+        mocks.s3Mock.resetHistory();
+        mocks.dynamoMock.resetHistory();
 
-          // Assess
-          const written = mocks.s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
-          if (outcome.accepted) {
-            expect(written).toEqual(['productions/hostile-check/manifest.json']);
-          } else {
-            expect(outcome.error).toBeInstanceOf(ManifestInvalid);
-            const problems = (outcome.error as ManifestInvalid).problems;
-            expect(problems.length).toBeGreaterThan(0);
-            for (const problem of problems) {
-              expect(problem.path.length).toBeGreaterThan(0);
-              expect(problem.reason.length).toBeGreaterThan(0);
-            }
-            expect(written).toEqual(['manifests/hostile.yaml.errors.json']);
-            expect(mocks.dynamoMock.calls()).toHaveLength(0);
+        // Act
+        const outcome = await validateUploadedManifest(
+          { bucket: BUCKET, key: 'manifests/hostile.yaml', executionName: 'hostile' },
+          mocks.deps,
+        ).then(
+          () => ({ accepted: true as const }),
+          (error: unknown) => ({ accepted: false as const, error }),
+        );
+
+        // Assess
+        const written = mocks.s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
+        if (outcome.accepted) {
+          expect(written).toEqual(['productions/hostile-check/manifest.json']);
+        } else {
+          expect(outcome.error).toBeInstanceOf(ManifestInvalid);
+          const problems = (outcome.error as ManifestInvalid).problems;
+          expect(problems.length).toBeGreaterThan(0);
+          for (const problem of problems) {
+            expect(problem.path.length).toBeGreaterThan(0);
+            expect(problem.reason.length).toBeGreaterThan(0);
           }
-        } finally {
-          mocks.s3Mock.restore();
-          mocks.dynamoMock.restore();
-          mocks.sfnMock.restore();
+          expect(written).toEqual(['manifests/hostile.yaml.errors.json']);
+          expect(mocks.dynamoMock.calls()).toHaveLength(0);
         }
       }),
       { numRuns: 1000 },
