@@ -176,13 +176,21 @@ export async function recordResult<T>(
   return usd;
 }
 
+/** An earlier attempt of a call that got no answer, under the idempotency key the call sends now. */
+export interface UnansweredAttempt {
+  reservation: Reservation;
+  /** When its hold was made: it was sent no earlier. */
+  heldAt: string;
+}
+
 /**
  * Holds the budget for a new call under the call's key, or under a key of its own when the
  * call's key is taken. A key paid and settled before whose cached result has since expired is
  * bought again as a new charge, with a provider idempotency key of its own. A key still open is
  * an earlier attempt that never came back: the ledger records it as unconfirmed, and the new
  * attempt sends the provider the same idempotency key, so a provider that honours it answers
- * without billing twice.
+ * without billing twice. Those earlier attempts come back as `unanswered`, oldest first, for a
+ * provider that can be asked whether it has them.
  */
 export async function reserveCall(
   deps: PaidCallDeps,
@@ -200,14 +208,29 @@ export async function reserveCall(
       stage: request.stage,
       scene: request.scene,
     });
+  const heldAt = new Date().toISOString();
   let providerKey = firstKey;
+  let unanswered: UnansweredAttempt[] = [];
   let held = await reserve(firstKey);
   for (let taken = held.settled ?? held.unanswered; taken; taken = held.settled ?? held.unanswered) {
     const next = `${firstKey}#after-${taken.settledAt ?? taken.createdAt}`;
-    if (held.settled) providerKey = next;
+    if (held.settled) {
+      providerKey = next;
+      unanswered = [];
+    } else {
+      unanswered.push({
+        reservation: {
+          productionId: request.productionId,
+          idempotencyKey: taken.idempotencyKey,
+          estimateUsd: taken.estimateUsd,
+          scene: request.scene,
+        },
+        heldAt: taken.createdAt,
+      });
+    }
     held = await reserve(next);
   }
-  return { reservation: held.reservation, providerKey };
+  return { reservation: held.reservation, providerKey, unanswered, heldAt };
 }
 
 /**
@@ -236,7 +259,8 @@ export async function holdTogether(
  * The ledger of one paid call's attempts, handed to the guard (`CallOptions.attempts`): the first
  * attempt goes out under the call's reservation; each later one is held anew before it is sent,
  * under the key the ledger gives it (a released key is held again, an unconfirmed one is followed
- * by `#after-<time>`), and announced as a provider call of its own.
+ * by `#after-<time>`), and announced as a provider call of its own. It keeps the attempts that got
+ * no answer under the key being sent, so a guard that can ask the provider for them does so first.
  */
 export function attemptLedger(
   deps: PaidCallDeps,
@@ -244,7 +268,7 @@ export function attemptLedger(
     PaidCall<unknown>,
     'productionId' | 'stage' | 'scene' | 'provider' | 'model' | 'inputs' | 'estimateUsd'
   >,
-  first: Reservation,
+  first: HeldCall,
 ) {
   const announce = (held: Reservation) =>
     deps.onProviderCall?.({
@@ -255,10 +279,17 @@ export function attemptLedger(
       scene: request.scene,
     });
   // The hold of the attempt in flight; none between an attempt that failed and the next one.
-  let current: Reservation | undefined = first;
-  announce(first);
+  let current: Reservation | undefined = first.reservation;
+  let currentHeldAt = first.heldAt;
+  let unanswered = first.unanswered;
+  // The earlier attempt whose request the provider turned out to have: its row takes the answer.
+  let answeredBy: Reservation | undefined;
+  announce(first.reservation);
   const hold = async () => {
-    current = (await reserveCall(deps, request)).reservation;
+    const held = await reserveCall(deps, request);
+    current = held.reservation;
+    currentHeldAt = held.heldAt;
+    unanswered = held.unanswered;
     announce(current);
     return current;
   };
@@ -269,7 +300,27 @@ export function attemptLedger(
     async failed(error) {
       const failed = current;
       current = undefined;
-      if (failed) await closeFailedHold(deps, failed, error);
+      if (!failed) return;
+      await closeFailedHold(deps, failed, error);
+      if (holdAfterFailure(error).outcome === 'unconfirmed')
+        unanswered = [...unanswered, { reservation: failed, heldAt: currentHeldAt }];
+    },
+    unansweredSince: () => (unanswered[0] ? new Date(unanswered[0].heldAt) : undefined),
+    async foundEarlier() {
+      const [found, ...others] = unanswered;
+      // The guard asks only after unansweredSince() named an attempt.
+      if (!found) return;
+      const notSent = current;
+      current = undefined;
+      unanswered = [];
+      answeredBy = found.reservation;
+      const boughtNothing = [...others.map((other) => other.reservation), ...(notSent ? [notSent] : [])];
+      await Promise.all(boughtNothing.map((hold) => deps.ledger.release(hold)));
+    },
+    async noneEarlier() {
+      const lost = unanswered;
+      unanswered = [];
+      await Promise.all(lost.map((attempt) => deps.ledger.release(attempt.reservation)));
     },
   };
   return {
@@ -277,7 +328,7 @@ export function attemptLedger(
     /** A failure that came from outside the guard (the port's own, or one before it sent anything) closes the hold still open. */
     closeOpen: (error: unknown) => attempts.failed(error),
     /** The hold the answer settles; a port that answered after its last attempt's hold was closed gets one. */
-    holdForAnswer: async (): Promise<Reservation> => current ?? hold(),
+    holdForAnswer: async (): Promise<Reservation> => answeredBy ?? current ?? hold(),
   };
 }
 
@@ -295,7 +346,7 @@ export async function paidCall<T>(deps: PaidCallDeps, request: PaidCall<T>): Pro
   }
 
   const first = request.held ?? (await reserveCall(deps, request));
-  const ledger = attemptLedger(deps, request, first.reservation);
+  const ledger = attemptLedger(deps, request, first);
   let metered: Metered<T>;
   try {
     const call = () => request.call({ idempotencyKey: first.providerKey, attempts: ledger.attempts });

@@ -105,7 +105,7 @@ async function startJob<T>(deps: StageDeps, call: ProviderJobCall<T>, callKey: s
     await deps.productions.dropProviderJob(call.scene, jobSlot(call), claim.claimId);
     throw error;
   }
-  const ledger = attemptLedger(deps, call, held.reservation);
+  const ledger = attemptLedger(deps, call, held);
   let reservation: Reservation;
   try {
     ({ jobId } = await call.start({ idempotencyKey: held.providerKey, attempts: ledger.attempts }));

@@ -9,7 +9,7 @@ import type {
   StoredReview,
 } from '../../lambdas/core/domain/production-model.js';
 import type { StoredVoiceCues } from '../../lambdas/core/domain/scene-artifacts.js';
-import type { SceneConsistency } from '../../lambdas/stages/finalize-production/production-report.js';
+import type { CandidateReport, SceneConsistency } from '../../lambdas/stages/finalize-production/production-report.js';
 import type { Definition } from '../../statemachines/production-definition.js';
 import { ReviewNotesSchema } from '../commands/review.js';
 
@@ -146,7 +146,16 @@ export interface ConsoleSceneDetail extends ConsoleScene {
   consistencyThreshold: number;
   language?: string;
   characters: { id: string; name: string }[];
+  /**
+   * A scene that bought several clips (`video: { candidates: N }`): each candidate as report.json's
+   * `video.candidates` has it (scores, checks, kept, reason, cost), with the keys of its clip and of the
+   * frame it was scored on. Absent for a scene of one clip.
+   */
+  candidates?: ConsoleVideoCandidate[];
 }
+
+/** One of a scene's video candidates. `clip` is an MP4, or the offline model's camera move (`.json`), which only `frame` pictures. */
+export type ConsoleVideoCandidate = CandidateReport;
 
 /** What the console's graph colours a state by, counted from its execution's history. */
 export interface StateProgress {

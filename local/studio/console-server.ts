@@ -21,7 +21,11 @@ import type {
 } from '../../lambdas/core/domain/scene-artifacts.js';
 import type { ManifestScene, SeriesEpisode, SeriesManifest } from '../../lambdas/core/manifest/schema.js';
 import { findLanguage } from '../../lambdas/core/text/languages.js';
-import { sceneConsistency, sceneFailureReason } from '../../lambdas/stages/finalize-production/production-report.js';
+import {
+  candidatesWithCost,
+  sceneConsistency,
+  sceneFailureReason,
+} from '../../lambdas/stages/finalize-production/production-report.js';
 import { type Definition, type StateDefinition, taskStates } from '../../statemachines/production-definition.js';
 import { redriveDeadLetters } from '../commands/dead-letters.js';
 import { RerenderRefused, startRerender } from '../commands/rerender.js';
@@ -460,9 +464,10 @@ export function consoleHandler(deps: ConsoleDeps) {
     const record = await productions.getScene(productionId, episodeId, sceneId).catch(() => undefined);
     if (!record) throw new NotFound();
     const ref = { productionId, episodeId, sceneId };
-    const [cues, manifest] = await Promise.all([
+    const [cues, manifest, costs] = await Promise.all([
       assets.findJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
       manifestOf(productionId),
+      record.videoCandidates?.length ? ledger.listCosts(productionId) : [],
     ]);
     const card = cardOf(
       manifest?.episodes.find((episode) => episode.id === episodeId),
@@ -474,6 +479,7 @@ export function consoleHandler(deps: ConsoleDeps) {
       consistencyThreshold: record.consistencyThreshold ?? deps.consistencyThreshold,
       language: manifest?.language,
       characters: charactersOf(manifest),
+      candidates: record.videoCandidates?.length ? candidatesWithCost(record.videoCandidates, costs) : undefined,
     };
   }
 

@@ -43,6 +43,12 @@ const MANIFESTS = {
     text
       .replace('production: two-scene-check', 'production: two-scene-broke')
       .replace('budgetUsd: 1\n', 'budgetUsd: 0.1\n'),
+  /** One scene that buys two clips and keeps the better: its page shows both side by side. */
+  candidates: (text: string) =>
+    text
+      .slice(0, text.indexOf('      - id: s02'))
+      .replace('production: two-scene-check', 'production: one-scene-candidates')
+      .replace('budgetUsd: 1\n', 'budgetUsd: 5\nvideo: { candidates: 2 }\n'),
   /** Rejected by validation: a key the manifest does not know, and a scene's character nobody declared. */
   invalid: (text: string) =>
     text
@@ -128,7 +134,7 @@ beforeAll(async () => {
     forcePathStyle: true,
   });
   // The others run while the first test follows the dubbed one.
-  await Promise.all([upload('rejected'), upload('broke'), upload('invalid')]);
+  await Promise.all([upload('rejected'), upload('broke'), upload('invalid'), upload('candidates')]);
   browser = await puppeteer.launch({
     args: chromium.args,
     executablePath: await chromium.executablePath(),
@@ -421,6 +427,46 @@ describe('the studio console in a browser', () => {
     for (const score of scene.scores) expect(score).toMatch(/^(0|1)\.\d{3}$/);
   });
 
+  it("shows a scene's video candidates side by side: each one's picture, scores, checks, cost, and which was kept and why", async () => {
+    // Prepare
+    await openProduction('one-scene-candidates', 'COMPLETE');
+
+    // Act
+    await page.goto(`${studio.endpoint}/console/#/p/one-scene-candidates/s/ep01/s01`);
+    await page.waitForSelector('df-scene[data-loaded] figure.candidate');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('df-scene figure.candidate img.candidate-frame')].every(
+        (image) => image.complete && image.naturalWidth > 0,
+      ),
+    );
+    const candidates = await page.$$eval('df-scene figure.candidate', (figures) =>
+      figures.map((figure) => ({
+        number: figure.getAttribute('data-candidate'),
+        kept: figure.classList.contains('kept'),
+        frame: (figure.querySelector('img.candidate-frame') as HTMLImageElement | null)?.naturalWidth,
+        heading: figure.querySelector('strong')?.textContent,
+        reason: figure.querySelector('.reason')?.textContent,
+        scored: [...figure.querySelectorAll('.scores tr th')].map((cell) => cell.textContent),
+        checks: [...figure.querySelectorAll('.checks li')].map((check) => check.textContent),
+        footer: figure.querySelector('figcaption > p.muted')?.textContent,
+      })),
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, 'studio-candidates.png'), fullPage: true });
+
+    // Assess: both bought, side by side, each pictured by the frame it was scored on; one kept, each saying why
+    expect(candidates.map((candidate) => candidate.number)).toEqual(['1', '2']);
+    expect(candidates.filter((candidate) => candidate.kept)).toHaveLength(1);
+    for (const candidate of candidates) {
+      expect(candidate.frame).toBe(270);
+      expect(candidate.heading).toBe(`#${candidate.number} ${candidate.kept ? 'kept' : 'passed over'}`);
+      expect(candidate.reason).toMatch(candidate.kept ? /^kept/ : /^passed over/);
+      expect(candidate.scored).toEqual(['Ana', 'Ben', 'motion']);
+      expect(candidate.checks.length).toBeGreaterThan(0);
+      for (const check of candidate.checks) expect(check).toMatch(/^(passed|failed) /);
+      expect(candidate.footer).toMatch(/^offline\/camera-motion-v1 · seed \d+ · \$\d+\.\d{4}$/);
+    }
+  });
+
   it('pages the event history of an execution', async () => {
     // Prepare
     await openProduction('two-scene-check');
@@ -567,6 +613,7 @@ describe('the studio console in a browser', () => {
       '#/p/two-scene-rejected/s/ep01/s02',
       '#/p/two-scene-broke',
       '#/p/two-scene-broke/s/ep01/s01',
+      '#/p/one-scene-candidates/s/ep01/s01',
       ...executions.map((row) => `#/x/${row.executionName}`),
     ];
 

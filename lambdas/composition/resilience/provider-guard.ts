@@ -17,7 +17,12 @@ import {
   wrap,
 } from 'cockatiel';
 import { ProviderThrottled, ProviderTimeout, ProviderUnavailable } from '../../core/contracts/errors.js';
-import type { AttemptLedger, ProviderCallGuard, RateLimiter } from '../../core/contracts/ports.js';
+import type {
+  AttemptLedger,
+  EarlierRequestLookup,
+  ProviderCallGuard,
+  RateLimiter,
+} from '../../core/contracts/ports.js';
 
 export interface GuardSettings {
   /** Attempts per call in this process, the first included. */
@@ -125,10 +130,29 @@ export class ProviderGuard implements ProviderCallGuard {
   /**
    * Each attempt is held on the ledger before it is sent and closed when it fails, outside the
    * attempt's timeout, so an attempt abandoned at the timeout is closed too (as unconfirmed).
+   * After an attempt that got no answer, and before a call whose earlier attempts got none,
+   * `lookUp` asks the provider first: a request it has is followed, not bought again. The
+   * lookup buys nothing, so it holds nothing; it has the attempt's timeout, breaker and permit.
    */
-  async run<T>(call: (signal: AbortSignal) => Promise<T>, attempts?: AttemptLedger): Promise<T> {
+  async run<T>(
+    call: (signal: AbortSignal) => Promise<T>,
+    attempts?: AttemptLedger,
+    lookUp?: EarlierRequestLookup<T>,
+  ): Promise<T> {
     try {
       return await this.retries.execute(async ({ signal }) => {
+        const sentSince = lookUp && attempts?.unansweredSince();
+        if (sentSince) {
+          const found = await this.attempt.execute(async ({ signal: lookUpSignal }) => {
+            await this.rateLimiter.take(this.provider);
+            return lookUp(lookUpSignal, sentSince);
+          }, signal);
+          if (found !== undefined) {
+            await attempts!.foundEarlier();
+            return found;
+          }
+          await attempts!.noneEarlier();
+        }
         await attempts?.beforeAttempt();
         try {
           return await this.attempt.execute(async ({ signal: attemptSignal }) => {

@@ -69,6 +69,14 @@ export const assetKeys = {
   clip: (scene: SceneRef) => `${sceneRoot(scene)}/clip.mp4`,
   /** The offline model's clip: a camera move over the scene's keyframe, rendered by the episode's encode. */
   cameraMove: (scene: SceneRef) => `${sceneRoot(scene)}/camera-move.json`,
+  /**
+   * Each of a scene's video candidates (`video: { candidates: N }`), kept or passed over, numbered from 1: its clip
+   * (`clip.mp4`, or the offline model's `camera-move.json`) and the middle frame it was scored on (`frame.png`).
+   */
+  candidateClip: (scene: SceneRef, candidate: number) => `${sceneRoot(scene)}/candidates/${candidate}/clip.mp4`,
+  candidateCameraMove: (scene: SceneRef, candidate: number) =>
+    `${sceneRoot(scene)}/candidates/${candidate}/camera-move.json`,
+  candidateFrame: (scene: SceneRef, candidate: number) => `${sceneRoot(scene)}/candidates/${candidate}/frame.png`,
   /** A camera move rendered losslessly for lip-sync, which needs frames (and a provider fetches them by URL). */
   syncInput: (scene: SceneRef) => `${sceneRoot(scene)}/clip-for-lip-sync.mp4`,
   /** The clip with its lips synced to the voice track; the scene's row names it as its clip once made. */

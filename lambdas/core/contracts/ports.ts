@@ -55,8 +55,22 @@ export interface Metered<T> extends Charge {
  */
 export interface ProviderCallGuard {
   readonly provider: string;
-  run<T>(call: (signal: AbortSignal) => Promise<T>, attempts?: AttemptLedger): Promise<T>;
+  /**
+   * `lookUp` asks the provider for a request an earlier attempt sent and got no answer to (by its idempotency
+   * key): where the provider has it, its answer is the call's and nothing is sent again.
+   */
+  run<T>(
+    call: (signal: AbortSignal) => Promise<T>,
+    attempts?: AttemptLedger,
+    lookUp?: EarlierRequestLookup<T>,
+  ): Promise<T>;
 }
+
+/**
+ * Finds the request a call's earlier attempts sent under its idempotency key, sent no earlier than `sentSince`:
+ * the answer the provider would have given it, or undefined when the provider has no such request.
+ */
+export type EarlierRequestLookup<T> = (signal: AbortSignal, sentSince: Date) => Promise<T | undefined>;
 
 /**
  * Told of every attempt a guard sends and of each that fails, so each attempt is its own ledger
@@ -68,6 +82,22 @@ export interface AttemptLedger {
   beforeAttempt(): Promise<void>;
   /** An attempt that failed: its hold closed as the failure says (released, or unconfirmed when no answer came). */
   failed(error: unknown): Promise<void>;
+  /**
+   * When an earlier attempt of this call, under the idempotency key the next one sends, got no answer: when the
+   * first such attempt was held (it was sent no earlier). The provider may have that request already.
+   */
+  unansweredSince(): Date | undefined;
+  /**
+   * The provider had the request of the earlier attempts that got no answer: the first one's row takes the answer,
+   * and the others' rows, and the hold of the attempt not sent, are released (a provider that can be asked keeps
+   * one request per key, so they bought nothing more).
+   */
+  foundEarlier(): Promise<void>;
+  /**
+   * The provider has none of those requests: their rows are released, as bought nothing (a provider that can be
+   * asked keeps one request per key, so one of them arriving late is the request the next attempt sends).
+   */
+  noneEarlier(): Promise<void>;
 }
 
 /** Per-call options every port method accepts. */

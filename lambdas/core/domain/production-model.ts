@@ -111,6 +111,9 @@ export interface VideoCandidate {
   reason: string;
   /** The ledger rows of the clip and of its scoring: the report sums their cost. */
   costKeys: string[];
+  /** Bucket keys of its clip (an MP4, or the offline model's camera move) and of the middle frame it was scored on; absent on rows written before they were kept. */
+  clip?: string;
+  frame?: string;
 }
 
 /**

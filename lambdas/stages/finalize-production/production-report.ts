@@ -251,21 +251,18 @@ export function sceneConsistency(record: SceneRecord): Pick<SceneReport, 'consis
  * A scene's candidates with what each cost: every ledger row under its clip's or its scores' keys (a
  * retried attempt's row is `<key>#after-<time>`), settled or unconfirmed, since both count against the budget.
  */
-function sceneCandidates(record: SceneRecord, costs: CostRow[]): Pick<SceneReport, 'video'> | undefined {
-  if (!record.videoCandidates?.length) return undefined;
+export function candidatesWithCost(candidates: VideoCandidate[], costs: CostRow[]): CandidateReport[] {
   const counted = costs.filter((row) => row.status === 'SETTLED' || row.status === 'UNCONFIRMED');
   const costOf = (keys: string[]) =>
     counted
       .filter((row) => keys.some((key) => row.idempotencyKey === key || row.idempotencyKey.startsWith(`${key}#`)))
       .reduce((sum, row) => sum + (row.status === 'SETTLED' ? row.usd : row.estimateUsd), 0);
-  return {
-    video: {
-      candidates: record.videoCandidates.map(({ costKeys, ...candidate }) => ({
-        ...candidate,
-        costUsd: round(costOf(costKeys)),
-      })),
-    },
-  };
+  return candidates.map(({ costKeys, ...candidate }) => ({ ...candidate, costUsd: round(costOf(costKeys)) }));
+}
+
+function sceneCandidates(record: SceneRecord, costs: CostRow[]): Pick<SceneReport, 'video'> | undefined {
+  if (!record.videoCandidates?.length) return undefined;
+  return { video: { candidates: candidatesWithCost(record.videoCandidates, costs) } };
 }
 
 /** Why a scene stopped, in one line: its recorded cause in words, else the error the state machine caught. */

@@ -5,7 +5,7 @@ import { frameAt } from '../../adapters/media/clip-frames.js';
 import { checkClipPicture } from '../../adapters/media/episode-qa.js';
 import { withTempDir } from '../../adapters/media/ffmpeg.js';
 import type { Bound } from '../../core/contracts/bound-providers.js';
-import type { SceneRef } from '../../core/contracts/keys.js';
+import { assetKeys, type SceneRef } from '../../core/contracts/keys.js';
 import {
   type Box,
   type ClipResult,
@@ -90,8 +90,10 @@ export async function scoreCandidate(
     );
     const costKeys: string[] = [];
     const sums: Record<string, number> = {};
-    for (const seconds of sampledSeconds) {
+    const keys = await keepCandidate(deps, scoring.scene, candidate.candidate, clip);
+    for (const [index, seconds] of sampledSeconds.entries()) {
       const png = await frameAt(file, seconds, width, height);
+      if (index === Math.floor(SAMPLED_FRAMES / 2)) await deps.assets.putBytes(keys.frame, png, 'image/png');
       const frame: RenderedImage = {
         png,
         width,
@@ -129,6 +131,23 @@ export async function scoreCandidate(
       motion: Math.round(picture.motion * 10_000) / 10_000,
       checks: picture.checks,
       costKeys: [candidate.clipKey, ...costKeys],
+      ...keys,
     };
   });
+}
+
+/**
+ * Keeps a candidate's clip under its own key, kept or not, so the console can show the candidates side by side:
+ * the cache holds it too, but under a hash nothing names.
+ */
+async function keepCandidate(deps: StageDeps, scene: SceneRef, candidate: number, clip: ClipResult) {
+  const frame = assetKeys.candidateFrame(scene, candidate);
+  if (isCameraMoveClip(clip)) {
+    const key = assetKeys.candidateCameraMove(scene, candidate);
+    await deps.assets.putJson(key, clip.cameraMove);
+    return { clip: key, frame };
+  }
+  const key = assetKeys.candidateClip(scene, candidate);
+  await deps.assets.putBytes(key, clip.mp4, 'video/mp4');
+  return { clip: key, frame };
 }

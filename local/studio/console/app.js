@@ -745,8 +745,89 @@ class SceneView extends LiveView {
           this.media.clip ?? h('p', { className: 'muted' }, 'not generated yet'),
         ),
       ),
+      candidatesView(scene, names, this.media),
     );
   }
+}
+
+/**
+ * A scene's video candidates side by side: each one's clip (or, for a camera move, the frame it was scored on), its
+ * consistency per character against the threshold, its motion, QA's picture checks, its cost, and whether it was kept
+ * and why. A candidate's video is made once and kept in `media`, so a redraw does not restart it.
+ */
+function candidatesView(scene, names, media) {
+  if (!scene.candidates?.length) return undefined;
+  const threshold = scene.consistency?.threshold ?? scene.consistencyThreshold;
+  return h(
+    'section',
+    { className: 'candidates' },
+    h('h2', {}, `Candidates · ${scene.candidates.length} bought, one kept`),
+    h(
+      'div',
+      { className: 'candidate-row' },
+      scene.candidates.map((candidate) => {
+        const frame = candidate.frame && `${asset(candidate.frame)}&v=${encodeURIComponent(scene.updatedAt)}`;
+        const key = `candidate ${candidate.candidate} ${candidate.clip}`;
+        if (candidate.clip?.endsWith('.mp4') && !media[key])
+          media[key] = h('video', { controls: true, preload: 'metadata', src: asset(candidate.clip), poster: frame });
+        const picture =
+          media[key] ??
+          (frame
+            ? h('img', {
+                className: 'candidate-frame',
+                alt: `candidate ${candidate.candidate} of ${scene.sceneId}`,
+                src: frame,
+              })
+            : h('p', { className: 'muted' }, 'no picture kept'));
+        const scores = Object.entries(candidate.consistency);
+        return h(
+          'figure',
+          { className: `candidate ${candidate.kept ? 'kept' : 'passed-over'}`, 'data-candidate': candidate.candidate },
+          picture,
+          h(
+            'figcaption',
+            {},
+            h('strong', {}, `#${candidate.candidate} ${candidate.kept ? 'kept' : 'passed over'}`),
+            h('p', { className: 'reason' }, candidate.reason),
+            h(
+              'table',
+              { className: 'scores' },
+              h('caption', {}, `consistency · threshold ${threshold}`),
+              h(
+                'tbody',
+                {},
+                scores.map(([id, score]) =>
+                  h(
+                    'tr',
+                    {},
+                    h('th', {}, names.get(id) ?? id),
+                    h('td', { className: `score ${score >= threshold ? 'above' : 'below'}` }, score.toFixed(3)),
+                  ),
+                ),
+                h('tr', {}, h('th', {}, 'motion'), h('td', {}, candidate.motion.toFixed(2))),
+              ),
+            ),
+            h(
+              'ul',
+              { className: 'checks' },
+              candidate.checks.map((check) =>
+                h(
+                  'li',
+                  { className: check.passed ? 'above' : 'below', title: check.detail },
+                  `${check.passed ? 'passed' : 'failed'} ${check.name}${check.passed ? '' : `: ${check.detail}`}`,
+                ),
+              ),
+            ),
+            h(
+              'p',
+              { className: 'muted' },
+              `${candidate.provider}/${candidate.model} · seed ${candidate.seed} · ${usd(candidate.costUsd)}`,
+            ),
+          ),
+        );
+      }),
+    ),
+  );
 }
 
 /** The execution graph as the Step Functions console draws it, from the ASL: states coloured by status, Maps with their iteration counts. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   type BedrockRuntimeClient,
   GetAsyncInvokeCommand,
+  ListAsyncInvokesCommand,
   StartAsyncInvokeCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -27,6 +28,9 @@ const MAX_PROMPT = 5_000;
 export const LUMA_DURATIONS = [5, 9] as const;
 const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21'] as const;
 export type LumaResolution = '540p' | '720p';
+
+/** How far before an attempt's hold the lookup of its invocation starts: the ledger's clock and Bedrock's may differ. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** clientRequestToken allows [a-zA-Z0-9-] only, up to 256 characters. */
 export const clientRequestToken = (idempotencyKey: string) =>
@@ -99,10 +103,10 @@ export class LumaRayVideoModel implements AsyncVideoModel {
       duration: `${lumaDuration(request.durationSeconds)}s`,
       resolution: this.resolution,
     };
-    const started = await guardedAwsCall(
+    const invocationArn = await guardedAwsCall(
       this.guard,
-      (abortSignal) =>
-        this.bedrock.send(
+      async (abortSignal) => {
+        const started = await this.bedrock.send(
           new StartAsyncInvokeCommand({
             modelId: this.model,
             modelInput: modelInput as never,
@@ -112,12 +116,40 @@ export class LumaRayVideoModel implements AsyncVideoModel {
             clientRequestToken: token,
           }),
           { abortSignal },
-        ),
+        );
+        return started.invocationArn;
+      },
       options.attempts,
+      token ? (abortSignal, sentSince) => this.findInvocation(token, sentSince, abortSignal) : undefined,
     );
-    if (!started.invocationArn)
-      throw new ProviderRejected(`${this.model}: StartAsyncInvoke returned no invocation ARN`);
-    return { jobId: started.invocationArn };
+    if (!invocationArn) throw new ProviderRejected(`${this.model}: StartAsyncInvoke returned no invocation ARN`);
+    return { jobId: invocationArn };
+  }
+
+  /**
+   * The invocation an earlier StartAsyncInvoke under `token` started, if Bedrock has one: ListAsyncInvokes from a
+   * little before the attempt's hold, oldest first, page by page until a summary carries the token (its
+   * `clientRequestToken`) or the pages end. A list longer than the attempt's timeout allows fails the lookup like a
+   * timed-out request, and the guard tries again; it never counts as "not there".
+   */
+  private async findInvocation(token: string, sentSince: Date, abortSignal: AbortSignal): Promise<string | undefined> {
+    let nextToken: string | undefined;
+    do {
+      const page = await this.bedrock.send(
+        new ListAsyncInvokesCommand({
+          submitTimeAfter: new Date(sentSince.getTime() - CLOCK_SKEW_MS),
+          sortBy: 'SubmissionTime',
+          sortOrder: 'Ascending',
+          maxResults: 100,
+          nextToken,
+        }),
+        { abortSignal },
+      );
+      const found = page.asyncInvokeSummaries?.find((summary) => summary.clientRequestToken === token);
+      if (found?.invocationArn) return found.invocationArn;
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return undefined;
   }
 
   async pollClip(jobId: string): Promise<ClipJobStatus> {

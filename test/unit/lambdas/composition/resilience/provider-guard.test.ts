@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../../../lambdas/composition/resilience/provider-guard.js';
 import { ProviderTimeout, ProviderUnavailable } from '../../../../../lambdas/core/contracts/errors.js';
+import type { AttemptLedger } from '../../../../../lambdas/core/contracts/ports.js';
 
 const noLimit = { take: async () => undefined };
 const quick = {
@@ -55,5 +56,40 @@ describe('ProviderGuard', () => {
     // Assess
     await expect(call).rejects.toBeInstanceOf(ProviderUnavailable);
     expect(reached).toBe(false);
+  });
+
+  it('asks before sending again after an unanswered attempt, retries a lookup that fails, and never takes its failure as "none"', async () => {
+    // Prepare: a ledger that knows of an unanswered attempt; a lookup that fails once, then finds the request
+    const told: string[] = [];
+    const ledger: AttemptLedger = {
+      beforeAttempt: async () => void told.push('hold'),
+      failed: async () => void told.push('failed'),
+      unansweredSince: () => new Date(0),
+      foundEarlier: async () => void told.push('found'),
+      noneEarlier: async () => void told.push('none'),
+    };
+    const guard = new ProviderGuard('asked', noLimit, { ...quick, breakerThreshold: 10 });
+    let lookups = 0;
+    let sent = 0;
+
+    // Act
+    const answer = await guard.run(
+      async () => {
+        sent += 1;
+        return 'bought again';
+      },
+      ledger,
+      async () => {
+        lookups += 1;
+        if (lookups === 1) throw new ProviderUnavailable('asked: 503');
+        return 'the earlier request';
+      },
+    );
+
+    // Assess: nothing sent, nothing held; the ledger told only that the earlier request was found
+    expect(answer).toBe('the earlier request');
+    expect(lookups).toBe(2);
+    expect(sent).toBe(0);
+    expect(told).toEqual(['found']);
   });
 });

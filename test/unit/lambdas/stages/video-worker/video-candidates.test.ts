@@ -193,6 +193,13 @@ describe('video candidates', () => {
     expect(progress).toEqual({ state: 'done', output: { clipKey: assetKeys.clip(ref), durationSeconds: SECONDS } });
     expect(world.objects.get(assetKeys.clip(ref))?.equals(world.delivered[2]!)).toBe(true);
     const record = await world.productions.getScene(ref.productionId, ref.episodeId, ref.sceneId);
+    // Every candidate's clip, kept or passed over, is under its own key with the frame it was scored on.
+    for (const [index, delivered] of world.delivered.entries()) {
+      const keys = { clip: assetKeys.candidateClip(ref, index + 1), frame: assetKeys.candidateFrame(ref, index + 1) };
+      expect(record.videoCandidates![index]).toMatchObject(keys);
+      expect(world.objects.get(keys.clip)?.equals(delivered)).toBe(true);
+      expect(world.objects.get(keys.frame)?.subarray(1, 4).toString('latin1')).toBe('PNG');
+    }
     const judged = record.videoCandidates!.map((c) => ({ candidate: c.candidate, kept: c.kept, reason: c.reason }));
     expect(judged).toEqual([
       {
