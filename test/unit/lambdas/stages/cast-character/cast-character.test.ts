@@ -44,9 +44,9 @@ function countedProviders(image: Pick<BoundProviders['image'], 'provider' | 'mod
   const spoken: SpeechRequest[] = [];
   const imagePort: ImageModel = {
     drawKeyframe: (request) => storyboard.drawKeyframe(request),
-    drawReferenceSheet: (request, options) => {
+    drawReferenceSheet: (request) => {
       drawn.push(request.character.id);
-      return storyboard.drawReferenceSheet(request, options);
+      return storyboard.drawReferenceSheet(request);
     },
   };
   const speech: SpeechModel = {
