@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../../../../lambdas/adapters/media/voice-track.js';
+import {
+  PROCEDURAL_MUSIC_MODEL,
+  PROCEDURAL_MUSIC_PROVIDER,
+  ProceduralMusicModel,
+} from '../../../../../lambdas/adapters/providers/offline/procedural-music-model.js';
 import type { PlatformPackage } from '../../../../../lambdas/core/contracts/platform-package.js';
+import { sha256 } from '../../../../../lambdas/core/domain/content-hash.js';
 import type {
   DubSummary,
   EpisodeSummary,
   StoredDubVoicing,
 } from '../../../../../lambdas/core/domain/scene-artifacts.js';
 import { dubEpisode } from '../../../../../lambdas/stages/dub-episode/dub-episode.js';
+import { testPattern } from '../../../../support/media-fixtures.js';
 import { unitManifest } from '../../../../support/mocked-stage-deps.js';
 import { stageWorld } from '../../../../support/stage-world.js';
 
@@ -68,7 +76,7 @@ const previousDub = (passed: boolean, extra: Partial<DubSummary> = {}): DubSumma
 const at = (key: string, value: unknown): [string, Buffer] => [key, Buffer.from(JSON.stringify(value))];
 
 async function dubbing(objects: [string, Buffer][]) {
-  return stageWorld(
+  const world = await stageWorld(
     unitManifest({
       characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
       episodes: [
@@ -79,9 +87,33 @@ async function dubbing(objects: [string, Buffer][]) {
         },
       ],
       dubs: ['th'],
+      format: { aspectRatio: '9:16', width: 180, height: 320, fps: 10 },
     }),
-    { objects },
+    {
+      objects,
+      providers: {
+        music: { port: new ProceduralMusicModel(), provider: PROCEDURAL_MUSIC_PROVIDER, model: PROCEDURAL_MUSIC_MODEL },
+      },
+    },
   );
+  await world.ensureScenes();
+  return world;
+}
+
+/** The master's picture of s01 (a camera move over a test pattern) and the dub's voice: a tone, or silence. */
+async function dubMedia(voiced = true): Promise<[string, Buffer][]> {
+  const scene = 'productions/unit-series/scenes/ep01/s01';
+  const keyframe = await testPattern(180, 320);
+  const plan = { move: 'zoom-in', frameCount: 60, keyframeSha256: sha256(keyframe) };
+  const pcm = Buffer.alloc(6 * VOICE_SAMPLE_RATE * 2);
+  for (let i = 0; voiced && i < pcm.length / 2; i++)
+    pcm.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 220 * i) / VOICE_SAMPLE_RATE)), i * 2);
+  const voice = wavFromPcm(pcm);
+  return [
+    [`${scene}/keyframe.png`, keyframe],
+    at(`${scene}/camera-move.json`, plan),
+    [`${scene}/dub-th-TH.wav`, voice],
+  ];
 }
 
 /** The keys the stage wrote, besides the manifest the world was given. */
@@ -169,6 +201,56 @@ describe('Dub episode', () => {
     await expect(attempt).rejects.toMatchObject({ name: 'AssetMissing' });
     expect(world.gets()).toContain('productions/unit-series/scenes/ep01/s01/dub-th-TH.wav');
     expect(world.objects.has(keys.mp4)).toBe(false);
+  });
+
+  it("cuts the dub over the master's pictures and delivers it with its summary, cover and platform package", async () => {
+    // Prepare
+    const world = await dubbing([at(keys.master, master), at(keys.voicing, voicing), ...(await dubMedia())]);
+    await world.productions.updateScene(
+      { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' },
+      { assets: { clip: 'productions/unit-series/scenes/ep01/s01/camera-move.json' } },
+    );
+
+    // Act
+    const answer = await dubEpisode(event, world.deps);
+
+    // Assess
+    expect(answer).toEqual({ episodeId: 'ep01', language: 'th-TH', dubbed: true, reused: false });
+    const summary = world.json<DubSummary>(keys.summary);
+    expect(summary.qa.passed).toBe(true);
+    expect([summary.file, summary.cover, summary.platform, summary.title]).toEqual([
+      'ep01.th-TH.mp4',
+      'ep01.th-TH.cover.jpg',
+      'ep01.th-TH.platform.json',
+      'ท่าเรือ',
+    ]);
+    expect([summary.inputsHash, summary.masterDurationSeconds]).toEqual(['voicing-hash', 6]);
+    expect(summary.durationSeconds).toBeCloseTo(6, 0);
+    expect(world.objects.get(keys.mp4)!.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect(world.json<PlatformPackage>(keys.platform).title).toBe('ท่าเรือ');
+    // Nothing visual is bought: the one paid call is the music bed.
+    const costs = await world.ledger.listCosts('unit-series');
+    expect(costs.map((cost) => cost.stage)).toEqual(['music']);
+  });
+
+  it('keeps the findings of a cut that fails QA in its summary and stops with EpisodeQaFailed, delivering nothing', async () => {
+    // Prepare: the dubbed voice is silent under its cue
+    const world = await dubbing([at(keys.master, master), at(keys.voicing, voicing), ...(await dubMedia(false))]);
+    await world.productions.updateScene(
+      { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' },
+      { assets: { clip: 'productions/unit-series/scenes/ep01/s01/camera-move.json' } },
+    );
+
+    // Act
+    const attempt = dubEpisode(event, world.deps);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'EpisodeQaFailed', message: /ep01\.th-TH failed QA/ });
+    const summary = world.json<DubSummary>(keys.summary);
+    expect(summary.qa.passed).toBe(false);
+    expect(summary.qa.checks.find((check) => check.name === 'dialogue-silence')?.passed).toBe(false);
+    expect(summary.file).toBeUndefined();
+    expect([world.objects.has(keys.mp4), world.objects.has(keys.platform)]).toEqual([false, false]);
   });
 
   it('fails with AssetMissing for an episode the production does not have', async () => {
