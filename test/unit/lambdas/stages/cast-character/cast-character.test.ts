@@ -63,7 +63,12 @@ function countedProviders(image: Pick<BoundProviders['image'], 'provider' | 'mod
   const providers: Partial<BoundProviders> = {
     image: { port: imagePort, ...image },
     speech: { port: speech, provider: 'openai-compatible', model: 'tts-1' },
-    video: { port: {} as VideoModel, provider: 'openai-compatible', model: 'sora-2' },
+    // Casting asks the video model only how it hears dialogue (its price entry), never for a clip.
+    video: {
+      port: { renderClip: () => Promise.reject(new Error('casting renders no clip')) } satisfies VideoModel,
+      provider: 'openai-compatible',
+      model: 'sora-2',
+    },
   };
   return { providers, drawn, spoken };
 }
