@@ -7,10 +7,12 @@ import type {
   LipSyncModel,
   LipSyncRequest,
 } from '../../../../../lambdas/core/contracts/ports.js';
+import { sha256 } from '../../../../../lambdas/core/domain/content-hash.js';
 import type { StoredVoiceCues } from '../../../../../lambdas/core/domain/scene-artifacts.js';
 import type { ManifestInput } from '../../../../../lambdas/core/manifest/schema.js';
 import { costUsd } from '../../../../../lambdas/core/pricing/pricing.js';
 import { syncLips } from '../../../../../lambdas/stages/sync-lips/sync-lips.js';
+import { testPattern } from '../../../../support/media-fixtures.js';
 import { unitManifest } from '../../../../support/mocked-stage-deps.js';
 import { type StageWorld, stageWorld } from '../../../../support/stage-world.js';
 
@@ -20,6 +22,7 @@ const keys = {
   clip: `${root}/clip.mp4`,
   cameraMove: `${root}/camera-move.json`,
   synced: `${root}/clip-synced.mp4`,
+  syncInput: `${root}/clip-for-lip-sync.mp4`,
 };
 const cues: StoredVoiceCues = {
   durationSeconds: 4.2,
@@ -90,6 +93,7 @@ async function voicedScene(
         },
       ],
       lipSync: { mode: 'fast' },
+      format: { aspectRatio: '9:16', width: 180, height: 320, fps: 10 },
       ...options.overrides,
     }),
     {
@@ -154,6 +158,31 @@ describe('Sync lips', () => {
     expect(model.requests).toHaveLength(1);
     expect(await clipOnRow(world)).toBe(keys.synced);
     expect(await world.ledger.listCosts('unit-series')).toHaveLength(1);
+  });
+
+  it("renders the offline model's camera move losslessly for the sync, keeps that input, and syncs it again from the cache", async () => {
+    // Prepare
+    const model = syncModel();
+    const world = await voicedScene(model.port, { clip: keys.cameraMove });
+    const keyframe = await testPattern(180, 320);
+    world.objects.delete(keys.clip);
+    world.objects.set(`${root}/keyframe.png`, keyframe);
+    world.objects.set(
+      keys.cameraMove,
+      Buffer.from(JSON.stringify({ move: 'pan-left', frameCount: 20, keyframeSha256: sha256(keyframe) })),
+    );
+
+    // Act
+    await syncLips(scene, world.deps);
+    await syncLips(scene, world.deps);
+
+    // Assess
+    expect(model.requests).toHaveLength(1);
+    const [request] = model.requests;
+    expect([request!.videoKey, request!.shot.cameraMove]).toEqual([keys.syncInput, 'pan-left']);
+    expect(request!.video.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect(world.objects.get(keys.syncInput)).toEqual(request!.video);
+    expect(await clipOnRow(world)).toBe(keys.synced);
   });
 
   it('buys nothing, and names the clip the video stage left, without lip-sync, without lines or for a natively voiced clip', async () => {
