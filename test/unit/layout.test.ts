@@ -57,6 +57,23 @@ describe('the unit tests mirror the source tree', () => {
     expect(tests.length).toBeGreaterThan(100);
     expect(apart).toEqual([]);
   });
+
+  it('gives every stage folder a unit test of its own', () => {
+    // Prepare
+    const stages = readdirSync(path.join(repositoryRoot, 'lambdas', 'stages'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+
+    // Act
+    const untested = stages.filter((stage) => {
+      const folder = path.join(unitRoot, 'lambdas', 'stages', stage);
+      return !isFolder(folder) || !readdirSync(folder).some((name) => name.endsWith('.test.ts'));
+    });
+
+    // Assess
+    expect(stages.length).toBeGreaterThan(10);
+    expect(untested).toEqual([]);
+  });
 });
 
 /** The repository's files a source file names by a relative path: what it imports, mocks or runs. */

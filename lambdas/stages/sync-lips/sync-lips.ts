@@ -52,9 +52,15 @@ export async function syncLips(
   const { lipSync } = await deps.providers(manifestForCut(manifest, event.cut));
   const cues = await deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(event));
   const before = await deps.productions.getScene(event.productionId, event.episodeId, event.sceneId);
-  // What Generate video left: a camera move, or a provider's clip (a retry after a sync finds the synced clip named, and syncs the clip it came from).
+  // What Generate video left: a camera move, or a provider's clip. A retry after a sync finds the synced clip
+  // named, and syncs again the clip it came from, which the sync named beside it (a camera move has no clip.mp4).
+  const named = before.assets?.clip;
   const clipKey =
-    before.assets?.clip === assetKeys.cameraMove(event) ? assetKeys.cameraMove(event) : assetKeys.clip(event);
+    named === assetKeys.syncedClip(event)
+      ? (before.assets?.syncedFrom ?? assetKeys.clip(event))
+      : named === assetKeys.cameraMove(event)
+        ? assetKeys.cameraMove(event)
+        : assetKeys.clip(event);
   // A natively voiced clip was rendered speaking: its lips already move with its own audio.
   if (!manifest.lipSync || !lipSync || cues.cues.length === 0 || cues.native) {
     await deps.productions.updateScene(event, { assets: { clip: clipKey } });
@@ -68,7 +74,7 @@ export async function syncLips(
   ]);
   // The offline video model leaves a camera move for the episode's encode; lip-sync needs its frames, so it gets them losslessly.
   const plan =
-    record.assets?.clip === assetKeys.cameraMove(event)
+    clipKey === assetKeys.cameraMove(event)
       ? await deps.assets.getJson<CameraMoveClip['cameraMove']>(assetKeys.cameraMove(event))
       : undefined;
   const video = plan
@@ -157,5 +163,5 @@ export async function syncLips(
   }
   const syncedKey = assetKeys.syncedClip(event);
   await deps.assets.putBytes(syncedKey, synced.mp4, 'video/mp4');
-  await deps.productions.updateScene(event, { assets: { clip: syncedKey } });
+  await deps.productions.updateScene(event, { assets: { clip: syncedKey, syncedFrom: clipKey } });
 }
