@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { AssetMissing } from '../../core/contracts/errors.js';
 import { assetKeys, dubStem } from '../../core/contracts/keys.js';
+import { contentHash } from '../../core/domain/content-hash.js';
 import type { DubSummary, EpisodeSummary, StoredDubVoicing } from '../../core/domain/scene-artifacts.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { languageOf } from '../../core/text/languages.js';
@@ -12,11 +13,16 @@ import { type CutScene, cutEpisode, deliverCut, qaFailure, scenePicture } from '
 import { platformPackageOf, writePlatformPackage } from '../../pipeline/platform-package.js';
 import type { DubEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { resyncLips } from './lip-resync.js';
+
+/** Part of the dub's inputs hash: a dub cut before its lip-synced scenes were synced again is cut again. */
+const LIP_RESYNC_VERSION = 'resync-to-dub-voice-v1';
 
 /**
  * Cuts one dub of an assembled episode from the voices voice-dub made, over the master's
  * pictures: mixed over the same music bed and checked as the master is. Nothing visual is
- * bought: the pictures are the master's keyframes and clips. Delivered as
+ * bought: the pictures are the master's keyframes and clips, but for a scene the master synced
+ * lips in, whose lips are synced again to the dubbed voice (lip-resync.ts). Delivered as
  * `<episode>.<language>.mp4` with its subtitles, editor's exports, a cover titled in the
  * language and its platform package; a dub that fails QA keeps its findings in its summary and
  * stops with EpisodeQaFailed.
@@ -33,11 +39,17 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
   const voicing = await deps.assets.getJson<StoredDubVoicing>(
     assetKeys.dubVoicing(event.productionId, episode.id, language),
   );
+  const { lipSync } = await deps.providers(manifest);
+  // The voices and, where the master synced lips, the model that syncs them again to the dubbed voice.
+  const inputsHash = contentHash({
+    voicing: voicing.inputsHash,
+    lipResync: manifest.lipSync && lipSync ? { model: lipSync.model, version: LIP_RESYNC_VERSION } : null,
+  });
   const summaryKey = assetKeys.dubSummary(event.productionId, episode.id, language);
   const previous = await deps.assets.findJson<DubSummary>(summaryKey);
-  if (previous?.inputsHash === voicing.inputsHash && !previous.qa.passed) throw qaFailure(stem, previous.qa);
+  if (previous?.inputsHash === inputsHash && !previous.qa.passed) throw qaFailure(stem, previous.qa);
   if (
-    previous?.inputsHash === voicing.inputsHash &&
+    previous?.inputsHash === inputsHash &&
     previous.file &&
     (await deps.assets.exists(assetKeys.episode(event.productionId, stem, 'mp4')))
   ) {
@@ -63,12 +75,18 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
   const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${stem}-`));
   try {
     const scenes: CutScene[] = [];
+    const resynced: string[] = [];
+    let resyncUsd = 0;
     for (const voiced of voicing.scenes) {
       const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: voiced.sceneId };
-      const [picture, voiceWav] = await Promise.all([
-        scenePicture(deps, ref, records.get(voiced.sceneId)?.assets?.clip, workDir),
-        deps.assets.getBytes(assetKeys.dubVoice(ref, language)),
-      ]);
+      const record = records.get(voiced.sceneId);
+      const voiceWav = await deps.assets.getBytes(assetKeys.dubVoice(ref, language));
+      const synced = await resyncLips(deps, { manifest, lipSync, language, ref, record, voiced, voiceWav });
+      if (synced) {
+        resynced.push(voiced.sceneId);
+        resyncUsd += synced.usd;
+      }
+      const picture = await scenePicture(deps, ref, synced?.clipKey ?? record?.assets?.clip, workDir);
       const scene = episode.scenes.find((s) => s.id === voiced.sceneId)!;
       scenes.push({
         scene,
@@ -84,12 +102,15 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
       language,
       durationSeconds: cut.durationSeconds,
       masterDurationSeconds: master.durationSeconds,
-      inputsHash: voicing.inputsHash,
+      inputsHash,
       translation: voicing.translation,
       fit: voicing.fit,
+      ...(manifest.lipSync &&
+        lipSync && { lipSync: { provider: lipSync.provider, model: lipSync.model, scenes: resynced } }),
+      ...(voicing.repairs && { repairs: voicing.repairs }),
       audio: cut.audio,
       qa: cut.qa,
-      costUsd: voicing.costUsd,
+      costUsd: voicing.costUsd + resyncUsd,
     };
     if (!cut.qa.passed) {
       await deps.assets.putJson(summaryKey, summary);
