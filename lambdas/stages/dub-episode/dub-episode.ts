@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { bulkhead } from 'cockatiel';
 import type { z } from 'zod';
 import { AssetMissing } from '../../core/contracts/errors.js';
 import { assetKeys, dubStem } from '../../core/contracts/keys.js';
@@ -15,6 +16,8 @@ import type { DubEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { resyncLips } from './lip-resync.js';
 
+/** How many scenes' lips are synced again at once. */
+const RESYNC_CONCURRENCY = 4;
 /** Part of the dub's inputs hash: a dub cut before its lip-synced scenes were synced again is cut again. */
 const LIP_RESYNC_VERSION = 'resync-to-dub-voice-v1';
 
@@ -74,19 +77,26 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
   );
   const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${stem}-`));
   try {
+    // A few scenes at once: a provider's jobs run side by side within the poll budget, and painted clips within memory.
+    const resyncSlots = bulkhead(RESYNC_CONCURRENCY, Number.POSITIVE_INFINITY);
+    const resyncs = await Promise.all(
+      voicing.scenes.map((voiced) =>
+        resyncSlots.execute(async () => {
+          const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: voiced.sceneId };
+          const voiceWav = await deps.assets.getBytes(assetKeys.dubVoice(ref, language));
+          const record = records.get(voiced.sceneId);
+          return resyncLips(deps, { manifest, lipSync, language, ref, record, voiced, voiceWav });
+        }),
+      ),
+    );
+    const resynced = voicing.scenes.filter((_, index) => resyncs[index]).map((voiced) => voiced.sceneId);
+    const resyncUsd = resyncs.reduce((sum, synced) => sum + (synced?.usd ?? 0), 0);
     const scenes: CutScene[] = [];
-    const resynced: string[] = [];
-    let resyncUsd = 0;
-    for (const voiced of voicing.scenes) {
+    for (const [index, voiced] of voicing.scenes.entries()) {
       const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: voiced.sceneId };
-      const record = records.get(voiced.sceneId);
       const voiceWav = await deps.assets.getBytes(assetKeys.dubVoice(ref, language));
-      const synced = await resyncLips(deps, { manifest, lipSync, language, ref, record, voiced, voiceWav });
-      if (synced) {
-        resynced.push(voiced.sceneId);
-        resyncUsd += synced.usd;
-      }
-      const picture = await scenePicture(deps, ref, synced?.clipKey ?? record?.assets?.clip, workDir);
+      const clip = resyncs[index]?.clipKey ?? records.get(voiced.sceneId)?.assets?.clip;
+      const picture = await scenePicture(deps, ref, clip, workDir);
       const scene = episode.scenes.find((s) => s.id === voiced.sceneId)!;
       scenes.push({
         scene,
