@@ -229,7 +229,7 @@ export const episodeWorkflow = {
           }),
           'Cut the dub': task(dubEpisode, {
             Comment:
-              "Mix the dubbed voices over the same bed, cut them with the master's pictures, check the cut (QA), deliver it with its cover.",
+              "Sync lips again to the dubbed voice where the master synced them, mix the dubbed voices over the same bed, cut them with the master's pictures, check the cut (QA), deliver it with its cover.",
             ResultPath: null,
             End: true,
             Catch: [catchError(EpisodeQaFailed.errorName, 'Dub failed QA'), catchAll('Dub could not be made')],

@@ -6,6 +6,7 @@ import {
   REFERENCE_VOICE_CHARACTERS,
   sceneVoiceMode,
 } from '../core/domain/native-voice.js';
+import { MAX_DUB_HOLD_SECONDS } from '../core/domain/scene-artifacts.js';
 import { CANDIDATE_SCORING_STAGE, SAMPLED_FRAMES } from '../core/domain/video-candidates.js';
 import { episodesToDevelop, plannedSceneCount, type SeriesManifest, videoCandidates } from '../core/manifest/schema.js';
 import { type AwsBill, awsBill, type BilledFunction, type BilledProduction } from '../core/pricing/aws-bill.js';
@@ -22,6 +23,8 @@ import { developmentParts } from '../core/prompts/development-prompt.js';
 import { findLanguage } from '../core/text/languages.js';
 import { endOfLifeProblems, legacyWarnings } from './model-lifecycle-check.js';
 import {
+  lipSyncModel,
+  lipSyncProvider,
   MAX_BILLED_CALLS,
   type RoutedStage,
   stageRoute,
@@ -309,6 +312,15 @@ export function estimateProduction(
     () => TYPICAL_USAGE.consistency,
     () => WORST_CASE_USAGE.consistency,
   );
+  // The scenes whose lips the master syncs: those it voices with lines (a natively voiced clip speaks already).
+  const resynced = manifest.lipSync
+    ? scenes.flatMap((_, index) => (!native[index] && spokenLines[index]! > 0 ? [index] : []))
+    : [];
+  const lipSyncProvided = lipSyncProvider(manifest.providers);
+  const lipSyncRung = manifest.lipSync && {
+    provider: lipSyncProvided,
+    model: lipSyncModel(lipSyncProvided, manifest.lipSync.mode, env),
+  };
   // Each dub, on lines of its own: every line translated and voiced, at worst asked again shorter and voiced again,
   // each episode's title for its cover, and each episode's listing for its platform package. Nothing visual.
   for (const dub of manifest.dubs ?? []) {
@@ -337,6 +349,21 @@ export function estimateProduction(
       () => worstCaseSpeechUsage(perLine),
       2 * totalLines,
     );
+    if (lipSyncRung && resynced.length > 0) {
+      // A scene the master synced lips in is synced again to the dubbed voice, at worst held a second longer.
+      const seconds = (hold: number) =>
+        resynced.reduce((sum, index) => sum + Math.ceil(sceneSeconds[index]! + hold), 0);
+      lines.push({
+        stage: `${language} lip-sync`,
+        provider: lipSyncRung.provider,
+        model: lipSyncRung.model,
+        calls: resynced.length,
+        expectedUsd: costUsd(lipSyncRung.provider, lipSyncRung.model, { lipSyncSeconds: seconds(0) }),
+        worstCaseUsd: costUsd(lipSyncRung.provider, lipSyncRung.model, {
+          lipSyncSeconds: seconds(MAX_DUB_HOLD_SECONDS),
+        }),
+      });
+    }
   }
 
   return {

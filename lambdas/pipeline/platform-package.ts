@@ -12,6 +12,7 @@ import type {
   EpisodeListingRequest,
   LineTranslator,
   ListingTranslationRequest,
+  Repair,
   SceneBrief,
   TextModel,
 } from '../core/contracts/ports.js';
@@ -66,7 +67,7 @@ export async function writeEpisodeListing(
     codec: jsonCodec<EpisodeListing>(),
     call: (options) => text.port.writeListing(request, options),
   });
-  return { listing: checkedListing(result, `${text.provider}/${text.model}`, episode.id), usd };
+  return { listing: checkedListing(result, `${text.provider}/${text.model}`, episode.id).value, usd };
 }
 
 /**
@@ -84,7 +85,7 @@ export async function translateEpisodeListing(
     scene: SceneBrief;
     seed: number;
   },
-): Promise<{ listing: Listing; usd: number }> {
+): Promise<{ listing: Listing; repairs: Repair[]; usd: number }> {
   const { manifest, translation } = input;
   const request: ListingTranslationRequest = {
     from: languageOf(manifest.language).tag,
@@ -106,19 +107,21 @@ export async function translateEpisodeListing(
     codec: jsonCodec<EpisodeListing>(),
     call: (options) => translation.port.translateListing(request, options),
   });
-  return {
-    listing: checkedListing(result, `${translation.provider}/${translation.model}`, input.scene.episodeId),
-    usd,
-  };
+  const checked = checkedListing(result, `${translation.provider}/${translation.model}`, input.scene.episodeId);
+  return { listing: checked.value, repairs: [...(result.repairs ?? []), ...checked.repairs], usd };
 }
 
 /** The adapters mend and validate before they answer; this holds a cached entry and the offline models to the same rules. */
-function checkedListing(answer: EpisodeListing, model: string, episodeId: string): Listing {
+function checkedListing(
+  answer: EpisodeListing,
+  model: string,
+  episodeId: string,
+): { value: Listing; repairs: Repair[] } {
   const { repairs: _repairs, ...listing } = answer;
   const checked = checkListing(listing);
   if (!checked.ok)
     throw new ProviderOutputInvalid(`${model} listed ${episodeId} invalidly: ${describeProblems(checked.problems)}`);
-  return checked.value;
+  return checked;
 }
 
 /**

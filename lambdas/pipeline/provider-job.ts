@@ -30,7 +30,7 @@ export interface ProviderJobCall<T> extends Omit<PaidCall<T>, 'call' | 'scene'> 
 
 /** Where a job stands after one delivery: its result, or a delivery due again in `delaySeconds` with `polls` counted. */
 export type ProviderJobProgress<T> =
-  | { state: 'done'; result: T }
+  | { state: 'done'; result: T; usd: number }
   | { state: 'pending'; polls: number; delaySeconds: number };
 
 /** Errors of a poll (not of the job): the job is still there, so poll again rather than give up on it. */
@@ -52,7 +52,7 @@ export async function advanceProviderJob<T>(
   const cached = await findCachedCall(deps, call);
   if (cached) {
     if (call.held) await deps.ledger.release(call.held.reservation);
-    return { state: 'done', result: cached.result };
+    return { state: 'done', result: cached.result, usd: 0 };
   }
   const later = (counted: number): ProviderJobProgress<T> => ({
     state: 'pending',
@@ -173,6 +173,11 @@ async function pollJob<T>(
     );
   }
   const row = await deps.ledger.findCost(call.productionId, costKey);
-  await recordResult(deps, call, { ...hold, estimateUsd: row?.estimateUsd ?? call.estimateUsd }, status.result);
-  return { state: 'done', result: status.result.result };
+  const usd = await recordResult(
+    deps,
+    call,
+    { ...hold, estimateUsd: row?.estimateUsd ?? call.estimateUsd },
+    status.result,
+  );
+  return { state: 'done', result: status.result.result, usd };
 }

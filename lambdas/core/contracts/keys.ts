@@ -90,6 +90,10 @@ export const assetKeys = {
     `${productionRoot(productionId)}/episodes/${episodeId}.json`,
   /** One scene's voice track in a dub's language, laid on the master's scene length. */
   dubVoice: (scene: SceneRef, language: string) => `${sceneRoot(scene)}/dub-${language}.wav`,
+  /** The master's clip before its lips were synced, its last frame held as long as a dub's voice runs past it. */
+  dubSyncInput: (scene: SceneRef, language: string) => `${sceneRoot(scene)}/clip-for-lip-sync-${language}.mp4`,
+  /** A lip-synced scene's clip with its lips synced again, to a dub's voice. */
+  dubSyncedClip: (scene: SceneRef, language: string) => `${sceneRoot(scene)}/clip-synced-${language}.mp4`,
   /** What a dub's voices are made of, per scene, and its title: what its cut is made from. */
   dubVoicing: (productionId: string, episodeId: string, language: string) =>
     `${productionRoot(productionId)}/dubs/${dubStem(episodeId, language)}.json`,

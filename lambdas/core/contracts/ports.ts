@@ -219,6 +219,8 @@ export interface LineTranslationRequest {
 
 export interface LineTranslation {
   line: string;
+  /** What was mended in the answer before it was kept (report.json's dub `repairs`). */
+  repairs?: Repair[];
 }
 
 /** An episode's title for a dub's cover. */

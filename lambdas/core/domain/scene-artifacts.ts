@@ -1,4 +1,4 @@
-import type { SceneScript } from '../contracts/ports.js';
+import type { Repair, SceneScript } from '../contracts/ports.js';
 
 /** The scene's script as stored by the script stage and read by the voice stage. */
 export interface StoredScript extends SceneScript {
@@ -98,6 +98,9 @@ export interface EpisodeSummary {
 }
 
 /** How one scene of a dub was fitted to the master's length. */
+/** The longest a scene's last frame may be held for a dub that still runs long: QA allows exactly this. */
+export const MAX_DUB_HOLD_SECONDS = 1;
+
 export interface DubFit {
   sceneId: string;
   /** The lines (0-based) asked again, shorter, because they ran past the master's time. */
@@ -123,8 +126,21 @@ export interface StoredDubVoicing {
     sceneId: string;
     durationSeconds: number;
     holdSeconds: number;
-    cues: { startSeconds: number; endSeconds: number; text: string; speaker: string }[];
+    /** `characterId` says whose lips a re-sync moves; `speaker` is the name the subtitles show. */
+    cues: { startSeconds: number; endSeconds: number; text: string; speaker: string; characterId: string }[];
   }[];
+  /** What was mended in the translator's answers: each line's, the title's and the listing's. */
+  repairs?: DubRepair[];
+}
+
+/** One repair of a translated answer, and which answer: a scene's line (0-based), the title or the listing. */
+export type DubRepair = Repair & ({ sceneId: string; line: number } | { of: 'title' | 'listing' });
+
+/** The scenes of a dub whose lips were synced again to the dubbed voice, and by which model. */
+export interface DubLipResync {
+  provider: string;
+  model: string;
+  scenes: string[];
 }
 
 /** Facts about one dub of an episode, for the report. */
@@ -139,6 +155,10 @@ export interface DubSummary {
   /** Who translated; `standIn` when it was the offline phrasebook, which keeps each line's mood and length but not its meaning. */
   translation: { provider: string; model: string; standIn: boolean };
   fit: DubFit[];
+  /** Present when the master synced lips: the scenes whose lips were synced again to the dubbed voice. */
+  lipSync?: DubLipResync;
+  /** What was mended in the translator's answers (lines, title, listing), by the pipeline or by the model asked again. */
+  repairs?: DubRepair[];
   exports?: EpisodeExports;
   /** The episode's title in the dub's language, and its cover, `<episode>.<lang>.cover.jpg`. */
   title?: string;
@@ -147,6 +167,6 @@ export interface DubSummary {
   platform?: string;
   audio: EpisodeAudio;
   qa: EpisodeQa;
-  /** What this run of the dub bought: translations and voices (the music bed is the master's, from the cache). */
+  /** What this run of the dub bought: translations, voices and lip re-syncs (the music bed is the master's, from the cache). */
   costUsd: number;
 }

@@ -232,7 +232,8 @@ async function lineAnswer(
   check: (answer: unknown) => Checked<LineTranslation>,
 ): Promise<Metered<LineTranslation>> {
   const metered = await answerWithRepair({ messages, serving, what, complete, check });
-  return { ...metered, result: metered.result.value };
+  const { value, repairs } = metered.result;
+  return { ...metered, result: { ...value, ...(repairs.length > 0 && { repairs }) } };
 }
 
 /** Asks for a master line in the dub's language, mends and checks the answer, and asks once more with a repair prompt when only the model can fix it. */

@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { bulkhead } from 'cockatiel';
 import type { z } from 'zod';
 import { AssetMissing } from '../../core/contracts/errors.js';
 import { assetKeys, dubStem } from '../../core/contracts/keys.js';
+import { contentHash } from '../../core/domain/content-hash.js';
 import type { DubSummary, EpisodeSummary, StoredDubVoicing } from '../../core/domain/scene-artifacts.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { languageOf } from '../../core/text/languages.js';
@@ -12,11 +14,18 @@ import { type CutScene, cutEpisode, deliverCut, qaFailure, scenePicture } from '
 import { platformPackageOf, writePlatformPackage } from '../../pipeline/platform-package.js';
 import type { DubEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
+import { resyncLips } from './lip-resync.js';
+
+/** How many scenes' lips are synced again at once. */
+const RESYNC_CONCURRENCY = 4;
+/** Part of the dub's inputs hash: a dub cut before its lip-synced scenes were synced again is cut again. */
+const LIP_RESYNC_VERSION = 'resync-to-dub-voice-v1';
 
 /**
  * Cuts one dub of an assembled episode from the voices voice-dub made, over the master's
  * pictures: mixed over the same music bed and checked as the master is. Nothing visual is
- * bought: the pictures are the master's keyframes and clips. Delivered as
+ * bought: the pictures are the master's keyframes and clips, but for a scene the master synced
+ * lips in, whose lips are synced again to the dubbed voice (lip-resync.ts). Delivered as
  * `<episode>.<language>.mp4` with its subtitles, editor's exports, a cover titled in the
  * language and its platform package; a dub that fails QA keeps its findings in its summary and
  * stops with EpisodeQaFailed.
@@ -33,11 +42,17 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
   const voicing = await deps.assets.getJson<StoredDubVoicing>(
     assetKeys.dubVoicing(event.productionId, episode.id, language),
   );
+  const { lipSync } = await deps.providers(manifest);
+  // The voices and, where the master synced lips, the model that syncs them again to the dubbed voice.
+  const inputsHash = contentHash({
+    voicing: voicing.inputsHash,
+    lipResync: manifest.lipSync && lipSync ? { model: lipSync.model, version: LIP_RESYNC_VERSION } : null,
+  });
   const summaryKey = assetKeys.dubSummary(event.productionId, episode.id, language);
   const previous = await deps.assets.findJson<DubSummary>(summaryKey);
-  if (previous?.inputsHash === voicing.inputsHash && !previous.qa.passed) throw qaFailure(stem, previous.qa);
+  if (previous?.inputsHash === inputsHash && !previous.qa.passed) throw qaFailure(stem, previous.qa);
   if (
-    previous?.inputsHash === voicing.inputsHash &&
+    previous?.inputsHash === inputsHash &&
     previous.file &&
     (await deps.assets.exists(assetKeys.episode(event.productionId, stem, 'mp4')))
   ) {
@@ -62,13 +77,26 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
   );
   const workDir = await mkdtemp(path.join(os.tmpdir(), `dramaforge-${stem}-`));
   try {
+    // A few scenes at once: a provider's jobs run side by side within the poll budget, and painted clips within memory.
+    const resyncSlots = bulkhead(RESYNC_CONCURRENCY, Number.POSITIVE_INFINITY);
+    const resyncs = await Promise.all(
+      voicing.scenes.map((voiced) =>
+        resyncSlots.execute(async () => {
+          const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: voiced.sceneId };
+          const voiceWav = await deps.assets.getBytes(assetKeys.dubVoice(ref, language));
+          const record = records.get(voiced.sceneId);
+          return resyncLips(deps, { manifest, lipSync, language, ref, record, voiced, voiceWav });
+        }),
+      ),
+    );
+    const resynced = voicing.scenes.filter((_, index) => resyncs[index]).map((voiced) => voiced.sceneId);
+    const resyncUsd = resyncs.reduce((sum, synced) => sum + (synced?.usd ?? 0), 0);
     const scenes: CutScene[] = [];
-    for (const voiced of voicing.scenes) {
+    for (const [index, voiced] of voicing.scenes.entries()) {
       const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: voiced.sceneId };
-      const [picture, voiceWav] = await Promise.all([
-        scenePicture(deps, ref, records.get(voiced.sceneId)?.assets?.clip, workDir),
-        deps.assets.getBytes(assetKeys.dubVoice(ref, language)),
-      ]);
+      const voiceWav = await deps.assets.getBytes(assetKeys.dubVoice(ref, language));
+      const clip = resyncs[index]?.clipKey ?? records.get(voiced.sceneId)?.assets?.clip;
+      const picture = await scenePicture(deps, ref, clip, workDir);
       const scene = episode.scenes.find((s) => s.id === voiced.sceneId)!;
       scenes.push({
         scene,
@@ -84,12 +112,15 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
       language,
       durationSeconds: cut.durationSeconds,
       masterDurationSeconds: master.durationSeconds,
-      inputsHash: voicing.inputsHash,
+      inputsHash,
       translation: voicing.translation,
       fit: voicing.fit,
+      ...(manifest.lipSync &&
+        lipSync && { lipSync: { provider: lipSync.provider, model: lipSync.model, scenes: resynced } }),
+      ...(voicing.repairs && { repairs: voicing.repairs }),
       audio: cut.audio,
       qa: cut.qa,
-      costUsd: voicing.costUsd,
+      costUsd: voicing.costUsd + resyncUsd,
     };
     if (!cut.qa.passed) {
       await deps.assets.putJson(summaryKey, summary);

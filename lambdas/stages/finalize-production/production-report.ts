@@ -14,6 +14,8 @@ import type {
 } from '../../core/domain/production-model.js';
 import type {
   DubFit,
+  DubLipResync,
+  DubRepair,
   DubSummary,
   EpisodeAudio,
   EpisodeExports,
@@ -169,9 +171,13 @@ export interface DubReport {
   /** Who translated; `standIn` for the offline phrasebook, which keeps mood and length but not meaning. */
   translation?: DubSummary['translation'];
   fit?: DubFit[];
+  /** With a lip-synced master: the scenes whose lips were synced again to the dubbed voice, and by which model. */
+  lipSync?: DubLipResync;
+  /** What was mended in the translator's answers: a scene's line, the title or the listing, by the pipeline or the model. */
+  repairs?: DubRepair[];
   audio?: EpisodeAudio;
   qa?: EpisodeQa;
-  /** Translations and voices bought by the run that made the dub; nothing visual is. */
+  /** Translations, voices and lip re-syncs bought by the run that made the dub; no image or video is. */
   costUsd: number;
 }
 
@@ -419,7 +425,10 @@ function dubReports(languages: string[], summaries: DubSummary[]): DubReport[] {
       ...(summary?.file !== undefined && summary.platform !== undefined && { platform: summary.platform }),
       durationSeconds: summary?.durationSeconds ?? 0,
       masterDurationSeconds: summary?.masterDurationSeconds ?? 0,
-      ...(summary && { translation: summary.translation, fit: summary.fit, audio: summary.audio, qa: summary.qa }),
+      ...(summary && { translation: summary.translation, fit: summary.fit }),
+      ...(summary?.lipSync && { lipSync: summary.lipSync }),
+      ...(summary?.repairs && summary.repairs.length > 0 && { repairs: summary.repairs }),
+      ...(summary && { audio: summary.audio, qa: summary.qa }),
       costUsd: round(summary?.costUsd ?? 0),
     };
   });

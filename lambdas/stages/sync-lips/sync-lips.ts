@@ -4,19 +4,11 @@ import type * as z from 'zod';
 import { renderCameraMoveClip } from '../../adapters/media/camera-move.js';
 import { withTempDir } from '../../adapters/media/ffmpeg.js';
 import { assetKeys } from '../../core/contracts/keys.js';
-import {
-  type CameraMoveClip,
-  isAsyncLipSyncModel,
-  type LipSyncRequest,
-  type LipSyncResult,
-} from '../../core/contracts/ports.js';
-import { seedFrom, sha256 } from '../../core/domain/content-hash.js';
+import type { CameraMoveClip, LipSyncRequest } from '../../core/contracts/ports.js';
+import { seedFrom } from '../../core/domain/content-hash.js';
 import type { StoredVoiceCues } from '../../core/domain/scene-artifacts.js';
-import { estimateUsd } from '../../core/pricing/estimates.js';
-import { lipSyncCodec } from '../../pipeline/codecs.js';
 import { CutSchema, manifestForCut } from '../../pipeline/cut.js';
-import { paidCall } from '../../pipeline/paid-call.js';
-import { advanceProviderJob } from '../../pipeline/provider-job.js';
+import { buyLipSync } from '../../pipeline/lip-sync-call.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
@@ -113,54 +105,15 @@ export async function syncLips(
       cameraMove: plan?.move,
     },
   };
-  const paid = {
-    productionId: manifest.production,
-    priority: manifest.priority,
-    stage: 'lip-sync',
+  const { result: synced } = await buyLipSync(deps, {
+    manifest,
+    lipSync,
     scene: event,
-    provider: lipSync.provider,
-    model: lipSync.model,
-    inputs: {
-      video: sha256(video),
-      audio: sha256(audio),
-      keyframe: sha256(keyframePng),
-      language: request.language,
-      syncMode: request.syncMode,
-      speech: request.speech,
-      shot: { ...request.shot.keyframe, cameraMove: request.shot.cameraMove },
-    },
-    estimateUsd: estimateUsd(lipSync, { lipSyncSeconds: Math.ceil(cues.durationSeconds) }),
-    codec: lipSyncCodec,
-  };
-  const port = lipSync.port;
-  let synced: LipSyncResult;
-  if (!isAsyncLipSyncModel(port)) {
-    ({ result: synced } = await paidCall(deps, {
-      ...paid,
-      call: (callOptions) => port.syncLips(request, callOptions),
-    }));
-  } else {
-    const budget = options.pollBudgetSeconds ?? SYNC_LIPS_TIMEOUT_SECONDS - MARGIN_SECONDS;
-    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    const call = {
-      ...paid,
-      scene: event,
-      pollIntervalSeconds: port.pollIntervalSeconds,
-      maxPolls: Math.max(1, Math.floor(budget / port.pollIntervalSeconds)),
-      claimLeaseSeconds: SYNC_LIPS_TIMEOUT_SECONDS,
-      start: (callOptions: Parameters<typeof port.startSync>[1]) => port.startSync(request, callOptions),
-      poll: async (jobId: string) => {
-        const status = await port.pollSync(jobId, request);
-        return status.state === 'running' ? status : { state: 'succeeded' as const, result: status.synced };
-      },
-    };
-    let progress = await advanceProviderJob(deps, call, 0);
-    while (progress.state === 'pending') {
-      await sleep(progress.delaySeconds * 1000);
-      progress = await advanceProviderJob(deps, call, progress.polls);
-    }
-    synced = progress.result;
-  }
+    request,
+    pollBudgetSeconds: options.pollBudgetSeconds ?? SYNC_LIPS_TIMEOUT_SECONDS - MARGIN_SECONDS,
+    claimLeaseSeconds: SYNC_LIPS_TIMEOUT_SECONDS,
+    ...(options.sleep && { sleep: options.sleep }),
+  });
   const syncedKey = assetKeys.syncedClip(event);
   await deps.assets.putBytes(syncedKey, synced.mp4, 'video/mp4');
   await deps.productions.updateScene(event, { assets: { clip: syncedKey, syncedFrom: clipKey } });

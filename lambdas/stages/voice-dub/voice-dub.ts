@@ -19,12 +19,14 @@ import type {
   TitleTranslationRequest,
 } from '../../core/contracts/ports.js';
 import { contentHash, seedFrom } from '../../core/domain/content-hash.js';
-import type {
-  DubFit,
-  EpisodeSummary,
-  StoredDubVoicing,
-  StoredScript,
-  StoredVoiceCues,
+import {
+  type DubFit,
+  type DubRepair,
+  type EpisodeSummary,
+  MAX_DUB_HOLD_SECONDS,
+  type StoredDubVoicing,
+  type StoredScript,
+  type StoredVoiceCues,
 } from '../../core/domain/scene-artifacts.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { estimateUsd } from '../../core/pricing/estimates.js';
@@ -38,8 +40,6 @@ import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 /** The most a dubbed line may be sped up, pitch kept, before the picture waits for it. */
 export const MAX_DUB_TEMPO = 1.15;
-/** The longest a scene's last frame may be held for a dub that still runs long: QA allows exactly this. */
-export const MAX_DUB_HOLD_SECONDS = 1;
 /** Part of the inputs hash: a change to how lines are fitted is a new dub. */
 const DUB_FIT_VERSION = 'ask-shorter-once+tempo-1.15+hold-1s-v1';
 
@@ -70,6 +70,7 @@ export async function voiceDub(event: z.output<typeof DubEventSchema>, deps: Sta
   const pay = (usd: number) => (costUsd += usd);
   const scenes: StoredDubVoicing['scenes'] = [];
   const fits: DubFit[] = [];
+  const repairs: DubRepair[] = [];
   for (const sceneId of master.sceneIds) {
     const ref = { productionId: event.productionId, episodeId: event.episodeId, sceneId };
     const [voiceCues, script] = await Promise.all([
@@ -85,9 +86,10 @@ export async function voiceDub(event: z.output<typeof DubEventSchema>, deps: Sta
       cues: dubbed.cues,
     });
     fits.push(dubbed.fit);
+    repairs.push(...dubbed.repairs);
   }
   const episode = manifest.episodes.find((e) => e.id === event.episodeId)!;
-  const title = await translateTitle(deps, {
+  const { line: title, repairs: titleRepairs = [] } = await translateTitle(deps, {
     manifest,
     providers,
     language,
@@ -114,6 +116,10 @@ export async function voiceDub(event: z.output<typeof DubEventSchema>, deps: Sta
     seed: seedFrom(firstScene.seed, 'dub-listing'),
   });
   pay(listing.usd);
+  repairs.push(
+    ...titleRepairs.map((repair): DubRepair => ({ of: 'title', ...repair })),
+    ...listing.repairs.map((repair): DubRepair => ({ of: 'listing', ...repair })),
+  );
   const voicing: StoredDubVoicing = {
     language,
     inputsHash: contentHash({
@@ -131,6 +137,7 @@ export async function voiceDub(event: z.output<typeof DubEventSchema>, deps: Sta
       standIn: providers.translation.provider === 'offline',
     },
     fit: fits,
+    ...(repairs.length > 0 && { repairs }),
     costUsd,
     scenes,
   };
@@ -156,7 +163,12 @@ export interface SceneDub {
 export async function dubScene(
   deps: StageDeps,
   dub: SceneDub,
-): Promise<{ track: SceneVoiceTrack; cues: StoredDubVoicing['scenes'][number]['cues']; fit: DubFit }> {
+): Promise<{
+  track: SceneVoiceTrack;
+  cues: StoredDubVoicing['scenes'][number]['cues'];
+  fit: DubFit;
+  repairs: DubRepair[];
+}> {
   const { manifest, ref, master, script } = dub;
   const budgets = script.lines.map((_, index) => {
     const cue = master.cues.find((c) => c.index === index);
@@ -182,6 +194,7 @@ export async function dubScene(
         seconds: seconds[index]!,
       });
       lines[index] = await voiceLine(deps, dub, script.lines[index]!.character, shorter.line);
+      translations[index] = shorter;
       askedAgain.push(index);
     }
     track = await fittedTrack(lines, master);
@@ -222,8 +235,13 @@ export async function dubScene(
       endSeconds: cue.endSeconds,
       text: cue.text,
       speaker: names.get(cue.characterId) ?? cue.characterId,
+      characterId: cue.characterId,
     })),
     fit: { sceneId: ref.sceneId, askedAgain, tempo, holdSeconds },
+    // The kept translation's repairs: a line asked again shorter is the second answer.
+    repairs: translations.flatMap((translation, line) =>
+      (translation.repairs ?? []).map((repair): DubRepair => ({ sceneId: ref.sceneId, line, ...repair })),
+    ),
   };
 }
 
@@ -287,7 +305,7 @@ async function translateTitle(
     title: string;
     pay: (usd: number) => void;
   },
-): Promise<string> {
+): Promise<LineTranslation> {
   const { manifest, providers } = input;
   const context = sceneContext(manifest, {
     productionId: manifest.production,
@@ -305,7 +323,7 @@ async function translateTitle(
     providers.translation.port.translateTitle(request, options),
   );
   input.pay(usd);
-  return result.line;
+  return result;
 }
 
 /** A translation as a paid call (`translation` in the ledger): cached by its request, so a second dub into a language buys none. */

@@ -7,6 +7,7 @@ import type {
   LineTranslator,
   ListingTranslationRequest,
   Metered,
+  Repair,
   TitleTranslationRequest,
 } from '../../../core/contracts/ports.js';
 import { languageOf, type Script } from '../../../core/text/languages.js';
@@ -75,14 +76,23 @@ export class PhrasebookTranslator implements LineTranslator {
     const random = seededRandom(lineSeed(request));
     const similar =
       best === undefined ? [] : fitting.filter((line) => estimate(line) >= estimate(best) * SIMILAR_LENGTH);
-    const line =
-      similar[Math.floor(random() * similar.length)] ??
-      cutToFit(lines[0] ?? '', request.to, (text) => estimate(text) <= target);
+    const chosen = similar[Math.floor(random() * similar.length)];
+    const line = chosen ?? cutToFit(lines[0] ?? '', request.to, (text) => estimate(text) <= target);
+    const repairs: Repair[] =
+      chosen === undefined && line !== lines[0]
+        ? [
+            {
+              path: 'line',
+              repaired: `no phrasebook line fits ${request.budgetSeconds} s: the shortest cut after its last word that fits`,
+              by: 'pipeline',
+            },
+          ]
+        : [];
 
     const input = [request.scene.outline, request.scene.mood ?? '', ...request.sceneLines.map((l) => l.line)].join(
       '\n',
     );
-    return metered(input, line);
+    return metered(input, line, repairs);
   }
 
   /**
@@ -99,12 +109,13 @@ export class PhrasebookTranslator implements LineTranslator {
       .map((template) => fillTemplate(phrasebook, template, { speaker, listener: undefined, place: undefined }))
       .sort((a, b) => Array.from(a).length - Array.from(b).length);
     const seconds = Array.from(request.title).length / from;
-    const title = cutToFit(
-      shortest.replace(/[.…。!！?？]+$/u, ''),
-      request.to,
-      (text) => Array.from(text).length / to <= seconds,
-    );
-    return metered(request.title, title);
+    const whole = shortest.replace(/[.…。!！?？]+$/u, '');
+    const title = cutToFit(whole, request.to, (text) => Array.from(text).length / to <= seconds);
+    const repairs: Repair[] =
+      title !== whole.trim()
+        ? [{ path: 'line', repaired: "cut after its last word that fits the master title's length", by: 'pipeline' }]
+        : [];
+    return metered(request.title, title, repairs);
   }
 
   /**
@@ -132,9 +143,9 @@ export class PhrasebookTranslator implements LineTranslator {
   }
 }
 
-function metered(input: string, line: string): Metered<LineTranslation> {
+function metered(input: string, line: string, repairs: Repair[]): Metered<LineTranslation> {
   return {
-    result: { line },
+    result: { line, ...(repairs.length > 0 && { repairs }) },
     usage: { inputTokens: estimatedTokens(input), outputTokens: estimatedTokens(line) },
     provider: OFFLINE_SCRIPT_PROVIDER,
     model: OFFLINE_SCRIPT_MODEL,

@@ -184,6 +184,30 @@ describe('estimateProduction and dubs', () => {
   );
 });
 
+describe('estimateProduction and lip re-sync in dubs', () => {
+  it("prices each dub's lip-sync of the master's lip-synced scenes on a line of its own, by the seconds of the scenes", () => {
+    // Prepare
+    const master = validateManifest({ ...manifestFor('openai-compatible'), lipSync: { mode: 'fast' } });
+    const dubbed = validateManifest({ ...master, dubs: ['th-TH', 'ko-KR'] });
+    const unsynced = validateManifest({ ...manifestFor('openai-compatible'), dubs: ['th-TH'] });
+
+    // Act
+    const [lines, withoutLipSync] = [estimateProduction(dubbed, {}).lines, estimateProduction(unsynced, {}).lines];
+
+    // Assess: one scene with a line, synced by the profile's lip-sync model
+    const resyncs = lines.filter((line) => line.stage.endsWith(' lip-sync'));
+    expect(resyncs.map((line) => [line.stage, line.provider, line.model, line.calls])).toEqual([
+      ['th-TH lip-sync', 'openai-compatible', 'lipsync-2', 1],
+      ['ko-KR lip-sync', 'openai-compatible', 'lipsync-2', 1],
+    ]);
+    const [thai] = resyncs;
+    const perSecond = costUsd('openai-compatible', 'lipsync-2', { lipSyncSeconds: 1 });
+    expect(thai!.expectedUsd / perSecond).toBeGreaterThanOrEqual(2);
+    expect(thai!.worstCaseUsd - thai!.expectedUsd, 'the held second at worst').toBeCloseTo(perSecond, 6);
+    expect(withoutLipSync.some((line) => line.stage.endsWith('lip-sync'))).toBe(false);
+  });
+});
+
 describe('estimateProduction and video candidates', () => {
   const videoLines = (estimate: ReturnType<typeof estimateProduction>) =>
     estimate.lines.filter((line) => line.stage === 'video' || line.stage === 'clip-consistency');

@@ -46,7 +46,7 @@ const voicing: StoredDubVoicing = {
       sceneId: 's01',
       durationSeconds: 6,
       holdSeconds: 0,
-      cues: [{ startSeconds: 0.5, endSeconds: 2, text: 'สวัสดี', speaker: 'Ana' }],
+      cues: [{ startSeconds: 0.5, endSeconds: 2, text: 'สวัสดี', speaker: 'Ana', characterId: 'ana' }],
     },
   ],
 };

@@ -192,6 +192,64 @@ describe('the production report', () => {
     ]);
   });
 
+  it("carries a dub's translation repairs and its lip re-synced scenes into its entry, and none into a dub without", () => {
+    // Prepare
+    const audio = {
+      loudness: { integratedLufs: -14, truePeakDbtp: -2, loudnessRangeLu: 3, normalization: 'linear' as const },
+      music: { provider: 'offline', model: 'procedural-bed-v1', moods: ['tender'] },
+    };
+    const master: EpisodeSummary = {
+      episodeId: 'ep01',
+      file: 'ep01.mp4',
+      durationSeconds: 4,
+      sceneIds: ['s01'],
+      inputsHash: 'h',
+      audio,
+      qa: { passed: true, checks: [] },
+    };
+    const dubbed = (language: string): DubSummary => ({
+      language,
+      file: `ep01.${language}.mp4`,
+      durationSeconds: 4,
+      masterDurationSeconds: 4,
+      inputsHash: language,
+      translation: { provider: 'openai-compatible', model: 'deepseek-chat', standIn: false },
+      fit: [],
+      audio,
+      qa: { passed: true, checks: [] },
+      costUsd: 0,
+    });
+    const repairs = [
+      { sceneId: 's01', line: 0, path: 'line', repaired: 'line: Too small', by: 'model' as const },
+      {
+        sceneId: 's01',
+        line: 0,
+        path: 'line',
+        repaired: 'quotation marks "" around it left out',
+        by: 'pipeline' as const,
+      },
+      { of: 'title' as const, path: 'line', repaired: 'whitespace and line breaks', by: 'pipeline' as const },
+    ];
+    const lipSync = { provider: 'offline', model: 'painted-mouths-v1', scenes: ['s01'] };
+
+    // Act
+    const report = buildProductionReport({
+      manifest: { ...manifest, dubs: ['th-TH', 'ko-KR'] },
+      meta: {} as ProductionMeta,
+      scenes: [],
+      costs: [],
+      episodes: new Map([['ep01', master]]),
+      dubs: new Map([['ep01', [{ ...dubbed('th-TH'), repairs, lipSync }, dubbed('ko-KR')]]]),
+    });
+
+    // Assess
+    const [thai, korean] = report.episodes[0]?.dubs ?? [];
+    expect(thai).toMatchObject({ language: 'th-TH', repairs, lipSync });
+    expect(korean?.language).toBe('ko-KR');
+    expect(korean).not.toHaveProperty('repairs');
+    expect(korean).not.toHaveProperty('lipSync');
+  });
+
   it('marks a scene whose every keyframe attempt fell short, with the threshold and the best score, and counts it', () => {
     // Prepare: two scenes of one episode; s01 passed on its second attempt, s02 kept its best of three under 0.58
     const twoScenes = parseDevelopedManifest(

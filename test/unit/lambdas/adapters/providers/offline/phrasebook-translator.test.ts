@@ -63,6 +63,22 @@ describe('the offline stand-in for a translator', () => {
     expect(Array.from(long.result.line).length).toBeGreaterThan(Array.from(short.result.line).length);
   });
 
+  it('records a line it had to cut because no phrasebook line fits the budget, and none for a line that fits', async () => {
+    // Act
+    const cut = await translator.translateLine(request('th-TH', { budgetSeconds: 0.3 }));
+    const fitting = await translator.translateLine(request('th-TH', { budgetSeconds: 6 }));
+
+    // Assess
+    expect(cut.result.repairs).toEqual([
+      {
+        path: 'line',
+        repaired: 'no phrasebook line fits 0.3 s: the shortest cut after its last word that fits',
+        by: 'pipeline',
+      },
+    ]);
+    expect(fitting.result.repairs).toBeUndefined();
+  });
+
   it('asked again because its line ran long, answers with a shorter one', async () => {
     // Prepare: the first answer was spoken at half the pace the stand-in assumed
     const first = (await translator.translateLine(request('th-TH', { budgetSeconds: 3 }))).result.line;
