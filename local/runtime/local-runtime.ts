@@ -39,7 +39,12 @@ import { readAssemblyStack } from './sandbox/cloud-assembly.js';
 import { deployedStack } from './sandbox/deployed-stack.js';
 import { FunctionSandboxes } from './sandbox/function-sandboxes.js';
 import { ensureRuntimeInterfaceClient } from './sandbox/runtime-interface-client-build.js';
-import { type SourceFunction, SourceWorkerPool, stageHandlerModule } from './sandbox/source-worker-pool.js';
+import {
+  type ProviderDecoratorModule,
+  type SourceFunction,
+  SourceWorkerPool,
+  stageHandlerModule,
+} from './sandbox/source-worker-pool.js';
 import {
   DEFAULT_LOCAL_SETTINGS,
   LOCAL_RESOURCE_NAMES,
@@ -85,8 +90,13 @@ export interface LocalRuntimeOptions {
   onError?: (error: unknown) => void;
   /** Step Functions' quotas the local runner enforces; AWS's unless a test lowers them. */
   quotas?: Partial<ExecutionQuotas>;
-  /** Wraps each manifest's providers in every stage (the benchmarks' simulated providers). */
+  /**
+   * Wraps each manifest's providers in every stage (the benchmarks' simulated providers). A function cannot be
+   * sent to a worker process, so with it the handlers run in this process.
+   */
   decorateProviders?: StageCompositionOptions['decorateProviders'];
+  /** The same, as a module's export each worker process imports: the handlers keep running in the workers. */
+  providerDecorator?: ProviderDecoratorModule;
   /**
    * What a manifest upload does instead of starting its execution here directly: the studio hands it
    * to the deployed trigger's code, which calls StartExecution on the studio's endpoint as in AWS.
@@ -335,6 +345,8 @@ export class LocalRuntime {
     } else {
       // A worker's environment is this process's as bootstrap and the caller set it, read when the worker starts.
       const workers = new SourceWorkerPool(functions, {
+        size: this.settings.handlerWorkers,
+        providerDecorator: this.options.providerDecorator,
         environment: () => ({ ...process.env }),
         log: (chunk) => process.stderr.write(chunk),
       });

@@ -23,7 +23,18 @@ export interface SourceFunction {
   reservedConcurrency?: number;
 }
 
+/**
+ * A module whose export wraps each manifest's providers (StageCompositionOptions['decorateProviders']). Given
+ * one, a worker builds each handler with the stage's `createHandler` over dependencies that wrap the providers,
+ * as the runtime does in its own process, instead of taking the module's `handler`.
+ */
+export interface ProviderDecoratorModule {
+  module: string;
+  exportName: string;
+}
+
 export interface SourceWorkerPoolOptions {
+  providerDecorator?: ProviderDecoratorModule;
   /** Worker processes at most: the machine's cores unless told otherwise. */
   size?: number;
   /** The environment of a worker, read when one starts: the runtime's, with the engines' endpoints and the stage variables. */
@@ -178,6 +189,7 @@ export class SourceWorkerPool {
         memoryMb: definition.memoryMb,
         handlerModule: definition.handlerModule,
         handlerExport: definition.handlerExport,
+        ...(this.options.providerDecorator && { providerDecorator: this.options.providerDecorator }),
         requestId,
         deadlineMs: Date.now() + timeoutMs,
         payload: JSON.stringify(event ?? null),

@@ -1,6 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import type { LambdaHandler } from '../../../lambdas/pipeline/stage-descriptor.js';
+import type { StageCompositionOptions } from '../../../lambdas/composition/stage-deps-from-env.js';
+import { stageDepsWithProviders } from '../../../lambdas/composition/stage-deps-with-providers.js';
+import type { StageDeps } from '../../../lambdas/pipeline/stage-deps.js';
+import type { LambdaHandler, StageModule } from '../../../lambdas/pipeline/stage-descriptor.js';
 import type { LambdaErrorBody } from './lambda-function-error.js';
 
 /**
@@ -17,6 +20,8 @@ export interface WorkerInvocation {
   /** The handler's module file, and its export that is the handler. */
   handlerModule: string;
   handlerExport: string;
+  /** A module whose export wraps each manifest's providers; with it, the handler is the module's `createHandler` over such dependencies. */
+  providerDecorator?: { module: string; exportName: string };
   requestId: string;
   deadlineMs: number;
   /** The event, as JSON. */
@@ -35,11 +40,25 @@ export interface WorkerInitDone {
 
 const handlers = new Map<string, Promise<LambdaHandler>>();
 
-async function loadHandler(modulePath: string, exportName: string): Promise<LambdaHandler> {
+async function exported<T>(modulePath: string, exportName: string): Promise<T> {
   const module = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
-  const handler = module[exportName];
-  if (typeof handler !== 'function') throw new TypeError(`${modulePath} exports no function ${exportName}`);
-  return handler as LambdaHandler;
+  const value = module[exportName];
+  if (typeof value !== 'function') throw new TypeError(`${modulePath} exports no function ${exportName}`);
+  return value as T;
+}
+
+/** One set of dependencies with decorated providers for every handler of this worker, as the runtime builds one for its own. */
+let decoratedDeps: Promise<StageDeps> | undefined;
+
+async function loadHandler(invocation: WorkerInvocation): Promise<LambdaHandler> {
+  const { providerDecorator } = invocation;
+  if (!providerDecorator) return exported<LambdaHandler>(invocation.handlerModule, invocation.handlerExport);
+  decoratedDeps ??= exported<NonNullable<StageCompositionOptions['decorateProviders']>>(
+    providerDecorator.module,
+    providerDecorator.exportName,
+  ).then((decorateProviders) => stageDepsWithProviders(process.env, { decorateProviders }));
+  const createHandler = await exported<StageModule['createHandler']>(invocation.handlerModule, 'createHandler');
+  return createHandler(await decoratedDeps);
 }
 
 /** What the runtime interface client posts for an error: its name as errorType, which Retry and Catch match. */
@@ -69,7 +88,7 @@ function contextOf(invocation: WorkerInvocation): Context {
 async function run(invocation: WorkerInvocation): Promise<WorkerAnswer> {
   const key = `${invocation.handlerModule}#${invocation.handlerExport}`;
   const coldStart = !handlers.has(key);
-  if (coldStart) handlers.set(key, loadHandler(invocation.handlerModule, invocation.handlerExport));
+  if (coldStart) handlers.set(key, loadHandler(invocation));
   let handler: LambdaHandler;
   try {
     handler = await handlers.get(key)!;
