@@ -514,9 +514,9 @@ export class LocalRuntime {
     }
   }
 
-  /** Cold starts and invocations of each function run in a sandbox or worker, for report.json; none in this process. */
+  /** Cold starts and invocations of each deployed function, for report.json; none in source mode. */
   get functionStatistics(): Record<string, { invocations: number; coldStarts: number }> {
-    const sandboxes = this.sandboxes ?? this.workers;
+    const sandboxes = this.sandboxes;
     if (!sandboxes) return {};
     return Object.fromEntries(
       [...this.handlers.values()].map(({ name }) => {
