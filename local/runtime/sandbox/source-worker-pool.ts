@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exited } from './function-sandbox.js';
 import type { FunctionSandboxStatistics } from './function-sandboxes.js';
 import { type LambdaErrorBody, LambdaFunctionError } from './lambda-function-error.js';
-import type { WorkerAnswer, WorkerInitDone, WorkerInvocation } from './source-worker.js';
+import type { WorkerAnswer, WorkerInitDone, WorkerInvocation, WorkerReady } from './source-worker.js';
 
 /** A function as source mode runs it: the handler's module in the sources, its name and its sizing. */
 export interface SourceFunction {
@@ -66,6 +66,12 @@ interface Worker {
   pending: Map<number, PendingInvocation>;
   /** The functions whose handlers this worker has loaded (or is loading). */
   loaded: Set<string>;
+  /** Settles when the worker's process is up (or has exited): invocations are sent, and timed, from then on. */
+  ready: Promise<void>;
+  /** Invocations given to it and not yet answered, those waiting for it to be up included. */
+  underWay: number;
+  /** How its process ended, once it has. */
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
   alive: boolean;
 }
 
@@ -146,10 +152,24 @@ export class SourceWorkerPool {
   }
 
   private async run(state: FunctionState, event: unknown): Promise<unknown> {
-    const { definition } = state;
     const worker = this.pick();
-    const id = this.nextId++;
+    worker.underWay += 1;
+    try {
+      return await this.runOn(worker, state, event);
+    } finally {
+      worker.underWay -= 1;
+    }
+  }
+
+  private async runOn(worker: Worker, state: FunctionState, event: unknown): Promise<unknown> {
+    const { definition } = state;
     const requestId = randomUUID();
+    await worker.ready;
+    if (worker.exit) {
+      const { code, signal } = worker.exit;
+      throw new LambdaFunctionError(definition.functionName, exited(requestId, code, signal));
+    }
+    const id = this.nextId++;
     const timeoutMs = definition.timeoutSeconds * 1000;
     const coldStart = !worker.loaded.has(definition.functionName);
     worker.loaded.add(definition.functionName);
@@ -206,10 +226,10 @@ export class SourceWorkerPool {
   private pick(): Worker {
     if (this.stopped) throw new Error('the worker pool has stopped');
     const idlest = this.workers.reduce<Worker | undefined>(
-      (best, worker) => (!best || worker.pending.size < best.pending.size ? worker : best),
+      (best, worker) => (!best || worker.underWay < best.underWay ? worker : best),
       undefined,
     );
-    if (idlest && (idlest.pending.size === 0 || this.workers.length >= this.size)) return idlest;
+    if (idlest && (idlest.underWay === 0 || this.workers.length >= this.size)) return idlest;
     return this.start();
   }
 
@@ -221,18 +241,27 @@ export class SourceWorkerPool {
       // Its own process group, so ending it ends what it spawned (ffmpeg) too.
       detached: true,
     });
-    const worker: Worker = { process: child, pending: new Map(), loaded: new Set(), alive: true };
+    let up!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      up = resolve;
+    });
+    const worker: Worker = { process: child, pending: new Map(), loaded: new Set(), ready, underWay: 0, alive: true };
     this.workers.push(worker);
     const log = (chunk: Buffer) => this.options.log?.(chunk.toString());
+    // A send to a worker that has just exited fails here; its exit fails what it held.
+    child.on('error', (error) => this.options.log?.(`source worker ${child.pid}: ${error.message}\n`));
     child.stdout!.on('data', log);
     child.stderr!.on('data', log);
-    child.on('message', (message: WorkerAnswer | WorkerInitDone) => {
+    child.on('message', (message: WorkerAnswer | WorkerInitDone | WorkerReady) => {
+      if ('ready' in message) return up();
       const pending = worker.pending.get(message.id);
       if ('initDone' in message) pending?.initDone();
       else pending?.settle(message);
     });
     child.once('exit', (code, signal) => {
       worker.alive = false;
+      worker.exit = { code, signal };
+      up();
       const index = this.workers.indexOf(worker);
       if (index >= 0) this.workers.splice(index, 1);
       for (const [id, pending] of worker.pending) {

@@ -32,6 +32,11 @@ export type WorkerAnswer =
   | { id: number; succeeded: true; payload: string }
   | { id: number; succeeded: false; error: LambdaErrorBody };
 
+/** Sent once the worker's process is up, before any handler is imported: its start is no function's init. */
+export interface WorkerReady {
+  ready: true;
+}
+
 /** Sent before the handler runs when this invocation loaded its module: the cold start's init is over. */
 export interface WorkerInitDone {
   id: number;
@@ -115,3 +120,4 @@ process.on('message', (invocation: WorkerInvocation) => {
 });
 // The pool's end of the channel closed: the runtime is gone, and so is every invocation's caller.
 process.on('disconnect', () => process.exit(0));
+process.send!({ ready: true } satisfies WorkerReady);

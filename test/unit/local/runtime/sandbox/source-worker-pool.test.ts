@@ -180,7 +180,7 @@ describe('the source worker pool', () => {
     const sleepy = await functionOf(
       'sleepy',
       'export const handler = async (event) => event.sleep ? new Promise(() => undefined) : process.pid;',
-      // Long enough for a worker to start on a busy machine, since init gets the function's timeout too.
+      // Long enough to import the module on a busy machine, since init gets the function's timeout too.
       { timeoutSeconds: 5 },
     );
     const pool = poolOf(1, sleepy);
