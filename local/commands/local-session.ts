@@ -16,6 +16,7 @@ export interface RunOptions
     | 'environment'
     | 'onExecutionEvent'
     | 'decorateProviders'
+    | 'providerDecorator'
     | 'deployed'
   > {
   outDir: string;
@@ -46,6 +47,7 @@ export async function withLocalRuntime<Result>(
     retryDelayMs: options.retryDelayMs,
     environment: options.environment,
     decorateProviders: options.decorateProviders,
+    providerDecorator: options.providerDecorator,
     deployed: options.deployed,
     onExecutionEvent: (event) => {
       states.observe(event);

@@ -40,6 +40,12 @@ import { deployedStack } from './sandbox/deployed-stack.js';
 import { FunctionSandboxes } from './sandbox/function-sandboxes.js';
 import { ensureRuntimeInterfaceClient } from './sandbox/runtime-interface-client-build.js';
 import {
+  type ProviderDecoratorModule,
+  type SourceFunction,
+  SourceWorkerPool,
+  stageHandlerModule,
+} from './sandbox/source-worker-pool.js';
+import {
   DEFAULT_LOCAL_SETTINGS,
   LOCAL_RESOURCE_NAMES,
   LOCAL_STATE_MACHINE_NAMES,
@@ -84,8 +90,13 @@ export interface LocalRuntimeOptions {
   onError?: (error: unknown) => void;
   /** Step Functions' quotas the local runner enforces; AWS's unless a test lowers them. */
   quotas?: Partial<ExecutionQuotas>;
-  /** Wraps each manifest's providers in every stage (the benchmarks' simulated providers). */
+  /**
+   * Wraps each manifest's providers in every stage (the benchmarks' simulated providers). A function cannot be
+   * sent to a worker process, so with it the handlers run in this process.
+   */
   decorateProviders?: StageCompositionOptions['decorateProviders'];
+  /** The same, as a module's export each worker process imports: the handlers keep running in the workers. */
+  providerDecorator?: ProviderDecoratorModule;
   /**
    * What a manifest upload does instead of starting its execution here directly: the studio hands it
    * to the deployed trigger's code, which calls StartExecution on the studio's endpoint as in AWS.
@@ -110,6 +121,12 @@ export interface LocalRuntimeOptions {
 /** Lambda refuses an event source mapping whose function's role cannot read the queue, as CreateEventSourceMapping does. */
 export class EventSourceMappingInvalid extends Error {
   override readonly name = 'InvalidParameterValueException';
+}
+
+/** Provider slots were asked to be shared by one process, but the handlers run in many. */
+export class ProviderSlotsNotShareable extends Error {
+  static readonly errorName = 'ProviderSlotsNotShareable';
+  override readonly name = ProviderSlotsNotShareable.errorName;
 }
 
 /** Where the functions of one runtime come from, and the workflow and event source wiring they deploy with. */
@@ -148,6 +165,8 @@ export class LocalRuntime {
   private settling?: Promise<never>;
   private readonly invocations = new Set<Promise<unknown>>();
   private sandboxes?: FunctionSandboxes;
+  /** In source mode, the worker processes the handlers run in (unless they run in this one). */
+  private workers?: SourceWorkerPool;
   /** In deployed mode, the template's roles and resource policies, and the endpoint that enforces them on the functions. */
   private authorizer?: Authorizer;
   private gateway?: RoleGateway;
@@ -222,7 +241,7 @@ export class LocalRuntime {
       ...(this.settings.providerSlots
         ? {
             [STAGE_VARIABLES.providerSlots]: JSON.stringify(this.settings.providerSlots),
-            [STAGE_VARIABLES.providerSlotsSharedBy]: this.settings.providerSlotsSharedBy ?? 'process',
+            [STAGE_VARIABLES.providerSlotsSharedBy]: this.providerSlotsSharedBy(),
           }
         : {}),
       POWERTOOLS_SERVICE_NAME: 'dramaforge',
@@ -295,23 +314,50 @@ export class LocalRuntime {
     });
   }
 
-  /** The handlers from the sources, in this process, wired as the catalog says the stack wires them. */
+  /**
+   * The handlers from the sources, wired as the catalog says the stack wires them: in worker processes as many
+   * as the machine has cores (source-worker-pool.ts), so handlers run on every core while the interpreter and
+   * the engines stay here; or, when `decorateProviders` is given, in this process, since a function cannot be
+   * handed to another process.
+   */
   private async sourceFunctions(): Promise<FunctionWiring> {
-    // One set of dependencies per runtime, built as a cold start builds them: a runtime started again in the
-    // same process has new engine endpoints, and its handlers must not reuse the last one's clients.
-    const deps = stageDepsWithProviders(process.env, { decorateProviders: this.options.decorateProviders });
     const substitutions: Record<string, string> = { [QUEUE_SUBSTITUTION]: this.queues.queueUrl };
-    for (const spec of STAGE_FUNCTIONS) {
-      const functionName = `dramaforge-${spec.name}`;
-      const module = await spec.load();
-      const arn = localFunctionArn(functionName);
-      this.handlers.set(arn, {
-        handler: module.createHandler(deps),
-        name: functionName,
-        timeoutSeconds: spec.timeoutSeconds,
+    const functions: SourceFunction[] = STAGE_FUNCTIONS.map((spec) => ({
+      handlerModule: stageHandlerModule(spec.name),
+      handlerExport: 'handler',
+      functionName: `dramaforge-${spec.name}`,
+      functionArn: localFunctionArn(`dramaforge-${spec.name}`),
+      timeoutSeconds: spec.timeoutSeconds,
+      memoryMb: spec.memoryMb,
+    }));
+    if (this.handlersInProcess) {
+      // One set of dependencies per runtime, built as a cold start builds them: a runtime started again in the
+      // same process has new engine endpoints, and its handlers must not reuse the last one's clients.
+      const deps = stageDepsWithProviders(process.env, { decorateProviders: this.options.decorateProviders });
+      for (const spec of STAGE_FUNCTIONS) {
+        const module = await spec.load();
+        this.handlers.set(localFunctionArn(`dramaforge-${spec.name}`), {
+          handler: module.createHandler(deps),
+          name: `dramaforge-${spec.name}`,
+          timeoutSeconds: spec.timeoutSeconds,
+        });
+      }
+    } else {
+      // A worker's environment is this process's as bootstrap and the caller set it, read when the worker starts.
+      const workers = new SourceWorkerPool(functions, {
+        size: this.settings.handlerWorkers,
+        providerDecorator: this.options.providerDecorator,
+        environment: () => ({ ...process.env }),
+        log: (chunk) => process.stderr.write(chunk),
       });
-      if (spec.substitution) substitutions[spec.substitution] = arn;
+      this.workers = workers;
+      for (const { functionName, functionArn, timeoutSeconds } of functions) {
+        const handler = ((event: unknown) => workers.invoke(functionName, event)) as LambdaHandler;
+        this.handlers.set(functionArn, { handler, name: functionName, timeoutSeconds });
+      }
     }
+    for (const spec of STAGE_FUNCTIONS)
+      if (spec.substitution) substitutions[spec.substitution] = localFunctionArn(`dramaforge-${spec.name}`);
     return {
       substitutions: {
         production: {
@@ -327,6 +373,26 @@ export class LocalRuntime {
         maxConcurrency: this.settings.videoWorkerMaxConcurrency,
       },
     };
+  }
+
+  /** The handlers run in this process: a function given to wrap their providers cannot reach a sandbox. */
+  private get handlersInProcess(): boolean {
+    return !this.options.deployed && this.options.decorateProviders !== undefined;
+  }
+
+  /**
+   * Handlers in this process share the provider slots in it by default, exactly; handlers in sandboxes share
+   * them through the production table (lambdas/adapters/aws/table-slots.ts), as deployed functions do in AWS,
+   * since each sandbox process's own shares would let every one of them take the whole limit.
+   */
+  private providerSlotsSharedBy(): 'process' | 'table' {
+    const chosen = this.settings.providerSlotsSharedBy;
+    if (this.handlersInProcess) return chosen ?? 'process';
+    if (chosen === 'process')
+      throw new ProviderSlotsNotShareable(
+        'providerSlotsSharedBy "process" needs the handlers in this process (decorateProviders): in sandboxes, each process would take the whole limit; the table shares it for all of them',
+      );
+    return 'table';
   }
 
   /** Every function from the cloud assembly, each in its sandbox, wired as the template wires them. */
@@ -801,6 +867,7 @@ export class LocalRuntime {
     try {
       await this.videoSource?.stop();
       await this.sandboxes?.stop();
+      await this.workers?.stop();
       await this.gateway?.close();
       await this.engines.stop();
     } finally {

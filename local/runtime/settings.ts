@@ -21,6 +21,8 @@ export interface LocalSettings {
    * exact), or the production table, as deployed functions do (lambdas/adapters/aws/table-slots.ts).
    */
   providerSlotsSharedBy?: 'process' | 'table';
+  /** Worker processes source mode runs the handlers in (local/runtime/sandbox/source-worker-pool.ts); the machine's cores unless set. */
+  handlerWorkers?: number;
 }
 
 export const DEFAULT_LOCAL_SETTINGS: LocalSettings = {

@@ -1,5 +1,6 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createAwsClients } from '../../lambdas/adapters/aws/clients.js';
 import { TableProviderSlots } from '../../lambdas/adapters/aws/table-slots.js';
@@ -7,6 +8,7 @@ import { readStageEnvironment } from '../../lambdas/core/contracts/environment.j
 import { isAsyncVideoModel, type VideoModel } from '../../lambdas/core/contracts/ports.js';
 import type { ManifestInput } from '../../lambdas/core/manifest/schema.js';
 import { produceMany } from '../../local/commands/produce.js';
+import { GATE_VARIABLES, GATED_VIDEO_SLOT } from '../support/gated-video-decorator.js';
 import { waitFor } from '../support/wait-for.js';
 import { readCallLog, workspace } from './support/pipeline-harness.js';
 
@@ -112,5 +114,62 @@ describe.each(['process', 'table'] as const)('priority, with the slots shared by
       .slice(0, lastHigh)
       .filter((production) => production === 'priority-low').length;
     expect(lowBeforeLastHigh).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('priority, with the handlers in two worker processes', () => {
+  it('gives the higher production the one video slot first, shared through the table across both processes', async () => {
+    // Prepare: one video slot, two worker processes, and a gate in each that holds the first clip until every clip queues
+    const ws = await workspace('priority-workers');
+    onTestFinished(() => rm(ws.dir, { recursive: true, force: true }));
+    const high = path.join(ws.dir, 'high.json');
+    const low = path.join(ws.dir, 'low.json');
+    const starts = path.join(ws.dir, 'video-starts.txt');
+    await writeFile(high, JSON.stringify(contender('priority-high', 9), null, 2));
+    await writeFile(low, JSON.stringify(contender('priority-low', 1), null, 2));
+
+    // Act
+    const results = await produceMany({
+      manifestPaths: [low, high],
+      outDir: ws.outDir,
+      dataDir: ws.dataDir,
+      retryDelayMs: 5,
+      environment: {
+        DRAMAFORGE_PROVIDER_CALL_LOG: ws.callLog,
+        [GATE_VARIABLES.starts]: starts,
+        [GATE_VARIABLES.clips]: String(2 * SCENES),
+      },
+      settings: {
+        sceneMaxConcurrency: SCENES,
+        videoWorkerMaxConcurrency: 2 * SCENES,
+        providerSlots: GATED_VIDEO_SLOT,
+        handlerWorkers: 2,
+      },
+      providerDecorator: {
+        module: fileURLToPath(new URL('../support/gated-video-decorator.ts', import.meta.url)),
+        exportName: 'gateFirstClip',
+      },
+    });
+
+    // Assess
+    expect(results.map((result) => [result.productionId, result.ok])).toEqual([
+      ['priority-low', true],
+      ['priority-high', true],
+    ]);
+    const rendered = (await readFile(starts, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '));
+    expect(rendered).toHaveLength(2 * SCENES);
+    const renderers = new Set(rendered.map(([, pid]) => Number(pid)));
+    expect(renderers.size).toBe(2);
+    expect(renderers.has(process.pid)).toBe(false);
+    // Shared by the table, the slot goes nine times to the high one for each time to the low one once both queue;
+    // each process sharing it on its own would give each its own slot, and the low one its clips beside the high one's.
+    const order = rendered.map(([production]) => production);
+    const lastHigh = order.lastIndexOf('priority-high');
+    expect(order.slice(0, lastHigh).filter((production) => production === 'priority-low').length).toBeLessThanOrEqual(
+      1,
+    );
   });
 });

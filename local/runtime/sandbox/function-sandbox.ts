@@ -141,7 +141,12 @@ function endingSignal(code: number | null, signal: NodeJS.Signals | null): NodeJ
   )?.[0];
 }
 
-function exited(requestId: string | undefined, code: number | null, signal: NodeJS.Signals | null): LambdaErrorBody {
+/** Lambda's Runtime.ExitError for a runtime that ended with this exit code or signal, mid-invocation or not. */
+export function exited(
+  requestId: string | undefined,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): LambdaErrorBody {
   const ending = endingSignal(code, signal);
   const how = ending ? `signal: ${SIGNAL_DESCRIPTIONS[ending] ?? ending}` : `exit status ${code}`;
   return {
