@@ -47,6 +47,7 @@ import {
 } from './sandbox/source-worker-pool.js';
 import {
   DEFAULT_LOCAL_SETTINGS,
+  handlerWorkersFrom,
   LOCAL_RESOURCE_NAMES,
   LOCAL_STATE_MACHINE_NAMES,
   type LocalSettings,
@@ -184,7 +185,7 @@ export class LocalRuntime {
     private readonly options: LocalRuntimeOptions,
     private readonly lock: DataDirLock,
   ) {
-    this.settings = { ...DEFAULT_LOCAL_SETTINGS, ...options.settings };
+    this.settings = { ...DEFAULT_LOCAL_SETTINGS, handlerWorkers: handlerWorkersFrom(process.env), ...options.settings };
     // A failure off the execution's path (a worker invocation, the trigger, saving dead letters) must still be seen.
     this.reportError =
       options.onError ??
@@ -376,8 +377,16 @@ export class LocalRuntime {
   }
 
   /** The handlers run in this process: a function given to wrap their providers cannot reach a sandbox. */
+  /**
+   * Worker processes are chosen, not the default: on this 2-core machine they have not yet been measured
+   * faster than one process (each worker loads every handler's modules once), so source mode keeps the
+   * handlers here unless `handlerWorkers` asks for workers (docs/twin.md, Source mode).
+   */
   private get handlersInProcess(): boolean {
-    return !this.options.deployed && this.options.decorateProviders !== undefined;
+    return (
+      !this.options.deployed &&
+      (this.options.decorateProviders !== undefined || !((this.settings.handlerWorkers ?? 0) > 0))
+    );
   }
 
   /**

@@ -21,7 +21,10 @@ export interface LocalSettings {
    * exact), or the production table, as deployed functions do (lambdas/adapters/aws/table-slots.ts).
    */
   providerSlotsSharedBy?: 'process' | 'table';
-  /** Worker processes source mode runs the handlers in (local/runtime/sandbox/source-worker-pool.ts); the machine's cores unless set. */
+  /**
+   * Worker processes source mode runs the handlers in (local/runtime/sandbox/source-worker-pool.ts).
+   * Unset or 0, the handlers run in the runtime's process; `DRAMAFORGE_HANDLER_WORKERS` sets it for the CLI.
+   */
   handlerWorkers?: number;
 }
 
@@ -47,3 +50,13 @@ export const LOCAL_STATE_MACHINE_NAMES = {
   production: 'dramaforge-production',
   episode: 'dramaforge-episode',
 } as const;
+
+/** `DRAMAFORGE_HANDLER_WORKERS`: how many worker processes the CLI's source mode runs handlers in (0 or unset: none). */
+export function handlerWorkersFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.DRAMAFORGE_HANDLER_WORKERS;
+  if (value === undefined || value === '') return undefined;
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 0)
+    throw new RangeError(`DRAMAFORGE_HANDLER_WORKERS must be a whole number of worker processes, not "${value}"`);
+  return workers;
+}
