@@ -2,18 +2,70 @@ import type { Bound } from '../core/contracts/bound-providers.js';
 import type { SceneRef } from '../core/contracts/keys.js';
 import {
   type AsyncLipSyncModel,
+  type CameraMove,
   isAsyncLipSyncModel,
   type LipSyncModel,
   type LipSyncRequest,
   type LipSyncResult,
 } from '../core/contracts/ports.js';
-import { sha256 } from '../core/domain/content-hash.js';
+import { seedFrom, sha256 } from '../core/domain/content-hash.js';
+import type { SceneRecord } from '../core/domain/production-model.js';
 import type { Manifest } from '../core/manifest/schema.js';
 import { estimateUsd } from '../core/pricing/estimates.js';
 import { lipSyncCodec } from './codecs.js';
 import { paidCall } from './paid-call.js';
 import { advanceProviderJob } from './provider-job.js';
+import type { SceneContext } from './scene-context.js';
 import type { StageDeps } from './stage-deps.js';
+
+/** What one scene's sync is made from: a clip, a voice and its lines by speaker, in the manifest's frame and mode. */
+export interface LipSyncSource {
+  manifest: Manifest & { lipSync: NonNullable<Manifest['lipSync']> };
+  context: Pick<SceneContext, 'brief' | 'seed'>;
+  /** The scene's row: the keyframe's seed the clip was drawn from. */
+  record: Pick<SceneRecord, 'keyframeSeed'> | undefined;
+  video: Buffer;
+  videoKey: string;
+  audio: Buffer;
+  audioKey: string;
+  language: string;
+  voice: { durationSeconds: number; cues: { characterId: string; startSeconds: number; endSeconds: number }[] };
+  keyframePng: Buffer;
+  cameraMove?: CameraMove;
+}
+
+/** The request the master's sync and a dub's re-sync both send: the same shot, told the same way. */
+export function lipSyncRequest(source: LipSyncSource): LipSyncRequest {
+  const { manifest, context, voice } = source;
+  const { width, height, fps } = manifest.format;
+  return {
+    video: source.video,
+    audio: source.audio,
+    videoKey: source.videoKey,
+    audioKey: source.audioKey,
+    language: source.language,
+    syncMode: manifest.lipSync.mode,
+    width,
+    height,
+    fps,
+    durationSeconds: voice.durationSeconds,
+    speech: voice.cues.map((cue) => ({
+      characterId: cue.characterId,
+      startSeconds: cue.startSeconds,
+      endSeconds: cue.endSeconds,
+    })),
+    shot: {
+      keyframePng: source.keyframePng,
+      keyframe: {
+        scene: context.brief,
+        width,
+        height,
+        seed: source.record?.keyframeSeed ?? seedFrom(context.seed, 'keyframe', 1),
+      },
+      cameraMove: source.cameraMove,
+    },
+  };
+}
 
 export interface LipSyncCall {
   manifest: Manifest;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CameraMove } from '../../core/contracts/ports.js';
-import { runFfmpeg, withTempDir } from './ffmpeg.js';
+import { LOSSLESS_H264_ARGS, runFfmpeg, withTempDir } from './ffmpeg.js';
 
 /** How far the camera travels: the zoom factor at the tight end of a move. */
 export const MAX_ZOOM = 1.18;
@@ -133,14 +133,7 @@ export async function renderCameraMoveClip(
       cameraMoveFilter(move, width, height, fps, frameCount, 'still' in input ? frameCount : 1),
       '-frames:v',
       String(frameCount),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-qp',
-      '0',
-      '-pix_fmt',
-      'yuv420p',
+      ...LOSSLESS_H264_ARGS,
       '-r',
       String(fps),
       '-an',

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runFfmpeg, withTempDir } from './ffmpeg.js';
+import { LOSSLESS_H264_ARGS, runFfmpeg, withTempDir } from './ffmpeg.js';
 
 /**
  * A clip followed by its last frame held for `holdSeconds`, for a stage that needs a picture as
@@ -17,14 +17,7 @@ export async function holdLastFrame(mp4: Buffer, holdSeconds: number, fps: numbe
       input,
       '-vf',
       `fps=${fps},tpad=stop_mode=clone:stop_duration=${holdSeconds}`,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-qp',
-      '0',
-      '-pix_fmt',
-      'yuv420p',
+      ...LOSSLESS_H264_ARGS,
       '-an',
       '-y',
       output,

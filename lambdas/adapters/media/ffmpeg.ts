@@ -271,3 +271,15 @@ function parseRate(value: string | undefined): number | undefined {
   if (denominator === undefined) return numerator;
   return Number.isFinite(denominator) && denominator > 0 ? numerator / denominator : undefined;
 }
+
+/** H.264 with no loss, fast to write: frames a later step reads again (a sync, an encode) lose nothing on the way. */
+export const LOSSLESS_H264_ARGS = [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-qp',
+  '0',
+  '-pix_fmt',
+  'yuv420p',
+] as const;

@@ -44,10 +44,7 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
   );
   const { lipSync } = await deps.providers(manifest);
   // The voices and, where the master synced lips, the model that syncs them again to the dubbed voice.
-  const inputsHash = contentHash({
-    voicing: voicing.inputsHash,
-    lipResync: manifest.lipSync && lipSync ? { model: lipSync.model, version: LIP_RESYNC_VERSION } : null,
-  });
+  const inputsHash = dubInputsHash(voicing.inputsHash, manifest.lipSync && lipSync ? lipSync : undefined);
   const summaryKey = assetKeys.dubSummary(event.productionId, episode.id, language);
   const previous = await deps.assets.findJson<DubSummary>(summaryKey);
   if (previous?.inputsHash === inputsHash && !previous.qa.passed) throw qaFailure(stem, previous.qa);
@@ -169,5 +166,13 @@ async function packageDub(
       durationSeconds: delivered.durationSeconds,
       cover: delivered.cover,
     }),
+  });
+}
+
+/** What a dub's cut is made from: its voicing, and the lip re-sync that changes its pictures (none without lip-sync). */
+export function dubInputsHash(voicingHash: string, lipResync: { model: string } | undefined): string {
+  return contentHash({
+    voicing: voicingHash,
+    lipResync: lipResync ? { model: lipResync.model, version: LIP_RESYNC_VERSION } : null,
   });
 }

@@ -1,12 +1,11 @@
 import { holdLastFrame } from '../../adapters/media/clip-hold.js';
 import type { Bound } from '../../core/contracts/bound-providers.js';
 import { assetKeys, type SceneRef } from '../../core/contracts/keys.js';
-import type { AsyncLipSyncModel, CameraMoveClip, LipSyncModel, LipSyncRequest } from '../../core/contracts/ports.js';
-import { seedFrom } from '../../core/domain/content-hash.js';
+import type { AsyncLipSyncModel, CameraMoveClip, LipSyncModel } from '../../core/contracts/ports.js';
 import type { SceneRecord } from '../../core/domain/production-model.js';
 import type { StoredDubVoicing } from '../../core/domain/scene-artifacts.js';
 import type { Manifest } from '../../core/manifest/schema.js';
-import { buyLipSync } from '../../pipeline/lip-sync-call.js';
+import { buyLipSync, lipSyncRequest } from '../../pipeline/lip-sync-call.js';
 import { sceneContext } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { DUB_EPISODE_TIMEOUT_SECONDS } from './timeout.js';
@@ -49,7 +48,7 @@ export async function resyncLips(
 ): Promise<{ clipKey: string; usd: number } | undefined> {
   const { manifest, lipSync, language, ref, record, voiced } = input;
   if (!hadLipSync(input) || !lipSync || !manifest.lipSync) return undefined;
-  const { width, height, fps } = manifest.format;
+  const { fps } = manifest.format;
   // Sync lips stored the frames it synced when the master's picture was a camera move; otherwise they are the provider's clip.
   const cameraMoved = await deps.assets.exists(assetKeys.syncInput(ref));
   const masterVideoKey = cameraMoved ? assetKeys.syncInput(ref) : assetKeys.clip(ref);
@@ -65,34 +64,19 @@ export async function resyncLips(
     videoKey = assetKeys.dubSyncInput(ref, language);
     await deps.assets.putBytes(videoKey, video, 'video/mp4');
   }
-  const context = sceneContext(manifest, ref);
-  const request: LipSyncRequest = {
+  const request = lipSyncRequest({
+    manifest: { ...manifest, lipSync: manifest.lipSync },
+    context: sceneContext(manifest, ref),
+    record,
     video,
-    audio: input.voiceWav,
     videoKey,
+    audio: input.voiceWav,
     audioKey: assetKeys.dubVoice(ref, language),
     language,
-    syncMode: manifest.lipSync.mode,
-    width,
-    height,
-    fps,
-    durationSeconds: voiced.durationSeconds,
-    speech: voiced.cues.map((cue) => ({
-      characterId: cue.characterId,
-      startSeconds: cue.startSeconds,
-      endSeconds: cue.endSeconds,
-    })),
-    shot: {
-      keyframePng,
-      keyframe: {
-        scene: context.brief,
-        width,
-        height,
-        seed: record?.keyframeSeed ?? seedFrom(context.seed, 'keyframe', 1),
-      },
-      cameraMove: plan?.move,
-    },
-  };
+    voice: voiced,
+    keyframePng,
+    cameraMove: plan?.move,
+  });
   const { result, usd } = await buyLipSync(deps, {
     manifest,
     lipSync,

@@ -4,11 +4,10 @@ import type * as z from 'zod';
 import { renderCameraMoveClip } from '../../adapters/media/camera-move.js';
 import { withTempDir } from '../../adapters/media/ffmpeg.js';
 import { assetKeys } from '../../core/contracts/keys.js';
-import type { CameraMoveClip, LipSyncRequest } from '../../core/contracts/ports.js';
-import { seedFrom } from '../../core/domain/content-hash.js';
+import type { CameraMoveClip } from '../../core/contracts/ports.js';
 import type { StoredVoiceCues } from '../../core/domain/scene-artifacts.js';
 import { CutSchema, manifestForCut } from '../../pipeline/cut.js';
-import { buyLipSync } from '../../pipeline/lip-sync-call.js';
+import { buyLipSync, lipSyncRequest } from '../../pipeline/lip-sync-call.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
@@ -78,33 +77,19 @@ export async function syncLips(
     : await deps.assets.getBytes(clipKey);
   const videoKey = plan ? assetKeys.syncInput(event) : clipKey;
   if (plan) await deps.assets.putBytes(videoKey, video, 'video/mp4');
-  const request: LipSyncRequest = {
+  const request = lipSyncRequest({
+    manifest: { ...manifest, lipSync: manifest.lipSync },
+    context,
+    record,
     video,
-    audio,
     videoKey,
+    audio,
     audioKey: assetKeys.voice(event),
     language: manifest.language,
-    syncMode: manifest.lipSync.mode,
-    width,
-    height,
-    fps,
-    durationSeconds: cues.durationSeconds,
-    speech: cues.cues.map((cue) => ({
-      characterId: cue.characterId,
-      startSeconds: cue.startSeconds,
-      endSeconds: cue.endSeconds,
-    })),
-    shot: {
-      keyframePng,
-      keyframe: {
-        scene: context.brief,
-        width,
-        height,
-        seed: record.keyframeSeed ?? seedFrom(context.seed, 'keyframe', 1),
-      },
-      cameraMove: plan?.move,
-    },
-  };
+    voice: cues,
+    keyframePng,
+    cameraMove: plan?.move,
+  });
   const { result: synced } = await buyLipSync(deps, {
     manifest,
     lipSync,

@@ -12,7 +12,7 @@ import type {
   EpisodeSummary,
   StoredDubVoicing,
 } from '../../../../../lambdas/core/domain/scene-artifacts.js';
-import { dubEpisode } from '../../../../../lambdas/stages/dub-episode/dub-episode.js';
+import { dubEpisode, dubInputsHash } from '../../../../../lambdas/stages/dub-episode/dub-episode.js';
 import { testPattern } from '../../../../support/media-fixtures.js';
 import { unitManifest } from '../../../../support/mocked-stage-deps.js';
 import { stageWorld } from '../../../../support/stage-world.js';
@@ -55,7 +55,7 @@ const previousDub = (passed: boolean, extra: Partial<DubSummary> = {}): DubSumma
   language: 'th-TH',
   durationSeconds: 6.1,
   masterDurationSeconds: 6,
-  inputsHash: voicing.inputsHash,
+  inputsHash: dubInputsHash(voicing.inputsHash, undefined),
   translation: voicing.translation,
   fit: voicing.fit,
   audio: {
@@ -224,7 +224,7 @@ describe('Dub episode', () => {
       'ep01.th-TH.platform.json',
       'ท่าเรือ',
     ]);
-    expect([summary.inputsHash, summary.masterDurationSeconds]).toEqual(['voicing-hash', 6]);
+    expect([summary.inputsHash, summary.masterDurationSeconds]).toEqual([dubInputsHash('voicing-hash', undefined), 6]);
     expect(summary.durationSeconds).toBeCloseTo(6, 0);
     expect(world.objects.get(keys.mp4)!.subarray(4, 8).toString('latin1')).toBe('ftyp');
     expect(world.json<PlatformPackage>(keys.platform).title).toBe('ท่าเรือ');
