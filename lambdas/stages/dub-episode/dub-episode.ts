@@ -76,22 +76,24 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
   try {
     // A few scenes at once: a provider's jobs run side by side within the poll budget, and painted clips within memory.
     const resyncSlots = bulkhead(RESYNC_CONCURRENCY, Number.POSITIVE_INFINITY);
-    const resyncs = await Promise.all(
-      voicing.scenes.map((voiced) =>
+    // Each dubbed voice is read once: the re-sync and the cut both use it.
+    const voicedScenes = await Promise.all(
+      voicing.scenes.map((scene) =>
         resyncSlots.execute(async () => {
-          const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: voiced.sceneId };
+          const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: scene.sceneId };
           const voiceWav = await deps.assets.getBytes(assetKeys.dubVoice(ref, language));
-          const record = records.get(voiced.sceneId);
-          return resyncLips(deps, { manifest, lipSync, language, ref, record, voiced, voiceWav });
+          const record = records.get(scene.sceneId);
+          const synced = await resyncLips(deps, { manifest, lipSync, language, ref, record, voiced: scene, voiceWav });
+          return { ref, voiceWav, synced };
         }),
       ),
     );
-    const resynced = voicing.scenes.filter((_, index) => resyncs[index]).map((voiced) => voiced.sceneId);
+    const resyncs = voicedScenes.map(({ synced }) => synced);
+    const resynced = voicing.scenes.filter((_, index) => resyncs[index]).map((scene) => scene.sceneId);
     const resyncUsd = resyncs.reduce((sum, synced) => sum + (synced?.usd ?? 0), 0);
     const scenes: CutScene[] = [];
     for (const [index, voiced] of voicing.scenes.entries()) {
-      const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: voiced.sceneId };
-      const voiceWav = await deps.assets.getBytes(assetKeys.dubVoice(ref, language));
+      const { ref, voiceWav } = voicedScenes[index]!;
       const clip = resyncs[index]?.clipKey ?? records.get(voiced.sceneId)?.assets?.clip;
       const picture = await scenePicture(deps, ref, clip, workDir);
       const scene = episode.scenes.find((s) => s.id === voiced.sceneId)!;
