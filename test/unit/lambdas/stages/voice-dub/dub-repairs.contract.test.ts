@@ -1,13 +1,12 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../../../../lambdas/adapters/media/voice-track.js';
 import { ChatScriptWriter } from '../../../../../lambdas/adapters/providers/openai-compatible/chat-script-writer.js';
 import { OpenAiConnection } from '../../../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../../../lambdas/composition/resilience/provider-guard.js';
-import type { SpeechRequest } from '../../../../../lambdas/core/contracts/ports.js';
 import { dubScene } from '../../../../../lambdas/stages/voice-dub/voice-dub.js';
 import { FakeOpenAiServer, scripted } from '../../../../support/fake-openai-server.js';
 import { ledgerAndBucket } from '../../../../support/ledger-and-bucket.js';
 import { mockedStageDeps, unitManifest } from '../../../../support/mocked-stage-deps.js';
+import { pacedSpeech } from '../../../../support/paced-speech.js';
 
 const CHAT = 'POST /v1/chat/completions';
 const MODEL = 'deepseek-chat';
@@ -27,26 +26,6 @@ const script = { source: 'manifest' as const, lines: [{ character: 'mai', line: 
 const master = {
   durationSeconds: 4,
   cues: [{ index: 0, characterId: 'mai', speaker: 'Mai', text: 'Who are you?', startSeconds: 0.4, endSeconds: 2.9 }],
-};
-
-/** A voice that says a tenth of a second a character: the translated line fits its budget. */
-const speech = {
-  provider: 'offline',
-  model: 'espeak-ng',
-  port: {
-    speak: async (request: SpeechRequest) => {
-      const seconds = request.text.length * 0.1;
-      return {
-        result: {
-          wav: wavFromPcm(Buffer.alloc(Math.round(seconds * VOICE_SAMPLE_RATE) * 2)),
-          durationSeconds: seconds,
-        },
-        usage: {},
-        provider: 'offline',
-        model: 'espeak-ng',
-      };
-    },
-  },
 };
 
 describe("a dubbed scene's translation repairs", () => {
@@ -80,7 +59,10 @@ describe("a dubbed scene's translation repairs", () => {
     // Act
     const dubbed = await dubScene(deps, {
       manifest,
-      providers: { translation: { port: translator, provider: 'openai-compatible', model: MODEL }, speech },
+      providers: {
+        translation: { port: translator, provider: 'openai-compatible', model: MODEL },
+        speech: pacedSpeech,
+      },
       ref,
       language: 'th-TH',
       master,

@@ -1,13 +1,13 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../../../../lambdas/adapters/media/voice-track.js';
 import { ChatScriptWriter } from '../../../../../lambdas/adapters/providers/openai-compatible/chat-script-writer.js';
 import { OpenAiConnection } from '../../../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import { DEFAULT_GUARD_SETTINGS, ProviderGuard } from '../../../../../lambdas/composition/resilience/provider-guard.js';
-import type { LineTranslationRequest, SpeechRequest } from '../../../../../lambdas/core/contracts/ports.js';
+import type { LineTranslationRequest } from '../../../../../lambdas/core/contracts/ports.js';
 import { dubScene } from '../../../../../lambdas/stages/voice-dub/voice-dub.js';
 import { FakeOpenAiServer, scripted } from '../../../../support/fake-openai-server.js';
 import { ledgerAndBucket } from '../../../../support/ledger-and-bucket.js';
 import { mockedStageDeps, unitManifest } from '../../../../support/mocked-stage-deps.js';
+import { pacedSpeech } from '../../../../support/paced-speech.js';
 
 const CHAT = 'POST /v1/chat/completions';
 const MODEL = 'deepseek-chat';
@@ -62,26 +62,6 @@ async function gatewayTranslator() {
   return { server, translator: new ChatScriptWriter(connection, MODEL, 'json_schema') };
 }
 
-/** A voice (priced as the offline one, $0) that says a tenth of a second a character: every translated line fits its budget. */
-const speech = {
-  provider: 'offline',
-  model: 'espeak-ng',
-  port: {
-    speak: async (request: SpeechRequest) => {
-      const seconds = request.text.length * 0.1;
-      return {
-        result: {
-          wav: wavFromPcm(Buffer.alloc(Math.round(seconds * VOICE_SAMPLE_RATE) * 2)),
-          durationSeconds: seconds,
-        },
-        usage: {},
-        provider: 'offline',
-        model: 'espeak-ng',
-      };
-    },
-  },
-};
-
 const promptOf = (body: Record<string, unknown> | undefined) =>
   (body!.messages as { content: string }[]).map((m) => m.content).join('\n');
 
@@ -122,7 +102,10 @@ describe('dub translation by the script model, through an OpenAI-compatible gate
     const deps = { ...mockedStageDeps().deps, assets: ledgered.assets, ledger };
     const dub = {
       manifest,
-      providers: { translation: { port: translator, provider: 'openai-compatible', model: MODEL }, speech },
+      providers: {
+        translation: { port: translator, provider: 'openai-compatible', model: MODEL },
+        speech: pacedSpeech,
+      },
       ref,
       language: 'th-TH',
       master,
