@@ -3,7 +3,7 @@
  * reports which tests failed in which runs with their first error line: a flake shows as a
  * test that fails in some runs and not others.
  *
- *   npm run test:repeat -- test/e2e/priority.test.ts [more files] --times 10 [--slow] [--parallel 2]
+ *   npm run test:repeat -- test/e2e/priority.slow.test.ts [more files] --times 10 [--slow] [--parallel 2]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
