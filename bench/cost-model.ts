@@ -1,10 +1,5 @@
 import { CHARACTERS_PER_SECOND, videoPollsPerClip } from '../lambdas/composition/production-estimate.js';
-import {
-  type ProfileName,
-  type RoutedStage,
-  type RungSpec,
-  stageRoute,
-} from '../lambdas/composition/provider-config.js';
+import { type ModelRole, type ProfileName, type RungSpec, roleRoute } from '../lambdas/composition/provider-config.js';
 import type { Usage } from '../lambdas/core/contracts/ports.js';
 import { type AwsBill, awsBill, type BilledFunction } from '../lambdas/core/pricing/aws-bill.js';
 import { foundationModelOf } from '../lambdas/core/pricing/model-lifecycle.js';
@@ -69,7 +64,7 @@ export type SourcedCostModel = Omit<CostModel, 'lines'> & {
 export function costModel(profile: ProfileName, env: NodeJS.ProcessEnv = {}): CostModel {
   const s = SOURCE_SCENARIO;
   const scenes = s.dramas * s.chaptersPerDrama * s.scenesPerChapter;
-  const route = (stage: RoutedStage) => stageRoute({ profile }, stage, env);
+  const route = (stage: ModelRole) => roleRoute({ profile }, stage, env);
   const line = (stage: string, rung: RungSpec, calls: number, usage: Usage): CostLine => ({
     stage,
     provider: rung.provider,

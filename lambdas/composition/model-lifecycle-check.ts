@@ -1,7 +1,7 @@
 import type { ManifestProblem } from '../core/contracts/errors.js';
 import type { Manifest } from '../core/manifest/schema.js';
 import { isoDay, type LifecycleState, lifecycleOf, lifecycleStateOn } from '../core/pricing/model-lifecycle.js';
-import { type RoutedStage, stageRoute, transcriptionRung } from './provider-config.js';
+import { MODEL_ROLES, type ModelRole, roleRoute, transcriptionRung } from './provider-config.js';
 
 /**
  * The lifecycle of every model a manifest is routed to, on a given day: `validate`, `estimate`
@@ -10,7 +10,7 @@ import { type RoutedStage, stageRoute, transcriptionRung } from './provider-conf
  */
 
 export interface RoutedModelLifecycle {
-  stage: RoutedStage | 'subtitle-timing';
+  role: ModelRole | 'subtitle-timing';
   provider: string;
   model: string;
   state: LifecycleState;
@@ -18,9 +18,7 @@ export interface RoutedModelLifecycle {
   successor?: string;
 }
 
-const ROUTED_STAGES: readonly RoutedStage[] = ['script', 'image', 'consistency', 'speech', 'video'];
-
-/** Each model a manifest's routes use (every rung, failover included), once per stage, with its state on `today`. */
+/** Each model a manifest's routes use (every rung, failover included), once per role, with its state on `today`. */
 export function routedModelLifecycles(
   settings: Manifest['providers'],
   env: NodeJS.ProcessEnv,
@@ -28,22 +26,22 @@ export function routedModelLifecycles(
 ): RoutedModelLifecycle[] {
   const transcription = transcriptionRung(settings, env);
   const rungs = [
-    ...ROUTED_STAGES.flatMap((stage) =>
-      stageRoute(settings, stage, env)
+    ...MODEL_ROLES.flatMap((role) =>
+      roleRoute(settings, role, env)
         .flat()
-        .map((rung) => ({ stage: stage as RoutedModelLifecycle['stage'], ...rung })),
+        .map((rung) => ({ role: role as RoutedModelLifecycle['role'], ...rung })),
     ),
-    ...(transcription ? [{ stage: 'subtitle-timing' as const, ...transcription }] : []),
+    ...(transcription ? [{ role: 'subtitle-timing' as const, ...transcription }] : []),
   ];
   const seen = new Set<string>();
-  return rungs.flatMap(({ stage, provider, model }) => {
-    const key = `${stage}/${provider}/${model}`;
+  return rungs.flatMap(({ role, provider, model }) => {
+    const key = `${role}/${provider}/${model}`;
     const entry = lifecycleOf(provider, model);
     if (seen.has(key) || !entry) return [];
     seen.add(key);
     return [
       {
-        stage,
+        role,
         provider,
         model,
         state: lifecycleStateOn(entry, today),
@@ -65,7 +63,7 @@ export function endOfLifeProblems(
   return routedModelLifecycles(settings, env, today)
     .filter((finding) => finding.state === 'EOL')
     .map((finding) => ({
-      path: finding.stage,
+      path: finding.role,
       reason: `${finding.model} reached end of life on ${finding.endOfLife}${instead(finding)}`,
     }));
 }
@@ -76,7 +74,7 @@ export function legacyWarnings(settings: Manifest['providers'], env: NodeJS.Proc
     .filter((finding) => finding.state === 'Legacy')
     .map(
       (finding) =>
-        `warning: ${finding.stage}: ${finding.model} is Legacy${finding.endOfLife ? ` and reaches end of life on ${finding.endOfLife} (${daysUntil(finding.endOfLife, today)} days)` : ''}${instead(finding)}`,
+        `warning: ${finding.role}: ${finding.model} is Legacy${finding.endOfLife ? ` and reaches end of life on ${finding.endOfLife} (${daysUntil(finding.endOfLife, today)} days)` : ''}${instead(finding)}`,
     );
 }
 

@@ -1,7 +1,7 @@
 import type { ManifestProblem } from '../core/contracts/errors.js';
 import { asksForNativeVoice, nativeVoiceModelProblems } from '../core/domain/native-voice.js';
 import type { SeriesManifest } from '../core/manifest/schema.js';
-import { stageRoute } from './provider-config.js';
+import { roleRoute } from './provider-config.js';
 
 /**
  * A manifest that asks for native voice, checked against the video model its profile routes to
@@ -13,6 +13,6 @@ export function nativeVoiceProblems(
   env: NodeJS.ProcessEnv,
 ): ManifestProblem[] {
   if (!asksForNativeVoice(manifest)) return [];
-  const video = stageRoute(manifest.providers, 'video', env)[0]![0]!;
+  const video = roleRoute(manifest.providers, 'video', env)[0]![0]!;
   return nativeVoiceModelProblems(manifest, video);
 }

@@ -26,8 +26,8 @@ import {
   lipSyncModel,
   lipSyncProvider,
   MAX_BILLED_CALLS,
-  type RoutedStage,
-  stageRoute,
+  type ModelRole,
+  roleRoute,
   transcriptionRung,
   videoPollSettings,
 } from './provider-config.js';
@@ -73,7 +73,7 @@ export const ASSUMED_VIDEO_JOB_SECONDS = 120;
 /** Times the worker polls each clip's job on the first video rung `providers` route to. */
 export function videoPollsPerClip(providers: SeriesManifest['providers'], env: NodeJS.ProcessEnv): number {
   // The offline video model renders within the call; every real profile's is a job the worker polls (AsyncVideoModel).
-  const video = stageRoute(providers, 'video', env)[0]![0]!;
+  const video = roleRoute(providers, 'video', env)[0]![0]!;
   return video.provider === 'offline'
     ? 0
     : Math.ceil(ASSUMED_VIDEO_JOB_SECONDS / videoPollSettings(env).pollIntervalSeconds);
@@ -144,21 +144,21 @@ export function estimateProduction(
   functions?: readonly BilledFunction[],
 ): ProductionEstimate {
   const lines: EstimateLine[] = [];
-  const route = (stage: RoutedStage) => stageRoute(manifest.providers, stage, env);
+  const route = (role: ModelRole) => roleRoute(manifest.providers, role, env);
   const add = (
     label: string,
-    stage: RoutedStage,
+    role: ModelRole,
     calls: number,
     typical: (model: string) => Usage,
     worst: (model: string) => Usage,
     worstCalls = calls,
   ) => {
     if (calls === 0) return;
-    const ladders = route(stage);
+    const ladders = route(role);
     const first = ladders[0]![0]!;
     const worstPerCall = ladders
       .flat()
-      .reduce((sum, rung) => sum + MAX_BILLED_CALLS[stage] * costUsd(rung.provider, rung.model, worst(rung.model)), 0);
+      .reduce((sum, rung) => sum + MAX_BILLED_CALLS[role] * costUsd(rung.provider, rung.model, worst(rung.model)), 0);
     lines.push({
       stage: label,
       provider: first.provider,

@@ -2,17 +2,18 @@ import { openAiMissingSettings, openAiSettingsFromEnv } from '../adapters/provid
 import { syncSoMissingSettings, syncSoSettingsFromEnv } from '../adapters/providers/sync-so/settings.js';
 import { processEnvironment } from '../core/contracts/environment.js';
 import type { LipSyncMode, RateLimit } from '../core/contracts/ports.js';
-import type { LIP_SYNC_PROVIDERS, Manifest, PROVIDER_STAGES } from '../core/manifest/schema.js';
+import type { LIP_SYNC_PROVIDERS, Manifest, ProviderRole } from '../core/manifest/schema.js';
 import { BEDROCK_DEFAULT_MODELS } from '../core/pricing/bedrock-defaults.js';
 import { TIERS, type Tier } from './routing/route.js';
 
 /**
- * Which models serve which stage, per profile, from the environment: pure, so the
+ * Which models serve which role, per profile, from the environment: pure, so the
  * registry, the validator and `dramaforge estimate` read the same routes.
  */
 
 export type ProfileName = Manifest['providers']['profile'];
-export type RoutedStage = 'script' | 'image' | 'consistency' | 'speech' | 'video';
+export const MODEL_ROLES = ['script', 'image', 'consistency', 'speech', 'video'] as const;
+export type ModelRole = (typeof MODEL_ROLES)[number];
 
 export interface RungSpec {
   provider: ProfileName;
@@ -22,7 +23,7 @@ export interface RungSpec {
 }
 
 /** The most billed calls one rung can make for one logical call (first try, repair prompt, content rewrite). */
-export const MAX_BILLED_CALLS: Record<RoutedStage, number> = {
+export const MAX_BILLED_CALLS: Record<ModelRole, number> = {
   script: 3,
   image: 2,
   consistency: 2,
@@ -30,7 +31,7 @@ export const MAX_BILLED_CALLS: Record<RoutedStage, number> = {
   video: 2,
 };
 
-const OFFLINE_MODELS: Record<RoutedStage, string> = {
+const OFFLINE_MODELS: Record<ModelRole, string> = {
   script: 'phrasebook-v1',
   image: 'storyboard-v1',
   consistency: 'pixel-similarity-v1',
@@ -39,7 +40,7 @@ const OFFLINE_MODELS: Record<RoutedStage, string> = {
 };
 
 /** Defaults: a DeepSeek draft, GPT-4.1 mini review and GPT-4.1 final behind one gateway; Bedrock's live models. */
-const DEFAULT_MODELS: Record<'openai-compatible' | 'bedrock', Record<RoutedStage, string>> = {
+const DEFAULT_MODELS: Record<'openai-compatible' | 'bedrock', Record<ModelRole, string>> = {
   'openai-compatible': {
     script: 'deepseek-chat,gpt-4.1-mini,gpt-4.1',
     image: 'gpt-image-1',
@@ -59,9 +60,9 @@ const ENV_PREFIX: Record<'openai-compatible' | 'bedrock', string> = {
 export const DEFAULT_DRAFT_MAX_PROMPT_TOKENS = 3_000;
 
 /** `DRAMAFORGE_<PROFILE>_<STAGE>_MODELS`: comma-separated, draft first; one to three models. */
-export function stageRungs(profile: ProfileName, stage: RoutedStage, env: NodeJS.ProcessEnv): RungSpec[] {
-  if (profile === 'offline') return [{ provider: 'offline', model: OFFLINE_MODELS[stage], tier: 'final' }];
-  const configured = env[`${ENV_PREFIX[profile]}_${stage.toUpperCase()}_MODELS`] ?? DEFAULT_MODELS[profile][stage];
+export function roleRungs(profile: ProfileName, role: ModelRole, env: NodeJS.ProcessEnv): RungSpec[] {
+  if (profile === 'offline') return [{ provider: 'offline', model: OFFLINE_MODELS[role], tier: 'final' }];
+  const configured = env[`${ENV_PREFIX[profile]}_${role.toUpperCase()}_MODELS`] ?? DEFAULT_MODELS[profile][role];
   const models = configured
     .split(',')
     .map((m) => m.trim())
@@ -74,11 +75,11 @@ export function stageRungs(profile: ProfileName, stage: RoutedStage, env: NodeJS
     provider: profile,
     model,
     tier: tiers[index]!,
-    ...(stage === 'script' && tiers[index] === 'draft' && models.length > 1 ? { maxPromptTokens: draftLimit } : {}),
+    ...(role === 'script' && tiers[index] === 'draft' && models.length > 1 ? { maxPromptTokens: draftLimit } : {}),
   }));
 }
 
-/** `DRAMAFORGE_FAILOVER_PROFILES`: where a stage goes when its profile is out of quota, failing or refuses content. */
+/** `DRAMAFORGE_FAILOVER_PROFILES`: where a role goes when its profile is out of quota, failing or refuses content. */
 export function failoverProfiles(env: NodeJS.ProcessEnv): ProfileName[] {
   return (env.DRAMAFORGE_FAILOVER_PROFILES ?? '')
     .split(',')
@@ -86,7 +87,7 @@ export function failoverProfiles(env: NodeJS.ProcessEnv): ProfileName[] {
     .filter((p): p is 'openai-compatible' | 'bedrock' => p === 'openai-compatible' || p === 'bedrock');
 }
 
-const MANIFEST_STAGE: Record<RoutedStage, (typeof PROVIDER_STAGES)[number]> = {
+const MANIFEST_ROLE: Record<ModelRole, ProviderRole> = {
   script: 'script',
   image: 'image',
   consistency: 'image',
@@ -94,22 +95,22 @@ const MANIFEST_STAGE: Record<RoutedStage, (typeof PROVIDER_STAGES)[number]> = {
   video: 'video',
 };
 
-/** The profile serving a stage: the manifest's per-stage override, else its profile. */
-export function stageProfile(settings: Manifest['providers'], stage: RoutedStage): ProfileName {
-  return settings.overrides?.[MANIFEST_STAGE[stage]] ?? settings.profile;
+/** The profile serving a role: the manifest's per-role override, else its profile. */
+export function roleProfile(settings: Manifest['providers'], role: ModelRole): ProfileName {
+  return settings.overrides?.[MANIFEST_ROLE[role]] ?? settings.profile;
 }
 
 /**
- * A stage's ladders in failover order. Video is not failed over: an async job
+ * A role's ladders in failover order. Video is not failed over: an async job
  * belongs to the provider that accepted it, and the state machine retries the Task.
  */
-export function stageRoute(settings: Manifest['providers'], stage: RoutedStage, env: NodeJS.ProcessEnv): RungSpec[][] {
-  const primary = stageProfile(settings, stage);
+export function roleRoute(settings: Manifest['providers'], role: ModelRole, env: NodeJS.ProcessEnv): RungSpec[][] {
+  const primary = roleProfile(settings, role);
   const profiles =
-    primary === 'offline' || stage === 'video'
+    primary === 'offline' || role === 'video'
       ? [primary]
       : [primary, ...failoverProfiles(env).filter((p) => p !== primary)];
-  return profiles.map((profile) => stageRungs(profile, stage, env));
+  return profiles.map((profile) => roleRungs(profile, role, env));
 }
 
 /** `DRAMAFORGE_SUBTITLE_TIMING`: how subtitle cues are timed where the speech model reports no word timings. */
@@ -126,7 +127,7 @@ export function transcriptionRung(settings: Manifest['providers'], env: NodeJS.P
   if (!(SUBTITLE_TIMINGS as readonly string[]).includes(timing)) {
     throw new Error(`DRAMAFORGE_SUBTITLE_TIMING: unknown value "${timing}" (use ${SUBTITLE_TIMINGS.join(' or ')})`);
   }
-  if (timing !== 'transcription' || stageProfile(settings, 'speech') !== 'openai-compatible') return undefined;
+  if (timing !== 'transcription' || roleProfile(settings, 'speech') !== 'openai-compatible') return undefined;
   return {
     provider: 'openai-compatible',
     model: env.DRAMAFORGE_OPENAI_TRANSCRIPTION_MODEL ?? DEFAULT_TRANSCRIPTION_MODEL,
@@ -212,8 +213,8 @@ export function unavailableProfiles(
       });
   };
   check('providers.profile', settings.profile);
-  const { lipSync, ...stages } = settings.overrides ?? {};
-  for (const [stage, profile] of Object.entries(stages)) check(`providers.overrides.${stage}`, profile);
+  const { lipSync, ...roles } = settings.overrides ?? {};
+  for (const [role, profile] of Object.entries(roles)) check(`providers.overrides.${role}`, profile);
   const lipSyncProblem = lipSync && lipSyncProviderProblem(lipSync, env);
   if (lipSyncProblem)
     problems.push({

@@ -31,11 +31,12 @@ import {
   lipSyncProvider,
   lipSyncProviderProblem,
   MAX_BILLED_CALLS,
+  MODEL_ROLES,
+  type ModelRole,
   type ProfileName,
   profileProblem,
-  type RoutedStage,
   rateLimitsFromEnv,
-  stageRoute,
+  roleRoute,
   transcriptionRung,
   videoPollSettings,
 } from './provider-config.js';
@@ -188,7 +189,7 @@ async function loadProfiles(
 }
 
 function bindRoute<Port>(
-  stage: RoutedStage,
+  stage: ModelRole,
   settings: Manifest['providers'],
   env: Record<string, string | undefined>,
   profiles: Map<ProfileName, ProviderProfile>,
@@ -196,7 +197,7 @@ function bindRoute<Port>(
   build: (profile: ProviderProfile, model: string) => Port,
   routed: (ladders: Rung<Port>[][]) => Port,
 ): Bound<Port> {
-  const specs = stageRoute(settings, stage, env);
+  const specs = roleRoute(settings, stage, env);
   if (specs.length === 1 && specs[0]![0]!.provider === 'offline') return offlinePort;
   const ladders = specs.map((ladder) =>
     ladder.map((rung) => ({ ...rung, port: build(profiles.get(rung.provider)!, rung.model) })),
@@ -221,8 +222,6 @@ function untranslatable(model: string): LineTranslator {
   return { translateLine: refuse, translateTitle: refuse, translateListing: refuse };
 }
 
-const ROUTED_STAGES: readonly RoutedStage[] = ['script', 'image', 'consistency', 'speech', 'video'];
-
 /**
  * The providers a manifest asks for: its profile, with per-stage overrides, routed by provider-config.ts,
  * and a lip-sync model when the manifest sets a lip-sync mode.
@@ -234,11 +233,11 @@ export async function providersFor(
 ): Promise<BoundProviders> {
   const env = environment?.env ?? processEnvironment();
   const base = offlineProviders();
-  const videoRung = stageRoute(settings, 'video', env)[0]![0]!;
+  const videoRung = roleRoute(settings, 'video', env)[0]![0]!;
   // Not routed: a line whose transcription fails keeps the timing of its whole audio, so there is nothing to fail over to.
   const transcription = transcriptionRung(settings, env);
-  const routedProfiles = ROUTED_STAGES.flatMap((stage) =>
-    stageRoute(settings, stage, env)
+  const routedProfiles = MODEL_ROLES.flatMap((stage) =>
+    roleRoute(settings, stage, env)
       .flat()
       .map((rung) => rung.provider),
   );

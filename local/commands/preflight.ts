@@ -11,7 +11,7 @@ import { paginateListServiceQuotas, type ServiceQuota, type ServiceQuotasClient 
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import * as z from 'zod';
-import { type RoutedStage, stageRungs } from '../../lambdas/composition/provider-config.js';
+import { type ModelRole, roleRungs } from '../../lambdas/composition/provider-config.js';
 import { foundationModelOf, lifecycleOf, lifecycleStateOn } from '../../lambdas/core/pricing/model-lifecycle.js';
 import {
   concurrentInvocations,
@@ -68,8 +68,8 @@ export class PreflightNoCredentials extends Error {
 /** The CDK bootstrap version the stacks' default synthesizer requires (its BootstrapVersion rule). */
 export const MIN_BOOTSTRAP_VERSION = 6;
 const BOOTSTRAP_VERSION_PARAMETER = '/cdk-bootstrap/hnb659fds/version';
-/** Bedrock stages preflight checks: speech is Polly's, not a Bedrock model. */
-const BEDROCK_STAGES: readonly RoutedStage[] = ['script', 'image', 'consistency', 'video'];
+/** The model roles preflight checks on Bedrock: speech is Polly's, not a Bedrock model. */
+const BEDROCK_ROLES: readonly ModelRole[] = ['script', 'image', 'consistency', 'video'];
 const ProviderSecretSchema = z.object({
   apiKey: z.string().min(1),
   baseUrl: z.url().optional(),
@@ -85,9 +85,9 @@ export async function runPreflight(clients: PreflightClients, options: Preflight
   const lines = [line('account', 'ok', `${account} in ${options.region}`)];
   const concurrency = await accountConcurrency(clients.lambda);
   lines.push(concurrencyLine(options.environment, concurrency), memoryLine(options, concurrency));
-  for (const stage of BEDROCK_STAGES) {
-    for (const rung of stageRungs('bedrock', stage, options.env))
-      lines.push(...(await modelLines(clients.bedrock, stage, rung.model, options)));
+  for (const role of BEDROCK_ROLES) {
+    for (const rung of roleRungs('bedrock', role, options.env))
+      lines.push(...(await modelLines(clients.bedrock, role, rung.model, options)));
   }
   lines.push(
     await videoJobsQuotaLine(clients.quotas, options),
@@ -165,11 +165,11 @@ function memoryLine(options: PreflightOptions, concurrency: number | undefined):
 
 async function modelLines(
   bedrock: BedrockClient,
-  stage: RoutedStage,
+  role: ModelRole,
   model: string,
   options: PreflightOptions,
 ): Promise<PreflightLine[]> {
-  const check = `bedrock ${stage} ${model}`;
+  const check = `bedrock ${role} ${model}`;
   const entry = lifecycleOf('bedrock', model);
   const state = entry && lifecycleStateOn(entry, options.today);
   if (entry && state === 'EOL')
@@ -249,7 +249,7 @@ async function modelLines(
 
 /** Bedrock's Service Quota on concurrent async jobs of the video model: each video worker holds one job. */
 async function videoJobsQuotaLine(quotas: ServiceQuotasClient, options: PreflightOptions): Promise<PreflightLine> {
-  const video = stageRungs('bedrock', 'video', options.env)[0]!.model;
+  const video = roleRungs('bedrock', 'video', options.env)[0]!.model;
   const family = /^luma\./.test(video) ? /luma|ray/i : new RegExp(video.split(/[.:]/)[1] ?? video, 'i');
   const workers = fitFanOut(
     configuredFanOut(options.environment),

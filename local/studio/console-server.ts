@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
-import type { ManifestProblem } from '../../lambdas/core/contracts/errors.js';
+import { ManifestInvalid, type ManifestProblem } from '../../lambdas/core/contracts/errors.js';
 import { assetKeys, dubStem } from '../../lambdas/core/contracts/keys.js';
 import type { SceneRecord } from '../../lambdas/core/domain/production-model.js';
 import type {
@@ -297,7 +297,7 @@ export function consoleHandler(deps: ConsoleDeps) {
           manifestKey: record.manifestKey,
           executionStatus: statusOf(record),
           status: record.status === 'RUNNING' ? 'STARTING' : (record.error?.name ?? record.status),
-          problems: record.error?.name === 'ManifestInvalid' ? await problemsOf(record.manifestKey) : undefined,
+          problems: record.error?.name === ManifestInvalid.errorName ? await problemsOf(record.manifestKey) : undefined,
           startedAt: record.startedAt,
           endedAt: record.endedAt,
         })),
@@ -506,7 +506,7 @@ export function consoleHandler(deps: ConsoleDeps) {
       startedAt: record.startedAt,
       endedAt: record.endedAt,
       error: record.error,
-      problems: record.error?.name === 'ManifestInvalid' ? await problemsOf(record.manifestKey) : undefined,
+      problems: record.error?.name === ManifestInvalid.errorName ? await problemsOf(record.manifestKey) : undefined,
       executionArn: runtime.executionArnOf(record),
       definition: machine.definition,
       tasks: taskStates(machine.definition).map(({ name: task }) => task),

@@ -17,7 +17,7 @@ import {
   type ProductionMeta,
   type ProductionStatus,
   type ReviewDecision,
-  SCENE_STAGES,
+  SCENE_STEPS,
   type SceneChanges,
   type SceneRecord,
   type StoredProviderJob,
@@ -369,7 +369,7 @@ export class ProductionStore implements ProductionRecords {
         TableName: this.tableName,
         Key: sceneKey(scene),
         // A stage begins without the cause an earlier attempt left: a cause is the failure of the stage the scene is in.
-        UpdateExpression: `SET ${sets.join(', ')}${(SCENE_STAGES as readonly string[]).includes(changes.status ?? '') ? ' REMOVE failureCause' : ''}`,
+        UpdateExpression: `SET ${sets.join(', ')}${(SCENE_STEPS as readonly string[]).includes(changes.status ?? '') ? ' REMOVE failureCause' : ''}`,
         ExpressionAttributeNames: { ...names, ...PARTITION_KEY_NAME },
         ExpressionAttributeValues: values,
         ConditionExpression: 'attribute_exists(#pk)',

@@ -4,12 +4,13 @@ import type { BoundProviders } from '../../core/contracts/bound-providers.js';
 import { ProviderTimeout } from '../../core/contracts/errors.js';
 import { type CallOptions, type ClipRequest, isAsyncVideoModel } from '../../core/contracts/ports.js';
 import { failureFromHttpResponse, malformedBodyFailure } from '../../core/domain/provider-failures.js';
+import type { ProviderRole } from '../../core/manifest/schema.js';
 import { DEFAULT_GUARD_SETTINGS, type GuardSettings, inProcessRetry } from '../resilience/provider-guard.js';
-import { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultStage } from './fault-plan.js';
+import { FAULT_KINDS, type FaultKind, type FaultPlan } from './fault-plan.js';
 
-/** One fault the injector made a call fail with: its stage, kind, and the idempotency key the call was sent. */
+/** One fault the injector made a call fail with: its role, kind, and the idempotency key the call was sent. */
 export interface InjectedFault {
-  stage: FaultStage;
+  role: ProviderRole;
   operation: string;
   provider: string;
   kind: FaultKind;
@@ -60,14 +61,14 @@ export class FaultInjector {
     this.retries = inProcessRetry(retrySettings, (error) => error instanceof Error && this.madeHere.has(error));
   }
 
-  decide(stage: FaultStage, operation: string, request: unknown): FaultKind | undefined {
-    const key = `${stage}:${operation}:${fingerprint(request)}`;
+  decide(role: ProviderRole, operation: string, request: unknown): FaultKind | undefined {
+    const key = `${role}:${operation}:${fingerprint(request)}`;
     const attempt = this.attempts.get(key) ?? 0;
     this.attempts.set(key, attempt + 1);
     const draw = uniform(this.plan.seed, key, attempt);
     let threshold = 0;
     for (const kind of FAULT_KINDS) {
-      threshold += this.plan.rates[stage][kind];
+      threshold += this.plan.rates[role][kind];
       if (draw < threshold) return kind;
     }
     return undefined;
@@ -103,20 +104,20 @@ export class FaultInjector {
   }
 
   wrap<Args extends unknown[], Result>(
-    stage: FaultStage,
+    role: ProviderRole,
     operation: string,
     provider: string,
     call: (...args: Args) => Promise<Result>,
   ) {
     return (...args: Args): Promise<Result> =>
       this.retries.execute(async () => {
-        const kind = this.decide(stage, operation, args);
+        const kind = this.decide(role, operation, args);
         if (!kind) return call(...args);
         if (kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, 20));
         const failure = this.failure(kind, provider, args);
         this.madeHere.add(failure);
         const idempotencyKey = (args[1] as CallOptions | undefined)?.idempotencyKey;
-        this.onFault({ stage, operation, provider, kind, ...(idempotencyKey && { idempotencyKey }) });
+        this.onFault({ role, operation, provider, kind, ...(idempotencyKey && { idempotencyKey }) });
         throw failure;
       });
   }

@@ -1,27 +1,25 @@
 import * as z from 'zod';
-import { PROVIDER_STAGES } from '../../core/manifest/schema.js';
+import { PROVIDER_ROLES, type ProviderRole } from '../../core/manifest/schema.js';
 
 export const FAULT_KINDS = ['throttle', 'error', 'timeout', 'malformed'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
-/** Faults are injected where a manifest routes to a provider. */
-export type FaultStage = (typeof PROVIDER_STAGES)[number];
 
 export interface FaultPlan {
   seed: number;
-  /** Probability of each fault kind, per stage. */
-  rates: Record<FaultStage, Record<FaultKind, number>>;
+  /** Probability of each fault kind, per provider role: faults are injected where a manifest routes to a provider. */
+  rates: Record<ProviderRole, Record<FaultKind, number>>;
 }
 
 const Probability = z.coerce.number().min(0).max(1);
 
 /**
- * Parses DRAMAFORGE_FAULTS: comma-separated `kind=p` for every stage, `stage.kind=p`
- * for one stage, and `seed=n`. A stage's own rate replaces the global one.
+ * Parses DRAMAFORGE_FAULTS: comma-separated `kind=p` for every provider role, `role.kind=p`
+ * for one role, and `seed=n`. A role's own rate replaces the global one.
  * Example: `throttle=0.2,error=0.1,timeout=0.05,video.error=0.3,seed=7`.
  */
 export function parseFaultPlan(spec: string): FaultPlan {
   const global: Partial<Record<FaultKind, number>> = {};
-  const perStage: Partial<Record<FaultStage, Partial<Record<FaultKind, number>>>> = {};
+  const perRole: Partial<Record<ProviderRole, Partial<Record<FaultKind, number>>>> = {};
   let seed = 1;
   for (const entry of spec
     .split(',')
@@ -34,31 +32,31 @@ export function parseFaultPlan(spec: string): FaultPlan {
       continue;
     }
     const [first, second] = name.split('.');
-    const stage = second === undefined ? undefined : first;
+    const role = second === undefined ? undefined : first;
     const kind = second ?? first;
     if (!FAULT_KINDS.includes(kind as FaultKind))
       throw new Error(`DRAMAFORGE_FAULTS: unknown fault "${kind}" (use ${FAULT_KINDS.join(', ')})`);
-    if (stage !== undefined && !PROVIDER_STAGES.includes(stage as FaultStage)) {
-      throw new Error(`DRAMAFORGE_FAULTS: unknown stage "${stage}" (use ${PROVIDER_STAGES.join(', ')})`);
+    if (role !== undefined && !PROVIDER_ROLES.includes(role as ProviderRole)) {
+      throw new Error(`DRAMAFORGE_FAULTS: unknown provider role "${role}" (use ${PROVIDER_ROLES.join(', ')})`);
     }
     const rate = Probability.safeParse(value);
     if (!rate.success) throw new Error(`DRAMAFORGE_FAULTS: ${name} must be a probability between 0 and 1`);
-    if (stage) {
-      const stageRates = perStage[stage as FaultStage] ?? {};
-      stageRates[kind as FaultKind] = rate.data;
-      perStage[stage as FaultStage] = stageRates;
+    if (role) {
+      const roleRates = perRole[role as ProviderRole] ?? {};
+      roleRates[kind as FaultKind] = rate.data;
+      perRole[role as ProviderRole] = roleRates;
     } else global[kind as FaultKind] = rate.data;
   }
   const rates = Object.fromEntries(
-    PROVIDER_STAGES.map((stage) => [
-      stage,
-      Object.fromEntries(FAULT_KINDS.map((kind) => [kind, perStage[stage]?.[kind] ?? global[kind] ?? 0])),
+    PROVIDER_ROLES.map((role) => [
+      role,
+      Object.fromEntries(FAULT_KINDS.map((kind) => [kind, perRole[role]?.[kind] ?? global[kind] ?? 0])),
     ]),
   ) as FaultPlan['rates'];
-  for (const stage of PROVIDER_STAGES) {
-    const total = FAULT_KINDS.reduce((sum, kind) => sum + rates[stage][kind], 0);
+  for (const role of PROVIDER_ROLES) {
+    const total = FAULT_KINDS.reduce((sum, kind) => sum + rates[role][kind], 0);
     if (total > 1)
-      throw new Error(`DRAMAFORGE_FAULTS: the ${stage} stage's fault rates add up to ${total}, more than 1`);
+      throw new Error(`DRAMAFORGE_FAULTS: the ${role} provider's fault rates add up to ${total}, more than 1`);
   }
   return { seed, rates };
 }

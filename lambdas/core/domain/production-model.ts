@@ -20,10 +20,14 @@ export const PRODUCTION_STATUSES = [
 ] as const;
 export type ProductionStatus = (typeof PRODUCTION_STATUSES)[number];
 
-/** A scene's status is the stage it is in (or stopped at), until it is COMPLETE, FAILED or BUDGET_EXCEEDED. */
-export const SCENE_STAGES = ['SCRIPT', 'KEYFRAMES', 'VOICE', 'VIDEO', 'LIP_SYNC', 'SUBTITLES'] as const;
-export type SceneStage = (typeof SCENE_STAGES)[number];
-export type SceneStatus = 'PENDING' | SceneStage | 'COMPLETE' | 'FAILED' | 'BUDGET_EXCEEDED';
+/**
+ * A scene's status is the step of its making it is in (or stopped at), until it is COMPLETE, FAILED or
+ * BUDGET_EXCEEDED. A step is not a stage: the video step spans the video worker's stage, and a record keeps the
+ * step it stopped at under its persisted name `failedStage`.
+ */
+export const SCENE_STEPS = ['SCRIPT', 'KEYFRAMES', 'VOICE', 'VIDEO', 'LIP_SYNC', 'SUBTITLES'] as const;
+export type SceneStep = (typeof SCENE_STEPS)[number];
+export type SceneStatus = 'PENDING' | SceneStep | 'COMPLETE' | 'FAILED' | 'BUDGET_EXCEEDED';
 
 export interface ProductionMeta {
   productionId: string;
@@ -159,7 +163,7 @@ export interface SceneRecord {
   costUsd: number;
   durationSeconds?: number;
   assets?: Record<string, string>;
-  failedStage?: SceneStage;
+  failedStage?: SceneStep;
   failure?: { error: string; cause: string };
   /** Why the stage it is in failed, as data; cleared when it enters a stage. */
   failureCause?: FailureCause;
@@ -191,7 +195,7 @@ export interface SceneChanges {
   nativeVoice?: NativeVoiceRecord;
   durationSeconds?: number;
   assets?: Record<string, string>;
-  failedStage?: SceneStage;
+  failedStage?: SceneStep;
   failure?: { error: string; cause: string };
   failureCause?: FailureCause;
   attempts?: number;

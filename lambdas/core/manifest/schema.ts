@@ -32,7 +32,9 @@ const id = (what: string) =>
 const text = (what: string, max: number) =>
   z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
 
-export const PROVIDER_STAGES = ['script', 'image', 'video', 'speech'] as const;
+/** The roles a manifest routes to a provider (`providers.script`, …): each picks a profile. */
+export const PROVIDER_ROLES = ['script', 'image', 'video', 'speech'] as const;
+export type ProviderRole = (typeof PROVIDER_ROLES)[number];
 /** Who may serve lip-sync: a profile that has it, or sync.so's own API (it serves lip-sync only). */
 export const LIP_SYNC_PROVIDERS = ['offline', 'openai-compatible', 'sync-so'] as const;
 
@@ -48,8 +50,8 @@ const Providers = z.strictObject({
   profile: ProviderProfile.default('offline'),
   overrides: z
     .strictObject({
-      ...(Object.fromEntries(PROVIDER_STAGES.map((stage) => [stage, ProviderProfile.optional()])) as Record<
-        (typeof PROVIDER_STAGES)[number],
+      ...(Object.fromEntries(PROVIDER_ROLES.map((stage) => [stage, ProviderProfile.optional()])) as Record<
+        (typeof PROVIDER_ROLES)[number],
         z.ZodOptional<typeof ProviderProfile>
       >),
       lipSync: z.enum(LIP_SYNC_PROVIDERS).optional(),

@@ -4,8 +4,8 @@ import type { Manifest } from '../manifest/schema.js';
 
 /**
  * The languages dramaforge produces in, and which provider profile can do what in
- * each. A language is supported by a production when every stage that depends on the
- * language can serve it: the script stage writes its dialogue, the speech stage has a
+ * each. A language is supported by a production when every role that depends on the
+ * language can serve it: the script role writes its dialogue, the speech role has a
  * voice for it, and the subtitle fonts (lambdas/adapters/media/fonts.ts) cover its
  * script. Fonts do not depend on the profile; the other two do.
  */
@@ -51,11 +51,11 @@ export const LANGUAGES: readonly Language[] = [
 
 const ALL_TAGS = LANGUAGES.map((language) => language.tag);
 
-/** The stages whose output depends on the language, and so the profiles they route to. */
-export type LanguageStage = 'script' | 'speech';
+/** The roles whose output depends on the language, and so the profiles they route to. */
+export type LanguageRole = 'script' | 'speech';
 
 /**
- * What each profile serves, per language-dependent stage:
+ * What each profile serves, per language-dependent role:
  * - offline: a phrasebook per language (adapters/providers/offline/phrasebook/) and an
  *   espeak-ng voice; Filipino has no espeak-ng voice and is read with the Indonesian one
  *   (docs/languages.md), whose letter-to-sound rules fit Tagalog spelling closely;
@@ -66,7 +66,7 @@ export type LanguageStage = 'script' | 'speech';
  *   Malay, Filipino or Taiwanese Mandarin.
  */
 export const PROFILE_LANGUAGES: Readonly<
-  Record<ProviderProfileName, Readonly<Record<LanguageStage, readonly string[]>>>
+  Record<ProviderProfileName, Readonly<Record<LanguageRole, readonly string[]>>>
 > = {
   offline: { script: ALL_TAGS, speech: ALL_TAGS },
   'openai-compatible': { script: ALL_TAGS, speech: ALL_TAGS },
@@ -74,7 +74,7 @@ export const PROFILE_LANGUAGES: Readonly<
 };
 
 /**
- * The profiles whose script stage can translate a dub's lines (docs/markets.md): the real ones with
+ * The profiles whose script role can translate a dub's lines (docs/markets.md): the real ones with
  * their script model, the offline one with its phrasebook stand-in.
  */
 export const TRANSLATING_PROFILES: readonly ProviderProfileName[] = ['offline', 'openai-compatible', 'bedrock'];
@@ -99,7 +99,7 @@ export function languageOf(tag: string): Language {
   return language;
 }
 
-/** The languages a profile serves in every language-dependent stage. */
+/** The languages a profile serves in every language-dependent role. */
 export function languagesSupportedBy(profile: ProviderProfileName): string[] {
   const served = PROFILE_LANGUAGES[profile];
   return ALL_TAGS.filter((tag) => served.script.includes(tag) && served.speech.includes(tag));
@@ -107,13 +107,13 @@ export function languagesSupportedBy(profile: ProviderProfileName): string[] {
 
 type ShapeOfProviders = Pick<Manifest, 'language' | 'providers' | 'dubs'>;
 
-const LANGUAGE_STAGES: readonly LanguageStage[] = ['script', 'speech'];
+const LANGUAGE_ROLES: readonly LanguageRole[] = ['script', 'speech'];
 
 /**
  * `<path>: <tag> is not supported by the <profile> profile (supported: ...)`, once for each
- * profile the manifest routes a language-dependent stage to that cannot serve the language
- * there (an override routes one stage elsewhere). A dub is written by the script stage's
- * profile and voiced by the speech stage's, so each dub is held to the master's rule.
+ * profile the manifest routes a language-dependent role to that cannot serve the language
+ * there (an override routes one role elsewhere). A dub is written by the script role's
+ * profile and voiced by the speech role's, so each dub is held to the master's rule.
  */
 export function languageProblems(manifest: ShapeOfProviders): ManifestProblem[] {
   const problems = unsupportedBy(manifest, manifest.language, 'language');
@@ -141,9 +141,9 @@ export function languageProblems(manifest: ShapeOfProviders): ManifestProblem[] 
 function unsupportedBy(manifest: ShapeOfProviders, tag: string, path: string): ManifestProblem[] {
   const language = findLanguage(tag);
   const failing = new Set<ProviderProfileName>();
-  for (const stage of LANGUAGE_STAGES) {
-    const profile = manifest.providers.overrides?.[stage] ?? manifest.providers.profile;
-    if (!language || !PROFILE_LANGUAGES[profile][stage].includes(language.tag)) failing.add(profile);
+  for (const role of LANGUAGE_ROLES) {
+    const profile = manifest.providers.overrides?.[role] ?? manifest.providers.profile;
+    if (!language || !PROFILE_LANGUAGES[profile][role].includes(language.tag)) failing.add(profile);
   }
   return [...failing].map((profile) => ({
     path,

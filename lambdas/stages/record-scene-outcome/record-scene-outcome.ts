@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SCENE_STAGES, type SceneStage } from '../../core/domain/production-model.js';
+import { SCENE_STEPS, type SceneStep } from '../../core/domain/production-model.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
@@ -17,9 +17,7 @@ export async function recordSceneOutcome(event: z.output<typeof SceneOutcomeEven
     return { sceneId: event.sceneId, status: event.outcome };
   }
   const scene = await deps.productions.getScene(event.productionId, event.episodeId, event.sceneId);
-  const stoppedAt = (SCENE_STAGES as readonly string[]).includes(scene.status)
-    ? (scene.status as SceneStage)
-    : undefined;
+  const stoppedAt = (SCENE_STEPS as readonly string[]).includes(scene.status) ? (scene.status as SceneStep) : undefined;
   const failure = { error: event.error?.Error ?? event.outcome, cause: causeMessage(event.error?.Cause) };
   deps.logger.warn('scene stopped', { scene: ref, outcome: event.outcome, stoppedAt, failure });
   await deps.productions.updateScene(ref, { status: event.outcome, failedStage: stoppedAt, failure });

@@ -28,7 +28,7 @@ export interface ProviderCallLine {
 /** A fault the injector failed a call with (`DRAMAFORGE_FAULTS`), logged beside the calls. */
 export interface InjectedFaultLine {
   fault: 'throttle' | 'error' | 'timeout' | 'malformed';
-  stage: string;
+  role: string;
   operation: string;
   provider: string;
   idempotencyKey?: string;

@@ -12,7 +12,13 @@ import type {
 import { speaks } from '../../../core/domain/creatures.js';
 import { loadCanvas } from '../../media/canvas.js';
 import { canvasFontFamilies } from '../../media/fonts.js';
-import { drawBackground, drawWeather, type SceneSetting, type Stage, sceneSetting } from './storyboard/backgrounds.js';
+import {
+  type ActingArea,
+  drawBackground,
+  drawWeather,
+  type SceneSetting,
+  sceneSetting,
+} from './storyboard/backgrounds.js';
 import { characterLook } from './storyboard/character-look.js';
 import { withAlpha } from './storyboard/colour.js';
 import { drawFigure, type Facing, type FigurePose, type Gesture, type MouthShape } from './storyboard/figure.js';
@@ -67,7 +73,7 @@ const GESTURES: Gesture[] = ['rest', 'rest', 'wave', 'reach', 'clasped'];
  * character who can speak faces the camera and is never turned away: the keyframe is drawn
  * from the scene's card, before its lines are known, and any of them may be the one talking.
  */
-export function blockScene(scene: SceneBrief, stage: Stage, random: SeededRandom): Blocking[] {
+export function blockScene(scene: SceneBrief, area: ActingArea, random: SeededRandom): Blocking[] {
   const cast = shuffled(scene.characters, random);
   const count = cast.length;
   if (count === 0) return [];
@@ -80,24 +86,24 @@ export function blockScene(scene: SceneBrief, stage: Stage, random: SeededRandom
         ? random.between(0.5, 0.6)
         : random.between(0.72, 0.82);
   // An adult is about 0.42 of their height wide with arms out; everyone must fit side by side.
-  const widest = (stage.width * 0.94) / (count * 0.42);
-  const scale = Math.min(stage.height * heightShare, widest);
+  const widest = (area.width * 0.94) / (count * 0.42);
+  const scale = Math.min(area.height * heightShare, widest);
   const groundBase =
     shot === 'close'
-      ? stage.height + scale * 0.2
-      : stage.nearGroundY - random.between(0, 0.08) * (stage.nearGroundY - stage.farGroundY);
+      ? area.height + scale * 0.2
+      : area.nearGroundY - random.between(0, 0.08) * (area.nearGroundY - area.farGroundY);
   const spoilers: Spoiler[] = ['shadow', 'occluded', 'turned-away'];
   return cast.map((character, index) => {
     const depth = count > 2 && index % 2 === 1 ? random.between(0.25, 0.45) : 0;
-    const groundY = groundBase - depth * (groundBase - stage.farGroundY);
-    const depthScale = (groundY - stage.horizonY) / (groundBase - stage.horizonY);
+    const groundY = groundBase - depth * (groundBase - area.farGroundY);
+    const depthScale = (groundY - area.horizonY) / (groundBase - area.horizonY);
     const slot = (index + 0.5) / count;
-    const centreX = stage.width * (slot + random.between(-0.06, 0.06) / count);
+    const centreX = area.width * (slot + random.between(-0.06, 0.06) / count);
     const speaker = speaks(character);
     const spoiler = random.chance(0.16)
       ? random.pick(speaker ? spoilers.filter((s) => s !== 'turned-away') : spoilers)
       : 'none';
-    const towardsPartner: Facing = centreX < stage.width / 2 ? 'right' : 'left';
+    const towardsPartner: Facing = centreX < area.width / 2 ? 'right' : 'left';
     const facing: Facing =
       spoiler === 'turned-away' ? 'back' : !speaker && count > 1 && random.chance(0.45) ? towardsPartner : 'front';
     return {
@@ -130,22 +136,22 @@ function framed(actor: Blocking, area: Box, measuring: SKRSContext2D): Blocking 
 /** Actors live on their own layer so the set's light and shadows touch them and not the set twice. */
 function lightActors(
   layer: SKRSContext2D,
-  stage: Stage,
+  area: ActingArea,
   boxes: { box: Box; spoiler: Spoiler }[],
   random: SeededRandom,
 ): void {
   layer.save();
   layer.globalCompositeOperation = 'source-atop';
-  if (stage.ambientStrength > 0) {
-    layer.fillStyle = withAlpha(stage.ambient, stage.ambientStrength);
-    layer.fillRect(0, 0, stage.width, stage.height);
+  if (area.ambientStrength > 0) {
+    layer.fillStyle = withAlpha(area.ambient, area.ambientStrength);
+    layer.fillRect(0, 0, area.width, area.height);
   }
   const side = random.chance(0.5) ? 0 : 1;
-  const key = layer.createLinearGradient(0, 0, stage.width, 0);
+  const key = layer.createLinearGradient(0, 0, area.width, 0);
   key.addColorStop(side, 'rgba(255,244,220,0.10)');
   key.addColorStop(1 - side, 'rgba(10,10,30,0.12)');
   layer.fillStyle = key;
-  layer.fillRect(0, 0, stage.width, stage.height);
+  layer.fillRect(0, 0, area.width, area.height);
   for (const { box, spoiler } of boxes) {
     if (spoiler !== 'shadow') continue;
     const shade = layer.createLinearGradient(box.x, box.y, box.x + box.width, box.y + box.height);
@@ -327,13 +333,18 @@ export class StoryboardImageModel implements ImageModel {
     const canvas = createCanvas(width, height);
     const ctx = canvas.getContext('2d');
     // The set depends on the location only, so every scene there shares one recognisable set.
-    const stage = drawBackground(ctx, setting, width, height, seededRandom('set', scene.location));
-    drawProps(ctx, propsOf(scene.location, scene.outline), stage, seededRandom('props', scene.location, scene.outline));
+    const actingArea = drawBackground(ctx, setting, width, height, seededRandom('set', scene.location));
+    drawProps(
+      ctx,
+      propsOf(scene.location, scene.outline),
+      actingArea,
+      seededRandom('props', scene.location, scene.outline),
+    );
     // A region is whole pixels, so a figure fits a pixel inside the safe area's edges.
     const safe = safeArea(width, height);
     const area = { x: safe.x + 1, y: safe.y + 1, width: safe.width - 2, height: safe.height - 2 };
     const measuring = createCanvas(1, 1).getContext('2d');
-    const blocking = blockScene(scene, stage, random)
+    const blocking = blockScene(scene, actingArea, random)
       .map((actor) => framed(actor, area, measuring))
       .sort((a, b) => a.groundY - b.groundY);
 
@@ -359,7 +370,7 @@ export class StoryboardImageModel implements ImageModel {
     }
     lightActors(
       actorsCtx,
-      stage,
+      actingArea,
       drawn.map(({ actor, box }) => ({ box, spoiler: actor.spoiler })),
       random,
     );

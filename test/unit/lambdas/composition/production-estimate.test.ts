@@ -6,7 +6,7 @@ import {
   estimateProduction,
   formatEstimate,
 } from '../../../../lambdas/composition/production-estimate.js';
-import { stageRoute } from '../../../../lambdas/composition/provider-config.js';
+import { roleRoute } from '../../../../lambdas/composition/provider-config.js';
 import { parseManifest } from '../../../../lambdas/core/manifest/parse.js';
 import { validateManifest } from '../../../../lambdas/core/manifest/validate.js';
 import { costUsd } from '../../../../lambdas/core/pricing/pricing.js';
@@ -167,7 +167,7 @@ describe('estimateProduction and dubs', () => {
     (profile) => {
       // Prepare
       const dubbed = validateManifest({ ...manifestFor(profile), dubs: ['ko-KR'] });
-      const [script] = stageRoute(dubbed.providers, 'script', {})[0]!;
+      const [script] = roleRoute(dubbed.providers, 'script', {})[0]!;
 
       // Act
       const { lines } = estimateProduction(dubbed, {});
@@ -257,7 +257,7 @@ describe('estimateProduction and platform packages', () => {
   it("prices one listing an episode on the script stage's route", () => {
     // Prepare
     const manifest = manifestFor('openai-compatible');
-    const script = stageRoute(manifest.providers, 'script', {})[0]![0]!;
+    const script = roleRoute(manifest.providers, 'script', {})[0]![0]!;
 
     // Act
     const listing = estimateProduction(manifest, {}).lines.find((line) => line.stage === 'listing');

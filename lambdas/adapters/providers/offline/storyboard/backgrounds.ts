@@ -32,7 +32,7 @@ export interface SceneSetting {
 }
 
 /** Where the set leaves room for actors, and the light they stand in. */
-export interface Stage {
+export interface ActingArea {
   width: number;
   height: number;
   horizonY: number;
@@ -1795,7 +1795,7 @@ export function drawBackground(
   width: number,
   height: number,
   random: SeededRandom,
-): Stage {
+): ActingArea {
   const unit = Math.min(width, height);
   const horizonY = height * (setting.indoor ? 0.5 : 0.45) + (height - unit) * -0.05;
   const painter: Painter = {

@@ -1,6 +1,6 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { Box } from '../../../../core/contracts/ports.js';
-import type { Stage } from './backgrounds.js';
+import type { ActingArea } from './backgrounds.js';
 import { darken, withAlpha } from './colour.js';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -164,12 +164,12 @@ function flower(ctx: SKRSContext2D, x: number, y: number, radius: number, colour
 }
 
 /** Branches in flower reaching in from the top corners, framing the shot above the actors. */
-function drawBlossoms(ctx: SKRSContext2D, stage: Stage, colour: string, random: SeededRandom): Box {
-  const unit = Math.min(stage.width, stage.height);
-  const reach = stage.width * 0.42;
-  const top = stage.height * 0.02;
+function drawBlossoms(ctx: SKRSContext2D, area: ActingArea, colour: string, random: SeededRandom): Box {
+  const unit = Math.min(area.width, area.height);
+  const reach = area.width * 0.42;
+  const top = area.height * 0.02;
   for (const side of [-1, 1] as const) {
-    const rootX = side < 0 ? 0 : stage.width;
+    const rootX = side < 0 ? 0 : area.width;
     const rootY = top + unit * random.between(0.04, 0.1);
     ctx.strokeStyle = '#4a3326';
     ctx.lineWidth = unit * 0.014;
@@ -199,17 +199,17 @@ function drawBlossoms(ctx: SKRSContext2D, stage: Stage, colour: string, random: 
         );
     }
   }
-  return { x: 0, y: top, width: stage.width, height: unit * 0.32 };
+  return { x: 0, y: top, width: area.width, height: unit * 0.32 };
 }
 
 /** Bursts of sparks in the sky above the horizon, the sky lit around them. */
-function drawFireworks(ctx: SKRSContext2D, stage: Stage, colour: string, random: SeededRandom): Box {
-  const unit = Math.min(stage.width, stage.height);
-  const top = stage.height * 0.05;
-  const bottom = Math.max(top + unit * 0.3, stage.horizonY * 0.75);
+function drawFireworks(ctx: SKRSContext2D, area: ActingArea, colour: string, random: SeededRandom): Box {
+  const unit = Math.min(area.width, area.height);
+  const top = area.height * 0.05;
+  const bottom = Math.max(top + unit * 0.3, area.horizonY * 0.75);
   const colours = [colour, '#ff6b6b', '#7bd3ff', '#b9ff8a', '#ffffff'];
   for (let burst = 0; burst < 4; burst++) {
-    const cx = stage.width * (0.14 + burst * 0.24 + random.between(-0.05, 0.05));
+    const cx = area.width * (0.14 + burst * 0.24 + random.between(-0.05, 0.05));
     const cy = random.between(top + unit * 0.12, bottom - unit * 0.08);
     const radius = unit * random.between(0.09, 0.13);
     const spark = colours[burst % colours.length] as string;
@@ -228,16 +228,16 @@ function drawFireworks(ctx: SKRSContext2D, stage: Stage, colour: string, random:
       ctx.stroke();
     }
   }
-  return { x: 0, y: top, width: stage.width, height: bottom - top };
+  return { x: 0, y: top, width: area.width, height: bottom - top };
 }
 
 /** A motorbike parked in profile at one side of the set, behind the near ground line where actors stand. */
-function drawMotorbike(ctx: SKRSContext2D, stage: Stage, colour: string, random: SeededRandom): Box {
-  const groundY = stage.farGroundY + (stage.nearGroundY - stage.farGroundY) * 0.4;
+function drawMotorbike(ctx: SKRSContext2D, area: ActingArea, colour: string, random: SeededRandom): Box {
+  const groundY = area.farGroundY + (area.nearGroundY - area.farGroundY) * 0.4;
   // About two thirds of an adult's height, shrunk with distance as the actors are.
-  const size = (stage.height * 0.3 * (groundY - stage.horizonY)) / (stage.nearGroundY - stage.horizonY);
+  const size = (area.height * 0.3 * (groundY - area.horizonY)) / (area.nearGroundY - area.horizonY);
   const left = random.chance(0.5);
-  const x = left ? stage.width * 0.06 : stage.width * 0.94 - size * 1.6;
+  const x = left ? area.width * 0.06 : area.width * 0.94 - size * 1.6;
   const wheel = size * 0.28;
   const ink = '#1d1a22';
   ctx.lineWidth = Math.max(2, size * 0.04);
@@ -274,20 +274,20 @@ function drawMotorbike(ctx: SKRSContext2D, stage: Stage, colour: string, random:
 }
 
 /** A string of lanterns or lamps hung across the top of the frame, glowing in the dark. */
-function drawLanterns(ctx: SKRSContext2D, stage: Stage, colour: string, random: SeededRandom): Box {
-  const unit = Math.min(stage.width, stage.height);
-  const lineY = stage.height * 0.07;
+function drawLanterns(ctx: SKRSContext2D, area: ActingArea, colour: string, random: SeededRandom): Box {
+  const unit = Math.min(area.width, area.height);
+  const lineY = area.height * 0.07;
   const count = 5;
   ctx.strokeStyle = '#1d1a22';
   ctx.lineWidth = Math.max(1, unit * 0.003);
   ctx.beginPath();
   ctx.moveTo(0, lineY);
-  ctx.quadraticCurveTo(stage.width / 2, lineY + unit * 0.06, stage.width, lineY);
+  ctx.quadraticCurveTo(area.width / 2, lineY + unit * 0.06, area.width, lineY);
   ctx.stroke();
   let bottom = lineY;
   for (let i = 0; i < count; i++) {
     const u = (i + 0.5) / count;
-    const x = stage.width * u;
+    const x = area.width * u;
     const sag = lineY + unit * 0.06 * 2 * u * (1 - u);
     const drop = unit * random.between(0.03, 0.07);
     const cy = sag + drop + unit * 0.045;
@@ -307,27 +307,28 @@ function drawLanterns(ctx: SKRSContext2D, stage: Stage, colour: string, random: 
     ctx.stroke();
     bottom = Math.max(bottom, cy + unit * 0.045);
   }
-  return { x: 0, y: lineY - unit * 0.01, width: stage.width, height: bottom - lineY + unit * 0.02 };
+  return { x: 0, y: lineY - unit * 0.01, width: area.width, height: bottom - lineY + unit * 0.02 };
 }
 
-const PAINTERS: Record<PropKind, (ctx: SKRSContext2D, stage: Stage, colour: string, random: SeededRandom) => Box> = {
-  blossoms: drawBlossoms,
-  fireworks: drawFireworks,
-  motorbike: drawMotorbike,
-  lanterns: drawLanterns,
-};
+const PAINTERS: Record<PropKind, (ctx: SKRSContext2D, area: ActingArea, colour: string, random: SeededRandom) => Box> =
+  {
+    blossoms: drawBlossoms,
+    fireworks: drawFireworks,
+    motorbike: drawMotorbike,
+    lanterns: drawLanterns,
+  };
 
 /** Draws each prop on the set, behind the actors; returns the box each covers. */
 export function drawProps(
   ctx: SKRSContext2D,
   props: readonly Prop[],
-  stage: Stage,
+  area: ActingArea,
   random: SeededRandom,
 ): Partial<Record<PropKind, Box>> {
   const boxes: Partial<Record<PropKind, Box>> = {};
   for (const prop of props) {
     ctx.save();
-    boxes[prop.kind] = PAINTERS[prop.kind](ctx, stage, prop.colour, random);
+    boxes[prop.kind] = PAINTERS[prop.kind](ctx, area, prop.colour, random);
     ctx.restore();
   }
   return boxes;

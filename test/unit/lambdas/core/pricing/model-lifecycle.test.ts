@@ -57,7 +57,7 @@ describe('the model lifecycle table', () => {
 });
 
 describe('routes to models past their end of life', () => {
-  it('refuses a video route to Nova Reel after 2026-09-30 in one line naming the stage, the model, the date and a successor', () => {
+  it('refuses a video route to Nova Reel after 2026-09-30 in one line naming the role, the model, the date and a successor', () => {
     // Act
     const problems = endOfLifeProblems(manifest.providers, REEL, day('2026-12-06'));
 

@@ -3,7 +3,7 @@ import {
   blockScene,
   StoryboardImageModel,
 } from '../../../../../../../lambdas/adapters/providers/offline/offline-image-model.js';
-import type { Stage } from '../../../../../../../lambdas/adapters/providers/offline/storyboard/backgrounds.js';
+import type { ActingArea } from '../../../../../../../lambdas/adapters/providers/offline/storyboard/backgrounds.js';
 import { safeArea, shareInside } from '../../../../../../../lambdas/adapters/providers/offline/storyboard/safe-area.js';
 import { seededRandom } from '../../../../../../../lambdas/adapters/providers/offline/storyboard/seeded-random.js';
 import type { CharacterBrief } from '../../../../../../../lambdas/core/contracts/ports.js';
@@ -70,7 +70,7 @@ describe('framing: everyone described in a scene is inside the safe area', () =>
 
   it('turns every character who can speak to the camera, in any seed and cast', () => {
     // Prepare
-    const stage: Stage = {
+    const area: ActingArea = {
       width: 540,
       height: 960,
       horizonY: 420,
@@ -89,7 +89,7 @@ describe('framing: everyone described in a scene is inside the safe area', () =>
         [LAN, XIAO],
         [XIAO, SHIRO, LAN],
       ]) {
-        const blocking = blockScene(scene('park', cast), stage, seededRandom('blocking', seed));
+        const blocking = blockScene(scene('park', cast), area, seededRandom('blocking', seed));
         for (const actor of blocking) faced.push({ seed, character: actor.character.id, facing: actor.pose.facing });
       }
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCanvas } from '../../../../../../../lambdas/adapters/media/canvas.js';
 import { StoryboardImageModel } from '../../../../../../../lambdas/adapters/providers/offline/offline-image-model.js';
-import type { Stage } from '../../../../../../../lambdas/adapters/providers/offline/storyboard/backgrounds.js';
+import type { ActingArea } from '../../../../../../../lambdas/adapters/providers/offline/storyboard/backgrounds.js';
 import {
   drawProps,
   type PropKind,
@@ -47,7 +47,7 @@ describe("a card's props and events", () => {
     async (kind: PropKind) => {
       // Prepare: a blank set
       const { createCanvas } = await loadCanvas();
-      const stage: Stage = {
+      const area: ActingArea = {
         width: 540,
         height: 960,
         horizonY: 430,
@@ -57,11 +57,11 @@ describe("a card's props and events", () => {
         ambient: '#000000',
         ambientStrength: 0,
       };
-      const canvas = createCanvas(stage.width, stage.height);
+      const canvas = createCanvas(area.width, area.height);
       const ctx = canvas.getContext('2d');
 
       // Act
-      const boxes = drawProps(ctx, [{ kind, colour: '#ff00ff' }], stage, seededRandom('props', kind));
+      const boxes = drawProps(ctx, [{ kind, colour: '#ff00ff' }], area, seededRandom('props', kind));
 
       // Assess: the share of the box's pixels painted
       const box = boxes[kind];
