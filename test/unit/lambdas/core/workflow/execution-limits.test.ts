@@ -85,12 +85,13 @@ describe('the history model', () => {
   it("moves the production's worst case by a step added before Finalize production", () => {
     // Prepare: an own-work Task between the last episodes' Map and Finalize production
     const definition = structuredClone(productionWorkflow) as Definition & { StartAt: string };
-    definition.States['Note the production'] = task(planProduction, {
+    expect(definition.States).not.toHaveProperty('Step added by the test');
+    definition.States['Step added by the test'] = task(planProduction, {
       ResultPath: null,
       Catch: PRODUCTION_STEP_CATCH,
       Next: 'Finalize production',
     });
-    definition.States['Produce final episodes']!.Next = 'Note the production';
+    definition.States['Produce final episodes']!.Next = 'Step added by the test';
 
     // Act
     const moved = worstCaseProductionEvents(100, 50, workflowShapeOf(definition)) - worstCaseProductionEvents(100, 50);
