@@ -47,15 +47,21 @@ export interface StageModule {
 interface StageDescriptorBase {
   /** kebab-case folder under lambdas/stages/, the function's name suffix and its construct id. */
   readonly name: string;
-  /** Roomy enough for the slowest provider; environments may override it. */
+  /**
+   * Roomy enough for the slowest provider. `functionSizing` in lib/config/environments.ts may override it per
+   * environment, and the Task that calls the function times out with it.
+   */
   readonly timeoutSeconds: number;
+  /** The function's memory, and so its share of CPU; `functionSizing` may override it too. */
   readonly memoryMb: number;
+  /** What it touches in AWS: the stack grants its IAM, picks its layers and sets its environment from this. */
   readonly access: StageAccess;
 }
 
 /** A function a Task state calls by ARN, through its `${substitution}` in the ASL. */
 export interface WorkflowStageDescriptor extends StageDescriptorBase {
   readonly invokedBy: 'workflow';
+  /** The ASL's name for the function's ARN, `<PascalName>FunctionArn`: each runtime maps it to its function. */
   readonly substitution: string;
   /** Reads the stage environment (lambdas/core/contracts/environment.ts). */
   readonly environment: 'stage';
@@ -65,6 +71,7 @@ export interface WorkflowStageDescriptor extends StageDescriptorBase {
    * can make a paid call; one that may (a cache read through paidCall) can still be own work.
    */
   readonly work: 'paid-provider-call' | 'own-work';
+  /** `() => import('./handler.js')`: the local runtime loads the handler only when it runs the stage. */
   readonly load: () => Promise<StageModule>;
 }
 
