@@ -71,7 +71,7 @@ export interface WorkflowStageDescriptor extends StageDescriptorBase {
    * can make a paid call; one that may (a cache read through paidCall) can still be own work.
    */
   readonly work: 'paid-provider-call' | 'own-work';
-  /** `() => import('./handler.js')`: the local runtime loads the handler only when it runs the stage. */
+  /** `() => import('./handler.js')`: the local runtime imports the handler through it, so reading the catalog loads no handler. */
   readonly load: () => Promise<StageModule>;
 }
 
