@@ -51,7 +51,7 @@ describe.each(['tet-homecoming.yaml', 'spring-festival-reunion.yaml'])('the ship
         manifest.format.height,
       ]);
       expect(video.fps).toBeCloseTo(manifest.format.fps, 5);
-      expect(probe.streams.some((s) => s.codecType === 'audio' && s.codecName === 'aac')).toBe(true);
+      expect(probe.streams).toContainEqual(expect.objectContaining({ codecType: 'audio', codecName: 'aac' }));
       const subtitles = (await readFile(path.join(delivered, `${episode.id}.srt`), 'utf8')).replace(/\s+/g, '');
       for (const line of episode.scenes.flatMap((s) => s.dialogue ?? [])) {
         expect(subtitles).toContain(line.line.replace(/\s+/g, '').slice(0, 8));

@@ -127,7 +127,11 @@ describe('the execution shape', () => {
       substitutions[EPISODE_STATE_MACHINE_SUBSTITUTION],
     );
     expect((child.Parameters as Record<string, unknown>)['Name.$']).toBe('$.executionName');
-    expect([...productionTasks.values()].some((state) => state.Resource === WAIT_FOR_TASK_TOKEN_SQS)).toBe(false);
+    expect(
+      [...productionTasks.entries()]
+        .filter(([, state]) => state.Resource === WAIT_FOR_TASK_TOKEN_SQS)
+        .map(([name]) => name),
+    ).toEqual([]);
     const video = episodeTasks.get('Generate video')!;
     expect(video.Resource).toBe(WAIT_FOR_TASK_TOKEN_SQS);
     expect((video.Parameters as { MessageBody: Record<string, string> }).MessageBody['taskToken.$']).toBe(

@@ -61,7 +61,7 @@ describe('estimateProduction and subtitle timing', () => {
     const estimate = estimateProduction(manifest, {});
 
     // Assess
-    expect(estimate.lines.some((line) => line.stage === 'subtitle-timing')).toBe(false);
+    expect(estimate.lines.map((line) => line.stage)).not.toContain('subtitle-timing');
   });
 
   it('refuses a subtitle timing it does not know', () => {
@@ -85,7 +85,7 @@ describe('estimateProduction and subtitle timing', () => {
     // Assess
     const speech = estimate.lines.find((line) => line.stage === 'speech')!;
     expect(speech.expectedUsd).toBeCloseTo(costUsd('bedrock', 'polly-neural', { speechCharacters: 140 }), 12);
-    expect(estimate.lines.some((line) => line.stage === 'subtitle-timing')).toBe(false);
+    expect(estimate.lines.map((line) => line.stage)).not.toContain('subtitle-timing');
   });
 });
 
@@ -204,7 +204,7 @@ describe('estimateProduction and lip re-sync in dubs', () => {
     const perSecond = costUsd('openai-compatible', 'lipsync-2', { lipSyncSeconds: 1 });
     expect(thai!.expectedUsd / perSecond).toBeGreaterThanOrEqual(2);
     expect(thai!.worstCaseUsd - thai!.expectedUsd, 'the held second at worst').toBeCloseTo(perSecond, 6);
-    expect(withoutLipSync.some((line) => line.stage.endsWith('lip-sync'))).toBe(false);
+    expect(withoutLipSync.filter((line) => line.stage.endsWith('lip-sync'))).toEqual([]);
   });
 });
 

@@ -80,8 +80,8 @@ describe('manifest v1', () => {
     expect(tet.language).toBe('vi-VN');
     expect(tet.characters).toHaveLength(2);
     expect(tet.episodes[0]!.scenes).toHaveLength(6);
-    expect(tet.episodes[0]!.scenes.some((s) => s.dialogue)).toBe(true);
-    expect(tet.episodes[0]!.scenes.some((s) => !s.dialogue)).toBe(true);
+    expect(tet.episodes[0]!.scenes.filter((s) => s.dialogue)).not.toEqual([]);
+    expect(tet.episodes[0]!.scenes.filter((s) => !s.dialogue)).not.toEqual([]);
     expect(zh.language).toBe('zh-CN');
     expect(zh.characters).toHaveLength(3);
     expect(zh.episodes).toHaveLength(2);
@@ -113,7 +113,7 @@ describe('manifest v1', () => {
     // Assess
     expect(problems).toContain('colour: unknown key');
     expect(problems).toContain('episodes[0].scenes[0].characters[1]: character "zed" is not declared in characters');
-    expect(problems.some((p) => p.startsWith('episodes[0].scenes[1].outline: '))).toBe(true);
+    expect(problems).toContainEqual(expect.stringMatching(/^episodes\[0\]\.scenes\[1\]\.outline: /));
   });
 
   it('takes a priority from 1 to 10, 5 when it is left out, and names anything else', () => {
@@ -172,11 +172,11 @@ describe('manifest v1', () => {
     const problems = problemsOf(document);
 
     // Assess
-    expect(problems.some((p) => p.startsWith('characters[2].id: duplicate character id "ana"'))).toBe(true);
+    expect(problems).toContainEqual(expect.stringMatching(/^characters\[2\]\.id: duplicate character id "ana"/));
     expect(problems).toContain(
       'episodes[0].scenes[1].dialogue[0].character: character "ben" speaks but is not in this scene\'s characters',
     );
-    expect(problems.some((p) => p.startsWith('episodes[0].scenes[0].id: '))).toBe(true);
+    expect(problems).toContainEqual(expect.stringMatching(/^episodes\[0\]\.scenes\[0\]\.id: /));
   });
 
   it('enforces the limits: lines, a line length and the file size', () => {

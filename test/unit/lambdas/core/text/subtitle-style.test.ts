@@ -108,7 +108,7 @@ describe('subtitle style', () => {
       const problems = (error as ManifestInvalid).problems.map((p) => `${p.path}: ${p.reason}`);
       expect(problems).toContain('subtitles.textColour: textColour must look like "#FFFFFF"');
       expect(problems).toContain('subtitles.position: unknown key');
-      expect(problems.some((p) => p.startsWith('subtitles.preset: '))).toBe(true);
+      expect(problems).toContainEqual(expect.stringMatching(/^subtitles\.preset: /));
     }
   });
 });

@@ -93,7 +93,7 @@ describe('the offline episode developer', () => {
     };
 
     // Assess
-    expect(result.scenes.some((scene) => scene.characters.includes('miu'))).toBe(true);
+    expect(result.scenes.flatMap((scene) => scene.characters)).toContain('miu');
     expect(result.scenes.flatMap((scene) => scene.dialogue).map((line) => line.character)).not.toContain('miu');
     const checked = checkDevelopedPart(withCat, catTalks);
     expect(checked.ok ? '' : describeProblems(checked.problems)).toContain('"miu" does not speak');
@@ -136,7 +136,12 @@ describe('the offline episode developer', () => {
     expect(checkDevelopedPart(vietnamese, result)).toEqual({ ok: true, value: result, repairs: [] });
     expect(result.scenes[0]!.outline).toContain('Mở đầu');
     expect(result.scenes[3]!.outline).toContain('Kết treo');
-    expect(result.scenes.flatMap((scene) => scene.dialogue).some((line) => /[ăâđêôơư]/i.test(line.line))).toBe(true);
+    expect(
+      result.scenes
+        .flatMap((scene) => scene.dialogue)
+        .map((line) => line.line)
+        .join('\n'),
+    ).toMatch(/[ăâđêôơư]/i);
   });
 
   it("continues a later part from the previous part's last place", async () => {

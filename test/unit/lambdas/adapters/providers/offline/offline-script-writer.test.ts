@@ -152,7 +152,10 @@ describe('OfflineScriptWriter', () => {
     // Assess
     for (const opening of openings) {
       const others = cast.filter((character) => character.id !== opening!.character);
-      expect(others.some((character) => opening!.line.includes(character.name))).toBe(true);
+      expect(
+        others.filter((character) => opening!.line.includes(character.name)),
+        `"${opening!.line}" names none of ${others.map((character) => character.name).join(', ')}`,
+      ).not.toEqual([]);
     }
   });
 
