@@ -8,7 +8,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { DevelopmentRecord } from '../../lambdas/core/domain/development-record.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
-import { cliArguments } from '../support/cli.js';
+import { produceOnGatewayArguments } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
 
 const run = promisify(execFile);
@@ -46,24 +46,13 @@ describe('repair before refusing, through a gateway we did not write', () => {
     // Act
     const { stdout } = await run(
       process.execPath,
-      cliArguments(
-        'produce',
-        manifest,
-        '--profile',
-        'openai-compatible',
-        '--out',
-        outDir,
-        '--data',
-        path.join(workDir, 'data'),
-      ),
+      produceOnGatewayArguments(manifest, outDir, path.join(workDir, 'data')),
       {
         cwd: repositoryRoot,
         timeout: 240_000,
         env: {
           ...process.env,
-          DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
-          DRAMAFORGE_OPENAI_API_KEY: 'test-key',
-          DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
+          ...server.profileEnvironment,
         },
       },
     );

@@ -31,8 +31,7 @@ async function ownServer(): Promise<FakeOpenAiServer> {
 }
 
 const openAiEnvironment = (server: FakeOpenAiServer) => ({
-  DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
-  DRAMAFORGE_OPENAI_API_KEY: 'test-key',
+  ...server.profileEnvironment,
   DRAMAFORGE_OPENAI_SCRIPT_MODELS: 'gpt-4.1-mini,gpt-4.1',
 });
 

@@ -46,8 +46,7 @@ async function ownRuntime(server: FakeOpenAiServer): Promise<LocalRuntime> {
   const runtime = await LocalRuntime.start({
     dataDir,
     environment: {
-      DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
-      DRAMAFORGE_OPENAI_API_KEY: 'test-key',
+      ...server.profileEnvironment,
       DRAMAFORGE_OPENAI_SCRIPT_MODELS: 'gpt-4.1',
     },
   });

@@ -9,7 +9,7 @@ import { assetKeys } from '../../lambdas/core/contracts/keys.js';
 import { costUsd } from '../../lambdas/core/pricing/pricing.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { LocalRuntime } from '../../local/runtime/index.js';
-import { cliArguments } from '../support/cli.js';
+import { produceOnGatewayArguments } from '../support/cli.js';
 import { FakeOpenAiServer, type Span } from '../support/fake-openai-server.js';
 import { stores, workspace } from './support/pipeline-harness.js';
 
@@ -51,21 +51,15 @@ async function produceNatively(server: FakeOpenAiServer, environment: Record<str
       .replace('production: two-scene-openai', `production: ${PRODUCTION}`)
       .replace('budgetUsd: 10\n', `budgetUsd: 10\nvoice: { mode: native }\nlipSync: { mode: fast }\n${moreSettings}`),
   );
-  const { stdout } = await run(
-    process.execPath,
-    cliArguments('produce', manifestPath, '--profile', 'openai-compatible', '--out', ws.outDir, '--data', ws.dataDir),
-    {
-      cwd: repositoryRoot,
-      timeout: 240_000,
-      env: {
-        ...process.env,
-        DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
-        DRAMAFORGE_OPENAI_API_KEY: 'test-key',
-        DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
-        ...environment,
-      },
+  const { stdout } = await run(process.execPath, produceOnGatewayArguments(manifestPath, ws.outDir, ws.dataDir), {
+    cwd: repositoryRoot,
+    timeout: 240_000,
+    env: {
+      ...process.env,
+      ...server.profileEnvironment,
+      ...environment,
     },
-  );
+  });
   const report = JSON.parse(
     await readFile(path.join(ws.outDir, PRODUCTION, 'report.json'), 'utf8'),
   ) as ProductionReport;

@@ -8,7 +8,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 import { costUsd } from '../../lambdas/core/pricing/pricing.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
-import { cliArguments } from '../support/cli.js';
+import { produceOnGatewayArguments } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
 
 const run = promisify(execFile);
@@ -57,24 +57,13 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
     // Act
     const { stdout } = await run(
       process.execPath,
-      cliArguments(
-        'produce',
-        manifest,
-        '--profile',
-        'openai-compatible',
-        '--out',
-        outDir,
-        '--data',
-        path.join(workDir, 'data'),
-      ),
+      produceOnGatewayArguments(manifest, outDir, path.join(workDir, 'data')),
       {
         cwd: repositoryRoot,
         timeout: 240_000,
         env: {
           ...process.env,
-          DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
-          DRAMAFORGE_OPENAI_API_KEY: 'test-key',
-          DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
+          ...server.profileEnvironment,
           DRAMAFORGE_SUBTITLE_TIMING: 'transcription',
         },
       },

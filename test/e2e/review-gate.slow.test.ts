@@ -39,7 +39,7 @@ async function dramaforge(ws: Workspace, server: FakeOpenAiServer | undefined, .
     ...process.env,
     DRAMAFORGE_PROVIDER_CALL_LOG: ws.callLog,
     DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
-    ...(server && { DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl, DRAMAFORGE_OPENAI_API_KEY: 'test-key' }),
+    ...server?.profileEnvironment,
   };
   try {
     const { stdout, stderr } = await run(

@@ -7,3 +7,8 @@ export const CLI_SOURCE = fileURLToPath(new URL('../../bin/dramaforge.ts', impor
 export function cliArguments(...args: string[]): string[] {
   return ['--import', 'tsx', CLI_SOURCE, ...args];
 }
+
+/** `produce` of a manifest on the openai-compatible profile, with the run's own outputs and data directory. */
+export function produceOnGatewayArguments(manifest: string, outDir: string, dataDir: string): string[] {
+  return cliArguments('produce', manifest, '--profile', 'openai-compatible', '--out', outDir, '--data', dataDir);
+}

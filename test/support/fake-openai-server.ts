@@ -337,6 +337,15 @@ export class FakeOpenAiServer {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/v1`;
   }
 
+  /** The variables that point the openai-compatible profile at this gateway, its video jobs polled every second. */
+  get profileEnvironment(): Record<string, string> {
+    return {
+      DRAMAFORGE_OPENAI_BASE_URL: this.baseUrl,
+      DRAMAFORGE_OPENAI_API_KEY: 'test-key',
+      DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
+    };
+  }
+
   /** The next answers on `route` (e.g. "POST /v1/chat/completions"), before normal service resumes. */
   queue(route: string, ...responses: ScriptedResponse[]): void {
     this.queued.set(route, [...(this.queued.get(route) ?? []), ...responses]);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { costUsd } from '../../../lambdas/core/pricing/pricing.js';
 import type { ProductionReport } from '../../../lambdas/stages/finalize-production/production-report.js';
-import { cliArguments } from '../../support/cli.js';
+import { produceOnGatewayArguments } from '../../support/cli.js';
 import { FakeOpenAiServer } from '../../support/fake-openai-server.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -29,20 +29,14 @@ export type Gateway = Awaited<ReturnType<typeof ownGateway>>;
 
 /** `produce` of the four-scene manifest on the openai-compatible profile against the gateway; killed when the test ends. */
 export function startProduce({ server, dataDir, outDir }: Gateway) {
-  const child = spawn(
-    process.execPath,
-    cliArguments('produce', MANIFEST, '--profile', 'openai-compatible', '--out', outDir, '--data', dataDir),
-    {
-      cwd: repositoryRoot,
-      env: {
-        ...process.env,
-        DRAMAFORGE_OPENAI_BASE_URL: server.baseUrl,
-        DRAMAFORGE_OPENAI_API_KEY: 'test-key',
-        DRAMAFORGE_VIDEO_POLL_SECONDS: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, produceOnGatewayArguments(MANIFEST, outDir, dataDir), {
+    cwd: repositoryRoot,
+    env: {
+      ...process.env,
+      ...server.profileEnvironment,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
