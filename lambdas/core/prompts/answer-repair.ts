@@ -168,3 +168,18 @@ export async function answerWithRepair<T>(loop: RepairLoop<T>): Promise<Metered<
     charges,
   );
 }
+
+/**
+ * answerWithRepair for an answer that carries its own repairs (scene cards, a script, a listing, a
+ * translation): `repairs` is on it only when there were some.
+ */
+export async function answerCarryingRepairs<T extends object>(
+  loop: RepairLoop<T>,
+): Promise<Metered<T & { repairs?: Repair[] }>> {
+  const metered = await answerWithRepair(loop);
+  const { value, repairs } = metered.result;
+  return { ...metered, result: { ...value, ...(repairs.length > 0 && { repairs }) } };
+}
+
+/** A rough token count for routing: about 3 bytes of UTF-8 a token across Latin, Vietnamese and Chinese text. */
+export const roughTokenCount = (text: string): number => Math.ceil(Buffer.byteLength(text, 'utf8') / 3);

@@ -2,12 +2,13 @@ import * as z from 'zod';
 import type { DevelopedPart, EpisodeDevelopmentRequest, Metered, Repair, SceneCard } from '../contracts/ports.js';
 import { MANIFEST_LIMITS } from '../manifest/schema.js';
 import {
-  answerWithRepair,
+  answerCarryingRepairs,
   asRecord,
   type ChatAnswer,
   type ChatMessage,
   type Checked,
   mendDialogue,
+  roughTokenCount,
   zodProblems,
 } from './answer-repair.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
@@ -257,15 +258,13 @@ export async function developPartWithRepair(
   rewrite: boolean,
   complete: (messages: ChatMessage[]) => Promise<ChatAnswer>,
 ): Promise<Metered<DevelopedPart>> {
-  const metered = await answerWithRepair({
+  return answerCarryingRepairs({
     messages: developmentMessages(request, rewrite),
     serving,
     what: 'scene cards',
     complete,
     check: (answer) => checkDevelopedPart(request, answer),
   });
-  const { value, repairs } = metered.result;
-  return { ...metered, result: { ...value, ...(repairs.length > 0 && { repairs }) } };
 }
 
 /** A rough token count for routing, as estimatePromptTokens counts a scene's. */
@@ -273,5 +272,5 @@ export function estimateDevelopmentTokens(request: EpisodeDevelopmentRequest): n
   const text = developmentMessages(request, false)
     .map((m) => m.content)
     .join('\n');
-  return Math.ceil(Buffer.byteLength(text, 'utf8') / 3);
+  return roughTokenCount(text);
 }

@@ -8,11 +8,12 @@ import type {
   Repair,
 } from '../contracts/ports.js';
 import {
-  answerWithRepair,
+  answerCarryingRepairs,
   asRecord,
   type ChatAnswer,
   type ChatMessage,
   type Checked,
+  roughTokenCount,
   zodProblems,
 } from './answer-repair.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
@@ -94,18 +95,16 @@ export async function writeListingWithRepair(
   rewrite: boolean,
   complete: (messages: ChatMessage[]) => Promise<ChatAnswer>,
 ): Promise<Metered<EpisodeListing>> {
-  const metered = await answerWithRepair({
+  return answerCarryingRepairs({
     messages: listingMessages(request, rewrite),
     serving,
     what: 'listing',
     complete,
     check: checkListing,
   });
-  const { value, repairs } = metered.result;
-  return { ...metered, result: { ...value, ...(repairs.length > 0 && { repairs }) } };
 }
 
 /** A rough token count for routing (about 3 bytes of UTF-8 a token, as for scripts). */
 export function estimateListingTokens(request: EpisodeListingRequest | ListingTranslationRequest): number {
-  return Math.ceil(Buffer.byteLength(JSON.stringify(request), 'utf8') / 3);
+  return roughTokenCount(JSON.stringify(request));
 }

@@ -10,12 +10,13 @@ import type {
   TitleTranslationRequest,
 } from '../contracts/ports.js';
 import {
-  answerWithRepair,
+  answerCarryingRepairs,
   asRecord,
   type ChatAnswer,
   type ChatMessage,
   type Checked,
   mendDialogue,
+  roughTokenCount,
   zodProblems,
 } from './answer-repair.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
@@ -168,15 +169,13 @@ export async function writeSceneWithRepair(
   rewrite: boolean,
   complete: (messages: ChatMessage[]) => Promise<ChatAnswer>,
 ): Promise<Metered<SceneScript>> {
-  const metered = await answerWithRepair({
+  return answerCarryingRepairs({
     messages: scriptMessages(request, rewrite),
     serving,
     what: 'script',
     complete,
     check: (answer) => checkScript(request, answer),
   });
-  const { value, repairs } = metered.result;
-  return { ...metered, result: { ...value, ...(repairs.length > 0 && { repairs }) } };
 }
 
 /** A rough token count for routing (about 3 bytes of UTF-8 a token across Latin, Vietnamese and Chinese text). */
@@ -184,10 +183,10 @@ export function estimatePromptTokens(request: SceneScriptRequest): number {
   const text = scriptMessages(request, false)
     .map((m) => m.content)
     .join('\n');
-  return Math.ceil(Buffer.byteLength(text, 'utf8') / 3);
+  return roughTokenCount(text);
 }
 
 /** The same rough count for a dubbed line: the scene, its lines and the one asked for are the prompt. */
 export function estimateTranslationTokens(request: LineTranslationRequest | TitleTranslationRequest): number {
-  return Math.ceil(Buffer.byteLength(JSON.stringify(request), 'utf8') / 3);
+  return roughTokenCount(JSON.stringify(request));
 }

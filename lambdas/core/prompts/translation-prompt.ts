@@ -11,7 +11,7 @@ import type {
 } from '../contracts/ports.js';
 import { findLanguage } from '../text/languages.js';
 import {
-  answerWithRepair,
+  answerCarryingRepairs,
   asRecord,
   type ChatAnswer,
   type ChatMessage,
@@ -231,9 +231,7 @@ async function lineAnswer(
   complete: Complete,
   check: (answer: unknown) => Checked<LineTranslation>,
 ): Promise<Metered<LineTranslation>> {
-  const metered = await answerWithRepair({ messages, serving, what, complete, check });
-  const { value, repairs } = metered.result;
-  return { ...metered, result: { ...value, ...(repairs.length > 0 && { repairs }) } };
+  return answerCarryingRepairs({ messages, serving, what, complete, check });
 }
 
 /** Asks for a master line in the dub's language, mends and checks the answer, and asks once more with a repair prompt when only the model can fix it. */
@@ -265,13 +263,11 @@ export async function translateListingWithRepair(
   rewrite: boolean,
   complete: Complete,
 ): Promise<Metered<EpisodeListing>> {
-  const metered = await answerWithRepair({
+  return answerCarryingRepairs({
     messages: listingTranslationMessages(request, rewrite),
     serving,
     what: 'listing translation',
     complete,
     check: (answer) => checkListingTranslation(answer, request.listing.hashtags.length),
   });
-  const { value, repairs } = metered.result;
-  return { ...metered, result: { ...value, ...(repairs.length > 0 && { repairs }) } };
 }
