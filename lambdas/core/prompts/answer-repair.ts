@@ -183,3 +183,7 @@ export async function answerCarryingRepairs<T extends object>(
 
 /** A rough token count for routing: about 3 bytes of UTF-8 a token across Latin, Vietnamese and Chinese text. */
 export const roughTokenCount = (text: string): number => Math.ceil(Buffer.byteLength(text, 'utf8') / 3);
+
+/** The same rough count for a conversation: every message's text. */
+export const roughMessagesTokenCount = (messages: ChatMessage[]): number =>
+  roughTokenCount(messages.map((message) => message.content).join('\n'));

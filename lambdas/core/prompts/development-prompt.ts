@@ -8,7 +8,7 @@ import {
   type ChatMessage,
   type Checked,
   mendDialogue,
-  roughTokenCount,
+  roughMessagesTokenCount,
   zodProblems,
 } from './answer-repair.js';
 import { rewriteForContentPolicy } from './content-rewrite.js';
@@ -269,8 +269,5 @@ export async function developPartWithRepair(
 
 /** A rough token count for routing, as estimatePromptTokens counts a scene's. */
 export function estimateDevelopmentTokens(request: EpisodeDevelopmentRequest): number {
-  const text = developmentMessages(request, false)
-    .map((m) => m.content)
-    .join('\n');
-  return roughTokenCount(text);
+  return roughMessagesTokenCount(developmentMessages(request, false));
 }

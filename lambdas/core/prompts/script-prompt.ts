@@ -16,6 +16,7 @@ import {
   type ChatMessage,
   type Checked,
   mendDialogue,
+  roughMessagesTokenCount,
   roughTokenCount,
   zodProblems,
 } from './answer-repair.js';
@@ -180,10 +181,7 @@ export async function writeSceneWithRepair(
 
 /** A rough token count for routing (about 3 bytes of UTF-8 a token across Latin, Vietnamese and Chinese text). */
 export function estimatePromptTokens(request: SceneScriptRequest): number {
-  const text = scriptMessages(request, false)
-    .map((m) => m.content)
-    .join('\n');
-  return roughTokenCount(text);
+  return roughMessagesTokenCount(scriptMessages(request, false));
 }
 
 /** The same rough count for a dubbed line: the scene, its lines and the one asked for are the prompt. */
