@@ -1,37 +1,25 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { DevelopmentRecord } from '../../lambdas/core/domain/development-record.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { produceOnGatewayArguments } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { ownWorkDir } from '../support/work-dir.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const BIBLE = fileURLToPath(new URL('./fixtures/small-bible.yaml', import.meta.url));
 
-async function ownWorkDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-repairs-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function ownServer(): Promise<FakeOpenAiServer> {
-  const server = await new FakeOpenAiServer().start();
-  onTestFinished(() => server.stop());
-  return server;
-}
-
 describe('repair before refusing, through a gateway we did not write', () => {
   it('develops and scripts an episode from answers with wrong ids, speakers missing from the cast and over-long lines: it completes, and report.json says what was mended by whom', async () => {
     // Prepare
-    const workDir = await ownWorkDir();
-    const server = await ownServer();
+    const workDir = await ownWorkDir('repairs');
+    const server = await FakeOpenAiServer.ownedByTest();
     server.sloppyStructuredAnswers = true;
     // The small bible's $1 is an offline budget; a real profile's estimate needs more. A line of 500
     // characters takes 20 s to say, longer than any clip sora-2 makes, so the pictures are offline:

@@ -1,28 +1,22 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DevelopmentRecord } from '../../lambdas/core/domain/development-record.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../support/cli.js';
+import { ownWorkDir } from '../support/work-dir.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const BIBLE = fileURLToPath(new URL('./fixtures/small-bible.yaml', import.meta.url));
 
-async function ownWorkDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-bible-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 describe('dramaforge produce of a series bible', () => {
   it('develops the episode and produces its scenes in one run, the cards in report.json', async () => {
     // Prepare
-    const workDir = await ownWorkDir();
+    const workDir = await ownWorkDir('bible');
     const outDir = path.join(workDir, 'out');
 
     // Act

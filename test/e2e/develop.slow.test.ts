@@ -1,34 +1,22 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import { DEFAULT_SCENE_COUNT } from '../../lambdas/core/manifest/schema.js';
 import { developBible } from '../../local/commands/develop.js';
 import { cliArguments } from '../support/cli.js';
 import { FakeOpenAiServer, scripted } from '../support/fake-openai-server.js';
+import { ownWorkDir } from '../support/work-dir.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const BIBLE = fileURLToPath(new URL('./fixtures/three-episode-bible.yaml', import.meta.url));
 const CHAT = 'POST /v1/chat/completions';
 const BIBLE_CAST = ['mai', 'theo', 'quan'];
-
-async function ownWorkDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-develop-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function ownServer(): Promise<FakeOpenAiServer> {
-  const server = await new FakeOpenAiServer().start();
-  onTestFinished(() => server.stop());
-  return server;
-}
 
 const openAiEnvironment = (server: FakeOpenAiServer) => ({
   ...server.profileEnvironment,
@@ -48,7 +36,7 @@ const developmentPrompts = (server: FakeOpenAiServer) =>
 describe('dramaforge develop', () => {
   it('develops a 3-episode bible offline into a valid manifest with the asked scene counts, cast from the bible only, its own fields kept', async () => {
     // Prepare
-    const workDir = await ownWorkDir();
+    const workDir = await ownWorkDir('develop');
     const out = path.join(workDir, 'season.yaml');
 
     // Act
@@ -84,8 +72,8 @@ describe('dramaforge develop', () => {
 
   it("carries episode 1's summary into episode 2's request, and each part's cards into the next part's, through the ledger", async () => {
     // Prepare
-    const workDir = await ownWorkDir();
-    const server = await ownServer();
+    const workDir = await ownWorkDir('develop');
+    const server = await FakeOpenAiServer.ownedByTest();
 
     // Act
     const result = await developBible({
@@ -115,8 +103,8 @@ describe('dramaforge develop', () => {
 
   it('a second develop of the same bible buys nothing again: every part comes from the cache', async () => {
     // Prepare
-    const workDir = await ownWorkDir();
-    const server = await ownServer();
+    const workDir = await ownWorkDir('develop');
+    const server = await FakeOpenAiServer.ownedByTest();
     const options = {
       biblePath: BIBLE,
       profile: 'openai-compatible' as const,
@@ -139,7 +127,7 @@ describe('dramaforge develop', () => {
 describe('hostile bibles', () => {
   it('an empty synopsis and a sceneCount over the limit are rejected with `path: reason` before any call', async () => {
     // Prepare
-    const workDir = await ownWorkDir();
+    const workDir = await ownWorkDir('develop');
     const document = parseDocument(await readFile(BIBLE, 'utf8'));
     document.setIn(['episodes', 0, 'synopsis'], '  ');
     document.setIn(['episodes', 1, 'sceneCount'], 61);
@@ -163,8 +151,8 @@ describe('hostile bibles', () => {
 
   it('a model that keeps naming a character the bible lacks fails the episode with ProviderOutputInvalid naming the character', async () => {
     // Prepare
-    const workDir = await ownWorkDir();
-    const server = await ownServer();
+    const workDir = await ownWorkDir('develop');
+    const server = await FakeOpenAiServer.ownedByTest();
     const invented = JSON.stringify({
       scenes: ['s01', 's02', 's03'].map((id) => ({
         id,
@@ -197,8 +185,8 @@ describe('hostile bibles', () => {
 
   it('a production of a bible whose development fails stops before planning, and report.json says why', async () => {
     // Prepare
-    const workDir = await ownWorkDir();
-    const server = await ownServer();
+    const workDir = await ownWorkDir('develop');
+    const server = await FakeOpenAiServer.ownedByTest();
     const invented = JSON.stringify({
       scenes: ['s01', 's02', 's03'].map((id) => ({
         id,

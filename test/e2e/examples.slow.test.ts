@@ -1,29 +1,22 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { cliArguments } from '../support/cli.js';
+import { ownWorkDir } from '../support/work-dir.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The test's own data and outputs: each example is produced in a data directory no other run touches. */
-async function ownWorkDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-examples-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 describe.each(['tet-homecoming.yaml', 'spring-festival-reunion.yaml'])('the shipped example %s', (example) => {
   it('is produced in full at its own size and frame rate', async () => {
     // Prepare
-    const workDir = await ownWorkDir();
+    const workDir = await ownWorkDir('examples');
     const manifestPath = path.join(repositoryRoot, 'examples', example);
     const manifest = parseDevelopedManifest(await readFile(manifestPath));
 

@@ -1,39 +1,25 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 import { costUsd } from '../../lambdas/core/pricing/pricing.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { produceOnGatewayArguments } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { ownWorkDir } from '../support/work-dir.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const manifest = fileURLToPath(new URL('./fixtures/two-scenes-openai.yaml', import.meta.url));
 
-/** A fake server of the test's own: its queued answers, requests and bills are seen by no other test. */
-async function ownServer(): Promise<FakeOpenAiServer> {
-  const server = await new FakeOpenAiServer().start();
-  onTestFinished(() => server.stop());
-  return server;
-}
-
-/** The test's own data and outputs. */
-async function ownWorkDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-openai-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 describe('dramaforge produce --profile openai-compatible against a fake OpenAI-compatible server', () => {
   it('produces the episode through every real-provider path, subtitles timed by transcription, and the ledger equals usage x price', async () => {
     // Prepare
-    const server = await ownServer();
-    const workDir = await ownWorkDir();
+    const server = await FakeOpenAiServer.ownedByTest();
+    const workDir = await ownWorkDir('openai');
     server.queue('POST /v1/chat/completions', {
       status: 429,
       headers: { 'content-type': 'application/json', 'retry-after': '1' },

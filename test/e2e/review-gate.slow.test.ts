@@ -27,12 +27,6 @@ async function ownWorkspace(): Promise<Workspace> {
   return ws;
 }
 
-async function ownServer(): Promise<FakeOpenAiServer> {
-  const server = await new FakeOpenAiServer().start();
-  onTestFinished(() => server.stop());
-  return server;
-}
-
 /** The CLI in a process of its own, as a producer runs it: a paused production must outlive it. */
 async function dramaforge(ws: Workspace, server: FakeOpenAiServer | undefined, ...args: string[]) {
   const env = {
@@ -70,7 +64,7 @@ describe('the approval gate before paid video', () => {
   it('pauses with the animatic delivered and nothing spent on video, and on approval buys the video and nothing it bought before', async () => {
     // Prepare
     const ws = await ownWorkspace();
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const manifest = await reviewedBeforeVideo(ws);
 
     // Act
@@ -113,7 +107,7 @@ describe('the approval gate before paid video', () => {
   it('ends REJECTED on a rejection, with the notes in the report and nothing spent on video', async () => {
     // Prepare
     const ws = await ownWorkspace();
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const manifest = await reviewedBeforeVideo(ws);
     const produced = await dramaforge(ws, server, 'produce', manifest);
 

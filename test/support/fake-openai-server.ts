@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
+import { onTestFinished } from 'vitest';
 import { runFfmpeg, withTempDir } from '../../lambdas/adapters/media/ffmpeg.js';
 import { wavFromPcm } from '../../lambdas/adapters/media/voice-track.js';
 import { readWavLayout } from '../../lambdas/adapters/providers/offline/wav-header.js';
@@ -367,6 +368,13 @@ export class FakeOpenAiServer {
 
   requestsTo(route: string): RecordedRequest[] {
     return this.requests.filter((r) => `${r.method} ${r.path}` === route);
+  }
+
+  /** A server of the calling test's own, stopped when it finishes: its queued answers, requests and bills are seen by no other test. */
+  static async ownedByTest(): Promise<FakeOpenAiServer> {
+    const server = await new FakeOpenAiServer().start();
+    onTestFinished(() => server.stop());
+    return server;
   }
 
   async start(): Promise<this> {

@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../../../../lambdas/adapters/media/voice-track.js';
 import { OpenAiConnection } from '../../../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import { OpenAiSpeechModel } from '../../../../../lambdas/adapters/providers/openai-compatible/speech-model.js';
@@ -35,13 +35,6 @@ const script = {
     { character: 'ben', line: 'I never really left.' },
   ],
 };
-
-/** A fake server of the test's own: its queued answers, requests and bills are seen by no other test. */
-async function ownServer(): Promise<FakeOpenAiServer> {
-  const server = await new FakeOpenAiServer().start();
-  onTestFinished(() => server.stop());
-  return server;
-}
 
 /** The voice stage over the openai-compatible speech and transcriber, both against the fake server. */
 function voiceStageWithTranscription(server: FakeOpenAiServer) {
@@ -90,7 +83,7 @@ const lineSeconds = (text: string) => 0.4 + text.length * 0.05;
 describe('synthesize-voice with subtitle timing by transcription', () => {
   it('times each cue to the words the transcription heard, and bills the transcription by the second', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const { mocks, warn } = voiceStageWithTranscription(server);
 
     // Act
@@ -136,7 +129,7 @@ describe('synthesize-voice with subtitle timing by transcription', () => {
 
   it('keeps a line whose transcription fails, its cue spanning the whole audio, with a warning', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(TRANSCRIBE, scripted.serverError(), scripted.serverError(), scripted.serverError());
     const { mocks, warn } = voiceStageWithTranscription(server);
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadImage } from '@napi-rs/canvas';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probeMedia, withTempDir } from '../../../../../../lambdas/adapters/media/ffmpeg.js';
 import { ChatScriptWriter } from '../../../../../../lambdas/adapters/providers/openai-compatible/chat-script-writer.js';
 import { OpenAiConnection } from '../../../../../../lambdas/adapters/providers/openai-compatible/connection.js';
@@ -40,13 +40,6 @@ const quickGuard = () =>
 const connectionTo = (target: FakeOpenAiServer) =>
   new OpenAiConnection({ baseUrl: target.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard());
 
-/** A fake server of the test's own: its queued answers, requests and video jobs are seen by no other test. */
-async function ownServer(): Promise<FakeOpenAiServer> {
-  const server = await new FakeOpenAiServer().start();
-  onTestFinished(() => server.stop());
-  return server;
-}
-
 const request: SceneScriptRequest = {
   language: 'en-US',
   title: 'The letter',
@@ -67,7 +60,7 @@ const request: SceneScriptRequest = {
 describe('openai-compatible chat script writer', () => {
   it('returns the script and the usage the server reported, with an idempotency key', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
     // Act
@@ -84,7 +77,7 @@ describe('openai-compatible chat script writer', () => {
 
   it("asks with structured output in json_schema mode: the script's JSON schema, the speakers an enum of the cast", async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const writer = new ChatScriptWriter(connectionTo(server), 'gpt-4.1-mini', 'json_schema');
 
     // Act
@@ -105,7 +98,7 @@ describe('openai-compatible chat script writer', () => {
 
   it('waits out a 429 with Retry-After, then succeeds', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(CHAT, scripted.rateLimited(1));
     const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
@@ -119,7 +112,7 @@ describe('openai-compatible chat script writer', () => {
 
   it('throttles back to the workflow when Retry-After is longer than a Lambda should wait', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(CHAT, scripted.rateLimited(600));
     const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
@@ -134,7 +127,7 @@ describe('openai-compatible chat script writer', () => {
 
   it('retries 500s and a malformed body', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(CHAT, scripted.serverError(), scripted.malformed());
     const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
@@ -148,7 +141,7 @@ describe('openai-compatible chat script writer', () => {
 
   it('names a lasting outage ProviderUnavailable', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(CHAT, scripted.serverError(), scripted.serverError(), scripted.serverError());
     const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
@@ -161,7 +154,7 @@ describe('openai-compatible chat script writer', () => {
 
   it('repairs an invalid script once, and counts both calls in the cost', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(CHAT, scripted.chatAnswer('deepseek-chat', '{"lines":[{"character":"zed","line":"Who?"}]}'));
     const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
@@ -179,7 +172,7 @@ describe('openai-compatible chat script writer', () => {
 
   it('names a content-filter refusal ProviderContentFiltered', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(CHAT, scripted.contentFiltered());
     const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
@@ -192,7 +185,7 @@ describe('openai-compatible chat script writer', () => {
 
   it('names a spent quota ProviderQuotaExceeded', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(CHAT, scripted.quotaExceeded());
     const writer = new ChatScriptWriter(connectionTo(server), 'deepseek-chat', 'json_object');
 
@@ -205,7 +198,7 @@ describe('openai-compatible chat script writer', () => {
 
   it('names a script still invalid after its repair ProviderOutputInvalid, carrying both charges', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(
       CHAT,
       scripted.chatAnswer('deepseek-chat', 'Sure! Here is the scene.'),
@@ -233,7 +226,7 @@ describe('routing over the fake server', () => {
 
   it('climbs a tier when the draft fails validation twice, and bills the draft too', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(CHAT, scripted.chatAnswer('deepseek-chat', 'not json'), scripted.chatAnswer('deepseek-chat', '{}'));
     const routed = new RoutedTextModel([ladder(server, ['deepseek-chat', 'gpt-4.1-mini', 'gpt-4.1'])]);
 
@@ -247,7 +240,7 @@ describe('routing over the fake server', () => {
 
   it('skips the draft tier for a prompt longer than the draft model handles', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const [draft, review] = ladder(server, ['deepseek-chat', 'gpt-4.1-mini']);
     const routed = new RoutedTextModel([
       [
@@ -266,7 +259,7 @@ describe('routing over the fake server', () => {
 
   it('rewrites the prompt once after a content-filter refusal, and stays with the provider', async () => {
     // Prepare
-    const [server, backup] = [await ownServer(), await ownServer()];
+    const [server, backup] = [await FakeOpenAiServer.ownedByTest(), await FakeOpenAiServer.ownedByTest()];
     server.queue(CHAT, scripted.contentFiltered());
     const routed = new RoutedTextModel([ladder(server, ['gpt-4.1']), ladder(backup, ['gpt-4.1'])]);
 
@@ -281,7 +274,7 @@ describe('routing over the fake server', () => {
 
   it('fails over to the next provider when the rewritten prompt is refused too', async () => {
     // Prepare
-    const [server, backup] = [await ownServer(), await ownServer()];
+    const [server, backup] = [await FakeOpenAiServer.ownedByTest(), await FakeOpenAiServer.ownedByTest()];
     server.queue(CHAT, scripted.contentFiltered(), scripted.contentFiltered());
     const routed = new RoutedTextModel([ladder(server, ['gpt-4.1']), ladder(backup, ['gpt-4.1'])]);
 
@@ -295,7 +288,7 @@ describe('routing over the fake server', () => {
 
   it('fails over to the next provider when the quota is spent', async () => {
     // Prepare
-    const [server, backup] = [await ownServer(), await ownServer()];
+    const [server, backup] = [await FakeOpenAiServer.ownedByTest(), await FakeOpenAiServer.ownedByTest()];
     server.queue(CHAT, scripted.quotaExceeded());
     const routed = new RoutedTextModel([ladder(server, ['gpt-4.1']), ladder(backup, ['gpt-4.1'])]);
 
@@ -312,7 +305,7 @@ describe('routing over the fake server', () => {
 describe('openai-compatible media', () => {
   it('draws a keyframe from the reference sheets at the frame size, priced from token usage', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const images = new OpenAiImageModel(connectionTo(server), 'gpt-image-1');
     const sheet = await images.drawReferenceSheet({ character: request.scene.characters[0]!, seed: 1 });
 
@@ -336,7 +329,7 @@ describe('openai-compatible media', () => {
 
   it('judges consistency with a vision model', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const png = (
       await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({
         character: request.scene.characters[0]!,
@@ -355,7 +348,7 @@ describe('openai-compatible media', () => {
 
   it('reads a verdict wrapped in prose, and asks once more for one that is not a 0..1 score, the pictures still sent', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const png = (
       await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({
         character: request.scene.characters[0]!,
@@ -393,7 +386,7 @@ describe('openai-compatible media', () => {
 
   it('refuses a judge whose repaired verdict is still no score: ProviderOutputInvalid with both calls', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const png = (
       await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({
         character: request.scene.characters[0]!,
@@ -419,7 +412,7 @@ describe('openai-compatible media', () => {
 
   it('speaks lines as WAV', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const speaker = new OpenAiSpeechModel(connectionTo(server), 'tts-1');
 
     // Act
@@ -458,7 +451,7 @@ describe('openai-compatible media', () => {
 
   it('transcribes a line with word timestamps, billed by the seconds the provider reports', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const line = await spokenLine(server);
     const transcriber = new OpenAiTranscriber(connectionTo(server), 'whisper-1');
 
@@ -477,7 +470,7 @@ describe('openai-compatible media', () => {
 
   it('takes a provider that reports its billed duration at its word', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const line = await spokenLine(server);
     const transcriber = new OpenAiTranscriber(connectionTo(server), 'whisper-1');
     server.queue('POST /v1/audio/transcriptions', {
@@ -502,7 +495,7 @@ describe('openai-compatible media', () => {
 
   it('starts a video job, reports it running, then returns the finished video as delivered', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const video = new OpenAiVideoModel(connectionTo(server), 'sora-2', 1, 10);
     const keyframe = (
       await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({
@@ -544,7 +537,7 @@ describe('openai-compatible media', () => {
 
   it("sends a natively voiced scene's reference voices as files where the request has them, and none where it has only descriptions", async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const video = new OpenAiVideoModel(connectionTo(server), 'sora-2', 1, 10);
     const keyframe = (
       await new OpenAiImageModel(connectionTo(server), 'gpt-image-1').drawReferenceSheet({

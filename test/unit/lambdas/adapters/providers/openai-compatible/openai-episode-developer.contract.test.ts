@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChatEpisodeDeveloper } from '../../../../../../lambdas/adapters/providers/openai-compatible/chat-episode-developer.js';
 import { OpenAiConnection } from '../../../../../../lambdas/adapters/providers/openai-compatible/connection.js';
 import {
@@ -22,12 +22,6 @@ const quickGuard = () =>
   });
 const connectionTo = (target: FakeOpenAiServer) =>
   new OpenAiConnection({ baseUrl: target.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard());
-
-async function ownServer(): Promise<FakeOpenAiServer> {
-  const server = await new FakeOpenAiServer().start();
-  onTestFinished(() => server.stop());
-  return server;
-}
 
 const request: EpisodeDevelopmentRequest = {
   language: 'en-US',
@@ -75,7 +69,7 @@ const ladder = (target: FakeOpenAiServer, models: string[]) =>
 describe('openai-compatible episode developer', () => {
   it("asks for structured output held to the cards' JSON schema, whose cast is the bible's", async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
 
     // Act
     const metered = await new ChatEpisodeDeveloper(connectionTo(server), 'gpt-4.1', 'json_schema').developPart(request);
@@ -103,7 +97,7 @@ describe('openai-compatible episode developer', () => {
 
   it('uses JSON mode for a provider without structured output', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
 
     // Act
     await new ChatEpisodeDeveloper(connectionTo(server), 'deepseek-chat', 'json_object').developPart(request);
@@ -116,7 +110,7 @@ describe('openai-compatible episode developer', () => {
 
   it('repairs an answer that names a character the bible lacks, naming that character in the repair prompt', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(CHAT, scripted.chatAnswer('gpt-4.1', inventedCast));
 
     // Act
@@ -131,7 +125,7 @@ describe('openai-compatible episode developer', () => {
 
   it('escalates a tier when the repair is invalid too, and bills both draft calls', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(
       CHAT,
       scripted.chatAnswer('deepseek-chat', inventedCast),
@@ -154,7 +148,7 @@ describe('openai-compatible episode developer', () => {
 
   it('fails with ProviderOutputInvalid naming the invented character when every tier keeps inventing', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.queue(CHAT, ...Array.from({ length: 4 }, () => scripted.chatAnswer('gpt-4.1', inventedCast)));
     const routed = new RoutedEpisodeDeveloper([ladder(server, ['deepseek-chat', 'gpt-4.1'])]);
 

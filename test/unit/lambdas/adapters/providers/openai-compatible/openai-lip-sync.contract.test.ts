@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probeMedia, runFfmpeg, withTempDir } from '../../../../../../lambdas/adapters/media/ffmpeg.js';
 import { wavFromPcm } from '../../../../../../lambdas/adapters/media/voice-track.js';
 import { OpenAiConnection } from '../../../../../../lambdas/adapters/providers/openai-compatible/connection.js';
@@ -23,12 +23,6 @@ const quickGuard = () =>
     maxRetryAfterMs: 10,
     attemptTimeoutMs: 30_000,
   });
-
-async function ownServer(): Promise<FakeOpenAiServer> {
-  const server = await new FakeOpenAiServer().start();
-  onTestFinished(() => server.stop());
-  return server;
-}
 
 async function silentClip(seconds: number): Promise<Buffer> {
   return withTempDir(async (dir) => {
@@ -81,7 +75,7 @@ async function lipSyncRequest(): Promise<LipSyncRequest> {
 describe('openai-compatible lip-sync against the fake gateway', () => {
   it('posts video, audio, language and sync_mode to the configured path, polls the job, and returns the synced clip as delivered', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     server.lipSyncPath = '/v1/gateway/sync-lips';
     const model = new OpenAiLipSyncModel(
       new OpenAiConnection({ baseUrl: server.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard()),
@@ -123,7 +117,7 @@ describe('openai-compatible lip-sync against the fake gateway', () => {
 
   it('names a 429 ProviderThrottled and a failed job ProviderRejected', async () => {
     // Prepare
-    const server = await ownServer();
+    const server = await FakeOpenAiServer.ownedByTest();
     const model = new OpenAiLipSyncModel(
       new OpenAiConnection({ baseUrl: server.baseUrl, apiKey: 'test-key', timeoutMs: 30_000 }, quickGuard()),
       'lipsync-2',
