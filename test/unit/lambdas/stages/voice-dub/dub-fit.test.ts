@@ -1,9 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { VOICE_SAMPLE_RATE, wavFromPcm } from '../../../../../lambdas/adapters/media/voice-track.js';
-import type { LineTranslationRequest, SpeechRequest } from '../../../../../lambdas/core/contracts/ports.js';
+import type { LineTranslationRequest } from '../../../../../lambdas/core/contracts/ports.js';
 import { dubScene, MAX_DUB_TEMPO } from '../../../../../lambdas/stages/voice-dub/voice-dub.js';
 import { mockedStageDeps, unitManifest } from '../../../../support/mocked-stage-deps.js';
+import { pacedSpeechAt } from '../../../../support/paced-speech.js';
 
 const manifest = unitManifest({
   characters: [{ id: 'ana', name: 'Ana', description: 'red hair', voice: { gender: 'female' } }],
@@ -44,24 +44,7 @@ function sceneDub(answers: string[]) {
       translateListing: () => Promise.reject(new Error('a scene is fitted without its listing')),
     },
   };
-  const speech = {
-    provider: 'offline',
-    model: 'espeak-ng',
-    port: {
-      speak: async (request: SpeechRequest) => {
-        const seconds = request.text.length * SECONDS_PER_CHARACTER;
-        return {
-          result: {
-            wav: wavFromPcm(Buffer.alloc(Math.round(seconds * VOICE_SAMPLE_RATE) * 2)),
-            durationSeconds: seconds,
-          },
-          usage: {},
-          provider: 'offline',
-          model: 'espeak-ng',
-        };
-      },
-    },
-  };
+  const speech = pacedSpeechAt(SECONDS_PER_CHARACTER);
   return {
     deps,
     asked,
