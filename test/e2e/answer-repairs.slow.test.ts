@@ -1,18 +1,14 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { DevelopmentRecord } from '../../lambdas/core/domain/development-record.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
-import { produceOnGatewayArguments } from '../support/cli.js';
+import { produceOnGateway } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { ownWorkDir } from '../support/work-dir.js';
 
-const run = promisify(execFile);
-const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const BIBLE = fileURLToPath(new URL('./fixtures/small-bible.yaml', import.meta.url));
 
 describe('repair before refusing, through a gateway we did not write', () => {
@@ -32,18 +28,11 @@ describe('repair before refusing, through a gateway we did not write', () => {
     const outDir = path.join(workDir, 'out');
 
     // Act
-    const { stdout } = await run(
-      process.execPath,
-      produceOnGatewayArguments(manifest, outDir, path.join(workDir, 'data')),
-      {
-        cwd: repositoryRoot,
-        timeout: 240_000,
-        env: {
-          ...process.env,
-          ...server.profileEnvironment,
-        },
-      },
-    );
+    const { stdout } = await produceOnGateway(server, {
+      manifest,
+      outDir,
+      dataDir: path.join(workDir, 'data'),
+    });
 
     // Assess
     expect(stdout).toMatch(/^COMPLETE/);

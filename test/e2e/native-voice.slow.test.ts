@@ -1,20 +1,16 @@
-import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { assetKeys } from '../../lambdas/core/contracts/keys.js';
 import { costUsd } from '../../lambdas/core/pricing/pricing.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
 import { LocalRuntime } from '../../local/runtime/index.js';
-import { produceOnGatewayArguments } from '../support/cli.js';
+import { produceOnGateway } from '../support/cli.js';
 import { FakeOpenAiServer, type Span } from '../support/fake-openai-server.js';
 import { stores, workspace } from './support/pipeline-harness.js';
 
-const run = promisify(execFile);
-const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const OPENAI_FIXTURE = fileURLToPath(new URL('./fixtures/two-scenes-openai.yaml', import.meta.url));
 const PRODUCTION = 'two-scene-native';
 
@@ -51,14 +47,11 @@ async function produceNatively(server: FakeOpenAiServer, environment: Record<str
       .replace('production: two-scene-openai', `production: ${PRODUCTION}`)
       .replace('budgetUsd: 10\n', `budgetUsd: 10\nvoice: { mode: native }\nlipSync: { mode: fast }\n${moreSettings}`),
   );
-  const { stdout } = await run(process.execPath, produceOnGatewayArguments(manifestPath, ws.outDir, ws.dataDir), {
-    cwd: repositoryRoot,
-    timeout: 240_000,
-    env: {
-      ...process.env,
-      ...server.profileEnvironment,
-      ...environment,
-    },
+  const { stdout } = await produceOnGateway(server, {
+    manifest: manifestPath,
+    outDir: ws.outDir,
+    dataDir: ws.dataDir,
+    env: environment,
   });
   const report = JSON.parse(
     await readFile(path.join(ws.outDir, PRODUCTION, 'report.json'), 'utf8'),

@@ -1,18 +1,14 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { probeMedia } from '../../lambdas/adapters/media/ffmpeg.js';
 import { costUsd } from '../../lambdas/core/pricing/pricing.js';
 import type { ProductionReport } from '../../lambdas/stages/finalize-production/production-report.js';
-import { produceOnGatewayArguments } from '../support/cli.js';
+import { produceOnGateway } from '../support/cli.js';
 import { FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { ownWorkDir } from '../support/work-dir.js';
 
-const run = promisify(execFile);
-const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const manifest = fileURLToPath(new URL('./fixtures/two-scenes-openai.yaml', import.meta.url));
 
 describe('dramaforge produce --profile openai-compatible against a fake OpenAI-compatible server', () => {
@@ -41,19 +37,12 @@ describe('dramaforge produce --profile openai-compatible against a fake OpenAI-c
     const outDir = path.join(workDir, 'out');
 
     // Act
-    const { stdout } = await run(
-      process.execPath,
-      produceOnGatewayArguments(manifest, outDir, path.join(workDir, 'data')),
-      {
-        cwd: repositoryRoot,
-        timeout: 240_000,
-        env: {
-          ...process.env,
-          ...server.profileEnvironment,
-          DRAMAFORGE_SUBTITLE_TIMING: 'transcription',
-        },
-      },
-    );
+    const { stdout } = await produceOnGateway(server, {
+      manifest,
+      outDir,
+      dataDir: path.join(workDir, 'data'),
+      env: { DRAMAFORGE_SUBTITLE_TIMING: 'transcription' },
+    });
 
     // Assess
     expect(stdout).toMatch(/^COMPLETE/);
