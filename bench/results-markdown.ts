@@ -149,7 +149,8 @@ export function resultsMarkdown(results: BenchResults): string {
     parts.push(
       '',
       `**Studio season**: ${s.productions.length} productions, ${s.scenes} scenes in all, time x${s.timeScale}, ${s.ok ? 'every production complete' : `not every production complete (${s.failedScenes.length} scenes did not)`}. ` +
-        `The runtime's process used ${rounded(s.processCpuShare * 100)}% of one core over the run. Makespan ${seconds(s.makespanMs)}; bound ${seconds(s.bound.boundMs)} ` +
+        `Handlers ran ${s.handlerWorkers ? `in ${s.handlerWorkers} worker processes` : "in the runtime's process"}. The runtime's process used ${rounded(s.processCpuShare * 100)}% of one core over the run; ` +
+        `${s.runtimeCpuPerSceneSeconds === undefined ? 'CPU per scene was not measured' : `the runtime and its workers used ${rounded(s.runtimeCpuPerSceneSeconds)} CPU-seconds a scene, and the media tools they ran ${rounded(s.mediaToolsCpuPerSceneSeconds)}`}. Makespan ${seconds(s.makespanMs)}; bound ${seconds(s.bound.boundMs)} ` +
         `(${s.bound.limitingProvider}: ${seconds(s.bound.throughputMs)} + one scene's critical path ${seconds(s.bound.criticalPathMs)}); ratio ${rounded(s.makespanOverBound)}x. ` +
         `One scene after another behind a rate limiter: ${seconds(s.sequential.projectedMs)} (measured on ${s.sequential.sampleScenes} scenes, scaled to ${s.scenes}); the pipeline is ${rounded(s.pipelineSpeedup)}x faster.`,
       '',

@@ -1,8 +1,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { produceMany } from '../../local/commands/produce.js';
-import { simulationFor, simulationLoad, withSimulatedProviders } from '../simulated-providers/simulated-providers.js';
+import { RunCpu } from '../process-cpu.js';
+import {
+  SIMULATION_PLAN_VARIABLE,
+  simulationFor,
+  simulationLoad,
+  withSimulatedProviders,
+} from '../simulated-providers/simulated-providers.js';
 import { SIMULATED_STAGES, type SimulatedStage } from '../simulated-providers/simulation-plan.js';
 import { type OrchestrationBound, orchestrationBound, type ProviderLoad, utilisation } from './orchestration-bound.js';
 import { runSequentially, type SequentialRun } from './sequential-baseline.js';
@@ -34,6 +41,8 @@ export interface StudioScaleOptions {
   baselineSampleScenes: number;
   /** The batch script's rate limiter, requests a second before the time scale. */
   baselineRequestsPerSecond: number;
+  /** Worker processes the handlers run in (docs/twin.md); unset or 0, they run in the runtime's process. */
+  handlerWorkers?: number;
 }
 
 export interface StudioProductionResult {
@@ -64,7 +73,17 @@ export interface StudioScaleResult {
   pipelineSpeedup: number;
   /** The embedded runtime's process: CPU seconds it used over the run, against the wall clock. */
   processCpuShare: number;
+  /** CPU seconds of the runtime's process and its worker processes, per scene. */
+  runtimeCpuPerSceneSeconds: number;
+  /** CPU seconds of the ffmpeg and espeak runs the handlers made, per scene. */
+  mediaToolsCpuPerSceneSeconds: number;
+  handlerWorkers: number;
 }
+
+/** The module a worker process imports its simulated providers from (`providerDecorator`). */
+const SIMULATED_PROVIDERS_MODULE = fileURLToPath(
+  new URL('../simulated-providers/simulated-providers.ts', import.meta.url),
+);
 
 function meanBy(values: { key: number; value: number }[]): Record<string, number> {
   const groups = new Map<number, number[]>();
@@ -81,13 +100,20 @@ function meanBy(values: { key: number; value: number }[]): Record<string, number
  * runtime, behind simulated providers with the source's latencies and concurrency.
  */
 export async function measureStudioScale(options: StudioScaleOptions): Promise<StudioScaleResult> {
-  const plan = { timeScale: options.timeScale, latencyMs: SOURCE_LATENCY_MS, concurrency: PROVIDER_CONCURRENCY };
-  const simulation = simulationFor(JSON.stringify(plan));
   const scenes = options.productions.reduce(
     (sum, production) => sum + production.shape.episodes * production.shape.scenesPerEpisode,
     0,
   );
+  const handlerWorkers = options.handlerWorkers ?? 0;
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'dramaforge-bench-studio-'));
+  // Every process that calls the providers logs its calls to one file, so their load is summed across workers.
+  const planText = JSON.stringify({
+    timeScale: options.timeScale,
+    latencyMs: SOURCE_LATENCY_MS,
+    concurrency: PROVIDER_CONCURRENCY,
+    callLog: path.join(workDir, 'provider-calls.jsonl'),
+  });
+  const simulation = simulationFor(planText);
   try {
     const manifestPaths = await Promise.all(
       options.productions.map(async (production) => {
@@ -100,14 +126,20 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
     let first = Number.POSITIVE_INFINITY;
     let last = 0;
     const ended = new Map<string, number>();
-    for (const stage of SIMULATED_STAGES) simulation.slots[stage].reset();
     const cpuBefore = process.cpuUsage();
+    const runCpu = new RunCpu();
+    // In workers, each process has its own simulated slots; the runtime's provider slots, shared through the
+    // table across the workers, hold the machine to the same limits.
+    if (handlerWorkers > 0) process.env[SIMULATION_PLAN_VARIABLE] = planText;
     const results = await produceMany({
       manifestPaths,
       outDir: path.join(workDir, 'out'),
       dataDir: path.join(workDir, 'data'),
-      decorateProviders: (providers) => withSimulatedProviders(providers, simulation),
+      ...(handlerWorkers > 0
+        ? { providerDecorator: { module: SIMULATED_PROVIDERS_MODULE, exportName: 'simulateInThisProcess' } }
+        : { decorateProviders: (providers) => withSimulatedProviders(providers, simulation) }),
       settings: {
+        handlerWorkers,
         sceneMaxConcurrency: options.sceneMaxConcurrency,
         episodeMaxConcurrency: options.episodeMaxConcurrency,
         videoWorkerMaxConcurrency: options.videoWorkerMaxConcurrency,
@@ -124,6 +156,7 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
       },
     });
     const cpu = process.cpuUsage(cpuBefore);
+    const { runtimeSeconds, mediaToolsSeconds } = runCpu.stop();
     const makespanMs = last - first;
     const load = simulationLoad(simulation);
     const providers = Object.fromEntries(
@@ -193,6 +226,9 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
       sequential: { ...sample, sampleScenes: options.baselineSampleScenes, projectedMs },
       pipelineSpeedup: projectedMs / makespanMs,
       processCpuShare: (cpu.user + cpu.system) / 1000 / makespanMs,
+      runtimeCpuPerSceneSeconds: runtimeSeconds / scenes,
+      mediaToolsCpuPerSceneSeconds: mediaToolsSeconds / scenes,
+      handlerWorkers,
     };
   } finally {
     await rm(workDir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runFfmpeg, withTempDir } from '../../lambdas/adapters/media/ffmpeg.js';
@@ -12,16 +13,32 @@ import {
   type SpeechRequest,
   type SpeechResult,
 } from '../../lambdas/core/contracts/ports.js';
-import { ProviderSlots, type SlotStats } from './provider-slots.js';
+import { type HeldCall, ProviderSlots, type SlotStats, slotStats } from './provider-slots.js';
 import { parseSimulationPlan, SIMULATED_STAGES, type SimulatedStage, type SimulationPlan } from './simulation-plan.js';
 
 /** One plan's providers in this process: their slots are shared by every stage function that runs here. */
 export interface Simulation {
   plan: SimulationPlan;
   slots: Record<SimulatedStage, ProviderSlots>;
+  /** The calls this process held, when the plan keeps no call log. */
+  heldInMemory: Record<SimulatedStage, HeldCall[]>;
+}
+
+/** The variable that hands a worker process the plan (JSON text) of the simulation its providers join. */
+export const SIMULATION_PLAN_VARIABLE = 'DRAMAFORGE_BENCH_SIMULATION_PLAN';
+
+interface LoggedCall extends HeldCall {
+  stage: SimulatedStage;
 }
 
 const simulations = new Map<string, Simulation>();
+
+function noCalls(): Record<SimulatedStage, HeldCall[]> {
+  return Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, [] as HeldCall[]])) as Record<
+    SimulatedStage,
+    HeldCall[]
+  >;
+}
 
 /**
  * The simulation a plan (JSON text) describes. The same text gives
@@ -32,20 +49,50 @@ export function simulationFor(planText: string): Simulation {
   let simulation = simulations.get(planText);
   if (!simulation) {
     const plan = parseSimulationPlan(planText);
+    const { callLog } = plan;
+    const heldInMemory = noCalls();
+    const record = (stage: SimulatedStage) => (call: HeldCall) => {
+      if (callLog) appendFileSync(callLog, `${JSON.stringify({ stage, ...call } satisfies LoggedCall)}\n`);
+      else heldInMemory[stage].push(call);
+    };
     const slots = Object.fromEntries(
-      SIMULATED_STAGES.map((stage) => [stage, new ProviderSlots(plan.concurrency[stage])]),
+      SIMULATED_STAGES.map((stage) => [stage, new ProviderSlots(plan.concurrency[stage], record(stage))]),
     ) as Record<SimulatedStage, ProviderSlots>;
-    simulation = { plan, slots };
+    simulation = { plan, slots, heldInMemory };
     simulations.set(planText, simulation);
   }
   return simulation;
 }
 
+/** Every call the simulation's providers held, in every process that logged to its call log, or in this one. */
 export function simulationLoad(simulation: Simulation): Record<SimulatedStage, SlotStats> {
-  return Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, simulation.slots[stage].snapshot()])) as Record<
+  const { callLog } = simulation.plan;
+  const held = callLog ? loggedCalls(callLog) : simulation.heldInMemory;
+  return Object.fromEntries(SIMULATED_STAGES.map((stage) => [stage, slotStats(held[stage])])) as Record<
     SimulatedStage,
     SlotStats
   >;
+}
+
+function loggedCalls(callLog: string): Record<SimulatedStage, HeldCall[]> {
+  const held = noCalls();
+  if (!existsSync(callLog)) return held;
+  for (const line of readFileSync(callLog, 'utf8').split('\n')) {
+    if (!line) continue;
+    const { stage, ...call } = JSON.parse(line) as LoggedCall;
+    held[stage].push(call);
+  }
+  return held;
+}
+
+/**
+ * The simulated providers of a worker process (a runtime's `providerDecorator`): the simulation is the one the
+ * plan in `DRAMAFORGE_BENCH_SIMULATION_PLAN` describes, and its calls go to the plan's call log.
+ */
+export function simulateInThisProcess(providers: BoundProviders): BoundProviders {
+  const planText = process.env[SIMULATION_PLAN_VARIABLE];
+  if (!planText) throw new Error(`${SIMULATION_PLAN_VARIABLE} is not set: the worker has no simulation plan`);
+  return withSimulatedProviders(providers, simulationFor(planText));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

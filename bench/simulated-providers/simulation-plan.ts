@@ -18,6 +18,11 @@ const SimulationPlanSchema = z.strictObject({
   concurrency: perStage(z.int().min(1)),
   /** Speaking rate of the stand-in voice, characters a second. */
   speechCharactersPerSecond: z.number().positive().default(15),
+  /**
+   * A file every process that calls appends its held calls to, one JSON line each: with handlers in worker
+   * processes, each has its own slots, and the run's load is the sum of theirs. Unset, calls are kept in memory.
+   */
+  callLog: z.string().min(1).optional(),
 });
 
 export type SimulationPlan = z.output<typeof SimulationPlanSchema>;

@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProviderSlots } from '../../../../bench/simulated-providers/provider-slots.js';
+import { type HeldCall, ProviderSlots, slotStats } from '../../../../bench/simulated-providers/provider-slots.js';
+import { simulationFor, simulationLoad } from '../../../../bench/simulated-providers/simulated-providers.js';
 import { parseSimulationPlan } from '../../../../bench/simulated-providers/simulation-plan.js';
+import { ownWorkDir } from '../../../support/work-dir.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -8,7 +12,12 @@ describe('ProviderSlots', () => {
   it('never lets more than the limit run at once, and counts busy and queued time', async () => {
     // Prepare
     let clock = 0;
-    const slots = new ProviderSlots(2, () => clock);
+    const held: HeldCall[] = [];
+    const slots = new ProviderSlots(
+      2,
+      (call) => held.push(call),
+      () => clock,
+    );
     let running = 0;
     let most = 0;
     const call = () =>
@@ -22,7 +31,7 @@ describe('ProviderSlots', () => {
 
     // Act
     await Promise.all([call(), call(), call(), call(), call()]);
-    const stats = slots.snapshot();
+    const stats = slotStats(held);
 
     // Assess
     expect(most).toBe(2);
@@ -33,7 +42,7 @@ describe('ProviderSlots', () => {
 
   it('frees the slot when the work fails', async () => {
     // Prepare: the only slot, held by work that fails
-    const slots = new ProviderSlots(1);
+    const slots = new ProviderSlots(1, () => undefined);
     await expect(slots.hold(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
 
     // Act
@@ -41,6 +50,36 @@ describe('ProviderSlots', () => {
 
     // Assess
     await expect(next).resolves.toBe('next');
+  });
+});
+
+describe('simulationLoad', () => {
+  it("sums the calls every process logged to the plan's call log", async () => {
+    // Prepare: this process holds one video slot; another process, as a worker would, logs a second call
+    const callLog = path.join(await ownWorkDir('simulation'), 'calls.jsonl');
+    const simulation = simulationFor(
+      JSON.stringify({
+        timeScale: 1,
+        latencyMs: { script: 0, image: 0, speech: 0, video: 0 },
+        concurrency: { script: 1, image: 1, speech: 1, video: 1 },
+        callLog,
+      }),
+    );
+    await simulation.slots.video.hold(async () => undefined);
+    const otherCall = { stage: 'video', queuedAt: 1_000, startedAt: 1_500, endedAt: 6_000 };
+    execFileSync(process.execPath, [
+      '-e',
+      `require('node:fs').appendFileSync(${JSON.stringify(callLog)}, ${JSON.stringify(`${JSON.stringify(otherCall)}\n`)})`,
+    ]);
+
+    // Act
+    const load = simulationLoad(simulation);
+
+    // Assess
+    expect(load.video.calls).toBe(2);
+    expect(load.video.busyMs).toBeGreaterThanOrEqual(4_500);
+    expect(load.video.waitMs).toBeGreaterThanOrEqual(500);
+    expect(load.script.calls).toBe(0);
   });
 });
 

@@ -1,0 +1,49 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { childrenCpuTicksOfStat, ownCpuTicksOfStat, RunCpu } from '../../../bench/process-cpu.js';
+
+describe('a /proc stat line', () => {
+  // A name with a space and a parenthesis, as a process may be named.
+  const stat = '4242 (node (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 700 300 50 25 20 0 11 0 1 2 3';
+
+  it("gives the process's own user and system ticks", () => {
+    expect(ownCpuTicksOfStat(stat)).toBe(700 + 300);
+  });
+
+  it("gives its waited-for children's user and system ticks", () => {
+    expect(childrenCpuTicksOfStat(stat)).toBe(50 + 25);
+  });
+});
+
+describe('RunCpu', () => {
+  it("counts this process's CPU as the runtime's and a child's as the media tools'", () => {
+    // Prepare
+    const run = new RunCpu();
+    const spinning = process.cpuUsage();
+
+    // Act: spin for a fifth of a CPU-second here, then run a child (not Node) that spins for as long
+    while (process.cpuUsage(spinning).user < 200_000);
+    execFileSync('sh', ['-c', 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done']);
+    const { runtimeSeconds, mediaToolsSeconds } = run.stop();
+
+    // Assess: a tick is 10 ms
+    expect(runtimeSeconds).toBeGreaterThanOrEqual(0.18);
+    expect(mediaToolsSeconds).toBeGreaterThan(0);
+  });
+
+  it("counts a Node worker process's own CPU as the runtime's, sampled while it lives", async () => {
+    // Prepare
+    const run = new RunCpu(100);
+    const worker =
+      'const s = process.cpuUsage(); while (process.cpuUsage(s).user < 200000); setTimeout(() => {}, 1000);';
+
+    // Act: a Node child spins for a fifth of a CPU-second, then idles a second before it ends
+    await promisify(execFile)(process.execPath, ['-e', worker]);
+    const { runtimeSeconds, mediaToolsSeconds } = run.stop();
+
+    // Assess
+    expect(runtimeSeconds).toBeGreaterThanOrEqual(0.18);
+    expect(mediaToolsSeconds).toBeLessThan(0.15);
+  });
+});
