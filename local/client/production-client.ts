@@ -14,6 +14,7 @@ import type {
   ProductionReport,
 } from '../../lambdas/stages/finalize-production/production-report.js';
 import { assemblingNow, formatProgress, type RunningStates } from './progress.js';
+import { ProgressPolls } from './progress-polls.js';
 import { describeFailure, rootFailure, type TaskFailure } from './task-failures.js';
 
 export interface RunResult {
@@ -83,6 +84,8 @@ export interface FollowedExecution {
  */
 export class ProductionClient {
   private readonly started = Date.now();
+  /** Two productions' progress a second, whatever the number followed: each read queries all of a production's scenes. */
+  private readonly progress = new ProgressPolls({ perTick: 2, everyMs: 1000 });
 
   constructor(
     private readonly connection: RuntimeConnection,
@@ -98,21 +101,22 @@ export class ProductionClient {
     return { name: executionNameFor(key, put.ETag ?? ''), manifestKey: key, productionId: manifest.productionId };
   }
 
-  /** Waits for the execution, showing its progress about once a second, then delivers its outputs. */
+  /** Waits for the execution, showing its progress (once a second alone, in turns when several are followed), then delivers its outputs. */
   async follow(
     { name, manifestKey, productionId }: FollowedExecution,
     onProgress = this.options.onProgress,
   ): Promise<RunResult> {
     const { assets } = this.connection;
     const states = this.connection.statesOf(name);
-    const ticker = setInterval(() => {
-      if (onProgress && productionId) void this.reportProgress(productionId, states, onProgress).catch(() => undefined);
-    }, 1000);
+    const stopReporting =
+      onProgress && productionId
+        ? this.progress.add(() => this.reportProgress(productionId, states, onProgress))
+        : () => undefined;
     let execution: ExecutionState;
     try {
       execution = await this.connection.waitForExecution({ name, productionId });
     } finally {
-      clearInterval(ticker);
+      stopReporting();
     }
     const reused = execution.startedAt.getTime() < this.started;
     const stageMilliseconds = Object.fromEntries(states.totalMilliseconds);

@@ -149,13 +149,23 @@ const WORDS: Readonly<Record<Species, readonly (string | RegExp)[]>> = {
 
 const LATIN_WORD = /^[\p{Script=Latin}-]+$/u;
 
-function firstIndex(text: string, word: string | RegExp): number {
-  if (typeof word !== 'string') return text.search(word);
-  if (LATIN_WORD.test(word) || /^\p{Script=Hangul}+$/u.test(word)) {
-    const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return text.search(new RegExp(`(?<![\\p{L}\\p{M}])${escaped}(?![\\p{L}\\p{M}])`, 'u'));
-  }
-  return text.indexOf(word);
+/**
+ * A Latin or Hangul word matches only as a whole word; other scripts write words without spaces, so a
+ * plain substring is their match. Built once per word: speciesOf runs for every character of every scene.
+ */
+function wordPattern(word: string | RegExp): RegExp | string {
+  if (typeof word !== 'string') return word;
+  if (!LATIN_WORD.test(word) && !/^\p{Script=Hangul}+$/u.test(word)) return word;
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{M}])${escaped}(?![\\p{L}\\p{M}])`, 'u');
+}
+
+const PATTERNS = Object.fromEntries(
+  Object.entries(WORDS).map(([species, words]) => [species, words.map(wordPattern)]),
+) as Record<Species, (RegExp | string)[]>;
+
+function firstIndex(text: string, pattern: RegExp | string): number {
+  return typeof pattern === 'string' ? text.indexOf(pattern) : text.search(pattern);
 }
 
 /**
@@ -166,8 +176,8 @@ export function speciesOf(description: string): Species {
   const text = description.normalize('NFC').toLowerCase();
   let found: { species: Species; index: number } | undefined;
   for (const species of SPECIES) {
-    for (const word of WORDS[species]) {
-      const index = firstIndex(text, word);
+    for (const pattern of PATTERNS[species]) {
+      const index = firstIndex(text, pattern);
       if (index >= 0 && (found === undefined || index < found.index)) found = { species, index };
     }
   }
