@@ -33,6 +33,11 @@ export interface StageCompositionOptions {
    * composed without it, so its bundle carries no provider code.
    */
   bindProviders?: typeof providersFor;
+  /**
+   * The slots this process's provider calls share, instead of those its environment names: a source-mode
+   * worker's, brokered by the local runtime's process, which shares them out for the whole machine.
+   */
+  providerSlots?: ProviderSlots;
 }
 
 /**
@@ -88,7 +93,7 @@ export function stageDepsFromEnv(
       ...endOfLifeProblems(providerSettings, env, (options.clock ?? (() => new Date()))()),
       ...(voices ? nativeVoiceProblems({ providers: providerSettings, ...voices }, env) : []),
     ],
-    shares: providerSlotsFrom(settings, clients.dynamo),
+    shares: options.providerSlots ?? providerSlotsFrom(settings, clients.dynamo),
     onProviderCall: logLine,
     loadManifest: (productionId) => assets.getJson<Manifest>(assetKeys.normalizedManifest(productionId)),
   };

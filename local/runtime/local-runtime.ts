@@ -11,6 +11,7 @@ import { STAGE_VARIABLES, workflowSettingsVariables } from '../../lambdas/core/c
 import { assetKeys } from '../../lambdas/core/contracts/keys.js';
 import { executionNameFor } from '../../lambdas/core/workflow/execution-name.js';
 import type { LambdaHandler } from '../../lambdas/pipeline/stage-descriptor.js';
+import { ProviderShares } from '../../lambdas/pipeline/weighted-slots.js';
 import {
   DEFINITION_FILE,
   type Definition,
@@ -39,6 +40,7 @@ import { readAssemblyStack } from './sandbox/cloud-assembly.js';
 import { deployedStack } from './sandbox/deployed-stack.js';
 import { FunctionSandboxes } from './sandbox/function-sandboxes.js';
 import { ensureRuntimeInterfaceClient } from './sandbox/runtime-interface-client-build.js';
+import { SlotBroker } from './sandbox/slot-broker.js';
 import {
   type ProviderDecoratorModule,
   type SourceFunction,
@@ -345,9 +347,12 @@ export class LocalRuntime {
       }
     } else {
       // A worker's environment is this process's as bootstrap and the caller set it, read when the worker starts.
+      const limits = this.settings.providerSlots;
       const workers = new SourceWorkerPool(functions, {
         size: this.settings.handlerWorkers,
         providerDecorator: this.options.providerDecorator,
+        ...(limits &&
+          this.providerSlotsSharedBy() === 'process' && { slotBroker: new SlotBroker(new ProviderShares(limits)) }),
         environment: () => ({ ...process.env }),
         log: (chunk) => process.stderr.write(chunk),
       });
@@ -390,16 +395,16 @@ export class LocalRuntime {
   }
 
   /**
-   * Handlers in this process share the provider slots in it by default, exactly; handlers in sandboxes share
-   * them through the production table (lambdas/adapters/aws/table-slots.ts), as deployed functions do in AWS,
-   * since each sandbox process's own shares would let every one of them take the whole limit.
+   * The provider slots are shared out by this process by default, exactly: to the handlers in it, or to its
+   * source-mode workers over their channels (sandbox/slot-broker.ts). Deployed functions run their bundles,
+   * which share them through the production table (lambdas/adapters/aws/table-slots.ts) as they do in AWS.
    */
   private providerSlotsSharedBy(): 'process' | 'table' {
     const chosen = this.settings.providerSlotsSharedBy;
-    if (this.handlersInProcess) return chosen ?? 'process';
+    if (!this.options.deployed) return chosen ?? 'process';
     if (chosen === 'process')
       throw new ProviderSlotsNotShareable(
-        'providerSlotsSharedBy "process" needs the handlers in this process (decorateProviders): in sandboxes, each process would take the whole limit; the table shares it for all of them',
+        'providerSlotsSharedBy "process" needs the handlers from the sources: deployed functions run their bundles, which share the slots through the table',
       );
     return 'table';
   }

@@ -17,8 +17,9 @@ export interface LocalSettings {
    */
   providerSlots?: Record<string, number>;
   /**
-   * Who shares `providerSlots` out: this process (the default: it runs every call, so its shares are
-   * exact), or the production table, as deployed functions do (lambdas/adapters/aws/table-slots.ts).
+   * Who shares `providerSlots` out: this process (the default: its shares are exact, for the handlers in it
+   * and for its source-mode workers, whose calls ask it over their channels: sandbox/slot-broker.ts), or
+   * the production table, as deployed functions do (lambdas/adapters/aws/table-slots.ts).
    */
   providerSlotsSharedBy?: 'process' | 'table';
   /**

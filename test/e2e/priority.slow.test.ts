@@ -143,6 +143,8 @@ describe('priority, with the handlers in two worker processes', () => {
         sceneMaxConcurrency: SCENES,
         videoWorkerMaxConcurrency: 2 * SCENES,
         providerSlots: GATED_VIDEO_SLOT,
+        // The gate counts the clips queued in the table; the runtime's broker (its default) is tested in slot-broker.test.ts.
+        providerSlotsSharedBy: 'table',
         handlerWorkers: 2,
       },
       providerDecorator: {

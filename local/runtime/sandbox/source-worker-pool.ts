@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exited } from './function-sandbox.js';
 import type { FunctionSandboxStatistics } from './function-sandboxes.js';
 import { type LambdaErrorBody, LambdaFunctionError } from './lambda-function-error.js';
+import { type BrokeredWorker, isSlotRequest, type SlotBroker } from './slot-broker.js';
 import type { WorkerAnswer, WorkerInitDone, WorkerInvocation, WorkerReady } from './source-worker.js';
 
 /** A function as source mode runs it: the handler's module in the sources, its name and its sizing. */
@@ -35,6 +36,8 @@ export interface ProviderDecoratorModule {
 
 export interface SourceWorkerPoolOptions {
   providerDecorator?: ProviderDecoratorModule;
+  /** Shares the provider slots out to every worker's calls, from this process (slot-broker.ts); unset, each worker's environment says who does. */
+  slotBroker?: SlotBroker;
   /** Worker processes at most: the machine's cores unless told otherwise. */
   size?: number;
   /** The environment of a worker, read when one starts: the runtime's, with the engines' endpoints and the stage variables. */
@@ -73,6 +76,8 @@ interface Worker {
   /** How its process ended, once it has. */
   exit?: { code: number | null; signal: NodeJS.Signals | null };
   alive: boolean;
+  /** Its channel as the slot broker sees it. */
+  brokered: BrokeredWorker;
 }
 
 interface FunctionState {
@@ -210,6 +215,7 @@ export class SourceWorkerPool {
         handlerModule: definition.handlerModule,
         handlerExport: definition.handlerExport,
         ...(this.options.providerDecorator && { providerDecorator: this.options.providerDecorator }),
+        ...(this.options.slotBroker && { brokeredSlots: true }),
         requestId,
         deadlineMs: Date.now() + timeoutMs,
         payload: JSON.stringify(event ?? null),
@@ -245,7 +251,20 @@ export class SourceWorkerPool {
     const ready = new Promise<void>((resolve) => {
       up = resolve;
     });
-    const worker: Worker = { process: child, pending: new Map(), loaded: new Set(), ready, underWay: 0, alive: true };
+    const worker: Worker = {
+      process: child,
+      pending: new Map(),
+      loaded: new Set(),
+      ready,
+      underWay: 0,
+      alive: true,
+      brokered: {
+        get alive() {
+          return worker.alive;
+        },
+        send: (grant) => child.send(grant),
+      },
+    };
     this.workers.push(worker);
     const log = (chunk: Buffer) => this.options.log?.(chunk.toString());
     // A send to a worker that has just exited fails here; its exit fails what it held.
@@ -253,6 +272,7 @@ export class SourceWorkerPool {
     child.stdout!.on('data', log);
     child.stderr!.on('data', log);
     child.on('message', (message: WorkerAnswer | WorkerInitDone | WorkerReady) => {
+      if (isSlotRequest(message)) return this.options.slotBroker?.handle(worker.brokered, message);
       if ('ready' in message) return up();
       const pending = worker.pending.get(message.id);
       if ('initDone' in message) pending?.initDone();
@@ -261,6 +281,7 @@ export class SourceWorkerPool {
     child.once('exit', (code, signal) => {
       worker.alive = false;
       worker.exit = { code, signal };
+      this.options.slotBroker?.workerGone(worker.brokered);
       up();
       const index = this.workers.indexOf(worker);
       if (index >= 0) this.workers.splice(index, 1);

@@ -2,9 +2,12 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { StageCompositionOptions } from '../../../lambdas/composition/stage-deps-from-env.js';
 import { stageDepsWithProviders } from '../../../lambdas/composition/stage-deps-with-providers.js';
+import { readStageEnvironment } from '../../../lambdas/core/contracts/environment.js';
+import { slotLimitOf } from '../../../lambdas/core/contracts/ports.js';
 import type { StageDeps } from '../../../lambdas/pipeline/stage-deps.js';
 import type { LambdaHandler, StageModule } from '../../../lambdas/pipeline/stage-descriptor.js';
 import type { LambdaErrorBody } from './lambda-function-error.js';
+import { BrokeredProviderSlots, isSlotGrant, type SlotRequest } from './slot-broker.js';
 
 /**
  * A source-mode worker process (source-worker-pool.ts forks it): imports each function's handler from the
@@ -22,6 +25,8 @@ export interface WorkerInvocation {
   handlerExport: string;
   /** A module whose export wraps each manifest's providers; with it, the handler is the module's `createHandler` over such dependencies. */
   providerDecorator?: { module: string; exportName: string };
+  /** The provider slots are the runtime's, asked for over this channel (slot-broker.ts); with it, too, the handler is `createHandler`'s. */
+  brokeredSlots?: true;
   requestId: string;
   deadlineMs: number;
   /** The event, as JSON. */
@@ -52,18 +57,42 @@ async function exported<T>(modulePath: string, exportName: string): Promise<T> {
   return value as T;
 }
 
-/** One set of dependencies with decorated providers for every handler of this worker, as the runtime builds one for its own. */
-let decoratedDeps: Promise<StageDeps> | undefined;
+/**
+ * One set of dependencies for every handler of this worker, as the runtime builds one for its own, when the
+ * providers are decorated or the slots brokered; otherwise each handler is its module's, built from the environment.
+ */
+let composedDeps: Promise<StageDeps> | undefined;
+
+/** Slots granted by the runtime's process: one instance, since its grants arrive on the one channel. */
+let brokeredSlots: BrokeredProviderSlots | undefined;
+
+function brokered(): BrokeredProviderSlots {
+  const limits = readStageEnvironment(process.env).providerSlots ?? {};
+  brokeredSlots ??= new BrokeredProviderSlots(
+    (request: SlotRequest) => process.send!(request),
+    (served) => slotLimitOf(limits, served) !== undefined,
+  );
+  return brokeredSlots;
+}
 
 async function loadHandler(invocation: WorkerInvocation): Promise<LambdaHandler> {
   const { providerDecorator } = invocation;
-  if (!providerDecorator) return exported<LambdaHandler>(invocation.handlerModule, invocation.handlerExport);
-  decoratedDeps ??= exported<NonNullable<StageCompositionOptions['decorateProviders']>>(
-    providerDecorator.module,
-    providerDecorator.exportName,
-  ).then((decorateProviders) => stageDepsWithProviders(process.env, { decorateProviders }));
+  if (!providerDecorator && !invocation.brokeredSlots)
+    return exported<LambdaHandler>(invocation.handlerModule, invocation.handlerExport);
+  composedDeps ??= (async () => {
+    const decorateProviders =
+      providerDecorator &&
+      (await exported<NonNullable<StageCompositionOptions['decorateProviders']>>(
+        providerDecorator.module,
+        providerDecorator.exportName,
+      ));
+    return stageDepsWithProviders(process.env, {
+      decorateProviders,
+      ...(invocation.brokeredSlots && { providerSlots: brokered() }),
+    });
+  })();
   const createHandler = await exported<StageModule['createHandler']>(invocation.handlerModule, 'createHandler');
-  return createHandler(await decoratedDeps);
+  return createHandler(await composedDeps);
 }
 
 /** What the runtime interface client posts for an error: its name as errorType, which Retry and Catch match. */
@@ -115,8 +144,9 @@ async function run(invocation: WorkerInvocation): Promise<WorkerAnswer> {
   }
 }
 
-process.on('message', (invocation: WorkerInvocation) => {
-  void run(invocation).then((answer) => process.send!(answer));
+process.on('message', (message: WorkerInvocation | unknown) => {
+  if (isSlotGrant(message)) return brokeredSlots?.granted(message);
+  void run(message as WorkerInvocation).then((answer) => process.send!(answer));
 });
 // The pool's end of the channel closed: the runtime is gone, and so is every invocation's caller.
 process.on('disconnect', () => process.exit(0));
