@@ -1,7 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { EVERY_OFFLINE_PORT } from '../../../lambdas/composition/offline-ports/every-offline-port.js';
 import type { StageCompositionOptions } from '../../../lambdas/composition/stage-deps-from-env.js';
 import { stageDepsWithProviders } from '../../../lambdas/composition/stage-deps-with-providers.js';
+import type { ProviderPort } from '../../../lambdas/core/contracts/bound-providers.js';
 import type { StageDeps } from '../../../lambdas/pipeline/stage-deps.js';
 import type { LambdaHandler, StageModule } from '../../../lambdas/pipeline/stage-descriptor.js';
 import type { LambdaErrorBody } from './lambda-function-error.js';
@@ -53,15 +55,15 @@ async function exported<T>(modulePath: string, exportName: string): Promise<T> {
 }
 
 /** One set of dependencies with decorated providers for every handler of this worker, as the runtime builds one for its own. */
-let decoratedDeps: Promise<StageDeps> | undefined;
+let decoratedDeps: Promise<StageDeps<ProviderPort>> | undefined;
 
 async function loadHandler(invocation: WorkerInvocation): Promise<LambdaHandler> {
   const { providerDecorator } = invocation;
   if (!providerDecorator) return exported<LambdaHandler>(invocation.handlerModule, invocation.handlerExport);
-  decoratedDeps ??= exported<NonNullable<StageCompositionOptions['decorateProviders']>>(
+  decoratedDeps ??= exported<NonNullable<StageCompositionOptions<ProviderPort>['decorateProviders']>>(
     providerDecorator.module,
     providerDecorator.exportName,
-  ).then((decorateProviders) => stageDepsWithProviders(process.env, { decorateProviders }));
+  ).then((decorateProviders) => stageDepsWithProviders(EVERY_OFFLINE_PORT, process.env, { decorateProviders }));
   const createHandler = await exported<StageModule['createHandler']>(invocation.handlerModule, 'createHandler');
   return createHandler(await decoratedDeps);
 }
