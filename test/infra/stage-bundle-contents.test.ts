@@ -2,7 +2,7 @@ import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ALL_STAGES } from '../../lambdas/catalog.js';
 import { PROVIDER_PORTS, type ProviderPort } from '../../lambdas/core/contracts/bound-providers.js';
-import { stageBundleOptions } from '../../lib/bundling/stage-bundle.js';
+import { BROWSER_ONLY_PACKAGE, stageBundleOptions } from '../../lib/bundling/stage-bundle.js';
 
 const OFFLINE_PORTS = 'lambdas/composition/offline-ports';
 const OFFLINE_PROFILE = 'lambdas/adapters/providers/offline/';
@@ -120,6 +120,21 @@ describe('what each stage function bundles', () => {
         modules.filter((module) => /^lambdas\/adapters\/providers\/offline\/(phrasebook|storyboard)\//.test(module)),
       ).toEqual([]);
     });
+  });
+
+  it('leaves out bowser, and writes nothing that would load it: the SDK parses a user agent with it only in a browser', () => {
+    // Act
+    const { metafile, outputFiles } = buildSync({
+      ...stageBundleOptions('write-script', '/tmp/dramaforge-bundle-contents/browser-only'),
+      metafile: true,
+      write: false,
+    });
+
+    // Assess
+    expect(Object.keys(metafile!.inputs).filter((module) => module.includes(`/${BROWSER_ONLY_PACKAGE}/`))).toEqual([]);
+    expect(
+      outputFiles!.filter((file) => file.text.includes(`"${BROWSER_ONLY_PACKAGE}"`)).map((file) => file.path),
+    ).toEqual([]);
   });
 
   it('counts validate-manifest among the stages that call no provider', () => {
