@@ -2,30 +2,17 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DynamoTokenBucket } from '../adapters/aws/token-bucket.js';
-import { CameraMotionVideoModel } from '../adapters/providers/offline/camera-motion-video-model.js';
-import { EspeakSpeechModel } from '../adapters/providers/offline/espeak-speech-model.js';
-import { OfflineEpisodeDeveloper } from '../adapters/providers/offline/offline-episode-developer.js';
-import { StoryboardImageModel } from '../adapters/providers/offline/offline-image-model.js';
-import { OfflineScriptWriter } from '../adapters/providers/offline/offline-script-writer.js';
-import { PaintedLipSyncModel } from '../adapters/providers/offline/painted-lip-sync-model.js';
-import { PhrasebookTranslator } from '../adapters/providers/offline/phrasebook-translator.js';
-import { PixelConsistencyScorer } from '../adapters/providers/offline/pixel-consistency.js';
-import {
-  PROCEDURAL_MUSIC_MODEL,
-  PROCEDURAL_MUSIC_PROVIDER,
-  ProceduralMusicModel,
-} from '../adapters/providers/offline/procedural-music-model.js';
-import type { Bound, BoundProviders } from '../core/contracts/bound-providers.js';
+import type { Bound, BoundPorts, BoundProviders, ProviderPort } from '../core/contracts/bound-providers.js';
 import { processEnvironment } from '../core/contracts/environment.js';
 import { ProviderNotConfigured } from '../core/contracts/errors.js';
-import type { AsyncLipSyncModel, LineTranslator, LipSyncMode, LipSyncModel } from '../core/contracts/ports.js';
+import type { LineTranslator, LipSyncMode } from '../core/contracts/ports.js';
 import type {
   ProviderProfile,
   ProviderProfileContext,
   ProviderProfileFactory,
-  VideoPolling,
 } from '../core/contracts/provider-profile.js';
 import type { Manifest } from '../core/manifest/schema.js';
+import type { OfflinePort, OfflinePorts } from './offline-ports/offline-port.js';
 import {
   lipSyncModel,
   lipSyncProvider,
@@ -77,21 +64,12 @@ export interface ProviderEnvironment {
 /** How long a provider that fetches its inputs by URL may take to start fetching them. */
 const SHARED_OBJECT_SECONDS = 3600;
 
-let offline: (BoundProviders & { lipSync: Bound<LipSyncModel> }) | undefined;
+/** Each offline port is built once per process, on the first manifest that routes to it: the espeak worker is shared. */
+const offlineBuilt = new Map<OfflinePort<ProviderPort>, unknown>();
 
-function offlineProviders(): BoundProviders & { lipSync: Bound<LipSyncModel> } {
-  offline ??= {
-    text: { port: new OfflineScriptWriter(), provider: 'offline', model: 'phrasebook-v1' },
-    development: { port: new OfflineEpisodeDeveloper(), provider: 'offline', model: 'phrasebook-v1' },
-    translation: { port: new PhrasebookTranslator(), provider: 'offline', model: 'phrasebook-v1' },
-    image: { port: new StoryboardImageModel(), provider: 'offline', model: 'storyboard-v1' },
-    consistency: { port: new PixelConsistencyScorer(), provider: 'offline', model: 'pixel-similarity-v1' },
-    speech: { port: new EspeakSpeechModel(), provider: 'offline', model: 'espeak-ng' },
-    video: { port: new CameraMotionVideoModel(), provider: 'offline', model: 'camera-motion-v1' },
-    lipSync: { port: new PaintedLipSyncModel(), provider: 'offline', model: 'painted-mouths-v1' },
-    music: { port: new ProceduralMusicModel(), provider: PROCEDURAL_MUSIC_PROVIDER, model: PROCEDURAL_MUSIC_MODEL },
-  };
-  return offline;
+function offline<Port extends ProviderPort>(port: OfflinePort<Port>): BoundProviders[Port] {
+  if (!offlineBuilt.has(port)) offlineBuilt.set(port, port());
+  return offlineBuilt.get(port) as BoundProviders[Port];
 }
 
 /**
@@ -155,18 +133,27 @@ function realProfile(environment: ProviderEnvironment | undefined, profile: Real
   return realProviders(environment).profile(profile);
 }
 
+/** What binding one manifest's ports reads: its routes, the environment and the real profiles they use, loaded. */
+interface PortRoutes {
+  settings: Manifest['providers'];
+  environment: ProviderEnvironment | undefined;
+  env: Record<string, string | undefined>;
+  profiles: Map<ProfileName, ProviderProfile>;
+  lipSyncMode: LipSyncMode | undefined;
+}
+
 /** The lip-sync model a manifest's mode and route ask for: offline, its gateway's, or sync.so's. */
 async function bindLipSync(
-  settings: Manifest['providers'],
+  routes: PortRoutes,
   mode: LipSyncMode,
-  environment: ProviderEnvironment | undefined,
-  profiles: Map<ProfileName, ProviderProfile>,
-  polling: VideoPolling,
-): Promise<Bound<LipSyncModel | AsyncLipSyncModel>> {
+  offlinePort: OfflinePort<'lipSync'>,
+): Promise<BoundProviders['lipSync']> {
+  const { settings, environment, profiles } = routes;
+  const polling = videoPollSettings(routes.env);
   const provider = lipSyncProvider(settings);
   const env = environment?.env ?? processEnvironment();
   const model = lipSyncModel(provider, mode, env);
-  if (provider === 'offline') return offlineProviders().lipSync;
+  if (provider === 'offline') return offline(offlinePort);
   if (provider === 'openai-compatible') {
     const profile = profiles.get(provider) ?? (await realProfile(environment, provider));
     return { port: profile.lipSync!(model, polling), provider, model };
@@ -190,15 +177,14 @@ async function loadProfiles(
 
 function bindRoute<Port>(
   stage: ModelRole,
-  settings: Manifest['providers'],
-  env: Record<string, string | undefined>,
-  profiles: Map<ProfileName, ProviderProfile>,
-  offlinePort: Bound<Port>,
+  routes: PortRoutes,
+  offlinePort: () => Bound<Port>,
   build: (profile: ProviderProfile, model: string) => Port,
   routed: (ladders: Rung<Port>[][]) => Port,
 ): Bound<Port> {
+  const { settings, env, profiles } = routes;
   const specs = roleRoute(settings, stage, env);
-  if (specs.length === 1 && specs[0]![0]!.provider === 'offline') return offlinePort;
+  if (specs.length === 1 && specs[0]![0]!.provider === 'offline') return offlinePort();
   const ladders = specs.map((ladder) =>
     ladder.map((rung) => ({ ...rung, port: build(profiles.get(rung.provider)!, rung.model) })),
   );
@@ -222,109 +208,133 @@ function untranslatable(model: string): LineTranslator {
   return { translateLine: refuse, translateTitle: refuse, translateListing: refuse };
 }
 
-/**
- * The providers a manifest asks for: its profile, with per-stage overrides, routed by provider-config.ts,
- * and a lip-sync model when the manifest sets a lip-sync mode.
- */
-export async function providersFor(
-  settings: Manifest['providers'],
-  environment?: ProviderEnvironment,
-  lipSyncMode?: LipSyncMode,
-): Promise<BoundProviders> {
-  const env = environment?.env ?? processEnvironment();
-  const base = offlineProviders();
-  const videoRung = roleRoute(settings, 'video', env)[0]![0]!;
-  // Not routed: a line whose transcription fails keeps the timing of its whole audio, so there is nothing to fail over to.
-  const transcription = transcriptionRung(settings, env);
-  const routedProfiles = MODEL_ROLES.flatMap((stage) =>
-    roleRoute(settings, stage, env)
-      .flat()
-      .map((rung) => rung.provider),
-  );
-  const profiles = await loadProfiles(
-    [...routedProfiles, ...(transcription ? [transcription.provider] : [])],
-    environment,
-  );
-  const transcriber = transcription && profiles.get(transcription.provider)?.transcriber;
-  if (transcription && !transcriber)
-    throw new ProviderNotConfigured(
-      `the "${transcription.provider}" profile has no speech-to-text for subtitle timing`,
-    );
-  return {
-    // No real profile offers a music model: every profile lays the offline bed, at $0 (docs/audio-and-qa.md).
-    music: base.music,
-    text: bindRoute(
+/** How each port is bound to a manifest's route, given its offline model for a route that stays offline. */
+const PORT_BINDINGS: {
+  readonly [Port in ProviderPort]: (
+    routes: PortRoutes,
+    offlinePort: OfflinePort<Port>,
+  ) => BoundProviders[Port] | Promise<BoundProviders[Port]>;
+} = {
+  text: (routes, offlinePort) =>
+    bindRoute(
       'script',
-      settings,
-      env,
-      profiles,
-      base.text,
+      routes,
+      () => offline(offlinePort),
       (p, model) => p.text(model),
       (l) => new RoutedTextModel(l),
     ),
-    development: bindRoute(
+  development: (routes, offlinePort) =>
+    bindRoute(
       'script',
-      settings,
-      env,
-      profiles,
-      base.development,
+      routes,
+      () => offline(offlinePort),
       (p, model) => p.developer(model),
       (l) => new RoutedEpisodeDeveloper(l),
     ),
-    translation: bindRoute(
+  translation: (routes, offlinePort) =>
+    bindRoute(
       'script',
-      settings,
-      env,
-      profiles,
-      base.translation,
+      routes,
+      () => offline(offlinePort),
       (p, model) => p.translator?.(model) ?? untranslatable(model),
       (l) => new RoutedLineTranslator(l),
     ),
-    image: bindRoute(
+  image: (routes, offlinePort) =>
+    bindRoute(
       'image',
-      settings,
-      env,
-      profiles,
-      base.image,
+      routes,
+      () => offline(offlinePort),
       (p, model) => p.image(model),
       (l) => new RoutedImageModel(l),
     ),
-    consistency: bindRoute(
+  consistency: (routes, offlinePort) =>
+    bindRoute(
       'consistency',
-      settings,
-      env,
-      profiles,
-      base.consistency,
+      routes,
+      () => offline(offlinePort),
       (p, model) => p.consistency(model),
       (l) => new RoutedConsistencyScorer(l),
     ),
-    speech: bindRoute(
+  speech: (routes, offlinePort) =>
+    bindRoute(
       'speech',
-      settings,
-      env,
-      profiles,
-      base.speech,
+      routes,
+      () => offline(offlinePort),
       (p, model) => p.speech(model),
       (l) => new RoutedSpeechModel(l),
     ),
-    video:
-      videoRung.provider === 'offline'
-        ? base.video
-        : {
-            port: profiles.get(videoRung.provider)!.video(videoRung.model, videoPollSettings(env)),
-            provider: videoRung.provider,
-            model: videoRung.model,
-          },
-    ...(lipSyncMode && {
-      lipSync: await bindLipSync(settings, lipSyncMode, environment, profiles, videoPollSettings(env)),
-    }),
-    ...(transcription &&
-      transcriber && {
-        transcription: {
-          port: transcriber(transcription.model),
-          provider: transcription.provider,
-          model: transcription.model,
-        },
-      }),
+  video: (routes, offlinePort) => {
+    const videoRung = roleRoute(routes.settings, 'video', routes.env)[0]![0]!;
+    if (videoRung.provider === 'offline') return offline(offlinePort);
+    return {
+      port: routes.profiles.get(videoRung.provider)!.video(videoRung.model, videoPollSettings(routes.env)),
+      provider: videoRung.provider,
+      model: videoRung.model,
+    };
+  },
+  lipSync: (routes, offlinePort) =>
+    routes.lipSyncMode ? bindLipSync(routes, routes.lipSyncMode, offlinePort) : undefined,
+  // No real profile offers a music model: every profile lays the offline bed, at $0 (docs/audio-and-qa.md).
+  music: (_routes, offlinePort) => offline(offlinePort),
+  // Not routed: a line whose transcription fails keeps the timing of its whole audio, so there is nothing to fail over to.
+  transcription: (routes, offlinePort) => {
+    const transcription = transcriptionRung(routes.settings, routes.env);
+    if (!transcription) return offline(offlinePort);
+    const transcriber = routes.profiles.get(transcription.provider)?.transcriber;
+    if (!transcriber)
+      throw new ProviderNotConfigured(
+        `the "${transcription.provider}" profile has no speech-to-text for subtitle timing`,
+      );
+    return { port: transcriber(transcription.model), provider: transcription.provider, model: transcription.model };
+  },
+};
+
+/** Binds a manifest's providers for the ports a stage declared: `ports` names them, `bind` serves them. */
+export interface PortBinding<Ports extends ProviderPort> {
+  ports: readonly Ports[];
+  bind: (
+    settings: Manifest['providers'],
+    environment?: ProviderEnvironment,
+    lipSyncMode?: LipSyncMode,
+  ) => Promise<BoundPorts<Ports>>;
+}
+
+async function bindPort<Port extends ProviderPort>(
+  port: Port,
+  routes: PortRoutes,
+  offlinePort: OfflinePort<Port>,
+): Promise<BoundProviders[Port]> {
+  return PORT_BINDINGS[port](routes, offlinePort);
+}
+
+/**
+ * The providers a manifest asks for, for the ports a stage declared with their offline models: its
+ * profile, with per-stage overrides, routed by provider-config.ts, and a lip-sync model when the
+ * manifest sets a lip-sync mode. Every real profile the manifest routes to is loaded, whichever ports
+ * the stage declared, so a profile that cannot be served fails every stage the same way.
+ */
+export function providersFor<Ports extends ProviderPort>(offlinePorts: OfflinePorts<Ports>): PortBinding<Ports> {
+  const ports = Object.keys(offlinePorts) as Ports[];
+  return {
+    ports,
+    bind: async (settings, environment, lipSyncMode) => {
+      const env = environment?.env ?? processEnvironment();
+      const transcription = transcriptionRung(settings, env);
+      const routedProfiles = MODEL_ROLES.flatMap((stage) =>
+        roleRoute(settings, stage, env)
+          .flat()
+          .map((rung) => rung.provider),
+      );
+      const profiles = await loadProfiles(
+        [...routedProfiles, ...(transcription ? [transcription.provider] : [])],
+        environment,
+      );
+      const routes: PortRoutes = { settings, environment, env, profiles, lipSyncMode };
+      const bound = await Promise.all(
+        ports.map(async (port) => [port, await bindPort(port, routes, offlinePorts[port])] as const),
+      );
+      // A port bound to nothing (no lip-sync mode, no transcription) is left out, as BoundProviders' optional ports are.
+      return Object.fromEntries(bound.filter(([, value]) => value !== undefined)) as BoundPorts<Ports>;
+    },
   };
 }

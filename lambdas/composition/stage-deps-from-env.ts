@@ -5,34 +5,35 @@ import { BudgetLedger } from '../adapters/aws/budget-ledger.js';
 import { type AwsClients, createAwsClients } from '../adapters/aws/clients.js';
 import { ProductionStore } from '../adapters/aws/production-store.js';
 import { TableProviderSlots } from '../adapters/aws/table-slots.js';
-import type { BoundProviders } from '../core/contracts/bound-providers.js';
+import type { BoundPorts, ProviderPort } from '../core/contracts/bound-providers.js';
 import { processEnvironment, readStageEnvironment, type StageEnvironment } from '../core/contracts/environment.js';
 import { assetKeys } from '../core/contracts/keys.js';
 import type { ProviderSlots } from '../core/contracts/ports.js';
 import type { Manifest } from '../core/manifest/schema.js';
 import type { StageDeps } from '../pipeline/stage-deps.js';
 import { ProviderShares } from '../pipeline/weighted-slots.js';
+import { refusingUndeclaredPorts } from './declared-ports.js';
 import { FaultInjector, withFaults } from './faults/fault-injector.js';
 import { parseFaultPlan } from './faults/fault-plan.js';
 import { endOfLifeProblems } from './model-lifecycle-check.js';
 import { nativeVoiceProblems } from './native-voice-check.js';
 import { unavailableProfiles } from './provider-config.js';
-import type { providersFor } from './provider-registry.js';
+import type { PortBinding } from './provider-registry.js';
 
-export interface StageCompositionOptions {
+export interface StageCompositionOptions<Ports extends ProviderPort = never> {
   /**
    * Wraps the providers a manifest is served by. Benchmarks put simulated providers here;
    * deployed functions never pass one, so nothing they bundle reaches bench code.
    */
-  decorateProviders?: (providers: BoundProviders, manifest: Manifest) => BoundProviders;
+  decorateProviders?: (providers: BoundPorts<Ports>, manifest: Manifest) => BoundPorts<Ports>;
   /** Today, for the model lifecycle check (a route to a model past its end of life is refused). */
   clock?: () => Date;
   /**
-   * Binds a manifest's providers (provider-registry's `providersFor`), given by the handlers of the
-   * stages that call providers (`stageDepsWithProviders`). A function whose stage calls none is
-   * composed without it, so its bundle carries no provider code.
+   * Binds a manifest's providers for the ports a stage declared (provider-registry's `providersFor`),
+   * given by the handlers of the stages that call providers (`stageDepsWithProviders`). A function
+   * whose stage calls none is composed without it, so its bundle carries no provider code.
    */
-  bindProviders?: typeof providersFor;
+  bindProviders?: PortBinding<Ports>;
   /**
    * The slots this process's provider calls share, instead of those its environment names: a source-mode
    * worker's, brokered by the local runtime's process, which shares them out for the whole machine.
@@ -44,10 +45,10 @@ export interface StageCompositionOptions {
  * A stage's dependencies from its environment, parsed once at cold start: a missing or
  * malformed variable fails here with one line naming it.
  */
-export function stageDepsFromEnv(
+export function stageDepsFromEnv<Ports extends ProviderPort = never>(
   env: Record<string, string | undefined> = processEnvironment(),
-  options: StageCompositionOptions = {},
-): StageDeps {
+  options: StageCompositionOptions<Ports> = {},
+): StageDeps<Ports> {
   const settings = readStageEnvironment(env);
   const clients = createAwsClients({ s3ForcePathStyle: settings.s3ForcePathStyle });
   const { tableName } = settings;
@@ -84,9 +85,10 @@ export function stageDepsFromEnv(
         throw new Error(
           'this function binds no providers: its stage calls none, so its handler composes it with stageDepsFromEnv, not stageDepsWithProviders',
         );
-      const bound = await options.bindProviders(manifest.providers, providerEnvironment, manifest.lipSync?.mode);
+      const { ports, bind } = options.bindProviders;
+      const bound = await bind(manifest.providers, providerEnvironment, manifest.lipSync?.mode);
       const decorated = options.decorateProviders ? options.decorateProviders(bound, manifest) : bound;
-      return faults ? withFaults(decorated, faults) : decorated;
+      return refusingUndeclaredPorts(faults ? withFaults(decorated, faults) : decorated, ports);
     },
     profileProblems: (providerSettings, voices) => [
       ...unavailableProfiles(providerSettings, env),

@@ -65,7 +65,7 @@ export interface EpisodeCut {
  * checked (QA, docs/audio-and-qa.md). Nothing is delivered here.
  */
 export async function cutEpisode(
-  deps: StageDeps,
+  deps: StageDeps<'music'>,
   input: {
     manifest: Manifest;
     episode: ManifestEpisode;
@@ -249,7 +249,7 @@ export async function scenePicture(
  * keep the master's lengths lays the master's bed, from the cache.
  */
 async function composeMusicBed(
-  deps: StageDeps,
+  deps: StageDeps<'music'>,
   manifest: Manifest,
   episodeId: string,
   scenes: ManifestScene[],

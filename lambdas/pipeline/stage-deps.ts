@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsClients } from '../adapters/aws/clients.js';
-import type { BoundProviders } from '../core/contracts/bound-providers.js';
+import type { BoundPorts, ProviderPort } from '../core/contracts/bound-providers.js';
 import type { StageEnvironment } from '../core/contracts/environment.js';
 import type { ManifestProblem } from '../core/contracts/errors.js';
 import type { ProductionRecords } from '../core/domain/store-ports.js';
@@ -18,15 +18,18 @@ export type StageSettings = Pick<
   | 'videoMaxReceiveCount'
 >;
 
-/** What every stage gets: stores over clients built once per process, providers, settings. */
-export interface StageDeps extends PaidCallDeps {
+/**
+ * What every stage gets: stores over clients built once per process, providers, settings. `Ports`
+ * are the provider ports the stage's handler declared; a stage that calls no provider has none.
+ */
+export interface StageDeps<Ports extends ProviderPort = never> extends PaidCallDeps {
   clients: AwsClients;
   tableName: string;
   productions: ProductionRecords;
   logger: Logger;
   settings: StageSettings;
-  /** The manifest's providers; a real profile's module loads on the first manifest that routes to it. */
-  providers: (manifest: Manifest) => Promise<BoundProviders>;
+  /** The manifest's providers for the declared ports; a real profile's module loads on the first manifest that routes to it. */
+  providers: (manifest: Manifest) => Promise<BoundPorts<Ports>>;
   /**
    * What this environment lacks to serve a manifest's provider profiles, as manifest problems; given the
    * manifest's voices too, a native voice routed to a video model that renders no dialogue.

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { ProviderPort } from '../core/contracts/bound-providers.js';
 import { recordFailureCause } from './record-failure-cause.js';
 import type { StageDeps } from './stage-deps.js';
 
@@ -10,10 +11,10 @@ import type { StageDeps } from './stage-deps.js';
  * that knows its cause leaves it where the report reads it before it goes to the state machine.
  * The Powertools logger carries the Lambda context into every line.
  */
-export function stageHandler<Schema extends z.ZodType, Result>(
-  deps: StageDeps,
+export function stageHandler<Schema extends z.ZodType, Result, Ports extends ProviderPort = never>(
+  deps: StageDeps<Ports>,
   eventSchema: Schema,
-  run: (event: z.output<Schema>, deps: StageDeps) => Promise<Result>,
+  run: (event: z.output<Schema>, deps: StageDeps<Ports>) => Promise<Result>,
 ) {
   return middy(async (event: unknown, _context: Context) => {
     const parsed = eventSchema.parse(event);

@@ -9,6 +9,9 @@ export const PROVIDER_SDK_LAYER_PACKAGE = 'openai';
 /** The font reader the fonts layer ships beside the fonts (lib/constructs/fonts-layer.ts). */
 export const FONT_READER_PACKAGE = 'fontkit';
 
+/** What @aws-sdk/core imports only in a browser, to parse its user agent. */
+export const BROWSER_ONLY_PACKAGE = 'bowser';
+
 /** The module a stage function's handler is exported from, inside its asset. */
 export const STAGE_BUNDLE_HANDLER = 'index.handler';
 
@@ -21,7 +24,11 @@ export const STAGE_BUNDLE_HANDLER = 'index.handler';
  *   fonts layer beside the fonts it reads;
  * - the AWS SDK clients only the bedrock and openai-compatible profiles use, which the
  *   Node.js 24 runtime provides. The clients every stage uses (S3, DynamoDB, SQS, Step
- *   Functions) stay bundled at the lockfile's version, which also keeps cold starts short.
+ *   Functions) stay bundled at the lockfile's version, which also keeps cold starts short;
+ * - bowser, which @aws-sdk/core imports on demand only in its browser user-agent parser. No
+ *   Node code calls that parser and the minifier drops it, but esbuild splits every dynamic
+ *   import into a chunk before it drops the caller: 34 KB written to every function and never
+ *   loaded. Nothing is left to load it (test/infra/stage-bundle-contents.test.ts checks).
  */
 export const STAGE_BUNDLE_EXTERNALS = [
   '@napi-rs/canvas',
@@ -30,6 +37,7 @@ export const STAGE_BUNDLE_EXTERNALS = [
   '@aws-sdk/client-bedrock-runtime',
   '@aws-sdk/client-polly',
   '@aws-sdk/client-secrets-manager',
+  BROWSER_ONLY_PACKAGE,
 ];
 
 export function stageEntry(stageName: string): string {

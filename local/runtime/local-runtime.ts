@@ -5,8 +5,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QUEUE_SUBSTITUTION, STAGE_FUNCTIONS, VIDEO_WORKER_FUNCTION } from '../../lambdas/catalog.js';
+import { EVERY_OFFLINE_PORT } from '../../lambdas/composition/offline-ports/every-offline-port.js';
 import type { StageCompositionOptions } from '../../lambdas/composition/stage-deps-from-env.js';
 import { stageDepsWithProviders } from '../../lambdas/composition/stage-deps-with-providers.js';
+import type { ProviderPort } from '../../lambdas/core/contracts/bound-providers.js';
 import { STAGE_VARIABLES, workflowSettingsVariables } from '../../lambdas/core/contracts/environment.js';
 import { assetKeys } from '../../lambdas/core/contracts/keys.js';
 import { executionNameFor } from '../../lambdas/core/workflow/execution-name.js';
@@ -97,7 +99,7 @@ export interface LocalRuntimeOptions {
    * Wraps each manifest's providers in every stage (the benchmarks' simulated providers). A function cannot be
    * sent to a worker process, so with it the handlers run in this process.
    */
-  decorateProviders?: StageCompositionOptions['decorateProviders'];
+  decorateProviders?: StageCompositionOptions<ProviderPort>['decorateProviders'];
   /** The same, as a module's export each worker process imports: the handlers keep running in the workers. */
   providerDecorator?: ProviderDecoratorModule;
   /**
@@ -336,7 +338,9 @@ export class LocalRuntime {
     if (this.handlersInProcess) {
       // One set of dependencies per runtime, built as a cold start builds them: a runtime started again in the
       // same process has new engine endpoints, and its handlers must not reuse the last one's clients.
-      const deps = stageDepsWithProviders(process.env, { decorateProviders: this.options.decorateProviders });
+      const deps = stageDepsWithProviders(EVERY_OFFLINE_PORT, process.env, {
+        decorateProviders: this.options.decorateProviders,
+      });
       for (const spec of STAGE_FUNCTIONS) {
         const module = await spec.load();
         this.handlers.set(localFunctionArn(`dramaforge-${spec.name}`), {

@@ -1,13 +1,38 @@
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ALL_STAGES } from '../../lambdas/catalog.js';
-import { stageBundleOptions } from '../../lib/bundling/stage-bundle.js';
+import { PROVIDER_PORTS, type ProviderPort } from '../../lambdas/core/contracts/bound-providers.js';
+import { BROWSER_ONLY_PACKAGE, stageBundleOptions } from '../../lib/bundling/stage-bundle.js';
+
+const OFFLINE_PORTS = 'lambdas/composition/offline-ports';
+const OFFLINE_PROFILE = 'lambdas/adapters/providers/offline/';
+
+/** The module of a port's offline model: `lipSync` is offline-ports/lip-sync.ts. */
+const offlinePortModule = (port: ProviderPort) =>
+  `${OFFLINE_PORTS}/${port.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.ts`;
+
+/**
+ * The provider ports each provider-calling stage's handler declares. A stage that declares another port
+ * bundles that port's offline model too: this table is where the growth is seen and agreed to.
+ */
+const DECLARED_PORTS: Record<string, ProviderPort[]> = {
+  'assemble-episode': ['text', 'music'],
+  'cast-character': ['image', 'video', 'speech'],
+  'develop-episode': ['development'],
+  'dub-episode': ['lipSync', 'music'],
+  'render-keyframes': ['image', 'consistency'],
+  'sync-lips': ['lipSync'],
+  'synthesize-voice': ['speech', 'transcription'],
+  'video-worker': ['video', 'consistency'],
+  'voice-dub': ['translation', 'speech'],
+  'write-script': ['text'],
+};
 
 /** A provider's adapters; its settings module (which variables configure it) is read by validation too. */
 const isProviderCode = (module: string) =>
   module.startsWith('lambdas/adapters/providers/') && !module.endsWith('/settings.ts');
 
-/** The repository's modules a stage function's bundle carries, its chunks included. */
+/** The modules a stage function's bundle carries, its chunks included. */
 function bundledModules(stageName: string): string[] {
   const { metafile } = buildSync({
     ...stageBundleOptions(stageName, `/tmp/dramaforge-bundle-contents/${stageName}`),
@@ -15,6 +40,32 @@ function bundledModules(stageName: string): string[] {
     write: false,
   });
   return Object.keys(metafile!.inputs);
+}
+
+/**
+ * Each port's offline model (the offline profile's modules its offline-ports module imports) and every
+ * module that model reaches (the lip-sync painter draws with the storyboard, the developer writes with
+ * the script writer), bundled alone as a stage is bundled.
+ */
+function offlineModelByPort(): Map<ProviderPort, { model: string[]; reaches: string[] }> {
+  return new Map(
+    PROVIDER_PORTS.map((port) => {
+      const { metafile } = buildSync({
+        ...stageBundleOptions('write-script', `/tmp/dramaforge-bundle-contents/ports/${port}`),
+        entryPoints: { index: offlinePortModule(port) },
+        metafile: true,
+        write: false,
+      });
+      const imported = metafile!.inputs[offlinePortModule(port)]!.imports.map((imported) => imported.path);
+      return [
+        port,
+        {
+          model: imported.filter((module) => module.startsWith(OFFLINE_PROFILE)),
+          reaches: Object.keys(metafile!.inputs),
+        },
+      ] as const;
+    }),
+  );
 }
 
 describe('what each stage function bundles', () => {
@@ -30,6 +81,61 @@ describe('what each stage function bundles', () => {
       else expect(providerModules).toEqual([]);
     },
   );
+
+  describe('the offline models of the ports its handler declares, and no others', () => {
+    const byPort = offlineModelByPort();
+
+    it('lists the declared ports of exactly the stages that call providers', () => {
+      // Assess
+      expect(Object.keys(DECLARED_PORTS).sort()).toEqual(
+        ALL_STAGES.filter((stage) => stage.access.callsProviders)
+          .map((stage) => stage.name)
+          .sort(),
+      );
+    });
+
+    it.each(Object.entries(DECLARED_PORTS))('%s carries the offline ports %j and no other', (stageName, declared) => {
+      // Prepare
+      const reached = new Set(declared.flatMap((port) => byPort.get(port)!.reaches));
+      const undeclaredModels = PROVIDER_PORTS.filter((port) => !declared.includes(port))
+        .flatMap((port) => byPort.get(port)!.model)
+        .filter((module) => !reached.has(module));
+
+      // Act
+      const modules = bundledModules(stageName);
+
+      // Assess
+      expect(modules.filter((module) => module.startsWith(`${OFFLINE_PORTS}/`)).sort()).toEqual(
+        declared.map(offlinePortModule).sort(),
+      );
+      expect(modules.filter((module) => undeclaredModels.includes(module))).toEqual([]);
+    });
+
+    it('video-worker carries no phrasebook and no storyboard: most of the offline profile is the script and image models', () => {
+      // Act
+      const modules = bundledModules('video-worker');
+
+      // Assess
+      expect(
+        modules.filter((module) => /^lambdas\/adapters\/providers\/offline\/(phrasebook|storyboard)\//.test(module)),
+      ).toEqual([]);
+    });
+  });
+
+  it('leaves out bowser, and writes nothing that would load it: the SDK parses a user agent with it only in a browser', () => {
+    // Act
+    const { metafile, outputFiles } = buildSync({
+      ...stageBundleOptions('write-script', '/tmp/dramaforge-bundle-contents/browser-only'),
+      metafile: true,
+      write: false,
+    });
+
+    // Assess
+    expect(Object.keys(metafile!.inputs).filter((module) => module.includes(`/${BROWSER_ONLY_PACKAGE}/`))).toEqual([]);
+    expect(
+      outputFiles!.filter((file) => file.text.includes(`"${BROWSER_ONLY_PACKAGE}"`)).map((file) => file.path),
+    ).toEqual([]);
+  });
 
   it('counts validate-manifest among the stages that call no provider', () => {
     // Assess

@@ -9,7 +9,7 @@ import { AssetStore } from '../../lambdas/adapters/aws/asset-store.js';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import { unavailableProfiles } from '../../lambdas/composition/provider-config.js';
-import type { BoundProviders } from '../../lambdas/core/contracts/bound-providers.js';
+import type { BoundProviders, ProviderPort } from '../../lambdas/core/contracts/bound-providers.js';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, ManifestInput } from '../../lambdas/core/manifest/schema.js';
 import type { StageDeps } from '../../lambdas/pipeline/stage-deps.js';
@@ -35,7 +35,7 @@ export function mockedStageDeps(options: { objects?: Map<string, Buffer>; provid
     return { Body: { transformToByteArray: async () => new Uint8Array(body) } };
   });
   const assets = new AssetStore(s3, BUCKET);
-  const deps: StageDeps = {
+  const deps: StageDeps<ProviderPort> = {
     clients: { s3, dynamo, sfn, sqs: new SQSClient({ region: 'us-east-1' }) },
     assets,
     productions: new ProductionStore(dynamo, TABLE),

@@ -2,7 +2,7 @@ import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand } from 
 import { onTestFinished } from 'vitest';
 import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
-import type { BoundProviders } from '../../lambdas/core/contracts/bound-providers.js';
+import type { BoundProviders, ProviderPort } from '../../lambdas/core/contracts/bound-providers.js';
 import type { SeriesManifest } from '../../lambdas/core/manifest/schema.js';
 import type { StageDeps } from '../../lambdas/pipeline/stage-deps.js';
 import { startLocalTable } from './local-table.js';
@@ -40,7 +40,7 @@ export async function stageWorld(
   });
   const productions = new ProductionStore(table.dynamo, table.tableName);
   const ledger = new BudgetLedger(table.dynamo, table.tableName);
-  const deps: StageDeps = { ...mocks.deps, productions, ledger, tableName: table.tableName };
+  const deps: StageDeps<ProviderPort> = { ...mocks.deps, productions, ledger, tableName: table.tableName };
   await productions.openProduction({
     productionId: manifest.production,
     title: manifest.title,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IPolicy } from 'cockatiel';
-import type { BoundProviders } from '../../core/contracts/bound-providers.js';
+import type { BoundPorts, BoundProviders, ProviderPort } from '../../core/contracts/bound-providers.js';
 import { ProviderTimeout } from '../../core/contracts/errors.js';
 import { type CallOptions, type ClipRequest, isAsyncVideoModel } from '../../core/contracts/ports.js';
 import { failureFromHttpResponse, malformedBodyFailure } from '../../core/domain/provider-failures.js';
@@ -123,73 +123,80 @@ export class FaultInjector {
   }
 }
 
-/** The same providers, each call first passing through the injector. */
-export function withFaults(providers: BoundProviders, injector: FaultInjector): BoundProviders {
-  const { text, development, translation, image, consistency, speech, video, music, transcription } = providers;
-  const videoPort = video.port;
-  return {
-    // The offline bed is the only music model and runs in our own process: there is no provider to fail.
-    music,
-    text: {
-      ...text,
-      port: {
-        writeScene: injector.wrap('script', 'writeScene', text.provider, (r, o?: CallOptions) =>
-          text.port.writeScene(r, o),
-        ),
-        writeListing: injector.wrap('script', 'writeListing', text.provider, (r, o?: CallOptions) =>
-          text.port.writeListing(r, o),
-        ),
-      },
+/**
+ * How each port's calls pass through the injector. The offline bed is the only music model and runs
+ * in our own process, so there is no provider to fail; lip-sync has no role to inject faults by.
+ */
+const WITH_FAULTS: {
+  readonly [Port in ProviderPort]: (
+    bound: NonNullable<BoundProviders[Port]>,
+    injector: FaultInjector,
+  ) => NonNullable<BoundProviders[Port]>;
+} = {
+  music: (music) => music,
+  lipSync: (lipSync) => lipSync,
+  text: (text, injector) => ({
+    ...text,
+    port: {
+      writeScene: injector.wrap('script', 'writeScene', text.provider, (r, o?: CallOptions) =>
+        text.port.writeScene(r, o),
+      ),
+      writeListing: injector.wrap('script', 'writeListing', text.provider, (r, o?: CallOptions) =>
+        text.port.writeListing(r, o),
+      ),
     },
-    development: {
-      ...development,
-      port: {
-        developPart: injector.wrap('script', 'developPart', development.provider, (r, o?: CallOptions) =>
-          development.port.developPart(r, o),
-        ),
-      },
+  }),
+  development: (development, injector) => ({
+    ...development,
+    port: {
+      developPart: injector.wrap('script', 'developPart', development.provider, (r, o?: CallOptions) =>
+        development.port.developPart(r, o),
+      ),
     },
-    translation: {
-      ...translation,
-      port: {
-        translateLine: injector.wrap('script', 'translateLine', translation.provider, (r, o?: CallOptions) =>
-          translation.port.translateLine(r, o),
-        ),
-        translateTitle: injector.wrap('script', 'translateTitle', translation.provider, (r, o?: CallOptions) =>
-          translation.port.translateTitle(r, o),
-        ),
-        translateListing: injector.wrap('script', 'translateListing', translation.provider, (r, o?: CallOptions) =>
-          translation.port.translateListing(r, o),
-        ),
-      },
+  }),
+  translation: (translation, injector) => ({
+    ...translation,
+    port: {
+      translateLine: injector.wrap('script', 'translateLine', translation.provider, (r, o?: CallOptions) =>
+        translation.port.translateLine(r, o),
+      ),
+      translateTitle: injector.wrap('script', 'translateTitle', translation.provider, (r, o?: CallOptions) =>
+        translation.port.translateTitle(r, o),
+      ),
+      translateListing: injector.wrap('script', 'translateListing', translation.provider, (r, o?: CallOptions) =>
+        translation.port.translateListing(r, o),
+      ),
     },
-    image: {
-      ...image,
-      port: {
-        drawReferenceSheet: injector.wrap('image', 'drawReferenceSheet', image.provider, (r, o?: CallOptions) =>
-          image.port.drawReferenceSheet(r, o),
-        ),
-        drawKeyframe: injector.wrap('image', 'drawKeyframe', image.provider, (r, o?: CallOptions) =>
-          image.port.drawKeyframe(r, o),
-        ),
-      },
+  }),
+  image: (image, injector) => ({
+    ...image,
+    port: {
+      drawReferenceSheet: injector.wrap('image', 'drawReferenceSheet', image.provider, (r, o?: CallOptions) =>
+        image.port.drawReferenceSheet(r, o),
+      ),
+      drawKeyframe: injector.wrap('image', 'drawKeyframe', image.provider, (r, o?: CallOptions) =>
+        image.port.drawKeyframe(r, o),
+      ),
     },
-    consistency: {
-      ...consistency,
-      port: {
-        defaultThreshold: consistency.port.defaultThreshold,
-        score: injector.wrap('image', 'score', consistency.provider, (r, o?: CallOptions) =>
-          consistency.port.score(r, o),
-        ),
-      },
+  }),
+  consistency: (consistency, injector) => ({
+    ...consistency,
+    port: {
+      defaultThreshold: consistency.port.defaultThreshold,
+      score: injector.wrap('image', 'score', consistency.provider, (r, o?: CallOptions) =>
+        consistency.port.score(r, o),
+      ),
     },
-    speech: {
-      ...speech,
-      port: {
-        speak: injector.wrap('speech', 'speak', speech.provider, (r, o?: CallOptions) => speech.port.speak(r, o)),
-      },
+  }),
+  speech: (speech, injector) => ({
+    ...speech,
+    port: {
+      speak: injector.wrap('speech', 'speak', speech.provider, (r, o?: CallOptions) => speech.port.speak(r, o)),
     },
-    video: {
+  }),
+  video: (video, injector) => {
+    const videoPort = video.port;
+    return {
       ...video,
       port: isAsyncVideoModel(videoPort)
         ? {
@@ -207,16 +214,33 @@ export function withFaults(providers: BoundProviders, injector: FaultInjector): 
               videoPort.renderClip(r, o),
             ),
           },
+    };
+  },
+  transcription: (transcription, injector) => ({
+    ...transcription,
+    port: {
+      transcribe: injector.wrap('speech', 'transcribe', transcription.provider, (r, o?: CallOptions) =>
+        transcription.port.transcribe(r, o),
+      ),
     },
-    ...(transcription && {
-      transcription: {
-        ...transcription,
-        port: {
-          transcribe: injector.wrap('speech', 'transcribe', transcription.provider, (r, o?: CallOptions) =>
-            transcription.port.transcribe(r, o),
-          ),
-        },
-      },
-    }),
-  };
+  }),
+};
+
+function portWithFaults<Port extends ProviderPort>(
+  port: Port,
+  bound: NonNullable<BoundProviders[Port]>,
+  injector: FaultInjector,
+): NonNullable<BoundProviders[Port]> {
+  return WITH_FAULTS[port](bound, injector);
+}
+
+/** The same providers, each call of each bound port first passing through the injector. */
+export function withFaults<Ports extends ProviderPort>(
+  providers: BoundPorts<Ports>,
+  injector: FaultInjector,
+): BoundPorts<Ports> {
+  const bound = Object.entries(providers) as [Ports, NonNullable<BoundProviders[Ports]>][];
+  return Object.fromEntries(
+    bound.map(([port, value]) => [port, portWithFaults(port, value, injector)]),
+  ) as BoundPorts<Ports>;
 }

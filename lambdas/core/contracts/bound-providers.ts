@@ -48,6 +48,28 @@ export interface BoundProviders {
   transcription?: Bound<SpeechTranscriber>;
 }
 
+/** The name of each port a stage may be served: what a provider-calling stage's handler declares it uses. */
+export type ProviderPort = keyof BoundProviders;
+
+// A record, not a list, so a port added to BoundProviders fails to compile until it is named here too.
+const PORT_NAMES = {
+  text: true,
+  development: true,
+  translation: true,
+  image: true,
+  consistency: true,
+  speech: true,
+  video: true,
+  lipSync: true,
+  music: true,
+  transcription: true,
+} satisfies Record<ProviderPort, true>;
+
+export const PROVIDER_PORTS = Object.keys(PORT_NAMES) as ProviderPort[];
+
+/** The ports a stage declared, and only those: a stage reaching for another fails to compile. */
+export type BoundPorts<Ports extends ProviderPort> = Pick<BoundProviders, Ports>;
+
 /** The models a bound port may bill, for estimates. */
 export function servingModels(bound: Bound<unknown>): ServingModel[] {
   return bound.serving ?? [{ provider: bound.provider, model: bound.model, maxBilledCalls: 1 }];

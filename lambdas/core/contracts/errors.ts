@@ -82,6 +82,15 @@ export class ProviderNotConfigured extends DramaforgeError {
   override readonly name: string = ProviderNotConfigured.errorName;
 }
 
+/**
+ * A stage reached for a provider port its handler did not declare: its function was built without
+ * that port (lambdas/composition/offline-ports/), so it fails by name rather than run without it.
+ */
+export class ProviderPortNotDeclared extends DramaforgeError {
+  static readonly errorName: string = 'ProviderPortNotDeclared';
+  override readonly name: string = ProviderPortNotDeclared.errorName;
+}
+
 /** The next paid call would take the production over its budget. */
 export class BudgetExceeded extends DramaforgeError {
   static readonly errorName: string = 'BudgetExceeded';

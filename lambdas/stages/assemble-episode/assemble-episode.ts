@@ -13,6 +13,9 @@ import { platformPackageOf, writeEpisodeListing, writePlatformPackage } from '..
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { assemblyProgress } from './assembly-progress.js';
 
+/** The provider ports this stage uses: its handler declares them with their offline models. */
+export type AssembleEpisodePorts = 'text' | 'music';
+
 /** Part of the inputs hash: a change to how the sound is mixed or checked is a new episode. */
 const AUDIO_AND_QA_VERSION = 'bed-ducked-limited-loudnorm-2pass+qa-v2';
 
@@ -30,7 +33,10 @@ export const AssembleEpisodeEventSchema = z.object({
  * hard check keeps its findings in its summary, is not written to its delivery keys, and
  * stops with EpisodeQaFailed. A delivered episode is listed for the platforms (its platform package).
  */
-export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisodeEventSchema>, deps: StageDeps) {
+export async function assembleEpisodeStage(
+  event: z.output<typeof AssembleEpisodeEventSchema>,
+  deps: StageDeps<AssembleEpisodePorts>,
+) {
   const manifest = await deps.loadManifest(event.productionId);
   const episode = manifest.episodes.find((e) => e.id === event.episodeId);
   if (!episode) throw new Error(`episode ${event.episodeId} is not in production ${event.productionId}`);
@@ -146,7 +152,7 @@ export async function assembleEpisodeStage(event: z.output<typeof AssembleEpisod
 
 /** The master's platform package: its listing written by the script model, beside its MP4 and cover. */
 async function packageMaster(
-  deps: StageDeps,
+  deps: StageDeps<AssembleEpisodePorts>,
   manifest: Manifest,
   episode: ManifestEpisode,
   delivered: { durationSeconds: number; cover: string },

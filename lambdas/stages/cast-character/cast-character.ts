@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { BoundProviders } from '../../core/contracts/bound-providers.js';
+import type { BoundPorts } from '../../core/contracts/bound-providers.js';
 import { assetKeys } from '../../core/contracts/keys.js';
 import { seedFrom } from '../../core/domain/content-hash.js';
 import { characterVoiceMode, REFERENCE_VOICE_CHARACTERS } from '../../core/domain/native-voice.js';
@@ -13,6 +13,9 @@ import { characterBrief, findCharacter } from '../../pipeline/scene-context.js';
 import { speakLine } from '../../pipeline/speak-line.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
+/** The provider ports this stage uses: its handler declares them with their offline models. */
+export type CastCharacterPorts = 'image' | 'video' | 'speech';
+
 export const CastCharacterEventSchema = z.object({
   productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),
   characterId: z.string().regex(/^[a-z0-9-]{1,63}$/),
@@ -22,7 +25,10 @@ export const CastCharacterEventSchema = z.object({
  * The reference sheet every keyframe of this character is scored against; and, for a character voiced
  * natively by a video model that takes a reference voice, that voice, said once by the speech model.
  */
-export async function castCharacter(event: z.output<typeof CastCharacterEventSchema>, deps: StageDeps) {
+export async function castCharacter(
+  event: z.output<typeof CastCharacterEventSchema>,
+  deps: StageDeps<CastCharacterPorts>,
+) {
   const manifest = await deps.loadManifest(event.productionId);
   const cast = findCharacter(manifest, event.characterId);
   const character = characterBrief(cast);
@@ -53,7 +59,7 @@ async function castReferenceVoice(
   deps: StageDeps,
   manifest: Manifest,
   character: ManifestCharacter,
-  providers: BoundProviders,
+  providers: BoundPorts<CastCharacterPorts>,
 ): Promise<void> {
   const { video, speech } = providers;
   if (characterVoiceMode(manifest, character) !== 'native') return;

@@ -28,6 +28,9 @@ import { jsonCodec, paidCall } from '../../pipeline/paid-call.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
+/** The provider ports this stage uses: its handler declares them with their offline models. */
+export type DevelopEpisodePorts = 'development';
+
 export const DevelopEpisodeEventSchema = SceneEventSchema.pick({ productionId: true, episodeId: true });
 
 /** A hand-written episode tells the story so far by its outlines, cut to about a paragraph. */
@@ -115,7 +118,10 @@ function manifestScene(card: SceneCard): ManifestScene {
  * The cards and the running summary go to `productions/<id>/development/<episode>.json`, and
  * the cards into the production's manifest, which production then reads as if written by hand.
  */
-export async function developEpisode(event: z.output<typeof DevelopEpisodeEventSchema>, deps: StageDeps) {
+export async function developEpisode(
+  event: z.output<typeof DevelopEpisodeEventSchema>,
+  deps: StageDeps<DevelopEpisodePorts>,
+) {
   try {
     return await develop(event, deps);
   } catch (error) {
@@ -129,7 +135,7 @@ export async function developEpisode(event: z.output<typeof DevelopEpisodeEventS
   }
 }
 
-async function develop(event: z.output<typeof DevelopEpisodeEventSchema>, deps: StageDeps) {
+async function develop(event: z.output<typeof DevelopEpisodeEventSchema>, deps: StageDeps<DevelopEpisodePorts>) {
   const manifest = await deps.assets.getJson<SeriesManifest>(assetKeys.normalizedManifest(event.productionId));
   const index = manifest.episodes.findIndex((candidate) => candidate.id === event.episodeId);
   const episode = manifest.episodes[index];

@@ -1,8 +1,10 @@
+import { offlineDevelopment } from '../../composition/offline-ports/development.js';
 import { stageDepsWithProviders } from '../../composition/stage-deps-with-providers.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { stageHandler } from '../../pipeline/stage-handler.js';
-import { DevelopEpisodeEventSchema, developEpisode } from './develop-episode.js';
+import { DevelopEpisodeEventSchema, type DevelopEpisodePorts, developEpisode } from './develop-episode.js';
 
-export const createHandler = (deps: StageDeps) => stageHandler(deps, DevelopEpisodeEventSchema, developEpisode);
+export const createHandler = (deps: StageDeps<DevelopEpisodePorts>) =>
+  stageHandler(deps, DevelopEpisodeEventSchema, developEpisode);
 
-export const handler = createHandler(stageDepsWithProviders());
+export const handler = createHandler(stageDepsWithProviders<DevelopEpisodePorts>({ development: offlineDevelopment }));

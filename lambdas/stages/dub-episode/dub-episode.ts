@@ -16,6 +16,9 @@ import type { DubEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { resyncLips } from './lip-resync.js';
 
+/** The provider ports this stage uses: its handler declares them with their offline models. */
+export type DubEpisodePorts = 'lipSync' | 'music';
+
 /** How many scenes' lips are synced again at once. */
 const RESYNC_CONCURRENCY = 4;
 /** Part of the dub's inputs hash: a dub cut before its lip-synced scenes were synced again is cut again. */
@@ -30,7 +33,7 @@ const LIP_RESYNC_VERSION = 'resync-to-dub-voice-v1';
  * language and its platform package; a dub that fails QA keeps its findings in its summary and
  * stops with EpisodeQaFailed.
  */
-export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: StageDeps) {
+export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: StageDeps<DubEpisodePorts>) {
   const manifest = await deps.loadManifest(event.productionId);
   const episode = manifest.episodes.find((e) => e.id === event.episodeId);
   if (!episode) throw new AssetMissing(`episode ${event.episodeId} is not in production ${event.productionId}`);

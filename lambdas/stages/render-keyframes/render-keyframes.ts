@@ -12,6 +12,9 @@ import type { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
+/** The provider ports this stage uses: its handler declares them with their offline models. */
+export type RenderKeyframesPorts = 'image' | 'consistency';
+
 /** The weakest character decides whether a frame passes. */
 function weakest(scores: Record<string, number>): number {
   const values = Object.values(scores);
@@ -25,7 +28,10 @@ function weakest(scores: Record<string, number>): number {
  * attempt passes, the best one is kept so the animatic still has a frame; the
  * scene's recorded scores show that it fell short.
  */
-export async function renderKeyframes(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
+export async function renderKeyframes(
+  event: z.output<typeof SceneEventSchema>,
+  deps: StageDeps<RenderKeyframesPorts>,
+): Promise<void> {
   const context = await beginSceneStage(deps, event, 'KEYFRAMES');
   const { manifest } = context;
   const { image, consistency } = await deps.providers(manifest);

@@ -13,6 +13,9 @@ import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { SYNC_LIPS_TIMEOUT_SECONDS } from './timeout.js';
 
+/** The provider ports this stage uses: its handler declares them with their offline models. */
+export type SyncLipsPorts = 'lipSync';
+
 export const SyncLipsEventSchema = SceneEventSchema.extend({ cut: CutSchema.optional() });
 
 /** Time kept back from the function's timeout for storing the clip and answering. */
@@ -35,7 +38,7 @@ export interface SyncLipsOptions {
  */
 export async function syncLips(
   event: z.output<typeof SyncLipsEventSchema>,
-  deps: StageDeps,
+  deps: StageDeps<SyncLipsPorts>,
   options: SyncLipsOptions = {},
 ): Promise<void> {
   const context = await beginSceneStage(deps, event, 'LIP_SYNC');

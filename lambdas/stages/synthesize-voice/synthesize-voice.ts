@@ -15,13 +15,19 @@ import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import { speakLine } from '../../pipeline/speak-line.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
+/** The provider ports this stage uses: its handler declares them with their offline models. */
+export type SynthesizeVoicePorts = 'speech' | 'transcription';
+
 /**
  * One call per line, each in its character's own voice; then one track for the scene,
  * and the cue timings measured from it: each cue spans its line's words where the
  * speech model timed them (Polly) or a transcription did (DRAMAFORGE_SUBTITLE_TIMING),
  * else the line's whole audio.
  */
-export async function synthesizeVoice(event: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
+export async function synthesizeVoice(
+  event: z.output<typeof SceneEventSchema>,
+  deps: StageDeps<SynthesizeVoicePorts>,
+): Promise<void> {
   const { manifest, generation, scene } = await beginSceneStage(deps, event, 'VOICE');
   const script = await deps.assets.getJson<StoredScript>(assetKeys.script(event));
   if (sceneVoiceMode(manifest, scene) === 'native') {

@@ -4,17 +4,19 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { offlineConsistency } from '../../composition/offline-ports/consistency.js';
+import { offlineVideo } from '../../composition/offline-ports/video.js';
 import { stageDepsWithProviders } from '../../composition/stage-deps-with-providers.js';
 import { PRODUCTION_TABLE } from '../../core/contracts/table-definition.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
-import { processVideoJob } from './video-worker.js';
+import { processVideoJob, type VideoWorkerPorts } from './video-worker.js';
 
 /**
  * SQS delivers at least once. A message's body (scene ids and task token) is its
  * idempotency key: a second delivery of the same message returns the first one's
  * outcome instead of rendering and reporting again. Records share the production table.
  */
-export function createHandler(deps: StageDeps) {
+export function createHandler(deps: StageDeps<VideoWorkerPorts>) {
   const processor = new BatchProcessor(EventType.SQS);
   const idempotency = new IdempotencyConfig({ eventKeyJmesPath: 'body', expiresAfterSeconds: 24 * 60 * 60 });
   const processOnce = makeIdempotent((record: SQSRecord) => processVideoJob(record, deps), {
@@ -32,4 +34,6 @@ export function createHandler(deps: StageDeps) {
   }).use(injectLambdaContext(deps.logger, { resetKeys: true }));
 }
 
-export const handler = createHandler(stageDepsWithProviders());
+export const handler = createHandler(
+  stageDepsWithProviders<VideoWorkerPorts>({ video: offlineVideo, consistency: offlineConsistency }),
+);

@@ -46,6 +46,9 @@ import { chooseCandidate } from './choose-candidate.js';
 import { scoreCandidate } from './score-candidates.js';
 import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
 
+/** The provider ports this stage uses: its handler declares them with their offline models. */
+export type VideoWorkerPorts = 'video' | 'consistency';
+
 /**
  * A video task: the scene and the waiting Task's token. A message re-sent to poll an async
  * provider's job also counts its polls; the job itself is recorded on the scene's row.
@@ -83,7 +86,12 @@ export type ClipProgress =
  * (or job), the budget held for all of them before any is sent, then scores them and keeps the
  * best (score-candidates.ts, choose-candidate.ts). The animatic, made at $0 to be reviewed, buys one.
  */
-export async function renderSceneClip(ref: SceneRef, deps: StageDeps, polls = 0, cut?: Cut): Promise<ClipProgress> {
+export async function renderSceneClip(
+  ref: SceneRef,
+  deps: StageDeps<VideoWorkerPorts>,
+  polls = 0,
+  cut?: Cut,
+): Promise<ClipProgress> {
   const context = await beginSceneStage(deps, ref, 'VIDEO');
   const { manifest } = context;
   const providers = await deps.providers(manifestForCut(manifest, cut));
@@ -409,7 +417,7 @@ async function recordPoisonMessage(record: SQSRecord, error: unknown, deps: Stag
  * be read, a poll that cannot be re-sent, or a report that cannot be delivered, is thrown:
  * SQS redelivers it and after maxReceiveCount moves it to the dead-letter queue.
  */
-async function handleVideoJob(record: SQSRecord, deps: StageDeps): Promise<void> {
+async function handleVideoJob(record: SQSRecord, deps: StageDeps<VideoWorkerPorts>): Promise<void> {
   const job = VideoJobSchema.parse(JSON.parse(record.body));
   const ref = { productionId: job.productionId, episodeId: job.episodeId, sceneId: job.sceneId };
   let progress: ClipProgress | undefined;
@@ -451,7 +459,7 @@ async function handleVideoJob(record: SQSRecord, deps: StageDeps): Promise<void>
   }
 }
 
-export async function processVideoJob(record: SQSRecord, deps: StageDeps): Promise<void> {
+export async function processVideoJob(record: SQSRecord, deps: StageDeps<VideoWorkerPorts>): Promise<void> {
   try {
     await handleVideoJob(record, deps);
   } catch (error) {

@@ -38,6 +38,9 @@ import { type DubEventSchema, findCharacter, sceneContext } from '../../pipeline
 import { speakLine } from '../../pipeline/speak-line.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
+/** The provider ports this stage uses: its handler declares them with their offline models. */
+export type VoiceDubPorts = 'translation' | 'speech';
+
 /** The most a dubbed line may be sped up, pitch kept, before the picture waits for it. */
 export const MAX_DUB_TEMPO = 1.15;
 /** Part of the inputs hash: a change to how lines are fitted is a new dub. */
@@ -55,7 +58,7 @@ interface DubProviders {
  * (dub-episode): a track per scene beside the master's, and what they are made of in one record.
  * Nothing visual is touched. An episode whose master was not delivered is not voiced.
  */
-export async function voiceDub(event: z.output<typeof DubEventSchema>, deps: StageDeps) {
+export async function voiceDub(event: z.output<typeof DubEventSchema>, deps: StageDeps<VoiceDubPorts>) {
   const manifest = await deps.loadManifest(event.productionId);
   const language = languageOf(event.language).tag;
   const master = await deps.assets.findJson<EpisodeSummary>(

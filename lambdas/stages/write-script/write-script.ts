@@ -19,6 +19,9 @@ import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
+/** The provider ports this stage uses: its handler declares them with their offline models. */
+export type WriteScriptPorts = 'text';
+
 const safeId = SceneEventSchema.shape.sceneId;
 
 /** One scene, or a part of an episode (its scenes in order), as the Write dialogue Map sends it. */
@@ -38,7 +41,10 @@ const isTransient = (error: unknown) =>
  * A scene's dialogue. Dialogue given in the manifest is used verbatim; otherwise the text model
  * writes it, seeing the episode's synopsis and what was said in the episode's earlier scenes.
  */
-async function writeSceneScript(ref: z.output<typeof SceneEventSchema>, deps: StageDeps): Promise<void> {
+async function writeSceneScript(
+  ref: z.output<typeof SceneEventSchema>,
+  deps: StageDeps<WriteScriptPorts>,
+): Promise<void> {
   const context = await beginSceneStage(deps, ref, 'SCRIPT');
   const { manifest, episode } = context;
 
@@ -95,7 +101,10 @@ async function writeSceneScript(ref: z.output<typeof SceneEventSchema>, deps: St
  * scenes written in order, so that each sees the lines of the ones before it. In a part, a scene
  * whose script fails for good is recorded as stopped and the next scene goes on.
  */
-export async function writeScript(event: z.output<typeof WriteScriptEventSchema>, deps: StageDeps): Promise<void> {
+export async function writeScript(
+  event: z.output<typeof WriteScriptEventSchema>,
+  deps: StageDeps<WriteScriptPorts>,
+): Promise<void> {
   if (!('sceneIds' in event)) return writeSceneScript(event, deps);
   for (const sceneId of event.sceneIds) {
     const ref = { productionId: event.productionId, episodeId: event.episodeId, sceneId };

@@ -1,7 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { EVERY_OFFLINE_PORT } from '../../../lambdas/composition/offline-ports/every-offline-port.js';
 import type { StageCompositionOptions } from '../../../lambdas/composition/stage-deps-from-env.js';
 import { stageDepsWithProviders } from '../../../lambdas/composition/stage-deps-with-providers.js';
+import type { ProviderPort } from '../../../lambdas/core/contracts/bound-providers.js';
 import { readStageEnvironment } from '../../../lambdas/core/contracts/environment.js';
 import { slotLimitOf } from '../../../lambdas/core/contracts/ports.js';
 import type { StageDeps } from '../../../lambdas/pipeline/stage-deps.js';
@@ -61,7 +63,7 @@ async function exported<T>(modulePath: string, exportName: string): Promise<T> {
  * One set of dependencies for every handler of this worker, as the runtime builds one for its own, when the
  * providers are decorated or the slots brokered; otherwise each handler is its module's, built from the environment.
  */
-let composedDeps: Promise<StageDeps> | undefined;
+let composedDeps: Promise<StageDeps<ProviderPort>> | undefined;
 
 /** Slots granted by the runtime's process: one instance, since its grants arrive on the one channel. */
 let brokeredSlots: BrokeredProviderSlots | undefined;
@@ -82,11 +84,11 @@ async function loadHandler(invocation: WorkerInvocation): Promise<LambdaHandler>
   composedDeps ??= (async () => {
     const decorateProviders =
       providerDecorator &&
-      (await exported<NonNullable<StageCompositionOptions['decorateProviders']>>(
+      (await exported<NonNullable<StageCompositionOptions<ProviderPort>['decorateProviders']>>(
         providerDecorator.module,
         providerDecorator.exportName,
       ));
-    return stageDepsWithProviders(process.env, {
+    return stageDepsWithProviders(EVERY_OFFLINE_PORT, process.env, {
       decorateProviders,
       ...(invocation.brokeredSlots && { providerSlots: brokered() }),
     });

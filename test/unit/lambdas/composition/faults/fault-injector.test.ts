@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { FaultInjector, type InjectedFault } from '../../../../../lambdas/composition/faults/fault-injector.js';
+import {
+  FaultInjector,
+  type InjectedFault,
+  withFaults,
+} from '../../../../../lambdas/composition/faults/fault-injector.js';
 import { parseFaultPlan } from '../../../../../lambdas/composition/faults/fault-plan.js';
 import { DEFAULT_GUARD_SETTINGS } from '../../../../../lambdas/composition/resilience/provider-guard.js';
+import type { BoundPorts } from '../../../../../lambdas/core/contracts/bound-providers.js';
 import { ProviderTimeout, ProviderUnavailable } from '../../../../../lambdas/core/contracts/errors.js';
 
 const quick = { ...DEFAULT_GUARD_SETTINGS, initialBackoffMs: 1, maxBackoffMs: 2 };
@@ -73,5 +78,34 @@ describe('FaultInjector', () => {
     // Assess
     await expect(call).rejects.toBeInstanceOf(ProviderUnavailable);
     expect(attempts).toBe(1);
+  });
+
+  it('wraps only the ports a stage was bound, and keeps lip-sync, which has no role to fail by, as it came', async () => {
+    // Prepare
+    const { injector: faulty, faults } = injector('video.error=1');
+    const lipSync = {
+      port: { syncLips: async () => ({ result: {} }) },
+      provider: 'offline',
+      model: 'painted-mouths-v1',
+    };
+    const video = {
+      port: { renderClip: async () => ({ result: {} }) },
+      provider: 'offline',
+      model: 'camera-motion-v1',
+    };
+    const providers = { lipSync, video } as unknown as BoundPorts<'lipSync' | 'video'>;
+
+    // Act
+    const wrapped = withFaults(providers, faulty);
+    const rendered = ('renderClip' in wrapped.video.port ? wrapped.video.port.renderClip : undefined)?.(
+      {} as never,
+      {},
+    );
+
+    // Assess
+    expect(Object.keys(wrapped).sort()).toEqual(['lipSync', 'video']);
+    expect(wrapped.lipSync).toBe(lipSync);
+    await expect(rendered).rejects.toThrow();
+    expect(faults.map((fault) => fault.operation)).toContain('renderClip');
   });
 });

@@ -1,0 +1,12 @@
+import type { BoundProviders, ProviderPort } from '../../core/contracts/bound-providers.js';
+
+/** How one port is served offline; the registry builds it once per process, when a manifest routes the port offline. */
+export type OfflinePort<Port extends ProviderPort> = () => BoundProviders[Port];
+
+/**
+ * The ports a provider-calling stage's handler declares, each with its offline model. Each port is
+ * a module of its own in this folder, and a handler imports only the ones its stage uses, so its
+ * bundle carries no other offline model (the phrasebooks and the storyboard are most of the
+ * offline profile's size).
+ */
+export type OfflinePorts<Ports extends ProviderPort> = { readonly [Port in Ports]: OfflinePort<Port> };
