@@ -1,13 +1,13 @@
 import { productionStageAccess, type WorkflowStageDescriptor } from '../../pipeline/stage-descriptor.js';
 
 export const stage: WorkflowStageDescriptor = {
-  name: 'build-subtitles',
+  name: 'encode-scene',
   invokedBy: 'workflow',
-  substitution: 'BuildSubtitlesFunctionArn',
+  substitution: 'EncodeSceneFunctionArn',
   environment: 'stage',
   work: 'own-work',
-  timeoutSeconds: 120,
-  memoryMb: 256,
-  access: productionStageAccess({ table: ['dynamodb:UpdateItem'], media: [] }),
+  timeoutSeconds: 900,
+  memoryMb: 3008,
+  access: productionStageAccess({ table: ['dynamodb:UpdateItem'], media: ['ffmpeg', 'fonts'] }),
   load: () => import('./handler.js'),
 };
