@@ -8,6 +8,7 @@ export const stage: WorkflowStageDescriptor = {
   work: 'own-work',
   timeoutSeconds: 900,
   memoryMb: 3008,
-  access: productionStageAccess({ table: ['dynamodb:UpdateItem'], media: ['ffmpeg', 'fonts'] }),
+  // Draws: the burned subtitle track is drawn by the canvas (subtitle-track.ts).
+  access: productionStageAccess({ table: ['dynamodb:UpdateItem'], media: ['ffmpeg', 'fonts'], draws: true }),
   load: () => import('./handler.js'),
 };
