@@ -1,7 +1,7 @@
 import { EpisodeQaFailed } from '../lambdas/core/contracts/errors.js';
 import { stage as assembleEpisode } from '../lambdas/stages/assemble-episode/stage.js';
-import { stage as buildSubtitles } from '../lambdas/stages/build-subtitles/stage.js';
 import { stage as dubEpisode } from '../lambdas/stages/dub-episode/stage.js';
+import { stage as encodeScene } from '../lambdas/stages/encode-scene/stage.js';
 import { stage as planEpisode } from '../lambdas/stages/plan-episode/stage.js';
 import { stage as recordSceneOutcome } from '../lambdas/stages/record-scene-outcome/stage.js';
 import { stage as renderKeyframes } from '../lambdas/stages/render-keyframes/stage.js';
@@ -147,7 +147,7 @@ export const episodeWorkflow = {
           'Does the scene sync lips?': {
             Type: 'Choice',
             Choices: [{ Variable: '$.lipSync', BooleanEquals: true, Next: 'Sync lips' }],
-            Default: 'Build subtitles',
+            Default: 'Encode scene',
           },
           'Sync lips': task(syncLips, {
             Comment:
@@ -155,10 +155,11 @@ export const episodeWorkflow = {
             Parameters: SCENE_IDS_AND_CUT,
             ResultPath: null,
             Catch: SCENE_STAGE_CATCH,
-            Next: 'Build subtitles',
+            Next: 'Encode scene',
           }),
-          'Build subtitles': task(buildSubtitles, {
-            Comment: 'SRT and VTT timed from the voice track.',
+          'Encode scene': task(encodeScene, {
+            Comment:
+              "SRT and VTT timed from the voice track, and the scene's picture encoded once with them burned in: the episode joins the scenes without encoding them again.",
             Parameters: SCENE_IDS,
             ResultPath: null,
             Catch: SCENE_STAGE_CATCH,
@@ -196,7 +197,7 @@ export const episodeWorkflow = {
     },
     'Assemble episode': task(assembleEpisode, {
       Comment:
-        'Concatenate the finished scenes, mix the voices over a ducked music bed at -14 LUFS, burn the subtitles, then check the MP4 (QA) before it is delivered.',
+        'Join the finished scenes by stream copy, mix the voices over a ducked music bed at -14 LUFS, then check the MP4 (QA) before it is delivered.',
       Parameters: {
         'productionId.$': '$.productionId',
         'episodeId.$': '$.episodeId',

@@ -1,4 +1,4 @@
-import { sceneFrameCounts } from '../adapters/media/episode-assembly.js';
+import { sceneFrameCounts } from '../adapters/media/scene-encode.js';
 import { buildVoiceStem } from '../adapters/media/voice-stem.js';
 import { VOICE_SAMPLE_RATE } from '../adapters/media/voice-track.js';
 import { assetKeys } from '../core/contracts/keys.js';

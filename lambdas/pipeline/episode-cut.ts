@@ -1,28 +1,29 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { assembleEpisode, type ScenePicture, sceneFrameCounts } from '../adapters/media/episode-assembly.js';
+import { joinScenes } from '../adapters/media/episode-assembly.js';
 import { buildDialogueStem, measureLoudness, mixEpisodeAudio } from '../adapters/media/episode-audio.js';
 import { checkEpisode } from '../adapters/media/episode-qa.js';
 import { probeMedia } from '../adapters/media/ffmpeg.js';
 import { glyphCoverage } from '../adapters/media/font-coverage.js';
 import { fontFamiliesFor, fontFiles } from '../adapters/media/fonts.js';
+import { sceneFrameCounts } from '../adapters/media/scene-encode.js';
 import { EpisodeQaFailed, MediaToolFailed } from '../core/contracts/errors.js';
-import { assetKeys, type SceneRef, sceneLabel } from '../core/contracts/keys.js';
-import type { CameraMoveClip, MusicBed, MusicBedRequest } from '../core/contracts/ports.js';
-import { sha256 } from '../core/domain/content-hash.js';
+import { assetKeys } from '../core/contracts/keys.js';
+import type { MusicBed, MusicBedRequest } from '../core/contracts/ports.js';
 import type { EpisodeAudio, EpisodeExports, EpisodeQa } from '../core/domain/scene-artifacts.js';
 import type { Manifest, ManifestEpisode, ManifestScene } from '../core/manifest/schema.js';
 import { estimateUsd } from '../core/pricing/estimates.js';
 import { resolveSubtitleStyle, subtitleOptionsFor } from '../core/text/subtitle-style.js';
-import { offsetCues, type SubtitleCue, subtitlePages, toSrt, toVtt } from '../core/text/subtitles.js';
+import { offsetCues, type SubtitleCue, toSrt, toVtt } from '../core/text/subtitles.js';
 import { writeEditorExports } from './editor-exports.js';
 import { paidCall, type ResultCodec } from './paid-call.js';
 import type { StageDeps } from './stage-deps.js';
 
 /**
- * One cut of an episode from its scenes' pictures and voices: the master's (assemble-episode),
- * or a dub's over the master's pictures (dub-episode). Both are mixed, encoded and checked
- * the same way, so a dub is held to the master's loudness and QA.
+ * One cut of an episode from its scenes' encoded videos and voices: the master's
+ * (assemble-episode, over the videos Encode scene wrote), or a dub's over the master's pictures
+ * (dub-episode, which encodes its own scenes with its subtitles). Both are mixed, joined and
+ * checked the same way, so a dub is held to the master's loudness and QA.
  */
 
 const musicCodec: ResultCodec<MusicBed> = {
@@ -32,7 +33,8 @@ const musicCodec: ResultCodec<MusicBed> = {
 
 export interface CutScene {
   scene: ManifestScene;
-  picture: ScenePicture;
+  /** The scene's picture with its subtitles burned in (scene-picture.ts). */
+  videoFile: string;
   durationSeconds: number;
   voiceWav: Buffer;
   /** From the start of the scene. */
@@ -60,9 +62,9 @@ export interface EpisodeCut {
 }
 
 /**
- * Lays the scenes end to end: the voices over the episode's music bed, ducked and normalised
- * to −14 LUFS, the subtitles burned in the language's fonts, encoded once; then measured and
- * checked (QA, docs/audio-and-qa.md). Nothing is delivered here.
+ * Lays the scenes' videos end to end without encoding them again, under the voices over the
+ * episode's music bed, ducked and normalised to −14 LUFS in one pass over the whole mix; then
+ * measured and checked (QA, docs/audio-and-qa.md). Nothing is delivered here.
  */
 export async function cutEpisode(
   deps: StageDeps<'music'>,
@@ -77,25 +79,26 @@ export async function cutEpisode(
   },
 ): Promise<EpisodeCut> {
   const { manifest, episode, language, scenes, workDir } = input;
-  const cues: SubtitleCue[] = [];
-  const voiceFiles = [];
-  const holds = [];
-  let offsetSeconds = 0;
-  for (const scene of scenes) {
-    const voiceFile = path.join(workDir, `${input.name}.${scene.scene.id}.wav`);
-    await writeFile(voiceFile, scene.voiceWav);
-    voiceFiles.push(voiceFile);
-    cues.push(...offsetCues(scene.cues, offsetSeconds));
-    offsetSeconds += scene.durationSeconds;
-    if (scene.holdSeconds) holds.push({ startSeconds: offsetSeconds - scene.holdSeconds, endSeconds: offsetSeconds });
-  }
-  const subtitleLook = resolveSubtitleStyle(manifest.subtitles, manifest.format);
-  const layout = subtitleOptionsFor(subtitleLook);
   const { fps } = manifest.format;
   const frameCounts = sceneFrameCounts(
     scenes.map((scene) => scene.durationSeconds),
     fps,
   );
+  const cues: SubtitleCue[] = [];
+  const voiceFiles = [];
+  const holds = [];
+  let offsetFrames = 0;
+  for (const [index, scene] of scenes.entries()) {
+    const voiceFile = path.join(workDir, `${input.name}.${scene.scene.id}.wav`);
+    await writeFile(voiceFile, scene.voiceWav);
+    voiceFiles.push(voiceFile);
+    // Placed where the scene's burned subtitles are: at its first frame on the episode's grid.
+    cues.push(...offsetCues(scene.cues, offsetFrames / fps));
+    offsetFrames += frameCounts[index]!;
+    const sceneEndSeconds = offsetFrames / fps;
+    if (scene.holdSeconds)
+      holds.push({ startSeconds: sceneEndSeconds - scene.holdSeconds, endSeconds: sceneEndSeconds });
+  }
   await input.progress?.step('mixing the sound');
   const dialogueFile = path.join(workDir, `${input.name}.dialogue.wav`);
   await buildDialogueStem({ voiceFiles, frameCounts, fps, outputFile: dialogueFile });
@@ -112,27 +115,14 @@ export async function cutEpisode(
   const mix = await mixEpisodeAudio({ dialogueFile, musicFile, outputFile: audioFile });
 
   const file = path.join(workDir, `${input.name}.mp4`);
-  const assembled = await assembleEpisode({
-    scenes: scenes.map((scene) => ({ ...scene.picture, durationSeconds: scene.durationSeconds })),
+  await joinScenes({
+    sceneFiles: scenes.map((scene) => scene.videoFile),
+    frameCounts,
     audioFile,
-    subtitlePages: subtitlePages(cues, layout),
-    subtitleLook,
-    language,
-    width: manifest.format.width,
-    height: manifest.format.height,
     fps,
     outputFile: file,
     ...(input.progress && { onProgress: (fraction: number) => void input.progress!.encoded(fraction) }),
   });
-  if (assembled.subtitleGraphemesLeftOut.length > 0) {
-    deps.logger.warn(
-      'no subtitle font draws these graphemes; they are left out of the burned subtitles and kept in SRT and VTT',
-      {
-        cut: input.name,
-        graphemes: assembled.subtitleGraphemesLeftOut,
-      },
-    );
-  }
   await input.progress?.step('checking the episode');
   const probe = await probeMedia(file);
   if (probe.durationSeconds === undefined) throw new MediaToolFailed(`ffprobe reported no duration for ${input.name}`);
@@ -211,36 +201,6 @@ export async function deliverCut(
 export function qaFailure(name: string, qa: EpisodeQa): EpisodeQaFailed {
   const failed = qa.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`);
   return new EpisodeQaFailed(`episode ${name} failed QA, not delivered: ${failed.join('; ')}`);
-}
-
-/**
- * The scene's picture as its video and lip-sync stages left it (the scene's row names the clip):
- * an MP4 (a provider's, or the lip-synced clip), or a camera move whose still is the scene's keyframe, checked against
- * the one the move was planned over.
- */
-export async function scenePicture(
-  deps: StageDeps,
-  ref: SceneRef,
-  clipKey: string | undefined,
-  workDir: string,
-): Promise<ScenePicture> {
-  if (clipKey === assetKeys.cameraMove(ref)) {
-    const [plan, keyframe] = await Promise.all([
-      deps.assets.getJson<CameraMoveClip['cameraMove']>(clipKey),
-      deps.assets.getBytes(`${assetKeys.keyframe(ref)}.png`),
-    ]);
-    if (sha256(keyframe) !== plan.keyframeSha256) {
-      throw new MediaToolFailed(
-        `the keyframe of ${sceneLabel(ref)} is not the one its camera move was planned over; render its video again`,
-      );
-    }
-    const keyframeFile = path.join(workDir, `${ref.sceneId}.png`);
-    await writeFile(keyframeFile, keyframe);
-    return { cameraMove: { keyframeFile, move: plan.move } };
-  }
-  const clipFile = path.join(workDir, `${ref.sceneId}.mp4`);
-  await writeFile(clipFile, await deps.assets.getBytes(clipKey ?? assetKeys.clip(ref)));
-  return { clipFile };
 }
 
 /**

@@ -23,19 +23,20 @@ const runOptions = (ws: Workspace) => ({
   retryDelayMs: 5,
 });
 
-/** When the bucket last wrote an episode's MP4. */
-async function episodeWrittenAt(ws: Workspace, episodeId: string): Promise<number> {
-  const object = path.join(
-    ws.dataDir,
-    's3',
-    'dramaforge-local-assets',
-    'productions',
-    'four-scene-check',
-    'episodes',
-    `${episodeId}.mp4._S3rver_object`,
-  );
+/** When the bucket last wrote an object of the production. */
+async function writtenAt(ws: Workspace, ...keyParts: string[]): Promise<number> {
+  const parts = [...keyParts];
+  parts[parts.length - 1] = `${parts.at(-1)}._S3rver_object`;
+  const object = path.join(ws.dataDir, 's3', 'dramaforge-local-assets', 'productions', 'four-scene-check', ...parts);
   return (await stat(object)).mtimeMs;
 }
+
+/** When the bucket last wrote an episode's MP4. */
+const episodeWrittenAt = (ws: Workspace, episodeId: string) => writtenAt(ws, 'episodes', `${episodeId}.mp4`);
+
+/** When the bucket last wrote a scene's encoded video. */
+const sceneVideoWrittenAt = (ws: Workspace, episodeId: string, sceneId: string) =>
+  writtenAt(ws, 'scenes', episodeId, sceneId, 'scene-video.mp4');
 
 async function callsSince(ws: Workspace, count: number) {
   return (await readCallLog(ws.callLog)).slice(count);
@@ -69,6 +70,10 @@ describe('re-running a production', () => {
     const ws = await copyOfProduced();
     const callsBefore = (await readCallLog(ws.callLog)).length;
     const [ep01Before, ep02Before] = [await episodeWrittenAt(ws, 'ep01'), await episodeWrittenAt(ws, 'ep02')];
+    const [changedBefore, keptBefore] = [
+      await sceneVideoWrittenAt(ws, 'ep01', 's01'),
+      await sceneVideoWrittenAt(ws, 'ep01', 's02'),
+    ];
     const manifestPath = await ws.manifest(FOUR_SCENES, MANIFEST_NAME, (text) =>
       withRoomyBudget(text).replace('"Anh Minh! 🎉"', '"Anh Minh! Em đây! 🎉"'),
     );
@@ -84,6 +89,9 @@ describe('re-running a production', () => {
     expect(calls.map((c) => c.stage)).not.toContain('keyframe');
     expect(await episodeWrittenAt(ws, 'ep01')).toBeGreaterThan(ep01Before);
     expect(await episodeWrittenAt(ws, 'ep02')).toBe(ep02Before);
+    // Only the changed scene is encoded again; the episode joins it with the others' kept videos.
+    expect(await sceneVideoWrittenAt(ws, 'ep01', 's01')).toBeGreaterThan(changedBefore);
+    expect(await sceneVideoWrittenAt(ws, 'ep01', 's02')).toBe(keptBefore);
   });
 
   it('rerender forces one scene afresh, keyframe included, and re-assembles only its episode', async () => {

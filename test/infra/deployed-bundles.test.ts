@@ -128,6 +128,7 @@ async function finishedBlackEpisode(name: string): Promise<{ productionId: strin
         cues: [{ index: 0, characterId: 'ben', speaker: 'Ben', text: 'Then why now?', startSeconds: 0, endSeconds: 1 }],
       }),
     );
+    await invoke(await coldStart('encode-scene'), 'encode-scene', scene);
     await invoke(await coldStart('record-scene-outcome'), 'record-scene-outcome', { ...scene, outcome: 'COMPLETE' });
   }
   return { productionId, episodeId: 'ep01' };

@@ -81,6 +81,10 @@ export const assetKeys = {
   syncInput: (scene: SceneRef) => `${sceneRoot(scene)}/clip-for-lip-sync.mp4`,
   /** The clip with its lips synced to the voice track; the scene's row names it as its clip once made. */
   syncedClip: (scene: SceneRef) => `${sceneRoot(scene)}/clip-synced.mp4`,
+  /** The scene's picture encoded once, its subtitles burned in, ready to be joined into the episode by stream copy. */
+  sceneVideo: (scene: SceneRef) => `${sceneRoot(scene)}/scene-video.mp4`,
+  /** What the scene's video was encoded from (its inputs hash), so an unchanged scene is not encoded again. */
+  sceneVideoInputs: (scene: SceneRef) => `${sceneRoot(scene)}/scene-video.json`,
   sceneSubtitles: (scene: SceneRef, format: 'srt' | 'vtt') => `${sceneRoot(scene)}/subtitles.${format}`,
   /** `stem` is the episode's id for the master, `dubStem(...)` for a dub. */
   episode: (productionId: string, stem: string, extension: EpisodeFileExtension) =>

@@ -25,7 +25,7 @@ export type ProductionStatus = (typeof PRODUCTION_STATUSES)[number];
  * BUDGET_EXCEEDED. A step is not a stage: the video step spans the video worker's stage, and a record keeps the
  * step it stopped at under its persisted name `failedStage`.
  */
-export const SCENE_STEPS = ['SCRIPT', 'KEYFRAMES', 'VOICE', 'VIDEO', 'LIP_SYNC', 'SUBTITLES'] as const;
+export const SCENE_STEPS = ['SCRIPT', 'KEYFRAMES', 'VOICE', 'VIDEO', 'LIP_SYNC', 'ENCODING'] as const;
 export type SceneStep = (typeof SCENE_STEPS)[number];
 export type SceneStatus = 'PENDING' | SceneStep | 'COMPLETE' | 'FAILED' | 'BUDGET_EXCEEDED';
 

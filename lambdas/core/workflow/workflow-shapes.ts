@@ -546,7 +546,7 @@ export const EPISODE_WORKFLOW_SHAPE = {
                 "Next": "Sync lips"
               }
             ],
-            "Default": "Build subtitles"
+            "Default": "Encode scene"
           },
           "Sync lips": {
             "Type": "Task",
@@ -567,11 +567,11 @@ export const EPISODE_WORKFLOW_SHAPE = {
                 "Next": "Record scene failure"
               }
             ],
-            "Next": "Build subtitles"
+            "Next": "Encode scene"
           },
-          "Build subtitles": {
+          "Encode scene": {
             "Type": "Task",
-            "Resource": "${BuildSubtitlesFunctionArn}",
+            "Resource": "${EncodeSceneFunctionArn}",
             "Retry": [
               {
                 "MaxAttempts": 4

@@ -1,14 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as z from 'zod';
-import { assetKeys } from '../../core/contracts/keys.js';
+import { AssetMissing } from '../../core/contracts/errors.js';
+import { assetKeys, type SceneRef, sceneLabel } from '../../core/contracts/keys.js';
 import { contentHash } from '../../core/domain/content-hash.js';
+import type { SceneRecord } from '../../core/domain/production-model.js';
 import type { EpisodeSummary, StoredVoiceCues } from '../../core/domain/scene-artifacts.js';
 import type { Manifest, ManifestEpisode } from '../../core/manifest/schema.js';
 import { languageOf } from '../../core/text/languages.js';
 import { writeCover } from '../../pipeline/episode-cover.js';
-import { type CutScene, cutEpisode, deliverCut, qaFailure, scenePicture } from '../../pipeline/episode-cut.js';
+import { type CutScene, cutEpisode, deliverCut, qaFailure } from '../../pipeline/episode-cut.js';
 import { platformPackageOf, writeEpisodeListing, writePlatformPackage } from '../../pipeline/platform-package.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { assemblyProgress } from './assembly-progress.js';
@@ -25,8 +27,9 @@ export const AssembleEpisodeEventSchema = z.object({
 });
 
 /**
- * Lays the episode's finished scenes end to end: one MP4 with the voices over a ducked
- * music bed, normalised to −14 LUFS, and burned subtitles, plus SRT and VTT on the
+ * Lays the episode's finished scenes end to end: one MP4 of their videos as Encode scene wrote
+ * them (subtitles burned, joined without encoding again) with the voices over a ducked
+ * music bed, normalised to −14 LUFS over the whole mix, plus SRT and VTT on the
  * episode's timeline, and the editor's exports (OTIO, FCPXML and the voice stem they place).
  * Scenes that did not finish are left out; an episode with none is not assembled. The MP4 is
  * checked (QA, docs/audio-and-qa.md) before anything is delivered: an episode that fails a
@@ -56,7 +59,13 @@ export async function assembleEpisodeStage(
     manifest,
     event.productionId,
     episode.id,
-    finished.map((s) => ({ sceneId: s.id, clipKey: records.get(s.id)?.assets?.clip })),
+    finished.map((s) => ({
+      sceneId: s.id,
+      videoKey: sceneVideoKey(
+        { productionId: event.productionId, episodeId: episode.id, sceneId: s.id },
+        records.get(s.id),
+      ),
+    })),
   );
   const previous = await deps.assets.findJson<EpisodeSummary>(assetKeys.episodeSummary(event.productionId, episode.id));
   if (previous?.inputsHash === inputsHash && previous.qa && !previous.qa.passed)
@@ -86,18 +95,20 @@ export async function assembleEpisodeStage(
     const scenes: CutScene[] = [];
     for (const scene of finished) {
       const ref = { productionId: event.productionId, episodeId: episode.id, sceneId: scene.id };
-      const [picture, voiceWav, timing] = await Promise.all([
-        scenePicture(deps, ref, records.get(scene.id)?.assets?.clip, workDir),
+      const videoFile = path.join(workDir, `${scene.id}.scene.mp4`);
+      const [video, voiceWav, timing] = await Promise.all([
+        deps.assets.getBytes(sceneVideoKey(ref, records.get(scene.id))),
         deps.assets.getBytes(assetKeys.voice(ref)),
         deps.assets.getJson<StoredVoiceCues>(assetKeys.voiceCues(ref)),
       ]);
+      await writeFile(videoFile, video);
       const cues = timing.cues.map((cue) => ({
         startSeconds: cue.startSeconds,
         endSeconds: cue.endSeconds,
         text: cue.text,
         speaker: cue.speaker,
       }));
-      scenes.push({ scene, picture, durationSeconds: timing.durationSeconds, voiceWav, cues });
+      scenes.push({ scene, videoFile, durationSeconds: timing.durationSeconds, voiceWav, cues });
     }
     const cut = await cutEpisode(deps, {
       manifest,
@@ -174,8 +185,15 @@ async function packageMaster(
   });
 }
 
+/** The scene's video as Encode scene left it; a finished scene always has one. */
+function sceneVideoKey(ref: SceneRef, record: SceneRecord | undefined): string {
+  const key = record?.assets?.video;
+  if (!key) throw new AssetMissing(`${sceneLabel(ref)} is complete but has no encoded video; produce its scene again`);
+  return key;
+}
+
 /**
- * What the episode is made of: each finished scene's clip, voice track and cue timing
+ * What the episode is made of: each finished scene's encoded video, voice track and cue timing
  * (by ETag, a content hash), the format, the language and the cover's title and scene. Equal hashes mean an equal MP4.
  */
 async function assemblyInputsHash(
@@ -183,23 +201,21 @@ async function assemblyInputsHash(
   manifest: Manifest,
   productionId: string,
   episodeId: string,
-  sceneClips: { sceneId: string; clipKey: string | undefined }[],
+  sceneVideos: { sceneId: string; videoKey: string }[],
 ) {
   const scenes = [];
-  for (const { sceneId, clipKey } of sceneClips) {
+  for (const { sceneId, videoKey } of sceneVideos) {
     const ref = { productionId, episodeId, sceneId };
-    const cameraMove = clipKey === assetKeys.cameraMove(ref);
     scenes.push({
       sceneId,
-      clip: await deps.assets.etag(clipKey ?? assetKeys.clip(ref)),
-      ...(cameraMove ? { keyframe: await deps.assets.etag(`${assetKeys.keyframe(ref)}.png`) } : {}),
+      video: await deps.assets.etag(videoKey),
       voice: await deps.assets.etag(assetKeys.voice(ref)),
       cues: await deps.assets.etag(assetKeys.voiceCues(ref)),
     });
   }
   const episode = manifest.episodes.find((e) => e.id === episodeId);
   const moods = episode?.scenes
-    .filter((s) => sceneClips.some((c) => c.sceneId === s.id))
+    .filter((s) => sceneVideos.some((c) => c.sceneId === s.id))
     .map((s) => [s.mood, s.outline]);
   // The cover is part of the episode's delivery: a new title or cover scene draws it again.
   const cover = { title: episode?.title, scene: episode?.cover ?? null };

@@ -10,9 +10,10 @@ import type { DubSummary, EpisodeSummary, StoredDubVoicing } from '../../core/do
 import type { Manifest } from '../../core/manifest/schema.js';
 import { languageOf } from '../../core/text/languages.js';
 import { writeCover } from '../../pipeline/episode-cover.js';
-import { type CutScene, cutEpisode, deliverCut, qaFailure, scenePicture } from '../../pipeline/episode-cut.js';
+import { type CutScene, cutEpisode, deliverCut, qaFailure } from '../../pipeline/episode-cut.js';
 import { platformPackageOf, writePlatformPackage } from '../../pipeline/platform-package.js';
 import type { DubEventSchema } from '../../pipeline/scene-context.js';
+import { encodeScenePicture, scenePicture } from '../../pipeline/scene-picture.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { resyncLips } from './lip-resync.js';
 
@@ -100,9 +101,20 @@ export async function dubEpisode(event: z.output<typeof DubEventSchema>, deps: S
       const clip = resyncs[index]?.clipKey ?? records.get(voiced.sceneId)?.assets?.clip;
       const picture = await scenePicture(deps, ref, clip, workDir);
       const scene = episode.scenes.find((s) => s.id === voiced.sceneId)!;
+      // The dub's own cues are burned, on its own scene lengths: the master's scene videos cannot be reused.
+      const videoFile = path.join(workDir, `${stem}.${scene.id}.scene.mp4`);
+      await encodeScenePicture(deps, {
+        manifest,
+        language,
+        name: `${stem}/${scene.id}`,
+        picture,
+        durationSeconds: voiced.durationSeconds,
+        cues: voiced.cues,
+        outputFile: videoFile,
+      });
       scenes.push({
         scene,
-        picture,
+        videoFile,
         durationSeconds: voiced.durationSeconds,
         holdSeconds: voiced.holdSeconds,
         voiceWav,

@@ -1,6 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { sceneFrameCounts } from '../../../../lambdas/adapters/media/episode-assembly.js';
 import {
   cuesOnFrameGrid,
   type EditorTimeline,
@@ -9,11 +8,10 @@ import {
 } from '../../../../lambdas/pipeline/editor-timeline.js';
 
 const FPS = 12;
-const durations = [1.04, 1.04, 1.04];
 
-/** Three scenes whose lengths round differently on a 12 fps grid (12, 13 and 12 frames), two cues, one spanning a cut. */
+/** Three scenes of different lengths (12, 13 and 12 frames at 12 fps), two cues, one spanning a cut. */
 function timeline(overrides: Partial<EditorTimeline> = {}): EditorTimeline {
-  const frames = sceneFrameCounts(durations, FPS);
+  const frames = [12, 13, 12];
   let start = 0;
   const scenes = frames.map((count, index) => {
     const scene = { id: `s0${index + 1}`, startFrame: start, frames: count };

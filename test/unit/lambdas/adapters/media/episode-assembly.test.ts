@@ -1,14 +1,17 @@
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assembleEpisode,
-  type EpisodeScene,
-  type ScenePicture,
-  sceneFrameCounts,
-} from '../../../../../lambdas/adapters/media/episode-assembly.js';
+import { joinScenes } from '../../../../../lambdas/adapters/media/episode-assembly.js';
 import { buildDialogueStem } from '../../../../../lambdas/adapters/media/episode-audio.js';
-import { probeMedia, runFfmpeg } from '../../../../../lambdas/adapters/media/ffmpeg.js';
+import { ffprobePath, probeMedia, runFfmpeg } from '../../../../../lambdas/adapters/media/ffmpeg.js';
+import {
+  encodeScene,
+  type ScenePicture,
+  sceneFrameCount,
+  sceneFrameCounts,
+} from '../../../../../lambdas/adapters/media/scene-encode.js';
 import { buildSceneVoiceTrack } from '../../../../../lambdas/adapters/media/voice-track.js';
 import { CameraMotionVideoModel } from '../../../../../lambdas/adapters/providers/offline/camera-motion-video-model.js';
 import { resolveSubtitleStyle } from '../../../../../lambdas/core/text/subtitle-style.js';
@@ -20,20 +23,20 @@ const HEIGHT = 320;
 const FPS = 12;
 
 describe('sceneFrameCounts', () => {
-  it('cuts scenes on the frame grid of the running total, so rounding never accumulates', () => {
+  it('rounds each scene on its own, so a scene can be encoded before the others are known', () => {
     // Act
     const counts = sceneFrameCounts([1.04, 1.04, 1.04], 12);
 
     // Assess
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(Math.round(3.12 * 12));
-    expect(counts).toEqual([12, 13, 12]);
+    expect(counts).toEqual([12, 12, 12]);
+    expect(counts[1]).toBe(sceneFrameCount(1.04, 12));
   });
 });
 
-describe('assembleEpisode', () => {
+describe('encodeScene and joinScenes', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
-  let scenes: EpisodeScene[];
+  let scenes: ScenePicture[];
   let audioFile: string;
   const durations = [1.3, 0.95, 1.45];
 
@@ -87,7 +90,7 @@ describe('assembleEpisode', () => {
       );
       const voiceFile = path.join(dir, `voice-${index}.wav`);
       await writeFile(voiceFile, voice.wav);
-      scenes.push({ ...picture, durationSeconds });
+      scenes.push(picture);
       voiceFiles.push(voiceFile);
     }
     // The dialogue alone: the mix with a music bed is episode-audio.test.ts's subject.
@@ -101,28 +104,44 @@ describe('assembleEpisode', () => {
   });
   afterAll(() => cleanup());
 
-  /** Assembles the prepared scenes with these cues into `<name>.mp4`; what it reported comes back with the file. */
-  async function assemble(name: string, cues: SubtitleCue[], language: string) {
+  /**
+   * Encodes each prepared scene with its own cues (from the scene's start) into `<name>.<n>.mp4`,
+   * then joins them into `<name>.mp4`; what the join reported comes back with the files.
+   */
+  async function assemble(name: string, cuesByScene: SubtitleCue[][], language: string) {
+    const frameCounts = sceneFrameCounts(durations, FPS);
+    const sceneFiles: string[] = [];
+    for (const [index, picture] of scenes.entries()) {
+      const sceneFile = path.join(dir, `${name}.${index}.mp4`);
+      await encodeScene({
+        picture,
+        frameCount: frameCounts[index]!,
+        subtitlePages: subtitlePages(cuesByScene[index] ?? []),
+        subtitleLook: resolveSubtitleStyle(undefined, { width: WIDTH, height: HEIGHT }),
+        language,
+        width: WIDTH,
+        height: HEIGHT,
+        fps: FPS,
+        outputFile: sceneFile,
+      });
+      sceneFiles.push(sceneFile);
+    }
     const outputFile = path.join(dir, `${name}.mp4`);
     const fractions: number[] = [];
-    const assembled = await assembleEpisode({
-      scenes,
+    const joined = await joinScenes({
+      sceneFiles,
+      frameCounts,
       audioFile,
-      subtitlePages: subtitlePages(cues),
-      subtitleLook: resolveSubtitleStyle(undefined, { width: WIDTH, height: HEIGHT }),
-      language,
-      width: WIDTH,
-      height: HEIGHT,
       fps: FPS,
       outputFile,
       onProgress: (fraction) => fractions.push(fraction),
     });
-    return { file: outputFile, frameCount: assembled.frameCount, fractions };
+    return { file: outputFile, sceneFiles, frameCount: joined.frameCount, fractions };
   }
 
   /** Every assembly covers all the scenes' frames and reports its progress through to the end. */
   function expectWholeEpisode(assembly: Awaited<ReturnType<typeof assemble>>) {
-    expect(assembly.frameCount).toBe(Math.round(3.7 * FPS));
+    expect(assembly.frameCount).toBe(16 + 11 + 17);
     expect(assembly.fractions[assembly.fractions.length - 1]).toBe(1);
   }
 
@@ -130,7 +149,7 @@ describe('assembleEpisode', () => {
     // Act
     const assembly = await assemble(
       'plain',
-      [{ startSeconds: 0.2, endSeconds: 3.5, text: 'Anh Minh! Em về rồi!' }],
+      [[{ startSeconds: 0.2, endSeconds: 1.2, text: 'Anh Minh! Em về rồi!' }]],
       'vi-VN',
     );
 
@@ -141,8 +160,8 @@ describe('assembleEpisode', () => {
     const audio = probe.streams.find((s) => s.codecType === 'audio');
     expect(video).toMatchObject({ codecName: 'h264', pixelFormat: 'yuv420p', width: WIDTH, height: HEIGHT, fps: FPS });
     expect(audio).toMatchObject({ codecName: 'aac', sampleRate: 48_000 });
-    const expectedSeconds = durations.reduce((a, b) => a + b, 0);
-    expect(video?.frameCount).toBe(Math.round(expectedSeconds * FPS));
+    const expectedSeconds = (16 + 11 + 17) / FPS;
+    expect(video?.frameCount).toBe(16 + 11 + 17);
     expect(Math.abs((video?.durationSeconds ?? 0) - expectedSeconds)).toBeLessThanOrEqual(1 / FPS);
     expect(Math.abs((audio?.durationSeconds ?? 0) - expectedSeconds)).toBeLessThanOrEqual(1 / FPS);
     expect(Math.abs((probe.durationSeconds ?? 0) - expectedSeconds)).toBeLessThanOrEqual(1 / FPS);
@@ -173,14 +192,14 @@ describe('assembleEpisode', () => {
   });
 
   it('burns Vietnamese and Chinese subtitles into the lower third only while they are on', async () => {
-    // Prepare
+    // Prepare: the third scene starts at frame 27 (2.25 s), so its cue is on screen from 2.4 s to 3.2 s.
     const vietnamese = { startSeconds: 0.5, endSeconds: 1.2, text: 'Anh Minh! Em về rồi! Ắt hẳn' };
-    const chinese = { startSeconds: 2.4, endSeconds: 3.2, text: '你好，我回来了！' };
+    const chinese = { startSeconds: 0.15, endSeconds: 0.95, text: '你好，我回来了！' };
     const lowerThird = [Math.floor((HEIGHT * 2) / 3), HEIGHT] as const;
     const upperPart = [0, Math.floor(HEIGHT / 2)] as const;
 
     // Act
-    const withCues = await assemble('subtitled', [vietnamese, chinese], 'zh-CN');
+    const withCues = await assemble('subtitled', [[vietnamese], [], [chinese]], 'zh-CN');
     const withoutCues = await assemble('bare', [], 'zh-CN');
 
     // Assess
@@ -201,10 +220,20 @@ describe('assembleEpisode', () => {
     expect(between).toBeLessThan(0.001);
   });
 
-  it('rejects an episode without scenes or with a scene shorter than a frame', async () => {
+  it('joins the scenes without encoding them again: each frame decodes as its scene encoded it, each scene from a keyframe', async () => {
+    // Act
+    const assembly = await assemble('copied', [[{ startSeconds: 0.2, endSeconds: 1.2, text: 'Em về rồi' }]], 'vi-VN');
+
+    // Assess
+    const sceneFrames = (await Promise.all(assembly.sceneFiles.map(decodedFrameHashes))).flat();
+    expect(await decodedFrameHashes(assembly.file)).toEqual(sceneFrames);
+    expect(await keyframeIndexes(assembly.file)).toEqual(expect.arrayContaining([0, 16, 27]));
+  });
+
+  it('rejects a scene shorter than a frame, and a join without scenes', async () => {
     // Prepare
-    const base = {
-      audioFile: path.join(dir, 'none.wav'),
+    const scene = {
+      picture: { clipFile: 'a' },
       subtitlePages: [],
       subtitleLook: resolveSubtitleStyle(undefined, { width: WIDTH, height: HEIGHT }),
       language: 'vi-VN',
@@ -215,14 +244,49 @@ describe('assembleEpisode', () => {
     };
 
     // Act
-    const assembleNoScenes = () => assembleEpisode({ ...base, scenes: [] });
-    const assembleUnderAFrame = () => assembleEpisode({ ...base, scenes: [{ clipFile: 'a', durationSeconds: 0.01 }] });
+    const encodeUnderAFrame = () => encodeScene({ ...scene, frameCount: sceneFrameCount(0.01, FPS) });
+    const joinNoScenes = () =>
+      joinScenes({ sceneFiles: [], frameCounts: [], audioFile: audioFile, fps: FPS, outputFile: scene.outputFile });
 
     // Assess
-    await expect(assembleNoScenes()).rejects.toThrow(RangeError);
-    await expect(assembleUnderAFrame()).rejects.toThrow(RangeError);
+    await expect(encodeUnderAFrame()).rejects.toThrow(RangeError);
+    await expect(joinNoScenes()).rejects.toThrow(RangeError);
   });
 });
+
+/** The MD5 of each decoded picture, in order. */
+async function decodedFrameHashes(file: string): Promise<string[]> {
+  const { stdout } = await runFfmpeg(['-i', file, '-map', '0:v', '-f', 'framemd5', 'pipe:1']);
+  return stdout
+    .toString()
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => line.split(',').at(-1)!.trim());
+}
+
+/** Which frames, counted in presentation order, are keyframes. */
+async function keyframeIndexes(file: string): Promise<number[]> {
+  const { stdout } = await promisify(execFile)(ffprobePath(), [
+    '-v',
+    'error',
+    '-select_streams',
+    'v',
+    '-show_entries',
+    'packet=pts,flags',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
+  const packets = stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [pts, flags] = line.split(',');
+      return { pts: Number(pts), key: flags!.startsWith('K') };
+    })
+    .sort((a, b) => a.pts - b.pts);
+  return packets.flatMap((packet, index) => (packet.key ? [index] : []));
+}
 
 async function volumeDb(file: string, fromSeconds: number, seconds: number): Promise<number> {
   const { stderrTail } = await runFfmpeg([

@@ -1,13 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleEpisode } from '../../../../../lambdas/adapters/media/episode-assembly.js';
+import { joinScenes } from '../../../../../lambdas/adapters/media/episode-assembly.js';
 import {
   buildDialogueStem,
   measureLoudness,
   mixEpisodeAudio,
 } from '../../../../../lambdas/adapters/media/episode-audio.js';
 import { runFfmpeg } from '../../../../../lambdas/adapters/media/ffmpeg.js';
+import { encodeScene, sceneFrameCount } from '../../../../../lambdas/adapters/media/scene-encode.js';
 import { ProceduralMusicModel } from '../../../../../lambdas/adapters/providers/offline/procedural-music-model.js';
 import { resolveSubtitleStyle } from '../../../../../lambdas/core/text/subtitle-style.js';
 import { scratchDir } from '../../../../support/media-fixtures.js';
@@ -152,17 +153,20 @@ describe('the episode mix', () => {
 
       // Act
       await mixEpisodeAudio({ dialogueFile, musicFile, outputFile: audioFile });
-      await assembleEpisode({
-        scenes: [{ clipFile, durationSeconds: seconds }],
-        audioFile,
+      const sceneFile = path.join(dir, `${name}-scene.mp4`);
+      const frameCount = sceneFrameCount(seconds, FPS);
+      await encodeScene({
+        picture: { clipFile },
+        frameCount,
         subtitlePages: [],
         subtitleLook: resolveSubtitleStyle(undefined, { width: 180, height: 320 }),
         language: 'vi-VN',
         width: 180,
         height: 320,
         fps: FPS,
-        outputFile,
+        outputFile: sceneFile,
       });
+      await joinScenes({ sceneFiles: [sceneFile], frameCounts: [frameCount], audioFile, fps: FPS, outputFile });
 
       // Assess
       const before = await ebur128(dialogueFile);

@@ -39,11 +39,11 @@ const shipped = { production: PRODUCTION_WORKFLOW_SHAPE, episode: EPISODE_WORKFL
 
 describe('state transitions walked from the two machines', () => {
   it("move by one a scene when a state is added to the scenes' Map", () => {
-    // Prepare: a Pass state between Build subtitles and Mark scene complete
+    // Prepare: a Pass state between Encode scene and Mark scene complete
     const episode = shapeWith(episodeWorkflow as Definition, (definition) => {
       const scene = (definition.States['Produce scenes']!.ItemProcessor as Definition).States;
       scene['Check the cut'] = pass('Mark scene complete');
-      scene['Build subtitles']!.Next = 'Check the cut';
+      scene['Encode scene']!.Next = 'Check the cut';
     });
 
     // Act
@@ -147,13 +147,13 @@ describe('Lambda GB-seconds', () => {
 
   it('refuse a function with no duration measured or assumed', () => {
     // Prepare
-    const { 'build-subtitles': _dropped, ...durations } = FUNCTION_SECONDS;
+    const { 'encode-scene': _dropped, ...durations } = FUNCTION_SECONDS;
 
     // Act
     const bill = () => awsBill(production, ALL_STAGES, { durations });
 
     // Assess
-    expect(bill).toThrow(/no duration for the build-subtitles function/);
+    expect(bill).toThrow(/no duration for the encode-scene function/);
   });
 });
 

@@ -62,7 +62,7 @@ describe('the history model', () => {
   });
 
   it("moves each scene's worst case by a Task added to the scenes' Map, at its stage's retry policy", () => {
-    // Prepare: a paid Task between Build subtitles and Mark scene complete
+    // Prepare: a paid Task between Encode scene and Mark scene complete
     const shape = episodeShapeWith((definition) => {
       const scene = sceneStatesOf(definition);
       scene['Grade colour'] = task(renderKeyframes, {
@@ -71,7 +71,7 @@ describe('the history model', () => {
         Catch: SCENE_STAGE_CATCH,
         Next: 'Mark scene complete',
       });
-      scene['Build subtitles']!.Next = 'Grade colour';
+      scene['Encode scene']!.Next = 'Grade colour';
     });
     const scenes = MANIFEST_LIMITS.scenesPerEpisode;
 

@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleEpisode } from '../../../../../../lambdas/adapters/media/episode-assembly.js';
 import { probeMedia } from '../../../../../../lambdas/adapters/media/ffmpeg.js';
-import { buildSceneVoiceTrack } from '../../../../../../lambdas/adapters/media/voice-track.js';
+import { encodeScene, sceneFrameCount } from '../../../../../../lambdas/adapters/media/scene-encode.js';
 import {
   CameraMotionVideoModel,
   cameraMoveForSeed,
@@ -38,18 +37,16 @@ describe('CameraMotionVideoModel', () => {
     };
   }
 
-  /** The clip the model plans, rendered as the episode's encode renders it: one scene with a silent voice. */
+  /** The clip the model plans, rendered as the episode's encode renders it: one scene, with no cues. */
   async function render(name: string, overrides: Partial<ClipRequest>): Promise<string> {
     const clip = request(overrides);
     const { result } = await model.renderClip(clip);
     const keyframeFile = path.join(dir, `${name}.png`);
-    const voiceFile = path.join(dir, `${name}.wav`);
     const outputFile = path.join(dir, `${name}.mp4`);
     await writeFile(keyframeFile, clip.keyframePng);
-    await writeFile(voiceFile, (await buildSceneVoiceTrack([], { minimumSeconds: clip.durationSeconds })).wav);
-    await assembleEpisode({
-      scenes: [{ cameraMove: { keyframeFile, move: result.cameraMove.move }, durationSeconds: clip.durationSeconds }],
-      audioFile: voiceFile,
+    await encodeScene({
+      picture: { cameraMove: { keyframeFile, move: result.cameraMove.move } },
+      frameCount: sceneFrameCount(clip.durationSeconds, clip.fps),
       subtitlePages: [],
       subtitleLook: resolveSubtitleStyle(undefined, { width: clip.width, height: clip.height }),
       language: 'vi-VN',
