@@ -385,11 +385,9 @@ export class LocalRuntime {
     };
   }
 
-  /** The handlers run in this process: a function given to wrap their providers cannot reach a sandbox. */
   /**
-   * Worker processes are chosen, not the default: on this 2-core machine they have not yet been measured
-   * faster than one process (each worker loads every handler's modules once), so source mode keeps the
-   * handlers here unless `handlerWorkers` asks for workers (docs/twin.md, Source mode).
+   * The handlers run in this process unless `handlerWorkers` asks for workers (the CLI asks for one per core:
+   * docs/twin.md, Source mode), and always when a function wraps their providers, since it cannot reach a worker.
    */
   private get handlersInProcess(): boolean {
     return (
