@@ -2,6 +2,7 @@ import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { probeMedia, runFfmpeg } from '../lambdas/adapters/media/ffmpeg.js';
+import { EPISODE_VIDEO_CODEC } from '../lambdas/adapters/media/scene-encode.js';
 import { type ProduceResult, produce } from '../local/commands/produce.js';
 
 /** Prices for the offline models, so a run that pays nothing shows $0 against a real charge. */
@@ -56,14 +57,7 @@ async function encoderFloorMs(episode: string, fps: number, workDir: string): Pr
   await runFfmpeg([
     '-i',
     episode,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '21',
-    '-pix_fmt',
-    'yuv420p',
+    ...EPISODE_VIDEO_CODEC,
     '-r',
     String(fps),
     '-c:a',

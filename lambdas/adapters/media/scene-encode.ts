@@ -41,15 +41,10 @@ export interface EncodedScene {
  * whole number of ticks a frame, rather than left to each scene's muxer.
  */
 const TICKS_PER_FRAME = 1000;
+/** The episode's video codec and quality; the benchmark's encoder floor re-encodes with the same. */
+export const EPISODE_VIDEO_CODEC = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-pix_fmt', 'yuv420p'];
 const sceneVideoArgs = (fps: number) => [
-  '-c:v',
-  'libx264',
-  '-preset',
-  'veryfast',
-  '-crf',
-  '21',
-  '-pix_fmt',
-  'yuv420p',
+  ...EPISODE_VIDEO_CODEC,
   '-r',
   String(fps),
   '-video_track_timescale',
