@@ -57,3 +57,21 @@ export function unitManifest(parts: Pick<ManifestInput, 'characters' | 'episodes
     JSON.stringify({ version: 1, production: 'unit-series', title: 'Unit', language: 'en-US', budgetUsd: 1, ...parts }),
   );
 }
+
+/** The stage tests' usual scene: Ana and Ben meet at the harbour, the one scene of the one episode. */
+export function meetingManifest(overrides: Partial<ManifestInput> = {}): Manifest {
+  return unitManifest({
+    characters: [
+      { id: 'ana', name: 'Ana', description: 'red hair' },
+      { id: 'ben', name: 'Ben', description: 'bald' },
+    ],
+    episodes: [
+      {
+        id: 'ep01',
+        title: 'One',
+        scenes: [{ id: 's01', location: 'Harbour', characters: ['ana', 'ben'], outline: 'They meet.' }],
+      },
+    ],
+    ...overrides,
+  });
+}

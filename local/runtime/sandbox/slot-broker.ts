@@ -18,12 +18,19 @@ export interface SlotGrant {
   ticket: number;
 }
 
+function slotMessageKind(message: unknown): string | undefined {
+  if (typeof message !== 'object' || message === null || !('slot' in message) || !('ticket' in message))
+    return undefined;
+  return String(message.slot);
+}
+
 export function isSlotRequest(message: unknown): message is SlotRequest {
-  return typeof message === 'object' && message !== null && 'slot' in message && 'ticket' in message;
+  const kind = slotMessageKind(message);
+  return kind === 'acquire' || kind === 'release';
 }
 
 export function isSlotGrant(message: unknown): message is SlotGrant {
-  return isSlotRequest(message) && (message as { slot: string }).slot === 'granted';
+  return slotMessageKind(message) === 'granted';
 }
 
 /** A worker's channel to the runtime, as the broker sees it. */

@@ -6,7 +6,7 @@ import { sha256 } from '../../../../../lambdas/core/domain/content-hash.js';
 import type { StoredVoiceCues } from '../../../../../lambdas/core/domain/scene-artifacts.js';
 import { encodeSceneStage } from '../../../../../lambdas/stages/encode-scene/encode-scene.js';
 import { changedFraction, lumaAt, scratchDir, testPattern } from '../../../../support/media-fixtures.js';
-import { unitManifest } from '../../../../support/mocked-stage-deps.js';
+import { meetingManifest } from '../../../../support/mocked-stage-deps.js';
 import { stageWorld } from '../../../../support/stage-world.js';
 
 const scene = { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' };
@@ -30,18 +30,7 @@ const cues: StoredVoiceCues = {
 };
 
 const manifestWith = (subtitles?: { preset: 'broadcast' }) =>
-  unitManifest({
-    characters: [
-      { id: 'ana', name: 'Ana', description: 'red hair' },
-      { id: 'ben', name: 'Ben', description: 'bald' },
-    ],
-    episodes: [
-      {
-        id: 'ep01',
-        title: 'One',
-        scenes: [{ id: 's01', location: 'Harbour', characters: ['ana', 'ben'], outline: 'They meet.' }],
-      },
-    ],
+  meetingManifest({
     format: { aspectRatio: '9:16', width: WIDTH, height: HEIGHT, fps: FPS },
     ...(subtitles && { subtitles }),
   });

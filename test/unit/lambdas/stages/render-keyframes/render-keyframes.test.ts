@@ -4,21 +4,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { BoundProviders } from '../../../../../lambdas/core/contracts/bound-providers.js';
 import { DEFAULT_CONSISTENCY_THRESHOLD, type Repair } from '../../../../../lambdas/core/contracts/ports.js';
 import { renderKeyframes } from '../../../../../lambdas/stages/render-keyframes/render-keyframes.js';
-import { mockedStageDeps, unitManifest } from '../../../../support/mocked-stage-deps.js';
+import { meetingManifest, mockedStageDeps } from '../../../../support/mocked-stage-deps.js';
 
-const manifest = unitManifest({
-  characters: [
-    { id: 'ana', name: 'Ana', description: 'red hair' },
-    { id: 'ben', name: 'Ben', description: 'bald' },
-  ],
-  episodes: [
-    {
-      id: 'ep01',
-      title: 'One',
-      scenes: [{ id: 's01', location: 'Harbour', characters: ['ana', 'ben'], outline: 'They meet.' }],
-    },
-  ],
-});
+const manifest = meetingManifest();
 const reference = (id: string) =>
   [
     [`productions/unit-series/characters/${id}/reference.png`, Buffer.from(`${id}-sheet`)],

@@ -13,7 +13,7 @@ import type { ManifestInput } from '../../../../../lambdas/core/manifest/schema.
 import { costUsd } from '../../../../../lambdas/core/pricing/pricing.js';
 import { syncLips } from '../../../../../lambdas/stages/sync-lips/sync-lips.js';
 import { testPattern } from '../../../../support/media-fixtures.js';
-import { unitManifest } from '../../../../support/mocked-stage-deps.js';
+import { meetingManifest } from '../../../../support/mocked-stage-deps.js';
 import { type StageWorld, stageWorld } from '../../../../support/stage-world.js';
 
 const scene = { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' };
@@ -80,18 +80,7 @@ async function voicedScene(
   options: { overrides?: Partial<ManifestInput>; clip?: string; voiceCues?: StoredVoiceCues } = {},
 ) {
   const world = await stageWorld(
-    unitManifest({
-      characters: [
-        { id: 'ana', name: 'Ana', description: 'red hair' },
-        { id: 'ben', name: 'Ben', description: 'bald' },
-      ],
-      episodes: [
-        {
-          id: 'ep01',
-          title: 'One',
-          scenes: [{ id: 's01', location: 'Harbour', characters: ['ana', 'ben'], outline: 'They meet.' }],
-        },
-      ],
+    meetingManifest({
       lipSync: { mode: 'fast' },
       format: { aspectRatio: '9:16', width: 180, height: 320, fps: 10 },
       ...options.overrides,
