@@ -38,11 +38,17 @@ const MANIFESTS = {
     text
       .replace('production: two-scene-check', 'production: two-scene-rejected')
       .replace('budgetUsd: 1\n', 'budgetUsd: 5\nreview: { before: video }\n'),
-  /** Two reference sheets at $0.04 fit; no keyframe does: each scene stops at the budget. */
+  /**
+   * Two reference sheets at $0.04 fit; no keyframe does: each scene stops at the budget. The cache is
+   * shared by every production, and a keyframe another production made first costs nothing, so this
+   * one's cast looks like no one else's.
+   */
   broke: (text: string) =>
     text
       .replace('production: two-scene-check', 'production: two-scene-broke')
-      .replace('budgetUsd: 1\n', 'budgetUsd: 0.1\n'),
+      .replace('budgetUsd: 1\n', 'budgetUsd: 0.1\n')
+      .replace('"30, short red hair, green coat"', '"30, short red hair, yellow raincoat"')
+      .replace('"40, bald, grey suit, tall"', '"40, bald, navy suit, tall"'),
   /** One scene that buys two clips and keeps the better: its page shows both side by side. */
   candidates: (text: string) =>
     text
