@@ -189,6 +189,7 @@ if (selected('studio')) {
     console.log(
       `        not every production completed: ${[...reasons, ...studio.failedScenes].slice(0, 10).join('; ')}`,
     );
+    console.log(`        the season's data directory and outputs are kept in ${studio.keptWorkDir}`);
   }
   console.log(
     `        one scene after another: ${rounded(studio.sequential.projectedMs / 1000)} s; the pipeline is ${rounded(studio.pipelineSpeedup)}x faster`,

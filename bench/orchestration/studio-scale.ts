@@ -78,6 +78,8 @@ export interface StudioScaleResult {
   /** CPU seconds of the ffmpeg and espeak runs the handlers made, per scene. */
   mediaToolsCpuPerSceneSeconds: number;
   handlerWorkers: number;
+  /** Where a season that lost a production left its data directory and outputs, to read its histories; gone when every production completed. */
+  keptWorkDir?: string;
 }
 
 /** The module a worker process imports its simulated providers from (`providerDecorator`). */
@@ -114,6 +116,7 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
     callLog: path.join(workDir, 'provider-calls.jsonl'),
   });
   const simulation = simulationFor(planText);
+  let everyProductionComplete = false;
   try {
     const manifestPaths = await Promise.all(
       options.productions.map(async (production) => {
@@ -200,11 +203,13 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
       requestsPerSecond: options.baselineRequestsPerSecond / options.timeScale,
     });
     const projectedMs = (sample.wallMs / options.baselineSampleScenes) * scenes;
+    everyProductionComplete = results.every((result) => result.ok);
     return {
       productions,
       scenes,
       timeScale: options.timeScale,
-      ok: results.every((result) => result.ok),
+      ok: everyProductionComplete,
+      ...(!everyProductionComplete && { keptWorkDir: workDir }),
       failedScenes: results.flatMap((result, index) =>
         (result.report?.episodes ?? []).flatMap((episode) =>
           episode.scenes
@@ -231,6 +236,6 @@ export async function measureStudioScale(options: StudioScaleOptions): Promise<S
       handlerWorkers,
     };
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    if (everyProductionComplete) await rm(workDir, { recursive: true, force: true });
   }
 }
