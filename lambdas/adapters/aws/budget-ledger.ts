@@ -47,20 +47,16 @@ export class BudgetLedger implements CostLedger {
    * the key was already settled (the call happened; do not pay again), or when it is still
    * open: an earlier attempt that never came back, now recorded as unconfirmed, so the caller
    * must hold another key. Throws BudgetExceeded when the budget cannot hold the estimate.
+   *
+   * A new key, the usual case, costs two writes: the hold, then its row, whose condition finds
+   * a key already used. Only then is the row read, and the hold handed back, so a key already
+   * paid briefly holds its estimate; a key already paid is still found when the budget is spent.
    */
   async reserve(
     input: Reservation & { stage: string },
   ): Promise<{ reservation: Reservation; settled?: CostRow; unanswered?: CostRow }> {
     const estimateUsd = round(input.estimateUsd);
     const reservation: Reservation = { ...input, estimateUsd };
-    const existing = await this.findCost(input.productionId, input.idempotencyKey);
-    const decision = reservationFor(existing);
-    if (decision === 'already-paid') return { reservation, settled: existing };
-    if (decision === 'unanswered') {
-      await this.markUnconfirmed(existing!);
-      return { reservation, unanswered: existing };
-    }
-
     const held = await unlessConditionFails(
       this.dynamo.send(
         new UpdateCommand({
@@ -74,6 +70,8 @@ export class BudgetLedger implements CostLedger {
       ),
     );
     if (!held) {
+      const used = await this.usedKey(reservation);
+      if (used) return used;
       const meta = await this.dynamo.send(
         new GetCommand({ TableName: this.tableName, Key: productionKey(input.productionId), ConsistentRead: true }),
       );
@@ -102,13 +100,28 @@ export class BudgetLedger implements CostLedger {
         }),
       ),
     );
-    if (!recorded) {
-      // A concurrent attempt of the same call reserved first: hand back this hold. Its row is open, so this
-      // attempt records it as unconfirmed and holds another key: both attempts may be billed.
-      await this.closeHold(input.productionId, 'RESERVED', estimateUsd, 0);
-      return this.reserve(input);
+    if (recorded) return { reservation };
+    await this.closeHold(input.productionId, 'RESERVED', estimateUsd, 0);
+    // Released again between the write and the read: the key is free, so hold it again.
+    return (await this.usedKey(reservation)) ?? this.reserve(input);
+  }
+
+  /**
+   * The key's row when the call under it was already made: settled (do not pay again), or still open
+   * (an earlier attempt, or a concurrent one that held first: recorded as unconfirmed, since both may
+   * be billed). Undefined when the key is free.
+   */
+  private async usedKey(
+    reservation: Reservation,
+  ): Promise<{ reservation: Reservation; settled?: CostRow; unanswered?: CostRow } | undefined> {
+    const existing = await this.findCost(reservation.productionId, reservation.idempotencyKey);
+    const decision = reservationFor(existing);
+    if (decision === 'already-paid') return { reservation, settled: existing };
+    if (decision === 'unanswered') {
+      await this.markUnconfirmed(existing!);
+      return { reservation, unanswered: existing };
     }
-    return { reservation };
+    return undefined;
   }
 
   /**

@@ -243,4 +243,53 @@ describe('BudgetLedger', () => {
     expect([meta.unconfirmedUsd, meta.reservedUsd]).toEqual([0.4, 0]);
     expect(meta.availableUsd).toBeCloseTo(0.6, 8);
   });
+
+  it('finds a key already paid even when the budget is spent, and holds nothing for it', async () => {
+    // Prepare: a call that cost the whole budget
+    await openProduction('paid-then-broke', 1);
+    const { reservation } = await ledger.reserve({
+      productionId: 'paid-then-broke',
+      idempotencyKey: 'k',
+      estimateUsd: 1,
+      stage: 'video',
+    });
+    await ledger.settle(reservation, { usd: 1, provider: 'p', model: 'm', units: { seconds: 5 } });
+
+    // Act: the same call again, say from a replayed Task
+    const again = await ledger.reserve({
+      productionId: 'paid-then-broke',
+      idempotencyKey: 'k',
+      estimateUsd: 1,
+      stage: 'video',
+    });
+
+    // Assess
+    expect(again.settled?.usd).toBe(1);
+    const meta = await productions.getProduction('paid-then-broke');
+    expect([meta.spentUsd, meta.reservedUsd, meta.availableUsd]).toEqual([1, 0, 0]);
+  });
+
+  it('holds a new key with two writes and reads nothing', async () => {
+    // Prepare
+    await openProduction('two-writes', 1);
+    const sent: string[] = [];
+    const counting = {
+      send: (command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        return table.dynamo.send(command as never);
+      },
+    } as unknown as typeof table.dynamo;
+
+    // Act
+    await new BudgetLedger(counting, table.tableName).reserve({
+      productionId: 'two-writes',
+      idempotencyKey: 'new',
+      estimateUsd: 0.1,
+      stage: 'image',
+    });
+
+    // Assess
+    expect(sent).toEqual(['UpdateCommand', 'PutCommand']);
+    expect((await ledger.listCosts('two-writes')).map((row) => row.status)).toEqual(['RESERVED']);
+  });
 });
