@@ -80,35 +80,53 @@ export interface JsonProtocolServerOptions {
   readonly answer: (operation: string, input: Record<string, unknown>) => JsonAnswer | Promise<JsonAnswer>;
 }
 
+/**
+ * An engine on 127.0.0.1 never closes a connection its client keeps for the next request. Node's server
+ * closes one idle for 5 s (`keepAliveTimeout`), and when the server's thread has been busy, that timer
+ * runs before the request that came meanwhile on the connection is read: the client, which reused it,
+ * fails with `socket hang up` or `read ECONNRESET`. A full studio season lost productions to it. The
+ * clients are the runtime's own SDK clients, whose pools bound how many connections stay open, and
+ * they close them when their process ends. The engine threads (dynalite, s3rver) do the same.
+ */
+export function keepIdleConnectionsOpen(server: http.Server): http.Server {
+  server.keepAliveTimeout = 0;
+  return server;
+}
+
 /** One JSON-protocol service (an engine's API) on 127.0.0.1, at a port of its own. */
 export class JsonProtocolServer {
   private readonly server: http.Server;
 
   constructor(options: JsonProtocolServerOptions) {
-    this.server = http.createServer((request, response) => {
-      const reply = ({ status, body, headers }: JsonAnswer) => {
-        if (response.destroyed) return;
-        response.writeHead(status, {
-          'content-type': options.contentType,
-          'x-amzn-requestid': randomUUID(),
-          ...headers,
-        });
-        response.end(JSON.stringify(body));
-      };
-      readBody(request)
-        .then((bytes) => {
-          let input: Record<string, unknown>;
-          try {
-            input = JSON.parse(bytes.toString('utf8') || '{}') as Record<string, unknown>;
-          } catch {
-            return options.notJson;
-          }
-          return options.answer(String(request.headers['x-amz-target'] ?? '').replace(options.targetPrefix, ''), input);
-        })
-        .then(reply, (error: unknown) =>
-          reply({ status: 500, body: { __type: 'InternalFailure', message: String(error) } }),
-        );
-    });
+    this.server = keepIdleConnectionsOpen(
+      http.createServer((request, response) => {
+        const reply = ({ status, body, headers }: JsonAnswer) => {
+          if (response.destroyed) return;
+          response.writeHead(status, {
+            'content-type': options.contentType,
+            'x-amzn-requestid': randomUUID(),
+            ...headers,
+          });
+          response.end(JSON.stringify(body));
+        };
+        readBody(request)
+          .then((bytes) => {
+            let input: Record<string, unknown>;
+            try {
+              input = JSON.parse(bytes.toString('utf8') || '{}') as Record<string, unknown>;
+            } catch {
+              return options.notJson;
+            }
+            return options.answer(
+              String(request.headers['x-amz-target'] ?? '').replace(options.targetPrefix, ''),
+              input,
+            );
+          })
+          .then(reply, (error: unknown) =>
+            reply({ status: 500, body: { __type: 'InternalFailure', message: String(error) } }),
+          );
+      }),
+    );
   }
 
   /** Listens on a free port of 127.0.0.1; the endpoint's URL. */

@@ -20,6 +20,8 @@ const TABLE_ENGINE_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const dynalite = require(workerData.module);
 const server = dynalite({ path: workerData.path, createTableMs: 0 });
+// Never closes a connection its client keeps (keepIdleConnectionsOpen in aws-protocol.ts says why).
+server.keepAliveTimeout = 0;
 server.once('error', (error) => parentPort.postMessage({ error: error.message }));
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', () => {
@@ -115,7 +117,11 @@ store.putObject = async (object) => {
 };
 s3.on('event', (event) => parentPort.postMessage({ event }));
 s3.run().then(
-  (address) => parentPort.postMessage({ port: address.port }),
+  (address) => {
+    // Never closes a connection its client keeps (keepIdleConnectionsOpen in aws-protocol.ts says why).
+    s3.httpServer.keepAliveTimeout = 0;
+    parentPort.postMessage({ port: address.port });
+  },
   (error) => parentPort.postMessage({ error: error.message }),
 );
 parentPort.on('message', () => s3.close().then(() => parentPort.close()));

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AwsService, jsonError, readBody, s3Error, serviceOf } from '../../engines/aws-protocol.js';
+import {
+  type AwsService,
+  jsonError,
+  keepIdleConnectionsOpen,
+  readBody,
+  s3Error,
+  serviceOf,
+} from '../../engines/aws-protocol.js';
 import { type Authorizer, accessDeniedError, type DeniedService } from './authorizer.js';
 import {
   jsonProtocolPermissions,
@@ -66,14 +73,16 @@ export class RoleGateway {
   private readonly sessions = new Map<string, string>();
 
   constructor(private readonly options: RoleGatewayOptions) {
-    this.server = http.createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        options.onError(error);
-        if (!response.headersSent)
-          jsonError(response, 500, 'InternalFailure', 'the role gateway failed on this request');
-        else response.destroy();
-      });
-    });
+    this.server = keepIdleConnectionsOpen(
+      http.createServer((request, response) => {
+        this.handle(request, response).catch((error: unknown) => {
+          options.onError(error);
+          if (!response.headersSent)
+            jsonError(response, 500, 'InternalFailure', 'the role gateway failed on this request');
+          else response.destroy();
+        });
+      }),
+    );
   }
 
   /** The credentials a function's sandbox signs with: a session of the function's role. */

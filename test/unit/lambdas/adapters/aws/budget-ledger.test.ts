@@ -253,7 +253,7 @@ describe('BudgetLedger', () => {
       estimateUsd: 1,
       stage: 'video',
     });
-    await ledger.settle(reservation, { usd: 1, provider: 'p', model: 'm', units: { seconds: 5 } });
+    await ledger.settle(reservation, { usd: 1, provider: 'p', model: 'm', units: { videoSeconds: 5 } });
 
     // Act: the same call again, say from a replayed Task
     const again = await ledger.reserve({
