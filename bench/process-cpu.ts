@@ -30,16 +30,23 @@ function parentOfStat(stat: string): number {
   return Number(statFields(stat)[1]);
 }
 
+interface NodeProcessSample {
+  parent: number;
+  own: number;
+  children: number;
+}
+
 /**
- * The CPU a run costs, split into the runtime (this process, all its threads, and its Node worker processes)
- * and the media tools (ffmpeg, espeak) that any of them ran. Worker processes are sampled while they live,
- * since they end killed; the tools, too short-lived to sample, are the rest of what the kernel counts for
- * the children this process waited for.
+ * The CPU a run costs, split into the runtime (this process, all its threads, its Node worker processes and
+ * the Node processes they start, such as the process launcher) and the media tools (ffmpeg, espeak) that any
+ * of them ran. Node processes are sampled while they live, since they end killed. The tools, too
+ * short-lived to sample, are what the kernel counts for the children a process waited for: this one's,
+ * less its workers' own CPU, plus what each launcher waited for.
  */
 export class RunCpu {
   private readonly startOwn: number;
   private readonly startChildren: number;
-  private readonly workerTicks = new Map<number, number>();
+  private readonly nodeProcesses = new Map<number, NodeProcessSample>();
   private readonly sampling: NodeJS.Timeout;
   private readonly nodeExecutable = realpathSync(process.execPath);
 
@@ -47,19 +54,31 @@ export class RunCpu {
     const stat = readFileSync('/proc/self/stat', 'utf8');
     this.startOwn = ownCpuTicksOfStat(stat);
     this.startChildren = childrenCpuTicksOfStat(stat);
-    this.sampling = setInterval(() => this.sampleWorkers(), sampleEveryMs);
+    this.sampling = setInterval(() => this.sampleNodeProcesses(), sampleEveryMs);
     this.sampling.unref();
   }
 
-  private sampleWorkers(): void {
+  private sampleNodeProcesses(): void {
+    const stats = new Map<number, string>();
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       // A process may end between listing and reading: it is then no longer anyone's to count here.
       try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        if (parentOfStat(stat) !== process.pid || readlinkSync(`/proc/${entry}/exe`) !== this.nodeExecutable) continue;
-        this.workerTicks.set(Number(entry), ownCpuTicksOfStat(stat));
+        if (readlinkSync(`/proc/${entry}/exe`) === this.nodeExecutable)
+          stats.set(Number(entry), readFileSync(`/proc/${entry}/stat`, 'utf8'));
       } catch {}
+    }
+    const ours = (pid: number): boolean => {
+      const parent = parentOfStat(stats.get(pid)!);
+      return parent === process.pid || (stats.has(parent) && ours(parent));
+    };
+    for (const [pid, stat] of stats) {
+      if (pid === process.pid || !ours(pid)) continue;
+      this.nodeProcesses.set(pid, {
+        parent: parentOfStat(stat),
+        own: ownCpuTicksOfStat(stat),
+        children: childrenCpuTicksOfStat(stat),
+      });
     }
   }
 
@@ -68,9 +87,18 @@ export class RunCpu {
     clearInterval(this.sampling);
     const stat = readFileSync('/proc/self/stat', 'utf8');
     const hz = clockTicksPerSecond();
-    const workers = [...this.workerTicks.values()].reduce((sum, ticks) => sum + ticks, 0);
+    const sampled = [...this.nodeProcesses.values()];
+    const sum = (samples: NodeProcessSample[], ticks: (sample: NodeProcessSample) => number) =>
+      samples.reduce((total, sample) => total + ticks(sample), 0);
+    const workers = sampled.filter((sample) => sample.parent === process.pid);
+    const started = sampled.filter((sample) => sample.parent !== process.pid);
     const own = ownCpuTicksOfStat(stat) - this.startOwn;
+    // The workers are waited for by this process, so their own CPU is in its children's; what they started dies with them, unwaited.
     const children = childrenCpuTicksOfStat(stat) - this.startChildren;
-    return { runtimeSeconds: (own + workers) / hz, mediaToolsSeconds: Math.max(0, children - workers) / hz };
+    const waitedByStarted = sum(started, (sample) => sample.children);
+    return {
+      runtimeSeconds: (own + sum(sampled, (sample) => sample.own)) / hz,
+      mediaToolsSeconds: (Math.max(0, children - sum(workers, (sample) => sample.own)) + waitedByStarted) / hz,
+    };
   }
 }

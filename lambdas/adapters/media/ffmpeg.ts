@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { type MediaEnvironment, processEnvironment, readMediaEnvironment } from '../../core/contracts/environment.js';
 import { MediaToolFailed } from '../../core/contracts/errors.js';
+import { ProcessLauncher } from './process-launcher.js';
 
 /**
  * ffmpeg and ffprobe always run as separate processes: the binaries are GPL and
@@ -84,13 +84,16 @@ export async function analyseWithFfmpeg(args: string[]): Promise<string> {
   return run.stderr ?? '';
 }
 
+/** Every tool run of this process starts from one launcher (process-launcher.ts says why). */
+const launcher = new ProcessLauncher();
+
 function runTool(binary: string, args: string[], options: RunFfmpegOptions): Promise<FfmpegRun> {
   const toolName = path.basename(binary);
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, {
+    const child = launcher.launch(binary, args, {
       cwd: options.cwd,
       env: { ...processEnvironment(), ...options.env },
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      input: options.input,
       signal: options.signal,
     });
 
@@ -100,7 +103,7 @@ function runTool(binary: string, args: string[], options: RunFfmpegOptions): Pro
     let progressBuffer = '';
     let progressFields: Record<string, string> = {};
 
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (!options.onProgress) {
         stdoutChunks.push(chunk);
         return;
@@ -121,16 +124,10 @@ function runTool(binary: string, args: string[], options: RunFfmpegOptions): Pro
         }
       }
     });
-    child.stderr?.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       if (options.keepStderr) stderrChunks.push(chunk);
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
-
-    if (options.input !== undefined && child.stdin) {
-      // ffmpeg may exit before reading all of stdin (bad input); its exit code tells the story.
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(options.input);
-    }
 
     child.on('error', (error) => {
       reject(new MediaToolFailed(`${toolName} could not be started (${binary}): ${error.message}`, { cause: error }));

@@ -1,4 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { childrenCpuTicksOfStat, ownCpuTicksOfStat, RunCpu } from '../../../bench/process-cpu.js';
@@ -45,5 +46,30 @@ describe('RunCpu', () => {
     // Assess
     expect(runtimeSeconds).toBeGreaterThanOrEqual(0.18);
     expect(mediaToolsSeconds).toBeLessThan(0.15);
+  });
+
+  it("counts the Node process a worker starts as the runtime's, and what it waited for as the media tools', when the worker's group is killed", async () => {
+    // Prepare: a worker that starts a launcher-like Node process, which spins a fifth of a CPU-second and runs a spinning shell
+    const run = new RunCpu(100);
+    const launcher = [
+      "const { execFileSync } = require('node:child_process');",
+      'const s = process.cpuUsage(); while (process.cpuUsage(s).user < 200000);',
+      "execFileSync('sh', ['-c', 'i=0; while [ $i -lt 600000 ]; do i=$((i+1)); done']);",
+      "process.stdout.write('done');",
+      'setInterval(() => {}, 1000);',
+    ].join('\n');
+    const worker = `require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(launcher)}], { stdio: 'inherit' }); setInterval(() => {}, 1000);`;
+    const group = spawn(process.execPath, ['-e', worker], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    await once(group.stdout, 'data');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    // Act: the worker and its launcher end killed, as the runtime ends them
+    process.kill(-group.pid!, 'SIGKILL');
+    await once(group, 'exit');
+    const { runtimeSeconds, mediaToolsSeconds } = run.stop();
+
+    // Assess
+    expect(runtimeSeconds).toBeGreaterThanOrEqual(0.18);
+    expect(mediaToolsSeconds).toBeGreaterThan(0.05);
   });
 });
