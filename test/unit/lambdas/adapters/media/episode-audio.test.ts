@@ -152,7 +152,7 @@ describe('the episode mix', () => {
       const outputFile = path.join(dir, `${name}.mp4`);
 
       // Act
-      await mixEpisodeAudio({ dialogueFile, musicFile, outputFile: audioFile });
+      const mix = await mixEpisodeAudio({ dialogueFile, musicFile, outputFile: audioFile });
       const sceneFile = path.join(dir, `${name}-scene.mp4`);
       const frameCount = sceneFrameCount(seconds, FPS);
       await encodeScene({
@@ -175,6 +175,7 @@ describe('the episode mix', () => {
       expect(delivered.integrated).toBeGreaterThanOrEqual(-15);
       expect(delivered.integrated).toBeLessThanOrEqual(-13);
       expect(delivered.truePeak).toBeLessThanOrEqual(-1);
+      expect(mix.normalization).toBe('linear');
       const measured = await measureLoudness(outputFile);
       expect(measured.integratedLufs).toBeCloseTo(delivered.integrated, 1);
       expect(measured.truePeakDbtp).toBeCloseTo(delivered.truePeak, 1);
