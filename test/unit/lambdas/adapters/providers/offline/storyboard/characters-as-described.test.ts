@@ -70,6 +70,10 @@ describe('what kind of being a description names', () => {
     ['a girl with her dog', 'person'],
     ['25, long black hair, red áo dài', 'person'],
     ['หญิงสาวอายุ 24 ผมยาวสีดำ เสื้อสีเหลือง จดหมายในมือ', 'person'],
+    ['a scattered crowd at the pier', 'person'],
+    ['laki-laki tua dengan kucing', 'person'],
+    ['개가 짖는 소리에 놀란 고양이', 'cat'],
+    ['MÈO đen', 'cat'],
   ])('%s is a %s', (description, species) => {
     // Act
     const found = speciesOf(description);
