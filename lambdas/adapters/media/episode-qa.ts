@@ -3,7 +3,7 @@ import { type Font, openSync } from 'fontkit';
 import type { EpisodeQa, QaCheck, QaCheckName } from '../../core/domain/scene-artifacts.js';
 import type { SubtitleCue } from '../../core/text/subtitles.js';
 import { LOUDNESS_TARGET, type LoudnessMeasurement } from './episode-audio.js';
-import { analyseWithFfmpeg, probeMedia } from './ffmpeg.js';
+import { analyseWithFfmpeg, type MediaProbe, probeMedia } from './ffmpeg.js';
 
 /** Black or frozen picture for longer than this is a defect, not a cut. */
 export const MAX_STILL_SECONDS = 0.5;
@@ -62,7 +62,7 @@ export async function checkEpisode(request: EpisodeQaRequest): Promise<EpisodeQa
       describeSpans('frozen picture', spans),
     ),
     dialogueSilenceCheck(request.cues, await silentSpans(request.dialogueFile)),
-    await driftCheck(request.videoFile, request.fps),
+    driftCheck(probe, request.fps),
     loudnessCheck(request.loudness),
     subtitleTimingCheck(request.burnedCues, durationSeconds),
     subtitleGlyphCheck(request.burnedCues, request.fontFiles),
@@ -203,9 +203,9 @@ export function dialogueSilenceCheck(cues: SubtitleCue[], silences: Span[]): QaC
   };
 }
 
-/** The audio and video streams start together and last as long, within one frame. */
-export async function driftCheck(videoFile: string, fps: number): Promise<QaCheck> {
-  const timing = await streamTiming(videoFile);
+/** The audio and video streams start together and last as long, within one frame, as the episode's probe reads them. */
+function driftCheck(probe: MediaProbe, fps: number): QaCheck {
+  const timing = streamTiming(probe);
   const frame = 1 / fps;
   const problems: string[] = [];
   if (!timing.video || !timing.audio) {
@@ -233,8 +233,7 @@ interface StreamSpan {
 }
 
 /** Each stream's presentation start and end, as ffprobe reads the container (edit lists applied). */
-async function streamTiming(file: string): Promise<{ video?: StreamSpan; audio?: StreamSpan }> {
-  const probe = await probeMedia(file);
+function streamTiming(probe: MediaProbe): { video?: StreamSpan; audio?: StreamSpan } {
   const spanOf = (type: string): StreamSpan | undefined => {
     const stream = probe.streams.find((s) => s.codecType === type);
     if (!stream || stream.durationSeconds === undefined) return undefined;
