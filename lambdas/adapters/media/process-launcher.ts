@@ -103,15 +103,8 @@ export class ProcessLauncher {
     const run: Run = { launcher: this.current(), program, stdout, stderr };
     this.runs.set(id, run);
     this.holdOpen();
-    // A launcher that died before this process heard of it refuses the message: the run goes to a new one.
-    run.launcher.send(request, (error: Error | null) => {
-      if (!error || !this.runs.has(id)) return;
-      const dead = run.launcher;
-      if (this.launcher === dead) this.launcher = undefined;
-      run.launcher = this.current();
-      run.launcher.send(request);
-      this.retire(dead, error);
-    });
+    // A launcher that dies with the message unread fails the run when its exit is heard, as it fails every run it held.
+    run.launcher.send(request);
     options.signal?.addEventListener(
       'abort',
       () => {
@@ -132,7 +125,10 @@ export class ProcessLauncher {
     launcher.kill('SIGKILL');
   }
 
+  /** The launcher to send to: a new one once the last is known to be gone, its channel closed. */
   private current(): ChildProcess {
+    if (this.launcher && !this.launcher.connected)
+      this.retire(this.launcher, new Error('the process launcher closed its channel'));
     return this.launcher ?? this.start();
   }
 
@@ -145,7 +141,7 @@ export class ProcessLauncher {
     this.launcher = launcher;
     launcher.unref();
     launcher.on('message', (message: LauncherMessage) => this.receive(message));
-    // A message the launcher cannot take fails in its send's callback; this is the launcher's own failure.
+    // A send to a launcher whose channel has closed is reported here.
     launcher.on('error', (error) => this.retire(launcher, error));
     launcher.on('exit', (code, signal) =>
       this.retire(

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type LaunchedProgram, ProcessLauncher } from '../../../../../lambdas/adapters/media/process-launcher.js';
@@ -24,6 +25,22 @@ async function outcome(program: LaunchedProgram) {
     program.on('error', (error) => resolve({ error: error.message }));
   });
   return { stdout: Buffer.concat(chunks), ended };
+}
+
+/**
+ * Blocks this process's event loop until the process has exited and closed its files (its end of the
+ * IPC channel among them), so its exit is not yet heard here.
+ */
+function blockUntilExited(pid: number): void {
+  const sleep = new Int32Array(new SharedArrayBuffer(4));
+  const openFiles = () => {
+    try {
+      return readdirSync(`/proc/${pid}/fd`).length;
+    } catch {
+      return 0;
+    }
+  };
+  while (openFiles() > 0) Atomics.wait(sleep, 0, 0, 10);
 }
 
 const isRunning = (pid: number) => {
@@ -117,19 +134,24 @@ describe('ProcessLauncher', () => {
     expect(programs.pid).not.toBe(first);
   });
 
-  it('sends a run to a new launcher when the last one died before this process heard of it', async () => {
-    // Prepare: a launcher killed while this process's event loop is busy, so its exit is not yet seen
+  it('fails a run given to a launcher that died unheard, with that death, and the next run starts a new one', async () => {
+    // Prepare: a launcher killed while this process's event loop is busy, so its exit is not yet heard
     const programs = launcher();
     await outcome(programs.launch('/bin/true', [], { env: {} }));
     const first = programs.pid!;
     process.kill(first, 'SIGKILL');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+    blockUntilExited(first);
 
     // Act
-    const after = await outcome(programs.launch('/bin/sh', ['-c', 'echo resent'], { env: {} }));
+    const unheard = await outcome(programs.launch('/bin/sh', ['-c', 'echo lost'], { env: {} }));
+    const next = await outcome(programs.launch('/bin/sh', ['-c', 'echo again'], { env: {} }));
 
-    // Assess
-    expect(after).toEqual({ stdout: Buffer.from('resent\n'), ended: { code: 0, signal: null } });
+    // Assess: the message reached no one, however the death is heard first (its exit, or the write refused)
+    expect(unheard).toEqual({
+      stdout: Buffer.alloc(0),
+      ended: { error: expect.stringMatching(/killed by SIGKILL|EPIPE|closed its channel/) },
+    });
+    expect(next).toEqual({ stdout: Buffer.from('again\n'), ended: { code: 0, signal: null } });
     expect(programs.pid).not.toBe(first);
   });
 
