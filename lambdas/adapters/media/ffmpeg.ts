@@ -130,7 +130,7 @@ function runTool(binary: string, args: string[], options: RunFfmpegOptions): Pro
     });
 
     child.on('error', (error) => {
-      reject(new MediaToolFailed(`${toolName} could not be started (${binary}): ${error.message}`, { cause: error }));
+      reject(new MediaToolFailed(`${toolName} did not run to its end (${binary}): ${error.message}`, { cause: error }));
     });
     child.on('close', (code, signal) => {
       if (code === 0) {

@@ -75,8 +75,6 @@ interface Run {
   /** The launcher the run was sent to. */
   launcher: ChildProcess;
   program: LaunchedProgram;
-  stdout: EventEmitter<{ data: [chunk: Buffer] }>;
-  stderr: EventEmitter<{ data: [chunk: Buffer] }>;
 }
 
 export class ProcessLauncher {
@@ -91,16 +89,17 @@ export class ProcessLauncher {
 
   launch(binary: string, args: readonly string[], options: LaunchOptions): LaunchedProgram {
     const id = this.nextId++;
-    const stdout = new EventEmitter<{ data: [chunk: Buffer] }>();
-    const stderr = new EventEmitter<{ data: [chunk: Buffer] }>();
-    const program = Object.assign(new EventEmitter(), { stdout, stderr }) as LaunchedProgram;
+    const program = Object.assign(new EventEmitter(), {
+      stdout: new EventEmitter<{ data: [chunk: Buffer] }>(),
+      stderr: new EventEmitter<{ data: [chunk: Buffer] }>(),
+    }) as LaunchedProgram;
     if (options.signal?.aborted) {
       const reason = abortError(options.signal);
       queueMicrotask(() => program.emit('error', reason));
       return program;
     }
     const request = { id, binary, args, cwd: options.cwd, env: options.env, input: options.input };
-    const run: Run = { launcher: this.current(), program, stdout, stderr };
+    const run: Run = { launcher: this.current(), program };
     this.runs.set(id, run);
     this.holdOpen();
     // A launcher that dies with the message unread fails the run when its exit is heard, as it fails every run it held.
@@ -159,7 +158,7 @@ export class ProcessLauncher {
       case 'stdout':
       case 'stderr': {
         const data = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
-        (message.kind === 'stdout' ? run.stdout : run.stderr).emit('data', data);
+        run.program[message.kind].emit('data', data);
         return;
       }
       case 'close':

@@ -165,11 +165,12 @@ for (const species of SPECIES) {
   for (const word of WORDS[species]) {
     if (typeof word === 'string' && (LATIN_WORD.test(word) || HANGUL_WORD.test(word)) && !word.includes('-')) {
       if (!WHOLE_WORDS.has(word)) WHOLE_WORDS.set(word, species);
-    } else ELSEWHERE.push({ species, pattern: hyphenatedWordPattern(word) });
+    } else ELSEWHERE.push({ species, pattern: patternElsewhere(word) });
   }
 }
 
-function hyphenatedWordPattern(word: string | RegExp): RegExp | string {
+/** An entry's own pattern: a hyphenated Latin word as a whole word; a substring or a pattern as it is. */
+function patternElsewhere(word: string | RegExp): RegExp | string {
   if (typeof word !== 'string' || !LATIN_WORD.test(word)) return word;
   const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(?<![\\p{L}\\p{M}])${escaped}(?![\\p{L}\\p{M}])`, 'u');
