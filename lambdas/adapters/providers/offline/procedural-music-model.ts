@@ -140,11 +140,37 @@ function wavetable(weights: readonly number[]): Float32Array {
 
 /** The table's value at `phase` cycles, linearly interpolated. */
 function lookup(table: Float32Array, phase: number): number {
-  const position = (phase - Math.floor(phase)) * WAVETABLE_SIZE;
+  return tableAt(table, (phase - Math.floor(phase)) * WAVETABLE_SIZE);
+}
+
+/** The table's value at a position in [0, WAVETABLE_SIZE), linearly interpolated. */
+function tableAt(table: Float32Array, position: number): number {
   const index = position | 0;
   const low = table[index]!;
   return low + (table[index + 1]! - low) * (position - index);
 }
+
+/**
+ * A smooth function of [0, 1], tabulated: the bed's envelopes are read 48,000 times a second,
+ * and interpolating a table is several times cheaper than Math.sin or Math.exp, with an error
+ * far below a 16-bit sample's step.
+ */
+function curve(shape: (x: number) => number): Float64Array {
+  return Float64Array.from({ length: CURVE_SIZE + 2 }, (_, i) => shape(Math.min(i, CURVE_SIZE) / CURVE_SIZE));
+}
+
+/** The curve at x in [0, 1], linearly interpolated. */
+function curveAt(table: Float64Array, x: number): number {
+  const position = x * CURVE_SIZE;
+  const index = position | 0;
+  const low = table[index]!;
+  return low + (table[index + 1]! - low) * (position - index);
+}
+
+const CURVE_SIZE = 2048;
+const HALF_SINE = curve((x) => Math.sin(Math.PI * x));
+/** A pulsing bass note's fall over its beat. */
+const BEAT_DECAY = curve((x) => Math.exp(-x * 5));
 
 const PLUCK_TABLE = wavetable([1, 0.25]);
 const BASS_TABLE = wavetable([1, 0.3]);
@@ -236,52 +262,59 @@ function renderSection(
   const arpeggioOrder = [0, 1, 2, 3, 2, 1, 3, 0].map((step) => (step + Math.floor(random.next() * 2)) % 4);
   const padDetune = 0.0015 + random.next() * 0.001;
 
-  // Per chord, the Hz of each pad oscillator (four notes, two detuned copies) and of the bass.
+  // Per chord, each pad oscillator's step through its wavetable per sample (four notes, two
+  // detuned copies), the bass's, and the arpeggio's notes in Hz.
+  const step = (hz: number) => (hz * WAVETABLE_SIZE) / rate;
   const chords = score.progression.map((degree) => {
     const notes = chordNotes(score, degree);
     return {
       pad: Float64Array.from(
-        notes.flatMap((note) => [midiToHz(note) * (1 - padDetune), midiToHz(note) * (1 + padDetune)]),
+        notes.flatMap((note) => [step(midiToHz(note) * (1 - padDetune)), step(midiToHz(note) * (1 + padDetune))]),
       ),
-      bass: midiToHz(notes[0]! - 12),
+      bass: step(midiToHz(notes[0]! - 12)),
       arpeggio: Float64Array.from(notes, (note) => midiToHz(note + 12)),
     };
   });
+  // Phases are kept in table positions, wrapped each step: the inner loop then needs no division or floor.
   const padPhase = new Float64Array(8);
   let bassPhase = 0;
   const padTable = wavetable(Array.from({ length: score.padHarmonics }, (_, h) => 1 / ((h + 1) * (h + 1))));
   const noteSeconds = score.arpeggioPerBeat > 0 ? beatSeconds / score.arpeggioPerBeat : 0;
+  const secondsPerSample = 1 / rate;
+  const chordsPerSecond = 1 / chordSeconds;
+  const pluckDecay = curve((x) => Math.exp((-x * noteSeconds) / score.pluckDecaySeconds));
   for (let i = span.from; i < span.to; i += 1) {
-    const t = (i - span.start) / rate;
-    const local = (i - span.from) / rate;
+    const t = (i - span.start) * secondsPerSample;
+    const local = (i - span.from) * secondsPerSample;
     const sinceStart = Math.max(0, t + CROSSFADE_SECONDS);
-    const chordIndex = Math.floor(sinceStart / chordSeconds);
+    const chordPosition = sinceStart * chordsPerSecond;
+    const chordIndex = Math.floor(chordPosition);
     const chord = chords[(chordIndex + rotation) % chords.length]!;
-    const inChord = (sinceStart % chordSeconds) / chordSeconds;
+    const inChord = chordPosition - chordIndex;
     // Each chord swells in and eases off, so chord changes breathe rather than click.
-    const chordEnvelope = 0.75 + 0.25 * Math.sin(Math.PI * inChord);
+    const chordEnvelope = 0.75 + 0.25 * curveAt(HALF_SINE, inChord);
     const changeRamp = Math.min(1, (inChord * chordSeconds) / 0.08);
 
-    let padLeft = 0;
-    let padRight = 0;
+    // Alternate notes lean left and right, so the pad is wide but centred: notes 0 and 2 (slots
+    // 0, 1, 4, 5) lean right, notes 1 and 3 lean left.
+    let leaningRight = 0;
+    let leaningLeft = 0;
     for (let slot = 0; slot < 8; slot += 1) {
-      padPhase[slot]! += chord.pad[slot]! / rate;
-      const sample = lookup(padTable, padPhase[slot]!);
-      // Alternate notes lean left and right, so the pad is wide but centred.
-      if ((slot >> 1) % 2 === 0) {
-        padLeft += sample * 0.35;
-        padRight += sample * 0.65;
-      } else {
-        padLeft += sample * 0.65;
-        padRight += sample * 0.35;
-      }
+      let phase = padPhase[slot]! + chord.pad[slot]!;
+      if (phase >= WAVETABLE_SIZE) phase -= WAVETABLE_SIZE;
+      padPhase[slot] = phase;
+      if ((slot >> 1) % 2 === 0) leaningRight += tableAt(padTable, phase);
+      else leaningLeft += tableAt(padTable, phase);
     }
+    const padLeft = leaningRight * 0.35 + leaningLeft * 0.65;
+    const padRight = leaningRight * 0.65 + leaningLeft * 0.35;
     const padLevel = (score.level.pad * chordEnvelope * changeRamp) / 6;
 
-    bassPhase += chord.bass / rate;
-    const beatPosition = (Math.max(0, t) % beatSeconds) / beatSeconds;
-    const bassEnvelope = score.pulsingBass ? Math.exp(-beatPosition * 5) : chordEnvelope;
-    const bass = lookup(BASS_TABLE, bassPhase) * bassEnvelope * score.level.bass * 0.35;
+    bassPhase += chord.bass;
+    if (bassPhase >= WAVETABLE_SIZE) bassPhase -= WAVETABLE_SIZE;
+    const beats = Math.max(0, t) / beatSeconds;
+    const bassEnvelope = score.pulsingBass ? curveAt(BEAT_DECAY, beats - Math.floor(beats)) : chordEnvelope;
+    const bass = tableAt(BASS_TABLE, bassPhase) * bassEnvelope * score.level.bass * 0.35;
 
     let arpeggio = 0;
     let arpeggioPan = 0.5;
@@ -290,7 +323,7 @@ function renderSection(
       const sinceNote = t - noteIndex * noteSeconds;
       const hz = chord.arpeggio[arpeggioOrder[noteIndex % arpeggioOrder.length]!]!;
       const attack = Math.min(1, sinceNote / 0.006);
-      const envelope = attack * Math.exp(-sinceNote / score.pluckDecaySeconds);
+      const envelope = attack * curveAt(pluckDecay, sinceNote / noteSeconds);
       arpeggio = lookup(PLUCK_TABLE, hz * sinceNote) * envelope * score.level.arpeggio * 0.3;
       arpeggioPan = noteIndex % 2 === 0 ? 0.3 : 0.7;
     }
@@ -342,13 +375,19 @@ function normalisePeak(left: Float32Array, right: Float32Array): void {
 
 function stereoWav(left: Float32Array, right: Float32Array, sampleRate: number): Buffer {
   const dataBytes = left.length * 4;
-  const wav = Buffer.alloc(44 + dataBytes);
+  const wav = Buffer.allocUnsafe(44 + dataBytes);
   wavHeader(dataBytes, sampleRate, 2).copy(wav, 0);
   // RIFF is little-endian, as is every platform Node runs on, so the samples are written through a typed view.
   const samples = new Int16Array(wav.buffer, wav.byteOffset + 44, left.length * 2);
-  for (let i = 0; i < left.length; i += 1) {
-    samples[i * 2] = Math.round(Math.max(-1, Math.min(1, left[i]!)) * 32767);
-    samples[i * 2 + 1] = Math.round(Math.max(-1, Math.min(1, right[i]!)) * 32767);
+  for (let i = 0, j = 0; i < left.length; i += 1, j += 2) {
+    samples[j] = pcm16(left[i]!);
+    samples[j + 1] = pcm16(right[i]!);
   }
   return wav;
+}
+
+/** A sample in full scale as signed 16-bit, rounded half away from zero (a typed array's store truncates). */
+function pcm16(sample: number): number {
+  const scaled = sample * 32767;
+  return scaled < 0 ? Math.max(-32767, scaled - 0.5) : Math.min(32767, scaled + 0.5);
 }
