@@ -148,7 +148,7 @@ export class BudgetLedger implements CostLedger {
     });
     if (!previous) return;
     await this.closeHold(reservation.productionId, previous.status, previous.estimateUsd, usd);
-    if (reservation.scene) {
+    if (reservation.scene && usd !== 0) {
       await this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -250,6 +250,8 @@ export class BudgetLedger implements CostLedger {
     estimateUsd: number,
     spentUsd: number,
   ): Promise<void> {
+    // A free call held nothing and spent nothing: the budget's row would not change.
+    if (estimateUsd === 0 && spentUsd === 0) return;
     const held = status === 'UNCONFIRMED' ? 'unconfirmedUsd' : 'reservedUsd';
     await this.dynamo.send(
       new UpdateCommand({

@@ -272,13 +272,7 @@ describe('BudgetLedger', () => {
   it('holds a new key with two writes and reads nothing', async () => {
     // Prepare
     await openProduction('two-writes', 1);
-    const sent: string[] = [];
-    const counting = {
-      send: (command: { constructor: { name: string } }) => {
-        sent.push(command.constructor.name);
-        return table.dynamo.send(command as never);
-      },
-    } as unknown as typeof table.dynamo;
+    const { counting, sent } = countingClient();
 
     // Act
     await new BudgetLedger(counting, table.tableName).reserve({
@@ -292,4 +286,56 @@ describe('BudgetLedger', () => {
     expect(sent).toEqual(['UpdateCommand', 'PutCommand']);
     expect((await ledger.listCosts('two-writes')).map((row) => row.status)).toEqual(['RESERVED']);
   });
+
+  it('settles a free call with one write, its row, and a paid one with three', async () => {
+    // Prepare
+    await openProduction('free-and-paid', 1);
+    const scene = { episodeId: 'ep01', sceneId: 's01' };
+    await productions.ensureScene({ productionId: 'free-and-paid', episodeId: 'ep01', sceneId: 's01', index: 0 });
+    const free = await ledger.reserve({
+      productionId: 'free-and-paid',
+      idempotencyKey: 'free',
+      estimateUsd: 0,
+      stage: 'image',
+      scene,
+    });
+    const paid = await ledger.reserve({
+      productionId: 'free-and-paid',
+      idempotencyKey: 'paid',
+      estimateUsd: 0.4,
+      stage: 'image',
+      scene,
+    });
+    const { counting, sent } = countingClient();
+    const counted = new BudgetLedger(counting, table.tableName);
+
+    // Act
+    await counted.settle(free.reservation, { usd: 0, provider: 'offline', model: 'm', units: { images: 1 } });
+    const freeWrites = sent.splice(0);
+    await counted.settle(paid.reservation, { usd: 0.25, provider: 'p', model: 'm', units: { images: 1 } });
+
+    // Assess
+    expect(freeWrites).toEqual(['UpdateCommand']);
+    expect(sent).toEqual(['UpdateCommand', 'UpdateCommand', 'UpdateCommand']);
+    expect((await ledger.listCosts('free-and-paid')).map((row) => [row.idempotencyKey, row.status, row.usd])).toEqual([
+      ['free', 'SETTLED', 0],
+      ['paid', 'SETTLED', 0.25],
+    ]);
+    const meta = await productions.getProduction('free-and-paid');
+    expect([meta.spentUsd, meta.reservedUsd, meta.availableUsd]).toEqual([0.25, 0, 0.75]);
+    const [record] = await productions.listScenes('free-and-paid');
+    expect(record!.costUsd).toBe(0.25);
+  });
 });
+
+/** The table's client, with the name of every command sent through it. */
+function countingClient() {
+  const sent: string[] = [];
+  const counting = {
+    send: (command: { constructor: { name: string } }) => {
+      sent.push(command.constructor.name);
+      return table.dynamo.send(command as never);
+    },
+  } as unknown as typeof table.dynamo;
+  return { counting, sent };
+}
