@@ -85,20 +85,29 @@ function luminance(r: number, g: number, b: number): number {
   return 0.299 * r + 0.587 * g + 0.114 * b;
 }
 
-/** CIE L*a*b*, so that colour distances follow what a viewer notices. */
+/** sRGB's transfer curve undone: a channel of 0 to 255 as linear light. */
+function linearLight(channel: number): number {
+  const v = channel / 255;
+  return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+}
+
+function labCurve(t: number): number {
+  return t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116;
+}
+
+/**
+ * CIE L*a*b*, so that colour distances follow what a viewer notices. Its helpers live outside it: a
+ * closure made on each of the scorer's many calls costs more than the arithmetic where functions keep
+ * their names (tsx).
+ */
 function toLab(r: number, g: number, b: number): [number, number, number] {
-  const linear = (c: number): number => {
-    const v = c / 255;
-    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-  };
-  const lr = linear(r);
-  const lg = linear(g);
-  const lb = linear(b);
+  const lr = linearLight(r);
+  const lg = linearLight(g);
+  const lb = linearLight(b);
   const x = (lr * 0.4124 + lg * 0.3576 + lb * 0.1805) / 0.95047;
   const y = lr * 0.2126 + lg * 0.7152 + lb * 0.0722;
   const z = (lr * 0.0193 + lg * 0.1192 + lb * 0.9505) / 1.08883;
-  const f = (t: number): number => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
-  return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
+  return [116 * labCurve(y) - 16, 500 * (labCurve(x) - labCurve(y)), 200 * (labCurve(y) - labCurve(z))];
 }
 
 /** HSV bins: two saturation bands per hue, plus grey levels for unsaturated or dark colours. */
@@ -117,11 +126,14 @@ function histogramBins(r: number, g: number, b: number): [number, number][] {
   const lower = Math.floor(position);
   const share = position - lower;
   const band = saturation < 0.55 ? 0 : 1;
-  const wrap = (bin: number): number => ((bin % HUE_BINS) + HUE_BINS) % HUE_BINS;
   return [
-    [wrap(lower) * 2 + band, 1 - share],
-    [wrap(lower + 1) * 2 + band, share],
+    [wrapHue(lower) * 2 + band, 1 - share],
+    [wrapHue(lower + 1) * 2 + band, share],
   ];
+}
+
+function wrapHue(bin: number): number {
+  return ((bin % HUE_BINS) + HUE_BINS) % HUE_BINS;
 }
 
 /** Background colour of the reference sheet: the median of the crop's border pixels. */
@@ -350,6 +362,8 @@ export async function measureConsistency(request: ConsistencyRequest): Promise<C
   const keyframeColumns = Math.max(1, Math.round(keyframe.width / cellWidth));
   const keyframeGrid = gridOf(keyframe, keyframeColumns, GRID_ROWS);
   const referenceBrightness = meanLuminance(referenceCells, coverage);
+  const referencePalette = paletteHistogram(referenceCells, coverage);
+  const referenceStructure = structureOf(referenceCells, coverage);
 
   let best: ConsistencyBreakdown = { palette: 0, layout: 0, structure: 0, score: 0 };
   const slack = Math.round(GRID_COLUMNS / 4);
@@ -360,11 +374,8 @@ export async function measureConsistency(request: ConsistencyRequest): Promise<C
     const cells = aligned(keyframeGrid, shift, gain);
     const layout = layoutSimilarity(referenceLab, labGrid(cells, GRID_COLUMNS, GRID_ROWS), coverage);
     if (layout <= best.layout) continue;
-    const palette = histogramIntersection(
-      paletteHistogram(referenceCells, coverage),
-      paletteHistogram(cells, coverage),
-    );
-    const structure = Math.max(0, cosine(structureOf(referenceCells, coverage), structureOf(cells, coverage)));
+    const palette = histogramIntersection(referencePalette, paletteHistogram(cells, coverage));
+    const structure = Math.max(0, cosine(referenceStructure, structureOf(cells, coverage)));
     const score = WEIGHTS.palette * palette + WEIGHTS.layout * layout + WEIGHTS.structure * structure;
     best = { palette, layout, structure, score: Math.min(1, Math.max(0, score)) };
   }
