@@ -1,7 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCorsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchBucket,
+  NoSuchKey,
+  PutBucketCorsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startEngines } from '../../../../local/engines/embedded-engines.js';
 
@@ -82,5 +92,43 @@ describe('the embedded object engine', () => {
     // Assess
     expect(seen).toEqual([]);
     expect((await read(s3, 'big/answer.bin'))?.equals(body)).toBe(true);
+  });
+
+  it('sees a bucket made, and its CORS rules set and removed, on the next request', async () => {
+    // Prepare
+    const s3 = await objectEngine();
+    const endpoint = String(await s3.config.endpoint!().then((e) => `${e.protocol}//${e.hostname}:${e.port}`));
+    const preflight = async () =>
+      (
+        await fetch(`${endpoint}/${BUCKET}/some/key`, {
+          method: 'OPTIONS',
+          headers: { origin: 'http://editor.example', 'access-control-request-method': 'GET' },
+        })
+      ).headers.get('access-control-allow-origin');
+    const missingBucket = await s3
+      .send(new PutObjectCommand({ Bucket: 'made-later', Key: 'k', Body: 'x' }))
+      .catch((error: unknown) => error);
+
+    // Act
+    const before = await preflight();
+    await s3.send(
+      new PutBucketCorsCommand({
+        Bucket: BUCKET,
+        CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['http://editor.example'], AllowedMethods: ['GET'] }] },
+      }),
+    );
+    const allowed = await preflight();
+    await s3.send(new DeleteBucketCorsCommand({ Bucket: BUCKET }));
+    const after = await preflight();
+    await s3.send(new CreateBucketCommand({ Bucket: 'made-later' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'made-later', Key: 'k', Body: 'x' }));
+
+    // Assess
+    expect(missingBucket).toBeInstanceOf(NoSuchBucket);
+    // s3rver answers a matched rule with '*' for its origin.
+    expect([before, allowed, after]).toEqual([null, '*', null]);
+    expect(
+      (await s3.send(new ListObjectsV2Command({ Bucket: 'made-later' }))).Contents?.map((object) => object.Key),
+    ).toEqual(['k']);
   });
 });
