@@ -26,7 +26,9 @@ export class AssetStore implements ObjectStore {
   async findBytes(key: string): Promise<Buffer | undefined> {
     try {
       const response = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return Buffer.from(await response.Body!.transformToByteArray());
+      const bytes = await response.Body!.transformToByteArray();
+      // A view of the bytes read, not a copy: an episode's music bed is megabytes.
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
