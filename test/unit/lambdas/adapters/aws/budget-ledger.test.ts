@@ -290,8 +290,8 @@ describe('BudgetLedger', () => {
   it('settles a free call with one write, its row, and a paid one with three', async () => {
     // Prepare
     await openProduction('free-and-paid', 1);
-    const scene = { episodeId: 'ep01', sceneId: 's01' };
-    await productions.ensureScene({ productionId: 'free-and-paid', episodeId: 'ep01', sceneId: 's01', index: 0 });
+    const scene = { productionId: 'free-and-paid', episodeId: 'ep01', sceneId: 's01' };
+    await productions.ensureScene({ ...scene, index: 0 });
     const free = await ledger.reserve({
       productionId: 'free-and-paid',
       idempotencyKey: 'free',
