@@ -115,54 +115,38 @@ store.putObject = async (object) => {
     throw error;
   }
 };
-// Every request reads its bucket's directory and its CORS and website configurations from disk; only
-// this thread changes them, so each is read once and forgotten when this thread changes it.
-const buckets = new Map();
-const readBucket = store.getBucket.bind(store);
-store.getBucket = async (bucket) => {
-  if (!buckets.has(bucket)) buckets.set(bucket, await readBucket(bucket));
-  return buckets.get(bucket);
+// Every request reads its bucket's directory and its CORS and website configurations from disk. Only
+// this thread changes them, and seldom (a bucket made at start, a CORS rule set), so what was read is
+// kept until a change begins, and a read that overlapped a change is not kept.
+let changes = 0;
+const remembered = new Map();
+const rememberRead = async (at, read) => {
+  if (remembered.has(at)) return remembered.get(at);
+  const seen = changes;
+  const value = await read();
+  if (changes === seen) remembered.set(at, value);
+  return value;
 };
-for (const method of ['putBucket', 'deleteBucket']) {
+for (const method of ['putBucket', 'deleteBucket', 'putSubresource', 'deleteSubresource']) {
   const change = store[method].bind(store);
-  store[method] = async (bucket, ...rest) => {
-    buckets.delete(bucket);
+  store[method] = async (...args) => {
+    changes += 1;
+    remembered.clear();
     try {
-      return await change(bucket, ...rest);
+      return await change(...args);
     } finally {
-      buckets.delete(bucket);
+      changes += 1;
+      remembered.clear();
     }
   };
 }
-const bucketConfigurations = new Map();
+const readBucket = store.getBucket.bind(store);
+store.getBucket = (bucket) => rememberRead('bucket ' + bucket, () => readBucket(bucket));
 const readSubresource = store.getSubresource.bind(store);
-store.getSubresource = async (bucket, key, type) => {
-  if (key !== undefined) return readSubresource(bucket, key, type);
-  const at = bucket + '?' + type;
-  if (!bucketConfigurations.has(at)) bucketConfigurations.set(at, await readSubresource(bucket, key, type));
-  return bucketConfigurations.get(at);
-};
-const forgetConfiguration = (bucket, type) => {
-  bucketConfigurations.delete(bucket + '?' + type);
-};
-const writeSubresource = store.putSubresource.bind(store);
-store.putSubresource = async (bucket, key, resource) => {
-  forgetConfiguration(bucket, resource.type);
-  try {
-    return await writeSubresource(bucket, key, resource);
-  } finally {
-    forgetConfiguration(bucket, resource.type);
-  }
-};
-const removeSubresource = store.deleteSubresource.bind(store);
-store.deleteSubresource = async (bucket, key, type) => {
-  forgetConfiguration(bucket, type);
-  try {
-    return await removeSubresource(bucket, key, type);
-  } finally {
-    forgetConfiguration(bucket, type);
-  }
-};
+store.getSubresource = (bucket, key, type) =>
+  key === undefined
+    ? rememberRead(type + ' of ' + bucket, () => readSubresource(bucket, key, type))
+    : readSubresource(bucket, key, type);
 // The request logger formats every request and response for a console this engine keeps silent.
 const requestLogger = s3.middleware.findIndex((middleware) => middleware.name === 'logger');
 if (requestLogger >= 0) s3.middleware.splice(requestLogger, 1);

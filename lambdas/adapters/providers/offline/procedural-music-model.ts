@@ -143,7 +143,7 @@ function lookup(table: Float32Array, phase: number): number {
   return tableAt(table, (phase - Math.floor(phase)) * WAVETABLE_SIZE);
 }
 
-/** The table's value at a position in [0, WAVETABLE_SIZE), linearly interpolated. */
+/** The table's value at a position within it (a wavetable's or a curve's), linearly interpolated. */
 function tableAt(table: Float32Array, position: number): number {
   const index = position | 0;
   const low = table[index]!;
@@ -155,16 +155,13 @@ function tableAt(table: Float32Array, position: number): number {
  * and interpolating a table is several times cheaper than Math.sin or Math.exp, with an error
  * far below a 16-bit sample's step.
  */
-function curve(shape: (x: number) => number): Float64Array {
-  return Float64Array.from({ length: CURVE_SIZE + 2 }, (_, i) => shape(Math.min(i, CURVE_SIZE) / CURVE_SIZE));
+function curve(shape: (x: number) => number): Float32Array {
+  return Float32Array.from({ length: CURVE_SIZE + 2 }, (_, i) => shape(Math.min(i, CURVE_SIZE) / CURVE_SIZE));
 }
 
 /** The curve at x in [0, 1], linearly interpolated. */
-function curveAt(table: Float64Array, x: number): number {
-  const position = x * CURVE_SIZE;
-  const index = position | 0;
-  const low = table[index]!;
-  return low + (table[index + 1]! - low) * (position - index);
+function curveAt(table: Float32Array, x: number): number {
+  return tableAt(table, x * CURVE_SIZE);
 }
 
 const CURVE_SIZE = 2048;
