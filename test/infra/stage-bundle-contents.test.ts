@@ -2,7 +2,7 @@ import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ALL_STAGES } from '../../lambdas/catalog.js';
 import { PROVIDER_PORTS, type ProviderPort } from '../../lambdas/core/contracts/bound-providers.js';
-import { BROWSER_ONLY_PACKAGE, stageBundleOptions } from '../../lib/bundling/stage-bundle.js';
+import { BROWSER_ONLY_PACKAGE, FONT_READER_PACKAGE, stageBundleOptions } from '../../lib/bundling/stage-bundle.js';
 
 const OFFLINE_PORTS = 'lambdas/composition/offline-ports';
 const OFFLINE_PROFILE = 'lambdas/adapters/providers/offline/';
@@ -32,15 +32,48 @@ const DECLARED_PORTS: Record<string, ProviderPort[]> = {
 const isProviderCode = (module: string) =>
   module.startsWith('lambdas/adapters/providers/') && !module.endsWith('/settings.ts');
 
-/** The modules a stage function's bundle carries, its chunks included. */
-function bundledModules(stageName: string): string[] {
+function stageMetafile(stageName: string) {
   const { metafile } = buildSync({
     ...stageBundleOptions(stageName, `/tmp/dramaforge-bundle-contents/${stageName}`),
     metafile: true,
     write: false,
   });
-  return Object.keys(metafile!.inputs);
+  return metafile!;
 }
+
+/** The modules a stage function's bundle carries, its chunks included. */
+function bundledModules(stageName: string): string[] {
+  return Object.keys(stageMetafile(stageName).inputs);
+}
+
+/**
+ * What a stage function loads at cold start: the modules of the files its handler's file imports
+ * statically, transitively, and the packages outside the bundle those import. A chunk loaded by
+ * `import()` on first use is not among them.
+ */
+function coldStartImports(stageName: string): { modules: Set<string>; packages: Set<string> } {
+  const { outputs } = stageMetafile(stageName);
+  const modules = new Set<string>();
+  const packages = new Set<string>();
+  const visited = new Set<string>();
+  const visit = (file: string) => {
+    if (visited.has(file)) return;
+    visited.add(file);
+    for (const module of Object.keys(outputs[file]!.inputs)) modules.add(module);
+    for (const imported of outputs[file]!.imports) {
+      if (imported.kind !== 'import-statement') continue;
+      if (imported.external) packages.add(imported.path);
+      else visit(imported.path);
+    }
+  };
+  visit(Object.entries(outputs).find(([, output]) => output.entryPoint === relativeStageEntry(stageName))![0]);
+  return { modules, packages };
+}
+
+const relativeStageEntry = (stageName: string) => `lambdas/stages/${stageName}/handler.ts`;
+
+/** The stages whose every invocation checks subtitle glyphs (burning or delivering subtitles), and so read fonts. */
+const FONT_READING_STAGES = ['assemble-episode', 'dub-episode', 'encode-scene'];
 
 /**
  * Each port's offline model (the offline profile's modules its offline-ports module imports) and every
@@ -121,6 +154,17 @@ describe('what each stage function bundles', () => {
       ).toEqual([]);
     });
   });
+
+  it.each(ALL_STAGES.map((stage) => [stage.name]))(
+    '%s loads the font reader at cold start exactly when it checks subtitle glyphs (it costs about 100 ms of init)',
+    (stageName) => {
+      // Act
+      const { packages } = coldStartImports(stageName);
+
+      // Assess
+      expect(packages.has(FONT_READER_PACKAGE)).toBe(FONT_READING_STAGES.includes(stageName));
+    },
+  );
 
   it('leaves out bowser, and writes nothing that would load it: the SDK parses a user agent with it only in a browser', () => {
     // Act

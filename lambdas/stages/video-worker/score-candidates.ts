@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cameraMoveWindow, renderCameraMoveClip } from '../../adapters/media/camera-move.js';
 import { frameAt } from '../../adapters/media/clip-frames.js';
-import { checkClipPicture } from '../../adapters/media/episode-qa.js';
 import { withTempDir } from '../../adapters/media/ffmpeg.js';
+import { checkClipPicture } from '../../adapters/media/picture-qa.js';
 import type { Bound } from '../../core/contracts/bound-providers.js';
 import { assetKeys, type SceneRef } from '../../core/contracts/keys.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unheld } from '../../../../../lambdas/adapters/media/episode-qa.js';
+import { unheld } from '../../../../../lambdas/adapters/media/picture-qa.js';
 
 describe("QA's frozen-picture rule and a dub's held frames", () => {
   it('allows frozen picture inside a hold, and a little before it, but nowhere else', () => {
