@@ -2,7 +2,8 @@ import { openAiMissingSettings, openAiSettingsFromEnv } from '../adapters/provid
 import { syncSoMissingSettings, syncSoSettingsFromEnv } from '../adapters/providers/sync-so/settings.js';
 import { processEnvironment } from '../core/contracts/environment.js';
 import type { LipSyncMode, RateLimit } from '../core/contracts/ports.js';
-import type { LIP_SYNC_PROVIDERS, Manifest, ProviderRole } from '../core/manifest/schema.js';
+import type { ProviderRole } from '../core/contracts/provider-profiles.js';
+import type { LIP_SYNC_PROVIDERS, Manifest } from '../core/manifest/schema.js';
 import { BEDROCK_DEFAULT_MODELS } from '../core/pricing/bedrock-defaults.js';
 import { TIERS, type Tier } from './routing/route.js';
 

@@ -3,8 +3,8 @@ import type { IPolicy } from 'cockatiel';
 import type { BoundPorts, BoundProviders, ProviderPort } from '../../core/contracts/bound-providers.js';
 import { ProviderTimeout } from '../../core/contracts/errors.js';
 import { type CallOptions, type ClipRequest, isAsyncVideoModel } from '../../core/contracts/ports.js';
+import type { ProviderRole } from '../../core/contracts/provider-profiles.js';
 import { failureFromHttpResponse, malformedBodyFailure } from '../../core/domain/provider-failures.js';
-import type { ProviderRole } from '../../core/manifest/schema.js';
 import { DEFAULT_GUARD_SETTINGS, type GuardSettings, inProcessRetry } from '../resilience/provider-guard.js';
 import { FAULT_KINDS, type FaultKind, type FaultPlan } from './fault-plan.js';
 

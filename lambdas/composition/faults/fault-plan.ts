@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PROVIDER_ROLES, type ProviderRole } from '../../core/manifest/schema.js';
+import { PROVIDER_ROLES, type ProviderRole } from '../../core/contracts/provider-profiles.js';
 
 export const FAULT_KINDS = ['throttle', 'error', 'timeout', 'malformed'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];

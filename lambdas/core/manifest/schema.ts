@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PROVIDER_PROFILES } from '../contracts/provider-profiles.js';
+import { PROVIDER_PROFILES, PROVIDER_ROLES } from '../contracts/provider-profiles.js';
 
 /**
  * Manifest v1: the user's contract (docs/manifest.md). Unknown keys are
@@ -32,9 +32,6 @@ const id = (what: string) =>
 const text = (what: string, max: number) =>
   z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
 
-/** The roles a manifest routes to a provider (`providers.script`, …): each picks a profile. */
-export const PROVIDER_ROLES = ['script', 'image', 'video', 'speech'] as const;
-export type ProviderRole = (typeof PROVIDER_ROLES)[number];
 /** Who may serve lip-sync: a profile that has it, or sync.so's own API (it serves lip-sync only). */
 export const LIP_SYNC_PROVIDERS = ['offline', 'openai-compatible', 'sync-so'] as const;
 
