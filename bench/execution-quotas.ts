@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { MANIFEST_LIMITS } from '../lambdas/core/manifest/schema.js';
+import { MANIFEST_LIMITS } from '../lambdas/core/manifest/limits.js';
 import {
   HISTORY_HEADROOM,
   largestEpisodeHeld,

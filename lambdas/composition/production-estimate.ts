@@ -8,7 +8,8 @@ import {
 } from '../core/domain/native-voice.js';
 import { MAX_DUB_HOLD_SECONDS } from '../core/domain/scene-artifacts.js';
 import { CANDIDATE_SCORING_STAGE, SAMPLED_FRAMES } from '../core/domain/video-candidates.js';
-import { episodesToDevelop, plannedSceneCount, type SeriesManifest, videoCandidates } from '../core/manifest/schema.js';
+import { episodesToDevelop, plannedSceneCount, videoCandidates } from '../core/manifest/queries.js';
+import type { SeriesManifest } from '../core/manifest/schema.js';
 import { type AwsBill, awsBill, type BilledFunction, type BilledProduction } from '../core/pricing/aws-bill.js';
 import { AWS_LIST_PRICES } from '../core/pricing/aws-prices.js';
 import {

@@ -75,6 +75,10 @@ const relativeStageEntry = (stageName: string) => `lambdas/stages/${stageName}/h
 /** The stages whose every invocation checks subtitle glyphs (burning or delivering subtitles), and so read fonts. */
 const FONT_READING_STAGES = ['assemble-episode', 'dub-episode', 'encode-scene'];
 
+/** The stages that validate a manifest (the upload, or one a model developed); the rest read one already valid. */
+const MANIFEST_VALIDATING_STAGES = ['develop-episode', 'validate-manifest'];
+const MANIFEST_SCHEMA = 'lambdas/core/manifest/schema.ts';
+
 /**
  * Each port's offline model (the offline profile's modules its offline-ports module imports) and every
  * module that model reaches (the lip-sync painter draws with the storyboard, the developer writes with
@@ -163,6 +167,17 @@ describe('what each stage function bundles', () => {
 
       // Assess
       expect(packages.has(FONT_READER_PACKAGE)).toBe(FONT_READING_STAGES.includes(stageName));
+    },
+  );
+
+  it.each(ALL_STAGES.map((stage) => [stage.name]))(
+    '%s builds the manifest schema (hundreds of zod schemas) at cold start exactly when it validates a manifest',
+    (stageName) => {
+      // Act
+      const { modules } = coldStartImports(stageName);
+
+      // Assess
+      expect(modules.has(MANIFEST_SCHEMA)).toBe(MANIFEST_VALIDATING_STAGES.includes(stageName));
     },
   );
 

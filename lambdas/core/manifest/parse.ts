@@ -1,6 +1,8 @@
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { ManifestInvalid, type ManifestProblem } from '../contracts/errors.js';
-import { isDeveloped, MANIFEST_LIMITS, type Manifest, type SeriesManifest } from './schema.js';
+import { MANIFEST_LIMITS } from './limits.js';
+import { isDeveloped } from './queries.js';
+import type { Manifest, SeriesManifest } from './schema.js';
 import { validateManifest } from './validate.js';
 
 /** A YAML alias expands to a copy of its anchor; past this many the document is treated as an expansion bomb. */

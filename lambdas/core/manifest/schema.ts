@@ -1,24 +1,12 @@
 import * as z from 'zod';
 import { PROVIDER_PROFILES, PROVIDER_ROLES } from '../contracts/provider-profiles.js';
+import { MANIFEST_LIMITS, MAX_DUBS } from './limits.js';
 
 /**
  * Manifest v1: the user's contract (docs/manifest.md). Unknown keys are
  * errors everywhere, ids are safe to use in S3 keys and DynamoDB sort keys,
  * and every limit is enforced here so nothing downstream has to re-check.
  */
-
-export const MANIFEST_LIMITS = {
-  characters: 50,
-  episodes: 100,
-  scenesPerEpisode: 60,
-  dialogueLinesPerScene: 40,
-  lineCharacters: 500,
-  manifestBytes: 1024 * 1024,
-  synopsisCharacters: 4000,
-} as const;
-
-/** How many scene cards the development stage writes for an episode that gives a synopsis and no sceneCount. */
-export const DEFAULT_SCENE_COUNT = 4;
 
 const ID_PATTERN = /^[a-z0-9-]+$/;
 
@@ -39,9 +27,6 @@ const ProviderProfile = z.enum(PROVIDER_PROFILES);
 
 const languageTag = (what: string) =>
   z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, `${what} must be a BCP-47 tag such as vi-VN`);
-
-/** Every language dramaforge produces in but the master's could be a dub (core/text/languages.ts lists eleven). */
-export const MAX_DUBS = 10;
 
 const Providers = z.strictObject({
   profile: ProviderProfile.default('offline'),
@@ -278,23 +263,3 @@ export type ManifestEpisode = SeriesEpisode & { scenes: ManifestScene[] };
 export type Manifest = Omit<SeriesManifest, 'episodes'> & { episodes: ManifestEpisode[] };
 export type ManifestCharacter = SeriesManifest['characters'][number];
 export type ManifestSubtitleStyle = NonNullable<SeriesManifest['subtitles']>;
-
-export const isDevelopedEpisode = (episode: SeriesEpisode): episode is ManifestEpisode => episode.scenes !== undefined;
-
-/** Whether production can start: every episode has its scene cards. */
-export const isDeveloped = (manifest: SeriesManifest): manifest is Manifest =>
-  manifest.episodes.every(isDevelopedEpisode);
-
-/** The episodes the development stage has to write, in the order they air. */
-export const episodesToDevelop = (manifest: SeriesManifest): SeriesEpisode[] =>
-  manifest.episodes.filter((episode) => !isDevelopedEpisode(episode));
-
-/** The scenes an episode has, or will have once developed. */
-export const plannedSceneCount = (episode: { scenes?: unknown[]; sceneCount?: number }): number =>
-  episode.scenes?.length ?? episode.sceneCount ?? DEFAULT_SCENE_COUNT;
-
-/** How many clips a scene buys to keep the best of: the scene's own setting, else the manifest's, else one. */
-export const videoCandidates = (
-  manifest: { video?: { candidates?: number } },
-  scene: { video?: { candidates?: number } },
-): number => scene.video?.candidates ?? manifest.video?.candidates ?? 1;

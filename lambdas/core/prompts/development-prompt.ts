@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { DevelopedPart, EpisodeDevelopmentRequest, Metered, Repair, SceneCard } from '../contracts/ports.js';
-import { MANIFEST_LIMITS } from '../manifest/schema.js';
+import { MANIFEST_LIMITS } from '../manifest/limits.js';
 import {
   answerCarryingRepairs,
   asRecord,

@@ -1,5 +1,5 @@
 import type { ManifestProblem } from '../contracts/errors.js';
-import { plannedSceneCount } from '../manifest/schema.js';
+import { plannedSceneCount } from '../manifest/queries.js';
 import { SCENES_PER_DIALOGUE_PART } from '../prompts/script-prompt.js';
 import { EPISODE_WORKFLOW_SHAPE, PRODUCTION_WORKFLOW_SHAPE } from './workflow-shapes.js';
 

@@ -12,13 +12,8 @@ import type {
 import { contentHash, seedFrom } from '../../core/domain/content-hash.js';
 import { speaks } from '../../core/domain/creatures.js';
 import type { DevelopmentRecord } from '../../core/domain/development-record.js';
-import {
-  type Manifest,
-  type ManifestScene,
-  plannedSceneCount,
-  type SeriesEpisode,
-  type SeriesManifest,
-} from '../../core/manifest/schema.js';
+import { plannedSceneCount } from '../../core/manifest/queries.js';
+import type { Manifest, ManifestScene, SeriesEpisode, SeriesManifest } from '../../core/manifest/schema.js';
 import { validateManifest } from '../../core/manifest/validate.js';
 import { estimateUsd } from '../../core/pricing/estimates.js';
 import { WORST_CASE_USAGE } from '../../core/pricing/worst-case-usage.js';

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ManifestInvalid } from '../../core/contracts/errors.js';
 import { assetKeys } from '../../core/contracts/keys.js';
 import { parseManifest } from '../../core/manifest/parse.js';
-import { episodesToDevelop } from '../../core/manifest/schema.js';
+import { episodesToDevelop } from '../../core/manifest/queries.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 export const ValidateManifestEventSchema = z.object({

@@ -22,8 +22,8 @@ import {
   sceneVoiceMode,
 } from '../../core/domain/native-voice.js';
 import type { StoredScript, StoredVoiceCues } from '../../core/domain/scene-artifacts.js';
+import { videoCandidates } from '../../core/manifest/queries.js';
 import type { Manifest } from '../../core/manifest/schema.js';
-import { videoCandidates } from '../../core/manifest/schema.js';
 import { estimateUsd } from '../../core/pricing/estimates.js';
 import { billedVideoSeconds, dialogueOf } from '../../core/pricing/pricing.js';
 import { clipPrompt } from '../../core/prompts/image-prompts.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ManifestInvalid } from '../../../../../lambdas/core/contracts/errors.js';
 import { parseDevelopedManifest, parseManifest } from '../../../../../lambdas/core/manifest/parse.js';
-import { videoCandidates } from '../../../../../lambdas/core/manifest/schema.js';
+import { videoCandidates } from '../../../../../lambdas/core/manifest/queries.js';
 import { validateManifest } from '../../../../../lambdas/core/manifest/validate.js';
 
 const SEGMENT = String.raw`(?:\[\d+\]|\.[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])`;

@@ -1,13 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ManifestInvalid } from '../../../../../lambdas/core/contracts/errors.js';
+import { DEFAULT_SCENE_COUNT } from '../../../../../lambdas/core/manifest/limits.js';
 import { parseDevelopedManifest, parseManifest } from '../../../../../lambdas/core/manifest/parse.js';
-import {
-  DEFAULT_SCENE_COUNT,
-  episodesToDevelop,
-  isDeveloped,
-  plannedSceneCount,
-} from '../../../../../lambdas/core/manifest/schema.js';
+import { episodesToDevelop, isDeveloped, plannedSceneCount } from '../../../../../lambdas/core/manifest/queries.js';
 import { validateManifest } from '../../../../../lambdas/core/manifest/validate.js';
 
 const exampleUrl = (name: string) => new URL(`../../../../../examples/${name}`, import.meta.url);

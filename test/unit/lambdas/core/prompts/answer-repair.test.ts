@@ -5,7 +5,7 @@ import type {
   SceneCard,
   SceneScriptRequest,
 } from '../../../../../lambdas/core/contracts/ports.js';
-import { MANIFEST_LIMITS } from '../../../../../lambdas/core/manifest/schema.js';
+import { MANIFEST_LIMITS } from '../../../../../lambdas/core/manifest/limits.js';
 import {
   type ChatAnswer,
   type ChatMessage,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MANIFEST_LIMITS, MAX_DUBS } from '../../../../../lambdas/core/manifest/schema.js';
+import { MANIFEST_LIMITS, MAX_DUBS } from '../../../../../lambdas/core/manifest/limits.js';
 import {
   executionLimitProblems,
   HISTORY_HEADROOM,
