@@ -1,4 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import type { BoundPorts, ProviderPort } from '../core/contracts/bound-providers.js';
 import type { StageEnvironment } from '../core/contracts/environment.js';
@@ -39,4 +41,14 @@ export interface StageDeps<Ports extends ProviderPort = never> extends PaidCallD
     voices?: Pick<Manifest, 'voice' | 'characters'>,
   ) => ManifestProblem[];
   loadManifest: (productionId: string) => Promise<Manifest>;
+}
+
+/** What a stage that answers a waiting Task's token gets besides: a Step Functions client. */
+export interface AnswersTasks {
+  clients: { sfn: SFNClient };
+}
+
+/** What a stage that puts a job back on its queue gets besides: an SQS client. */
+export interface RequeuesJobs {
+  clients: { sqs: SQSClient };
 }

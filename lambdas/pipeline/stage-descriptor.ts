@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { ProviderPort } from '../core/contracts/bound-providers.js';
-import type { StageDeps } from './stage-deps.js';
+import type { AnswersTasks, RequeuesJobs, StageDeps } from './stage-deps.js';
 
 /** DynamoDB actions the stores in lambdas/adapters/aws/ issue. */
 export type TableAction =
@@ -42,8 +42,11 @@ export type LambdaHandler = (event: any, context: Context) => Promise<unknown>;
 
 /** A stage's handler module: `handler` for Lambda, `createHandler` for a runtime that builds its own dependencies. */
 export interface StageModule {
-  /** Given every provider port (the local runtime serves every stage from one set); a stage's handler takes those it declares. */
-  createHandler(deps: StageDeps<ProviderPort>): LambdaHandler;
+  /**
+   * Given every provider port and every client (the local runtime serves every stage from one set);
+   * a stage's handler takes those it declares.
+   */
+  createHandler(deps: StageDeps<ProviderPort> & AnswersTasks & RequeuesJobs): LambdaHandler;
 }
 
 interface StageDescriptorBase {

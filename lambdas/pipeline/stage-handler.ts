@@ -11,10 +11,10 @@ import type { StageDeps } from './stage-deps.js';
  * that knows its cause leaves it where the report reads it before it goes to the state machine.
  * The Powertools logger carries the Lambda context into every line.
  */
-export function stageHandler<Schema extends z.ZodType, Result, Ports extends ProviderPort = never>(
-  deps: StageDeps<Ports>,
+export function stageHandler<Schema extends z.ZodType, Result, Deps extends StageDeps<ProviderPort> | StageDeps>(
+  deps: Deps,
   eventSchema: Schema,
-  run: (event: z.output<Schema>, deps: StageDeps<Ports>) => Promise<Result>,
+  run: (event: z.output<Schema>, deps: Deps) => Promise<Result>,
 ) {
   return middy(async (event: unknown, _context: Context) => {
     const parsed = eventSchema.parse(event);

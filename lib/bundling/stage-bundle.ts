@@ -23,8 +23,9 @@ export const STAGE_BUNDLE_HANDLER = 'index.handler';
  * - fontkit (with brotli, for WOFF2, 0.7 MB), which the functions that check fonts get from the
  *   fonts layer beside the fonts it reads;
  * - the AWS SDK clients only the bedrock and openai-compatible profiles use, which the
- *   Node.js 24 runtime provides. The clients every stage uses (S3, DynamoDB, SQS, Step
- *   Functions) stay bundled at the lockfile's version, which also keeps cold starts short;
+ *   Node.js 24 runtime provides. The clients the stages use (S3 and DynamoDB in every one, Step
+ *   Functions and SQS in the few that call them) stay bundled at the lockfile's version, which
+ *   also keeps cold starts short;
  * - bowser, which @aws-sdk/core imports on demand only in its browser user-agent parser. No
  *   Node code calls that parser and the minifier drops it, but esbuild splits every dynamic
  *   import into a chunk before it drops the caller: 34 KB written to every function and never

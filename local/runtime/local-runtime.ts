@@ -31,6 +31,7 @@ import {
 import { ensureTable, ensureVideoQueues, type VideoQueues } from '../engines/resources.js';
 import type { TaskTokenService } from '../engines/task-token-service.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { withEveryClient } from './every-client.js';
 import { AWS_EXECUTION_QUOTAS, type ExecutionQuotas } from './execution-quotas.js';
 import { type ExecutionRecord, ExecutionRegistry, isAbandoned } from './execution-registry.js';
 import type { HistoryEventShape, WorkflowEvent } from './history-events.js';
@@ -338,9 +339,9 @@ export class LocalRuntime {
     if (this.handlersInProcess) {
       // One set of dependencies per runtime, built as a cold start builds them: a runtime started again in the
       // same process has new engine endpoints, and its handlers must not reuse the last one's clients.
-      const deps = stageDepsWithProviders(EVERY_OFFLINE_PORT, process.env, {
-        decorateProviders: this.options.decorateProviders,
-      });
+      const deps = withEveryClient(
+        stageDepsWithProviders(EVERY_OFFLINE_PORT, process.env, { decorateProviders: this.options.decorateProviders }),
+      );
       for (const spec of STAGE_FUNCTIONS) {
         const module = await spec.load();
         this.handlers.set(localFunctionArn(`dramaforge-${spec.name}`), {

@@ -181,6 +181,21 @@ describe('what each stage function bundles', () => {
     },
   );
 
+  it.each(ALL_STAGES.map((stage) => [stage.name, stage] as const))(
+    '%s loads the Step Functions and SQS clients at cold start exactly when it starts executions, answers Tasks or re-queues jobs',
+    (stageName, { access, invokedBy }) => {
+      // Act
+      const { modules } = coldStartImports(stageName);
+      const loads = (client: string) => [...modules].some((module) => module.includes(`/@aws-sdk/${client}/`));
+
+      // Assess
+      expect({ sfn: loads('client-sfn'), sqs: loads('client-sqs') }).toEqual({
+        sfn: access.reportsTaskOutcome !== undefined || invokedBy === 'manifest-upload',
+        sqs: access.requeuesVideoJobs === true,
+      });
+    },
+  );
+
   it('leaves out bowser, and writes nothing that would load it: the SDK parses a user agent with it only in a browser', () => {
     // Act
     const { metafile, outputFiles } = buildSync({

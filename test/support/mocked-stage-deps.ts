@@ -12,7 +12,7 @@ import { unavailableProfiles } from '../../lambdas/composition/provider-config.j
 import type { BoundProviders, ProviderPort } from '../../lambdas/core/contracts/bound-providers.js';
 import { parseDevelopedManifest } from '../../lambdas/core/manifest/parse.js';
 import type { Manifest, ManifestInput } from '../../lambdas/core/manifest/schema.js';
-import type { StageDeps } from '../../lambdas/pipeline/stage-deps.js';
+import type { AnswersTasks, RequeuesJobs, StageDeps } from '../../lambdas/pipeline/stage-deps.js';
 
 export const BUCKET = 'unit-bucket';
 export const TABLE = 'unit-table';
@@ -35,7 +35,7 @@ export function mockedStageDeps(options: { objects?: Map<string, Buffer>; provid
     return { Body: { transformToByteArray: async () => new Uint8Array(body) } };
   });
   const assets = new AssetStore(s3, BUCKET);
-  const deps: StageDeps<ProviderPort> = {
+  const deps: StageDeps<ProviderPort> & AnswersTasks & RequeuesJobs = {
     clients: { s3, dynamo, sfn, sqs: new SQSClient({ region: 'us-east-1' }) },
     assets,
     productions: new ProductionStore(dynamo, TABLE),

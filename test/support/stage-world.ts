@@ -4,7 +4,7 @@ import { BudgetLedger } from '../../lambdas/adapters/aws/budget-ledger.js';
 import { ProductionStore } from '../../lambdas/adapters/aws/production-store.js';
 import type { BoundProviders, ProviderPort } from '../../lambdas/core/contracts/bound-providers.js';
 import type { SeriesManifest } from '../../lambdas/core/manifest/schema.js';
-import type { StageDeps } from '../../lambdas/pipeline/stage-deps.js';
+import type { AnswersTasks, RequeuesJobs, StageDeps } from '../../lambdas/pipeline/stage-deps.js';
 import { startLocalTable } from './local-table.js';
 import { mockedStageDeps } from './mocked-stage-deps.js';
 
@@ -40,7 +40,12 @@ export async function stageWorld(
   });
   const productions = new ProductionStore(table.dynamo, table.tableName);
   const ledger = new BudgetLedger(table.dynamo, table.tableName);
-  const deps: StageDeps<ProviderPort> = { ...mocks.deps, productions, ledger, tableName: table.tableName };
+  const deps: StageDeps<ProviderPort> & AnswersTasks & RequeuesJobs = {
+    ...mocks.deps,
+    productions,
+    ledger,
+    tableName: table.tableName,
+  };
   await productions.openProduction({
     productionId: manifest.production,
     title: manifest.title,

@@ -2,7 +2,7 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import type { StoredReview } from '../../core/domain/production-model.js';
 import { ProductionEventSchema } from '../../pipeline/scene-context.js';
-import type { StageDeps } from '../../pipeline/stage-deps.js';
+import type { AnswersTasks, StageDeps } from '../../pipeline/stage-deps.js';
 
 export const AwaitApprovalEventSchema = ProductionEventSchema.extend({
   executionName: z.string().min(1),
@@ -28,7 +28,10 @@ export interface ReviewOutcome {
  * new process replays to here from its cached results) keeps the review it opened: its
  * deadline stands, and a decision already taken answers the new token at once.
  */
-export async function awaitApproval(event: z.output<typeof AwaitApprovalEventSchema>, deps: StageDeps): Promise<void> {
+export async function awaitApproval(
+  event: z.output<typeof AwaitApprovalEventSchema>,
+  deps: StageDeps & AnswersTasks,
+): Promise<void> {
   const meta = await deps.productions.getProduction(event.productionId);
   const earlier =
     meta.review?.executionName === event.executionName && meta.review.cut === event.cut ? meta.review : undefined;

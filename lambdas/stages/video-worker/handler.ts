@@ -2,21 +2,23 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { offlineConsistency } from '../../composition/offline-ports/consistency.js';
 import { offlineVideo } from '../../composition/offline-ports/video.js';
 import { stageDepsWithProviders } from '../../composition/stage-deps-with-providers.js';
+import { withClients } from '../../composition/with-clients.js';
 import { PRODUCTION_TABLE } from '../../core/contracts/table-definition.js';
-import type { StageDeps } from '../../pipeline/stage-deps.js';
-import { processVideoJob, type VideoWorkerPorts } from './video-worker.js';
+import { processVideoJob, type VideoWorkerDeps, type VideoWorkerPorts } from './video-worker.js';
 
 /**
  * SQS delivers at least once. A message's body (scene ids and task token) is its
  * idempotency key: a second delivery of the same message returns the first one's
  * outcome instead of rendering and reporting again. Records share the production table.
  */
-export function createHandler(deps: StageDeps<VideoWorkerPorts>) {
+export function createHandler(deps: VideoWorkerDeps) {
   const processor = new BatchProcessor(EventType.SQS);
   const idempotency = new IdempotencyConfig({ eventKeyJmesPath: 'body', expiresAfterSeconds: 24 * 60 * 60 });
   const processOnce = makeIdempotent((record: SQSRecord) => processVideoJob(record, deps), {
@@ -35,5 +37,8 @@ export function createHandler(deps: StageDeps<VideoWorkerPorts>) {
 }
 
 export const handler = createHandler(
-  stageDepsWithProviders<VideoWorkerPorts>({ video: offlineVideo, consistency: offlineConsistency }),
+  withClients(stageDepsWithProviders<VideoWorkerPorts>({ video: offlineVideo, consistency: offlineConsistency }), {
+    sfn: new SFNClient({}),
+    sqs: new SQSClient({}),
+  }),
 );

@@ -41,13 +41,16 @@ import { advanceProviderJob } from '../../pipeline/provider-job.js';
 import { recordFailureCause } from '../../pipeline/record-failure-cause.js';
 import { findCharacter, SceneEventSchema } from '../../pipeline/scene-context.js';
 import { beginSceneStage } from '../../pipeline/scene-stage.js';
-import type { StageDeps } from '../../pipeline/stage-deps.js';
+import type { AnswersTasks, RequeuesJobs, StageDeps } from '../../pipeline/stage-deps.js';
 import { chooseCandidate } from './choose-candidate.js';
 import { scoreCandidate } from './score-candidates.js';
 import { VIDEO_WORKER_TIMEOUT_SECONDS } from './timeout.js';
 
 /** The provider ports this stage uses: its handler declares them with their offline models. */
 export type VideoWorkerPorts = 'video' | 'consistency';
+
+/** What the video worker gets: its ports, and the clients that answer the waiting Task and re-queue a job. */
+export type VideoWorkerDeps = StageDeps<VideoWorkerPorts> & AnswersTasks & RequeuesJobs;
 
 /**
  * A video task: the scene and the waiting Task's token. A message re-sent to poll an async
@@ -348,7 +351,7 @@ async function holdCandidates(
 async function pollLater(
   job: VideoJob,
   progress: Extract<ClipProgress, { state: 'pending' }>,
-  deps: StageDeps,
+  deps: StageDeps & RequeuesJobs,
 ): Promise<void> {
   const queueUrl = deps.settings.videoQueueUrl;
   if (!queueUrl) throw new ProviderNotConfigured('VIDEO_QUEUE_URL is not set: an async video job cannot be polled');
@@ -369,7 +372,7 @@ const isClosedToken = (error: unknown) =>
  * next, so record why on its scene and fail the waiting Task now rather than at its
  * timeout. Both are best effort; the message itself is kept in the DLQ for redrive.
  */
-async function recordPoisonMessage(record: SQSRecord, error: unknown, deps: StageDeps): Promise<void> {
+async function recordPoisonMessage(record: SQSRecord, error: unknown, deps: StageDeps & AnswersTasks): Promise<void> {
   let body: Partial<VideoJob> = {};
   try {
     body = JSON.parse(record.body) as Partial<VideoJob>;
@@ -417,7 +420,7 @@ async function recordPoisonMessage(record: SQSRecord, error: unknown, deps: Stag
  * be read, a poll that cannot be re-sent, or a report that cannot be delivered, is thrown:
  * SQS redelivers it and after maxReceiveCount moves it to the dead-letter queue.
  */
-async function handleVideoJob(record: SQSRecord, deps: StageDeps<VideoWorkerPorts>): Promise<void> {
+async function handleVideoJob(record: SQSRecord, deps: VideoWorkerDeps): Promise<void> {
   const job = VideoJobSchema.parse(JSON.parse(record.body));
   const ref = { productionId: job.productionId, episodeId: job.episodeId, sceneId: job.sceneId };
   let progress: ClipProgress | undefined;
@@ -459,7 +462,7 @@ async function handleVideoJob(record: SQSRecord, deps: StageDeps<VideoWorkerPort
   }
 }
 
-export async function processVideoJob(record: SQSRecord, deps: StageDeps<VideoWorkerPorts>): Promise<void> {
+export async function processVideoJob(record: SQSRecord, deps: VideoWorkerDeps): Promise<void> {
   try {
     await handleVideoJob(record, deps);
   } catch (error) {

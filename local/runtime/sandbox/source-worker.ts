@@ -6,8 +6,8 @@ import { stageDepsWithProviders } from '../../../lambdas/composition/stage-deps-
 import type { ProviderPort } from '../../../lambdas/core/contracts/bound-providers.js';
 import { readStageEnvironment } from '../../../lambdas/core/contracts/environment.js';
 import { slotLimitOf } from '../../../lambdas/core/contracts/ports.js';
-import type { StageDeps } from '../../../lambdas/pipeline/stage-deps.js';
 import type { LambdaHandler, StageModule } from '../../../lambdas/pipeline/stage-descriptor.js';
+import { withEveryClient } from '../every-client.js';
 import type { LambdaErrorBody } from './lambda-function-error.js';
 import { BrokeredProviderSlots, isSlotGrant, type SlotRequest } from './slot-broker.js';
 
@@ -63,7 +63,7 @@ async function exported<T>(modulePath: string, exportName: string): Promise<T> {
  * One set of dependencies for every handler of this worker, as the runtime builds one for its own, when the
  * providers are decorated or the slots brokered; otherwise each handler is its module's, built from the environment.
  */
-let composedDeps: Promise<StageDeps<ProviderPort>> | undefined;
+let composedDeps: Promise<Parameters<StageModule['createHandler']>[0]> | undefined;
 
 /** Slots granted by the runtime's process: one instance, since its grants arrive on the one channel. */
 let brokeredSlots: BrokeredProviderSlots | undefined;
@@ -88,10 +88,12 @@ async function loadHandler(invocation: WorkerInvocation): Promise<LambdaHandler>
         providerDecorator.module,
         providerDecorator.exportName,
       ));
-    return stageDepsWithProviders(EVERY_OFFLINE_PORT, process.env, {
-      decorateProviders,
-      ...(invocation.brokeredSlots && { providerSlots: brokered() }),
-    });
+    return withEveryClient(
+      stageDepsWithProviders(EVERY_OFFLINE_PORT, process.env, {
+        decorateProviders,
+        ...(invocation.brokeredSlots && { providerSlots: brokered() }),
+      }),
+    );
   })();
   const createHandler = await exported<StageModule['createHandler']>(invocation.handlerModule, 'createHandler');
   return createHandler(await composedDeps);

@@ -9,9 +9,8 @@ import { ProductionStore } from '../../../../../lambdas/adapters/aws/production-
 import { ProviderRejected, ProviderUnavailable } from '../../../../../lambdas/core/contracts/errors.js';
 import type { AsyncVideoModel, ClipJobStatus } from '../../../../../lambdas/core/contracts/ports.js';
 import { validateManifest } from '../../../../../lambdas/core/manifest/validate.js';
-import type { StageDeps } from '../../../../../lambdas/pipeline/stage-deps.js';
 import { VIDEO_WORKER_TIMEOUT_SECONDS } from '../../../../../lambdas/stages/video-worker/timeout.js';
-import { processVideoJob, type VideoWorkerPorts } from '../../../../../lambdas/stages/video-worker/video-worker.js';
+import { processVideoJob, type VideoWorkerDeps } from '../../../../../lambdas/stages/video-worker/video-worker.js';
 import { startLocalTable } from '../../../../support/local-table.js';
 import { mockedStageDeps } from '../../../../support/mocked-stage-deps.js';
 import { signal } from '../../../../support/signal.js';
@@ -105,7 +104,7 @@ function worker(
     });
     return { MessageId: `n-${shared.queue.length}` };
   });
-  const deps: StageDeps<VideoWorkerPorts> = {
+  const deps: VideoWorkerDeps = {
     ...mocks.deps,
     productions: shared.productions,
     ledger: shared.ledger,

@@ -23,9 +23,8 @@ import { estimateUsd } from '../../../../../lambdas/core/pricing/estimates.js';
 import { billedVideoSeconds } from '../../../../../lambdas/core/pricing/pricing.js';
 import { putRenderedImage } from '../../../../../lambdas/pipeline/codecs.js';
 import { sceneContext } from '../../../../../lambdas/pipeline/scene-context.js';
-import type { StageDeps } from '../../../../../lambdas/pipeline/stage-deps.js';
 import { buildProductionReport } from '../../../../../lambdas/stages/finalize-production/production-report.js';
-import { renderSceneClip, type VideoWorkerPorts } from '../../../../../lambdas/stages/video-worker/video-worker.js';
+import { renderSceneClip, type VideoWorkerDeps } from '../../../../../lambdas/stages/video-worker/video-worker.js';
 import { startLocalTable } from '../../../../support/local-table.js';
 import { unitManifest } from '../../../../support/mocked-stage-deps.js';
 
@@ -152,7 +151,7 @@ async function candidateWorld(
       : { port: video, provider: 'openai-compatible', model: 'sora-2' },
     consistency: { port: new PixelConsistencyScorer(), provider: 'offline', model: 'pixel-similarity-v1' },
   } as Partial<BoundProviders> as BoundProviders;
-  const deps: StageDeps<VideoWorkerPorts> = {
+  const deps: VideoWorkerDeps = {
     clients: {
       s3,
       dynamo: table.dynamo,
