@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { nodePackageDirectory } from '../local/runtime/sandbox/lambda-runtime-files.js';
 import { median } from './figures.js';
 
 const run = promisify(execFile);
@@ -17,6 +18,8 @@ export interface FunctionPackage {
   sourceMapBytes: number;
   /** The layers the function is deployed with, by logical id. */
   layers: string[];
+  /** The Node.js major of the function's runtime (`nodejs24.x`), whose binary measured its init. */
+  nodeMajor?: number;
   initMs?: number;
   initRuns: number;
   initError?: string;
@@ -25,7 +28,7 @@ export interface FunctionPackage {
 interface TemplateResource {
   Type: string;
   Metadata?: Record<string, string>;
-  Properties?: { Layers?: { Ref?: string }[] };
+  Properties?: { Layers?: { Ref?: string }[]; Runtime?: string };
 }
 
 /** The Lambda functions of a synthesized template with their asset directories (CDK's `aws:asset:path` metadata). */
@@ -67,10 +70,20 @@ export function importFailure(stderr: string): string {
   return trimmed.length > 200 ? `${trimmed.slice(0, 200)}...` : trimmed;
 }
 
-/** One fresh node process: milliseconds from the start of `import()` of the bundle until it resolves. */
-async function initOnce(bundle: string): Promise<number> {
+/** The Node.js major of a Lambda runtime identifier (`nodejs24.x` is 24). */
+export function runtimeNodeMajor(runtime: string | undefined): number | undefined {
+  const major = /^nodejs(\d+)\.x$/.exec(runtime ?? '')?.[1];
+  return major === undefined ? undefined : Number(major);
+}
+
+/**
+ * One fresh process of the function's own Node.js (the binary the local runtime's sandboxes run, the
+ * runtime's major): milliseconds from the start of `import()` of the bundle until it resolves.
+ */
+async function initOnce(bundle: string, nodeMajor: number): Promise<number> {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(String(performance.now() - t));`;
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+  const node = path.join(nodePackageDirectory(nodeMajor), 'bin', 'node');
+  const { stdout } = await run(node, ['--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH, ...IMPORT_ENVIRONMENT },
   });
   return Number(stdout);
@@ -102,6 +115,7 @@ export async function measureLambdaPackages(options: {
       () => true,
       () => false,
     );
+    const nodeMajor = runtimeNodeMajor(template.Resources[logicalId]?.Properties?.Runtime);
     const measured: FunctionPackage = {
       logicalId,
       assetPath,
@@ -109,12 +123,13 @@ export async function measureLambdaPackages(options: {
       bundleBytes: hasBundle ? (await stat(bundle)).size : 0,
       sourceMapBytes: await directoryBytes(dir, (file) => file.endsWith('.map')),
       layers,
+      nodeMajor,
       initRuns: 0,
     };
-    if (hasBundle) {
+    if (hasBundle && nodeMajor !== undefined) {
       try {
         const times: number[] = [];
-        for (let i = 0; i < options.initRuns; i++) times.push(await initOnce(bundle));
+        for (let i = 0; i < options.initRuns; i++) times.push(await initOnce(bundle, nodeMajor));
         measured.initMs = median(times);
         measured.initRuns = times.length;
       } catch (error) {

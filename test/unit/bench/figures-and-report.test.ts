@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { figure, median } from '../../../bench/figures.js';
-import { functionAssets, importFailure } from '../../../bench/lambda-packages.js';
+import { functionAssets, importFailure, runtimeNodeMajor } from '../../../bench/lambda-packages.js';
 import {
   LATEST_RUN_END,
   LATEST_RUN_START,
@@ -102,6 +102,16 @@ describe('functionAssets', () => {
 
     // Assess
     expect(assets).toEqual([{ logicalId: 'PlanFunction1', assetPath: 'asset.abc' }]);
+  });
+});
+
+describe('runtimeNodeMajor', () => {
+  it("reads the Node.js major of a Lambda runtime, so init is measured on the function's own Node", () => {
+    // Act
+    const majors = ['nodejs24.x', 'nodejs22.x', 'python3.12', undefined].map(runtimeNodeMajor);
+
+    // Assess
+    expect(majors).toEqual([24, 22, undefined, undefined]);
   });
 });
 
