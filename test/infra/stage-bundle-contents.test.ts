@@ -1,4 +1,4 @@
-import { buildSync } from 'esbuild';
+import { buildSync, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ALL_STAGES } from '../../lambdas/catalog.js';
 import { PROVIDER_PORTS, type ProviderPort } from '../../lambdas/core/contracts/bound-providers.js';
@@ -32,13 +32,20 @@ const DECLARED_PORTS: Record<string, ProviderPort[]> = {
 const isProviderCode = (module: string) =>
   module.startsWith('lambdas/adapters/providers/') && !module.endsWith('/settings.ts');
 
-function stageMetafile(stageName: string) {
-  const { metafile } = buildSync({
-    ...stageBundleOptions(stageName, `/tmp/dramaforge-bundle-contents/${stageName}`),
-    metafile: true,
-    write: false,
-  });
-  return metafile!;
+const metafiles = new Map<string, Metafile>();
+
+/** A stage function's bundle, described (not written): built once per stage for all the tests that read it. */
+function stageMetafile(stageName: string): Metafile {
+  let metafile = metafiles.get(stageName);
+  if (!metafile) {
+    metafile = buildSync({
+      ...stageBundleOptions(stageName, `/tmp/dramaforge-bundle-contents/${stageName}`),
+      metafile: true,
+      write: false,
+    }).metafile!;
+    metafiles.set(stageName, metafile);
+  }
+  return metafile;
 }
 
 /** The modules a stage function's bundle carries, its chunks included. */
