@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { nodePackageDirectory } from '../local/runtime/sandbox/lambda-runtime-files.js';
+import { nodePackageDirectory } from '../local/runtime/index.js';
 import { median } from './figures.js';
 
 const run = promisify(execFile);

@@ -10,7 +10,7 @@ export { endsExecution, type HistoryEventShape } from './history-events.js';
 export { lambdaContext } from './lambda-context.js';
 export { type ExecutionEvent, LocalRuntime, type LocalRuntimeOptions, type ManifestUpload } from './local-runtime.js';
 export { assertSandboxIsolationAvailable } from './sandbox/function-sandbox.js';
-export { lambdaRuntimeFiles } from './sandbox/lambda-runtime-files.js';
+export { lambdaRuntimeFiles, nodePackageDirectory } from './sandbox/lambda-runtime-files.js';
 export { ensureRuntimeInterfaceClient } from './sandbox/runtime-interface-client-build.js';
 export { stackNameOf, synthesizeEnvironment } from './sandbox/synthesize-assembly.js';
 export { LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './settings.js';
