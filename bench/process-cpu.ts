@@ -30,6 +30,38 @@ function parentOfStat(stat: string): number {
   return Number(statFields(stat)[1]);
 }
 
+/**
+ * The CPU of a process and every process under it, in clock ticks: for each one alive, its own and that of
+ * the children it has waited for. A process that ended and was waited for is in its parent's count.
+ */
+export function processTreeCpuTicks(root: number): { ticks: number; processes: number } {
+  const stats = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    // A process may end between listing and reading: its parent has it, or will once it waits for it.
+    try {
+      stats.set(Number(entry), readFileSync(`/proc/${entry}/stat`, 'utf8'));
+    } catch {}
+  }
+  const inTree = (pid: number): boolean => {
+    if (pid === root) return true;
+    const stat = stats.get(pid);
+    return stat !== undefined && pid > 1 && inTree(parentOfStat(stat));
+  };
+  let ticks = 0;
+  let processes = 0;
+  for (const [pid, stat] of stats) {
+    if (!inTree(pid)) continue;
+    ticks += ownCpuTicksOfStat(stat) + childrenCpuTicksOfStat(stat);
+    processes += 1;
+  }
+  return { ticks, processes };
+}
+
+export function clockTicksToSeconds(ticks: number): number {
+  return ticks / clockTicksPerSecond();
+}
+
 interface NodeProcessSample {
   parent: number;
   own: number;

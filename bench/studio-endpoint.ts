@@ -1,5 +1,5 @@
-// The studio process's CPU and memory: idle, then while it runs N two-scene productions uploaded at
-// once through its S3 endpoint. Run: node --import tsx bench/studio-endpoint.ts [--productions 10]
+// The studio's CPU (its process, and its whole tree: handler workers, ffmpeg, espeak) and memory: idle,
+// then while it runs N two-scene productions uploaded at once through its S3 endpoint. Run: node --import tsx bench/studio-endpoint.ts [--productions 10]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { dataDirOwner } from '../local/runtime/index.js';
 import { describeMachine } from './machine.js';
+import { clockTicksToSeconds, ownCpuTicksOfStat, processTreeCpuTicks } from './process-cpu.js';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
@@ -18,18 +19,9 @@ const { values } = parseArgs({
 });
 const productions = Number(values.productions);
 const idleSeconds = Number(values['idle-seconds']);
-/** Linux counts a process's CPU time in clock ticks of 1/100 s (`getconf CLK_TCK`). */
-const TICKS_PER_SECOND = 100;
-
-/** The studio's own CPU time, and with it that of the ffmpeg and espeak processes it ran and reaped. */
-function cpuSeconds(pid: number): { own: number; withChildren: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime, stime, cutime and cstime: fields 14 to 17 of stat, 12 to 15 after the command name.
-  const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number) as [number, number, number, number];
-  return {
-    own: (utime + stime) / TICKS_PER_SECOND,
-    withChildren: (utime + stime + cutime + cstime) / TICKS_PER_SECOND,
-  };
+/** The studio process's own CPU time (all its threads), in seconds. */
+function ownCpuSeconds(pid: number): number {
+  return clockTicksToSeconds(ownCpuTicksOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8')));
 }
 
 function rssMb(pid: number): number {
@@ -37,21 +29,30 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** CPU share of one core and resident memory over a stretch of time, sampled each second. */
+/**
+ * CPU as a share of one core, and the studio's resident memory, over a stretch of time, sampled each second:
+ * the studio process alone, and its whole tree (its handler workers and the ffmpeg and espeak processes they
+ * run), whose share above 100 % is work on more than one core.
+ */
 async function sample(pid: number, until: () => Promise<boolean>) {
   const startedAt = Date.now();
-  const startCpu = cpuSeconds(pid);
+  const startOwn = ownCpuSeconds(pid);
+  const startTree = processTreeCpuTicks(pid).ticks;
   const memory: number[] = [];
+  let mostProcesses = 0;
   while (!(await until())) {
     memory.push(rssMb(pid));
     await new Promise((resolve) => setTimeout(resolve, 1000));
+    mostProcesses = Math.max(mostProcesses, processTreeCpuTicks(pid).processes);
   }
   const seconds = (Date.now() - startedAt) / 1000;
-  const endCpu = cpuSeconds(pid);
+  const treeCpuSeconds = clockTicksToSeconds(processTreeCpuTicks(pid).ticks - startTree);
   return {
     seconds,
-    cpuPercentOfOneCore: (100 * (endCpu.own - startCpu.own)) / seconds,
-    cpuPercentOfOneCoreWithChildren: (100 * (endCpu.withChildren - startCpu.withChildren)) / seconds,
+    cpuPercentOfOneCore: (100 * (ownCpuSeconds(pid) - startOwn)) / seconds,
+    treeCpuSeconds,
+    treeCpuPercentOfOneCore: (100 * treeCpuSeconds) / seconds,
+    mostProcesses,
     meanRssMb: memory.reduce((sum, value) => sum + value, 0) / Math.max(1, memory.length),
     peakRssMb: Math.max(...memory, rssMb(pid)),
   };
