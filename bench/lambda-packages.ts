@@ -126,8 +126,10 @@ export async function measureLambdaPackages(options: {
       nodeMajor,
       initRuns: 0,
     };
-    if (hasBundle && nodeMajor !== undefined) {
+    if (hasBundle) {
       try {
+        if (nodeMajor === undefined)
+          throw new Error(`its runtime (${template.Resources[logicalId]?.Properties?.Runtime}) is not Node.js`);
         const times: number[] = [];
         for (let i = 0; i < options.initRuns; i++) times.push(await initOnce(bundle, nodeMajor));
         measured.initMs = median(times);

@@ -31,27 +31,37 @@ function parentOfStat(stat: string): number {
 }
 
 /**
+ * The /proc/<pid>/stat line of every process `include` accepts, by pid. A process may end between
+ * listing and reading: it is left out, and its CPU is its parent's once the parent waits for it.
+ */
+function processStats(include: (pid: number) => boolean = () => true): Map<number, string> {
+  const stats = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (include(Number(entry))) stats.set(Number(entry), readFileSync(`/proc/${entry}/stat`, 'utf8'));
+    } catch {}
+  }
+  return stats;
+}
+
+/** Whether `pid` is `root` or below it through processes in `stats`. */
+function isUnder(stats: Map<number, string>, pid: number, root: number): boolean {
+  if (pid === root) return true;
+  const stat = stats.get(pid);
+  return stat !== undefined && pid > 1 && isUnder(stats, parentOfStat(stat), root);
+}
+
+/**
  * The CPU of a process and every process under it, in clock ticks: for each one alive, its own and that of
  * the children it has waited for. A process that ended and was waited for is in its parent's count.
  */
 export function processTreeCpuTicks(root: number): { ticks: number; processes: number } {
-  const stats = new Map<number, string>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    // A process may end between listing and reading: its parent has it, or will once it waits for it.
-    try {
-      stats.set(Number(entry), readFileSync(`/proc/${entry}/stat`, 'utf8'));
-    } catch {}
-  }
-  const inTree = (pid: number): boolean => {
-    if (pid === root) return true;
-    const stat = stats.get(pid);
-    return stat !== undefined && pid > 1 && inTree(parentOfStat(stat));
-  };
+  const stats = processStats();
   let ticks = 0;
   let processes = 0;
   for (const [pid, stat] of stats) {
-    if (!inTree(pid)) continue;
+    if (!isUnder(stats, pid, root)) continue;
     ticks += ownCpuTicksOfStat(stat) + childrenCpuTicksOfStat(stat);
     processes += 1;
   }
@@ -91,21 +101,9 @@ export class RunCpu {
   }
 
   private sampleNodeProcesses(): void {
-    const stats = new Map<number, string>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      // A process may end between listing and reading: it is then no longer anyone's to count here.
-      try {
-        if (readlinkSync(`/proc/${entry}/exe`) === this.nodeExecutable)
-          stats.set(Number(entry), readFileSync(`/proc/${entry}/stat`, 'utf8'));
-      } catch {}
-    }
-    const ours = (pid: number): boolean => {
-      const parent = parentOfStat(stats.get(pid)!);
-      return parent === process.pid || (stats.has(parent) && ours(parent));
-    };
+    const stats = processStats((pid) => readlinkSync(`/proc/${pid}/exe`) === this.nodeExecutable);
     for (const [pid, stat] of stats) {
-      if (pid === process.pid || !ours(pid)) continue;
+      if (pid === process.pid || !isUnder(stats, pid, process.pid)) continue;
       this.nodeProcesses.set(pid, {
         parent: parentOfStat(stat),
         own: ownCpuTicksOfStat(stat),
@@ -118,7 +116,6 @@ export class RunCpu {
   stop(): { runtimeSeconds: number; mediaToolsSeconds: number } {
     clearInterval(this.sampling);
     const stat = readFileSync('/proc/self/stat', 'utf8');
-    const hz = clockTicksPerSecond();
     const sampled = [...this.nodeProcesses.values()];
     const sum = (samples: NodeProcessSample[], ticks: (sample: NodeProcessSample) => number) =>
       samples.reduce((total, sample) => total + ticks(sample), 0);
@@ -129,8 +126,10 @@ export class RunCpu {
     const children = childrenCpuTicksOfStat(stat) - this.startChildren;
     const waitedByStarted = sum(started, (sample) => sample.children);
     return {
-      runtimeSeconds: (own + sum(sampled, (sample) => sample.own)) / hz,
-      mediaToolsSeconds: (Math.max(0, children - sum(workers, (sample) => sample.own)) + waitedByStarted) / hz,
+      runtimeSeconds: clockTicksToSeconds(own + sum(sampled, (sample) => sample.own)),
+      mediaToolsSeconds: clockTicksToSeconds(
+        Math.max(0, children - sum(workers, (sample) => sample.own)) + waitedByStarted,
+      ),
     };
   }
 }
