@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ const { values } = parseArgs({
     scenes: { type: 'string', default: '80' },
     'time-scale': { type: 'string', default: '1' },
     'no-synth': { type: 'boolean', default: false },
-    workers: { type: 'string', default: '0' },
+    workers: { type: 'string' },
   },
 });
 /** The benchmarks, in the order their figures are listed. */
@@ -144,7 +145,9 @@ if (selected('render')) {
 }
 
 if (selected('studio')) {
-  if (!/^\d+$/.test(values.workers))
+  // As the CLI runs them: a worker process per core unless `--workers` says how many (0: the benchmark's process).
+  const handlerWorkers = values.workers === undefined ? availableParallelism() : Number(values.workers);
+  if (values.workers !== undefined && !/^\d+$/.test(values.workers))
     throw new RangeError(`--workers takes a whole number of worker processes, not "${values.workers}"`);
   const productions = Number(values.productions);
   const scenes = Number(values.scenes);
@@ -152,7 +155,7 @@ if (selected('studio')) {
   const scenesPerEpisode = Math.min(scenes, 4);
   const priorities = [3, 8, 1, 10, 5, 6, 2, 9, 4, 7];
   console.log(
-    `studio season: ${productions} productions of ${scenes} scenes, mixed priorities, time x${values['time-scale']}, handlers ${Number(values.workers) > 0 ? `in ${values.workers} worker processes` : "in the runtime's process"}...`,
+    `studio season: ${productions} productions of ${scenes} scenes, mixed priorities, time x${values['time-scale']}, handlers ${handlerWorkers > 0 ? `in ${handlerWorkers} worker processes` : "in the runtime's process"}...`,
   );
   const studio = await inStartingEnvironment(() =>
     measureStudioScale({
@@ -167,7 +170,7 @@ if (selected('studio')) {
       videoWorkerMaxConcurrency: productions * 10 * scenesPerEpisode,
       baselineSampleScenes: 5,
       baselineRequestsPerSecond: 5,
-      handlerWorkers: Number(values.workers),
+      handlerWorkers,
     }),
   );
   results.studio = studio;
