@@ -39,6 +39,9 @@ const report = (f: Figure) => {
 
 const results: BenchResults = { ranAt: new Date().toISOString(), machine: describeMachine(), figures };
 
+// As the CLI does (bin/dramaforge.ts): the SDK's notice that it will need Node 22 is noise from every worker here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * The local runtime writes its handlers' environment into process.env (they read it at
  * import). Each pipeline benchmark gets the environment this process started with.
