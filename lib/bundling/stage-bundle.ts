@@ -6,7 +6,7 @@ const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** The package the provider SDK layer ships (lib/constructs/provider-sdk-layer.ts). */
 export const PROVIDER_SDK_LAYER_PACKAGE = 'openai';
 
-/** The font reader the fonts layer ships beside the fonts (lib/constructs/fonts-layer.ts). */
+/** The font reader that computes the fonts' character ranges (lambdas/adapters/media/font-characters.ts). */
 export const FONT_READER_PACKAGE = 'fontkit';
 
 /** What @aws-sdk/core imports only in a browser, to parse its user agent. */
@@ -20,8 +20,9 @@ export const STAGE_BUNDLE_HANDLER = 'index.handler';
  * costs neither package size nor init time elsewhere (docs/aws-deployment-decisions.md):
  * - the native canvas, which the functions that draw get from the canvas layer;
  * - the openai client, which the provider-calling functions get from the provider SDK layer;
- * - fontkit (with brotli, for WOFF2, 0.7 MB), which the functions that check fonts get from the
- *   fonts layer beside the fonts it reads;
+ * - fontkit (with brotli, for WOFF2, 0.7 MB), which the fonts layer ships for a font without
+ *   character ranges beside it. Every font the layer ships has them (computed with fontkit at
+ *   synth), so no function loads it in AWS; the local runtime's npm fonts are read with it on first use;
  * - the AWS SDK clients only the bedrock and openai-compatible profiles use, which the
  *   Node.js 24 runtime provides. The clients the stages use (S3 and DynamoDB in every one, Step
  *   Functions and SQS in the few that call them) stay bundled at the lockfile's version, which

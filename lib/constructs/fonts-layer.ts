@@ -5,6 +5,8 @@ import path from 'node:path';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
+import * as fontkit from 'fontkit';
+import { CHARACTER_RANGES_SUFFIX, characterRangesOf, firstFace } from '../../lambdas/adapters/media/font-characters.js';
 import { fontFiles } from '../../lambdas/adapters/media/fonts.js';
 import { MEDIA_VARIABLES } from '../../lambdas/core/contracts/environment.js';
 import { FONT_READER_PACKAGE } from '../bundling/stage-bundle.js';
@@ -16,9 +18,10 @@ const require = createRequire(import.meta.url);
 let fontReader: LayerFile[] | undefined;
 
 /**
- * fontkit and its dependencies as one ES module at /opt/nodejs/node_modules/fontkit, where the
- * functions that check fonts (the assembly's subtitle glyphs, the cover's title) import it from:
- * the layer ships one file rather than a node_modules tree. Built once per process.
+ * fontkit and its dependencies as one ES module at /opt/nodejs/node_modules/fontkit: the glyph
+ * checks import it only for a font with no character ranges beside it (a fonts directory of
+ * one's own), so it costs no init. The layer ships one file rather than a node_modules tree.
+ * Built once per process.
  */
 function fontReaderFiles(): LayerFile[] {
   if (fontReader) return fontReader;
@@ -51,6 +54,25 @@ function fontReaderFiles(): LayerFile[] {
   return fontReader;
 }
 
+let characterRangeFiles: LayerFile[] | undefined;
+
+/**
+ * Each font's character ranges, read with fontkit here, at synth, and shipped beside the font
+ * (fonts/<file>.characters.json), where the functions that check subtitle glyphs read them: no
+ * function loads a font reader. Built once per process.
+ */
+function characterRangesFiles(fonts: LayerFile[]): LayerFile[] {
+  if (characterRangeFiles) return characterRangeFiles;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dramaforge-font-characters-'));
+  characterRangeFiles = fonts.map((font) => {
+    const name = `${path.basename(font.source)}${CHARACTER_RANGES_SUFFIX}`;
+    const ranges = characterRangesOf(firstFace(fontkit.create(readFileSync(font.source))));
+    writeFileSync(path.join(dir, name), JSON.stringify(ranges));
+    return { source: path.join(dir, name), target: `${font.target}${CHARACTER_RANGES_SUFFIX}` };
+  });
+  return characterRangeFiles;
+}
+
 /**
  * The caption and subtitle fonts at /opt/fonts (Latin, Thai, Korean, Japanese, simplified
  * and traditional Chinese, emoji; regular and bold): exactly the files lambdas/adapters/media/fonts.ts
@@ -70,10 +92,10 @@ export class FontsLayer extends Construct implements MediaLayer {
       target: path.join(FONTS_DIR, path.basename(font.file)),
     }));
     this.layer = new FileLayer(this, 'Files', {
-      description: `DejaVu Sans, Noto Sans Thai/KR/JP/Hans/Hant and Noto Emoji for storyboards and burned subtitles, at /opt/fonts; ${FONT_READER_PACKAGE}, which reads them, at /opt/nodejs/node_modules`,
+      description: `DejaVu Sans, Noto Sans Thai/KR/JP/Hans/Hant and Noto Emoji for storyboards and burned subtitles, at /opt/fonts, each with the code points it draws; ${FONT_READER_PACKAGE}, for fonts without them, at /opt/nodejs/node_modules`,
       license: 'OFL-1.1 AND Bitstream-Vera AND MIT',
       compatibleArchitectures: [Architecture.X86_64, Architecture.ARM_64],
-      files: [...fonts, ...fontReaderFiles()],
+      files: [...fonts, ...characterRangesFiles(fonts), ...fontReaderFiles()],
     }).layer;
   }
 }

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { type Font, openSync } from 'fontkit';
 import type { EpisodeQa, QaCheck } from '../../core/domain/scene-artifacts.js';
 import type { SubtitleCue } from '../../core/text/subtitles.js';
 import { LOUDNESS_TARGET, type LoudnessMeasurement } from './episode-audio.js';
 import { analyseWithFfmpeg, type MediaProbe, probeMedia } from './ffmpeg.js';
+import { fontCharacters } from './font-characters.js';
 import { check, describeSpans, type Span, stillSpans, unheld } from './picture-qa.js';
 
 /** Dialogue quieter than this is silence. */
@@ -54,7 +54,7 @@ export async function checkEpisode(request: EpisodeQaRequest): Promise<EpisodeQa
     driftCheck(probe, request.fps),
     loudnessCheck(request.loudness),
     subtitleTimingCheck(request.burnedCues, durationSeconds),
-    subtitleGlyphCheck(request.burnedCues, request.fontFiles),
+    await subtitleGlyphCheck(request.burnedCues, request.fontFiles),
   ];
   return { passed: checks.every((c) => c.passed), checks };
 }
@@ -193,31 +193,18 @@ export function subtitleTimingCheck(cues: SubtitleCue[], durationSeconds: number
   };
 }
 
-const fontCache = new Map<string, Font>();
-
-function loadFont(file: string): Font {
-  let font = fontCache.get(file);
-  if (!font) {
-    const opened = openSync(file);
-    // A collection (.ttc) answers for its first face, which is the one fontconfig offers first.
-    font = 'fonts' in opened ? (opened.fonts[0] as Font) : opened;
-    fontCache.set(file, font);
-  }
-  return font;
-}
-
 /** Characters that draw nothing (spaces, joiners, variation selectors) need no glyph. */
 const DRAWS_NOTHING = /[\s\p{Default_Ignorable_Code_Point}\p{Cc}]/u;
 
 /** Every character a cue burns has a glyph in at least one subtitle font, so none is drawn as a box. */
-export function subtitleGlyphCheck(cues: SubtitleCue[], fontFiles: string[]): QaCheck {
-  const fonts = fontFiles.map(loadFont);
+export async function subtitleGlyphCheck(cues: SubtitleCue[], fontFiles: string[]): Promise<QaCheck> {
+  const fonts = await Promise.all(fontFiles.map(fontCharacters));
   const missing = new Map<string, string>();
   for (const cue of cues) {
     for (const character of cue.text) {
       if (DRAWS_NOTHING.test(character) || missing.has(character)) continue;
       const codePoint = character.codePointAt(0)!;
-      if (!fonts.some((font) => font.hasGlyphForCodePoint(codePoint))) missing.set(character, cue.text);
+      if (!fonts.some((font) => font.has(codePoint))) missing.set(character, cue.text);
     }
   }
   return {

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import * as fontkit from 'fontkit';
 import type { MediaEnvironment } from '../../core/contracts/environment.js';
 import { readMediaEnvironment } from '../../core/contracts/environment.js';
+import { fontCharacters } from './font-characters.js';
 import { fontFamiliesFor, fontFiles } from './fonts.js';
 
 /**
@@ -25,23 +24,6 @@ const FORMAT_ONLY = /\u200D|\p{Variation_Selector}|[\u200B\u200C\u2060\u{E0020}-
 
 const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-type CodePointSet = ReadonlySet<number>;
-const characterSets = new Map<string, Promise<CodePointSet>>();
-
-function characterSet(file: string): Promise<CodePointSet> {
-  let loading = characterSets.get(file);
-  if (!loading) {
-    loading = readFile(file).then((bytes) => {
-      const font = fontkit.create(bytes);
-      if (!('characterSet' in font))
-        throw new Error(`${file} is a font collection; the subtitle fonts are single fonts`);
-      return new Set(font.characterSet);
-    });
-    characterSets.set(file, loading);
-  }
-  return loading;
-}
-
 export async function glyphCoverage(
   language: string,
   env: MediaEnvironment = readMediaEnvironment(),
@@ -52,7 +34,7 @@ export async function glyphCoverage(
     families.map((family) => {
       const regular = files.find((font) => font.family === family && font.weight === 'regular');
       if (!regular) throw new Error(`no regular face for the subtitle family ${family}`);
-      return characterSet(regular.file);
+      return fontCharacters(regular.file);
     }),
   );
   const drawable = (grapheme: string): boolean => {
