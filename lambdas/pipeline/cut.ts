@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/contracts/zod-mini.js';
 import type { Manifest } from '../core/manifest/schema.js';
 
 /** What an episode is made as: the animatic a producer reviews before paid video, or the final cut. */

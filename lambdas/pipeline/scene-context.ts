@@ -1,12 +1,12 @@
-import * as z from 'zod';
 import { AssetMissing } from '../core/contracts/errors.js';
 import type { SceneRef } from '../core/contracts/keys.js';
 import type { CharacterBrief, SceneBrief } from '../core/contracts/ports.js';
+import * as z from '../core/contracts/zod-mini.js';
 import { seedFrom } from '../core/domain/content-hash.js';
 import { speaks } from '../core/domain/creatures.js';
 import type { Manifest, ManifestCharacter, ManifestEpisode, ManifestScene } from '../core/manifest/schema.js';
 
-const safeId = z.string().regex(/^[a-z0-9-]{1,63}$/);
+const safeId = z.string().check(z.regex(/^[a-z0-9-]{1,63}$/));
 
 /** What every scene task receives from the state machine: ids only. */
 export const SceneEventSchema = z.object({
@@ -18,8 +18,8 @@ export const SceneEventSchema = z.object({
 export const ProductionEventSchema = z.object({ productionId: safeId });
 
 /** A dub of an episode, as the Dub episode Map sends it: the language is one of the manifest's dubs. */
-export const DubEventSchema = SceneEventSchema.pick({ productionId: true, episodeId: true }).extend({
-  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/),
+export const DubEventSchema = z.extend(z.pick(SceneEventSchema, { productionId: true, episodeId: true }), {
+  language: z.string().check(z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)),
 });
 
 export interface SceneContext {

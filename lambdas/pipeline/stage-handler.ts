@@ -1,8 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
 import type { ProviderPort } from '../core/contracts/bound-providers.js';
+import type * as z from '../core/contracts/zod-mini.js';
 import { recordFailureCause } from './record-failure-cause.js';
 import type { StageDeps } from './stage-deps.js';
 
@@ -11,7 +11,7 @@ import type { StageDeps } from './stage-deps.js';
  * that knows its cause leaves it where the report reads it before it goes to the state machine.
  * The Powertools logger carries the Lambda context into every line.
  */
-export function stageHandler<Schema extends z.ZodType, Result, Deps extends StageDeps<ProviderPort> | StageDeps>(
+export function stageHandler<Schema extends z.ZodMiniType, Result, Deps extends StageDeps<ProviderPort> | StageDeps>(
   deps: Deps,
   eventSchema: Schema,
   run: (event: z.output<Schema>, deps: Deps) => Promise<Result>,

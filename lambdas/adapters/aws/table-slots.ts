@@ -7,7 +7,6 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { DramaforgeError } from '../../core/contracts/errors.js';
 import { tableKeys } from '../../core/contracts/keys.js';
 import {
@@ -18,6 +17,7 @@ import {
   slotPoolOf,
 } from '../../core/contracts/ports.js';
 import { itemKey, KEY_NAMES, PARTITION_KEY_NAME, PRODUCTION_TABLE } from '../../core/contracts/table-definition.js';
+import * as z from '../../core/contracts/zod-mini.js';
 import { unlessConditionFails } from './condition-failure.js';
 
 /** A row of a provider model's slots, all under one partition. */

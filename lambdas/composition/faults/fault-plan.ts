@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { PROVIDER_ROLES, type ProviderRole } from '../../core/contracts/provider-profiles.js';
+import * as z from '../../core/contracts/zod-mini.js';
 
 export const FAULT_KINDS = ['throttle', 'error', 'timeout', 'malformed'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -10,7 +10,7 @@ export interface FaultPlan {
   rates: Record<ProviderRole, Record<FaultKind, number>>;
 }
 
-const Probability = z.coerce.number().min(0).max(1);
+const Probability = z.coerce.number().check(z.gte(0), z.lte(1));
 
 /**
  * Parses DRAMAFORGE_FAULTS: comma-separated `kind=p` for every provider role, `role.kind=p`
@@ -28,7 +28,7 @@ export function parseFaultPlan(spec: string): FaultPlan {
     const [name, value] = entry.split('=');
     if (!name || value === undefined) throw new Error(`DRAMAFORGE_FAULTS: "${entry}" is not name=value`);
     if (name === 'seed') {
-      seed = z.coerce.number().int().min(0).parse(value);
+      seed = z.coerce.number().check(z.int(), z.gte(0)).parse(value);
       continue;
     }
     const [first, second] = name.split('.');

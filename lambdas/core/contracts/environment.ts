@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { DramaforgeError } from './errors.js';
+import * as z from './zod-mini.js';
 
 /**
  * The environment contract between the places that set a function's variables (the CDK
@@ -35,60 +35,62 @@ export const MEDIA_VARIABLES = {
   espeakWorker: 'DRAMAFORGE_ESPEAK_WORKER',
 } as const;
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const optionalText = z.string().min(1).optional();
+const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+const text = () => z.string().check(z.minLength(1));
+const optionalText = z.optional(text());
 
 /** Keyed like STAGE_VARIABLES: each field is read from the variable of the same key. */
 const StageEnvironmentSchema = z.object({
-  tableName: z.string().min(1),
-  bucketName: z.string().min(1),
+  tableName: text(),
+  bucketName: text(),
   sceneMaxConcurrency: positiveInt(4),
   episodeMaxConcurrency: positiveInt(2),
   keyframeMaxAttempts: positiveInt(3),
-  consistencyThreshold: z.coerce.number().gt(0).lte(1).optional(),
+  consistencyThreshold: z.optional(z.coerce.number().check(z.gt(0), z.lte(1))),
   videoQueueUrl: optionalText,
   /** The video queue's redrive maxReceiveCount: the receive after which a failing message goes to the DLQ. */
   videoMaxReceiveCount: positiveInt(3),
-  s3ForcePathStyle: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
+  s3ForcePathStyle: z.pipe(
+    z._default(z.enum(['true', 'false']), 'false'),
+    z.transform((value) => value === 'true'),
+  ),
   providerSecretArn: optionalText,
   faults: optionalText,
   providerCallLog: optionalText,
   priceOverrides: optionalText,
   /** JSON, calls at once by `provider/model` or provider: the slots shared out by production priority. */
-  providerSlots: z
-    .string()
-    .optional()
-    .transform((text, context) => {
-      if (text === undefined) return undefined;
+  providerSlots: z.pipe(
+    z.optional(z.string()),
+    z.transform((json: string | undefined, context) => {
+      if (json === undefined) return undefined;
       let value: unknown;
       try {
-        value = JSON.parse(text);
+        value = JSON.parse(json);
       } catch {
-        context.addIssue({ code: 'custom', message: 'not JSON' });
+        context.issues.push({ code: 'custom', message: 'not JSON', input: json });
         return z.NEVER;
       }
-      const limits = z.record(z.string().min(1), z.int().positive()).safeParse(value);
+      const limits = z.record(text(), z.int().check(z.positive())).safeParse(value);
       if (!limits.success) {
-        context.addIssue({
+        context.issues.push({
           code: 'custom',
           message: 'must map provider or provider/model to a positive whole number of slots',
+          input: json,
         });
         return z.NEVER;
       }
       return limits.data;
     }),
+  ),
   /**
    * Who shares the slots out: the production table, so every function and sandbox that shares it
    * shares them, or this process alone, which is exact and cheaper where one process runs every call.
    */
-  providerSlotsSharedBy: z.enum(['table', 'process']).default('table'),
-}) satisfies z.ZodObject<Record<keyof typeof STAGE_VARIABLES, z.ZodType>>;
+  providerSlotsSharedBy: z._default(z.enum(['table', 'process']), 'table'),
+}) satisfies z.ZodMiniObject<Record<keyof typeof STAGE_VARIABLES, z.ZodMiniType>>;
 
-const TriggerEnvironmentSchema = z.object({ stateMachineArn: z.string().min(1) }) satisfies z.ZodObject<
-  Record<keyof typeof TRIGGER_VARIABLES, z.ZodType>
+const TriggerEnvironmentSchema = z.object({ stateMachineArn: text() }) satisfies z.ZodMiniObject<
+  Record<keyof typeof TRIGGER_VARIABLES, z.ZodMiniType>
 >;
 
 const MediaEnvironmentSchema = z.object({
@@ -96,7 +98,7 @@ const MediaEnvironmentSchema = z.object({
   ffprobePath: optionalText,
   fontsDir: optionalText,
   espeakWorker: optionalText,
-}) satisfies z.ZodObject<Record<keyof typeof MEDIA_VARIABLES, z.ZodType>>;
+}) satisfies z.ZodMiniObject<Record<keyof typeof MEDIA_VARIABLES, z.ZodMiniType>>;
 
 /** What a stage function reads, once, at cold start. */
 export type StageEnvironment = z.output<typeof StageEnvironmentSchema>;
@@ -109,7 +111,7 @@ export class EnvironmentInvalid extends DramaforgeError {
 }
 
 /** Reads each field of `schema` from the variable `names` gives it; a problem names the variable, not the field. */
-function read<Schema extends z.ZodObject>(
+function read<Schema extends z.ZodMiniObject>(
   schema: Schema,
   names: Record<keyof z.output<Schema>, string>,
   env: Record<string, string | undefined>,

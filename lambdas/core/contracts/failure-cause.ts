@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { round } from './money.js';
+import * as z from './zod-mini.js';
 
 /**
  * Why a stage failed, as data beside the error name the state machine matches: what a provider
@@ -12,15 +12,15 @@ export const FailureCauseSchema = z.discriminatedUnion('kind', [
     kind: z.literal('provider'),
     provider: z.string(),
     /** The HTTP status it answered with; absent when it never answered. */
-    status: z.number().int().optional(),
+    status: z.optional(z.int()),
     /** Its error code (`invalid_api_key`, `AccessDeniedException`), when it gave one. */
-    code: z.string().optional(),
+    code: z.optional(z.string()),
     message: z.string(),
     /** What to check, when the answer says (a refused key names the variable that holds it). */
-    hint: z.string().optional(),
-    stage: z.string().optional(),
+    hint: z.optional(z.string()),
+    stage: z.optional(z.string()),
     /** The scene (`ep01/s02`), character or episode the call was for. */
-    subject: z.string().optional(),
+    subject: z.optional(z.string()),
   }),
   z.object({
     kind: z.literal('budget'),
@@ -32,7 +32,7 @@ export const FailureCauseSchema = z.discriminatedUnion('kind', [
     /** What the refused call would have reserved. */
     neededUsd: z.number(),
     stage: z.string(),
-    subject: z.string().optional(),
+    subject: z.optional(z.string()),
   }),
 ]);
 export type FailureCause = z.infer<typeof FailureCauseSchema>;

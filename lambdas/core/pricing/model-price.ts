@@ -1,28 +1,28 @@
-import * as z from 'zod';
+import * as z from '../contracts/zod-mini.js';
 
 /** Dollars per unit of the usage a provider reports; the one list of price fields the table and its overrides share. */
 export const ModelPriceSchema = z.strictObject({
-  perInputToken: z.number().min(0).optional(),
-  perInputImageToken: z.number().min(0).optional(),
-  perOutputToken: z.number().min(0).optional(),
-  perImage: z.number().min(0).optional(),
-  perVideoSecond: z.number().min(0).optional(),
+  perInputToken: z.optional(z.number().check(z.gte(0))),
+  perInputImageToken: z.optional(z.number().check(z.gte(0))),
+  perOutputToken: z.optional(z.number().check(z.gte(0))),
+  perImage: z.optional(z.number().check(z.gte(0))),
+  perVideoSecond: z.optional(z.number().check(z.gte(0))),
   /** Video is generated (and billed) in whole steps of this many seconds. */
-  videoSecondsStep: z.number().positive().optional(),
+  videoSecondsStep: z.optional(z.number().check(z.positive())),
   /** Video is generated (and billed) only at these lengths: the shortest that covers a clip, else the longest. */
-  videoDurations: z.array(z.number().positive()).min(1).optional(),
-  perSpeechCharacter: z.number().min(0).optional(),
+  videoDurations: z.optional(z.array(z.number().check(z.positive())).check(z.minLength(1))),
+  perSpeechCharacter: z.optional(z.number().check(z.gte(0))),
   /** Transcription is listed per minute of audio and billed by the second. */
-  perTranscribedAudioMinute: z.number().min(0).optional(),
+  perTranscribedAudioMinute: z.optional(z.number().check(z.gte(0))),
   /** Lip-sync is billed per second of the video it re-renders. */
-  perLipSyncSecond: z.number().min(0).optional(),
-  perMusicSecond: z.number().min(0).optional(),
+  perLipSyncSecond: z.optional(z.number().check(z.gte(0))),
+  perMusicSecond: z.optional(z.number().check(z.gte(0))),
   /**
    * A video model that renders the scene's dialogue with the picture (docs/providers.md, Native voice):
    * `in-prompt` hears the lines and how each voice sounds in the prompt alone; `reference-voice` also takes
    * each speaker's reference voice. Absent: the model renders no dialogue.
    */
-  dialogue: z.enum(['in-prompt', 'reference-voice']).optional(),
+  dialogue: z.optional(z.enum(['in-prompt', 'reference-voice'])),
 });
 
 export type ModelPrice = z.infer<typeof ModelPriceSchema>;

@@ -1,8 +1,11 @@
-import * as z from 'zod';
 import { processEnvironment, STAGE_VARIABLES } from '../contracts/environment.js';
+import * as z from '../contracts/zod-mini.js';
 import { type ModelPrice, ModelPriceSchema } from './model-price.js';
 
-const OverridesSchema = z.record(z.string().regex(/^[^/]+\/.+$/, 'keys are "<provider>/<model>"'), ModelPriceSchema);
+const OverridesSchema = z.record(
+  z.string().check(z.regex(/^[^/]+\/.+$/, 'keys are "<provider>/<model>"')),
+  ModelPriceSchema,
+);
 
 /**
  * DRAMAFORGE_PRICE_OVERRIDES, a JSON object of "<provider>/<model>" -> prices, replaces

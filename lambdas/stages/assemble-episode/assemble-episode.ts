@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import * as z from 'zod';
 import { AssetMissing } from '../../core/contracts/errors.js';
 import { assetKeys, type SceneRef, sceneLabel } from '../../core/contracts/keys.js';
+import * as z from '../../core/contracts/zod-mini.js';
 import { contentHash } from '../../core/domain/content-hash.js';
 import type { SceneRecord } from '../../core/domain/production-model.js';
 import type { EpisodeSummary, StoredVoiceCues } from '../../core/domain/scene-artifacts.js';
@@ -22,8 +22,8 @@ export type AssembleEpisodePorts = 'text' | 'music';
 const AUDIO_AND_QA_VERSION = 'bed-ducked-limited-loudnorm-2pass+qa-v2';
 
 export const AssembleEpisodeEventSchema = z.object({
-  productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),
-  episodeId: z.string().regex(/^[a-z0-9-]{1,63}$/),
+  productionId: z.string().check(z.regex(/^[a-z0-9-]{3,63}$/)),
+  episodeId: z.string().check(z.regex(/^[a-z0-9-]{1,63}$/)),
 });
 
 /**

@@ -1,15 +1,15 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+import * as z from '../../core/contracts/zod-mini.js';
 import type { StoredReview } from '../../core/domain/production-model.js';
 import { ProductionEventSchema } from '../../pipeline/scene-context.js';
 import type { AnswersTasks, StageDeps } from '../../pipeline/stage-deps.js';
 
-export const AwaitApprovalEventSchema = ProductionEventSchema.extend({
-  executionName: z.string().min(1),
+export const AwaitApprovalEventSchema = z.extend(ProductionEventSchema, {
+  executionName: z.string().check(z.minLength(1)),
   before: z.enum(['video', 'delivery']),
   cut: z.enum(['animatic', 'final']),
-  waitSeconds: z.int().positive(),
-  taskToken: z.string().min(1),
+  waitSeconds: z.int().check(z.positive()),
+  taskToken: z.string().check(z.minLength(1)),
 });
 
 /** What the waiting Task is answered with, and so what the workflow's Choice after the gate reads. */

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { BoundPorts } from '../../core/contracts/bound-providers.js';
 import { assetKeys } from '../../core/contracts/keys.js';
+import * as z from '../../core/contracts/zod-mini.js';
 import { seedFrom } from '../../core/domain/content-hash.js';
 import { characterVoiceMode, REFERENCE_VOICE_CHARACTERS } from '../../core/domain/native-voice.js';
 import type { Manifest, ManifestCharacter } from '../../core/manifest/schema.js';
@@ -17,8 +17,8 @@ import type { StageDeps } from '../../pipeline/stage-deps.js';
 export type CastCharacterPorts = 'image' | 'video' | 'speech';
 
 export const CastCharacterEventSchema = z.object({
-  productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),
-  characterId: z.string().regex(/^[a-z0-9-]{1,63}$/),
+  productionId: z.string().check(z.regex(/^[a-z0-9-]{3,63}$/)),
+  characterId: z.string().check(z.regex(/^[a-z0-9-]{1,63}$/)),
 });
 
 /**

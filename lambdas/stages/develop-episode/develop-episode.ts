@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { AssetMissing, ProviderOutputInvalid } from '../../core/contracts/errors.js';
 import { assetKeys } from '../../core/contracts/keys.js';
 import type {
@@ -9,6 +8,7 @@ import type {
   SceneCard,
   SeriesBrief,
 } from '../../core/contracts/ports.js';
+import * as z from '../../core/contracts/zod-mini.js';
 import { contentHash, seedFrom } from '../../core/domain/content-hash.js';
 import { speaks } from '../../core/domain/creatures.js';
 import type { DevelopmentRecord } from '../../core/domain/development-record.js';
@@ -26,7 +26,7 @@ import type { StageDeps } from '../../pipeline/stage-deps.js';
 /** The provider ports this stage uses: its handler declares them with their offline models. */
 export type DevelopEpisodePorts = 'development';
 
-export const DevelopEpisodeEventSchema = SceneEventSchema.pick({ productionId: true, episodeId: true });
+export const DevelopEpisodeEventSchema = z.pick(SceneEventSchema, { productionId: true, episodeId: true });
 
 /** A hand-written episode tells the story so far by its outlines, cut to about a paragraph. */
 const OUTLINE_SUMMARY_CHARACTERS = 600;

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { z } from 'zod';
 import { assetKeys, type SceneRef, sceneLabel } from '../../core/contracts/keys.js';
+import type * as z from '../../core/contracts/zod-mini.js';
 import { contentHash } from '../../core/domain/content-hash.js';
 import type { StoredVoiceCues } from '../../core/domain/scene-artifacts.js';
 import type { Manifest } from '../../core/manifest/schema.js';

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { renderContactSheet } from '../../adapters/media/contact-sheet.js';
 import { describeCause } from '../../core/contracts/failure-cause.js';
 import { assetKeys } from '../../core/contracts/keys.js';
+import * as z from '../../core/contracts/zod-mini.js';
 import type { DevelopmentFailureRecord, DevelopmentRecord } from '../../core/domain/development-record.js';
 import type { CostRow } from '../../core/domain/ledger.js';
 import type { DubSummary, EpisodeSummary, StoredScript } from '../../core/domain/scene-artifacts.js';
@@ -11,18 +11,18 @@ import type { StageDeps } from '../../pipeline/stage-deps.js';
 import { buildProductionReport, type ProductionReport } from './production-report.js';
 
 export const FinalizeProductionEventSchema = z.object({
-  productionId: z.string().regex(/^[a-z0-9-]{3,63}$/),
+  productionId: z.string().check(z.regex(/^[a-z0-9-]{3,63}$/)),
   /** Present when the production stopped early: the state machine's Catch output. */
-  failure: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  failure: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.string()) })),
   /**
    * The approval gate's statuses, which the workflow decides rather than the scenes: the report
    * written for a review (AWAITING_APPROVAL), and the two clean stops after one.
    */
-  closeAs: z.enum(['AWAITING_APPROVAL', 'REJECTED', 'REVIEW_TIMED_OUT']).optional(),
+  closeAs: z.optional(z.enum(['AWAITING_APPROVAL', 'REJECTED', 'REVIEW_TIMED_OUT'])),
   /** The cut a review is of. */
-  cut: z.enum(['animatic', 'final']).optional(),
+  cut: z.optional(z.enum(['animatic', 'final'])),
   /** The gate's answer on a rejection (its notes, when the producer gave any). */
-  decision: z.object({ notes: z.string().max(10_000).optional() }).optional(),
+  decision: z.optional(z.object({ notes: z.optional(z.string().check(z.maxLength(10_000))) })),
 });
 
 /** What the development stage left for this manifest's episodes: a record of another synopsis is not this one's. */

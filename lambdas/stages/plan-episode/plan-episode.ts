@@ -1,16 +1,16 @@
-import * as z from 'zod';
 import { AssetMissing } from '../../core/contracts/errors.js';
+import * as z from '../../core/contracts/zod-mini.js';
 import { SCENES_PER_DIALOGUE_PART } from '../../core/prompts/script-prompt.js';
 import { languageOf } from '../../core/text/languages.js';
 import { CutSchema } from '../../pipeline/cut.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
-export const PlanEpisodeEventSchema = SceneEventSchema.pick({ productionId: true, episodeId: true }).extend({
+export const PlanEpisodeEventSchema = z.extend(z.pick(SceneEventSchema, { productionId: true, episodeId: true }), {
   /** Asked again once the dialogue is written: the scenes whose script did not stop them. */
-  scripted: z.boolean().optional(),
+  scripted: z.optional(z.boolean()),
   /** The animatic a producer reviews is not dubbed: its final cut is. */
-  cut: CutSchema.optional(),
+  cut: z.optional(CutSchema),
 });
 
 /**

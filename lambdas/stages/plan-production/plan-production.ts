@@ -1,9 +1,11 @@
-import * as z from 'zod';
+import * as z from '../../core/contracts/zod-mini.js';
 import { episodeExecutionName } from '../../core/workflow/execution-name.js';
 import { ProductionEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
-export const PlanProductionEventSchema = ProductionEventSchema.extend({ executionName: z.string().min(1) });
+export const PlanProductionEventSchema = z.extend(ProductionEventSchema, {
+  executionName: z.string().check(z.minLength(1)),
+});
 
 /**
  * One row per scene, and the plan the Map states read: character ids, and per episode its

@@ -1,12 +1,12 @@
-import * as z from 'zod';
+import * as z from '../../core/contracts/zod-mini.js';
 import { SCENE_STEPS, type SceneStep } from '../../core/domain/production-model.js';
 import { SceneEventSchema } from '../../pipeline/scene-context.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
-export const SceneOutcomeEventSchema = SceneEventSchema.extend({
+export const SceneOutcomeEventSchema = z.extend(SceneEventSchema, {
   outcome: z.enum(['COMPLETE', 'FAILED', 'BUDGET_EXCEEDED']),
   /** The state machine's Catch output. */
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  error: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.string()) })),
 });
 
 /** The last word on a scene: COMPLETE, or where and why it stopped. */

@@ -1,7 +1,7 @@
-import type { z } from 'zod';
 import { assetKeys } from '../../core/contracts/keys.js';
 import type { RenderedImage } from '../../core/contracts/ports.js';
 import { DEFAULT_CONSISTENCY_THRESHOLD } from '../../core/contracts/ports.js';
+import type * as z from '../../core/contracts/zod-mini.js';
 import { seedFrom, sha256 } from '../../core/domain/content-hash.js';
 import type { KeyframeAttempt } from '../../core/domain/production-model.js';
 import { estimateUsd } from '../../core/pricing/estimates.js';

@@ -1,6 +1,6 @@
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
 import { assetKeys } from '../../core/contracts/keys.js';
+import * as z from '../../core/contracts/zod-mini.js';
 import { executionNameFor } from '../../core/workflow/execution-name.js';
 
 /**
@@ -9,8 +9,8 @@ import { executionNameFor } from '../../core/workflow/execution-name.js';
  */
 export const ManifestUploadedEventSchema = z.object({
   detail: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
-    object: z.object({ key: z.string().min(1), etag: z.string().min(1) }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
+    object: z.object({ key: z.string().check(z.minLength(1)), etag: z.string().check(z.minLength(1)) }),
   }),
 });
 export type ManifestUploadedEvent = z.output<typeof ManifestUploadedEventSchema>;

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type * as z from 'zod';
 import { renderCameraMoveClip } from '../../adapters/media/camera-move.js';
 import { withTempDir } from '../../adapters/media/ffmpeg.js';
 import { assetKeys } from '../../core/contracts/keys.js';
 import type { CameraMoveClip } from '../../core/contracts/ports.js';
+import * as z from '../../core/contracts/zod-mini.js';
 import type { StoredVoiceCues } from '../../core/domain/scene-artifacts.js';
 import { CutSchema, manifestForCut } from '../../pipeline/cut.js';
 import { buyLipSync, lipSyncRequest } from '../../pipeline/lip-sync-call.js';
@@ -16,7 +16,7 @@ import { SYNC_LIPS_TIMEOUT_SECONDS } from './timeout.js';
 /** The provider ports this stage uses: its handler declares them with their offline models. */
 export type SyncLipsPorts = 'lipSync';
 
-export const SyncLipsEventSchema = SceneEventSchema.extend({ cut: CutSchema.optional() });
+export const SyncLipsEventSchema = z.extend(SceneEventSchema, { cut: z.optional(CutSchema) });
 
 /** Time kept back from the function's timeout for storing the clip and answering. */
 const MARGIN_SECONDS = 90;

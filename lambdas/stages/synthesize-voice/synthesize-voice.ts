@@ -1,9 +1,9 @@
-import type { z } from 'zod';
 import { buildSceneVoiceTrack, type VoiceLine } from '../../adapters/media/voice-track.js';
 import type { Bound } from '../../core/contracts/bound-providers.js';
 import { BudgetExceeded } from '../../core/contracts/errors.js';
 import { assetKeys, type SceneRef } from '../../core/contracts/keys.js';
 import type { SpeechRequest, SpeechResult, SpeechTranscriber, TimedWord } from '../../core/contracts/ports.js';
+import type * as z from '../../core/contracts/zod-mini.js';
 import { sha256 } from '../../core/domain/content-hash.js';
 import { plannedNativeSeconds, sceneVoiceMode } from '../../core/domain/native-voice.js';
 import type { StoredScript, StoredVoiceCues } from '../../core/domain/scene-artifacts.js';

@@ -1,14 +1,14 @@
-import * as z from 'zod';
 import { ManifestInvalid } from '../../core/contracts/errors.js';
 import { assetKeys } from '../../core/contracts/keys.js';
+import * as z from '../../core/contracts/zod-mini.js';
 import { parseManifest } from '../../core/manifest/parse.js';
 import { episodesToDevelop } from '../../core/manifest/queries.js';
 import type { StageDeps } from '../../pipeline/stage-deps.js';
 
 export const ValidateManifestEventSchema = z.object({
-  bucket: z.string().min(1),
-  key: z.string().min(1),
-  executionName: z.string().min(1),
+  bucket: z.string().check(z.minLength(1)),
+  key: z.string().check(z.minLength(1)),
+  executionName: z.string().check(z.minLength(1)),
 });
 
 /**

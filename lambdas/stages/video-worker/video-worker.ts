@@ -1,7 +1,6 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
 import { clipSpeech } from '../../adapters/media/clip-speech.js';
 import { ProviderNotConfigured, ProviderOutputInvalid } from '../../core/contracts/errors.js';
 import { assetKeys, type SceneRef } from '../../core/contracts/keys.js';
@@ -13,6 +12,7 @@ import {
   isCameraMoveClip,
   type RenderedImage,
 } from '../../core/contracts/ports.js';
+import * as z from '../../core/contracts/zod-mini.js';
 import { seedFrom, sha256 } from '../../core/domain/content-hash.js';
 import {
   cuesFromSpeech,
@@ -56,10 +56,10 @@ export type VideoWorkerDeps = StageDeps<VideoWorkerPorts> & AnswersTasks & Reque
  * A video task: the scene and the waiting Task's token. A message re-sent to poll an async
  * provider's job also counts its polls; the job itself is recorded on the scene's row.
  */
-export const VideoJobSchema = SceneEventSchema.extend({
-  taskToken: z.string().min(1),
-  polls: z.int().min(0).optional(),
-  cut: CutSchema.optional(),
+export const VideoJobSchema = z.extend(SceneEventSchema, {
+  taskToken: z.string().check(z.minLength(1)),
+  polls: z.optional(z.int().check(z.gte(0))),
+  cut: z.optional(CutSchema),
 });
 export type VideoJob = z.output<typeof VideoJobSchema>;
 

@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import {
   buildSceneVoiceTrack,
   changeTempo,
@@ -18,6 +17,7 @@ import type {
   SpeechModel,
   TitleTranslationRequest,
 } from '../../core/contracts/ports.js';
+import type * as z from '../../core/contracts/zod-mini.js';
 import { contentHash, seedFrom } from '../../core/domain/content-hash.js';
 import {
   type DubFit,

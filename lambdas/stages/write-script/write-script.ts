@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   BudgetExceeded,
   ProviderOutputInvalid,
@@ -8,6 +7,7 @@ import {
 } from '../../core/contracts/errors.js';
 import { assetKeys } from '../../core/contracts/keys.js';
 import type { SceneScript } from '../../core/contracts/ports.js';
+import * as z from '../../core/contracts/zod-mini.js';
 import { seedFrom } from '../../core/domain/content-hash.js';
 import type { StoredScript } from '../../core/domain/scene-artifacts.js';
 import { estimateUsd } from '../../core/pricing/estimates.js';
@@ -27,7 +27,9 @@ const safeId = SceneEventSchema.shape.sceneId;
 /** One scene, or a part of an episode (its scenes in order), as the Write dialogue Map sends it. */
 export const WriteScriptEventSchema = z.union([
   SceneEventSchema,
-  SceneEventSchema.pick({ productionId: true, episodeId: true }).extend({ sceneIds: z.array(safeId).min(1).max(60) }),
+  z.extend(z.pick(SceneEventSchema, { productionId: true, episodeId: true }), {
+    sceneIds: z.array(safeId).check(z.minLength(1), z.maxLength(60)),
+  }),
 ]);
 
 /**
