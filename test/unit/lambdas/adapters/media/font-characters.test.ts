@@ -41,7 +41,10 @@ describe('charactersIn', () => {
     ]);
 
     // Act
-    const answers = [9, 10, 15, 20, 21, 29, 30, 31, 40, 45, 46].map((codePoint) => [codePoint, characters.has(codePoint)]);
+    const answers = [9, 10, 15, 20, 21, 29, 30, 31, 40, 45, 46].map((codePoint) => [
+      codePoint,
+      characters.has(codePoint),
+    ]);
 
     // Assess
     expect(answers).toEqual([
