@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod-mini.js';
 
 /**
  * The platform package delivered beside each episode and dub (`<episode>[.<lang>].platform.json`):
@@ -18,30 +18,32 @@ export const PLATFORM_LIMITS = {
 /** A hashtag as every platform links it: `#`, then letters, marks, digits or underscores, no spaces. */
 export const HashtagSchema = z
   .string()
-  .max(PLATFORM_LIMITS.hashtagCharacters)
-  .regex(/^#[\p{L}\p{M}\p{N}_]+$/u, 'a hashtag is # then letters, digits or _ with no spaces');
+  .check(
+    z.maxLength(PLATFORM_LIMITS.hashtagCharacters),
+    z.regex(/^#[\p{L}\p{M}\p{N}_]+$/u, 'a hashtag is # then letters, digits or _ with no spaces'),
+  );
 
 export const ListingSchema = z.strictObject({
-  description: z.string().trim().min(1).max(PLATFORM_LIMITS.descriptionCharacters),
-  hashtags: z.array(HashtagSchema).min(1).max(PLATFORM_LIMITS.hashtags),
+  description: z.string().check(z.trim(), z.minLength(1), z.maxLength(PLATFORM_LIMITS.descriptionCharacters)),
+  hashtags: z.array(HashtagSchema).check(z.minLength(1), z.maxLength(PLATFORM_LIMITS.hashtags)),
 });
 
 /**
  * The file's whole shape. Strict: a field this schema does not name (an account, a token, a channel)
  * cannot be written, so a package never carries account data.
  */
-export const PlatformPackageSchema = ListingSchema.extend({
-  episodeId: z.string().regex(/^[a-z0-9-]{1,63}$/),
+export const PlatformPackageSchema = z.extend(ListingSchema, {
+  episodeId: z.string().check(z.regex(/^[a-z0-9-]{1,63}$/)),
   /** Canonical tag (core/text/languages.ts): the master's language, or the dub's. */
-  language: z.string().min(2),
-  title: z.string().trim().min(1).max(PLATFORM_LIMITS.titleCharacters),
+  language: z.string().check(z.minLength(2)),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(PLATFORM_LIMITS.titleCharacters)),
   /** The delivered MP4's duration as probed. */
-  durationSeconds: z.number().positive(),
-  aspectRatio: z.string().regex(/^\d+:\d+$/),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
+  durationSeconds: z.number().check(z.positive()),
+  aspectRatio: z.string().check(z.regex(/^\d+:\d+$/)),
+  width: z.int().check(z.positive()),
+  height: z.int().check(z.positive()),
   /** The cover's file name beside the package, `<episode>[.<lang>].cover.jpg`. */
-  cover: z.string().regex(/^[a-z0-9-]+(\.[A-Za-z0-9-]+)?\.cover\.jpg$/),
+  cover: z.string().check(z.regex(/^[a-z0-9-]+(\.[A-Za-z0-9-]+)?\.cover\.jpg$/)),
 });
 export type PlatformPackage = z.output<typeof PlatformPackageSchema>;
 

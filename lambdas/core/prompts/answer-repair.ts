@@ -1,6 +1,6 @@
-import type * as z from 'zod';
 import { ProviderContentFiltered, ProviderOutputInvalid } from '../contracts/errors.js';
 import type { Charge, Metered, Repair, Usage } from '../contracts/ports.js';
+import type * as z from '../contracts/zod-mini.js';
 
 /**
  * Repair before refusing: a structured answer from a text model is first mended where the
@@ -29,7 +29,7 @@ export interface Problem {
 export type Checked<T> = { ok: true; value: T; repairs: Repair[] } | { ok: false; problems: Problem[] };
 
 /** A schema's issues as problems, each at its path in the answer. */
-export const zodProblems = (error: z.ZodError): Problem[] =>
+export const zodProblems = (error: z.core.$ZodError): Problem[] =>
   error.issues.map((issue) => ({ path: issue.path.join('.') || '(answer)', reason: issue.message }));
 
 export const describeProblems = (problems: Problem[]) =>

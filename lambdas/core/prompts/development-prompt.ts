@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { DevelopedPart, EpisodeDevelopmentRequest, Metered, Repair, SceneCard } from '../contracts/ports.js';
+import * as z from '../contracts/zod-mini.js';
 import { MANIFEST_LIMITS } from '../manifest/limits.js';
 import {
   answerCarryingRepairs,
@@ -29,7 +29,7 @@ export function developmentParts(sceneCount: number): string[][] {
   return parts;
 }
 
-const line = (max: number) => z.string().trim().min(1).max(max);
+const line = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 /**
  * The answer's shape, as the provider is told it (structured output's JSON schema): the cast
@@ -44,17 +44,16 @@ function answerShape(request: EpisodeDevelopmentRequest) {
         z.strictObject({
           id: z.string(),
           location: line(500),
-          characters: z.array(castId).min(1).max(MANIFEST_LIMITS.characters),
+          characters: z.array(castId).check(z.minLength(1), z.maxLength(MANIFEST_LIMITS.characters)),
           outline: line(2000),
           mood: line(50),
           camera: line(300),
           dialogue: z
             .array(z.strictObject({ character: castId, line: line(MANIFEST_LIMITS.lineCharacters) }))
-            .max(MANIFEST_LIMITS.dialogueLinesPerScene),
+            .check(z.maxLength(MANIFEST_LIMITS.dialogueLinesPerScene)),
         }),
       )
-      .min(request.part.sceneIds.length)
-      .max(request.part.sceneIds.length),
+      .check(z.minLength(request.part.sceneIds.length), z.maxLength(request.part.sceneIds.length)),
     summary: line(SUMMARY_CHARACTERS),
   });
 }
@@ -86,48 +85,56 @@ function answerSchema(request: EpisodeDevelopmentRequest) {
             location: line(500),
             characters: z
               .array(
-                lenient.refine(known, {
-                  error: (issue) => `"${String(issue.input)}" is not a character of the bible (${bible.join(', ')})`,
-                }),
+                lenient.check(
+                  z.refine(known, {
+                    error: (issue) => `"${String(issue.input)}" is not a character of the bible (${bible.join(', ')})`,
+                  }),
+                ),
               )
-              .min(1, 'a scene needs at least one character of the bible')
-              .max(MANIFEST_LIMITS.characters),
+              .check(
+                z.minLength(1, 'a scene needs at least one character of the bible'),
+                z.maxLength(MANIFEST_LIMITS.characters),
+              ),
             outline: line(2000),
             mood: line(50),
             camera: line(300),
             dialogue: z
               .array(z.strictObject({ character: lenient, line: line(MANIFEST_LIMITS.lineCharacters) }))
-              .max(MANIFEST_LIMITS.dialogueLinesPerScene),
+              .check(z.maxLength(MANIFEST_LIMITS.dialogueLinesPerScene)),
           }),
         )
-        .length(
-          request.part.sceneIds.length,
-          `exactly ${request.part.sceneIds.length} scenes: ${request.part.sceneIds.join(', ')}`,
+        .check(
+          z.length(
+            request.part.sceneIds.length,
+            `exactly ${request.part.sceneIds.length} scenes: ${request.part.sceneIds.join(', ')}`,
+          ),
         ),
       summary: line(SUMMARY_CHARACTERS),
     })
-    .superRefine((answer, ctx) => {
-      answer.scenes.forEach((scene, s) => {
-        scene.dialogue.forEach((spoken, l) => {
-          if (request.characters.some((c) => c.id === spoken.character && c.speaks === false)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['scenes', s, 'dialogue', l, 'character'],
-              message: `"${spoken.character}" does not speak: give it no lines`,
-            });
-          } else if (!scene.characters.includes(spoken.character)) {
-            const reason = known(spoken.character)
-              ? "is not in this scene's characters"
-              : `is not a character of the bible (${bible.join(', ')})`;
-            ctx.addIssue({
-              code: 'custom',
-              path: ['scenes', s, 'dialogue', l, 'character'],
-              message: `"${spoken.character}" ${reason}`,
-            });
-          }
+    .check(
+      z.superRefine((answer, ctx) => {
+        answer.scenes.forEach((scene, s) => {
+          scene.dialogue.forEach((spoken, l) => {
+            if (request.characters.some((c) => c.id === spoken.character && c.speaks === false)) {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['scenes', s, 'dialogue', l, 'character'],
+                message: `"${spoken.character}" does not speak: give it no lines`,
+              });
+            } else if (!scene.characters.includes(spoken.character)) {
+              const reason = known(spoken.character)
+                ? "is not in this scene's characters"
+                : `is not a character of the bible (${bible.join(', ')})`;
+              ctx.addIssue({
+                code: 'custom',
+                path: ['scenes', s, 'dialogue', l, 'character'],
+                message: `"${spoken.character}" ${reason}`,
+              });
+            }
+          });
         });
-      });
-    });
+      }),
+    );
 }
 
 /**

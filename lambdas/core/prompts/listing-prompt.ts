@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { ListingSchema, mendHashtag, PLATFORM_LIMITS } from '../contracts/platform-package.js';
 import type {
   EpisodeListing,
@@ -7,6 +6,7 @@ import type {
   Metered,
   Repair,
 } from '../contracts/ports.js';
+import * as z from '../contracts/zod-mini.js';
 import {
   answerCarryingRepairs,
   asRecord,
@@ -49,8 +49,10 @@ export function listingMessages(request: EpisodeListingRequest, rewrite: boolean
 /** The JSON schema a provider holds the answer to (structured output, Bedrock's forced tool). */
 export function listingJsonSchema(): Record<string, unknown> {
   const shape = z.strictObject({
-    description: z.string().min(1).max(PLATFORM_LIMITS.descriptionCharacters),
-    hashtags: z.array(z.string().min(2).max(PLATFORM_LIMITS.hashtagCharacters)).max(PLATFORM_LIMITS.hashtags),
+    description: z.string().check(z.minLength(1), z.maxLength(PLATFORM_LIMITS.descriptionCharacters)),
+    hashtags: z
+      .array(z.string().check(z.minLength(2), z.maxLength(PLATFORM_LIMITS.hashtagCharacters)))
+      .check(z.maxLength(PLATFORM_LIMITS.hashtags)),
   });
   const { $schema: _dialect, ...schema } = z.toJSONSchema(shape, { target: 'draft-7' }) as Record<string, unknown>;
   return schema;

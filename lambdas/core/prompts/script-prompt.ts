@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type {
   DialogueLine,
   EpisodeContinuity,
@@ -9,6 +8,7 @@ import type {
   SceneScriptRequest,
   TitleTranslationRequest,
 } from '../contracts/ports.js';
+import * as z from '../contracts/zod-mini.js';
 import {
   answerCarryingRepairs,
   asRecord,
@@ -84,12 +84,11 @@ function scriptSchema(request: SceneScriptRequest) {
         z.strictObject({
           character: z
             .string()
-            .refine((id) => cast.includes(id), { message: `character must be one of ${cast.join(', ')}` }),
-          line: z.string().trim().min(1).max(LINE_LIMIT),
+            .check(z.refine((id) => cast.includes(id), { message: `character must be one of ${cast.join(', ')}` })),
+          line: z.string().check(z.trim(), z.minLength(1), z.maxLength(LINE_LIMIT)),
         }),
       )
-      .min(cast.length > 0 ? 1 : 0)
-      .max(MAX_LINES),
+      .check(z.minLength(cast.length > 0 ? 1 : 0), z.maxLength(MAX_LINES)),
   });
 }
 
@@ -102,8 +101,8 @@ export function scriptJsonSchema(request: SceneScriptRequest): Record<string, un
   const character = first === undefined ? z.string() : z.enum([first, ...rest]);
   const shape = z.strictObject({
     lines: z
-      .array(z.strictObject({ character, line: z.string().min(1).max(LINE_LIMIT) }))
-      .max(first === undefined ? 0 : MAX_LINES),
+      .array(z.strictObject({ character, line: z.string().check(z.minLength(1), z.maxLength(LINE_LIMIT)) }))
+      .check(z.maxLength(first === undefined ? 0 : MAX_LINES)),
   });
   const { $schema: _dialect, ...schema } = z.toJSONSchema(shape, { target: 'draft-7' }) as Record<string, unknown>;
   return schema;

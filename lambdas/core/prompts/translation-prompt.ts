@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { PLATFORM_LIMITS } from '../contracts/platform-package.js';
 import type {
   EpisodeListing,
@@ -9,6 +8,7 @@ import type {
   Repair,
   TitleTranslationRequest,
 } from '../contracts/ports.js';
+import * as z from '../contracts/zod-mini.js';
 import { findLanguage } from '../text/languages.js';
 import {
   answerCarryingRepairs,
@@ -126,7 +126,7 @@ export function listingTranslationMessages(request: ListingTranslationRequest, r
   ];
 }
 
-function withoutDialect(shape: z.ZodType): Record<string, unknown> {
+function withoutDialect(shape: z.ZodMiniType): Record<string, unknown> {
   const { $schema: _dialect, ...schema } = z.toJSONSchema(shape, { target: 'draft-7' }) as Record<string, unknown>;
   return schema;
 }
@@ -135,10 +135,7 @@ function withoutDialect(shape: z.ZodType): Record<string, unknown> {
 export function lineTranslationJsonSchema(limit: 'line' | 'title'): Record<string, unknown> {
   return withoutDialect(
     z.strictObject({
-      line: z
-        .string()
-        .min(1)
-        .max(limit === 'line' ? LINE_LIMIT : TITLE_LIMIT),
+      line: z.string().check(z.minLength(1), z.maxLength(limit === 'line' ? LINE_LIMIT : TITLE_LIMIT)),
     }),
   );
 }
@@ -147,8 +144,10 @@ export function lineTranslationJsonSchema(limit: 'line' | 'title'): Record<strin
 export function listingTranslationJsonSchema(hashtags: number): Record<string, unknown> {
   return withoutDialect(
     z.strictObject({
-      description: z.string().min(1).max(PLATFORM_LIMITS.descriptionCharacters),
-      hashtags: z.array(z.string().min(2).max(PLATFORM_LIMITS.hashtagCharacters)).min(hashtags).max(hashtags),
+      description: z.string().check(z.minLength(1), z.maxLength(PLATFORM_LIMITS.descriptionCharacters)),
+      hashtags: z
+        .array(z.string().check(z.minLength(2), z.maxLength(PLATFORM_LIMITS.hashtagCharacters)))
+        .check(z.minLength(hashtags), z.maxLength(hashtags)),
     }),
   );
 }
@@ -194,10 +193,7 @@ export function checkLineTranslation(
   }
   const parsed = z
     .strictObject({
-      line: z
-        .string()
-        .min(1)
-        .max(limit === 'line' ? LINE_LIMIT : TITLE_LIMIT),
+      line: z.string().check(z.minLength(1), z.maxLength(limit === 'line' ? LINE_LIMIT : TITLE_LIMIT)),
     })
     .safeParse(mended);
   if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
