@@ -51,24 +51,28 @@ export class BudgetLedger implements CostLedger {
    * A new key, the usual case, costs two writes: the hold, then its row, whose condition finds
    * a key already used. Only then is the row read, and the hold handed back, so a key already
    * paid briefly holds its estimate; a key already paid is still found when the budget is spent.
+   * A call estimated at $0 (the offline models) holds nothing, so its row is its only write: the
+   * hold would change no column, and it spends nothing a budget could refuse.
    */
   async reserve(
     input: Reservation & { stage: string },
   ): Promise<{ reservation: Reservation; settled?: CostRow; unanswered?: CostRow }> {
     const estimateUsd = round(input.estimateUsd);
     const reservation: Reservation = { ...input, estimateUsd };
-    const held = await unlessConditionFails(
-      this.dynamo.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: productionKey(input.productionId),
-          UpdateExpression: 'SET availableUsd = availableUsd - :estimate, reservedUsd = reservedUsd + :estimate',
-          ConditionExpression: 'attribute_exists(#pk) AND availableUsd >= :estimate',
-          ExpressionAttributeNames: PARTITION_KEY_NAME,
-          ExpressionAttributeValues: { ':estimate': estimateUsd },
-        }),
-      ),
-    );
+    const held =
+      estimateUsd === 0 ||
+      (await unlessConditionFails(
+        this.dynamo.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: productionKey(input.productionId),
+            UpdateExpression: 'SET availableUsd = availableUsd - :estimate, reservedUsd = reservedUsd + :estimate',
+            ConditionExpression: 'attribute_exists(#pk) AND availableUsd >= :estimate',
+            ExpressionAttributeNames: PARTITION_KEY_NAME,
+            ExpressionAttributeValues: { ':estimate': estimateUsd },
+          }),
+        ),
+      ));
     if (!held) {
       const used = await this.usedKey(reservation);
       if (used) return used;

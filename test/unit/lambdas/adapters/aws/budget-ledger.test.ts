@@ -269,22 +269,26 @@ describe('BudgetLedger', () => {
     expect([meta.spentUsd, meta.reservedUsd, meta.availableUsd]).toEqual([1, 0, 0]);
   });
 
-  it('holds a new key with two writes and reads nothing', async () => {
+  it('holds a new key with two writes and reads nothing; a call estimated at $0 with one, its row', async () => {
     // Prepare
     await openProduction('two-writes', 1);
     const { counting, sent } = countingClient();
+    const counted = new BudgetLedger(counting, table.tableName);
 
     // Act
-    await new BudgetLedger(counting, table.tableName).reserve({
-      productionId: 'two-writes',
-      idempotencyKey: 'new',
-      estimateUsd: 0.1,
-      stage: 'image',
-    });
+    await counted.reserve({ productionId: 'two-writes', idempotencyKey: 'new', estimateUsd: 0.1, stage: 'image' });
+    const paidWrites = sent.splice(0);
+    await counted.reserve({ productionId: 'two-writes', idempotencyKey: 'free', estimateUsd: 0, stage: 'image' });
 
     // Assess
-    expect(sent).toEqual(['UpdateCommand', 'PutCommand']);
-    expect((await ledger.listCosts('two-writes')).map((row) => row.status)).toEqual(['RESERVED']);
+    expect(paidWrites).toEqual(['UpdateCommand', 'PutCommand']);
+    expect(sent).toEqual(['PutCommand']);
+    expect((await ledger.listCosts('two-writes')).map((row) => [row.idempotencyKey, row.status])).toEqual([
+      ['free', 'RESERVED'],
+      ['new', 'RESERVED'],
+    ]);
+    const meta = await productions.getProduction('two-writes');
+    expect([meta.reservedUsd, meta.availableUsd]).toEqual([0.1, 0.9]);
   });
 
   it('settles a free call with one write, its row, and a paid one with three', async () => {
