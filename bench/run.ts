@@ -148,10 +148,10 @@ if (selected('render')) {
 }
 
 if (selected('studio')) {
-  // As the CLI runs them: a worker process per core unless `--workers` says how many (0: the benchmark's process).
-  const handlerWorkers = values.workers === undefined ? availableParallelism() : Number(values.workers);
   if (values.workers !== undefined && !/^\d+$/.test(values.workers))
     throw new RangeError(`--workers takes a whole number of worker processes, not "${values.workers}"`);
+  // As the CLI runs them: a worker process per core unless `--workers` says how many (0: the benchmark's process).
+  const handlerWorkers = values.workers === undefined ? availableParallelism() : Number(values.workers);
   const productions = Number(values.productions);
   const scenes = Number(values.scenes);
   // The source's chapters: 20 a drama, of 3 to 5 scenes each; priorities mixed so upload order says nothing about them.

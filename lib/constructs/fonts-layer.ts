@@ -54,23 +54,26 @@ function fontReaderFiles(): LayerFile[] {
   return fontReader;
 }
 
-let characterRangeFiles: LayerFile[] | undefined;
+/** Each font's character ranges, written once per process (every environment's stack ships the same fonts). */
+const characterRangeFiles = new Map<string, LayerFile>();
 
 /**
  * Each font's character ranges, read with fontkit here, at synth, and shipped beside the font
  * (fonts/<file>.characters.json), where the functions that check subtitle glyphs read them: no
- * function loads a font reader. Built once per process.
+ * function loads a font reader.
  */
 function characterRangesFiles(fonts: LayerFile[]): LayerFile[] {
-  if (characterRangeFiles) return characterRangeFiles;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'dramaforge-font-characters-'));
-  characterRangeFiles = fonts.map((font) => {
-    const name = `${path.basename(font.source)}${CHARACTER_RANGES_SUFFIX}`;
-    const ranges = characterRangesOf(firstFace(fontkit.create(readFileSync(font.source))));
-    writeFileSync(path.join(dir, name), JSON.stringify(ranges));
-    return { source: path.join(dir, name), target: `${font.target}${CHARACTER_RANGES_SUFFIX}` };
+  return fonts.map((font) => {
+    let written = characterRangeFiles.get(font.source);
+    if (!written) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'dramaforge-font-characters-'));
+      const source = path.join(dir, `${path.basename(font.source)}${CHARACTER_RANGES_SUFFIX}`);
+      writeFileSync(source, JSON.stringify(characterRangesOf(firstFace(fontkit.create(readFileSync(font.source))))));
+      written = { source, target: `${font.target}${CHARACTER_RANGES_SUFFIX}` };
+      characterRangeFiles.set(font.source, written);
+    }
+    return written;
   });
-  return characterRangeFiles;
 }
 
 /**

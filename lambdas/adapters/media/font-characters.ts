@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Font, FontCollection } from 'fontkit';
+import * as z from '../../core/contracts/zod-mini.js';
 
 /**
  * The code points a font has a glyph for, as sorted, disjoint, inclusive ranges: all the
@@ -54,21 +55,18 @@ export function charactersIn(ranges: CharacterRanges): FontCharacters {
   };
 }
 
+const CharacterRangesSchema = z
+  .array(z.tuple([z.int(), z.int()]))
+  .check(
+    z.refine((ranges) =>
+      ranges.every(([first, last], index) => first <= last && (index === 0 || first > ranges[index - 1]![1])),
+    ),
+  );
+
 function parseRanges(text: string, file: string): CharacterRanges {
-  const parsed: unknown = JSON.parse(text);
-  const valid =
-    Array.isArray(parsed) &&
-    parsed.every(
-      (range, index) =>
-        Array.isArray(range) &&
-        range.length === 2 &&
-        Number.isInteger(range[0]) &&
-        Number.isInteger(range[1]) &&
-        range[0] <= range[1] &&
-        (index === 0 || range[0] > (parsed[index - 1] as number[])[1]!),
-    );
-  if (!valid) throw new Error(`${file} is not a sorted list of [first, last] code point ranges`);
-  return parsed as CharacterRanges;
+  const parsed = CharacterRangesSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${file} is not a sorted list of [first, last] code point ranges`);
+  return parsed.data;
 }
 
 const loaded = new Map<string, Promise<FontCharacters>>();
