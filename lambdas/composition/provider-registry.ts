@@ -65,11 +65,15 @@ export interface ProviderEnvironment {
 const SHARED_OBJECT_SECONDS = 3600;
 
 /** Each offline port is built once per process, on the first manifest that routes to it: the espeak worker is shared. */
-const offlineBuilt = new Map<OfflinePort<ProviderPort>, unknown>();
+const offlineBuilt = new Map<OfflinePort<ProviderPort>, Promise<unknown>>();
 
-function offline<Port extends ProviderPort>(port: OfflinePort<Port>): BoundProviders[Port] {
-  if (!offlineBuilt.has(port)) offlineBuilt.set(port, port());
-  return offlineBuilt.get(port) as BoundProviders[Port];
+function offline<Port extends ProviderPort>(port: OfflinePort<Port>): Promise<BoundProviders[Port]> {
+  let built = offlineBuilt.get(port);
+  if (!built) {
+    built = port();
+    offlineBuilt.set(port, built);
+  }
+  return built as Promise<BoundProviders[Port]>;
 }
 
 /**
@@ -178,10 +182,10 @@ async function loadProfiles(
 function bindRoute<Port>(
   stage: ModelRole,
   routes: PortRoutes,
-  offlinePort: () => Bound<Port>,
+  offlinePort: () => Promise<Bound<Port>>,
   build: (profile: ProviderProfile, model: string) => Port,
   routed: (ladders: Rung<Port>[][]) => Port,
-): Bound<Port> {
+): Bound<Port> | Promise<Bound<Port>> {
   const { settings, env, profiles } = routes;
   const specs = roleRoute(settings, stage, env);
   if (specs.length === 1 && specs[0]![0]!.provider === 'offline') return offlinePort();

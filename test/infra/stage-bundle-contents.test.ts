@@ -163,6 +163,21 @@ describe('what each stage function bundles', () => {
     });
   });
 
+  it.each(Object.entries(DECLARED_PORTS))(
+    '%s loads none of its offline models (%j) at cold start: each is imported when a manifest first routes its port offline',
+    (stageName, declared) => {
+      // Prepare
+      const byPort = offlineModelByPort();
+      const models = declared.flatMap((port) => byPort.get(port)!.model);
+
+      // Act
+      const { modules } = coldStartImports(stageName);
+
+      // Assess
+      expect(models.filter((module) => modules.has(module))).toEqual([]);
+    },
+  );
+
   it.each(ALL_STAGES.map((stage) => [stage.name]))(
     '%s loads no font reader at cold start: the glyph checks read the character ranges beside the fonts (fontkit cost about 100 ms of init)',
     (stageName) => {

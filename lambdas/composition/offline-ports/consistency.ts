@@ -1,8 +1,10 @@
-import { PixelConsistencyScorer } from '../../adapters/providers/offline/pixel-consistency.js';
 import type { OfflinePort } from './offline-port.js';
 
-export const offlineConsistency: OfflinePort<'consistency'> = () => ({
-  port: new PixelConsistencyScorer(),
-  provider: 'offline',
-  model: 'pixel-similarity-v1',
-});
+export const offlineConsistency: OfflinePort<'consistency'> = async () => {
+  const { PixelConsistencyScorer } = await import('../../adapters/providers/offline/pixel-consistency.js');
+  return {
+    port: new PixelConsistencyScorer(),
+    provider: 'offline',
+    model: 'pixel-similarity-v1',
+  };
+};

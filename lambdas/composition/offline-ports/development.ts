@@ -1,8 +1,10 @@
-import { OfflineEpisodeDeveloper } from '../../adapters/providers/offline/offline-episode-developer.js';
 import type { OfflinePort } from './offline-port.js';
 
-export const offlineDevelopment: OfflinePort<'development'> = () => ({
-  port: new OfflineEpisodeDeveloper(),
-  provider: 'offline',
-  model: 'phrasebook-v1',
-});
+export const offlineDevelopment: OfflinePort<'development'> = async () => {
+  const { OfflineEpisodeDeveloper } = await import('../../adapters/providers/offline/offline-episode-developer.js');
+  return {
+    port: new OfflineEpisodeDeveloper(),
+    provider: 'offline',
+    model: 'phrasebook-v1',
+  };
+};

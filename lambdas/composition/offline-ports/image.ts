@@ -1,8 +1,10 @@
-import { StoryboardImageModel } from '../../adapters/providers/offline/offline-image-model.js';
 import type { OfflinePort } from './offline-port.js';
 
-export const offlineImage: OfflinePort<'image'> = () => ({
-  port: new StoryboardImageModel(),
-  provider: 'offline',
-  model: 'storyboard-v1',
-});
+export const offlineImage: OfflinePort<'image'> = async () => {
+  const { StoryboardImageModel } = await import('../../adapters/providers/offline/offline-image-model.js');
+  return {
+    port: new StoryboardImageModel(),
+    provider: 'offline',
+    model: 'storyboard-v1',
+  };
+};

@@ -1,8 +1,10 @@
-import { PaintedLipSyncModel } from '../../adapters/providers/offline/painted-lip-sync-model.js';
 import type { OfflinePort } from './offline-port.js';
 
-export const offlineLipSync: OfflinePort<'lipSync'> = () => ({
-  port: new PaintedLipSyncModel(),
-  provider: 'offline',
-  model: 'painted-mouths-v1',
-});
+export const offlineLipSync: OfflinePort<'lipSync'> = async () => {
+  const { PaintedLipSyncModel } = await import('../../adapters/providers/offline/painted-lip-sync-model.js');
+  return {
+    port: new PaintedLipSyncModel(),
+    provider: 'offline',
+    model: 'painted-mouths-v1',
+  };
+};

@@ -1,7 +1,12 @@
 import type { BoundProviders, ProviderPort } from '../../core/contracts/bound-providers.js';
 
-/** How one port is served offline; the registry builds it once per process, when a manifest routes the port offline. */
-export type OfflinePort<Port extends ProviderPort> = () => BoundProviders[Port];
+/**
+ * How one port is served offline; the registry builds it once per process, when a manifest routes the
+ * port offline. Its model's module is imported then, not at cold start: a deployed function whose
+ * manifests route to real providers never loads the offline models (the phrasebooks alone are about
+ * 100 KB of a script-writing function).
+ */
+export type OfflinePort<Port extends ProviderPort> = () => Promise<BoundProviders[Port]>;
 
 /**
  * The ports a provider-calling stage's handler declares, each with its offline model. Each port is

@@ -1,8 +1,10 @@
-import { EspeakSpeechModel } from '../../adapters/providers/offline/espeak-speech-model.js';
 import type { OfflinePort } from './offline-port.js';
 
-export const offlineSpeech: OfflinePort<'speech'> = () => ({
-  port: new EspeakSpeechModel(),
-  provider: 'offline',
-  model: 'espeak-ng',
-});
+export const offlineSpeech: OfflinePort<'speech'> = async () => {
+  const { EspeakSpeechModel } = await import('../../adapters/providers/offline/espeak-speech-model.js');
+  return {
+    port: new EspeakSpeechModel(),
+    provider: 'offline',
+    model: 'espeak-ng',
+  };
+};

@@ -1,8 +1,10 @@
-import { OfflineScriptWriter } from '../../adapters/providers/offline/offline-script-writer.js';
 import type { OfflinePort } from './offline-port.js';
 
-export const offlineText: OfflinePort<'text'> = () => ({
-  port: new OfflineScriptWriter(),
-  provider: 'offline',
-  model: 'phrasebook-v1',
-});
+export const offlineText: OfflinePort<'text'> = async () => {
+  const { OfflineScriptWriter } = await import('../../adapters/providers/offline/offline-script-writer.js');
+  return {
+    port: new OfflineScriptWriter(),
+    provider: 'offline',
+    model: 'phrasebook-v1',
+  };
+};
