@@ -1,16 +1,8 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { DynamoTokenBucket } from '../adapters/aws/token-bucket.js';
 import type { Bound, BoundPorts, BoundProviders, ProviderPort } from '../core/contracts/bound-providers.js';
 import { processEnvironment } from '../core/contracts/environment.js';
 import { ProviderNotConfigured } from '../core/contracts/errors.js';
 import type { LineTranslator, LipSyncMode } from '../core/contracts/ports.js';
-import type {
-  ProviderProfile,
-  ProviderProfileContext,
-  ProviderProfileFactory,
-} from '../core/contracts/provider-profile.js';
+import type { ProviderProfile } from '../core/contracts/provider-profile.js';
 import type { Manifest } from '../core/manifest/schema.js';
 import type { OfflinePort, OfflinePorts } from './offline-ports/offline-port.js';
 import {
@@ -21,48 +13,23 @@ import {
   MODEL_ROLES,
   type ModelRole,
   type ProfileName,
-  profileProblem,
-  rateLimitsFromEnv,
   roleRoute,
   transcriptionRung,
   videoPollSettings,
 } from './provider-config.js';
-import { ProviderGuard } from './resilience/provider-guard.js';
+import type { ProviderEnvironment, RealProfileName } from './real-providers.js';
 import type { Rung } from './routing/route.js';
-import {
-  RoutedConsistencyScorer,
-  RoutedEpisodeDeveloper,
-  RoutedImageModel,
-  RoutedLineTranslator,
-  RoutedSpeechModel,
-  RoutedTextModel,
-} from './routing/routed-ports.js';
 
-type RealProfileName = Exclude<ProfileName, 'offline'>;
+export type { ProviderEnvironment } from './real-providers.js';
 
 /**
- * Each real profile's module, imported on first use: a function serving offline manifests
- * never loads the openai client or the Bedrock SDK, and one serving bedrock never loads openai.
+ * The real providers' side (guards, the shared rate limiter, each profile's module) and the routed
+ * ports (with the prompts' token estimates they route by), imported when a manifest first routes to
+ * a real profile: a function serving offline manifests loads neither at cold start.
  */
-const PROFILE_MODULES: Record<RealProfileName, () => Promise<{ createProfile: ProviderProfileFactory }>> = {
-  'openai-compatible': () => import('../adapters/providers/openai-compatible/profile.js'),
-  bedrock: () => import('../adapters/providers/bedrock/profile.js'),
-};
-
-/** sync.so serves lip-sync only: its module is imported when a manifest routes lip-sync to it. */
-const loadSyncSo = () => import('../adapters/providers/sync-so/lip-sync.js');
-
-/** What real providers need from the running stage: the table for the shared rate limit, the bucket for video output and shared inputs. */
-export interface ProviderEnvironment {
-  env: NodeJS.ProcessEnv;
-  dynamo: DynamoDBDocumentClient;
-  tableName: string;
-  bucket: string;
-  s3: S3Client;
-}
-
-/** How long a provider that fetches its inputs by URL may take to start fetching them. */
-const SHARED_OBJECT_SECONDS = 3600;
+const loadRealProviders = () => import('./real-providers.js');
+const loadRoutedPorts = () => import('./routing/routed-ports.js');
+type RoutedPorts = Awaited<ReturnType<typeof loadRoutedPorts>>;
 
 /** Each offline port is built once per process, on the first manifest that routes to it: the espeak worker is shared. */
 const offlineBuilt = new Map<OfflinePort<ProviderPort>, Promise<unknown>>();
@@ -74,67 +41,6 @@ function offline<Port extends ProviderPort>(port: OfflinePort<Port>): Promise<Bo
     offlineBuilt.set(port, built);
   }
   return built as Promise<BoundProviders[Port]>;
-}
-
-/**
- * The real providers of one process: one guard (bulkhead, breaker, retry) per provider,
- * sharing one rate limiter, and each profile's ports built once its module has loaded.
- */
-class RealProviders {
-  private readonly guards = new Map<string, ProviderGuard>();
-  private readonly profiles = new Map<RealProfileName, Promise<ProviderProfile>>();
-  private readonly rateLimiter: DynamoTokenBucket;
-
-  constructor(private readonly environment: ProviderEnvironment) {
-    this.rateLimiter = new DynamoTokenBucket(environment.dynamo, environment.tableName, {
-      limits: rateLimitsFromEnv(environment.env),
-      maxWaitMs: 2_000,
-    });
-  }
-
-  private guard(provider: string): ProviderGuard {
-    let guard = this.guards.get(provider);
-    if (!guard) {
-      guard = new ProviderGuard(provider, this.rateLimiter);
-      this.guards.set(provider, guard);
-    }
-    return guard;
-  }
-
-  get context(): ProviderProfileContext {
-    const { env, bucket, s3 } = this.environment;
-    return {
-      env,
-      guard: (provider: string) => this.guard(provider),
-      bucket,
-      shareObject: (key) =>
-        getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: SHARED_OBJECT_SECONDS }),
-    };
-  }
-
-  profile(name: RealProfileName): Promise<ProviderProfile> {
-    let profile = this.profiles.get(name);
-    if (!profile) {
-      const context = this.context;
-      profile = PROFILE_MODULES[name]().then((module) => module.createProfile(context));
-      this.profiles.set(name, profile);
-    }
-    return profile;
-  }
-}
-
-let real: { environment: ProviderEnvironment; providers: RealProviders } | undefined;
-
-function realProviders(environment: ProviderEnvironment): RealProviders {
-  if (real?.environment !== environment) real = { environment, providers: new RealProviders(environment) };
-  return real.providers;
-}
-
-function realProfile(environment: ProviderEnvironment | undefined, profile: RealProfileName): Promise<ProviderProfile> {
-  if (!environment) throw new ProviderNotConfigured(`the "${profile}" profile needs the stage's table and bucket`);
-  const problem = profileProblem(profile, environment.env);
-  if (problem) throw new ProviderNotConfigured(`the "${profile}" provider profile is not configured: ${problem}`);
-  return realProviders(environment).profile(profile);
 }
 
 /** What binding one manifest's ports reads: its routes, the environment and the real profiles they use, loaded. */
@@ -159,12 +65,13 @@ async function bindLipSync(
   const model = lipSyncModel(provider, mode, env);
   if (provider === 'offline') return offline(offlinePort);
   if (provider === 'openai-compatible') {
-    const profile = profiles.get(provider) ?? (await realProfile(environment, provider));
+    const profile = profiles.get(provider) ?? (await (await loadRealProviders()).realProfile(environment, provider));
     return { port: profile.lipSync!(model, polling), provider, model };
   }
   if (!environment) throw new ProviderNotConfigured("sync.so lip-sync needs the stage's table and bucket");
   const problem = lipSyncProviderProblem(provider, env);
   if (problem) throw new ProviderNotConfigured(`sync.so is not configured: ${problem}`);
+  const { loadSyncSo, realProviders } = await loadRealProviders();
   const { createLipSyncModel } = await loadSyncSo();
   return { port: createLipSyncModel(realProviders(environment).context, model, polling), provider, model };
 }
@@ -175,17 +82,19 @@ async function loadProfiles(
   environment: ProviderEnvironment | undefined,
 ): Promise<Map<ProfileName, ProviderProfile>> {
   const real = [...new Set(profiles)].filter((name): name is RealProfileName => name !== 'offline');
+  if (real.length === 0) return new Map();
+  const { realProfile } = await loadRealProviders();
   const loaded = await Promise.all(real.map(async (name) => [name, await realProfile(environment, name)] as const));
   return new Map(loaded);
 }
 
-function bindRoute<Port>(
+async function bindRoute<Port>(
   stage: ModelRole,
   routes: PortRoutes,
   offlinePort: () => Promise<Bound<Port>>,
   build: (profile: ProviderProfile, model: string) => Port,
-  routed: (ladders: Rung<Port>[][]) => Port,
-): Bound<Port> | Promise<Bound<Port>> {
+  routed: (ladders: Rung<Port>[][], routing: RoutedPorts) => Port,
+): Promise<Bound<Port>> {
   const { settings, env, profiles } = routes;
   const specs = roleRoute(settings, stage, env);
   if (specs.length === 1 && specs[0]![0]!.provider === 'offline') return offlinePort();
@@ -194,7 +103,7 @@ function bindRoute<Port>(
   );
   const all = specs.flat();
   return {
-    port: routed(ladders),
+    port: routed(ladders, await loadRoutedPorts()),
     provider: all[0]!.provider,
     model: specs.map((ladder) => ladder.map((rung) => rung.model).join('>')).join('|'),
     serving: all.map((rung) => ({
@@ -225,7 +134,7 @@ const PORT_BINDINGS: {
       routes,
       () => offline(offlinePort),
       (p, model) => p.text(model),
-      (l) => new RoutedTextModel(l),
+      (l, routing) => new routing.RoutedTextModel(l),
     ),
   development: (routes, offlinePort) =>
     bindRoute(
@@ -233,7 +142,7 @@ const PORT_BINDINGS: {
       routes,
       () => offline(offlinePort),
       (p, model) => p.developer(model),
-      (l) => new RoutedEpisodeDeveloper(l),
+      (l, routing) => new routing.RoutedEpisodeDeveloper(l),
     ),
   translation: (routes, offlinePort) =>
     bindRoute(
@@ -241,7 +150,7 @@ const PORT_BINDINGS: {
       routes,
       () => offline(offlinePort),
       (p, model) => p.translator?.(model) ?? untranslatable(model),
-      (l) => new RoutedLineTranslator(l),
+      (l, routing) => new routing.RoutedLineTranslator(l),
     ),
   image: (routes, offlinePort) =>
     bindRoute(
@@ -249,7 +158,7 @@ const PORT_BINDINGS: {
       routes,
       () => offline(offlinePort),
       (p, model) => p.image(model),
-      (l) => new RoutedImageModel(l),
+      (l, routing) => new routing.RoutedImageModel(l),
     ),
   consistency: (routes, offlinePort) =>
     bindRoute(
@@ -257,7 +166,7 @@ const PORT_BINDINGS: {
       routes,
       () => offline(offlinePort),
       (p, model) => p.consistency(model),
-      (l) => new RoutedConsistencyScorer(l),
+      (l, routing) => new routing.RoutedConsistencyScorer(l),
     ),
   speech: (routes, offlinePort) =>
     bindRoute(
@@ -265,7 +174,7 @@ const PORT_BINDINGS: {
       routes,
       () => offline(offlinePort),
       (p, model) => p.speech(model),
-      (l) => new RoutedSpeechModel(l),
+      (l, routing) => new routing.RoutedSpeechModel(l),
     ),
   video: (routes, offlinePort) => {
     const videoRung = roleRoute(routes.settings, 'video', routes.env)[0]![0]!;

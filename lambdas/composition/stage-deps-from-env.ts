@@ -13,8 +13,8 @@ import type { Manifest } from '../core/manifest/schema.js';
 import type { StageDeps } from '../pipeline/stage-deps.js';
 import { ProviderShares } from '../pipeline/weighted-slots.js';
 import { refusingUndeclaredPorts } from './declared-ports.js';
-import { FaultInjector, withFaults } from './faults/fault-injector.js';
-import { parseFaultPlan } from './faults/fault-plan.js';
+import type { FaultInjector, withFaults } from './faults/fault-injector.js';
+import { type FaultPlan, parseFaultPlan } from './faults/fault-plan.js';
 import { endOfLifeProblems } from './model-lifecycle-check.js';
 import { nativeVoiceProblems } from './native-voice-check.js';
 import { unavailableProfiles } from './provider-config.js';
@@ -57,13 +57,18 @@ export function stageDepsFromEnv<Ports extends ProviderPort = never>(
   const logLine = callLog
     ? (line: object) => appendFileSync(callLog, `${JSON.stringify({ ...line, at: new Date().toISOString() })}\n`)
     : undefined;
+  // The plan is checked at cold start like every other variable; the injector (and the retry
+  // policies it shares with the provider guard) is imported only when a drill sets one.
+  const faultPlan = settings.faults ? parseFaultPlan(settings.faults) : undefined;
+  let faults: Promise<{ injector: FaultInjector; withFaults: typeof withFaults }> | undefined;
   // An injected fault is logged beside the calls, so a drill can count the retries it cost.
-  const faults = settings.faults
-    ? new FaultInjector(
-        parseFaultPlan(settings.faults),
-        logLine && ((fault) => logLine({ fault: fault.kind, ...fault })),
-      )
-    : undefined;
+  const faultInjection = (plan: FaultPlan) => {
+    faults ??= import('./faults/fault-injector.js').then(({ FaultInjector, withFaults }) => ({
+      injector: new FaultInjector(plan, logLine && ((fault) => logLine({ fault: fault.kind, ...fault }))),
+      withFaults,
+    }));
+    return faults;
+  };
   const providerEnvironment = { env, dynamo: clients.dynamo, tableName, bucket: assets.bucket, s3: clients.s3 };
   return {
     clients,
@@ -88,7 +93,9 @@ export function stageDepsFromEnv<Ports extends ProviderPort = never>(
       const { ports, bind } = options.bindProviders;
       const bound = await bind(manifest.providers, providerEnvironment, manifest.lipSync?.mode);
       const decorated = options.decorateProviders ? options.decorateProviders(bound, manifest) : bound;
-      return refusingUndeclaredPorts(faults ? withFaults(decorated, faults) : decorated, ports);
+      if (!faultPlan) return refusingUndeclaredPorts(decorated, ports);
+      const injection = await faultInjection(faultPlan);
+      return refusingUndeclaredPorts(injection.withFaults(decorated, injection.injector), ports);
     },
     profileProblems: (providerSettings, voices) => [
       ...unavailableProfiles(providerSettings, env),

@@ -179,6 +179,23 @@ describe('what each stage function bundles', () => {
   );
 
   it.each(ALL_STAGES.map((stage) => [stage.name]))(
+    '%s loads no real-provider machinery at cold start: the provider guards, the routed ports, the fault injector and the presigner come with the first manifest or drill that needs them',
+    (stageName) => {
+      // Act
+      const { modules } = coldStartImports(stageName);
+
+      // Assess
+      expect(
+        [...modules].filter((module) =>
+          /node_modules\/@aws-sdk\/s3-request-presigner\/|lambdas\/composition\/(real-providers|routing\/routed-ports|faults\/fault-injector|resilience\/provider-guard)\.ts$/.test(
+            module,
+          ),
+        ),
+      ).toEqual([]);
+    },
+  );
+
+  it.each(ALL_STAGES.map((stage) => [stage.name]))(
     '%s loads no font reader at cold start: the glyph checks read the character ranges beside the fonts (fontkit cost about 100 ms of init)',
     (stageName) => {
       // Act
