@@ -47,10 +47,14 @@ const SPOKEN_ERRORS = new Set([
   ManifestInvalid.errorName,
 ]);
 
-const productionId = ManifestSchema.shape.production.describe("the production id (the manifest's `production`)");
-const episodeSchema = ManifestSchema.shape.episodes.element;
-const episodeId = episodeSchema.shape.id.describe('the episode id, as ep01');
-const sceneId = episodeSchema.shape.scenes.unwrap().element.shape.id.describe('the scene id, as s03');
+// The tools' ids are the manifest's own schemas (zod/mini), each a copy with its description:
+// `.check(z.describe(...))` copies the schema, as classic's `.describe()` does, and leaves the manifest's as it was.
+const productionId = ManifestSchema.shape.production.check(
+  z.describe("the production id (the manifest's `production`)"),
+);
+const episodeSchema = ManifestSchema.shape.episodes.def.element;
+const episodeId = episodeSchema.shape.id.check(z.describe('the episode id, as ep01'));
+const sceneId = episodeSchema.shape.scenes.def.innerType.def.element.shape.id.check(z.describe('the scene id, as s03'));
 
 /** Where a manifest or bible comes from: a YAML file the server can read, or its text. */
 const manifestSource = {
@@ -413,7 +417,10 @@ export function createMcpServer(desk: ProductionDesk, options: McpOptions, versi
         "Adds the languages to the production's dubs and runs it again over the master's pictures: only the dubs' translations and voices are bought, under the same budget. Answers at once; follow with production_status, whose dubs say what was delivered.",
       inputSchema: {
         productionId,
-        languages: ManifestSchema.shape.dubs.unwrap().min(1).describe('the languages to dub into, as th-TH or ko-KR'),
+        languages: ManifestSchema.shape.dubs.def.innerType.check(
+          z.minLength(1),
+          z.describe('the languages to dub into, as th-TH or ko-KR'),
+        ),
       },
     },
     async ({ productionId: id, languages }) => {

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import { ManifestInvalid, type ManifestProblem } from '../contracts/errors.js';
+import type * as z from '../contracts/zod-mini.js';
 import { nativeVoiceManifestProblems } from '../domain/native-voice.js';
 import { languageProblems } from '../text/languages.js';
 import { executionLimitProblems } from '../workflow/execution-limits.js';
@@ -7,7 +7,7 @@ import { crossReferenceProblems } from './cross-references.js';
 import { formatIssuePath } from './format-path.js';
 import { ManifestSchema, type SeriesManifest } from './schema.js';
 
-function problemsFromZod(error: z.ZodError): ManifestProblem[] {
+function problemsFromZod(error: z.core.$ZodError): ManifestProblem[] {
   return error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: formatIssuePath([...issue.path, key]), reason: 'unknown key' }))
