@@ -1,10 +1,6 @@
-import type { OfflinePort } from './offline-port.js';
+import { offlineModel } from './offline-port.js';
 
-export const offlineConsistency: OfflinePort<'consistency'> = async () => {
-  const { PixelConsistencyScorer } = await import('../../adapters/providers/offline/pixel-consistency.js');
-  return {
-    port: new PixelConsistencyScorer(),
-    provider: 'offline',
-    model: 'pixel-similarity-v1',
-  };
-};
+export const offlineConsistency = offlineModel<'consistency'>(
+  async () => new (await import('../../adapters/providers/offline/pixel-consistency.js')).PixelConsistencyScorer(),
+  'pixel-similarity-v1',
+);

@@ -1,10 +1,7 @@
-import type { OfflinePort } from './offline-port.js';
+import { offlineModel } from './offline-port.js';
 
-export const offlineDevelopment: OfflinePort<'development'> = async () => {
-  const { OfflineEpisodeDeveloper } = await import('../../adapters/providers/offline/offline-episode-developer.js');
-  return {
-    port: new OfflineEpisodeDeveloper(),
-    provider: 'offline',
-    model: 'phrasebook-v1',
-  };
-};
+export const offlineDevelopment = offlineModel<'development'>(
+  async () =>
+    new (await import('../../adapters/providers/offline/offline-episode-developer.js')).OfflineEpisodeDeveloper(),
+  'phrasebook-v1',
+);

@@ -1,10 +1,6 @@
-import type { OfflinePort } from './offline-port.js';
+import { offlineModel } from './offline-port.js';
 
-export const offlineImage: OfflinePort<'image'> = async () => {
-  const { StoryboardImageModel } = await import('../../adapters/providers/offline/offline-image-model.js');
-  return {
-    port: new StoryboardImageModel(),
-    provider: 'offline',
-    model: 'storyboard-v1',
-  };
-};
+export const offlineImage = offlineModel<'image'>(
+  async () => new (await import('../../adapters/providers/offline/offline-image-model.js')).StoryboardImageModel(),
+  'storyboard-v1',
+);

@@ -1,4 +1,4 @@
-import type { BoundProviders, ProviderPort } from '../../core/contracts/bound-providers.js';
+import type { Bound, BoundProviders, ProviderPort } from '../../core/contracts/bound-providers.js';
 
 /**
  * How one port is served offline; the registry builds it once per process, when a manifest routes the
@@ -15,3 +15,14 @@ export type OfflinePort<Port extends ProviderPort> = () => Promise<BoundProvider
  * offline profile's size).
  */
 export type OfflinePorts<Ports extends ProviderPort> = { readonly [Port in Ports]: OfflinePort<Port> };
+
+/** The port of a bound port: what an offline model's module builds. */
+type PortOf<Port extends ProviderPort> = NonNullable<BoundProviders[Port]> extends Bound<infer Model> ? Model : never;
+
+/** An offline port whose model `load` imports and builds the first time it is bound. */
+export function offlineModel<Port extends ProviderPort>(
+  load: () => Promise<PortOf<Port>>,
+  model: string,
+): OfflinePort<Port> {
+  return async () => ({ port: await load(), provider: 'offline', model }) as BoundProviders[Port];
+}

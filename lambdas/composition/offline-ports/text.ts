@@ -1,10 +1,6 @@
-import type { OfflinePort } from './offline-port.js';
+import { offlineModel } from './offline-port.js';
 
-export const offlineText: OfflinePort<'text'> = async () => {
-  const { OfflineScriptWriter } = await import('../../adapters/providers/offline/offline-script-writer.js');
-  return {
-    port: new OfflineScriptWriter(),
-    provider: 'offline',
-    model: 'phrasebook-v1',
-  };
-};
+export const offlineText = offlineModel<'text'>(
+  async () => new (await import('../../adapters/providers/offline/offline-script-writer.js')).OfflineScriptWriter(),
+  'phrasebook-v1',
+);

@@ -1,10 +1,6 @@
-import type { OfflinePort } from './offline-port.js';
+import { offlineModel } from './offline-port.js';
 
-export const offlineTranslation: OfflinePort<'translation'> = async () => {
-  const { PhrasebookTranslator } = await import('../../adapters/providers/offline/phrasebook-translator.js');
-  return {
-    port: new PhrasebookTranslator(),
-    provider: 'offline',
-    model: 'phrasebook-v1',
-  };
-};
+export const offlineTranslation = offlineModel<'translation'>(
+  async () => new (await import('../../adapters/providers/offline/phrasebook-translator.js')).PhrasebookTranslator(),
+  'phrasebook-v1',
+);
