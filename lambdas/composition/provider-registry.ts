@@ -39,6 +39,8 @@ function offline<Port extends ProviderPort>(port: OfflinePort<Port>): Promise<Bo
   if (!built) {
     built = port();
     offlineBuilt.set(port, built);
+    // A model that failed to load or build is tried again by the next binding, not kept as a failure.
+    built.catch(() => offlineBuilt.delete(port));
   }
   return built as Promise<BoundProviders[Port]>;
 }

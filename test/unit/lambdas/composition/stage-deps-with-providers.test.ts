@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { offlineConsistency } from '../../../../lambdas/composition/offline-ports/consistency.js';
 import { offlineLipSync } from '../../../../lambdas/composition/offline-ports/lip-sync.js';
+import { offlineModel } from '../../../../lambdas/composition/offline-ports/offline-port.js';
 import { offlineVideo } from '../../../../lambdas/composition/offline-ports/video.js';
 import { stageDepsWithProviders } from '../../../../lambdas/composition/stage-deps-with-providers.js';
 import type { BoundProviders } from '../../../../lambdas/core/contracts/bound-providers.js';
@@ -76,5 +77,25 @@ describe('a stage composed with the provider ports its handler declares', () => 
 
     // Assess
     expect(one.video.port).toBe(two.video.port);
+  });
+
+  it('builds an offline model again on the next binding after its first build failed, rather than keep the failure', async () => {
+    // Prepare
+    let builds = 0;
+    const flakyVideo = offlineModel<'video'>(async () => {
+      builds += 1;
+      if (builds === 1) throw new Error('the model could not load');
+      return (await offlineVideo())!.port;
+    }, 'flaky-v1');
+    const deps = stageDepsWithProviders({ video: flakyVideo }, ENV);
+
+    // Act
+    const first = deps.providers(MANIFEST);
+    await expect(first).rejects.toThrow('the model could not load');
+    const second = await deps.providers(MANIFEST);
+
+    // Assess
+    expect(second.video).toMatchObject({ provider: 'offline', model: 'flaky-v1' });
+    expect(builds).toBe(2);
   });
 });
