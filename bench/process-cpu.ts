@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { sourceWorkerNode } from '../local/runtime/sandbox/source-worker-pool.js';
 
 let ticksPerSecond: number | undefined;
 
@@ -90,7 +91,8 @@ export class RunCpu {
   private readonly startChildren: number;
   private readonly nodeProcesses = new Map<number, NodeProcessSample>();
   private readonly sampling: NodeJS.Timeout;
-  private readonly nodeExecutable = realpathSync(process.execPath);
+  // The workers may run another Node.js than this process (source-worker-pool.ts, sourceWorkerNode).
+  private readonly nodeExecutables = new Set([process.execPath, sourceWorkerNode()].map((file) => realpathSync(file)));
 
   constructor(sampleEveryMs = 500) {
     const stat = readFileSync('/proc/self/stat', 'utf8');
@@ -101,7 +103,7 @@ export class RunCpu {
   }
 
   private sampleNodeProcesses(): void {
-    const stats = processStats((pid) => readlinkSync(`/proc/${pid}/exe`) === this.nodeExecutable);
+    const stats = processStats((pid) => this.nodeExecutables.has(readlinkSync(`/proc/${pid}/exe`)));
     for (const [pid, stat] of stats) {
       if (pid === process.pid || !isUnder(stats, pid, process.pid)) continue;
       this.nodeProcesses.set(pid, {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type BuildOptions, buildSync } from 'esbuild';
+import { FUNCTION_NODE_MAJOR } from '../config/function-runtime.js';
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -59,7 +60,7 @@ export function stageBundleOptions(stageName: string, outdir: string): BuildOpti
     splitting: true,
     format: 'esm',
     platform: 'node',
-    target: 'node24',
+    target: `node${FUNCTION_NODE_MAJOR}`,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
     minify: true,

@@ -17,6 +17,7 @@ import {
   type ILayerVersion,
   Function as LambdaFunction,
   Runtime,
+  RuntimeFamily,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -29,6 +30,7 @@ import { STAGE_VARIABLES, TRIGGER_VARIABLES } from '../../lambdas/core/contracts
 import { defaultInferenceProfiles } from '../../lambdas/core/pricing/bedrock-defaults.js';
 import type { MediaTool, StageDescriptor, TableAction } from '../../lambdas/pipeline/stage-descriptor.js';
 import { bundleStage, STAGE_BUNDLE_HANDLER, stageEntry } from '../bundling/stage-bundle.js';
+import { FUNCTION_NODE_MAJOR } from '../config/function-runtime.js';
 import type { MediaLayer } from './file-layer.js';
 import { buildLogGroup } from './secure-defaults.js';
 
@@ -118,7 +120,7 @@ export class StageFunction extends Construct {
     this.function = new LambdaFunction(this, 'Function', {
       code: stageCode(props.spec.name),
       handler: STAGE_BUNDLE_HANDLER,
-      runtime: Runtime.NODEJS_24_X,
+      runtime: new Runtime(`nodejs${FUNCTION_NODE_MAJOR}.x`, RuntimeFamily.NODEJS, { supportsInlineCode: true }),
       architecture: props.architecture,
       memorySize: props.memoryMb ?? props.spec.memoryMb,
       timeout: Duration.seconds(props.timeoutSeconds ?? props.spec.timeoutSeconds),

@@ -55,9 +55,24 @@ export function nodePackageDirectory(major: number): string {
   }
 }
 
-export function lambdaRuntimeFiles(nodeMajor: number): LambdaRuntimeFiles {
+function nodeBinaryOf(nodeMajor: number): string {
   const nodeBinary = path.join(nodePackageDirectory(nodeMajor), 'bin', 'node');
   if (!existsSync(nodeBinary)) throw new LambdaRuntimeUnavailable(`${nodeBinary} is missing: reinstall with npm ci`);
+  return nodeBinary;
+}
+
+/** The Node.js binary of `nodeMajor` from its package, or undefined where it is not installed (a host that is not linux-x64). */
+export function installedNodeBinary(nodeMajor: number): string | undefined {
+  try {
+    return nodeBinaryOf(nodeMajor);
+  } catch (error) {
+    if (error instanceof LambdaRuntimeUnavailable) return undefined;
+    throw error;
+  }
+}
+
+export function lambdaRuntimeFiles(nodeMajor: number): LambdaRuntimeFiles {
+  const nodeBinary = nodeBinaryOf(nodeMajor);
   const ric = runtimeInterfaceClientPackage();
   const rapidClient = builtRapidClientPath(ric.version);
   if (!existsSync(rapidClient)) {

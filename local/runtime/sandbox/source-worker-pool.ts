@@ -4,9 +4,11 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FUNCTION_NODE_MAJOR } from '../../../lib/config/function-runtime.js';
 import { exited } from './function-sandbox.js';
 import type { FunctionSandboxStatistics } from './function-sandboxes.js';
 import { type LambdaErrorBody, LambdaFunctionError } from './lambda-function-error.js';
+import { installedNodeBinary } from './lambda-runtime-files.js';
 import { type BrokeredWorker, isSlotRequest, type SlotBroker } from './slot-broker.js';
 import type { WorkerAnswer, WorkerInitDone, WorkerInvocation, WorkerReady } from './source-worker.js';
 
@@ -51,6 +53,15 @@ const here = fileURLToPath(import.meta.url);
 const extension = path.extname(here);
 const workerModule = path.join(path.dirname(here), `source-worker${extension}`);
 const loader = extension === '.ts' ? ['--import', pathToFileURL(createRequire(here).resolve('tsx')).href] : [];
+
+/**
+ * The Node.js the workers run: the one Lambda runs the functions on, where its package is installed
+ * (linux-x64, as an optional dependency), so a handler meets the runtime it deploys to; elsewhere this
+ * process's own.
+ */
+export function sourceWorkerNode(): string {
+  return installedNodeBinary(FUNCTION_NODE_MAJOR) ?? process.execPath;
+}
 
 /** A stage's handler module, `lambdas/stages/<stage>/handler`: the entry its bundle is built from. */
 export function stageHandlerModule(stageName: string): string {
@@ -100,6 +111,7 @@ export class SourceWorkerPool {
   private readonly functions = new Map<string, FunctionState>();
   private readonly workers: Worker[] = [];
   private readonly size: number;
+  private readonly node = sourceWorkerNode();
   private nextId = 0;
   private stopped = false;
 
@@ -241,6 +253,7 @@ export class SourceWorkerPool {
 
   private start(): Worker {
     const child = fork(workerModule, [], {
+      execPath: this.node,
       execArgv: loader,
       env: this.options.environment(),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

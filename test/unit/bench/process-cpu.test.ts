@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { childrenCpuTicksOfStat, ownCpuTicksOfStat, RunCpu } from '../../../bench/process-cpu.js';
+import { sourceWorkerNode } from '../../../local/runtime/sandbox/source-worker-pool.js';
 
 describe('a /proc stat line', () => {
   // A name with a space and a parenthesis, as a process may be named.
@@ -33,14 +34,17 @@ describe('RunCpu', () => {
     expect(mediaToolsSeconds).toBeGreaterThan(0);
   });
 
-  it("counts a Node worker process's own CPU as the runtime's, sampled while it lives", async () => {
+  it.each([
+    ["this process's Node.js", process.execPath],
+    ["the source workers' Node.js", sourceWorkerNode()],
+  ])("counts a Node worker process's own CPU as the runtime's, sampled while it lives (on %s)", async (_, node) => {
     // Prepare
     const run = new RunCpu(100);
     const worker =
       'const s = process.cpuUsage(); while (process.cpuUsage(s).user < 200000); setTimeout(() => {}, 1000);';
 
     // Act: a Node child spins for a fifth of a CPU-second, then idles a second before it ends
-    await promisify(execFile)(process.execPath, ['-e', worker]);
+    await promisify(execFile)(node, ['-e', worker]);
     const { runtimeSeconds, mediaToolsSeconds } = run.stop();
 
     // Assess

@@ -2,8 +2,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { FUNCTION_NODE_MAJOR } from '../../../../../lib/config/function-runtime.js';
 import { LambdaFunctionError } from '../../../../../local/runtime/sandbox/lambda-function-error.js';
-import { type SourceFunction, SourceWorkerPool } from '../../../../../local/runtime/sandbox/source-worker-pool.js';
+import { installedNodeBinary } from '../../../../../local/runtime/sandbox/lambda-runtime-files.js';
+import {
+  type SourceFunction,
+  SourceWorkerPool,
+  sourceWorkerNode,
+} from '../../../../../local/runtime/sandbox/source-worker-pool.js';
 import { waitFor } from '../../../../support/wait-for.js';
 
 let modules: string;
@@ -91,6 +97,22 @@ describe('the source worker pool', () => {
     expect(first.pid).not.toBe(process.pid);
     expect(second).toEqual({ ...first, n: 2, echo: 'b' });
     expect(pool.statistics('counter')).toMatchObject({ coldStarts: 1, invocations: 2 });
+  });
+
+  it("runs the handlers on the Node.js the functions deploy to where its package is installed, else on this process's", async () => {
+    // Prepare
+    const version = await functionOf('version', 'export const handler = async () => process.versions.node;');
+    const pool = poolOf(1, version);
+    const installed = installedNodeBinary(FUNCTION_NODE_MAJOR);
+
+    // Act
+    const workerVersion = (await pool.invoke('version', {})) as string;
+
+    // Assess
+    expect(sourceWorkerNode()).toBe(installed ?? process.execPath);
+    expect(Number(workerVersion.split('.')[0])).toBe(
+      installed ? FUNCTION_NODE_MAJOR : Number(process.versions.node.split('.')[0]),
+    );
   });
 
   it('spreads invocations under way over at most its size of worker processes', async () => {
