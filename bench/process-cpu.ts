@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
-import { sourceWorkerNode } from '../local/runtime/sandbox/source-worker-pool.js';
+import { sourceWorkerNode } from '../local/runtime/index.js';
 
 let ticksPerSecond: number | undefined;
 

@@ -12,5 +12,6 @@ export { type ExecutionEvent, LocalRuntime, type LocalRuntimeOptions, type Manif
 export { assertSandboxIsolationAvailable } from './sandbox/function-sandbox.js';
 export { lambdaRuntimeFiles, nodePackageDirectory } from './sandbox/lambda-runtime-files.js';
 export { ensureRuntimeInterfaceClient } from './sandbox/runtime-interface-client-build.js';
+export { sourceWorkerNode } from './sandbox/source-worker-pool.js';
 export { stackNameOf, synthesizeEnvironment } from './sandbox/synthesize-assembly.js';
 export { LOCAL_RESOURCE_NAMES, LOCAL_STATE_MACHINE_NAMES, type LocalSettings } from './settings.js';
