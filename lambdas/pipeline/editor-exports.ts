@@ -1,6 +1,8 @@
+import { EPISODE_AUDIO_SAMPLE_RATE } from '../adapters/media/episode-audio.js';
 import { sceneFrameCounts } from '../adapters/media/scene-encode.js';
 import { buildVoiceStem } from '../adapters/media/voice-stem.js';
 import { VOICE_SAMPLE_RATE } from '../adapters/media/voice-track.js';
+import { readWavLayout } from '../adapters/providers/offline/wav-header.js';
 import { assetKeys } from '../core/contracts/keys.js';
 import type { EpisodeExports } from '../core/domain/scene-artifacts.js';
 import type { Manifest } from '../core/manifest/schema.js';
@@ -9,14 +11,14 @@ import { cuesOnFrameGrid, type EditorTimeline, toFcpxml, toOtio } from './editor
 import type { StageDeps } from './stage-deps.js';
 
 /** The assembly's MP4 carries AAC stereo at 48 kHz. */
-const EPISODE_AUDIO = { audioChannels: 2, audioRate: 48_000 } as const;
+const EPISODE_AUDIO = { audioChannels: 2, audioRate: EPISODE_AUDIO_SAMPLE_RATE } as const;
 
 export interface EditorExportsInput {
   productionId: string;
   manifest: Manifest;
   episode: { id: string; title: string };
   scenes: { id: string; durationSeconds: number; voiceWav: Buffer }[];
-  /** The episode's music bed, stereo at the MP4's rate, as long as the episode. */
+  /** The episode's music bed as the music model composed it (a WAV of its own rate), as long as the episode. */
   musicWav: Buffer;
   /** On the episode timeline, in seconds. */
   cues: SubtitleCue[];
@@ -48,6 +50,7 @@ export async function writeEditorExports(deps: StageDeps, input: EditorExportsIn
     voices: `${input.episode.id}.voices.wav`,
     music,
   };
+  const musicLayout = readWavLayout(input.musicWav);
   const timeline: EditorTimeline = {
     production: input.manifest.title,
     title: input.episode.title,
@@ -57,7 +60,8 @@ export async function writeEditorExports(deps: StageDeps, input: EditorExportsIn
     frameCount,
     picture: { file: `${input.episode.id}.mp4`, ...EPISODE_AUDIO },
     voices: { file: exports.voices, audioChannels: 1, audioRate: VOICE_SAMPLE_RATE },
-    music: { file: music, ...EPISODE_AUDIO },
+    // As the music model composed it: its rate is the model's, not the episode's.
+    music: { file: music, audioChannels: musicLayout.channels, audioRate: musicLayout.sampleRate },
     scenes,
     subtitles: cuesOnFrameGrid(input.cues, fps, frameCount),
   };

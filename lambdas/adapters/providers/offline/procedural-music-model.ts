@@ -7,7 +7,12 @@ import { type SeededRandom, seededRandom } from './storyboard/seeded-random.js';
 export const PROCEDURAL_MUSIC_PROVIDER = 'offline';
 export const PROCEDURAL_MUSIC_MODEL = 'procedural-bed-v1';
 
-export const MUSIC_SAMPLE_RATE = 48_000;
+/**
+ * The bed's highest partial is under 4 kHz (the arpeggio's top note, 1.76 kHz, and its overtone), so
+ * 24 kHz holds all of it with room to spare, at half the samples to synthesise, store and move of
+ * 48 kHz. The mix resamples it to the episode's rate.
+ */
+export const MUSIC_SAMPLE_RATE = 24_000;
 
 /**
  * How a mood sounds: its key, its chords (scale degrees, 0-based, of the mode), how fast

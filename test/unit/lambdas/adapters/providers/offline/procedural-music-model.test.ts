@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MOODS } from '../../../../../../lambdas/adapters/providers/offline/phrasebook/phrasebook.js';
 import {
   MUSIC_SAMPLE_RATE,
   ProceduralMusicModel,
@@ -35,6 +36,34 @@ function peak(samples: Float32Array): number {
   return max;
 }
 
+/**
+ * The share of a stretch's energy between two frequencies, from its DFT (Hann-windowed): every bin in
+ * the band, over all bins (Parseval).
+ */
+function bandEnergyShare(samples: Float32Array, fromSeconds: number, length: number, lowHz: number, highHz: number) {
+  const start = Math.round(fromSeconds * MUSIC_SAMPLE_RATE);
+  const windowed = Float64Array.from(
+    { length },
+    (_, n) => samples[start + n]! * (0.5 - 0.5 * Math.cos((2 * Math.PI * n) / (length - 1))),
+  );
+  let total = 0;
+  for (const sample of windowed) total += sample ** 2;
+  let band = 0;
+  const binHz = MUSIC_SAMPLE_RATE / length;
+  for (let bin = Math.ceil(lowHz / binHz); bin * binHz < highHz && bin < length / 2; bin += 1) {
+    let re = 0;
+    let im = 0;
+    for (let n = 0; n < length; n += 1) {
+      const angle = (2 * Math.PI * bin * n) / length;
+      re += windowed[n]! * Math.cos(angle);
+      im -= windowed[n]! * Math.sin(angle);
+    }
+    // Both halves of the spectrum: the band and its mirror.
+    band += (2 * (re * re + im * im)) / length;
+  }
+  return band / total;
+}
+
 describe('ProceduralMusicModel', () => {
   it('composes a stereo bed exactly as long as its scenes, the same bytes for the same request, at $0', async () => {
     // Prepare
@@ -55,13 +84,30 @@ describe('ProceduralMusicModel', () => {
 
     // Assess
     const layout = readWavLayout(first.result.wav);
-    expect(layout).toMatchObject({ sampleRate: 48_000, channels: 2, bitsPerSample: 16 });
+    expect(layout).toMatchObject({ sampleRate: 24_000, channels: 2, bitsPerSample: 16 });
     expect(wavDurationSeconds(layout)).toBeCloseTo(4.25, 6);
     expect(first.result.durationSeconds).toBeCloseTo(4.25, 6);
     expect(again.result.wav.equals(first.result.wav)).toBe(true);
     expect(otherSeed.result.wav.equals(first.result.wav)).toBe(false);
     expect(costUsd(first.provider, first.model, first.usage)).toBe(0);
     expect(first.usage.musicSeconds).toBeCloseTo(4.25, 6);
+  });
+
+  it('leaves the top of its 24 kHz band empty, so its rate holds every partial of every mood', () => {
+    for (const mood of MOODS) {
+      // Prepare
+      const { left } = renderBed({
+        episodeId: 'ep01',
+        seed: 11,
+        sections: [{ mood, outline: '', durationSeconds: 3 }],
+      });
+
+      // Act: 4,096 samples from the middle, past the fade-in, over a chord and (for plucked moods) several notes
+      const share = bandEnergyShare(left, 1.2, 4096, 8_000, MUSIC_SAMPLE_RATE / 2);
+
+      // Assess: under -60 dB of the bed between 8 kHz and the Nyquist frequency
+      expect(share, mood).toBeLessThan(1e-6);
+    }
   });
 
   it('follows each scene’s mood: a changed mood changes that scene’s music and leaves the scene before it alone', () => {
