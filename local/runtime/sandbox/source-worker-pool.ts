@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -54,13 +54,24 @@ const extension = path.extname(here);
 const workerModule = path.join(path.dirname(here), `source-worker${extension}`);
 const loader = extension === '.ts' ? ['--import', pathToFileURL(createRequire(here).resolve('tsx')).href] : [];
 
+let workerNode: string | undefined;
+
 /**
  * The Node.js the workers run: the one Lambda runs the functions on, where its package is installed
  * (linux-x64, as an optional dependency), so a handler meets the runtime it deploys to; elsewhere this
  * process's own.
  */
 export function sourceWorkerNode(): string {
-  return installedNodeBinary(FUNCTION_NODE_MAJOR) ?? process.execPath;
+  workerNode ??= runnableNode(installedNodeBinary(FUNCTION_NODE_MAJOR)) ?? process.execPath;
+  return workerNode;
+}
+
+/**
+ * The binary when it starts on this host. npm installs the package on any linux-x64, but its build
+ * needs glibc: on a musl host (Alpine) it is installed and cannot run, and the workers must not be forked from it.
+ */
+export function runnableNode(binary: string | undefined): string | undefined {
+  return binary && spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0 ? binary : undefined;
 }
 
 /** A stage's handler module, `lambdas/stages/<stage>/handler`: the entry its bundle is built from. */

@@ -6,6 +6,7 @@ import { FUNCTION_NODE_MAJOR } from '../../../../../lib/config/function-runtime.
 import { LambdaFunctionError } from '../../../../../local/runtime/sandbox/lambda-function-error.js';
 import { installedNodeBinary } from '../../../../../local/runtime/sandbox/lambda-runtime-files.js';
 import {
+  runnableNode,
   type SourceFunction,
   SourceWorkerPool,
   sourceWorkerNode,
@@ -113,6 +114,13 @@ describe('the source worker pool', () => {
     expect(Number(workerVersion.split('.')[0])).toBe(
       installed ? FUNCTION_NODE_MAJOR : Number(process.versions.node.split('.')[0]),
     );
+  });
+
+  it('forks no worker from a Node.js binary that cannot start on this host, and none from one not installed', () => {
+    expect(runnableNode('/bin/false')).toBeUndefined();
+    expect(runnableNode(path.join(modules, 'no-such-node'))).toBeUndefined();
+    expect(runnableNode(undefined)).toBeUndefined();
+    expect(runnableNode(process.execPath)).toBe(process.execPath);
   });
 
   it('spreads invocations under way over at most its size of worker processes', async () => {
