@@ -75,3 +75,18 @@ export function meetingManifest(overrides: Partial<ManifestInput> = {}): Manifes
     ...overrides,
   });
 }
+
+/** Production `unit-series` with one character and one scene (Ana waits at the harbour in ep01/s01), and `parts` over it. */
+export function oneSceneManifest(parts: Partial<ManifestInput> = {}): Manifest {
+  return unitManifest({
+    characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
+    episodes: [
+      {
+        id: 'ep01',
+        title: 'One',
+        scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }],
+      },
+    ],
+    ...parts,
+  });
+}

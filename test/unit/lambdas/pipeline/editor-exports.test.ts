@@ -3,18 +3,9 @@ import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { wavFromPcm, wavHeader } from '../../../../lambdas/adapters/media/voice-track.js';
 import { writeEditorExports } from '../../../../lambdas/pipeline/editor-exports.js';
-import { mockedStageDeps, unitManifest } from '../../../support/mocked-stage-deps.js';
+import { mockedStageDeps, oneSceneManifest } from '../../../support/mocked-stage-deps.js';
 
-const manifest = unitManifest({
-  characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
-  episodes: [
-    {
-      id: 'ep01',
-      title: 'One',
-      scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }],
-    },
-  ],
-});
+const manifest = oneSceneManifest();
 
 /** A silent PCM WAV of this rate and channel count, two seconds long. */
 function silentWav(sampleRate: number, channels: number): Buffer {

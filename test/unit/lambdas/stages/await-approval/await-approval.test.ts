@@ -2,20 +2,10 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import type { StoredReview } from '../../../../../lambdas/core/domain/production-model.js';
 import { awaitApproval } from '../../../../../lambdas/stages/await-approval/await-approval.js';
-import { unitManifest } from '../../../../support/mocked-stage-deps.js';
+import { oneSceneManifest } from '../../../../support/mocked-stage-deps.js';
 import { type StageWorld, stageWorld } from '../../../../support/stage-world.js';
 
-const manifest = unitManifest({
-  characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
-  episodes: [
-    {
-      id: 'ep01',
-      title: 'One',
-      scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }],
-    },
-  ],
-  review: { before: 'video', waitHours: 2 },
-});
+const manifest = oneSceneManifest({ review: { before: 'video', waitHours: 2 } });
 const gate = {
   productionId: 'unit-series',
   executionName: 'run-1',

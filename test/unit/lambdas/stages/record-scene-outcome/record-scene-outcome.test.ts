@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { recordSceneOutcome } from '../../../../../lambdas/stages/record-scene-outcome/record-scene-outcome.js';
-import { unitManifest } from '../../../../support/mocked-stage-deps.js';
+import { oneSceneManifest } from '../../../../support/mocked-stage-deps.js';
 import { stageWorld } from '../../../../support/stage-world.js';
 
-const manifest = unitManifest({
-  characters: [{ id: 'ana', name: 'Ana', description: 'red hair' }],
-  episodes: [
-    {
-      id: 'ep01',
-      title: 'One',
-      scenes: [{ id: 's01', location: 'Harbour', characters: ['ana'], outline: 'Ana waits.' }],
-    },
-  ],
-});
+const manifest = oneSceneManifest();
 const scene = { productionId: 'unit-series', episodeId: 'ep01', sceneId: 's01' };
 
 /** A world whose scene row is in `status`, as the stage that stopped left it. */
