@@ -100,19 +100,19 @@ describe('the source worker pool', () => {
     expect(pool.statistics('counter')).toMatchObject({ coldStarts: 1, invocations: 2 });
   });
 
-  it("runs the handlers on the Node.js the functions deploy to where its package is installed, else on this process's", async () => {
+  it("runs the handlers on the Node.js the functions deploy to where its package is installed and starts, else on this process's", async () => {
     // Prepare
     const version = await functionOf('version', 'export const handler = async () => process.versions.node;');
     const pool = poolOf(1, version);
-    const installed = installedNodeBinary(FUNCTION_NODE_MAJOR);
+    const runnable = runnableNode(installedNodeBinary(FUNCTION_NODE_MAJOR));
 
     // Act
     const workerVersion = (await pool.invoke('version', {})) as string;
 
     // Assess
-    expect(sourceWorkerNode()).toBe(installed ?? process.execPath);
+    expect(sourceWorkerNode()).toBe(runnable ?? process.execPath);
     expect(Number(workerVersion.split('.')[0])).toBe(
-      installed ? FUNCTION_NODE_MAJOR : Number(process.versions.node.split('.')[0]),
+      runnable ? FUNCTION_NODE_MAJOR : Number(process.versions.node.split('.')[0]),
     );
   });
 
