@@ -92,8 +92,13 @@ store.putMetadata = async (bucket, key, metadata, md5) => {
 };
 store.putObject = async (object) => {
   const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
-  await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
   const stagingPath = objectPath + '.staged-' + staged++;
+  // An object's directory is made only when the first write into it finds none.
+  const staging = await fs.promises.open(stagingPath, 'w').catch(async (error) => {
+    if (error.code !== 'ENOENT') throw error;
+    await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+    return fs.promises.open(stagingPath, 'w');
+  });
   const md5 = createHash('md5');
   let size = 0;
   const measured = new Transform({
@@ -105,7 +110,7 @@ store.putObject = async (object) => {
   });
   const body = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
   try {
-    await pipeline(body, measured, fs.createWriteStream(stagingPath));
+    await pipeline(body, measured, fs.createWriteStream(stagingPath, { fd: staging }));
     const digest = md5.digest('hex');
     await store.putMetadata(object.bucket, object.key, object.metadata, digest);
     await fs.promises.rename(stagingPath, objectPath);
@@ -147,6 +152,57 @@ store.getSubresource = (bucket, key, type) =>
   key === undefined
     ? rememberRead(type + ' of ' + bucket, () => readSubresource(bucket, key, type))
     : readSubresource(bucket, key, type);
+// Every GET and HEAD stats its object and reads its metadata and MD5 files. Only this thread writes
+// the store, so an object's metadata is kept once read, for the most recently read objects, until a
+// write or delete of that object begins. A read that a write of its object overlapped is not kept,
+// so an ETag served is never older than the object's last write: the inputs hashes trust ETags.
+const METADATA_KEPT = 20000;
+const keptMetadata = new Map();
+const readsInFlight = new Map();
+const objectPath = (bucket, key) => bucket + '/' + key;
+const forget = (bucket, key) => {
+  const at = objectPath(bucket, key);
+  keptMetadata.delete(at);
+  readsInFlight.delete(at);
+};
+const readMetadata = store.getMetadata.bind(store);
+store.getMetadata = async (bucket, key) => {
+  const at = objectPath(bucket, key);
+  const kept = keptMetadata.get(at);
+  if (kept) {
+    keptMetadata.delete(at);
+    keptMetadata.set(at, kept);
+    return { ...kept };
+  }
+  const read = {};
+  readsInFlight.set(at, read);
+  try {
+    const metadata = await readMetadata(bucket, key);
+    if (readsInFlight.get(at) === read) {
+      keptMetadata.set(at, metadata);
+      if (keptMetadata.size > METADATA_KEPT) keptMetadata.delete(keptMetadata.keys().next().value);
+    }
+    return { ...metadata };
+  } finally {
+    if (readsInFlight.get(at) === read) readsInFlight.delete(at);
+  }
+};
+const changesTo = (method, objectOf) => {
+  const change = store[method];
+  store[method] = async (...args) => {
+    const [bucket, key] = objectOf(...args);
+    forget(bucket, key);
+    try {
+      return await change.apply(store, args);
+    } finally {
+      forget(bucket, key);
+    }
+  };
+};
+changesTo('putObject', (object) => [object.bucket, object.key]);
+changesTo('putMetadata', (bucket, key) => [bucket, key]);
+changesTo('copyObject', (sourceBucket, sourceKey, bucket, key) => [bucket, key]);
+changesTo('deleteObject', (bucket, key) => [bucket, key]);
 // The request logger formats every request and response for a console this engine keeps silent.
 const requestLogger = s3.middleware.findIndex((middleware) => middleware.name === 'logger');
 if (requestLogger >= 0) s3.middleware.splice(requestLogger, 1);

@@ -1,10 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteBucketCorsCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchBucket,
   NoSuchKey,
@@ -24,12 +27,13 @@ async function objectEngine() {
     await engines.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
-  return new S3Client({
+  const s3 = new S3Client({
     endpoint: engines.endpoints.s3,
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     forcePathStyle: true,
   });
+  return { s3, dataDir };
 }
 
 /** The object's bytes, or undefined while the key does not exist. */
@@ -43,13 +47,24 @@ async function read(s3: S3Client, key: string): Promise<Buffer | undefined> {
   }
 }
 
+/** The object's ETag and content type, or undefined while the key does not exist. */
+async function head(s3: S3Client, key: string): Promise<{ etag: string; type: string } | undefined> {
+  try {
+    const object = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+    return { etag: object.ETag!, type: object.ContentType! };
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NotFound') return undefined;
+    throw error;
+  }
+}
+
 const bodyOf = (size: number, seed: number) =>
   Buffer.from(Array.from({ length: size }, (_, index) => (index * 31 + seed) % 251));
 
 describe('the embedded object engine', () => {
   it('answers a GET right after a PUT with the whole object', async () => {
     // Prepare
-    const s3 = await objectEngine();
+    const { s3 } = await objectEngine();
     const bodies = Array.from({ length: 20 }, (_, index) => bodyOf(256 * 1024 + index, index));
 
     // Act
@@ -70,7 +85,7 @@ describe('the embedded object engine', () => {
 
   it('shows a reader an object whole or not at all while it is being written, and lists only whole keys', async () => {
     // Prepare
-    const s3 = await objectEngine();
+    const { s3 } = await objectEngine();
     const body = bodyOf(8 * 1024 * 1024, 7);
     const seen: string[] = [];
     let written = false;
@@ -96,7 +111,7 @@ describe('the embedded object engine', () => {
 
   it('sees a bucket made, and its CORS rules set and removed, on the next request', async () => {
     // Prepare
-    const s3 = await objectEngine();
+    const { s3 } = await objectEngine();
     const endpoint = String(await s3.config.endpoint!().then((e) => `${e.protocol}//${e.hostname}:${e.port}`));
     const preflight = async () =>
       (
@@ -130,5 +145,76 @@ describe('the embedded object engine', () => {
     expect(
       (await s3.send(new ListObjectsV2Command({ Bucket: 'made-later' }))).Contents?.map((object) => object.Key),
     ).toEqual(['k']);
+  });
+
+  it('answers every read after a write with that write, through overwrites, copies and deletes that reads overlap', async () => {
+    // Prepare
+    const { s3 } = await objectEngine();
+    const key = 'scenes/s01/scene.json';
+    const stale: string[] = [];
+
+    // Act: each round writes the key while reads of it are in flight, then reads it once the write is answered
+    for (let round = 0; round < 30; round += 1) {
+      const type = `application/x-round-${round}`;
+      const write =
+        round % 3 === 2
+          ? s3
+              .send(
+                new PutObjectCommand({
+                  Bucket: BUCKET,
+                  Key: `sources/${round}`,
+                  Body: bodyOf(900, round),
+                  ContentType: type,
+                }),
+              )
+              .then(() =>
+                s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: key, CopySource: `${BUCKET}/sources/${round}` })),
+              )
+              .then((copied) => copied.CopyObjectResult!.ETag!)
+          : s3
+              .send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bodyOf(900, round), ContentType: type }))
+              .then((put) => put.ETag!);
+      const overlapping = Array.from({ length: 4 }, (_, index) => (index % 2 ? head(s3, key) : read(s3, key)));
+      const etag = await write;
+      await Promise.all(overlapping);
+      const after = await head(s3, key);
+      if (after?.etag !== etag || after.type !== type)
+        stale.push(`round ${round}: ${JSON.stringify(after)}, wrote ${etag}`);
+      const body = await read(s3, key);
+      if (!body?.equals(bodyOf(900, round))) stale.push(`round ${round}: a body of ${body?.length ?? 'missing'} bytes`);
+    }
+    await head(s3, key);
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
+    const deleted = await head(s3, key);
+    // The delete took the key's directories with it: the next write makes them again.
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'again', ContentType: 'text/plain' }));
+
+    // Assess
+    expect(stale).toEqual([]);
+    expect(deleted).toBeUndefined();
+    expect((await read(s3, key))?.toString()).toBe('again');
+    expect((await head(s3, key))?.type).toBe('text/plain');
+  });
+
+  it("keeps an object's metadata once read, until the object is written again", async () => {
+    // Prepare
+    const { s3, dataDir } = await objectEngine();
+    const key = 'kept/scene.json';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '{}', ContentType: 'application/json' }));
+    const before = await head(s3, key);
+    // What the engine would read from disk if it read the object's metadata again.
+    const metadataFile = path.join(dataDir, 's3', BUCKET, 'kept', 'scene.json._S3rver_metadata.json');
+    const onDisk = JSON.parse(await readFile(metadataFile, 'utf8')) as Record<string, string>;
+    await writeFile(metadataFile, JSON.stringify({ ...onDisk, 'content-type': 'text/x-changed-behind-the-engine' }));
+
+    // Act
+    const kept = await head(s3, key);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '[]', ContentType: 'application/x-new' }));
+    const rewritten = await head(s3, key);
+
+    // Assess
+    expect(kept).toEqual(before);
+    expect(rewritten?.type).toBe('application/x-new');
+    expect(rewritten?.etag).not.toBe(before?.etag);
   });
 });
