@@ -114,10 +114,28 @@ function delayed<Args extends unknown[], Result>(
 const STAND_IN_PITCH_HZ = 180;
 const STAND_IN_SYLLABLES_PER_SECOND = 4;
 
+/** The stand-in hum's samples from its start, made once per process and grown to the longest line asked for. */
+let standInHum = Buffer.alloc(0);
+function humSamples(samples: number): Buffer {
+  if (standInHum.length < samples * 2) {
+    const made = standInHum.length / 2;
+    const longer = Buffer.alloc(samples * 2);
+    standInHum.copy(longer);
+    for (let index = made; index < samples; index++) {
+      const t = index / VOICE_SAMPLE_RATE;
+      const swell = 0.6 + 0.4 * Math.sin(2 * Math.PI * STAND_IN_SYLLABLES_PER_SECOND * t);
+      longer.writeInt16LE(Math.round(9000 * swell * Math.sin(2 * Math.PI * STAND_IN_PITCH_HZ * t)), index * 2);
+    }
+    standInHum = longer;
+  }
+  return standInHum.subarray(0, samples * 2);
+}
+
 /**
  * A hum with a syllable-rate swell, as long as the text takes to say at the plan's speaking
  * rate, in the voice track's own format. Its length is not scaled with time: a line said a
  * thousand times faster is no line (the voice stage refuses it), only waiting is shortened.
+ * A remote model's speech costs the caller no CPU, so the hum is synthesised once and cut to length.
  */
 function standInSpeech(
   simulation: Simulation,
@@ -127,14 +145,8 @@ function standInSpeech(
   const characters = Array.from(request.text).length;
   const seconds = characters / simulation.plan.speechCharactersPerSecond;
   const samples = Math.max(1, Math.round(seconds * VOICE_SAMPLE_RATE));
-  const pcm = Buffer.alloc(samples * 2);
-  for (let index = 0; index < samples; index++) {
-    const t = index / VOICE_SAMPLE_RATE;
-    const swell = 0.6 + 0.4 * Math.sin(2 * Math.PI * STAND_IN_SYLLABLES_PER_SECOND * t);
-    pcm.writeInt16LE(Math.round(9000 * swell * Math.sin(2 * Math.PI * STAND_IN_PITCH_HZ * t)), index * 2);
-  }
   return {
-    result: { wav: wavFromPcm(pcm), durationSeconds: samples / VOICE_SAMPLE_RATE },
+    result: { wav: wavFromPcm(humSamples(samples)), durationSeconds: samples / VOICE_SAMPLE_RATE },
     usage: { speechCharacters: characters },
     provider: served.provider,
     model: served.model,

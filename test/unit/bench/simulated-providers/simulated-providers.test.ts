@@ -2,8 +2,14 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type HeldCall, ProviderSlots, slotStats } from '../../../../bench/simulated-providers/provider-slots.js';
-import { simulationFor, simulationLoad } from '../../../../bench/simulated-providers/simulated-providers.js';
+import {
+  simulationFor,
+  simulationLoad,
+  withSimulatedProviders,
+} from '../../../../bench/simulated-providers/simulated-providers.js';
 import { parseSimulationPlan } from '../../../../bench/simulated-providers/simulation-plan.js';
+import type { BoundProviders } from '../../../../lambdas/core/contracts/bound-providers.js';
+import type { SpeechRequest } from '../../../../lambdas/core/contracts/ports.js';
 import { ownWorkDir } from '../../../support/work-dir.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,5 +124,47 @@ describe('parseSimulationPlan', () => {
 
     // Assess
     expect(parse).toThrow(/simulation plan is invalid/);
+  });
+});
+
+describe('the stand-in speech', () => {
+  it('lasts as long as its line takes to say, and is the same hum whatever lines came before it', async () => {
+    // Prepare: ten characters a second, no waiting
+    const simulation = simulationFor(
+      JSON.stringify({
+        timeScale: 1,
+        latencyMs: { script: 0, image: 0, speech: 0, video: 0 },
+        concurrency: { script: 1, image: 1, speech: 1, video: 1 },
+        speechCharactersPerSecond: 10,
+      }),
+    );
+    const offline = { provider: 'offline', model: 'offline-model', port: {} };
+    const { speech } = withSimulatedProviders(
+      { text: offline, image: offline, speech: offline, video: offline } as unknown as BoundProviders,
+      simulation,
+    );
+    const say = async (characters: number) =>
+      (
+        await speech.port.speak({
+          text: 'a'.repeat(characters),
+          language: 'en',
+          characterId: 'ana',
+        } as SpeechRequest)
+      ).result;
+    const samplesOf = (wav: Buffer) => new Int16Array(wav.buffer, wav.byteOffset + 44, (wav.length - 44) / 2);
+
+    // Act: a short line, a longer one, then the short one again
+    const short = await say(10);
+    const long = await say(35);
+    const shortAgain = await say(10);
+
+    // Assess
+    expect([short.durationSeconds, long.durationSeconds]).toEqual([1, 3.5]);
+    expect(shortAgain.wav.equals(short.wav)).toBe(true);
+    const shortSamples = samplesOf(short.wav);
+    expect([...samplesOf(long.wav).subarray(0, shortSamples.length)]).toEqual([...shortSamples]);
+    // A hum QA hears as speech, not silence, to the end of the longer line.
+    const tail = samplesOf(long.wav).subarray(-2000);
+    expect(Math.max(...tail.map(Math.abs))).toBeGreaterThan(3000);
   });
 });
