@@ -2,7 +2,7 @@ import { EPISODE_AUDIO_SAMPLE_RATE } from '../adapters/media/episode-audio.js';
 import { sceneFrameCounts } from '../adapters/media/scene-encode.js';
 import { buildVoiceStem } from '../adapters/media/voice-stem.js';
 import { VOICE_SAMPLE_RATE } from '../adapters/media/voice-track.js';
-import { readWavLayout } from '../adapters/providers/offline/wav-header.js';
+import { readWavLayout } from '../adapters/media/wav-header.js';
 import { assetKeys } from '../core/contracts/keys.js';
 import type { EpisodeExports } from '../core/domain/scene-artifacts.js';
 import type { Manifest } from '../core/manifest/schema.js';

@@ -6,7 +6,7 @@ import { createCanvas } from '@napi-rs/canvas';
 import { onTestFinished } from 'vitest';
 import { runFfmpeg, withTempDir } from '../../lambdas/adapters/media/ffmpeg.js';
 import { wavFromPcm } from '../../lambdas/adapters/media/voice-track.js';
-import { readWavLayout } from '../../lambdas/adapters/providers/offline/wav-header.js';
+import { readWavLayout } from '../../lambdas/adapters/media/wav-header.js';
 import type { Usage } from '../../lambdas/core/contracts/ports.js';
 
 /** A scripted answer that replaces the next normal one on a route. */

@@ -1,8 +1,6 @@
 import { MediaToolFailed } from '../../core/contracts/errors.js';
-import { readWavLayout } from '../providers/offline/wav-header.js';
 import { VOICE_SAMPLE_RATE, wavFromPcm } from './voice-track.js';
-
-const BYTES_PER_SAMPLE = 2;
+import { BYTES_PER_SAMPLE, readWavLayout } from './wav-header.js';
 
 /**
  * The scenes' voice tracks end to end as one WAV (48 kHz mono s16, as every scene voice

@@ -1,10 +1,9 @@
 import type { TimedWord } from '../../core/contracts/ports.js';
-import { readWavLayout } from '../providers/offline/wav-header.js';
 import { runFfmpeg } from './ffmpeg.js';
+import { BYTES_PER_SAMPLE, readWavLayout, wavHeader } from './wav-header.js';
 
 /** Every scene voice track is 48 kHz mono signed 16-bit, whatever the speech provider returned. */
 export const VOICE_SAMPLE_RATE = 48_000;
-const BYTES_PER_SAMPLE = 2;
 
 export interface VoiceLine {
   characterId: string;
@@ -168,25 +167,6 @@ function secondsToSamples(seconds: number): number {
 
 function definedOnly(options: VoiceTrackOptions): VoiceTrackOptions {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-}
-
-/** A canonical 44-byte RIFF header for s16le PCM of `dataBytes` bytes. */
-export function wavHeader(dataBytes: number, sampleRate: number, channels: number): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * BYTES_PER_SAMPLE * channels, 28);
-  header.writeUInt16LE(BYTES_PER_SAMPLE * channels, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataBytes, 40);
-  return header;
 }
 
 /** Mono s16le PCM as a WAV file. */

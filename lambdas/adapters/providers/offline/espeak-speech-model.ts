@@ -1,8 +1,8 @@
 import type { Metered, SpeechModel, SpeechRequest, SpeechResult } from '../../../core/contracts/ports.js';
+import { readWavLayout, wavDurationSeconds } from '../../media/wav-header.js';
 import { espeakVoiceFor } from './espeak-voice.js';
 import { EspeakWorkerClient, type EspeakWorkerOptions } from './espeak-worker-client.js';
 import { speakableText } from './speakable-text.js';
-import { readWavLayout, wavDurationSeconds } from './wav-header.js';
 
 export const ESPEAK_PROVIDER = 'offline';
 export const ESPEAK_MODEL = 'espeak-ng';

@@ -1,6 +1,6 @@
 import type { SpokenLine } from '../../../core/contracts/ports.js';
+import { readWavLayout } from '../../media/wav-header.js';
 import type { MouthShape } from './storyboard/figure.js';
-import { readWavLayout } from './wav-header.js';
 
 /** One video frame's mouths: who is speaking in it (if anyone), and how open their mouth is. */
 export interface MouthFrame {

@@ -1,5 +1,5 @@
 import type { Metered, MusicBed, MusicBedRequest, MusicModel, MusicSection } from '../../../core/contracts/ports.js';
-import { wavHeader } from '../../media/voice-track.js';
+import { wavHeader } from '../../media/wav-header.js';
 import { moodOf } from './offline-script-writer.js';
 import type { Mood } from './phrasebook/phrasebook.js';
 import { type SeededRandom, seededRandom } from './storyboard/seeded-random.js';

@@ -1,7 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { wavFromPcm, wavHeader } from '../../../../lambdas/adapters/media/voice-track.js';
+import { wavFromPcm } from '../../../../lambdas/adapters/media/voice-track.js';
+import { wavHeader } from '../../../../lambdas/adapters/media/wav-header.js';
 import { writeEditorExports } from '../../../../lambdas/pipeline/editor-exports.js';
 import { mockedStageDeps, oneSceneManifest } from '../../../support/mocked-stage-deps.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readWavLayout, wavDurationSeconds } from '../../../../../../lambdas/adapters/media/wav-header.js';
 import { espeakVoiceFor, espeakVoicesFor } from '../../../../../../lambdas/adapters/providers/offline/espeak-voice.js';
 import { speakableText } from '../../../../../../lambdas/adapters/providers/offline/speakable-text.js';
-import { readWavLayout, wavDurationSeconds } from '../../../../../../lambdas/adapters/providers/offline/wav-header.js';
 import { MediaToolFailed } from '../../../../../../lambdas/core/contracts/errors.js';
 
 describe('espeakVoicesFor', () => {

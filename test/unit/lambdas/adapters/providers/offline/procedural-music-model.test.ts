@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readWavLayout, wavDurationSeconds } from '../../../../../../lambdas/adapters/media/wav-header.js';
 import { MOODS } from '../../../../../../lambdas/adapters/providers/offline/phrasebook/phrasebook.js';
 import {
   MUSIC_SAMPLE_RATE,
@@ -6,7 +7,6 @@ import {
   renderBed,
   sectionMood,
 } from '../../../../../../lambdas/adapters/providers/offline/procedural-music-model.js';
-import { readWavLayout, wavDurationSeconds } from '../../../../../../lambdas/adapters/providers/offline/wav-header.js';
 import { costUsd } from '../../../../../../lambdas/core/pricing/pricing.js';
 
 function rms(samples: Float32Array, fromSeconds: number, toSeconds: number): number {

@@ -1,4 +1,7 @@
-import { MediaToolFailed } from '../../../core/contracts/errors.js';
+import { MediaToolFailed } from '../../core/contracts/errors.js';
+
+/** The bytes of one sample of s16le PCM, the format every WAV this code writes holds. */
+export const BYTES_PER_SAMPLE = 2;
 
 /** What the RIFF chunks of a PCM WAVE file say about its samples. */
 export interface WavLayout {
@@ -44,4 +47,23 @@ export function wavDurationSeconds(layout: WavLayout): number {
   if (bytesPerSecond <= 0)
     throw new MediaToolFailed('WAVE format has a zero sample rate, channel count or sample size');
   return layout.dataBytes / bytesPerSecond;
+}
+
+/** A canonical 44-byte RIFF header for s16le PCM of `dataBytes` bytes. */
+export function wavHeader(dataBytes: number, sampleRate: number, channels: number): Buffer {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write('WAVE', 8, 'ascii');
+  header.write('fmt ', 12, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * BYTES_PER_SAMPLE * channels, 28);
+  header.writeUInt16LE(BYTES_PER_SAMPLE * channels, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(dataBytes, 40);
+  return header;
 }
