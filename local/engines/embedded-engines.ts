@@ -159,15 +159,15 @@ store.getSubresource = (bucket, key, type) =>
 const METADATA_KEPT = 20000;
 const keptMetadata = new Map();
 const readsInFlight = new Map();
-const objectPath = (bucket, key) => bucket + '/' + key;
+const objectAddress = (bucket, key) => bucket + '/' + key;
 const forget = (bucket, key) => {
-  const at = objectPath(bucket, key);
+  const at = objectAddress(bucket, key);
   keptMetadata.delete(at);
   readsInFlight.delete(at);
 };
 const readMetadata = store.getMetadata.bind(store);
 store.getMetadata = async (bucket, key) => {
-  const at = objectPath(bucket, key);
+  const at = objectAddress(bucket, key);
   const kept = keptMetadata.get(at);
   if (kept) {
     keptMetadata.delete(at);
