@@ -169,7 +169,7 @@ function definedOnly(options: VoiceTrackOptions): VoiceTrackOptions {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
-/** Mono s16le PCM as a WAV file. */
-export function wavFromPcm(pcm: Buffer, sampleRate: number = VOICE_SAMPLE_RATE): Buffer {
-  return Buffer.concat([wavHeader(pcm.length, sampleRate, 1), pcm]);
+/** s16le PCM (mono unless `channels` says otherwise, interleaved) as a WAV file. */
+export function wavFromPcm(pcm: Buffer, sampleRate: number = VOICE_SAMPLE_RATE, channels = 1): Buffer {
+  return Buffer.concat([wavHeader(pcm.length, sampleRate, channels), pcm]);
 }

@@ -2,17 +2,14 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { wavFromPcm } from '../../../../lambdas/adapters/media/voice-track.js';
-import { wavHeader } from '../../../../lambdas/adapters/media/wav-header.js';
 import { writeEditorExports } from '../../../../lambdas/pipeline/editor-exports.js';
 import { mockedStageDeps, oneSceneManifest } from '../../../support/mocked-stage-deps.js';
 
 const manifest = oneSceneManifest();
 
 /** A silent PCM WAV of this rate and channel count, two seconds long. */
-function silentWav(sampleRate: number, channels: number): Buffer {
-  const pcm = Buffer.alloc(sampleRate * channels * 2 * 2);
-  return Buffer.concat([wavHeader(pcm.length, sampleRate, channels), pcm]);
-}
+const silentWav = (sampleRate: number, channels: number) =>
+  wavFromPcm(Buffer.alloc(sampleRate * channels * 2 * 2), sampleRate, channels);
 
 interface FcpxmlAsset {
   '@_audioRate': string;
